@@ -1,0 +1,37 @@
+import { join } from 'node:path';
+import { LocalAuthorizer, type Authorizer } from '../auth/index.js';
+import { createLogger, type KeelConfig, type Logger } from '../core/index.js';
+import { DatasetService } from '../data/index.js';
+import { LocalArtifactStore, openMetadataStore, type ArtifactStore, type MetadataStore } from '../storage/index.js';
+
+/**
+ * The composition root: opens the stores once and builds each subsystem's service on them.
+ * The API server and the CLI's local mode both run on one Platform.
+ */
+export interface Platform {
+  readonly config: KeelConfig;
+  readonly logger: Logger;
+  readonly store: MetadataStore;
+  readonly artifacts: ArtifactStore;
+  readonly authorizer: Authorizer;
+  readonly datasets: DatasetService;
+  close(): Promise<void>;
+}
+
+export async function openPlatform(config: KeelConfig, logger: Logger = createLogger({ level: config.logLevel })): Promise<Platform> {
+  const store = await openMetadataStore(config.databaseUrl, { logger });
+  const artifacts = new LocalArtifactStore(config.artifactsDir);
+  const deps = { db: store.db, artifacts, logger, tmpDir: join(config.home, 'tmp') };
+  const datasets = new DatasetService(deps);
+  return {
+    config,
+    logger,
+    store,
+    artifacts,
+    authorizer: new LocalAuthorizer(),
+    datasets,
+    async close() {
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,8 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { RoutePluginOptions } from './route-options.js';
+import { datasetRoutes } from './datasets.js';
+
+export type { RoutePluginOptions };
+
+/** Each subsystem's routes, one plugin per file. */
+export const ROUTE_PLUGINS: readonly FastifyPluginAsync<RoutePluginOptions>[] = [datasetRoutes];

@@ -1,0 +1,5 @@
+import type { Platform } from '../platform.js';
+
+export interface RoutePluginOptions {
+  readonly platform: Platform;
+}

@@ -1,0 +1,84 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { KeelError, newRequestId, toKeelError } from '../core/index.js';
+import type { Permission, Principal } from '../auth/index.js';
+import type { Platform } from './platform.js';
+import { ROUTE_PLUGINS } from './routes/index.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The permission a route needs; the auth hook checks it. */
+    permission?: Permission;
+  }
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+export interface ApiServerOptions {
+  /** Log each request (default true). */
+  readonly accessLog?: boolean;
+  /** Maximum request body in bytes (default 1 GiB: dataset uploads). */
+  readonly bodyLimit?: number;
+}
+
+/** Builds the platform HTTP server. Every route passes the one auth hook registered here. */
+export async function createApiServer(platform: Platform, options: ApiServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: platform.logger as unknown as FastifyBaseLogger,
+    disableRequestLogging: options.accessLog === false,
+    bodyLimit: options.bodyLimit ?? 1024 ** 3,
+    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : newRequestId()),
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+  });
+
+  await app.register(swagger, {
+    openapi: { info: { title: 'Keel API', version: '0.1.0', description: 'The Keel ML platform API.' } },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.addHook('onRequest', async (request) => {
+    const permission = request.routeOptions.config?.permission;
+    request.principal = await platform.authorizer.authorize({
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      permission,
+    });
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const e = keelErrorOf(error);
+    if (e.code === 'INTERNAL') {
+      request.log.error({ err: error }, 'unhandled error');
+      return reply.status(500).send({ error: { code: 'INTERNAL', message: 'internal error' } });
+    }
+    return reply.status(e.httpStatus).send({ error: e.toJSON() });
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await platform.store.db.selectFrom('datasets').select('name').limit(1).execute();
+      return { status: 'ready' };
+    } catch (e) {
+      return reply.status(503).send({ status: 'unavailable', reason: (e as Error).message });
+    }
+  });
+
+  for (const plugin of ROUTE_PLUGINS) await app.register(plugin, { platform });
+  return app;
+}
+
+/** Fastify's own errors (validation, body too large, bad JSON) become KeelErrors too. */
+export function keelErrorOf(error: unknown): KeelError {
+  if (error instanceof KeelError) return error;
+  const fe = error as { validation?: unknown; statusCode?: number; message?: string; code?: string };
+  if (fe.validation) return new KeelError('INVALID_ARGUMENT', fe.message ?? 'invalid request');
+  if (fe.statusCode === 413) return new KeelError('RESOURCE_EXHAUSTED', fe.message ?? 'request body too large');
+  if (fe.statusCode !== undefined && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return new KeelError(fe.statusCode === 404 ? 'NOT_FOUND' : 'INVALID_ARGUMENT', fe.message ?? 'bad request');
+  }
+  return toKeelError(error);
+}

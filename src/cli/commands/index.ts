@@ -1,0 +1,12 @@
+import type { Command } from 'commander';
+import type { ContextFactory } from '../context.js';
+import { registerDataCommands } from './data.js';
+import { registerServerCommand } from './server.js';
+
+export type { ContextFactory };
+
+/** Each subsystem's commands, one file per group. */
+export const COMMAND_GROUPS: readonly ((program: Command, context: ContextFactory) => void)[] = [
+  registerDataCommands,
+  registerServerCommand,
+];

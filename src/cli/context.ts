@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { loadConfig, type KeelConfig } from '../core/index.js';
+import { openPlatform, type Platform } from '../api/index.js';
+import { KeelClient } from '../client/index.js';
+
+export interface GlobalOptions {
+  readonly json?: boolean;
+  readonly server?: string;
+  readonly home?: string;
+  readonly logLevel?: string;
+}
+
+/**
+ * What every command gets: the validated config, how to print, and either the local platform or
+ * a client for a remote server (`--server URL` or KEEL_SERVER). Both are opened lazily and once.
+ */
+export class CliContext {
+  private platformPromise: Promise<Platform> | undefined;
+  readonly config: KeelConfig;
+
+  constructor(readonly options: GlobalOptions, env: NodeJS.ProcessEnv = process.env) {
+    this.config = loadConfig({
+      env,
+      overrides: {
+        ...(options.home ? { home: options.home } : {}),
+        ...(options.server ? { remoteUrl: options.server } : {}),
+        ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+      },
+    });
+  }
+
+  get json(): boolean {
+    return this.options.json === true;
+  }
+
+  get isRemote(): boolean {
+    return this.config.remoteUrl !== undefined;
+  }
+
+  platform(): Promise<Platform> {
+    this.platformPromise ??= openPlatform(this.config);
+    return this.platformPromise;
+  }
+
+  client(): KeelClient {
+    return new KeelClient({ baseUrl: this.config.remoteUrl!, ...(this.config.token ? { token: this.config.token } : {}) });
+  }
+
+  async close(): Promise<void> {
+    if (this.platformPromise) await (await this.platformPromise).close();
+  }
+}
+
+export type ContextFactory = (cmd: Command) => CliContext;

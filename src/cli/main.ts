@@ -1,0 +1,21 @@
+import { Command } from 'commander';
+import { CliContext, type GlobalOptions } from './context.js';
+import { COMMAND_GROUPS } from './commands/index.js';
+
+export function buildProgram(): Command {
+  const program = new Command('keel')
+    .description('Keel: data, validation, training, tracking, registry, serving and monitoring for ML')
+    .version('0.1.0')
+    .option('--json', 'print machine-readable JSON')
+    .option('--server <url>', 'run against a Keel server instead of the local store (env KEEL_SERVER)')
+    .option('--home <dir>', 'the local store directory (env KEEL_HOME, default ./.keel)')
+    .option('--log-level <level>', 'log level (env KEEL_LOG_LEVEL, default warn)')
+    .showHelpAfterError();
+  const context = (cmd: Command) => new CliContext(cmd.optsWithGlobals() as GlobalOptions);
+  for (const register of COMMAND_GROUPS) register(program, context);
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  await buildProgram().parseAsync([...argv]);
+}

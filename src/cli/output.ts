@@ -1,0 +1,79 @@
+/** Terminal output: tables, JSON, progress bars. The only place console output is written. */
+import type { ProgressEvent } from '../jobs/index.js';
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, jsonReplacer, 2)}\n`);
+}
+
+/** NaN and ±Infinity survive as strings, as MLflow writes them. */
+export function jsonReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  if (typeof value === 'bigint') return Number(value);
+  return value;
+}
+
+export function formatCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') {
+    if (Number.isInteger(v)) return String(v);
+    const abs = Math.abs(v);
+    return abs !== 0 && (abs < 1e-3 || abs >= 1e7) ? v.toExponential(3) : v.toFixed(4).replace(/\.?0+$/, '');
+  }
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+/** A plain aligned table; numbers right-aligned. */
+export function renderTable(rows: readonly Record<string, unknown>[], columns?: readonly string[]): string {
+  const cols = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const cells = rows.map((r) => cols.map((c) => formatCell(r[c])));
+  const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
+  const numeric = cols.map((c) => rows.length > 0 && rows.every((r) => r[c] === null || r[c] === undefined || typeof r[c] === 'number'));
+  const line = (vals: readonly string[]) => vals.map((v, i) => (numeric[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(cols.map((c) => c.toUpperCase())), ...cells.map(line)].join('\n');
+}
+
+export function printTable(rows: readonly Record<string, unknown>[], columns?: readonly string[]): void {
+  process.stdout.write(`${renderTable(rows, columns)}\n`);
+}
+
+export function printLine(text = ''): void {
+  process.stdout.write(`${text}\n`);
+}
+
+/**
+ * A progress bar on stderr (so `--json` on stdout stays clean), redrawn at most 10 times a
+ * second, with an ETA. Silent when stderr is not a terminal unless `force` is set.
+ */
+export function progressBar(options: { force?: boolean } = {}): { update(e: ProgressEvent): void; done(): void } {
+  const enabled = options.force === true || process.stderr.isTTY === true;
+  const start = Date.now();
+  let last = 0;
+  let drawn = false;
+  return {
+    update(e) {
+      if (!enabled) return;
+      const now = Date.now();
+      if (now - last < 100 && e.done !== e.total) return;
+      last = now;
+      const width = 30;
+      const frac = e.total ? Math.min(1, e.done / e.total) : 0;
+      const bar = e.total ? `[${'#'.repeat(Math.round(frac * width)).padEnd(width, '.')}]` : '';
+      const elapsed = (now - start) / 1000;
+      const eta = e.total && e.done > 0 ? ` eta ${formatSeconds((elapsed * (e.total - e.done)) / e.done)}` : '';
+      const metrics = e.metrics ? ' ' + Object.entries(e.metrics).map(([k, v]) => `${k}=${formatCell(v)}`).join(' ') : '';
+      const count = e.total ? `${e.done}/${e.total}` : String(e.done);
+      process.stderr.write(`\r${e.task} ${bar} ${count}${metrics} ${formatSeconds(elapsed)}${eta}\x1b[K`);
+      drawn = true;
+    },
+    done() {
+      if (drawn) process.stderr.write('\n');
+    },
+  };
+}
+
+function formatSeconds(s: number): string {
+  if (s < 60) return `${s.toFixed(1)}s`;
+  const m = Math.floor(s / 60);
+  return `${m}m${String(Math.round(s - m * 60)).padStart(2, '0')}s`;
+}

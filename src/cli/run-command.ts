@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { isKeelError, toKeelError } from '../core/index.js';
+import type { CliContext, ContextFactory } from './context.js';
+
+/**
+ * Wraps a command's action: builds the context from the global options, maps a KeelError to a
+ * message on stderr (JSON with --json) and the code's exit status, and closes the stores.
+ */
+export function runCommand<O, A extends unknown[]>(
+  context: ContextFactory,
+  action: (ctx: CliContext, opts: O, ...args: A) => Promise<void>,
+): (...args: unknown[]) => Promise<void> {
+  return async (...raw: unknown[]) => {
+    const cmd = raw[raw.length - 1] as Command;
+    const opts = raw[raw.length - 2] as O;
+    const args = raw.slice(0, -2) as A;
+    let ctx: CliContext | undefined;
+    try {
+      ctx = context(cmd);
+      await action(ctx, opts, ...args);
+    } catch (e) {
+      const err = toKeelError(e);
+      const json = ctx?.json ?? cmd.optsWithGlobals().json === true;
+      if (json) process.stderr.write(`${JSON.stringify({ error: err.toJSON() })}\n`);
+      else process.stderr.write(`error: ${isKeelError(e) ? err.message : (e as Error)?.stack ?? err.message}\n`);
+      process.exitCode = err.exitCode;
+    } finally {
+      await ctx?.close();
+    }
+  };
+}

@@ -1,0 +1,3 @@
+export { KeelClient } from './keel-client.js';
+export { HttpTransport } from './http.js';
+export type { ClientOptions } from './http.js';

@@ -1,0 +1,70 @@
+/**
+ * One error family for the whole platform. `code` is stable API: the HTTP layer maps it to a
+ * status, the CLI to an exit code, and the MLflow surface to MLflow's error_code names.
+ * docs/errors.md lists every code; errors.test.ts keeps the two in sync.
+ */
+export const ERROR_CODES = {
+  INVALID_ARGUMENT: { http: 400, exit: 2, description: 'The input is malformed or names a field wrongly.' },
+  NOT_FOUND: { http: 404, exit: 3, description: 'The named resource does not exist.' },
+  ALREADY_EXISTS: { http: 409, exit: 4, description: 'A resource with that identity already exists.' },
+  CONFLICT: { http: 409, exit: 4, description: 'The request conflicts with the current state (e.g. changing an immutable value).' },
+  FAILED_PRECONDITION: { http: 412, exit: 5, description: 'The system is not in a state that allows the request.' },
+  PERMISSION_DENIED: { http: 403, exit: 6, description: 'The caller may not do this.' },
+  UNAUTHENTICATED: { http: 401, exit: 6, description: 'The caller is not authenticated.' },
+  RESOURCE_EXHAUSTED: { http: 429, exit: 7, description: 'A limit was reached (queue full, batch too large).' },
+  UNAVAILABLE: { http: 503, exit: 8, description: 'A backend (database, Redis, model) is not reachable or not ready.' },
+  DATA_CORRUPTED: { http: 500, exit: 9, description: 'Stored data failed an integrity check.' },
+  INTERNAL: { http: 500, exit: 1, description: 'An unexpected error; details are logged, not returned.' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface KeelErrorOptions {
+  /** The field or argument the error is about, e.g. `columns[3].type` or `--target`. */
+  readonly field?: string;
+  readonly cause?: unknown;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export class KeelError extends Error {
+  readonly code: ErrorCode;
+  readonly field: string | undefined;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(code: ErrorCode, message: string, options: KeelErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'KeelError';
+    this.code = code;
+    this.field = options.field;
+    this.details = options.details;
+  }
+
+  get httpStatus(): number {
+    return ERROR_CODES[this.code].http;
+  }
+
+  get exitCode(): number {
+    return ERROR_CODES[this.code].exit;
+  }
+
+  toJSON(): { code: ErrorCode; message: string; field?: string } {
+    return this.field === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, field: this.field };
+  }
+}
+
+export const isKeelError = (e: unknown): e is KeelError => e instanceof KeelError;
+
+export const invalidArgument = (field: string, message: string, cause?: unknown): KeelError =>
+  new KeelError('INVALID_ARGUMENT', `${field}: ${message}`, { field, cause });
+
+export const notFound = (what: string, id: string): KeelError =>
+  new KeelError('NOT_FOUND', `${what} '${id}' not found`, { details: { what, id } });
+
+/** Wraps anything thrown into a KeelError, keeping KeelErrors as they are. */
+export function toKeelError(e: unknown): KeelError {
+  if (e instanceof KeelError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new KeelError('INTERNAL', message, { cause: e });
+}

@@ -1,0 +1,2 @@
+export { DatasetService } from './dataset-service.js';
+export type { DatasetServiceDeps } from './dataset-service.js';

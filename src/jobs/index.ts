@@ -1,0 +1,2 @@
+export { noProgress } from './progress.js';
+export type { ProgressEvent, ProgressListener, JobOptions } from './progress.js';

@@ -1,0 +1,59 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { LocalArtifactStore } from './artifact-store.js';
+
+const SHA_OF_HELLO = '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824';
+
+describe('LocalArtifactStore', () => {
+  const root = () => mkdtempSync(join(tmpdir(), 'keel-art-'));
+
+  it('addresses blobs by sha256 and deduplicates', async () => {
+    const store = new LocalArtifactStore(root());
+    const a = await store.put('hello');
+    const b = await store.put(Buffer.from('hello'));
+    expect(a).toEqual({ sha256: SHA_OF_HELLO, size: 5 });
+    expect(b.sha256).toBe(a.sha256);
+    expect((await store.get(a.sha256)).toString()).toBe('hello');
+  });
+
+  it('stores files and streams with the same address', async () => {
+    const dir = root();
+    const store = new LocalArtifactStore(join(dir, 'store'));
+    writeFileSync(join(dir, 'f.txt'), 'hello');
+    expect((await store.putFile(join(dir, 'f.txt'))).sha256).toBe(SHA_OF_HELLO);
+    expect((await store.putStream(Readable.from([Buffer.from('hel'), Buffer.from('lo')]))).sha256).toBe(SHA_OF_HELLO);
+    expect(readdirSync(join(dir, 'store', 'tmp'))).toEqual([]);
+  });
+
+  it('detects corruption on read', async () => {
+    const dir = root();
+    const store = new LocalArtifactStore(dir);
+    const { sha256 } = await store.put('hello');
+    writeFileSync(join(dir, sha256.slice(0, 2), sha256.slice(2)), 'jello');
+    await expect(store.get(sha256)).rejects.toMatchObject({ code: 'DATA_CORRUPTED' });
+    await expect(store.pathOf(sha256, { verify: true })).rejects.toMatchObject({ code: 'DATA_CORRUPTED' });
+  });
+
+  it('leaves no blob behind when a stream fails mid-write', async () => {
+    const dir = root();
+    const store = new LocalArtifactStore(dir);
+    const failing = new Readable({
+      read() {
+        this.push(Buffer.from('partial'));
+        this.destroy(new Error('disk unplugged'));
+      },
+    });
+    await expect(store.putStream(failing)).rejects.toThrow('disk unplugged');
+    expect(readdirSync(join(dir, 'tmp'))).toEqual([]);
+    expect(readdirSync(dir).filter((d) => d !== 'tmp')).toEqual([]);
+  });
+
+  it('rejects ids that are not sha256 (no path tricks)', async () => {
+    const store = new LocalArtifactStore(root());
+    await expect(store.get('../../etc/passwd')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(store.get('0'.repeat(64))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});

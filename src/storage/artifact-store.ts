@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { open, readFile, rename, rm, stat, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform, type Readable } from 'node:stream';
+import { KeelError, newId, sha256, sha256File } from '../core/index.js';
+
+export interface ArtifactRef {
+  readonly sha256: string;
+  readonly size: number;
+}
+
+/**
+ * Content-addressed artifact store: a blob is named by its sha256. Writes go to a temp file in
+ * the same directory, are fsynced, then renamed into place, so a crash never leaves a partial
+ * blob under a real name. Reads verify the hash.
+ */
+export interface ArtifactStore {
+  put(data: Uint8Array | string): Promise<ArtifactRef>;
+  putFile(path: string): Promise<ArtifactRef>;
+  putStream(stream: Readable): Promise<ArtifactRef>;
+  get(sha: string): Promise<Buffer>;
+  has(sha: string): Promise<boolean>;
+  /** A path to read the blob from (e.g. for DuckDB). `verify` re-hashes it first. */
+  pathOf(sha: string, options?: { verify?: boolean }): Promise<string>;
+  /** Stream the blob (not verified: for large downloads; use `get` or `pathOf` to verify). */
+  open(sha: string): Readable;
+}
+
+const SHA_RE = /^[0-9a-f]{64}$/;
+
+export class LocalArtifactStore implements ArtifactStore {
+  constructor(readonly root: string) {
+    mkdirSync(join(root, 'tmp'), { recursive: true });
+  }
+
+  private blobPath(sha: string): string {
+    if (!SHA_RE.test(sha)) throw new KeelError('INVALID_ARGUMENT', `artifact id: expected 64 hex characters, got '${sha}'`, { field: 'sha256' });
+    return join(this.root, sha.slice(0, 2), sha.slice(2));
+  }
+
+  async put(data: Uint8Array | string): Promise<ArtifactRef> {
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    const sha = sha256(bytes);
+    if (await this.has(sha)) return { sha256: sha, size: bytes.length };
+    const tmp = join(this.root, 'tmp', newId());
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await this.commit(tmp, sha);
+    return { sha256: sha, size: bytes.length };
+  }
+
+  async putFile(path: string): Promise<ArtifactRef> {
+    return this.putStream(createReadStream(path));
+  }
+
+  async putStream(stream: Readable): Promise<ArtifactRef> {
+    const tmp = join(this.root, 'tmp', newId());
+    const hash = createHash('sha256');
+    let size = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        hash.update(chunk);
+        size += chunk.length;
+        cb(null, chunk);
+      },
+    });
+    try {
+      await pipeline(stream, tap, createWriteStream(tmp));
+      const fh = await open(tmp, 'r+');
+      await fh.sync();
+      await fh.close();
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw e;
+    }
+    const sha = hash.digest('hex');
+    if (await this.has(sha)) {
+      await rm(tmp, { force: true });
+    } else {
+      await this.commit(tmp, sha);
+    }
+    return { sha256: sha, size };
+  }
+
+  private async commit(tmp: string, sha: string): Promise<void> {
+    const dest = this.blobPath(sha);
+    mkdirSync(join(this.root, sha.slice(0, 2)), { recursive: true });
+    await rename(tmp, dest);
+  }
+
+  async get(sha: string): Promise<Buffer> {
+    const path = this.blobPath(sha);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (e) {
+      throw new KeelError('NOT_FOUND', `artifact '${sha}' not found`, { cause: e });
+    }
+    if (sha256(bytes) !== sha) throw new KeelError('DATA_CORRUPTED', `artifact '${sha}' failed its integrity check`);
+    return bytes;
+  }
+
+  async has(sha: string): Promise<boolean> {
+    return existsSync(this.blobPath(sha));
+  }
+
+  async pathOf(sha: string, options: { verify?: boolean } = {}): Promise<string> {
+    const path = this.blobPath(sha);
+    try {
+      await stat(path);
+    } catch (e) {
+      throw new KeelError('NOT_FOUND', `artifact '${sha}' not found`, { cause: e });
+    }
+    if (options.verify && (await sha256File(path)) !== sha) {
+      throw new KeelError('DATA_CORRUPTED', `artifact '${sha}' failed its integrity check`);
+    }
+    return path;
+  }
+
+  open(sha: string): Readable {
+    return createReadStream(this.blobPath(sha));
+  }
+
+  /** Removes temp files left by writers that crashed (safe while no writer runs). */
+  async sweepTemp(): Promise<number> {
+    const dir = join(this.root, 'tmp');
+    const names = await readdir(dir);
+    await Promise.all(names.map((n) => rm(join(dir, n), { force: true })));
+    return names.length;
+  }
+}

@@ -1,0 +1,7 @@
+export { openMetadataStore, migrateToLatest, isUniqueViolation } from './metadata-store.js';
+export type { MetadataStore, DialectName, OpenMetadataStoreOptions } from './metadata-store.js';
+export { LocalArtifactStore } from './artifact-store.js';
+export type { ArtifactStore, ArtifactRef } from './artifact-store.js';
+export type { Database } from './tables.js';
+export { testStores } from './test-stores.js';
+export type { TestStore } from './test-stores.js';

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isUniqueViolation, type MetadataStore } from './metadata-store.js';
+import { testStores } from './test-stores.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+describe.each(testStores())('metadata store on $name', ({ open }) => {
+  let store: MetadataStore;
+  beforeAll(async () => {
+    store = await open();
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it('applies every migration once, in order', async () => {
+    const rows = await store.db
+      .selectFrom('keel_migrations' as never)
+      .select('name' as never)
+      .orderBy('name' as never)
+      .execute();
+    expect(rows.map((r) => (r as { name: string }).name)).toEqual(Object.keys(MIGRATIONS).sort());
+  });
+
+  it('stores and reads rows, and reports unique violations as such', async () => {
+    await store.db.insertInto('datasets').values({ name: 'iris', description: null, created_at: 1700000000123 }).execute();
+    const row = await store.db.selectFrom('datasets').selectAll().where('name', '=', 'iris').executeTakeFirstOrThrow();
+    expect(row.created_at).toBe(1700000000123);
+    let caught: unknown;
+    try {
+      await store.db.insertInto('datasets').values({ name: 'iris', description: null, created_at: 1 }).execute();
+    } catch (e) {
+      caught = e;
+    }
+    expect(isUniqueViolation(caught)).toBe(true);
+  });
+
+  it('rolls back a failed transaction', async () => {
+    await expect(
+      store.db.transaction().execute(async (tx) => {
+        await tx.insertInto('datasets').values({ name: 'half', description: null, created_at: 1 }).execute();
+        throw new Error('crash in the middle');
+      }),
+    ).rejects.toThrow('crash in the middle');
+    const row = await store.db.selectFrom('datasets').selectAll().where('name', '=', 'half').executeTakeFirst();
+    expect(row).toBeUndefined();
+  });
+});

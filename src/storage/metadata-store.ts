@@ -1,0 +1,104 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider, type Migration } from 'kysely';
+import pg from 'pg';
+import { KeelError, type Logger, silentLogger } from '../core/index.js';
+import { MIGRATIONS } from './migrations/index.js';
+import type { Database } from './tables.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface MetadataStore {
+  readonly db: Kysely<Database>;
+  readonly dialect: DialectName;
+  close(): Promise<void>;
+}
+
+export interface OpenMetadataStoreOptions {
+  readonly logger?: Logger;
+  /** PostgreSQL only: a schema to create and use (tests isolate themselves this way). */
+  readonly schema?: string;
+  /** Skip migrations (tools that only read). Default false. */
+  readonly skipMigrations?: boolean;
+}
+
+// BIGINT columns hold epoch milliseconds and counts, all well inside 2^53.
+pg.types.setTypeParser(20, (v: string) => Number(v));
+
+/** The dialects Keel knows, chosen by URL scheme in this one place (STYLE.md, rule 4). */
+const DIALECTS: Record<string, (url: string, o: OpenMetadataStoreOptions) => { dialect: DialectName; kysely: Kysely<Database> }> = {
+  sqlite: (url) => {
+    const path = url.slice('sqlite:'.length);
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const database = new SqliteDatabase(path === ':memory:' ? ':memory:' : path);
+    // WAL lets readers run beside the one writer; busy_timeout makes concurrent processes wait
+    // for the write lock instead of failing with SQLITE_BUSY.
+    database.pragma('journal_mode = WAL');
+    database.pragma('busy_timeout = 10000');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('foreign_keys = ON');
+    return { dialect: 'sqlite', kysely: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }) };
+  },
+  postgres: (url, o) => {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 10,
+      ...(o.schema ? { options: `-c search_path=${o.schema}` } : {}),
+    });
+    return { dialect: 'postgres', kysely: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }) };
+  },
+};
+
+function dialectOf(url: string): string {
+  if (url.startsWith('sqlite:')) return 'sqlite';
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return 'postgres';
+  throw new KeelError('INVALID_ARGUMENT', `database url: unknown scheme in '${url}' (known: sqlite:, postgres://)`, { field: 'databaseUrl' });
+}
+
+export async function openMetadataStore(url: string, options: OpenMetadataStoreOptions = {}): Promise<MetadataStore> {
+  const logger = options.logger ?? silentLogger;
+  const name = dialectOf(url);
+  if (name === 'postgres' && options.schema) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new KeelError('INVALID_ARGUMENT', `schema: invalid name '${options.schema}'`, { field: 'schema' });
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
+    } finally {
+      await admin.end();
+    }
+  }
+  const { dialect, kysely } = DIALECTS[name]!(url, options);
+  const store: MetadataStore = { db: kysely, dialect, close: () => kysely.destroy() };
+  if (!options.skipMigrations) {
+    try {
+      await migrateToLatest(kysely, logger);
+    } catch (e) {
+      await kysely.destroy();
+      throw e;
+    }
+  }
+  return store;
+}
+
+class StaticMigrationProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return { ...MIGRATIONS };
+  }
+}
+
+export async function migrateToLatest(db: Kysely<Database>, logger: Logger = silentLogger): Promise<void> {
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(), migrationTableName: 'keel_migrations', migrationLockTableName: 'keel_migrations_lock' });
+  const { error, results } = await migrator.migrateToLatest();
+  for (const r of results ?? []) {
+    if (r.status === 'Success') logger.debug({ migration: r.migrationName }, 'migration applied');
+  }
+  if (error) throw new KeelError('UNAVAILABLE', `database migration failed: ${(error as Error).message ?? error}`, { cause: error });
+}
+
+/** Translates driver errors into domain errors (STYLE.md, rule 5). */
+export function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}

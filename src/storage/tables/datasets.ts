@@ -1,0 +1,20 @@
+export interface DatasetTables {
+  datasets: {
+    name: string;
+    description: string | null;
+    created_at: number;
+  };
+  dataset_versions: {
+    dataset_name: string;
+    /** First 12 hex of the content hash: short, stable, and the same for identical content. */
+    version: string;
+    content_sha256: string;
+    /** sha256 of the Parquet artifact holding the rows. */
+    artifact_sha256: string;
+    source: string;
+    num_rows: number;
+    /** JSON: the column schema and statistics (ColumnProfile[]). */
+    profile_json: string;
+    created_at: number;
+  };
+}
