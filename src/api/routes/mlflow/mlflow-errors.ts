@@ -1,0 +1,37 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorCode } from '../../../core/index.js';
+import { keelErrorOf } from '../../server.js';
+
+/**
+ * MLflow's error body `{"error_code": "...", "message": "..."}` and statuses, for every route under
+ * /api/2.0/mlflow and /api/2.0/mlflow-artifacts. A KeelError may name the exact MLflow code in
+ * `details.mlflowCode` (e.g. MALFORMED_REQUEST); otherwise its code maps as below.
+ */
+const MLFLOW_CODES: Record<ErrorCode, { code: string; status: number }> = {
+  INVALID_ARGUMENT: { code: 'INVALID_PARAMETER_VALUE', status: 400 },
+  NOT_FOUND: { code: 'RESOURCE_DOES_NOT_EXIST', status: 404 },
+  ALREADY_EXISTS: { code: 'RESOURCE_ALREADY_EXISTS', status: 400 },
+  CONFLICT: { code: 'INVALID_PARAMETER_VALUE', status: 400 },
+  FAILED_PRECONDITION: { code: 'INVALID_STATE', status: 400 },
+  PERMISSION_DENIED: { code: 'PERMISSION_DENIED', status: 403 },
+  UNAUTHENTICATED: { code: 'UNAUTHENTICATED', status: 401 },
+  RESOURCE_EXHAUSTED: { code: 'REQUEST_LIMIT_EXCEEDED', status: 429 },
+  UNAVAILABLE: { code: 'TEMPORARILY_UNAVAILABLE', status: 503 },
+  DATA_CORRUPTED: { code: 'INTERNAL_ERROR', status: 500 },
+  INTERNAL: { code: 'INTERNAL_ERROR', status: 500 },
+};
+
+/** MLflow answers these codes with 400 whatever KeelError code carried them. */
+const STATUS_OVERRIDES: Record<string, number> = { MALFORMED_REQUEST: 400, BAD_REQUEST: 400, INVALID_STATE: 400 };
+
+export function mlflowErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const e = keelErrorOf(error);
+  const mapped = MLFLOW_CODES[e.code];
+  const override = typeof e.details?.mlflowCode === 'string' ? e.details.mlflowCode : undefined;
+  if (e.code === 'INTERNAL') {
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send({ error_code: 'INTERNAL_ERROR', message: 'internal error' });
+  }
+  const code = override ?? mapped.code;
+  return reply.status(override ? (STATUS_OVERRIDES[override] ?? mapped.status) : mapped.status).send({ error_code: code, message: e.message });
+}

@@ -1,0 +1,1 @@
+export type { FitInput, FitOptions, IterationReport, ModelKind, ModelSignature, ParamSpec, Task, TensorSpec, TrainedModel } from './model-kind.js';

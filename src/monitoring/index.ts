@@ -1,0 +1,1 @@
+export type { PredictionLogger, PredictionRecord } from './prediction-log.js';
