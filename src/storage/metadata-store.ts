@@ -73,7 +73,7 @@ export async function openMetadataStore(url: string, options: OpenMetadataStoreO
   const store: MetadataStore = { db: kysely, dialect, close: () => kysely.destroy() };
   if (!options.skipMigrations) {
     try {
-      await migrateToLatest(kysely, logger);
+      await migrateToLatest(kysely, logger, dialect === 'postgres' ? options.schema : undefined);
     } catch (e) {
       await kysely.destroy();
       throw e;
@@ -88,8 +88,16 @@ class StaticMigrationProvider implements MigrationProvider {
   }
 }
 
-export async function migrateToLatest(db: Kysely<Database>, logger: Logger = silentLogger): Promise<void> {
-  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(), migrationTableName: 'keel_migrations', migrationLockTableName: 'keel_migrations_lock' });
+export async function migrateToLatest(db: Kysely<Database>, logger: Logger = silentLogger, schema?: string): Promise<void> {
+  // Kysely's migrator looks its tables up across all schemas; naming the schema keeps stores
+  // that share one PostgreSQL database apart.
+  const migrator = new Migrator({
+    db,
+    provider: new StaticMigrationProvider(),
+    migrationTableName: 'keel_migrations',
+    migrationLockTableName: 'keel_migrations_lock',
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   for (const r of results ?? []) {
     if (r.status === 'Success') logger.debug({ migration: r.migrationName }, 'migration applied');

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { isCi, testBackendUrls } from '../core/index.js';
 import { openMetadataStore, type MetadataStore } from './metadata-store.js';
 
@@ -25,7 +26,18 @@ export function testStores(env: NodeJS.ProcessEnv = process.env): TestStore[] {
   if (postgres) {
     stores.push({
       name: 'postgres',
-      open: () => openMetadataStore(postgres, { schema: `t_${process.pid}_${Math.random().toString(36).slice(2, 10)}` }),
+      open: async () => {
+        // Each suite gets its own schema, dropped again on close, so runs never see each other's rows.
+        const schema = `t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+        const store = await openMetadataStore(postgres, { schema });
+        return {
+          ...store,
+          async close() {
+            await sql.raw(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).execute(store.db).catch(() => undefined);
+            await store.close();
+          },
+        };
+      },
     });
   } else if (isCi(env)) {
     throw new Error('KEEL_TEST_POSTGRES_URL is not set in CI: PostgreSQL tests must not be skipped');
