@@ -1,0 +1,31 @@
+/** ONNX ModelProto bytes <-> plain objects (onnx/types.ts), through protobufjs. */
+import { KeelError } from '../core/index.js';
+import { modelProtoType } from './onnx-schema.js';
+import type { OnnxModel } from './types.js';
+
+export function encodeModel(model: OnnxModel): Uint8Array {
+  const type = modelProtoType();
+  const problem = type.verify(model);
+  if (problem) throw new KeelError('INVALID_ARGUMENT', `onnx model: ${problem}`, { field: 'model' });
+  return type.encode(type.fromObject(model)).finish();
+}
+
+/**
+ * Decodes ModelProto bytes. int64 fields come back as JS numbers (ONNX counts and ids stay far
+ * below 2^53); bytes fields stay Uint8Array. Any protobuf error, or bytes that decode but lack
+ * the two fields every model must have (ir_version and a graph), is INVALID_ARGUMENT.
+ */
+export function decodeModel(bytes: Uint8Array, field = 'onnx'): OnnxModel {
+  const type = modelProtoType();
+  let decoded: unknown;
+  try {
+    decoded = type.toObject(type.decode(bytes), { longs: Number, arrays: true });
+  } catch (e) {
+    throw new KeelError('INVALID_ARGUMENT', `${field}: not an ONNX model (${(e as Error).message})`, { field, cause: e });
+  }
+  const model = decoded as OnnxModel;
+  if (!model.irVersion || !model.graph) {
+    throw new KeelError('INVALID_ARGUMENT', `${field}: not an ONNX model (no ir_version or graph)`, { field });
+  }
+  return model;
+}
