@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { ContextFactory } from '../context.js';
 import { registerDataCommands } from './data.js';
 import { registerServerCommand } from './server.js';
+import { registerModelsInspectCommand } from './models-inspect.js';
 
 export type { ContextFactory };
 
@@ -9,4 +10,5 @@ export type { ContextFactory };
 export const COMMAND_GROUPS: readonly ((program: Command, context: ContextFactory) => void)[] = [
   registerDataCommands,
   registerServerCommand,
+  registerModelsInspectCommand,
 ];
