@@ -33,11 +33,6 @@ export async function createApiServer(platform: Platform, options: ApiServerOpti
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   });
 
-  await app.register(swagger, {
-    openapi: { info: { title: 'Keel API', version: '0.1.0', description: 'The Keel ML platform API.' } },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-
   app.addHook('onRequest', async (request) => {
     const permission = request.routeOptions.config?.permission;
     request.principal = await platform.authorizer.authorize({
@@ -56,6 +51,12 @@ export async function createApiServer(platform: Platform, options: ApiServerOpti
     }
     return reply.status(e.httpStatus).send({ error: e.toJSON() });
   });
+
+  // After the hook and the error handler, so that the docs routes get both too.
+  await app.register(swagger, {
+    openapi: { info: { title: 'Keel API', version: '0.1.0', description: 'The Keel ML platform API.' } },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
