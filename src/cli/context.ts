@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig, type KeelConfig } from '../core/index.js';
-import { openPlatform, type Platform } from '../api/index.js';
+import type { Platform } from '../api/index.js';
 import { KeelClient } from '../client/index.js';
 
 export interface GlobalOptions {
@@ -38,7 +38,9 @@ export class CliContext {
   }
 
   platform(): Promise<Platform> {
-    this.platformPromise ??= openPlatform(this.config);
+    // Imported on first use: the platform pulls in every subsystem (DuckDB, onnxruntime, ...),
+    // which `keel --help` or a remote command need not pay for.
+    this.platformPromise ??= import('../api/index.js').then(({ openPlatform }) => openPlatform(this.config));
     return this.platformPromise;
   }
 

@@ -1,0 +1,33 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../../bin/keel.js', import.meta.url));
+
+async function keel(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('keel CLI', () => {
+  it('runs from the package bin and prints its version', async () => {
+    const r = await keel(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe('0.1.0');
+  });
+
+  it('maps a KeelError to its exit code and, with --json, a JSON error on stderr', async () => {
+    const r = await keel(['--json', 'server'], { KEEL_PORT: 'not-a-port' });
+    expect(r.code).toBe(2);
+    const body = JSON.parse(r.stderr.trim().split('\n').pop()!) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('INVALID_ARGUMENT');
+    expect(body.error.message).toContain('KEEL_PORT');
+  });
+});
