@@ -1,0 +1,9 @@
+export { RegistryService } from './registry-service.js';
+export { readOnnxSignature } from './onnx-signature.js';
+export { parseSearchFilter } from './search-filter.js';
+export type { FilterClause, FilterOp } from './search-filter.js';
+export { STAGES } from './types.js';
+export type {
+  CreateModelVersionFromUriInput, CreateModelVersionInput, HistoryEntry, ModelLineage, ModelSignature, ModelStage, ModelVersion,
+  ModelVersionSource, Page, RegisteredModel, RegistryServiceDeps, RunArtifactResolver, SearchOptions, TensorSpec,
+} from './types.js';
