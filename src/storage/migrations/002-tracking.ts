@@ -1,4 +1,81 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
-// Placeholder number reserved for this subsystem; its issue fills in the tables.
-export async function up(_db: Kysely<unknown>): Promise<void> {}
+/** Experiment tracking: experiments, runs, params, tags, metric history, latest metrics, artifacts. */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('experiments')
+    .addColumn('experiment_id', 'bigint', (c) => c.primaryKey())
+    .addColumn('name', 'varchar(500)', (c) => c.notNull().unique())
+    .addColumn('artifact_location', 'text', (c) => c.notNull())
+    .addColumn('lifecycle_stage', 'varchar(32)', (c) => c.notNull())
+    .addColumn('creation_time', 'bigint', (c) => c.notNull())
+    .addColumn('last_update_time', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createTable('experiment_tags')
+    .addColumn('experiment_id', 'bigint', (c) => c.notNull().references('experiments.experiment_id'))
+    .addColumn('key', 'varchar(250)', (c) => c.notNull())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('experiment_tags_pk', ['experiment_id', 'key'])
+    .execute();
+  await db.schema
+    .createTable('runs')
+    .addColumn('run_id', 'varchar(32)', (c) => c.primaryKey())
+    .addColumn('experiment_id', 'bigint', (c) => c.notNull().references('experiments.experiment_id'))
+    .addColumn('run_name', 'varchar(250)', (c) => c.notNull())
+    .addColumn('user_id', 'varchar(256)', (c) => c.notNull())
+    .addColumn('status', 'varchar(16)', (c) => c.notNull())
+    .addColumn('start_time', 'bigint', (c) => c.notNull())
+    .addColumn('end_time', 'bigint')
+    .addColumn('lifecycle_stage', 'varchar(32)', (c) => c.notNull())
+    .addColumn('artifact_uri', 'text', (c) => c.notNull())
+    .addColumn('deleted_time', 'bigint')
+    .execute();
+  await db.schema.createIndex('runs_by_experiment').on('runs').columns(['experiment_id', 'start_time']).execute();
+  for (const table of ['run_params', 'run_tags']) {
+    await db.schema
+      .createTable(table)
+      .addColumn('run_id', 'varchar(32)', (c) => c.notNull().references('runs.run_id'))
+      .addColumn('key', 'varchar(250)', (c) => c.notNull())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint(`${table}_pk`, ['run_id', 'key'])
+      .execute();
+  }
+  // The history has no primary key: MLflow keeps duplicate points, and a key would slow ingestion.
+  // No foreign key either: the hot insert path checks the run once per batch instead.
+  await db.schema
+    .createTable('run_metrics')
+    .addColumn('run_id', 'varchar(32)', (c) => c.notNull())
+    .addColumn('key', 'varchar(250)', (c) => c.notNull())
+    .addColumn('value', 'double precision')
+    .addColumn('is_nan', 'smallint', (c) => c.notNull())
+    .addColumn('timestamp', 'bigint', (c) => c.notNull())
+    .addColumn('step', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('run_metrics_history').on('run_metrics').columns(['run_id', 'key', 'step']).execute();
+  await db.schema
+    .createTable('run_latest_metrics')
+    .addColumn('run_id', 'varchar(32)', (c) => c.notNull())
+    .addColumn('key', 'varchar(250)', (c) => c.notNull())
+    .addColumn('value', 'double precision')
+    .addColumn('is_nan', 'smallint', (c) => c.notNull())
+    .addColumn('timestamp', 'bigint', (c) => c.notNull())
+    .addColumn('step', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('run_latest_metrics_pk', ['run_id', 'key'])
+    .execute();
+  // Lets `ORDER BY metrics.x` and range filters on one key read an index instead of every run.
+  await db.schema.createIndex('run_latest_metrics_by_key').on('run_latest_metrics').columns(['key', 'value']).execute();
+  await db.schema
+    .createTable('run_artifacts')
+    .addColumn('run_id', 'varchar(32)', (c) => c.notNull().references('runs.run_id'))
+    .addColumn('path', 'varchar(1024)', (c) => c.notNull())
+    .addColumn('sha256', 'varchar(64)', (c) => c.notNull())
+    .addColumn('size', 'bigint', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('run_artifacts_pk', ['run_id', 'path'])
+    .execute();
+  // MLflow's Default experiment always exists with id 0.
+  const now = Date.now();
+  await sql`INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
+    VALUES (0, 'Default', 'mlflow-artifacts:/0', 'active', ${now}, ${now})`.execute(db);
+}
