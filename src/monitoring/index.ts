@@ -3,3 +3,15 @@ export { BufferedPredictionLogger } from './buffered-prediction-logger.js';
 export type { BufferedPredictionLoggerOptions } from './buffered-prediction-logger.js';
 export { PredictionStore } from './prediction-store.js';
 export type { LabelInput, LoggedPrediction, PredictionSink, StoredPrediction } from './prediction-store.js';
+export { MonitoringService } from './monitoring-service.js';
+export type { MonitoringServiceDeps, MonitorRunResult, MonitorStatus } from './monitoring-service.js';
+export { Monitor } from './monitor.js';
+export type { MonitorEvents, MonitorOptions } from './monitor.js';
+export type { RetrainContext, TrainFunction } from './alert-dispatcher.js';
+export { parseDuration, parseMonitorConfig } from './monitor-config.js';
+export { signWebhookBody, verifyWebhookSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook.js';
+export { accuracy, percentile, rmse, rocAuc } from './performance-metrics.js';
+export type {
+  Alert, AlertRule, AnomalyLike, Comparison, DeliveryOutcome, DriftColumn, DriftReportLike, MonitorAnalyzers, MonitorConfig, MonitorTask,
+  RetrainRun, RetrainSpec, WebhookTarget, WindowDetails, WindowResult, WindowSpec, WindowType,
+} from './types.js';

@@ -1,3 +1,5 @@
+import type { Table } from '../core/index.js';
+import type { DriftReportLike, MonitorAnalyzers } from './types.js';
 import type { PredictionRecord } from './prediction-log.js';
 
 /** A prediction record for tests and examples, with defaults for what a test does not care about. */
@@ -13,4 +15,46 @@ export function makePrediction(over: Partial<PredictionRecord> & { requestId: st
     latencyMs: 1,
     ...over,
   };
+}
+
+/**
+ * A stand-in for validation's drift detector in tests: a numeric column drifts when its mean
+ * moved by more than `threshold` reference standard deviations. Good enough to drive windows and
+ * alerts; the real tests live in validation/.
+ */
+export function meanShiftAnalyzers(references: Readonly<Record<string, Table>>, threshold = 1): MonitorAnalyzers & { referenceCalls: string[] } {
+  const referenceCalls: string[] = [];
+  const stats = (t: Table): Record<string, { mean: number; std: number }> => {
+    const out: Record<string, { mean: number; std: number }> = {};
+    for (const c of t.columns) {
+      if (c.type === 'string') continue;
+      const v = [...c.values].filter((x) => !Number.isNaN(x));
+      const mean = v.reduce((a, b) => a + b, 0) / v.length;
+      out[c.name] = { mean, std: Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, v.length - 1)) || 1 };
+    }
+    return out;
+  };
+  return {
+    referenceCalls,
+    async referenceFor(ref) {
+      referenceCalls.push(ref);
+      const t = references[ref];
+      if (!t) throw new Error(`no dataset ${ref}`);
+      return stats(t);
+    },
+    detectDrift(reference, current): DriftReportLike {
+      const ref = isTable(reference) ? stats(reference) : (reference as Record<string, { mean: number; std: number }>);
+      const cur = stats(current);
+      const columns = Object.keys(cur).filter((k) => ref[k]).map((k) => {
+        const statistic = Math.abs(cur[k]!.mean - ref[k]!.mean) / ref[k]!.std;
+        return { column: k, test: 'mean_shift', statistic, threshold, drifted: statistic > threshold };
+      });
+      const share = columns.length ? columns.filter((c) => c.drifted).length / columns.length : 0;
+      return { columns, driftedShare: share, datasetDrift: share >= 0.5 };
+    },
+  };
+}
+
+function isTable(v: unknown): v is Table {
+  return typeof v === 'object' && v !== null && 'numRows' in v && 'columns' in v && Array.isArray((v as Table).columns);
 }

@@ -1,0 +1,82 @@
+import type { Logger } from '../core/index.js';
+import type { MonitorStore } from './monitor-store.js';
+import { runRetrainCommand } from './retrain-command.js';
+import type { Alert, AlertRule, MonitorConfig, WindowResult } from './types.js';
+import { deliverWebhook, type DeliveryOptions } from './webhook.js';
+
+export interface RetrainContext {
+  readonly alertId: string;
+  readonly monitor: string;
+  readonly deployment: string;
+}
+
+/** In-process retraining (training's `train()` adapted by the platform); returns the lineage it made. */
+export type TrainFunction = (request: Readonly<Record<string, unknown>>, context: RetrainContext) => Promise<{ runId?: string; modelName?: string; modelVersion?: number }>;
+
+/** What happens when a rule fires or resolves: store the alert, POST the webhook, start retraining. */
+export class AlertDispatcher {
+  constructor(private readonly o: { store: MonitorStore; logger: Logger; now: () => number; train?: TrainFunction; webhook?: DeliveryOptions }) {}
+
+  async fire(config: MonitorConfig, rule: AlertRule, window: WindowResult, value: number | null): Promise<Alert> {
+    const { store, logger } = this.o;
+    const id = await store.insertAlert({
+      monitor: config.name, rule: rule.name, metric: rule.metric, value, threshold: rule.threshold,
+      windowStart: window.start, windowEnd: window.end, firedAt: this.o.now(),
+    });
+    logger.warn({ alertId: id, monitor: config.name, rule: rule.name, value }, 'alert firing');
+    if (rule.webhook) {
+      const outcome = await deliverWebhook(rule.webhook, 'alert.firing', this.payload(config, rule, id, window, value), { ...this.o.webhook, now: this.o.now });
+      await store.setDelivery(id, outcome);
+      if (outcome.status === 'failed') logger.error({ alertId: id, ...outcome }, 'alert webhook delivery failed');
+    }
+    if (rule.retrain) await this.retrain(config, rule, id);
+    return (await store.listAlerts({ monitor: config.name, limit: 100 })).find((a) => a.id === id)!;
+  }
+
+  async resolved(config: MonitorConfig, rule: AlertRule, alert: Alert, window: WindowResult): Promise<void> {
+    if (!rule.webhook) return;
+    const value = window.metrics[rule.metric];
+    const outcome = await deliverWebhook(rule.webhook, 'alert.resolved', this.payload(config, rule, alert.id, window, typeof value === 'number' ? value : null), { ...this.o.webhook, now: this.o.now });
+    if (outcome.status === 'failed') this.o.logger.error({ alertId: alert.id, ...outcome }, 'alert webhook delivery failed');
+  }
+
+  private payload(config: MonitorConfig, rule: AlertRule, id: string, window: WindowResult, value: number | null): Record<string, unknown> {
+    return {
+      alert: { id, rule: rule.name, metric: rule.metric, op: rule.op, threshold: rule.threshold, value },
+      monitor: config.name,
+      deployment: config.deployment,
+      window: { start: window.start, end: window.end, count: window.count, lateCount: window.lateCount },
+      drift: window.details.inputDrift ? { share: window.details.inputDrift.driftedShare, columns: window.details.inputDrift.columns.filter((c) => c.drifted).map((c) => c.column) } : undefined,
+    };
+  }
+
+  private async retrain(config: MonitorConfig, rule: AlertRule, alertId: string): Promise<void> {
+    const { store, logger } = this.o;
+    const spec = rule.retrain!;
+    const context: RetrainContext = { alertId, monitor: config.name, deployment: config.deployment };
+    if (spec.command !== undefined) {
+      // Placeholders rather than environment variables: the command line shows what ran.
+      const command = spec.command.replaceAll('{alertId}', alertId).replaceAll('{monitor}', config.name).replaceAll('{deployment}', config.deployment);
+      const runId = await store.insertRetrainRun({ alertId, monitor: config.name, trigger: 'command', command, startedAt: this.o.now() });
+      const r = await runRetrainCommand(command, spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {});
+      await store.finishRetrainRun(runId, {
+        status: r.exitCode === 0 ? 'succeeded' : 'failed', exitCode: r.exitCode, output: r.timedOut ? `${r.output}\n[timed out]` : r.output,
+        runId: r.runId, modelName: r.modelName, modelVersion: r.modelVersion, finishedAt: this.o.now(),
+      });
+      logger.info({ alertId, command, exitCode: r.exitCode }, 'retraining command finished');
+      return;
+    }
+    const runId = await store.insertRetrainRun({ alertId, monitor: config.name, trigger: 'train', command: JSON.stringify(spec.train), startedAt: this.o.now() });
+    if (!this.o.train) {
+      await store.finishRetrainRun(runId, { status: 'failed', exitCode: null, output: 'no in-process trainer is configured', runId: null, modelName: null, modelVersion: null, finishedAt: this.o.now() });
+      return;
+    }
+    try {
+      const r = await this.o.train(spec.train ?? {}, context);
+      await store.finishRetrainRun(runId, { status: 'succeeded', exitCode: 0, output: null, runId: r.runId ?? null, modelName: r.modelName ?? null, modelVersion: r.modelVersion ?? null, finishedAt: this.o.now() });
+    } catch (e) {
+      logger.error({ err: e, alertId }, 'in-process retraining failed');
+      await store.finishRetrainRun(runId, { status: 'failed', exitCode: null, output: (e as Error).message, runId: null, modelName: null, modelVersion: null, finishedAt: this.o.now() });
+    }
+  }
+}

@@ -1,0 +1,162 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tableFromRows } from '../core/index.js';
+import { testStores, type MetadataStore } from '../storage/index.js';
+import { MonitoringService } from './monitoring-service.js';
+import { makePrediction, meanShiftAnalyzers } from './testing.js';
+import { verifyWebhookSignature } from './webhook.js';
+
+const H = 3_600_000;
+const T0 = 1_700_000_000_000 - (1_700_000_000_000 % H); // an hour boundary
+
+/** Deterministic pseudo-normal noise, so the scenario is the same on every run. */
+function noise(i: number): number {
+  const x = Math.sin(i * 12.9898) * 43758.5453;
+  return (x - Math.floor(x) - 0.5) * 2;
+}
+
+interface Received { body: string; headers: Record<string, string | string[] | undefined>; valid: boolean }
+
+function startReceiver(secret: string): Promise<{ server: Server; url: string; received: Received[] }> {
+  const received: Received[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const valid = verifyWebhookSignature({ secret, body, signature: req.headers['x-keel-signature'] as string, timestamp: req.headers['x-keel-timestamp'] as string, now: JSON.parse(body).timestamp });
+      received.push({ body, headers: req.headers, valid });
+      res.statusCode = valid ? 204 : 401;
+      res.end();
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received })));
+}
+
+describe.each(testStores())('monitoring scenario on $name', ({ open }) => {
+  let store: MetadataStore;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  beforeAll(async () => {
+    store = await open();
+    receiver = await startReceiver('s3cret');
+  });
+  afterAll(async () => {
+    await store?.close();
+    await new Promise((r) => receiver?.server.close(r));
+  });
+
+  it('sees drift after inputs shift, fires after its duration, signs the webhook, retrains, and folds in late records and labels', async () => {
+    const reference = tableFromRows(Array.from({ length: 500 }, (_, i) => ({ amount: 10 + noise(i), age: 40 + 5 * noise(i + 7), label: i % 2 })));
+    const analyzers = meanShiftAnalyzers({ 'fraud@v1': reference });
+    const svc = new MonitoringService({ db: store.db, analyzers, webhook: { attempts: 3, backoffMs: 10 } });
+    const logger = svc.createLogger({ flushIntervalMs: 10_000, now: () => clock });
+    let clock = T0;
+    // Six hours of traffic, 100 requests an hour; `amount` shifts by 5σ from hour 3 on.
+    for (let h = 0; h < 6; h++) {
+      for (let i = 0; i < 100; i++) {
+        const n = h * 100 + i;
+        clock = T0 + h * H + i * 30_000;
+        const amount = 10 + noise(n) + (h >= 3 ? 5 : 0);
+        logger.log(makePrediction({ requestId: `q${n}`, timestamp: clock, deployment: 'fraud-svc', modelName: 'fraud', inputs: { amount, age: 40 + 5 * noise(n + 7) }, outputs: { probability: amount > 12 ? 0.9 : 0.1 }, latencyMs: 1 + (n % 10) }));
+      }
+    }
+    // Three records of hour 1 arrive two hours late: counted as late, not in the window.
+    clock = T0 + 3 * H;
+    for (let i = 0; i < 3; i++) logger.log(makePrediction({ requestId: `late${i}`, timestamp: T0 + H + 1000 * i, deployment: 'fraud-svc', inputs: { amount: 10, age: 40 }, outputs: { probability: 0.1 } }));
+    await logger.close();
+
+    await svc.createMonitor({
+      name: 'fraud-drift', deployment: 'fraud-svc', referenceDataset: 'fraud@v1', task: 'binary',
+      window: { type: 'tumbling', size: '1h', grace: '5m' },
+      webhook: { url: receiver.url, secret: 's3cret' },
+      rules: [
+        { name: 'input-drift', metric: 'drift.share', op: '>=', threshold: 0.5, forWindows: 2, cooldown: '1d', retrain: { command: `printf '{"runId":"run-{alertId}","model":{"name":"fraud","version":2}}\\n'` } },
+        { name: 'slow', metric: 'latency.p99', op: '>', threshold: 1000 },
+      ],
+    });
+    const run = await svc.runMonitor('fraud-drift', { now: T0 + 6 * H + 10 * 60_000 });
+    expect(run.evaluated.map((w) => w.count)).toEqual([100, 100, 100, 100, 100, 100]);
+    expect(run.evaluated.map((w) => w.metrics['drift.share'])).toEqual([0, 0, 0, 0.5, 0.5, 0.5]);
+    expect(run.evaluated[1]!.lateCount).toBe(3);
+    expect(run.evaluated[0]!.metrics['latency.p50']).toBe(5.5);
+    expect(run.evaluated[0]!.details.inputDrift!.columns.find((c) => c.column === 'amount')!.drifted).toBe(false);
+    expect(run.evaluated[3]!.details.inputDrift!.columns.find((c) => c.column === 'amount')!.drifted).toBe(true);
+    // Output drift is measured against the first window's outputs.
+    expect(run.evaluated[4]!.metrics['output_drift.probability.statistic']).toBeGreaterThan(1);
+    // Reference statistics computed once for the dataset version, not per window.
+    expect(analyzers.referenceCalls).toEqual(['fraud@v1']);
+
+    // Fired once, at the second drifted window (hour 4), not at the first.
+    expect(run.fired).toHaveLength(1);
+    const alert = run.fired[0]!;
+    expect(alert).toMatchObject({ rule: 'input-drift', state: 'firing', value: 0.5, windowStart: T0 + 4 * H });
+    expect(alert.delivery).toMatchObject({ status: 'delivered', attempts: 1, httpStatus: 204 });
+    expect(receiver.received).toHaveLength(1);
+    expect(receiver.received[0]!.valid).toBe(true);
+    expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({ event: 'alert.firing', monitor: 'fraud-drift', alert: { id: alert.id, metric: 'drift.share' }, drift: { columns: ['amount'] } });
+    // The retraining command ran, and its run and model version are recorded against the alert.
+    expect(alert.retrainRuns).toHaveLength(1);
+    expect(alert.retrainRuns[0]).toMatchObject({ trigger: 'command', status: 'succeeded', exitCode: 0, runId: `run-${alert.id}`, modelName: 'fraud', modelVersion: 2 });
+
+    // Idempotent: nothing new at the same time.
+    const again = await svc.runMonitor('fraud-drift', { now: T0 + 6 * H + 10 * 60_000 });
+    expect(again.evaluated).toHaveLength(0);
+    expect(again.fired).toHaveLength(0);
+
+    // Labels for hour 0 arrive later: the window's performance is filled in on the next run.
+    await svc.addFeedback(Array.from({ length: 100 }, (_, i) => ({ requestId: `q${i}`, label: i < 80 ? 0 : 1 })));
+    const withLabels = await svc.runMonitor('fraud-drift', { now: T0 + 6 * H + 20 * 60_000 });
+    expect(withLabels.refreshed).toBe(1);
+    const [hour0] = (await svc.listWindows('fraud-drift', 10)).slice(-1);
+    expect(hour0!.labeledCount).toBe(100);
+    const predicted = Array.from({ length: 100 }, (_, i) => (10 + noise(i) > 12 ? 1 : 0));
+    const expectedAccuracy = predicted.filter((p, i) => p === (i < 80 ? 0 : 1)).length / 100;
+    expect(hour0!.metrics['performance.accuracy']).toBeCloseTo(expectedAccuracy, 12);
+
+    // Inputs return to normal: the alert resolves, and a resolve webhook is sent.
+    const back = svc.createLogger({ now: () => T0 + 6 * H + 60_000 });
+    for (let i = 0; i < 50; i++) back.log(makePrediction({ requestId: `n${i}`, timestamp: T0 + 6 * H + i * 60_000, deployment: 'fraud-svc', inputs: { amount: 10 + noise(i), age: 40 }, outputs: { probability: 0.1 } }));
+    await back.close();
+    const later = await svc.runMonitor('fraud-drift', { now: T0 + 7 * H + 10 * 60_000 });
+    expect(later.resolved).toEqual([alert.id]);
+    expect(receiver.received.map((r) => JSON.parse(r.body).event)).toEqual(['alert.firing', 'alert.resolved']);
+    const alerts = await svc.listAlerts({ deployment: 'fraud-svc' });
+    expect(alerts.map((a) => a.state)).toEqual(['resolved']);
+
+    const status = await svc.status('fraud-svc', 3);
+    expect(status[0]!.windows.map((w) => w.start)).toEqual([T0 + 6 * H, T0 + 5 * H, T0 + 4 * H]);
+  });
+
+  it('sliding windows overlap; in-process retraining records the lineage it returns', async () => {
+    const analyzers = meanShiftAnalyzers({ 'd@1': tableFromRows(Array.from({ length: 100 }, (_, i) => ({ x: noise(i) }))) });
+    analyzers.trainingDataset = async (model, version) => (model === 'm' && version === 1 ? 'd@1' : undefined);
+    const calls: unknown[] = [];
+    const svc = new MonitoringService({
+      db: store.db, analyzers,
+      train: async (request, ctx) => {
+        calls.push({ request, alertId: ctx.alertId });
+        return { runId: 'r1', modelName: 'm', modelVersion: 7 };
+      },
+    });
+    const log = svc.createLogger({ now: () => T0 });
+    for (let i = 0; i < 120; i++) log.log(makePrediction({ requestId: `s${i}`, timestamp: T0 + i * 60_000, deployment: 'slide', inputs: { x: noise(i) + (i >= 60 ? 4 : 0) } }));
+    await log.close();
+    await svc.createMonitor({ name: 'slide-mon', deployment: 'slide', window: { type: 'sliding', size: '1h', slide: '30m' }, rules: [{ name: 'drift', metric: 'drift.x.statistic', op: '>', threshold: 1, for: '90m', retrain: { train: { dataset: 'd@latest' } } }] });
+    const run = await svc.runMonitor('slide-mon', { now: T0 + 2 * H });
+    expect(run.evaluated.map((w) => [w.start - T0, w.count])).toEqual([[-H / 2, 30], [0, 60], [H / 2, 60], [H, 60]]);
+    expect(run.fired).toHaveLength(1);
+    expect(run.fired[0]!.windowStart).toBe(T0 + H);
+    expect(calls).toEqual([{ request: { dataset: 'd@latest' }, alertId: run.fired[0]!.id }]);
+    expect(run.fired[0]!.retrainRuns[0]).toMatchObject({ trigger: 'train', status: 'succeeded', runId: 'r1', modelVersion: 7 });
+  });
+
+  it('rejects a bad monitor definition naming the field and stores nothing', async () => {
+    const svc = new MonitoringService({ db: store.db });
+    await expect(svc.createMonitor({ name: 'bad', deployment: 'x', rules: [{ metric: 'error_rate', op: '>>', threshold: 0.1 }] })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'rules[0].op' });
+    await expect(svc.createMonitor({ name: 'bad', deployment: 'x', window: { size: 'soon' } })).rejects.toMatchObject({ field: 'window.size' });
+    await expect(svc.getMonitor('bad')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await svc.createMonitor({ name: 'dup', deployment: 'x' });
+    await expect(svc.createMonitor({ name: 'dup', deployment: 'x' })).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+  });
+});

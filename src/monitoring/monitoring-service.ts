@@ -1,0 +1,279 @@
+import type { Kysely } from 'kysely';
+import { notFound, silentLogger, type Logger, type Table } from '../core/index.js';
+import type { Database } from '../storage/index.js';
+import { checkRule, windowsNeeded } from './alert-rules.js';
+import { AlertDispatcher, type TrainFunction } from './alert-dispatcher.js';
+import { BufferedPredictionLogger, type BufferedPredictionLoggerOptions } from './buffered-prediction-logger.js';
+import { parseMonitorConfig } from './monitor-config.js';
+import { MonitorStore } from './monitor-store.js';
+import { PredictionStore, type LabelInput } from './prediction-store.js';
+import type { Alert, MonitorAnalyzers, MonitorConfig, WindowResult } from './types.js';
+import type { DeliveryOptions } from './webhook.js';
+import { computePerformance, evaluateWindow, recordsToTable } from './window-evaluator.js';
+import { completeWindows, firstWindowStartFor } from './windows.js';
+
+export interface MonitoringServiceDeps {
+  readonly db: Kysely<Database>;
+  readonly logger?: Logger;
+  /** Drift, schema checks and lineage from validation/ and registry/; without them only software, quality and performance metrics are computed. */
+  readonly analyzers?: MonitorAnalyzers;
+  /** In-process retraining (training's `train()`), for rules with `retrain.train`. */
+  readonly train?: TrainFunction;
+  readonly webhook?: DeliveryOptions;
+  readonly now?: () => number;
+  /** Bound on windows evaluated by one run (a long backlog is caught up over several runs). Default 500. */
+  readonly maxWindowsPerRun?: number;
+}
+
+export interface MonitorRunResult {
+  readonly monitor: string;
+  readonly evaluated: readonly WindowResult[];
+  /** Earlier windows updated with late records or newly arrived labels. */
+  readonly refreshed: number;
+  readonly fired: readonly Alert[];
+  readonly resolved: readonly string[];
+}
+
+export interface MonitorStatus {
+  readonly monitor: MonitorConfig;
+  readonly windows: readonly WindowResult[];
+  readonly alerts: readonly Alert[];
+}
+
+/** Monitors over the prediction log: windows, metrics, alert rules, webhooks and retraining. */
+export class MonitoringService {
+  readonly predictions: PredictionStore;
+  readonly store: MonitorStore;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly dispatcher: AlertDispatcher;
+  private readonly references = new Map<string, Promise<unknown>>();
+  private readonly baselines = new Map<string, { start: number; table: Table }>();
+  private readonly running = new Map<string, Promise<MonitorRunResult>>();
+
+  constructor(private readonly deps: MonitoringServiceDeps) {
+    this.predictions = new PredictionStore(deps.db);
+    this.store = new MonitorStore(deps.db);
+    this.logger = deps.logger ?? silentLogger;
+    this.now = deps.now ?? Date.now;
+    this.dispatcher = new AlertDispatcher({ store: this.store, logger: this.logger, now: this.now, ...(deps.train ? { train: deps.train } : {}), ...(deps.webhook ? { webhook: deps.webhook } : {}) });
+  }
+
+  /** A buffered logger writing to this service's database (what serving is given). */
+  createLogger(options: Omit<BufferedPredictionLoggerOptions, 'db' | 'sink'> = {}): BufferedPredictionLogger {
+    return new BufferedPredictionLogger({ ...options, db: this.deps.db, logger: options.logger ?? this.logger });
+  }
+
+  addFeedback(labels: readonly LabelInput[]): Promise<{ stored: number; matched: number }> {
+    return this.predictions.addLabels(labels, this.now());
+  }
+
+  async createMonitor(raw: unknown): Promise<MonitorConfig> {
+    const config = parseMonitorConfig(raw);
+    const { createdAt: _ignored, ...rest } = config;
+    await this.store.createMonitor(rest, this.now());
+    return (await this.store.getMonitor(config.name))!;
+  }
+
+  async updateMonitor(raw: unknown): Promise<MonitorConfig> {
+    const { createdAt: _ignored, ...rest } = parseMonitorConfig(raw);
+    await this.store.updateMonitor(rest, this.now());
+    this.baselines.delete(rest.name);
+    return (await this.store.getMonitor(rest.name))!;
+  }
+
+  async getMonitor(name: string): Promise<MonitorConfig> {
+    const m = await this.store.getMonitor(name);
+    if (!m) throw notFound('monitor', name);
+    return m;
+  }
+
+  listMonitors(deployment?: string): Promise<MonitorConfig[]> {
+    return this.store.listMonitors(deployment);
+  }
+
+  async deleteMonitor(name: string): Promise<void> {
+    await this.store.deleteMonitor(name);
+    this.baselines.delete(name);
+  }
+
+  async listWindows(name: string, limit = 20): Promise<WindowResult[]> {
+    await this.getMonitor(name);
+    return this.store.listWindows(name, { limit });
+  }
+
+  listAlerts(q: { monitor?: string; deployment?: string; state?: string; limit?: number } = {}): Promise<Alert[]> {
+    if (q.deployment === undefined) return this.store.listAlerts(q);
+    return this.listMonitors(q.deployment).then((ms) => this.store.listAlerts({ ...q, monitors: ms.map((m) => m.name) }));
+  }
+
+  acknowledgeAlert(id: string): Promise<void> {
+    return this.store.acknowledgeAlert(id, this.now());
+  }
+
+  /** The last windows and alerts of every monitor on a deployment (or of the monitor so named). */
+  async status(deploymentOrMonitor: string, limit = 10): Promise<MonitorStatus[]> {
+    let monitors = await this.listMonitors(deploymentOrMonitor);
+    if (monitors.length === 0) {
+      const m = await this.store.getMonitor(deploymentOrMonitor);
+      if (!m) throw notFound('deployment or monitor', deploymentOrMonitor);
+      monitors = [m];
+    }
+    return Promise.all(monitors.map(async (m) => ({
+      monitor: m,
+      windows: await this.store.listWindows(m.name, { limit }),
+      alerts: await this.store.listAlerts({ monitor: m.name, limit }),
+    })));
+  }
+
+  async runAll(options: { now?: number } = {}): Promise<MonitorRunResult[]> {
+    const out: MonitorRunResult[] = [];
+    for (const m of await this.listMonitors()) out.push(await this.runMonitor(m.name, options));
+    return out;
+  }
+
+  /**
+   * Evaluates every complete window (end + grace <= now) not evaluated yet, folds late records
+   * and new labels into recent windows, and applies the alert rules. Idempotent: a second run at
+   * the same `now` evaluates nothing.
+   */
+  runMonitor(name: string, options: { now?: number } = {}): Promise<MonitorRunResult> {
+    // One run per monitor at a time in this process; the window primary key guards across processes.
+    const prev = this.running.get(name) ?? Promise.resolve(undefined);
+    const next = prev.catch(() => undefined).then(() => this.runOnce(name, options.now ?? this.now()));
+    this.running.set(name, next);
+    return next.finally(() => {
+      if (this.running.get(name) === next) this.running.delete(name);
+    });
+  }
+
+  private async runOnce(name: string, now: number): Promise<MonitorRunResult> {
+    const config = await this.getMonitor(name);
+    const spec = config.window;
+    const last = await this.store.lastWindowStart(name);
+    let from: number | undefined;
+    if (last !== undefined) from = last + spec.slideMs;
+    else {
+      const first = await this.predictions.firstEventTime(config.deployment);
+      if (first !== undefined) from = firstWindowStartFor(spec, first, config.originMs);
+    }
+    const evaluated: WindowResult[] = [];
+    const fired: Alert[] = [];
+    const resolved: string[] = [];
+    const windows = from === undefined ? [] : completeWindows(spec, from, now, this.deps.maxWindowsPerRun ?? 500);
+    for (const w of windows) {
+      const result = await this.evaluate(config, w.start, w.end, now);
+      if (!(await this.store.insertWindow(result))) continue;
+      evaluated.push(result);
+      const outcome = await this.applyRules(config, result);
+      fired.push(...outcome.fired);
+      resolved.push(...outcome.resolved);
+    }
+    const refreshed = await this.refresh(config, now, new Set(evaluated.map((w) => w.start)));
+    if (refreshed.length > 0 && evaluated.length === 0) {
+      // New labels can change a performance rule's verdict: re-check at the newest window (never
+      // at an older one, which would resolve alerts on stale evidence).
+      const [newest] = await this.store.listWindows(name, { limit: 1 });
+      const outcome = await this.applyRules(config, newest!);
+      fired.push(...outcome.fired);
+      resolved.push(...outcome.resolved);
+    }
+    if (evaluated.length > 0) this.logger.info({ monitor: name, windows: evaluated.length, fired: fired.length }, 'monitor run');
+    return { monitor: name, evaluated, refreshed: refreshed.length, fired, resolved };
+  }
+
+  private async evaluate(config: MonitorConfig, start: number, end: number, now: number): Promise<WindowResult> {
+    const receivedBy = end + config.window.graceMs;
+    const records = await this.predictions.query({ deployment: config.deployment, from: start, to: end, receivedBy });
+    const lateCount = await this.predictions.countLate(config.deployment, start, end, receivedBy);
+    const reference = records.length > 0 ? await this.reference(config, records[records.length - 1]!) : undefined;
+    const baseline = await this.baseline(config);
+    const e = await evaluateWindow({
+      config, records, lateCount,
+      ...(reference ? { reference } : {}),
+      ...(baseline ? { baselineOutputs: baseline } : {}),
+      ...(this.deps.analyzers ? { analyzers: this.deps.analyzers } : {}),
+    });
+    if (!this.baselines.has(config.name) && e.outputs && records.length > 0) this.baselines.set(config.name, { start, table: e.outputs });
+    return { monitor: config.name, start, end, evaluatedAt: now, count: records.length, lateCount, labeledCount: e.labeledCount, metrics: e.metrics, details: e.details };
+  }
+
+  /** Reference statistics: computed once per dataset version (the analyzer stores them), cached here. */
+  private async reference(config: MonitorConfig, sample: { modelName: string; modelVersion: number }): Promise<{ datasetRef: string; stats: unknown } | undefined> {
+    const analyzers = this.deps.analyzers;
+    if (!analyzers) return undefined;
+    const datasetRef = config.referenceDataset ?? (await analyzers.trainingDataset?.(sample.modelName, sample.modelVersion).catch(() => undefined));
+    if (!datasetRef) return undefined;
+    let stats = this.references.get(datasetRef);
+    if (!stats) {
+      stats = analyzers.referenceFor(datasetRef);
+      this.references.set(datasetRef, stats);
+      stats.catch(() => this.references.delete(datasetRef));
+    }
+    try {
+      return { datasetRef, stats: await stats };
+    } catch (e) {
+      this.logger.warn({ err: e, datasetRef }, 'monitor: reference statistics unavailable');
+      return undefined;
+    }
+  }
+
+  private async baseline(config: MonitorConfig): Promise<Table | undefined> {
+    const cached = this.baselines.get(config.name);
+    if (cached) return cached.table;
+    const first = await this.store.firstNonEmptyWindow(config.name);
+    if (!first) return undefined;
+    const records = await this.predictions.query({ deployment: config.deployment, from: first.start, to: first.end, receivedBy: first.end + config.window.graceMs });
+    const table = recordsToTable(records.filter((r) => r.error === undefined), 'outputs');
+    const numeric = { numRows: table.numRows, columns: table.columns.filter((c) => c.type !== 'string') };
+    this.baselines.set(config.name, { start: first.start, table: numeric });
+    return numeric;
+  }
+
+  /** Late records and labels that arrived after a window was evaluated are counted into it. */
+  private async refresh(config: MonitorConfig, now: number, skip: ReadonlySet<number>): Promise<WindowResult[]> {
+    const recent = await this.store.listWindows(config.name, { endAfter: now - config.refreshHorizonMs, limit: 200 });
+    const changed: WindowResult[] = [];
+    for (const w of recent) {
+      if (skip.has(w.start)) continue;
+      const receivedBy = w.end + config.window.graceMs;
+      const lateCount = await this.predictions.countLate(config.deployment, w.start, w.end, receivedBy);
+      const labeledCount = w.count > 0 ? await this.predictions.countLabeled(config.deployment, w.start, w.end, receivedBy) : 0;
+      if (lateCount === w.lateCount && labeledCount === w.labeledCount) continue;
+      let metrics: Record<string, number> = { ...w.metrics, late_count: lateCount };
+      if (labeledCount !== w.labeledCount) {
+        const records = await this.predictions.query({ deployment: config.deployment, from: w.start, to: w.end, receivedBy });
+        metrics = { ...Object.fromEntries(Object.entries(metrics).filter(([k]) => !k.startsWith('performance.'))), ...computePerformance(config, records).metrics };
+      }
+      const updated: WindowResult = { ...w, lateCount, labeledCount, metrics };
+      await this.store.updateWindow(updated);
+      changed.push(updated);
+    }
+    return changed;
+  }
+
+  private async applyRules(config: MonitorConfig, window: WindowResult): Promise<{ fired: Alert[]; resolved: string[] }> {
+    const fired: Alert[] = [];
+    const resolved: string[] = [];
+    if (config.rules.length === 0) return { fired, resolved };
+    const need = Math.max(...config.rules.map((r) => windowsNeeded(r, config.window.slideMs)));
+    const history = await this.store.listWindows(config.name, { startAtMost: window.start, limit: need });
+    for (const rule of config.rules) {
+      const check = checkRule(rule, history);
+      const last = await this.store.lastAlert(config.name, rule.name);
+      if (last?.state === 'firing') {
+        if (!check.holdsNow) {
+          await this.store.resolveAlert(last.id, this.now());
+          resolved.push(last.id);
+          await this.dispatcher.resolved(config, rule, last, window);
+        }
+        continue;
+      }
+      if (!check.fires) continue;
+      // Cool-down runs on event time, so a backfill over old traffic fires as a live run would.
+      if (last && window.end - last.windowEnd < rule.cooldownMs) continue;
+      fired.push(await this.dispatcher.fire(config, rule, window, check.value));
+    }
+    return { fired, resolved };
+  }
+}

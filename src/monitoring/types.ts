@@ -1,0 +1,171 @@
+import type { Table } from '../core/index.js';
+
+export type WindowType = 'tumbling' | 'sliding';
+export type MonitorTask = 'binary' | 'regression' | 'multiclass';
+export type Comparison = '>' | '>=' | '<' | '<=' | '==' | '!=';
+
+export interface WindowSpec {
+  readonly type: WindowType;
+  readonly sizeMs: number;
+  /** Sliding only: how far consecutive windows start apart (tumbling: = sizeMs). */
+  readonly slideMs: number;
+  /** How long after a window's end records may still arrive and count. */
+  readonly graceMs: number;
+}
+
+export interface WebhookTarget {
+  readonly url: string;
+  /** HMAC-SHA256 key for X-Keel-Signature. */
+  readonly secret: string;
+}
+
+export interface RetrainSpec {
+  /** A shell command, e.g. `keel train --dataset fraud@latest --json`; {alertId}, {monitor}, {deployment} are substituted. */
+  readonly command?: string;
+  /** In-process: the request handed to the injected train function (training's `train()`). */
+  readonly train?: Readonly<Record<string, unknown>>;
+  /** Command timeout, ms (default 1 hour). */
+  readonly timeoutMs?: number;
+}
+
+export interface AlertRule {
+  readonly name: string;
+  /** A window metric: `drift.share`, `drift.<column>.statistic`, `performance.auc`, `latency.p99`, `error_rate`, ... */
+  readonly metric: string;
+  readonly op: Comparison;
+  readonly threshold: number;
+  /** The condition must hold for this many consecutive windows (default 1) ... */
+  readonly forWindows: number;
+  /** ... and, when set, over at least this span of event time. */
+  readonly forMs?: number;
+  /** No new alert from this rule until this much event time has passed since the last one fired. */
+  readonly cooldownMs: number;
+  readonly webhook?: WebhookTarget;
+  readonly retrain?: RetrainSpec;
+}
+
+export interface MonitorConfig {
+  readonly name: string;
+  /** The `deployment` field of the prediction log (the serve name or the model name). */
+  readonly deployment: string;
+  readonly window: WindowSpec;
+  /** `name@version` of the dataset to compare inputs with; default: the model version's training dataset. */
+  readonly referenceDataset?: string;
+  /** Input fields to monitor (default: every scalar input). */
+  readonly features?: readonly string[];
+  /** Default: inferred from the labels. */
+  readonly task?: MonitorTask;
+  /** Output field holding the prediction (default `label`, then `prediction`). */
+  readonly predictionField?: string;
+  /** Output field holding the positive-class score for AUC (default `probability`, then `score`). */
+  readonly scoreField?: string;
+  /** Windows start at origin + k·slide (default 0, the epoch). */
+  readonly originMs: number;
+  /** Labels and late records are folded into windows that ended within this horizon (default 7 days). */
+  readonly refreshHorizonMs: number;
+  readonly rules: readonly AlertRule[];
+  readonly createdAt?: number;
+}
+
+/** One column's verdict, the shape validation's detectDrift returns. */
+export interface DriftColumn {
+  readonly column: string;
+  readonly test: string;
+  readonly statistic: number;
+  readonly pValue?: number;
+  readonly threshold: number;
+  readonly drifted: boolean;
+}
+
+export interface DriftReportLike {
+  readonly columns: readonly DriftColumn[];
+  readonly driftedShare: number;
+  readonly datasetDrift: boolean;
+}
+
+export interface AnomalyLike {
+  readonly column?: string;
+  readonly kind?: string;
+  readonly severity?: string;
+  readonly description?: string;
+}
+
+/**
+ * What the monitor needs from validation/ (and registry/ for lineage), injected so that the
+ * monitor can be tested with any detector. The platform wires validation's functions in.
+ */
+export interface MonitorAnalyzers {
+  /** Reference statistics of a dataset version, computed once per version and stored. */
+  referenceFor(datasetRef: string): Promise<unknown>;
+  /** `reference` is what referenceFor returned, or a Table (output drift against the first window). */
+  detectDrift(reference: unknown, current: Table): DriftReportLike | Promise<DriftReportLike>;
+  /** Schema anomalies of live inputs against the reference dataset's schema. */
+  validate?(datasetRef: string, current: Table): Promise<readonly AnomalyLike[]>;
+  /** The training dataset (`name@version`) of a model version, from registry lineage. */
+  trainingDataset?(modelName: string, modelVersion: number): Promise<string | undefined>;
+}
+
+export interface WindowResult {
+  readonly monitor: string;
+  readonly start: number;
+  readonly end: number;
+  readonly evaluatedAt: number;
+  readonly count: number;
+  readonly lateCount: number;
+  readonly labeledCount: number;
+  /** Flat metric name -> value: what alert rules read. */
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly details: WindowDetails;
+}
+
+export interface WindowDetails {
+  readonly models: Readonly<Record<string, number>>;
+  readonly referenceDataset?: string;
+  readonly inputDrift?: DriftReportLike;
+  readonly outputDrift?: DriftReportLike;
+  readonly anomalies?: readonly AnomalyLike[];
+  readonly missingRates: Readonly<Record<string, number>>;
+  readonly notes: readonly string[];
+}
+
+export type AlertState = 'firing' | 'resolved';
+
+export interface DeliveryOutcome {
+  readonly status: 'delivered' | 'failed';
+  readonly attempts: number;
+  readonly httpStatus?: number;
+  readonly error?: string;
+}
+
+export interface RetrainRun {
+  readonly id: string;
+  readonly alertId: string;
+  readonly monitor: string;
+  readonly trigger: 'command' | 'train';
+  readonly command: string | null;
+  readonly status: 'running' | 'succeeded' | 'failed';
+  readonly exitCode: number | null;
+  readonly output: string | null;
+  readonly runId: string | null;
+  readonly modelName: string | null;
+  readonly modelVersion: number | null;
+  readonly startedAt: number;
+  readonly finishedAt: number | null;
+}
+
+export interface Alert {
+  readonly id: string;
+  readonly monitor: string;
+  readonly rule: string;
+  readonly metric: string;
+  readonly state: AlertState;
+  readonly value: number | null;
+  readonly threshold: number;
+  readonly windowStart: number;
+  readonly windowEnd: number;
+  readonly firedAt: number;
+  readonly resolvedAt: number | null;
+  readonly acknowledgedAt: number | null;
+  readonly delivery: DeliveryOutcome | null;
+  readonly retrainRuns: readonly RetrainRun[];
+}

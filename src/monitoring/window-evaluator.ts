@@ -1,0 +1,179 @@
+import { tableFromRows, type Row, type Table } from '../core/index.js';
+import { accuracy, logLoss, meanAbsoluteError, percentile, rmse, rocAuc } from './performance-metrics.js';
+import type { StoredPrediction } from './prediction-store.js';
+import type { AnomalyLike, DriftReportLike, MonitorAnalyzers, MonitorConfig, MonitorTask, WindowDetails } from './types.js';
+
+export interface WindowInput {
+  readonly config: MonitorConfig;
+  readonly records: readonly StoredPrediction[];
+  readonly lateCount: number;
+  readonly reference?: { readonly datasetRef: string; readonly stats: unknown };
+  /** Outputs of the first non-empty window: the baseline for output drift. */
+  readonly baselineOutputs?: Table;
+  readonly analyzers?: MonitorAnalyzers;
+}
+
+export interface WindowEvaluation {
+  readonly metrics: Record<string, number>;
+  readonly details: WindowDetails;
+  readonly labeledCount: number;
+  readonly outputs: Table | undefined;
+}
+
+const isScalar = (v: unknown): v is number | string | boolean | null => v === null || ['number', 'string', 'boolean'].includes(typeof v);
+
+/** Scalar fields of the records' inputs (or outputs) as a Table; non-scalars are left out. */
+export function recordsToTable(records: readonly StoredPrediction[], side: 'inputs' | 'outputs', fields?: readonly string[]): Table {
+  const names = fields ?? [...new Set(records.flatMap((r) => Object.keys(r[side]).filter((k) => isScalar(r[side][k]))))];
+  const rows: Row[] = records.map((r) => {
+    const row: Row = {};
+    for (const n of names) {
+      const v = r[side][n];
+      row[n] = isScalar(v) && !(typeof v === 'number' && !Number.isFinite(v)) ? v : null;
+    }
+    return row;
+  });
+  return tableFromRows(rows);
+}
+
+/** Computes one window's metrics: software, data quality, input and output drift, performance. */
+export async function evaluateWindow(input: WindowInput): Promise<WindowEvaluation> {
+  const { config, records } = input;
+  const metrics: Record<string, number> = { count: records.length, late_count: input.lateCount };
+  const notes: string[] = [];
+  const models: Record<string, number> = {};
+  for (const r of records) models[`${r.modelName}@${r.modelVersion}`] = (models[`${r.modelName}@${r.modelVersion}`] ?? 0) + 1;
+
+  if (records.length > 0) {
+    const errors = records.filter((r) => r.error !== undefined).length;
+    metrics.error_rate = errors / records.length;
+    const latencies = records.map((r) => r.latencyMs);
+    metrics['latency.p50'] = percentile(latencies, 50);
+    metrics['latency.p95'] = percentile(latencies, 95);
+    metrics['latency.p99'] = percentile(latencies, 99);
+  }
+  // Failed requests carry no meaningful outputs; drift and quality look at served ones.
+  const served = records.filter((r) => r.error === undefined);
+  const inputs = recordsToTable(served, 'inputs', config.features);
+  const missingRates: Record<string, number> = {};
+  for (const c of inputs.columns) {
+    let missing = 0;
+    for (let i = 0; i < inputs.numRows; i++) if (c.type === 'string' ? c.codes[i]! < 0 : Number.isNaN(c.values[i]!)) missing++;
+    missingRates[c.name] = inputs.numRows ? missing / inputs.numRows : 0;
+    metrics[`quality.missing.${c.name}`] = missingRates[c.name]!;
+  }
+  if (inputs.columns.length > 0) metrics['quality.missing_rate'] = Math.max(...Object.values(missingRates));
+
+  let inputDrift: DriftReportLike | undefined;
+  let anomalies: readonly AnomalyLike[] | undefined;
+  const analyzers = input.analyzers;
+  if (served.length > 0 && input.reference && analyzers) {
+    try {
+      inputDrift = await analyzers.detectDrift(input.reference.stats, inputs);
+      addDriftMetrics(metrics, 'drift', inputDrift);
+    } catch (e) {
+      notes.push(`input drift not computed: ${(e as Error).message}`);
+    }
+    if (analyzers.validate) {
+      try {
+        anomalies = await analyzers.validate(input.reference.datasetRef, inputs);
+        metrics['quality.anomalies'] = anomalies.length;
+        metrics['quality.errors'] = anomalies.filter((a) => a.severity === 'error').length;
+      } catch (e) {
+        notes.push(`schema check not run: ${(e as Error).message}`);
+      }
+    }
+  } else if (served.length > 0 && !input.reference) {
+    notes.push('no reference dataset: input drift not computed');
+  }
+
+  const outputs = served.length > 0 ? numericOnly(recordsToTable(served, 'outputs')) : undefined;
+  let outputDrift: DriftReportLike | undefined;
+  if (outputs && outputs.columns.length > 0 && input.baselineOutputs && analyzers) {
+    try {
+      outputDrift = await analyzers.detectDrift(input.baselineOutputs, outputs);
+      addDriftMetrics(metrics, 'output_drift', outputDrift);
+    } catch (e) {
+      notes.push(`output drift not computed: ${(e as Error).message}`);
+    }
+  }
+
+  const perf = computePerformance(config, records);
+  Object.assign(metrics, perf.metrics);
+  return {
+    metrics,
+    labeledCount: perf.labeled,
+    outputs,
+    details: {
+      models,
+      ...(input.reference ? { referenceDataset: input.reference.datasetRef } : {}),
+      ...(inputDrift ? { inputDrift } : {}),
+      ...(outputDrift ? { outputDrift } : {}),
+      ...(anomalies ? { anomalies } : {}),
+      missingRates,
+      notes,
+    },
+  };
+}
+
+function numericOnly(t: Table): Table {
+  return { numRows: t.numRows, columns: t.columns.filter((c) => c.type !== 'string') };
+}
+
+function addDriftMetrics(metrics: Record<string, number>, prefix: string, report: DriftReportLike): void {
+  metrics[`${prefix}.share`] = report.driftedShare;
+  metrics[`${prefix}.dataset`] = report.datasetDrift ? 1 : 0;
+  metrics[`${prefix}.columns`] = report.columns.filter((c) => c.drifted).length;
+  for (const c of report.columns) {
+    metrics[`${prefix}.${c.column}.statistic`] = c.statistic;
+    metrics[`${prefix}.${c.column}.drifted`] = c.drifted ? 1 : 0;
+    if (c.pValue !== undefined) metrics[`${prefix}.${c.column}.p_value`] = c.pValue;
+  }
+}
+
+function field(outputs: Readonly<Record<string, unknown>>, names: readonly (string | undefined)[]): unknown {
+  for (const n of names) if (n !== undefined && outputs[n] !== undefined) return outputs[n];
+  return undefined;
+}
+
+const toNumber = (v: unknown): number => (typeof v === 'boolean' ? (v ? 1 : 0) : typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN);
+
+function inferTask(labels: readonly unknown[]): MonitorTask {
+  const nums = labels.map(toNumber);
+  if (nums.some((n) => Number.isNaN(n))) return 'multiclass';
+  if (nums.every((n) => n === 0 || n === 1)) return 'binary';
+  return nums.every((n) => Number.isInteger(n)) && new Set(nums).size <= 20 ? 'multiclass' : 'regression';
+}
+
+/** Performance on the records that have labels: accuracy (and AUC, log loss) or RMSE/MAE. */
+export function computePerformance(config: MonitorConfig, records: readonly StoredPrediction[]): { metrics: Record<string, number>; labeled: number } {
+  const labeled = records.filter((r) => r.label !== undefined && r.label !== null && r.error === undefined);
+  const metrics: Record<string, number> = { 'performance.labeled': labeled.length };
+  if (labeled.length === 0) return { metrics, labeled: 0 };
+  const task = config.task ?? inferTask(labeled.map((r) => r.label));
+  if (task === 'regression') {
+    const y = labeled.map((r) => toNumber(r.label));
+    const yhat = labeled.map((r) => toNumber(field(r.outputs, [config.predictionField, 'prediction', 'value', 'score'])));
+    metrics['performance.rmse'] = rmse(y, yhat);
+    metrics['performance.mae'] = meanAbsoluteError(y, yhat);
+    return { metrics, labeled: labeled.length };
+  }
+  if (task === 'binary') {
+    const y = labeled.map((r) => toNumber(r.label));
+    const scores = labeled.map((r) => toNumber(field(r.outputs, [config.scoreField, 'probability', 'score', 'prediction'])));
+    const preds = labeled.map((r, i) => {
+      const p = field(r.outputs, [config.predictionField, 'label']);
+      return p !== undefined ? toNumber(p) : scores[i]! >= 0.5 ? 1 : 0;
+    });
+    metrics['performance.accuracy'] = accuracy(y, preds);
+    if (scores.every((s) => Number.isFinite(s))) {
+      const auc = rocAuc(y, scores);
+      if (!Number.isNaN(auc)) metrics['performance.auc'] = auc;
+      if (scores.every((s) => s >= 0 && s <= 1)) metrics['performance.logloss'] = logLoss(y, scores);
+    }
+    return { metrics, labeled: labeled.length };
+  }
+  const preds = labeled.map((r) => field(r.outputs, [config.predictionField, 'label', 'prediction', 'class']));
+  metrics['performance.accuracy'] = accuracy(labeled.map((r) => r.label), preds);
+  return { metrics, labeled: labeled.length };
+}
