@@ -1,0 +1,25 @@
+import { existsSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { KeelError } from '../core/index.js';
+import type { ModelSource, ResolvedModel } from './model-source.js';
+
+/**
+ * Serves ONNX files directly (`keel serve ./model.onnx`): the model's name is the file's base name
+ * and its version is 1. The signature comes from the file itself when it is loaded.
+ */
+export class FileModelSource implements ModelSource {
+  async resolve(ref: string): Promise<ResolvedModel> {
+    const path = resolve(ref);
+    if (!existsSync(path) || !statSync(path).isFile()) throw new KeelError('NOT_FOUND', `ONNX file '${ref}' not found`, { field: 'model' });
+    return { name: basename(path).replace(/\.onnx$/i, ''), version: '1', onnx: { path } };
+  }
+
+  isMovable(): boolean {
+    return false;
+  }
+}
+
+/** Whether a serve ref names a file rather than a registered model. */
+export function isFileRef(ref: string): boolean {
+  return /\.onnx$/i.test(ref) || ref.startsWith('.') || ref.startsWith('/');
+}

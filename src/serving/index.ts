@@ -1,0 +1,14 @@
+export { InferenceServer } from './inference-server.js';
+export type { InferenceServerOptions, ServeModelSpec } from './inference-server.js';
+export { DEFAULT_BATCHING, DynamicBatcher } from './batcher.js';
+export type { BatchingOptions } from './batcher.js';
+export { FileModelSource, isFileRef } from './file-model-source.js';
+export type { ModelSource, ResolvedModel } from './model-source.js';
+export { InferencePool } from './worker-pool.js';
+export type { CacheStore } from './cache/cache-store.js';
+export { LruCacheStore } from './cache/lru-cache-store.js';
+export { RedisCacheStore } from './cache/redis-cache-store.js';
+export { ServingMetrics } from './serving-metrics.js';
+export { DATATYPES } from './datatypes.js';
+export type { Datatype } from './datatypes.js';
+export type { ModelSignature, Tensor, TensorSpec } from './tensor.js';

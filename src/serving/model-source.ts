@@ -1,0 +1,26 @@
+import type { ModelBytesSource } from './worker-protocol.js';
+
+/** A model version as serving needs it: where its ONNX bytes are, and a few serving hints. */
+export interface ResolvedModel {
+  readonly name: string;
+  /** The version as the protocol shows it ('3'). */
+  readonly version: string;
+  readonly onnx: ModelBytesSource;
+  /**
+   * Raw feature names in input order, for a model with one [N, F] input, so that
+   * /v1/models/{name}:predict can map named features onto it.
+   */
+  readonly featureNames?: readonly string[];
+  /** Floating-point inputs may hold NaN (the model handles missing values, as Keel's GBDT does). */
+  readonly allowNonFinite?: boolean;
+}
+
+/**
+ * Where served models come from: the registry (`fraud@production`, `fraud/3`, `fraud`) or a plain
+ * ONNX file. The manager polls `resolve` for refs that can move, to follow alias moves.
+ */
+export interface ModelSource {
+  resolve(ref: string): Promise<ResolvedModel>;
+  /** Whether the version a ref names can change over time (an alias or "latest"). */
+  isMovable(ref: string): boolean;
+}

@@ -1,0 +1,96 @@
+import type { Worker } from 'node:worker_threads';
+import { KeelError, startWorker } from '../core/index.js';
+import type { NumericArray } from './datatypes.js';
+import type { ModelSignature, Tensor } from './tensor.js';
+import type { ModelBytesSource, SessionTuning, WorkerReply, WorkerRequest } from './worker-protocol.js';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+interface Pending {
+  resolve(reply: WorkerReply & { ok: true }): void;
+  reject(e: Error): void;
+}
+
+class PoolWorker {
+  readonly worker: Worker;
+  readonly pending = new Map<number, Pending>();
+  inflight = 0;
+  dead: Error | undefined;
+
+  constructor(url: URL) {
+    this.worker = startWorker(url);
+    this.worker.on('message', (reply: WorkerReply) => {
+      const p = this.pending.get(reply.id);
+      if (!p) return;
+      this.pending.delete(reply.id);
+      this.inflight--;
+      if (reply.ok) p.resolve(reply);
+      else p.reject(new KeelError('INVALID_ARGUMENT', `inference failed: ${reply.error}`));
+    });
+    const fail = (e: Error) => {
+      this.dead = e;
+      for (const p of this.pending.values()) p.reject(new KeelError('UNAVAILABLE', `inference worker stopped: ${e.message}`, { cause: e }));
+      this.pending.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
+  }
+}
+
+/**
+ * A fixed pool of inference worker threads. Every model version is loaded into every worker;
+ * each run goes to the worker with the fewest runs in flight. Input buffers that a typed array
+ * owns whole are transferred to the worker (zero-copy), so the caller must not read them after.
+ */
+export class InferencePool {
+  private readonly workers: PoolWorker[];
+  private nextId = 1;
+
+  constructor(readonly size: number, private readonly tuning: SessionTuning) {
+    if (!Number.isInteger(size) || size < 1) throw new KeelError('INVALID_ARGUMENT', `workers: expected a positive integer, got ${size}`, { field: 'workers' });
+    this.workers = Array.from({ length: size }, () => new PoolWorker(new URL('./inference-worker-boot.mjs', import.meta.url)));
+  }
+
+  /** Loads a model version into every worker and returns the signature onnxruntime reads from it. */
+  async load(key: string, source: ModelBytesSource): Promise<ModelSignature> {
+    const replies = await Promise.all(this.workers.map((w) => this.send(w, { op: 'load', key, source, tuning: this.tuning }, [])));
+    return replies[0]!.signature!;
+  }
+
+  async unload(key: string): Promise<void> {
+    await Promise.all(this.workers.filter((w) => !w.dead).map((w) => this.send(w, { op: 'unload', key }, [])));
+  }
+
+  async run(key: string, inputs: readonly Tensor[]): Promise<Tensor[]> {
+    let best: PoolWorker | undefined;
+    for (const w of this.workers) if (!w.dead && (best === undefined || w.inflight < best.inflight)) best = w;
+    if (!best) throw new KeelError('UNAVAILABLE', 'no inference worker is running');
+    const transfer: ArrayBuffer[] = [];
+    for (const t of inputs) {
+      if (Array.isArray(t.data)) continue;
+      const d = t.data as NumericArray;
+      if (d.buffer instanceof ArrayBuffer && d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && !Buffer.isBuffer(d)) transfer.push(d.buffer);
+    }
+    const reply = await this.send(best, { op: 'run', key, inputs }, transfer);
+    return reply.outputs!;
+  }
+
+  /** Runs in flight across all workers. */
+  get inflight(): number {
+    return this.workers.reduce((s, w) => s + w.inflight, 0);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+
+  private send(w: PoolWorker, msg: DistributiveOmit<WorkerRequest, 'id'>, transfer: ArrayBuffer[]): Promise<WorkerReply & { ok: true }> {
+    if (w.dead) return Promise.reject(new KeelError('UNAVAILABLE', `inference worker stopped: ${w.dead.message}`));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      w.pending.set(id, { resolve, reject });
+      w.inflight++;
+      w.worker.postMessage({ ...msg, id }, transfer);
+    });
+  }
+}
