@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { LocalAuthorizer, type Authorizer } from '../auth/index.js';
 import { createLogger, type KeelConfig, type Logger } from '../core/index.js';
 import { DatasetService } from '../data/index.js';
+import { TrackingService } from '../tracking/index.js';
 import { LocalArtifactStore, openMetadataStore, type ArtifactStore, type MetadataStore } from '../storage/index.js';
 
 /**
@@ -15,6 +16,7 @@ export interface Platform {
   readonly artifacts: ArtifactStore;
   readonly authorizer: Authorizer;
   readonly datasets: DatasetService;
+  readonly tracking: TrackingService;
   close(): Promise<void>;
 }
 
@@ -23,6 +25,7 @@ export async function openPlatform(config: KeelConfig, logger: Logger = createLo
   const artifacts = new LocalArtifactStore(config.artifactsDir);
   const deps = { db: store.db, artifacts, logger, tmpDir: join(config.home, 'tmp') };
   const datasets = new DatasetService(deps);
+  const tracking = new TrackingService({ db: store.db, artifacts, logger });
   return {
     config,
     logger,
@@ -30,6 +33,7 @@ export async function openPlatform(config: KeelConfig, logger: Logger = createLo
     artifacts,
     authorizer: new LocalAuthorizer(),
     datasets,
+    tracking,
     async close() {
       await store.close();
     },

@@ -79,6 +79,10 @@ export class TrackingService {
   getRun(runId: string): Promise<Run> {
     return this.runs.get(runId);
   }
+  /** The run's info without its params, tags and metrics. */
+  getRunInfo(runId: string): Promise<RunInfo> {
+    return this.runs.info(runId);
+  }
   updateRun(runId: string, input: UpdateRunInput): Promise<RunInfo> {
     return this.runs.update(runId, input);
   }

@@ -1,8 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { RoutePluginOptions } from './route-options.js';
 import { datasetRoutes } from './datasets.js';
+import { mlflowArtifactsProxyRoutes } from './mlflow/artifacts-proxy-routes.js';
+import { mlflowTrackingRoutes } from './mlflow/tracking-routes.js';
 
 export type { RoutePluginOptions };
 
 /** Each subsystem's routes, one plugin per file. */
-export const ROUTE_PLUGINS: readonly FastifyPluginAsync<RoutePluginOptions>[] = [datasetRoutes];
+export const ROUTE_PLUGINS: readonly FastifyPluginAsync<RoutePluginOptions>[] = [datasetRoutes, mlflowTrackingRoutes, mlflowArtifactsProxyRoutes];
