@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { LocalAuthorizer, type Authorizer } from '../auth/index.js';
 import { createLogger, type KeelConfig, type Logger } from '../core/index.js';
 import { DatasetService } from '../data/index.js';
+import { RegistryService } from '../registry/index.js';
 import { TrackingService } from '../tracking/index.js';
 import { LocalArtifactStore, openMetadataStore, type ArtifactStore, type MetadataStore } from '../storage/index.js';
 
@@ -17,6 +18,7 @@ export interface Platform {
   readonly authorizer: Authorizer;
   readonly datasets: DatasetService;
   readonly tracking: TrackingService;
+  readonly registry: RegistryService;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,8 @@ export async function openPlatform(config: KeelConfig, logger: Logger = createLo
   const deps = { db: store.db, artifacts, logger, tmpDir: join(config.home, 'tmp') };
   const datasets = new DatasetService(deps);
   const tracking = new TrackingService({ db: store.db, artifacts, logger });
+  // Pass `tracking` (anything with getArtifact(runId, path)) so versions can come from run artifacts.
+  const registry = new RegistryService({ db: store.db, artifacts, logger, tracking });
   return {
     config,
     logger,
@@ -34,6 +38,7 @@ export async function openPlatform(config: KeelConfig, logger: Logger = createLo
     authorizer: new LocalAuthorizer(),
     datasets,
     tracking,
+    registry,
     async close() {
       await store.close();
     },

@@ -1,15 +1,186 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { Kysely } from 'kysely';
-import type { Logger } from '../core/index.js';
+import { invalidArgument, notFound, sha256File, type Logger, type Table } from '../core/index.js';
+import type { JobOptions } from '../jobs/index.js';
 import type { ArtifactStore, Database } from '../storage/index.js';
+import { DatasetRepository } from './dataset-repository.js';
+import { diffVersions, type DatasetDiff } from './dataset-diff.js';
+import { assertDatasetName, parseDatasetRef } from './dataset-ref.js';
+import { openDuckDb, quoteString } from './duckdb-sql.js';
+import { profileParquet } from './profile.js';
+import { assertReadableFile, describeSource, resolveFormat, sourceError, sourceSql, type DatasetFormat } from './source-reader.js';
+import { loadParquetTable } from './table-loader.js';
+import type { DatasetSummary, DatasetVersion } from './types.js';
+
+export interface DatasetServiceHooks {
+  /**
+   * Called after the Parquet is in the artifact store and before the version row commits.
+   * Tests throw here to simulate a crash in the middle of an add.
+   */
+  readonly afterArtifactStored?: (artifactSha256: string) => void | Promise<void>;
+}
 
 export interface DatasetServiceDeps {
   readonly db: Kysely<Database>;
   readonly artifacts: ArtifactStore;
   readonly logger: Logger;
   readonly tmpDir: string;
+  readonly hooks?: DatasetServiceHooks;
 }
 
-// Filled by the datasets work.
+export interface AddDatasetOptions {
+  readonly format?: DatasetFormat | string;
+  readonly description?: string;
+  /** What to record as the source (default: the absolute file path). */
+  readonly source?: string;
+}
+
+export type DatasetVersionInfo = Omit<DatasetVersion, 'columns'>;
+
+/** The version of some content: the first 12 hex characters of its sha256. */
+export const versionOf = (contentSha256: string): string => contentSha256.slice(0, 12);
+
+/** Stored Parquet is Snappy-compressed: the common default, and cheap to write and read. */
+const PARQUET_OPTIONS = 'FORMAT parquet, COMPRESSION snappy';
+
+/**
+ * Immutable, content-addressed dataset versions: ingest through DuckDB into Parquet in the
+ * artifact store, schema and statistics in the metadata store.
+ */
 export class DatasetService {
-  constructor(readonly deps: DatasetServiceDeps) {}
+  private readonly repo: DatasetRepository;
+
+  constructor(readonly deps: DatasetServiceDeps) {
+    this.repo = new DatasetRepository(deps.db);
+  }
+
+  async add(name: string, filePath: string, options: AddDatasetOptions = {}, job: JobOptions = {}): Promise<DatasetVersion> {
+    assertDatasetName(name, 'name');
+    const format = resolveFormat(filePath, options.format);
+    await assertReadableFile(filePath);
+    const progress = (done: number, message: string) => job.onProgress?.({ task: 'ingest', done, total: 100, message });
+    progress(0, 'reading');
+    const started = Date.now();
+    await mkdir(this.deps.tmpDir, { recursive: true });
+    const work = await mkdtemp(join(this.deps.tmpDir, 'ingest-'));
+    const duck = await openDuckDb(work);
+    try {
+      const [con, con2] = [await duck.connect(), await duck.connect()];
+      // The content hash runs beside DuckDB's read: identical content is found without waiting
+      // for the whole ingest, and new content pays no extra pass.
+      let duplicate: DatasetVersion | undefined;
+      const dedupe = sha256File(filePath).then(async (sha) => {
+        duplicate = await this.repo.getVersion(name, versionOf(sha));
+        if (duplicate) con.interrupt();
+        return sha;
+      });
+      dedupe.catch(() => undefined);
+      const source = sourceSql(filePath, format);
+      const parquet = join(work, 'data.parquet');
+      let columns;
+      try {
+        columns = await describeSource(con, source, format);
+        const poll = setInterval(() => {
+          const p = con.progress.percentage;
+          if (p >= 0) progress(Math.min(60, p * 0.6), 'reading');
+        }, 200);
+        try {
+          await con.run(`COPY (SELECT ${columns.map((c) => c.storeExpr).join(', ')} FROM ${source}) TO ${quoteString(parquet)} (${PARQUET_OPTIONS})`);
+        } finally {
+          clearInterval(poll);
+        }
+      } catch (e) {
+        await dedupe.catch(() => undefined);
+        if (duplicate) return duplicate;
+        throw sourceError(e, format);
+      }
+      const contentSha256 = await dedupe;
+      if (duplicate) return duplicate;
+      progress(60, 'statistics');
+      const profile = await profileParquet([con, con2], parquet, columns);
+      progress(90, 'storing');
+      const artifact = await this.deps.artifacts.putFile(parquet);
+      try {
+        await this.deps.hooks?.afterArtifactStored?.(artifact.sha256);
+        const { version } = await this.repo.insertVersion(
+          {
+            name,
+            version: versionOf(contentSha256),
+            rows: profile.rows,
+            contentSha256,
+            artifactSha256: artifact.sha256,
+            source: options.source ?? resolve(filePath),
+            createdAt: Date.now(),
+            columns: profile.columns,
+          },
+          options.description,
+        );
+        progress(100, 'done');
+        this.deps.logger.info({ dataset: name, version: version.version, rows: profile.rows, ms: Date.now() - started }, 'dataset version added');
+        return version;
+      } catch (e) {
+        await this.removeUnreferencedArtifact(artifact.sha256);
+        throw e;
+      }
+    } finally {
+      duck.close();
+      await rm(work, { recursive: true, force: true });
+    }
+  }
+
+  /** A failed add leaves no blob behind unless another version already uses the same bytes. */
+  private async removeUnreferencedArtifact(sha: string): Promise<void> {
+    try {
+      if (await this.repo.artifactReferenced(sha)) return;
+      await rm(await this.deps.artifacts.pathOf(sha), { force: true });
+    } catch (e) {
+      this.deps.logger.warn({ err: e, artifact: sha }, 'could not remove the artifact of a failed dataset add');
+    }
+  }
+
+  list(): Promise<DatasetSummary[]> {
+    return this.repo.list();
+  }
+
+  /** The versions of one dataset, newest first (without their column statistics). */
+  async versions(name: string): Promise<DatasetVersionInfo[]> {
+    assertDatasetName(name, 'name');
+    if (!(await this.repo.datasetExists(name))) throw notFound('dataset', name);
+    return this.repo.listVersions(name);
+  }
+
+  async get(ref: string): Promise<DatasetVersion> {
+    const { name, version } = parseDatasetRef(ref);
+    const v = version ? await this.repo.getVersion(name, version) : await this.repo.latestVersion(name);
+    if (v) return v;
+    if (!(await this.repo.datasetExists(name))) throw notFound('dataset', name);
+    throw notFound('dataset version', ref);
+  }
+
+  async diff(refA: string, refB: string): Promise<DatasetDiff> {
+    const [a, b] = await Promise.all([this.get(refA), this.get(refB)]);
+    return diffVersions(a, b);
+  }
+
+  async parquetPath(ref: string): Promise<string> {
+    return this.deps.artifacts.pathOf((await this.get(ref)).artifactSha256);
+  }
+
+  /** The version as the core Table (numbers as Float64Array with NaN, strings dictionary-encoded). */
+  async loadTable(ref: string, options: { columns?: readonly string[] } = {}): Promise<Table> {
+    const v = await this.get(ref);
+    const byName = new Map(v.columns.map((c) => [c.name, c]));
+    const wanted = options.columns ?? v.columns.map((c) => c.name);
+    const missing = wanted.filter((n) => !byName.has(n));
+    if (missing.length > 0) throw invalidArgument('columns', `no column ${missing.map((n) => `'${n}'`).join(', ')} in ${v.name}@${v.version} (columns: ${v.columns.map((c) => c.name).join(', ')})`);
+    const path = await this.deps.artifacts.pathOf(v.artifactSha256);
+    await mkdir(this.deps.tmpDir, { recursive: true });
+    const duck = await openDuckDb(this.deps.tmpDir);
+    try {
+      return await loadParquetTable(await duck.connect(), path, wanted.map((n) => byName.get(n)!));
+    } finally {
+      duck.close();
+    }
+  }
 }

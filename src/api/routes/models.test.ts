@@ -1,0 +1,43 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig, silentLogger } from '../../core/index.js';
+import { openPlatform, type Platform } from '../platform.js';
+import { createApiServer } from '../server.js';
+
+const TINY = readFileSync(new URL('../../registry/testdata/tiny.onnx', import.meta.url));
+
+describe('Keel model registry routes', () => {
+  let platform: Platform;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    const home = mkdtempSync(join(tmpdir(), 'keel-models-api-'));
+    platform = await openPlatform(loadConfig({ cwd: home, env: { KEEL_HOME: home } }), silentLogger);
+    app = await createApiServer(platform, { accessLog: false });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await platform?.close();
+  });
+
+  it('registers an uploaded ONNX file, moves an alias, resolves it and serves the bytes back', async () => {
+    const created = await app.inject({ method: 'POST', url: '/api/v1/models/tiny/versions', payload: { onnxBase64: TINY.toString('base64'), metrics: { auc: 0.9 }, tags: { k: 'v' } } });
+    expect(created.statusCode).toBe(200);
+    expect(created.json()).toMatchObject({ name: 'tiny', version: 1, metrics: { auc: 0.9 }, signature: { inputs: [{ name: 'x', type: 'float32', shape: [-1, 3] }] } });
+    await app.inject({ method: 'POST', url: '/api/v1/models/tiny/versions', payload: { onnxBase64: TINY.toString('base64') } });
+    expect((await app.inject({ method: 'PUT', url: '/api/v1/models/tiny/aliases/champion', payload: { version: 2 } })).statusCode).toBe(200);
+    const resolved = await app.inject({ method: 'GET', url: `/api/v1/model-resolve?ref=${encodeURIComponent('tiny@champion')}` });
+    expect(resolved.json().version).toBe(2);
+    const bytes = await app.inject({ method: 'GET', url: '/api/v1/models/tiny/versions/2/onnx' });
+    expect(Buffer.from(bytes.rawPayload).equals(TINY)).toBe(true);
+    const versions = await app.inject({ method: 'GET', url: '/api/v1/models/tiny/versions' });
+    expect(versions.json().items.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+    const history = await app.inject({ method: 'GET', url: '/api/v1/models/tiny/history?alias=champion' });
+    expect(history.json()).toMatchObject([{ kind: 'alias', alias: 'champion', from: null, to: 2, actor: 'local' }]);
+    const bad = await app.inject({ method: 'POST', url: '/api/v1/models/tiny/versions', payload: { onnxBase64: 'AAAA' } });
+    expect([bad.statusCode, bad.json().error.field]).toEqual([400, 'source.onnx']);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/models/nope' })).statusCode).toBe(404);
+  });
+});

@@ -1,0 +1,130 @@
+import type { Kysely } from 'kysely';
+import { isUniqueViolation, type Database } from '../storage/index.js';
+import type { ColumnProfile, DatasetSummary, DatasetVersion } from './types.js';
+
+type VersionRow = Database['dataset_versions'];
+
+function toVersion(r: VersionRow): DatasetVersion {
+  return {
+    name: r.dataset_name,
+    version: r.version,
+    rows: Number(r.num_rows),
+    contentSha256: r.content_sha256,
+    artifactSha256: r.artifact_sha256,
+    source: r.source,
+    createdAt: Number(r.created_at),
+    columns: JSON.parse(r.profile_json) as ColumnProfile[],
+  };
+}
+
+/** The datasets' Kysely queries: the only place their rows are read or written. */
+export class DatasetRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async getVersion(name: string, version: string): Promise<DatasetVersion | undefined> {
+    const r = await this.db.selectFrom('dataset_versions').selectAll().where('dataset_name', '=', name).where('version', '=', version).executeTakeFirst();
+    return r && toVersion(r);
+  }
+
+  async latestVersion(name: string): Promise<DatasetVersion | undefined> {
+    const r = await this.db
+      .selectFrom('dataset_versions')
+      .selectAll()
+      .where('dataset_name', '=', name)
+      .orderBy('created_at', 'desc')
+      .orderBy('version', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return r && toVersion(r);
+  }
+
+  async datasetExists(name: string): Promise<boolean> {
+    return (await this.db.selectFrom('datasets').select('name').where('name', '=', name).executeTakeFirst()) !== undefined;
+  }
+
+  async listVersions(name: string): Promise<Omit<DatasetVersion, 'columns'>[]> {
+    const rows = await this.db
+      .selectFrom('dataset_versions')
+      .select(['dataset_name', 'version', 'num_rows', 'content_sha256', 'artifact_sha256', 'source', 'created_at'])
+      .where('dataset_name', '=', name)
+      .orderBy('created_at', 'desc')
+      .orderBy('version', 'desc')
+      .execute();
+    return rows.map((r) => ({
+      name: r.dataset_name,
+      version: r.version,
+      rows: Number(r.num_rows),
+      contentSha256: r.content_sha256,
+      artifactSha256: r.artifact_sha256,
+      source: r.source,
+      createdAt: Number(r.created_at),
+    }));
+  }
+
+  async list(): Promise<DatasetSummary[]> {
+    const datasets = await this.db.selectFrom('datasets').select(['name']).orderBy('name').execute();
+    const counts = await this.db
+      .selectFrom('dataset_versions')
+      .select((eb) => ['dataset_name', eb.fn.countAll<number>().as('n'), eb.fn.max('created_at').as('updated')])
+      .groupBy('dataset_name')
+      .execute();
+    const byName = new Map(counts.map((c) => [c.dataset_name, c]));
+    return Promise.all(
+      datasets.map(async ({ name }): Promise<DatasetSummary> => {
+        const c = byName.get(name);
+        const latest = c ? await this.latestVersion(name) : undefined;
+        return {
+          name,
+          versions: c ? Number(c.n) : 0,
+          latest: latest?.version ?? null,
+          rows: latest?.rows ?? null,
+          updatedAt: c ? Number(c.updated) : null,
+        };
+      }),
+    );
+  }
+
+  /** Is any version (of any dataset) stored in this artifact? */
+  async artifactReferenced(sha: string): Promise<boolean> {
+    return (await this.db.selectFrom('dataset_versions').select('version').where('artifact_sha256', '=', sha).limit(1).executeTakeFirst()) !== undefined;
+  }
+
+  /**
+   * Inserts the version (and the dataset on first use) in one transaction. Returns the stored
+   * version: the existing one when a concurrent add of the same content won the race.
+   */
+  async insertVersion(v: DatasetVersion, description: string | undefined): Promise<{ version: DatasetVersion; created: boolean }> {
+    try {
+      const stored = await this.db.transaction().execute(async (tx) => {
+        await tx.insertInto('datasets').values({ name: v.name, description: description ?? null, created_at: v.createdAt }).onConflict((oc) => oc.column('name').doNothing()).execute();
+        if (description !== undefined) await tx.updateTable('datasets').set({ description }).where('name', '=', v.name).execute();
+        // Versions are ordered by created_at: keep it strictly increasing within a dataset.
+        const last = await tx.selectFrom('dataset_versions').select((eb) => eb.fn.max('created_at').as('t')).where('dataset_name', '=', v.name).executeTakeFirst();
+        const createdAt = Math.max(v.createdAt, Number(last?.t ?? 0) + 1);
+        const row: VersionRow = {
+          dataset_name: v.name,
+          version: v.version,
+          content_sha256: v.contentSha256,
+          artifact_sha256: v.artifactSha256,
+          source: v.source,
+          num_rows: v.rows,
+          profile_json: JSON.stringify(v.columns),
+          created_at: createdAt,
+        };
+        await tx.insertInto('dataset_versions').values(row).execute();
+        return { ...v, createdAt };
+      });
+      return { version: stored, created: true };
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      const existing = await this.getVersion(v.name, v.version);
+      if (!existing) throw e;
+      return { version: existing, created: false };
+    }
+  }
+
+  async description(name: string): Promise<string | null> {
+    const r = await this.db.selectFrom('datasets').select('description').where('name', '=', name).executeTakeFirst();
+    return r?.description ?? null;
+  }
+}

@@ -1,0 +1,190 @@
+import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KeelError } from '../core/index.js';
+import { testStores, type MetadataStore } from '../storage/index.js';
+import { parseDatasetRef } from './dataset-ref.js';
+import { makeTestService, type TestService } from './test-helpers.js';
+
+const CSV_A = 'x,y,c,t\n1,0.5,a,2024-01-01 00:00:00\n2,1.5,b,2024-01-02 00:00:00\n3,,a,2024-01-03 12:00:00\n';
+const CSV_B = 'x,y,c,z\n1,2.5,a,true\n5,3.5,c,false\n7,4.5,c,\n9,5.5,,true\n';
+
+async function expectKeelError(p: Promise<unknown>, code: string, pattern: RegExp): Promise<KeelError> {
+  const e = await p.then(() => undefined, (err: unknown) => err);
+  expect(e).toBeInstanceOf(KeelError);
+  expect((e as KeelError).code).toBe(code);
+  expect((e as KeelError).message).toMatch(pattern);
+  return e as KeelError;
+}
+
+describe('parseDatasetRef', () => {
+  it('parses name, name@version and name@latest', () => {
+    expect(parseDatasetRef('iris')).toEqual({ name: 'iris', version: undefined });
+    expect(parseDatasetRef('iris@latest')).toEqual({ name: 'iris', version: undefined });
+    expect(parseDatasetRef('iris@0123456789ab')).toEqual({ name: 'iris', version: '0123456789ab' });
+    expect(() => parseDatasetRef('../etc@0123456789ab')).toThrow(/invalid dataset name/);
+    expect(() => parseDatasetRef('iris@v1')).toThrow(/invalid dataset version/);
+  });
+});
+
+for (const backend of testStores()) {
+  describe(`DatasetService on ${backend.name}`, () => {
+    let store: MetadataStore;
+    let t: TestService;
+    let fileA: string, fileB: string;
+    beforeAll(async () => {
+      store = await backend.open();
+      t = makeTestService(store);
+      fileA = join(t.dir, 'a.csv');
+      fileB = join(t.dir, 'b.csv');
+      writeFileSync(fileA, CSV_A);
+      writeFileSync(fileB, CSV_B);
+    });
+    afterAll(async () => store.close());
+
+    it('adds versions addressed by content, and identical content returns the same version', async () => {
+      const a = await t.service.add('demo', fileA, { description: 'first' });
+      expect(a.version).toMatch(/^[0-9a-f]{12}$/);
+      expect(a.contentSha256.startsWith(a.version)).toBe(true);
+      expect(a.rows).toBe(3);
+      expect(a.columns.map((c) => `${c.name}:${c.type}:${c.nullable}`)).toEqual(['x:int:false', 'y:float:true', 'c:string:false', 't:timestamp:false']);
+      const t0 = a.columns[3]!.stats;
+      expect([t0.min, t0.max]).toEqual([Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 3, 12)]);
+      const again = await t.service.add('demo', fileA);
+      expect(again).toEqual(a);
+      const blobs = t.blobs().length;
+      const b = await t.service.add('demo', fileB);
+      expect(b.version).not.toBe(a.version);
+      expect(t.blobs().length).toBe(blobs + 1);
+      expect((await t.service.get('demo')).version).toBe(b.version);
+      expect((await t.service.get(`demo@${a.version}`)).version).toBe(a.version);
+      expect((await t.service.versions('demo')).map((v) => v.version)).toEqual([b.version, a.version]);
+      const list = await t.service.list();
+      expect(list).toEqual([{ name: 'demo', versions: 2, latest: b.version, rows: 4, updatedAt: expect.any(Number) }]);
+    });
+
+    it('diffs schema and statistics', async () => {
+      const vs = await t.service.versions('demo');
+      const [a, b] = [vs[1]!, vs[0]!];
+      const d = await t.service.diff(`demo@${a.version}`, `demo@${b.version}`);
+      expect(d.schema.added).toEqual([{ name: 'z', type: 'bool' }]);
+      expect(d.schema.removed).toEqual([{ name: 't', type: 'timestamp' }]);
+      expect(d.schema.changed).toEqual([{ name: 'y', nullable: { a: true, b: false } }, { name: 'c', nullable: { a: false, b: true } }]);
+      const x = d.columns.find((c) => c.name === 'x')!;
+      expect(x.mean).toEqual({ a: 2, b: 5.5, delta: 3.5 });
+      expect(x.meanShiftInStd).toBeCloseTo(3.5, 10);
+      const c = d.columns.find((col) => col.name === 'c')!;
+      expect(c.newTopValues).toEqual(['c']);
+      expect(c.vanishedTopValues).toEqual(['b']);
+      expect(c.missingRate).toEqual({ a: 0, b: 0.25, delta: 0.25 });
+    });
+
+    it('loads a version as a Table, optionally some columns', async () => {
+      const table = await t.service.loadTable('demo');
+      expect(table.numRows).toBe(4);
+      const [x, y, c, z] = table.columns;
+      expect([...(x as { values: Float64Array }).values]).toEqual([1, 5, 7, 9]);
+      expect([...(y as { values: Float64Array }).values]).toEqual([2.5, 3.5, 4.5, 5.5]);
+      expect(c).toMatchObject({ type: 'string', dictionary: ['a', 'c'] });
+      expect([...(c as { codes: Int32Array }).codes]).toEqual([0, 1, 1, -1]);
+      expect([...(z as { values: Float64Array }).values]).toEqual([1, 0, NaN, 1]);
+      const a = (await t.service.versions('demo'))[1]!;
+      const sub = await t.service.loadTable(`demo@${a.version}`, { columns: ['t', 'y'] });
+      expect(sub.columns.map((col) => col.name)).toEqual(['t', 'y']);
+      expect([...(sub.columns[0] as { values: Float64Array }).values]).toEqual([Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 2), Date.UTC(2024, 0, 3, 12)]);
+      expect([...(sub.columns[1] as { values: Float64Array }).values]).toEqual([0.5, 1.5, NaN]);
+      await expectKeelError(t.service.loadTable('demo', { columns: ['nope'] }), 'INVALID_ARGUMENT', /no column 'nope'/);
+    });
+
+    it('reads Parquet, JSON and NDJSON', async () => {
+      const nd = join(t.dir, 'rows.ndjson');
+      writeFileSync(nd, '{"a": 1, "s": "x"}\n{"a": 2, "s": null}\n');
+      const v = await t.service.add('fmt', nd);
+      expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['a:int', 's:string']);
+      const js = join(t.dir, 'rows.json');
+      writeFileSync(js, '[{"a": 1.5, "b": true}, {"a": 2.5, "b": false}]');
+      expect((await t.service.add('fmt', js)).columns.map((c) => c.type)).toEqual(['float', 'bool']);
+      const pq = await t.service.parquetPath('demo');
+      const fromPq = await t.service.add('fmt', pq, { format: 'parquet' });
+      expect(fromPq.columns.map((c) => c.name)).toEqual(['x', 'y', 'c', 'z']);
+      expect(fromPq.rows).toBe(4);
+    });
+
+    it('reports missing datasets and versions as NOT_FOUND', async () => {
+      await expectKeelError(t.service.get('nope'), 'NOT_FOUND', /dataset 'nope'/);
+      await expectKeelError(t.service.get('demo@000000000000'), 'NOT_FOUND', /dataset version 'demo@000000000000'/);
+    });
+
+    describe('bad input leaves nothing behind', () => {
+      const assertUntouched = async (name: string, blobsBefore: number) => {
+        await expectKeelError(t.service.get(name), 'NOT_FOUND', /not found/);
+        expect(t.blobs().length).toBe(blobsBefore);
+        expect(readdirSync(join(t.dir, 'tmp'))).toEqual([]);
+      };
+
+      it('a malformed CSV', async () => {
+        const before = t.blobs().length;
+        const bad = join(t.dir, 'bad.csv');
+        writeFileSync(bad, 'a,b\n1,2\n3,4,5,6\n"unterminated,7\n');
+        const e = await expectKeelError(t.service.add('bad', bad), 'INVALID_ARGUMENT', /not a readable CSV file/);
+        expect(e.field).toBe('file');
+        await assertUntouched('bad', before);
+      });
+
+      it('an unreadable, missing or empty file', async () => {
+        const before = t.blobs().length;
+        await expectKeelError(t.service.add('bad', join(t.dir, 'missing.csv')), 'INVALID_ARGUMENT', /cannot read .*ENOENT/);
+        const dir = join(t.dir, 'folder.csv');
+        mkdirSync(dir);
+        await expectKeelError(t.service.add('bad', dir), 'INVALID_ARGUMENT', /not a regular file/);
+        const empty = join(t.dir, 'empty.csv');
+        writeFileSync(empty, '');
+        await expectKeelError(t.service.add('bad', empty), 'INVALID_ARGUMENT', /is empty/);
+        const locked = join(t.dir, 'locked.csv');
+        writeFileSync(locked, CSV_A);
+        chmodSync(locked, 0o000);
+        // root reads anything; elsewhere this is EACCES.
+        if (process.getuid?.() !== 0) await expectKeelError(t.service.add('bad', locked), 'INVALID_ARGUMENT', /EACCES/);
+        await assertUntouched('bad', before);
+      });
+
+      it('an unknown format or column type', async () => {
+        const before = t.blobs().length;
+        await expectKeelError(t.service.add('bad', join(t.dir, 'data.xml')), 'INVALID_ARGUMENT', /cannot tell the format .*--format/);
+        await expectKeelError(t.service.add('bad', fileA, { format: 'xlsx' }), 'INVALID_ARGUMENT', /unknown format 'xlsx' \(known: csv, parquet, json, ndjson\)/);
+        const nested = join(t.dir, 'nested.ndjson');
+        writeFileSync(nested, '{"a": {"b": 1}}\n');
+        const e = await expectKeelError(t.service.add('bad', nested), 'INVALID_ARGUMENT', /column 'a' has type STRUCT/);
+        expect(e.field).toBe('columns.a');
+        await expectKeelError(t.service.add('bad', fileA, { format: 'parquet' }), 'INVALID_ARGUMENT', /not a readable PARQUET file/);
+        await assertUntouched('bad', before);
+      });
+
+      it('a dataset name with path characters', async () => {
+        for (const name of ['../x', 'a/b', '', '.hidden', 'a\\b']) {
+          const e = await expectKeelError(t.service.add(name, fileA), 'INVALID_ARGUMENT', /invalid dataset name/);
+          expect(e.field).toBe('name');
+        }
+      });
+
+      it('a crash between the Parquet write and the metadata commit, then a retry', async () => {
+        let fail = true;
+        const crashing = makeTestService(store, {
+          afterArtifactStored: () => {
+            if (fail) throw new Error('injected crash');
+          },
+        });
+        const file = join(t.dir, 'crash.csv');
+        writeFileSync(file, 'k,v\n1,one\n2,two\n');
+        await expect(crashing.service.add('crashy', file)).rejects.toThrow('injected crash');
+        await expectKeelError(crashing.service.get('crashy'), 'NOT_FOUND', /dataset 'crashy'/);
+        expect(crashing.blobs()).toEqual([]);
+        expect(readdirSync(join(crashing.dir, 'tmp'))).toEqual([]);
+        fail = false;
+        const v = await crashing.service.add('crashy', file);
+        expect(v.rows).toBe(2);
+        expect(crashing.blobs()).toEqual([v.artifactSha256]);
+      });
+    });
+  });
+}

@@ -1,0 +1,61 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { LogicalType } from '../core/index.js';
+
+export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+export const quoteString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+/**
+ * One short-lived in-memory DuckDB per operation: nothing is shared between adds and loads, and
+ * spills go to Keel's tmp directory.
+ */
+export async function openDuckDb(tmpDir: string): Promise<{ instance: DuckDBInstance; connect(): Promise<DuckDBConnection>; close(): void }> {
+  const instance = await DuckDBInstance.create(':memory:', { temp_directory: tmpDir });
+  const connections: DuckDBConnection[] = [];
+  return {
+    instance,
+    async connect() {
+      const c = await instance.connect();
+      connections.push(c);
+      return c;
+    },
+    close() {
+      for (const c of connections) c.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+/** How a DuckDB column type is stored (the cast into the Parquet) and which logical type it is. */
+export interface TypeMapping {
+  readonly type: LogicalType;
+  /** SQL that turns the source column into the stored one. */
+  readonly storeExpr: (col: string) => string;
+}
+
+const INT_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'UTINYINT', 'USMALLINT', 'UINTEGER']);
+const TIMESTAMP_TYPES = new Set(['DATE', 'TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'TIMESTAMPTZ']);
+const STRING_LIKE = new Set(['VARCHAR', 'UUID', 'TIME', 'INTERVAL', 'JSON', 'TIME WITH TIME ZONE']);
+
+/** Maps a DuckDB type name; undefined when Keel cannot store it (nested, binary). */
+export function mapDuckDbType(duckType: string): TypeMapping | undefined {
+  const t = duckType.toUpperCase();
+  const id = (c: string) => quoteIdent(c);
+  if (t === 'BOOLEAN') return { type: 'bool', storeExpr: id };
+  if (t === 'BIGINT') return { type: 'int', storeExpr: id };
+  if (INT_TYPES.has(t)) return { type: 'int', storeExpr: (c) => `${id(c)}::BIGINT` };
+  // Above 2^63 (or 2^53 really) an integer is no longer exact in a Float64Array anyway.
+  if (t === 'HUGEINT' || t === 'UBIGINT' || t === 'UHUGEINT' || t === 'FLOAT' || t === 'DOUBLE' || t.startsWith('DECIMAL')) {
+    // NaN counts as missing everywhere in Keel (as in pandas), so it is stored as NULL.
+    return { type: 'float', storeExpr: (c) => `nullif(${id(c)}::DOUBLE, 'NaN'::DOUBLE)` };
+  }
+  if (t === 'TIMESTAMP' || t === 'TIMESTAMP WITH TIME ZONE' || t === 'TIMESTAMPTZ') return { type: 'timestamp', storeExpr: id };
+  if (TIMESTAMP_TYPES.has(t)) return { type: 'timestamp', storeExpr: (c) => `${id(c)}::TIMESTAMP` };
+  if (STRING_LIKE.has(t) || t.startsWith('ENUM')) return { type: 'string', storeExpr: t === 'VARCHAR' ? id : (c) => `${id(c)}::VARCHAR` };
+  return undefined;
+}
+
+/** The column as a DOUBLE for statistics and for the Table (timestamps as epoch ms). */
+export function numericExpr(col: string, type: LogicalType): string {
+  if (type === 'timestamp') return `epoch_ms(${quoteIdent(col)})::DOUBLE`;
+  return `${quoteIdent(col)}::DOUBLE`;
+}

@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openMetadataStore, type MetadataStore } from '../storage/index.js';
+import { makeTestService, type TestService } from './test-helpers.js';
+import type { DatasetVersion } from './types.js';
+
+// Reference values from pandas/numpy: src/data/testdata/make-expected.py.
+const csv = fileURLToPath(new URL('./testdata/small.csv', import.meta.url));
+interface Expected {
+  type: string; count: number; missing: number; distinct: number;
+  min?: number; max?: number; mean?: number; std?: number;
+  quantiles?: Record<string, number>;
+  top: { value: string | number; count: number }[];
+  histogram?: { edges: number[]; counts: number[] };
+}
+const expected = JSON.parse(readFileSync(new URL('./testdata/expected-stats.json', import.meta.url), 'utf8')) as { rows: number; columns: Record<string, Expected> };
+
+const close = (a: number | null, b: number, tol = 1e-9) => {
+  expect(a).not.toBeNull();
+  expect(Math.abs(a! - b)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b)));
+};
+
+describe('dataset statistics match pandas/numpy', () => {
+  let store: MetadataStore;
+  let t: TestService;
+  let v: DatasetVersion;
+  beforeAll(async () => {
+    store = await openMetadataStore('sqlite::memory:');
+    t = makeTestService(store);
+    v = await t.service.add('small', csv);
+  });
+  afterAll(async () => store.close());
+
+  it('infers the schema', () => {
+    expect(v.rows).toBe(expected.rows);
+    expect(v.columns.map((c) => [c.name, c.type])).toEqual(Object.entries(expected.columns).map(([n, e]) => [n, e.type]));
+    const nullable = Object.fromEntries(v.columns.map((c) => [c.name, c.nullable]));
+    expect(nullable).toEqual(Object.fromEntries(Object.entries(expected.columns).map(([n, e]) => [n, e.missing > 0])));
+  });
+
+  for (const [name, e] of Object.entries(expected.columns)) {
+    it(`column ${name}`, () => {
+      const s = v.columns.find((c) => c.name === name)!.stats;
+      expect([s.count, s.missing, s.distinct]).toEqual([e.count, e.missing, e.distinct]);
+      if (e.type === 'string') {
+        expect([s.min, s.max, s.mean, s.std, s.quantiles, s.histogram]).toEqual([null, null, null, null, null, null]);
+        expect(s.top).toEqual(e.top);
+        return;
+      }
+      close(s.min, e.min!);
+      close(s.max, e.max!);
+      close(s.mean, e.mean!);
+      close(s.std, e.std!);
+      for (const [k, q] of Object.entries(e.quantiles!)) close(s.quantiles![k as 'p50'], q);
+      expect(s.histogram!.counts).toEqual(e.histogram!.counts);
+      s.histogram!.edges.forEach((edge, i) => close(edge, e.histogram!.edges[i]!));
+      // Numbers are compared as numbers: Python and JS print floats differently ('7.0' / '7').
+      const top = s.top.map((x) => ({ value: e.type === 'float' || e.type === 'int' ? Number(x.value) : x.value, count: x.count }));
+      expect(top).toEqual(e.top);
+    });
+  }
+});
+
+describe('statistics on the sampled path (large files)', () => {
+  it('keeps counts, moments, histograms and top counts exact; quantiles close', async () => {
+    const { openDuckDb, quoteString } = await import('./duckdb-sql.js');
+    const { profileParquet } = await import('./profile.js');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'keel-profile-'));
+    const duck = await openDuckDb(dir);
+    try {
+      const con = await duck.connect();
+      const parquet = join(dir, 'p.parquet');
+      await con.run(`COPY (SELECT * FROM read_csv(${quoteString(csv)}, header = true)) TO ${quoteString(parquet)} (FORMAT parquet)`);
+      const cols = Object.entries(expected.columns).map(([name, e]) => ({ name, type: e.type as 'int' }));
+      // A 100-row sample on this 400-row file (distinct counts stay exact up to 100k rows).
+      const p = await profileParquet([con, await duck.connect()], parquet, cols, { sampleRows: 100 });
+      for (const [name, e] of Object.entries(expected.columns)) {
+        const s = p.columns.find((c) => c.name === name)!.stats;
+        expect([s.count, s.missing]).toEqual([e.count, e.missing]);
+        expect(s.distinct).toBe(e.distinct);
+        // Every top value the sample finds is counted exactly over the whole file.
+        const exactCounts = new Map(e.top.map((x) => [String(x.value), x.count]));
+        if (name === 's_str' || name === 'b_bool') expect(s.top).toEqual(e.top);
+        for (const t of s.top) if (exactCounts.has(t.value)) expect(t.count).toBe(exactCounts.get(t.value));
+        if (e.type === 'string') continue;
+        close(s.mean, e.mean!);
+        expect(s.histogram!.counts).toEqual(e.histogram!.counts);
+        const spread = e.max! - e.min!;
+        for (const k of ['p25', 'p50', 'p75'] as const) expect(Math.abs(s.quantiles![k] - e.quantiles![k]!)).toBeLessThanOrEqual(0.25 * spread + 1e-9);
+      }
+    } finally {
+      duck.close();
+    }
+  });
+});

@@ -1,0 +1,29 @@
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '../core/index.js';
+import { LocalArtifactStore, type MetadataStore } from '../storage/index.js';
+import { DatasetService, type DatasetServiceHooks } from './dataset-service.js';
+
+export interface TestService {
+  readonly service: DatasetService;
+  readonly dir: string;
+  readonly artifactsDir: string;
+  /** Every blob file in the artifact store (not counting its tmp/ folder). */
+  blobs(): string[];
+}
+
+export function makeTestService(store: MetadataStore, hooks?: DatasetServiceHooks): TestService {
+  const dir = mkdtempSync(join(tmpdir(), 'keel-data-'));
+  const artifactsDir = join(dir, 'artifacts');
+  const service = new DatasetService({ db: store.db, artifacts: new LocalArtifactStore(artifactsDir), logger: silentLogger, tmpDir: join(dir, 'tmp'), ...(hooks ? { hooks } : {}) });
+  return {
+    service,
+    dir,
+    artifactsDir,
+    blobs: () =>
+      readdirSync(artifactsDir)
+        .filter((d) => d !== 'tmp' && statSync(join(artifactsDir, d)).isDirectory())
+        .flatMap((d) => readdirSync(join(artifactsDir, d)).map((f) => d + f)),
+  };
+}
