@@ -1,1 +1,3 @@
 export type { FitInput, FitOptions, IterationReport, ModelKind, ModelSignature, ParamSpec, Task, TensorSpec, TrainedModel } from './model-kind.js';
+export { MODEL_KINDS, getModelKind } from './model-kinds.js';
+export { gbdtKind, GbdtModel, GBDT_PARAMS, parseGbdtParams, type GbdtModelData, type GbdtParams } from './gbdt/index.js';

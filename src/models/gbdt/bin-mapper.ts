@@ -1,0 +1,137 @@
+/**
+ * Quantile binning. Each feature maps to at most 255 bins (0..254); bin 255 is the missing bin
+ * (NaN, a missing string, or a category unseen in training). Numeric bins are bounded by
+ * float32 upper edges: a value falls in bin b when fround(x) <= edges[b] (and above edges[b-1]),
+ * which is exactly the comparison ONNX TreeEnsemble makes on float32 inputs, so a split on
+ * "bin <= b" exports as the threshold edges[b] and both sides agree bit for bit.
+ */
+import { KeelError, type Column, type Table } from '../../core/index.js';
+
+export const MISSING_BIN = 255;
+/** Rows sampled to find quantile edges; enough for 255 bins, cheap on millions of rows. */
+const EDGE_SAMPLE = 200_000;
+
+export type FeatureBins =
+  | { readonly name: string; readonly kind: 'numeric'; readonly edges: readonly number[] }
+  | { readonly name: string; readonly kind: 'categorical'; readonly categories: readonly string[] };
+
+/** Number of non-missing bins of a feature. */
+export function numBins(f: FeatureBins): number {
+  return f.kind === 'numeric' ? f.edges.length + 1 : f.categories.length;
+}
+
+export function fitBins(table: Table, maxBin: number): FeatureBins[] {
+  return table.columns.map((c) => (c.type === 'string' ? fitCategorical(c.name, c.codes, c.dictionary, maxBin) : fitNumeric(c.name, c.values, maxBin)));
+}
+
+function fitNumeric(name: string, values: Float64Array, maxBin: number): FeatureBins {
+  const n = values.length;
+  const step = Math.max(1, Math.floor(n / EDGE_SAMPLE));
+  const sample = new Float64Array(Math.ceil(n / step));
+  let m = 0;
+  for (let i = 0; i < n; i += step) {
+    const v = values[i]!;
+    if (!Number.isNaN(v)) sample[m++] = Math.fround(v);
+  }
+  const sorted = sample.subarray(0, m).sort();
+  // Distinct values with their counts.
+  const distinct: number[] = [];
+  const counts: number[] = [];
+  for (let i = 0; i < m; i++) {
+    const v = sorted[i]!;
+    if (distinct.length > 0 && distinct[distinct.length - 1] === v) counts[counts.length - 1]!++;
+    else {
+      distinct.push(v);
+      counts.push(1);
+    }
+  }
+  const edges: number[] = [];
+  if (distinct.length <= maxBin) {
+    // One bin per value: the value itself is its bin's upper edge.
+    for (let i = 0; i < distinct.length - 1; i++) edges.push(distinct[i]!);
+  } else {
+    // Equal-count bins over the sample; an edge is a sample value, so it is float32 already.
+    let cum = 0;
+    let next = 1;
+    for (let i = 0; i < distinct.length - 1 && edges.length < maxBin - 1; i++) {
+      cum += counts[i]!;
+      if (cum >= (next * m) / maxBin) {
+        edges.push(distinct[i]!);
+        while (cum >= (next * m) / maxBin) next++;
+      }
+    }
+  }
+  return { name, kind: 'numeric', edges };
+}
+
+function fitCategorical(name: string, codes: Int32Array, dictionary: readonly string[], maxBin: number): FeatureBins {
+  const counts = new Float64Array(dictionary.length);
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i]!;
+    if (c >= 0) counts[c]!++;
+  }
+  // Most frequent first (ties by name, so the order does not depend on the dictionary's order);
+  // categories past max_bin share the missing bin.
+  const order = [...dictionary.keys()].filter((c) => counts[c]! > 0);
+  order.sort((a, b) => counts[b]! - counts[a]! || (dictionary[a]! < dictionary[b]! ? -1 : dictionary[a]! > dictionary[b]! ? 1 : 0));
+  return { name, kind: 'categorical', categories: order.slice(0, maxBin).map((c) => dictionary[c]!) };
+}
+
+/** Looks each feature up by name in `table` and checks its type matches the training type. */
+export function featureColumns(table: Table, features: readonly FeatureBins[]): Column[] {
+  return features.map((f) => {
+    const col = table.columns.find((c) => c.name === f.name);
+    if (!col) throw new KeelError('INVALID_ARGUMENT', `missing feature column '${f.name}'`, { field: f.name });
+    if ((col.type === 'string') !== (f.kind === 'categorical')) {
+      throw new KeelError('INVALID_ARGUMENT', `column '${f.name}' must be ${f.kind === 'categorical' ? 'a string' : 'numeric'} column as in training`, { field: f.name });
+    }
+    return col;
+  });
+}
+
+/**
+ * Bins a table into a row-major n × F Uint8Array (optionally in a SharedArrayBuffer so worker
+ * threads can read it). Row-major: a histogram pass reads each row's bins as one cache line.
+ */
+export function binTable(table: Table, features: readonly FeatureBins[], shared = false): Uint8Array {
+  const cols = featureColumns(table, features);
+  const n = table.numRows;
+  const F = features.length;
+  const out = new Uint8Array(shared ? new SharedArrayBuffer(Math.max(1, n * F)) : new ArrayBuffer(n * F));
+  for (let j = 0; j < F; j++) {
+    const f = features[j]!;
+    const col = cols[j]!;
+    if (f.kind === 'categorical' && col.type === 'string') {
+      const byName = new Map(f.categories.map((c, i) => [c, i]));
+      const lookup = new Uint8Array(col.dictionary.length).fill(MISSING_BIN);
+      col.dictionary.forEach((s, i) => {
+        const b = byName.get(s);
+        if (b !== undefined) lookup[i] = b;
+      });
+      const codes = col.codes;
+      for (let i = 0; i < n; i++) {
+        const c = codes[i]!;
+        out[i * F + j] = c < 0 ? MISSING_BIN : lookup[c]!;
+      }
+    } else if (f.kind === 'numeric' && col.type !== 'string') {
+      const edges = Float64Array.from(f.edges);
+      const values = col.values;
+      for (let i = 0; i < n; i++) out[i * F + j] = numericBin(edges, values[i]!);
+    }
+  }
+  return out;
+}
+
+/** The bin of a raw value: the first edge >= fround(x), by binary search. */
+export function numericBin(edges: Float64Array, v: number): number {
+  if (Number.isNaN(v)) return MISSING_BIN;
+  const x = Math.fround(v);
+  let lo = 0;
+  let hi = edges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (edges[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

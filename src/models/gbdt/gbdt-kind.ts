@@ -1,0 +1,14 @@
+/** The `gbdt` model kind: what the trainer sees of the tree learner. */
+import type { ModelKind } from '../model-kind.js';
+import { fitGbdt } from './gbdt-booster.js';
+import { GbdtModel } from './gbdt-model.js';
+import { GBDT_PARAMS, parseGbdtParams, type GbdtParams } from './gbdt-params.js';
+
+export const gbdtKind: ModelKind<GbdtParams> = {
+  name: 'gbdt',
+  tasks: ['regression', 'binary', 'multiclass'],
+  params: GBDT_PARAMS,
+  parseParams: parseGbdtParams,
+  fit: (input, params, options) => fitGbdt(input, params, options),
+  load: (bytes) => GbdtModel.load(bytes),
+};

@@ -1,0 +1,190 @@
+/**
+ * Grows one tree on the rows listed in rows[0, rowCount). Each node owns a contiguous range of
+ * `rows`; a split partitions its range in place (stably, so rows stay in ascending order and
+ * memory access stays sequential). Only the smaller child's histogram is built; the larger one
+ * is the parent's minus it, computed in the parent's buffer. Depth-wise growth expands nodes in
+ * creation order (level by level); loss-guided growth expands the node with the largest gain.
+ */
+import { HIST_STRIDE, subtractHistogram } from './histogram.js';
+import type { HistogramBuilder, SharedTrainingBuffers } from './histogram-builder.js';
+import { findBestSplit, type SplitConstraints, type SplitInfo } from './split-finder.js';
+import { addNode, emptyTree, type TreeData } from './tree.js';
+import { MISSING_BIN } from './bin-mapper.js';
+import type { GrowPolicy } from './gbdt-params.js';
+
+export interface GrowerConfig extends SplitConstraints {
+  readonly maxDepth: number;
+  readonly maxLeaves: number;
+  readonly growPolicy: GrowPolicy;
+  readonly learningRate: number;
+  readonly numBins: Int32Array;
+  readonly isCategorical: Uint8Array;
+  /** Raw float32 upper edge of every numeric bin, per feature. */
+  readonly edges: readonly (readonly number[])[];
+}
+
+interface GrowNode {
+  readonly id: number;
+  readonly start: number;
+  readonly end: number;
+  readonly depth: number;
+  readonly G: number;
+  readonly H: number;
+  hist: Float64Array | null;
+  split: SplitInfo | null;
+}
+
+/** A leaf and its rows: lets the booster update training scores without walking the tree. */
+export interface LeafRange {
+  readonly node: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+export class TreeGrower {
+  private readonly free: Float64Array[] = [];
+  private readonly scratch: Uint32Array;
+
+  constructor(
+    private readonly buf: SharedTrainingBuffers,
+    private readonly builder: HistogramBuilder,
+    private readonly cfg: GrowerConfig,
+  ) {
+    this.scratch = new Uint32Array(buf.rows.length);
+  }
+
+  grow(gOffset: number, rowCount: number, featureCount: number): { tree: TreeData; leaves: LeafRange[] } {
+    const { rows, g, h } = this.buf;
+    const cfg = this.cfg;
+    const tree = emptyTree();
+    let G = 0;
+    let H = 0;
+    for (let i = 0; i < rowCount; i++) {
+      G += g[gOffset + rows[i]!]!;
+      H += h[gOffset + rows[i]!]!;
+    }
+    const root: GrowNode = { id: addNode(tree, H), start: 0, end: rowCount, depth: 0, G, H, hist: null, split: null };
+    const leaves: GrowNode[] = [];
+    const candidates: GrowNode[] = [];
+    if (this.canSplit(root)) {
+      root.hist = this.buildInto(this.alloc(), root, gOffset, featureCount);
+      this.evaluate(root, featureCount, candidates, leaves);
+    } else leaves.push(root);
+
+    let numLeaves = 1;
+    while (candidates.length > 0 && (cfg.maxLeaves === 0 || numLeaves < cfg.maxLeaves)) {
+      const node = candidates.splice(this.pick(candidates), 1)[0]!;
+      const split = node.split!;
+      const mid = this.partition(node, split);
+      tree.feature[node.id] = split.feature;
+      tree.defaultLeft[node.id] = split.defaultLeft ? 1 : 0;
+      tree.gain[node.id] = split.gain;
+      if (split.catLeft) tree.catLeft[node.id] = split.catLeft;
+      else {
+        tree.bin[node.id] = split.bin;
+        tree.threshold[node.id] = cfg.edges[split.feature]![split.bin]!;
+      }
+      const rG = node.G - split.leftG;
+      const rH = node.H - split.leftH;
+      const left: GrowNode = { id: addNode(tree, split.leftH), start: node.start, end: mid, depth: node.depth + 1, G: split.leftG, H: split.leftH, hist: null, split: null };
+      const right: GrowNode = { id: addNode(tree, rH), start: mid, end: node.end, depth: node.depth + 1, G: rG, H: rH, hist: null, split: null };
+      tree.left[node.id] = left.id;
+      tree.right[node.id] = right.id;
+      numLeaves++;
+      this.childHistograms(node, left, right, gOffset, featureCount);
+      for (const child of [left, right]) {
+        if (child.hist) this.evaluate(child, featureCount, candidates, leaves);
+        else leaves.push(child);
+      }
+    }
+    for (const c of candidates) {
+      this.release(c);
+      leaves.push(c);
+    }
+    for (const leaf of leaves) tree.value[leaf.id] = Math.fround((-leaf.G / (leaf.H + cfg.lambda)) * cfg.learningRate);
+    return { tree, leaves: leaves.map((l) => ({ node: l.id, start: l.start, end: l.end })) };
+  }
+
+  private canSplit(n: GrowNode): boolean {
+    const cfg = this.cfg;
+    return (cfg.maxDepth === 0 || n.depth < cfg.maxDepth) && n.end - n.start >= 2 && n.H >= 2 * cfg.minChildWeight;
+  }
+
+  private pick(candidates: GrowNode[]): number {
+    if (this.cfg.growPolicy === 'depthwise') return 0;
+    let best = 0;
+    for (let i = 1; i < candidates.length; i++) if (candidates[i]!.split!.gain > candidates[best]!.split!.gain) best = i;
+    return best;
+  }
+
+  private evaluate(node: GrowNode, featureCount: number, candidates: GrowNode[], leaves: GrowNode[]): void {
+    const cfg = this.cfg;
+    node.split = findBestSplit(node.hist!, this.buf.features, featureCount, cfg.numBins, cfg.isCategorical, node.G, node.H, cfg);
+    if (node.split) candidates.push(node);
+    else {
+      this.release(node);
+      leaves.push(node);
+    }
+  }
+
+  /** Smaller child built, larger child = parent − smaller, in the parent's buffer. */
+  private childHistograms(parent: GrowNode, left: GrowNode, right: GrowNode, gOffset: number, featureCount: number): void {
+    const [small, large] = left.end - left.start <= right.end - right.start ? [left, right] : [right, left];
+    const needSmall = this.canSplit(small);
+    const needLarge = this.canSplit(large);
+    const parentHist = parent.hist!;
+    parent.hist = null;
+    if (needSmall && needLarge) {
+      small.hist = this.buildInto(this.alloc(), small, gOffset, featureCount);
+      subtractHistogram(parentHist, small.hist, this.buf.features, featureCount);
+      large.hist = parentHist;
+    } else if (needSmall) {
+      small.hist = this.buildInto(parentHist, small, gOffset, featureCount);
+    } else if (needLarge) {
+      const tmp = this.buildInto(this.alloc(), small, gOffset, featureCount);
+      subtractHistogram(parentHist, tmp, this.buf.features, featureCount);
+      this.free.push(tmp);
+      large.hist = parentHist;
+    } else this.free.push(parentHist);
+  }
+
+  private buildInto(dest: Float64Array, node: GrowNode, gOffset: number, featureCount: number): Float64Array {
+    this.builder.build(node.start, node.end, gOffset, featureCount);
+    dest.set(this.buf.hist);
+    return dest;
+  }
+
+  private alloc(): Float64Array {
+    return this.free.pop() ?? new Float64Array(this.buf.F * HIST_STRIDE);
+  }
+
+  private release(node: GrowNode): void {
+    if (node.hist) this.free.push(node.hist);
+    node.hist = null;
+  }
+
+  /** Stable partition of the node's rows; returns where the right child's rows begin. */
+  private partition(node: GrowNode, split: SplitInfo): number {
+    const { rows, bins, F } = this.buf;
+    const scratch = this.scratch;
+    const f = split.feature;
+    const missingLeft = split.defaultLeft;
+    let mask: Uint8Array | null = null;
+    if (split.catLeft) {
+      mask = new Uint8Array(256);
+      for (const b of split.catLeft) mask[b] = 1;
+    }
+    const t = split.bin;
+    let l = node.start;
+    let r = 0;
+    for (let i = node.start; i < node.end; i++) {
+      const row = rows[i]!;
+      const b = bins[row * F + f]!;
+      const goLeft = b === MISSING_BIN ? missingLeft : mask ? mask[b] === 1 : b <= t;
+      if (goLeft) rows[l++] = row;
+      else scratch[r++] = row;
+    }
+    rows.set(scratch.subarray(0, r), l);
+    return l;
+  }
+}
