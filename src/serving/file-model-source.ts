@@ -8,10 +8,13 @@ import type { ModelSource, ResolvedModel } from './model-source.js';
  * and its version is 1. The signature comes from the file itself when it is loaded.
  */
 export class FileModelSource implements ModelSource {
+  /** `allowNonFinite`: float inputs may hold NaN (the model handles missing values). */
+  constructor(private readonly options: { allowNonFinite?: boolean } = {}) {}
+
   async resolve(ref: string): Promise<ResolvedModel> {
     const path = resolve(ref);
     if (!existsSync(path) || !statSync(path).isFile()) throw new KeelError('NOT_FOUND', `ONNX file '${ref}' not found`, { field: 'model' });
-    return { name: basename(path).replace(/\.onnx$/i, ''), version: '1', onnx: { path } };
+    return { name: basename(path).replace(/\.onnx$/i, ''), version: '1', onnx: { path }, ...(this.options.allowNonFinite ? { allowNonFinite: true } : {}) };
   }
 
   isMovable(): boolean {

@@ -12,3 +12,5 @@ export { ServingMetrics } from './serving-metrics.js';
 export { DATATYPES } from './datatypes.js';
 export type { Datatype } from './datatypes.js';
 export type { ModelSignature, Tensor, TensorSpec } from './tensor.js';
+export { ALLOW_MISSING_TAG, FEATURES_TAG, RegistryModelSource } from './registry-model-source.js';
+export type { ModelRegistryReader } from './registry-model-source.js';

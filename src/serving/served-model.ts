@@ -107,7 +107,7 @@ export class ServedModel {
         this.metrics.cacheMisses.inc();
       }
       const r = await this.batcher.submit(inputs, rows);
-      this.metrics.inferences.inc();
+      this.metrics.inferences.inc(rows);
       this.metrics.queueSeconds.observe(r.queueSeconds);
       if (key !== undefined) void this.cache!.set(key, encodeTensors(r.outputs));
       return { outputs: r.outputs, queueSeconds: r.queueSeconds, cached: false };

@@ -43,7 +43,7 @@ export class ServingMetrics {
       name: 'keel_serving_batch_size', help: 'Rows per onnxruntime run', labelNames, registers,
       buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
     });
-    this.inferences = new Counter({ name: 'keel_serving_inference_count_total', help: 'Inference requests executed (Triton inference_count)', labelNames, registers });
+    this.inferences = new Counter({ name: 'keel_serving_inference_count_total', help: 'Rows inferred, a batch of N counting N (Triton inference_count)', labelNames, registers });
     this.executions = new Counter({ name: 'keel_serving_execution_count_total', help: 'onnxruntime runs (Triton execution_count); inference/execution is the batching factor', labelNames, registers });
     this.cacheHits = new Counter({ name: 'keel_serving_cache_hits_total', help: 'Requests answered from the prediction cache', labelNames, registers });
     this.cacheMisses = new Counter({ name: 'keel_serving_cache_misses_total', help: 'Cache lookups that missed', labelNames, registers });

@@ -1,0 +1,39 @@
+import type { ModelVersion } from '../registry/index.js';
+import type { ModelSource, ResolvedModel } from './model-source.js';
+
+/** What serving needs of the registry (RegistryService has it). */
+export interface ModelRegistryReader {
+  resolve(ref: string): Promise<ModelVersion>;
+  onnxPath(mv: Pick<ModelVersion, 'name' | 'version' | 'artifactSha256'>): Promise<string>;
+}
+
+/** Version tag that lets float inputs hold NaN (models that handle missing values, e.g. GBDT). */
+export const ALLOW_MISSING_TAG = 'keel.allow_missing';
+/** Version tag listing raw feature names (comma-separated) for a model with one [N, F] input. */
+export const FEATURES_TAG = 'keel.features';
+
+/**
+ * Serves registered model versions: `fraud@production`, `fraud/3`, `fraud/Production` or `fraud`
+ * (the newest). Refs other than a fixed version number are re-resolved by the manager's poll, so
+ * an alias move reaches every replica through the shared metadata database.
+ */
+export class RegistryModelSource implements ModelSource {
+  constructor(private readonly registry: ModelRegistryReader) {}
+
+  async resolve(ref: string): Promise<ResolvedModel> {
+    const mv = await this.registry.resolve(ref);
+    const path = await this.registry.onnxPath(mv);
+    const features = mv.tags[FEATURES_TAG];
+    return {
+      name: mv.name,
+      version: String(mv.version),
+      onnx: { path },
+      ...(features ? { featureNames: features.split(',').map((f) => f.trim()) } : {}),
+      ...(mv.tags[ALLOW_MISSING_TAG] === 'true' ? { allowNonFinite: true } : {}),
+    };
+  }
+
+  isMovable(ref: string): boolean {
+    return !/\/\d+$/.test(ref);
+  }
+}
