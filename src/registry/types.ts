@@ -1,23 +1,13 @@
 /**
- * The registry's domain types. `TensorSpec` and `ModelSignature` live here (layer 3) so that
- * models/ (layer 4) can re-export them instead of defining its own copy.
+ * The registry's domain types. `TensorSpec` and `ModelSignature` are onnx/'s (layer 2), re-exported
+ * here so that every layer above shares the one definition.
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from '../core/index.js';
+import type { ModelSignature } from '../onnx/index.js';
 import type { ArtifactRef, ArtifactStore, Database } from '../storage/index.js';
 
-export interface TensorSpec {
-  readonly name: string;
-  /** ONNX element type name: 'float32', 'float64', 'int64', 'string', ... */
-  readonly type: string;
-  /** -1 for a dynamic dimension (the batch). */
-  readonly shape: readonly number[];
-}
-
-export interface ModelSignature {
-  readonly inputs: readonly TensorSpec[];
-  readonly outputs: readonly TensorSpec[];
-}
+export type { ModelSignature, TensorSpec } from '../onnx/index.js';
 
 export const STAGES = ['None', 'Staging', 'Production', 'Archived'] as const;
 export type ModelStage = (typeof STAGES)[number];
