@@ -5,6 +5,7 @@ import { DatasetService } from '../data/index.js';
 import { RegistryService } from '../registry/index.js';
 import { TrackingService } from '../tracking/index.js';
 import { LocalArtifactStore, openMetadataStore, type ArtifactStore, type MetadataStore } from '../storage/index.js';
+import { MonitoringService, validationAnalyzers } from '../monitoring/index.js';
 
 /**
  * The composition root: opens the stores once and builds each subsystem's service on them.
@@ -19,6 +20,7 @@ export interface Platform {
   readonly datasets: DatasetService;
   readonly tracking: TrackingService;
   readonly registry: RegistryService;
+  readonly monitoring: MonitoringService;
   close(): Promise<void>;
 }
 
@@ -30,6 +32,8 @@ export async function openPlatform(config: KeelConfig, logger: Logger = createLo
   const tracking = new TrackingService({ db: store.db, artifacts, logger });
   // Pass `tracking` (anything with getArtifact(runId, path)) so versions can come from run artifacts.
   const registry = new RegistryService({ db: store.db, artifacts, logger, tracking });
+  // Monitors compare live inputs with validation's reference statistics of the model's training data.
+  const monitoring = new MonitoringService({ db: store.db, logger, analyzers: validationAnalyzers({ db: store.db, datasets, registry }) });
   return {
     config,
     logger,
@@ -39,6 +43,7 @@ export async function openPlatform(config: KeelConfig, logger: Logger = createLo
     datasets,
     tracking,
     registry,
+    monitoring,
     async close() {
       await store.close();
     },

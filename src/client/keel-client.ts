@@ -1,11 +1,14 @@
 import { HttpTransport, type ClientOptions } from './http.js';
+import { MonitoringClient } from './monitoring.js';
 
 /** The typed SDK over Keel's HTTP API. Each subsystem's calls live in their own file. */
 export class KeelClient {
   readonly http: HttpTransport;
+  readonly monitoring: MonitoringClient;
 
   constructor(options: ClientOptions) {
     this.http = new HttpTransport(options);
+    this.monitoring = new MonitoringClient(this.http);
   }
 
   health(): Promise<{ status: string }> {

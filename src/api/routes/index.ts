@@ -5,8 +5,9 @@ import { mlflowArtifactsProxyRoutes } from './mlflow/artifacts-proxy-routes.js';
 import { mlflowTrackingRoutes } from './mlflow/tracking-routes.js';
 import { mlflowRegistryRoutes } from './mlflow/registry-routes.js';
 import { modelRoutes } from './models.js';
+import { monitoringRoutes } from './monitoring.js';
 
 export type { RoutePluginOptions };
 
 /** Each subsystem's routes, one plugin per file. */
-export const ROUTE_PLUGINS: readonly FastifyPluginAsync<RoutePluginOptions>[] = [datasetRoutes, mlflowTrackingRoutes, mlflowArtifactsProxyRoutes, mlflowRegistryRoutes, modelRoutes];
+export const ROUTE_PLUGINS: readonly FastifyPluginAsync<RoutePluginOptions>[] = [datasetRoutes, mlflowTrackingRoutes, mlflowArtifactsProxyRoutes, mlflowRegistryRoutes, modelRoutes, monitoringRoutes];

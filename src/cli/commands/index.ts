@@ -3,6 +3,7 @@ import type { ContextFactory } from '../context.js';
 import { registerDataCommands } from './data.js';
 import { registerServerCommand } from './server.js';
 import { registerModelsInspectCommand } from './models-inspect.js';
+import { registerMonitorCommands } from './monitor.js';
 
 export type { ContextFactory };
 
@@ -10,5 +11,6 @@ export type { ContextFactory };
 export const COMMAND_GROUPS: readonly ((program: Command, context: ContextFactory) => void)[] = [
   registerDataCommands,
   registerServerCommand,
+  registerMonitorCommands,
   registerModelsInspectCommand,
 ];

@@ -1,0 +1,150 @@
+/**
+ * What the trainer takes and returns, and the ports it needs from datasets, tracking and the
+ * registry. The ports are the few methods training calls; the real services (data/, tracking/,
+ * registry/) satisfy them structurally, and tests can pass small fakes.
+ */
+import type { Logger, LogicalType, Table } from '../core/index.js';
+import type { ProgressListener } from '../jobs/index.js';
+import type { ModelKind, ModelSignature, Task } from '../models/index.js';
+
+export type SplitKind = 'random' | 'stratified' | 'time';
+export const SPLIT_KINDS: readonly SplitKind[] = ['random', 'stratified', 'time'];
+
+export interface SplitSpec {
+  readonly kind: SplitKind;
+  /** Required for kind 'time': rows are ordered by it and the earliest train. */
+  readonly timeColumn?: string;
+  /** Default 0.2. */
+  readonly validFraction?: number;
+  /** Default 0.1. */
+  readonly testFraction?: number;
+}
+
+export type ParamValue = string | number | boolean;
+
+export interface TrainRequest {
+  /** `name@version` (or `name` for the latest; the run records the exact version). */
+  readonly dataset: string;
+  readonly target: string;
+  readonly model: string;
+  readonly params?: Readonly<Record<string, ParamValue>>;
+  readonly split?: SplitSpec;
+  /** Default: inferred from the target column. */
+  readonly task?: Task;
+  /** Default: every column but the target and the time column. */
+  readonly features?: readonly string[];
+  /** Default 'Default'. */
+  readonly experiment?: string;
+  readonly runName?: string;
+  /** Default 42. */
+  readonly seed?: number;
+  /** Register the model under this name (default: the dataset's name); false skips registration. */
+  readonly register?: { readonly name: string } | false;
+  readonly description?: string;
+}
+
+export interface DatasetColumnInfo {
+  readonly name: string;
+  readonly type: LogicalType;
+}
+
+export interface DatasetsPort {
+  /** Resolves `name`, `name@latest` or `name@version` to one stored version. */
+  get(ref: string): Promise<{ readonly name: string; readonly version: string; readonly rows: number; readonly columns: readonly DatasetColumnInfo[] }>;
+  loadTable(ref: string): Promise<Table>;
+}
+
+export interface KeyValue {
+  readonly key: string;
+  readonly value: string;
+}
+
+export interface TrackingRun {
+  readonly info: { readonly run_id: string; readonly experiment_id: string; readonly run_name: string; readonly status: string };
+  readonly data: {
+    readonly metrics: readonly { readonly key: string; readonly value: number; readonly step: number }[];
+    readonly params: readonly KeyValue[];
+    readonly tags: readonly KeyValue[];
+  };
+}
+
+export interface TrackingPort {
+  getOrCreateExperiment(name: string): Promise<string>;
+  createRun(input: { experimentId: string; runName?: string; tags?: readonly KeyValue[] }): Promise<TrackingRun>;
+  getRun(runId: string): Promise<TrackingRun>;
+  logBatch(runId: string, batch: {
+    metrics?: readonly { key: string; value: number; timestamp: number; step: number }[];
+    params?: readonly KeyValue[];
+    tags?: readonly KeyValue[];
+  }): Promise<void>;
+  logArtifact(runId: string, path: string, bytes: Uint8Array): Promise<void>;
+  updateRun(runId: string, input: { status?: 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED'; endTime?: number }): Promise<unknown>;
+}
+
+export interface RegistryPort {
+  createModelVersion(input: {
+    name: string;
+    source: { onnx: Uint8Array };
+    signature?: ModelSignature;
+    metrics?: Readonly<Record<string, number>>;
+    lineage?: { runId?: string; datasetVersions?: readonly string[]; codeVersion?: string };
+    description?: string;
+    tags?: Readonly<Record<string, string>>;
+  }): Promise<{ readonly name: string; readonly version: number }>;
+}
+
+export interface TrainingDeps {
+  readonly datasets: DatasetsPort;
+  readonly tracking: TrackingPort;
+  /** Without a registry the model is only logged as a run artifact. */
+  readonly registry?: RegistryPort;
+  /** Model kinds by name (`gbdt`, ...). */
+  readonly modelKinds: Readonly<Record<string, ModelKind<unknown>>>;
+  /** Checkpoints go to `<checkpointDir>/<runId>/`. */
+  readonly checkpointDir: string;
+  readonly logger?: Logger;
+  /** Where `git rev-parse HEAD` runs to find the code version; default process.cwd(). */
+  readonly cwd?: string;
+}
+
+export interface TrainOptions {
+  readonly onProgress?: ProgressListener;
+  readonly signal?: AbortSignal;
+  /** Save a checkpoint every this many iterations (default 10). */
+  readonly checkpointEvery?: number;
+  /** Per-iteration metrics are sent to tracking in batches of this many points (default 200). */
+  readonly metricBatchSize?: number;
+}
+
+export interface SplitSummary {
+  readonly kind: SplitKind;
+  readonly seed: number;
+  readonly validFraction: number;
+  readonly testFraction: number;
+  readonly trainRows: number;
+  readonly validRows: number;
+  readonly testRows: number;
+  readonly timeColumn?: string;
+  /** Time split: the last time value in train and in valid (epoch ms or the column's numbers). */
+  readonly trainEnd?: number;
+  readonly validEnd?: number;
+}
+
+export interface TrainResult {
+  readonly runId: string;
+  readonly experimentId: string;
+  readonly runName: string;
+  readonly dataset: string;
+  readonly task: Task;
+  readonly model: string;
+  /** Class labels by index (classification), as strings. */
+  readonly classes?: readonly string[];
+  readonly features: readonly string[];
+  readonly split: SplitSummary;
+  readonly numIterations: number;
+  readonly metrics: { readonly valid: Readonly<Record<string, number>>; readonly test: Readonly<Record<string, number>> };
+  readonly modelVersion?: { readonly name: string; readonly version: number };
+  readonly codeVersion?: string;
+  readonly onnxSizeBytes: number;
+  readonly resumed: boolean;
+}
