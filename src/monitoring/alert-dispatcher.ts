@@ -23,7 +23,7 @@ export class AlertDispatcher {
       monitor: config.name, rule: rule.name, metric: rule.metric, value, threshold: rule.threshold,
       windowStart: window.start, windowEnd: window.end, firedAt: this.o.now(),
     });
-    logger.warn({ alertId: id, monitor: config.name, rule: rule.name, value }, 'alert firing');
+    logger.info({ alertId: id, monitor: config.name, rule: rule.name, value }, 'alert firing');
     if (rule.webhook) {
       const outcome = await deliverWebhook(rule.webhook, 'alert.firing', this.payload(config, rule, id, window, value), { ...this.o.webhook, now: this.o.now });
       await store.setDelivery(id, outcome);

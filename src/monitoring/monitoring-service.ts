@@ -262,7 +262,8 @@ export class MonitoringService {
       const check = checkRule(rule, history);
       const last = await this.store.lastAlert(config.name, rule.name);
       if (last?.state === 'firing') {
-        if (!check.holdsNow) {
+        // Resolve on evidence only: a window without the metric (no traffic) keeps the alert open.
+        if (!check.holdsNow && check.value !== null) {
           await this.store.resolveAlert(last.id, this.now());
           resolved.push(last.id);
           await this.dispatcher.resolved(config, rule, last, window);

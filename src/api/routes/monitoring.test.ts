@@ -1,0 +1,60 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig, silentLogger } from '../../core/index.js';
+import { openPlatform, type Platform } from '../platform.js';
+import { createApiServer } from '../server.js';
+
+const H = 3_600_000;
+
+describe('monitoring routes', () => {
+  let platform: Platform;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    const home = mkdtempSync(join(tmpdir(), 'keel-api-mon-'));
+    platform = await openPlatform(loadConfig({ cwd: home, env: { KEEL_HOME: home } }), silentLogger);
+    app = await createApiServer(platform, { accessLog: false });
+    const log = platform.monitoring.createLogger({ now: () => 0 });
+    for (let i = 0; i < 10; i++) log.log({ requestId: `r${i}`, timestamp: i * 1000, modelName: 'm', modelVersion: 1, deployment: 'svc', variant: null, inputs: { x: i }, outputs: { probability: i / 10 }, latencyMs: 2 });
+    await log.close();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await platform?.close();
+  });
+
+  it('takes feedback one at a time or in a batch, and names a missing field', async () => {
+    const one = await app.inject({ method: 'POST', url: '/api/v1/feedback', payload: { requestId: 'r1', label: 1 } });
+    expect(one.json()).toEqual({ stored: 1, matched: 1 });
+    const many = await app.inject({ method: 'POST', url: '/api/v1/feedback', payload: { labels: [{ requestId: 'r2', label: 0 }, { requestId: 'r3', label: 1 }] } });
+    expect(many.json()).toEqual({ stored: 2, matched: 2 });
+    const bad = await app.inject({ method: 'POST', url: '/api/v1/feedback', payload: { label: 1 } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe('requestId');
+    const p = await app.inject({ method: 'GET', url: '/api/v1/predictions/r1' });
+    expect(p.json()).toMatchObject({ requestId: 'r1', label: 1, outputs: { probability: 0.1 } });
+  });
+
+  it('creates a monitor, runs it, and serves windows, status and alerts', async () => {
+    const created = await app.inject({ method: 'POST', url: '/api/v1/monitors', payload: { name: 'svc-mon', deployment: 'svc', window: { size: '1h' }, task: 'binary', rules: [{ metric: 'count', op: '>', threshold: 5 }] } });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().window).toEqual({ type: 'tumbling', sizeMs: H, slideMs: H, graceMs: 0 });
+    const bad = await app.inject({ method: 'POST', url: '/api/v1/monitors', payload: { name: 'x', deployment: 'svc', window: { type: 'hopping' } } });
+    expect(bad.json().error.field).toBe('window.type');
+    const run = await app.inject({ method: 'POST', url: '/api/v1/monitors/svc-mon/run', payload: { now: H } });
+    expect(run.json().evaluated).toHaveLength(1);
+    const windows = await app.inject({ method: 'GET', url: '/api/v1/monitors/svc-mon/windows' });
+    const [w] = windows.json().windows;
+    expect(w).toMatchObject({ count: 10, labeledCount: 3 });
+    expect(w.metrics['performance.accuracy']).toBeCloseTo(1 / 3, 12);
+    const alerts = await app.inject({ method: 'GET', url: '/api/v1/alerts?deployment=svc' });
+    expect(alerts.json().alerts.map((a: { rule: string }) => a.rule)).toEqual(['count']);
+    const ack = await app.inject({ method: 'POST', url: `/api/v1/alerts/${alerts.json().alerts[0].id}/ack` });
+    expect(ack.statusCode).toBe(200);
+    const status = await app.inject({ method: 'GET', url: '/api/v1/monitor-status/svc' });
+    expect(status.json().monitors[0].alerts[0].acknowledgedAt).toBeGreaterThan(0);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/monitors/nope/windows' })).statusCode).toBe(404);
+  });
+});

@@ -1,0 +1,82 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import { invalidArgument, notFound } from '../../core/index.js';
+import type { RoutePluginOptions } from './route-options.js';
+
+const READ = { permission: 'monitoring:read' } as const;
+const WRITE = { permission: 'monitoring:write' } as const;
+
+const Label = Type.Object({ requestId: Type.String(), label: Type.Unknown(), timestamp: Type.Optional(Type.Number()) });
+const FeedbackBody = Type.Object({
+  requestId: Type.Optional(Type.String()),
+  label: Type.Optional(Type.Unknown()),
+  timestamp: Type.Optional(Type.Number()),
+  labels: Type.Optional(Type.Array(Label, { maxItems: 100_000 })),
+});
+const NameParams = Type.Object({ name: Type.String() });
+const LimitQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) });
+const AlertsQuery = Type.Object({
+  monitor: Type.Optional(Type.String()),
+  deployment: Type.Optional(Type.String()),
+  state: Type.Optional(Type.Union([Type.Literal('firing'), Type.Literal('resolved')])),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+});
+// Monitor definitions are validated by the service (parseMonitorConfig), which names the bad field.
+const MonitorBody = Type.Object({ name: Type.String(), deployment: Type.String() }, { additionalProperties: true });
+
+/** /api/v1/feedback, /api/v1/monitors..., /api/v1/alerts..., /api/v1/predictions/:requestId. */
+export const monitoringRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, { platform }) => {
+  const svc = platform.monitoring;
+
+  app.post('/api/v1/feedback', { config: WRITE, schema: { body: FeedbackBody, tags: ['monitoring'] } }, async (req) => {
+    const b = req.body as Static<typeof FeedbackBody>;
+    if (b.labels !== undefined) {
+      if (b.requestId !== undefined) throw invalidArgument('requestId', 'give either requestId + label or labels, not both');
+      return svc.addFeedback(b.labels);
+    }
+    if (b.requestId === undefined) throw invalidArgument('requestId', 'missing (or give labels: [...])');
+    return svc.addFeedback([{ requestId: b.requestId, label: b.label, ...(b.timestamp !== undefined ? { timestamp: b.timestamp } : {}) }]);
+  });
+
+  app.get('/api/v1/predictions/:requestId', { config: READ, schema: { params: Type.Object({ requestId: Type.String() }), tags: ['monitoring'] } }, async (req) => {
+    const { requestId } = req.params as { requestId: string };
+    const p = await svc.predictions.get(requestId);
+    if (!p) throw notFound('prediction', requestId);
+    return p;
+  });
+
+  app.get('/api/v1/monitors', { config: READ, schema: { querystring: Type.Object({ deployment: Type.Optional(Type.String()) }), tags: ['monitoring'] } }, async (req) => ({
+    monitors: await svc.listMonitors((req.query as { deployment?: string }).deployment),
+  }));
+  app.post('/api/v1/monitors', { config: WRITE, schema: { body: MonitorBody, tags: ['monitoring'] } }, async (req, reply) => {
+    reply.status(201);
+    return svc.createMonitor(req.body);
+  });
+  app.get('/api/v1/monitors/:name', { config: READ, schema: { params: NameParams, tags: ['monitoring'] } }, async (req) => svc.getMonitor((req.params as Static<typeof NameParams>).name));
+  app.put('/api/v1/monitors/:name', { config: WRITE, schema: { params: NameParams, body: MonitorBody, tags: ['monitoring'] } }, async (req) => {
+    const { name } = req.params as Static<typeof NameParams>;
+    const body = req.body as Static<typeof MonitorBody>;
+    if (body.name !== name) throw invalidArgument('name', `the body names '${body.name}', the path '${name}'`);
+    return svc.updateMonitor(body);
+  });
+  app.delete('/api/v1/monitors/:name', { config: WRITE, schema: { params: NameParams, tags: ['monitoring'] } }, async (req, reply) => {
+    await svc.deleteMonitor((req.params as Static<typeof NameParams>).name);
+    return reply.status(204).send();
+  });
+  app.get('/api/v1/monitors/:name/windows', { config: READ, schema: { params: NameParams, querystring: LimitQuery, tags: ['monitoring'] } }, async (req) => ({
+    windows: await svc.listWindows((req.params as Static<typeof NameParams>).name, (req.query as Static<typeof LimitQuery>).limit ?? 20),
+  }));
+  app.post('/api/v1/monitors/:name/run', { config: WRITE, schema: { params: NameParams, body: Type.Optional(Type.Object({ now: Type.Optional(Type.Number()) })), tags: ['monitoring'] } }, async (req) => {
+    const now = (req.body as { now?: number } | undefined)?.now;
+    return svc.runMonitor((req.params as Static<typeof NameParams>).name, now !== undefined ? { now } : {});
+  });
+  app.get('/api/v1/monitor-status/:target', { config: READ, schema: { params: Type.Object({ target: Type.String() }), querystring: LimitQuery, tags: ['monitoring'] } }, async (req) => ({
+    monitors: await svc.status((req.params as { target: string }).target, (req.query as Static<typeof LimitQuery>).limit ?? 10),
+  }));
+
+  app.get('/api/v1/alerts', { config: READ, schema: { querystring: AlertsQuery, tags: ['monitoring'] } }, async (req) => ({ alerts: await svc.listAlerts(req.query as Static<typeof AlertsQuery>) }));
+  app.post('/api/v1/alerts/:id/ack', { config: WRITE, schema: { params: Type.Object({ id: Type.String() }), tags: ['monitoring'] } }, async (req) => {
+    await svc.acknowledgeAlert((req.params as { id: string }).id);
+    return { acknowledged: true };
+  });
+};

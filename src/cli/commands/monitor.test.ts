@@ -1,0 +1,46 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { PredictionStore } from '../../monitoring/index.js';
+import { openMetadataStore } from '../../storage/index.js';
+import { parseLabelFile, parseRuleText } from './monitor.js';
+
+const run = promisify(execFile);
+const keel = fileURLToPath(new URL('../../../bin/keel.js', import.meta.url));
+const H = 3_600_000;
+
+describe('keel monitor / alerts / feedback', () => {
+  it('parses rule text and label files', () => {
+    expect(parseRuleText('drift.share >= 0.5 for 2 cooldown 1h', 0)).toEqual({ name: 'drift.share', metric: 'drift.share', op: '>=', threshold: 0.5, forWindows: 2, cooldown: '1h' });
+    expect(parseRuleText('latency.p99>250 for 30m name slow', 0)).toMatchObject({ name: 'slow', for: '30m', threshold: 250 });
+    expect(() => parseRuleText('drift.share is high', 3)).toThrow(/--rule\[3\]/);
+    expect(parseLabelFile('request_id,label\na,1\nb,cat\n')).toEqual([{ requestId: 'a', label: 1 }, { requestId: 'b', label: 'cat' }]);
+    expect(parseLabelFile('{"requestId":"a","label":0}\n{"request_id":"b","label":true}')).toEqual([{ requestId: 'a', label: 0 }, { requestId: 'b', label: true }]);
+  });
+
+  it('creates a monitor, runs it over logged traffic, and lists the alert with its retraining run', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'keel-cli-mon-'));
+    const store = await openMetadataStore(`sqlite:${join(home, 'keel.db')}`);
+    const T0 = 1_700_000_000_000 - (1_700_000_000_000 % H);
+    await new PredictionStore(store.db).writeBatch(Array.from({ length: 200 }, (_, i) => ({
+      receivedAt: T0 + i * 36_000,
+      record: { requestId: `q${i}`, timestamp: T0 + i * 36_000, modelName: 'm', modelVersion: 1, deployment: 'svc', variant: null, inputs: { x: i }, outputs: { p: 0.5 }, latencyMs: i < 100 ? 5 : 500, ...(i >= 100 && i % 2 ? { error: 'timeout' } : {}) },
+    })));
+    await store.close();
+    const k = (...args: string[]) => run(process.execPath, [keel, '--home', home, ...args]);
+    await k('monitor', 'create', 'svc-mon', '--deployment', 'svc', '--window', '1h', '--rule', 'error_rate > 0.2', '--retrain-command', 'echo \'{"runId":"r-{alertId}"}\'');
+    const { stdout: runOut } = await k('--json', 'monitor', 'run', '--now', String(T0 + 3 * H));
+    const [result] = JSON.parse(runOut) as { evaluated: { count: number }[]; fired: { id: string; rule: string; value: number; retrainRuns: { runId: string }[] }[] }[];
+    expect(result!.evaluated.map((w) => w.count)).toEqual([100, 100, 0]);
+    const alert = result!.fired[0]!;
+    expect(alert).toMatchObject({ rule: 'error_rate', value: 0.5 });
+    expect(alert.retrainRuns[0]!.runId).toBe(`r-${alert.id}`);
+    const { stdout: status } = await k('monitor', 'status', 'svc');
+    expect(status).toContain('error_rate(firing)');
+    expect(status).toContain(`retraining: alert ${alert.id.slice(0, 12)} → command succeeded run r-${alert.id}`);
+  });
+});

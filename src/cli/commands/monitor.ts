@@ -1,0 +1,277 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { KeelError, invalidArgument } from '../../core/index.js';
+import { Monitor, parseMonitorConfig } from '../../monitoring/index.js';
+import type { AlertInfo, FeedbackLabel, MonitorDefinition, MonitorRunInfo, MonitorStatusInfo } from '../../client/index.js';
+import type { CliContext, ContextFactory } from '../context.js';
+import { printJson, printLine, printTable } from '../output.js';
+import { runCommand } from '../run-command.js';
+
+/** One face over the local service and the remote SDK, so every command works with --server. */
+interface MonitoringApi {
+  feedback(labels: readonly FeedbackLabel[]): Promise<{ stored: number; matched: number }>;
+  createMonitor(d: MonitorDefinition): Promise<MonitorDefinition>;
+  listMonitors(deployment?: string): Promise<readonly MonitorDefinition[]>;
+  deleteMonitor(name: string): Promise<void>;
+  status(target: string, limit: number): Promise<readonly MonitorStatusInfo[]>;
+  run(name: string, now?: number): Promise<MonitorRunInfo>;
+  alerts(q: { monitor?: string; deployment?: string; state?: 'firing' | 'resolved'; limit?: number }): Promise<readonly AlertInfo[]>;
+  ack(id: string): Promise<void>;
+}
+
+async function api(ctx: CliContext): Promise<MonitoringApi> {
+  if (ctx.isRemote) {
+    const m = ctx.client().monitoring;
+    return {
+      feedback: (l) => m.feedback(l), createMonitor: (d) => m.createMonitor(d), listMonitors: (d) => m.listMonitors(d), deleteMonitor: (n) => m.deleteMonitor(n),
+      status: (t, l) => m.status(t, l), run: (n, now) => m.run(n, now !== undefined ? { now } : {}), alerts: (q) => m.alerts(q), ack: (id) => m.acknowledgeAlert(id),
+    };
+  }
+  const s = (await ctx.platform()).monitoring;
+  const json = <T>(v: unknown): T => JSON.parse(JSON.stringify(v)) as T;
+  return {
+    feedback: (l) => s.addFeedback(l),
+    createMonitor: async (d) => json(await s.createMonitor(d)),
+    listMonitors: async (d) => json(await s.listMonitors(d)),
+    deleteMonitor: (n) => s.deleteMonitor(n),
+    status: async (t, l) => json(await s.status(t, l)),
+    run: async (n, now) => json(await s.runMonitor(n, now !== undefined ? { now } : {})),
+    alerts: async (q) => json(await s.listAlerts(q)),
+    ack: (id) => s.acknowledgeAlert(id),
+  };
+}
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+/**
+ * `METRIC OP THRESHOLD [for N|DURATION] [cooldown DURATION]`, e.g. `drift.share >= 0.5 for 2 cooldown 1h`
+ * (`for 2` counts windows, `for 2h` is event time).
+ */
+export function parseRuleText(text: string, index: number): Record<string, unknown> {
+  const m = /^\s*([A-Za-z0-9_.\-:]+)\s*(>=|<=|==|!=|>|<)\s*(-?[0-9.eE+-]+)\s*(.*)$/.exec(text);
+  if (!m) throw invalidArgument(`--rule[${index}]`, `expected 'METRIC OP THRESHOLD [for N|1h] [cooldown 1h]', got '${text}'`);
+  const rule: Record<string, unknown> = { name: m[1], metric: m[1], op: m[2], threshold: Number(m[3]) };
+  const rest = m[4]!.trim().split(/\s+/).filter(Boolean);
+  for (let i = 0; i < rest.length; i += 2) {
+    const key = rest[i]!;
+    const value = rest[i + 1];
+    if (value === undefined) throw invalidArgument(`--rule[${index}]`, `'${key}' needs a value`);
+    if (key === 'for') {
+      if (/^\d+$/.test(value)) rule.forWindows = Number(value);
+      else rule.for = value;
+    } else if (key === 'cooldown') rule.cooldown = value;
+    else if (key === 'name') rule.name = value;
+    else throw invalidArgument(`--rule[${index}]`, `unknown word '${key}' (known: for, cooldown, name)`);
+  }
+  return rule;
+}
+
+/** `1`, `0.5`, `true` and JSON values as such; anything else as a string. */
+function parseLabel(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** Labels from JSON (an array), JSON lines, or CSV with a header naming request_id/requestId and label. */
+export function parseLabelFile(text: string): FeedbackLabel[] {
+  const t = text.trim();
+  if (t.startsWith('[')) return (JSON.parse(t) as Record<string, unknown>[]).map(toLabel);
+  if (t.startsWith('{')) return t.split('\n').filter((l) => l.trim()).map((l) => toLabel(JSON.parse(l) as Record<string, unknown>));
+  const [header, ...lines] = t.split(/\r?\n/);
+  const cols = header!.split(',').map((c) => c.trim());
+  const idCol = cols.findIndex((c) => c === 'request_id' || c === 'requestId');
+  const labelCol = cols.indexOf('label');
+  if (idCol < 0 || labelCol < 0) throw invalidArgument('--file', 'CSV needs a header with request_id (or requestId) and label');
+  return lines.filter((l) => l.trim()).map((l) => {
+    const cells = l.split(',');
+    return { requestId: cells[idCol]!.trim(), label: parseLabel(cells[labelCol]!.trim()) };
+  });
+}
+
+function toLabel(o: Record<string, unknown>): FeedbackLabel {
+  const requestId = o.requestId ?? o.request_id;
+  if (typeof requestId !== 'string') throw invalidArgument('--file', 'every label needs a requestId');
+  return { requestId, label: o.label, ...(typeof o.timestamp === 'number' ? { timestamp: o.timestamp } : {}) };
+}
+
+const iso = (t: number): string => new Date(t).toISOString().replace('T', ' ').slice(0, 16);
+
+export function statusRows(s: MonitorStatusInfo): Record<string, unknown>[] {
+  return s.windows.map((w) => {
+    const drift = (w.details.inputDrift as { columns?: { column: string; drifted: boolean }[] } | undefined)?.columns?.filter((c) => c.drifted).map((c) => c.column) ?? [];
+    const perf = ['auc', 'accuracy', 'rmse'].map((k) => (w.metrics[`performance.${k}`] !== undefined ? `${k}=${w.metrics[`performance.${k}`]!.toFixed(3)}` : '')).filter(Boolean).join(' ');
+    const alerts = s.alerts.filter((a) => a.windowStart === w.start).map((a) => `${a.rule}(${a.state})`).join(' ');
+    return {
+      window: `${iso(w.start)} → ${iso(w.end).slice(11)}`, count: w.count, late: w.lateCount,
+      'drift share': w.metrics['drift.share'] ?? null, drifted: drift.join(',') || '-', performance: perf || '-',
+      'p99 ms': w.metrics['latency.p99'] ?? null, 'error rate': w.metrics.error_rate ?? null, alerts: alerts || '-',
+    };
+  });
+}
+
+function alertRows(alerts: readonly AlertInfo[]): Record<string, unknown>[] {
+  return alerts.map((a) => {
+    const run = a.retrainRuns[a.retrainRuns.length - 1];
+    return {
+      id: a.id.slice(0, 12), monitor: a.monitor, rule: a.rule, state: a.state + (a.acknowledgedAt ? ' (ack)' : ''), value: a.value, threshold: a.threshold,
+      window: iso(a.windowStart), fired: iso(a.firedAt), webhook: a.delivery ? `${a.delivery.status}/${a.delivery.attempts}` : '-',
+      retrain: run ? `${run.status}${run.runId ? ` run=${run.runId.slice(0, 12)}` : ''}${run.modelVersion !== null ? ` → ${run.modelName ?? ''}@${run.modelVersion}` : ''}` : '-',
+    };
+  });
+}
+
+export function registerMonitorCommands(program: Command, context: ContextFactory): void {
+  const monitor = program.command('monitor').description('monitors over the prediction log: windows, drift, quality, performance, alerts');
+
+  monitor.command('create <name>')
+    .description('create a monitor on a deployment (or give the whole definition with --file)')
+    .option('--deployment <name>', 'the deployment (serve name or model name) in the prediction log')
+    .option('--window <size>', 'window size, e.g. 1h (default 1h)')
+    .option('--slide <size>', 'sliding windows: distance between window starts')
+    .option('--grace <duration>', 'how long late records still count (default 0)')
+    .option('--reference <dataset@version>', "reference dataset (default: the model version's training dataset)")
+    .option('--task <task>', 'binary | regression | multiclass (default: inferred from labels)')
+    .option('--rule <rule>', "alert rule 'METRIC OP THRESHOLD [for N|1h] [cooldown 1h]' (repeatable)", collect)
+    .option('--webhook <url>', 'POST alerts here, signed with --webhook-secret')
+    .option('--webhook-secret <secret>', 'HMAC-SHA256 key for X-Keel-Signature')
+    .option('--retrain-command <cmd>', 'shell command every --rule runs when it fires ({alertId}, {monitor}, {deployment} substituted)')
+    .option('--file <monitor.json>', 'a JSON monitor definition (flags override its fields)')
+    .action(runCommand(context, async (ctx, o: { deployment?: string; window?: string; slide?: string; grace?: string; reference?: string; task?: string; rule?: string[]; webhook?: string; webhookSecret?: string; retrainCommand?: string; file?: string }, name: string) => {
+      let def: Record<string, unknown> = {};
+      if (o.file) {
+        try {
+          def = JSON.parse(await readFile(o.file, 'utf8')) as Record<string, unknown>;
+        } catch (e) {
+          throw new KeelError('INVALID_ARGUMENT', `--file: cannot read JSON from '${o.file}': ${(e as Error).message}`, { field: '--file', cause: e });
+        }
+      }
+      def.name = name;
+      if (o.deployment) def.deployment = o.deployment;
+      if (def.deployment === undefined) throw invalidArgument('--deployment', 'required (or in --file)');
+      if (o.window || o.slide || o.grace) {
+        def.window = { ...(def.window as object | undefined), ...(o.slide ? { type: 'sliding', slide: o.slide } : {}), ...(o.window ? { size: o.window } : {}), ...(o.grace ? { grace: o.grace } : {}) };
+      }
+      if (o.reference) def.referenceDataset = o.reference;
+      if (o.task) def.task = o.task;
+      if (o.webhook) {
+        if (!o.webhookSecret) throw invalidArgument('--webhook-secret', 'required with --webhook');
+        def.webhook = { url: o.webhook, secret: o.webhookSecret };
+      }
+      if (o.rule) {
+        const rules = o.rule.map((r, i) => ({ ...parseRuleText(r, i), ...(o.retrainCommand ? { retrain: { command: o.retrainCommand } } : {}) }));
+        def.rules = [...((def.rules as unknown[] | undefined) ?? []), ...rules];
+      } else if (o.retrainCommand) throw invalidArgument('--retrain-command', 'needs at least one --rule');
+      parseMonitorConfig(def); // fail before any request, naming the field
+      const created = await (await api(ctx)).createMonitor(def as MonitorDefinition);
+      if (ctx.json) printJson(created);
+      else printLine(`monitor '${created.name}' created on deployment '${created.deployment}' with ${(created.rules ?? []).length} rule(s)`);
+    }));
+
+  monitor.command('ls')
+    .description('list monitors')
+    .option('--deployment <name>', 'only monitors on this deployment')
+    .action(runCommand(context, async (ctx, o: { deployment?: string }) => {
+      const ms = await (await api(ctx)).listMonitors(o.deployment);
+      if (ctx.json) return printJson(ms);
+      printTable(ms.map((m) => {
+        const w = m.window as { type: string; sizeMs: number; slideMs: number; graceMs: number };
+        return { name: m.name, deployment: m.deployment, window: `${w.type} ${w.sizeMs / 1000}s${w.type === 'sliding' ? `/${w.slideMs / 1000}s` : ''}`, grace: `${w.graceMs / 1000}s`, reference: m.referenceDataset ?? '(lineage)', rules: (m.rules ?? []).map((r) => r.name).join(', ') };
+      }), ['name', 'deployment', 'window', 'grace', 'reference', 'rules']);
+    }));
+
+  monitor.command('status <deployment>')
+    .description('the last windows of every monitor on a deployment (or of one monitor)')
+    .option('--limit <n>', 'windows per monitor', '10')
+    .action(runCommand(context, async (ctx, o: { limit: string }, target: string) => {
+      const status = await (await api(ctx)).status(target, Number(o.limit));
+      if (ctx.json) return printJson(status);
+      for (const s of status) {
+        printLine(`monitor ${s.monitor.name} on ${s.monitor.deployment}${s.monitor.referenceDataset ? `, reference ${s.monitor.referenceDataset}` : ''}`);
+        if (s.windows.length === 0) printLine('  no windows evaluated yet (run `keel monitor run`)');
+        else printTable(statusRows(s));
+        const firing = s.alerts.filter((a) => a.state === 'firing');
+        if (firing.length > 0) printLine(`firing: ${firing.map((a) => `${a.rule} (${a.metric}=${a.value})`).join(', ')}`);
+        for (const a of s.alerts) for (const r of a.retrainRuns) printLine(`retraining: alert ${a.id.slice(0, 12)} → ${r.trigger} ${r.status}${r.runId ? ` run ${r.runId}` : ''}${r.modelVersion !== null ? ` → model ${r.modelName ?? ''}@${r.modelVersion}` : ''}`);
+        printLine();
+      }
+    }));
+
+  monitor.command('run [name]')
+    .description('evaluate every complete window not yet evaluated (all monitors, or one); --watch keeps running')
+    .option('--now <epochMs>', 'evaluate as of this time (backfills, tests)')
+    .option('--watch', 'keep running, one pass every --interval (Ctrl-C stops)')
+    .option('--interval <seconds>', 'seconds between passes with --watch', '60')
+    .action(runCommand(context, async (ctx, o: { now?: string; watch?: boolean; interval: string }, name?: string) => {
+      const now = o.now !== undefined ? Number(o.now) : undefined;
+      if (now !== undefined && !Number.isFinite(now)) throw invalidArgument('--now', 'expected epoch milliseconds');
+      if (o.watch) {
+        if (ctx.isRemote) throw invalidArgument('--watch', 'runs against the local store; on a server, the server runs its monitors');
+        const m = new Monitor((await ctx.platform()).monitoring, { intervalMs: Number(o.interval) * 1000, ...(name ? { names: [name] } : {}) });
+        m.on('run', (r) => {
+          if (r.evaluated.length === 0 && r.fired.length === 0) return;
+          if (ctx.json) printJson(r);
+          else printLine(`${r.monitor}: ${r.evaluated.length} window(s), ${r.fired.length} alert(s) fired`);
+        });
+        m.on('error', (e) => process.stderr.write(`monitor error: ${e.message}\n`));
+        m.start();
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await m.close();
+        return;
+      }
+      const a = await api(ctx);
+      const names = name ? [name] : (await a.listMonitors()).map((m) => m.name);
+      const results: MonitorRunInfo[] = [];
+      for (const n of names) results.push(await a.run(n, now));
+      if (ctx.json) return printJson(results);
+      printTable(results.map((r) => ({ monitor: r.monitor, windows: r.evaluated.length, refreshed: r.refreshed, fired: r.fired.map((f) => f.rule).join(', ') || '-', resolved: r.resolved.length })));
+    }));
+
+  monitor.command('rm <name>')
+    .description('delete a monitor and its windows (alerts are kept)')
+    .action(runCommand(context, async (ctx, _o: Record<string, never>, name: string) => {
+      await (await api(ctx)).deleteMonitor(name);
+      if (ctx.json) printJson({ deleted: name });
+      else printLine(`monitor '${name}' deleted`);
+    }));
+
+  const alerts = program.command('alerts').description('alerts raised by monitor rules');
+  alerts.command('ls')
+    .description('list alerts, newest first, with webhook delivery and the retraining they started')
+    .option('--monitor <name>')
+    .option('--deployment <name>')
+    .option('--state <state>', 'firing | resolved')
+    .option('--limit <n>', 'at most this many', '50')
+    .action(runCommand(context, async (ctx, o: { monitor?: string; deployment?: string; state?: string; limit: string }) => {
+      if (o.state !== undefined && o.state !== 'firing' && o.state !== 'resolved') throw invalidArgument('--state', "expected 'firing' or 'resolved'");
+      const list = await (await api(ctx)).alerts({ ...(o.monitor ? { monitor: o.monitor } : {}), ...(o.deployment ? { deployment: o.deployment } : {}), ...(o.state ? { state: o.state as 'firing' | 'resolved' } : {}), limit: Number(o.limit) });
+      if (ctx.json) return printJson(list);
+      if (list.length === 0) return printLine('no alerts');
+      printTable(alertRows(list));
+    }));
+  alerts.command('ack <id>')
+    .description('acknowledge an alert')
+    .action(runCommand(context, async (ctx, _o: Record<string, never>, id: string) => {
+      await (await api(ctx)).ack(id);
+      if (ctx.json) printJson({ acknowledged: id });
+      else printLine(`alert ${id} acknowledged`);
+    }));
+
+  program.command('feedback [requestId] [label]')
+    .description('record late labels for logged predictions (one, or many with --file JSON/JSONL/CSV)')
+    .option('--file <path>', 'labels: JSON array, JSON lines, or CSV with request_id,label')
+    .action(runCommand(context, async (ctx, o: { file?: string }, requestId?: string, label?: string) => {
+      let labels: FeedbackLabel[];
+      if (o.file) labels = parseLabelFile(await readFile(o.file, 'utf8'));
+      else if (requestId !== undefined && label !== undefined) labels = [{ requestId, label: parseLabel(label) }];
+      else throw invalidArgument('requestId', 'give REQUEST_ID LABEL, or --file');
+      const r = await (await api(ctx)).feedback(labels);
+      if (ctx.json) printJson(r);
+      else printLine(`${r.stored} label(s) stored, ${r.matched} matched a logged prediction`);
+    }));
+}

@@ -1,0 +1,58 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../core/index.js';
+import { DatasetService } from '../data/index.js';
+import { LocalArtifactStore, openMetadataStore, type MetadataStore } from '../storage/index.js';
+import { MonitoringService } from './monitoring-service.js';
+import { makePrediction } from './testing.js';
+import { validationAnalyzers } from './validation-analyzers.js';
+
+const H = 3_600_000;
+
+/** The monitor on the real validation/ and data/ services: a dataset on disk, Evidently-default tests. */
+describe('monitor with validation analyzers', () => {
+  let store: MetadataStore;
+  let datasets: DatasetService;
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-mon-'));
+    store = await openMetadataStore(`sqlite:${join(dir, 'keel.db')}`);
+    datasets = new DatasetService({ db: store.db, artifacts: new LocalArtifactStore(join(dir, 'artifacts')), logger: silentLogger, tmpDir: join(dir, 'tmp') });
+    const lines = ['amount,country,label'];
+    for (let i = 0; i < 400; i++) lines.push(`${(10 + ((i * 37) % 100) / 50).toFixed(3)},${['FR', 'DE', 'US'][i % 3]},${i % 2}`);
+    writeFileSync(join(dir, 'fraud.csv'), lines.join('\n'));
+    await datasets.add('fraud', join(dir, 'fraud.csv'));
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it('compares live inputs with stored reference statistics and flags new categories', async () => {
+    const analyzers = validationAnalyzers({ db: store.db, datasets });
+    const svc = new MonitoringService({ db: store.db, analyzers });
+    const log = svc.createLogger({ now: () => 0 });
+    for (let i = 0; i < 200; i++) {
+      const shifted = i >= 100;
+      log.log(makePrediction({
+        requestId: `v${i}`, timestamp: (shifted ? H : 0) + i * 1000, deployment: 'fraud',
+        inputs: { amount: 10 + ((i * 37) % 100) / 50 + (shifted ? 3 : 0), country: shifted && i % 2 ? 'BR' : ['FR', 'DE', 'US'][i % 3]! },
+      }));
+    }
+    await log.close();
+    await svc.createMonitor({ name: 'fraud-v', deployment: 'fraud', referenceDataset: 'fraud@latest', window: { size: '1h' } });
+    const run = await svc.runMonitor('fraud-v', { now: 3 * H });
+    const [calm, shifted] = run.evaluated;
+    const amount = (w: typeof calm) => w!.details.inputDrift!.columns.find((c) => c.column === 'amount')!;
+    // Small reference (400 values): KS for numbers, chi-square for categories, at p = 0.05.
+    expect(amount(calm)).toMatchObject({ test: 'ks', drifted: false });
+    expect(amount(shifted)).toMatchObject({ test: 'ks', drifted: true });
+    expect(shifted!.metrics['drift.share']).toBe(1);
+    expect(shifted!.details.anomalies!.some((a) => a.column === 'country' && a.kind !== undefined)).toBe(true);
+    expect(calm!.metrics['quality.anomalies']).toBe(0);
+    // Stored once, under the exact version.
+    const refs = await store.db.selectFrom('monitor_references').select('dataset_ref').execute();
+    expect(refs).toHaveLength(1);
+    expect(refs[0]!.dataset_ref).toMatch(/^fraud@[0-9a-f]{12}$/);
+  });
+});
