@@ -68,6 +68,11 @@ export class HistogramBuilder {
     return new HistogramBuilder(buf, workers, ctrl);
   }
 
+  /** Worker threads still running (0 after close()). */
+  liveThreads(): number {
+    return this.workers.filter((w) => w.threadId !== -1).length;
+  }
+
   get threads(): number {
     return this.workers.length + 1;
   }
