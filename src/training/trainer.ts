@@ -72,6 +72,7 @@ async function runTraining(plan: TrainingPlan, run: TrackingRun, deps: TrainingD
   const { req } = plan;
   const runId = run.info.run_id;
   const log: Logger | undefined = deps.logger?.child({ runId });
+  options.onRunStarted?.({ runId, experimentId: run.info.experiment_id });
   const checkpoints = new CheckpointStore(deps.checkpointDir, runId);
   const resumeFrom = state.resumed ? await checkpoints.load() : undefined;
   const metrics = new MetricBuffer(deps.tracking, runId, options.metricBatchSize ?? 200, state.skipThroughStep);
@@ -160,6 +161,7 @@ async function finish(plan: TrainingPlan, run: TrackingRun, deps: TrainingDeps, 
     experimentId: run.info.experiment_id,
     runName: run.info.run_name,
     dataset: plan.datasetRef,
+    target: plan.req.target,
     task: plan.task,
     model: plan.req.model,
     ...(plan.classes ? { classes: plan.classes } : {}),

@@ -114,6 +114,8 @@ export interface TrainOptions {
   readonly checkpointEvery?: number;
   /** Per-iteration metrics are sent to tracking in batches of this many points (default 200). */
   readonly metricBatchSize?: number;
+  /** Called once the run exists (before fitting), e.g. so a CLI can say how to resume it. */
+  readonly onRunStarted?: (run: { readonly runId: string; readonly experimentId: string }) => void;
 }
 
 export interface SplitSummary {
@@ -135,6 +137,7 @@ export interface TrainResult {
   readonly experimentId: string;
   readonly runName: string;
   readonly dataset: string;
+  readonly target: string;
   readonly task: Task;
   readonly model: string;
   /** Class labels by index (classification), as strings. */

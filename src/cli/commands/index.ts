@@ -3,6 +3,7 @@ import type { ContextFactory } from '../context.js';
 import { registerDataCommands } from './data.js';
 import { registerServerCommand } from './server.js';
 import { registerModelsInspectCommand } from './models-inspect.js';
+import { registerTrainCommand } from './train.js';
 import { registerMonitorCommands } from './monitor.js';
 
 export type { ContextFactory };
@@ -13,4 +14,5 @@ export const COMMAND_GROUPS: readonly ((program: Command, context: ContextFactor
   registerServerCommand,
   registerMonitorCommands,
   registerModelsInspectCommand,
+  registerTrainCommand,
 ];
