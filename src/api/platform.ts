@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import { LocalAuthorizer, type Authorizer } from '../auth/index.js';
 import { createLogger, type KeelConfig, type Logger } from '../core/index.js';
 import { DatasetService } from '../data/index.js';
+import { MonitoringService, validationAnalyzers } from '../monitoring/index.js';
 import { RegistryService } from '../registry/index.js';
 import { TrackingService } from '../tracking/index.js';
+import { ValidationService } from '../validation/index.js';
 import { LocalArtifactStore, openMetadataStore, type ArtifactStore, type MetadataStore } from '../storage/index.js';
-import { MonitoringService, validationAnalyzers } from '../monitoring/index.js';
 
 /**
  * The composition root: opens the stores once and builds each subsystem's service on them.
@@ -21,6 +22,7 @@ export interface Platform {
   readonly tracking: TrackingService;
   readonly registry: RegistryService;
   readonly monitoring: MonitoringService;
+  readonly validation: ValidationService;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export async function openPlatform(config: KeelConfig, logger: Logger = createLo
   const artifacts = new LocalArtifactStore(config.artifactsDir);
   const deps = { db: store.db, artifacts, logger, tmpDir: join(config.home, 'tmp') };
   const datasets = new DatasetService(deps);
+  const validation = new ValidationService({ db: store.db, artifacts, datasets, logger });
   const tracking = new TrackingService({ db: store.db, artifacts, logger });
   // Pass `tracking` (anything with getArtifact(runId, path)) so versions can come from run artifacts.
   const registry = new RegistryService({ db: store.db, artifacts, logger, tracking });
@@ -44,6 +47,7 @@ export async function openPlatform(config: KeelConfig, logger: Logger = createLo
     tracking,
     registry,
     monitoring,
+    validation,
     async close() {
       await store.close();
     },

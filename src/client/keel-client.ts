@@ -1,14 +1,17 @@
 import { HttpTransport, type ClientOptions } from './http.js';
 import { MonitoringClient } from './monitoring.js';
+import { ValidationClient } from './validation.js';
 
 /** The typed SDK over Keel's HTTP API. Each subsystem's calls live in their own file. */
 export class KeelClient {
   readonly http: HttpTransport;
   readonly monitoring: MonitoringClient;
+  readonly validation: ValidationClient;
 
   constructor(options: ClientOptions) {
     this.http = new HttpTransport(options);
     this.monitoring = new MonitoringClient(this.http);
+    this.validation = new ValidationClient(this.http);
   }
 
   health(): Promise<{ status: string }> {

@@ -38,7 +38,12 @@ interface ColumnFacts {
   readonly outOfRange?: (lo: number, hi: number) => number;
 }
 
-export function validateTable(schema: Schema, batch: Table | DatasetVersion, reference?: ReferenceStats | Table): AnomalyReport {
+export function validateTable(
+  schema: Schema,
+  batch: Table | DatasetVersion,
+  reference?: ReferenceStats | Table,
+  options: { readonly distributions?: boolean } = {},
+): AnomalyReport {
   const isTable = 'numRows' in batch;
   const rows = isTable ? batch.numRows : batch.rows;
   const facts = new Map<string, ColumnFacts>();
@@ -86,7 +91,7 @@ export function validateTable(schema: Schema, batch: Table | DatasetVersion, ref
   let drift: DriftReport | undefined;
   if (reference && isTable) {
     const columns = schema.columns.map((c) => c.name).filter((n) => facts.has(n) && ('format' in reference ? reference.columns : reference.columns).some((r) => r.name === n));
-    drift = detectDrift(reference, batch, { ...schema.drift, columns });
+    drift = detectDrift(reference, batch, { ...schema.drift, columns, distributions: options.distributions === true });
     for (const d of drift.columns) {
       if (!d.drifted) continue;
       const col = schema.columns.find((c) => c.name === d.column);

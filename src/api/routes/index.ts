@@ -6,8 +6,9 @@ import { mlflowTrackingRoutes } from './mlflow/tracking-routes.js';
 import { mlflowRegistryRoutes } from './mlflow/registry-routes.js';
 import { modelRoutes } from './models.js';
 import { monitoringRoutes } from './monitoring.js';
+import { validationRoutes } from './validation.js';
 
 export type { RoutePluginOptions };
 
 /** Each subsystem's routes, one plugin per file. */
-export const ROUTE_PLUGINS: readonly FastifyPluginAsync<RoutePluginOptions>[] = [datasetRoutes, mlflowTrackingRoutes, mlflowArtifactsProxyRoutes, mlflowRegistryRoutes, modelRoutes, monitoringRoutes];
+export const ROUTE_PLUGINS: readonly FastifyPluginAsync<RoutePluginOptions>[] = [datasetRoutes, mlflowTrackingRoutes, mlflowArtifactsProxyRoutes, mlflowRegistryRoutes, modelRoutes, monitoringRoutes, validationRoutes];

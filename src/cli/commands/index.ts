@@ -5,6 +5,7 @@ import { registerServerCommand } from './server.js';
 import { registerModelsInspectCommand } from './models-inspect.js';
 import { registerTrainCommand } from './train.js';
 import { registerMonitorCommands } from './monitor.js';
+import { registerValidationCommands } from './validate.js';
 
 export type { ContextFactory };
 
@@ -13,6 +14,7 @@ export const COMMAND_GROUPS: readonly ((program: Command, context: ContextFactor
   registerDataCommands,
   registerServerCommand,
   registerMonitorCommands,
+  registerValidationCommands,
   registerModelsInspectCommand,
   registerTrainCommand,
 ];

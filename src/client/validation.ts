@@ -1,0 +1,61 @@
+import type { HttpTransport } from './http.js';
+
+/**
+ * The validation API over HTTP. Shapes are the JSON of src/validation's types (Schema,
+ * DriftReport, AnomalyReport), kept loose here because client/ depends on core only.
+ */
+export type SchemaJson = { readonly format: 1; readonly columns: readonly unknown[] } & Readonly<Record<string, unknown>>;
+
+export interface SavedSchemaJson<S = SchemaJson> {
+  readonly dataset: string;
+  readonly version: number;
+  readonly source: string;
+  readonly createdAt: number;
+  readonly schema: S;
+}
+
+export interface DriftOptionsJson {
+  readonly method?: string | Readonly<Record<string, string>>;
+  readonly threshold?: number | Readonly<Record<string, number>>;
+  readonly datasetDriftShare?: number;
+  readonly columns?: readonly string[];
+  readonly distributions?: boolean;
+}
+
+/** What `keel validate` and `keel schema` call, locally or through this client. */
+export interface ValidationApi<S = SchemaJson, V = unknown, D = unknown> {
+  inferSchema(ref: string, options?: { maxDomainSize?: number }): Promise<S>;
+  saveSchema(dataset: string, schema: S, source?: string): Promise<SavedSchemaJson<S>>;
+  getSchema(dataset: string, version?: number): Promise<SavedSchemaJson<S>>;
+  listSchemas(dataset: string): Promise<Omit<SavedSchemaJson<S>, 'schema'>[]>;
+  validate(ref: string, options?: { schema?: S; against?: string; distributions?: boolean }): Promise<V>;
+  drift(reference: string, current: string, options?: DriftOptionsJson): Promise<D>;
+}
+
+export class ValidationClient<S = SchemaJson, V = unknown, D = unknown> implements ValidationApi<S, V, D> {
+  constructor(private readonly http: HttpTransport) {}
+
+  inferSchema(ref: string, options: { maxDomainSize?: number } = {}): Promise<S> {
+    return this.http.request('POST', 'api/v1/schemas/infer', { dataset: ref, ...options });
+  }
+
+  saveSchema(dataset: string, schema: S, source?: string): Promise<SavedSchemaJson<S>> {
+    return this.http.request('POST', `api/v1/schemas/${encodeURIComponent(dataset)}`, { schema, ...(source ? { source } : {}) });
+  }
+
+  getSchema(dataset: string, version?: number): Promise<SavedSchemaJson<S>> {
+    return this.http.request('GET', `api/v1/schemas/${encodeURIComponent(dataset)}`, undefined, { query: { version } });
+  }
+
+  async listSchemas(dataset: string): Promise<Omit<SavedSchemaJson<S>, 'schema'>[]> {
+    return (await this.http.request<{ versions: Omit<SavedSchemaJson<S>, 'schema'>[] }>('GET', `api/v1/schemas/${encodeURIComponent(dataset)}/versions`)).versions;
+  }
+
+  validate(ref: string, options: { schema?: S; against?: string; distributions?: boolean } = {}): Promise<V> {
+    return this.http.request('POST', 'api/v1/validate', { dataset: ref, ...options });
+  }
+
+  drift(reference: string, current: string, options: DriftOptionsJson = {}): Promise<D> {
+    return this.http.request('POST', 'api/v1/drift', { reference, current, ...options });
+  }
+}
