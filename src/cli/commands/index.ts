@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { ContextFactory } from '../context.js';
 import { registerDataCommands } from './data.js';
 import { registerServerCommand } from './server.js';
+import { registerRunsCommands } from './runs.js';
 import { registerModelsInspectCommand } from './models-inspect.js';
 import { registerTrainCommand } from './train.js';
 import { registerMonitorCommands } from './monitor.js';
@@ -13,6 +14,7 @@ export type { ContextFactory };
 export const COMMAND_GROUPS: readonly ((program: Command, context: ContextFactory) => void)[] = [
   registerDataCommands,
   registerServerCommand,
+  registerRunsCommands,
   registerMonitorCommands,
   registerValidationCommands,
   registerModelsInspectCommand,

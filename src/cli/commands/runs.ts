@@ -1,0 +1,115 @@
+import type { Command } from 'commander';
+import type { CliContext, ContextFactory } from '../context.js';
+import { printJson, printLine, printTable } from '../output.js';
+import { runCommand } from '../run-command.js';
+
+/** What the commands need, served by the local TrackingService or a remote server's SDK alike. */
+interface RunView {
+  readonly info: { run_id: string; run_name: string; experiment_id: string; status: string; start_time: number; end_time?: number; user_id: string; artifact_uri: string; lifecycle_stage: string };
+  readonly data: { metrics: readonly { key: string; value: number; step: number; timestamp: number }[]; params: readonly { key: string; value: string }[]; tags: readonly { key: string; value: string }[] };
+}
+
+interface RunsBackend {
+  experimentIds(name?: string): Promise<string[]>;
+  search(input: { experimentIds: string[]; filter?: string; orderBy?: string[]; maxResults?: number }): Promise<readonly RunView[]>;
+  get(runId: string): Promise<RunView>;
+}
+
+async function backendOf(ctx: CliContext): Promise<RunsBackend> {
+  if (ctx.isRemote) {
+    const t = ctx.client().tracking;
+    return {
+      experimentIds: async (name) => (name ? [(await t.getExperimentByName(name)).experiment_id] : (await t.searchExperiments()).map((e) => e.experiment_id)),
+      search: async (i) => (await t.searchRuns(i)).runs,
+      get: (id) => t.getRun(id),
+    };
+  }
+  const t = (await ctx.platform()).tracking;
+  return {
+    experimentIds: async (name) => (name ? [(await t.getExperimentByName(name)).experiment_id] : (await t.searchExperiments({ maxResults: 50_000 })).experiments.map((e) => e.experiment_id)),
+    search: async (i) => (await t.searchRuns(i)).runs,
+    get: (id) => t.getRun(id),
+  };
+}
+
+const iso = (ms: number | undefined): string => (ms === undefined ? '' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
+const duration = (r: RunView): string => (r.info.end_time === undefined ? '' : `${((r.info.end_time - r.info.start_time) / 1000).toFixed(1)}s`);
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+export function registerRunsCommands(program: Command, context: ContextFactory): void {
+  const runs = program.command('runs').description('experiment tracking runs: list, show, compare (MLflow-compatible store)');
+
+  runs
+    .command('ls')
+    .description('list runs, filtered with MLflow\'s filter language (e.g. "metrics.rmse < 0.8 and params.model = \'gbdt\'")')
+    .option('--experiment <name>', 'only this experiment (default: every active experiment)')
+    .option('--filter <filter>', 'MLflow search filter')
+    .option('--order-by <clause>', 'e.g. "metrics.rmse ASC" (repeatable)', collect)
+    .option('--max-results <n>', 'at most this many runs', '100')
+    .action(runCommand(context, async (ctx, opts: { experiment?: string; filter?: string; orderBy?: string[]; maxResults: string }) => {
+      const b = await backendOf(ctx);
+      const found = await b.search({
+        experimentIds: await b.experimentIds(opts.experiment),
+        ...(opts.filter ? { filter: opts.filter } : {}),
+        ...(opts.orderBy ? { orderBy: opts.orderBy } : {}),
+        maxResults: Number(opts.maxResults),
+      });
+      if (ctx.json) return printJson(found);
+      const metricKeys = [...new Set(found.flatMap((r) => r.data.metrics.map((m) => m.key)))].sort().slice(0, 4);
+      printTable(
+        found.map((r) => ({
+          run_id: r.info.run_id,
+          name: r.info.run_name,
+          experiment: r.info.experiment_id,
+          status: r.info.status,
+          started: iso(r.info.start_time),
+          duration: duration(r),
+          ...Object.fromEntries(metricKeys.map((k) => [k, r.data.metrics.find((m) => m.key === k)?.value])),
+        })),
+        ['run_id', 'name', 'experiment', 'status', 'started', 'duration', ...metricKeys],
+      );
+    }));
+
+  runs
+    .command('show <runId>')
+    .description('a run\'s info, params, latest metrics and tags')
+    .action(runCommand(context, async (ctx, _opts: unknown, runId: string) => {
+      const run = await (await backendOf(ctx)).get(runId);
+      if (ctx.json) return printJson(run);
+      const i = run.info;
+      printLine(`run ${i.run_id}  ${i.run_name}  (experiment ${i.experiment_id}, ${i.status}, ${i.lifecycle_stage})`);
+      printLine(`started ${iso(i.start_time)}${i.end_time ? `  ended ${iso(i.end_time)} (${duration(run)})` : ''}  user ${i.user_id || '-'}`);
+      printLine(`artifacts ${i.artifact_uri}`);
+      for (const [title, rows] of [
+        ['params', run.data.params],
+        ['metrics', run.data.metrics.map((m) => ({ key: m.key, value: m.value, step: m.step }))],
+        ['tags', run.data.tags],
+      ] as const) {
+        printLine(`\n${title}:`);
+        if (rows.length) printTable(rows);
+      }
+    }));
+
+  runs
+    .command('compare <runIds...>')
+    .description('params and metrics of several runs side by side')
+    .action(runCommand(context, async (ctx, _opts: unknown, runIds: string[]) => {
+      const b = await backendOf(ctx);
+      const list = await Promise.all(runIds.map((id) => b.get(id)));
+      const rows: Record<string, unknown>[] = [];
+      const side = (kind: 'param' | 'metric', keys: string[], value: (r: RunView, k: string) => unknown) => {
+        for (const key of keys) rows.push({ kind, key, ...Object.fromEntries(list.map((r) => [r.info.run_id.slice(0, 8), value(r, key)])) });
+      };
+      side('param', [...new Set(list.flatMap((r) => r.data.params.map((p) => p.key)))].sort(), (r, k) => r.data.params.find((p) => p.key === k)?.value);
+      side('metric', [...new Set(list.flatMap((r) => r.data.metrics.map((m) => m.key)))].sort(), (r, k) => r.data.metrics.find((m) => m.key === k)?.value);
+      if (ctx.json) {
+        return printJson({
+          runs: list.map((r) => ({ run_id: r.info.run_id, run_name: r.info.run_name })),
+          params: Object.fromEntries(rows.filter((r) => r.kind === 'param').map((r) => [r.key, list.map((x) => x.data.params.find((p) => p.key === r.key)?.value ?? null)])),
+          metrics: Object.fromEntries(rows.filter((r) => r.kind === 'metric').map((r) => [r.key, list.map((x) => x.data.metrics.find((m) => m.key === r.key)?.value ?? null)])),
+        });
+      }
+      printLine(list.map((r) => `${r.info.run_id.slice(0, 8)} = ${r.info.run_name}`).join('   '));
+      printTable(rows, ['kind', 'key', ...list.map((r) => r.info.run_id.slice(0, 8))]);
+    }));
+}

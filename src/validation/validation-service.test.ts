@@ -1,0 +1,82 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KeelError, silentLogger } from '../core/index.js';
+import { DatasetService } from '../data/index.js';
+import { LocalArtifactStore, testStores, type MetadataStore } from '../storage/index.js';
+import { ValidationService } from './validation-service.js';
+
+function csv(n: number, shift: number, corrupt: boolean): string {
+  const lines = ['amount,country'];
+  for (let i = 0; i < n; i++) {
+    const amount = ((i * 7919) % n) / 10 + shift;
+    lines.push(`${corrupt && i % 10 === 0 ? -1 : amount},${corrupt && i % 4 === 0 ? 'XX' : ['FR', 'DE', 'US'][i % 3]}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+for (const backend of testStores()) {
+  describe(`ValidationService on ${backend.name}`, () => {
+    let store: MetadataStore;
+    let svc: ValidationService;
+    let train: string, clean: string, bad: string;
+    beforeAll(async () => {
+      store = await backend.open();
+      const dir = mkdtempSync(join(tmpdir(), 'keel-validation-'));
+      const artifacts = new LocalArtifactStore(join(dir, 'artifacts'));
+      const datasets = new DatasetService({ db: store.db, artifacts, logger: silentLogger, tmpDir: join(dir, 'tmp') });
+      svc = new ValidationService({ db: store.db, artifacts, datasets, logger: silentLogger });
+      const add = async (file: string, text: string) => {
+        writeFileSync(join(dir, file), text);
+        const v = await datasets.add('sales', join(dir, file));
+        return `${v.name}@${v.version}`;
+      };
+      train = await add('train.csv', csv(1500, 0, false));
+      clean = await add('clean.csv', csv(1500, 0.01, false));
+      bad = await add('bad.csv', csv(600, 60, true));
+    });
+    afterAll(async () => { await store?.close(); });
+
+    it('needs a saved schema or a given one', async () => {
+      const e = await svc.validate(clean).catch((err: unknown) => err);
+      expect((e as KeelError).code).toBe('FAILED_PRECONDITION');
+    });
+
+    it('infers, versions and loads schemas', async () => {
+      const inferred = await svc.inferSchema(train);
+      expect(inferred.source).toBe(`inferred from ${train}`);
+      const v1 = await svc.saveSchema('sales', inferred);
+      const v2 = await svc.saveSchema('sales', { ...inferred, severity: { drift: 'error' } }, 'edited');
+      expect([v1.version, v2.version]).toEqual([1, 2]);
+      expect((await svc.getSchema('sales')).schema.severity).toEqual({ drift: 'error' });
+      expect((await svc.getSchema('sales', 1)).schema).toEqual(inferred);
+      expect((await svc.listSchemas('sales')).map((s) => [s.version, s.source])).toEqual([[2, 'edited'], [1, `inferred from ${train}`]]);
+      await expect(svc.getSchema('sales', 9)).rejects.toThrow(/not found|no schema/i);
+      await expect(svc.saveSchema('sales', { format: 1, columns: [{ name: 'a' }] } as never)).rejects.toThrow(/columns\[0\]\.type/);
+      expect(await svc.listSchemas('sales')).toHaveLength(2);
+    });
+
+    it('passes a clean batch and fails a corrupted one, with drift as errors per the saved schema', async () => {
+      const ok = await svc.validate(clean, { against: train });
+      expect(ok.report.errors).toBe(0);
+      const r = await svc.validate(bad, { against: train });
+      expect(r.report.anomalies.map((a) => [a.column, a.kind, a.severity])).toEqual([
+        ['amount', 'out_of_range', 'error'],
+        ['country', 'new_values', 'error'],
+        ['amount', 'drift', 'error'],
+        ['country', 'drift', 'error'],
+      ]);
+    });
+
+    it('stores reference statistics once per dataset version', async () => {
+      const a = await svc.referenceFor(train);
+      const rows = await store.db.selectFrom('validation_references').selectAll().execute();
+      expect(rows.map((r) => r.dataset_version)).toEqual([train.split('@')[1]]);
+      expect(await svc.referenceFor(train)).toEqual(a);
+      expect(a.columns.map((c) => [c.name, c.kind, c.count])).toEqual([['amount', 'numeric', 1500], ['country', 'categorical', 1500]]);
+      const d = await svc.drift(train, bad, { method: 'psi' });
+      expect(d.columns.every((c) => c.test === 'psi' && c.drifted)).toBe(true);
+    });
+  });
+}
