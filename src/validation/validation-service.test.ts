@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeelError, silentLogger } from '../core/index.js';
+import { silentLogger, type KeelError } from '../core/index.js';
 import { DatasetService } from '../data/index.js';
 import { LocalArtifactStore, testStores, type MetadataStore } from '../storage/index.js';
 import { ValidationService } from './validation-service.js';
