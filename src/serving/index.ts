@@ -3,6 +3,7 @@ export type { InferenceServerOptions, ServeModelSpec } from './inference-server.
 export { DEFAULT_BATCHING, DynamicBatcher } from './batcher.js';
 export type { BatchingOptions } from './batcher.js';
 export { FileModelSource, isFileRef } from './file-model-source.js';
+export { DispatchingModelSource } from './model-source.js';
 export type { ModelSource, ResolvedModel } from './model-source.js';
 export { InferencePool } from './worker-pool.js';
 export type { CacheStore } from './cache/cache-store.js';
@@ -14,3 +15,5 @@ export type { Datatype } from './datatypes.js';
 export type { ModelSignature, Tensor, TensorSpec } from './tensor.js';
 export { ALLOW_MISSING_TAG, FEATURES_TAG, RegistryModelSource } from './registry-model-source.js';
 export type { ModelRegistryReader } from './registry-model-source.js';
+export { batchPredict } from './batch-predict.js';
+export type { BatchPredictOptions, BatchPredictResult } from './batch-predict.js';

@@ -24,3 +24,21 @@ export interface ModelSource {
   /** Whether the version a ref names can change over time (an alias or "latest"). */
   isMovable(ref: string): boolean;
 }
+
+/** Sends file refs (`./m.onnx`, `/abs/m.onnx`) to one source and registry refs to another. */
+export class DispatchingModelSource implements ModelSource {
+  constructor(private readonly files: ModelSource, private readonly registry: ModelSource | undefined) {}
+
+  private pick(ref: string): ModelSource {
+    if (/\.onnx$/i.test(ref) || ref.startsWith('.') || ref.startsWith('/') || !this.registry) return this.files;
+    return this.registry;
+  }
+
+  resolve(ref: string): Promise<ResolvedModel> {
+    return this.pick(ref).resolve(ref);
+  }
+
+  isMovable(ref: string): boolean {
+    return this.pick(ref).isMovable(ref);
+  }
+}

@@ -1,0 +1,129 @@
+import type { Command } from 'commander';
+import { KeelError, createLogger, invalidArgument } from '../../core/index.js';
+import {
+  DispatchingModelSource, FileModelSource, InferenceServer, LruCacheStore, RedisCacheStore, RegistryModelSource,
+  type BatchingOptions, type CacheStore, type ServeModelSpec,
+} from '../../serving/index.js';
+import type { PredictionLogger } from '../../monitoring/index.js';
+import type { CliContext, ContextFactory } from '../context.js';
+import { printJson, printLine, printTable } from '../output.js';
+import { runCommand } from '../run-command.js';
+import { registerPredictCommand } from './predict.js';
+
+interface ServeOptions {
+  host?: string;
+  port: string;
+  batching: string;
+  maxBatchSize: string;
+  maxQueueDelayUs: string;
+  preferredBatchSizes?: string;
+  maxQueueSize: string;
+  cache: string;
+  cacheMaxMb: string;
+  workers: string;
+  intraOpThreads: string;
+  interOpThreads: string;
+  pollMs: string;
+  name?: string;
+  logSampleRate: string;
+  allowMissing?: boolean;
+  maxBodyMb: string;
+}
+
+export function positiveInt(flag: string, text: string, min = 1): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) throw invalidArgument(flag, `expected an integer >= ${min}, got '${text}'`);
+  return n;
+}
+
+function onOff(flag: string, text: string): boolean {
+  if (text === 'on') return true;
+  if (text === 'off') return false;
+  throw invalidArgument(flag, `expected on or off, got '${text}'`);
+}
+
+/** `NAME=REF` serves REF under another name; REF alone serves under the model's own name. */
+function parseRef(text: string): ServeModelSpec {
+  const eq = text.indexOf('=');
+  return eq > 0 ? { ref: text.slice(eq + 1), name: text.slice(0, eq) } : { ref: text };
+}
+
+export function registerServeCommand(program: Command, context: ContextFactory): void {
+  program
+    .command('serve')
+    .description('serve models over the Open Inference Protocol (KServe V2 REST), /v1 :predict and /metrics')
+    .argument('<models...>', "model refs: NAME@ALIAS, NAME/VERSION, NAME (newest), or FILE.onnx; SERVED=REF renames")
+    .option('--host <host>', 'address to bind (default KEEL_HOST or 127.0.0.1)')
+    .option('--port <port>', 'port to listen on', '8080')
+    .option('--batching <on|off>', 'dynamic batching of concurrent requests', 'on')
+    .option('--max-batch-size <n>', 'rows per onnxruntime run at most', '64')
+    .option('--max-queue-delay-us <us>', 'how long a request may wait for others to batch with (0: only those already waiting)', '0')
+    .option('--preferred-batch-sizes <list>', 'comma-separated batch sizes to form when possible')
+    .option('--max-queue-size <n>', 'waiting requests per model before 503 + Retry-After', '4096')
+    .option('--cache <on|off>', 'prediction cache (in-process LRU, or Redis when KEEL_REDIS_URL is set)', 'on')
+    .option('--cache-max-mb <mb>', 'in-process cache bound in MiB', '64')
+    .option('--workers <n>', 'inference worker threads', '1')
+    .option('--intra-op-threads <n>', 'onnxruntime intra-op threads per session', '1')
+    .option('--inter-op-threads <n>', 'onnxruntime inter-op threads per session', '1')
+    .option('--poll-ms <ms>', 'how often aliases are re-resolved to follow moves (0: never)', '5000')
+    .option('--name <deployment>', 'deployment name written to the prediction log')
+    .option('--log-sample-rate <rate>', 'share of requests written to the prediction log (0..1)', '1')
+    .option('--allow-missing', 'FILE.onnx models: accept NaN (null in JSON) in float inputs')
+    .option('--max-body-mb <mb>', 'largest request body in MiB (bigger: 413)', '64')
+    .action(runCommand(context, async (ctx, opts: ServeOptions, refs: string[]) => {
+      const { server, predictionLogger } = await buildServer(ctx, opts, refs);
+      const address = await server.start({ host: opts.host ?? ctx.config.server.host, port: positiveInt('--port', opts.port, 0) });
+      const models = server.manager.list().map((m) => ({ name: m.name, version: m.version, ref: refs.find((r) => r.includes(m.name)) ?? '', inputs: m.signature.inputs.map((s) => `${s.name}:${s.datatype}[${s.shape.join(',')}]`).join(' ') }));
+      if (ctx.json) printJson({ url: address, models });
+      else {
+        printLine(`Keel serving on ${address} (OIP: ${address}/v2/models/<name>/infer, metrics: ${address}/metrics)`);
+        printTable(models);
+      }
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
+      await server.close();
+      await predictionLogger?.close();
+    }));
+  registerPredictCommand(program, context);
+}
+
+async function buildServer(ctx: CliContext, opts: ServeOptions, refs: string[]): Promise<{ server: InferenceServer; predictionLogger: PredictionLogger | undefined }> {
+  if (ctx.isRemote) {
+    throw new KeelError('INVALID_ARGUMENT', 'keel serve reads the registry from the metadata database: set KEEL_DATABASE_URL (shared by replicas) instead of --server', { field: '--server' });
+  }
+  const rate = Number(opts.logSampleRate);
+  if (!(rate >= 0 && rate <= 1)) throw invalidArgument('--log-sample-rate', `expected a number in [0, 1], got '${opts.logSampleRate}'`);
+  const batching: Partial<BatchingOptions> = {
+    enabled: onOff('--batching', opts.batching),
+    maxBatchSize: positiveInt('--max-batch-size', opts.maxBatchSize),
+    maxQueueDelayMicros: positiveInt('--max-queue-delay-us', opts.maxQueueDelayUs, 0),
+    maxQueueSize: positiveInt('--max-queue-size', opts.maxQueueSize),
+    preferredBatchSizes: opts.preferredBatchSizes ? opts.preferredBatchSizes.split(',').map((s) => positiveInt('--preferred-batch-sizes', s.trim())) : [],
+  };
+  const needsRegistry = refs.some((r) => !/\.onnx$/i.test(parseRef(r).ref));
+  const platform = needsRegistry || rate > 0 ? await ctx.platform() : undefined;
+  const files = new FileModelSource({ allowNonFinite: opts.allowMissing === true });
+  const source = new DispatchingModelSource(files, platform ? new RegistryModelSource(platform.registry) : undefined);
+  const cache = onOff('--cache', opts.cache);
+  let cacheStore: CacheStore | undefined;
+  if (cache) cacheStore = ctx.config.redisUrl ? new RedisCacheStore(ctx.config.redisUrl) : new LruCacheStore(positiveInt('--cache-max-mb', opts.cacheMaxMb) * 1024 * 1024);
+  const predictionLogger = platform && rate > 0 ? platform.monitoring.createLogger() : undefined;
+  const server = new InferenceServer({
+    source,
+    models: refs.map(parseRef),
+    workers: positiveInt('--workers', opts.workers),
+    intraOpThreads: positiveInt('--intra-op-threads', opts.intraOpThreads),
+    interOpThreads: positiveInt('--inter-op-threads', opts.interOpThreads),
+    batching,
+    cache,
+    ...(cacheStore ? { cacheStore } : {}),
+    pollIntervalMs: positiveInt('--poll-ms', opts.pollMs, 0),
+    logger: platform?.logger ?? createLogger({ level: ctx.config.logLevel }),
+    ...(predictionLogger ? { predictionLogger, predictionLogSampleRate: rate } : {}),
+    ...(opts.name ? { deployment: opts.name } : {}),
+    maxBodyBytes: positiveInt('--max-body-mb', opts.maxBodyMb) * 1024 * 1024,
+  });
+  return { server, predictionLogger };
+}
