@@ -2,8 +2,15 @@ export { KeelClient } from './keel-client.js';
 export { HttpTransport } from './http.js';
 export type { ClientOptions } from './http.js';
 export { MonitoringClient } from './monitoring.js';
+export type { AlertInfo, FeedbackLabel, MonitorDefinition, MonitorRunInfo, MonitorStatusInfo, MonitorWindow, RetrainRunInfo } from './monitoring.js';
+export { DatasetsClient } from './datasets.js';
+export type { DatasetColumn, DatasetColumnStats, DatasetDiffResult, DatasetListItem, DatasetShift, DatasetVersionDetail, DatasetVersionInfo } from './datasets.js';
 export { ValidationClient } from './validation.js';
 export type { ValidationApi, SavedSchemaJson, SchemaJson, DriftOptionsJson } from './validation.js';
-export type { AlertInfo, FeedbackLabel, MonitorDefinition, MonitorRunInfo, MonitorStatusInfo, MonitorWindow, RetrainRunInfo } from './monitoring.js';
+export { RegistryClient } from './registry.js';
+export type {
+  ModelLineageInfo, ModelSignatureInfo, ModelStageName, ModelVersionInfo, RegisteredModelInfo, RegisterModelOptions, RegistryHistoryEntry, RegistryPage,
+  RegistrySearch, TensorSpecInfo,
+} from './registry.js';
 export { TrackingClient } from './tracking.js';
 export type { TrackingClientOptions, StartRunOptions, SearchRunsOptions, Run as TrackedRun, RunInfo as TrackedRunInfo, MetricPoint as TrackedMetricPoint } from './tracking.js';

@@ -1,5 +1,96 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
+import { invalidArgument, isValidName, newId } from '../../core/index.js';
+import { DATASET_FORMATS, isDatasetFormat } from '../../data/index.js';
 import type { RoutePluginOptions } from './route-options.js';
 
-// Filled by the datasets work: /api/v1/datasets...
-export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async () => {};
+const NameParams = Type.Object({ name: Type.String() });
+const VersionParams = Type.Object({ name: Type.String(), version: Type.String({ description: "a 12-hex version or 'latest'" }) });
+const UploadQuery = Type.Object({
+  format: Type.Optional(Type.String({ description: `one of ${DATASET_FORMATS.join(', ')}; default from filename` })),
+  filename: Type.Optional(Type.String({ description: 'the original file name (recorded as the source; its extension gives the format)' })),
+  description: Type.Optional(Type.String()),
+});
+const DiffQuery = Type.Object({ a: Type.String({ description: 'NAME[@VERSION]' }), b: Type.String({ description: 'NAME[@VERSION]' }) });
+
+const ref = (p: { name: string; version: string }) => (p.version === 'latest' ? p.name : `${p.name}@${p.version}`);
+
+/** /api/v1/datasets: list, versions, one version's profile, upload, diff, Parquet download. */
+export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, { platform }) => {
+  const datasets = platform.datasets;
+  const tmpDir = join(platform.config.home, 'tmp');
+
+  // Uploads are streamed to a temp file, never buffered whole (this parser is scoped to this plugin).
+  app.addContentTypeParser(['application/octet-stream', 'text/csv', 'application/x-ndjson', 'application/vnd.apache.parquet'], (_req, payload, done) => done(null, payload));
+
+  app.get('/api/v1/datasets', { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: 'List datasets' } }, async () => ({
+    datasets: await datasets.list(),
+  }));
+
+  app.get<{ Querystring: { a: string; b: string } }>(
+    '/api/v1/datasets/diff',
+    { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: 'Schema changes and statistic shifts between two versions', querystring: DiffQuery } },
+    async (req) => datasets.diff(req.query.a, req.query.b),
+  );
+
+  app.get<{ Params: { name: string } }>(
+    '/api/v1/datasets/:name',
+    { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: "A dataset's versions, newest first", params: NameParams } },
+    async (req) => ({ name: req.params.name, versions: await datasets.versions(req.params.name) }),
+  );
+
+  app.get<{ Params: { name: string; version: string } }>(
+    '/api/v1/datasets/:name/versions/:version',
+    { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: 'One version: schema and statistics', params: VersionParams } },
+    async (req) => datasets.get(ref(req.params)),
+  );
+
+  app.get<{ Params: { name: string; version: string } }>(
+    '/api/v1/datasets/:name/versions/:version/parquet',
+    { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: "Download a version's rows as Parquet", params: VersionParams } },
+    async (req, reply) => {
+      const v = await datasets.get(ref(req.params));
+      const stream = platform.artifacts.open(v.artifactSha256);
+      return reply
+        .header('content-type', 'application/vnd.apache.parquet')
+        .header('content-disposition', `attachment; filename="${v.name}-${v.version}.parquet"`)
+        .send(stream);
+    },
+  );
+
+  app.post<{ Params: { name: string }; Querystring: { format?: string; filename?: string; description?: string } }>(
+    '/api/v1/datasets/:name/versions',
+    {
+      config: { permission: 'datasets:write' },
+      schema: { tags: ['datasets'], summary: 'Add a version from the raw file in the body (CSV, Parquet, JSON, NDJSON)', params: NameParams, querystring: UploadQuery },
+    },
+    async (req, reply) => {
+      const { format, filename, description } = req.query;
+      // Checked before the upload is read, so a bad name costs no transfer.
+      if (!isValidName(req.params.name)) throw invalidArgument('name', `invalid dataset name '${req.params.name}': use letters, digits, '.', '_' and '-'`);
+      if (format !== undefined && !isDatasetFormat(format)) throw invalidArgument('format', `unknown format '${format}' (known: ${DATASET_FORMATS.join(', ')})`);
+      const body = req.body as Readable | undefined;
+      if (!body || typeof (body as Readable).pipe !== 'function') throw invalidArgument('body', 'send the file as the raw request body (content-type application/octet-stream)');
+      const ext = format ? `.${format}` : filename ? extname(basename(filename)).slice(0, 16) : '';
+      if (!format && !ext) throw invalidArgument('format', `pass ?format= (${DATASET_FORMATS.join(', ')}) or ?filename= with an extension`);
+      await mkdir(tmpDir, { recursive: true });
+      const tmp = join(tmpDir, `upload-${newId()}${ext.replace(/[^.A-Za-z0-9]/g, '')}`);
+      try {
+        await pipeline(body, createWriteStream(tmp));
+        const v = await datasets.add(req.params.name, tmp, {
+          ...(format ? { format } : {}),
+          ...(description !== undefined ? { description } : {}),
+          source: `upload:${filename ?? 'body'}`,
+        });
+        return reply.status(201).send(v);
+      } finally {
+        await rm(tmp, { force: true });
+      }
+    },
+  );
+};

@@ -1,5 +1,147 @@
 import type { Command } from 'commander';
-import type { ContextFactory } from '../context.js';
+import type { DatasetColumn, DatasetDiffResult, DatasetListItem, DatasetVersionDetail } from '../../client/index.js';
+import type { CliContext, ContextFactory } from '../context.js';
+import { formatCell, printJson, printLine, printTable, progressBar } from '../output.js';
+import { runCommand } from '../run-command.js';
 
-// Filled by the datasets work: keel data add|ls|show|diff.
-export function registerDataCommands(_program: Command, _context: ContextFactory): void {}
+/** The calls `keel data` makes, on the local store or through the client (`--server`). */
+interface DataOps {
+  add(name: string, file: string, options: { format?: string; description?: string }, onProgress: (e: { task: string; done: number; total?: number }) => void): Promise<DatasetVersionDetail>;
+  list(): Promise<DatasetListItem[]>;
+  get(ref: string): Promise<DatasetVersionDetail>;
+  diff(a: string, b: string): Promise<DatasetDiffResult>;
+}
+
+async function dataOps(ctx: CliContext): Promise<DataOps> {
+  if (ctx.isRemote) {
+    const client = ctx.client().datasets;
+    return { add: (n, f, o) => client.add(n, f, o), list: () => client.list(), get: (r) => client.get(r), diff: (a, b) => client.diff(a, b) };
+  }
+  const datasets = (await ctx.platform()).datasets;
+  return {
+    add: (n, f, o, onProgress) => datasets.add(n, f, o, { onProgress }),
+    list: () => datasets.list(),
+    get: (r) => datasets.get(r),
+    diff: (a, b) => datasets.diff(a, b),
+  };
+}
+
+/** The `--json` shape of `keel data show`: exactly these keys. */
+export function showJson(v: DatasetVersionDetail): unknown {
+  return {
+    name: v.name,
+    version: v.version,
+    rows: v.rows,
+    columns: v.columns.map((c) => {
+      const s = c.stats;
+      return {
+        name: c.name,
+        type: c.type,
+        nullable: c.nullable,
+        stats: { count: s.count, missing: s.missing, min: s.min, max: s.max, mean: s.mean, std: s.std, distinct: s.distinct, quantiles: s.quantiles, top: s.top, histogram: s.histogram },
+      };
+    }),
+  };
+}
+
+/** Timestamps print as ISO times, everything else as numbers. */
+function shown(c: DatasetColumn, v: number | null | undefined): string | number | null {
+  if (v === null || v === undefined) return null;
+  return c.type === 'timestamp' ? new Date(v).toISOString().replace('.000Z', 'Z') : v;
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+export function registerDataCommands(program: Command, context: ContextFactory): void {
+  const data = program.command('data').description('versioned datasets: add, list, show statistics, diff');
+
+  data
+    .command('add <name> <file>')
+    .description('add a dataset version from a CSV, Parquet, JSON or NDJSON file (identical content returns the same version)')
+    .option('--format <format>', 'csv, parquet, json or ndjson (default: from the file extension)')
+    .option('--description <text>', 'a description of the dataset')
+    .action(runCommand(context, async (ctx, opts: { format?: string; description?: string }, name: string, file: string) => {
+      const bar = progressBar();
+      const started = Date.now();
+      const v = await (await dataOps(ctx)).add(name, file, opts, (e) => bar.update(e));
+      bar.done();
+      if (ctx.json) return printJson(showJson(v));
+      printLine(`${v.name}@${v.version}: ${v.rows} rows × ${v.columns.length} columns (${((Date.now() - started) / 1000).toFixed(2)} s)`);
+    }));
+
+  data
+    .command('ls')
+    .description('list datasets')
+    .action(runCommand(context, async (ctx) => {
+      const list = await (await dataOps(ctx)).list();
+      if (ctx.json) return printJson(list);
+      printTable(
+        list.map((d) => ({ name: d.name, versions: d.versions, latest: d.latest, rows: d.rows, updated: d.updatedAt ? new Date(d.updatedAt).toISOString() : null })),
+        ['name', 'versions', 'latest', 'rows', 'updated'],
+      );
+    }));
+
+  data
+    .command('show <ref>')
+    .description('show the schema and statistics of NAME[@VERSION] (default: the latest version)')
+    .action(runCommand(context, async (ctx, _opts: object, ref: string) => {
+      const v = await (await dataOps(ctx)).get(ref);
+      if (ctx.json) return printJson(showJson(v));
+      printLine(`${v.name}@${v.version}  ${v.rows} rows  ${v.columns.length} columns  source ${v.source}  added ${new Date(v.createdAt).toISOString()}`);
+      printTable(
+        v.columns.map((c) => {
+          const s = c.stats;
+          const top = s.top[0];
+          return {
+            column: c.name,
+            type: c.type,
+            nullable: c.nullable ? 'yes' : 'no',
+            missing: s.missing,
+            mean: shown(c, s.mean),
+            std: c.type === 'timestamp' ? (s.std === null ? null : `${formatCell(s.std / 86_400_000)}d`) : s.std,
+            min: shown(c, s.min),
+            p50: shown(c, s.quantiles?.p50),
+            max: shown(c, s.max),
+            distinct: s.distinct,
+            top: top ? `${truncate(top.value, 24)} (${top.count})` : null,
+          };
+        }),
+        ['column', 'type', 'nullable', 'missing', 'mean', 'std', 'min', 'p50', 'max', 'distinct', 'top'],
+      );
+    }));
+
+  data
+    .command('diff <a> <b>')
+    .description('schema changes and statistic shifts from NAME@A to NAME@B')
+    .action(runCommand(context, async (ctx, _opts: object, a: string, b: string) => {
+      const d = await (await dataOps(ctx)).diff(a, b);
+      if (ctx.json) return printJson(d);
+      printLine(`${d.a.name}@${d.a.version} (${d.a.rows} rows) → ${d.b.name}@${d.b.version} (${d.b.rows} rows)`);
+      const { added, removed, changed } = d.schema;
+      if (added.length + removed.length + changed.length === 0) printLine('schema: unchanged');
+      for (const c of added) printLine(`+ column ${c.name} (${c.type})`);
+      for (const c of removed) printLine(`- column ${c.name} (${c.type})`);
+      for (const c of changed) {
+        const parts = [c.type ? `type ${c.type.a} → ${c.type.b}` : '', c.nullable ? `nullable ${c.nullable.a} → ${c.nullable.b}` : ''].filter(Boolean);
+        printLine(`~ column ${c.name}: ${parts.join(', ')}`);
+      }
+      printLine();
+      const arrow = (s: { a: number | null; b: number | null }) => (s.a === null && s.b === null ? null : `${formatCell(s.a) || '-'} → ${formatCell(s.b) || '-'}`);
+      printTable(
+        d.columns.map((c) => ({
+          column: c.name,
+          mean: arrow(c.mean),
+          'shift/std': c.meanShiftInStd,
+          std: arrow(c.std),
+          missing: arrow(c.missingRate),
+          distinct: arrow(c.distinct),
+          p50: c.quantiles?.p50 ? arrow(c.quantiles.p50) : null,
+          'new top': c.newTopValues.length ? truncate(c.newTopValues.join(','), 30) : null,
+          'gone top': c.vanishedTopValues.length ? truncate(c.vanishedTopValues.join(','), 30) : null,
+        })),
+        ['column', 'mean', 'shift/std', 'std', 'missing', 'distinct', 'p50', 'new top', 'gone top'],
+      );
+    }));
+}

@@ -1,0 +1,71 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig, silentLogger } from '../../core/index.js';
+import type { DatasetVersion } from '../../data/index.js';
+import { createApiServer, openPlatform, type Platform } from '../index.js';
+
+const CSV_A = 'x,c\n1,a\n2,b\n3,a\n';
+const CSV_B = 'x,c,z\n4,a,1.5\n6,c,2.5\n';
+
+describe('dataset routes', () => {
+  let platform: Platform;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    const home = mkdtempSync(join(tmpdir(), 'keel-api-data-'));
+    platform = await openPlatform(loadConfig({ env: {}, overrides: { home } }), silentLogger);
+    app = await createApiServer(platform, { accessLog: false });
+  });
+  afterAll(async () => {
+    await app.close();
+    await platform.close();
+  });
+
+  const upload = (name: string, body: string, query: string) =>
+    app.inject({ method: 'POST', url: `/api/v1/datasets/${name}/versions?${query}`, headers: { 'content-type': 'application/octet-stream' }, payload: body });
+
+  it('uploads, lists, shows, diffs and downloads', async () => {
+    const ra = await upload('demo', CSV_A, 'filename=a.csv&description=first');
+    expect(ra.statusCode).toBe(201);
+    const a = ra.json<DatasetVersion>();
+    expect(a).toMatchObject({ name: 'demo', rows: 3, source: 'upload:a.csv' });
+    const rb = await upload('demo', CSV_B, 'format=csv');
+    const b = rb.json<DatasetVersion>();
+    expect(b.version).not.toBe(a.version);
+    // The same bytes again: the same version.
+    expect((await upload('demo', CSV_A, 'format=csv')).json<DatasetVersion>().version).toBe(a.version);
+
+    const list = (await app.inject('/api/v1/datasets')).json<{ datasets: { name: string; versions: number; latest: string }[] }>();
+    expect(list.datasets).toMatchObject([{ name: 'demo', versions: 2, latest: b.version }]);
+    const versions = (await app.inject('/api/v1/datasets/demo')).json<{ versions: { version: string }[] }>();
+    expect(versions.versions.map((v) => v.version)).toEqual([b.version, a.version]);
+    const latest = (await app.inject('/api/v1/datasets/demo/versions/latest')).json<DatasetVersion>();
+    expect(latest.version).toBe(b.version);
+    expect(latest.columns.map((c) => c.name)).toEqual(['x', 'c', 'z']);
+    const one = (await app.inject(`/api/v1/datasets/demo/versions/${a.version}`)).json<DatasetVersion>();
+    expect(one.columns[0]!.stats.mean).toBe(2);
+
+    const diff = (await app.inject(`/api/v1/datasets/diff?a=demo@${a.version}&b=demo`)).json<{ schema: { added: { name: string }[] } }>();
+    expect(diff.schema.added.map((c) => c.name)).toEqual(['z']);
+
+    const pq = await app.inject(`/api/v1/datasets/demo/versions/${a.version}/parquet`);
+    expect(pq.statusCode).toBe(200);
+    expect(pq.headers['content-type']).toBe('application/vnd.apache.parquet');
+    expect(pq.rawPayload.equals(readFileSync(await platform.datasets.parquetPath(`demo@${a.version}`)))).toBe(true);
+    expect(pq.rawPayload.subarray(0, 4).toString()).toBe('PAR1');
+  });
+
+  it('answers bad input with KeelError JSON', async () => {
+    const bad = await upload('demo', 'a,b\n1,2,3,4\n"x\n', 'format=csv');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: { code: 'INVALID_ARGUMENT', field: 'file' } });
+    expect((await upload('demo', CSV_A, 'format=xlsx')).json()).toMatchObject({ error: { code: 'INVALID_ARGUMENT', field: 'format' } });
+    expect((await upload('demo', CSV_A, '')).json()).toMatchObject({ error: { code: 'INVALID_ARGUMENT', field: 'format' } });
+    expect((await upload('..%2Fetc', CSV_A, 'format=csv')).json()).toMatchObject({ error: { code: 'INVALID_ARGUMENT', field: 'name' } });
+    expect((await app.inject('/api/v1/datasets/nope')).json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    expect((await app.inject('/api/v1/datasets/demo/versions/zzz')).statusCode).toBe(400);
+    expect((await app.inject('/api/v1/datasets/demo/versions/000000000000')).statusCode).toBe(404);
+  });
+});

@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiServer, openPlatform, type Platform } from '../../api/index.js';
+import { KeelClient } from '../../client/index.js';
+import { loadConfig, silentLogger } from '../../core/index.js';
+
+const run = promisify(execFile);
+const keel = fileURLToPath(new URL('../../../bin/keel.js', import.meta.url));
+const small = fileURLToPath(new URL('../../data/testdata/small.csv', import.meta.url));
+
+describe('keel data (end to end)', () => {
+  let home: string;
+  let platform: Platform;
+  let app: FastifyInstance;
+  let url: string;
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'keel-cli-data-'));
+    platform = await openPlatform(loadConfig({ env: {}, overrides: { home } }), silentLogger);
+    app = await createApiServer(platform, { accessLog: false });
+    url = await app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await app.close();
+    await platform.close();
+  });
+
+  it('adds locally, then shows through --server with the documented --json shape', async () => {
+    const added = await run(process.execPath, [keel, '--home', home, '--json', 'data', 'add', 'small', small, '--description', 'test data']);
+    const v = JSON.parse(added.stdout) as { name: string; version: string; rows: number };
+    expect(v).toMatchObject({ name: 'small', rows: 400 });
+    const shown = await run(process.execPath, [keel, '--server', url, '--json', 'data', 'show', `small@${v.version}`]);
+    const out = JSON.parse(shown.stdout) as { columns: { name: string; type: string; nullable: boolean; stats: Record<string, unknown> }[] };
+    expect(Object.keys(out)).toEqual(['name', 'version', 'rows', 'columns']);
+    expect(out.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['i_int:int', 'f_float:float', 'b_bool:bool', 's_str:string', 't_ts:timestamp', 'k_const:int', 'u_float:float']);
+    expect(Object.keys(out.columns[0]!)).toEqual(['name', 'type', 'nullable', 'stats']);
+    expect(Object.keys(out.columns[0]!.stats)).toEqual(['count', 'missing', 'min', 'max', 'mean', 'std', 'distinct', 'quantiles', 'top', 'histogram']);
+    expect(out.columns[3]!.stats).toMatchObject({ count: 349, missing: 51, distinct: 8 });
+  });
+
+  it('the SDK adds, lists, diffs and downloads over HTTP', async () => {
+    const client = new KeelClient({ baseUrl: url });
+    const file = join(home, 'two.csv');
+    writeFileSync(file, 'i_int,extra\n1,x\n2,y\n');
+    const v2 = await client.datasets.add('small', file);
+    expect(v2.rows).toBe(2);
+    expect((await client.datasets.list())[0]).toMatchObject({ name: 'small', versions: 2, latest: v2.version });
+    expect((await client.datasets.versions('small')).length).toBe(2);
+    const d = await client.datasets.diff('small@' + (await client.datasets.versions('small'))[1]!.version, 'small');
+    expect(d.schema.added).toEqual([{ name: 'extra', type: 'string' }]);
+    expect(d.schema.removed.map((c) => c.name)).toEqual(['f_float', 'b_bool', 's_str', 't_ts', 'k_const', 'u_float']);
+    const dest = join(home, 'dl.parquet');
+    await client.datasets.download('small', dest);
+    expect(readFileSync(dest).equals(readFileSync(await platform.datasets.parquetPath('small')))).toBe(true);
+    await expect(client.datasets.get('small@000000000000')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(client.datasets.add('small', join(home, 'nope.csv'))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'file' });
+  });
+});

@@ -1,0 +1,142 @@
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { KeelError, type LogicalType } from '../core/index.js';
+import type { HttpTransport } from './http.js';
+
+// The JSON shapes of /api/v1/datasets (the client imports only core, so they are spelled out here;
+// they match src/data/types.ts and src/data/dataset-diff.ts).
+export type QuantileKey = 'p01' | 'p05' | 'p25' | 'p50' | 'p75' | 'p95' | 'p99';
+export interface DatasetColumnStats {
+  readonly count: number;
+  readonly missing: number;
+  readonly min: number | null;
+  readonly max: number | null;
+  readonly mean: number | null;
+  readonly std: number | null;
+  readonly distinct: number;
+  readonly quantiles: Readonly<Record<QuantileKey, number>> | null;
+  readonly top: readonly { readonly value: string; readonly count: number }[];
+  readonly histogram: { readonly edges: readonly number[]; readonly counts: readonly number[] } | null;
+}
+export interface DatasetColumn {
+  readonly name: string;
+  readonly type: LogicalType;
+  readonly nullable: boolean;
+  readonly stats: DatasetColumnStats;
+}
+export interface DatasetVersionInfo {
+  readonly name: string;
+  readonly version: string;
+  readonly rows: number;
+  readonly contentSha256: string;
+  readonly artifactSha256: string;
+  readonly source: string;
+  readonly createdAt: number;
+}
+export interface DatasetVersionDetail extends DatasetVersionInfo {
+  readonly columns: readonly DatasetColumn[];
+}
+export interface DatasetListItem {
+  readonly name: string;
+  readonly versions: number;
+  readonly latest: string | null;
+  readonly rows: number | null;
+  readonly updatedAt: number | null;
+}
+export interface DatasetShift {
+  readonly a: number | null;
+  readonly b: number | null;
+  readonly delta: number | null;
+}
+export interface DatasetDiffResult {
+  readonly a: { readonly name: string; readonly version: string; readonly rows: number };
+  readonly b: { readonly name: string; readonly version: string; readonly rows: number };
+  readonly schema: {
+    readonly added: readonly { readonly name: string; readonly type: LogicalType }[];
+    readonly removed: readonly { readonly name: string; readonly type: LogicalType }[];
+    readonly changed: readonly { readonly name: string; readonly type?: { a: LogicalType; b: LogicalType }; readonly nullable?: { a: boolean; b: boolean } }[];
+  };
+  readonly columns: readonly {
+    readonly name: string;
+    readonly type: LogicalType;
+    readonly mean: DatasetShift;
+    readonly std: DatasetShift;
+    readonly meanShiftInStd: number | null;
+    readonly missingRate: DatasetShift;
+    readonly distinct: DatasetShift;
+    readonly quantiles: Readonly<Record<string, DatasetShift>> | null;
+    readonly newTopValues: readonly string[];
+    readonly vanishedTopValues: readonly string[];
+  }[];
+}
+
+const FORMATS = ['csv', 'parquet', 'json', 'ndjson'] as const;
+
+function splitRef(ref: string): { name: string; version: string } {
+  const at = ref.indexOf('@');
+  return at < 0 ? { name: ref, version: 'latest' } : { name: ref.slice(0, at), version: ref.slice(at + 1) || 'latest' };
+}
+
+/** Datasets over HTTP: the same calls as DatasetService. */
+export class DatasetsClient {
+  constructor(private readonly http: HttpTransport) {}
+
+  async list(): Promise<DatasetListItem[]> {
+    return (await this.http.request<{ datasets: DatasetListItem[] }>('GET', 'api/v1/datasets')).datasets;
+  }
+
+  async versions(name: string): Promise<DatasetVersionInfo[]> {
+    return (await this.http.request<{ versions: DatasetVersionInfo[] }>('GET', `api/v1/datasets/${encodeURIComponent(name)}`)).versions;
+  }
+
+  /** `name`, `name@latest` or `name@version`. */
+  get(ref: string): Promise<DatasetVersionDetail> {
+    const { name, version } = splitRef(ref);
+    return this.http.request('GET', `api/v1/datasets/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`);
+  }
+
+  diff(a: string, b: string): Promise<DatasetDiffResult> {
+    return this.http.request('GET', 'api/v1/datasets/diff', undefined, { query: { a, b } });
+  }
+
+  /** Uploads a local file as a new version (the server computes schema and statistics). */
+  async add(name: string, filePath: string, options: { format?: string; description?: string } = {}): Promise<DatasetVersionDetail> {
+    if (options.format !== undefined && !(FORMATS as readonly string[]).includes(options.format)) {
+      throw new KeelError('INVALID_ARGUMENT', `format: unknown format '${options.format}' (known: ${FORMATS.join(', ')})`, { field: 'format' });
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(filePath);
+    } catch (e) {
+      throw new KeelError('INVALID_ARGUMENT', `file: cannot read '${filePath}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { field: 'file', cause: e });
+    }
+    return this.http.request('POST', `api/v1/datasets/${encodeURIComponent(name)}/versions`, undefined, {
+      raw: bytes,
+      query: { format: options.format, description: options.description, filename: basename(filePath) },
+    });
+  }
+
+  /** Downloads a version's rows as Parquet to `destPath`. */
+  async download(ref: string, destPath: string): Promise<void> {
+    const { name, version } = splitRef(ref);
+    const base = this.http.options.baseUrl.endsWith('/') ? this.http.options.baseUrl : `${this.http.options.baseUrl}/`;
+    const url = new URL(`api/v1/datasets/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/parquet`, base);
+    const headers: Record<string, string> = this.http.options.token ? { authorization: `Bearer ${this.http.options.token}` } : {};
+    let res: Response;
+    try {
+      res = await fetch(url, { headers, signal: AbortSignal.timeout(this.http.options.timeoutMs ?? 300_000) });
+    } catch (e) {
+      throw new KeelError('UNAVAILABLE', `cannot reach Keel server at ${this.http.options.baseUrl}: ${(e as Error).message}`, { cause: e });
+    }
+    if (!res.ok || !res.body) {
+      // Errors come back as KeelError JSON; let the transport's GET of the same version raise it.
+      await this.get(ref);
+      throw new KeelError('INTERNAL', `HTTP ${res.status} downloading ${ref}`);
+    }
+    await pipeline(Readable.fromWeb(res.body as unknown as WebReadableStream), createWriteStream(destPath));
+  }
+}
