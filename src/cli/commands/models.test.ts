@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiServer, openPlatform, type Platform } from '../../api/index.js';
+import { KeelClient } from '../../client/index.js';
+import { loadConfig, silentLogger } from '../../core/index.js';
+
+const run = promisify(execFile);
+const keel = fileURLToPath(new URL('../../../bin/keel.js', import.meta.url));
+const tiny = fileURLToPath(new URL('../../registry/testdata/tiny.onnx', import.meta.url));
+
+describe('keel models (end to end)', () => {
+  let home: string;
+  let platform: Platform;
+  let app: FastifyInstance;
+  let url: string;
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'keel-cli-models-'));
+    platform = await openPlatform(loadConfig({ env: {}, overrides: { home } }), silentLogger);
+    app = await createApiServer(platform, { accessLog: false });
+    url = await app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await app.close();
+    await platform.close();
+  });
+
+  // Two process spawns only: each loads the whole CLI.
+  it('registers a file locally, then reads the alias history through --server', async () => {
+    const reg = await run(process.execPath, [keel, '--home', home, '--json', 'models', 'register', 'fraud', tiny, '--metric', 'auc=0.9', '--tag', 'team=risk', '--dataset', 'cards@abc']);
+    const v = JSON.parse(reg.stdout) as { name: string; version: number; signature: { inputs: { name: string }[] }; metrics: Record<string, number>; lineage: object };
+    expect(v).toMatchObject({ name: 'fraud', version: 1, metrics: { auc: 0.9 }, lineage: { datasetVersions: ['cards@abc'] } });
+    expect(v.signature.inputs.map((i) => i.name)).toEqual(['x']);
+    await new KeelClient({ baseUrl: url }).registry.setAlias('fraud', 'champion', 1);
+    const hist = await run(process.execPath, [keel, '--server', url, '--json', 'models', 'history', 'fraud']);
+    expect(JSON.parse(hist.stdout)).toMatchObject([{ kind: 'alias', alias: 'champion', from: null, to: 1, actor: 'local' }]);
+  }, 120_000);
+
+  it('drives the registry through the SDK', async () => {
+    const client = new KeelClient({ baseUrl: url });
+    const onnx = new Uint8Array(readFileSync(tiny));
+    const v2 = await client.registry.registerModel('fraud', { onnx, description: 'second' });
+    expect(v2.version).toBe(2);
+    await client.registry.setAlias('fraud', 'champion', 2);
+    expect((await client.registry.resolve('fraud@champion')).version).toBe(2);
+    expect(Buffer.from(await client.registry.downloadOnnx('fraud', 2)).equals(Buffer.from(onnx))).toBe(true);
+    expect((await client.registry.transitionStage('fraud', 2, 'Staging')).stage).toBe('Staging');
+    expect((await client.registry.listModels({ filter: "name LIKE 'fr%'" })).items.map((m) => m.name)).toEqual(['fraud']);
+    expect((await client.registry.history('fraud', { alias: 'champion' })).map((h) => h.to)).toEqual([1, 2]);
+    await expect(client.registry.getVersion('fraud', 9)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});

@@ -1,0 +1,166 @@
+import { KeelError } from '../core/index.js';
+import type { HttpTransport } from './http.js';
+
+/** The SDK's view of the registry's shapes (client/ depends on core only, so they are declared here). */
+export interface TensorSpecInfo {
+  readonly name: string;
+  readonly type: string;
+  readonly shape: readonly number[];
+}
+export interface ModelSignatureInfo {
+  readonly inputs: readonly TensorSpecInfo[];
+  readonly outputs: readonly TensorSpecInfo[];
+}
+export type ModelStageName = 'None' | 'Staging' | 'Production' | 'Archived';
+export interface ModelLineageInfo {
+  readonly runId?: string;
+  readonly datasetVersions?: readonly string[];
+  readonly codeVersion?: string;
+}
+export interface ModelVersionInfo {
+  readonly name: string;
+  readonly version: number;
+  readonly artifactSha256: string | null;
+  readonly signature: ModelSignatureInfo;
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly lineage: ModelLineageInfo;
+  readonly description: string | null;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly aliases: readonly string[];
+  readonly stage: ModelStageName;
+  readonly status: 'READY';
+  readonly runId: string | null;
+  readonly source: string;
+  readonly createdBy: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+export interface RegisteredModelInfo {
+  readonly name: string;
+  readonly description: string | null;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly aliases: Readonly<Record<string, number>>;
+  readonly latestVersions: readonly ModelVersionInfo[];
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+export interface RegistryHistoryEntry {
+  readonly kind: 'alias' | 'stage';
+  readonly model: string;
+  readonly alias?: string;
+  readonly version: number | null;
+  readonly from: string | number | null;
+  readonly to: string | number | null;
+  readonly actor: string;
+  readonly at: number;
+}
+export interface RegistryPage<T> {
+  readonly items: readonly T[];
+  readonly nextPageToken?: string;
+}
+export interface RegistrySearch {
+  readonly filter?: string;
+  readonly orderBy?: readonly string[];
+  readonly maxResults?: number;
+  readonly pageToken?: string;
+}
+export interface RegisterModelOptions {
+  /** Exactly one source: the ONNX bytes, an artifact already stored, or a run's artifact. */
+  readonly onnx?: Uint8Array;
+  readonly artifactSha256?: string;
+  readonly runId?: string;
+  readonly artifactPath?: string;
+  readonly signature?: ModelSignatureInfo;
+  readonly metrics?: Readonly<Record<string, number>>;
+  readonly lineage?: ModelLineageInfo;
+  readonly description?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+const seg = (s: string | number): string => encodeURIComponent(String(s));
+
+function searchQuery(o: RegistrySearch): Record<string, string | number | undefined> {
+  // One order_by term per call over the query string keeps the transport simple.
+  if ((o.orderBy?.length ?? 0) > 1) throw new KeelError('INVALID_ARGUMENT', 'orderBy: the SDK sends one order term', { field: 'orderBy' });
+  return { filter: o.filter, orderBy: o.orderBy?.[0], maxResults: o.maxResults, pageToken: o.pageToken };
+}
+
+/** Keel's registry over HTTP (/api/v1/models...). MLflow clients use the /api/2.0/mlflow routes instead. */
+export class RegistryClient {
+  constructor(private readonly http: HttpTransport) {}
+
+  listModels(options: RegistrySearch = {}): Promise<RegistryPage<RegisteredModelInfo>> {
+    return this.http.request('GET', 'api/v1/models', undefined, { query: searchQuery(options) });
+  }
+
+  createModel(name: string, options: { description?: string; tags?: Readonly<Record<string, string>> } = {}): Promise<RegisteredModelInfo> {
+    return this.http.request('POST', 'api/v1/models', { name, ...options });
+  }
+
+  getModel(name: string): Promise<RegisteredModelInfo> {
+    return this.http.request('GET', `api/v1/models/${seg(name)}`);
+  }
+
+  updateModel(name: string, patch: { description?: string; newName?: string }): Promise<RegisteredModelInfo> {
+    return this.http.request('PATCH', `api/v1/models/${seg(name)}`, patch);
+  }
+
+  async deleteModel(name: string): Promise<void> {
+    await this.http.request('DELETE', `api/v1/models/${seg(name)}`);
+  }
+
+  /** Registers the next version of `name` (created if missing); the signature is read from the ONNX file. */
+  registerModel(name: string, options: RegisterModelOptions): Promise<ModelVersionInfo> {
+    const { onnx, ...rest } = options;
+    return this.http.request('POST', `api/v1/models/${seg(name)}/versions`, { ...rest, ...(onnx ? { onnxBase64: Buffer.from(onnx).toString('base64') } : {}) });
+  }
+
+  listVersions(name: string, options: RegistrySearch = {}): Promise<RegistryPage<ModelVersionInfo>> {
+    return this.http.request('GET', `api/v1/models/${seg(name)}/versions`, undefined, { query: searchQuery(options) });
+  }
+
+  getVersion(name: string, version: number): Promise<ModelVersionInfo> {
+    return this.http.request('GET', `api/v1/models/${seg(name)}/versions/${seg(version)}`);
+  }
+
+  async deleteVersion(name: string, version: number): Promise<void> {
+    await this.http.request('DELETE', `api/v1/models/${seg(name)}/versions/${seg(version)}`);
+  }
+
+  /** The ONNX bytes of a version. */
+  async downloadOnnx(name: string, version: number): Promise<Uint8Array> {
+    const { baseUrl, token } = this.http.options;
+    const url = new URL(`api/v1/models/${seg(name)}/versions/${seg(version)}/onnx`, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+    const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    if (!res.ok) {
+      const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+      throw new KeelError(res.status === 404 ? 'NOT_FOUND' : 'INTERNAL', body.error?.message ?? `HTTP ${res.status} downloading ${name}/${version}`);
+    }
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
+  /** `name@alias`, `name/3`, `name/Production` or `name` (the newest version). */
+  resolve(ref: string): Promise<ModelVersionInfo> {
+    return this.http.request('GET', 'api/v1/model-resolve', undefined, { query: { ref } });
+  }
+
+  setAlias(name: string, alias: string, version: number): Promise<ModelVersionInfo> {
+    return this.http.request('PUT', `api/v1/models/${seg(name)}/aliases/${seg(alias)}`, { version });
+  }
+
+  async deleteAlias(name: string, alias: string): Promise<boolean> {
+    return (await this.http.request<{ deleted: boolean }>('DELETE', `api/v1/models/${seg(name)}/aliases/${seg(alias)}`)).deleted;
+  }
+
+  getByAlias(name: string, alias: string): Promise<ModelVersionInfo> {
+    return this.http.request('GET', `api/v1/models/${seg(name)}/aliases/${seg(alias)}`);
+  }
+
+  transitionStage(name: string, version: number, stage: ModelStageName | string, options: { archiveExistingVersions?: boolean } = {}): Promise<ModelVersionInfo> {
+    return this.http.request('POST', `api/v1/models/${seg(name)}/versions/${seg(version)}/stage`, { stage, ...options });
+  }
+
+  history(name: string, options: { alias?: string; version?: number } = {}): Promise<readonly RegistryHistoryEntry[]> {
+    return this.http.request('GET', `api/v1/models/${seg(name)}/history`, undefined, { query: { alias: options.alias, version: options.version } });
+  }
+}
