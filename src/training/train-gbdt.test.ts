@@ -93,6 +93,9 @@ describe('train with gbdt end to end', () => {
     expect(summary.inputs.map((i) => `${i.name}:${i.type}`)).toEqual(['income:float32', 'debt:float32', 'region:string', 'tenure:float32']);
     expect(summary.opsets.map((o) => o.domain)).toContain('ai.onnx.ml');
     expect(summary.nodeCount).toBeGreaterThan(0);
+    // `keel models inspect NAME/VERSION` reads the same file from the registry.
+    const { stdout } = await run(process.execPath, [keel, '--json', 'models', 'inspect', `churn/${mv.version}`], { cwd: dir, env: { ...process.env, KEEL_HOME: home } });
+    expect(JSON.parse(stdout)).toMatchObject({ inputs: summary.inputs, outputs: summary.outputs, sizeBytes: onnx.length, parameterCount: summary.parameterCount });
 
     // The registered ONNX, run by onnxruntime on the test rows, gives the test AUC that was printed.
     const table = await datasets.loadTable(ref);

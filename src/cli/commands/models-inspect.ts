@@ -1,28 +1,42 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { KeelError } from '../../core/index.js';
 import { inspectOnnx, type OnnxSummary } from '../../onnx/index.js';
 import { commandGroup } from '../command-group.js';
-import type { ContextFactory } from '../context.js';
+import type { CliContext, ContextFactory } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { runCommand } from '../run-command.js';
 
-/** `keel models inspect FILE.onnx`: reads any ONNX file locally (no store or server needed). */
+/**
+ * `keel models inspect FILE.onnx`: reads any ONNX file (no store or server needed). An argument
+ * that is not a file is looked up as a registered model version (NAME/VERSION, NAME@ALIAS).
+ */
 export function registerModelsInspectCommand(program: Command, context: ContextFactory): void {
   commandGroup(program, 'models', 'registered models and model files')
     .command('inspect <file>')
     .description('print the inputs, outputs, opsets, size, node count and parameter count of an ONNX file')
     .action(runCommand(context, async (ctx, _opts: Record<string, never>, file: string) => {
-      let bytes: Uint8Array;
-      try {
-        bytes = new Uint8Array(await readFile(file));
-      } catch (e) {
-        throw new KeelError('NOT_FOUND', `file '${file}' cannot be read: ${(e as Error).message}`, { field: 'file', cause: e });
-      }
+      const bytes = await readModel(ctx, file);
       const summary = inspectOnnx(bytes);
       if (ctx.json) printJson({ file, ...summary });
       else printSummary(file, summary);
     }));
+}
+
+async function readModel(ctx: CliContext, file: string): Promise<Uint8Array> {
+  if (existsSync(file) || ctx.isRemote || !/[/@]/.test(file)) {
+    try {
+      return new Uint8Array(await readFile(file));
+    } catch (e) {
+      throw new KeelError('NOT_FOUND', `file '${file}' cannot be read: ${(e as Error).message}`, { field: 'file', cause: e });
+    }
+  }
+  const { registry } = await ctx.platform();
+  const mv = await registry.resolve(file).catch((e: unknown) => {
+    throw new KeelError('NOT_FOUND', `'${file}' is neither a file nor a registered model version (NAME/VERSION, NAME@ALIAS)`, { field: 'file', cause: e });
+  });
+  return registry.onnxBytes(mv);
 }
 
 function printSummary(file: string, s: OnnxSummary): void {
