@@ -38,6 +38,10 @@ for (const backend of testStores()) {
           if (runId === RUN && path === 'notes.txt') return notOnnx;
           throw new KeelError('NOT_FOUND', `artifact ${path} not found`);
         },
+        async getRun(runId) {
+          if (runId !== RUN) throw new KeelError('NOT_FOUND', `run ${runId} not found`);
+          return { data: { metrics: [{ key: 'rmse', value: 0.5 }, { key: 'auc', value: 0.8 }], tags: [{ key: 'mlflow.source.git.commit', value: 'c0ffee' }] } };
+        },
       };
       registry = new RegistryService({ db: store.db, artifacts, logger: silentLogger, tracking });
     });
@@ -139,13 +143,15 @@ for (const backend of testStores()) {
     });
 
     it('creates versions from run artifacts and MLflow source URIs', async () => {
-      const fromRun = await registry.createModelVersion({ name: 'from-run', source: { runId: RUN, artifactPath: 'model' } });
-      expect([fromRun.source, fromRun.runId, fromRun.lineage.runId, fromRun.artifactSha256]).toEqual([`runs:/${RUN}/model`, RUN, RUN, tinyRef.sha256]);
+      const fromRun = await registry.createModelVersion({ name: 'from-run', source: { runId: RUN, artifactPath: 'model' }, metrics: { auc: 0.85 } });
+      expect([fromRun.source, fromRun.runId, fromRun.artifactSha256]).toEqual([`runs:/${RUN}/model`, RUN, tinyRef.sha256]);
+      // The run's metrics and commit come along; metrics the caller gives win.
+      expect([fromRun.metrics, fromRun.lineage]).toEqual([{ rmse: 0.5, auc: 0.85 }, { codeVersion: 'c0ffee', runId: RUN }]);
       expect(await codeOf(registry.createModelVersion({ name: 'from-run', source: { runId: RUN, artifactPath: 'notes.txt' } }))).toBe('NOT_FOUND:source.artifactPath');
       await registry.createRegisteredModel('mlflow-model', { description: 'from MLflow', tags: { owner: 'ml' } });
       expect(await codeOf(registry.createModelVersionFromUri({ name: 'missing', source: `runs:/${RUN}/model` }))).toBe('NOT_FOUND:name');
       const a = await registry.createModelVersionFromUri({ name: 'mlflow-model', source: `mlflow-artifacts:/0/${RUN}/artifacts/model`, runId: RUN });
-      expect([a.version, a.artifactSha256, a.signature.inputs[0]?.name]).toEqual([1, tinyRef.sha256, 'x']);
+      expect([a.version, a.artifactSha256, a.signature.inputs[0]?.name, a.metrics.rmse]).toEqual([1, tinyRef.sha256, 'x', 0.5]);
       const b = await registry.createModelVersionFromUri({ name: 'mlflow-model', source: 's3://bucket/pickled-model' });
       expect([b.version, b.artifactSha256, b.signature]).toEqual([2, null, { inputs: [], outputs: [] }]);
       expect(await codeOf(registry.onnxBytes(b))).toBe('FAILED_PRECONDITION:source');

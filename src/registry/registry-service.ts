@@ -117,9 +117,12 @@ export class RegistryService extends RegistryMoves {
     checkModelName(input.name);
     const fields = this.versionFields(input);
     const signature = input.signature === undefined ? undefined : checkSignature(input.signature);
+    const given = checkLineage(input.lineage);
     const resolved = await resolveSdkSource(input.source, this.deps.artifacts, this.deps.tracking);
-    const lineage: ModelLineage = { ...(resolved.runId ? { runId: resolved.runId } : {}), ...checkLineage(input.lineage) };
-    return this.insertVersion(input.name, { ...fields, resolved, signature: signature ?? resolved.signature ?? EMPTY_SIGNATURE, lineage }, true);
+    const run = await this.runFacts(resolved.runId ?? given.runId ?? null);
+    const lineage: ModelLineage = { ...run.lineage, ...(resolved.runId ? { runId: resolved.runId } : {}), ...given };
+    const metrics = { ...run.metrics, ...fields.metrics };
+    return this.insertVersion(input.name, { ...fields, metrics, resolved, signature: signature ?? resolved.signature ?? EMPTY_SIGNATURE, lineage }, true);
   }
 
   /** MLflow's create-model-version: the registered model must exist; any source URI is accepted. */
@@ -135,8 +138,24 @@ export class RegistryService extends RegistryMoves {
     } else {
       resolved = await resolveMlflowSource(input.source, input.runId, this.deps.artifacts, this.deps.tracking);
     }
-    const lineage: ModelLineage = resolved.runId ? { runId: resolved.runId } : {};
-    return this.insertVersion(input.name, { ...fields, resolved, signature: resolved.signature ?? EMPTY_SIGNATURE, lineage }, false);
+    const run = await this.runFacts(resolved.runId);
+    const lineage: ModelLineage = { ...run.lineage, ...(resolved.runId ? { runId: resolved.runId } : {}) };
+    return this.insertVersion(input.name, { ...fields, metrics: run.metrics, resolved, signature: resolved.signature ?? EMPTY_SIGNATURE, lineage }, false);
+  }
+
+  /** What the run a version came from tells about it: its latest metrics and source commit. */
+  private async runFacts(runId: string | null): Promise<{ metrics: Record<string, number>; lineage: ModelLineage }> {
+    const tracking = this.deps.tracking;
+    if (runId === null || !tracking?.getRun) return { metrics: {}, lineage: {} };
+    try {
+      const { data } = await tracking.getRun(runId);
+      const commit = data.tags.find((t) => t.key === 'mlflow.source.git.commit')?.value;
+      return { metrics: Object.fromEntries(data.metrics.map((m) => [m.key, m.value])), lineage: commit ? { codeVersion: commit } : {} };
+    } catch (e) {
+      // A run on another tracking server (MLflow allows it) is not an error for the registry.
+      if (isKeelError(e) && (e.code === 'NOT_FOUND' || e.code === 'INVALID_ARGUMENT')) return { metrics: {}, lineage: {} };
+      throw e;
+    }
   }
 
   async getModelVersion(name: string, version: number): Promise<ModelVersion> {
