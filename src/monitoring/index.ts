@@ -6,6 +6,8 @@ export type { LabelInput, LoggedPrediction, PredictionSink, StoredPrediction } f
 export { MonitoringService } from './monitoring-service.js';
 export type { MonitoringServiceDeps, MonitorRunResult, MonitorStatus } from './monitoring-service.js';
 export { Monitor } from './monitor.js';
+export { OnlineLearner } from './online-learner.js';
+export type { LearnerEvents, ModelPublisher, OnlineLearnerOptions, PublishedVersion } from './online-learner.js';
 export { validationAnalyzers } from './validation-analyzers.js';
 export type { ValidationAnalyzersDeps } from './validation-analyzers.js';
 export type { MonitorEvents, MonitorOptions } from './monitor.js';

@@ -91,7 +91,7 @@ export class PredictionStore implements PredictionSink {
   }
 
   /** Predictions (with their labels, joined in SQL) by deployment and event-time range, oldest first. */
-  async query(q: { deployment?: string; requestId?: string; from?: number; to?: number; receivedBy?: number; labeledOnly?: boolean; labeledAfter?: number; limit?: number }): Promise<StoredPrediction[]> {
+  async query(q: { deployment?: string; requestId?: string; from?: number; to?: number; receivedBy?: number; labeledOnly?: boolean; labeledAfter?: number; labelCursor?: { ts: number; requestId: string }; limit?: number }): Promise<StoredPrediction[]> {
     let sel = this.db
       .selectFrom('predictions as p')
       .leftJoin('prediction_labels as l', 'l.request_id', 'p.request_id')
@@ -104,7 +104,11 @@ export class PredictionStore implements PredictionSink {
     if (q.receivedBy !== undefined) sel = sel.where('p.received_at', '<=', q.receivedBy);
     if (q.labeledOnly) sel = sel.where('l.label_json', 'is not', null);
     if (q.labeledAfter !== undefined) sel = sel.where('l.ts', '>', q.labeledAfter);
-    sel = q.labeledAfter !== undefined ? sel.orderBy('l.ts').orderBy('p.request_id') : sel.orderBy('p.ts').orderBy('p.request_id');
+    // Labels after a (time, request id) position, in that order: a consumer reading in pages
+    // neither skips nor repeats labels that share a timestamp.
+    const cursor = q.labelCursor;
+    if (cursor) sel = sel.where((eb) => eb.or([eb('l.ts', '>', cursor.ts), eb.and([eb('l.ts', '=', cursor.ts), eb('p.request_id', '>', cursor.requestId)])]));
+    sel = q.labeledAfter !== undefined || cursor ? sel.orderBy('l.ts').orderBy('p.request_id') : sel.orderBy('p.ts').orderBy('p.request_id');
     if (q.limit !== undefined) sel = sel.limit(q.limit);
     const rows = await sel.execute();
     return rows.map((r) => ({

@@ -24,16 +24,27 @@ const isScalar = (v: unknown): v is number | string | boolean | null => v === nu
 
 /** Scalar fields of the records' inputs (or outputs) as a Table; non-scalars are left out. */
 export function recordsToTable(records: readonly StoredPrediction[], side: 'inputs' | 'outputs', fields?: readonly string[]): Table {
-  const names = fields ?? [...new Set(records.flatMap((r) => Object.keys(r[side]).filter((k) => isScalar(r[side][k]))))];
-  const rows: Row[] = records.map((r) => {
+  const flat = records.map((r) => flatten(r[side]));
+  const names = fields ?? [...new Set(flat.flatMap((o) => Object.keys(o).filter((k) => isScalar(o[k]))))];
+  const rows: Row[] = flat.map((o) => {
     const row: Row = {};
     for (const n of names) {
-      const v = r[side][n];
+      const v = o[n];
       row[n] = isScalar(v) && !(typeof v === 'number' && !Number.isFinite(v)) ? v : null;
     }
     return row;
   });
   return tableFromRows(rows);
+}
+
+/** Short arrays (ONNX `probabilities` [p0, p1]) become `name_0`, `name_1`: scalar columns drift tests can take. */
+function flatten(o: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (Array.isArray(v) && v.length <= 10) v.forEach((x, i) => (out[`${k}_${i}`] = x));
+    else out[k] = v;
+  }
+  return out;
 }
 
 /** Computes one window's metrics: software, data quality, input and output drift, performance. */
@@ -131,8 +142,17 @@ function addDriftMetrics(metrics: Record<string, number>, prefix: string, report
   }
 }
 
+/**
+ * The first named output present. An array output is read as the exported models write it: a
+ * one-element array is its value, and a two-class `probabilities` [p0, p1] gives p1.
+ */
 function field(outputs: Readonly<Record<string, unknown>>, names: readonly (string | undefined)[]): unknown {
-  for (const n of names) if (n !== undefined && outputs[n] !== undefined) return outputs[n];
+  for (const n of names) {
+    if (n === undefined || outputs[n] === undefined) continue;
+    const v = outputs[n];
+    if (Array.isArray(v)) return v.length === 1 ? v[0] : v.length === 2 ? v[1] : undefined;
+    return v;
+  }
   return undefined;
 }
 
@@ -153,14 +173,14 @@ export function computePerformance(config: MonitorConfig, records: readonly Stor
   const task = config.task ?? inferTask(labeled.map((r) => r.label));
   if (task === 'regression') {
     const y = labeled.map((r) => toNumber(r.label));
-    const yhat = labeled.map((r) => toNumber(field(r.outputs, [config.predictionField, 'prediction', 'value', 'score'])));
+    const yhat = labeled.map((r) => toNumber(field(r.outputs, [config.predictionField, 'prediction', 'variable', 'value', 'score'])));
     metrics['performance.rmse'] = rmse(y, yhat);
     metrics['performance.mae'] = meanAbsoluteError(y, yhat);
     return { metrics, labeled: labeled.length };
   }
   if (task === 'binary') {
     const y = labeled.map((r) => toNumber(r.label));
-    const scores = labeled.map((r) => toNumber(field(r.outputs, [config.scoreField, 'probability', 'score', 'prediction'])));
+    const scores = labeled.map((r) => toNumber(field(r.outputs, [config.scoreField, 'probability', 'score', 'probabilities', 'prediction'])));
     const preds = labeled.map((r, i) => {
       const p = field(r.outputs, [config.predictionField, 'label']);
       return p !== undefined ? toNumber(p) : scores[i]! >= 0.5 ? 1 : 0;

@@ -10,10 +10,9 @@
  * in double, as predict() does after rounding inputs to float32.
  */
 import { attr, encodeModel, makeModel, makeNode, makeTensor, makeTensorValueInfo, type OnnxNode, type OnnxTensor } from '../../onnx/index.js';
-import type { LinearTask } from './online-linear-model.js';
 
 export interface LinearOnnxInput {
-  readonly task: LinearTask;
+  readonly task: 'regression' | 'binary';
   readonly features: readonly string[];
   readonly weights: readonly number[];
   readonly bias: number;
