@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeTable, tableFromRows, type Table } from '../core/index.js';
 import { computeReference } from './reference-stats.js';
 import { detectDrift, skew } from './drift.js';
+import { detectDriftParallel } from './drift-parallel.js';
 import { sortInPlace } from './stats/sort-values.js';
 import { wassersteinSorted, wassersteinQuantiles } from './stats/two-sample-tests.js';
 
@@ -72,6 +73,14 @@ describe('detectDrift', () => {
     expect(Math.abs(approx.statistic - exact.statistic) / exact.statistic).toBeLessThan(1e-3);
     const a = sortInPlace(refValues.slice()), b = sortInPlace(cur.columns[0]!.type === 'string' ? new Float64Array() : cur.columns[0]!.values.slice());
     expect(wassersteinQuantiles(stored.columns[0]!.kind === 'numeric' ? stored.columns[0]!.quantiles! : [], b)).toBeCloseTo(wassersteinSorted(a, b), 2);
+  });
+
+  it('detectDriftParallel gives the same report as detectDrift', async () => {
+    const ref = makeTable([{ name: 'a', type: 'float', values: normals(41, 3000) }, categories(42, 3000, ['x', 'y'], [0.7, 0.3]), { name: 'gone', type: 'float', values: normals(43, 3000) }]);
+    const cur = makeTable([{ name: 'a', type: 'float', values: normals(44, 900, 0.2) }, categories(45, 900, ['x', 'y'], [0.5, 0.5])]);
+    const options = { method: { a: 'ks' as const } };
+    expect(await detectDriftParallel(ref, cur, { ...options, workers: 2 })).toEqual(detectDrift(ref, cur, options));
+    await expect(detectDriftParallel(ref, cur, { method: { cat: 'wasserstein' }, workers: 1 })).rejects.toThrow(/needs a numeric column/);
   });
 
   it('skips columns missing from the current data or of another kind, and rejects unknown tests', () => {

@@ -151,7 +151,7 @@ export function numericReference(
 /** Quantiles at u = k/K by linear interpolation between order statistics (numpy's default). */
 export function quantileSketch(sorted: Float64Array, K: number): number[] {
   const n = sorted.length;
-  const q = new Array<number>(K + 1);
+  const q: number[] = [];
   for (let k = 0; k <= K; k++) {
     const pos = (k / K) * (n - 1);
     const lo = Math.floor(pos);

@@ -49,22 +49,22 @@ export function wassersteinSorted(a: Float64Array, b: Float64Array): number {
  * `q[k]` at u = k/K (K = q.length − 1), and a sorted sample: ∫₀¹ |Q_ref(u) − Q_cur(u)| du, exact for
  * that piecewise-linear reference.
  */
-export function wassersteinQuantiles(q: ArrayLike<number>, b: Float64Array): number {
+export function wassersteinQuantiles(q0: ArrayLike<number>, b: Float64Array): number {
+  const q = q0 instanceof Float64Array ? q0 : Float64Array.from(q0);
   const K = q.length - 1, m = b.length;
   let k = 0, j = 0, u = 0, area = 0;
+  let uK = 1 / K, uM = 1 / m; // the next breakpoints (k+1)/K and (j+1)/m
   while (k < K && j < m) {
-    const uNext = Math.min((k + 1) / K, (j + 1) / m);
-    const q0 = q[k]!, q1 = q[k + 1]!;
-    const ua = k / K;
-    const at = (x: number) => q0 + (q1 - q0) * (x - ua) * K;
+    const uNext = uK < uM ? uK : uM;
+    const q0k = q[k]!, slope = (q[k + 1]! - q0k) * K, ua = k / K;
     const c = b[j]!;
-    const lo = at(u) - c, hi = at(uNext) - c;
+    const lo = q0k + slope * (u - ua) - c, hi = q0k + slope * (uNext - ua) - c;
     const h = uNext - u;
     if (lo * hi >= 0) area += (h * Math.abs(lo + hi)) / 2;
     else area += (h * (lo * lo + hi * hi)) / (2 * Math.abs(hi - lo));
     u = uNext;
-    if (uNext >= (k + 1) / K) k++;
-    if (uNext >= (j + 1) / m) j++;
+    if (uNext >= uK) { k++; uK = (k + 1) / K; }
+    if (uNext >= uM) { j++; uM = (j + 1) / m; }
   }
   return area;
 }
