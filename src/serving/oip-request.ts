@@ -25,6 +25,13 @@ const bad = (field: string, message: string): KeelError => new KeelError('INVALI
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+const namesBySignature = new WeakMap<ModelSignature, Set<string>>();
+function inputNames(signature: ModelSignature): Set<string> {
+  let names = namesBySignature.get(signature);
+  if (!names) namesBySignature.set(signature, (names = new Set(signature.inputs.map((s) => s.name))));
+  return names;
+}
+
 /**
  * Validates an Open Inference Protocol request body against a signature and builds its tensors.
  * `binary` is the part after the JSON header when Triton's binary extension is used.
@@ -45,8 +52,9 @@ export function decodeInferRequest(body: unknown, binary: Buffer | undefined, si
     if (byName.has(raw.name)) throw bad(raw.name, `input '${raw.name}' is given twice`);
     byName.set(raw.name, raw);
   }
+  const known = inputNames(signature);
   for (const name of byName.keys()) {
-    if (!signature.inputs.some((s) => s.name === name)) {
+    if (!known.has(name)) {
       throw bad(name, `unexpected input '${name}'; the model's inputs are ${signature.inputs.map((s) => `'${s.name}'`).join(', ')}`);
     }
   }
@@ -88,11 +96,9 @@ function decodeInput(raw: Json, spec: TensorSpec, binary: Buffer | undefined, cu
   if (!isDatatype(datatype)) throw bad(name, `input '${name}': unknown datatype ${JSON.stringify(datatype)}`);
   if (datatype !== spec.datatype) throw bad(name, `input '${name}': expected datatype ${spec.datatype}, got ${datatype}`);
   const shape = raw.shape;
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && (d as number) >= 0)) {
-    throw bad(name, `input '${name}': 'shape' must be an array of non-negative integers`);
-  }
-  const dims = shape as number[];
-  if (dims.length !== spec.shape.length || dims.some((d, i) => spec.shape[i] !== -1 && spec.shape[i] !== d)) {
+  if (!isDims(shape)) throw bad(name, `input '${name}': 'shape' must be an array of non-negative integers`);
+  const dims = shape;
+  if (!fitsSpec(dims, spec.shape)) {
     throw bad(name, `input '${name}': shape [${dims.join(',')}] does not match the model's [${spec.shape.join(',')}] (-1 is any size)`);
   }
   const n = elementCount(dims);
@@ -117,6 +123,18 @@ function decodeInput(raw: Json, spec: TensorSpec, binary: Buffer | undefined, cu
     for (let i = 0; i < f.length; i++) if (!Number.isFinite(f[i]!)) throw bad(name, `input '${name}': element ${i} is ${f[i]}; this model does not accept NaN or Infinity`);
   }
   return { name, datatype, shape: dims, data };
+}
+
+function isDims(shape: unknown): shape is number[] {
+  if (!Array.isArray(shape)) return false;
+  for (let i = 0; i < shape.length; i++) if (!Number.isInteger(shape[i]) || shape[i] < 0) return false;
+  return true;
+}
+
+function fitsSpec(dims: readonly number[], spec: readonly number[]): boolean {
+  if (dims.length !== spec.length) return false;
+  for (let i = 0; i < dims.length; i++) if (spec[i] !== -1 && spec[i] !== dims[i]) return false;
+  return true;
 }
 
 function viewBinary(datatype: Exclude<Datatype, 'BYTES'>, bytes: Buffer, name: string): TensorData {
@@ -145,56 +163,64 @@ function decodeBinaryStrings(bytes: Buffer, name: string): string[] {
 /** Fills a typed array from flat or nested JSON `data`, checking every value's type. */
 function fillFromJson(data: unknown[], datatype: Datatype, n: number, name: string, options: DecodeOptions): TensorData {
   const out = allocate(datatype, n);
-  let k = 0;
-  const put = (v: unknown): void => {
-    if (k >= n) throw bad(name, `input '${name}': 'data' holds more than the ${n} elements its shape needs`);
-    out[k] = convert(v, datatype, name, k, options) as never;
-    k++;
-  };
-  const walk = (arr: unknown[]): void => {
-    for (let i = 0; i < arr.length; i++) {
-      const v = arr[i];
-      if (Array.isArray(v)) walk(v);
-      else put(v);
-    }
-  };
-  walk(data);
+  const k = fillInto(out, data, 0, datatype, n, name, options);
   if (k !== n) throw bad(name, `input '${name}': shape needs ${n} elements, 'data' holds ${k}`);
   return out;
 }
 
+// No closures on this path: tsx/esbuild wrap every function expression (keepNames), which costs
+// a call per request.
+function fillInto(out: TensorData, arr: unknown[], k: number, datatype: Datatype, n: number, name: string, options: DecodeOptions): number {
+  const float = datatype === 'FP32' || datatype === 'FP64';
+  for (let i = 0; i < arr.length; i++) {
+    const v = arr[i];
+    if (Array.isArray(v)) {
+      k = fillInto(out, v, k, datatype, n, name, options);
+      continue;
+    }
+    if (k >= n) throw bad(name, `input '${name}': 'data' holds more than the ${n} elements its shape needs`);
+    if (float && typeof v === 'number') (out as Float32Array)[k] = v;
+    else out[k] = convert(v, datatype, name, k, options) as never;
+    k++;
+  }
+  return k;
+}
+
+function notValid(v: unknown, datatype: Datatype, name: string, i: number): KeelError {
+  return bad(name, `input '${name}': element ${i} (${JSON.stringify(v)}) is not a valid ${datatype} value`);
+}
+
 function convert(v: unknown, datatype: Datatype, name: string, i: number, options: DecodeOptions): number | bigint | string {
-  const wrong = (): KeelError => bad(name, `input '${name}': element ${i} (${JSON.stringify(v)}) is not a valid ${datatype} value`);
   switch (datatype) {
     case 'FP32':
     case 'FP64':
       if (typeof v === 'number') return v;
       // JSON has no NaN: a model that accepts missing values takes null for one.
       if (v === null && options.allowNonFinite) return NaN;
-      throw wrong();
+      throw notValid(v, datatype, name, i);
     case 'FP16':
       if (typeof v === 'number') return toHalf(v);
-      throw wrong();
+      throw notValid(v, datatype, name, i);
     case 'BOOL':
       if (typeof v === 'boolean') return v ? 1 : 0;
       if (v === 0 || v === 1) return v;
-      throw wrong();
+      throw notValid(v, datatype, name, i);
     case 'INT64':
     case 'UINT64':
       // Large int64 values may arrive as strings, as MLflow and protobuf JSON write them.
       if ((typeof v === 'number' && Number.isInteger(v)) || (typeof v === 'string' && /^-?\d+$/.test(v))) {
         const b = BigInt(v);
-        if (datatype === 'UINT64' ? b < 0n || b >= 1n << 64n : b < -(1n << 63n) || b >= 1n << 63n) throw wrong();
+        if (datatype === 'UINT64' ? b < 0n || b >= 1n << 64n : b < -(1n << 63n) || b >= 1n << 63n) throw notValid(v, datatype, name, i);
         return b;
       }
-      throw wrong();
+      throw notValid(v, datatype, name, i);
     case 'BYTES':
       if (typeof v === 'string') return v;
-      throw wrong();
+      throw notValid(v, datatype, name, i);
     default: {
       const range = INT_RANGE[datatype]!;
       if (typeof v === 'number' && Number.isInteger(v) && v >= range[0] && v <= range[1]) return v;
-      throw wrong();
+      throw notValid(v, datatype, name, i);
     }
   }
 }

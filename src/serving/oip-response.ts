@@ -12,22 +12,24 @@ export interface EncodedResponse {
 /** Builds the inference response, with requested outputs only and binary ones where asked. */
 export function encodeInferResponse(modelName: string, modelVersion: string, request: InferRequest, outputs: readonly Tensor[]): EncodedResponse {
   const binary: Buffer[] = [];
-  const selected = request.outputs ?? outputs.map((o) => ({ name: o.name, binary: request.binaryOutput }));
   let parts = '';
-  for (const want of selected) {
-    const t = outputs.find((o) => o.name === want.name);
-    if (!t) continue;
-    if (parts) parts += ',';
-    if (want.binary) {
-      const bytes = tensorBytesOf(t);
-      binary.push(bytes);
-      parts += `{"name":${JSON.stringify(t.name)},"datatype":"${t.datatype}","shape":${JSON.stringify(t.shape)},"parameters":{"binary_data_size":${bytes.length}}}`;
-    } else {
-      parts += `{"name":${JSON.stringify(t.name)},"datatype":"${t.datatype}","shape":${JSON.stringify(t.shape)},"data":${jsonData(t)}}`;
+  if (request.outputs === undefined) {
+    for (let i = 0; i < outputs.length; i++) parts = appendOutput(parts, outputs[i]!, request.binaryOutput, binary);
+  } else {
+    for (const want of request.outputs) {
+      for (let i = 0; i < outputs.length; i++) if (outputs[i]!.name === want.name) parts = appendOutput(parts, outputs[i]!, want.binary, binary);
     }
   }
   const id = request.id === undefined ? '' : `"id":${JSON.stringify(request.id)},`;
   return { json: `{"model_name":${JSON.stringify(modelName)},"model_version":"${modelVersion}",${id}"outputs":[${parts}]}`, binary };
+}
+
+function appendOutput(parts: string, t: Tensor, asBinary: boolean, binary: Buffer[]): string {
+  const head = `${parts ? ',' : ''}{"name":${JSON.stringify(t.name)},"datatype":"${t.datatype}","shape":[${t.shape.join(',')}]`;
+  if (!asBinary) return `${parts}${head},"data":${jsonData(t)}}`;
+  const bytes = tensorBytesOf(t);
+  binary.push(bytes);
+  return `${parts}${head},"parameters":{"binary_data_size":${bytes.length}}}`;
 }
 
 /** The `data` array of a tensor as JSON text. */

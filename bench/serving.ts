@@ -1,0 +1,180 @@
+/**
+ * Serving benchmark: the 64-input MLP (256 and 128 hidden units), 1-row Open Inference Protocol
+ * JSON requests, 64 connections, wrk on loopback on this machine. Prints requests/s, p50 and p99 for
+ *   (a) Keel, batching off   (b) Keel, batching on   (c) FastAPI + PyTorch, 2 uvicorn workers (peer)
+ *   (d) bare Fastify parsing the same JSON (the HTTP limit)   (e) raw onnxruntime-node in-process
+ *   at the batch size (b) achieved.
+ *   npx tsx bench/serving.ts [--duration 10] [--procs 1]
+ * Installs python3-torch, python3-fastapi, python3-uvicorn and wrk from Debian when missing.
+ * The figures are noisy while other work shares the 2 cores.
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
+
+const DIR = '/tmp/keel-bench-serving';
+const root = fileURLToPath(new URL('..', import.meta.url));
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : dflt);
+const duration = Number(opt('--duration', '10'));
+const keelProcs = Number(opt('--procs', '1'));
+const bareProcs = Number(opt('--bare-procs', String(keelProcs)));
+
+function ensureDeps(): void {
+  const py = spawnSync('/usr/bin/python3', ['-c', 'import torch, fastapi, uvicorn, onnx']);
+  const wrk = spawnSync('wrk', ['--version']);
+  if (py.status === 0 && !wrk.error) return;
+  console.log('installing python3-torch python3-onnx python3-fastapi python3-uvicorn wrk from Debian ...');
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  execFileSync('apt-get', ['install', '-y', '-qq', 'python3-torch', 'python3-onnx', 'python3-fastapi', 'python3-uvicorn', 'wrk'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+function ensureModel(): string {
+  const onnx = `${DIR}/bench-mlp.onnx`;
+  if (!existsSync(onnx) || !existsSync(`${DIR}/bench-mlp.pt`)) {
+    mkdirSync(DIR, { recursive: true });
+    execFileSync('/usr/bin/python3', [`${root}/src/serving/testdata/make-torch-model.py`, 'bench', DIR], { stdio: 'inherit' });
+  }
+  return onnx;
+}
+
+const ROW = Array.from({ length: 64 }, (_, i) => ((i % 7) / 7 - 0.3).toFixed(4));
+function writeLua(): string {
+  const path = `${DIR}/post.lua`;
+  writeFileSync(path, `wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"inputs":[{"name":"input","shape":[1,64],"datatype":"FP32","data":[${ROW.join(',')}]}]}'
+`);
+  return path;
+}
+
+async function startServer(cmd: string, argv: string[], port: number, env: NodeJS.ProcessEnv = process.env): Promise<ChildProcess> {
+  const child = spawn(cmd, argv, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  for (let i = 0; i < 600; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/v2/models/bench-mlp/infer`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: `{"inputs":[{"name":"input","shape":[1,64],"datatype":"FP32","data":[${ROW.join(',')}]}]}`,
+      });
+      if (res.status === 200) return child;
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null) throw new Error(`${cmd} ${argv.join(' ')} exited with ${child.exitCode}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${cmd} did not start`);
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+interface Figures { rps: number; p50: number; p99: number; errors: number; cpuUsPerRequest: number }
+
+/** CPU time (user + system, in seconds) of a process and all its descendants, from /proc. */
+function treeCpuSeconds(pid: number): number {
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(entry), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // the process went away
+    }
+  }
+  let ticks = 0;
+  const visit = (p: number) => {
+    ticks += stats.get(p)?.ticks ?? 0;
+    for (const [child, st] of stats) if (st.ppid === p) visit(child);
+  };
+  visit(pid);
+  return ticks / 100;
+}
+
+function toMs(text: string): number {
+  const m = /([\d.]+)(us|ms|s)/.exec(text)!;
+  const v = Number(m[1]);
+  return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
+}
+
+function wrk(port: number, lua: string, seconds: number, pid?: number): Figures {
+  const cpu0 = pid ? treeCpuSeconds(pid) : 0;
+  const out = execFileSync('wrk', ['-t1', '-c64', `-d${seconds}s`, '--latency', '-s', lua, `http://127.0.0.1:${port}/v2/models/bench-mlp/infer`], { encoding: 'utf8' });
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]);
+  const p50 = toMs(/50%\s+(\S+)/.exec(out)![1]!);
+  const p99 = toMs(/99%\s+(\S+)/.exec(out)![1]!);
+  const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out);
+  const sockErr = /Socket errors:.*timeout (\d+)/.exec(out);
+  const requests = Number(/(\d+) requests in/.exec(out)![1]);
+  const cpu = pid ? treeCpuSeconds(pid) - cpu0 : 0;
+  return { rps, p50, p99, errors: Number(non2xx?.[1] ?? 0) + Number(sockErr?.[1] ?? 0), cpuUsPerRequest: (cpu / requests) * 1e6 };
+}
+
+async function measure(name: string, start: () => Promise<ChildProcess>, port: number, lua: string, after?: () => Promise<void>): Promise<Figures> {
+  const child = await start();
+  try {
+    wrk(port, lua, 2); // warm-up
+    const f = wrk(port, lua, duration, child.pid);
+    await after?.();
+    console.log(`${name.padEnd(38)} ${f.rps.toFixed(0).padStart(7)} req/s  p50 ${f.p50.toFixed(2)} ms  p99 ${f.p99.toFixed(2)} ms  server CPU ${f.cpuUsPerRequest.toFixed(0)} µs/req${f.errors ? `  errors ${f.errors}` : ''}`);
+    return f;
+  } finally {
+    await stop(child);
+  }
+}
+
+async function batchSizeOf(port: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const sum = Number(/keel_serving_batch_size_sum\{[^}]*\} ([\d.e+]+)/.exec(text)?.[1] ?? 0);
+  const count = Number(/keel_serving_batch_size_count\{[^}]*\} ([\d.e+]+)/.exec(text)?.[1] ?? 1);
+  return sum / count;
+}
+
+async function rawOrt(model: string, batch: number, seconds = 3): Promise<{ runsPerSec: number; rowsPerSec: number; usPerRun: number }> {
+  const session = await ort.InferenceSession.create(model, { graphOptimizationLevel: 'all', intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
+  const x = new ort.Tensor('float32', new Float32Array(batch * 64).fill(0.25), [batch, 64]);
+  for (let i = 0; i < 50; i++) await session.run({ input: x });
+  let runs = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < seconds * 1000) {
+    await session.run({ input: x });
+    runs++;
+  }
+  const s = (performance.now() - t0) / 1000;
+  await session.release();
+  return { runsPerSec: runs / s, rowsPerSec: (runs * batch) / s, usPerRun: (s / runs) * 1e6 };
+}
+
+ensureDeps();
+const model = ensureModel();
+const lua = writeLua();
+const tsx = `${root}/node_modules/.bin/tsx`;
+console.log(`serving bench: MLP 64-256-128-1, 1-row JSON requests, 64 connections, wrk -t1, ${duration}s per run; Keel HTTP processes: ${keelProcs}`);
+
+const a = await measure('(a) Keel, batching off', () => startServer(tsx, ['bench/serving-keel-server.ts', model, '18101', 'off', String(keelProcs)], 18101), 18101, lua);
+let achieved = 1;
+const b = await measure('(b) Keel, batching on', () => startServer(tsx, ['bench/serving-keel-server.ts', model, '18104', 'on', String(keelProcs)], 18104), 18104, lua, async () => {
+  achieved = await batchSizeOf(18104);
+});
+const c = await measure('(c) FastAPI + PyTorch, 2 uvicorn workers', () => startServer('/usr/bin/python3', ['-m', 'uvicorn', '--app-dir', 'bench', 'serving_fastapi_peer:app', '--port', '18102', '--workers', '2', '--log-level', 'warning'], 18102, { ...process.env, KEEL_BENCH_MODEL_DIR: DIR }), 18102, lua);
+const d = await measure(`(d) bare Fastify, ${bareProcs} process(es)`, () => startServer(tsx, ['bench/serving-bare-fastify.ts', '18103', String(bareProcs)], 18103), 18103, lua);
+const batch = Math.max(1, Math.round(achieved));
+const e = await rawOrt(model, batch);
+console.log(`(e) raw onnxruntime-node, batch ${batch} (avg achieved ${achieved.toFixed(1)}): ${e.runsPerSec.toFixed(0)} runs/s, ${e.rowsPerSec.toFixed(0)} rows/s, ${e.usPerRun.toFixed(1)} µs/run`);
+const e1 = await rawOrt(model, 1);
+console.log(`    raw onnxruntime-node, batch 1: ${e1.runsPerSec.toFixed(0)} runs/s, ${e1.usPerRun.toFixed(1)} µs/run`);
+console.log('');
+console.log(`(b)/(c) = ${(b.rps / c.rps).toFixed(2)}x the FastAPI peer (issue target 5x; REFERENCES.md: not reachable on 2 cores)`);
+console.log(`(b)/(d) = ${((b.rps / d.rps) * 100).toFixed(0)}% of bare Fastify (target >= 50%)`);
+console.log(`(b) = ${b.rps.toFixed(0)} req/s (target >= 20,000), p99 ${b.p99.toFixed(2)} ms (target < 10 ms)`);
+console.log(`(b)/(a) = ${(b.rps / a.rps).toFixed(2)}x from batching`);
+// Server CPU per request does not depend on how busy the rest of the machine is, unlike req/s.
+console.log(`server CPU per request: (b) ${b.cpuUsPerRequest.toFixed(0)} µs, (d) ${d.cpuUsPerRequest.toFixed(0)} µs, (c) ${c.cpuUsPerRequest.toFixed(0)} µs; (d)/(b) = ${((d.cpuUsPerRequest / b.cpuUsPerRequest) * 100).toFixed(0)}% (the CPU-bound share of the HTTP limit)`);
