@@ -24,6 +24,9 @@ const EMPTY_SIGNATURE = { inputs: [], outputs: [] };
  * Serving and batch inference call `resolve('name@alias')`, and poll it to follow alias moves.
  */
 export class RegistryService extends RegistryMoves {
+  /** ONNX blobs whose hash this process has checked (see onnxPath). */
+  private readonly verified = new Set<string>();
+
   constructor(readonly deps: RegistryServiceDeps) {
     super(new RegistryStore(deps.db, deps.db.getExecutor().adapter instanceof PostgresAdapter));
   }
@@ -199,9 +202,15 @@ export class RegistryService extends RegistryMoves {
     return this.deps.artifacts.get(this.requireArtifact(mv));
   }
 
-  /** The ONNX file's path in the artifact store (verified), for onnxruntime. */
+  /**
+   * The ONNX file's path in the artifact store, for onnxruntime. Its hash is checked the first time
+   * this process asks for it (serving polls this, so re-hashing a large model every poll is avoided).
+   */
   async onnxPath(mv: Pick<ModelVersion, 'name' | 'version' | 'artifactSha256'>): Promise<string> {
-    return this.deps.artifacts.pathOf(this.requireArtifact(mv), { verify: true });
+    const sha = this.requireArtifact(mv);
+    const path = await this.deps.artifacts.pathOf(sha, { verify: !this.verified.has(sha) });
+    this.verified.add(sha);
+    return path;
   }
 
   private requireArtifact(mv: Pick<ModelVersion, 'name' | 'version' | 'artifactSha256'>): string {

@@ -187,8 +187,13 @@ export class RegistryStore {
     const aliases = new Map<string, string[]>();
     const names = [...new Set(rows.map((r) => r.model_name))];
     const wanted = new Set(rows.map((r) => versionKey(r.model_name, r.version)));
+    // A few versions (resolve, get, a model's page): fetch exactly theirs, not every version's of the model.
+    const exact = rows.length <= CHUNK && names.length === 1;
+    const versions = rows.map((r) => Number(r.version));
     for (const part of chunks(names)) {
-      const tagRows = await this.db.selectFrom('model_version_tags').selectAll().where('model_name', 'in', part).orderBy('key').execute();
+      let tagQuery = this.db.selectFrom('model_version_tags').selectAll().where('model_name', 'in', part);
+      if (exact) tagQuery = tagQuery.where('version', 'in', versions);
+      const tagRows = await tagQuery.orderBy('key').execute();
       for (const t of tagRows) {
         const k = versionKey(t.model_name, t.version);
         if (!wanted.has(k)) continue;
