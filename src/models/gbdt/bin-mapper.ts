@@ -27,33 +27,34 @@ export function fitBins(table: Table, maxBin: number): FeatureBins[] {
 function fitNumeric(name: string, values: Float64Array, maxBin: number): FeatureBins {
   const n = values.length;
   const step = Math.max(1, Math.floor(n / EDGE_SAMPLE));
-  const sample = new Float64Array(Math.ceil(n / step));
+  const sample = new Float32Array(Math.ceil(n / step));
   let m = 0;
   for (let i = 0; i < n; i += step) {
     const v = values[i]!;
-    if (!Number.isNaN(v)) sample[m++] = Math.fround(v);
+    if (!Number.isNaN(v)) sample[m++] = v;
   }
-  const sorted = sample.subarray(0, m).sort();
+  const sorted = sortFloat32(sample.subarray(0, m));
   // Distinct values with their counts.
-  const distinct: number[] = [];
-  const counts: number[] = [];
+  const distinct = new Float64Array(m);
+  const counts = new Float64Array(m);
+  let d = 0;
   for (let i = 0; i < m; i++) {
     const v = sorted[i]!;
-    if (distinct.length > 0 && distinct[distinct.length - 1] === v) counts[counts.length - 1]!++;
+    if (d > 0 && distinct[d - 1] === v) counts[d - 1]!++;
     else {
-      distinct.push(v);
-      counts.push(1);
+      distinct[d] = v;
+      counts[d++] = 1;
     }
   }
   const edges: number[] = [];
-  if (distinct.length <= maxBin) {
+  if (d <= maxBin) {
     // One bin per value: the value itself is its bin's upper edge.
-    for (let i = 0; i < distinct.length - 1; i++) edges.push(distinct[i]!);
+    for (let i = 0; i < d - 1; i++) edges.push(distinct[i]!);
   } else {
     // Equal-count bins over the sample; an edge is a sample value, so it is float32 already.
     let cum = 0;
     let next = 1;
-    for (let i = 0; i < distinct.length - 1 && edges.length < maxBin - 1; i++) {
+    for (let i = 0; i < d - 1 && edges.length < maxBin - 1; i++) {
       cum += counts[i]!;
       if (cum >= (next * m) / maxBin) {
         edges.push(distinct[i]!);
@@ -62,6 +63,43 @@ function fitNumeric(name: string, values: Float64Array, maxBin: number): Feature
     }
   }
   return { name, kind: 'numeric', edges };
+}
+
+/**
+ * Sorts float32 values (no NaN) by an LSD radix sort on their bits mapped to unsigned order:
+ * three 11-bit passes, several times faster than a comparison sort on 200k values.
+ */
+function sortFloat32(values: Float32Array): Float32Array {
+  const m = values.length;
+  const bits = new Uint32Array(values.buffer, values.byteOffset, m);
+  let keys = new Uint32Array(m);
+  for (let i = 0; i < m; i++) {
+    const b = bits[i]!;
+    keys[i] = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+  }
+  let tmp = new Uint32Array(m);
+  const count = new Uint32Array(2048);
+  for (let shift = 0; shift < 32; shift += 11) {
+    count.fill(0);
+    for (let i = 0; i < m; i++) count[(keys[i]! >>> shift) & 2047]!++;
+    let sum = 0;
+    for (let k = 0; k < 2048; k++) {
+      const c = count[k]!;
+      count[k] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < m; i++) {
+      const key = keys[i]!;
+      tmp[count[(key >>> shift) & 2047]!++] = key;
+    }
+    [keys, tmp] = [tmp, keys];
+  }
+  const out = new Uint32Array(m);
+  for (let i = 0; i < m; i++) {
+    const k = keys[i]!;
+    out[i] = k & 0x80000000 ? (k & 0x7fffffff) >>> 0 : ~k >>> 0;
+  }
+  return new Float32Array(out.buffer);
 }
 
 function fitCategorical(name: string, codes: Int32Array, dictionary: readonly string[], maxBin: number): FeatureBins {
@@ -114,7 +152,7 @@ export function binTable(table: Table, features: readonly FeatureBins[], shared 
         out[i * F + j] = c < 0 ? MISSING_BIN : lookup[c]!;
       }
     } else if (f.kind === 'numeric' && col.type !== 'string') {
-      const edges = Float64Array.from(f.edges);
+      const edges = paddedEdges(f.edges);
       const values = col.values;
       for (let i = 0; i < n; i++) out[i * F + j] = numericBin(edges, values[i]!);
     }
@@ -122,16 +160,28 @@ export function binTable(table: Table, features: readonly FeatureBins[], shared 
   return out;
 }
 
-/** The bin of a raw value: the first edge >= fround(x), by binary search. */
-export function numericBin(edges: Float64Array, v: number): number {
-  if (Number.isNaN(v)) return MISSING_BIN;
+/** Edges padded with +Infinity to 255 entries, the array numericBin searches. */
+export function paddedEdges(edges: readonly number[]): Float32Array {
+  const out = new Float32Array(255).fill(Infinity);
+  out.set(edges);
+  return out;
+}
+
+/**
+ * The bin of a raw value: the number of edges below fround(x), by an 8-step binary search over
+ * 255 padded edges (no data-dependent loop bound, so it stays fast in the binning loop).
+ */
+export function numericBin(edges: Float32Array, v: number): number {
+  if (v !== v) return MISSING_BIN;
   const x = Math.fround(v);
-  let lo = 0;
-  let hi = edges.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (edges[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  let b = 0;
+  if (edges[b + 127]! < x) b += 128;
+  if (edges[b + 63]! < x) b += 64;
+  if (edges[b + 31]! < x) b += 32;
+  if (edges[b + 15]! < x) b += 16;
+  if (edges[b + 7]! < x) b += 8;
+  if (edges[b + 3]! < x) b += 4;
+  if (edges[b + 1]! < x) b += 2;
+  if (edges[b]! < x) b += 1;
+  return b;
 }
