@@ -60,7 +60,7 @@ export async function profileParquet(
     momentsPass(cons[0], src, columns, rows <= exactRows),
     samplePass(cons[1], src, columns, rows, sampleRows),
   ]);
-  const { hist, topCounts } = await countPass(cons[0], src, columns, moments, sample.candidates, rows > sampleRows);
+  const { hist, topCounts } = await countPass(cons, src, columns, moments, sample.candidates, rows > sampleRows);
   const profiles = columns.map((c, i): ColumnProfile => {
     const m = moments[i]!;
     const stats: ColumnStats = {
@@ -154,16 +154,19 @@ async function samplePass(con: DuckDBConnection, src: string, columns: readonly 
 }
 
 async function countPass(
-  con: DuckDBConnection,
+  cons: readonly [DuckDBConnection, DuckDBConnection],
   src: string,
   columns: readonly ProfileColumn[],
   moments: readonly Moments[],
   candidates: readonly Candidate[][],
   sampled: boolean,
 ): Promise<{ hist: (ColumnStats['histogram'] | undefined)[]; topCounts: { value: string; count: number }[][] }> {
-  const histParts: string[] = [];
+  // One aggregate query, one scan: a bin-index histogram per numeric column and, for sampled
+  // files, the exact counts of each column's candidate top values.
+  const aggs: string[] = [];
+  const slots: { kind: 'hist' | 'top'; i: number; lo?: number; hi?: number }[] = [];
   const topParts: string[] = [];
-  const ranges: ({ lo: number; hi: number } | undefined)[] = [];
+  const binBounds = `[${Array.from({ length: BINS }, (_, b) => b).join(', ')}]`;
   columns.forEach((c, i) => {
     const m = moments[i]!;
     const x = isNumeric(c.type) ? numericExpr(c.name, c.type) : quoteIdent(c.name);
@@ -171,27 +174,42 @@ async function countPass(
       // numpy.histogram's convention: a constant column gets the range [v - 0.5, v + 0.5].
       const lo = m.min === m.max ? m.min - 0.5 : m.min;
       const hi = m.min === m.max ? m.max + 0.5 : m.max;
-      ranges[i] = { lo, hi };
-      const scale = BINS / (hi - lo);
-      histParts.push(`(SELECT ${i} AS col, least(${BINS - 1}, floor((${x} - ${dbl(lo)}) * ${dbl(scale)}))::INTEGER AS bin, count(*) AS n FROM ${src} WHERE ${x} IS NOT NULL GROUP BY 2)`);
+      // Bins are [e_k, e_k+1), the last one closed, as numpy's; DuckDB's histogram(x, bounds)
+      // puts x in (b_k-1, b_k], so it is given the bin index, an integer, rather than x.
+      // (least() skips NULLs, hence the filter.)
+      aggs.push(`histogram(least(${BINS - 1}, floor((${x} - ${dbl(lo)}) * ${dbl(BINS / (hi - lo))}))::INTEGER, ${binBounds}) FILTER (WHERE ${x} IS NOT NULL)`);
+      slots.push({ kind: 'hist', i, lo, hi });
     }
     if (m.count === 0) return;
     if (!sampled) topParts.push(valueCounts(i, c, src, `${x} IS NOT NULL`, TOP_K));
-    else if (candidates[i]!.length > 0) topParts.push(valueCounts(i, c, src, `${x} IN (${candidates[i]!.map((k) => k.sql).join(', ')})`, undefined));
+    else if (candidates[i]!.length > 0) {
+      aggs.push(`histogram(${x}) FILTER (WHERE ${x} IN (${candidates[i]!.map((k) => k.sql).join(', ')}))`);
+      slots.push({ kind: 'top', i });
+    }
   });
-  const [histRows, topRows] = await Promise.all([
-    histParts.length > 0 ? con.runAndReadAll(histParts.join(' UNION ALL ')).then((r) => r.getRows()) : [],
-    topParts.length > 0 ? con.runAndReadAll(topParts.join(' UNION ALL ')).then((r) => r.getRows()) : [],
+  const [aggRow, topRows] = await Promise.all([
+    aggs.length > 0 ? cons[0].runAndReadAll(`SELECT ${aggs.join(', ')} FROM ${src}`).then((r) => r.getRows()[0]!) : [],
+    topParts.length > 0 ? cons[1].runAndReadAll(topParts.join(' UNION ALL ')).then((r) => r.getRows()) : [],
   ]);
   const hist: (ColumnStats['histogram'] | undefined)[] = [];
-  for (const [col, bin, n] of histRows) {
-    const i = Number(col);
-    const r = ranges[i]!;
-    const h = (hist[i] ??= { edges: edgesOf(r.lo, r.hi), counts: new Array<number>(BINS).fill(0) });
-    (h.counts as number[])[Number(bin)] = Number(n);
-  }
   const counted = readValueCounts(topRows, columns);
+  slots.forEach((slot, k) => {
+    const entries = mapEntries(aggRow[k]);
+    if (slot.kind === 'hist') {
+      const counts = new Array<number>(BINS).fill(0);
+      for (const { key, value } of entries) if (Number.isFinite(Number(key))) counts[Number(key)] = Number(value);
+      hist[slot.i] = { edges: edgesOf(slot.lo!, slot.hi!), counts };
+    } else {
+      const type = columns[slot.i]!.type;
+      counted[slot.i] = entries.map(({ key, value }) => ({ value: isNumeric(type) ? Number(key) : String(key), count: Number(value) }));
+    }
+  });
   return { hist, topCounts: columns.map((c, i) => rankTop(counted[i]!, c.type)) };
+}
+
+/** A DuckDB MAP value's entries (null when nothing was counted). */
+function mapEntries(v: unknown): readonly { key: unknown; value: unknown }[] {
+  return (v as { entries?: { key: unknown; value: unknown }[] } | null)?.entries ?? [];
 }
 
 /** Most frequent first; ties by value (numbers numerically), so the order is deterministic. */

@@ -1,5 +1,5 @@
 import type { DuckDBConnection, DuckDBMaterializedResult } from '@duckdb/node-api';
-import { makeTable, type Column, type LogicalType, type Table } from '../core/index.js';
+import { makeTable, newId, type Column, type LogicalType, type Table } from '../core/index.js';
 import { numericExpr, quoteIdent, quoteString } from './duckdb-sql.js';
 
 export interface LoadColumn {
@@ -23,7 +23,7 @@ export async function loadParquetTable(con: DuckDBConnection, parquetPath: strin
       continue;
     }
     const q = quoteIdent(c.name);
-    const type = `keel_enum_${i}`;
+    const type = `keel_enum_${newId().slice(0, 12)}_${i}`;
     await con.run(`CREATE TYPE ${type} AS ENUM (SELECT DISTINCT ${q} FROM ${src} WHERE ${q} IS NOT NULL ORDER BY 1)`);
     // The dictionary is read back from the ENUM itself, so codes and dictionary always agree.
     const values = (await con.runAndReadAll(`SELECT unnest(enum_range(NULL::${type}))`)).getColumns()[0] ?? [];
@@ -47,21 +47,41 @@ export async function loadParquetTable(con: DuckDBConnection, parquetPath: strin
     const n = chunk.rowCount;
     out.forEach((col, i) => {
       const vector = chunk.getColumnVector(i);
-      if (col.type === 'string') {
-        const codes = col.codes;
-        for (let r = 0; r < n; r++) {
-          const v = vector.getItem(r) as number | null;
-          codes[offset + r] = v === null ? -1 : v;
-        }
-      } else {
-        const values = col.values;
-        for (let r = 0; r < n; r++) {
-          const v = vector.getItem(r) as number | null;
-          values[offset + r] = v === null ? NaN : v;
-        }
-      }
+      if (col.type === 'string') copyVector(vector, col.codes, offset, n, -1);
+      else copyVector(vector, col.values, offset, n, NaN);
     });
     offset += n;
   }
   return makeTable(out);
+}
+
+interface RawVector {
+  readonly items?: unknown;
+  readonly validity?: { readonly data?: BigUint64Array | null; readonly offset?: number };
+  getItem(i: number): unknown;
+}
+
+/**
+ * Copies one chunk's column into `out` at `offset`, `missing` where the value is NULL. The fast
+ * path reads the vector's typed array and validity bitmap directly (the node-api's getItem tests
+ * each bit with BigInt arithmetic, about 10x slower); it falls back to getItem if the package's
+ * vector internals ever change.
+ */
+function copyVector(vector: unknown, out: Float64Array | Int32Array, offset: number, n: number, missing: number): void {
+  const v = vector as RawVector;
+  const items = v.items;
+  const fast = (items instanceof Float64Array && out instanceof Float64Array) || (items instanceof Int32Array && out instanceof Int32Array);
+  if (!fast || (v.validity?.offset ?? 0) !== 0 || (items as Float64Array | Int32Array).length < n) {
+    for (let r = 0; r < n; r++) {
+      const x = v.getItem(r) as number | null;
+      out[offset + r] = x === null ? missing : x;
+    }
+    return;
+  }
+  const typed = items as Float64Array | Int32Array;
+  out.set(typed.subarray(0, n), offset);
+  const bits = v.validity?.data;
+  if (!bits) return;
+  const bytes = new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength);
+  for (let r = 0; r < n; r++) if ((bytes[r >> 3]! & (1 << (r & 7))) === 0) out[offset + r] = missing;
 }
