@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import { LocalAuthorizer, type Authorizer } from '../auth/index.js';
 import { createLogger, type KeelConfig, type Logger } from '../core/index.js';
 import { DatasetService } from '../data/index.js';
-import { MonitoringService, validationAnalyzers } from '../monitoring/index.js';
+import { MonitoringService, validationAnalyzers, type TrainFunction } from '../monitoring/index.js';
+import { MODEL_KINDS } from '../models/index.js';
+import { train, type TrainRequest } from '../training/index.js';
 import { RegistryService } from '../registry/index.js';
 import { TrackingService } from '../tracking/index.js';
 import { ValidationService } from '../validation/index.js';
@@ -36,7 +38,12 @@ export async function openPlatform(config: KeelConfig, logger: Logger = createLo
   // Pass `tracking` (anything with getArtifact(runId, path)) so versions can come from run artifacts.
   const registry = new RegistryService({ db: store.db, artifacts, logger, tracking });
   // Monitors compare live inputs with validation's reference statistics of the model's training data.
-  const monitoring = new MonitoringService({ db: store.db, logger, analyzers: validationAnalyzers({ db: store.db, datasets, registry }) });
+  // A rule's in-process retraining runs training's train() on the request it names (`dataset: 'fraud'` is the newest version).
+  const retrain: TrainFunction = async (request) => {
+    const r = await train(request as unknown as TrainRequest, { datasets, tracking, registry, modelKinds: MODEL_KINDS, checkpointDir: join(config.home, 'checkpoints'), logger });
+    return { runId: r.runId, ...(r.modelVersion ? { modelName: r.modelVersion.name, modelVersion: r.modelVersion.version } : {}) };
+  };
+  const monitoring = new MonitoringService({ db: store.db, logger, analyzers: validationAnalyzers({ db: store.db, datasets, registry, validation }), train: retrain });
   return {
     config,
     logger,

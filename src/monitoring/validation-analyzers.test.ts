@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../core/index.js';
 import { DatasetService } from '../data/index.js';
 import { LocalArtifactStore, openMetadataStore, type MetadataStore } from '../storage/index.js';
+import { ValidationService } from '../validation/index.js';
 import { MonitoringService } from './monitoring-service.js';
 import { makePrediction } from './testing.js';
 import { validationAnalyzers } from './validation-analyzers.js';
@@ -15,10 +16,12 @@ const H = 3_600_000;
 describe('monitor with validation analyzers', () => {
   let store: MetadataStore;
   let datasets: DatasetService;
+  let artifacts: LocalArtifactStore;
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'keel-mon-'));
     store = await openMetadataStore(`sqlite:${join(dir, 'keel.db')}`);
-    datasets = new DatasetService({ db: store.db, artifacts: new LocalArtifactStore(join(dir, 'artifacts')), logger: silentLogger, tmpDir: join(dir, 'tmp') });
+    artifacts = new LocalArtifactStore(join(dir, 'artifacts'));
+    datasets = new DatasetService({ db: store.db, artifacts, logger: silentLogger, tmpDir: join(dir, 'tmp') });
     const lines = ['amount,country,label'];
     for (let i = 0; i < 400; i++) lines.push(`${(10 + ((i * 37) % 100) / 50).toFixed(3)},${['FR', 'DE', 'US'][i % 3]},${i % 2}`);
     writeFileSync(join(dir, 'fraud.csv'), lines.join('\n'));
@@ -54,5 +57,12 @@ describe('monitor with validation analyzers', () => {
     const refs = await store.db.selectFrom('monitor_references').select('dataset_ref').execute();
     expect(refs).toHaveLength(1);
     expect(refs[0]!.dataset_ref).toMatch(/^fraud@[0-9a-f]{12}$/);
+
+    // With validation's service, its stored statistics are used (one copy for the platform).
+    const validation = new ValidationService({ db: store.db, artifacts, datasets, logger: silentLogger });
+    const withService = validationAnalyzers({ db: store.db, datasets, validation });
+    const stats = await withService.referenceFor('fraud');
+    expect(await validation.referenceFor('fraud')).toEqual(stats);
+    expect(await store.db.selectFrom('validation_references').selectAll().execute()).toHaveLength(1);
   });
 });

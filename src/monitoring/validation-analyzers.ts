@@ -11,6 +11,15 @@ export interface ValidationAnalyzersDeps {
   readonly datasets: { get(ref: string): Promise<DatasetVersion>; loadTable(ref: string): Promise<Table> };
   /** Registry lineage: the datasets a model version was trained on. */
   readonly registry?: { getModelVersion(name: string, version: number): Promise<{ readonly lineage: { readonly datasetVersions?: readonly string[] } }> };
+  /**
+   * validation's service: its stored reference statistics (one copy per dataset version for the
+   * whole platform) and the dataset's saved, user-edited schema. Without it, statistics are kept
+   * in `monitor_references` and the schema is inferred from the version's profile.
+   */
+  readonly validation?: {
+    referenceFor(ref: string): Promise<ReferenceStats>;
+    getSchema?(dataset: string): Promise<{ readonly schema: Schema }>;
+  };
   readonly now?: () => number;
 }
 
@@ -28,6 +37,7 @@ export function validationAnalyzers(deps: ValidationAnalyzersDeps): MonitorAnaly
   };
   return {
     async referenceFor(ref) {
+      if (deps.validation) return deps.validation.referenceFor(ref);
       // `name@latest` resolves to one version first, so the stored statistics are per version.
       const key = await canonical(ref);
       const stored = await store.getReference(key);
@@ -44,7 +54,11 @@ export function validationAnalyzers(deps: ValidationAnalyzersDeps): MonitorAnaly
     async validate(ref, current): Promise<readonly AnomalyLike[]> {
       let schema = schemas.get(ref);
       if (!schema) {
-        schema = deps.datasets.get(ref).then((v) => inferSchema(v));
+        schema = deps.datasets.get(ref).then(async (v) => {
+          // The user's saved schema wins over one inferred from the profile.
+          const saved = await deps.validation?.getSchema?.(v.name).catch(() => undefined);
+          return saved ? saved.schema : inferSchema(v);
+        });
         schemas.set(ref, schema);
         schema.catch(() => schemas.delete(ref));
       }
