@@ -1,0 +1,71 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadConfig, silentLogger } from '../../core/index.js';
+import { openPlatform } from '../../api/index.js';
+import { buildProgram } from '../main.js';
+
+function csv(n: number, corrupt: boolean): string {
+  const lines = ['amount,country'];
+  for (let i = 0; i < n; i++) lines.push(`${corrupt && i % 10 === 0 ? -1 : ((i * 7919) % n) / 10 + (corrupt ? 40 : 0)},${corrupt && i % 4 === 0 ? 'XX' : ['FR', 'DE', 'US'][i % 3]}`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function keel(home: string, ...args: string[]): Promise<{ out: string; exitCode: number }> {
+  const chunks: string[] = [];
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => { chunks.push(String(c)); return true; });
+  process.exitCode = 0;
+  try {
+    await buildProgram().parseAsync(['node', 'keel', '--home', home, ...args]);
+  } finally {
+    spy.mockRestore();
+  }
+  const exitCode = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { out: chunks.join(''), exitCode };
+}
+
+describe('keel validate / schema', () => {
+  let home: string, train: string, clean: string, bad: string;
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'keel-cli-validate-'));
+    const platform = await openPlatform(loadConfig({ cwd: home, env: { KEEL_HOME: home } }), silentLogger);
+    try {
+      const add = async (name: string, text: string) => {
+        writeFileSync(join(home, name), text);
+        const v = await platform.datasets.add('sales', join(home, name));
+        return `sales@${v.version}`;
+      };
+      train = await add('train.csv', csv(1200, false));
+      clean = await add('clean.csv', csv(1200, false).replace('0.1,', '0.1,'));
+      bad = await add('bad.csv', csv(500, true));
+    } finally {
+      await platform.close();
+    }
+  });
+  afterEach(() => { process.exitCode = 0; });
+
+  it('infers and saves a schema, then gates batches by exit status', async () => {
+    const schemaFile = join(home, 'schema.json');
+    const inferred = await keel(home, 'schema', 'infer', train, '--out', schemaFile);
+    expect(inferred.out).toContain('saved as sales schema v1');
+    expect(JSON.parse(readFileSync(schemaFile, 'utf8')).columns.map((c: { name: string }) => c.name)).toEqual(['amount', 'country']);
+
+    const ok = await keel(home, 'validate', clean);
+    expect(ok.exitCode).toBe(0);
+    expect(ok.out).toContain('no anomalies');
+
+    const report = join(home, 'drift.html');
+    const failed = await keel(home, '--json', 'validate', bad, '--against', train, '--report', report);
+    expect(failed.exitCode).toBe(1);
+    const body = JSON.parse(failed.out) as { report: { errors: number; anomalies: { column: string; kind: string }[] } };
+    expect(body.report.anomalies.map((a) => `${a.column}:${a.kind}`)).toEqual(['amount:out_of_range', 'country:new_values', 'amount:drift', 'country:drift']);
+    expect(body.report.errors).toBe(2);
+    expect(existsSync(report)).toBe(true);
+    expect(readFileSync(report, 'utf8').match(/<section class="column"/g)).toHaveLength(2);
+
+    const shown = await keel(home, 'schema', 'show', 'sales');
+    expect(shown.out).toMatch(/sales schema v1 \(inferred from sales@/);
+  });
+});
