@@ -1,4 +1,5 @@
-export { createApiServer, keelErrorOf } from './server.js';
+export { createApiServer } from './server.js';
+export { keelErrorOf } from './errors.js';
 export type { ApiServerOptions } from './server.js';
 export { openPlatform } from './platform.js';
 export type { Platform } from './platform.js';

@@ -1,7 +1,8 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { KeelError, newRequestId, toKeelError } from '../core/index.js';
+import { newRequestId } from '../core/index.js';
+import { keelErrorOf } from './errors.js';
 import type { Permission, Principal } from '../auth/index.js';
 import type { Platform } from './platform.js';
 import { ROUTE_PLUGINS } from './routes/index.js';
@@ -70,16 +71,4 @@ export async function createApiServer(platform: Platform, options: ApiServerOpti
 
   for (const plugin of ROUTE_PLUGINS) await app.register(plugin, { platform });
   return app;
-}
-
-/** Fastify's own errors (validation, body too large, bad JSON) become KeelErrors too. */
-export function keelErrorOf(error: unknown): KeelError {
-  if (error instanceof KeelError) return error;
-  const fe = error as { validation?: unknown; statusCode?: number; message?: string; code?: string };
-  if (fe.validation) return new KeelError('INVALID_ARGUMENT', fe.message ?? 'invalid request');
-  if (fe.statusCode === 413) return new KeelError('RESOURCE_EXHAUSTED', fe.message ?? 'request body too large');
-  if (fe.statusCode !== undefined && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return new KeelError(fe.statusCode === 404 ? 'NOT_FOUND' : 'INVALID_ARGUMENT', fe.message ?? 'bad request');
-  }
-  return toKeelError(error);
 }

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorCode } from '../../../core/index.js';
-import { keelErrorOf } from '../../server.js';
+import { keelErrorOf } from '../../errors.js';
 
 /**
  * MLflow's error body `{"error_code": "...", "message": "..."}` and statuses, for every route under
