@@ -2,10 +2,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchPredict } from './batch-predict.js';
 import { FileModelSource } from './file-model-source.js';
 import { TestModels } from './test-models.js';
+import { InferencePool } from './worker-pool.js';
 import { TORCH_MLP_PATH } from './testing.js';
 
 const expected = JSON.parse(readFileSync(new URL('./testdata/torch-mlp-expected.json', import.meta.url), 'utf8')) as {
@@ -13,7 +14,13 @@ const expected = JSON.parse(readFileSync(new URL('./testdata/torch-mlp-expected.
 };
 const dir = mkdtempSync(join(tmpdir(), 'keel-predict-'));
 const models = new TestModels();
-afterAll(() => {
+let pool: InferencePool;
+beforeAll(() => {
+  // One pool of two workers for every run here: starting workers is the slow part of these tests.
+  pool = new InferencePool(2, { intraOpThreads: 1, interOpThreads: 1 });
+});
+afterAll(async () => {
+  await pool.close();
   rmSync(dir, { recursive: true, force: true });
   models.remove();
 });
@@ -38,7 +45,7 @@ describe('batchPredict', () => {
     const progress: number[] = [];
     const result = await batchPredict({
       source: new FileModelSource(), ref: TORCH_MLP_PATH, input: join(dir, 'in.csv'), output: join(dir, 'out.parquet'),
-      keyColumns: ['id', 'note'], batchSize: 600, workers: 2, tmpDir: join(dir, 'tmp'), onProgress: (e) => progress.push(e.done),
+      keyColumns: ['id', 'note'], batchSize: 600, pool, tmpDir: join(dir, 'tmp'), onProgress: (e) => progress.push(e.done),
     });
     expect(result).toMatchObject({ rows, outputColumns: ['probabilities_0', 'probabilities_1', 'probabilities_2', 'label'] });
     expect(progress.at(-1)).toBe(rows);
@@ -56,10 +63,10 @@ describe('batchPredict', () => {
 
   it('feeds one column per input to a feature-column model and names a missing column', async () => {
     writeFileSync(join(dir, 'cols.csv'), 'id,a,b\n1,1,0.5\n2,-2,1\n');
-    await batchPredict({ source: new FileModelSource(), ref: models.featureColumns(), input: join(dir, 'cols.csv'), output: join(dir, 'cols.parquet'), tmpDir: join(dir, 'tmp') });
+    await batchPredict({ source: new FileModelSource(), ref: models.featureColumns(), input: join(dir, 'cols.csv'), output: join(dir, 'cols.parquet'), tmpDir: join(dir, 'tmp'), pool });
     expect((await readParquet(join(dir, 'cols.parquet'))).map((r) => [Number(r.id), r.y])).toEqual([[1, 2.5], [2, -3]]);
     writeFileSync(join(dir, 'bad.csv'), 'id,a\n1,1\n');
-    await expect(batchPredict({ source: new FileModelSource(), ref: TORCH_MLP_PATH, input: join(dir, 'bad.csv'), output: join(dir, 'bad.parquet'), tmpDir: join(dir, 'tmp') }))
+    await expect(batchPredict({ source: new FileModelSource(), ref: TORCH_MLP_PATH, input: join(dir, 'bad.csv'), output: join(dir, 'bad.parquet'), tmpDir: join(dir, 'tmp'), pool }))
       .rejects.toThrow(/features/);
   });
 });

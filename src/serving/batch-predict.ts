@@ -21,6 +21,8 @@ export interface BatchPredictOptions {
   readonly batchSize?: number;
   readonly workers?: number;
   readonly intraOpThreads?: number;
+  /** Run on this pool (left open) instead of starting one. */
+  readonly pool?: InferencePool;
   /** DuckDB spills here when the output outgrows memory. */
   readonly tmpDir: string;
   readonly onProgress?: (e: ProgressEvent) => void;
@@ -33,6 +35,7 @@ export interface BatchPredictResult {
   readonly outputColumns: readonly string[];
 }
 
+let runCounter = 0;
 const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 const s = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
@@ -54,15 +57,17 @@ export async function batchPredict(o: BatchPredictOptions): Promise<BatchPredict
   const batchSize = o.batchSize ?? 8192;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw invalidArgument('batchSize', `expected a positive integer, got ${batchSize}`);
   const resolved = await o.source.resolve(o.ref);
-  const pool = new InferencePool(o.workers ?? 1, { intraOpThreads: o.intraOpThreads ?? 1, interOpThreads: 1 });
+  const pool = o.pool ?? new InferencePool(o.workers ?? 1, { intraOpThreads: o.intraOpThreads ?? 1, interOpThreads: 1 });
   mkdirSync(o.tmpDir, { recursive: true });
   const duck = await DuckDBInstance.create(':memory:', { temp_directory: o.tmpDir });
   const conn = await duck.connect();
   // The writer needs its own connection: a query on the reading one would end its stream.
   const writeConn = await duck.connect();
+  let loadedKey: string | undefined;
   try {
-    const key = `${resolved.name}/${resolved.version}`;
+    const key = `predict:${resolved.name}/${resolved.version}#${++runCounter}`;
     const signature = await pool.load(key, resolved.onnx);
+    loadedKey = key;
     const reader = /\.csv$/i.test(o.input) ? `read_csv_auto(${s(o.input)})` : `read_parquet(${s(o.input)})`;
     const total = Number((await (await conn.run(`SELECT count(*) FROM ${reader}`)).getRows())[0]![0]);
     const result = await conn.stream(`SELECT * FROM ${reader}`);
@@ -112,7 +117,9 @@ export async function batchPredict(o: BatchPredictOptions): Promise<BatchPredict
     conn.closeSync();
     writeConn.closeSync();
     duck.closeSync();
-    await pool.close();
+    if (o.pool) {
+      if (loadedKey) await pool.unload(loadedKey);
+    } else await pool.close();
   }
 }
 

@@ -5,9 +5,9 @@ import { fileServer } from './testing.js';
 
 const models = new TestModels();
 let server: InferenceServer;
-const WIDTH = 384;
+const WIDTH = 256;
 beforeAll(async () => {
-  server = await fileServer([models.heavy(WIDTH, 6)], { batching: { enabled: false } });
+  server = await fileServer([models.heavy(WIDTH, 4)], { batching: { enabled: false } });
 });
 afterAll(async () => {
   await server?.close();
@@ -21,7 +21,7 @@ function heavyRequest(rows: number) {
     outputs: [{ name: 'y', parameters: { binary_data: true } }],
   }));
   return server.app.inject({
-    method: 'POST', url: '/v2/models/heavy-384-6/infer',
+    method: 'POST', url: '/v2/models/heavy-256-4/infer',
     headers: { 'inference-header-content-length': String(head.length) }, payload: Buffer.concat([head, Buffer.from(data.buffer)]),
   });
 }
@@ -29,8 +29,8 @@ function heavyRequest(rows: number) {
 describe('the inference path leaves the event loop free', () => {
   it('answers /v2/health/live and /metrics while inference runs are in flight', async () => {
     let done = 0;
-    // Enough work to keep the worker busy for a good while (6 x 384x384 MatMuls per row).
-    const busy = [heavyRequest(1500), heavyRequest(1500)].map((p) => p.then((r) => { done++; return r; }));
+    // Enough work to keep the worker busy for a good while (4 x 256x256 MatMuls per row).
+    const busy = [heavyRequest(2000), heavyRequest(2000)].map((p) => p.then((r) => { done++; return r; }));
     const probes = [];
     for (let i = 0; i < 20; i++) {
       const live = await server.app.inject('/v2/health/live');
