@@ -157,6 +157,8 @@ for (const backend of testStores()) {
       expect(await codeOf(registry.onnxBytes(b))).toBe('FAILED_PRECONDITION:source');
       const c = await registry.createModelVersionFromUri({ name: 'mlflow-model', source: 'models:/tiny/1' });
       expect(c.artifactSha256).toBe(tinyRef.sha256);
+      const d = await registry.createModelVersionFromUri({ name: 'mlflow-model', source: 'models:/m-0123456789abcdef' });
+      expect([d.version, d.source, d.artifactSha256]).toEqual([4, 'models:/m-0123456789abcdef', null]);
     });
 
     it('searches models and versions with MLflow filters, order and pages', async () => {

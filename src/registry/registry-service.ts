@@ -134,16 +134,23 @@ export class RegistryService extends RegistryMoves {
     const fields = this.versionFields(input);
     if (input.runId !== undefined && (typeof input.runId !== 'string' || input.runId.length > 64)) throw invalidArgument('run_id', 'expected a run id');
     await this.requireModel(input.name);
-    let resolved: ResolvedSource;
-    if (typeof input.source === 'string' && input.source.startsWith('models:/')) {
-      const from = await this.resolve(input.source);
-      resolved = { artifact: from.artifactSha256 ? { sha256: from.artifactSha256, size: 0 } : null, signature: from.signature, source: input.source, runId: input.runId ?? from.runId };
-    } else {
-      resolved = await resolveMlflowSource(input.source, input.runId, this.deps.artifacts, this.deps.tracking);
-    }
+    const from = typeof input.source === 'string' && input.source.startsWith('models:/') ? await this.resolveIfRegistered(input.source) : undefined;
+    const resolved: ResolvedSource = from
+      ? { artifact: from.artifactSha256 ? { sha256: from.artifactSha256, size: 0 } : null, signature: from.signature, source: input.source, runId: input.runId ?? from.runId }
+      : await resolveMlflowSource(input.source, input.runId, this.deps.artifacts, this.deps.tracking);
     const run = await this.runFacts(resolved.runId);
     const lineage: ModelLineage = { ...run.lineage, ...(resolved.runId ? { runId: resolved.runId } : {}) };
     return this.insertVersion(input.name, { ...fields, metrics: run.metrics, resolved, signature: resolved.signature ?? EMPTY_SIGNATURE, lineage }, false);
+  }
+
+  /** `models:/name/3` copies a registered version; other `models:/` URIs (MLflow 3 logged models) stay opaque. */
+  private async resolveIfRegistered(uri: string): Promise<ModelVersion | undefined> {
+    try {
+      return await this.resolve(uri);
+    } catch (e) {
+      if (isKeelError(e) && (e.code === 'NOT_FOUND' || e.code === 'INVALID_ARGUMENT')) return undefined;
+      throw e;
+    }
   }
 
   /** What the run a version came from tells about it: its latest metrics and source commit. */

@@ -134,6 +134,26 @@ describe('MLflow model registry REST API', () => {
     expect((await call('GET', 'registered-models/get', undefined, 'name=churn-v2')).status).toBe(404);
   });
 
+  it('registers the ONNX model an MLflow client logged to a run on the real tracking service', async () => {
+    const real = await createApiServer(platform, { accessLog: false });
+    try {
+      const created = await real.inject({ method: 'POST', url: `${API}/runs/create`, payload: { experiment_id: '0', start_time: 1 } });
+      const runId = (created.json() as { run: { info: { run_id: string } } }).run.info.run_id;
+      await real.inject({ method: 'POST', url: `${API}/runs/log-metric`, payload: { run_id: runId, key: 'auc', value: 0.93, timestamp: 1, step: 0 } });
+      // What `mlflow.onnx.log_model(..., 'model')` uploads through the artifacts proxy.
+      const put = await real.inject({ method: 'PUT', url: `/api/2.0/mlflow-artifacts/artifacts/0/${runId}/artifacts/model/model.onnx`, payload: TINY, headers: { 'content-type': 'application/octet-stream' } });
+      expect(put.statusCode).toBe(200);
+      await real.inject({ method: 'POST', url: `${API}/registered-models/create`, payload: { name: 'logged' } });
+      const mvRes = await real.inject({ method: 'POST', url: `${API}/model-versions/create`, payload: { name: 'logged', source: `runs:/${runId}/model`, run_id: runId } });
+      expect(mvRes.json().model_version).toMatchObject({ version: '1', run_id: runId, source: `runs:/${runId}/model` });
+      const mv = await platform.registry.getModelVersion('logged', 1);
+      expect([mv.artifactSha256 !== null, mv.signature.outputs.map((o) => o.name), mv.metrics.auc, mv.lineage.runId]).toEqual([true, ['y', 'label'], 0.93, runId]);
+      expect(Buffer.from(await platform.registry.onnxBytes(mv)).equals(TINY)).toBe(true);
+    } finally {
+      await real.close();
+    }
+  });
+
   it('answers bad requests with MLflow error codes naming the field', async () => {
     const noName = await call('GET', 'registered-models/get');
     expect([noName.status, noName.json.error_code]).toEqual([400, 'INVALID_PARAMETER_VALUE']);
