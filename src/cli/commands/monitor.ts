@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { KeelError, invalidArgument } from '../../core/index.js';
-import { Monitor, parseMonitorConfig } from '../../monitoring/index.js';
+import { Monitor, OnlineLearner, parseDuration, parseMonitorConfig } from '../../monitoring/index.js';
 import type { AlertInfo, FeedbackLabel, MonitorDefinition, MonitorRunInfo, MonitorStatusInfo } from '../../client/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
@@ -238,6 +238,51 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
       await (await api(ctx)).deleteMonitor(name);
       if (ctx.json) printJson({ deleted: name });
       else printLine(`monitor '${name}' deleted`);
+    }));
+
+  monitor.command('learn <deployment>')
+    .description('online learning: update a linear/logistic model from labeled feedback and publish a version every N updates or T')
+    .requiredOption('--model-name <name>', 'registered model to publish versions under')
+    .requiredOption('--features <a,b,...>', 'numeric input fields of the logged predictions')
+    .option('--task <task>', 'binary | regression', 'binary')
+    .option('--optimizer <name>', 'adagrad | sgd', 'adagrad')
+    .option('--learning-rate <x>', 'step size')
+    .option('--every <n>', 'publish after this many updates')
+    .option('--every-time <duration>', "publish when this much time has passed (e.g. '10m')")
+    .option('--window <duration>', 'published metrics are computed on labeled predictions of this last span', '1h')
+    .option('--watch', 'keep learning, one pass every --interval (Ctrl-C stops)')
+    .option('--interval <seconds>', 'seconds between passes with --watch', '60')
+    .action(runCommand(context, async (ctx, o: { modelName: string; features: string; task: string; optimizer: string; learningRate?: string; every?: string; everyTime?: string; window: string; watch?: boolean; interval: string }, deployment: string) => {
+      if (ctx.isRemote) throw invalidArgument('--server', 'online learning runs next to the store (local mode)');
+      if (o.task !== 'binary' && o.task !== 'regression') throw invalidArgument('--task', "expected 'binary' or 'regression'");
+      if (o.optimizer !== 'adagrad' && o.optimizer !== 'sgd') throw invalidArgument('--optimizer', "expected 'adagrad' or 'sgd'");
+      const platform = await ctx.platform();
+      const learner = new OnlineLearner(platform.monitoring.predictions, platform.registry, {
+        deployment, modelName: o.modelName, task: o.task, features: o.features.split(',').map((f) => f.trim()).filter(Boolean), optimizer: o.optimizer,
+        ...(o.learningRate !== undefined ? { learningRate: Number(o.learningRate) } : {}),
+        ...(o.every !== undefined ? { publishEveryUpdates: Number(o.every) } : {}),
+        ...(o.everyTime !== undefined ? { publishEveryMs: parseDuration(o.everyTime, '--every-time') } : {}),
+        evaluationWindowMs: parseDuration(o.window, '--window'), intervalMs: Number(o.interval) * 1000, logger: platform.logger,
+      });
+      const report = (v: { name: string; version: number; updates: number; metrics: Readonly<Record<string, number>> }) => {
+        if (ctx.json) printJson(v);
+        else printLine(`published ${v.name} version ${v.version} after ${v.updates} updates: ${Object.entries(v.metrics).map(([k, x]) => `${k}=${Number.isInteger(x) ? x : x.toFixed(4)}`).join(' ')}`);
+      };
+      learner.on('publish', report);
+      if (!o.watch) {
+        const r = await learner.step();
+        if (r.published) return;
+        if (ctx.json) printJson({ updates: r.updates, published: null });
+        else printLine(`${r.updates} update(s); no version due yet (a one-shot run starts from a fresh model: use --watch to keep learning)`);
+        return;
+      }
+      learner.on('error', (e) => process.stderr.write(`online learning error: ${e.message}\n`));
+      learner.start();
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await learner.close();
     }));
 
   const alerts = program.command('alerts').description('alerts raised by monitor rules');
