@@ -150,7 +150,11 @@ export class TreeGrower {
 
   private buildInto(dest: Float64Array, node: GrowNode, gOffset: number, featureCount: number): Float64Array {
     this.builder.build(node.start, node.end, gOffset, featureCount);
-    dest.set(this.buf.hist);
+    const { hist, features } = this.buf;
+    for (let j = 0; j < featureCount; j++) {
+      const base = features[j]! * HIST_STRIDE;
+      for (let k = base; k < base + HIST_STRIDE; k++) dest[k] = hist[k]!;
+    }
     return dest;
   }
 
@@ -184,7 +188,8 @@ export class TreeGrower {
       if (goLeft) rows[l++] = row;
       else scratch[r++] = row;
     }
-    rows.set(scratch.subarray(0, r), l);
+    // An element loop: TypedArray.set into a SharedArrayBuffer takes a slower path in V8.
+    for (let k = 0; k < r; k++) rows[l + k] = scratch[k]!;
     return l;
   }
 }
