@@ -14,3 +14,5 @@ export type {
 } from './registry.js';
 export { TrackingClient } from './tracking.js';
 export type { TrackingClientOptions, StartRunOptions, SearchRunsOptions, Run as TrackedRun, RunInfo as TrackedRunInfo, MetricPoint as TrackedMetricPoint } from './tracking.js';
+export { TrainingClient } from './training.js';
+export type { TrainRequestJson, TrainResultJson } from './training.js';

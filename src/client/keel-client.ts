@@ -3,6 +3,7 @@ import { HttpTransport, type ClientOptions } from './http.js';
 import { MonitoringClient } from './monitoring.js';
 import { RegistryClient } from './registry.js';
 import { TrackingClient } from './tracking.js';
+import { TrainingClient } from './training.js';
 import { ValidationClient } from './validation.js';
 
 /** The typed SDK over Keel's HTTP API. Each subsystem's calls live in their own file. */
@@ -12,6 +13,7 @@ export class KeelClient {
   readonly monitoring: MonitoringClient;
   readonly registry: RegistryClient;
   readonly tracking: TrackingClient;
+  readonly training: TrainingClient;
   readonly validation: ValidationClient;
 
   constructor(options: ClientOptions) {
@@ -20,6 +22,7 @@ export class KeelClient {
     this.monitoring = new MonitoringClient(this.http);
     this.registry = new RegistryClient(this.http);
     this.tracking = new TrackingClient(this.http);
+    this.training = new TrainingClient(this.http);
     this.validation = new ValidationClient(this.http);
   }
 

@@ -1,4 +1,5 @@
 export { train, resumeTraining, TRAIN_REQUEST_TAG, MODEL_ARTIFACT, MODEL_CARD_ARTIFACT, SERIALIZED_ARTIFACT } from './trainer.js';
+export { trainingDeps } from './training-deps.js';
 export { normalizeRequest, DEFAULT_EXPERIMENT, DEFAULT_SEED } from './train-request.js';
 export { splitRows, mulberry32 } from './split.js';
 export type { SplitIndices, SplitInput } from './split.js';

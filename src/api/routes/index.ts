@@ -7,8 +7,9 @@ import { mlflowRegistryRoutes } from './mlflow/registry-routes.js';
 import { modelRoutes } from './models.js';
 import { monitoringRoutes } from './monitoring.js';
 import { validationRoutes } from './validation.js';
+import { trainingRoutes } from './training.js';
 
 export type { RoutePluginOptions };
 
 /** Each subsystem's routes, one plugin per file. */
-export const ROUTE_PLUGINS: readonly FastifyPluginAsync<RoutePluginOptions>[] = [datasetRoutes, mlflowTrackingRoutes, mlflowArtifactsProxyRoutes, mlflowRegistryRoutes, modelRoutes, monitoringRoutes, validationRoutes];
+export const ROUTE_PLUGINS: readonly FastifyPluginAsync<RoutePluginOptions>[] = [datasetRoutes, mlflowTrackingRoutes, mlflowArtifactsProxyRoutes, mlflowRegistryRoutes, modelRoutes, monitoringRoutes, validationRoutes, trainingRoutes];

@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { KeelError, invalidArgument } from '../../core/index.js';
-import { MODEL_KINDS, type ModelKind, type Task } from '../../models/index.js';
-import { resumeTraining, train, type SplitKind, type TrainingDeps, type TrainRequest, type TrainResult } from '../../training/index.js';
+import { invalidArgument } from '../../core/index.js';
+import { MODEL_KINDS, type Task } from '../../models/index.js';
+import { resumeTraining, train, trainingDeps, type SplitKind, type TrainRequest, type TrainResult } from '../../training/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
 import { printJson, printLine, printTable, progressBar } from '../output.js';
 import { runCommand } from '../run-command.js';
@@ -53,18 +52,15 @@ export function registerTrainCommand(program: Command, context: ContextFactory):
     .option('--no-progress', 'no progress bar on stderr')
     .action(runCommand(context, async (ctx, flags: TrainFlags) => {
       if (ctx.isRemote) {
-        throw new KeelError('FAILED_PRECONDITION', 'keel train runs on the local store; --server is not supported for training yet', { field: '--server' });
+        // The server trains synchronously: no progress bar, one result when it is done.
+        const client = ctx.client().training;
+        const remote = flags.resume ? await client.resume(flags.resume) : await client.train(requestFromFlags(flags));
+        if (ctx.json) printJson(remote);
+        else printResult(remote as unknown as TrainResult);
+        return;
       }
       const platform = await ctx.platform();
-      const deps: TrainingDeps = {
-        datasets: platform.datasets,
-        tracking: platform.tracking,
-        registry: platform.registry,
-        modelKinds: MODEL_KINDS as Readonly<Record<string, ModelKind<unknown>>>,
-        checkpointDir: join(ctx.config.home, 'checkpoints'),
-        logger: platform.logger,
-        cwd: process.cwd(),
-      };
+      const deps = trainingDeps(platform, ctx.config.home);
       const result = await runWithProgress(ctx, flags, (options) =>
         flags.resume ? resumeTraining(flags.resume, deps, options) : train(requestFromFlags(flags), deps, options));
       if (ctx.json) printJson(result);

@@ -1,0 +1,48 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KeelClient } from '../../client/index.js';
+import { loadConfig, silentLogger } from '../../core/index.js';
+import { openPlatform, type Platform } from '../platform.js';
+import { createApiServer } from '../server.js';
+
+describe('training routes', () => {
+  let platform: Platform;
+  let app: FastifyInstance;
+  let ref: string;
+  beforeAll(async () => {
+    const home = mkdtempSync(join(tmpdir(), 'keel-train-api-'));
+    platform = await openPlatform(loadConfig({ cwd: home, env: { KEEL_HOME: home } }), silentLogger);
+    app = await createApiServer(platform, { accessLog: false });
+    const rows = Array.from({ length: 300 }, (_, i) => `${(i * 37) % 100},${i % 3 === 0 ? 'a' : 'b'},${(i * 37) % 100 > 50 ? 1 : 0}`);
+    writeFileSync(join(home, 'd.csv'), `x,c,y\n${rows.join('\n')}\n`);
+    ref = `d@${(await platform.datasets.add('d', join(home, 'd.csv'))).version}`;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await platform?.close();
+  });
+
+  it('POST /api/v1/train trains, tracks and registers; the SDK client calls it', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/train', payload: { dataset: ref, target: 'y', params: { n_estimators: 5 } } });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ dataset: ref, task: 'binary', model: 'gbdt', modelVersion: { name: 'd', version: 1 } });
+    expect((await platform.tracking.getRun(body.runId)).info.status).toBe('FINISHED');
+
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    const client = new KeelClient({ baseUrl: url });
+    const viaSdk = await client.training.train({ dataset: ref, target: 'y', params: { n_estimators: 5 }, register: false });
+    expect(viaSdk.metrics).toEqual(body.metrics);
+    await expect(client.training.train({ dataset: ref, target: 'nope' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'target' });
+    await expect(client.training.resume(body.runId)).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
+  });
+
+  it('bad input is a 400 naming the field', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/train', payload: { dataset: ref, target: 'y', params: { n_estimators: 'lots' } } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.field).toContain('n_estimators');
+  });
+});

@@ -1,0 +1,45 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import { resumeTraining, train, trainingDeps, type TrainRequest } from '../../training/index.js';
+import type { RoutePluginOptions } from './route-options.js';
+
+const Scalar = Type.Union([Type.String(), Type.Number(), Type.Boolean()]);
+// Field-level checks (known kinds, fractions, params) happen in the trainer so that HTTP, SDK
+// and CLI share one set of INVALID_ARGUMENT messages naming the field.
+const TrainBody = Type.Object({
+  dataset: Type.String({ description: 'NAME@VERSION (or NAME for the latest)' }),
+  target: Type.String(),
+  model: Type.Optional(Type.String({ description: "model kind, default 'gbdt'" })),
+  params: Type.Optional(Type.Record(Type.String(), Scalar)),
+  split: Type.Optional(Type.Object({
+    kind: Type.Optional(Type.String({ description: 'random | stratified | time' })),
+    timeColumn: Type.Optional(Type.String()),
+    validFraction: Type.Optional(Type.Number()),
+    testFraction: Type.Optional(Type.Number()),
+  })),
+  task: Type.Optional(Type.String({ description: 'regression | binary | multiclass (default: inferred)' })),
+  features: Type.Optional(Type.Array(Type.String())),
+  experiment: Type.Optional(Type.String()),
+  runName: Type.Optional(Type.String()),
+  seed: Type.Optional(Type.Integer()),
+  register: Type.Optional(Type.Union([Type.Object({ name: Type.String() }), Type.Literal(false)])),
+  description: Type.Optional(Type.String()),
+});
+const RunParams = Type.Object({ runId: Type.String() });
+
+/** /api/v1/train: the trainer over HTTP. The call returns when training has finished. */
+export const trainingRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, { platform }) => {
+  const deps = () => trainingDeps({ ...platform, logger: platform.logger }, platform.config.home);
+
+  app.post<{ Body: Omit<TrainRequest, 'model'> & { model?: string } }>(
+    '/api/v1/train',
+    { config: { permission: 'training:write' }, schema: { tags: ['training'], summary: 'Train a model on a dataset version, track the run and register the model', body: TrainBody } },
+    async (req) => train({ ...req.body, model: req.body.model ?? 'gbdt' }, deps()),
+  );
+
+  app.post<{ Params: { runId: string } }>(
+    '/api/v1/train/:runId/resume',
+    { config: { permission: 'training:write' }, schema: { tags: ['training'], summary: 'Resume a killed or failed training run from its last checkpoint', params: RunParams } },
+    async (req) => resumeTraining(req.params.runId, deps()),
+  );
+};

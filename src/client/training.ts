@@ -1,0 +1,50 @@
+import type { HttpTransport } from './http.js';
+
+/** The JSON of a TrainRequest (src/training/types.ts); kept structural because client/ depends on core only. */
+export interface TrainRequestJson {
+  readonly dataset: string;
+  readonly target: string;
+  readonly model?: string;
+  readonly params?: Readonly<Record<string, string | number | boolean>>;
+  readonly split?: { readonly kind?: string; readonly timeColumn?: string; readonly validFraction?: number; readonly testFraction?: number };
+  readonly task?: string;
+  readonly features?: readonly string[];
+  readonly experiment?: string;
+  readonly runName?: string;
+  readonly seed?: number;
+  readonly register?: { readonly name: string } | false;
+  readonly description?: string;
+}
+
+/** The JSON of a TrainResult, as `keel train --json` prints it. */
+export interface TrainResultJson {
+  readonly runId: string;
+  readonly experimentId: string;
+  readonly runName: string;
+  readonly dataset: string;
+  readonly target: string;
+  readonly task: string;
+  readonly model: string;
+  readonly classes?: readonly string[];
+  readonly features: readonly string[];
+  readonly split: Readonly<Record<string, string | number>>;
+  readonly numIterations: number;
+  readonly metrics: { readonly valid: Readonly<Record<string, number>>; readonly test: Readonly<Record<string, number>> };
+  readonly modelVersion?: { readonly name: string; readonly version: number };
+  readonly codeVersion?: string;
+  readonly onnxSizeBytes: number;
+  readonly resumed: boolean;
+}
+
+export class TrainingClient {
+  constructor(private readonly http: HttpTransport) {}
+
+  /** Trains on the server; resolves when training has finished. */
+  train(request: TrainRequestJson): Promise<TrainResultJson> {
+    return this.http.request('POST', 'api/v1/train', request);
+  }
+
+  resume(runId: string): Promise<TrainResultJson> {
+    return this.http.request('POST', `api/v1/train/${encodeURIComponent(runId)}/resume`);
+  }
+}
