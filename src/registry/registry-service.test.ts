@@ -143,10 +143,12 @@ for (const backend of testStores()) {
     });
 
     it('creates versions from run artifacts and MLflow source URIs', async () => {
-      const fromRun = await registry.createModelVersion({ name: 'from-run', source: { runId: RUN, artifactPath: 'model' }, metrics: { auc: 0.85 } });
+      const fromRun = await registry.createModelVersion({ name: 'from-run', source: { runId: RUN, artifactPath: 'model' } });
       expect([fromRun.source, fromRun.runId, fromRun.artifactSha256]).toEqual([`runs:/${RUN}/model`, RUN, tinyRef.sha256]);
-      // The run's metrics and commit come along; metrics the caller gives win.
-      expect([fromRun.metrics, fromRun.lineage]).toEqual([{ rmse: 0.5, auc: 0.85 }, { codeVersion: 'c0ffee', runId: RUN }]);
+      // The run's metrics and commit come along when the caller gives none.
+      expect([fromRun.metrics, fromRun.lineage]).toEqual([{ rmse: 0.5, auc: 0.8 }, { codeVersion: 'c0ffee', runId: RUN }]);
+      const own = await registry.createModelVersion({ name: 'from-run', source: { runId: RUN, artifactPath: 'model' }, metrics: { auc: 0.85 }, lineage: { codeVersion: 'beef' } });
+      expect([own.metrics, own.lineage.codeVersion]).toEqual([{ auc: 0.85 }, 'beef']);
       expect(await codeOf(registry.createModelVersion({ name: 'from-run', source: { runId: RUN, artifactPath: 'notes.txt' } }))).toBe('NOT_FOUND:source.artifactPath');
       await registry.createRegisteredModel('mlflow-model', { description: 'from MLflow', tags: { owner: 'ml' } });
       expect(await codeOf(registry.createModelVersionFromUri({ name: 'missing', source: `runs:/${RUN}/model` }))).toBe('NOT_FOUND:name');
@@ -174,7 +176,7 @@ for (const backend of testStores()) {
       const byName = await registry.searchModelVersions({ filter: "name = 'ranker'", orderBy: ['version_number ASC'] });
       expect(byName.items.map((v) => v.version)).toEqual([1, 2, 4]);
       const byRun = await registry.searchModelVersions({ filter: `run_id IN ('${RUN}', 'zzz')`, orderBy: ['name', 'version_number'] });
-      expect(byRun.items.map((v) => `${v.name}/${v.version}`)).toEqual(['from-run/1', 'mlflow-model/1']);
+      expect(byRun.items.map((v) => `${v.name}/${v.version}`)).toEqual(['from-run/1', 'from-run/2', 'mlflow-model/1']);
       const tagged = await registry.searchModelVersions({ filter: "tags.team = 'risk' AND version_number >= 1" });
       expect(tagged.items.map((v) => `${v.name}/${v.version}`)).toEqual(['tiny/1']);
       expect(await codeOf(registry.searchModelVersions({ filter: "flavor = 'x'" }))).toBe('INVALID_ARGUMENT:filter');

@@ -124,7 +124,8 @@ export class RegistryService extends RegistryMoves {
     const resolved = await resolveSdkSource(input.source, this.deps.artifacts, this.deps.tracking);
     const run = await this.runFacts(resolved.runId ?? given.runId ?? null);
     const lineage: ModelLineage = { ...run.lineage, ...(resolved.runId ? { runId: resolved.runId } : {}), ...given };
-    const metrics = { ...run.metrics, ...fields.metrics };
+    // The run's metrics stand in only when the caller gives none (a caller's own set is kept as given).
+    const metrics = Object.keys(fields.metrics).length > 0 ? fields.metrics : run.metrics;
     return this.insertVersion(input.name, { ...fields, metrics, resolved, signature: signature ?? resolved.signature ?? EMPTY_SIGNATURE, lineage }, true);
   }
 

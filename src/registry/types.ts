@@ -111,7 +111,7 @@ export interface RunArtifactResolver {
   getArtifact(runId: string, path: string): Promise<ArtifactRef>;
   /**
    * Optional: the run's latest metrics and its tags, copied onto a version registered from the run
-   * (metrics the caller gives win; `mlflow.source.git.commit` becomes the code version).
+   * (when the caller gives no metrics; `mlflow.source.git.commit` becomes the code version unless given).
    */
   getRun?(runId: string): Promise<{ readonly data: { readonly metrics: readonly { readonly key: string; readonly value: number }[]; readonly tags: readonly { readonly key: string; readonly value: string }[] } }>;
 }
