@@ -120,6 +120,9 @@ export async function fitGbdt(input: FitInput, params: GbdtParams, options: FitO
     const snapshot = (rounds: number): GbdtModelData => ({ format: GBDT_FORMAT, task, numClasses, objective: objective.name, features, baseScores, trees: trees.slice(0, rounds * K), params });
 
     for (let round = startRound; round < params.n_estimators; round++) {
+      // Histogram builds block on Atomics.wait; yielding once a round keeps a server responsive
+      // and lets an abort signal arrive.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (options.signal?.aborted) throw new KeelError('FAILED_PRECONDITION', 'training was aborted', { cause: options.signal.reason });
       objective.gradients(raw, target, buf.g, buf.h);
       for (let k = 0; k < K; k++) {

@@ -99,6 +99,19 @@ describe('gbdt learner', () => {
     await expect(gbdtKind.fit(input, params, { seed: 5, checkpoint: { everyIterations: 6, save: () => undefined, resumeFrom: new Uint8Array([1, 2]) } })).rejects.toMatchObject({ field: 'resumeFrom' });
   });
 
+  it('stops when the abort signal fires, and closes its threads', async () => {
+    const ac = new AbortController();
+    const params = gbdtKind.parseParams({ n_estimators: 50, nthread: 2 });
+    const run = gbdtKind.fit({ train: train.table, trainTarget: train.yReg, task: 'regression' }, params, {
+      seed: 0,
+      signal: ac.signal,
+      onIteration: (r) => {
+        if (r.iteration === 3) ac.abort();
+      },
+    });
+    await expect(run).rejects.toMatchObject({ message: 'training was aborted' });
+  });
+
   it('learns the direction of missing values', async () => {
     // x missing -> y = 10; x present -> y = x in [0, 1]: missing must go with nothing like it.
     const n = 400;
