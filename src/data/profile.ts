@@ -161,10 +161,11 @@ async function countPass(
   candidates: readonly Candidate[][],
   sampled: boolean,
 ): Promise<{ hist: (ColumnStats['histogram'] | undefined)[]; topCounts: { value: string; count: number }[][] }> {
-  // One aggregate query, one scan: a bin-index histogram per numeric column and, for sampled
-  // files, the exact counts of each column's candidate top values.
+  // One aggregate query (one scan) for the histograms, and beside it the exact value counts:
+  // per column a GROUP BY, for sampled files restricted to the candidates by a WHERE ... IN
+  // (an IN inside an aggregate FILTER is evaluated row by row and is about 7x slower).
   const aggs: string[] = [];
-  const slots: { kind: 'hist' | 'top'; i: number; lo?: number; hi?: number }[] = [];
+  const slots: { i: number; lo: number; hi: number }[] = [];
   const topParts: string[] = [];
   const binBounds = `[${Array.from({ length: BINS }, (_, b) => b).join(', ')}]`;
   columns.forEach((c, i) => {
@@ -178,14 +179,11 @@ async function countPass(
       // puts x in (b_k-1, b_k], so it is given the bin index, an integer, rather than x.
       // (least() skips NULLs, hence the filter.)
       aggs.push(`histogram(least(${BINS - 1}, floor((${x} - ${dbl(lo)}) * ${dbl(BINS / (hi - lo))}))::INTEGER, ${binBounds}) FILTER (WHERE ${x} IS NOT NULL)`);
-      slots.push({ kind: 'hist', i, lo, hi });
+      slots.push({ i, lo, hi });
     }
     if (m.count === 0) return;
     if (!sampled) topParts.push(valueCounts(i, c, src, `${x} IS NOT NULL`, TOP_K));
-    else if (candidates[i]!.length > 0) {
-      aggs.push(`histogram(${x}) FILTER (WHERE ${x} IN (${candidates[i]!.map((k) => k.sql).join(', ')}))`);
-      slots.push({ kind: 'top', i });
-    }
+    else if (candidates[i]!.length > 0) topParts.push(valueCounts(i, c, src, `${x} IN (${candidates[i]!.map((k) => k.sql).join(', ')})`, undefined));
   });
   const [aggRow, topRows] = await Promise.all([
     aggs.length > 0 ? cons[0].runAndReadAll(`SELECT ${aggs.join(', ')} FROM ${src}`).then((r) => r.getRows()[0]!) : [],
@@ -194,15 +192,10 @@ async function countPass(
   const hist: (ColumnStats['histogram'] | undefined)[] = [];
   const counted = readValueCounts(topRows, columns);
   slots.forEach((slot, k) => {
-    const entries = mapEntries(aggRow[k]);
-    if (slot.kind === 'hist') {
-      const counts = new Array<number>(BINS).fill(0);
-      for (const { key, value } of entries) if (Number.isFinite(Number(key))) counts[Number(key)] = Number(value);
-      hist[slot.i] = { edges: edgesOf(slot.lo!, slot.hi!), counts };
-    } else {
-      const type = columns[slot.i]!.type;
-      counted[slot.i] = entries.map(({ key, value }) => ({ value: isNumeric(type) ? Number(key) : String(key), count: Number(value) }));
-    }
+    const counts = new Array<number>(BINS).fill(0);
+    // Keys are the bin indexes 0..19 (the overflow bucket stays empty).
+    for (const { key, value } of mapEntries(aggRow[k])) if (Number(key) >= 0 && Number(key) < BINS) counts[Number(key)] = Number(value);
+    hist[slot.i] = { edges: edgesOf(slot.lo, slot.hi), counts };
   });
   return { hist, topCounts: columns.map((c, i) => rankTop(counted[i]!, c.type)) };
 }
