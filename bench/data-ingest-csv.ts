@@ -1,0 +1,80 @@
+/**
+ * Generates the benchmark CSV: 1,000,000 rows × 20 columns of mixed numeric, categorical and
+ * missing values, deterministic (seeded), cached under /tmp so reruns skip the generation.
+ */
+import { createWriteStream, existsSync, renameSync } from 'node:fs';
+import { once } from 'node:events';
+
+export const BENCH_COLUMNS = [
+  'id', 'age', 'income', 'score', 'balance', 'clicks', 'ratio', 'temp', 'latency_ms', 'weight',
+  'height', 'rate', 'noise', 'visits', 'is_active', 'country', 'device', 'plan', 'city', 'segment',
+] as const;
+
+/** A small, fast, seeded PRNG (mulberry32): the file is the same on every machine. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const COUNTRIES = ['US', 'DE', 'FR', 'GB', 'JP', 'BR', 'IN', 'CN', 'CA', 'AU', 'ES', 'IT'];
+const DEVICES = ['mobile', 'desktop', 'tablet'];
+const PLANS = ['free', 'basic', 'pro', 'enterprise'];
+
+export async function writeBenchCsv(path: string, rows: number, seed = 42): Promise<void> {
+  const r = rng(seed);
+  const normal = (): number => {
+    const u = 1 - r(), v = r();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  };
+  const maybe = (p: number, s: string): string => (r() < p ? '' : s);
+  const tmp = `${path}.tmp`;
+  const out = createWriteStream(tmp);
+  out.write(`${BENCH_COLUMNS.join(',')}\n`);
+  let buf = '';
+  for (let i = 0; i < rows; i++) {
+    const cells = [
+      String(i),
+      maybe(0.02, String(18 + Math.floor(r() * 70))),
+      maybe(0.05, (Math.exp(10 + normal() * 0.8)).toFixed(2)),
+      (normal() * 15 + 50).toFixed(3),
+      maybe(0.1, (normal() * 1000).toFixed(2)),
+      String(Math.floor(-Math.log(1 - r()) * 20)),
+      r().toFixed(5),
+      maybe(0.01, (20 + normal() * 8).toFixed(1)),
+      (Math.exp(3 + normal() * 0.5)).toFixed(2),
+      maybe(0.03, (70 + normal() * 12).toFixed(1)),
+      (170 + normal() * 10).toFixed(1),
+      maybe(0.2, (r() * 0.3).toFixed(4)),
+      normal().toFixed(6),
+      maybe(0.05, String(Math.floor(r() * r() * 500))),
+      maybe(0.02, r() < 0.6 ? 'true' : 'false'),
+      COUNTRIES[Math.floor(r() * r() * COUNTRIES.length)]!,
+      maybe(0.04, DEVICES[Math.floor(r() * DEVICES.length)]!),
+      PLANS[Math.floor(r() * r() * PLANS.length)]!,
+      maybe(0.08, `city_${Math.floor(Math.pow(r(), 2) * 5000)}`),
+      `seg_${Math.floor(r() * 50)}`,
+    ];
+    buf += `${cells.join(',')}\n`;
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await once(out, 'drain');
+      buf = '';
+    }
+  }
+  out.write(buf);
+  out.end();
+  await once(out, 'finish');
+  renameSync(tmp, path);
+}
+
+/** The cached file's path, generated on first use. */
+export async function benchCsv(rows = 1_000_000): Promise<string> {
+  const path = `/tmp/keel-bench-data-${rows}x20.csv`;
+  if (!existsSync(path)) await writeBenchCsv(path, rows);
+  return path;
+}

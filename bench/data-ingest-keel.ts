@@ -1,0 +1,32 @@
+/**
+ * Keel's side of bench/data-ingest.ts, in its own process so its peak RSS is its own: opens a
+ * fresh store and runs DatasetService.add (ingest, schema, full statistics, Parquet artifact).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openPlatform } from '../src/api/index.js';
+import { loadConfig, silentLogger } from '../src/core/index.js';
+
+const file = process.argv[2];
+if (!file) throw new Error('usage: data-ingest-keel.ts FILE.csv');
+const home = mkdtempSync(join(tmpdir(), 'keel-bench-ingest-'));
+const platform = await openPlatform(loadConfig({ env: {}, overrides: { home } }), silentLogger);
+// Seconds spent in each step the progress events name (reading = parse + Parquet write).
+const steps: Record<string, number> = {};
+let current: string | undefined;
+let last = performance.now();
+const t0 = last;
+const v = await platform.datasets.add('bench', file, {}, {
+  onProgress: (e) => {
+    if (e.message === current) return;
+    const now = performance.now();
+    if (current !== undefined) steps[current] = (steps[current] ?? 0) + (now - last) / 1000;
+    current = e.message;
+    last = now;
+  },
+});
+const seconds = (performance.now() - t0) / 1000;
+await platform.close();
+rmSync(home, { recursive: true, force: true });
+console.log(JSON.stringify({ seconds, steps, maxRssMb: process.resourceUsage().maxRSS / 1024, rows: v.rows, columns: v.columns.length }));

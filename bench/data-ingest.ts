@@ -1,0 +1,59 @@
+/**
+ * `keel data add` (ingest, schema, full statistics, Parquet artifact) of a 1,000,000 × 20 CSV
+ * against pandas read_csv + describe(include='all') + nunique(), side by side in one run.
+ *
+ *   npx tsx bench/data-ingest.ts [--rows N] [--reps R]
+ *
+ * Each side runs in its own process (peak RSS is per process); the runs alternate, and the
+ * median of R runs is reported. The figures are noisy while other work shares the CPU.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { benchCsv } from './data-ingest-csv.js';
+
+const PYTHON = '/usr/bin/python3';
+const arg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const rows = arg('rows', 1_000_000);
+const reps = arg('reps', 3);
+
+function ensurePandas(): void {
+  if (spawnSync(PYTHON, ['-c', 'import pandas'], { stdio: 'ignore' }).status === 0) return;
+  console.log('installing python3-pandas (apt)...');
+  execFileSync('apt-get', ['install', '-y', '-qq', 'python3-pandas'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+interface RunResult { seconds: number; maxRssMb: number; processSeconds: number; steps?: Record<string, number>; readSeconds?: number; profileSeconds?: number }
+
+function runChild(cmd: string, args: string[]): RunResult {
+  const t0 = performance.now();
+  const out = execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const processSeconds = (performance.now() - t0) / 1000;
+  const line = out.trim().split('\n').pop()!;
+  return { ...(JSON.parse(line) as RunResult), processSeconds };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+ensurePandas();
+const csv = await benchCsv(rows);
+console.log(`data: ${csv} (${rows} rows × 20 columns)`);
+const keelScript = fileURLToPath(new URL('./data-ingest-keel.ts', import.meta.url));
+const pandasScript = fileURLToPath(new URL('./data-ingest-pandas.py', import.meta.url));
+const keel: RunResult[] = [];
+const pandas: RunResult[] = [];
+for (let r = 0; r < reps; r++) {
+  keel.push(runChild(process.execPath, ['--import', 'tsx', keelScript, csv]));
+  pandas.push(runChild(PYTHON, [pandasScript, csv]));
+  const k = keel[r]!, p = pandas[r]!;
+  console.log(`run ${r + 1}: keel ${k.seconds.toFixed(2)} s (${Object.entries(k.steps ?? {}).map(([s, t]) => `${s} ${t.toFixed(2)}`).join(', ')}), ${k.maxRssMb.toFixed(0)} MB | pandas ${p.seconds.toFixed(2)} s (read ${p.readSeconds?.toFixed(2)}, profile ${p.profileSeconds?.toFixed(2)}), ${p.maxRssMb.toFixed(0)} MB`);
+}
+const ks = median(keel.map((k) => k.seconds)), ps = median(pandas.map((p) => p.seconds));
+const kp = median(keel.map((k) => k.processSeconds)), pp = median(pandas.map((p) => p.processSeconds));
+console.log('');
+console.log(`median of ${reps} runs          keel      pandas    pandas/keel`);
+console.log(`work wall time          ${ks.toFixed(2).padStart(8)} s ${ps.toFixed(2).padStart(8)} s ${(ps / ks).toFixed(2).padStart(8)}×`);
+console.log(`process wall time       ${kp.toFixed(2).padStart(8)} s ${pp.toFixed(2).padStart(8)} s ${(pp / kp).toFixed(2).padStart(8)}×`);
+console.log(`peak RSS                ${median(keel.map((k) => k.maxRssMb)).toFixed(0).padStart(8)} MB ${median(pandas.map((p) => p.maxRssMb)).toFixed(0).padStart(7)} MB`);
