@@ -1,16 +1,31 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { buildProgram } from '../main.js';
 import { PredictionStore } from '../../monitoring/index.js';
 import { openMetadataStore } from '../../storage/index.js';
 import { parseLabelFile, parseRuleText } from './monitor.js';
 
-const run = promisify(execFile);
-const keel = fileURLToPath(new URL('../../../bin/keel.js', import.meta.url));
+/** Runs `keel ARGS` in this process (a subprocess per command is slow on a busy machine) and returns stdout. */
+async function keel(...args: string[]): Promise<{ stdout: string }> {
+  let stdout = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  try {
+    await buildProgram().parseAsync(['node', 'keel', ...args]);
+  } finally {
+    spy.mockRestore();
+  }
+  if (process.exitCode) {
+    const code = process.exitCode;
+    process.exitCode = 0;
+    throw new Error(`keel ${args.join(' ')} exited with ${code}`);
+  }
+  return { stdout };
+}
 const H = 3_600_000;
 
 describe('keel monitor / alerts / feedback', () => {
@@ -31,7 +46,7 @@ describe('keel monitor / alerts / feedback', () => {
       record: { requestId: `q${i}`, timestamp: T0 + i * 36_000, modelName: 'm', modelVersion: 1, deployment: 'svc', variant: null, inputs: { x: i }, outputs: { p: 0.5 }, latencyMs: i < 100 ? 5 : 500, ...(i >= 100 && i % 2 ? { error: 'timeout' } : {}) },
     })));
     await store.close();
-    const k = (...args: string[]) => run(process.execPath, [keel, '--home', home, ...args]);
+    const k = (...args: string[]) => keel('--home', home, ...args);
     await k('monitor', 'create', 'svc-mon', '--deployment', 'svc', '--window', '1h', '--rule', 'error_rate > 0.2', '--retrain-command', 'echo \'{"runId":"r-{alertId}"}\'');
     const { stdout: runOut } = await k('--json', 'monitor', 'run', '--now', String(T0 + 3 * H));
     const [result] = JSON.parse(runOut) as { evaluated: { count: number }[]; fired: { id: string; rule: string; value: number; retrainRuns: { runId: string }[] }[] }[];
