@@ -23,6 +23,20 @@ export class RunSearch {
     this.sqlite = isSqlite(db);
   }
 
+  private lastOptimize = 0;
+
+  /**
+   * SQLite plans well only with statistics (then it starts from the most selective filter's runs
+   * instead of every run): refresh them, bounded, at most once every ten minutes. PostgreSQL's autovacuum
+   * keeps its own.
+   */
+  private async refreshStatistics(): Promise<void> {
+    if (!this.sqlite || Date.now() - this.lastOptimize < 600_000) return;
+    this.lastOptimize = Date.now();
+    await sql`PRAGMA analysis_limit = 1000`.execute(this.db);
+    await sql`PRAGMA optimize = 0x10002`.execute(this.db);
+  }
+
   async search(input: SearchRunsInput): Promise<SearchRunsResult> {
     if (!Array.isArray(input.experimentIds)) throw new KeelError('INVALID_ARGUMENT', "Missing value for required parameter 'experiment_ids'.", { field: 'experiment_ids' });
     const experimentIds = input.experimentIds.map((id, i) => parseExperimentId(id, `experiment_ids[${i}]`));
@@ -31,6 +45,7 @@ export class RunSearch {
     const limit = checkMaxResults(input.maxResults, LIMITS.searchDefaultResults, LIMITS.searchMaxResults);
     const offset = decodePageToken(input.pageToken);
     if (experimentIds.length === 0) return { runs: [] };
+    await this.refreshStatistics();
 
     let q = this.db
       .selectFrom('runs')

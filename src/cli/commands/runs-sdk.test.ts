@@ -23,7 +23,7 @@ function runLogger(url: string, runId: string, mode: string, points: number): Pr
   });
 }
 
-describe('the tracking SDK against a Keel server', () => {
+describe('the tracking SDK against a Keel server', { timeout: 180_000 }, () => {
   let platform: Platform;
   let app: FastifyInstance;
   let client: KeelClient;

@@ -47,7 +47,12 @@ export function likeToGlob(pattern: string): string {
   return out;
 }
 
-/** One comparison as a WHERE condition on `runs`: metrics/params/tags are correlated EXISTS lookups by primary key. */
+/**
+ * One comparison as a WHERE condition on `runs`. A metric, param or tag comparison becomes
+ * `runs.run_id IN (SELECT run_id FROM <table> WHERE key = ? AND value <op> ?)`: the database may
+ * then start from the runs that match (through the (key, value) indexes) instead of visiting
+ * every run of the experiments, which is what makes a selective filter fast.
+ */
 export function compileRunComparison(eb: RunsEb, c: Comparison, sqlite: boolean): Expression<SqlBool> {
   switch (c.type) {
     case 'attribute': {
@@ -57,21 +62,13 @@ export function compileRunComparison(eb: RunsEb, c: Comparison, sqlite: boolean)
     }
     case 'metric':
       // NaN points never match a numeric comparison, as in MLflow.
-      return eb.exists(
-        eb.selectFrom('run_latest_metrics as m')
-          .select(sql.lit(1).as('one'))
-          .whereRef('m.run_id', '=', 'runs.run_id')
-          .where('m.key', '=', c.key)
-          .where('m.is_nan', '=', 0)
-          .where(sql<SqlBool>`m.value ${sql.raw(c.comparator)} ${c.value as number}`),
-      );
+      return sql<SqlBool>`runs.run_id IN (SELECT m.run_id FROM run_latest_metrics m WHERE m.key = ${c.key} AND m.is_nan = 0 AND m.value ${sql.raw(c.comparator)} ${c.value as number})`;
     case 'param':
     case 'tag': {
-      const table = c.type === 'param' ? 'run_params' : 'run_tags';
-      const lookup = sql`SELECT 1 FROM ${sql.table(table)} kv WHERE kv.run_id = runs.run_id AND kv.key = ${c.key}`;
-      if (c.comparator === 'IS NULL') return sql<SqlBool>`NOT EXISTS (${lookup})`;
-      if (c.comparator === 'IS NOT NULL') return sql<SqlBool>`EXISTS (${lookup})`;
-      return sql<SqlBool>`EXISTS (${lookup} AND ${stringComparison(sql.ref('kv.value'), c.comparator, c.value, sqlite)})`;
+      const table = sql.table(c.type === 'param' ? 'run_params' : 'run_tags');
+      if (c.comparator === 'IS NULL') return sql<SqlBool>`runs.run_id NOT IN (SELECT kv.run_id FROM ${table} kv WHERE kv.key = ${c.key})`;
+      if (c.comparator === 'IS NOT NULL') return sql<SqlBool>`runs.run_id IN (SELECT kv.run_id FROM ${table} kv WHERE kv.key = ${c.key})`;
+      return sql<SqlBool>`runs.run_id IN (SELECT kv.run_id FROM ${table} kv WHERE kv.key = ${c.key} AND ${stringComparison(sql.ref('kv.value'), c.comparator, c.value, sqlite)})`;
     }
   }
 }

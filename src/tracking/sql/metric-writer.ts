@@ -3,75 +3,68 @@ import type { Database } from '../../storage/index.js';
 import type { MetricPoint } from '../types.js';
 
 const COLUMNS = '(run_id, key, value, is_nan, timestamp, step)';
-const ROWS_PER_STATEMENT = 1000;
+
+// The whole batch travels as ONE parameter (a JSON array on SQLite, column arrays on PostgreSQL),
+// so each statement is short and fixed: no per-point round trip, no 6000-placeholder statement to
+// parse per batch, no query building.
+const SQLITE_ROWS = `SELECT ?, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4 FROM json_each(?) AS j`;
+const PG_ROWS = `SELECT $1::varchar, * FROM unnest($2::varchar[], $3::float8[], $4::smallint[], $5::bigint[], $6::bigint[])`;
+
+const latest = (t: string): string =>
+  `ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan, timestamp = excluded.timestamp, step = excluded.step ` +
+  `WHERE excluded.step > ${t}.step OR (excluded.step = ${t}.step AND (excluded.timestamp > ${t}.timestamp ` +
+  `OR (excluded.timestamp = ${t}.timestamp AND excluded.value > ${t}.value)))`;
 
 /**
- * The hot path of metric ingestion: one multi-row INSERT per 1000 points, its SQL text built
- * once per (dialect, row count) and cached, so no per-point round trip and no query building per
- * batch. The latest value per key is upserted in the same transaction, keeping MLflow's rule
- * (highest step, then timestamp, then value).
+ * The hot path of metric ingestion: one INSERT for the history and one upsert for the latest
+ * value per key (MLflow's rule: highest step, then timestamp, then value), in the caller's
+ * transaction.
  */
 export class MetricWriter {
-  private readonly insertSql = new Map<number, string>();
-  private readonly upsertSql = new Map<number, string>();
-
   constructor(private readonly sqlite: boolean) {}
 
-  private placeholders(rows: number, offset = 0): string {
-    const out: string[] = [];
-    for (let r = 0; r < rows; r++) {
-      const base = offset + r * 6;
-      out.push(this.sqlite ? '(?, ?, ?, ?, ?, ?)' : `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6})`);
-    }
-    return out.join(', ');
-  }
-
-  private insertText(rows: number): string {
-    let text = this.insertSql.get(rows);
-    if (text === undefined) {
-      text = `INSERT INTO run_metrics ${COLUMNS} VALUES ${this.placeholders(rows)}`;
-      this.insertSql.set(rows, text);
-    }
-    return text;
-  }
-
-  private upsertText(rows: number): string {
-    let text = this.upsertSql.get(rows);
-    if (text === undefined) {
-      const t = 'run_latest_metrics';
-      text =
-        `INSERT INTO ${t} ${COLUMNS} VALUES ${this.placeholders(rows)} ` +
-        `ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan, timestamp = excluded.timestamp, step = excluded.step ` +
-        `WHERE excluded.step > ${t}.step OR (excluded.step = ${t}.step AND (excluded.timestamp > ${t}.timestamp ` +
-        `OR (excluded.timestamp = ${t}.timestamp AND excluded.value > ${t}.value)))`;
-      this.upsertSql.set(rows, text);
-    }
-    return text;
-  }
-
   async write(trx: Kysely<Database>, runId: string, metrics: readonly MetricPoint[]): Promise<void> {
-    for (let start = 0; start < metrics.length; start += ROWS_PER_STATEMENT) {
-      const chunk = metrics.slice(start, start + ROWS_PER_STATEMENT);
-      await trx.executeQuery(CompiledQuery.raw(this.insertText(chunk.length), flatten(runId, chunk)));
+    const newest = latestPerKey(metrics);
+    if (this.sqlite) {
+      await trx.executeQuery(CompiledQuery.raw(`INSERT INTO run_metrics ${COLUMNS} ${SQLITE_ROWS}`, [runId, jsonRows(metrics)]));
+      // "WHERE true" lets SQLite parse an upsert after INSERT ... SELECT.
+      await trx.executeQuery(CompiledQuery.raw(`INSERT INTO run_latest_metrics ${COLUMNS} ${SQLITE_ROWS} WHERE true ${latest('run_latest_metrics')}`, [runId, jsonRows(newest)]));
+    } else {
+      await trx.executeQuery(CompiledQuery.raw(`INSERT INTO run_metrics ${COLUMNS} ${PG_ROWS}`, [runId, ...columnArrays(metrics)]));
+      await trx.executeQuery(CompiledQuery.raw(`INSERT INTO run_latest_metrics ${COLUMNS} ${PG_ROWS} ${latest('run_latest_metrics')}`, [runId, ...columnArrays(newest)]));
     }
-    const latest = latestPerKey(metrics);
-    await trx.executeQuery(CompiledQuery.raw(this.upsertText(latest.length), flatten(runId, latest)));
   }
 }
 
-function flatten(runId: string, points: readonly MetricPoint[]): unknown[] {
-  const params = new Array<unknown>(points.length * 6);
-  let i = 0;
-  for (const p of points) {
-    const nan = Number.isNaN(p.value);
-    params[i++] = runId;
-    params[i++] = p.key;
-    params[i++] = nan ? null : p.value;
-    params[i++] = nan ? 1 : 0;
-    params[i++] = p.timestamp;
-    params[i++] = p.step;
+/** `[[key, value, is_nan, timestamp, step], ...]`; NaN is null with is_nan = 1, ±Infinity overflow to ±9e999. */
+export function jsonRows(points: readonly MetricPoint[]): string {
+  const parts = new Array<string>(points.length);
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    const v = p.value;
+    const value = Number.isNaN(v) ? 'null,1' : v === Number.POSITIVE_INFINITY ? '9e999,0' : v === Number.NEGATIVE_INFINITY ? '-9e999,0' : `${v},0`;
+    parts[i] = `[${JSON.stringify(p.key)},${value},${p.timestamp},${p.step}]`;
   }
-  return params;
+  return `[${parts.join(',')}]`;
+}
+
+function columnArrays(points: readonly MetricPoint[]): unknown[] {
+  const n = points.length;
+  const keys = new Array<string>(n);
+  const values = new Array<number | null>(n);
+  const nans = new Array<number>(n);
+  const timestamps = new Array<number>(n);
+  const steps = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const p = points[i]!;
+    const nan = Number.isNaN(p.value);
+    keys[i] = p.key;
+    values[i] = nan ? null : p.value;
+    nans[i] = nan ? 1 : 0;
+    timestamps[i] = p.timestamp;
+    steps[i] = p.step;
+  }
+  return [keys, values, nans, timestamps, steps];
 }
 
 /** MLflow's "latest": the highest step, then the highest timestamp, then the highest value. */

@@ -114,3 +114,22 @@ export function jsonMetric<T extends MetricPoint>(m: T): Omit<T, 'value'> & { va
 export function jsonRun(run: Run): { info: RunInfo; data: { metrics: unknown[]; params: readonly KeyValue[]; tags: readonly KeyValue[] } } {
   return { info: run.info, data: { metrics: run.data.metrics.map(jsonMetric), params: run.data.params, tags: run.data.tags } };
 }
+
+/** A body already serialized: large answers skip building one object per point. */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
+/** `{"metrics": [...]}` for a long history in one pass (100,000 points: one string, no object per point). */
+export function metricsJson(points: readonly (MetricPoint & { run_id?: string })[], nextPageToken?: string): RawJson {
+  const parts = new Array<string>(points.length);
+  const keys = new Map<string, string>();
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    let key = keys.get(p.key);
+    if (key === undefined) keys.set(p.key, (key = JSON.stringify(p.key)));
+    const v = Number.isFinite(p.value) ? String(p.value) : `"${String(p.value)}"`;
+    parts[i] = `{"key":${key},"value":${v},"timestamp":${p.timestamp},"step":${p.step}${p.run_id === undefined ? '' : `,"run_id":${JSON.stringify(p.run_id)}`}}`;
+  }
+  return new RawJson(`{"metrics":[${parts.join(',')}]${nextPageToken ? `,"next_page_token":${JSON.stringify(nextPageToken)}` : ''}}`);
+}

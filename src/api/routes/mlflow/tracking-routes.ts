@@ -3,7 +3,7 @@ import { invalidArgument } from '../../../core/index.js';
 import { RUN_STATUSES, type RunStatus, type TrackingService } from '../../../tracking/index.js';
 import type { RoutePluginOptions } from '../route-options.js';
 import { mlflowErrorHandler } from './mlflow-errors.js';
-import { jsonMetric, jsonRun, keyValues, list, metricPoints, metricValue, optInt, optString, paramsOf, reqString, viewType, type Params } from './tracking-params.js';
+import { jsonRun, metricsJson, RawJson, keyValues, list, metricPoints, metricValue, optInt, optString, paramsOf, reqString, viewType, type Params } from './tracking-params.js';
 
 /** The UI's `ajax-api` prefix carries the same routes as the REST API's. */
 const PREFIXES = ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow'];
@@ -101,7 +101,7 @@ const ROUTES: readonly [Method, string, boolean, Handler][] = [
       ...(optInt(p, 'max_results') !== undefined ? { maxResults: optInt(p, 'max_results')! } : {}),
       ...(optString(p, 'page_token') ? { pageToken: optString(p, 'page_token')! } : {}),
     });
-    return { metrics: page.metrics.map(jsonMetric), ...(page.next_page_token ? { next_page_token: page.next_page_token } : {}) };
+    return metricsJson(page.metrics, page.next_page_token);
   }],
   ['GET', '/metrics/get-history-bulk-interval', false, async (t, p) => {
     const start = optInt(p, 'start_step');
@@ -114,7 +114,7 @@ const ROUTES: readonly [Method, string, boolean, Handler][] = [
       ...(end !== undefined ? { endStep: end } : {}),
       ...(max !== undefined ? { maxResults: max } : {}),
     });
-    return { metrics: points.map(jsonMetric) };
+    return metricsJson(points);
   }],
   ['GET', '/artifacts/list', false, async (t, p) => {
     const id = runId(p);
@@ -147,7 +147,10 @@ export const mlflowTrackingRoutes: FastifyPluginAsync<RoutePluginOptions> = asyn
         url,
         config: { permission: write ? 'tracking:write' : 'tracking:read' },
         schema: { hide: true },
-        handler: async (req: FastifyRequest) => handler(platform.tracking, paramsOf(req)),
+        handler: async (req: FastifyRequest, reply) => {
+          const out = await handler(platform.tracking, paramsOf(req));
+          return out instanceof RawJson ? reply.type('application/json; charset=utf-8').send(out.text) : out;
+        },
       });
     }
   };
