@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { KeelError, silentLogger, type Logger } from '../core/index.js';
 import type { PredictionLogger } from '../monitoring/index.js';
@@ -43,6 +44,9 @@ export interface InferenceServerOptions {
 
 type ModelParams = { name: string; version?: string };
 
+const ID_PREFIX = randomBytes(6).toString('hex');
+let requestCounter = 0;
+
 const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
 
 declare module 'fastify' {
@@ -81,12 +85,15 @@ export class InferenceServer {
       logController: new LogController({ disableRequestLogging: true }),
       bodyLimit: this.o.maxBodyBytes ?? 64 * 1024 * 1024,
       requestIdHeader: 'x-request-id',
+      // Unique across replicas: late labels join the prediction log by request id.
+      genReqId: () => `${ID_PREFIX}-${(++requestCounter).toString(36)}`,
       routerOptions: { ignoreTrailingSlash: true },
     });
     app.decorateRequest('traceId', null);
     app.addHook('onRequest', (request, reply, done) => {
       // A binary-extension body is not JSON; route it to the raw parser whatever it claims to be.
       if (request.headers['inference-header-content-length'] !== undefined) request.headers['content-type'] = 'application/octet-stream';
+      reply.header('x-request-id', request.id);
       const tp = request.headers.traceparent;
       if (typeof tp === 'string') {
         const m = TRACEPARENT.exec(tp);

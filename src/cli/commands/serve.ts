@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { KeelError, createLogger, invalidArgument } from '../../core/index.js';
 import {
@@ -28,6 +29,7 @@ interface ServeOptions {
   logSampleRate: string;
   allowMissing?: boolean;
   maxBodyMb: string;
+  httpProcesses: string;
 }
 
 export function positiveInt(flag: string, text: string, min = 1): number {
@@ -70,11 +72,18 @@ export function registerServeCommand(program: Command, context: ContextFactory):
     .option('--log-sample-rate <rate>', 'share of requests written to the prediction log (0..1)', '1')
     .option('--allow-missing', 'FILE.onnx models: accept NaN (null in JSON) in float inputs')
     .option('--max-body-mb <mb>', 'largest request body in MiB (bigger: 413)', '64')
+    .option('--http-processes <n>', 'HTTP processes sharing the port (node:cluster), each with its own workers and models', '1')
     .action(runCommand(context, async (ctx, opts: ServeOptions, refs: string[]) => {
+      const procs = positiveInt('--http-processes', opts.httpProcesses);
+      if (procs > 1 && cluster.isPrimary) {
+        await runCluster(ctx.json, procs);
+        return;
+      }
       const { server, predictionLogger } = await buildServer(ctx, opts, refs);
       const address = await server.start({ host: opts.host ?? ctx.config.server.host, port: positiveInt('--port', opts.port, 0) });
       const models = server.manager.list().map((m) => ({ name: m.name, version: m.version, ref: refs.find((r) => r.includes(m.name)) ?? '', inputs: m.signature.inputs.map((s) => `${s.name}:${s.datatype}[${s.shape.join(',')}]`).join(' ') }));
-      if (ctx.json) printJson({ url: address, models });
+      if (cluster.isWorker) process.send?.('ready');
+      else if (ctx.json) printJson({ url: address, models });
       else {
         printLine(`Keel serving on ${address} (OIP: ${address}/v2/models/<name>/infer, metrics: ${address}/metrics)`);
         printTable(models);
@@ -85,8 +94,34 @@ export function registerServeCommand(program: Command, context: ContextFactory):
       });
       await server.close();
       await predictionLogger?.close();
+      // A cluster worker's IPC channel would keep it alive after the server is closed.
+      cluster.worker?.disconnect();
     }));
   registerPredictCommand(program, context);
+}
+
+/** The primary of `--http-processes N`: forks N serving processes and stops them on a signal. */
+async function runCluster(json: boolean, procs: number): Promise<void> {
+  const workers = Array.from({ length: procs }, () => cluster.fork());
+  let ready = 0;
+  await new Promise<void>((resolve, reject) => {
+    for (const w of workers) {
+      w.on('message', (m) => {
+        if (m === 'ready' && ++ready === procs) resolve();
+      });
+      w.on('exit', (code) => reject(new KeelError('UNAVAILABLE', `a serving process exited with code ${code} while starting`)));
+    }
+  });
+  if (json) printJson({ processes: procs });
+  else printLine(`Keel serving in ${procs} processes sharing the port`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await Promise.all(workers.map((w) => new Promise<void>((resolve) => {
+    w.once('exit', () => resolve());
+    w.kill('SIGTERM');
+  })));
 }
 
 async function buildServer(ctx: CliContext, opts: ServeOptions, refs: string[]): Promise<{ server: InferenceServer; predictionLogger: PredictionLogger | undefined }> {
