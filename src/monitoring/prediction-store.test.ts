@@ -50,6 +50,14 @@ describe.each(testStores())('prediction log store on $name', ({ open }) => {
     expect(await log.query({ deployment: 'e', from: 0, to: 100, receivedBy: 100 })).toHaveLength(1);
   });
 
+  it('prunes old predictions and their labels, per deployment', async () => {
+    await log.writeBatch(Array.from({ length: 450 }, (_, i) => ({ record: makePrediction({ requestId: `old${i}`, deployment: 'prune', timestamp: i }), receivedAt: i })));
+    await log.addLabels([{ requestId: 'old1', label: 1 }, { requestId: 'old449', label: 0 }]);
+    expect(await log.prune(449, 'prune')).toBe(449);
+    expect((await log.query({ deployment: 'prune' })).map((p) => [p.requestId, p.label])).toEqual([['old449', 0]]);
+    expect(await store.db.selectFrom('prediction_labels').selectAll().where('request_id', '=', 'old1').execute()).toHaveLength(0);
+  });
+
   it('rejects a label without a request id and writes nothing', async () => {
     await expect(log.addLabels([{ requestId: 'ok', label: 1 }, { requestId: '', label: 1 }])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'labels[1].requestId' });
     expect(await store.db.selectFrom('prediction_labels').selectAll().where('request_id', '=', 'ok').execute()).toHaveLength(0);

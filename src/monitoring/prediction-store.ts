@@ -154,6 +154,25 @@ export class PredictionStore implements PredictionSink {
     return Number(r?.n ?? 0);
   }
 
+  /**
+   * Retention: deletes predictions with event time before `before` (and their labels), in
+   * batches so that a large prune does not hold one long write lock. Returns how many went.
+   */
+  async prune(before: number, deployment?: string): Promise<number> {
+    let total = 0;
+    for (;;) {
+      let q = this.db.selectFrom('predictions').select('request_id').where('ts', '<', before).limit(ROWS_PER_INSERT);
+      if (deployment !== undefined) q = q.where('deployment', '=', deployment);
+      const ids = (await q.execute()).map((r) => r.request_id);
+      if (ids.length === 0) return total;
+      await this.db.transaction().execute(async (tx) => {
+        await tx.deleteFrom('prediction_labels').where('request_id', 'in', ids).execute();
+        await tx.deleteFrom('predictions').where('request_id', 'in', ids).execute();
+      });
+      total += ids.length;
+    }
+  }
+
   async firstEventTime(deployment: string): Promise<number | undefined> {
     const r = await this.db.selectFrom('predictions').select((eb) => eb.fn.min<number>('ts').as('t')).where('deployment', '=', deployment).executeTakeFirst();
     return r?.t === null || r?.t === undefined ? undefined : Number(r.t);

@@ -232,6 +232,18 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
       printTable(results.map((r) => ({ monitor: r.monitor, windows: r.evaluated.length, refreshed: r.refreshed, fired: r.fired.map((f) => f.rule).join(', ') || '-', resolved: r.resolved.length })));
     }));
 
+  monitor.command('prune')
+    .description('retention: delete logged predictions (and their labels) older than a duration; window results and alerts stay')
+    .requiredOption('--older-than <duration>', "e.g. '30d'")
+    .option('--deployment <name>', 'only this deployment')
+    .action(runCommand(context, async (ctx, o: { olderThan: string; deployment?: string }) => {
+      if (ctx.isRemote) throw invalidArgument('--server', 'prune runs against the local store');
+      const before = Date.now() - parseDuration(o.olderThan, '--older-than');
+      const deleted = await (await ctx.platform()).monitoring.predictions.prune(before, o.deployment);
+      if (ctx.json) printJson({ deleted, before });
+      else printLine(`${deleted} prediction(s) before ${new Date(before).toISOString()} deleted`);
+    }));
+
   monitor.command('rm <name>')
     .description('delete a monitor and its windows (alerts are kept)')
     .action(runCommand(context, async (ctx, _o: Record<string, never>, name: string) => {
