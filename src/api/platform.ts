@@ -3,8 +3,7 @@ import { LocalAuthorizer, type Authorizer } from '../auth/index.js';
 import { createLogger, type KeelConfig, type Logger } from '../core/index.js';
 import { DatasetService } from '../data/index.js';
 import { MonitoringService, validationAnalyzers, type TrainFunction } from '../monitoring/index.js';
-import { MODEL_KINDS } from '../models/index.js';
-import { train, type TrainRequest } from '../training/index.js';
+import { train, trainingDeps, type TrainOptions, type TrainRequest, type TrainResult } from '../training/index.js';
 import { RegistryService } from '../registry/index.js';
 import { TrackingService } from '../tracking/index.js';
 import { ValidationService } from '../validation/index.js';
@@ -25,6 +24,8 @@ export interface Platform {
   readonly registry: RegistryService;
   readonly monitoring: MonitoringService;
   readonly validation: ValidationService;
+  /** training's `train()` on this platform's services (the quickstart and retraining rules use it). */
+  train(request: TrainRequest, options?: TrainOptions): Promise<TrainResult>;
   close(): Promise<void>;
 }
 
@@ -39,8 +40,9 @@ export async function openPlatform(config: KeelConfig, logger: Logger = createLo
   const registry = new RegistryService({ db: store.db, artifacts, logger, tracking });
   // Monitors compare live inputs with validation's reference statistics of the model's training data.
   // A rule's in-process retraining runs training's train() on the request it names (`dataset: 'fraud'` is the newest version).
+  const runTraining = (request: TrainRequest, options?: TrainOptions) => train(request, trainingDeps({ datasets, tracking, registry, logger }, config.home), options);
   const retrain: TrainFunction = async (request) => {
-    const r = await train(request as unknown as TrainRequest, { datasets, tracking, registry, modelKinds: MODEL_KINDS, checkpointDir: join(config.home, 'checkpoints'), logger });
+    const r = await runTraining(request as unknown as TrainRequest);
     return { runId: r.runId, ...(r.modelVersion ? { modelName: r.modelVersion.name, modelVersion: r.modelVersion.version } : {}) };
   };
   const monitoring = new MonitoringService({ db: store.db, logger, analyzers: validationAnalyzers({ db: store.db, datasets, registry, validation }), train: retrain });
@@ -55,6 +57,7 @@ export async function openPlatform(config: KeelConfig, logger: Logger = createLo
     registry,
     monitoring,
     validation,
+    train: runTraining,
     async close() {
       await store.close();
     },

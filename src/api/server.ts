@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { newRequestId } from '../core/index.js';
 import { keelErrorOf } from './errors.js';
 import type { Permission, Principal } from '../auth/index.js';
@@ -28,7 +28,7 @@ export interface ApiServerOptions {
 export async function createApiServer(platform: Platform, options: ApiServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: platform.logger as unknown as FastifyBaseLogger,
-    disableRequestLogging: options.accessLog === false,
+    logController: new LogController({ disableRequestLogging: options.accessLog === false }),
     bodyLimit: options.bodyLimit ?? 1024 ** 3,
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : newRequestId()),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },

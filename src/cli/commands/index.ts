@@ -9,6 +9,7 @@ import { registerModelsCommands } from './models.js';
 import { registerTrainCommand } from './train.js';
 import { registerMonitorCommands } from './monitor.js';
 import { registerValidationCommands } from './validate.js';
+import { registerQuickstartCommand } from './quickstart.js';
 
 export type { ContextFactory };
 
@@ -23,4 +24,5 @@ export const COMMAND_GROUPS: readonly ((program: Command, context: ContextFactor
   registerModelsInspectCommand,
   registerModelsCommands,
   registerTrainCommand,
+  registerQuickstartCommand,
 ];

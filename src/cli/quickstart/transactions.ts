@@ -50,9 +50,9 @@ export function generateTransactions(n: number, seed: number, shift = 0): Transa
     const distance = rand() < 0.05 ? null : Math.round(Math.abs(normal(rand)) * (30 + 400 * shift) * 10) / 10;
     const foreign = country !== 'FR' && rand() < 0.6;
     const z =
-      -4.2 + 0.9 * Math.log1p(amount / 100) + (hour < 6 ? 1.3 : 0) + (foreign ? 0.8 : 0) +
-      (merchant === 'jewelry' || merchant === 'electronics' ? 0.9 : 0) + 0.25 * recent -
-      accountAge / 600 + (distance !== null && distance > 200 ? 0.7 : 0) + (age < 25 ? 0.4 : 0);
+      -5.4 + 1.4 * Math.log1p(amount / 100) + (hour < 6 ? 2.0 : 0) + (foreign ? 1.1 : 0) +
+      (merchant === 'jewelry' || merchant === 'electronics' ? 1.4 : 0) + 0.45 * recent -
+      accountAge / 300 + (distance !== null && distance > 60 ? 1.2 : 0) + (age < 25 ? 0.8 : 0);
     const fraud = rand() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
     out.push({
       amount, hour, customer_age: age, account_age_days: accountAge, txn_last_24h: recent, distance_km: distance,
