@@ -4,6 +4,10 @@
  * validates params before any work, fits, predicts and exports ONNX through this one shape.
  */
 import type { Table } from '../core/index.js';
+import type { ModelSignature } from '../onnx/index.js';
+
+// One signature type for the whole platform: onnx/ defines it, every model kind fills it.
+export type { ModelSignature, TensorSpec } from '../onnx/index.js';
 
 export type Task = 'regression' | 'binary' | 'multiclass';
 
@@ -39,19 +43,6 @@ export interface FitOptions {
     readonly resumeFrom?: Uint8Array;
   };
   readonly signal?: AbortSignal;
-}
-
-export interface TensorSpec {
-  readonly name: string;
-  /** ONNX element type name: 'float32', 'float64', 'int64', 'string', ... */
-  readonly type: string;
-  /** -1 for a dynamic dimension (the batch). */
-  readonly shape: readonly number[];
-}
-
-export interface ModelSignature {
-  readonly inputs: readonly TensorSpec[];
-  readonly outputs: readonly TensorSpec[];
 }
 
 export interface TrainedModel {
