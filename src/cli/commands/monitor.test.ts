@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { buildProgram } from '../main.js';
 import { PredictionStore } from '../../monitoring/index.js';
 import { openMetadataStore } from '../../storage/index.js';
-import { parseLabelFile, parseRuleText } from './monitor.js';
+import { parseLabelFile, parseRuleText } from './monitor-support.js';
 
 /** Runs `keel ARGS` in this process (a subprocess per command is slow on a busy machine) and returns stdout. */
 async function keel(...args: string[]): Promise<{ stdout: string }> {

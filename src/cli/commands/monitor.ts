@@ -2,126 +2,11 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { KeelError, invalidArgument } from '../../core/index.js';
 import { Monitor, OnlineLearner, parseDuration, parseMonitorConfig } from '../../monitoring/index.js';
-import type { AlertInfo, FeedbackLabel, MonitorDefinition, MonitorRunInfo, MonitorStatusInfo } from '../../client/index.js';
-import type { CliContext, ContextFactory } from '../context.js';
+import type { FeedbackLabel, MonitorDefinition, MonitorRunInfo } from '../../client/index.js';
+import type { ContextFactory } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { runCommand } from '../run-command.js';
-
-/** One face over the local service and the remote SDK, so every command works with --server. */
-interface MonitoringApi {
-  feedback(labels: readonly FeedbackLabel[]): Promise<{ stored: number; matched: number }>;
-  createMonitor(d: MonitorDefinition): Promise<MonitorDefinition>;
-  listMonitors(deployment?: string): Promise<readonly MonitorDefinition[]>;
-  deleteMonitor(name: string): Promise<void>;
-  status(target: string, limit: number): Promise<readonly MonitorStatusInfo[]>;
-  run(name: string, now?: number): Promise<MonitorRunInfo>;
-  alerts(q: { monitor?: string; deployment?: string; state?: 'firing' | 'resolved'; limit?: number }): Promise<readonly AlertInfo[]>;
-  ack(id: string): Promise<void>;
-}
-
-async function api(ctx: CliContext): Promise<MonitoringApi> {
-  if (ctx.isRemote) {
-    const m = ctx.client().monitoring;
-    return {
-      feedback: (l) => m.feedback(l), createMonitor: (d) => m.createMonitor(d), listMonitors: (d) => m.listMonitors(d), deleteMonitor: (n) => m.deleteMonitor(n),
-      status: (t, l) => m.status(t, l), run: (n, now) => m.run(n, now !== undefined ? { now } : {}), alerts: (q) => m.alerts(q), ack: (id) => m.acknowledgeAlert(id),
-    };
-  }
-  const s = (await ctx.platform()).monitoring;
-  const json = <T>(v: unknown): T => JSON.parse(JSON.stringify(v)) as T;
-  return {
-    feedback: (l) => s.addFeedback(l),
-    createMonitor: async (d) => json(await s.createMonitor(d)),
-    listMonitors: async (d) => json(await s.listMonitors(d)),
-    deleteMonitor: (n) => s.deleteMonitor(n),
-    status: async (t, l) => json(await s.status(t, l)),
-    run: async (n, now) => json(await s.runMonitor(n, now !== undefined ? { now } : {})),
-    alerts: async (q) => json(await s.listAlerts(q)),
-    ack: (id) => s.acknowledgeAlert(id),
-  };
-}
-
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
-
-/**
- * `METRIC OP THRESHOLD [for N|DURATION] [cooldown DURATION]`, e.g. `drift.share >= 0.5 for 2 cooldown 1h`
- * (`for 2` counts windows, `for 2h` is event time).
- */
-export function parseRuleText(text: string, index: number): Record<string, unknown> {
-  const m = /^\s*([A-Za-z0-9_.\-:]+)\s*(>=|<=|==|!=|>|<)\s*(-?[0-9.eE+-]+)\s*(.*)$/.exec(text);
-  if (!m) throw invalidArgument(`--rule[${index}]`, `expected 'METRIC OP THRESHOLD [for N|1h] [cooldown 1h]', got '${text}'`);
-  const rule: Record<string, unknown> = { name: m[1], metric: m[1], op: m[2], threshold: Number(m[3]) };
-  const rest = m[4]!.trim().split(/\s+/).filter(Boolean);
-  for (let i = 0; i < rest.length; i += 2) {
-    const key = rest[i]!;
-    const value = rest[i + 1];
-    if (value === undefined) throw invalidArgument(`--rule[${index}]`, `'${key}' needs a value`);
-    if (key === 'for') {
-      if (/^\d+$/.test(value)) rule.forWindows = Number(value);
-      else rule.for = value;
-    } else if (key === 'cooldown') rule.cooldown = value;
-    else if (key === 'name') rule.name = value;
-    else throw invalidArgument(`--rule[${index}]`, `unknown word '${key}' (known: for, cooldown, name)`);
-  }
-  return rule;
-}
-
-/** `1`, `0.5`, `true` and JSON values as such; anything else as a string. */
-function parseLabel(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-/** Labels from JSON (an array), JSON lines, or CSV with a header naming request_id/requestId and label. */
-export function parseLabelFile(text: string): FeedbackLabel[] {
-  const t = text.trim();
-  if (t.startsWith('[')) return (JSON.parse(t) as Record<string, unknown>[]).map(toLabel);
-  if (t.startsWith('{')) return t.split('\n').filter((l) => l.trim()).map((l) => toLabel(JSON.parse(l) as Record<string, unknown>));
-  const [header, ...lines] = t.split(/\r?\n/);
-  const cols = header!.split(',').map((c) => c.trim());
-  const idCol = cols.findIndex((c) => c === 'request_id' || c === 'requestId');
-  const labelCol = cols.indexOf('label');
-  if (idCol < 0 || labelCol < 0) throw invalidArgument('--file', 'CSV needs a header with request_id (or requestId) and label');
-  return lines.filter((l) => l.trim()).map((l) => {
-    const cells = l.split(',');
-    return { requestId: cells[idCol]!.trim(), label: parseLabel(cells[labelCol]!.trim()) };
-  });
-}
-
-function toLabel(o: Record<string, unknown>): FeedbackLabel {
-  const requestId = o.requestId ?? o.request_id;
-  if (typeof requestId !== 'string') throw invalidArgument('--file', 'every label needs a requestId');
-  return { requestId, label: o.label, ...(typeof o.timestamp === 'number' ? { timestamp: o.timestamp } : {}) };
-}
-
-const iso = (t: number): string => new Date(t).toISOString().replace('T', ' ').slice(0, 16);
-
-export function statusRows(s: MonitorStatusInfo): Record<string, unknown>[] {
-  return s.windows.map((w) => {
-    const drift = (w.details.inputDrift as { columns?: { column: string; drifted: boolean }[] } | undefined)?.columns?.filter((c) => c.drifted).map((c) => c.column) ?? [];
-    const perf = ['auc', 'accuracy', 'rmse'].map((k) => (w.metrics[`performance.${k}`] !== undefined ? `${k}=${w.metrics[`performance.${k}`]!.toFixed(3)}` : '')).filter(Boolean).join(' ');
-    const alerts = s.alerts.filter((a) => a.windowStart === w.start).map((a) => `${a.rule}(${a.state})`).join(' ');
-    return {
-      window: `${iso(w.start)} → ${iso(w.end).slice(11)}`, count: w.count, late: w.lateCount,
-      'drift share': w.metrics['drift.share'] ?? null, drifted: drift.join(',') || '-', performance: perf || '-',
-      'p99 ms': w.metrics['latency.p99'] ?? null, 'error rate': w.metrics.error_rate ?? null, alerts: alerts || '-',
-    };
-  });
-}
-
-function alertRows(alerts: readonly AlertInfo[]): Record<string, unknown>[] {
-  return alerts.map((a) => {
-    const run = a.retrainRuns[a.retrainRuns.length - 1];
-    return {
-      id: a.id.slice(0, 12), monitor: a.monitor, rule: a.rule, state: a.state + (a.acknowledgedAt ? ' (ack)' : ''), value: a.value, threshold: a.threshold,
-      window: iso(a.windowStart), fired: iso(a.firedAt), webhook: a.delivery ? `${a.delivery.status}/${a.delivery.attempts}` : '-',
-      retrain: run ? `${run.status}${run.runId ? ` run=${run.runId.slice(0, 12)}` : ''}${run.modelVersion !== null ? ` → ${run.modelName ?? ''}@${run.modelVersion}` : ''}` : '-',
-    };
-  });
-}
+import { alertRows, api, collect, parseLabel, parseLabelFile, parseRuleText, statusRows } from './monitor-support.js';
 
 export function registerMonitorCommands(program: Command, context: ContextFactory): void {
   const monitor = program.command('monitor').description('monitors over the prediction log: windows, drift, quality, performance, alerts');
@@ -208,7 +93,7 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
       const now = o.now !== undefined ? Number(o.now) : undefined;
       if (now !== undefined && !Number.isFinite(now)) throw invalidArgument('--now', 'expected epoch milliseconds');
       if (o.watch) {
-        if (ctx.isRemote) throw invalidArgument('--watch', 'runs against the local store; on a server, the server runs its monitors');
+        if (ctx.isRemote) throw invalidArgument('--watch', 'runs against the local store: start it next to the store the server uses');
         const m = new Monitor((await ctx.platform()).monitoring, { intervalMs: Number(o.interval) * 1000, ...(name ? { names: [name] } : {}) });
         m.on('run', (r) => {
           if (r.evaluated.length === 0 && r.fired.length === 0) return;
