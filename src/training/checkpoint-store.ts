@@ -3,10 +3,18 @@
  * flushed and renamed over the old one, so a kill at any moment leaves either the previous
  * checkpoint or the new one, never a torn file.
  */
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 
 const FILE = 'state.bin';
+const OWNER = 'owner.json';
+
+export interface CheckpointOwner {
+  readonly pid: number;
+  readonly hostname: string;
+  readonly startedAt: number;
+}
 
 export class CheckpointStore {
   constructor(private readonly dir: string, private readonly runId: string) {}
@@ -35,6 +43,31 @@ export class CheckpointStore {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw e;
+    }
+  }
+
+  /** Records which process is training the run, so a resume can refuse a run that is still alive. */
+  async claim(): Promise<void> {
+    await mkdir(this.runDir, { recursive: true });
+    const owner: CheckpointOwner = { pid: process.pid, hostname: hostname(), startedAt: Date.now() };
+    await writeFile(join(this.runDir, OWNER), JSON.stringify(owner));
+  }
+
+  /** The process that last claimed the run, when it is another process on this host that still lives. */
+  async liveOwner(): Promise<CheckpointOwner | undefined> {
+    let owner: CheckpointOwner;
+    try {
+      owner = JSON.parse(await readFile(join(this.runDir, OWNER), 'utf8')) as CheckpointOwner;
+    } catch {
+      return undefined;
+    }
+    if (owner.hostname !== hostname() || owner.pid === process.pid) return undefined;
+    try {
+      process.kill(owner.pid, 0);
+      return owner;
+    } catch (e) {
+      // EPERM: the pid exists but belongs to someone else; treat it as alive, to be safe.
+      return (e as NodeJS.ErrnoException).code === 'EPERM' ? owner : undefined;
     }
   }
 

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KeelError } from '../core/index.js';
 import { inspectOnnx } from '../onnx/index.js';
@@ -95,6 +97,13 @@ describe('train', () => {
     killedRun = runs.runs[0]!.info.run_id;
     // Metrics through the last checkpoint (10) reached tracking before the kill.
     expect((await p.tracking.getMetricHistory(killedRun, 'train.loss')).metrics.length).toBeGreaterThanOrEqual(10);
+
+    // A run whose process still lives is not resumed behind its back.
+    const ownerFile = join(p.deps.checkpointDir, killedRun, 'owner.json');
+    const mine = readFileSync(ownerFile, 'utf8');
+    writeFileSync(ownerFile, JSON.stringify({ ...JSON.parse(mine), pid: process.ppid }));
+    await expect(resumeTraining(killedRun, p.deps)).rejects.toMatchObject({ code: 'FAILED_PRECONDITION', message: expect.stringContaining('still being trained') });
+    writeFileSync(ownerFile, mine);
 
     const resumed = await resumeTraining(killedRun, p.deps, { checkpointEvery: 5 });
     expect(resumed.runId).toBe(killedRun);

@@ -58,6 +58,10 @@ export async function resumeTraining(runId: string, deps: TrainingDeps, options:
   // The resumed fit replays the iterations after its checkpoint exactly; those already in
   // tracking are not logged twice.
   const skipThroughStep = run.data.metrics.reduce((m, p) => Math.max(m, p.step), 0);
+  const owner = await new CheckpointStore(deps.checkpointDir, runId).liveOwner();
+  if (owner) {
+    throw new KeelError('FAILED_PRECONDITION', `run '${runId}' is still being trained by process ${owner.pid}; stop it before resuming`, { field: 'resume' });
+  }
   await deps.tracking.updateRun(runId, { status: 'RUNNING' });
   return runTraining(plan, run, deps, options, { resumed: true, skipThroughStep, codeVersion });
 }
@@ -75,6 +79,7 @@ async function runTraining(plan: TrainingPlan, run: TrackingRun, deps: TrainingD
   options.onRunStarted?.({ runId, experimentId: run.info.experiment_id });
   const checkpoints = new CheckpointStore(deps.checkpointDir, runId);
   const resumeFrom = state.resumed ? await checkpoints.load() : undefined;
+  await checkpoints.claim();
   const metrics = new MetricBuffer(deps.tracking, runId, options.metricBatchSize ?? 200, state.skipThroughStep);
   log?.info({ dataset: plan.datasetRef, task: plan.task, resumed: state.resumed, fromCheckpoint: resumeFrom !== undefined }, 'training started');
   try {
@@ -110,7 +115,8 @@ async function runTraining(plan: TrainingPlan, run: TrackingRun, deps: TrainingD
     await metrics.flush().catch(() => undefined);
     const status = options.signal?.aborted ? 'KILLED' : 'FAILED';
     await deps.tracking.updateRun(runId, { status, endTime: Date.now() }).catch(() => undefined);
-    log?.warn({ err: e, status }, 'training stopped');
+    // The caller reports the error itself (CLI message, HTTP error handler): log it once, quietly.
+    log?.info({ err: e, status }, 'training stopped');
     throw e;
   }
 }
