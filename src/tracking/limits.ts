@@ -26,7 +26,7 @@ export function validateKey(field: string, key: unknown): string {
   if (key.length > LIMITS.keyLength) {
     throw fail(field, `${field} '${key.slice(0, 32)}...' had length ${key.length}, which exceeded length limit of ${LIMITS.keyLength}`);
   }
-  if (!KEY_RE.test(key) || key.startsWith('/') || key.split('/').includes('..')) {
+  if (!KEY_RE.test(key) || key.startsWith('/') || (key.includes('..') && key.split('/').includes('..'))) {
     throw fail(field, `Invalid value "${key}" for parameter '${field}' supplied: Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/), and may not be absolute or contain '..'.`);
   }
   return key;

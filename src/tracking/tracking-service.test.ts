@@ -95,6 +95,9 @@ describe.each(testStores())('TrackingService on $name', (backend) => {
     const history = await t.getMetricHistory(r, 'loss');
     expect(history.metrics.map((m) => [m.step, m.value])).toEqual([[0, 1], [1, 0.7], [1, 0.4], [2, 0.5]]);
     expect(history.next_page_token).toBeUndefined();
+    expect((await t.getMetricHistory(r, 'big')).metrics[0]!.value).toBe(Number.POSITIVE_INFINITY);
+    expect((await t.getMetricHistory(r, 'small')).metrics[0]!.value).toBe(Number.NEGATIVE_INFINITY);
+    expect((await t.getMetricHistory(r, 'weird')).metrics[0]!.value).toBeNaN();
     const page1 = await t.getMetricHistory(r, 'loss', { maxResults: 3 });
     expect(page1.metrics).toHaveLength(3);
     const page2 = await t.getMetricHistory(r, 'loss', { maxResults: 3, pageToken: page1.next_page_token });

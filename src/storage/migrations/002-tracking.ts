@@ -59,7 +59,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('timestamp', 'bigint', (c) => c.notNull())
     .addColumn('step', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('run_metrics_history').on('run_metrics').columns(['run_id', 'key', 'step']).execute();
+  // In get-history's order, so reading a 100,000-point history needs no sort.
+  await db.schema.createIndex('run_metrics_history').on('run_metrics').columns(['run_id', 'key', 'step', 'timestamp']).execute();
   await clustered(
     db.schema
       .createTable('run_latest_metrics')

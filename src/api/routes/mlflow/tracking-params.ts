@@ -83,12 +83,16 @@ export function keyValues(p: Params, name: string): KeyValue[] {
 }
 
 export function metricPoints(p: Params, name: string): MetricPoint[] {
-  return objects(p, name).map((o, i) => ({
-    key: reqString(o, 'key'),
-    value: metricValue(o.value, `${name}[${i}].value`),
-    timestamp: optInt(o, 'timestamp') ?? Date.now(),
-    step: optInt(o, 'step') ?? 0,
-  }));
+  // The hot path of log-batch: well-typed points (numbers as numbers) skip the general parsers.
+  return objects(p, name).map((o, i) => {
+    const { key, value, timestamp, step } = o;
+    return {
+      key: typeof key === 'string' && key !== '' ? key : reqString(o, 'key'),
+      value: typeof value === 'number' ? value : metricValue(value, `${name}[${i}].value`),
+      timestamp: typeof timestamp === 'number' && Number.isSafeInteger(timestamp) ? timestamp : (optInt(o, 'timestamp') ?? Date.now()),
+      step: typeof step === 'number' && Number.isSafeInteger(step) ? step : (optInt(o, 'step') ?? 0),
+    };
+  });
 }
 
 export function viewType(p: Params, name: string): ViewType | undefined {
