@@ -11,7 +11,6 @@ import { binTable, fitBins, numBins, type FeatureBins } from './bin-mapper.js';
 import { GbdtModel } from './gbdt-model.js';
 import { GBDT_FORMAT, type GbdtModelData } from './gbdt-model-data.js';
 import type { GbdtParams } from './gbdt-params.js';
-import { HIST_STRIDE } from './histogram.js';
 import { HistogramBuilder } from './histogram-builder.js';
 import { objectiveFor } from './objectives.js';
 import { Prng } from './prng.js';
@@ -80,7 +79,6 @@ export async function fitGbdt(input: FitInput, params: GbdtParams, options: FitO
     h: new Float32Array(new SharedArrayBuffer(n * K * 4)),
     rows: new Uint32Array(new SharedArrayBuffer(n * 4)),
     features: new Int32Array(new SharedArrayBuffer(Math.max(1, F) * 4)),
-    hist: new Float64Array(new SharedArrayBuffer(Math.max(1, F) * HIST_STRIDE * 8)),
   };
   const valid = input.valid ? { bins: binTable(input.valid.table, features), n: input.valid.table.numRows, target: input.valid.target } : null;
 

@@ -1,18 +1,21 @@
 /**
  * Builds node histograms on the main thread plus (nthread − 1) worker threads. Everything a
  * worker reads (binned rows, gradients, hessians, row indices, the feature list) and the
- * histogram it writes live in SharedArrayBuffers; a build is signalled through Atomics, not
- * messages, because a tree needs dozens of builds and a message round trip costs more than a
- * small node's whole histogram. Threads split the feature list, so every (feature, bin) sum is
- * added in row order whatever the thread count: models do not depend on nthread.
+ * histograms it writes live in SharedArrayBuffers; a batch is signalled through Atomics, not
+ * messages. A batch holds every histogram one tree level needs, so a depth-6 tree costs about
+ * six thread hand-offs rather than one per node (which matters when the cores are oversubscribed
+ * and each hand-off waits for the scheduler). Threads split the feature list, so every
+ * (feature, bin) sum is added in row order whatever the thread count: models do not depend on nthread.
  */
 import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import { KeelError, startWorker } from '../../core/index.js';
-import { buildHistogram, CTRL, type HistogramWorkerInit } from './histogram.js';
+import { CTRL, featureShare, HIST_STRIDE, JOB_SIZE, runJobs, type HistogramWorkerInit } from './histogram.js';
 
-/** Below this many (row, feature) updates a node is built on the main thread alone. */
+/** Below this many (row, feature) updates a batch is built on the main thread alone. */
 const PARALLEL_MIN_WORK = 1 << 16;
+/** Shared histogram slots are capped at this many bytes in all. */
+const SLOT_BYTES_CAP = 64 << 20;
 
 export interface SharedTrainingBuffers {
   readonly bins: Uint8Array;
@@ -21,27 +24,42 @@ export interface SharedTrainingBuffers {
   readonly h: Float32Array;
   readonly rows: Uint32Array;
   readonly features: Int32Array;
-  /** Where builds land (F × HIST_STRIDE doubles). */
-  readonly hist: Float64Array;
+}
+
+export interface RowRange {
+  readonly start: number;
+  readonly end: number;
 }
 
 export class HistogramBuilder {
   private seq = 0;
   private closed = false;
+  /** One view per slot: batch job q's histogram lands in slot(q). */
+  private readonly views: Float64Array[];
 
   private constructor(
     private readonly buf: SharedTrainingBuffers,
     private readonly workers: Worker[],
     private readonly ctrl: Int32Array,
-  ) {}
+    private readonly jobs: Int32Array,
+    hist: SharedArrayBuffer,
+    readonly slots: number,
+  ) {
+    const d = buf.F * HIST_STRIDE;
+    this.views = Array.from({ length: slots }, (_, s) => new Float64Array(hist, s * d * 8, d));
+  }
 
   /** Starts `threads − 1` workers; with threads <= 1 everything runs on the calling thread. */
   static async create(buf: SharedTrainingBuffers, threads: number): Promise<HistogramBuilder> {
-    const nWorkers = Math.max(0, threads - 1);
-    const ctrl = new Int32Array(new SharedArrayBuffer(Math.max(1, nWorkers) * CTRL.SIZE * 4));
+    const T = Math.max(1, threads);
+    const slotBytes = Math.max(1, buf.F) * HIST_STRIDE * 8;
+    const slots = Math.max(1, Math.min(64, Math.floor(SLOT_BYTES_CAP / slotBytes)));
+    const hist = new SharedArrayBuffer(slots * slotBytes);
+    const jobs = new Int32Array(new SharedArrayBuffer(slots * JOB_SIZE * 4));
+    const ctrl = new Int32Array(new SharedArrayBuffer(T * CTRL.SIZE * 4));
     const workers: Worker[] = [];
     try {
-      for (let w = 0; w < nWorkers; w++) {
+      for (let w = 0; w < T - 1; w++) {
         const worker = startWorker(new URL('./histogram-worker-boot.mjs', import.meta.url));
         workers.push(worker);
         const init: HistogramWorkerInit = {
@@ -51,7 +69,10 @@ export class HistogramBuilder {
           h: buf.h.buffer as SharedArrayBuffer,
           rows: buf.rows.buffer as SharedArrayBuffer,
           features: buf.features.buffer as SharedArrayBuffer,
-          hist: buf.hist.buffer as SharedArrayBuffer,
+          hist,
+          slots,
+          jobs: jobs.buffer as SharedArrayBuffer,
+          threads: T,
           ctrl: ctrl.buffer as SharedArrayBuffer,
           index: w,
         };
@@ -65,7 +86,11 @@ export class HistogramBuilder {
       await Promise.all(workers.map((w) => w.terminate()));
       throw e;
     }
-    return new HistogramBuilder(buf, workers, ctrl);
+    return new HistogramBuilder(buf, workers, ctrl, jobs, hist, slots);
+  }
+
+  get threads(): number {
+    return this.workers.length + 1;
   }
 
   /** Worker threads still running (0 after close()). */
@@ -73,31 +98,42 @@ export class HistogramBuilder {
     return this.workers.filter((w) => w.threadId !== -1).length;
   }
 
-  get threads(): number {
-    return this.workers.length + 1;
+  /** The histogram of batch job q after build(). */
+  slot(q: number): Float64Array {
+    return this.views[q]!;
   }
 
-  /** Builds the histogram of rows[start, end) over the first `featureCount` listed features into buf.hist. */
-  build(start: number, end: number, gOffset: number, featureCount: number): void {
-    const { bins, F, rows, g, h, features, hist } = this.buf;
+  /**
+   * Builds the histogram of each range (at most `slots` of them) over the first `featureCount`
+   * listed features; job q's histogram is then slot(q).
+   */
+  build(ranges: readonly RowRange[], gOffset: number, featureCount: number): void {
+    if (ranges.length > this.slots) throw new KeelError('INTERNAL', `histogram batch of ${ranges.length} exceeds ${this.slots} slots`);
+    const { bins, F, rows, g, h, features } = this.buf;
+    const jobs = this.jobs;
+    let work = 0;
+    ranges.forEach((r, q) => {
+      jobs[q * JOB_SIZE] = r.start;
+      jobs[q * JOB_SIZE + 1] = r.end;
+      work += (r.end - r.start) * featureCount;
+    });
     const T = this.workers.length + 1;
-    if (T === 1 || (end - start) * featureCount < PARALLEL_MIN_WORK || featureCount < T) {
-      buildHistogram(hist, bins, F, rows, start, end, g, h, gOffset, features, 0, featureCount);
+    if (T === 1 || work < PARALLEL_MIN_WORK || featureCount < T) {
+      runJobs(this.views, jobs, ranges.length, bins, F, rows, g, h, gOffset, features, 0, featureCount);
       return;
     }
     const seq = ++this.seq;
     const ctrl = this.ctrl;
     for (let w = 0; w < T - 1; w++) {
       const base = w * CTRL.SIZE;
-      ctrl[base + CTRL.START] = start;
-      ctrl[base + CTRL.END] = end;
+      ctrl[base + CTRL.JOBS] = ranges.length;
       ctrl[base + CTRL.G_OFFSET] = gOffset;
-      ctrl[base + CTRL.F_START] = Math.floor(((w + 1) * featureCount) / T);
-      ctrl[base + CTRL.F_END] = Math.floor(((w + 2) * featureCount) / T);
+      ctrl[base + CTRL.FEATURES] = featureCount;
       Atomics.store(ctrl, base + CTRL.SEQ, seq);
       Atomics.notify(ctrl, base + CTRL.SEQ);
     }
-    buildHistogram(hist, bins, F, rows, start, end, g, h, gOffset, features, 0, Math.floor(featureCount / T));
+    const [fStart, fEnd] = featureShare(0, T, featureCount);
+    runJobs(this.views, jobs, ranges.length, bins, F, rows, g, h, gOffset, features, fStart, fEnd);
     for (let w = 0; w < T - 1; w++) {
       const base = w * CTRL.SIZE;
       let done = Atomics.load(ctrl, base + CTRL.DONE);

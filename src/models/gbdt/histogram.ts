@@ -7,7 +7,9 @@
 export const HIST_STRIDE = 512;
 
 /** Control words per histogram worker in the shared Int32Array. */
-export const CTRL = { SEQ: 0, DONE: 1, START: 2, END: 3, G_OFFSET: 4, F_START: 5, F_END: 6, EXIT: 7, ERROR: 8, SIZE: 16 } as const;
+export const CTRL = { SEQ: 0, DONE: 1, JOBS: 2, G_OFFSET: 4, FEATURES: 5, EXIT: 7, ERROR: 8, SIZE: 16 } as const;
+/** Int32s per job in the shared job list: start row, end row (the histogram goes to slot = job index). */
+export const JOB_SIZE = 2;
 
 /** What a histogram worker receives once: the shared buffers of one fit. */
 export interface HistogramWorkerInit {
@@ -17,7 +19,11 @@ export interface HistogramWorkerInit {
   readonly h: SharedArrayBuffer;
   readonly rows: SharedArrayBuffer;
   readonly features: SharedArrayBuffer;
+  /** `slots` histograms of F × HIST_STRIDE doubles, one per job of a batch. */
   readonly hist: SharedArrayBuffer;
+  readonly slots: number;
+  readonly jobs: SharedArrayBuffer;
+  readonly threads: number;
   readonly ctrl: SharedArrayBuffer;
   readonly index: number;
 }
@@ -107,6 +113,22 @@ export function buildHistogram(
       hist[idx] = hist[idx]! + gr;
       hist[idx + 1] = hist[idx + 1]! + hr;
     }
+  }
+}
+
+/** The share of the feature list [0, count) that thread t of T builds. */
+export function featureShare(t: number, T: number, count: number): [number, number] {
+  return [Math.floor((t * count) / T), Math.floor(((t + 1) * count) / T)];
+}
+
+/**
+ * One thread's part of a batch: for every job, the histogram of its rows over this thread's
+ * share of the features, into the job's slot.
+ */
+export function runJobs(views: readonly Float64Array[], jobs: Int32Array, jobCount: number, bins: Uint8Array, F: number, rows: Uint32Array, g: Float32Array, h: Float32Array, gOffset: number, features: Int32Array, fStart: number, fEnd: number): void {
+  if (fEnd <= fStart) return;
+  for (let q = 0; q < jobCount; q++) {
+    buildHistogram(views[q]!, bins, F, rows, jobs[q * JOB_SIZE]!, jobs[q * JOB_SIZE + 1]!, g, h, gOffset, features, fStart, fEnd);
   }
 }
 

@@ -67,34 +67,34 @@ export class TreeGrower {
     const leaves: GrowNode[] = [];
     const candidates: GrowNode[] = [];
     if (this.canSplit(root)) {
-      root.hist = this.buildInto(this.alloc(), root, gOffset, featureCount);
+      this.builder.build([root], gOffset, featureCount);
+      root.hist = this.copySlot(this.builder.slot(0), this.alloc(), featureCount);
       this.evaluate(root, featureCount, candidates, leaves);
     } else leaves.push(root);
 
     let numLeaves = 1;
+    const depthwise = cfg.growPolicy === 'depthwise';
     while (candidates.length > 0 && (cfg.maxLeaves === 0 || numLeaves < cfg.maxLeaves)) {
-      const node = candidates.splice(this.pick(candidates), 1)[0]!;
-      const split = node.split!;
-      const mid = this.partition(node, split);
-      tree.feature[node.id] = split.feature;
-      tree.defaultLeft[node.id] = split.defaultLeft ? 1 : 0;
-      tree.gain[node.id] = split.gain;
-      if (split.catLeft) tree.catLeft[node.id] = split.catLeft;
-      else {
-        tree.bin[node.id] = split.bin;
-        tree.threshold[node.id] = cfg.edges[split.feature]![split.bin]!;
+      // Depth-wise: every node of the shallowest level at once (one histogram batch per level);
+      // loss-guided: the single best node.
+      const batch: GrowNode[] = [];
+      if (depthwise) {
+        const depth = candidates[0]!.depth;
+        while (candidates.length > 0 && candidates[0]!.depth === depth && batch.length < this.builder.slots && (cfg.maxLeaves === 0 || numLeaves < cfg.maxLeaves)) {
+          batch.push(candidates.shift()!);
+          numLeaves++;
+        }
+      } else {
+        batch.push(candidates.splice(this.pick(candidates), 1)[0]!);
+        numLeaves++;
       }
-      const rG = node.G - split.leftG;
-      const rH = node.H - split.leftH;
-      const left: GrowNode = { id: addNode(tree, split.leftH), start: node.start, end: mid, depth: node.depth + 1, G: split.leftG, H: split.leftH, hist: null, split: null };
-      const right: GrowNode = { id: addNode(tree, rH), start: mid, end: node.end, depth: node.depth + 1, G: rG, H: rH, hist: null, split: null };
-      tree.left[node.id] = left.id;
-      tree.right[node.id] = right.id;
-      numLeaves++;
-      this.childHistograms(node, left, right, gOffset, featureCount);
-      for (const child of [left, right]) {
-        if (child.hist) this.evaluate(child, featureCount, candidates, leaves);
-        else leaves.push(child);
+      const splits = batch.map((node) => this.applySplit(tree, node));
+      this.childHistograms(splits, gOffset, featureCount);
+      for (const { left, right } of splits) {
+        for (const child of [left, right]) {
+          if (child.hist) this.evaluate(child, featureCount, candidates, leaves);
+          else leaves.push(child);
+        }
       }
     }
     for (const c of candidates) {
@@ -127,33 +127,68 @@ export class TreeGrower {
     }
   }
 
-  /** Smaller child built, larger child = parent − smaller, in the parent's buffer. */
-  private childHistograms(parent: GrowNode, left: GrowNode, right: GrowNode, gOffset: number, featureCount: number): void {
-    const [small, large] = left.end - left.start <= right.end - right.start ? [left, right] : [right, left];
-    const needSmall = this.canSplit(small);
-    const needLarge = this.canSplit(large);
-    const parentHist = parent.hist!;
-    parent.hist = null;
-    if (needSmall && needLarge) {
-      small.hist = this.buildInto(this.alloc(), small, gOffset, featureCount);
-      subtractHistogram(parentHist, small.hist, this.buf.features, featureCount);
-      large.hist = parentHist;
-    } else if (needSmall) {
-      small.hist = this.buildInto(parentHist, small, gOffset, featureCount);
-    } else if (needLarge) {
-      const tmp = this.buildInto(this.alloc(), small, gOffset, featureCount);
-      subtractHistogram(parentHist, tmp, this.buf.features, featureCount);
-      this.free.push(tmp);
-      large.hist = parentHist;
-    } else this.free.push(parentHist);
+  /** Writes the split into the tree, partitions the node's rows and makes its two children. */
+  private applySplit(tree: TreeData, node: GrowNode): { parent: GrowNode; left: GrowNode; right: GrowNode } {
+    const cfg = this.cfg;
+    const split = node.split!;
+    const mid = this.partition(node, split);
+    tree.feature[node.id] = split.feature;
+    tree.defaultLeft[node.id] = split.defaultLeft ? 1 : 0;
+    tree.gain[node.id] = split.gain;
+    if (split.catLeft) tree.catLeft[node.id] = split.catLeft;
+    else {
+      tree.bin[node.id] = split.bin;
+      tree.threshold[node.id] = cfg.edges[split.feature]![split.bin]!;
+    }
+    const rG = node.G - split.leftG;
+    const rH = node.H - split.leftH;
+    const left: GrowNode = { id: addNode(tree, split.leftH), start: node.start, end: mid, depth: node.depth + 1, G: split.leftG, H: split.leftH, hist: null, split: null };
+    const right: GrowNode = { id: addNode(tree, rH), start: mid, end: node.end, depth: node.depth + 1, G: rG, H: rH, hist: null, split: null };
+    tree.left[node.id] = left.id;
+    tree.right[node.id] = right.id;
+    return { parent: node, left, right };
   }
 
-  private buildInto(dest: Float64Array, node: GrowNode, gOffset: number, featureCount: number): Float64Array {
-    this.builder.build(node.start, node.end, gOffset, featureCount);
-    const { hist, features } = this.buf;
+  /**
+   * For each split: the smaller child is built (all of them in one batch), the larger child is
+   * parent − smaller, in the parent's buffer. Children that cannot split get no histogram.
+   */
+  private childHistograms(splits: readonly { parent: GrowNode; left: GrowNode; right: GrowNode }[], gOffset: number, featureCount: number): void {
+    const features = this.buf.features;
+    const plans = splits.map(({ parent, left, right }) => {
+      const [small, large] = left.end - left.start <= right.end - right.start ? [left, right] : [right, left];
+      return { parent, small, large, needSmall: this.canSplit(small), needLarge: this.canSplit(large) };
+    });
+    const built = plans.filter((p) => p.needSmall || p.needLarge);
+    if (built.length > 0) this.builder.build(built.map((p) => p.small), gOffset, featureCount);
+    built.forEach((p, q) => {
+      const slot = this.builder.slot(q);
+      const parentHist = p.parent.hist!;
+      p.parent.hist = null;
+      if (p.needSmall && p.needLarge) {
+        p.small.hist = this.copySlot(slot, this.alloc(), featureCount);
+        subtractHistogram(parentHist, p.small.hist, features, featureCount);
+        p.large.hist = parentHist;
+      } else if (p.needSmall) {
+        p.small.hist = this.copySlot(slot, parentHist, featureCount);
+      } else {
+        subtractHistogram(parentHist, slot, features, featureCount);
+        p.large.hist = parentHist;
+      }
+    });
+    for (const p of plans) {
+      if (!p.needSmall && !p.needLarge && p.parent.hist) {
+        this.free.push(p.parent.hist);
+        p.parent.hist = null;
+      }
+    }
+  }
+
+  private copySlot(slot: Float64Array, dest: Float64Array, featureCount: number): Float64Array {
+    const features = this.buf.features;
     for (let j = 0; j < featureCount; j++) {
       const base = features[j]! * HIST_STRIDE;
-      for (let k = base; k < base + HIST_STRIDE; k++) dest[k] = hist[k]!;
+      for (let k = base; k < base + HIST_STRIDE; k++) dest[k] = slot[k]!;
     }
     return dest;
   }
