@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, silentLogger } from '../../core/index.js';
+import { KeelError, loadConfig, silentLogger } from '../../core/index.js';
 import { openPlatform, type Platform } from '../platform.js';
 import { createApiServer } from '../server.js';
 
@@ -56,5 +56,27 @@ describe('monitoring routes', () => {
     const status = await app.inject({ method: 'GET', url: '/api/v1/monitor-status/svc' });
     expect(status.json().monitors[0].alerts[0].acknowledgedAt).toBeGreaterThan(0);
     expect((await app.inject({ method: 'GET', url: '/api/v1/monitors/nope/windows' })).statusCode).toBe(404);
+  });
+
+  it('asks for monitoring:admin to define a retrain command (it runs on the server)', async () => {
+    const writer = await createApiServer({
+      ...platform,
+      authorizer: {
+        async authorize(r) {
+          if (r.permission === 'monitoring:admin') throw new KeelError('PERMISSION_DENIED', 'writers may not run commands');
+          return { id: 'writer', kind: 'user' };
+        },
+      },
+    }, { accessLog: false });
+    try {
+      const rule = { metric: 'count', op: '>', threshold: 1 };
+      const denied = await writer.inject({ method: 'POST', url: '/api/v1/monitors', payload: { name: 'cmd', deployment: 'svc', rules: [{ ...rule, retrain: { command: 'rm -rf /' } }] } });
+      expect(denied.statusCode).toBe(403);
+      expect((await writer.inject({ method: 'GET', url: '/api/v1/monitors/cmd' })).statusCode).toBe(404);
+      const allowed = await writer.inject({ method: 'POST', url: '/api/v1/monitors', payload: { name: 'no-cmd', deployment: 'svc', rules: [rule] } });
+      expect(allowed.statusCode).toBe(201);
+    } finally {
+      await writer.close();
+    }
   });
 });

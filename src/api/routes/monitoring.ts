@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { invalidArgument, notFound } from '../../core/index.js';
 import type { RoutePluginOptions } from './route-options.js';
 
@@ -24,9 +24,19 @@ const AlertsQuery = Type.Object({
 // Monitor definitions are validated by the service (parseMonitorConfig), which names the bad field.
 const MonitorBody = Type.Object({ name: Type.String(), deployment: Type.String() }, { additionalProperties: true });
 
+/** A rule's retrain command runs a shell command on the server: defining one takes admin rights. */
+function hasRetrainCommand(body: unknown): boolean {
+  const rules = (body as { rules?: unknown }).rules;
+  return Array.isArray(rules) && rules.some((r) => typeof (r as { retrain?: { command?: unknown } })?.retrain?.command === 'string');
+}
+
 /** /api/v1/feedback, /api/v1/monitors..., /api/v1/alerts..., /api/v1/predictions/:requestId. */
 export const monitoringRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, { platform }) => {
   const svc = platform.monitoring;
+  const requireAdminForCommands = async (req: FastifyRequest): Promise<void> => {
+    if (!hasRetrainCommand(req.body)) return;
+    await platform.authorizer.authorize({ method: req.method, url: req.url, headers: req.headers, permission: 'monitoring:admin' });
+  };
 
   app.post('/api/v1/feedback', { config: WRITE, schema: { body: FeedbackBody, tags: ['monitoring'] } }, async (req) => {
     const b = req.body as Static<typeof FeedbackBody>;
@@ -49,6 +59,7 @@ export const monitoringRoutes: FastifyPluginAsync<RoutePluginOptions> = async (a
     monitors: await svc.listMonitors((req.query as { deployment?: string }).deployment),
   }));
   app.post('/api/v1/monitors', { config: WRITE, schema: { body: MonitorBody, tags: ['monitoring'] } }, async (req, reply) => {
+    await requireAdminForCommands(req);
     reply.status(201);
     return svc.createMonitor(req.body);
   });
@@ -57,6 +68,7 @@ export const monitoringRoutes: FastifyPluginAsync<RoutePluginOptions> = async (a
     const { name } = req.params as Static<typeof NameParams>;
     const body = req.body as Static<typeof MonitorBody>;
     if (body.name !== name) throw invalidArgument('name', `the body names '${body.name}', the path '${name}'`);
+    await requireAdminForCommands(req);
     return svc.updateMonitor(body);
   });
   app.delete('/api/v1/monitors/:name', { config: WRITE, schema: { params: NameParams, tags: ['monitoring'] } }, async (req, reply) => {
