@@ -5,7 +5,8 @@
  *   npx tsx bench/data-ingest.ts [--rows N] [--reps R]
  *
  * Each side runs in its own process (peak RSS is per process); the runs alternate, and the
- * median of R runs is reported. The figures are noisy while other work shares the CPU.
+ * median of R runs is reported. The figures are noisy while other work shares the CPU; the CPU
+ * time (all threads) is less sensitive to that than the wall time.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +26,7 @@ function ensurePandas(): void {
   execFileSync('apt-get', ['install', '-y', '-qq', 'python3-pandas'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }
 
-interface RunResult { seconds: number; maxRssMb: number; processSeconds: number; steps?: Record<string, number>; readSeconds?: number; profileSeconds?: number }
+interface RunResult { seconds: number; cpuSeconds: number; maxRssMb: number; processSeconds: number; steps?: Record<string, number>; readSeconds?: number; profileSeconds?: number }
 
 function runChild(cmd: string, args: string[]): RunResult {
   const t0 = performance.now();
@@ -55,5 +56,6 @@ const kp = median(keel.map((k) => k.processSeconds)), pp = median(pandas.map((p)
 console.log('');
 console.log(`median of ${reps} runs          keel      pandas    pandas/keel`);
 console.log(`work wall time          ${ks.toFixed(2).padStart(8)} s ${ps.toFixed(2).padStart(8)} s ${(ps / ks).toFixed(2).padStart(8)}×`);
+console.log(`work CPU time (all threads) ${median(keel.map((k) => k.cpuSeconds)).toFixed(2).padStart(6)} s ${median(pandas.map((p) => p.cpuSeconds)).toFixed(2).padStart(8)} s ${(median(pandas.map((p) => p.cpuSeconds)) / median(keel.map((k) => k.cpuSeconds))).toFixed(2).padStart(8)}×`);
 console.log(`process wall time       ${kp.toFixed(2).padStart(8)} s ${pp.toFixed(2).padStart(8)} s ${(pp / kp).toFixed(2).padStart(8)}×`);
 console.log(`peak RSS                ${median(keel.map((k) => k.maxRssMb)).toFixed(0).padStart(8)} MB ${median(pandas.map((p) => p.maxRssMb)).toFixed(0).padStart(7)} MB`);
