@@ -64,11 +64,11 @@ describe('train', () => {
 
   it('records the git commit as the code version inside a repository', async () => {
     const repo = fileURLToPath(new URL('../..', import.meta.url));
-    const result = await train({ ...base, register: false, params: { iterations: 2 } }, { ...p.deps, cwd: repo });
+    const result = await train({ ...base, register: { name: 'coded' }, params: { iterations: 2 } }, { ...p.deps, cwd: repo });
     expect(result.codeVersion).toMatch(/^[0-9a-f]{40}$/);
     const run = await p.tracking.getRun(result.runId);
     expect(run.data.tags.find((t) => t.key === 'mlflow.source.git.commit')?.value).toBe(result.codeVersion);
-    expect(result.modelVersion).toBeUndefined();
+    expect((await p.registry.getModelVersion('coded', 1)).lineage).toEqual({ runId: result.runId, datasetVersions: [ref], codeVersion: result.codeVersion });
   });
 
   it('is repeatable: the same seed gives the same model bytes and metrics', async () => {
