@@ -109,6 +109,12 @@ describe.each(testStores())('MLflow tracking REST API on $name', (backend) => {
     const bulk = await get(`metrics/get-history-bulk-interval?run_ids=${id}&metric_key=mse&max_results=2`);
     expect(bulk.json.metrics.map((m: { step: number; run_id: string }) => [m.step, m.run_id])).toEqual([[0, id], [2, id]]);
 
+    const model = { run_id: id, artifact_path: 'model', utc_time_created: '2024-01-01 00:00:00.000000', flavors: { python_function: {} } };
+    expect((await post('runs/log-model', { run_id: id, model_json: JSON.stringify(model) })).status).toBe(200);
+    const tags = (await get(`runs/get?run_id=${id}`)).json.run.data.tags as { key: string; value: string }[];
+    expect(JSON.parse(tags.find((tag) => tag.key === 'mlflow.log-model.history')!.value)).toEqual([model]);
+    expect((await post('runs/log-model', { run_id: id, model_json: '{oops' })).json).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining('model_json') });
+
     const updated = await post('runs/update', { run_id: id, status: 'FINISHED', end_time: 1700000001000 });
     expect(updated.json.run_info).toMatchObject({ status: 'FINISHED', end_time: 1700000001000 });
 

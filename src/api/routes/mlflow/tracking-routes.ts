@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { invalidArgument } from '../../../core/index.js';
-import { RUN_STATUSES, type RunStatus, type TrackingService } from '../../../tracking/index.js';
+import { LIMITS, RUN_STATUSES, type RunStatus, type TrackingService } from '../../../tracking/index.js';
 import type { RoutePluginOptions } from '../route-options.js';
 import { mlflowErrorHandler } from './mlflow-errors.js';
 import { jsonRun, metricsJson, RawJson, keyValues, list, metricPoints, metricValue, optInt, optString, paramsOf, reqString, viewType, type Params } from './tracking-params.js';
@@ -17,6 +17,8 @@ function status(p: Params): RunStatus | undefined {
   if (!RUN_STATUSES.includes(s as RunStatus)) throw invalidArgument('status', `Invalid value '${s}' (known: ${RUN_STATUSES.join(', ')})`);
   return s as RunStatus;
 }
+
+const MODEL_HISTORY_TAG = 'mlflow.log-model.history';
 
 /** run_id, or the deprecated run_uuid that older clients send. */
 const runId = (p: Params): string => reqString(p, 'run_id', 'run_uuid');
@@ -91,6 +93,26 @@ const ROUTES: readonly [Method, string, boolean, Handler][] = [
   ['POST', '/runs/delete-tag', true, async (t, p) => (await t.deleteTag(runId(p), reqString(p, 'key')), {})],
   ['POST', '/runs/log-batch', true, async (t, p) => {
     await t.logBatch(runId(p), { metrics: metricPoints(p, 'metrics'), params: keyValues(p, 'params'), tags: keyValues(p, 'tags') });
+    return {};
+  }],
+  // MLflow 2.x clients report each logged model here; like MLflow, Keel appends it to the run's
+  // `mlflow.log-model.history` tag (a JSON list).
+  ['POST', '/runs/log-model', true, async (t, p) => {
+    const id = runId(p);
+    const text = reqString(p, 'model_json');
+    let model: unknown;
+    try {
+      model = JSON.parse(text);
+    } catch {
+      throw invalidArgument('model_json', 'Value for model_json must be a valid JSON string');
+    }
+    if (model === null || typeof model !== 'object' || Array.isArray(model)) throw invalidArgument('model_json', 'Value for model_json must be a JSON object');
+    const run = await t.getRun(id);
+    const old = run.data.tags.find((tag) => tag.key === MODEL_HISTORY_TAG)?.value;
+    const history = [...(old ? (JSON.parse(old) as unknown[]) : []), model];
+    // A tag value holds at most 8000 characters: the oldest entries give way.
+    while (history.length > 1 && JSON.stringify(history).length > LIMITS.tagValueLength) history.shift();
+    await t.setTag(id, MODEL_HISTORY_TAG, JSON.stringify(history));
     return {};
   }],
   ['POST', '/runs/search', false, searchRuns],
