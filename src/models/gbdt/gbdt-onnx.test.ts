@@ -25,7 +25,7 @@ function feeds(table: Table): Record<string, ort.Tensor> {
   return out;
 }
 
-const params = gbdtKind.parseParams({ n_estimators: 40, max_depth: 5, learning_rate: 0.2, nthread: 1 });
+const params = gbdtKind.parseParams({ n_estimators: 25, max_depth: 5, learning_rate: 0.3, nthread: 1 });
 const cases = [
   { task: 'regression' as const, y: train.yReg },
   { task: 'binary' as const, y: train.yBin },
