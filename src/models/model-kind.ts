@@ -76,6 +76,8 @@ export interface ParamSpec {
 export interface ModelKind<P = Record<string, unknown>> {
   readonly name: string;
   readonly tasks: readonly Task[];
+  /** The model takes missing values (NaN) as input; serving then accepts null/NaN for its features. */
+  readonly acceptsMissing?: boolean;
   readonly params: Readonly<Record<string, ParamSpec>>;
   /**
    * Validates raw params (strings from `--param k=v`, or typed values) against `params`: an

@@ -4,10 +4,12 @@
  */
 import { KeelError } from '../core/index.js';
 import { gbdtKind } from './gbdt/index.js';
+import { linearKind } from './linear/index.js';
 import type { ModelKind } from './model-kind.js';
 
 export const MODEL_KINDS: Readonly<Record<string, ModelKind<unknown>>> = {
   gbdt: gbdtKind,
+  linear: linearKind as ModelKind<unknown>,
 };
 
 export function getModelKind(name: string): ModelKind<unknown> {

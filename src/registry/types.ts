@@ -122,3 +122,7 @@ export interface RegistryServiceDeps {
   readonly logger: Logger;
   readonly tracking?: RunArtifactResolver;
 }
+
+/** Model-version tags that serving reads: the model takes NaN/null inputs; the feature order of a [N, F] input. */
+export const ALLOW_MISSING_TAG = 'keel.allow_missing';
+export const FEATURES_TAG = 'keel.features';

@@ -7,6 +7,7 @@
 import { KeelError, type Logger } from '../core/index.js';
 import type { TrainedModel } from '../models/index.js';
 import { inspectOnnx } from '../onnx/index.js';
+import { ALLOW_MISSING_TAG } from '../registry/index.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { gitCommit } from './code-version.js';
 import { MetricBuffer } from './metric-buffer.js';
@@ -149,7 +150,10 @@ async function finish(plan: TrainingPlan, run: TrackingRun, deps: TrainingDeps, 
       metrics: registryMetrics,
       lineage: { runId, datasetVersions: [plan.datasetRef], ...(state.codeVersion ? { codeVersion: state.codeVersion } : {}) },
       description: plan.req.description ?? `${plan.req.model} ${plan.task} on ${plan.datasetRef}, target '${plan.req.target}'`,
-      tags: { task: plan.task, model_kind: plan.req.model, dataset: plan.datasetRef, target: plan.req.target },
+      tags: {
+        task: plan.task, model_kind: plan.req.model, dataset: plan.datasetRef, target: plan.req.target,
+        ...(plan.req.kind.acceptsMissing ? { [ALLOW_MISSING_TAG]: 'true' } : {}),
+      },
     });
     modelVersion = { name: mv.name, version: mv.version };
   }

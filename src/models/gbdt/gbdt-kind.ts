@@ -7,6 +7,8 @@ import { GBDT_PARAMS, parseGbdtParams, type GbdtParams } from './gbdt-params.js'
 export const gbdtKind: ModelKind<GbdtParams> = {
   name: 'gbdt',
   tasks: ['regression', 'binary', 'multiclass'],
+  // Missing values follow each split's learned default direction, in the ONNX graph too.
+  acceptsMissing: true,
   params: GBDT_PARAMS,
   parseParams: parseGbdtParams,
   fit: (input, params, options) => fitGbdt(input, params, options),

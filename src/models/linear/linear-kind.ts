@@ -54,6 +54,8 @@ function rng(seed: number): () => number {
 export const linearKind: ModelKind<LinearParams> = {
   name: 'linear',
   tasks: ['regression', 'binary'],
+  // Missing values are imputed with the training mean, in the ONNX graph too.
+  acceptsMissing: true,
   params: LINEAR_PARAMS,
   parseParams: parseLinearParams,
   async fit(input: FitInput, params: LinearParams, options: FitOptions) {
