@@ -1,4 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { KeelError } from '../core/index.js';
 import type { ModelSource, ResolvedModel } from './model-source.js';
@@ -14,7 +15,8 @@ export class FileModelSource implements ModelSource {
   async resolve(ref: string): Promise<ResolvedModel> {
     const path = resolve(ref);
     if (!existsSync(path) || !statSync(path).isFile()) throw new KeelError('NOT_FOUND', `ONNX file '${ref}' not found`, { field: 'model' });
-    return { name: basename(path).replace(/\.onnx$/i, ''), version: '1', onnx: { path }, ...(this.options.allowNonFinite ? { allowNonFinite: true } : {}) };
+    const contentId = createHash('sha256').update(readFileSync(path)).digest('hex');
+    return { name: basename(path).replace(/\.onnx$/i, ''), version: '1', onnx: { path }, contentId, ...(this.options.allowNonFinite ? { allowNonFinite: true } : {}) };
   }
 
   isMovable(): boolean {

@@ -11,6 +11,11 @@ export interface ResolvedModel {
    * /v1/models/{name}:predict can map named features onto it.
    */
   readonly featureNames?: readonly string[];
+  /**
+   * What identifies the model's bytes (the artifact's sha256), so a cache shared by replicas never
+   * answers for a different model that happens to have the same name and version.
+   */
+  readonly contentId?: string;
   /** Floating-point inputs may hold NaN (the model handles missing values, as Keel's GBDT does). */
   readonly allowNonFinite?: boolean;
 }

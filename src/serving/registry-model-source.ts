@@ -28,6 +28,7 @@ export class RegistryModelSource implements ModelSource {
       name: mv.name,
       version: String(mv.version),
       onnx: { path },
+      ...(mv.artifactSha256 ? { contentId: mv.artifactSha256 } : {}),
       ...(features ? { featureNames: features.split(',').map((f) => f.trim()) } : {}),
       ...(mv.tags[ALLOW_MISSING_TAG] === 'true' ? { allowNonFinite: true } : {}),
     };

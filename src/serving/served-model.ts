@@ -98,7 +98,7 @@ export class ServedModel {
     try {
       let key: string | undefined;
       if (this.cache && this.options.cache) {
-        key = cacheKey(this.key.slice(0, this.key.indexOf('#')), inputs);
+        key = cacheKey(this.resolved.contentId ?? `${this.name}/${this.version}`, inputs);
         const hit = await this.cache.get(key);
         if (hit) {
           this.metrics.cacheHits.inc();
