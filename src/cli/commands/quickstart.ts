@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { invalidArgument } from '../../core/index.js';
+import { Monitor } from '../../monitoring/index.js';
 import type { ContextFactory } from '../context.js';
 import { printJson, printLine, progressBar } from '../output.js';
 import { runQuickstart } from '../quickstart/run-quickstart.js';
@@ -53,11 +54,14 @@ export function registerQuickstartCommand(program: Command, context: ContextFact
         await close();
         return;
       }
-      if (!ctx.json) printLine('Servers running; Ctrl-C to stop.');
+      // Staying up: keep evaluating the monitor as new traffic arrives.
+      const monitor = new Monitor(platform.monitoring, { intervalMs: 10_000 }).start();
+      if (!ctx.json) printLine('Servers and the monitor are running; Ctrl-C to stop.');
       await new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve());
         process.once('SIGTERM', () => resolve());
       });
+      await monitor.close();
       await close();
     }));
 }
