@@ -1,16 +1,13 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
-const require = createRequire(import.meta.url);
+const BOOT = new URL('./worker-boot.mjs', import.meta.url);
 
 /**
  * Starts a worker thread from a module URL. Keel runs from TypeScript sources (through tsx), and
- * worker threads do not inherit the parent's loader, so a `.ts` worker is started with tsx.
+ * worker threads do not inherit the parent's loader, so a `.ts` worker starts from a small JS
+ * boot module that registers tsx and then imports it.
  */
 export function startWorker(url: URL, options: WorkerOptions = {}): Worker {
-  const execArgv = url.pathname.endsWith('.ts')
-    ? ['--import', pathToFileURL(require.resolve('tsx/esm')).href, ...(options.execArgv ?? [])]
-    : options.execArgv;
-  return new Worker(url, { ...options, ...(execArgv ? { execArgv } : {}) });
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, options);
+  return new Worker(BOOT, { ...options, argv: [...(options.argv ?? []), url.href] });
 }

@@ -60,7 +60,7 @@ export class HistogramBuilder {
     const workers: Worker[] = [];
     try {
       for (let w = 0; w < T - 1; w++) {
-        const worker = startWorker(new URL('./histogram-worker-boot.mjs', import.meta.url));
+        const worker = startWorker(new URL('./histogram-worker.ts', import.meta.url));
         workers.push(worker);
         const init: HistogramWorkerInit = {
           bins: buf.bins.buffer as SharedArrayBuffer,
