@@ -99,21 +99,23 @@ function treeCpuSeconds(pid: number): number {
   return ticks / 100;
 }
 
-function toMs(text: string): number {
-  const m = /([\d.]+)(us|ms|s)/.exec(text)!;
+function toMs(text: string | undefined): number {
+  const m = /([\d.]+)(us|ms|s|m)\b/.exec(text ?? '');
+  if (!m) return NaN;
   const v = Number(m[1]);
-  return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
+  return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : m[2] === 'm' ? v * 60_000 : v;
 }
 
 function wrk(port: number, lua: string, seconds: number, pid?: number): Figures {
   const cpu0 = pid ? treeCpuSeconds(pid) : 0;
   const out = execFileSync('wrk', ['-t1', '-c64', `-d${seconds}s`, '--latency', '-s', lua, `http://127.0.0.1:${port}/v2/models/bench-mlp/infer`], { encoding: 'utf8' });
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]);
-  const p50 = toMs(/50%\s+(\S+)/.exec(out)![1]!);
-  const p99 = toMs(/99%\s+(\S+)/.exec(out)![1]!);
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+  const p50 = toMs(/^\s+50%\s+(\S+)/m.exec(out)?.[1]);
+  const p99 = toMs(/^\s+99%\s+(\S+)/m.exec(out)?.[1]);
+  if (Number.isNaN(rps) || Number.isNaN(p99)) console.log(`unparsed wrk output:\n${out}`);
   const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out);
   const sockErr = /Socket errors:.*timeout (\d+)/.exec(out);
-  const requests = Number(/(\d+) requests in/.exec(out)![1]);
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 1);
   const cpu = pid ? treeCpuSeconds(pid) - cpu0 : 0;
   return { rps, p50, p99, errors: Number(non2xx?.[1] ?? 0) + Number(sockErr?.[1] ?? 0), cpuUsPerRequest: (cpu / requests) * 1e6 };
 }
