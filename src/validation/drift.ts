@@ -5,8 +5,8 @@
  */
 import { invalidArgument, type Column, type LogicalType, type Table } from '../core/index.js';
 import {
-  categoryCounts, columnReference, isCategoricalType, numericReference, referenceValues, SMALL_REFERENCE_MAX,
-  type ColumnReference, type NumericReference, type ReferenceStats,
+  categoryCounts, columnReference, isCategoricalType, referenceValues, SMALL_REFERENCE_MAX,
+  type ColumnReference, type ReferenceStats,
 } from './reference-stats.js';
 import { histogramSketch, histogramSorted, sturgesEdges } from './stats/binning.js';
 import { sortedNonMissing } from './stats/sort-values.js';
@@ -269,7 +269,3 @@ function distributionOf(ref: ColumnReference, cur: Current): Distribution {
     current: [...top.map((i) => s.cur[i]!), ...(rest.length ? [sum(s.cur, rest)] : [])],
   };
 }
-
-/** A numeric reference from a sorted column, exported for the worker path. */
-export const numericReferenceFromSorted = (name: string, type: LogicalType, sorted: Float64Array, missing: number): NumericReference =>
-  numericReference(name, type, sorted, missing, { exactLimit: Infinity });
