@@ -26,7 +26,7 @@ export async function detectDriftParallel(reference: Table, current: Table, opti
   try {
     let next = 0;
     await Promise.all(Array.from({ length: n }, () => new Promise<void>((resolve, reject) => {
-      const w = startWorker(new URL('./drift-worker-boot.mjs', import.meta.url));
+      const w = startWorker(new URL('./drift-worker.ts', import.meta.url));
       pool.push(w);
       w.on('error', reject);
       const feed = () => {
