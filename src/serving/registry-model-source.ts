@@ -1,4 +1,4 @@
-import type { ModelVersion } from '../registry/index.js';
+import { ALLOW_MISSING_TAG, FEATURES_TAG, type ModelVersion } from '../registry/index.js';
 import type { ModelSource, ResolvedModel } from './model-source.js';
 
 /** What serving needs of the registry (RegistryService has it). */
@@ -7,10 +7,9 @@ export interface ModelRegistryReader {
   onnxPath(mv: Pick<ModelVersion, 'name' | 'version' | 'artifactSha256'>): Promise<string>;
 }
 
-/** Version tag that lets float inputs hold NaN (models that handle missing values, e.g. GBDT). */
-export const ALLOW_MISSING_TAG = 'keel.allow_missing';
-/** Version tag listing raw feature names (comma-separated) for a model with one [N, F] input. */
-export const FEATURES_TAG = 'keel.features';
+// The registry owns the tag names (the trainer writes them): `keel.allow_missing=true` lets float
+// inputs hold NaN; `keel.features` lists the raw feature order of a single [N, F] input.
+export { ALLOW_MISSING_TAG, FEATURES_TAG };
 
 /**
  * Serves registered model versions: `fraud@production`, `fraud/3`, `fraud/Production` or `fraud`
