@@ -95,7 +95,9 @@ describe('datatypes', () => {
     expect(res.json()).toEqual({ predictions: [2.5, -3] });
     const missing = await server.app.inject({ method: 'POST', url: '/v1/models/columns:predict', payload: { instances: [{ a: 1 }] } });
     expect(missing.statusCode).toBe(400);
-    expect(missing.json().error).toContain("'b'");
+    expect(missing.json().error).toContain("'b'");    // JSON flags feed numeric inputs as 1/0.
+    const flags = await server.app.inject({ method: 'POST', url: '/v1/models/columns:predict', payload: { instances: [{ a: true, b: false }] } });
+    expect(flags.json()).toEqual({ predictions: [2] });
   });
 
   it('converts half precision both ways', () => {

@@ -33,7 +33,8 @@ export function instancesToInferBody(body: unknown, model: ServedModel): { input
         data: rows.map((row, i) => {
           const v = (row as Record<string, unknown>)[s.name];
           if (v === undefined) throw bad(s.name, `instances[${i}]: missing feature '${s.name}'`);
-          return v;
+          // Rows come from JSON records, where flags are booleans; numeric inputs take them as 1/0.
+          return typeof v === 'boolean' && s.datatype !== 'BOOL' ? Number(v) : v;
         }),
       })),
     };

@@ -48,7 +48,7 @@ export class InferencePool {
 
   constructor(readonly size: number, private readonly tuning: SessionTuning) {
     if (!Number.isInteger(size) || size < 1) throw new KeelError('INVALID_ARGUMENT', `workers: expected a positive integer, got ${size}`, { field: 'workers' });
-    this.workers = Array.from({ length: size }, () => new PoolWorker(new URL('./inference-worker-boot.mjs', import.meta.url)));
+    this.workers = Array.from({ length: size }, () => new PoolWorker(new URL('./inference-worker.ts', import.meta.url)));
   }
 
   /** Loads a model version into every worker and returns the signature onnxruntime reads from it. */
