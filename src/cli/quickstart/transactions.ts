@@ -3,6 +3,8 @@
  * seed so every machine gets the same bytes (and so the same dataset version). `shift` produces
  * the drifted traffic of a later month: larger amounts, more night-time and foreign transactions.
  */
+import { mulberry32 } from '../../training/index.js';
+
 const COUNTRIES = ['FR', 'DE', 'ES', 'IT', 'NL', 'US', 'GB', 'BR'];
 const CATEGORIES = ['grocery', 'travel', 'electronics', 'fuel', 'restaurant', 'online', 'jewelry'];
 
@@ -19,25 +21,13 @@ export interface Transaction {
   is_fraud: number;
 }
 
-/** mulberry32: small, fast, and the same sequence everywhere. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function normal(rand: () => number): number {
   const u = Math.max(rand(), 1e-12);
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
 }
 
 export function generateTransactions(n: number, seed: number, shift = 0): Transaction[] {
-  const rand = seededRandom(seed);
+  const rand = mulberry32(seed);
   const out: Transaction[] = [];
   for (let i = 0; i < n; i++) {
     const country = COUNTRIES[Math.floor(rand() ** (1 + (1 - shift)) * COUNTRIES.length)]!;

@@ -1,5 +1,5 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import type { ErrorCode } from '../../../core/index.js';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { invalidArgument, type ErrorCode } from '../../../core/index.js';
 import { keelErrorOf } from '../../errors.js';
 
 /**
@@ -34,4 +34,22 @@ export function mlflowErrorHandler(error: FastifyError, request: FastifyRequest,
   }
   const code = override ?? mapped.code;
   return reply.status(override ? (STATUS_OVERRIDES[override] ?? mapped.status) : mapped.status).send({ error_code: code, message: e.message });
+}
+
+/**
+ * What every MLflow route plugin shares: MLflow's error bodies, and a JSON parser that takes the
+ * empty bodies MLflow clients send with a JSON content type (DELETEs, some GETs).
+ */
+export function applyMlflowConventions(app: FastifyInstance): void {
+  app.setErrorHandler(mlflowErrorHandler);
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, {});
+    try {
+      done(null, JSON.parse(text));
+    } catch (e) {
+      done(Object.assign(invalidArgument('body', `malformed JSON: ${(e as Error).message}`), { statusCode: 400 }), undefined);
+    }
+  });
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { invalidArgument } from '../../../core/index.js';
 import type { RoutePluginOptions } from '../route-options.js';
-import { mlflowErrorHandler } from './mlflow-errors.js';
+import { applyMlflowConventions } from './mlflow-errors.js';
 import {
   mlflowModelVersion as mv, mlflowRegisteredModel as rm, optionalBool, optionalString, paramsOf, requiredString, stringList, tagList, type Params,
 } from './registry-json.js';
@@ -25,18 +25,7 @@ function versionOf(p: Params): number {
  */
 export const mlflowRegistryRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, { platform }) => {
   const registry = platform.registry;
-  app.setErrorHandler(mlflowErrorHandler);
-  // MLflow clients send DELETE requests with a JSON content type and sometimes no body.
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = String(body);
-    if (text.trim() === '') return done(null, {});
-    try {
-      done(null, JSON.parse(text));
-    } catch (e) {
-      done(Object.assign(invalidArgument('body', `malformed JSON: ${(e as Error).message}`), { statusCode: 400 }), undefined);
-    }
-  });
+  applyMlflowConventions(app);
 
   const route = (f: FastifyInstance, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, write: boolean, handler: (p: Params, req: FastifyRequest) => Promise<unknown>) =>
     f.route({ method, url: path, config: { permission: write ? 'models:write' : 'models:read' }, handler: async (req) => handler(paramsOf(req), req) });

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastif
 import { invalidArgument } from '../../../core/index.js';
 import { LIMITS, RUN_STATUSES, type RunStatus, type TrackingService } from '../../../tracking/index.js';
 import type { RoutePluginOptions } from '../route-options.js';
-import { mlflowErrorHandler } from './mlflow-errors.js';
+import { applyMlflowConventions } from './mlflow-errors.js';
 import { jsonRun, metricsJson, RawJson, keyValues, list, metricPoints, metricValue, optInt, optString, paramsOf, reqString, viewType, type Params } from './tracking-params.js';
 
 /** The UI's `ajax-api` prefix carries the same routes as the REST API's. */
@@ -150,18 +150,7 @@ const ROUTES: readonly [Method, string, boolean, Handler][] = [
  * TrackingService, with MLflow's error bodies and statuses.
  */
 export const mlflowTrackingRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, { platform }) => {
-  app.setErrorHandler(mlflowErrorHandler);
-  // MLflow clients may send a JSON content type with an empty body.
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = String(body);
-    if (text.trim() === '') return done(null, {});
-    try {
-      done(null, JSON.parse(text));
-    } catch (e) {
-      done(Object.assign(invalidArgument('body', `malformed JSON: ${(e as Error).message}`), { statusCode: 400 }), undefined);
-    }
-  });
+  applyMlflowConventions(app);
   const register = (f: FastifyInstance): void => {
     for (const [method, url, write, handler] of ROUTES) {
       f.route({
