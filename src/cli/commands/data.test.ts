@@ -1,40 +1,31 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiServer, openPlatform, type Platform } from '../../api/index.js';
+import type { Platform } from '../../api/index.js';
+import { runKeel, startTestServer, type TestServer } from '../test-server.js';
 import { KeelClient } from '../../client/index.js';
-import { loadConfig, silentLogger } from '../../core/index.js';
 
-const run = promisify(execFile);
-const keel = fileURLToPath(new URL('../../../bin/keel.js', import.meta.url));
 const small = fileURLToPath(new URL('../../data/testdata/small.csv', import.meta.url));
 
 describe('keel data (end to end)', () => {
+  let server: TestServer;
   let home: string;
   let platform: Platform;
-  let app: FastifyInstance;
   let url: string;
   beforeAll(async () => {
-    home = mkdtempSync(join(tmpdir(), 'keel-cli-data-'));
-    platform = await openPlatform(loadConfig({ env: {}, overrides: { home } }), silentLogger);
-    app = await createApiServer(platform, { accessLog: false });
-    url = await app.listen({ host: '127.0.0.1', port: 0 });
+    server = await startTestServer('keel-cli-data-');
+    ({ home, platform, url } = server);
   });
   afterAll(async () => {
-    await app.close();
-    await platform.close();
+    await server.close();
   });
 
   it('adds locally, then shows through --server with the documented --json shape', async () => {
-    const added = await run(process.execPath, [keel, '--home', home, '--json', 'data', 'add', 'small', small, '--description', 'test data']);
+    const added = await runKeel(['--home', home, '--json', 'data', 'add', 'small', small, '--description', 'test data']);
     const v = JSON.parse(added.stdout) as { name: string; version: string; rows: number };
     expect(v).toMatchObject({ name: 'small', rows: 400 });
-    const shown = await run(process.execPath, [keel, '--server', url, '--json', 'data', 'show', `small@${v.version}`]);
+    const shown = await runKeel(['--server', url, '--json', 'data', 'show', `small@${v.version}`]);
     const out = JSON.parse(shown.stdout) as { columns: { name: string; type: string; nullable: boolean; stats: Record<string, unknown> }[] };
     expect(Object.keys(out)).toEqual(['name', 'version', 'rows', 'columns']);
     expect(out.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['i_int:int', 'f_float:float', 'b_bool:bool', 's_str:string', 't_ts:timestamp', 'k_const:int', 'u_float:float']);

@@ -1,43 +1,31 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiServer, openPlatform, type Platform } from '../../api/index.js';
+import { runKeel, startTestServer, type TestServer } from '../test-server.js';
 import { KeelClient } from '../../client/index.js';
-import { loadConfig, silentLogger } from '../../core/index.js';
 
-const run = promisify(execFile);
-const keel = fileURLToPath(new URL('../../../bin/keel.js', import.meta.url));
 const tiny = fileURLToPath(new URL('../../registry/testdata/tiny.onnx', import.meta.url));
 
 describe('keel models (end to end)', () => {
+  let server: TestServer;
   let home: string;
-  let platform: Platform;
-  let app: FastifyInstance;
   let url: string;
   beforeAll(async () => {
-    home = mkdtempSync(join(tmpdir(), 'keel-cli-models-'));
-    platform = await openPlatform(loadConfig({ env: {}, overrides: { home } }), silentLogger);
-    app = await createApiServer(platform, { accessLog: false });
-    url = await app.listen({ host: '127.0.0.1', port: 0 });
+    server = await startTestServer('keel-cli-models-');
+    ({ home, url } = server);
   });
   afterAll(async () => {
-    await app.close();
-    await platform.close();
+    await server.close();
   });
 
   // Two process spawns only: each loads the whole CLI.
   it('registers a file locally, then reads the alias history through --server', async () => {
-    const reg = await run(process.execPath, [keel, '--home', home, '--json', 'models', 'register', 'fraud', tiny, '--metric', 'auc=0.9', '--tag', 'team=risk', '--dataset', 'cards@abc']);
+    const reg = await runKeel(['--home', home, '--json', 'models', 'register', 'fraud', tiny, '--metric', 'auc=0.9', '--tag', 'team=risk', '--dataset', 'cards@abc']);
     const v = JSON.parse(reg.stdout) as { name: string; version: number; signature: { inputs: { name: string }[] }; metrics: Record<string, number>; lineage: object };
     expect(v).toMatchObject({ name: 'fraud', version: 1, metrics: { auc: 0.9 }, lineage: { datasetVersions: ['cards@abc'] } });
     expect(v.signature.inputs.map((i) => i.name)).toEqual(['x']);
     await new KeelClient({ baseUrl: url }).registry.setAlias('fraud', 'champion', 1);
-    const hist = await run(process.execPath, [keel, '--server', url, '--json', 'models', 'history', 'fraud']);
+    const hist = await runKeel(['--server', url, '--json', 'models', 'history', 'fraud']);
     expect(JSON.parse(hist.stdout)).toMatchObject([{ kind: 'alias', alias: 'champion', from: null, to: 1, actor: 'local' }]);
   }, 120_000);
 
