@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeTable } from '../../core/index.js';
-import { binTable, fitBins, MISSING_BIN, numBins, numericBin, paddedEdges } from './bin-mapper.js';
+import { binTable, fitBins, MISSING_BIN, numBins, numericBin, paddedEdges, transposeBins } from './bin-mapper.js';
 import { Prng } from './prng.js';
 
 describe('bin mapper', () => {
@@ -37,5 +37,13 @@ describe('bin mapper', () => {
       expect(numericBin(padded, v)).toBe(naive(v));
     }
     expect(numericBin(padded, NaN)).toBe(MISSING_BIN);
+  });
+
+  it('transposes the row-major bin matrix to feature-major', () => {
+    const rows = 5000;
+    const F = 3;
+    const bins = Uint8Array.from({ length: rows * F }, (_, i) => (i * 37) % 256);
+    const cols = transposeBins(bins, rows, F);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < F; j++) expect(cols[j * rows + i]).toBe(bins[i * F + j]);
   });
 });

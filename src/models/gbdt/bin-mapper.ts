@@ -185,3 +185,17 @@ export function numericBin(edges: Float32Array, v: number): number {
   if (edges[b]! < x) b += 1;
   return b;
 }
+
+/** The n × F row-major bin matrix as F × n (feature-major), in blocks of rows to stay in cache. */
+export function transposeBins(bins: Uint8Array, n: number, F: number): Uint8Array {
+  const out = new Uint8Array(n * F);
+  const BLOCK = 4096;
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const i1 = Math.min(n, i0 + BLOCK);
+    for (let j = 0; j < F; j++) {
+      const o = j * n;
+      for (let i = i0; i < i1; i++) out[o + i] = bins[i * F + j]!;
+    }
+  }
+  return out;
+}

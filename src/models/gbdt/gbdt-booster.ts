@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { KeelError, invalidArgument } from '../../core/index.js';
 import type { FitInput, FitOptions } from '../model-kind.js';
-import { binTable, fitBins, numBins, type FeatureBins } from './bin-mapper.js';
+import { binTable, fitBins, numBins, transposeBins, type FeatureBins } from './bin-mapper.js';
 import { GbdtModel } from './gbdt-model.js';
 import { GBDT_FORMAT, type GbdtModelData } from './gbdt-model-data.js';
 import type { GbdtParams } from './gbdt-params.js';
@@ -99,7 +99,7 @@ export async function fitGbdt(input: FitInput, params: GbdtParams, options: FitO
   const threads = params.nthread > 0 ? params.nthread : n * F >= AUTO_PARALLEL_MIN_CELLS ? availableParallelism() : 1;
   const builder = await HistogramBuilder.create(buf, threads);
   try {
-    const grower = new TreeGrower(buf, builder, {
+    const grower = new TreeGrower(buf, transposeBins(buf.bins, n, F), builder, {
       lambda: params.reg_lambda,
       gamma: params.gamma,
       minChildWeight: params.min_child_weight,

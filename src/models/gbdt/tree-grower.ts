@@ -44,13 +44,19 @@ export interface LeafRange {
 export class TreeGrower {
   private readonly free: Float64Array[] = [];
   private readonly scratch: Uint32Array;
+  private readonly goLeft = new Uint8Array(256);
+  /** Rows in the training set (the length of each column of `cols`). */
+  private readonly n: number;
 
+  /** `cols` is the bin matrix feature-major (feature f's bins at f·n … (f+1)·n), for partitioning. */
   constructor(
     private readonly buf: SharedTrainingBuffers,
+    private readonly cols: Uint8Array,
     private readonly builder: HistogramBuilder,
     private readonly cfg: GrowerConfig,
   ) {
     this.scratch = new Uint32Array(buf.rows.length);
+    this.n = buf.rows.length;
   }
 
   grow(gOffset: number, rowCount: number, featureCount: number): { tree: TreeData; leaves: LeafRange[] } {
@@ -202,26 +208,36 @@ export class TreeGrower {
     node.hist = null;
   }
 
-  /** Stable partition of the node's rows; returns where the right child's rows begin. */
+  /**
+   * Stable partition of the node's rows; returns where the right child's rows begin. Reads the
+   * split feature from the feature-major copy of the bins: one feature's column (n bytes) stays
+   * in cache, where the row-major matrix costs a cache miss per row once a node's rows are sparse
+   * (measured: 35 ns per row at 800k rows, most of a round's serial time). A 256-entry table says
+   * which side each bin goes to (numeric, categorical and missing alike) and the loop is
+   * branch-free: each row is written to both destinations and only one cursor advances.
+   */
   private partition(node: GrowNode, split: SplitInfo): number {
-    const { rows, bins, F } = this.buf;
+    const { rows } = this.buf;
     const scratch = this.scratch;
-    const f = split.feature;
-    const missingLeft = split.defaultLeft;
-    let mask: Uint8Array | null = null;
+    const goLeft = this.goLeft;
     if (split.catLeft) {
-      mask = new Uint8Array(256);
-      for (const b of split.catLeft) mask[b] = 1;
+      goLeft.fill(0);
+      for (const b of split.catLeft) goLeft[b] = 1;
+    } else {
+      goLeft.fill(1, 0, split.bin + 1);
+      goLeft.fill(0, split.bin + 1);
     }
-    const t = split.bin;
+    goLeft[MISSING_BIN] = split.defaultLeft ? 1 : 0;
+    const col = this.cols.subarray(split.feature * this.n, (split.feature + 1) * this.n);
     let l = node.start;
     let r = 0;
     for (let i = node.start; i < node.end; i++) {
       const row = rows[i]!;
-      const b = bins[row * F + f]!;
-      const goLeft = b === MISSING_BIN ? missingLeft : mask ? mask[b] === 1 : b <= t;
-      if (goLeft) rows[l++] = row;
-      else scratch[r++] = row;
+      const left = goLeft[col[row]!]!;
+      rows[l] = row;
+      scratch[r] = row;
+      l += left;
+      r += left ^ 1;
     }
     // An element loop: TypedArray.set into a SharedArrayBuffer takes a slower path in V8.
     for (let k = 0; k < r; k++) rows[l + k] = scratch[k]!;
