@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KeelError } from '../core/index.js';
 import type { PredictionLogger } from '../monitoring/index.js';
+import { responseEncoding, sendCompressed } from './http-compression.js';
 import type { ModelManager } from './model-manager.js';
 import { decodeInferRequest } from './oip-request.js';
 import { encodeInferResponse } from './oip-response.js';
@@ -92,14 +93,21 @@ export function inferenceHandler(manager: ModelManager, predictionLog: Predictio
           deployment: predictionLog!.deployment, variant: null, inputs: loggedInputs, outputs, latencyMs: reply.elapsedTime,
         });
       }
-      if (protocol === 'v1') return reply.type('application/json').send(JSON.stringify(predictionsBody(result.outputs, req.rows)));
+      const encoding = responseEncoding(request);
+      if (protocol === 'v1') {
+        const text = JSON.stringify(predictionsBody(result.outputs, req.rows));
+        reply.type('application/json');
+        return encoding ? await sendCompressed(reply, encoding, text) : reply.send(text);
+      }
       const encoded = encodeInferResponse(model.name, model.version, req, result.outputs);
-      if (encoded.binary.length === 0) return reply.type('application/json').send(encoded.json);
+      if (encoded.binary.length === 0) {
+        reply.type('application/json');
+        return encoding ? await sendCompressed(reply, encoding, encoded.json) : reply.send(encoded.json);
+      }
       const head = Buffer.from(encoded.json, 'utf8');
-      return reply
-        .header('inference-header-content-length', String(head.length))
-        .type('application/octet-stream')
-        .send(Buffer.concat([head, ...encoded.binary]));
+      const payload = Buffer.concat([head, ...encoded.binary]);
+      reply.header('inference-header-content-length', String(head.length)).type('application/octet-stream');
+      return encoding ? await sendCompressed(reply, encoding, payload) : reply.send(payload);
     } catch (e) {
       return sendError(reply, e, request.log, model);
     }

@@ -4,6 +4,7 @@ import { KeelError, silentLogger, type Logger } from '../core/index.js';
 import type { PredictionLogger } from '../monitoring/index.js';
 import { DEFAULT_BATCHING, type BatchingOptions } from './batcher.js';
 import type { CacheStore } from './cache/cache-store.js';
+import { decompressBody } from './http-compression.js';
 import { inferenceHandler, sendError } from './inference-handler.js';
 import { ModelManager } from './model-manager.js';
 import type { ModelSource } from './model-source.js';
@@ -140,10 +141,10 @@ export class InferenceServer {
     app.get('/v2/models/:name/versions/:version', metadata);
     app.get('/v2/models/:name/ready', ready);
     app.get('/v2/models/:name/versions/:version/ready', ready);
-    app.post('/v2/models/:name/infer', v2);
-    app.post('/v2/models/:name/versions/:version/infer', v2);
+    app.post<{ Params: ModelParams }>('/v2/models/:name/infer', { preParsing: decompressBody }, v2);
+    app.post<{ Params: ModelParams }>('/v2/models/:name/versions/:version/infer', { preParsing: decompressBody }, v2);
     // `/v1/models/{name}:predict`: the verb shares the path segment with the name.
-    app.post<{ Params: { target: string; name: string } }>('/v1/models/:target', (request, reply) => {
+    app.post<{ Params: { target: string; name: string } }>('/v1/models/:target', { preParsing: decompressBody }, (request, reply) => {
       const target = request.params.target;
       if (!target.endsWith(':predict')) return reply.code(404).type('application/json').send(`{"error":"expected /v1/models/{name}:predict"}`);
       request.params.name = target.slice(0, -':predict'.length);

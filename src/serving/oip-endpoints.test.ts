@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { deflateSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InferenceServer } from './inference-server.js';
 import { fileServer, TORCH_MLP_PATH } from './testing.js';
@@ -76,6 +77,30 @@ describe('Open Inference Protocol endpoints', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.json().outputs).toEqual([{ name: 'label', datatype: 'INT64', shape: [4], data: expected.label }]);
+  });
+
+  it('takes gzip and deflate request bodies and compresses the answer when asked, as Triton does', async () => {
+    const json = JSON.stringify({ inputs: [{ name: 'features', shape: [4, 4], datatype: 'FP32', data: expected.inputs.flat() }], outputs: [{ name: 'label' }] });
+    const plain = await infer(JSON.parse(json));
+    expect(plain.json().outputs[0].data).toEqual(expected.label);
+    const post = (headers: Record<string, string>, payload: Buffer) => server.app.inject({ method: 'POST', url: '/v2/models/torch-mlp/infer', headers, payload });
+    const gz = await post({ 'content-type': 'application/json', 'content-encoding': 'gzip', 'accept-encoding': 'gzip' }, gzipSync(json));
+    expect(gz.statusCode).toBe(200);
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.rawPayload).toString('utf8')).toBe(plain.body);
+    const df = await post({ 'content-type': 'application/json', 'content-encoding': 'deflate' }, deflateSync(json));
+    expect(df.headers['content-encoding']).toBeUndefined();
+    expect(df.body).toBe(plain.body);
+    // Binary extension: Inference-Header-Content-Length counts the uncompressed JSON.
+    const head = Buffer.from(JSON.stringify({ inputs: [{ name: 'features', shape: [4, 4], datatype: 'FP32', parameters: { binary_data_size: 64 } }], outputs: [{ name: 'label' }] }));
+    const bin = await post({ 'content-encoding': 'gzip', 'inference-header-content-length': String(head.length) }, gzipSync(Buffer.concat([head, Buffer.from(new Float32Array(expected.inputs.flat()).buffer)])));
+    expect(bin.body).toBe(plain.body);
+    const garbage = await post({ 'content-type': 'application/json', 'content-encoding': 'gzip' }, Buffer.from('not gzip at all'));
+    expect(garbage.statusCode).toBe(400);
+    expect(typeof garbage.json().error).toBe('string');
+    const unknown = await post({ 'content-type': 'application/json', 'content-encoding': 'br' }, Buffer.from(json));
+    expect(unknown.statusCode).toBe(415);
+    expect(unknown.json().error).toContain('Content-Encoding');
   });
 
   it('maps /v1 instances onto the model input', async () => {
