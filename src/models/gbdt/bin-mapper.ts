@@ -187,8 +187,8 @@ export function numericBin(edges: Float32Array, v: number): number {
 }
 
 /** The n × F row-major bin matrix as F × n (feature-major), in blocks of rows to stay in cache. */
-export function transposeBins(bins: Uint8Array, n: number, F: number): Uint8Array {
-  const out = new Uint8Array(n * F);
+export function transposeBins(bins: Uint8Array, n: number, F: number, shared = false): Uint8Array {
+  const out = new Uint8Array(shared ? new SharedArrayBuffer(Math.max(1, n * F)) : new ArrayBuffer(n * F));
   const BLOCK = 4096;
   for (let i0 = 0; i0 < n; i0 += BLOCK) {
     const i1 = Math.min(n, i0 + BLOCK);

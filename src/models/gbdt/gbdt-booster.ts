@@ -72,8 +72,10 @@ export async function fitGbdt(input: FitInput, params: GbdtParams, options: FitO
   const trees: TreeData[] = resume ? [...resume.model.trees] : [];
   const prng = resume ? Prng.fromState(resume.prng) : new Prng(options.seed);
 
+  const bins = binTable(input.train, features, true);
   const buf = {
-    bins: binTable(input.train, features, true),
+    bins,
+    cols: transposeBins(bins, n, F, true),
     F,
     g: new Float32Array(new SharedArrayBuffer(n * K * 4)),
     h: new Float32Array(new SharedArrayBuffer(n * K * 4)),
@@ -97,9 +99,9 @@ export async function fitGbdt(input: FitInput, params: GbdtParams, options: FitO
   });
 
   const threads = params.nthread > 0 ? params.nthread : n * F >= AUTO_PARALLEL_MIN_CELLS ? availableParallelism() : 1;
-  const builder = await HistogramBuilder.create(buf, threads);
+  const builder = await HistogramBuilder.create(buf, threads, { maxDepth: params.max_depth, minChildWeight: params.min_child_weight });
   try {
-    const grower = new TreeGrower(buf, transposeBins(buf.bins, n, F), builder, {
+    const grower = new TreeGrower(buf, builder, {
       lambda: params.reg_lambda,
       gamma: params.gamma,
       minChildWeight: params.min_child_weight,
@@ -131,9 +133,10 @@ export async function fitGbdt(input: FitInput, params: GbdtParams, options: FitO
         const compiled = new CompiledTree(tree);
         if (rowCount === n) {
           // Every row is in exactly one leaf's range: no need to walk the tree.
+          const positions = grower.positions;
           for (const leaf of leaves) {
             const v = tree.value[leaf.node]!;
-            for (let i = leaf.start; i < leaf.end; i++) { const j = k * n + buf.rows[i]!; raw[j] = raw[j]! + v; }
+            for (let i = leaf.start; i < leaf.end; i++) { const j = k * n + positions[i]!; raw[j] = raw[j]! + v; }
           }
         } else compiled.addPredictions(buf.bins, F, n, raw, k * n);
         if (valid) compiled.addPredictions(valid.bins, F, valid.n, rawValid, k * valid.n);

@@ -4,49 +4,71 @@ import { makeTable } from '../../core/index.js';
 import type { GbdtModel } from './gbdt-model.js';
 import { Prng } from './prng.js';
 import { HistogramBuilder } from './histogram-builder.js';
-import { buildHistogram, HIST_STRIDE } from './histogram.js';
+import { HIST_STRIDE } from './histogram.js';
+import { transposeBins } from './bin-mapper.js';
 
 const sab = <T>(make: (b: SharedArrayBuffer) => T, bytes: number): T => make(new SharedArrayBuffer(bytes));
 
 describe('parallel histograms', () => {
-  it('build the same sums on worker threads as on one thread, and close every thread', async () => {
+  it('build the same sums on worker threads as on one thread, partition alike, and close every thread', async () => {
     const n = 20_000;
-    const F = 6;
+    const F = 7;
+    const bins = sab((b) => new Uint8Array(b), n * F);
+    for (let i = 0; i < n * F; i++) bins[i] = (i * 7919) % 256;
     const buf = {
-      bins: sab((b) => new Uint8Array(b), n * F),
+      bins,
+      cols: transposeBins(bins, n, F, true),
       F,
       g: sab((b) => new Float32Array(b), n * 4),
       h: sab((b) => new Float32Array(b), n * 4),
       rows: sab((b) => new Uint32Array(b), n * 4),
       features: sab((b) => new Int32Array(b), F * 4),
     };
-    for (let i = 0; i < n * F; i++) buf.bins[i] = (i * 7919) % 256;
     for (let i = 0; i < n; i++) {
       buf.g[i] = Math.sin(i);
       buf.h[i] = 1 + (i % 3);
-      buf.rows[i] = i;
     }
-    buf.features.set([0, 2, 3, 5]);
-    const ranges = [{ start: 100, end: n }, { start: 5, end: 9000 }];
-    const expected = ranges.map(({ start, end }) => {
+    // Naive sums over a list of row ids, in that order.
+    const naive = (rowIds: number[], feats: number[]): Float64Array => {
       const e = new Float64Array(F * HIST_STRIDE);
-      buildHistogram(e, buf.bins, F, buf.rows, start, end, buf.g, buf.h, 0, buf.features, 0, 4);
-      return e;
-    });
-    const builder = await HistogramBuilder.create(buf, 2);
-    try {
-      expect(builder.threads).toBe(2);
-      builder.build(ranges, 0, 4);
-      for (let q = 0; q < ranges.length; q++) {
-        for (const f of [0, 2, 3, 5]) {
-          const at = (a: Float64Array): number[] => Array.from(a.subarray(f * HIST_STRIDE, (f + 1) * HIST_STRIDE));
-          expect(at(builder.slot(q))).toEqual(at(expected[q]!));
+      for (const r of rowIds) {
+        for (const f of feats) {
+          const k = f * HIST_STRIDE + bins[r * F + f]! * 2;
+          e[k] = e[k]! + buf.g[r]!;
+          e[k + 1] = e[k + 1]! + buf.h[r]!;
         }
       }
-    } finally {
-      await builder.close();
+      return e;
+    };
+    const at = (a: Float64Array, f: number): number[] => Array.from(a.subarray(f * HIST_STRIDE, (f + 1) * HIST_STRIDE));
+    // Every feature (the packed fast path), then a column sample (one byte per feature).
+    for (const feats of [[0, 1, 2, 3, 4, 5, 6], [0, 2, 3, 5]]) {
+      buf.features.set(feats);
+      // A row sample: every row but multiples of 3, ascending.
+      const sampled = [...Array(n).keys()].filter((i) => i % 3 !== 0);
+      buf.rows.set(sampled);
+      for (const threads of [1, 2]) {
+        const builder = await HistogramBuilder.create(buf, threads, { maxDepth: 6, minChildWeight: 1 });
+        try {
+          expect(builder.threads).toBe(threads);
+          builder.begin(sampled.length, 0, feats.length, true);
+          const root = naive(sampled, feats);
+          for (const f of feats) expect(at(builder.slot(0), f)).toEqual(at(root, f));
+          // Feature 1, bins <= 100 left, missing (255) left too.
+          const goesLeft = (r: number): boolean => bins[r * F + 1]! <= 100 || bins[r * F + 1] === 255;
+          const left = sampled.filter(goesLeft);
+          const right = sampled.filter((r) => !goesLeft(r));
+          const mids = builder.level([{ start: 0, end: sampled.length, feature: 1, depth: 0, leftH: 1e6, rightH: 1e6, bin: 100, catLeft: null, defaultLeft: true }]);
+          expect(mids[0]).toBe(left.length);
+          expect(Array.from(builder.positions.subarray(0, sampled.length))).toEqual([...left, ...right]);
+          const small = naive(left.length <= right.length ? left : right, feats);
+          for (const f of feats) expect(at(builder.slot(0), f)).toEqual(at(small, f));
+        } finally {
+          await builder.close();
+        }
+        expect(builder.liveThreads()).toBe(0);
+      }
     }
-    expect(builder.liveThreads()).toBe(0);
   });
 
   it('gives a model that does not depend on the thread count', async () => {

@@ -1,92 +1,124 @@
 /**
- * Builds node histograms on the main thread plus (nthread − 1) worker threads. Everything a
- * worker reads (binned rows, gradients, hessians, row indices, the feature list) and the
- * histograms it writes live in SharedArrayBuffers; a batch is signalled through Atomics, not
- * messages. A batch holds every histogram one tree level needs, so a depth-6 tree costs about
- * six thread hand-offs rather than one per node (which matters when the cores are oversubscribed
- * and each hand-off waits for the scheduler). Threads split the feature list, so every
- * (feature, bin) sum is added in row order whatever the thread count: models do not depend on nthread.
+ * Runs the per-thread work of growing a tree (histogram.ts) on the main thread plus
+ * (nthread − 1) worker threads. Each thread owns a block of features and its own position-ordered
+ * copy of the rows; what they share (binned rows, gradients, hessians, the sampled rows and
+ * features, the split list of a level, and the histograms they write) lives in
+ * SharedArrayBuffers, and a hand-off is signalled through Atomics, not messages. A hand-off
+ * covers a whole tree level (partition every split, then build every new histogram), so a
+ * depth-6 tree costs about seven hand-offs, which matters when the cores are oversubscribed and
+ * each one waits for the scheduler.
  */
 import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import { KeelError, startWorker } from '../../core/index.js';
-import { CTRL, featureShare, HIST_STRIDE, JOB_SIZE, runJobs, type HistogramWorkerInit } from './histogram.js';
+import { CTRL, HIST_STRIDE, OP, SPLIT_F64, SPLIT_I32, SPLIT_TABLE, ThreadState, type ThreadInit } from './histogram.js';
 
-/** Below this many (row, feature) updates a batch is built on the main thread alone. */
-const PARALLEL_MIN_WORK = 1 << 16;
 /** Shared histogram slots are capped at this many bytes in all. */
 const SLOT_BYTES_CAP = 64 << 20;
 
 export interface SharedTrainingBuffers {
+  /** n × F row-major bins. */
   readonly bins: Uint8Array;
+  /** F × n feature-major bins. */
+  readonly cols: Uint8Array;
   readonly F: number;
   readonly g: Float32Array;
   readonly h: Float32Array;
+  /** The sampled row ids of the next tree (n long). */
   readonly rows: Uint32Array;
+  /** The sampled features of the next tree (F long). */
   readonly features: Int32Array;
 }
 
-export interface RowRange {
+export interface TreeLimits {
+  readonly maxDepth: number;
+  readonly minChildWeight: number;
+}
+
+/** One split of a level: the parent's positions, and what the children need. */
+export interface LevelSplit {
   readonly start: number;
   readonly end: number;
+  readonly feature: number;
+  /** Depth of the node being split. */
+  readonly depth: number;
+  readonly leftH: number;
+  readonly rightH: number;
+  /** Bins that go left (numeric: bins <= bin; categorical: the set) and the missing side. */
+  readonly bin: number;
+  readonly catLeft: readonly number[] | null;
+  readonly defaultLeft: boolean;
 }
 
 export class HistogramBuilder {
   private seq = 0;
   private closed = false;
-  /** One view per slot: batch job q's histogram lands in slot(q). */
   private readonly views: Float64Array[];
 
   private constructor(
-    private readonly buf: SharedTrainingBuffers,
+    private readonly main: ThreadState,
     private readonly workers: Worker[],
     private readonly ctrl: Int32Array,
-    private readonly jobs: Int32Array,
+    private readonly splitI32: Int32Array,
+    private readonly splitF64: Float64Array,
+    private readonly splitTable: Uint8Array,
     hist: SharedArrayBuffer,
+    F: number,
     readonly slots: number,
   ) {
-    const d = buf.F * HIST_STRIDE;
+    const d = F * HIST_STRIDE;
     this.views = Array.from({ length: slots }, (_, s) => new Float64Array(hist, s * d * 8, d));
   }
 
-  /** Starts `threads − 1` workers; with threads <= 1 everything runs on the calling thread. */
-  static async create(buf: SharedTrainingBuffers, threads: number): Promise<HistogramBuilder> {
-    const T = Math.max(1, threads);
-    const slotBytes = Math.max(1, buf.F) * HIST_STRIDE * 8;
+  /** Starts `threads − 1` workers (at most one thread per feature); with threads <= 1 everything runs on the calling thread. */
+  static async create(buf: SharedTrainingBuffers, threads: number, limits: TreeLimits): Promise<HistogramBuilder> {
+    const F = buf.F;
+    const T = Math.max(1, Math.min(threads, F));
+    const slotBytes = Math.max(1, F) * HIST_STRIDE * 8;
     const slots = Math.max(1, Math.min(64, Math.floor(SLOT_BYTES_CAP / slotBytes)));
     const hist = new SharedArrayBuffer(slots * slotBytes);
-    const jobs = new Int32Array(new SharedArrayBuffer(slots * JOB_SIZE * 4));
-    const ctrl = new Int32Array(new SharedArrayBuffer(T * CTRL.SIZE * 4));
+    const ctrl = new Int32Array(new SharedArrayBuffer(Math.max(1, T - 1) * CTRL.SIZE * 4));
+    const splitI32 = new SharedArrayBuffer(slots * SPLIT_I32 * 4);
+    const splitF64 = new SharedArrayBuffer(slots * SPLIT_F64 * 8);
+    const splitTable = new SharedArrayBuffer(slots * SPLIT_TABLE);
+    const init = (index: number): ThreadInit => ({
+      bins: buf.bins.buffer as SharedArrayBuffer,
+      cols: buf.cols.buffer as SharedArrayBuffer,
+      n: buf.rows.length,
+      F,
+      g: buf.g.buffer as SharedArrayBuffer,
+      h: buf.h.buffer as SharedArrayBuffer,
+      rows: buf.rows.buffer as SharedArrayBuffer,
+      features: buf.features.buffer as SharedArrayBuffer,
+      hist,
+      slots,
+      splitI32,
+      splitF64,
+      splitTable,
+      threads: T,
+      index,
+      maxDepth: limits.maxDepth,
+      minChildWeight: limits.minChildWeight,
+      ctrl: ctrl.buffer as SharedArrayBuffer,
+    });
     const workers: Worker[] = [];
     try {
-      for (let w = 0; w < T - 1; w++) {
+      for (let w = 1; w < T; w++) {
         const worker = startWorker(new URL('./histogram-worker.ts', import.meta.url));
         workers.push(worker);
-        const init: HistogramWorkerInit = {
-          bins: buf.bins.buffer as SharedArrayBuffer,
-          F: buf.F,
-          g: buf.g.buffer as SharedArrayBuffer,
-          h: buf.h.buffer as SharedArrayBuffer,
-          rows: buf.rows.buffer as SharedArrayBuffer,
-          features: buf.features.buffer as SharedArrayBuffer,
-          hist,
-          slots,
-          jobs: jobs.buffer as SharedArrayBuffer,
-          threads: T,
-          ctrl: ctrl.buffer as SharedArrayBuffer,
-          index: w,
-        };
-        worker.postMessage(init);
+        worker.postMessage(init(w));
       }
+      // The main thread copies its block while the workers copy theirs.
+      const main = new ThreadState(init(0));
       await Promise.all(workers.map(async (w) => {
         const [msg] = (await Promise.race([once(w, 'message'), once(w, 'error').then(([e]) => Promise.reject(e as Error))])) as [unknown];
         if (msg !== 'ready') throw new KeelError('INTERNAL', 'histogram worker failed to start');
       }));
+      return new HistogramBuilder(main, workers, ctrl, new Int32Array(splitI32), new Float64Array(splitF64), new Uint8Array(splitTable), hist, F, slots);
     } catch (e) {
       await Promise.all(workers.map((w) => w.terminate()));
       throw e;
     }
-    return new HistogramBuilder(buf, workers, ctrl, jobs, hist, slots);
   }
 
   get threads(): number {
@@ -98,50 +130,77 @@ export class HistogramBuilder {
     return this.workers.filter((w) => w.threadId !== -1).length;
   }
 
-  /** The histogram of batch job q after build(). */
+  /** Position → row id of the current tree: each node's rows are one range of positions. */
+  get positions(): Uint32Array {
+    return this.main.rows;
+  }
+
+  /** The histogram of batch job q after begin() (q = 0, the root) or level(). */
   slot(q: number): Float64Array {
     return this.views[q]!;
   }
 
   /**
-   * Builds the histogram of each range (at most `slots` of them) over the first `featureCount`
-   * listed features; job q's histogram is then slot(q).
+   * Starts a tree on the first `rowCount` entries of the shared sampled rows and the first
+   * `featureCount` sampled features, with gradients at gOffset; builds the root histogram into
+   * slot 0 when `buildRoot`.
    */
-  build(ranges: readonly RowRange[], gOffset: number, featureCount: number): void {
-    if (ranges.length > this.slots) throw new KeelError('INTERNAL', `histogram batch of ${ranges.length} exceeds ${this.slots} slots`);
-    const { bins, F, rows, g, h, features } = this.buf;
-    const jobs = this.jobs;
-    let work = 0;
-    ranges.forEach((r, q) => {
-      jobs[q * JOB_SIZE] = r.start;
-      jobs[q * JOB_SIZE + 1] = r.end;
-      work += (r.end - r.start) * featureCount;
+  begin(rowCount: number, gOffset: number, featureCount: number, buildRoot: boolean): void {
+    this.handOff(OP.BEGIN, buildRoot ? 1 : 0, gOffset, featureCount, rowCount, () => this.main.begin(rowCount, gOffset, featureCount, buildRoot));
+  }
+
+  /**
+   * Partitions every split of a level (at most `slots`) and builds the histogram of the smaller
+   * child of each split that has a child able to split (in split order, slot 0 onwards).
+   * Returns, per split, the first position of the right child.
+   */
+  level(splits: readonly LevelSplit[]): Int32Array {
+    if (splits.length > this.slots) throw new KeelError('INTERNAL', `level of ${splits.length} splits exceeds ${this.slots} slots`);
+    const { splitI32, splitF64, splitTable } = this;
+    splits.forEach((s, q) => {
+      splitI32[q * SPLIT_I32] = s.start;
+      splitI32[q * SPLIT_I32 + 1] = s.end;
+      splitI32[q * SPLIT_I32 + 2] = s.feature;
+      splitI32[q * SPLIT_I32 + 3] = s.depth;
+      splitF64[q * SPLIT_F64] = s.leftH;
+      splitF64[q * SPLIT_F64 + 1] = s.rightH;
+      const table = splitTable.subarray(q * SPLIT_TABLE, (q + 1) * SPLIT_TABLE);
+      if (s.catLeft) {
+        table.fill(0);
+        for (const b of s.catLeft) table[b] = 1;
+      } else {
+        table.fill(1, 0, s.bin + 1);
+        table.fill(0, s.bin + 1);
+      }
+      table[SPLIT_TABLE - 1] = s.defaultLeft ? 1 : 0;
     });
-    const T = this.workers.length + 1;
-    if (T === 1 || work < PARALLEL_MIN_WORK || featureCount < T) {
-      runJobs(this.views, jobs, ranges.length, bins, F, rows, g, h, gOffset, features, 0, featureCount);
-      return;
-    }
-    const seq = ++this.seq;
+    this.handOff(OP.LEVEL, splits.length, 0, 0, 0, () => this.main.level(splits.length));
+    return this.main.mids;
+  }
+
+  private handOff(op: number, jobs: number, gOffset: number, features: number, rows: number, own: () => void): void {
     const ctrl = this.ctrl;
-    for (let w = 0; w < T - 1; w++) {
+    const W = this.workers.length;
+    const seq = ++this.seq;
+    for (let w = 0; w < W; w++) {
       const base = w * CTRL.SIZE;
-      ctrl[base + CTRL.JOBS] = ranges.length;
+      ctrl[base + CTRL.OP] = op;
+      ctrl[base + CTRL.JOBS] = jobs;
       ctrl[base + CTRL.G_OFFSET] = gOffset;
-      ctrl[base + CTRL.FEATURES] = featureCount;
+      ctrl[base + CTRL.FEATURES] = features;
+      ctrl[base + CTRL.ROWS] = rows;
       Atomics.store(ctrl, base + CTRL.SEQ, seq);
       Atomics.notify(ctrl, base + CTRL.SEQ);
     }
-    const [fStart, fEnd] = featureShare(0, T, featureCount);
-    runJobs(this.views, jobs, ranges.length, bins, F, rows, g, h, gOffset, features, fStart, fEnd);
-    for (let w = 0; w < T - 1; w++) {
+    own();
+    for (let w = 0; w < W; w++) {
       const base = w * CTRL.SIZE;
       let done = Atomics.load(ctrl, base + CTRL.DONE);
       while (done !== seq) {
         Atomics.wait(ctrl, base + CTRL.DONE, done, 1000);
         done = Atomics.load(ctrl, base + CTRL.DONE);
       }
-      if (Atomics.load(ctrl, base + CTRL.ERROR) !== 0) throw new KeelError('INTERNAL', `histogram worker ${w} failed`);
+      if (Atomics.load(ctrl, base + CTRL.ERROR) !== 0) throw new KeelError('INTERNAL', `histogram worker ${w + 1} failed`);
     }
   }
 

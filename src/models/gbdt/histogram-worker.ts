@@ -1,18 +1,11 @@
-/** A histogram worker thread: waits on its control words and builds its share of each batch. */
+/** A histogram worker thread: waits on its control words and does its share of each hand-off. */
 import { parentPort } from 'node:worker_threads';
-import { CTRL, featureShare, HIST_STRIDE, runJobs, type HistogramWorkerInit } from './histogram.js';
+import { CTRL, OP, ThreadState, type ThreadInit } from './histogram.js';
 
-parentPort!.once('message', (init: HistogramWorkerInit) => {
-  const bins = new Uint8Array(init.bins);
-  const g = new Float32Array(init.g);
-  const h = new Float32Array(init.h);
-  const rows = new Uint32Array(init.rows);
-  const features = new Int32Array(init.features);
-  const jobs = new Int32Array(init.jobs);
-  const slotDoubles = init.F * HIST_STRIDE;
-  const views = Array.from({ length: init.slots }, (_, s) => new Float64Array(init.hist, s * slotDoubles * 8, slotDoubles));
-  const ctrl = new Int32Array(init.ctrl);
-  const base = init.index * CTRL.SIZE;
+parentPort!.once('message', (init: ThreadInit) => {
+  const state = new ThreadState(init);
+  const ctrl = new Int32Array(init.ctrl!);
+  const base = (init.index - 1) * CTRL.SIZE;
   parentPort!.postMessage('ready');
   let seen = 0;
   for (;;) {
@@ -20,8 +13,9 @@ parentPort!.once('message', (init: HistogramWorkerInit) => {
     seen = Atomics.load(ctrl, base + CTRL.SEQ);
     if (Atomics.load(ctrl, base + CTRL.EXIT) !== 0) break;
     try {
-      const [fStart, fEnd] = featureShare(init.index + 1, init.threads, ctrl[base + CTRL.FEATURES]!);
-      runJobs(views, jobs, ctrl[base + CTRL.JOBS]!, bins, init.F, rows, g, h, ctrl[base + CTRL.G_OFFSET]!, features, fStart, fEnd);
+      if (ctrl[base + CTRL.OP] === OP.BEGIN) {
+        state.begin(ctrl[base + CTRL.ROWS]!, ctrl[base + CTRL.G_OFFSET]!, ctrl[base + CTRL.FEATURES]!, ctrl[base + CTRL.JOBS] === 1);
+      } else state.level(ctrl[base + CTRL.JOBS]!);
     } catch {
       Atomics.store(ctrl, base + CTRL.ERROR, 1);
     }

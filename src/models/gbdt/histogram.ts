@@ -1,135 +1,374 @@
 /**
- * The hot loop of training: gradient and hessian sums per (feature, bin) over a node's rows.
- * Shared by the main thread and the histogram workers. Layout: feature f's bins start at
- * f * HIST_STRIDE, each bin holds (sum g, sum h) side by side; bin 255 is the missing bin.
+ * The per-thread half of growing a tree, shared by the main thread and the histogram workers.
+ *
+ * Each thread owns a fixed block of features and keeps its own copy of everything its histograms
+ * read, in *position* order: the row ids, the (gradient, hessian) pairs and its features' bins
+ * (packed four to a Uint32 word). A split partitions these in place, stably, on every thread
+ * alike, so a node's rows are always one contiguous range of positions and a histogram pass
+ * reads memory sequentially. Reading the shared row-major matrix through row ids instead costs
+ * a cache miss per row once a node's rows are sparse (measured 8–12 ns per update on deep nodes
+ * against 2 ns sequential). Since every thread partitions its own copy, a tree level costs one
+ * hand-off: each thread partitions the level's splits and then builds its features' share of
+ * the new histograms, with no barrier in between.
+ *
+ * Histogram layout: feature f's bins start at f * HIST_STRIDE, each bin holds (sum g, sum h) side
+ * by side; bin 255 is the missing bin. Rows stay in ascending row order within a node (the root
+ * starts ascending and partitions are stable) and each (feature, bin) sum is added by one thread
+ * in that order, so models do not depend on the thread count.
  */
 /** Doubles per feature: 256 bins × (g, h). The hot loop writes it as `f << 9`. */
 export const HIST_STRIDE = 512;
 
-/** Control words per histogram worker in the shared Int32Array. */
-export const CTRL = { SEQ: 0, DONE: 1, JOBS: 2, G_OFFSET: 4, FEATURES: 5, EXIT: 7, ERROR: 8, SIZE: 16 } as const;
-/** Int32s per job in the shared job list: start row, end row (the histogram goes to slot = job index). */
-export const JOB_SIZE = 2;
+/** Control words per worker in the shared Int32Array. */
+export const CTRL = { SEQ: 0, DONE: 1, OP: 2, JOBS: 3, G_OFFSET: 4, FEATURES: 5, ROWS: 6, EXIT: 7, ERROR: 8, SIZE: 16 } as const;
+/** What a hand-off asks of the threads: start a tree, or partition a level and build its histograms. */
+export const OP = { BEGIN: 1, LEVEL: 2 } as const;
+/** Int32s per split in the shared split list: start, end (positions), feature, depth of the parent. */
+export const SPLIT_I32 = 4;
+/** Float64s per split: the hessian sums of the left and the right child. */
+export const SPLIT_F64 = 2;
+/** Bytes per split in the shared side table: 1 where a bin goes left (bin 255 = missing). */
+export const SPLIT_TABLE = 256;
 
-/** What a histogram worker receives once: the shared buffers of one fit. */
-export interface HistogramWorkerInit {
+/** The shared buffers of one fit, as each thread receives them. */
+export interface ThreadInit {
+  /** n × F row-major bins. */
   readonly bins: SharedArrayBuffer;
+  /** F × n feature-major bins, which decide each row's side in a partition. */
+  readonly cols: SharedArrayBuffer;
+  readonly n: number;
   readonly F: number;
   readonly g: SharedArrayBuffer;
   readonly h: SharedArrayBuffer;
+  /** The sampled row ids of the tree being started, ascending. */
   readonly rows: SharedArrayBuffer;
+  /** The sampled features of the tree being started, ascending. */
   readonly features: SharedArrayBuffer;
-  /** `slots` histograms of F × HIST_STRIDE doubles, one per job of a batch. */
+  /** `slots` histograms of F × HIST_STRIDE doubles. */
   readonly hist: SharedArrayBuffer;
   readonly slots: number;
-  readonly jobs: SharedArrayBuffer;
+  readonly splitI32: SharedArrayBuffer;
+  readonly splitF64: SharedArrayBuffer;
+  readonly splitTable: SharedArrayBuffer;
   readonly threads: number;
-  readonly ctrl: SharedArrayBuffer;
+  /** 0 is the main thread; workers are 1 … threads − 1. */
   readonly index: number;
+  readonly maxDepth: number;
+  readonly minChildWeight: number;
+  /** Workers only: the control words. */
+  readonly ctrl?: SharedArrayBuffer;
 }
 
-export function buildHistogram(
-  hist: Float64Array,
-  bins: Uint8Array,
-  F: number,
-  rows: Uint32Array,
-  start: number,
-  end: number,
-  g: Float32Array,
-  h: Float32Array,
-  gOffset: number,
-  features: Int32Array,
-  fStart: number,
-  fEnd: number,
-): void {
-  for (let j = fStart; j < fEnd; j++) {
-    const base = features[j]! * HIST_STRIDE;
-    hist.fill(0, base, base + HIST_STRIDE);
+/** The block of features [start, end) that thread t of T owns. */
+export function featureBlock(t: number, T: number, F: number): [number, number] {
+  return [Math.floor((t * F) / T), Math.floor(((t + 1) * F) / T)];
+}
+
+/** Whether a node may be split (and so needs a histogram). */
+export function canSplit(depth: number, count: number, H: number, maxDepth: number, minChildWeight: number): boolean {
+  return (maxDepth === 0 || depth < maxDepth) && count >= 2 && H >= 2 * minChildWeight;
+}
+
+export class ThreadState {
+  /** Position → row id. */
+  readonly rows: Uint32Array;
+  /** Where each split of the last level put its right child's first position. */
+  readonly mids: Int32Array;
+  private readonly rowsS: Uint32Array;
+  /** 1 where a position goes left, during a partition. */
+  private readonly side: Uint8Array;
+  private readonly gh: Float32Array;
+  private readonly ghS: Float32Array;
+  /** This thread's features of every row, in row order: W words per row. */
+  private readonly home: Uint32Array;
+  /** The same in position order, and the scratch space of a partition. */
+  private readonly work: Uint32Array;
+  private readonly workS: Uint32Array;
+  private readonly W: number;
+  private readonly fStart: number;
+  private readonly fEnd: number;
+  /** Local indices (feature − fStart) of this tree's sampled features in the block. */
+  private readonly local: Int32Array;
+  private localCount = 0;
+
+  private readonly cols: Uint8Array;
+  private readonly g: Float32Array;
+  private readonly h: Float32Array;
+  private readonly sampled: Uint32Array;
+  private readonly features: Int32Array;
+  private readonly views: Float64Array[];
+  private readonly splitI32: Int32Array;
+  private readonly splitF64: Float64Array;
+  private readonly splitTable: Uint8Array;
+  private readonly k: ReturnType<typeof makeKernels>;
+
+  constructor(private readonly init: ThreadInit) {
+    const { n, F } = init;
+    [this.fStart, this.fEnd] = featureBlock(init.index, init.threads, F);
+    const Fb = this.fEnd - this.fStart;
+    const W = (this.W = (Fb + 3) >> 2);
+    this.rows = new Uint32Array(n);
+    this.rowsS = new Uint32Array(n);
+    this.side = new Uint8Array(Fb > 0 ? n : 0);
+    this.mids = new Int32Array(init.slots);
+    this.local = new Int32Array(Math.max(1, Fb));
+    if (Fb > 0) {
+      this.gh = new Float32Array(2 * n);
+      this.ghS = new Float32Array(2 * n);
+      this.home = new Uint32Array(n * W);
+      this.work = new Uint32Array(n * W);
+      this.workS = new Uint32Array(n * W);
+    } else {
+      this.gh = this.ghS = new Float32Array(0);
+      this.home = this.work = this.workS = new Uint32Array(0);
+    }
+    const home8 = new Uint8Array(this.home.buffer);
+    const bins = new Uint8Array(init.bins);
+    const rowBytes = W * 4;
+    for (let i = 0; i < n; i++) {
+      const src = i * F + this.fStart;
+      const dst = i * rowBytes;
+      for (let j = 0; j < Fb; j++) home8[dst + j] = bins[src + j]!;
+    }
+    this.cols = new Uint8Array(init.cols);
+    this.g = new Float32Array(init.g);
+    this.h = new Float32Array(init.h);
+    this.sampled = new Uint32Array(init.rows);
+    this.features = new Int32Array(init.features);
+    const d = F * HIST_STRIDE;
+    this.views = Array.from({ length: init.slots }, (_, s) => new Float64Array(init.hist, s * d * 8, d));
+    this.splitI32 = new Int32Array(init.splitI32);
+    this.splitF64 = new Float64Array(init.splitF64);
+    this.splitTable = new Uint8Array(init.splitTable);
+    this.k = makeKernels(n, W, this.fStart, Fb, this.local, this.rows, this.rowsS, this.side, this.gh, this.ghS, this.work, this.workS, this.cols);
   }
-  // Four features per step: V8 does not unroll, and this halves the time per update (measured:
-  // 3.6 → 2.0 ns on 320k rows × 28 features, CPU time on this machine).
-  const contiguous = fEnd > fStart && features[fEnd - 1]! - features[fStart]! === fEnd - 1 - fStart;
-  if (contiguous) {
-    // Every feature in a range: no indirection through the feature list.
-    const f0 = features[fStart]!;
-    const f1 = f0 + (fEnd - fStart);
-    const f4 = f0 + ((f1 - f0) & ~3);
-    for (let i = start; i < end; i++) {
-      const r = rows[i]!;
-      const gr = g[gOffset + r]!;
-      const hr = h[gOffset + r]!;
-      const rb = r * F;
-      let f = f0;
-      for (; f < f4; f += 4) {
-        const i0 = (f << 9) + (bins[rb + f]! << 1);
-        const i1 = ((f + 1) << 9) + (bins[rb + f + 1]! << 1);
-        const i2 = ((f + 2) << 9) + (bins[rb + f + 2]! << 1);
-        const i3 = ((f + 3) << 9) + (bins[rb + f + 3]! << 1);
-        hist[i0] = hist[i0]! + gr;
-        hist[i0 + 1] = hist[i0 + 1]! + hr;
-        hist[i1] = hist[i1]! + gr;
-        hist[i1 + 1] = hist[i1 + 1]! + hr;
-        hist[i2] = hist[i2]! + gr;
-        hist[i2 + 1] = hist[i2 + 1]! + hr;
-        hist[i3] = hist[i3]! + gr;
-        hist[i3 + 1] = hist[i3 + 1]! + hr;
+
+  /**
+   * Starts a tree on the first `rowCount` sampled rows (gradients at gOffset) and the first
+   * `featureCount` sampled features; builds the root histogram into slot 0 when asked.
+   */
+  begin(rowCount: number, gOffset: number, featureCount: number, buildRoot: boolean): void {
+    const { rows, sampled } = this;
+    let m = 0;
+    for (let j = 0; j < featureCount; j++) {
+      const f = this.features[j]!;
+      if (f >= this.fStart && f < this.fEnd) this.local[m++] = f - this.fStart;
+    }
+    this.localCount = m;
+    if (this.fEnd === this.fStart) {
+      // Nothing to build; only the main thread (which always owns features) needs the rows.
+      return;
+    }
+    const { gh, g, h, home, work, W } = this;
+    if (rowCount === this.init.n) {
+      // Sampled rows are ascending and distinct, so all n of them are the identity: bulk copies.
+      rows.set(sampled);
+      work.set(home);
+      for (let i = 0; i < rowCount; i++) {
+        gh[2 * i] = g[gOffset + i]!;
+        gh[2 * i + 1] = h[gOffset + i]!;
       }
-      for (; f < f1; f++) {
-        const idx = (f << 9) + (bins[rb + f]! << 1);
+    } else {
+      for (let i = 0; i < rowCount; i++) {
+        const r = sampled[i]!;
+        rows[i] = r;
+        gh[2 * i] = g[gOffset + r]!;
+        gh[2 * i + 1] = h[gOffset + r]!;
+        const src = r * W;
+        const dst = i * W;
+        for (let w = 0; w < W; w++) work[dst + w] = home[src + w]!;
+      }
+    }
+    if (buildRoot) this.k.build(this.views[0]!, 0, rowCount, this.localCount);
+  }
+
+  /**
+   * Partitions each of the `count` splits in the shared split list, then builds the histogram of
+   * the smaller child of each split that has a child to split further, into consecutive slots.
+   */
+  level(count: number): void {
+    const { splitI32, splitF64, splitTable, mids } = this;
+    const { maxDepth, minChildWeight: mcw } = this.init;
+    let q = 0;
+    for (let s = 0; s < count; s++) {
+      const start = splitI32[s * SPLIT_I32]!;
+      const end = splitI32[s * SPLIT_I32 + 1]!;
+      const feature = splitI32[s * SPLIT_I32 + 2]!;
+      const depth = splitI32[s * SPLIT_I32 + 3]! + 1;
+      const leftH = splitF64[s * SPLIT_F64]!;
+      const rightH = splitF64[s * SPLIT_F64 + 1]!;
+      // Children that can never split need no histogram, and their rows only matter to the
+      // main thread (for leaf ranges): the others skip them.
+      const final = !canSplit(depth, 2, leftH, maxDepth, mcw) && !canSplit(depth, 2, rightH, maxDepth, mcw);
+      const table = splitTable.subarray(s * SPLIT_TABLE, (s + 1) * SPLIT_TABLE);
+      let mid: number;
+      if (final) {
+        mid = this.init.index === 0 ? this.k.partitionRows(start, end, feature, table) : start;
+      } else mid = this.k.partition(start, end, feature, table);
+      mids[s] = mid;
+      if (final) continue;
+      const needLeft = canSplit(depth, mid - start, leftH, maxDepth, mcw);
+      const needRight = canSplit(depth, end - mid, rightH, maxDepth, mcw);
+      if (!needLeft && !needRight) continue;
+      const view = this.views[q++]!;
+      if (mid - start <= end - mid) this.k.build(view, start, mid, this.localCount);
+      else this.k.build(view, mid, end, this.localCount);
+    }
+  }
+}
+
+/**
+ * The hot loops of one thread, as closures over its arrays: V8 then treats the arrays as
+ * constants, which measured 1.5× faster than the same loops reading them from `this` or from
+ * arguments (10 vs 15 ms to partition 800k rows).
+ */
+function makeKernels(
+  n: number,
+  W: number,
+  fStart: number,
+  Fb: number,
+  local: Int32Array,
+  rows: Uint32Array,
+  rowsS: Uint32Array,
+  side: Uint8Array,
+  gh: Float32Array,
+  ghS: Float32Array,
+  work: Uint32Array,
+  workS: Uint32Array,
+  cols: Uint8Array,
+): { partition: (start: number, end: number, feature: number, table: Uint8Array) => number; partitionRows: (start: number, end: number, feature: number, table: Uint8Array) => number; build: (hist: Float64Array, start: number, end: number, m: number) => void } {
+  const work8 = new Uint8Array(work.buffer, work.byteOffset, work.byteLength);
+  /**
+   * Stable partition of positions [start, end) of everything this thread holds. Two passes: the
+   * sides into `side` (counting the left), then a branch-free scatter into the scratch arrays at
+   * known offsets, copied back in bulk (plain ArrayBuffers: TypedArray.set is a memcpy). About
+   * 2× faster than one branchy pass on random sides (measured 7 vs 16 ms on 800k rows).
+   */
+  const partition = (start: number, end: number, feature: number, table: Uint8Array): number => {
+    if (W === 0) return partitionRows(start, end, feature, table);
+    const cb = feature * n;
+    let nl = 0;
+    for (let i = start; i < end; i++) {
+      const d = table[cols[cb + rows[i]!]!]!;
+      side[i] = d;
+      nl += d;
+    }
+    let l = 0;
+    let r = nl;
+    if (W === 4) {
+      for (let i = start; i < end; i++) {
+        const d = side[i]!;
+        const dst = d === 1 ? l : r;
+        l += d;
+        r += d ^ 1;
+        rowsS[dst] = rows[i]!;
+        ghS[2 * dst] = gh[2 * i]!;
+        ghS[2 * dst + 1] = gh[2 * i + 1]!;
+        const o = dst << 2;
+        const src = i << 2;
+        workS[o] = work[src]!;
+        workS[o + 1] = work[src + 1]!;
+        workS[o + 2] = work[src + 2]!;
+        workS[o + 3] = work[src + 3]!;
+      }
+    } else {
+      for (let i = start; i < end; i++) {
+        const d = side[i]!;
+        const dst = d === 1 ? l : r;
+        l += d;
+        r += d ^ 1;
+        rowsS[dst] = rows[i]!;
+        ghS[2 * dst] = gh[2 * i]!;
+        ghS[2 * dst + 1] = gh[2 * i + 1]!;
+        const o = dst * W;
+        const src = i * W;
+        for (let w = 0; w < W; w++) workS[o + w] = work[src + w]!;
+      }
+    }
+    const len = end - start;
+    rows.set(rowsS.subarray(0, len), start);
+    gh.set(ghS.subarray(0, 2 * len), 2 * start);
+    work.set(workS.subarray(0, len * W), start * W);
+    return start + nl;
+  };
+
+  /** The same, of the row ids alone (branch-free: each row goes to both sides, one cursor moves). */
+  const partitionRows = (start: number, end: number, feature: number, table: Uint8Array): number => {
+    const cb = feature * n;
+    let l = start;
+    let r = 0;
+    for (let i = start; i < end; i++) {
+      const row = rows[i]!;
+      const left = table[cols[cb + row]!]!;
+      rows[l] = row;
+      rowsS[r] = row;
+      l += left;
+      r += left ^ 1;
+    }
+    for (let k = 0; k < r; k++) rows[l + k] = rowsS[k]!;
+    return l;
+  };
+
+  /** This thread's features of the histogram of positions [start, end), into `hist`. */
+  const build = (hist: Float64Array, start: number, end: number, m: number): void => {
+    for (let k = 0; k < m; k++) {
+      const base = (fStart + local[k]!) * HIST_STRIDE;
+      hist.fill(0, base, base + HIST_STRIDE);
+    }
+    if (m === 0) return;
+    const base0 = fStart << 9;
+    if (m === Fb) {
+      // Every feature of the block: four bins per word read, four features per step (V8 does
+      // not unroll; this halves the time per update).
+      const full = Fb >> 2;
+      const rem = Fb & 3;
+      for (let i = start; i < end; i++) {
+        const gr = gh[2 * i]!;
+        const hr = gh[2 * i + 1]!;
+        const rb = i * W;
+        for (let w = 0; w < full; w++) {
+          const x = work[rb + w]!;
+          const b = base0 + (w << 11);
+          const i0 = b + ((x & 255) << 1);
+          const i1 = b + 512 + (((x >>> 8) & 255) << 1);
+          const i2 = b + 1024 + (((x >>> 16) & 255) << 1);
+          const i3 = b + 1536 + ((x >>> 24) << 1);
+          hist[i0] = hist[i0]! + gr;
+          hist[i0 + 1] = hist[i0 + 1]! + hr;
+          hist[i1] = hist[i1]! + gr;
+          hist[i1 + 1] = hist[i1 + 1]! + hr;
+          hist[i2] = hist[i2]! + gr;
+          hist[i2 + 1] = hist[i2 + 1]! + hr;
+          hist[i3] = hist[i3]! + gr;
+          hist[i3 + 1] = hist[i3 + 1]! + hr;
+        }
+        if (rem > 0) {
+          const x = work[rb + full]!;
+          const b = base0 + (full << 11);
+          for (let k = 0; k < rem; k++) {
+            const idx = b + (k << 9) + (((x >>> (k << 3)) & 255) << 1);
+            hist[idx] = hist[idx]! + gr;
+            hist[idx + 1] = hist[idx + 1]! + hr;
+          }
+        }
+      }
+      return;
+    }
+    // A column sample: only the sampled features, one byte each.
+    const rowBytes = W * 4;
+    for (let i = start; i < end; i++) {
+      const gr = gh[2 * i]!;
+      const hr = gh[2 * i + 1]!;
+      const rb = i * rowBytes;
+      for (let k = 0; k < m; k++) {
+        const lf = local[k]!;
+        const idx = base0 + (lf << 9) + (work8[rb + lf]! << 1);
         hist[idx] = hist[idx]! + gr;
         hist[idx + 1] = hist[idx + 1]! + hr;
       }
     }
-    return;
-  }
-  const j4 = fStart + ((fEnd - fStart) & ~3);
-  for (let i = start; i < end; i++) {
-    const r = rows[i]!;
-    const gr = g[gOffset + r]!;
-    const hr = h[gOffset + r]!;
-    const rb = r * F;
-    let j = fStart;
-    for (; j < j4; j += 4) {
-      const fa = features[j]!;
-      const fb = features[j + 1]!;
-      const fc = features[j + 2]!;
-      const fd = features[j + 3]!;
-      const i0 = (fa << 9) + (bins[rb + fa]! << 1);
-      const i1 = (fb << 9) + (bins[rb + fb]! << 1);
-      const i2 = (fc << 9) + (bins[rb + fc]! << 1);
-      const i3 = (fd << 9) + (bins[rb + fd]! << 1);
-      hist[i0] = hist[i0]! + gr;
-      hist[i0 + 1] = hist[i0 + 1]! + hr;
-      hist[i1] = hist[i1]! + gr;
-      hist[i1 + 1] = hist[i1 + 1]! + hr;
-      hist[i2] = hist[i2]! + gr;
-      hist[i2 + 1] = hist[i2 + 1]! + hr;
-      hist[i3] = hist[i3]! + gr;
-      hist[i3 + 1] = hist[i3 + 1]! + hr;
-    }
-    for (; j < fEnd; j++) {
-      const f = features[j]!;
-      const idx = (f << 9) + (bins[rb + f]! << 1);
-      hist[idx] = hist[idx]! + gr;
-      hist[idx + 1] = hist[idx + 1]! + hr;
-    }
-  }
-}
-
-/** The share of the feature list [0, count) that thread t of T builds. */
-export function featureShare(t: number, T: number, count: number): [number, number] {
-  return [Math.floor((t * count) / T), Math.floor(((t + 1) * count) / T)];
-}
-
-/**
- * One thread's part of a batch: for every job, the histogram of its rows over this thread's
- * share of the features, into the job's slot.
- */
-export function runJobs(views: readonly Float64Array[], jobs: Int32Array, jobCount: number, bins: Uint8Array, F: number, rows: Uint32Array, g: Float32Array, h: Float32Array, gOffset: number, features: Int32Array, fStart: number, fEnd: number): void {
-  if (fEnd <= fStart) return;
-  for (let q = 0; q < jobCount; q++) {
-    buildHistogram(views[q]!, bins, F, rows, jobs[q * JOB_SIZE]!, jobs[q * JOB_SIZE + 1]!, g, h, gOffset, features, fStart, fEnd);
-  }
+  };
+  return { partition, partitionRows, build };
 }
 
 /** parent -= child over the listed features: the larger child's histogram without a pass over its rows. */
