@@ -1,5 +1,5 @@
-export { openMetadataStore, migrateToLatest, isUniqueViolation } from './metadata-store.js';
-export type { MetadataStore, DialectName, OpenMetadataStoreOptions } from './metadata-store.js';
+export { openMetadataStore, migrateToLatest, isUniqueViolation, rawDriverOf } from './metadata-store.js';
+export type { MetadataStore, DialectName, OpenMetadataStoreOptions, RawDriver } from './metadata-store.js';
 export { LocalArtifactStore } from './artifact-store.js';
 export type { ArtifactStore, ArtifactRef } from './artifact-store.js';
 export type { Database } from './tables.js';

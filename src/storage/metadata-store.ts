@@ -9,6 +9,20 @@ import type { Database } from './tables.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
+/**
+ * The driver under a store's Kysely instance, for the few hot paths that must skip query building
+ * (tracking's metric ingestion and history: cached prepared statements on SQLite, since Kysely's
+ * SQLite driver prepares every statement anew).
+ */
+export type RawDriver = { readonly dialect: 'sqlite'; readonly database: SqliteDatabase.Database } | { readonly dialect: 'postgres'; readonly pool: pg.Pool };
+
+const RAW_DRIVERS = new WeakMap<Kysely<Database>, RawDriver>();
+
+/** The raw driver of a Kysely instance made by openMetadataStore (not of a transaction's). */
+export function rawDriverOf(db: Kysely<Database>): RawDriver | undefined {
+  return RAW_DRIVERS.get(db);
+}
+
 export interface MetadataStore {
   readonly db: Kysely<Database>;
   readonly dialect: DialectName;
@@ -38,7 +52,9 @@ const DIALECTS: Record<string, (url: string, o: OpenMetadataStoreOptions) => { d
     database.pragma('busy_timeout = 10000');
     database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
-    return { dialect: 'sqlite', kysely: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }) };
+    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    RAW_DRIVERS.set(kysely, { dialect: 'sqlite', database });
+    return { dialect: 'sqlite', kysely };
   },
   postgres: (url, o) => {
     const pool = new pg.Pool({
@@ -46,7 +62,9 @@ const DIALECTS: Record<string, (url: string, o: OpenMetadataStoreOptions) => { d
       max: 10,
       ...(o.schema ? { options: `-c search_path=${o.schema}` } : {}),
     });
-    return { dialect: 'postgres', kysely: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }) };
+    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    RAW_DRIVERS.set(kysely, { dialect: 'postgres', pool });
+    return { dialect: 'postgres', kysely };
   },
 };
 

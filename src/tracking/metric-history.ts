@@ -21,32 +21,31 @@ export class MetricHistory {
   }
 
   /**
-   * The whole history as ONE JSON value built by the database and parsed natively here, instead
-   * of 100,000 rows through the driver's per-row, per-column conversion (2-5x slower).
+   * The whole history as the text of MLflow's JSON list of Metric objects, built by the database
+   * in one value: no row objects, no per-row driver conversion (100,000 points: 8.5 MB in ~40 ms).
+   * Doubles print exactly (SQLite: 17 significant digits; PostgreSQL: the shortest exact form);
+   * NaN and ±Infinity are MLflow's strings "NaN", "Infinity", "-Infinity".
    */
-  private async wholeHistory(runId: string, key: string): Promise<MetricPoint[]> {
-    type Packed = [number | string | null, number, number, number][];
-    let points: Packed;
-    if (this.sqlite) {
-      // SQLite writes ±Infinity as ±9e999, which JSON.parse reads back as ±Infinity.
-      const row = await sql<{ j: string }>`SELECT json_group_array(json_array(value, is_nan, timestamp, step)) AS j FROM
-        (SELECT value, is_nan, timestamp, step FROM run_metrics WHERE run_id = ${runId} AND key = ${key} ORDER BY step, timestamp)`.execute(this.db);
-      points = JSON.parse(row.rows[0]?.j ?? '[]') as Packed;
-    } else {
-      const row = await this.db
-        .selectFrom('run_metrics')
-        .select(sql<Packed | null>`json_agg(json_build_array(value, is_nan, timestamp, step) ORDER BY step, timestamp)`.as('points'))
-        .where('run_id', '=', runId)
-        .where('key', '=', key)
-        .executeTakeFirst();
-      points = row?.points ?? [];
-    }
-    // PostgreSQL writes non-finite doubles as the strings "Infinity" / "-Infinity"; NaN is null with is_nan = 1.
-    return points.map(([value, isNan, timestamp, step]) => ({ key, value: isNan ? Number.NaN : Number(value), timestamp: Number(timestamp), step: Number(step) }));
+  async historyJson(runId: string, key: string): Promise<string> {
+    validateKey('metric_key', key);
+    await this.ensureRun(runId);
+    return this.wholeJson(runId, key);
+  }
+
+  private async wholeJson(runId: string, key: string): Promise<string> {
+    const head = `{"key":${JSON.stringify(key)},"value":`;
+    const row = this.sqlite
+      ? await sql<{ j: string | null }>`SELECT group_concat(${head} || CASE WHEN is_nan = 1 THEN '"NaN"' WHEN value = 9e999 THEN '"Infinity"'
+          WHEN value = -9e999 THEN '"-Infinity"' ELSE value END || ',"timestamp":' || timestamp || ',"step":' || step || '}', ','
+          ORDER BY step, timestamp, value, is_nan) AS j FROM run_metrics WHERE run_id = ${runId} AND key = ${key}`.execute(this.db)
+      : await sql<{ j: string | null }>`SELECT string_agg(${head}::text || CASE WHEN is_nan = 1 THEN '"NaN"' WHEN value = 'Infinity' THEN '"Infinity"'
+          WHEN value = '-Infinity' THEN '"-Infinity"' ELSE value::text END || ',"timestamp":' || timestamp || ',"step":' || step || '}', ','
+          ORDER BY step, timestamp, value, is_nan) AS j FROM run_metrics WHERE run_id = ${runId} AND key = ${key}`.execute(this.db);
+    return `[${row.rows[0]?.j ?? ''}]`;
   }
 
   /**
-   * Every point of one metric, ordered by step then timestamp. Without maxResults the whole
+   * Every point of one metric, ordered by step, timestamp, then value (the key's order). Without maxResults the whole
    * history comes back in one answer: MLflow's documented behaviour, which clients rely on
    * (MLflow 3.4–3.13 returned nothing and a page token that never advanced, #23916).
    */
@@ -54,15 +53,17 @@ export class MetricHistory {
     validateKey('metric_key', key);
     await this.ensureRun(runId);
     const offset = decodePageToken(options.pageToken);
+    if (options.maxResults === undefined && offset === 0) return { metrics: parseHistoryJson(await this.wholeJson(runId, key)) };
     let q = this.db
       .selectFrom('run_metrics')
       .select(['key', 'value', 'is_nan', 'timestamp', 'step'])
       .where('run_id', '=', runId)
       .where('key', '=', key)
       .orderBy('step')
-      .orderBy('timestamp');
+      .orderBy('timestamp')
+      .orderBy('value')
+      .orderBy('is_nan');
     if (options.maxResults === undefined) {
-      if (offset === 0) return { metrics: await this.wholeHistory(runId, key) };
       if (offset > 0) q = q.limit(HISTORY_MAX_RESULTS).offset(offset);
       return { metrics: (await q.execute()).map(toMetricPoint) };
     }
@@ -106,6 +107,13 @@ export class MetricHistory {
     }
     return out;
   }
+}
+
+/** historyJson's text back to points. */
+export function parseHistoryJson(text: string): MetricPoint[] {
+  const points = JSON.parse(text) as { key: string; value: number | string; timestamp: number; step: number }[];
+  for (const p of points) if (typeof p.value === 'string') p.value = Number(p.value);
+  return points as MetricPoint[];
 }
 
 /** Up to n of the sorted values, evenly spaced by index, always with the first and the last. */

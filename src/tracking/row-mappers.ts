@@ -3,7 +3,7 @@ import type { Experiment, KeyValue, LifecycleStage, MetricPoint, RunInfo, RunSta
 
 type RunRow = Database['runs'];
 type ExperimentRow = Database['experiments'];
-type MetricRow = Pick<Database['run_metrics'], 'key' | 'value' | 'is_nan' | 'timestamp' | 'step'>;
+type MetricRow = Pick<Database['run_latest_metrics'], 'key' | 'value' | 'is_nan' | 'timestamp' | 'step'>;
 
 export function toRunInfo(r: RunRow): RunInfo {
   return {

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import { KeelError, newId } from '../core/index.js';
-import type { Database } from '../storage/index.js';
+import { rawDriverOf, type Database } from '../storage/index.js';
 import { parseExperimentId } from './experiments.js';
 import { LIMITS, validateBatch, validateTags, validateValue } from './limits.js';
 import { generateRunName } from './run-names.js';
 import { toMetricPoint, toRunInfo } from './row-mappers.js';
-import { MetricWriter } from './sql/metric-writer.js';
+import { metricWriterFor, type MetricWriter } from './sql/metric-writer.js';
 import { isSqlite, writeTransaction } from './sql/write-transaction.js';
 import { RUN_STATUSES, type CreateRunInput, type KeyValue, type LogBatchInput, type Run, type RunData, type RunInfo, type UpdateRunInput } from './types.js';
 
@@ -20,7 +20,7 @@ export class Runs {
   private readonly writer: MetricWriter;
 
   constructor(private readonly db: Kysely<Database>) {
-    this.writer = new MetricWriter(isSqlite(db));
+    this.writer = metricWriterFor(rawDriverOf(db), isSqlite(db));
   }
 
   async create(input: CreateRunInput): Promise<Run> {

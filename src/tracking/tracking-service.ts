@@ -116,6 +116,14 @@ export class TrackingService {
   getMetricHistory(runId: string, key: string, options: { maxResults?: number; pageToken?: string } = {}): Promise<MetricHistoryPage> {
     return this.metrics.history(runId, key, options);
   }
+  /**
+   * The whole history of one metric as the JSON text of MLflow's list of Metric objects
+   * (`[{"key": ..., "value": ..., "timestamp": ..., "step": ...}, ...]`), for the HTTP layer to
+   * send as it is: a long history never becomes one object per point.
+   */
+  getMetricHistoryJson(runId: string, key: string): Promise<string> {
+    return this.metrics.historyJson(runId, key);
+  }
   getMetricHistoryBulkInterval(input: { runIds: readonly string[]; key: string; startStep?: number; endStep?: number; maxResults?: number }): Promise<MetricPointWithRun[]> {
     return this.metrics.bulkInterval(input);
   }

@@ -4,6 +4,7 @@ import * as m002 from './002-tracking.js';
 import * as m003 from './003-registry.js';
 import * as m004 from './004-validation.js';
 import * as m005 from './005-monitoring.js';
+import * as m006 from './006-metric-history-key.js';
 
 /**
  * Numbered migrations, applied in order on SQLite and PostgreSQL alike. A migration never
@@ -15,4 +16,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '003-registry': m003,
   '004-validation': m004,
   '005-monitoring': m005,
+  '006-metric-history-key': m006,
 };

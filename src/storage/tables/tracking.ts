@@ -1,7 +1,8 @@
 /**
- * Row types of experiment tracking (migration 002-tracking). Shaped after MLflow's SQL store:
- * metric history in `run_metrics`, the latest point per key in `run_latest_metrics` (what run
- * search filters and sorts on), NaN kept as `is_nan = 1` with a NULL value.
+ * Row types of experiment tracking (migrations 002-tracking, 006-metric-history-key). Shaped after
+ * MLflow's SQL store: metric history in `run_metrics` (keyed like MLflow's `metrics`), the latest
+ * point per key in `run_latest_metrics` (what run search filters and sorts on); NaN is kept as
+ * `is_nan = 1`, with value 0 in the history and NULL in the latest values.
  */
 export interface TrackingTables {
   experiments: {
@@ -40,11 +41,12 @@ export interface TrackingTables {
     key: string;
     value: string;
   };
+  /** Primary key (run_id, key, step, timestamp, value, is_nan): an exact duplicate is stored once. */
   run_metrics: {
     run_id: string;
     key: string;
-    /** NULL when is_nan = 1 (SQLite stores NaN as NULL anyway). ±Infinity are stored as such. */
-    value: number | null;
+    /** 0 when is_nan = 1 (SQLite cannot store NaN). ±Infinity are stored as such. */
+    value: number;
     is_nan: number;
     timestamp: number;
     step: number;
@@ -52,6 +54,7 @@ export interface TrackingTables {
   run_latest_metrics: {
     run_id: string;
     key: string;
+    /** NULL when is_nan = 1, so that no comparison matches NaN. */
     value: number | null;
     is_nan: number;
     timestamp: number;

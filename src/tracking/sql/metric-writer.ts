@@ -1,54 +1,117 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { Database } from '../../storage/index.js';
+import type { Database, RawDriver } from '../../storage/index.js';
 import type { MetricPoint } from '../types.js';
 
-const COLUMNS = '(run_id, key, value, is_nan, timestamp, step)';
+type SqliteHandle = Extract<RawDriver, { dialect: 'sqlite' }>['database'];
+type Statement = BetterSqlite3.Statement<unknown[]>;
 
-// The whole batch travels as ONE parameter (a JSON array on SQLite, column arrays on PostgreSQL),
-// so each statement is short and fixed: no per-point round trip, no 6000-placeholder statement to
-// parse per batch, no query building.
-const SQLITE_ROWS = `SELECT ?, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4 FROM json_each(?) AS j`;
+const COLUMNS = '(run_id, key, value, is_nan, timestamp, step)';
+/** Points per SQLite INSERT: ~600 parameters, short to bind, and 10 statements per full batch. */
+const CHUNK = 100;
+
+// An exact duplicate of a stored point is skipped (MLflow's metrics primary key, migration 006).
+const SQLITE_INSERT = (rows: number): string => `INSERT OR IGNORE INTO run_metrics ${COLUMNS} VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}`;
+// PostgreSQL: the whole batch as column arrays, one short statement.
 const PG_ROWS = `SELECT $1::varchar, * FROM unnest($2::varchar[], $3::float8[], $4::smallint[], $5::bigint[], $6::bigint[])`;
 
-const latest = (t: string): string =>
+/** The latest value per key: MLflow's rule, highest step, then timestamp, then value. */
+const LATEST = (values: string): string =>
+  `INSERT INTO run_latest_metrics ${COLUMNS} ${values} ` +
   `ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan, timestamp = excluded.timestamp, step = excluded.step ` +
-  `WHERE excluded.step > ${t}.step OR (excluded.step = ${t}.step AND (excluded.timestamp > ${t}.timestamp ` +
-  `OR (excluded.timestamp = ${t}.timestamp AND excluded.value > ${t}.value)))`;
+  `WHERE excluded.step > run_latest_metrics.step OR (excluded.step = run_latest_metrics.step AND (excluded.timestamp > run_latest_metrics.timestamp ` +
+  `OR (excluded.timestamp = run_latest_metrics.timestamp AND excluded.value > run_latest_metrics.value)))`;
 
 /**
- * The hot path of metric ingestion: one INSERT for the history and one upsert for the latest
- * value per key (MLflow's rule: highest step, then timestamp, then value), in the caller's
- * transaction.
+ * The hot path of metric ingestion: the history rows, then one upsert per key of the batch for the
+ * latest values, inside the caller's write transaction.
  */
-export class MetricWriter {
-  constructor(private readonly sqlite: boolean) {}
+export interface MetricWriter {
+  write(trx: Kysely<Database>, runId: string, metrics: readonly MetricPoint[]): Promise<void>;
+}
 
-  async write(trx: Kysely<Database>, runId: string, metrics: readonly MetricPoint[]): Promise<void> {
-    const newest = latestPerKey(metrics);
-    if (this.sqlite) {
-      await trx.executeQuery(CompiledQuery.raw(`INSERT INTO run_metrics ${COLUMNS} ${SQLITE_ROWS}`, [runId, jsonRows(metrics)]));
-      // "WHERE true" lets SQLite parse an upsert after INSERT ... SELECT.
-      await trx.executeQuery(CompiledQuery.raw(`INSERT INTO run_latest_metrics ${COLUMNS} ${SQLITE_ROWS} WHERE true ${latest('run_latest_metrics')}`, [runId, jsonRows(newest)]));
-    } else {
-      await trx.executeQuery(CompiledQuery.raw(`INSERT INTO run_metrics ${COLUMNS} ${PG_ROWS}`, [runId, ...columnArrays(metrics)]));
-      await trx.executeQuery(CompiledQuery.raw(`INSERT INTO run_latest_metrics ${COLUMNS} ${PG_ROWS} ${latest('run_latest_metrics')}`, [runId, ...columnArrays(newest)]));
+export function metricWriterFor(driver: RawDriver | undefined, sqlite: boolean): MetricWriter {
+  if (driver?.dialect === 'sqlite') return new SqliteMetricWriter(driver.database);
+  return sqlite ? new KyselySqliteMetricWriter() : new PostgresMetricWriter();
+}
+
+/**
+ * SQLite through better-sqlite3 statements prepared once: Kysely's SQLite driver prepares every
+ * statement anew, and a batch sent as one JSON parameter costs SQLite a JSON parse per row.
+ * The statements run on the connection the caller's transaction holds (SQLite has exactly one),
+ * so they are part of that transaction.
+ */
+class SqliteMetricWriter implements MetricWriter {
+  private readonly inserts = new Map<number, Statement>();
+  private latest: Statement | undefined; // prepared on first use: the tables may not exist yet at construction
+  private readonly args = new Array<unknown>(CHUNK * 6);
+
+  constructor(private readonly database: SqliteHandle) {}
+
+  private insert(rows: number): Statement {
+    let s = this.inserts.get(rows);
+    if (s === undefined) this.inserts.set(rows, (s = this.database.prepare<unknown[]>(SQLITE_INSERT(rows))));
+    return s;
+  }
+
+  async write(_trx: Kysely<Database>, runId: string, metrics: readonly MetricPoint[]): Promise<void> {
+    this.writeNow(runId, metrics);
+  }
+
+  /** Synchronous: the caller holds the connection and an open write transaction. */
+  writeNow(runId: string, metrics: readonly MetricPoint[]): void {
+    for (let start = 0; start < metrics.length; start += CHUNK) {
+      const rows = Math.min(CHUNK, metrics.length - start);
+      const args = rows === CHUNK ? this.args : new Array<unknown>(rows * 6);
+      for (let i = 0; i < rows; i++) {
+        const p = metrics[start + i]!;
+        const nan = Number.isNaN(p.value);
+        const a = i * 6;
+        args[a] = runId;
+        args[a + 1] = p.key;
+        args[a + 2] = nan ? 0 : p.value;
+        args[a + 3] = nan ? 1 : 0;
+        args[a + 4] = p.timestamp;
+        args[a + 5] = p.step;
+      }
+      this.insert(rows).run(args);
+    }
+    this.latest ??= this.database.prepare<unknown[]>(LATEST('VALUES (?, ?, ?, ?, ?, ?)'));
+    for (const p of latestPerKey(metrics)) {
+      const nan = Number.isNaN(p.value);
+      this.latest.run(runId, p.key, nan ? null : p.value, nan ? 1 : 0, p.timestamp, p.step);
     }
   }
 }
 
-/** `[[key, value, is_nan, timestamp, step], ...]`; NaN is null with is_nan = 1, ±Infinity overflow to ±9e999. */
-export function jsonRows(points: readonly MetricPoint[]): string {
-  const parts = new Array<string>(points.length);
-  for (let i = 0; i < points.length; i++) {
-    const p = points[i]!;
-    const v = p.value;
-    const value = Number.isNaN(v) ? 'null,1' : v === Number.POSITIVE_INFINITY ? '9e999,0' : v === Number.NEGATIVE_INFINITY ? '-9e999,0' : `${v},0`;
-    parts[i] = `[${JSON.stringify(p.key)},${value},${p.timestamp},${p.step}]`;
+/** SQLite through Kysely, for a Kysely instance not made by openMetadataStore (same SQL, no cache). */
+class KyselySqliteMetricWriter implements MetricWriter {
+  async write(trx: Kysely<Database>, runId: string, metrics: readonly MetricPoint[]): Promise<void> {
+    for (let start = 0; start < metrics.length; start += CHUNK) {
+      const chunk = metrics.slice(start, start + CHUNK);
+      const args: unknown[] = [];
+      for (const p of chunk) {
+        const nan = Number.isNaN(p.value);
+        args.push(runId, p.key, nan ? 0 : p.value, nan ? 1 : 0, p.timestamp, p.step);
+      }
+      await trx.executeQuery(CompiledQuery.raw(SQLITE_INSERT(chunk.length), args));
+    }
+    for (const p of latestPerKey(metrics)) {
+      const nan = Number.isNaN(p.value);
+      await trx.executeQuery(CompiledQuery.raw(LATEST('VALUES (?, ?, ?, ?, ?, ?)'), [runId, p.key, nan ? null : p.value, nan ? 1 : 0, p.timestamp, p.step]));
+    }
   }
-  return `[${parts.join(',')}]`;
 }
 
-function columnArrays(points: readonly MetricPoint[]): unknown[] {
+class PostgresMetricWriter implements MetricWriter {
+  async write(trx: Kysely<Database>, runId: string, metrics: readonly MetricPoint[]): Promise<void> {
+    await trx.executeQuery(CompiledQuery.raw(`INSERT INTO run_metrics ${COLUMNS} ${PG_ROWS} ON CONFLICT DO NOTHING`, [runId, ...columnArrays(metrics, 0)]));
+    await trx.executeQuery(CompiledQuery.raw(LATEST(PG_ROWS), [runId, ...columnArrays(latestPerKey(metrics), null)]));
+  }
+}
+
+/** [keys, values, is_nan, timestamps, steps]; a NaN value is written as `nanValue` with is_nan = 1. */
+function columnArrays(points: readonly MetricPoint[], nanValue: 0 | null): unknown[] {
   const n = points.length;
   const keys = new Array<string>(n);
   const values = new Array<number | null>(n);
@@ -59,7 +122,7 @@ function columnArrays(points: readonly MetricPoint[]): unknown[] {
     const p = points[i]!;
     const nan = Number.isNaN(p.value);
     keys[i] = p.key;
-    values[i] = nan ? null : p.value;
+    values[i] = nan ? nanValue : p.value;
     nans[i] = nan ? 1 : 0;
     timestamps[i] = p.timestamp;
     steps[i] = p.step;

@@ -131,6 +131,37 @@ describe.each(testStores())('MLflow tracking REST API on $name', (backend) => {
     expect(page2.json.next_page_token).toBeUndefined();
   });
 
+  it('get-history sends the whole history as MLflow JSON: NaN and ±Infinity as strings, int64 as numbers, in step order', async () => {
+    const id = (await post('runs/create', { experiment_id: '0' })).json.run.info.run_id;
+    const logged = await post('runs/log-batch', {
+      run_id: id,
+      metrics: [
+        { key: 'v', value: '-Infinity', timestamp: '1700000000003', step: '9007199254740991' },
+        { key: 'v', value: 'NaN', timestamp: 1700000000002, step: 2 },
+        { key: 'v', value: 0.1, timestamp: 1700000000000, step: 0 },
+        { key: 'v', value: 0.1, timestamp: 1700000000000, step: 0 }, // an exact duplicate: stored once
+        { key: 'v', value: 'Infinity', timestamp: 1700000000001, step: '1' },
+        { key: 'v', value: 1 / 3, timestamp: 1700000000000, step: 0 },
+      ],
+    });
+    expect(logged.status).toBe(200);
+    const res = await app.inject({ method: 'GET', url: `/api/2.0/mlflow/metrics/get-history?run_id=${id}&metric_key=v` });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('application/json');
+    expect(res.body).toContain('"value":"NaN"');
+    expect(res.body).toContain('"step":9007199254740991');
+    expect(res.json()).toEqual({ metrics: [
+      { key: 'v', value: 0.1, timestamp: 1700000000000, step: 0 },
+      { key: 'v', value: 1 / 3, timestamp: 1700000000000, step: 0 },
+      { key: 'v', value: 'Infinity', timestamp: 1700000000001, step: 1 },
+      { key: 'v', value: 'NaN', timestamp: 1700000000002, step: 2 },
+      { key: 'v', value: '-Infinity', timestamp: 1700000000003, step: 9007199254740991 },
+    ] });
+    expect((await get(`metrics/get-history?run_id=${id}&metric_key=none`)).json).toEqual({ metrics: [] });
+    expect(await get('metrics/get-history?run_id=ffffffffffffffffffffffffffffffff&metric_key=v')).toMatchObject({ status: 404, json: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
+    expect(await get(`metrics/get-history?run_id=${id}`)).toMatchObject({ status: 400, json: { error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining("'metric_key'") } });
+  });
+
   it('answers errors with MLflow error codes and messages naming the field', async () => {
     const id = (await post('runs/create', { experiment_id: '0' })).json.run.info.run_id;
     const tooMany = await post('runs/log-batch', { run_id: id, metrics: Array.from({ length: 1001 }, (_, i) => ({ key: 'm', value: i, timestamp: 0, step: i })) });

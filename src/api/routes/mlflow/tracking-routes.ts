@@ -119,9 +119,13 @@ const ROUTES: readonly [Method, string, boolean, Handler][] = [
   ['GET', '/runs/search', false, searchRuns],
 
   ['GET', '/metrics/get-history', false, async (t, p) => {
+    const maxResults = optInt(p, 'max_results');
+    const pageToken = optString(p, 'page_token');
+    // The whole history (what clients ask for): the database writes the JSON.
+    if (maxResults === undefined && !pageToken) return new RawJson(`{"metrics":${await t.getMetricHistoryJson(runId(p), reqString(p, 'metric_key'))}}`);
     const page = await t.getMetricHistory(runId(p), reqString(p, 'metric_key'), {
-      ...(optInt(p, 'max_results') !== undefined ? { maxResults: optInt(p, 'max_results')! } : {}),
-      ...(optString(p, 'page_token') ? { pageToken: optString(p, 'page_token')! } : {}),
+      ...(maxResults !== undefined ? { maxResults } : {}),
+      ...(pageToken ? { pageToken } : {}),
     });
     return metricsJson(page.metrics, page.next_page_token);
   }],
