@@ -62,38 +62,70 @@ describe('dataset statistics match pandas/numpy', () => {
   }
 });
 
-describe('statistics on the sampled path (large files)', () => {
-  it('keeps counts, moments, histograms and top counts exact; quantiles close', async () => {
-    const { openDuckDb, quoteString } = await import('./duckdb-sql.js');
-    const { profileParquet } = await import('./profile.js');
-    const { mkdtempSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const dir = mkdtempSync(join(tmpdir(), 'keel-profile-'));
-    const duck = await openDuckDb(dir);
-    try {
-      const con = await duck.connect();
-      const parquet = join(dir, 'p.parquet');
-      await con.run(`COPY (SELECT * FROM read_csv(${quoteString(csv)}, header = true)) TO ${quoteString(parquet)} (FORMAT parquet)`);
-      const cols = Object.entries(expected.columns).map(([name, e]) => ({ name, type: e.type as 'int' }));
-      // A 100-row sample on this 400-row file (distinct counts stay exact up to 100k rows).
-      const p = await profileParquet([con, await duck.connect()], parquet, cols, { sampleRows: 100 });
+/** Profiles small.csv's Parquet directly, with the given limits. */
+async function profileFixture(limits: import('./profile.js').ProfileLimits) {
+  const { openDuckDb, quoteString } = await import('./duckdb-sql.js');
+  const { profileParquet } = await import('./profile.js');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'keel-profile-'));
+  const duck = await openDuckDb(dir);
+  try {
+    const con = await duck.connect();
+    const parquet = join(dir, 'p.parquet');
+    await con.run(`COPY (SELECT * FROM read_csv(${quoteString(csv)}, header = true)) TO ${quoteString(parquet)} (FORMAT parquet)`);
+    const cols = Object.entries(expected.columns).map(([name, e]) => ({ name, type: e.type as 'int' }));
+    return await profileParquet([con, await duck.connect()], parquet, cols, limits);
+  } finally {
+    duck.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// Every column through one path: all grouped (exact statistics from value counts, quantiles by
+// cumulative counts) or none (quantiles, distinct and top values from the sample, which is the
+// whole file here). Both must match pandas/numpy exactly.
+for (const groupedShare of [0, 1]) {
+  describe(`statistics with groupedShare ${groupedShare}`, () => {
+    it('match pandas/numpy on every column', async () => {
+      const p = await profileFixture({ groupedShare });
       for (const [name, e] of Object.entries(expected.columns)) {
         const s = p.columns.find((c) => c.name === name)!.stats;
-        expect([s.count, s.missing]).toEqual([e.count, e.missing]);
-        expect(s.distinct).toBe(e.distinct);
-        // Every top value the sample finds is counted exactly over the whole file.
-        const exactCounts = new Map(e.top.map((x) => [String(x.value), x.count]));
-        if (name === 's_str' || name === 'b_bool') expect(s.top).toEqual(e.top);
-        for (const t of s.top) if (exactCounts.has(t.value)) expect(t.count).toBe(exactCounts.get(t.value));
+        expect([name, s.count, s.missing, s.distinct]).toEqual([name, e.count, e.missing, e.distinct]);
+        const top = s.top.map((x) => ({ value: e.type === 'float' || e.type === 'int' ? Number(x.value) : x.value, count: x.count }));
+        expect(top).toEqual(e.top);
         if (e.type === 'string') continue;
         close(s.mean, e.mean!);
+        close(s.std, e.std!);
+        for (const [k, q] of Object.entries(e.quantiles!)) close(s.quantiles![k as 'p50'], q);
         expect(s.histogram!.counts).toEqual(e.histogram!.counts);
-        const spread = e.max! - e.min!;
-        for (const k of ['p25', 'p50', 'p75'] as const) expect(Math.abs(s.quantiles![k] - e.quantiles![k]!)).toBeLessThanOrEqual(0.25 * spread + 1e-9);
+        s.histogram!.edges.forEach((edge, i) => close(edge, e.histogram!.edges[i]!));
       }
-    } finally {
-      duck.close();
+    });
+  });
+}
+
+describe('statistics on the sampled path (large files)', () => {
+  it('keeps counts, moments, histograms and top counts exact; quantiles close; grouped columns exact', async () => {
+    // A 100-row sample on this 400-row file (distinct counts stay exact up to 100k rows). Columns
+    // with at most 10 distinct values in the sample are grouped over the whole file.
+    const p = await profileFixture({ sampleRows: 100 });
+    for (const [name, e] of Object.entries(expected.columns)) {
+      const s = p.columns.find((c) => c.name === name)!.stats;
+      expect([s.count, s.missing]).toEqual([e.count, e.missing]);
+      expect(s.distinct).toBe(e.distinct);
+      // Every top value the sample finds is counted exactly over the whole file.
+      const exactCounts = new Map(e.top.map((x) => [String(x.value), x.count]));
+      if (name === 's_str' || name === 'b_bool') expect(s.top).toEqual(e.top);
+      for (const t of s.top) if (exactCounts.has(t.value)) expect(t.count).toBe(exactCounts.get(t.value));
+      if (e.type === 'string') continue;
+      close(s.mean, e.mean!);
+      expect(s.histogram!.counts).toEqual(e.histogram!.counts);
+      const spread = e.max! - e.min!;
+      for (const k of ['p25', 'p50', 'p75'] as const) expect(Math.abs(s.quantiles![k] - e.quantiles![k]!)).toBeLessThanOrEqual(0.25 * spread + 1e-9);
+      // Few distinct values: grouped, so the quantiles are exact although the file is sampled.
+      if (name === 'b_bool' || name === 'k_const') for (const [k, q] of Object.entries(e.quantiles!)) close(s.quantiles![k as 'p50'], q);
     }
   });
 });
