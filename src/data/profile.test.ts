@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMetadataStore, type MetadataStore } from '../storage/index.js';
 import { makeTestService, type TestService } from './test-helpers.js';
+import type { ProfileLimits } from './profile.js';
 import type { DatasetVersion } from './types.js';
 
 // Reference values from pandas/numpy: src/data/testdata/make-expected.py.
@@ -63,7 +64,7 @@ describe('dataset statistics match pandas/numpy', () => {
 });
 
 /** Profiles small.csv's Parquet directly, with the given limits. */
-async function profileFixture(limits: import('./profile.js').ProfileLimits) {
+async function profileFixture(limits: ProfileLimits) {
   const { openDuckDb, quoteString } = await import('./duckdb-sql.js');
   const { profileParquet } = await import('./profile.js');
   const { mkdtempSync, rmSync } = await import('node:fs');
