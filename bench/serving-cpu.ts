@@ -1,0 +1,100 @@
+/**
+ * CPU cost per request of one Keel serving process under wrk load, split by thread: the main
+ * (HTTP) thread, the inference worker thread, and the rest (V8's GC and compiler helpers, libuv). Per-request
+ * CPU depends far less than requests/s on what else shares the machine, so this is what to
+ * compare between two versions of the serving path.
+ *   npx tsx bench/serving-cpu.ts [--duration 8] [--batching on|off] [--runs 3] [--prof DIR] [--bare]
+ * --prof writes a V8 CPU profile of the server (node --cpu-prof) into DIR; --bare measures the
+ * bare Fastify endpoint (bench/serving-bare-fastify.ts) instead.
+ * Needs wrk and the benchmark model (bench/serving.ts builds both).
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const DIR = '/tmp/keel-bench-serving';
+const root = fileURLToPath(new URL('..', import.meta.url));
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : dflt);
+const duration = Number(opt('--duration', '8'));
+const batching = opt('--batching', 'on');
+const runs = Number(opt('--runs', '3'));
+const prof = args.includes('--prof') ? opt('--prof', '/tmp/keel-prof') : undefined;
+const bare = args.includes('--bare');
+const port = 18150;
+const model = `${DIR}/bench-mlp.onnx`;
+if (!existsSync(model)) throw new Error(`${model} is missing: run bench/serving.ts once (it builds the model)`);
+
+const ROW = Array.from({ length: 64 }, (_, i) => ((i % 7) / 7 - 0.3).toFixed(4));
+const BODY = `{"inputs":[{"name":"input","shape":[1,64],"datatype":"FP32","data":[${ROW.join(',')}]}]}`;
+const lua = `${DIR}/post-cpu.lua`;
+writeFileSync(lua, `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = '${BODY}'\n`);
+
+/** CPU ticks (1/100 s) per thread of a process, keyed by thread name and id. */
+function threadTicks(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      out.set(`${tid === String(pid) ? 'main' : name}:${tid}`, Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // the thread ended
+    }
+  }
+  return out;
+}
+
+async function start(): Promise<ChildProcess> {
+  const node = ['--require', `${root}/node_modules/tsx/dist/preflight.cjs`, '--import', `file://${root}/node_modules/tsx/dist/loader.mjs`];
+  if (prof) node.push('--cpu-prof', '--cpu-prof-dir', prof);
+  const script = bare ? ['bench/serving-bare-fastify.ts', String(port), '1'] : ['bench/serving-keel-server.ts', model, String(port), batching, '1'];
+  const child = spawn(process.execPath, [...node, ...script], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  for (let i = 0; i < 300; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/v2/models/bench-mlp/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY });
+      if (res.status === 200) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('server did not start');
+}
+
+function wrk(seconds: number): { rps: number; requests: number; p50: string; p99: string } {
+  const out = execFileSync('wrk', ['-t1', '-c64', `-d${seconds}s`, '--latency', '-s', lua, `http://127.0.0.1:${port}/v2/models/bench-mlp/infer`], { encoding: 'utf8' });
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]),
+    requests: Number(/(\d+) requests in/.exec(out)?.[1]),
+    p50: /^\s+50%\s+(\S+)/m.exec(out)?.[1] ?? '?',
+    p99: /^\s+99%\s+(\S+)/m.exec(out)?.[1] ?? '?',
+  };
+}
+
+const child = await start();
+try {
+  wrk(2);
+  for (let r = 0; r < runs; r++) {
+    const before = threadTicks(child.pid!);
+    const w = wrk(duration);
+    const after = threadTicks(child.pid!);
+    // Threads are all named 'node'; the busiest one besides the main thread is the inference worker.
+    let main = 0;
+    const others: number[] = [];
+    for (const [k, t] of after) {
+      const d = (t - (before.get(k) ?? 0)) / 100;
+      if (k.startsWith('main:')) main += d;
+      else others.push(d);
+    }
+    others.sort((x, y) => y - x);
+    const workers = bare ? 0 : others[0] ?? 0;
+    const other = others.slice(bare ? 0 : 1).reduce((s, v) => s + v, 0);
+    const per = (s: number) => ((s / w.requests) * 1e6).toFixed(1).padStart(5);
+    console.log(`${bare ? 'bare' : `keel batching ${batching}`} run ${r + 1}: ${w.rps.toFixed(0)} req/s p50 ${w.p50} p99 ${w.p99} | CPU µs/req main ${per(main)} inference worker ${per(workers)} other threads ${per(other)} total ${per(main + workers + other)}`);
+  }
+} finally {
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+}
