@@ -1,6 +1,6 @@
 /**
- * Runs the per-thread work of growing a tree (histogram.ts) on the main thread plus
- * (nthread − 1) worker threads. Each thread owns a block of features and its own position-ordered
+ * Runs the per-thread work of growing a tree (histogram.ts) on the main thread (nthread 1) or on
+ * nthread worker threads, the main thread only coordinating. Each thread owns a block of features and its own position-ordered
  * copy of the rows; what they share (binned rows, gradients, hessians, the sampled rows and
  * features, the split list of a level, and the histograms they write) lives in
  * SharedArrayBuffers, and a hand-off is signalled through Atomics, not messages. A hand-off
@@ -56,7 +56,11 @@ export class HistogramBuilder {
   private readonly views: Float64Array[];
 
   private constructor(
-    private readonly main: ThreadState,
+    /** The thread state when the main thread does the work (one thread), else null. */
+    private readonly main: ThreadState | null,
+    /** Thread 0's position → row ids and level results. */
+    private readonly rows0: Uint32Array,
+    private readonly mids0: Int32Array,
     private readonly workers: Worker[],
     private readonly ctrl: Int32Array,
     private readonly splitI32: Int32Array,
@@ -70,14 +74,16 @@ export class HistogramBuilder {
     this.views = Array.from({ length: slots }, (_, s) => new Float64Array(hist, s * d * 8, d));
   }
 
-  /** Starts `threads − 1` workers (at most one thread per feature); with threads <= 1 everything runs on the calling thread. */
+  /** Starts `threads` workers (at most one per feature); with threads <= 1 everything runs on the calling thread. */
   static async create(buf: SharedTrainingBuffers, threads: number, limits: TreeLimits): Promise<HistogramBuilder> {
     const F = buf.F;
     const T = Math.max(1, Math.min(threads, F));
     const slotBytes = Math.max(1, F) * HIST_STRIDE * 8;
     const slots = Math.max(1, Math.min(64, Math.floor(SLOT_BYTES_CAP / slotBytes)));
     const hist = new SharedArrayBuffer(slots * slotBytes);
-    const ctrl = new Int32Array(new SharedArrayBuffer(Math.max(1, T - 1) * CTRL.SIZE * 4));
+    const ctrl = new Int32Array(new SharedArrayBuffer(T * CTRL.SIZE * 4));
+    const positions = new SharedArrayBuffer(Math.max(1, buf.rows.length) * 4);
+    const mids = new SharedArrayBuffer(slots * 4);
     const splitI32 = new SharedArrayBuffer(slots * SPLIT_I32 * 4);
     const splitF64 = new SharedArrayBuffer(slots * SPLIT_F64 * 8);
     const splitTable = new SharedArrayBuffer(slots * SPLIT_TABLE);
@@ -97,24 +103,25 @@ export class HistogramBuilder {
       splitTable,
       threads: T,
       index,
+      ...(index === 0 ? { positions, mids } : {}),
       maxDepth: limits.maxDepth,
       minChildWeight: limits.minChildWeight,
       ctrl: ctrl.buffer as SharedArrayBuffer,
     });
     const workers: Worker[] = [];
     try {
-      for (let w = 1; w < T; w++) {
+      // One thread: the main thread does the work. More: all of it runs on workers (see histogram.ts).
+      for (let w = 0; T > 1 && w < T; w++) {
         const worker = startWorker(new URL('./histogram-worker.ts', import.meta.url));
         workers.push(worker);
         worker.postMessage(init(w));
       }
-      // The main thread copies its block while the workers copy theirs.
-      const main = new ThreadState(init(0));
+      const main = T === 1 ? new ThreadState(init(0)) : null;
       await Promise.all(workers.map(async (w) => {
         const [msg] = (await Promise.race([once(w, 'message'), once(w, 'error').then(([e]) => Promise.reject(e as Error))])) as [unknown];
         if (msg !== 'ready') throw new KeelError('INTERNAL', 'histogram worker failed to start');
       }));
-      return new HistogramBuilder(main, workers, ctrl, new Int32Array(splitI32), new Float64Array(splitF64), new Uint8Array(splitTable), hist, F, slots);
+      return new HistogramBuilder(main, new Uint32Array(positions), new Int32Array(mids), workers, ctrl, new Int32Array(splitI32), new Float64Array(splitF64), new Uint8Array(splitTable), hist, F, slots);
     } catch (e) {
       await Promise.all(workers.map((w) => w.terminate()));
       throw e;
@@ -122,7 +129,7 @@ export class HistogramBuilder {
   }
 
   get threads(): number {
-    return this.workers.length + 1;
+    return Math.max(1, this.workers.length);
   }
 
   /** Worker threads still running (0 after close()). */
@@ -132,7 +139,7 @@ export class HistogramBuilder {
 
   /** Position → row id of the current tree: each node's rows are one range of positions. */
   get positions(): Uint32Array {
-    return this.main.rows;
+    return this.rows0;
   }
 
   /** The histogram of batch job q after begin() (q = 0, the root) or level(). */
@@ -146,7 +153,7 @@ export class HistogramBuilder {
    * slot 0 when `buildRoot`.
    */
   begin(rowCount: number, gOffset: number, featureCount: number, buildRoot: boolean): void {
-    this.handOff(OP.BEGIN, buildRoot ? 1 : 0, gOffset, featureCount, rowCount, () => this.main.begin(rowCount, gOffset, featureCount, buildRoot));
+    this.handOff(OP.BEGIN, buildRoot ? 1 : 0, gOffset, featureCount, rowCount, () => this.main?.begin(rowCount, gOffset, featureCount, buildRoot));
   }
 
   /**
@@ -174,8 +181,8 @@ export class HistogramBuilder {
       }
       table[SPLIT_TABLE - 1] = s.defaultLeft ? 1 : 0;
     });
-    this.handOff(OP.LEVEL, splits.length, 0, 0, 0, () => this.main.level(splits.length));
-    return this.main.mids;
+    this.handOff(OP.LEVEL, splits.length, 0, 0, 0, () => this.main?.level(splits.length));
+    return this.mids0;
   }
 
   private handOff(op: number, jobs: number, gOffset: number, features: number, rows: number, own: () => void): void {
@@ -200,7 +207,7 @@ export class HistogramBuilder {
         Atomics.wait(ctrl, base + CTRL.DONE, done, 1000);
         done = Atomics.load(ctrl, base + CTRL.DONE);
       }
-      if (Atomics.load(ctrl, base + CTRL.ERROR) !== 0) throw new KeelError('INTERNAL', `histogram worker ${w + 1} failed`);
+      if (Atomics.load(ctrl, base + CTRL.ERROR) !== 0) throw new KeelError('INTERNAL', `histogram worker ${w} failed`);
     }
   }
 
