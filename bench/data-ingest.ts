@@ -26,7 +26,7 @@ function ensurePandas(): void {
   execFileSync('apt-get', ['install', '-y', '-qq', 'python3-pandas'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }
 
-interface RunResult { seconds: number; cpuSeconds: number; maxRssMb: number; processSeconds: number; steps?: Record<string, number>; readSeconds?: number; profileSeconds?: number }
+interface RunResult { seconds: number; cpuSeconds: number; maxRssMb: number; processSeconds: number; steps?: Record<string, number>; stepsCpu?: Record<string, number>; readSeconds?: number; profileSeconds?: number }
 
 function runChild(cmd: string, args: string[]): RunResult {
   const t0 = performance.now();
@@ -49,7 +49,8 @@ for (let r = 0; r < reps; r++) {
   keel.push(runChild(process.execPath, ['--import', 'tsx', keelScript, csv]));
   pandas.push(runChild(PYTHON, [pandasScript, csv]));
   const k = keel[r]!, p = pandas[r]!;
-  console.log(`run ${r + 1}: keel ${k.seconds.toFixed(2)} s (${Object.entries(k.steps ?? {}).map(([s, t]) => `${s} ${t.toFixed(2)}`).join(', ')}), ${k.maxRssMb.toFixed(0)} MB | pandas ${p.seconds.toFixed(2)} s (read ${p.readSeconds?.toFixed(2)}, profile ${p.profileSeconds?.toFixed(2)}), ${p.maxRssMb.toFixed(0)} MB`);
+  const steps = Object.entries(k.steps ?? {}).map(([s, t]) => `${s} ${t.toFixed(2)}/${(k.stepsCpu?.[s] ?? NaN).toFixed(2)}`).join(', ');
+  console.log(`run ${r + 1}: keel ${k.seconds.toFixed(2)} s wall / ${k.cpuSeconds.toFixed(2)} s CPU (wall/CPU: ${steps}), ${k.maxRssMb.toFixed(0)} MB | pandas ${p.seconds.toFixed(2)} s / ${p.cpuSeconds.toFixed(2)} s CPU (read ${p.readSeconds?.toFixed(2)}, profile ${p.profileSeconds?.toFixed(2)}), ${p.maxRssMb.toFixed(0)} MB`);
 }
 const ks = median(keel.map((k) => k.seconds)), ps = median(pandas.map((p) => p.seconds));
 const kp = median(keel.map((k) => k.processSeconds)), pp = median(pandas.map((p) => p.processSeconds));

@@ -110,7 +110,7 @@ for (const groupedShare of [0, 1]) {
 describe('statistics on the sampled path (large files)', () => {
   it('keeps counts, moments, histograms and top counts exact; quantiles close; grouped columns exact', async () => {
     // A 100-row sample on this 400-row file (distinct counts stay exact up to 100k rows). Columns
-    // with at most 10 distinct values in the sample are grouped over the whole file.
+    // with at most 40 distinct values among the 400 rows are grouped over the whole file.
     const p = await profileFixture({ sampleRows: 100 });
     for (const [name, e] of Object.entries(expected.columns)) {
       const s = p.columns.find((c) => c.name === name)!.stats;

@@ -2,17 +2,16 @@
  * Per-column statistics over the stored Parquet, computed inside DuckDB (vectorized, on all
  * cores); JS only reads the final, small results. Not DuckDB's SUMMARIZE: too slow (REFERENCES.md).
  *
- * Two chains run side by side on two connections:
- *  A. one aggregate pass with counts and moments, then (once B has classified the columns) one
- *     aggregate pass with the 20-bin histograms and HyperLogLog distinct counts of the
- *     high-cardinality columns;
- *  B. a uniform sample (the whole file up to SAMPLE_ROWS rows) that classifies each column by its
- *     distinct values in the sample, then:
- *     - a column with few distinct values is grouped over the whole file (cheap: a small hash
- *       table), and its distinct count, top values, quantiles and histogram are all exact, taken
- *       from the value counts;
- *     - a high-cardinality column gets its quantiles from the sample and its top values from the
- *       sample's most frequent ones, counted exactly over the whole file.
+ * First the columns are classified on the file's first CLASSIFY_ROWS rows:
+ *  - a column with few distinct values there is *grouped*: one GROUP BY over the whole file (cheap,
+ *    the hash table is small) gives every value with its count, and all its statistics are exact
+ *    and computed from those value counts;
+ *  - the other, high-cardinality columns get counts, moments, distinct counts (HyperLogLog above
+ *    EXACT_ROWS) and 20-bin histograms from two aggregate passes, and quantiles and top-value
+ *    candidates from a uniform sample (the whole file up to SAMPLE_ROWS rows), the candidates
+ *    counted exactly over the whole file.
+ * The classification only decides cost and exactness, never correctness: either path is valid
+ * for any column. The two paths run side by side on two connections.
  * Where the statistics are exact and where approximate: docs/datasets.md.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -23,10 +22,12 @@ import type { ColumnProfile, ColumnStats } from './types.js';
 /** Exact distinct counts up to this many rows; above, HyperLogLog for high-cardinality columns. */
 export const EXACT_ROWS = 100_000;
 export const SAMPLE_ROWS = 100_000;
+/** The classification reads this many rows from the start of the file. */
+export const CLASSIFY_ROWS = 50_000;
 /**
- * A column is grouped exactly when its sample holds at most this share of the sample's rows as
- * distinct values. A value the sample misses is rare, so the whole file has at most about
- * (this share / sampling rate) distinct values: the GROUP BY stays small.
+ * A column is grouped when at most this share of the classified rows are distinct values: the
+ * whole file then has few distinct values unless its tail differs from its head (then the
+ * GROUP BY costs more but stays exact).
  */
 export const GROUPED_SHARE = 0.1;
 export const TOP_K = 20;
@@ -53,34 +54,39 @@ export function formatValue(v: unknown, type: LogicalType): string {
   return String(n);
 }
 
-interface Moments { count: number; min: number | null; max: number | null; mean: number | null; std: number | null }
 type Quantiles = NonNullable<ColumnStats['quantiles']>;
 type Histogram = NonNullable<ColumnStats['histogram']>;
 type Top = { value: string; count: number }[];
+
+/** What the passes find out about one column; each pass fills its part. */
+interface Found {
+  count?: number;
+  min?: number | null;
+  max?: number | null;
+  mean?: number | null;
+  std?: number | null;
+  distinct?: number;
+  /** Distinct values in the sample: a lower bound for the whole file. */
+  sampleDistinct?: number;
+  quantiles?: Quantiles;
+  top?: Top;
+  histogram?: Histogram;
+}
 
 export interface ProfileLimits {
   /** Exact distinct counts up to this many rows (default EXACT_ROWS). */
   readonly exactRows?: number;
   /** Quantiles and top candidates of high-cardinality columns from a sample above this many rows (default SAMPLE_ROWS). */
   readonly sampleRows?: number;
-  /** See GROUPED_SHARE. */
+  /** Rows read to classify the columns (default CLASSIFY_ROWS). */
+  readonly classifyRows?: number;
+  /** See GROUPED_SHARE; 0 groups no column (unless it is empty), 1 every column. */
   readonly groupedShare?: number;
 }
 
-/** What chain B knows once the sample is read. */
-interface Classified {
-  /** Per column: grouped exactly (few distinct values) or not. */
-  readonly grouped: readonly boolean[];
-  /** Per column: distinct values in the sample (a lower bound for the whole file). */
-  readonly sampleDistinct: readonly number[];
-}
-
-/** Chain B's results, per column (undefined where the other chain or path provides it). */
-interface ValueStats {
-  distinct: (number | undefined)[];
-  quantiles: (Quantiles | undefined)[];
-  top: Top[];
-  histogram: (Histogram | undefined)[];
+/** A column with its position in the profile. */
+interface Col extends ProfileColumn {
+  readonly i: number;
 }
 
 export async function profileParquet(
@@ -93,74 +99,61 @@ export async function profileParquet(
   const src = `read_parquet(${quoteString(parquetPath)})`;
   const meta = await cons[0].runAndReadAll(`SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata(${quoteString(parquetPath)})`);
   const rows = Number(meta.getRows()[0]![0]);
-  const sampled = rows > sampleRows;
-  let classify!: (c: Classified) => void;
-  let abandon!: (e: unknown) => void;
-  const classified = new Promise<Classified>((res, rej) => {
-    classify = res;
-    abandon = rej;
-  });
-  classified.catch(() => undefined);
-  const chainA = async () => {
-    const moments = await momentsPass(cons[0], src, columns);
-    const { grouped } = await classified;
-    const scan = await histogramPass(cons[0], src, columns, moments, grouped, sampled, rows <= (limits.exactRows ?? EXACT_ROWS));
-    return { moments, ...scan };
-  };
-  const chainB = async () => {
-    try {
-      const c = await samplePass(cons[1], src, columns, rows, sampleRows, limits.groupedShare ?? GROUPED_SHARE);
-      classify(c);
-      return { classified: c, values: await valuePass(cons[1], src, columns, c.grouped, sampled) };
-    } catch (e) {
-      abandon(e);
-      throw e;
-    } finally {
-      await cons[1].run('DROP TABLE IF EXISTS keel_sample').catch(() => undefined);
-      await cons[1].run('DROP TABLE IF EXISTS keel_vc').catch(() => undefined);
-    }
-  };
+  const acc: Found[] = columns.map(() => ({}));
+  const grouped = await classify(cons[0], src, columns, limits.classifyRows ?? CLASSIFY_ROWS, limits.groupedShare ?? GROUPED_SHARE);
+  const cols = columns.map((c, i): Col => ({ ...c, i }));
+  const high = cols.filter((c) => !grouped[c.i]);
+  const low = cols.filter((c) => grouped[c.i]);
   // Both chains settle before returning: the caller closes the database after a failure.
-  const settled = await Promise.allSettled([chainA(), chainB()]);
-  for (const s of settled) if (s.status === 'rejected') throw s.reason;
-  const [a, b] = settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as [Awaited<ReturnType<typeof chainA>>, Awaited<ReturnType<typeof chainB>>];
+  const settled = await Promise.allSettled([
+    (async () => {
+      await highPasses(cons[0], src, high, rows <= (limits.exactRows ?? EXACT_ROWS), acc);
+      await withTempTable(cons[0], 'keel_vc', () => groupedPass(cons[0], src, low, acc));
+    })(),
+    withTempTable(cons[1], 'keel_sample', () => samplePass(cons[1], src, high, rows, sampleRows, acc)),
+  ]);
+  for (const r of settled) if (r.status === 'rejected') throw r.reason;
   const profiles = columns.map((c, i): ColumnProfile => {
-    const m = a.moments[i]!;
+    const a = acc[i]!;
+    const count = a.count ?? 0;
     // HyperLogLog can land below what the sample already proves, or above the count.
-    const distinct = b.values.distinct[i] ?? Math.min(m.count, Math.max(b.classified.sampleDistinct[i]!, a.approxDistinct[i] ?? 0));
+    const distinct = Math.min(count, Math.max(a.sampleDistinct ?? 0, a.distinct ?? 0));
     const stats: ColumnStats = {
-      count: m.count,
-      missing: rows - m.count,
-      min: m.min,
-      max: m.max,
-      mean: m.mean,
-      std: m.std,
+      count,
+      missing: rows - count,
+      min: a.min ?? null,
+      max: a.max ?? null,
+      mean: a.mean ?? null,
+      std: a.std ?? null,
       distinct,
-      quantiles: b.values.quantiles[i] ?? null,
-      top: b.values.top[i]!,
-      histogram: b.values.histogram[i] ?? a.histogram[i] ?? null,
+      quantiles: a.quantiles ?? null,
+      top: a.top ?? [],
+      histogram: a.histogram ?? null,
     };
     return { name: c.name, type: c.type, nullable: stats.missing > 0, stats };
   });
   return { rows, columns: profiles };
 }
 
-/** Chain A, first pass: counts and moments (timestamps in epoch ms, bool as 0/1). */
-async function momentsPass(con: DuckDBConnection, src: string, columns: readonly ProfileColumn[]): Promise<Moments[]> {
+async function withTempTable(con: DuckDBConnection, name: string, f: () => Promise<void>): Promise<void> {
+  try {
+    await f();
+  } finally {
+    await con.run(`DROP TABLE IF EXISTS ${name}`).catch(() => undefined);
+  }
+}
+
+/** The value as the statistics see it: DOUBLE for numeric columns (timestamps in epoch ms, bool as 0/1), VARCHAR for strings. */
+const valueExpr = (c: ProfileColumn, col = c.name): string => (isNumeric(c.type) ? numericExpr(col, c.type) : quoteIdent(col));
+
+/** Which columns are grouped: those with at most `share` of the first rows distinct. */
+async function classify(con: DuckDBConnection, src: string, columns: readonly ProfileColumn[], classifyRows: number, share: number): Promise<boolean[]> {
   if (columns.length === 0) return [];
-  const exprs = columns.flatMap((c) => {
-    const q = quoteIdent(c.name);
-    if (!isNumeric(c.type)) return [`count(${q})`];
-    const x = numericExpr(c.name, c.type);
-    return [`count(${q})`, `min(${x})`, `max(${x})`, `avg(${x})`, `stddev_samp(${x})`];
-  });
-  const row = (await con.runAndReadAll(`SELECT ${exprs.join(', ')} FROM ${src}`)).getRows()[0]!;
-  let k = 0;
-  return columns.map((c) => {
-    const count = Number(row[k++]);
-    if (!isNumeric(c.type)) return { count, min: null, max: null, mean: null, std: null };
-    return { count, min: num(row[k++]), max: num(row[k++]), mean: num(row[k++]), std: num(row[k++]) };
-  });
+  const head = `(SELECT ${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${src} LIMIT ${Math.max(1, Math.floor(classifyRows))})`;
+  // HyperLogLog: an estimate is enough to choose a path, and much cheaper than count(DISTINCT).
+  const row = (await con.runAndReadAll(`SELECT count(*), ${columns.map((c) => `approx_count_distinct(${quoteIdent(c.name)})`).join(', ')} FROM ${head}`)).getRows()[0]!;
+  const size = Number(row[0]);
+  return columns.map((_, i) => Number(row[i + 1]) <= share * size);
 }
 
 /** numpy.histogram's range: a constant column gets [v - 0.5, v + 0.5]. */
@@ -168,192 +161,168 @@ function histogramRange(min: number, max: number): { lo: number; hi: number } {
   return min === max ? { lo: min - 0.5, hi: max + 0.5 } : { lo: min, hi: max };
 }
 
-/**
- * The bin of `x`, 0..19: bins are [e_k, e_k+1), the last one closed, as numpy's. (DuckDB's
- * histogram(x, bounds) puts x in (b_k-1, b_k], so it is given the bin index rather than x.)
- */
+/** The bin of `x`, 0..19: bins are [e_k, e_k+1), the last one closed, as numpy's. */
 function binExpr(x: string, lo: number, hi: number): string {
   return `least(${BINS - 1}, floor((${x} - ${dbl(lo)}) * ${dbl(BINS / (hi - lo))}))::INTEGER`;
 }
 
 /**
- * Chain A, second pass: histograms of the high-cardinality numeric columns and, for a sampled
- * file, their distinct counts (HyperLogLog above exactRows).
+ * High-cardinality columns, two aggregate passes over the file: counts, moments and distinct
+ * counts, then (given min and max) the histograms.
  */
-async function histogramPass(
-  con: DuckDBConnection,
-  src: string,
-  columns: readonly ProfileColumn[],
-  moments: readonly Moments[],
-  grouped: readonly boolean[],
-  sampled: boolean,
-  exactDistinct: boolean,
-): Promise<{ histogram: (Histogram | undefined)[]; approxDistinct: (number | undefined)[] }> {
-  const aggs: string[] = [];
-  const read: ((v: unknown) => void)[] = [];
-  const histogram: (Histogram | undefined)[] = [];
-  const approxDistinct: (number | undefined)[] = [];
-  const binBounds = `[${Array.from({ length: BINS }, (_, b) => b).join(', ')}]`;
-  columns.forEach((c, i) => {
-    if (grouped[i]) return;
-    const m = moments[i]!;
-    if (sampled) {
-      aggs.push(exactDistinct ? `count(DISTINCT ${quoteIdent(c.name)})` : `approx_count_distinct(${quoteIdent(c.name)})`);
-      read.push((v) => (approxDistinct[i] = Number(v)));
-    }
-    if (isNumeric(c.type) && m.min !== null && m.max !== null) {
-      const { lo, hi } = histogramRange(m.min, m.max);
-      const x = numericExpr(c.name, c.type);
-      // least() skips NULLs, hence the filter.
-      aggs.push(`histogram(${binExpr(x, lo, hi)}, ${binBounds}) FILTER (WHERE ${x} IS NOT NULL)`);
-      read.push((v) => {
-        const counts = new Array<number>(BINS).fill(0);
-        // Keys are the bin indexes 0..19 (the overflow bucket stays empty).
-        for (const { key, value } of mapEntries(v)) if (Number(key) >= 0 && Number(key) < BINS) counts[Number(key)] = Number(value);
-        histogram[i] = { edges: edgesOf(lo, hi), counts };
-      });
-    }
+async function highPasses(con: DuckDBConnection, src: string, high: readonly Col[], exactDistinct: boolean, acc: Found[]): Promise<void> {
+  if (high.length === 0) return;
+  const exprs = high.flatMap((c) => {
+    const q = quoteIdent(c.name);
+    const distinct = exactDistinct ? `count(DISTINCT ${q})` : `approx_count_distinct(${q})`;
+    if (!isNumeric(c.type)) return [`count(${q})`, distinct];
+    const x = valueExpr(c);
+    return [`count(${q})`, distinct, `min(${x})`, `max(${x})`, `avg(${x})`, `stddev_samp(${x})`];
   });
-  if (aggs.length > 0) {
-    const row = (await con.runAndReadAll(`SELECT ${aggs.join(', ')} FROM ${src}`)).getRows()[0]!;
-    read.forEach((f, k) => f(row[k]));
+  const row = (await con.runAndReadAll(`SELECT ${exprs.join(', ')} FROM ${src}`)).getRows()[0]!;
+  let k = 0;
+  for (const c of high) {
+    const a = acc[c.i]!;
+    a.count = Number(row[k++]);
+    a.distinct = Number(row[k++]);
+    if (isNumeric(c.type)) [a.min, a.max, a.mean, a.std] = [num(row[k++]), num(row[k++]), num(row[k++]), num(row[k++])];
   }
-  return { histogram, approxDistinct };
+  // One GROUP BY per column on the bin index, a small integer: DuckDB's perfect hash aggregate,
+  // cheaper than the histogram() aggregate's map.
+  const parts: string[] = [];
+  const ranges = new Map<number, { lo: number; hi: number }>();
+  for (const c of high) {
+    const { min, max } = acc[c.i]!;
+    if (!isNumeric(c.type) || min === null || min === undefined || max === null || max === undefined) continue;
+    const { lo, hi } = histogramRange(min, max);
+    ranges.set(c.i, { lo, hi });
+    const x = valueExpr(c);
+    parts.push(`(SELECT ${c.i}::INTEGER AS col, ${binExpr(x, lo, hi)} AS bin, count(*) AS n FROM ${src} WHERE ${x} IS NOT NULL GROUP BY 2)`);
+  }
+  if (parts.length === 0) return;
+  readHistograms((await con.runAndReadAll(parts.join(' UNION ALL '))).getRows(), ranges, acc);
 }
 
-/**
- * Chain B, first: the sample (Bernoulli: one parallel pass, uniform, so a quantile's rank error
- * is about 1/sqrt(SAMPLE_ROWS)) and its distinct counts, which classify the columns.
- */
-async function samplePass(con: DuckDBConnection, src: string, columns: readonly ProfileColumn[], rows: number, sampleRows: number, groupedShare: number): Promise<Classified> {
-  const sampling = rows > sampleRows ? ` USING SAMPLE ${((100 * sampleRows) / rows).toFixed(6)} PERCENT (bernoulli, 42)` : '';
-  await con.run(`CREATE OR REPLACE TEMP TABLE keel_sample AS SELECT ${columns.length > 0 ? columns.map((c) => quoteIdent(c.name)).join(', ') : '1 AS keel_none'} FROM ${src}${sampling}`);
-  const exprs = ['count(*)', ...columns.map((c) => `count(DISTINCT ${isNumeric(c.type) ? numericExpr(c.name, c.type) : quoteIdent(c.name)})`)];
-  const row = (await con.runAndReadAll(`SELECT ${exprs.join(', ')} FROM keel_sample`)).getRows()[0]!;
-  const size = Number(row[0]);
-  const sampleDistinct = columns.map((_, i) => Number(row[i + 1]));
-  return { sampleDistinct, grouped: sampleDistinct.map((d) => d <= groupedShare * size) };
+/** `(col, bin, n)` rows into 20-bin histograms. */
+function readHistograms(rows: unknown[][], ranges: ReadonlyMap<number, { lo: number; hi: number }>, acc: Found[]): void {
+  const counts = new Map([...ranges.keys()].map((i) => [i, new Array<number>(BINS).fill(0)]));
+  for (const [col, bin, n] of rows) counts.get(Number(col))![Number(bin)] = Number(n);
+  for (const [i, { lo, hi }] of ranges) acc[i]!.histogram = { edges: edgesOf(lo, hi), counts: counts.get(i)! };
 }
 
 /** `(col, vnum, vstr, n)` rows: the value as DOUBLE for numeric columns, as VARCHAR for strings. */
-function valueCounts(i: number, c: ProfileColumn, from: string, where: string, limit?: number): string {
-  const x = isNumeric(c.type) ? numericExpr(c.name, c.type) : quoteIdent(c.name);
+function valueCounts(c: Col, from: string, where: string, limit?: number): string {
+  const x = valueExpr(c);
   const [vnum, vstr] = isNumeric(c.type) ? [x, 'NULL::VARCHAR'] : ['NULL::DOUBLE', x];
   const tail = limit === undefined ? '' : ` ORDER BY n DESC, ${isNumeric(c.type) ? 'vnum' : 'vstr'} LIMIT ${limit}`;
-  return `(SELECT ${i}::INTEGER AS col, ${vnum} AS vnum, ${vstr} AS vstr, count(*) AS n FROM ${from} WHERE ${where} GROUP BY 2, 3${tail})`;
+  return `(SELECT ${c.i}::INTEGER AS col, ${vnum} AS vnum, ${vstr} AS vstr, count(*) AS n FROM ${from} WHERE ${where} GROUP BY 2, 3${tail})`;
 }
 
-function readValueCounts(rows: unknown[][], columns: readonly ProfileColumn[]): { value: number | string; count: number }[][] {
-  const out: { value: number | string; count: number }[][] = columns.map(() => []);
+function readValueCounts(rows: unknown[][], columns: readonly ProfileColumn[]): Map<number, { value: number | string; count: number }[]> {
+  const out = new Map<number, { value: number | string; count: number }[]>();
   for (const [col, vnum, vstr, n] of rows) {
-    const c = columns[Number(col)]!;
-    out[Number(col)]!.push({ value: isNumeric(c.type) ? Number(vnum) : String(vstr), count: Number(n) });
+    const i = Number(col);
+    const list = out.get(i) ?? [];
+    list.push({ value: isNumeric(columns[i]!.type) ? Number(vnum) : String(vstr), count: Number(n) });
+    out.set(i, list);
   }
   return out;
 }
 
 /**
- * Chain B, second: distinct counts, top values, quantiles and histograms that come from value
- * counts. Grouped columns: all four, exact, from `keel_vc` (every value with its count).
- * High-cardinality columns: quantiles from the sample; top values: the whole sample's top 20
- * when it is the whole file, otherwise the sample's top 40 counted exactly over the file.
+ * High-cardinality columns, from the sample (Bernoulli: one parallel pass, uniform, so a
+ * quantile's rank error is about 1/sqrt(SAMPLE_ROWS)): quantiles, and the top values: the
+ * sample's top 20 when it is the whole file, otherwise its top 40 counted exactly over the file.
  */
-async function valuePass(con: DuckDBConnection, src: string, columns: readonly ProfileColumn[], grouped: readonly boolean[], sampled: boolean): Promise<ValueStats> {
-  const out: ValueStats = { distinct: [], quantiles: [], top: columns.map(() => []), histogram: [] };
-  const numericHigh = columns.map((c, i) => ({ c, i })).filter(({ c, i }) => !grouped[i] && isNumeric(c.type));
-  if (numericHigh.length > 0) {
-    const qs = `[${QUANTILES.join(', ')}]`;
-    const row = (await con.runAndReadAll(`SELECT ${numericHigh.map(({ c }) => `quantile_cont(${numericExpr(c.name, c.type)}, ${qs})`).join(', ')} FROM keel_sample`)).getRows()[0]!;
-    numericHigh.forEach(({ i }, k) => {
-      const items = (row[k] as { items?: unknown[] } | null)?.items;
-      if (!items || items.some((x) => x === null)) return;
-      out.quantiles[i] = Object.fromEntries(QUANTILE_KEYS.map((key, j) => [key, Number(items[j])])) as Quantiles;
-    });
-  }
-  const topParts: string[] = [];
-  columns.forEach((c, i) => {
-    if (grouped[i]) return;
+async function samplePass(con: DuckDBConnection, src: string, high: readonly Col[], rows: number, sampleRows: number, acc: Found[]): Promise<void> {
+  if (high.length === 0 || rows === 0) return;
+  const sampled = rows > sampleRows;
+  const sampling = sampled ? ` USING SAMPLE ${((100 * sampleRows) / rows).toFixed(6)} PERCENT (bernoulli, 42)` : '';
+  await con.run(`CREATE OR REPLACE TEMP TABLE keel_sample AS SELECT ${high.map((c) => quoteIdent(c.name)).join(', ')} FROM ${src}${sampling}`);
+  const qs = `[${QUANTILES.join(', ')}]`;
+  const numeric = high.filter((c) => isNumeric(c.type));
+  const exprs = [...high.map((c) => `count(DISTINCT ${quoteIdent(c.name)})`), ...numeric.map((c) => `quantile_cont(${valueExpr(c)}, ${qs})`)];
+  const row = (await con.runAndReadAll(`SELECT ${exprs.join(', ')} FROM keel_sample`)).getRows()[0]!;
+  high.forEach((c, k) => (acc[c.i]!.sampleDistinct = Number(row[k])));
+  numeric.forEach((c, k) => {
+    const items = (row[high.length + k] as { items?: unknown[] } | null)?.items;
+    if (!items || items.some((x) => x === null)) return;
+    acc[c.i]!.quantiles = Object.fromEntries(QUANTILE_KEYS.map((key, j) => [key, Number(items[j])])) as Quantiles;
+  });
+  const parts = high.map((c) => {
     const q = quoteIdent(c.name);
-    if (!sampled) {
-      topParts.push(valueCounts(i, c, 'keel_sample', `${q} IS NOT NULL`, TOP_K));
-      return;
-    }
+    if (!sampled) return valueCounts(c, 'keel_sample', `${q} IS NOT NULL`, TOP_K);
     // The candidates are chosen inside DuckDB, in the column's own type: no value goes through a
     // SQL literal. (An IN inside an aggregate FILTER is evaluated row by row and is ~7x slower.)
     const candidates = `SELECT ${q} FROM keel_sample WHERE ${q} IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ${TOP_CANDIDATES}`;
-    topParts.push(valueCounts(i, c, src, `${q} IN (${candidates})`));
+    return valueCounts(c, src, `${q} IN (${candidates})`);
   });
-  const groupedParts = columns.flatMap((c, i) => {
-    if (!grouped[i]) return [];
-    const x = isNumeric(c.type) ? numericExpr(c.name, c.type) : quoteIdent(c.name);
-    return [valueCounts(i, c, sampled ? src : 'keel_sample', `${x} IS NOT NULL`)];
-  });
-  if (topParts.length > 0) {
-    readValueCounts((await con.runAndReadAll(topParts.join(' UNION ALL '))).getRows(), columns).forEach((list, i) => {
-      if (!grouped[i]) out.top[i] = rankTop(list, columns[i]!.type);
-    });
-  }
-  if (groupedParts.length > 0) await groupedStats(con, columns, grouped, groupedParts, out);
+  const counted = readValueCounts((await con.runAndReadAll(parts.join(' UNION ALL '))).getRows(), high.length > 0 ? columnsOf(high) : []);
+  for (const c of high) acc[c.i]!.top = rankTop(counted.get(c.i) ?? [], c.type);
+}
+
+/** The columns indexed by their profile position (sparse), for readValueCounts. */
+function columnsOf(cols: readonly Col[]): ProfileColumn[] {
+  const out: ProfileColumn[] = [];
+  for (const c of cols) out[c.i] = c;
   return out;
 }
 
-/** Exact statistics of the grouped columns from their value counts (`keel_vc`). */
-async function groupedStats(con: DuckDBConnection, columns: readonly ProfileColumn[], grouped: readonly boolean[], parts: readonly string[], out: ValueStats): Promise<void> {
+/**
+ * Grouped columns: every value with its count in `keel_vc` (one GROUP BY per column on the
+ * column's own type, then the value as DOUBLE or VARCHAR), and every statistic exact from it.
+ */
+async function groupedPass(con: DuckDBConnection, src: string, low: readonly Col[], acc: Found[]): Promise<void> {
+  if (low.length === 0) return;
+  const parts = low.map((c) => {
+    const x = valueExpr(c, 'v');
+    const [vnum, vstr] = isNumeric(c.type) ? [x, 'NULL::VARCHAR'] : ['NULL::DOUBLE', x];
+    // Grouped again after the cast: two timestamps in the same millisecond are one value.
+    return `(SELECT ${c.i}::INTEGER AS col, ${vnum} AS vnum, ${vstr} AS vstr, sum(n)::BIGINT AS n FROM (SELECT ${quoteIdent(c.name)} AS v, count(*) AS n FROM ${src} WHERE ${quoteIdent(c.name)} IS NOT NULL GROUP BY 1) GROUP BY 2, 3)`;
+  });
   await con.run(`CREATE OR REPLACE TEMP TABLE keel_vc AS ${parts.join(' UNION ALL ')}`);
-  // Distinct counts and the top 20 (ties by value, as rankTop orders them).
-  const top = await con.runAndReadAll(
-    `SELECT col, vnum, vstr, n, count(*) OVER (PARTITION BY col) AS nd FROM keel_vc
-     QUALIFY row_number() OVER (PARTITION BY col ORDER BY n DESC, vnum, vstr) <= ${TOP_K}`,
-  );
-  const rowsOut = top.getRows();
-  columns.forEach((_, i) => {
-    if (grouped[i]) out.distinct[i] = 0;
-  });
-  for (const r of rowsOut) out.distinct[Number(r[0])] = Number(r[4]);
-  readValueCounts(rowsOut.map((r) => r.slice(0, 4)), columns).forEach((list, i) => {
-    if (grouped[i]) out.top[i] = rankTop(list, columns[i]!.type);
-  });
-  if (!columns.some((c, i) => grouped[i] && isNumeric(c.type))) return;
+  for (const c of low) Object.assign(acc[c.i]!, { count: 0, distinct: 0, top: [] });
+  // Counts, distinct counts and the top 20 (ties by value, as rankTop orders them).
+  const top = (
+    await con.runAndReadAll(
+      `SELECT col, vnum, vstr, n, count(*) OVER (PARTITION BY col) AS nd, sum(n) OVER (PARTITION BY col) AS cnt FROM keel_vc
+       QUALIFY row_number() OVER (PARTITION BY col ORDER BY n DESC, vnum, vstr) <= ${TOP_K}`,
+    )
+  ).getRows();
+  for (const r of top) Object.assign(acc[Number(r[0])]!, { distinct: Number(r[4]), count: Number(r[5]) });
+  for (const [i, list] of readValueCounts(top, columnsOf(low))) acc[i]!.top = rankTop(list, low.find((c) => c.i === i)!.type);
+  if (!low.some((c) => isNumeric(c.type))) return;
   // Quantiles as numpy's linear method: at virtual rank h = (n - 1) q, the values at ranks
   // floor(h) and ceil(h), interpolated. The value at rank r (0-based) is the smallest one whose
-  // cumulative count exceeds r.
+  // cumulative count exceeds r. Mean and std in two steps (the mean first), as numpy.
   const qExprs = QUANTILES.flatMap((q) => {
     const h = `((total - 1)::DOUBLE * ${q}::DOUBLE)`;
     return [`min(vnum) FILTER (WHERE cum > floor(${h}))`, `min(vnum) FILTER (WHERE cum > ceil(${h}))`, `${h} - floor(${h})`];
   });
   const qRows = await con.runAndReadAll(
-    `SELECT col, min(vnum), max(vnum), ${qExprs.join(', ')} FROM (
-       SELECT col, vnum, sum(n) OVER (PARTITION BY col ORDER BY vnum) AS cum, sum(n) OVER (PARTITION BY col) AS total
+    `SELECT col, min(vnum), max(vnum), mean, CASE WHEN total > 1 THEN sqrt(fsum(n * (vnum - mean) * (vnum - mean)) / (total - 1)) END, ${qExprs.join(', ')} FROM (
+       SELECT col, vnum, n, sum(n) OVER (PARTITION BY col ORDER BY vnum) AS cum, sum(n) OVER (PARTITION BY col) AS total,
+         fsum(vnum * n) OVER (PARTITION BY col) / sum(n) OVER (PARTITION BY col) AS mean
        FROM keel_vc WHERE vnum IS NOT NULL
-     ) GROUP BY col, total`,
+     ) GROUP BY col, total, mean`,
   );
   const ranges = new Map<number, { lo: number; hi: number }>();
   for (const r of qRows.getRows()) {
     const i = Number(r[0]);
+    const a = acc[i]!;
+    [a.min, a.max, a.mean, a.std] = [num(r[1]), num(r[2]), num(r[3]), num(r[4])];
     ranges.set(i, histogramRange(Number(r[1]), Number(r[2])));
-    out.quantiles[i] = Object.fromEntries(
-      QUANTILE_KEYS.map((key, j) => {
-        const [a, b, t] = [Number(r[3 + 3 * j]), Number(r[4 + 3 * j]), Number(r[5 + 3 * j])];
-        return [key, lerp(a, b, t)];
-      }),
-    ) as Quantiles;
+    a.quantiles = Object.fromEntries(QUANTILE_KEYS.map((key, j) => [key, lerp(Number(r[5 + 3 * j]), Number(r[6 + 3 * j]), Number(r[7 + 3 * j]))])) as Quantiles;
   }
   if (ranges.size === 0) return;
   const hParts = [...ranges].map(([i, { lo, hi }]) => `(SELECT ${i} AS col, ${binExpr('vnum', lo, hi)} AS bin, sum(n) AS n FROM keel_vc WHERE col = ${i} GROUP BY 2)`);
-  const counts = new Map([...ranges.keys()].map((i) => [i, new Array<number>(BINS).fill(0)]));
-  for (const [col, bin, n] of (await con.runAndReadAll(hParts.join(' UNION ALL '))).getRows()) counts.get(Number(col))![Number(bin)] = Number(n);
-  for (const [i, { lo, hi }] of ranges) out.histogram[i] = { edges: edgesOf(lo, hi), counts: counts.get(i)! };
+  readHistograms((await con.runAndReadAll(hParts.join(' UNION ALL '))).getRows(), ranges, acc);
 }
 
 /** numpy's _lerp: a + (b - a) t, computed from the nearer end for t >= 0.5. */
 function lerp(a: number, b: number, t: number): number {
   const d = b - a;
   return t >= 0.5 ? b - d * (1 - t) : a + d * t;
-}
-
-/** A DuckDB MAP value's entries (null when nothing was counted). */
-function mapEntries(v: unknown): readonly { key: unknown; value: unknown }[] {
-  return (v as { entries?: { key: unknown; value: unknown }[] } | null)?.entries ?? [];
 }
 
 /** Most frequent first; ties by value (numbers numerically), so the order is deterministic. */
