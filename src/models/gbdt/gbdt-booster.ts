@@ -133,8 +133,8 @@ export async function fitGbdt(input: FitInput, params: GbdtParams, options: FitO
         const compiled = new CompiledTree(tree);
         if (rowCount === n) {
           // Every row is in exactly one leaf's range: no need to walk the tree.
-          const positions = grower.positions;
           for (const leaf of leaves) {
+            const positions = grower.positions(leaf.depth);
             const v = tree.value[leaf.node]!;
             for (let i = leaf.start; i < leaf.end; i++) { const j = k * n + positions[i]!; raw[j] = raw[j]! + v; }
           }

@@ -60,7 +60,7 @@ describe('parallel histograms', () => {
           const right = sampled.filter((r) => !goesLeft(r));
           const mids = builder.level([{ start: 0, end: sampled.length, feature: 1, depth: 0, leftH: 1e6, rightH: 1e6, bin: 100, catLeft: null, defaultLeft: true }]);
           expect(mids[0]).toBe(left.length);
-          expect(Array.from(builder.positions.subarray(0, sampled.length))).toEqual([...left, ...right]);
+          expect(Array.from(builder.positions(1).subarray(0, sampled.length))).toEqual([...left, ...right]);
           const small = naive(left.length <= right.length ? left : right, feats);
           for (const f of feats) expect(at(builder.slot(0), f)).toEqual(at(small, f));
         } finally {

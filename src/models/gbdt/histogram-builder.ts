@@ -82,7 +82,7 @@ export class HistogramBuilder {
     const slots = Math.max(1, Math.min(64, Math.floor(SLOT_BYTES_CAP / slotBytes)));
     const hist = new SharedArrayBuffer(slots * slotBytes);
     const ctrl = new Int32Array(new SharedArrayBuffer(T * CTRL.SIZE * 4));
-    const positions = new SharedArrayBuffer(Math.max(1, buf.rows.length) * 4);
+    const positions = new SharedArrayBuffer(Math.max(1, 2 * buf.rows.length) * 4);
     const mids = new SharedArrayBuffer(slots * 4);
     const splitI32 = new SharedArrayBuffer(slots * SPLIT_I32 * 4);
     const splitF64 = new SharedArrayBuffer(slots * SPLIT_F64 * 8);
@@ -137,9 +137,10 @@ export class HistogramBuilder {
     return this.workers.filter((w) => w.threadId !== -1).length;
   }
 
-  /** Position → row id of the current tree: each node's rows are one range of positions. */
-  get positions(): Uint32Array {
-    return this.rows0;
+  /** Position → row id for the nodes at `depth` of the current tree: each node's rows are one range of positions. */
+  positions(depth: number): Uint32Array {
+    const n = this.rows0.length >> 1;
+    return this.rows0.subarray((depth & 1) * n, ((depth & 1) + 1) * n);
   }
 
   /** The histogram of batch job q after begin() (q = 0, the root) or level(). */

@@ -36,6 +36,8 @@ interface GrowNode {
 /** A leaf and its rows: lets the booster update training scores without walking the tree. */
 export interface LeafRange {
   readonly node: number;
+  /** Its rows are positions(depth)[start, end). */
+  readonly depth: number;
   readonly start: number;
   readonly end: number;
 }
@@ -49,9 +51,9 @@ export class TreeGrower {
     private readonly cfg: GrowerConfig,
   ) {}
 
-  /** Position → row id after grow(): a leaf's rows are positions [start, end). */
-  get positions(): Uint32Array {
-    return this.builder.positions;
+  /** Position → row id after grow() for the leaves at `depth`: a leaf's rows are positions [start, end). */
+  positions(depth: number): Uint32Array {
+    return this.builder.positions(depth);
   }
 
   grow(gOffset: number, rowCount: number, featureCount: number): { tree: TreeData; leaves: LeafRange[] } {
@@ -108,7 +110,7 @@ export class TreeGrower {
       leaves.push(c);
     }
     for (const leaf of leaves) tree.value[leaf.id] = Math.fround((-leaf.G / (leaf.H + cfg.lambda)) * cfg.learningRate);
-    return { tree, leaves: leaves.map((l) => ({ node: l.id, start: l.start, end: l.end })) };
+    return { tree, leaves: leaves.map((l) => ({ node: l.id, depth: l.depth, start: l.start, end: l.end })) };
   }
 
   private canSplit(n: GrowNode): boolean {
