@@ -5,13 +5,16 @@
  *      ordered by a metric -> p50 / p99
  *   3. metrics/get-history of a 100,000-point metric -> ms
  * Run: npx tsx bench/tracking.ts [--db sqlite|postgres|both] [--calls 40] [--searches 60]
+ *        [--root /tmp/keel-bench-tracking] [--pg-db keel_bench_tracking] [--reset]
+ * Beside each wall-clock figure it prints the server process's CPU time (Linux /proc), which
+ * varies far less than wall time on a shared machine.
  * The server is `node bin/keel.js server` in its own process on a free port (so the clients, which
  * use fetch with keep-alive, do not share its event loop); the stores are seeded through the
  * TrackingService in this process and cached under /tmp/keel-bench-tracking.
  * MLflow's own figures are quoted (no MLflow server can be installed here: PyPI is not reachable).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,9 +31,9 @@ const CLIENTS = 8;
 const POINTS_PER_CALL = 1000;
 const RUNS = 10_000;
 const HISTORY_POINTS = 100_000;
-const ROOT = '/tmp/keel-bench-tracking';
+const ROOT = args.get('root') ?? '/tmp/keel-bench-tracking';
 const PG_ADMIN = 'postgres://postgres@127.0.0.1:5432/test';
-const PG_DB = 'keel_bench_tracking';
+const PG_DB = args.get('pg-db') ?? 'keel_bench_tracking';
 const SEED_VERSION = 'v2';
 
 // MLflow's figures (shared/REFERENCES.md).
@@ -66,6 +69,16 @@ async function targets(): Promise<Target[]> {
     }
   }
   return out;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; undefined off Linux. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
 }
 
 const rnd = (seed: number): (() => number) => () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
@@ -109,7 +122,7 @@ async function post(url: string, body: string): Promise<unknown> {
   return JSON.parse(text);
 }
 
-async function ingest(base: string, experimentId: string): Promise<number> {
+async function ingest(base: string, experimentId: string, pid?: number): Promise<{ pointsPerSecond: number; cpuMsPerCall?: number }> {
   const runIds: string[] = [];
   for (let c = 0; c < CLIENTS; c++) {
     const res = (await post(`${base}/api/2.0/mlflow/runs/create`, JSON.stringify({ experiment_id: experimentId, run_name: `ingest-${c}` }))) as { run: { info: { run_id: string } } };
@@ -125,12 +138,15 @@ async function ingest(base: string, experimentId: string): Promise<number> {
     ),
   );
   await post(`${base}/api/2.0/mlflow/runs/log-batch`, bodies[0]![0]!); // warm-up
+  const cpu0 = cpuSeconds(pid);
   const start = performance.now();
   await Promise.all(bodies.map(async (list) => {
     for (const body of list.slice(1)) await post(`${base}/api/2.0/mlflow/runs/log-batch`, body);
   }));
   const seconds = (performance.now() - start) / 1000;
-  return (CLIENTS * (CALLS_PER_CLIENT - 1) * POINTS_PER_CALL) / seconds;
+  const cpu1 = cpuSeconds(pid);
+  const calls = CLIENTS * (CALLS_PER_CLIENT - 1);
+  return { pointsPerSecond: (calls * POINTS_PER_CALL) / seconds, ...(cpu0 !== undefined && cpu1 !== undefined ? { cpuMsPerCall: ((cpu1 - cpu0) * 1000) / calls } : {}) };
 }
 
 const percentile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
@@ -149,9 +165,10 @@ async function searchLatency(base: string, experimentId: string, maxResults: num
   return { p50: percentile(times, 0.5), p99: percentile(times, 0.99), runs };
 }
 
-async function historyLatency(base: string, runId: string): Promise<{ median: number; points: number }> {
+async function historyLatency(base: string, runId: string, pid?: number): Promise<{ median: number; points: number; cpuMsPerCall?: number }> {
   const times: number[] = [];
   let points = 0;
+  const cpu0 = cpuSeconds(pid);
   for (let i = 0; i < 7; i++) {
     const t0 = performance.now();
     const res = await fetch(`${base}/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=loss`);
@@ -159,8 +176,9 @@ async function historyLatency(base: string, runId: string): Promise<{ median: nu
     times.push(performance.now() - t0);
     points = json.metrics.length;
   }
+  const cpu1 = cpuSeconds(pid);
   times.sort((a, b) => a - b);
-  return { median: percentile(times, 0.5), points };
+  return { median: percentile(times, 0.5), points, ...(cpu0 !== undefined && cpu1 !== undefined ? { cpuMsPerCall: ((cpu1 - cpu0) * 1000) / 7 } : {}) };
 }
 
 function freePort(): Promise<number> {
@@ -209,10 +227,11 @@ async function benchOne(target: Target): Promise<void> {
     // One untimed search first: on SQLite it refreshes the planner's statistics (once per 10 min).
     await searchLatency(base, experimentId, 100, 1);
     const ingestExp = await platform.tracking.getOrCreateExperiment('bench-ingest');
-    const pointsPerSecond = await ingest(base, ingestExp);
+    const pid = server.child.pid;
+    const { pointsPerSecond, cpuMsPerCall } = await ingest(base, ingestExp, pid);
     const s100 = await searchLatency(base, experimentId, 100);
     const s1000 = await searchLatency(base, experimentId, 1000);
-    const h = await historyLatency(base, historyRun);
+    const h = await historyLatency(base, historyRun, pid);
     const rows: [string, string, string, string][] = [
       ['log-batch ingestion, 8 clients x 1000 points', `${fmt(pointsPerSecond)} points/s`, `${fmt(MLFLOW.localIngest)} points/s`, `${fmt(pointsPerSecond / MLFLOW.localIngest, 1)}x`],
       ['  per 1000-point call (8 in flight)', `${fmt((CLIENTS * 1e6) / pointsPerSecond, 1)} ms`, `${MLFLOW.publishedLogBatchMs} ms per 10-metric call (published, PG)`, ''],
@@ -224,6 +243,9 @@ async function benchOne(target: Target): Promise<void> {
     const w = [58, 22, 44];
     console.log(`  ${'measure'.padEnd(w[0]!)}${'Keel'.padEnd(w[1]!)}${'MLflow'.padEnd(w[2]!)}ratio`);
     for (const r of rows) console.log(`  ${r[0].padEnd(w[0]!)}${r[1].padEnd(w[1]!)}${r[2].padEnd(w[2]!)}${r[3]}`);
+    if (cpuMsPerCall !== undefined && h.cpuMsPerCall !== undefined) {
+      console.log(`  server CPU: ${fmt(cpuMsPerCall, 2)} ms per 1000-point log-batch call (${fmt(1e6 / cpuMsPerCall)} points per CPU-second); ${fmt(h.cpuMsPerCall, 0)} ms per get-history call`);
+    }
     console.log(`  targets: >= 200,000 points/s (SQLite) ${pointsPerSecond >= 200_000 ? 'met' : 'NOT met'}; search p50 < 50 ms ${s100.p50 < 50 ? 'met' : 'NOT met'}; get-history < 300 ms ${h.median < 300 ? 'met' : 'NOT met'}`);
   } finally {
     server?.child.kill('SIGTERM');

@@ -55,9 +55,10 @@ export function validateTags(tags: readonly KeyValue[], path = 'tags'): void {
 }
 
 export function validateMetrics(metrics: readonly MetricPoint[], path = 'metrics'): void {
+  const validKeys = new Set<string>(); // a batch repeats a few keys many times: check each once
   for (let i = 0; i < metrics.length; i++) {
     const m = metrics[i]!;
-    validateKey(`${path}[${i}].key`, m?.key);
+    if (!validKeys.has(m?.key)) validKeys.add(validateKey(`${path}[${i}].key`, m?.key));
     if (typeof m.value !== 'number') {
       throw fail(`${path}[${i}].value`, `Got invalid value ${String(m.value)} for metric '${m.key}' (timestamp=${m.timestamp}). Please specify value as a valid double (64-bit floating point)`);
     }

@@ -83,9 +83,19 @@ describe.each(testStores())('metric history on $name', (backend) => {
     expect(history.map((m) => [m.step, m.timestamp, m.value])).toEqual([[3, 100, 0], [3, 100, Number.NaN], [3, 100, 0.5], [3, 100, 0.6], [3, 101, 0.5], [4, 100, 0.5]]);
   });
 
-  it('refuses unknown runs and bad keys on the JSON path too', async () => {
-    await expect(t.getMetricHistoryJson('0123456789abcdef0123456789abcdef', 'x')).rejects.toMatchObject({ code: 'NOT_FOUND', field: 'run_id' });
+  it('refuses unknown and deleted runs and bad keys, on the write and JSON paths, and leaves no transaction open', async () => {
+    const missing = '0123456789abcdef0123456789abcdef';
+    await expect(t.getMetricHistoryJson(missing, 'x')).rejects.toMatchObject({ code: 'NOT_FOUND', field: 'run_id' });
     await expect(t.getMetricHistoryJson(await newRun(), '../x')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'metric_key' });
+    await expect(t.logBatch(missing, { metrics: [{ key: 'x', value: 1, timestamp: 0, step: 0 }] })).rejects.toMatchObject({ code: 'NOT_FOUND', field: 'run_id' });
+    await expect(t.logBatch('', { metrics: [{ key: 'x', value: 1, timestamp: 0, step: 0 }] })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'run_id' });
+    const run = await newRun();
+    await t.deleteRun(run);
+    await expect(t.logMetric(run, 'x', 1)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'run_id' });
+    await t.restoreRun(run);
+    await t.logBatch(run, { metrics: [{ key: 'x', value: 1, timestamp: 0, step: 0 }] });
+    await t.logBatch(run, { metrics: [{ key: 'x', value: 2, timestamp: 0, step: 1 }], params: [{ key: 'p', value: 'v' }] });
+    expect((await t.getMetricHistory(run, 'x')).metrics.map((m) => m.value)).toEqual([1, 2]);
   });
 
   it('writes the same rows through plain Kysely when the store exposes no driver', async () => {

@@ -60,17 +60,15 @@ export class Runs {
   }
 
   private async row(runId: string, db: Kysely<Database> = this.db): Promise<Database['runs']> {
-    if (typeof runId !== 'string' || runId === '') throw new KeelError('INVALID_ARGUMENT', "Missing value for required parameter 'run_id'.", { field: 'run_id' });
+    checkRunId(runId);
     const row = await db.selectFrom('runs').selectAll().where('run_id', '=', runId).executeTakeFirst();
-    if (!row) throw new KeelError('NOT_FOUND', `Run with id=${runId} not found`, { field: 'run_id' });
+    if (!row) throw runNotFound(runId);
     return row;
   }
 
   private async activeRow(runId: string, db?: Kysely<Database>): Promise<Database['runs']> {
     const row = await this.row(runId, db);
-    if (row.lifecycle_stage !== 'active') {
-      throw new KeelError('INVALID_ARGUMENT', `The run ${runId} must be in the 'active' state. Current state is ${row.lifecycle_stage}.`, { field: 'run_id' });
-    }
+    checkActive(runId, row.lifecycle_stage);
     return row;
   }
 
@@ -134,6 +132,16 @@ export class Runs {
       await this.activeRow(runId);
       return;
     }
+    if (params.length === 0 && tags.length === 0 && this.writer.writeAlone) {
+      checkRunId(runId);
+      const writeAlone = this.writer.writeAlone.bind(this.writer);
+      // connection() holds Kysely's lock on SQLite's one connection while the batch runs.
+      await this.db.connection().execute(async () => writeAlone(runId, metrics, (stage) => {
+        if (stage === undefined) throw runNotFound(runId);
+        checkActive(runId, stage);
+      }));
+      return;
+    }
     await writeTransaction(this.db, async (trx) => {
       await this.activeRow(runId, trx);
       if (params.length) await this.putParams(trx, runId, params);
@@ -171,6 +179,16 @@ export class Runs {
     const res = await this.db.deleteFrom('run_tags').where('run_id', '=', runId).where('key', '=', key).executeTakeFirst();
     if (Number(res.numDeletedRows) === 0) throw new KeelError('NOT_FOUND', `No tag with name: ${key} in run with id ${runId}`, { field: 'key' });
   }
+}
+
+function checkRunId(runId: string): void {
+  if (typeof runId !== 'string' || runId === '') throw new KeelError('INVALID_ARGUMENT', "Missing value for required parameter 'run_id'.", { field: 'run_id' });
+}
+
+const runNotFound = (runId: string): KeelError => new KeelError('NOT_FOUND', `Run with id=${runId} not found`, { field: 'run_id' });
+
+function checkActive(runId: string, stage: string): void {
+  if (stage !== 'active') throw new KeelError('INVALID_ARGUMENT', `The run ${runId} must be in the 'active' state. Current state is ${stage}.`, { field: 'run_id' });
 }
 
 const byKey = (a: KeyValue, b: KeyValue): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);

@@ -22,12 +22,21 @@ const LATEST = (values: string): string =>
   `WHERE excluded.step > run_latest_metrics.step OR (excluded.step = run_latest_metrics.step AND (excluded.timestamp > run_latest_metrics.timestamp ` +
   `OR (excluded.timestamp = run_latest_metrics.timestamp AND excluded.value > run_latest_metrics.value)))`;
 
+const FULL_INSERT = SQLITE_INSERT(CHUNK);
+const LATEST_ONE = LATEST('VALUES (?, ?, ?, ?, ?, ?)');
+
 /**
  * The hot path of metric ingestion: the history rows, then one upsert per key of the batch for the
  * latest values, inside the caller's write transaction.
  */
 export interface MetricWriter {
   write(trx: Kysely<Database>, runId: string, metrics: readonly MetricPoint[]): Promise<void>;
+  /**
+   * Optional: a batch of metrics alone as its own transaction, skipping Kysely (the SDK's
+   * background flushes, most log-batch calls). `checkRun` is given the run's lifecycle stage
+   * (undefined: no such run) and throws to refuse the batch. The caller holds the connection.
+   */
+  writeAlone?(runId: string, metrics: readonly MetricPoint[], checkRun: (stage: string | undefined) => void): void;
 }
 
 export function metricWriterFor(driver: RawDriver | undefined, sqlite: boolean): MetricWriter {
@@ -42,16 +51,29 @@ export function metricWriterFor(driver: RawDriver | undefined, sqlite: boolean):
  * so they are part of that transaction.
  */
 class SqliteMetricWriter implements MetricWriter {
-  private readonly inserts = new Map<number, Statement>();
-  private latest: Statement | undefined; // prepared on first use: the tables may not exist yet at construction
+  private readonly statements = new Map<string, Statement>();
   private readonly args = new Array<unknown>(CHUNK * 6);
 
   constructor(private readonly database: SqliteHandle) {}
 
-  private insert(rows: number): Statement {
-    let s = this.inserts.get(rows);
-    if (s === undefined) this.inserts.set(rows, (s = this.database.prepare<unknown[]>(SQLITE_INSERT(rows))));
+  /** Prepared on first use (the tables may not exist yet when the service is built), then kept. */
+  private statement(text: string): Statement {
+    let s = this.statements.get(text);
+    if (s === undefined) this.statements.set(text, (s = this.database.prepare<unknown[]>(text)));
     return s;
+  }
+
+  writeAlone(runId: string, metrics: readonly MetricPoint[], checkRun: (stage: string | undefined) => void): void {
+    // IMMEDIATE: take the write lock first, so that writers in other processes queue (write-transaction.ts).
+    this.statement('BEGIN IMMEDIATE').run();
+    try {
+      checkRun((this.statement('SELECT lifecycle_stage FROM runs WHERE run_id = ?').get(runId) as { lifecycle_stage: string } | undefined)?.lifecycle_stage);
+      this.writeNow(runId, metrics);
+      this.statement('COMMIT').run();
+    } catch (e) {
+      if (this.database.inTransaction) this.statement('ROLLBACK').run();
+      throw e;
+    }
   }
 
   async write(_trx: Kysely<Database>, runId: string, metrics: readonly MetricPoint[]): Promise<void> {
@@ -74,12 +96,12 @@ class SqliteMetricWriter implements MetricWriter {
         args[a + 4] = p.timestamp;
         args[a + 5] = p.step;
       }
-      this.insert(rows).run(args);
+      this.statement(rows === CHUNK ? FULL_INSERT : SQLITE_INSERT(rows)).run(args);
     }
-    this.latest ??= this.database.prepare<unknown[]>(LATEST('VALUES (?, ?, ?, ?, ?, ?)'));
+    const latest = this.statement(LATEST_ONE);
     for (const p of latestPerKey(metrics)) {
       const nan = Number.isNaN(p.value);
-      this.latest.run(runId, p.key, nan ? null : p.value, nan ? 1 : 0, p.timestamp, p.step);
+      latest.run(runId, p.key, nan ? null : p.value, nan ? 1 : 0, p.timestamp, p.step);
     }
   }
 }
@@ -98,7 +120,7 @@ class KyselySqliteMetricWriter implements MetricWriter {
     }
     for (const p of latestPerKey(metrics)) {
       const nan = Number.isNaN(p.value);
-      await trx.executeQuery(CompiledQuery.raw(LATEST('VALUES (?, ?, ?, ?, ?, ?)'), [runId, p.key, nan ? null : p.value, nan ? 1 : 0, p.timestamp, p.step]));
+      await trx.executeQuery(CompiledQuery.raw(LATEST_ONE, [runId, p.key, nan ? null : p.value, nan ? 1 : 0, p.timestamp, p.step]));
     }
   }
 }
