@@ -73,6 +73,8 @@ export async function fitGbdt(input: FitInput, params: GbdtParams, options: FitO
   const prng = resume ? Prng.fromState(resume.prng) : new Prng(options.seed);
 
   const bins = binTable(input.train, features, true);
+  // Shared: the worker threads add leaf values to the scores and compute gradients from them.
+  const raw = new Float64Array(new SharedArrayBuffer(n * K * 8));
   const buf = {
     bins,
     cols: transposeBins(bins, n, F, true),
@@ -81,11 +83,13 @@ export async function fitGbdt(input: FitInput, params: GbdtParams, options: FitO
     h: new Float32Array(new SharedArrayBuffer(n * K * 4)),
     rows: new Uint32Array(new SharedArrayBuffer(n * 4)),
     features: new Int32Array(new SharedArrayBuffer(Math.max(1, F) * 4)),
+    raw,
+    target: new Float64Array(new SharedArrayBuffer(n * 8)),
   };
+  buf.target.set(target);
   const valid = input.valid ? { bins: binTable(input.valid.table, features), n: input.valid.table.numRows, target: input.valid.target } : null;
 
   // Scores: base, then every tree in the order it was added (also when resuming).
-  const raw = new Float64Array(n * K);
   const rawValid = new Float64Array((valid?.n ?? 0) * K);
   for (let k = 0; k < K; k++) {
     raw.fill(baseScores[k]!, k * n, (k + 1) * n);
@@ -99,7 +103,7 @@ export async function fitGbdt(input: FitInput, params: GbdtParams, options: FitO
   });
 
   const threads = params.nthread > 0 ? params.nthread : n * F >= AUTO_PARALLEL_MIN_CELLS ? availableParallelism() : 1;
-  const builder = await HistogramBuilder.create(buf, threads, { maxDepth: params.max_depth, minChildWeight: params.min_child_weight });
+  const builder = await HistogramBuilder.create(buf, threads, { maxDepth: params.max_depth, maxLeaves: params.max_leaves, minChildWeight: params.min_child_weight, task, numClasses });
   try {
     const grower = new TreeGrower(buf, builder, {
       lambda: params.reg_lambda,
@@ -119,12 +123,14 @@ export async function fitGbdt(input: FitInput, params: GbdtParams, options: FitO
     const startRound = resume?.rounds ?? 0;
     const snapshot = (rounds: number): GbdtModelData => ({ format: GBDT_FORMAT, task, numClasses, objective: objective.name, features, baseScores, trees: trees.slice(0, rounds * K), params });
 
+    let gradientsReady = false;
     for (let round = startRound; round < params.n_estimators; round++) {
       // Histogram builds block on Atomics.wait; yielding once a round keeps a server responsive
       // and lets an abort signal arrive.
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (options.signal?.aborted) throw new KeelError('FAILED_PRECONDITION', 'training was aborted', { cause: options.signal.reason });
-      objective.gradients(raw, target, buf.g, buf.h);
+      if (!gradientsReady) objective.gradients(raw, target, buf.g, buf.h);
+      gradientsReady = false;
       for (let k = 0; k < K; k++) {
         const rowCount = sampleRows(buf.rows, n, params.subsample, prng);
         const featureCount = sampleFeatures(buf.features, F, params.colsample_bytree, prng);
@@ -132,12 +138,10 @@ export async function fitGbdt(input: FitInput, params: GbdtParams, options: FitO
         trees.push(tree);
         const compiled = new CompiledTree(tree);
         if (rowCount === n) {
-          // Every row is in exactly one leaf's range: no need to walk the tree.
-          for (const leaf of leaves) {
-            const positions = grower.positions(leaf.depth);
-            const v = tree.value[leaf.node]!;
-            for (let i = leaf.start; i < leaf.end; i++) { const j = k * n + positions[i]!; raw[j] = raw[j]! + v; }
-          }
+          // Every row is in exactly one leaf's range: no need to walk the tree. The threads add
+          // the leaf values and, after a round's last tree, compute the next round's gradients.
+          grower.updateScores(tree, leaves, k, rowCount, k === K - 1);
+          gradientsReady = k === K - 1;
         } else compiled.addPredictions(buf.bins, F, n, raw, k * n);
         if (valid) compiled.addPredictions(valid.bins, F, valid.n, rawValid, k * valid.n);
       }

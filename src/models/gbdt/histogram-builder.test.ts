@@ -23,6 +23,8 @@ describe('parallel histograms', () => {
       h: sab((b) => new Float32Array(b), n * 4),
       rows: sab((b) => new Uint32Array(b), n * 4),
       features: sab((b) => new Int32Array(b), F * 4),
+      raw: sab((b) => new Float64Array(b), n * 8),
+      target: sab((b) => new Float64Array(b), n * 8),
     };
     for (let i = 0; i < n; i++) {
       buf.g[i] = Math.sin(i);
@@ -48,7 +50,7 @@ describe('parallel histograms', () => {
       const sampled = [...Array(n).keys()].filter((i) => i % 3 !== 0);
       buf.rows.set(sampled);
       for (const threads of [1, 2]) {
-        const builder = await HistogramBuilder.create(buf, threads, { maxDepth: 6, minChildWeight: 1 });
+        const builder = await HistogramBuilder.create(buf, threads, { maxDepth: 6, maxLeaves: 0, minChildWeight: 1, task: 'regression', numClasses: 1 });
         try {
           expect(builder.threads).toBe(threads);
           builder.begin(sampled.length, 0, feats.length, true);
@@ -81,5 +83,12 @@ describe('parallel histograms', () => {
     const fit = async (nthread: number) => (await gbdtKind.fit(input, gbdtKind.parseParams({ n_estimators: 8, nthread, colsample_bytree: 0.8 }), { seed: 9 })) as GbdtModel;
     const [one, two] = [await fit(1), await fit(2)];
     expect(JSON.stringify(two.data.trees)).toBe(JSON.stringify(one.data.trees));
+    // Multiclass: threads add the leaf values and compute softmax gradients for their rows.
+    const cls = Float64Array.from(y, (v) => (v < 0 ? 0 : v < 0.5 ? 1 : 2));
+    const multi = { train: makeTable(columns), trainTarget: cls, task: 'multiclass' as const, numClasses: 3 };
+    const fitMulti = async (nthread: number) => (await gbdtKind.fit(multi, gbdtKind.parseParams({ n_estimators: 4, max_depth: 4, nthread }), { seed: 9 })) as GbdtModel;
+    const [m1, m2] = [await fitMulti(1), await fitMulti(3)];
+    expect(m1.data.trees.length).toBe(12);
+    expect(JSON.stringify(m2.data.trees)).toBe(JSON.stringify(m1.data.trees));
   });
 });

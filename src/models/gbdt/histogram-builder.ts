@@ -11,7 +11,8 @@
 import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import { KeelError, startWorker } from '../../core/index.js';
-import { CTRL, HIST_STRIDE, OP, SPLIT_F64, SPLIT_I32, SPLIT_TABLE, ThreadState, type ThreadInit } from './histogram.js';
+import type { Task } from '../model-kind.js';
+import { CTRL, HIST_STRIDE, LEAF_I32, OP, SPLIT_F64, SPLIT_I32, SPLIT_TABLE, ThreadState, type ThreadInit } from './histogram.js';
 
 /** Shared histogram slots are capped at this many bytes in all. */
 const SLOT_BYTES_CAP = 64 << 20;
@@ -28,11 +29,25 @@ export interface SharedTrainingBuffers {
   readonly rows: Uint32Array;
   /** The sampled features of the next tree (F long). */
   readonly features: Int32Array;
+  /** Raw scores (n · K, class-major) and targets. */
+  readonly raw: Float64Array;
+  readonly target: Float64Array;
 }
 
 export interface TreeLimits {
   readonly maxDepth: number;
+  readonly maxLeaves: number;
   readonly minChildWeight: number;
+  readonly task: Task;
+  readonly numClasses: number;
+}
+
+/** A leaf of the tree just grown: its positions at its depth, and its value. */
+export interface LeafUpdate {
+  readonly start: number;
+  readonly end: number;
+  readonly depth: number;
+  readonly value: number;
 }
 
 /** One split of a level: the parent's positions, and what the children need. */
@@ -66,6 +81,8 @@ export class HistogramBuilder {
     private readonly splitI32: Int32Array,
     private readonly splitF64: Float64Array,
     private readonly splitTable: Uint8Array,
+    private readonly leafI32: Int32Array,
+    private readonly leafF64: Float64Array,
     hist: SharedArrayBuffer,
     F: number,
     readonly slots: number,
@@ -84,6 +101,10 @@ export class HistogramBuilder {
     const ctrl = new Int32Array(new SharedArrayBuffer(T * CTRL.SIZE * 4));
     const positions = new SharedArrayBuffer(Math.max(1, 2 * buf.rows.length) * 4);
     const mids = new SharedArrayBuffer(slots * 4);
+    const n = buf.rows.length;
+    const leafCap = Math.max(1, Math.min(n, limits.maxLeaves > 0 ? limits.maxLeaves : limits.maxDepth > 0 ? 2 ** limits.maxDepth : n));
+    const leafI32 = new SharedArrayBuffer(leafCap * LEAF_I32 * 4);
+    const leafF64 = new SharedArrayBuffer(leafCap * 8);
     const splitI32 = new SharedArrayBuffer(slots * SPLIT_I32 * 4);
     const splitF64 = new SharedArrayBuffer(slots * SPLIT_F64 * 8);
     const splitTable = new SharedArrayBuffer(slots * SPLIT_TABLE);
@@ -106,6 +127,13 @@ export class HistogramBuilder {
       ...(index === 0 ? { positions, mids } : {}),
       maxDepth: limits.maxDepth,
       minChildWeight: limits.minChildWeight,
+      positions0: positions,
+      raw: buf.raw.buffer as SharedArrayBuffer,
+      target: buf.target.buffer as SharedArrayBuffer,
+      task: limits.task,
+      numClasses: limits.numClasses,
+      leafI32,
+      leafF64,
       ctrl: ctrl.buffer as SharedArrayBuffer,
     });
     const workers: Worker[] = [];
@@ -121,7 +149,7 @@ export class HistogramBuilder {
         const [msg] = (await Promise.race([once(w, 'message'), once(w, 'error').then(([e]) => Promise.reject(e as Error))])) as [unknown];
         if (msg !== 'ready') throw new KeelError('INTERNAL', 'histogram worker failed to start');
       }));
-      return new HistogramBuilder(main, new Uint32Array(positions), new Int32Array(mids), workers, ctrl, new Int32Array(splitI32), new Float64Array(splitF64), new Uint8Array(splitTable), hist, F, slots);
+      return new HistogramBuilder(main, new Uint32Array(positions), new Int32Array(mids), workers, ctrl, new Int32Array(splitI32), new Float64Array(splitF64), new Uint8Array(splitTable), new Int32Array(leafI32), new Float64Array(leafF64), hist, F, slots);
     } catch (e) {
       await Promise.all(workers.map((w) => w.terminate()));
       throw e;
@@ -184,6 +212,22 @@ export class HistogramBuilder {
     });
     this.handOff(OP.LEVEL, splits.length, 0, 0, 0, () => this.main?.level(splits.length));
     return this.mids0;
+  }
+
+  /**
+   * Adds each leaf's value to the raw scores of output k for the rows at its positions (all
+   * rows: [0, rowCount) is every row), then, with `gradients`, computes those rows' gradients.
+   */
+  updateScores(leaves: readonly LeafUpdate[], k: number, rowCount: number, gradients: boolean): void {
+    const { leafI32, leafF64 } = this;
+    if (leaves.length > leafF64.length) throw new KeelError('INTERNAL', `${leaves.length} leaves exceed ${leafF64.length}`);
+    leaves.forEach((l, j) => {
+      leafI32[j * LEAF_I32] = l.start;
+      leafI32[j * LEAF_I32 + 1] = l.end;
+      leafI32[j * LEAF_I32 + 2] = l.depth;
+      leafF64[j] = l.value;
+    });
+    this.handOff(OP.UPDATE, leaves.length, k, gradients ? 1 : 0, rowCount, () => this.main?.update(leaves.length, k, rowCount, gradients));
   }
 
   private handOff(op: number, jobs: number, gOffset: number, features: number, rows: number, own: () => void): void {

@@ -15,7 +15,8 @@ parentPort!.once('message', (init: ThreadInit) => {
     try {
       if (ctrl[base + CTRL.OP] === OP.BEGIN) {
         state.begin(ctrl[base + CTRL.ROWS]!, ctrl[base + CTRL.G_OFFSET]!, ctrl[base + CTRL.FEATURES]!, ctrl[base + CTRL.JOBS] === 1);
-      } else state.level(ctrl[base + CTRL.JOBS]!);
+      } else if (ctrl[base + CTRL.OP] === OP.LEVEL) state.level(ctrl[base + CTRL.JOBS]!);
+      else state.update(ctrl[base + CTRL.JOBS]!, ctrl[base + CTRL.G_OFFSET]!, ctrl[base + CTRL.ROWS]!, ctrl[base + CTRL.FEATURES] === 1);
     } catch {
       Atomics.store(ctrl, base + CTRL.ERROR, 1);
     }

@@ -20,19 +20,24 @@
  * starts ascending and partitions are stable) and each (feature, bin) sum is added by one thread
  * in that order, so models do not depend on the thread count.
  */
+import type { Task } from '../model-kind.js';
+import { objectiveFor, type Objective } from './objectives.js';
+
 /** Doubles per feature: 256 bins × (g, h). The hot loop writes it as `f << 9`. */
 export const HIST_STRIDE = 512;
 
 /** Control words per worker in the shared Int32Array. */
 export const CTRL = { SEQ: 0, DONE: 1, OP: 2, JOBS: 3, G_OFFSET: 4, FEATURES: 5, ROWS: 6, EXIT: 7, ERROR: 8, SIZE: 16 } as const;
-/** What a hand-off asks of the threads: start a tree, or partition a level and build its histograms. */
-export const OP = { BEGIN: 1, LEVEL: 2 } as const;
+/** What a hand-off asks of the threads: start a tree, partition a level and build its histograms, or add a tree's leaf values to the scores. */
+export const OP = { BEGIN: 1, LEVEL: 2, UPDATE: 3 } as const;
 /** Int32s per split in the shared split list: start, end (positions), feature, depth of the parent. */
 export const SPLIT_I32 = 4;
 /** Float64s per split: the hessian sums of the left and the right child. */
 export const SPLIT_F64 = 2;
 /** Bytes per split in the shared side table: 1 where a bin goes left (bin 255 = missing). */
 export const SPLIT_TABLE = 256;
+/** Int32s per leaf in the shared leaf list: start, end (positions), depth. */
+export const LEAF_I32 = 3;
 
 /** The shared buffers of one fit, as each thread receives them. */
 export interface ThreadInit {
@@ -62,6 +67,16 @@ export interface ThreadInit {
   readonly mids?: SharedArrayBuffer;
   readonly maxDepth: number;
   readonly minChildWeight: number;
+  /** Thread 0's position → row ids (2n), which every thread reads to update scores. */
+  readonly positions0: SharedArrayBuffer;
+  /** Raw scores (class-major, n · K) and targets, which score updates and gradients use. */
+  readonly raw: SharedArrayBuffer;
+  readonly target: SharedArrayBuffer;
+  readonly task: Task;
+  readonly numClasses: number;
+  /** The leaves of the tree just grown: LEAF_I32 Int32s and one Float64 value each. */
+  readonly leafI32: SharedArrayBuffer;
+  readonly leafF64: SharedArrayBuffer;
   /** Workers only: the control words. */
   readonly ctrl?: SharedArrayBuffer;
 }
@@ -110,6 +125,12 @@ export class ThreadState {
   private readonly splitF64: Float64Array;
   private readonly splitTable: Uint8Array;
   private readonly k: ReturnType<typeof makeKernels>;
+  private readonly positions0: Uint32Array;
+  private readonly raw: Float64Array;
+  private readonly target: Float64Array;
+  private readonly objective: Objective;
+  private readonly leafI32: Int32Array;
+  private readonly leafF64: Float64Array;
 
   constructor(private readonly init: ThreadInit) {
     const { n, F } = init;
@@ -141,6 +162,12 @@ export class ThreadState {
     this.splitI32 = new Int32Array(init.splitI32);
     this.splitF64 = new Float64Array(init.splitF64);
     this.splitTable = new Uint8Array(init.splitTable);
+    this.positions0 = new Uint32Array(init.positions0);
+    this.raw = new Float64Array(init.raw);
+    this.target = new Float64Array(init.target);
+    this.objective = objectiveFor(init.task, init.numClasses);
+    this.leafI32 = new Int32Array(init.leafI32);
+    this.leafF64 = new Float64Array(init.leafF64);
     this.k = makeKernels(n, W, this.fStart, Fb, this.local, this.rows, this.side, this.gh, this.work, this.cols);
   }
 
@@ -181,6 +208,32 @@ export class ThreadState {
       }
     }
     if (buildRoot) this.k.build(this.views[0]!, 0, rowCount, this.localCount, 0);
+  }
+
+  /**
+   * Adds the leaf values of the `count` leaves in the shared leaf list to the raw scores of
+   * output k, for this thread's share of the positions [0, rowCount) (thread 0's positions are
+   * the complete ones). Each row is in one leaf and one share, so no two threads touch a row,
+   * and each row gets the same single addition whatever the thread count. With `gradients`, the
+   * next round's gradients of each row follow (the last output of a round).
+   */
+  update(count: number, k: number, rowCount: number, gradients: boolean): void {
+    const { positions0: pos, raw, target, objective, leafI32, leafF64 } = this;
+    const { n, threads: T, index: t } = this.init;
+    const lo = Math.floor((t * rowCount) / T);
+    const hi = Math.floor(((t + 1) * rowCount) / T);
+    const base = k * n;
+    for (let j = 0; j < count; j++) {
+      const s = Math.max(leafI32[j * LEAF_I32]!, lo);
+      const e = Math.min(leafI32[j * LEAF_I32 + 1]!, hi);
+      const off = (leafI32[j * LEAF_I32 + 2]! & 1) * n;
+      const v = leafF64[j]!;
+      for (let i = s; i < e; i++) {
+        const row = pos[off + i]!;
+        raw[base + row] = raw[base + row]! + v;
+        if (gradients) objective.gradientAt(raw, target, this.g, this.h, n, row);
+      }
+    }
   }
 
   /**

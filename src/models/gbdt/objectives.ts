@@ -12,6 +12,8 @@ export interface Objective {
   readonly metric: 'rmse' | 'logloss' | 'mlogloss';
   baseScores(target: Float64Array): number[];
   gradients(raw: Float64Array, target: Float64Array, g: Float32Array, h: Float32Array): void;
+  /** The same for row i alone (of n): lets worker threads compute gradients for their rows. */
+  gradientAt(raw: Float64Array, target: Float64Array, g: Float32Array, h: Float32Array, n: number, i: number): void;
   evaluate(raw: Float64Array, target: Float64Array): number;
   /** Predictions as the model contract defines them (value, P(1), or row-major probabilities). */
   transform(raw: Float64Array, n: number): Float64Array;
@@ -34,6 +36,10 @@ export const squaredError: Objective = {
       g[i] = raw[i]! - t[i]!;
       h[i] = 1;
     }
+  },
+  gradientAt(raw, t, g, h, _n, i) {
+    g[i] = raw[i]! - t[i]!;
+    h[i] = 1;
   },
   evaluate(raw, t) {
     let s = 0;
@@ -60,6 +66,11 @@ export const logistic: Objective = {
       h[i] = Math.max(p * (1 - p), 1e-16);
     }
   },
+  gradientAt(raw, t, g, h, _n, i) {
+    const p = sigmoid(raw[i]!);
+    g[i] = p - t[i]!;
+    h[i] = Math.max(p * (1 - p), 1e-16);
+  },
   evaluate(raw, t) {
     let s = 0;
     for (let i = 0; i < t.length; i++) {
@@ -84,6 +95,17 @@ export function softmax(numClasses: number): Objective {
     for (let k = 0; k < K; k++) sum += p[k] = Math.exp(raw[k * n + i]! - max);
     for (let k = 0; k < K; k++) p[k] = p[k]! / sum;
   };
+  const scratch = new Float64Array(K);
+  const gradientAt = (raw: Float64Array, t: Float64Array, g: Float32Array, h: Float32Array, n: number, i: number): void => {
+    const p = scratch;
+    probs(raw, n, i, p);
+    const y = t[i]!;
+    for (let k = 0; k < K; k++) {
+      const pk = p[k]!;
+      g[k * n + i] = pk - (y === k ? 1 : 0);
+      h[k * n + i] = Math.max(2 * pk * (1 - pk), 1e-16);
+    }
+  };
   return {
     name: 'multi:softprob',
     numOutputs: K,
@@ -92,17 +114,9 @@ export function softmax(numClasses: number): Objective {
     baseScores: () => new Array<number>(K).fill(0),
     gradients(raw, t, g, h) {
       const n = t.length;
-      const p = new Float64Array(K);
-      for (let i = 0; i < n; i++) {
-        probs(raw, n, i, p);
-        const y = t[i]!;
-        for (let k = 0; k < K; k++) {
-          const pk = p[k]!;
-          g[k * n + i] = pk - (y === k ? 1 : 0);
-          h[k * n + i] = Math.max(2 * pk * (1 - pk), 1e-16);
-        }
-      }
+      for (let i = 0; i < n; i++) gradientAt(raw, t, g, h, n, i);
     },
+    gradientAt,
     evaluate(raw, t) {
       const n = t.length;
       const p = new Float64Array(K);

@@ -51,9 +51,12 @@ export class TreeGrower {
     private readonly cfg: GrowerConfig,
   ) {}
 
-  /** Position → row id after grow() for the leaves at `depth`: a leaf's rows are positions [start, end). */
-  positions(depth: number): Uint32Array {
-    return this.builder.positions(depth);
+  /**
+   * After grow() on every row: adds each leaf's value to the raw scores of output k (the rows
+   * are the leaf's positions, so no tree walk), then the gradients when `gradients`.
+   */
+  updateScores(tree: TreeData, leaves: readonly LeafRange[], k: number, rowCount: number, gradients: boolean): void {
+    this.builder.updateScores(leaves.map((l) => ({ start: l.start, end: l.end, depth: l.depth, value: tree.value[l.node]! })), k, rowCount, gradients);
   }
 
   grow(gOffset: number, rowCount: number, featureCount: number): { tree: TreeData; leaves: LeafRange[] } {
