@@ -6,8 +6,8 @@
  *  - a column with few distinct values there is *grouped*: one GROUP BY over the whole file (cheap,
  *    the hash table is small) gives every value with its count, and all its statistics are exact
  *    and computed from those value counts;
- *  - the other, high-cardinality columns get counts, moments, distinct counts (HyperLogLog above
- *    EXACT_ROWS) and 20-bin histograms from two aggregate passes, and quantiles and top-value
+ *  - the other, high-cardinality columns get counts, moments, distinct counts (estimated above
+ *    EXACT_ROWS, see HASH_SHARE) and 20-bin histograms from two aggregate passes, and quantiles and top-value
  *    candidates from a uniform sample (the whole file up to SAMPLE_ROWS rows), the candidates
  *    counted exactly over the whole file.
  * The classification only decides cost and exactness, never correctness: either path is valid
@@ -19,9 +19,16 @@ import type { LogicalType } from '../core/index.js';
 import { numericExpr, quoteIdent, quoteString } from './duckdb-sql.js';
 import type { ColumnProfile, ColumnStats } from './types.js';
 
-/** Exact distinct counts up to this many rows; above, HyperLogLog for high-cardinality columns. */
+/** Exact distinct counts up to this many rows; above, an estimate for high-cardinality columns. */
 export const EXACT_ROWS = 100_000;
 export const SAMPLE_ROWS = 100_000;
+/**
+ * Above EXACT_ROWS a high-cardinality column's distinct count is the exact distinct count of the
+ * values whose hash falls in the lowest 1/HASH_SHARE of the hash range, times HASH_SHARE: about
+ * 1/sqrt(distinct / HASH_SHARE) relative error (1.4 % at 80k distinct values, 0.4 % at 1M), and
+ * cheaper than DuckDB's approx_count_distinct, which was 10-22 % off on the benchmark's columns.
+ */
+export const HASH_SHARE = 16;
 /** The classification reads this many rows from the start of the file. */
 export const CLASSIFY_ROWS = 50_000;
 /**
@@ -116,7 +123,7 @@ export async function profileParquet(
   const profiles = columns.map((c, i): ColumnProfile => {
     const a = acc[i]!;
     const count = a.count ?? 0;
-    // HyperLogLog can land below what the sample already proves, or above the count.
+    // An estimated distinct count can land below what the sample already proves, or above the count.
     const distinct = Math.min(count, Math.max(a.sampleDistinct ?? 0, a.distinct ?? 0));
     const stats: ColumnStats = {
       count,
@@ -161,9 +168,18 @@ function histogramRange(min: number, max: number): { lo: number; hi: number } {
   return min === max ? { lo: min - 0.5, hi: max + 0.5 } : { lo: min, hi: max };
 }
 
-/** The bin of `x`, 0..19: bins are [e_k, e_k+1), the last one closed, as numpy's. */
-function binExpr(x: string, lo: number, hi: number): string {
-  return `least(${BINS - 1}, floor((${x} - ${dbl(lo)}) * ${dbl(BINS / (hi - lo))}))::INTEGER`;
+/**
+ * `(col, bin, n)` for the values `x` (with counts `n`) of a subquery `from`, where bin 0..19 is
+ * numpy.histogram's: bins [e_k, e_k+1), the last one closed, e_k = k * step + lo as numpy.linspace
+ * makes them. As numpy, the index from (x - lo) * norm is corrected by comparing x with the
+ * actual edges: within an ulp of an edge the product can name the neighbouring bin.
+ */
+function histogramQuery(i: number, from: string, x: string, n: string, lo: number, hi: number): string {
+  const step = dbl((hi - lo) / BINS);
+  const edge = (k: string) => `(${k}::DOUBLE * ${step} + ${dbl(lo)})`;
+  const b0 = `least(${BINS - 1}, floor((${x} - ${dbl(lo)}) * ${dbl(BINS / (hi - lo))}))::INTEGER`;
+  const b1 = `(SELECT x, w, b0 - (x < ${edge('b0')})::INTEGER AS b1 FROM (SELECT ${x} AS x, ${n} AS w, ${b0} AS b0 FROM ${from}))`;
+  return `(SELECT ${i}::INTEGER AS col, b1 + (b1 < ${BINS - 1} AND x >= ${edge('(b1 + 1)')})::INTEGER AS bin, sum(w) AS n FROM ${b1} GROUP BY 2)`;
 }
 
 /**
@@ -174,7 +190,7 @@ async function highPasses(con: DuckDBConnection, src: string, high: readonly Col
   if (high.length === 0) return;
   const exprs = high.flatMap((c) => {
     const q = quoteIdent(c.name);
-    const distinct = exactDistinct ? `count(DISTINCT ${q})` : `approx_count_distinct(${q})`;
+    const distinct = exactDistinct ? `count(DISTINCT ${q})` : `count(DISTINCT ${q}) FILTER (WHERE hash(${q}) < ${(2n ** 64n / BigInt(HASH_SHARE)).toString()}::UBIGINT)`;
     if (!isNumeric(c.type)) return [`count(${q})`, distinct];
     const x = valueExpr(c);
     return [`count(${q})`, distinct, `min(${x})`, `max(${x})`, `avg(${x})`, `stddev_samp(${x})`];
@@ -184,7 +200,7 @@ async function highPasses(con: DuckDBConnection, src: string, high: readonly Col
   for (const c of high) {
     const a = acc[c.i]!;
     a.count = Number(row[k++]);
-    a.distinct = Number(row[k++]);
+    a.distinct = Number(row[k++]) * (exactDistinct ? 1 : HASH_SHARE);
     if (isNumeric(c.type)) [a.min, a.max, a.mean, a.std] = [num(row[k++]), num(row[k++]), num(row[k++]), num(row[k++])];
   }
   // One GROUP BY per column on the bin index, a small integer: DuckDB's perfect hash aggregate,
@@ -197,7 +213,7 @@ async function highPasses(con: DuckDBConnection, src: string, high: readonly Col
     const { lo, hi } = histogramRange(min, max);
     ranges.set(c.i, { lo, hi });
     const x = valueExpr(c);
-    parts.push(`(SELECT ${c.i}::INTEGER AS col, ${binExpr(x, lo, hi)} AS bin, count(*) AS n FROM ${src} WHERE ${x} IS NOT NULL GROUP BY 2)`);
+    parts.push(histogramQuery(c.i, `${src} WHERE ${x} IS NOT NULL`, x, '1', lo, hi));
   }
   if (parts.length === 0) return;
   readHistograms((await con.runAndReadAll(parts.join(' UNION ALL '))).getRows(), ranges, acc);
@@ -315,7 +331,7 @@ async function groupedPass(con: DuckDBConnection, src: string, low: readonly Col
     a.quantiles = Object.fromEntries(QUANTILE_KEYS.map((key, j) => [key, lerp(Number(r[5 + 3 * j]), Number(r[6 + 3 * j]), Number(r[7 + 3 * j]))])) as Quantiles;
   }
   if (ranges.size === 0) return;
-  const hParts = [...ranges].map(([i, { lo, hi }]) => `(SELECT ${i} AS col, ${binExpr('vnum', lo, hi)} AS bin, sum(n) AS n FROM keel_vc WHERE col = ${i} GROUP BY 2)`);
+  const hParts = [...ranges].map(([i, { lo, hi }]) => histogramQuery(i, `keel_vc WHERE col = ${i}`, 'vnum', 'n', lo, hi));
   readHistograms((await con.runAndReadAll(hParts.join(' UNION ALL '))).getRows(), ranges, acc);
 }
 
