@@ -3,9 +3,10 @@
  * (HTTP) thread, the inference worker thread, and the rest (V8's GC and compiler helpers, libuv). Per-request
  * CPU depends far less than requests/s on what else shares the machine, so this is what to
  * compare between two versions of the serving path.
- *   npx tsx bench/serving-cpu.ts [--duration 8] [--batching on|off] [--runs 3] [--prof DIR] [--bare]
+ *   npx tsx bench/serving-cpu.ts [--duration 8] [--batching on|off] [--runs 3] [--prof DIR] [--bare] [--root DIR]
  * --prof writes a V8 CPU profile of the server (node --cpu-prof) into DIR; --bare measures the
- * bare Fastify endpoint (bench/serving-bare-fastify.ts) instead.
+ * bare Fastify endpoint (bench/serving-bare-fastify.ts) instead; --root serves from another
+ * checkout (e.g. `git archive OLD | tar -x -C DIR` with node_modules linked), to compare versions.
  * Needs wrk and the benchmark model (bench/serving.ts builds both).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -21,6 +22,7 @@ const batching = opt('--batching', 'on');
 const runs = Number(opt('--runs', '3'));
 const prof = args.includes('--prof') ? opt('--prof', '/tmp/keel-prof') : undefined;
 const bare = args.includes('--bare');
+const serverRoot = opt('--root', root);
 const port = 18150;
 const model = `${DIR}/bench-mlp.onnx`;
 if (!existsSync(model)) throw new Error(`${model} is missing: run bench/serving.ts once (it builds the model)`);
@@ -50,7 +52,7 @@ async function start(): Promise<ChildProcess> {
   const node = ['--require', `${root}/node_modules/tsx/dist/preflight.cjs`, '--import', `file://${root}/node_modules/tsx/dist/loader.mjs`];
   if (prof) node.push('--cpu-prof', '--cpu-prof-dir', prof);
   const script = bare ? ['bench/serving-bare-fastify.ts', String(port), '1'] : ['bench/serving-keel-server.ts', model, String(port), batching, '1'];
-  const child = spawn(process.execPath, [...node, ...script], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...node, ...script], { cwd: serverRoot, stdio: ['ignore', 'pipe', 'inherit'] });
   for (let i = 0; i < 300; i++) {
     try {
       const res = await fetch(`http://127.0.0.1:${port}/v2/models/bench-mlp/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY });
@@ -92,7 +94,7 @@ try {
     const workers = bare ? 0 : others[0] ?? 0;
     const other = others.slice(bare ? 0 : 1).reduce((s, v) => s + v, 0);
     const per = (s: number) => ((s / w.requests) * 1e6).toFixed(1).padStart(5);
-    console.log(`${bare ? 'bare' : `keel batching ${batching}`} run ${r + 1}: ${w.rps.toFixed(0)} req/s p50 ${w.p50} p99 ${w.p99} | CPU µs/req main ${per(main)} inference worker ${per(workers)} other threads ${per(other)} total ${per(main + workers + other)}`);
+    console.log(`${bare ? 'bare' : `keel batching ${batching}`}${serverRoot === root ? '' : ` (${serverRoot})`} run ${r + 1}: ${w.rps.toFixed(0)} req/s p50 ${w.p50} p99 ${w.p99} | CPU µs/req main ${per(main)} inference worker ${per(workers)} other threads ${per(other)} total ${per(main + workers + other)}`);
   }
 } finally {
   child.kill('SIGTERM');

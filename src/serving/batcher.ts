@@ -32,12 +32,14 @@ export interface BatchResult {
   readonly queueSeconds: number;
 }
 
+/** Called once with the request's result or its error. */
+export type BatchCallback = (error: unknown, result: BatchResult | undefined) => void;
+
 interface Item {
   readonly inputs: readonly Tensor[];
   readonly rows: number;
   readonly enqueued: number;
-  resolve(r: BatchResult): void;
-  reject(e: unknown): void;
+  readonly done: BatchCallback;
 }
 
 /**
@@ -70,14 +72,21 @@ export class DynamicBatcher {
   }
 
   submit(inputs: readonly Tensor[], rows: number): Promise<BatchResult> {
+    return new Promise((resolve, reject) => this.enqueue(inputs, rows, (e, r) => (e === undefined ? resolve(r!) : reject(e))));
+  }
+
+  /**
+   * `submit` with a callback: the serving hot path, which saves a promise and its continuation
+   * per request. A full queue calls back at once with UNAVAILABLE.
+   */
+  enqueue(inputs: readonly Tensor[], rows: number, done: BatchCallback): void {
     if (this.waiting >= this.options.maxQueueSize) {
-      return Promise.reject(new KeelError('UNAVAILABLE', `the queue is full (${this.options.maxQueueSize} requests); retry later`, { details: { retryAfterSeconds: 1 } }));
+      done(new KeelError('UNAVAILABLE', `the queue is full (${this.options.maxQueueSize} requests); retry later`, { details: { retryAfterSeconds: 1 } }), undefined);
+      return;
     }
-    return new Promise((resolve, reject) => {
-      this.queue.push({ inputs, rows, enqueued: performance.now(), resolve, reject });
-      this.queuedRows += rows;
-      this.schedule();
-    });
+    this.queue.push({ inputs, rows, enqueued: performance.now(), done });
+    this.queuedRows += rows;
+    this.schedule();
   }
 
   /** Resolves once nothing is queued or running (for draining a version before unloading it). */
@@ -143,32 +152,62 @@ export class DynamicBatcher {
 
   private async execute(batch: Item[]): Promise<void> {
     const started = performance.now();
+    let outputs: Tensor[] | undefined;
+    let rows = 0;
     try {
-      let rows = 0;
-      for (const it of batch) rows += it.rows;
-      const inputs = batch.length === 1 ? batch[0]!.inputs : batch[0]!.inputs.map((_, i) => concatRows(batch.map((it) => it.inputs[i]!)));
+      for (let i = 0; i < batch.length; i++) rows += batch[i]!.rows;
       this.onRun?.(rows, batch.length);
-      const outputs = await this.run(inputs);
-      let offset = 0;
-      for (const it of batch) {
-        const mine = batch.length === 1 ? outputs : outputs.map((t) => (t.shape[0] === rows ? sliceRows(t, offset, it.rows) : t));
-        offset += it.rows;
-        it.resolve({ outputs: mine, queueSeconds: (started - it.enqueued) / 1000 });
-      }
+      outputs = await this.run(batch.length === 1 ? batch[0]!.inputs : stackInputs(batch));
     } catch (e) {
-      for (const it of batch) it.reject(e);
-    } finally {
-      this.running--;
-      if (this.waiting > 0) this.schedule();
-      else if (this.running === 0 && this.idleWaiters.length > 0) {
-        const waiters = this.idleWaiters;
-        this.idleWaiters = [];
-        for (const w of waiters) w();
+      for (const it of batch) settle(it, e, undefined);
+    }
+    this.running--;
+    if (outputs) {
+      let offset = 0;
+      for (let k = 0; k < batch.length; k++) {
+        const it = batch[k]!;
+        let mine = outputs;
+        if (batch.length > 1) {
+          mine = new Array<Tensor>(outputs.length);
+          for (let j = 0; j < outputs.length; j++) {
+            const t = outputs[j]!;
+            mine[j] = t.shape[0] === rows ? sliceRows(t, offset, it.rows) : t;
+          }
+        }
+        offset += it.rows;
+        settle(it, undefined, { outputs: mine, queueSeconds: (started - it.enqueued) / 1000 });
       }
+    }
+    if (this.waiting > 0) this.schedule();
+    else if (this.running === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
     }
   }
 
   close(): void {
     if (this.timer) clearTimeout(this.timer);
+  }
+}
+
+/** The batch's inputs stacked along dimension 0, input by input. */
+function stackInputs(batch: readonly Item[]): Tensor[] {
+  const first = batch[0]!.inputs;
+  const out = new Array<Tensor>(first.length);
+  const parts = new Array<Tensor>(batch.length);
+  for (let i = 0; i < first.length; i++) {
+    for (let k = 0; k < batch.length; k++) parts[k] = batch[k]!.inputs[i]!;
+    out[i] = concatRows(parts);
+  }
+  return out;
+}
+
+/** One request's callback; a callback that throws must not fail the rest of the batch. */
+function settle(it: Item, error: unknown, result: BatchResult | undefined): void {
+  try {
+    it.done(error, result);
+  } catch {
+    // The caller's own failure; it has its own error handling.
   }
 }

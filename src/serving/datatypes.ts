@@ -44,6 +44,37 @@ export function allocate(datatype: Datatype, n: number): TensorData {
   return new CTOR[datatype](n);
 }
 
+const SLAB_BYTES = 64 * 1024;
+const SLAB_MAX = 2048;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabUsed = 0;
+
+/**
+ * A zeroed array like `allocate`, but a small one is a view into a shared 64 KiB slab. Every
+ * ArrayBuffer of its own costs an off-heap allocation and a finalizer that the garbage collector
+ * sweeps; a request's input tensor is usually a few hundred bytes. Slab views are never handed out
+ * twice; a slab is freed once no view of it is left. A view does not own its buffer, so it is
+ * copied, not transferred, when it crosses to a worker (see InferencePool.run).
+ */
+export function allocateSmall(datatype: Datatype, n: number): TensorData {
+  if (datatype === 'BYTES') return allocate(datatype, n);
+  const C = CTOR[datatype];
+  const bytes = n * C.BYTES_PER_ELEMENT;
+  if (bytes > SLAB_MAX) return new C(n);
+  let at = (slabUsed + 7) & ~7;
+  if (at + bytes > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    at = 0;
+  }
+  slabUsed = at + bytes;
+  return new C(slab, at, n);
+}
+
+/** Whether a typed array is the whole of a plain ArrayBuffer (so it can be transferred). */
+export function ownsBuffer(d: NumericArray): boolean {
+  return d.buffer instanceof ArrayBuffer && d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && !Buffer.isBuffer(d);
+}
+
 export function bytesPerElement(datatype: Exclude<Datatype, 'BYTES'>): number {
   return CTOR[datatype].BYTES_PER_ELEMENT;
 }

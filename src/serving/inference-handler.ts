@@ -3,7 +3,7 @@ import { KeelError } from '../core/index.js';
 import type { PredictionLogger } from '../monitoring/index.js';
 import { responseEncoding, sendCompressed } from './http-compression.js';
 import type { ModelManager } from './model-manager.js';
-import { decodeInferRequest } from './oip-request.js';
+import { decodeInferRequest, type InferRequest } from './oip-request.js';
 import { encodeInferResponse } from './oip-response.js';
 import type { ServedModel } from './served-model.js';
 import { rowValue, type Tensor } from './tensor.js';
@@ -68,48 +68,68 @@ function rowRecord(tensors: readonly Tensor[], model: ServedModel): Record<strin
 /**
  * The inference endpoints' work: find the model, decode and validate, infer (batched, cached),
  * encode, count, and hand a sampled record to the prediction log without waiting on it.
+ * The handler is callback-style (Fastify waits for `reply.send`): no promise per request.
  */
 export function inferenceHandler(manager: ModelManager, predictionLog: PredictionLogOptions | undefined, protocol: 'v2' | 'v1') {
-  return async (request: FastifyRequest<{ Params: { name: string; version?: string } }>, reply: FastifyReply): Promise<FastifyReply> => {
+  return (request: FastifyRequest<{ Params: { name: string; version?: string } }>, reply: FastifyReply): void => {
     const { name, version } = request.params;
     const model = manager.get(name, version);
     if (!model) {
-      return reply.code(404).type('application/json').send(`{"error":${JSON.stringify(`model '${name}'${version === undefined ? '' : ` version ${version}`} is not served here`)}}`);
+      reply.code(404).type('application/json').send(`{"error":${JSON.stringify(`model '${name}'${version === undefined ? '' : ` version ${version}`} is not served here`)}}`);
+      return;
     }
+    let req: InferRequest;
+    let loggedInputs: Record<string, unknown> | undefined;
     try {
       const { json, binary } = splitBody(request);
       const body = protocol === 'v1' ? instancesToInferBody(json, model) : json;
-      const req = decodeInferRequest(body, binary, model.signature, { allowNonFinite: model.allowNonFinite });
+      req = decodeInferRequest(body, binary, model.signature, { allowNonFinite: model.allowNonFinite });
       const sampled = predictionLog !== undefined && predictionLog.sampleRate > 0 && Math.random() < predictionLog.sampleRate;
-      const loggedInputs = sampled && req.rows > 0 ? rowRecord(req.inputs, model) : undefined;
-      const result = await model.infer(req.inputs, req.rows);
-      model.metrics.requests(200).inc();
-      model.metrics.requestSeconds.observe(reply.elapsedTime / 1000);
-      if (loggedInputs) {
-        const outputs: Record<string, unknown> = {};
-        for (const t of result.outputs) outputs[t.name] = rowValue(t, 0);
-        predictionLog!.logger.log({
-          requestId: request.id, timestamp: Date.now(), modelName: model.name, modelVersion: Number(model.version) || 0,
-          deployment: predictionLog!.deployment, variant: null, inputs: loggedInputs, outputs, latencyMs: reply.elapsedTime,
-        });
-      }
-      const encoding = responseEncoding(request);
-      if (protocol === 'v1') {
-        const text = JSON.stringify(predictionsBody(result.outputs, req.rows));
-        reply.type('application/json');
-        return encoding ? await sendCompressed(reply, encoding, text) : reply.send(text);
-      }
-      const encoded = encodeInferResponse(model.name, model.version, req, result.outputs);
-      if (encoded.binary.length === 0) {
-        reply.type('application/json');
-        return encoding ? await sendCompressed(reply, encoding, encoded.json) : reply.send(encoded.json);
-      }
-      const head = Buffer.from(encoded.json, 'utf8');
-      const payload = Buffer.concat([head, ...encoded.binary]);
-      reply.header('inference-header-content-length', String(head.length)).type('application/octet-stream');
-      return encoding ? await sendCompressed(reply, encoding, payload) : reply.send(payload);
+      loggedInputs = sampled && req.rows > 0 ? rowRecord(req.inputs, model) : undefined;
     } catch (e) {
-      return sendError(reply, e, request.log, model);
+      sendError(reply, e, request.log, model);
+      return;
     }
+    model.inferWith(req.inputs, req.rows, (error, result) => {
+      try {
+        if (result === undefined) throw error;
+        model.metrics.requests(200).inc();
+        model.metrics.requestSeconds.observe(reply.elapsedTime / 1000);
+        if (loggedInputs) logPrediction(predictionLog!, request, reply, model, loggedInputs, result.outputs);
+        sendResult(request, reply, model, protocol, req, result.outputs);
+      } catch (e) {
+        sendError(reply, e, request.log, model);
+      }
+    });
   };
+}
+
+function logPrediction(log: PredictionLogOptions, request: FastifyRequest, reply: FastifyReply, model: ServedModel, inputs: Record<string, unknown>, result: readonly Tensor[]): void {
+  const outputs: Record<string, unknown> = {};
+  for (const t of result) outputs[t.name] = rowValue(t, 0);
+  log.logger.log({
+    requestId: request.id, timestamp: Date.now(), modelName: model.name, modelVersion: Number(model.version) || 0,
+    deployment: log.deployment, variant: null, inputs, outputs, latencyMs: reply.elapsedTime,
+  });
+}
+
+function sendResult(request: FastifyRequest, reply: FastifyReply, model: ServedModel, protocol: 'v2' | 'v1', req: InferRequest, outputs: readonly Tensor[]): void {
+  const encoding = responseEncoding(request);
+  let payload: string | Buffer;
+  if (protocol === 'v1') {
+    payload = JSON.stringify(predictionsBody(outputs, req.rows));
+    reply.type('application/json');
+  } else {
+    const encoded = encodeInferResponse(model.name, model.version, req, outputs);
+    if (encoded.binary.length === 0) {
+      payload = encoded.json;
+      reply.type('application/json');
+    } else {
+      const head = Buffer.from(encoded.json, 'utf8');
+      payload = Buffer.concat([head, ...encoded.binary]);
+      reply.header('inference-header-content-length', String(head.length)).type('application/octet-stream');
+    }
+  }
+  if (encoding === undefined) reply.send(payload);
+  else sendCompressed(reply, encoding, payload).catch((e: unknown) => sendError(reply, e, request.log, model));
 }

@@ -146,9 +146,12 @@ export class InferenceServer {
     // `/v1/models/{name}:predict`: the verb shares the path segment with the name.
     app.post<{ Params: { target: string; name: string } }>('/v1/models/:target', { preParsing: decompressBody }, (request, reply) => {
       const target = request.params.target;
-      if (!target.endsWith(':predict')) return reply.code(404).type('application/json').send(`{"error":"expected /v1/models/{name}:predict"}`);
+      if (!target.endsWith(':predict')) {
+        reply.code(404).type('application/json').send(`{"error":"expected /v1/models/{name}:predict"}`);
+        return;
+      }
       request.params.name = target.slice(0, -':predict'.length);
-      return v1(request, reply);
+      v1(request, reply);
     });
     app.get('/metrics', async (_req, reply) => {
       if (this.o.predictionLogger) this.metrics.predictionLogDropped.set(this.o.predictionLogger.dropped);

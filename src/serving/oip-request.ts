@@ -1,5 +1,5 @@
 import { KeelError } from '../core/index.js';
-import { allocate, INT_RANGE, isDatatype, toHalf, viewBytes, type Datatype, type TensorData } from './datatypes.js';
+import { allocateSmall, INT_RANGE, isDatatype, toHalf, viewBytes, type Datatype, type TensorData } from './datatypes.js';
 import { elementCount, type ModelSignature, type Tensor, type TensorSpec } from './tensor.js';
 
 /** An inference request after validation against the model's signature. */
@@ -162,7 +162,7 @@ function decodeBinaryStrings(bytes: Buffer, name: string): string[] {
 
 /** Fills a typed array from flat or nested JSON `data`, checking every value's type. */
 function fillFromJson(data: unknown[], datatype: Datatype, n: number, name: string, options: DecodeOptions): TensorData {
-  const out = allocate(datatype, n);
+  const out = allocateSmall(datatype, n);
   const k = fillInto(out, data, 0, datatype, n, name, options);
   if (k !== n) throw bad(name, `input '${name}': shape needs ${n} elements, 'data' holds ${k}`);
   return out;

@@ -13,6 +13,9 @@ export interface ModelServingOptions {
   readonly cache: boolean;
 }
 
+/** Called once with the request's result or its error. */
+export type InferCallback = (error: unknown, result: InferResult | undefined) => void;
+
 export interface InferResult {
   readonly outputs: readonly Tensor[];
   readonly queueSeconds: number;
@@ -93,31 +96,47 @@ export class ServedModel {
    * Runs one request (inputs in signature order). The input arrays are handed to the worker
    * and must not be read afterwards.
    */
-  async infer(inputs: Tensor[], rows: number): Promise<InferResult> {
+  infer(inputs: Tensor[], rows: number): Promise<InferResult> {
+    return new Promise((resolve, reject) => this.inferWith(inputs, rows, (e, r) => (e === undefined ? resolve(r!) : reject(e))));
+  }
+
+  /** `infer` with a callback, for the request path (no promise or continuation per request). */
+  inferWith(inputs: Tensor[], rows: number, done: InferCallback): void {
     this.active++;
-    try {
-      let key: string | undefined;
-      if (this.cache && this.options.cache) {
-        key = cacheKey(this.resolved.contentId ?? `${this.name}/${this.version}`, inputs);
-        const hit = await this.cache.get(key);
-        if (hit) {
-          this.metrics.cacheHits.inc();
-          return { outputs: decodeTensors(hit), queueSeconds: 0, cached: true };
-        }
-        this.metrics.cacheMisses.inc();
-      }
-      const r = await this.batcher.submit(inputs, rows);
+    if (this.cache && this.options.cache) {
+      this.inferCached(inputs, rows).then((r) => this.finish(done, undefined, r), (e: unknown) => this.finish(done, e, undefined));
+      return;
+    }
+    this.batcher.enqueue(inputs, rows, (e, r) => {
+      if (r === undefined) return this.finish(done, e, undefined);
       this.metrics.inferences.inc(rows);
       this.metrics.queueSeconds.observe(r.queueSeconds);
-      if (key !== undefined) void this.cache!.set(key, encodeTensors(r.outputs));
-      return { outputs: r.outputs, queueSeconds: r.queueSeconds, cached: false };
-    } finally {
-      if (--this.active === 0 && this.drainWaiters.length > 0) {
-        const waiters = this.drainWaiters;
-        this.drainWaiters = [];
-        for (const w of waiters) w();
-      }
+      this.finish(done, undefined, { outputs: r.outputs, queueSeconds: r.queueSeconds, cached: false });
+    });
+  }
+
+  private async inferCached(inputs: Tensor[], rows: number): Promise<InferResult> {
+    const key = cacheKey(this.resolved.contentId ?? `${this.name}/${this.version}`, inputs);
+    const hit = await this.cache!.get(key);
+    if (hit) {
+      this.metrics.cacheHits.inc();
+      return { outputs: decodeTensors(hit), queueSeconds: 0, cached: true };
     }
+    this.metrics.cacheMisses.inc();
+    const r = await this.batcher.submit(inputs, rows);
+    this.metrics.inferences.inc(rows);
+    this.metrics.queueSeconds.observe(r.queueSeconds);
+    void this.cache!.set(key, encodeTensors(r.outputs));
+    return { outputs: r.outputs, queueSeconds: r.queueSeconds, cached: false };
+  }
+
+  private finish(done: InferCallback, error: unknown, result: InferResult | undefined): void {
+    if (--this.active === 0 && this.drainWaiters.length > 0) {
+      const waiters = this.drainWaiters;
+      this.drainWaiters = [];
+      for (const w of waiters) w();
+    }
+    done(error, result);
   }
 
   /** Waits for the requests in flight, then unloads the version from the workers. */

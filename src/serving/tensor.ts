@@ -69,7 +69,9 @@ export function sliceRows(t: Tensor, start: number, count: number): Tensor {
   const data = Array.isArray(t.data)
     ? t.data.slice(start * per, (start + count) * per)
     : (t.data as NumericArray).subarray(start * per, (start + count) * per);
-  return { name: t.name, datatype: t.datatype, shape: [count, ...t.shape.slice(1)], data };
+  const shape = t.shape.slice();
+  shape[0] = count;
+  return { name: t.name, datatype: t.datatype, shape, data };
 }
 
 /** One row of a tensor as plain JSON values: a scalar when the row holds one element. */

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { KeelError, startWorker } from '../core/index.js';
-import type { NumericArray } from './datatypes.js';
+import { ownsBuffer, type NumericArray } from './datatypes.js';
 import type { ModelSignature, Tensor } from './tensor.js';
 import type { ModelBytesSource, SessionTuning, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
@@ -66,12 +66,22 @@ export class InferencePool {
     for (const w of this.workers) if (!w.dead && (best === undefined || w.inflight < best.inflight)) best = w;
     if (!best) throw new KeelError('UNAVAILABLE', 'no inference worker is running');
     const transfer: ArrayBuffer[] = [];
-    for (const t of inputs) {
+    let sent = inputs;
+    for (let i = 0; i < inputs.length; i++) {
+      const t = inputs[i]!;
       if (Array.isArray(t.data)) continue;
       const d = t.data as NumericArray;
-      if (d.buffer instanceof ArrayBuffer && d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && !Buffer.isBuffer(d)) transfer.push(d.buffer);
+      if (ownsBuffer(d)) {
+        transfer.push(d.buffer as ArrayBuffer);
+        continue;
+      }
+      // A view (a slab slot, a Buffer slice) would be cloned with its whole buffer: copy it out.
+      const own = d.slice();
+      transfer.push(own.buffer as ArrayBuffer);
+      if (sent === inputs) sent = inputs.slice();
+      (sent as Tensor[])[i] = { name: t.name, datatype: t.datatype, shape: t.shape, data: own };
     }
-    const reply = await this.send(best, { op: 'run', key, inputs }, transfer);
+    const reply = await this.send(best, { op: 'run', key, inputs: sent }, transfer);
     return reply.outputs!;
   }
 
