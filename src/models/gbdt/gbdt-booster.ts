@@ -123,14 +123,12 @@ export async function fitGbdt(input: FitInput, params: GbdtParams, options: FitO
     const startRound = resume?.rounds ?? 0;
     const snapshot = (rounds: number): GbdtModelData => ({ format: GBDT_FORMAT, task, numClasses, objective: objective.name, features, baseScores, trees: trees.slice(0, rounds * K), params });
 
-    let gradientsReady = false;
     for (let round = startRound; round < params.n_estimators; round++) {
       // Histogram builds block on Atomics.wait; yielding once a round keeps a server responsive
       // and lets an abort signal arrive.
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (options.signal?.aborted) throw new KeelError('FAILED_PRECONDITION', 'training was aborted', { cause: options.signal.reason });
-      if (!gradientsReady) objective.gradients(raw, target, buf.g, buf.h);
-      gradientsReady = false;
+      builder.gradients();
       for (let k = 0; k < K; k++) {
         const rowCount = sampleRows(buf.rows, n, params.subsample, prng);
         const featureCount = sampleFeatures(buf.features, F, params.colsample_bytree, prng);
@@ -138,10 +136,9 @@ export async function fitGbdt(input: FitInput, params: GbdtParams, options: FitO
         trees.push(tree);
         const compiled = new CompiledTree(tree);
         if (rowCount === n) {
-          // Every row is in exactly one leaf's range: no need to walk the tree. The threads add
-          // the leaf values and, after a round's last tree, compute the next round's gradients.
-          grower.updateScores(tree, leaves, k, rowCount, k === K - 1);
-          gradientsReady = k === K - 1;
+          // Every row is in exactly one leaf's range: no need to walk the tree (the threads
+          // add the leaf values, each for a share of the positions).
+          grower.updateScores(tree, leaves, k, rowCount);
         } else compiled.addPredictions(buf.bins, F, n, raw, k * n);
         if (valid) compiled.addPredictions(valid.bins, F, valid.n, rawValid, k * valid.n);
       }

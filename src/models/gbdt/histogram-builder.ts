@@ -216,9 +216,9 @@ export class HistogramBuilder {
 
   /**
    * Adds each leaf's value to the raw scores of output k for the rows at its positions (all
-   * rows: [0, rowCount) is every row), then, with `gradients`, computes those rows' gradients.
+   * rows: [0, rowCount) is every row).
    */
-  updateScores(leaves: readonly LeafUpdate[], k: number, rowCount: number, gradients: boolean): void {
+  updateScores(leaves: readonly LeafUpdate[], k: number, rowCount: number): void {
     const { leafI32, leafF64 } = this;
     if (leaves.length > leafF64.length) throw new KeelError('INTERNAL', `${leaves.length} leaves exceed ${leafF64.length}`);
     leaves.forEach((l, j) => {
@@ -227,7 +227,12 @@ export class HistogramBuilder {
       leafI32[j * LEAF_I32 + 2] = l.depth;
       leafF64[j] = l.value;
     });
-    this.handOff(OP.UPDATE, leaves.length, k, gradients ? 1 : 0, rowCount, () => this.main?.update(leaves.length, k, rowCount, gradients));
+    this.handOff(OP.UPDATE, leaves.length, k, 0, rowCount, () => this.main?.update(leaves.length, k, rowCount));
+  }
+
+  /** Gradients and hessians of every row from the shared raw scores, each thread a share of the rows. */
+  gradients(): void {
+    this.handOff(OP.GRADIENTS, 0, 0, 0, 0, () => this.main?.gradients());
   }
 
   private handOff(op: number, jobs: number, gOffset: number, features: number, rows: number, own: () => void): void {

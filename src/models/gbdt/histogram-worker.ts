@@ -16,7 +16,8 @@ parentPort!.once('message', (init: ThreadInit) => {
       if (ctrl[base + CTRL.OP] === OP.BEGIN) {
         state.begin(ctrl[base + CTRL.ROWS]!, ctrl[base + CTRL.G_OFFSET]!, ctrl[base + CTRL.FEATURES]!, ctrl[base + CTRL.JOBS] === 1);
       } else if (ctrl[base + CTRL.OP] === OP.LEVEL) state.level(ctrl[base + CTRL.JOBS]!);
-      else state.update(ctrl[base + CTRL.JOBS]!, ctrl[base + CTRL.G_OFFSET]!, ctrl[base + CTRL.ROWS]!, ctrl[base + CTRL.FEATURES] === 1);
+      else if (ctrl[base + CTRL.OP] === OP.UPDATE) state.update(ctrl[base + CTRL.JOBS]!, ctrl[base + CTRL.G_OFFSET]!, ctrl[base + CTRL.ROWS]!);
+      else state.gradients();
     } catch {
       Atomics.store(ctrl, base + CTRL.ERROR, 1);
     }

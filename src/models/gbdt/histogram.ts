@@ -28,8 +28,8 @@ export const HIST_STRIDE = 512;
 
 /** Control words per worker in the shared Int32Array. */
 export const CTRL = { SEQ: 0, DONE: 1, OP: 2, JOBS: 3, G_OFFSET: 4, FEATURES: 5, ROWS: 6, EXIT: 7, ERROR: 8, SIZE: 16 } as const;
-/** What a hand-off asks of the threads: start a tree, partition a level and build its histograms, or add a tree's leaf values to the scores. */
-export const OP = { BEGIN: 1, LEVEL: 2, UPDATE: 3 } as const;
+/** What a hand-off asks of the threads: start a tree, partition a level and build its histograms, add a tree's leaf values to the scores, or compute gradients. */
+export const OP = { BEGIN: 1, LEVEL: 2, UPDATE: 3, GRADIENTS: 4 } as const;
 /** Int32s per split in the shared split list: start, end (positions), feature, depth of the parent. */
 export const SPLIT_I32 = 4;
 /** Float64s per split: the hessian sums of the left and the right child. */
@@ -214,11 +214,10 @@ export class ThreadState {
    * Adds the leaf values of the `count` leaves in the shared leaf list to the raw scores of
    * output k, for this thread's share of the positions [0, rowCount) (thread 0's positions are
    * the complete ones). Each row is in one leaf and one share, so no two threads touch a row,
-   * and each row gets the same single addition whatever the thread count. With `gradients`, the
-   * next round's gradients of each row follow (the last output of a round).
+   * and each row gets the same single addition whatever the thread count.
    */
-  update(count: number, k: number, rowCount: number, gradients: boolean): void {
-    const { positions0: pos, raw, target, objective, leafI32, leafF64 } = this;
+  update(count: number, k: number, rowCount: number): void {
+    const { positions0: pos, raw, leafI32, leafF64 } = this;
     const { n, threads: T, index: t } = this.init;
     const lo = Math.floor((t * rowCount) / T);
     const hi = Math.floor(((t + 1) * rowCount) / T);
@@ -231,9 +230,16 @@ export class ThreadState {
       for (let i = s; i < e; i++) {
         const row = pos[off + i]!;
         raw[base + row] = raw[base + row]! + v;
-        if (gradients) objective.gradientAt(raw, target, this.g, this.h, n, row);
       }
     }
+  }
+
+  /** The gradients of this thread's share of the rows, from the raw scores. */
+  gradients(): void {
+    const { raw, target, g, h, objective } = this;
+    const { n, threads: T, index: t } = this.init;
+    const hi = Math.floor(((t + 1) * n) / T);
+    for (let i = Math.floor((t * n) / T); i < hi; i++) objective.gradientAt(raw, target, g, h, n, i);
   }
 
   /**

@@ -53,10 +53,10 @@ export class TreeGrower {
 
   /**
    * After grow() on every row: adds each leaf's value to the raw scores of output k (the rows
-   * are the leaf's positions, so no tree walk), then the gradients when `gradients`.
+   * are the leaf's positions, so no tree walk).
    */
-  updateScores(tree: TreeData, leaves: readonly LeafRange[], k: number, rowCount: number, gradients: boolean): void {
-    this.builder.updateScores(leaves.map((l) => ({ start: l.start, end: l.end, depth: l.depth, value: tree.value[l.node]! })), k, rowCount, gradients);
+  updateScores(tree: TreeData, leaves: readonly LeafRange[], k: number, rowCount: number): void {
+    this.builder.updateScores(leaves.map((l) => ({ start: l.start, end: l.end, depth: l.depth, value: tree.value[l.node]! })), k, rowCount);
   }
 
   grow(gOffset: number, rowCount: number, featureCount: number): { tree: TreeData; leaves: LeafRange[] } {
