@@ -122,6 +122,20 @@ describe('histogram bins as numpy.histogram', () => {
       expect(p.columns[0]!.stats.histogram!.counts).toEqual(numpy);
     }
   });
+
+  it('follows numpy when the range is so small that edges collapse', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const file = join(mkdtempSync(join(tmpdir(), 'keel-hist-')), 'ulps.csv');
+    // 1e16 and its neighbours 2 and 4 apart: the edges 1e16 + k * 0.2 round to the same few values.
+    writeFileSync(file, 'x\n10000000000000000\n10000000000000002\n10000000000000004\n10000000000000004\n10000000000000002\n10000000000000000\n');
+    const numpy = [0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2];
+    for (const groupedShare of [0, 1]) {
+      const p = await profileFixture({ groupedShare }, file, [{ name: 'x', type: 'int' }]);
+      expect(p.columns[0]!.stats.histogram!.counts).toEqual(numpy);
+    }
+  });
 });
 
 describe('distinct counts above exactRows', () => {

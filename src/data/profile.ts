@@ -203,20 +203,51 @@ async function highPasses(con: DuckDBConnection, src: string, high: readonly Col
     a.distinct = Number(row[k++]) * (exactDistinct ? 1 : HASH_SHARE);
     if (isNumeric(c.type)) [a.min, a.max, a.mean, a.std] = [num(row[k++]), num(row[k++]), num(row[k++]), num(row[k++])];
   }
-  // One GROUP BY per column on the bin index, a small integer: DuckDB's perfect hash aggregate,
-  // cheaper than the histogram() aggregate's map.
-  const parts: string[] = [];
-  const ranges = new Map<number, { lo: number; hi: number }>();
+  // DuckDB's histogram(v, bounds) counts v in the first bucket with v <= bound (above the last
+  // bound: an overflow bucket). On -x with the bounds -e_19 < ... < -e_1 that is the
+  // largest m with x >= e_m: numpy's bin, found by comparing x with the exact edges (no
+  // arithmetic on x), and cheaper than a GROUP BY on a computed bin index.
+  const aggs: string[] = [];
+  const read: ((v: unknown) => void)[] = [];
+  const fallback: string[] = [];
+  const fallbackRanges = new Map<number, { lo: number; hi: number }>();
   for (const c of high) {
     const { min, max } = acc[c.i]!;
     if (!isNumeric(c.type) || min === null || min === undefined || max === null || max === undefined) continue;
     const { lo, hi } = histogramRange(min, max);
-    ranges.set(c.i, { lo, hi });
+    const edges = edgesOf(lo, hi);
     const x = valueExpr(c);
-    parts.push(histogramQuery(c.i, `${src} WHERE ${x} IS NOT NULL`, x, '1', lo, hi));
+    const inner = edges.slice(1, BINS);
+    if (inner.some((e, k) => k > 0 && e <= inner[k - 1]!)) {
+      // Edges that collapse in floating point (a range of a few ulps): histogram() would merge
+      // their buckets, so this column takes the GROUP BY.
+      fallback.push(histogramQuery(c.i, `${src} WHERE ${x} IS NOT NULL`, x, '1', lo, hi));
+      fallbackRanges.set(c.i, { lo, hi });
+      continue;
+    }
+    aggs.push(`histogram(-(${x}), [${[...inner].reverse().map((e) => dbl(-e)).join(', ')}])`);
+    const binOf = new Map(inner.map((e, k) => [-e, k + 1]));
+    read.push((v) => {
+      const counts = new Array<number>(BINS).fill(0);
+      for (const { key, value } of mapEntries(v)) {
+        // The overflow bucket's key is +Infinity (or NULL): x < e_1, bin 0.
+        const bin = key === null || Number(key) === Infinity ? 0 : binOf.get(Number(key));
+        if (bin === undefined) throw new Error(`histogram bucket ${String(key)} is not one of the bounds`);
+        counts[bin] = Number(value);
+      }
+      acc[c.i]!.histogram = { edges, counts };
+    });
   }
-  if (parts.length === 0) return;
-  readHistograms((await con.runAndReadAll(parts.join(' UNION ALL '))).getRows(), ranges, acc);
+  if (aggs.length > 0) {
+    const row = (await con.runAndReadAll(`SELECT ${aggs.join(', ')} FROM ${src}`)).getRows()[0]!;
+    read.forEach((f, k) => f(row[k]));
+  }
+  if (fallback.length > 0) readHistograms((await con.runAndReadAll(fallback.join(' UNION ALL '))).getRows(), fallbackRanges, acc);
+}
+
+/** A DuckDB MAP value's entries (null when nothing was counted). */
+function mapEntries(v: unknown): readonly { key: unknown; value: unknown }[] {
+  return (v as { entries?: { key: unknown; value: unknown }[] } | null)?.entries ?? [];
 }
 
 /** `(col, bin, n)` rows into 20-bin histograms. */
