@@ -4,6 +4,7 @@ import { KeelError, silentLogger, type Logger } from '../core/index.js';
 import type { PredictionLogger } from '../monitoring/index.js';
 import { DEFAULT_BATCHING, type BatchingOptions } from './batcher.js';
 import type { CacheStore } from './cache/cache-store.js';
+import { accessLog } from './access-log.js';
 import { decompressBody } from './http-compression.js';
 import { inferenceHandler, sendError } from './inference-handler.js';
 import { ModelManager } from './model-manager.js';
@@ -105,9 +106,10 @@ export class InferenceServer {
       }
       done();
     });
-    if (this.logger.isLevelEnabled('info')) {
+    const log = accessLog(this.logger);
+    if (log) {
       app.addHook('onResponse', (request, reply, done) => {
-        request.log.info({ reqId: request.id, traceId: request.traceId ?? undefined, method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
+        log(request, reply);
         done();
       });
     }

@@ -9,7 +9,13 @@ import { fileServer, TORCH_MLP_PATH } from './testing.js';
 const records: PredictionRecord[] = [];
 const predictionLogger: PredictionLogger = { log: (r) => void records.push(r), dropped: 3, flush: async () => undefined, close: async () => undefined };
 const lines: Record<string, unknown>[] = [];
-const logger = pino({ level: 'info' }, new Writable({ write(chunk: Buffer, _enc, cb) { lines.push(JSON.parse(chunk.toString())); cb(); } }));
+// A destination gets newline-delimited JSON, possibly several lines per write.
+const logger = pino({ level: 'info' }, new Writable({
+  write(chunk: Buffer, _enc, cb) {
+    for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l));
+    cb();
+  },
+}));
 
 let server: InferenceServer;
 beforeAll(async () => {
@@ -60,8 +66,17 @@ describe('cache, metrics, logs and the prediction log', () => {
     const tp = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     const res = await infer(body([1, 2, 3, 4]), { traceparent: tp, 'x-request-id': 'req-trace' });
     expect(res.headers.traceparent).toBe(tp);
+    // Access lines are written once per event-loop turn.
+    await new Promise((r) => setImmediate(r));
     const line = lines.find((l) => l.reqId === 'req-trace');
-    expect(line).toMatchObject({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', status: 200, url: '/v2/models/torch-mlp/infer' });
+    expect(line).toMatchObject({ level: 30, msg: 'request', traceId: '4bf92f3577b34da6a3ce929d0e0e4736', method: 'POST', status: 200, url: '/v2/models/torch-mlp/infer' });
+    expect(typeof line!.time).toBe('number');
+    expect(typeof line!.ms).toBe('number');
+    // Without a traceparent there is no trace id; an odd request id is escaped, not broken.
+    await infer(body([1, 2, 3, 5]), { 'x-request-id': 'req "quoted" \\ id' });
+    await new Promise((r) => setImmediate(r));
+    expect(lines.find((l) => l.reqId === 'req "quoted" \\ id')).toMatchObject({ status: 200 });
+    expect(lines.find((l) => l.reqId === 'req "quoted" \\ id')).not.toHaveProperty('traceId');
   });
 
   it('survives a few hundred random and mutated bodies, then serves a valid request', async () => {
