@@ -132,6 +132,15 @@ export function featureColumns(table: Table, features: readonly FeatureBins[]): 
  * threads can read it). Row-major: a histogram pass reads each row's bins as one cache line.
  */
 export function binTable(table: Table, features: readonly FeatureBins[], shared = false): Uint8Array {
+  return transposeBins(binColumns(table, features), features.length, table.numRows, shared);
+}
+
+/**
+ * Bins a table feature-major (F × n: feature j's bins at j·n … (j+1)·n). Each feature is
+ * written sequentially; binning straight into the row-major layout writes with a stride of F
+ * and measured about 2× slower on 800k × 28.
+ */
+export function binColumns(table: Table, features: readonly FeatureBins[], shared = false): Uint8Array {
   const cols = featureColumns(table, features);
   const n = table.numRows;
   const F = features.length;
@@ -139,6 +148,7 @@ export function binTable(table: Table, features: readonly FeatureBins[], shared 
   for (let j = 0; j < F; j++) {
     const f = features[j]!;
     const col = cols[j]!;
+    const o = j * n;
     if (f.kind === 'categorical' && col.type === 'string') {
       const byName = new Map(f.categories.map((c, i) => [c, i]));
       const lookup = new Uint8Array(col.dictionary.length).fill(MISSING_BIN);
@@ -149,12 +159,12 @@ export function binTable(table: Table, features: readonly FeatureBins[], shared 
       const codes = col.codes;
       for (let i = 0; i < n; i++) {
         const c = codes[i]!;
-        out[i * F + j] = c < 0 ? MISSING_BIN : lookup[c]!;
+        out[o + i] = c < 0 ? MISSING_BIN : lookup[c]!;
       }
     } else if (f.kind === 'numeric' && col.type !== 'string') {
       const edges = paddedEdges(f.edges);
       const values = col.values;
-      for (let i = 0; i < n; i++) out[i * F + j] = numericBin(edges, values[i]!);
+      for (let i = 0; i < n; i++) out[o + i] = numericBin(edges, values[i]!);
     }
   }
   return out;
@@ -169,32 +179,36 @@ export function paddedEdges(edges: readonly number[]): Float32Array {
 
 /**
  * The bin of a raw value: the number of edges below fround(x), by an 8-step binary search over
- * 255 padded edges (no data-dependent loop bound, so it stays fast in the binning loop).
+ * 255 padded edges. Each step sets one bit of the bin from a comparison turned into a number,
+ * with no data-dependent branch: about 2× faster than `if (…) b += 128` on random values
+ * (measured 20 vs 40 ms per 800k values), where every step was a coin-flip misprediction.
  */
 export function numericBin(edges: Float32Array, v: number): number {
   if (v !== v) return MISSING_BIN;
   const x = Math.fround(v);
-  let b = 0;
-  if (edges[b + 127]! < x) b += 128;
-  if (edges[b + 63]! < x) b += 64;
-  if (edges[b + 31]! < x) b += 32;
-  if (edges[b + 15]! < x) b += 16;
-  if (edges[b + 7]! < x) b += 8;
-  if (edges[b + 3]! < x) b += 4;
-  if (edges[b + 1]! < x) b += 2;
-  if (edges[b]! < x) b += 1;
+  let b = +(edges[127]! < x) << 7;
+  b |= +(edges[b | 63]! < x) << 6;
+  b |= +(edges[b | 31]! < x) << 5;
+  b |= +(edges[b | 15]! < x) << 4;
+  b |= +(edges[b | 7]! < x) << 3;
+  b |= +(edges[b | 3]! < x) << 2;
+  b |= +(edges[b | 1]! < x) << 1;
+  b |= +(edges[b]! < x);
   return b;
 }
 
-/** The n × F row-major bin matrix as F × n (feature-major), in blocks of rows to stay in cache. */
-export function transposeBins(bins: Uint8Array, n: number, F: number, shared = false): Uint8Array {
-  const out = new Uint8Array(shared ? new SharedArrayBuffer(Math.max(1, n * F)) : new ArrayBuffer(n * F));
+/**
+ * Transposes an r × c byte matrix (row-major) to c × r, in blocks of rows to stay in cache:
+ * n × F bins to feature-major with (bins, n, F), and back with (cols, F, n).
+ */
+export function transposeBins(bins: Uint8Array, r: number, c: number, shared = false): Uint8Array {
+  const out = new Uint8Array(shared ? new SharedArrayBuffer(Math.max(1, r * c)) : new ArrayBuffer(r * c));
   const BLOCK = 4096;
-  for (let i0 = 0; i0 < n; i0 += BLOCK) {
-    const i1 = Math.min(n, i0 + BLOCK);
-    for (let j = 0; j < F; j++) {
-      const o = j * n;
-      for (let i = i0; i < i1; i++) out[o + i] = bins[i * F + j]!;
+  for (let i0 = 0; i0 < r; i0 += BLOCK) {
+    const i1 = Math.min(r, i0 + BLOCK);
+    for (let j = 0; j < c; j++) {
+      const o = j * r;
+      for (let i = i0; i < i1; i++) out[o + i] = bins[i * c + j]!;
     }
   }
   return out;

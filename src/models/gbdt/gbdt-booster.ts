@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { KeelError, invalidArgument } from '../../core/index.js';
 import type { FitInput, FitOptions } from '../model-kind.js';
-import { binTable, fitBins, numBins, transposeBins, type FeatureBins } from './bin-mapper.js';
+import { binColumns, binTable, fitBins, numBins, transposeBins, type FeatureBins } from './bin-mapper.js';
 import { GbdtModel } from './gbdt-model.js';
 import { GBDT_FORMAT, type GbdtModelData } from './gbdt-model-data.js';
 import type { GbdtParams } from './gbdt-params.js';
@@ -72,12 +72,13 @@ export async function fitGbdt(input: FitInput, params: GbdtParams, options: FitO
   const trees: TreeData[] = resume ? [...resume.model.trees] : [];
   const prng = resume ? Prng.fromState(resume.prng) : new Prng(options.seed);
 
-  const bins = binTable(input.train, features, true);
+  const cols = binColumns(input.train, features, true);
+  const bins = transposeBins(cols, F, n, true);
   // Shared: the worker threads add leaf values to the scores and compute gradients from them.
   const raw = new Float64Array(new SharedArrayBuffer(n * K * 8));
   const buf = {
     bins,
-    cols: transposeBins(bins, n, F, true),
+    cols,
     F,
     g: new Float32Array(new SharedArrayBuffer(n * K * 4)),
     h: new Float32Array(new SharedArrayBuffer(n * K * 4)),
