@@ -107,7 +107,7 @@ export async function profileParquet(
   const meta = await cons[0].runAndReadAll(`SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata(${quoteString(parquetPath)})`);
   const rows = Number(meta.getRows()[0]![0]);
   const acc: Found[] = columns.map(() => ({}));
-  const grouped = await classify(cons[0], src, columns, limits.classifyRows ?? CLASSIFY_ROWS, limits.groupedShare ?? GROUPED_SHARE);
+  const grouped = await classify(cons[0], parquetPath, columns, limits.classifyRows ?? CLASSIFY_ROWS, limits.groupedShare ?? GROUPED_SHARE);
   const cols = columns.map((c, i): Col => ({ ...c, i }));
   const high = cols.filter((c) => !grouped[c.i]);
   const low = cols.filter((c) => grouped[c.i]);
@@ -154,9 +154,11 @@ async function withTempTable(con: DuckDBConnection, name: string, f: () => Promi
 const valueExpr = (c: ProfileColumn, col = c.name): string => (isNumeric(c.type) ? numericExpr(col, c.type) : quoteIdent(col));
 
 /** Which columns are grouped: those with at most `share` of the first rows distinct. */
-async function classify(con: DuckDBConnection, src: string, columns: readonly ProfileColumn[], classifyRows: number, share: number): Promise<boolean[]> {
+async function classify(con: DuckDBConnection, parquetPath: string, columns: readonly ProfileColumn[], classifyRows: number, share: number): Promise<boolean[]> {
   if (columns.length === 0) return [];
-  const head = `(SELECT ${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${src} LIMIT ${Math.max(1, Math.floor(classifyRows))})`;
+  // A filter on the row number skips the other row groups (a LIMIT lets the second thread
+  // decode a whole row group for nothing).
+  const head = `(SELECT * FROM read_parquet(${quoteString(parquetPath)}, file_row_number = true) WHERE file_row_number < ${Math.max(1, Math.floor(classifyRows))})`;
   // HyperLogLog: an estimate is enough to choose a path, and much cheaper than count(DISTINCT).
   const row = (await con.runAndReadAll(`SELECT count(*), ${columns.map((c) => `approx_count_distinct(${quoteIdent(c.name)})`).join(', ')} FROM ${head}`)).getRows()[0]!;
   const size = Number(row[0]);
