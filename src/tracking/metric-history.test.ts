@@ -35,6 +35,13 @@ describe.each(testStores())('metric history on $name', (backend) => {
     parsed.slice(0, -3).forEach((p, i) => expect(same(p.value as number, TRICKY[i]!)).toBe(true));
     expect(parsed[2]).toEqual({ key: 'x', value: 0.30000000000000004, timestamp: 1_700_000_000_002, step: 2 });
 
+    // Every character a key may hold, through both write paths.
+    const key = 'train/loss: a-b_c.d';
+    await t.logBatch(run, { metrics: [{ key, value: 1, timestamp: 1, step: 1 }] });
+    await t.logBatch(run, { metrics: [{ key, value: 2, timestamp: 2, step: 2 }], tags: [{ key: 't', value: 'v' }] });
+    expect((await t.getMetricHistory(run, key)).metrics).toEqual([{ key, value: 1, timestamp: 1, step: 1 }, { key, value: 2, timestamp: 2, step: 2 }]);
+    expect(JSON.parse(await t.getMetricHistoryJson(run, key))).toEqual([{ key, value: 1, timestamp: 1, step: 1 }, { key, value: 2, timestamp: 2, step: 2 }]);
+
     // The latest value of a key whose newest point is NaN is NaN, and no filter matches it.
     await t.logMetric(run, 'y', 1, { step: 0, timestamp: 1 });
     await t.logMetric(run, 'y', Number.NaN, { step: 1, timestamp: 1 });

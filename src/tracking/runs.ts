@@ -134,12 +134,10 @@ export class Runs {
     }
     if (params.length === 0 && tags.length === 0 && this.writer.writeAlone) {
       checkRunId(runId);
-      const writeAlone = this.writer.writeAlone.bind(this.writer);
-      // connection() holds Kysely's lock on SQLite's one connection while the batch runs.
-      await this.db.connection().execute(async () => writeAlone(runId, metrics, (stage) => {
+      await this.writer.writeAlone(this.db, runId, metrics, (stage) => {
         if (stage === undefined) throw runNotFound(runId);
         checkActive(runId, stage);
-      }));
+      });
       return;
     }
     await writeTransaction(this.db, async (trx) => {

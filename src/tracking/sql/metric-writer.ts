@@ -12,8 +12,9 @@ const CHUNK = 100;
 
 // An exact duplicate of a stored point is skipped (MLflow's metrics primary key, migration 006).
 const SQLITE_INSERT = (rows: number): string => `INSERT OR IGNORE INTO run_metrics ${COLUMNS} VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}`;
-// PostgreSQL: the whole batch as column arrays, one short statement.
-const PG_ROWS = `SELECT $1::varchar, * FROM unnest($2::varchar[], $3::float8[], $4::smallint[], $5::bigint[], $6::bigint[])`;
+// PostgreSQL: the whole batch as five array parameters read with unnest, one short statement.
+const PG_ROWS = (first: number): string =>
+  `SELECT $1::varchar, * FROM unnest($${first}::varchar[], $${first + 1}::float8[], $${first + 2}::smallint[], $${first + 3}::bigint[], $${first + 4}::bigint[])`;
 
 /** The latest value per key: MLflow's rule, highest step, then timestamp, then value. */
 const LATEST = (values: string): string =>
@@ -26,17 +27,28 @@ const FULL_INSERT = SQLITE_INSERT(CHUNK);
 const LATEST_ONE = LATEST('VALUES (?, ?, ?, ?, ?, ?)');
 
 /**
+ * A batch of metrics alone in ONE PostgreSQL statement (its own transaction): the history and the
+ * latest values are written only if the run is active, and the run's stage comes back to check.
+ */
+const PG_ALONE =
+  `WITH run AS (SELECT lifecycle_stage FROM runs WHERE run_id = $1::varchar), ` +
+  `history AS (INSERT INTO run_metrics ${COLUMNS} ${PG_ROWS(2)} WHERE EXISTS (SELECT 1 FROM run WHERE lifecycle_stage = 'active') ON CONFLICT DO NOTHING), ` +
+  `latest AS (${LATEST(`${PG_ROWS(7)} WHERE EXISTS (SELECT 1 FROM run WHERE lifecycle_stage = 'active')`)}) ` +
+  `SELECT lifecycle_stage FROM run`;
+
+/**
  * The hot path of metric ingestion: the history rows, then one upsert per key of the batch for the
  * latest values, inside the caller's write transaction.
  */
 export interface MetricWriter {
   write(trx: Kysely<Database>, runId: string, metrics: readonly MetricPoint[]): Promise<void>;
   /**
-   * Optional: a batch of metrics alone as its own transaction, skipping Kysely (the SDK's
-   * background flushes, most log-batch calls). `checkRun` is given the run's lifecycle stage
-   * (undefined: no such run) and throws to refuse the batch. The caller holds the connection.
+   * Optional: a batch of metrics alone as its own transaction, in fewer steps than a Kysely
+   * transaction (the SDK's background flushes, most log-batch calls). `checkRun` is given the
+   * run's lifecycle stage (undefined: no such run) and throws to refuse the batch; nothing of a
+   * refused batch is stored.
    */
-  writeAlone?(runId: string, metrics: readonly MetricPoint[], checkRun: (stage: string | undefined) => void): void;
+  writeAlone?(db: Kysely<Database>, runId: string, metrics: readonly MetricPoint[], checkRun: (stage: string | undefined) => void): Promise<void>;
 }
 
 export function metricWriterFor(driver: RawDriver | undefined, sqlite: boolean): MetricWriter {
@@ -63,7 +75,12 @@ class SqliteMetricWriter implements MetricWriter {
     return s;
   }
 
-  writeAlone(runId: string, metrics: readonly MetricPoint[], checkRun: (stage: string | undefined) => void): void {
+  async writeAlone(db: Kysely<Database>, runId: string, metrics: readonly MetricPoint[], checkRun: (stage: string | undefined) => void): Promise<void> {
+    // connection() holds Kysely's lock on SQLite's one connection while the batch runs.
+    await db.connection().execute(async () => this.writeAloneNow(runId, metrics, checkRun));
+  }
+
+  private writeAloneNow(runId: string, metrics: readonly MetricPoint[], checkRun: (stage: string | undefined) => void): void {
     // IMMEDIATE: take the write lock first, so that writers in other processes queue (write-transaction.ts).
     this.statement('BEGIN IMMEDIATE').run();
     try {
@@ -127,29 +144,39 @@ class KyselySqliteMetricWriter implements MetricWriter {
 
 class PostgresMetricWriter implements MetricWriter {
   async write(trx: Kysely<Database>, runId: string, metrics: readonly MetricPoint[]): Promise<void> {
-    await trx.executeQuery(CompiledQuery.raw(`INSERT INTO run_metrics ${COLUMNS} ${PG_ROWS} ON CONFLICT DO NOTHING`, [runId, ...columnArrays(metrics, 0)]));
-    await trx.executeQuery(CompiledQuery.raw(LATEST(PG_ROWS), [runId, ...columnArrays(latestPerKey(metrics), null)]));
+    await trx.executeQuery(CompiledQuery.raw(`INSERT INTO run_metrics ${COLUMNS} ${PG_ROWS(2)} ON CONFLICT DO NOTHING`, [runId, ...pgArrays(metrics, '0')]));
+    await trx.executeQuery(CompiledQuery.raw(LATEST(PG_ROWS(2)), [runId, ...pgArrays(latestPerKey(metrics), 'NULL')]));
+  }
+
+  async writeAlone(db: Kysely<Database>, runId: string, metrics: readonly MetricPoint[], checkRun: (stage: string | undefined) => void): Promise<void> {
+    const res = await db.executeQuery<{ lifecycle_stage: string }>(CompiledQuery.raw(PG_ALONE, [runId, ...pgArrays(metrics, '0'), ...pgArrays(latestPerKey(metrics), 'NULL')]));
+    checkRun(res.rows[0]?.lifecycle_stage);
   }
 }
 
-/** [keys, values, is_nan, timestamps, steps]; a NaN value is written as `nanValue` with is_nan = 1. */
-function columnArrays(points: readonly MetricPoint[], nanValue: 0 | null): unknown[] {
+/**
+ * The five columns as PostgreSQL array literals, built here in one pass (the driver's generic
+ * array encoder costs more than the database's insert of the batch). Keys are quoted and need no
+ * escaping (validateKey allows no quote or backslash); ±Infinity are float8 input words; a NaN
+ * value is written as `nanValue` with is_nan = 1.
+ */
+export function pgArrays(points: readonly MetricPoint[], nanValue: '0' | 'NULL'): [string, string, string, string, string] {
   const n = points.length;
   const keys = new Array<string>(n);
-  const values = new Array<number | null>(n);
-  const nans = new Array<number>(n);
+  const values = new Array<string>(n);
+  const nans = new Array<string>(n);
   const timestamps = new Array<number>(n);
   const steps = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     const p = points[i]!;
     const nan = Number.isNaN(p.value);
-    keys[i] = p.key;
-    values[i] = nan ? nanValue : p.value;
-    nans[i] = nan ? 1 : 0;
+    keys[i] = `"${p.key}"`;
+    values[i] = nan ? nanValue : String(p.value); // String(±Infinity) is 'Infinity' / '-Infinity'
+    nans[i] = nan ? '1' : '0';
     timestamps[i] = p.timestamp;
     steps[i] = p.step;
   }
-  return [keys, values, nans, timestamps, steps];
+  return [`{${keys.join(',')}}`, `{${values.join(',')}}`, `{${nans.join(',')}}`, `{${timestamps.join(',')}}`, `{${steps.join(',')}}`];
 }
 
 /** MLflow's "latest": the highest step, then the highest timestamp, then the highest value. */
