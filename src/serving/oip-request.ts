@@ -45,6 +45,26 @@ export function decodeInferRequest(body: unknown, binary: Buffer | undefined, si
   const params = body.parameters;
   if (params !== undefined && !isObject(params)) throw bad('parameters', "'parameters' must be an object");
 
+  const cursor = { offset: 0 };
+  let inputs: Tensor[];
+  let rows = -1;
+  const only = rawInputs.length === 1 && signature.inputs.length === 1 ? (rawInputs[0] as unknown) : undefined;
+  if (isObject(only) && only.name === signature.inputs[0]!.name) {
+    // One input, the common case: no name map to build.
+    const spec = signature.inputs[0]!;
+    const t = decodeInput(only, spec, binary, cursor, options);
+    if (spec.shape.length > 0 && spec.shape[0] === -1) rows = t.shape[0]!;
+    inputs = [t];
+  } else {
+    ({ inputs, rows } = decodeByName(rawInputs, signature, binary, cursor, options));
+  }
+  if (binary && cursor.offset !== binary.length) {
+    throw bad('binary_data', `the binary data holds ${binary.length} bytes but the inputs' binary_data_size add up to ${cursor.offset}`);
+  }
+  return { id, inputs, rows: rows === -1 ? 1 : rows, outputs: decodeOutputs(body.outputs, signature, params), binaryOutput: params?.binary_data_output === true };
+}
+
+function decodeByName(rawInputs: unknown[], signature: ModelSignature, binary: Buffer | undefined, cursor: { offset: number }, options: DecodeOptions): { inputs: Tensor[]; rows: number } {
   const byName = new Map<string, Json>();
   for (let i = 0; i < rawInputs.length; i++) {
     const raw: unknown = rawInputs[i];
@@ -58,7 +78,6 @@ export function decodeInferRequest(body: unknown, binary: Buffer | undefined, si
       throw bad(name, `unexpected input '${name}'; the model's inputs are ${signature.inputs.map((s) => `'${s.name}'`).join(', ')}`);
     }
   }
-  const cursor = { offset: 0 };
   const inputs: Tensor[] = [];
   let rows = -1;
   for (const spec of signature.inputs) {
@@ -71,23 +90,20 @@ export function decodeInferRequest(body: unknown, binary: Buffer | undefined, si
     }
     inputs.push(t);
   }
-  if (binary && cursor.offset !== binary.length) {
-    throw bad('binary_data', `the binary data holds ${binary.length} bytes but the inputs' binary_data_size add up to ${cursor.offset}`);
-  }
+  return { inputs, rows };
+}
 
-  let outputs: InferRequest['outputs'];
+function decodeOutputs(raw: unknown, signature: ModelSignature, params: Json | undefined): InferRequest['outputs'] {
+  if (raw === undefined) return undefined;
   const binaryOutput = params?.binary_data_output === true;
-  if (body.outputs !== undefined) {
-    if (!Array.isArray(body.outputs)) throw bad('outputs', "'outputs' must be an array");
-    outputs = body.outputs.map((o: unknown, i) => {
-      if (!isObject(o) || typeof o.name !== 'string') throw bad(`outputs[${i}]`, `outputs[${i}] must be an object with a string 'name'`);
-      if (!signature.outputs.some((s) => s.name === o.name)) throw bad(o.name, `unknown output '${o.name}'; the model's outputs are ${signature.outputs.map((s) => `'${s.name}'`).join(', ')}`);
-      const p = o.parameters;
-      const flag = isObject(p) && typeof p.binary_data === 'boolean' ? p.binary_data : binaryOutput;
-      return { name: o.name, binary: flag };
-    });
-  }
-  return { id, inputs, rows: rows === -1 ? 1 : rows, outputs, binaryOutput };
+  if (!Array.isArray(raw)) throw bad('outputs', "'outputs' must be an array");
+  return raw.map((o: unknown, i) => {
+    if (!isObject(o) || typeof o.name !== 'string') throw bad(`outputs[${i}]`, `outputs[${i}] must be an object with a string 'name'`);
+    if (!signature.outputs.some((s) => s.name === o.name)) throw bad(o.name, `unknown output '${o.name}'; the model's outputs are ${signature.outputs.map((s) => `'${s.name}'`).join(', ')}`);
+    const p = o.parameters;
+    const flag = isObject(p) && typeof p.binary_data === 'boolean' ? p.binary_data : binaryOutput;
+    return { name: o.name, binary: flag };
+  });
 }
 
 function decodeInput(raw: Json, spec: TensorSpec, binary: Buffer | undefined, cursor: { offset: number }, options: DecodeOptions): Tensor {
