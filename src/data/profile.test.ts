@@ -155,6 +155,18 @@ describe('distinct counts above exactRows', () => {
   });
 });
 
+describe('a column named file_row_number', () => {
+  it('is profiled like any other (the classification reads the head without that option)', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const file = join(mkdtempSync(join(tmpdir(), 'keel-frn-')), 'f.csv');
+    writeFileSync(file, 'file_row_number,x\n1,2.5\n2,3.5\n2,4.5\n');
+    const p = await profileFixture({}, file, [{ name: 'file_row_number', type: 'int' }, { name: 'x', type: 'float' }]);
+    expect(p.columns.map((c) => [c.stats.count, c.stats.distinct, c.stats.mean])).toEqual([[3, 2, 5 / 3], [3, 3, 3.5]]);
+  });
+});
+
 describe('statistics on the sampled path (large files)', () => {
   it('keeps counts, moments, histograms and top counts exact; quantiles close; grouped columns exact', async () => {
     // A 100-row sample on this 400-row file (distinct counts stay exact up to 100k rows). Columns

@@ -156,9 +156,12 @@ const valueExpr = (c: ProfileColumn, col = c.name): string => (isNumeric(c.type)
 /** Which columns are grouped: those with at most `share` of the first rows distinct. */
 async function classify(con: DuckDBConnection, parquetPath: string, columns: readonly ProfileColumn[], classifyRows: number, share: number): Promise<boolean[]> {
   if (columns.length === 0) return [];
+  const n = Math.max(1, Math.floor(classifyRows));
   // A filter on the row number skips the other row groups (a LIMIT lets the second thread
-  // decode a whole row group for nothing).
-  const head = `(SELECT * FROM read_parquet(${quoteString(parquetPath)}, file_row_number = true) WHERE file_row_number < ${Math.max(1, Math.floor(classifyRows))})`;
+  // decode a whole row group for nothing), unless the data has a column of that name.
+  const head = columns.some((c) => c.name.toLowerCase() === 'file_row_number')
+    ? `(SELECT * FROM read_parquet(${quoteString(parquetPath)}) LIMIT ${n})`
+    : `(SELECT * FROM read_parquet(${quoteString(parquetPath)}, file_row_number = true) WHERE file_row_number < ${n})`;
   // HyperLogLog: an estimate is enough to choose a path, and much cheaper than count(DISTINCT).
   const row = (await con.runAndReadAll(`SELECT count(*), ${columns.map((c) => `approx_count_distinct(${quoteIdent(c.name)})`).join(', ')} FROM ${head}`)).getRows()[0]!;
   const size = Number(row[0]);
