@@ -11,10 +11,11 @@ export type DialectName = 'sqlite' | 'postgres';
 
 /**
  * The driver under a store's Kysely instance, for the few hot paths that must skip query building
- * (tracking's metric ingestion and history: cached prepared statements on SQLite, since Kysely's
- * SQLite driver prepares every statement anew).
+ * (tracking's metric ingestion: prepared statements kept for the life of the process, since
+ * Kysely's SQLite driver prepares every statement anew). SQLite only: on PostgreSQL Kysely's raw
+ * queries are already cheap.
  */
-export type RawDriver = { readonly dialect: 'sqlite'; readonly database: SqliteDatabase.Database } | { readonly dialect: 'postgres'; readonly pool: pg.Pool };
+export type RawDriver = { readonly dialect: 'sqlite'; readonly database: SqliteDatabase.Database };
 
 const RAW_DRIVERS = new WeakMap<Kysely<Database>, RawDriver>();
 
@@ -62,9 +63,7 @@ const DIALECTS: Record<string, (url: string, o: OpenMetadataStoreOptions) => { d
       max: 10,
       ...(o.schema ? { options: `-c search_path=${o.schema}` } : {}),
     });
-    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    RAW_DRIVERS.set(kysely, { dialect: 'postgres', pool });
-    return { dialect: 'postgres', kysely };
+    return { dialect: 'postgres', kysely: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }) };
   },
 };
 

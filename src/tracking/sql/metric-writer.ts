@@ -3,7 +3,7 @@ import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database, RawDriver } from '../../storage/index.js';
 import type { MetricPoint } from '../types.js';
 
-type SqliteHandle = Extract<RawDriver, { dialect: 'sqlite' }>['database'];
+type SqliteHandle = RawDriver['database'];
 type Statement = BetterSqlite3.Statement<unknown[]>;
 
 const COLUMNS = '(run_id, key, value, is_nan, timestamp, step)';
@@ -11,7 +11,7 @@ const COLUMNS = '(run_id, key, value, is_nan, timestamp, step)';
 const CHUNK = 100;
 
 // An exact duplicate of a stored point is skipped (MLflow's metrics primary key, migration 006).
-const SQLITE_INSERT = (rows: number): string => `INSERT OR IGNORE INTO run_metrics ${COLUMNS} VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}`;
+const SQLITE_INSERT = (rows: number): string => `INSERT INTO run_metrics ${COLUMNS} VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING`;
 // PostgreSQL: the whole batch as five array parameters read with unnest, one short statement.
 const PG_ROWS = (first: number): string =>
   `SELECT $1::varchar, * FROM unnest($${first}::varchar[], $${first + 1}::float8[], $${first + 2}::smallint[], $${first + 3}::bigint[], $${first + 4}::bigint[])`;
