@@ -62,50 +62,61 @@ export async function fitGbdt(input: FitInput, params: GbdtParams, options: FitO
   validateTarget(input, numClasses);
 
   const resume = options.checkpoint?.resumeFrom ? parseCheckpoint(options.checkpoint.resumeFrom) : null;
-  const features: readonly FeatureBins[] = resume?.model.features ?? fitBins(input.train, params.max_bin);
-  if (resume && resume.model.task !== task) throw invalidArgument('resumeFrom', `checkpoint is for task '${resume.model.task}'`);
-  const n = input.train.numRows;
-  const F = features.length;
-  const K = objective.numOutputs;
-  const target = input.trainTarget;
-  const baseScores = resume?.model.baseScores ?? objective.baseScores(target);
-  const trees: TreeData[] = resume ? [...resume.model.trees] : [];
-  const prng = resume ? Prng.fromState(resume.prng) : new Prng(options.seed);
-
-  const cols = binColumns(input.train, features, true);
-  const bins = transposeBins(cols, F, n, true);
-  // Shared: the worker threads add leaf values to the scores and compute gradients from them.
-  const raw = new Float64Array(new SharedArrayBuffer(n * K * 8));
-  const buf = {
-    bins,
-    cols,
-    F,
-    g: new Float32Array(new SharedArrayBuffer(n * K * 4)),
-    h: new Float32Array(new SharedArrayBuffer(n * K * 4)),
-    rows: new Uint32Array(new SharedArrayBuffer(n * 4)),
-    features: new Int32Array(new SharedArrayBuffer(Math.max(1, F) * 4)),
-    raw,
-    target: new Float64Array(new SharedArrayBuffer(n * 8)),
-  };
-  buf.target.set(target);
-  const valid = input.valid ? { bins: binTable(input.valid.table, features), n: input.valid.table.numRows, target: input.valid.target } : null;
-
-  // Scores: base, then every tree in the order it was added (also when resuming).
-  const rawValid = new Float64Array((valid?.n ?? 0) * K);
-  for (let k = 0; k < K; k++) {
-    raw.fill(baseScores[k]!, k * n, (k + 1) * n);
-    if (valid) rawValid.fill(baseScores[k]!, k * valid.n, (k + 1) * valid.n);
-  }
-  trees.forEach((t, i) => {
-    const c = new CompiledTree(t);
-    const k = i % K;
-    c.addPredictions(buf.bins, F, n, raw, k * n);
-    if (valid) c.addPredictions(valid.bins, F, valid.n, rawValid, k * valid.n);
-  });
-
-  const threads = params.nthread > 0 ? params.nthread : n * F >= AUTO_PARALLEL_MIN_CELLS ? availableParallelism() : 1;
-  const builder = await HistogramBuilder.create(buf, threads, { maxDepth: params.max_depth, maxLeaves: params.max_leaves, minChildWeight: params.min_child_weight, task, numClasses });
+  // Every column is a feature. The worker threads boot while the data is binned.
+  const threads = params.nthread > 0 ? params.nthread : input.train.numRows * input.train.columns.length >= AUTO_PARALLEL_MIN_CELLS ? availableParallelism() : 1;
+  const spawned = HistogramBuilder.spawn(threads, input.train.columns.length);
+  const started: { builder: HistogramBuilder | null } = { builder: null };
   try {
+    return await boost();
+  } finally {
+    if (started.builder) await started.builder.close();
+    else await Promise.all(spawned.map((w) => w.terminate()));
+  }
+
+  async function boost(): Promise<GbdtModel> {
+    const features: readonly FeatureBins[] = resume?.model.features ?? fitBins(input.train, params.max_bin);
+    if (resume && resume.model.task !== task) throw invalidArgument('resumeFrom', `checkpoint is for task '${resume.model.task}'`);
+    const n = input.train.numRows;
+    const F = features.length;
+    const K = objective.numOutputs;
+    const target = input.trainTarget;
+    const baseScores = resume?.model.baseScores ?? objective.baseScores(target);
+    const trees: TreeData[] = resume ? [...resume.model.trees] : [];
+    const prng = resume ? Prng.fromState(resume.prng) : new Prng(options.seed);
+
+    const cols = binColumns(input.train, features, true);
+    const bins = transposeBins(cols, F, n, true);
+    // Shared: the worker threads add leaf values to the scores and compute gradients from them.
+    const raw = new Float64Array(new SharedArrayBuffer(n * K * 8));
+    const buf = {
+      bins,
+      cols,
+      F,
+      g: new Float32Array(new SharedArrayBuffer(n * K * 4)),
+      h: new Float32Array(new SharedArrayBuffer(n * K * 4)),
+      rows: new Uint32Array(new SharedArrayBuffer(n * 4)),
+      features: new Int32Array(new SharedArrayBuffer(Math.max(1, F) * 4)),
+      raw,
+      target: new Float64Array(new SharedArrayBuffer(n * 8)),
+    };
+    buf.target.set(target);
+    const valid = input.valid ? { bins: binTable(input.valid.table, features), n: input.valid.table.numRows, target: input.valid.target } : null;
+
+    // Scores: base, then every tree in the order it was added (also when resuming).
+    const rawValid = new Float64Array((valid?.n ?? 0) * K);
+    for (let k = 0; k < K; k++) {
+      raw.fill(baseScores[k]!, k * n, (k + 1) * n);
+      if (valid) rawValid.fill(baseScores[k]!, k * valid.n, (k + 1) * valid.n);
+    }
+    trees.forEach((t, i) => {
+      const c = new CompiledTree(t);
+      const k = i % K;
+      c.addPredictions(buf.bins, F, n, raw, k * n);
+      if (valid) c.addPredictions(valid.bins, F, valid.n, rawValid, k * valid.n);
+    });
+
+    const builder = await HistogramBuilder.create(buf, threads, { maxDepth: params.max_depth, maxLeaves: params.max_leaves, minChildWeight: params.min_child_weight, task, numClasses }, spawned);
+    started.builder = builder;
     const grower = new TreeGrower(buf, builder, {
       lambda: params.reg_lambda,
       gamma: params.gamma,
@@ -165,8 +176,6 @@ export async function fitGbdt(input: FitInput, params: GbdtParams, options: FitO
     }
     const kept = esRounds > 0 && bestRound >= 0 ? bestRound + 1 : trees.length / K;
     return new GbdtModel(snapshot(kept));
-  } finally {
-    await builder.close();
   }
 }
 

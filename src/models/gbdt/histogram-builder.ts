@@ -92,9 +92,27 @@ export class HistogramBuilder {
   }
 
   /** Starts `threads` workers (at most one per feature); with threads <= 1 everything runs on the calling thread. */
-  static async create(buf: SharedTrainingBuffers, threads: number, limits: TreeLimits): Promise<HistogramBuilder> {
+  /**
+   * The thread count used for `threads` requested over F features, and its workers started
+   * early: booting a worker (loading its modules) takes a few hundred ms, which can overlap
+   * binning. Pass them to create(); terminate them if create() is never reached.
+   */
+  static spawn(threads: number, F: number): Worker[] {
+    const T = Math.max(1, Math.min(threads, F));
+    const workers: Worker[] = [];
+    for (let w = 0; T > 1 && w < T; w++) workers.push(startWorker(new URL('./histogram-worker.ts', import.meta.url)));
+    return workers;
+  }
+
+  static async create(buf: SharedTrainingBuffers, threads: number, limits: TreeLimits, spawned?: Worker[]): Promise<HistogramBuilder> {
     const F = buf.F;
     const T = Math.max(1, Math.min(threads, F));
+    let workers = spawned ?? HistogramBuilder.spawn(T, F);
+    if (workers.length !== (T > 1 ? T : 0)) {
+      // Spawned for another feature count (a table with columns the model does not use).
+      await Promise.all(workers.map((w) => w.terminate()));
+      workers = HistogramBuilder.spawn(T, F);
+    }
     const slotBytes = Math.max(1, F) * HIST_STRIDE * 8;
     const slots = Math.max(1, Math.min(64, Math.floor(SLOT_BYTES_CAP / slotBytes)));
     const hist = new SharedArrayBuffer(slots * slotBytes);
@@ -136,14 +154,9 @@ export class HistogramBuilder {
       leafF64,
       ctrl: ctrl.buffer as SharedArrayBuffer,
     });
-    const workers: Worker[] = [];
     try {
       // One thread: the main thread does the work. More: all of it runs on workers (see histogram.ts).
-      for (let w = 0; T > 1 && w < T; w++) {
-        const worker = startWorker(new URL('./histogram-worker.ts', import.meta.url));
-        workers.push(worker);
-        worker.postMessage(init(w));
-      }
+      workers.forEach((worker, w) => worker.postMessage(init(w)));
       const main = T === 1 ? new ThreadState(init(0)) : null;
       await Promise.all(workers.map(async (w) => {
         const [msg] = (await Promise.race([once(w, 'message'), once(w, 'error').then(([e]) => Promise.reject(e as Error))])) as [unknown];
