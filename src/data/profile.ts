@@ -7,9 +7,9 @@
  *    the hash table is small) gives every value with its count, and all its statistics are exact
  *    and computed from those value counts;
  *  - the other, high-cardinality columns get counts, moments, distinct counts (estimated above
- *    EXACT_ROWS, see HASH_SHARE) and 20-bin histograms from two aggregate passes, and quantiles and top-value
- *    candidates from a uniform sample (the whole file up to SAMPLE_ROWS rows), the candidates
- *    counted exactly over the whole file.
+ *    EXACT_ROWS, see HASH_SHARE) and 20-bin histograms from two aggregate passes, and quantiles
+ *    and top-value candidates from a uniform sample (the whole file up to SAMPLE_ROWS rows), the
+ *    candidates counted exactly over the whole file.
  * The classification only decides cost and exactness, never correctness: either path is valid
  * for any column. The two paths run side by side on two connections.
  * Where the statistics are exact and where approximate: docs/datasets.md.
@@ -26,7 +26,7 @@ export const SAMPLE_ROWS = 100_000;
  * Above EXACT_ROWS a high-cardinality column's distinct count is the exact distinct count of the
  * values whose hash falls in the lowest 1/HASH_SHARE of the hash range, times HASH_SHARE: about
  * 1/sqrt(distinct / HASH_SHARE) relative error (1.4 % at 80k distinct values, 0.4 % at 1M), and
- * cheaper than DuckDB's approx_count_distinct, which was 10-22 % off on the benchmark's columns.
+ * cheaper than DuckDB's approx_count_distinct, which was 4-22 % off on the benchmark's columns.
  */
 export const HASH_SHARE = 16;
 /** The classification reads this many rows from the start of the file. */
