@@ -167,6 +167,21 @@ for (const backend of testStores()) {
         }
       });
 
+      it('a failure of the statistics while the Parquet is being stored', async () => {
+        const failing = makeTestService(store, {
+          beforeStatistics: () => {
+            throw new Error('injected statistics failure');
+          },
+        });
+        const file = join(t.dir, 'stats-fail.csv');
+        writeFileSync(file, 'k,v\n1,one\n2,two\n3,three\n');
+        await expect(failing.service.add('statsfail', file)).rejects.toThrow('injected statistics failure');
+        await expectKeelError(failing.service.get('statsfail'), 'NOT_FOUND', /dataset 'statsfail'/);
+        // The copy into the artifact store had started: it is removed again.
+        expect(failing.blobs()).toEqual([]);
+        expect(readdirSync(join(failing.dir, 'tmp'))).toEqual([]);
+      });
+
       it('a crash between the Parquet write and the metadata commit, then a retry', async () => {
         let fail = true;
         const crashing = makeTestService(store, {

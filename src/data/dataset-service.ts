@@ -21,6 +21,11 @@ export interface DatasetServiceHooks {
    * Tests throw here to simulate a crash in the middle of an add.
    */
   readonly afterArtifactStored?: (artifactSha256: string) => void | Promise<void>;
+  /**
+   * Called when the statistics start, while the Parquet is being copied into the artifact store.
+   * Tests throw here to simulate a failure of the statistics.
+   */
+  readonly beforeStatistics?: () => void | Promise<void>;
 }
 
 export interface DatasetServiceDeps {
@@ -113,6 +118,7 @@ export class DatasetService {
       stored.catch(() => undefined);
       let profile;
       try {
+        await this.deps.hooks?.beforeStatistics?.();
         profile = await profileParquet([con, con2], parquet, columns);
       } catch (e) {
         const artifact = await stored.catch(() => undefined);
