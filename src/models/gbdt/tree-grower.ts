@@ -1,8 +1,9 @@
 /**
  * Grows one tree on the rows listed in rows[0, rowCount). Each node owns a contiguous range of
- * `rows`; a split partitions its range in place (stably, so rows stay in ascending order and
- * memory access stays sequential). Only the smaller child's histogram is built; the larger one
- * is the parent's minus it, computed in the parent's buffer. Depth-wise growth expands nodes in
+ * positions; the threads partition a split's range (stably, so rows stay in ascending order and
+ * memory access stays sequential) and build histograms (histogram.ts); this class decides the
+ * splits. Only the smaller child's histogram is built; the larger one is the parent's minus it,
+ * computed in the parent's buffer. Depth-wise growth expands nodes in
  * creation order (level by level); loss-guided growth expands the node with the largest gain.
  */
 import { canSplit, HIST_STRIDE, subtractHistogram } from './histogram.js';
