@@ -3,10 +3,11 @@
  * (HTTP) thread, the inference worker thread, and the rest (V8's GC and compiler helpers, libuv). Per-request
  * CPU depends far less than requests/s on what else shares the machine, so this is what to
  * compare between two versions of the serving path.
- *   npx tsx bench/serving-cpu.ts [--duration 8] [--batching on|off] [--runs 3] [--prof DIR] [--bare] [--root DIR]
+ *   npx tsx bench/serving-cpu.ts [--duration 8] [--batching on|off] [--runs 3] [--prof DIR] [--bare] [--root DIR] [--threads]
  * --prof writes a V8 CPU profile of the server (node --cpu-prof) into DIR; --bare measures the
  * bare Fastify endpoint (bench/serving-bare-fastify.ts) instead; --root serves from another
- * checkout (e.g. `git archive OLD | tar -x -C DIR` with node_modules linked), to compare versions.
+ * checkout (e.g. `git archive OLD | tar -x -C DIR` with node_modules linked), to compare versions;
+ * --threads prints every busy thread's share.
  * Needs wrk and the benchmark model (bench/serving.ts builds both).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -23,6 +24,7 @@ const runs = Number(opt('--runs', '3'));
 const prof = args.includes('--prof') ? opt('--prof', '/tmp/keel-prof') : undefined;
 const bare = args.includes('--bare');
 const serverRoot = opt('--root', root);
+const perThread = args.includes('--threads');
 const port = 18150;
 const model = `${DIR}/bench-mlp.onnx`;
 if (!existsSync(model)) throw new Error(`${model} is missing: run bench/serving.ts once (it builds the model)`);
@@ -94,6 +96,10 @@ try {
     const workers = bare ? 0 : others[0] ?? 0;
     const other = others.slice(bare ? 0 : 1).reduce((s, v) => s + v, 0);
     const per = (s: number) => ((s / w.requests) * 1e6).toFixed(1).padStart(5);
+    if (perThread) {
+      const rows = [...after].map(([k, t]) => [k, (((t - (before.get(k) ?? 0)) / 100) / w.requests) * 1e6] as const).filter(([, v]) => v >= 0.3).sort((x, y) => y[1] - x[1]);
+      console.log(`  threads (µs/req): ${rows.map(([k, v]) => `${k.split(':')[0] === 'main' ? 'main' : k.split(':')[1]} ${v.toFixed(1)}`).join(', ')}`);
+    }
     console.log(`${bare ? 'bare' : `keel batching ${batching}`}${serverRoot === root ? '' : ` (${serverRoot})`} run ${r + 1}: ${w.rps.toFixed(0)} req/s p50 ${w.p50} p99 ${w.p99} | CPU µs/req main ${per(main)} inference worker ${per(workers)} other threads ${per(other)} total ${per(main + workers + other)}`);
   }
 } finally {

@@ -48,7 +48,9 @@ interface Item {
  * of at most maxBatchSize rows, and the outputs are sliced back per request.
  */
 export class DynamicBatcher {
-  private readonly queue: Item[] = [];
+  // Taken slots are cleared: an item holds its request's callback, and through it the whole
+  // request and reply, which must not outlive the request until the next compaction.
+  private readonly queue: (Item | undefined)[] = [];
   private head = 0;
   private queuedRows = 0;
   private running = 0;
@@ -140,7 +142,7 @@ export class DynamicBatcher {
       if (batch.length > 0 && (rows + item.rows > target || !this.options.enabled)) break;
       batch.push(item);
       rows += item.rows;
-      this.head++;
+      this.queue[this.head++] = undefined;
       this.queuedRows -= item.rows;
     }
     if (this.head > 1024 && this.head * 2 > this.queue.length) {

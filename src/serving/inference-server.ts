@@ -5,7 +5,7 @@ import type { PredictionLogger } from '../monitoring/index.js';
 import { DEFAULT_BATCHING, type BatchingOptions } from './batcher.js';
 import type { CacheStore } from './cache/cache-store.js';
 import { accessLog } from './access-log.js';
-import { decompressBody } from './http-compression.js';
+import { decodeBody } from './http-compression.js';
 import { inferenceHandler, sendError } from './inference-handler.js';
 import { ModelManager } from './model-manager.js';
 import type { ModelSource } from './model-source.js';
@@ -113,7 +113,14 @@ export class InferenceServer {
         done();
       });
     }
-    app.addContentTypeParser(['application/octet-stream', '*'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    const limit = this.o.maxBodyBytes ?? 64 * 1024 * 1024;
+    app.addContentTypeParser(['application/octet-stream', '*'], { parseAs: 'buffer' }, (req, body, done) => decodeBody(req, body as Buffer, limit, done));
+    // JSON as Fastify parses it (prototype-poisoning checks included), after any Content-Encoding.
+    const json = app.getDefaultJsonParser('error', 'error');
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+      decodeBody(req, body as Buffer, limit, (err, plain) => (err ? done(err) : json(req, plain!.toString('utf8'), done)));
+    });
     app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
       const status = error.statusCode;
       if (status !== undefined && status >= 400 && status < 500) {
@@ -143,10 +150,10 @@ export class InferenceServer {
     app.get('/v2/models/:name/versions/:version', metadata);
     app.get('/v2/models/:name/ready', ready);
     app.get('/v2/models/:name/versions/:version/ready', ready);
-    app.post<{ Params: ModelParams }>('/v2/models/:name/infer', { preParsing: decompressBody }, v2);
-    app.post<{ Params: ModelParams }>('/v2/models/:name/versions/:version/infer', { preParsing: decompressBody }, v2);
+    app.post<{ Params: ModelParams }>('/v2/models/:name/infer', v2);
+    app.post<{ Params: ModelParams }>('/v2/models/:name/versions/:version/infer', v2);
     // `/v1/models/{name}:predict`: the verb shares the path segment with the name.
-    app.post<{ Params: { target: string; name: string } }>('/v1/models/:target', { preParsing: decompressBody }, (request, reply) => {
+    app.post<{ Params: { target: string; name: string } }>('/v1/models/:target', (request, reply) => {
       const target = request.params.target;
       if (!target.endsWith(':predict')) {
         reply.code(404).type('application/json').send(`{"error":"expected /v1/models/{name}:predict"}`);

@@ -98,6 +98,11 @@ describe('Open Inference Protocol endpoints', () => {
     const garbage = await post({ 'content-type': 'application/json', 'content-encoding': 'gzip' }, Buffer.from('not gzip at all'));
     expect(garbage.statusCode).toBe(400);
     expect(typeof garbage.json().error).toBe('string');
+    // A small compressed body that expands past the 64 KiB body limit.
+    const bomb = gzipSync(JSON.stringify({ inputs: [{ name: 'features', shape: [1, 4], datatype: 'FP32', data: new Array(60000).fill(1) }] }));
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const tooBig = await post({ 'content-type': 'application/json', 'content-encoding': 'gzip' }, bomb);
+    expect(tooBig.statusCode).toBe(413);
     const unknown = await post({ 'content-type': 'application/json', 'content-encoding': 'br' }, Buffer.from(json));
     expect(unknown.statusCode).toBe(415);
     expect(unknown.json().error).toContain('Content-Encoding');
