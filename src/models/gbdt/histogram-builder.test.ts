@@ -53,7 +53,10 @@ describe('parallel histograms', () => {
         const builder = await HistogramBuilder.create(buf, threads, { maxDepth: 6, maxLeaves: 0, minChildWeight: 1, task: 'regression', numClasses: 1 });
         try {
           expect(builder.threads).toBe(threads);
-          builder.begin(sampled.length, 0, feats.length, true);
+          const sums = builder.begin(sampled.length, 0, feats.length, true);
+          let [G, H] = [0, 0];
+          for (const r of sampled) [G, H] = [G + buf.g[r]!, H + buf.h[r]!];
+          expect(sums).toEqual({ G, H });
           const root = naive(sampled, feats);
           for (const f of feats) expect(at(builder.slot(0), f)).toEqual(at(root, f));
           // Feature 1, bins <= 100 left, missing (255) left too.

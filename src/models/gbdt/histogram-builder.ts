@@ -76,6 +76,7 @@ export class HistogramBuilder {
     /** Thread 0's position → row ids and level results. */
     private readonly rows0: Uint32Array,
     private readonly mids0: Int32Array,
+    private readonly sums0: Float64Array,
     private readonly workers: Worker[],
     private readonly ctrl: Int32Array,
     private readonly splitI32: Int32Array,
@@ -119,6 +120,7 @@ export class HistogramBuilder {
     const ctrl = new Int32Array(new SharedArrayBuffer(T * CTRL.SIZE * 4));
     const positions = new SharedArrayBuffer(Math.max(1, 2 * buf.rows.length) * 4);
     const mids = new SharedArrayBuffer(slots * 4);
+    const sums = new SharedArrayBuffer(16);
     const n = buf.rows.length;
     const leafCap = Math.max(1, Math.min(n, limits.maxLeaves > 0 ? limits.maxLeaves : limits.maxDepth > 0 ? 2 ** limits.maxDepth : n));
     const leafI32 = new SharedArrayBuffer(leafCap * LEAF_I32 * 4);
@@ -142,7 +144,7 @@ export class HistogramBuilder {
       splitTable,
       threads: T,
       index,
-      ...(index === 0 ? { positions, mids } : {}),
+      ...(index === 0 ? { positions, mids, sums } : {}),
       maxDepth: limits.maxDepth,
       minChildWeight: limits.minChildWeight,
       positions0: positions,
@@ -162,7 +164,7 @@ export class HistogramBuilder {
         const [msg] = (await Promise.race([once(w, 'message'), once(w, 'error').then(([e]) => Promise.reject(e as Error))])) as [unknown];
         if (msg !== 'ready') throw new KeelError('INTERNAL', 'histogram worker failed to start');
       }));
-      return new HistogramBuilder(main, new Uint32Array(positions), new Int32Array(mids), workers, ctrl, new Int32Array(splitI32), new Float64Array(splitF64), new Uint8Array(splitTable), new Int32Array(leafI32), new Float64Array(leafF64), hist, F, slots);
+      return new HistogramBuilder(main, new Uint32Array(positions), new Int32Array(mids), new Float64Array(sums), workers, ctrl, new Int32Array(splitI32), new Float64Array(splitF64), new Uint8Array(splitTable), new Int32Array(leafI32), new Float64Array(leafF64), hist, F, slots);
     } catch (e) {
       await Promise.all(workers.map((w) => w.terminate()));
       throw e;
@@ -192,10 +194,11 @@ export class HistogramBuilder {
   /**
    * Starts a tree on the first `rowCount` entries of the shared sampled rows and the first
    * `featureCount` sampled features, with gradients at gOffset; builds the root histogram into
-   * slot 0 when `buildRoot`.
+   * slot 0 when `buildRoot`. Returns the root's gradient and hessian sums (added in row order).
    */
-  begin(rowCount: number, gOffset: number, featureCount: number, buildRoot: boolean): void {
+  begin(rowCount: number, gOffset: number, featureCount: number, buildRoot: boolean): { G: number; H: number } {
     this.handOff(OP.BEGIN, buildRoot ? 1 : 0, gOffset, featureCount, rowCount, () => this.main?.begin(rowCount, gOffset, featureCount, buildRoot));
+    return { G: this.sums0[0]!, H: this.sums0[1]! };
   }
 
   /**

@@ -63,9 +63,10 @@ export interface ThreadInit {
   readonly threads: number;
   /** Thread 0 owns the first block and also tracks the rows of final splits (for leaf ranges). */
   readonly index: number;
-  /** Thread 0 only: its position → row id array and its level results, read by the main thread. */
+  /** Thread 0 only: its position → row id array, its level results and the root's (G, H), read by the main thread. */
   readonly positions?: SharedArrayBuffer;
   readonly mids?: SharedArrayBuffer;
+  readonly sums?: SharedArrayBuffer;
   readonly maxDepth: number;
   readonly minChildWeight: number;
   /** Thread 0's position → row ids (2n), which every thread reads to update scores. */
@@ -132,6 +133,8 @@ export class ThreadState {
   private readonly objective: Objective;
   private readonly leafI32: Int32Array;
   private readonly leafF64: Float64Array;
+  /** Thread 0: the gradient and hessian sums of the root, added in row order. */
+  private readonly sums: Float64Array | null;
 
   constructor(private readonly init: ThreadInit) {
     const { n, F } = init;
@@ -169,6 +172,7 @@ export class ThreadState {
     this.objective = objectiveFor(init.task, init.numClasses);
     this.leafI32 = new Int32Array(init.leafI32);
     this.leafF64 = new Float64Array(init.leafF64);
+    this.sums = init.sums ? new Float64Array(init.sums) : null;
     this.k = makeKernels(n, W, this.fStart, Fb, this.local, this.rows, this.side, this.gh, this.work, this.cols);
   }
 
@@ -184,30 +188,48 @@ export class ThreadState {
       if (f >= this.fStart && f < this.fEnd) this.local[m++] = f - this.fStart;
     }
     this.localCount = m;
-    if (this.fEnd === this.fStart) {
-      // Nothing to build; only thread 0 (which always owns features) needs the rows.
-      return;
-    }
     const { gh, g, h, home, work, W } = this;
-    if (rowCount === this.init.n) {
+    // Thread 0 sums the root's gradients and hessians on the way, in row order.
+    let G = 0;
+    let H = 0;
+    if (this.fEnd === this.fStart) {
+      // Nothing to build (a thread 0 without features only happens with no features at all).
+      for (let i = 0; i < rowCount; i++) {
+        G += g[gOffset + sampled[i]!]!;
+        H += h[gOffset + sampled[i]!]!;
+      }
+    } else if (rowCount === this.init.n) {
       // Sampled rows are ascending and distinct, so all n of them are the identity: bulk copies.
       rows.set(sampled);
       work.set(home);
       for (let i = 0; i < rowCount; i++) {
-        gh[2 * i] = g[gOffset + i]!;
-        gh[2 * i + 1] = h[gOffset + i]!;
+        const gi = g[gOffset + i]!;
+        const hi = h[gOffset + i]!;
+        gh[2 * i] = gi;
+        gh[2 * i + 1] = hi;
+        G += gi;
+        H += hi;
       }
     } else {
       for (let i = 0; i < rowCount; i++) {
         const r = sampled[i]!;
         rows[i] = r;
-        gh[2 * i] = g[gOffset + r]!;
-        gh[2 * i + 1] = h[gOffset + r]!;
+        const gi = g[gOffset + r]!;
+        const hi = h[gOffset + r]!;
+        gh[2 * i] = gi;
+        gh[2 * i + 1] = hi;
+        G += gi;
+        H += hi;
         const src = r * W;
         const dst = i * W;
         for (let w = 0; w < W; w++) work[dst + w] = home[src + w]!;
       }
     }
+    if (this.sums) {
+      this.sums[0] = G;
+      this.sums[1] = H;
+    }
+    if (this.fEnd === this.fStart) return;
     if (buildRoot) this.k.build(this.views[0]!, 0, rowCount, this.localCount, 0);
   }
 

@@ -61,21 +61,15 @@ export class TreeGrower {
   }
 
   grow(gOffset: number, rowCount: number, featureCount: number): { tree: TreeData; leaves: LeafRange[] } {
-    const { rows, g, h } = this.buf;
     const cfg = this.cfg;
     const tree = emptyTree();
-    let G = 0;
-    let H = 0;
-    for (let i = 0; i < rowCount; i++) {
-      G += g[gOffset + rows[i]!]!;
-      H += h[gOffset + rows[i]!]!;
-    }
+    // The threads sum the root's G and H while they gather its rows, so the root histogram is
+    // built whenever depth and row count allow (wasted only when H is below min_child_weight).
+    const { G, H } = this.builder.begin(rowCount, gOffset, featureCount, canSplit(0, rowCount, Infinity, cfg.maxDepth, cfg.minChildWeight));
     const root: GrowNode = { id: addNode(tree, H), start: 0, end: rowCount, depth: 0, G, H, hist: null, split: null };
     const leaves: GrowNode[] = [];
     const candidates: GrowNode[] = [];
-    const rootSplits = this.canSplit(root);
-    this.builder.begin(rowCount, gOffset, featureCount, rootSplits);
-    if (rootSplits) {
+    if (this.canSplit(root)) {
       root.hist = this.copySlot(this.builder.slot(0), this.alloc(), featureCount);
       this.evaluate(root, featureCount, candidates, leaves);
     } else leaves.push(root);
