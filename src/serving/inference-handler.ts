@@ -21,7 +21,7 @@ export interface PredictionLogOptions {
 export function sendError(reply: FastifyReply, e: unknown, log: { error(obj: object, msg: string): void }, model?: ServedModel): FastifyReply {
   const err = e instanceof KeelError ? e : undefined;
   const status = err ? (err.code === 'UNAVAILABLE' ? 503 : err.code === 'RESOURCE_EXHAUSTED' ? 503 : err.httpStatus) : 500;
-  if (!err) log.error({ err: e }, 'inference failed');
+  if (!err) log.error({ err: e, reqId: reply.request.id }, 'inference failed');
   if (model) {
     model.metrics.requests(status).inc();
     model.metrics.errors(err?.code ?? 'INTERNAL').inc();

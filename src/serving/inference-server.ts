@@ -89,6 +89,9 @@ export class InferenceServer {
       requestIdHeader: 'x-request-id',
       // Unique across replicas: late labels join the prediction log by request id.
       genReqId: () => `${ID_PREFIX}-${(++requestCounter).toString(36)}`,
+      // No child logger per request (a pino child, and garbage, for every request): the access
+      // log and error lines carry reqId themselves.
+      childLoggerFactory: (logger) => logger,
       routerOptions: { ignoreTrailingSlash: true },
     });
     app.decorateRequest('traceId', null);
