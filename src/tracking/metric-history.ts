@@ -38,9 +38,14 @@ export class MetricHistory {
       ? await sql<{ j: string | null }>`SELECT group_concat(${head} || CASE WHEN is_nan = 1 THEN '"NaN"' WHEN value = 9e999 THEN '"Infinity"'
           WHEN value = -9e999 THEN '"-Infinity"' ELSE value END || ',"timestamp":' || timestamp || ',"step":' || step || '}', ','
           ORDER BY step, timestamp, value, is_nan) AS j FROM run_metrics WHERE run_id = ${runId} AND key = ${key}`.execute(this.db)
-      : await sql<{ j: string | null }>`SELECT string_agg(${head}::text || CASE WHEN is_nan = 1 THEN '"NaN"' WHEN value = 'Infinity' THEN '"Infinity"'
-          WHEN value = '-Infinity' THEN '"-Infinity"' ELSE value::text END || ',"timestamp":' || timestamp || ',"step":' || step || '}', ','
-          ORDER BY step, timestamp, value, is_nan) AS j FROM run_metrics WHERE run_id = ${runId} AND key = ${key}`.execute(this.db);
+      : await this.db.transaction().execute(async (trx) => {
+          // The ordered aggregate sorts its input (PostgreSQL < 16): ~12 MB for 100,000 points,
+          // which the default 4 MB work_mem would spill to disk (measured 135-165 ms vs 78-93 ms).
+          await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
+          return sql<{ j: string | null }>`SELECT string_agg(${head}::text || CASE WHEN is_nan = 1 THEN '"NaN"' WHEN value = 'Infinity' THEN '"Infinity"'
+            WHEN value = '-Infinity' THEN '"-Infinity"' ELSE value::text END || ',"timestamp":' || timestamp || ',"step":' || step || '}', ','
+            ORDER BY step, timestamp, value, is_nan) AS j FROM run_metrics WHERE run_id = ${runId} AND key = ${key}`.execute(trx);
+        });
     return `[${row.rows[0]?.j ?? ''}]`;
   }
 
