@@ -22,7 +22,8 @@ export class MetricHistory {
 
   /**
    * The whole history as the text of MLflow's JSON list of Metric objects, built by the database
-   * in one value: no row objects, no per-row driver conversion (100,000 points: 8.5 MB in ~40 ms).
+   * in one value: no row objects, no per-row driver conversion (SQLite writes 100,000 points, 8.5 MB,
+   * in ~40 ms).
    * Doubles print exactly (SQLite: 17 significant digits; PostgreSQL: the shortest exact form);
    * NaN and ±Infinity are MLflow's strings "NaN", "Infinity", "-Infinity".
    */
@@ -50,9 +51,10 @@ export class MetricHistory {
   }
 
   /**
-   * Every point of one metric, ordered by step, timestamp, then value (the key's order). Without maxResults the whole
-   * history comes back in one answer: MLflow's documented behaviour, which clients rely on
-   * (MLflow 3.4–3.13 returned nothing and a page token that never advanced, #23916).
+   * Every point of one metric, ordered by step, timestamp, then value (the table's key order).
+   * Without maxResults the whole history comes back in one answer: MLflow's documented behaviour,
+   * which clients rely on (MLflow 3.4–3.13 returned nothing and a page token that never advanced,
+   * #23916).
    */
   async history(runId: string, key: string, options: { maxResults?: number; pageToken?: string } = {}): Promise<MetricHistoryPage> {
     validateKey('metric_key', key);
