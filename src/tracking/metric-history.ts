@@ -42,7 +42,8 @@ export class MetricHistory {
       : await this.db.transaction().execute(async (trx) => {
           // The ordered aggregate sorts its input (PostgreSQL < 16): ~12 MB for 100,000 points,
           // which the default 4 MB work_mem would spill to disk (measured 135-165 ms vs 78-93 ms).
-          await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
+          // extra_float_digits >= 1 makes float8 text the shortest exact form, whatever the server's setting.
+          await sql`SELECT set_config('work_mem', '64MB', true), set_config('extra_float_digits', '1', true)`.execute(trx);
           return sql<{ j: string | null }>`SELECT string_agg(${head}::text || CASE WHEN is_nan = 1 THEN '"NaN"' WHEN value = 'Infinity' THEN '"Infinity"'
             WHEN value = '-Infinity' THEN '"-Infinity"' ELSE value::text END || ',"timestamp":' || timestamp || ',"step":' || step || '}', ','
             ORDER BY step, timestamp, value, is_nan) AS j FROM run_metrics WHERE run_id = ${runId} AND key = ${key}`.execute(trx);
