@@ -38,8 +38,9 @@ describe('the inference path leaves the event loop free', () => {
   it('answers /v2/health/live and /metrics while a long inference runs, and refuses past the queue bound', async () => {
     let done = 0;
     const track = <T>(p: Promise<T>) => p.then((r) => { done++; return r; });
-    // Enough work to keep the worker busy for a good while (4 x 256x256 MatMuls per row).
-    const busy = [track(heavyRequest(10000))];
+    // Enough work to keep the worker busy for a good while (4 x 256x256 MatMuls per row): with
+    // 10,000 rows the run sometimes ended before 20 probes did on a loaded 2-core machine.
+    const busy = [track(heavyRequest(30000))];
     const probes: number[] = [];
     while ((await runsStarted()) === 0 && done === 0) probes.push((await fetch(`${url}/v2/health/live`)).status);
     // The first run is in the worker now; the second request waits in the queue (bound 1).
