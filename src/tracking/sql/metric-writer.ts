@@ -172,7 +172,7 @@ export function pgArrays(points: readonly MetricPoint[], nanValue: '0' | 'NULL')
   for (let i = 0; i < n; i++) {
     const p = points[i]!;
     const nan = Number.isNaN(p.value);
-    keys[i] = `"${p.key}"`;
+    keys[i] = `"${p.key}"`; // keys passed validateKey (/^[/\w.\- :]*$/): no quote or backslash to escape
     values[i] = nan ? nanValue : String(p.value); // String(±Infinity) is 'Infinity' / '-Infinity'
     nans[i] = nan ? '1' : '0';
     timestamps[i] = p.timestamp;
