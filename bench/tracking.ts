@@ -266,7 +266,8 @@ async function benchOne(target: Target): Promise<void> {
     if (cpuMsPerCall !== undefined && h.cpuMsPerCall !== undefined) {
       console.log(`  server CPU: ${fmt(cpuMsPerCall, 2)} ms per 1000-point log-batch call (${fmt(1e6 / cpuMsPerCall)} points per CPU-second); ${fmt(h.cpuMsPerCall, 0)} ms per get-history call`);
     }
-    console.log(`  targets: >= 200,000 points/s (SQLite) ${pointsPerSecond >= 200_000 ? 'met' : 'NOT met'}; search p50 < 50 ms ${s100.p50 < 50 ? 'met' : 'NOT met'}; get-history < 300 ms ${h.median < 300 ? 'met' : 'NOT met'}`);
+    const ingestTarget = target.name === 'sqlite' ? (pointsPerSecond >= 200_000 ? 'met' : 'NOT met') : 'applies to SQLite only';
+    console.log(`  targets: >= 200,000 points/s (SQLite) ${ingestTarget}; search p50 < 50 ms ${s100.p50 < 50 ? 'met' : 'NOT met'}; get-history < 300 ms ${h.median < 300 ? 'met' : 'NOT met'}`);
   } finally {
     server?.child.kill('SIGTERM');
     await platform.close();
