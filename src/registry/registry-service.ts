@@ -121,8 +121,11 @@ export class RegistryService extends RegistryMoves {
     const fields = this.versionFields(input);
     const signature = input.signature === undefined ? undefined : checkSignature(input.signature);
     const given = checkLineage(input.lineage);
-    const resolved = await resolveSdkSource(input.source, this.deps.artifacts, this.deps.tracking);
-    const run = await this.runFacts(resolved.runId ?? given.runId ?? null);
+    const fromSource = await resolveSdkSource(input.source, this.deps.artifacts, this.deps.tracking);
+    // A version made from ONNX bytes by a run (keel train) names that run in lineage; it is the
+    // version's run too, so MLflow clients see run_id on it.
+    const resolved: ResolvedSource = { ...fromSource, runId: fromSource.runId ?? given.runId ?? null };
+    const run = await this.runFacts(resolved.runId);
     const lineage: ModelLineage = { ...run.lineage, ...(resolved.runId ? { runId: resolved.runId } : {}), ...given };
     // The run's metrics stand in only when the caller gives none (a caller's own set is kept as given).
     const metrics = Object.keys(fields.metrics).length > 0 ? fields.metrics : run.metrics;

@@ -57,6 +57,7 @@ describe('train', () => {
     expect(result.modelVersion).toEqual({ name: 'loans', version: 1 });
     const mv = await p.registry.getModelVersion('loans', 1);
     expect(mv.lineage).toEqual({ runId: result.runId, datasetVersions: [ref] });
+    expect(mv.runId).toBe(result.runId); // MLflow clients read run_id on the version
     expect(mv.metrics['test.roc_auc']).toBe(result.metrics.test.roc_auc);
     expect(mv.signature.inputs).toEqual([{ name: 'features', type: 'float32', shape: [-1, 3] }]);
     expect(new Uint8Array(await p.registry.onnxBytes(mv))).toEqual(onnx);
