@@ -32,32 +32,33 @@ class Scanner {
   fail(problem: string): KeelError {
     return invalid(this.field, this.text, `${problem} (at character ${this.pos})`);
   }
-  skip(): void {
+  skipSpace(): void {
     while (this.pos < this.text.length && /\s/.test(this.text[this.pos]!)) this.pos++;
   }
   atEnd(): boolean {
-    this.skip();
+    this.skipSpace();
     return this.pos >= this.text.length;
   }
   peekWord(): string {
-    this.skip();
+    this.skipSpace();
     return /^[A-Za-z]+/.exec(this.text.slice(this.pos))?.[0]?.toUpperCase() ?? '';
   }
   eatWord(word: string): boolean {
-    const m = new RegExp(`^${word}(?![\\w])`, 'i').exec(this.text.slice((this.skip(), this.pos)));
+    this.skipSpace();
+    const m = new RegExp(`^${word}(?![\\w])`, 'i').exec(this.text.slice(this.pos));
     if (!m) return false;
     this.pos += m[0].length;
     return true;
   }
   eat(symbol: string): boolean {
-    this.skip();
+    this.skipSpace();
     if (!this.text.startsWith(symbol, this.pos)) return false;
     this.pos += symbol.length;
     return true;
   }
   /** '...', "..." or `...` (no escapes, as in MLflow). */
   quoted(quotes: string): string | undefined {
-    this.skip();
+    this.skipSpace();
     const q = this.text[this.pos];
     if (q === undefined || !quotes.includes(q)) return undefined;
     const end = this.text.indexOf(q, this.pos + 1);
@@ -67,7 +68,7 @@ class Scanner {
     return s;
   }
   match(re: RegExp): string | undefined {
-    this.skip();
+    this.skipSpace();
     const m = re.exec(this.text.slice(this.pos));
     if (!m) return undefined;
     this.pos += m[0].length;
