@@ -6,3 +6,4 @@ export * from './table.js';
 export * from './env.js';
 export * from './config.js';
 export * from './worker.js';
+export * from './random.js';

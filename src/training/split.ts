@@ -2,6 +2,7 @@
  * Train / valid / test splits. Each is a pure function of the rows and the seed, so a resumed
  * run rebuilds exactly the split it started with. Index sets come back in row order.
  */
+import { mulberry32 } from '../core/index.js';
 import type { SplitKind, SplitSummary } from './types.js';
 
 export interface SplitIndices {
@@ -87,16 +88,4 @@ function shuffle(a: number[], random: () => number): number[] {
     const t = a[i]!; a[i] = a[j]!; a[j] = t;
   }
   return a;
-}
-
-/** A small seeded PRNG (Mulberry32): splits must not depend on Math.random. */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

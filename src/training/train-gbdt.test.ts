@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, silentLogger, type Table } from '../core/index.js';
+import { loadConfig, mulberry32, silentLogger, type Table } from '../core/index.js';
 import { DatasetService } from '../data/index.js';
 import { MODEL_KINDS, type ModelKind } from '../models/index.js';
 import { inspectOnnx } from '../onnx/index.js';
@@ -20,7 +20,6 @@ import { RegistryService } from '../registry/index.js';
 import { LocalArtifactStore, openMetadataStore, type MetadataStore } from '../storage/index.js';
 import { TrackingService } from '../tracking/index.js';
 import { MODEL_ARTIFACT, SERIALIZED_ARTIFACT, rocAuc, splitRows, train, type TrainingDeps, type TrainRequest } from './index.js';
-import { mulberry32 } from './split.js';
 
 const keel = fileURLToPath(new URL('../../bin/keel.js', import.meta.url));
 const run = promisify(execFile);

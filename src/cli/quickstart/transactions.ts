@@ -3,7 +3,7 @@
  * seed so every machine gets the same bytes (and so the same dataset version). `shift` produces
  * the drifted traffic of a later month: larger amounts, more night-time and foreign transactions.
  */
-import { mulberry32 } from '../../training/index.js';
+import { mulberry32 } from '../../core/index.js';
 
 const COUNTRIES = ['FR', 'DE', 'ES', 'IT', 'NL', 'US', 'GB', 'BR'];
 const CATEGORIES = ['grocery', 'travel', 'electronics', 'fuel', 'restaurant', 'online', 'jewelry'];

@@ -1,4 +1,4 @@
-import { invalidArgument } from '../../core/index.js';
+import { invalidArgument, mulberry32 } from '../../core/index.js';
 import type { FitInput, FitOptions, ModelKind, ParamSpec } from '../model-kind.js';
 import { OnlineLinearModel, type LinearOptimizer } from './online-linear-model.js';
 
@@ -35,18 +35,6 @@ function parseLinearParams(raw: Readonly<Record<string, unknown>>): LinearParams
   return { ...d, ...out } as unknown as LinearParams;
 }
 
-/** Mulberry32: a small seeded generator for the per-epoch shuffle. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * `--model linear`: the online model fitted in batch by repeated passes, so a model can start
  * from a batch fit and then continue online from feedback.
@@ -67,7 +55,7 @@ export const linearKind: ModelKind<LinearParams> = {
     const model = new OnlineLinearModel({ task: input.task, features: cols.map((c) => c.name), optimizer: params.optimizer, learningRate: params.learning_rate, l2: params.l2 });
     const n = input.train.numRows;
     const order = Array.from({ length: n }, (_, i) => i);
-    const next = rng(options.seed);
+    const next = mulberry32(options.seed);
     const row: Record<string, number> = {};
     for (let epoch = 1; epoch <= params.epochs; epoch++) {
       options.signal?.throwIfAborted();

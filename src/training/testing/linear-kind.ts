@@ -5,10 +5,9 @@
  * stopping on the valid set, checkpoints that resume to the identical model, ONNX export — in a
  * few lines, so trainer tests do not depend on the GBDT learner.
  */
-import { invalidArgument, KeelError, type Table } from '../../core/index.js';
+import { invalidArgument, KeelError, mulberry32, type Table } from '../../core/index.js';
 import type { ModelKind, Task, TrainedModel } from '../../models/index.js';
 import { encodeModel, makeModel, makeNode, makeTensor, makeTensorValueInfo, readSignature } from '../../onnx/index.js';
-import { mulberry32 } from '../split.js';
 
 export interface LinearParams {
   readonly iterations: number;

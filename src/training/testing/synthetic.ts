@@ -1,6 +1,5 @@
 /** Small deterministic tables for trainer tests. */
-import { tableFromRows, type Row, type Table } from '../../core/index.js';
-import { mulberry32 } from '../split.js';
+import { mulberry32, tableFromRows, type Row, type Table } from '../../core/index.js';
 
 export function syntheticTable(n: number, seed = 7): Table {
   const random = mulberry32(seed);
