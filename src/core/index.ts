@@ -7,3 +7,4 @@ export * from './env.js';
 export * from './config.js';
 export * from './worker.js';
 export * from './random.js';
+export * from './page-token.js';

@@ -1,25 +1,5 @@
 import { invalidArgument } from '../core/index.js';
 
-/**
- * Page tokens are opaque to clients: base64 of `{"offset": n}`, the shape MLflow's SQL store
- * uses. Search order always ends on a unique key, so offsets page through a stable order.
- */
-export function encodePageToken(offset: number): string {
-  return Buffer.from(JSON.stringify({ offset })).toString('base64');
-}
-
-export function decodePageToken(token: string | undefined, field = 'page_token'): number {
-  if (token === undefined || token === '') return 0;
-  let offset: unknown;
-  try {
-    offset = (JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { offset?: unknown }).offset;
-  } catch (e) {
-    throw invalidArgument(field, 'invalid page token', e);
-  }
-  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) throw invalidArgument(field, 'invalid page token');
-  return offset;
-}
-
 /** `max_results` arrives as a number or, from MLflow clients, as a string. */
 export function checkMaxResults(value: unknown, defaultValue: number, limit: number, field = 'max_results'): number {
   if (value === undefined || value === null || value === '') return defaultValue;

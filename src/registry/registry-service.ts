@@ -1,7 +1,7 @@
 import { PostgresAdapter } from 'kysely';
-import { KeelError, invalidArgument, isKeelError } from '../core/index.js';
+import { decodePageToken, encodePageToken, invalidArgument, isKeelError, KeelError } from '../core/index.js';
 import { isUniqueViolation } from '../storage/index.js';
-import { checkMaxResults, decodePageToken, encodePageToken, parseOrderBy } from './paging.js';
+import { checkMaxResults, parseOrderBy } from './paging.js';
 import { RegistryStore, MODEL_ORDER_COLUMNS, VERSION_ORDER_COLUMNS, versionKey } from './registry-store.js';
 import { metricsToJson, versionFromRow, type VersionRow } from './rows.js';
 import { parseSearchFilter } from './search-filter.js';

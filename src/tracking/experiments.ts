@@ -1,11 +1,11 @@
 import { sql, type Kysely } from 'kysely';
-import { KeelError } from '../core/index.js';
+import { decodePageToken, encodePageToken, KeelError } from '../core/index.js';
 import { isUniqueViolation, type Database } from '../storage/index.js';
 import type { Comparison } from './filter/filter-ast.js';
 import { parseFilter, parseOrderBy, type AttributeSchema } from './filter/parse-filter.js';
 import { stringComparison } from './filter/compile-run-filter.js';
 import { LIMITS, validateKey, validateTags, validateValue } from './limits.js';
-import { checkMaxResults, decodePageToken, encodePageToken } from './page-token.js';
+import { checkMaxResults } from './max-results.js';
 import { toExperiment } from './row-mappers.js';
 import { isSqlite, writeTransaction } from './sql/write-transaction.js';
 import type { Experiment, KeyValue, SearchExperimentsInput, SearchExperimentsResult, ViewType } from './types.js';

@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import { KeelError } from '../core/index.js';
+import { decodePageToken, encodePageToken, KeelError } from '../core/index.js';
 import type { Database } from '../storage/index.js';
 import { validateKey } from './limits.js';
-import { checkMaxResults, decodePageToken, encodePageToken } from './page-token.js';
+import { checkMaxResults } from './max-results.js';
 import { toMetricPoint } from './row-mappers.js';
 import { isSqlite } from './sql/write-transaction.js';
 import type { MetricHistoryPage, MetricPoint, MetricPointWithRun } from './types.js';

@@ -1,11 +1,11 @@
 import { sql, type Kysely } from 'kysely';
-import { KeelError } from '../core/index.js';
+import { decodePageToken, encodePageToken, KeelError } from '../core/index.js';
 import type { Database } from '../storage/index.js';
 import { stagesOf, parseExperimentId } from './experiments.js';
 import { compileRunComparison, runOrderExpression, RUN_FILTER_SCHEMA } from './filter/compile-run-filter.js';
 import { parseFilter, parseOrderBy } from './filter/parse-filter.js';
 import { LIMITS } from './limits.js';
-import { checkMaxResults, decodePageToken, encodePageToken } from './page-token.js';
+import { checkMaxResults } from './max-results.js';
 import { toRunInfo } from './row-mappers.js';
 import type { Runs } from './runs.js';
 import { isSqlite } from './sql/write-transaction.js';

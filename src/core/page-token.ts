@@ -1,6 +1,10 @@
-import { KeelError } from '../core/index.js';
+import { KeelError } from './errors.js';
 
-/** Opaque page tokens: base64 of `{"offset": n}`, the shape MLflow's SQL store uses. */
+/**
+ * Page tokens of every search (runs, registered models, model versions): opaque to clients,
+ * base64 of `{"offset": n}`, the shape MLflow's SQL store uses. Searches always order on a
+ * unique key last, so offsets page through a stable order.
+ */
 export function encodePageToken(offset: number): string {
   return Buffer.from(JSON.stringify({ offset })).toString('base64');
 }
@@ -17,12 +21,4 @@ export function decodePageToken(token: string | undefined, field = 'page_token')
     throw new KeelError('INVALID_ARGUMENT', `Invalid page token '${token}': it was not returned by a previous search`, { field });
   }
   return offset;
-}
-
-export function checkMaxResults(value: number | undefined, fallback: number, max: number, field = 'max_results'): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value <= 0 || value > max) {
-    throw new KeelError('INVALID_ARGUMENT', `Invalid value ${value} for parameter '${field}' supplied: it must be a positive integer at most ${max}`, { field });
-  }
-  return value;
 }
