@@ -17,11 +17,13 @@ export type DialectName = 'sqlite' | 'postgres';
  */
 export type RawDriver = { readonly dialect: 'sqlite'; readonly database: SqliteDatabase.Database };
 
-const RAW_DRIVERS = new WeakMap<Kysely<Database>, RawDriver>();
+// Keyed on the instance's adapter, which Kysely makes once per instance it builds and shares with
+// every instance derived from it (withPlugin, withoutPlugins, transactions).
+const RAW_DRIVERS = new WeakMap<object, RawDriver>();
 
-/** The raw driver of a Kysely instance made by openMetadataStore (not of a transaction's). */
+/** The raw driver under a Kysely instance made by openMetadataStore, or derived from one. */
 export function rawDriverOf(db: Kysely<Database>): RawDriver | undefined {
-  return RAW_DRIVERS.get(db);
+  return RAW_DRIVERS.get(db.getExecutor().adapter);
 }
 
 export interface MetadataStore {
@@ -54,7 +56,7 @@ const DIALECTS: Record<string, (url: string, o: OpenMetadataStoreOptions) => { d
     database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
     const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-    RAW_DRIVERS.set(kysely, { dialect: 'sqlite', database });
+    RAW_DRIVERS.set(kysely.getExecutor().adapter, { dialect: 'sqlite', database });
     return { dialect: 'sqlite', kysely };
   },
   postgres: (url, o) => {

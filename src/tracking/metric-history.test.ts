@@ -105,8 +105,8 @@ describe.each(testStores())('metric history on $name', (backend) => {
     expect((await t.getMetricHistory(run, 'x')).metrics.map((m) => m.value)).toEqual([1, 2]);
   });
 
-  it('writes the same rows through plain Kysely when the store exposes no driver', async () => {
-    // withoutPlugins() is a Kysely instance openMetadataStore did not make: the fallback writer.
+  it("writes the same rows through a Kysely instance derived from the store's", async () => {
+    // withoutPlugins() is a new Kysely instance on the store's driver: it still finds the raw driver.
     const plain = new TrackingService({ db: store.db.withoutPlugins(), artifacts: new LocalArtifactStore(mkdtempSync(join(tmpdir(), 'keel-art-'))), logger: silentLogger });
     const run = await newRun(plain);
     const metrics = Array.from({ length: 250 }, (_, i) => ({ key: `k${i % 3}`, value: i % 50 === 0 ? Number.NaN : i / 7, timestamp: 1000 + i, step: Math.floor(i / 3) }));

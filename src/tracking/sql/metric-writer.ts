@@ -55,7 +55,8 @@ export interface MetricWriter {
 
 export function metricWriterFor(driver: RawDriver | undefined, sqlite: boolean): MetricWriter {
   if (driver?.dialect === 'sqlite') return new SqliteMetricWriter(driver.database);
-  return sqlite ? new KyselySqliteMetricWriter() : new PostgresMetricWriter();
+  if (sqlite) throw new Error('metric writer: a SQLite Kysely instance not opened by openMetadataStore has no driver to write with');
+  return new PostgresMetricWriter();
 }
 
 /**
@@ -121,25 +122,6 @@ class SqliteMetricWriter implements MetricWriter {
     for (const p of latestPerKey(metrics)) {
       const nan = Number.isNaN(p.value);
       latest.run(runId, p.key, nan ? null : p.value, nan ? 1 : 0, p.timestamp, p.step);
-    }
-  }
-}
-
-/** SQLite through Kysely, for a Kysely instance not made by openMetadataStore (same SQL, no cache). */
-class KyselySqliteMetricWriter implements MetricWriter {
-  async write(trx: Kysely<Database>, runId: string, metrics: readonly MetricPoint[]): Promise<void> {
-    for (let start = 0; start < metrics.length; start += CHUNK) {
-      const chunk = metrics.slice(start, start + CHUNK);
-      const args: unknown[] = [];
-      for (const p of chunk) {
-        const nan = Number.isNaN(p.value);
-        args.push(runId, p.key, nan ? 0 : p.value, nan ? 1 : 0, p.timestamp, p.step);
-      }
-      await trx.executeQuery(CompiledQuery.raw(SQLITE_INSERT(chunk.length), args));
-    }
-    for (const p of latestPerKey(metrics)) {
-      const nan = Number.isNaN(p.value);
-      await trx.executeQuery(CompiledQuery.raw(LATEST_ONE, [runId, p.key, nan ? null : p.value, nan ? 1 : 0, p.timestamp, p.step]));
     }
   }
 }
