@@ -90,7 +90,7 @@ export function inferenceHandler(manager: ModelManager, predictionLog: Predictio
       sendError(reply, e, request.log, model);
       return;
     }
-    model.inferWith(req.inputs, req.rows, (error, result) => {
+    model.infer(req.inputs, req.rows, (error, result) => {
       try {
         if (result === undefined) throw error;
         model.metrics.requests(200).inc();

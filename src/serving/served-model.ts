@@ -93,15 +93,11 @@ export class ServedModel {
   }
 
   /**
-   * Runs one request (inputs in signature order). The input arrays are handed to the worker
-   * and must not be read afterwards.
+   * Runs one request (inputs in signature order) and calls back with its result: no promise or
+   * continuation per request on the uncached path. The input arrays are handed to the worker and
+   * must not be read afterwards.
    */
-  infer(inputs: Tensor[], rows: number): Promise<InferResult> {
-    return new Promise((resolve, reject) => this.inferWith(inputs, rows, (e, r) => (e === undefined ? resolve(r!) : reject(e))));
-  }
-
-  /** `infer` with a callback, for the request path (no promise or continuation per request). */
-  inferWith(inputs: Tensor[], rows: number, done: InferCallback): void {
+  infer(inputs: Tensor[], rows: number, done: InferCallback): void {
     this.active++;
     if (this.cache && this.options.cache) {
       this.inferCached(inputs, rows).then((r) => this.finish(done, undefined, r), (e: unknown) => this.finish(done, e, undefined));
