@@ -11,8 +11,7 @@ export interface Objective {
   /** Metric name as XGBoost names it; lower is better for all three. */
   readonly metric: 'rmse' | 'logloss' | 'mlogloss';
   baseScores(target: Float64Array): number[];
-  gradients(raw: Float64Array, target: Float64Array, g: Float32Array, h: Float32Array): void;
-  /** The same for row i alone (of n): lets worker threads compute gradients for their rows. */
+  /** Gradient and hessian of row i (of n) into g and h (class-major): each thread does its share of the rows. */
   gradientAt(raw: Float64Array, target: Float64Array, g: Float32Array, h: Float32Array, n: number, i: number): void;
   evaluate(raw: Float64Array, target: Float64Array): number;
   /** Predictions as the model contract defines them (value, P(1), or row-major probabilities). */
@@ -30,12 +29,6 @@ export const squaredError: Objective = {
     let s = 0;
     for (let i = 0; i < t.length; i++) s += t[i]!;
     return [t.length ? s / t.length : 0];
-  },
-  gradients(raw, t, g, h) {
-    for (let i = 0; i < t.length; i++) {
-      g[i] = raw[i]! - t[i]!;
-      h[i] = 1;
-    }
   },
   gradientAt(raw, t, g, h, _n, i) {
     g[i] = raw[i]! - t[i]!;
@@ -58,13 +51,6 @@ export const logistic: Objective = {
     for (let i = 0; i < t.length; i++) s += t[i]!;
     const p = Math.min(Math.max(t.length ? s / t.length : 0.5, 1e-6), 1 - 1e-6);
     return [Math.log(p / (1 - p))];
-  },
-  gradients(raw, t, g, h) {
-    for (let i = 0; i < t.length; i++) {
-      const p = sigmoid(raw[i]!);
-      g[i] = p - t[i]!;
-      h[i] = Math.max(p * (1 - p), 1e-16);
-    }
   },
   gradientAt(raw, t, g, h, _n, i) {
     const p = sigmoid(raw[i]!);
@@ -96,27 +82,22 @@ export function softmax(numClasses: number): Objective {
     for (let k = 0; k < K; k++) p[k] = p[k]! / sum;
   };
   const scratch = new Float64Array(K);
-  const gradientAt = (raw: Float64Array, t: Float64Array, g: Float32Array, h: Float32Array, n: number, i: number): void => {
-    const p = scratch;
-    probs(raw, n, i, p);
-    const y = t[i]!;
-    for (let k = 0; k < K; k++) {
-      const pk = p[k]!;
-      g[k * n + i] = pk - (y === k ? 1 : 0);
-      h[k * n + i] = Math.max(2 * pk * (1 - pk), 1e-16);
-    }
-  };
   return {
     name: 'multi:softprob',
     numOutputs: K,
     metric: 'mlogloss',
     // XGBoost starts every class at the same score, which softmax turns into uniform probabilities.
     baseScores: () => new Array<number>(K).fill(0),
-    gradients(raw, t, g, h) {
-      const n = t.length;
-      for (let i = 0; i < n; i++) gradientAt(raw, t, g, h, n, i);
+    gradientAt(raw, t, g, h, n, i) {
+      const p = scratch;
+      probs(raw, n, i, p);
+      const y = t[i]!;
+      for (let k = 0; k < K; k++) {
+        const pk = p[k]!;
+        g[k * n + i] = pk - (y === k ? 1 : 0);
+        h[k * n + i] = Math.max(2 * pk * (1 - pk), 1e-16);
+      }
     },
-    gradientAt,
     evaluate(raw, t) {
       const n = t.length;
       const p = new Float64Array(K);
