@@ -1,4 +1,4 @@
-import { DynamicBatcher, type BatchingOptions } from './batcher.js';
+import { DynamicBatcher, type BatchingOptions, type BatchResult } from './batcher.js';
 import { cacheKey, decodeTensors, encodeTensors } from './cache/cache-codec.js';
 import type { CacheStore } from './cache/cache-store.js';
 import { allocate } from './datatypes.js';
@@ -103,12 +103,7 @@ export class ServedModel {
       this.inferCached(inputs, rows).then((r) => this.finish(done, undefined, r), (e: unknown) => this.finish(done, e, undefined));
       return;
     }
-    this.batcher.enqueue(inputs, rows, (e, r) => {
-      if (r === undefined) return this.finish(done, e, undefined);
-      this.metrics.inferences.inc(rows);
-      this.metrics.queueSeconds.observe(r.queueSeconds);
-      this.finish(done, undefined, { outputs: r.outputs, queueSeconds: r.queueSeconds, cached: false });
-    });
+    this.batcher.enqueue(inputs, rows, (e, r) => (r === undefined ? this.finish(done, e, undefined) : this.finish(done, undefined, this.ran(r, rows))));
   }
 
   private async inferCached(inputs: Tensor[], rows: number): Promise<InferResult> {
@@ -119,10 +114,15 @@ export class ServedModel {
       return { outputs: decodeTensors(hit), queueSeconds: 0, cached: true };
     }
     this.metrics.cacheMisses.inc();
-    const r = await this.batcher.submit(inputs, rows);
+    const r = this.ran(await this.batcher.submit(inputs, rows), rows);
+    void this.cache!.set(key, encodeTensors(r.outputs));
+    return r;
+  }
+
+  /** Counts a batcher result and makes it the request's. */
+  private ran(r: BatchResult, rows: number): InferResult {
     this.metrics.inferences.inc(rows);
     this.metrics.queueSeconds.observe(r.queueSeconds);
-    void this.cache!.set(key, encodeTensors(r.outputs));
     return { outputs: r.outputs, queueSeconds: r.queueSeconds, cached: false };
   }
 
