@@ -28,19 +28,25 @@ const LATEST = (values: string): string =>
 const FULL_INSERT = SQLITE_INSERT(CHUNK);
 const LATEST_ONE = LATEST('VALUES (?, ?, ?, ?, ?, ?)');
 
+const PG_HISTORY = (rows: string): string => `INSERT INTO run_metrics ${COLUMNS} ${rows} ON CONFLICT DO NOTHING`;
+/** PostgreSQL inside the caller's transaction (a batch with params or tags): the history, then the latest values. */
+const PG_HISTORY_IN_TRX = PG_HISTORY(PG_ROWS(2));
+const PG_LATEST_IN_TRX = LATEST(PG_ROWS(2));
+
 /**
  * A batch of metrics alone in ONE PostgreSQL statement (its own transaction): the history and the
  * latest values are written only if the run is active, and the run's stage comes back to check.
  */
+const RUN_ACTIVE = `WHERE EXISTS (SELECT 1 FROM run WHERE lifecycle_stage = 'active')`;
 const PG_ALONE =
   `WITH run AS (SELECT lifecycle_stage FROM runs WHERE run_id = $1::varchar), ` +
-  `history AS (INSERT INTO run_metrics ${COLUMNS} ${PG_ROWS(2)} WHERE EXISTS (SELECT 1 FROM run WHERE lifecycle_stage = 'active') ON CONFLICT DO NOTHING), ` +
-  `latest AS (${LATEST(`${PG_ROWS(7)} WHERE EXISTS (SELECT 1 FROM run WHERE lifecycle_stage = 'active')`)}) ` +
+  `history AS (${PG_HISTORY(`${PG_ROWS(2)} ${RUN_ACTIVE}`)}), ` +
+  `latest AS (${LATEST(`${PG_ROWS(7)} ${RUN_ACTIVE}`)}) ` +
   `SELECT lifecycle_stage FROM run`;
 
 /**
- * The hot path of metric ingestion: the history rows, then one upsert per key of the batch for the
- * latest values, inside the caller's write transaction.
+ * The hot path of metric ingestion: the history rows, then an upsert of the latest value of each
+ * key of the batch, inside the caller's write transaction.
  */
 export interface MetricWriter {
   write(trx: Kysely<Database>, runId: string, metrics: readonly MetricPoint[]): Promise<void>;
@@ -128,8 +134,8 @@ class SqliteMetricWriter implements MetricWriter {
 
 class PostgresMetricWriter implements MetricWriter {
   async write(trx: Kysely<Database>, runId: string, metrics: readonly MetricPoint[]): Promise<void> {
-    await trx.executeQuery(CompiledQuery.raw(`INSERT INTO run_metrics ${COLUMNS} ${PG_ROWS(2)} ON CONFLICT DO NOTHING`, [runId, ...pgArrays(metrics, '0')]));
-    await trx.executeQuery(CompiledQuery.raw(LATEST(PG_ROWS(2)), [runId, ...pgArrays(latestPerKey(metrics), 'NULL')]));
+    await trx.executeQuery(CompiledQuery.raw(PG_HISTORY_IN_TRX, [runId, ...pgArrays(metrics, '0')]));
+    await trx.executeQuery(CompiledQuery.raw(PG_LATEST_IN_TRX, [runId, ...pgArrays(latestPerKey(metrics), 'NULL')]));
   }
 
   async writeAlone(db: Kysely<Database>, runId: string, metrics: readonly MetricPoint[], checkRun: (stage: string | undefined) => void): Promise<void> {
