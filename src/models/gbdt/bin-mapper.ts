@@ -128,11 +128,11 @@ export function featureColumns(table: Table, features: readonly FeatureBins[]): 
 }
 
 /**
- * Bins a table into a row-major n × F Uint8Array (optionally in a SharedArrayBuffer so worker
- * threads can read it). Row-major: a histogram pass reads each row's bins as one cache line.
+ * Bins a table into a row-major n × F Uint8Array: a tree walk (CompiledTree.addPredictions)
+ * reads each row's bins together.
  */
-export function binTable(table: Table, features: readonly FeatureBins[], shared = false): Uint8Array {
-  return transposeBins(binColumns(table, features), features.length, table.numRows, shared);
+export function binTable(table: Table, features: readonly FeatureBins[]): Uint8Array {
+  return transposeBins(binColumns(table, features), features.length, table.numRows);
 }
 
 /**
