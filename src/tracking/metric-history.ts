@@ -62,7 +62,7 @@ export class MetricHistory {
     await this.ensureRun(runId);
     const offset = decodePageToken(options.pageToken);
     if (options.maxResults === undefined && offset === 0) return { metrics: parseHistoryJson(await this.wholeJson(runId, key)) };
-    let q = this.db
+    const q = this.db
       .selectFrom('run_metrics')
       .select(['key', 'value', 'is_nan', 'timestamp', 'step'])
       .where('run_id', '=', runId)
@@ -71,10 +71,8 @@ export class MetricHistory {
       .orderBy('timestamp')
       .orderBy('value')
       .orderBy('is_nan');
-    if (options.maxResults === undefined) {
-      if (offset > 0) q = q.limit(HISTORY_MAX_RESULTS).offset(offset);
-      return { metrics: (await q.execute()).map(toMetricPoint) };
-    }
+    // Here offset > 0: the rest of the history after a page token.
+    if (options.maxResults === undefined) return { metrics: (await q.limit(HISTORY_MAX_RESULTS).offset(offset).execute()).map(toMetricPoint) };
     const limit = checkMaxResults(options.maxResults, options.maxResults, HISTORY_MAX_RESULTS);
     const rows = await q.limit(limit + 1).offset(offset).execute();
     return {
