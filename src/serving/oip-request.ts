@@ -46,25 +46,44 @@ export function decodeInferRequest(body: unknown, binary: Buffer | undefined, si
   if (params !== undefined && !isObject(params)) throw bad('parameters', "'parameters' must be an object");
 
   const cursor = { offset: 0 };
-  let inputs: Tensor[];
-  let rows = -1;
-  const only = rawInputs.length === 1 && signature.inputs.length === 1 ? (rawInputs[0] as unknown) : undefined;
-  if (isObject(only) && only.name === signature.inputs[0]!.name) {
-    // One input, the common case: no name map to build.
-    const spec = signature.inputs[0]!;
-    const t = decodeInput(only, spec, binary, cursor, options);
-    if (spec.shape.length > 0 && spec.shape[0] === -1) rows = t.shape[0]!;
-    inputs = [t];
-  } else {
-    ({ inputs, rows } = decodeByName(rawInputs, signature, binary, cursor, options));
-  }
+  const { inputs, rows } = decodeInputs(rawInputs, signature, binary, cursor, options);
   if (binary && cursor.offset !== binary.length) {
     throw bad('binary_data', `the binary data holds ${binary.length} bytes but the inputs' binary_data_size add up to ${cursor.offset}`);
   }
   return { id, inputs, rows: rows === -1 ? 1 : rows, outputs: decodeOutputs(body.outputs, signature, params), binaryOutput: params?.binary_data_output === true };
 }
 
-function decodeByName(rawInputs: unknown[], signature: ModelSignature, binary: Buffer | undefined, cursor: { offset: number }, options: DecodeOptions): { inputs: Tensor[]; rows: number } {
+function decodeInputs(rawInputs: unknown[], signature: ModelSignature, binary: Buffer | undefined, cursor: { offset: number }, options: DecodeOptions): { inputs: Tensor[]; rows: number } {
+  const specs = signature.inputs;
+  // Inputs sent in signature order (always so for a one-input model, the common case) need no
+  // name map: they are then all known, none twice and none missing.
+  const byName = inSignatureOrder(rawInputs, specs) ? undefined : inputsByName(rawInputs, signature);
+  const inputs: Tensor[] = [];
+  let rows = -1;
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i]!;
+    const raw = byName ? byName.get(spec.name) : (rawInputs[i] as Json);
+    if (!raw) throw bad(spec.name, `missing input '${spec.name}'`);
+    const t = decodeInput(raw, spec, binary, cursor, options);
+    if (spec.shape.length > 0 && spec.shape[0] === -1) {
+      if (rows === -1) rows = t.shape[0]!;
+      else if (t.shape[0] !== rows) throw bad(spec.name, `input '${spec.name}' has ${t.shape[0]} rows but other inputs have ${rows}`);
+    }
+    inputs.push(t);
+  }
+  return { inputs, rows };
+}
+
+function inSignatureOrder(rawInputs: unknown[], specs: readonly TensorSpec[]): boolean {
+  if (rawInputs.length !== specs.length) return false;
+  for (let i = 0; i < specs.length; i++) {
+    const raw = rawInputs[i];
+    if (!isObject(raw) || raw.name !== specs[i]!.name) return false;
+  }
+  return true;
+}
+
+function inputsByName(rawInputs: unknown[], signature: ModelSignature): Map<string, Json> {
   const byName = new Map<string, Json>();
   for (let i = 0; i < rawInputs.length; i++) {
     const raw: unknown = rawInputs[i];
@@ -78,19 +97,7 @@ function decodeByName(rawInputs: unknown[], signature: ModelSignature, binary: B
       throw bad(name, `unexpected input '${name}'; the model's inputs are ${signature.inputs.map((s) => `'${s.name}'`).join(', ')}`);
     }
   }
-  const inputs: Tensor[] = [];
-  let rows = -1;
-  for (const spec of signature.inputs) {
-    const raw = byName.get(spec.name);
-    if (!raw) throw bad(spec.name, `missing input '${spec.name}'`);
-    const t = decodeInput(raw, spec, binary, cursor, options);
-    if (spec.shape.length > 0 && spec.shape[0] === -1) {
-      if (rows === -1) rows = t.shape[0]!;
-      else if (t.shape[0] !== rows) throw bad(spec.name, `input '${spec.name}' has ${t.shape[0]} rows but other inputs have ${rows}`);
-    }
-    inputs.push(t);
-  }
-  return { inputs, rows };
+  return byName;
 }
 
 function decodeOutputs(raw: unknown, signature: ModelSignature, params: Json | undefined): InferRequest['outputs'] {
