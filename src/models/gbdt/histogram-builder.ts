@@ -144,7 +144,7 @@ export class HistogramBuilder {
       splitTable,
       threads: T,
       index,
-      ...(index === 0 ? { positions, mids, sums } : {}),
+      ...(index === 0 ? { mids, sums } : {}),
       maxDepth: limits.maxDepth,
       minChildWeight: limits.minChildWeight,
       positions0: positions,

@@ -4,7 +4,7 @@ import { CTRL, OP, ThreadState, type ThreadInit } from './histogram.js';
 
 parentPort!.once('message', (init: ThreadInit) => {
   const state = new ThreadState(init);
-  const ctrl = new Int32Array(init.ctrl!);
+  const ctrl = new Int32Array(init.ctrl);
   const base = init.index * CTRL.SIZE;
   parentPort!.postMessage('ready');
   let seen = 0;

@@ -63,13 +63,15 @@ export interface ThreadInit {
   readonly threads: number;
   /** Thread 0 owns the first block and also tracks the rows of final splits (for leaf ranges). */
   readonly index: number;
-  /** Thread 0 only: its position → row id array, its level results and the root's (G, H), read by the main thread. */
-  readonly positions?: SharedArrayBuffer;
+  /** Thread 0 only: its level results and the root's (G, H), read by the main thread. */
   readonly mids?: SharedArrayBuffer;
   readonly sums?: SharedArrayBuffer;
   readonly maxDepth: number;
   readonly minChildWeight: number;
-  /** Thread 0's position → row ids (2n), which every thread reads to update scores. */
+  /**
+   * Thread 0's position → row ids (2n): thread 0 partitions into it, the main thread reads leaf
+   * ranges from it, and every thread reads it to update scores.
+   */
   readonly positions0: SharedArrayBuffer;
   /** Raw scores (class-major, n · K) and targets, which score updates and gradients use. */
   readonly raw: SharedArrayBuffer;
@@ -79,8 +81,8 @@ export interface ThreadInit {
   /** The leaves of the tree just grown: LEAF_I32 Int32s and one Float64 value each. */
   readonly leafI32: SharedArrayBuffer;
   readonly leafF64: SharedArrayBuffer;
-  /** Workers only: the control words. */
-  readonly ctrl?: SharedArrayBuffer;
+  /** The control words, CTRL.SIZE per worker (unused when the main thread does the work). */
+  readonly ctrl: SharedArrayBuffer;
 }
 
 /** The block of features [start, end) that thread t of T owns. */
@@ -141,7 +143,7 @@ export class ThreadState {
     [this.fStart, this.fEnd] = featureBlock(init.index, init.threads, F);
     const Fb = this.fEnd - this.fStart;
     const W = (this.W = (Fb + 3) >> 2);
-    this.rows = init.positions ? new Uint32Array(init.positions) : new Uint32Array(2 * n);
+    this.rows = init.index === 0 ? new Uint32Array(init.positions0) : new Uint32Array(2 * n);
     this.side = new Uint8Array(n);
     this.mids = init.mids ? new Int32Array(init.mids) : new Int32Array(init.slots);
     this.local = new Int32Array(Math.max(1, Fb));
