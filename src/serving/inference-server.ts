@@ -82,10 +82,11 @@ export class InferenceServer {
   }
 
   private buildApp(): FastifyInstance {
+    const limit = this.o.maxBodyBytes ?? 64 * 1024 * 1024;
     const app = Fastify({
       loggerInstance: this.logger as FastifyBaseLogger,
       logController: new LogController({ disableRequestLogging: true }),
-      bodyLimit: this.o.maxBodyBytes ?? 64 * 1024 * 1024,
+      bodyLimit: limit,
       requestIdHeader: 'x-request-id',
       // Unique across replicas: late labels join the prediction log by request id.
       genReqId: () => `${ID_PREFIX}-${(++requestCounter).toString(36)}`,
@@ -116,7 +117,6 @@ export class InferenceServer {
         done();
       });
     }
-    const limit = this.o.maxBodyBytes ?? 64 * 1024 * 1024;
     app.addContentTypeParser(['application/octet-stream', '*'], { parseAs: 'buffer' }, (req, body, done) => decodeBody(req, body as Buffer, limit, done));
     // JSON as Fastify parses it (prototype-poisoning checks included), after any Content-Encoding.
     const json = app.getDefaultJsonParser('error', 'error');
@@ -127,7 +127,7 @@ export class InferenceServer {
     app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
       const status = error.statusCode;
       if (status !== undefined && status >= 400 && status < 500) {
-        const message = status === 413 ? `the request body is larger than the ${this.o.maxBodyBytes ?? 64 * 1024 * 1024}-byte limit` : error.message;
+        const message = status === 413 ? `the request body is larger than the ${limit}-byte limit` : error.message;
         return reply.code(status).type('application/json').send(`{"error":${JSON.stringify(message)}}`);
       }
       return sendError(reply, error, request.log);
