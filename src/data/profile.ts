@@ -262,20 +262,23 @@ function readHistograms(rows: unknown[][], ranges: ReadonlyMap<number, { lo: num
   for (const [i, { lo, hi }] of ranges) acc[i]!.histogram = { edges: edgesOf(lo, hi), counts: counts.get(i)! };
 }
 
-/** `(col, vnum, vstr, n)` rows: the value as DOUBLE for numeric columns, as VARCHAR for strings. */
+/** `vnum, vstr` of a value-count row: `x` as vnum (DOUBLE) for numeric columns, as vstr (VARCHAR) for strings, the other NULL. */
+const valueColumns = (c: ProfileColumn, x: string): string => (isNumeric(c.type) ? `${x} AS vnum, NULL::VARCHAR AS vstr` : `NULL::DOUBLE AS vnum, ${x} AS vstr`);
+
+/** `(col, vnum, vstr, n)` rows: each value of the column with its count. */
 function valueCounts(c: Col, from: string, where: string, limit?: number): string {
-  const x = valueExpr(c);
-  const [vnum, vstr] = isNumeric(c.type) ? [x, 'NULL::VARCHAR'] : ['NULL::DOUBLE', x];
   const tail = limit === undefined ? '' : ` ORDER BY n DESC, ${isNumeric(c.type) ? 'vnum' : 'vstr'} LIMIT ${limit}`;
-  return `(SELECT ${c.i}::INTEGER AS col, ${vnum} AS vnum, ${vstr} AS vstr, count(*) AS n FROM ${from} WHERE ${where} GROUP BY 2, 3${tail})`;
+  return `(SELECT ${c.i}::INTEGER AS col, ${valueColumns(c, valueExpr(c))}, count(*) AS n FROM ${from} WHERE ${where} GROUP BY 2, 3${tail})`;
 }
 
-function readValueCounts(rows: unknown[][], columns: readonly ProfileColumn[]): Map<number, { value: number | string; count: number }[]> {
+/** `(col, vnum, vstr, n)` rows of the given columns: the values and counts by column position. */
+function readValueCounts(rows: unknown[][], cols: readonly Col[]): Map<number, { value: number | string; count: number }[]> {
+  const typeOf = new Map(cols.map((c) => [c.i, c.type]));
   const out = new Map<number, { value: number | string; count: number }[]>();
   for (const [col, vnum, vstr, n] of rows) {
     const i = Number(col);
     const list = out.get(i) ?? [];
-    list.push({ value: isNumeric(columns[i]!.type) ? Number(vnum) : String(vstr), count: Number(n) });
+    list.push({ value: isNumeric(typeOf.get(i)!) ? Number(vnum) : String(vstr), count: Number(n) });
     out.set(i, list);
   }
   return out;
@@ -309,15 +312,8 @@ async function samplePass(con: DuckDBConnection, src: string, high: readonly Col
     const candidates = `SELECT ${q} FROM keel_sample WHERE ${q} IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ${TOP_CANDIDATES}`;
     return valueCounts(c, src, `${q} IN (${candidates})`);
   });
-  const counted = readValueCounts((await con.runAndReadAll(parts.join(' UNION ALL '))).getRows(), high.length > 0 ? columnsOf(high) : []);
+  const counted = readValueCounts((await con.runAndReadAll(parts.join(' UNION ALL '))).getRows(), high);
   for (const c of high) acc[c.i]!.top = rankTop(counted.get(c.i) ?? [], c.type);
-}
-
-/** The columns indexed by their profile position (sparse), for readValueCounts. */
-function columnsOf(cols: readonly Col[]): ProfileColumn[] {
-  const out: ProfileColumn[] = [];
-  for (const c of cols) out[c.i] = c;
-  return out;
 }
 
 /**
@@ -327,13 +323,11 @@ function columnsOf(cols: readonly Col[]): ProfileColumn[] {
 async function groupedPass(con: DuckDBConnection, src: string, low: readonly Col[], acc: Found[]): Promise<void> {
   if (low.length === 0) return;
   const parts = low.map((c) => {
-    const x = valueExpr(c, 'v');
-    const [vnum, vstr] = isNumeric(c.type) ? [x, 'NULL::VARCHAR'] : ['NULL::DOUBLE', x];
     // Grouped again after the cast: two timestamps in the same millisecond are one value.
-    return `(SELECT ${c.i}::INTEGER AS col, ${vnum} AS vnum, ${vstr} AS vstr, sum(n)::BIGINT AS n FROM (SELECT ${quoteIdent(c.name)} AS v, count(*) AS n FROM ${src} WHERE ${quoteIdent(c.name)} IS NOT NULL GROUP BY 1) GROUP BY 2, 3)`;
+    return `(SELECT ${c.i}::INTEGER AS col, ${valueColumns(c, valueExpr(c, 'v'))}, sum(n)::BIGINT AS n FROM (SELECT ${quoteIdent(c.name)} AS v, count(*) AS n FROM ${src} WHERE ${quoteIdent(c.name)} IS NOT NULL GROUP BY 1) GROUP BY 2, 3)`;
   });
   await con.run(`CREATE OR REPLACE TEMP TABLE keel_vc AS ${parts.join(' UNION ALL ')}`);
-  for (const c of low) Object.assign(acc[c.i]!, { count: 0, distinct: 0, top: [] });
+  for (const c of low) Object.assign(acc[c.i]!, { count: 0, distinct: 0 });
   // Counts, distinct counts and the top 20 (ties by value, as rankTop orders them).
   const top = (
     await con.runAndReadAll(
@@ -342,7 +336,8 @@ async function groupedPass(con: DuckDBConnection, src: string, low: readonly Col
     )
   ).getRows();
   for (const r of top) Object.assign(acc[Number(r[0])]!, { distinct: Number(r[4]), count: Number(r[5]) });
-  for (const [i, list] of readValueCounts(top, columnsOf(low))) acc[i]!.top = rankTop(list, low.find((c) => c.i === i)!.type);
+  const counted = readValueCounts(top, low);
+  for (const c of low) acc[c.i]!.top = rankTop(counted.get(c.i) ?? [], c.type);
   if (!low.some((c) => isNumeric(c.type))) return;
   // Quantiles as numpy's linear method: at virtual rank h = (n - 1) q, the values at ranks
   // floor(h) and ceil(h), interpolated. The value at rank r (0-based) is the smallest one whose
