@@ -1,12 +1,12 @@
 /**
  * Runs the per-thread work of growing a tree (histogram.ts) on the main thread (nthread 1) or on
- * nthread worker threads, the main thread only coordinating. Each thread owns a block of features and its own position-ordered
- * copy of the rows; what they share (binned rows, gradients, hessians, the sampled rows and
- * features, the split list of a level, and the histograms they write) lives in
- * SharedArrayBuffers, and a hand-off is signalled through Atomics, not messages. A hand-off
- * covers a whole tree level (partition every split, then build every new histogram), so a
- * depth-6 tree costs about seven hand-offs, which matters when the cores are oversubscribed and
- * each one waits for the scheduler.
+ * nthread worker threads, the main thread only coordinating. Each thread owns a block of
+ * features and its own position-ordered copy of the rows; what they share (binned rows,
+ * gradients, hessians, raw scores and targets, the sampled rows and features, a level's split
+ * list, a tree's leaf list, and the histograms they write) lives in SharedArrayBuffers, and a
+ * hand-off is signalled through Atomics, not messages. A hand-off covers a whole tree level
+ * (partition every split, then build every new histogram), so a depth-6 tree costs about seven
+ * hand-offs, which matters when the cores are oversubscribed and each one waits for the scheduler.
  */
 import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
@@ -92,11 +92,11 @@ export class HistogramBuilder {
     this.views = Array.from({ length: slots }, (_, s) => new Float64Array(hist, s * d * 8, d));
   }
 
-  /** Starts `threads` workers (at most one per feature); with threads <= 1 everything runs on the calling thread. */
   /**
-   * The thread count used for `threads` requested over F features, and its workers started
-   * early: booting a worker (loading its modules) takes a few hundred ms, which can overlap
-   * binning. Pass them to create(); terminate them if create() is never reached.
+   * Starts the workers for `threads` requested over F features early (one per thread, at most
+   * one per feature; none for one thread, which runs on the calling thread): booting a worker
+   * (loading its modules) takes a few hundred ms, which can overlap binning. Pass them to
+   * create(); terminate them if create() is never reached.
    */
   static spawn(threads: number, F: number): Worker[] {
     const T = Math.max(1, Math.min(threads, F));
@@ -107,6 +107,7 @@ export class HistogramBuilder {
 
   static async create(buf: SharedTrainingBuffers, threads: number, limits: TreeLimits, spawned?: Worker[]): Promise<HistogramBuilder> {
     const F = buf.F;
+    const n = buf.rows.length;
     const T = Math.max(1, Math.min(threads, F));
     let workers = spawned ?? HistogramBuilder.spawn(T, F);
     if (workers.length !== (T > 1 ? T : 0)) {
@@ -118,10 +119,9 @@ export class HistogramBuilder {
     const slots = Math.max(1, Math.min(64, Math.floor(SLOT_BYTES_CAP / slotBytes)));
     const hist = new SharedArrayBuffer(slots * slotBytes);
     const ctrl = new Int32Array(new SharedArrayBuffer(T * CTRL.SIZE * 4));
-    const positions = new SharedArrayBuffer(Math.max(1, 2 * buf.rows.length) * 4);
+    const positions = new SharedArrayBuffer(Math.max(1, 2 * n) * 4);
     const mids = new SharedArrayBuffer(slots * 4);
     const sums = new SharedArrayBuffer(16);
-    const n = buf.rows.length;
     const leafCap = Math.max(1, Math.min(n, limits.maxLeaves > 0 ? limits.maxLeaves : limits.maxDepth > 0 ? 2 ** limits.maxDepth : n));
     const leafI32 = new SharedArrayBuffer(leafCap * LEAF_I32 * 4);
     const leafF64 = new SharedArrayBuffer(leafCap * 8);
@@ -131,7 +131,7 @@ export class HistogramBuilder {
     const init = (index: number): ThreadInit => ({
       bins: buf.bins.buffer as SharedArrayBuffer,
       cols: buf.cols.buffer as SharedArrayBuffer,
-      n: buf.rows.length,
+      n,
       F,
       g: buf.g.buffer as SharedArrayBuffer,
       h: buf.h.buffer as SharedArrayBuffer,
@@ -186,7 +186,7 @@ export class HistogramBuilder {
     return this.rows0.subarray((depth & 1) * n, ((depth & 1) + 1) * n);
   }
 
-  /** The histogram of batch job q after begin() (q = 0, the root) or level(). */
+  /** Histogram slot q: the root after begin() (q = 0), or the q-th histogram built by level(). */
   slot(q: number): Float64Array {
     return this.views[q]!;
   }

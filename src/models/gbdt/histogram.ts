@@ -5,11 +5,12 @@
  * read, in *position* order: the row ids, the (gradient, hessian) pairs and its features' bins
  * (packed four to a Uint32 word). A split partitions these stably, from one of two buffers into
  * the other (see ThreadState.rows), on every thread alike, so a node's rows are always one
- * contiguous range of positions and a histogram pass reads memory sequentially. Reading the shared row-major matrix through row ids instead costs
- * a cache miss per row once a node's rows are sparse (measured 8–12 ns per update on deep nodes
- * against 2 ns sequential). Since every thread partitions its own copy, a tree level costs one
- * hand-off: each thread partitions the level's splits and then builds its features' share of
- * the new histograms, with no barrier in between.
+ * contiguous range of positions and a histogram pass reads memory sequentially. Reading the
+ * shared row-major matrix through row ids instead costs a cache miss per row once a node's rows
+ * are sparse (measured 8–12 ns per update on deep nodes against 2 ns sequential). Since every
+ * thread partitions its own copy, a tree level costs one hand-off: each thread partitions the
+ * level's splits and then builds its features' share of the new histograms, with no barrier in
+ * between.
  *
  * With two threads or more, every thread (thread 0 too) is a worker and the main thread only
  * coordinates: each isolate then holds exactly one set of the kernels below, which V8 compiles
