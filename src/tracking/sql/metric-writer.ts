@@ -150,7 +150,7 @@ class PostgresMetricWriter implements MetricWriter {
  * escaping (validateKey allows no quote or backslash); ±Infinity are float8 input words; a NaN
  * value is written as `nanValue` with is_nan = 1.
  */
-export function pgArrays(points: readonly MetricPoint[], nanValue: '0' | 'NULL'): [string, string, string, string, string] {
+function pgArrays(points: readonly MetricPoint[], nanValue: '0' | 'NULL'): [string, string, string, string, string] {
   const n = points.length;
   const keys = new Array<string>(n);
   const values = new Array<string>(n);
