@@ -150,7 +150,7 @@ export async function fitGbdt(input: FitInput, params: GbdtParams, options: FitO
         if (rowCount === n) {
           // Every row is in exactly one leaf's range: no need to walk the tree (the threads
           // add the leaf values, each for a share of the positions).
-          grower.updateScores(tree, leaves, k, rowCount);
+          builder.updateScores(leaves, k, rowCount);
         } else compiled.addPredictions(buf.bins, F, n, raw, k * n);
         if (valid) compiled.addPredictions(valid.bins, F, valid.n, rawValid, k * valid.n);
       }

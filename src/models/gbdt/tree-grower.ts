@@ -3,11 +3,11 @@
  * positions; the threads partition a split's range (stably, so rows stay in ascending order and
  * memory access stays sequential) and build histograms (histogram.ts); this class decides the
  * splits. Only the smaller child's histogram is built; the larger one is the parent's minus it,
- * computed in the parent's buffer. Depth-wise growth expands nodes in
- * creation order (level by level); loss-guided growth expands the node with the largest gain.
+ * computed in the parent's buffer. Depth-wise growth expands nodes in creation order (level by
+ * level); loss-guided growth expands the node with the largest gain.
  */
 import { canSplit, HIST_STRIDE, subtractHistogram } from './histogram.js';
-import type { HistogramBuilder, SharedTrainingBuffers } from './histogram-builder.js';
+import type { HistogramBuilder, LeafUpdate, SharedTrainingBuffers } from './histogram-builder.js';
 import { findBestSplit, type SplitConstraints, type SplitInfo } from './split-finder.js';
 import { addNode, emptyTree, type TreeData } from './tree.js';
 import type { GrowPolicy } from './gbdt-params.js';
@@ -34,15 +34,6 @@ interface GrowNode {
   split: SplitInfo | null;
 }
 
-/** A leaf and its rows: lets the booster update training scores without walking the tree. */
-export interface LeafRange {
-  readonly node: number;
-  /** Its rows are positions(depth)[start, end). */
-  readonly depth: number;
-  readonly start: number;
-  readonly end: number;
-}
-
 export class TreeGrower {
   private readonly free: Float64Array[] = [];
 
@@ -53,14 +44,10 @@ export class TreeGrower {
   ) {}
 
   /**
-   * After grow() on every row: adds each leaf's value to the raw scores of output k (the rows
-   * are the leaf's positions, so no tree walk).
+   * The tree, and its leaves with their positions and values: after a tree on every row,
+   * HistogramBuilder.updateScores adds them to the training scores without walking the tree.
    */
-  updateScores(tree: TreeData, leaves: readonly LeafRange[], k: number, rowCount: number): void {
-    this.builder.updateScores(leaves.map((l) => ({ start: l.start, end: l.end, depth: l.depth, value: tree.value[l.node]! })), k, rowCount);
-  }
-
-  grow(gOffset: number, rowCount: number, featureCount: number): { tree: TreeData; leaves: LeafRange[] } {
+  grow(gOffset: number, rowCount: number, featureCount: number): { tree: TreeData; leaves: LeafUpdate[] } {
     const cfg = this.cfg;
     const tree = emptyTree();
     // The threads sum the root's G and H while they gather its rows, so the root histogram is
@@ -108,7 +95,7 @@ export class TreeGrower {
       leaves.push(c);
     }
     for (const leaf of leaves) tree.value[leaf.id] = Math.fround((-leaf.G / (leaf.H + cfg.lambda)) * cfg.learningRate);
-    return { tree, leaves: leaves.map((l) => ({ node: l.id, depth: l.depth, start: l.start, end: l.end })) };
+    return { tree, leaves: leaves.map((l) => ({ start: l.start, end: l.end, depth: l.depth, value: tree.value[l.id]! })) };
   }
 
   private canSplit(n: GrowNode): boolean {
