@@ -10,11 +10,11 @@
  * --threads prints every busy thread's share.
  * Needs wrk and the benchmark model (bench/serving.ts builds both).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { BENCH_MODEL as model, runWrk, startServer, writeLua } from './serving-common.js';
 
-const DIR = '/tmp/keel-bench-serving';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : dflt);
@@ -26,13 +26,9 @@ const bare = args.includes('--bare');
 const serverRoot = opt('--root', root);
 const perThread = args.includes('--threads');
 const port = 18150;
-const model = `${DIR}/bench-mlp.onnx`;
 if (!existsSync(model)) throw new Error(`${model} is missing: run bench/serving.ts once (it builds the model)`);
 
-const ROW = Array.from({ length: 64 }, (_, i) => ((i % 7) / 7 - 0.3).toFixed(4));
-const BODY = `{"inputs":[{"name":"input","shape":[1,64],"datatype":"FP32","data":[${ROW.join(',')}]}]}`;
-const lua = `${DIR}/post-cpu.lua`;
-writeFileSync(lua, `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = '${BODY}'\n`);
+const lua = writeLua('post-cpu.lua');
 
 /** CPU ticks (1/100 s) per thread of a process, keyed by thread name and id. */
 function threadTicks(pid: number): Map<string, number> {
@@ -54,28 +50,10 @@ async function start(): Promise<ChildProcess> {
   const node = ['--require', `${root}/node_modules/tsx/dist/preflight.cjs`, '--import', `file://${root}/node_modules/tsx/dist/loader.mjs`];
   if (prof) node.push('--cpu-prof', '--cpu-prof-dir', prof);
   const script = bare ? ['bench/serving-bare-fastify.ts', String(port), '1'] : ['bench/serving-keel-server.ts', model, String(port), batching, '1'];
-  const child = spawn(process.execPath, [...node, ...script], { cwd: serverRoot, stdio: ['ignore', 'pipe', 'inherit'] });
-  for (let i = 0; i < 300; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/v2/models/bench-mlp/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY });
-      if (res.status === 200) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('server did not start');
+  return startServer(process.execPath, [...node, ...script], port, { cwd: serverRoot });
 }
 
-function wrk(seconds: number): { rps: number; requests: number; p50: string; p99: string } {
-  const out = execFileSync('wrk', ['-t1', '-c64', `-d${seconds}s`, '--latency', '-s', lua, `http://127.0.0.1:${port}/v2/models/bench-mlp/infer`], { encoding: 'utf8' });
-  return {
-    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]),
-    requests: Number(/(\d+) requests in/.exec(out)?.[1]),
-    p50: /^\s+50%\s+(\S+)/m.exec(out)?.[1] ?? '?',
-    p99: /^\s+99%\s+(\S+)/m.exec(out)?.[1] ?? '?',
-  };
-}
+const wrk = (seconds: number) => runWrk(port, lua, seconds);
 
 const child = await start();
 try {
@@ -100,7 +78,7 @@ try {
       const rows = [...after].map(([k, t]) => [k, (((t - (before.get(k) ?? 0)) / 100) / w.requests) * 1e6] as const).filter(([, v]) => v >= 0.3).sort((x, y) => y[1] - x[1]);
       console.log(`  threads (µs/req): ${rows.map(([k, v]) => `${k.split(':')[0] === 'main' ? 'main' : k.split(':')[1]} ${v.toFixed(1)}`).join(', ')}`);
     }
-    console.log(`${bare ? 'bare' : `keel batching ${batching}`}${serverRoot === root ? '' : ` (${serverRoot})`} run ${r + 1}: ${w.rps.toFixed(0)} req/s p50 ${w.p50} p99 ${w.p99} | CPU µs/req main ${per(main)} inference worker ${per(workers)} other threads ${per(other)} total ${per(main + workers + other)}`);
+    console.log(`${bare ? 'bare' : `keel batching ${batching}`}${serverRoot === root ? '' : ` (${serverRoot})`} run ${r + 1}: ${w.rps.toFixed(0)} req/s p50 ${w.p50 ?? '?'} p99 ${w.p99 ?? '?'} | CPU µs/req main ${per(main)} inference worker ${per(workers)} other threads ${per(other)} total ${per(main + workers + other)}`);
   }
 } finally {
   child.kill('SIGTERM');

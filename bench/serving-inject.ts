@@ -5,22 +5,19 @@
  * request adds are the same for every version of the serving code, so this isolates what a change
  * to it saves, and it is steadier than wrk figures on a shared machine. Compare two checkouts by
  * running it from each (`--root DIR`), alternating.
- *   npx tsx bench/serving-inject.ts [--seconds 6] [--root DIR] [--binary]
+ *   npx tsx bench/serving-inject.ts [--seconds 6] [--root DIR]
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as Serving from '../src/serving/index.js';
+import { BENCH_BODY as BODY, BENCH_MODEL as model, meanBatchSize } from './serving-common.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : dflt);
 const root = opt('--root', fileURLToPath(new URL('..', import.meta.url)));
 const seconds = Number(opt('--seconds', '6'));
-const model = '/tmp/keel-bench-serving/bench-mlp.onnx';
 
 const { FileModelSource, InferenceServer } = (await import(pathToFileURL(`${root}/src/serving/index.ts`).href)) as typeof Serving;
-
-const ROW = Array.from({ length: 64 }, (_, i) => ((i % 7) / 7 - 0.3).toFixed(4));
-const BODY = `{"inputs":[{"name":"input","shape":[1,64],"datatype":"FP32","data":[${ROW.join(',')}]}]}`;
 
 /** CPU seconds of this process's main thread (its thread id is the pid). */
 function mainThreadCpu(): number {
@@ -46,8 +43,6 @@ while (performance.now() - t0 < seconds * 1000) {
 }
 const main = mainThreadCpu() - cpu0;
 const u = process.cpuUsage(usage0);
-const metrics = await (await server.app.inject('/metrics')).body;
-const sum = Number(/keel_serving_batch_size_sum\{[^}]*\} ([\d.e+]+)/.exec(metrics)?.[1]);
-const count = Number(/keel_serving_batch_size_count\{[^}]*\} ([\d.e+]+)/.exec(metrics)?.[1]);
-console.log(`${root}: ${n} requests, avg batch ${(sum / count).toFixed(1)}, main thread ${((main / n) * 1e6).toFixed(1)} µs/req, process ${(((u.user + u.system) / n)).toFixed(1)} µs/req`);
+const batch = meanBatchSize((await server.app.inject('/metrics')).body);
+console.log(`${root}: ${n} requests, avg batch ${batch.toFixed(1)}, main thread ${((main / n) * 1e6).toFixed(1)} µs/req, process ${(((u.user + u.system) / n)).toFixed(1)} µs/req`);
 await server.close();

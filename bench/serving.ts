@@ -8,12 +8,12 @@
  * Installs python3-torch, python3-fastapi, python3-uvicorn and wrk from Debian when missing.
  * The figures are noisy while other work shares the 2 cores.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
+import { BENCH_DIR as DIR, BENCH_MODEL, meanBatchSize, runWrk, startServer as startAt, writeLua } from './serving-common.js';
 
-const DIR = '/tmp/keel-bench-serving';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : dflt);
@@ -31,7 +31,7 @@ function ensureDeps(): void {
 }
 
 function ensureModel(): string {
-  const onnx = `${DIR}/bench-mlp.onnx`;
+  const onnx = BENCH_MODEL;
   if (!existsSync(onnx) || !existsSync(`${DIR}/bench-mlp.pt`)) {
     mkdirSync(DIR, { recursive: true });
     execFileSync('/usr/bin/python3', [`${root}/src/serving/testdata/make-torch-model.py`, 'bench', DIR], { stdio: 'inherit' });
@@ -39,33 +39,7 @@ function ensureModel(): string {
   return onnx;
 }
 
-const ROW = Array.from({ length: 64 }, (_, i) => ((i % 7) / 7 - 0.3).toFixed(4));
-function writeLua(): string {
-  const path = `${DIR}/post.lua`;
-  writeFileSync(path, `wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"inputs":[{"name":"input","shape":[1,64],"datatype":"FP32","data":[${ROW.join(',')}]}]}'
-`);
-  return path;
-}
-
-async function startServer(cmd: string, argv: string[], port: number, env: NodeJS.ProcessEnv = process.env): Promise<ChildProcess> {
-  const child = spawn(cmd, argv, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
-  for (let i = 0; i < 600; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/v2/models/bench-mlp/infer`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
-        body: `{"inputs":[{"name":"input","shape":[1,64],"datatype":"FP32","data":[${ROW.join(',')}]}]}`,
-      });
-      if (res.status === 200) return child;
-    } catch {
-      // not listening yet
-    }
-    if (child.exitCode !== null) throw new Error(`${cmd} ${argv.join(' ')} exited with ${child.exitCode}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${cmd} did not start`);
-}
+const startServer = (cmd: string, argv: string[], port: number, env: NodeJS.ProcessEnv = process.env) => startAt(cmd, argv, port, { cwd: root, env });
 
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
@@ -108,14 +82,12 @@ function toMs(text: string | undefined): number {
 
 function wrk(port: number, lua: string, seconds: number, pid?: number): Figures {
   const cpu0 = pid ? treeCpuSeconds(pid) : 0;
-  const out = execFileSync('wrk', ['-t1', '-c64', `-d${seconds}s`, '--latency', '-s', lua, `http://127.0.0.1:${port}/v2/models/bench-mlp/infer`], { encoding: 'utf8' });
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
-  const p50 = toMs(/^\s+50%\s+(\S+)/m.exec(out)?.[1]);
-  const p99 = toMs(/^\s+99%\s+(\S+)/m.exec(out)?.[1]);
+  const { out, rps, requests, ...w } = runWrk(port, lua, seconds);
+  const p50 = toMs(w.p50);
+  const p99 = toMs(w.p99);
   if (Number.isNaN(rps) || Number.isNaN(p99)) console.log(`unparsed wrk output:\n${out}`);
   const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out);
   const sockErr = /Socket errors:.*timeout (\d+)/.exec(out);
-  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 1);
   const cpu = pid ? treeCpuSeconds(pid) - cpu0 : 0;
   return { rps, p50, p99, errors: Number(non2xx?.[1] ?? 0) + Number(sockErr?.[1] ?? 0), cpuUsPerRequest: (cpu / requests) * 1e6 };
 }
@@ -134,10 +106,7 @@ async function measure(name: string, start: () => Promise<ChildProcess>, port: n
 }
 
 async function batchSizeOf(port: number): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const sum = Number(/keel_serving_batch_size_sum\{[^}]*\} ([\d.e+]+)/.exec(text)?.[1] ?? 0);
-  const count = Number(/keel_serving_batch_size_count\{[^}]*\} ([\d.e+]+)/.exec(text)?.[1] ?? 1);
-  return sum / count;
+  return meanBatchSize(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
 }
 
 async function rawOrt(model: string, batch: number, seconds = 3): Promise<{ runsPerSec: number; rowsPerSec: number; usPerRun: number }> {
@@ -157,7 +126,7 @@ async function rawOrt(model: string, batch: number, seconds = 3): Promise<{ runs
 
 ensureDeps();
 const model = ensureModel();
-const lua = writeLua();
+const lua = writeLua('post.lua');
 const tsx = `${root}/node_modules/.bin/tsx`;
 console.log(`serving bench: MLP 64-256-128-1, 1-row JSON requests, 64 connections, wrk -t1, ${duration}s per run; Keel HTTP processes: ${keelProcs}`);
 
