@@ -6,6 +6,7 @@
  * of 28 features + label, which the XGBoost peer reads with numpy.fromfile.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { makeTable, type NumericColumn, type Table } from '../src/core/index.js';
 
 export const FEATURES = 28;
 export const STRIDE = FEATURES + 1;
@@ -72,4 +73,18 @@ export function loadOrMakeHiggs(rows: number): Float32Array {
   mkdirSync('/tmp/keel-bench', { recursive: true });
   writeFileSync(path, out);
   return out;
+}
+
+/** Rows [from, to) of the set as a Keel table of float columns f0 … f27, and their labels. */
+export function higgsTable(data: Float32Array, from: number, to: number): { table: Table; y: Float64Array } {
+  const n = to - from;
+  const columns: NumericColumn[] = [];
+  for (let j = 0; j < FEATURES; j++) {
+    const v = new Float64Array(n);
+    for (let i = 0; i < n; i++) v[i] = data[(from + i) * STRIDE + j]!;
+    columns.push({ name: `f${j}`, type: 'float', values: v });
+  }
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) y[i] = data[(from + i) * STRIDE + FEATURES]!;
+  return { table: makeTable(columns), y };
 }

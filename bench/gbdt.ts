@@ -13,9 +13,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { makeTable, type NumericColumn, type Table } from '../src/core/index.js';
+import type { NumericColumn } from '../src/core/index.js';
 import { gbdtKind } from '../src/models/index.js';
-import { dataPath, FEATURES, loadOrMakeHiggs, STRIDE } from './gbdt-data.js';
+import { dataPath, FEATURES, higgsTable, loadOrMakeHiggs } from './gbdt-data.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,19 +38,6 @@ interface Result {
   peak_rss_mb: number;
   auc: number;
   onnx_rows_per_second?: number;
-}
-
-function toTable(data: Float32Array, from: number, to: number): { table: Table; y: Float64Array } {
-  const n = to - from;
-  const columns: NumericColumn[] = [];
-  for (let j = 0; j < FEATURES; j++) {
-    const v = new Float64Array(n);
-    for (let i = 0; i < n; i++) v[i] = data[(from + i) * STRIDE + j]!;
-    columns.push({ name: `f${j}`, type: 'float', values: v });
-  }
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) y[i] = data[(from + i) * STRIDE + FEATURES]!;
-  return { table: makeTable(columns), y };
 }
 
 function auc(y: Float64Array, p: Float64Array): number {
@@ -77,8 +64,8 @@ function peakRssMb(): number {
 async function runKeel(): Promise<Result> {
   const data = loadOrMakeHiggs(rows);
   const nTrain = Math.floor((rows * 4) / 5);
-  const train = toTable(data, 0, nTrain);
-  const test = toTable(data, nTrain, rows);
+  const train = higgsTable(data, 0, nTrain);
+  const test = higgsTable(data, nTrain, rows);
   const params = gbdtKind.parseParams({ n_estimators: cfg.rounds, max_depth: cfg.depth, learning_rate: cfg.eta, max_bin: cfg.bins, nthread: cfg.threads });
   const start = performance.now();
   const cpu0 = process.cpuUsage();
