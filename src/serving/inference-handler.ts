@@ -27,7 +27,7 @@ export function sendError(reply: FastifyReply, e: unknown, log: { error(obj: obj
     model.metrics.errors(err?.code ?? 'INTERNAL').inc();
   }
   if (status === 503) reply.header('retry-after', '1');
-  return reply.code(status).type('application/json').send(`{"error":${JSON.stringify(err && status < 500 ? err.message : err ? err.message : 'internal error')}}`);
+  return reply.code(status).type('application/json').send(`{"error":${JSON.stringify(err ? err.message : 'internal error')}}`);
 }
 
 const HEADER_LENGTH = 'inference-header-content-length';
