@@ -87,7 +87,7 @@ export interface ThreadInit {
 }
 
 /** The block of features [start, end) that thread t of T owns. */
-export function featureBlock(t: number, T: number, F: number): [number, number] {
+function featureBlock(t: number, T: number, F: number): [number, number] {
   return [Math.floor((t * F) / T), Math.floor(((t + 1) * F) / T)];
 }
 
