@@ -62,7 +62,7 @@ export interface ThreadInit {
   readonly splitF64: SharedArrayBuffer;
   readonly splitTable: SharedArrayBuffer;
   readonly threads: number;
-  /** Thread 0 owns the first block and also tracks the rows of final splits (for leaf ranges). */
+  /** Thread 0 owns the first block and also partitions the rows of final splits (for score updates). */
   readonly index: number;
   /** Thread 0 only: its level results and the root's (G, H), read by the main thread. */
   readonly mids?: SharedArrayBuffer;
@@ -70,8 +70,8 @@ export interface ThreadInit {
   readonly maxDepth: number;
   readonly minChildWeight: number;
   /**
-   * Thread 0's position → row ids (2n): thread 0 partitions into it, the main thread reads leaf
-   * ranges from it, and every thread reads it to update scores.
+   * Thread 0's position → row ids (2n): thread 0 partitions into it (final splits too, so every
+   * leaf's rows are there) and every thread reads it to update scores.
    */
   readonly positions0: SharedArrayBuffer;
   /** Raw scores (class-major, n · K) and targets, which score updates and gradients use. */
@@ -284,8 +284,8 @@ export class ThreadState {
       const depth = splitI32[s * SPLIT_I32 + 3]! + 1;
       const leftH = splitF64[s * SPLIT_F64]!;
       const rightH = splitF64[s * SPLIT_F64 + 1]!;
-      // Children that can never split need no histogram, and their rows only matter to the
-      // main thread (for leaf ranges): only thread 0 partitions them, and only their row ids.
+      // Children that can never split need no histogram, and their rows only matter to score
+      // updates, which read thread 0's row ids: only thread 0 partitions them, and only the ids.
       const final = !canSplit(depth, 2, leftH, maxDepth, mcw) && !canSplit(depth, 2, rightH, maxDepth, mcw);
       const table = splitTable.subarray(s * SPLIT_TABLE, (s + 1) * SPLIT_TABLE);
       let mid: number;
