@@ -4,30 +4,19 @@
  */
 import { createWriteStream, existsSync, renameSync } from 'node:fs';
 import { once } from 'node:events';
+import { mulberry32 } from '../src/core/index.js';
 
 export const BENCH_COLUMNS = [
   'id', 'age', 'income', 'score', 'balance', 'clicks', 'ratio', 'temp', 'latency_ms', 'weight',
   'height', 'rate', 'noise', 'visits', 'is_active', 'country', 'device', 'plan', 'city', 'segment',
 ] as const;
 
-/** A small, fast, seeded PRNG (mulberry32): the file is the same on every machine. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const COUNTRIES = ['US', 'DE', 'FR', 'GB', 'JP', 'BR', 'IN', 'CN', 'CA', 'AU', 'ES', 'IT'];
 const DEVICES = ['mobile', 'desktop', 'tablet'];
 const PLANS = ['free', 'basic', 'pro', 'enterprise'];
 
 export async function writeBenchCsv(path: string, rows: number, seed = 42): Promise<void> {
-  const r = rng(seed);
+  const r = mulberry32(seed); // seeded: the file is the same on every machine
   const normal = (): number => {
     const u = 1 - r(), v = r();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);

@@ -6,21 +6,10 @@
  * of 28 features + label, which the XGBoost peer reads with numpy.fromfile.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { makeTable, type NumericColumn, type Table } from '../src/core/index.js';
+import { makeTable, mulberry32, type NumericColumn, type Table } from '../src/core/index.js';
 
 export const FEATURES = 28;
 export const STRIDE = FEATURES + 1;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function dataPath(rows: number): string {
   return `/tmp/keel-bench/gbdt-higgs-${rows}.f32`;
