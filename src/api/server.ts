@@ -1,6 +1,4 @@
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { newRequestId } from '../core/index.js';
 import { keelErrorOf } from './errors.js';
 import type { Permission, Principal } from '../auth/index.js';
@@ -26,6 +24,12 @@ export interface ApiServerOptions {
 
 /** Builds the platform HTTP server. Every route passes the one auth hook registered here. */
 export async function createApiServer(platform: Platform, options: ApiServerOptions = {}): Promise<FastifyInstance> {
+  // Loaded here rather than at the top so that CLI commands that never serve start without them.
+  const [{ default: Fastify, LogController }, { default: swagger }, { default: swaggerUi }] = await Promise.all([
+    import('fastify'),
+    import('@fastify/swagger'),
+    import('@fastify/swagger-ui'),
+  ]);
   const app = Fastify({
     loggerInstance: platform.logger as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: options.accessLog === false }),

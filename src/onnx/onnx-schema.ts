@@ -6,7 +6,12 @@
  * tell an unset oneof member (dim_value vs dim_param) from a zero. Unknown fields written by
  * newer producers are skipped on decode, so reading stays forward compatible.
  */
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type * as protobuf from 'protobufjs';
+
+// protobufjs loads on the first encode or decode, so commands that never touch ONNX start without
+// it; a synchronous require keeps encodeModel and decodeModel synchronous.
+const requireCjs = createRequire(import.meta.url);
 
 type FieldDef = { type: string; id: number; rule?: 'repeated'; options?: { packed: boolean } };
 type MessageDef = { fields: Record<string, FieldDef>; oneofs?: Record<string, { oneof: string[] }>; nested?: Record<string, MessageDef> };
@@ -203,7 +208,8 @@ let modelType: protobuf.Type | undefined;
 /** The resolved ModelProto type, built once. */
 export function modelProtoType(): protobuf.Type {
   if (!modelType) {
-    const root = protobuf.Root.fromJSON(ONNX_DESCRIPTOR);
+    const { Root } = requireCjs('protobufjs') as typeof protobuf;
+    const root = Root.fromJSON(ONNX_DESCRIPTOR);
     root.resolveAll();
     modelType = root.lookupType('onnx.ModelProto');
   }

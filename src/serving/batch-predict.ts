@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { KeelError, invalidArgument } from '../core/index.js';
 import type { ProgressEvent } from '../jobs/index.js';
 import { allocate, type Datatype } from './datatypes.js';
@@ -59,6 +59,8 @@ export async function batchPredict(o: BatchPredictOptions): Promise<BatchPredict
   const resolved = await o.source.resolve(o.ref);
   const pool = o.pool ?? new InferencePool(o.workers ?? 1, { intraOpThreads: o.intraOpThreads ?? 1, interOpThreads: 1 });
   mkdirSync(o.tmpDir, { recursive: true });
+  // DuckDB's native binding loads here, once per job, rather than with every CLI command.
+  const { DuckDBInstance } = await import('@duckdb/node-api');
   const duck = await DuckDBInstance.create(':memory:', { temp_directory: o.tmpDir });
   const conn = await duck.connect();
   // The writer needs its own connection: a query on the reading one would end its stream.

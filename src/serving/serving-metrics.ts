@@ -1,4 +1,10 @@
-import { Gauge, Registry, collectDefaultMetrics, type Counter } from 'prom-client';
+import { createRequire } from 'node:module';
+import type * as PromClient from 'prom-client';
+import type { Counter, Gauge, Registry } from 'prom-client';
+
+// prom-client loads with the first ServingMetrics, so CLI commands that never serve start without
+// it; a synchronous require keeps the constructor synchronous.
+const requireCjs = createRequire(import.meta.url);
 
 /** A counter cell: the hot path adds to a number; the registry reads it at scrape time. */
 export interface CounterCell {
@@ -130,7 +136,7 @@ class LocalHistogram extends LocalMetric<LocalHistogramCell> {
 
 /** The inference server's Prometheus metrics, in a registry of its own (not prom-client's global). */
 export class ServingMetrics {
-  readonly registry = new Registry();
+  readonly registry: Registry;
   private readonly requestsTotal: LocalCounter;
   private readonly requestSeconds: LocalHistogram;
   private readonly queueSeconds: LocalHistogram;
@@ -143,7 +149,8 @@ export class ServingMetrics {
   readonly predictionLogDropped: Gauge<string>;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
-    const r = this.registry;
+    const { Gauge, Registry, collectDefaultMetrics } = requireCjs('prom-client') as typeof PromClient;
+    const r = (this.registry = new Registry());
     this.requestsTotal = new LocalCounter('keel_serving_requests_total', 'Inference requests by status code', r);
     this.requestSeconds = new LocalHistogram('keel_serving_request_duration_seconds', 'Inference request latency, from parsed request to response', r,
       [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5]);

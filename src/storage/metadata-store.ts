@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider, type Migration } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { KeelError, type Logger, silentLogger } from '../core/index.js';
 import { MIGRATIONS } from './migrations/index.js';
 import type { Database } from './tables.js';
@@ -40,12 +40,22 @@ export interface OpenMetadataStoreOptions {
   readonly skipMigrations?: boolean;
 }
 
-// BIGINT columns hold epoch milliseconds and counts, all well inside 2^53.
-pg.types.setTypeParser(20, (v: string) => Number(v));
+type Pg = typeof pg;
+let pgLoading: Promise<Pg> | undefined;
+
+// pg loads on the first PostgreSQL URL only, so SQLite-only commands start without it.
+function loadPg(): Promise<Pg> {
+  pgLoading ??= import('pg').then(({ default: pg }) => {
+    // BIGINT columns hold epoch milliseconds and counts, all well inside 2^53.
+    pg.types.setTypeParser(20, (v: string) => Number(v));
+    return pg;
+  });
+  return pgLoading;
+}
 
 /** The dialects Keel knows, chosen by URL scheme in this one place (STYLE.md, rule 4). */
-const DIALECTS: Record<string, (url: string, o: OpenMetadataStoreOptions) => { dialect: DialectName; kysely: Kysely<Database> }> = {
-  sqlite: (url) => {
+const DIALECTS: Record<string, (url: string, o: OpenMetadataStoreOptions) => Promise<{ dialect: DialectName; kysely: Kysely<Database> }>> = {
+  sqlite: async (url) => {
     const path = url.slice('sqlite:'.length);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const database = new SqliteDatabase(path === ':memory:' ? ':memory:' : path);
@@ -59,7 +69,8 @@ const DIALECTS: Record<string, (url: string, o: OpenMetadataStoreOptions) => { d
     RAW_DRIVERS.set(kysely.getExecutor().adapter, { dialect: 'sqlite', database });
     return { dialect: 'sqlite', kysely };
   },
-  postgres: (url, o) => {
+  postgres: async (url, o) => {
+    const pg = await loadPg();
     const pool = new pg.Pool({
       connectionString: url,
       max: 10,
@@ -80,6 +91,7 @@ export async function openMetadataStore(url: string, options: OpenMetadataStoreO
   const name = dialectOf(url);
   if (name === 'postgres' && options.schema) {
     if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new KeelError('INVALID_ARGUMENT', `schema: invalid name '${options.schema}'`, { field: 'schema' });
+    const pg = await loadPg();
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     try {
@@ -88,7 +100,7 @@ export async function openMetadataStore(url: string, options: OpenMetadataStoreO
       await admin.end();
     }
   }
-  const { dialect, kysely } = DIALECTS[name]!(url, options);
+  const { dialect, kysely } = await DIALECTS[name]!(url, options);
   const store: MetadataStore = { db: kysely, dialect, close: () => kysely.destroy() };
   if (!options.skipMigrations) {
     try {
