@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// Keel runs from its TypeScript sources through tsx, so `npx keel` needs no build step.
-import { register } from 'tsx/esm/api';
+// Keel runs from its TypeScript sources, so `npx keel` needs no build step (see cli-bundle.js).
+import { loadCli } from './cli-bundle.js';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const { main } = await loadCli();
 await main(process.argv);

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { KEEL_BIN } from './test-server.js';
@@ -20,6 +21,17 @@ describe('keel CLI', () => {
     const r = await keel(['--version']);
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe('0.1.0');
+  });
+
+  it('runs from a bundle of its sources that names what it was built from, or from the sources through tsx', async () => {
+    expect((await keel(['--version'])).stdout.trim()).toBe('0.1.0');
+    const bundle = readFileSync(new URL('../../node_modules/.cache/keel/cli.mjs', import.meta.url), 'utf8');
+    const header = JSON.parse(bundle.slice(bundle.indexOf(' {') + 1, bundle.indexOf('\n'))) as { inputs: string[] };
+    expect(header.inputs).toContain('src/cli/main.ts');
+    // Worker entry points are found beside their sources, not beside the bundle.
+    expect(bundle).not.toContain('import.meta.url');
+    const fromSources = await keel(['--version'], { KEEL_NO_BUNDLE: '1' });
+    expect(fromSources.stdout.trim()).toBe('0.1.0');
   });
 
   it('maps a KeelError to its exit code and, with --json, a JSON error on stderr', async () => {
