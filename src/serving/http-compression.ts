@@ -26,19 +26,34 @@ export function decodeBody(request: FastifyRequest, body: Buffer, limit: number,
     (plain) => done(null, plain),
     (e: Error & { code?: string }) => {
       const tooLarge = e.code === 'ERR_BUFFER_TOO_LARGE';
-      const err = new KeelError('INVALID_ARGUMENT', tooLarge ? 'the decompressed request body is larger than the limit' : `the ${encoding} request body is corrupt: ${e.message}`, { field: 'body', cause: e });
+      const err = new KeelError('INVALID_ARGUMENT', tooLarge ? `the decompressed request body is larger than the ${limit}-byte limit` : `the ${encoding} request body is corrupt: ${e.message}`, { field: 'body', cause: e });
       done(Object.assign(err, { statusCode: tooLarge ? 413 : 400 }));
     },
   );
 }
 
-/** The encoding to answer with when the client asks for one (Triton's `response_compression_algorithm`). */
+/** Bodies smaller than this go out uncompressed: gzip's header and the CPU would cost more than they save. */
+export const MIN_COMPRESSED_BYTES = 1024;
+
+/**
+ * The encoding to answer with when the client accepts one (Triton's `response_compression_algorithm`
+ * sends `Accept-Encoding: gzip` or `deflate`): the accepted one with the highest q-value, gzip on a
+ * tie; `q=0` refuses an encoding, and `*` stands for any encoding not named.
+ */
 export function responseEncoding(request: FastifyRequest): 'gzip' | 'deflate' | undefined {
   const accept = request.headers['accept-encoding'];
   if (accept === undefined) return undefined;
-  if (/\bgzip\b/.test(accept)) return 'gzip';
-  if (/\bdeflate\b/.test(accept)) return 'deflate';
-  return undefined;
+  const q = new Map<string, number>();
+  for (const part of accept.split(',')) {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const value = qParam === undefined ? 1 : Number(qParam.slice(2));
+    if (coding) q.set(coding, Number.isFinite(value) ? value : 0);
+  }
+  const of = (coding: string): number => q.get(coding) ?? q.get('*') ?? 0;
+  const [gz, df] = [of('gzip'), of('deflate')];
+  if (gz > 0 && gz >= df) return 'gzip';
+  return df > 0 ? 'deflate' : undefined;
 }
 
 /** Sends `body` compressed; Inference-Header-Content-Length (if any) counts the uncompressed JSON, as in Triton. */

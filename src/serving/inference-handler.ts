@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KeelError } from '../core/index.js';
 import type { PredictionLogger } from '../monitoring/index.js';
-import { responseEncoding, sendCompressed } from './http-compression.js';
+import { MIN_COMPRESSED_BYTES, responseEncoding, sendCompressed } from './http-compression.js';
 import type { ModelManager } from './model-manager.js';
 import { decodeInferRequest, type InferRequest } from './oip-request.js';
 import { encodeInferResponse } from './oip-response.js';
@@ -130,6 +130,6 @@ function sendResult(request: FastifyRequest, reply: FastifyReply, model: ServedM
       reply.header('inference-header-content-length', String(head.length)).type('application/octet-stream');
     }
   }
-  if (encoding === undefined) reply.send(payload);
+  if (encoding === undefined || payload.length < MIN_COMPRESSED_BYTES) reply.send(payload);
   else sendCompressed(reply, encoding, payload).catch((e: unknown) => sendError(reply, e, request.log, model));
 }

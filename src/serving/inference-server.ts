@@ -134,7 +134,8 @@ export class InferenceServer {
     app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
       const status = error.statusCode;
       if (status !== undefined && status >= 400 && status < 500) {
-        const message = status === 413 ? `the request body is larger than the ${limit}-byte limit` : error.message;
+        // Fastify's own 413 names no limit; decodeBody's (a body too large once decompressed) does.
+        const message = status === 413 && !(error instanceof KeelError) ? `the request body is larger than the ${limit}-byte limit` : error.message;
         return reply.code(status).type('application/json').send(`{"error":${JSON.stringify(message)}}`);
       }
       return sendError(reply, error, request.log);
