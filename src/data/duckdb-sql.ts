@@ -55,7 +55,13 @@ export function mapDuckDbType(duckType: string): TypeMapping | undefined {
 }
 
 /** The column as a DOUBLE for statistics and for the Table (timestamps as epoch ms). */
-export function numericExpr(col: string, type: LogicalType): string {
-  if (type === 'timestamp') return `epoch_ms(${quoteIdent(col)})::DOUBLE`;
-  return `${quoteIdent(col)}::DOUBLE`;
+export const numericExpr = (col: string, type: LogicalType): string => numericOf(quoteIdent(col), type);
+
+/** A value of the column's stored type as numericExpr makes it. */
+export function numericOf(expr: string, type: LogicalType): string {
+  if (type === 'timestamp') return `epoch_ms(${expr})::DOUBLE`;
+  return `(${expr})::DOUBLE`;
 }
+
+/** The stored DuckDB type of a logical type (what storeExpr makes). */
+export const STORED_TYPE: Readonly<Record<LogicalType, string>> = { int: 'BIGINT', float: 'DOUBLE', bool: 'BOOLEAN', timestamp: 'TIMESTAMP', string: 'VARCHAR' };

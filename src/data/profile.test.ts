@@ -65,6 +65,13 @@ describe('dataset statistics match pandas/numpy', () => {
 
 /** Profiles a CSV's Parquet directly (small.csv's columns unless given), with the given limits. */
 async function profileFixture(limits: ProfileLimits, file = csv, columns?: { name: string; type: 'int' | 'float' }[]) {
+  const { quoteString } = await import('./duckdb-sql.js');
+  const cols = columns ?? Object.entries(expected.columns).map(([name, e]) => ({ name, type: e.type as 'int' }));
+  return profileQuery(`SELECT * FROM read_csv(${quoteString(file)}, header = true)`, cols, limits);
+}
+
+/** Profiles the Parquet that DuckDB writes from a query, as the given columns. */
+async function profileQuery(select: string, columns: { name: string; type: 'int' | 'float' }[], limits: ProfileLimits) {
   const { openDuckDb, quoteString } = await import('./duckdb-sql.js');
   const { profileParquet } = await import('./profile.js');
   const { mkdtempSync, rmSync } = await import('node:fs');
@@ -75,9 +82,8 @@ async function profileFixture(limits: ProfileLimits, file = csv, columns?: { nam
   try {
     const con = await duck.connect();
     const parquet = join(dir, 'p.parquet');
-    await con.run(`COPY (SELECT * FROM read_csv(${quoteString(file)}, header = true)) TO ${quoteString(parquet)} (FORMAT parquet)`);
-    const cols = columns ?? Object.entries(expected.columns).map(([name, e]) => ({ name, type: e.type as 'int' }));
-    return await profileParquet([con, await duck.connect()], parquet, cols, limits);
+    await con.run(`COPY (${select}) TO ${quoteString(parquet)} (FORMAT parquet)`);
+    return await profileParquet([con, await duck.connect()], parquet, columns, limits);
   } finally {
     duck.close();
     rmSync(dir, { recursive: true, force: true });
@@ -86,11 +92,12 @@ async function profileFixture(limits: ProfileLimits, file = csv, columns?: { nam
 
 // Every column through one path: all grouped (exact statistics from value counts, quantiles by
 // cumulative counts) or none (quantiles, distinct and top values from the sample, which is the
-// whole file here). Both must match pandas/numpy exactly.
-for (const groupedShare of [0, 1]) {
-  describe(`statistics with groupedShare ${groupedShare}`, () => {
+// whole file here; min, max and histograms in one pass from the footer's min and max, or, without
+// them, in two). All must match pandas/numpy exactly.
+for (const limits of [{ groupedShare: 0 }, { groupedShare: 0, footerStatistics: false }, { groupedShare: 1 }]) {
+  describe(`statistics with ${JSON.stringify(limits)}`, () => {
     it('match pandas/numpy on every column', async () => {
-      const p = await profileFixture({ groupedShare });
+      const p = await profileFixture(limits);
       for (const [name, e] of Object.entries(expected.columns)) {
         const s = p.columns.find((c) => c.name === name)!.stats;
         expect([name, s.count, s.missing, s.distinct]).toEqual([name, e.count, e.missing, e.distinct]);
@@ -138,6 +145,38 @@ describe('histogram bins as numpy.histogram', () => {
   });
 });
 
+describe("the Parquet footer's min and max", () => {
+  it('are checked by the histogram pass, and replaced when they are not the values\' own', async () => {
+    // Stored as text, profiled as int: the footer's min and max are the strings '1' and '9', so
+    // the hint is [1, 9] while the values reach 15. Counts from numpy.histogram([1, 15, 9, 9], bins=20).
+    const p = await profileQuery(`SELECT x::VARCHAR AS x FROM (VALUES (1), (15), (9), (9)) t(x)`, [{ name: 'x', type: 'int' }], { groupedShare: 0 });
+    const s = p.columns[0]!.stats;
+    expect([s.min, s.max, s.count]).toEqual([1, 15, 4]);
+    expect(s.histogram!.counts).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1]);
+  });
+
+  it('give the histogram only when the values reach both', async () => {
+    const { histogramAggregate } = await import('./histogram-sql.js');
+    const agg = histogramAggregate('x', 0, 20)!;
+    // The buckets of -x: -up(20) holds x > 20, -20 holds x = 20, -e_k bin k, -up(0) the rest of bin 0, -0 holds x = 0.
+    const entries = (atMin: number, atMax: number, above: number, below: number) => ({
+      entries: [
+        { key: -20.000000000000004, value: above },
+        { key: -20, value: atMax },
+        { key: -1, value: 5 },
+        { key: -Number.MIN_VALUE, value: 2 },
+        { key: -0, value: atMin },
+        { key: Infinity, value: below },
+      ],
+    });
+    expect(agg.read(entries(1, 1, 0, 0))!.counts).toEqual([3, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    for (const wrong of [entries(0, 1, 0, 0), entries(1, 0, 0, 0), entries(1, 1, 1, 0), entries(1, 1, 0, 1)]) expect(agg.read(wrong)).toBeUndefined();
+    // A constant column (numpy's range is then [v - 0.5, v + 0.5]) and edges that collapse take histogramQuery.
+    expect(histogramAggregate('x', 3, 3)).toBeUndefined();
+    expect(histogramAggregate('x', 1e16, 1e16 + 4)).toBeUndefined();
+  });
+});
+
 describe('distinct counts above exactRows', () => {
   it('estimate high-cardinality columns from a 1/16 hash sample within a few percent', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
@@ -162,8 +201,15 @@ describe('a column named file_row_number', () => {
     const { join } = await import('node:path');
     const file = join(mkdtempSync(join(tmpdir(), 'keel-frn-')), 'f.csv');
     writeFileSync(file, 'file_row_number,x\n1,2.5\n2,3.5\n2,4.5\n');
-    const p = await profileFixture({}, file, [{ name: 'file_row_number', type: 'int' }, { name: 'x', type: 'float' }]);
-    expect(p.columns.map((c) => [c.stats.count, c.stats.distinct, c.stats.mean])).toEqual([[3, 2, 5 / 3], [3, 3, 3.5]]);
+    // sampleRows 2: the sample cannot use the row numbers either (it takes USING SAMPLE then).
+    for (const limits of [{}, { sampleRows: 2, groupedShare: 0 }]) {
+      const p = await profileFixture(limits, file, [{ name: 'file_row_number', type: 'int' }, { name: 'x', type: 'float' }]);
+      expect(p.columns.map((c) => [c.stats.count, c.stats.distinct, c.stats.mean])).toEqual([[3, 2, 5 / 3], [3, 3, 3.5]]);
+      // The top values are those the sample holds, each counted over the whole file.
+      const top = p.columns[1]!.stats.top;
+      expect(top.length).toBeGreaterThan(0);
+      for (const t of top) expect([['2.5', '3.5', '4.5'].includes(t.value), t.count]).toEqual([true, 1]);
+    }
   });
 });
 

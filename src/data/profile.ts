@@ -7,16 +7,19 @@
  *    the hash table is small) gives every value with its count, and all its statistics are exact
  *    and computed from those value counts;
  *  - the other, high-cardinality columns get counts, moments, distinct counts (estimated above
- *    EXACT_ROWS, see HASH_SHARE) and 20-bin histograms from two aggregate passes, and quantiles
- *    and top-value candidates from a uniform sample (the whole file up to SAMPLE_ROWS rows), the
+ *    EXACT_ROWS, see HASH_SHARE), min, max and 20-bin histograms from one aggregate pass (the
+ *    bins from the Parquet footer's min and max, which the same pass checks), and quantiles and
+ *    top-value candidates from a uniform sample (the whole file up to SAMPLE_ROWS rows), the
  *    candidates counted exactly over the whole file.
  * The classification only decides cost and exactness, never correctness: either path is valid
- * for any column. The two paths run side by side on two connections.
+ * for any column. The work runs on two connections: the high-cardinality pass then the grouped
+ * columns on one, the sample and the candidates on the other.
  * Where the statistics are exact and where approximate: docs/datasets.md.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LogicalType } from '../core/index.js';
-import { numericExpr, quoteIdent, quoteString } from './duckdb-sql.js';
+import { numericExpr, numericOf, quoteIdent, quoteString, STORED_TYPE } from './duckdb-sql.js';
+import { histogramAggregate, histogramQuery, histogramRange, readHistograms, type Histogram, type Range } from './histogram-sql.js';
 import type { ColumnProfile, ColumnStats } from './types.js';
 
 /** Exact distinct counts up to this many rows; above, an estimate for high-cardinality columns. */
@@ -40,7 +43,6 @@ export const GROUPED_SHARE = 0.1;
 export const TOP_K = 20;
 /** Candidates taken from the sample before the exact count picks the top 20. */
 const TOP_CANDIDATES = 40;
-const BINS = 20;
 const QUANTILES = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99] as const;
 const QUANTILE_KEYS = ['p01', 'p05', 'p25', 'p50', 'p75', 'p95', 'p99'] as const;
 
@@ -62,7 +64,6 @@ export function formatValue(v: unknown, type: LogicalType): string {
 }
 
 type Quantiles = NonNullable<ColumnStats['quantiles']>;
-type Histogram = NonNullable<ColumnStats['histogram']>;
 type Top = { value: string; count: number }[];
 
 /** What the passes find out about one column; each pass fills its part. */
@@ -89,6 +90,8 @@ export interface ProfileLimits {
   readonly classifyRows?: number;
   /** See GROUPED_SHARE; 0 groups no column (unless it is empty), 1 every column. */
   readonly groupedShare?: number;
+  /** false: ignore the Parquet footer's min and max (then high-cardinality histograms take a pass of their own). */
+  readonly footerStatistics?: boolean;
 }
 
 /** A column with its position in the profile. */
@@ -104,22 +107,22 @@ export async function profileParquet(
 ): Promise<{ rows: number; columns: ColumnProfile[] }> {
   const sampleRows = limits.sampleRows ?? SAMPLE_ROWS;
   const src = `read_parquet(${quoteString(parquetPath)})`;
-  const meta = await cons[0].runAndReadAll(`SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata(${quoteString(parquetPath)})`);
-  const rows = Number(meta.getRows()[0]![0]);
+  const numbered = rowNumbered(parquetPath, columns);
   const acc: Found[] = columns.map(() => ({}));
-  const grouped = await classify(cons[0], parquetPath, columns, limits.classifyRows ?? CLASSIFY_ROWS, limits.groupedShare ?? GROUPED_SHARE);
+  const [{ rows, hints }, grouped] = await settleAll([
+    readFooter(cons[1], parquetPath, columns),
+    classify(cons[0], src, numbered, columns, limits.classifyRows ?? CLASSIFY_ROWS, limits.groupedShare ?? GROUPED_SHARE),
+  ] as const);
   const cols = columns.map((c, i): Col => ({ ...c, i }));
   const high = cols.filter((c) => !grouped[c.i]);
   const low = cols.filter((c) => grouped[c.i]);
-  // Both chains settle before returning: the caller closes the database after a failure.
-  const settled = await Promise.allSettled([
+  await settleAll([
     (async () => {
-      await highPasses(cons[0], src, high, rows <= (limits.exactRows ?? EXACT_ROWS), acc);
+      await highPasses(cons[0], src, high, rows <= (limits.exactRows ?? EXACT_ROWS), limits.footerStatistics === false ? new Map() : hints, acc);
       await withTempTable(cons[0], 'keel_vc', () => groupedPass(cons[0], src, low, acc));
     })(),
-    withTempTable(cons[1], 'keel_sample', () => samplePass(cons[1], src, high, rows, sampleRows, acc)),
+    withTempTable(cons[1], 'keel_sample', () => samplePass(cons[1], src, numbered, high, rows, sampleRows, acc)),
   ]);
-  for (const r of settled) if (r.status === 'rejected') throw r.reason;
   const profiles = columns.map((c, i): ColumnProfile => {
     const a = acc[i]!;
     const count = a.count ?? 0;
@@ -142,6 +145,13 @@ export async function profileParquet(
   return { rows, columns: profiles };
 }
 
+/** Promise.all that lets every promise settle before it throws: the caller closes the database after a failure. */
+async function settleAll<T extends readonly unknown[]>(ps: { readonly [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(ps);
+  for (const r of settled) if (r.status === 'rejected') throw r.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 async function withTempTable(con: DuckDBConnection, name: string, f: () => Promise<void>): Promise<void> {
   try {
     await f();
@@ -153,114 +163,129 @@ async function withTempTable(con: DuckDBConnection, name: string, f: () => Promi
 /** The value as the statistics see it: DOUBLE for numeric columns (timestamps in epoch ms, bool as 0/1), VARCHAR for strings. */
 const valueExpr = (c: ProfileColumn, col = c.name): string => (isNumeric(c.type) ? numericExpr(col, c.type) : quoteIdent(col));
 
+/** The file with its row numbers (`file_row_number`), unless the data has a column of that name. */
+function rowNumbered(parquetPath: string, columns: readonly ProfileColumn[]): string | undefined {
+  return columns.some((c) => c.name.toLowerCase() === 'file_row_number') ? undefined : `read_parquet(${quoteString(parquetPath)}, file_row_number = true)`;
+}
+
 /** Which columns are grouped: those with at most `share` of the first rows distinct. */
-async function classify(con: DuckDBConnection, parquetPath: string, columns: readonly ProfileColumn[], classifyRows: number, share: number): Promise<boolean[]> {
+async function classify(con: DuckDBConnection, src: string, numbered: string | undefined, columns: readonly ProfileColumn[], classifyRows: number, share: number): Promise<boolean[]> {
   if (columns.length === 0) return [];
   const n = Math.max(1, Math.floor(classifyRows));
   // A filter on the row number skips the other row groups (a LIMIT lets the second thread
-  // decode a whole row group for nothing), unless the data has a column of that name.
-  const head = columns.some((c) => c.name.toLowerCase() === 'file_row_number')
-    ? `(SELECT * FROM read_parquet(${quoteString(parquetPath)}) LIMIT ${n})`
-    : `(SELECT * FROM read_parquet(${quoteString(parquetPath)}, file_row_number = true) WHERE file_row_number < ${n})`;
+  // decode a whole row group for nothing).
+  const head = numbered ? `(SELECT * FROM ${numbered} WHERE file_row_number < ${n})` : `(SELECT * FROM ${src} LIMIT ${n})`;
   // HyperLogLog: an estimate is enough to choose a path, and much cheaper than count(DISTINCT).
   const row = (await con.runAndReadAll(`SELECT count(*), ${columns.map((c) => `approx_count_distinct(${quoteIdent(c.name)})`).join(', ')} FROM ${head}`)).getRows()[0]!;
   const size = Number(row[0]);
   return columns.map((_, i) => Number(row[i + 1]) <= share * size);
 }
 
-/** numpy.histogram's range: a constant column gets [v - 0.5, v + 0.5]. */
-function histogramRange(min: number, max: number): { lo: number; hi: number } {
-  return min === max ? { lo: min - 0.5, hi: max + 0.5 } : { lo: min, hi: max };
-}
+/** A column's min and max as the Parquet footer's row group statistics tell them (checked by the histogram before use). */
+type MinMax = { readonly min: number; readonly max: number };
 
 /**
- * `(col, bin, n)` for the values `x` (with counts `n`) of a subquery `from`, where bin 0..19 is
- * numpy.histogram's: bins [e_k, e_k+1), the last one closed, e_k = k * step + lo as numpy.linspace
- * makes them. As numpy, the index from (x - lo) * norm is corrected by comparing x with the
- * actual edges: within an ulp of an edge the product can name the neighbouring bin.
+ * The row count, and the footer's min and max of the numeric columns (by position) as valueExpr
+ * would make them: each row group's statistics, cast from their text to the column's stored
+ * type. A column whose statistics are missing or do not cast has none.
  */
-function histogramQuery(i: number, from: string, x: string, n: string, lo: number, hi: number): string {
-  const step = dbl((hi - lo) / BINS);
-  const edge = (k: string) => `(${k}::DOUBLE * ${step} + ${dbl(lo)})`;
-  const b0 = `least(${BINS - 1}, floor((${x} - ${dbl(lo)}) * ${dbl(BINS / (hi - lo))}))::INTEGER`;
-  const b1 = `(SELECT x, w, b0 - (x < ${edge('b0')})::INTEGER AS b1 FROM (SELECT ${x} AS x, ${n} AS w, ${b0} AS b0 FROM ${from}))`;
-  return `(SELECT ${i}::INTEGER AS col, b1 + (b1 < ${BINS - 1} AND x >= ${edge('(b1 + 1)')})::INTEGER AS bin, sum(w) AS n FROM ${b1} GROUP BY 2)`;
-}
-
-/**
- * High-cardinality columns, two aggregate passes over the file: counts, moments and distinct
- * counts, then (given min and max) the histograms.
- */
-async function highPasses(con: DuckDBConnection, src: string, high: readonly Col[], exactDistinct: boolean, acc: Found[]): Promise<void> {
-  if (high.length === 0) return;
-  const exprs = high.flatMap((c) => {
-    const q = quoteIdent(c.name);
-    const distinct = exactDistinct ? `count(DISTINCT ${q})` : `count(DISTINCT ${q}) FILTER (WHERE hash(${q}) < ${(2n ** 64n / BigInt(HASH_SHARE)).toString()}::UBIGINT)`;
-    if (!isNumeric(c.type)) return [`count(${q})`, distinct];
-    const x = valueExpr(c);
-    return [`count(${q})`, distinct, `min(${x})`, `max(${x})`, `avg(${x})`, `stddev_samp(${x})`];
+async function readFooter(con: DuckDBConnection, parquetPath: string, columns: readonly ProfileColumn[]): Promise<{ rows: number; hints: Map<number, MinMax> }> {
+  const path = quoteString(parquetPath);
+  const numeric = columns.flatMap((c, i): Col[] => (isNumeric(c.type) ? [{ ...c, i }] : []));
+  const stat = (c: Col, f: 'min' | 'max') =>
+    numericOf(`${f}(TRY_CAST(stats_${f}_value AS ${STORED_TYPE[c.type]})) FILTER (WHERE path_in_schema = ${quoteString(c.name)})`, c.type);
+  const exprs = [`(SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata(${path}))`, 'count(*)', ...numeric.flatMap((c) => [stat(c, 'min'), stat(c, 'max')])];
+  const row = (await con.runAndReadAll(`SELECT ${exprs.join(', ')} FROM parquet_metadata(${path})`)).getRows()[0]!;
+  const hints = new Map<number, MinMax>();
+  numeric.forEach((c, k) => {
+    const [min, max] = [num(row[2 + 2 * k]), num(row[3 + 2 * k])];
+    if (min !== null && max !== null) hints.set(c.i, { min, max });
   });
-  const row = (await con.runAndReadAll(`SELECT ${exprs.join(', ')} FROM ${src}`)).getRows()[0]!;
-  let k = 0;
+  return { rows: Number(row[0]), hints };
+}
+
+/**
+ * High-cardinality columns, one aggregate pass over the file: counts, moments, distinct counts
+ * and, for numeric columns whose footer min and max the same pass confirms, the histograms.
+ * Columns without (confirmed) footer statistics get their min and max from the pass (or one
+ * after it) and their histograms from one more.
+ */
+async function highPasses(con: DuckDBConnection, src: string, high: readonly Col[], exactDistinct: boolean, hints: ReadonlyMap<number, MinMax>, acc: Found[]): Promise<void> {
+  if (high.length === 0) return;
+  const exprs: string[] = [];
+  const reads: ((v: unknown) => void)[] = [];
+  const add = (sql: string, read: (v: unknown) => void) => {
+    exprs.push(sql);
+    reads.push(read);
+  };
+  /** Numeric columns still without a histogram after the pass, and those of them without min and max. */
+  const later: Col[] = [];
+  const unconfirmed: Col[] = [];
   for (const c of high) {
     const a = acc[c.i]!;
-    a.count = Number(row[k++]);
-    a.distinct = Number(row[k++]) * (exactDistinct ? 1 : HASH_SHARE);
-    if (isNumeric(c.type)) [a.min, a.max, a.mean, a.std] = [num(row[k++]), num(row[k++]), num(row[k++]), num(row[k++])];
-  }
-  // DuckDB's histogram(v, bounds) counts v in the first bucket with v <= bound (above the last
-  // bound: an overflow bucket). On -x with the bounds -e_19 < ... < -e_1 that is the
-  // largest m with x >= e_m: numpy's bin, found by comparing x with the exact edges (no
-  // arithmetic on x), and cheaper than a GROUP BY on a computed bin index.
-  const aggs: string[] = [];
-  const read: ((v: unknown) => void)[] = [];
-  const fallback: string[] = [];
-  const fallbackRanges = new Map<number, { lo: number; hi: number }>();
-  for (const c of high) {
-    const { min, max } = acc[c.i]!;
-    if (!isNumeric(c.type) || min === null || min === undefined || max === null || max === undefined) continue;
-    const { lo, hi } = histogramRange(min, max);
-    const edges = edgesOf(lo, hi);
+    const q = quoteIdent(c.name);
+    add(`count(${q})`, (v) => (a.count = Number(v)));
+    if (exactDistinct) add(`count(DISTINCT ${q})`, (v) => (a.distinct = Number(v)));
+    else add(`count(DISTINCT ${q}) FILTER (WHERE hash(${q}) < ${(2n ** 64n / BigInt(HASH_SHARE)).toString()}::UBIGINT)`, (v) => (a.distinct = Number(v) * HASH_SHARE));
+    if (!isNumeric(c.type)) continue;
     const x = valueExpr(c);
-    const inner = edges.slice(1, BINS);
-    if (inner.some((e, k) => k > 0 && e <= inner[k - 1]!)) {
-      // Edges that collapse in floating point (a range of a few ulps): histogram() would merge
-      // their buckets, so this column takes the GROUP BY.
-      fallback.push(histogramQuery(c.i, `${src} WHERE ${x} IS NOT NULL`, x, '1', lo, hi));
-      fallbackRanges.set(c.i, { lo, hi });
+    add(`avg(${x})`, (v) => (a.mean = num(v)));
+    add(`stddev_samp(${x})`, (v) => (a.std = num(v)));
+    const hint = hints.get(c.i);
+    const hist = hint && histogramAggregate(x, hint.min, hint.max);
+    if (hist) {
+      add(hist.sql, (v) => {
+        const histogram = hist.read(v);
+        if (histogram) Object.assign(a, { min: hint.min, max: hint.max, histogram });
+        else unconfirmed.push(c);
+      });
       continue;
     }
-    aggs.push(`histogram(-(${x}), [${[...inner].reverse().map((e) => dbl(-e)).join(', ')}])`);
-    const binOf = new Map(inner.map((e, k) => [-e, k + 1]));
-    read.push((v) => {
-      const counts = new Array<number>(BINS).fill(0);
-      for (const { key, value } of mapEntries(v)) {
-        // The overflow bucket's key is +Infinity (or NULL): x < e_1, bin 0.
-        const bin = key === null || Number(key) === Infinity ? 0 : binOf.get(Number(key));
-        if (bin === undefined) throw new Error(`histogram bucket ${String(key)} is not one of the bounds`);
-        counts[bin] = Number(value);
-      }
-      acc[c.i]!.histogram = { edges, counts };
-    });
+    add(`min(${x})`, (v) => (a.min = num(v)));
+    add(`max(${x})`, (v) => (a.max = num(v)));
+    later.push(c);
+  }
+  const row = (await con.runAndReadAll(`SELECT ${exprs.join(', ')} FROM ${src}`)).getRows()[0]!;
+  reads.forEach((f, k) => f(row[k]));
+  if (unconfirmed.length > 0) {
+    const mm = (await con.runAndReadAll(`SELECT ${unconfirmed.map((c) => `min(${valueExpr(c)}), max(${valueExpr(c)})`).join(', ')} FROM ${src}`)).getRows()[0]!;
+    unconfirmed.forEach((c, k) => Object.assign(acc[c.i]!, { min: num(mm[2 * k]), max: num(mm[2 * k + 1]) }));
+  }
+  await histogramPass(con, src, [...later, ...unconfirmed], acc);
+}
+
+/** Histograms of columns whose min and max are known. */
+async function histogramPass(con: DuckDBConnection, src: string, cols: readonly Col[], acc: Found[]): Promise<void> {
+  const aggs: string[] = [];
+  const reads: ((v: unknown) => void)[] = [];
+  const ranges = new Map<number, Range>();
+  const grouped: string[] = [];
+  for (const c of cols) {
+    const { min, max } = acc[c.i]!;
+    if (min === null || min === undefined || max === null || max === undefined) continue;
+    const x = valueExpr(c);
+    const hist = histogramAggregate(x, min, max);
+    if (hist) {
+      aggs.push(hist.sql);
+      reads.push((v) => {
+        const h = hist.read(v);
+        if (!h) throw new Error(`the histogram of column '${c.name}' does not find its min ${min} and max ${max}`);
+        acc[c.i]!.histogram = h;
+      });
+      continue;
+    }
+    const range = histogramRange(min, max);
+    ranges.set(c.i, range);
+    grouped.push(histogramQuery(c.i, `${src} WHERE ${x} IS NOT NULL`, x, '1', range));
   }
   if (aggs.length > 0) {
     const row = (await con.runAndReadAll(`SELECT ${aggs.join(', ')} FROM ${src}`)).getRows()[0]!;
-    read.forEach((f, k) => f(row[k]));
+    reads.forEach((f, k) => f(row[k]));
   }
-  if (fallback.length > 0) readHistograms((await con.runAndReadAll(fallback.join(' UNION ALL '))).getRows(), fallbackRanges, acc);
+  if (grouped.length > 0) setHistograms(readHistograms((await con.runAndReadAll(grouped.join(' UNION ALL '))).getRows(), ranges), acc);
 }
 
-/** A DuckDB MAP value's entries (null when nothing was counted). */
-function mapEntries(v: unknown): readonly { key: unknown; value: unknown }[] {
-  return (v as { entries?: { key: unknown; value: unknown }[] } | null)?.entries ?? [];
-}
-
-/** `(col, bin, n)` rows into 20-bin histograms. */
-function readHistograms(rows: unknown[][], ranges: ReadonlyMap<number, { lo: number; hi: number }>, acc: Found[]): void {
-  const counts = new Map([...ranges.keys()].map((i) => [i, new Array<number>(BINS).fill(0)]));
-  for (const [col, bin, n] of rows) counts.get(Number(col))![Number(bin)] = Number(n);
-  for (const [i, { lo, hi }] of ranges) acc[i]!.histogram = { edges: edgesOf(lo, hi), counts: counts.get(i)! };
-}
+const setHistograms = (hs: ReadonlyMap<number, Histogram>, acc: Found[]): void => hs.forEach((h, i) => (acc[i]!.histogram = h));
 
 /** `vnum, vstr` of a value-count row: `x` as vnum (DOUBLE) for numeric columns, as vstr (VARCHAR) for strings, the other NULL. */
 const valueColumns = (c: ProfileColumn, x: string): string => (isNumeric(c.type) ? `${x} AS vnum, NULL::VARCHAR AS vstr` : `NULL::DOUBLE AS vnum, ${x} AS vstr`);
@@ -289,11 +314,18 @@ function readValueCounts(rows: unknown[][], cols: readonly Col[]): Map<number, {
  * quantile's rank error is about 1/sqrt(SAMPLE_ROWS)): quantiles, and the top values: the
  * sample's top 20 when it is the whole file, otherwise its top 40 counted exactly over the file.
  */
-async function samplePass(con: DuckDBConnection, src: string, high: readonly Col[], rows: number, sampleRows: number, acc: Found[]): Promise<void> {
+async function samplePass(con: DuckDBConnection, src: string, numbered: string | undefined, high: readonly Col[], rows: number, sampleRows: number, acc: Found[]): Promise<void> {
   if (high.length === 0 || rows === 0) return;
   const sampled = rows > sampleRows;
-  const sampling = sampled ? ` USING SAMPLE ${((100 * sampleRows) / rows).toFixed(6)} PERCENT (bernoulli, 42)` : '';
-  await con.run(`CREATE OR REPLACE TEMP TABLE keel_sample AS SELECT ${high.map((c) => quoteIdent(c.name)).join(', ')} FROM ${src}${sampling}`);
+  // A row is in the sample when the hash of its row number is below the share: independent of
+  // the values, the same on every run, and a filter every thread applies to its own rows (USING
+  // SAMPLE runs on one thread).
+  const sample = !sampled
+    ? src
+    : numbered
+      ? `${numbered} WHERE hash(file_row_number) < ${((2n ** 64n * BigInt(sampleRows)) / BigInt(rows)).toString()}::UBIGINT`
+      : `${src} USING SAMPLE ${((100 * sampleRows) / rows).toFixed(6)} PERCENT (bernoulli, 42)`;
+  await con.run(`CREATE OR REPLACE TEMP TABLE keel_sample AS SELECT ${high.map((c) => quoteIdent(c.name)).join(', ')} FROM ${sample}`);
   const qs = `[${QUANTILES.join(', ')}]`;
   const numeric = high.filter((c) => isNumeric(c.type));
   const exprs = [...high.map((c) => `count(DISTINCT ${quoteIdent(c.name)})`), ...numeric.map((c) => `quantile_cont(${valueExpr(c)}, ${qs})`)];
@@ -322,11 +354,20 @@ async function samplePass(con: DuckDBConnection, src: string, high: readonly Col
  */
 async function groupedPass(con: DuckDBConnection, src: string, low: readonly Col[], acc: Found[]): Promise<void> {
   if (low.length === 0) return;
-  const parts = low.map((c) => {
-    // Grouped again after the cast: two timestamps in the same millisecond are one value.
-    return `(SELECT ${c.i}::INTEGER AS col, ${valueColumns(c, valueExpr(c, 'v'))}, sum(n)::BIGINT AS n FROM (SELECT ${quoteIdent(c.name)} AS v, count(*) AS n FROM ${src} WHERE ${quoteIdent(c.name)} IS NOT NULL GROUP BY 1) GROUP BY 2, 3)`;
-  });
-  await con.run(`CREATE OR REPLACE TEMP TABLE keel_vc AS ${parts.join(' UNION ALL ')}`);
+  // One scan with one hash table per column (GROUPING SETS; `s` says whose row it is, the
+  // derived table's own column names keep clear of the data's), then each value as DOUBLE or
+  // VARCHAR, grouped again after the cast (two timestamps in the same millisecond are one
+  // value) by one GROUP BY for all columns: each GROUP BY has a fixed cost of a few ms.
+  const q = low.map((c) => quoteIdent(c.name));
+  const which = `CASE ${low.map((c, k) => `WHEN grouping(${q[k]}) = 0 THEN ${c.i}`).join(' ')} END`;
+  const sets = `SELECT ${q.join(', ')}, ${which}, count(*) FROM ${src} GROUP BY GROUPING SETS (${q.map((x) => `(${x})`).join(', ')})`;
+  const names = [...low.map((_, k) => `g${k}`), 's', 'n'];
+  const pick = (want: (c: Col) => boolean) => {
+    const arms = low.flatMap((c, k) => (want(c) ? [`WHEN ${c.i} THEN ${valueExpr(c, `g${k}`)}`] : []));
+    return arms.length === 0 ? 'NULL' : `CASE s ${arms.join(' ')} END`;
+  };
+  const values = `SELECT s AS col, (${pick((c) => isNumeric(c.type))})::DOUBLE AS vnum, (${pick((c) => !isNumeric(c.type))})::VARCHAR AS vstr, n FROM (${sets}) AS t(${names.join(', ')})`;
+  await con.run(`CREATE OR REPLACE TEMP TABLE keel_vc AS SELECT col::INTEGER AS col, vnum, vstr, sum(n)::BIGINT AS n FROM (${values}) WHERE vnum IS NOT NULL OR vstr IS NOT NULL GROUP BY 1, 2, 3`);
   for (const c of low) Object.assign(acc[c.i]!, { count: 0, distinct: 0 });
   // Counts, distinct counts and the top 20 (ties by value, as rankTop orders them).
   const top = (
@@ -353,7 +394,7 @@ async function groupedPass(con: DuckDBConnection, src: string, low: readonly Col
        FROM keel_vc WHERE vnum IS NOT NULL
      ) GROUP BY col, total, mean`,
   );
-  const ranges = new Map<number, { lo: number; hi: number }>();
+  const ranges = new Map<number, Range>();
   for (const r of qRows.getRows()) {
     const i = Number(r[0]);
     const a = acc[i]!;
@@ -362,8 +403,8 @@ async function groupedPass(con: DuckDBConnection, src: string, low: readonly Col
     a.quantiles = Object.fromEntries(QUANTILE_KEYS.map((key, j) => [key, lerp(Number(r[5 + 3 * j]), Number(r[6 + 3 * j]), Number(r[7 + 3 * j]))])) as Quantiles;
   }
   if (ranges.size === 0) return;
-  const hParts = [...ranges].map(([i, { lo, hi }]) => histogramQuery(i, `keel_vc WHERE col = ${i}`, 'vnum', 'n', lo, hi));
-  readHistograms((await con.runAndReadAll(hParts.join(' UNION ALL '))).getRows(), ranges, acc);
+  const hParts = [...ranges].map(([i, range]) => histogramQuery(i, `keel_vc WHERE col = ${i}`, 'vnum', 'n', range));
+  setHistograms(readHistograms((await con.runAndReadAll(hParts.join(' UNION ALL '))).getRows(), ranges), acc);
 }
 
 /** numpy's _lerp: a + (b - a) t, computed from the nearer end for t >= 0.5. */
@@ -381,11 +422,3 @@ function rankTop(list: readonly { value: number | string; count: number }[], typ
   });
   return sorted.slice(0, TOP_K).map((t) => ({ value: formatValue(t.value, type), count: t.count }));
 }
-
-/** numpy.linspace's edges: start + i * step, the last one exactly `hi`. */
-function edgesOf(lo: number, hi: number): number[] {
-  const step = (hi - lo) / BINS;
-  return Array.from({ length: BINS + 1 }, (_, i) => (i === BINS ? hi : lo + i * step));
-}
-
-const dbl = (v: number): string => `CAST(${quoteString(String(v))} AS DOUBLE)`;
