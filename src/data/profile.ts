@@ -109,10 +109,15 @@ export async function profileParquet(
   const src = `read_parquet(${quoteString(parquetPath)})`;
   const numbered = rowNumbered(parquetPath, columns);
   const acc: Found[] = columns.map(() => ({}));
-  const [{ rows, hints }, grouped] = await settleAll([
-    readFooter(cons[1], parquetPath, columns),
-    classify(cons[0], src, numbered, columns, limits.classifyRows ?? CLASSIFY_ROWS, limits.groupedShare ?? GROUPED_SHARE),
+  const classifyHead = (con: DuckDBConnection, part: readonly ProfileColumn[]) =>
+    classify(con, src, numbered, part, limits.classifyRows ?? CLASSIFY_ROWS, limits.groupedShare ?? GROUPED_SHARE);
+  // The head is one row group, which one thread decodes: each connection classifies half the columns.
+  const half = Math.ceil(columns.length / 2);
+  const [first, [{ rows, hints }, second]] = await settleAll([
+    classifyHead(cons[0], columns.slice(0, half)),
+    (async () => [await readFooter(cons[1], parquetPath, columns), await classifyHead(cons[1], columns.slice(half))] as const)(),
   ] as const);
+  const grouped = [...first, ...second];
   const cols = columns.map((c, i): Col => ({ ...c, i }));
   const high = cols.filter((c) => !grouped[c.i]);
   const low = cols.filter((c) => grouped[c.i]);
@@ -325,7 +330,13 @@ async function samplePass(con: DuckDBConnection, src: string, numbered: string |
     : numbered
       ? `${numbered} WHERE hash(file_row_number) < ${((2n ** 64n * BigInt(sampleRows)) / BigInt(rows)).toString()}::UBIGINT`
       : `${src} USING SAMPLE ${((100 * sampleRows) / rows).toFixed(6)} PERCENT (bernoulli, 42)`;
-  await con.run(`CREATE OR REPLACE TEMP TABLE keel_sample AS SELECT ${high.map((c) => quoteIdent(c.name)).join(', ')} FROM ${sample}`);
+  // The sample's row order does not matter; keeping it costs the parallel insert ~40 % more CPU.
+  await con.run('SET SESSION preserve_insertion_order = false');
+  try {
+    await con.run(`CREATE OR REPLACE TEMP TABLE keel_sample AS SELECT ${high.map((c) => quoteIdent(c.name)).join(', ')} FROM ${sample}`);
+  } finally {
+    await con.run('RESET SESSION preserve_insertion_order');
+  }
   const qs = `[${QUANTILES.join(', ')}]`;
   const numeric = high.filter((c) => isNumeric(c.type));
   const exprs = [...high.map((c) => `count(DISTINCT ${quoteIdent(c.name)})`), ...numeric.map((c) => `quantile_cont(${valueExpr(c)}, ${qs})`)];
