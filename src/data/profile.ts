@@ -192,21 +192,26 @@ type MinMax = { readonly min: number; readonly max: number };
 /**
  * The row count, and the footer's min and max of the numeric columns (by position) as valueExpr
  * would make them: each row group's statistics, cast from their text to the column's stored
- * type. A column whose statistics are missing or do not cast has none.
+ * type. A column whose statistics are missing or do not cast has none. (One GROUP BY over the
+ * metadata rows: an aggregate per column made the query take a second at 300 columns.)
  */
 async function readFooter(con: DuckDBConnection, parquetPath: string, columns: readonly ProfileColumn[]): Promise<{ rows: number; hints: Map<number, MinMax> }> {
   const path = quoteString(parquetPath);
-  const numeric = columns.flatMap((c, i): Col[] => (isNumeric(c.type) ? [{ ...c, i }] : []));
-  const stat = (c: Col, f: 'min' | 'max') =>
-    numericOf(`${f}(TRY_CAST(stats_${f}_value AS ${STORED_TYPE[c.type]})) FILTER (WHERE path_in_schema = ${quoteString(c.name)})`, c.type);
-  const exprs = [`(SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata(${path}))`, 'count(*)', ...numeric.flatMap((c) => [stat(c, 'min'), stat(c, 'max')])];
-  const row = (await con.runAndReadAll(`SELECT ${exprs.join(', ')} FROM parquet_metadata(${path})`)).getRows()[0]!;
+  const rows = Number((await con.runAndReadAll(`SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata(${path})`)).getRows()[0]![0]);
   const hints = new Map<number, MinMax>();
-  numeric.forEach((c, k) => {
-    const [min, max] = [num(row[2 + 2 * k]), num(row[3 + 2 * k])];
-    if (min !== null && max !== null) hints.set(c.i, { min, max });
+  const types = [...new Set(columns.filter((c) => isNumeric(c.type)).map((c) => c.type))];
+  if (types.length === 0) return { rows, hints };
+  const stat = (t: LogicalType, f: 'min' | 'max') => numericOf(`${f}(TRY_CAST(stats_${f}_value AS ${STORED_TYPE[t]}))`, t);
+  const found = (await con.runAndReadAll(`SELECT path_in_schema, ${types.flatMap((t) => [stat(t, 'min'), stat(t, 'max')]).join(', ')} FROM parquet_metadata(${path}) GROUP BY 1`)).getRows();
+  const byName = new Map(found.map((r) => [String(r[0]), r]));
+  columns.forEach((c, i) => {
+    const r = byName.get(c.name);
+    const k = types.indexOf(c.type);
+    if (!r || k < 0) return;
+    const [min, max] = [num(r[1 + 2 * k]), num(r[2 + 2 * k])];
+    if (min !== null && max !== null) hints.set(i, { min, max });
   });
-  return { rows: Number(row[0]), hints };
+  return { rows, hints };
 }
 
 /**
@@ -223,7 +228,8 @@ async function highPasses(con: DuckDBConnection, src: string, high: readonly Col
     exprs.push(sql);
     reads.push(read);
   };
-  /** Numeric columns still without a histogram after the pass, and those of them without min and max. */
+  // Numeric columns whose histogram needs a pass of its own: with min and max from this pass
+  // (no footer statistics), or without them (the footer's were not the values' own).
   const later: Col[] = [];
   const unconfirmed: Col[] = [];
   for (const c of high) {
@@ -365,20 +371,11 @@ async function samplePass(con: DuckDBConnection, src: string, numbered: string |
  */
 async function groupedPass(con: DuckDBConnection, src: string, low: readonly Col[], acc: Found[]): Promise<void> {
   if (low.length === 0) return;
-  // One scan with one hash table per column (GROUPING SETS; `s` says whose row it is, the
-  // derived table's own column names keep clear of the data's), then each value as DOUBLE or
-  // VARCHAR, grouped again after the cast (two timestamps in the same millisecond are one
-  // value) by one GROUP BY for all columns: each GROUP BY has a fixed cost of a few ms.
-  const q = low.map((c) => quoteIdent(c.name));
-  const which = `CASE ${low.map((c, k) => `WHEN grouping(${q[k]}) = 0 THEN ${c.i}`).join(' ')} END`;
-  const sets = `SELECT ${q.join(', ')}, ${which}, count(*) FROM ${src} GROUP BY GROUPING SETS (${q.map((x) => `(${x})`).join(', ')})`;
-  const names = [...low.map((_, k) => `g${k}`), 's', 'n'];
-  const pick = (want: (c: Col) => boolean) => {
-    const arms = low.flatMap((c, k) => (want(c) ? [`WHEN ${c.i} THEN ${valueExpr(c, `g${k}`)}`] : []));
-    return arms.length === 0 ? 'NULL' : `CASE s ${arms.join(' ')} END`;
-  };
-  const values = `SELECT s AS col, (${pick((c) => isNumeric(c.type))})::DOUBLE AS vnum, (${pick((c) => !isNumeric(c.type))})::VARCHAR AS vstr, n FROM (${sets}) AS t(${names.join(', ')})`;
-  await con.run(`CREATE OR REPLACE TEMP TABLE keel_vc AS SELECT col::INTEGER AS col, vnum, vstr, sum(n)::BIGINT AS n FROM (${values}) WHERE vnum IS NOT NULL OR vstr IS NOT NULL GROUP BY 1, 2, 3`);
+  const parts = low.map((c) => {
+    // Grouped again after the cast: two timestamps in the same millisecond are one value.
+    return `(SELECT ${c.i}::INTEGER AS col, ${valueColumns(c, valueExpr(c, 'v'))}, sum(n)::BIGINT AS n FROM (SELECT ${quoteIdent(c.name)} AS v, count(*) AS n FROM ${src} WHERE ${quoteIdent(c.name)} IS NOT NULL GROUP BY 1) GROUP BY 2, 3)`;
+  });
+  await con.run(`CREATE OR REPLACE TEMP TABLE keel_vc AS ${parts.join(' UNION ALL ')}`);
   for (const c of low) Object.assign(acc[c.i]!, { count: 0, distinct: 0 });
   // Counts, distinct counts and the top 20 (ties by value, as rankTop orders them).
   const top = (
