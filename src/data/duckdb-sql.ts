@@ -25,6 +25,11 @@ export async function openDuckDb(tmpDir: string): Promise<{ instance: DuckDBInst
   };
 }
 
+/** A DuckDB MAP value's entries (none when it is NULL, as histogram() of no rows is). */
+export function mapEntries(v: unknown): readonly { key: unknown; value: unknown }[] {
+  return (v as { entries?: { key: unknown; value: unknown }[] } | null)?.entries ?? [];
+}
+
 /** How a DuckDB column type is stored (the cast into the Parquet) and which logical type it is. */
 export interface TypeMapping {
   readonly type: LogicalType;

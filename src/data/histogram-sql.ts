@@ -3,7 +3,7 @@
  * (the last one closed), e_k = min + k * (max - min) / 20 as numpy.linspace makes them, and a
  * value's bin decided by comparing it with those edges, as numpy does.
  */
-import { quoteString } from './duckdb-sql.js';
+import { mapEntries, quoteString } from './duckdb-sql.js';
 
 export const BINS = 20;
 
@@ -44,11 +44,6 @@ interface Bucket {
   readonly bound: number;
   readonly bin?: number;
   readonly role?: 'aboveMax' | 'atMax' | 'atMin';
-}
-
-/** A DuckDB MAP value's entries (null when nothing was counted). */
-function mapEntries(v: unknown): readonly { key: unknown; value: unknown }[] {
-  return (v as { entries?: { key: unknown; value: unknown }[] } | null)?.entries ?? [];
 }
 
 /**

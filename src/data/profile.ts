@@ -18,7 +18,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LogicalType } from '../core/index.js';
-import { numericExpr, numericOf, quoteIdent, quoteString, STORED_TYPE } from './duckdb-sql.js';
+import { mapEntries, numericExpr, numericOf, quoteIdent, quoteString, STORED_TYPE } from './duckdb-sql.js';
 import { histogramAggregate, histogramQuery, histogramRange, readHistograms, type Histogram, type Range } from './histogram-sql.js';
 import type { ColumnProfile, ColumnStats } from './types.js';
 
@@ -126,7 +126,7 @@ export async function profileParquet(
       await highPasses(cons[0], src, high, rows <= (limits.exactRows ?? EXACT_ROWS), limits.footerStatistics === false ? new Map() : hints, acc);
       await withTempTable(cons[0], 'keel_vc', () => groupedPass(cons[0], src, low, acc));
     })(),
-    withTempTable(cons[1], 'keel_sample', () => samplePass(cons[1], src, numbered, high, rows, sampleRows, acc)),
+    samplePass(cons[1], src, numbered, high, rows, sampleRows, acc),
   ]);
   const profiles = columns.map((c, i): ColumnProfile => {
     const a = acc[i]!;
@@ -301,12 +301,6 @@ const setHistograms = (hs: ReadonlyMap<number, Histogram>, acc: Found[]): void =
 /** `vnum, vstr` of a value-count row: `x` as vnum (DOUBLE) for numeric columns, as vstr (VARCHAR) for strings, the other NULL. */
 const valueColumns = (c: ProfileColumn, x: string): string => (isNumeric(c.type) ? `${x} AS vnum, NULL::VARCHAR AS vstr` : `NULL::DOUBLE AS vnum, ${x} AS vstr`);
 
-/** `(col, vnum, vstr, n)` rows: each value of the column with its count. */
-function valueCounts(c: Col, from: string, where: string, limit?: number): string {
-  const tail = limit === undefined ? '' : ` ORDER BY n DESC, ${isNumeric(c.type) ? 'vnum' : 'vstr'} LIMIT ${limit}`;
-  return `(SELECT ${c.i}::INTEGER AS col, ${valueColumns(c, valueExpr(c))}, count(*) AS n FROM ${from} WHERE ${where} GROUP BY 2, 3${tail})`;
-}
-
 /** `(col, vnum, vstr, n)` rows of the given columns: the values and counts by column position. */
 function readValueCounts(rows: unknown[][], cols: readonly Col[]): Map<number, { value: number | string; count: number }[]> {
   const typeOf = new Map(cols.map((c) => [c.i, c.type]));
@@ -321,48 +315,46 @@ function readValueCounts(rows: unknown[][], cols: readonly Col[]): Map<number, {
 }
 
 /**
- * High-cardinality columns, from the sample (Bernoulli: one parallel pass, uniform, so a
- * quantile's rank error is about 1/sqrt(SAMPLE_ROWS)): quantiles, and the top values: the
- * sample's top 20 when it is the whole file, otherwise its top 40 counted exactly over the file.
+ * High-cardinality columns, from a uniform sample (Bernoulli, so a quantile's rank error is about
+ * 1/sqrt(SAMPLE_ROWS); the whole file up to SAMPLE_ROWS rows), in one query: each column's value
+ * counts in the sample give its distinct values there (a lower bound for the file's) and its 40
+ * most frequent values, which are counted exactly over the whole file; the quantiles are the
+ * sample's. In one query DuckDB runs the parts that take one thread (a quantile, a GROUP BY over
+ * the sample) beside the parallel scans of the file.
  */
 async function samplePass(con: DuckDBConnection, src: string, numbered: string | undefined, high: readonly Col[], rows: number, sampleRows: number, acc: Found[]): Promise<void> {
   if (high.length === 0 || rows === 0) return;
-  const sampled = rows > sampleRows;
   // A row is in the sample when the hash of its row number is below the share: independent of
   // the values, the same on every run, and a filter every thread applies to its own rows (USING
   // SAMPLE runs on one thread).
-  const sample = !sampled
-    ? src
-    : numbered
-      ? `${numbered} WHERE hash(file_row_number) < ${((2n ** 64n * BigInt(sampleRows)) / BigInt(rows)).toString()}::UBIGINT`
-      : `${src} USING SAMPLE ${((100 * sampleRows) / rows).toFixed(6)} PERCENT (bernoulli, 42)`;
-  // The sample's row order does not matter; keeping it costs the parallel insert ~40 % more CPU.
-  await con.run('SET SESSION preserve_insertion_order = false');
-  try {
-    await con.run(`CREATE OR REPLACE TEMP TABLE keel_sample AS SELECT ${high.map((c) => quoteIdent(c.name)).join(', ')} FROM ${sample}`);
-  } finally {
-    await con.run('RESET SESSION preserve_insertion_order');
-  }
+  const sample =
+    rows <= sampleRows
+      ? src
+      : numbered
+        ? `${numbered} WHERE hash(file_row_number) < ${((2n ** 64n * BigInt(sampleRows)) / BigInt(rows)).toString()}::UBIGINT`
+        : `${src} USING SAMPLE ${((100 * sampleRows) / rows).toFixed(6)} PERCENT (bernoulli, 42)`;
+  const ctes = [
+    `keel_s AS MATERIALIZED (SELECT ${high.map((c) => quoteIdent(c.name)).join(', ')} FROM ${sample})`,
+    ...high.map((c, k) => `keel_s${k} AS MATERIALIZED (SELECT ${quoteIdent(c.name)} AS v, count(*) AS n FROM keel_s WHERE ${quoteIdent(c.name)} IS NOT NULL GROUP BY 1)`),
+  ];
   const qs = `[${QUANTILES.join(', ')}]`;
-  const numeric = high.filter((c) => isNumeric(c.type));
-  const exprs = [...high.map((c) => `count(DISTINCT ${quoteIdent(c.name)})`), ...numeric.map((c) => `quantile_cont(${valueExpr(c)}, ${qs})`)];
-  const row = (await con.runAndReadAll(`SELECT ${exprs.join(', ')} FROM keel_sample`)).getRows()[0]!;
-  high.forEach((c, k) => (acc[c.i]!.sampleDistinct = Number(row[k])));
-  numeric.forEach((c, k) => {
-    const items = (row[high.length + k] as { items?: unknown[] } | null)?.items;
-    if (!items || items.some((x) => x === null)) return;
-    acc[c.i]!.quantiles = Object.fromEntries(QUANTILE_KEYS.map((key, j) => [key, Number(items[j])])) as Quantiles;
-  });
-  const parts = high.map((c) => {
-    const q = quoteIdent(c.name);
-    if (!sampled) return valueCounts(c, 'keel_sample', `${q} IS NOT NULL`, TOP_K);
+  const parts = high.flatMap((c, k) => {
     // The candidates are chosen inside DuckDB, in the column's own type: no value goes through a
     // SQL literal. (An IN inside an aggregate FILTER is evaluated row by row and is ~7x slower.)
-    const candidates = `SELECT ${q} FROM keel_sample WHERE ${q} IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ${TOP_CANDIDATES}`;
-    return valueCounts(c, src, `${q} IN (${candidates})`);
+    const counted = `(SELECT histogram(${valueExpr(c)}) FROM ${src} WHERE ${quoteIdent(c.name)} IN (SELECT v FROM keel_s${k} ORDER BY n DESC, v LIMIT ${TOP_CANDIDATES}))`;
+    return [`(SELECT count(*) FROM keel_s${k})`, counted, ...(isNumeric(c.type) ? [`(SELECT quantile_cont(${valueExpr(c)}, ${qs}) FROM keel_s)`] : [])];
   });
-  const counted = readValueCounts((await con.runAndReadAll(parts.join(' UNION ALL '))).getRows(), high);
-  for (const c of high) acc[c.i]!.top = rankTop(counted.get(c.i) ?? [], c.type);
+  const row = (await con.runAndReadAll(`WITH ${ctes.join(', ')} SELECT ${parts.join(', ')}`)).getRows()[0]!;
+  let k = 0;
+  for (const c of high) {
+    const a = acc[c.i]!;
+    a.sampleDistinct = Number(row[k++]);
+    const counts = mapEntries(row[k++]).map((e) => ({ value: isNumeric(c.type) ? Number(e.key) : String(e.key), count: Number(e.value) }));
+    a.top = rankTop(counts, c.type);
+    if (!isNumeric(c.type)) continue;
+    const items = (row[k++] as { items?: unknown[] } | null)?.items;
+    if (items && !items.some((x) => x === null)) a.quantiles = Object.fromEntries(QUANTILE_KEYS.map((key, j) => [key, Number(items[j])])) as Quantiles;
+  }
 }
 
 /**
