@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-/** Packages that cost tens of milliseconds to load and that only serving, PostgreSQL, Redis or ONNX need. */
-const HEAVY = ['fastify', '@fastify/swagger', '@fastify/swagger-ui', 'ioredis', 'onnxruntime-node', 'pg', 'prom-client', 'protobufjs'];
-const FACES = ['api', 'serving', 'storage', 'onnx', 'registry'].map((f) => fileURLToPath(new URL(`../${f}/index.ts`, import.meta.url)));
+/** Packages that cost tens of milliseconds to load and that only serving, PostgreSQL, Redis, ONNX or a dataset's data need. */
+const HEAVY = ['@duckdb/node-api', 'fastify', '@fastify/swagger', '@fastify/swagger-ui', 'ioredis', 'onnxruntime-node', 'pg', 'prom-client', 'protobufjs'];
+const FACES = ['api', 'data', 'serving', 'storage', 'onnx', 'registry'].map((f) => fileURLToPath(new URL(`../${f}/index.ts`, import.meta.url)));
 
 // Every heavy package is CommonJS, so require's cache lists it once anything has imported it.
 const CHILD = `
@@ -30,7 +30,7 @@ function loadedByImport(): Promise<{ code: number | null; stdout: string; stderr
 
 describe('importing the public faces', () => {
   // Every CLI command imports these, so a heavy package loaded at import slows `keel data ls` too.
-  it('loads no serving, PostgreSQL, Redis or ONNX package until one is used', async () => {
+  it('loads no DuckDB, serving, PostgreSQL, Redis or ONNX package until one is used', async () => {
     const r = await loadedByImport();
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([]);

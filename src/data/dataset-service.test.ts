@@ -110,6 +110,23 @@ for (const backend of testStores()) {
       expect(fromPq.rows).toBe(4);
     });
 
+    it('stores NaN and ±Infinity in a float column as missing, in high- and low-cardinality columns', async () => {
+      const special: Record<number, string> = { 3: 'inf', 7: '-inf', 11: 'NaN' };
+      const low: Record<number, string> = { 5: 'Infinity', 9: '-Infinity' };
+      const lines = Array.from({ length: 40 }, (_, i) => `${special[i] ?? i + 0.5},${low[i] ?? `${i % 2}.0`}`);
+      const file = join(t.dir, 'special.csv');
+      writeFileSync(file, `h,g\n${lines.join('\n')}\n`);
+      const v = await t.service.add('special', file);
+      const [h, g] = v.columns;
+      const finite = Array.from({ length: 40 }, (_, i) => i + 0.5).filter((_, i) => special[i] === undefined);
+      expect(h).toMatchObject({ type: 'float', nullable: true, stats: { count: 37, missing: 3, min: 0.5, max: 39.5, distinct: 37 } });
+      expect(h!.stats.mean).toBeCloseTo(finite.reduce((a, b) => a + b) / 37, 12);
+      expect(g).toMatchObject({ type: 'float', stats: { count: 38, missing: 2, min: 0, max: 1, distinct: 2 } });
+      const table = await t.service.loadTable('special');
+      const values = [...(table.columns[0] as { values: Float64Array }).values];
+      expect([values[3], values[7], values[11], values[4]]).toEqual([NaN, NaN, NaN, 4.5]);
+    });
+
     it('reports missing datasets and versions as NOT_FOUND', async () => {
       await expectKeelError(t.service.get('nope'), 'NOT_FOUND', /dataset 'nope'/);
       await expectKeelError(t.service.get('demo@000000000000'), 'NOT_FOUND', /dataset version 'demo@000000000000'/);

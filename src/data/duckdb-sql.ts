@@ -1,4 +1,4 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { LogicalType } from '../core/index.js';
 
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
@@ -9,6 +9,8 @@ export const quoteString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
  * spills go to Keel's tmp directory.
  */
 export async function openDuckDb(tmpDir: string): Promise<{ instance: DuckDBInstance; connect(): Promise<DuckDBConnection>; close(): void }> {
+  // Loaded on first use: `keel --help` or `keel data ls` need not pay ~100 ms for DuckDB.
+  const { DuckDBInstance } = await import('@duckdb/node-api');
   const instance = await DuckDBInstance.create(':memory:', { temp_directory: tmpDir });
   const connections: DuckDBConnection[] = [];
   return {
@@ -50,8 +52,9 @@ export function mapDuckDbType(duckType: string): TypeMapping | undefined {
   if (INT_TYPES.has(t)) return { type: 'int', storeExpr: (c) => `${id(c)}::BIGINT` };
   // Above 2^63 (or 2^53 really) an integer is no longer exact in a Float64Array anyway.
   if (t === 'HUGEINT' || t === 'UBIGINT' || t === 'UHUGEINT' || t === 'FLOAT' || t === 'DOUBLE' || t.startsWith('DECIMAL')) {
-    // NaN counts as missing everywhere in Keel (as in pandas), so it is stored as NULL.
-    return { type: 'float', storeExpr: (c) => `nullif(${id(c)}::DOUBLE, 'NaN'::DOUBLE)` };
+    // NaN counts as missing everywhere in Keel (as in pandas), and so do ±Infinity (pandas'
+    // `use_inf_as_na`): no statistic, JSON value or learner has a use for them. Stored as NULL.
+    return { type: 'float', storeExpr: (c) => `CASE WHEN isfinite(${id(c)}::DOUBLE) THEN ${id(c)}::DOUBLE END` };
   }
   if (t === 'TIMESTAMP' || t === 'TIMESTAMP WITH TIME ZONE' || t === 'TIMESTAMPTZ') return { type: 'timestamp', storeExpr: id };
   if (TIMESTAMP_TYPES.has(t)) return { type: 'timestamp', storeExpr: (c) => `${id(c)}::TIMESTAMP` };
