@@ -83,5 +83,10 @@ function copyVector(vector: unknown, out: Float64Array | Int32Array, offset: num
   const bits = v.validity?.data;
   if (!bits) return;
   const bytes = new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength);
-  for (let r = 0; r < n; r++) if ((bytes[r >> 3]! & (1 << (r & 7))) === 0) out[offset + r] = missing;
+  // A byte at a time: most bytes say eight valid values, and those cost one comparison.
+  for (let b = 0, end = (n + 7) >> 3; b < end; b++) {
+    const byte = bytes[b]!;
+    if (byte === 0xff) continue;
+    for (let r = b << 3, last = Math.min(n, r + 8), bit = 1; r < last; r++, bit <<= 1) if ((byte & bit) === 0) out[offset + r] = missing;
+  }
 }
