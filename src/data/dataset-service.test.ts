@@ -146,6 +146,10 @@ for (const backend of testStores()) {
         const e = await expectKeelError(t.service.add('bad', bad), 'INVALID_ARGUMENT', /not a readable CSV file/);
         expect(e.field).toBe('file');
         await assertUntouched('bad', before);
+        // Left to guess, DuckDB took the last row for the header and skipped the rows above it.
+        writeFileSync(bad, 'a,b\n1,2\n3\n4,5,6\n');
+        await expectKeelError(t.service.add('bad', bad), 'INVALID_ARGUMENT', /not a readable CSV file.*the header's fields/);
+        await assertUntouched('bad', before);
       });
 
       it('an unreadable, missing or empty file', async () => {

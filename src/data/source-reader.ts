@@ -53,14 +53,16 @@ export async function assertReadableFile(path: string): Promise<number> {
 }
 
 /**
- * The DuckDB table function that reads the file. CSV always has a header (as pandas assumes) and
- * a fixed delimiter: left to sniff, DuckDB reads a broken CSV as one text column instead of failing.
+ * The DuckDB table function that reads the file. CSV always has a header on its first line (as
+ * pandas assumes) and a fixed delimiter: left to sniff, DuckDB reads a broken CSV as one text
+ * column, or skips the rows above the first one it likes and takes that for the header, instead
+ * of failing.
  */
 export function sourceSql(path: string, format: DatasetFormat): string {
   const p = quoteString(path);
   switch (format) {
     case 'csv':
-      return `read_csv(${p}, header = true, delim = ${/\.tsv(\.gz|\.zst)?$/i.test(path) ? "'\\t'" : "','"}, strict_mode = true)`;
+      return `read_csv(${p}, header = true, skip = 0, delim = ${/\.tsv(\.gz|\.zst)?$/i.test(path) ? "'\\t'" : "','"}, strict_mode = true)`;
     case 'parquet':
       return `read_parquet(${p})`;
     case 'json':
@@ -107,5 +109,9 @@ export function sourceError(e: unknown, format: DatasetFormat): KeelError {
   const msg = (e as Error).message ?? String(e);
   // DuckDB's own message names the line and the problem; keep its first lines.
   const short = msg.split('\n').filter((l) => l.trim() !== '').slice(0, 4).join(' ').slice(0, 600);
+  // DuckDB's sniffer lists the dialects it tried; what the user needs to hear is the likely cause.
+  if (format === 'csv' && /not possible to automatically detect the CSV parsing dialect/.test(msg)) {
+    return new KeelError('INVALID_ARGUMENT', "file: not a readable CSV file: its rows do not all have the header's fields (a row with more or fewer fields than the first line, or an unclosed quote?)", { field: 'file', cause: e });
+  }
   return new KeelError('INVALID_ARGUMENT', `file: not a readable ${format.toUpperCase()} file: ${short}`, { field: 'file', cause: e });
 }
