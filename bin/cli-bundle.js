@@ -48,9 +48,13 @@ function isFresh() {
   } catch {
     return false;
   }
-  if (!first.startsWith(HEADER)) return false;
-  const meta = JSON.parse(first.slice(HEADER.length));
-  if (meta.build !== BUILD) return false;
+  let meta;
+  try {
+    meta = JSON.parse(first.slice(HEADER.length));
+  } catch {
+    return false;
+  }
+  if (!first.startsWith(HEADER) || meta.build !== BUILD || !Array.isArray(meta.inputs)) return false;
   for (const f of meta.inputs) {
     try {
       if (statSync(join(ROOT, f)).mtimeMs >= meta.startedAt) return false;
@@ -65,8 +69,8 @@ async function build() {
   const esbuild = await import('esbuild');
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   const external = Object.keys(pkg.dependencies).filter((d) => !INLINE.has(d));
-  // Whole milliseconds, earlier than any read below: a file saved during the build is newer.
-  const startedAt = Math.floor(Date.now()) - 1;
+  // Before any file is read: a file saved during the build counts as newer than the bundle.
+  const startedAt = Date.now() - 1;
   const result = await esbuild.build({
     absWorkingDir: ROOT,
     entryPoints: [ENTRY],
