@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { gbdtKind } from './gbdt-kind.js';
 import { makeTable } from '../../core/index.js';
@@ -9,27 +10,36 @@ import { transposeBins } from './bin-mapper.js';
 
 const sab = <T>(make: (b: SharedArrayBuffer) => T, bytes: number): T => make(new SharedArrayBuffer(bytes));
 
+/** n rows × F features of scattered bins, with gradients sin(i) and hessians 1..3. */
+function sharedBuffers(n: number, F: number) {
+  const bins = sab((b) => new Uint8Array(b), n * F);
+  for (let i = 0; i < n * F; i++) bins[i] = (i * 7919) % 256;
+  const buf = {
+    bins,
+    cols: transposeBins(bins, n, F, true),
+    F,
+    g: sab((b) => new Float32Array(b), n * 4),
+    h: sab((b) => new Float32Array(b), n * 4),
+    rows: sab((b) => new Uint32Array(b), n * 4),
+    features: sab((b) => new Int32Array(b), F * 4),
+    raw: sab((b) => new Float64Array(b), n * 8),
+    target: sab((b) => new Float64Array(b), n * 8),
+  };
+  for (let i = 0; i < n; i++) {
+    buf.g[i] = Math.sin(i);
+    buf.h[i] = 1 + (i % 3);
+  }
+  return buf;
+}
+
+const LIMITS = { maxDepth: 6, maxLeaves: 0, minChildWeight: 1, task: 'regression', numClasses: 1 } as const;
+
 describe('parallel histograms', () => {
   it('build the same sums on worker threads as on one thread, partition alike, and close every thread', async () => {
     const n = 20_000;
     const F = 7;
-    const bins = sab((b) => new Uint8Array(b), n * F);
-    for (let i = 0; i < n * F; i++) bins[i] = (i * 7919) % 256;
-    const buf = {
-      bins,
-      cols: transposeBins(bins, n, F, true),
-      F,
-      g: sab((b) => new Float32Array(b), n * 4),
-      h: sab((b) => new Float32Array(b), n * 4),
-      rows: sab((b) => new Uint32Array(b), n * 4),
-      features: sab((b) => new Int32Array(b), F * 4),
-      raw: sab((b) => new Float64Array(b), n * 8),
-      target: sab((b) => new Float64Array(b), n * 8),
-    };
-    for (let i = 0; i < n; i++) {
-      buf.g[i] = Math.sin(i);
-      buf.h[i] = 1 + (i % 3);
-    }
+    const buf = sharedBuffers(n, F);
+    const { bins } = buf;
     // Naive sums over a list of row ids, in that order.
     const naive = (rowIds: number[], feats: number[]): Float64Array => {
       const e = new Float64Array(F * HIST_STRIDE);
@@ -50,7 +60,7 @@ describe('parallel histograms', () => {
       const sampled = [...Array(n).keys()].filter((i) => i % 3 !== 0);
       buf.rows.set(sampled);
       for (const threads of [1, 2]) {
-        const builder = await HistogramBuilder.create(buf, threads, { maxDepth: 6, maxLeaves: 0, minChildWeight: 1, task: 'regression', numClasses: 1 });
+        const builder = await HistogramBuilder.create(buf, threads, LIMITS);
         try {
           expect(builder.threads).toBe(threads);
           const sums = builder.begin(sampled.length, 0, feats.length, true);
@@ -73,6 +83,22 @@ describe('parallel histograms', () => {
         }
         expect(builder.liveThreads()).toBe(0);
       }
+    }
+  });
+
+  it('fails a hand-off whose worker thread has died instead of waiting for it forever', async () => {
+    const n = 1000;
+    const buf = sharedBuffers(n, 4);
+    buf.rows.set([...Array(n).keys()]);
+    buf.features.set([0, 1, 2, 3]);
+    const builder = await HistogramBuilder.create(buf, 2, LIMITS);
+    try {
+      expect(builder.begin(n, 0, 4, true).H).toBeGreaterThan(0);
+      // As an out-of-memory worker would: gone without a word.
+      await (builder as unknown as { workers: Worker[] }).workers[1]!.terminate();
+      expect(() => builder.begin(n, 0, 4, true)).toThrow(/worker 1 stopped/);
+    } finally {
+      await builder.close();
     }
   });
 

@@ -10,7 +10,7 @@
  */
 import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
-import { KeelError, startWorker } from '../../core/index.js';
+import { KeelError, startWorker, threadAlive } from '../../core/index.js';
 import type { Task } from '../model-kind.js';
 import { CTRL, HIST_STRIDE, LEAF_I32, OP, SPLIT_F64, SPLIT_I32, SPLIT_TABLE, ThreadState, type ThreadInit } from './histogram.js';
 
@@ -270,7 +270,11 @@ export class HistogramBuilder {
       const base = w * CTRL.SIZE;
       let done = Atomics.load(ctrl, base + CTRL.DONE);
       while (done !== seq) {
-        Atomics.wait(ctrl, base + CTRL.DONE, done, 1000);
+        // A worker that died (terminated, out of memory) would never answer: after each second
+        // without an answer, ask the kernel whether its thread is still there.
+        if (Atomics.wait(ctrl, base + CTRL.DONE, done, 1000) === 'timed-out' && !threadAlive(ctrl[base + CTRL.TID]!)) {
+          throw new KeelError('INTERNAL', `histogram worker ${w} stopped in the middle of training`);
+        }
         done = Atomics.load(ctrl, base + CTRL.DONE);
       }
       if (Atomics.load(ctrl, base + CTRL.ERROR) !== 0) throw new KeelError('INTERNAL', `histogram worker ${w} failed`);
@@ -282,7 +286,8 @@ export class HistogramBuilder {
     if (this.closed) return;
     this.closed = true;
     const ctrl = this.ctrl;
-    const exits = this.workers.map((w) => once(w, 'exit'));
+    // A worker that has already exited (threadId -1) sends no more 'exit' events.
+    const exits = this.workers.filter((w) => w.threadId !== -1).map((w) => once(w, 'exit'));
     for (let w = 0; w < this.workers.length; w++) {
       const base = w * CTRL.SIZE;
       Atomics.store(ctrl, base + CTRL.EXIT, 1);

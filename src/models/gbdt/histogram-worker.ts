@@ -1,11 +1,14 @@
 /** A histogram worker thread: waits on its control words and does its share of each hand-off. */
 import { parentPort } from 'node:worker_threads';
+import { osThreadId } from '../../core/index.js';
 import { CTRL, OP, ThreadState, type ThreadInit } from './histogram.js';
 
 parentPort!.once('message', (init: ThreadInit) => {
   const state = new ThreadState(init);
   const ctrl = new Int32Array(init.ctrl);
   const base = init.index * CTRL.SIZE;
+  // The main thread checks that this thread still runs while it waits for a hand-off.
+  ctrl[base + CTRL.TID] = osThreadId();
   parentPort!.postMessage('ready');
   let seen = 0;
   for (;;) {

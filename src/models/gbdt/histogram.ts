@@ -29,7 +29,7 @@ import { objectiveFor, type Objective } from './objectives.js';
 export const HIST_STRIDE = 512;
 
 /** Control words per worker in the shared Int32Array. */
-export const CTRL = { SEQ: 0, DONE: 1, OP: 2, JOBS: 3, G_OFFSET: 4, FEATURES: 5, ROWS: 6, EXIT: 7, ERROR: 8, SIZE: 16 } as const;
+export const CTRL = { SEQ: 0, DONE: 1, OP: 2, JOBS: 3, G_OFFSET: 4, FEATURES: 5, ROWS: 6, EXIT: 7, ERROR: 8, TID: 9, SIZE: 16 } as const;
 /** What a hand-off asks of the threads: start a tree, partition a level and build its histograms, add a tree's leaf values to the scores, or compute gradients. */
 export const OP = { BEGIN: 1, LEVEL: 2, UPDATE: 3, GRADIENTS: 4 } as const;
 /** Int32s per split in the shared split list: start, end (positions), feature, depth of the parent. */
