@@ -62,7 +62,8 @@ export function progressBar(options: { force?: boolean } = {}): { update(e: Prog
       const elapsed = (now - start) / 1000;
       const eta = e.total && e.done > 0 ? ` eta ${formatSeconds((elapsed * (e.total - e.done)) / e.done)}` : '';
       const metrics = e.metrics ? ' ' + Object.entries(e.metrics).map(([k, v]) => `${k}=${formatCell(v)}`).join(' ') : '';
-      const count = e.total ? `${e.done}/${e.total}` : String(e.done);
+      // Whole numbers: a share of a DuckDB query's progress comes as a fraction.
+      const count = e.total ? `${Math.floor(e.done)}/${e.total}` : String(Math.floor(e.done));
       process.stderr.write(`\r${e.task} ${bar} ${count}${metrics} ${formatSeconds(elapsed)}${eta}\x1b[K`);
       drawn = true;
     },
