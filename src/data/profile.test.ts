@@ -1,9 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMetadataStore, type MetadataStore } from '../storage/index.js';
+import { openDuckDb, quoteString } from './duckdb-sql.js';
+import { histogramAggregate } from './histogram-sql.js';
+import { profileParquet, type ProfileLimits } from './profile.js';
 import { makeTestService, type TestService } from './test-helpers.js';
-import type { ProfileLimits } from './profile.js';
 import type { DatasetVersion } from './types.js';
 
 // Reference values from pandas/numpy: src/data/testdata/make-expected.py.
@@ -63,20 +67,17 @@ describe('dataset statistics match pandas/numpy', () => {
   }
 });
 
+/** A path for a file of this name in a fresh temp directory. */
+const tempFile = (prefix: string, name: string): string => join(mkdtempSync(join(tmpdir(), prefix)), name);
+
 /** Profiles a CSV's Parquet directly (small.csv's columns unless given), with the given limits. */
 async function profileFixture(limits: ProfileLimits, file = csv, columns?: { name: string; type: 'int' | 'float' }[]) {
-  const { quoteString } = await import('./duckdb-sql.js');
   const cols = columns ?? Object.entries(expected.columns).map(([name, e]) => ({ name, type: e.type as 'int' }));
   return profileQuery(`SELECT * FROM read_csv(${quoteString(file)}, header = true)`, cols, limits);
 }
 
 /** Profiles the Parquet that DuckDB writes from a query, as the given columns. */
 async function profileQuery(select: string, columns: { name: string; type: 'int' | 'float' }[], limits: ProfileLimits) {
-  const { openDuckDb, quoteString } = await import('./duckdb-sql.js');
-  const { profileParquet } = await import('./profile.js');
-  const { mkdtempSync, rmSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
   const dir = mkdtempSync(join(tmpdir(), 'keel-profile-'));
   const duck = await openDuckDb(dir);
   try {
@@ -118,10 +119,7 @@ describe('histogram bins as numpy.histogram', () => {
   it('puts values within an ulp of an edge where numpy does, on both paths', async () => {
     // floor((x - min) * 20 / (max - min)) alone puts 27.8 in bin 6; numpy (which checks the
     // value against its linspace edges) in bin 7. Counts from numpy.histogram(x, bins=20).
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const file = join(mkdtempSync(join(tmpdir(), 'keel-hist-')), 'edges.csv');
+    const file = tempFile('keel-hist-', 'edges.csv');
     writeFileSync(file, `x\n${[35.8, 27.8, 21.2, 45.9, 42.8, 11.0, 8.3, 45.8, 7.9, 37.9, 15.6, 18.1].join('\n')}\n`);
     const numpy = [2, 1, 0, 0, 1, 1, 0, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 1, 2];
     for (const groupedShare of [0, 1]) {
@@ -131,10 +129,7 @@ describe('histogram bins as numpy.histogram', () => {
   });
 
   it('follows numpy when the range is so small that edges collapse', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const file = join(mkdtempSync(join(tmpdir(), 'keel-hist-')), 'ulps.csv');
+    const file = tempFile('keel-hist-', 'ulps.csv');
     // 1e16 and its neighbours 2 and 4 apart: the edges 1e16 + k * 0.2 round to the same few values.
     writeFileSync(file, 'x\n10000000000000000\n10000000000000002\n10000000000000004\n10000000000000004\n10000000000000002\n10000000000000000\n');
     const numpy = [0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2];
@@ -156,7 +151,6 @@ describe("the Parquet footer's min and max", () => {
   });
 
   it('give the histogram only when the values reach both', async () => {
-    const { histogramAggregate } = await import('./histogram-sql.js');
     const agg = histogramAggregate('x', 0, 20)!;
     // The buckets of -x: -up(20) holds x > 20, -20 holds x = 20, -e_k bin k, -up(0) the rest of bin 0, -0 holds x = 0.
     const entries = (atMin: number, atMax: number, above: number, below: number) => ({
@@ -179,10 +173,7 @@ describe("the Parquet footer's min and max", () => {
 
 describe('distinct counts above exactRows', () => {
   it('estimate high-cardinality columns from a 1/16 hash sample within a few percent', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const file = join(mkdtempSync(join(tmpdir(), 'keel-distinct-')), 'd.csv');
+    const file = tempFile('keel-distinct-', 'd.csv');
     const lines = Array.from({ length: 40_000 }, (_, i) => `${i},${(i * 7919) % 20_000}`);
     writeFileSync(file, `k,m\n${lines.join('\n')}\n`);
     const p = await profileFixture({ exactRows: 1000, sampleRows: 1000 }, file, [{ name: 'k', type: 'int' }, { name: 'm', type: 'int' }]);
@@ -196,10 +187,7 @@ describe('distinct counts above exactRows', () => {
 
 describe('a column named file_row_number', () => {
   it('is profiled like any other (the classification reads the head without that option)', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const file = join(mkdtempSync(join(tmpdir(), 'keel-frn-')), 'f.csv');
+    const file = tempFile('keel-frn-', 'f.csv');
     writeFileSync(file, 'file_row_number,x\n1,2.5\n2,3.5\n2,4.5\n');
     // sampleRows 2: the sample cannot use the row numbers either (it takes USING SAMPLE then).
     for (const limits of [{}, { sampleRows: 2, groupedShare: 0 }]) {
