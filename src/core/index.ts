@@ -8,3 +8,4 @@ export * from './config.js';
 export * from './worker.js';
 export * from './random.js';
 export * from './page-token.js';
+export * from './require-lazily.js';

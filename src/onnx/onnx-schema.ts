@@ -6,12 +6,8 @@
  * tell an unset oneof member (dim_value vs dim_param) from a zero. Unknown fields written by
  * newer producers are skipped on decode, so reading stays forward compatible.
  */
-import { createRequire } from 'node:module';
 import type * as protobuf from 'protobufjs';
-
-// protobufjs loads on the first encode or decode, so commands that never touch ONNX start without
-// it; a synchronous require keeps encodeModel and decodeModel synchronous.
-const requireCjs = createRequire(import.meta.url);
+import { requireLazily } from '../core/index.js';
 
 type FieldDef = { type: string; id: number; rule?: 'repeated'; options?: { packed: boolean } };
 type MessageDef = { fields: Record<string, FieldDef>; oneofs?: Record<string, { oneof: string[] }>; nested?: Record<string, MessageDef> };
@@ -208,7 +204,7 @@ let modelType: protobuf.Type | undefined;
 /** The resolved ModelProto type, built once. */
 export function modelProtoType(): protobuf.Type {
   if (!modelType) {
-    const { Root } = requireCjs('protobufjs') as typeof protobuf;
+    const { Root } = requireLazily<typeof protobuf>('protobufjs');
     const root = Root.fromJSON(ONNX_DESCRIPTOR);
     root.resolveAll();
     modelType = root.lookupType('onnx.ModelProto');

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type * as FastifyModule from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { KeelError, silentLogger, type Logger } from '../core/index.js';
+import { KeelError, requireLazily, silentLogger, type Logger } from '../core/index.js';
 import type { PredictionLogger } from '../monitoring/index.js';
 import { DEFAULT_BATCHING, type BatchingOptions } from './batcher.js';
 import type { CacheStore } from './cache/cache-store.js';
@@ -51,10 +50,6 @@ type ModelParams = { name: string; version?: string };
 const ID_PREFIX = randomBytes(6).toString('hex');
 let requestCounter = 0;
 
-// Fastify loads with the first InferenceServer, so CLI commands that never serve start without it;
-// a synchronous require keeps the constructor synchronous.
-const requireCjs = createRequire(import.meta.url);
-
 const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
 
 declare module 'fastify' {
@@ -89,7 +84,7 @@ export class InferenceServer {
 
   private buildApp(): FastifyInstance {
     const limit = this.o.maxBodyBytes ?? 64 * 1024 * 1024;
-    const { default: Fastify, LogController } = requireCjs('fastify') as typeof FastifyModule;
+    const { default: Fastify, LogController } = requireLazily<typeof FastifyModule>('fastify');
     const app = Fastify({
       loggerInstance: this.logger as FastifyBaseLogger,
       logController: new LogController({ disableRequestLogging: true }),

@@ -1,10 +1,6 @@
-import { createRequire } from 'node:module';
 import type * as PromClient from 'prom-client';
 import type { Counter, Gauge, Registry } from 'prom-client';
-
-// prom-client loads with the first ServingMetrics, so CLI commands that never serve start without
-// it; a synchronous require keeps the constructor synchronous.
-const requireCjs = createRequire(import.meta.url);
+import { requireLazily } from '../core/index.js';
 
 /** A counter cell: the hot path adds to a number; the registry reads it at scrape time. */
 export interface CounterCell {
@@ -149,7 +145,7 @@ export class ServingMetrics {
   readonly predictionLogDropped: Gauge<string>;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
-    const { Gauge, Registry, collectDefaultMetrics } = requireCjs('prom-client') as typeof PromClient;
+    const { Gauge, Registry, collectDefaultMetrics } = requireLazily<typeof PromClient>('prom-client');
     const r = (this.registry = new Registry());
     this.requestsTotal = new LocalCounter('keel_serving_requests_total', 'Inference requests by status code', r);
     this.requestSeconds = new LocalHistogram('keel_serving_request_duration_seconds', 'Inference request latency, from parsed request to response', r,

@@ -1,11 +1,7 @@
-import { createRequire } from 'node:module';
 import type * as IoRedis from 'ioredis';
 import type { Redis } from 'ioredis';
+import { requireLazily } from '../../core/index.js';
 import type { CacheStore } from './cache-store.js';
-
-// ioredis loads with the first Redis cache, so processes that never use one start without it; a
-// synchronous require keeps the constructor synchronous.
-const requireCjs = createRequire(import.meta.url);
 
 export interface RedisCacheOptions {
   /** Entries expire after this long, so a shared cache does not grow without bound. */
@@ -22,7 +18,7 @@ export class RedisCacheStore implements CacheStore {
 
   constructor(url: string, options: RedisCacheOptions = {}) {
     // A short command timeout: a slow or absent Redis must not hold requests for long.
-    const { Redis } = requireCjs('ioredis') as typeof IoRedis;
+    const { Redis } = requireLazily<typeof IoRedis>('ioredis');
     this.redis = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 200 });
     this.redis.on('error', () => undefined);
     this.ttl = options.ttlSeconds ?? 3600;
