@@ -127,6 +127,22 @@ for (const backend of testStores()) {
       expect([values[3], values[7], values[11], values[4]]).toEqual([NaN, NaN, NaN, 4.5]);
     });
 
+    it('reads a CSV as pandas does: a first value -inf, quotes past the sniffed rows, day-first dates', async () => {
+      // 30,000 rows: more than DuckDB's sniffer reads, so the quoted fields at the end are unseen by it.
+      const n = 30_000;
+      const lines = Array.from({ length: n }, (_, i) => `${i === 0 ? '-inf' : i + 0.25},w${i % 3},${i % 2 ? 'nan' : 'x'},${String((i % 28) + 1).padStart(2, '0')}/11/2026`);
+      lines.push('7.5,"a, ""quoted"" field",x,25/12/2026');
+      const file = join(t.dir, 'pandas-like.csv');
+      writeFileSync(file, `f,s,t,d\n${lines.join('\n')}\n`);
+      const v = await t.service.add('pandas-like', file);
+      expect(v.rows).toBe(n + 1);
+      expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['f:float', 's:string', 't:string', 'd:timestamp']);
+      const [f, s, , d] = v.columns;
+      expect(f!.stats).toMatchObject({ count: n, missing: 1, min: 1.25, max: n - 1 + 0.25 });
+      expect(s!.stats.top).toContainEqual({ value: 'a, "quoted" field', count: 1 });
+      expect([d!.stats.min, d!.stats.max]).toEqual([Date.UTC(2026, 10, 1), Date.UTC(2026, 11, 25)]);
+    });
+
     it('reports missing datasets and versions as NOT_FOUND', async () => {
       await expectKeelError(t.service.get('nope'), 'NOT_FOUND', /dataset 'nope'/);
       await expectKeelError(t.service.get('demo@000000000000'), 'NOT_FOUND', /dataset version 'demo@000000000000'/);

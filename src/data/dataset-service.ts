@@ -9,7 +9,7 @@ import { diffVersions, type DatasetDiff } from './dataset-diff.js';
 import { assertDatasetName, parseDatasetRef } from './dataset-ref.js';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
 import { profileParquet } from './profile.js';
-import { assertReadableFile, describeSource, resolveFormat, sourceError, sourceSql, type DatasetFormat } from './source-reader.js';
+import { assertReadableFile, describeSource, resolveFormat, sourceError, type DatasetFormat } from './source-reader.js';
 import { loadParquetTable } from './table-loader.js';
 import type { DatasetSummary, DatasetVersion } from './types.js';
 
@@ -81,11 +81,12 @@ export class DatasetService {
         return sha;
       });
       dedupe.catch(() => undefined);
-      const source = sourceSql(filePath, format);
       const parquet = join(work, 'data.parquet');
       let columns;
       try {
-        columns = await describeSource(con, source, format);
+        const described = await describeSource(con, filePath, format);
+        columns = described.columns;
+        const source = described.source;
         const poll = setInterval(() => {
           const p = con.progress.percentage;
           if (p >= 0) progress(Math.min(60, p * 0.6), 'reading');
