@@ -1,5 +1,8 @@
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { KEEL_BIN } from './test-server.js';
@@ -34,6 +37,17 @@ describe('keel CLI', () => {
     expect(bundle.split('\n')[1]).toContain('CreateRequire(import.meta.url)');
     const fromSources = await keel(['--version'], { KEEL_NO_BUNDLE: '1' });
     expect(fromSources.stdout.trim()).toBe('0.1.0');
+  });
+
+  it('ends quietly when the reader of its output closes the pipe early', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'keel-cli-pipe-'));
+    const child = spawn(process.execPath, [KEEL_BIN, 'data', 'ls', '--json', '--home', home], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [code] = (await once(child, 'close')) as [number];
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(0);
   });
 
   it('maps a KeelError to its exit code and, with --json, a JSON error on stderr', async () => {

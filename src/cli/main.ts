@@ -17,5 +17,11 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
+  // A reader that stops early (`keel data show x | head`) closes the pipe: that ends the output,
+  // it is not a failure of the command.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   await buildProgram().parseAsync([...argv]);
 }
