@@ -32,6 +32,14 @@ describe('keel data (end to end)', () => {
     expect(Object.keys(out.columns[0]!)).toEqual(['name', 'type', 'nullable', 'stats']);
     expect(Object.keys(out.columns[0]!.stats)).toEqual(['count', 'missing', 'min', 'max', 'mean', 'std', 'distinct', 'quantiles', 'top', 'histogram']);
     expect(out.columns[3]!.stats).toMatchObject({ count: 349, missing: 51, distinct: 8 });
+    for (const where of [['--home', home], ['--server', url]]) {
+      const versions = JSON.parse((await runKeel([...where, '--json', 'data', 'ls', 'small'])).stdout) as { version: string; rows: number }[];
+      expect(versions).toMatchObject([{ version: v.version, rows: 400 }]);
+    }
+    const table = (await runKeel(['--home', home, 'data', 'ls', 'small'])).stdout;
+    expect(table).toMatch(new RegExp(`^VERSION +ROWS +ADDED +SOURCE\\n${v.version} +400 `));
+    const unknown = await runKeel(['--home', home, 'data', 'ls', 'nope']).then(() => undefined, (e: { stderr: string }) => e.stderr);
+    expect(unknown).toContain("dataset 'nope' not found");
   });
 
   it('the SDK adds, lists, diffs and downloads over HTTP', async () => {

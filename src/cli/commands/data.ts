@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { DatasetColumn, DatasetDiffResult, DatasetListItem, DatasetVersionDetail } from '../../client/index.js';
+import type { DatasetColumn, DatasetDiffResult, DatasetListItem, DatasetVersionDetail, DatasetVersionInfo } from '../../client/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
 import { formatCell, printJson, printLine, printTable, progressBar } from '../output.js';
 import { runCommand } from '../run-command.js';
@@ -8,6 +8,7 @@ import { runCommand } from '../run-command.js';
 interface DataOps {
   add(name: string, file: string, options: { format?: string; description?: string }, onProgress: (e: { task: string; done: number; total?: number }) => void): Promise<DatasetVersionDetail>;
   list(): Promise<DatasetListItem[]>;
+  versions(name: string): Promise<DatasetVersionInfo[]>;
   get(ref: string): Promise<DatasetVersionDetail>;
   diff(a: string, b: string): Promise<DatasetDiffResult>;
 }
@@ -15,12 +16,13 @@ interface DataOps {
 async function dataOps(ctx: CliContext): Promise<DataOps> {
   if (ctx.isRemote) {
     const client = ctx.client().datasets;
-    return { add: (n, f, o) => client.add(n, f, o), list: () => client.list(), get: (r) => client.get(r), diff: (a, b) => client.diff(a, b) };
+    return { add: (n, f, o) => client.add(n, f, o), list: () => client.list(), versions: (n) => client.versions(n), get: (r) => client.get(r), diff: (a, b) => client.diff(a, b) };
   }
   const datasets = (await ctx.platform()).datasets;
   return {
     add: (n, f, o, onProgress) => datasets.add(n, f, o, { onProgress }),
     list: () => datasets.list(),
+    versions: (n) => datasets.versions(n),
     get: (r) => datasets.get(r),
     diff: (a, b) => datasets.diff(a, b),
   };
@@ -72,9 +74,18 @@ export function registerDataCommands(program: Command, context: ContextFactory):
     }));
 
   data
-    .command('ls')
-    .description('list datasets')
-    .action(runCommand(context, async (ctx) => {
+    .command('ls [name]')
+    .description('list datasets; with NAME, the versions of that dataset, newest first')
+    .action(runCommand(context, async (ctx, _opts: object, name: string | undefined) => {
+      if (name !== undefined) {
+        const versions = await (await dataOps(ctx)).versions(name);
+        if (ctx.json) return printJson(versions);
+        printTable(
+          versions.map((v) => ({ version: v.version, rows: v.rows, added: new Date(v.createdAt).toISOString(), source: v.source })),
+          ['version', 'rows', 'added', 'source'],
+        );
+        return;
+      }
       const list = await (await dataOps(ctx)).list();
       if (ctx.json) return printJson(list);
       printTable(
