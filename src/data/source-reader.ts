@@ -46,7 +46,9 @@ export async function assertReadableFile(path: string): Promise<number> {
   } catch (e) {
     if (e instanceof KeelError) throw e;
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    throw invalidArgument('file', `cannot read '${path}' (${code}: ${(e as Error).message})`, e);
+    // Node says "ENOENT: no such file or directory, open 'x.csv'": the middle is what the user needs.
+    const why = (e as Error).message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
+    throw invalidArgument('file', `cannot read '${path}': ${why} (${code})`, e);
   }
   if (size === 0) throw invalidArgument('file', `'${path}' is empty`);
   return size;

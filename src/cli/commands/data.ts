@@ -116,7 +116,7 @@ export function registerDataCommands(program: Command, context: ContextFactory):
             p50: shown(c, s.quantiles?.p50),
             max: shown(c, s.max),
             distinct: s.distinct,
-            top: top ? `${truncate(top.value, 24)} (${top.count})` : null,
+            top: top ? `${truncate(c.type === 'timestamp' ? top.value.replace('.000Z', 'Z') : top.value, 24)} (${top.count})` : null,
           };
         }),
         ['column', 'type', 'nullable', 'missing', 'mean', 'std', 'min', 'p50', 'max', 'distinct', 'top'],
