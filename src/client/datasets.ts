@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -108,14 +108,17 @@ export class DatasetsClient {
     if (options.format !== undefined && !(FORMATS as readonly string[]).includes(options.format)) {
       throw new KeelError('INVALID_ARGUMENT', `format: unknown format '${options.format}' (known: ${FORMATS.join(', ')})`, { field: 'format' });
     }
-    let bytes: Buffer;
+    // Opened here so that a missing or unreadable file is a clear error before any request; the
+    // body then streams from it (a dataset can be larger than the client's memory).
+    let file;
     try {
-      bytes = await readFile(filePath);
+      file = await open(filePath, 'r');
+      if (!(await file.stat()).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
     } catch (e) {
+      await file?.close();
       throw new KeelError('INVALID_ARGUMENT', `file: cannot read '${filePath}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { field: 'file', cause: e });
     }
-    return this.http.request('POST', `api/v1/datasets/${encodeURIComponent(name)}/versions`, undefined, {
-      raw: bytes,
+    return this.http.upload('POST', `api/v1/datasets/${encodeURIComponent(name)}/versions`, file.createReadStream(), {
       query: { format: options.format, description: options.description, filename: basename(filePath) },
     });
   }

@@ -1,3 +1,7 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { KeelError, type ErrorCode, ERROR_CODES } from '../core/index.js';
 
 export interface ClientOptions {
@@ -7,35 +11,86 @@ export interface ClientOptions {
   readonly timeoutMs?: number;
 }
 
+type Query = Record<string, string | number | undefined>;
+
 /** The HTTP transport every SDK part shares: JSON in and out, errors back into KeelErrors. */
 export class HttpTransport {
   constructor(readonly options: ClientOptions) {}
 
-  async request<T>(method: string, path: string, body?: unknown, init: { query?: Record<string, string | number | undefined>; raw?: Uint8Array; headers?: Record<string, string> } = {}): Promise<T> {
-    const url = new URL(path, this.options.baseUrl.endsWith('/') ? this.options.baseUrl : `${this.options.baseUrl}/`);
-    for (const [k, v] of Object.entries(init.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const headers: Record<string, string> = { ...(init.headers ?? {}) };
-    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
-    let payload: BodyInit | undefined;
-    if (init.raw) {
-      payload = init.raw as unknown as BodyInit;
-      headers['content-type'] ??= 'application/octet-stream';
-    } else if (body !== undefined) {
+  async request<T>(method: string, path: string, body?: unknown, init: { query?: Query; headers?: Record<string, string> } = {}): Promise<T> {
+    const url = this.url(path, init.query);
+    const headers = this.headers(init.headers);
+    let payload: string | undefined;
+    if (body !== undefined) {
       payload = JSON.stringify(body);
       headers['content-type'] = 'application/json';
     }
     let res: Response;
     try {
-      res = await fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(this.options.timeoutMs ?? 300_000) });
+      res = await fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (e) {
       throw new KeelError('UNAVAILABLE', `cannot reach Keel server at ${this.options.baseUrl}: ${(e as Error).message}`, { cause: e });
     }
-    const text = await res.text();
+    return this.result<T>(method, url, res.status, await res.text());
+  }
+
+  /**
+   * Sends `source` (a file) as the raw body, streamed with node:http: fetch kept every chunk of a
+   * streamed body in memory until a late GC (a 358 MB upload peaked at 470 MB of RSS; this way, 76 MB).
+   */
+  async upload<T>(method: string, path: string, source: Readable, init: { query?: Query } = {}): Promise<T> {
+    const url = this.url(path, init.query);
+    const headers = { ...this.headers(), 'content-type': 'application/octet-stream' };
+    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      let failure: Error | undefined;
+      let answered = false;
+      const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method, headers }, (res: IncomingMessage) => {
+        // A server may answer (say, 400 for a bad name) before it has read the body: its answer counts.
+        answered = true;
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          // The rest of a body the server did not wait for is not sent: the connection would hang on.
+          if (!req.writableFinished) req.destroy();
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+        });
+        res.on('error', reject);
+      });
+      req.setTimeout(this.timeoutMs, () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
+      req.on('error', (e) => (failure ??= e));
+      req.on('close', () => {
+        if (!answered) reject(failure ?? new Error('the connection closed without an answer'));
+      });
+      pipeline(source, req).catch((e: Error) => (failure ??= e));
+    }).catch((e: unknown) => {
+      throw new KeelError('UNAVAILABLE', `upload to Keel server at ${this.options.baseUrl} failed: ${(e as Error).message}`, { cause: e });
+    });
+    return this.result<T>(method, url, status, text);
+  }
+
+  private get timeoutMs(): number {
+    return this.options.timeoutMs ?? 300_000;
+  }
+
+  private url(path: string, query: Query = {}): URL {
+    const url = new URL(path, this.options.baseUrl.endsWith('/') ? this.options.baseUrl : `${this.options.baseUrl}/`);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    return url;
+  }
+
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    const headers: Record<string, string> = { ...extra };
+    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    return headers;
+  }
+
+  /** The JSON answer, or the server's KeelError rebuilt from its error body. */
+  private result<T>(method: string, url: URL, status: number, text: string): T {
     const json = text.length > 0 ? safeParse(text) : undefined;
-    if (!res.ok) {
+    if (status < 200 || status >= 300) {
       const err = (json as { error?: { code?: string; message?: string; field?: string } } | undefined)?.error;
-      const code = (err?.code && err.code in ERROR_CODES ? err.code : res.status === 404 ? 'NOT_FOUND' : 'INTERNAL') as ErrorCode;
-      throw new KeelError(code, err?.message ?? `HTTP ${res.status} from ${method} ${url.pathname}`, err?.field ? { field: err.field } : {});
+      const code = (err?.code && err.code in ERROR_CODES ? err.code : status === 404 ? 'NOT_FOUND' : 'INTERNAL') as ErrorCode;
+      throw new KeelError(code, err?.message ?? `HTTP ${status} from ${method} ${url.pathname}`, err?.field ? { field: err.field } : {});
     }
     return json as T;
   }

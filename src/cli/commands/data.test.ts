@@ -58,5 +58,10 @@ describe('keel data (end to end)', () => {
     expect(readFileSync(dest).equals(readFileSync(await platform.datasets.parquetPath('small')))).toBe(true);
     await expect(client.datasets.get('small@000000000000')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(client.datasets.add('small', join(home, 'nope.csv'))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'file' });
+    // The server refuses the name before it reads the 16 MB body: its answer, not a broken pipe, is the error.
+    const big = join(home, 'big.csv');
+    writeFileSync(big, `a\n${'1\n'.repeat(8 << 20)}`);
+    await expect(client.datasets.add('no/such name', big)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('invalid dataset name') });
+    await expect(new KeelClient({ baseUrl: 'http://127.0.0.1:9' }).datasets.add('small', file)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
   });
 });
