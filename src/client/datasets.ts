@@ -1,9 +1,5 @@
-import { createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { KeelError, type LogicalType } from '../core/index.js';
 import type { HttpTransport } from './http.js';
 
@@ -123,23 +119,9 @@ export class DatasetsClient {
     });
   }
 
-  /** Downloads a version's rows as Parquet to `destPath`. */
+  /** Downloads a version's rows as Parquet to `destPath` (whole or not at all). */
   async download(ref: string, destPath: string): Promise<void> {
     const { name, version } = splitRef(ref);
-    const base = this.http.options.baseUrl.endsWith('/') ? this.http.options.baseUrl : `${this.http.options.baseUrl}/`;
-    const url = new URL(`api/v1/datasets/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/parquet`, base);
-    const headers: Record<string, string> = this.http.options.token ? { authorization: `Bearer ${this.http.options.token}` } : {};
-    let res: Response;
-    try {
-      res = await fetch(url, { headers, signal: AbortSignal.timeout(this.http.options.timeoutMs ?? 300_000) });
-    } catch (e) {
-      throw new KeelError('UNAVAILABLE', `cannot reach Keel server at ${this.http.options.baseUrl}: ${(e as Error).message}`, { cause: e });
-    }
-    if (!res.ok || !res.body) {
-      // Errors come back as KeelError JSON; let the transport's GET of the same version raise it.
-      await this.get(ref);
-      throw new KeelError('INTERNAL', `HTTP ${res.status} downloading ${ref}`);
-    }
-    await pipeline(Readable.fromWeb(res.body as unknown as WebReadableStream), createWriteStream(destPath));
+    await this.http.download(`api/v1/datasets/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/parquet`, destPath);
   }
 }

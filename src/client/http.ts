@@ -1,8 +1,11 @@
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
-import { KeelError, type ErrorCode, ERROR_CODES } from '../core/index.js';
+import { KeelError, newId, type ErrorCode, ERROR_CODES } from '../core/index.js';
 
 export interface ClientOptions {
   readonly baseUrl: string;
@@ -66,6 +69,28 @@ export class HttpTransport {
       throw new KeelError('UNAVAILABLE', `upload to Keel server at ${this.options.baseUrl} failed: ${(e as Error).message}`, { cause: e });
     });
     return this.result<T>(method, url, status, text);
+  }
+
+  /** GETs `path` into the file `destPath`, whole or not at all (a temp file beside it, renamed when complete). */
+  async download(path: string, destPath: string): Promise<void> {
+    const url = this.url(path);
+    let res: Response;
+    try {
+      res = await fetch(url, { headers: this.headers(), signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (e) {
+      throw new KeelError('UNAVAILABLE', `cannot reach Keel server at ${this.options.baseUrl}: ${(e as Error).message}`, { cause: e });
+    }
+    if (!res.ok || !res.body) {
+      this.result('GET', url, res.ok ? 500 : res.status, await res.text());
+    }
+    const tmp = `${destPath}.${newId().slice(0, 12)}.tmp`;
+    try {
+      await pipeline(Readable.fromWeb(res.body as unknown as WebReadableStream), createWriteStream(tmp));
+      await rename(tmp, destPath);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw e instanceof KeelError ? e : new KeelError('UNAVAILABLE', `download from Keel server at ${this.options.baseUrl} failed: ${(e as Error).message}`, { cause: e });
+    }
   }
 
   private get timeoutMs(): number {

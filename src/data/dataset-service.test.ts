@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeelError } from '../core/index.js';
@@ -94,6 +94,29 @@ for (const backend of testStores()) {
       expect([...(sub.columns[0] as { values: Float64Array }).values]).toEqual([Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 2), Date.UTC(2024, 0, 3, 12)]);
       expect([...(sub.columns[1] as { values: Float64Array }).values]).toEqual([0.5, 1.5, NaN]);
       await expectKeelError(t.service.loadTable('demo', { columns: ['nope'] }), 'INVALID_ARGUMENT', /no column 'nope'/);
+    });
+
+    it('exports a version as Parquet, CSV or NDJSON, whole or not at all', async () => {
+      const a = (await t.service.versions('demo')).at(-1)!;
+      const ref = `demo@${a.version}`;
+      const csv = join(t.dir, 'out.csv');
+      expect(await t.service.export(ref, csv)).toMatchObject({ name: 'demo', version: a.version, rows: 3, format: 'csv', path: csv });
+      expect(readFileSync(csv, 'utf8')).toBe('x,y,c,t\n1,0.5,a,2024-01-01 00:00:00\n2,1.5,b,2024-01-02 00:00:00\n3,,a,2024-01-03 12:00:00\n');
+      // Read back, the export is the same content: the same version.
+      expect((await t.service.add('demo', csv)).version).toBe(a.version);
+      const nd = join(t.dir, 'out.jsonl');
+      await t.service.export(ref, nd);
+      expect(readFileSync(nd, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual([
+        { x: 1, y: 0.5, c: 'a', t: '2024-01-01 00:00:00' },
+        { x: 2, y: 1.5, c: 'b', t: '2024-01-02 00:00:00' },
+        { x: 3, y: null, c: 'a', t: '2024-01-03 12:00:00' },
+      ]);
+      const pq = join(t.dir, 'out.bin');
+      await t.service.export(ref, pq, { format: 'parquet' });
+      expect(readFileSync(pq).equals(readFileSync(await t.service.parquetPath(ref)))).toBe(true);
+      await expectKeelError(t.service.export(ref, join(t.dir, 'out.xlsx')), 'INVALID_ARGUMENT', /cannot tell the export format .*--format/);
+      await expectKeelError(t.service.export(ref, join(t.dir, 'no-such-dir', 'out.csv')), 'INVALID_ARGUMENT', /cannot write/);
+      expect(readdirSync(t.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     });
 
     it('reads Parquet, JSON and NDJSON', async () => {

@@ -6,6 +6,7 @@ import type { JobOptions } from '../jobs/index.js';
 import type { ArtifactStore, Database } from '../storage/index.js';
 import { DatasetRepository } from './dataset-repository.js';
 import { diffVersions, type DatasetDiff } from './dataset-diff.js';
+import { resolveExportFormat, writeExport, type ExportFormat } from './dataset-export.js';
 import { assertDatasetName, parseDatasetRef } from './dataset-ref.js';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
 import { profileParquet } from './profile.js';
@@ -179,6 +180,15 @@ export class DatasetService {
   async diff(refA: string, refB: string): Promise<DatasetDiff> {
     const [a, b] = await Promise.all([this.get(refA), this.get(refB)]);
     return diffVersions(a, b);
+  }
+
+  /** Writes a version's rows to `dest` as Parquet, CSV or NDJSON (by `format`, else the file name). */
+  async export(ref: string, dest: string, options: { format?: string } = {}): Promise<{ name: string; version: string; rows: number; format: ExportFormat; path: string }> {
+    const format = resolveExportFormat(dest, options.format);
+    const v = await this.get(ref);
+    await mkdir(this.deps.tmpDir, { recursive: true });
+    await writeExport(await this.deps.artifacts.pathOf(v.artifactSha256, { verify: true }), dest, format, this.deps.tmpDir);
+    return { name: v.name, version: v.version, rows: v.rows, format, path: resolve(dest) };
   }
 
   async parquetPath(ref: string): Promise<string> {

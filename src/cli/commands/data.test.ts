@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +38,14 @@ describe('keel data (end to end)', () => {
     }
     const table = (await runKeel(['--home', home, 'data', 'ls', 'small'])).stdout;
     expect(table).toMatch(new RegExp(`^VERSION +ROWS +ADDED +SOURCE\\n${v.version} +400 `));
+    // Exported here and through the server, the same rows: the local CSV and the remote one agree byte for byte.
+    const [localCsv, remoteCsv, remotePq] = [join(home, 'local.csv'), join(home, 'remote.csv'), join(home, 'remote.parquet')];
+    expect(JSON.parse((await runKeel(['--home', home, '--json', 'data', 'export', 'small', localCsv])).stdout)).toMatchObject({ version: v.version, rows: 400, format: 'csv' });
+    await runKeel(['--server', url, 'data', 'export', `small@${v.version}`, remoteCsv]);
+    expect(readFileSync(remoteCsv, 'utf8')).toBe(readFileSync(localCsv, 'utf8'));
+    expect(readFileSync(localCsv, 'utf8').split('\n')[0]).toBe('i_int,f_float,b_bool,s_str,t_ts,k_const,u_float');
+    await runKeel(['--server', url, 'data', 'export', 'small', remotePq]);
+    expect(readFileSync(remotePq).equals(readFileSync(await platform.datasets.parquetPath('small')))).toBe(true);
     const unknown = await runKeel(['--home', home, 'data', 'ls', 'nope']).then(() => undefined, (e: { stderr: string }) => e.stderr);
     expect(unknown).toContain("dataset 'nope' not found");
   });
@@ -57,6 +65,8 @@ describe('keel data (end to end)', () => {
     await client.datasets.download('small', dest);
     expect(readFileSync(dest).equals(readFileSync(await platform.datasets.parquetPath('small')))).toBe(true);
     await expect(client.datasets.get('small@000000000000')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(client.datasets.download('small@000000000000', join(home, 'none.parquet'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(existsSync(join(home, 'none.parquet'))).toBe(false);
     await expect(client.datasets.add('small', join(home, 'nope.csv'))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'file' });
     // The server refuses the name before it reads the 16 MB body: its answer, not a broken pipe, is the error.
     const big = join(home, 'big.csv');

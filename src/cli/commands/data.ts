@@ -1,4 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { resolveExportFormat, writeExport, type ExportFormat } from '../../data/index.js';
 import type { DatasetColumn, DatasetDiffResult, DatasetListItem, DatasetVersionDetail, DatasetVersionInfo } from '../../client/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
 import { formatCell, printJson, printLine, printTable, progressBar } from '../output.js';
@@ -11,12 +15,45 @@ interface DataOps {
   versions(name: string): Promise<DatasetVersionInfo[]>;
   get(ref: string): Promise<DatasetVersionDetail>;
   diff(a: string, b: string): Promise<DatasetDiffResult>;
+  export(ref: string, dest: string, format: string | undefined): Promise<ExportResult>;
+}
+
+interface ExportResult {
+  readonly name: string;
+  readonly version: string;
+  readonly rows: number;
+  readonly format: ExportFormat;
+  readonly path: string;
 }
 
 async function dataOps(ctx: CliContext): Promise<DataOps> {
   if (ctx.isRemote) {
     const client = ctx.client().datasets;
-    return { add: (n, f, o) => client.add(n, f, o), list: () => client.list(), versions: (n) => client.versions(n), get: (r) => client.get(r), diff: (a, b) => client.diff(a, b) };
+    return {
+      add: (n, f, o) => client.add(n, f, o),
+      list: () => client.list(),
+      versions: (n) => client.versions(n),
+      get: (r) => client.get(r),
+      diff: (a, b) => client.diff(a, b),
+      async export(ref, dest, format) {
+        // The server sends the stored Parquet; another format is written here from a download of it.
+        const f = resolveExportFormat(dest, format);
+        const v = await client.get(ref);
+        const exact = `${v.name}@${v.version}`;
+        if (f === 'parquet') {
+          await client.download(exact, dest);
+        } else {
+          const tmp = await mkdtemp(join(tmpdir(), 'keel-export-'));
+          try {
+            await client.download(exact, join(tmp, 'data.parquet'));
+            await writeExport(join(tmp, 'data.parquet'), dest, f, tmp);
+          } finally {
+            await rm(tmp, { recursive: true, force: true });
+          }
+        }
+        return { name: v.name, version: v.version, rows: v.rows, format: f, path: resolve(dest) };
+      },
+    };
   }
   const datasets = (await ctx.platform()).datasets;
   return {
@@ -25,6 +62,7 @@ async function dataOps(ctx: CliContext): Promise<DataOps> {
     versions: (n) => datasets.versions(n),
     get: (r) => datasets.get(r),
     diff: (a, b) => datasets.diff(a, b),
+    export: (ref, dest, format) => datasets.export(ref, dest, format === undefined ? {} : { format }),
   };
 }
 
@@ -121,6 +159,16 @@ export function registerDataCommands(program: Command, context: ContextFactory):
         }),
         ['column', 'type', 'nullable', 'missing', 'mean', 'std', 'min', 'p50', 'max', 'distinct', 'top'],
       );
+    }));
+
+  data
+    .command('export <ref> <file>')
+    .description('write the rows of NAME[@VERSION] to FILE as Parquet, CSV or NDJSON (by --format, else the extension)')
+    .option('--format <format>', 'parquet, csv or ndjson (default: from the file extension)')
+    .action(runCommand(context, async (ctx, opts: { format?: string }, ref: string, file: string) => {
+      const r = await (await dataOps(ctx)).export(ref, file, opts.format);
+      if (ctx.json) return printJson(r);
+      printLine(`${r.name}@${r.version}: ${r.rows} rows written to ${r.path} (${r.format})`);
     }));
 
   data
