@@ -38,6 +38,16 @@ describe('keel data (end to end)', () => {
     }
     const table = (await runKeel(['--home', home, 'data', 'ls', 'small'])).stdout;
     expect(table).toMatch(new RegExp(`^VERSION +ROWS +ADDED +SOURCE\\n${v.version} +400 `));
+    // One column in full: its JSON is the column of `data show --json`; the text has every part.
+    const column = JSON.parse((await runKeel(['--server', url, '--json', 'data', 'show', 'small', '--column', 's_str'])).stdout) as unknown;
+    expect(column).toEqual(out.columns[3]);
+    const f = (await runKeel(['--home', home, 'data', 'show', 'small', '--column', 'f_float'])).stdout;
+    expect(f).toMatch(/^small@\w{12} {2}column f_float: float/);
+    expect(f).toMatch(/quantiles {2}p01 .* p99 /);
+    expect(f.split('\nhistogram\n')[1]!.split('\n\n')[0]!.split('\n')).toHaveLength(21);
+    expect(f).toContain('\ntop values\nVALUE');
+    const noColumn = await runKeel(['--home', home, 'data', 'show', 'small', '--column', 'nope']).then(() => '', (e: { stderr: string }) => e.stderr);
+    expect(noColumn).toContain("no column 'nope' in small@");
     // Exported here and through the server, the same rows: the local CSV and the remote one agree byte for byte.
     const [localCsv, remoteCsv, remotePq] = [join(home, 'local.csv'), join(home, 'remote.csv'), join(home, 'remote.parquet')];
     expect(JSON.parse((await runKeel(['--home', home, '--json', 'data', 'export', 'small', localCsv])).stdout)).toMatchObject({ version: v.version, rows: 400, format: 'csv' });

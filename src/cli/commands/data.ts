@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { invalidArgument } from '../../core/index.js';
 import { resolveExportFormat, writeExport, type ExportFormat } from '../../data/index.js';
 import type { DatasetColumn, DatasetDiffResult, DatasetListItem, DatasetVersionDetail, DatasetVersionInfo } from '../../client/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
@@ -94,6 +95,46 @@ function truncate(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }
 
+/** One column in full, for `keel data show REF --column NAME`. */
+function printColumn(v: DatasetVersionDetail, c: DatasetColumn): void {
+  const s = c.stats;
+  const fmt = (x: number | null | undefined) => formatCell(shown(c, x)) || '-';
+  const share = (n: number) => {
+    const p = v.rows > 0 ? (100 * n) / v.rows : NaN;
+    return Number.isNaN(p) ? '-' : p > 0 && p < 0.01 ? '<0.01 %' : `${p.toFixed(2)} %`;
+  };
+  printLine(`${v.name}@${v.version}  column ${c.name}: ${c.type}${c.nullable ? ', nullable' : ''}`);
+  printLine(`count ${s.count}  missing ${s.missing} (${share(s.missing)})  distinct ${s.distinct}`);
+  if (c.type !== 'string') {
+    const std = c.type === 'timestamp' ? (s.std === null ? '-' : `${formatCell(s.std / 86_400_000)}d`) : fmt(s.std);
+    printLine(`min ${fmt(s.min)}  max ${fmt(s.max)}  mean ${fmt(s.mean)}  std ${std}`);
+  }
+  if (s.quantiles) printLine(`quantiles  ${Object.entries(s.quantiles).map(([k, q]) => `${k} ${fmt(q)}`).join('  ')}`);
+  if (s.histogram) {
+    printLine();
+    printLine('histogram');
+    const { edges, counts } = s.histogram;
+    const most = Math.max(1, ...counts);
+    printTable(
+      counts.map((n, i) => ({
+        from: fmt(edges[i]),
+        to: fmt(edges[i + 1]),
+        count: n,
+        ' ': '█'.repeat(Math.round((n / most) * 40)) || (n > 0 ? '▏' : ''),
+      })),
+      ['from', 'to', 'count', ' '],
+    );
+  }
+  if (s.top.length > 0) {
+    printLine();
+    printLine('top values');
+    printTable(
+      s.top.map((t) => ({ value: c.type === 'timestamp' ? t.value.replace('.000Z', 'Z') : t.value, count: t.count, share: share(t.count) })),
+      ['value', 'count', 'share'],
+    );
+  }
+}
+
 export function registerDataCommands(program: Command, context: ContextFactory): void {
   const data = program.command('data').description('versioned datasets: add, list, show statistics, diff');
 
@@ -135,8 +176,15 @@ export function registerDataCommands(program: Command, context: ContextFactory):
   data
     .command('show <ref>')
     .description('show the schema and statistics of NAME[@VERSION] (default: the latest version)')
-    .action(runCommand(context, async (ctx, _opts: object, ref: string) => {
+    .option('--column <name>', 'one column in full: quantiles, histogram and top values')
+    .action(runCommand(context, async (ctx, opts: { column?: string }, ref: string) => {
       const v = await (await dataOps(ctx)).get(ref);
+      if (opts.column !== undefined) {
+        const c = v.columns.find((col) => col.name === opts.column);
+        if (!c) throw invalidArgument('column', `no column '${opts.column}' in ${v.name}@${v.version} (columns: ${v.columns.map((col) => col.name).join(', ')})`);
+        const column = (showJson(v) as { columns: unknown[] }).columns[v.columns.indexOf(c)];
+        return ctx.json ? printJson(column) : printColumn(v, c);
+      }
       if (ctx.json) return printJson(showJson(v));
       printLine(`${v.name}@${v.version}  ${v.rows} rows  ${v.columns.length} columns  source ${v.source}  added ${new Date(v.createdAt).toISOString()}`);
       printTable(
