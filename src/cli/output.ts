@@ -64,7 +64,8 @@ export function progressBar(options: { force?: boolean } = {}): { update(e: Prog
       const metrics = e.metrics ? ' ' + Object.entries(e.metrics).map(([k, v]) => `${k}=${formatCell(v)}`).join(' ') : '';
       // Whole numbers: a share of a DuckDB query's progress comes as a fraction.
       const count = e.total ? `${Math.floor(e.done)}/${e.total}` : String(Math.floor(e.done));
-      process.stderr.write(`\r${e.task} ${bar} ${count}${metrics} ${formatSeconds(elapsed)}${eta}\x1b[K`);
+      const step = e.message ? ` ${e.message.slice(0, 24)}` : '';
+      process.stderr.write(`\r${e.task}${step} ${bar} ${count}${metrics} ${formatSeconds(elapsed)}${eta}\x1b[K`);
       drawn = true;
     },
     done() {
