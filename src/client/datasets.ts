@@ -100,7 +100,7 @@ export class DatasetsClient {
   }
 
   /** Uploads a local file as a new version (the server computes schema and statistics). */
-  async add(name: string, filePath: string, options: { format?: string; description?: string } = {}): Promise<DatasetVersionDetail> {
+  async add(name: string, filePath: string, options: { format?: string; description?: string; signal?: AbortSignal } = {}): Promise<DatasetVersionDetail> {
     if (options.format !== undefined && !(FORMATS as readonly string[]).includes(options.format)) {
       throw new KeelError('INVALID_ARGUMENT', `format: unknown format '${options.format}' (known: ${FORMATS.join(', ')})`, { field: 'format' });
     }
@@ -116,6 +116,7 @@ export class DatasetsClient {
     }
     return this.http.upload('POST', `api/v1/datasets/${encodeURIComponent(name)}/versions`, file.createReadStream(), {
       query: { format: options.format, description: options.description, filename: basename(filePath) },
+      ...(options.signal ? { signal: options.signal } : {}),
     });
   }
 

@@ -5,7 +5,7 @@ import { request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
-import { KeelError, newId, type ErrorCode, ERROR_CODES } from '../core/index.js';
+import { cancelled, KeelError, newId, throwIfAborted, type ErrorCode, ERROR_CODES } from '../core/index.js';
 
 export interface ClientOptions {
   readonly baseUrl: string;
@@ -41,7 +41,8 @@ export class HttpTransport {
    * Sends `source` (a file) as the raw body, streamed with node:http: fetch kept every chunk of a
    * streamed body in memory until a late GC (a 358 MB upload peaked at 470 MB of RSS; this way, 76 MB).
    */
-  async upload<T>(method: string, path: string, source: Readable, init: { query?: Query } = {}): Promise<T> {
+  async upload<T>(method: string, path: string, source: Readable, init: { query?: Query; signal?: AbortSignal } = {}): Promise<T> {
+    throwIfAborted(init.signal, 'the upload');
     const url = this.url(path, init.query);
     const headers = { ...this.headers(), 'content-type': 'application/octet-stream' };
     const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
@@ -65,7 +66,9 @@ export class HttpTransport {
         if (!answered) reject(failure ?? new Error('the connection closed without an answer'));
       });
       pipeline(source, req).catch((e: Error) => (failure ??= e));
+      init.signal?.addEventListener('abort', () => req.destroy(cancelled('the upload', init.signal?.reason)), { once: true });
     }).catch((e: unknown) => {
+      if (e instanceof KeelError) throw e;
       throw new KeelError('UNAVAILABLE', `upload to Keel server at ${this.options.baseUrl} failed: ${(e as Error).message}`, { cause: e });
     });
     return this.result<T>(method, url, status, text);

@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   RESOURCE_EXHAUSTED: { http: 429, exit: 7, description: 'A limit was reached (queue full, batch too large).' },
   UNAVAILABLE: { http: 503, exit: 8, description: 'A backend (database, Redis, model) is not reachable or not ready.' },
   DATA_CORRUPTED: { http: 500, exit: 9, description: 'Stored data failed an integrity check.' },
+  CANCELLED: { http: 499, exit: 130, description: 'The caller stopped the work (Ctrl-C, an abort signal); nothing half-done was kept.' },
   INTERNAL: { http: 500, exit: 1, description: 'An unexpected error; details are logged, not returned.' },
 } as const;
 
@@ -67,4 +68,12 @@ export function toKeelError(e: unknown): KeelError {
   if (e instanceof KeelError) return e;
   const message = e instanceof Error ? e.message : String(e);
   return new KeelError('INTERNAL', message, { cause: e });
+}
+
+/** The error of work stopped by its AbortSignal (Ctrl-C in the CLI). */
+export const cancelled = (what: string, reason?: unknown): KeelError => new KeelError('CANCELLED', `${what} was interrupted`, { cause: reason });
+
+/** Throws `cancelled(what)` when the signal has been aborted. */
+export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
+  if (signal?.aborted) throw cancelled(what, signal.reason);
 }

@@ -9,3 +9,4 @@ export * from './worker.js';
 export * from './random.js';
 export * from './page-token.js';
 export * from './require-lazily.js';
+export * from './temp-dirs.js';

@@ -1,7 +1,7 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Kysely } from 'kysely';
-import { invalidArgument, notFound, sha256File, type Logger, type Table } from '../core/index.js';
+import { invalidArgument, makeWorkDir, notFound, sha256File, throwIfAborted, type Logger, type Table } from '../core/index.js';
 import type { JobOptions } from '../jobs/index.js';
 import type { ArtifactStore, Database } from '../storage/index.js';
 import { DatasetRepository } from './dataset-repository.js';
@@ -68,10 +68,14 @@ export class DatasetService {
     const progress = (done: number, message: string) => job.onProgress?.({ task: 'ingest', done, total: 100, message });
     progress(0, 'reading');
     const started = Date.now();
-    await mkdir(this.deps.tmpDir, { recursive: true });
-    const work = await mkdtemp(join(this.deps.tmpDir, 'ingest-'));
+    const work = await makeWorkDir(this.deps.tmpDir, 'ingest');
     const duck = await openDuckDb(work);
+    const { signal } = job;
+    // An abort (Ctrl-C) stops DuckDB's query; the add then fails, leaving nothing behind.
+    const interrupt = () => duck.interrupt();
+    signal?.addEventListener('abort', interrupt, { once: true });
     try {
+      throwIfAborted(signal, 'the add');
       const [con, con2] = [await duck.connect(), await duck.connect()];
       // The content hash runs beside DuckDB's read: identical content is found without waiting
       // for the whole ingest, and new content pays no extra pass.
@@ -100,6 +104,7 @@ export class DatasetService {
       } catch (e) {
         await dedupe.catch(() => undefined);
         if (duplicate) return duplicate;
+        throwIfAborted(signal, 'the add');
         throw sourceError(e, format);
       }
       const contentSha256 = await dedupe;
@@ -116,12 +121,15 @@ export class DatasetService {
       } catch (e) {
         const artifact = await stored.catch(() => undefined);
         if (artifact) await this.removeUnreferencedArtifact(artifact.sha256);
+        throwIfAborted(signal, 'the add');
         throw e;
       }
       progress(90, 'storing');
       const artifact = await stored;
       try {
         await this.deps.hooks?.afterArtifactStored?.(artifact.sha256);
+        // The last moment to stop: after the commit the version exists.
+        throwIfAborted(signal, 'the add');
         const { version } = await this.repo.insertVersion(
           {
             name,
@@ -143,6 +151,7 @@ export class DatasetService {
         throw e;
       }
     } finally {
+      signal?.removeEventListener('abort', interrupt);
       duck.close();
       await rm(work, { recursive: true, force: true });
     }

@@ -8,7 +8,7 @@ export const quoteString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
  * One short-lived in-memory DuckDB per operation: nothing is shared between adds and loads, and
  * spills go to Keel's tmp directory.
  */
-export async function openDuckDb(tmpDir: string): Promise<{ instance: DuckDBInstance; connect(): Promise<DuckDBConnection>; close(): void }> {
+export async function openDuckDb(tmpDir: string): Promise<{ instance: DuckDBInstance; connect(): Promise<DuckDBConnection>; interrupt(): void; close(): void }> {
   // Loaded on first use: `keel --help` or `keel data ls` need not pay ~100 ms for DuckDB.
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const instance = await DuckDBInstance.create(':memory:', { temp_directory: tmpDir });
@@ -22,6 +22,10 @@ export async function openDuckDb(tmpDir: string): Promise<{ instance: DuckDBInst
       // throughout, and `keel data add`'s bar jumped from 0 to 60 % when the read ended.
       await c.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
       return c;
+    },
+    /** Stops the running query of every connection (it fails with DuckDB's INTERRUPT error). */
+    interrupt() {
+      for (const c of connections) c.interrupt();
     },
     close() {
       for (const c of connections) c.closeSync();

@@ -1,11 +1,11 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { invalidArgument, isValidName, newId } from '../../core/index.js';
+import { invalidArgument, isValidName, makeWorkDir } from '../../core/index.js';
 import { DATASET_FORMATS, isDatasetFormat } from '../../data/index.js';
 import type { RoutePluginOptions } from './route-options.js';
 
@@ -78,8 +78,8 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
       if (!body || typeof (body as Readable).pipe !== 'function') throw invalidArgument('body', 'send the file as the raw request body (content-type application/octet-stream)');
       const ext = format ? `.${format}` : filename ? extname(basename(filename)).slice(0, 16) : '';
       if (!format && !ext) throw invalidArgument('format', `pass ?format= (${DATASET_FORMATS.join(', ')}) or ?filename= with an extension`);
-      await mkdir(tmpDir, { recursive: true });
-      const tmp = join(tmpDir, `upload-${newId()}${ext.replace(/[^.A-Za-z0-9]/g, '')}`);
+      const work = await makeWorkDir(tmpDir, 'upload');
+      const tmp = join(work, `upload${ext.replace(/[^.A-Za-z0-9]/g, '')}`);
       try {
         await pipeline(body, createWriteStream(tmp));
         const v = await datasets.add(req.params.name, tmp, {
@@ -89,7 +89,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
         });
         return reply.status(201).send(v);
       } finally {
-        await rm(tmp, { force: true });
+        await rm(work, { recursive: true, force: true });
       }
     },
   );

@@ -83,5 +83,13 @@ describe('keel data (end to end)', () => {
     writeFileSync(big, `a\n${'1\n'.repeat(8 << 20)}`);
     await expect(client.datasets.add('no/such name', big)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('invalid dataset name') });
     await expect(new KeelClient({ baseUrl: 'http://127.0.0.1:9' }).datasets.add('small', file)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    // Ctrl-C during an upload, or before it, stops it: CANCELLED. (Once the whole file is sent
+    // the server may finish the add; before, it keeps nothing.)
+    const stop = new AbortController();
+    const uploading = client.datasets.add('cancelled-midway', big, { signal: stop.signal });
+    setTimeout(() => stop.abort(), 5);
+    await expect(uploading).rejects.toMatchObject({ code: 'CANCELLED' });
+    await expect(client.datasets.add('cancelled', big, { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'CANCELLED' });
+    await expect(client.datasets.get('cancelled')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -7,11 +7,13 @@ import { resolveExportFormat, writeExport, type ExportFormat } from '../../data/
 import type { DatasetColumn, DatasetDiffResult, DatasetListItem, DatasetVersionDetail, DatasetVersionInfo } from '../../client/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
 import { formatCell, printJson, printLine, printTable, progressBar } from '../output.js';
+import type { ProgressEvent } from '../../jobs/index.js';
+import { interruptible } from '../interrupt.js';
 import { runCommand } from '../run-command.js';
 
 /** The calls `keel data` makes, on the local store or through the client (`--server`). */
 interface DataOps {
-  add(name: string, file: string, options: { format?: string; description?: string }, onProgress: (e: { task: string; done: number; total?: number }) => void): Promise<DatasetVersionDetail>;
+  add(name: string, file: string, options: { format?: string; description?: string }, onProgress: (e: ProgressEvent) => void, signal: AbortSignal): Promise<DatasetVersionDetail>;
   list(): Promise<DatasetListItem[]>;
   versions(name: string): Promise<DatasetVersionInfo[]>;
   get(ref: string): Promise<DatasetVersionDetail>;
@@ -31,7 +33,7 @@ async function dataOps(ctx: CliContext): Promise<DataOps> {
   if (ctx.isRemote) {
     const client = ctx.client().datasets;
     return {
-      add: (n, f, o) => client.add(n, f, o),
+      add: (n, f, o, _onProgress, signal) => client.add(n, f, { ...o, signal }),
       list: () => client.list(),
       versions: (n) => client.versions(n),
       get: (r) => client.get(r),
@@ -58,7 +60,7 @@ async function dataOps(ctx: CliContext): Promise<DataOps> {
   }
   const datasets = (await ctx.platform()).datasets;
   return {
-    add: (n, f, o, onProgress) => datasets.add(n, f, o, { onProgress }),
+    add: (n, f, o, onProgress, signal) => datasets.add(n, f, o, { onProgress, signal }),
     list: () => datasets.list(),
     versions: (n) => datasets.versions(n),
     get: (r) => datasets.get(r),
@@ -146,8 +148,8 @@ export function registerDataCommands(program: Command, context: ContextFactory):
     .action(runCommand(context, async (ctx, opts: { format?: string; description?: string }, name: string, file: string) => {
       const bar = progressBar();
       const started = Date.now();
-      const v = await (await dataOps(ctx)).add(name, file, opts, (e) => bar.update(e));
-      bar.done();
+      const ops = await dataOps(ctx);
+      const v = await interruptible((signal) => ops.add(name, file, opts, (e) => bar.update(e), signal)).finally(() => bar.done());
       if (ctx.json) return printJson(showJson(v));
       printLine(`${v.name}@${v.version}: ${v.rows} rows × ${v.columns.length} columns (${((Date.now() - started) / 1000).toFixed(2)} s)`);
     }));

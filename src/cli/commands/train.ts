@@ -4,6 +4,7 @@ import { MODEL_KINDS, type Task } from '../../models/index.js';
 import { resumeTraining, train, trainingDeps, type SplitKind, type TrainRequest, type TrainResult } from '../../training/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
 import { printJson, printLine, printTable, progressBar } from '../output.js';
+import { interruptible } from '../interrupt.js';
 import { runCommand } from '../run-command.js';
 
 interface TrainFlags {
@@ -113,30 +114,28 @@ async function runWithProgress(
   run: (options: Parameters<typeof train>[2]) => Promise<TrainResult>,
 ): Promise<TrainResult> {
   const bar = progressBar({ force: false });
-  const controller = new AbortController();
   let runId: string | undefined;
-  const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   const every = flags.checkpointEvery === undefined ? undefined : Number(flags.checkpointEvery);
   if (every !== undefined && (!Number.isInteger(every) || every < 1)) throw invalidArgument('--checkpoint-every', `expected a positive integer, got '${flags.checkpointEvery}'`);
+  let interrupted = false;
   try {
-    return await run({
-      signal: controller.signal,
-      ...(every ? { checkpointEvery: every } : {}),
-      onRunStarted: (r) => { runId = r.runId; },
-      ...(flags.progress === false ? {} : { onProgress: (e) => bar.update({ ...e, metrics: shortMetrics(e.metrics) }) }),
+    return await interruptible((signal) => {
+      signal.addEventListener('abort', () => (interrupted = true));
+      return run({
+        signal,
+        ...(every ? { checkpointEvery: every } : {}),
+        onRunStarted: (r) => { runId = r.runId; },
+        ...(flags.progress === false ? {} : { onProgress: (e) => bar.update({ ...e, metrics: shortMetrics(e.metrics) }) }),
+      });
     });
   } catch (e) {
-    if (controller.signal.aborted && runId) {
+    if (interrupted && runId) {
       bar.done();
       if (!ctx.json) process.stderr.write(`interrupted; resume with: keel train --resume ${runId}\n`);
     }
     throw e;
   } finally {
     bar.done();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
 }
 

@@ -139,7 +139,7 @@ export async function fitGbdt(input: FitInput, params: GbdtParams, options: FitO
       // Histogram builds block on Atomics.wait; yielding once a round keeps a server responsive
       // and lets an abort signal arrive.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      if (options.signal?.aborted) throw new KeelError('FAILED_PRECONDITION', 'training was aborted', { cause: options.signal.reason });
+      if (options.signal?.aborted) throw new KeelError('CANCELLED', 'training was aborted', { cause: options.signal.reason });
       builder.gradients();
       for (let k = 0; k < K; k++) {
         const rowCount = sampleRows(buf.rows, n, params.subsample, prng);

@@ -18,6 +18,7 @@ const MLFLOW_CODES: Record<ErrorCode, { code: string; status: number }> = {
   RESOURCE_EXHAUSTED: { code: 'REQUEST_LIMIT_EXCEEDED', status: 429 },
   UNAVAILABLE: { code: 'TEMPORARILY_UNAVAILABLE', status: 503 },
   DATA_CORRUPTED: { code: 'INTERNAL_ERROR', status: 500 },
+  CANCELLED: { code: 'ABORTED', status: 409 },
   INTERNAL: { code: 'INTERNAL_ERROR', status: 500 },
 };
 
