@@ -112,6 +112,9 @@ export class DatasetsClient {
       if (!(await file.stat()).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
     } catch (e) {
       await file?.close();
+      if ((e as NodeJS.ErrnoException).code === 'EISDIR' || (/[*?[]/.test(filePath) && (e as NodeJS.ErrnoException).code === 'ENOENT')) {
+        throw new KeelError('INVALID_ARGUMENT', `file: '${filePath}' is a folder or a glob; those are added on the store's own machine (without --server), one file at a time here`, { field: 'file', cause: e });
+      }
       throw new KeelError('INVALID_ARGUMENT', `file: cannot read '${filePath}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { field: 'file', cause: e });
     }
     return this.http.upload('POST', `api/v1/datasets/${encodeURIComponent(name)}/versions`, file.createReadStream(), {

@@ -119,6 +119,36 @@ for (const backend of testStores()) {
       expect(readdirSync(t.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     });
 
+    it('adds a folder of parts, or the files a glob matches, as one version', async () => {
+      const parts = join(t.dir, 'parts');
+      mkdirSync(join(parts, 'day=2'), { recursive: true });
+      writeFileSync(join(parts, 'day=1.csv'), 'x,y\n1,a\n2,b\n');
+      writeFileSync(join(parts, 'day=2', 'part-0.csv'), 'x,y\n3,c\n');
+      // What Spark writes beside its parts, and hidden files, are not data.
+      writeFileSync(join(parts, '_SUCCESS'), '');
+      writeFileSync(join(parts, '.day=1.csv.crc'), 'junk');
+      const folder = await t.service.add('parts', parts);
+      expect(folder.rows).toBe(3);
+      expect(folder.columns.find((c) => c.name === 'x')!.stats).toMatchObject({ min: 1, max: 3, mean: 2 });
+      expect(folder.source).toBe(parts);
+      const table = await t.service.loadTable(`parts@${folder.version}`, { columns: ['x'] });
+      expect([...(table.columns[0] as { values: Float64Array }).values]).toEqual([1, 2, 3]);
+      // The same files through a glob: the same content, so the same version.
+      expect((await t.service.add('parts', join(parts, '**', '*.csv'))).version).toBe(folder.version);
+      // One file of them is another content.
+      const one = await t.service.add('parts', join(parts, 'day=*.csv'));
+      expect([one.rows, one.version === folder.version]).toEqual([2, false]);
+      // Parts are matched by column name.
+      const mixed = join(t.dir, 'nd-parts');
+      mkdirSync(mixed);
+      writeFileSync(join(mixed, 'a.ndjson'), '{"x": 1, "y": "a"}\n');
+      writeFileSync(join(mixed, 'b.ndjson'), '{"y": "b", "z": true}\n');
+      const nd = await t.service.add('nd-parts', mixed);
+      expect(nd.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['x:int:1', 'y:string:0', 'z:bool:1']);
+      writeFileSync(join(mixed, 'c.csv'), 'x\n1\n');
+      await expectKeelError(t.service.add('nd-parts', mixed), 'INVALID_ARGUMENT', /mixes formats \(ndjson, csv\)|mixes formats \(csv, ndjson\)/);
+    });
+
     it('reads Parquet, JSON and NDJSON', async () => {
       const nd = join(t.dir, 'rows.ndjson');
       writeFileSync(nd, '{"a": 1, "s": "x"}\n{"a": 2, "s": null}\n');
@@ -196,7 +226,8 @@ for (const backend of testStores()) {
         await expectKeelError(t.service.add('bad', join(t.dir, 'missing.csv')), 'INVALID_ARGUMENT', /cannot read .*ENOENT/);
         const dir = join(t.dir, 'folder.csv');
         mkdirSync(dir);
-        await expectKeelError(t.service.add('bad', dir), 'INVALID_ARGUMENT', /not a regular file/);
+        await expectKeelError(t.service.add('bad', dir), 'INVALID_ARGUMENT', /the folder '.*folder.csv' holds no CSV, Parquet or JSON file/);
+        await expectKeelError(t.service.add('bad', join(t.dir, 'nothing-*.csv')), 'INVALID_ARGUMENT', /no file matches/);
         const empty = join(t.dir, 'empty.csv');
         writeFileSync(empty, '');
         await expectKeelError(t.service.add('bad', empty), 'INVALID_ARGUMENT', /is empty/);

@@ -1,7 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Kysely } from 'kysely';
-import { invalidArgument, makeWorkDir, notFound, sha256File, throwIfAborted, type Logger, type Table } from '../core/index.js';
+import { invalidArgument, makeWorkDir, notFound, throwIfAborted, type Logger, type Table } from '../core/index.js';
 import type { JobOptions } from '../jobs/index.js';
 import type { ArtifactStore, Database } from '../storage/index.js';
 import { DatasetRepository } from './dataset-repository.js';
@@ -10,7 +10,8 @@ import { resolveExportFormat, writeExport, type ExportFormat } from './dataset-e
 import { assertDatasetName, parseDatasetRef } from './dataset-ref.js';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
 import { profileParquet } from './profile.js';
-import { assertReadableFile, describeSource, resolveFormat, sourceError, type DatasetFormat } from './source-reader.js';
+import { contentHash, resolveSourceFiles } from './source-files.js';
+import { describeSource, sourceError, type DatasetFormat } from './source-reader.js';
 import { loadParquetTable } from './table-loader.js';
 import type { DatasetSummary, DatasetVersion } from './types.js';
 
@@ -63,8 +64,7 @@ export class DatasetService {
 
   async add(name: string, filePath: string, options: AddDatasetOptions = {}, job: JobOptions = {}): Promise<DatasetVersion> {
     assertDatasetName(name, 'name');
-    const format = resolveFormat(filePath, options.format);
-    await assertReadableFile(filePath);
+    const { files, format } = await resolveSourceFiles(filePath, options.format);
     const progress = (done: number, message: string) => job.onProgress?.({ task: 'ingest', done, total: 100, message });
     progress(0, 'reading');
     const started = Date.now();
@@ -80,7 +80,7 @@ export class DatasetService {
       // The content hash runs beside DuckDB's read: identical content is found without waiting
       // for the whole ingest, and new content pays no extra pass.
       let duplicate: DatasetVersion | undefined;
-      const dedupe = sha256File(filePath).then(async (sha) => {
+      const dedupe = contentHash(files).then(async (sha) => {
         duplicate = await this.repo.getVersion(name, versionOf(sha));
         if (duplicate) con.interrupt();
         return sha;
@@ -89,7 +89,7 @@ export class DatasetService {
       const parquet = join(work, 'data.parquet');
       let columns;
       try {
-        const described = await describeSource(con, filePath, format);
+        const described = await describeSource(con, files, format);
         columns = described.columns;
         const source = described.source;
         const poll = setInterval(() => {

@@ -24,9 +24,14 @@ export function resolveFormat(path: string, format: string | undefined): Dataset
     if (!isDatasetFormat(format)) throw invalidArgument('format', `unknown format '${format}' (known: ${DATASET_FORMATS.join(', ')})`);
     return format;
   }
-  const hit = EXTENSIONS.find(([re]) => re.test(path));
-  if (!hit) throw invalidArgument('format', `cannot tell the format of '${path}' from its name; pass --format (known: ${DATASET_FORMATS.join(', ')})`);
-  return hit[1];
+  const found = formatOfName(path);
+  if (!found) throw invalidArgument('format', `cannot tell the format of '${path}' from its name; pass --format (known: ${DATASET_FORMATS.join(', ')})`);
+  return found;
+}
+
+/** The format a file name's extension implies, if any. */
+export function formatOfName(path: string): DatasetFormat | undefined {
+  return EXTENSIONS.find(([re]) => re.test(path))?.[1];
 }
 
 /** Opens the file once to turn "missing", "a directory" or "unreadable" into a clear error. */
@@ -65,18 +70,26 @@ function csvOptions(path: string): string {
   return `header = true, skip = 0, delim = ${delim}, quote = '"', escape = '"', strict_mode = true`;
 }
 
-/** The DuckDB table function that reads the file (for CSV, with the column types sniffed on each read). */
-export function sourceSql(path: string, format: DatasetFormat): string {
-  const p = quoteString(path);
+/** The files as DuckDB's argument: one path, or a list (whose rows come one file after the other). */
+const filesArg = (files: readonly string[]): string => (files.length === 1 ? quoteString(files[0]!) : `[${files.map(quoteString).join(', ')}]`);
+
+/**
+ * The DuckDB table function that reads the files (for CSV, with the column types sniffed on each
+ * read). Several Parquet or JSON files are matched by column name, a column missing from some
+ * of them being missing there.
+ */
+export function sourceSql(files: readonly string[], format: DatasetFormat): string {
+  const p = filesArg(files);
+  const byName = files.length > 1 ? ', union_by_name = true' : '';
   switch (format) {
     case 'csv':
-      return `read_csv(${p}, ${csvOptions(path)})`;
+      return `read_csv(${p}, ${csvOptions(files[0]!)})`;
     case 'parquet':
-      return `read_parquet(${p})`;
+      return `read_parquet(${p}${byName})`;
     case 'json':
-      return `read_json(${p}, format = 'auto')`;
+      return `read_json(${p}, format = 'auto'${byName})`;
     case 'ndjson':
-      return `read_json(${p}, format = 'newline_delimited')`;
+      return `read_json(${p}, format = 'newline_delimited'${byName})`;
   }
 }
 
@@ -93,9 +106,9 @@ export interface DescribedSource {
   readonly source: string;
 }
 
-/** Sniffs the file's columns (DuckDB reads only a sample here) and maps their types. */
-export async function describeSource(con: DuckDBConnection, path: string, format: DatasetFormat): Promise<DescribedSource> {
-  const sniffed = format === 'csv' ? await sniffCsv(con, path) : { types: await describeTypes(con, sourceSql(path, format), format), source: sourceSql(path, format) };
+/** Sniffs the files' columns (DuckDB reads only a sample here) and maps their types. */
+export async function describeSource(con: DuckDBConnection, files: readonly string[], format: DatasetFormat): Promise<DescribedSource> {
+  const sniffed = format === 'csv' ? await sniffCsv(con, files) : { types: await describeTypes(con, sourceSql(files, format), format), source: sourceSql(files, format) };
   if (sniffed.types.length === 0) throw invalidArgument('file', 'the file has no columns');
   const columns = sniffed.types.map(({ name, duckType }) => {
     const mapping = mapDuckDbType(duckType);
@@ -125,9 +138,11 @@ const SNIFF_ROWS = 20_480;
  * the parse). A text column whose sampled values are all numbers but for an infinity or NaN
  * spelling is read as DOUBLE, as pandas reads it.
  */
-async function sniffCsv(con: DuckDBConnection, path: string): Promise<{ types: SniffedType[]; source: string }> {
-  const p = quoteString(path);
-  const row = (await runSource(con, `SELECT Columns, DateFormat, TimestampFormat FROM sniff_csv(${p}, ${csvOptions(path)})`, 'csv')).getRows()[0]!;
+async function sniffCsv(con: DuckDBConnection, files: readonly string[]): Promise<{ types: SniffedType[]; source: string }> {
+  // The first file is sniffed; every file then has to fit its header and types.
+  const path = files[0]!;
+  const p = filesArg(files);
+  const row = (await runSource(con, `SELECT Columns, DateFormat, TimestampFormat FROM sniff_csv(${quoteString(path)}, ${csvOptions(path)})`, 'csv')).getRows()[0]!;
   const items = (row[0] as { items: { entries: { name: string; type: string } }[] }).items;
   const types = items.map(({ entries }) => ({ name: entries.name, duckType: entries.type }));
   const formats = [row[1] === null ? '' : `, dateformat = ${quoteString(String(row[1]))}`, row[2] === null ? '' : `, timestampformat = ${quoteString(String(row[2]))}`].join('');

@@ -78,6 +78,7 @@ describe('keel data (end to end)', () => {
     await expect(client.datasets.download('small@000000000000', join(home, 'none.parquet'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(existsSync(join(home, 'none.parquet'))).toBe(false);
     await expect(client.datasets.add('small', join(home, 'nope.csv'))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'file' });
+    await expect(client.datasets.add('small', home)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('is a folder or a glob') });
     // The server refuses the name before it reads the 16 MB body: its answer, not a broken pipe, is the error.
     const big = join(home, 'big.csv');
     writeFileSync(big, `a\n${'1\n'.repeat(8 << 20)}`);

@@ -142,7 +142,7 @@ export function registerDataCommands(program: Command, context: ContextFactory):
 
   data
     .command('add <name> <file>')
-    .description('add a dataset version from a CSV, Parquet, JSON or NDJSON file (identical content returns the same version)')
+    .description('add a dataset version from a CSV, Parquet, JSON or NDJSON file, a folder of them or a quoted glob (identical content returns the same version)')
     .option('--format <format>', 'csv, parquet, json or ndjson (default: from the file extension)')
     .option('--description <text>', 'a description of the dataset')
     .action(runCommand(context, async (ctx, opts: { format?: string; description?: string }, name: string, file: string) => {
