@@ -6,20 +6,21 @@ import { describe, expect, it } from 'vitest';
 import { makeWorkDir, sweepOrphanedWorkDirs } from './temp-dirs.js';
 
 describe('work folders', () => {
-  it('are named by host and process, and the next one removes those of ended processes on this host', async () => {
+  it('are named by kind, host and process, and the next of a kind removes those of ended processes on this host', async () => {
     const parent = mkdtempSync(join(tmpdir(), 'keel-work-'));
     const host = hostname().replace(/[^A-Za-z0-9.]/g, '_');
     // A pid that has surely ended: a child that ran and exited.
     const deadPid = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
     mkdirSync(join(parent, `ingest-${host}-${deadPid}-abc123`));
     writeFileSync(join(parent, `ingest-${host}-${deadPid}-abc123`, 'data.parquet'), 'partial');
-    writeFileSync(join(parent, `upload-${host}-${deadPid}-def456`), 'partial');
-    const live = [`ingest-${host}-${process.pid}-aaaaaa`, `ingest-other.host-${deadPid}-bbbbbb`, 'notes.txt'];
+    // Another kind is swept by its own next folder, not by this one.
+    const live = [`ingest-${host}-${process.pid}-aaaaaa`, `ingest-other.host-${deadPid}-bbbbbb`, `upload-${host}-${deadPid}-def456`, 'notes.txt'];
     for (const n of live) mkdirSync(join(parent, n));
     const mine = await makeWorkDir(parent, 'ingest');
     expect(basename(mine)).toMatch(new RegExp(`^ingest-${host.replace(/\./g, '\\.')}-${process.pid}-\\w{6}$`));
     expect(readdirSync(parent).sort()).toEqual([...live, basename(mine)].sort());
-    expect(await sweepOrphanedWorkDirs(parent)).toBe(0);
-    expect(await sweepOrphanedWorkDirs(join(parent, 'missing'))).toBe(0);
+    expect(await sweepOrphanedWorkDirs(parent, 'ingest')).toBe(0);
+    expect(await sweepOrphanedWorkDirs(parent, 'upload')).toBe(1);
+    expect(await sweepOrphanedWorkDirs(join(parent, 'missing'), 'ingest')).toBe(0);
   });
 });

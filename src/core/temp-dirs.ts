@@ -4,25 +4,26 @@ import { join } from 'node:path';
 
 /**
  * Work folders that a crashed or killed process cannot leave behind for good. Each is named
- * `KIND-HOST-PID-XXXXXX`; the next one made in the same parent first removes those of this host
- * whose process no longer runs (kill -9, power loss). A Ctrl-C is handled before that: long work
+ * `KIND-HOST-PID-XXXXXX`; the next one of its kind made in the same parent first removes those of
+ * this host whose process no longer runs (kill -9, power loss). A Ctrl-C is handled before that: long work
  * takes an AbortSignal and removes its own folder.
  */
 export async function makeWorkDir(parent: string, kind: string): Promise<string> {
   await mkdir(parent, { recursive: true });
-  await sweepOrphanedWorkDirs(parent);
+  await sweepOrphanedWorkDirs(parent, kind);
   return mkdtemp(join(parent, `${kind}-${host()}-${process.pid}-`));
 }
 
-/** Removes the work folders (and files) in `parent` made on this host by processes that have ended; returns how many. */
-export async function sweepOrphanedWorkDirs(parent: string): Promise<number> {
+/** Removes the `kind` work folders (and files) in `parent` made on this host by processes that have ended; returns how many. */
+export async function sweepOrphanedWorkDirs(parent: string, kind: string): Promise<number> {
   let names: string[];
   try {
     names = await readdir(parent);
   } catch {
     return 0;
   }
-  const mine = new RegExp(`^[a-z]+-${host().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d+)-`);
+  const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const mine = new RegExp(`^${escape(kind)}-${escape(host())}-(\\d+)-`);
   const orphans = names.filter((n) => {
     const pid = Number(mine.exec(n)?.[1]);
     return Number.isInteger(pid) && pid > 0 && !isRunning(pid);

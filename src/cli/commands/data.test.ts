@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../api/index.js';
-import { runKeel, startTestServer, type TestServer } from '../test-server.js';
+import { execFile } from 'node:child_process';
+import { KEEL_BIN, runKeel, startTestServer, type TestServer } from '../test-server.js';
 import { KeelClient } from '../../client/index.js';
 
 const small = fileURLToPath(new URL('../../data/testdata/small.csv', import.meta.url));
@@ -38,6 +39,13 @@ describe('keel data (end to end)', () => {
     }
     const table = (await runKeel(['--home', home, 'data', 'ls', 'small'])).stdout;
     expect(table).toMatch(new RegExp(`^VERSION +ROWS +ADDED +SOURCE\\n${v.version} +400 `));
+    // FILE `-` reads stdin (it needs --format).
+    const piped = await new Promise<string>((done, fail) => {
+      const child = execFile(process.execPath, [KEEL_BIN, '--home', home, '--json', 'data', 'add', 'stdin-data', '-', '--format', 'csv'], (e, out) => (e ? fail(e) : done(out)));
+      child.stdin!.end('a,b\n1,x\n2,y\n');
+    });
+    expect(JSON.parse(piped)).toMatchObject({ name: 'stdin-data', rows: 2 });
+    expect(JSON.parse((await runKeel(['--home', home, '--json', 'data', 'ls', 'stdin-data'])).stdout)).toMatchObject([{ rows: 2, source: 'stdin' }]);
     // One column in full: its JSON is the column of `data show --json`; the text has every part.
     const column = JSON.parse((await runKeel(['--server', url, '--json', 'data', 'show', 'small', '--column', 's_str'])).stdout) as unknown;
     expect(column).toEqual(out.columns[3]);

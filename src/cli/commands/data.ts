@@ -1,8 +1,10 @@
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { invalidArgument } from '../../core/index.js';
+import { invalidArgument, makeWorkDir } from '../../core/index.js';
 import { resolveExportFormat, writeExport, type ExportFormat } from '../../data/index.js';
 import type { DatasetColumn, DatasetDiffResult, DatasetListItem, DatasetVersionDetail, DatasetVersionInfo } from '../../client/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
@@ -13,7 +15,7 @@ import { runCommand } from '../run-command.js';
 
 /** The calls `keel data` makes, on the local store or through the client (`--server`). */
 interface DataOps {
-  add(name: string, file: string, options: { format?: string; description?: string }, onProgress: (e: ProgressEvent) => void, signal: AbortSignal): Promise<DatasetVersionDetail>;
+  add(name: string, file: string, options: { format?: string; description?: string; source?: string }, onProgress: (e: ProgressEvent) => void, signal: AbortSignal): Promise<DatasetVersionDetail>;
   list(): Promise<DatasetListItem[]>;
   versions(name: string): Promise<DatasetVersionInfo[]>;
   get(ref: string): Promise<DatasetVersionDetail>;
@@ -33,7 +35,7 @@ async function dataOps(ctx: CliContext): Promise<DataOps> {
   if (ctx.isRemote) {
     const client = ctx.client().datasets;
     return {
-      add: (n, f, o, _onProgress, signal) => client.add(n, f, { ...o, signal }),
+      add: (n, f, o, _onProgress, signal) => client.add(n, f, { ...(o.format ? { format: o.format } : {}), ...(o.description !== undefined ? { description: o.description } : {}), signal }),
       list: () => client.list(),
       versions: (n) => client.versions(n),
       get: (r) => client.get(r),
@@ -137,19 +139,39 @@ function printColumn(v: DatasetVersionDetail, c: DatasetColumn): void {
   }
 }
 
+/**
+ * FILE `-` is stdin: spooled to a temp file first (the content hash and DuckDB's parallel read
+ * both need a file), recorded as the source `stdin`.
+ */
+async function withStdinSpooled<T>(file: string, format: string | undefined, add: (path: string, source?: string) => Promise<T>): Promise<T> {
+  if (file !== '-') return add(file);
+  if (format === undefined) throw invalidArgument('--format', "reading from stdin ('-') needs --format (csv, parquet, json or ndjson)");
+  if (process.stdin.isTTY) throw invalidArgument('file', "'-' reads the data from stdin, but stdin is a terminal: pipe the data in");
+  const dir = await makeWorkDir(tmpdir(), 'keel-stdin');
+  try {
+    const path = join(dir, `stdin.${format.replace(/[^a-z]/g, '')}`);
+    await pipeline(process.stdin, createWriteStream(path));
+    return await add(path, 'stdin');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 export function registerDataCommands(program: Command, context: ContextFactory): void {
   const data = program.command('data').description('versioned datasets: add, list, show statistics, diff');
 
   data
     .command('add <name> <file>')
     .description('add a dataset version from a CSV, Parquet, JSON or NDJSON file, a folder of them or a quoted glob (identical content returns the same version)')
-    .option('--format <format>', 'csv, parquet, json or ndjson (default: from the file extension)')
+    .option('--format <format>', 'csv, parquet, json or ndjson (default: from the file extension; needed for stdin, FILE -)')
     .option('--description <text>', 'a description of the dataset')
     .action(runCommand(context, async (ctx, opts: { format?: string; description?: string }, name: string, file: string) => {
       const bar = progressBar();
       const started = Date.now();
       const ops = await dataOps(ctx);
-      const v = await interruptible((signal) => ops.add(name, file, opts, (e) => bar.update(e), signal)).finally(() => bar.done());
+      const v = await withStdinSpooled(file, opts.format, (path, source) =>
+        interruptible((signal) => ops.add(name, path, { ...opts, ...(source ? { source } : {}) }, (e) => bar.update(e), signal)),
+      ).finally(() => bar.done());
       if (ctx.json) return printJson(showJson(v));
       printLine(`${v.name}@${v.version}: ${v.rows} rows × ${v.columns.length} columns (${((Date.now() - started) / 1000).toFixed(2)} s)`);
     }));
