@@ -5,6 +5,15 @@ import { openDuckDb, quoteString } from './duckdb-sql.js';
 export const EXPORT_FORMATS = ['parquet', 'csv', 'ndjson'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
+/** What an export wrote. */
+export interface ExportResult {
+  readonly name: string;
+  readonly version: string;
+  readonly rows: number;
+  readonly format: ExportFormat;
+  readonly path: string;
+}
+
 const EXTENSIONS: readonly [RegExp, ExportFormat][] = [
   [/\.(parquet|pq)$/i, 'parquet'],
   [/\.csv$/i, 'csv'],

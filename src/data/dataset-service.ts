@@ -6,7 +6,7 @@ import type { JobOptions } from '../jobs/index.js';
 import type { ArtifactStore, Database } from '../storage/index.js';
 import { DatasetRepository } from './dataset-repository.js';
 import { diffVersions, type DatasetDiff } from './dataset-diff.js';
-import { resolveExportFormat, writeExport, type ExportFormat } from './dataset-export.js';
+import { resolveExportFormat, writeExport, type ExportResult } from './dataset-export.js';
 import { assertDatasetName, parseDatasetRef } from './dataset-ref.js';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
 import { profileParquet } from './profile.js';
@@ -192,7 +192,7 @@ export class DatasetService {
   }
 
   /** Writes a version's rows to `dest` as Parquet, CSV or NDJSON (by `format`, else the file name). */
-  async export(ref: string, dest: string, options: { format?: string } = {}): Promise<{ name: string; version: string; rows: number; format: ExportFormat; path: string }> {
+  async export(ref: string, dest: string, options: { format?: string } = {}): Promise<ExportResult> {
     const format = resolveExportFormat(dest, options.format);
     const v = await this.get(ref);
     await mkdir(this.deps.tmpDir, { recursive: true });

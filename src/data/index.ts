@@ -8,4 +8,4 @@ export { DATASET_FORMATS, isDatasetFormat } from './source-reader.js';
 export type { DatasetFormat } from './source-reader.js';
 export type { ColumnProfile, ColumnStats, DatasetSummary, DatasetVersion } from './types.js';
 export { EXPORT_FORMATS, resolveExportFormat, writeExport } from './dataset-export.js';
-export type { ExportFormat } from './dataset-export.js';
+export type { ExportFormat, ExportResult } from './dataset-export.js';

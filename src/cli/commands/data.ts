@@ -1,11 +1,11 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { invalidArgument, makeWorkDir } from '../../core/index.js';
-import { resolveExportFormat, writeExport, type ExportFormat } from '../../data/index.js';
+import { resolveExportFormat, writeExport, type ExportResult } from '../../data/index.js';
 import type { DatasetColumn, DatasetDiffResult, DatasetListItem, DatasetVersionDetail, DatasetVersionInfo } from '../../client/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
 import { formatCell, printJson, printLine, printTable, progressBar } from '../output.js';
@@ -21,14 +21,6 @@ interface DataOps {
   get(ref: string): Promise<DatasetVersionDetail>;
   diff(a: string, b: string): Promise<DatasetDiffResult>;
   export(ref: string, dest: string, format: string | undefined): Promise<ExportResult>;
-}
-
-interface ExportResult {
-  readonly name: string;
-  readonly version: string;
-  readonly rows: number;
-  readonly format: ExportFormat;
-  readonly path: string;
 }
 
 async function dataOps(ctx: CliContext): Promise<DataOps> {
@@ -48,7 +40,7 @@ async function dataOps(ctx: CliContext): Promise<DataOps> {
         if (f === 'parquet') {
           await client.download(exact, dest);
         } else {
-          const tmp = await mkdtemp(join(tmpdir(), 'keel-export-'));
+          const tmp = await makeWorkDir(tmpdir(), 'keel-export');
           try {
             await client.download(exact, join(tmp, 'data.parquet'));
             await writeExport(join(tmp, 'data.parquet'), dest, f, tmp);
