@@ -49,7 +49,9 @@ export class CliContext {
   }
 
   async close(): Promise<void> {
-    if (this.platformPromise) await (await this.platformPromise).close();
+    // A platform that failed to open has nothing to close (its error was already reported).
+    const platform = await this.platformPromise?.catch(() => undefined);
+    await platform?.close();
   }
 }
 

@@ -50,6 +50,14 @@ describe('keel CLI', () => {
     expect(code).toBe(0);
   });
 
+  it('opens a new store from several processes at once (each waits for the others, none fails)', async () => {
+    for (let round = 0; round < 3; round++) {
+      const home = mkdtempSync(join(tmpdir(), 'keel-cli-race-'));
+      const runs = await Promise.all(Array.from({ length: 4 }, () => keel(['--home', home, '--json', 'data', 'ls'])));
+      expect(runs.map((r) => [r.code, r.stderr])).toEqual(Array.from({ length: 4 }, () => [0, '']));
+    }
+  });
+
   it('maps a KeelError to its exit code and, with --json, a JSON error on stderr', async () => {
     const r = await keel(['--json', 'server'], { KEEL_PORT: 'not-a-port' });
     expect(r.code).toBe(2);

@@ -41,6 +41,11 @@ export interface OpenMetadataStoreOptions {
 }
 
 type Pg = typeof pg;
+
+/** How long a SQLite statement waits for another process's lock before SQLITE_BUSY. */
+const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+/** Tries at migrating a SQLite store that other processes may be migrating at the same moment. */
+const SQLITE_MIGRATION_ATTEMPTS = 5;
 let pgLoading: Promise<Pg> | undefined;
 
 // pg loads on the first PostgreSQL URL only, so SQLite-only commands start without it.
@@ -58,11 +63,11 @@ const DIALECTS: Record<string, (url: string, o: OpenMetadataStoreOptions) => Pro
   sqlite: async (url) => {
     const path = url.slice('sqlite:'.length);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const database = new SqliteDatabase(path === ':memory:' ? ':memory:' : path);
-    // WAL lets readers run beside the one writer; busy_timeout makes concurrent processes wait
-    // for the write lock instead of failing with SQLITE_BUSY.
+    // busy_timeout (set from the start: switching a new file to WAL takes a lock too) makes
+    // concurrent processes wait for the write lock instead of failing with SQLITE_BUSY; WAL lets
+    // readers run beside the one writer.
+    const database = new SqliteDatabase(path === ':memory:' ? ':memory:' : path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
     database.pragma('journal_mode = WAL');
-    database.pragma('busy_timeout = 10000');
     database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
     const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
@@ -129,11 +134,20 @@ export async function migrateToLatest(db: Kysely<Database>, logger: Logger = sil
     migrationLockTableName: 'keel_migrations_lock',
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
-  for (const r of results ?? []) {
-    if (r.status === 'Success') logger.debug({ migration: r.migrationName }, 'migration applied');
+  // On SQLite, Kysely's migration lock holds within one process only: two processes opening a
+  // new store at once both migrate, and the later fails on a table the other has just made. Its
+  // transaction rolled back, so it tries again, and finds those migrations applied.
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    for (const r of results ?? []) {
+      if (r.status === 'Success') logger.debug({ migration: r.migrationName }, 'migration applied');
+    }
+    if (!error) return;
+    const sqlite = String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_');
+    if (!sqlite || attempt >= SQLITE_MIGRATION_ATTEMPTS) throw new KeelError('UNAVAILABLE', `database migration failed: ${(error as Error).message ?? error}`, { cause: error });
+    logger.debug({ err: error, attempt }, 'migration raced another process; trying again');
+    await new Promise((r) => setTimeout(r, 20 * attempt));
   }
-  if (error) throw new KeelError('UNAVAILABLE', `database migration failed: ${(error as Error).message ?? error}`, { cause: error });
 }
 
 /** Translates driver errors into domain errors (STYLE.md, rule 5). */
