@@ -23,18 +23,18 @@ export function formatCell(v: unknown): string {
   return String(v);
 }
 
-/** A plain aligned table; numbers right-aligned. */
-export function renderTable(rows: readonly Record<string, unknown>[], columns?: readonly string[]): string {
+/** A plain aligned table; numbers right-aligned; headers upper-cased unless they are data's own names (`keepHeaders`). */
+export function renderTable(rows: readonly Record<string, unknown>[], columns?: readonly string[], options: { keepHeaders?: boolean } = {}): string {
   const cols = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const cells = rows.map((r) => cols.map((c) => formatCell(r[c])));
   const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
   const numeric = cols.map((c) => rows.length > 0 && rows.every((r) => r[c] === null || r[c] === undefined || typeof r[c] === 'number'));
   const line = (vals: readonly string[]) => vals.map((v, i) => (numeric[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line(cols.map((c) => c.toUpperCase())), ...cells.map(line)].join('\n');
+  return [line(options.keepHeaders ? cols : cols.map((c) => c.toUpperCase())), ...cells.map(line)].join('\n');
 }
 
-export function printTable(rows: readonly Record<string, unknown>[], columns?: readonly string[]): void {
-  process.stdout.write(`${renderTable(rows, columns)}\n`);
+export function printTable(rows: readonly Record<string, unknown>[], columns?: readonly string[], options: { keepHeaders?: boolean } = {}): void {
+  process.stdout.write(`${renderTable(rows, columns, options)}\n`);
 }
 
 export function printLine(text = ''): void {

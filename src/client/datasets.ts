@@ -43,6 +43,14 @@ export interface DatasetListItem {
   readonly rows: number | null;
   readonly updatedAt: number | null;
 }
+export interface DatasetRowsPage {
+  readonly name: string;
+  readonly version: string;
+  readonly total: number;
+  readonly offset: number;
+  readonly columns: readonly { readonly name: string; readonly type: LogicalType }[];
+  readonly rows: readonly (readonly (number | string | boolean | null)[])[];
+}
 export interface DatasetShift {
   readonly a: number | null;
   readonly b: number | null;
@@ -93,6 +101,14 @@ export class DatasetsClient {
   get(ref: string): Promise<DatasetVersionDetail> {
     const { name, version } = splitRef(ref);
     return this.http.request('GET', `api/v1/datasets/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`);
+  }
+
+  /** A page of a version's rows (default the first 20), in stored order; timestamps as ISO strings. */
+  rows(ref: string, options: { limit?: number; offset?: number; columns?: readonly string[] } = {}): Promise<DatasetRowsPage> {
+    const { name, version } = splitRef(ref);
+    return this.http.request('GET', `api/v1/datasets/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/rows`, undefined, {
+      query: { limit: options.limit, offset: options.offset, columns: options.columns?.join(',') },
+    });
   }
 
   diff(a: string, b: string): Promise<DatasetDiffResult> {

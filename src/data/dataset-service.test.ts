@@ -96,6 +96,30 @@ for (const backend of testStores()) {
       await expectKeelError(t.service.loadTable('demo', { columns: ['nope'] }), 'INVALID_ARGUMENT', /no column 'nope'/);
     });
 
+    it('reads a page of rows in stored order, across row groups', async () => {
+      const a = (await t.service.versions('demo')).at(-1)!;
+      const page = await t.service.rows(`demo@${a.version}`, { offset: 1, limit: 5, columns: ['t', 'y', 'x'] });
+      expect(page).toEqual({
+        name: 'demo',
+        version: a.version,
+        total: 3,
+        offset: 1,
+        columns: [{ name: 't', type: 'timestamp' }, { name: 'y', type: 'float' }, { name: 'x', type: 'int' }],
+        rows: [['2024-01-02T00:00:00.000Z', 1.5, 2], ['2024-01-03T12:00:00.000Z', null, 3]],
+      });
+      // 300,000 rows are three of DuckDB's row groups: a page across the first boundary stays in order.
+      const file = join(t.dir, 'many.csv');
+      writeFileSync(file, `i,s\n${Array.from({ length: 300_000 }, (_, i) => `${i},s${i % 7}`).join('\n')}\n`);
+      const many = await t.service.add('many', file);
+      const across = await t.service.rows('many', { offset: 122_878, limit: 4 });
+      expect(across.rows).toEqual([0, 1, 2, 3].map((k) => [122_878 + k, `s${(122_878 + k) % 7}`]));
+      expect((await t.service.rows(`many@${many.version}`, { offset: 299_999 })).rows).toEqual([[299_999, 's0']]);
+      expect((await t.service.rows('many', { offset: 400_000 })).rows).toEqual([]);
+      await expectKeelError(t.service.rows('many', { limit: 10_001 }), 'INVALID_ARGUMENT', /limit: expected a whole number from 0 to 10000/);
+      await expectKeelError(t.service.rows('many', { offset: -1 }), 'INVALID_ARGUMENT', /offset/);
+      await expectKeelError(t.service.rows('many', { columns: ['i', 'nope'] }), 'INVALID_ARGUMENT', /no column 'nope' in many@/);
+    });
+
     it('exports a version as Parquet, CSV or NDJSON, whole or not at all', async () => {
       const a = (await t.service.versions('demo')).at(-1)!;
       const ref = `demo@${a.version}`;

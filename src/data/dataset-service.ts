@@ -7,13 +7,14 @@ import type { ArtifactStore, Database } from '../storage/index.js';
 import { DatasetRepository } from './dataset-repository.js';
 import { diffVersions, type DatasetDiff } from './dataset-diff.js';
 import { resolveExportFormat, writeExport, type ExportResult } from './dataset-export.js';
+import { pageBounds, readRows, type RowsOptions, type RowsPage } from './dataset-rows.js';
 import { assertDatasetName, parseDatasetRef } from './dataset-ref.js';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
 import { profileParquet } from './profile.js';
 import { contentHash, resolveSourceFiles } from './source-files.js';
 import { describeSource, sourceError, type DatasetFormat } from './source-reader.js';
 import { loadParquetTable } from './table-loader.js';
-import type { DatasetSummary, DatasetVersion } from './types.js';
+import type { ColumnProfile, DatasetSummary, DatasetVersion } from './types.js';
 
 export interface DatasetServiceHooks {
   /**
@@ -200,6 +201,31 @@ export class DatasetService {
     return { name: v.name, version: v.version, rows: v.rows, format, path: resolve(dest) };
   }
 
+  /** A page of a version's rows (default the first 20), optionally some columns, as JSON-ready values. */
+  async rows(ref: string, options: RowsOptions = {}): Promise<RowsPage> {
+    const bounds = pageBounds(options);
+    const v = await this.get(ref);
+    const columns = this.pick(v, options.columns);
+    const path = await this.deps.artifacts.pathOf(v.artifactSha256);
+    await mkdir(this.deps.tmpDir, { recursive: true });
+    const duck = await openDuckDb(this.deps.tmpDir);
+    try {
+      const rows = await readRows(await duck.connect(), path, columns, bounds);
+      return { name: v.name, version: v.version, total: v.rows, offset: bounds.offset, columns: columns.map((c) => ({ name: c.name, type: c.type })), rows };
+    } finally {
+      duck.close();
+    }
+  }
+
+  /** The named columns of a version (all when none are named), or an error naming the unknown ones. */
+  private pick(v: DatasetVersion, names: readonly string[] | undefined): readonly ColumnProfile[] {
+    if (names === undefined) return v.columns;
+    const byName = new Map(v.columns.map((c) => [c.name, c]));
+    const missing = names.filter((n) => !byName.has(n));
+    if (missing.length > 0) throw invalidArgument('columns', `no column ${missing.map((n) => `'${n}'`).join(', ')} in ${v.name}@${v.version} (columns: ${v.columns.map((c) => c.name).join(', ')})`);
+    return names.map((n) => byName.get(n)!);
+  }
+
   async parquetPath(ref: string): Promise<string> {
     return this.deps.artifacts.pathOf((await this.get(ref)).artifactSha256);
   }
@@ -207,15 +233,12 @@ export class DatasetService {
   /** The version as the core Table (numbers as Float64Array with NaN, strings dictionary-encoded). */
   async loadTable(ref: string, options: { columns?: readonly string[] } = {}): Promise<Table> {
     const v = await this.get(ref);
-    const byName = new Map(v.columns.map((c) => [c.name, c]));
-    const wanted = options.columns ?? v.columns.map((c) => c.name);
-    const missing = wanted.filter((n) => !byName.has(n));
-    if (missing.length > 0) throw invalidArgument('columns', `no column ${missing.map((n) => `'${n}'`).join(', ')} in ${v.name}@${v.version} (columns: ${v.columns.map((c) => c.name).join(', ')})`);
+    const columns = this.pick(v, options.columns);
     const path = await this.deps.artifacts.pathOf(v.artifactSha256);
     await mkdir(this.deps.tmpDir, { recursive: true });
     const duck = await openDuckDb(this.deps.tmpDir);
     try {
-      return await loadParquetTable(await duck.connect(), path, wanted.map((n) => byName.get(n)!));
+      return await loadParquetTable(await duck.connect(), path, columns);
     } finally {
       duck.close();
     }

@@ -9,3 +9,5 @@ export type { DatasetFormat } from './source-reader.js';
 export type { ColumnProfile, ColumnStats, DatasetSummary, DatasetVersion } from './types.js';
 export { EXPORT_FORMATS, resolveExportFormat, writeExport } from './dataset-export.js';
 export type { ExportFormat, ExportResult } from './dataset-export.js';
+export { MAX_PAGE_ROWS } from './dataset-rows.js';
+export type { RowsOptions, RowsPage } from './dataset-rows.js';

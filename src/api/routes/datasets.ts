@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { invalidArgument, isValidName, makeWorkDir } from '../../core/index.js';
-import { DATASET_FORMATS, isDatasetFormat } from '../../data/index.js';
+import { DATASET_FORMATS, isDatasetFormat, MAX_PAGE_ROWS } from '../../data/index.js';
 import type { RoutePluginOptions } from './route-options.js';
 
 const NameParams = Type.Object({ name: Type.String() });
@@ -16,8 +16,14 @@ const UploadQuery = Type.Object({
   filename: Type.Optional(Type.String({ description: 'the original file name (recorded as the source; its extension gives the format)' })),
   description: Type.Optional(Type.String()),
 });
+const RowsQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PAGE_ROWS, default: 20 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  columns: Type.Optional(Type.String({ description: 'comma-separated column names (default: all)' })),
+});
 const DiffQuery = Type.Object({ a: Type.String({ description: 'NAME[@VERSION]' }), b: Type.String({ description: 'NAME[@VERSION]' }) });
 
+const splitColumns = (list: string): string[] => list.split(',').map((c) => c.trim()).filter((c) => c.length > 0);
 const ref = (p: { name: string; version: string }) => (p.version === 'latest' ? p.name : `${p.name}@${p.version}`);
 
 /** /api/v1/datasets: list, versions, one version's profile, upload, diff, Parquet download. */
@@ -48,6 +54,19 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
     '/api/v1/datasets/:name/versions/:version',
     { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: 'One version: schema and statistics', params: VersionParams } },
     async (req) => datasets.get(ref(req.params)),
+  );
+
+  app.get<{ Params: { name: string; version: string }; Querystring: { limit?: number; offset?: number; columns?: string } }>(
+    '/api/v1/datasets/:name/versions/:version/rows',
+    { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: "A page of a version's rows, in stored order", params: VersionParams, querystring: RowsQuery } },
+    async (req) => {
+      const { limit, offset, columns } = req.query;
+      return datasets.rows(ref(req.params), {
+        ...(limit !== undefined ? { limit } : {}),
+        ...(offset !== undefined ? { offset } : {}),
+        ...(columns !== undefined ? { columns: splitColumns(columns) } : {}),
+      });
+    },
   );
 
   app.get<{ Params: { name: string; version: string } }>(

@@ -39,6 +39,11 @@ describe('keel data (end to end)', () => {
     }
     const table = (await runKeel(['--home', home, 'data', 'ls', 'small'])).stdout;
     expect(table).toMatch(new RegExp(`^VERSION +ROWS +ADDED +SOURCE\\n${v.version} +400 `));
+    // Rows, here and through the server: the same page.
+    const head = JSON.parse((await runKeel(['--server', url, '--json', 'data', 'head', 'small', '-n', '3', '--offset', '1', '--columns', 's_str,i_int'])).stdout) as { rows: unknown[][]; total: number };
+    expect(head).toMatchObject({ total: 400, rows: [['red', 37], ['red', 41], ['gray', 53]] });
+    const headText = (await runKeel(['--home', home, 'data', 'head', 'small', '-n', '2', '--columns', 'i_int,t_ts'])).stdout;
+    expect(headText).toBe(`i_int  t_ts\n   56  2024-01-26T16:04:00.000Z\n   37  2024-01-21T08:56:00.000Z\nsmall@${v.version}: rows 1-2 of 400\n`);
     // FILE `-` reads stdin (it needs --format).
     const piped = await new Promise<string>((done, fail) => {
       const child = execFile(process.execPath, [KEEL_BIN, '--home', home, '--json', 'data', 'add', 'stdin-data', '-', '--format', 'csv'], (e, out) => (e ? fail(e) : done(out)));

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { invalidArgument, makeWorkDir } from '../../core/index.js';
 import { resolveExportFormat, writeExport, type ExportResult } from '../../data/index.js';
-import type { DatasetColumn, DatasetDiffResult, DatasetListItem, DatasetVersionDetail, DatasetVersionInfo } from '../../client/index.js';
+import type { DatasetColumn, DatasetDiffResult, DatasetListItem, DatasetRowsPage, DatasetVersionDetail, DatasetVersionInfo } from '../../client/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
 import { formatCell, printJson, printLine, printTable, progressBar } from '../output.js';
 import type { ProgressEvent } from '../../jobs/index.js';
@@ -20,6 +20,7 @@ interface DataOps {
   versions(name: string): Promise<DatasetVersionInfo[]>;
   get(ref: string): Promise<DatasetVersionDetail>;
   diff(a: string, b: string): Promise<DatasetDiffResult>;
+  rows(ref: string, options: { limit: number; offset: number; columns?: string[] }): Promise<DatasetRowsPage>;
   export(ref: string, dest: string, format: string | undefined): Promise<ExportResult>;
 }
 
@@ -32,6 +33,7 @@ async function dataOps(ctx: CliContext): Promise<DataOps> {
       versions: (n) => client.versions(n),
       get: (r) => client.get(r),
       diff: (a, b) => client.diff(a, b),
+      rows: (r, o) => client.rows(r, o),
       async export(ref, dest, format) {
         // The server sends the stored Parquet; another format is written here from a download of it.
         const f = resolveExportFormat(dest, format);
@@ -59,6 +61,7 @@ async function dataOps(ctx: CliContext): Promise<DataOps> {
     versions: (n) => datasets.versions(n),
     get: (r) => datasets.get(r),
     diff: (a, b) => datasets.diff(a, b),
+    rows: (r, o) => datasets.rows(r, o),
     export: (ref, dest, format) => datasets.export(ref, dest, format === undefined ? {} : { format }),
   };
 }
@@ -79,6 +82,12 @@ export function showJson(v: DatasetVersionDetail): unknown {
       };
     }),
   };
+}
+
+function wholeNumber(text: string, flag: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n)) throw invalidArgument(flag, `expected a whole number, got '${text}'`);
+  return n;
 }
 
 /** Timestamps print as ISO times, everything else as numbers. */
@@ -223,6 +232,27 @@ export function registerDataCommands(program: Command, context: ContextFactory):
         }),
         ['column', 'type', 'nullable', 'missing', 'mean', 'std', 'min', 'p50', 'max', 'distinct', 'top'],
       );
+    }));
+
+  data
+    .command('head <ref>')
+    .description('print rows of NAME[@VERSION] as a table (default the first 10)')
+    .option('-n, --rows <n>', 'how many rows', '10')
+    .option('--offset <n>', 'skip this many rows first', '0')
+    .option('--columns <list>', 'comma-separated columns (default: all)')
+    .action(runCommand(context, async (ctx, opts: { rows: string; offset: string; columns?: string }, ref: string) => {
+      const limit = wholeNumber(opts.rows, '--rows');
+      const offset = wholeNumber(opts.offset, '--offset');
+      const columns = opts.columns?.split(',').map((c) => c.trim()).filter((c) => c.length > 0);
+      const page = await (await dataOps(ctx)).rows(ref, { limit, offset, ...(columns ? { columns } : {}) });
+      if (ctx.json) return printJson(page);
+      printTable(
+        page.rows.map((r) => Object.fromEntries(page.columns.map((c, i) => [c.name, typeof r[i] === 'string' ? truncate(r[i] as string, 40) : r[i]]))),
+        page.columns.map((c) => c.name),
+        { keepHeaders: true },
+      );
+      const shown = page.rows.length;
+      printLine(`${page.name}@${page.version}: rows ${shown === 0 ? 'none' : `${page.offset + 1}-${page.offset + shown}`} of ${page.total}`);
     }));
 
   data

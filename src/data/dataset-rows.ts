@@ -1,0 +1,51 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { invalidArgument, type LogicalType } from '../core/index.js';
+import { quoteIdent, quoteString } from './duckdb-sql.js';
+
+/** Most rows one page returns. */
+export const MAX_PAGE_ROWS = 10_000;
+
+/** A page of a version's rows, as JSON-ready values: numbers, strings, booleans, timestamps as ISO strings, null. */
+export interface RowsPage {
+  readonly name: string;
+  readonly version: string;
+  /** Rows of the whole version (for paging). */
+  readonly total: number;
+  readonly offset: number;
+  readonly columns: readonly { readonly name: string; readonly type: LogicalType }[];
+  readonly rows: readonly (readonly (number | string | boolean | null)[])[];
+}
+
+export interface RowsOptions {
+  readonly limit?: number;
+  readonly offset?: number;
+  readonly columns?: readonly string[];
+}
+
+/** Checks limit and offset: whole numbers, the limit at most MAX_PAGE_ROWS. */
+export function pageBounds(options: RowsOptions): { limit: number; offset: number } {
+  const limit = options.limit ?? 20;
+  const offset = options.offset ?? 0;
+  if (!Number.isInteger(limit) || limit < 0 || limit > MAX_PAGE_ROWS) throw invalidArgument('limit', `expected a whole number from 0 to ${MAX_PAGE_ROWS}, got ${limit}`);
+  if (!Number.isInteger(offset) || offset < 0) throw invalidArgument('offset', `expected a whole number from 0, got ${offset}`);
+  return { limit, offset };
+}
+
+/** Reads rows `offset` to `offset + limit` of a stored Parquet, in stored order. */
+export async function readRows(
+  con: DuckDBConnection,
+  parquetPath: string,
+  columns: readonly { readonly name: string; readonly type: LogicalType }[],
+  bounds: { limit: number; offset: number },
+): Promise<RowsPage['rows']> {
+  if (columns.length === 0 || bounds.limit === 0) return [];
+  const exprs = columns.map((c) => (c.type === 'timestamp' ? `strftime(${quoteIdent(c.name)}, '%Y-%m-%dT%H:%M:%S.%gZ')` : quoteIdent(c.name)));
+  const path = quoteString(parquetPath);
+  // The row-number filter lets DuckDB skip whole row groups; a data column of that name keeps
+  // the plain LIMIT (DuckDB keeps a scan's order).
+  const sql = columns.some((c) => c.name.toLowerCase() === 'file_row_number')
+    ? `SELECT ${exprs.join(', ')} FROM read_parquet(${path}) LIMIT ${bounds.limit} OFFSET ${bounds.offset}`
+    : `SELECT ${exprs.join(', ')} FROM read_parquet(${path}, file_row_number = true) WHERE file_row_number >= ${bounds.offset} AND file_row_number < ${bounds.offset + bounds.limit} ORDER BY file_row_number`;
+  const rows = (await con.runAndReadAll(sql)).getRows();
+  return rows.map((r) => r.map((v) => (typeof v === 'bigint' ? Number(v) : (v as number | string | boolean | null))));
+}
