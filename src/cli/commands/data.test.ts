@@ -39,6 +39,7 @@ describe('keel data (end to end)', () => {
     }
     const table = (await runKeel(['--home', home, 'data', 'ls', 'small'])).stdout;
     expect(table).toMatch(new RegExp(`^VERSION +ROWS +ADDED +SOURCE\\n${v.version} +400 `));
+    expect((await runKeel(['--home', home, 'data', 'add', 'small', small])).stdout).toMatch(new RegExp(`^small@${v.version}: 400 rows × 7 columns \\(\\d+\\.\\d\\d s, unchanged: the same content was added 20`));
     // Rows, here and through the server: the same page.
     const head = JSON.parse((await runKeel(['--server', url, '--json', 'data', 'head', 'small', '-n', '3', '--offset', '1', '--columns', 's_str,i_int'])).stdout) as { rows: unknown[][]; total: number };
     expect(head).toMatchObject({ total: 400, rows: [['red', 37], ['red', 41], ['gray', 53]] });

@@ -174,7 +174,9 @@ export function registerDataCommands(program: Command, context: ContextFactory):
         interruptible((signal) => ops.add(name, path, { ...opts, ...(source ? { source } : {}) }, (e) => bar.update(e), signal)),
       ).finally(() => bar.done());
       if (ctx.json) return printJson(showJson(v));
-      printLine(`${v.name}@${v.version}: ${v.rows} rows × ${v.columns.length} columns (${((Date.now() - started) / 1000).toFixed(2)} s)`);
+      // Identical content returns the version that already holds it.
+      const known = v.createdAt < started ? `, unchanged: the same content was added ${new Date(v.createdAt).toISOString()}` : '';
+      printLine(`${v.name}@${v.version}: ${v.rows} rows × ${v.columns.length} columns (${((Date.now() - started) / 1000).toFixed(2)} s${known})`);
     }));
 
   data
