@@ -38,6 +38,7 @@ export interface DatasetVersionDetail extends DatasetVersionInfo {
 }
 export interface DatasetListItem {
   readonly name: string;
+  readonly description: string | null;
   readonly versions: number;
   readonly latest: string | null;
   readonly rows: number | null;

@@ -62,7 +62,7 @@ export class DatasetRepository {
   }
 
   async list(): Promise<DatasetSummary[]> {
-    const datasets = await this.db.selectFrom('datasets').select(['name']).orderBy('name').execute();
+    const datasets = await this.db.selectFrom('datasets').select(['name', 'description']).orderBy('name').execute();
     const counts = await this.db
       .selectFrom('dataset_versions')
       .select((eb) => ['dataset_name', eb.fn.countAll<number>().as('n'), eb.fn.max('created_at').as('updated')])
@@ -70,11 +70,12 @@ export class DatasetRepository {
       .execute();
     const byName = new Map(counts.map((c) => [c.dataset_name, c]));
     return Promise.all(
-      datasets.map(async ({ name }): Promise<DatasetSummary> => {
+      datasets.map(async ({ name, description }): Promise<DatasetSummary> => {
         const c = byName.get(name);
         const latest = c ? await this.latestVersion(name) : undefined;
         return {
           name,
+          description: description ?? null,
           versions: c ? Number(c.n) : 0,
           latest: latest?.version ?? null,
           rows: latest?.rows ?? null,
@@ -121,10 +122,5 @@ export class DatasetRepository {
       if (!existing) throw e;
       return { version: existing, created: false };
     }
-  }
-
-  async description(name: string): Promise<string | null> {
-    const r = await this.db.selectFrom('datasets').select('description').where('name', '=', name).executeTakeFirst();
-    return r?.description ?? null;
   }
 }

@@ -60,7 +60,8 @@ for (const backend of testStores()) {
       expect((await t.service.get(`demo@${a.version}`)).version).toBe(a.version);
       expect((await t.service.versions('demo')).map((v) => v.version)).toEqual([b.version, a.version]);
       const list = await t.service.list();
-      expect(list).toEqual([{ name: 'demo', versions: 2, latest: b.version, rows: 4, updatedAt: expect.any(Number) }]);
+      // The description given with the first version stays until another add gives a new one.
+      expect(list).toEqual([{ name: 'demo', description: 'first', versions: 2, latest: b.version, rows: 4, updatedAt: expect.any(Number) }]);
     });
 
     it('diffs schema and statistics', async () => {

@@ -9,7 +9,7 @@ export interface ColumnStats {
   readonly max: number | null;
   readonly mean: number | null;
   readonly std: number | null;
-  /** Exact up to 100k rows, approximate (HyperLogLog) above. */
+  /** Exact up to 100k rows and for low-cardinality columns; estimated above (docs/datasets.md). */
   readonly distinct: number;
   /** p01 p05 p25 p50 p75 p95 p99; null for strings. */
   readonly quantiles: Readonly<Record<'p01' | 'p05' | 'p25' | 'p50' | 'p75' | 'p95' | 'p99', number>> | null;
@@ -41,6 +41,8 @@ export interface DatasetVersion {
 
 export interface DatasetSummary {
   readonly name: string;
+  /** The last `--description` given when adding to it. */
+  readonly description: string | null;
   readonly versions: number;
   readonly latest: string | null;
   readonly rows: number | null;

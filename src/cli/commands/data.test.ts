@@ -33,6 +33,8 @@ describe('keel data (end to end)', () => {
     expect(Object.keys(out.columns[0]!)).toEqual(['name', 'type', 'nullable', 'stats']);
     expect(Object.keys(out.columns[0]!.stats)).toEqual(['count', 'missing', 'min', 'max', 'mean', 'std', 'distinct', 'quantiles', 'top', 'histogram']);
     expect(out.columns[3]!.stats).toMatchObject({ count: 349, missing: 51, distinct: 8 });
+    expect(JSON.parse((await runKeel(['--server', url, '--json', 'data', 'ls'])).stdout)).toMatchObject([{ name: 'small', description: 'test data' }]);
+    expect((await runKeel(['--home', home, 'data', 'ls'])).stdout).toMatch(/^NAME +VERSIONS +LATEST +ROWS +UPDATED +DESCRIPTION\nsmall .* test data\n$/);
     for (const where of [['--home', home], ['--server', url]]) {
       const versions = JSON.parse((await runKeel([...where, '--json', 'data', 'ls', 'small'])).stdout) as { version: string; rows: number }[];
       expect(versions).toMatchObject([{ version: v.version, rows: 400 }]);

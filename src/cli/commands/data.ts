@@ -195,8 +195,8 @@ export function registerDataCommands(program: Command, context: ContextFactory):
       const list = await (await dataOps(ctx)).list();
       if (ctx.json) return printJson(list);
       printTable(
-        list.map((d) => ({ name: d.name, versions: d.versions, latest: d.latest, rows: d.rows, updated: d.updatedAt ? new Date(d.updatedAt).toISOString() : null })),
-        ['name', 'versions', 'latest', 'rows', 'updated'],
+        list.map((d) => ({ name: d.name, versions: d.versions, latest: d.latest, rows: d.rows, updated: d.updatedAt ? new Date(d.updatedAt).toISOString() : null, description: d.description === null ? null : truncate(d.description, 48) })),
+        ['name', 'versions', 'latest', 'rows', 'updated', 'description'],
       );
     }));
 
