@@ -1,5 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Kysely } from 'kysely';
 import { invalidArgument, makeWorkDir, notFound, throwIfAborted, type Logger, type Table } from '../core/index.js';
 import type { JobOptions } from '../jobs/index.js';
@@ -204,14 +205,29 @@ export class DatasetService {
   /** A page of a version's rows (default the first 20), optionally some columns, as JSON-ready values. */
   async rows(ref: string, options: RowsOptions = {}): Promise<RowsPage> {
     const bounds = pageBounds(options);
+    return this.readVersion(ref, options.columns, async (con, path, v, columns) => ({
+      name: v.name,
+      version: v.version,
+      total: v.rows,
+      offset: bounds.offset,
+      columns: columns.map((c) => ({ name: c.name, type: c.type })),
+      rows: await readRows(con, path, columns, bounds),
+    }));
+  }
+
+  /** Runs `read` on a DuckDB connection over the version's stored Parquet, with the named columns (default all). */
+  private async readVersion<T>(
+    ref: string,
+    names: readonly string[] | undefined,
+    read: (con: DuckDBConnection, parquetPath: string, v: DatasetVersion, columns: readonly ColumnProfile[]) => Promise<T>,
+  ): Promise<T> {
     const v = await this.get(ref);
-    const columns = this.pick(v, options.columns);
+    const columns = this.pick(v, names);
     const path = await this.deps.artifacts.pathOf(v.artifactSha256);
     await mkdir(this.deps.tmpDir, { recursive: true });
     const duck = await openDuckDb(this.deps.tmpDir);
     try {
-      const rows = await readRows(await duck.connect(), path, columns, bounds);
-      return { name: v.name, version: v.version, total: v.rows, offset: bounds.offset, columns: columns.map((c) => ({ name: c.name, type: c.type })), rows };
+      return await read(await duck.connect(), path, v, columns);
     } finally {
       duck.close();
     }
@@ -232,15 +248,6 @@ export class DatasetService {
 
   /** The version as the core Table (numbers as Float64Array with NaN, strings dictionary-encoded). */
   async loadTable(ref: string, options: { columns?: readonly string[] } = {}): Promise<Table> {
-    const v = await this.get(ref);
-    const columns = this.pick(v, options.columns);
-    const path = await this.deps.artifacts.pathOf(v.artifactSha256);
-    await mkdir(this.deps.tmpDir, { recursive: true });
-    const duck = await openDuckDb(this.deps.tmpDir);
-    try {
-      return await loadParquetTable(await duck.connect(), path, columns);
-    } finally {
-      duck.close();
-    }
+    return this.readVersion(ref, options.columns, (con, path, _v, columns) => loadParquetTable(con, path, columns));
   }
 }
