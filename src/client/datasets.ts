@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { Readable } from 'node:stream';
 import { KeelError, type LogicalType } from '../core/index.js';
 import type { HttpTransport } from './http.js';
 
@@ -81,6 +82,8 @@ export interface DatasetDiffResult {
 
 const FORMATS = ['csv', 'parquet', 'json', 'ndjson'] as const;
 
+const MIB = 1 << 20;
+
 function splitRef(ref: string): { name: string; version: string } {
   const at = ref.indexOf('@');
   return at < 0 ? { name: ref, version: 'latest' } : { name: ref.slice(0, at), version: ref.slice(at + 1) || 'latest' };
@@ -117,16 +120,29 @@ export class DatasetsClient {
   }
 
   /** Uploads a local file as a new version (the server computes schema and statistics). */
-  async add(name: string, filePath: string, options: { format?: string; description?: string; signal?: AbortSignal } = {}): Promise<DatasetVersionDetail> {
+  async add(
+    name: string,
+    filePath: string,
+    options: {
+      format?: string;
+      description?: string;
+      signal?: AbortSignal;
+      /** MiB sent (`task: 'upload'`); the last event says the server has the whole file and computes. */
+      onProgress?: (e: { task: string; done: number; total?: number; message?: string }) => void;
+    } = {},
+  ): Promise<DatasetVersionDetail> {
     if (options.format !== undefined && !(FORMATS as readonly string[]).includes(options.format)) {
       throw new KeelError('INVALID_ARGUMENT', `format: unknown format '${options.format}' (known: ${FORMATS.join(', ')})`, { field: 'format' });
     }
     // Opened here so that a missing or unreadable file is a clear error before any request; the
     // body then streams from it (a dataset can be larger than the client's memory).
     let file;
+    let size = 0;
     try {
       file = await open(filePath, 'r');
-      if (!(await file.stat()).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
+      const st = await file.stat();
+      if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
+      size = st.size;
     } catch (e) {
       await file?.close();
       if ((e as NodeJS.ErrnoException).code === 'EISDIR' || (/[*?[]/.test(filePath) && (e as NodeJS.ErrnoException).code === 'ENOENT')) {
@@ -134,7 +150,24 @@ export class DatasetsClient {
       }
       throw new KeelError('INVALID_ARGUMENT', `file: cannot read '${filePath}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { field: 'file', cause: e });
     }
-    return this.http.upload('POST', `api/v1/datasets/${encodeURIComponent(name)}/versions`, file.createReadStream(), {
+    const stream = file.createReadStream({ highWaterMark: 1 << 20 });
+    const { onProgress } = options;
+    // Counted as the connection pulls it (a generator keeps the backpressure and the errors).
+    const body = onProgress
+      ? Readable.from(
+          (async function* counted() {
+            let sent = 0;
+            for await (const chunk of stream) {
+              sent += (chunk as Buffer).length;
+              // In MiB: the bar prints whole numbers.
+              const total = Math.max(1, Math.ceil(size / MIB));
+              onProgress({ task: 'upload', done: sent < size ? sent / MIB : total, total, message: sent < size ? 'MiB sent' : 'sent; the server computes' });
+              yield chunk as Buffer;
+            }
+          })(),
+        )
+      : stream;
+    return this.http.upload('POST', `api/v1/datasets/${encodeURIComponent(name)}/versions`, body, {
       query: { format: options.format, description: options.description, filename: basename(filePath) },
       ...(options.signal ? { signal: options.signal } : {}),
     });

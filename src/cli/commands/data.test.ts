@@ -80,7 +80,9 @@ describe('keel data (end to end)', () => {
     const client = new KeelClient({ baseUrl: url });
     const file = join(home, 'two.csv');
     writeFileSync(file, 'i_int,extra\n1,x\n2,y\n');
-    const v2 = await client.datasets.add('small', file);
+    const events: { task: string; done: number; total?: number; message?: string }[] = [];
+    const v2 = await client.datasets.add('small', file, { onProgress: (e) => events.push(e) });
+    expect(events.at(-1)).toEqual({ task: 'upload', done: 1, total: 1, message: 'sent; the server computes' });
     expect(v2.rows).toBe(2);
     expect((await client.datasets.list())[0]).toMatchObject({ name: 'small', versions: 2, latest: v2.version });
     expect((await client.datasets.versions('small')).length).toBe(2);

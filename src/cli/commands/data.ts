@@ -28,7 +28,7 @@ async function dataOps(ctx: CliContext): Promise<DataOps> {
   if (ctx.isRemote) {
     const client = ctx.client().datasets;
     return {
-      add: (n, f, o, _onProgress, signal) => client.add(n, f, { ...(o.format ? { format: o.format } : {}), ...(o.description !== undefined ? { description: o.description } : {}), signal }),
+      add: (n, f, o, onProgress, signal) => client.add(n, f, { ...(o.format ? { format: o.format } : {}), ...(o.description !== undefined ? { description: o.description } : {}), signal, onProgress }),
       list: () => client.list(),
       versions: (n) => client.versions(n),
       get: (r) => client.get(r),
