@@ -1,165 +1,21 @@
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { invalidArgument, makeWorkDir } from '../../core/index.js';
-import { resolveExportFormat, writeExport, type ExportResult } from '../../data/index.js';
-import type { DatasetColumn, DatasetDiffResult, DatasetListItem, DatasetRowsPage, DatasetVersionDetail, DatasetVersionInfo } from '../../client/index.js';
-import type { CliContext, ContextFactory } from '../context.js';
+import { invalidArgument } from '../../core/index.js';
+import type { ContextFactory } from '../context.js';
 import { formatCell, printJson, printLine, printTable, progressBar } from '../output.js';
-import type { ProgressEvent } from '../../jobs/index.js';
 import { interruptible } from '../interrupt.js';
 import { runCommand } from '../run-command.js';
+import { dataOps, withStdinSpooled } from './data-ops.js';
+import { printColumn, showJson, shown, truncate } from './data-output.js';
 
-/** The calls `keel data` makes, on the local store or through the client (`--server`). */
-interface DataOps {
-  add(name: string, file: string, options: { format?: string; description?: string; source?: string }, onProgress: (e: ProgressEvent) => void, signal: AbortSignal): Promise<DatasetVersionDetail>;
-  list(): Promise<DatasetListItem[]>;
-  versions(name: string): Promise<DatasetVersionInfo[]>;
-  get(ref: string): Promise<DatasetVersionDetail>;
-  diff(a: string, b: string): Promise<DatasetDiffResult>;
-  rows(ref: string, options: { limit: number; offset: number; columns?: string[] }): Promise<DatasetRowsPage>;
-  export(ref: string, dest: string, format: string | undefined): Promise<ExportResult>;
-}
-
-async function dataOps(ctx: CliContext): Promise<DataOps> {
-  if (ctx.isRemote) {
-    const client = ctx.client().datasets;
-    return {
-      add: (n, f, o, onProgress, signal) => client.add(n, f, { ...(o.format ? { format: o.format } : {}), ...(o.description !== undefined ? { description: o.description } : {}), signal, onProgress }),
-      list: () => client.list(),
-      versions: (n) => client.versions(n),
-      get: (r) => client.get(r),
-      diff: (a, b) => client.diff(a, b),
-      rows: (r, o) => client.rows(r, o),
-      async export(ref, dest, format) {
-        // The server sends the stored Parquet; another format is written here from a download of it.
-        const f = resolveExportFormat(dest, format);
-        const v = await client.get(ref);
-        const exact = `${v.name}@${v.version}`;
-        if (f === 'parquet') {
-          await client.download(exact, dest);
-        } else {
-          const tmp = await makeWorkDir(tmpdir(), 'keel-export');
-          try {
-            await client.download(exact, join(tmp, 'data.parquet'));
-            await writeExport(join(tmp, 'data.parquet'), dest, f, tmp);
-          } finally {
-            await rm(tmp, { recursive: true, force: true });
-          }
-        }
-        return { name: v.name, version: v.version, rows: v.rows, format: f, path: resolve(dest) };
-      },
-    };
-  }
-  const datasets = (await ctx.platform()).datasets;
-  return {
-    add: (n, f, o, onProgress, signal) => datasets.add(n, f, o, { onProgress, signal }),
-    list: () => datasets.list(),
-    versions: (n) => datasets.versions(n),
-    get: (r) => datasets.get(r),
-    diff: (a, b) => datasets.diff(a, b),
-    rows: (r, o) => datasets.rows(r, o),
-    export: (ref, dest, format) => datasets.export(ref, dest, format === undefined ? {} : { format }),
-  };
-}
-
-/** The `--json` shape of `keel data show`: exactly these keys. */
-export function showJson(v: DatasetVersionDetail): unknown {
-  return {
-    name: v.name,
-    version: v.version,
-    rows: v.rows,
-    columns: v.columns.map((c) => {
-      const s = c.stats;
-      return {
-        name: c.name,
-        type: c.type,
-        nullable: c.nullable,
-        stats: { count: s.count, missing: s.missing, min: s.min, max: s.max, mean: s.mean, std: s.std, distinct: s.distinct, quantiles: s.quantiles, top: s.top, histogram: s.histogram },
-      };
-    }),
-  };
-}
-
+/** A flag that takes a count (rows, an offset). */
 function wholeNumber(text: string, flag: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n)) throw invalidArgument(flag, `expected a whole number, got '${text}'`);
   return n;
 }
 
-/** Timestamps print as ISO times, everything else as numbers. */
-function shown(c: DatasetColumn, v: number | null | undefined): string | number | null {
-  if (v === null || v === undefined) return null;
-  return c.type === 'timestamp' ? new Date(v).toISOString().replace('.000Z', 'Z') : v;
-}
-
-function truncate(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
-}
-
-/** One column in full, for `keel data show REF --column NAME`. */
-function printColumn(v: DatasetVersionDetail, c: DatasetColumn): void {
-  const s = c.stats;
-  const fmt = (x: number | null | undefined) => formatCell(shown(c, x)) || '-';
-  const share = (n: number) => {
-    const p = v.rows > 0 ? (100 * n) / v.rows : NaN;
-    return Number.isNaN(p) ? '-' : p > 0 && p < 0.01 ? '<0.01 %' : `${p.toFixed(2)} %`;
-  };
-  printLine(`${v.name}@${v.version}  column ${c.name}: ${c.type}${c.nullable ? ', nullable' : ''}`);
-  printLine(`count ${s.count}  missing ${s.missing} (${share(s.missing)})  distinct ${s.distinct}`);
-  if (c.type !== 'string') {
-    const std = c.type === 'timestamp' ? (s.std === null ? '-' : `${formatCell(s.std / 86_400_000)}d`) : fmt(s.std);
-    printLine(`min ${fmt(s.min)}  max ${fmt(s.max)}  mean ${fmt(s.mean)}  std ${std}`);
-  }
-  if (s.quantiles) printLine(`quantiles  ${Object.entries(s.quantiles).map(([k, q]) => `${k} ${fmt(q)}`).join('  ')}`);
-  if (s.histogram) {
-    printLine();
-    printLine('histogram');
-    const { edges, counts } = s.histogram;
-    const most = Math.max(1, ...counts);
-    printTable(
-      counts.map((n, i) => ({
-        from: fmt(edges[i]),
-        to: fmt(edges[i + 1]),
-        count: n,
-        ' ': '█'.repeat(Math.round((n / most) * 40)) || (n > 0 ? '▏' : ''),
-      })),
-      ['from', 'to', 'count', ' '],
-    );
-  }
-  if (s.top.length > 0) {
-    printLine();
-    printLine('top values');
-    printTable(
-      s.top.map((t) => ({ value: c.type === 'timestamp' ? t.value.replace('.000Z', 'Z') : t.value, count: t.count, share: share(t.count) })),
-      ['value', 'count', 'share'],
-    );
-  }
-}
-
-/**
- * FILE `-` is stdin: spooled to a temp file first (the content hash and DuckDB's parallel read
- * both need a file), recorded as the source `stdin`.
- */
-async function withStdinSpooled<T>(file: string, format: string | undefined, add: (path: string, source?: string) => Promise<T>): Promise<T> {
-  if (file !== '-') return add(file);
-  if (format === undefined) throw invalidArgument('--format', "reading from stdin ('-') needs --format (csv, parquet, json or ndjson)");
-  if (process.stdin.isTTY) throw invalidArgument('file', "'-' reads the data from stdin, but stdin is a terminal: pipe the data in");
-  const dir = await makeWorkDir(tmpdir(), 'keel-stdin');
-  try {
-    const path = join(dir, `stdin.${format.replace(/[^a-z]/g, '')}`);
-    await pipeline(process.stdin, createWriteStream(path));
-    return await add(path, 'stdin');
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 export function registerDataCommands(program: Command, context: ContextFactory): void {
-  const data = program.command('data').description('versioned datasets: add, list, show statistics, diff');
+  const data = program.command('data').description('versioned datasets: add, list, show statistics, head, diff, export');
 
   data
     .command('add <name> <file>')

@@ -1,0 +1,81 @@
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { DatasetDiffResult, DatasetListItem, DatasetRowsPage, DatasetVersionDetail, DatasetVersionInfo } from '../../client/index.js';
+import { invalidArgument, makeWorkDir } from '../../core/index.js';
+import { resolveExportFormat, writeExport, type ExportResult } from '../../data/index.js';
+import type { ProgressEvent } from '../../jobs/index.js';
+import type { CliContext } from '../context.js';
+
+/** The calls `keel data` makes, on the local store or through the client (`--server`). */
+export interface DataOps {
+  add(name: string, file: string, options: { format?: string; description?: string; source?: string }, onProgress: (e: ProgressEvent) => void, signal: AbortSignal): Promise<DatasetVersionDetail>;
+  list(): Promise<DatasetListItem[]>;
+  versions(name: string): Promise<DatasetVersionInfo[]>;
+  get(ref: string): Promise<DatasetVersionDetail>;
+  diff(a: string, b: string): Promise<DatasetDiffResult>;
+  rows(ref: string, options: { limit: number; offset: number; columns?: string[] }): Promise<DatasetRowsPage>;
+  export(ref: string, dest: string, format: string | undefined): Promise<ExportResult>;
+}
+
+export async function dataOps(ctx: CliContext): Promise<DataOps> {
+  if (ctx.isRemote) {
+    const client = ctx.client().datasets;
+    return {
+      add: (n, f, o, onProgress, signal) => client.add(n, f, { ...(o.format ? { format: o.format } : {}), ...(o.description !== undefined ? { description: o.description } : {}), signal, onProgress }),
+      list: () => client.list(),
+      versions: (n) => client.versions(n),
+      get: (r) => client.get(r),
+      diff: (a, b) => client.diff(a, b),
+      rows: (r, o) => client.rows(r, o),
+      async export(ref, dest, format) {
+        // The server sends the stored Parquet; another format is written here from a download of it.
+        const f = resolveExportFormat(dest, format);
+        const v = await client.get(ref);
+        const exact = `${v.name}@${v.version}`;
+        if (f === 'parquet') {
+          await client.download(exact, dest);
+        } else {
+          const tmp = await makeWorkDir(tmpdir(), 'keel-export');
+          try {
+            await client.download(exact, join(tmp, 'data.parquet'));
+            await writeExport(join(tmp, 'data.parquet'), dest, f, tmp);
+          } finally {
+            await rm(tmp, { recursive: true, force: true });
+          }
+        }
+        return { name: v.name, version: v.version, rows: v.rows, format: f, path: resolve(dest) };
+      },
+    };
+  }
+  const datasets = (await ctx.platform()).datasets;
+  return {
+    add: (n, f, o, onProgress, signal) => datasets.add(n, f, o, { onProgress, signal }),
+    list: () => datasets.list(),
+    versions: (n) => datasets.versions(n),
+    get: (r) => datasets.get(r),
+    diff: (a, b) => datasets.diff(a, b),
+    rows: (r, o) => datasets.rows(r, o),
+    export: (ref, dest, format) => datasets.export(ref, dest, format === undefined ? {} : { format }),
+  };
+}
+
+/**
+ * FILE `-` is stdin: spooled to a temp file first (the content hash and DuckDB's parallel read
+ * both need a file), recorded as the source `stdin`.
+ */
+export async function withStdinSpooled<T>(file: string, format: string | undefined, add: (path: string, source?: string) => Promise<T>): Promise<T> {
+  if (file !== '-') return add(file);
+  if (format === undefined) throw invalidArgument('--format', "reading from stdin ('-') needs --format (csv, parquet, json or ndjson)");
+  if (process.stdin.isTTY) throw invalidArgument('file', "'-' reads the data from stdin, but stdin is a terminal: pipe the data in");
+  const dir = await makeWorkDir(tmpdir(), 'keel-stdin');
+  try {
+    const path = join(dir, `stdin.${format.replace(/[^a-z]/g, '')}`);
+    await pipeline(process.stdin, createWriteStream(path));
+    return await add(path, 'stdin');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

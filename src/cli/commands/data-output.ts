@@ -1,0 +1,70 @@
+import type { DatasetColumn, DatasetVersionDetail } from '../../client/index.js';
+import { formatCell, printLine, printTable } from '../output.js';
+
+/** The `--json` shape of `keel data show`: exactly these keys. */
+export function showJson(v: DatasetVersionDetail): unknown {
+  return {
+    name: v.name,
+    version: v.version,
+    rows: v.rows,
+    columns: v.columns.map((c) => {
+      const s = c.stats;
+      return {
+        name: c.name,
+        type: c.type,
+        nullable: c.nullable,
+        stats: { count: s.count, missing: s.missing, min: s.min, max: s.max, mean: s.mean, std: s.std, distinct: s.distinct, quantiles: s.quantiles, top: s.top, histogram: s.histogram },
+      };
+    }),
+  };
+}
+
+/** Timestamps print as ISO times, everything else as numbers. */
+export function shown(c: DatasetColumn, v: number | null | undefined): string | number | null {
+  if (v === null || v === undefined) return null;
+  return c.type === 'timestamp' ? new Date(v).toISOString().replace('.000Z', 'Z') : v;
+}
+
+export function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+/** One column in full, for `keel data show REF --column NAME`. */
+export function printColumn(v: DatasetVersionDetail, c: DatasetColumn): void {
+  const s = c.stats;
+  const fmt = (x: number | null | undefined) => formatCell(shown(c, x)) || '-';
+  const share = (n: number) => {
+    const p = v.rows > 0 ? (100 * n) / v.rows : NaN;
+    return Number.isNaN(p) ? '-' : p > 0 && p < 0.01 ? '<0.01 %' : `${p.toFixed(2)} %`;
+  };
+  printLine(`${v.name}@${v.version}  column ${c.name}: ${c.type}${c.nullable ? ', nullable' : ''}`);
+  printLine(`count ${s.count}  missing ${s.missing} (${share(s.missing)})  distinct ${s.distinct}`);
+  if (c.type !== 'string') {
+    const std = c.type === 'timestamp' ? (s.std === null ? '-' : `${formatCell(s.std / 86_400_000)}d`) : fmt(s.std);
+    printLine(`min ${fmt(s.min)}  max ${fmt(s.max)}  mean ${fmt(s.mean)}  std ${std}`);
+  }
+  if (s.quantiles) printLine(`quantiles  ${Object.entries(s.quantiles).map(([k, q]) => `${k} ${fmt(q)}`).join('  ')}`);
+  if (s.histogram) {
+    printLine();
+    printLine('histogram');
+    const { edges, counts } = s.histogram;
+    const most = Math.max(1, ...counts);
+    printTable(
+      counts.map((n, i) => ({
+        from: fmt(edges[i]),
+        to: fmt(edges[i + 1]),
+        count: n,
+        ' ': '█'.repeat(Math.round((n / most) * 40)) || (n > 0 ? '▏' : ''),
+      })),
+      ['from', 'to', 'count', ' '],
+    );
+  }
+  if (s.top.length > 0) {
+    printLine();
+    printLine('top values');
+    printTable(
+      s.top.map((t) => ({ value: c.type === 'timestamp' ? t.value.replace('.000Z', 'Z') : t.value, count: t.count, share: share(t.count) })),
+      ['value', 'count', 'share'],
+    );
+  }
+}
