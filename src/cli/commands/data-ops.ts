@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -74,6 +74,7 @@ export async function withStdinSpooled<T>(file: string, format: string | undefin
   try {
     const path = join(dir, `stdin.${format.replace(/[^a-z]/g, '')}`);
     await pipeline(process.stdin, createWriteStream(path));
+    if ((await stat(path)).size === 0) throw invalidArgument('file', "stdin ('-') is empty: nothing was piped in");
     return await add(path, 'stdin');
   } finally {
     await rm(dir, { recursive: true, force: true });

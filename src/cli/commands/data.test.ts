@@ -53,6 +53,11 @@ describe('keel data (end to end)', () => {
       child.stdin!.end('a,b\n1,x\n2,y\n');
     });
     expect(JSON.parse(piped)).toMatchObject({ name: 'stdin-data', rows: 2 });
+    const nothing = await new Promise<string>((done) => {
+      const child = execFile(process.execPath, [KEEL_BIN, '--home', home, 'data', 'add', 'stdin-data', '-', '--format', 'csv'], (_e, _out, err) => done(err));
+      child.stdin!.end();
+    });
+    expect(nothing).toBe("error: file: stdin ('-') is empty: nothing was piped in\n");
     expect(JSON.parse((await runKeel(['--home', home, '--json', 'data', 'ls', 'stdin-data'])).stdout)).toMatchObject([{ rows: 2, source: 'stdin' }]);
     // One column in full: its JSON is the column of `data show --json`; the text has every part.
     const column = JSON.parse((await runKeel(['--server', url, '--json', 'data', 'show', 'small', '--column', 's_str'])).stdout) as unknown;
