@@ -1,5 +1,4 @@
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
@@ -80,20 +79,26 @@ export class HttpTransport {
   /** GETs `path` into the file `destPath`, whole or not at all (a temp file beside it, renamed when complete). */
   async download(path: string, destPath: string): Promise<void> {
     const url = this.url(path);
-    let res: Response;
-    try {
-      res = await fetch(url, { headers: this.headers(), signal: AbortSignal.timeout(this.timeoutMs) });
-    } catch (e) {
-      throw new KeelError('UNAVAILABLE', `cannot reach Keel server at ${this.options.baseUrl}: ${(e as Error).message}`, { cause: e });
-    }
-    if (!res.ok || !res.body) {
-      this.result('GET', url, res.ok ? 500 : res.status, await res.text());
-    }
+    // The temp file first: a folder that is missing or read-only is the caller's error, before any transfer.
     const tmp = `${destPath}.${newId().slice(0, 12)}.tmp`;
+    let out: FileHandle;
     try {
-      await pipeline(Readable.fromWeb(res.body as unknown as WebReadableStream), createWriteStream(tmp));
+      out = await open(tmp, 'wx');
+    } catch (e) {
+      throw new KeelError('INVALID_ARGUMENT', `file: cannot write '${destPath}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { field: 'file', cause: e });
+    }
+    try {
+      let res: Response;
+      try {
+        res = await fetch(url, { headers: this.headers(), signal: AbortSignal.timeout(this.timeoutMs) });
+      } catch (e) {
+        throw new KeelError('UNAVAILABLE', `cannot reach Keel server at ${this.options.baseUrl}: ${(e as Error).message}`, { cause: e });
+      }
+      if (!res.ok || !res.body) this.result('GET', url, res.ok ? 500 : res.status, await res.text());
+      await pipeline(Readable.fromWeb(res.body as unknown as WebReadableStream), out.createWriteStream());
       await rename(tmp, destPath);
     } catch (e) {
+      await out.close().catch(() => undefined);
       await rm(tmp, { force: true });
       throw e instanceof KeelError ? e : new KeelError('UNAVAILABLE', `download from Keel server at ${this.options.baseUrl} failed: ${(e as Error).message}`, { cause: e });
     }

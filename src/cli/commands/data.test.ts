@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +100,8 @@ describe('keel data (end to end)', () => {
     await expect(client.datasets.get('small@000000000000')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(client.datasets.download('small@000000000000', join(home, 'none.parquet'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(existsSync(join(home, 'none.parquet'))).toBe(false);
+    await expect(client.datasets.download('small', join(home, 'no-such-dir', 'x.parquet'))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('cannot write') });
+    expect(readdirSync(home).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     await expect(client.datasets.add('small', join(home, 'nope.csv'))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'file' });
     await expect(client.datasets.add('small', home)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('is a folder or a glob') });
     // The server refuses the name before it reads the 16 MB body: its answer, not a broken pipe, is the error.

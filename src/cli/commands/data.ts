@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { invalidArgument } from '../../core/index.js';
+import { MAX_PAGE_ROWS } from '../../data/index.js';
 import type { ContextFactory } from '../context.js';
 import { formatCell, printJson, printLine, printTable, progressBar } from '../output.js';
 import { interruptible } from '../interrupt.js';
@@ -100,6 +101,7 @@ export function registerDataCommands(program: Command, context: ContextFactory):
     .option('--columns <list>', 'comma-separated columns (default: all)')
     .action(runCommand(context, async (ctx, opts: { rows: string; offset: string; columns?: string }, ref: string) => {
       const limit = wholeNumber(opts.rows, '--rows');
+      if (limit > MAX_PAGE_ROWS) throw invalidArgument('--rows', `at most ${MAX_PAGE_ROWS} rows a call (page on with --offset), got ${limit}`);
       const offset = wholeNumber(opts.offset, '--offset');
       const columns = opts.columns?.split(',').map((c) => c.trim()).filter((c) => c.length > 0);
       const page = await (await dataOps(ctx)).rows(ref, { limit, offset, ...(columns ? { columns } : {}) });
