@@ -126,6 +126,8 @@ export class DatasetsClient {
     options: {
       format?: string;
       description?: string;
+      /** A CSV's text encoding: utf-8 (default), latin-1 or utf-16. */
+      encoding?: string;
       signal?: AbortSignal;
       /** MiB sent (`task: 'upload'`); the last event says the server has the whole file and computes. */
       onProgress?: (e: { task: string; done: number; total?: number; message?: string }) => void;
@@ -168,7 +170,7 @@ export class DatasetsClient {
         )
       : stream;
     return this.http.upload('POST', `api/v1/datasets/${encodeURIComponent(name)}/versions`, body, {
-      query: { format: options.format, description: options.description, filename: basename(filePath) },
+      query: { format: options.format, description: options.description, encoding: options.encoding, filename: basename(filePath) },
       ...(options.signal ? { signal: options.signal } : {}),
     });
   }

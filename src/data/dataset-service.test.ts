@@ -144,6 +144,24 @@ for (const backend of testStores()) {
       expect(readdirSync(t.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     });
 
+    it('reads a CSV in latin-1 or utf-16 when told, and says so when a file is not UTF-8', async () => {
+      const latin = join(t.dir, 'latin1.csv');
+      writeFileSync(latin, Buffer.from('name,city\nJos\xe9,M\xfcnchen\nAnna,K\xf6ln\n', 'latin1'));
+      await expectKeelError(t.service.add('enc', latin), 'INVALID_ARGUMENT', /file: not UTF-8 text .*pass --encoding latin-1/);
+      const v = await t.service.add('enc', latin, { encoding: 'latin-1' });
+      expect((await t.service.rows(`enc@${v.version}`)).rows).toEqual([['José', 'München'], ['Anna', 'Köln']]);
+      const wide = join(t.dir, 'utf16.csv');
+      writeFileSync(wide, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('name,city\nJosé,München\n', 'utf16le')]));
+      expect((await t.service.rows(`enc@${(await t.service.add('enc', wide, { encoding: 'utf16' })).version}`)).rows).toEqual([['José', 'München']]);
+      // The same bytes read in another encoding are another version.
+      const ascii = (await t.service.add('enc', fileA)).version;
+      expect((await t.service.add('enc', fileA, { encoding: 'latin-1' })).version).not.toBe(ascii);
+      await expectKeelError(t.service.add('enc', fileA, { encoding: 'cp1252' }), 'INVALID_ARGUMENT', /unknown encoding 'cp1252' \(known: utf-8, latin-1, utf-16\)/);
+      const nd = join(t.dir, 'enc.ndjson');
+      writeFileSync(nd, '{"a": 1}\n');
+      await expectKeelError(t.service.add('enc', nd, { encoding: 'latin-1' }), 'INVALID_ARGUMENT', /applies to CSV only/);
+    });
+
     it('adds a folder of parts, or the files a glob matches, as one version', async () => {
       const parts = join(t.dir, 'parts');
       mkdirSync(join(parts, 'day=2'), { recursive: true });

@@ -2,7 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Kysely } from 'kysely';
-import { invalidArgument, makeWorkDir, notFound, throwIfAborted, type Logger, type Table } from '../core/index.js';
+import { invalidArgument, makeWorkDir, notFound, sha256, throwIfAborted, type Logger, type Table } from '../core/index.js';
 import type { JobOptions } from '../jobs/index.js';
 import type { ArtifactStore, Database } from '../storage/index.js';
 import { DatasetRepository } from './dataset-repository.js';
@@ -13,7 +13,7 @@ import { assertDatasetName, parseDatasetRef } from './dataset-ref.js';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
 import { profileParquet } from './profile.js';
 import { contentHash, resolveSourceFiles } from './source-files.js';
-import { describeSource, sourceError, type DatasetFormat } from './source-reader.js';
+import { describeSource, resolveEncoding, sourceError, type DatasetFormat } from './source-reader.js';
 import { loadParquetTable } from './table-loader.js';
 import type { ColumnProfile, DatasetSummary, DatasetVersion } from './types.js';
 
@@ -43,6 +43,8 @@ export interface AddDatasetOptions {
   readonly description?: string;
   /** What to record as the source (default: the absolute file path). */
   readonly source?: string;
+  /** A CSV's text encoding: utf-8 (default), latin-1 or utf-16. */
+  readonly encoding?: string;
 }
 
 export type DatasetVersionInfo = Omit<DatasetVersion, 'columns'>;
@@ -67,6 +69,7 @@ export class DatasetService {
   async add(name: string, filePath: string, options: AddDatasetOptions = {}, job: JobOptions = {}): Promise<DatasetVersion> {
     assertDatasetName(name, 'name');
     const { files, format } = await resolveSourceFiles(filePath, options.format);
+    const encoding = resolveEncoding(format, options.encoding);
     const progress = (done: number, message: string) => job.onProgress?.({ task: 'ingest', done, total: 100, message });
     progress(0, 'reading');
     const started = Date.now();
@@ -82,7 +85,9 @@ export class DatasetService {
       // The content hash runs beside DuckDB's read: identical content is found without waiting
       // for the whole ingest, and new content pays no extra pass.
       let duplicate: DatasetVersion | undefined;
-      const dedupe = contentHash(files).then(async (sha) => {
+      // The same bytes read in another encoding are other data: another version.
+      const dedupe = contentHash(files).then(async (raw) => {
+        const sha = encoding === 'utf-8' ? raw : sha256(`${raw}\nencoding=${encoding}`);
         duplicate = await this.repo.getVersion(name, versionOf(sha));
         if (duplicate) con.interrupt();
         return sha;
@@ -91,7 +96,7 @@ export class DatasetService {
       const parquet = join(work, 'data.parquet');
       let columns;
       try {
-        const described = await describeSource(con, files, format);
+        const described = await describeSource(con, files, format, encoding);
         columns = described.columns;
         const source = described.source;
         const poll = setInterval(() => {

@@ -65,25 +65,35 @@ export async function assertReadableFile(path: string): Promise<number> {
  * one text column, skips the rows above the first one it likes and takes that for the header, or
  * (when its sample holds no quote) reads no quotes at all and fails on a quoted field further down.
  */
-function csvOptions(path: string): string {
+function csvOptions(path: string, encoding: CsvEncoding): string {
   const delim = /\.tsv(\.gz|\.zst)?$/i.test(path) ? "'\\t'" : "','";
-  return `header = true, skip = 0, delim = ${delim}, quote = '"', escape = '"', strict_mode = true`;
+  return `header = true, skip = 0, delim = ${delim}, quote = '"', escape = '"', strict_mode = true, encoding = '${encoding}'`;
+}
+
+/** The text encodings DuckDB's CSV reader knows without an extension. */
+export const CSV_ENCODINGS = ['utf-8', 'latin-1', 'utf-16'] as const;
+export type CsvEncoding = (typeof CSV_ENCODINGS)[number];
+
+/** The encoding given (CSV only; default UTF-8), checked. */
+export function resolveEncoding(format: DatasetFormat, encoding: string | undefined): CsvEncoding {
+  if (encoding === undefined) return 'utf-8';
+  const e = encoding.toLowerCase().replace(/^utf8$/, 'utf-8').replace(/^(latin1|iso-8859-1)$/, 'latin-1').replace(/^utf16$/, 'utf-16');
+  if (!(CSV_ENCODINGS as readonly string[]).includes(e)) throw invalidArgument('encoding', `unknown encoding '${encoding}' (known: ${CSV_ENCODINGS.join(', ')})`);
+  if (format !== 'csv' && e !== 'utf-8') throw invalidArgument('encoding', `an encoding applies to CSV only; ${format.toUpperCase()} is read as UTF-8`);
+  return e as CsvEncoding;
 }
 
 /** The files as DuckDB's argument: one path, or a list (whose rows come one file after the other). */
 const filesArg = (files: readonly string[]): string => (files.length === 1 ? quoteString(files[0]!) : `[${files.map(quoteString).join(', ')}]`);
 
 /**
- * The DuckDB table function that reads the files (for CSV, with the column types sniffed on each
- * read). Several Parquet or JSON files are matched by column name, a column missing from some
- * of them being missing there.
+ * The DuckDB table function that reads Parquet or JSON files (CSV: sniffCsv). Several files are
+ * matched by column name, a column missing from some of them being missing there.
  */
-export function sourceSql(files: readonly string[], format: DatasetFormat): string {
+function sourceSql(files: readonly string[], format: Exclude<DatasetFormat, 'csv'>): string {
   const p = filesArg(files);
   const byName = files.length > 1 ? ', union_by_name = true' : '';
   switch (format) {
-    case 'csv':
-      return `read_csv(${p}, ${csvOptions(files[0]!)})`;
     case 'parquet':
       return `read_parquet(${p}${byName})`;
     case 'json':
@@ -107,8 +117,8 @@ export interface DescribedSource {
 }
 
 /** Sniffs the files' columns (DuckDB reads only a sample here) and maps their types. */
-export async function describeSource(con: DuckDBConnection, files: readonly string[], format: DatasetFormat): Promise<DescribedSource> {
-  const sniffed = format === 'csv' ? await sniffCsv(con, files) : { types: await describeTypes(con, sourceSql(files, format), format), source: sourceSql(files, format) };
+export async function describeSource(con: DuckDBConnection, files: readonly string[], format: DatasetFormat, encoding: CsvEncoding = 'utf-8'): Promise<DescribedSource> {
+  const sniffed = format === 'csv' ? await sniffCsv(con, files, encoding) : { types: await describeTypes(con, sourceSql(files, format), format), source: sourceSql(files, format) };
   if (sniffed.types.length === 0) throw invalidArgument('file', 'the file has no columns');
   const columns = sniffed.types.map(({ name, duckType }) => {
     const mapping = mapDuckDbType(duckType);
@@ -138,15 +148,15 @@ const SNIFF_ROWS = 20_480;
  * the parse). A text column whose sampled values are all numbers but for an infinity or NaN
  * spelling is read as DOUBLE, as pandas reads it.
  */
-async function sniffCsv(con: DuckDBConnection, files: readonly string[]): Promise<{ types: SniffedType[]; source: string }> {
+async function sniffCsv(con: DuckDBConnection, files: readonly string[], encoding: CsvEncoding): Promise<{ types: SniffedType[]; source: string }> {
   // The first file is sniffed; every file then has to fit its header and types.
   const path = files[0]!;
   const p = filesArg(files);
-  const row = (await runSource(con, `SELECT Columns, DateFormat, TimestampFormat FROM sniff_csv(${quoteString(path)}, ${csvOptions(path)})`, 'csv')).getRows()[0]!;
+  const row = (await runSource(con, `SELECT Columns, DateFormat, TimestampFormat FROM sniff_csv(${quoteString(path)}, ${csvOptions(path, encoding)})`, 'csv')).getRows()[0]!;
   const items = (row[0] as { items: { entries: { name: string; type: string } }[] }).items;
   const types = items.map(({ entries }) => ({ name: entries.name, duckType: entries.type }));
   const formats = [row[1] === null ? '' : `, dateformat = ${quoteString(String(row[1]))}`, row[2] === null ? '' : `, timestampformat = ${quoteString(String(row[2]))}`].join('');
-  const read = (ts: readonly SniffedType[]) => `read_csv(${p}, ${csvOptions(path)}, auto_detect = false, columns = {${ts.map((t) => `${quoteString(t.name)}: ${quoteString(t.duckType)}`).join(', ')}}${formats})`;
+  const read = (ts: readonly SniffedType[]) => `read_csv(${p}, ${csvOptions(path, encoding)}, auto_detect = false, columns = {${ts.map((t) => `${quoteString(t.name)}: ${quoteString(t.duckType)}`).join(', ')}}${formats})`;
   const text = types.filter((t) => t.duckType === 'VARCHAR');
   if (text.length === 0) return { types, source: read(types) };
   const spelled = `(${NON_FINITE_SPELLINGS.map(quoteString).join(', ')})`;
@@ -174,6 +184,9 @@ export function sourceError(e: unknown, format: DatasetFormat): KeelError {
   // DuckDB's own message names the line and the problem; keep its first lines.
   const short = msg.split('\n').filter((l) => l.trim() !== '').slice(0, 4).join(' ').slice(0, 600);
   // DuckDB's sniffer lists the dialects it tried; what the user needs to hear is the likely cause.
+  if (format === 'csv' && /This file is not utf-8 encoded/.test(msg)) {
+    return new KeelError('INVALID_ARGUMENT', `file: not UTF-8 text (${short.replace(/^.*?(CSV Error on Line: \d+).*$/, '$1')}): pass --encoding latin-1 (or utf-16)`, { field: 'file', cause: e });
+  }
   if (format === 'csv' && /not possible to automatically detect the CSV parsing dialect/.test(msg)) {
     return new KeelError('INVALID_ARGUMENT', "file: not a readable CSV file: its rows do not all have the header's fields (a row with more or fewer fields than the first line, or an unclosed quote?)", { field: 'file', cause: e });
   }

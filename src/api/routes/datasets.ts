@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { invalidArgument, isValidName, makeWorkDir } from '../../core/index.js';
-import { DATASET_FORMATS, isDatasetFormat, MAX_PAGE_ROWS } from '../../data/index.js';
+import { CSV_ENCODINGS, DATASET_FORMATS, isDatasetFormat, MAX_PAGE_ROWS } from '../../data/index.js';
 import type { RoutePluginOptions } from './route-options.js';
 
 const NameParams = Type.Object({ name: Type.String() });
@@ -15,6 +15,7 @@ const UploadQuery = Type.Object({
   format: Type.Optional(Type.String({ description: `one of ${DATASET_FORMATS.join(', ')}; default from filename` })),
   filename: Type.Optional(Type.String({ description: 'the original file name (recorded as the source; its extension gives the format)' })),
   description: Type.Optional(Type.String()),
+  encoding: Type.Optional(Type.String({ description: `a CSV's text encoding: ${CSV_ENCODINGS.join(', ')} (default utf-8)` })),
 });
 const RowsQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PAGE_ROWS, default: 20 })),
@@ -82,14 +83,14 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
     },
   );
 
-  app.post<{ Params: { name: string }; Querystring: { format?: string; filename?: string; description?: string } }>(
+  app.post<{ Params: { name: string }; Querystring: { format?: string; filename?: string; description?: string; encoding?: string } }>(
     '/api/v1/datasets/:name/versions',
     {
       config: { permission: 'datasets:write' },
       schema: { tags: ['datasets'], summary: 'Add a version from the raw file in the body (CSV, Parquet, JSON, NDJSON)', params: NameParams, querystring: UploadQuery },
     },
     async (req, reply) => {
-      const { format, filename, description } = req.query;
+      const { format, filename, description, encoding } = req.query;
       // Checked before the upload is read, so a bad name costs no transfer.
       if (!isValidName(req.params.name)) throw invalidArgument('name', `invalid dataset name '${req.params.name}': use letters, digits, '.', '_' and '-'`);
       if (format !== undefined && !isDatasetFormat(format)) throw invalidArgument('format', `unknown format '${format}' (known: ${DATASET_FORMATS.join(', ')})`);
@@ -104,6 +105,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
         const v = await datasets.add(req.params.name, tmp, {
           ...(format ? { format } : {}),
           ...(description !== undefined ? { description } : {}),
+          ...(encoding !== undefined ? { encoding } : {}),
           source: `upload:${filename ?? 'body'}`,
         });
         return reply.status(201).send(v);

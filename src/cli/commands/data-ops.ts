@@ -11,7 +11,7 @@ import type { CliContext } from '../context.js';
 
 /** The calls `keel data` makes, on the local store or through the client (`--server`). */
 export interface DataOps {
-  add(name: string, file: string, options: { format?: string; description?: string; source?: string }, onProgress: (e: ProgressEvent) => void, signal: AbortSignal): Promise<DatasetVersionDetail>;
+  add(name: string, file: string, options: { format?: string; description?: string; encoding?: string; source?: string }, onProgress: (e: ProgressEvent) => void, signal: AbortSignal): Promise<DatasetVersionDetail>;
   list(): Promise<DatasetListItem[]>;
   versions(name: string): Promise<DatasetVersionInfo[]>;
   get(ref: string): Promise<DatasetVersionDetail>;
@@ -24,7 +24,7 @@ export async function dataOps(ctx: CliContext): Promise<DataOps> {
   if (ctx.isRemote) {
     const client = ctx.client().datasets;
     return {
-      add: (n, f, o, onProgress, signal) => client.add(n, f, { ...(o.format ? { format: o.format } : {}), ...(o.description !== undefined ? { description: o.description } : {}), signal, onProgress }),
+      add: (n, f, { source: _source, ...o }, onProgress, signal) => client.add(n, f, { ...o, signal, onProgress }),
       list: () => client.list(),
       versions: (n) => client.versions(n),
       get: (r) => client.get(r),

@@ -88,6 +88,9 @@ describe('keel data (end to end)', () => {
     const events: { task: string; done: number; total?: number; message?: string }[] = [];
     const v2 = await client.datasets.add('small', file, { onProgress: (e) => events.push(e) });
     expect(events.at(-1)).toEqual({ task: 'upload', done: 1, total: 1, message: 'sent; the server computes' });
+    const latin = join(home, 'latin1.csv');
+    writeFileSync(latin, Buffer.from('i_int,city\n1,K\xf6ln\n', 'latin1'));
+    expect((await client.datasets.rows(`z-latin@${(await client.datasets.add('z-latin', latin, { encoding: 'latin-1' })).version}`)).rows).toEqual([[1, 'Köln']]);
     expect(v2.rows).toBe(2);
     expect((await client.datasets.list())[0]).toMatchObject({ name: 'small', versions: 2, latest: v2.version });
     expect((await client.datasets.versions('small')).length).toBe(2);

@@ -23,7 +23,8 @@ export function registerDataCommands(program: Command, context: ContextFactory):
     .description('add a dataset version from a CSV, Parquet, JSON or NDJSON file, a folder of them or a quoted glob (identical content returns the same version)')
     .option('--format <format>', 'csv, parquet, json or ndjson (default: from the file extension; needed for stdin, FILE -)')
     .option('--description <text>', 'a description of the dataset')
-    .action(runCommand(context, async (ctx, opts: { format?: string; description?: string }, name: string, file: string) => {
+    .option('--encoding <encoding>', "a CSV's text encoding: utf-8 (default), latin-1 or utf-16")
+    .action(runCommand(context, async (ctx, opts: { format?: string; description?: string; encoding?: string }, name: string, file: string) => {
       const bar = progressBar();
       const started = Date.now();
       const ops = await dataOps(ctx);
