@@ -128,6 +128,8 @@ export class DatasetsClient {
       description?: string;
       /** A CSV's text encoding: utf-8 (default), latin-1 or utf-16. */
       encoding?: string;
+      /** Column types replacing the sniffed ones, e.g. `{ zip: 'string' }`. */
+      types?: Readonly<Record<string, LogicalType>>;
       signal?: AbortSignal;
       /** MiB sent (`task: 'upload'`); the last event says the server has the whole file and computes. */
       onProgress?: (e: { task: string; done: number; total?: number; message?: string }) => void;
@@ -170,7 +172,13 @@ export class DatasetsClient {
         )
       : stream;
     return this.http.upload('POST', `api/v1/datasets/${encodeURIComponent(name)}/versions`, body, {
-      query: { format: options.format, description: options.description, encoding: options.encoding, filename: basename(filePath) },
+      query: {
+        format: options.format,
+        description: options.description,
+        encoding: options.encoding,
+        types: options.types && Object.entries(options.types).map(([c, t]) => `${c}=${t}`).join(','),
+        filename: basename(filePath),
+      },
       ...(options.signal ? { signal: options.signal } : {}),
     });
   }

@@ -144,6 +144,26 @@ for (const backend of testStores()) {
       expect(readdirSync(t.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     });
 
+    it('applies given column types: ids kept as text, whole numbers only into int, in CSV and Parquet', async () => {
+      const file = join(t.dir, 'typed.csv');
+      writeFileSync(file, 'id,n,x\n123,1,2.0\n45,2,3.5\n');
+      const plain = await t.service.add('typed', file);
+      expect(plain.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['id:int', 'n:int', 'x:float']);
+      const typed = await t.service.add('typed', file, { types: { id: 'string', n: 'float' } });
+      expect(typed.version).not.toBe(plain.version);
+      expect(typed.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['id:string', 'n:float', 'x:float']);
+      expect((await t.service.rows(`typed@${typed.version}`)).rows).toEqual([['123', 1, 2], ['45', 2, 3.5]]);
+      // DuckDB's cast alone would round 3.5 to 4; pandas' int dtype refuses, and so does Keel.
+      await expectKeelError(t.service.add('typed', file, { types: { x: 'int' } }), 'INVALID_ARGUMENT', /column 'x' was given the type int, but holds 2\.0, which is not a whole number/);
+      await expectKeelError(t.service.add('typed', file, { types: { nope: 'string' } }), 'INVALID_ARGUMENT', /types: no column 'nope' in the file \(columns: id, n, x\)/);
+      await expectKeelError(t.service.add('typed', file, { types: { id: 'text' } }), 'INVALID_ARGUMENT', /column 'id': unknown type 'text' \(known: int, float, bool, string, timestamp\)/);
+      // Parquet: the declared type is converted the same way.
+      const pq = await t.service.parquetPath(`typed@${typed.version}`);
+      const back = await t.service.add('typed-pq', pq, { format: 'parquet', types: { n: 'int', id: 'string' } });
+      expect(back.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['id:string', 'n:int', 'x:float']);
+      await expectKeelError(t.service.add('typed-pq', pq, { format: 'parquet', types: { x: 'int' } }), 'INVALID_ARGUMENT', /column 'x' was given the type int, but holds 3\.5/);
+    });
+
     it('reads a CSV in latin-1 or utf-16 when told, and says so when a file is not UTF-8', async () => {
       const latin = join(t.dir, 'latin1.csv');
       writeFileSync(latin, Buffer.from('name,city\nJos\xe9,M\xfcnchen\nAnna,K\xf6ln\n', 'latin1'));

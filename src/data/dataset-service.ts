@@ -13,7 +13,7 @@ import { assertDatasetName, parseDatasetRef } from './dataset-ref.js';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
 import { profileParquet } from './profile.js';
 import { contentHash, resolveSourceFiles } from './source-files.js';
-import { describeSource, resolveEncoding, sourceError, type DatasetFormat } from './source-reader.js';
+import { describeSource, readIdentity, resolveEncoding, resolveTypes, sourceError, type DatasetFormat } from './source-reader.js';
 import { loadParquetTable } from './table-loader.js';
 import type { ColumnProfile, DatasetSummary, DatasetVersion } from './types.js';
 
@@ -45,6 +45,8 @@ export interface AddDatasetOptions {
   readonly source?: string;
   /** A CSV's text encoding: utf-8 (default), latin-1 or utf-16. */
   readonly encoding?: string;
+  /** Column types that replace the sniffed or declared ones, e.g. `{ zip: 'string' }`. */
+  readonly types?: Readonly<Record<string, string>>;
 }
 
 export type DatasetVersionInfo = Omit<DatasetVersion, 'columns'>;
@@ -69,7 +71,8 @@ export class DatasetService {
   async add(name: string, filePath: string, options: AddDatasetOptions = {}, job: JobOptions = {}): Promise<DatasetVersion> {
     assertDatasetName(name, 'name');
     const { files, format } = await resolveSourceFiles(filePath, options.format);
-    const encoding = resolveEncoding(format, options.encoding);
+    const read = { encoding: resolveEncoding(format, options.encoding), types: resolveTypes(options.types) };
+    const identity = readIdentity(read);
     const progress = (done: number, message: string) => job.onProgress?.({ task: 'ingest', done, total: 100, message });
     progress(0, 'reading');
     const started = Date.now();
@@ -85,9 +88,9 @@ export class DatasetService {
       // The content hash runs beside DuckDB's read: identical content is found without waiting
       // for the whole ingest, and new content pays no extra pass.
       let duplicate: DatasetVersion | undefined;
-      // The same bytes read in another encoding are other data: another version.
+      // The same bytes read in another encoding or with other types are other data: another version.
       const dedupe = contentHash(files).then(async (raw) => {
-        const sha = encoding === 'utf-8' ? raw : sha256(`${raw}\nencoding=${encoding}`);
+        const sha = identity === '' ? raw : sha256(`${raw}\n${identity}`);
         duplicate = await this.repo.getVersion(name, versionOf(sha));
         if (duplicate) con.interrupt();
         return sha;
@@ -96,7 +99,7 @@ export class DatasetService {
       const parquet = join(work, 'data.parquet');
       let columns;
       try {
-        const described = await describeSource(con, files, format, encoding);
+        const described = await describeSource(con, files, format, read);
         columns = described.columns;
         const source = described.source;
         const poll = setInterval(() => {

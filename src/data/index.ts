@@ -4,7 +4,7 @@ export { parseDatasetRef, formatDatasetRef } from './dataset-ref.js';
 export type { DatasetRef } from './dataset-ref.js';
 export { diffVersions } from './dataset-diff.js';
 export type { DatasetDiff, ColumnShift, SchemaChange, Shift } from './dataset-diff.js';
-export { CSV_ENCODINGS, DATASET_FORMATS, isDatasetFormat } from './source-reader.js';
+export { CSV_ENCODINGS, DATASET_FORMATS, isDatasetFormat, parseTypeList, resolveTypes } from './source-reader.js';
 export type { CsvEncoding, DatasetFormat } from './source-reader.js';
 export type { ColumnProfile, ColumnStats, DatasetSummary, DatasetVersion } from './types.js';
 export { EXPORT_FORMATS, resolveExportFormat, writeExport } from './dataset-export.js';

@@ -1,8 +1,8 @@
 import { open } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidArgument, KeelError } from '../core/index.js';
-import { mapDuckDbType, quoteIdent, quoteString } from './duckdb-sql.js';
-import type { LogicalType } from '../core/index.js';
+import { mapDuckDbType, quoteIdent, quoteString, STORED_TYPE } from './duckdb-sql.js';
+import { LOGICAL_TYPES, type LogicalType } from '../core/index.js';
 
 export const DATASET_FORMATS = ['csv', 'parquet', 'json', 'ndjson'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
@@ -116,10 +116,51 @@ export interface DescribedSource {
   readonly source: string;
 }
 
-/** Sniffs the files' columns (DuckDB reads only a sample here) and maps their types. */
-export async function describeSource(con: DuckDBConnection, files: readonly string[], format: DatasetFormat, encoding: CsvEncoding = 'utf-8'): Promise<DescribedSource> {
-  const sniffed = format === 'csv' ? await sniffCsv(con, files, encoding) : { types: await describeTypes(con, sourceSql(files, format), format), source: sourceSql(files, format) };
+/** `zip=string,id=string` (the CLI's --type and the API's `types`) as a record. */
+export function parseTypeList(text: string, field: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p.length > 0)) {
+    const eq = part.lastIndexOf('=');
+    if (eq <= 0 || eq === part.length - 1) throw invalidArgument(field, `expected COLUMN=TYPE, got '${part}'`);
+    out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+/** Given column types, checked: each a Keel logical type. */
+export function resolveTypes(types: Readonly<Record<string, string>> | undefined): Map<string, LogicalType> {
+  const out = new Map<string, LogicalType>();
+  for (const [name, type] of Object.entries(types ?? {})) {
+    if (!(LOGICAL_TYPES as readonly string[]).includes(type)) throw invalidArgument('types', `column '${name}': unknown type '${type}' (known: ${LOGICAL_TYPES.join(', ')})`);
+    out.set(name, type as LogicalType);
+  }
+  return out;
+}
+
+/** How to read the files beyond their format. */
+export interface ReadOptions {
+  /** A CSV's text encoding (default utf-8). */
+  readonly encoding?: CsvEncoding;
+  /** Column types that replace the sniffed or declared ones (`id` as string keeps its leading zeros). */
+  readonly types?: ReadonlyMap<string, LogicalType>;
+}
+
+/**
+ * What, besides the bytes, decides the data read from them: a non-default encoding and given
+ * types. Empty for the defaults, so a plain add keeps the file's own sha256 as its version.
+ */
+export function readIdentity(options: ReadOptions): string {
+  const types = [...(options.types ?? new Map<string, LogicalType>())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...(options.encoding && options.encoding !== 'utf-8' ? [`encoding=${options.encoding}`] : []), ...types.map(([n, t]) => `type:${n}=${t}`)].join('\n');
+}
+
+/** Sniffs the files' columns (DuckDB reads only a sample here), applies the given types and maps them. */
+export async function describeSource(con: DuckDBConnection, files: readonly string[], format: DatasetFormat, options: ReadOptions = {}): Promise<DescribedSource> {
+  const given = options.types ?? new Map<string, LogicalType>();
+  const sniffed = format === 'csv' ? await sniffCsv(con, files, options.encoding ?? 'utf-8', given) : await describeOther(con, files, format, given);
   if (sniffed.types.length === 0) throw invalidArgument('file', 'the file has no columns');
+  const unknown = [...given.keys()].filter((n) => !sniffed.types.some((t) => t.name === n));
+  if (unknown.length > 0) throw invalidArgument('types', `no column ${unknown.map((n) => `'${n}'`).join(', ')} in the file (columns: ${sniffed.types.map((t) => t.name).join(', ')})`);
   const columns = sniffed.types.map(({ name, duckType }) => {
     const mapping = mapDuckDbType(duckType);
     if (!mapping) {
@@ -132,9 +173,35 @@ export async function describeSource(con: DuckDBConnection, files: readonly stri
 
 type SniffedType = { readonly name: string; readonly duckType: string };
 
-async function describeTypes(con: DuckDBConnection, source: string, format: DatasetFormat): Promise<SniffedType[]> {
-  const rows = (await runSource(con, `DESCRIBE SELECT * FROM ${source}`, format)).getRows();
-  return rows.map((r) => ({ name: String(r[0]), duckType: String(r[1]) }));
+/** Parquet and JSON: the types the files declare, and the given types applied. */
+async function describeOther(con: DuckDBConnection, files: readonly string[], format: Exclude<DatasetFormat, 'csv'>, given: ReadonlyMap<string, LogicalType>): Promise<{ types: SniffedType[]; source: string }> {
+  const plain = sourceSql(files, format);
+  const declared = (await runSource(con, `DESCRIBE SELECT * FROM ${plain}`, format)).getRows().map((r) => ({ name: String(r[0]), duckType: String(r[1]) }));
+  return withGivenTypes(plain, declared, given);
+}
+
+/** The read with each given type applied to its column (a value that does not fit it fails the add). */
+function withGivenTypes(read: string, declared: readonly SniffedType[], given: ReadonlyMap<string, LogicalType>): { types: SniffedType[]; source: string } {
+  const conversions = declared.filter((t) => given.has(t.name)).map((t) => `${convertExpr(t.name, t.duckType, given.get(t.name)!)} AS ${quoteIdent(t.name)}`);
+  const types = declared.map((t) => (given.has(t.name) ? { ...t, duckType: STORED_TYPE[given.get(t.name)!] } : t));
+  return { types, source: conversions.length === 0 ? read : `(SELECT * REPLACE (${conversions.join(', ')}) FROM ${read})` };
+}
+
+const INTEGER_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
+const FRACTIONAL_TYPE = /^(FLOAT|DOUBLE|DECIMAL.*)$/;
+
+/**
+ * SQL turning column `name` (DuckDB type `from`) into the logical type `to`. Into `int` only whole
+ * numbers pass: DuckDB's own cast rounds ('1.5' becomes 2), where pandas' int dtype refuses.
+ */
+function convertExpr(name: string, from: string, to: LogicalType): string {
+  const x = quoteIdent(name);
+  const target = STORED_TYPE[to];
+  if (to !== 'int' || INTEGER_TYPE.test(from)) return `CAST(${x} AS ${target})`;
+  const refuse = `error(${quoteString(`column '${name}' was given the type int, but holds `)} || ${x}::VARCHAR || ', which is not a whole number')`;
+  if (FRACTIONAL_TYPE.test(from)) return `CASE WHEN ${x} IS NULL THEN NULL WHEN isfinite(${x}::DOUBLE) AND ${x} = trunc(${x}) THEN ${x}::BIGINT ELSE ${refuse} END`;
+  if (from === 'VARCHAR') return `CASE WHEN ${x} IS NULL THEN NULL WHEN regexp_full_match(trim(${x}), '[+-]?[0-9]+') THEN trim(${x})::BIGINT ELSE ${refuse} END`;
+  return `CAST(${x} AS ${target})`;
 }
 
 /** Infinities and NaN as pandas and DuckDB's cast read them; DuckDB's sniffer takes a first value among them for text. */
@@ -148,17 +215,18 @@ const SNIFF_ROWS = 20_480;
  * the parse). A text column whose sampled values are all numbers but for an infinity or NaN
  * spelling is read as DOUBLE, as pandas reads it.
  */
-async function sniffCsv(con: DuckDBConnection, files: readonly string[], encoding: CsvEncoding): Promise<{ types: SniffedType[]; source: string }> {
+async function sniffCsv(con: DuckDBConnection, files: readonly string[], encoding: CsvEncoding, given: ReadonlyMap<string, LogicalType>): Promise<{ types: SniffedType[]; source: string }> {
   // The first file is sniffed; every file then has to fit its header and types.
   const path = files[0]!;
   const p = filesArg(files);
   const row = (await runSource(con, `SELECT Columns, DateFormat, TimestampFormat FROM sniff_csv(${quoteString(path)}, ${csvOptions(path, encoding)})`, 'csv')).getRows()[0]!;
   const items = (row[0] as { items: { entries: { name: string; type: string } }[] }).items;
-  const types = items.map(({ entries }) => ({ name: entries.name, duckType: entries.type }));
+  // A column with a given type is read as text, then converted (withGivenTypes).
+  const types = items.map(({ entries }) => ({ name: entries.name, duckType: given.has(entries.name) ? 'VARCHAR' : entries.type }));
   const formats = [row[1] === null ? '' : `, dateformat = ${quoteString(String(row[1]))}`, row[2] === null ? '' : `, timestampformat = ${quoteString(String(row[2]))}`].join('');
   const read = (ts: readonly SniffedType[]) => `read_csv(${p}, ${csvOptions(path, encoding)}, auto_detect = false, columns = {${ts.map((t) => `${quoteString(t.name)}: ${quoteString(t.duckType)}`).join(', ')}}${formats})`;
-  const text = types.filter((t) => t.duckType === 'VARCHAR');
-  if (text.length === 0) return { types, source: read(types) };
+  const text = types.filter((t) => t.duckType === 'VARCHAR' && !given.has(t.name));
+  if (text.length === 0) return withGivenTypes(read(types), types, given);
   const spelled = `(${NON_FINITE_SPELLINGS.map(quoteString).join(', ')})`;
   const checks = text.map((t) => {
     const v = quoteIdent(t.name);
@@ -166,7 +234,7 @@ async function sniffCsv(con: DuckDBConnection, files: readonly string[], encodin
   });
   const numeric = (await runSource(con, `SELECT ${checks.join(', ')} FROM (SELECT * FROM ${read(types)} LIMIT ${SNIFF_ROWS})`, 'csv')).getRows()[0]!;
   const fixed = types.map((t) => (numeric[text.indexOf(t)] === true ? { ...t, duckType: 'DOUBLE' } : t));
-  return { types: fixed, source: read(fixed) };
+  return withGivenTypes(read(fixed), fixed, given);
 }
 
 /** Runs SQL that reads the user's file, turning DuckDB's parse errors into INVALID_ARGUMENT. */
@@ -182,7 +250,8 @@ export function sourceError(e: unknown, format: DatasetFormat): KeelError {
   if (e instanceof KeelError) return e;
   const msg = (e as Error).message ?? String(e);
   // DuckDB's own message names the line and the problem; keep its first lines.
-  const short = msg.split('\n').filter((l) => l.trim() !== '').slice(0, 4).join(' ').slice(0, 600);
+  // (Without the SQL DuckDB quotes after "LINE 1:": Keel wrote it, not the user.)
+  const short = msg.split(/\nLINE \d+:/)[0]!.split('\n').filter((l) => l.trim() !== '').slice(0, 4).join(' ').slice(0, 600);
   // DuckDB's sniffer lists the dialects it tried; what the user needs to hear is the likely cause.
   if (format === 'csv' && /This file is not utf-8 encoded/.test(msg)) {
     return new KeelError('INVALID_ARGUMENT', `file: not UTF-8 text (${short.replace(/^.*?(CSV Error on Line: \d+).*$/, '$1')}): pass --encoding latin-1 (or utf-16)`, { field: 'file', cause: e });

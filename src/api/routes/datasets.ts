@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { invalidArgument, isValidName, makeWorkDir } from '../../core/index.js';
-import { CSV_ENCODINGS, DATASET_FORMATS, isDatasetFormat, MAX_PAGE_ROWS } from '../../data/index.js';
+import { CSV_ENCODINGS, DATASET_FORMATS, isDatasetFormat, MAX_PAGE_ROWS, parseTypeList } from '../../data/index.js';
 import type { RoutePluginOptions } from './route-options.js';
 
 const NameParams = Type.Object({ name: Type.String() });
@@ -16,6 +16,7 @@ const UploadQuery = Type.Object({
   filename: Type.Optional(Type.String({ description: 'the original file name (recorded as the source; its extension gives the format)' })),
   description: Type.Optional(Type.String()),
   encoding: Type.Optional(Type.String({ description: `a CSV's text encoding: ${CSV_ENCODINGS.join(', ')} (default utf-8)` })),
+  types: Type.Optional(Type.String({ description: 'column types replacing the sniffed ones: zip=string,id=string' })),
 });
 const RowsQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PAGE_ROWS, default: 20 })),
@@ -83,14 +84,15 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
     },
   );
 
-  app.post<{ Params: { name: string }; Querystring: { format?: string; filename?: string; description?: string; encoding?: string } }>(
+  app.post<{ Params: { name: string }; Querystring: { format?: string; filename?: string; description?: string; encoding?: string; types?: string } }>(
     '/api/v1/datasets/:name/versions',
     {
       config: { permission: 'datasets:write' },
       schema: { tags: ['datasets'], summary: 'Add a version from the raw file in the body (CSV, Parquet, JSON, NDJSON)', params: NameParams, querystring: UploadQuery },
     },
     async (req, reply) => {
-      const { format, filename, description, encoding } = req.query;
+      const { format, filename, description, encoding, types } = req.query;
+      const typeList = types === undefined ? undefined : parseTypeList(types, 'types');
       // Checked before the upload is read, so a bad name costs no transfer.
       if (!isValidName(req.params.name)) throw invalidArgument('name', `invalid dataset name '${req.params.name}': use letters, digits, '.', '_' and '-'`);
       if (format !== undefined && !isDatasetFormat(format)) throw invalidArgument('format', `unknown format '${format}' (known: ${DATASET_FORMATS.join(', ')})`);
@@ -106,6 +108,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
           ...(format ? { format } : {}),
           ...(description !== undefined ? { description } : {}),
           ...(encoding !== undefined ? { encoding } : {}),
+          ...(typeList !== undefined ? { types: typeList } : {}),
           source: `upload:${filename ?? 'body'}`,
         });
         return reply.status(201).send(v);

@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { DatasetDiffResult, DatasetListItem, DatasetRowsPage, DatasetVersionDetail, DatasetVersionInfo } from '../../client/index.js';
-import { invalidArgument, makeWorkDir } from '../../core/index.js';
+import { invalidArgument, makeWorkDir, type LogicalType } from '../../core/index.js';
 import { resolveExportFormat, writeExport, type ExportResult } from '../../data/index.js';
 import type { ProgressEvent } from '../../jobs/index.js';
 import type { CliContext } from '../context.js';
 
 /** The calls `keel data` makes, on the local store or through the client (`--server`). */
 export interface DataOps {
-  add(name: string, file: string, options: { format?: string; description?: string; encoding?: string; source?: string }, onProgress: (e: ProgressEvent) => void, signal: AbortSignal): Promise<DatasetVersionDetail>;
+  add(name: string, file: string, options: { format?: string; description?: string; encoding?: string; types?: Record<string, LogicalType>; source?: string }, onProgress: (e: ProgressEvent) => void, signal: AbortSignal): Promise<DatasetVersionDetail>;
   list(): Promise<DatasetListItem[]>;
   versions(name: string): Promise<DatasetVersionInfo[]>;
   get(ref: string): Promise<DatasetVersionDetail>;

@@ -42,6 +42,11 @@ describe('keel data (end to end)', () => {
     const table = (await runKeel(['--home', home, 'data', 'ls', 'small'])).stdout;
     expect(table).toMatch(new RegExp(`^VERSION +ROWS +ADDED +SOURCE\\n${v.version} +400 `));
     expect((await runKeel(['--home', home, 'data', 'add', 'small', small])).stdout).toMatch(new RegExp(`^small@${v.version}: 400 rows × 7 columns \\(\\d+\\.\\d\\d s, unchanged: the same content was added 20`));
+    // --type, here and through the server: the same version.
+    const typedHere = JSON.parse((await runKeel(['--home', home, '--json', 'data', 'add', 'small-typed', small, '--type', 'i_int=string', '--type', 'k_const=float'])).stdout) as { version: string; columns: { type: string }[] };
+    expect(typedHere.columns.map((c) => c.type).slice(0, 6)).toEqual(['string', 'float', 'bool', 'string', 'timestamp', 'float']);
+    const typedThere = JSON.parse((await runKeel(['--server', url, '--json', 'data', 'add', 'small-typed', small, '--type', 'k_const=float,i_int=string'])).stdout) as { version: string };
+    expect(typedThere.version).toBe(typedHere.version);
     // Rows, here and through the server: the same page.
     const head = JSON.parse((await runKeel(['--server', url, '--json', 'data', 'head', 'small', '-n', '3', '--offset', '1', '--columns', 's_str,i_int'])).stdout) as { rows: unknown[][]; total: number };
     expect(head).toMatchObject({ total: 400, rows: [['red', 37], ['red', 41], ['gray', 53]] });

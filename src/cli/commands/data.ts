@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { invalidArgument } from '../../core/index.js';
-import { MAX_PAGE_ROWS } from '../../data/index.js';
+import { invalidArgument, type LogicalType } from '../../core/index.js';
+import { MAX_PAGE_ROWS, parseTypeList, resolveTypes } from '../../data/index.js';
 import type { ContextFactory } from '../context.js';
 import { formatCell, printJson, printLine, printTable, progressBar } from '../output.js';
 import { interruptible } from '../interrupt.js';
@@ -24,7 +24,11 @@ export function registerDataCommands(program: Command, context: ContextFactory):
     .option('--format <format>', 'csv, parquet, json or ndjson (default: from the file extension; needed for stdin, FILE -)')
     .option('--description <text>', 'a description of the dataset')
     .option('--encoding <encoding>', "a CSV's text encoding: utf-8 (default), latin-1 or utf-16")
-    .action(runCommand(context, async (ctx, opts: { format?: string; description?: string; encoding?: string }, name: string, file: string) => {
+    .option('--type <column=type>', 'a column type replacing the sniffed one (int, float, bool, string, timestamp), e.g. --type zip=string (repeat it, or comma-separate)', (v: string, prev: string[] = []) => [...prev, v])
+    .action(runCommand(context, async (ctx, flags: { format?: string; description?: string; encoding?: string; type?: string[] }, name: string, file: string) => {
+      const { type: typeFlags, ...rest } = flags;
+      const types = typeFlags && (resolveTypes(parseTypeList(typeFlags.join(','), '--type')) as ReadonlyMap<string, LogicalType>);
+      const opts = { ...rest, ...(types ? { types: Object.fromEntries(types) } : {}) };
       const bar = progressBar();
       const started = Date.now();
       const ops = await dataOps(ctx);
