@@ -13,7 +13,8 @@ import { assertDatasetName, parseDatasetRef } from './dataset-ref.js';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
 import { profileParquet } from './profile.js';
 import { contentHash, resolveSourceFiles } from './source-files.js';
-import { describeSource, readIdentity, resolveEncoding, resolveTypes, sourceError, type DatasetFormat } from './source-reader.js';
+import { readIdentity, resolveEncoding, resolveTypes } from './read-options.js';
+import { describeSource, sourceError, type DatasetFormat } from './source-reader.js';
 import { loadParquetTable } from './table-loader.js';
 import type { ColumnProfile, DatasetSummary, DatasetVersion } from './types.js';
 

@@ -2,7 +2,8 @@ import { open } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidArgument, KeelError } from '../core/index.js';
 import { mapDuckDbType, quoteIdent, quoteString, STORED_TYPE } from './duckdb-sql.js';
-import { LOGICAL_TYPES, type LogicalType } from '../core/index.js';
+import type { LogicalType } from '../core/index.js';
+import type { CsvEncoding, ReadOptions } from './read-options.js';
 
 export const DATASET_FORMATS = ['csv', 'parquet', 'json', 'ndjson'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
@@ -70,19 +71,6 @@ function csvOptions(path: string, encoding: CsvEncoding): string {
   return `header = true, skip = 0, delim = ${delim}, quote = '"', escape = '"', strict_mode = true, encoding = '${encoding}'`;
 }
 
-/** The text encodings DuckDB's CSV reader knows without an extension. */
-export const CSV_ENCODINGS = ['utf-8', 'latin-1', 'utf-16'] as const;
-export type CsvEncoding = (typeof CSV_ENCODINGS)[number];
-
-/** The encoding given (CSV only; default UTF-8), checked. */
-export function resolveEncoding(format: DatasetFormat, encoding: string | undefined): CsvEncoding {
-  if (encoding === undefined) return 'utf-8';
-  const e = encoding.toLowerCase().replace(/^utf8$/, 'utf-8').replace(/^(latin1|iso-8859-1)$/, 'latin-1').replace(/^utf16$/, 'utf-16');
-  if (!(CSV_ENCODINGS as readonly string[]).includes(e)) throw invalidArgument('encoding', `unknown encoding '${encoding}' (known: ${CSV_ENCODINGS.join(', ')})`);
-  if (format !== 'csv' && e !== 'utf-8') throw invalidArgument('encoding', `an encoding applies to CSV only; ${format.toUpperCase()} is read as UTF-8`);
-  return e as CsvEncoding;
-}
-
 /** The files as DuckDB's argument: one path, or a list (whose rows come one file after the other). */
 const filesArg = (files: readonly string[]): string => (files.length === 1 ? quoteString(files[0]!) : `[${files.map(quoteString).join(', ')}]`);
 
@@ -114,44 +102,6 @@ export interface SourceColumn {
 export interface DescribedSource {
   readonly columns: SourceColumn[];
   readonly source: string;
-}
-
-/** `zip=string,id=string` (the CLI's --type and the API's `types`) as a record. */
-export function parseTypeList(text: string, field: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p.length > 0)) {
-    const eq = part.lastIndexOf('=');
-    if (eq <= 0 || eq === part.length - 1) throw invalidArgument(field, `expected COLUMN=TYPE, got '${part}'`);
-    out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
-  }
-  return out;
-}
-
-/** Given column types, checked: each a Keel logical type. */
-export function resolveTypes(types: Readonly<Record<string, string>> | undefined): Map<string, LogicalType> {
-  const out = new Map<string, LogicalType>();
-  for (const [name, type] of Object.entries(types ?? {})) {
-    if (!(LOGICAL_TYPES as readonly string[]).includes(type)) throw invalidArgument('types', `column '${name}': unknown type '${type}' (known: ${LOGICAL_TYPES.join(', ')})`);
-    out.set(name, type as LogicalType);
-  }
-  return out;
-}
-
-/** How to read the files beyond their format. */
-export interface ReadOptions {
-  /** A CSV's text encoding (default utf-8). */
-  readonly encoding?: CsvEncoding;
-  /** Column types that replace the sniffed or declared ones (`id` as string keeps its leading zeros). */
-  readonly types?: ReadonlyMap<string, LogicalType>;
-}
-
-/**
- * What, besides the bytes, decides the data read from them: a non-default encoding and given
- * types. Empty for the defaults, so a plain add keeps the file's own sha256 as its version.
- */
-export function readIdentity(options: ReadOptions): string {
-  const types = [...(options.types ?? new Map<string, LogicalType>())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return [...(options.encoding && options.encoding !== 'utf-8' ? [`encoding=${options.encoding}`] : []), ...types.map(([n, t]) => `type:${n}=${t}`)].join('\n');
 }
 
 /** Sniffs the files' columns (DuckDB reads only a sample here), applies the given types and maps them. */
