@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMetadataStore, type MetadataStore } from '../storage/index.js';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
 import { histogramAggregate } from './histogram-sql.js';
-import { profileParquet, type ProfileLimits } from './profile.js';
+import { BATCH_COLUMNS, profileParquet, type ProfileLimits } from './profile.js';
 import { makeTestService, type TestService } from './test-helpers.js';
 import type { DatasetVersion } from './types.js';
 
@@ -114,6 +114,21 @@ for (const limits of [{ groupedShare: 0 }, { groupedShare: 0, footerStatistics: 
     });
   });
 }
+
+describe('statistics of wide files', () => {
+  it(`are computed in batches of ${BATCH_COLUMNS} columns, each column's as if it were alone`, async () => {
+    // small.csv's 7 columns, each 4 times: 28 columns, more than one batch on either path.
+    const base = Object.entries(expected.columns).map(([name, e]) => ({ name, type: e.type as 'int' }));
+    const wide = [0, 1, 2, 3].flatMap((k) => base.map((c) => ({ ...c, name: `${c.name}_${k}` })));
+    const select = `SELECT ${wide.map((c) => `"${c.name.replace(/_\d$/, '')}" AS "${c.name}"`).join(', ')} FROM read_csv(${quoteString(csv)}, header = true)`;
+    for (const groupedShare of [0, 1]) {
+      const alone = await profileFixture({ groupedShare });
+      const together = await profileQuery(select, wide, { groupedShare });
+      expect(together.columns.map((c) => c.name)).toEqual(wide.map((c) => c.name));
+      together.columns.forEach((c, i) => expect(c.stats).toEqual(alone.columns[i % base.length]!.stats));
+    }
+  });
+});
 
 describe('histogram bins as numpy.histogram', () => {
   it('puts values within an ulp of an edge where numpy does, on both paths', async () => {

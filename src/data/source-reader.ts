@@ -158,6 +158,8 @@ function convertExpr(name: string, from: string, to: LogicalType): string {
 const NON_FINITE_SPELLINGS = ['inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity', 'nan', '+nan', '-nan'];
 /** Rows DuckDB's sniffer reads (its default sample_size). */
 const SNIFF_ROWS = 20_480;
+/** Rows of a first, cheap look at the text columns (one DuckDB vector). */
+const FIRST_ROWS = 2_048;
 
 /**
  * The CSV's column types as DuckDB sniffs them on a sample, and a read of the whole file with
@@ -175,16 +177,29 @@ async function sniffCsv(con: DuckDBConnection, files: readonly string[], encodin
   const types = items.map(({ entries }) => ({ name: entries.name, duckType: given.has(entries.name) ? 'VARCHAR' : entries.type }));
   const formats = [row[1] === null ? '' : `, dateformat = ${quoteString(String(row[1]))}`, row[2] === null ? '' : `, timestampformat = ${quoteString(String(row[2]))}`].join('');
   const read = (ts: readonly SniffedType[]) => `read_csv(${p}, ${csvOptions(path, encoding)}, auto_detect = false, columns = {${ts.map((t) => `${quoteString(t.name)}: ${quoteString(t.duckType)}`).join(', ')}}${formats})`;
+  // Text columns that hold only numbers, an infinity or NaN among them, are read as DOUBLE. Most
+  // text columns show text in their first rows, so those are checked first (the sniffed rows of
+  // a wide file take ~0.5 s to read again).
   const text = types.filter((t) => t.duckType === 'VARCHAR' && !given.has(t.name));
-  if (text.length === 0) return withGivenTypes(read(types), types, given);
-  const spelled = `(${NON_FINITE_SPELLINGS.map(quoteString).join(', ')})`;
-  const checks = text.map((t) => {
-    const v = quoteIdent(t.name);
-    return `bool_and(TRY_CAST(${v} AS DOUBLE) IS NOT NULL) FILTER (WHERE ${v} IS NOT NULL) AND bool_or(lower(trim(${v})) IN ${spelled})`;
-  });
-  const numeric = (await runSource(con, `SELECT ${checks.join(', ')} FROM (SELECT * FROM ${read(types)} LIMIT ${SNIFF_ROWS})`, 'csv')).getRows()[0]!;
-  const fixed = types.map((t) => (numeric[text.indexOf(t)] === true ? { ...t, duckType: 'DOUBLE' } : t));
+  const headNumeric = (await numericTextColumns(con, read(types), text, FIRST_ROWS)).filter((c) => c.numeric).map((c) => c.column);
+  const asDouble = new Set((await numericTextColumns(con, read(types), headNumeric, SNIFF_ROWS)).filter((c) => c.numeric && c.nonFinite).map((c) => c.column.name));
+  const fixed = types.map((t) => (asDouble.has(t.name) ? { ...t, duckType: 'DOUBLE' } : t));
   return withGivenTypes(read(fixed), fixed, given);
+}
+
+/** For each column of the first `rows` rows: are all its values numbers, and is an infinity or NaN among them? */
+async function numericTextColumns(con: DuckDBConnection, read: string, cols: readonly SniffedType[], rows: number): Promise<{ column: SniffedType; numeric: boolean; nonFinite: boolean }[]> {
+  if (cols.length === 0) return [];
+  const spelled = `(${NON_FINITE_SPELLINGS.map(quoteString).join(', ')})`;
+  const aggregates = cols.flatMap((t) => {
+    const v = quoteIdent(t.name);
+    return [`bool_and(TRY_CAST(${v} AS DOUBLE) IS NOT NULL) FILTER (WHERE ${v} IS NOT NULL)`, `bool_or(lower(trim(${v})) IN ${spelled})`];
+  });
+  // Only these columns: DuckDB then skips converting the others' fields.
+  const sample = `SELECT ${cols.map((t) => quoteIdent(t.name)).join(', ')} FROM ${read} LIMIT ${rows}`;
+  const row = (await runSource(con, `SELECT ${aggregates.join(', ')} FROM (${sample})`, 'csv')).getRows()[0]!;
+  // All missing (NULL) counts as numeric: the later rows decide.
+  return cols.map((column, k) => ({ column, numeric: row[2 * k] !== false, nonFinite: row[2 * k + 1] === true }));
 }
 
 /** Runs SQL that reads the user's file, turning DuckDB's parse errors into INVALID_ARGUMENT. */
