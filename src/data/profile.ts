@@ -342,8 +342,9 @@ async function samplePass(con: DuckDBConnection, src: string, numbered: string |
   // A row is in the sample when the hash of its row number is below the share: independent of
   // the values, the same on every run, and a filter every thread applies to its own rows (USING
   // SAMPLE runs on one thread).
+  const whole = rows <= sampleRows;
   const sample =
-    rows <= sampleRows
+    whole
       ? src
       : numbered
         ? `${numbered} WHERE hash(file_row_number) < ${((2n ** 64n * BigInt(sampleRows)) / BigInt(rows)).toString()}::UBIGINT`
@@ -356,7 +357,11 @@ async function samplePass(con: DuckDBConnection, src: string, numbered: string |
   const parts = high.flatMap((c, k) => {
     // The candidates are chosen inside DuckDB, in the column's own type: no value goes through a
     // SQL literal. (An IN inside an aggregate FILTER is evaluated row by row and is ~7x slower.)
-    const counted = `(SELECT histogram(${valueExpr(c)}) FROM ${src} WHERE ${quoteIdent(c.name)} IN (SELECT v FROM keel_s${k} ORDER BY n DESC, v LIMIT ${TOP_CANDIDATES}))`;
+    // When the sample is the whole file, its counts are already the file's: no second scan.
+    const candidates = `SELECT v, n FROM keel_s${k} ORDER BY n DESC, v LIMIT ${TOP_CANDIDATES}`;
+    const counted = whole
+      ? `(SELECT map(list(x), list(n)) FROM (SELECT ${valueExpr(c, 'v')} AS x, sum(n)::BIGINT AS n FROM (${candidates}) GROUP BY 1))`
+      : `(SELECT histogram(${valueExpr(c)}) FROM ${src} WHERE ${quoteIdent(c.name)} IN (SELECT v FROM (${candidates})))`;
     return [`(SELECT count(*) FROM keel_s${k})`, counted, ...(isNumeric(c.type) ? [`(SELECT quantile_cont(${valueExpr(c)}, ${qs}) FROM keel_s)`] : [])];
   });
   const row = (await con.runAndReadAll(`WITH ${ctes.join(', ')} SELECT ${parts.join(', ')}`)).getRows()[0]!;
