@@ -67,3 +67,26 @@ export async function benchCsv(rows = 1_000_000): Promise<string> {
   if (!existsSync(path)) await writeBenchCsv(path, rows);
   return path;
 }
+
+/**
+ * A wide file: `rows` × `columns` (default 30,000 × 300), every fifth column categorical (k0..k20),
+ * the others normal floats with 4 decimals. Wide files stress the per-column work, not the parse.
+ */
+export async function wideBenchCsv(rows = 30_000, columns = 300): Promise<string> {
+  const path = `/tmp/keel-bench-wide-${rows}x${columns}.csv`;
+  if (existsSync(path)) return path;
+  const r = mulberry32(7);
+  const normal = (): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+  const tmp = `${path}.tmp`;
+  const out = createWriteStream(tmp);
+  out.write(`${Array.from({ length: columns }, (_, i) => `c${i}`).join(',')}\n`);
+  for (let i = 0; i < rows; i++) {
+    const line = Array.from({ length: columns }, (_, j) => (j % 5 === 0 ? `k${Math.floor(r() * 21)}` : normal().toFixed(4))).join(',');
+    if (!out.write(`${line}\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  renameSync(tmp, path);
+  return path;
+}
+

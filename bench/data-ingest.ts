@@ -2,7 +2,10 @@
  * `keel data add` (ingest, schema, full statistics, Parquet artifact) of a 1,000,000 × 20 CSV
  * against pandas read_csv + describe(include='all') + nunique(), side by side in one run.
  *
- *   npx tsx bench/data-ingest.ts [--rows N] [--reps R]
+ *   npx tsx bench/data-ingest.ts [--rows N] [--reps R] [--wide]
+ *
+ * --wide: a 30,000 × 300 CSV instead (every fifth column categorical), where the per-column work
+ * weighs more than the parse.
  *
  * Each side runs in its own process (peak RSS is per process); the runs alternate, and the
  * median of R runs is reported. Keel runs twice per round: a script that times the add inside the
@@ -15,7 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchCsv } from './data-ingest-csv.js';
+import { benchCsv, wideBenchCsv } from './data-ingest-csv.js';
 
 const PYTHON = '/usr/bin/python3';
 const arg = (name: string, dflt: number): number => {
@@ -56,8 +59,9 @@ function runCli(csvPath: string): number {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 ensurePandas();
-const csv = await benchCsv(rows);
-console.log(`data: ${csv} (${rows} rows × 20 columns)`);
+const wide = process.argv.includes('--wide');
+const csv = wide ? await wideBenchCsv() : await benchCsv(rows);
+console.log(`data: ${csv} (${wide ? '30000 rows × 300 columns' : `${rows} rows × 20 columns`})`);
 const keelScript = fileURLToPath(new URL('./data-ingest-keel.ts', import.meta.url));
 const pandasScript = fileURLToPath(new URL('./data-ingest-pandas.py', import.meta.url));
 const keelBin = fileURLToPath(new URL('../bin/keel.js', import.meta.url));
