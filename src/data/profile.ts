@@ -122,8 +122,10 @@ export async function profileParquet(
   const cols = columns.map((c, i): Col => ({ ...c, i }));
   const high = cols.filter((c) => !grouped[c.i]);
   const low = cols.filter((c) => grouped[c.i]);
+  // A sample that is the whole file counts every distinct value itself (samplePass).
+  const distinctBy: DistinctCount = rows <= sampleRows ? 'sample' : rows <= (limits.exactRows ?? EXACT_ROWS) ? 'exact' : 'estimate';
   await settleAll([
-    inBatches(high, (batch) => highPasses(cons[0], src, batch, rows <= (limits.exactRows ?? EXACT_ROWS), limits.footerStatistics === false ? new Map() : hints, acc)),
+    inBatches(high, (batch) => highPasses(cons[0], src, batch, distinctBy, limits.footerStatistics === false ? new Map() : hints, acc)),
     (async () => {
       await withTempTable(cons[1], 'keel_vc', () => inBatches(low, (batch) => groupedPass(cons[1], src, batch, acc)));
       await inBatches(high, (batch) => samplePass(cons[1], src, numbered, batch, rows, sampleRows, acc));
@@ -235,7 +237,10 @@ async function readFooter(con: DuckDBConnection, parquetPath: string, columns: r
  * Columns without (confirmed) footer statistics get their min and max from the pass (or one
  * after it) and their histograms from one more.
  */
-async function highPasses(con: DuckDBConnection, src: string, high: readonly Col[], exactDistinct: boolean, hints: ReadonlyMap<number, MinMax>, acc: Found[]): Promise<void> {
+/** How the high pass counts distinct values: exactly, by the hash share, or not at all (the whole-file sample does). */
+type DistinctCount = 'exact' | 'estimate' | 'sample';
+
+async function highPasses(con: DuckDBConnection, src: string, high: readonly Col[], distinctBy: DistinctCount, hints: ReadonlyMap<number, MinMax>, acc: Found[]): Promise<void> {
   if (high.length === 0) return;
   const exprs: string[] = [];
   const reads: ((v: unknown) => void)[] = [];
@@ -251,8 +256,8 @@ async function highPasses(con: DuckDBConnection, src: string, high: readonly Col
     const a = acc[c.i]!;
     const q = quoteIdent(c.name);
     add(`count(${q})`, (v) => (a.count = Number(v)));
-    if (exactDistinct) add(`count(DISTINCT ${q})`, (v) => (a.distinct = Number(v)));
-    else add(`count(DISTINCT ${q}) FILTER (WHERE hash(${q}) < ${(2n ** 64n / BigInt(HASH_SHARE)).toString()}::UBIGINT)`, (v) => (a.distinct = Number(v) * HASH_SHARE));
+    if (distinctBy === 'exact') add(`count(DISTINCT ${q})`, (v) => (a.distinct = Number(v)));
+    else if (distinctBy === 'estimate') add(`count(DISTINCT ${q}) FILTER (WHERE hash(${q}) < ${(2n ** 64n / BigInt(HASH_SHARE)).toString()}::UBIGINT)`, (v) => (a.distinct = Number(v) * HASH_SHARE));
     if (!isNumeric(c.type)) continue;
     const x = valueExpr(c);
     add(`avg(${x})`, (v) => (a.mean = num(v)));
