@@ -68,8 +68,10 @@ export function progressBar(options: { force?: boolean } = {}): { update(e: Prog
       process.stderr.write(`\r${e.task}${step} ${bar} ${count}${metrics} ${formatSeconds(elapsed)}${eta}\x1b[K`);
       drawn = true;
     },
+    /** Ends the bar's line; again, it does nothing. */
     done() {
       if (drawn) process.stderr.write('\n');
+      drawn = false;
     },
   };
 }
