@@ -4,9 +4,9 @@ import { join } from 'node:path';
 
 /**
  * Work folders that a crashed or killed process cannot leave behind for good. Each is named
- * `KIND-HOST-PID-XXXXXX`; the next one of its kind made in the same parent first removes those of
- * this host whose process no longer runs (kill -9, power loss). A Ctrl-C is handled before that: long work
- * takes an AbortSignal and removes its own folder.
+ * `KIND-HOST-PID-` and six random characters; the next one of its kind made in the same parent
+ * first removes those of this host whose process no longer runs (kill -9, power loss). A Ctrl-C
+ * is handled before that: long work takes an AbortSignal and removes its own folder.
  */
 export async function makeWorkDir(parent: string, kind: string): Promise<string> {
   await mkdir(parent, { recursive: true });

@@ -1,5 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { invalidArgument, sha256, sha256File } from '../core/index.js';
 import { assertReadableFile, formatOfName, resolveFormat, type DatasetFormat } from './source-reader.js';
 
@@ -79,7 +79,7 @@ async function globFiles(pattern: string): Promise<string[]> {
   const re = globRegExp(parts.slice(firstGlob).join('/'));
   const st = await stat(root).catch(() => undefined);
   if (!st?.isDirectory()) return [];
-  return (await walk(root)).filter((f) => re.test(relative(root, f))).map((f) => join(f));
+  return (await walk(root)).filter((f) => re.test(relative(root, f)));
 }
 
 /** A glob as a RegExp over `/`-separated relative paths: `**` any folders, `*` and `?` within a name, `[...]` a class. */

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { invalidArgument, type LogicalType } from '../../core/index.js';
+import { invalidArgument } from '../../core/index.js';
 import { MAX_PAGE_ROWS, parseTypeList, resolveTypes } from '../../data/index.js';
 import type { ContextFactory } from '../context.js';
 import { formatCell, printJson, printLine, printTable, progressBar } from '../output.js';
@@ -27,7 +27,7 @@ export function registerDataCommands(program: Command, context: ContextFactory):
     .option('--type <column=type>', 'a column type replacing the sniffed one (int, float, bool, string, timestamp), e.g. --type zip=string (repeat it, or comma-separate)', (v: string, prev: string[] = []) => [...prev, v])
     .action(runCommand(context, async (ctx, flags: { format?: string; description?: string; encoding?: string; type?: string[] }, name: string, file: string) => {
       const { type: typeFlags, ...rest } = flags;
-      const types = typeFlags && (resolveTypes(parseTypeList(typeFlags.join(','), '--type')) as ReadonlyMap<string, LogicalType>);
+      const types = typeFlags && resolveTypes(parseTypeList(typeFlags.join(','), '--type'));
       const opts = { ...rest, ...(types ? { types: Object.fromEntries(types) } : {}) };
       const bar = progressBar();
       const started = Date.now();
