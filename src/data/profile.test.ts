@@ -186,6 +186,29 @@ describe("the Parquet footer's min and max", () => {
   });
 });
 
+describe('the classification by the Parquet footer', () => {
+  it('groups columns whose row groups have few distinct values, over a file of several row groups', async () => {
+    // 300,000 rows: three row groups. `few` has 50 values (dictionary-encoded, so the footer
+    // knows it: grouped, every statistic exact though the file is sampled); `id` is unique (no
+    // dictionary: high-cardinality, so its distinct count is estimated and its quantiles sampled);
+    // `flag` is bool (grouped by its type).
+    const select = 'SELECT i AS id, (i * 7) % 50 AS few, i % 3 = 0 AS flag FROM range(300000) t(i)';
+    const columns = [{ name: 'id', type: 'int' }, { name: 'few', type: 'int' }, { name: 'flag', type: 'bool' }] as { name: string; type: 'int' }[];
+    const p = await profileQuery(select, columns, { sampleRows: 2000 });
+    const [id, few, flag] = p.columns.map((c) => c.stats);
+    expect(p.rows).toBe(300_000);
+    expect(few!.distinct).toBe(50);
+    // numpy: np.quantile(np.arange(300000) * 7 % 50, [.01, .05, .25, .5, .75, .95, .99])
+    expect(few!.quantiles).toEqual({ p01: 0, p05: 2, p25: 12, p50: 24.5, p75: 37, p95: 47, p99: 49 });
+    expect(few!.top).toHaveLength(20);
+    for (const t of few!.top) expect(t.count).toBe(6000);
+    expect([flag!.distinct, flag!.quantiles!.p50, flag!.top]).toEqual([2, 0, [{ value: 'false', count: 200_000 }, { value: 'true', count: 100_000 }]]);
+    // Estimated, and from a 2,000-row sample: close, but not the exact 300,000 and 149,999.5.
+    expect(Math.abs(id!.distinct / 300_000 - 1)).toBeLessThan(0.05);
+    expect(Math.abs(id!.quantiles!.p50 - 149_999.5)).toBeLessThan(0.05 * 300_000);
+  });
+});
+
 describe('distinct counts above exactRows', () => {
   it('estimate high-cardinality columns from a 1/16 hash sample within a few percent', async () => {
     const file = tempFile('keel-distinct-', 'd.csv');
@@ -201,7 +224,7 @@ describe('distinct counts above exactRows', () => {
 });
 
 describe('a column named file_row_number', () => {
-  it('is profiled like any other (the classification reads the head without that option)', async () => {
+  it('is profiled like any other (the sample is then taken without that option)', async () => {
     const file = tempFile('keel-frn-', 'f.csv');
     writeFileSync(file, 'file_row_number,x\n1,2.5\n2,3.5\n2,4.5\n');
     // sampleRows 2: the sample cannot use the row numbers either (it takes USING SAMPLE then).

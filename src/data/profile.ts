@@ -2,10 +2,13 @@
  * Per-column statistics over the stored Parquet, computed inside DuckDB (vectorized, on all
  * cores); JS only reads the final, small results. Not DuckDB's SUMMARIZE: too slow (REFERENCES.md).
  *
- * First the columns are classified on the file's first CLASSIFY_ROWS rows:
- *  - a column with few distinct values there is *grouped*: one GROUP BY over the whole file (cheap,
- *    the hash table is small) gives every value with its count, and all its statistics are exact
- *    and computed from those value counts;
+ * First the columns are classified by the Parquet footer, which DuckDB's writer fills with each
+ * row group's exact distinct count when it dictionary-encodes the column chunk (it does up to
+ * about a fifth of the rows distinct):
+ *  - a column with at most GROUPED_SHARE of the rows distinct (summed over the row groups), or a
+ *    bool, is *grouped*: one GROUP BY over the whole file (cheap, the hash table is small) gives
+ *    every value with its count, and all its statistics are exact and computed from those value
+ *    counts;
  *  - the other, high-cardinality columns get counts, moments, distinct counts (estimated above
  *    EXACT_ROWS, see HASH_SHARE), min, max and 20-bin histograms from one aggregate pass (the
  *    bins from the Parquet footer's min and max, which the same pass checks), and quantiles and
@@ -33,13 +36,7 @@ export const SAMPLE_ROWS = 100_000;
  * cheaper than DuckDB's approx_count_distinct, which was 4-22 % off on the benchmark's columns.
  */
 export const HASH_SHARE = 16;
-/** The classification reads this many rows from the start of the file. */
-export const CLASSIFY_ROWS = 50_000;
-/**
- * A column is grouped when at most this share of the classified rows are distinct values: the
- * whole file then has few distinct values unless its tail differs from its head (then the
- * GROUP BY costs more but stays exact).
- */
+/** A column is grouped when its row groups' distinct counts sum to at most this share of the rows. */
 export const GROUPED_SHARE = 0.1;
 export const TOP_K = 20;
 /** Candidates taken from the sample before the exact count picks the top 20. */
@@ -87,9 +84,7 @@ export interface ProfileLimits {
   readonly exactRows?: number;
   /** Quantiles and top candidates of high-cardinality columns from a sample above this many rows (default SAMPLE_ROWS). */
   readonly sampleRows?: number;
-  /** Rows read to classify the columns (default CLASSIFY_ROWS). */
-  readonly classifyRows?: number;
-  /** See GROUPED_SHARE; 0 groups no column (unless it is empty), 1 every column. */
+  /** See GROUPED_SHARE; 0 groups no column (unless it is empty or bool), 1 every column. */
   readonly groupedShare?: number;
   /** false: ignore the Parquet footer's min and max (then high-cardinality histograms take a pass of their own). */
   readonly footerStatistics?: boolean;
@@ -110,22 +105,18 @@ export async function profileParquet(
   const src = `read_parquet(${quoteString(parquetPath)})`;
   const numbered = rowNumbered(parquetPath, columns);
   const acc: Found[] = columns.map(() => ({}));
-  const classifyHead = async (con: DuckDBConnection, part: readonly ProfileColumn[]) =>
-    (await inBatches(part, (batch) => classify(con, src, numbered, batch, limits.classifyRows ?? CLASSIFY_ROWS, limits.groupedShare ?? GROUPED_SHARE))).flat();
-  // The head is one row group, which one thread decodes: each connection classifies half the columns.
-  const half = Math.ceil(columns.length / 2);
-  const [first, [{ rows, hints }, second]] = await settleAll([
-    classifyHead(cons[0], columns.slice(0, half)),
-    (async () => [await readFooter(cons[1], parquetPath, columns), await classifyHead(cons[1], columns.slice(half))] as const)(),
-  ] as const);
-  const grouped = [...first, ...second];
+  const { rows, hints, grouped } = await readFooter(cons[0], parquetPath, columns, limits.groupedShare ?? GROUPED_SHARE);
   const cols = columns.map((c, i): Col => ({ ...c, i }));
   const high = cols.filter((c) => !grouped[c.i]);
   const low = cols.filter((c) => grouped[c.i]);
   // A sample that is the whole file counts every distinct value itself (samplePass).
   const distinctBy: DistinctCount = rows <= sampleRows ? 'sample' : rows <= (limits.exactRows ?? EXACT_ROWS) ? 'exact' : 'estimate';
+  const footerHints = limits.footerStatistics === false ? new Map<number, MinMax>() : hints;
+  // Two lanes, one per connection: the high-cardinality pass on one; the grouped columns, then
+  // the sample, on the other. (A queue that gave each connection the next batch was slower: two
+  // sample passes at once, each using both threads, took twice as long each.)
   await settleAll([
-    inBatches(high, (batch) => highPasses(cons[0], src, batch, distinctBy, limits.footerStatistics === false ? new Map() : hints, acc)),
+    inBatches(high, (batch) => highPasses(cons[0], src, batch, distinctBy, footerHints, acc)),
     (async () => {
       await withTempTable(cons[1], 'keel_vc', () => inBatches(low, (batch) => groupedPass(cons[1], src, batch, acc)));
       await inBatches(high, (batch) => samplePass(cons[1], src, numbered, batch, rows, sampleRows, acc));
@@ -190,46 +181,53 @@ function rowNumbered(parquetPath: string, columns: readonly ProfileColumn[]): st
   return columns.some((c) => c.name.toLowerCase() === 'file_row_number') ? undefined : `read_parquet(${quoteString(parquetPath)}, file_row_number = true)`;
 }
 
-/** Which columns are grouped: those with at most `share` of the first rows distinct. */
-async function classify(con: DuckDBConnection, src: string, numbered: string | undefined, columns: readonly ProfileColumn[], classifyRows: number, share: number): Promise<boolean[]> {
-  if (columns.length === 0) return [];
-  const n = Math.max(1, Math.floor(classifyRows));
-  // A filter on the row number skips the other row groups (a LIMIT lets the second thread
-  // decode a whole row group for nothing).
-  const head = numbered ? `(SELECT * FROM ${numbered} WHERE file_row_number < ${n})` : `(SELECT * FROM ${src} LIMIT ${n})`;
-  // HyperLogLog: an estimate is enough to choose a path, and much cheaper than count(DISTINCT).
-  const row = (await con.runAndReadAll(`SELECT count(*), ${columns.map((c) => `approx_count_distinct(${quoteIdent(c.name)})`).join(', ')} FROM ${head}`)).getRows()[0]!;
-  const size = Number(row[0]);
-  return columns.map((_, i) => Number(row[i + 1]) <= share * size);
-}
-
 /** A column's min and max as the Parquet footer's row group statistics tell them (checked by the histogram before use). */
 type MinMax = { readonly min: number; readonly max: number };
 
 /**
- * The row count, and the footer's min and max of the numeric columns (by position) as valueExpr
- * would make them: each row group's statistics, cast from their text to the column's stored
- * type. A column whose statistics are missing or do not cast has none. (One GROUP BY over the
- * metadata rows: an aggregate per column made the query take a second at 300 columns.)
+ * What the footer tells: the row count; the numeric columns' min and max (by position) as
+ * valueExpr would make them, from each row group's statistics cast from their text to the
+ * column's stored type (none where they are missing or do not cast); and which columns are
+ * grouped. (One GROUP BY over the metadata rows: an aggregate per column made the query take a
+ * second at 300 columns.)
  */
-async function readFooter(con: DuckDBConnection, parquetPath: string, columns: readonly ProfileColumn[]): Promise<{ rows: number; hints: Map<number, MinMax> }> {
+async function readFooter(
+  con: DuckDBConnection,
+  parquetPath: string,
+  columns: readonly ProfileColumn[],
+  share: number,
+): Promise<{ rows: number; hints: Map<number, MinMax>; grouped: boolean[] }> {
   const path = quoteString(parquetPath);
   const rows = Number((await con.runAndReadAll(`SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata(${path})`)).getRows()[0]![0]);
-  const hints = new Map<number, MinMax>();
   const types = [...new Set(columns.filter((c) => isNumeric(c.type)).map((c) => c.type))];
-  if (types.length === 0) return { rows, hints };
   const stat = (t: LogicalType, f: 'min' | 'max') => numericOf(`${f}(TRY_CAST(stats_${f}_value AS ${STORED_TYPE[t]}))`, t);
-  const found = (await con.runAndReadAll(`SELECT path_in_schema, ${types.flatMap((t) => [stat(t, 'min'), stat(t, 'max')]).join(', ')} FROM parquet_metadata(${path}) GROUP BY 1`)).getRows();
+  // A row group's distinct count is known where DuckDB wrote a dictionary, or where it holds only
+  // nulls. (DuckDB writes some row groups of a column with a dictionary and others without.)
+  const known = 'stats_distinct_count IS NOT NULL OR stats_null_count = row_group_num_rows';
+  const found = (
+    await con.runAndReadAll(
+      `SELECT path_in_schema, sum(row_group_num_rows) FILTER (WHERE ${known}), sum(coalesce(stats_distinct_count, 0)) FILTER (WHERE ${known})${types.flatMap((t) => [', ' + stat(t, 'min'), ', ' + stat(t, 'max')]).join('')}
+       FROM parquet_metadata(${path}) GROUP BY 1`,
+    )
+  ).getRows();
   const byName = new Map(found.map((r) => [String(r[0]), r]));
-  columns.forEach((c, i) => {
+  const hints = new Map<number, MinMax>();
+  const grouped = columns.map((c, i) => {
     const r = byName.get(c.name);
     const k = types.indexOf(c.type);
-    if (!r || k < 0) return;
-    const [min, max] = [num(r[1 + 2 * k]), num(r[2 + 2 * k])];
-    if (min !== null && max !== null) hints.set(i, { min, max });
+    if (r && k >= 0) {
+      const [min, max] = [num(r[3 + 2 * k]), num(r[4 + 2 * k])];
+      if (min !== null && max !== null) hints.set(i, { min, max });
+    }
+    // Grouped when the row groups whose distinct counts are known have few (or the column is bool).
+    const [knownRows, distinct] = [num(r?.[1]), num(r?.[2])];
+    return share >= 1 || rows === 0 || c.type === 'bool' || (knownRows !== null && knownRows > 0 && distinct! <= share * knownRows);
   });
-  return { rows, hints };
+  return { rows, hints, grouped };
 }
+
+/** How the high pass counts distinct values: exactly, by the hash share, or not at all (the whole-file sample does). */
+type DistinctCount = 'exact' | 'estimate' | 'sample';
 
 /**
  * High-cardinality columns, one aggregate pass over the file: counts, moments, distinct counts
@@ -237,9 +235,6 @@ async function readFooter(con: DuckDBConnection, parquetPath: string, columns: r
  * Columns without (confirmed) footer statistics get their min and max from the pass (or one
  * after it) and their histograms from one more.
  */
-/** How the high pass counts distinct values: exactly, by the hash share, or not at all (the whole-file sample does). */
-type DistinctCount = 'exact' | 'estimate' | 'sample';
-
 async function highPasses(con: DuckDBConnection, src: string, high: readonly Col[], distinctBy: DistinctCount, hints: ReadonlyMap<number, MinMax>, acc: Found[]): Promise<void> {
   if (high.length === 0) return;
   const exprs: string[] = [];

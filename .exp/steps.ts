@@ -1,0 +1,12 @@
+import { openDuckDb, quoteString } from '../src/data/duckdb-sql.js';
+import { describeSource } from '../src/data/source-reader.js';
+import { contentHash } from '../src/data/source-files.js';
+const f = '/tmp/keel-bench-data-1000000x20.csv';
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+let t = performance.now(), c = cpu();
+const lap = (l: string) => { const n = performance.now(), nc = cpu(); console.log(l.padEnd(12), ((n - t) / 1000).toFixed(3), 'wall', (nc - c).toFixed(3), 'cpu'); t = n; c = nc; };
+const duck = await openDuckDb('/tmp'); const con = await duck.connect(); lap('open');
+const hashing = process.argv[2] === 'hash' ? contentHash([f]).then(() => lap('hash done')) : undefined;
+const d = await describeSource(con, [f], 'csv', { encoding: 'utf-8', types: new Map() } as any); lap('describe');
+await con.run(`COPY (SELECT ${d.columns.map((c) => c.storeExpr).join(', ')} FROM ${d.source}) TO '/tmp/y.parquet' (FORMAT parquet, COMPRESSION snappy)`); lap('copy');
+await hashing;
