@@ -15,9 +15,8 @@
  *    top-value candidates from a uniform sample (the whole file up to SAMPLE_ROWS rows), the
  *    candidates counted exactly over the whole file.
  * The classification only decides cost and exactness, never correctness: either path is valid
- * for any column. The work runs on two connections, about evenly on the benchmark's data: the
- * high-cardinality pass on one, the grouped columns then the sample and the candidates on the
- * other.
+ * for any column. The passes run in batches of columns on two connections, each taking the next
+ * batch when it is free.
  * Where the statistics are exact and where approximate: docs/datasets.md.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -105,23 +104,29 @@ export async function profileParquet(
   const src = `read_parquet(${quoteString(parquetPath)})`;
   const numbered = rowNumbered(parquetPath, columns);
   const acc: Found[] = columns.map(() => ({}));
-  const { rows, hints, grouped } = await readFooter(cons[0], parquetPath, columns, limits.groupedShare ?? GROUPED_SHARE);
+  const { rows, rowGroups, hints, grouped } = await readFooter(cons[0], parquetPath, columns, limits.groupedShare ?? GROUPED_SHARE);
   const cols = columns.map((c, i): Col => ({ ...c, i }));
   const high = cols.filter((c) => !grouped[c.i]);
   const low = cols.filter((c) => grouped[c.i]);
   // A sample that is the whole file counts every distinct value itself (samplePass).
   const distinctBy: DistinctCount = rows <= sampleRows ? 'sample' : rows <= (limits.exactRows ?? EXACT_ROWS) ? 'exact' : 'estimate';
   const footerHints = limits.footerStatistics === false ? new Map<number, MinMax>() : hints;
-  // Two lanes, one per connection: the high-cardinality pass on one; the grouped columns, then
-  // the sample, on the other. (A queue that gave each connection the next batch was slower: two
-  // sample passes at once, each using both threads, took twice as long each.)
-  await settleAll([
-    inBatches(high, (batch) => highPasses(cons[0], src, batch, distinctBy, footerHints, acc)),
-    (async () => {
-      await withTempTable(cons[1], 'keel_vc', () => inBatches(low, (batch) => groupedPass(cons[1], src, batch, acc)));
-      await inBatches(high, (batch) => samplePass(cons[1], src, numbered, batch, rows, sampleRows, acc));
-    })(),
-  ]);
+  // The batches go to whichever connection is free, the sample batches first (on a file of one
+  // row group they are the longest). One row group is scanned by one thread: DuckDB's second
+  // thread then only spins, taking CPU from the other connection's query (a 20-column quantile
+  // query: 127 ms on one thread; the same wall time and 217 ms of CPU on two). So such a file gets
+  // one thread per query, and the two connections run in parallel.
+  if (rowGroups <= 1) await cons[0].run('SET threads = 1');
+  try {
+    await drain(cons, [
+      ...batches(high).map((batch) => (con: DuckDBConnection) => samplePass(con, src, numbered, batch, rows, sampleRows, acc)),
+      ...batches(high).map((batch) => (con: DuckDBConnection) => highPasses(con, src, batch, distinctBy, footerHints, acc)),
+      ...batches(low).map((batch) => (con: DuckDBConnection) => groupedPass(con, src, batch, acc)),
+    ]);
+  } finally {
+    if (rowGroups <= 1) await cons[0].run('RESET threads').catch(() => undefined);
+    for (const con of cons) await con.run('DROP TABLE IF EXISTS keel_vc').catch(() => undefined);
+  }
   const profiles = columns.map((c, i): ColumnProfile => {
     const a = acc[i]!;
     const count = a.count ?? 0;
@@ -147,30 +152,36 @@ export async function profileParquet(
 /**
  * Columns per query. DuckDB's cost for one query grows faster than its number of columns (on 30,000
  * rows × 240 high-cardinality columns the sample pass took 9.1 s as one query, 1.6 s in batches
- * of 20), so the passes run on batches one after the other.
+ * of 20), so the passes run on batches.
  */
 export const BATCH_COLUMNS = 20;
 
-/** `f` on consecutive batches of at most BATCH_COLUMNS items, one after the other; their results in order. */
-async function inBatches<T, R>(items: readonly T[], f: (batch: readonly T[]) => Promise<R>): Promise<R[]> {
-  const out: R[] = [];
-  for (let i = 0; i < items.length; i += BATCH_COLUMNS) out.push(await f(items.slice(i, i + BATCH_COLUMNS)));
+/** Consecutive batches of at most BATCH_COLUMNS items. */
+function batches<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += BATCH_COLUMNS) out.push(items.slice(i, i + BATCH_COLUMNS));
   return out;
 }
 
-/** Promise.all that lets every promise settle before it throws: the caller closes the database after a failure. */
-async function settleAll<T extends readonly unknown[]>(ps: { readonly [K in keyof T]: Promise<T[K]> }): Promise<T> {
-  const settled = await Promise.allSettled(ps);
-  for (const r of settled) if (r.status === 'rejected') throw r.reason;
-  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
-}
+type Task = (con: DuckDBConnection) => Promise<void>;
 
-async function withTempTable(con: DuckDBConnection, name: string, f: () => Promise<unknown>): Promise<void> {
-  try {
-    await f();
-  } finally {
-    await con.run(`DROP TABLE IF EXISTS ${name}`).catch(() => undefined);
-  }
+/**
+ * Runs the tasks in order, each connection taking the next one when it is free. After a failure
+ * no task starts, and the first error is thrown once every connection has stopped (the caller
+ * then closes the database).
+ */
+async function drain(cons: readonly DuckDBConnection[], tasks: readonly Task[]): Promise<void> {
+  let next = 0;
+  const worker = async (con: DuckDBConnection) => {
+    try {
+      while (next < tasks.length) await tasks[next++]!(con);
+    } catch (e) {
+      next = tasks.length;
+      throw e;
+    }
+  };
+  const settled = await Promise.allSettled(cons.map(worker));
+  for (const r of settled) if (r.status === 'rejected') throw r.reason;
 }
 
 /** The value as the statistics see it: DOUBLE for numeric columns (timestamps in epoch ms, bool as 0/1), VARCHAR for strings. */
@@ -185,7 +196,7 @@ function rowNumbered(parquetPath: string, columns: readonly ProfileColumn[]): st
 type MinMax = { readonly min: number; readonly max: number };
 
 /**
- * What the footer tells: the row count; the numeric columns' min and max (by position) as
+ * What the footer tells: the row and row group counts; the numeric columns' min and max (by position) as
  * valueExpr would make them, from each row group's statistics cast from their text to the
  * column's stored type (none where they are missing or do not cast); and which columns are
  * grouped. (One GROUP BY over the metadata rows: an aggregate per column made the query take a
@@ -196,9 +207,10 @@ async function readFooter(
   parquetPath: string,
   columns: readonly ProfileColumn[],
   share: number,
-): Promise<{ rows: number; hints: Map<number, MinMax>; grouped: boolean[] }> {
+): Promise<{ rows: number; rowGroups: number; hints: Map<number, MinMax>; grouped: boolean[] }> {
   const path = quoteString(parquetPath);
-  const rows = Number((await con.runAndReadAll(`SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata(${path})`)).getRows()[0]![0]);
+  const file = (await con.runAndReadAll(`SELECT coalesce(sum(num_rows), 0), coalesce(sum(num_row_groups), 0) FROM parquet_file_metadata(${path})`)).getRows()[0]!;
+  const [rows, rowGroups] = [Number(file[0]), Number(file[1])];
   const types = [...new Set(columns.filter((c) => isNumeric(c.type)).map((c) => c.type))];
   const stat = (t: LogicalType, f: 'min' | 'max') => numericOf(`${f}(TRY_CAST(stats_${f}_value AS ${STORED_TYPE[t]}))`, t);
   // A row group's distinct count is known where DuckDB wrote a dictionary, or where it holds only
@@ -223,7 +235,7 @@ async function readFooter(
     const [knownRows, distinct] = [num(r?.[1]), num(r?.[2])];
     return share >= 1 || rows === 0 || c.type === 'bool' || (knownRows !== null && knownRows > 0 && distinct! <= share * knownRows);
   });
-  return { rows, hints, grouped };
+  return { rows, rowGroups, hints, grouped };
 }
 
 /** How the high pass counts distinct values: exactly, by the hash share, or not at all (the whole-file sample does). */
