@@ -1,7 +1,7 @@
 import { openDuckDb, quoteString } from '../src/data/duckdb-sql.js';
 import { describeSource } from '../src/data/source-reader.js';
 import { contentHash } from '../src/data/source-files.js';
-const f = '/tmp/keel-bench-data-1000000x20.csv';
+const f = process.argv[3] ?? '/tmp/keel-bench-data-1000000x20.csv';
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 let t = performance.now(), c = cpu();
 const lap = (l: string) => { const n = performance.now(), nc = cpu(); console.log(l.padEnd(12), ((n - t) / 1000).toFixed(3), 'wall', (nc - c).toFixed(3), 'cpu'); t = n; c = nc; };

@@ -164,6 +164,28 @@ for (const backend of testStores()) {
       await expectKeelError(t.service.add('typed-pq', pq, { format: 'parquet', types: { x: 'int' } }), 'INVALID_ARGUMENT', /column 'x' was given the type int, but holds 3\.5/);
     });
 
+    it('widens a column whose value past the sniffed rows does not fit its type, as pandas types it by all its values', async () => {
+      // 25,000 rows fit every sniffed type (DuckDB sniffs 20,480); the last rows do not.
+      const file = join(t.dir, 'late.csv');
+      const head = Array.from({ length: 25_000 }, (_, i) => `${i},${i % 7},${i},2024-01-${String((i % 28) + 1).padStart(2, '0')},${i % 2 === 0},${i}`);
+      writeFileSync(file, `a,b,big,day,flag,n\n${head.join('\n')}\n1.5,hello,9007199254740993,soon,,-3\n`);
+      const messages: string[] = [];
+      const v = await t.service.add('late', file, {}, { onProgress: (e) => void (e.message && messages.push(e.message)) });
+      // pandas.read_csv: a float64, b object, big int64, day object, flag object (bool with NaN), n int64.
+      expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['a:float', 'b:string', 'big:int', 'day:string', 'flag:bool', 'n:int']);
+      // DuckDB's cast alone would store 1.5 as 2 in an int column; 2^53 + 1 survives exactly.
+      const last = (await t.service.rows(`late@${v.version}`, { offset: 25_000, columns: ['a', 'b', 'day', 'n'] })).rows;
+      expect(last).toEqual([[1.5, 'hello', 'soon', -3]]);
+      const exported = join(t.dir, 'late-out.csv');
+      await t.service.export(`late@${v.version}`, exported);
+      expect(readFileSync(exported, 'utf8').trim().split('\n').pop()).toBe('1.5,hello,9007199254740993,soon,,-3');
+      expect(v.columns.find((c) => c.name === 'a')!.stats.max).toBe(24_999);
+      expect(messages).toContain("reading again: column 'a' holds \"1.5\", so it is DOUBLE instead of BIGINT");
+      expect(messages.some((m) => /^reading again: column 'b' holds "hello" on line 25002, so it is VARCHAR instead of BIGINT$/.test(m))).toBe(true);
+      // A given type is the user's: a value that does not fit it stays an error.
+      await expectKeelError(t.service.add('late', file, { types: { n: 'int', a: 'int' } }), 'INVALID_ARGUMENT', /column 'a' was given the type int, but holds 1\.5/);
+    });
+
     it('reads a CSV in latin-1 or utf-16 when told, and says so when a file is not UTF-8', async () => {
       const latin = join(t.dir, 'latin1.csv');
       writeFileSync(latin, Buffer.from('name,city\nJos\xe9,M\xfcnchen\nAnna,K\xf6ln\n', 'latin1'));

@@ -100,18 +100,33 @@ export class DatasetService {
       const parquet = join(work, 'data.parquet');
       let columns;
       try {
-        const described = await describeSource(con, files, format, read);
-        columns = described.columns;
-        const source = described.source;
+        let described = await describeSource(con, files, format, read);
+        let reading = 'reading';
         const poll = setInterval(() => {
           const p = con.progress.percentage;
-          if (p >= 0) progress(Math.min(60, p * 0.6), 'reading');
+          if (p >= 0) progress(Math.min(60, p * 0.6), reading);
         }, 200);
         try {
-          await con.run(`COPY (SELECT ${columns.map((c) => c.storeExpr).join(', ')} FROM ${source}) TO ${quoteString(parquet)} (${PARQUET_OPTIONS})`);
+          for (;;) {
+            try {
+              await con.run(`COPY (SELECT ${described.columns.map((c) => c.storeExpr).join(', ')} FROM ${described.source}) TO ${quoteString(parquet)} (${PARQUET_OPTIONS})`);
+              break;
+            } catch (e) {
+              // A value past the sniffed rows that does not fit its column's type: the column
+              // widens (int to float or string, ...) and the read starts again.
+              const wider = signal?.aborted ? undefined : described.widen(e);
+              if (!wider) throw e;
+              described = wider.source;
+              const w = wider.widening;
+              reading = `reading again: column '${w.column}' holds ${JSON.stringify(w.value)}${w.line === undefined ? '' : ` on line ${w.line}`}, so it is ${w.to} instead of ${w.from}`;
+              this.deps.logger.info({ dataset: name, ...w }, 'a column of the file widened after its sniffed rows');
+              progress(0, reading);
+            }
+          }
         } finally {
           clearInterval(poll);
         }
+        columns = described.columns;
       } catch (e) {
         await dedupe.catch(() => undefined);
         if (duplicate) return duplicate;

@@ -3,6 +3,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidArgument, KeelError } from '../core/index.js';
 import { mapDuckDbType, quoteIdent, quoteString, STORED_TYPE } from './duckdb-sql.js';
 import type { LogicalType } from '../core/index.js';
+import { checkExpr, firstRead, readType, storedType, widen, type CsvColumn, type Widening } from './csv-columns.js';
 import type { CsvEncoding, ReadOptions } from './read-options.js';
 
 export const DATASET_FORMATS = ['csv', 'parquet', 'json', 'ndjson'] as const;
@@ -102,6 +103,11 @@ export interface SourceColumn {
 export interface DescribedSource {
   readonly columns: SourceColumn[];
   readonly source: string;
+  /**
+   * After the read failed: the source with the column widened whose value did not fit its sniffed
+   * type (CSV), or undefined when the error is another (csv-columns.ts).
+   */
+  widen(error: unknown): { source: DescribedSource; widening: Widening } | undefined;
 }
 
 /** Sniffs the files' columns (DuckDB reads only a sample here), applies the given types and maps them. */
@@ -111,6 +117,10 @@ export async function describeSource(con: DuckDBConnection, files: readonly stri
   if (sniffed.types.length === 0) throw invalidArgument('file', 'the file has no columns');
   const unknown = [...given.keys()].filter((n) => !sniffed.types.some((t) => t.name === n));
   if (unknown.length > 0) throw invalidArgument('types', `no column ${unknown.map((n) => `'${n}'`).join(', ')} in the file (columns: ${sniffed.types.map((t) => t.name).join(', ')})`);
+  return described(sniffed);
+}
+
+function described(sniffed: Sniffed): DescribedSource {
   const columns = sniffed.types.map(({ name, duckType }) => {
     const mapping = mapDuckDbType(duckType);
     if (!mapping) {
@@ -118,21 +128,38 @@ export async function describeSource(con: DuckDBConnection, files: readonly stri
     }
     return { name, duckType, type: mapping.type, storeExpr: `${mapping.storeExpr(name)} AS ${quoteIdent(name)}` };
   });
-  return { columns, source: sniffed.source };
+  return {
+    columns,
+    source: sniffed.source,
+    widen(error) {
+      const next = sniffed.widen?.(error);
+      return next && { source: described(next.sniffed), widening: next.widening };
+    },
+  };
 }
 
 type SniffedType = { readonly name: string; readonly duckType: string };
 
+/** The columns' types, the read, and (CSV) how to widen a column after a value did not fit. */
+interface Sniffed {
+  readonly types: SniffedType[];
+  readonly source: string;
+  readonly widen?: (error: unknown) => { sniffed: Sniffed; widening: Widening } | undefined;
+}
+
 /** Parquet and JSON: the types the files declare, and the given types applied. */
-async function describeOther(con: DuckDBConnection, files: readonly string[], format: Exclude<DatasetFormat, 'csv'>, given: ReadonlyMap<string, LogicalType>): Promise<{ types: SniffedType[]; source: string }> {
+async function describeOther(con: DuckDBConnection, files: readonly string[], format: Exclude<DatasetFormat, 'csv'>, given: ReadonlyMap<string, LogicalType>): Promise<Sniffed> {
   const plain = sourceSql(files, format);
   const declared = (await runSource(con, `DESCRIBE SELECT * FROM ${plain}`, format)).getRows().map((r) => ({ name: String(r[0]), duckType: String(r[1]) }));
   return withGivenTypes(plain, declared, given);
 }
 
-/** The read with each given type applied to its column (a value that does not fit it fails the add). */
-function withGivenTypes(read: string, declared: readonly SniffedType[], given: ReadonlyMap<string, LogicalType>): { types: SniffedType[]; source: string } {
-  const conversions = declared.filter((t) => given.has(t.name)).map((t) => `${convertExpr(t.name, t.duckType, given.get(t.name)!)} AS ${quoteIdent(t.name)}`);
+/**
+ * The read with each given type applied to its column (a value that does not fit it fails the
+ * add), and the `checks` (`expr AS name`) replacing their columns.
+ */
+function withGivenTypes(read: string, declared: readonly SniffedType[], given: ReadonlyMap<string, LogicalType>, checks: readonly string[] = []): Sniffed {
+  const conversions = [...checks, ...declared.filter((t) => given.has(t.name)).map((t) => `${convertExpr(t.name, t.duckType, given.get(t.name)!)} AS ${quoteIdent(t.name)}`)];
   const types = declared.map((t) => (given.has(t.name) ? { ...t, duckType: STORED_TYPE[given.get(t.name)!] } : t));
   return { types, source: conversions.length === 0 ? read : `(SELECT * REPLACE (${conversions.join(', ')}) FROM ${read})` };
 }
@@ -167,7 +194,7 @@ const FIRST_ROWS = 2_048;
  * the parse). A text column whose sampled values are all numbers but for an infinity or NaN
  * spelling is read as DOUBLE, as pandas reads it.
  */
-async function sniffCsv(con: DuckDBConnection, files: readonly string[], encoding: CsvEncoding, given: ReadonlyMap<string, LogicalType>): Promise<{ types: SniffedType[]; source: string }> {
+async function sniffCsv(con: DuckDBConnection, files: readonly string[], encoding: CsvEncoding, given: ReadonlyMap<string, LogicalType>): Promise<Sniffed> {
   // The first file is sniffed; every file then has to fit its header and types.
   const path = files[0]!;
   const p = filesArg(files);
@@ -183,8 +210,27 @@ async function sniffCsv(con: DuckDBConnection, files: readonly string[], encodin
   const text = types.filter((t) => t.duckType === 'VARCHAR' && !given.has(t.name));
   const headNumeric = (await numericTextColumns(con, read(types), text, FIRST_ROWS)).filter((c) => c.numeric).map((c) => c.column);
   const asDouble = new Set((await numericTextColumns(con, read(types), headNumeric, SNIFF_ROWS)).filter((c) => c.numeric && c.nonFinite).map((c) => c.column.name));
-  const fixed = types.map((t) => (asDouble.has(t.name) ? { ...t, duckType: 'DOUBLE' } : t));
-  return withGivenTypes(read(fixed), fixed, given);
+  const columns = types.map((t): CsvColumn => (asDouble.has(t.name) ? { name: t.name, sniffed: t.duckType, read: 'float' } : firstRead(t.name, t.duckType)));
+  const csvSniffed = (cols: readonly CsvColumn[]): Sniffed => {
+    const checks = cols.flatMap((c, i) => {
+      const check = checkExpr(c, i);
+      return check === undefined ? [] : [`${check} AS ${quoteIdent(c.name)}`];
+    });
+    const sniffed = withGivenTypes(
+      read(cols.map((c) => ({ name: c.name, duckType: readType(c) }))),
+      cols.map((c) => ({ name: c.name, duckType: storedType(c) })),
+      given,
+      checks,
+    );
+    return {
+      ...sniffed,
+      widen(error) {
+        const next = widen(cols, error);
+        return next && { sniffed: csvSniffed(next.columns), widening: next.widening };
+      },
+    };
+  };
+  return csvSniffed(columns);
 }
 
 /** For each column of the first `rows` rows: are all its values numbers, and is an infinity or NaN among them? */

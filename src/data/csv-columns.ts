@@ -1,0 +1,134 @@
+/**
+ * How a sniffed CSV column is read, and how it is widened when a value past the sniffed rows does
+ * not fit: pandas types a column by all its values, DuckDB's sniffer by the first 20,480 rows. A
+ * read that meets such a value fails; the column moves one step up and the read starts again
+ * (rare, and each column can move at most three times).
+ *
+ * Integers are read as DOUBLE and stored as BIGINT after a check, because DuckDB's own cast of
+ * the text `1.5` to BIGINT rounds it to 2, silently. The check sends a fraction to `float` (as
+ * pandas makes such a column float64) and an integer beyond 2^53, which a DOUBLE cannot hold
+ * exactly, to an exact read of the text.
+ */
+import { quoteIdent, quoteString } from './duckdb-sql.js';
+
+/**
+ * - `sniffed`: read and stored as DuckDB sniffed it (BOOLEAN, DATE, TIMESTAMP, TIME, VARCHAR);
+ * - `whole`: an integer column, read as DOUBLE and stored as BIGINT when every value is whole and below 2^53;
+ * - `whole-text`: an integer column with larger values, read as text, stored as BIGINT;
+ * - `float`, `string`: read and stored as DOUBLE, VARCHAR.
+ */
+export type CsvRead = 'sniffed' | 'whole' | 'whole-text' | 'float' | 'string';
+
+export interface CsvColumn {
+  readonly name: string;
+  /** DuckDB's type for the column. */
+  readonly sniffed: string;
+  readonly read: CsvRead;
+}
+
+const INTEGER = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
+
+/** The first way to read a sniffed column. */
+export const firstRead = (name: string, sniffed: string): CsvColumn => ({ name, sniffed, read: INTEGER.test(sniffed) ? 'whole' : sniffed === 'VARCHAR' ? 'string' : 'sniffed' });
+
+/** The type read_csv parses the column as. */
+export function readType(c: CsvColumn): string {
+  switch (c.read) {
+    case 'sniffed':
+      return c.sniffed;
+    case 'whole':
+    case 'float':
+      return 'DOUBLE';
+    case 'whole-text':
+    case 'string':
+      return 'VARCHAR';
+  }
+}
+
+/** The type the column is stored as. */
+export function storedType(c: CsvColumn): string {
+  switch (c.read) {
+    case 'sniffed':
+      return c.sniffed;
+    case 'whole':
+    case 'whole-text':
+      return 'BIGINT';
+    case 'float':
+      return 'DOUBLE';
+    case 'string':
+      return 'VARCHAR';
+  }
+}
+
+/** What a value that did not fit says about its column: a fraction, an integer beyond 2^53, or not a number. */
+type Misfit = 'fraction' | 'big' | 'text';
+const MARK = 'keel-misfit';
+
+/** The SQL that turns the read value into the stored one, failing with a mark that widen() reads; undefined when the read value is stored as is. */
+export function checkExpr(c: CsvColumn, index: number): string | undefined {
+  const x = quoteIdent(c.name);
+  const misfit = (kind: Misfit) => `error(${quoteString(`${MARK}:${index}:${kind}:`)} || ${x}::VARCHAR)`;
+  if (c.read === 'whole') {
+    return `CASE WHEN ${x} IS NULL THEN NULL WHEN NOT isfinite(${x}) OR ${x} <> trunc(${x}) THEN ${misfit('fraction')} WHEN abs(${x}) < 9007199254740992 THEN ${x}::BIGINT ELSE ${misfit('big')} END`;
+  }
+  if (c.read === 'whole-text') {
+    const t = `trim(${x})`;
+    return `CASE WHEN ${x} IS NULL THEN NULL WHEN regexp_full_match(${t}, '[+-]?[0-9]+') AND TRY_CAST(${t} AS BIGINT) IS NOT NULL THEN ${t}::BIGINT WHEN TRY_CAST(${t} AS DOUBLE) IS NOT NULL THEN ${misfit('fraction')} ELSE ${misfit('text')} END`;
+  }
+  return undefined;
+}
+
+export interface Widening {
+  readonly column: string;
+  readonly value: string;
+  /** The line of the file, when DuckDB's reader names it. */
+  readonly line?: number;
+  readonly from: string;
+  readonly to: string;
+}
+
+/**
+ * The columns with one widened after the read failed with `error`, or undefined when the error is
+ * not a value that did not fit a column that can widen.
+ */
+export function widen(columns: readonly CsvColumn[], error: unknown): { columns: CsvColumn[]; widening: Widening } | undefined {
+  const msg = (error as Error | undefined)?.message ?? '';
+  const found = readMisfit(msg, columns) ?? readConversionError(msg, columns);
+  if (!found) return undefined;
+  const c = columns[found.index]!;
+  const next = nextRead(c, found.kind);
+  if (!next) return undefined;
+  const wider = { ...c, read: next };
+  const widening: Widening = { column: c.name, value: found.value, ...(found.line !== undefined ? { line: found.line } : {}), from: storedType(c), to: storedType(wider) };
+  return { columns: columns.map((x, i) => (i === found.index ? wider : x)), widening };
+}
+
+/** The step up for a column whose value did not fit (`convert`: DuckDB's reader could not parse it as readType). */
+function nextRead(c: CsvColumn, kind: Misfit | 'convert'): CsvRead | undefined {
+  if (kind === 'fraction') return c.read === 'whole' || c.read === 'whole-text' ? 'float' : undefined;
+  if (kind === 'big') return c.read === 'whole' ? 'whole-text' : undefined;
+  return c.read === 'string' ? undefined : 'string';
+}
+
+type Found = { index: number; kind: Misfit | 'convert'; value: string; line?: number };
+
+/** A mark of checkExpr's: `keel-misfit:INDEX:KIND:VALUE`. */
+function readMisfit(msg: string, columns: readonly CsvColumn[]): Found | undefined {
+  const m = new RegExp(`${MARK}:(\\d+):(fraction|big|text):(.*)`).exec(msg);
+  if (!m || Number(m[1]) >= columns.length) return undefined;
+  return { index: Number(m[1]), kind: m[2] as Misfit, value: m[3]!.split('\n')[0]! };
+}
+
+/** DuckDB's reader: `CSV Error on Line: N ... Error when converting column "NAME". Could not convert string "VALUE" to 'TYPE'`. */
+function readConversionError(msg: string, columns: readonly CsvColumn[]): Found | undefined {
+  if (!/Error when converting column/.test(msg)) return undefined;
+  // The column whose quoted name the message holds (the longest, should one name contain another).
+  let index = -1;
+  columns.forEach((c, i) => {
+    if (msg.includes(`Error when converting column "${c.name}".`) && (index < 0 || c.name.length > columns[index]!.name.length)) index = i;
+  });
+  if (index < 0) return undefined;
+  const value = /Could not (?:convert|parse) string "(.*?)" (?:to|according)/.exec(msg)?.[1] ?? '';
+  const line = /CSV Error on Line: (\d+)/.exec(msg)?.[1];
+  return { index, kind: 'convert', value, ...(line ? { line: Number(line) } : {}) };
+}
