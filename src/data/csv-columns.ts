@@ -8,16 +8,27 @@
  * the text `1.5` to BIGINT rounds it to 2, silently. The check sends a fraction to `float` (as
  * pandas makes such a column float64) and an integer beyond 2^53, which a DOUBLE cannot hold
  * exactly, to an exact read of the text.
+ *
+ * pandas reads `NA`, `N/A`, `null` and its other NA spellings as missing. A numeric column that
+ * holds them (in the sniffed rows, which DuckDB then calls text, or later) is read as text and
+ * converted, each spelling to a missing value; only such columns pay for that.
  */
 import { quoteIdent, quoteString } from './duckdb-sql.js';
 
 /**
- * - `sniffed`: read and stored as DuckDB sniffed it (BOOLEAN, DATE, TIMESTAMP, TIME, VARCHAR);
+ * - `sniffed`: read and stored as DuckDB sniffed it (BOOLEAN, DATE, TIMESTAMP, TIME);
  * - `whole`: an integer column, read as DOUBLE and stored as BIGINT when every value is whole and below 2^53;
- * - `whole-text`: an integer column with larger values, read as text, stored as BIGINT;
- * - `float`, `string`: read and stored as DOUBLE, VARCHAR.
+ * - `whole-text`: an integer column with larger values or NA spellings, read as text, stored as BIGINT;
+ * - `float`: read and stored as DOUBLE;
+ * - `float-text`: a float column with NA spellings, read as text, stored as DOUBLE;
+ * - `string`: read and stored as VARCHAR.
  */
-export type CsvRead = 'sniffed' | 'whole' | 'whole-text' | 'float' | 'string';
+export type CsvRead = 'sniffed' | 'whole' | 'whole-text' | 'float' | 'float-text' | 'string';
+
+/** pandas' default `na_values` (pandas._libs.parsers.STR_NA_VALUES), matched exactly as pandas does. */
+export const NA_SPELLINGS = ['', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'n/a', 'nan', 'null'];
+/** `x IN (the NA spellings)` in SQL. */
+export const isNaSql = (x: string): string => `${x} IN (${NA_SPELLINGS.map(quoteString).join(', ')})`;
 
 export interface CsvColumn {
   readonly name: string;
@@ -29,7 +40,10 @@ export interface CsvColumn {
 const INTEGER = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
 
 /** The first way to read a sniffed column. */
-export const firstRead = (name: string, sniffed: string): CsvColumn => ({ name, sniffed, read: INTEGER.test(sniffed) ? 'whole' : sniffed === 'VARCHAR' ? 'string' : 'sniffed' });
+export function firstRead(name: string, sniffed: string): CsvColumn {
+  const read: CsvRead = INTEGER.test(sniffed) ? 'whole' : /^(FLOAT|DOUBLE|DECIMAL.*)$/.test(sniffed) ? 'float' : sniffed === 'VARCHAR' ? 'string' : 'sniffed';
+  return { name, sniffed, read };
+}
 
 /** The type read_csv parses the column as. */
 export function readType(c: CsvColumn): string {
@@ -40,6 +54,7 @@ export function readType(c: CsvColumn): string {
     case 'float':
       return 'DOUBLE';
     case 'whole-text':
+    case 'float-text':
     case 'string':
       return 'VARCHAR';
   }
@@ -54,6 +69,7 @@ export function storedType(c: CsvColumn): string {
     case 'whole-text':
       return 'BIGINT';
     case 'float':
+    case 'float-text':
       return 'DOUBLE';
     case 'string':
       return 'VARCHAR';
@@ -71,9 +87,12 @@ export function checkExpr(c: CsvColumn, index: number): string | undefined {
   if (c.read === 'whole') {
     return `CASE WHEN ${x} IS NULL THEN NULL WHEN NOT isfinite(${x}) OR ${x} <> trunc(${x}) THEN ${misfit('fraction')} WHEN abs(${x}) < 9007199254740992 THEN ${x}::BIGINT ELSE ${misfit('big')} END`;
   }
+  const t = `trim(${x})`;
   if (c.read === 'whole-text') {
-    const t = `trim(${x})`;
-    return `CASE WHEN ${x} IS NULL THEN NULL WHEN regexp_full_match(${t}, '[+-]?[0-9]+') AND TRY_CAST(${t} AS BIGINT) IS NOT NULL THEN ${t}::BIGINT WHEN TRY_CAST(${t} AS DOUBLE) IS NOT NULL THEN ${misfit('fraction')} ELSE ${misfit('text')} END`;
+    return `CASE WHEN ${x} IS NULL OR ${isNaSql(x)} THEN NULL WHEN regexp_full_match(${t}, '[+-]?[0-9]+') AND TRY_CAST(${t} AS BIGINT) IS NOT NULL THEN ${t}::BIGINT WHEN TRY_CAST(${t} AS DOUBLE) IS NOT NULL THEN ${misfit('fraction')} ELSE ${misfit('text')} END`;
+  }
+  if (c.read === 'float-text') {
+    return `CASE WHEN ${x} IS NULL OR ${isNaSql(x)} THEN NULL WHEN TRY_CAST(${t} AS DOUBLE) IS NOT NULL THEN ${t}::DOUBLE ELSE ${misfit('text')} END`;
   }
   return undefined;
 }
@@ -85,6 +104,8 @@ export interface Widening {
   readonly line?: number;
   readonly from: string;
   readonly to: string;
+  /** What becomes of the column, in words. */
+  readonly why: string;
 }
 
 /**
@@ -96,17 +117,27 @@ export function widen(columns: readonly CsvColumn[], error: unknown): { columns:
   const found = readMisfit(msg, columns) ?? readConversionError(msg, columns);
   if (!found) return undefined;
   const c = columns[found.index]!;
-  const next = nextRead(c, found.kind);
+  const next = nextRead(c, found.kind, found.value);
   if (!next) return undefined;
   const wider = { ...c, read: next };
-  const widening: Widening = { column: c.name, value: found.value, ...(found.line !== undefined ? { line: found.line } : {}), from: storedType(c), to: storedType(wider) };
+  const [from, to] = [storedType(c), storedType(wider)];
+  const why =
+    from !== to ? `so it is ${to} instead of ${from}` : found.kind === 'big' ? 'beyond 2^53, so the column is read exactly from its text' : "pandas' NA spelling, so it is read as missing";
+  const widening: Widening = { column: c.name, value: found.value, ...(found.line !== undefined ? { line: found.line } : {}), from, to, why };
   return { columns: columns.map((x, i) => (i === found.index ? wider : x)), widening };
 }
 
-/** The step up for a column whose value did not fit (`convert`: DuckDB's reader could not parse it as readType). */
-function nextRead(c: CsvColumn, kind: Misfit | 'convert'): CsvRead | undefined {
-  if (kind === 'fraction') return c.read === 'whole' || c.read === 'whole-text' ? 'float' : undefined;
+/**
+ * The step up for a column whose `value` did not fit (`convert`: DuckDB's reader could not parse
+ * it as readType): a number column meeting an NA spelling is read as text, NA as missing.
+ */
+function nextRead(c: CsvColumn, kind: Misfit | 'convert', value: string): CsvRead | undefined {
+  if (kind === 'fraction') return c.read === 'whole' ? 'float' : c.read === 'whole-text' ? 'float-text' : undefined;
   if (kind === 'big') return c.read === 'whole' ? 'whole-text' : undefined;
+  if (kind === 'convert' && NA_SPELLINGS.includes(value)) {
+    if (c.read === 'whole') return 'whole-text';
+    if (c.read === 'float') return 'float-text';
+  }
   return c.read === 'string' ? undefined : 'string';
 }
 

@@ -186,6 +186,19 @@ for (const backend of testStores()) {
       await expectKeelError(t.service.add('late', file, { types: { n: 'int', a: 'int' } }), 'INVALID_ARGUMENT', /column 'a' was given the type int, but holds 1\.5/);
     });
 
+    it("reads pandas' NA spellings in number columns as missing, in the sniffed rows or after them", async () => {
+      const file = join(t.dir, 'na.csv');
+      // a: NA among the sniffed rows; x, y: a late NA in an int and a float column; c: text keeps 'NA'.
+      const head = Array.from({ length: 25_000 }, (_, i) => `${i === 3 ? 'NA' : i},${i},${i / 4},${i % 2 ? 'NA' : 'ab'}`);
+      writeFileSync(file, `a,x,y,c\n${head.join('\n')}\nnull,N/A,#N/A,cd\n5,6,NaN,NA\n`);
+      const v = await t.service.add('na', file);
+      // pandas.read_csv: a, x and y float64 (an int column with NaN is float there); c object with NaN.
+      expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['a:int', 'x:int', 'y:float', 'c:string']);
+      expect(v.columns.map((c) => c.stats.missing)).toEqual([2, 1, 2, 0]);
+      expect((await t.service.rows(`na@${v.version}`, { offset: 25_000 })).rows).toEqual([[null, null, null, 'cd'], [5, 6, null, 'NA']]);
+      expect(v.columns[2]!.stats.max).toBe(24_999 / 4);
+    });
+
     it('reads a CSV in latin-1 or utf-16 when told, and says so when a file is not UTF-8', async () => {
       const latin = join(t.dir, 'latin1.csv');
       writeFileSync(latin, Buffer.from('name,city\nJos\xe9,M\xfcnchen\nAnna,K\xf6ln\n', 'latin1'));

@@ -118,7 +118,7 @@ export class DatasetService {
               if (!wider) throw e;
               described = wider.source;
               const w = wider.widening;
-              reading = `reading again: column '${w.column}' holds ${JSON.stringify(w.value)}${w.line === undefined ? '' : ` on line ${w.line}`}, so it is ${w.to} instead of ${w.from}`;
+              reading = `reading again: column '${w.column}' holds ${JSON.stringify(w.value)}${w.line === undefined ? '' : ` on line ${w.line}`}, ${w.why}`;
               this.deps.logger.info({ dataset: name, ...w }, 'a column of the file widened after its sniffed rows');
               progress(0, reading);
             }

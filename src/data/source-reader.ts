@@ -3,7 +3,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidArgument, KeelError } from '../core/index.js';
 import { mapDuckDbType, quoteIdent, quoteString, STORED_TYPE } from './duckdb-sql.js';
 import type { LogicalType } from '../core/index.js';
-import { checkExpr, firstRead, readType, storedType, widen, type CsvColumn, type Widening } from './csv-columns.js';
+import { checkExpr, firstRead, isNaSql, readType, storedType, widen, type CsvColumn, type CsvRead, type Widening } from './csv-columns.js';
 import type { CsvEncoding, ReadOptions } from './read-options.js';
 
 export const DATASET_FORMATS = ['csv', 'parquet', 'json', 'ndjson'] as const;
@@ -192,7 +192,8 @@ const FIRST_ROWS = 2_048;
  * The CSV's column types as DuckDB sniffs them on a sample, and a read of the whole file with
  * those types and date formats fixed (auto_detect off: the read skips a second sniff, ~15 % of
  * the parse). A text column whose sampled values are all numbers but for an infinity or NaN
- * spelling is read as DOUBLE, as pandas reads it.
+ * spelling is read as DOUBLE, and one whose values are numbers or NA spellings (`NA`, `null`, ...)
+ * as numbers with those missing, as pandas reads them.
  */
 async function sniffCsv(con: DuckDBConnection, files: readonly string[], encoding: CsvEncoding, given: ReadonlyMap<string, LogicalType>): Promise<Sniffed> {
   // The first file is sniffed; every file then has to fit its header and types.
@@ -204,13 +205,16 @@ async function sniffCsv(con: DuckDBConnection, files: readonly string[], encodin
   const types = items.map(({ entries }) => ({ name: entries.name, duckType: given.has(entries.name) ? 'VARCHAR' : entries.type }));
   const formats = [row[1] === null ? '' : `, dateformat = ${quoteString(String(row[1]))}`, row[2] === null ? '' : `, timestampformat = ${quoteString(String(row[2]))}`].join('');
   const read = (ts: readonly SniffedType[]) => `read_csv(${p}, ${csvOptions(path, encoding)}, auto_detect = false, columns = {${ts.map((t) => `${quoteString(t.name)}: ${quoteString(t.duckType)}`).join(', ')}}${formats})`;
-  // Text columns that hold only numbers, an infinity or NaN among them, are read as DOUBLE. Most
-  // text columns show text in their first rows, so those are checked first (the sniffed rows of
-  // a wide file take ~0.5 s to read again).
+  // Text columns that hold only numbers, with an infinity, NaN or NA spelling among them, are
+  // numbers. Most text columns show text in their first rows, so those are checked first (the
+  // sniffed rows of a wide file take ~0.5 s to read again).
   const text = types.filter((t) => t.duckType === 'VARCHAR' && !given.has(t.name));
   const headNumeric = (await numericTextColumns(con, read(types), text, FIRST_ROWS)).filter((c) => c.numeric).map((c) => c.column);
-  const asDouble = new Set((await numericTextColumns(con, read(types), headNumeric, SNIFF_ROWS)).filter((c) => c.numeric && c.nonFinite).map((c) => c.column.name));
-  const columns = types.map((t): CsvColumn => (asDouble.has(t.name) ? { name: t.name, sniffed: t.duckType, read: 'float' } : firstRead(t.name, t.duckType)));
+  const numbers = new Map((await numericTextColumns(con, read(types), headNumeric, SNIFF_ROWS)).flatMap((c) => (c.numeric && c.read ? [[c.column.name, c.read] as const] : [])));
+  const columns = types.map((t): CsvColumn => {
+    const asNumber = numbers.get(t.name);
+    return asNumber ? { name: t.name, sniffed: t.duckType, read: asNumber } : firstRead(t.name, t.duckType);
+  });
   const csvSniffed = (cols: readonly CsvColumn[]): Sniffed => {
     const checks = cols.flatMap((c, i) => {
       const check = checkExpr(c, i);
@@ -233,19 +237,33 @@ async function sniffCsv(con: DuckDBConnection, files: readonly string[], encodin
   return csvSniffed(columns);
 }
 
-/** For each column of the first `rows` rows: are all its values numbers, and is an infinity or NaN among them? */
-async function numericTextColumns(con: DuckDBConnection, read: string, cols: readonly SniffedType[], rows: number): Promise<{ column: SniffedType; numeric: boolean; nonFinite: boolean }[]> {
+/**
+ * For each column of the first `rows` rows: are all its values numbers or NA spellings, and if
+ * so, how to read it: `float` when an infinity or NaN is spelled (DuckDB's DOUBLE reads those),
+ * as text (NA as missing) when an NA spelling is, `whole-text` if the numbers are all whole.
+ */
+async function numericTextColumns(con: DuckDBConnection, read: string, cols: readonly SniffedType[], rows: number): Promise<{ column: SniffedType; numeric: boolean; read?: CsvRead }[]> {
   if (cols.length === 0) return [];
   const spelled = `(${NON_FINITE_SPELLINGS.map(quoteString).join(', ')})`;
   const aggregates = cols.flatMap((t) => {
     const v = quoteIdent(t.name);
-    return [`bool_and(TRY_CAST(${v} AS DOUBLE) IS NOT NULL) FILTER (WHERE ${v} IS NOT NULL)`, `bool_or(lower(trim(${v})) IN ${spelled})`];
+    const number = `${v} IS NOT NULL AND NOT ${isNaSql(v)}`;
+    return [
+      `bool_and(TRY_CAST(${v} AS DOUBLE) IS NOT NULL) FILTER (WHERE ${number})`,
+      `bool_or(lower(trim(${v})) IN ${spelled})`,
+      `bool_or(${isNaSql(v)})`,
+      `bool_and(regexp_full_match(trim(${v}), '[+-]?[0-9]+')) FILTER (WHERE ${number})`,
+    ];
   });
   // Only these columns: DuckDB then skips converting the others' fields.
   const sample = `SELECT ${cols.map((t) => quoteIdent(t.name)).join(', ')} FROM ${read} LIMIT ${rows}`;
   const row = (await runSource(con, `SELECT ${aggregates.join(', ')} FROM (${sample})`, 'csv')).getRows()[0]!;
-  // All missing (NULL) counts as numeric: the later rows decide.
-  return cols.map((column, k) => ({ column, numeric: row[2 * k] !== false, nonFinite: row[2 * k + 1] === true }));
+  return cols.map((column, k) => {
+    const [numbers, nonFinite, na, whole] = row.slice(4 * k, 4 * k + 4);
+    // All missing (NULL) counts as numeric: the later rows decide.
+    const read: CsvRead | undefined = na === true ? (whole === true ? 'whole-text' : 'float-text') : nonFinite === true ? 'float' : undefined;
+    return { column, numeric: numbers !== false, ...(read ? { read } : {}) };
+  });
 }
 
 /** Runs SQL that reads the user's file, turning DuckDB's parse errors into INVALID_ARGUMENT. */
