@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
-import { KeelError, type LogicalType } from '../core/index.js';
+import { DATASET_FORMATS, isDatasetFormat, KeelError, listSourceFiles, type LogicalType } from '../core/index.js';
 import type { HttpTransport } from './http.js';
 
 // The JSON shapes of /api/v1/datasets (the client imports only core, so they are spelled out here;
@@ -80,8 +82,6 @@ export interface DatasetDiffResult {
   }[];
 }
 
-const FORMATS = ['csv', 'parquet', 'json', 'ndjson'] as const;
-
 const MIB = 1 << 20;
 
 function splitRef(ref: string): { name: string; version: string } {
@@ -135,50 +135,36 @@ export class DatasetsClient {
       onProgress?: (e: { task: string; done: number; total?: number; message?: string }) => void;
     } = {},
   ): Promise<DatasetVersionDetail> {
-    if (options.format !== undefined && !(FORMATS as readonly string[]).includes(options.format)) {
-      throw new KeelError('INVALID_ARGUMENT', `format: unknown format '${options.format}' (known: ${FORMATS.join(', ')})`, { field: 'format' });
+    if (options.format !== undefined && !isDatasetFormat(options.format)) {
+      throw new KeelError('INVALID_ARGUMENT', `format: unknown format '${options.format}' (known: ${DATASET_FORMATS.join(', ')})`, { field: 'format' });
     }
-    // Opened here so that a missing or unreadable file is a clear error before any request; the
-    // body then streams from it (a dataset can be larger than the client's memory).
-    let file;
+    // A folder or a glob goes up as one multipart body, its files in path order (the server adds
+    // them as one version, as a local add would).
+    const { files, many } = await listSourceFiles(filePath, options.format);
+    // Each file opened here, so that a missing or unreadable one is a clear error before any
+    // request; the body then streams (a dataset can be larger than the client's memory).
     let size = 0;
-    try {
-      file = await open(filePath, 'r');
-      const st = await file.stat();
-      if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
-      size = st.size;
-    } catch (e) {
-      await file?.close();
-      if ((e as NodeJS.ErrnoException).code === 'EISDIR' || (/[*?[]/.test(filePath) && (e as NodeJS.ErrnoException).code === 'ENOENT')) {
-        throw new KeelError('INVALID_ARGUMENT', `file: '${filePath}' is a folder or a glob; those are added on the store's own machine (without --server), one file at a time here`, { field: 'file', cause: e });
-      }
-      throw new KeelError('INVALID_ARGUMENT', `file: cannot read '${filePath}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { field: 'file', cause: e });
-    }
-    const stream = file.createReadStream({ highWaterMark: 1 << 20 });
+    for (const f of files) size += await readableSize(f);
+    const boundary = `keel-${randomBytes(12).toString('hex')}`;
     const { onProgress } = options;
-    // Counted as the connection pulls it (a generator keeps the backpressure and the errors).
-    const body = onProgress
-      ? Readable.from(
-          (async function* counted() {
-            let sent = 0;
-            for await (const chunk of stream) {
-              sent += (chunk as Buffer).length;
-              // In MiB: the bar prints whole numbers.
-              const total = Math.max(1, Math.ceil(size / MIB));
-              onProgress({ task: 'upload', done: sent < size ? sent / MIB : total, total, message: sent < size ? 'MiB sent' : 'sent; the server computes' });
-              yield chunk as Buffer;
-            }
-          })(),
-        )
-      : stream;
+    let sent = 0;
+    // In MiB: the bar prints whole numbers. Counted as the connection pulls the body (a generator
+    // keeps the backpressure and the errors).
+    const count = (n: number) => {
+      sent += n;
+      const total = Math.max(1, Math.ceil(size / MIB));
+      onProgress?.({ task: 'upload', done: sent < size ? sent / MIB : total, total, message: sent < size ? 'MiB sent' : 'sent; the server computes' });
+    };
+    const body = Readable.from(many ? multipartBody(files, boundary, count) : fileBody(files[0]!, count));
     return this.http.upload('POST', `api/v1/datasets/${encodeURIComponent(name)}/versions`, body, {
       query: {
         format: options.format,
         description: options.description,
         encoding: options.encoding,
         types: options.types && Object.entries(options.types).map(([c, t]) => `${c}=${t}`).join(','),
-        filename: basename(filePath),
+        filename: many ? undefined : basename(filePath),
       },
+      ...(many ? { contentType: `multipart/form-data; boundary=${boundary}` } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
   }
@@ -188,4 +174,40 @@ export class DatasetsClient {
     const { name, version } = splitRef(ref);
     await this.http.download(`api/v1/datasets/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/parquet`, destPath);
   }
+}
+
+/** The size of a file that can be read, or INVALID_ARGUMENT naming it. */
+async function readableSize(path: string): Promise<number> {
+  let file;
+  try {
+    file = await open(path, 'r');
+    const st = await file.stat();
+    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
+    return st.size;
+  } catch (e) {
+    throw new KeelError('INVALID_ARGUMENT', `file: cannot read '${path}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { field: 'file', cause: e });
+  } finally {
+    await file?.close();
+  }
+}
+
+async function* fileBody(path: string, count: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const chunk of createReadStream(path, { highWaterMark: MIB })) {
+    count((chunk as Buffer).length);
+    yield chunk as Buffer;
+  }
+}
+
+/**
+ * The files as the parts of a multipart/form-data body (RFC 7578), each named `file`, with its
+ * base name as the filename (`"` and line breaks escaped as a browser does).
+ */
+async function* multipartBody(files: readonly string[], boundary: string, count: (n: number) => void): AsyncGenerator<Buffer> {
+  for (const f of files) {
+    const name = basename(f).replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+    yield Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+    yield* fileBody(f, count);
+    yield Buffer.from('\r\n');
+  }
+  yield Buffer.from(`--${boundary}--\r\n`);
 }

@@ -10,3 +10,4 @@ export * from './random.js';
 export * from './page-token.js';
 export * from './require-lazily.js';
 export * from './temp-dirs.js';
+export * from './file-sets.js';

@@ -2,7 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Kysely } from 'kysely';
-import { invalidArgument, makeWorkDir, notFound, sha256, throwIfAborted, type Logger, type Table } from '../core/index.js';
+import { invalidArgument, makeWorkDir, notFound, sha256, throwIfAborted, type DatasetFormat, type Logger, type Table } from '../core/index.js';
 import type { JobOptions } from '../jobs/index.js';
 import type { ArtifactStore, Database } from '../storage/index.js';
 import { DatasetRepository } from './dataset-repository.js';
@@ -14,7 +14,7 @@ import { openDuckDb, quoteString } from './duckdb-sql.js';
 import { profileParquet } from './profile.js';
 import { contentHash, resolveSourceFiles } from './source-files.js';
 import { readIdentity, resolveEncoding, resolveTypes } from './read-options.js';
-import { describeSource, sourceError, type DatasetFormat } from './source-reader.js';
+import { describeSource, sourceError } from './source-reader.js';
 import { loadParquetTable } from './table-loader.js';
 import type { ColumnProfile, DatasetSummary, DatasetVersion } from './types.js';
 

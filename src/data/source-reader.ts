@@ -1,24 +1,10 @@
 import { open } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { invalidArgument, KeelError } from '../core/index.js';
+import { formatOfName, invalidArgument, isDatasetFormat, KeelError, DATASET_FORMATS, type DatasetFormat } from '../core/index.js';
 import { mapDuckDbType, quoteIdent, quoteString, STORED_TYPE } from './duckdb-sql.js';
 import type { LogicalType } from '../core/index.js';
 import { checkExpr, firstRead, isNaSql, readType, storedType, widen, type CsvColumn, type CsvRead, type Widening } from './csv-columns.js';
 import type { CsvEncoding, ReadOptions } from './read-options.js';
-
-export const DATASET_FORMATS = ['csv', 'parquet', 'json', 'ndjson'] as const;
-export type DatasetFormat = (typeof DATASET_FORMATS)[number];
-
-const EXTENSIONS: readonly [RegExp, DatasetFormat][] = [
-  [/\.(csv|tsv|txt)(\.gz|\.zst)?$/i, 'csv'],
-  [/\.(parquet|pq)$/i, 'parquet'],
-  [/\.(ndjson|jsonl)(\.gz)?$/i, 'ndjson'],
-  [/\.json(\.gz)?$/i, 'json'],
-];
-
-export function isDatasetFormat(f: string): f is DatasetFormat {
-  return (DATASET_FORMATS as readonly string[]).includes(f);
-}
 
 /** The format given, or the one the file name implies; an unknown one names the known ones. */
 export function resolveFormat(path: string, format: string | undefined): DatasetFormat {
@@ -29,11 +15,6 @@ export function resolveFormat(path: string, format: string | undefined): Dataset
   const found = formatOfName(path);
   if (!found) throw invalidArgument('format', `cannot tell the format of '${path}' from its name; pass --format (known: ${DATASET_FORMATS.join(', ')})`);
   return found;
-}
-
-/** The format a file name's extension implies, if any. */
-export function formatOfName(path: string): DatasetFormat | undefined {
-  return EXTENSIONS.find(([re]) => re.test(path))?.[1];
 }
 
 /** Opens the file once to turn "missing", "a directory" or "unreadable" into a clear error. */

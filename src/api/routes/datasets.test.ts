@@ -26,6 +26,13 @@ describe('dataset routes', () => {
   const upload = (name: string, body: string, query: string) =>
     app.inject({ method: 'POST', url: `/api/v1/datasets/${name}/versions?${query}`, headers: { 'content-type': 'application/octet-stream' }, payload: body });
 
+  /** A multipart/form-data body written out by hand (RFC 7578): `[field name, filename, content]` parts. */
+  const multipart = (name: string, parts: [string, string | undefined, string][], query = '') => {
+    const b = 'keel-test-boundary';
+    const body = parts.map(([field, filename, content]) => `--${b}\r\nContent-Disposition: form-data; name="${field}"${filename === undefined ? '' : `; filename="${filename}"`}\r\n\r\n${content}\r\n`).join('') + `--${b}--\r\n`;
+    return app.inject({ method: 'POST', url: `/api/v1/datasets/${name}/versions?${query}`, headers: { 'content-type': `multipart/form-data; boundary=${b}` }, payload: body });
+  };
+
   it('uploads, lists, shows, diffs and downloads', async () => {
     const ra = await upload('demo', CSV_A, 'filename=a.csv&description=first');
     expect(ra.statusCode).toBe(201);
@@ -67,5 +74,18 @@ describe('dataset routes', () => {
     expect((await app.inject('/api/v1/datasets/nope')).json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
     expect((await app.inject('/api/v1/datasets/demo/versions/zzz')).statusCode).toBe(400);
     expect((await app.inject('/api/v1/datasets/demo/versions/000000000000')).statusCode).toBe(404);
+  });
+
+  it('adds the file parts of a multipart body as one version, rows in the order of the parts', async () => {
+    const r = await multipart('multi', [['file', 'b.csv', CSV_A], ['note', undefined, 'form fields are ignored'], ['file', 'a.csv', 'x,c\n9,z\n']]);
+    expect(r.statusCode).toBe(201);
+    const v = r.json<DatasetVersion>();
+    expect(v).toMatchObject({ rows: 4, source: 'upload:2 files (b.csv ... a.csv)' });
+    expect((await platform.datasets.rows(`multi@${v.version}`)).rows).toEqual([[1, 'a'], [2, 'b'], [3, 'a'], [9, 'z']]);
+    // A part's format comes from its name, or from ?format=.
+    expect((await multipart('multi', [['file', 'part-0', CSV_A]])).json()).toMatchObject({ error: { code: 'INVALID_ARGUMENT', field: 'format', message: expect.stringContaining("part 'part-0'") } });
+    expect((await multipart('multi', [['file', 'part-0', CSV_A]], 'format=csv')).statusCode).toBe(201);
+    expect((await multipart('multi', [['note', undefined, 'no file']])).json()).toMatchObject({ error: { code: 'INVALID_ARGUMENT', field: 'body' } });
+    expect((await platform.datasets.versions('multi')).length).toBe(2);
   });
 });

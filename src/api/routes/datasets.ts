@@ -1,11 +1,12 @@
 import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Type } from '@sinclair/typebox';
+import multipart, { type Multipart } from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
-import { invalidArgument, isValidName, makeWorkDir } from '../../core/index.js';
+import { formatOfName, invalidArgument, isValidName, makeWorkDir, MAX_SOURCE_FILES } from '../../core/index.js';
 import { CSV_ENCODINGS, DATASET_FORMATS, isDatasetFormat, MAX_PAGE_ROWS, parseTypeList } from '../../data/index.js';
 import type { RoutePluginOptions } from './route-options.js';
 
@@ -33,7 +34,9 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
   const datasets = platform.datasets;
   const tmpDir = join(platform.config.home, 'tmp');
 
-  // Uploads are streamed to a temp file, never buffered whole (this parser is scoped to this plugin).
+  // Uploads are streamed to temp files, never buffered whole (these parsers are scoped to this
+  // plugin). A multipart upload holds up to MAX_SOURCE_FILES files, each up to the body limit.
+  await app.register(multipart, { limits: { files: MAX_SOURCE_FILES, fileSize: app.initialConfig.bodyLimit ?? 1024 ** 3, fields: 100 } });
   app.addContentTypeParser(['application/octet-stream', 'text/csv', 'application/x-ndjson', 'application/vnd.apache.parquet'], (_req, payload, done) => done(null, payload));
 
   app.get('/api/v1/datasets', { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: 'List datasets' } }, async () => ({
@@ -88,7 +91,12 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
     '/api/v1/datasets/:name/versions',
     {
       config: { permission: 'datasets:write' },
-      schema: { tags: ['datasets'], summary: 'Add a version from the raw file in the body (CSV, Parquet, JSON, NDJSON)', params: NameParams, querystring: UploadQuery },
+      schema: {
+        tags: ['datasets'],
+        summary: 'Add a version from the raw file in the body (CSV, Parquet, JSON, NDJSON), or from the file parts of a multipart/form-data body (a folder\'s files, as one version, rows in the order of the parts)',
+        params: NameParams,
+        querystring: UploadQuery,
+      },
     },
     async (req, reply) => {
       const { format, filename, description, encoding, types } = req.query;
@@ -96,20 +104,22 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
       // Checked before the upload is read, so a bad name costs no transfer.
       if (!isValidName(req.params.name)) throw invalidArgument('name', `invalid dataset name '${req.params.name}': use letters, digits, '.', '_' and '-'`);
       if (format !== undefined && !isDatasetFormat(format)) throw invalidArgument('format', `unknown format '${format}' (known: ${DATASET_FORMATS.join(', ')})`);
+      const multipart = req.isMultipart();
       const body = req.body as Readable | undefined;
-      if (!body || typeof (body as Readable).pipe !== 'function') throw invalidArgument('body', 'send the file as the raw request body (content-type application/octet-stream)');
+      if (!multipart && (!body || typeof (body as Readable).pipe !== 'function')) {
+        throw invalidArgument('body', 'send the file as the raw request body (content-type application/octet-stream), or files as multipart/form-data parts');
+      }
       const ext = format ? `.${format}` : filename ? extname(basename(filename)).slice(0, 16) : '';
-      if (!format && !ext) throw invalidArgument('format', `pass ?format= (${DATASET_FORMATS.join(', ')}) or ?filename= with an extension`);
+      if (!multipart && !format && !ext) throw invalidArgument('format', `pass ?format= (${DATASET_FORMATS.join(', ')}) or ?filename= with an extension`);
       const work = await makeWorkDir(tmpDir, 'upload');
-      const tmp = join(work, `upload${ext.replace(/[^.A-Za-z0-9]/g, '')}`);
       try {
-        await pipeline(body, createWriteStream(tmp));
-        const v = await datasets.add(req.params.name, tmp, {
+        const received = multipart ? await receiveParts(req.parts(), join(work, 'parts'), format) : await receiveBody(body!, join(work, `upload${ext.replace(/[^.A-Za-z0-9]/g, '')}`), filename);
+        const v = await datasets.add(req.params.name, received.path, {
           ...(format ? { format } : {}),
           ...(description !== undefined ? { description } : {}),
           ...(encoding !== undefined ? { encoding } : {}),
           ...(typeList !== undefined ? { types: typeList } : {}),
-          source: `upload:${filename ?? 'body'}`,
+          source: received.source,
         });
         return reply.status(201).send(v);
       } finally {
@@ -118,3 +128,31 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
     },
   );
 };
+
+/** The raw body into the file `path`; the source is the filename the client sent. */
+async function receiveBody(body: Readable, path: string, filename: string | undefined): Promise<{ path: string; source: string }> {
+  await pipeline(body, createWriteStream(path));
+  return { path, source: `upload:${filename ?? 'body'}` };
+}
+
+/**
+ * The file parts into the folder `dir`, each named by its position then its sanitized name, so
+ * the folder's path order is the parts' order and each keeps its extension (its format). Form
+ * fields are ignored: the options are in the query.
+ */
+async function receiveParts(parts: AsyncIterableIterator<Multipart>, dir: string, format: string | undefined): Promise<{ path: string; source: string }> {
+  await mkdir(dir);
+  const names: string[] = [];
+  for await (const part of parts) {
+    if (part.type !== 'file') continue;
+    const name = basename(part.filename || `part-${names.length}`);
+    if (format === undefined && formatOfName(name) === undefined) {
+      part.file.resume();
+      throw invalidArgument('format', `cannot tell the format of the part '${name}' from its name; pass ?format= (${DATASET_FORMATS.join(', ')})`);
+    }
+    await pipeline(part.file, createWriteStream(join(dir, `${String(names.length).padStart(5, '0')}-${name.replace(/[^.A-Za-z0-9_-]/g, '_')}`)));
+    names.push(name);
+  }
+  if (names.length === 0) throw invalidArgument('body', 'the multipart body holds no file part');
+  return { path: dir, source: names.length === 1 ? `upload:${names[0]}` : `upload:${names.length} files (${names[0]} ... ${names[names.length - 1]})` };
+}

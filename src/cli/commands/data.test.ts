@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,7 +111,18 @@ describe('keel data (end to end)', () => {
     await expect(client.datasets.download('small', join(home, 'no-such-dir', 'x.parquet'))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('cannot write') });
     expect(readdirSync(home).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     await expect(client.datasets.add('small', join(home, 'nope.csv'))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'file' });
-    await expect(client.datasets.add('small', home)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('is a folder or a glob') });
+    // A folder or a glob goes up as one multipart body: the same version as a local add of it.
+    const parts = join(home, 'parts');
+    mkdirSync(join(parts, '2026'), { recursive: true });
+    writeFileSync(join(parts, '2026', 'p1.csv'), 'x,y\n1,a\n2,b\n');
+    writeFileSync(join(parts, '2026', 'p2 ü.csv'), 'x,y\n3,ü\n');
+    writeFileSync(join(parts, '_SUCCESS'), '');
+    const remote = await client.datasets.add('parts', parts);
+    expect(remote).toMatchObject({ rows: 3, source: 'upload:2 files (p1.csv ... p2 ü.csv)' });
+    expect((await client.datasets.rows('parts')).rows).toEqual([[1, 'a'], [2, 'b'], [3, 'ü']]);
+    expect((await platform.datasets.add('parts-local', parts)).version).toBe(remote.version);
+    expect((await client.datasets.add('parts', join(parts, '*', 'p1.csv'))).rows).toBe(2);
+    await expect(client.datasets.add('parts', join(parts, '*.nothing'))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('no file matches') });
     // The server refuses the name before it reads the 16 MB body: its answer, not a broken pipe, is the error.
     const big = join(home, 'big.csv');
     writeFileSync(big, `a\n${'1\n'.repeat(8 << 20)}`);

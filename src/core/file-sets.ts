@@ -1,0 +1,101 @@
+/**
+ * The data files a path names, shared by the data layer (which reads them) and the client (which
+ * uploads them): one file, every data file under a folder, or the files a glob matches. Also the
+ * dataset formats and the extensions that imply them.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { invalidArgument } from './errors.js';
+
+export const DATASET_FORMATS = ['csv', 'parquet', 'json', 'ndjson'] as const;
+export type DatasetFormat = (typeof DATASET_FORMATS)[number];
+
+const EXTENSIONS: readonly [RegExp, DatasetFormat][] = [
+  [/\.(csv|tsv|txt)(\.gz|\.zst)?$/i, 'csv'],
+  [/\.(parquet|pq)$/i, 'parquet'],
+  [/\.(ndjson|jsonl)(\.gz)?$/i, 'ndjson'],
+  [/\.json(\.gz)?$/i, 'json'],
+];
+
+export function isDatasetFormat(f: string): f is DatasetFormat {
+  return (DATASET_FORMATS as readonly string[]).includes(f);
+}
+
+/** The format a file name's extension implies, if any. */
+export function formatOfName(path: string): DatasetFormat | undefined {
+  return EXTENSIONS.find(([re]) => re.test(path))?.[1];
+}
+
+/** Most files one add reads (each is a file DuckDB opens and a hash Keel computes). */
+export const MAX_SOURCE_FILES = 10_000;
+
+const isGlob = (path: string): boolean => /[*?[]/.test(path);
+/** Hidden files, and the markers Spark and Hadoop write beside their parts (_SUCCESS, .crc). */
+const isSkipped = (name: string): boolean => name.startsWith('.') || name.startsWith('_');
+
+/**
+ * The files `path` names, as absolute paths sorted (the order of their rows), and whether it named
+ * several (a folder or a glob). A path that exists and is not a folder is itself, even with glob
+ * characters in it (it is not checked here). A folder is read recursively, hidden and `_` names
+ * skipped, keeping the files of a known format unless `format` is given. A glob (`*`, `?`, `[`,
+ * `**` for any depth) is matched against the files under its fixed leading folders.
+ */
+export async function listSourceFiles(path: string, format: string | undefined): Promise<{ files: string[]; many: boolean }> {
+  const st = await stat(path).catch(() => undefined);
+  let files: string[];
+  if (!st && isGlob(path)) {
+    files = await globFiles(path);
+    if (files.length === 0) throw invalidArgument('file', `no file matches '${path}'`);
+  } else {
+    if (!st?.isDirectory()) return { files: [resolve(path)], many: false };
+    files = (await walk(path)).filter((f) => format !== undefined || formatOfName(f) !== undefined);
+    if (files.length === 0) throw invalidArgument('file', `the folder '${path}' holds no ${format ?? 'CSV, Parquet or JSON'} file`);
+  }
+  if (files.length > MAX_SOURCE_FILES) throw invalidArgument('file', `'${path}' names ${files.length} files; one add reads at most ${MAX_SOURCE_FILES}`);
+  return { files: files.sort(), many: true };
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    if (isSkipped(e.name)) continue;
+    const p = resolve(dir, e.name);
+    if (e.isDirectory()) out.push(...(await walk(p)));
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
+}
+
+async function globFiles(pattern: string): Promise<string[]> {
+  const abs = resolve(pattern);
+  const parts = abs.split('/');
+  const firstGlob = parts.findIndex(isGlob);
+  const root = parts.slice(0, firstGlob).join('/') || '/';
+  const re = globRegExp(parts.slice(firstGlob).join('/'));
+  const st = await stat(root).catch(() => undefined);
+  if (!st?.isDirectory()) return [];
+  return (await walk(root)).filter((f) => re.test(relative(root, f)));
+}
+
+/** A glob as a RegExp over `/`-separated relative paths: `**` any folders, `*` and `?` within a name, `[...]` a class. */
+function globRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i]!;
+    if (ch === '*' && glob[i + 1] === '*') {
+      const slash = glob[i + 2] === '/';
+      re += slash ? '(?:.*/)?' : '.*';
+      i += slash ? 2 : 1;
+    } else if (ch === '*') re += '[^/]*';
+    else if (ch === '?') re += '[^/]';
+    else if (ch === '[') {
+      const end = glob.indexOf(']', i + 1);
+      if (end < 0) re += '\\[';
+      else {
+        re += `[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else re += ch.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
