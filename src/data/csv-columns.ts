@@ -97,15 +97,15 @@ export function checkExpr(c: CsvColumn, index: number): string | undefined {
   return undefined;
 }
 
+/** Why a read starts again, for the user (`message`) and the log. */
 export interface Widening {
-  readonly column: string;
-  readonly value: string;
+  readonly message: string;
+  readonly column?: string;
+  readonly value?: string;
   /** The line of the file, when DuckDB's reader names it. */
   readonly line?: number;
-  readonly from: string;
-  readonly to: string;
-  /** What becomes of the column, in words. */
-  readonly why: string;
+  readonly from?: string;
+  readonly to?: string;
 }
 
 /**
@@ -123,7 +123,9 @@ export function widen(columns: readonly CsvColumn[], error: unknown): { columns:
   const [from, to] = [storedType(c), storedType(wider)];
   const why =
     from !== to ? `so it is ${to} instead of ${from}` : found.kind === 'big' ? 'beyond 2^53, so the column is read exactly from its text' : "pandas' NA spelling, so it is read as missing";
-  const widening: Widening = { column: c.name, value: found.value, ...(found.line !== undefined ? { line: found.line } : {}), from, to, why };
+  const where = found.line === undefined ? '' : ` on line ${found.line}`;
+  const message = `column '${c.name}' holds ${JSON.stringify(found.value)}${where}, ${why}`;
+  const widening: Widening = { message, column: c.name, value: found.value, ...(found.line !== undefined ? { line: found.line } : {}), from, to };
   return { columns: columns.map((x, i) => (i === found.index ? wider : x)), widening };
 }
 

@@ -184,6 +184,15 @@ for (const backend of testStores()) {
       expect(messages.some((m) => /^reading again: column 'b' holds "hello" on line 25002, so it is VARCHAR instead of BIGINT$/.test(m))).toBe(true);
       // A given type is the user's: a value that does not fit it stays an error.
       await expectKeelError(t.service.add('late', file, { types: { n: 'int', a: 'int' } }), 'INVALID_ARGUMENT', /column 'a' was given the type int, but holds 1\.5/);
+      // NDJSON: DuckDB types it from the first 20,480 rows too; a later misfit takes the types from all rows.
+      const json = join(t.dir, 'late.ndjson');
+      writeFileSync(json, `${Array.from({ length: 25_000 }, (_, i) => JSON.stringify({ a: i, b: 'x', c: i / 2 })).join('\n')}\n{"a":"oops","b":1.5,"c":7}\n`);
+      const jsonMessages: string[] = [];
+      const j = await t.service.add('late-json', json, {}, { onProgress: (e) => void (e.message && jsonMessages.push(e.message)) });
+      // pandas.read_json(lines=True): a and b object, c float64.
+      expect(j.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['a:string', 'b:string', 'c:float']);
+      expect((await t.service.rows(`late-json@${j.version}`, { offset: 24_999 })).rows).toEqual([['24999', 'x', 12_499.5], ['oops', '1.5', 7]]);
+      expect(jsonMessages).toContain('reading again: a value on line 25001 does not fit the types of the first rows, so the types come from all rows');
     });
 
     it("reads pandas' NA spellings in number columns as missing, in the sniffed rows or after them", async () => {

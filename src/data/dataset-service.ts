@@ -112,14 +112,13 @@ export class DatasetService {
               await con.run(`COPY (SELECT ${described.columns.map((c) => c.storeExpr).join(', ')} FROM ${described.source}) TO ${quoteString(parquet)} (${PARQUET_OPTIONS})`);
               break;
             } catch (e) {
-              // A value past the sniffed rows that does not fit its column's type: the column
-              // widens (int to float or string, ...) and the read starts again.
-              const wider = signal?.aborted ? undefined : described.widen(e);
+              // A value past the sampled rows that does not fit its column's type: the types
+              // widen (a CSV column from int to float or string, ...) and the read starts again.
+              const wider = signal?.aborted ? undefined : await described.widen(e);
               if (!wider) throw e;
               described = wider.source;
-              const w = wider.widening;
-              reading = `reading again: column '${w.column}' holds ${JSON.stringify(w.value)}${w.line === undefined ? '' : ` on line ${w.line}`}, ${w.why}`;
-              this.deps.logger.info({ dataset: name, ...w }, 'a column of the file widened after its sniffed rows');
+              reading = `reading again: ${wider.widening.message}`;
+              this.deps.logger.info({ dataset: name, ...wider.widening }, 'the types of the file widened after its sampled rows');
               progress(0, reading);
             }
           }

@@ -65,6 +65,9 @@ export function mapDuckDbType(duckType: string): TypeMapping | undefined {
   }
   if (t === 'TIMESTAMP' || t === 'TIMESTAMP WITH TIME ZONE' || t === 'TIMESTAMPTZ') return { type: 'timestamp', storeExpr: id };
   if (TIMESTAMP_TYPES.has(t)) return { type: 'timestamp', storeExpr: (c) => `${id(c)}::TIMESTAMP` };
+  // DuckDB's JSON reader types a field whose values mix types as JSON: a string value is then
+  // stored as itself, not as its JSON text with quotes (pandas' object column holds `x`, not `"x"`).
+  if (t === 'JSON') return { type: 'string', storeExpr: (c) => `json_extract_string(${id(c)}, '$')` };
   if (STRING_LIKE.has(t) || t.startsWith('ENUM')) return { type: 'string', storeExpr: t === 'VARCHAR' ? id : (c) => `${id(c)}::VARCHAR` };
   return undefined;
 }

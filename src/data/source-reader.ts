@@ -60,16 +60,16 @@ const filesArg = (files: readonly string[]): string => (files.length === 1 ? quo
  * The DuckDB table function that reads Parquet or JSON files (CSV: sniffCsv). Several files are
  * matched by column name, a column missing from some of them being missing there.
  */
-function sourceSql(files: readonly string[], format: Exclude<DatasetFormat, 'csv'>): string {
+function sourceSql(files: readonly string[], format: Exclude<DatasetFormat, 'csv'>, jsonOptions = ''): string {
   const p = filesArg(files);
   const byName = files.length > 1 ? ', union_by_name = true' : '';
   switch (format) {
     case 'parquet':
       return `read_parquet(${p}${byName})`;
     case 'json':
-      return `read_json(${p}, format = 'auto'${byName})`;
+      return `read_json(${p}, format = 'auto'${byName}${jsonOptions})`;
     case 'ndjson':
-      return `read_json(${p}, format = 'newline_delimited'${byName})`;
+      return `read_json(${p}, format = 'newline_delimited'${byName}${jsonOptions})`;
   }
 }
 
@@ -85,10 +85,11 @@ export interface DescribedSource {
   readonly columns: SourceColumn[];
   readonly source: string;
   /**
-   * After the read failed: the source with the column widened whose value did not fit its sniffed
-   * type (CSV), or undefined when the error is another (csv-columns.ts).
+   * After the read failed: the source with wider types where a value did not fit the type taken
+   * from the sampled rows (a CSV column, csv-columns.ts; a JSON file's types then come from all
+   * its rows), or undefined when the error is another.
    */
-  widen(error: unknown): { source: DescribedSource; widening: Widening } | undefined;
+  widen(error: unknown): Promise<{ source: DescribedSource; widening: Widening } | undefined>;
 }
 
 /** Sniffs the files' columns (DuckDB reads only a sample here), applies the given types and maps them. */
@@ -112,8 +113,8 @@ function described(sniffed: Sniffed): DescribedSource {
   return {
     columns,
     source: sniffed.source,
-    widen(error) {
-      const next = sniffed.widen?.(error);
+    async widen(error) {
+      const next = await sniffed.widen?.(error);
       return next && { source: described(next.sniffed), widening: next.widening };
     },
   };
@@ -125,14 +126,30 @@ type SniffedType = { readonly name: string; readonly duckType: string };
 interface Sniffed {
   readonly types: SniffedType[];
   readonly source: string;
-  readonly widen?: (error: unknown) => { sniffed: Sniffed; widening: Widening } | undefined;
+  readonly widen?: (error: unknown) => Promise<{ sniffed: Sniffed; widening: Widening } | undefined>;
 }
 
-/** Parquet and JSON: the types the files declare, and the given types applied. */
-async function describeOther(con: DuckDBConnection, files: readonly string[], format: Exclude<DatasetFormat, 'csv'>, given: ReadonlyMap<string, LogicalType>): Promise<Sniffed> {
-  const plain = sourceSql(files, format);
+/**
+ * Parquet and JSON: the types the files declare, and the given types applied. DuckDB takes a
+ * JSON file's types from its first 20,480 rows; when a later value does not fit them, the read
+ * fails, and widen() takes the types from all rows (one more pass, only then).
+ */
+async function describeOther(con: DuckDBConnection, files: readonly string[], format: Exclude<DatasetFormat, 'csv'>, given: ReadonlyMap<string, LogicalType>, allRows = false): Promise<Sniffed> {
+  const plain = sourceSql(files, format, allRows ? ', sample_size = -1' : '');
   const declared = (await runSource(con, `DESCRIBE SELECT * FROM ${plain}`, format)).getRows().map((r) => ({ name: String(r[0]), duckType: String(r[1]) }));
-  return withGivenTypes(plain, declared, given);
+  // With all rows sampled, the read is given the types found, so that it does not sample them again.
+  const read = allRows ? sourceSql(files, format, `, columns = {${declared.map((t) => `${quoteString(t.name)}: ${quoteString(t.duckType)}`).join(', ')}}`) : plain;
+  const sniffed = withGivenTypes(read, declared, given);
+  if (format === 'parquet' || allRows) return sniffed;
+  return {
+    ...sniffed,
+    async widen(error) {
+      const line = /JSON transform error in file .*?, in line (\d+)/.exec((error as Error | undefined)?.message ?? '')?.[1];
+      if (line === undefined) return undefined;
+      const message = `a value on line ${line} does not fit the types of the first rows, so the types come from all rows`;
+      return { sniffed: await describeOther(con, files, format, given, true), widening: { message, line: Number(line) } };
+    },
+  };
 }
 
 /**
@@ -209,7 +226,7 @@ async function sniffCsv(con: DuckDBConnection, files: readonly string[], encodin
     );
     return {
       ...sniffed,
-      widen(error) {
+      async widen(error) {
         const next = widen(cols, error);
         return next && { sniffed: csvSniffed(next.columns), widening: next.widening };
       },
