@@ -253,7 +253,17 @@ for (const backend of testStores()) {
       const nd = await t.service.add('nd-parts', mixed);
       expect(nd.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['x:int:1', 'y:string:0', 'z:bool:1']);
       writeFileSync(join(mixed, 'c.csv'), 'x\n1\n');
-      await expectKeelError(t.service.add('nd-parts', mixed), 'INVALID_ARGUMENT', /mixes formats \(ndjson, csv\)|mixes formats \(csv, ndjson\)/);
+      await expectKeelError(t.service.add('nd-parts', mixed), 'INVALID_ARGUMENT', /mixes formats \(ndjson, csv\)|mixes formats \(csv, ndjson\)/);      // CSV parts too: a header in another order, or with a column more, puts each value under its own name.
+      const csvParts = join(t.dir, 'csv-parts');
+      mkdirSync(csvParts);
+      writeFileSync(join(csvParts, 'a.csv'), 'x,y\n1,a\n2,b\n');
+      writeFileSync(join(csvParts, 'b.csv'), 'y,x\nc,3\n');
+      writeFileSync(join(csvParts, 'c.csv'), 'x,y,z\n4,d,1.5\n');
+      const byName = await t.service.add('csv-parts', csvParts);
+      expect(byName.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['x:int', 'y:string', 'z:float']);
+      expect((await t.service.rows(`csv-parts@${byName.version}`)).rows).toEqual([[1, 'a', null], [2, 'b', null], [3, 'c', null], [4, 'd', 1.5]]);
+      writeFileSync(join(csvParts, 'd.tsv'), 'x\ty\n5\te\n');
+      await expectKeelError(t.service.add('csv-parts', csvParts), 'INVALID_ARGUMENT', /mixes tab-separated \(\.tsv\) and comma-separated files/);
     });
 
     it('reads Parquet, JSON and NDJSON', async () => {

@@ -1,5 +1,5 @@
 import { invalidArgument, listSourceFiles, sha256, sha256File, formatOfName, type DatasetFormat } from '../core/index.js';
-import { assertReadableFile, resolveFormat } from './source-reader.js';
+import { assertReadableFile, isTsv, resolveFormat } from './source-reader.js';
 
 /** What `keel data add` reads: one file, every data file under a folder, or the files a glob matches. */
 export interface SourceFiles {
@@ -24,6 +24,10 @@ export async function resolveSourceFiles(path: string, format: string | undefine
   if (resolved === undefined) {
     const unknown = files.find((f) => formatOfName(f) === undefined);
     throw invalidArgument('format', unknown ? `cannot tell the format of '${unknown}' from its name; pass --format` : `'${path}' mixes formats (${[...formats].join(', ')}); add them separately or pass --format`);
+  }
+  // One delimiter reads them all (source-reader.ts): tab for .tsv, else a comma.
+  if (resolved === 'csv' && new Set(files.map((f) => isTsv(f))).size > 1) {
+    throw invalidArgument('file', `'${path}' mixes tab-separated (.tsv) and comma-separated files; add them separately`);
   }
   for (const f of files) await assertReadableFile(f);
   return { files, format: resolved };

@@ -49,9 +49,12 @@ export async function assertReadableFile(path: string): Promise<number> {
  * (when its sample holds no quote) reads no quotes at all and fails on a quoted field further down.
  */
 function csvOptions(path: string, encoding: CsvEncoding): string {
-  const delim = /\.tsv(\.gz|\.zst)?$/i.test(path) ? "'\\t'" : "','";
+  const delim = isTsv(path) ? "'\\t'" : "','";
   return `header = true, skip = 0, delim = ${delim}, quote = '"', escape = '"', strict_mode = true, encoding = '${encoding}'`;
 }
+
+/** A tab-separated file, by its name. */
+export const isTsv = (path: string): boolean => /\.tsv(\.gz|\.zst)?$/i.test(path);
 
 /** The files as DuckDB's argument: one path, or a list (whose rows come one file after the other). */
 const filesArg = (files: readonly string[]): string => (files.length === 1 ? quoteString(files[0]!) : `[${files.map(quoteString).join(', ')}]`);
@@ -194,15 +197,27 @@ const FIRST_ROWS = 2_048;
  * as numbers with those missing, as pandas reads them.
  */
 async function sniffCsv(con: DuckDBConnection, files: readonly string[], encoding: CsvEncoding, given: ReadonlyMap<string, LogicalType>): Promise<Sniffed> {
-  // The first file is sniffed; every file then has to fit its header and types.
   const path = files[0]!;
   const p = filesArg(files);
-  const row = (await runSource(con, `SELECT Columns, DateFormat, TimestampFormat FROM sniff_csv(${quoteString(path)}, ${csvOptions(path, encoding)})`, 'csv')).getRows()[0]!;
-  const items = (row[0] as { items: { entries: { name: string; type: string } }[] }).items;
+  const options = csvOptions(path, encoding);
+  const typeList = (ts: readonly SniffedType[]) => `{${ts.map((t) => `${quoteString(t.name)}: ${quoteString(t.duckType)}`).join(', ')}}`;
+  let sniffed: { name: string; type: string }[];
+  let read: (ts: readonly SniffedType[]) => string;
+  if (files.length === 1) {
+    const row = (await runSource(con, `SELECT Columns, DateFormat, TimestampFormat FROM sniff_csv(${quoteString(path)}, ${options})`, 'csv')).getRows()[0]!;
+    sniffed = (row[0] as { items: { entries: { name: string; type: string } }[] }).items.map(({ entries }) => entries);
+    const formats = [row[1] === null ? '' : `, dateformat = ${quoteString(String(row[1]))}`, row[2] === null ? '' : `, timestampformat = ${quoteString(String(row[2]))}`].join('');
+    read = (ts) => `read_csv(${p}, ${options}, auto_detect = false, columns = ${typeList(ts)}${formats})`;
+  } else {
+    // Several files: each is sniffed, and their columns are matched by the names in their headers
+    // (read by position, a part whose header orders the columns differently would put its
+    // values under the wrong names). The types found replace the sniffed ones.
+    const byName = `read_csv(${p}, ${options}, union_by_name = true`;
+    sniffed = (await runSource(con, `DESCRIBE SELECT * FROM ${byName})`, 'csv')).getRows().map((r) => ({ name: String(r[0]), type: String(r[1]) }));
+    read = (ts) => `${byName}, types = ${typeList(ts)})`;
+  }
   // A column with a given type is read as text, then converted (withGivenTypes).
-  const types = items.map(({ entries }) => ({ name: entries.name, duckType: given.has(entries.name) ? 'VARCHAR' : entries.type }));
-  const formats = [row[1] === null ? '' : `, dateformat = ${quoteString(String(row[1]))}`, row[2] === null ? '' : `, timestampformat = ${quoteString(String(row[2]))}`].join('');
-  const read = (ts: readonly SniffedType[]) => `read_csv(${p}, ${csvOptions(path, encoding)}, auto_detect = false, columns = {${ts.map((t) => `${quoteString(t.name)}: ${quoteString(t.duckType)}`).join(', ')}}${formats})`;
+  const types = sniffed.map(({ name, type }) => ({ name, duckType: given.has(name) ? 'VARCHAR' : type }));
   // Text columns that hold only numbers, with an infinity, NaN or NA spelling among them, are
   // numbers. Most text columns show text in their first rows, so those are checked first (the
   // sniffed rows of a wide file take ~0.5 s to read again).
