@@ -195,6 +195,19 @@ for (const backend of testStores()) {
       expect(jsonMessages).toContain('reading again: a value on line 25001 does not fit the types of the first rows, so the types come from all rows');
     });
 
+    it('types the columns of a file of wide rows by all their values (its sniff reads about 4 MiB of rows)', async () => {
+      // Rows of ~2 KB: about 2,100 rows are sniffed; the 1.5 is on row 2,500.
+      const file = join(t.dir, 'wide-rows.csv');
+      const pad = 'p'.repeat(2000);
+      writeFileSync(file, `n,text\n${Array.from({ length: 3000 }, (_, i) => `${i === 2500 ? '1.5' : i},${pad}`).join('\n')}\n`);
+      const messages: string[] = [];
+      const v = await t.service.add('wide-rows', file, {}, { onProgress: (e) => void (e.message && messages.push(e.message)) });
+      expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['n:float', 'text:string']);
+      // Found by the sniffer (DuckDB samples chunks across the file) or by a second read.
+      expect(messages.filter((m) => m.startsWith('reading again')).length).toBeLessThanOrEqual(1);
+      expect((await t.service.rows(`wide-rows@${v.version}`, { offset: 2500, limit: 1, columns: ['n'] })).rows).toEqual([[1.5]]);
+    });
+
     it("reads pandas' NA spellings in number columns as missing, in the sniffed rows or after them", async () => {
       const file = join(t.dir, 'na.csv');
       // a: NA among the sniffed rows; x, y: a late NA in an int and a float column; c: text keeps 'NA'.
