@@ -125,6 +125,9 @@ function described(sniffed: Sniffed): DescribedSource {
 
 type SniffedType = { readonly name: string; readonly duckType: string };
 
+/** The types as the struct literal DuckDB's readers take (`columns =`, `types =`). */
+const typeStruct = (ts: readonly SniffedType[]): string => `{${ts.map((t) => `${quoteString(t.name)}: ${quoteString(t.duckType)}`).join(', ')}}`;
+
 /** The columns' types, the read, and (CSV) how to widen a column after a value did not fit. */
 interface Sniffed {
   readonly types: SniffedType[];
@@ -141,7 +144,7 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
   const plain = sourceSql(files, format, allRows ? ', sample_size = -1' : '');
   const declared = (await runSource(con, `DESCRIBE SELECT * FROM ${plain}`, format)).getRows().map((r) => ({ name: String(r[0]), duckType: String(r[1]) }));
   // With all rows sampled, the read is given the types found, so that it does not sample them again.
-  const read = allRows ? sourceSql(files, format, `, columns = {${declared.map((t) => `${quoteString(t.name)}: ${quoteString(t.duckType)}`).join(', ')}}`) : plain;
+  const read = allRows ? sourceSql(files, format, `, columns = ${typeStruct(declared)}`) : plain;
   const sniffed = withGivenTypes(read, declared, given);
   if (format === 'parquet' || allRows) return sniffed;
   return {
@@ -198,15 +201,14 @@ const FIRST_ROWS = 2_048;
 /**
  * The CSV's column types as DuckDB sniffs them on a sample, and a read of the whole file with
  * those types and date formats fixed (auto_detect off: the read skips a second sniff, ~15 % of
- * the parse). A text column whose sampled values are all numbers but for an infinity or NaN
- * spelling is read as DOUBLE, and one whose values are numbers or NA spellings (`NA`, `null`, ...)
- * as numbers with those missing, as pandas reads them.
+ * the parse; several files are each sniffed, see below). A text column whose sampled values are
+ * all numbers but for an infinity or NaN spelling is read as DOUBLE, and one whose values are
+ * numbers or NA spellings (`NA`, `null`, ...) as numbers with those missing, as pandas reads them.
  */
 async function sniffCsv(con: DuckDBConnection, files: readonly string[], encoding: CsvEncoding, given: ReadonlyMap<string, LogicalType>): Promise<Sniffed> {
   const path = files[0]!;
   const p = filesArg(files);
   const options = csvOptions(path, encoding);
-  const typeList = (ts: readonly SniffedType[]) => `{${ts.map((t) => `${quoteString(t.name)}: ${quoteString(t.duckType)}`).join(', ')}}`;
   let sniffed: { name: string; type: string }[];
   let read: (ts: readonly SniffedType[]) => string;
   const sampleRows = await sniffRows(path);
@@ -214,14 +216,14 @@ async function sniffCsv(con: DuckDBConnection, files: readonly string[], encodin
     const row = (await runSource(con, `SELECT Columns, DateFormat, TimestampFormat FROM sniff_csv(${quoteString(path)}, ${options}, sample_size = ${sampleRows})`, 'csv')).getRows()[0]!;
     sniffed = (row[0] as { items: { entries: { name: string; type: string } }[] }).items.map(({ entries }) => entries);
     const formats = [row[1] === null ? '' : `, dateformat = ${quoteString(String(row[1]))}`, row[2] === null ? '' : `, timestampformat = ${quoteString(String(row[2]))}`].join('');
-    read = (ts) => `read_csv(${p}, ${options}, auto_detect = false, columns = ${typeList(ts)}${formats})`;
+    read = (ts) => `read_csv(${p}, ${options}, auto_detect = false, columns = ${typeStruct(ts)}${formats})`;
   } else {
     // Several files: each is sniffed, and their columns are matched by the names in their headers
     // (read by position, a part whose header orders the columns differently would put its
     // values under the wrong names). The types found replace the sniffed ones.
     const byName = `read_csv(${p}, ${options}, union_by_name = true, sample_size = ${sampleRows}`;
     sniffed = (await runSource(con, `DESCRIBE SELECT * FROM ${byName})`, 'csv')).getRows().map((r) => ({ name: String(r[0]), type: String(r[1]) }));
-    read = (ts) => `${byName}, types = ${typeList(ts)})`;
+    read = (ts) => `${byName}, types = ${typeStruct(ts)})`;
   }
   // A column with a given type is read as text, then converted (withGivenTypes).
   const types = sniffed.map(({ name, type }) => ({ name, duckType: given.has(name) ? 'VARCHAR' : type }));
@@ -235,26 +237,24 @@ async function sniffCsv(con: DuckDBConnection, files: readonly string[], encodin
     const asNumber = numbers.get(t.name);
     return asNumber ? { name: t.name, sniffed: t.duckType, read: asNumber } : firstRead(t.name, t.duckType);
   });
-  const csvSniffed = (cols: readonly CsvColumn[]): Sniffed => {
-    const checks = cols.flatMap((c, i) => {
-      const check = checkExpr(c, i);
-      return check === undefined ? [] : [`${check} AS ${quoteIdent(c.name)}`];
-    });
-    const sniffed = withGivenTypes(
-      read(cols.map((c) => ({ name: c.name, duckType: readType(c) }))),
-      cols.map((c) => ({ name: c.name, duckType: storedType(c) })),
-      given,
-      checks,
-    );
-    return {
-      ...sniffed,
-      async widen(error) {
-        const next = widen(cols, error);
-        return next && { sniffed: csvSniffed(next.columns), widening: next.widening };
-      },
-    };
+  return csvSniffed(read, columns, given);
+}
+
+/** The read of the CSV columns as they are now, and how to widen one (csv-columns.ts). */
+function csvSniffed(read: (ts: readonly SniffedType[]) => string, cols: readonly CsvColumn[], given: ReadonlyMap<string, LogicalType>): Sniffed {
+  const checks = cols.flatMap((c, i) => {
+    const check = checkExpr(c, i);
+    return check === undefined ? [] : [`${check} AS ${quoteIdent(c.name)}`];
+  });
+  const readTypes = cols.map((c) => ({ name: c.name, duckType: readType(c) }));
+  const sniffed = withGivenTypes(read(readTypes), cols.map((c) => ({ name: c.name, duckType: storedType(c) })), given, checks);
+  return {
+    ...sniffed,
+    async widen(error) {
+      const next = widen(cols, error);
+      return next && { sniffed: csvSniffed(read, next.columns, given), widening: next.widening };
+    },
   };
-  return csvSniffed(columns);
 }
 
 /**
