@@ -128,6 +128,8 @@ export class DatasetsClient {
       description?: string;
       /** A CSV's text encoding: utf-8 (default), latin-1 or utf-16. */
       encoding?: string;
+      /** A CSV's delimiter: one character, `\t` or `tab` (default a comma; a tab for .tsv). */
+      delimiter?: string;
       /** Column types replacing the sniffed ones, e.g. `{ zip: 'string' }`. */
       types?: Readonly<Record<string, LogicalType>>;
       signal?: AbortSignal;
@@ -161,6 +163,7 @@ export class DatasetsClient {
         format: options.format,
         description: options.description,
         encoding: options.encoding,
+        delimiter: options.delimiter,
         types: options.types && Object.entries(options.types).map(([c, t]) => `${c}=${t}`).join(','),
         filename: many ? undefined : basename(filePath),
       },

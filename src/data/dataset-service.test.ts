@@ -221,6 +221,27 @@ for (const backend of testStores()) {
       expect(v.columns[2]!.stats.max).toBe(24_999 / 4);
     });
 
+    it('reads a CSV with the delimiter given (a semicolon, a pipe, a tab), part of the version', async () => {
+      const file = join(t.dir, 'semi.csv');
+      writeFileSync(file, 'x;y\n1;"a;b"\n2;c\n');
+      // As pandas without sep: one column.
+      const plain = await t.service.add('semi', file);
+      expect(plain.columns.map((c) => c.name)).toEqual(['x;y']);
+      const semi = await t.service.add('semi', file, { delimiter: ';' });
+      expect((await t.service.rows(`semi@${semi.version}`)).rows).toEqual([[1, 'a;b'], [2, 'c']]);
+      expect(semi.version).not.toBe(plain.version);
+      // Naming the default delimiter is no other reading: the same version.
+      expect((await t.service.add('semi', file, { delimiter: ',' })).version).toBe(plain.version);
+      const tabbed = join(t.dir, 'tabbed.txt');
+      writeFileSync(tabbed, 'x\ty\n1\ta\n');
+      expect((await t.service.rows(`semi@${(await t.service.add('semi', tabbed, { delimiter: '\\t' })).version}`)).rows).toEqual([[1, 'a']]);
+      await expectKeelError(t.service.add('semi', file, { delimiter: ';;' }), 'INVALID_ARGUMENT', /delimiter: expected one character/);
+      await expectKeelError(t.service.add('semi', file, { delimiter: '"' }), 'INVALID_ARGUMENT', /delimiter: expected one character other than a quote/);
+      const nd = join(t.dir, 'd.ndjson');
+      writeFileSync(nd, '{"x": 1}\n');
+      await expectKeelError(t.service.add('semi', nd, { delimiter: ';' }), 'INVALID_ARGUMENT', /delimiter: a delimiter applies to CSV only/);
+    });
+
     it('reads a CSV in latin-1 or utf-16 when told, and says so when a file is not UTF-8', async () => {
       const latin = join(t.dir, 'latin1.csv');
       writeFileSync(latin, Buffer.from('name,city\nJos\xe9,M\xfcnchen\nAnna,K\xf6ln\n', 'latin1'));

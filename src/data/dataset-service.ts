@@ -13,7 +13,7 @@ import { assertDatasetName, parseDatasetRef } from './dataset-ref.js';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
 import { profileParquet } from './profile.js';
 import { contentHash, resolveSourceFiles } from './source-files.js';
-import { readIdentity, resolveEncoding, resolveTypes } from './read-options.js';
+import { readIdentity, resolveDelimiter, resolveEncoding, resolveTypes } from './read-options.js';
 import { describeSource, sourceError } from './source-reader.js';
 import { loadParquetTable } from './table-loader.js';
 import type { ColumnProfile, DatasetSummary, DatasetVersion } from './types.js';
@@ -46,6 +46,8 @@ export interface AddDatasetOptions {
   readonly source?: string;
   /** A CSV's text encoding: utf-8 (default), latin-1 or utf-16. */
   readonly encoding?: string;
+  /** A CSV's delimiter: one character, `\t` or `tab` (default a comma; a tab for .tsv). */
+  readonly delimiter?: string;
   /** Column types that replace the sniffed or declared ones, e.g. `{ zip: 'string' }`. */
   readonly types?: Readonly<Record<string, string>>;
 }
@@ -71,8 +73,9 @@ export class DatasetService {
 
   async add(name: string, filePath: string, options: AddDatasetOptions = {}, job: JobOptions = {}): Promise<DatasetVersion> {
     assertDatasetName(name, 'name');
-    const { files, format } = await resolveSourceFiles(filePath, options.format);
-    const read = { encoding: resolveEncoding(format, options.encoding), types: resolveTypes(options.types) };
+    const { files, format } = await resolveSourceFiles(filePath, options.format, options.delimiter);
+    const delimiter = resolveDelimiter(format, options.delimiter, files[0]!);
+    const read = { encoding: resolveEncoding(format, options.encoding), ...(delimiter !== undefined ? { delimiter } : {}), types: resolveTypes(options.types) };
     const identity = readIdentity(read);
     const progress = (done: number, message: string) => job.onProgress?.({ task: 'ingest', done, total: 100, message });
     progress(0, 'reading');

@@ -1,6 +1,6 @@
 import { invalidArgument, LOGICAL_TYPES, type LogicalType } from '../core/index.js';
 
-// How an add reads its files beyond their format: a CSV's encoding and given column types.
+// How an add reads its files beyond their format: a CSV's encoding and delimiter, and given column types.
 
 /** The text encodings DuckDB's CSV reader knows without an extension. */
 export const CSV_ENCODINGS = ['utf-8', 'latin-1', 'utf-16'] as const;
@@ -13,6 +13,22 @@ export function resolveEncoding(format: string, encoding: string | undefined): C
   if (!(CSV_ENCODINGS as readonly string[]).includes(e)) throw invalidArgument('encoding', `unknown encoding '${encoding}' (known: ${CSV_ENCODINGS.join(', ')})`);
   if (format !== 'csv' && e !== 'utf-8') throw invalidArgument('encoding', `an encoding applies to CSV only; ${format.toUpperCase()} is read as UTF-8`);
   return e as CsvEncoding;
+}
+
+/** A tab-separated file, by its name (read with a tab where other CSV files take a comma). */
+export const isTsv = (path: string): boolean => /\.tsv(\.gz|\.zst)?$/i.test(path);
+
+/**
+ * The delimiter given (CSV only), checked: one character, `\t` or `tab` for a tab. Undefined when
+ * none is given or it is the file's default (a tab for .tsv, else a comma), so that naming the
+ * default does not make another version.
+ */
+export function resolveDelimiter(format: string, delimiter: string | undefined, firstFile: string): string | undefined {
+  if (delimiter === undefined) return undefined;
+  const d = delimiter === '\\t' || delimiter.toLowerCase() === 'tab' ? '\t' : delimiter;
+  if (format !== 'csv') throw invalidArgument('delimiter', `a delimiter applies to CSV only, not ${format.toUpperCase()}`);
+  if ([...d].length !== 1 || /["\r\n]/.test(d)) throw invalidArgument('delimiter', `expected one character other than a quote or a line break (\\t or tab for a tab), got ${JSON.stringify(delimiter)}`);
+  return d === (isTsv(firstFile) ? '\t' : ',') ? undefined : d;
 }
 
 /** `zip=string,id=string` (the CLI's --type and the API's `types`) as a record. */
@@ -40,15 +56,21 @@ export function resolveTypes(types: Readonly<Record<string, string>> | undefined
 export interface ReadOptions {
   /** A CSV's text encoding (default utf-8). */
   readonly encoding?: CsvEncoding;
+  /** A CSV's delimiter, when not the default (a tab for .tsv, else a comma). */
+  readonly delimiter?: string;
   /** Column types that replace the sniffed or declared ones (`id` as string keeps IDs as text). */
   readonly types?: ReadonlyMap<string, LogicalType>;
 }
 
 /**
- * What, besides the bytes, decides the data read from them: a non-default encoding and given
- * types. Empty for the defaults, so a plain add keeps the file's own sha256 as its version.
+ * What, besides the bytes, decides the data read from them: a non-default encoding or delimiter,
+ * and given types. Empty for the defaults, so a plain add keeps the file's own sha256 as its version.
  */
 export function readIdentity(options: ReadOptions): string {
   const types = [...(options.types ?? new Map<string, LogicalType>())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return [...(options.encoding && options.encoding !== 'utf-8' ? [`encoding=${options.encoding}`] : []), ...types.map(([n, t]) => `type:${n}=${t}`)].join('\n');
+  return [
+    ...(options.encoding && options.encoding !== 'utf-8' ? [`encoding=${options.encoding}`] : []),
+    ...(options.delimiter !== undefined ? [`delimiter=${JSON.stringify(options.delimiter)}`] : []),
+    ...types.map(([n, t]) => `type:${n}=${t}`),
+  ].join('\n');
 }

@@ -1,5 +1,6 @@
 import { invalidArgument, listSourceFiles, sha256, sha256File, formatOfName, type DatasetFormat } from '../core/index.js';
-import { assertReadableFile, isTsv, resolveFormat } from './source-reader.js';
+import { isTsv } from './read-options.js';
+import { assertReadableFile, resolveFormat } from './source-reader.js';
 
 /** What `keel data add` reads: one file, every data file under a folder, or the files a glob matches. */
 export interface SourceFiles {
@@ -12,7 +13,7 @@ export interface SourceFiles {
  * The files of `path` (listSourceFiles), checked readable, and their one format, from --format or
  * their extensions.
  */
-export async function resolveSourceFiles(path: string, format: string | undefined): Promise<SourceFiles> {
+export async function resolveSourceFiles(path: string, format: string | undefined, delimiter?: string): Promise<SourceFiles> {
   const { files, many } = await listSourceFiles(path, format);
   if (!many) {
     const resolved = resolveFormat(path, format);
@@ -25,8 +26,8 @@ export async function resolveSourceFiles(path: string, format: string | undefine
     const unknown = files.find((f) => formatOfName(f) === undefined);
     throw invalidArgument('format', unknown ? `cannot tell the format of '${unknown}' from its name; pass --format` : `'${path}' mixes formats (${[...formats].join(', ')}); add them separately or pass --format`);
   }
-  // One delimiter reads them all (source-reader.ts): tab for .tsv, else a comma.
-  if (resolved === 'csv' && new Set(files.map((f) => isTsv(f))).size > 1) {
+  // One delimiter reads them all (source-reader.ts): the one given, else tab for .tsv, else a comma.
+  if (resolved === 'csv' && delimiter === undefined && new Set(files.map((f) => isTsv(f))).size > 1) {
     throw invalidArgument('file', `'${path}' mixes tab-separated (.tsv) and comma-separated files; add them separately`);
   }
   for (const f of files) await assertReadableFile(f);

@@ -4,7 +4,7 @@ import { formatOfName, invalidArgument, isDatasetFormat, KeelError, DATASET_FORM
 import { mapDuckDbType, quoteIdent, quoteString, STORED_TYPE } from './duckdb-sql.js';
 import type { LogicalType } from '../core/index.js';
 import { checkExpr, firstRead, isNaSql, readType, storedType, widen, type CsvColumn, type CsvRead, type Widening } from './csv-columns.js';
-import type { CsvEncoding, ReadOptions } from './read-options.js';
+import { isTsv, type CsvEncoding, type ReadOptions } from './read-options.js';
 
 /** The format given, or the one the file name implies; an unknown one names the known ones. */
 export function resolveFormat(path: string, format: string | undefined): DatasetFormat {
@@ -48,13 +48,10 @@ export async function assertReadableFile(path: string): Promise<number> {
  * one text column, skips the rows above the first one it likes and takes that for the header, or
  * (when its sample holds no quote) reads no quotes at all and fails on a quoted field further down.
  */
-function csvOptions(path: string, encoding: CsvEncoding): string {
-  const delim = isTsv(path) ? "'\\t'" : "','";
+function csvOptions(path: string, encoding: CsvEncoding, delimiter: string | undefined): string {
+  const delim = quoteString(delimiter ?? (isTsv(path) ? '\t' : ','));
   return `header = true, skip = 0, delim = ${delim}, quote = '"', escape = '"', strict_mode = true, encoding = '${encoding}'`;
 }
-
-/** A tab-separated file, by its name. */
-export const isTsv = (path: string): boolean => /\.tsv(\.gz|\.zst)?$/i.test(path);
 
 /** The files as DuckDB's argument: one path, or a list (whose rows come one file after the other). */
 const filesArg = (files: readonly string[]): string => (files.length === 1 ? quoteString(files[0]!) : `[${files.map(quoteString).join(', ')}]`);
@@ -98,7 +95,7 @@ export interface DescribedSource {
 /** Sniffs the files' columns (DuckDB reads only a sample here), applies the given types and maps them. */
 export async function describeSource(con: DuckDBConnection, files: readonly string[], format: DatasetFormat, options: ReadOptions = {}): Promise<DescribedSource> {
   const given = options.types ?? new Map<string, LogicalType>();
-  const sniffed = format === 'csv' ? await sniffCsv(con, files, options.encoding ?? 'utf-8', given) : await describeOther(con, files, format, given);
+  const sniffed = format === 'csv' ? await sniffCsv(con, files, options.encoding ?? 'utf-8', options.delimiter, given) : await describeOther(con, files, format, given);
   if (sniffed.types.length === 0) throw invalidArgument('file', 'the file has no columns');
   const unknown = [...given.keys()].filter((n) => !sniffed.types.some((t) => t.name === n));
   if (unknown.length > 0) throw invalidArgument('types', `no column ${unknown.map((n) => `'${n}'`).join(', ')} in the file (columns: ${sniffed.types.map((t) => t.name).join(', ')})`);
@@ -205,10 +202,10 @@ const FIRST_ROWS = 2_048;
  * all numbers but for an infinity or NaN spelling is read as DOUBLE, and one whose values are
  * numbers or NA spellings (`NA`, `null`, ...) as numbers with those missing, as pandas reads them.
  */
-async function sniffCsv(con: DuckDBConnection, files: readonly string[], encoding: CsvEncoding, given: ReadonlyMap<string, LogicalType>): Promise<Sniffed> {
+async function sniffCsv(con: DuckDBConnection, files: readonly string[], encoding: CsvEncoding, delimiter: string | undefined, given: ReadonlyMap<string, LogicalType>): Promise<Sniffed> {
   const path = files[0]!;
   const p = filesArg(files);
-  const options = csvOptions(path, encoding);
+  const options = csvOptions(path, encoding, delimiter);
   let sniffed: { name: string; type: string }[];
   let read: (ts: readonly SniffedType[]) => string;
   const sampleRows = await sniffRows(path);

@@ -17,6 +17,7 @@ const UploadQuery = Type.Object({
   filename: Type.Optional(Type.String({ description: 'the original file name (recorded as the source; its extension gives the format)' })),
   description: Type.Optional(Type.String()),
   encoding: Type.Optional(Type.String({ description: `a CSV's text encoding: ${CSV_ENCODINGS.join(', ')} (default utf-8)` })),
+  delimiter: Type.Optional(Type.String({ description: "a CSV's delimiter: one character, \\t or tab (default a comma; a tab for .tsv)" })),
   types: Type.Optional(Type.String({ description: 'column types replacing the sniffed ones: zip=string,id=string' })),
 });
 const RowsQuery = Type.Object({
@@ -87,7 +88,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
     },
   );
 
-  app.post<{ Params: { name: string }; Querystring: { format?: string; filename?: string; description?: string; encoding?: string; types?: string } }>(
+  app.post<{ Params: { name: string }; Querystring: { format?: string; filename?: string; description?: string; encoding?: string; delimiter?: string; types?: string } }>(
     '/api/v1/datasets/:name/versions',
     {
       config: { permission: 'datasets:write' },
@@ -99,7 +100,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
       },
     },
     async (req, reply) => {
-      const { format, filename, description, encoding, types } = req.query;
+      const { format, filename, description, encoding, delimiter, types } = req.query;
       const typeList = types === undefined ? undefined : parseTypeList(types, 'types');
       // Checked before the upload is read, so a bad name costs no transfer.
       if (!isValidName(req.params.name)) throw invalidArgument('name', `invalid dataset name '${req.params.name}': use letters, digits, '.', '_' and '-'`);
@@ -118,6 +119,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
           ...(format ? { format } : {}),
           ...(description !== undefined ? { description } : {}),
           ...(encoding !== undefined ? { encoding } : {}),
+          ...(delimiter !== undefined ? { delimiter } : {}),
           ...(typeList !== undefined ? { types: typeList } : {}),
           source: received.source,
         });

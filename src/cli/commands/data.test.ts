@@ -96,6 +96,9 @@ describe('keel data (end to end)', () => {
     const latin = join(home, 'latin1.csv');
     writeFileSync(latin, Buffer.from('i_int,city\n1,K\xf6ln\n', 'latin1'));
     expect((await client.datasets.rows(`z-latin@${(await client.datasets.add('z-latin', latin, { encoding: 'latin-1' })).version}`)).rows).toEqual([[1, 'Köln']]);
+    const semi = join(home, 'semi.csv');
+    writeFileSync(semi, 'i_int;city\n2;Bonn\n');
+    expect((await client.datasets.rows(`z-semi@${(await client.datasets.add('z-semi', semi, { delimiter: ';' })).version}`)).rows).toEqual([[2, 'Bonn']]);
     expect(v2.rows).toBe(2);
     expect((await client.datasets.list())[0]).toMatchObject({ name: 'small', versions: 2, latest: v2.version });
     expect((await client.datasets.versions('small')).length).toBe(2);
