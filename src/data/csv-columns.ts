@@ -13,7 +13,7 @@
  * holds them (in the sniffed rows, which DuckDB then calls text, or later) is read as text and
  * converted, each spelling to a missing value; only such columns pay for that.
  */
-import { quoteIdent, quoteString } from './duckdb-sql.js';
+import { FRACTIONAL_TYPE, INTEGER_TYPE, quoteIdent, quoteString } from './duckdb-sql.js';
 
 /**
  * - `sniffed`: read and stored as DuckDB sniffed it (BOOLEAN, DATE, TIMESTAMP, TIME);
@@ -37,11 +37,9 @@ export interface CsvColumn {
   readonly read: CsvRead;
 }
 
-const INTEGER = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
-
 /** The first way to read a sniffed column. */
 export function firstRead(name: string, sniffed: string): CsvColumn {
-  const read: CsvRead = INTEGER.test(sniffed) ? 'whole' : /^(FLOAT|DOUBLE|DECIMAL.*)$/.test(sniffed) ? 'float' : sniffed === 'VARCHAR' ? 'string' : 'sniffed';
+  const read: CsvRead = INTEGER_TYPE.test(sniffed) ? 'whole' : FRACTIONAL_TYPE.test(sniffed) ? 'float' : sniffed === 'VARCHAR' ? 'string' : 'sniffed';
   return { name, sniffed, read };
 }
 

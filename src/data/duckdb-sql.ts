@@ -47,6 +47,10 @@ export interface TypeMapping {
 }
 
 const INT_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'UTINYINT', 'USMALLINT', 'UINTEGER']);
+/** DuckDB's integer types, of any width. */
+export const INTEGER_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
+/** DuckDB's types of numbers with a fraction. */
+export const FRACTIONAL_TYPE = /^(FLOAT|DOUBLE|DECIMAL.*)$/;
 const TIMESTAMP_TYPES = new Set(['DATE', 'TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'TIMESTAMPTZ']);
 const STRING_LIKE = new Set(['VARCHAR', 'UUID', 'TIME', 'INTERVAL', 'JSON', 'TIME WITH TIME ZONE']);
 

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { formatOfName, invalidArgument, isDatasetFormat, KeelError, DATASET_FORMATS, type DatasetFormat } from '../core/index.js';
-import { mapDuckDbType, quoteIdent, quoteString, STORED_TYPE } from './duckdb-sql.js';
+import { FRACTIONAL_TYPE, INTEGER_TYPE, mapDuckDbType, quoteIdent, quoteString, STORED_TYPE } from './duckdb-sql.js';
 import type { LogicalType } from '../core/index.js';
 import { checkExpr, firstRead, isNaSql, readType, storedType, widen, type CsvColumn, type CsvRead, type Widening } from './csv-columns.js';
 import { isTsv, type CsvEncoding, type ReadOptions } from './read-options.js';
@@ -164,9 +164,6 @@ function withGivenTypes(read: string, declared: readonly SniffedType[], given: R
   const types = declared.map((t) => (given.has(t.name) ? { ...t, duckType: STORED_TYPE[given.get(t.name)!] } : t));
   return { types, source: conversions.length === 0 ? read : `(SELECT * REPLACE (${conversions.join(', ')}) FROM ${read})` };
 }
-
-const INTEGER_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
-const FRACTIONAL_TYPE = /^(FLOAT|DOUBLE|DECIMAL.*)$/;
 
 /**
  * SQL turning column `name` (DuckDB type `from`) into the logical type `to`. Into `int` only whole
