@@ -130,6 +130,8 @@ export class DatasetsClient {
       encoding?: string;
       /** A CSV's delimiter: one character, `\t` or `tab` (default a comma; a tab for .tsv). */
       delimiter?: string;
+      /** A CSV's decimal separator: `.` (default) or `,` (with another delimiter). */
+      decimal?: string;
       /** Column types replacing the sniffed ones, e.g. `{ zip: 'string' }`. */
       types?: Readonly<Record<string, LogicalType>>;
       signal?: AbortSignal;
@@ -164,6 +166,7 @@ export class DatasetsClient {
         description: options.description,
         encoding: options.encoding,
         delimiter: options.delimiter,
+        decimal: options.decimal,
         types: options.types && Object.entries(options.types).map(([c, t]) => `${c}=${t}`).join(','),
         filename: many ? undefined : basename(filePath),
       },

@@ -27,6 +27,8 @@ export type CsvRead = 'sniffed' | 'whole' | 'whole-text' | 'float' | 'float-text
 
 /** pandas' default `na_values` (pandas._libs.parsers.STR_NA_VALUES), matched exactly as pandas does. */
 export const NA_SPELLINGS = ['', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'n/a', 'nan', 'null'];
+/** A number's text as DuckDB's DOUBLE cast reads it: trimmed, a decimal comma made a point. */
+export const numberText = (x: string, decimal: ',' | undefined): string => (decimal === ',' ? `replace(trim(${x}), ',', '.')` : `trim(${x})`);
 /** `x IN (the NA spellings)` in SQL. */
 export const isNaSql = (x: string): string => `${x} IN (${NA_SPELLINGS.map(quoteString).join(', ')})`;
 
@@ -79,13 +81,13 @@ type Misfit = 'fraction' | 'big' | 'text';
 const MARK = 'keel-misfit';
 
 /** The SQL that turns the read value into the stored one, failing with a mark that widen() reads; undefined when the read value is stored as is. */
-export function checkExpr(c: CsvColumn, index: number): string | undefined {
+export function checkExpr(c: CsvColumn, index: number, decimal: ',' | undefined): string | undefined {
   const x = quoteIdent(c.name);
   const misfit = (kind: Misfit) => `error(${quoteString(`${MARK}:${index}:${kind}:`)} || ${x}::VARCHAR)`;
   if (c.read === 'whole') {
     return `CASE WHEN ${x} IS NULL THEN NULL WHEN NOT isfinite(${x}) OR ${x} <> trunc(${x}) THEN ${misfit('fraction')} WHEN abs(${x}) < 9007199254740992 THEN ${x}::BIGINT ELSE ${misfit('big')} END`;
   }
-  const t = `trim(${x})`;
+  const t = numberText(x, decimal);
   if (c.read === 'whole-text') {
     return `CASE WHEN ${x} IS NULL OR ${isNaSql(x)} THEN NULL WHEN regexp_full_match(${t}, '[+-]?[0-9]+') AND TRY_CAST(${t} AS BIGINT) IS NOT NULL THEN ${t}::BIGINT WHEN TRY_CAST(${t} AS DOUBLE) IS NOT NULL THEN ${misfit('fraction')} ELSE ${misfit('text')} END`;
   }

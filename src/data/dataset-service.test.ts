@@ -221,7 +221,7 @@ for (const backend of testStores()) {
       expect(v.columns[2]!.stats.max).toBe(24_999 / 4);
     });
 
-    it('reads a CSV with the delimiter given (a semicolon, a pipe, a tab), part of the version', async () => {
+    it('reads a CSV with the delimiter and decimal separator given (a semicolon, a tab; a decimal comma), part of the version', async () => {
       const file = join(t.dir, 'semi.csv');
       writeFileSync(file, 'x;y\n1;"a;b"\n2;c\n');
       // As pandas without sep: one column.
@@ -240,6 +240,15 @@ for (const backend of testStores()) {
       const nd = join(t.dir, 'd.ndjson');
       writeFileSync(nd, '{"x": 1}\n');
       await expectKeelError(t.service.add('semi', nd, { delimiter: ';' }), 'INVALID_ARGUMENT', /delimiter: a delimiter applies to CSV only/);
+      // A decimal comma (pandas' decimal=','), also in a column that DuckDB reads as text for its NA.
+      const eu = join(t.dir, 'eu.csv');
+      writeFileSync(eu, 'x;y;n\n1,5;a;NA\n2,25;b;2,5\n');
+      const v = await t.service.add('eu', eu, { delimiter: ';', decimal: ',' });
+      // pandas.read_csv(sep=';', decimal=','): x float64 [1.5, 2.25], y object, n float64 [NaN, 2.5].
+      expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['x:float', 'y:string', 'n:float']);
+      expect((await t.service.rows(`eu@${v.version}`)).rows).toEqual([[1.5, 'a', null], [2.25, 'b', 2.5]]);
+      await expectKeelError(t.service.add('eu', eu, { decimal: ',' }), 'INVALID_ARGUMENT', /decimal: a decimal comma needs another delimiter/);
+      await expectKeelError(t.service.add('eu', eu, { delimiter: ';', decimal: ';' }), 'INVALID_ARGUMENT', /decimal: expected ',' or '\.'/);
     });
 
     it('reads a CSV in latin-1 or utf-16 when told, and says so when a file is not UTF-8', async () => {

@@ -13,7 +13,7 @@ import { assertDatasetName, parseDatasetRef } from './dataset-ref.js';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
 import { profileParquet } from './profile.js';
 import { contentHash, resolveSourceFiles } from './source-files.js';
-import { readIdentity, resolveDelimiter, resolveEncoding, resolveTypes } from './read-options.js';
+import { readIdentity, resolveDecimal, resolveDelimiter, resolveEncoding, resolveTypes } from './read-options.js';
 import { describeSource, sourceError } from './source-reader.js';
 import { loadParquetTable } from './table-loader.js';
 import type { ColumnProfile, DatasetSummary, DatasetVersion } from './types.js';
@@ -48,6 +48,8 @@ export interface AddDatasetOptions {
   readonly encoding?: string;
   /** A CSV's delimiter: one character, `\t` or `tab` (default a comma; a tab for .tsv). */
   readonly delimiter?: string;
+  /** A CSV's decimal separator: `.` (default) or `,` (with another delimiter). */
+  readonly decimal?: string;
   /** Column types that replace the sniffed or declared ones, e.g. `{ zip: 'string' }`. */
   readonly types?: Readonly<Record<string, string>>;
 }
@@ -75,7 +77,13 @@ export class DatasetService {
     assertDatasetName(name, 'name');
     const { files, format } = await resolveSourceFiles(filePath, options.format, options.delimiter);
     const delimiter = resolveDelimiter(format, options.delimiter, files[0]!);
-    const read = { encoding: resolveEncoding(format, options.encoding), ...(delimiter !== undefined ? { delimiter } : {}), types: resolveTypes(options.types) };
+    const decimal = resolveDecimal(format, options.decimal, delimiter, files[0]!);
+    const read = {
+      encoding: resolveEncoding(format, options.encoding),
+      ...(delimiter !== undefined ? { delimiter } : {}),
+      ...(decimal !== undefined ? { decimal } : {}),
+      types: resolveTypes(options.types),
+    };
     const identity = readIdentity(read);
     const progress = (done: number, message: string) => job.onProgress?.({ task: 'ingest', done, total: 100, message });
     progress(0, 'reading');

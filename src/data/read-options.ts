@@ -1,6 +1,7 @@
 import { invalidArgument, LOGICAL_TYPES, type LogicalType } from '../core/index.js';
 
-// How an add reads its files beyond their format: a CSV's encoding and delimiter, and given column types.
+// How an add reads its files beyond their format: a CSV's encoding, delimiter and decimal
+// separator, and given column types.
 
 /** The text encodings DuckDB's CSV reader knows without an extension. */
 export const CSV_ENCODINGS = ['utf-8', 'latin-1', 'utf-16'] as const;
@@ -31,6 +32,18 @@ export function resolveDelimiter(format: string, delimiter: string | undefined, 
   return d === (isTsv(firstFile) ? '\t' : ',') ? undefined : d;
 }
 
+/**
+ * The decimal separator given (CSV only): `,` (pandas' `decimal=','`, for numbers written `1,5`)
+ * or `.` (the default, then undefined). A decimal comma needs another delimiter.
+ */
+export function resolveDecimal(format: string, decimal: string | undefined, delimiter: string | undefined, firstFile: string): ',' | undefined {
+  if (decimal === undefined || decimal === '.') return undefined;
+  if (format !== 'csv') throw invalidArgument('decimal', `a decimal separator applies to CSV only, not ${format.toUpperCase()}`);
+  if (decimal !== ',') throw invalidArgument('decimal', `expected ',' or '.', got ${JSON.stringify(decimal)}`);
+  if ((delimiter ?? (isTsv(firstFile) ? '\t' : ',')) === ',') throw invalidArgument('decimal', "a decimal comma needs another delimiter, e.g. --delimiter ';'");
+  return ',';
+}
+
 /** `zip=string,id=string` (the CLI's --type and the API's `types`) as a record. */
 export function parseTypeList(text: string, field: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -58,19 +71,22 @@ export interface ReadOptions {
   readonly encoding?: CsvEncoding;
   /** A CSV's delimiter, when not the default (a tab for .tsv, else a comma). */
   readonly delimiter?: string;
+  /** A CSV's decimal separator, when not `.`. */
+  readonly decimal?: ',';
   /** Column types that replace the sniffed or declared ones (`id` as string keeps IDs as text). */
   readonly types?: ReadonlyMap<string, LogicalType>;
 }
 
 /**
- * What, besides the bytes, decides the data read from them: a non-default encoding or delimiter,
- * and given types. Empty for the defaults, so a plain add keeps the file's own sha256 as its version.
+ * What, besides the bytes, decides the data read from them: a non-default encoding, delimiter or
+ * decimal separator, and given types. Empty for the defaults, so a plain add keeps the file's own sha256 as its version.
  */
 export function readIdentity(options: ReadOptions): string {
   const types = [...(options.types ?? new Map<string, LogicalType>())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return [
     ...(options.encoding && options.encoding !== 'utf-8' ? [`encoding=${options.encoding}`] : []),
     ...(options.delimiter !== undefined ? [`delimiter=${JSON.stringify(options.delimiter)}`] : []),
+    ...(options.decimal !== undefined ? [`decimal=${options.decimal}`] : []),
     ...types.map(([n, t]) => `type:${n}=${t}`),
   ].join('\n');
 }

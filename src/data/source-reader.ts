@@ -3,8 +3,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { formatOfName, invalidArgument, isDatasetFormat, KeelError, DATASET_FORMATS, type DatasetFormat } from '../core/index.js';
 import { FRACTIONAL_TYPE, INTEGER_TYPE, mapDuckDbType, quoteIdent, quoteString, STORED_TYPE } from './duckdb-sql.js';
 import type { LogicalType } from '../core/index.js';
-import { checkExpr, firstRead, isNaSql, readType, storedType, widen, type CsvColumn, type CsvRead, type Widening } from './csv-columns.js';
-import { isTsv, type CsvEncoding, type ReadOptions } from './read-options.js';
+import { checkExpr, firstRead, isNaSql, numberText, readType, storedType, widen, type CsvColumn, type CsvRead, type Widening } from './csv-columns.js';
+import { isTsv, type ReadOptions } from './read-options.js';
 
 /** The format given, or the one the file name implies; an unknown one names the known ones. */
 export function resolveFormat(path: string, format: string | undefined): DatasetFormat {
@@ -48,9 +48,10 @@ export async function assertReadableFile(path: string): Promise<number> {
  * one text column, skips the rows above the first one it likes and takes that for the header, or
  * (when its sample holds no quote) reads no quotes at all and fails on a quoted field further down.
  */
-function csvOptions(path: string, encoding: CsvEncoding, delimiter: string | undefined): string {
-  const delim = quoteString(delimiter ?? (isTsv(path) ? '\t' : ','));
-  return `header = true, skip = 0, delim = ${delim}, quote = '"', escape = '"', strict_mode = true, encoding = '${encoding}'`;
+function csvOptions(path: string, read: ReadOptions): string {
+  const delim = quoteString(read.delimiter ?? (isTsv(path) ? '\t' : ','));
+  const decimal = read.decimal === undefined ? '' : `, decimal_separator = ${quoteString(read.decimal)}`;
+  return `header = true, skip = 0, delim = ${delim}, quote = '"', escape = '"', strict_mode = true, encoding = '${read.encoding ?? 'utf-8'}'${decimal}`;
 }
 
 /** The files as DuckDB's argument: one path, or a list (whose rows come one file after the other). */
@@ -95,7 +96,7 @@ export interface DescribedSource {
 /** Sniffs the files' columns (DuckDB reads only a sample here), applies the given types and maps them. */
 export async function describeSource(con: DuckDBConnection, files: readonly string[], format: DatasetFormat, options: ReadOptions = {}): Promise<DescribedSource> {
   const given = options.types ?? new Map<string, LogicalType>();
-  const sniffed = format === 'csv' ? await sniffCsv(con, files, options.encoding ?? 'utf-8', options.delimiter, given) : await describeOther(con, files, format, given);
+  const sniffed = format === 'csv' ? await sniffCsv(con, files, options, given) : await describeOther(con, files, format, given);
   if (sniffed.types.length === 0) throw invalidArgument('file', 'the file has no columns');
   const unknown = [...given.keys()].filter((n) => !sniffed.types.some((t) => t.name === n));
   if (unknown.length > 0) throw invalidArgument('types', `no column ${unknown.map((n) => `'${n}'`).join(', ')} in the file (columns: ${sniffed.types.map((t) => t.name).join(', ')})`);
@@ -159,8 +160,8 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
  * The read with each given type applied to its column (a value that does not fit it fails the
  * add), and the `checks` (`expr AS name`) replacing their columns.
  */
-function withGivenTypes(read: string, declared: readonly SniffedType[], given: ReadonlyMap<string, LogicalType>, checks: readonly string[] = []): Sniffed {
-  const conversions = [...checks, ...declared.filter((t) => given.has(t.name)).map((t) => `${convertExpr(t.name, t.duckType, given.get(t.name)!)} AS ${quoteIdent(t.name)}`)];
+function withGivenTypes(read: string, declared: readonly SniffedType[], given: ReadonlyMap<string, LogicalType>, checks: readonly string[] = [], decimal?: ','): Sniffed {
+  const conversions = [...checks, ...declared.filter((t) => given.has(t.name)).map((t) => `${convertExpr(t.name, t.duckType, given.get(t.name)!, decimal)} AS ${quoteIdent(t.name)}`)];
   const types = declared.map((t) => (given.has(t.name) ? { ...t, duckType: STORED_TYPE[given.get(t.name)!] } : t));
   return { types, source: conversions.length === 0 ? read : `(SELECT * REPLACE (${conversions.join(', ')}) FROM ${read})` };
 }
@@ -169,9 +170,11 @@ function withGivenTypes(read: string, declared: readonly SniffedType[], given: R
  * SQL turning column `name` (DuckDB type `from`) into the logical type `to`. Into `int` only whole
  * numbers pass: DuckDB's own cast rounds ('1.5' becomes 2), where pandas' int dtype refuses.
  */
-function convertExpr(name: string, from: string, to: LogicalType): string {
+function convertExpr(name: string, from: string, to: LogicalType, decimal?: ','): string {
   const x = quoteIdent(name);
   const target = STORED_TYPE[to];
+  // Text with a decimal comma: the DOUBLE cast reads a point.
+  if (to === 'float' && from === 'VARCHAR' && decimal !== undefined) return `CAST(${numberText(x, decimal)} AS DOUBLE)`;
   if (to !== 'int' || INTEGER_TYPE.test(from)) return `CAST(${x} AS ${target})`;
   const refuse = `error(${quoteString(`column '${name}' was given the type int, but holds `)} || ${x}::VARCHAR || ', which is not a whole number')`;
   if (FRACTIONAL_TYPE.test(from)) return `CASE WHEN ${x} IS NULL THEN NULL WHEN isfinite(${x}::DOUBLE) AND ${x} = trunc(${x}) THEN ${x}::BIGINT ELSE ${refuse} END`;
@@ -199,10 +202,11 @@ const FIRST_ROWS = 2_048;
  * all numbers but for an infinity or NaN spelling is read as DOUBLE, and one whose values are
  * numbers or NA spellings (`NA`, `null`, ...) as numbers with those missing, as pandas reads them.
  */
-async function sniffCsv(con: DuckDBConnection, files: readonly string[], encoding: CsvEncoding, delimiter: string | undefined, given: ReadonlyMap<string, LogicalType>): Promise<Sniffed> {
+async function sniffCsv(con: DuckDBConnection, files: readonly string[], readOptions: ReadOptions, given: ReadonlyMap<string, LogicalType>): Promise<Sniffed> {
   const path = files[0]!;
   const p = filesArg(files);
-  const options = csvOptions(path, encoding, delimiter);
+  const options = csvOptions(path, readOptions);
+  const { decimal } = readOptions;
   let sniffed: { name: string; type: string }[];
   let read: (ts: readonly SniffedType[]) => string;
   const sampleRows = await sniffRows(path);
@@ -225,28 +229,28 @@ async function sniffCsv(con: DuckDBConnection, files: readonly string[], encodin
   // numbers. Most text columns show text in their first rows, so those are checked first (the
   // sniffed rows of a wide file take ~0.5 s to read again).
   const text = types.filter((t) => t.duckType === 'VARCHAR' && !given.has(t.name));
-  const headNumeric = (await numericTextColumns(con, read(types), text, FIRST_ROWS, false)).filter((c) => c.numeric).map((c) => c.column);
-  const numbers = new Map((await numericTextColumns(con, read(types), headNumeric, sampleRows, true)).flatMap((c) => (c.numeric && c.read ? [[c.column.name, c.read] as const] : [])));
+  const headNumeric = (await numericTextColumns(con, read(types), text, FIRST_ROWS, decimal, false)).filter((c) => c.numeric).map((c) => c.column);
+  const numbers = new Map((await numericTextColumns(con, read(types), headNumeric, sampleRows, decimal, true)).flatMap((c) => (c.numeric && c.read ? [[c.column.name, c.read] as const] : [])));
   const columns = types.map((t): CsvColumn => {
     const asNumber = numbers.get(t.name);
     return asNumber ? { name: t.name, sniffed: t.duckType, read: asNumber } : firstRead(t.name, t.duckType);
   });
-  return csvSniffed(read, columns, given);
+  return csvSniffed(read, columns, given, decimal);
 }
 
 /** The read of the CSV columns as they are now, and how to widen one (csv-columns.ts). */
-function csvSniffed(read: (ts: readonly SniffedType[]) => string, cols: readonly CsvColumn[], given: ReadonlyMap<string, LogicalType>): Sniffed {
+function csvSniffed(read: (ts: readonly SniffedType[]) => string, cols: readonly CsvColumn[], given: ReadonlyMap<string, LogicalType>, decimal: ',' | undefined): Sniffed {
   const checks = cols.flatMap((c, i) => {
-    const check = checkExpr(c, i);
+    const check = checkExpr(c, i, decimal);
     return check === undefined ? [] : [`${check} AS ${quoteIdent(c.name)}`];
   });
   const readTypes = cols.map((c) => ({ name: c.name, duckType: readType(c) }));
-  const sniffed = withGivenTypes(read(readTypes), cols.map((c) => ({ name: c.name, duckType: storedType(c) })), given, checks);
+  const sniffed = withGivenTypes(read(readTypes), cols.map((c) => ({ name: c.name, duckType: storedType(c) })), given, checks, decimal);
   return {
     ...sniffed,
     async widen(error) {
       const next = widen(cols, error);
-      return next && { sniffed: csvSniffed(read, next.columns, given), widening: next.widening };
+      return next && { sniffed: csvSniffed(read, next.columns, given, decimal), widening: next.widening };
     },
   };
 }
@@ -258,15 +262,16 @@ function csvSniffed(read: (ts: readonly SniffedType[]) => string, cols: readonly
  * all whole. Without `detail` only the first question is asked: the cheap look at every text
  * column (a regular expression per value took 0.3 s over a wide file's 60 text columns).
  */
-async function numericTextColumns(con: DuckDBConnection, read: string, cols: readonly SniffedType[], rows: number, detail: boolean): Promise<{ column: SniffedType; numeric: boolean; read?: CsvRead }[]> {
+async function numericTextColumns(con: DuckDBConnection, read: string, cols: readonly SniffedType[], rows: number, decimal: ',' | undefined, detail: boolean): Promise<{ column: SniffedType; numeric: boolean; read?: CsvRead }[]> {
   if (cols.length === 0) return [];
   const spelled = `(${NON_FINITE_SPELLINGS.map(quoteString).join(', ')})`;
   const aggregates = cols.flatMap((t) => {
     const v = quoteIdent(t.name);
-    if (!detail) return [`bool_and(TRY_CAST(${v} AS DOUBLE) IS NOT NULL OR ${isNaSql(v)})`];
+    const asDouble = `TRY_CAST(${numberText(v, decimal)} AS DOUBLE)`;
+    if (!detail) return [`bool_and(${asDouble} IS NOT NULL OR ${isNaSql(v)})`];
     const number = `${v} IS NOT NULL AND NOT ${isNaSql(v)}`;
     return [
-      `bool_and(TRY_CAST(${v} AS DOUBLE) IS NOT NULL) FILTER (WHERE ${number})`,
+      `bool_and(${asDouble} IS NOT NULL) FILTER (WHERE ${number})`,
       `bool_or(lower(trim(${v})) IN ${spelled})`,
       `bool_or(${isNaSql(v)})`,
       `bool_and(regexp_full_match(trim(${v}), '[+-]?[0-9]+')) FILTER (WHERE ${number})`,

@@ -18,6 +18,7 @@ const UploadQuery = Type.Object({
   description: Type.Optional(Type.String()),
   encoding: Type.Optional(Type.String({ description: `a CSV's text encoding: ${CSV_ENCODINGS.join(', ')} (default utf-8)` })),
   delimiter: Type.Optional(Type.String({ description: "a CSV's delimiter: one character, \\t or tab (default a comma; a tab for .tsv)" })),
+  decimal: Type.Optional(Type.String({ description: "a CSV's decimal separator: . (default) or , (with another delimiter)" })),
   types: Type.Optional(Type.String({ description: 'column types replacing the sniffed ones: zip=string,id=string' })),
 });
 const RowsQuery = Type.Object({
@@ -88,7 +89,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
     },
   );
 
-  app.post<{ Params: { name: string }; Querystring: { format?: string; filename?: string; description?: string; encoding?: string; delimiter?: string; types?: string } }>(
+  app.post<{ Params: { name: string }; Querystring: { format?: string; filename?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; types?: string } }>(
     '/api/v1/datasets/:name/versions',
     {
       config: { permission: 'datasets:write' },
@@ -100,7 +101,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
       },
     },
     async (req, reply) => {
-      const { format, filename, description, encoding, delimiter, types } = req.query;
+      const { format, filename, description, encoding, delimiter, decimal, types } = req.query;
       const typeList = types === undefined ? undefined : parseTypeList(types, 'types');
       // Checked before the upload is read, so a bad name costs no transfer.
       if (!isValidName(req.params.name)) throw invalidArgument('name', `invalid dataset name '${req.params.name}': use letters, digits, '.', '_' and '-'`);
@@ -120,6 +121,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
           ...(description !== undefined ? { description } : {}),
           ...(encoding !== undefined ? { encoding } : {}),
           ...(delimiter !== undefined ? { delimiter } : {}),
+          ...(decimal !== undefined ? { decimal } : {}),
           ...(typeList !== undefined ? { types: typeList } : {}),
           source: received.source,
         });
