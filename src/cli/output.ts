@@ -41,6 +41,11 @@ export function printLine(text = ''): void {
   process.stdout.write(`${text}\n`);
 }
 
+/** A remark about the result, on stderr (so `--json` on stdout stays clean). */
+export function printNote(text: string): void {
+  process.stderr.write(`note: ${text}\n`);
+}
+
 /**
  * A progress bar on stderr (so `--json` on stdout stays clean), redrawn at most 10 times a
  * second, with an ETA. Silent when stderr is not a terminal unless `force` is set.

@@ -56,6 +56,9 @@ export interface AddDatasetOptions {
 
 export type DatasetVersionInfo = Omit<DatasetVersion, 'columns'>;
 
+/** How the progress message of a read that starts again begins; the rest says why (the CLI prints it as a note). */
+export const READING_AGAIN = 'reading again: ';
+
 /** The version of some content: the first 12 hex characters of its sha256. */
 export const versionOf = (contentSha256: string): string => contentSha256.slice(0, 12);
 
@@ -128,7 +131,7 @@ export class DatasetService {
               const wider = signal?.aborted ? undefined : await described.widen(e);
               if (!wider) throw e;
               described = wider.source;
-              reading = `reading again: ${wider.widening.message}`;
+              reading = `${READING_AGAIN}${wider.widening.message}`;
               this.deps.logger.info({ dataset: name, ...wider.widening }, 'the types of the file widened after its sampled rows');
               progress(0, reading);
             }

@@ -26,6 +26,13 @@ describe('keel data (end to end)', () => {
     const added = await runKeel(['--home', home, '--json', 'data', 'add', 'small', small, '--description', 'test data']);
     const v = JSON.parse(added.stdout) as { name: string; version: string; rows: number };
     expect(v).toMatchObject({ name: 'small', rows: 400 });
+    // Why a read started again is kept as a note on stderr (the progress bar shows it only in passing).
+    const late = join(home, 'late.csv');
+    writeFileSync(late, `n\n${Array.from({ length: 25_000 }, (_, i) => i).join('\n')}\n1.5\n`);
+    // (In a store of its own: this test's store lists only 'small'.)
+    const lateAdd = await runKeel(['--home', join(home, 'other-store'), 'data', 'add', 'late', late]);
+    expect(lateAdd.stdout).toMatch(/^late@[0-9a-f]{12}: 25001 rows × 1 columns/);
+    expect(lateAdd.stderr).toContain('note: column \'n\' holds "1.5", so it is DOUBLE instead of BIGINT\n');
     const shown = await runKeel(['--server', url, '--json', 'data', 'show', `small@${v.version}`]);
     const out = JSON.parse(shown.stdout) as { columns: { name: string; type: string; nullable: boolean; stats: Record<string, unknown> }[] };
     expect(Object.keys(out)).toEqual(['name', 'version', 'rows', 'columns']);

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { invalidArgument } from '../../core/index.js';
-import { MAX_PAGE_ROWS, parseTypeList, resolveTypes } from '../../data/index.js';
+import { MAX_PAGE_ROWS, parseTypeList, READING_AGAIN, resolveTypes } from '../../data/index.js';
+import type { ProgressEvent } from '../../jobs/index.js';
 import type { ContextFactory } from '../context.js';
-import { formatCell, printJson, printLine, printTable, progressBar } from '../output.js';
+import { formatCell, printJson, printLine, printNote, printTable, progressBar } from '../output.js';
 import { interruptible } from '../interrupt.js';
 import { runCommand } from '../run-command.js';
 import { dataOps, withStdinSpooled } from './data-ops.js';
@@ -34,9 +35,16 @@ export function registerDataCommands(program: Command, context: ContextFactory):
       const bar = progressBar();
       const started = Date.now();
       const ops = await dataOps(ctx);
+      // Why a read started again (a column widened): the bar shows it in passing, a note keeps it.
+      const notes = new Set<string>();
+      const onProgress = (e: ProgressEvent) => {
+        if (e.message?.startsWith(READING_AGAIN)) notes.add(e.message.slice(READING_AGAIN.length));
+        bar.update(e);
+      };
       const v = await withStdinSpooled(file, opts.format, (path, source) =>
-        interruptible((signal) => ops.add(name, path, { ...opts, ...(source ? { source } : {}) }, (e) => bar.update(e), signal)),
+        interruptible((signal) => ops.add(name, path, { ...opts, ...(source ? { source } : {}) }, onProgress, signal)),
       ).finally(() => bar.done());
+      for (const n of notes) printNote(n);
       if (ctx.json) return printJson(showJson(v));
       // Identical content returns the version that already holds it.
       const known = v.createdAt < started ? `, unchanged: the same content was added ${new Date(v.createdAt).toISOString()}` : '';
