@@ -5,8 +5,8 @@
  * First the columns are classified by the Parquet footer, which DuckDB's writer fills with each
  * row group's exact distinct count when it dictionary-encodes the column chunk (it does up to
  * about a fifth of the rows distinct):
- *  - a column with at most GROUPED_SHARE of the rows distinct (summed over the row groups), or a
- *    bool, is *grouped*: one GROUP BY over the whole file (cheap, the hash table is small) gives
+ *  - a column with at most GROUPED_SHARE of the rows distinct (summed over the row groups whose
+ *    count is known), or a bool, is *grouped*: one GROUP BY over the whole file (cheap, the hash table is small) gives
  *    every value with its count, and all its statistics are exact and computed from those value
  *    counts;
  *  - the other, high-cardinality columns get counts, moments, distinct counts (estimated above
@@ -35,7 +35,10 @@ export const SAMPLE_ROWS = 100_000;
  * cheaper than DuckDB's approx_count_distinct, which was 4-22 % off on the benchmark's columns.
  */
 export const HASH_SHARE = 16;
-/** A column is grouped when its row groups' distinct counts sum to at most this share of the rows. */
+/**
+ * A column is grouped when the distinct counts of its row groups that have one (a dictionary, or
+ * only nulls) sum to at most this share of those row groups' rows.
+ */
 export const GROUPED_SHARE = 0.1;
 export const TOP_K = 20;
 /** Candidates taken from the sample before the exact count picks the top 20. */
