@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
-import { DATASET_FORMATS, isDatasetFormat, KeelError, listSourceFiles, type LogicalType } from '../core/index.js';
+import { assertReadableFile, DATASET_FORMATS, isDatasetFormat, KeelError, listSourceFiles, type LogicalType } from '../core/index.js';
 import type { HttpTransport } from './http.js';
 
 // The JSON shapes of /api/v1/datasets (the client imports only core, so they are spelled out here;
@@ -148,7 +147,7 @@ export class DatasetsClient {
     // Each file opened here, so that a missing or unreadable one is a clear error before any
     // request; the body then streams (a dataset can be larger than the client's memory).
     let size = 0;
-    for (const f of files) size += await readableSize(f);
+    for (const f of files) size += await assertReadableFile(f);
     const boundary = `keel-${randomBytes(12).toString('hex')}`;
     const { onProgress } = options;
     let sent = 0;
@@ -179,21 +178,6 @@ export class DatasetsClient {
   async download(ref: string, destPath: string): Promise<void> {
     const { name, version } = splitRef(ref);
     await this.http.download(`api/v1/datasets/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/parquet`, destPath);
-  }
-}
-
-/** The size of a file that can be read, or INVALID_ARGUMENT naming it. */
-async function readableSize(path: string): Promise<number> {
-  let file;
-  try {
-    file = await open(path, 'r');
-    const st = await file.stat();
-    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
-    return st.size;
-  } catch (e) {
-    throw new KeelError('INVALID_ARGUMENT', `file: cannot read '${path}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { field: 'file', cause: e });
-  } finally {
-    await file?.close();
   }
 }
 

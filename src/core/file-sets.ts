@@ -3,9 +3,9 @@
  * uploads them): one file, every data file under a folder, or the files a glob matches. Also the
  * dataset formats and the extensions that imply them.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import { invalidArgument } from './errors.js';
+import { invalidArgument, isKeelError } from './errors.js';
 
 export const DATASET_FORMATS = ['csv', 'parquet', 'json', 'ndjson'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
@@ -24,6 +24,31 @@ export function isDatasetFormat(f: string): f is DatasetFormat {
 /** The format a file name's extension implies, if any. */
 export function formatOfName(path: string): DatasetFormat | undefined {
   return EXTENSIONS.find(([re]) => re.test(path))?.[1];
+}
+
+/** Opens the file once to turn "missing", "a directory" or "unreadable" into a clear error. */
+export async function assertReadableFile(path: string): Promise<number> {
+  let size: number;
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const st = await fh.stat();
+      if (!st.isFile()) throw invalidArgument('file', `'${path}' is not a regular file`);
+      size = st.size;
+      // Reading one byte catches EISDIR and permission problems that open() alone may not.
+      await fh.read(Buffer.alloc(1), 0, 1, 0);
+    } finally {
+      await fh.close();
+    }
+  } catch (e) {
+    if (isKeelError(e)) throw e;
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    // Node says "ENOENT: no such file or directory, open 'x.csv'": the middle is what the user needs.
+    const why = (e as Error).message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
+    throw invalidArgument('file', `cannot read '${path}': ${why} (${code})`, e);
+  }
+  if (size === 0) throw invalidArgument('file', `'${path}' is empty`);
+  return size;
 }
 
 /** Most files one add reads (each is a file DuckDB opens and a hash Keel computes). */

@@ -1,6 +1,6 @@
-import { invalidArgument, listSourceFiles, sha256, sha256File, formatOfName, type DatasetFormat } from '../core/index.js';
+import { assertReadableFile, invalidArgument, listSourceFiles, sha256, sha256File, formatOfName, type DatasetFormat } from '../core/index.js';
 import { isTsv } from './read-options.js';
-import { assertReadableFile, resolveFormat } from './source-reader.js';
+import { resolveFormat } from './source-reader.js';
 
 /** What `keel data add` reads: one file, every data file under a folder, or the files a glob matches. */
 export interface SourceFiles {

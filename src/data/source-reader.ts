@@ -17,31 +17,6 @@ export function resolveFormat(path: string, format: string | undefined): Dataset
   return found;
 }
 
-/** Opens the file once to turn "missing", "a directory" or "unreadable" into a clear error. */
-export async function assertReadableFile(path: string): Promise<number> {
-  let size: number;
-  try {
-    const fh = await open(path, 'r');
-    try {
-      const st = await fh.stat();
-      if (!st.isFile()) throw invalidArgument('file', `'${path}' is not a regular file`);
-      size = st.size;
-      // Reading one byte catches EISDIR and permission problems that open() alone may not.
-      await fh.read(Buffer.alloc(1), 0, 1, 0);
-    } finally {
-      await fh.close();
-    }
-  } catch (e) {
-    if (e instanceof KeelError) throw e;
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    // Node says "ENOENT: no such file or directory, open 'x.csv'": the middle is what the user needs.
-    const why = (e as Error).message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
-    throw invalidArgument('file', `cannot read '${path}': ${why} (${code})`, e);
-  }
-  if (size === 0) throw invalidArgument('file', `'${path}' is empty`);
-  return size;
-}
-
 /**
  * How every CSV is read, as pandas reads it: a header on the first line, a fixed delimiter and
  * RFC 4180 quotes (`"`, doubled inside a field). Left to sniff these, DuckDB reads a broken CSV as
