@@ -45,36 +45,20 @@ export function firstRead(name: string, sniffed: string): CsvColumn {
   return { name, sniffed, read };
 }
 
+/** Of each way to read but `sniffed`: the type read_csv parses the column as, and the type it is stored as. */
+const TYPES: Readonly<Record<Exclude<CsvRead, 'sniffed'>, readonly [read: string, stored: string]>> = {
+  whole: ['DOUBLE', 'BIGINT'],
+  'whole-text': ['VARCHAR', 'BIGINT'],
+  float: ['DOUBLE', 'DOUBLE'],
+  'float-text': ['VARCHAR', 'DOUBLE'],
+  string: ['VARCHAR', 'VARCHAR'],
+};
+
 /** The type read_csv parses the column as. */
-export function readType(c: CsvColumn): string {
-  switch (c.read) {
-    case 'sniffed':
-      return c.sniffed;
-    case 'whole':
-    case 'float':
-      return 'DOUBLE';
-    case 'whole-text':
-    case 'float-text':
-    case 'string':
-      return 'VARCHAR';
-  }
-}
+export const readType = (c: CsvColumn): string => (c.read === 'sniffed' ? c.sniffed : TYPES[c.read][0]);
 
 /** The type the column is stored as. */
-export function storedType(c: CsvColumn): string {
-  switch (c.read) {
-    case 'sniffed':
-      return c.sniffed;
-    case 'whole':
-    case 'whole-text':
-      return 'BIGINT';
-    case 'float':
-    case 'float-text':
-      return 'DOUBLE';
-    case 'string':
-      return 'VARCHAR';
-  }
-}
+export const storedType = (c: CsvColumn): string => (c.read === 'sniffed' ? c.sniffed : TYPES[c.read][1]);
 
 /** What a value that did not fit says about its column: a fraction, an integer beyond 2^53, or not a number. */
 type Misfit = 'fraction' | 'big' | 'text';
