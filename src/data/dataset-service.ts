@@ -14,7 +14,8 @@ import { openDuckDb, quoteString } from './duckdb-sql.js';
 import { profileParquet } from './profile.js';
 import { contentHash, resolveSourceFiles } from './source-files.js';
 import { readIdentity, resolveDecimal, resolveDelimiter, resolveEncoding, resolveTypes } from './read-options.js';
-import { describeSource, sourceError } from './source-reader.js';
+import { describeSource } from './source-reader.js';
+import { sourceError } from './source-sql.js';
 import { loadParquetTable } from './table-loader.js';
 import type { ColumnProfile, DatasetSummary, DatasetVersion } from './types.js';
 

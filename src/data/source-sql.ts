@@ -1,0 +1,75 @@
+/**
+ * What the readers of source files share (source-reader.ts for Parquet and JSON, csv-sniff.ts for
+ * CSV): the files as DuckDB's argument, the sniffed types and how the given ones apply, and
+ * DuckDB's read errors as KeelErrors.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { KeelError, type DatasetFormat, type LogicalType } from '../core/index.js';
+import { FRACTIONAL_TYPE, INTEGER_TYPE, quoteIdent, quoteString, STORED_TYPE } from './duckdb-sql.js';
+import { numberText, type Widening } from './csv-columns.js';
+
+/** The files as DuckDB's argument: one path, or a list (whose rows come one file after the other). */
+export const filesArg = (files: readonly string[]): string => (files.length === 1 ? quoteString(files[0]!) : `[${files.map(quoteString).join(', ')}]`);
+
+export type SniffedType = { readonly name: string; readonly duckType: string };
+
+/** The types as the struct literal DuckDB's readers take (`columns =`, `types =`). */
+export const typeStruct = (ts: readonly SniffedType[]): string => `{${ts.map((t) => `${quoteString(t.name)}: ${quoteString(t.duckType)}`).join(', ')}}`;
+
+/** The columns' types, the read, and (CSV) how to widen a column after a value did not fit. */
+export interface Sniffed {
+  readonly types: SniffedType[];
+  readonly source: string;
+  readonly widen?: (error: unknown) => Promise<{ sniffed: Sniffed; widening: Widening } | undefined>;
+}
+
+/**
+ * The read with each given type applied to its column (a value that does not fit it fails the
+ * add), and the `checks` (`expr AS name`) replacing their columns.
+ */
+export function withGivenTypes(read: string, declared: readonly SniffedType[], given: ReadonlyMap<string, LogicalType>, checks: readonly string[] = [], decimal?: ','): Sniffed {
+  const conversions = [...checks, ...declared.filter((t) => given.has(t.name)).map((t) => `${convertExpr(t.name, t.duckType, given.get(t.name)!, decimal)} AS ${quoteIdent(t.name)}`)];
+  const types = declared.map((t) => (given.has(t.name) ? { ...t, duckType: STORED_TYPE[given.get(t.name)!] } : t));
+  return { types, source: conversions.length === 0 ? read : `(SELECT * REPLACE (${conversions.join(', ')}) FROM ${read})` };
+}
+
+/**
+ * SQL turning column `name` (DuckDB type `from`) into the logical type `to`. Into `int` only whole
+ * numbers pass: DuckDB's own cast rounds ('1.5' becomes 2), where pandas' int dtype refuses.
+ */
+export function convertExpr(name: string, from: string, to: LogicalType, decimal?: ','): string {
+  const x = quoteIdent(name);
+  const target = STORED_TYPE[to];
+  // Text with a decimal comma: the DOUBLE cast reads a point.
+  if (to === 'float' && from === 'VARCHAR' && decimal !== undefined) return `CAST(${numberText(x, decimal)} AS DOUBLE)`;
+  if (to !== 'int' || INTEGER_TYPE.test(from)) return `CAST(${x} AS ${target})`;
+  const refuse = `error(${quoteString(`column '${name}' was given the type int, but holds `)} || ${x}::VARCHAR || ', which is not a whole number')`;
+  if (FRACTIONAL_TYPE.test(from)) return `CASE WHEN ${x} IS NULL THEN NULL WHEN isfinite(${x}::DOUBLE) AND ${x} = trunc(${x}) THEN ${x}::BIGINT ELSE ${refuse} END`;
+  if (from === 'VARCHAR') return `CASE WHEN ${x} IS NULL THEN NULL WHEN regexp_full_match(trim(${x}), '[+-]?[0-9]+') THEN trim(${x})::BIGINT ELSE ${refuse} END`;
+  return `CAST(${x} AS ${target})`;
+}
+
+/** Runs SQL that reads the user's file, turning DuckDB's parse errors into INVALID_ARGUMENT. */
+export async function runSource(con: DuckDBConnection, sql: string, format: DatasetFormat): ReturnType<DuckDBConnection['runAndReadAll']> {
+  try {
+    return await con.runAndReadAll(sql);
+  } catch (e) {
+    throw sourceError(e, format);
+  }
+}
+
+export function sourceError(e: unknown, format: DatasetFormat): KeelError {
+  if (e instanceof KeelError) return e;
+  const msg = (e as Error).message ?? String(e);
+  // DuckDB's own message names the line and the problem; keep its first lines.
+  // (Without the SQL DuckDB quotes after "LINE 1:": Keel wrote it, not the user.)
+  const short = msg.split(/\nLINE \d+:/)[0]!.split('\n').filter((l) => l.trim() !== '').slice(0, 4).join(' ').slice(0, 600);
+  // DuckDB's sniffer lists the dialects it tried; what the user needs to hear is the likely cause.
+  if (format === 'csv' && /This file is not utf-8 encoded/.test(msg)) {
+    return new KeelError('INVALID_ARGUMENT', `file: not UTF-8 text (${short.replace(/^.*?(CSV Error on Line: \d+).*$/, '$1')}): pass --encoding latin-1 (or utf-16)`, { field: 'file', cause: e });
+  }
+  if (format === 'csv' && /not possible to automatically detect the CSV parsing dialect/.test(msg)) {
+    return new KeelError('INVALID_ARGUMENT', "file: not a readable CSV file: its rows do not all have the header's fields (a row with more or fewer fields than the first line, or an unclosed quote?)", { field: 'file', cause: e });
+  }
+  return new KeelError('INVALID_ARGUMENT', `file: not a readable ${format.toUpperCase()} file: ${short}`, { field: 'file', cause: e });
+}
