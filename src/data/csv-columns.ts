@@ -2,7 +2,7 @@
  * How a sniffed CSV column is read, and how it is widened when a value past the sniffed rows does
  * not fit: pandas types a column by all its values, DuckDB's sniffer by the first 20,480 rows. A
  * read that meets such a value fails; the column moves one step up and the read starts again
- * (rare, and each column can move at most three times).
+ * (rare, and each column can move at most four times).
  *
  * Integers are read as DOUBLE and stored as BIGINT after a check, because DuckDB's own cast of
  * the text `1.5` to BIGINT rounds it to 2, silently. The check sends a fraction to `float` (as
@@ -12,6 +12,11 @@
  * pandas reads `NA`, `N/A`, `null` and its other NA spellings as missing. A numeric column that
  * holds them (in the sniffed rows, which DuckDB then calls text, or later) is read as text and
  * converted, each spelling to a missing value; only such columns pay for that.
+ *
+ * A column empty in the sniffed rows (DuckDB calls it text) is read as text and checked. When a
+ * value turns up, every column still empty gets its type from all its values, in one pass over
+ * them (columnsByValues): a number type, bool, an ISO date or timestamp, else text, as pandas
+ * types a sparse column by the values it has.
  */
 import { FRACTIONAL_TYPE, INTEGER_TYPE, quoteIdent, quoteString } from './duckdb-sql.js';
 
@@ -21,9 +26,10 @@ import { FRACTIONAL_TYPE, INTEGER_TYPE, quoteIdent, quoteString } from './duckdb
  * - `whole-text`: an integer column with larger values or NA spellings, read as text, stored as BIGINT;
  * - `float`: read and stored as DOUBLE;
  * - `float-text`: a float column with NA spellings, read as text, stored as DOUBLE;
- * - `string`: read and stored as VARCHAR.
+ * - `string`: read and stored as VARCHAR;
+ * - `empty`: no value in the sniffed rows: read and stored as VARCHAR while every value is missing.
  */
-export type CsvRead = 'sniffed' | 'whole' | 'whole-text' | 'float' | 'float-text' | 'string';
+export type CsvRead = 'sniffed' | 'whole' | 'whole-text' | 'float' | 'float-text' | 'string' | 'empty';
 
 /** pandas' default `na_values` (pandas._libs.parsers.STR_NA_VALUES), matched exactly as pandas does. */
 export const NA_SPELLINGS = ['', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'n/a', 'nan', 'null'];
@@ -34,7 +40,7 @@ export const isNaSql = (x: string): string => `${x} IN (${NA_SPELLINGS.map(quote
 
 export interface CsvColumn {
   readonly name: string;
-  /** DuckDB's type for the column. */
+  /** DuckDB's type for the column (for a column empty in the sniffed rows, its first value's). */
   readonly sniffed: string;
   readonly read: CsvRead;
 }
@@ -52,6 +58,7 @@ const TYPES: Readonly<Record<Exclude<CsvRead, 'sniffed'>, readonly [read: string
   float: ['DOUBLE', 'DOUBLE'],
   'float-text': ['VARCHAR', 'DOUBLE'],
   string: ['VARCHAR', 'VARCHAR'],
+  empty: ['VARCHAR', 'VARCHAR'],
 };
 
 /** The type read_csv parses the column as. */
@@ -60,8 +67,8 @@ export const readType = (c: CsvColumn): string => (c.read === 'sniffed' ? c.snif
 /** The type the column is stored as. */
 export const storedType = (c: CsvColumn): string => (c.read === 'sniffed' ? c.sniffed : TYPES[c.read][1]);
 
-/** What a value that did not fit says about its column: a fraction, an integer beyond 2^53, or not a number. */
-type Misfit = 'fraction' | 'big' | 'text';
+/** What a value that did not fit says about its column: a fraction, an integer beyond 2^53, not a number, or a first value. */
+type Misfit = 'fraction' | 'big' | 'text' | 'first';
 const MARK = 'keel-misfit';
 
 /** The SQL that turns the read value into the stored one, failing with a mark that widen() reads; undefined when the read value is stored as is. */
@@ -71,6 +78,7 @@ export function checkExpr(c: CsvColumn, index: number, decimal: ',' | undefined)
   if (c.read === 'whole') {
     return `CASE WHEN ${x} IS NULL THEN NULL WHEN NOT isfinite(${x}) OR ${x} <> trunc(${x}) THEN ${misfit('fraction')} WHEN abs(${x}) < 9007199254740992 THEN ${x}::BIGINT ELSE ${misfit('big')} END`;
   }
+  if (c.read === 'empty') return `CASE WHEN ${x} IS NULL OR ${isNaSql(x)} THEN NULL ELSE ${misfit('first')} END`;
   const t = numberText(x, decimal);
   if (c.read === 'whole-text') {
     return `CASE WHEN ${x} IS NULL OR ${isNaSql(x)} THEN NULL WHEN regexp_full_match(${t}, '[+-]?[0-9]+') AND TRY_CAST(${t} AS BIGINT) IS NOT NULL THEN ${t}::BIGINT WHEN TRY_CAST(${t} AS DOUBLE) IS NOT NULL THEN ${misfit('fraction')} ELSE ${misfit('text')} END`;
@@ -96,17 +104,25 @@ export interface Widening {
  * The columns with one widened after the read failed with `error`, or undefined when the error is
  * not a value that did not fit a column that can widen.
  */
-export function widen(columns: readonly CsvColumn[], error: unknown): { columns: CsvColumn[]; widening: Widening } | undefined {
+export async function widen(
+  columns: readonly CsvColumn[],
+  error: unknown,
+  byValues: (empty: readonly CsvColumn[]) => Promise<CsvColumn[]>,
+): Promise<{ columns: CsvColumn[]; widening: Widening } | undefined> {
   const msg = (error as Error | undefined)?.message ?? '';
   const found = readMisfit(msg, columns) ?? readConversionError(msg, columns);
   if (!found) return undefined;
   const c = columns[found.index]!;
-  const next = nextRead(c, found.kind, found.value);
-  if (!next) return undefined;
-  const wider = { ...c, read: next };
+  if (found.kind === 'first') return typeEmptyColumns(columns, found, byValues);
+  const wider = nextColumn(c, found.kind, found.value);
+  if (!wider) return undefined;
   const [from, to] = [storedType(c), storedType(wider)];
   const why =
-    from !== to ? `so it is ${to} instead of ${from}` : found.kind === 'big' ? 'beyond 2^53, so the column is read exactly from its text' : "pandas' NA spelling, so it is read as missing";
+    from !== to
+        ? `so it is ${to} instead of ${from}`
+        : found.kind === 'big'
+          ? 'beyond 2^53, so the column is read exactly from its text'
+          : "pandas' NA spelling, so it is read as missing";
   const where = found.line === undefined ? '' : ` on line ${found.line}`;
   const message = `column '${c.name}' holds ${JSON.stringify(found.value)}${where}, ${why}`;
   const widening: Widening = { message, column: c.name, value: found.value, ...(found.line !== undefined ? { line: found.line } : {}), from, to };
@@ -117,21 +133,84 @@ export function widen(columns: readonly CsvColumn[], error: unknown): { columns:
  * The step up for a column whose `value` did not fit (`convert`: DuckDB's reader could not parse
  * it as readType): a number column meeting an NA spelling is read as text, NA as missing.
  */
-function nextRead(c: CsvColumn, kind: Misfit | 'convert', value: string): CsvRead | undefined {
-  if (kind === 'fraction') return c.read === 'whole' ? 'float' : c.read === 'whole-text' ? 'float-text' : undefined;
-  if (kind === 'big') return c.read === 'whole' ? 'whole-text' : undefined;
+function nextColumn(c: CsvColumn, kind: Exclude<Misfit, 'first'> | 'convert', value: string): CsvColumn | undefined {
+  const to = (read: CsvRead): CsvColumn => ({ ...c, read });
+  if (kind === 'fraction') return c.read === 'whole' ? to('float') : c.read === 'whole-text' ? to('float-text') : undefined;
+  if (kind === 'big') return c.read === 'whole' ? to('whole-text') : undefined;
   if (kind === 'convert' && NA_SPELLINGS.includes(value)) {
-    if (c.read === 'whole') return 'whole-text';
-    if (c.read === 'float') return 'float-text';
+    if (c.read === 'whole') return to('whole-text');
+    if (c.read === 'float') return to('float-text');
   }
-  return c.read === 'string' ? undefined : 'string';
+  return c.read === 'string' ? undefined : to('string');
+}
+
+/** The columns still empty, each typed by all its values; undefined if the column that met a value stays empty. */
+async function typeEmptyColumns(
+  columns: readonly CsvColumn[],
+  found: Found,
+  byValues: (empty: readonly CsvColumn[]) => Promise<CsvColumn[]>,
+): Promise<{ columns: CsvColumn[]; widening: Widening } | undefined> {
+  const c = columns[found.index]!;
+  const empty = columns.filter((x) => x.read === 'empty');
+  const typed = new Map((await byValues(empty)).map((x) => [x.name, x]));
+  const wider = typed.get(c.name);
+  if (!wider || wider.read === 'empty') return undefined;
+  const to = storedType(wider);
+  const others = [...typed.values()].filter((x) => x.name !== c.name && x.read !== 'empty').length;
+  const more = others === 0 ? '' : ` (and ${others} more column${others === 1 ? '' : 's'} empty there, typed by all their values)`;
+  const message = `column '${c.name}' was empty in the sniffed rows and holds ${JSON.stringify(found.value)} later, so it is ${to}${more}`;
+  return { columns: columns.map((x) => typed.get(x.name) ?? x), widening: { message, column: c.name, value: found.value, from: storedType(c), to } };
+}
+
+/** ISO dates, and ISO timestamps (or dates) as DuckDB's casts read them. */
+const ISO_DATE = '[0-9]{4}-[0-9]{2}-[0-9]{2}';
+const ISO_TIMESTAMP = `${ISO_DATE}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?`;
+
+/**
+ * Aggregates over a column's text that tell its type by all its values (NA spellings and empty
+ * fields left out); byValuesRead reads them.
+ */
+export function byValuesAggregates(c: CsvColumn, decimal: ',' | undefined): string[] {
+  const x = quoteIdent(c.name);
+  const [t, v] = [numberText(x, decimal), `trim(${x})`];
+  const has = `FILTER (WHERE ${x} IS NOT NULL AND NOT ${isNaSql(x)})`;
+  return [
+    `bool_or(${isNaSql(x)})`,
+    `bool_and(TRY_CAST(${t} AS DOUBLE) IS NOT NULL) ${has}`,
+    `bool_and(regexp_full_match(${t}, '[+-]?[0-9]+')) ${has}`,
+    `max(abs(TRY_CAST(${t} AS DOUBLE))) ${has}`,
+    `bool_and(lower(${v}) IN ('true', 'false')) ${has}`,
+    `bool_and(regexp_full_match(${v}, '${ISO_DATE}') AND TRY_CAST(${v} AS DATE) IS NOT NULL) ${has}`,
+    `bool_and(regexp_full_match(${v}, '${ISO_TIMESTAMP}') AND TRY_CAST(${v} AS TIMESTAMP) IS NOT NULL) ${has}`,
+  ];
+}
+
+/** How many values byValuesAggregates gives per column. */
+export const BY_VALUES_AGGREGATES = 7;
+
+/**
+ * The column read by the type all its values have: `empty` without values; a number (text read,
+ * NA as missing, when NA spellings are among them); bool, date or timestamp (text when NA
+ * spellings are among them, as pandas keeps such a column as objects); else text.
+ */
+export function byValuesRead(c: CsvColumn, values: readonly unknown[]): CsvColumn {
+  const [na, numbers, whole, maxAbs, bool, date, timestamp] = values;
+  const as = (sniffed: string, read: CsvRead): CsvColumn => ({ ...c, sniffed, read });
+  if (numbers === null || numbers === undefined) return c;
+  if (numbers === true && whole === true) return as('BIGINT', na === true || Number(maxAbs) >= 2 ** 53 ? 'whole-text' : 'whole');
+  if (numbers === true) return as('DOUBLE', na === true ? 'float-text' : 'float');
+  if (na === true) return as('VARCHAR', 'string');
+  if (bool === true) return as('BOOLEAN', 'sniffed');
+  if (date === true) return as('DATE', 'sniffed');
+  if (timestamp === true) return as('TIMESTAMP', 'sniffed');
+  return as('VARCHAR', 'string');
 }
 
 type Found = { index: number; kind: Misfit | 'convert'; value: string; line?: number };
 
 /** A mark of checkExpr's: `keel-misfit:INDEX:KIND:VALUE`. */
 function readMisfit(msg: string, columns: readonly CsvColumn[]): Found | undefined {
-  const m = new RegExp(`${MARK}:(\\d+):(fraction|big|text):(.*)`).exec(msg);
+  const m = new RegExp(`${MARK}:(\\d+):(fraction|big|text|first):(.*)`).exec(msg);
   if (!m || Number(m[1]) >= columns.length) return undefined;
   return { index: Number(m[1]), kind: m[2] as Misfit, value: m[3]!.split('\n')[0]! };
 }

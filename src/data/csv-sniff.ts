@@ -7,7 +7,7 @@ import { open } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LogicalType } from '../core/index.js';
 import { quoteIdent, quoteString } from './duckdb-sql.js';
-import { checkExpr, firstRead, isNaSql, numberText, readType, storedType, widen, type CsvColumn, type CsvRead } from './csv-columns.js';
+import { BY_VALUES_AGGREGATES, byValuesAggregates, byValuesRead, checkExpr, firstRead, isNaSql, numberText, readType, storedType, widen, type CsvColumn, type CsvRead } from './csv-columns.js';
 import { isTsv, type ReadOptions } from './read-options.js';
 import { filesArg, runSource, typeStruct, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
 
@@ -45,6 +45,7 @@ const FIRST_ROWS = 2_048;
  * the parse; several files are each sniffed, see below). A text column whose sampled values are
  * all numbers but for an infinity or NaN spelling is read as DOUBLE, and one whose values are
  * numbers or NA spellings (`NA`, `null`, ...) as numbers with those missing, as pandas reads them.
+ * A column without a value in the sampled rows takes its type from its values (csv-columns.ts).
  */
 export async function sniffCsv(con: DuckDBConnection, files: readonly string[], readOptions: ReadOptions, given: ReadonlyMap<string, LogicalType>): Promise<Sniffed> {
   const path = files[0]!;
@@ -79,11 +80,11 @@ export async function sniffCsv(con: DuckDBConnection, files: readonly string[], 
     const asNumber = numbers.get(t.name);
     return asNumber ? { name: t.name, sniffed: t.duckType, read: asNumber } : firstRead(t.name, t.duckType);
   });
-  return csvSniffed(read, columns, given, decimal);
+  return csvSniffed(con, read, columns, given, decimal);
 }
 
 /** The read of the CSV columns as they are now, and how to widen one (csv-columns.ts). */
-function csvSniffed(read: (ts: readonly SniffedType[]) => string, cols: readonly CsvColumn[], given: ReadonlyMap<string, LogicalType>, decimal: ',' | undefined): Sniffed {
+function csvSniffed(con: DuckDBConnection, read: (ts: readonly SniffedType[]) => string, cols: readonly CsvColumn[], given: ReadonlyMap<string, LogicalType>, decimal: ',' | undefined): Sniffed {
   const checks = cols.flatMap((c, i) => {
     const check = checkExpr(c, i, decimal);
     return check === undefined ? [] : [`${check} AS ${quoteIdent(c.name)}`];
@@ -93,8 +94,14 @@ function csvSniffed(read: (ts: readonly SniffedType[]) => string, cols: readonly
   return {
     ...sniffed,
     async widen(error) {
-      const next = widen(cols, error);
-      return next && { sniffed: csvSniffed(read, next.columns, given, decimal), widening: next.widening };
+      // Columns empty in the sniffed rows, typed by all their values: one pass over only them.
+      const byValues = async (empty: readonly CsvColumn[]) => {
+        const sql = `SELECT ${empty.flatMap((c) => byValuesAggregates(c, decimal)).join(', ')} FROM (SELECT ${empty.map((c) => quoteIdent(c.name)).join(', ')} FROM ${read(readTypes)})`;
+        const row = (await runSource(con, sql, 'csv')).getRows()[0]!;
+        return empty.map((c, k) => byValuesRead(c, row.slice(k * BY_VALUES_AGGREGATES, (k + 1) * BY_VALUES_AGGREGATES)));
+      };
+      const next = await widen(cols, error, byValues);
+      return next && { sniffed: csvSniffed(con, read, next.columns, given, decimal), widening: next.widening };
     },
   };
 }
@@ -103,7 +110,7 @@ function csvSniffed(read: (ts: readonly SniffedType[]) => string, cols: readonly
  * For each column of the first `rows` rows: are all its values numbers or NA spellings, and (with
  * `detail`) if so, how to read it: `float` when an infinity or NaN is spelled (DuckDB's DOUBLE
  * reads those), as text (NA as missing) when an NA spelling is, `whole-text` if the numbers are
- * all whole. Without `detail` only the first question is asked: the cheap look at every text
+ * all whole; `empty` when the column holds no value at all. Without `detail` only the first question is asked: the cheap look at every text
  * column (a regular expression per value took 0.3 s over a wide file's 60 text columns).
  */
 async function numericTextColumns(con: DuckDBConnection, read: string, cols: readonly SniffedType[], rows: number, decimal: ',' | undefined, detail: boolean): Promise<{ column: SniffedType; numeric: boolean; read?: CsvRead }[]> {
@@ -128,7 +135,7 @@ async function numericTextColumns(con: DuckDBConnection, read: string, cols: rea
   if (!detail) return cols.map((column, k) => ({ column, numeric: row[k] !== false }));
   return cols.map((column, k) => {
     const [numbers, nonFinite, na, whole] = row.slice(4 * k, 4 * k + 4);
-    const read: CsvRead | undefined = na === true ? (whole === true ? 'whole-text' : 'float-text') : nonFinite === true ? 'float' : undefined;
+    const read: CsvRead | undefined = na === true ? (whole === true ? 'whole-text' : 'float-text') : nonFinite === true ? 'float' : numbers === null ? 'empty' : undefined;
     return { column, numeric: numbers !== false, ...(read ? { read } : {}) };
   });
 }
