@@ -1,12 +1,12 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Type } from '@sinclair/typebox';
 import multipart, { type Multipart } from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
-import { formatOfName, invalidArgument, isValidName, makeWorkDir, MAX_SOURCE_FILES } from '../../core/index.js';
+import { formatOfName, invalidArgument, isValidName, KeelError, makeWorkDir, MAX_SOURCE_FILES } from '../../core/index.js';
 import { CSV_ENCODINGS, DATASET_FORMATS, isDatasetFormat, MAX_PAGE_ROWS, parseTypeList } from '../../data/index.js';
 import type { RoutePluginOptions } from './route-options.js';
 
@@ -37,8 +37,10 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
   const tmpDir = join(platform.config.home, 'tmp');
 
   // Uploads are streamed to temp files, never buffered whole (these parsers are scoped to this
-  // plugin). A multipart upload holds up to MAX_SOURCE_FILES files, each up to the body limit.
-  await app.register(multipart, { limits: { files: MAX_SOURCE_FILES, fileSize: app.initialConfig.bodyLimit ?? 1024 ** 3, fields: 100 } });
+  // plugin), so Fastify's body limit does not see them: the upload counts its own bytes against
+  // it, the parts of a multipart upload together. A multipart upload holds up to MAX_SOURCE_FILES files.
+  const bodyLimit = app.initialConfig.bodyLimit ?? 1024 ** 3;
+  await app.register(multipart, { limits: { files: MAX_SOURCE_FILES, fileSize: bodyLimit, fields: 100 } });
   app.addContentTypeParser(['application/octet-stream', 'text/csv', 'application/x-ndjson', 'application/vnd.apache.parquet'], (_req, payload, done) => done(null, payload));
 
   app.get('/api/v1/datasets', { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: 'List datasets' } }, async () => ({
@@ -113,9 +115,12 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
       }
       const ext = format ? `.${format}` : filename ? extname(basename(filename)).slice(0, 16) : '';
       if (!multipart && !format && !ext) throw invalidArgument('format', `pass ?format= (${DATASET_FORMATS.join(', ')}) or ?filename= with an extension`);
+      // A declared length over the limit is refused before a byte is stored.
+      if (Number(req.headers['content-length'] ?? 0) > bodyLimit) throw tooLarge(bodyLimit);
       const work = await makeWorkDir(tmpDir, 'upload');
       try {
-        const received = multipart ? await receiveParts(req.parts(), join(work, 'parts'), format) : await receiveBody(body!, join(work, `upload${ext.replace(/[^.A-Za-z0-9]/g, '')}`), filename);
+        const limit = byteLimit(bodyLimit);
+        const received = multipart ? await receiveParts(req.parts(), join(work, 'parts'), format, limit) : await receiveBody(body!, join(work, `upload${ext.replace(/[^.A-Za-z0-9]/g, '')}`), filename, limit);
         const v = await datasets.add(req.params.name, received.path, {
           ...(format ? { format } : {}),
           ...(description !== undefined ? { description } : {}),
@@ -133,9 +138,27 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
   );
 };
 
+const tooLarge = (limit: number): KeelError =>
+  new KeelError('PAYLOAD_TOO_LARGE', `the upload is larger than the server's ${limit}-byte limit (keel server --max-body-mb)`, { field: 'body' });
+
+/**
+ * A pass-through stream factory whose streams fail with PAYLOAD_TOO_LARGE once the bytes through
+ * all of them pass `limit` (a multipart upload's parts share one count).
+ */
+function byteLimit(limit: number): () => Transform {
+  let seen = 0;
+  return () =>
+    new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        seen += chunk.length;
+        done(seen > limit ? tooLarge(limit) : null, chunk);
+      },
+    });
+}
+
 /** The raw body into the file `path`; the source is the filename the client sent. */
-async function receiveBody(body: Readable, path: string, filename: string | undefined): Promise<{ path: string; source: string }> {
-  await pipeline(body, createWriteStream(path));
+async function receiveBody(body: Readable, path: string, filename: string | undefined, limit: () => Transform): Promise<{ path: string; source: string }> {
+  await pipeline(body, limit(), createWriteStream(path));
   return { path, source: `upload:${filename ?? 'body'}` };
 }
 
@@ -144,7 +167,7 @@ async function receiveBody(body: Readable, path: string, filename: string | unde
  * the folder's path order is the parts' order and each keeps its extension (its format). Form
  * fields are ignored: the options are in the query.
  */
-async function receiveParts(parts: AsyncIterableIterator<Multipart>, dir: string, format: string | undefined): Promise<{ path: string; source: string }> {
+async function receiveParts(parts: AsyncIterableIterator<Multipart>, dir: string, format: string | undefined, limit: () => Transform): Promise<{ path: string; source: string }> {
   await mkdir(dir);
   const names: string[] = [];
   for await (const part of parts) {
@@ -154,7 +177,7 @@ async function receiveParts(parts: AsyncIterableIterator<Multipart>, dir: string
       part.file.resume();
       throw invalidArgument('format', `cannot tell the format of the part '${name}' from its name; pass ?format= (${DATASET_FORMATS.join(', ')})`);
     }
-    await pipeline(part.file, createWriteStream(join(dir, `${String(names.length).padStart(5, '0')}-${name.replace(/[^.A-Za-z0-9_-]/g, '_')}`)));
+    await pipeline(part.file, limit(), createWriteStream(join(dir, `${String(names.length).padStart(5, '0')}-${name.replace(/[^.A-Za-z0-9_-]/g, '_')}`)));
     names.push(name);
   }
   if (names.length === 0) throw invalidArgument('body', 'the multipart body holds no file part');

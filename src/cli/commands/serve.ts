@@ -10,6 +10,7 @@ import type { CliContext, ContextFactory } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
 import { runCommand } from '../run-command.js';
 import { registerPredictCommand } from './predict.js';
+import { positiveInt } from '../option-values.js';
 
 interface ServeOptions {
   host?: string;
@@ -30,12 +31,6 @@ interface ServeOptions {
   allowMissing?: boolean;
   maxBodyMb: string;
   httpProcesses: string;
-}
-
-export function positiveInt(flag: string, text: string, min = 1): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min) throw invalidArgument(flag, `expected an integer >= ${min}, got '${text}'`);
-  return n;
 }
 
 function onOff(flag: string, text: string): boolean {

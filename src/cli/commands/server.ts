@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createApiServer } from '../../api/index.js';
 import { Monitor } from '../../monitoring/index.js';
+import { positiveInt } from '../option-values.js';
 import { printJson, printLine } from '../output.js';
 import { runCommand } from '../run-command.js';
 import type { ContextFactory } from '../context.js';
@@ -13,11 +14,13 @@ export function registerServerCommand(program: Command, context: ContextFactory)
     .option('--port <port>', 'port to listen on')
     .option('--no-monitors', 'do not evaluate the stored monitors in this process')
     .option('--monitor-interval <seconds>', 'how often monitors are evaluated', '60')
-    .action(runCommand(context, async (ctx, opts: { host?: string; port?: string; monitors: boolean; monitorInterval: string }) => {
+    .option('--max-body-mb <mb>', 'largest request body, a dataset upload included, in MiB (bigger: 413)', '1024')
+    .action(runCommand(context, async (ctx, opts: { host?: string; port?: string; monitors: boolean; monitorInterval: string; maxBodyMb: string }) => {
+      const bodyLimit = positiveInt('--max-body-mb', opts.maxBodyMb) * 1024 * 1024;
+      const port = opts.port !== undefined ? positiveInt('--port', opts.port, 0) : ctx.config.server.port;
       const platform = await ctx.platform();
-      const app = await createApiServer(platform);
+      const app = await createApiServer(platform, { bodyLimit });
       const host = opts.host ?? ctx.config.server.host;
-      const port = opts.port !== undefined ? Number(opts.port) : ctx.config.server.port;
       const address = await app.listen({ host, port });
       // The server also evaluates monitors (windows, alerts, retraining); run it with
       // --no-monitors on all but one replica, or run `keel monitor run --watch` on its own.

@@ -16,6 +16,7 @@ const MLFLOW_CODES: Record<ErrorCode, { code: string; status: number }> = {
   PERMISSION_DENIED: { code: 'PERMISSION_DENIED', status: 403 },
   UNAUTHENTICATED: { code: 'UNAUTHENTICATED', status: 401 },
   RESOURCE_EXHAUSTED: { code: 'REQUEST_LIMIT_EXCEEDED', status: 429 },
+  PAYLOAD_TOO_LARGE: { code: 'INVALID_PARAMETER_VALUE', status: 413 },
   UNAVAILABLE: { code: 'TEMPORARILY_UNAVAILABLE', status: 503 },
   DATA_CORRUPTED: { code: 'INTERNAL_ERROR', status: 500 },
   CANCELLED: { code: 'ABORTED', status: 409 },
