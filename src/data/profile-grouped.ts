@@ -1,0 +1,77 @@
+/** Grouped columns: every value with its count, and every statistic exact from those counts. */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { quoteIdent } from './duckdb-sql.js';
+import { histogramQuery, histogramRange, readHistograms, type Range } from './histogram-sql.js';
+import { isNumeric, num, QUANTILE_KEYS, QUANTILES, rankTop, setHistograms, TOP_K, valueExpr, type Col, type Found, type ProfileColumn, type Quantiles } from './profile-found.js';
+
+/** `vnum, vstr` of a value-count row: `x` as vnum (DOUBLE) for numeric columns, as vstr (VARCHAR) for strings, the other NULL. */
+const valueColumns = (c: ProfileColumn, x: string): string => (isNumeric(c.type) ? `${x} AS vnum, NULL::VARCHAR AS vstr` : `NULL::DOUBLE AS vnum, ${x} AS vstr`);
+
+/** `(col, vnum, vstr, n)` rows of the given columns: the values and counts by column position. */
+function readValueCounts(rows: unknown[][], cols: readonly Col[]): Map<number, { value: number | string; count: number }[]> {
+  const typeOf = new Map(cols.map((c) => [c.i, c.type]));
+  const out = new Map<number, { value: number | string; count: number }[]>();
+  for (const [col, vnum, vstr, n] of rows) {
+    const i = Number(col);
+    const list = out.get(i) ?? [];
+    list.push({ value: isNumeric(typeOf.get(i)!) ? Number(vnum) : String(vstr), count: Number(n) });
+    out.set(i, list);
+  }
+  return out;
+}
+
+/**
+ * Grouped columns: every value with its count in `keel_vc` (one GROUP BY per column on the
+ * column's own type, then the value as DOUBLE or VARCHAR), and every statistic exact from it.
+ */
+export async function groupedPass(con: DuckDBConnection, src: string, low: readonly Col[], acc: Found[]): Promise<void> {
+  if (low.length === 0) return;
+  const parts = low.map((c) => {
+    // Grouped again after the cast: two timestamps in the same millisecond are one value.
+    return `(SELECT ${c.i}::INTEGER AS col, ${valueColumns(c, valueExpr(c, 'v'))}, sum(n)::BIGINT AS n FROM (SELECT ${quoteIdent(c.name)} AS v, count(*) AS n FROM ${src} WHERE ${quoteIdent(c.name)} IS NOT NULL GROUP BY 1) GROUP BY 2, 3)`;
+  });
+  await con.run(`CREATE OR REPLACE TEMP TABLE keel_vc AS ${parts.join(' UNION ALL ')}`);
+  for (const c of low) Object.assign(acc[c.i]!, { count: 0, distinct: 0 });
+  // Counts, distinct counts and the top 20 (ties by value, as rankTop orders them).
+  const top = (
+    await con.runAndReadAll(
+      `SELECT col, vnum, vstr, n, count(*) OVER (PARTITION BY col) AS nd, sum(n) OVER (PARTITION BY col) AS cnt FROM keel_vc
+       QUALIFY row_number() OVER (PARTITION BY col ORDER BY n DESC, vnum, vstr) <= ${TOP_K}`,
+    )
+  ).getRows();
+  for (const r of top) Object.assign(acc[Number(r[0])]!, { distinct: Number(r[4]), count: Number(r[5]) });
+  const counted = readValueCounts(top, low);
+  for (const c of low) acc[c.i]!.top = rankTop(counted.get(c.i) ?? [], c.type);
+  if (!low.some((c) => isNumeric(c.type))) return;
+  // Quantiles as numpy's linear method: at virtual rank h = (n - 1) q, the values at ranks
+  // floor(h) and ceil(h), interpolated. The value at rank r (0-based) is the smallest one whose
+  // cumulative count exceeds r. Mean and std in two steps (the mean first), as numpy.
+  const qExprs = QUANTILES.flatMap((q) => {
+    const h = `((total - 1)::DOUBLE * ${q}::DOUBLE)`;
+    return [`min(vnum) FILTER (WHERE cum > floor(${h}))`, `min(vnum) FILTER (WHERE cum > ceil(${h}))`, `${h} - floor(${h})`];
+  });
+  const qRows = await con.runAndReadAll(
+    `SELECT col, min(vnum), max(vnum), mean, CASE WHEN total > 1 THEN sqrt(fsum(n * (vnum - mean) * (vnum - mean)) / (total - 1)) END, ${qExprs.join(', ')} FROM (
+       SELECT col, vnum, n, sum(n) OVER (PARTITION BY col ORDER BY vnum) AS cum, sum(n) OVER (PARTITION BY col) AS total,
+         fsum(vnum * n) OVER (PARTITION BY col) / sum(n) OVER (PARTITION BY col) AS mean
+       FROM keel_vc WHERE vnum IS NOT NULL
+     ) GROUP BY col, total, mean`,
+  );
+  const ranges = new Map<number, Range>();
+  for (const r of qRows.getRows()) {
+    const i = Number(r[0]);
+    const a = acc[i]!;
+    [a.min, a.max, a.mean, a.std] = [num(r[1]), num(r[2]), num(r[3]), num(r[4])];
+    ranges.set(i, histogramRange(Number(r[1]), Number(r[2])));
+    a.quantiles = Object.fromEntries(QUANTILE_KEYS.map((key, j) => [key, lerp(Number(r[5 + 3 * j]), Number(r[6 + 3 * j]), Number(r[7 + 3 * j]))])) as Quantiles;
+  }
+  if (ranges.size === 0) return;
+  const hParts = [...ranges].map(([i, range]) => histogramQuery(i, `keel_vc WHERE col = ${i}`, 'vnum', 'n', range));
+  setHistograms(readHistograms((await con.runAndReadAll(hParts.join(' UNION ALL '))).getRows(), ranges), acc);
+}
+
+/** numpy's _lerp: a + (b - a) t, computed from the nearer end for t >= 0.5. */
+function lerp(a: number, b: number, t: number): number {
+  const d = b - a;
+  return t >= 0.5 ? b - d * (1 - t) : a + d * t;
+}
