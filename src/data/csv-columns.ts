@@ -27,9 +27,13 @@ import { FRACTIONAL_TYPE, INTEGER_TYPE, quoteIdent, quoteString } from './duckdb
  * - `float`: read and stored as DOUBLE;
  * - `float-text`: a float column with NA spellings, read as text, stored as DOUBLE;
  * - `string`: read and stored as VARCHAR;
+ * - `sniffed-text`: a BOOLEAN, DATE or TIMESTAMP column with NA spellings, read as text, stored as `sniffed`;
  * - `empty`: no value in the sniffed rows: read and stored as VARCHAR while every value is missing.
  */
-export type CsvRead = 'sniffed' | 'whole' | 'whole-text' | 'float' | 'float-text' | 'string' | 'empty';
+export type CsvRead = 'sniffed' | 'sniffed-text' | 'whole' | 'whole-text' | 'float' | 'float-text' | 'string' | 'empty';
+
+/** The sniffed types a `sniffed-text` column can have: those DuckDB's cast reads from text as pandas' NA-free values. */
+const TEXT_CASTABLE = /^(BOOLEAN|DATE|TIMESTAMP)$/;
 
 /** pandas' default `na_values` (pandas._libs.parsers.STR_NA_VALUES), matched exactly as pandas does. */
 export const NA_SPELLINGS = ['', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'n/a', 'nan', 'null'];
@@ -51,8 +55,8 @@ export function firstRead(name: string, sniffed: string): CsvColumn {
   return { name, sniffed, read };
 }
 
-/** Of each way to read but `sniffed`: the type read_csv parses the column as, and the type it is stored as. */
-const TYPES: Readonly<Record<Exclude<CsvRead, 'sniffed'>, readonly [read: string, stored: string]>> = {
+/** Of each way to read but the `sniffed` ones: the type read_csv parses the column as, and the type it is stored as. */
+const TYPES: Readonly<Record<Exclude<CsvRead, 'sniffed' | 'sniffed-text'>, readonly [read: string, stored: string]>> = {
   whole: ['DOUBLE', 'BIGINT'],
   'whole-text': ['VARCHAR', 'BIGINT'],
   float: ['DOUBLE', 'DOUBLE'],
@@ -62,10 +66,10 @@ const TYPES: Readonly<Record<Exclude<CsvRead, 'sniffed'>, readonly [read: string
 };
 
 /** The type read_csv parses the column as. */
-export const readType = (c: CsvColumn): string => (c.read === 'sniffed' ? c.sniffed : TYPES[c.read][0]);
+export const readType = (c: CsvColumn): string => (c.read === 'sniffed' ? c.sniffed : c.read === 'sniffed-text' ? 'VARCHAR' : TYPES[c.read][0]);
 
 /** The type the column is stored as. */
-export const storedType = (c: CsvColumn): string => (c.read === 'sniffed' ? c.sniffed : TYPES[c.read][1]);
+export const storedType = (c: CsvColumn): string => (c.read === 'sniffed' || c.read === 'sniffed-text' ? c.sniffed : TYPES[c.read][1]);
 
 /** What a value that did not fit says about its column: a fraction, an integer beyond 2^53, not a number, or a first value. */
 type Misfit = 'fraction' | 'big' | 'text' | 'first';
@@ -79,6 +83,10 @@ export function checkExpr(c: CsvColumn, index: number, decimal: ',' | undefined)
     return `CASE WHEN ${x} IS NULL THEN NULL WHEN NOT isfinite(${x}) OR ${x} <> trunc(${x}) THEN ${misfit('fraction')} WHEN abs(${x}) < 9007199254740992 THEN ${x}::BIGINT ELSE ${misfit('big')} END`;
   }
   if (c.read === 'empty') return `CASE WHEN ${x} IS NULL OR ${isNaSql(x)} THEN NULL ELSE ${misfit('first')} END`;
+  if (c.read === 'sniffed-text') {
+    const v = `TRY_CAST(trim(${x}) AS ${c.sniffed})`;
+    return `CASE WHEN ${x} IS NULL OR ${isNaSql(x)} THEN NULL WHEN ${v} IS NOT NULL THEN ${v} ELSE ${misfit('text')} END`;
+  }
   const t = numberText(x, decimal);
   if (c.read === 'whole-text') {
     return `CASE WHEN ${x} IS NULL OR ${isNaSql(x)} THEN NULL WHEN regexp_full_match(${t}, '[+-]?[0-9]+') AND TRY_CAST(${t} AS BIGINT) IS NOT NULL THEN ${t}::BIGINT WHEN TRY_CAST(${t} AS DOUBLE) IS NOT NULL THEN ${misfit('fraction')} ELSE ${misfit('text')} END`;
@@ -140,6 +148,7 @@ function nextColumn(c: CsvColumn, kind: Exclude<Misfit, 'first'> | 'convert', va
   if (kind === 'convert' && NA_SPELLINGS.includes(value)) {
     if (c.read === 'whole') return to('whole-text');
     if (c.read === 'float') return to('float-text');
+    if (c.read === 'sniffed' && TEXT_CASTABLE.test(c.sniffed)) return to('sniffed-text');
   }
   return c.read === 'string' ? undefined : to('string');
 }
@@ -170,8 +179,8 @@ const ISO_TIMESTAMP = `${ISO_DATE}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?
  * Aggregates over a column's text that tell its type by all its values (NA spellings and empty
  * fields left out); byValuesRead reads them.
  */
-export function byValuesAggregates(c: CsvColumn, decimal: ',' | undefined): string[] {
-  const x = quoteIdent(c.name);
+export function byValuesAggregates(name: string, decimal: ',' | undefined): string[] {
+  const x = quoteIdent(name);
   const [t, v] = [numberText(x, decimal), `trim(${x})`];
   const has = `FILTER (WHERE ${x} IS NOT NULL AND NOT ${isNaSql(x)})`;
   return [
@@ -189,9 +198,8 @@ export function byValuesAggregates(c: CsvColumn, decimal: ',' | undefined): stri
 export const BY_VALUES_AGGREGATES = 7;
 
 /**
- * The column read by the type all its values have: `empty` without values; a number (text read,
- * NA as missing, when NA spellings are among them); bool, date or timestamp (text when NA
- * spellings are among them, as pandas keeps such a column as objects); else text.
+ * The column read by the type all its values have: unchanged without values; a number, bool, date
+ * or timestamp (read as text, NA spellings missing, when there are some); else text.
  */
 export function byValuesRead(c: CsvColumn, values: readonly unknown[]): CsvColumn {
   const [na, numbers, whole, maxAbs, bool, date, timestamp] = values;
@@ -199,10 +207,10 @@ export function byValuesRead(c: CsvColumn, values: readonly unknown[]): CsvColum
   if (numbers === null || numbers === undefined) return c;
   if (numbers === true && whole === true) return as('BIGINT', na === true || Number(maxAbs) >= 2 ** 53 ? 'whole-text' : 'whole');
   if (numbers === true) return as('DOUBLE', na === true ? 'float-text' : 'float');
-  if (na === true) return as('VARCHAR', 'string');
-  if (bool === true) return as('BOOLEAN', 'sniffed');
-  if (date === true) return as('DATE', 'sniffed');
-  if (timestamp === true) return as('TIMESTAMP', 'sniffed');
+  const typed = na === true ? 'sniffed-text' : 'sniffed';
+  if (bool === true) return as('BOOLEAN', typed);
+  if (date === true) return as('DATE', typed);
+  if (timestamp === true) return as('TIMESTAMP', typed);
   return as('VARCHAR', 'string');
 }
 

@@ -70,16 +70,9 @@ export async function sniffCsv(con: DuckDBConnection, files: readonly string[], 
   }
   // A column with a given type is read as text, then converted (withGivenTypes).
   const types = sniffed.map(({ name, type }) => ({ name, duckType: given.has(name) ? 'VARCHAR' : type }));
-  // Text columns that hold only numbers, with an infinity, NaN or NA spelling among them, are
-  // numbers. Most text columns show text in their first rows, so those are checked first (the
-  // sniffed rows of a wide file take ~0.5 s to read again).
   const text = types.filter((t) => t.duckType === 'VARCHAR' && !given.has(t.name));
-  const headNumeric = (await numericTextColumns(con, read(types), text, FIRST_ROWS, decimal, false)).filter((c) => c.numeric).map((c) => c.column);
-  const numbers = new Map((await numericTextColumns(con, read(types), headNumeric, sampleRows, decimal, true)).flatMap((c) => (c.numeric && c.read ? [[c.column.name, c.read] as const] : [])));
-  const columns = types.map((t): CsvColumn => {
-    const asNumber = numbers.get(t.name);
-    return asNumber ? { name: t.name, sniffed: t.duckType, read: asNumber } : firstRead(t.name, t.duckType);
-  });
+  const reads = await textColumnReads(con, read(types), text, sampleRows, decimal);
+  const columns = types.map((t): CsvColumn => reads.get(t.name) ?? firstRead(t.name, t.duckType));
   return csvSniffed(con, read, columns, given, decimal);
 }
 
@@ -96,7 +89,7 @@ function csvSniffed(con: DuckDBConnection, read: (ts: readonly SniffedType[]) =>
     async widen(error) {
       // Columns empty in the sniffed rows, typed by all their values: one pass over only them.
       const byValues = async (empty: readonly CsvColumn[]) => {
-        const sql = `SELECT ${empty.flatMap((c) => byValuesAggregates(c, decimal)).join(', ')} FROM (SELECT ${empty.map((c) => quoteIdent(c.name)).join(', ')} FROM ${read(readTypes)})`;
+        const sql = `SELECT ${empty.flatMap((c) => byValuesAggregates(c.name, decimal)).join(', ')} FROM (SELECT ${empty.map((c) => quoteIdent(c.name)).join(', ')} FROM ${read(readTypes)})`;
         const row = (await runSource(con, sql, 'csv')).getRows()[0]!;
         return empty.map((c, k) => byValuesRead(c, row.slice(k * BY_VALUES_AGGREGATES, (k + 1) * BY_VALUES_AGGREGATES)));
       };
@@ -107,37 +100,66 @@ function csvSniffed(con: DuckDBConnection, read: (ts: readonly SniffedType[]) =>
 }
 
 /**
- * For each column of the first `rows` rows: are all its values numbers or NA spellings, and (with
- * `detail`) if so, how to read it: `float` when an infinity or NaN is spelled (DuckDB's DOUBLE
- * reads those), as text (NA as missing) when an NA spelling is, `whole-text` if the numbers are
- * all whole; `empty` when the column holds no value at all. Without `detail` only the first question is asked: the cheap look at every text
- * column (a regular expression per value took 0.3 s over a wide file's 60 text columns).
+ * How to read the columns DuckDB sniffed as text, where their sampled values say another way:
+ *  - all numbers, with an infinity or NaN spelled: `float` (DuckDB's DOUBLE reads those);
+ *  - all numbers or NA spellings: as text, NA as missing (`whole-text` if the numbers are all whole);
+ *  - all true/false, ISO dates or ISO timestamps, with NA spellings (an R export's `TRUE`, `FALSE`,
+ *    `NA`): as text, stored as that type, NA as missing;
+ *  - no value at all: `empty`, typed by its values later (csv-columns.ts).
+ * Most text columns show text in their first rows, so a cheap look at those rows picks the columns
+ * worth the detailed look at all the sampled rows (a regular expression per value took 0.3 s over a
+ * wide file's 60 text columns; the sampled rows of a wide file take ~0.5 s to read again).
  */
-async function numericTextColumns(con: DuckDBConnection, read: string, cols: readonly SniffedType[], rows: number, decimal: ',' | undefined, detail: boolean): Promise<{ column: SniffedType; numeric: boolean; read?: CsvRead }[]> {
-  if (cols.length === 0) return [];
+async function textColumnReads(con: DuckDBConnection, read: string, cols: readonly SniffedType[], rows: number, decimal: ',' | undefined): Promise<Map<string, CsvColumn>> {
+  const found = new Map<string, CsvColumn>();
+  if (cols.length === 0) return found;
+  const head = await aggregateRows(con, read, cols, FIRST_ROWS, (v) => {
+    const na = isNaSql(v);
+    return [`bool_and(TRY_CAST(${numberText(v, decimal)} AS DOUBLE) IS NOT NULL OR ${na})`, `bool_and(lower(trim(${v})) IN ('true', 'false') OR TRY_CAST(trim(${v}) AS TIMESTAMP) IS NOT NULL OR ${na})`];
+  });
+  // All missing (NULL) counts as numeric: the sampled rows decide.
+  const numeric = cols.filter((_, k) => head[k]![0] !== false);
+  const typed = cols.filter((_, k) => head[k]![0] === false && head[k]![1] !== false);
   const spelled = `(${NON_FINITE_SPELLINGS.map(quoteString).join(', ')})`;
-  const aggregates = cols.flatMap((t) => {
-    const v = quoteIdent(t.name);
-    const asDouble = `TRY_CAST(${numberText(v, decimal)} AS DOUBLE)`;
-    if (!detail) return [`bool_and(${asDouble} IS NOT NULL OR ${isNaSql(v)})`];
+  const numbers = await aggregateRows(con, read, numeric, rows, (v) => {
     const number = `${v} IS NOT NULL AND NOT ${isNaSql(v)}`;
     return [
-      `bool_and(${asDouble} IS NOT NULL) FILTER (WHERE ${number})`,
       `bool_or(lower(trim(${v})) IN ${spelled})`,
       `bool_or(${isNaSql(v)})`,
       `bool_and(regexp_full_match(trim(${v}), '[+-]?[0-9]+')) FILTER (WHERE ${number})`,
+      `count(${v}) FILTER (WHERE ${number})`,
+      `bool_and(TRY_CAST(${numberText(v, decimal)} AS DOUBLE) IS NOT NULL) FILTER (WHERE ${number})`,
     ];
   });
+  numeric.forEach((t, k) => {
+    const [nonFinite, na, whole, values, allNumbers] = numbers[k]!;
+    if (allNumbers === false) return;
+    const how: CsvRead | undefined = na === true ? (whole === true ? 'whole-text' : 'float-text') : nonFinite === true ? 'float' : Number(values) === 0 ? 'empty' : undefined;
+    if (how) found.set(t.name, { name: t.name, sniffed: t.duckType, read: how });
+  });
+  const byValues = await aggregateRows(con, read, typed, rows, (_v, t) => byValuesAggregates(t.name, decimal));
+  typed.forEach((t, k) => {
+    const c = byValuesRead(firstRead(t.name, t.duckType), byValues[k]!);
+    if (c.read === 'sniffed' || c.read === 'sniffed-text') found.set(t.name, c);
+  });
+  return found;
+}
+
+/** Per column, the values of `aggregates` over the column's first `rows` rows (one query). */
+async function aggregateRows(
+  con: DuckDBConnection,
+  read: string,
+  cols: readonly SniffedType[],
+  rows: number,
+  aggregates: (quoted: string, t: SniffedType) => string[],
+): Promise<unknown[][]> {
+  if (cols.length === 0) return [];
+  const per = cols.map((t) => aggregates(quoteIdent(t.name), t));
   // Only these columns: DuckDB then skips converting the others' fields.
   const sample = `SELECT ${cols.map((t) => quoteIdent(t.name)).join(', ')} FROM ${read} LIMIT ${rows}`;
-  const row = (await runSource(con, `SELECT ${aggregates.join(', ')} FROM (${sample})`, 'csv')).getRows()[0]!;
-  // All missing (NULL) counts as numeric: the later rows decide.
-  if (!detail) return cols.map((column, k) => ({ column, numeric: row[k] !== false }));
-  return cols.map((column, k) => {
-    const [numbers, nonFinite, na, whole] = row.slice(4 * k, 4 * k + 4);
-    const read: CsvRead | undefined = na === true ? (whole === true ? 'whole-text' : 'float-text') : nonFinite === true ? 'float' : numbers === null ? 'empty' : undefined;
-    return { column, numeric: numbers !== false, ...(read ? { read } : {}) };
-  });
+  const row = (await runSource(con, `SELECT ${per.flat().join(', ')} FROM (${sample})`, 'csv')).getRows()[0]!;
+  let at = 0;
+  return per.map((a) => row.slice(at, (at += a.length)));
 }
 
 /** The rows to sniff: SNIFF_ROWS, or fewer when they would take more than SNIFF_BYTES (by the first MiB's rows). */

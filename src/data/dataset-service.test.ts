@@ -249,6 +249,26 @@ for (const backend of testStores()) {
       expect(v.columns[2]!.stats.max).toBe(24_999 / 4);
     });
 
+    it("reads NA spellings in bool, date and timestamp columns as missing (an R export's TRUE, FALSE, NA), in the sniffed rows or after them", async () => {
+      const file = join(t.dir, 'r-na.csv');
+      // flag, day, at: NA among the sniffed rows; late, lday: a bool and a date column with a late NA.
+      const head = Array.from({ length: 25_000 }, (_, i) => {
+        const day = `2024-02-${String((i % 28) + 1).padStart(2, '0')}`;
+        return [i % 7 === 0 ? 'NA' : i % 2 ? 'TRUE' : 'FALSE', i % 5 === 0 ? 'NA' : day, i % 4 === 0 ? 'NA' : `${day} 10:30:00`, i % 2 === 0, day].join(',');
+      });
+      writeFileSync(file, `flag,day,at,late,lday\n${head.join('\n')}\nNA,NA,NA,NA,NA\nFALSE,2024-03-01,2024-03-01 08:00:00,true,2024-03-01\n`);
+      const messages: string[] = [];
+      const v = await t.service.add('r-na', file, {}, { onProgress: (e) => void (e.message && messages.push(e.message)) });
+      // pandas.read_csv makes each of them object (bool or text with NaN); Keel keeps their types.
+      expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['flag:bool', 'day:timestamp', 'at:timestamp', 'late:bool', 'lday:timestamp']);
+      expect(v.columns.map((c) => c.stats.missing)).toEqual([3572 + 1, 5000 + 1, 6250 + 1, 1, 1]);
+      expect((await t.service.rows(`r-na@${v.version}`, { offset: 25_000 })).rows).toEqual([
+        [null, null, null, null, null],
+        [false, '2024-03-01T00:00:00.000Z', '2024-03-01T08:00:00.000Z', true, '2024-03-01T00:00:00.000Z'],
+      ]);
+      expect(messages).toContain("reading again: column 'late' holds \"NA\" on line 25002, pandas' NA spelling, so it is read as missing");
+    });
+
     it('reads a CSV with the delimiter and decimal separator given (a semicolon, a tab; a decimal comma), part of the version', async () => {
       const file = join(t.dir, 'semi.csv');
       writeFileSync(file, 'x;y\n1;"a;b"\n2;c\n');
