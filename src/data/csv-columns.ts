@@ -176,11 +176,10 @@ const ISO_DATE = '[0-9]{4}-[0-9]{2}-[0-9]{2}';
 const ISO_TIMESTAMP = `${ISO_DATE}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?`;
 
 /**
- * Aggregates over a column's text that tell its type by all its values (NA spellings and empty
- * fields left out); byValuesRead reads them.
+ * Aggregates over a text column's values `x` that tell its type by all its values (NA spellings
+ * and empty fields left out); byValuesRead reads them.
  */
-export function byValuesAggregates(name: string, decimal: ',' | undefined): string[] {
-  const x = quoteIdent(name);
+export function byValuesAggregates(x: string, decimal: ',' | undefined): string[] {
   const [t, v] = [numberText(x, decimal), `trim(${x})`];
   const has = `FILTER (WHERE ${x} IS NOT NULL AND NOT ${isNaSql(x)})`;
   return [
@@ -193,9 +192,6 @@ export function byValuesAggregates(name: string, decimal: ',' | undefined): stri
     `bool_and(regexp_full_match(${v}, '${ISO_TIMESTAMP}') AND TRY_CAST(${v} AS TIMESTAMP) IS NOT NULL) ${has}`,
   ];
 }
-
-/** How many values byValuesAggregates gives per column. */
-export const BY_VALUES_AGGREGATES = 7;
 
 /**
  * The column read by the type all its values have: unchanged without values; a number, bool, date

@@ -7,7 +7,7 @@ import { open } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LogicalType } from '../core/index.js';
 import { quoteIdent, quoteString } from './duckdb-sql.js';
-import { BY_VALUES_AGGREGATES, byValuesAggregates, byValuesRead, checkExpr, firstRead, isNaSql, numberText, readType, storedType, widen, type CsvColumn, type CsvRead } from './csv-columns.js';
+import { byValuesAggregates, byValuesRead, checkExpr, firstRead, isNaSql, numberText, readType, storedType, widen, type CsvColumn, type CsvRead } from './csv-columns.js';
 import { isTsv, type ReadOptions } from './read-options.js';
 import { filesArg, runSource, typeStruct, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
 
@@ -78,10 +78,10 @@ export async function sniffCsv(con: DuckDBConnection, files: readonly string[], 
 
 /** The read of the CSV columns as they are now, and how to widen one (csv-columns.ts). */
 function csvSniffed(con: DuckDBConnection, read: (ts: readonly SniffedType[]) => string, cols: readonly CsvColumn[], given: ReadonlyMap<string, LogicalType>, decimal: ',' | undefined): Sniffed {
-  const checks = cols.flatMap((c, i) => {
+  const checks = new Map(cols.flatMap((c, i) => {
     const check = checkExpr(c, i, decimal);
-    return check === undefined ? [] : [`${check} AS ${quoteIdent(c.name)}`];
-  });
+    return check === undefined ? [] : [[c.name, check] as const];
+  }));
   const readTypes = cols.map((c) => ({ name: c.name, duckType: readType(c) }));
   const sniffed = withGivenTypes(read(readTypes), cols.map((c) => ({ name: c.name, duckType: storedType(c) })), given, checks, decimal);
   return {
@@ -89,9 +89,8 @@ function csvSniffed(con: DuckDBConnection, read: (ts: readonly SniffedType[]) =>
     async widen(error) {
       // Columns empty in the sniffed rows, typed by all their values: one pass over only them.
       const byValues = async (empty: readonly CsvColumn[]) => {
-        const sql = `SELECT ${empty.flatMap((c) => byValuesAggregates(c.name, decimal)).join(', ')} FROM (SELECT ${empty.map((c) => quoteIdent(c.name)).join(', ')} FROM ${read(readTypes)})`;
-        const row = (await runSource(con, sql, 'csv')).getRows()[0]!;
-        return empty.map((c, k) => byValuesRead(c, row.slice(k * BY_VALUES_AGGREGATES, (k + 1) * BY_VALUES_AGGREGATES)));
+        const values = await textAggregates(con, read(readTypes), empty.map((c) => c.name), undefined, byValuesAggregates('v', decimal));
+        return empty.map((c) => byValuesRead(c, values(c.name)));
       };
       const next = await widen(cols, error, byValues);
       return next && { sniffed: csvSniffed(con, read, next.columns, given, decimal), widening: next.widening };
@@ -113,53 +112,52 @@ function csvSniffed(con: DuckDBConnection, read: (ts: readonly SniffedType[]) =>
 async function textColumnReads(con: DuckDBConnection, read: string, cols: readonly SniffedType[], rows: number, decimal: ',' | undefined): Promise<Map<string, CsvColumn>> {
   const found = new Map<string, CsvColumn>();
   if (cols.length === 0) return found;
-  const head = await aggregateRows(con, read, cols, FIRST_ROWS, (v) => {
-    const na = isNaSql(v);
-    return [`bool_and(TRY_CAST(${numberText(v, decimal)} AS DOUBLE) IS NOT NULL OR ${na})`, `bool_and(lower(trim(${v})) IN ('true', 'false') OR TRY_CAST(trim(${v}) AS TIMESTAMP) IS NOT NULL OR ${na})`];
-  });
+  const na = isNaSql('v');
+  const head = await textAggregates(con, read, cols.map((t) => t.name), FIRST_ROWS, [
+    `bool_and(TRY_CAST(${numberText('v', decimal)} AS DOUBLE) IS NOT NULL OR ${na})`,
+    `bool_and(lower(trim(v)) IN ('true', 'false') OR TRY_CAST(trim(v) AS TIMESTAMP) IS NOT NULL OR ${na})`,
+  ]);
   // All missing (NULL) counts as numeric: the sampled rows decide.
-  const numeric = cols.filter((_, k) => head[k]![0] !== false);
-  const typed = cols.filter((_, k) => head[k]![0] === false && head[k]![1] !== false);
+  const numeric = cols.filter((t) => head(t.name)[0] !== false);
+  const typed = cols.filter((t) => head(t.name)[0] === false && head(t.name)[1] !== false);
   const spelled = `(${NON_FINITE_SPELLINGS.map(quoteString).join(', ')})`;
-  const numbers = await aggregateRows(con, read, numeric, rows, (v) => {
-    const number = `${v} IS NOT NULL AND NOT ${isNaSql(v)}`;
-    return [
-      `bool_or(lower(trim(${v})) IN ${spelled})`,
-      `bool_or(${isNaSql(v)})`,
-      `bool_and(regexp_full_match(trim(${v}), '[+-]?[0-9]+')) FILTER (WHERE ${number})`,
-      `count(${v}) FILTER (WHERE ${number})`,
-      `bool_and(TRY_CAST(${numberText(v, decimal)} AS DOUBLE) IS NOT NULL) FILTER (WHERE ${number})`,
-    ];
-  });
-  numeric.forEach((t, k) => {
-    const [nonFinite, na, whole, values, allNumbers] = numbers[k]!;
-    if (allNumbers === false) return;
-    const how: CsvRead | undefined = na === true ? (whole === true ? 'whole-text' : 'float-text') : nonFinite === true ? 'float' : Number(values) === 0 ? 'empty' : undefined;
+  const number = `FILTER (WHERE NOT ${na})`;
+  const numbers = await textAggregates(con, read, numeric.map((t) => t.name), rows, [
+    `bool_or(lower(trim(v)) IN ${spelled})`,
+    `bool_or(${na})`,
+    `bool_and(regexp_full_match(trim(v), '[+-]?[0-9]+')) ${number}`,
+    `count(v) ${number}`,
+    `bool_and(TRY_CAST(${numberText('v', decimal)} AS DOUBLE) IS NOT NULL) ${number}`,
+  ]);
+  for (const t of numeric) {
+    const [nonFinite, hasNa, whole, values, allNumbers] = numbers(t.name);
+    if (allNumbers === false) continue;
+    const how: CsvRead | undefined = hasNa === true ? (whole === true ? 'whole-text' : 'float-text') : nonFinite === true ? 'float' : Number(values) === 0 ? 'empty' : undefined;
     if (how) found.set(t.name, { name: t.name, sniffed: t.duckType, read: how });
-  });
-  const byValues = await aggregateRows(con, read, typed, rows, (_v, t) => byValuesAggregates(t.name, decimal));
-  typed.forEach((t, k) => {
-    const c = byValuesRead(firstRead(t.name, t.duckType), byValues[k]!);
+  }
+  const byValues = await textAggregates(con, read, typed.map((t) => t.name), rows, byValuesAggregates('v', decimal));
+  for (const t of typed) {
+    const c = byValuesRead(firstRead(t.name, t.duckType), byValues(t.name));
     if (c.read === 'sniffed' || c.read === 'sniffed-text') found.set(t.name, c);
-  });
+  }
   return found;
 }
 
-/** Per column, the values of `aggregates` over the column's first `rows` rows (one query). */
-async function aggregateRows(
-  con: DuckDBConnection,
-  read: string,
-  cols: readonly SniffedType[],
-  rows: number,
-  aggregates: (quoted: string, t: SniffedType) => string[],
-): Promise<unknown[][]> {
-  if (cols.length === 0) return [];
-  const per = cols.map((t) => aggregates(quoteIdent(t.name), t));
+/**
+ * Of text columns, the values of `aggregates` over each one's first `rows` values (all, without
+ * `rows`), as a lookup by column name. The aggregates are of `v`: the query takes the columns'
+ * values as (column, value) rows (UNPIVOT, which leaves out NULLs) and groups them by column, so
+ * its SQL does not grow with the columns. (Aggregates per column, each with pandas' NA list, took
+ * DuckDB 7 s to plan for 667 columns.)
+ */
+async function textAggregates(con: DuckDBConnection, read: string, names: readonly string[], rows: number | undefined, aggregates: readonly string[]): Promise<(name: string) => unknown[]> {
+  if (names.length === 0) return () => [];
   // Only these columns: DuckDB then skips converting the others' fields.
-  const sample = `SELECT ${cols.map((t) => quoteIdent(t.name)).join(', ')} FROM ${read} LIMIT ${rows}`;
-  const row = (await runSource(con, `SELECT ${per.flat().join(', ')} FROM (${sample})`, 'csv')).getRows()[0]!;
-  let at = 0;
-  return per.map((a) => row.slice(at, (at += a.length)));
+  const sample = `SELECT ${names.map(quoteIdent).join(', ')} FROM ${read}${rows === undefined ? '' : ` LIMIT ${rows}`}`;
+  const sql = `SELECT keel_col, ${aggregates.join(', ')} FROM (UNPIVOT (${sample}) ON COLUMNS(*) INTO NAME keel_col VALUE v) GROUP BY keel_col`;
+  const byName = new Map((await runSource(con, sql, 'csv')).getRows().map((r) => [String(r[0]), r.slice(1)]));
+  // A column without a value has no row: each aggregate is NULL then (a count 0).
+  return (name) => byName.get(name) ?? aggregates.map(() => null);
 }
 
 /** The rows to sniff: SNIFF_ROWS, or fewer when they would take more than SNIFF_BYTES (by the first MiB's rows). */

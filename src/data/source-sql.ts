@@ -25,12 +25,22 @@ export interface Sniffed {
 
 /**
  * The read with each given type applied to its column (a value that does not fit it fails the
- * add), and the `checks` (`expr AS name`) replacing their columns.
+ * add), and the `checks` (column name to SQL expression) replacing their columns. (The select
+ * list names every column: DuckDB binds `SELECT * REPLACE (...)` in time that grows with columns
+ * times replacements, 4.7 s for 667 checks among 2,000 columns, against 0.14 s.)
  */
-export function withGivenTypes(read: string, declared: readonly SniffedType[], given: ReadonlyMap<string, LogicalType>, checks: readonly string[] = [], decimal?: ','): Sniffed {
-  const conversions = [...checks, ...declared.filter((t) => given.has(t.name)).map((t) => `${convertExpr(t.name, t.duckType, given.get(t.name)!, decimal)} AS ${quoteIdent(t.name)}`)];
+export function withGivenTypes(read: string, declared: readonly SniffedType[], given: ReadonlyMap<string, LogicalType>, checks: ReadonlyMap<string, string> = new Map(), decimal?: ','): Sniffed {
+  const conversion = (t: SniffedType): string | undefined => {
+    const to = given.get(t.name);
+    return to !== undefined ? convertExpr(t.name, t.duckType, to, decimal) : checks.get(t.name);
+  };
   const types = declared.map((t) => (given.has(t.name) ? { ...t, duckType: STORED_TYPE[given.get(t.name)!] } : t));
-  return { types, source: conversions.length === 0 ? read : `(SELECT * REPLACE (${conversions.join(', ')}) FROM ${read})` };
+  if (!declared.some((t) => conversion(t) !== undefined)) return { types, source: read };
+  const list = declared.map((t) => {
+    const expr = conversion(t);
+    return expr === undefined ? quoteIdent(t.name) : `${expr} AS ${quoteIdent(t.name)}`;
+  });
+  return { types, source: `(SELECT ${list.join(', ')} FROM ${read})` };
 }
 
 /**
