@@ -23,14 +23,17 @@ function readValueCounts(rows: unknown[][], cols: readonly Col[]): Map<number, {
 /**
  * Grouped columns: every value with its count in `keel_vc` (one GROUP BY per column on the
  * column's own type, then the value as DOUBLE or VARCHAR), and every statistic exact from it.
+ * `inMemory`: the GROUP BYs read the batch's columns from memory, read once (profile.ts says when).
  */
-export async function groupedPass(con: DuckDBConnection, src: string, low: readonly Col[], acc: Found[]): Promise<void> {
+export async function groupedPass(con: DuckDBConnection, src: string, low: readonly Col[], acc: Found[], inMemory: boolean): Promise<void> {
   if (low.length === 0) return;
+  const from = inMemory ? 'keel_b' : src;
   const parts = low.map((c) => {
     // Grouped again after the cast: two timestamps in the same millisecond are one value.
-    return `(SELECT ${c.i}::INTEGER AS col, ${valueColumns(c, valueExpr(c, 'v'))}, sum(n)::BIGINT AS n FROM (SELECT ${quoteIdent(c.name)} AS v, count(*) AS n FROM ${src} WHERE ${quoteIdent(c.name)} IS NOT NULL GROUP BY 1) GROUP BY 2, 3)`;
+    return `(SELECT ${c.i}::INTEGER AS col, ${valueColumns(c, valueExpr(c, 'v'))}, sum(n)::BIGINT AS n FROM (SELECT ${quoteIdent(c.name)} AS v, count(*) AS n FROM ${from} WHERE ${quoteIdent(c.name)} IS NOT NULL GROUP BY 1) GROUP BY 2, 3)`;
   });
-  await con.run(`CREATE OR REPLACE TEMP TABLE keel_vc AS ${parts.join(' UNION ALL ')}`);
+  const batch = inMemory ? `WITH keel_b AS MATERIALIZED (SELECT ${low.map((c) => quoteIdent(c.name)).join(', ')} FROM ${src}) ` : '';
+  await con.run(`CREATE OR REPLACE TEMP TABLE keel_vc AS ${batch}${parts.join(' UNION ALL ')}`);
   for (const c of low) Object.assign(acc[c.i]!, { count: 0, distinct: 0 });
   // Counts, distinct counts and the top 20 (ties by value, as rankTop orders them).
   const top = (

@@ -94,8 +94,9 @@ async function profileQuery(select: string, columns: { name: string; type: 'int'
 // Every column through one path: all grouped (exact statistics from value counts, quantiles by
 // cumulative counts) or none (quantiles, distinct and top values from the sample, which is the
 // whole file here; min, max and histograms in one pass from the footer's min and max, or, without
-// them, in two). All must match pandas/numpy exactly.
-for (const limits of [{ groupedShare: 0 }, { groupedShare: 0, footerStatistics: false }, { groupedShare: 1 }]) {
+// them, in two); the grouped path also with its batches read into memory, as files with few rows
+// per column are. All must match pandas/numpy exactly.
+for (const limits of [{ groupedShare: 0 }, { groupedShare: 0, footerStatistics: false }, { groupedShare: 1 }, { groupedShare: 1, inMemoryRowsPerColumn: Infinity }]) {
   describe(`statistics with ${JSON.stringify(limits)}`, () => {
     it('match pandas/numpy on every column', async () => {
       const p = await profileFixture(limits);
@@ -121,9 +122,9 @@ describe('statistics of wide files', () => {
     const base = Object.entries(expected.columns).map(([name, e]) => ({ name, type: e.type as 'int' }));
     const wide = [0, 1, 2, 3].flatMap((k) => base.map((c) => ({ ...c, name: `${c.name}_${k}` })));
     const select = `SELECT ${wide.map((c) => `"${c.name.replace(/_\d$/, '')}" AS "${c.name}"`).join(', ')} FROM read_csv(${quoteString(csv)}, header = true)`;
-    for (const groupedShare of [0, 1]) {
-      const alone = await profileFixture({ groupedShare });
-      const together = await profileQuery(select, wide, { groupedShare });
+    for (const limits of [{ groupedShare: 0 }, { groupedShare: 1 }, { groupedShare: 1, inMemoryRowsPerColumn: Infinity }]) {
+      const alone = await profileFixture(limits);
+      const together = await profileQuery(select, wide, limits);
       expect(together.columns.map((c) => c.name)).toEqual(wide.map((c) => c.name));
       together.columns.forEach((c, i) => expect(c.stats).toEqual(alone.columns[i % base.length]!.stats));
     }

@@ -49,6 +49,8 @@ export interface ProfileLimits {
   readonly groupedShare?: number;
   /** false: ignore the Parquet footer's min and max (then high-cardinality histograms take a pass of their own). */
   readonly footerStatistics?: boolean;
+  /** See IN_MEMORY_ROWS_PER_COLUMN; Infinity reads every grouped batch into memory, 0 none. */
+  readonly inMemoryRowsPerColumn?: number;
 }
 
 export async function profileParquet(
@@ -68,6 +70,7 @@ export async function profileParquet(
   // A sample that is the whole file counts every distinct value itself (samplePass).
   const distinctBy: DistinctCount = rows <= sampleRows ? 'sample' : rows <= (limits.exactRows ?? EXACT_ROWS) ? 'exact' : 'estimate';
   const footerHints = limits.footerStatistics === false ? new Map<number, MinMax>() : hints;
+  const inMemory = rows < columns.length * (limits.inMemoryRowsPerColumn ?? IN_MEMORY_ROWS_PER_COLUMN);
   // The batches go to whichever connection is free, the sample batches first (on a file of one
   // row group they are the longest). One row group is scanned by one thread: DuckDB's second
   // thread then only spins, taking CPU from the other connection's query (a 20-column quantile
@@ -78,7 +81,7 @@ export async function profileParquet(
     await drain(cons, [
       ...batches(high).map((batch) => (con: DuckDBConnection) => samplePass(con, src, numbered, batch, rows, sampleRows, acc)),
       ...batches(high).map((batch) => (con: DuckDBConnection) => highPasses(con, src, batch, distinctBy, footerHints, acc)),
-      ...batches(low).map((batch) => (con: DuckDBConnection) => groupedPass(con, src, batch, acc)),
+      ...batches(low).map((batch) => (con: DuckDBConnection) => groupedPass(con, src, batch, acc, inMemory)),
     ]);
   } finally {
     if (rowGroups <= 1) await cons[0].run('RESET threads').catch(() => undefined);
@@ -112,6 +115,15 @@ export async function profileParquet(
  * of 20), so the passes run on batches.
  */
 export const BATCH_COLUMNS = 20;
+
+/**
+ * A file with fewer rows than this many per column has its grouped batches read into memory once
+ * per batch, not once per column: each read_parquet costs time that grows with the file's columns
+ * (about 1 µs each), the copy into memory time that grows with its rows (about 17 ns each per
+ * column). At 2,000 × 2,000 the statistics took 2.6 s against 4.1 s; at 1,000,000 × 20 the grouped
+ * batch took 237 ms against 70 ms.
+ */
+const IN_MEMORY_ROWS_PER_COLUMN = 50;
 
 /** Consecutive batches of at most BATCH_COLUMNS items. */
 function batches<T>(items: readonly T[]): T[][] {
