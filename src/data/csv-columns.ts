@@ -15,7 +15,7 @@
  *
  * A column empty in the sniffed rows (DuckDB calls it text) is read as text and checked. When a
  * value turns up, every column still empty gets its type from all its values, in one pass over
- * them (columnsByValues): a number type, bool, an ISO date or timestamp, else text, as pandas
+ * them (typeEmptyColumns): a number type, bool, an ISO date or timestamp, else text, as pandas
  * types a sparse column by the values it has.
  */
 import { FRACTIONAL_TYPE, INTEGER_TYPE, quoteIdent, quoteString } from './duckdb-sql.js';
@@ -32,7 +32,7 @@ import { FRACTIONAL_TYPE, INTEGER_TYPE, quoteIdent, quoteString } from './duckdb
  */
 export type CsvRead = 'sniffed' | 'sniffed-text' | 'whole' | 'whole-text' | 'float' | 'float-text' | 'string' | 'empty';
 
-/** The sniffed types a `sniffed-text` column can have: those DuckDB's cast reads from text as pandas' NA-free values. */
+/** The sniffed types a column can keep through NA spellings: read as text, NA missing, the rest cast (`sniffed-text`). */
 const TEXT_CASTABLE = /^(BOOLEAN|DATE|TIMESTAMP)$/;
 
 /** pandas' default `na_values` (pandas._libs.parsers.STR_NA_VALUES), matched exactly as pandas does. */
@@ -126,11 +126,7 @@ export async function widen(
   if (!wider) return undefined;
   const [from, to] = [storedType(c), storedType(wider)];
   const why =
-    from !== to
-        ? `so it is ${to} instead of ${from}`
-        : found.kind === 'big'
-          ? 'beyond 2^53, so the column is read exactly from its text'
-          : "pandas' NA spelling, so it is read as missing";
+    from !== to ? `so it is ${to} instead of ${from}` : found.kind === 'big' ? 'beyond 2^53, so the column is read exactly from its text' : "pandas' NA spelling, so it is read as missing";
   const where = found.line === undefined ? '' : ` on line ${found.line}`;
   const message = `column '${c.name}' holds ${JSON.stringify(found.value)}${where}, ${why}`;
   const widening: Widening = { message, column: c.name, value: found.value, ...(found.line !== undefined ? { line: found.line } : {}), from, to };
