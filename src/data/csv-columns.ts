@@ -14,9 +14,9 @@
  * converted, each spelling to a missing value; only such columns pay for that.
  *
  * A column empty in the sniffed rows (DuckDB calls it text) is read as text and checked. When a
- * value turns up, every column still empty gets its type from all its values, in one pass over
- * them (typeEmptyColumns): a number type, bool, an ISO date or timestamp, else text, as pandas
- * types a sparse column by the values it has.
+ * value that is not text turns up (a number, a bool, a date), every column still empty gets its
+ * type from all its values, in one pass over them (typeEmptyColumns): a number type, bool, an ISO
+ * date or timestamp, else text, as pandas types a sparse column by the values it has.
  */
 import { FRACTIONAL_TYPE, INTEGER_TYPE, quoteIdent, quoteString } from './duckdb-sql.js';
 
@@ -28,7 +28,7 @@ import { FRACTIONAL_TYPE, INTEGER_TYPE, quoteIdent, quoteString } from './duckdb
  * - `float-text`: a float column with NA spellings, read as text, stored as DOUBLE;
  * - `string`: read and stored as VARCHAR;
  * - `sniffed-text`: a BOOLEAN, DATE or TIMESTAMP column with NA spellings, read as text, stored as `sniffed`;
- * - `empty`: no value in the sniffed rows: read and stored as VARCHAR while every value is missing.
+ * - `empty`: no value in the sniffed rows: read and stored as VARCHAR until a value of another type turns up.
  */
 export type CsvRead = 'sniffed' | 'sniffed-text' | 'whole' | 'whole-text' | 'float' | 'float-text' | 'string' | 'empty';
 
@@ -82,7 +82,12 @@ export function checkExpr(c: CsvColumn, index: number, decimal: ',' | undefined)
   if (c.read === 'whole') {
     return `CASE WHEN ${x} IS NULL THEN NULL WHEN NOT isfinite(${x}) OR ${x} <> trunc(${x}) THEN ${misfit('fraction')} WHEN abs(${x}) < 9007199254740992 THEN ${x}::BIGINT ELSE ${misfit('big')} END`;
   }
-  if (c.read === 'empty') return `CASE WHEN ${x} IS NULL OR ${isNaSql(x)} THEN NULL ELSE ${misfit('first')} END`;
+  if (c.read === 'empty') {
+    // Only a value of another type than text stops the read: a sparse column of text (notes,
+    // comments) is read to its end as text, as it was sniffed.
+    const typed = `TRY_CAST(${numberText(x, decimal)} AS DOUBLE) IS NOT NULL OR lower(trim(${x})) IN ('true', 'false') OR TRY_CAST(trim(${x}) AS TIMESTAMP) IS NOT NULL`;
+    return `CASE WHEN ${x} IS NOT NULL AND NOT ${isNaSql(x)} AND (${typed}) THEN ${misfit('first')} ELSE ${x} END`;
+  }
   if (c.read === 'sniffed-text') {
     const v = `TRY_CAST(trim(${x}) AS ${c.sniffed})`;
     return `CASE WHEN ${x} IS NULL OR ${isNaSql(x)} THEN NULL WHEN ${v} IS NOT NULL THEN ${v} ELSE ${misfit('text')} END`;

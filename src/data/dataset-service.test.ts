@@ -197,26 +197,34 @@ for (const backend of testStores()) {
 
     it('types the columns empty in the sniffed rows by all their values, in one more read', async () => {
       // 25,000 rows with only `a`; then values: whole numbers, fractions, bools, dates, numbers
-      // with NA, dates and timestamps, numbers and a word; `k` stays empty.
+      // with NA, dates and timestamps, numbers and a word; `k` stays empty, `note` gets text.
       const file = join(t.dir, 'sparse.csv');
-      const head = Array.from({ length: 25_000 }, (_, i) => `${i},,,,,,,,`);
+      const head = Array.from({ length: 25_000 }, (_, i) => `${i},,,,,,,,,`);
       const tail = Array.from({ length: 3000 }, (_, i) => {
         const big = i === 2999 ? '9007199254740993' : String(i);
-        return [i, big, i / 4, i % 2 === 0, `2024-01-0${(i % 9) + 1}`, i % 3 === 0 ? 'NA' : i, i % 2 ? '2024-01-02 10:00:00' : '2024-01-03', i === 2999 ? 'x' : 1, ''].join(',');
+        return [i, big, i / 4, i % 2 === 0, `2024-01-0${(i % 9) + 1}`, i % 3 === 0 ? 'NA' : i, i % 2 ? '2024-01-02 10:00:00' : '2024-01-03', i === 2999 ? 'x' : 1, '', i % 2 ? 'NA' : 'seen'].join(',');
       });
-      writeFileSync(file, `a,n,x,flag,day,e,at,w,k\n${head.join('\n')}\n${tail.join('\n')}\n`);
+      writeFileSync(file, `a,n,x,flag,day,e,at,w,k,note\n${head.join('\n')}\n${tail.join('\n')}\n`);
       const messages: string[] = [];
       const v = await t.service.add('sparse', file, {}, { onProgress: (e) => void (e.message && messages.push(e.message)) });
-      // pandas.read_csv: a, n int64; x, e, k float64; flag, day, at, w object.
-      expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['a:int', 'n:int', 'x:float', 'flag:bool', 'day:timestamp', 'e:int', 'at:timestamp', 'w:string', 'k:string']);
-      expect(v.columns.map((c) => c.stats.missing)).toEqual([0, 25_000, 25_000, 25_000, 25_000, 26_000, 25_000, 25_000, 28_000]);
+      // pandas.read_csv: a, n int64; x, e, k float64; flag, day, at, w, note object.
+      expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['a:int', 'n:int', 'x:float', 'flag:bool', 'day:timestamp', 'e:int', 'at:timestamp', 'w:string', 'k:string', 'note:string']);
+      // In a text column NA stays text, as in any text column.
+      expect(v.columns.map((c) => c.stats.missing)).toEqual([0, 25_000, 25_000, 25_000, 25_000, 26_000, 25_000, 25_000, 28_000, 25_000]);
       // Every column empty there is typed in the same pass: one read more, not one per column.
       expect(messages.filter((m) => m.startsWith('reading again'))).toEqual([
-        "reading again: column 'n' was empty in the sniffed rows and holds \"0\" later, so it is BIGINT (and 6 more columns empty there, typed by all their values)",
+        "reading again: column 'n' was empty in the sniffed rows and holds \"0\" later, so it is BIGINT (and 7 more columns empty there, typed by all their values)",
       ]);
-      const columns = ['x', 'flag', 'day', 'e', 'at', 'w', 'k'];
+      const columns = ['x', 'flag', 'day', 'e', 'at', 'w', 'k', 'note'];
       const last = (await t.service.rows(`sparse@${v.version}`, { offset: 27_999, columns })).rows;
-      expect(last).toEqual([[2999 / 4, false, '2024-01-03T00:00:00.000Z', 2999, '2024-01-02T10:00:00.000Z', 'x', null]]);
+      expect(last).toEqual([[2999 / 4, false, '2024-01-03T00:00:00.000Z', 2999, '2024-01-02T10:00:00.000Z', 'x', null, 'NA']]);
+      // A sparse column of text alone is read as text to its end: no read more.
+      const notes = join(t.dir, 'notes.csv');
+      writeFileSync(notes, `a,note\n${Array.from({ length: 25_000 }, (_, i) => `${i},`).join('\n')}\n1,first note\n2,NA\n`);
+      const again: string[] = [];
+      const n = await t.service.add('notes', notes, {}, { onProgress: (e) => void (e.message && again.push(e.message)) });
+      expect(n.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['a:int:0', 'note:string:25000']);
+      expect(again.filter((m) => m.startsWith('reading again'))).toEqual([]);
       // n's last value, 2^53 + 1, is read exactly from its text.
       const exported = join(t.dir, 'sparse-out.csv');
       await t.service.export(`sparse@${v.version}`, exported);
