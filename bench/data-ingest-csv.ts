@@ -71,9 +71,11 @@ export async function benchCsv(rows = 1_000_000): Promise<string> {
 /**
  * A wide file: `rows` × `columns` (default 30,000 × 300), every fifth column categorical (k0..k20),
  * the others normal floats with 4 decimals. Wide files stress the per-column work, not the parse.
+ * With `ints`, a third of the columns hold small integers (0..9), a third floats, a third letters
+ * (a..e) instead.
  */
-export async function wideBenchCsv(rows = 30_000, columns = 300): Promise<string> {
-  const path = `/tmp/keel-bench-wide-${rows}x${columns}.csv`;
+export async function wideBenchCsv(rows = 30_000, columns = 300, ints = false): Promise<string> {
+  const path = `/tmp/keel-bench-wide-${rows}x${columns}${ints ? '-ints' : ''}.csv`;
   if (existsSync(path)) return path;
   const r = mulberry32(7);
   const normal = (): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
@@ -81,7 +83,11 @@ export async function wideBenchCsv(rows = 30_000, columns = 300): Promise<string
   const out = createWriteStream(tmp);
   out.write(`${Array.from({ length: columns }, (_, i) => `c${i}`).join(',')}\n`);
   for (let i = 0; i < rows; i++) {
-    const line = Array.from({ length: columns }, (_, j) => (j % 5 === 0 ? `k${Math.floor(r() * 21)}` : normal().toFixed(4))).join(',');
+    const cell = (j: number): string => {
+      if (!ints) return j % 5 === 0 ? `k${Math.floor(r() * 21)}` : normal().toFixed(4);
+      return j % 3 === 0 ? String(Math.floor(r() * 10)) : j % 3 === 1 ? r().toFixed(3) : 'abcde'[Math.floor(r() * 5)]!;
+    };
+    const line = Array.from({ length: columns }, (_, j) => cell(j)).join(',');
     if (!out.write(`${line}\n`)) await once(out, 'drain');
   }
   out.end();

@@ -2,10 +2,11 @@
  * `keel data add` (ingest, schema, full statistics, Parquet artifact) of a 1,000,000 × 20 CSV
  * against pandas read_csv + describe(include='all') + nunique(), side by side in one run.
  *
- *   npx tsx bench/data-ingest.ts [--rows N] [--reps R] [--wide [ROWSxCOLUMNS]]
+ *   npx tsx bench/data-ingest.ts [--rows N] [--reps R] [--wide [ROWSxCOLUMNS] [--ints]]
  *
  * --wide: a 30,000 × 300 CSV instead (every fifth column categorical), where the per-column work
- * weighs more than the parse; `--wide 2000x2000` another shape.
+ * weighs more than the parse; `--wide 2000x2000` another shape; `--ints` a third of its columns
+ * integers, a third floats, a third letters.
  *
  * Each side runs in its own process (peak RSS is per process); the runs alternate, and the
  * median of R runs is reported. Keel runs twice per round: a script that times the add inside the
@@ -62,7 +63,7 @@ ensurePandas();
 const wideAt = process.argv.indexOf('--wide');
 const shape = /^(\d+)x(\d+)$/.exec(process.argv[wideAt + 1] ?? '');
 const [wideRows, wideColumns] = shape ? [Number(shape[1]), Number(shape[2])] : [30_000, 300];
-const csv = wideAt >= 0 ? await wideBenchCsv(wideRows, wideColumns) : await benchCsv(rows);
+const csv = wideAt >= 0 ? await wideBenchCsv(wideRows, wideColumns, process.argv.includes('--ints')) : await benchCsv(rows);
 console.log(`data: ${csv} (${wideAt >= 0 ? `${wideRows} rows × ${wideColumns} columns` : `${rows} rows × 20 columns`})`);
 const keelScript = fileURLToPath(new URL('./data-ingest-keel.ts', import.meta.url));
 const pandasScript = fileURLToPath(new URL('./data-ingest-pandas.py', import.meta.url));
