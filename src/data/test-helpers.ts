@@ -1,7 +1,8 @@
 import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '../core/index.js';
+import { expect } from 'vitest';
+import { KeelError, silentLogger } from '../core/index.js';
 import { LocalArtifactStore, type MetadataStore } from '../storage/index.js';
 import { DatasetService, type DatasetServiceHooks } from './dataset-service.js';
 
@@ -26,4 +27,13 @@ export function makeTestService(store: MetadataStore, hooks?: DatasetServiceHook
         .filter((d) => d !== 'tmp' && statSync(join(artifactsDir, d)).isDirectory())
         .flatMap((d) => readdirSync(join(artifactsDir, d)).map((f) => d + f)),
   };
+}
+
+/** Awaits `p`, expecting it to fail with a KeelError of `code` whose message matches `pattern`. */
+export async function expectKeelError(p: Promise<unknown>, code: string, pattern: RegExp): Promise<KeelError> {
+  const e = await p.then(() => undefined, (err: unknown) => err);
+  expect(e).toBeInstanceOf(KeelError);
+  expect((e as KeelError).code).toBe(code);
+  expect((e as KeelError).message).toMatch(pattern);
+  return e as KeelError;
 }
