@@ -131,6 +131,8 @@ export class DatasetsClient {
       delimiter?: string;
       /** A CSV's decimal separator: `.` (default) or `,` (with another delimiter). */
       decimal?: string;
+      /** A CSV's spellings of a missing value besides the empty field, in every column (pandas' `na_values`), e.g. `['?']`. */
+      na?: readonly string[];
       /** Column types replacing the sniffed ones, e.g. `{ zip: 'string' }`. */
       types?: Readonly<Record<string, LogicalType>>;
       signal?: AbortSignal;
@@ -166,6 +168,7 @@ export class DatasetsClient {
         encoding: options.encoding,
         delimiter: options.delimiter,
         decimal: options.decimal,
+        na: options.na,
         types: options.types && Object.entries(options.types).map(([c, t]) => `${c}=${t}`).join(','),
         filename: many ? undefined : basename(filePath),
       },

@@ -13,7 +13,8 @@ export interface ClientOptions {
   readonly timeoutMs?: number;
 }
 
-type Query = Record<string, string | number | undefined>;
+/** Query parameters; a list is sent as the parameter repeated. */
+type Query = Record<string, string | number | readonly string[] | undefined>;
 
 /** The HTTP transport every SDK part shares: JSON in and out, errors back into KeelErrors. */
 export class HttpTransport {
@@ -110,7 +111,10 @@ export class HttpTransport {
 
   private url(path: string, query: Query = {}): URL {
     const url = new URL(path, this.options.baseUrl.endsWith('/') ? this.options.baseUrl : `${this.options.baseUrl}/`);
-    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    for (const [k, v] of Object.entries(query)) {
+      if (typeof v === 'object') for (const item of v) url.searchParams.append(k, item);
+      else if (v !== undefined) url.searchParams.set(k, String(v));
+    }
     return url;
   }
 

@@ -181,6 +181,23 @@ describe('reading files as pandas does', () => {
     await expectKeelError(t.service.add('eu', eu, { delimiter: ';', decimal: ';' }), 'INVALID_ARGUMENT', /decimal: expected ',' or '\.'/);
   });
 
+  it("reads the missing-value spellings given (pandas' na_values) as missing in every column, part of the version", async () => {
+    // The UCI Adult data writes '?' for a missing value; pandas.read_csv(na_values=['?', '-']).
+    const file = join(t.dir, 'adult.csv');
+    writeFileSync(file, 'age,workclass,hours,code\n39,State-gov,40,NA\n?,?,13,-\n50, ?,-,x\n');
+    const plain = await t.service.add('adult', file);
+    expect(plain.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['age:string', 'workclass:string', 'hours:string', 'code:string']);
+    const v = await t.service.add('adult', file, { na: ['?', '-'] });
+    // pandas: age, hours float64 (NaN); workclass, code object. ' ?' is not '?'; 'NA' stays missing
+    // in pandas (its default list), text in Keel's text columns.
+    expect(v.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['age:int:1', 'workclass:string:1', 'hours:int:1', 'code:string:1']);
+    expect((await t.service.rows(`adult@${v.version}`)).rows).toEqual([[39, 'State-gov', 40, 'NA'], [null, null, 13, null], [50, ' ?', null, 'x']]);
+    expect(v.version).not.toBe(plain.version);
+    // The spellings' order and repeats do not make another version.
+    expect((await t.service.add('adult', file, { na: ['-', '?', '-'] })).version).toBe(v.version);
+    await expectKeelError(t.service.add('adult', file, { format: 'json', na: ['?'] }), 'INVALID_ARGUMENT', /missing-value spellings apply to CSV only/);
+  });
+
   it('reads a CSV in latin-1 or utf-16 when told, and says so when a file is not UTF-8', async () => {
     const latin = join(t.dir, 'latin1.csv');
     writeFileSync(latin, Buffer.from('name,city\nJos\xe9,M\xfcnchen\nAnna,K\xf6ln\n', 'latin1'));

@@ -20,7 +20,9 @@ import { filesArg, runSource, typeStruct, withGivenTypes, type Sniffed, type Sni
 function csvOptions(path: string, read: ReadOptions): string {
   const delim = quoteString(read.delimiter ?? (isTsv(path) ? '\t' : ','));
   const decimal = read.decimal === undefined ? '' : `, decimal_separator = ${quoteString(read.decimal)}`;
-  return `header = true, skip = 0, delim = ${delim}, quote = '"', escape = '"', strict_mode = true, encoding = '${read.encoding ?? 'utf-8'}'${decimal}`;
+  // Given missing-value spellings are NULL as DuckDB parses (and sniffs), in every column.
+  const na = read.na === undefined ? '' : `, nullstr = [${['', ...read.na].map(quoteString).join(', ')}]`;
+  return `header = true, skip = 0, delim = ${delim}, quote = '"', escape = '"', strict_mode = true, encoding = '${read.encoding ?? 'utf-8'}'${decimal}${na}`;
 }
 
 /** Infinities and NaN as pandas and DuckDB's cast read them; DuckDB's sniffer takes a first value among them for text. */

@@ -13,7 +13,7 @@ import { assertDatasetName, parseDatasetRef } from './dataset-ref.js';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
 import { profileParquet } from './profile.js';
 import { contentHash, resolveSourceFiles } from './source-files.js';
-import { readIdentity, resolveDecimal, resolveDelimiter, resolveEncoding, resolveTypes } from './read-options.js';
+import { readIdentity, resolveDecimal, resolveDelimiter, resolveEncoding, resolveNaValues, resolveTypes } from './read-options.js';
 import { describeSource } from './source-reader.js';
 import { sourceError } from './source-sql.js';
 import { loadParquetTable } from './table-loader.js';
@@ -51,6 +51,8 @@ export interface AddDatasetOptions {
   readonly delimiter?: string;
   /** A CSV's decimal separator: `.` (default) or `,` (with another delimiter). */
   readonly decimal?: string;
+  /** A CSV's spellings of a missing value besides the empty field, in every column (pandas' `na_values`), e.g. `['?']`. */
+  readonly na?: readonly string[];
   /** Column types that replace the sniffed or declared ones, e.g. `{ zip: 'string' }`. */
   readonly types?: Readonly<Record<string, string>>;
 }
@@ -82,10 +84,12 @@ export class DatasetService {
     const { files, format } = await resolveSourceFiles(filePath, options.format, options.delimiter);
     const delimiter = resolveDelimiter(format, options.delimiter, files[0]!);
     const decimal = resolveDecimal(format, options.decimal, delimiter, files[0]!);
+    const na = resolveNaValues(format, options.na);
     const read = {
       encoding: resolveEncoding(format, options.encoding),
       ...(delimiter !== undefined ? { delimiter } : {}),
       ...(decimal !== undefined ? { decimal } : {}),
+      ...(na !== undefined ? { na } : {}),
       types: resolveTypes(options.types),
     };
     const identity = readIdentity(read);

@@ -1,7 +1,7 @@
 import { invalidArgument, LOGICAL_TYPES, type LogicalType } from '../core/index.js';
 
-// How an add reads its files beyond their format: a CSV's encoding, delimiter and decimal
-// separator, and given column types.
+// How an add reads its files beyond their format: a CSV's encoding, delimiter, decimal
+// separator and missing-value spellings, and given column types.
 
 /** The text encodings DuckDB's CSV reader knows without an extension. */
 export const CSV_ENCODINGS = ['utf-8', 'latin-1', 'utf-16'] as const;
@@ -44,6 +44,18 @@ export function resolveDecimal(format: string, decimal: string | undefined, deli
   return ',';
 }
 
+/**
+ * More spellings of a missing value (CSV only), as pandas' `na_values`: in every column, text
+ * ones too, each field that is exactly one of them is missing. Undefined when none are given;
+ * sorted and without repeats, so that their order does not make another version.
+ */
+export function resolveNaValues(format: string, na: readonly string[] | undefined): string[] | undefined {
+  if (na === undefined || na.length === 0) return undefined;
+  if (format !== 'csv') throw invalidArgument('na', `missing-value spellings apply to CSV only, not ${format.toUpperCase()}`);
+  for (const v of na) if (/[\r\n]/.test(v)) throw invalidArgument('na', `a missing-value spelling cannot hold a line break, got ${JSON.stringify(v)}`);
+  return [...new Set(na)].sort();
+}
+
 /** `zip=string,id=string` (the CLI's --type and the API's `types`) as a record. */
 export function parseTypeList(text: string, field: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -73,13 +85,15 @@ export interface ReadOptions {
   readonly delimiter?: string;
   /** A CSV's decimal separator, when not `.`. */
   readonly decimal?: ',';
+  /** A CSV's spellings of a missing value besides the empty field, in every column (resolveNaValues). */
+  readonly na?: readonly string[];
   /** Column types that replace the sniffed or declared ones (`id` as string keeps IDs as text). */
   readonly types?: ReadonlyMap<string, LogicalType>;
 }
 
 /**
- * What, besides the bytes, decides the data read from them: a non-default encoding, delimiter or
- * decimal separator, and given types. Empty for the defaults, so a plain add keeps the file's own sha256 as its version.
+ * What, besides the bytes, decides the data read from them: a non-default encoding, delimiter,
+ * decimal separator or missing-value spellings, and given types. Empty for the defaults, so a plain add keeps the file's own sha256 as its version.
  */
 export function readIdentity(options: ReadOptions): string {
   const types = [...(options.types ?? new Map<string, LogicalType>())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -87,6 +101,7 @@ export function readIdentity(options: ReadOptions): string {
     ...(options.encoding && options.encoding !== 'utf-8' ? [`encoding=${options.encoding}`] : []),
     ...(options.delimiter !== undefined ? [`delimiter=${JSON.stringify(options.delimiter)}`] : []),
     ...(options.decimal !== undefined ? [`decimal=${options.decimal}`] : []),
+    ...(options.na !== undefined ? [`na=${JSON.stringify(options.na)}`] : []),
     ...types.map(([n, t]) => `type:${n}=${t}`),
   ].join('\n');
 }

@@ -77,6 +77,15 @@ describe('dataset routes', () => {
     expect((await app.inject('/api/v1/datasets/demo/versions/000000000000')).statusCode).toBe(404);
   });
 
+  it("takes a CSV's missing-value spellings as a repeated query parameter", async () => {
+    const r = await upload('na', 'x,c\n1,a\n?,-\n3,b\n', 'format=csv&na=%3F&na=-');
+    expect(r.statusCode).toBe(201);
+    const v = r.json<DatasetVersion>();
+    expect(v.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['x:int:1', 'c:string:1']);
+    // One spelling alone is a list of one.
+    expect((await upload('na', 'x\n1\n?\n', 'format=csv&na=%3F')).json<DatasetVersion>().columns[0]).toMatchObject({ type: 'int', stats: { missing: 1 } });
+  });
+
   it('adds the file parts of a multipart body as one version, rows in the order of the parts', async () => {
     const r = await multipart('multi', [['file', 'b.csv', CSV_A], ['note', undefined, 'form fields are ignored'], ['file', 'a.csv', 'x,c\n9,z\n']]);
     expect(r.statusCode).toBe(201);

@@ -19,6 +19,7 @@ const UploadQuery = Type.Object({
   encoding: Type.Optional(Type.String({ description: `a CSV's text encoding: ${CSV_ENCODINGS.join(', ')} (default utf-8)` })),
   delimiter: Type.Optional(Type.String({ description: "a CSV's delimiter: one character, \\t or tab (default a comma; a tab for .tsv)" })),
   decimal: Type.Optional(Type.String({ description: "a CSV's decimal separator: . (default) or , (with another delimiter)" })),
+  na: Type.Optional(Type.Array(Type.String(), { description: "a CSV's spelling of a missing value besides the empty field, in every column (pandas' na_values); repeat it: na=%3F&na=-" })),
   types: Type.Optional(Type.String({ description: 'column types replacing the sniffed ones: zip=string,id=string' })),
 });
 const RowsQuery = Type.Object({
@@ -91,7 +92,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
     },
   );
 
-  app.post<{ Params: { name: string }; Querystring: { format?: string; filename?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; types?: string } }>(
+  app.post<{ Params: { name: string }; Querystring: { format?: string; filename?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; na?: string[]; types?: string } }>(
     '/api/v1/datasets/:name/versions',
     {
       config: { permission: 'datasets:write' },
@@ -103,7 +104,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
       },
     },
     async (req, reply) => {
-      const { format, filename, description, encoding, delimiter, decimal, types } = req.query;
+      const { format, filename, description, encoding, delimiter, decimal, na, types } = req.query;
       const typeList = types === undefined ? undefined : parseTypeList(types, 'types');
       // Checked before the upload is read, so a bad name costs no transfer.
       if (!isValidName(req.params.name)) throw invalidArgument('name', `invalid dataset name '${req.params.name}': use letters, digits, '.', '_' and '-'`);
@@ -127,6 +128,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
           ...(encoding !== undefined ? { encoding } : {}),
           ...(delimiter !== undefined ? { delimiter } : {}),
           ...(decimal !== undefined ? { decimal } : {}),
+          ...(na !== undefined ? { na } : {}),
           ...(typeList !== undefined ? { types: typeList } : {}),
           source: received.source,
         });
