@@ -133,6 +133,10 @@ export class DatasetsClient {
       decimal?: string;
       /** A CSV's spellings of a missing value besides the empty field, in every column (pandas' `na_values`), e.g. `['?']`. */
       na?: readonly string[];
+      /** false: a CSV without a header line, its columns `column0`, `column1`, ... */
+      header?: boolean;
+      /** The columns' names of a CSV without a header line (implies no header line). */
+      names?: readonly string[];
       /** Column types replacing the sniffed ones, e.g. `{ zip: 'string' }`. */
       types?: Readonly<Record<string, LogicalType>>;
       signal?: AbortSignal;
@@ -169,6 +173,8 @@ export class DatasetsClient {
         delimiter: options.delimiter,
         decimal: options.decimal,
         na: options.na,
+        header: options.header === false ? 'false' : undefined,
+        names: options.names,
         types: options.types && Object.entries(options.types).map(([c, t]) => `${c}=${t}`).join(','),
         filename: many ? undefined : basename(filePath),
       },

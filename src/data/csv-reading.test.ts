@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMetadataStore, type MetadataStore } from '../storage/index.js';
@@ -196,6 +196,30 @@ describe('reading files as pandas does', () => {
     // The spellings' order and repeats do not make another version.
     expect((await t.service.add('adult', file, { na: ['-', '?', '-'] })).version).toBe(v.version);
     await expectKeelError(t.service.add('adult', file, { format: 'json', na: ['?'] }), 'INVALID_ARGUMENT', /missing-value spellings apply to CSV only/);
+  });
+
+  it("reads a CSV without a header line, its columns named or column0, column1, ... (pandas' header=None, names=)", async () => {
+    // The UCI Adult data has no header line.
+    const file = join(t.dir, 'adult.data');
+    writeFileSync(file, '39,State-gov,77516\n50,?,83311\n38,Private,215646\n');
+    const headed = await t.service.add('adult-data', file, { format: 'csv' });
+    expect(headed.rows).toBe(2);
+    const plain = await t.service.add('adult-data', file, { format: 'csv', header: false });
+    expect(plain.rows).toBe(3);
+    expect(plain.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['column0:int', 'column1:string', 'column2:int']);
+    const named = await t.service.add('adult-data', file, { format: 'csv', names: ['age', 'workclass', 'fnlwgt'], na: ['?'] });
+    expect(named.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['age:int:0', 'workclass:string:1', 'fnlwgt:int:0']);
+    expect((await t.service.rows(`adult-data@${named.version}`, { columns: ['age', 'workclass'] })).rows).toEqual([[39, 'State-gov'], [50, null], [38, 'Private']]);
+    expect(new Set([headed.version, plain.version, named.version]).size).toBe(3);
+    await expectKeelError(t.service.add('adult-data', file, { format: 'csv', names: ['age', 'workclass'] }), 'INVALID_ARGUMENT', /the file has 3 columns, but 2 names are given/);
+    await expectKeelError(t.service.add('adult-data', file, { format: 'csv', names: ['a', 'b', 'A'] }), 'INVALID_ARGUMENT', /column 'A' is named twice/);
+    // Parts without a header line, matched by the names given.
+    const dir = join(t.dir, 'adult-parts');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'p1.data'), '39,State-gov,77516\n');
+    writeFileSync(join(dir, 'p2.data'), '50,Private,83311\n');
+    const parts = await t.service.add('adult-parts', dir, { format: 'csv', names: ['age', 'workclass', 'fnlwgt'] });
+    expect((await t.service.rows(`adult-parts@${parts.version}`)).rows).toEqual([[39, 'State-gov', 77516], [50, 'Private', 83311]]);
   });
 
   it('reads a CSV in latin-1 or utf-16 when told, and says so when a file is not UTF-8', async () => {

@@ -5,7 +5,7 @@
  */
 import { open } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { LogicalType } from '../core/index.js';
+import { invalidArgument, type LogicalType } from '../core/index.js';
 import { quoteIdent, quoteString } from './duckdb-sql.js';
 import { byValuesAggregates, byValuesRead, checkExpr, firstRead, isNaSql, numberText, readType, storedType, widen, type CsvColumn, type CsvRead } from './csv-columns.js';
 import { isTsv, type ReadOptions } from './read-options.js';
@@ -22,7 +22,7 @@ function csvOptions(path: string, read: ReadOptions): string {
   const decimal = read.decimal === undefined ? '' : `, decimal_separator = ${quoteString(read.decimal)}`;
   // Given missing-value spellings are NULL as DuckDB parses (and sniffs), in every column.
   const na = read.na === undefined ? '' : `, nullstr = [${['', ...read.na].map(quoteString).join(', ')}]`;
-  return `header = true, skip = 0, delim = ${delim}, quote = '"', escape = '"', strict_mode = true, encoding = '${read.encoding ?? 'utf-8'}'${decimal}${na}`;
+  return `header = ${read.header === false ? 'false' : 'true'}, skip = 0, delim = ${delim}, quote = '"', escape = '"', strict_mode = true, encoding = '${read.encoding ?? 'utf-8'}'${decimal}${na}`;
 }
 
 /** Infinities and NaN as pandas and DuckDB's cast read them; DuckDB's sniffer takes a first value among them for text. */
@@ -57,8 +57,10 @@ export async function sniffCsv(con: DuckDBConnection, files: readonly string[], 
   let sniffed: { name: string; type: string }[];
   let read: (ts: readonly SniffedType[]) => string;
   const sampleRows = await sniffRows(path);
+  // The names given to a CSV without a header line (the single file's read names its columns by its types).
+  const names = readOptions.names === undefined ? '' : `, names = [${readOptions.names.map(quoteString).join(', ')}]`;
   if (files.length === 1) {
-    const row = (await runSource(con, `SELECT Columns, DateFormat, TimestampFormat FROM sniff_csv(${quoteString(path)}, ${options}, sample_size = ${sampleRows})`, 'csv')).getRows()[0]!;
+    const row = (await runSource(con, `SELECT Columns, DateFormat, TimestampFormat FROM sniff_csv(${quoteString(path)}, ${options}${names}, sample_size = ${sampleRows})`, 'csv')).getRows()[0]!;
     sniffed = (row[0] as { items: { entries: { name: string; type: string } }[] }).items.map(({ entries }) => entries);
     const formats = [row[1] === null ? '' : `, dateformat = ${quoteString(String(row[1]))}`, row[2] === null ? '' : `, timestampformat = ${quoteString(String(row[2]))}`].join('');
     read = (ts) => `read_csv(${p}, ${options}, auto_detect = false, columns = ${typeStruct(ts)}${formats})`;
@@ -66,9 +68,12 @@ export async function sniffCsv(con: DuckDBConnection, files: readonly string[], 
     // Several files: each is sniffed, and their columns are matched by the names in their headers
     // (read by position, a part whose header orders the columns differently would put its
     // values under the wrong names). The types found replace the sniffed ones.
-    const byName = `read_csv(${p}, ${options}, union_by_name = true, sample_size = ${sampleRows}`;
+    const byName = `read_csv(${p}, ${options}${names}, union_by_name = true, sample_size = ${sampleRows}`;
     sniffed = (await runSource(con, `DESCRIBE SELECT * FROM ${byName})`, 'csv')).getRows().map((r) => ({ name: String(r[0]), type: String(r[1]) }));
     read = (ts) => `${byName}, types = ${typeStruct(ts)})`;
+  }
+  if (readOptions.names !== undefined && readOptions.names.length !== sniffed.length) {
+    throw invalidArgument('names', `the file has ${sniffed.length} columns, but ${readOptions.names.length} names are given`);
   }
   // A column with a given type is read as text, then converted (withGivenTypes).
   const types = sniffed.map(({ name, type }) => ({ name, duckType: given.has(name) ? 'VARCHAR' : type }));

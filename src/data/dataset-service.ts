@@ -13,7 +13,7 @@ import { assertDatasetName, parseDatasetRef } from './dataset-ref.js';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
 import { profileParquet } from './profile.js';
 import { contentHash, resolveSourceFiles } from './source-files.js';
-import { readIdentity, resolveDecimal, resolveDelimiter, resolveEncoding, resolveNaValues, resolveTypes } from './read-options.js';
+import { readIdentity, resolveDecimal, resolveDelimiter, resolveEncoding, resolveHeader, resolveNaValues, resolveTypes } from './read-options.js';
 import { describeSource } from './source-reader.js';
 import { sourceError } from './source-sql.js';
 import { loadParquetTable } from './table-loader.js';
@@ -53,6 +53,10 @@ export interface AddDatasetOptions {
   readonly decimal?: string;
   /** A CSV's spellings of a missing value besides the empty field, in every column (pandas' `na_values`), e.g. `['?']`. */
   readonly na?: readonly string[];
+  /** false: a CSV without a header line, its columns `column0`, `column1`, ... (pandas' `header=None`). */
+  readonly header?: boolean;
+  /** The columns' names of a CSV without a header line (pandas' `names=`; implies no header line). */
+  readonly names?: readonly string[];
   /** Column types that replace the sniffed or declared ones, e.g. `{ zip: 'string' }`. */
   readonly types?: Readonly<Record<string, string>>;
 }
@@ -85,11 +89,13 @@ export class DatasetService {
     const delimiter = resolveDelimiter(format, options.delimiter, files[0]!);
     const decimal = resolveDecimal(format, options.decimal, delimiter, files[0]!);
     const na = resolveNaValues(format, options.na);
+    const header = resolveHeader(format, options.header, options.names);
     const read = {
       encoding: resolveEncoding(format, options.encoding),
       ...(delimiter !== undefined ? { delimiter } : {}),
       ...(decimal !== undefined ? { decimal } : {}),
       ...(na !== undefined ? { na } : {}),
+      ...header,
       types: resolveTypes(options.types),
     };
     const identity = readIdentity(read);

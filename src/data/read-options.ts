@@ -1,7 +1,7 @@
 import { invalidArgument, LOGICAL_TYPES, type LogicalType } from '../core/index.js';
 
 // How an add reads its files beyond their format: a CSV's encoding, delimiter, decimal
-// separator and missing-value spellings, and given column types.
+// separator, missing-value spellings and header, and given column types.
 
 /** The text encodings DuckDB's CSV reader knows without an extension. */
 export const CSV_ENCODINGS = ['utf-8', 'latin-1', 'utf-16'] as const;
@@ -56,6 +56,25 @@ export function resolveNaValues(format: string, na: readonly string[] | undefine
   return [...new Set(na)].sort();
 }
 
+/**
+ * A CSV without a header line: `header` false (columns `column0`, `column1`, ...), or `names` for
+ * its columns, which imply it as pandas' `names=` does. Undefined for a header on the first line.
+ */
+export function resolveHeader(format: string, header: boolean | undefined, names: readonly string[] | undefined): { header: false; names?: string[] } | undefined {
+  if (header !== false && (names === undefined || names.length === 0)) return undefined;
+  if (format !== 'csv') throw invalidArgument(names ? 'names' : 'header', `a header line applies to CSV only, not ${format.toUpperCase()}`);
+  if (names === undefined || names.length === 0) return { header: false };
+  const trimmed = names.map((n) => n.trim());
+  if (trimmed.some((n) => n === '')) throw invalidArgument('names', `a column name cannot be empty, got ${JSON.stringify(names.join(','))}`);
+  // DuckDB's names are case-insensitive: 'a' and 'A' would be one column.
+  const seen = new Set<string>();
+  for (const n of trimmed) {
+    if (seen.has(n.toLowerCase())) throw invalidArgument('names', `column '${n}' is named twice (names are compared without case)`);
+    seen.add(n.toLowerCase());
+  }
+  return { header: false, names: trimmed };
+}
+
 /** `zip=string,id=string` (the CLI's --type and the API's `types`) as a record. */
 export function parseTypeList(text: string, field: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -87,13 +106,17 @@ export interface ReadOptions {
   readonly decimal?: ',';
   /** A CSV's spellings of a missing value besides the empty field, in every column (resolveNaValues). */
   readonly na?: readonly string[];
+  /** false: a CSV without a header line (its first line is data). */
+  readonly header?: false;
+  /** The columns' names of a CSV without a header line, in order (else `column0`, `column1`, ...). */
+  readonly names?: readonly string[];
   /** Column types that replace the sniffed or declared ones (`id` as string keeps IDs as text). */
   readonly types?: ReadonlyMap<string, LogicalType>;
 }
 
 /**
  * What, besides the bytes, decides the data read from them: a non-default encoding, delimiter,
- * decimal separator or missing-value spellings, and given types. Empty for the defaults, so a plain add keeps the file's own sha256 as its version.
+ * decimal separator, missing-value spellings or header, and given types. Empty for the defaults, so a plain add keeps the file's own sha256 as its version.
  */
 export function readIdentity(options: ReadOptions): string {
   const types = [...(options.types ?? new Map<string, LogicalType>())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -102,6 +125,8 @@ export function readIdentity(options: ReadOptions): string {
     ...(options.delimiter !== undefined ? [`delimiter=${JSON.stringify(options.delimiter)}`] : []),
     ...(options.decimal !== undefined ? [`decimal=${options.decimal}`] : []),
     ...(options.na !== undefined ? [`na=${JSON.stringify(options.na)}`] : []),
+    ...(options.header === false ? ['header=false'] : []),
+    ...(options.names !== undefined ? [`names=${JSON.stringify(options.names)}`] : []),
     ...types.map(([n, t]) => `type:${n}=${t}`),
   ].join('\n');
 }

@@ -86,6 +86,13 @@ describe('dataset routes', () => {
     expect((await upload('na', 'x\n1\n?\n', 'format=csv&na=%3F')).json<DatasetVersion>().columns[0]).toMatchObject({ type: 'int', stats: { missing: 1 } });
   });
 
+  it('reads a CSV without a header line: header=false, or names repeated', async () => {
+    const bare = (await upload('bare', '1,a\n2,b\n', 'format=csv&header=false')).json<DatasetVersion>();
+    expect([bare.rows, bare.columns.map((c) => c.name)]).toEqual([2, ['column0', 'column1']]);
+    const named = (await upload('bare', '1,a\n2,b\n', 'format=csv&names=n&names=c%2Cd')).json<DatasetVersion>();
+    expect([named.rows, named.columns.map((c) => c.name)]).toEqual([2, ['n', 'c,d']]);
+  });
+
   it('adds the file parts of a multipart body as one version, rows in the order of the parts', async () => {
     const r = await multipart('multi', [['file', 'b.csv', CSV_A], ['note', undefined, 'form fields are ignored'], ['file', 'a.csv', 'x,c\n9,z\n']]);
     expect(r.statusCode).toBe(201);

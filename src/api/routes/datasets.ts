@@ -19,6 +19,8 @@ const UploadQuery = Type.Object({
   encoding: Type.Optional(Type.String({ description: `a CSV's text encoding: ${CSV_ENCODINGS.join(', ')} (default utf-8)` })),
   delimiter: Type.Optional(Type.String({ description: "a CSV's delimiter: one character, \\t or tab (default a comma; a tab for .tsv)" })),
   decimal: Type.Optional(Type.String({ description: "a CSV's decimal separator: . (default) or , (with another delimiter)" })),
+  header: Type.Optional(Type.Boolean({ description: "false: a CSV without a header line, its columns column0, column1, ..." })),
+  names: Type.Optional(Type.Array(Type.String(), { description: "the columns' names of a CSV without a header line, in order (implies header=false); repeat it: names=a&names=b" })),
   na: Type.Optional(Type.Array(Type.String(), { description: "a CSV's spelling of a missing value besides the empty field, in every column (pandas' na_values); repeat it: na=%3F&na=-" })),
   types: Type.Optional(Type.String({ description: 'column types replacing the sniffed ones: zip=string,id=string' })),
 });
@@ -92,7 +94,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
     },
   );
 
-  app.post<{ Params: { name: string }; Querystring: { format?: string; filename?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; na?: string[]; types?: string } }>(
+  app.post<{ Params: { name: string }; Querystring: { format?: string; filename?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; na?: string[]; header?: boolean; names?: string[]; types?: string } }>(
     '/api/v1/datasets/:name/versions',
     {
       config: { permission: 'datasets:write' },
@@ -104,7 +106,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
       },
     },
     async (req, reply) => {
-      const { format, filename, description, encoding, delimiter, decimal, na, types } = req.query;
+      const { format, filename, description, encoding, delimiter, decimal, na, header, names, types } = req.query;
       const typeList = types === undefined ? undefined : parseTypeList(types, 'types');
       // Checked before the upload is read, so a bad name costs no transfer.
       if (!isValidName(req.params.name)) throw invalidArgument('name', `invalid dataset name '${req.params.name}': use letters, digits, '.', '_' and '-'`);
@@ -129,6 +131,8 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
           ...(delimiter !== undefined ? { delimiter } : {}),
           ...(decimal !== undefined ? { decimal } : {}),
           ...(na !== undefined ? { na } : {}),
+          ...(header !== undefined ? { header } : {}),
+          ...(names !== undefined ? { names } : {}),
           ...(typeList !== undefined ? { types: typeList } : {}),
           source: received.source,
         });

@@ -27,12 +27,19 @@ export function registerDataCommands(program: Command, context: ContextFactory):
     .option('--encoding <encoding>', "a CSV's text encoding: utf-8 (default), latin-1 or utf-16")
     .option('--delimiter <char>', "a CSV's delimiter, e.g. ';' or '|' ('\\t' or tab for a tab; default a comma, a tab for .tsv)")
     .option('--decimal <char>', "a CSV's decimal separator: '.' (default) or ',' (numbers written 1,5; with another --delimiter)")
+    .option('--no-header', 'the CSV has no header line: its first line is data, its columns column0, column1, ...')
+    .option('--names <list>', "the columns' names of a CSV without a header line, comma-separated (implies --no-header)")
     .option('--na <value>', "one more spelling of a missing value in a CSV, in every column, as pandas' na_values (repeat it: --na '?' --na -)", (v: string, prev: string[] = []) => [...prev, v])
     .option('--type <column=type>', 'a column type replacing the sniffed one (int, float, bool, string, timestamp), e.g. --type zip=string (repeat it, or comma-separate)', (v: string, prev: string[] = []) => [...prev, v])
-    .action(runCommand(context, async (ctx, flags: { format?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; na?: string[]; type?: string[] }, name: string, file: string) => {
-      const { type: typeFlags, ...rest } = flags;
+    .action(runCommand(context, async (ctx, flags: { format?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; na?: string[]; header: boolean; names?: string; type?: string[] }, name: string, file: string) => {
+      const { type: typeFlags, names, header, ...rest } = flags;
       const types = typeFlags && resolveTypes(parseTypeList(typeFlags.join(','), '--type'));
-      const opts = { ...rest, ...(types ? { types: Object.fromEntries(types) } : {}) };
+      const opts = {
+        ...rest,
+        ...(types ? { types: Object.fromEntries(types) } : {}),
+        ...(header ? {} : { header: false }),
+        ...(names !== undefined ? { names: names.split(',') } : {}),
+      };
       const bar = progressBar();
       const started = Date.now();
       const ops = await dataOps(ctx);
