@@ -137,6 +137,8 @@ export class DatasetsClient {
       header?: boolean;
       /** The columns' names of a CSV without a header line (implies no header line). */
       names?: readonly string[];
+      /** Lines of a CSV to skip before its header, a preamble. */
+      skip?: number;
       /** Column types replacing the sniffed ones, e.g. `{ zip: 'string' }`. */
       types?: Readonly<Record<string, LogicalType>>;
       signal?: AbortSignal;
@@ -175,6 +177,7 @@ export class DatasetsClient {
         na: options.na,
         header: options.header === false ? 'false' : undefined,
         names: options.names,
+        skip: options.skip,
         types: options.types && Object.entries(options.types).map(([c, t]) => `${c}=${t}`).join(','),
         filename: many ? undefined : basename(filePath),
       },

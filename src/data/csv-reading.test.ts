@@ -222,6 +222,19 @@ describe('reading files as pandas does', () => {
     expect((await t.service.rows(`adult-parts@${parts.version}`)).rows).toEqual([[39, 'State-gov', 77516], [50, 'Private', 83311]]);
   });
 
+  it("skips the lines given before the header, a preamble (pandas' skiprows=N)", async () => {
+    const file = join(t.dir, 'preamble.csv');
+    writeFileSync(file, 'Exported by Tool v2\nDate: 2024-01-01\na,b\n1,x\n2,y\n');
+    const v = await t.service.add('preamble', file, { skip: 2 });
+    expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['a:int', 'b:string']);
+    expect((await t.service.rows(`preamble@${v.version}`)).rows).toEqual([[1, 'x'], [2, 'y']]);
+    // No skip is the default: the same version as none given.
+    const plain = join(t.dir, 'plain.csv');
+    writeFileSync(plain, 'a,b\n1,x\n2,y\n');
+    expect((await t.service.add('preamble', plain, { skip: 0 })).version).toBe((await t.service.add('preamble', plain)).version);
+    await expectKeelError(t.service.add('preamble', file, { skip: -1 }), 'INVALID_ARGUMENT', /expected a whole number of lines/);
+  });
+
   it('reads a CSV in latin-1 or utf-16 when told, and says so when a file is not UTF-8', async () => {
     const latin = join(t.dir, 'latin1.csv');
     writeFileSync(latin, Buffer.from('name,city\nJos\xe9,M\xfcnchen\nAnna,K\xf6ln\n', 'latin1'));

@@ -22,7 +22,7 @@ function csvOptions(path: string, read: ReadOptions): string {
   const decimal = read.decimal === undefined ? '' : `, decimal_separator = ${quoteString(read.decimal)}`;
   // Given missing-value spellings are NULL as DuckDB parses (and sniffs), in every column.
   const na = read.na === undefined ? '' : `, nullstr = [${['', ...read.na].map(quoteString).join(', ')}]`;
-  return `header = ${read.header === false ? 'false' : 'true'}, skip = 0, delim = ${delim}, quote = '"', escape = '"', strict_mode = true, encoding = '${read.encoding ?? 'utf-8'}'${decimal}${na}`;
+  return `header = ${read.header === false ? 'false' : 'true'}, skip = ${read.skip ?? 0}, delim = ${delim}, quote = '"', escape = '"', strict_mode = true, encoding = '${read.encoding ?? 'utf-8'}'${decimal}${na}`;
 }
 
 /** Infinities and NaN as pandas and DuckDB's cast read them; DuckDB's sniffer takes a first value among them for text. */

@@ -13,7 +13,7 @@ import { assertDatasetName, parseDatasetRef } from './dataset-ref.js';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
 import { profileParquet } from './profile.js';
 import { contentHash, resolveSourceFiles } from './source-files.js';
-import { readIdentity, resolveDecimal, resolveDelimiter, resolveEncoding, resolveHeader, resolveNaValues, resolveTypes } from './read-options.js';
+import { readIdentity, resolveDecimal, resolveDelimiter, resolveEncoding, resolveHeader, resolveNaValues, resolveSkip, resolveTypes } from './read-options.js';
 import { describeSource } from './source-reader.js';
 import { sourceError } from './source-sql.js';
 import { loadParquetTable } from './table-loader.js';
@@ -57,6 +57,8 @@ export interface AddDatasetOptions {
   readonly header?: boolean;
   /** The columns' names of a CSV without a header line (pandas' `names=`; implies no header line). */
   readonly names?: readonly string[];
+  /** Lines of a CSV to skip before its header, a preamble (pandas' `skiprows=N`). */
+  readonly skip?: number;
   /** Column types that replace the sniffed or declared ones, e.g. `{ zip: 'string' }`. */
   readonly types?: Readonly<Record<string, string>>;
 }
@@ -90,12 +92,14 @@ export class DatasetService {
     const decimal = resolveDecimal(format, options.decimal, delimiter, files[0]!);
     const na = resolveNaValues(format, options.na);
     const header = resolveHeader(format, options.header, options.names);
+    const skip = resolveSkip(format, options.skip);
     const read = {
       encoding: resolveEncoding(format, options.encoding),
       ...(delimiter !== undefined ? { delimiter } : {}),
       ...(decimal !== undefined ? { decimal } : {}),
       ...(na !== undefined ? { na } : {}),
       ...header,
+      ...(skip !== undefined ? { skip } : {}),
       types: resolveTypes(options.types),
     };
     const identity = readIdentity(read);

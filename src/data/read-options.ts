@@ -1,7 +1,7 @@
 import { invalidArgument, LOGICAL_TYPES, type LogicalType } from '../core/index.js';
 
 // How an add reads its files beyond their format: a CSV's encoding, delimiter, decimal
-// separator, missing-value spellings and header, and given column types.
+// separator, missing-value spellings, header and lines to skip, and given column types.
 
 /** The text encodings DuckDB's CSV reader knows without an extension. */
 export const CSV_ENCODINGS = ['utf-8', 'latin-1', 'utf-16'] as const;
@@ -75,6 +75,16 @@ export function resolveHeader(format: string, header: boolean | undefined, names
   return { header: false, names: trimmed };
 }
 
+/** Lines to skip before the header (CSV only; pandas' `skiprows=N`), checked; undefined for none. */
+export function resolveSkip(format: string, skip: number | string | undefined): number | undefined {
+  if (skip === undefined) return undefined;
+  const n = Number(skip);
+  if (!Number.isInteger(n) || n < 0) throw invalidArgument('skip', `expected a whole number of lines, got ${JSON.stringify(skip)}`);
+  if (n === 0) return undefined;
+  if (format !== 'csv') throw invalidArgument('skip', `lines to skip apply to CSV only, not ${format.toUpperCase()}`);
+  return n;
+}
+
 /** `zip=string,id=string` (the CLI's --type and the API's `types`) as a record. */
 export function parseTypeList(text: string, field: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -110,13 +120,15 @@ export interface ReadOptions {
   readonly header?: false;
   /** The columns' names of a CSV without a header line, in order (else `column0`, `column1`, ...). */
   readonly names?: readonly string[];
+  /** Lines of a CSV to skip before its header (a preamble), when some. */
+  readonly skip?: number;
   /** Column types that replace the sniffed or declared ones (`id` as string keeps IDs as text). */
   readonly types?: ReadonlyMap<string, LogicalType>;
 }
 
 /**
  * What, besides the bytes, decides the data read from them: a non-default encoding, delimiter,
- * decimal separator, missing-value spellings or header, and given types. Empty for the defaults, so a plain add keeps the file's own sha256 as its version.
+ * decimal separator, missing-value spellings, header or lines to skip, and given types. Empty for the defaults, so a plain add keeps the file's own sha256 as its version.
  */
 export function readIdentity(options: ReadOptions): string {
   const types = [...(options.types ?? new Map<string, LogicalType>())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -127,6 +139,7 @@ export function readIdentity(options: ReadOptions): string {
     ...(options.na !== undefined ? [`na=${JSON.stringify(options.na)}`] : []),
     ...(options.header === false ? ['header=false'] : []),
     ...(options.names !== undefined ? [`names=${JSON.stringify(options.names)}`] : []),
+    ...(options.skip !== undefined ? [`skip=${options.skip}`] : []),
     ...types.map(([n, t]) => `type:${n}=${t}`),
   ].join('\n');
 }

@@ -79,7 +79,7 @@ export function sourceError(e: unknown, format: DatasetFormat): KeelError {
     return new KeelError('INVALID_ARGUMENT', `file: not UTF-8 text (${short.replace(/^.*?(CSV Error on Line: \d+).*$/, '$1')}): pass --encoding latin-1 (or utf-16)`, { field: 'file', cause: e });
   }
   if (format === 'csv' && /not possible to automatically detect the CSV parsing dialect/.test(msg)) {
-    return new KeelError('INVALID_ARGUMENT', "file: not a readable CSV file: its rows do not all have the header's fields (a row with more or fewer fields than the first line, or an unclosed quote?)", { field: 'file', cause: e });
+    return new KeelError('INVALID_ARGUMENT', "file: not a readable CSV file: its rows do not all have the header's fields (a row with more or fewer fields than the first line, or an unclosed quote? Lines above the header: --skip N)", { field: 'file', cause: e });
   }
   return new KeelError('INVALID_ARGUMENT', `file: not a readable ${format.toUpperCase()} file: ${short}`, { field: 'file', cause: e });
 }

@@ -5,6 +5,7 @@ import type { ProgressEvent } from '../../jobs/index.js';
 import type { ContextFactory } from '../context.js';
 import { formatCell, printJson, printLine, printNote, printTable, progressBar } from '../output.js';
 import { interruptible } from '../interrupt.js';
+import { positiveInt } from '../option-values.js';
 import { runCommand } from '../run-command.js';
 import { dataOps, withStdinSpooled } from './data-ops.js';
 import { printColumn, showJson, shown, truncate } from './data-output.js';
@@ -29,16 +30,18 @@ export function registerDataCommands(program: Command, context: ContextFactory):
     .option('--decimal <char>', "a CSV's decimal separator: '.' (default) or ',' (numbers written 1,5; with another --delimiter)")
     .option('--no-header', 'the CSV has no header line: its first line is data, its columns column0, column1, ...')
     .option('--names <list>', "the columns' names of a CSV without a header line, comma-separated (implies --no-header)")
+    .option('--skip <lines>', "lines of a CSV to skip before its header, a preamble (pandas' skiprows)")
     .option('--na <value>', "one more spelling of a missing value in a CSV, in every column, as pandas' na_values (repeat it: --na '?' --na -)", (v: string, prev: string[] = []) => [...prev, v])
     .option('--type <column=type>', 'a column type replacing the sniffed one (int, float, bool, string, timestamp), e.g. --type zip=string (repeat it, or comma-separate)', (v: string, prev: string[] = []) => [...prev, v])
-    .action(runCommand(context, async (ctx, flags: { format?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; na?: string[]; header: boolean; names?: string; type?: string[] }, name: string, file: string) => {
-      const { type: typeFlags, names, header, ...rest } = flags;
+    .action(runCommand(context, async (ctx, flags: { format?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; na?: string[]; header: boolean; names?: string; skip?: string; type?: string[] }, name: string, file: string) => {
+      const { type: typeFlags, names, header, skip, ...rest } = flags;
       const types = typeFlags && resolveTypes(parseTypeList(typeFlags.join(','), '--type'));
       const opts = {
         ...rest,
         ...(types ? { types: Object.fromEntries(types) } : {}),
         ...(header ? {} : { header: false }),
         ...(names !== undefined ? { names: names.split(',') } : {}),
+        ...(skip !== undefined ? { skip: positiveInt('--skip', skip, 0) } : {}),
       };
       const bar = progressBar();
       const started = Date.now();
