@@ -139,6 +139,8 @@ export class DatasetsClient {
       names?: readonly string[];
       /** Lines of a CSV to skip before its header, a preamble. */
       skip?: number;
+      /** The only columns to keep, in the file's order. */
+      columns?: readonly string[];
       /** Column types replacing the sniffed ones, e.g. `{ zip: 'string' }`. */
       types?: Readonly<Record<string, LogicalType>>;
       signal?: AbortSignal;
@@ -178,6 +180,7 @@ export class DatasetsClient {
         header: options.header === false ? 'false' : undefined,
         names: options.names,
         skip: options.skip,
+        columns: options.columns,
         types: options.types && Object.entries(options.types).map(([c, t]) => `${c}=${t}`).join(','),
         filename: many ? undefined : basename(filePath),
       },

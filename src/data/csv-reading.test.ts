@@ -235,6 +235,21 @@ describe('reading files as pandas does', () => {
     await expectKeelError(t.service.add('preamble', file, { skip: -1 }), 'INVALID_ARGUMENT', /expected a whole number of lines/);
   });
 
+  it("keeps only the columns given, in the file's order (pandas' usecols), whatever their later values", async () => {
+    // `bad` holds a value past the sniffed rows that would widen it: not read, no read more.
+    const file = join(t.dir, 'usecols.csv');
+    writeFileSync(file, `id,name,bad,score\n${Array.from({ length: 25_000 }, (_, i) => `${i},n${i % 7},${i},${i / 2}`).join('\n')}\n25000,z,oops,1.5\n`);
+    const messages: string[] = [];
+    const v = await t.service.add('usecols', file, { columns: ['score', 'id'] }, { onProgress: (e) => void (e.message && messages.push(e.message)) });
+    expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['id:int', 'score:float']);
+    expect(messages.filter((m) => m.startsWith('reading again'))).toEqual([]);
+    expect((await t.service.add('usecols', file, { columns: ['id', 'score', 'id'] })).version).toBe(v.version);
+    await expectKeelError(t.service.add('usecols', file, { columns: ['id', 'nope'] }), 'INVALID_ARGUMENT', /no column 'nope' in the file \(columns: id, name, bad, score\)/);
+    // Parquet too.
+    const pq = await t.service.parquetPath(`usecols@${v.version}`);
+    expect((await t.service.add('usecols-pq', pq, { format: 'parquet', columns: ['score'] })).columns.map((c) => c.name)).toEqual(['score']);
+  });
+
   it('reads a CSV in latin-1 or utf-16 when told, and says so when a file is not UTF-8', async () => {
     const latin = join(t.dir, 'latin1.csv');
     writeFileSync(latin, Buffer.from('name,city\nJos\xe9,M\xfcnchen\nAnna,K\xf6ln\n', 'latin1'));

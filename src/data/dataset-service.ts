@@ -13,7 +13,7 @@ import { assertDatasetName, parseDatasetRef } from './dataset-ref.js';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
 import { profileParquet } from './profile.js';
 import { contentHash, resolveSourceFiles } from './source-files.js';
-import { readIdentity, resolveDecimal, resolveDelimiter, resolveEncoding, resolveHeader, resolveNaValues, resolveSkip, resolveTypes } from './read-options.js';
+import { readIdentity, resolveColumns, resolveDecimal, resolveDelimiter, resolveEncoding, resolveHeader, resolveNaValues, resolveSkip, resolveTypes } from './read-options.js';
 import { describeSource } from './source-reader.js';
 import { sourceError } from './source-sql.js';
 import { loadParquetTable } from './table-loader.js';
@@ -59,6 +59,8 @@ export interface AddDatasetOptions {
   readonly names?: readonly string[];
   /** Lines of a CSV to skip before its header, a preamble (pandas' `skiprows=N`). */
   readonly skip?: number;
+  /** The only columns to keep, in the file's order (pandas' `usecols`); all when undefined. */
+  readonly columns?: readonly string[];
   /** Column types that replace the sniffed or declared ones, e.g. `{ zip: 'string' }`. */
   readonly types?: Readonly<Record<string, string>>;
 }
@@ -93,6 +95,7 @@ export class DatasetService {
     const na = resolveNaValues(format, options.na);
     const header = resolveHeader(format, options.header, options.names);
     const skip = resolveSkip(format, options.skip);
+    const keep = resolveColumns(options.columns);
     const read = {
       encoding: resolveEncoding(format, options.encoding),
       ...(delimiter !== undefined ? { delimiter } : {}),
@@ -100,6 +103,7 @@ export class DatasetService {
       ...(na !== undefined ? { na } : {}),
       ...header,
       ...(skip !== undefined ? { skip } : {}),
+      ...(keep !== undefined ? { columns: keep } : {}),
       types: resolveTypes(options.types),
     };
     const identity = readIdentity(read);

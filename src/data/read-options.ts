@@ -1,7 +1,8 @@
 import { invalidArgument, LOGICAL_TYPES, type LogicalType } from '../core/index.js';
 
 // How an add reads its files beyond their format: a CSV's encoding, delimiter, decimal
-// separator, missing-value spellings, header and lines to skip, and given column types.
+// separator, missing-value spellings, header and lines to skip; the columns to keep and given
+// column types.
 
 /** The text encodings DuckDB's CSV reader knows without an extension. */
 export const CSV_ENCODINGS = ['utf-8', 'latin-1', 'utf-16'] as const;
@@ -85,6 +86,17 @@ export function resolveSkip(format: string, skip: number | string | undefined): 
   return n;
 }
 
+/**
+ * The columns to keep (pandas' `usecols`), without repeats and sorted (they are kept in the
+ * file's order, so the order given does not make another version); undefined for all.
+ */
+export function resolveColumns(columns: readonly string[] | undefined): string[] | undefined {
+  if (columns === undefined || columns.length === 0) return undefined;
+  const names = columns.map((c) => c.trim());
+  if (names.some((n) => n === '')) throw invalidArgument('columns', `a column name cannot be empty, got ${JSON.stringify(columns.join(','))}`);
+  return [...new Set(names)].sort();
+}
+
 /** `zip=string,id=string` (the CLI's --type and the API's `types`) as a record. */
 export function parseTypeList(text: string, field: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -122,13 +134,16 @@ export interface ReadOptions {
   readonly names?: readonly string[];
   /** Lines of a CSV to skip before its header (a preamble), when some. */
   readonly skip?: number;
+  /** The only columns to keep, in the file's order (resolveColumns); all when undefined. */
+  readonly columns?: readonly string[];
   /** Column types that replace the sniffed or declared ones (`id` as string keeps IDs as text). */
   readonly types?: ReadonlyMap<string, LogicalType>;
 }
 
 /**
  * What, besides the bytes, decides the data read from them: a non-default encoding, delimiter,
- * decimal separator, missing-value spellings, header or lines to skip, and given types. Empty for the defaults, so a plain add keeps the file's own sha256 as its version.
+ * decimal separator, missing-value spellings, header or lines to skip, the columns kept, and
+ * given types. Empty for the defaults, so a plain add keeps the file's own sha256 as its version.
  */
 export function readIdentity(options: ReadOptions): string {
   const types = [...(options.types ?? new Map<string, LogicalType>())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -140,6 +155,7 @@ export function readIdentity(options: ReadOptions): string {
     ...(options.header === false ? ['header=false'] : []),
     ...(options.names !== undefined ? [`names=${JSON.stringify(options.names)}`] : []),
     ...(options.skip !== undefined ? [`skip=${options.skip}`] : []),
+    ...(options.columns !== undefined ? [`columns=${JSON.stringify(options.columns)}`] : []),
     ...types.map(([n, t]) => `type:${n}=${t}`),
   ].join('\n');
 }

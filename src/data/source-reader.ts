@@ -62,13 +62,16 @@ export async function describeSource(con: DuckDBConnection, files: readonly stri
   const given = options.types ?? new Map<string, LogicalType>();
   const sniffed = format === 'csv' ? await sniffCsv(con, files, options, given) : await describeOther(con, files, format, given);
   if (sniffed.types.length === 0) throw invalidArgument('file', 'the file has no columns');
-  const unknown = [...given.keys()].filter((n) => !sniffed.types.some((t) => t.name === n));
-  if (unknown.length > 0) throw invalidArgument('types', `no column ${unknown.map((n) => `'${n}'`).join(', ')} in the file (columns: ${sniffed.types.map((t) => t.name).join(', ')})`);
-  return described(sniffed);
+  for (const [field, names] of [['types', [...given.keys()]], ['columns', options.columns ?? []]] as const) {
+    const unknown = names.filter((n) => !sniffed.types.some((t) => t.name === n));
+    if (unknown.length > 0) throw invalidArgument(field, `no column ${unknown.map((n) => `'${n}'`).join(', ')} in the file (columns: ${sniffed.types.map((t) => t.name).join(', ')})`);
+  }
+  return described(sniffed, options.columns && new Set(options.columns));
 }
 
-function described(sniffed: Sniffed): DescribedSource {
-  const columns = sniffed.types.map(({ name, duckType }) => {
+/** The sniffed columns (only those in `keep`, when given: the read then skips the others' fields) as a source. */
+function described(sniffed: Sniffed, keep?: ReadonlySet<string>): DescribedSource {
+  const columns = sniffed.types.filter((t) => !keep || keep.has(t.name)).map(({ name, duckType }) => {
     const mapping = mapDuckDbType(duckType);
     if (!mapping) {
       throw new KeelError('INVALID_ARGUMENT', `column '${name}' has type ${duckType}, which Keel datasets cannot hold (supported: numbers, booleans, strings, dates and timestamps)`, { field: `columns.${name}` });
@@ -80,7 +83,7 @@ function described(sniffed: Sniffed): DescribedSource {
     source: sniffed.source,
     async widen(error) {
       const next = await sniffed.widen?.(error);
-      return next && { source: described(next.sniffed), widening: next.widening };
+      return next && { source: described(next.sniffed, keep), widening: next.widening };
     },
   };
 }

@@ -21,6 +21,7 @@ const UploadQuery = Type.Object({
   decimal: Type.Optional(Type.String({ description: "a CSV's decimal separator: . (default) or , (with another delimiter)" })),
   header: Type.Optional(Type.Boolean({ description: "false: a CSV without a header line, its columns column0, column1, ..." })),
   names: Type.Optional(Type.Array(Type.String(), { description: "the columns' names of a CSV without a header line, in order (implies header=false); repeat it: names=a&names=b" })),
+  columns: Type.Optional(Type.Array(Type.String(), { description: "only these columns, in the file's order (pandas' usecols); repeat it: columns=a&columns=b" })),
   skip: Type.Optional(Type.Integer({ minimum: 0, description: "lines of a CSV to skip before its header, a preamble (pandas' skiprows)" })),
   na: Type.Optional(Type.Array(Type.String(), { description: "a CSV's spelling of a missing value besides the empty field, in every column (pandas' na_values); repeat it: na=%3F&na=-" })),
   types: Type.Optional(Type.String({ description: 'column types replacing the sniffed ones: zip=string,id=string' })),
@@ -95,7 +96,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
     },
   );
 
-  app.post<{ Params: { name: string }; Querystring: { format?: string; filename?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; na?: string[]; header?: boolean; names?: string[]; skip?: number; types?: string } }>(
+  app.post<{ Params: { name: string }; Querystring: { format?: string; filename?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; na?: string[]; header?: boolean; names?: string[]; skip?: number; columns?: string[]; types?: string } }>(
     '/api/v1/datasets/:name/versions',
     {
       config: { permission: 'datasets:write' },
@@ -107,7 +108,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
       },
     },
     async (req, reply) => {
-      const { format, filename, description, encoding, delimiter, decimal, na, header, names, skip, types } = req.query;
+      const { format, filename, description, encoding, delimiter, decimal, na, header, names, skip, columns, types } = req.query;
       const typeList = types === undefined ? undefined : parseTypeList(types, 'types');
       // Checked before the upload is read, so a bad name costs no transfer.
       if (!isValidName(req.params.name)) throw invalidArgument('name', `invalid dataset name '${req.params.name}': use letters, digits, '.', '_' and '-'`);
@@ -135,6 +136,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
           ...(header !== undefined ? { header } : {}),
           ...(names !== undefined ? { names } : {}),
           ...(skip !== undefined ? { skip } : {}),
+          ...(columns !== undefined ? { columns } : {}),
           ...(typeList !== undefined ? { types: typeList } : {}),
           source: received.source,
         });

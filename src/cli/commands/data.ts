@@ -31,10 +31,11 @@ export function registerDataCommands(program: Command, context: ContextFactory):
     .option('--no-header', 'the CSV has no header line: its first line is data, its columns column0, column1, ...')
     .option('--names <list>', "the columns' names of a CSV without a header line, comma-separated (implies --no-header)")
     .option('--skip <lines>', "lines of a CSV to skip before its header, a preamble (pandas' skiprows)")
+    .option('--columns <list>', "only these columns, comma-separated, in the file's order (pandas' usecols)")
     .option('--na <value>', "one more spelling of a missing value in a CSV, in every column, as pandas' na_values (repeat it: --na '?' --na -)", (v: string, prev: string[] = []) => [...prev, v])
     .option('--type <column=type>', 'a column type replacing the sniffed one (int, float, bool, string, timestamp), e.g. --type zip=string (repeat it, or comma-separate)', (v: string, prev: string[] = []) => [...prev, v])
-    .action(runCommand(context, async (ctx, flags: { format?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; na?: string[]; header: boolean; names?: string; skip?: string; type?: string[] }, name: string, file: string) => {
-      const { type: typeFlags, names, header, skip, ...rest } = flags;
+    .action(runCommand(context, async (ctx, flags: { format?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; na?: string[]; header: boolean; names?: string; skip?: string; columns?: string; type?: string[] }, name: string, file: string) => {
+      const { type: typeFlags, names, header, skip, columns, ...rest } = flags;
       const types = typeFlags && resolveTypes(parseTypeList(typeFlags.join(','), '--type'));
       const opts = {
         ...rest,
@@ -42,6 +43,7 @@ export function registerDataCommands(program: Command, context: ContextFactory):
         ...(header ? {} : { header: false }),
         ...(names !== undefined ? { names: names.split(',') } : {}),
         ...(skip !== undefined ? { skip: positiveInt('--skip', skip, 0) } : {}),
+        ...(columns !== undefined ? { columns: columns.split(',') } : {}),
       };
       const bar = progressBar();
       const started = Date.now();
