@@ -13,7 +13,7 @@ import { assertDatasetName, parseDatasetRef } from './dataset-ref.js';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
 import { profileParquet } from './profile.js';
 import { contentHash, resolveSourceFiles } from './source-files.js';
-import { readIdentity, resolveColumns, resolveDecimal, resolveDelimiter, resolveEncoding, resolveHeader, resolveNaValues, resolveSkip, resolveTypes } from './read-options.js';
+import { readIdentity, resolveReadOptions, type ReadOptionsGiven } from './read-options.js';
 import { describeSource } from './source-reader.js';
 import { sourceError } from './source-sql.js';
 import { loadParquetTable } from './table-loader.js';
@@ -40,29 +40,11 @@ export interface DatasetServiceDeps {
   readonly hooks?: DatasetServiceHooks;
 }
 
-export interface AddDatasetOptions {
+export interface AddDatasetOptions extends ReadOptionsGiven {
   readonly format?: DatasetFormat | string;
   readonly description?: string;
   /** What to record as the source (default: the absolute file path). */
   readonly source?: string;
-  /** A CSV's text encoding: utf-8 (default), latin-1 or utf-16. */
-  readonly encoding?: string;
-  /** A CSV's delimiter: one character, `\t` or `tab` (default a comma; a tab for .tsv). */
-  readonly delimiter?: string;
-  /** A CSV's decimal separator: `.` (default) or `,` (with another delimiter). */
-  readonly decimal?: string;
-  /** A CSV's spellings of a missing value besides the empty field, in every column (pandas' `na_values`), e.g. `['?']`. */
-  readonly na?: readonly string[];
-  /** false: a CSV without a header line, its columns `column0`, `column1`, ... (pandas' `header=None`). */
-  readonly header?: boolean;
-  /** The columns' names of a CSV without a header line (pandas' `names=`; implies no header line). */
-  readonly names?: readonly string[];
-  /** Lines of a CSV to skip before its header, a preamble (pandas' `skiprows=N`). */
-  readonly skip?: number;
-  /** The only columns to keep, in the file's order (pandas' `usecols`); all when undefined. */
-  readonly columns?: readonly string[];
-  /** Column types that replace the sniffed or declared ones, e.g. `{ zip: 'string' }`. */
-  readonly types?: Readonly<Record<string, string>>;
 }
 
 export type DatasetVersionInfo = Omit<DatasetVersion, 'columns'>;
@@ -90,22 +72,7 @@ export class DatasetService {
   async add(name: string, filePath: string, options: AddDatasetOptions = {}, job: JobOptions = {}): Promise<DatasetVersion> {
     assertDatasetName(name, 'name');
     const { files, format } = await resolveSourceFiles(filePath, options.format, options.delimiter);
-    const delimiter = resolveDelimiter(format, options.delimiter, files[0]!);
-    const decimal = resolveDecimal(format, options.decimal, delimiter, files[0]!);
-    const na = resolveNaValues(format, options.na);
-    const header = resolveHeader(format, options.header, options.names);
-    const skip = resolveSkip(format, options.skip);
-    const keep = resolveColumns(options.columns);
-    const read = {
-      encoding: resolveEncoding(format, options.encoding),
-      ...(delimiter !== undefined ? { delimiter } : {}),
-      ...(decimal !== undefined ? { decimal } : {}),
-      ...(na !== undefined ? { na } : {}),
-      ...header,
-      ...(skip !== undefined ? { skip } : {}),
-      ...(keep !== undefined ? { columns: keep } : {}),
-      types: resolveTypes(options.types),
-    };
+    const read = resolveReadOptions(format, files[0]!, options);
     const identity = readIdentity(read);
     const progress = (done: number, message: string) => job.onProgress?.({ task: 'ingest', done, total: 100, message });
     progress(0, 'reading');

@@ -140,6 +140,47 @@ export interface ReadOptions {
   readonly types?: ReadonlyMap<string, LogicalType>;
 }
 
+/** The read options as an add is given them (the CLI's flags, the API's query), unchecked. */
+export interface ReadOptionsGiven {
+  /** A CSV's text encoding: utf-8 (default), latin-1 or utf-16. */
+  readonly encoding?: string;
+  /** A CSV's delimiter: one character, `\t` or `tab` (default a comma; a tab for .tsv). */
+  readonly delimiter?: string;
+  /** A CSV's decimal separator: `.` (default) or `,` (with another delimiter). */
+  readonly decimal?: string;
+  /** A CSV's spellings of a missing value besides the empty field, in every column (pandas' `na_values`), e.g. `['?']`. */
+  readonly na?: readonly string[];
+  /** false: a CSV without a header line, its columns `column0`, `column1`, ... (pandas' `header=None`). */
+  readonly header?: boolean;
+  /** The columns' names of a CSV without a header line (pandas' `names=`; implies no header line). */
+  readonly names?: readonly string[];
+  /** Lines of a CSV to skip before its header, a preamble (pandas' `skiprows=N`). */
+  readonly skip?: number;
+  /** The only columns to keep, in the file's order (pandas' `usecols`); all when undefined. */
+  readonly columns?: readonly string[];
+  /** Column types that replace the sniffed or declared ones, e.g. `{ zip: 'string' }`. */
+  readonly types?: Readonly<Record<string, string>>;
+}
+
+/** Every read option given, checked against the files' format (and the first file's name). */
+export function resolveReadOptions(format: string, firstFile: string, given: ReadOptionsGiven): ReadOptions {
+  const delimiter = resolveDelimiter(format, given.delimiter, firstFile);
+  const decimal = resolveDecimal(format, given.decimal, delimiter, firstFile);
+  const na = resolveNaValues(format, given.na);
+  const skip = resolveSkip(format, given.skip);
+  const columns = resolveColumns(given.columns);
+  return {
+    encoding: resolveEncoding(format, given.encoding),
+    ...(delimiter !== undefined ? { delimiter } : {}),
+    ...(decimal !== undefined ? { decimal } : {}),
+    ...(na !== undefined ? { na } : {}),
+    ...resolveHeader(format, given.header, given.names),
+    ...(skip !== undefined ? { skip } : {}),
+    ...(columns !== undefined ? { columns } : {}),
+    types: resolveTypes(given.types),
+  };
+}
+
 /**
  * What, besides the bytes, decides the data read from them: a non-default encoding, delimiter,
  * decimal separator, missing-value spellings, header or lines to skip, the columns kept, and
