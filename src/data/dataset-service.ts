@@ -52,6 +52,9 @@ export type DatasetVersionInfo = Omit<DatasetVersion, 'columns'>;
 /** How the progress message of a read that starts again begins; the rest says why (the CLI prints it as a note). */
 export const READING_AGAIN = 'reading again: ';
 
+/** The progress message while a widening reads the file to type columns by all their values. */
+const TYPING = 'types from all values';
+
 /** The version of some content: the first 12 hex characters of its sha256. */
 export const versionOf = (contentSha256: string): string => contentSha256.slice(0, 12);
 
@@ -114,6 +117,9 @@ export class DatasetService {
             } catch (e) {
               // A value past the sampled rows that does not fit its column's type: the types
               // widen (a CSV column from int to float or string, ...) and the read starts again.
+              // Some widenings first read the file to type columns by all their values (JSON,
+              // CSV columns empty in the sampled rows): the bar names that pass while it runs.
+              reading = TYPING;
               const wider = signal?.aborted ? undefined : await described.widen(e);
               if (!wider) throw e;
               described = wider.source;
