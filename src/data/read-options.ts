@@ -9,7 +9,7 @@ export const CSV_ENCODINGS = ['utf-8', 'latin-1', 'utf-16'] as const;
 export type CsvEncoding = (typeof CSV_ENCODINGS)[number];
 
 /** The encoding given (CSV only; default UTF-8), checked. */
-export function resolveEncoding(format: string, encoding: string | undefined): CsvEncoding {
+function resolveEncoding(format: string, encoding: string | undefined): CsvEncoding {
   if (encoding === undefined) return 'utf-8';
   const e = encoding.toLowerCase().replace(/^utf8$/, 'utf-8').replace(/^(latin1|iso-8859-1)$/, 'latin-1').replace(/^utf16$/, 'utf-16');
   if (!(CSV_ENCODINGS as readonly string[]).includes(e)) throw invalidArgument('encoding', `unknown encoding '${encoding}' (known: ${CSV_ENCODINGS.join(', ')})`);
@@ -25,7 +25,7 @@ export const isTsv = (path: string): boolean => /\.tsv(\.gz|\.zst)?$/i.test(path
  * none is given or it is the file's default (a tab for .tsv, else a comma), so that naming the
  * default does not make another version.
  */
-export function resolveDelimiter(format: string, delimiter: string | undefined, firstFile: string): string | undefined {
+function resolveDelimiter(format: string, delimiter: string | undefined, firstFile: string): string | undefined {
   if (delimiter === undefined) return undefined;
   const d = delimiter === '\\t' || delimiter.toLowerCase() === 'tab' ? '\t' : delimiter;
   if (format !== 'csv') throw invalidArgument('delimiter', `a delimiter applies to CSV only, not ${format.toUpperCase()}`);
@@ -37,7 +37,7 @@ export function resolveDelimiter(format: string, delimiter: string | undefined, 
  * The decimal separator given (CSV only): `,` (pandas' `decimal=','`, for numbers written `1,5`)
  * or `.` (the default, then undefined). A decimal comma needs another delimiter.
  */
-export function resolveDecimal(format: string, decimal: string | undefined, delimiter: string | undefined, firstFile: string): ',' | undefined {
+function resolveDecimal(format: string, decimal: string | undefined, delimiter: string | undefined, firstFile: string): ',' | undefined {
   if (decimal === undefined || decimal === '.') return undefined;
   if (format !== 'csv') throw invalidArgument('decimal', `a decimal separator applies to CSV only, not ${format.toUpperCase()}`);
   if (decimal !== ',') throw invalidArgument('decimal', `expected ',' or '.', got ${JSON.stringify(decimal)}`);
@@ -50,7 +50,7 @@ export function resolveDecimal(format: string, decimal: string | undefined, deli
  * ones too, each field that is exactly one of them is missing. Undefined when none are given;
  * sorted and without repeats, so that their order does not make another version.
  */
-export function resolveNaValues(format: string, na: readonly string[] | undefined): string[] | undefined {
+function resolveNaValues(format: string, na: readonly string[] | undefined): string[] | undefined {
   if (na === undefined || na.length === 0) return undefined;
   if (format !== 'csv') throw invalidArgument('na', `missing-value spellings apply to CSV only, not ${format.toUpperCase()}`);
   for (const v of na) if (/[\r\n]/.test(v)) throw invalidArgument('na', `a missing-value spelling cannot hold a line break, got ${JSON.stringify(v)}`);
@@ -61,7 +61,7 @@ export function resolveNaValues(format: string, na: readonly string[] | undefine
  * A CSV without a header line: `header` false (columns `column0`, `column1`, ...), or `names` for
  * its columns, which imply it as pandas' `names=` does. Undefined for a header on the first line.
  */
-export function resolveHeader(format: string, header: boolean | undefined, names: readonly string[] | undefined): { header: false; names?: string[] } | undefined {
+function resolveHeader(format: string, header: boolean | undefined, names: readonly string[] | undefined): { header: false; names?: string[] } | undefined {
   if (header !== false && (names === undefined || names.length === 0)) return undefined;
   if (format !== 'csv') throw invalidArgument(names ? 'names' : 'header', `a header line applies to CSV only, not ${format.toUpperCase()}`);
   if (names === undefined || names.length === 0) return { header: false };
@@ -77,7 +77,7 @@ export function resolveHeader(format: string, header: boolean | undefined, names
 }
 
 /** Lines to skip before the header (CSV only; pandas' `skiprows=N`), checked; undefined for none. */
-export function resolveSkip(format: string, skip: number | string | undefined): number | undefined {
+function resolveSkip(format: string, skip: number | string | undefined): number | undefined {
   if (skip === undefined) return undefined;
   const n = Number(skip);
   if (!Number.isInteger(n) || n < 0) throw invalidArgument('skip', `expected a whole number of lines, got ${JSON.stringify(skip)}`);
@@ -90,7 +90,7 @@ export function resolveSkip(format: string, skip: number | string | undefined): 
  * The columns to keep (pandas' `usecols`), without repeats and sorted (they are kept in the
  * file's order, so the order given does not make another version); undefined for all.
  */
-export function resolveColumns(columns: readonly string[] | undefined): string[] | undefined {
+function resolveColumns(columns: readonly string[] | undefined): string[] | undefined {
   if (columns === undefined || columns.length === 0) return undefined;
   const names = columns.map((c) => c.trim());
   if (names.some((n) => n === '')) throw invalidArgument('columns', `a column name cannot be empty, got ${JSON.stringify(columns.join(','))}`);
