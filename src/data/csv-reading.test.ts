@@ -54,7 +54,8 @@ describe('reading files as pandas does', () => {
     await t.service.export(`late@${v.version}`, exported);
     expect(readFileSync(exported, 'utf8').trim().split('\n').pop()).toBe('1.5,hello,9007199254740993,soon,,-3');
     expect(v.columns.find((c) => c.name === 'a')!.stats.max).toBe(24_999);
-    expect(messages).toContain("reading again: column 'a' holds \"1.5\", so it is DOUBLE instead of BIGINT");
+    // The third widening also types the other number columns (here big, past 2^53) by all their values.
+    expect(messages.some((m) => m.startsWith("reading again: column 'a' holds \"1.5\", so it is DOUBLE instead of BIGINT"))).toBe(true);
     expect(messages.some((m) => /^reading again: column 'b' holds "hello" on line 25002, so it is VARCHAR instead of BIGINT$/.test(m))).toBe(true);
     // A given type is the user's: a value that does not fit it stays an error.
     await expectKeelError(t.service.add('late', file, { types: { n: 'int', a: 'int' } }), 'INVALID_ARGUMENT', /column 'a' was given the type int, but holds 1\.5/);
@@ -103,6 +104,21 @@ describe('reading files as pandas does', () => {
     const exported = join(t.dir, 'sparse-out.csv');
     await t.service.export(`sparse@${v.version}`, exported);
     expect(readFileSync(exported, 'utf8').trim().split('\n').pop()!.split(',')[1]).toBe('9007199254740993');
+  });
+
+  it('types every number column by all its values once a third column changes type late: not one read per column', async () => {
+    // Six int columns that fit the sniffed rows; five of them hold a value after them that does not.
+    const file = join(t.dir, 'messy.csv');
+    const head = Array.from({ length: 25_000 }, (_, i) => `${i},${i % 9},${i % 5},${i % 7},${i % 3},${i}`);
+    writeFileSync(file, `a,b,c,d,e,f\n${head.join('\n')}\n1.5,x,2.5,NA,3.5,7\n`);
+    const messages: string[] = [];
+    const v = await t.service.add('messy', file, {}, { onProgress: (e) => void (e.message && messages.push(e.message)) });
+    // pandas.read_csv: a, c, e float64; b object; d float64 (an int column with NaN); f int64.
+    expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['a:float', 'b:string', 'c:float', 'd:int', 'e:float', 'f:int']);
+    expect((await t.service.rows(`messy@${v.version}`, { offset: 25_000 })).rows).toEqual([[1.5, 'x', 2.5, null, 3.5, 7]]);
+    const again = messages.filter((m) => m.startsWith('reading again'));
+    expect(again.length).toBe(3);
+    expect(again[2]).toMatch(/; after 3 columns changed type past the sampled rows, every number column is typed by all its values \(2 more changed\)$/);
   });
 
   it('types the columns of a file of wide rows by all their values (its sniff reads about 4 MiB of rows)', async () => {

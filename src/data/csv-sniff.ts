@@ -7,7 +7,22 @@ import { open } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidArgument, type LogicalType } from '../core/index.js';
 import { quoteIdent, quoteString } from './duckdb-sql.js';
-import { byValuesAggregates, byValuesRead, checkExpr, firstRead, isNaSql, numberText, readType, storedType, widen, type CsvColumn, type CsvRead } from './csv-columns.js';
+import {
+  byValuesAggregates,
+  byValuesRead,
+  checkExpr,
+  firstRead,
+  isNaSql,
+  isNumberRead,
+  numberAggregates,
+  numberText,
+  readType,
+  storedType,
+  widen,
+  widenByNumbers,
+  type CsvColumn,
+  type CsvRead,
+} from './csv-columns.js';
 import { isTsv, type ReadOptions } from './read-options.js';
 import { filesArg, runSource, typeStruct, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
 
@@ -83,8 +98,22 @@ export async function sniffCsv(con: DuckDBConnection, files: readonly string[], 
   return csvSniffed(con, read, columns, given, decimal);
 }
 
-/** The read of the CSV columns as they are now, and how to widen one (csv-columns.ts). */
-function csvSniffed(con: DuckDBConnection, read: (ts: readonly SniffedType[]) => string, cols: readonly CsvColumn[], given: ReadonlyMap<string, LogicalType>, decimal: ',' | undefined): Sniffed {
+/**
+ * The widening (counted from one) after which every number column is typed by all its values in
+ * one pass, rather than each in a read of its own: by then the sampled rows mislead about this
+ * file. (The pass costs about one read more, so it pays from the third column on.)
+ */
+const TYPE_NUMBERS_AT = 3;
+
+/** The read of the CSV columns as they are now, and how to widen one (csv-columns.ts); `widened`: how many times so far. */
+function csvSniffed(
+  con: DuckDBConnection,
+  read: (ts: readonly SniffedType[]) => string,
+  cols: readonly CsvColumn[],
+  given: ReadonlyMap<string, LogicalType>,
+  decimal: ',' | undefined,
+  widened = 0,
+): Sniffed {
   const checks = new Map(cols.flatMap((c, i) => {
     const check = checkExpr(c, i, decimal);
     return check === undefined ? [] : [[c.name, check] as const];
@@ -100,7 +129,15 @@ function csvSniffed(con: DuckDBConnection, read: (ts: readonly SniffedType[]) =>
         return empty.map((c) => byValuesRead(c, values(c.name)));
       };
       const next = await widen(cols, error, byValues);
-      return next && { sniffed: csvSniffed(con, read, next.columns, given, decimal), widening: next.widening };
+      if (!next) return undefined;
+      if (widened + 1 !== TYPE_NUMBERS_AT) return { sniffed: csvSniffed(con, read, next.columns, given, decimal, widened + 1), widening: next.widening };
+      const numbers = next.columns.filter(isNumberRead);
+      const asText = next.columns.map((c) => ({ name: c.name, duckType: isNumberRead(c) ? 'VARCHAR' : readType(c) }));
+      const values = await textAggregates(con, read(asText), numbers.map((c) => c.name), undefined, numberAggregates('v', decimal));
+      const typed = new Map(numbers.map((c) => [c.name, widenByNumbers(c, values(c.name))]));
+      const changed = numbers.filter((c) => typed.get(c.name)!.read !== c.read).length;
+      const message = `${next.widening.message}; after ${TYPE_NUMBERS_AT} columns changed type past the sampled rows, every number column is typed by all its values (${changed} more changed)`;
+      return { sniffed: csvSniffed(con, read, next.columns.map((c) => typed.get(c.name) ?? c), given, decimal, widened + 1), widening: { ...next.widening, message } };
     },
   };
 }
