@@ -215,14 +215,16 @@ export function byValuesRead(c: CsvColumn, values: readonly unknown[]): CsvColum
 export const isNumberRead = (c: CsvColumn): boolean => c.read === 'whole' || c.read === 'whole-text' || c.read === 'float' || c.read === 'float-text';
 
 /**
- * Aggregates over a number column's values read as text (`x`): are they all numbers, all whole,
- * how large, any NA spelling among them. Cheaper than byValuesAggregates (one cast per value, no
- * regular expression); widenByNumbers reads them.
+ * Aggregates over a number column's values read as text (`x`, no NULLs): any NA spelling among
+ * them, are the others all numbers, all whole, how large. Cheaper than byValuesAggregates (one
+ * cast per value, no regular expression); widenByNumbers reads them.
  */
 export function numberAggregates(x: string, decimal: ',' | undefined): string[] {
-  const d = `TRY_CAST(${numberText(x, decimal)} AS DOUBLE)`;
-  const has = `FILTER (WHERE ${x} IS NOT NULL AND NOT ${isNaSql(x)})`;
-  return [`bool_or(${isNaSql(x)})`, `bool_and(${d} IS NOT NULL) ${has}`, `bool_and(isfinite(${d}) AND ${d} = trunc(${d})) ${has}`, `max(abs(${d})) ${has}`];
+  // DuckDB's cast skips the spaces around a number itself (trim() cost as much as the read), and
+  // the NA list is only looked at for values that are not numbers.
+  const d = `TRY_CAST(${decimal === ',' ? `replace(${x}, ',', '.')` : x} AS DOUBLE)`;
+  const na = `(${d} IS NULL AND ${isNaSql(x)})`;
+  return [`bool_or(${na})`, `bool_and(${d} IS NOT NULL OR ${na})`, `bool_and(${d} IS NULL OR (isfinite(${d}) AND ${d} = trunc(${d})))`, `max(abs(${d}))`];
 }
 
 /** A number column widened as far as its values need (numberAggregates'), never narrowed. */
