@@ -126,20 +126,8 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
       try {
         const limit = byteLimit(bodyLimit);
         const received = multipart ? await receiveParts(req.parts(), join(work, 'parts'), format, limit) : await receiveBody(body!, join(work, `upload${ext.replace(/[^.A-Za-z0-9]/g, '')}`), filename, limit);
-        const v = await datasets.add(req.params.name, received.path, {
-          ...(format ? { format } : {}),
-          ...(description !== undefined ? { description } : {}),
-          ...(encoding !== undefined ? { encoding } : {}),
-          ...(delimiter !== undefined ? { delimiter } : {}),
-          ...(decimal !== undefined ? { decimal } : {}),
-          ...(na !== undefined ? { na } : {}),
-          ...(header !== undefined ? { header } : {}),
-          ...(names !== undefined ? { names } : {}),
-          ...(skip !== undefined ? { skip } : {}),
-          ...(columns !== undefined ? { columns } : {}),
-          ...(typeList !== undefined ? { types: typeList } : {}),
-          source: received.source,
-        });
+        const read = { encoding, delimiter, decimal, na, header, names, skip, columns, types: typeList };
+        const v = await datasets.add(req.params.name, received.path, { format, description, ...read, source: received.source });
         return reply.status(201).send(v);
       } finally {
         await rm(work, { recursive: true, force: true });
