@@ -99,9 +99,9 @@ export async function sniffCsv(con: DuckDBConnection, files: readonly string[], 
 }
 
 /**
- * The widening (counted from one) after which every number column is typed by all its values in
- * one pass, rather than each in a read of its own: by then the sampled rows mislead about this
- * file. (The pass costs about one read more, so it pays from the third column on.)
+ * The widening (counted from one) at which every number column is typed by all its values in one
+ * pass, rather than each in a read of its own: by then the sampled rows mislead about this file.
+ * (The pass costs about one read: even at four such columns, a gain from the fifth.)
  */
 const TYPE_NUMBERS_AT = 3;
 
@@ -123,23 +123,32 @@ function csvSniffed(
   return {
     ...sniffed,
     async widen(error) {
-      // Columns empty in the sniffed rows, typed by all their values: one pass over only them.
-      const byValues = async (empty: readonly CsvColumn[]) => {
-        const values = await textAggregates(con, read(readTypes), empty.map((c) => c.name), undefined, byValuesAggregates('v', decimal));
-        return empty.map((c) => byValuesRead(c, values(c.name)));
-      };
-      const next = await widen(cols, error, byValues);
+      // Columns empty in the sniffed rows are typed by all their values, in one pass over them.
+      const next = await widen(cols, error, (empty) => retypeByValues(con, read, cols, empty, byValuesAggregates('v', decimal), byValuesRead));
       if (!next) return undefined;
       if (widened + 1 !== TYPE_NUMBERS_AT) return { sniffed: csvSniffed(con, read, next.columns, given, decimal, widened + 1), widening: next.widening };
-      const numbers = next.columns.filter(isNumberRead);
-      const asText = next.columns.map((c) => ({ name: c.name, duckType: isNumberRead(c) ? 'VARCHAR' : readType(c) }));
-      const values = await textAggregates(con, read(asText), numbers.map((c) => c.name), undefined, numberAggregates('v', decimal));
-      const typed = new Map(numbers.map((c) => [c.name, widenByNumbers(c, values(c.name))]));
-      const changed = numbers.filter((c) => typed.get(c.name)!.read !== c.read).length;
+      const numbers = await retypeByValues(con, read, next.columns, next.columns.filter(isNumberRead), numberAggregates('v', decimal), widenByNumbers);
+      const typed = new Map(numbers.map((c) => [c.name, c]));
+      const changed = next.columns.filter((c) => typed.has(c.name) && typed.get(c.name)!.read !== c.read).length;
       const message = `${next.widening.message}; after ${TYPE_NUMBERS_AT} columns changed type past the sampled rows, every number column is typed by all its values (${changed} more changed)`;
       return { sniffed: csvSniffed(con, read, next.columns.map((c) => typed.get(c.name) ?? c), given, decimal, widened + 1), widening: { ...next.widening, message } };
     },
   };
+}
+
+/** The `targets` among the columns, each re-typed by `retype` from `aggregates` over all its values read as text (one pass). */
+async function retypeByValues(
+  con: DuckDBConnection,
+  read: (ts: readonly SniffedType[]) => string,
+  columns: readonly CsvColumn[],
+  targets: readonly CsvColumn[],
+  aggregates: readonly string[],
+  retype: (c: CsvColumn, values: readonly unknown[]) => CsvColumn,
+): Promise<CsvColumn[]> {
+  const names = new Set(targets.map((c) => c.name));
+  const asText = columns.map((c) => ({ name: c.name, duckType: names.has(c.name) ? 'VARCHAR' : readType(c) }));
+  const values = await textAggregates(con, read(asText), [...names], undefined, aggregates);
+  return targets.map((c) => retype(c, values(c.name)));
 }
 
 /**
