@@ -127,7 +127,7 @@ export class DatasetsClient {
       description?: string;
       /** A CSV's text encoding: utf-8 (default), latin-1 or utf-16. */
       encoding?: string;
-      /** A CSV's delimiter: one character, `\t` or `tab` (default a comma; a tab for .tsv). */
+      /** A CSV's delimiter: up to four bytes (`', '` for comma-and-space), `\t` or `tab` (default a comma; a tab for .tsv). */
       delimiter?: string;
       /** A CSV's decimal separator: `.` (default) or `,` (with another delimiter). */
       decimal?: string;

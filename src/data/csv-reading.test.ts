@@ -182,8 +182,13 @@ describe('reading files as pandas does', () => {
     const tabbed = join(t.dir, 'tabbed.txt');
     writeFileSync(tabbed, 'x\ty\n1\ta\n');
     expect((await t.service.rows(`semi@${(await t.service.add('semi', tabbed, { delimiter: '\\t' })).version}`)).rows).toEqual([[1, 'a']]);
-    await expectKeelError(t.service.add('semi', file, { delimiter: ';;' }), 'INVALID_ARGUMENT', /delimiter: expected one character/);
-    await expectKeelError(t.service.add('semi', file, { delimiter: '"' }), 'INVALID_ARGUMENT', /delimiter: expected one character other than a quote/);
+    await expectKeelError(t.service.add('semi', file, { delimiter: ';;;;;' }), 'INVALID_ARGUMENT', /delimiter: expected one to four bytes/);
+    await expectKeelError(t.service.add('semi', file, { delimiter: '"' }), 'INVALID_ARGUMENT', /delimiter: expected one to four bytes, none a quote/);
+    // A delimiter of several characters: the UCI data's ', ' leaves no leading space in its fields.
+    const uci = join(t.dir, 'uci.data');
+    writeFileSync(uci, '39, State-gov, 77516, ?\n50, Self-emp, 83311, Husband\n');
+    const spaced = await t.service.add('uci', uci, { format: 'csv', delimiter: ', ', names: ['age', 'workclass', 'fnlwgt', 'relationship'], na: ['?'] });
+    expect((await t.service.rows(`uci@${spaced.version}`)).rows).toEqual([[39, 'State-gov', 77516, null], [50, 'Self-emp', 83311, 'Husband']]);
     const nd = join(t.dir, 'd.ndjson');
     writeFileSync(nd, '{"x": 1}\n');
     await expectKeelError(t.service.add('semi', nd, { delimiter: ';' }), 'INVALID_ARGUMENT', /delimiter: a delimiter applies to CSV only/);

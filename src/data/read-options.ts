@@ -21,15 +21,19 @@ function resolveEncoding(format: string, encoding: string | undefined): CsvEncod
 export const isTsv = (path: string): boolean => /\.tsv(\.gz|\.zst)?$/i.test(path);
 
 /**
- * The delimiter given (CSV only), checked: one character, `\t` or `tab` for a tab. Undefined when
- * none is given or it is the file's default (a tab for .tsv, else a comma), so that naming the
- * default does not make another version.
+ * The delimiter given (CSV only), checked: up to four bytes (DuckDB's limit), `\t` or `tab` for a
+ * tab; `', '` reads the UCI data's comma-and-space fields without their leading space (pandas'
+ * `skipinitialspace`). Undefined when none is given or it is the file's default (a tab for .tsv,
+ * else a comma), so that naming the default does not make another version.
  */
 function resolveDelimiter(format: string, delimiter: string | undefined, firstFile: string): string | undefined {
   if (delimiter === undefined) return undefined;
   const d = delimiter === '\\t' || delimiter.toLowerCase() === 'tab' ? '\t' : delimiter;
   if (format !== 'csv') throw invalidArgument('delimiter', `a delimiter applies to CSV only, not ${format.toUpperCase()}`);
-  if ([...d].length !== 1 || /["\r\n]/.test(d)) throw invalidArgument('delimiter', `expected one character other than a quote or a line break (\\t or tab for a tab), got ${JSON.stringify(delimiter)}`);
+  const bytes = Buffer.byteLength(d);
+  if (bytes < 1 || bytes > 4 || /["\r\n]/.test(d)) {
+    throw invalidArgument('delimiter', `expected one to four bytes, none a quote or a line break (\\t or tab for a tab), got ${JSON.stringify(delimiter)}`);
+  }
   return d === (isTsv(firstFile) ? '\t' : ',') ? undefined : d;
 }
 
@@ -144,7 +148,7 @@ export interface ReadOptions {
 export interface ReadOptionsGiven {
   /** A CSV's text encoding: utf-8 (default), latin-1 or utf-16. */
   readonly encoding?: string;
-  /** A CSV's delimiter: one character, `\t` or `tab` (default a comma; a tab for .tsv). */
+  /** A CSV's delimiter: up to four bytes (`', '` for comma-and-space), `\t` or `tab` (default a comma; a tab for .tsv). */
   readonly delimiter?: string;
   /** A CSV's decimal separator: `.` (default) or `,` (with another delimiter). */
   readonly decimal?: string;

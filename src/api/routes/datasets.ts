@@ -17,7 +17,7 @@ const UploadQuery = Type.Object({
   filename: Type.Optional(Type.String({ description: 'the original file name (recorded as the source; its extension gives the format)' })),
   description: Type.Optional(Type.String()),
   encoding: Type.Optional(Type.String({ description: `a CSV's text encoding: ${CSV_ENCODINGS.join(', ')} (default utf-8)` })),
-  delimiter: Type.Optional(Type.String({ description: "a CSV's delimiter: one character, \\t or tab (default a comma; a tab for .tsv)" })),
+  delimiter: Type.Optional(Type.String({ description: "a CSV's delimiter: up to four bytes (', ' for comma-and-space), \\t or tab (default a comma; a tab for .tsv)" })),
   decimal: Type.Optional(Type.String({ description: "a CSV's decimal separator: . (default) or , (with another delimiter)" })),
   header: Type.Optional(Type.Boolean({ description: "false: a CSV without a header line, its columns column0, column1, ..." })),
   names: Type.Optional(Type.Array(Type.String(), { description: "the columns' names of a CSV without a header line, in order (implies header=false); repeat it: names=a&names=b" })),

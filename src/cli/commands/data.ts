@@ -26,7 +26,7 @@ export function registerDataCommands(program: Command, context: ContextFactory):
     .option('--format <format>', 'csv, parquet, json or ndjson (default: from the file extension; needed for stdin, FILE -)')
     .option('--description <text>', 'a description of the dataset')
     .option('--encoding <encoding>', "a CSV's text encoding: utf-8 (default), latin-1 or utf-16")
-    .option('--delimiter <char>', "a CSV's delimiter, e.g. ';' or '|' ('\\t' or tab for a tab; default a comma, a tab for .tsv)")
+    .option('--delimiter <chars>', "a CSV's delimiter, e.g. ';', '|' or ', ' (up to four bytes; '\\t' or tab for a tab; default a comma, a tab for .tsv)")
     .option('--decimal <char>', "a CSV's decimal separator: '.' (default) or ',' (numbers written 1,5; with another --delimiter)")
     .option('--no-header', 'the CSV has no header line: its first line is data, its columns column0, column1, ...')
     .option('--names <list>', "the columns' names of a CSV without a header line, comma-separated (implies --no-header)")
