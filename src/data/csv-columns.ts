@@ -18,7 +18,7 @@
  * type from all its values, in one pass over them (typeEmptyColumns): a number type, bool, an ISO
  * date or timestamp, else text, as pandas types a sparse column by the values it has.
  */
-import { FRACTIONAL_TYPE, INTEGER_TYPE, quoteIdent, quoteString } from './duckdb-sql.js';
+import { isFractionalType, isIntegerType, quoteIdent, quoteString } from './duckdb-sql.js';
 
 /**
  * - `sniffed`: read and stored as DuckDB sniffed it (BOOLEAN, DATE, TIMESTAMP, TIME);
@@ -51,7 +51,7 @@ export interface CsvColumn {
 
 /** The first way to read a sniffed column. */
 export function firstRead(name: string, sniffed: string): CsvColumn {
-  const read: CsvRead = INTEGER_TYPE.test(sniffed) ? 'whole' : FRACTIONAL_TYPE.test(sniffed) ? 'float' : sniffed === 'VARCHAR' ? 'string' : 'sniffed';
+  const read: CsvRead = isIntegerType(sniffed) ? 'whole' : isFractionalType(sniffed) ? 'float' : sniffed === 'VARCHAR' ? 'string' : 'sniffed';
   return { name, sniffed, read };
 }
 

@@ -52,11 +52,14 @@ export interface TypeMapping {
   readonly storeExpr: (col: string) => string;
 }
 
+/** DuckDB's integer types that a BIGINT holds. */
 const INT_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'UTINYINT', 'USMALLINT', 'UINTEGER']);
-/** DuckDB's integer types, of any width. */
-export const INTEGER_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
-/** DuckDB's types of numbers with a fraction. */
-export const FRACTIONAL_TYPE = /^(FLOAT|DOUBLE|DECIMAL.*)$/;
+/** DuckDB's wider integer types. */
+const WIDE_INT_TYPES = new Set(['HUGEINT', 'UBIGINT', 'UHUGEINT']);
+/** A DuckDB integer type, of any width. */
+export const isIntegerType = (t: string): boolean => INT_TYPES.has(t) || WIDE_INT_TYPES.has(t);
+/** A DuckDB type of numbers with a fraction. */
+export const isFractionalType = (t: string): boolean => t === 'FLOAT' || t === 'DOUBLE' || t.startsWith('DECIMAL');
 const TIMESTAMP_TYPES = new Set(['DATE', 'TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'TIMESTAMPTZ']);
 const STRING_LIKE = new Set(['VARCHAR', 'UUID', 'TIME', 'INTERVAL', 'JSON', 'TIME WITH TIME ZONE']);
 
@@ -68,7 +71,7 @@ export function mapDuckDbType(duckType: string): TypeMapping | undefined {
   if (t === 'BIGINT') return { type: 'int', storeExpr: id };
   if (INT_TYPES.has(t)) return { type: 'int', storeExpr: (c) => `${id(c)}::BIGINT` };
   // Above 2^63 (or 2^53 really) an integer is no longer exact in a Float64Array anyway.
-  if (t === 'HUGEINT' || t === 'UBIGINT' || t === 'UHUGEINT' || t === 'FLOAT' || t === 'DOUBLE' || t.startsWith('DECIMAL')) {
+  if (WIDE_INT_TYPES.has(t) || isFractionalType(t)) {
     // NaN counts as missing everywhere in Keel (as in pandas), and so do ±Infinity (pandas'
     // `use_inf_as_na`): no statistic, JSON value or learner has a use for them. Stored as NULL.
     return { type: 'float', storeExpr: (c) => `CASE WHEN isfinite(${id(c)}::DOUBLE) THEN ${id(c)}::DOUBLE END` };

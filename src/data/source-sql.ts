@@ -5,7 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { KeelError, type DatasetFormat, type LogicalType } from '../core/index.js';
-import { FRACTIONAL_TYPE, INTEGER_TYPE, quoteIdent, quoteString, STORED_TYPE } from './duckdb-sql.js';
+import { isFractionalType, isIntegerType, quoteIdent, quoteString, STORED_TYPE } from './duckdb-sql.js';
 import { numberText, type Widening } from './csv-columns.js';
 
 /** The files as DuckDB's argument: one path, or a list (whose rows come one file after the other). */
@@ -52,9 +52,9 @@ export function convertExpr(name: string, from: string, to: LogicalType, decimal
   const target = STORED_TYPE[to];
   // Text with a decimal comma: the DOUBLE cast reads a point.
   if (to === 'float' && from === 'VARCHAR' && decimal !== undefined) return `CAST(${numberText(x, decimal)} AS DOUBLE)`;
-  if (to !== 'int' || INTEGER_TYPE.test(from)) return `CAST(${x} AS ${target})`;
+  if (to !== 'int' || isIntegerType(from)) return `CAST(${x} AS ${target})`;
   const refuse = `error(${quoteString(`column '${name}' was given the type int, but holds `)} || ${x}::VARCHAR || ', which is not a whole number')`;
-  if (FRACTIONAL_TYPE.test(from)) return `CASE WHEN ${x} IS NULL THEN NULL WHEN isfinite(${x}::DOUBLE) AND ${x} = trunc(${x}) THEN ${x}::BIGINT ELSE ${refuse} END`;
+  if (isFractionalType(from)) return `CASE WHEN ${x} IS NULL THEN NULL WHEN isfinite(${x}::DOUBLE) AND ${x} = trunc(${x}) THEN ${x}::BIGINT ELSE ${refuse} END`;
   if (from === 'VARCHAR') return `CASE WHEN ${x} IS NULL THEN NULL WHEN regexp_full_match(trim(${x}), '[+-]?[0-9]+') THEN trim(${x})::BIGINT ELSE ${refuse} END`;
   return `CAST(${x} AS ${target})`;
 }
