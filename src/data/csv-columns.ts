@@ -36,7 +36,7 @@ export type CsvRead = 'sniffed' | 'sniffed-text' | 'whole' | 'whole-text' | 'flo
 const TEXT_CASTABLE = /^(BOOLEAN|DATE|TIMESTAMP)$/;
 
 /** pandas' default `na_values` (pandas._libs.parsers.STR_NA_VALUES), matched exactly as pandas does. */
-export const NA_SPELLINGS = ['', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'n/a', 'nan', 'null'];
+const NA_SPELLINGS = ['', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'n/a', 'nan', 'null'];
 /** A number's text as DuckDB's DOUBLE cast reads it: trimmed, a decimal comma made a point. */
 export const numberText = (x: string, decimal: ',' | undefined): string => (decimal === ',' ? `replace(trim(${x}), ',', '.')` : `trim(${x})`);
 /** `x IN (the NA spellings)` in SQL. */

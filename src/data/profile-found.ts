@@ -30,7 +30,7 @@ function formatValue(v: unknown, type: LogicalType): string {
 
 export type Quantiles = NonNullable<ColumnStats['quantiles']>;
 
-export type Top = { value: string; count: number }[];
+type Top = { value: string; count: number }[];
 
 /** What the passes find out about one column; each pass fills its part. */
 export interface Found {

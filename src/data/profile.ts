@@ -38,7 +38,7 @@ export const SAMPLE_ROWS = 100_000;
  * A column is grouped when the distinct counts of its row groups that have one (a dictionary, or
  * only nulls) sum to at most this share of those row groups' rows.
  */
-export const GROUPED_SHARE = 0.1;
+const GROUPED_SHARE = 0.1;
 
 export interface ProfileLimits {
   /** Exact distinct counts up to this many rows (default EXACT_ROWS). */

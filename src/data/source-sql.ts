@@ -47,7 +47,7 @@ export function withGivenTypes(read: string, declared: readonly SniffedType[], g
  * SQL turning column `name` (DuckDB type `from`) into the logical type `to`. Into `int` only whole
  * numbers pass: DuckDB's own cast rounds ('1.5' becomes 2), where pandas' int dtype refuses.
  */
-export function convertExpr(name: string, from: string, to: LogicalType, decimal?: ','): string {
+function convertExpr(name: string, from: string, to: LogicalType, decimal?: ','): string {
   const x = quoteIdent(name);
   const target = STORED_TYPE[to];
   // Text with a decimal comma: the DOUBLE cast reads a point.
