@@ -11,3 +11,4 @@ export * from './page-token.js';
 export * from './require-lazily.js';
 export * from './temp-dirs.js';
 export * from './file-sets.js';
+export * from './sort-values.js';

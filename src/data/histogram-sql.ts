@@ -111,6 +111,24 @@ export function histogramQuery(i: number, from: string, x: string, n: string, { 
   return `(SELECT ${i}::INTEGER AS col, b1 + (b1 < ${BINS - 1} AND x >= ${edge('(b1 + 1)')})::INTEGER AS bin, sum(w) AS n FROM ${b1} GROUP BY 2)`;
 }
 
+/**
+ * numpy's histogram counts of `v` (finite values), by histogramQuery's rule in JS: the bin from
+ * (x - lo) * norm, corrected by comparing x with the edges k * step + lo.
+ */
+export function numpyCounts(v: Float64Array, { lo, hi }: Range): number[] {
+  const counts = new Array<number>(BINS).fill(0);
+  const step = (hi - lo) / BINS;
+  const norm = BINS / (hi - lo);
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    let b = Math.min(BINS - 1, Math.floor((x - lo) * norm));
+    if (x < b * step + lo) b--;
+    if (b < BINS - 1 && x >= (b + 1) * step + lo) b++;
+    counts[b]!++;
+  }
+  return counts;
+}
+
 /** `(col, bin, n)` rows of histogramQuery into histograms, by column position. */
 export function readHistograms(rows: unknown[][], ranges: ReadonlyMap<number, Range>): Map<number, Histogram> {
   const counts = new Map([...ranges.keys()].map((i) => [i, new Array<number>(BINS).fill(0)]));

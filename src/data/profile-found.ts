@@ -69,3 +69,9 @@ export function rankTop(list: readonly { value: number | string; count: number }
   });
   return sorted.slice(0, TOP_K).map((t) => ({ value: formatValue(t.value, type), count: t.count }));
 }
+
+/** numpy's _lerp: a + (b - a) t, computed from the nearer end for t >= 0.5. */
+export function lerp(a: number, b: number, t: number): number {
+  const d = b - a;
+  return t >= 0.5 ? b - d * (1 - t) : a + d * t;
+}

@@ -2,7 +2,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdent } from './duckdb-sql.js';
 import { histogramQuery, histogramRange, readHistograms, type Range } from './histogram-sql.js';
-import { isNumeric, num, QUANTILE_KEYS, QUANTILES, rankTop, setHistograms, TOP_K, valueExpr, type Col, type Found, type ProfileColumn, type Quantiles } from './profile-found.js';
+import { isNumeric, lerp, num, QUANTILE_KEYS, QUANTILES, rankTop, setHistograms, TOP_K, valueExpr, type Col, type Found, type ProfileColumn, type Quantiles } from './profile-found.js';
 
 /** `vnum, vstr` of a value-count row: `x` as vnum (DOUBLE) for numeric columns, as vstr (VARCHAR) for strings, the other NULL. */
 const valueColumns = (c: ProfileColumn, x: string): string => (isNumeric(c.type) ? `${x} AS vnum, NULL::VARCHAR AS vstr` : `NULL::DOUBLE AS vnum, ${x} AS vstr`);
@@ -71,10 +71,4 @@ export async function groupedPass(con: DuckDBConnection, src: string, low: reado
   if (ranges.size === 0) return;
   const hParts = [...ranges].map(([i, range]) => histogramQuery(i, `keel_vc WHERE col = ${i}`, 'vnum', 'n', range));
   setHistograms(readHistograms((await con.runAndReadAll(hParts.join(' UNION ALL '))).getRows(), ranges), acc);
-}
-
-/** numpy's _lerp: a + (b - a) t, computed from the nearer end for t >= 0.5. */
-function lerp(a: number, b: number, t: number): number {
-  const d = b - a;
-  return t >= 0.5 ? b - d * (1 - t) : a + d * t;
 }

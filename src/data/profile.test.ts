@@ -92,11 +92,20 @@ async function profileQuery(select: string, columns: { name: string; type: 'int'
 }
 
 // Every column through one path: all grouped (exact statistics from value counts, quantiles by
-// cumulative counts) or none (quantiles, distinct and top values from the sample, which is the
-// whole file here; min, max and histograms in one pass from the footer's min and max, or, without
-// them, in two); the grouped path also with its batches read into memory, as files with few rows
-// per column are. All must match pandas/numpy exactly.
-for (const limits of [{ groupedShare: 0 }, { groupedShare: 0, footerStatistics: false }, { groupedShare: 1 }, { groupedShare: 1, inMemoryRowsPerColumn: Infinity }]) {
+// cumulative counts) or none. Not grouped, a numeric column of a short file takes every statistic
+// from its sorted values (sortedRows); the others (and, with sortedRows 0, every column) take
+// quantiles, distinct and top values from the sample, which is the whole file here, and min, max
+// and histograms in one pass from the footer's min and max, or, without them, in two. The grouped
+// path also with its batches read into memory, as files with few rows per column are. All must
+// match pandas/numpy exactly.
+const PATHS: ProfileLimits[] = [
+  { groupedShare: 0 },
+  { groupedShare: 0, sortedRows: 0 },
+  { groupedShare: 0, sortedRows: 0, footerStatistics: false },
+  { groupedShare: 1 },
+  { groupedShare: 1, inMemoryRowsPerColumn: Infinity },
+];
+for (const limits of PATHS) {
   describe(`statistics with ${JSON.stringify(limits)}`, () => {
     it('match pandas/numpy on every column', async () => {
       const p = await profileFixture(limits);
@@ -122,7 +131,7 @@ describe('statistics of wide files', () => {
     const base = Object.entries(expected.columns).map(([name, e]) => ({ name, type: e.type as 'int' }));
     const wide = [0, 1, 2, 3].flatMap((k) => base.map((c) => ({ ...c, name: `${c.name}_${k}` })));
     const select = `SELECT ${wide.map((c) => `"${c.name.replace(/_\d$/, '')}" AS "${c.name}"`).join(', ')} FROM read_csv(${quoteString(csv)}, header = true)`;
-    for (const limits of [{ groupedShare: 0 }, { groupedShare: 1 }, { groupedShare: 1, inMemoryRowsPerColumn: Infinity }]) {
+    for (const limits of PATHS.filter((l) => l.footerStatistics === undefined)) {
       const alone = await profileFixture(limits);
       const together = await profileQuery(select, wide, limits);
       expect(together.columns.map((c) => c.name)).toEqual(wide.map((c) => c.name));
@@ -132,14 +141,27 @@ describe('statistics of wide files', () => {
 });
 
 describe('histogram bins as numpy.histogram', () => {
-  it('puts values within an ulp of an edge where numpy does, on both paths', async () => {
+  it('puts values within an ulp of an edge where numpy does, on every path', async () => {
     // floor((x - min) * 20 / (max - min)) alone puts 27.8 in bin 6; numpy (which checks the
     // value against its linspace edges) in bin 7. Counts from numpy.histogram(x, bins=20).
     const file = tempFile('keel-hist-', 'edges.csv');
     writeFileSync(file, `x\n${[35.8, 27.8, 21.2, 45.9, 42.8, 11.0, 8.3, 45.8, 7.9, 37.9, 15.6, 18.1].join('\n')}\n`);
     const numpy = [2, 1, 0, 0, 1, 1, 0, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 1, 2];
-    for (const groupedShare of [0, 1]) {
-      const p = await profileFixture({ groupedShare }, file, [{ name: 'x', type: 'float' }]);
+    for (const limits of PATHS) {
+      const p = await profileFixture(limits, file, [{ name: 'x', type: 'float' }]);
+      expect(p.columns[0]!.stats.histogram!.counts).toEqual(numpy);
+    }
+  });
+
+  it('puts a value just below an edge where numpy does, on every path', async () => {
+    // The edge 6.7 of [-2.6, 16] is 6.700000000000001 in floating point: floor((x - min) * norm)
+    // puts 6.7 in bin 10, numpy (comparing with the edge) in bin 9. Counts from
+    // numpy.histogram([-2.6, 6.7, 16.0, 6.7, 3.1], bins=20).
+    const file = tempFile('keel-hist-', 'below.csv');
+    writeFileSync(file, 'x\n-2.6\n6.7\n16.0\n6.7\n3.1\n');
+    const numpy = [1, 0, 0, 0, 0, 0, 1, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+    for (const limits of PATHS) {
+      const p = await profileFixture(limits, file, [{ name: 'x', type: 'float' }]);
       expect(p.columns[0]!.stats.histogram!.counts).toEqual(numpy);
     }
   });
@@ -149,10 +171,20 @@ describe('histogram bins as numpy.histogram', () => {
     // 1e16 and its neighbours 2 and 4 apart: the edges 1e16 + k * 0.2 round to the same few values.
     writeFileSync(file, 'x\n10000000000000000\n10000000000000002\n10000000000000004\n10000000000000004\n10000000000000002\n10000000000000000\n');
     const numpy = [0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2];
-    for (const groupedShare of [0, 1]) {
-      const p = await profileFixture({ groupedShare }, file, [{ name: 'x', type: 'int' }]);
+    for (const limits of PATHS) {
+      const p = await profileFixture(limits, file, [{ name: 'x', type: 'int' }]);
       expect(p.columns[0]!.stats.histogram!.counts).toEqual(numpy);
     }
+  });
+});
+
+describe('the mean of a short file', () => {
+  it('is summed with compensation: 1000 ones between ±1e17 are not lost', async () => {
+    // math.fsum(x) / len(x) in Python: 0.998003992015968. A plain sum (DuckDB's avg, numpy's
+    // pairwise sum) loses the first eight ones to 1e17's rounding and gives 0.9900199600798403.
+    const select = 'SELECT 1e17::DOUBLE AS x UNION ALL SELECT 1::DOUBLE FROM range(1000) UNION ALL SELECT -1e17::DOUBLE';
+    const p = await profileQuery(select, [{ name: 'x', type: 'float' }], { groupedShare: 0 });
+    expect(p.columns[0]!.stats.mean).toBe(0.998003992015968);
   });
 });
 
@@ -160,7 +192,7 @@ describe("the Parquet footer's min and max", () => {
   it('are checked by the histogram pass, and replaced when they are not the values\' own', async () => {
     // Stored as text, profiled as int: the footer's min and max are the strings '1' and '9', so
     // the hint is [1, 9] while the values reach 15. Counts from numpy.histogram([1, 15, 9, 9], bins=20).
-    const p = await profileQuery(`SELECT x::VARCHAR AS x FROM (VALUES (1), (15), (9), (9)) t(x)`, [{ name: 'x', type: 'int' }], { groupedShare: 0 });
+    const p = await profileQuery(`SELECT x::VARCHAR AS x FROM (VALUES (1), (15), (9), (9)) t(x)`, [{ name: 'x', type: 'int' }], { groupedShare: 0, sortedRows: 0 });
     const s = p.columns[0]!.stats;
     expect([s.min, s.max, s.count]).toEqual([1, 15, 4]);
     expect(s.histogram!.counts).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1]);
@@ -215,7 +247,7 @@ describe('distinct counts above exactRows', () => {
     const file = tempFile('keel-distinct-', 'd.csv');
     const lines = Array.from({ length: 40_000 }, (_, i) => `${i},${(i * 7919) % 20_000}`);
     writeFileSync(file, `k,m\n${lines.join('\n')}\n`);
-    const p = await profileFixture({ exactRows: 1000, sampleRows: 1000 }, file, [{ name: 'k', type: 'int' }, { name: 'm', type: 'int' }]);
+    const p = await profileFixture({ exactRows: 1000, sampleRows: 1000, sortedRows: 0 }, file, [{ name: 'k', type: 'int' }, { name: 'm', type: 'int' }]);
     const [k, m] = p.columns.map((c) => c.stats.distinct);
     // About 2500 and 1250 values in the hash sample: a relative error near 2-3 %.
     expect(Math.abs(k! / 40_000 - 1)).toBeLessThan(0.08);
@@ -229,7 +261,7 @@ describe('a column named file_row_number', () => {
     const file = tempFile('keel-frn-', 'f.csv');
     writeFileSync(file, 'file_row_number,x\n1,2.5\n2,3.5\n2,4.5\n');
     // sampleRows 2: the sample cannot use the row numbers either (it takes USING SAMPLE then).
-    for (const limits of [{}, { sampleRows: 2, groupedShare: 0 }]) {
+    for (const limits of [{}, { sampleRows: 2, groupedShare: 0, sortedRows: 0 }]) {
       const p = await profileFixture(limits, file, [{ name: 'file_row_number', type: 'int' }, { name: 'x', type: 'float' }]);
       expect(p.columns.map((c) => [c.stats.count, c.stats.distinct, c.stats.mean])).toEqual([[3, 2, 5 / 3], [3, 3, 3.5]]);
       // The top values are those the sample holds, each counted over the whole file.
@@ -244,7 +276,7 @@ describe('statistics on the sampled path (large files)', () => {
   it('keeps counts, moments, histograms and top counts exact; quantiles close; grouped columns exact', async () => {
     // A 100-row sample on this 400-row file (distinct counts stay exact up to 100k rows). Columns
     // with at most 40 distinct values among the 400 rows are grouped over the whole file.
-    const p = await profileFixture({ sampleRows: 100 });
+    const p = await profileFixture({ sampleRows: 100, sortedRows: 0 });
     for (const [name, e] of Object.entries(expected.columns)) {
       const s = p.columns.find((c) => c.name === name)!.stats;
       expect([s.count, s.missing]).toEqual([e.count, e.missing]);

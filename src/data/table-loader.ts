@@ -62,6 +62,17 @@ interface RawVector {
 }
 
 /**
+ * The numbers `offset .. offset + length` of a DOUBLE vector with no NULLs among them (a list's
+ * child vector, say), as a view on DuckDB's own memory where the package exposes it (as
+ * copyVector reads it), valid while the result is: else copied by getItem.
+ */
+export function doublesOf(vector: unknown, offset: number, length: number): Float64Array {
+  const v = vector as RawVector;
+  if (v.items instanceof Float64Array && v.items.length >= offset + length) return v.items.subarray(offset, offset + length);
+  return Float64Array.from({ length }, (_, r) => Number(v.getItem(offset + r)));
+}
+
+/**
  * Copies one chunk's column into `out` at `offset`, `missing` where the value is NULL. The fast
  * path reads the vector's typed array and validity bitmap directly (the node-api's getItem tests
  * each bit with BigInt arithmetic, about 10x slower); it falls back to getItem if the package's

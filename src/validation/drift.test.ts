@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { makeTable, tableFromRows, type Table } from '../core/index.js';
+import { makeTable, sortInPlace, tableFromRows, type Table } from '../core/index.js';
 import { computeReference } from './reference-stats.js';
 import { detectDrift, skew } from './drift.js';
 import { detectDriftParallel } from './drift-parallel.js';
-import { sortInPlace } from './stats/sort-values.js';
 import { wassersteinSorted, wassersteinQuantiles } from './stats/two-sample-tests.js';
 
 /** Deterministic normal-ish values (Box–Muller over a Park–Miller LCG). */

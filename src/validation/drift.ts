@@ -3,13 +3,12 @@
  * test, and dataset drift as a share of drifted columns. Training–serving skew is the same
  * comparison with the training dataset version as reference and logged serving inputs as current.
  */
-import { invalidArgument, type Column, type LogicalType, type Table } from '../core/index.js';
+import { invalidArgument, sortedNonMissing, type Column, type LogicalType, type Table } from '../core/index.js';
 import {
   categoryCounts, columnReference, isCategoricalType, referenceValues, SMALL_REFERENCE_MAX,
   type ColumnReference, type ReferenceStats,
 } from './reference-stats.js';
 import { histogramSketch, histogramSorted, sturgesEdges } from './stats/binning.js';
-import { sortedNonMissing } from './stats/sort-values.js';
 import { ksAgainstSketch } from './stats/ks-sketch.js';
 import {
   chiSquareTest, fillZeros, jensenShannonDistance, klDivergence, ksTwoSample, linf, psi, wassersteinQuantiles,

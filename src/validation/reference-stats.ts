@@ -3,8 +3,7 @@
  * dataset version and stored as JSON, so a monitor compares each window without re-reading the
  * training data.
  */
-import { cellValue, invalidArgument, type Column, type LogicalType, type Table } from '../core/index.js';
-import { sortedNonMissing } from './stats/sort-values.js';
+import { cellValue, invalidArgument, sortedNonMissing, type Column, type LogicalType, type Table } from '../core/index.js';
 
 export const REFERENCE_FORMAT = 1;
 /** Evidently's switch from small-sample tests (KS, chi-square, Z) to distances. */

@@ -1,6 +1,7 @@
 /**
  * Sorting is the cost of exact drift statistics (REFERENCES.md: 110 sorts of 1M take ~12 s with
- * the built-in sort). A bucket sort by value is O(n) for the smooth distributions real columns
+ * the built-in sort) and of the statistics of short datasets (data/profile-sorted.ts: 30,000
+ * values in under 1 ms, against ~3 ms). A bucket sort by value is O(n) for the smooth distributions real columns
  * have: one counting pass, one scatter into n/4 buckets, then tiny insertion sorts. Skewed data
  * only makes some buckets big, and those fall back to the built-in sort.
  */

@@ -1,0 +1,113 @@
+/**
+ * High-cardinality numeric columns of short files: every statistic from the column's values
+ * sorted in JS. One sort gives the quantiles, the distinct count and the top values (runs of
+ * equal values) and the histogram, all exact. The JS work of one batch overlaps DuckDB's reading
+ * of the next on the other connection.
+ *
+ * On a 30,000 × 300 file (240 such columns) this replaced, per batch of 20 columns, a sample
+ * query (value counts, top candidates and quantile_cont, ~10 ms of CPU a column) and an aggregate
+ * pass (moments and histograms): the statistics took 1.0 s instead of 1.9 s, with 1.7 s of CPU
+ * instead of 3.6 s.
+ */
+import type { DuckDBConnection, DuckDBListVector, DuckDBMaterializedResult } from '@duckdb/node-api';
+import { sortInPlace } from '../core/index.js';
+import { edgesOf, histogramRange, numpyCounts } from './histogram-sql.js';
+import { lerp, QUANTILE_KEYS, QUANTILES, rankTop, TOP_K, valueExpr, type Col, type Found, type Quantiles } from './profile-found.js';
+import { doublesOf } from './table-loader.js';
+
+/** Every statistic of each column (numeric columns: their values are numbers). */
+export async function sortedPass(con: DuckDBConnection, src: string, cols: readonly Col[], acc: Found[]): Promise<void> {
+  if (cols.length === 0) return;
+  // Each column's values as one list: one chunk, its numbers in one flat vector, no per-row work
+  // in JS. (DuckDB's list_sort took 5.7 ms a column of 30,000 values, sortInPlace under 1 ms.)
+  const lists = cols.map((c) => `list(${valueExpr(c)}) FILTER (WHERE ${valueExpr(c)} IS NOT NULL)`);
+  const chunk = ((await con.run(`SELECT ${lists.join(', ')} FROM ${src}`)) as DuckDBMaterializedResult).getChunk(0);
+  cols.forEach((c, k) => {
+    const list = chunk.getColumnVector(k) as DuckDBListVector;
+    // getItemVector is a view (null: no values); getItem would make a JS value of each number.
+    const vector = list.getItemVector(0);
+    const values = vector === null ? new Float64Array(0) : doublesOf(vector, 0, vector.itemCount);
+    Object.assign(acc[c.i]!, sortedStats(sortInPlace(values.slice()), c));
+  });
+}
+
+/** The statistics of one column from its values, sorted (stored numbers are finite, see mapDuckDbType). */
+function sortedStats(v: Float64Array, c: Col): Found {
+  const n = v.length;
+  if (n === 0) return { count: 0, distinct: 0, top: [] };
+  // Moments compensated, and the mean first: numpy's two-pass std (ddof = 1).
+  const mean = compensatedSum(v) / n;
+  const std = n > 1 ? Math.sqrt(compensatedSquares(v, mean) / (n - 1)) : null;
+  const [min, max] = [v[0]!, v[n - 1]!];
+  const quantiles = Object.fromEntries(
+    QUANTILES.map((q, j) => {
+      const h = (n - 1) * q;
+      return [QUANTILE_KEYS[j], lerp(v[Math.floor(h)]!, v[Math.ceil(h)]!, h - Math.floor(h))];
+    }),
+  ) as Quantiles;
+  if (!Number.isFinite(min) || !Number.isFinite(max)) throw new Error(`column '${c.name}' holds an infinite value`);
+  const range = histogramRange(min, max);
+  return { count: n, min, max, mean, std, quantiles, histogram: { edges: edgesOf(range.lo, range.hi), counts: numpyCounts(v, range) }, ...runs(v, c) };
+}
+
+/** Σx with Neumaier's compensation. */
+function compensatedSum(v: Float64Array): number {
+  let sum = 0;
+  let comp = 0;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    const t = sum + x;
+    comp += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
+    sum = t;
+  }
+  return sum + comp;
+}
+
+/** Σ(x - mean)² with Neumaier's compensation. */
+function compensatedSquares(v: Float64Array, mean: number): number {
+  let sum = 0;
+  let comp = 0;
+  for (let i = 0; i < v.length; i++) {
+    const x = (v[i]! - mean) * (v[i]! - mean);
+    const t = sum + x;
+    comp += sum >= x ? sum - t + x : x - t + sum;
+    sum = t;
+  }
+  return sum + comp;
+}
+
+/**
+ * The distinct count and top values from the runs of equal values in `v` (sorted). The top 20 are
+ * the runs longer than the 20th longest run's length, then the runs of that length in value
+ * order, which is rankTop's order for ties: no list of every value is made.
+ */
+function runs(v: Float64Array, c: Col): { distinct: number; top: Found['top'] } {
+  const lengths = new Int32Array(v.length + 1);
+  let distinct = 0;
+  for (let i = 0; i < v.length; ) {
+    let j = i + 1;
+    while (j < v.length && v[j] === v[i]) j++;
+    lengths[j - i]!++;
+    distinct++;
+    i = j;
+  }
+  let cut = v.length;
+  for (let taken = 0; cut > 1; cut--) {
+    taken += lengths[cut]!;
+    if (taken >= TOP_K) break;
+  }
+  const top: { value: number; count: number }[] = [];
+  let ties = 0;
+  for (let i = 0; i < v.length; ) {
+    let j = i + 1;
+    while (j < v.length && v[j] === v[i]) j++;
+    const len = j - i;
+    if (len > cut) top.push({ value: v[i]!, count: len });
+    else if (len === cut && ties < TOP_K) {
+      top.push({ value: v[i]!, count: len });
+      ties++;
+    }
+    i = j;
+  }
+  return { distinct, top: rankTop(top, c.type) };
+}
