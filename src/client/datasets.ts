@@ -131,6 +131,10 @@ export class DatasetsClient {
       delimiter?: string;
       /** A CSV's decimal separator: `.` (default) or `,` (with another delimiter). */
       decimal?: string;
+      /** A CSV's thousands separator, one ASCII character (pandas' `thousands`), e.g. `.` with `decimal: ','` for `1.234,5`. */
+      thousands?: string;
+      /** A CSV's comment character (pandas' `comment`): lines that start with it are skipped, and the rest of a line after it. */
+      comment?: string;
       /** A CSV's spellings of a missing value besides the empty field, in every column (pandas' `na_values`), e.g. `['?']`. */
       na?: readonly string[];
       /** false: a CSV without a header line, its columns `column0`, `column1`, ... */
@@ -176,6 +180,8 @@ export class DatasetsClient {
         encoding: options.encoding,
         delimiter: options.delimiter,
         decimal: options.decimal,
+        thousands: options.thousands,
+        comment: options.comment,
         na: options.na,
         header: options.header === false ? 'false' : undefined,
         names: options.names,

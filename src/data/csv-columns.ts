@@ -37,8 +37,20 @@ const TEXT_CASTABLE = /^(BOOLEAN|DATE|TIMESTAMP)$/;
 
 /** pandas' default `na_values` (pandas._libs.parsers.STR_NA_VALUES), matched exactly as pandas does. */
 const NA_SPELLINGS = ['', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'n/a', 'nan', 'null'];
-/** A number's text as DuckDB's DOUBLE cast reads it: trimmed, a decimal comma made a point. */
-export const numberText = (x: string, decimal: ',' | undefined): string => (decimal === ',' ? `replace(trim(${x}), ',', '.')` : `trim(${x})`);
+/** How a CSV writes its numbers: a decimal comma, a thousands separator (read-options.ts). */
+export interface NumberFormat {
+  readonly decimal?: ',';
+  readonly thousands?: string;
+}
+
+/** A number's text `x` as DuckDB's DOUBLE cast reads it: thousands separators dropped, a decimal comma made a point. */
+function plainNumber(x: string, { decimal, thousands }: NumberFormat): string {
+  const bare = thousands === undefined ? x : `replace(${x}, ${quoteString(thousands)}, '')`;
+  return decimal === ',' ? `replace(${bare}, ',', '.')` : bare;
+}
+
+/** A number's text as DuckDB's DOUBLE cast reads it, trimmed (plainNumber). */
+export const numberText = (x: string, numbers: NumberFormat): string => plainNumber(`trim(${x})`, numbers);
 /** `x IN (the NA spellings)` in SQL. */
 export const isNaSql = (x: string): string => `${x} IN (${NA_SPELLINGS.map(quoteString).join(', ')})`;
 
@@ -76,7 +88,7 @@ type Misfit = 'fraction' | 'big' | 'text' | 'first';
 const MARK = 'keel-misfit';
 
 /** The SQL that turns the read value into the stored one, failing with a mark that widen() reads; undefined when the read value is stored as is. */
-export function checkExpr(c: CsvColumn, index: number, decimal: ',' | undefined): string | undefined {
+export function checkExpr(c: CsvColumn, index: number, numbers: NumberFormat): string | undefined {
   const x = quoteIdent(c.name);
   const misfit = (kind: Misfit) => `error(${quoteString(`${MARK}:${index}:${kind}:`)} || ${x}::VARCHAR)`;
   if (c.read === 'whole') {
@@ -85,14 +97,14 @@ export function checkExpr(c: CsvColumn, index: number, decimal: ',' | undefined)
   if (c.read === 'empty') {
     // Only a value of another type than text stops the read: a sparse column of text (notes,
     // comments) is read to its end as text, as it was sniffed.
-    const typed = `TRY_CAST(${numberText(x, decimal)} AS DOUBLE) IS NOT NULL OR lower(trim(${x})) IN ('true', 'false') OR TRY_CAST(trim(${x}) AS TIMESTAMP) IS NOT NULL`;
+    const typed = `TRY_CAST(${numberText(x, numbers)} AS DOUBLE) IS NOT NULL OR lower(trim(${x})) IN ('true', 'false') OR TRY_CAST(trim(${x}) AS TIMESTAMP) IS NOT NULL`;
     return `CASE WHEN ${x} IS NOT NULL AND NOT ${isNaSql(x)} AND (${typed}) THEN ${misfit('first')} ELSE ${x} END`;
   }
   if (c.read === 'sniffed-text') {
     const v = `TRY_CAST(trim(${x}) AS ${c.sniffed})`;
     return `CASE WHEN ${x} IS NULL OR ${isNaSql(x)} THEN NULL WHEN ${v} IS NOT NULL THEN ${v} ELSE ${misfit('text')} END`;
   }
-  const t = numberText(x, decimal);
+  const t = numberText(x, numbers);
   if (c.read === 'whole-text') {
     return `CASE WHEN ${x} IS NULL OR ${isNaSql(x)} THEN NULL WHEN regexp_full_match(${t}, '[+-]?[0-9]+') AND TRY_CAST(${t} AS BIGINT) IS NOT NULL THEN ${t}::BIGINT WHEN TRY_CAST(${t} AS DOUBLE) IS NOT NULL THEN ${misfit('fraction')} ELSE ${misfit('text')} END`;
   }
@@ -180,8 +192,8 @@ const ISO_TIMESTAMP = `${ISO_DATE}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?
  * Aggregates over a text column's values `x` that tell its type by all its values (NA spellings
  * and empty fields left out); byValuesRead reads them.
  */
-export function byValuesAggregates(x: string, decimal: ',' | undefined): string[] {
-  const [t, v] = [numberText(x, decimal), `trim(${x})`];
+export function byValuesAggregates(x: string, numbers: NumberFormat): string[] {
+  const [t, v] = [numberText(x, numbers), `trim(${x})`];
   const has = `FILTER (WHERE ${x} IS NOT NULL AND NOT ${isNaSql(x)})`;
   return [
     `bool_or(${isNaSql(x)})`,
@@ -219,10 +231,10 @@ export const isNumberRead = (c: CsvColumn): boolean => c.read === 'whole' || c.r
  * them, are the others all numbers, all whole, how large. Cheaper than byValuesAggregates (one
  * cast per value, no regular expression); widenByNumbers reads them.
  */
-export function numberAggregates(x: string, decimal: ',' | undefined): string[] {
+export function numberAggregates(x: string, numbers: NumberFormat): string[] {
   // DuckDB's cast skips the spaces around a number itself (trim() cost as much as the read), and
   // the NA list is only looked at for values that are not numbers.
-  const d = `TRY_CAST(${decimal === ',' ? `replace(${x}, ',', '.')` : x} AS DOUBLE)`;
+  const d = `TRY_CAST(${plainNumber(x, numbers)} AS DOUBLE)`;
   const na = `(${d} IS NULL AND ${isNaSql(x)})`;
   return [`bool_or(${na})`, `bool_and(${d} IS NOT NULL OR ${na})`, `bool_and(${d} IS NULL OR (isfinite(${d}) AND ${d} = trunc(${d})))`, `max(abs(${d}))`];
 }

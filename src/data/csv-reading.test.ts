@@ -207,6 +207,28 @@ describe('reading files as pandas does', () => {
     await expectKeelError(t.service.add('eu', eu, { delimiter: ';', decimal: ';' }), 'INVALID_ARGUMENT', /decimal: expected ',' or '\.'/);
   });
 
+  it("reads thousands separators and comment lines given (pandas' thousands=, comment=), part of the version", async () => {
+    const file = join(t.dir, 'scale.csv');
+    writeFileSync(file, '# exported by the lab scale\namount;count;n;label\n1.234,5;1.000;NA;a # checked\n2.000,25;12;1.234;b\n-7,5;3;5;c\n');
+    const v = await t.service.add('scale', file, { delimiter: ';', decimal: ',', thousands: '.', comment: '#' });
+    // pandas.read_csv(sep=';', decimal=',', thousands='.', comment='#'): amount float64, count
+    // int64, n float64 [NaN, 1234.0, 5.0] (Keel keeps whole numbers with NA as int), label object
+    // ['a ', 'b', 'c']. n, read as text for its NA, drops the separator in Keel's own cast.
+    expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['amount:float', 'count:int', 'n:int', 'label:string']);
+    expect((await t.service.rows(`scale@${v.version}`)).rows).toEqual([[1234.5, 1000, null, 'a '], [2000.25, 12, 1234, 'b'], [-7.5, 3, 5, 'c']]);
+    // A given type converts the text the same way.
+    const typed = await t.service.add('scale', file, { delimiter: ';', decimal: ',', thousands: '.', comment: '#', types: { amount: 'float', count: 'int' } });
+    expect((await t.service.rows(`scale@${typed.version}`, { columns: ['amount', 'count'] })).rows).toEqual([[1234.5, 1000], [2000.25, 12], [-7.5, 3]]);
+    expect(typed.version).not.toBe(v.version);
+    const plain = join(t.dir, 'plain.csv');
+    writeFileSync(plain, 'x\n1\n');
+    await expectKeelError(t.service.add('scale', plain, { thousands: '.' }), 'INVALID_ARGUMENT', /thousands: the thousands separator cannot be the decimal separator "\." \(for 1\.234,5 add --decimal ,\)/);
+    await expectKeelError(t.service.add('scale', plain, { thousands: '\u00a0' }), 'INVALID_ARGUMENT', /thousands: expected one ASCII character/);
+    await expectKeelError(t.service.add('scale', plain, { comment: ',' }), 'INVALID_ARGUMENT', /comment: the comment character "," is in the delimiter/);
+    // Without comment lines or separators in the file, naming them still reads another way: another version.
+    expect((await t.service.add('scale', plain, { comment: '#' })).version).not.toBe((await t.service.add('scale', plain)).version);
+  });
+
   it("reads the missing-value spellings given (pandas' na_values) as missing in every column, part of the version", async () => {
     // The UCI Adult data writes '?' for a missing value; pandas.read_csv(na_values=['?', '-']).
     const file = join(t.dir, 'adult.csv');

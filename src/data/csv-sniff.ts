@@ -22,6 +22,7 @@ import {
   widenByNumbers,
   type CsvColumn,
   type CsvRead,
+  type NumberFormat,
 } from './csv-columns.js';
 import { isTsv, type ReadOptions } from './read-options.js';
 import { filesArg, runSource, typeStruct, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
@@ -35,9 +36,11 @@ import { filesArg, runSource, typeStruct, withGivenTypes, type Sniffed, type Sni
 function csvOptions(path: string, read: ReadOptions): string {
   const delim = quoteString(read.delimiter ?? (isTsv(path) ? '\t' : ','));
   const decimal = read.decimal === undefined ? '' : `, decimal_separator = ${quoteString(read.decimal)}`;
+  const thousands = read.thousands === undefined ? '' : `, thousands = ${quoteString(read.thousands)}`;
+  const comment = read.comment === undefined ? '' : `, comment = ${quoteString(read.comment)}`;
   // Given missing-value spellings are NULL as DuckDB parses (and sniffs), in every column.
   const na = read.na === undefined ? '' : `, nullstr = [${['', ...read.na].map(quoteString).join(', ')}]`;
-  return `header = ${read.header === false ? 'false' : 'true'}, skip = ${read.skip ?? 0}, delim = ${delim}, quote = '"', escape = '"', strict_mode = true, encoding = '${read.encoding ?? 'utf-8'}'${decimal}${na}`;
+  return `header = ${read.header === false ? 'false' : 'true'}, skip = ${read.skip ?? 0}, delim = ${delim}, quote = '"', escape = '"', strict_mode = true, encoding = '${read.encoding ?? 'utf-8'}'${decimal}${thousands}${comment}${na}`;
 }
 
 /** Infinities and NaN as pandas and DuckDB's cast read them; DuckDB's sniffer takes a first value among them for text. */
@@ -68,7 +71,6 @@ export async function sniffCsv(con: DuckDBConnection, files: readonly string[], 
   const path = files[0]!;
   const p = filesArg(files);
   const options = csvOptions(path, readOptions);
-  const { decimal } = readOptions;
   let sniffed: { name: string; type: string }[];
   let read: (ts: readonly SniffedType[]) => string;
   const sampleRows = await sniffRows(path);
@@ -93,9 +95,9 @@ export async function sniffCsv(con: DuckDBConnection, files: readonly string[], 
   // A column with a given type is read as text, then converted (withGivenTypes).
   const types = sniffed.map(({ name, type }) => ({ name, duckType: given.has(name) ? 'VARCHAR' : type }));
   const text = types.filter((t) => t.duckType === 'VARCHAR' && !given.has(t.name));
-  const reads = await textColumnReads(con, read(types), text, sampleRows, decimal);
+  const reads = await textColumnReads(con, read(types), text, sampleRows, readOptions);
   const columns = types.map((t): CsvColumn => reads.get(t.name) ?? firstRead(t.name, t.duckType));
-  return csvSniffed(con, read, columns, given, decimal);
+  return csvSniffed(con, read, columns, given, readOptions);
 }
 
 /**
@@ -111,27 +113,27 @@ function csvSniffed(
   read: (ts: readonly SniffedType[]) => string,
   cols: readonly CsvColumn[],
   given: ReadonlyMap<string, LogicalType>,
-  decimal: ',' | undefined,
+  numberFormat: NumberFormat,
   widened = 0,
 ): Sniffed {
   const checks = new Map(cols.flatMap((c, i) => {
-    const check = checkExpr(c, i, decimal);
+    const check = checkExpr(c, i, numberFormat);
     return check === undefined ? [] : [[c.name, check] as const];
   }));
   const readTypes = cols.map((c) => ({ name: c.name, duckType: readType(c) }));
-  const sniffed = withGivenTypes(read(readTypes), cols.map((c) => ({ name: c.name, duckType: storedType(c) })), given, checks, decimal);
+  const sniffed = withGivenTypes(read(readTypes), cols.map((c) => ({ name: c.name, duckType: storedType(c) })), given, checks, numberFormat);
   return {
     ...sniffed,
     async widen(error) {
       // Columns empty in the sniffed rows are typed by all their values, in one pass over them.
-      const next = await widen(cols, error, (empty) => retypeByValues(con, read, cols, empty, byValuesAggregates('v', decimal), byValuesRead));
+      const next = await widen(cols, error, (empty) => retypeByValues(con, read, cols, empty, byValuesAggregates('v', numberFormat), byValuesRead));
       if (!next) return undefined;
-      if (widened + 1 !== TYPE_NUMBERS_AT) return { sniffed: csvSniffed(con, read, next.columns, given, decimal, widened + 1), widening: next.widening };
-      const numbers = await retypeByValues(con, read, next.columns, next.columns.filter(isNumberRead), numberAggregates('v', decimal), widenByNumbers);
+      if (widened + 1 !== TYPE_NUMBERS_AT) return { sniffed: csvSniffed(con, read, next.columns, given, numberFormat, widened + 1), widening: next.widening };
+      const numbers = await retypeByValues(con, read, next.columns, next.columns.filter(isNumberRead), numberAggregates('v', numberFormat), widenByNumbers);
       const typed = new Map(numbers.map((c) => [c.name, c]));
       const changed = next.columns.filter((c) => typed.has(c.name) && typed.get(c.name)!.read !== c.read).length;
       const message = `${next.widening.message}; after ${TYPE_NUMBERS_AT} columns changed type past the sampled rows, every number column is typed by all its values (${changed} more changed)`;
-      return { sniffed: csvSniffed(con, read, next.columns.map((c) => typed.get(c.name) ?? c), given, decimal, widened + 1), widening: { ...next.widening, message } };
+      return { sniffed: csvSniffed(con, read, next.columns.map((c) => typed.get(c.name) ?? c), given, numberFormat, widened + 1), widening: { ...next.widening, message } };
     },
   };
 }
@@ -162,12 +164,12 @@ async function retypeByValues(
  * worth the detailed look at all the sampled rows (a regular expression per value took 0.3 s over a
  * wide file's 60 text columns; the sampled rows of a wide file take ~0.5 s to read again).
  */
-async function textColumnReads(con: DuckDBConnection, read: string, cols: readonly SniffedType[], rows: number, decimal: ',' | undefined): Promise<Map<string, CsvColumn>> {
+async function textColumnReads(con: DuckDBConnection, read: string, cols: readonly SniffedType[], rows: number, numberFormat: NumberFormat): Promise<Map<string, CsvColumn>> {
   const found = new Map<string, CsvColumn>();
   if (cols.length === 0) return found;
   const na = isNaSql('v');
   const head = await textAggregates(con, read, cols.map((t) => t.name), FIRST_ROWS, [
-    `bool_and(TRY_CAST(${numberText('v', decimal)} AS DOUBLE) IS NOT NULL OR ${na})`,
+    `bool_and(TRY_CAST(${numberText('v', numberFormat)} AS DOUBLE) IS NOT NULL OR ${na})`,
     `bool_and(lower(trim(v)) IN ('true', 'false') OR TRY_CAST(trim(v) AS TIMESTAMP) IS NOT NULL OR ${na})`,
   ]);
   // All missing (NULL) counts as numeric: the sampled rows decide.
@@ -178,9 +180,9 @@ async function textColumnReads(con: DuckDBConnection, read: string, cols: readon
   const numbers = await textAggregates(con, read, numeric.map((t) => t.name), rows, [
     `bool_or(lower(trim(v)) IN ${spelled})`,
     `bool_or(${na})`,
-    `bool_and(regexp_full_match(trim(v), '[+-]?[0-9]+')) ${number}`,
+    `bool_and(regexp_full_match(${numberText('v', numberFormat)}, '[+-]?[0-9]+')) ${number}`,
     `count(v) ${number}`,
-    `bool_and(TRY_CAST(${numberText('v', decimal)} AS DOUBLE) IS NOT NULL) ${number}`,
+    `bool_and(TRY_CAST(${numberText('v', numberFormat)} AS DOUBLE) IS NOT NULL) ${number}`,
   ]);
   for (const t of numeric) {
     const [nonFinite, hasNa, whole, values, allNumbers] = numbers(t.name);
@@ -188,7 +190,7 @@ async function textColumnReads(con: DuckDBConnection, read: string, cols: readon
     const how: CsvRead | undefined = hasNa === true ? (whole === true ? 'whole-text' : 'float-text') : nonFinite === true ? 'float' : Number(values) === 0 ? 'empty' : undefined;
     if (how) found.set(t.name, { name: t.name, sniffed: t.duckType, read: how });
   }
-  const byValues = await textAggregates(con, read, typed.map((t) => t.name), rows, byValuesAggregates('v', decimal));
+  const byValues = await textAggregates(con, read, typed.map((t) => t.name), rows, byValuesAggregates('v', numberFormat));
   for (const t of typed) {
     const c = byValuesRead(firstRead(t.name, t.duckType), byValues(t.name));
     if (c.read === 'sniffed' || c.read === 'sniffed-text') found.set(t.name, c);

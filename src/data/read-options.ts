@@ -1,8 +1,8 @@
 import { invalidArgument, LOGICAL_TYPES, type LogicalType } from '../core/index.js';
 
-// How an add reads its files beyond their format: a CSV's encoding, delimiter, decimal
-// separator, missing-value spellings, header and lines to skip; the columns to keep and given
-// column types.
+// How an add reads its files beyond their format: a CSV's encoding, delimiter, decimal and
+// thousands separators, comment lines, missing-value spellings, header and lines to skip; the
+// columns to keep and given column types.
 
 /** The text encodings DuckDB's CSV reader knows without an extension. */
 export const CSV_ENCODINGS = ['utf-8', 'latin-1', 'utf-16'] as const;
@@ -47,6 +47,34 @@ function resolveDecimal(format: string, decimal: string | undefined, delimiter: 
   if (decimal !== ',') throw invalidArgument('decimal', `expected ',' or '.', got ${JSON.stringify(decimal)}`);
   if ((delimiter ?? (isTsv(firstFile) ? '\t' : ',')) === ',') throw invalidArgument('decimal', "a decimal comma needs another delimiter, e.g. --delimiter ';'");
   return ',';
+}
+
+/**
+ * The thousands separator given (CSV only; pandas' `thousands=`): one ASCII character, not a digit, a
+ * quote or a line break, and not the decimal separator (`1.234,5` takes `--thousands . --decimal ,`).
+ * It may be the delimiter when such numbers are quoted (`"1,234"`).
+ */
+function resolveThousands(format: string, thousands: string | undefined, decimal: ',' | undefined): string | undefined {
+  if (thousands === undefined) return undefined;
+  if (format !== 'csv') throw invalidArgument('thousands', `a thousands separator applies to CSV only, not ${format.toUpperCase()}`);
+  // One byte: DuckDB's limit (a no-break space, as some French exports write, is two in UTF-8).
+  if (Buffer.byteLength(thousands) !== 1 || /["\r\n0-9]/.test(thousands)) {
+    throw invalidArgument('thousands', `expected one ASCII character, not a digit, a quote or a line break, got ${JSON.stringify(thousands)}`);
+  }
+  if (thousands === (decimal ?? '.')) throw invalidArgument('thousands', `the thousands separator cannot be the decimal separator ${JSON.stringify(decimal ?? '.')}${decimal === undefined ? ' (for 1.234,5 add --decimal ,)' : ''}`);
+  return thousands;
+}
+
+/**
+ * The comment character given (CSV only; pandas' `comment=`): a line that starts with it is
+ * skipped, and the rest of a line after it. One byte, not the delimiter, a quote or a line break.
+ */
+function resolveComment(format: string, comment: string | undefined, delimiter: string | undefined, firstFile: string): string | undefined {
+  if (comment === undefined) return undefined;
+  if (format !== 'csv') throw invalidArgument('comment', `comment lines apply to CSV only, not ${format.toUpperCase()}`);
+  if (Buffer.byteLength(comment) !== 1 || /["\r\n]/.test(comment)) throw invalidArgument('comment', `expected one ASCII character, not a quote or a line break, got ${JSON.stringify(comment)}`);
+  if ((delimiter ?? (isTsv(firstFile) ? '\t' : ',')).includes(comment)) throw invalidArgument('comment', `the comment character ${JSON.stringify(comment)} is in the delimiter`);
+  return comment;
 }
 
 /**
@@ -130,6 +158,10 @@ export interface ReadOptions {
   readonly delimiter?: string;
   /** A CSV's decimal separator, when not `.`. */
   readonly decimal?: ',';
+  /** A CSV's thousands separator, when it has one. */
+  readonly thousands?: string;
+  /** A CSV's comment character, when it has one: the rest of a line after it is skipped. */
+  readonly comment?: string;
   /** A CSV's spellings of a missing value besides the empty field, in every column (resolveNaValues). */
   readonly na?: readonly string[];
   /** false: a CSV without a header line (its first line is data). */
@@ -152,6 +184,10 @@ export interface ReadOptionsGiven {
   readonly delimiter?: string;
   /** A CSV's decimal separator: `.` (default) or `,` (with another delimiter). */
   readonly decimal?: string;
+  /** A CSV's thousands separator, one character (pandas' `thousands`), e.g. `.` with `decimal: ','` for `1.234,5`. */
+  readonly thousands?: string;
+  /** A CSV's comment character (pandas' `comment`): lines that start with it are skipped, and the rest of a line after it. */
+  readonly comment?: string;
   /** A CSV's spellings of a missing value besides the empty field, in every column (pandas' `na_values`), e.g. `['?']`. */
   readonly na?: readonly string[];
   /** false: a CSV without a header line, its columns `column0`, `column1`, ... (pandas' `header=None`). */
@@ -170,6 +206,8 @@ export interface ReadOptionsGiven {
 export function resolveReadOptions(format: string, firstFile: string, given: ReadOptionsGiven): ReadOptions {
   const delimiter = resolveDelimiter(format, given.delimiter, firstFile);
   const decimal = resolveDecimal(format, given.decimal, delimiter, firstFile);
+  const thousands = resolveThousands(format, given.thousands, decimal);
+  const comment = resolveComment(format, given.comment, delimiter, firstFile);
   const na = resolveNaValues(format, given.na);
   const skip = resolveSkip(format, given.skip);
   const columns = resolveColumns(given.columns);
@@ -177,6 +215,8 @@ export function resolveReadOptions(format: string, firstFile: string, given: Rea
     encoding: resolveEncoding(format, given.encoding),
     ...(delimiter !== undefined ? { delimiter } : {}),
     ...(decimal !== undefined ? { decimal } : {}),
+    ...(thousands !== undefined ? { thousands } : {}),
+    ...(comment !== undefined ? { comment } : {}),
     ...(na !== undefined ? { na } : {}),
     ...resolveHeader(format, given.header, given.names),
     ...(skip !== undefined ? { skip } : {}),
@@ -187,7 +227,7 @@ export function resolveReadOptions(format: string, firstFile: string, given: Rea
 
 /**
  * What, besides the bytes, decides the data read from them: a non-default encoding, delimiter,
- * decimal separator, missing-value spellings, header or lines to skip, the columns kept, and
+ * decimal separator, thousands separator, comment character, missing-value spellings, header or lines to skip, the columns kept, and
  * given types. Empty for the defaults, so a plain add keeps the file's own sha256 as its version.
  */
 export function readIdentity(options: ReadOptions): string {
@@ -196,6 +236,8 @@ export function readIdentity(options: ReadOptions): string {
     ...(options.encoding && options.encoding !== 'utf-8' ? [`encoding=${options.encoding}`] : []),
     ...(options.delimiter !== undefined ? [`delimiter=${JSON.stringify(options.delimiter)}`] : []),
     ...(options.decimal !== undefined ? [`decimal=${options.decimal}`] : []),
+    ...(options.thousands !== undefined ? [`thousands=${JSON.stringify(options.thousands)}`] : []),
+    ...(options.comment !== undefined ? [`comment=${JSON.stringify(options.comment)}`] : []),
     ...(options.na !== undefined ? [`na=${JSON.stringify(options.na)}`] : []),
     ...(options.header === false ? ['header=false'] : []),
     ...(options.names !== undefined ? [`names=${JSON.stringify(options.names)}`] : []),

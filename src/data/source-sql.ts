@@ -6,7 +6,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { KeelError, type DatasetFormat, type LogicalType } from '../core/index.js';
 import { isFractionalType, isIntegerType, quoteIdent, quoteString, STORED_TYPE } from './duckdb-sql.js';
-import { numberText, type Widening } from './csv-columns.js';
+import { numberText, type NumberFormat, type Widening } from './csv-columns.js';
 
 /** The files as DuckDB's argument: one path, or a list (whose rows come one file after the other). */
 export const filesArg = (files: readonly string[]): string => (files.length === 1 ? quoteString(files[0]!) : `[${files.map(quoteString).join(', ')}]`);
@@ -29,10 +29,10 @@ export interface Sniffed {
  * list names every column: DuckDB binds `SELECT * REPLACE (...)` in time that grows with columns
  * times replacements, 4.7 s for 667 checks among 2,000 columns, against 0.14 s.)
  */
-export function withGivenTypes(read: string, declared: readonly SniffedType[], given: ReadonlyMap<string, LogicalType>, checks: ReadonlyMap<string, string> = new Map(), decimal?: ','): Sniffed {
+export function withGivenTypes(read: string, declared: readonly SniffedType[], given: ReadonlyMap<string, LogicalType>, checks: ReadonlyMap<string, string> = new Map(), numbers: NumberFormat = {}): Sniffed {
   const conversion = (t: SniffedType): string | undefined => {
     const to = given.get(t.name);
-    return to !== undefined ? convertExpr(t.name, t.duckType, to, decimal) : checks.get(t.name);
+    return to !== undefined ? convertExpr(t.name, t.duckType, to, numbers) : checks.get(t.name);
   };
   const types = declared.map((t) => (given.has(t.name) ? { ...t, duckType: STORED_TYPE[given.get(t.name)!] } : t));
   if (!declared.some((t) => conversion(t) !== undefined)) return { types, source: read };
@@ -47,15 +47,16 @@ export function withGivenTypes(read: string, declared: readonly SniffedType[], g
  * SQL turning column `name` (DuckDB type `from`) into the logical type `to`. Into `int` only whole
  * numbers pass: DuckDB's own cast rounds ('1.5' becomes 2), where pandas' int dtype refuses.
  */
-function convertExpr(name: string, from: string, to: LogicalType, decimal?: ','): string {
+function convertExpr(name: string, from: string, to: LogicalType, numbers: NumberFormat): string {
   const x = quoteIdent(name);
   const target = STORED_TYPE[to];
-  // Text with a decimal comma: the DOUBLE cast reads a point.
-  if (to === 'float' && from === 'VARCHAR' && decimal !== undefined) return `CAST(${numberText(x, decimal)} AS DOUBLE)`;
+  // Text with a decimal comma or thousands separators: the DOUBLE cast reads neither.
+  if (to === 'float' && from === 'VARCHAR' && (numbers.decimal ?? numbers.thousands) !== undefined) return `CAST(${numberText(x, numbers)} AS DOUBLE)`;
   if (to !== 'int' || isIntegerType(from)) return `CAST(${x} AS ${target})`;
   const refuse = `error(${quoteString(`column '${name}' was given the type int, but holds `)} || ${x}::VARCHAR || ', which is not a whole number')`;
   if (isFractionalType(from)) return `CASE WHEN ${x} IS NULL THEN NULL WHEN isfinite(${x}::DOUBLE) AND ${x} = trunc(${x}) THEN ${x}::BIGINT ELSE ${refuse} END`;
-  if (from === 'VARCHAR') return `CASE WHEN ${x} IS NULL THEN NULL WHEN regexp_full_match(trim(${x}), '[+-]?[0-9]+') THEN trim(${x})::BIGINT ELSE ${refuse} END`;
+  const t = numberText(x, numbers);
+  if (from === 'VARCHAR') return `CASE WHEN ${x} IS NULL THEN NULL WHEN regexp_full_match(${t}, '[+-]?[0-9]+') THEN ${t}::BIGINT ELSE ${refuse} END`;
   return `CAST(${x} AS ${target})`;
 }
 

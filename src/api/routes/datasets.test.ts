@@ -86,6 +86,14 @@ describe('dataset routes', () => {
     expect((await upload('na', 'x\n1\n?\n', 'format=csv&na=%3F')).json<DatasetVersion>().columns[0]).toMatchObject({ type: 'int', stats: { missing: 1 } });
   });
 
+  it("takes a CSV's thousands separator and comment character", async () => {
+    const r = await upload('eu', '# scale export\nx;n\n1.234,5;1.000\n', 'format=csv&delimiter=%3B&decimal=%2C&thousands=.&comment=%23');
+    expect(r.statusCode).toBe(201);
+    const v = r.json<DatasetVersion>();
+    expect(v.columns.map((c) => `${c.name}:${c.type}:${c.stats.min}`)).toEqual(['x:float:1234.5', 'n:int:1000']);
+    expect((await upload('eu', 'x\n1\n', 'format=csv&thousands=ab')).json()).toMatchObject({ error: { code: 'INVALID_ARGUMENT', field: 'thousands' } });
+  });
+
   it('reads a CSV without a header line: header=false, or names repeated', async () => {
     const bare = (await upload('bare', '1,a\n2,b\n', 'format=csv&header=false')).json<DatasetVersion>();
     expect([bare.rows, bare.columns.map((c) => c.name)]).toEqual([2, ['column0', 'column1']]);

@@ -19,6 +19,8 @@ const UploadQuery = Type.Object({
   encoding: Type.Optional(Type.String({ description: `a CSV's text encoding: ${CSV_ENCODINGS.join(', ')} (default utf-8)` })),
   delimiter: Type.Optional(Type.String({ description: "a CSV's delimiter: up to four bytes (', ' for comma-and-space), \\t or tab (default a comma; a tab for .tsv)" })),
   decimal: Type.Optional(Type.String({ description: "a CSV's decimal separator: . (default) or , (with another delimiter)" })),
+  thousands: Type.Optional(Type.String({ description: "a CSV's thousands separator, one ASCII character (pandas' thousands), e.g. . with decimal , for 1.234,5" })),
+  comment: Type.Optional(Type.String({ description: "a CSV's comment character (pandas' comment): lines that start with it are skipped, and the rest of a line after it" })),
   header: Type.Optional(Type.Boolean({ description: "false: a CSV without a header line, its columns column0, column1, ..." })),
   names: Type.Optional(Type.Array(Type.String(), { description: "the columns' names of a CSV without a header line, in order (implies header=false); repeat it: names=a&names=b" })),
   columns: Type.Optional(Type.Array(Type.String(), { description: "only these columns, in the file's order (pandas' usecols); repeat it: columns=a&columns=b" })),
@@ -96,7 +98,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
     },
   );
 
-  app.post<{ Params: { name: string }; Querystring: { format?: string; filename?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; na?: string[]; header?: boolean; names?: string[]; skip?: number; columns?: string[]; types?: string } }>(
+  app.post<{ Params: { name: string }; Querystring: { format?: string; filename?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; thousands?: string; comment?: string; na?: string[]; header?: boolean; names?: string[]; skip?: number; columns?: string[]; types?: string } }>(
     '/api/v1/datasets/:name/versions',
     {
       config: { permission: 'datasets:write' },
@@ -108,7 +110,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
       },
     },
     async (req, reply) => {
-      const { format, filename, description, encoding, delimiter, decimal, na, header, names, skip, columns, types } = req.query;
+      const { format, filename, description, encoding, delimiter, decimal, thousands, comment, na, header, names, skip, columns, types } = req.query;
       const typeList = types === undefined ? undefined : parseTypeList(types, 'types');
       // Checked before the upload is read, so a bad name costs no transfer.
       if (!isValidName(req.params.name)) throw invalidArgument('name', `invalid dataset name '${req.params.name}': use letters, digits, '.', '_' and '-'`);
@@ -126,7 +128,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
       try {
         const limit = byteLimit(bodyLimit);
         const received = multipart ? await receiveParts(req.parts(), join(work, 'parts'), format, limit) : await receiveBody(body!, join(work, `upload${ext.replace(/[^.A-Za-z0-9]/g, '')}`), filename, limit);
-        const read = { encoding, delimiter, decimal, na, header, names, skip, columns, types: typeList };
+        const read = { encoding, delimiter, decimal, thousands, comment, na, header, names, skip, columns, types: typeList };
         const v = await datasets.add(req.params.name, received.path, { format, description, ...read, source: received.source });
         return reply.status(201).send(v);
       } finally {

@@ -11,7 +11,7 @@ import type { CliContext } from '../context.js';
 
 /** The calls `keel data` makes, on the local store or through the client (`--server`). */
 export interface DataOps {
-  add(name: string, file: string, options: { format?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; na?: string[]; header?: boolean; names?: string[]; skip?: number; columns?: string[]; types?: Record<string, LogicalType>; source?: string }, onProgress: (e: ProgressEvent) => void, signal: AbortSignal): Promise<DatasetVersionDetail>;
+  add(name: string, file: string, options: { format?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; thousands?: string; comment?: string; na?: string[]; header?: boolean; names?: string[]; skip?: number; columns?: string[]; types?: Record<string, LogicalType>; source?: string }, onProgress: (e: ProgressEvent) => void, signal: AbortSignal): Promise<DatasetVersionDetail>;
   list(): Promise<DatasetListItem[]>;
   versions(name: string): Promise<DatasetVersionInfo[]>;
   get(ref: string): Promise<DatasetVersionDetail>;

@@ -28,13 +28,15 @@ export function registerDataCommands(program: Command, context: ContextFactory):
     .option('--encoding <encoding>', "a CSV's text encoding: utf-8 (default), latin-1 or utf-16")
     .option('--delimiter <chars>', "a CSV's delimiter, e.g. ';', '|' or ', ' (up to four bytes; '\\t' or tab for a tab; default a comma, a tab for .tsv)")
     .option('--decimal <char>', "a CSV's decimal separator: '.' (default) or ',' (numbers written 1,5; with another --delimiter)")
+    .option('--thousands <char>', "a CSV's thousands separator, as pandas' thousands: e.g. --thousands . --decimal , for 1.234,5")
+    .option('--comment <char>', "a CSV's comment character, as pandas' comment: lines that start with it are skipped, and the rest of a line after it")
     .option('--no-header', 'the CSV has no header line: its first line is data, its columns column0, column1, ...')
     .option('--names <list>', "the columns' names of a CSV without a header line, comma-separated (implies --no-header)")
     .option('--skip <lines>', "lines of a CSV to skip before its header, a preamble (pandas' skiprows)")
     .option('--columns <list>', "only these columns, comma-separated, in the file's order (pandas' usecols)")
     .option('--na <value>', "one more spelling of a missing value in a CSV, in every column, as pandas' na_values (repeat it: --na '?' --na -)", (v: string, prev: string[] = []) => [...prev, v])
     .option('--type <column=type>', 'a column type replacing the sniffed one (int, float, bool, string, timestamp), e.g. --type zip=string (repeat it, or comma-separate)', (v: string, prev: string[] = []) => [...prev, v])
-    .action(runCommand(context, async (ctx, flags: { format?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; na?: string[]; header: boolean; names?: string; skip?: string; columns?: string; type?: string[] }, name: string, file: string) => {
+    .action(runCommand(context, async (ctx, flags: { format?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; thousands?: string; comment?: string; na?: string[]; header: boolean; names?: string; skip?: string; columns?: string; type?: string[] }, name: string, file: string) => {
       const { type: typeFlags, names, header, skip, columns, ...rest } = flags;
       const types = typeFlags && resolveTypes(parseTypeList(typeFlags.join(','), '--type'));
       const opts = {
