@@ -56,8 +56,14 @@ const SNIFF_ROWS = 20_480;
  */
 const SNIFF_BYTES = 4 << 20;
 
-/** Rows of a first, cheap look at the text columns (one DuckDB vector). */
-const FIRST_ROWS = 2_048;
+/** Rows the sniffer reads at least (one DuckDB vector). */
+const MIN_SNIFF_ROWS = 2_048;
+
+/**
+ * Rows of a first, cheap look at the text columns. Its aggregates cost ~0.3 µs a value: on a
+ * 2,000 × 2,000 file (400 text columns) 775 ms for 2,048 rows, 212 ms for 256.
+ */
+const FIRST_LOOK_ROWS = 256;
 
 /**
  * The CSV's column types as DuckDB sniffs them on a sample, and a read of the whole file with
@@ -168,7 +174,7 @@ async function textColumnReads(con: DuckDBConnection, read: string, cols: readon
   const found = new Map<string, CsvColumn>();
   if (cols.length === 0) return found;
   const na = isNaSql('v');
-  const head = await textAggregates(con, read, cols.map((t) => t.name), FIRST_ROWS, [
+  const head = await textAggregates(con, read, cols.map((t) => t.name), FIRST_LOOK_ROWS, [
     `bool_and(TRY_CAST(${numberText('v', numberFormat)} AS DOUBLE) IS NOT NULL OR ${na})`,
     `bool_and(lower(trim(v)) IN ('true', 'false') OR TRY_CAST(trim(v) AS TIMESTAMP) IS NOT NULL OR ${na})`,
   ]);
@@ -229,5 +235,5 @@ async function sniffRows(path: string): Promise<number> {
   let lines = 0;
   for (let i = head.indexOf(10); i >= 0 && i < bytes; i = head.indexOf(10, i + 1)) lines++;
   if (lines < 2 || bytes < head.length) return SNIFF_ROWS;
-  return Math.max(FIRST_ROWS, Math.min(SNIFF_ROWS, Math.floor((SNIFF_BYTES * lines) / bytes)));
+  return Math.max(MIN_SNIFF_ROWS, Math.min(SNIFF_ROWS, Math.floor((SNIFF_BYTES * lines) / bytes)));
 }
