@@ -1,4 +1,4 @@
-import type { DuckDBConnection, DuckDBMaterializedResult } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { makeTable, newId, type Column, type LogicalType, type Table } from '../core/index.js';
 import { numericExpr, quoteIdent, quoteString } from './duckdb-sql.js';
 
@@ -30,10 +30,9 @@ export async function loadParquetTable(con: DuckDBConnection, parquetPath: strin
     dictionaries.set(i, values.map(String));
     exprs.push(`enum_code(${q}::${type})::INTEGER`);
   }
-  const sql = exprs.length > 0 ? `SELECT ${exprs.join(', ')} FROM ${src}` : `SELECT count(*) FROM ${src}`;
-  const result = (await con.run(sql)) as DuckDBMaterializedResult;
-  let numRows = 0;
-  for (let k = 0; k < result.chunkCount; k++) numRows += result.getChunk(k).rowCount;
+  // The row count from the Parquet footer; the values streamed a chunk at a time (DuckDB does not
+  // hold them all while JS copies them, and each chunk is fetched once).
+  const numRows = Number((await con.runAndReadAll(`SELECT count(*) FROM ${src}`)).getRows()[0]![0]);
   if (exprs.length === 0) return makeTable([]);
   const out: Column[] = columns.map((c, i): Column => {
     const dict = dictionaries.get(i);
@@ -41,10 +40,11 @@ export async function loadParquetTable(con: DuckDBConnection, parquetPath: strin
       ? { name: c.name, type: 'string', codes: new Int32Array(numRows), dictionary: dict }
       : { name: c.name, type: c.type as Exclude<LogicalType, 'string'>, values: new Float64Array(numRows) };
   });
+  const result = await con.stream(`SELECT ${exprs.join(', ')} FROM ${src}`);
   let offset = 0;
-  for (let k = 0; k < result.chunkCount; k++) {
-    const chunk = result.getChunk(k);
+  for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
     const n = chunk.rowCount;
+    if (offset + n > numRows) throw new Error(`the Parquet holds more rows than its footer's ${numRows}`);
     out.forEach((col, i) => {
       const vector = chunk.getColumnVector(i);
       if (col.type === 'string') copyVector(vector, col.codes, offset, n, -1);
@@ -52,6 +52,7 @@ export async function loadParquetTable(con: DuckDBConnection, parquetPath: strin
     });
     offset += n;
   }
+  if (offset !== numRows) throw new Error(`the Parquet holds ${offset} rows, its footer says ${numRows}`);
   return makeTable(out);
 }
 
