@@ -178,6 +178,15 @@ describe('histogram bins as numpy.histogram', () => {
   });
 });
 
+describe('a column without values', () => {
+  it('has the same empty statistics on every path', async () => {
+    const select = 'SELECT NULL::DOUBLE AS x, i::DOUBLE AS y FROM range(5) t(i)';
+    const columns = [{ name: 'x', type: 'float' as const }, { name: 'y', type: 'float' as const }];
+    const stats = await Promise.all(PATHS.map(async (limits) => (await profileQuery(select, columns, limits)).columns[0]!.stats));
+    for (const s of stats) expect(s).toEqual({ count: 0, missing: 5, min: null, max: null, mean: null, std: null, distinct: 0, quantiles: null, top: [], histogram: null });
+  });
+});
+
 describe('the mean of a short file', () => {
   it('is summed with compensation: 1000 ones between ±1e17 are not lost', async () => {
     // math.fsum(x) / len(x) in Python: 0.998003992015968. A plain sum (DuckDB's avg, numpy's
