@@ -26,7 +26,7 @@ export async function sortedPass(con: DuckDBConnection, src: string, cols: reado
     const list = chunk.getColumnVector(k) as DuckDBListVector;
     // getItemVector is a view (null: no values); getItem would make a JS value of each number.
     const vector = list.getItemVector(0);
-    const values = vector === null ? new Float64Array(0) : doublesOf(vector, 0, vector.itemCount);
+    const values = vector === null ? new Float64Array(0) : doublesOf(vector, vector.itemCount);
     Object.assign(acc[c.i]!, sortedStats(sortInPlace(values.slice()), c));
   });
 }
@@ -39,13 +39,13 @@ function sortedStats(v: Float64Array, c: Col): Found {
   const mean = compensatedSum(v) / n;
   const std = n > 1 ? Math.sqrt(compensatedSquares(v, mean) / (n - 1)) : null;
   const [min, max] = [v[0]!, v[n - 1]!];
+  if (!Number.isFinite(min) || !Number.isFinite(max)) throw new Error(`column '${c.name}' holds an infinite value`);
   const quantiles = Object.fromEntries(
     QUANTILES.map((q, j) => {
       const h = (n - 1) * q;
       return [QUANTILE_KEYS[j], lerp(v[Math.floor(h)]!, v[Math.ceil(h)]!, h - Math.floor(h))];
     }),
   ) as Quantiles;
-  if (!Number.isFinite(min) || !Number.isFinite(max)) throw new Error(`column '${c.name}' holds an infinite value`);
   const range = histogramRange(min, max);
   return { count: n, min, max, mean, std, quantiles, histogram: { edges: edgesOf(range.lo, range.hi), counts: numpyCounts(v, range) }, ...runs(v, c) };
 }

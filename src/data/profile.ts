@@ -81,17 +81,17 @@ export async function profileParquet(
   const footerHints = limits.footerStatistics === false ? new Map<number, MinMax>() : hints;
   const inMemory = rows < columns.length * (limits.inMemoryRowsPerColumn ?? IN_MEMORY_ROWS_PER_COLUMN);
   // The batches go to whichever connection is free, the sorted and sample batches first (on a
-  // file of one row group they are the longest). One row group is scanned by one thread: DuckDB's second
-  // thread then only spins, taking CPU from the other connection's query (a 20-column quantile
-  // query: 127 ms on one thread; the same wall time and 217 ms of CPU on two). So such a file gets
-  // one thread per query, and the two connections run in parallel.
+  // file of one row group they are the longest). One row group is scanned by one thread: DuckDB's
+  // second thread then only spins, taking CPU from the other connection's query (a 20-column
+  // quantile query: 127 ms on one thread; the same wall time and 217 ms of CPU on two). So such a
+  // file gets one thread per query, and the two connections run in parallel.
   if (rowGroups <= 1) await cons[0].run('SET threads = 1');
   try {
     await drain(cons, [
       ...batches(sorted).map((batch): Task => (con) => sortedPass(con, src, batch, acc)),
       ...batches(high).map((batch): Task => (con) => samplePass(con, src, numbered, batch, rows, sampleRows, acc)),
       ...batches(high).map((batch): Task => (con) => highPasses(con, src, batch, distinctBy, footerHints, acc)),
-      ...batches(low).map((batch) => (con: DuckDBConnection) => groupedPass(con, src, batch, acc, inMemory)),
+      ...batches(low).map((batch): Task => (con) => groupedPass(con, src, batch, acc, inMemory)),
     ]);
   } finally {
     if (rowGroups <= 1) await cons[0].run('RESET threads').catch(() => undefined);

@@ -63,14 +63,14 @@ interface RawVector {
 }
 
 /**
- * The numbers `offset .. offset + length` of a DOUBLE vector with no NULLs among them (a list's
- * child vector, say), as a view on DuckDB's own memory where the package exposes it (as
- * copyVector reads it), valid while the result is: else copied by getItem.
+ * The first `length` numbers of a DOUBLE vector without NULLs among them (a list's values, say), as
+ * a view on DuckDB's own memory where the package exposes it (as copyVector reads it), valid while
+ * the result is; else copied by getItem.
  */
-export function doublesOf(vector: unknown, offset: number, length: number): Float64Array {
+export function doublesOf(vector: unknown, length: number): Float64Array {
   const v = vector as RawVector;
-  if (v.items instanceof Float64Array && v.items.length >= offset + length) return v.items.subarray(offset, offset + length);
-  return Float64Array.from({ length }, (_, r) => Number(v.getItem(offset + r)));
+  if (v.items instanceof Float64Array && v.items.length >= length) return v.items.subarray(0, length);
+  return Float64Array.from({ length }, (_, r) => Number(v.getItem(r)));
 }
 
 /**
