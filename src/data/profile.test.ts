@@ -141,40 +141,33 @@ describe('statistics of wide files', () => {
 });
 
 describe('histogram bins as numpy.histogram', () => {
+  /** The column `x` of these values, as `type`, has numpy's bin counts on every path. */
+  async function expectNumpyBins(values: readonly (number | string)[], type: 'int' | 'float', numpy: readonly number[]) {
+    const file = tempFile('keel-hist-', 'x.csv');
+    writeFileSync(file, `x\n${values.join('\n')}\n`);
+    for (const limits of PATHS) {
+      const p = await profileFixture(limits, file, [{ name: 'x', type }]);
+      expect([JSON.stringify(limits), p.columns[0]!.stats.histogram!.counts]).toEqual([JSON.stringify(limits), numpy]);
+    }
+  }
+
   it('puts values within an ulp of an edge where numpy does, on every path', async () => {
     // floor((x - min) * 20 / (max - min)) alone puts 27.8 in bin 6; numpy (which checks the
     // value against its linspace edges) in bin 7. Counts from numpy.histogram(x, bins=20).
-    const file = tempFile('keel-hist-', 'edges.csv');
-    writeFileSync(file, `x\n${[35.8, 27.8, 21.2, 45.9, 42.8, 11.0, 8.3, 45.8, 7.9, 37.9, 15.6, 18.1].join('\n')}\n`);
-    const numpy = [2, 1, 0, 0, 1, 1, 0, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 1, 2];
-    for (const limits of PATHS) {
-      const p = await profileFixture(limits, file, [{ name: 'x', type: 'float' }]);
-      expect(p.columns[0]!.stats.histogram!.counts).toEqual(numpy);
-    }
+    await expectNumpyBins([35.8, 27.8, 21.2, 45.9, 42.8, 11.0, 8.3, 45.8, 7.9, 37.9, 15.6, 18.1], 'float', [2, 1, 0, 0, 1, 1, 0, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 1, 2]);
   });
 
   it('puts a value just below an edge where numpy does, on every path', async () => {
     // The edge 6.7 of [-2.6, 16] is 6.700000000000001 in floating point: floor((x - min) * norm)
     // puts 6.7 in bin 10, numpy (comparing with the edge) in bin 9. Counts from
     // numpy.histogram([-2.6, 6.7, 16.0, 6.7, 3.1], bins=20).
-    const file = tempFile('keel-hist-', 'below.csv');
-    writeFileSync(file, 'x\n-2.6\n6.7\n16.0\n6.7\n3.1\n');
-    const numpy = [1, 0, 0, 0, 0, 0, 1, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
-    for (const limits of PATHS) {
-      const p = await profileFixture(limits, file, [{ name: 'x', type: 'float' }]);
-      expect(p.columns[0]!.stats.histogram!.counts).toEqual(numpy);
-    }
+    await expectNumpyBins(['-2.6', '6.7', '16.0', '6.7', '3.1'], 'float', [1, 0, 0, 0, 0, 0, 1, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
   });
 
   it('follows numpy when the range is so small that edges collapse', async () => {
-    const file = tempFile('keel-hist-', 'ulps.csv');
     // 1e16 and its neighbours 2 and 4 apart: the edges 1e16 + k * 0.2 round to the same few values.
-    writeFileSync(file, 'x\n10000000000000000\n10000000000000002\n10000000000000004\n10000000000000004\n10000000000000002\n10000000000000000\n');
-    const numpy = [0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2];
-    for (const limits of PATHS) {
-      const p = await profileFixture(limits, file, [{ name: 'x', type: 'int' }]);
-      expect(p.columns[0]!.stats.histogram!.counts).toEqual(numpy);
-    }
+    const values = ['10000000000000000', '10000000000000002', '10000000000000004', '10000000000000004', '10000000000000002', '10000000000000000'];
+    await expectNumpyBins(values, 'int', [0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2]);
   });
 });
 
