@@ -148,7 +148,8 @@ export class DatasetService {
       let profile;
       try {
         await this.deps.hooks?.beforeStatistics?.();
-        profile = await profileParquet([con, con2], parquet, columns);
+        // The bar moves from 60 to 90 as the statistics' batches of columns finish.
+        profile = await profileParquet([con, con2], parquet, columns, {}, (done, total) => progress(60 + (30 * done) / total, 'statistics'));
       } catch (e) {
         const artifact = await stored.catch(() => undefined);
         if (artifact) await this.removeUnreferencedArtifact(artifact.sha256);

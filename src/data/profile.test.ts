@@ -77,14 +77,14 @@ async function profileFixture(limits: ProfileLimits, file = csv, columns?: { nam
 }
 
 /** Profiles the Parquet that DuckDB writes from a query, as the given columns. */
-async function profileQuery(select: string, columns: { name: string; type: 'int' | 'float' }[], limits: ProfileLimits) {
+async function profileQuery(select: string, columns: { name: string; type: 'int' | 'float' }[], limits: ProfileLimits, onProgress?: (done: number, total: number) => void) {
   const dir = mkdtempSync(join(tmpdir(), 'keel-profile-'));
   const duck = await openDuckDb(dir);
   try {
     const con = await duck.connect();
     const parquet = join(dir, 'p.parquet');
     await con.run(`COPY (${select}) TO ${quoteString(parquet)} (FORMAT parquet)`);
-    return await profileParquet([con, await duck.connect()], parquet, columns, limits);
+    return await profileParquet([con, await duck.connect()], parquet, columns, limits, onProgress);
   } finally {
     duck.close();
     rmSync(dir, { recursive: true, force: true });
@@ -133,7 +133,12 @@ describe('statistics of wide files', () => {
     const select = `SELECT ${wide.map((c) => `"${c.name.replace(/_\d$/, '')}" AS "${c.name}"`).join(', ')} FROM read_csv(${quoteString(csv)}, header = true)`;
     for (const limits of PATHS.filter((l) => l.footerStatistics === undefined)) {
       const alone = await profileFixture(limits);
-      const together = await profileQuery(select, wide, limits);
+      const progress: string[] = [];
+      const together = await profileQuery(select, wide, limits, (done, total) => progress.push(`${done}/${total}`));
+      // Each batch says it is done, in order: two batches of columns at least (28 columns).
+      const total = progress.length;
+      expect(total).toBeGreaterThanOrEqual(2);
+      expect(progress).toEqual(Array.from({ length: total }, (_, k) => `${k + 1}/${total}`));
       expect(together.columns.map((c) => c.name)).toEqual(wide.map((c) => c.name));
       together.columns.forEach((c, i) => expect(c.stats).toEqual(alone.columns[i % base.length]!.stats));
     }

@@ -65,6 +65,7 @@ export async function profileParquet(
   parquetPath: string,
   columns: readonly ProfileColumn[],
   limits: ProfileLimits = {},
+  onProgress?: (done: number, total: number) => void,
 ): Promise<{ rows: number; columns: ColumnProfile[] }> {
   const sampleRows = limits.sampleRows ?? SAMPLE_ROWS;
   const src = `read_parquet(${quoteString(parquetPath)})`;
@@ -87,7 +88,7 @@ export async function profileParquet(
   // file gets one thread per query, and the two connections run in parallel.
   if (rowGroups <= 1) await cons[0].run('SET threads = 1');
   try {
-    await drain(cons, [
+    await drain(onProgress, cons, [
       ...batches(sorted).map((batch): Task => (con) => sortedPass(con, src, batch, acc)),
       ...batches(high).map((batch): Task => (con) => samplePass(con, src, numbered, batch, rows, sampleRows, acc)),
       ...batches(high).map((batch): Task => (con) => highPasses(con, src, batch, distinctBy, footerHints, acc)),
@@ -145,15 +146,19 @@ function batches<T>(items: readonly T[]): T[][] {
 type Task = (con: DuckDBConnection) => Promise<void>;
 
 /**
- * Runs the tasks in order, each connection taking the next one when it is free. After a failure
- * no task starts, and the first error is thrown once every connection has stopped (the caller
- * then closes the database).
+ * Runs the tasks in order, each connection taking the next one when it is free, and says how many
+ * are done after each. After a failure no task starts, and the first error is thrown once every
+ * connection has stopped (the caller then closes the database).
  */
-async function drain(cons: readonly DuckDBConnection[], tasks: readonly Task[]): Promise<void> {
+async function drain(onProgress: ((done: number, total: number) => void) | undefined, cons: readonly DuckDBConnection[], tasks: readonly Task[]): Promise<void> {
   let next = 0;
+  let done = 0;
   const worker = async (con: DuckDBConnection) => {
     try {
-      while (next < tasks.length) await tasks[next++]!(con);
+      while (next < tasks.length) {
+        await tasks[next++]!(con);
+        onProgress?.(++done, tasks.length);
+      }
     } catch (e) {
       next = tasks.length;
       throw e;
