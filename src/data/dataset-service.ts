@@ -78,7 +78,8 @@ export class DatasetService {
     const read = resolveReadOptions(format, files[0]!, options);
     const identity = readIdentity(read);
     const progress = (done: number, message: string) => job.onProgress?.({ task: 'ingest', done, total: 100, message });
-    progress(0, 'reading');
+    // The sniff comes first: on a file of thousands of columns it alone takes seconds.
+    progress(0, 'sniffing types');
     const started = Date.now();
     const work = await makeWorkDir(this.deps.tmpDir, 'ingest');
     const duck = await openDuckDb(work);
