@@ -50,9 +50,9 @@ function resolveDecimal(format: string, decimal: string | undefined, delimiter: 
 }
 
 /**
- * The thousands separator given (CSV only; pandas' `thousands=`): one ASCII character, not a digit, a
- * quote or a line break, and not the decimal separator (`1.234,5` takes `--thousands . --decimal ,`).
- * It may be the delimiter when such numbers are quoted (`"1,234"`).
+ * The thousands separator given (CSV only; pandas' `thousands=`): one ASCII character, not a digit,
+ * a quote or a line break, and not the decimal separator (`1.234,5` takes `--thousands .
+ * --decimal ,`). It may be the delimiter when such numbers are quoted (`"1,234"`).
  */
 function resolveThousands(format: string, thousands: string | undefined, decimal: ',' | undefined): string | undefined {
   if (thousands === undefined) return undefined;
@@ -184,7 +184,7 @@ export interface ReadOptionsGiven {
   readonly delimiter?: string;
   /** A CSV's decimal separator: `.` (default) or `,` (with another delimiter). */
   readonly decimal?: string;
-  /** A CSV's thousands separator, one character (pandas' `thousands`), e.g. `.` with `decimal: ','` for `1.234,5`. */
+  /** A CSV's thousands separator, one ASCII character (pandas' `thousands`), e.g. `.` with `decimal: ','` for `1.234,5`. */
   readonly thousands?: string;
   /** A CSV's comment character (pandas' `comment`): lines that start with it are skipped, and the rest of a line after it. */
   readonly comment?: string;
@@ -227,8 +227,8 @@ export function resolveReadOptions(format: string, firstFile: string, given: Rea
 
 /**
  * What, besides the bytes, decides the data read from them: a non-default encoding, delimiter,
- * decimal separator, thousands separator, comment character, missing-value spellings, header or lines to skip, the columns kept, and
- * given types. Empty for the defaults, so a plain add keeps the file's own sha256 as its version.
+ * decimal or thousands separator, comment character, missing-value spellings, header or lines to
+ * skip, the columns kept, and given types. Empty for the defaults, so a plain add keeps the file's own sha256 as its version.
  */
 export function readIdentity(options: ReadOptions): string {
   const types = [...(options.types ?? new Map<string, LogicalType>())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -55,8 +55,10 @@ function convertExpr(name: string, from: string, to: LogicalType, numbers: Numbe
   if (to !== 'int' || isIntegerType(from)) return `CAST(${x} AS ${target})`;
   const refuse = `error(${quoteString(`column '${name}' was given the type int, but holds `)} || ${x}::VARCHAR || ', which is not a whole number')`;
   if (isFractionalType(from)) return `CASE WHEN ${x} IS NULL THEN NULL WHEN isfinite(${x}::DOUBLE) AND ${x} = trunc(${x}) THEN ${x}::BIGINT ELSE ${refuse} END`;
-  const t = numberText(x, numbers);
-  if (from === 'VARCHAR') return `CASE WHEN ${x} IS NULL THEN NULL WHEN regexp_full_match(${t}, '[+-]?[0-9]+') THEN ${t}::BIGINT ELSE ${refuse} END`;
+  if (from === 'VARCHAR') {
+    const t = numberText(x, numbers);
+    return `CASE WHEN ${x} IS NULL THEN NULL WHEN regexp_full_match(${t}, '[+-]?[0-9]+') THEN ${t}::BIGINT ELSE ${refuse} END`;
+  }
   return `CAST(${x} AS ${target})`;
 }
 
