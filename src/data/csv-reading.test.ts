@@ -172,6 +172,15 @@ describe('reading files as pandas does', () => {
     expect(messages).toContain("reading again: column 'late' holds \"NA\" on line 25002, pandas' NA spelling, so it is read as missing");
   });
 
+  it('types a date or bool column whose first rows are all NA spellings by the values after them', async () => {
+    // 300 rows of NA, then dates and bools: the first look at the text columns sees only NA.
+    const file = join(t.dir, 'na-first.csv');
+    const rows = Array.from({ length: 3000 }, (_, i) => (i < 300 ? 'NA,NA,1' : `2024-01-${String((i % 28) + 1).padStart(2, '0')},${i % 2 ? 'TRUE' : 'FALSE'},${i}`));
+    writeFileSync(file, `day,flag,n\n${rows.join('\n')}\n`);
+    const v = await t.service.add('na-first', file);
+    expect(v.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['day:timestamp:300', 'flag:bool:300', 'n:int:0']);
+  });
+
   it('reads a CSV with the delimiter and decimal separator given (a semicolon, a tab; a decimal comma), part of the version', async () => {
     const file = join(t.dir, 'semi.csv');
     writeFileSync(file, 'x;y\n1;"a;b"\n2;c\n');

@@ -167,7 +167,8 @@ async function retypeByValues(
  *    `NA`): as text, stored as that type, NA as missing;
  *  - no value at all: `empty`, typed by its values later (csv-columns.ts).
  * Most text columns show text in their first rows, so a cheap look at those rows picks the columns
- * worth the detailed look at all the sampled rows (a regular expression per value took 0.3 s over a
+ * worth the detailed look at all the sampled rows (one whose first rows hold only NA spellings gets
+ * both looks) (a regular expression per value took 0.3 s over a
  * wide file's 60 text columns; the sampled rows of a wide file take ~0.5 s to read again).
  */
 async function textColumnReads(con: DuckDBConnection, read: string, cols: readonly SniffedType[], rows: number, numberFormat: NumberFormat): Promise<Map<string, CsvColumn>> {
@@ -180,7 +181,7 @@ async function textColumnReads(con: DuckDBConnection, read: string, cols: readon
   ]);
   // All missing (NULL) counts as numeric: the sampled rows decide.
   const numeric = cols.filter((t) => head(t.name)[0] !== false);
-  const typed = cols.filter((t) => head(t.name)[0] === false && head(t.name)[1] !== false);
+  const notNumbers = new Set<string>();
   const spelled = `(${NON_FINITE_SPELLINGS.map(quoteString).join(', ')})`;
   const number = `FILTER (WHERE NOT ${na})`;
   const numbers = await textAggregates(con, read, numeric.map((t) => t.name), rows, [
@@ -192,10 +193,15 @@ async function textColumnReads(con: DuckDBConnection, read: string, cols: readon
   ]);
   for (const t of numeric) {
     const [nonFinite, hasNa, whole, values, allNumbers] = numbers(t.name);
-    if (allNumbers === false) continue;
+    if (allNumbers === false) {
+      notNumbers.add(t.name);
+      continue;
+    }
     const how: CsvRead | undefined = hasNa === true ? (whole === true ? 'whole-text' : 'float-text') : nonFinite === true ? 'float' : Number(values) === 0 ? 'empty' : undefined;
     if (how) found.set(t.name, { name: t.name, sniffed: t.duckType, read: how });
   }
+  // Bools and dates: those the first look saw, and those whose first rows held only NA spellings.
+  const typed = cols.filter((t) => head(t.name)[1] !== false && (head(t.name)[0] === false || notNumbers.has(t.name)));
   const byValues = await textAggregates(con, read, typed.map((t) => t.name), rows, byValuesAggregates('v', numberFormat));
   for (const t of typed) {
     const c = byValuesRead(firstRead(t.name, t.duckType), byValues(t.name));
