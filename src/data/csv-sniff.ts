@@ -167,9 +167,9 @@ async function retypeByValues(
  *    `NA`): as text, stored as that type, NA as missing;
  *  - no value at all: `empty`, typed by its values later (csv-columns.ts).
  * Most text columns show text in their first rows, so a cheap look at those rows picks the columns
- * worth the detailed look at all the sampled rows (one whose first rows hold only NA spellings gets
- * both looks) (a regular expression per value took 0.3 s over a
- * wide file's 60 text columns; the sampled rows of a wide file take ~0.5 s to read again).
+ * worth the detailed look at all the sampled rows (a regular expression per value took 0.3 s over a
+ * wide file's 60 text columns; the sampled rows of a wide file take ~0.5 s to read again). A
+ * column whose first rows hold only NA spellings gets both detailed looks.
  */
 async function textColumnReads(con: DuckDBConnection, read: string, cols: readonly SniffedType[], rows: number, numberFormat: NumberFormat): Promise<Map<string, CsvColumn>> {
   const found = new Map<string, CsvColumn>();
