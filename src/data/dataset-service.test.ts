@@ -88,6 +88,19 @@ for (const backend of testStores()) {
       await expectKeelError(t.service.loadTable('demo', { columns: ['nope'] }), 'INVALID_ARGUMENT', /no column 'nope'/);
     });
 
+    it('loads a Table of many DuckDB chunks in stored order, missing values where they are', async () => {
+      // 5,000 rows: three chunks of up to 2,048; a value is missing in every seventh row.
+      const file = join(t.dir, 'chunks.csv');
+      writeFileSync(file, `i,s\n${Array.from({ length: 5000 }, (_, i) => (i % 7 === 3 ? ',' : `${i},k${i % 3}`)).join('\n')}\n`);
+      const v = await t.service.add('chunks', file);
+      const table = await t.service.loadTable(`chunks@${v.version}`);
+      const [i, s] = table.columns as [{ values: Float64Array }, { codes: Int32Array; dictionary: string[] }];
+      expect(table.numRows).toBe(5000);
+      for (const r of [0, 3, 2047, 2048, 2049, 4095, 4096, 4999]) {
+        expect([r, i.values[r], s.codes[r] === -1 ? null : s.dictionary[s.codes[r]!]]).toEqual([r, r % 7 === 3 ? NaN : r, r % 7 === 3 ? null : `k${r % 3}`]);
+      }
+    });
+
     it('reads a page of rows in stored order, across row groups', async () => {
       const a = (await t.service.versions('demo')).at(-1)!;
       const page = await t.service.rows(`demo@${a.version}`, { offset: 1, limit: 5, columns: ['t', 'y', 'x'] });
