@@ -95,7 +95,7 @@ for (const backend of testStores()) {
       const v = await t.service.add('chunks', file);
       const table = await t.service.loadTable(`chunks@${v.version}`);
       const i = table.columns[0] as { values: Float64Array };
-      const s = table.columns[1] as { codes: Int32Array; dictionary: string[] };
+      const s = table.columns[1] as { codes: Int32Array; dictionary: readonly string[] };
       expect(table.numRows).toBe(5000);
       for (const r of [0, 3, 2047, 2048, 2049, 4095, 4096, 4999]) {
         expect([r, i.values[r], s.codes[r] === -1 ? null : s.dictionary[s.codes[r]!]]).toEqual([r, r % 7 === 3 ? NaN : r, r % 7 === 3 ? null : `k${r % 3}`]);
