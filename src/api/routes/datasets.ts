@@ -3,7 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import multipart, { type Multipart } from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
 import { formatOfName, invalidArgument, isValidName, KeelError, makeWorkDir, MAX_SOURCE_FILES } from '../../core/index.js';
@@ -98,7 +98,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
     },
   );
 
-  app.post<{ Params: { name: string }; Querystring: { format?: string; filename?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; thousands?: string; comment?: string; na?: string[]; header?: boolean; names?: string[]; skip?: number; columns?: string[]; types?: string } }>(
+  app.post<{ Params: { name: string }; Querystring: Static<typeof UploadQuery> }>(
     '/api/v1/datasets/:name/versions',
     {
       config: { permission: 'datasets:write' },
