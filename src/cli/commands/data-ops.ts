@@ -5,13 +5,16 @@ import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { DatasetDiffResult, DatasetListItem, DatasetRowsPage, DatasetVersionDetail, DatasetVersionInfo } from '../../client/index.js';
 import { invalidArgument, makeWorkDir, type LogicalType } from '../../core/index.js';
-import { resolveExportFormat, writeExport, type ExportResult } from '../../data/index.js';
+import { resolveExportFormat, writeExport, type AddDatasetOptions, type ExportResult } from '../../data/index.js';
 import type { ProgressEvent } from '../../jobs/index.js';
 import type { CliContext } from '../context.js';
 
+/** The data layer's add options, the given types already checked (the client sends them on as they are). */
+type AddOptions = AddDatasetOptions & { readonly types?: Readonly<Record<string, LogicalType>> };
+
 /** The calls `keel data` makes, on the local store or through the client (`--server`). */
 export interface DataOps {
-  add(name: string, file: string, options: { format?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; thousands?: string; comment?: string; na?: string[]; header?: boolean; names?: string[]; skip?: number; columns?: string[]; types?: Record<string, LogicalType>; source?: string }, onProgress: (e: ProgressEvent) => void, signal: AbortSignal): Promise<DatasetVersionDetail>;
+  add(name: string, file: string, options: AddOptions, onProgress: (e: ProgressEvent) => void, signal: AbortSignal): Promise<DatasetVersionDetail>;
   list(): Promise<DatasetListItem[]>;
   versions(name: string): Promise<DatasetVersionInfo[]>;
   get(ref: string): Promise<DatasetVersionDetail>;
