@@ -33,6 +33,12 @@ for (const backend of testStores()) {
     });
     afterAll(async () => store.close());
 
+    it('names each step of an add on the progress bar, in order, however short the read', async () => {
+      const steps: string[] = [];
+      await t.service.add('steps', fileB, {}, { onProgress: (e) => void (e.message !== steps.at(-1) && steps.push(e.message!)) });
+      expect(steps).toEqual(['sniffing types', 'reading', 'statistics', 'storing', 'done']);
+    });
+
     it('adds versions addressed by content, and identical content returns the same version', async () => {
       const a = await t.service.add('demo', fileA, { description: 'first' });
       expect(a.version).toMatch(/^[0-9a-f]{12}$/);

@@ -106,6 +106,8 @@ export class DatasetService {
       try {
         let described = await describeSource(con, files, format, read);
         let reading = 'reading';
+        // The bar says so now: the first poll comes 200 ms into the read.
+        progress(0, reading);
         const poll = setInterval(() => {
           const p = con.progress.percentage;
           if (p >= 0) progress(Math.min(60, p * 0.6), reading);
