@@ -172,6 +172,20 @@ describe('reading files as pandas does', () => {
     expect(messages).toContain("reading again: column 'late' holds \"NA\" on line 25002, pandas' NA spelling, so it is read as missing");
   });
 
+  it("keeps the parts' rows in file order when a column reads NA spellings as missing", async () => {
+    // Three one-row parts, then a larger one whose numbers hold NA: the NA test in the read made
+    // DuckDB join the rows with the spellings, which put the small parts' rows last.
+    const parts = join(t.dir, 'ordered-parts');
+    mkdirSync(parts);
+    for (const k of [0, 1, 2]) writeFileSync(join(parts, `${k}.csv`), `n,x\n${k},${k}.5\n`);
+    writeFileSync(join(parts, '9.csv'), `n,x\n${Array.from({ length: 25_000 }, (_, i) => `${i + 3},${i % 7 === 1 ? 'NA' : i}`).join('\n')}\n`);
+    const v = await t.service.add('ordered-parts', parts);
+    expect(v.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['n:int:0', 'x:float:3572']);
+    const table = await t.service.loadTable(`ordered-parts@${v.version}`, { columns: ['n'] });
+    const n = (table.columns[0] as { values: Float64Array }).values;
+    expect(n.findIndex((x, i) => x !== i)).toBe(-1);
+  });
+
   it('types a date or bool column whose first rows are all NA spellings by the values after them', async () => {
     // 300 rows of NA, then dates and bools: the first look at the text columns sees only NA.
     const file = join(t.dir, 'na-first.csv');
