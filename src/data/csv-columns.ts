@@ -27,7 +27,7 @@ import { isFractionalType, isIntegerType, quoteIdent, quoteString } from './duck
  * - `float`: read and stored as DOUBLE;
  * - `float-text`: a float column with NA spellings, read as text, stored as DOUBLE;
  * - `string`: read and stored as VARCHAR;
- * - `sniffed-text`: a BOOLEAN, DATE or TIMESTAMP column with NA spellings, read as text, stored as `sniffed`;
+ * - `sniffed-text`: a BOOLEAN, DATE or TIMESTAMP column with NA spellings, read as text, stored as `sniffed` (a date in `format`);
  * - `empty`: no value in the sniffed rows: read and stored as VARCHAR until a value of another type turns up.
  */
 export type CsvRead = 'sniffed' | 'sniffed-text' | 'whole' | 'whole-text' | 'float' | 'float-text' | 'string' | 'empty';
@@ -36,7 +36,7 @@ export type CsvRead = 'sniffed' | 'sniffed-text' | 'whole' | 'whole-text' | 'flo
 const TEXT_CASTABLE = /^(BOOLEAN|DATE|TIMESTAMP)$/;
 
 /** pandas' default `na_values` (pandas._libs.parsers.STR_NA_VALUES), matched exactly as pandas does. */
-const NA_SPELLINGS = ['', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'n/a', 'nan', 'null'];
+export const NA_SPELLINGS = ['', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'n/a', 'nan', 'null'];
 /** How a CSV writes its numbers: a decimal comma, a thousands separator (read-options.ts). */
 export interface NumberFormat {
   readonly decimal?: ',';
@@ -59,6 +59,11 @@ export interface CsvColumn {
   /** DuckDB's type for the column (for a column empty in the sniffed rows, its first value's). */
   readonly sniffed: string;
   readonly read: CsvRead;
+  /**
+   * A DATE or TIMESTAMP column's strptime format (DuckDB's sniffed DateFormat or TimestampFormat,
+   * `%d/%m/%Y`), which its `sniffed-text` read converts by; none: ISO, DuckDB's cast.
+   */
+  readonly format?: string;
 }
 
 /** The first way to read a sniffed column. */
@@ -101,7 +106,7 @@ export function checkExpr(c: CsvColumn, index: number, numbers: NumberFormat): s
     return `CASE WHEN ${x} IS NOT NULL AND NOT ${isNaSql(x)} AND (${typed}) THEN ${misfit('first')} ELSE ${x} END`;
   }
   if (c.read === 'sniffed-text') {
-    const v = `TRY_CAST(trim(${x}) AS ${c.sniffed})`;
+    const v = c.format === undefined ? `TRY_CAST(trim(${x}) AS ${c.sniffed})` : `TRY_STRPTIME(trim(${x}), ${quoteString(c.format)})::${c.sniffed}`;
     return `CASE WHEN ${x} IS NULL OR ${isNaSql(x)} THEN NULL WHEN ${v} IS NOT NULL THEN ${v} ELSE ${misfit('text')} END`;
   }
   const t = numberText(x, numbers);

@@ -172,6 +172,38 @@ describe('reading files as pandas does', () => {
     expect(messages).toContain("reading again: column 'late' holds \"NA\" on line 25002, pandas' NA spelling, so it is read as missing");
   });
 
+  it('reads NA spellings in day-first date and timestamp columns as missing, the column keeping its type and format', async () => {
+    const file = join(t.dir, 'dmy-na.csv');
+    // day, at: NA among the sniffed rows (DuckDB's sniffer takes them for text); late: a day-first
+    // date column with a late NA, then a date only day-first reads (13/01); ver: version numbers
+    // with NA, which look like dates to the first look and stay text.
+    const dmy = (i: number, year: number) => `${String((i % 28) + 1).padStart(2, '0')}/${String((i % 12) + 1).padStart(2, '0')}/${year}`;
+    const head = Array.from({ length: 25_000 }, (_, i) => [i % 7 === 3 ? 'NA' : dmy(i, 2021), i % 5 === 1 ? 'N/A' : `${dmy(i, 2022)} 10:30:15`, dmy(i, 2020), i % 3 ? `v1.${i % 9}` : 'NA'].join(','));
+    writeFileSync(file, `day,at,late,ver\n${head.join('\n')}\nNA,NA,NA,NA\n31/12/2021,13/01/2023 08:00:00,13/01/2020,v2.0\n`);
+    const messages: string[] = [];
+    const v = await t.service.add('dmy-na', file, {}, { onProgress: (e) => void (e.message && messages.push(e.message)) });
+    expect(v.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['day:timestamp:3572', 'at:timestamp:5001', 'late:timestamp:1', 'ver:string:0']);
+    expect((await t.service.rows(`dmy-na@${v.version}`, { offset: 25_000 })).rows).toEqual([
+      [null, null, null, 'NA'],
+      ['2021-12-31T00:00:00.000Z', '2023-01-13T08:00:00.000Z', '2020-01-13T00:00:00.000Z', 'v2.0'],
+    ]);
+    const [day, at, late] = v.columns;
+    expect([day!.stats.min, day!.stats.max]).toEqual([Date.UTC(2021, 0, 1), Date.UTC(2021, 11, 31)]);
+    expect([at!.stats.min, at!.stats.max]).toEqual([Date.UTC(2022, 0, 1, 10, 30, 15), Date.UTC(2023, 0, 13, 8)]);
+    expect([late!.stats.min, late!.stats.max]).toEqual([Date.UTC(2020, 0, 1), Date.UTC(2020, 11, 28)]);
+    expect(readingAgain(messages)).toEqual(["reading again: column 'late' holds \"NA\" on line 25002, pandas' NA spelling, so it is read as missing"]);
+    // Parts: the first file's format, sniffed, reads a late NA in the second (an NA in the sniffed
+    // rows of a part: the first look at text columns, as above).
+    const parts = join(t.dir, 'dmy-parts');
+    mkdirSync(parts);
+    writeFileSync(join(parts, 'a.csv'), 'n,day,early\n1,25/12/2021,13/01/2022\n');
+    writeFileSync(join(parts, 'b.csv'), `n,day,early\n${Array.from({ length: 25_000 }, (_, i) => `${i},${dmy(i, 2022)},${i === 1 ? 'NA' : dmy(i, 2022)}`).join('\n')}\n3,NA,14/02/2022\n`);
+    const p = await t.service.add('dmy-parts', parts);
+    expect(p.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['n:int:0', 'day:timestamp:1', 'early:timestamp:1']);
+    const ends = [0, 25_001].map(async (offset) => (await t.service.rows(`dmy-parts@${p.version}`, { offset, limit: 1, columns: ['day', 'early'] })).rows[0]);
+    expect(await Promise.all(ends)).toEqual([['2021-12-25T00:00:00.000Z', '2022-01-13T00:00:00.000Z'], [null, '2022-02-14T00:00:00.000Z']]);
+  });
+
   it("keeps the parts' rows in file order when a column reads NA spellings as missing", async () => {
     // Three one-row parts, then a larger one whose numbers hold NA: the NA test in the read made
     // DuckDB join the rows with the spellings, which put the small parts' rows last.

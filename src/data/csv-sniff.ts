@@ -14,6 +14,7 @@ import {
   firstRead,
   isNaSql,
   isNumberRead,
+  NA_SPELLINGS,
   numberAggregates,
   numberText,
   readType,
@@ -82,11 +83,13 @@ export async function sniffCsv(con: DuckDBConnection, files: readonly string[], 
   const sampleRows = await sniffRows(path);
   // The names given to a CSV without a header line (the single file's read names its columns by its types).
   const names = readOptions.names === undefined ? '' : `, names = [${readOptions.names.map(quoteString).join(', ')}]`;
+  const sniffFirst = (o: string) => sniffFile(con, path, `${o}${names}`, sampleRows);
+  let formats: DateFormats | undefined;
   if (files.length === 1) {
-    const row = (await runSource(con, `SELECT Columns, DateFormat, TimestampFormat FROM sniff_csv(${quoteString(path)}, ${options}${names}, sample_size = ${sampleRows})`, 'csv')).getRows()[0]!;
-    sniffed = (row[0] as { items: { entries: { name: string; type: string } }[] }).items.map(({ entries }) => entries);
-    const formats = [row[1] === null ? '' : `, dateformat = ${quoteString(String(row[1]))}`, row[2] === null ? '' : `, timestampformat = ${quoteString(String(row[2]))}`].join('');
-    read = (ts) => `read_csv(${p}, ${options}, auto_detect = false, columns = ${typeStruct(ts)}${formats})`;
+    const first = await sniffFirst(options);
+    ({ columns: sniffed, formats } = first);
+    const given = [formats.date === undefined ? '' : `, dateformat = ${quoteString(formats.date)}`, formats.timestamp === undefined ? '' : `, timestampformat = ${quoteString(formats.timestamp)}`].join('');
+    read = (ts) => `read_csv(${p}, ${options}, auto_detect = false, columns = ${typeStruct(ts)}${given})`;
   } else {
     // Several files: each is sniffed, and their columns are matched by the names in their headers
     // (read by position, a part whose header orders the columns differently would put its
@@ -101,9 +104,38 @@ export async function sniffCsv(con: DuckDBConnection, files: readonly string[], 
   // A column with a given type is read as text, then converted (withGivenTypes).
   const types = sniffed.map(({ name, type }) => ({ name, duckType: given.has(name) ? 'VARCHAR' : type }));
   const text = types.filter((t) => t.duckType === 'VARCHAR' && !given.has(t.name));
-  const reads = await textColumnReads(con, read(types), text, sampleRows, readOptions);
-  const columns = types.map((t): CsvColumn => reads.get(t.name) ?? firstRead(t.name, t.duckType));
+  // pandas' NA spellings missing, as the text columns' second look at dates needs them.
+  const na = [...new Set([...(readOptions.na ?? []), ...NA_SPELLINGS.filter((s) => s !== '')])];
+  const datesWithNa = async () => (await sniffFirst(csvOptions(path, { ...readOptions, na }))).dates;
+  const reads = await textColumnReads(con, read(types), text, sampleRows, readOptions, datesWithNa);
+  // The date formats a date column's read converts by after it meets an NA spelling (several
+  // files: the first file's, sniffed only when there are such columns).
+  if (!formats && types.some((t) => isDateType(t.duckType))) formats = (await sniffFirst(options)).formats;
+  const columns = types.map((t): CsvColumn => reads.get(t.name) ?? withFormat(firstRead(t.name, t.duckType), formats));
   return csvSniffed(con, read, columns, given, readOptions);
+}
+
+/** The date formats DuckDB's sniffer found (strptime's, `%d/%m/%Y`): one for the DATE columns, one for the TIMESTAMP ones. */
+interface DateFormats {
+  readonly date?: string;
+  readonly timestamp?: string;
+}
+
+const isDateType = (t: string): boolean => t === 'DATE' || t === 'TIMESTAMP';
+
+/** A DATE or TIMESTAMP column with its sniffed format, should it meet an NA spelling later (csv-columns.ts). */
+function withFormat(c: CsvColumn, formats: DateFormats | undefined): CsvColumn {
+  const format = c.sniffed === 'DATE' ? formats?.date : c.sniffed === 'TIMESTAMP' ? formats?.timestamp : undefined;
+  return c.read === 'sniffed' && format !== undefined ? { ...c, format } : c;
+}
+
+/** One file's columns and date formats as DuckDB's sniffer finds them in its first `rows` rows, and its date columns by name. */
+async function sniffFile(con: DuckDBConnection, path: string, options: string, rows: number): Promise<{ columns: { name: string; type: string }[]; formats: DateFormats; dates: Map<string, CsvColumn> }> {
+  const row = (await runSource(con, `SELECT Columns, DateFormat, TimestampFormat FROM sniff_csv(${quoteString(path)}, ${options}, sample_size = ${rows})`, 'csv')).getRows()[0]!;
+  const columns = (row[0] as { items: { entries: { name: string; type: string } }[] }).items.map(({ entries }) => entries);
+  const formats: DateFormats = { ...(row[1] === null ? {} : { date: String(row[1]) }), ...(row[2] === null ? {} : { timestamp: String(row[2]) }) };
+  const dates = new Map(columns.filter((c) => isDateType(c.type)).map((c) => [c.name, withFormat({ name: c.name, sniffed: c.type, read: 'sniffed' }, formats)]));
+  return { columns, formats, dates };
 }
 
 /**
@@ -165,19 +197,30 @@ async function retypeByValues(
  *  - all numbers or NA spellings: as text, NA as missing (`whole-text` if the numbers are all whole);
  *  - all true/false, ISO dates or ISO timestamps, with NA spellings (an R export's `TRUE`, `FALSE`,
  *    `NA`): as text, stored as that type, NA as missing;
- *  - no value at all: `empty`, typed by its values later (csv-columns.ts).
+ *  - no value at all: `empty`, typed by its values later (csv-columns.ts);
+ *  - dates or timestamps in another format (`25/12/2024`) with NA spellings: as text, NA as
+ *    missing, converted by the format DuckDB's sniffer finds with NA spellings missing (`datesWithNa`,
+ *    a second sniff, only when the first rows look like dates).
  * Most text columns show text in their first rows, so a cheap look at those rows picks the columns
  * worth the detailed look at all the sampled rows (a regular expression per value took 0.3 s over a
  * wide file's 60 text columns; the sampled rows of a wide file take ~0.5 s to read again). A
  * column whose first rows hold only NA spellings gets both detailed looks.
  */
-async function textColumnReads(con: DuckDBConnection, read: string, cols: readonly SniffedType[], rows: number, numberFormat: NumberFormat): Promise<Map<string, CsvColumn>> {
+async function textColumnReads(
+  con: DuckDBConnection,
+  read: string,
+  cols: readonly SniffedType[],
+  rows: number,
+  numberFormat: NumberFormat,
+  datesWithNa: () => Promise<Map<string, CsvColumn>>,
+): Promise<Map<string, CsvColumn>> {
   const found = new Map<string, CsvColumn>();
   if (cols.length === 0) return found;
   const na = isNaSql('v');
   const head = await textAggregates(con, read, cols.map((t) => t.name), FIRST_LOOK_ROWS, [
     `bool_and(TRY_CAST(${numberText('v', numberFormat)} AS DOUBLE) IS NOT NULL OR ${na})`,
     `bool_and(lower(trim(v)) IN ('true', 'false') OR TRY_CAST(trim(v) AS TIMESTAMP) IS NOT NULL OR ${na})`,
+    `bool_and(regexp_full_match(trim(v), '${DATE_LIKE}') OR ${na})`,
   ]);
   // All missing (NULL) counts as numeric: the sampled rows decide.
   const numeric = cols.filter((t) => head(t.name)[0] !== false);
@@ -207,8 +250,20 @@ async function textColumnReads(con: DuckDBConnection, read: string, cols: readon
     const c = byValuesRead(firstRead(t.name, t.duckType), byValues(t.name));
     if (c.read === 'sniffed' || c.read === 'sniffed-text') found.set(t.name, c);
   }
+  // Dates in another format: columns of date-like values (or NA spellings) in their first rows, not typed above.
+  const dateLike = cols.filter((t) => !found.has(t.name) && head(t.name)[2] !== false && (head(t.name)[0] === false || notNumbers.has(t.name)));
+  if (dateLike.length > 0) {
+    const dates = await datesWithNa();
+    for (const t of dateLike) {
+      const c = dates.get(t.name);
+      if (c) found.set(t.name, { ...c, read: 'sniffed-text' });
+    }
+  }
   return found;
 }
+
+/** What DuckDB's sniffer may take for a date or timestamp (`25/12/2024`, `12.25.24 10:30:00`), loosely: the sniff decides. */
+const DATE_LIKE = '[0-9]{1,4}[-/. ][0-9]{1,2}[-/. ][0-9]{1,4}([ T].*)?';
 
 /**
  * Of text columns, the values of `aggregates` over each one's first `rows` values (all, without
