@@ -10,8 +10,8 @@
  * and about half the wall time.
  */
 import type { DuckDBConnection, DuckDBListVector, DuckDBMaterializedResult } from '@duckdb/node-api';
-import { sortInPlace } from '../core/index.js';
-import { edgesOf, histogramRange, numpyCounts } from './histogram-sql.js';
+import { sortedCopy } from '../core/index.js';
+import { edgesOf, histogramRange, sortedNumpyCounts } from './histogram-sql.js';
 import { lerp, QUANTILE_KEYS, QUANTILES, rankTop, TOP_K, valueExpr, type Col, type Found, type Quantiles } from './profile-found.js';
 import { doublesOf } from './table-loader.js';
 
@@ -19,7 +19,7 @@ import { doublesOf } from './table-loader.js';
 export async function sortedPass(con: DuckDBConnection, src: string, cols: readonly Col[], acc: Found[]): Promise<void> {
   if (cols.length === 0) return;
   // Each column's values as one list: one chunk, its numbers in one flat vector, no per-row work
-  // in JS. (DuckDB's list_sort took 5.7 ms a column of 30,000 values, sortInPlace under 1 ms.)
+  // in JS. (DuckDB's list_sort took 5.7 ms a column of 30,000 values, sortedCopy about 0.5 ms.)
   const lists = cols.map((c) => `list(${valueExpr(c)}) FILTER (WHERE ${valueExpr(c)} IS NOT NULL)`);
   const chunk = ((await con.run(`SELECT ${lists.join(', ')} FROM ${src}`)) as DuckDBMaterializedResult).getChunk(0);
   cols.forEach((c, k) => {
@@ -27,7 +27,7 @@ export async function sortedPass(con: DuckDBConnection, src: string, cols: reado
     // getItemVector is a view (null: no values); getItem would make a JS value of each number.
     const vector = list.getItemVector(0);
     const values = vector === null ? new Float64Array(0) : doublesOf(vector, vector.itemCount);
-    Object.assign(acc[c.i]!, sortedStats(sortInPlace(values.slice()), c));
+    Object.assign(acc[c.i]!, sortedStats(sortedCopy(values), c));
   });
 }
 
@@ -47,7 +47,7 @@ function sortedStats(v: Float64Array, c: Col): Found {
     }),
   ) as Quantiles;
   const range = histogramRange(min, max);
-  return { count: n, min, max, mean, std, quantiles, histogram: { edges: edgesOf(range.lo, range.hi), counts: numpyCounts(v, range) }, ...runs(v, c) };
+  return { count: n, min, max, mean, std, quantiles, histogram: { edges: edgesOf(range.lo, range.hi), counts: sortedNumpyCounts(v, range) }, ...runs(v, c) };
 }
 
 /** Σx with Neumaier's compensation. */
@@ -78,33 +78,43 @@ function compensatedSquares(v: Float64Array, mean: number): number {
 
 /**
  * The distinct count and top values from the runs of equal values in `v` (sorted). The top 20 are
- * the runs longer than the 20th longest run's length, then the runs of that length in value
- * order, which is rankTop's order for ties: no list of every value is made.
+ * the runs longer than the 20th longest run's length (`cut`), then the runs of that length in
+ * value order, which is rankTop's order for ties: no list of every value is made.
  */
 function runs(v: Float64Array, c: Col): { distinct: number; top: Found['top'] } {
-  const lengths = new Int32Array(v.length + 1);
-  let distinct = 0;
-  for (let i = 0; i < v.length; ) {
-    let j = i + 1;
-    while (j < v.length && v[j] === v[i]) j++;
-    lengths[j - i]!++;
-    distinct++;
-    i = j;
+  const n = v.length;
+  const lengths = new Int32Array(n + 1);
+  let distinct = 1;
+  let len = 1;
+  for (let i = 1; i < n; i++) {
+    if (v[i] === v[i - 1]) len++;
+    else {
+      lengths[len]!++;
+      len = 1;
+      distinct++;
+    }
   }
-  let cut = v.length;
+  lengths[len]!++;
+  let cut = n;
   for (let taken = 0; cut > 1; cut--) {
     taken += lengths[cut]!;
     if (taken >= TOP_K) break;
   }
   const top: { value: number; count: number }[] = [];
   let ties = 0;
-  for (let i = 0; i < v.length; ) {
-    let j = i + 1;
-    while (j < v.length && v[j] === v[i]) j++;
-    const len = j - i;
-    if (len > cut) top.push({ value: v[i]!, count: len });
-    else if (len === cut && ties < TOP_K) {
-      top.push({ value: v[i]!, count: len });
+  // A run of at least `cut` values starts at i when v[i] === v[i + cut - 1]: a test that is rarely
+  // true, so its branch is predicted. (Testing each value for the end of its run, in both passes,
+  // took 0.6 ms of a column of 30,000 4-decimal normal values: a third of the statistics' JS time.)
+  for (let i = 0; i + cut - 1 < n; ) {
+    if (v[i] !== v[i + cut - 1]) {
+      i++;
+      continue;
+    }
+    let j = i + cut;
+    while (j < n && v[j] === v[i]) j++;
+    if (j - i > cut) top.push({ value: v[i]!, count: j - i });
+    else if (ties < TOP_K) {
+      top.push({ value: v[i]!, count: j - i });
       ties++;
     }
     i = j;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMetadataStore, type MetadataStore } from '../storage/index.js';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
-import { histogramAggregate } from './histogram-sql.js';
+import { edgesOf, histogramAggregate, numpyCounts, sortedNumpyCounts } from './histogram-sql.js';
 import { BATCH_COLUMNS, profileParquet, type ProfileLimits } from './profile.js';
 import { makeTestService, type TestService } from './test-helpers.js';
 import type { DatasetVersion } from './types.js';
@@ -167,6 +167,20 @@ describe('histogram bins as numpy.histogram', () => {
     // puts 6.7 in bin 10, numpy (comparing with the edge) in bin 9. Counts from
     // numpy.histogram([-2.6, 6.7, 16.0, 6.7, 3.1], bins=20).
     await expectNumpyBins(['-2.6', '6.7', '16.0', '6.7', '3.1'], 'float', [1, 0, 0, 0, 0, 0, 1, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+  });
+
+  it("counts sorted values by searching the edges as numpy's rule counts them one by one", () => {
+    // Values at each edge, an ulp either side of it, and random ones, over ranges of several scales.
+    const below = (x: number) => x - Math.abs(x) * 2 ** -52 - Number.MIN_VALUE;
+    const above = (x: number) => x + Math.abs(x) * 2 ** -52 + Number.MIN_VALUE;
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    for (const [lo, hi] of [[-2.6, 16], [0, 1], [-1e6, 3e9], [1e15, 1e15 + 1024], [-5, -5 + 1e-9], [0.1, 0.7]] as const) {
+      const edges = edgesOf(lo, hi);
+      const values = [lo, hi, ...edges.flatMap((e) => [e, below(e), above(e)]), ...Array.from({ length: 500 }, () => lo + random() * (hi - lo))];
+      const v = Float64Array.from(values.filter((x) => x >= lo && x <= hi)).sort();
+      expect([lo, sortedNumpyCounts(v, { lo, hi })]).toEqual([lo, numpyCounts(v, { lo, hi })]);
+    }
   });
 
   it('follows numpy when the range is so small that edges collapse', async () => {
