@@ -24,8 +24,11 @@ export function sortInPlace(x: Float64Array): Float64Array {
   return x;
 }
 
-/** Below this many values the built-in sort is as fast. */
-const BUCKET_SORT_FROM = 4096;
+/**
+ * Below this many values the built-in sort is as fast (on 4-decimal normal values: 2.5 against
+ * 2.8 µs at 64, 5.4 against 4.2 at 128, 121 against 55 at 2,000).
+ */
+const BUCKET_SORT_FROM = 128;
 
 /**
  * `x` sorted ascending, in a new array (`x` unchanged; no NaN in it). Up to 2^17 values get one
