@@ -25,6 +25,7 @@ import {
   type CsvRead,
   type NumberFormat,
 } from './csv-columns.js';
+import { whyNoDialect } from './csv-dialect-error.js';
 import { isTsv, type ReadOptions } from './read-options.js';
 import { filesArg, runSource, typeStruct, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
 
@@ -83,7 +84,9 @@ export async function sniffCsv(con: DuckDBConnection, files: readonly string[], 
   const sampleRows = await sniffRows(path);
   // The names given to a CSV without a header line (the single file's read names its columns by its types).
   const names = readOptions.names === undefined ? '' : `, names = [${readOptions.names.map(quoteString).join(', ')}]`;
-  const sniffFirst = (o: string) => sniffFile(con, path, `${o}${names}`, sampleRows);
+  // A sniff that finds no dialect: the row that does not fit, by line (csv-dialect-error.ts).
+  const noDialect = (e: unknown): Promise<never> => whyNoDialect(con, e, files, options, readOptions);
+  const sniffFirst = (o: string) => sniffFile(con, path, `${o}${names}`, sampleRows).catch(noDialect);
   let formats: DateFormats | undefined;
   if (files.length === 1) {
     const first = await sniffFirst(options);
@@ -95,7 +98,7 @@ export async function sniffCsv(con: DuckDBConnection, files: readonly string[], 
     // (read by position, a part whose header orders the columns differently would put its
     // values under the wrong names). The types found replace the sniffed ones.
     const byName = `read_csv(${p}, ${options}${names}, union_by_name = true, sample_size = ${sampleRows}`;
-    sniffed = (await runSource(con, `DESCRIBE SELECT * FROM ${byName})`, 'csv')).getRows().map((r) => ({ name: String(r[0]), type: String(r[1]) }));
+    sniffed = (await runSource(con, `DESCRIBE SELECT * FROM ${byName})`, 'csv').catch(noDialect)).getRows().map((r) => ({ name: String(r[0]), type: String(r[1]) }));
     read = (ts) => `${byName}, types = ${typeStruct(ts)})`;
   }
   if (readOptions.names !== undefined && readOptions.names.length !== sniffed.length) {

@@ -227,12 +227,25 @@ for (const backend of testStores()) {
         const before = t.blobs().length;
         const bad = join(t.dir, 'bad.csv');
         writeFileSync(bad, 'a,b\n1,2\n3,4,5,6\n"unterminated,7\n');
-        const e = await expectKeelError(t.service.add('bad', bad), 'INVALID_ARGUMENT', /not a readable CSV file/);
+        const e = await expectKeelError(t.service.add('bad', bad), 'INVALID_ARGUMENT', /^file: not a readable CSV file: line 3 of bad.csv has more than 2 fields, the header's count \(a delimiter inside an unquoted field\?/);
         expect(e.field).toBe('file');
         await assertUntouched('bad', before);
         // Left to guess, DuckDB took the last row for the header and skipped the rows above it.
         writeFileSync(bad, 'a,b\n1,2\n3\n4,5,6\n');
-        await expectKeelError(t.service.add('bad', bad), 'INVALID_ARGUMENT', /not a readable CSV file.*the header's fields/);
+        await expectKeelError(t.service.add('bad', bad), 'INVALID_ARGUMENT', /line 3 of bad.csv has 1 field where the header has 2 \(a short row/);
+        writeFileSync(bad, 'a,b\n1,2\n"3,4\n5,6\n');
+        await expectKeelError(t.service.add('bad', bad), 'INVALID_ARGUMENT', /line 3 of bad.csv opens a quote that is never closed/);
+        // After lines to skip and comment lines, and past the sniffed rows (the read names it, not the sniff).
+        writeFileSync(bad, `# notes\npreamble\na;b\n${'1;2\n'.repeat(25_000)}3;4;5\n`);
+        await expectKeelError(t.service.add('bad', bad, { delimiter: ';', skip: 1, comment: '#' }), 'INVALID_ARGUMENT', /line 25004 of bad.csv has more than 2 fields/);
+        writeFileSync(bad, `# notes\npreamble\na;b\n1;2\n3\n`);
+        await expectKeelError(t.service.add('bad', bad, { delimiter: ';', skip: 1, comment: '#' }), 'INVALID_ARGUMENT', /line 5 of bad.csv has 1 field where the header has 2/);
+        // One of several parts: the message names it.
+        const parts = join(t.dir, 'bad-parts');
+        mkdirSync(parts);
+        writeFileSync(join(parts, 'a.csv'), 'a,b\n1,2\n');
+        writeFileSync(join(parts, 'b.csv'), 'a,b\n1,2\n3,4,5\n');
+        await expectKeelError(t.service.add('bad', parts), 'INVALID_ARGUMENT', /line 3 of b.csv has more than 2 fields/);
         await assertUntouched('bad', before);
       });
 

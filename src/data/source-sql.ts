@@ -3,6 +3,7 @@
  * CSV): the files as DuckDB's argument, the sniffed types and how the given ones apply, and
  * DuckDB's read errors as KeelErrors.
  */
+import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { KeelError, type DatasetFormat, type LogicalType } from '../core/index.js';
 import { isFractionalType, isIntegerType, quoteIdent, quoteString, STORED_TYPE } from './duckdb-sql.js';
@@ -81,8 +82,31 @@ export function sourceError(e: unknown, format: DatasetFormat): KeelError {
   if (format === 'csv' && /This file is not utf-8 encoded/.test(msg)) {
     return new KeelError('INVALID_ARGUMENT', `file: not UTF-8 text (${short.replace(/^.*?(CSV Error on Line: \d+).*$/, '$1')}): pass --encoding latin-1 (or utf-16)`, { field: 'file', cause: e });
   }
+  const row = format === 'csv' ? rowError(msg) : undefined;
+  if (row !== undefined) return new KeelError('INVALID_ARGUMENT', `file: not a readable CSV file: ${row}`, { field: 'file', cause: e });
   if (format === 'csv' && /not possible to automatically detect the CSV parsing dialect/.test(msg)) {
     return new KeelError('INVALID_ARGUMENT', "file: not a readable CSV file: its rows do not all have the header's fields (a row with more or fewer fields than the first line, or an unclosed quote? Lines above the header: --skip N)", { field: 'file', cause: e });
   }
   return new KeelError('INVALID_ARGUMENT', `file: not a readable ${format.toUpperCase()} file: ${short}`, { field: 'file', cause: e });
+}
+
+/**
+ * What a DuckDB CSV read error says of a row that does not fit the header: its line and field
+ * count, or its unclosed quote; undefined for other errors.
+ */
+export function rowError(message: string): string | undefined {
+  const number = /CSV Error on Line: (\d+)/.exec(message)?.[1];
+  if (number === undefined) return undefined;
+  // DuckDB lists its options after the message, the file among them: one of several, say.
+  const file = /\n\s*file = (.+)\n/.exec(message)?.[1];
+  const line = file === undefined ? number : `${number} of ${basename(file)}`;
+  const counts = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
+  if (counts) {
+    const [expected, found] = [Number(counts[1]), Number(counts[2])];
+    // DuckDB stops counting a long row's fields one past the header's.
+    if (found > expected) return `line ${line} has more than ${expected} fields, the header's count (a delimiter inside an unquoted field? Lines above the header: --skip N)`;
+    return `line ${line} has ${found} field${found === 1 ? '' : 's'} where the header has ${expected} (a short row, or a quote left open above it? Lines above the header: --skip N)`;
+  }
+  if (/unterminated quote/.test(message)) return `line ${line} opens a quote that is never closed`;
+  return undefined;
 }
