@@ -111,7 +111,9 @@ export function checkExpr(c: CsvColumn, index: number, numbers: NumberFormat): s
   }
   const t = numberText(x, numbers);
   if (c.read === 'whole-text') {
-    return `CASE WHEN ${x} IS NULL OR ${isNaSql(x)} THEN NULL WHEN regexp_full_match(${t}, '[+-]?[0-9]+') AND TRY_CAST(${t} AS BIGINT) IS NOT NULL THEN ${t}::BIGINT WHEN TRY_CAST(${t} AS DOUBLE) IS NOT NULL THEN ${misfit('fraction')} ELSE ${misfit('text')} END`;
+    // A whole number beyond BIGINT is text, as pandas keeps a column of them (an ID, not a quantity).
+    const whole = `regexp_full_match(${t}, '[+-]?[0-9]+')`;
+    return `CASE WHEN ${x} IS NULL OR ${isNaSql(x)} THEN NULL WHEN ${whole} AND TRY_CAST(${t} AS BIGINT) IS NOT NULL THEN ${t}::BIGINT WHEN NOT ${whole} AND TRY_CAST(${t} AS DOUBLE) IS NOT NULL THEN ${misfit('fraction')} ELSE ${misfit('text')} END`;
   }
   if (c.read === 'float-text') {
     return `CASE WHEN ${x} IS NULL OR ${isNaSql(x)} THEN NULL WHEN TRY_CAST(${t} AS DOUBLE) IS NOT NULL THEN ${t}::DOUBLE ELSE ${misfit('text')} END`;
