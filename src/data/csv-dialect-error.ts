@@ -3,9 +3,8 @@
  * has a row that does not fit its header. The sniffer does not say which; a read of the file as
  * text, with as many columns as its header line has fields, stops at that row and names its line.
  */
-import { open } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { invalidArgument, KeelError } from '../core/index.js';
+import { invalidArgument, KeelError, readHead } from '../core/index.js';
 import { quoteString } from './duckdb-sql.js';
 import { isTsv, type ReadOptions } from './read-options.js';
 import { rowError, typeStruct } from './source-sql.js';
@@ -44,16 +43,8 @@ export async function whyNoDialect(con: DuckDBConnection, error: unknown, files:
  */
 async function headerFields(path: string, read: ReadOptions): Promise<number | undefined> {
   if (/\.(gz|zst)$/i.test(path) || read.encoding === 'utf-16') return undefined;
-  const head = Buffer.alloc(HEAD_BYTES);
-  const fh = await open(path, 'r');
-  let bytes;
-  try {
-    ({ bytesRead: bytes } = await fh.read(head, 0, head.length, 0));
-  } finally {
-    await fh.close();
-  }
   // Latin-1 keeps every byte one character, and the delimiter and quote are ASCII.
-  const text = head.subarray(0, bytes).toString('latin1').replace(/^\xef\xbb\xbf/, '');
+  const text = (await readHead(path, HEAD_BYTES)).toString('latin1').replace(/^\xef\xbb\xbf/, '');
   const delimiter = read.delimiter ?? (isTsv(path) ? '\t' : ',');
   let [fields, quoted, skipped] = [1, false, 0];
   for (let i = 0; i < text.length; ) {

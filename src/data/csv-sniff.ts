@@ -3,9 +3,8 @@
  * of the text columns (numbers with NA or infinity spellings), and the read of the whole file with
  * those types fixed, ready to widen a column (csv-columns.ts).
  */
-import { open } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { invalidArgument, type LogicalType } from '../core/index.js';
+import { invalidArgument, readHead, type LogicalType } from '../core/index.js';
 import { quoteIdent, quoteString } from './duckdb-sql.js';
 import {
   byValuesAggregates,
@@ -288,16 +287,12 @@ async function textAggregates(con: DuckDBConnection, read: string, names: readon
 /** The rows to sniff: SNIFF_ROWS, or fewer when they would take more than SNIFF_BYTES (by the first MiB's rows). */
 async function sniffRows(path: string): Promise<number> {
   if (!/\.(csv|tsv|txt)$/i.test(path)) return SNIFF_ROWS;
-  const head = Buffer.alloc(1 << 20);
-  const fh = await open(path, 'r');
-  let bytes;
-  try {
-    ({ bytesRead: bytes } = await fh.read(head, 0, head.length, 0));
-  } finally {
-    await fh.close();
-  }
+  const head = await readHead(path, HEAD_BYTES);
   let lines = 0;
-  for (let i = head.indexOf(10); i >= 0 && i < bytes; i = head.indexOf(10, i + 1)) lines++;
-  if (lines < 2 || bytes < head.length) return SNIFF_ROWS;
-  return Math.max(MIN_SNIFF_ROWS, Math.min(SNIFF_ROWS, Math.floor((SNIFF_BYTES * lines) / bytes)));
+  for (let i = head.indexOf(10); i >= 0; i = head.indexOf(10, i + 1)) lines++;
+  if (lines < 2 || head.length < HEAD_BYTES) return SNIFF_ROWS;
+  return Math.max(MIN_SNIFF_ROWS, Math.min(SNIFF_ROWS, Math.floor((SNIFF_BYTES * lines) / head.length)));
 }
+
+/** The bytes whose rows tell how long a file's rows are. */
+const HEAD_BYTES = 1 << 20;
