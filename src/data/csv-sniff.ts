@@ -85,10 +85,10 @@ export async function sniffCsv(con: DuckDBConnection, files: readonly string[], 
   const names = readOptions.names === undefined ? '' : `, names = [${readOptions.names.map(quoteString).join(', ')}]`;
   // A sniff that finds no dialect: the row that does not fit, by line (csv-dialect-error.ts).
   const noDialect = (e: unknown): Promise<never> => whyNoDialect(con, e, files, options, readOptions);
-  const sniffFirst = (o: string) => sniffFile(con, path, `${o}${names}`, sampleRows).catch(noDialect);
+  const sniffFirst = (o: string) => sniffFile(con, path, `${o}${names}`, sampleRows);
   let formats: DateFormats | undefined;
   if (files.length === 1) {
-    const first = await sniffFirst(options);
+    const first = await sniffFirst(options).catch(noDialect);
     ({ columns: sniffed, formats } = first);
     const given = [formats.date === undefined ? '' : `, dateformat = ${quoteString(formats.date)}`, formats.timestamp === undefined ? '' : `, timestampformat = ${quoteString(formats.timestamp)}`].join('');
     read = (ts) => `read_csv(${p}, ${options}, auto_detect = false, columns = ${typeStruct(ts)}${given})`;
@@ -106,13 +106,14 @@ export async function sniffCsv(con: DuckDBConnection, files: readonly string[], 
   // A column with a given type is read as text, then converted (withGivenTypes).
   const types = sniffed.map(({ name, type }) => ({ name, duckType: given.has(name) ? 'VARCHAR' : type }));
   const text = types.filter((t) => t.duckType === 'VARCHAR' && !given.has(t.name));
-  // pandas' NA spellings missing, as the text columns' second look at dates needs them.
+  // pandas' NA spellings missing, as the text columns' second look at dates needs them. These
+  // later sniffs only refine the types: one that fails leaves them as they are.
   const na = [...new Set([...(readOptions.na ?? []), ...NA_SPELLINGS.filter((s) => s !== '')])];
-  const datesWithNa = async () => (await sniffFirst(csvOptions(path, { ...readOptions, na }))).dates;
+  const datesWithNa = () => sniffFirst(csvOptions(path, { ...readOptions, na })).then((s) => s.dates, () => new Map<string, CsvColumn>());
   const reads = await textColumnReads(con, read(types), text, sampleRows, readOptions, datesWithNa);
   // The date formats a date column's read converts by after it meets an NA spelling (several
   // files: the first file's, sniffed only when there are such columns).
-  if (!formats && types.some((t) => isDateType(t.duckType))) formats = (await sniffFirst(options)).formats;
+  if (!formats && types.some((t) => isDateType(t.duckType))) formats = await sniffFirst(options).then((s) => s.formats, () => undefined);
   const columns = types.map((t): CsvColumn => reads.get(t.name) ?? withFormat(firstRead(t.name, t.duckType), formats));
   return csvSniffed(con, read, columns, given, readOptions);
 }
