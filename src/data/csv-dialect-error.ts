@@ -3,6 +3,8 @@
  * has a row that does not fit its header. The sniffer does not say which; a read of the file as
  * text, with as many columns as its header line has fields, stops at that row and names its line.
  */
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidArgument, KeelError, readHead } from '../core/index.js';
 import { quoteString } from './duckdb-sql.js';
@@ -39,12 +41,14 @@ export async function whyNoDialect(con: DuckDBConnection, error: unknown, files:
 
 /**
  * The fields of the file's first line (after `skip` lines and comment lines), counted outside
- * quotes; undefined for a compressed or UTF-16 file, or a line longer than HEAD_BYTES.
+ * quotes; undefined for a zstd or UTF-16 file, or a line longer than HEAD_BYTES.
  */
 async function headerFields(path: string, read: ReadOptions): Promise<number | undefined> {
-  if (/\.(gz|zst)$/i.test(path) || read.encoding === 'utf-16') return undefined;
+  if (/\.zst$/i.test(path) || read.encoding === 'utf-16') return undefined;
+  const head = /\.gz$/i.test(path) ? await gunzipHead(path, HEAD_BYTES).catch(() => undefined) : await readHead(path, HEAD_BYTES);
+  if (head === undefined) return undefined;
   // Latin-1 keeps every byte one character, and the delimiter and quote are ASCII.
-  const text = (await readHead(path, HEAD_BYTES)).toString('latin1').replace(/^\xef\xbb\xbf/, '');
+  const text = head.toString('latin1').replace(/^\xef\xbb\xbf/, '');
   const delimiter = read.delimiter ?? (isTsv(path) ? '\t' : ',');
   let [fields, quoted, skipped] = [1, false, 0];
   for (let i = 0; i < text.length; ) {
@@ -67,4 +71,23 @@ async function headerFields(path: string, read: ReadOptions): Promise<number | u
     i++;
   }
   return undefined;
+}
+
+/** The first `bytes` bytes of a gzipped file's content (fewer when it is shorter). */
+async function gunzipHead(path: string, bytes: number): Promise<Buffer> {
+  const source = createReadStream(path);
+  const content = source.pipe(createGunzip());
+  const chunks: Buffer[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of content) {
+      chunks.push(chunk as Buffer);
+      length += (chunk as Buffer).length;
+      if (length >= bytes) break;
+    }
+  } finally {
+    content.destroy();
+    source.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, bytes);
 }

@@ -1,5 +1,6 @@
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testStores, type MetadataStore } from '../storage/index.js';
 import { parseDatasetRef } from './dataset-ref.js';
@@ -235,6 +236,9 @@ for (const backend of testStores()) {
         await expectKeelError(t.service.add('bad', bad), 'INVALID_ARGUMENT', /line 3 of bad.csv has 1 field where the header has 2 \(a short row/);
         writeFileSync(bad, 'a,b\n1,2\n"3,4\n5,6\n');
         await expectKeelError(t.service.add('bad', bad), 'INVALID_ARGUMENT', /line 3 of bad.csv opens a quote that is never closed/);
+        const gz = join(t.dir, 'bad.csv.gz');
+        writeFileSync(gz, gzipSync('a,b\n1,2\n3\n'));
+        await expectKeelError(t.service.add('bad', gz), 'INVALID_ARGUMENT', /line 3 of bad.csv.gz has 1 field where the header has 2/);
         // After lines to skip and comment lines, and past the sniffed rows (the read names it, not the sniff).
         writeFileSync(bad, `# notes\npreamble\na;b\n${'1;2\n'.repeat(25_000)}3;4;5\n`);
         await expectKeelError(t.service.add('bad', bad, { delimiter: ';', skip: 1, comment: '#' }), 'INVALID_ARGUMENT', /line 25004 of bad.csv has more than 2 fields/);
