@@ -3,7 +3,9 @@
  * uploads them): one file, every data file under a folder, or the files a glob matches. Also the
  * dataset formats and the extensions that imply them.
  */
+import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
 import { relative, resolve } from 'node:path';
 import { invalidArgument, isKeelError } from './errors.js';
 
@@ -125,8 +127,12 @@ function globRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
-/** The first `bytes` bytes of a file (fewer when it is shorter): what sniffing a CSV looks at. */
+/**
+ * The first `bytes` bytes of a file's content (fewer when it is shorter; a `.gz` file's
+ * decompressed): what sniffing a CSV looks at.
+ */
 export async function readHead(path: string, bytes: number): Promise<Buffer> {
+  if (/\.gz$/i.test(path)) return gunzipHead(path, bytes);
   const head = Buffer.alloc(bytes);
   const fh = await open(path, 'r');
   try {
@@ -135,4 +141,22 @@ export async function readHead(path: string, bytes: number): Promise<Buffer> {
   } finally {
     await fh.close();
   }
+}
+
+async function gunzipHead(path: string, bytes: number): Promise<Buffer> {
+  const source = createReadStream(path);
+  const content = source.pipe(createGunzip());
+  const chunks: Buffer[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of content) {
+      chunks.push(chunk as Buffer);
+      length += (chunk as Buffer).length;
+      if (length >= bytes) break;
+    }
+  } finally {
+    content.destroy();
+    source.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, bytes);
 }

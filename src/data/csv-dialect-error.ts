@@ -3,8 +3,6 @@
  * has a row that does not fit its header. The sniffer does not say which; a read of the file as
  * text, with as many columns as its header line has fields, stops at that row and names its line.
  */
-import { createReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidArgument, KeelError, readHead } from '../core/index.js';
 import { quoteString } from './duckdb-sql.js';
@@ -23,9 +21,10 @@ export async function whyNoDialect(con: DuckDBConnection, error: unknown, files:
   const cause = error instanceof KeelError ? error.cause : error;
   const message = (cause as Error | undefined)?.message ?? '';
   if (!/not possible to automatically detect the CSV parsing dialect/.test(message)) throw error;
-  // Several files: the one the sniffer names, or (it names none after a sample of them) each in turn.
+  // Several files: the one the sniffer names, or (it names none after a sample of them, or the
+  // plain copy of a gzipped file's first rows) each in turn.
   const named = /Error when sniffing file "(.+?)"/.exec(message)?.[1];
-  for (const file of named === undefined ? files : [named]) {
+  for (const file of named !== undefined && files.includes(named) ? [named] : files) {
     const fields = await headerFields(file, read);
     if (fields === undefined) continue;
     const columns = typeStruct(Array.from({ length: fields }, (_, i) => ({ name: `c${i}`, duckType: 'VARCHAR' })));
@@ -45,7 +44,7 @@ export async function whyNoDialect(con: DuckDBConnection, error: unknown, files:
  */
 async function headerFields(path: string, read: ReadOptions): Promise<number | undefined> {
   if (/\.zst$/i.test(path) || read.encoding === 'utf-16') return undefined;
-  const head = /\.gz$/i.test(path) ? await gunzipHead(path, HEAD_BYTES).catch(() => undefined) : await readHead(path, HEAD_BYTES);
+  const head = await readHead(path, HEAD_BYTES).catch(() => undefined);
   if (head === undefined) return undefined;
   // Latin-1 keeps every byte one character, and the delimiter and quote are ASCII.
   const text = head.toString('latin1').replace(/^\xef\xbb\xbf/, '');
@@ -73,21 +72,3 @@ async function headerFields(path: string, read: ReadOptions): Promise<number | u
   return undefined;
 }
 
-/** The first `bytes` bytes of a gzipped file's content (fewer when it is shorter). */
-async function gunzipHead(path: string, bytes: number): Promise<Buffer> {
-  const source = createReadStream(path);
-  const content = source.pipe(createGunzip());
-  const chunks: Buffer[] = [];
-  let length = 0;
-  try {
-    for await (const chunk of content) {
-      chunks.push(chunk as Buffer);
-      length += (chunk as Buffer).length;
-      if (length >= bytes) break;
-    }
-  } finally {
-    content.destroy();
-    source.destroy();
-  }
-  return Buffer.concat(chunks).subarray(0, bytes);
-}

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMetadataStore, type MetadataStore } from '../storage/index.js';
 import { expectKeelError, makeTestService, type TestService } from './test-helpers.js';
@@ -225,6 +226,26 @@ describe('reading files as pandas does', () => {
     const table = await t.service.loadTable(`ordered-parts@${v.version}`, { columns: ['n'] });
     const n = (table.columns[0] as { values: Float64Array }).values;
     expect(n.findIndex((x, i) => x !== i)).toBe(-1);
+  });
+
+  it('reads a gzipped CSV as its plain twin: the same types and statistics from a sample of its first rows', async () => {
+    // Over 5 MiB once decompressed, so the sniff reads a plain copy of the first rows, cut after a
+    // whole row: every row's text opens with 40 quoted line breaks, so the copy likely ends in one. The rows after the first MiB are longer, so
+    // the sniff (its row count from the first MiB) reads to the copy's end. f holds NA; d is a
+    // day-first date with NA.
+    const rows = Array.from({ length: 20_000 }, (_, i) => {
+      const day = `${String((i % 28) + 1).padStart(2, '0')}/${String((i % 12) + 1).padStart(2, '0')}/2023`;
+      return `${i},"${'-\n'.repeat(40)}note ${'x'.repeat(i < 5_000 ? 150 : 350)}",${i % 13 === 5 ? 'NA' : (i / 8).toFixed(3)},${i % 11 === 2 ? 'NA' : day},c${i % 5}`;
+    });
+    const text = `i,note,f,d,s\n${rows.join('\n')}\n`;
+    expect(text.length).toBeGreaterThan(5 << 20);
+    const plain = join(t.dir, 'twin.csv');
+    writeFileSync(plain, text);
+    writeFileSync(`${plain}.gz`, gzipSync(text));
+    const [a, b] = [await t.service.add('twin', plain), await t.service.add('twin-gz', `${plain}.gz`)];
+    expect(b.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['i:int:0', 'note:string:0', 'f:float:1539', 'd:timestamp:1818', 's:string:0']);
+    expect(b.columns).toEqual(a.columns);
+    expect(b.rows).toBe(20_000);
   });
 
   it('types a date or bool column whose first rows are all NA spellings by the values after them', async () => {

@@ -3,6 +3,8 @@
  * of the text columns (numbers with NA or infinity spellings), and the read of the whole file with
  * those types fixed, ready to widen a column (csv-columns.ts).
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidArgument, readHead, type LogicalType } from '../core/index.js';
 import { quoteIdent, quoteString } from './duckdb-sql.js';
@@ -74,24 +76,36 @@ const FIRST_LOOK_ROWS = 256;
  * numbers or NA spellings (`NA`, `null`, ...) as numbers with those missing, as pandas reads them.
  * A column without a value in the sampled rows takes its type from its values (csv-columns.ts).
  */
-export async function sniffCsv(con: DuckDBConnection, files: readonly string[], readOptions: ReadOptions, given: ReadonlyMap<string, LogicalType>): Promise<Sniffed> {
+export async function sniffCsv(
+  con: DuckDBConnection,
+  files: readonly string[],
+  readOptions: ReadOptions,
+  given: ReadonlyMap<string, LogicalType>,
+  workDir?: string,
+): Promise<Sniffed> {
   const path = files[0]!;
   const p = filesArg(files);
   const options = csvOptions(path, readOptions);
   let sniffed: { name: string; type: string }[];
   let read: (ts: readonly SniffedType[]) => string;
-  const sampleRows = await sniffRows(path);
+  // What the sniffs and the looks at the sampled rows read: the file, or a gzipped file's first rows.
+  const sample = files.length === 1 && workDir !== undefined && /\.gz$/i.test(path) ? await plainSample(path, workDir) : path;
+  let sampleRead = (ts: readonly SniffedType[]) => read(ts);
+  const sampleRows = await sniffRows(sample);
   // The names given to a CSV without a header line (the single file's read names its columns by its types).
   const names = readOptions.names === undefined ? '' : `, names = [${readOptions.names.map(quoteString).join(', ')}]`;
   // A sniff that finds no dialect: the row that does not fit, by line (csv-dialect-error.ts).
   const noDialect = (e: unknown): Promise<never> => whyNoDialect(con, e, files, options, readOptions);
-  const sniffFirst = (o: string) => sniffFile(con, path, `${o}${names}`, sampleRows);
+  // The plain copy keeps the file's name (DuckDB's messages name it): it says it is not compressed.
+  const plain = sample === path ? '' : ", compression = 'none'";
+  const sniffFirst = (o: string) => sniffFile(con, sample, `${o}${names}${plain}`, sampleRows);
   let formats: DateFormats | undefined;
   if (files.length === 1) {
     const first = await sniffFirst(options).catch(noDialect);
     ({ columns: sniffed, formats } = first);
-    const given = [formats.date === undefined ? '' : `, dateformat = ${quoteString(formats.date)}`, formats.timestamp === undefined ? '' : `, timestampformat = ${quoteString(formats.timestamp)}`].join('');
-    read = (ts) => `read_csv(${p}, ${options}, auto_detect = false, columns = ${typeStruct(ts)}${given})`;
+    const dates = [formats.date === undefined ? '' : `, dateformat = ${quoteString(formats.date)}`, formats.timestamp === undefined ? '' : `, timestampformat = ${quoteString(formats.timestamp)}`].join('');
+    read = (ts) => `read_csv(${p}, ${options}, auto_detect = false, columns = ${typeStruct(ts)}${dates})`;
+    sampleRead = (ts) => `read_csv(${quoteString(sample)}, ${options}${plain}, auto_detect = false, columns = ${typeStruct(ts)}${dates})`;
   } else {
     // Several files: each is sniffed, and their columns are matched by the names in their headers
     // (read by position, a part whose header orders the columns differently would put its
@@ -110,7 +124,7 @@ export async function sniffCsv(con: DuckDBConnection, files: readonly string[], 
   // later sniffs only refine the types: one that fails leaves them as they are.
   const na = [...new Set([...(readOptions.na ?? []), ...NA_SPELLINGS.filter((s) => s !== '')])];
   const datesWithNa = () => sniffFirst(csvOptions(path, { ...readOptions, na })).then((s) => s.dates, () => new Map<string, CsvColumn>());
-  const reads = await textColumnReads(con, read(types), text, sampleRows, readOptions, datesWithNa);
+  const reads = await textColumnReads(con, sampleRead(types), text, sampleRows, readOptions, datesWithNa);
   // The date formats a date column's read converts by after it meets an NA spelling (several
   // files: the first file's, sniffed only when there are such columns).
   if (!formats && types.some((t) => isDateType(t.duckType))) formats = await sniffFirst(options).then((s) => s.formats, () => undefined);
@@ -297,3 +311,33 @@ async function sniffRows(path: string): Promise<number> {
 
 /** The bytes whose rows tell how long a file's rows are. */
 const HEAD_BYTES = 1 << 20;
+
+/** The decompressed bytes of a gzipped CSV that plainSample keeps: more than the sniff reads (SNIFF_BYTES, by sniffRows). */
+const SAMPLE_BYTES = SNIFF_BYTES + HEAD_BYTES;
+
+/**
+ * A gzipped CSV's first rows as a plain file of the same name under `workDir` (or the file itself
+ * when no whole row ends in them). DuckDB decompresses a .gz from its start in large blocks for its sniffer and for
+ * each look at the sampled rows: on the benchmark's 53 MB .csv.gz, 0.36-0.39 s a sniff and 0.15 s
+ * a look, against 0.06-0.07 s and 0.03 s for the same rows in a plain file.
+ */
+async function plainSample(path: string, workDir: string): Promise<string> {
+  const head = await readHead(path, SAMPLE_BYTES);
+  let end = head.length;
+  if (head.length === SAMPLE_BYTES) {
+    // After the last newline outside quotes: a row cut in half would mislead the sniffer.
+    end = 0;
+    let quoted = false;
+    for (let i = 0; i < head.length; i++) {
+      const b = head[i]!;
+      if (b === 0x22) quoted = !quoted;
+      else if (b === 0x0a && !quoted) end = i + 1;
+    }
+    if (end === 0) return path;
+  }
+  const dir = join(workDir, 'sample');
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, basename(path));
+  await writeFile(file, head.subarray(0, end));
+  return file;
+}

@@ -104,7 +104,7 @@ export class DatasetService {
       const parquet = join(work, 'data.parquet');
       let columns;
       try {
-        let described = await describeSource(con, files, format, read);
+        let described = await describeSource(con, files, format, read, work);
         let reading = 'reading';
         // The bar says so now: the first poll comes 200 ms into the read.
         progress(0, reading);

@@ -57,10 +57,10 @@ export interface DescribedSource {
   widen(error: unknown): Promise<{ source: DescribedSource; widening: Widening } | undefined>;
 }
 
-/** Sniffs the files' columns (DuckDB reads only a sample here), applies the given types and maps them. */
-export async function describeSource(con: DuckDBConnection, files: readonly string[], format: DatasetFormat, options: ReadOptions = {}): Promise<DescribedSource> {
+/** Sniffs the files' columns (DuckDB reads only a sample here), applies the given types and maps them; `workDir`: where a sample may be written. */
+export async function describeSource(con: DuckDBConnection, files: readonly string[], format: DatasetFormat, options: ReadOptions = {}, workDir?: string): Promise<DescribedSource> {
   const given = options.types ?? new Map<string, LogicalType>();
-  const sniffed = format === 'csv' ? await sniffCsv(con, files, options, given) : await describeOther(con, files, format, given);
+  const sniffed = format === 'csv' ? await sniffCsv(con, files, options, given, workDir) : await describeOther(con, files, format, given);
   if (sniffed.types.length === 0) throw invalidArgument('file', 'the file has no columns');
   for (const [field, names] of [['types', [...given.keys()]], ['columns', options.columns ?? []]] as const) {
     const unknown = names.filter((n) => !sniffed.types.some((t) => t.name === n));
