@@ -239,6 +239,8 @@ for (const backend of testStores()) {
         const gz = join(t.dir, 'bad.csv.gz');
         writeFileSync(gz, gzipSync('a,b\n1,2\n3\n'));
         await expectKeelError(t.service.add('bad', gz), 'INVALID_ARGUMENT', /line 3 of bad.csv.gz has 1 field where the header has 2/);
+        writeFileSync(gz, 'a,b\n1,2\n');
+        await expectKeelError(t.service.add('bad', gz), 'INVALID_ARGUMENT', /not a readable CSV file: .*not a GZIP stream/);
         // After lines to skip and comment lines, and past the sniffed rows (the read names it, not the sniff).
         writeFileSync(bad, `# notes\npreamble\na;b\n${'1;2\n'.repeat(25_000)}3;4;5\n`);
         await expectKeelError(t.service.add('bad', bad, { delimiter: ';', skip: 1, comment: '#' }), 'INVALID_ARGUMENT', /line 25004 of bad.csv has more than 2 fields/);
