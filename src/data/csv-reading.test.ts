@@ -248,6 +248,31 @@ describe('reading files as pandas does', () => {
     expect(b.rows).toBe(20_000);
   });
 
+  it('reads many parts as their rows in one file: the same types and statistics from the leading parts', async () => {
+    // 12 parts of 5,000 rows, about 8 MB: the looks at the sampled rows read the first 8 parts only.
+    // x holds NA in the first part; extra (numbers and NA: text to the sniffer) appears in part 10,
+    // so the leading parts lack it.
+    const parts = join(t.dir, 'many-parts');
+    mkdirSync(parts);
+    const lines: string[] = [];
+    for (let k = 0; k < 12; k++) {
+      const rows = Array.from({ length: 5_000 }, (_, j) => {
+        const i = k * 5_000 + j;
+        return { i, x: i % 17 === 3 ? 'NA' : (i / 4).toFixed(2), s: `label-${i % 40}-${'z'.repeat(100)}`, extra: k >= 10 ? (i % 5 === 0 ? 'NA' : String(i % 9)) : '' };
+      });
+      const header = k >= 10 ? 'i,x,s,extra' : 'i,x,s';
+      writeFileSync(join(parts, `part-${String(k).padStart(2, '0')}.csv`), `${header}\n${rows.map((r) => (k >= 10 ? `${r.i},${r.x},${r.s},${r.extra}` : `${r.i},${r.x},${r.s}`)).join('\n')}\n`);
+      lines.push(...rows.map((r) => `${r.i},${r.x},${r.s},${r.extra}`));
+    }
+    const one = join(t.dir, 'many-parts.csv');
+    writeFileSync(one, `i,x,s,extra\n${lines.join('\n')}\n`);
+    const [a, b] = [await t.service.add('many-one', one), await t.service.add('many-parts', parts)];
+    expect(b.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['i:int:0', 'x:float:3530', 's:string:0', 'extra:int:52000']);
+    expect(b.columns).toEqual(a.columns);
+    const table = await t.service.loadTable(`many-parts@${b.version}`, { columns: ['i'] });
+    expect((table.columns[0] as { values: Float64Array }).values.findIndex((x, i) => x !== i)).toBe(-1);
+  });
+
   it('types a date or bool column whose first rows are all NA spellings by the values after them', async () => {
     // 300 rows of NA, then dates and bools: the first look at the text columns sees only NA.
     const file = join(t.dir, 'na-first.csv');
