@@ -91,7 +91,7 @@ export async function sniffCsv(
   // What the sniffs and the looks at the sampled rows read: the file, or a gzipped file's first rows.
   const sample = files.length === 1 && workDir !== undefined && /\.gz$/i.test(path) ? await plainSample(path, workDir) : path;
   let sampleRead = (ts: readonly SniffedType[]) => read(ts);
-  const sampleRows = await sniffRows(sample);
+  const sampleRows = await sniffRows(path);
   // The names given to a CSV without a header line (the single file's read names its columns by its types).
   const names = readOptions.names === undefined ? '' : `, names = [${readOptions.names.map(quoteString).join(', ')}]`;
   // A sniff that finds no dialect: the row that does not fit, by line (csv-dialect-error.ts).
@@ -309,10 +309,12 @@ async function textAggregates(con: DuckDBConnection, read: string, names: readon
   return (name) => byName.get(name) ?? aggregates.map(() => null);
 }
 
-/** The rows to sniff: SNIFF_ROWS, or fewer when they would take more than SNIFF_BYTES (by the first MiB's rows). */
+/** The rows to sniff: SNIFF_ROWS, or fewer when they would take more than SNIFF_BYTES (by the first MiB's rows, decompressed for a .gz). */
 async function sniffRows(path: string): Promise<number> {
-  if (!/\.(csv|tsv|txt)$/i.test(path)) return SNIFF_ROWS;
-  const head = await readHead(path, HEAD_BYTES);
+  if (!/\.(csv|tsv|txt)(\.gz)?$/i.test(path)) return SNIFF_ROWS;
+  // A .gz that does not gunzip is DuckDB's to report.
+  const head = await readHead(path, HEAD_BYTES).catch(() => undefined);
+  if (head === undefined) return SNIFF_ROWS;
   let lines = 0;
   for (let i = head.indexOf(10); i >= 0; i = head.indexOf(10, i + 1)) lines++;
   if (lines < 2 || head.length < HEAD_BYTES) return SNIFF_ROWS;
