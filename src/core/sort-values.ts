@@ -7,14 +7,14 @@
  * built-in sort.
  */
 
-/** The non-missing values of a column, sorted ascending (NaN dropped). */
+/** The non-missing values of a column, sorted ascending (NaN dropped), in a new array. */
 export function sortedNonMissing(values: Float64Array): Float64Array {
   let n = 0;
   for (let i = 0; i < values.length; i++) if (values[i] === values[i]) n++;
-  const out = new Float64Array(n);
-  if (n === values.length) out.set(values);
-  else for (let i = 0, k = 0; i < values.length; i++) { const v = values[i]!; if (v === v) out[k++] = v; }
-  return sortInPlace(out);
+  if (n === values.length) return sortedCopy(values);
+  const present = new Float64Array(n);
+  for (let i = 0, k = 0; i < values.length; i++) { const v = values[i]!; if (v === v) present[k++] = v; }
+  return sortedCopy(present);
 }
 
 /** `x` sorted ascending, in place (no NaN in it). */
