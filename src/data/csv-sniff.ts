@@ -104,8 +104,9 @@ export async function sniffCsv(
     const first = await sniffFirst(options).catch(noDialect);
     ({ columns: sniffed, formats } = first);
     const dates = [formats.date === undefined ? '' : `, dateformat = ${quoteString(formats.date)}`, formats.timestamp === undefined ? '' : `, timestampformat = ${quoteString(formats.timestamp)}`].join('');
-    read = (ts) => `read_csv(${p}, ${options}, auto_detect = false, columns = ${typeStruct(ts)}${dates})`;
-    sampleRead = (ts) => `read_csv(${quoteString(sample)}, ${options}${plain}, auto_detect = false, columns = ${typeStruct(ts)}${dates})`;
+    const fixed = (fs: string, more: string) => (ts: readonly SniffedType[]) => `read_csv(${fs}, ${options}${more}, auto_detect = false, columns = ${typeStruct(ts)}${dates})`;
+    read = fixed(p, '');
+    sampleRead = fixed(quoteString(sample), plain);
   } else {
     // Several files: each is sniffed, and their columns are matched by the names in their headers
     // (read by position, a part whose header orders the columns differently would put its
