@@ -3,10 +3,8 @@
  * of the text columns (numbers with NA or infinity spellings), and the read of the whole file with
  * those types fixed, ready to widen a column (csv-columns.ts).
  */
-import { mkdir, stat, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { invalidArgument, readHead, type LogicalType } from '../core/index.js';
+import { invalidArgument, type LogicalType } from '../core/index.js';
 import { quoteIdent, quoteString } from './duckdb-sql.js';
 import {
   byValuesAggregates,
@@ -27,6 +25,7 @@ import {
   type NumberFormat,
 } from './csv-columns.js';
 import { whyNoDialect } from './csv-dialect-error.js';
+import { leadingFiles, plainSample, sniffRows } from './csv-sample.js';
 import { isTsv, type ReadOptions } from './read-options.js';
 import { filesArg, runSource, typeStruct, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
 
@@ -48,19 +47,6 @@ function csvOptions(path: string, read: ReadOptions): string {
 
 /** Infinities and NaN as pandas and DuckDB's cast read them; DuckDB's sniffer takes a first value among them for text. */
 const NON_FINITE_SPELLINGS = ['inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity', 'nan', '+nan', '-nan'];
-
-/** Rows DuckDB's sniffer reads at most (its default sample_size). */
-const SNIFF_ROWS = 20_480;
-
-/**
- * Bytes of rows the sniffer reads at most: on a wide file, 20,480 rows are most of the file, read
- * on one thread (0.5-0.7 s of a 60 MB, 300-column file). A value past the sniffed rows that does
- * not fit costs a second read (csv-columns.ts), not a wrong type.
- */
-const SNIFF_BYTES = 4 << 20;
-
-/** Rows the sniffer reads at least (one DuckDB vector). */
-const MIN_SNIFF_ROWS = 2_048;
 
 /**
  * Rows of a first, cheap look at the text columns. Its aggregates cost ~0.3 µs a value: on a
@@ -308,64 +294,4 @@ async function textAggregates(con: DuckDBConnection, read: string, names: readon
   const byName = new Map((await runSource(con, sql, 'csv')).getRows().map((r) => [String(r[0]), r.slice(1)]));
   // A column without a value has no row: each aggregate is NULL then (a count 0).
   return (name) => byName.get(name) ?? aggregates.map(() => null);
-}
-
-/** The rows to sniff: SNIFF_ROWS, or fewer when they would take more than SNIFF_BYTES (by the first MiB's rows, decompressed for a .gz). */
-async function sniffRows(path: string): Promise<number> {
-  if (!/\.(csv|tsv|txt)(\.gz)?$/i.test(path)) return SNIFF_ROWS;
-  // A .gz that does not gunzip is DuckDB's to report.
-  const head = await readHead(path, HEAD_BYTES).catch(() => undefined);
-  if (head === undefined) return SNIFF_ROWS;
-  let lines = 0;
-  for (let i = head.indexOf(10); i >= 0; i = head.indexOf(10, i + 1)) lines++;
-  if (lines < 2 || head.length < HEAD_BYTES) return SNIFF_ROWS;
-  return Math.max(MIN_SNIFF_ROWS, Math.min(SNIFF_ROWS, Math.floor((SNIFF_BYTES * lines) / head.length)));
-}
-
-/** The bytes whose rows tell how long a file's rows are. */
-const HEAD_BYTES = 1 << 20;
-
-/** How many times its size a gzipped CSV is, about, when leadingFiles counts its rows. */
-const GZIP_RATIO = 4;
-
-/** The first files that hold SAMPLE_BYTES of rows (by their sizes), or all of them. */
-async function leadingFiles(files: readonly string[]): Promise<readonly string[]> {
-  let bytes = 0;
-  for (let i = 0; i < files.length; i++) {
-    bytes += (await stat(files[i]!)).size * (/\.gz$/i.test(files[i]!) ? GZIP_RATIO : 1);
-    if (bytes >= SAMPLE_BYTES) return files.slice(0, i + 1);
-  }
-  return files;
-}
-
-/** The decompressed bytes of a gzipped CSV that plainSample keeps: more than the sniff reads (SNIFF_BYTES, by sniffRows). */
-const SAMPLE_BYTES = SNIFF_BYTES + HEAD_BYTES;
-
-/**
- * A gzipped CSV's first rows as a plain file of the same name under `workDir` (or the file itself
- * when no whole row ends in them). DuckDB decompresses a .gz from its start in large blocks for its sniffer and for
- * each look at the sampled rows: on the benchmark's 53 MB .csv.gz, 0.36-0.39 s a sniff and 0.15 s
- * a look, against 0.06-0.07 s and 0.03 s for the same rows in a plain file.
- */
-async function plainSample(path: string, workDir: string): Promise<string> {
-  // A file that does not gunzip is DuckDB's to report, as any other unreadable file.
-  const head = await readHead(path, SAMPLE_BYTES).catch(() => undefined);
-  if (head === undefined) return path;
-  let end = head.length;
-  if (head.length === SAMPLE_BYTES) {
-    // After the last newline outside quotes: a row cut in half would mislead the sniffer.
-    end = 0;
-    let quoted = false;
-    for (let i = 0; i < head.length; i++) {
-      const b = head[i]!;
-      if (b === 0x22) quoted = !quoted;
-      else if (b === 0x0a && !quoted) end = i + 1;
-    }
-    if (end === 0) return path;
-  }
-  const dir = join(workDir, 'sample');
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, basename(path));
-  await writeFile(file, head.subarray(0, end));
-  return file;
 }
