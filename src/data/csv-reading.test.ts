@@ -273,6 +273,48 @@ describe('reading files as pandas does', () => {
     expect((table.columns[0] as { values: Float64Array }).values.findIndex((x, i) => x !== i)).toBe(-1);
   });
 
+  it('reads parts with one header as one file: types from the leading parts, widened by a later one, a bad row named by its part', async () => {
+    // 12 parts of 5,000 rows, about 8 MB, every one with the header i,n,s: read by position, typed
+    // by the first 8. n is whole there and holds 2.5 in the last part.
+    const parts = join(t.dir, 'same-header-parts');
+    mkdirSync(parts);
+    const lines: string[] = [];
+    const write = (bad = false) => {
+      lines.length = 0;
+      for (let k = 0; k < 12; k++) {
+        const rows = Array.from({ length: 5_000 }, (_, j) => {
+          const i = k * 5_000 + j;
+          return `${i},${i === 57_000 ? '2.5' : i % 7},label-${i % 40}-${'z'.repeat(100)}`;
+        });
+        if (bad && k === 10) rows.push('1,2,3,4');
+        writeFileSync(join(parts, `part-${String(k).padStart(2, '0')}.csv`), `i,n,s\n${rows.join('\n')}\n`);
+        lines.push(...rows);
+      }
+    };
+    write();
+    const one = join(t.dir, 'same-header-parts.csv');
+    writeFileSync(one, `i,n,s\n${lines.join('\n')}\n`);
+    const [oneMessages, messages]: [string[], string[]] = [[], []];
+    const a = await t.service.add('same-one', one, {}, { onProgress: (e) => void (e.message && oneMessages.push(e.message)) });
+    const b = await t.service.add('same-parts', parts, {}, { onProgress: (e) => void (e.message && messages.push(e.message)) });
+    expect(b.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['i:int', 'n:float', 's:string']);
+    expect(b.columns).toEqual(a.columns);
+    expect(readingAgain(messages)).toEqual(['reading again: column \'n\' holds "2.5", so it is DOUBLE instead of BIGINT']);
+    expect(readingAgain(oneMessages)).toEqual(readingAgain(messages));
+    const table = await t.service.loadTable(`same-parts@${b.version}`, { columns: ['i'] });
+    expect((table.columns[0] as { values: Float64Array }).values.findIndex((x, i) => x !== i)).toBe(-1);
+    write(true);
+    await expectKeelError(t.service.add('same-parts', parts), 'INVALID_ARGUMENT', /line 5002 of part-10.csv has more than 3 fields/);
+    // A first part whose dates are all empty: the date format is the other parts', sniffed each.
+    const dated = join(t.dir, 'same-header-dates');
+    mkdirSync(dated);
+    writeFileSync(join(dated, 'a.csv'), 'n,day\n1,\n');
+    writeFileSync(join(dated, 'b.csv'), `n,day\n${Array.from({ length: 3_000 }, (_, i) => `${i},${String((i % 28) + 1).padStart(2, '0')}/12/2021`).join('\n')}\n`);
+    const d = await t.service.add('same-header-dates', dated);
+    expect(d.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['n:int:0', 'day:timestamp:1']);
+    expect(d.columns[1]!.stats.max).toBe(Date.UTC(2021, 11, 28));
+  });
+
   it('types a date or bool column whose first rows are all NA spellings by the values after them', async () => {
     // 300 rows of NA, then dates and bools: the first look at the text columns sees only NA.
     const file = join(t.dir, 'na-first.csv');

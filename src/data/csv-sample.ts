@@ -78,3 +78,41 @@ export async function plainSample(path: string, workDir: string): Promise<string
   await writeFile(file, head.subarray(0, end));
   return file;
 }
+
+/** Bytes of each part that must hold its header line for sameHeaders to compare it. */
+const HEADER_BYTES = 64 << 10;
+
+/** Parts whose heads sameHeaders reads at once. */
+const HEADS_AT_ONCE = 32;
+
+/**
+ * Whether every part opens with the first part's header: the same bytes in its header line (the
+ * line after `skip` lines, which may differ). Their columns are then the same, in the same order, and the
+ * parts can be read by position as one file's rows, with one sniff instead of one per part.
+ * False for zstd parts (readHead does not decompress them), and for a header not closed within
+ * HEADER_BYTES or holding a quoted line break.
+ */
+export async function sameHeaders(files: readonly string[], skip: number): Promise<boolean> {
+  if (files.some((f) => /\.zst$/i.test(f))) return false;
+  const headerOf = async (file: string): Promise<Buffer | undefined> => {
+    const head = await readHead(file, HEADER_BYTES).catch(() => undefined);
+    if (head === undefined) return undefined;
+    let [start, end] = [0, -1];
+    for (let line = 0; line <= skip; line++) {
+      start = end + 1;
+      end = head.indexOf(0x0a, start);
+      if (end < 0) return undefined;
+    }
+    const header = head.subarray(start, end + 1);
+    let quotes = 0;
+    for (const b of header) if (b === 0x22) quotes++;
+    return quotes % 2 === 0 ? header : undefined;
+  };
+  const first = await headerOf(files[0]!);
+  if (first === undefined) return false;
+  for (let i = 1; i < files.length; i += HEADS_AT_ONCE) {
+    const heads = await Promise.all(files.slice(i, i + HEADS_AT_ONCE).map(headerOf));
+    if (heads.some((h) => h === undefined || !h.equals(first))) return false;
+  }
+  return true;
+}

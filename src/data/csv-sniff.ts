@@ -25,9 +25,11 @@ import {
   type NumberFormat,
 } from './csv-columns.js';
 import { whyNoDialect } from './csv-dialect-error.js';
-import { leadingFiles, plainSample, sniffRows } from './csv-sample.js';
+import { fixedRead, isDateType, type DateFormats } from './csv-fixed-read.js';
+import { sniffParts } from './csv-parts.js';
+import { plainSample, sniffRows } from './csv-sample.js';
 import { isTsv, type ReadOptions } from './read-options.js';
-import { filesArg, runSource, typeStruct, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
+import { filesArg, runSource, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
 
 /**
  * How every CSV is read, as pandas reads it: a header on the first line, a fixed delimiter and
@@ -57,7 +59,7 @@ const FIRST_LOOK_ROWS = 256;
 /**
  * The CSV's column types as DuckDB sniffs them on a sample, and a read of the whole file with
  * those types and date formats fixed (auto_detect off: the read skips a second sniff, ~15 % of
- * the parse; several files are each sniffed, see below). A text column whose sampled values are
+ * the parse; several files: csv-parts.ts). A text column whose sampled values are
  * all numbers but for an infinity or NaN spelling is read as DOUBLE, and one whose values are
  * numbers or NA spellings (`NA`, `null`, ...) as numbers with those missing, as pandas reads them.
  * A column without a value in the sampled rows takes its type from its values (csv-columns.ts).
@@ -76,7 +78,7 @@ export async function sniffCsv(
   let read: (ts: readonly SniffedType[]) => string;
   // What the sniffs and the looks at the sampled rows read: the file, or a gzipped file's first rows.
   const sample = files.length === 1 && workDir !== undefined && /\.gz$/i.test(path) ? await plainSample(path, workDir) : path;
-  let sampleRead = (ts: readonly SniffedType[]) => read(ts);
+  let sampleRead: (ts: readonly SniffedType[]) => string;
   const sampleRows = await sniffRows(path);
   // The names given to a CSV without a header line (the single file's read names its columns by its types).
   const names = readOptions.names === undefined ? '' : `, names = [${readOptions.names.map(quoteString).join(', ')}]`;
@@ -89,27 +91,11 @@ export async function sniffCsv(
   if (files.length === 1) {
     const first = await sniffFirst(options).catch(noDialect);
     ({ columns: sniffed, formats } = first);
-    const dates = [formats.date === undefined ? '' : `, dateformat = ${quoteString(formats.date)}`, formats.timestamp === undefined ? '' : `, timestampformat = ${quoteString(formats.timestamp)}`].join('');
-    const fixed = (fs: string, more: string) => (ts: readonly SniffedType[]) => `read_csv(${fs}, ${options}${more}, auto_detect = false, columns = ${typeStruct(ts)}${dates})`;
-    read = fixed(p, '');
-    sampleRead = fixed(quoteString(sample), plain);
+    read = fixedRead(p, options, formats);
+    sampleRead = fixedRead(`${quoteString(sample)}${plain}`, options, formats);
   } else {
-    // Several files: each is sniffed, and their columns are matched by the names in their headers
-    // (read by position, a part whose header orders the columns differently would put its
-    // values under the wrong names). The types found replace the sniffed ones.
-    const byName = (fs: string) => `read_csv(${fs}, ${options}${names}, union_by_name = true, sample_size = ${sampleRows}`;
-    const describe = async (fs: string) => (await runSource(con, `DESCRIBE SELECT * FROM ${byName(fs)})`, 'csv')).getRows().map((r) => ({ name: String(r[0]), type: String(r[1]) }));
-    sniffed = await describe(p).catch(noDialect);
-    read = (ts) => `${byName(p)}, types = ${typeStruct(ts)})`;
-    // The looks at the sampled rows read the leading files that hold them: a read of all the files
-    // sniffs each one again (0.54 s a look over 100 parts). A column those files lack is empty there.
-    const leading = await leadingFiles(files);
-    if (leading.length < files.length) {
-      const lp = filesArg(leading);
-      const held = new Set((await describe(lp).catch(() => [])).map((c) => c.name));
-      const lacking = sniffed.filter((c) => !held.has(c.name)).map((c) => `, NULL::VARCHAR AS ${quoteIdent(c.name)}`).join('');
-      if (held.size > 0) sampleRead = (ts) => `(SELECT *${lacking} FROM ${byName(lp)}, types = ${typeStruct(ts.filter((t) => held.has(t.name)))}))`;
-    }
+    const parts = { options, names, sampleRows, header: readOptions.header !== false, skip: readOptions.skip ?? 0 };
+    ({ columns: sniffed, formats, read, sampleRead } = await sniffParts(con, files, parts, noDialect, () => sniffFirst(options)));
   }
   if (readOptions.names !== undefined && readOptions.names.length !== sniffed.length) {
     throw invalidArgument('names', `the file has ${sniffed.length} columns, but ${readOptions.names.length} names are given`);
@@ -128,14 +114,6 @@ export async function sniffCsv(
   const columns = types.map((t): CsvColumn => reads.get(t.name) ?? withFormat(firstRead(t.name, t.duckType), formats));
   return csvSniffed(con, read, columns, given, readOptions);
 }
-
-/** The date formats DuckDB's sniffer found (strptime's, `%d/%m/%Y`): one for the DATE columns, one for the TIMESTAMP ones. */
-interface DateFormats {
-  readonly date?: string;
-  readonly timestamp?: string;
-}
-
-const isDateType = (t: string): boolean => t === 'DATE' || t === 'TIMESTAMP';
 
 /** A DATE or TIMESTAMP column with its sniffed format, should it meet an NA spelling later (csv-columns.ts). */
 function withFormat(c: CsvColumn, formats: DateFormats | undefined): CsvColumn {

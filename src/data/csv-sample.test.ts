@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sameHeaders } from './csv-sample.js';
+
+describe('sameHeaders: parts that can be read by position as one file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keel-csv-sample-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let n = 0;
+  /** The files holding these texts (`.gz` ones gzipped). */
+  const parts = (...texts: (string | Buffer)[]): string[] =>
+    texts.map((text) => {
+      const gz = typeof text !== 'string';
+      const file = join(dir, `p${n++}.csv${gz ? '.gz' : ''}`);
+      writeFileSync(file, gz ? gzipSync(text) : text);
+      return file;
+    });
+
+  it('holds when every part opens with the same header line', async () => {
+    expect(await sameHeaders(parts('a,b\n1,2\n', 'a,b\n3,4\n5,6\n', 'a,b\n'), 0)).toBe(true);
+    // Gzipped parts are compared by their text.
+    expect(await sameHeaders(parts(Buffer.from('a,b\n1,2\n'), Buffer.from('a,b\n3,4\n')), 0)).toBe(true);
+    // Lines above the header may differ: the header comes after them.
+    expect(await sameHeaders(parts('made 1 May\na,b\n1,2\n', 'made 2 May\na,b\n3,4\n'), 1)).toBe(true);
+    expect(await sameHeaders(parts('"a ""x""",b\n1,2\n', '"a ""x""",b\n3,4\n'), 0)).toBe(true);
+  });
+
+  it('fails for another order, another column, another spelling of the same names, or a header it cannot tell', async () => {
+    expect(await sameHeaders(parts('a,b\n1,2\n', 'b,a\n3,4\n'), 0)).toBe(false);
+    expect(await sameHeaders(parts('a,b\n1,2\n', 'a,b,c\n3,4,5\n'), 0)).toBe(false);
+    // A byte-order mark, line ends, quotes: the same names, but not the same bytes.
+    expect(await sameHeaders(parts('a,b\n1,2\n', '\ufeffa,b\n3,4\n'), 0)).toBe(false);
+    expect(await sameHeaders(parts('a,b\n1,2\n', 'a,b\r\n3,4\r\n'), 0)).toBe(false);
+    expect(await sameHeaders(parts('a,b\n1,2\n', '"a",b\n3,4\n'), 0)).toBe(false);
+    expect(await sameHeaders(parts('made 1 May\na,b\n1,2\n', 'made 2 May\na,b\n3,4\n'), 0)).toBe(false);
+    // An empty part, a header without its line end, a quoted line break in the header.
+    expect(await sameHeaders(parts('a,b\n1,2\n', ''), 0)).toBe(false);
+    expect(await sameHeaders(parts('a,b', 'a,b'), 0)).toBe(false);
+    expect(await sameHeaders(parts('"a\nx",b\n1,2\n', '"a\nx",b\n3,4\n'), 0)).toBe(false);
+    // A header longer than the bytes compared (64 KiB).
+    const long = `${Array.from({ length: 10_000 }, (_, i) => `column_${i}`).join(',')}\n1\n`;
+    expect(await sameHeaders(parts(long, long), 0)).toBe(false);
+    // zstd parts are not decompressed here.
+    const zst = join(dir, 'p.csv.zst');
+    writeFileSync(zst, 'a,b\n');
+    expect(await sameHeaders([...parts('a,b\n'), zst], 0)).toBe(false);
+  });
+});
