@@ -2,7 +2,7 @@
  * Generates the benchmark CSV: 1,000,000 rows × 20 columns of mixed numeric, categorical and
  * missing values, deterministic (seeded), cached under /tmp so reruns skip the generation.
  */
-import { createWriteStream, existsSync, renameSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { mulberry32 } from '../src/core/index.js';
 
@@ -66,6 +66,27 @@ export async function benchCsv(rows = 1_000_000): Promise<string> {
   const path = `/tmp/keel-bench-data-${rows}x20.csv`;
   if (!existsSync(path)) await writeBenchCsv(path, rows);
   return path;
+}
+
+/**
+ * The benchmark CSV's rows split into a folder of `parts` CSV files (part-000.csv, ...), each
+ * with the header line: partitioned output, as Spark writes it. Cached under /tmp.
+ */
+export async function benchParts(rows: number, parts: number): Promise<string> {
+  const dir = `/tmp/keel-bench-data-${rows}x20-parts${parts}`;
+  if (existsSync(dir)) return dir;
+  const lines = readFileSync(await benchCsv(rows), 'utf8').split('\n');
+  const header = lines.shift()!;
+  if (lines.at(-1) === '') lines.pop();
+  const tmp = `${dir}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  const per = Math.ceil(lines.length / parts);
+  for (let k = 0; k < parts; k++) {
+    writeFileSync(`${tmp}/part-${String(k).padStart(3, '0')}.csv`, `${header}\n${lines.slice(k * per, (k + 1) * per).join('\n')}\n`);
+  }
+  renameSync(tmp, dir);
+  return dir;
 }
 
 /**

@@ -2,8 +2,11 @@
 
 Prints one JSON line: wall seconds of the work (after imports) and the process's peak RSS.
 Run with Debian's Python: /usr/bin/python3 bench/data-ingest-pandas.py FILE.csv
+A folder: its CSV files (gzipped or not) in path order, each read_csv'd, then concatenated.
 """
+import glob
 import json
+import os
 import resource
 import sys
 import time
@@ -13,7 +16,11 @@ import pandas as pd
 path = sys.argv[1]
 t0 = time.perf_counter()
 c0 = time.process_time()
-df = pd.read_csv(path)
+if os.path.isdir(path):
+    parts = sorted(f for f in glob.glob(os.path.join(path, "**", "*"), recursive=True) if f.endswith((".csv", ".csv.gz")))
+    df = pd.concat([pd.read_csv(f) for f in parts], ignore_index=True)
+else:
+    df = pd.read_csv(path)
 t1 = time.perf_counter()
 desc = df.describe(include="all")
 nunique = df.nunique()

@@ -2,8 +2,10 @@
  * `keel data add` (ingest, schema, full statistics, Parquet artifact) of a 1,000,000 × 20 CSV
  * against pandas read_csv + describe(include='all') + nunique(), side by side in one run.
  *
- *   npx tsx bench/data-ingest.ts [--rows N] [--reps R] [--wide [ROWSxCOLUMNS] [--ints]]
+ *   npx tsx bench/data-ingest.ts [--rows N] [--reps R] [--wide [ROWSxCOLUMNS] [--ints]] [--parts P]
  *
+ * --parts: the rows split into a folder of P CSV files with one header each (pandas reads each
+ * and concatenates them).
  * --wide: a 30,000 × 300 CSV instead (every fifth column categorical), where the per-column work
  * weighs more than the parse; `--wide 2000x2000` another shape; `--ints` a third of its columns
  * integers, a third floats, a third letters.
@@ -19,7 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchCsv, wideBenchCsv } from './data-ingest-csv.js';
+import { benchCsv, benchParts, wideBenchCsv } from './data-ingest-csv.js';
 
 const PYTHON = '/usr/bin/python3';
 const arg = (name: string, dflt: number): number => {
@@ -63,8 +65,9 @@ ensurePandas();
 const wideAt = process.argv.indexOf('--wide');
 const shape = /^(\d+)x(\d+)$/.exec(process.argv[wideAt + 1] ?? '');
 const [wideRows, wideColumns] = shape ? [Number(shape[1]), Number(shape[2])] : [30_000, 300];
-const csv = wideAt >= 0 ? await wideBenchCsv(wideRows, wideColumns, process.argv.includes('--ints')) : await benchCsv(rows);
-console.log(`data: ${csv} (${wideAt >= 0 ? `${wideRows} rows × ${wideColumns} columns` : `${rows} rows × 20 columns`})`);
+const parts = arg('parts', 0);
+const csv = wideAt >= 0 ? await wideBenchCsv(wideRows, wideColumns, process.argv.includes('--ints')) : parts > 0 ? await benchParts(rows, parts) : await benchCsv(rows);
+console.log(`data: ${csv} (${wideAt >= 0 ? `${wideRows} rows × ${wideColumns} columns` : `${rows} rows × 20 columns${parts > 0 ? ` in ${parts} parts` : ''}`})`);
 const keelScript = fileURLToPath(new URL('./data-ingest-keel.ts', import.meta.url));
 const pandasScript = fileURLToPath(new URL('./data-ingest-pandas.py', import.meta.url));
 const keelBin = fileURLToPath(new URL('../bin/keel.js', import.meta.url));
