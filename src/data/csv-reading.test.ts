@@ -75,13 +75,21 @@ describe('reading files as pandas does', () => {
     expect(jsonMessages).toContain('reading again: a value on line 25001 does not fit the types of the first rows, so the types come from all rows');
   });
 
-  it('reads a column of whole numbers with one beyond BIGINT past the sniffed rows as text, as pandas does', async () => {
+  it('reads a column of whole numbers with one beyond BIGINT as text, as pandas does, in the sniffed rows or past them', async () => {
     const file = join(t.dir, 'huge.csv');
     writeFileSync(file, `id,v\n${Array.from({ length: 25_000 }, (_, i) => `${i},${i}`).join('\n')}\n25000,123456789012345678901\n`);
     const v = await t.service.add('huge', file);
     // pandas.read_csv: id int64, v object (a float would have rounded the last value).
     expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['id:int', 'v:string']);
     expect((await t.service.rows(`huge@${v.version}`, { offset: 24_999 })).rows).toEqual([[24_999, '24999'], [25_000, '123456789012345678901']]);
+    // In the sniffed rows (DuckDB's sniffer takes the column for DOUBLE): text too, not rounded.
+    // f's first 40 values are whole and a fraction follows: DOUBLE, as sniffed.
+    const sampled = join(t.dir, 'huge-sampled.csv');
+    writeFileSync(sampled, `id,v,f\n${Array.from({ length: 100 }, (_, i) => `${i},${i === 50 ? '123456789012345678901' : i === 7 ? '' : -i},${i === 40 ? '0.5' : i}`).join('\n')}\n`);
+    const s = await t.service.add('huge', sampled);
+    // pandas.read_csv: id int64, v object, f float64.
+    expect(s.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['id:int', 'v:string', 'f:float']);
+    expect((await t.service.rows(`huge@${s.version}`, { offset: 49, limit: 2, columns: ['v'] })).rows).toEqual([['-49'], ['123456789012345678901']]);
   });
 
   it('types the columns empty in the sniffed rows by all their values, in one more read', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sameHeaders } from './csv-sample.js';
+import { headRows, sameHeaders } from './csv-sample.js';
 
 describe('sameHeaders: parts that can be read by position as one file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'keel-csv-sample-'));
@@ -46,5 +46,41 @@ describe('sameHeaders: parts that can be read by position as one file', () => {
     const zst = join(dir, 'p.csv.zst');
     writeFileSync(zst, 'a,b\n');
     expect(await sameHeaders([...parts('a,b\n'), zst], 0)).toBe(false);
+  });
+});
+
+describe('headRows: the first rows of a CSV, read in JS', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keel-head-rows-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, content: string | Buffer): string => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+
+  it('splits fields at the delimiter outside quotes, takes quotes off and reads doubled ones as one', async () => {
+    const path = file('q.csv', 'a,"b,c",d\r\n1,"say ""hi""\nthere",\n2,3,4');
+    expect(await headRows(path, {}, 5)).toEqual([['a', 'b,c', 'd'], ['1', 'say "hi"\nthere', ''], ['2', '3', '4']]);
+    expect(await headRows(path, {}, 2)).toEqual([['a', 'b,c', 'd'], ['1', 'say "hi"\nthere', '']]);
+    // A tab-separated file by its name; a delimiter given; a byte-order mark.
+    expect(await headRows(file('t.tsv', 'a\tb\n1\t2\n'), {}, 5)).toEqual([['a', 'b'], ['1', '2']]);
+    expect(await headRows(file('s.csv', '\ufeffa; b\n1; 2\n'), { delimiter: '; ' }, 5)).toEqual([['a', 'b'], ['1', '2']]);
+    expect(await headRows(file('g.csv.gz', gzipSync('a,b\n1,2\n')), {}, 5)).toEqual([['a', 'b'], ['1', '2']]);
+  });
+
+  it('skips the lines above the header and comment lines', async () => {
+    const path = file('c.csv', 'made today\n# note\na,b\n# more\n1,2\n');
+    expect(await headRows(path, { skip: 1, comment: '#' }, 5)).toEqual([['a', 'b'], ['1', '2']]);
+    expect(await headRows(path, {}, 2)).toEqual([['made today'], ['# note']]);
+  });
+
+  it('leaves out a row cut off by the end of the first MiB, and says nothing of a file it cannot read', async () => {
+    const rows = Array.from({ length: 60_000 }, (_, i) => `${i},${'x'.repeat(i % 30)}`);
+    const read = (await headRows(file('long.csv', `${rows.join('\n')}\n`), {}, 100_000))!;
+    expect(read.length).toBeGreaterThan(30_000);
+    expect(read.at(-1)).toEqual(rows[read.length - 1]!.split(','));
+    expect(await headRows(file('open.csv', `a,b\n1,"${'x'.repeat(2 << 20)}"\n`), {}, 5)).toEqual([['a', 'b']]);
+    expect(await headRows(join(dir, 'missing.csv'), {}, 5)).toBeUndefined();
+    expect(await headRows(file('u.csv', 'a,b\n'), { encoding: 'utf-16' }, 5)).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { readHead } from '../core/index.js';
+import { isTsv, type ReadOptions } from './read-options.js';
 
 /** Rows DuckDB's sniffer reads at most (its default sample_size). */
 const SNIFF_ROWS = 20_480;
@@ -115,4 +116,65 @@ export async function sameHeaders(files: readonly string[], skip: number): Promi
     if (heads.some((h) => h === undefined || !h.equals(first))) return false;
   }
   return true;
+}
+
+/**
+ * The first `count` rows of a CSV file (the header line among them, when it has one) after its
+ * `skip` lines and comment lines, each as its fields (quotes taken off), read from the file's
+ * first MiB: fewer when that holds fewer whole rows. Undefined for a zstd or UTF-16 file, or one
+ * that cannot be read (DuckDB's to report). Non-ASCII characters come out as Latin-1.
+ */
+export async function headRows(path: string, read: ReadOptions, count: number): Promise<string[][] | undefined> {
+  if (/\.zst$/i.test(path) || read.encoding === 'utf-16') return undefined;
+  const head = await readHead(path, HEAD_BYTES).catch(() => undefined);
+  if (head === undefined) return undefined;
+  // Latin-1 keeps every byte one character, and the delimiter and quote are ASCII.
+  const text = head.toString('latin1').replace(/^\xef\xbb\xbf/, '');
+  const delimiter = read.delimiter ?? (isTsv(path) ? '\t' : ',');
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let [quoted, lineStart, skipped, i] = [false, true, 0, 0];
+  while (i < text.length && rows.length < count) {
+    const comment = lineStart && read.comment !== undefined && text.startsWith(read.comment, i);
+    if (comment || (lineStart && skipped < (read.skip ?? 0))) {
+      const end = text.indexOf('\n', i);
+      if (end < 0) break;
+      if (!comment) skipped++;
+      i = end + 1;
+      continue;
+    }
+    lineStart = false;
+    const ch = text[i]!;
+    if (quoted) {
+      // Up to the next quote: a doubled one is a quote in the field, another closes the quotes.
+      const q = text.indexOf('"', i);
+      if (q < 0) break;
+      field += text.slice(i, q);
+      if (text[q + 1] === '"') field += '"';
+      else quoted = false;
+      i = q + (quoted ? 2 : 1);
+    } else if (ch === '"') {
+      quoted = true;
+      i++;
+    } else if (ch === '\n' || ch === '\r') {
+      row.push(field);
+      rows.push(row);
+      [row, field, lineStart] = [[], '', true];
+      i += ch === '\r' && text[i + 1] === '\n' ? 2 : 1;
+    } else if (text.startsWith(delimiter, i)) {
+      row.push(field);
+      field = '';
+      i += delimiter.length;
+    } else {
+      field += ch;
+      i++;
+    }
+  }
+  // The file's last row, without a line end.
+  if (head.length < HEAD_BYTES && rows.length < count && !quoted && !lineStart) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
 }

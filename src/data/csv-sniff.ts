@@ -1,33 +1,31 @@
 /**
- * How a CSV's columns are typed before the read: DuckDB's sniffer on a sample, then Keel's checks
- * of the text columns (numbers with NA or infinity spellings), and the read of the whole file with
- * those types fixed, ready to widen a column (csv-columns.ts).
+ * How a CSV's columns are typed before the read: DuckDB's sniffer on a sample, then Keel's looks
+ * at the sampled rows' text (csv-text-columns.ts), and the read of the whole file with those types
+ * fixed, ready to widen a column (csv-columns.ts).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidArgument, type LogicalType } from '../core/index.js';
-import { quoteIdent, quoteString } from './duckdb-sql.js';
+import { quoteString } from './duckdb-sql.js';
 import {
   byValuesAggregates,
   byValuesRead,
   checkExpr,
   firstRead,
-  isNaSql,
   isNumberRead,
   NA_SPELLINGS,
   numberAggregates,
-  numberText,
   readType,
   storedType,
   widen,
   widenByNumbers,
   type CsvColumn,
-  type CsvRead,
   type NumberFormat,
 } from './csv-columns.js';
 import { whyNoDialect } from './csv-dialect-error.js';
 import { fixedRead, isDateType, type DateFormats } from './csv-fixed-read.js';
 import { sniffParts } from './csv-parts.js';
 import { plainSample, sniffRows } from './csv-sample.js';
+import { textAggregates, textColumnReads, wholeBeyondBigint } from './csv-text-columns.js';
 import { isTsv, type ReadOptions } from './read-options.js';
 import { filesArg, runSource, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
 
@@ -46,15 +44,6 @@ function csvOptions(path: string, read: ReadOptions): string {
   const na = read.na === undefined ? '' : `, nullstr = [${['', ...read.na].map(quoteString).join(', ')}]`;
   return `header = ${read.header === false ? 'false' : 'true'}, skip = ${read.skip ?? 0}, delim = ${delim}, quote = '"', escape = '"', strict_mode = true, encoding = '${read.encoding ?? 'utf-8'}'${decimal}${thousands}${comment}${na}`;
 }
-
-/** Infinities and NaN as pandas and DuckDB's cast read them; DuckDB's sniffer takes a first value among them for text. */
-const NON_FINITE_SPELLINGS = ['inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity', 'nan', '+nan', '-nan'];
-
-/**
- * Rows of a first, cheap look at the text columns. Its aggregates cost ~0.3 µs a value: on a
- * 2,000 × 2,000 file (400 text columns) 775 ms for 2,048 rows, 212 ms for 256.
- */
-const FIRST_LOOK_ROWS = 256;
 
 /**
  * The CSV's column types as DuckDB sniffs them on a sample, and a read of the whole file with
@@ -101,7 +90,9 @@ export async function sniffCsv(
     throw invalidArgument('names', `the file has ${sniffed.length} columns, but ${readOptions.names.length} names are given`);
   }
   // A column with a given type is read as text, then converted (withGivenTypes).
-  const types = sniffed.map(({ name, type }) => ({ name, duckType: given.has(name) ? 'VARCHAR' : type }));
+  const sniffedTypes = sniffed.map(({ name, type }) => ({ name, duckType: given.has(name) ? 'VARCHAR' : type }));
+  const beyond = await wholeBeyondBigint(con, path, sampleRead, sniffedTypes, sampleRows, readOptions);
+  const types = sniffedTypes.map((t) => (beyond.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t));
   const text = types.filter((t) => t.duckType === 'VARCHAR' && !given.has(t.name));
   // pandas' NA spellings missing, as the text columns' second look at dates needs them. These
   // later sniffs only refine the types: one that fails leaves them as they are.
@@ -183,93 +174,3 @@ async function retypeByValues(
   return targets.map((c) => retype(c, values(c.name)));
 }
 
-/**
- * How to read the columns DuckDB sniffed as text, where their sampled values say another way:
- *  - all numbers, with an infinity or NaN spelled: `float` (DuckDB's DOUBLE reads those);
- *  - all numbers or NA spellings: as text, NA as missing (`whole-text` if the numbers are all whole);
- *  - all true/false, ISO dates or ISO timestamps, with NA spellings (an R export's `TRUE`, `FALSE`,
- *    `NA`): as text, stored as that type, NA as missing;
- *  - no value at all: `empty`, typed by its values later (csv-columns.ts);
- *  - dates or timestamps in another format (`25/12/2024`) with NA spellings: as text, NA as
- *    missing, converted by the format DuckDB's sniffer finds with NA spellings missing (`datesWithNa`,
- *    a second sniff, only when the first rows look like dates).
- * Most text columns show text in their first rows, so a cheap look at those rows picks the columns
- * worth the detailed look at all the sampled rows (a regular expression per value took 0.3 s over a
- * wide file's 60 text columns; the sampled rows of a wide file take ~0.5 s to read again). A
- * column whose first rows hold only NA spellings gets both detailed looks.
- */
-async function textColumnReads(
-  con: DuckDBConnection,
-  read: string,
-  cols: readonly SniffedType[],
-  rows: number,
-  numberFormat: NumberFormat,
-  datesWithNa: () => Promise<Map<string, CsvColumn>>,
-): Promise<Map<string, CsvColumn>> {
-  const found = new Map<string, CsvColumn>();
-  if (cols.length === 0) return found;
-  const na = isNaSql('v');
-  const head = await textAggregates(con, read, cols.map((t) => t.name), FIRST_LOOK_ROWS, [
-    `bool_and(TRY_CAST(${numberText('v', numberFormat)} AS DOUBLE) IS NOT NULL OR ${na})`,
-    `bool_and(lower(trim(v)) IN ('true', 'false') OR TRY_CAST(trim(v) AS TIMESTAMP) IS NOT NULL OR ${na})`,
-    `bool_and(regexp_full_match(trim(v), '${DATE_LIKE}') OR ${na})`,
-  ]);
-  // All missing (NULL) counts as numeric: the sampled rows decide.
-  const numeric = cols.filter((t) => head(t.name)[0] !== false);
-  const notNumbers = new Set<string>();
-  const spelled = `(${NON_FINITE_SPELLINGS.map(quoteString).join(', ')})`;
-  const number = `FILTER (WHERE NOT ${na})`;
-  const numbers = await textAggregates(con, read, numeric.map((t) => t.name), rows, [
-    `bool_or(lower(trim(v)) IN ${spelled})`,
-    `bool_or(${na})`,
-    `bool_and(regexp_full_match(${numberText('v', numberFormat)}, '[+-]?[0-9]+')) ${number}`,
-    `count(v) ${number}`,
-    `bool_and(TRY_CAST(${numberText('v', numberFormat)} AS DOUBLE) IS NOT NULL) ${number}`,
-  ]);
-  for (const t of numeric) {
-    const [nonFinite, hasNa, whole, values, allNumbers] = numbers(t.name);
-    if (allNumbers === false) {
-      notNumbers.add(t.name);
-      continue;
-    }
-    const how: CsvRead | undefined = hasNa === true ? (whole === true ? 'whole-text' : 'float-text') : nonFinite === true ? 'float' : Number(values) === 0 ? 'empty' : undefined;
-    if (how) found.set(t.name, { name: t.name, sniffed: t.duckType, read: how });
-  }
-  // Bools and dates: those the first look saw, and those whose first rows held only NA spellings.
-  const typed = cols.filter((t) => head(t.name)[1] !== false && (head(t.name)[0] === false || notNumbers.has(t.name)));
-  const byValues = await textAggregates(con, read, typed.map((t) => t.name), rows, byValuesAggregates('v', numberFormat));
-  for (const t of typed) {
-    const c = byValuesRead(firstRead(t.name, t.duckType), byValues(t.name));
-    if (c.read === 'sniffed' || c.read === 'sniffed-text') found.set(t.name, c);
-  }
-  // Dates in another format: columns of date-like values (or NA spellings) in their first rows, not typed above.
-  const dateLike = cols.filter((t) => !found.has(t.name) && head(t.name)[2] !== false && (head(t.name)[0] === false || notNumbers.has(t.name)));
-  if (dateLike.length > 0) {
-    const dates = await datesWithNa();
-    for (const t of dateLike) {
-      const c = dates.get(t.name);
-      if (c) found.set(t.name, { ...c, read: 'sniffed-text' });
-    }
-  }
-  return found;
-}
-
-/** What DuckDB's sniffer may take for a date or timestamp (`25/12/2024`, `12.25.24 10:30:00`), loosely: the sniff decides. */
-const DATE_LIKE = '[0-9]{1,4}[-/. ][0-9]{1,2}[-/. ][0-9]{1,4}([ T].*)?';
-
-/**
- * Of text columns, the values of `aggregates` over each one's first `rows` values (all, without
- * `rows`), as a lookup by column name. The aggregates are of `v`: the query takes the columns'
- * values as (column, value) rows (UNPIVOT, which leaves out NULLs) and groups them by column, so
- * its SQL does not grow with the columns. (Aggregates per column, each with pandas' NA list, took
- * DuckDB 7 s to plan for 667 columns.)
- */
-async function textAggregates(con: DuckDBConnection, read: string, names: readonly string[], rows: number | undefined, aggregates: readonly string[]): Promise<(name: string) => unknown[]> {
-  if (names.length === 0) return () => [];
-  // Only these columns: DuckDB then skips converting the others' fields.
-  const sample = `SELECT ${names.map(quoteIdent).join(', ')} FROM ${read}${rows === undefined ? '' : ` LIMIT ${rows}`}`;
-  const sql = `SELECT keel_col, ${aggregates.join(', ')} FROM (UNPIVOT (${sample}) ON COLUMNS(*) INTO NAME keel_col VALUE v) GROUP BY keel_col`;
-  const byName = new Map((await runSource(con, sql, 'csv')).getRows().map((r) => [String(r[0]), r.slice(1)]));
-  // A column without a value has no row: each aggregate is NULL then (a count 0).
-  return (name) => byName.get(name) ?? aggregates.map(() => null);
-}

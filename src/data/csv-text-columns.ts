@@ -1,0 +1,146 @@
+/**
+ * The looks at a CSV's sampled rows as text that type the columns DuckDB's sniffer typed one way
+ * where pandas would another: text columns of numbers with NA spellings, of dates in another
+ * format, of bools; DOUBLE columns of whole numbers beyond BIGINT (csv-sniff.ts decides with them).
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { quoteIdent, quoteString } from './duckdb-sql.js';
+import { byValuesAggregates, byValuesRead, firstRead, isNaSql, numberText, type CsvColumn, type CsvRead, type NumberFormat } from './csv-columns.js';
+import { headRows } from './csv-sample.js';
+import type { ReadOptions } from './read-options.js';
+import { runSource, type SniffedType } from './source-sql.js';
+
+/** Infinities and NaN as pandas and DuckDB's cast read them; DuckDB's sniffer takes a first value among them for text. */
+const NON_FINITE_SPELLINGS = ['inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity', 'nan', '+nan', '-nan'];
+
+/**
+ * Rows of a first, cheap look at the text columns. Its aggregates cost ~0.3 µs a value: on a
+ * 2,000 × 2,000 file (400 text columns) 775 ms for 2,048 rows, 212 ms for 256.
+ */
+const FIRST_LOOK_ROWS = 256;
+
+/** Rows of the first look at DOUBLE columns for whole numbers: a column of fractions shows one in its first row or so. */
+const WHOLE_LOOK_ROWS = 32;
+
+/**
+ * The DOUBLE columns whose sampled values are all whole numbers, one of them beyond BIGINT.
+ * DuckDB's sniffer takes such a column for DOUBLE, which rounds its values
+ * (12345678901234567890123 became 1.2345678901234568e22). pandas keeps it as text (an ID, not a
+ * quantity), and so does Keel: the caller reads these as text columns. The first rows are looked
+ * at in JS (`path`'s head): a DuckDB query over a sample of a 2,000-column file costs 0.3 s even
+ * for 32 rows. Only a column whose first values are all whole is looked at in DuckDB.
+ */
+export async function wholeBeyondBigint(
+  con: DuckDBConnection,
+  path: string,
+  sampleRead: (ts: readonly SniffedType[]) => string,
+  types: readonly SniffedType[],
+  rows: number,
+  read: ReadOptions,
+): Promise<Set<string>> {
+  const doubles = types.flatMap((t, i) => (t.duckType === 'DOUBLE' ? [i] : []));
+  if (doubles.length === 0) return new Set();
+  const head = await headRows(path, read, WHOLE_LOOK_ROWS + (read.header === false ? 0 : 1));
+  const values = head?.slice(read.header === false ? 0 : 1);
+  const missing = new Set(['', ...(read.na ?? [])]);
+  const whole = (v: string | undefined) => v === undefined || missing.has(v) || /^\s*[+-]?[0-9]+\s*$/.test(read.thousands === undefined ? v : v.replaceAll(read.thousands, ''));
+  const candidates = doubles.filter((i) => values === undefined || values.every((r) => whole(r[i]))).map((i) => types[i]!.name);
+  if (candidates.length === 0) return new Set();
+  const asText = new Set(candidates);
+  const sample = sampleRead(types.map((t) => (asText.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t)));
+  const t = `trim(${numberText('v', read)})`;
+  const all = await textAggregates(con, sample, candidates, rows, [`bool_and(regexp_full_match(${t}, '[+-]?[0-9]+'))`, `bool_or(TRY_CAST(${t} AS BIGINT) IS NULL)`]);
+  // All whole, and one beyond BIGINT: the sniffer may have seen a fraction past these rows.
+  return new Set(candidates.filter((n) => all(n)[0] === true && all(n)[1] === true));
+}
+
+/**
+ * How to read the columns DuckDB sniffed as text, where their sampled values say another way:
+ *  - all numbers, with an infinity or NaN spelled: `float` (DuckDB's DOUBLE reads those);
+ *  - all numbers or NA spellings: as text, NA as missing (`whole-text` if the numbers are all whole);
+ *  - all true/false, ISO dates or ISO timestamps, with NA spellings (an R export's `TRUE`, `FALSE`,
+ *    `NA`): as text, stored as that type, NA as missing;
+ *  - no value at all: `empty`, typed by its values later (csv-columns.ts);
+ *  - dates or timestamps in another format (`25/12/2024`) with NA spellings: as text, NA as
+ *    missing, converted by the format DuckDB's sniffer finds with NA spellings missing (`datesWithNa`,
+ *    a second sniff, only when the first rows look like dates).
+ * Most text columns show text in their first rows, so a cheap look at those rows picks the columns
+ * worth the detailed look at all the sampled rows (a regular expression per value took 0.3 s over a
+ * wide file's 60 text columns; the sampled rows of a wide file take ~0.5 s to read again). A
+ * column whose first rows hold only NA spellings gets both detailed looks.
+ */
+export async function textColumnReads(
+  con: DuckDBConnection,
+  read: string,
+  cols: readonly SniffedType[],
+  rows: number,
+  numberFormat: NumberFormat,
+  datesWithNa: () => Promise<Map<string, CsvColumn>>,
+): Promise<Map<string, CsvColumn>> {
+  const found = new Map<string, CsvColumn>();
+  if (cols.length === 0) return found;
+  const na = isNaSql('v');
+  const head = await textAggregates(con, read, cols.map((t) => t.name), FIRST_LOOK_ROWS, [
+    `bool_and(TRY_CAST(${numberText('v', numberFormat)} AS DOUBLE) IS NOT NULL OR ${na})`,
+    `bool_and(lower(trim(v)) IN ('true', 'false') OR TRY_CAST(trim(v) AS TIMESTAMP) IS NOT NULL OR ${na})`,
+    `bool_and(regexp_full_match(trim(v), '${DATE_LIKE}') OR ${na})`,
+  ]);
+  // All missing (NULL) counts as numeric: the sampled rows decide.
+  const numeric = cols.filter((t) => head(t.name)[0] !== false);
+  const notNumbers = new Set<string>();
+  const spelled = `(${NON_FINITE_SPELLINGS.map(quoteString).join(', ')})`;
+  const number = `FILTER (WHERE NOT ${na})`;
+  const numbers = await textAggregates(con, read, numeric.map((t) => t.name), rows, [
+    `bool_or(lower(trim(v)) IN ${spelled})`,
+    `bool_or(${na})`,
+    `bool_and(regexp_full_match(${numberText('v', numberFormat)}, '[+-]?[0-9]+')) ${number}`,
+    `count(v) ${number}`,
+    `bool_and(TRY_CAST(${numberText('v', numberFormat)} AS DOUBLE) IS NOT NULL) ${number}`,
+  ]);
+  for (const t of numeric) {
+    const [nonFinite, hasNa, whole, values, allNumbers] = numbers(t.name);
+    if (allNumbers === false) {
+      notNumbers.add(t.name);
+      continue;
+    }
+    const how: CsvRead | undefined = hasNa === true ? (whole === true ? 'whole-text' : 'float-text') : nonFinite === true ? 'float' : Number(values) === 0 ? 'empty' : undefined;
+    if (how) found.set(t.name, { name: t.name, sniffed: t.duckType, read: how });
+  }
+  // Bools and dates: those the first look saw, and those whose first rows held only NA spellings.
+  const typed = cols.filter((t) => head(t.name)[1] !== false && (head(t.name)[0] === false || notNumbers.has(t.name)));
+  const byValues = await textAggregates(con, read, typed.map((t) => t.name), rows, byValuesAggregates('v', numberFormat));
+  for (const t of typed) {
+    const c = byValuesRead(firstRead(t.name, t.duckType), byValues(t.name));
+    if (c.read === 'sniffed' || c.read === 'sniffed-text') found.set(t.name, c);
+  }
+  // Dates in another format: columns of date-like values (or NA spellings) in their first rows, not typed above.
+  const dateLike = cols.filter((t) => !found.has(t.name) && head(t.name)[2] !== false && (head(t.name)[0] === false || notNumbers.has(t.name)));
+  if (dateLike.length > 0) {
+    const dates = await datesWithNa();
+    for (const t of dateLike) {
+      const c = dates.get(t.name);
+      if (c) found.set(t.name, { ...c, read: 'sniffed-text' });
+    }
+  }
+  return found;
+}
+
+/** What DuckDB's sniffer may take for a date or timestamp (`25/12/2024`, `12.25.24 10:30:00`), loosely: the sniff decides. */
+const DATE_LIKE = '[0-9]{1,4}[-/. ][0-9]{1,2}[-/. ][0-9]{1,4}([ T].*)?';
+
+/**
+ * Of text columns, the values of `aggregates` over each one's first `rows` values (all, without
+ * `rows`), as a lookup by column name. The aggregates are of `v`: the query takes the columns'
+ * values as (column, value) rows (UNPIVOT, which leaves out NULLs) and groups them by column, so
+ * its SQL does not grow with the columns. (Aggregates per column, each with pandas' NA list, took
+ * DuckDB 7 s to plan for 667 columns.)
+ */
+export async function textAggregates(con: DuckDBConnection, read: string, names: readonly string[], rows: number | undefined, aggregates: readonly string[]): Promise<(name: string) => unknown[]> {
+  if (names.length === 0) return () => [];
+  // Only these columns: DuckDB then skips converting the others' fields.
+  const sample = `SELECT ${names.map(quoteIdent).join(', ')} FROM ${read}${rows === undefined ? '' : ` LIMIT ${rows}`}`;
+  const sql = `SELECT keel_col, ${aggregates.join(', ')} FROM (UNPIVOT (${sample}) ON COLUMNS(*) INTO NAME keel_col VALUE v) GROUP BY keel_col`;
+  const byName = new Map((await runSource(con, sql, 'csv')).getRows().map((r) => [String(r[0]), r.slice(1)]));
+  // A column without a value has no row: each aggregate is NULL then (a count 0).
+  return (name) => byName.get(name) ?? aggregates.map(() => null);
+}
