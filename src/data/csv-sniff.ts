@@ -24,7 +24,7 @@ import {
 import { whyNoDialect } from './csv-dialect-error.js';
 import { fixedRead, isDateType, type DateFormats } from './csv-fixed-read.js';
 import { sniffParts } from './csv-parts.js';
-import { plainSample, sniffRows } from './csv-sample.js';
+import { sampleFile, sniffRows } from './csv-sample.js';
 import { textAggregates, textColumnReads, wholeBeyondBigint } from './csv-text-columns.js';
 import { isTsv, type ReadOptions } from './read-options.js';
 import { filesArg, runSource, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
@@ -65,8 +65,8 @@ export async function sniffCsv(
   const options = csvOptions(path, readOptions);
   let sniffed: { name: string; type: string }[];
   let read: (ts: readonly SniffedType[]) => string;
-  // What the sniffs and the looks at the sampled rows read: the file, or a gzipped file's first rows.
-  const sample = files.length === 1 && workDir !== undefined && /\.gz$/i.test(path) ? await plainSample(path, workDir) : path;
+  // What the sniffs and the looks at the sampled rows read: the file, or a plain copy of its first rows (csv-sample.ts).
+  const sample = files.length === 1 && workDir !== undefined ? await sampleFile(path, workDir, readOptions) : path;
   let sampleRead: (ts: readonly SniffedType[]) => string;
   const sampleRows = await sniffRows(path);
   // The names given to a CSV without a header line (the single file's read names its columns by its types).
