@@ -1,6 +1,7 @@
 /**
- * What the sniff of a CSV reads: how many rows (fewer on a file of wide rows), and for a gzipped
- * file or a folder of parts, which bytes (a plain copy of the first rows, the leading parts).
+ * What the sniff of a CSV reads: how many rows (fewer on a file of wide rows), and which bytes (a
+ * plain copy of the first rows of a gzipped or large file, the leading parts of a folder); whether
+ * parts share one header; a file's first rows, read in JS where a DuckDB query costs more.
  */
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -100,8 +101,8 @@ const HEADS_AT_ONCE = 32;
 
 /**
  * Whether every part opens with the first part's header: the same bytes in its header line (the
- * line after `skip` lines, which may differ). Their columns are then the same, in the same order, and the
- * parts can be read by position as one file's rows, with one sniff instead of one per part.
+ * line after `skip` lines, which may differ). Their columns are then the same, in the same order,
+ * and the parts can be read by position as one file's rows, with one sniff instead of one per part.
  * False for zstd parts (readHead does not decompress them), and for a header not closed within
  * HEADER_BYTES or holding a quoted line break.
  */
