@@ -40,7 +40,11 @@ export async function resolveSourceFiles(path: string, format: string | undefine
  */
 export async function contentHash(files: readonly string[]): Promise<string> {
   if (files.length === 1) return sha256File(files[0]!);
+  // Several at once: a small file's hash is mostly waiting on open, stat and close.
   const hashes: string[] = [];
-  for (const f of files) hashes.push(await sha256File(f));
+  for (let i = 0; i < files.length; i += HASHES_AT_ONCE) hashes.push(...(await Promise.all(files.slice(i, i + HASHES_AT_ONCE).map(sha256File))));
   return sha256(hashes.join('\n'));
 }
+
+/** Files hashed at once (10,000 parts of 12 KB: 2.2 s one at a time, 1.4 s eight at a time). */
+const HASHES_AT_ONCE = 8;

@@ -1,0 +1,25 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { contentHash } from './source-files.js';
+
+describe('contentHash', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keel-content-hash-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("is a file's sha256, and for several the sha256 of their sha256s in order", async () => {
+    // 20 files: more than are hashed at once, so the order must hold across batches.
+    const files = Array.from({ length: 20 }, (_, i) => {
+      const path = join(dir, `part-${String(i).padStart(2, '0')}.csv`);
+      writeFileSync(path, `x\n${i}\n`.repeat(i + 1));
+      return path;
+    });
+    const sums = execFileSync('sha256sum', files, { encoding: 'utf8' }).trim().split('\n').map((l) => l.split(' ')[0]!);
+    expect(await contentHash([files[3]!])).toBe(sums[3]);
+    expect(await contentHash(files)).toBe(createHash('sha256').update(sums.join('\n')).digest('hex'));
+    expect(await contentHash([...files].reverse())).toBe(createHash('sha256').update([...sums].reverse().join('\n')).digest('hex'));
+  });
+});
