@@ -133,7 +133,8 @@ function globRegExp(glob: string): RegExp {
  */
 export async function readHead(path: string, bytes: number): Promise<Buffer> {
   if (/\.gz$/i.test(path)) return gunzipHead(path, bytes);
-  const head = Buffer.alloc(bytes);
+  // Not zeroed: only the bytes read are kept.
+  const head = Buffer.allocUnsafe(bytes);
   const fh = await open(path, 'r');
   try {
     const { bytesRead } = await fh.read(head, 0, bytes, 0);

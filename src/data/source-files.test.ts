@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { contentHash } from './source-files.js';
+import { contentHash, resolveSourceFiles } from './source-files.js';
 
-describe('contentHash', () => {
+describe('resolveSourceFiles and contentHash', () => {
   const dir = mkdtempSync(join(tmpdir(), 'keel-content-hash-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -21,5 +21,17 @@ describe('contentHash', () => {
     expect(await contentHash([files[3]!])).toBe(sums[3]);
     expect(await contentHash(files)).toBe(createHash('sha256').update(sums.join('\n')).digest('hex'));
     expect(await contentHash([...files].reverse())).toBe(createHash('sha256').update([...sums].reverse().join('\n')).digest('hex'));
+  });
+
+  it('names the first unreadable part of a folder, in path order', async () => {
+    const parts = join(dir, 'parts');
+    mkdirSync(parts);
+    for (let i = 0; i < 40; i++) writeFileSync(join(parts, `part-${String(i).padStart(2, '0')}.csv`), [5, 36, 38].includes(i) ? '' : 'x\n1\n');
+    await expect(resolveSourceFiles(parts, undefined)).rejects.toThrow(/part-05.csv' is empty/);
+    writeFileSync(join(parts, 'part-05.csv'), 'x\n1\n');
+    await expect(resolveSourceFiles(parts, undefined)).rejects.toThrow(/part-36.csv' is empty/);
+    writeFileSync(join(parts, 'part-36.csv'), 'x\n1\n');
+    writeFileSync(join(parts, 'part-38.csv'), 'x\n1\n');
+    expect((await resolveSourceFiles(parts, undefined)).files).toHaveLength(40);
   });
 });
