@@ -24,13 +24,34 @@ const MIN_SNIFF_ROWS = 2_048;
 /** The rows to sniff: SNIFF_ROWS, or fewer when they would take more than SNIFF_BYTES (by the first MiB's rows, decompressed for a .gz). */
 export async function sniffRows(path: string): Promise<number> {
   if (!/\.(csv|tsv|txt)(\.gz)?$/i.test(path)) return SNIFF_ROWS;
-  // A .gz that does not gunzip is DuckDB's to report.
+  const head = await headLines(path);
+  if (head === undefined || head.lines < 2 || head.bytes < HEAD_BYTES) return SNIFF_ROWS;
+  return Math.max(MIN_SNIFF_ROWS, Math.min(SNIFF_ROWS, Math.floor((SNIFF_BYTES * head.lines) / head.bytes)));
+}
+
+/** The line ends in a file's first MiB (decompressed for a .gz), and its bytes; undefined when it cannot be read (DuckDB's to report). */
+async function headLines(path: string): Promise<{ lines: number; bytes: number } | undefined> {
   const head = await readHead(path, HEAD_BYTES).catch(() => undefined);
-  if (head === undefined) return SNIFF_ROWS;
+  if (head === undefined) return undefined;
   let lines = 0;
   for (let i = head.indexOf(10); i >= 0; i = head.indexOf(10, i + 1)) lines++;
-  if (lines < 2 || head.length < HEAD_BYTES) return SNIFF_ROWS;
-  return Math.max(MIN_SNIFF_ROWS, Math.min(SNIFF_ROWS, Math.floor((SNIFF_BYTES * lines) / head.length)));
+  return { lines, bytes: head.length };
+}
+
+/** Files whose sizes estimatedRows adds up at most (a folder of more parts is rarely short). */
+const MAX_ESTIMATED_FILES = 100;
+
+/**
+ * About how many rows CSV `files` hold: their sizes (a .gz's times GZIP_RATIO) over the first
+ * file's bytes per line in its first MiB; undefined when that cannot be told.
+ */
+export async function estimatedRows(files: readonly string[]): Promise<number | undefined> {
+  if (files.length > MAX_ESTIMATED_FILES) return undefined;
+  const head = await headLines(files[0]!);
+  if (head === undefined || head.lines === 0) return undefined;
+  let bytes = 0;
+  for (const f of files) bytes += (await stat(f)).size * (/\.gz$/i.test(f) ? GZIP_RATIO : 1);
+  return Math.ceil((bytes * head.lines) / head.bytes);
 }
 
 /** The bytes whose rows tell how long a file's rows are. */

@@ -11,6 +11,8 @@ import { resolveExportFormat, writeExport, type ExportResult } from './dataset-e
 import { pageBounds, readRows, type RowsOptions, type RowsPage } from './dataset-rows.js';
 import { assertDatasetName, parseDatasetRef } from './dataset-ref.js';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
+import { estimatedRows } from './csv-sample.js';
+import { parquetOptions } from './parquet-write.js';
 import { profileParquet } from './profile.js';
 import { contentHash, resolveSourceFiles } from './source-files.js';
 import { readIdentity, resolveReadOptions, type ReadOptionsGiven } from './read-options.js';
@@ -58,8 +60,6 @@ const TYPING = 'types from all values';
 /** The version of some content: the first 12 hex characters of its sha256. */
 export const versionOf = (contentSha256: string): string => contentSha256.slice(0, 12);
 
-/** Stored Parquet is Snappy-compressed: the common default, and cheap to write and read. */
-const PARQUET_OPTIONS = 'FORMAT parquet, COMPRESSION snappy';
 
 /**
  * Immutable, content-addressed dataset versions: ingest through DuckDB into Parquet in the
@@ -105,6 +105,7 @@ export class DatasetService {
       let columns;
       try {
         let described = await describeSource(con, files, format, read, work);
+        const writeOptions = parquetOptions(format === 'csv' ? await estimatedRows(files) : undefined);
         let reading = 'reading';
         // The bar says so now: the first poll comes 200 ms into the read.
         progress(0, reading);
@@ -115,7 +116,7 @@ export class DatasetService {
         try {
           for (;;) {
             try {
-              await con.run(`COPY (SELECT ${described.columns.map((c) => c.storeExpr).join(', ')} FROM ${described.source}) TO ${quoteString(parquet)} (${PARQUET_OPTIONS})`);
+              await con.run(`COPY (SELECT ${described.columns.map((c) => c.storeExpr).join(', ')} FROM ${described.source}) TO ${quoteString(parquet)} (${writeOptions})`);
               break;
             } catch (e) {
               // A value past the sampled rows that does not fit its column's type: the types
