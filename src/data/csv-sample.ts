@@ -42,8 +42,8 @@ async function headLines(path: string): Promise<{ lines: number; bytes: number }
 const MAX_ESTIMATED_FILES = 100;
 
 /**
- * About how many rows CSV `files` hold: their sizes (a .gz's times GZIP_RATIO) over the first
- * file's bytes per line in its first MiB; undefined when that cannot be told.
+ * About how many rows CSV (or NDJSON) `files` hold: their sizes (a .gz's times GZIP_RATIO) over
+ * the first file's bytes per line in its first MiB; undefined when that cannot be told.
  */
 export async function estimatedRows(files: readonly string[]): Promise<number | undefined> {
   if (files.length > MAX_ESTIMATED_FILES) return undefined;

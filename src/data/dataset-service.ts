@@ -11,8 +11,7 @@ import { resolveExportFormat, writeExport, type ExportResult } from './dataset-e
 import { pageBounds, readRows, type RowsOptions, type RowsPage } from './dataset-rows.js';
 import { assertDatasetName, parseDatasetRef } from './dataset-ref.js';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
-import { estimatedRows } from './csv-sample.js';
-import { parquetOptions } from './parquet-write.js';
+import { parquetOptions, sourceRows } from './parquet-write.js';
 import { profileParquet } from './profile.js';
 import { contentHash, resolveSourceFiles } from './source-files.js';
 import { readIdentity, resolveReadOptions, type ReadOptionsGiven } from './read-options.js';
@@ -105,7 +104,7 @@ export class DatasetService {
       let columns;
       try {
         let described = await describeSource(con, files, format, read, work);
-        const writeOptions = parquetOptions(format === 'csv' ? await estimatedRows(files) : undefined);
+        const writeOptions = parquetOptions(await sourceRows(con, files, format));
         let reading = 'reading';
         // The bar says so now: the first poll comes 200 ms into the read.
         progress(0, reading);

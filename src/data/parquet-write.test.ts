@@ -35,7 +35,7 @@ describe('the Parquet an add writes', () => {
     expect(await estimatedRows([join(dir, 'missing.csv')])).toBeUndefined();
   });
 
-  it("writes a short CSV's rows in several row groups, with the same statistics", async () => {
+  it("writes a short file's rows in several row groups (CSV, Parquet, NDJSON), with the same statistics", async () => {
     const store = await openMetadataStore('sqlite::memory:');
     try {
       const t = makeTestService(store);
@@ -45,6 +45,15 @@ describe('the Parquet an add writes', () => {
       const con = await (await DuckDBInstance.create(':memory:')).connect();
       const groups = await con.runAndReadAll(`SELECT count(DISTINCT row_group_id), max(row_group_num_rows) FROM parquet_metadata('${await t.service.parquetPath(`short@${v.version}`)}')`);
       expect(groups.getRows()[0]!.map(Number)).toEqual([8, 4096]);
+      // The same rows as Parquet (its footer gives the rows) and as NDJSON: the same row groups.
+      for (const format of ['parquet', 'json'] as const) {
+        const copy = join(dir, `short.${format === 'json' ? 'ndjson' : format}`);
+        await con.run(`COPY (SELECT * FROM read_csv('${file}')) TO '${copy}' (FORMAT ${format})`);
+        const w = await t.service.add(`short-${format}`, copy);
+        const read = await con.runAndReadAll(`SELECT count(DISTINCT row_group_id) FROM parquet_metadata('${await t.service.parquetPath(`short-${format}@${w.version}`)}')`);
+        expect(Number(read.getRows()[0]![0])).toBe(8);
+        expect(w.columns).toEqual(v.columns);
+      }
       con.closeSync();
       const [n, x, c] = v.columns;
       expect([n!.stats.min, n!.stats.max, n!.stats.distinct, n!.stats.mean]).toEqual([0, 29_999, 30_000, 14_999.5]);

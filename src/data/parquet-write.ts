@@ -2,7 +2,11 @@
  * How an add writes its Parquet: Snappy-compressed (the common default, cheap to write and read),
  * in row groups small enough for both of DuckDB's threads to write a short file.
  */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DatasetFormat } from '../core/index.js';
+import { estimatedRows } from './csv-sample.js';
 import { SAMPLE_ROWS } from './profile.js';
+import { filesArg } from './source-sql.js';
 
 /** DuckDB's own row group size, kept for files of more rows than SAMPLE_ROWS. */
 const DEFAULT_ROW_GROUP = 122_880;
@@ -26,4 +30,17 @@ export function parquetOptions(rows: number | undefined): string {
   if (rows === undefined || rows > SAMPLE_ROWS) return options;
   const rowGroup = Math.min(DEFAULT_ROW_GROUP, Math.max(VECTOR, Math.ceil(rows / ROW_GROUPS / VECTOR) * VECTOR));
   return `${options}, ROW_GROUP_SIZE ${rowGroup}`;
+}
+
+/**
+ * About how many rows the source files hold, for parquetOptions: a Parquet file's footer says; a
+ * CSV's or NDJSON's size over its first MiB's bytes per line; a JSON array's is not told.
+ */
+export async function sourceRows(con: DuckDBConnection, files: readonly string[], format: DatasetFormat): Promise<number | undefined> {
+  if (format === 'csv' || format === 'ndjson') return estimatedRows(files);
+  if (format !== 'parquet') return undefined;
+  // A file that is not Parquet is the read's to report.
+  const read = await con.runAndReadAll(`SELECT sum(num_rows) FROM parquet_file_metadata(${filesArg(files)})`).catch(() => undefined);
+  const rows = read?.getRows()[0]?.[0];
+  return rows === undefined || rows === null ? undefined : Number(rows);
 }
