@@ -73,6 +73,15 @@ describe('reading files as pandas does', () => {
     expect(j.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['a:string', 'b:string', 'c:float']);
     expect((await t.service.rows(`late-json@${j.version}`, { offset: 24_999 })).rows).toEqual([['24999', 'x', 12_499.5], ['oops', '1.5', 7]]);
     expect(jsonMessages).toContain('reading again: a value on line 25001 does not fit the types of the first rows, so the types come from all rows');
+    // Rows of ~3 KB: DuckDB samples 2,048 of them (about 4 MiB), as a CSV's; the misfit on line
+    // 3,001 is past them.
+    const wide = join(t.dir, 'wide-rows.ndjson');
+    const pad = 'p'.repeat(3000);
+    writeFileSync(wide, `${Array.from({ length: 4_000 }, (_, i) => JSON.stringify({ a: i === 3_000 ? 'x' : i, pad })).join('\n')}\n`);
+    const wideMessages: string[] = [];
+    const w = await t.service.add('wide-json', wide, {}, { onProgress: (e) => void (e.message && wideMessages.push(e.message)) });
+    expect(w.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['a:string', 'pad:string']);
+    expect(wideMessages).toContain('reading again: a value on line 3001 does not fit the types of the first rows, so the types come from all rows');
   });
 
   it('reads a column of whole numbers with one beyond BIGINT as text, as pandas does, in the sniffed rows or past them', async () => {

@@ -6,6 +6,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { formatOfName, invalidArgument, isDatasetFormat, KeelError, DATASET_FORMATS, type DatasetFormat, type LogicalType } from '../core/index.js';
 import { mapDuckDbType, quoteIdent } from './duckdb-sql.js';
 import type { Widening } from './csv-columns.js';
+import { sniffRows } from './csv-sample.js';
 import { sniffCsv } from './csv-sniff.js';
 import type { ReadOptions } from './read-options.js';
 import { filesArg, runSource, typeStruct, withGivenTypes, type Sniffed } from './source-sql.js';
@@ -94,7 +95,9 @@ function described(sniffed: Sniffed, keep?: ReadonlySet<string>): DescribedSourc
  * fails, and widen() takes the types from all rows (one more pass, only then).
  */
 async function describeOther(con: DuckDBConnection, files: readonly string[], format: Exclude<DatasetFormat, 'csv'>, given: ReadonlyMap<string, LogicalType>, allRows = false): Promise<Sniffed> {
-  const plain = sourceSql(files, format, allRows ? ', sample_size = -1' : '');
+  // NDJSON rows are sampled as a CSV's are: fewer of them when they are long (csv-sample.ts).
+  const sample = allRows ? -1 : format === 'ndjson' ? await sniffRows(files[0]!) : undefined;
+  const plain = sourceSql(files, format, sample === undefined ? '' : `, sample_size = ${sample}`);
   const declared = (await runSource(con, `DESCRIBE SELECT * FROM ${plain}`, format)).getRows().map((r) => ({ name: String(r[0]), duckType: String(r[1]) }));
   // With all rows sampled, the read is given the types found, so that it does not sample them again.
   const read = allRows ? sourceSql(files, format, `, columns = ${typeStruct(declared)}`) : plain;
