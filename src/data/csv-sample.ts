@@ -13,7 +13,7 @@ const SNIFF_ROWS = 20_480;
 
 /**
  * Bytes of rows the sniffer reads at most: on a wide file, 20,480 rows are most of the file, read
- * on one thread (0.5-0.7 s of a 60 MB, 300-column CSV; 1.4-1.6 s of the same rows as 150 MB of
+ * on one thread (0.5-0.7 s of a 60 MB, 300-column CSV; 1.4-1.6 s of the same rows as 123 MB of
  * NDJSON, against 0.4 s for 2,048 rows). A value past the sniffed rows that does not fit costs a
  * second read (csv-columns.ts, source-reader.ts), not a wrong type.
  */
