@@ -59,7 +59,6 @@ const TYPING = 'types from all values';
 /** The version of some content: the first 12 hex characters of its sha256. */
 export const versionOf = (contentSha256: string): string => contentSha256.slice(0, 12);
 
-
 /**
  * Immutable, content-addressed dataset versions: ingest through DuckDB into Parquet in the
  * artifact store, schema and statistics in the metadata store.
