@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { headRows, sameHeaders } from './csv-sample.js';
+import { headRows, sameHeaders, sampleFile, wholeRowsEnd } from './csv-sample.js';
 
 describe('sameHeaders: parts that can be read by position as one file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'keel-csv-sample-'));
@@ -84,3 +84,41 @@ describe('headRows: the first rows of a CSV, read in JS', () => {
     expect(await headRows(file('u.csv', 'a,b\n'), { encoding: 'utf-16' }, 5)).toBeUndefined();
   });
 });
+
+describe("the plain copy of a large CSV's first rows", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keel-sample-file-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const end = (text: string, read = {}) => wholeRowsEnd(Buffer.from(text), read);
+
+  it('ends after the last line end outside quotes', () => {
+    expect(end('a,b\n1,2\n3,4')).toBe(8);
+    expect(end('a,b\n1,"x\ny"\n3,"z\n')).toBe(12);
+    expect(end('a,b\n1,"say ""hi""\nthere"\n3,4')).toBe(25);
+    expect(end('a,b,c,d')).toBe(0);
+    // A quote in a comment line or a line above the header opens nothing.
+    expect(end('# 5\'10"\na,b\n1,2\n3,4', { comment: '#' })).toBe(16);
+    expect(end('made "today\na,b\n1,2\n3', { skip: 1 })).toBe(20);
+    // Without those options the same quote is taken to open a field that never closes.
+    expect(end('made "today\na,b\n1,2\n3')).toBe(0);
+  });
+
+  it('is cut after a whole row when the file is over 5 MiB, and is the file itself when smaller', async () => {
+    const rows = Array.from({ length: 100_000 }, (_, i) => `${i},"${i % 3 ? 'plain' : 'two\nlines'}",${'x'.repeat(40)}`);
+    const big = join(dir, 'big.csv');
+    const original = `# a "note\nn,s,pad\n${rows.join('\n')}\n`;
+    writeFileSync(big, original);
+    const copy = await sampleFile(big, dir, { comment: '#' });
+    expect(copy).not.toBe(big);
+    // The file's first 5 MiB up to the end of a row: the next row starts right after.
+    const text = readFileSync(copy, 'utf8');
+    expect(text.length).toBeGreaterThan(5_200_000);
+    expect(original.startsWith(text)).toBe(true);
+    const next = Number(/^(\d+),/.exec(original.slice(text.length))![1]);
+    expect(next).toBeGreaterThan(50_000);
+    expect(text.endsWith(`\n${rows[next - 1]}\n`)).toBe(true);
+    const small = join(dir, 'small.csv');
+    writeFileSync(small, 'a,b\n1,2\n');
+    expect(await sampleFile(small, dir, {})).toBe(small);
+  });
+});
+

@@ -88,34 +88,68 @@ const SAMPLE_BYTES = SNIFF_BYTES + HEAD_BYTES;
  * (A UTF-16 file is read itself: the cut after a newline byte would split a character.)
  */
 export async function sampleFile(path: string, workDir: string, read: ReadOptions): Promise<string> {
-  if (/\.gz$/i.test(path)) return plainSample(path, workDir);
+  if (/\.gz$/i.test(path)) return plainSample(path, workDir, read);
   if (!/\.(csv|tsv|txt)$/i.test(path) || read.encoding === 'utf-16') return path;
   const large = await stat(path).then((s) => s.size > SAMPLE_BYTES, () => false);
-  return large ? plainSample(path, workDir) : path;
+  return large ? plainSample(path, workDir, read) : path;
 }
 
 /** The file's first rows as a plain file of the same name under `workDir` (or the file itself when no whole row ends in them). */
-async function plainSample(path: string, workDir: string): Promise<string> {
+async function plainSample(path: string, workDir: string, read: ReadOptions): Promise<string> {
   // A file that does not gunzip is DuckDB's to report, as any other unreadable file.
   const head = await readHead(path, SAMPLE_BYTES).catch(() => undefined);
   if (head === undefined) return path;
-  let end = head.length;
-  if (head.length === SAMPLE_BYTES) {
-    // After the last newline outside quotes: a row cut in half would mislead the sniffer.
-    end = 0;
-    let quoted = false;
-    for (let i = 0; i < head.length; i++) {
-      const b = head[i]!;
-      if (b === 0x22) quoted = !quoted;
-      else if (b === 0x0a && !quoted) end = i + 1;
-    }
-    if (end === 0) return path;
-  }
+  // After the last whole row: a row cut in half would mislead the sniffer.
+  const end = head.length < SAMPLE_BYTES ? head.length : wholeRowsEnd(head, read);
+  if (end === 0) return path;
   const dir = join(workDir, 'sample');
   await mkdir(dir, { recursive: true });
   const file = join(dir, basename(path));
   await writeFile(file, head.subarray(0, end));
   return file;
+}
+
+/**
+ * Where the last whole row of `head` ends: after a line end outside quotes. The `skip` lines and
+ * comment lines are passed over whole, as DuckDB reads them: a quote in one (`# 5'10"`) opens
+ * nothing.
+ */
+export function wholeRowsEnd(head: Buffer, read: ReadOptions): number {
+  const comment = read.comment === undefined ? undefined : Buffer.from(read.comment);
+  let [end, i, skipped] = [0, 0, 0];
+  // The next quote at or after `from` (found once per quote: a file without any costs one search).
+  let quote = -1;
+  const quoteFrom = (from: number): number => {
+    if (quote !== Infinity && quote < from) {
+      const at = head.indexOf(0x22, from);
+      quote = at < 0 ? Infinity : at;
+    }
+    return quote;
+  };
+  while (i < head.length) {
+    const isComment = comment !== undefined && head.subarray(i, i + comment.length).equals(comment);
+    if (isComment || skipped < (read.skip ?? 0)) {
+      const line = head.indexOf(0x0a, i);
+      if (line < 0) return end;
+      if (!isComment) skipped++;
+      i = end = line + 1;
+      continue;
+    }
+    // A row: its line end is the first outside quotes (a quoted field may hold line ends).
+    for (let j = i; ; ) {
+      const [line, q] = [head.indexOf(0x0a, j), quoteFrom(j)];
+      if (line < 0) return end;
+      if (q > line) {
+        i = end = line + 1;
+        break;
+      }
+      // The quote opens a field; its closing quote (a doubled one reopens at once) is the next.
+      const close = quoteFrom(q + 1);
+      if (close === Infinity) return end;
+      j = close + 1;
+    }
+  }
+  return end;
 }
 
 /** Bytes of each part that must hold its header line for sameHeaders to compare it. */
