@@ -38,13 +38,20 @@ export async function wholeBeyondBigint(
   rows: number,
   read: ReadOptions,
 ): Promise<Set<string>> {
-  const doubles = types.flatMap((t, i) => (t.duckType === 'DOUBLE' ? [i] : []));
+  const doubles = types.filter((t) => t.duckType === 'DOUBLE').map((t) => t.name);
   if (doubles.length === 0) return new Set();
-  const head = await headRows(path, read, WHOLE_LOOK_ROWS + (read.header === false ? 0 : 1));
-  const values = head?.slice(read.header === false ? 0 : 1);
+  const header = read.header !== false;
+  const head = await headRows(path, read, WHOLE_LOOK_ROWS + (header ? 1 : 0));
+  const values = head?.slice(header ? 1 : 0);
+  // A column's field in the first file: by its name in the header (parts may order their columns
+  // otherwise); one not found there (renamed by DuckDB) is looked at in DuckDB.
+  const fieldOf = (name: string): number => (header ? (head?.[0]?.indexOf(name) ?? -1) : types.findIndex((t) => t.name === name));
   const missing = new Set(['', ...(read.na ?? [])]);
   const whole = (v: string | undefined) => v === undefined || missing.has(v) || /^\s*[+-]?[0-9]+\s*$/.test(read.thousands === undefined ? v : v.replaceAll(read.thousands, ''));
-  const candidates = doubles.filter((i) => values === undefined || values.every((r) => whole(r[i]))).map((i) => types[i]!.name);
+  const candidates = doubles.filter((name) => {
+    const field = fieldOf(name);
+    return values === undefined || field < 0 || values.every((r) => whole(r[field]));
+  });
   if (candidates.length === 0) return new Set();
   const asText = new Set(candidates);
   const sample = sampleRead(types.map((t) => (asText.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t)));
