@@ -27,14 +27,14 @@ export interface PartsRead {
  * The parts' columns as sniffed, the date formats of a read by position, and the reads of all the
  * parts and of the leading parts that hold the sampled rows (a read of all the parts by name
  * sniffs each one again: 0.54 s a look over 100 parts). `noDialect` turns a sniff's failure into
- * the error to throw; `sniffFirst` sniffs the first part.
+ * the error to throw; `sniffPart` sniffs one part (its columns and date formats).
  */
 export async function sniffParts(
   con: DuckDBConnection,
   files: readonly string[],
   how: PartsRead,
   noDialect: (e: unknown) => Promise<never>,
-  sniffFirst: () => Promise<{ columns: Column[]; formats: DateFormats }>,
+  sniffPart: (file: string) => Promise<{ columns: Column[]; formats: DateFormats }>,
 ): Promise<{ columns: Column[]; formats?: DateFormats; read: (ts: readonly SniffedType[]) => string; sampleRead: (ts: readonly SniffedType[]) => string }> {
   const all = filesArg(files);
   const byName = (fs: string) => `read_csv(${fs}, ${how.options}${how.names}, union_by_name = true, sample_size = ${how.sampleRows}`;
@@ -42,7 +42,7 @@ export async function sniffParts(
   const leading = await leadingFiles(files);
   const lp = filesArg(leading);
   const oneHeader = how.header && (await sameHeaders(files, how.skip));
-  const same = oneHeader ? await byPosition(await describe(lp).catch(noDialect), sniffFirst) : undefined;
+  const same = oneHeader ? await byPosition(await describe(lp).catch(noDialect), [files[0]!, leading.at(-1)!, files.at(-1)!], sniffPart) : undefined;
   if (same) return { ...same, read: fixedRead(all, how.options, same.formats), sampleRead: fixedRead(lp, how.options, same.formats) };
   const columns = await describe(all).catch(noDialect);
   const read = (ts: readonly SniffedType[]) => `${byName(all)}, types = ${typeStruct(ts)})`;
@@ -55,13 +55,24 @@ export async function sniffParts(
 }
 
 /**
- * Parts with one header: the leading parts' columns, and the first part's date formats for the
- * read by position; or undefined when that part's sniff types a date column otherwise (its dates
- * empty, say: the formats would not be the other parts', so each part is read by its own).
+ * Parts with one header: the leading parts' columns, and the date formats for the read by
+ * position, sniffed in the first part; or undefined when `checked` parts (the first, the last
+ * leading one, the last) disagree on a date column's type or the formats (a column empty in the
+ * first part, say, or an export that changed its date format): each part is then read by its own.
+ * A change of format in other parts widens the column to `string` when the read meets it.
  */
-async function byPosition(columns: Column[], sniffFirst: () => Promise<{ columns: Column[]; formats: DateFormats }>): Promise<{ columns: Column[]; formats: DateFormats } | undefined> {
+async function byPosition(
+  columns: Column[],
+  checked: readonly string[],
+  sniffPart: (file: string) => Promise<{ columns: Column[]; formats: DateFormats }>,
+): Promise<{ columns: Column[]; formats: DateFormats } | undefined> {
   if (!columns.some((c) => isDateType(c.type))) return { columns, formats: {} };
-  const first = await sniffFirst().catch(() => undefined);
-  const agree = first !== undefined && columns.every((c) => !isDateType(c.type) || first.columns.find((f) => f.name === c.name)?.type === c.type);
+  const sniffs = [];
+  // One at a time: the sniffs share one connection.
+  for (const file of new Set(checked)) sniffs.push(await sniffPart(file).catch(() => undefined));
+  const first = sniffs[0];
+  if (first === undefined) return undefined;
+  const typed = (s: { columns: Column[] }) => columns.every((c) => !isDateType(c.type) || s.columns.find((f) => f.name === c.name)?.type === c.type);
+  const agree = sniffs.every((s) => s !== undefined && typed(s) && s.formats.date === first.formats.date && s.formats.timestamp === first.formats.timestamp);
   return agree ? { columns, formats: first.formats } : undefined;
 }

@@ -330,6 +330,15 @@ describe('reading files as pandas does', () => {
     const d = await t.service.add('same-header-dates', dated);
     expect(d.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['n:int:0', 'day:timestamp:1']);
     expect(d.columns[1]!.stats.max).toBe(Date.UTC(2021, 11, 28));
+    // Parts whose date format changed (day-first, then ISO): each part is read by its own format.
+    const changed = join(t.dir, 'same-header-formats');
+    mkdirSync(changed);
+    const days = (f: (i: number) => string) => `n,day\n${Array.from({ length: 100 }, (_, i) => `${i},${f((i % 28) + 1)}`).join('\n')}\n`;
+    writeFileSync(join(changed, 'a.csv'), days((d) => `${String(d).padStart(2, '0')}/12/2021`));
+    writeFileSync(join(changed, 'b.csv'), days((d) => `2022-01-${String(d).padStart(2, '0')}`));
+    const f = await t.service.add('same-header-formats', changed);
+    expect(f.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['n:int:0', 'day:timestamp:0']);
+    expect([f.columns[1]!.stats.min, f.columns[1]!.stats.max]).toEqual([Date.UTC(2021, 11, 1), Date.UTC(2022, 0, 28)]);
   });
 
   it('types a date or bool column whose first rows are all NA spellings by the values after them', async () => {

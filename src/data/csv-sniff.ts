@@ -84,7 +84,7 @@ export async function sniffCsv(
     sampleRead = fixedRead(`${quoteString(sample)}${plain}`, options, formats);
   } else {
     const parts = { options, names, sampleRows, header: readOptions.header !== false, skip: readOptions.skip ?? 0 };
-    ({ columns: sniffed, formats, read, sampleRead } = await sniffParts(con, files, parts, noDialect, () => sniffFirst(options)));
+    ({ columns: sniffed, formats, read, sampleRead } = await sniffParts(con, files, parts, noDialect, (file) => sniffFile(con, file, `${options}${names}`, sampleRows)));
   }
   if (readOptions.names !== undefined && readOptions.names.length !== sniffed.length) {
     throw invalidArgument('names', `the file has ${sniffed.length} columns, but ${readOptions.names.length} names are given`);
