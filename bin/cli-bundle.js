@@ -7,7 +7,7 @@
 // from; any of them changed (or gone) since the build started, and the next run rebuilds. Where
 // the bundle cannot be built or written (esbuild missing, read-only install) or KEEL_NO_BUNDLE
 // is set, tsx runs the sources as before.
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -47,8 +47,7 @@ export async function loadCli() {
 function isFresh() {
   let first;
   try {
-    const text = readFileSync(BUNDLE, 'utf8');
-    first = text.slice(0, text.indexOf('\n'));
+    first = firstLine(BUNDLE);
   } catch {
     return false;
   }
@@ -67,6 +66,22 @@ function isFresh() {
     }
   }
   return true;
+}
+
+/** The file's first line, read alone: the bundle is 2 MB, its header line a few KB. */
+function firstLine(path) {
+  const fd = openSync(path, 'r');
+  try {
+    for (let size = 64 << 10; ; size *= 4) {
+      const buffer = Buffer.allocUnsafe(size);
+      const read = readSync(fd, buffer, 0, size, 0);
+      const end = buffer.subarray(0, read).indexOf(10);
+      if (end >= 0) return buffer.toString('utf8', 0, end);
+      if (read < size) return buffer.toString('utf8', 0, read);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function build() {

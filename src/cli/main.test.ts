@@ -8,6 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { KEEL_BIN } from './test-server.js';
 
 const run = promisify(execFile);
+const BUNDLE_PATH = new URL('../../node_modules/.cache/keel/cli.mjs', import.meta.url);
+/** The bundle's first line: what it was built from, and when the build started. */
+const headerOf = (bundle: string) => JSON.parse(bundle.slice(bundle.indexOf(' {') + 1, bundle.indexOf('\n'))) as { inputs: string[]; startedAt: number };
 
 async function keel(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -28,13 +31,18 @@ describe('keel CLI', () => {
 
   it('runs from a bundle of its sources that names what it was built from, or from the sources through tsx', async () => {
     expect((await keel(['--version'])).stdout.trim()).toBe('0.1.0');
-    const bundle = readFileSync(new URL('../../node_modules/.cache/keel/cli.mjs', import.meta.url), 'utf8');
-    const header = JSON.parse(bundle.slice(bundle.indexOf(' {') + 1, bundle.indexOf('\n'))) as { inputs: string[] };
+    const bundle = readFileSync(BUNDLE_PATH, 'utf8');
+    const header = headerOf(bundle);
     expect(header.inputs).toContain('src/cli/main.ts');
     // Worker entry points are found beside their sources, not beside the bundle: the one
     // import.meta.url left is the banner's, which gives inlined CommonJS code its require().
     expect(bundle.split('import.meta.url').length - 1).toBe(1);
     expect(bundle.split('\n')[1]).toContain('CreateRequire(import.meta.url)');
+    // A fresh bundle is used as it is, not built again (a build that another test's process
+    // started earlier may still land: it started before this run).
+    const launched = Date.now();
+    expect((await keel(['--version'])).stdout.trim()).toBe('0.1.0');
+    expect(headerOf(readFileSync(BUNDLE_PATH, 'utf8')).startedAt).toBeLessThan(launched);
     const fromSources = await keel(['--version'], { KEEL_NO_BUNDLE: '1' });
     expect(fromSources.stdout.trim()).toBe('0.1.0');
   });
