@@ -4,7 +4,7 @@ import { basename, extname, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Type, type Static } from '@sinclair/typebox';
-import multipart, { type Multipart } from '@fastify/multipart';
+import type { Multipart } from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
 import { formatOfName, invalidArgument, isValidName, KeelError, makeWorkDir, MAX_SOURCE_FILES } from '../../core/index.js';
 import { CSV_ENCODINGS, DATASET_FORMATS, isDatasetFormat, MAX_PAGE_ROWS, parseTypeList } from '../../data/index.js';
@@ -47,6 +47,8 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
   // plugin), so Fastify's body limit does not see them: the upload counts its own bytes against
   // it, the parts of a multipart upload together. A multipart upload holds up to MAX_SOURCE_FILES files.
   const bodyLimit = app.initialConfig.bodyLimit ?? 1024 ** 3;
+  // Loaded with the server, not with every CLI command (with busboy, ~40 ms of a command's start).
+  const { default: multipart } = await import('@fastify/multipart');
   await app.register(multipart, { limits: { files: MAX_SOURCE_FILES, fileSize: bodyLimit, fields: 100 } });
   app.addContentTypeParser(['application/octet-stream', 'text/csv', 'application/x-ndjson', 'application/vnd.apache.parquet'], (_req, payload, done) => done(null, payload));
 
