@@ -42,13 +42,14 @@ export async function sniffParts(
   const leading = await leadingFiles(files);
   const lp = filesArg(leading);
   const oneHeader = how.header && (await sameHeaders(files, how.skip));
-  const same = oneHeader ? await byPosition(await describe(lp).catch(noDialect), [files[0]!, leading.at(-1)!, files.at(-1)!], sniffPart) : undefined;
+  const leadingColumns = oneHeader ? await describe(lp).catch(noDialect) : undefined;
+  const same = leadingColumns && (await byPosition(leadingColumns, [files[0]!, leading.at(-1)!, files.at(-1)!], sniffPart));
   if (same) return { ...same, read: fixedRead(all, how.options, same.formats), sampleRead: fixedRead(lp, how.options, same.formats) };
   const columns = await describe(all).catch(noDialect);
   const read = (ts: readonly SniffedType[]) => `${byName(all)}, types = ${typeStruct(ts)})`;
   if (leading.length === files.length) return { columns, read, sampleRead: read };
   // A column the leading files lack is empty there.
-  const held = new Set((await describe(lp).catch(() => [])).map((c) => c.name));
+  const held = new Set((leadingColumns ?? (await describe(lp).catch(() => []))).map((c) => c.name));
   if (held.size === 0) return { columns, read, sampleRead: read };
   const lacking = columns.filter((c) => !held.has(c.name)).map((c) => `, NULL::VARCHAR AS ${quoteIdent(c.name)}`).join('');
   return { columns, read, sampleRead: (ts) => `(SELECT *${lacking} FROM ${byName(lp)}, types = ${typeStruct(ts.filter((t) => held.has(t.name)))}))` };
