@@ -10,17 +10,17 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdent } from './duckdb-sql.js';
 import { fixedRead, isDateType, type DateFormats } from './csv-fixed-read.js';
 import { leadingFiles, sameHeaders } from './csv-sample.js';
+import type { ReadOptions } from './read-options.js';
 import { filesArg, runSource, typeStruct, type SniffedType } from './source-sql.js';
 
 type Column = { name: string; type: string };
 
-/** How the parts are read (csv-sniff.ts): read_csv's options, the names given, the rows to sniff, the header, the lines above it. */
+/** How the parts are read (csv-sniff.ts): read_csv's options, the names given, the rows to sniff, and the options given. */
 export interface PartsRead {
   readonly options: string;
   readonly names: string;
   readonly sampleRows: number;
-  readonly header: boolean;
-  readonly skip: number;
+  readonly read: ReadOptions;
 }
 
 /**
@@ -41,7 +41,7 @@ export async function sniffParts(
   const describe = async (fs: string) => (await runSource(con, `DESCRIBE SELECT * FROM ${byName(fs)})`, 'csv')).getRows().map((r) => ({ name: String(r[0]), type: String(r[1]) }));
   const leading = await leadingFiles(files);
   const lp = filesArg(leading);
-  const oneHeader = how.header && (await sameHeaders(files, how.skip));
+  const oneHeader = how.read.header !== false && (await sameHeaders(files, how.read));
   const leadingColumns = oneHeader ? await describe(lp).catch(noDialect) : undefined;
   const same = leadingColumns && (await byPosition(leadingColumns, [files[0]!, leading.at(-1)!, files.at(-1)!], sniffPart));
   if (same) return { ...same, read: fixedRead(all, how.options, same.formats), sampleRead: fixedRead(lp, how.options, same.formats) };

@@ -19,33 +19,37 @@ describe('sameHeaders: parts that can be read by position as one file', () => {
     });
 
   it('holds when every part opens with the same header line', async () => {
-    expect(await sameHeaders(parts('a,b\n1,2\n', 'a,b\n3,4\n5,6\n', 'a,b\n'), 0)).toBe(true);
+    expect(await sameHeaders(parts('a,b\n1,2\n', 'a,b\n3,4\n5,6\n', 'a,b\n'), {})).toBe(true);
     // Gzipped parts are compared by their text.
-    expect(await sameHeaders(parts(Buffer.from('a,b\n1,2\n'), Buffer.from('a,b\n3,4\n')), 0)).toBe(true);
+    expect(await sameHeaders(parts(Buffer.from('a,b\n1,2\n'), Buffer.from('a,b\n3,4\n')), {})).toBe(true);
     // Lines above the header may differ: the header comes after them.
-    expect(await sameHeaders(parts('made 1 May\na,b\n1,2\n', 'made 2 May\na,b\n3,4\n'), 1)).toBe(true);
-    expect(await sameHeaders(parts('"a ""x""",b\n1,2\n', '"a ""x""",b\n3,4\n'), 0)).toBe(true);
+    expect(await sameHeaders(parts('made 1 May\na,b\n1,2\n', 'made 2 May\na,b\n3,4\n'), { skip: 1 })).toBe(true);
+    expect(await sameHeaders(parts('"a ""x""",b\n1,2\n', '"a ""x""",b\n3,4\n'), {})).toBe(true);
+    // Comment lines above the header are passed over, and do not count as lines to skip.
+    expect(await sameHeaders(parts('# by x\nmade 1 May\na,b\n', 'made 2 May\n# by y\n# z\na,b\n'), { skip: 1, comment: '#' })).toBe(true);
   });
 
   it('fails for another order, another column, another spelling of the same names, or a header it cannot tell', async () => {
-    expect(await sameHeaders(parts('a,b\n1,2\n', 'b,a\n3,4\n'), 0)).toBe(false);
-    expect(await sameHeaders(parts('a,b\n1,2\n', 'a,b,c\n3,4,5\n'), 0)).toBe(false);
+    expect(await sameHeaders(parts('a,b\n1,2\n', 'b,a\n3,4\n'), {})).toBe(false);
+    expect(await sameHeaders(parts('a,b\n1,2\n', 'a,b,c\n3,4,5\n'), {})).toBe(false);
     // A byte-order mark, line ends, quotes: the same names, but not the same bytes.
-    expect(await sameHeaders(parts('a,b\n1,2\n', '\ufeffa,b\n3,4\n'), 0)).toBe(false);
-    expect(await sameHeaders(parts('a,b\n1,2\n', 'a,b\r\n3,4\r\n'), 0)).toBe(false);
-    expect(await sameHeaders(parts('a,b\n1,2\n', '"a",b\n3,4\n'), 0)).toBe(false);
-    expect(await sameHeaders(parts('made 1 May\na,b\n1,2\n', 'made 2 May\na,b\n3,4\n'), 0)).toBe(false);
+    expect(await sameHeaders(parts('a,b\n1,2\n', '\ufeffa,b\n3,4\n'), {})).toBe(false);
+    expect(await sameHeaders(parts('a,b\n1,2\n', 'a,b\r\n3,4\r\n'), {})).toBe(false);
+    expect(await sameHeaders(parts('a,b\n1,2\n', '"a",b\n3,4\n'), {})).toBe(false);
+    expect(await sameHeaders(parts('made 1 May\na,b\n1,2\n', 'made 2 May\na,b\n3,4\n'), {})).toBe(false);
+    // The same comment line above other headers: the headers are what is compared.
+    expect(await sameHeaders(parts('# exported\na,b\n1,2\n', '# exported\nb,a\n3,4\n'), { comment: '#' })).toBe(false);
     // An empty part, a header without its line end, a quoted line break in the header.
-    expect(await sameHeaders(parts('a,b\n1,2\n', ''), 0)).toBe(false);
-    expect(await sameHeaders(parts('a,b', 'a,b'), 0)).toBe(false);
-    expect(await sameHeaders(parts('"a\nx",b\n1,2\n', '"a\nx",b\n3,4\n'), 0)).toBe(false);
+    expect(await sameHeaders(parts('a,b\n1,2\n', ''), {})).toBe(false);
+    expect(await sameHeaders(parts('a,b', 'a,b'), {})).toBe(false);
+    expect(await sameHeaders(parts('"a\nx",b\n1,2\n', '"a\nx",b\n3,4\n'), {})).toBe(false);
     // A header longer than the bytes compared (64 KiB).
     const long = `${Array.from({ length: 10_000 }, (_, i) => `column_${i}`).join(',')}\n1\n`;
-    expect(await sameHeaders(parts(long, long), 0)).toBe(false);
+    expect(await sameHeaders(parts(long, long), {})).toBe(false);
     // zstd parts are not decompressed here.
     const zst = join(dir, 'p.csv.zst');
     writeFileSync(zst, 'a,b\n');
-    expect(await sameHeaders([...parts('a,b\n'), zst], 0)).toBe(false);
+    expect(await sameHeaders([...parts('a,b\n'), zst], {})).toBe(false);
   });
 });
 

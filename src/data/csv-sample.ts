@@ -160,21 +160,25 @@ const HEADS_AT_ONCE = 32;
 
 /**
  * Whether every part opens with the first part's header: the same bytes in its header line (the
- * line after `skip` lines, which may differ). Their columns are then the same, in the same order,
+ * first line after the `skip` lines and comment lines, which may differ). Their columns are then the same, in the same order,
  * and the parts can be read by position as one file's rows, with one sniff instead of one per part.
  * False for zstd parts (readHead does not decompress them), and for a header not closed within
  * HEADER_BYTES or holding a quoted line break.
  */
-export async function sameHeaders(files: readonly string[], skip: number): Promise<boolean> {
+export async function sameHeaders(files: readonly string[], read: ReadOptions): Promise<boolean> {
   if (files.some((f) => /\.zst$/i.test(f))) return false;
+  const comment = read.comment === undefined ? undefined : Buffer.from(read.comment);
   const headerOf = async (file: string): Promise<Buffer | undefined> => {
     const head = await readHead(file, HEADER_BYTES).catch(() => undefined);
     if (head === undefined) return undefined;
-    let [start, end] = [0, -1];
-    for (let line = 0; line <= skip; line++) {
+    // The header: the first line after the `skip` lines that is not a comment line.
+    let [start, end, skipped] = [0, -1, 0];
+    for (;;) {
       start = end + 1;
       end = head.indexOf(0x0a, start);
       if (end < 0) return undefined;
+      const isComment = comment !== undefined && head.subarray(start, start + comment.length).equals(comment);
+      if (!isComment && skipped++ >= (read.skip ?? 0)) break;
     }
     const header = head.subarray(start, end + 1);
     let quotes = 0;

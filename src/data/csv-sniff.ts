@@ -83,7 +83,7 @@ export async function sniffCsv(
     read = fixedRead(p, options, formats);
     sampleRead = fixedRead(`${quoteString(sample)}${plain}`, options, formats);
   } else {
-    const parts = { options, names, sampleRows, header: readOptions.header !== false, skip: readOptions.skip ?? 0 };
+    const parts = { options, names, sampleRows, read: readOptions };
     ({ columns: sniffed, formats, read, sampleRead } = await sniffParts(con, files, parts, noDialect, (file) => sniffFile(con, file, `${options}${names}`, sampleRows)));
   }
   if (readOptions.names !== undefined && readOptions.names.length !== sniffed.length) {

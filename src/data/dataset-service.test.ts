@@ -194,6 +194,13 @@ for (const backend of testStores()) {
       const byName = await t.service.add('csv-parts', csvParts);
       expect(byName.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['x:int', 'y:string', 'z:float']);
       expect((await t.service.rows(`csv-parts@${byName.version}`)).rows).toEqual([[1, 'a', null], [2, 'b', null], [3, 'c', null], [4, 'd', 1.5]]);
+      // The same comment line above headers in other orders: still matched by name.
+      const commented = join(t.dir, 'csv-parts-commented');
+      mkdirSync(commented);
+      writeFileSync(join(commented, 'a.csv'), '# exported\nx,y\n1,a\n');
+      writeFileSync(join(commented, 'b.csv'), '# exported\ny,x\nc,3\n');
+      const c = await t.service.add('csv-parts-commented', commented, { comment: '#' });
+      expect((await t.service.rows(`csv-parts-commented@${c.version}`)).rows).toEqual([[1, 'a'], [3, 'c']]);
       writeFileSync(join(csvParts, 'd.tsv'), 'x\ty\n5\te\n');
       await expectKeelError(t.service.add('csv-parts', csvParts), 'INVALID_ARGUMENT', /mixes tab-separated \(\.tsv\) and comma-separated files/);
     });
