@@ -54,21 +54,24 @@ export async function estimatedRows(files: readonly string[]): Promise<number | 
   const head = await headLines(files[0]!);
   if (head === undefined || head.lines === 0) return undefined;
   let bytes = 0;
-  for (const f of files) bytes += (await stat(f)).size * (/\.gz$/i.test(f) ? GZIP_RATIO : 1);
+  for (const f of files) bytes += await contentBytes(f);
   return Math.ceil((bytes * head.lines) / head.bytes);
 }
 
 /** The bytes whose rows tell how long a file's rows are. */
 const HEAD_BYTES = 1 << 20;
 
-/** How many times its size a gzipped CSV is, about, when leadingFiles counts its rows. */
+/** How many times its size a gzipped CSV is, about. */
 const GZIP_RATIO = 4;
+
+/** About how many bytes of text a file holds: its size, or a .gz's times GZIP_RATIO. */
+const contentBytes = async (file: string): Promise<number> => (await stat(file)).size * (/\.gz$/i.test(file) ? GZIP_RATIO : 1);
 
 /** The first files that hold SAMPLE_BYTES of rows (by their sizes), or all of them. */
 export async function leadingFiles(files: readonly string[]): Promise<readonly string[]> {
   let bytes = 0;
   for (let i = 0; i < files.length; i++) {
-    bytes += (await stat(files[i]!)).size * (/\.gz$/i.test(files[i]!) ? GZIP_RATIO : 1);
+    bytes += await contentBytes(files[i]!);
     if (bytes >= SAMPLE_BYTES) return files.slice(0, i + 1);
   }
   return files;
@@ -110,13 +113,29 @@ async function plainSample(path: string, workDir: string, read: ReadOptions): Pr
 }
 
 /**
+ * The lines a read passes over, asked of each line in turn at its start (`at` in `head`): comment
+ * lines anywhere, and the first `skip` other lines (comment lines do not count among them), as
+ * DuckDB reads them.
+ */
+function passedLines(read: ReadOptions): (head: Buffer, at: number) => boolean {
+  const comment = read.comment === undefined ? undefined : Buffer.from(read.comment);
+  let skipped = 0;
+  return (head, at) => {
+    if (comment !== undefined && at + comment.length <= head.length && head.compare(comment, 0, comment.length, at, at + comment.length) === 0) return true;
+    if (skipped >= (read.skip ?? 0)) return false;
+    skipped++;
+    return true;
+  };
+}
+
+/**
  * Where the last whole row of `head` ends: after a line end outside quotes. The `skip` lines and
  * comment lines are passed over whole, as DuckDB reads them: a quote in one (`# 5'10"`) opens
  * nothing.
  */
 export function wholeRowsEnd(head: Buffer, read: ReadOptions): number {
-  const comment = read.comment === undefined ? undefined : Buffer.from(read.comment);
-  let [end, i, skipped] = [0, 0, 0];
+  const passed = passedLines(read);
+  let [end, i] = [0, 0];
   // The next quote at or after `from` (found once per quote: a file without any costs one search).
   let quote = -1;
   const quoteFrom = (from: number): number => {
@@ -127,11 +146,9 @@ export function wholeRowsEnd(head: Buffer, read: ReadOptions): number {
     return quote;
   };
   while (i < head.length) {
-    const isComment = comment !== undefined && head.subarray(i, i + comment.length).equals(comment);
-    if (isComment || skipped < (read.skip ?? 0)) {
+    if (passed(head, i)) {
       const line = head.indexOf(0x0a, i);
       if (line < 0) return end;
-      if (!isComment) skipped++;
       i = end = line + 1;
       continue;
     }
@@ -167,19 +184,17 @@ const HEADS_AT_ONCE = 32;
  */
 export async function sameHeaders(files: readonly string[], read: ReadOptions): Promise<boolean> {
   if (files.some((f) => /\.zst$/i.test(f))) return false;
-  const comment = read.comment === undefined ? undefined : Buffer.from(read.comment);
   const headerOf = async (file: string): Promise<Buffer | undefined> => {
     const head = await readHead(file, HEADER_BYTES).catch(() => undefined);
     if (head === undefined) return undefined;
-    // The header: the first line after the `skip` lines that is not a comment line.
-    let [start, end, skipped] = [0, -1, 0];
-    for (;;) {
+    // The header: the first line the read does not pass over.
+    const passed = passedLines(read);
+    let [start, end] = [0, -1];
+    do {
       start = end + 1;
       end = head.indexOf(0x0a, start);
       if (end < 0) return undefined;
-      const isComment = comment !== undefined && head.subarray(start, start + comment.length).equals(comment);
-      if (!isComment && skipped++ >= (read.skip ?? 0)) break;
-    }
+    } while (passed(head, start));
     const header = head.subarray(start, end + 1);
     let quotes = 0;
     for (const b of header) if (b === 0x22) quotes++;
@@ -202,21 +217,22 @@ export async function sameHeaders(files: readonly string[], read: ReadOptions): 
  */
 export async function headRows(path: string, read: ReadOptions, count: number): Promise<string[][] | undefined> {
   if (/\.zst$/i.test(path) || read.encoding === 'utf-16') return undefined;
-  const head = await readHead(path, HEAD_BYTES).catch(() => undefined);
-  if (head === undefined) return undefined;
-  // Latin-1 keeps every byte one character, and the delimiter and quote are ASCII.
-  const text = head.toString('latin1').replace(/^\xef\xbb\xbf/, '');
+  const file = await readHead(path, HEAD_BYTES).catch(() => undefined);
+  if (file === undefined) return undefined;
+  const head = file[0] === 0xef && file[1] === 0xbb && file[2] === 0xbf ? file.subarray(3) : file;
+  // Latin-1 keeps every byte one character (the offsets in `text` are those in `head`), and the
+  // delimiter and quote are ASCII.
+  const text = head.toString('latin1');
+  const passed = passedLines(read);
   const delimiter = read.delimiter ?? (isTsv(path) ? '\t' : ',');
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
-  let [quoted, lineStart, skipped, i] = [false, true, 0, 0];
+  let [quoted, lineStart, i] = [false, true, 0];
   while (i < text.length && rows.length < count) {
-    const comment = lineStart && read.comment !== undefined && text.startsWith(read.comment, i);
-    if (comment || (lineStart && skipped < (read.skip ?? 0))) {
+    if (lineStart && passed(head, i)) {
       const end = text.indexOf('\n', i);
       if (end < 0) break;
-      if (!comment) skipped++;
       i = end + 1;
       continue;
     }
@@ -248,7 +264,7 @@ export async function headRows(path: string, read: ReadOptions, count: number): 
     }
   }
   // The file's last row, without a line end.
-  if (head.length < HEAD_BYTES && rows.length < count && !quoted && !lineStart) {
+  if (file.length < HEAD_BYTES && rows.length < count && !quoted && !lineStart) {
     row.push(field);
     rows.push(row);
   }
