@@ -4,7 +4,7 @@ import { open, readFile, rename, rm, stat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
-import { KeelError, newId, sha256, sha256File } from '../core/index.js';
+import { HASH_CHUNK, KeelError, newId, sha256, sha256File } from '../core/index.js';
 
 export interface ArtifactRef {
   readonly sha256: string;
@@ -57,8 +57,8 @@ export class LocalArtifactStore implements ArtifactStore {
   }
 
   async putFile(path: string): Promise<ArtifactRef> {
-    // 1 MiB reads: hashing 64 KiB chunks, the default, costs about twice the CPU.
-    return this.putStream(createReadStream(path, { highWaterMark: 1 << 20 }));
+    // Hashing the default 64 KiB chunks costs about twice the CPU.
+    return this.putStream(createReadStream(path, { highWaterMark: HASH_CHUNK }));
   }
 
   async putStream(stream: Readable): Promise<ArtifactRef> {
