@@ -33,14 +33,25 @@ export async function sniffRows(path: string): Promise<number> {
   return Math.max(MIN_SNIFF_ROWS, Math.min(SNIFF_ROWS, Math.floor((SNIFF_BYTES * head.lines) / head.bytes)));
 }
 
-/** The line ends in a file's first MiB (decompressed for a .gz), and its bytes; undefined when it cannot be read (DuckDB's to report). */
+/**
+ * The line ends in a file's first MiB (decompressed for a .gz), and its bytes; undefined when it
+ * cannot be read (DuckDB's to report). The last file's answer is kept while its size and time
+ * stay: an add asks it for the rows to sniff, then for the rows to write (sniffRows, estimatedRows).
+ */
 async function headLines(path: string): Promise<{ lines: number; bytes: number } | undefined> {
+  const st = await stat(path).catch(() => undefined);
+  if (st === undefined) return undefined;
+  const key = `${path}\0${st.size}\0${st.mtimeMs}`;
+  if (lastHead?.key === key) return lastHead.found;
   const head = await readHead(path, HEAD_BYTES).catch(() => undefined);
   if (head === undefined) return undefined;
   let lines = 0;
   for (let i = head.indexOf(10); i >= 0; i = head.indexOf(10, i + 1)) lines++;
-  return { lines, bytes: head.length };
+  lastHead = { key, found: { lines, bytes: head.length } };
+  return lastHead.found;
 }
+
+let lastHead: { key: string; found: { lines: number; bytes: number } } | undefined;
 
 /** Files whose sizes estimatedRows adds up at most (a folder of more parts is rarely short). */
 const MAX_ESTIMATED_FILES = 100;
