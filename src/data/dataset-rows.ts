@@ -5,7 +5,7 @@ import { quoteIdent, quoteString } from './duckdb-sql.js';
 /** Most rows one page returns. */
 export const MAX_PAGE_ROWS = 10_000;
 
-/** A page of a version's rows, as JSON-ready values: numbers, strings, booleans, timestamps as ISO strings, null. */
+/** A page of a version's rows, as JSON-ready values: numbers (ints beyond ±2^53 as decimal strings), strings, booleans, timestamps as ISO strings, null. */
 export interface RowsPage {
   readonly name: string;
   readonly version: string;
@@ -47,5 +47,10 @@ export async function readRows(
     ? `SELECT ${exprs.join(', ')} FROM read_parquet(${path}) LIMIT ${bounds.limit} OFFSET ${bounds.offset}`
     : `SELECT ${exprs.join(', ')} FROM read_parquet(${path}, file_row_number = true) WHERE file_row_number >= ${bounds.offset} AND file_row_number < ${bounds.offset + bounds.limit} ORDER BY file_row_number`;
   const rows = (await con.runAndReadAll(sql)).getRows();
-  return rows.map((r) => r.map((v) => (typeof v === 'bigint' ? Number(v) : (v as number | string | boolean | null))));
+  return rows.map((r) => r.map((v) => (typeof v === 'bigint' ? jsonInt(v) : (v as number | string | boolean | null))));
 }
+
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** An int as a JSON number, or beyond ±2^53 as its decimal string: a JSON number that large is rounded by JavaScript's parser (an ID of 1500000000000000995 came back as ...996). */
+const jsonInt = (v: bigint): number | string => (v > SAFE || v < -SAFE ? v.toString() : Number(v));

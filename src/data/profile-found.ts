@@ -1,6 +1,6 @@
 /** What the profile passes share: the columns, what each pass finds out about one, and the values as the statistics see them. */
 import type { LogicalType } from '../core/index.js';
-import { numericExpr, quoteIdent } from './duckdb-sql.js';
+import { quoteIdent } from './duckdb-sql.js';
 import type { Histogram } from './histogram-sql.js';
 import type { ColumnStats } from './types.js';
 
@@ -19,13 +19,22 @@ export const num = (v: unknown): number | null => (v === null || v === undefined
 
 export const isNumeric = (t: LogicalType): boolean => t !== 'string';
 
-/** The value as the `top` list shows it. */
-function formatValue(v: unknown, type: LogicalType): string {
-  if (type === 'string') return String(v);
+/** The value as the `top` list shows it, from the value as valueExpr makes it. */
+function formatValue(v: unknown, c: StatColumn): string {
+  if (c.type === 'string') return String(v);
   const n = Number(v);
-  if (type === 'bool') return n !== 0 ? 'true' : 'false';
-  if (type === 'timestamp') return new Date(n).toISOString();
+  if (c.type === 'bool') return n !== 0 ? 'true' : 'false';
+  if (c.type === 'timestamp') return isoMicros(n);
+  if (c.shift !== undefined) return (c.shift + BigInt(n)).toString();
   return String(n);
+}
+
+/** An instant in epoch µs as ISO 8601, with the microseconds only when it has some below the millisecond. */
+function isoMicros(us: number): string {
+  const ms = Math.floor(us / 1000);
+  const iso = new Date(ms).toISOString();
+  const below = us - ms * 1000;
+  return below === 0 ? iso : `${iso.slice(0, -1)}${String(below).padStart(3, '0')}Z`;
 }
 
 export type Quantiles = NonNullable<ColumnStats['quantiles']>;
@@ -47,27 +56,72 @@ export interface Found {
   histogram?: Histogram;
 }
 
+/**
+ * A column as the statistics see it. `shift`: an int column with values beyond ±2^53 is seen
+ * less its min (see valueExpr).
+ */
+export interface StatColumn extends ProfileColumn {
+  readonly shift?: bigint;
+}
+
 /** A column with its position in the profile. */
-export interface Col extends ProfileColumn {
+export interface Col extends StatColumn {
   readonly i: number;
 }
 
 /** A column's min and max as the Parquet footer's row group statistics tell them (checked by the histogram before use). */
 export type MinMax = { readonly min: number; readonly max: number };
 
-/** The value as the statistics see it: DOUBLE for numeric columns (timestamps in epoch ms, bool as 0/1), VARCHAR for strings. */
-export const valueExpr = (c: ProfileColumn, col = c.name): string => (isNumeric(c.type) ? numericExpr(col, c.type) : quoteIdent(col));
+/**
+ * The value as the statistics see it: VARCHAR for strings, DOUBLE for the others (bool as 0/1),
+ * in units where a DOUBLE holds every value exactly: timestamps in epoch µs (exact to the year
+ * 2255; in ms two instants of one millisecond were one value), and an int column with values
+ * beyond ±2^53 less its min (the doubles near 1.5e18 are 256 apart, so IDs of that size merged;
+ * shifted, they are exact while the column's range is below 2^53). storedUnits turns the
+ * statistics back into the stored units (ms, the values themselves).
+ */
+export const valueExpr = (c: StatColumn, col = c.name): string => statValueOf(quoteIdent(col), c);
+
+/** valueExpr of an expression of the column's stored type. */
+export function statValueOf(expr: string, c: StatColumn): string {
+  if (c.type === 'string') return expr;
+  if (c.type === 'timestamp') return `epoch_us(${expr})::DOUBLE`;
+  if (c.shift !== undefined) return `((${expr})::HUGEINT - ${c.shift.toString()}::HUGEINT)::DOUBLE`;
+  return `(${expr})::DOUBLE`;
+}
+
+/** A column's statistics, found in valueExpr's units, in the stored units (timestamps in epoch ms, ints as themselves). */
+export function storedUnits(a: Found, c: StatColumn): Found {
+  const shift = c.shift;
+  const to =
+    c.type === 'timestamp'
+      ? (v: number) => v / 1000
+      : shift !== undefined
+        ? (v: number) => (Number.isInteger(v) ? Number(shift + BigInt(v)) : Number(shift) + v)
+        : undefined;
+  if (!to) return a;
+  const maybe = (v: number | null | undefined) => (v === null || v === undefined ? v : to(v));
+  return {
+    ...a,
+    min: maybe(a.min),
+    max: maybe(a.max),
+    mean: maybe(a.mean),
+    std: c.type === 'timestamp' ? maybe(a.std) : a.std,
+    quantiles: a.quantiles && (Object.fromEntries(Object.entries(a.quantiles).map(([k, v]) => [k, to(v)])) as Quantiles),
+    histogram: a.histogram && { ...a.histogram, edges: a.histogram.edges.map(to) },
+  };
+}
 
 export const setHistograms = (hs: ReadonlyMap<number, Histogram>, acc: Found[]): void => hs.forEach((h, i) => (acc[i]!.histogram = h));
 
 /** Most frequent first; ties by value (numbers numerically), so the order is deterministic. */
-export function rankTop(list: readonly { value: number | string; count: number }[], type: LogicalType): Top {
+export function rankTop(list: readonly { value: number | string; count: number }[], c: StatColumn): Top {
   const sorted = [...list].sort((a, b) => {
     if (b.count !== a.count) return b.count - a.count;
     if (typeof a.value === 'number' && typeof b.value === 'number') return a.value - b.value;
     return String(a.value) < String(b.value) ? -1 : String(a.value) > String(b.value) ? 1 : 0;
   });
-  return sorted.slice(0, TOP_K).map((t) => ({ value: formatValue(t.value, type), count: t.count }));
+  return sorted.slice(0, TOP_K).map((t) => ({ value: formatValue(t.value, c), count: t.count }));
 }
 
 /** numpy's _lerp: a + (b - a) t, computed from the nearer end for t >= 0.5. */

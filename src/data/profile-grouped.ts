@@ -29,7 +29,8 @@ export async function groupedPass(con: DuckDBConnection, src: string, low: reado
   if (low.length === 0) return;
   const from = inMemory ? 'keel_b' : src;
   const parts = low.map((c) => {
-    // Grouped again after the cast: two timestamps in the same millisecond are one value.
+    // Grouped again after the cast, which only an int column spanning more than 2^53 can make
+    // coarser (valueExpr).
     return `(SELECT ${c.i}::INTEGER AS col, ${valueColumns(c, valueExpr(c, 'v'))}, sum(n)::BIGINT AS n FROM (SELECT ${quoteIdent(c.name)} AS v, count(*) AS n FROM ${from} WHERE ${quoteIdent(c.name)} IS NOT NULL GROUP BY 1) GROUP BY 2, 3)`;
   });
   const batch = inMemory ? `WITH keel_b AS MATERIALIZED (SELECT ${low.map((c) => quoteIdent(c.name)).join(', ')} FROM ${src}) ` : '';
@@ -44,7 +45,7 @@ export async function groupedPass(con: DuckDBConnection, src: string, low: reado
   ).getRows();
   for (const r of top) Object.assign(acc[Number(r[0])]!, { distinct: Number(r[4]), count: Number(r[5]) });
   const counted = readValueCounts(top, low);
-  for (const c of low) acc[c.i]!.top = rankTop(counted.get(c.i) ?? [], c.type);
+  for (const c of low) acc[c.i]!.top = rankTop(counted.get(c.i) ?? [], c);
   if (!low.some((c) => isNumeric(c.type))) return;
   // Quantiles as numpy's linear method: at virtual rank h = (n - 1) q, the values at ranks
   // floor(h) and ceil(h), interpolated. The value at rank r (0-based) is the smallest one whose

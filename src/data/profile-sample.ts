@@ -47,7 +47,7 @@ export async function samplePass(con: DuckDBConnection, src: string, numbered: s
     const a = acc[c.i]!;
     a.sampleDistinct = Number(row[k++]);
     const counts = mapEntries(row[k++]).map((e) => ({ value: isNumeric(c.type) ? Number(e.key) : String(e.key), count: Number(e.value) }));
-    a.top = rankTop(counts, c.type);
+    a.top = rankTop(counts, c);
     if (!isNumeric(c.type)) continue;
     const items = (row[k++] as { items?: unknown[] } | null)?.items;
     if (items && !items.some((x) => x === null)) a.quantiles = Object.fromEntries(QUANTILE_KEYS.map((key, j) => [key, Number(items[j])])) as Quantiles;

@@ -119,5 +119,5 @@ function runs(v: Float64Array, c: Col): { distinct: number; top: Found['top'] } 
     }
     i = j;
   }
-  return { distinct, top: rankTop(top, c.type) };
+  return { distinct, top: rankTop(top, c) };
 }

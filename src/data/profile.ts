@@ -27,7 +27,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteString } from './duckdb-sql.js';
 import { readFooter } from './profile-footer.js';
-import { isNumeric, type Col, type Found, type MinMax, type ProfileColumn } from './profile-found.js';
+import { isNumeric, storedUnits, type Col, type Found, type MinMax, type ProfileColumn } from './profile-found.js';
 import { groupedPass } from './profile-grouped.js';
 import { highPasses, type DistinctCount } from './profile-high.js';
 import { samplePass } from './profile-sample.js';
@@ -71,8 +71,8 @@ export async function profileParquet(
   const src = `read_parquet(${quoteString(parquetPath)})`;
   const numbered = rowNumbered(parquetPath, columns);
   const acc: Found[] = columns.map(() => ({}));
-  const { rows, rowGroups, hints, grouped } = await readFooter(cons[0], parquetPath, columns, limits.groupedShare ?? GROUPED_SHARE);
-  const cols = columns.map((c, i): Col => ({ ...c, i }));
+  const { rows, rowGroups, hints, shifts, grouped } = await readFooter(cons[0], parquetPath, columns, limits.groupedShare ?? GROUPED_SHARE);
+  const cols = columns.map((c, i): Col => ({ ...c, i, shift: shifts.get(i) }));
   const sortedRows = rows <= (limits.sortedRows ?? SAMPLE_ROWS);
   const sorted = cols.filter((c) => !grouped[c.i] && sortedRows && isNumeric(c.type));
   const high = cols.filter((c) => !grouped[c.i] && !sorted.includes(c));
@@ -99,7 +99,7 @@ export async function profileParquet(
     for (const con of cons) await con.run('DROP TABLE IF EXISTS keel_vc').catch(() => undefined);
   }
   const profiles = columns.map((c, i): ColumnProfile => {
-    const a = acc[i]!;
+    const a = storedUnits(acc[i]!, cols[i]!);
     const count = a.count ?? 0;
     // An estimated distinct count can land below what the sample already proves, or above the count.
     const distinct = Math.min(count, Math.max(a.sampleDistinct ?? 0, a.distinct ?? 0));

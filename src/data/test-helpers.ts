@@ -1,10 +1,12 @@
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { KeelError, silentLogger } from '../core/index.js';
+import { KeelError, silentLogger, type LogicalType } from '../core/index.js';
 import { LocalArtifactStore, type MetadataStore } from '../storage/index.js';
 import { DatasetService, type DatasetServiceHooks } from './dataset-service.js';
+import { openDuckDb, quoteString } from './duckdb-sql.js';
+import { profileParquet, type ProfileLimits } from './profile.js';
 
 export interface TestService {
   readonly service: DatasetService;
@@ -36,4 +38,19 @@ export async function expectKeelError(p: Promise<unknown>, code: string, pattern
   expect((e as KeelError).code).toBe(code);
   expect((e as KeelError).message).toMatch(pattern);
   return e as KeelError;
+}
+
+/** Profiles the Parquet that DuckDB writes from a query, as the given columns. */
+export async function profileQuery(select: string, columns: { name: string; type: LogicalType }[], limits: ProfileLimits, onProgress?: (done: number, total: number) => void) {
+  const dir = mkdtempSync(join(tmpdir(), 'keel-profile-'));
+  const duck = await openDuckDb(dir);
+  try {
+    const con = await duck.connect();
+    const parquet = join(dir, 'p.parquet');
+    await con.run(`COPY (${select}) TO ${quoteString(parquet)} (FORMAT parquet)`);
+    return await profileParquet([con, await duck.connect()], parquet, columns, limits, onProgress);
+  } finally {
+    duck.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -1,0 +1,97 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openMetadataStore, type MetadataStore } from '../storage/index.js';
+import type { ProfileLimits } from './profile.js';
+import { makeTestService, profileQuery, type TestService } from './test-helpers.js';
+
+// IDs of 1.5e18 + i: a DOUBLE cannot tell such neighbours apart (its values there are 256 apart),
+// so statistics taken on the values as doubles merged them (5 distinct of 1,000). The statistics
+// are the same as those of i, whatever is added to it: numpy on i = 0..999 with 7 three more
+// times (np.mean, np.std(ddof=1), np.quantile, np.histogram):
+const I = [...Array.from({ length: 1000 }, (_, k) => k), 7, 7, 7];
+const BASE = 1_500_000_000_000_000_000n;
+const NUMPY = {
+  mean: 498.02691924227315,
+  std: 289.63936257434955,
+  quantiles: { p01: 7.02, p05: 47.1, p25: 247.5, p50: 498.0, p75: 748.5, p95: 948.9, p99: 988.98 },
+  counts: [53, ...Array<number>(19).fill(50)],
+};
+
+// Every path of the statistics (profile.ts): sorted in JS, sample and whole-file passes (with and
+// without the footer's min and max), grouped.
+const PATHS: ProfileLimits[] = [{ groupedShare: 0 }, { groupedShare: 0, sortedRows: 0 }, { groupedShare: 0, sortedRows: 0, footerStatistics: false }, { groupedShare: 1 }];
+
+describe('statistics of ints beyond 2^53', () => {
+  for (const limits of PATHS) {
+    it(`are exact ${JSON.stringify(limits)}`, async () => {
+      const values = I.map((i) => `(${(BASE + BigInt(i)).toString()})`).join(', ');
+      const p = await profileQuery(`SELECT v::BIGINT AS id FROM (VALUES ${values}) t(v)`, [{ name: 'id', type: 'int' }], limits);
+      const s = p.columns[0]!.stats;
+      expect([s.count, s.distinct]).toEqual([1003, 1000]);
+      expect(s.top.slice(0, 3)).toEqual([
+        { value: '1500000000000000007', count: 4 },
+        { value: '1500000000000000000', count: 1 },
+        { value: '1500000000000000001', count: 1 },
+      ]);
+      // The stored statistics are the nearest doubles of the exact ones; the spread is exact.
+      const base = Number(BASE);
+      expect([s.min, s.max]).toEqual([base, Number(BASE + 999n)]);
+      expect(s.mean).toBe(base + NUMPY.mean);
+      expect(s.std).toBeCloseTo(NUMPY.std, 9);
+      expect(s.quantiles).toEqual(Object.fromEntries(Object.entries(NUMPY.quantiles).map(([k, q]) => [k, base + q])));
+      expect(s.histogram!.counts).toEqual(NUMPY.counts);
+    });
+  }
+
+  it('of a column spanning more than 2^53 (-3e18 to 2.4e18) are those of its values', async () => {
+    const ks = [-3n, 0n, 0n, 24n].map((k) => `(${(k * 100_000_000_000_000_000n).toString()})`).join(', ');
+    for (const limits of PATHS) {
+      const s = (await profileQuery(`SELECT v::BIGINT AS k FROM (VALUES ${ks}) t(v)`, [{ name: 'k', type: 'int' }], limits)).columns[0]!.stats;
+      expect([s.distinct, s.min, s.max, s.top[0]]).toEqual([3, -3e17, 2.4e18, { value: '0', count: 2 }]);
+      // numpy: np.mean([-3e17, 0, 0, 2.4e18]), np.std(..., ddof=1)
+      expect(s.mean).toBe(5.25e17);
+      expect(Math.abs(s.std! / 1.2579745625409124e18 - 1)).toBeLessThan(1e-12);
+    }
+  });
+});
+
+describe('statistics of timestamps', () => {
+  it('tell microseconds apart (in epoch ms, with their fraction)', async () => {
+    for (const limits of PATHS) {
+      const ts = ['2024-01-01 10:00:00.000001', '2024-01-01 10:00:00.000002', '2024-01-01 10:00:00.000002', '2024-01-01 10:00:00.5'].map((t) => `('${t}')`).join(', ');
+      const s = (await profileQuery(`SELECT v::TIMESTAMP AS t FROM (VALUES ${ts}) x(v)`, [{ name: 't', type: 'timestamp' }], limits)).columns[0]!.stats;
+      const ms = Date.UTC(2024, 0, 1, 10);
+      expect([s.count, s.distinct, s.min, s.max]).toEqual([4, 3, ms + 0.001, ms + 500]);
+      expect(s.top).toEqual([
+        { value: '2024-01-01T10:00:00.000002Z', count: 2 },
+        { value: '2024-01-01T10:00:00.000001Z', count: 1 },
+        { value: '2024-01-01T10:00:00.500Z', count: 1 },
+      ]);
+      expect(s.quantiles!.p50).toBeCloseTo(ms + 0.002, 6);
+    }
+  });
+});
+
+describe('rows of ints beyond 2^53', () => {
+  let store: MetadataStore;
+  let t: TestService;
+  beforeAll(async () => {
+    store = await openMetadataStore('sqlite::memory:');
+    t = makeTestService(store);
+  });
+  afterAll(async () => store.close());
+
+  it('come as their decimal strings, the others as numbers', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'keel-exact-')), 'ids.csv');
+    writeFileSync(file, 'id,n\n1500000000000000995,1\n9007199254740993,2\n-9007199254740991,3\n');
+    await t.service.add('ids', file);
+    const page = await t.service.rows('ids');
+    expect(page.rows).toEqual([
+      ['1500000000000000995', 1],
+      ['9007199254740993', 2],
+      [-9007199254740991, 3],
+    ]);
+  });
+});
