@@ -67,6 +67,9 @@ export const isFractionalType = (t: string): boolean => t === 'FLOAT' || t === '
 const TIMESTAMP_TYPES = new Set(['DATE', 'TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'TIMESTAMPTZ']);
 const STRING_LIKE = new Set(['VARCHAR', 'UUID', 'TIME', 'INTERVAL', 'JSON', 'TIME WITH TIME ZONE']);
 
+/** What the read's error says when column `name`, of a wider integer type, holds a value beyond BIGINT (the value follows). */
+export const wideIntMark = (name: string): string => `keel-beyond-int:${name}:`;
+
 /** Maps a DuckDB type name; undefined when Keel cannot store it (nested, binary). */
 export function mapDuckDbType(duckType: string): TypeMapping | undefined {
   const t = duckType.toUpperCase();
@@ -74,8 +77,13 @@ export function mapDuckDbType(duckType: string): TypeMapping | undefined {
   if (t === 'BOOLEAN') return { type: 'bool', storeExpr: id };
   if (t === 'BIGINT') return { type: 'int', storeExpr: id };
   if (INT_TYPES.has(t)) return { type: 'int', storeExpr: (c) => `${id(c)}::BIGINT` };
-  // Above 2^63 (or 2^53 really) an integer is no longer exact in a Float64Array anyway.
-  if (WIDE_INT_TYPES.has(t) || isFractionalType(t)) {
+  // A wider integer (a Parquet UBIGINT, a JSON number beyond 2^63) is an int while its values fit
+  // one; one that does not stops the read, and the column is read again as its exact text
+  // (source-reader.ts), as a CSV column of such numbers is.
+  if (WIDE_INT_TYPES.has(t)) {
+    return { type: 'int', storeExpr: (c) => `CASE WHEN ${id(c)} IS NULL THEN NULL WHEN ${id(c)} BETWEEN ${-(2n ** 63n)} AND ${2n ** 63n - 1n} THEN ${id(c)}::BIGINT ELSE error(${quoteString(wideIntMark(c))} || ${id(c)}::VARCHAR) END` };
+  }
+  if (isFractionalType(t)) {
     // NaN counts as missing everywhere in Keel (as in pandas), and so do ±Infinity (pandas'
     // `use_inf_as_na`): no statistic, JSON value or learner has a use for them. Stored as NULL.
     return { type: 'float', storeExpr: (c) => `CASE WHEN isfinite(${id(c)}::DOUBLE) THEN ${id(c)}::DOUBLE END` };

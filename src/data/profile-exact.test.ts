@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMetadataStore, type MetadataStore } from '../storage/index.js';
+import { openDuckDb, quoteString } from './duckdb-sql.js';
 import type { ProfileLimits } from './profile.js';
 import { makeTestService, profileQuery, type TestService } from './test-helpers.js';
 
@@ -74,7 +75,7 @@ describe('statistics of timestamps', () => {
   });
 });
 
-describe('rows of ints beyond 2^53', () => {
+describe('big integers', () => {
   let store: MetadataStore;
   let t: TestService;
   beforeAll(async () => {
@@ -83,8 +84,10 @@ describe('rows of ints beyond 2^53', () => {
   });
   afterAll(async () => store.close());
 
-  it('come as their decimal strings, the others as numbers', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'keel-exact-')), 'ids.csv');
+  const temp = (name: string): string => join(mkdtempSync(join(tmpdir(), 'keel-exact-')), name);
+
+  it('beyond 2^53 come in rows as their decimal strings, the others as numbers', async () => {
+    const file = temp('ids.csv');
     writeFileSync(file, 'id,n\n1500000000000000995,1\n9007199254740993,2\n-9007199254740991,3\n');
     await t.service.add('ids', file);
     const page = await t.service.rows('ids');
@@ -93,5 +96,38 @@ describe('rows of ints beyond 2^53', () => {
       ['9007199254740993', 2],
       [-9007199254740991, 3],
     ]);
+  });
+
+  it("in a Parquet UBIGINT column are ints while they fit one, else the column is their exact text (they were floats, 2^63 + i all one value)", async () => {
+    const file = temp('u.parquet');
+    const duck = await openDuckDb(tmpdir());
+    try {
+      await (await duck.connect()).run(`COPY (SELECT range::UBIGINT AS small, (9223372036854775807::UBIGINT + range::UBIGINT) AS big FROM range(3)) TO ${quoteString(file)} (FORMAT parquet)`);
+    } finally {
+      duck.close();
+    }
+    const v = await t.service.add('ubigint', file);
+    expect(v.columns.map((c) => `${c.name}:${c.type}:${c.stats.distinct}`)).toEqual(['small:int:3', 'big:string:3']);
+    expect((await t.service.rows('ubigint')).rows).toEqual([
+      [0, '9223372036854775807'],
+      [1, '9223372036854775808'],
+      [2, '9223372036854775809'],
+    ]);
+  });
+
+  it('in JSON beyond 2^64 are read as their exact text, where DuckDB rounded them to one double', async () => {
+    for (const [name, text] of [
+      ['n.ndjson', '{"id":123456789012345678901,"x":1.5}\n{"id":-123456789012345678902,"x":2}\n'],
+      ['a.json', '[{"id":123456789012345678901,"x":1.5},{"id":-123456789012345678902,"x":2}]'],
+    ] as const) {
+      const file = temp(name);
+      writeFileSync(file, text);
+      const v = await t.service.add(name.replace('.', '-'), file);
+      expect(v.columns.map((c) => `${c.name}:${c.type}:${c.stats.distinct}`)).toEqual(['id:string:2', 'x:float:2']);
+      expect((await t.service.rows(v.name)).rows).toEqual([
+        ['123456789012345678901', 1.5],
+        ['-123456789012345678902', 2],
+      ]);
+    }
   });
 });

@@ -4,10 +4,11 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { formatOfName, invalidArgument, isDatasetFormat, KeelError, DATASET_FORMATS, type DatasetFormat, type LogicalType } from '../core/index.js';
-import { mapDuckDbType, quoteIdent } from './duckdb-sql.js';
+import { mapDuckDbType, quoteIdent, wideIntMark } from './duckdb-sql.js';
 import type { Widening } from './csv-columns.js';
 import { sniffRows } from './csv-sample.js';
 import { sniffCsv } from './csv-sniff.js';
+import { longWholeColumns } from './json-big-numbers.js';
 import type { ReadOptions } from './read-options.js';
 import { filesArg, runSource, typeStruct, withGivenTypes, type Sniffed } from './source-sql.js';
 
@@ -70,9 +71,13 @@ export async function describeSource(con: DuckDBConnection, files: readonly stri
   return described(sniffed, options.columns && new Set(options.columns));
 }
 
-/** The sniffed columns (only those in `keep`, when given: the read then skips the others' fields) as a source. */
-function described(sniffed: Sniffed, keep?: ReadonlySet<string>): DescribedSource {
+/**
+ * The sniffed columns (only those in `keep`, when given: the read then skips the others' fields)
+ * as a source; those in `asText`, integers beyond BIGINT, as their exact text.
+ */
+function described(sniffed: Sniffed, keep?: ReadonlySet<string>, asText: ReadonlySet<string> = new Set()): DescribedSource {
   const columns = sniffed.types.filter((t) => !keep || keep.has(t.name)).map(({ name, duckType }) => {
+    if (asText.has(name)) return { name, duckType, type: 'string' as const, storeExpr: `${quoteIdent(name)}::VARCHAR AS ${quoteIdent(name)}` };
     const mapping = mapDuckDbType(duckType);
     if (!mapping) {
       throw new KeelError('INVALID_ARGUMENT', `column '${name}' has type ${duckType}, which Keel datasets cannot hold (supported: numbers, booleans, strings, dates and timestamps)`, { field: `columns.${name}` });
@@ -83,8 +88,15 @@ function described(sniffed: Sniffed, keep?: ReadonlySet<string>): DescribedSourc
     columns,
     source: sniffed.source,
     async widen(error) {
+      const message = (error as Error | undefined)?.message ?? '';
+      const beyond = columns.find((c) => c.type === 'int' && message.includes(wideIntMark(c.name)));
+      if (beyond) {
+        const value = message.slice(message.indexOf(wideIntMark(beyond.name)) + wideIntMark(beyond.name).length).split(/\s/)[0];
+        const widening = { message: `column '${beyond.name}' holds ${value}, beyond the int range (±2^63), so it is string, read exactly`, column: beyond.name, value, from: 'BIGINT', to: 'VARCHAR' };
+        return { source: described(sniffed, keep, new Set([...asText, beyond.name])), widening };
+      }
       const next = await sniffed.widen?.(error);
-      return next && { source: described(next.sniffed, keep), widening: next.widening };
+      return next && { source: described(next.sniffed, keep, asText), widening: next.widening };
     },
   };
 }
@@ -98,9 +110,12 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
   // NDJSON rows are sampled as a CSV's are: fewer of them when they are long (csv-sample.ts).
   const sample = allRows ? -1 : format === 'ndjson' ? await sniffRows(files[0]!) : undefined;
   const plain = sourceSql(files, format, sample === undefined ? '' : `, sample_size = ${sample}`);
-  const declared = (await runSource(con, `DESCRIBE SELECT * FROM ${plain}`, format)).getRows().map((r) => ({ name: String(r[0]), duckType: String(r[1]) }));
+  const found = (await runSource(con, `DESCRIBE SELECT * FROM ${plain}`, format)).getRows().map((r) => ({ name: String(r[0]), duckType: String(r[1]) }));
+  // Whole numbers too long for DuckDB's JSON integers: read as their text (json-big-numbers.ts).
+  const long = format === 'parquet' ? new Set<string>() : await longWholeColumns(con, files[0]!, format, found, (o) => sourceSql(files, format, o), sample === -1 ? undefined : sample);
+  const declared = found.map((t) => (long.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t));
   // With all rows sampled, the read is given the types found, so that it does not sample them again.
-  const read = allRows ? sourceSql(files, format, `, columns = ${typeStruct(declared)}`) : plain;
+  const read = allRows || long.size > 0 ? sourceSql(files, format, `, columns = ${typeStruct(declared)}`) : plain;
   const sniffed = withGivenTypes(read, declared, given);
   if (format === 'parquet' || allRows) return sniffed;
   return {
