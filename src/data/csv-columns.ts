@@ -150,9 +150,11 @@ export async function widen(
   if (!wider) return undefined;
   const [from, to] = [storedType(c), storedType(wider)];
   const why =
-    from !== to ? `so it is ${to} instead of ${from}` : found.kind === 'big' ? 'beyond 2^53, so the column is read exactly from its text' : "pandas' NA spelling, so it is read as missing";
+    from !== to ? `so it is ${to} instead of ${from}` : found.kind === 'big' ? 'so the column is read exactly from its text' : "pandas' NA spelling, so it is read as missing";
   const where = found.line === undefined ? '' : ` on line ${found.line}`;
-  const message = `column '${c.name}' holds ${JSON.stringify(found.value)}${where}, ${why}`;
+  // A big integer's value is the DOUBLE it was read as (1.5e+18), not the file's text: not quoted.
+  const what = found.kind === 'big' && from === to ? `an integer beyond 2^53 (about ${found.value})` : JSON.stringify(found.value);
+  const message = `column '${c.name}' holds ${what}${where}, ${why}`;
   const widening: Widening = { message, column: c.name, value: found.value, ...(found.line !== undefined ? { line: found.line } : {}), from, to };
   return { columns: columns.map((x, i) => (i === found.index ? wider : x)), widening };
 }

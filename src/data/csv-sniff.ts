@@ -25,7 +25,7 @@ import { whyNoDialect } from './csv-dialect-error.js';
 import { fixedRead, isDateType, type DateFormats } from './csv-fixed-read.js';
 import { sniffParts } from './csv-parts.js';
 import { sampleFile, sniffRows } from './csv-sample.js';
-import { textAggregates, textColumnReads, wholeBeyondBigint } from './csv-text-columns.js';
+import { longIntegerColumns, textAggregates, textColumnReads, wholeBeyondBigint } from './csv-text-columns.js';
 import { isTsv, type ReadOptions } from './read-options.js';
 import { filesArg, runSource, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
 
@@ -102,7 +102,8 @@ export async function sniffCsv(
   // The date formats a date column's read converts by after it meets an NA spelling (several
   // files: the first file's, sniffed only when there are such columns).
   if (!formats && types.some((t) => isDateType(t.duckType))) formats = await sniffFirst(options).then((s) => s.formats, () => undefined);
-  const columns = types.map((t): CsvColumn => reads.get(t.name) ?? withFormat(firstRead(t.name, t.duckType), formats));
+  const long = await longIntegerColumns(path, readOptions, types);
+  const columns = types.map((t): CsvColumn => reads.get(t.name) ?? (long.has(t.name) ? { name: t.name, sniffed: t.duckType, read: 'whole-text' } : withFormat(firstRead(t.name, t.duckType), formats)));
   return csvSniffed(con, read, columns, given, readOptions);
 }
 

@@ -4,7 +4,7 @@
  * format, of bools; DOUBLE columns of whole numbers beyond BIGINT (csv-sniff.ts decides with them).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { quoteIdent, quoteString } from './duckdb-sql.js';
+import { isIntegerType, quoteIdent, quoteString } from './duckdb-sql.js';
 import { byValuesAggregates, byValuesRead, firstRead, isNaSql, numberText, type CsvColumn, type CsvRead, type NumberFormat } from './csv-columns.js';
 import { headRows } from './csv-sample.js';
 import type { ReadOptions } from './read-options.js';
@@ -40,18 +40,11 @@ export async function wholeBeyondBigint(
 ): Promise<Set<string>> {
   const doubles = types.filter((t) => t.duckType === 'DOUBLE').map((t) => t.name);
   if (doubles.length === 0) return new Set();
-  const header = read.header !== false;
-  const head = await headRows(path, read, WHOLE_LOOK_ROWS + (header ? 1 : 0));
-  const values = head?.slice(header ? 1 : 0);
-  // A column's field in the first file: by its name in the header (parts may order their columns
-  // otherwise); one not found there (renamed by DuckDB) is looked at in DuckDB.
-  const fieldOf = (name: string): number => (header ? (head?.[0]?.indexOf(name) ?? -1) : types.findIndex((t) => t.name === name));
+  const head = await headValues(path, read, types);
   const missing = new Set(['', ...(read.na ?? [])]);
-  const whole = (v: string | undefined) => v === undefined || missing.has(v) || /^\s*[+-]?[0-9]+\s*$/.test(read.thousands === undefined ? v : v.replaceAll(read.thousands, ''));
-  const candidates = doubles.filter((name) => {
-    const field = fieldOf(name);
-    return values === undefined || field < 0 || values.every((r) => whole(r[field]));
-  });
+  const whole = (v: string | undefined) => v === undefined || missing.has(v) || wholeText(v, read) !== undefined;
+  // A column not found in the head (renamed by DuckDB) is looked at in DuckDB.
+  const candidates = doubles.filter((name) => head?.(name)?.every(whole) ?? true);
   if (candidates.length === 0) return new Set();
   const asText = new Set(candidates);
   const sample = sampleRead(types.map((t) => (asText.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t)));
@@ -59,6 +52,46 @@ export async function wholeBeyondBigint(
   const all = await textAggregates(con, sample, candidates, rows, [`bool_and(regexp_full_match(${t}, '[+-]?[0-9]+'))`, `bool_or(TRY_CAST(${t} AS BIGINT) IS NULL)`]);
   // All whole, and one beyond BIGINT: the sniffer may have seen a fraction past these rows.
   return new Set(candidates.filter((n) => all(n)[0] === true && all(n)[1] === true));
+}
+
+/**
+ * The integer columns whose first values (WHOLE_LOOK_ROWS of them) hold one beyond ±2^53 (a
+ * snowflake ID): read as text and checked from the start (`whole-text`), not as DOUBLE, which
+ * would meet the value, fail and read the file again.
+ */
+export async function longIntegerColumns(path: string, read: ReadOptions, types: readonly SniffedType[]): Promise<Set<string>> {
+  const ints = types.filter((t) => isIntegerType(t.duckType)).map((t) => t.name);
+  if (ints.length === 0) return new Set();
+  const head = await headValues(path, read, types);
+  const long = (v: string | undefined) => {
+    const digits = v === undefined ? undefined : wholeText(v, read);
+    return digits !== undefined && (BigInt(digits) > SAFE || BigInt(digits) < -SAFE);
+  };
+  return new Set(ints.filter((name) => head?.(name)?.some(long) === true));
+}
+
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** The value's digits (and sign) when it is a whole number as written (thousands separators allowed), else undefined. */
+function wholeText(v: string, read: ReadOptions): string | undefined {
+  const t = (read.thousands === undefined ? v : v.replaceAll(read.thousands, '')).trim();
+  return /^[+-]?[0-9]+$/.test(t) ? t : undefined;
+}
+
+/**
+ * The first WHOLE_LOOK_ROWS values of a column in the first file's head, by the column's name in
+ * the header (parts may order their columns otherwise; without a header, by its place in `types`):
+ * undefined for a column not found there (renamed by DuckDB), or when the head cannot be read.
+ */
+async function headValues(path: string, read: ReadOptions, types: readonly SniffedType[]): Promise<((name: string) => (string | undefined)[] | undefined) | undefined> {
+  const header = read.header !== false;
+  const head = await headRows(path, read, WHOLE_LOOK_ROWS + (header ? 1 : 0));
+  if (head === undefined) return undefined;
+  const values = head.slice(header ? 1 : 0);
+  return (name) => {
+    const field = header ? (head[0]?.indexOf(name) ?? -1) : types.findIndex((t) => t.name === name);
+    return field < 0 ? undefined : values.map((r) => r[field]);
+  };
 }
 
 /**

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMetadataStore, type MetadataStore } from '../storage/index.js';
+import { READING_AGAIN } from './dataset-service.js';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
 import type { ProfileLimits } from './profile.js';
 import { makeTestService, profileQuery, type TestService } from './test-helpers.js';
@@ -96,6 +97,22 @@ describe('big integers', () => {
       ['9007199254740993', 2],
       [-9007199254740991, 3],
     ]);
+  });
+
+  it('beyond 2^53 in a CSV column are read exactly: from the start when the first rows show them, else after one more read that says so', async () => {
+    const notes = async (name: string, lines: string[]) => {
+      const file = temp(`${name}.csv`);
+      writeFileSync(file, `id\n${lines.join('\n')}\n`);
+      const said: string[] = [];
+      const v = await t.service.add(name, file, {}, { onProgress: (e) => void (e.message.startsWith(READING_AGAIN) && said.push(e.message)) });
+      expect(v.columns[0]!.type).toBe('int');
+      expect((await t.service.rows(name, { limit: 1, offset: lines.length - 1 })).rows[0]).toEqual([lines.at(-1)]);
+      return [...new Set(said)];
+    };
+    expect(await notes('first', ['1500000000000000001', '7', '1500000000000000003'])).toEqual([]);
+    // Past the first rows the value is met as the DOUBLE it was read as: named as such, not quoted as if the file held it.
+    const late = Array.from({ length: 40 }, (_, k) => String(k));
+    expect(await notes('late', [...late, '1500000000000000001'])).toEqual([`${READING_AGAIN}column 'id' holds an integer beyond 2^53 (about 1.5e+18), so the column is read exactly from its text`]);
   });
 
   it("in a Parquet UBIGINT column are ints while they fit one, else the column is their exact text (they were floats, 2^63 + i all one value)", async () => {
