@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../api/index.js';
 import { execFile } from 'node:child_process';
@@ -91,6 +92,25 @@ describe('keel data (end to end)', () => {
     expect(readFileSync(remotePq).equals(readFileSync(await platform.datasets.parquetPath('small')))).toBe(true);
     const unknown = await runKeel(['--home', home, 'data', 'ls', 'nope']).then(() => undefined, (e: { stderr: string }) => e.stderr);
     expect(unknown).toContain("dataset 'nope' not found");
+  });
+
+  it('adds a gzipped CSV through --server, and gzipped stdin, as it adds the local .csv.gz', async () => {
+    const gz = join(home, 'base.csv.gz');
+    writeFileSync(gz, gzipSync('a,b\n1,x\n2,y\n'));
+    const local = JSON.parse((await runKeel(['--home', join(home, 'gz-store'), '--json', 'data', 'add', 'z-gz', gz])).stdout) as { version: string; rows: number };
+    expect(local.rows).toBe(2);
+    for (const format of [[], ['--format', 'csv']]) {
+      const remote = JSON.parse((await runKeel(['--server', url, '--json', 'data', 'add', 'z-gz', gz, ...format])).stdout) as { version: string };
+      expect(remote.version).toBe(local.version);
+    }
+    expect(JSON.parse((await runKeel(['--server', url, '--json', 'data', 'ls', 'z-gz'])).stdout)).toMatchObject([{ version: local.version, rows: 2, source: 'upload:base.csv.gz' }]);
+    for (const where of [['--home', join(home, 'gz-stdin')], ['--server', url]]) {
+      const piped = await new Promise<string>((done, fail) => {
+        const child = execFile(process.execPath, [KEEL_BIN, ...where, '--json', 'data', 'add', 'z-gz-stdin', '-', '--format', 'csv'], (e, out, err) => (e ? fail(new Error(err)) : done(out)));
+        child.stdin!.end(readFileSync(gz));
+      });
+      expect(JSON.parse(piped)).toMatchObject({ version: local.version, rows: 2 });
+    }
   });
 
   it('the SDK adds, lists, diffs and downloads over HTTP', async () => {
