@@ -113,6 +113,18 @@ describe('keel data (end to end)', () => {
     }
   });
 
+  it('data head shows whitespace-only strings quoted, here and through --server, as --json keeps them', async () => {
+    const ws = join(home, 'ws.csv');
+    writeFileSync(ws, 's,n\n" ",1\n"  ",2\n,3\n"x",4\n" a ",5\n"l1\nl2",6\n"""",7\n');
+    const v = JSON.parse((await runKeel(['--home', home, '--json', 'data', 'add', 'z-ws', ws])).stdout) as { version: string };
+    const json = JSON.parse((await runKeel(['--home', home, '--json', 'data', 'head', 'z-ws'])).stdout) as { rows: unknown[][] };
+    expect(json.rows.map((r) => r[0])).toEqual([' ', '  ', null, 'x', ' a ', 'l1\nl2', '"']);
+    // A missing value stays blank; the strings a table would hide are quoted, as JSON.
+    const table = `s         n\n" "       1\n"  "      2\n          3\nx         4\n" a "     5\n"l1\\nl2"  6\n"\\""      7\nz-ws@${v.version}: rows 1-7 of 7\n`;
+    expect((await runKeel(['--home', home, 'data', 'head', 'z-ws'])).stdout).toBe(table);
+    expect((await runKeel(['--server', url, 'data', 'head', 'z-ws'])).stdout).toBe(table);
+  });
+
   it('the SDK adds, lists, diffs and downloads over HTTP', async () => {
     const client = new KeelClient({ baseUrl: url });
     const file = join(home, 'two.csv');
