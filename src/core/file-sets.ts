@@ -4,7 +4,7 @@
  * dataset formats and the extensions that imply them.
  */
 import { createReadStream } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, rename, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { relative, resolve } from 'node:path';
 import { invalidArgument, isKeelError } from './errors.js';
@@ -142,6 +142,25 @@ export async function readHead(path: string, bytes: number): Promise<Buffer> {
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * A spooled file (stdin, an upload) with `.gz` added to its name when its bytes are gzip's (they
+ * start 1f 8b) and its name does not say so: DuckDB and readHead tell a gzipped file by its name.
+ * Returns the path it now has.
+ */
+export async function markGzipped(path: string): Promise<string> {
+  if (/\.gz$/i.test(path)) return path;
+  const magic = Buffer.alloc(2);
+  const fh = await open(path, 'r');
+  try {
+    await fh.read(magic, 0, 2, 0);
+  } finally {
+    await fh.close();
+  }
+  if (magic[0] !== 0x1f || magic[1] !== 0x8b) return path;
+  await rename(path, `${path}.gz`);
+  return `${path}.gz`;
 }
 
 async function gunzipHead(path: string, bytes: number): Promise<Buffer> {

@@ -96,6 +96,11 @@ export class DatasetRepository {
     });
   }
 
+  /** The dataset's description (the last one given is kept, whether or not its add stored a new version). */
+  async setDescription(name: string, description: string, db: Kysely<Database> = this.db): Promise<void> {
+    await db.updateTable('datasets').set({ description }).where('name', '=', name).execute();
+  }
+
   /** Is any version (of any dataset) stored in this artifact? */
   async artifactReferenced(sha: string): Promise<boolean> {
     return (await this.db.selectFrom('dataset_versions').select('version').where('artifact_sha256', '=', sha).limit(1).executeTakeFirst()) !== undefined;
@@ -109,7 +114,7 @@ export class DatasetRepository {
     try {
       const stored = await this.db.transaction().execute(async (tx) => {
         await tx.insertInto('datasets').values({ name: v.name, description: description ?? null, created_at: v.createdAt }).onConflict((oc) => oc.column('name').doNothing()).execute();
-        if (description !== undefined) await tx.updateTable('datasets').set({ description }).where('name', '=', v.name).execute();
+        if (description !== undefined) await this.setDescription(v.name, description, tx);
         // Versions are ordered by created_at: keep it strictly increasing within a dataset.
         const last = await tx.selectFrom('dataset_versions').select((eb) => eb.fn.max('created_at').as('t')).where('dataset_name', '=', v.name).executeTakeFirst();
         const createdAt = Math.max(v.createdAt, Number(last?.t ?? 0) + 1);
@@ -131,6 +136,8 @@ export class DatasetRepository {
       if (!isUniqueViolation(e)) throw e;
       const existing = await this.getVersion(v.name, v.version);
       if (!existing) throw e;
+      // The transaction that would have set the description rolled back.
+      if (description !== undefined) await this.setDescription(v.name, description);
       return { version: existing, created: false };
     }
   }

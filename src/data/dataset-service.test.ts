@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testStores, type MetadataStore } from '../storage/index.js';
 import { parseDatasetRef } from './dataset-ref.js';
+import { DatasetRepository } from './dataset-repository.js';
 import { expectKeelError, makeTestService, type TestService } from './test-helpers.js';
 
 const CSV_A = 'x,y,c,t\n1,0.5,a,2024-01-01 00:00:00\n2,1.5,b,2024-01-02 00:00:00\n3,,a,2024-01-03 12:00:00\n';
@@ -54,6 +55,29 @@ for (const backend of testStores()) {
       const list = await t.service.list();
       // The description given with the first version stays until another add gives a new one.
       expect(list).toEqual([{ name: 'demo', description: 'first', versions: 2, latest: b.version, rows: 4, updatedAt: expect.any(Number) }]);
+    });
+
+    it('keeps the last description given, also when its add found the content already stored', async () => {
+      const small = join(t.dir, 'pre.csv');
+      writeFileSync(small, 'x,s\n1,a\n2,b\n');
+      // A larger file too: its hash ends before its read does, and that add stops the read.
+      const large = join(t.dir, 'pre-large.csv');
+      writeFileSync(large, `x,s\n${Array.from({ length: 200_000 }, (_, i) => `${i},s${i % 7}`).join('\n')}\n`);
+      for (const [name, file] of [['rep', small], ['rep-large', large]] as const) {
+        const description = async () => (await t.service.list()).find((d) => d.name === name)?.description;
+        const first = await t.service.add(name, file, { description: 'first' });
+        const again = await t.service.add(name, file, { description: 'second' });
+        expect(again.version).toBe(first.version);
+        expect(await description()).toBe('second');
+        // No description given: the last one stays.
+        await t.service.add(name, file);
+        expect(await description()).toBe('second');
+        expect((await t.service.versions(name)).length).toBe(1);
+      }
+      // Two adds of new content at once: the one whose insert loses the race still sets its description.
+      const stored = await t.service.get('rep');
+      expect(await new DatasetRepository(store.db).insertVersion(stored, 'third')).toMatchObject({ created: false, version: { version: stored.version } });
+      expect((await t.service.list()).find((d) => d.name === 'rep')?.description).toBe('third');
     });
 
     it('names each step of an add on the progress bar, in order, however short the read', async () => {

@@ -136,12 +136,12 @@ export class DatasetService {
         columns = described.columns;
       } catch (e) {
         await dedupe.catch(() => undefined);
-        if (duplicate) return duplicate;
+        if (duplicate) return this.addedAgain(duplicate, options.description);
         throwIfAborted(signal, 'the add');
         throw sourceError(e, format);
       }
       const contentSha256 = await dedupe;
-      if (duplicate) return duplicate;
+      if (duplicate) return this.addedAgain(duplicate, options.description);
       progress(60, 'statistics');
       // The Parquet goes into the artifact store (a copy, hashed: I/O and Node's thread) while
       // DuckDB computes the statistics.
@@ -189,6 +189,12 @@ export class DatasetService {
       duck.close();
       await rm(work, { recursive: true, force: true });
     }
+  }
+
+  /** The version an add found already stored; the description given with it replaces the dataset's, as a new version's would. */
+  private async addedAgain(version: DatasetVersion, description: string | undefined): Promise<DatasetVersion> {
+    if (description !== undefined) await this.repo.setDescription(version.name, description);
+    return version;
   }
 
   /** A failed add leaves no blob behind unless another version already uses the same bytes. */

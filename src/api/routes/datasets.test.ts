@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,13 +25,16 @@ describe('dataset routes', () => {
     await platform.close();
   });
 
-  const upload = (name: string, body: string, query: string) =>
+  const upload = (name: string, body: string | Buffer, query: string) =>
     app.inject({ method: 'POST', url: `/api/v1/datasets/${name}/versions?${query}`, headers: { 'content-type': 'application/octet-stream' }, payload: body });
 
   /** A multipart/form-data body written out by hand (RFC 7578): `[field name, filename, content]` parts. */
-  const multipart = (name: string, parts: [string, string | undefined, string][], query = '') => {
+  const multipart = (name: string, parts: [string, string | undefined, string | Buffer][], query = '') => {
     const b = 'keel-test-boundary';
-    const body = parts.map(([field, filename, content]) => `--${b}\r\nContent-Disposition: form-data; name="${field}"${filename === undefined ? '' : `; filename="${filename}"`}\r\n\r\n${content}\r\n`).join('') + `--${b}--\r\n`;
+    const body = Buffer.concat([
+      ...parts.flatMap(([field, filename, content]) => [Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="${field}"${filename === undefined ? '' : `; filename="${filename}"`}\r\n\r\n`), Buffer.from(content), Buffer.from('\r\n')]),
+      Buffer.from(`--${b}--\r\n`),
+    ]);
     return app.inject({ method: 'POST', url: `/api/v1/datasets/${name}/versions?${query}`, headers: { 'content-type': `multipart/form-data; boundary=${b}` }, payload: body });
   };
 
@@ -75,6 +79,45 @@ describe('dataset routes', () => {
     expect((await app.inject('/api/v1/datasets/nope')).json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
     expect((await app.inject('/api/v1/datasets/demo/versions/zzz')).statusCode).toBe(400);
     expect((await app.inject('/api/v1/datasets/demo/versions/000000000000')).statusCode).toBe(404);
+  });
+
+  it('reads a gzipped body as a local .gz file is read: by its filename, or by its bytes with ?format=', async () => {
+    const gz = gzipSync(CSV_A);
+    const byName = await upload('gz', gz, 'filename=base.csv.gz');
+    expect(byName.statusCode).toBe(201);
+    const v = byName.json<DatasetVersion>();
+    expect(v).toMatchObject({ rows: 3, source: 'upload:base.csv.gz' });
+    expect((await platform.datasets.rows(`gz@${v.version}`)).rows).toEqual([[1, 'a'], [2, 'b'], [3, 'a']]);
+    // The same bytes, however the format is told: the same version.
+    for (const query of ['format=csv&filename=base.csv.gz', 'format=csv', 'format=csv&filename=base.csv']) {
+      expect((await upload('gz', gz, query)).json<DatasetVersion>()).toMatchObject({ version: v.version, rows: 3 });
+    }
+    const ndjson = await upload('gz-ndjson', gzipSync('{"x":1}\n{"x":2}\n'), 'filename=rows.ndjson.gz');
+    expect(ndjson.json<DatasetVersion>()).toMatchObject({ rows: 2, columns: [{ name: 'x', type: 'int' }] });
+    const part = await multipart('gz-parts', [['file', 'a.csv.gz', gz], ['file', 'b', gzipSync('x,c\n9,z\n')]], 'format=csv');
+    expect(part.json<DatasetVersion>()).toMatchObject({ rows: 4 });
+  });
+
+  it("names the client's file in an upload's errors, never the server's temp path", async () => {
+    const home = platform.config.home;
+    const errors = [
+      await upload('named', 'x', 'filename=g.xyz'),
+      await upload('named', '', 'filename=e.csv'),
+      await upload('named', 'garbage', 'filename=g.parquet'),
+      await upload('named', 'x,c\n1,2,3\n', 'filename=g%20b.csv'),
+      await upload('named', gzipSync('x,c\n1,2\n3\n'), 'filename=g.csv&format=csv'),
+      await multipart('named', [['file', 'a.csv', CSV_A], ['file', 'b.parquet', 'PAR1']]),
+      await multipart('named', [['file', 'a.csv', CSV_A], ['file', 'e.csv', '']]),
+    ].map((r) => r.json<{ error: { code: string; message: string } }>().error);
+    expect(errors.map((e) => e.code)).toEqual(Array(7).fill('INVALID_ARGUMENT'));
+    expect(errors.map((e) => e.message).filter((m) => m.includes(home) || m.includes('upload-'))).toEqual([]);
+    expect(errors[0]!.message).toBe("format: cannot tell the format of 'g.xyz' from its name; pass ?format= (csv, parquet, json, ndjson)");
+    expect(errors[1]!.message).toBe("file: 'e.csv' is empty");
+    expect(errors[2]!.message).toContain("File 'g.parquet' too small to be a Parquet file");
+    expect(errors[3]!.message).toContain('line 2 of g b.csv has more than 2 fields');
+    expect(errors[4]!.message).toContain('line 3 of g.csv has 1 field where the header has 2');
+    expect(errors[5]!.message).toBe("format: 'the upload' mixes formats (csv, parquet); add them separately or pass --format");
+    expect(errors[6]!.message).toBe("file: 'e.csv' is empty");
   });
 
   it("takes a CSV's missing-value spellings as a repeated query parameter", async () => {

@@ -1,12 +1,12 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, join, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Multipart } from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
-import { formatOfName, invalidArgument, isValidName, KeelError, makeWorkDir, MAX_SOURCE_FILES } from '../../core/index.js';
+import { formatOfName, invalidArgument, isKeelError, isValidName, KeelError, makeWorkDir, markGzipped, MAX_SOURCE_FILES } from '../../core/index.js';
 import { CSV_ENCODINGS, DATASET_FORMATS, isDatasetFormat, MAX_PAGE_ROWS, parseTypeList } from '../../data/index.js';
 import type { RoutePluginOptions } from './route-options.js';
 
@@ -122,16 +122,22 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
       if (!multipart && (!body || typeof (body as Readable).pipe !== 'function')) {
         throw invalidArgument('body', 'send the file as the raw request body (content-type application/octet-stream), or files as multipart/form-data parts');
       }
-      const ext = format ? `.${format}` : filename ? extname(basename(filename)).slice(0, 16) : '';
-      if (!multipart && !format && !ext) throw invalidArgument('format', `pass ?format= (${DATASET_FORMATS.join(', ')}) or ?filename= with an extension`);
+      // The body is stored under the client's file name, so that its extension (`.csv.gz`) says
+      // what it holds, as a local file's does, and errors name the file the client knows.
+      if (!multipart && !format && formatOfName(basename(filename ?? '')) === undefined) {
+        throw invalidArgument('format', !filename ? `pass ?format= (${DATASET_FORMATS.join(', ')}) or ?filename= with an extension` : `cannot tell the format of '${filename}' from its name; pass ?format= (${DATASET_FORMATS.join(', ')})`);
+      }
       // A declared length over the limit is refused before a byte is stored.
       if (Number(req.headers['content-length'] ?? 0) > bodyLimit) throw tooLarge(bodyLimit);
       const work = await makeWorkDir(tmpDir, 'upload');
+      const clientNames = new Map<string, string>();
       try {
         const limit = byteLimit(bodyLimit);
-        const received = multipart ? await receiveParts(req.parts(), join(work, 'parts'), format, limit) : await receiveBody(body!, join(work, `upload${ext.replace(/[^.A-Za-z0-9]/g, '')}`), filename, limit);
+        const received = multipart ? await receiveParts(req.parts(), join(work, 'parts'), format, limit, clientNames) : await receiveBody(body!, work, filename, format, limit, clientNames);
         const read = { encoding, delimiter, decimal, thousands, comment, na, header, names, skip, columns, types: typeList };
-        const v = await datasets.add(req.params.name, received.path, { format, description, ...read, source: received.source });
+        const v = await datasets.add(req.params.name, received.path, { format, description, ...read, source: received.source }).catch((e: unknown) => {
+          throw withClientNames(e, work, clientNames);
+        });
         return reply.status(201).send(v);
       } finally {
         await rm(work, { recursive: true, force: true });
@@ -158,18 +164,26 @@ function byteLimit(limit: number): () => Transform {
     });
 }
 
-/** The raw body into the file `path`; the source is the filename the client sent. */
-async function receiveBody(body: Readable, path: string, filename: string | undefined, limit: () => Transform): Promise<{ path: string; source: string }> {
-  await pipeline(body, limit(), createWriteStream(path));
-  return { path, source: `upload:${filename ?? 'body'}` };
+/**
+ * The raw body into the folder `dir`, under the client's file name (storedName; without one,
+ * `upload.FORMAT`), with `.gz` added when its bytes are gzipped and the name does not say so. The
+ * source is the name the client sent. `clientNames` gets the stored path and that name.
+ */
+async function receiveBody(body: Readable, dir: string, filename: string | undefined, format: string | undefined, limit: () => Transform, clientNames: Map<string, string>): Promise<{ path: string; source: string }> {
+  const name = filename || `upload.${format}`;
+  const stored = join(dir, storedName(basename(name)));
+  await pipeline(body, limit(), createWriteStream(stored));
+  const path = await markGzipped(stored);
+  clientNames.set(path, name);
+  return { path, source: `upload:${filename || 'body'}` };
 }
 
 /**
- * The file parts into the folder `dir`, each named by its position then its sanitized name, so
- * the folder's path order is the parts' order and each keeps its extension (its format). Form
- * fields are ignored: the options are in the query.
+ * The file parts into the folder `dir`, each in a folder named by its position (so the path
+ * order is the parts' order) under its own name (storedName, so it keeps its extension, its
+ * format), `.gz` added as for a raw body. Form fields are ignored: the options are in the query.
  */
-async function receiveParts(parts: AsyncIterableIterator<Multipart>, dir: string, format: string | undefined, limit: () => Transform): Promise<{ path: string; source: string }> {
+async function receiveParts(parts: AsyncIterableIterator<Multipart>, dir: string, format: string | undefined, limit: () => Transform, clientNames: Map<string, string>): Promise<{ path: string; source: string }> {
   await mkdir(dir);
   const names: string[] = [];
   for await (const part of parts) {
@@ -179,9 +193,38 @@ async function receiveParts(parts: AsyncIterableIterator<Multipart>, dir: string
       part.file.resume();
       throw invalidArgument('format', `cannot tell the format of the part '${name}' from its name; pass ?format= (${DATASET_FORMATS.join(', ')})`);
     }
-    await pipeline(part.file, limit(), createWriteStream(join(dir, `${String(names.length).padStart(5, '0')}-${name.replace(/[^.A-Za-z0-9_-]/g, '_')}`)));
+    const folder = join(dir, String(names.length).padStart(5, '0'));
+    await mkdir(folder);
+    const stored = join(folder, storedName(name));
+    await pipeline(part.file, limit(), createWriteStream(stored));
+    clientNames.set(await markGzipped(stored), name);
     names.push(name);
   }
   if (names.length === 0) throw invalidArgument('body', 'the multipart body holds no file part');
   return { path: dir, source: names.length === 1 ? `upload:${names[0]}` : `upload:${names.length} files (${names[0]} ... ${names[names.length - 1]})` };
+}
+
+/**
+ * A client's file name as a name to store it under: characters a path or DuckDB's globs would
+ * read otherwise become `_`, a leading `.` or `_` (a folder's walk skips those) gets `upload`
+ * before it, and a long one keeps its last 200 characters (its extension).
+ */
+function storedName(name: string): string {
+  return name.replace(/[^.A-Za-z0-9_-]/g, '_').slice(-200).replace(/^(?=[._]|$)/, 'upload');
+}
+
+/**
+ * The error of an add with the upload's stored paths replaced by the client's names (a file's
+ * before its folder's), and the stored names that differ from the client's (DuckDB names a file
+ * by its base name): where and how the server keeps an upload is none of the client's business.
+ */
+function withClientNames(e: unknown, work: string, clientNames: ReadonlyMap<string, string>): unknown {
+  if (!isKeelError(e)) return e;
+  let message = e.message;
+  const stored = [...clientNames].sort(([a], [b]) => b.length - a.length);
+  for (const [path, name] of stored) message = message.replaceAll(path, name);
+  for (const [path, name] of stored) if (basename(path) !== basename(name)) message = message.replaceAll(basename(path), basename(name));
+  message = message.replaceAll(join(work, 'parts'), 'the upload').replaceAll(`${work}${sep}`, '').replaceAll(work, 'the upload');
+  if (message === e.message) return e;
+  return new KeelError(e.code, message, { ...(e.field === undefined ? {} : { field: e.field }), ...(e.details === undefined ? {} : { details: e.details }), cause: e });
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { DatasetDiffResult, DatasetListItem, DatasetRowsPage, DatasetVersionDetail, DatasetVersionInfo } from '../../client/index.js';
-import { invalidArgument, makeWorkDir, type LogicalType } from '../../core/index.js';
+import { invalidArgument, makeWorkDir, markGzipped, type LogicalType } from '../../core/index.js';
 import { resolveExportFormat, writeExport, type AddDatasetOptions, type ExportResult } from '../../data/index.js';
 import type { ProgressEvent } from '../../jobs/index.js';
 import type { CliContext } from '../context.js';
@@ -67,7 +67,7 @@ export async function dataOps(ctx: CliContext): Promise<DataOps> {
 
 /**
  * FILE `-` is stdin: spooled to a temp file first (the content hash and DuckDB's parallel read
- * both need a file), recorded as the source `stdin`.
+ * both need a file), recorded as the source `stdin`. Gzipped bytes are read as a .gz file is.
  */
 export async function withStdinSpooled<T>(file: string, format: string | undefined, add: (path: string, source?: string) => Promise<T>): Promise<T> {
   if (file !== '-') return add(file);
@@ -78,7 +78,7 @@ export async function withStdinSpooled<T>(file: string, format: string | undefin
     const path = join(dir, `stdin.${format.replace(/[^a-z]/g, '')}`);
     await pipeline(process.stdin, createWriteStream(path));
     if ((await stat(path)).size === 0) throw invalidArgument('file', "stdin ('-') is empty: nothing was piped in");
-    return await add(path, 'stdin');
+    return await add(await markGzipped(path), 'stdin');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -25,6 +25,16 @@ export function shown(c: DatasetColumn, v: number | null | undefined): string | 
   return c.type === 'timestamp' ? new Date(v).toISOString().replace('.000Z', 'Z') : v;
 }
 
+/**
+ * A string value as `data head` prints it in a table: quoted as JSON when the table would lose or
+ * hide part of it (empty, whitespace at an edge, a line break or tab), so that `" "` is not taken
+ * for a missing value, or when it starts with a quote (so that a quoted one is not taken for it);
+ * cut to `n` characters.
+ */
+export function cellText(s: string, n: number): string {
+  return truncate(s === '' || s.trim() !== s || s.startsWith('"') || /[\x00-\x1f]/.test(s) ? JSON.stringify(s) : s, n);
+}
+
 export function truncate(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }

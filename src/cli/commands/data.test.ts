@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../api/index.js';
 import { execFile } from 'node:child_process';
@@ -91,6 +92,37 @@ describe('keel data (end to end)', () => {
     expect(readFileSync(remotePq).equals(readFileSync(await platform.datasets.parquetPath('small')))).toBe(true);
     const unknown = await runKeel(['--home', home, 'data', 'ls', 'nope']).then(() => undefined, (e: { stderr: string }) => e.stderr);
     expect(unknown).toContain("dataset 'nope' not found");
+  });
+
+  it('adds a gzipped CSV through --server, and gzipped stdin, as it adds the local .csv.gz', async () => {
+    const gz = join(home, 'base.csv.gz');
+    writeFileSync(gz, gzipSync('a,b\n1,x\n2,y\n'));
+    const local = JSON.parse((await runKeel(['--home', join(home, 'gz-store'), '--json', 'data', 'add', 'z-gz', gz])).stdout) as { version: string; rows: number };
+    expect(local.rows).toBe(2);
+    for (const format of [[], ['--format', 'csv']]) {
+      const remote = JSON.parse((await runKeel(['--server', url, '--json', 'data', 'add', 'z-gz', gz, ...format])).stdout) as { version: string };
+      expect(remote.version).toBe(local.version);
+    }
+    expect(JSON.parse((await runKeel(['--server', url, '--json', 'data', 'ls', 'z-gz'])).stdout)).toMatchObject([{ version: local.version, rows: 2, source: 'upload:base.csv.gz' }]);
+    for (const where of [['--home', join(home, 'gz-stdin')], ['--server', url]]) {
+      const piped = await new Promise<string>((done, fail) => {
+        const child = execFile(process.execPath, [KEEL_BIN, ...where, '--json', 'data', 'add', 'z-gz-stdin', '-', '--format', 'csv'], (e, out, err) => (e ? fail(new Error(err)) : done(out)));
+        child.stdin!.end(readFileSync(gz));
+      });
+      expect(JSON.parse(piped)).toMatchObject({ version: local.version, rows: 2 });
+    }
+  });
+
+  it('data head shows whitespace-only strings quoted, here and through --server, as --json keeps them', async () => {
+    const ws = join(home, 'ws.csv');
+    writeFileSync(ws, 's,n\n" ",1\n"  ",2\n,3\n"x",4\n" a ",5\n"l1\nl2",6\n"""",7\n');
+    const v = JSON.parse((await runKeel(['--home', home, '--json', 'data', 'add', 'z-ws', ws])).stdout) as { version: string };
+    const json = JSON.parse((await runKeel(['--home', home, '--json', 'data', 'head', 'z-ws'])).stdout) as { rows: unknown[][] };
+    expect(json.rows.map((r) => r[0])).toEqual([' ', '  ', null, 'x', ' a ', 'l1\nl2', '"']);
+    // A missing value stays blank; the strings a table would hide are quoted, as JSON.
+    const table = `s         n\n" "       1\n"  "      2\n          3\nx         4\n" a "     5\n"l1\\nl2"  6\n"\\""      7\nz-ws@${v.version}: rows 1-7 of 7\n`;
+    expect((await runKeel(['--home', home, 'data', 'head', 'z-ws'])).stdout).toBe(table);
+    expect((await runKeel(['--server', url, 'data', 'head', 'z-ws'])).stdout).toBe(table);
   });
 
   it('the SDK adds, lists, diffs and downloads over HTTP', async () => {

@@ -8,7 +8,7 @@ import { interruptible } from '../interrupt.js';
 import { positiveInt } from '../option-values.js';
 import { runCommand } from '../run-command.js';
 import { dataOps, withStdinSpooled } from './data-ops.js';
-import { printColumn, showJson, shown, truncate } from './data-output.js';
+import { cellText, printColumn, showJson, shown, truncate } from './data-output.js';
 
 /** A flag that takes a count (rows, an offset). */
 function wholeNumber(text: string, flag: string): number {
@@ -137,7 +137,7 @@ export function registerDataCommands(program: Command, context: ContextFactory):
       const page = await (await dataOps(ctx)).rows(ref, { limit, offset, ...(columns ? { columns } : {}) });
       if (ctx.json) return printJson(page);
       printTable(
-        page.rows.map((r) => Object.fromEntries(page.columns.map((c, i) => [c.name, typeof r[i] === 'string' ? truncate(r[i] as string, 40) : r[i]]))),
+        page.rows.map((r) => Object.fromEntries(page.columns.map((c, i) => [c.name, typeof r[i] === 'string' ? cellText(r[i] as string, 40) : r[i]]))),
         page.columns.map((c) => c.name),
         { keepHeaders: true },
       );
