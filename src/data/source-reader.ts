@@ -5,9 +5,11 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { formatOfName, invalidArgument, isDatasetFormat, KeelError, DATASET_FORMATS, type DatasetFormat, type LogicalType } from '../core/index.js';
 import { mapDuckDbType, quoteIdent } from './duckdb-sql.js';
+import { renamedHint, type ColumnRename } from './column-names.js';
 import type { Widening } from './csv-columns.js';
 import { sniffRows } from './csv-sample.js';
 import { sniffCsv } from './csv-sniff.js';
+import { sourceNames } from './source-names.js';
 import type { ReadOptions } from './read-options.js';
 import { filesArg, runSource, typeStruct, withGivenTypes, type Sniffed } from './source-sql.js';
 
@@ -56,6 +58,8 @@ export interface DescribedSource {
    * its rows), or undefined when the error is another.
    */
   widen(error: unknown): Promise<{ source: DescribedSource; widening: Widening } | undefined>;
+  /** The columns kept whose names in the file could not stay, and what they are named (column-names.ts). */
+  readonly renames: readonly ColumnRename[];
 }
 
 /** Sniffs the files' columns (DuckDB reads only a sample here), applies the given types and maps them; `workDir`: where a sample may be written. */
@@ -65,13 +69,18 @@ export async function describeSource(con: DuckDBConnection, files: readonly stri
   if (sniffed.types.length === 0) throw invalidArgument('file', 'the file has no columns');
   for (const [field, names] of [['types', [...given.keys()]], ['columns', options.columns ?? []]] as const) {
     const unknown = names.filter((n) => !sniffed.types.some((t) => t.name === n));
-    if (unknown.length > 0) throw invalidArgument(field, `no column ${unknown.map((n) => `'${n}'`).join(', ')} in the file (columns: ${sniffed.types.map((t) => t.name).join(', ')})`);
+    if (unknown.length > 0) {
+      // A name the file gives a column that was renamed: the user sees it in the file.
+      const hints = unknown.flatMap((n) => renamedHint(n, sniffed.renames ?? []) ?? []).map((h) => `; ${h}`).join('');
+      throw invalidArgument(field, `no column ${unknown.map((n) => `'${n}'`).join(', ')} in the file${hints} (columns: ${sniffed.types.map((t) => t.name).join(', ')})`);
+    }
   }
-  return described(sniffed, options.columns && new Set(options.columns));
+  const keep = options.columns && new Set(options.columns);
+  return described(sniffed, keep, (sniffed.renames ?? []).filter((r) => !keep || keep.has(r.to)));
 }
 
 /** The sniffed columns (only those in `keep`, when given: the read then skips the others' fields) as a source. */
-function described(sniffed: Sniffed, keep?: ReadonlySet<string>): DescribedSource {
+function described(sniffed: Sniffed, keep: ReadonlySet<string> | undefined, renames: readonly ColumnRename[]): DescribedSource {
   const columns = sniffed.types.filter((t) => !keep || keep.has(t.name)).map(({ name, duckType }) => {
     const mapping = mapDuckDbType(duckType);
     if (!mapping) {
@@ -82,9 +91,10 @@ function described(sniffed: Sniffed, keep?: ReadonlySet<string>): DescribedSourc
   return {
     columns,
     source: sniffed.source,
+    renames,
     async widen(error) {
       const next = await sniffed.widen?.(error);
-      return next && { source: described(next.sniffed, keep), widening: next.widening };
+      return next && { source: described(next.sniffed, keep, renames), widening: next.widening };
     },
   };
 }
@@ -98,10 +108,16 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
   // NDJSON rows are sampled as a CSV's are: fewer of them when they are long (csv-sample.ts).
   const sample = allRows ? -1 : format === 'ndjson' ? await sniffRows(files[0]!) : undefined;
   const plain = sourceSql(files, format, sample === undefined ? '' : `, sample_size = ${sample}`);
-  const declared = (await runSource(con, `DESCRIBE SELECT * FROM ${plain}`, format)).getRows().map((r) => ({ name: String(r[0]), duckType: String(r[1]) }));
-  // With all rows sampled, the read is given the types found, so that it does not sample them again.
-  const read = allRows ? sourceSql(files, format, `, columns = ${typeStruct(declared)}`) : plain;
-  const sniffed = withGivenTypes(read, declared, given);
+  const duckNames = (await runSource(con, `DESCRIBE SELECT * FROM ${plain}`, format)).getRows().map((r) => ({ name: String(r[0]), duckType: String(r[1]) }));
+  // Keel's names where DuckDB renamed a column (source-names.ts), given in the read.
+  const own = await sourceNames(con, files, filesArg(files), format, duckNames, sample);
+  // With all rows sampled, the read is given the types found, so that it does not sample them
+  // again (but by the keys' names, which a key renamed for its case does not keep: then sampled).
+  const typed = own ? ', sample_size = -1' : `, columns = ${typeStruct(duckNames)}`;
+  const fileRead = allRows ? sourceSql(files, format, typed) : plain;
+  const read = own ? `(SELECT ${duckNames.map((d, i) => `${quoteIdent(d.name)} AS ${quoteIdent(own.names[i]!)}`).join(', ')} FROM ${fileRead})` : fileRead;
+  const declared = own ? duckNames.map((d, i) => ({ ...d, name: own.names[i]! })) : duckNames;
+  const sniffed = { ...withGivenTypes(read, declared, given), renames: own?.renames ?? [] };
   if (format === 'parquet' || allRows) return sniffed;
   return {
     ...sniffed,

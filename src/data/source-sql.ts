@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { KeelError, type DatasetFormat, type LogicalType } from '../core/index.js';
 import { isFractionalType, isIntegerType, quoteIdent, quoteString, STORED_TYPE } from './duckdb-sql.js';
+import type { ColumnRename } from './column-names.js';
 import { numberText, type NumberFormat, type Widening } from './csv-columns.js';
 
 /** The files as DuckDB's argument: one path, or a list (whose rows come one file after the other). */
@@ -22,6 +23,8 @@ export interface Sniffed {
   readonly types: SniffedType[];
   readonly source: string;
   readonly widen?: (error: unknown) => Promise<{ sniffed: Sniffed; widening: Widening } | undefined>;
+  /** The columns whose names in the file could not stay (column-names.ts). */
+  readonly renames?: readonly ColumnRename[];
 }
 
 /**
