@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMetadataStore, type MetadataStore } from '../storage/index.js';
-import { makeTestService, type TestService } from './test-helpers.js';
+import { expectKeelError, makeTestService, type TestService } from './test-helpers.js';
 
 // Numbers in a CSV as pandas.read_csv reads them (pandas 1.5.3; its values in the comments).
 
@@ -31,5 +31,19 @@ describe('numbers written as pandas reads them', () => {
       '6,2.0,-0.25,1,2,1,1',
       '-7,0.5,0.0,2,3,-1,2',
     ]);
+  });
+
+  it('reads whole numbers written as decimals into a column given the type int, as pandas\' int64 dtype does, and refuses 1.5', async () => {
+    const file = join(t.dir, 'whole.csv');
+    writeFileSync(file, 'x,y\n1.0,1\n2.00,2\n+3.,3\n-4.000,4\n1e3,5\n9007199254740993.0,6\n');
+    // pandas.read_csv(dtype={'x': 'int64'}): [1, 2, 3, -4, 1000, 9007199254740992] (Keel reads the last exactly).
+    const v = await t.service.add('whole', file, { types: { x: 'int' } });
+    expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['x:int', 'y:int']);
+    const out = join(t.dir, 'whole-out.csv');
+    await t.service.export(`whole@${v.version}`, out);
+    expect(readFileSync(out, 'utf8').trim().split('\n').map((l) => l.split(',')[0])).toEqual(['x', '1', '2', '3', '-4', '1000', '9007199254740993']);
+    // pandas: "cannot safely convert passed user dtype of int64 for float64 dtyped data".
+    writeFileSync(file, 'x\n1.0\n1.5\n');
+    await expectKeelError(t.service.add('whole', file, { types: { x: 'int' } }), 'INVALID_ARGUMENT', /column 'x' was given the type int, but holds 1\.5, which is not a whole number/);
   });
 });
