@@ -35,7 +35,7 @@ export async function sniffParts(
   how: PartsRead,
   noDialect: (e: unknown) => Promise<never>,
   sniffPart: (file: string) => Promise<{ columns: Column[]; formats: DateFormats }>,
-): Promise<{ columns: Column[]; formats?: DateFormats; read: (ts: readonly SniffedType[]) => string; sampleRead: (ts: readonly SniffedType[]) => string }> {
+): Promise<{ columns: Column[]; formats?: DateFormats; read: (ts: readonly SniffedType[]) => string; sampleRead: (ts: readonly SniffedType[]) => string; byName: boolean }> {
   const all = filesArg(files);
   const byName = (fs: string) => `read_csv(${fs}, ${how.options}${how.names}, union_by_name = true, sample_size = ${how.sampleRows}`;
   const describe = async (fs: string) => (await runSource(con, `DESCRIBE SELECT * FROM ${byName(fs)})`, 'csv')).getRows().map((r) => ({ name: String(r[0]), type: String(r[1]) }));
@@ -44,15 +44,15 @@ export async function sniffParts(
   const oneHeader = how.read.header !== false && (await sameHeaders(files, how.read));
   const leadingColumns = oneHeader ? await describe(lp).catch(noDialect) : undefined;
   const same = leadingColumns && (await byPosition(leadingColumns, [files[0]!, leading.at(-1)!, files.at(-1)!], sniffPart));
-  if (same) return { ...same, read: fixedRead(all, how.options, same.formats), sampleRead: fixedRead(lp, how.options, same.formats) };
+  if (same) return { ...same, read: fixedRead(all, how.options, same.formats), sampleRead: fixedRead(lp, how.options, same.formats), byName: false };
   const columns = await describe(all).catch(noDialect);
   const read = (ts: readonly SniffedType[]) => `${byName(all)}, types = ${typeStruct(ts)})`;
-  if (leading.length === files.length) return { columns, read, sampleRead: read };
+  if (leading.length === files.length) return { columns, read, sampleRead: read, byName: true };
   // A column the leading files lack is empty there.
   const held = new Set((leadingColumns ?? (await describe(lp).catch(() => []))).map((c) => c.name));
-  if (held.size === 0) return { columns, read, sampleRead: read };
+  if (held.size === 0) return { columns, read, sampleRead: read, byName: true };
   const lacking = columns.filter((c) => !held.has(c.name)).map((c) => `, NULL::VARCHAR AS ${quoteIdent(c.name)}`).join('');
-  return { columns, read, sampleRead: (ts) => `(SELECT *${lacking} FROM ${byName(lp)}, types = ${typeStruct(ts.filter((t) => held.has(t.name)))}))` };
+  return { columns, read, sampleRead: (ts) => `(SELECT *${lacking} FROM ${byName(lp)}, types = ${typeStruct(ts.filter((t) => held.has(t.name)))}))`, byName: true };
 }
 
 /**

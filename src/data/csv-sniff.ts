@@ -21,7 +21,9 @@ import {
   type CsvColumn,
   type NumberFormat,
 } from './csv-columns.js';
+import { mayBeRenamed, type ColumnRename } from './column-names.js';
 import { whyNoDialect } from './csv-dialect-error.js';
+import { headerNames, refuseRenamedParts } from './csv-header-names.js';
 import { fixedRead, isDateType, type DateFormats } from './csv-fixed-read.js';
 import { sniffParts } from './csv-parts.js';
 import { sampleFile, sniffRows } from './csv-sample.js';
@@ -71,12 +73,15 @@ export async function sniffCsv(
   const sampleRows = await sniffRows(path);
   // The names given to a CSV without a header line (the single file's read names its columns by its types).
   const names = readOptions.names === undefined ? '' : `, names = [${readOptions.names.map(quoteString).join(', ')}]`;
+  // Keel's names for the columns, where a header's repeated or blank names are renamed (column-names.ts).
+  let keelNames: readonly string[] | undefined;
   // A sniff that finds no dialect: the row that does not fit, by line (csv-dialect-error.ts).
   const noDialect = (e: unknown): Promise<never> => whyNoDialect(con, e, files, options, readOptions);
   // The plain copy keeps the file's name (DuckDB's messages name it): it says it is not compressed.
   const plain = sample === path ? '' : ", compression = 'none'";
-  const sniffFirst = (o: string) => sniffFile(con, sample, `${o}${names}${plain}`, sampleRows);
+  const sniffFirst = (o: string) => sniffFile(con, sample, `${o}${names}${plain}`, sampleRows, keelNames);
   let formats: DateFormats | undefined;
+  let byName = false;
   if (files.length === 1) {
     const first = await sniffFirst(options).catch(noDialect);
     ({ columns: sniffed, formats } = first);
@@ -84,10 +89,24 @@ export async function sniffCsv(
     sampleRead = fixedRead(`${quoteString(sample)}${plain}`, options, formats);
   } else {
     const parts = { options, names, sampleRows, read: readOptions };
-    ({ columns: sniffed, formats, read, sampleRead } = await sniffParts(con, files, parts, noDialect, (file) => sniffFile(con, file, `${options}${names}`, sampleRows)));
+    ({ columns: sniffed, formats, read, sampleRead, byName } = await sniffParts(con, files, parts, noDialect, (file) => sniffFile(con, file, `${options}${names}`, sampleRows)));
   }
   if (readOptions.names !== undefined && readOptions.names.length !== sniffed.length) {
     throw invalidArgument('names', `the file has ${sniffed.length} columns, but ${readOptions.names.length} names are given`);
+  }
+  // A header's repeated or blank names renamed by Keel's rule, in the later sniffs too; the reads
+  // name their columns by their types.
+  let renames: ColumnRename[] = [];
+  if (readOptions.header !== false && mayBeRenamed(sniffed.map((c) => c.name))) {
+    if (byName) await refuseRenamedParts(files, readOptions);
+    const { na: _na, ...plainText } = readOptions;
+    const duck = { file: `${quoteString(sample)}${plain}`, options: csvOptions(path, { ...plainText, header: false }) };
+    const header = byName ? undefined : await headerNames(con, path, readOptions, duck, sniffed.length);
+    if (header) {
+      keelNames = header.names;
+      sniffed = sniffed.map((c, i) => ({ ...c, name: header.names[i]! }));
+      renames = header.renames;
+    }
   }
   // A column with a given type is read as text, then converted (withGivenTypes).
   const sniffedTypes = sniffed.map(({ name, type }) => ({ name, duckType: given.has(name) ? 'VARCHAR' : type }));
@@ -104,7 +123,7 @@ export async function sniffCsv(
   if (!formats && types.some((t) => isDateType(t.duckType))) formats = await sniffFirst(options).then((s) => s.formats, () => undefined);
   const long = await longIntegerColumns(path, readOptions, types);
   const columns = types.map((t): CsvColumn => reads.get(t.name) ?? (long.has(t.name) ? { name: t.name, sniffed: t.duckType, read: 'whole-text' } : withFormat(firstRead(t.name, t.duckType), formats)));
-  return csvSniffed(con, read, columns, given, readOptions);
+  return { ...csvSniffed(con, read, columns, given, readOptions), renames };
 }
 
 /** A DATE or TIMESTAMP column with its sniffed format, should it meet an NA spelling later (csv-columns.ts). */
@@ -113,10 +132,20 @@ function withFormat(c: CsvColumn, formats: DateFormats | undefined): CsvColumn {
   return c.read === 'sniffed' && format !== undefined ? { ...c, format } : c;
 }
 
-/** One file's columns and date formats as DuckDB's sniffer finds them in its first `rows` rows, and its date columns by name. */
-async function sniffFile(con: DuckDBConnection, path: string, options: string, rows: number): Promise<{ columns: { name: string; type: string }[]; formats: DateFormats; dates: Map<string, CsvColumn> }> {
+/**
+ * One file's columns and date formats as DuckDB's sniffer finds them in its first `rows` rows, and
+ * its date columns by name (`names`, Keel's, in place of DuckDB's).
+ */
+async function sniffFile(
+  con: DuckDBConnection,
+  path: string,
+  options: string,
+  rows: number,
+  names?: readonly string[],
+): Promise<{ columns: { name: string; type: string }[]; formats: DateFormats; dates: Map<string, CsvColumn> }> {
   const row = (await runSource(con, `SELECT Columns, DateFormat, TimestampFormat FROM sniff_csv(${quoteString(path)}, ${options}, sample_size = ${rows})`, 'csv')).getRows()[0]!;
-  const columns = (row[0] as { items: { entries: { name: string; type: string } }[] }).items.map(({ entries }) => entries);
+  const sniffed = (row[0] as { items: { entries: { name: string; type: string } }[] }).items.map(({ entries }) => entries);
+  const columns = names?.length === sniffed.length ? sniffed.map((c, i) => ({ ...c, name: names[i]! })) : sniffed;
   const formats: DateFormats = { ...(row[1] === null ? {} : { date: String(row[1]) }), ...(row[2] === null ? {} : { timestamp: String(row[2]) }) };
   const dates = new Map(columns.filter((c) => isDateType(c.type)).map((c) => [c.name, withFormat({ name: c.name, sniffed: c.type, read: 'sniffed' }, formats)]));
   return { columns, formats, dates };

@@ -98,6 +98,7 @@ async function headValues(path: string, read: ReadOptions, types: readonly Sniff
  * How to read the columns DuckDB sniffed as text, where their sampled values say another way:
  *  - all numbers, with an infinity or NaN spelled: `float` (DuckDB's DOUBLE reads those);
  *  - all numbers or NA spellings: as text, NA as missing (`whole-text` if the numbers are all whole);
+ *  - all numbers, some with an explicit `+` (`+5`, which DuckDB's sniffer takes for text): `whole` or `float`;
  *  - all true/false, ISO dates or ISO timestamps, with NA spellings (an R export's `TRUE`, `FALSE`,
  *    `NA`): as text, stored as that type, NA as missing;
  *  - no value at all: `empty`, typed by its values later (csv-columns.ts);
@@ -136,14 +137,20 @@ export async function textColumnReads(
     `bool_and(regexp_full_match(${numberText('v', numberFormat)}, '[+-]?[0-9]+')) ${number}`,
     `count(v) ${number}`,
     `bool_and(TRY_CAST(${numberText('v', numberFormat)} AS DOUBLE) IS NOT NULL) ${number}`,
+    `bool_and(regexp_full_match(${numberText('v', numberFormat)}, '${SIGNED_NUMBER}')) ${number}`,
+    `max(abs(TRY_CAST(${numberText('v', numberFormat)} AS DOUBLE))) ${number}`,
+    `bool_or(TRY_CAST(${numberText('v', numberFormat)} AS BIGINT) IS NULL) ${number}`,
   ]);
   for (const t of numeric) {
-    const [nonFinite, hasNa, whole, values, allNumbers] = numbers(t.name);
+    const [nonFinite, hasNa, whole, values, allNumbers, signed, maxAbs, beyondBigint] = numbers(t.name);
     if (allNumbers === false) {
       notNumbers.add(t.name);
       continue;
     }
-    const how: CsvRead | undefined = hasNa === true ? (whole === true ? 'whole-text' : 'float-text') : nonFinite === true ? 'float' : Number(values) === 0 ? 'empty' : undefined;
+    // Signed whole numbers beyond BIGINT stay text, as pandas keeps them; beyond 2^53 they are read exactly.
+    const signedWhole: CsvRead | undefined = beyondBigint === true ? undefined : Number(maxAbs) >= 2 ** 53 ? 'whole-text' : 'whole';
+    const plain: CsvRead | undefined = signed !== true ? undefined : whole === true ? signedWhole : 'float';
+    const how: CsvRead | undefined = hasNa === true ? (whole === true ? 'whole-text' : 'float-text') : nonFinite === true ? 'float' : Number(values) === 0 ? 'empty' : plain;
     if (how) found.set(t.name, { name: t.name, sniffed: t.duckType, read: how });
   }
   // Bools and dates: those the first look saw, and those whose first rows held only NA spellings.
@@ -164,6 +171,13 @@ export async function textColumnReads(
   }
   return found;
 }
+
+/**
+ * A number as DuckDB's sniffer types it, but for an explicit `+` (`+5`, `+1.5`, `+1e3`), which its
+ * sniffer takes for text where its cast and pandas read a number. Leading zeros (`007`, `+007`)
+ * are left out: the sniffer keeps those as text on purpose (zip codes), and so does Keel.
+ */
+const SIGNED_NUMBER = '[+-]?((0|[1-9][0-9]*)([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?';
 
 /** What DuckDB's sniffer may take for a date or timestamp (`25/12/2024`, `12.25.24 10:30:00`), loosely: the sniff decides. */
 const DATE_LIKE = '[0-9]{1,4}[-/. ][0-9]{1,2}[-/. ][0-9]{1,4}([ T].*)?';

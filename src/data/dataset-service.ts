@@ -10,6 +10,7 @@ import { diffVersions, type DatasetDiff } from './dataset-diff.js';
 import { resolveExportFormat, writeExport, type ExportResult } from './dataset-export.js';
 import { pageBounds, readRows, type RowsOptions, type RowsPage } from './dataset-rows.js';
 import { assertDatasetName, parseDatasetRef } from './dataset-ref.js';
+import { renameNote } from './column-names.js';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
 import { parquetOptions, sourceRows } from './parquet-write.js';
 import { profileParquet } from './profile.js';
@@ -52,6 +53,9 @@ export type DatasetVersionInfo = Omit<DatasetVersion, 'columns'>;
 
 /** How the progress message of a read that starts again begins; the rest says why (the CLI prints it as a note). */
 export const READING_AGAIN = 'reading again: ';
+
+/** How the progress message of a column renamed begins; the rest says why (the CLI prints it as a note). */
+export const RENAMED = 'renamed: ';
 
 /** The progress message while a widening reads the file to type columns by all their values. */
 const TYPING = 'types from all values';
@@ -103,6 +107,11 @@ export class DatasetService {
       let columns;
       try {
         let described = await describeSource(con, files, format, read, work);
+        // A column whose name in the file could not stay (repeated, blank): the user hears its new name.
+        for (const r of described.renames) {
+          this.deps.logger.info({ dataset: name, column: r.position + 1, from: r.from, to: r.to }, 'a column of the file was renamed');
+          progress(0, `${RENAMED}${renameNote(r)}`);
+        }
         const writeOptions = parquetOptions(await sourceRows(con, files, format));
         let reading = 'reading';
         // The bar says so now: the first poll comes 200 ms into the read.

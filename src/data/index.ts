@@ -1,4 +1,4 @@
-export { DatasetService, READING_AGAIN, versionOf } from './dataset-service.js';
+export { DatasetService, READING_AGAIN, RENAMED, versionOf } from './dataset-service.js';
 export type { DatasetServiceDeps, DatasetServiceHooks, AddDatasetOptions, DatasetVersionInfo } from './dataset-service.js';
 export { parseDatasetRef, formatDatasetRef } from './dataset-ref.js';
 export type { DatasetRef } from './dataset-ref.js';

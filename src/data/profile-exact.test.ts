@@ -104,7 +104,7 @@ describe('big integers', () => {
       const file = temp(`${name}.csv`);
       writeFileSync(file, `id\n${lines.join('\n')}\n`);
       const said: string[] = [];
-      const v = await t.service.add(name, file, {}, { onProgress: (e) => void (e.message.startsWith(READING_AGAIN) && said.push(e.message)) });
+      const v = await t.service.add(name, file, {}, { onProgress: (e) => void (e.message?.startsWith(READING_AGAIN) && said.push(e.message)) });
       expect(v.columns[0]!.type).toBe('int');
       expect((await t.service.rows(name, { limit: 1, offset: lines.length - 1 })).rows[0]).toEqual([lines.at(-1)]);
       return [...new Set(said)];

@@ -5,10 +5,12 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { formatOfName, invalidArgument, isDatasetFormat, KeelError, DATASET_FORMATS, type DatasetFormat, type LogicalType } from '../core/index.js';
 import { mapDuckDbType, quoteIdent, wideIntMark } from './duckdb-sql.js';
+import { renamedHint, type ColumnRename } from './column-names.js';
 import type { Widening } from './csv-columns.js';
 import { sniffRows } from './csv-sample.js';
 import { sniffCsv } from './csv-sniff.js';
 import { longWholeColumns } from './json-big-numbers.js';
+import { sourceNames } from './source-names.js';
 import type { ReadOptions } from './read-options.js';
 import { filesArg, runSource, typeStruct, withGivenTypes, type Sniffed } from './source-sql.js';
 
@@ -57,6 +59,8 @@ export interface DescribedSource {
    * its rows), or undefined when the error is another.
    */
   widen(error: unknown): Promise<{ source: DescribedSource; widening: Widening } | undefined>;
+  /** The columns kept whose names in the file could not stay, and what they are named (column-names.ts). */
+  readonly renames: readonly ColumnRename[];
 }
 
 /** Sniffs the files' columns (DuckDB reads only a sample here), applies the given types and maps them; `workDir`: where a sample may be written. */
@@ -66,16 +70,21 @@ export async function describeSource(con: DuckDBConnection, files: readonly stri
   if (sniffed.types.length === 0) throw invalidArgument('file', 'the file has no columns');
   for (const [field, names] of [['types', [...given.keys()]], ['columns', options.columns ?? []]] as const) {
     const unknown = names.filter((n) => !sniffed.types.some((t) => t.name === n));
-    if (unknown.length > 0) throw invalidArgument(field, `no column ${unknown.map((n) => `'${n}'`).join(', ')} in the file (columns: ${sniffed.types.map((t) => t.name).join(', ')})`);
+    if (unknown.length > 0) {
+      // A name the file gives a column that was renamed: the user sees it in the file.
+      const hints = unknown.flatMap((n) => renamedHint(n, sniffed.renames ?? []) ?? []).map((h) => `; ${h}`).join('');
+      throw invalidArgument(field, `no column ${unknown.map((n) => `'${n}'`).join(', ')} in the file${hints} (columns: ${sniffed.types.map((t) => t.name).join(', ')})`);
+    }
   }
-  return described(sniffed, options.columns && new Set(options.columns));
+  const keep = options.columns && new Set(options.columns);
+  return described(sniffed, keep, (sniffed.renames ?? []).filter((r) => !keep || keep.has(r.to)));
 }
 
 /**
  * The sniffed columns (only those in `keep`, when given: the read then skips the others' fields)
  * as a source; those in `asText`, integers beyond BIGINT, as their exact text.
  */
-function described(sniffed: Sniffed, keep?: ReadonlySet<string>, asText: ReadonlySet<string> = new Set()): DescribedSource {
+function described(sniffed: Sniffed, keep: ReadonlySet<string> | undefined, renames: readonly ColumnRename[], asText: ReadonlySet<string> = new Set()): DescribedSource {
   const columns = sniffed.types.filter((t) => !keep || keep.has(t.name)).map(({ name, duckType }) => {
     if (asText.has(name)) return { name, duckType, type: 'string' as const, storeExpr: `${quoteIdent(name)}::VARCHAR AS ${quoteIdent(name)}` };
     const mapping = mapDuckDbType(duckType);
@@ -87,16 +96,17 @@ function described(sniffed: Sniffed, keep?: ReadonlySet<string>, asText: Readonl
   return {
     columns,
     source: sniffed.source,
+    renames,
     async widen(error) {
       const message = (error as Error | undefined)?.message ?? '';
       const beyond = columns.find((c) => c.type === 'int' && message.includes(wideIntMark(c.name)));
       if (beyond) {
         const value = message.slice(message.indexOf(wideIntMark(beyond.name)) + wideIntMark(beyond.name).length).split(/\s/)[0];
         const widening = { message: `column '${beyond.name}' holds ${value}, beyond the int range (±2^63), so it is string, read exactly`, column: beyond.name, value, from: 'BIGINT', to: 'VARCHAR' };
-        return { source: described(sniffed, keep, new Set([...asText, beyond.name])), widening };
+        return { source: described(sniffed, keep, renames, new Set([...asText, beyond.name])), widening };
       }
       const next = await sniffed.widen?.(error);
-      return next && { source: described(next.sniffed, keep, asText), widening: next.widening };
+      return next && { source: described(next.sniffed, keep, renames, asText), widening: next.widening };
     },
   };
 }
@@ -110,13 +120,20 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
   // NDJSON rows are sampled as a CSV's are: fewer of them when they are long (csv-sample.ts).
   const sample = allRows ? -1 : format === 'ndjson' ? await sniffRows(files[0]!) : undefined;
   const plain = sourceSql(files, format, sample === undefined ? '' : `, sample_size = ${sample}`);
-  const found = (await runSource(con, `DESCRIBE SELECT * FROM ${plain}`, format)).getRows().map((r) => ({ name: String(r[0]), duckType: String(r[1]) }));
+  const duckNames = (await runSource(con, `DESCRIBE SELECT * FROM ${plain}`, format)).getRows().map((r) => ({ name: String(r[0]), duckType: String(r[1]) }));
   // Whole numbers too long for DuckDB's JSON integers: read as their text (json-big-numbers.ts).
-  const long = format === 'parquet' ? new Set<string>() : await longWholeColumns(con, files[0]!, format, found, (o) => sourceSql(files, format, o), sample === -1 ? undefined : sample);
-  const declared = found.map((t) => (long.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t));
-  // With all rows sampled, the read is given the types found, so that it does not sample them again.
-  const read = allRows || long.size > 0 ? sourceSql(files, format, `, columns = ${typeStruct(declared)}`) : plain;
-  const sniffed = withGivenTypes(read, declared, given);
+  const long = format === 'parquet' ? new Set<string>() : await longWholeColumns(con, files[0]!, format, duckNames, (o) => sourceSql(files, format, o), sample === -1 ? undefined : sample);
+  const found = duckNames.map((t) => (long.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t));
+  // Keel's names where DuckDB renamed a column (source-names.ts), given in the read.
+  const own = await sourceNames(con, files, filesArg(files), format, found, sample);
+  // With all rows sampled, or a column read as text, the read is given the types found, so that
+  // it does not sample them again (but by the keys' names, which a key renamed for its case does
+  // not keep: then sampled).
+  const typed = own ? ', sample_size = -1' : `, columns = ${typeStruct(found)}`;
+  const fileRead = allRows || long.size > 0 ? sourceSql(files, format, typed) : plain;
+  const read = own ? `(SELECT ${found.map((d, i) => `${quoteIdent(d.name)} AS ${quoteIdent(own.names[i]!)}`).join(', ')} FROM ${fileRead})` : fileRead;
+  const declared = own ? found.map((d, i) => ({ ...d, name: own.names[i]! })) : found;
+  const sniffed = { ...withGivenTypes(read, declared, given), renames: own?.renames ?? [] };
   if (format === 'parquet' || allRows) return sniffed;
   return {
     ...sniffed,

@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { KeelError, type DatasetFormat, type LogicalType } from '../core/index.js';
 import { isFractionalType, isIntegerType, quoteIdent, quoteString, STORED_TYPE } from './duckdb-sql.js';
+import type { ColumnRename } from './column-names.js';
 import { numberText, type NumberFormat, type Widening } from './csv-columns.js';
 
 /** The files as DuckDB's argument: one path, or a list (whose rows come one file after the other). */
@@ -22,6 +23,8 @@ export interface Sniffed {
   readonly types: SniffedType[];
   readonly source: string;
   readonly widen?: (error: unknown) => Promise<{ sniffed: Sniffed; widening: Widening } | undefined>;
+  /** The columns whose names in the file could not stay (column-names.ts). */
+  readonly renames?: readonly ColumnRename[];
 }
 
 /**
@@ -57,8 +60,13 @@ function convertExpr(name: string, from: string, to: LogicalType, numbers: Numbe
   const refuse = `error(${quoteString(`column '${name}' was given the type int, but holds `)} || ${x}::VARCHAR || ', which is not a whole number')`;
   if (isFractionalType(from)) return `CASE WHEN ${x} IS NULL THEN NULL WHEN isfinite(${x}::DOUBLE) AND ${x} = trunc(${x}) THEN ${x}::BIGINT ELSE ${refuse} END`;
   if (from === 'VARCHAR') {
+    // As pandas' int64 dtype: whole numbers, also written as decimals (`1.0`, `2.00`, `1e3`); from
+    // the text itself where a DOUBLE could not hold them exactly (beyond 2^53).
     const t = numberText(x, numbers);
-    return `CASE WHEN ${x} IS NULL THEN NULL WHEN regexp_full_match(${t}, '[+-]?[0-9]+') THEN ${t}::BIGINT ELSE ${refuse} END`;
+    const d = `TRY_CAST(${t} AS DOUBLE)`;
+    const whole = `WHEN regexp_full_match(${t}, '[+-]?[0-9]+') THEN ${t}::BIGINT WHEN regexp_full_match(${t}, '[+-]?[0-9]+[.]0*') THEN regexp_replace(${t}, '[.]0*$', '')::BIGINT`;
+    const decimal = `WHEN isfinite(${d}) AND ${d} = trunc(${d}) AND abs(${d}) < 9007199254740992 THEN ${d}::BIGINT`;
+    return `CASE WHEN ${x} IS NULL THEN NULL ${whole} ${decimal} ELSE ${refuse} END`;
   }
   return `CAST(${x} AS ${target})`;
 }

@@ -34,6 +34,11 @@ describe('keel data (end to end)', () => {
     const lateAdd = await runKeel(['--home', join(home, 'other-store'), 'data', 'add', 'late', late]);
     expect(lateAdd.stdout).toMatch(/^late@[0-9a-f]{12}: 25001 rows × 1 columns/);
     expect(lateAdd.stderr).toContain('note: column \'n\' holds "1.5", so it is DOUBLE instead of BIGINT\n');
+    // So is a column renamed (a name the header repeats).
+    const repeats = join(home, 'repeats.csv');
+    writeFileSync(repeats, 'a,a\n1,2\n');
+    const repeatsAdd = await runKeel(['--home', join(home, 'other-store'), 'data', 'add', 'repeats', repeats]);
+    expect(repeatsAdd.stderr).toContain("note: column 2 'a' repeats the name of column 1, so it is named 'a_1'\n");
     const shown = await runKeel(['--server', url, '--json', 'data', 'show', `small@${v.version}`]);
     const out = JSON.parse(shown.stdout) as { columns: { name: string; type: string; nullable: boolean; stats: Record<string, unknown> }[] };
     expect(Object.keys(out)).toEqual(['name', 'version', 'rows', 'columns']);

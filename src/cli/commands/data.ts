@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { invalidArgument } from '../../core/index.js';
-import { MAX_PAGE_ROWS, parseTypeList, READING_AGAIN, resolveTypes } from '../../data/index.js';
+import { MAX_PAGE_ROWS, parseTypeList, READING_AGAIN, RENAMED, resolveTypes } from '../../data/index.js';
 import type { ProgressEvent } from '../../jobs/index.js';
 import type { ContextFactory } from '../context.js';
 import { formatCell, printJson, printLine, printNote, printTable, progressBar } from '../output.js';
@@ -50,10 +50,11 @@ export function registerDataCommands(program: Command, context: ContextFactory):
       const bar = progressBar();
       const started = Date.now();
       const ops = await dataOps(ctx);
-      // Why a read started again (a column widened): the bar shows it in passing, a note keeps it.
+      // A column renamed, why a read started again (a column widened): the bar shows it in passing, a note keeps it.
       const notes = new Set<string>();
       const onProgress = (e: ProgressEvent) => {
-        if (e.message?.startsWith(READING_AGAIN)) notes.add(e.message.slice(READING_AGAIN.length));
+        const prefix = [RENAMED, READING_AGAIN].find((p) => e.message?.startsWith(p));
+        if (prefix !== undefined) notes.add(e.message!.slice(prefix.length));
         bar.update(e);
       };
       const v = await withStdinSpooled(file, opts.format, (path, source) =>
