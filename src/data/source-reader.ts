@@ -9,7 +9,7 @@ import { renamedHint, type ColumnRename } from './column-names.js';
 import type { Widening } from './csv-columns.js';
 import { sniffRows } from './csv-sample.js';
 import { sniffCsv } from './csv-sniff.js';
-import { longWholeColumns } from './json-big-numbers.js';
+import { intChecks, JSON_INT_MARK, longWholeColumns } from './json-numbers.js';
 import { sourceNames } from './source-names.js';
 import type { ReadOptions } from './read-options.js';
 import { filesArg, runSource, typeStruct, withGivenTypes, type Sniffed } from './source-sql.js';
@@ -121,7 +121,7 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
   const sample = allRows ? -1 : format === 'ndjson' ? await sniffRows(files[0]!) : undefined;
   const plain = sourceSql(files, format, sample === undefined ? '' : `, sample_size = ${sample}`);
   const duckNames = (await runSource(con, `DESCRIBE SELECT * FROM ${plain}`, format)).getRows().map((r) => ({ name: String(r[0]), duckType: String(r[1]) }));
-  // Whole numbers too long for DuckDB's JSON integers: read as their text (json-big-numbers.ts).
+  // Whole numbers too long for DuckDB's JSON integers: read as their text (json-numbers.ts).
   const long = format === 'parquet' ? new Set<string>() : await longWholeColumns(con, files[0]!, format, duckNames, (o) => sourceSql(files, format, o), sample === -1 ? undefined : sample);
   const found = duckNames.map((t) => (long.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t));
   // Keel's names where DuckDB renamed a column (source-names.ts), given in the read.
@@ -129,19 +129,33 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
   // With all rows sampled, or a column read as text, the read is given the types found, so that
   // it does not sample them again (but by the keys' names, which a key renamed for its case does
   // not keep: then sampled).
-  const typed = own ? ', sample_size = -1' : `, columns = ${typeStruct(found)}`;
-  const fileRead = allRows || long.size > 0 ? sourceSql(files, format, typed) : plain;
+  // A JSON file's integer columns are read as DOUBLE and checked: DuckDB's reader would round a
+  // later fraction into them (json-numbers.ts). Not with all rows sampled: then none comes later.
+  const checks = format === 'parquet' || allRows || own ? new Map<string, string>() : intChecks(found, given);
+  const typed = own ? ', sample_size = -1' : `, columns = ${typeStruct(found.map((t) => (checks.has(t.name) ? { ...t, duckType: 'DOUBLE' } : t)))}`;
+  const fileRead = allRows || long.size > 0 || checks.size > 0 ? sourceSql(files, format, typed) : plain;
   const read = own ? `(SELECT ${found.map((d, i) => `${quoteIdent(d.name)} AS ${quoteIdent(own.names[i]!)}`).join(', ')} FROM ${fileRead})` : fileRead;
   const declared = own ? found.map((d, i) => ({ ...d, name: own.names[i]! })) : found;
-  const sniffed = { ...withGivenTypes(read, declared, given), renames: own?.renames ?? [] };
+  const sniffed = { ...withGivenTypes(read, declared, given, checks), renames: own?.renames ?? [] };
   if (format === 'parquet' || allRows) return sniffed;
   return {
     ...sniffed,
     async widen(error) {
-      const line = /JSON transform error in file .*?, in line (\d+)/.exec((error as Error | undefined)?.message ?? '')?.[1];
-      if (line === undefined) return undefined;
-      const message = `a value on line ${line} does not fit the types of the first rows, so the types come from all rows`;
-      return { sniffed: await describeOther(con, files, format, given, true), widening: { message, line: Number(line) } };
+      const text = (error as Error | undefined)?.message ?? '';
+      const line = /JSON transform error in file .*?, in line (\d+)/.exec(text)?.[1];
+      const column = declared.find((t) => text.includes(`${JSON_INT_MARK}${t.name}:`));
+      if (line === undefined && column === undefined) return undefined;
+      const what = column ? `column '${column.name}' holds ${intMisfit(text, column.name)}` : `a value on line ${line} does not fit the types of the first rows`;
+      const widening = { message: `${what}, so the types come from all rows`, ...(line === undefined ? {} : { line: Number(line) }), ...(column ? { column: column.name } : {}) };
+      return { sniffed: await describeOther(con, files, format, given, true), widening };
     },
   };
+}
+
+/** What an integer column read as DOUBLE met (intChecks' error): a fraction, as DuckDB read it, or an integer beyond 2^53 (its DOUBLE, not the file's text). */
+function intMisfit(message: string, column: string): string {
+  const mark = `${JSON_INT_MARK}${column}:`;
+  const value = message.slice(message.indexOf(mark) + mark.length).split(/\s/)[0]!;
+  const n = Number(value);
+  return Number.isFinite(n) && n !== Math.trunc(n) ? `${value} after whole numbers in the first rows` : `an integer beyond 2^53 (about ${value})`;
 }
