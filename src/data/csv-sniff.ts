@@ -4,7 +4,7 @@
  * fixed, ready to widen a column (csv-columns.ts).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { invalidArgument, type LogicalType } from '../core/index.js';
+import type { LogicalType } from '../core/index.js';
 import { quoteString } from './duckdb-sql.js';
 import {
   byValuesAggregates,
@@ -27,7 +27,7 @@ import { sniffParts } from './csv-parts.js';
 import { sampleFile, sniffRows } from './csv-sample.js';
 import { textAggregates, textColumnReads, wholeBeyondBigint } from './csv-text-columns.js';
 import { isTsv, type ReadOptions } from './read-options.js';
-import { filesArg, runSource, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
+import { filesArg, namesCountError, runSource, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
 
 /**
  * How every CSV is read, as pandas reads it: a header on the first line, a fixed delimiter and
@@ -87,7 +87,7 @@ export async function sniffCsv(
     ({ columns: sniffed, formats, read, sampleRead } = await sniffParts(con, files, parts, noDialect, (file) => sniffFile(con, file, `${options}${names}`, sampleRows)));
   }
   if (readOptions.names !== undefined && readOptions.names.length !== sniffed.length) {
-    throw invalidArgument('names', `the file has ${sniffed.length} columns, but ${readOptions.names.length} names are given`);
+    throw namesCountError(files, sniffed.length, readOptions.names.length);
   }
   // A column with a given type is read as text, then converted (withGivenTypes).
   const sniffedTypes = sniffed.map(({ name, type }) => ({ name, duckType: given.has(name) ? 'VARCHAR' : type }));
