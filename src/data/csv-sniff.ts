@@ -22,6 +22,7 @@ import {
   type NumberFormat,
 } from './csv-columns.js';
 import { whyNoDialect } from './csv-dialect-error.js';
+import { assertNotMisreadUtf16 } from './csv-encoding.js';
 import { fixedRead, isDateType, type DateFormats } from './csv-fixed-read.js';
 import { sniffParts } from './csv-parts.js';
 import { sampleFile, sniffRows } from './csv-sample.js';
@@ -61,6 +62,8 @@ export async function sniffCsv(
   workDir?: string,
 ): Promise<Sniffed> {
   const path = files[0]!;
+  // The first file stands for its parts, one export's.
+  await assertNotMisreadUtf16(path, readOptions);
   const p = filesArg(files);
   const options = csvOptions(path, readOptions);
   let sniffed: { name: string; type: string }[];
