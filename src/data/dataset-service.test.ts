@@ -292,6 +292,20 @@ for (const backend of testStores()) {
         await assertUntouched('bad', before);
       });
 
+      it('a JSON or NDJSON object with a key twice: the file, the row and the key', async () => {
+        const before = t.blobs().length;
+        const js = join(t.dir, 'dup.json');
+        writeFileSync(js, '[{"a": 1}, {"a": 2}, {"a": 3, "b": 1, "a": 4}]');
+        await expectKeelError(t.service.add('bad', js), 'INVALID_ARGUMENT', /^file: 'dup\.json' has an object with the key "a" twice \(row 3\); a key may appear once in an object$/);
+        // Past the sampled rows, no wider types are tried first (no read starts again).
+        const nd = join(t.dir, 'dup.ndjson');
+        writeFileSync(nd, `${'{"a": 1}\n'.repeat(25_000)}{"a": 2, "a": 3}\n`);
+        const messages: string[] = [];
+        await expectKeelError(t.service.add('bad', nd, {}, { onProgress: (e) => void (e.message && messages.push(e.message)) }), 'INVALID_ARGUMENT', /^file: 'dup\.ndjson' has an object with the key "a" twice \(line 25001\)/);
+        expect(messages.filter((m) => m.startsWith('reading again'))).toEqual([]);
+        await assertUntouched('bad', before);
+      });
+
       it('a dataset name with path characters', async () => {
         for (const name of ['../x', 'a/b', '', '.hidden', 'a\\b']) {
           const e = await expectKeelError(t.service.add(name, fileA), 'INVALID_ARGUMENT', /invalid dataset name/);

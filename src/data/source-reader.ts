@@ -9,7 +9,7 @@ import type { Widening } from './csv-columns.js';
 import { sniffRows } from './csv-sample.js';
 import { sniffCsv } from './csv-sniff.js';
 import type { ReadOptions } from './read-options.js';
-import { filesArg, runSource, typeStruct, withGivenTypes, type Sniffed } from './source-sql.js';
+import { duplicateKeyError, filesArg, runSource, typeStruct, withGivenTypes, type Sniffed } from './source-sql.js';
 
 /** The format given, or the one the file name implies; an unknown one names the known ones. */
 export function resolveFormat(path: string, format: string | undefined): DatasetFormat {
@@ -106,8 +106,10 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
   return {
     ...sniffed,
     async widen(error) {
-      const line = /JSON transform error in file .*?, in line (\d+)/.exec((error as Error | undefined)?.message ?? '')?.[1];
-      if (line === undefined) return undefined;
+      const why = (error as Error | undefined)?.message ?? '';
+      const line = /JSON transform error in file .*?, in line (\d+)/.exec(why)?.[1];
+      // A key twice in an object: no types would read it (sourceError says so).
+      if (line === undefined || duplicateKeyError(why) !== undefined) return undefined;
       const message = `a value on line ${line} does not fit the types of the first rows, so the types come from all rows`;
       return { sniffed: await describeOther(con, files, format, given, true), widening: { message, line: Number(line) } };
     },
