@@ -292,6 +292,31 @@ for (const backend of testStores()) {
         await assertUntouched('bad', before);
       });
 
+      it('a JSON or NDJSON file without objects, as an empty file; one of values that are not objects', async () => {
+        const before = t.blobs().length;
+        const cases: [string, string, RegExp][] = [
+          ['none.json', '[]', /^file: 'none\.json' holds no JSON objects: no rows to read$/],
+          ['blank.ndjson', '\n', /^file: 'blank\.ndjson' holds no JSON objects: no rows to read$/],
+          ['hollow.json', '[{}]', /^file: 'hollow\.json' holds only empty JSON objects \(\{\}\): no columns to read$/],
+          ['hollow.ndjson', '{}\n{}\n', /^file: 'hollow\.ndjson' holds only empty JSON objects/],
+          ['numbers.json', '[1, 2, 3]', /^file: 'numbers\.json' holds a JSON value that is not an object \(1\): each row must be an object, \{"column": value, \.\.\.\}$/],
+          ['mixed.json', '[{"a": 1}, "x"]', /^file: 'mixed\.json' holds a JSON value that is not an object \("x"\)/],
+        ];
+        for (const [name, text, message] of cases) {
+          const file = join(t.dir, name);
+          writeFileSync(file, text);
+          const e = await expectKeelError(t.service.add('bad', file), 'INVALID_ARGUMENT', message);
+          expect(e.field).toBe('file');
+        }
+        await assertUntouched('bad', before);
+        // Objects with a field named json are rows as any others.
+        const named = join(t.dir, 'named-json.json');
+        writeFileSync(named, '[{"json": 1}, {"json": 2}]');
+        const v = await t.service.add('json-field', named);
+        expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['json:int']);
+        expect(v.rows).toBe(2);
+      });
+
       it('a JSON or NDJSON object with a key twice: the file, the row and the key', async () => {
         const before = t.blobs().length;
         const js = join(t.dir, 'dup.json');

@@ -2,6 +2,7 @@
  * What a source file holds before it is read: its format, its columns with their types (CSV:
  * csv-sniff.ts), and the read of all of it, which can widen its types after a value did not fit.
  */
+import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { formatOfName, invalidArgument, isDatasetFormat, KeelError, DATASET_FORMATS, type DatasetFormat, type LogicalType } from '../core/index.js';
 import { mapDuckDbType, quoteIdent } from './duckdb-sql.js';
@@ -9,7 +10,7 @@ import type { Widening } from './csv-columns.js';
 import { sniffRows } from './csv-sample.js';
 import { sniffCsv } from './csv-sniff.js';
 import type { ReadOptions } from './read-options.js';
-import { duplicateKeyError, filesArg, runSource, typeStruct, withGivenTypes, type Sniffed } from './source-sql.js';
+import { duplicateKeyError, filesArg, runSource, sourceError, typeStruct, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
 
 /** The format given, or the one the file name implies; an unknown one names the known ones. */
 export function resolveFormat(path: string, format: string | undefined): DatasetFormat {
@@ -99,6 +100,7 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
   const sample = allRows ? -1 : format === 'ndjson' ? await sniffRows(files[0]!) : undefined;
   const plain = sourceSql(files, format, sample === undefined ? '' : `, sample_size = ${sample}`);
   const declared = (await runSource(con, `DESCRIBE SELECT * FROM ${plain}`, format)).getRows().map((r) => ({ name: String(r[0]), duckType: String(r[1]) }));
+  if (format !== 'parquet' && !allRows) await assertRecords(con, files, format, plain, declared);
   // With all rows sampled, the read is given the types found, so that it does not sample them again.
   const read = allRows ? sourceSql(files, format, `, columns = ${typeStruct(declared)}`) : plain;
   const sniffed = withGivenTypes(read, declared, given);
@@ -114,4 +116,28 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
       return { sniffed: await describeOther(con, files, format, given, true), widening: { message, line: Number(line) } };
     },
   };
+}
+
+/**
+ * Throws when JSON files hold no rows of objects with fields: DuckDB reads `[]`, blank lines or
+ * `[{}]` (no objects, or none with a field) and `[1, 2, 3]` (values, not objects) as one column
+ * named `json`. Such a file is refused as an empty one is. (Objects with a field `json` are
+ * records: DuckDB reads them with records = true.)
+ */
+async function assertRecords(con: DuckDBConnection, files: readonly string[], format: 'json' | 'ndjson', plain: string, declared: readonly SniffedType[]): Promise<void> {
+  if (declared.length !== 1 || declared[0]!.name !== 'json') return;
+  try {
+    await con.run(`DESCRIBE SELECT * FROM ${sourceSql(files, format, ', records = true')}`);
+    return;
+  } catch (e) {
+    if (!/expected records/.test((e as Error).message)) throw sourceError(e, format);
+  }
+  const where = files.length === 1 ? `'${basename(files[0]!)}' holds` : `the ${files.length} files hold`;
+  const value = 'to_json("json")';
+  const [other, objects] = (await runSource(con, `SELECT (SELECT ${value}::VARCHAR FROM ${plain} WHERE json_type(${value}) <> 'OBJECT' LIMIT 1), (SELECT count(*) FROM ${plain} WHERE json_type(${value}) = 'OBJECT')`, format)).getRows()[0]!;
+  if (other !== null) {
+    const shown = String(other).length > 40 ? `${String(other).slice(0, 40)}...` : String(other);
+    throw invalidArgument('file', `${where} a JSON value that is not an object (${shown}): each row must be an object, {"column": value, ...}`);
+  }
+  throw invalidArgument('file', Number(objects) > 0 ? `${where} only empty JSON objects ({}): no columns to read` : `${where} no JSON objects: no rows to read`);
 }
