@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,5 +73,20 @@ describe('keel CLI', () => {
     const body = JSON.parse(r.stderr.trim().split('\n').pop()!) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('INVALID_ARGUMENT');
     expect(body.error.message).toContain('KEEL_PORT');
+  });
+
+  it('says which port is taken, on one line with the exit code of FAILED_PRECONDITION, when another process holds it', async () => {
+    const holder = createServer().listen(0, '127.0.0.1');
+    await once(holder, 'listening');
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const home = mkdtempSync(join(tmpdir(), 'keel-cli-port-'));
+      const taken = `error: port ${port} on 127.0.0.1 is already in use (another keel server?); choose another with --port\n`;
+      expect(await keel(['--home', home, 'server', '--port', String(port)])).toMatchObject({ code: 5, stderr: taken });
+      // keel serve listens before it loads its models, and ends (its worker threads closed) rather than hang.
+      expect(await keel(['--home', home, 'serve', join(home, 'model.onnx'), '--port', String(port)])).toMatchObject({ code: 5, stderr: taken });
+    } finally {
+      holder.close();
+    }
   });
 });

@@ -437,7 +437,9 @@ describe('reading files as pandas does', () => {
     expect(named.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['age:int:0', 'workclass:string:1', 'fnlwgt:int:0']);
     expect((await t.service.rows(`adult-data@${named.version}`, { columns: ['age', 'workclass'] })).rows).toEqual([[39, 'State-gov'], [50, null], [38, 'Private']]);
     expect(new Set([headed.version, plain.version, named.version]).size).toBe(3);
-    await expectKeelError(t.service.add('adult-data', file, { format: 'csv', names: ['age', 'workclass'] }), 'INVALID_ARGUMENT', /the file has 3 columns, but 2 names are given/);
+    await expectKeelError(t.service.add('adult-data', file, { format: 'csv', names: ['age', 'workclass'] }), 'INVALID_ARGUMENT', /^names: 2 names are given, but 'adult.data' has 3 columns$/);
+    // More names than columns: DuckDB's sniffer fails first (it finds no header that fits them).
+    await expectKeelError(t.service.add('adult-data', file, { format: 'csv', names: ['a', 'b', 'c', 'd'] }), 'INVALID_ARGUMENT', /^names: 4 names are given, but 'adult.data' has 3 columns$/);
     await expectKeelError(t.service.add('adult-data', file, { format: 'csv', names: ['a', 'b', 'A'] }), 'INVALID_ARGUMENT', /column 'A' is named twice/);
     // Parts without a header line, matched by the names given.
     const dir = join(t.dir, 'adult-parts');
@@ -445,6 +447,7 @@ describe('reading files as pandas does', () => {
     writeFileSync(join(dir, 'p1.data'), '39,State-gov,77516\n');
     writeFileSync(join(dir, 'p2.data'), '50,Private,83311\n');
     const parts = await t.service.add('adult-parts', dir, { format: 'csv', names: ['age', 'workclass', 'fnlwgt'] });
+    await expectKeelError(t.service.add('adult-parts', dir, { format: 'csv', names: ['a', 'b', 'c', 'd'] }), 'INVALID_ARGUMENT', /^names: 4 names are given, but the files have 3 columns$/);
     expect((await t.service.rows(`adult-parts@${parts.version}`)).rows).toEqual([[39, 'State-gov', 77516], [50, 'Private', 83311]]);
   });
 
@@ -485,6 +488,16 @@ describe('reading files as pandas does', () => {
     const wide = join(t.dir, 'utf16.csv');
     writeFileSync(wide, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('name,city\nJosé,München\n', 'utf16le')]));
     expect((await t.service.rows(`enc@${(await t.service.add('enc', wide, { encoding: 'utf16' })).version}`)).rows).toEqual([['José', 'München']]);
+    // Without --encoding utf-16 (or with another), its first bytes say what it is: the byte order mark, or without one the NULs.
+    await expectKeelError(t.service.add('enc', wide), 'INVALID_ARGUMENT', /^file: 'utf16\.csv' looks like UTF-16 text \(it starts with the byte order mark FF FE\), not utf-8: pass --encoding utf-16$/);
+    await expectKeelError(t.service.add('enc', wide, { encoding: 'latin-1' }), 'INVALID_ARGUMENT', /^file: 'utf16\.csv' looks like UTF-16 text .*, not latin-1: pass --encoding utf-16$/);
+    const bare = join(t.dir, 'utf16-bare.csv');
+    writeFileSync(bare, Buffer.from('name,city\nJosé,München\n', 'utf16le'));
+    await expectKeelError(t.service.add('enc', bare), 'INVALID_ARGUMENT', /^file: 'utf16-bare\.csv' looks like UTF-16 text \(a NUL byte beside each character\), not utf-8: pass --encoding utf-16$/);
+    // DuckDB reads little-endian UTF-16 only: read as utf-16, a big-endian file was one column of garbage.
+    const big = join(t.dir, 'utf16-big.csv');
+    writeFileSync(big, Buffer.from('name,city\nJosé,München\n', 'utf16le').swap16());
+    await expectKeelError(t.service.add('enc', big, { encoding: 'utf-16' }), 'INVALID_ARGUMENT', /^file: 'utf16-big\.csv' looks like UTF-16 big-endian text \(a NUL byte beside each character\), which Keel cannot read: convert it to UTF-8 first/);
     // The same bytes read in another encoding are another version.
     const ascii = (await t.service.add('enc', fileA)).version;
     expect((await t.service.add('enc', fileA, { encoding: 'latin-1' })).version).not.toBe(ascii);

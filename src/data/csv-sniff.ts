@@ -4,7 +4,7 @@
  * fixed, ready to widen a column (csv-columns.ts).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { invalidArgument, type LogicalType } from '../core/index.js';
+import type { LogicalType } from '../core/index.js';
 import { quoteString } from './duckdb-sql.js';
 import {
   byValuesAggregates,
@@ -24,12 +24,13 @@ import {
 import { mayBeRenamed, type ColumnRename } from './column-names.js';
 import { whyNoDialect } from './csv-dialect-error.js';
 import { headerNames, refuseRenamedParts } from './csv-header-names.js';
+import { assertNotMisreadUtf16 } from './csv-encoding.js';
 import { fixedRead, isDateType, type DateFormats } from './csv-fixed-read.js';
 import { sniffParts } from './csv-parts.js';
 import { sampleFile, sniffRows } from './csv-sample.js';
 import { longIntegerColumns, textAggregates, textColumnReads, wholeBeyondBigint } from './csv-text-columns.js';
 import { isTsv, type ReadOptions } from './read-options.js';
-import { filesArg, runSource, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
+import { filesArg, namesCountError, runSource, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
 
 /**
  * How every CSV is read, as pandas reads it: a header on the first line, a fixed delimiter and
@@ -63,6 +64,8 @@ export async function sniffCsv(
   workDir?: string,
 ): Promise<Sniffed> {
   const path = files[0]!;
+  // The first file stands for its parts, one export's.
+  await assertNotMisreadUtf16(path, readOptions);
   const p = filesArg(files);
   const options = csvOptions(path, readOptions);
   let sniffed: { name: string; type: string }[];
@@ -92,7 +95,7 @@ export async function sniffCsv(
     ({ columns: sniffed, formats, read, sampleRead, byName } = await sniffParts(con, files, parts, noDialect, (file) => sniffFile(con, file, `${options}${names}`, sampleRows)));
   }
   if (readOptions.names !== undefined && readOptions.names.length !== sniffed.length) {
-    throw invalidArgument('names', `the file has ${sniffed.length} columns, but ${readOptions.names.length} names are given`);
+    throw namesCountError(files, sniffed.length, readOptions.names.length);
   }
   // A header's repeated or blank names renamed by Keel's rule, in the later sniffs too; the reads
   // name their columns by their types.

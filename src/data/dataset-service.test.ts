@@ -316,6 +316,45 @@ for (const backend of testStores()) {
         await assertUntouched('bad', before);
       });
 
+      it('a JSON or NDJSON file without objects, as an empty file; one of values that are not objects', async () => {
+        const before = t.blobs().length;
+        const cases: [string, string, RegExp][] = [
+          ['none.json', '[]', /^file: 'none\.json' holds no JSON objects: no rows to read$/],
+          ['blank.ndjson', '\n', /^file: 'blank\.ndjson' holds no JSON objects: no rows to read$/],
+          ['hollow.json', '[{}]', /^file: 'hollow\.json' holds only empty JSON objects \(\{\}\): no columns to read$/],
+          ['hollow.ndjson', '{}\n{}\n', /^file: 'hollow\.ndjson' holds only empty JSON objects/],
+          ['numbers.json', '[1, 2, 3]', /^file: 'numbers\.json' holds a JSON value that is not an object \(1\): each row must be an object, \{"column": value, \.\.\.\}$/],
+          ['mixed.json', '[{"a": 1}, "x"]', /^file: 'mixed\.json' holds a JSON value that is not an object \("x"\)/],
+        ];
+        for (const [name, text, message] of cases) {
+          const file = join(t.dir, name);
+          writeFileSync(file, text);
+          const e = await expectKeelError(t.service.add('bad', file), 'INVALID_ARGUMENT', message);
+          expect(e.field).toBe('file');
+        }
+        await assertUntouched('bad', before);
+        // Objects with a field named json are rows as any others.
+        const named = join(t.dir, 'named-json.json');
+        writeFileSync(named, '[{"json": 1}, {"json": 2}]');
+        const v = await t.service.add('json-field', named);
+        expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['json:int']);
+        expect(v.rows).toBe(2);
+      });
+
+      it('a JSON or NDJSON object with a key twice: the file, the row and the key', async () => {
+        const before = t.blobs().length;
+        const js = join(t.dir, 'dup.json');
+        writeFileSync(js, '[{"a": 1}, {"a": 2}, {"a": 3, "b": 1, "a": 4}]');
+        await expectKeelError(t.service.add('bad', js), 'INVALID_ARGUMENT', /^file: 'dup\.json' has an object with the key "a" twice \(row 3\); a key may appear once in an object$/);
+        // Past the sampled rows, no wider types are tried first (no read starts again).
+        const nd = join(t.dir, 'dup.ndjson');
+        writeFileSync(nd, `${'{"a": 1}\n'.repeat(25_000)}{"a": 2, "a": 3}\n`);
+        const messages: string[] = [];
+        await expectKeelError(t.service.add('bad', nd, {}, { onProgress: (e) => void (e.message && messages.push(e.message)) }), 'INVALID_ARGUMENT', /^file: 'dup\.ndjson' has an object with the key "a" twice \(line 25001\)/);
+        expect(messages.filter((m) => m.startsWith('reading again'))).toEqual([]);
+        await assertUntouched('bad', before);
+      });
+
       it('a dataset name with path characters', async () => {
         for (const name of ['../x', 'a/b', '', '.hidden', 'a\\b']) {
           const e = await expectKeelError(t.service.add(name, fileA), 'INVALID_ARGUMENT', /invalid dataset name/);

@@ -2,6 +2,7 @@
  * What a source file holds before it is read: its format, its columns with their types (CSV:
  * csv-sniff.ts), and the read of all of it, which can widen its types after a value did not fit.
  */
+import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { formatOfName, invalidArgument, isDatasetFormat, KeelError, DATASET_FORMATS, type DatasetFormat, type LogicalType } from '../core/index.js';
 import { mapDuckDbType, quoteIdent, wideIntMark } from './duckdb-sql.js';
@@ -12,7 +13,7 @@ import { sniffCsv } from './csv-sniff.js';
 import { intChecks, JSON_INT_MARK, longWholeColumns } from './json-numbers.js';
 import { sourceNames } from './source-names.js';
 import type { ReadOptions } from './read-options.js';
-import { filesArg, runSource, typeStruct, withGivenTypes, type Sniffed } from './source-sql.js';
+import { duplicateKeyError, filesArg, runSource, sourceError, typeStruct, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
 
 /** The format given, or the one the file name implies; an unknown one names the known ones. */
 export function resolveFormat(path: string, format: string | undefined): DatasetFormat {
@@ -121,17 +122,18 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
   const sample = allRows ? -1 : format === 'ndjson' ? await sniffRows(files[0]!) : undefined;
   const plain = sourceSql(files, format, sample === undefined ? '' : `, sample_size = ${sample}`);
   const duckNames = (await runSource(con, `DESCRIBE SELECT * FROM ${plain}`, format)).getRows().map((r) => ({ name: String(r[0]), duckType: String(r[1]) }));
+  if (format !== 'parquet' && !allRows) await assertRecords(con, files, format, plain, duckNames);
   // Whole numbers too long for DuckDB's JSON integers: read as their text (json-numbers.ts).
   const long = format === 'parquet' ? new Set<string>() : await longWholeColumns(con, files[0]!, format, duckNames, (o) => sourceSql(files, format, o), sample === -1 ? undefined : sample);
   const found = duckNames.map((t) => (long.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t));
   // Keel's names where DuckDB renamed a column (source-names.ts), given in the read.
   const own = await sourceNames(con, files, filesArg(files), format, found, sample);
-  // With all rows sampled, or a column read as text, the read is given the types found, so that
-  // it does not sample them again (but by the keys' names, which a key renamed for its case does
-  // not keep: then sampled).
   // A JSON file's integer columns are read as DOUBLE and checked: DuckDB's reader would round a
   // later fraction into them (json-numbers.ts). Not with all rows sampled: then none comes later.
   const checks = format === 'parquet' || allRows || own ? new Map<string, string>() : intChecks(found, given);
+  // With all rows sampled, or columns read as other types, the read is given the types, so that
+  // it does not sample them again (but by the keys' names, which a key renamed for its case does
+  // not keep: then sampled).
   const typed = own ? ', sample_size = -1' : `, columns = ${typeStruct(found.map((t) => (checks.has(t.name) ? { ...t, duckType: 'DOUBLE' } : t)))}`;
   const fileRead = allRows || long.size > 0 || checks.size > 0 ? sourceSql(files, format, typed) : plain;
   const read = own ? `(SELECT ${found.map((d, i) => `${quoteIdent(d.name)} AS ${quoteIdent(own.names[i]!)}`).join(', ')} FROM ${fileRead})` : fileRead;
@@ -144,7 +146,8 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
       const text = (error as Error | undefined)?.message ?? '';
       const line = /JSON transform error in file .*?, in line (\d+)/.exec(text)?.[1];
       const column = declared.find((t) => text.includes(`${JSON_INT_MARK}${t.name}:`));
-      if (line === undefined && column === undefined) return undefined;
+      // A key twice in an object: no types would read it (sourceError says so).
+      if ((line === undefined && column === undefined) || duplicateKeyError(text) !== undefined) return undefined;
       const what = column ? `column '${column.name}' holds ${intMisfit(text, column.name)}` : `a value on line ${line} does not fit the types of the first rows`;
       const widening = { message: `${what}, so the types come from all rows`, ...(line === undefined ? {} : { line: Number(line) }), ...(column ? { column: column.name } : {}) };
       return { sniffed: await describeOther(con, files, format, given, true), widening };
@@ -158,4 +161,28 @@ function intMisfit(message: string, column: string): string {
   const value = message.slice(message.indexOf(mark) + mark.length).split(/\s/)[0]!;
   const n = Number(value);
   return Number.isFinite(n) && n !== Math.trunc(n) ? `${value} after whole numbers in the first rows` : `an integer beyond 2^53 (about ${value})`;
+}
+
+/**
+ * Throws when JSON files hold no rows of objects with fields: DuckDB reads `[]`, blank lines or
+ * `[{}]` (no objects, or none with a field) and `[1, 2, 3]` (values, not objects) as one column
+ * named `json`. Such a file is refused as an empty one is. (Objects with a field `json` are
+ * records: DuckDB reads them with records = true.)
+ */
+async function assertRecords(con: DuckDBConnection, files: readonly string[], format: 'json' | 'ndjson', plain: string, declared: readonly SniffedType[]): Promise<void> {
+  if (declared.length !== 1 || declared[0]!.name !== 'json') return;
+  try {
+    await con.run(`DESCRIBE SELECT * FROM ${sourceSql(files, format, ', records = true')}`);
+    return;
+  } catch (e) {
+    if (!/expected records/.test((e as Error).message)) throw sourceError(e, format);
+  }
+  const where = files.length === 1 ? `'${basename(files[0]!)}' holds` : `the ${files.length} files hold`;
+  const value = 'to_json("json")';
+  const [other, objects] = (await runSource(con, `SELECT (SELECT ${value}::VARCHAR FROM ${plain} WHERE json_type(${value}) <> 'OBJECT' LIMIT 1), (SELECT count(*) FROM ${plain} WHERE json_type(${value}) = 'OBJECT')`, format)).getRows()[0]!;
+  if (other !== null) {
+    const shown = String(other).length > 40 ? `${String(other).slice(0, 40)}...` : String(other);
+    throw invalidArgument('file', `${where} a JSON value that is not an object (${shown}): each row must be an object, {"column": value, ...}`);
+  }
+  throw invalidArgument('file', Number(objects) > 0 ? `${where} only empty JSON objects ({}): no columns to read` : `${where} no JSON objects: no rows to read`);
 }

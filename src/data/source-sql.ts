@@ -5,7 +5,7 @@
  */
 import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { KeelError, type DatasetFormat, type LogicalType } from '../core/index.js';
+import { invalidArgument, KeelError, type DatasetFormat, type LogicalType } from '../core/index.js';
 import { isFractionalType, isIntegerType, quoteIdent, quoteString, STORED_TYPE } from './duckdb-sql.js';
 import type { ColumnRename } from './column-names.js';
 import { numberText, type NumberFormat, type Widening } from './csv-columns.js';
@@ -90,12 +90,34 @@ export function sourceError(e: unknown, format: DatasetFormat): KeelError {
   if (format === 'csv' && /This file is not utf-8 encoded/.test(msg)) {
     return new KeelError('INVALID_ARGUMENT', `file: not UTF-8 text (${short.replace(/^.*?(CSV Error on Line: \d+).*$/, '$1')}): pass --encoding latin-1 (or utf-16)`, { field: 'file', cause: e });
   }
+  // --names with more names than the file has columns: the sniffer finds no header to fit them.
+  const names = format === 'csv' ? /sniffing file "(.+?)"[\s\S]*?header having less columns than expected\s+Number of expected columns: (\d+)\. Actual number of columns (\d+)/.exec(msg) : null;
+  if (names) return namesCountError([names[1]!], Number(names[3]), Number(names[2]), e);
+  const duplicate = format !== 'csv' ? duplicateKeyError(msg) : undefined;
+  if (duplicate !== undefined) return invalidArgument('file', duplicate, e);
   const row = format === 'csv' ? rowError(msg) : undefined;
   if (row !== undefined) return new KeelError('INVALID_ARGUMENT', `file: not a readable CSV file: ${row}`, { field: 'file', cause: e });
   if (format === 'csv' && /not possible to automatically detect the CSV parsing dialect/.test(msg)) {
     return new KeelError('INVALID_ARGUMENT', "file: not a readable CSV file: its rows do not all have the header's fields (a row with more or fewer fields than the first line, or an unclosed quote? Lines above the header: --skip N)", { field: 'file', cause: e });
   }
   return new KeelError('INVALID_ARGUMENT', `file: not a readable ${format.toUpperCase()} file: ${short}`, { field: 'file', cause: e });
+}
+
+/** The error of --names that are more or fewer than the columns of `files`. */
+export function namesCountError(files: readonly string[], columns: number, names: number, cause?: unknown): KeelError {
+  const where = files.length === 1 ? `'${basename(files[0]!)}' has` : 'the files have';
+  return invalidArgument('names', `${names} name${names === 1 ? ' is' : 's are'} given, but ${where} ${columns} column${columns === 1 ? '' : 's'}`, cause);
+}
+
+/**
+ * What DuckDB's JSON read error says of an object with a key twice (its hint, setting
+ * 'auto_detect' and the like, is no help): the file, the row, the key; undefined for other errors.
+ */
+export function duplicateKeyError(message: string): string | undefined {
+  const found = /JSON transform error in file "(.+?)", in (line|record\/value) (\d+): Object [\s\S]*? has duplicate key "([\s\S]*?)"(?= Try|\n|$)/.exec(message);
+  if (!found) return undefined;
+  const [, file, unit, at, key] = found;
+  return `'${basename(file!)}' has an object with the key ${JSON.stringify(key)} twice (${unit === 'line' ? 'line' : 'row'} ${at}); a key may appear once in an object`;
 }
 
 /**

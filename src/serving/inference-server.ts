@@ -192,16 +192,19 @@ export class InferenceServer {
     for (const spec of this.o.models) await this.manager.add(spec.ref, this.modelOptions(spec), spec.name);
   }
 
-  /** Listens, then loads the models; /v2/health/live answers during loading, /ready after it. */
+  /**
+   * Listens, then loads the models; /v2/health/live answers during loading, /ready after it. A
+   * failure of either closes the server (its worker threads would keep the process alive).
+   */
   async start(listen: { host?: string; port?: number } = {}): Promise<string> {
-    const address = await this.app.listen({ host: listen.host ?? '127.0.0.1', port: listen.port ?? 0 });
     try {
+      const address = await this.app.listen({ host: listen.host ?? '127.0.0.1', port: listen.port ?? 0 });
       await this.loadModels();
+      return address;
     } catch (e) {
       await this.close();
       throw e;
     }
-    return address;
   }
 
   async close(): Promise<void> {

@@ -11,6 +11,7 @@ import { printJson, printLine, printTable } from '../output.js';
 import { runCommand } from '../run-command.js';
 import { registerPredictCommand } from './predict.js';
 import { positiveInt } from '../option-values.js';
+import { listenOn } from '../server-ports.js';
 
 interface ServeOptions {
   host?: string;
@@ -75,7 +76,8 @@ export function registerServeCommand(program: Command, context: ContextFactory):
         return;
       }
       const { server, predictionLogger } = await buildServer(ctx, opts, refs);
-      const address = await server.start({ host: opts.host ?? ctx.config.server.host, port: positiveInt('--port', opts.port, 0) });
+      const where = { host: opts.host ?? ctx.config.server.host, port: positiveInt('--port', opts.port, 0), flag: '--port' };
+      const address = await listenOn(where, () => server.start(where));
       const models = server.manager.list().map((m) => ({ name: m.name, version: m.version, ref: refs.find((r) => r.includes(m.name)) ?? '', inputs: m.signature.inputs.map((s) => `${s.name}:${s.datatype}[${s.shape.join(',')}]`).join(' ') }));
       if (cluster.isWorker) process.send?.('ready');
       else if (ctx.json) printJson({ url: address, models });

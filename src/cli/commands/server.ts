@@ -4,6 +4,7 @@ import { Monitor } from '../../monitoring/index.js';
 import { positiveInt } from '../option-values.js';
 import { printJson, printLine } from '../output.js';
 import { runCommand } from '../run-command.js';
+import { listenOn } from '../server-ports.js';
 import type { ContextFactory } from '../context.js';
 
 export function registerServerCommand(program: Command, context: ContextFactory): void {
@@ -21,7 +22,7 @@ export function registerServerCommand(program: Command, context: ContextFactory)
       const platform = await ctx.platform();
       const app = await createApiServer(platform, { bodyLimit });
       const host = opts.host ?? ctx.config.server.host;
-      const address = await app.listen({ host, port });
+      const address = await listenOn({ host, port, flag: '--port' }, () => app.listen({ host, port }));
       // The server also evaluates monitors (windows, alerts, retraining); run it with
       // --no-monitors on all but one replica, or run `keel monitor run --watch` on its own.
       const monitor = opts.monitors ? new Monitor(platform.monitoring, { intervalMs: Number(opts.monitorInterval) * 1000 }).start() : undefined;

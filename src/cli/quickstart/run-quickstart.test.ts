@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -39,4 +41,25 @@ describe('the quickstart, end to end', () => {
     expect(run.info.status).toBe('FINISHED');
     expect(steps[0]).toMatch(/^dataset transactions@/);
   }, 240_000);
+
+  it('checks that its ports are free before it adds data or trains', async () => {
+    const holder = createServer().listen(0, '127.0.0.1');
+    await once(holder, 'listening');
+    const { port } = holder.address() as AddressInfo;
+    const home = mkdtempSync(join(tmpdir(), 'keel-qs-port-'));
+    const own = await openPlatform(loadConfig({ cwd: home, env: { KEEL_HOME: home } }), silentLogger);
+    try {
+      const steps: string[] = [];
+      const options = { apiPort: port, servePort: 0, host: '127.0.0.1', rows: 4000, windowMs: 2500, step: (t: string) => steps.push(t) };
+      const taken = `port ${port} on 127.0.0.1 is already in use (another keel server?); choose another with`;
+      await expect(runQuickstart(own, options)).rejects.toMatchObject({ code: 'FAILED_PRECONDITION', field: '--port', message: `${taken} --port` });
+      await expect(runQuickstart(own, { ...options, apiPort: 0, servePort: port })).rejects.toMatchObject({ code: 'FAILED_PRECONDITION', field: '--serve-port', message: `${taken} --serve-port` });
+      await expect(runQuickstart(own, { ...options, apiPort: port + 1, servePort: port + 1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: `--serve-port: the model server needs a port of its own, not --port's ${port + 1}` });
+      expect(steps).toEqual([]);
+      expect(await own.datasets.list()).toEqual([]);
+    } finally {
+      holder.close();
+      await own.close();
+    }
+  });
 });

@@ -2,8 +2,10 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createApiServer, type Platform } from '../../api/index.js';
+import { invalidArgument } from '../../core/index.js';
 import { InferenceServer, RegistryModelSource } from '../../serving/index.js';
 import type { ProgressListener } from '../../jobs/index.js';
+import { assertPortFree, listenOn } from '../server-ports.js';
 import { generateTransactions, toCsv } from './transactions.js';
 import { nextBoundary, sendTraffic, sleepUntil } from './traffic.js';
 
@@ -41,6 +43,12 @@ const GBDT_PARAMS = { n_estimators: 80, max_depth: 5, learning_rate: 0.1, early_
  * on the platform's public services, as a user's own script would.
  */
 export async function runQuickstart(platform: Platform, o: QuickstartOptions): Promise<QuickstartResult> {
+  // The servers listen after the data, the training and the registry's work: their ports are checked first.
+  const apiPort = { host: o.host, port: o.apiPort, flag: '--port' };
+  const servePort = { host: o.host, port: o.servePort, flag: '--serve-port' };
+  if (o.apiPort !== 0 && o.apiPort === o.servePort) throw invalidArgument('--serve-port', `the model server needs a port of its own, not --port's ${o.apiPort}`);
+  await assertPortFree(apiPort);
+  await assertPortFree(servePort);
   const dir = join(platform.config.home, 'quickstart');
   mkdirSync(dir, { recursive: true });
   const month1 = generateTransactions(o.rows, 1, 0);
@@ -69,7 +77,7 @@ export async function runQuickstart(platform: Platform, o: QuickstartOptions): P
   o.step(`trained ${MODEL} version ${firstVersion.version}`, `run ${first.runId}, test AUC ${fmt(first.metrics.test.roc_auc)}, alias @production`);
 
   const api = await createApiServer(platform, { accessLog: false });
-  const apiUrl = await api.listen({ host: o.host, port: o.apiPort });
+  const apiUrl = await listenOn(apiPort, () => api.listen({ host: o.host, port: o.apiPort }));
   const logger = platform.monitoring.createLogger({ flushIntervalMs: 100 });
   const serving = new InferenceServer({
     source: new RegistryModelSource(platform.registry),
@@ -79,7 +87,7 @@ export async function runQuickstart(platform: Platform, o: QuickstartOptions): P
     predictionLogger: logger,
     logger: platform.logger,
   });
-  const servingUrl = await serving.start({ host: o.host, port: o.servePort });
+  const servingUrl = await listenOn(servePort, () => serving.start(servePort));
   o.step('serving', `${servingUrl}/v1/models/${MODEL}:predict and ${servingUrl}/v2/models/${MODEL}/infer; API ${apiUrl}/docs`);
 
   await platform.monitoring.createMonitor({
