@@ -5,7 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMetadataStore, type MetadataStore } from '../storage/index.js';
 import { renameNote, uniqueNames } from './column-names.js';
-import { RENAMED } from './dataset-service.js';
+import { RENAMED } from './add-notes.js';
 import { quoteString } from './duckdb-sql.js';
 import { expectKeelError, makeTestService, type TestService } from './test-helpers.js';
 

@@ -10,6 +10,7 @@ import { diffVersions, type DatasetDiff } from './dataset-diff.js';
 import { resolveExportFormat, writeExport, type ExportResult } from './dataset-export.js';
 import { pageBounds, readRows, type RowsOptions, type RowsPage } from './dataset-rows.js';
 import { assertDatasetName, parseDatasetRef } from './dataset-ref.js';
+import { READING_AGAIN, RENAMED, withNotes } from './add-notes.js';
 import { renameNote } from './column-names.js';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
 import { parquetOptions, sourceRows } from './parquet-write.js';
@@ -19,7 +20,7 @@ import { readIdentity, resolveReadOptions, type ReadOptionsGiven } from './read-
 import { describeSource } from './source-reader.js';
 import { sourceError } from './source-sql.js';
 import { loadParquetTable } from './table-loader.js';
-import type { ColumnProfile, DatasetSummary, DatasetVersion } from './types.js';
+import type { AddedVersion, ColumnProfile, DatasetSummary, DatasetVersion } from './types.js';
 
 export interface DatasetServiceHooks {
   /**
@@ -51,12 +52,6 @@ export interface AddDatasetOptions extends ReadOptionsGiven {
 
 export type DatasetVersionInfo = Omit<DatasetVersion, 'columns'>;
 
-/** How the progress message of a read that starts again begins; the rest says why (the CLI prints it as a note). */
-export const READING_AGAIN = 'reading again: ';
-
-/** How the progress message of a column renamed begins; the rest says why (the CLI prints it as a note). */
-export const RENAMED = 'renamed: ';
-
 /** The progress message while a widening reads the file to type columns by all their values. */
 const TYPING = 'types from all values';
 
@@ -74,7 +69,12 @@ export class DatasetService {
     this.repo = new DatasetRepository(deps.db);
   }
 
-  async add(name: string, filePath: string, options: AddDatasetOptions = {}, job: JobOptions = {}): Promise<DatasetVersion> {
+  /** Adds a version (or finds the one with this content); the answer holds the add's notes (add-notes.ts). */
+  add(name: string, filePath: string, options: AddDatasetOptions = {}, job: JobOptions = {}): Promise<AddedVersion> {
+    return withNotes(job, (j) => this.ingest(name, filePath, options, j));
+  }
+
+  private async ingest(name: string, filePath: string, options: AddDatasetOptions, job: JobOptions): Promise<DatasetVersion> {
     assertDatasetName(name, 'name');
     const { files, format } = await resolveSourceFiles(filePath, options.format, options.delimiter);
     const read = resolveReadOptions(format, files[0]!, options);

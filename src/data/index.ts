@@ -1,4 +1,4 @@
-export { DatasetService, READING_AGAIN, RENAMED, versionOf } from './dataset-service.js';
+export { DatasetService, versionOf } from './dataset-service.js';
 export type { DatasetServiceDeps, DatasetServiceHooks, AddDatasetOptions, DatasetVersionInfo } from './dataset-service.js';
 export { parseDatasetRef, formatDatasetRef } from './dataset-ref.js';
 export type { DatasetRef } from './dataset-ref.js';
@@ -8,7 +8,7 @@ export { DATASET_FORMATS, isDatasetFormat } from '../core/index.js';
 export type { DatasetFormat } from '../core/index.js';
 export { CSV_ENCODINGS, parseTypeList, resolveTypes } from './read-options.js';
 export type { CsvEncoding } from './read-options.js';
-export type { ColumnProfile, ColumnStats, DatasetSummary, DatasetVersion } from './types.js';
+export type { AddedVersion, ColumnProfile, ColumnStats, DatasetSummary, DatasetVersion } from './types.js';
 export { resolveExportFormat, writeExport } from './dataset-export.js';
 export type { ExportResult } from './dataset-export.js';
 export { MAX_PAGE_ROWS } from './dataset-rows.js';

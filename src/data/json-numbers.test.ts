@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMetadataStore, type MetadataStore } from '../storage/index.js';
-import { READING_AGAIN } from './dataset-service.js';
+import { READING_AGAIN } from './add-notes.js';
 import { makeTestService, type TestService } from './test-helpers.js';
 
 describe('JSON integer columns', () => {

@@ -39,6 +39,11 @@ export interface DatasetVersion {
   readonly columns: readonly ColumnProfile[];
 }
 
+/** An add's answer: the version, and what the add noted as it went (columns renamed, types widened after the sampled rows), when it noted anything. */
+export interface AddedVersion extends DatasetVersion {
+  readonly notes?: readonly string[];
+}
+
 export interface DatasetSummary {
   readonly name: string;
   /** The last `--description` given when adding to it. */

@@ -39,6 +39,15 @@ describe('keel data (end to end)', () => {
     writeFileSync(repeats, 'a,a\n1,2\n');
     const repeatsAdd = await runKeel(['--home', join(home, 'other-store'), 'data', 'add', 'repeats', repeats]);
     expect(repeatsAdd.stderr).toContain("note: column 2 'a' repeats the name of column 1, so it is named 'a_1'\n");
+    // Through a server too (one of its own: this test's lists only 'small'): the notes come in the add's answer.
+    const other = await startTestServer('keel-cli-notes-');
+    try {
+      for (const [file, note] of [[late, 'note: column \'n\' holds "1.5", so it is DOUBLE instead of BIGINT\n'], [repeats, "note: column 2 'a' repeats the name of column 1, so it is named 'a_1'\n"]] as const) {
+        expect((await runKeel(['--server', other.url, 'data', 'add', 'noted', file])).stderr).toContain(note);
+      }
+    } finally {
+      await other.close();
+    }
     const shown = await runKeel(['--server', url, '--json', 'data', 'show', `small@${v.version}`]);
     const out = JSON.parse(shown.stdout) as { columns: { name: string; type: string; nullable: boolean; stats: Record<string, unknown> }[] };
     expect(Object.keys(out)).toEqual(['name', 'version', 'rows', 'columns']);

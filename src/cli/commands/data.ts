@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { invalidArgument } from '../../core/index.js';
-import { MAX_PAGE_ROWS, parseTypeList, READING_AGAIN, RENAMED, resolveTypes } from '../../data/index.js';
-import type { ProgressEvent } from '../../jobs/index.js';
+import { MAX_PAGE_ROWS, parseTypeList, resolveTypes } from '../../data/index.js';
 import type { ContextFactory } from '../context.js';
 import { formatCell, printJson, printLine, printNote, printTable, progressBar } from '../output.js';
 import { interruptible } from '../interrupt.js';
@@ -50,17 +49,12 @@ export function registerDataCommands(program: Command, context: ContextFactory):
       const bar = progressBar();
       const started = Date.now();
       const ops = await dataOps(ctx);
-      // A column renamed, why a read started again (a column widened): the bar shows it in passing, a note keeps it.
-      const notes = new Set<string>();
-      const onProgress = (e: ProgressEvent) => {
-        const prefix = [RENAMED, READING_AGAIN].find((p) => e.message?.startsWith(p));
-        if (prefix !== undefined) notes.add(e.message!.slice(prefix.length));
-        bar.update(e);
-      };
       const v = await withStdinSpooled(file, opts.format, (path, source) =>
-        interruptible((signal) => ops.add(name, path, { ...opts, ...(source ? { source } : {}) }, onProgress, signal)),
+        interruptible((signal) => ops.add(name, path, { ...opts, ...(source ? { source } : {}) }, (e) => bar.update(e), signal)),
       ).finally(() => bar.done());
-      for (const n of notes) printNote(n);
+      // A column renamed, why a read started again (a column widened): the bar showed it in
+      // passing (not through --server), the answer keeps it.
+      for (const n of v.notes ?? []) printNote(n);
       if (ctx.json) return printJson(showJson(v));
       // Identical content returns the version that already holds it.
       const known = v.createdAt < started ? `, unchanged: the same content was added ${new Date(v.createdAt).toISOString()}` : '';
