@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testStores, type MetadataStore } from '../storage/index.js';
 import { parseDatasetRef } from './dataset-ref.js';
 import { DatasetRepository } from './dataset-repository.js';
+import { openDuckDb, quoteString } from './duckdb-sql.js';
 import { expectKeelError, makeTestService, type TestService } from './test-helpers.js';
 
 const CSV_A = 'x,y,c,t\n1,0.5,a,2024-01-01 00:00:00\n2,1.5,b,2024-01-02 00:00:00\n3,,a,2024-01-03 12:00:00\n';
@@ -308,9 +309,15 @@ for (const backend of testStores()) {
         const before = t.blobs().length;
         await expectKeelError(t.service.add('bad', join(t.dir, 'data.xml')), 'INVALID_ARGUMENT', /cannot tell the format .*--format/);
         await expectKeelError(t.service.add('bad', fileA, { format: 'xlsx' }), 'INVALID_ARGUMENT', /unknown format 'xlsx' \(known: csv, parquet, json, ndjson\)/);
-        const nested = join(t.dir, 'nested.ndjson');
-        writeFileSync(nested, '{"a": {"b": 1}}\n');
-        const e = await expectKeelError(t.service.add('bad', nested), 'INVALID_ARGUMENT', /column 'a' has type STRUCT/);
+        // A binary column (nested values are kept as their JSON text: nested-values.test.ts).
+        const binary = join(t.dir, 'binary.parquet');
+        const duck = await openDuckDb(t.dir);
+        try {
+          await (await duck.connect()).run(`COPY (SELECT 1 AS n, 'abc'::BLOB AS a) TO ${quoteString(binary)} (FORMAT parquet)`);
+        } finally {
+          duck.close();
+        }
+        const e = await expectKeelError(t.service.add('bad', binary), 'INVALID_ARGUMENT', /column 'a' has type BLOB, which Keel datasets cannot hold/);
         expect(e.field).toBe('columns.a');
         await expectKeelError(t.service.add('bad', fileA, { format: 'parquet' }), 'INVALID_ARGUMENT', /not a readable PARQUET file/);
         await assertUntouched('bad', before);

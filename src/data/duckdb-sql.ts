@@ -67,6 +67,9 @@ export const isFractionalType = (t: string): boolean => t === 'FLOAT' || t === '
 const TIMESTAMP_TYPES = new Set(['DATE', 'TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'TIMESTAMPTZ']);
 const STRING_LIKE = new Set(['VARCHAR', 'UUID', 'TIME', 'INTERVAL', 'JSON', 'TIME WITH TIME ZONE']);
 
+/** A DuckDB struct, map, union or list type. */
+export const isNestedType = (t: string): boolean => /^(STRUCT|MAP|UNION)\(/i.test(t) || /\[\d*\]$/.test(t);
+
 /** What the read's error says when column `name`, of a wider integer type, holds a value beyond BIGINT (the value follows). */
 export const wideIntMark = (name: string): string => `keel-beyond-int:${name}:`;
 
@@ -74,6 +77,9 @@ export const wideIntMark = (name: string): string => `keel-beyond-int:${name}:`;
 export function mapDuckDbType(duckType: string): TypeMapping | undefined {
   const t = duckType.toUpperCase();
   const id = (c: string) => quoteIdent(c);
+  // A nested value (a Parquet struct or list, DECIMAL(9,2)[] say) is its JSON text, as pandas keeps
+  // it in an object column. (A JSON file's nested fields are read as JSON, their own text: source-reader.ts.)
+  if (isNestedType(t)) return { type: 'string', storeExpr: (c) => `to_json(${id(c)})::VARCHAR` };
   if (t === 'BOOLEAN') return { type: 'bool', storeExpr: id };
   if (t === 'BIGINT') return { type: 'int', storeExpr: id };
   if (INT_TYPES.has(t)) return { type: 'int', storeExpr: (c) => `${id(c)}::BIGINT` };

@@ -5,7 +5,7 @@
 import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { formatOfName, invalidArgument, isDatasetFormat, KeelError, DATASET_FORMATS, type DatasetFormat, type LogicalType } from '../core/index.js';
-import { mapDuckDbType, quoteIdent, wideIntMark } from './duckdb-sql.js';
+import { isNestedType, mapDuckDbType, quoteIdent, wideIntMark } from './duckdb-sql.js';
 import { renamedHint, type ColumnRename } from './column-names.js';
 import type { Widening } from './csv-columns.js';
 import { sniffRows } from './csv-sample.js';
@@ -90,7 +90,7 @@ function described(sniffed: Sniffed, keep: ReadonlySet<string> | undefined, rena
     if (asText.has(name)) return { name, duckType, type: 'string' as const, storeExpr: `${quoteIdent(name)}::VARCHAR AS ${quoteIdent(name)}` };
     const mapping = mapDuckDbType(duckType);
     if (!mapping) {
-      throw new KeelError('INVALID_ARGUMENT', `column '${name}' has type ${duckType}, which Keel datasets cannot hold (supported: numbers, booleans, strings, dates and timestamps)`, { field: `columns.${name}` });
+      throw new KeelError('INVALID_ARGUMENT', `column '${name}' has type ${duckType}, which Keel datasets cannot hold (supported: numbers, booleans, strings, dates and timestamps, and nested values as their JSON text)`, { field: `columns.${name}` });
     }
     return { name, duckType, type: mapping.type, storeExpr: `${mapping.storeExpr(name)} AS ${quoteIdent(name)}` };
   });
@@ -125,7 +125,9 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
   if (format !== 'parquet' && !allRows) await assertRecords(con, files, format, plain, duckNames);
   // Whole numbers too long for DuckDB's JSON integers: read as their text (json-numbers.ts).
   const long = format === 'parquet' ? new Set<string>() : await longWholeColumns(con, files[0]!, format, duckNames, (o) => sourceSql(files, format, o), sample === -1 ? undefined : sample);
-  const found = duckNames.map((t) => (long.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t));
+  // A nested field (an object, a list) is read as JSON, its own text: a struct would add the keys
+  // other rows have, as nulls.
+  const found = duckNames.map((t) => (long.has(t.name) ? { ...t, duckType: 'VARCHAR' } : format !== 'parquet' && isNestedType(t.duckType) ? { ...t, duckType: 'JSON' } : t));
   // Keel's names where DuckDB renamed a column (source-names.ts), given in the read.
   const own = await sourceNames(con, files, filesArg(files), format, found, sample);
   // A JSON file's integer columns are read as DOUBLE and checked: DuckDB's reader would round a
@@ -135,7 +137,7 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
   // it does not sample them again (but by the keys' names, which a key renamed for its case does
   // not keep: then sampled).
   const typed = own ? ', sample_size = -1' : `, columns = ${typeStruct(found.map((t) => (checks.has(t.name) ? { ...t, duckType: 'DOUBLE' } : t)))}`;
-  const fileRead = allRows || long.size > 0 || checks.size > 0 ? sourceSql(files, format, typed) : plain;
+  const fileRead = allRows || found.some((t, i) => t !== duckNames[i]) || checks.size > 0 ? sourceSql(files, format, typed) : plain;
   const read = own ? `(SELECT ${found.map((d, i) => `${quoteIdent(d.name)} AS ${quoteIdent(own.names[i]!)}`).join(', ')} FROM ${fileRead})` : fileRead;
   const declared = own ? found.map((d, i) => ({ ...d, name: own.names[i]! })) : found;
   const sniffed = { ...withGivenTypes(read, declared, given, checks), renames: own?.renames ?? [] };
