@@ -2,12 +2,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMetadataStore, type MetadataStore } from '../storage/index.js';
+import { describe, expect, it } from 'vitest';
 import { renameNote, uniqueNames } from './column-names.js';
 import { RENAMED } from './add-notes.js';
 import { quoteString } from './duckdb-sql.js';
-import { expectKeelError, makeTestService, type TestService } from './test-helpers.js';
+import type { AddDatasetOptions } from './dataset-service.js';
+import { expectKeelError, sqliteTestService } from './test-helpers.js';
 
 describe('uniqueNames: a name unique without case never changes', () => {
   it("suffixes a repeated name with the first free _N, as pandas does with .N (pandas: 'a, a.2, a.1' for a,a,a.1)", () => {
@@ -36,16 +36,10 @@ describe('uniqueNames: a name unique without case never changes', () => {
 });
 
 describe('column names of the files added', () => {
-  let store: MetadataStore;
-  let t: TestService;
-  beforeAll(async () => {
-    store = await openMetadataStore('sqlite::memory:');
-    t = makeTestService(store);
-  });
-  afterAll(async () => store.close());
+  const t = sqliteTestService();
 
   /** The add's rename notes, each once, and the version's columns with their first row. */
-  async function added(name: string, file: string, options: Parameters<TestService['service']['add']>[2] = {}) {
+  async function added(name: string, file: string, options: AddDatasetOptions = {}) {
     const notes = new Set<string>();
     const v = await t.service.add(name, file, options, { onProgress: (e) => void (e.message?.startsWith(RENAMED) && notes.add(e.message.slice(RENAMED.length))) });
     const { rows } = await t.service.rows(`${name}@${v.version}`, { limit: 1 });

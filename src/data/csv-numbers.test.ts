@@ -1,19 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMetadataStore, type MetadataStore } from '../storage/index.js';
-import { expectKeelError, makeTestService, type TestService } from './test-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { expectKeelError, sqliteTestService } from './test-helpers.js';
 
 // Numbers in a CSV as pandas.read_csv reads them (pandas 1.5.3; its values in the comments).
 
 describe('numbers written as pandas reads them', () => {
-  let store: MetadataStore;
-  let t: TestService;
-  beforeAll(async () => {
-    store = await openMetadataStore('sqlite::memory:');
-    t = makeTestService(store);
-  });
-  afterAll(async () => store.close());
+  const t = sqliteTestService();
 
   it("types a column of numbers with an explicit + as int or float (DuckDB's sniffer takes it for text), the values exact", async () => {
     const file = join(t.dir, 'signed.csv');

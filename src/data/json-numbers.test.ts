@@ -1,19 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMetadataStore, type MetadataStore } from '../storage/index.js';
+import { describe, expect, it } from 'vitest';
 import { READING_AGAIN } from './add-notes.js';
-import { makeTestService, type TestService } from './test-helpers.js';
+import { sqliteTestService } from './test-helpers.js';
 
 describe('JSON integer columns', () => {
-  let store: MetadataStore;
-  let t: TestService;
-  beforeAll(async () => {
-    store = await openMetadataStore('sqlite::memory:');
-    t = makeTestService(store);
-  });
-  afterAll(async () => store.close());
+  const t = sqliteTestService();
 
   /** Adds NDJSON rows `{"x": ...}` and returns the version with the notes the add gave. */
   async function add(name: string, values: readonly string[]) {

@@ -1,24 +1,19 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMetadataStore, type MetadataStore } from '../storage/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
-import { makeTestService, type TestService } from './test-helpers.js';
+import { sqliteTestService } from './test-helpers.js';
 
 // pandas keeps nested values in object columns (pd.read_json(lines=True): a and b are object);
 // Keel keeps each as its JSON text, a string column. They were refused ("type STRUCT(...), which
 // Keel datasets cannot hold"), and an empty object as "type MAP".
 describe('nested values', () => {
-  let store: MetadataStore;
-  let t: TestService;
+  const t = sqliteTestService();
   let dir: string;
-  beforeAll(async () => {
-    store = await openMetadataStore('sqlite::memory:');
-    t = makeTestService(store);
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'keel-nested-'));
   });
-  afterAll(async () => store.close());
 
   it('of a JSON file are string columns of their own JSON text', async () => {
     const file = join(dir, 'n.ndjson');

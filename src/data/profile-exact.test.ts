@@ -1,12 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMetadataStore, type MetadataStore } from '../storage/index.js';
+import { describe, expect, it } from 'vitest';
 import { READING_AGAIN } from './add-notes.js';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
 import type { ProfileLimits } from './profile.js';
-import { makeTestService, profileQuery, type TestService } from './test-helpers.js';
+import { sqliteTestService, profileQuery } from './test-helpers.js';
 
 // IDs of 1.5e18 + i: a DOUBLE cannot tell such neighbours apart (its values there are 256 apart),
 // so statistics taken on the values as doubles merged them (5 distinct of 1,000). The statistics
@@ -77,13 +76,7 @@ describe('statistics of timestamps', () => {
 });
 
 describe('big integers', () => {
-  let store: MetadataStore;
-  let t: TestService;
-  beforeAll(async () => {
-    store = await openMetadataStore('sqlite::memory:');
-    t = makeTestService(store);
-  });
-  afterAll(async () => store.close());
+  const t = sqliteTestService();
 
   const temp = (name: string): string => join(mkdtempSync(join(tmpdir(), 'keel-exact-')), name);
 

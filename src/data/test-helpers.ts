@@ -1,9 +1,9 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { KeelError, silentLogger, type LogicalType } from '../core/index.js';
-import { LocalArtifactStore, type MetadataStore } from '../storage/index.js';
+import { LocalArtifactStore, openMetadataStore, type MetadataStore } from '../storage/index.js';
 import { DatasetService, type DatasetServiceHooks } from './dataset-service.js';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
 import { profileParquet, type ProfileLimits } from './profile.js';
@@ -28,6 +28,30 @@ export function makeTestService(store: MetadataStore, hooks?: DatasetServiceHook
       readdirSync(artifactsDir)
         .filter((d) => d !== 'tmp' && statSync(join(artifactsDir, d)).isDirectory())
         .flatMap((d) => readdirSync(join(artifactsDir, d)).map((f) => d + f)),
+  };
+}
+
+/**
+ * A TestService on a fresh in-memory SQLite store for the tests of the describe block that calls
+ * it: made in its beforeAll, closed in its afterAll (its fields are there once the tests run).
+ */
+export function sqliteTestService(): TestService {
+  let store: MetadataStore | undefined;
+  let made: TestService | undefined;
+  beforeAll(async () => {
+    store = await openMetadataStore('sqlite::memory:');
+    made = makeTestService(store);
+  });
+  afterAll(async () => store?.close());
+  const ready = (): TestService => {
+    if (!made) throw new Error('the test service is made in beforeAll: use it inside a test');
+    return made;
+  };
+  return {
+    get service() { return ready().service; },
+    get dir() { return ready().dir; },
+    get artifactsDir() { return ready().artifactsDir; },
+    blobs: () => ready().blobs(),
   };
 }
 
