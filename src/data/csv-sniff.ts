@@ -5,7 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LogicalType } from '../core/index.js';
-import { quoteString } from './duckdb-sql.js';
+import { quoteIdent, quoteString } from './duckdb-sql.js';
 import {
   byValuesAggregates,
   byValuesRead,
@@ -38,14 +38,39 @@ import { filesArg, namesCountError, runSource, withGivenTypes, type Sniffed, typ
  * one text column, skips the rows above the first one it likes and takes that for the header, or
  * (when its sample holds no quote) reads no quotes at all and fails on a quoted field further down.
  */
-function csvOptions(path: string, read: ReadOptions): string {
+function csvOptions(path: string, read: ReadOptions, oneColumn = false): string {
   const delim = quoteString(read.delimiter ?? (isTsv(path) ? '\t' : ','));
   const decimal = read.decimal === undefined ? '' : `, decimal_separator = ${quoteString(read.decimal)}`;
   const thousands = read.thousands === undefined ? '' : `, thousands = ${quoteString(read.thousands)}`;
   const comment = read.comment === undefined ? '' : `, comment = ${quoteString(read.comment)}`;
   // Given missing-value spellings are NULL as DuckDB parses (and sniffs), in every column.
-  const na = read.na === undefined ? '' : `, nullstr = [${['', ...read.na].map(quoteString).join(', ')}]`;
+  const na = oneColumn ? oneColumnNulls(read.na) : read.na === undefined ? '' : `, nullstr = [${['', ...read.na].map(quoteString).join(', ')}]`;
   return `header = ${read.header === false ? 'false' : 'true'}, skip = ${read.skip ?? 0}, delim = ${delim}, quote = '"', escape = '"', strict_mode = true, encoding = '${read.encoding ?? 'utf-8'}'${decimal}${thousands}${comment}${na}`;
+}
+
+/**
+ * A one-column file's null strings, without '': DuckDB then skips its blank lines, as pandas does
+ * (it reads an empty line there as a row of NULL when '' is a null string; with more columns it
+ * skips them anyway), and reads a quoted "" as '' (missing again: emptyAsMissing). The given
+ * spellings stay NULL, rows of their own; without any, a line break, which no field outside quotes
+ * holds, with quoted fields never NULL.
+ */
+function oneColumnNulls(na: readonly string[] | undefined): string {
+  const spellings = (na ?? []).filter((s) => s !== '');
+  return spellings.length > 0 ? `, nullstr = [${spellings.map(quoteString).join(', ')}]` : `, nullstr = [${quoteString('\n')}], allow_quoted_nulls = false`;
+}
+
+/**
+ * A one-column file's read (oneColumnNulls) with its '' (a quoted "") missing, as pandas reads it,
+ * where the column is read as text; a read as another type fails on '' and widens, as at an NA
+ * spelling (csv-columns.ts).
+ */
+function emptyAsMissing(read: (ts: readonly SniffedType[]) => string): (ts: readonly SniffedType[]) => string {
+  return (ts) => {
+    if (ts.length !== 1 || ts[0]!.duckType !== 'VARCHAR') return read(ts);
+    const c = quoteIdent(ts[0]!.name);
+    return `(SELECT NULLIF(${c}, '') AS ${c} FROM ${read(ts)})`;
+  };
 }
 
 /**
@@ -67,12 +92,9 @@ export async function sniffCsv(
   // The first file stands for its parts, one export's.
   await assertNotMisreadUtf16(path, readOptions);
   const p = filesArg(files);
-  const options = csvOptions(path, readOptions);
-  let sniffed: { name: string; type: string }[];
-  let read: (ts: readonly SniffedType[]) => string;
+  let options = csvOptions(path, readOptions);
   // What the sniffs and the looks at the sampled rows read: the file, or a plain copy of its first rows (csv-sample.ts).
   const sample = files.length === 1 && workDir !== undefined ? await sampleFile(path, workDir, readOptions) : path;
-  let sampleRead: (ts: readonly SniffedType[]) => string;
   const sampleRows = await sniffRows(path);
   // The names given to a CSV without a header line (the single file's read names its columns by its types).
   const names = readOptions.names === undefined ? '' : `, names = [${readOptions.names.map(quoteString).join(', ')}]`;
@@ -83,17 +105,25 @@ export async function sniffCsv(
   // The plain copy keeps the file's name (DuckDB's messages name it): it says it is not compressed.
   const plain = sample === path ? '' : ", compression = 'none'";
   const sniffFirst = (o: string) => sniffFile(con, sample, `${o}${names}${plain}`, sampleRows, keelNames);
-  let formats: DateFormats | undefined;
-  let byName = false;
-  if (files.length === 1) {
-    const first = await sniffFirst(options).catch(noDialect);
-    ({ columns: sniffed, formats } = first);
-    read = fixedRead(p, options, formats);
-    sampleRead = fixedRead(`${quoteString(sample)}${plain}`, options, formats);
-  } else {
-    const parts = { options, names, sampleRows, read: readOptions };
-    ({ columns: sniffed, formats, read, sampleRead, byName } = await sniffParts(con, files, parts, noDialect, (file) => sniffFile(con, file, `${options}${names}`, sampleRows)));
+  type Read = (ts: readonly SniffedType[]) => string;
+  type Found = { columns: { name: string; type: string }[]; formats?: DateFormats; read: Read; sampleRead: Read; byName: boolean };
+  const sniffWith = async (o: string): Promise<Found> => {
+    if (files.length > 1) {
+      const parts = { options: o, names, sampleRows, read: readOptions };
+      return sniffParts(con, files, parts, noDialect, (file) => sniffFile(con, file, `${o}${names}`, sampleRows));
+    }
+    const { columns, formats: f } = await sniffFirst(o).catch(noDialect);
+    return { columns, formats: f, read: fixedRead(p, o, f), sampleRead: fixedRead(`${quoteString(sample)}${plain}`, o, f), byName: false };
+  };
+  let found = await sniffWith(options);
+  // One column: sniffed again, its blank lines skipped as pandas skips them (oneColumnNulls).
+  if (found.columns.length === 1) {
+    options = csvOptions(path, readOptions, true);
+    found = await sniffWith(options);
+    found = { ...found, read: emptyAsMissing(found.read), sampleRead: emptyAsMissing(found.sampleRead) };
   }
+  let { columns: sniffed, formats } = found;
+  const { read, sampleRead, byName } = found;
   if (readOptions.names !== undefined && readOptions.names.length !== sniffed.length) {
     throw namesCountError(files, sniffed.length, readOptions.names.length);
   }
