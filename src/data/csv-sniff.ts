@@ -5,7 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LogicalType } from '../core/index.js';
-import { quoteIdent, quoteString } from './duckdb-sql.js';
+import { isFractionalType, isIntegerType, quoteIdent, quoteString } from './duckdb-sql.js';
 import {
   byValuesAggregates,
   byValuesRead,
@@ -19,8 +19,8 @@ import {
   widen,
   widenByNumbers,
   type CsvColumn,
-  type NumberFormat,
 } from './csv-columns.js';
+import type { NumberFormat } from './csv-number-text.js';
 import { mayBeRenamed, type ColumnRename } from './column-names.js';
 import { whyNoDialect } from './csv-dialect-error.js';
 import { headerNames, refuseRenamedParts } from './csv-header-names.js';
@@ -28,7 +28,7 @@ import { assertNotMisreadUtf16 } from './csv-encoding.js';
 import { fixedRead, isDateType, type DateFormats } from './csv-fixed-read.js';
 import { sniffParts } from './csv-parts.js';
 import { sampleFile, sniffRows } from './csv-sample.js';
-import { longIntegerColumns, textAggregates, textColumnReads, wholeBeyondBigint } from './csv-text-columns.js';
+import { headValues, longIntegerColumns, textAggregates, textColumnReads, textInNumberColumns, wholeBeyondBigint } from './csv-text-columns.js';
 import { isTsv, type ReadOptions } from './read-options.js';
 import { filesArg, namesCountError, runSource, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
 
@@ -77,7 +77,7 @@ function emptyAsMissing(read: (ts: readonly SniffedType[]) => string): (ts: read
  * The CSV's column types as DuckDB sniffs them on a sample, and a read of the whole file with
  * those types and date formats fixed (auto_detect off: the read skips a second sniff, ~15 % of
  * the parse; several files: csv-parts.ts). A text column whose sampled values are
- * all numbers but for an infinity or NaN spelling is read as DOUBLE, and one whose values are
+ * all numbers but for an infinity spelling is read as DOUBLE, and one whose values are
  * numbers or NA spellings (`NA`, `null`, ...) as numbers with those missing, as pandas reads them.
  * A column without a value in the sampled rows takes its type from its values (csv-columns.ts).
  */
@@ -143,8 +143,14 @@ export async function sniffCsv(
   }
   // A column with a given type is read as text, then converted (withGivenTypes).
   const sniffedTypes = sniffed.map(({ name, type }) => ({ name, duckType: given.has(name) ? 'VARCHAR' : type }));
-  const beyond = await wholeBeyondBigint(con, path, sampleRead, sniffedTypes, sampleRows, readOptions);
-  const types = sniffedTypes.map((t) => (beyond.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t));
+  // The number columns' first values, read once in JS (csv-text-columns.ts).
+  const numbers = sniffedTypes.some((t) => isIntegerType(t.duckType) || isFractionalType(t.duckType));
+  const head = numbers ? await headValues(path, readOptions, sniffedTypes) : undefined;
+  // Number columns that pandas reads as text, and whole numbers beyond BIGINT: text columns.
+  const notNumbers = textInNumberColumns(head, readOptions, sniffedTypes);
+  const numberTypes = sniffedTypes.map((t) => (notNumbers.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t));
+  const beyond = await wholeBeyondBigint(con, head, sampleRead, numberTypes, sampleRows, readOptions);
+  const types = numberTypes.map((t) => (beyond.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t));
   const text = types.filter((t) => t.duckType === 'VARCHAR' && !given.has(t.name));
   // pandas' NA spellings missing, as the text columns' second look at dates needs them. These
   // later sniffs only refine the types: one that fails leaves them as they are.
@@ -154,7 +160,7 @@ export async function sniffCsv(
   // The date formats a date column's read converts by after it meets an NA spelling (several
   // files: the first file's, sniffed only when there are such columns).
   if (!formats && types.some((t) => isDateType(t.duckType))) formats = await sniffFirst(options).then((s) => s.formats, () => undefined);
-  const long = await longIntegerColumns(path, readOptions, types);
+  const long = longIntegerColumns(head, readOptions, types);
   const columns = types.map((t): CsvColumn => reads.get(t.name) ?? (long.has(t.name) ? { name: t.name, sniffed: t.duckType, read: 'whole-text' } : withFormat(firstRead(t.name, t.duckType), formats)));
   return { ...csvSniffed(con, read, columns, given, readOptions), renames };
 }
