@@ -19,6 +19,7 @@
  * date or timestamp, else text, as pandas types a sparse column by the values it has.
  */
 import { isFractionalType, isIntegerType, quoteIdent, quoteString } from './duckdb-sql.js';
+import { numberText, pandasNumberSql, plainNumber, type NumberFormat } from './csv-number-text.js';
 
 /**
  * - `sniffed`: read and stored as DuckDB sniffed it (BOOLEAN, DATE, TIMESTAMP, TIME);
@@ -37,20 +38,6 @@ const TEXT_CASTABLE = /^(BOOLEAN|DATE|TIMESTAMP)$/;
 
 /** pandas' default `na_values` (pandas._libs.parsers.STR_NA_VALUES), matched exactly as pandas does. */
 export const NA_SPELLINGS = ['', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'n/a', 'nan', 'null'];
-/** How a CSV writes its numbers: a decimal comma, a thousands separator (read-options.ts). */
-export interface NumberFormat {
-  readonly decimal?: ',';
-  readonly thousands?: string;
-}
-
-/** A number's text `x` as DuckDB's DOUBLE cast reads it: thousands separators dropped, a decimal comma made a point. */
-function plainNumber(x: string, { decimal, thousands }: NumberFormat): string {
-  const bare = thousands === undefined ? x : `replace(${x}, ${quoteString(thousands)}, '')`;
-  return decimal === ',' ? `replace(${bare}, ',', '.')` : bare;
-}
-
-/** A number's text as DuckDB's DOUBLE cast reads it, trimmed (plainNumber). */
-export const numberText = (x: string, numbers: NumberFormat): string => plainNumber(`trim(${x})`, numbers);
 /** `x IN (the NA spellings)` in SQL. */
 export const isNaSql = (x: string): string => `${x} IN (${NA_SPELLINGS.map(quoteString).join(', ')})`;
 
@@ -102,7 +89,7 @@ export function checkExpr(c: CsvColumn, index: number, numbers: NumberFormat): s
   if (c.read === 'empty') {
     // Only a value of another type than text stops the read: a sparse column of text (notes,
     // comments) is read to its end as text, as it was sniffed.
-    const typed = `TRY_CAST(${numberText(x, numbers)} AS DOUBLE) IS NOT NULL OR lower(trim(${x})) IN ('true', 'false') OR TRY_CAST(trim(${x}) AS TIMESTAMP) IS NOT NULL`;
+    const typed = `${pandasNumberSql(x, numbers)} OR lower(trim(${x})) IN ('true', 'false') OR TRY_CAST(trim(${x}) AS TIMESTAMP) IS NOT NULL`;
     return `CASE WHEN ${x} IS NOT NULL AND NOT ${isNaSql(x)} AND (${typed}) THEN ${misfit('first')} ELSE ${x} END`;
   }
   if (c.read === 'sniffed-text') {
@@ -113,10 +100,10 @@ export function checkExpr(c: CsvColumn, index: number, numbers: NumberFormat): s
   if (c.read === 'whole-text') {
     // A whole number beyond BIGINT is text, as pandas keeps a column of them (an ID, not a quantity).
     const whole = `regexp_full_match(${t}, '[+-]?[0-9]+')`;
-    return `CASE WHEN ${x} IS NULL OR ${isNaSql(x)} THEN NULL WHEN ${whole} AND TRY_CAST(${t} AS BIGINT) IS NOT NULL THEN ${t}::BIGINT WHEN NOT ${whole} AND TRY_CAST(${t} AS DOUBLE) IS NOT NULL THEN ${misfit('fraction')} ELSE ${misfit('text')} END`;
+    return `CASE WHEN ${x} IS NULL OR ${isNaSql(x)} THEN NULL WHEN ${whole} AND TRY_CAST(${t} AS BIGINT) IS NOT NULL THEN ${t}::BIGINT WHEN NOT ${whole} AND ${pandasNumberSql(x, numbers)} THEN ${misfit('fraction')} ELSE ${misfit('text')} END`;
   }
   if (c.read === 'float-text') {
-    return `CASE WHEN ${x} IS NULL OR ${isNaSql(x)} THEN NULL WHEN TRY_CAST(${t} AS DOUBLE) IS NOT NULL THEN ${t}::DOUBLE ELSE ${misfit('text')} END`;
+    return `CASE WHEN ${x} IS NULL OR ${isNaSql(x)} THEN NULL WHEN ${pandasNumberSql(x, numbers)} THEN ${t}::DOUBLE ELSE ${misfit('text')} END`;
   }
   return undefined;
 }
@@ -206,7 +193,7 @@ export function byValuesAggregates(x: string, numbers: NumberFormat): string[] {
   const has = `FILTER (WHERE ${x} IS NOT NULL AND NOT ${isNaSql(x)})`;
   return [
     `bool_or(${isNaSql(x)})`,
-    `bool_and(TRY_CAST(${t} AS DOUBLE) IS NOT NULL) ${has}`,
+    `bool_and(${pandasNumberSql(x, numbers)}) ${has}`,
     `bool_and(regexp_full_match(${t}, '[+-]?[0-9]+')) ${has}`,
     `max(abs(TRY_CAST(${t} AS DOUBLE))) ${has}`,
     `bool_and(lower(${v}) IN ('true', 'false')) ${has}`,
@@ -243,9 +230,9 @@ export const isNumberRead = (c: CsvColumn): boolean => c.read === 'whole' || c.r
 export function numberAggregates(x: string, numbers: NumberFormat): string[] {
   // DuckDB's cast skips the spaces around a number itself (trim() cost as much as the read), and
   // the NA list is only looked at for values that are not numbers.
-  const d = `TRY_CAST(${plainNumber(x, numbers)} AS DOUBLE)`;
-  const na = `(${d} IS NULL AND ${isNaSql(x)})`;
-  return [`bool_or(${na})`, `bool_and(${d} IS NOT NULL OR ${na})`, `bool_and(${d} IS NULL OR (isfinite(${d}) AND ${d} = trunc(${d})))`, `max(abs(${d}))`];
+  const [d, n] = [`TRY_CAST(${plainNumber(x, numbers)} AS DOUBLE)`, pandasNumberSql(x, numbers)];
+  const na = `(NOT ${n} AND ${isNaSql(x)})`;
+  return [`bool_or(${na})`, `bool_and(${n} OR ${na})`, `bool_and(NOT ${n} OR (isfinite(${d}) AND ${d} = trunc(${d})))`, `max(abs(${d})) FILTER (WHERE ${n})`];
 }
 
 /** A number column widened as far as its values need (numberAggregates'), never narrowed. */

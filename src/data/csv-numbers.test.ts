@@ -39,4 +39,46 @@ describe('numbers written as pandas reads them', () => {
     writeFileSync(file, 'x\n1.0\n1.5\n');
     await expectKeelError(t.service.add('whole', file, { types: { x: 'int' } }), 'INVALID_ARGUMENT', /column 'x' was given the type int, but holds 1\.5, which is not a whole number/);
   });
+  it("keeps as text the numbers DuckDB reads that pandas does not (hex, 1_000, +-5, NAN, 1e500), and reads pandas' spellings as numbers", async () => {
+    const file = join(t.dir, 'spellings.csv');
+    writeFileSync(file, 'hex,bin,under,pm,nanu,big,pnan,spinf,e5,dot,sp,infs\n0x1F,0b101,1_000,+-5,NAN,1e500,+nan," inf",1e5,.5," 5 ",Infinity\n0x10,1,NA,NA,1.5,1.5,1,1,2,5.,6,+inf\n');
+    const v = await t.service.add('spellings', file);
+    // pandas: the first eight object, e5 float64, dot float64, sp int64, infs float64. DuckDB's
+    // sniffer took hex and bin for BIGINT (one more read, with a note, made them text), nanu and
+    // big for DOUBLE; its cast reads under and pm (with NA beside them) and pnan as numbers.
+    expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['hex:string', 'bin:string', 'under:string', 'pm:string', 'nanu:string', 'big:string', 'pnan:string', 'spinf:string', 'e5:float', 'dot:float', 'sp:int', 'infs:float']);
+    expect(v.notes).toBeUndefined();
+    const out = join(t.dir, 'spellings-out.csv');
+    await t.service.export(`spellings@${v.version}`, out);
+    // pandas: ['0x1F', '0b101', '1_000', '+-5', 'NAN', '1e500', '+nan', ' inf', 100000.0, 0.5, 5, inf],
+    // ['0x10', '1', NaN, NaN, '1.5', '1.5', '1', '1', 2.0, 5.0, 6, inf] (Keel keeps NA in a text
+    // column, and stores an infinity as missing).
+    expect(readFileSync(out, 'utf8').trim().split('\n').slice(1)).toEqual(['0x1F,0b101,1_000,+-5,NAN,1e500,+nan, inf,100000.0,0.5,5,', '0x10,1,NA,NA,1.5,1.5,1,1,2.0,5.0,6,']);
+    expect(v.columns.at(-1)!.stats.missing).toBe(2);
+  });
+
+  it('keeps a column text when a value past the sampled rows is one pandas reads as text', async () => {
+    // 25,000 rows fit the sniffed types (DuckDB sniffs 20,480): a int, b empty, c int with NA.
+    const file = join(t.dir, 'late-text.csv');
+    const head = Array.from({ length: 25_000 }, (_, i) => `${i},,${i === 0 ? 'NA' : i}`);
+    writeFileSync(file, `a,b,c\n${head.join('\n')}\n0x10,1_000,1_000\n`);
+    const v = await t.service.add('late-text', file);
+    // pandas: a, b and c object, the last row ['0x10', '1_000', '1_000'].
+    expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['a:string', 'b:string', 'c:string']);
+    expect((await t.service.rows(`late-text@${v.version}`, { offset: 25_000 })).rows).toEqual([['0x10', '1_000', '1_000']]);
+    // b, a text column so far, is read to its end as text.
+    expect(v.notes).toEqual([
+      'column \'a\' holds "0x10" on line 25002, so it is VARCHAR instead of BIGINT',
+      'column \'c\' holds "1_000", so it is VARCHAR instead of BIGINT',
+    ]);
+  });
+  it("reads numbers with leading zeros beside pandas' NA spellings as numbers, as pandas does", async () => {
+    const file = join(t.dir, 'zeros.csv');
+    writeFileSync(file, 'a,b,c\n007,+007,007\nNA,nan,\n010,010,010\n');
+    const v = await t.service.add('zeros', file);
+    // pandas: a, b and c float64 [7.0, NaN, 10.0]. Keel keeps whole numbers with NA int, and leading
+    // zeros beside an empty field only as text (docs/datasets.md).
+    expect(v.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['a:int:1', 'b:int:1', 'c:string:1']);
+    expect((await t.service.rows(`zeros@${v.version}`)).rows).toEqual([[7, 7, '007'], [null, null, null], [10, 10, '010']]);
+  });
 });

@@ -5,7 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LogicalType } from '../core/index.js';
-import { quoteString } from './duckdb-sql.js';
+import { isFractionalType, isIntegerType, quoteIdent, quoteString } from './duckdb-sql.js';
 import {
   byValuesAggregates,
   byValuesRead,
@@ -19,8 +19,8 @@ import {
   widen,
   widenByNumbers,
   type CsvColumn,
-  type NumberFormat,
 } from './csv-columns.js';
+import type { NumberFormat } from './csv-number-text.js';
 import { mayBeRenamed, type ColumnRename } from './column-names.js';
 import { whyNoDialect } from './csv-dialect-error.js';
 import { headerNames, refuseRenamedParts } from './csv-header-names.js';
@@ -28,7 +28,7 @@ import { assertNotMisreadUtf16 } from './csv-encoding.js';
 import { fixedRead, isDateType, type DateFormats } from './csv-fixed-read.js';
 import { sniffParts } from './csv-parts.js';
 import { sampleFile, sniffRows } from './csv-sample.js';
-import { longIntegerColumns, textAggregates, textColumnReads, wholeBeyondBigint } from './csv-text-columns.js';
+import { headValues, longIntegerColumns, textAggregates, textColumnReads, textInNumberColumns, wholeBeyondBigint } from './csv-text-columns.js';
 import { isTsv, type ReadOptions } from './read-options.js';
 import { filesArg, namesCountError, runSource, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
 
@@ -38,21 +38,46 @@ import { filesArg, namesCountError, runSource, withGivenTypes, type Sniffed, typ
  * one text column, skips the rows above the first one it likes and takes that for the header, or
  * (when its sample holds no quote) reads no quotes at all and fails on a quoted field further down.
  */
-function csvOptions(path: string, read: ReadOptions): string {
+function csvOptions(path: string, read: ReadOptions, oneColumn = false): string {
   const delim = quoteString(read.delimiter ?? (isTsv(path) ? '\t' : ','));
   const decimal = read.decimal === undefined ? '' : `, decimal_separator = ${quoteString(read.decimal)}`;
   const thousands = read.thousands === undefined ? '' : `, thousands = ${quoteString(read.thousands)}`;
   const comment = read.comment === undefined ? '' : `, comment = ${quoteString(read.comment)}`;
   // Given missing-value spellings are NULL as DuckDB parses (and sniffs), in every column.
-  const na = read.na === undefined ? '' : `, nullstr = [${['', ...read.na].map(quoteString).join(', ')}]`;
+  const na = oneColumn ? oneColumnNulls(read.na) : read.na === undefined ? '' : `, nullstr = [${['', ...read.na].map(quoteString).join(', ')}]`;
   return `header = ${read.header === false ? 'false' : 'true'}, skip = ${read.skip ?? 0}, delim = ${delim}, quote = '"', escape = '"', strict_mode = true, encoding = '${read.encoding ?? 'utf-8'}'${decimal}${thousands}${comment}${na}`;
+}
+
+/**
+ * A one-column file's null strings, without '': DuckDB then skips its blank lines, as pandas does
+ * (it reads an empty line there as a row of NULL when '' is a null string; with more columns it
+ * skips them anyway), and reads a quoted "" as '' (missing again: emptyAsMissing). The given
+ * spellings stay NULL, rows of their own; without any, a line break, which no field outside quotes
+ * holds, with quoted fields never NULL.
+ */
+function oneColumnNulls(na: readonly string[] | undefined): string {
+  const spellings = (na ?? []).filter((s) => s !== '');
+  return spellings.length > 0 ? `, nullstr = [${spellings.map(quoteString).join(', ')}]` : `, nullstr = [${quoteString('\n')}], allow_quoted_nulls = false`;
+}
+
+/**
+ * A one-column file's read (oneColumnNulls) with its '' (a quoted "") missing, as pandas reads it,
+ * where the column is read as text; a read as another type fails on '' and widens, as at an NA
+ * spelling (csv-columns.ts).
+ */
+function emptyAsMissing(read: (ts: readonly SniffedType[]) => string): (ts: readonly SniffedType[]) => string {
+  return (ts) => {
+    if (ts.length !== 1 || ts[0]!.duckType !== 'VARCHAR') return read(ts);
+    const c = quoteIdent(ts[0]!.name);
+    return `(SELECT NULLIF(${c}, '') AS ${c} FROM ${read(ts)})`;
+  };
 }
 
 /**
  * The CSV's column types as DuckDB sniffs them on a sample, and a read of the whole file with
  * those types and date formats fixed (auto_detect off: the read skips a second sniff, ~15 % of
  * the parse; several files: csv-parts.ts). A text column whose sampled values are
- * all numbers but for an infinity or NaN spelling is read as DOUBLE, and one whose values are
+ * all numbers but for an infinity spelling is read as DOUBLE, and one whose values are
  * numbers or NA spellings (`NA`, `null`, ...) as numbers with those missing, as pandas reads them.
  * A column without a value in the sampled rows takes its type from its values (csv-columns.ts).
  */
@@ -67,12 +92,9 @@ export async function sniffCsv(
   // The first file stands for its parts, one export's.
   await assertNotMisreadUtf16(path, readOptions);
   const p = filesArg(files);
-  const options = csvOptions(path, readOptions);
-  let sniffed: { name: string; type: string }[];
-  let read: (ts: readonly SniffedType[]) => string;
+  let options = csvOptions(path, readOptions);
   // What the sniffs and the looks at the sampled rows read: the file, or a plain copy of its first rows (csv-sample.ts).
   const sample = files.length === 1 && workDir !== undefined ? await sampleFile(path, workDir, readOptions) : path;
-  let sampleRead: (ts: readonly SniffedType[]) => string;
   const sampleRows = await sniffRows(path);
   // The names given to a CSV without a header line (the single file's read names its columns by its types).
   const names = readOptions.names === undefined ? '' : `, names = [${readOptions.names.map(quoteString).join(', ')}]`;
@@ -83,17 +105,25 @@ export async function sniffCsv(
   // The plain copy keeps the file's name (DuckDB's messages name it): it says it is not compressed.
   const plain = sample === path ? '' : ", compression = 'none'";
   const sniffFirst = (o: string) => sniffFile(con, sample, `${o}${names}${plain}`, sampleRows, keelNames);
-  let formats: DateFormats | undefined;
-  let byName = false;
-  if (files.length === 1) {
-    const first = await sniffFirst(options).catch(noDialect);
-    ({ columns: sniffed, formats } = first);
-    read = fixedRead(p, options, formats);
-    sampleRead = fixedRead(`${quoteString(sample)}${plain}`, options, formats);
-  } else {
-    const parts = { options, names, sampleRows, read: readOptions };
-    ({ columns: sniffed, formats, read, sampleRead, byName } = await sniffParts(con, files, parts, noDialect, (file) => sniffFile(con, file, `${options}${names}`, sampleRows)));
+  type Read = (ts: readonly SniffedType[]) => string;
+  type Found = { columns: { name: string; type: string }[]; formats?: DateFormats; read: Read; sampleRead: Read; byName: boolean };
+  const sniffWith = async (o: string): Promise<Found> => {
+    if (files.length > 1) {
+      const parts = { options: o, names, sampleRows, read: readOptions };
+      return sniffParts(con, files, parts, noDialect, (file) => sniffFile(con, file, `${o}${names}`, sampleRows));
+    }
+    const { columns, formats: f } = await sniffFirst(o).catch(noDialect);
+    return { columns, formats: f, read: fixedRead(p, o, f), sampleRead: fixedRead(`${quoteString(sample)}${plain}`, o, f), byName: false };
+  };
+  let found = await sniffWith(options);
+  // One column: sniffed again, its blank lines skipped as pandas skips them (oneColumnNulls).
+  if (found.columns.length === 1) {
+    options = csvOptions(path, readOptions, true);
+    found = await sniffWith(options);
+    found = { ...found, read: emptyAsMissing(found.read), sampleRead: emptyAsMissing(found.sampleRead) };
   }
+  let { columns: sniffed, formats } = found;
+  const { read, sampleRead, byName } = found;
   if (readOptions.names !== undefined && readOptions.names.length !== sniffed.length) {
     throw namesCountError(files, sniffed.length, readOptions.names.length);
   }
@@ -113,8 +143,14 @@ export async function sniffCsv(
   }
   // A column with a given type is read as text, then converted (withGivenTypes).
   const sniffedTypes = sniffed.map(({ name, type }) => ({ name, duckType: given.has(name) ? 'VARCHAR' : type }));
-  const beyond = await wholeBeyondBigint(con, path, sampleRead, sniffedTypes, sampleRows, readOptions);
-  const types = sniffedTypes.map((t) => (beyond.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t));
+  // The number columns' first values, read once in JS (csv-text-columns.ts).
+  const numbers = sniffedTypes.some((t) => isIntegerType(t.duckType) || isFractionalType(t.duckType));
+  const head = numbers ? await headValues(path, readOptions, sniffedTypes) : undefined;
+  // Number columns that pandas reads as text, and whole numbers beyond BIGINT: text columns.
+  const notNumbers = textInNumberColumns(head, readOptions, sniffedTypes);
+  const numberTypes = sniffedTypes.map((t) => (notNumbers.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t));
+  const beyond = await wholeBeyondBigint(con, head, sampleRead, numberTypes, sampleRows, readOptions);
+  const types = numberTypes.map((t) => (beyond.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t));
   const text = types.filter((t) => t.duckType === 'VARCHAR' && !given.has(t.name));
   // pandas' NA spellings missing, as the text columns' second look at dates needs them. These
   // later sniffs only refine the types: one that fails leaves them as they are.
@@ -124,7 +160,7 @@ export async function sniffCsv(
   // The date formats a date column's read converts by after it meets an NA spelling (several
   // files: the first file's, sniffed only when there are such columns).
   if (!formats && types.some((t) => isDateType(t.duckType))) formats = await sniffFirst(options).then((s) => s.formats, () => undefined);
-  const long = await longIntegerColumns(path, readOptions, types);
+  const long = longIntegerColumns(head, readOptions, types);
   const columns = types.map((t): CsvColumn => reads.get(t.name) ?? (long.has(t.name) ? { name: t.name, sniffed: t.duckType, read: 'whole-text' } : withFormat(firstRead(t.name, t.duckType), formats)));
   return { ...csvSniffed(con, read, columns, given, readOptions), renames };
 }

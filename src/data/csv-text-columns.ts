@@ -4,14 +4,12 @@
  * format, of bools; DOUBLE columns of whole numbers beyond BIGINT (csv-sniff.ts decides with them).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { isIntegerType, quoteIdent, quoteString } from './duckdb-sql.js';
-import { byValuesAggregates, byValuesRead, firstRead, isNaSql, numberText, type CsvColumn, type CsvRead, type NumberFormat } from './csv-columns.js';
+import { isFractionalType, isIntegerType, quoteIdent } from './duckdb-sql.js';
+import { byValuesAggregates, byValuesRead, firstRead, isNaSql, NA_SPELLINGS, type CsvColumn, type CsvRead } from './csv-columns.js';
+import { isInfinitySql, isPandasNumber, numberText, pandasNumberSql, type NumberFormat } from './csv-number-text.js';
 import { headRows } from './csv-sample.js';
 import type { ReadOptions } from './read-options.js';
 import { runSource, type SniffedType } from './source-sql.js';
-
-/** Infinities and NaN as pandas and DuckDB's cast read them; DuckDB's sniffer takes a first value among them for text. */
-const NON_FINITE_SPELLINGS = ['inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity', 'nan', '+nan', '-nan'];
 
 /**
  * Rows of a first, cheap look at the text columns. Its aggregates cost ~0.3 µs a value: on a
@@ -32,7 +30,7 @@ const WHOLE_LOOK_ROWS = 32;
  */
 export async function wholeBeyondBigint(
   con: DuckDBConnection,
-  path: string,
+  head: HeadValues | undefined,
   sampleRead: (ts: readonly SniffedType[]) => string,
   types: readonly SniffedType[],
   rows: number,
@@ -40,7 +38,6 @@ export async function wholeBeyondBigint(
 ): Promise<Set<string>> {
   const doubles = types.filter((t) => t.duckType === 'DOUBLE').map((t) => t.name);
   if (doubles.length === 0) return new Set();
-  const head = await headValues(path, read, types);
   const missing = new Set(['', ...(read.na ?? [])]);
   const whole = (v: string | undefined) => v === undefined || missing.has(v) || wholeText(v, read) !== undefined;
   // A column not found in the head (renamed by DuckDB) is looked at in DuckDB.
@@ -59,10 +56,8 @@ export async function wholeBeyondBigint(
  * snowflake ID): read as text and checked from the start (`whole-text`), not as DOUBLE, which
  * would meet the value, fail and read the file again.
  */
-export async function longIntegerColumns(path: string, read: ReadOptions, types: readonly SniffedType[]): Promise<Set<string>> {
+export function longIntegerColumns(head: HeadValues | undefined, read: ReadOptions, types: readonly SniffedType[]): Set<string> {
   const ints = types.filter((t) => isIntegerType(t.duckType)).map((t) => t.name);
-  if (ints.length === 0) return new Set();
-  const head = await headValues(path, read, types);
   const long = (v: string | undefined) => {
     const digits = v === undefined ? undefined : wholeText(v, read);
     return digits !== undefined && (BigInt(digits) > SAFE || BigInt(digits) < -SAFE);
@@ -79,11 +74,27 @@ function wholeText(v: string, read: ReadOptions): string | undefined {
 }
 
 /**
+ * The number columns (DuckDB's sniffer's) whose first values (WHOLE_LOOK_ROWS of them) hold one
+ * that pandas reads as text: hex or binary (`0x1F`, `0b101`, which DuckDB's sniffer takes for
+ * BIGINT), `NAN` or `1e500` (for DOUBLE). The caller reads them as text columns, as pandas keeps
+ * them; such a value further down makes an int column `string` when the read meets it.
+ */
+export function textInNumberColumns(head: HeadValues | undefined, read: ReadOptions, types: readonly SniffedType[]): Set<string> {
+  const missing = new Set([...NA_SPELLINGS, ...(read.na ?? [])]);
+  const text = (v: string | undefined) => v !== undefined && !missing.has(v) && !isPandasNumber(v, read);
+  const numbers = types.filter((t) => isIntegerType(t.duckType) || isFractionalType(t.duckType));
+  return new Set(numbers.filter((t) => head?.(t.name)?.some(text) === true).map((t) => t.name));
+}
+
+/** The first WHOLE_LOOK_ROWS values of a column in the head, by its name (headValues). */
+export type HeadValues = (name: string) => (string | undefined)[] | undefined;
+
+/**
  * The first WHOLE_LOOK_ROWS values of a column in the first file's head, by the column's name in
  * the header (parts may order their columns otherwise; without a header, by its place in `types`):
  * undefined for a column not found there (renamed by DuckDB), or when the head cannot be read.
  */
-async function headValues(path: string, read: ReadOptions, types: readonly SniffedType[]): Promise<((name: string) => (string | undefined)[] | undefined) | undefined> {
+export async function headValues(path: string, read: ReadOptions, types: readonly SniffedType[]): Promise<HeadValues | undefined> {
   const header = read.header !== false;
   const head = await headRows(path, read, WHOLE_LOOK_ROWS + (header ? 1 : 0));
   if (head === undefined) return undefined;
@@ -95,8 +106,9 @@ async function headValues(path: string, read: ReadOptions, types: readonly Sniff
 }
 
 /**
- * How to read the columns DuckDB sniffed as text, where their sampled values say another way:
- *  - all numbers, with an infinity or NaN spelled: `float` (DuckDB's DOUBLE reads those);
+ * How to read the columns DuckDB sniffed as text, where their sampled values say another way
+ * (numbers as pandas reads them, csv-number-text.ts: not `1_000` nor `+-5`, which DuckDB's cast reads):
+ *  - all numbers, with an infinity spelled (`inf`): `float` (DuckDB's DOUBLE reads those);
  *  - all numbers or NA spellings: as text, NA as missing (`whole-text` if the numbers are all whole);
  *  - all numbers, some with an explicit `+` (`+5`, which DuckDB's sniffer takes for text): `whole` or `float`;
  *  - all true/false, ISO dates or ISO timestamps, with NA spellings (an R export's `TRUE`, `FALSE`,
@@ -129,14 +141,13 @@ export async function textColumnReads(
   // All missing (NULL) counts as numeric: the sampled rows decide.
   const numeric = cols.filter((t) => head(t.name)[0] !== false);
   const notNumbers = new Set<string>();
-  const spelled = `(${NON_FINITE_SPELLINGS.map(quoteString).join(', ')})`;
   const number = `FILTER (WHERE NOT ${na})`;
   const numbers = await textAggregates(con, read, numeric.map((t) => t.name), rows, [
-    `bool_or(lower(trim(v)) IN ${spelled})`,
+    `bool_or(${isInfinitySql('v')})`,
     `bool_or(${na})`,
     `bool_and(regexp_full_match(${numberText('v', numberFormat)}, '[+-]?[0-9]+')) ${number}`,
     `count(v) ${number}`,
-    `bool_and(TRY_CAST(${numberText('v', numberFormat)} AS DOUBLE) IS NOT NULL) ${number}`,
+    `bool_and(${pandasNumberSql('v', numberFormat)}) ${number}`,
     `bool_and(regexp_full_match(${numberText('v', numberFormat)}, '${SIGNED_NUMBER}')) ${number}`,
     `max(abs(TRY_CAST(${numberText('v', numberFormat)} AS DOUBLE))) ${number}`,
     `bool_or(TRY_CAST(${numberText('v', numberFormat)} AS BIGINT) IS NULL) ${number}`,

@@ -8,7 +8,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidArgument, KeelError, type DatasetFormat, type LogicalType } from '../core/index.js';
 import { isFractionalType, isIntegerType, quoteIdent, quoteString, STORED_TYPE } from './duckdb-sql.js';
 import type { ColumnRename } from './column-names.js';
-import { numberText, type NumberFormat, type Widening } from './csv-columns.js';
+import type { Widening } from './csv-columns.js';
+import { numberText, type NumberFormat } from './csv-number-text.js';
 
 /** The files as DuckDB's argument: one path, or a list (whose rows come one file after the other). */
 export const filesArg = (files: readonly string[]): string => (files.length === 1 ? quoteString(files[0]!) : `[${files.map(quoteString).join(', ')}]`);
