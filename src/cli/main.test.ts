@@ -86,6 +86,8 @@ describe('keel CLI', () => {
       expect(await keel(['--home', home, 'server', '--port', String(port)])).toMatchObject({ code: 5, stderr: taken });
       // keel serve listens before it loads its models, and ends (its worker threads closed) rather than hang.
       expect(await keel(['--home', home, 'serve', join(home, 'model.onnx'), '--port', String(port)])).toMatchObject({ code: 5, stderr: taken });
+      // With several serving processes the primary prints the first one's error, once, and stops the others.
+      expect(await keel(['--home', home, 'serve', join(home, 'model.onnx'), '--port', String(port), '--http-processes', '2'])).toMatchObject({ code: 5, stderr: taken });
     } finally {
       holder.close();
     }
@@ -97,6 +99,7 @@ describe('keel CLI', () => {
     const elsewhere = 'port 7199 on 203.0.113.1 cannot be bound: 203.0.113.1 is not an address of this machine; choose another with --host\n';
     expect(await keel(['--home', home, 'server', '--host', '203.0.113.1', '--port', '7199'])).toMatchObject({ code: 2, stderr: `error: ${elsewhere}` });
     expect(await keel(['--home', home, 'serve', join(home, 'model.onnx'), '--host', '203.0.113.1', '--port', '7199'])).toMatchObject({ code: 2, stderr: `error: ${elsewhere}` });
+    expect(await keel(['--home', home, 'serve', join(home, 'model.onnx'), '--host', '203.0.113.1', '--port', '7199', '--http-processes', '2'])).toMatchObject({ code: 2, stderr: `error: ${elsewhere}` });
     const json = await keel(['--home', home, '--json', 'quickstart', '--host', '203.0.113.1', '--port', '7199', '--exit']);
     expect(json.code).toBe(2);
     expect(JSON.parse(json.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', field: '--host', message: elsewhere.trim() } });
