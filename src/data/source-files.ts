@@ -1,6 +1,7 @@
 import { mkdir, symlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { assertReadableFile, invalidArgument, KeelError, listSourceFiles, sha256, sha256File, formatOfName, type DatasetFormat } from '../core/index.js';
+import { assertReadableFile, invalidArgument, listSourceFiles, sha256, sha256File, formatOfName, type DatasetFormat, type KeelError } from '../core/index.js';
+import { adviceError, rewritten } from './advice-error.js';
 import { isTsv } from './read-options.js';
 import { resolveFormat } from './source-reader.js';
 
@@ -28,7 +29,7 @@ export async function resolveSourceFiles(path: string, format: string | undefine
   const resolved = format !== undefined ? resolveFormat(files[0]!, format) : formats.size === 1 ? [...formats][0] : undefined;
   if (resolved === undefined) {
     const unknown = files.find((f) => formatOfName(f) === undefined);
-    throw invalidArgument('format', unknown ? `cannot tell the format of '${unknown}' from its name; pass --format` : `'${path}' mixes formats (${[...formats].join(', ')}); add them separately or pass --format`);
+    throw adviceError('format', (say) => (unknown ? `cannot tell the format of '${unknown}' from its name; pass ${say('format')}` : `'${path}' mixes formats (${[...formats].join(', ')}); add them separately or pass ${say('format')}`));
   }
   // One delimiter reads them all (source-reader.ts): the one given, else tab for .tsv, else a comma.
   if (resolved === 'csv' && delimiter === undefined && new Set(files.map((f) => isTsv(f))).size > 1) {
@@ -70,13 +71,9 @@ export async function readableFiles(source: SourceFiles, dir: string): Promise<{
     links.set(file, join(folder, `${basename(file)}.gz`));
     await symlink(file, links.get(file)!);
   }
-  const userNames = (e: KeelError): KeelError => {
-    let message = e.message;
-    // A link's path first, then its base name (DuckDB's errors and Keel's name a file either way).
-    for (const [file, link] of links) message = message.replaceAll(link, file).replaceAll(basename(link), basename(file));
-    if (message === e.message) return e;
-    return new KeelError(e.code, message, { ...(e.field === undefined ? {} : { field: e.field }), ...(e.details === undefined ? {} : { details: e.details }), cause: e });
-  };
+  // A link's path first, then its base name (DuckDB's errors and Keel's name a file either way).
+  const userNames = (e: KeelError): KeelError =>
+    rewritten(e, (message) => [...links].reduce((m, [file, link]) => m.replaceAll(link, file).replaceAll(basename(link), basename(file)), message));
   return { files: source.files.map((f) => links.get(f) ?? f), userNames };
 }
 
