@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,13 +9,14 @@ import { describe, expect, it } from 'vitest';
 import { KEEL_BIN } from './test-server.js';
 
 const run = promisify(execFile);
+const UNPRIVILEGED_PORT_START = '/proc/sys/net/ipv4/ip_unprivileged_port_start';
 const BUNDLE_PATH = new URL('../../node_modules/.cache/keel/cli.mjs', import.meta.url);
 /** The bundle's first line: what it was built from, and when the build started. */
 const headerOf = (bundle: string) => JSON.parse(bundle.slice(bundle.indexOf(' {') + 1, bundle.indexOf('\n'))) as { inputs: string[]; startedAt: number };
 
-async function keel(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function keel(args: string[], env: Record<string, string> = {}, user: { uid?: number; gid?: number } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [KEEL_BIN, ...args], { env: { ...process.env, ...env } });
+    const { stdout, stderr } = await run(process.execPath, [KEEL_BIN, ...args], { env: { ...process.env, ...env }, timeout: 45_000, ...user });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -85,8 +86,34 @@ describe('keel CLI', () => {
       expect(await keel(['--home', home, 'server', '--port', String(port)])).toMatchObject({ code: 5, stderr: taken });
       // keel serve listens before it loads its models, and ends (its worker threads closed) rather than hang.
       expect(await keel(['--home', home, 'serve', join(home, 'model.onnx'), '--port', String(port)])).toMatchObject({ code: 5, stderr: taken });
+      // With several serving processes the primary prints the first one's error, once, and stops the others.
+      expect(await keel(['--home', home, 'serve', join(home, 'model.onnx'), '--port', String(port), '--http-processes', '2'])).toMatchObject({ code: 5, stderr: taken });
     } finally {
       holder.close();
     }
+  });
+
+  it('says on one line why a listen fails on an address the machine lacks, a host name that is not known, or a port past 65535', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'keel-cli-listen-'));
+    // 203.0.113.1 is a documentation address (RFC 5737), never one of this machine's: the bind fails, nothing is sent.
+    const elsewhere = 'port 7199 on 203.0.113.1 cannot be bound: 203.0.113.1 is not an address of this machine; choose another with --host\n';
+    expect(await keel(['--home', home, 'server', '--host', '203.0.113.1', '--port', '7199'])).toMatchObject({ code: 2, stderr: `error: ${elsewhere}` });
+    expect(await keel(['--home', home, 'serve', join(home, 'model.onnx'), '--host', '203.0.113.1', '--port', '7199'])).toMatchObject({ code: 2, stderr: `error: ${elsewhere}` });
+    expect(await keel(['--home', home, 'serve', join(home, 'model.onnx'), '--host', '203.0.113.1', '--port', '7199', '--http-processes', '2'])).toMatchObject({ code: 2, stderr: `error: ${elsewhere}` });
+    const json = await keel(['--home', home, '--json', 'quickstart', '--host', '203.0.113.1', '--port', '7199', '--exit']);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', field: '--host', message: elsewhere.trim() } });
+    expect(await keel(['--home', home, 'server', '--host', 'nosuch.invalid', '--port', '7199'])).toMatchObject({ code: 2, stderr: 'error: port 7199 on nosuch.invalid cannot be bound: the host name nosuch.invalid is not known; choose another with --host\n' });
+    expect(await keel(['--home', home, 'server', '--port', '70000'])).toMatchObject({ code: 2, stderr: "error: --port: expected a port number from 0 to 65535, got 70000\n" });
+  });
+
+  // Root may open any port: the CLI runs as nobody, where the kernel keeps ports below 1024 for root.
+  const unprivilegedFrom = existsSync(UNPRIVILEGED_PORT_START) ? Number(readFileSync(UNPRIVILEGED_PORT_START, 'utf8')) : 1024;
+  it.skipIf(unprivilegedFrom <= 80 || process.platform !== 'linux')('says that a port this user may not open needs another, with the exit code of PERMISSION_DENIED', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'keel-cli-eacces-'));
+    chmodSync(home, 0o777);
+    const nobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const denied = 'error: port 80 on 127.0.0.1 may not be opened by this user (ports below 1024 need root or the CAP_NET_BIND_SERVICE capability); choose another with --port\n';
+    expect(await keel(['--home', home, 'server', '--host', '127.0.0.1', '--port', '80'], {}, nobody)).toMatchObject({ code: 6, stderr: denied });
   });
 });

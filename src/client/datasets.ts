@@ -163,7 +163,7 @@ export class DatasetsClient {
     // Each file opened here, so that a missing or unreadable one is a clear error before any
     // request; the body then streams (a dataset can be larger than the client's memory).
     let size = 0;
-    for (const f of files) size += await assertReadableFile(f);
+    for (const f of files) size += (await assertReadableFile(f)).size;
     const boundary = `keel-${randomBytes(12).toString('hex')}`;
     const { onProgress } = options;
     let sent = 0;

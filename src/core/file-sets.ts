@@ -28,17 +28,24 @@ export function formatOfName(path: string): DatasetFormat | undefined {
   return EXTENSIONS.find(([re]) => re.test(path))?.[1];
 }
 
-/** Opens the file once to turn "missing", "a directory" or "unreadable" into a clear error. */
-export async function assertReadableFile(path: string): Promise<number> {
+/** Whether bytes start as gzip's do (1f 8b), whatever the file's name says. */
+const isGzipStart = (bytes: Buffer): boolean => bytes[0] === 0x1f && bytes[1] === 0x8b;
+
+/**
+ * Opens the file once to turn "missing", "a directory" or "unreadable" into a clear error. Returns
+ * its size, and whether its bytes are gzip's (read with the same look at its first bytes).
+ */
+export async function assertReadableFile(path: string): Promise<{ size: number; gzipped: boolean }> {
   let size: number;
+  const start = Buffer.alloc(2);
   try {
     const fh = await open(path, 'r');
     try {
       const st = await fh.stat();
       if (!st.isFile()) throw invalidArgument('file', `'${path}' is not a regular file`);
       size = st.size;
-      // Reading one byte catches EISDIR and permission problems that open() alone may not.
-      await fh.read(Buffer.alloc(1), 0, 1, 0);
+      // Reading the first bytes catches EISDIR and permission problems that open() alone may not.
+      await fh.read(start, 0, 2, 0);
     } finally {
       await fh.close();
     }
@@ -50,7 +57,7 @@ export async function assertReadableFile(path: string): Promise<number> {
     throw invalidArgument('file', `cannot read '${path}': ${why} (${code})`, e);
   }
   if (size === 0) throw invalidArgument('file', `'${path}' is empty`);
-  return size;
+  return { size, gzipped: isGzipStart(start) };
 }
 
 /** Most files one add reads (each is a file DuckDB opens and a hash Keel computes). */
@@ -158,7 +165,7 @@ export async function markGzipped(path: string): Promise<string> {
   } finally {
     await fh.close();
   }
-  if (magic[0] !== 0x1f || magic[1] !== 0x8b) return path;
+  if (!isGzipStart(magic)) return path;
   await rename(path, `${path}.gz`);
   return `${path}.gz`;
 }

@@ -4,11 +4,12 @@
  * text, with as many columns as its header line has fields, stops at that row and names its line.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { invalidArgument, KeelError } from '../core/index.js';
+import { KeelError } from '../core/index.js';
 import { headRows } from './csv-sample.js';
 import { quoteString } from './duckdb-sql.js';
 import type { ReadOptions } from './read-options.js';
 import { rowError, typeStruct } from './source-sql.js';
+import { adviceError } from './advice-error.js';
 
 /**
  * Throws the error that names the first row of the files that does not fit its header line (a
@@ -30,7 +31,7 @@ export async function whyNoDialect(con: DuckDBConnection, error: unknown, files:
       await con.run(`SELECT count(*) FROM read_csv(${quoteString(file)}, ${options}, auto_detect = false, columns = ${columns})`);
     } catch (e) {
       const why = rowError((e as Error).message ?? '');
-      if (why) throw invalidArgument('file', `not a readable CSV file: ${why}`, e);
+      if (why) throw adviceError('file', (say) => `not a readable CSV file: ${why(say)}`, e);
     }
   }
   throw error;

@@ -7,6 +7,7 @@
 import { basename } from 'node:path';
 import { invalidArgument, readHead } from '../core/index.js';
 import type { ReadOptions } from './read-options.js';
+import { adviceError } from './advice-error.js';
 
 /** The bytes looked at: a header line or two. */
 const HEAD_BYTES = 1024;
@@ -41,6 +42,6 @@ export async function assertNotMisreadUtf16(path: string, read: ReadOptions): Pr
     throw invalidArgument('file', `'${name}' looks like UTF-16 big-endian text (${sign.by}), which Keel cannot read: convert it to UTF-8 first (iconv -f UTF-16BE -t UTF-8)`);
   }
   if (read.encoding !== 'utf-16') {
-    throw invalidArgument('file', `'${name}' looks like UTF-16 text (${sign.by}), not ${read.encoding ?? 'utf-8'}: pass --encoding utf-16`);
+    throw adviceError('file', (say) => `'${name}' looks like UTF-16 text (${sign.by}), not ${read.encoding ?? 'utf-8'}: pass ${say('encoding', 'utf-16')}`);
   }
 }

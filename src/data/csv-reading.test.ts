@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -263,6 +263,39 @@ describe('reading files as pandas does', () => {
     expect(b.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['i:int:0', 'note:string:0', 'f:float:1539', 'd:timestamp:1818', 's:string:0']);
     expect(b.columns).toEqual(a.columns);
     expect(b.rows).toBe(20_000);
+  });
+
+  it('reads a gzipped file whose name lacks .gz (cp x.csv.gz x.csv) as the .gz it is, and names it as the user does', async () => {
+    const dir = join(t.dir, 'misnamed');
+    mkdirSync(join(dir, 'parts'), { recursive: true });
+    const text = 'n,s\n1,a\n2,b\n3,c\n';
+    writeFileSync(join(dir, 'x.csv.gz'), gzipSync(text));
+    writeFileSync(join(dir, 'x.csv'), gzipSync(text));
+    const named = await t.service.add('misnamed', join(dir, 'x.csv.gz'));
+    const misnamed = await t.service.add('misnamed-too', join(dir, 'x.csv'));
+    // The same bytes: the same version, the same rows; the user's file keeps its name.
+    expect(misnamed).toMatchObject({ version: named.version, rows: 3, source: join(dir, 'x.csv') });
+    expect((await t.service.rows('misnamed-too')).rows).toEqual([[1, 'a'], [2, 'b'], [3, 'c']]);
+    expect(readdirSync(dir).sort()).toEqual(['parts', 'x.csv', 'x.csv.gz']);
+    // NDJSON and JSON too, and the parts of a folder, gzipped or not, each two of the same base name.
+    writeFileSync(join(dir, 'r.ndjson'), gzipSync('{"n":1}\n{"n":2}\n'));
+    expect((await t.service.rows((await t.service.add('misnamed-ndjson', join(dir, 'r.ndjson'))).name)).rows).toEqual([[1], [2]]);
+    writeFileSync(join(dir, 'r.json'), gzipSync('[{"n":3}]'));
+    expect((await t.service.rows((await t.service.add('misnamed-json', join(dir, 'r.json'))).name)).rows).toEqual([[3]]);
+    for (const [part, body] of [['a/p.csv', gzipSync('n\n1\n')], ['b/p.csv', 'n\n2\n'], ['c/p.csv', gzipSync('n\n3\n')]] as const) {
+      mkdirSync(join(dir, 'parts', part, '..'), { recursive: true });
+      writeFileSync(join(dir, 'parts', part), body);
+    }
+    expect((await t.service.rows((await t.service.add('misnamed-parts', join(dir, 'parts'))).name)).rows).toEqual([[1], [2], [3]]);
+    // An error of the read names the user's file, not the link it was read through.
+    writeFileSync(join(dir, 'bad.csv'), gzipSync('a,b\n1,2\n3,4,5\n'));
+    await expectKeelError(t.service.add('misnamed-bad', join(dir, 'bad.csv')), 'INVALID_ARGUMENT', /^file: not a readable CSV file: line 3 of bad\.csv has more than 2 fields/);
+    writeFileSync(join(dir, 'bad.ndjson'), gzipSync('{"a":1}\n{"a":'));
+    const e = await expectKeelError(t.service.add('misnamed-bad', join(dir, 'bad.ndjson')), 'INVALID_ARGUMENT', /Malformed JSON in file "([^"]+)"/);
+    expect(/Malformed JSON in file "([^"]+)"/.exec(e.message)![1]).toBe(join(dir, 'bad.ndjson'));
+    // Parquet compresses its own pages: a gzipped one is refused in words.
+    writeFileSync(join(dir, 'p.parquet'), gzipSync('PAR1'));
+    await expectKeelError(t.service.add('misnamed-bad', join(dir, 'p.parquet')), 'INVALID_ARGUMENT', /^file: '.*p\.parquet' is gzipped, and a Parquet file is read as it is: gunzip it$/);
   });
 
   it('reads many parts as their rows in one file: the same types and statistics from the leading parts', async () => {

@@ -15,7 +15,7 @@ import { renameNote } from './column-names.js';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
 import { parquetOptions, sourceRows } from './parquet-write.js';
 import { profileParquet } from './profile.js';
-import { contentHash, resolveSourceFiles } from './source-files.js';
+import { contentHash, readableFiles, resolveSourceFiles } from './source-files.js';
 import { readIdentity, resolveReadOptions, type ReadOptionsGiven } from './read-options.js';
 import { describeSource } from './source-reader.js';
 import { sourceError } from './source-sql.js';
@@ -76,8 +76,8 @@ export class DatasetService {
 
   private async ingest(name: string, filePath: string, options: AddDatasetOptions, job: JobOptions): Promise<DatasetVersion> {
     assertDatasetName(name, 'name');
-    const { files, format } = await resolveSourceFiles(filePath, options.format, options.delimiter);
-    const read = resolveReadOptions(format, files[0]!, options);
+    const source = await resolveSourceFiles(filePath, options.format, options.delimiter);
+    const read = resolveReadOptions(source.format, source.files[0]!, options);
     const identity = readIdentity(read);
     const progress = (done: number, message: string) => job.onProgress?.({ task: 'ingest', done, total: 100, message });
     // The sniff comes first: on a file of thousands of columns it alone takes seconds.
@@ -91,7 +91,7 @@ export class DatasetService {
     signal?.addEventListener('abort', interrupt, { once: true });
     try {
       throwIfAborted(signal, 'the add');
-      const [con, con2] = [await duck.connect(), await duck.connect()];
+      const [con, con2, { files, userNames }] = [await duck.connect(), await duck.connect(), await readableFiles(source, work)];
       // The content hash runs beside DuckDB's read: identical content is found without waiting
       // for the whole ingest, and new content pays no extra pass.
       let duplicate: DatasetVersion | undefined;
@@ -106,13 +106,13 @@ export class DatasetService {
       const parquet = join(work, 'data.parquet');
       let columns;
       try {
-        let described = await describeSource(con, files, format, read, work);
+        let described = await describeSource(con, files, source.format, read, work);
         // A column whose name in the file could not stay (repeated, blank): the user hears its new name.
         for (const r of described.renames) {
           this.deps.logger.info({ dataset: name, column: r.position + 1, from: r.from, to: r.to }, 'a column of the file was renamed');
           progress(0, `${RENAMED}${renameNote(r)}`);
         }
-        const writeOptions = parquetOptions(await sourceRows(con, files, format));
+        const writeOptions = parquetOptions(await sourceRows(con, files, source.format));
         let reading = 'reading';
         // The bar says so now: the first poll comes 200 ms into the read.
         progress(0, reading);
@@ -147,7 +147,7 @@ export class DatasetService {
         await dedupe.catch(() => undefined);
         if (duplicate) return this.addedAgain(duplicate, options.description);
         throwIfAborted(signal, 'the add');
-        throw sourceError(e, format);
+        throw userNames(sourceError(e, source.format));
       }
       const contentSha256 = await dedupe;
       if (duplicate) return this.addedAgain(duplicate, options.description);

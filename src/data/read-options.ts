@@ -1,4 +1,5 @@
 import { invalidArgument, LOGICAL_TYPES, type LogicalType } from '../core/index.js';
+import { adviceError } from './advice-error.js';
 
 // How an add reads its files beyond their format: a CSV's encoding, delimiter, decimal and
 // thousands separators, comment lines, missing-value spellings, header and lines to skip; the
@@ -45,7 +46,7 @@ function resolveDecimal(format: string, decimal: string | undefined, delimiter: 
   if (decimal === undefined || decimal === '.') return undefined;
   if (format !== 'csv') throw invalidArgument('decimal', `a decimal separator applies to CSV only, not ${format.toUpperCase()}`);
   if (decimal !== ',') throw invalidArgument('decimal', `expected ',' or '.', got ${JSON.stringify(decimal)}`);
-  if ((delimiter ?? (isTsv(firstFile) ? '\t' : ',')) === ',') throw invalidArgument('decimal', "a decimal comma needs another delimiter, e.g. --delimiter ';'");
+  if ((delimiter ?? (isTsv(firstFile) ? '\t' : ',')) === ',') throw adviceError('decimal', (say) => `a decimal comma needs another delimiter, e.g. ${say('delimiter', ';')}`);
   return ',';
 }
 
@@ -61,7 +62,7 @@ function resolveThousands(format: string, thousands: string | undefined, decimal
   if (Buffer.byteLength(thousands) !== 1 || /["\r\n0-9]/.test(thousands)) {
     throw invalidArgument('thousands', `expected one ASCII character, not a digit, a quote or a line break, got ${JSON.stringify(thousands)}`);
   }
-  if (thousands === (decimal ?? '.')) throw invalidArgument('thousands', `the thousands separator cannot be the decimal separator ${JSON.stringify(decimal ?? '.')}${decimal === undefined ? ' (for 1.234,5 add --decimal ,)' : ''}`);
+  if (thousands === (decimal ?? '.')) throw adviceError('thousands', (say) => `the thousands separator cannot be the decimal separator ${JSON.stringify(decimal ?? '.')}${decimal === undefined ? ` (for 1.234,5 add ${say('decimal', ',')})` : ''}`);
   return thousands;
 }
 

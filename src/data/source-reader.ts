@@ -14,6 +14,7 @@ import { intChecks, JSON_INT_MARK, longWholeColumns } from './json-numbers.js';
 import { sourceNames } from './source-names.js';
 import type { ReadOptions } from './read-options.js';
 import { duplicateKeyError, filesArg, runSource, sourceError, typeStruct, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
+import { adviceError } from './advice-error.js';
 
 /** The format given, or the one the file name implies; an unknown one names the known ones. */
 export function resolveFormat(path: string, format: string | undefined): DatasetFormat {
@@ -22,7 +23,7 @@ export function resolveFormat(path: string, format: string | undefined): Dataset
     return format;
   }
   const found = formatOfName(path);
-  if (!found) throw invalidArgument('format', `cannot tell the format of '${path}' from its name; pass --format (known: ${DATASET_FORMATS.join(', ')})`);
+  if (!found) throw adviceError('format', (say) => `cannot tell the format of '${path}' from its name; pass ${say('format')} (known: ${DATASET_FORMATS.join(', ')})`);
   return found;
 }
 

@@ -10,6 +10,7 @@ import { isFractionalType, isIntegerType, quoteIdent, quoteString, STORED_TYPE }
 import type { ColumnRename } from './column-names.js';
 import type { Widening } from './csv-columns.js';
 import { numberText, type NumberFormat } from './csv-number-text.js';
+import { adviceError, type Say } from './advice-error.js';
 
 /** The files as DuckDB's argument: one path, or a list (whose rows come one file after the other). */
 export const filesArg = (files: readonly string[]): string => (files.length === 1 ? quoteString(files[0]!) : `[${files.map(quoteString).join(', ')}]`);
@@ -89,7 +90,7 @@ export function sourceError(e: unknown, format: DatasetFormat): KeelError {
   const short = msg.split(/\nLINE \d+:/)[0]!.split('\n').filter((l) => l.trim() !== '').slice(0, 4).join(' ').slice(0, 600);
   // DuckDB's sniffer lists the dialects it tried; what the user needs to hear is the likely cause.
   if (format === 'csv' && /This file is not utf-8 encoded/.test(msg)) {
-    return new KeelError('INVALID_ARGUMENT', `file: not UTF-8 text (${short.replace(/^.*?(CSV Error on Line: \d+).*$/, '$1')}): pass --encoding latin-1 (or utf-16)`, { field: 'file', cause: e });
+    return adviceError('file', (say) => `not UTF-8 text (${short.replace(/^.*?(CSV Error on Line: \d+).*$/, '$1')}): pass ${say('encoding', 'latin-1')} (or utf-16)`, e);
   }
   // --names with more names than the file has columns: the sniffer finds no header to fit them.
   const names = format === 'csv' ? /sniffing file "(.+?)"[\s\S]*?header having less columns than expected\s+Number of expected columns: (\d+)\. Actual number of columns (\d+)/.exec(msg) : null;
@@ -97,9 +98,9 @@ export function sourceError(e: unknown, format: DatasetFormat): KeelError {
   const duplicate = format !== 'csv' ? duplicateKeyError(msg) : undefined;
   if (duplicate !== undefined) return invalidArgument('file', duplicate, e);
   const row = format === 'csv' ? rowError(msg) : undefined;
-  if (row !== undefined) return new KeelError('INVALID_ARGUMENT', `file: not a readable CSV file: ${row}`, { field: 'file', cause: e });
+  if (row !== undefined) return adviceError('file', (say) => `not a readable CSV file: ${row(say)}`, e);
   if (format === 'csv' && /not possible to automatically detect the CSV parsing dialect/.test(msg)) {
-    return new KeelError('INVALID_ARGUMENT', "file: not a readable CSV file: its rows do not all have the header's fields (a row with more or fewer fields than the first line, or an unclosed quote? Lines above the header: --skip N)", { field: 'file', cause: e });
+    return adviceError('file', (say) => `not a readable CSV file: its rows do not all have the header's fields (a row with more or fewer fields than the first line, or an unclosed quote? Lines above the header: ${say('skip', 'N')})`, e);
   }
   return new KeelError('INVALID_ARGUMENT', `file: not a readable ${format.toUpperCase()} file: ${short}`, { field: 'file', cause: e });
 }
@@ -123,9 +124,10 @@ export function duplicateKeyError(message: string): string | undefined {
 
 /**
  * What a DuckDB CSV read error says of a row that does not fit the header: its line and field
- * count, or its unclosed quote; undefined for other errors.
+ * count, or its unclosed quote, its advice naming options with `say` (adviceError); undefined for
+ * other errors.
  */
-export function rowError(message: string): string | undefined {
+export function rowError(message: string): ((say: Say) => string) | undefined {
   const number = /CSV Error on Line: (\d+)/.exec(message)?.[1];
   if (number === undefined) return undefined;
   // DuckDB lists its options after the message, the file among them: one of several, say.
@@ -135,9 +137,9 @@ export function rowError(message: string): string | undefined {
   if (counts) {
     const [expected, found] = [Number(counts[1]), Number(counts[2])];
     // DuckDB stops counting a long row's fields one past the header's.
-    if (found > expected) return `line ${line} has more than ${expected} fields, the header's count (a delimiter inside an unquoted field? Lines above the header: --skip N)`;
-    return `line ${line} has ${found} field${found === 1 ? '' : 's'} where the header has ${expected} (a short row, or a quote left open above it? Lines above the header: --skip N)`;
+    if (found > expected) return (say) => `line ${line} has more than ${expected} fields, the header's count (a delimiter inside an unquoted field? Lines above the header: ${say('skip', 'N')})`;
+    return (say) => `line ${line} has ${found} field${found === 1 ? '' : 's'} where the header has ${expected} (a short row, or a quote left open above it? Lines above the header: ${say('skip', 'N')})`;
   }
-  if (/unterminated quote/.test(message)) return `line ${line} opens a quote that is never closed`;
+  if (/unterminated quote/.test(message)) return () => `line ${line} opens a quote that is never closed`;
   return undefined;
 }

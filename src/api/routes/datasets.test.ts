@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
@@ -116,8 +116,30 @@ describe('dataset routes', () => {
     expect(errors[2]!.message).toContain("File 'g.parquet' too small to be a Parquet file");
     expect(errors[3]!.message).toContain('line 2 of g b.csv has more than 2 fields');
     expect(errors[4]!.message).toContain('line 3 of g.csv has 1 field where the header has 2');
-    expect(errors[5]!.message).toBe("format: 'the upload' mixes formats (csv, parquet); add them separately or pass --format");
+    expect(errors[5]!.message).toBe("format: 'the upload' mixes formats (csv, parquet); add them separately or pass ?format=");
     expect(errors[6]!.message).toBe("file: 'e.csv' is empty");
+  });
+
+  it("names the query parameters in an add's advice, where the CLI names its flags (?encoding=, not --encoding)", async () => {
+    const answers = [
+      await upload('advice', Buffer.from('x\n\xe9\n', 'latin1'), 'filename=l.csv'),
+      await upload('advice', Buffer.from('\ufeffx\n1\n', 'utf16le'), 'filename=u.csv'),
+      await upload('advice', 'x,c\n1,2,3\n', 'filename=r.csv'),
+      await upload('advice', CSV_A, 'filename=a.csv&decimal=,'),
+      await upload('advice', CSV_A, 'filename=a.csv&thousands=.'),
+    ].map((r) => r.json<{ error: { code: string; message: string } }>().error);
+    expect(answers.map((e) => e.message)).toEqual([
+      'file: not UTF-8 text (CSV Error on Line: 2): pass ?encoding=latin-1 (or utf-16)',
+      "file: 'u.csv' looks like UTF-16 text (it starts with the byte order mark FF FE), not utf-8: pass ?encoding=utf-16",
+      "file: not a readable CSV file: line 2 of r.csv has more than 2 fields, the header's count (a delimiter inside an unquoted field? Lines above the header: ?skip=N)",
+      'decimal: a decimal comma needs another delimiter, e.g. ?delimiter=;',
+      'thousands: the thousands separator cannot be the decimal separator "." (for 1.234,5 add ?decimal=,)',
+    ]);
+    // The same errors of a local add name the CLI's flags.
+    const local = join(platform.config.home, 'l.csv');
+    writeFileSync(local, Buffer.from('x\n\xe9\n', 'latin1'));
+    await expect(platform.datasets.add('advice', local)).rejects.toThrow('file: not UTF-8 text (CSV Error on Line: 2): pass --encoding latin-1 (or utf-16)');
+    await expect(platform.datasets.add('advice', local, { decimal: ',' })).rejects.toThrow("decimal: a decimal comma needs another delimiter, e.g. --delimiter ';'");
   });
 
   it("takes a CSV's missing-value spellings as a repeated query parameter", async () => {

@@ -7,7 +7,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Multipart } from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
 import { formatOfName, invalidArgument, isKeelError, isValidName, KeelError, makeWorkDir, markGzipped, MAX_SOURCE_FILES } from '../../core/index.js';
-import { CSV_ENCODINGS, DATASET_FORMATS, isDatasetFormat, MAX_PAGE_ROWS, parseTypeList } from '../../data/index.js';
+import { CSV_ENCODINGS, DATASET_FORMATS, isDatasetFormat, MAX_PAGE_ROWS, parseTypeList, queryMessage } from '../../data/index.js';
 import type { RoutePluginOptions } from './route-options.js';
 
 const NameParams = Type.Object({ name: Type.String() });
@@ -136,7 +136,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
         const received = multipart ? await receiveParts(req.parts(), join(work, 'parts'), format, limit, clientNames) : await receiveBody(body!, work, filename, format, limit, clientNames);
         const read = { encoding, delimiter, decimal, thousands, comment, na, header, names, skip, columns, types: typeList };
         const v = await datasets.add(req.params.name, received.path, { format, description, ...read, source: received.source }).catch((e: unknown) => {
-          throw withClientNames(e, work, clientNames);
+          throw clientError(e, work, clientNames);
         });
         return reply.status(201).send(v);
       } finally {
@@ -214,13 +214,14 @@ function storedName(name: string): string {
 }
 
 /**
- * The error of an add with the upload's stored paths replaced by the client's names (a file's
- * before its folder's), and the stored names that differ from the client's (DuckDB names a file
- * by its base name): where and how the server keeps an upload is none of the client's business.
+ * The error of an add as the client hears it: its advice naming query parameters (`?format=`, where
+ * the CLI's says `--format`), and the upload's stored paths replaced by the client's names (a
+ * file's before its folder's), and the stored names that differ from the client's (DuckDB names a
+ * file by its base name): where and how the server keeps an upload is none of the client's business.
  */
-function withClientNames(e: unknown, work: string, clientNames: ReadonlyMap<string, string>): unknown {
+function clientError(e: unknown, work: string, clientNames: ReadonlyMap<string, string>): unknown {
   if (!isKeelError(e)) return e;
-  let message = e.message;
+  let message = queryMessage(e);
   const stored = [...clientNames].sort(([a], [b]) => b.length - a.length);
   for (const [path, name] of stored) message = message.replaceAll(path, name);
   for (const [path, name] of stored) if (basename(path) !== basename(name)) message = message.replaceAll(basename(path), basename(name));

@@ -26,12 +26,13 @@ export function shown(c: DatasetColumn, v: number | null | undefined): string | 
 }
 
 /**
- * A string value as `data head` prints it in a table: quoted as JSON when the table would lose or
- * hide part of it (empty, whitespace at an edge, a line break or tab), so that `" "` is not taken
- * for a missing value, or when it starts with a quote (so that a quoted one is not taken for it);
- * cut to `n` characters.
+ * A string value as the data commands print it in a table (`data head`'s rows, `data show`'s top
+ * values, `data diff`'s new and gone ones): quoted as JSON when the table would lose or hide part
+ * of it (empty, whitespace at an edge, a line break or tab), so that `" "` is not taken for a
+ * missing value, or when it starts with a quote (so that a quoted one is not taken for it); cut to
+ * `n` characters (uncut by default).
  */
-export function cellText(s: string, n: number): string {
+export function cellText(s: string, n = Infinity): string {
   return truncate(s === '' || s.trim() !== s || s.startsWith('"') || /[\x00-\x1f]/.test(s) ? JSON.stringify(s) : s, n);
 }
 
@@ -73,7 +74,7 @@ export function printColumn(v: DatasetVersionDetail, c: DatasetColumn): void {
     printLine();
     printLine('top values');
     printTable(
-      s.top.map((t) => ({ value: c.type === 'timestamp' ? t.value.replace('.000Z', 'Z') : t.value, count: t.count, share: share(t.count) })),
+      s.top.map((t) => ({ value: cellText(c.type === 'timestamp' ? t.value.replace('.000Z', 'Z') : t.value), count: t.count, share: share(t.count) })),
       ['value', 'count', 'share'],
     );
   }

@@ -139,6 +139,22 @@ describe('keel data (end to end)', () => {
     expect((await runKeel(['--server', url, 'data', 'head', 'z-ws'])).stdout).toBe(table);
   });
 
+  it('data show and data diff quote the top values a table would hide, as data head quotes its strings', async () => {
+    const [one, two] = [join(home, 'top1.csv'), join(home, 'top2.csv')];
+    writeFileSync(one, 's\n" "\n" "\n" "\nx\n" a "\n');
+    writeFileSync(two, 's\n"  "\n"  "\nx\n');
+    const add = async (file: string) => (JSON.parse((await runKeel(['--home', home, '--json', 'data', 'add', 'z-top', file])).stdout) as { version: string }).version;
+    const va = await add(one);
+    const vb = await add(two);
+    const show = (await runKeel(['--home', home, 'data', 'show', `z-top@${va}`])).stdout.split('\n');
+    expect(show[2]).toMatch(/^s +string +no +0 +3 +" " \(3\)$/);
+    const column = (await runKeel(['--home', home, 'data', 'show', `z-top@${va}`, '--column', 's'])).stdout;
+    expect(column.split('top values\n')[1]).toBe('VALUE  COUNT  SHARE\n" "        3  60.00 %\n" a "      1  20.00 %\nx          1  20.00 %\n');
+    const diff = (await runKeel(['--server', url, 'data', 'diff', `z-top@${va}`, `z-top@${vb}`])).stdout.split('\n');
+    expect(diff.slice(1, 4)).toEqual(['schema: unchanged', '', expect.stringMatching(/ NEW TOP +GONE TOP$/)]);
+    expect(diff[4]).toMatch(/^s +0 → 0 +3 → 2 +"  " +" "," a "$/);
+  });
+
   it('the SDK adds, lists, diffs and downloads over HTTP', async () => {
     const client = new KeelClient({ baseUrl: url });
     const file = join(home, 'two.csv');

@@ -111,7 +111,7 @@ export function registerDataCommands(program: Command, context: ContextFactory):
             p50: shown(c, s.quantiles?.p50),
             max: shown(c, s.max),
             distinct: s.distinct,
-            top: top ? `${truncate(c.type === 'timestamp' ? top.value.replace('.000Z', 'Z') : top.value, 24)} (${top.count})` : null,
+            top: top ? `${cellText(c.type === 'timestamp' ? top.value.replace('.000Z', 'Z') : top.value, 24)} (${top.count})` : null,
           };
         }),
         ['column', 'type', 'nullable', 'missing', 'mean', 'std', 'min', 'p50', 'max', 'distinct', 'top'],
@@ -176,8 +176,8 @@ export function registerDataCommands(program: Command, context: ContextFactory):
           missing: arrow(c.missingRate),
           distinct: arrow(c.distinct),
           p50: c.quantiles?.p50 ? arrow(c.quantiles.p50) : null,
-          'new top': c.newTopValues.length ? truncate(c.newTopValues.join(','), 30) : null,
-          'gone top': c.vanishedTopValues.length ? truncate(c.vanishedTopValues.join(','), 30) : null,
+          'new top': c.newTopValues.length ? truncate(c.newTopValues.map((t) => cellText(t, 30)).join(','), 30) : null,
+          'gone top': c.vanishedTopValues.length ? truncate(c.vanishedTopValues.map((t) => cellText(t, 30)).join(','), 30) : null,
         })),
         ['column', 'mean', 'shift/std', 'std', 'missing', 'distinct', 'p50', 'new top', 'gone top'],
       );

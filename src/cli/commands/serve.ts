@@ -1,6 +1,6 @@
-import cluster from 'node:cluster';
+import cluster, { type Worker } from 'node:cluster';
 import type { Command } from 'commander';
-import { KeelError, createLogger, invalidArgument } from '../../core/index.js';
+import { KeelError, createLogger, invalidArgument, isKeelError, toKeelError, type ErrorCode } from '../../core/index.js';
 import {
   DispatchingModelSource, FileModelSource, InferenceServer, LruCacheStore, RedisCacheStore, RegistryModelSource,
   type BatchingOptions, type CacheStore, type ServeModelSpec,
@@ -75,9 +75,15 @@ export function registerServeCommand(program: Command, context: ContextFactory):
         await runCluster(ctx.json, procs);
         return;
       }
-      const { server, predictionLogger } = await buildServer(ctx, opts, refs);
-      const where = { host: opts.host ?? ctx.config.server.host, port: positiveInt('--port', opts.port, 0), flag: '--port' };
-      const address = await listenOn(where, () => server.start(where));
+      let started: Awaited<ReturnType<typeof startServer>>;
+      try {
+        started = await startServer(ctx, opts, refs);
+      } catch (e) {
+        if (!cluster.isWorker) throw e;
+        await reportToPrimary(e);
+        return;
+      }
+      const { server, predictionLogger, address } = started;
       const models = server.manager.list().map((m) => ({ name: m.name, version: m.version, ref: refs.find((r) => r.includes(m.name)) ?? '', inputs: m.signature.inputs.map((s) => `${s.name}:${s.datatype}[${s.shape.join(',')}]`).join(' ') }));
       if (cluster.isWorker) process.send?.('ready');
       else if (ctx.json) printJson({ url: address, models });
@@ -97,28 +103,62 @@ export function registerServeCommand(program: Command, context: ContextFactory):
   registerPredictCommand(program, context);
 }
 
+async function startServer(ctx: CliContext, opts: ServeOptions, refs: string[]): Promise<{ server: InferenceServer; predictionLogger: PredictionLogger | undefined; address: string }> {
+  const { server, predictionLogger } = await buildServer(ctx, opts, refs);
+  const where = { host: opts.host ?? ctx.config.server.host, port: positiveInt('--port', opts.port, 0), flag: '--port' };
+  return { server, predictionLogger, address: await listenOn(where, () => server.start(where)) };
+}
+
+/** What a serving process that failed to start tells the primary, which prints it once for all of them. */
+interface StartFailure {
+  readonly error: { readonly code: ErrorCode; readonly message: string; readonly field?: string };
+}
+
+/** A serving process's failed start, sent to the primary; the process then lets go of it and ends. */
+async function reportToPrimary(e: unknown): Promise<void> {
+  const err = toKeelError(e);
+  // An unexpected error keeps its stack, as the CLI prints it for one process.
+  const failure: StartFailure = { error: { ...err.toJSON(), ...(isKeelError(e) ? {} : { message: (e as Error)?.stack ?? err.message }) } };
+  await new Promise<void>((resolve) => process.send?.(failure, undefined, undefined, () => resolve()) ?? resolve());
+  process.exitCode = err.exitCode;
+  cluster.worker?.disconnect();
+}
+
 /** The primary of `--http-processes N`: forks N serving processes and stops them on a signal. */
 async function runCluster(json: boolean, procs: number): Promise<void> {
   const workers = Array.from({ length: procs }, () => cluster.fork());
-  let ready = 0;
-  await new Promise<void>((resolve, reject) => {
-    for (const w of workers) {
-      w.on('message', (m) => {
-        if (m === 'ready' && ++ready === procs) resolve();
-      });
-      w.on('exit', (code) => reject(new KeelError('UNAVAILABLE', `a serving process exited with code ${code} while starting`)));
-    }
-  });
+  const stopAll = () => Promise.all(workers.filter((w) => !w.isDead()).map((w) => new Promise<void>((resolve) => {
+    w.once('exit', () => resolve());
+    w.kill('SIGTERM');
+  })));
+  try {
+    await allStarted(workers);
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
   if (json) printJson({ processes: procs });
   else printLine(`Keel serving in ${procs} processes sharing the port`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
-  await Promise.all(workers.map((w) => new Promise<void>((resolve) => {
-    w.once('exit', () => resolve());
-    w.kill('SIGTERM');
-  })));
+  await stopAll();
+}
+
+/** Resolves when every process is serving; rejects with the first one's error (a port in use) otherwise. */
+function allStarted(workers: readonly Worker[]): Promise<void> {
+  let ready = 0;
+  return new Promise<void>((resolve, reject) => {
+    for (const w of workers) {
+      w.on('message', (m: 'ready' | StartFailure) => {
+        if (m === 'ready' && ++ready === workers.length) resolve();
+        else if (typeof m === 'object') reject(new KeelError(m.error.code, m.error.message, { field: m.error.field }));
+      });
+      // 'close' comes after the process's IPC channel closed, so after any StartFailure it sent.
+      w.process.once('close', (code) => reject(new KeelError('UNAVAILABLE', `a serving process exited with code ${code} while starting`)));
+    }
+  });
 }
 
 async function buildServer(ctx: CliContext, opts: ServeOptions, refs: string[]): Promise<{ server: InferenceServer; predictionLogger: PredictionLogger | undefined }> {
