@@ -10,10 +10,11 @@ import { diffVersions, type DatasetDiff } from './dataset-diff.js';
 import { resolveExportFormat, writeExport, type ExportResult } from './dataset-export.js';
 import { pageBounds, readRows, type RowsOptions, type RowsPage } from './dataset-rows.js';
 import { assertDatasetName, parseDatasetRef } from './dataset-ref.js';
-import { READING_AGAIN, RENAMED, withNotes } from './add-notes.js';
+import { RENAMED, withNotes } from './add-notes.js';
+import type { Widening } from './csv-columns.js';
 import { renameNote } from './column-names.js';
-import { openDuckDb, quoteString } from './duckdb-sql.js';
-import { parquetOptions, sourceRows } from './parquet-write.js';
+import { openDuckDb } from './duckdb-sql.js';
+import { parquetOptions, sourceRows, writeSourceParquet } from './parquet-write.js';
 import { profileParquet } from './profile.js';
 import { contentHash, readableFiles, resolveSourceFiles } from './source-files.js';
 import { readIdentity, resolveReadOptions, type ReadOptionsGiven } from './read-options.js';
@@ -51,9 +52,6 @@ export interface AddDatasetOptions extends ReadOptionsGiven {
 }
 
 export type DatasetVersionInfo = Omit<DatasetVersion, 'columns'>;
-
-/** The progress message while a widening reads the file to type columns by all their values. */
-const TYPING = 'types from all values';
 
 /** The version of some content: the first 12 hex characters of its sha256. */
 export const versionOf = (contentSha256: string): string => contentSha256.slice(0, 12);
@@ -106,43 +104,15 @@ export class DatasetService {
       const parquet = join(work, 'data.parquet');
       let columns;
       try {
-        let described = await describeSource(con, files, source.format, read, work);
+        const described = await describeSource(con, files, source.format, read, work);
         // A column whose name in the file could not stay (repeated, blank): the user hears its new name.
         for (const r of described.renames) {
           this.deps.logger.info({ dataset: name, column: r.position + 1, from: r.from, to: r.to }, 'a column of the file was renamed');
           progress(0, `${RENAMED}${renameNote(r)}`);
         }
         const writeOptions = parquetOptions(await sourceRows(con, files, source.format));
-        let reading = 'reading';
-        // The bar says so now: the first poll comes 200 ms into the read.
-        progress(0, reading);
-        const poll = setInterval(() => {
-          const p = con.progress.percentage;
-          if (p >= 0) progress(Math.min(60, p * 0.6), reading);
-        }, 200);
-        try {
-          for (;;) {
-            try {
-              await con.run(`COPY (SELECT ${described.columns.map((c) => c.storeExpr).join(', ')} FROM ${described.source}) TO ${quoteString(parquet)} (${writeOptions})`);
-              break;
-            } catch (e) {
-              // A value past the sampled rows that does not fit its column's type: the types
-              // widen (a CSV column from int to float or string, ...) and the read starts again.
-              // Some widenings first read the file to type columns by all their values (JSON,
-              // CSV columns empty in the sampled rows): the bar names that pass while it runs.
-              reading = TYPING;
-              const wider = signal?.aborted ? undefined : await described.widen(e);
-              if (!wider) throw e;
-              described = wider.source;
-              reading = `${READING_AGAIN}${wider.widening.message}`;
-              this.deps.logger.info({ dataset: name, ...wider.widening }, 'the types of the file widened after its sampled rows');
-              progress(0, reading);
-            }
-          }
-        } finally {
-          clearInterval(poll);
-        }
-        columns = described.columns;
+        const widened = (w: Widening) => this.deps.logger.info({ dataset: name, ...w }, 'the types of the file widened after its sampled rows');
+        columns = await writeSourceParquet(con, described, parquet, writeOptions, (p, message) => progress(Math.min(60, p * 0.6), message), widened, signal);
       } catch (e) {
         await dedupe.catch(() => undefined);
         if (duplicate) return this.addedAgain(duplicate, options.description);

@@ -4,8 +4,12 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DatasetFormat } from '../core/index.js';
+import { READING_AGAIN } from './add-notes.js';
+import type { Widening } from './csv-columns.js';
 import { estimatedRows } from './csv-sample.js';
+import { quoteString } from './duckdb-sql.js';
 import { SAMPLE_ROWS } from './profile.js';
+import type { DescribedSource, SourceColumn } from './source-reader.js';
 import { filesArg } from './source-sql.js';
 
 /** DuckDB's own row group size, kept for files of more rows than SAMPLE_ROWS. */
@@ -43,4 +47,52 @@ export async function sourceRows(con: DuckDBConnection, files: readonly string[]
   const read = await con.runAndReadAll(`SELECT sum(num_rows) FROM parquet_file_metadata(${filesArg(files)})`).catch(() => undefined);
   const rows = read?.getRows()[0]?.[0];
   return rows === undefined || rows === null ? undefined : Number(rows);
+}
+
+/** The progress message while a widening reads the file to type columns by all their values. */
+const TYPING = 'types from all values';
+
+/**
+ * Reads the source into the Parquet file `parquet` (one COPY) and returns its columns as stored.
+ * A value past the sampled rows that does not fit its column's type fails the read: the types
+ * widen (a CSV column from int to float or string, ...) and the read starts again, `widened`
+ * told why. Some widenings first read the file to type columns by all their values (JSON, CSV
+ * columns empty in the sampled rows): `say` names that pass while it runs, and the read's part
+ * done (0-100) as DuckDB tells it.
+ */
+export async function writeSourceParquet(
+  con: DuckDBConnection,
+  source: DescribedSource,
+  parquet: string,
+  writeOptions: string,
+  say: (percent: number, message: string) => void,
+  widened: (w: Widening) => void,
+  signal: AbortSignal | undefined,
+): Promise<readonly SourceColumn[]> {
+  let described = source;
+  let reading = 'reading';
+  // The bar says so now: the first poll comes 200 ms into the read.
+  say(0, reading);
+  const poll = setInterval(() => {
+    const p = con.progress.percentage;
+    if (p >= 0) say(p, reading);
+  }, 200);
+  try {
+    for (;;) {
+      try {
+        await con.run(`COPY (SELECT ${described.columns.map((c) => c.storeExpr).join(', ')} FROM ${described.source}) TO ${quoteString(parquet)} (${writeOptions})`);
+        return described.columns;
+      } catch (e) {
+        reading = TYPING;
+        const wider = signal?.aborted ? undefined : await described.widen(e);
+        if (!wider) throw e;
+        described = wider.source;
+        reading = `${READING_AGAIN}${wider.widening.message}`;
+        widened(wider.widening);
+        say(0, reading);
+      }
+    }
+  } finally {
+    clearInterval(poll);
+  }
 }
