@@ -80,6 +80,8 @@ export interface DatasetDiffResult {
     readonly quantiles: Readonly<Record<string, DatasetShift>> | null;
     readonly newTopValues: readonly string[];
     readonly vanishedTopValues: readonly string[];
+    /** Top values' shares of the non-missing values in A and B, the largest change first (null: not in that version's top 20). */
+    readonly topShares: readonly (DatasetShift & { readonly value: string })[];
   }[];
 }
 

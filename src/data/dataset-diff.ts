@@ -21,6 +21,16 @@ export interface ColumnShift {
   /** Values in B's top 20 and not in A's, and the other way round. */
   readonly newTopValues: readonly string[];
   readonly vanishedTopValues: readonly string[];
+  /**
+   * Each value of either version's top 20 with its share of the non-missing values in A and B (the
+   * country FR: 0.355 → 0.126), the largest change first; a share is null where the value is not
+   * in that version's top 20 (its count there is not stored), and such values come last.
+   */
+  readonly topShares: readonly TopShare[];
+}
+
+export interface TopShare extends Shift {
+  readonly value: string;
 }
 
 export interface SchemaChange {
@@ -91,5 +101,15 @@ function columnShift(a: ColumnProfile, b: ColumnProfile): ColumnShift {
     quantiles,
     newTopValues: [...topB].filter((v) => !topA.has(v)),
     vanishedTopValues: [...topA].filter((v) => !topB.has(v)),
+    topShares: topShares(a, b),
   };
+}
+
+/** ColumnShift.topShares. */
+function topShares(a: ColumnProfile, b: ColumnProfile): TopShare[] {
+  const shares = (p: ColumnProfile) => new Map(p.stats.top.map((t) => [t.value, p.stats.count > 0 ? t.count / p.stats.count : 0]));
+  const [sa, sb] = [shares(a), shares(b)];
+  const values = [...new Set([...sa.keys(), ...sb.keys()])];
+  const size = (t: TopShare) => (t.delta === null ? -1 : Math.abs(t.delta));
+  return values.map((value) => ({ value, ...shift(sa.get(value) ?? null, sb.get(value) ?? null) })).sort((x, y) => size(y) - size(x));
 }

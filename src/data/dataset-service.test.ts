@@ -103,6 +103,12 @@ for (const backend of testStores()) {
       expect(c.newTopValues).toEqual(['c']);
       expect(c.vanishedTopValues).toEqual(['b']);
       expect(c.missingRate).toEqual({ a: 0, b: 0.25, delta: 0.25 });
+      // Shares of the non-missing values: a 2 of 3, then 1 of 3; b and c each in one top list only.
+      expect(c.topShares).toEqual([
+        { value: 'a', a: 2 / 3, b: 1 / 3, delta: 1 / 3 - 2 / 3 },
+        { value: 'b', a: 1 / 3, b: null, delta: null },
+        { value: 'c', a: null, b: 2 / 3, delta: null },
+      ]);
     });
 
     it('loads a version as a Table, optionally some columns', async () => {

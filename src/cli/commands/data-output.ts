@@ -20,9 +20,18 @@ export function showJson(v: DatasetVersionDetail): unknown {
 }
 
 /** Timestamps print as ISO times, everything else as numbers. */
-export function shown(c: DatasetColumn, v: number | null | undefined): string | number | null {
+export function shown(c: Pick<DatasetColumn, 'type'>, v: number | null | undefined): string | number | null {
   if (v === null || v === undefined) return null;
   return c.type === 'timestamp' ? new Date(v).toISOString().replace('.000Z', 'Z') : v;
+}
+
+/** A top value as the data commands print it: a timestamp without a fraction of zeros. */
+export const topValueShown = (c: Pick<DatasetColumn, 'type'>, value: string): string => (c.type === 'timestamp' ? value.replace('.000Z', 'Z') : value);
+
+/** A column's std as the data commands print it: a timestamp's in days. */
+export function stdShown(c: Pick<DatasetColumn, 'type'>, std: number | null | undefined): string | number | null {
+  if (std === null || std === undefined) return null;
+  return c.type === 'timestamp' ? `${formatCell(std / 86_400_000)}d` : std;
 }
 
 /**
@@ -51,8 +60,7 @@ export function printColumn(v: DatasetVersionDetail, c: DatasetColumn): void {
   printLine(`${v.name}@${v.version}  column ${c.name}: ${c.type}${c.nullable ? ', nullable' : ''}`);
   printLine(`count ${s.count}  missing ${s.missing} (${share(s.missing)})  distinct ${s.distinct}`);
   if (c.type !== 'string') {
-    const std = c.type === 'timestamp' ? (s.std === null ? '-' : `${formatCell(s.std / 86_400_000)}d`) : fmt(s.std);
-    printLine(`min ${fmt(s.min)}  max ${fmt(s.max)}  mean ${fmt(s.mean)}  std ${std}`);
+    printLine(`min ${fmt(s.min)}  max ${fmt(s.max)}  mean ${fmt(s.mean)}  std ${formatCell(stdShown(c, s.std)) || '-'}`);
   }
   if (s.quantiles) printLine(`quantiles  ${Object.entries(s.quantiles).map(([k, q]) => `${k} ${fmt(q)}`).join('  ')}`);
   if (s.histogram) {
@@ -74,7 +82,7 @@ export function printColumn(v: DatasetVersionDetail, c: DatasetColumn): void {
     printLine();
     printLine('top values');
     printTable(
-      s.top.map((t) => ({ value: cellText(c.type === 'timestamp' ? t.value.replace('.000Z', 'Z') : t.value), count: t.count, share: share(t.count) })),
+      s.top.map((t) => ({ value: cellText(topValueShown(c, t.value)), count: t.count, share: share(t.count) })),
       ['value', 'count', 'share'],
     );
   }

@@ -152,7 +152,8 @@ describe('keel data (end to end)', () => {
     expect(column.split('top values\n')[1]).toBe('VALUE  COUNT  SHARE\n" "        3  60.00 %\n" a "      1  20.00 %\nx          1  20.00 %\n');
     const diff = (await runKeel(['--server', url, 'data', 'diff', `z-top@${va}`, `z-top@${vb}`])).stdout.split('\n');
     expect(diff.slice(1, 4)).toEqual(['schema: unchanged', '', expect.stringMatching(/ NEW TOP +GONE TOP$/)]);
-    expect(diff[4]).toMatch(/^s +0 → 0 +3 → 2 +"  " +" "," a "$/);
+    // x, the one value in both top lists, moved from 1 of 5 to 1 of 3 (TOP SHARE).
+    expect(diff[4]).toMatch(/^s +0 → 0 +3 → 2 +x 20\.0% → 33\.3% +"  " +" "," a "$/);
   });
 
   it('the SDK adds, lists, diffs and downloads over HTTP', async () => {

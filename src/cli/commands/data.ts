@@ -7,7 +7,7 @@ import { interruptible } from '../interrupt.js';
 import { positiveInt } from '../option-values.js';
 import { runCommand } from '../run-command.js';
 import { dataOps, withStdinSpooled } from './data-ops.js';
-import { cellText, printColumn, showJson, shown, truncate } from './data-output.js';
+import { cellText, printColumn, showJson, shown, stdShown, topValueShown, truncate } from './data-output.js';
 
 /** A flag that takes a count (rows, an offset). */
 function wholeNumber(text: string, flag: string): number {
@@ -166,20 +166,25 @@ export function registerDataCommands(program: Command, context: ContextFactory):
         printLine(`~ column ${c.name}: ${parts.join(', ')}`);
       }
       printLine();
-      const arrow = (s: { a: number | null; b: number | null }) => (s.a === null && s.b === null ? null : `${formatCell(s.a) || '-'} → ${formatCell(s.b) || '-'}`);
+      type Side = number | null | undefined;
+      const arrow = (s: { a: number | null; b: number | null }, show: (x: Side) => unknown = (x) => x) =>
+        s.a === null && s.b === null ? null : `${formatCell(show(s.a)) || '-'} → ${formatCell(show(s.b)) || '-'}`;
+      const percent = (x: Side) => (x === null || x === undefined ? null : `${(100 * x).toFixed(1)}%`);
       printTable(
         d.columns.map((c) => ({
           column: c.name,
-          mean: arrow(c.mean),
+          mean: arrow(c.mean, (x) => shown(c, x)),
           'shift/std': c.meanShiftInStd,
-          std: arrow(c.std),
+          std: arrow(c.std, (x) => stdShown(c, x)),
           missing: arrow(c.missingRate),
           distinct: arrow(c.distinct),
-          p50: c.quantiles?.p50 ? arrow(c.quantiles.p50) : null,
-          'new top': c.newTopValues.length ? truncate(c.newTopValues.map((t) => cellText(t, 30)).join(','), 30) : null,
-          'gone top': c.vanishedTopValues.length ? truncate(c.vanishedTopValues.map((t) => cellText(t, 30)).join(','), 30) : null,
+          p50: c.quantiles?.p50 ? arrow(c.quantiles.p50, (x) => shown(c, x)) : null,
+          // The top value whose share moved most (both shares known): a category's shift.
+          'top share': ((t) => (t && t.delta !== 0 ? `${cellText(topValueShown(c, t.value), 16)} ${arrow(t, percent)}` : null))(c.topShares.find((t) => t.delta !== null)),
+          'new top': c.newTopValues.length ? truncate(c.newTopValues.map((t) => cellText(topValueShown(c, t), 30)).join(','), 30) : null,
+          'gone top': c.vanishedTopValues.length ? truncate(c.vanishedTopValues.map((t) => cellText(topValueShown(c, t), 30)).join(','), 30) : null,
         })),
-        ['column', 'mean', 'shift/std', 'std', 'missing', 'distinct', 'p50', 'new top', 'gone top'],
+        ['column', 'mean', 'shift/std', 'std', 'missing', 'distinct', 'p50', 'top share', 'new top', 'gone top'],
       );
     }));
 }
