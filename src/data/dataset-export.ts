@@ -1,6 +1,7 @@
 import { copyFile, open, rename, rm } from 'node:fs/promises';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidArgument, newId } from '../core/index.js';
-import { openDuckDb, quoteString } from './duckdb-sql.js';
+import { openDuckDb, quoteIdent, quoteString } from './duckdb-sql.js';
 
 export const EXPORT_FORMATS = ['parquet', 'csv', 'ndjson'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -33,7 +34,7 @@ export function resolveExportFormat(path: string, format: string | undefined): E
 
 /**
  * Writes a stored version's Parquet to `dest` in `format` (Parquet: the stored bytes; CSV with a
- * header; NDJSON, one object per row), whole or not at all: into a temp file beside `dest`, renamed
+ * header; NDJSON, one object per row, timestamps in ISO 8601 with Z), whole or not at all: into a temp file beside `dest`, renamed
  * over it when complete.
  */
 export async function writeExport(parquetPath: string, dest: string, format: ExportFormat, tmpDir: string): Promise<void> {
@@ -46,8 +47,9 @@ export async function writeExport(parquetPath: string, dest: string, format: Exp
     } else {
       const duck = await openDuckDb(tmpDir);
       try {
+        const con = await duck.connect();
         const options = format === 'csv' ? 'FORMAT csv, HEADER true' : 'FORMAT json';
-        await (await duck.connect()).run(`COPY (SELECT * FROM read_parquet(${quoteString(parquetPath)})) TO ${quoteString(tmp)} (${options})`);
+        await con.run(`COPY (${await exportSelect(con, parquetPath, format)}) TO ${quoteString(tmp)} (${options})`);
       } finally {
         duck.close();
       }
@@ -59,4 +61,27 @@ export async function writeExport(parquetPath: string, dest: string, format: Exp
     if (code === 'ENOENT' || code === 'EACCES' || code === 'EROFS' || code === 'ENOTDIR' || code === 'EISDIR') throw invalidArgument('file', `cannot write '${dest}' (${code})`, e);
     throw e;
   }
+}
+
+/**
+ * The query whose rows the export writes. NDJSON writes each timestamp as `data head --json` does,
+ * ISO 8601 in UTC (2020-03-09T21:34:14.204Z): DuckDB's JSON writer wrote `2020-03-09 21:34:14.204`
+ * and `2044-05-29 12:48:13`, which a JSON reader (Keel's add included) takes for text.
+ * Milliseconds always, as head shows; microseconds in a column that has a value finer than a
+ * millisecond, so that a re-add gives the same values. A CSV of one column writes a missing value
+ * as `""`, as pandas' to_csv does: the empty line DuckDB wrote is skipped by a reader (Keel's add,
+ * pandas), and the row was lost.
+ */
+async function exportSelect(con: DuckDBConnection, parquetPath: string, format: 'csv' | 'ndjson'): Promise<string> {
+  const source = `read_parquet(${quoteString(parquetPath)})`;
+  const columns = (await con.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`)).getRows().map((r) => ({ name: quoteIdent(String(r[0])), type: String(r[1]) }));
+  if (format === 'csv') {
+    const only = columns.length === 1 ? columns[0]!.name : undefined;
+    return only === undefined ? `SELECT * FROM ${source}` : `SELECT coalesce(CAST(${only} AS VARCHAR), '') AS ${only} FROM ${source}`;
+  }
+  const stamps = columns.filter((c) => /^TIMESTAMP(_S|_MS|_NS)?$/.test(c.type)).map((c) => c.name);
+  if (stamps.length === 0) return `SELECT * FROM ${source}`;
+  const fine = (await con.runAndReadAll(`SELECT ${stamps.map((c) => `coalesce(bool_or(epoch_us(${c}) % 1000 <> 0), false)`).join(', ')} FROM ${source}`)).getRows()[0]!;
+  const replaced = stamps.map((c, i) => `strftime(${c}, '%Y-%m-%dT%H:%M:%S.${fine[i] === true ? '%f' : '%g'}Z') AS ${c}`);
+  return `SELECT * REPLACE (${replaced.join(', ')}) FROM ${source}`;
 }
