@@ -1,8 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
-import { sqliteTestService } from './test-helpers.js';
+import { expectKeelError, sqliteTestService } from './test-helpers.js';
 
 // Every type, each with a missing value, and the values a text format can get wrong: ints past
 // 2^53, floats at their limits, text with commas, quotes and non-ASCII, timestamps before 1970,
@@ -73,5 +76,68 @@ describe('data export', () => {
     ]);
     const head = await t.service.rows(`mix@${v.version}`, { columns: ['ts'] });
     expect(head.rows.map((r) => r[0])).toEqual(lines.map((l) => l.ts));
+  });
+});
+
+describe('data export destinations', () => {
+  const t = sqliteTestService();
+  const csv = 'id,x,b,s,ts\n1,1.5,true,hello,2020-03-09 21:34:14.204\n2,,false,,2044-05-29 12:48:13\n';
+  const setUp = async () => {
+    const source = join(t.dir, 'cust.csv');
+    writeFileSync(source, csv);
+    await t.service.add('cust', source);
+    return readFileSync(await t.service.parquetPath('cust'));
+  };
+  /** The files in `dir` that a write left behind (its temp files). */
+  const temps = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.tmp'));
+
+  it('follows a symlink: the target is written (atomically, in its folder), the link stays a link', async () => {
+    await setUp();
+    const real = mkdtempSync(join(t.dir, 'real-'));
+    writeFileSync(join(real, 'target.csv'), 'old\n');
+    chmodSync(join(real, 'target.csv'), 0o640);
+    const link = join(t.dir, 'link.csv');
+    symlinkSync(join(real, 'target.csv'), link);
+    expect(await t.service.export('cust', link)).toMatchObject({ path: link, rows: 2 });
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(real, 'target.csv'), 'utf8')).toBe(csv);
+    // The file replaced keeps its permissions, as a write in place would.
+    expect(statSync(join(real, 'target.csv')).mode & 0o777).toBe(0o640);
+    // A relative link to a file not there yet: the file is made where the link points.
+    const dangling = join(t.dir, 'new-link.ndjson');
+    symlinkSync(join('real-dir-to-be', 'made.ndjson'), dangling);
+    mkdirSync(join(t.dir, 'real-dir-to-be'));
+    await t.service.export('cust', dangling);
+    expect(lstatSync(dangling).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(t.dir, 'real-dir-to-be', 'made.ndjson'), 'utf8').split('\n')[0]).toBe('{"id":1,"x":1.5,"b":true,"s":"hello","ts":"2020-03-09T21:34:14.204Z"}');
+    expect([...temps(real), ...temps(t.dir)]).toEqual([]);
+  });
+
+  it.each(['csv', 'ndjson', 'parquet'] as const)('writes a FIFO in place as %s: its reader gets the rows, the FIFO stays', async (format) => {
+    const parquet = await setUp();
+    const fifo = join(mkdtempSync(join(t.dir, 'fifo-')), `out.${format}`);
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    // The reader opens the FIFO as the export writes it.
+    const [read] = await Promise.all([readFile(fifo), t.service.export('cust', fifo)]);
+    expect(statSync(fifo).isFIFO()).toBe(true);
+    if (format === 'parquet') expect(read.equals(parquet)).toBe(true);
+    else if (format === 'csv') expect(read.toString()).toBe(csv);
+    else expect(read.toString().trim().split('\n')).toHaveLength(2);
+    expect(temps(dirname(fifo))).toEqual([]);
+  });
+
+  it('writes to a stream (stdout) without ending it, CSV unless told; a folder is refused', async () => {
+    const parquet = await setUp();
+    const chunks: Buffer[] = [];
+    const sink = new Writable({ write: (c: Buffer, _e, done) => (chunks.push(c), done()) });
+    expect(await t.service.export('cust', sink)).toMatchObject({ format: 'csv', path: '-', rows: 2 });
+    expect(Buffer.concat(chunks).toString()).toBe(csv);
+    expect(sink.writableEnded).toBe(false);
+    chunks.length = 0;
+    await t.service.export('cust', sink, { format: 'parquet' });
+    expect(Buffer.concat(chunks).equals(parquet)).toBe(true);
+    await expectKeelError(t.service.export('cust', t.dir, { format: 'csv' }), 'INVALID_ARGUMENT', /cannot write '.*': it is a folder/);
+    // The stream's temp folder is gone.
+    expect(readdirSync(join(t.dir, 'tmp')).filter((f) => f.startsWith('export-'))).toEqual([]);
   });
 });
