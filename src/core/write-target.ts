@@ -14,7 +14,7 @@ import { newId } from './ids.js';
  * path is written whole or not at all.
  */
 export interface WriteTarget {
-  /** The path written: the destination with its symlinks followed. */
+  /** The path written: a file's with its symlinks followed (the temp file goes beside it). */
   readonly path: string;
   /** A FIFO or character device, written in place; else a temp file beside `path` is renamed over it. */
   readonly inPlace: boolean;
@@ -26,16 +26,16 @@ export interface WriteTarget {
 const MAX_LINKS = 40;
 
 export async function resolveWriteTarget(dest: string): Promise<WriteTarget> {
-  const path = await followLinks(dest);
   let st;
   try {
-    st = await stat(path);
+    // The kernel follows the links: /dev/stdout's /proc/self/fd/1 names a pipe (pipe:[123]) that no path reaches.
+    st = await stat(dest);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { path, inPlace: false };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { path: await followLinks(dest), inPlace: false };
     throw cannotWrite(dest, e);
   }
-  if (st.isFile()) return { path, inPlace: false, mode: st.mode & 0o7777 };
-  if (st.isFIFO() || st.isCharacterDevice()) return { path, inPlace: true };
+  if (st.isFIFO() || st.isCharacterDevice()) return { path: dest, inPlace: true };
+  if (st.isFile()) return { path: await realpath(dest).catch((e: unknown) => Promise.reject(cannotWrite(dest, e))), inPlace: false, mode: st.mode & 0o7777 };
   const kind = st.isDirectory() ? 'a folder' : st.isSocket() ? 'a socket' : 'a block device';
   throw invalidArgument('file', `cannot write '${dest}': it is ${kind}; name a file, a FIFO or a character device`);
 }
@@ -80,20 +80,15 @@ export async function writeChunksInto(chunks: AsyncIterable<Buffer | Uint8Array>
 /** The file at `path` written into `out` (see writeChunksInto). */
 export const copyFileInto = (path: string, out: Writable): Promise<void> => writeChunksInto(createReadStream(path, { highWaterMark: 1 << 20 }), out);
 
-/** `dest` with its symlinks followed, a link to a path that does not exist yet included (cp writes the link's target). */
+/** A path that is not there yet, or a link to one (cp writes the link's target), its links followed as far as they go. */
 async function followLinks(dest: string): Promise<string> {
-  try {
-    return await realpath(dest);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw cannotWrite(dest, e);
-  }
   let path = resolve(dest);
   for (let hops = 0; hops < MAX_LINKS; hops++) {
     let link: string;
     try {
       link = await readlink(path);
     } catch {
-      // Not a link (EINVAL), or nothing there yet (ENOENT): the path to create.
+      // Not a link (EINVAL), or nothing there (ENOENT): the path to create.
       return path;
     }
     path = resolve(dirname(path), link);

@@ -216,7 +216,7 @@ describe('keel data (end to end)', () => {
     const csv = 'id,x,ts\n1,1.5,2020-03-09 21:34:14.204\n2,,2044-05-29 12:48:13\n';
     const source = join(home, 'cust.csv');
     writeFileSync(source, csv);
-    await platform.datasets.add('cust', source);
+    const v = await platform.datasets.add('cust', source);
     const parquet = readFileSync(await platform.datasets.parquetPath('cust'));
     const keelBytes = (args: readonly string[]) =>
       new Promise<{ stdout: Buffer; stderr: string }>((done, fail) =>
@@ -246,5 +246,12 @@ describe('keel data (end to end)', () => {
       }
       expect(readdirSync(real).sort()).toEqual(['link.csv', 'out.csv', 'out.parquet', 'target.csv']);
     }
+    // What /dev/stdout is (a link to /proc/self/fd/1, here one of the test's own, never /dev/stdout
+    // itself: as root, the bug replaced it), with stdout a pipe: written in place, the link kept.
+    const own = join(home, 'own-stdout');
+    symlinkSync('/proc/self/fd/1', own);
+    const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${KEEL_BIN}" --home "${home}" data export cust "${own}" --format csv | cat`], { encoding: 'utf8' });
+    expect(piped.stdout).toBe(`${csv}cust@${v.version}: 2 rows written to ${own} (csv)\n`);
+    expect(lstatSync(own).isSymbolicLink()).toBe(true);
   });
 });
