@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { assertReadableFile, DATASET_FORMATS, isDatasetFormat, KeelError, listSourceFiles, type LogicalType } from '../core/index.js';
 import type { HttpTransport } from './http.js';
 
@@ -199,10 +199,13 @@ export class DatasetsClient {
     });
   }
 
-  /** Downloads a version's rows as Parquet to `destPath` (whole or not at all). */
-  async download(ref: string, destPath: string): Promise<void> {
+  /**
+   * Downloads a version's rows as Parquet to `dest`: a path (a regular file or a new path whole or
+   * not at all, a symlink's target, a FIFO in place) or a stream such as stdout (left open).
+   */
+  async download(ref: string, dest: string | Writable): Promise<void> {
     const { name, version } = splitRef(ref);
-    await this.http.download(`api/v1/datasets/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/parquet`, destPath);
+    await this.http.download(`api/v1/datasets/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/parquet`, dest);
   }
 }
 

@@ -1,10 +1,10 @@
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { Readable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
-import { cancelled, KeelError, newId, type ErrorCode, ERROR_CODES } from '../core/index.js';
+import { cancelled, KeelError, writeChunksInto, writeToTarget, type ErrorCode, ERROR_CODES } from '../core/index.js';
 
 export interface ClientOptions {
   readonly baseUrl: string;
@@ -77,31 +77,36 @@ export class HttpTransport {
     return this.result<T>(method, url, status, text);
   }
 
-  /** GETs `path` into the file `destPath`, whole or not at all (a temp file beside it, renamed when complete). */
-  async download(path: string, destPath: string): Promise<void> {
+  /**
+   * GETs `path` into `dest`: a file path as writeToTarget writes it (a regular file or a new path
+   * whole or not at all, a symlink's target, a FIFO or device in place), or a stream (stdout),
+   * which stays open.
+   */
+  async download(path: string, dest: string | Writable): Promise<void> {
     const url = this.url(path);
-    // The temp file first: a folder that is missing or read-only is the caller's error, before any transfer.
-    const tmp = `${destPath}.${newId().slice(0, 12)}.tmp`;
-    let out: FileHandle;
+    if (typeof dest !== 'string') return this.transfer(async () => writeChunksInto(await this.body(url), dest));
+    await writeToTarget(dest, (file) => this.transfer(async () => pipeline(await this.body(url), createWriteStream(file))));
+  }
+
+  /** The body of a GET, or the server's error. */
+  private async body(url: URL): Promise<Readable> {
+    let res: Response;
     try {
-      out = await open(tmp, 'wx');
+      res = await fetch(url, { headers: this.headers(), signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (e) {
-      throw new KeelError('INVALID_ARGUMENT', `file: cannot write '${destPath}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { field: 'file', cause: e });
+      throw new KeelError('UNAVAILABLE', `cannot reach Keel server at ${this.options.baseUrl}: ${(e as Error).message}`, { cause: e });
     }
+    if (!res.ok || !res.body) this.result('GET', url, res.ok ? 500 : res.status, await res.text());
+    return Readable.fromWeb(res.body as unknown as WebReadableStream);
+  }
+
+  /** Runs a download; a failure of the transfer (not of a local file: those name the file) is the server's UNAVAILABLE. */
+  private async transfer(run: () => Promise<void>): Promise<void> {
     try {
-      let res: Response;
-      try {
-        res = await fetch(url, { headers: this.headers(), signal: AbortSignal.timeout(this.timeoutMs) });
-      } catch (e) {
-        throw new KeelError('UNAVAILABLE', `cannot reach Keel server at ${this.options.baseUrl}: ${(e as Error).message}`, { cause: e });
-      }
-      if (!res.ok || !res.body) this.result('GET', url, res.ok ? 500 : res.status, await res.text());
-      await pipeline(Readable.fromWeb(res.body as unknown as WebReadableStream), out.createWriteStream());
-      await rename(tmp, destPath);
+      await run();
     } catch (e) {
-      await out.close().catch(() => undefined);
-      await rm(tmp, { force: true });
-      throw e instanceof KeelError ? e : new KeelError('UNAVAILABLE', `download from Keel server at ${this.options.baseUrl} failed: ${(e as Error).message}`, { cause: e });
+      if (e instanceof KeelError || (e as NodeJS.ErrnoException).syscall !== undefined) throw e;
+      throw new KeelError('UNAVAILABLE', `download from Keel server at ${this.options.baseUrl} failed: ${(e as Error).message}`, { cause: e });
     }
   }
 

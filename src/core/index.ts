@@ -12,3 +12,4 @@ export * from './require-lazily.js';
 export * from './temp-dirs.js';
 export * from './file-sets.js';
 export * from './sort-values.js';
+export * from './write-target.js';

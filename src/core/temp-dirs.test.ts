@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeWorkDir, sweepOrphanedWorkDirs } from './temp-dirs.js';
+import { makeWorkDir, sweepOrphanedWorkDirs, workFileName } from './temp-dirs.js';
 
 describe('work folders', () => {
   it('are named by kind, host and process, and the next of a kind removes those of ended processes on this host', async () => {
@@ -22,5 +22,21 @@ describe('work folders', () => {
     expect(await sweepOrphanedWorkDirs(parent, 'ingest')).toBe(0);
     expect(await sweepOrphanedWorkDirs(parent, 'upload')).toBe(1);
     expect(await sweepOrphanedWorkDirs(join(parent, 'missing'), 'ingest')).toBe(0);
+  });
+
+  it("removes another host's entries only once they are a day old (its process cannot be asked)", async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'keel-work-'));
+    const [fresh, old, dayOld] = ['blob-other.host-42-aaaa', 'blob-other.host-43-bbbb', 'blob-other_host-44-cccc'];
+    for (const n of [fresh, old, dayOld]) writeFileSync(join(parent, n), 'partial');
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
+    utimesSync(join(parent, old), hoursAgo(25), hoursAgo(25));
+    utimesSync(join(parent, dayOld), hoursAgo(23), hoursAgo(23));
+    // A live writer's file of this host stays whatever its age.
+    const mine = workFileName('blob');
+    expect(mine).toMatch(new RegExp(`^blob-[A-Za-z0-9._]+-${process.pid}-[0-9a-f]{16}$`));
+    writeFileSync(join(parent, mine), 'writing');
+    utimesSync(join(parent, mine), hoursAgo(48), hoursAgo(48));
+    expect(await sweepOrphanedWorkDirs(parent, 'blob')).toBe(1);
+    expect(readdirSync(parent).sort()).toEqual([fresh, dayOld, mine].sort());
   });
 });

@@ -1,12 +1,17 @@
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+
+/** How old the temp entry of another host (a store shared over NFS, a container's volume) must be to be taken as left behind: its process cannot be asked. */
+export const FOREIGN_TEMP_AGE_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Work folders that a crashed or killed process cannot leave behind for good. Each is named
  * `KIND-HOST-PID-` and six random characters; the next one of its kind made in the same parent
- * first removes those of this host whose process no longer runs (kill -9, power loss). A Ctrl-C
- * is handled before that: long work takes an AbortSignal and removes its own folder.
+ * first removes those of this host whose process no longer runs (kill -9, power loss), and those
+ * of other hosts older than a day. A Ctrl-C is handled before that: long work takes an AbortSignal
+ * and removes its own folder.
  */
 export async function makeWorkDir(parent: string, kind: string): Promise<string> {
   await mkdir(parent, { recursive: true });
@@ -14,8 +19,17 @@ export async function makeWorkDir(parent: string, kind: string): Promise<string>
   return mkdtemp(join(parent, `${kind}-${host()}-${process.pid}-`));
 }
 
-/** Removes the `kind` work folders (and files) in `parent` made on this host by processes that have ended; returns how many. */
-export async function sweepOrphanedWorkDirs(parent: string, kind: string): Promise<number> {
+/** A name for a temp file of `kind` that sweepOrphanedWorkDirs can tell the writer of: `KIND-HOST-PID-` and 16 random hex digits. */
+export function workFileName(kind: string): string {
+  return `${kind}-${host()}-${process.pid}-${randomBytes(8).toString('hex')}`;
+}
+
+/**
+ * Removes the `kind` work folders (and files) in `parent` left by processes that have ended: those
+ * of this host whose PID no longer runs, and those of other hosts last changed more than a day
+ * ago. Another live writer's entries stay, so several processes can share a store. Returns how many.
+ */
+export async function sweepOrphanedWorkDirs(parent: string, kind: string, now = Date.now()): Promise<number> {
   let names: string[];
   try {
     names = await readdir(parent);
@@ -23,13 +37,27 @@ export async function sweepOrphanedWorkDirs(parent: string, kind: string): Promi
     return 0;
   }
   const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const mine = new RegExp(`^${escape(kind)}-${escape(host())}-(\\d+)-`);
-  const orphans = names.filter((n) => {
-    const pid = Number(mine.exec(n)?.[1]);
-    return Number.isInteger(pid) && pid > 0 && !isRunning(pid);
-  });
+  // A host part is host()'s: letters, digits, dots and underscores.
+  const named = new RegExp(`^${escape(kind)}-([A-Za-z0-9._]+)-(\\d+)-`);
+  const here = host();
+  const orphans: string[] = [];
+  for (const n of names) {
+    const m = named.exec(n);
+    if (!m) continue;
+    const pid = Number(m[2]);
+    if (m[1] === here ? pid > 0 && !isRunning(pid) : await olderThan(join(parent, n), now - FOREIGN_TEMP_AGE_MS)) orphans.push(n);
+  }
   await Promise.all(orphans.map((n) => rm(join(parent, n), { recursive: true, force: true })));
   return orphans.length;
+}
+
+/** Whether `path` was last changed before `time` (false when it is gone). */
+async function olderThan(path: string, time: number): Promise<boolean> {
+  try {
+    return (await lstat(path)).mtimeMs < time;
+  } catch {
+    return false;
+  }
 }
 
 /** The host part of a work folder's name: the hostname without characters that would need escaping in paths. */

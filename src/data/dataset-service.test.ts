@@ -177,9 +177,9 @@ for (const backend of testStores()) {
       const nd = join(t.dir, 'out.jsonl');
       await t.service.export(ref, nd);
       expect(readFileSync(nd, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual([
-        { x: 1, y: 0.5, c: 'a', t: '2024-01-01 00:00:00' },
-        { x: 2, y: 1.5, c: 'b', t: '2024-01-02 00:00:00' },
-        { x: 3, y: null, c: 'a', t: '2024-01-03 12:00:00' },
+        { x: 1, y: 0.5, c: 'a', t: '2024-01-01T00:00:00.000Z' },
+        { x: 2, y: 1.5, c: 'b', t: '2024-01-02T00:00:00.000Z' },
+        { x: 3, y: null, c: 'a', t: '2024-01-03T12:00:00.000Z' },
       ]);
       const pq = join(t.dir, 'out.bin');
       await t.service.export(ref, pq, { format: 'parquet' });

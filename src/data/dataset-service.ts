@@ -1,5 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { Writable } from 'node:stream';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Kysely } from 'kysely';
 import { invalidArgument, makeWorkDir, notFound, sha256, throwIfAborted, type DatasetFormat, type Logger, type Table } from '../core/index.js';
@@ -210,13 +211,16 @@ export class DatasetService {
     return diffVersions(a, b);
   }
 
-  /** Writes a version's rows to `dest` as Parquet, CSV or NDJSON (by `format`, else the file name). */
-  async export(ref: string, dest: string, options: { format?: string } = {}): Promise<ExportResult> {
-    const format = resolveExportFormat(dest, options.format);
+  /**
+   * Writes a version's rows to `dest` as Parquet, CSV or NDJSON (by `format`, else the file name;
+   * CSV for a stream): a file path as writeExport says, or a stream (stdout), which stays open.
+   */
+  async export(ref: string, dest: string | Writable, options: { format?: string } = {}): Promise<ExportResult> {
+    const format = resolveExportFormat(typeof dest === 'string' ? dest : undefined, options.format);
     const v = await this.get(ref);
     await mkdir(this.deps.tmpDir, { recursive: true });
     await writeExport(await this.deps.artifacts.pathOf(v.artifactSha256, { verify: true }), dest, format, this.deps.tmpDir);
-    return { name: v.name, version: v.version, rows: v.rows, format, path: resolve(dest) };
+    return { name: v.name, version: v.version, rows: v.rows, format, path: typeof dest === 'string' ? resolve(dest) : '-' };
   }
 
   /** A page of a version's rows (default the first 20), optionally some columns, as JSON-ready values. */

@@ -1,12 +1,13 @@
+import { rmSync } from 'node:fs';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import type { LogicalType } from '../core/index.js';
+import { makeWorkDir, type LogicalType } from '../core/index.js';
 
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 export const quoteString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 /**
  * One short-lived in-memory DuckDB per operation: nothing is shared between adds and loads, and
- * spills go to Keel's tmp directory.
+ * spills go to a folder of its own in `tmpDir` (Keel's tmp directory), removed on close.
  */
 export async function openDuckDb(tmpDir: string): Promise<{ instance: DuckDBInstance; connect(): Promise<DuckDBConnection>; interrupt(): void; close(): void }> {
   // Loaded on first use: `keel --help` or `keel data ls` need not pay ~100 ms for DuckDB.
@@ -15,7 +16,18 @@ export async function openDuckDb(tmpDir: string): Promise<{ instance: DuckDBInst
   // of a text-read column (`x IN ('', '#N/A', ...)`, csv-columns.ts) then made a mark join, and a
   // read of several CSV files through it wrote their rows out of file order (tiny first parts last,
   // in most runs of a test).
-  const instance = await DuckDBInstance.create(':memory:', { temp_directory: tmpDir, disabled_optimizers: 'in_clause' });
+  // A folder of its own for the spill files: DuckDB names them by a counter
+  // (duckdb_temp_storage_S32K-0.tmp), so two processes' met in a shared folder, and a closing
+  // DuckDB removes every duckdb_temp_ file in its folder, another live one's too. A killed
+  // process's folder is removed by the next one made (makeWorkDir).
+  const spill = await makeWorkDir(tmpDir, 'duckdb');
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(':memory:', { temp_directory: spill, disabled_optimizers: 'in_clause' });
+  } catch (e) {
+    rmSync(spill, { recursive: true, force: true });
+    throw e;
+  }
   // Parquet footers parsed once per file, not once per read_parquet: the statistics read one file
   // in hundreds of subqueries, and a 2,000-column footer took ~4 ms to parse each time. (Not a
   // create option: the parquet extension is not loaded yet then.)
@@ -40,6 +52,7 @@ export async function openDuckDb(tmpDir: string): Promise<{ instance: DuckDBInst
     close() {
       for (const c of connections) c.closeSync();
       instance.closeSync();
+      rmSync(spill, { recursive: true, force: true });
     },
   };
 }

@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { DuckDBAppender, DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
-import { KeelError, invalidArgument } from '../core/index.js';
+import { KeelError, invalidArgument, makeWorkDir } from '../core/index.js';
 import type { ProgressEvent } from '../jobs/index.js';
 import { allocate, type Datatype } from './datatypes.js';
 import type { ModelSource } from './model-source.js';
@@ -58,10 +58,12 @@ export async function batchPredict(o: BatchPredictOptions): Promise<BatchPredict
   if (!Number.isInteger(batchSize) || batchSize < 1) throw invalidArgument('batchSize', `expected a positive integer, got ${batchSize}`);
   const resolved = await o.source.resolve(o.ref);
   const pool = o.pool ?? new InferencePool(o.workers ?? 1, { intraOpThreads: o.intraOpThreads ?? 1, interOpThreads: 1 });
-  mkdirSync(o.tmpDir, { recursive: true });
+  // Spills in a folder of its own, as openDuckDb's (src/data): DuckDB's spill files met those of
+  // another process in a shared folder.
+  const spill = await makeWorkDir(o.tmpDir, 'duckdb');
   // DuckDB's native binding loads here, once per job, rather than with every CLI command.
   const { DuckDBInstance } = await import('@duckdb/node-api');
-  const duck = await DuckDBInstance.create(':memory:', { temp_directory: o.tmpDir });
+  const duck = await DuckDBInstance.create(':memory:', { temp_directory: spill });
   const conn = await duck.connect();
   // The writer needs its own connection: a query on the reading one would end its stream.
   const writeConn = await duck.connect();
@@ -119,6 +121,7 @@ export async function batchPredict(o: BatchPredictOptions): Promise<BatchPredict
     conn.closeSync();
     writeConn.closeSync();
     duck.closeSync();
+    rmSync(spill, { recursive: true, force: true });
     if (o.pool) {
       if (loadedKey) await pool.unload(loadedKey);
     } else await pool.close();

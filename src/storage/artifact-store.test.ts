@@ -1,5 +1,6 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -55,5 +56,26 @@ describe('LocalArtifactStore', () => {
     const store = new LocalArtifactStore(root());
     await expect(store.get('../../etc/passwd')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(store.get('0'.repeat(64))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('removes the temp files of writers that are gone when it opens, and keeps a live writer\'s', async () => {
+    const dir = root();
+    mkdirSync(join(dir, 'tmp'));
+    const host = hostname().replace(/[^A-Za-z0-9.]/g, '_');
+    // A PID that has surely ended: a child that ran and exited (what kill -9 of an add leaves).
+    const deadPid = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const dead = `blob-${host}-${deadPid}-0123456789abcdef`;
+    const live = `blob-${host}-${process.pid}-fedcba9876543210`;
+    const otherHost = `blob-other.host-${deadPid}-0123456789abcdef`;
+    // A file of a Keel that named them by a random id alone, a day old, and a fresh one.
+    const [oldUnnamed, newUnnamed] = ['a'.repeat(32), 'b'.repeat(32)];
+    for (const n of [dead, live, otherHost, oldUnnamed, newUnnamed]) writeFileSync(join(dir, 'tmp', n), 'partial');
+    const dayAgo = new Date(Date.now() - 25 * 3_600_000);
+    utimesSync(join(dir, 'tmp', oldUnnamed), dayAgo, dayAgo);
+    const store = new LocalArtifactStore(dir);
+    // The sweep runs as the store opens; a write waits for it.
+    await store.put('hello');
+    expect(readdirSync(join(dir, 'tmp')).sort()).toEqual([live, otherHost, newUnnamed].sort());
+    expect(await store.sweepTemp()).toBe(0);
   });
 });

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync } from 'node:fs';
-import { open, readFile, rename, rm, stat, readdir } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
-import { HASH_CHUNK, KeelError, newId, sha256, sha256File } from '../core/index.js';
+import { FOREIGN_TEMP_AGE_MS, HASH_CHUNK, KeelError, sha256, sha256File, sweepOrphanedWorkDirs, workFileName } from '../core/index.js';
 
 export interface ArtifactRef {
   readonly sha256: string;
@@ -30,9 +30,23 @@ export interface ArtifactStore {
 
 const SHA_RE = /^[0-9a-f]{64}$/;
 
+/** The kind part of a temp file's name in `tmp/` (`blob-HOST-PID-RANDOM`), by which a later store tells whether its writer is gone. */
+const TEMP_KIND = 'blob';
+
 export class LocalArtifactStore implements ArtifactStore {
+  /** The sweep of dead writers' temp files that opening the store starts; the first write waits for it. */
+  private readonly swept: Promise<number>;
+
   constructor(readonly root: string) {
     mkdirSync(join(root, 'tmp'), { recursive: true });
+    // Not awaited here (a constructor cannot): a write waits for it, and a failed sweep only leaves files.
+    this.swept = this.sweepTemp().catch(() => 0);
+  }
+
+  /** A fresh temp path in tmp/, named by this host and process, once the dead writers' files are gone. */
+  private async tempPath(): Promise<string> {
+    await this.swept;
+    return join(this.root, 'tmp', workFileName(TEMP_KIND));
   }
 
   private blobPath(sha: string): string {
@@ -44,7 +58,7 @@ export class LocalArtifactStore implements ArtifactStore {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     const sha = sha256(bytes);
     if (await this.has(sha)) return { sha256: sha, size: bytes.length };
-    const tmp = join(this.root, 'tmp', newId());
+    const tmp = await this.tempPath();
     const fh = await open(tmp, 'w');
     try {
       await fh.writeFile(bytes);
@@ -62,7 +76,7 @@ export class LocalArtifactStore implements ArtifactStore {
   }
 
   async putStream(stream: Readable): Promise<ArtifactRef> {
-    const tmp = join(this.root, 'tmp', newId());
+    const tmp = await this.tempPath();
     const hash = createHash('sha256');
     let size = 0;
     const tap = new Transform({
@@ -129,11 +143,31 @@ export class LocalArtifactStore implements ArtifactStore {
     return createReadStream(this.blobPath(sha));
   }
 
-  /** Removes temp files left by writers that crashed (safe while no writer runs). */
+  /**
+   * Removes the temp files of writers that are gone (kill -9 in the middle of an add): those of
+   * this host whose process has ended, and other hosts' older than a day. A live writer's stay:
+   * a server and CLI commands may share the store. Opening the store does this.
+   */
   async sweepTemp(): Promise<number> {
     const dir = join(this.root, 'tmp');
-    const names = await readdir(dir);
-    await Promise.all(names.map((n) => rm(join(dir, n), { force: true })));
-    return names.length;
+    return (await sweepOrphanedWorkDirs(dir, TEMP_KIND)) + (await sweepUnnamedTemp(dir));
   }
+}
+
+/**
+ * Removes the temp files of Keel versions that named them by a random id alone (32 hex digits)
+ * once they are a day old: their writer cannot be told, and an add does not take a day.
+ */
+async function sweepUnnamedTemp(dir: string): Promise<number> {
+  const cutoff = Date.now() - FOREIGN_TEMP_AGE_MS;
+  let removed = 0;
+  for (const n of await readdir(dir)) {
+    if (!/^[0-9a-f]{32}$/.test(n)) continue;
+    const st = await stat(join(dir, n)).catch(() => undefined);
+    if (st && st.mtimeMs < cutoff) {
+      await rm(join(dir, n), { force: true });
+      removed++;
+    }
+  }
+  return removed;
 }

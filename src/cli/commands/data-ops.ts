@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DatasetDiffResult, DatasetListItem, DatasetRowsPage, DatasetVersionDetail, DatasetVersionInfo } from '../../client/index.js';
 import { invalidArgument, makeWorkDir, markGzipped, type LogicalType } from '../../core/index.js';
@@ -20,7 +21,8 @@ export interface DataOps {
   get(ref: string): Promise<DatasetVersionDetail>;
   diff(a: string, b: string): Promise<DatasetDiffResult>;
   rows(ref: string, options: { limit: number; offset: number; columns?: string[] }): Promise<DatasetRowsPage>;
-  export(ref: string, dest: string, format: string | undefined): Promise<ExportResult>;
+  /** To a path, or a stream (stdout: `-`), left open. */
+  export(ref: string, dest: string | Writable, format: string | undefined): Promise<ExportResult>;
 }
 
 export async function dataOps(ctx: CliContext): Promise<DataOps> {
@@ -35,7 +37,7 @@ export async function dataOps(ctx: CliContext): Promise<DataOps> {
       rows: (r, o) => client.rows(r, o),
       async export(ref, dest, format) {
         // The server sends the stored Parquet; another format is written here from a download of it.
-        const f = resolveExportFormat(dest, format);
+        const f = resolveExportFormat(typeof dest === 'string' ? dest : undefined, format);
         const v = await client.get(ref);
         const exact = `${v.name}@${v.version}`;
         if (f === 'parquet') {
@@ -49,7 +51,7 @@ export async function dataOps(ctx: CliContext): Promise<DataOps> {
             await rm(tmp, { recursive: true, force: true });
           }
         }
-        return { name: v.name, version: v.version, rows: v.rows, format: f, path: resolve(dest) };
+        return { name: v.name, version: v.version, rows: v.rows, format: f, path: typeof dest === 'string' ? resolve(dest) : '-' };
       },
     };
   }

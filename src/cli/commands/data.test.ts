@@ -1,4 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -209,5 +211,48 @@ describe('keel data (end to end)', () => {
     await expect(uploading).rejects.toMatchObject({ code: 'CANCELLED' });
     await expect(client.datasets.add('cancelled', big, { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'CANCELLED' });
     await expect(client.datasets.get('cancelled')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it("exports to '-' (stdout), through a symlink and into a FIFO, locally and through --server", async () => {
+    const csv = 'id,x,ts\n1,1.5,2020-03-09 21:34:14.204\n2,,2044-05-29 12:48:13\n';
+    const source = join(home, 'cust.csv');
+    writeFileSync(source, csv);
+    const v = await platform.datasets.add('cust', source);
+    const parquet = readFileSync(await platform.datasets.parquetPath('cust'));
+    const keelBytes = (args: readonly string[]) =>
+      new Promise<{ stdout: Buffer; stderr: string }>((done, fail) =>
+        execFile(process.execPath, [KEEL_BIN, ...args], { encoding: 'buffer' }, (e, stdout, stderr) => (e ? fail(e) : done({ stdout, stderr: stderr.toString() })))
+      );
+    for (const where of [['--home', home], ['--server', url]]) {
+      // '-' is stdout, as data add reads it as stdin: the data alone, CSV unless --format says.
+      expect(await keelBytes([...where, 'data', 'export', 'cust', '-'])).toEqual({ stdout: Buffer.from(csv), stderr: '' });
+      const nd = (await keelBytes([...where, '--json', 'data', 'export', 'cust', '-', '--format', 'ndjson'])).stdout.toString();
+      expect(nd).toBe('{"id":1,"x":1.5,"ts":"2020-03-09T21:34:14.204Z"}\n{"id":2,"x":null,"ts":"2044-05-29T12:48:13.000Z"}\n');
+      expect((await keelBytes([...where, 'data', 'export', 'cust', '-', '--format', 'parquet'])).stdout.equals(parquet)).toBe(true);
+      // A symlink is followed: the target is written and the link stays.
+      const real = mkdtempSync(join(home, 'real-'));
+      writeFileSync(join(real, 'target.csv'), 'old\n');
+      const link = join(real, 'link.csv');
+      symlinkSync(join(real, 'target.csv'), link);
+      await runKeel([...where, 'data', 'export', 'cust', link]);
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(readFileSync(join(real, 'target.csv'), 'utf8')).toBe(csv);
+      // A FIFO is written in place: its reader gets the rows, and it stays a FIFO.
+      for (const format of ['csv', 'parquet']) {
+        const fifo = join(real, `out.${format}`);
+        expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+        const [read] = await Promise.all([readFile(fifo), runKeel([...where, 'data', 'export', 'cust', fifo])]);
+        expect(format === 'csv' ? read.toString() : read.equals(parquet)).toBe(format === 'csv' ? csv : true);
+        expect(statSync(fifo).isFIFO()).toBe(true);
+      }
+      expect(readdirSync(real).sort()).toEqual(['link.csv', 'out.csv', 'out.parquet', 'target.csv']);
+    }
+    // What /dev/stdout is (a link to /proc/self/fd/1, here one of the test's own, never /dev/stdout
+    // itself: as root, the bug replaced it), with stdout a pipe: written in place, the link kept.
+    const own = join(home, 'own-stdout');
+    symlinkSync('/proc/self/fd/1', own);
+    const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${KEEL_BIN}" --home "${home}" data export cust "${own}" --format csv | cat`], { encoding: 'utf8' });
+    expect(piped.stdout).toBe(`${csv}cust@${v.version}: 2 rows written to ${own} (csv)\n`);
+    expect(lstatSync(own).isSymbolicLink()).toBe(true);
   });
 });

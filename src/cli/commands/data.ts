@@ -142,9 +142,15 @@ export function registerDataCommands(program: Command, context: ContextFactory):
 
   data
     .command('export <ref> <file>')
-    .description('write the rows of NAME[@VERSION] to FILE as Parquet, CSV or NDJSON (by --format, else the extension)')
-    .option('--format <format>', 'parquet, csv or ndjson (default: from the file extension)')
+    .description('write the rows of NAME[@VERSION] to FILE (- for stdout) as Parquet, CSV or NDJSON (by --format, else the extension)')
+    .option('--format <format>', 'parquet, csv or ndjson (default: from the file extension; csv for -)')
     .action(runCommand(context, async (ctx, opts: { format?: string }, ref: string, file: string) => {
+      if (file === '-') {
+        // As `data add -` reads stdin. Stdout then holds the data alone: no summary line.
+        if (opts.format === 'parquet' && process.stdout.isTTY) throw invalidArgument('file', "'-' writes Parquet's binary bytes to stdout, but stdout is a terminal: pipe them into a file or a program, or pass --format csv");
+        await (await dataOps(ctx)).export(ref, process.stdout, opts.format);
+        return;
+      }
       const r = await (await dataOps(ctx)).export(ref, file, opts.format);
       if (ctx.json) return printJson(r);
       printLine(`${r.name}@${r.version}: ${r.rows} rows written to ${r.path} (${r.format})`);
