@@ -127,9 +127,13 @@ async function reportToPrimary(e: unknown): Promise<void> {
 /** The primary of `--http-processes N`: forks N serving processes and stops them on a signal. */
 async function runCluster(json: boolean, procs: number): Promise<void> {
   const workers = Array.from({ length: procs }, () => cluster.fork());
+  // A process that failed to start has let go of its IPC channel: a message to it then fails
+  // (EPIPE), which, unheard, would end the primary before it says why.
+  for (const w of workers) w.on('error', () => undefined);
   const stopAll = () => Promise.all(workers.filter((w) => !w.isDead()).map((w) => new Promise<void>((resolve) => {
     w.once('exit', () => resolve());
-    w.kill('SIGTERM');
+    if (w.isConnected()) w.kill('SIGTERM');
+    else w.process.kill('SIGTERM');
   })));
   try {
     await allStarted(workers);
