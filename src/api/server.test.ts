@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeelError, loadConfig, silentLogger } from '../core/index.js';
 import type { AuthRequest, Authorizer } from '../auth/index.js';
@@ -45,6 +46,53 @@ describe('API server', () => {
       expect(res.json()).toMatchObject({ error: { code: 'PERMISSION_DENIED' } });
     }
     expect(seen.map((r) => r.url)).toContain('/api/v1/datasets');
+    await app.close();
+  });
+
+  it("answers Fastify's own errors in the documented shape, with the code's status and the field named", async () => {
+    const app = await createApiServer(platform, { accessLog: false });
+    const answer = async (init: InjectOptions) => {
+      const res = await app.inject(init);
+      return { status: res.statusCode, type: res.headers['content-type'], body: res.json() as unknown };
+    };
+    expect(await answer({ method: 'GET', url: '/api/v1/nope?x=1' })).toEqual({
+      status: 404,
+      type: 'application/json; charset=utf-8',
+      body: { error: { code: 'NOT_FOUND', message: "no route GET /api/v1/nope (the API's routes are listed at /docs)" } },
+    });
+    expect((await answer({ method: 'GET', url: '/api/v1/datasets/x/versions/latest/rows?limit=abc' })).body).toEqual({
+      error: { code: 'INVALID_ARGUMENT', message: "limit: the query parameter must be integer, got 'abc'", field: 'limit' },
+    });
+    expect((await answer({ method: 'GET', url: '/api/v1/alerts?state=open' })).body).toEqual({
+      error: { code: 'INVALID_ARGUMENT', message: "state: the query parameter must be one of firing, resolved, got 'open'", field: 'state' },
+    });
+    expect((await answer({ method: 'GET', url: '/api/v1/models/m/versions/0' })).body).toEqual({
+      error: { code: 'INVALID_ARGUMENT', message: 'version: the path parameter must be >= 1, got 0', field: 'version' },
+    });
+    expect(await answer({ method: 'POST', url: '/api/v1/train', payload: { target: 'y' } })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'INVALID_ARGUMENT', message: 'dataset: the body field is required', field: 'dataset' } },
+    });
+    expect((await answer({ method: 'POST', url: '/api/v1/train', payload: { dataset: 'd', target: 'y', split: { validFraction: 'half' } } })).body).toEqual({
+      error: { code: 'INVALID_ARGUMENT', message: "split.validFraction: the body field must be number, got 'half'", field: 'split.validFraction' },
+    });
+    expect(await answer({ method: 'POST', url: '/api/v1/train', headers: { 'content-type': 'application/xml' }, payload: '<train/>' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'INVALID_ARGUMENT', message: "content-type: 'application/xml' is not accepted here; send a JSON body (content-type application/json)", field: 'content-type' } },
+    });
+    await app.close();
+  });
+
+  it('answers an error of a route that had set a file content type as JSON', async () => {
+    const app = await createApiServer(platform, { accessLog: false });
+    app.get('/file', async (_req, reply) => {
+      reply.type('application/vnd.apache.parquet').header('content-disposition', 'attachment; filename="x.parquet"');
+      throw new KeelError('DATA_CORRUPTED', 'x failed its integrity check');
+    });
+    const res = await app.inject({ method: 'GET', url: '/file' });
+    expect(res.statusCode).toBe(500);
+    expect(res.headers['content-disposition']).toBeUndefined();
+    expect(res.json()).toEqual({ error: { code: 'DATA_CORRUPTED', message: 'x failed its integrity check' } });
     await app.close();
   });
 

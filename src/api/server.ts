@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { newRequestId } from '../core/index.js';
-import { keelErrorOf } from './errors.js';
+import { keelErrorHandler, notFoundHandler } from './errors.js';
 import type { Permission, Principal } from '../auth/index.js';
 import type { Platform } from './platform.js';
 import { ROUTE_PLUGINS } from './routes/index.js';
@@ -48,14 +48,8 @@ export async function createApiServer(platform: Platform, options: ApiServerOpti
     });
   });
 
-  app.setErrorHandler((error, request, reply) => {
-    const e = keelErrorOf(error);
-    if (e.code === 'INTERNAL') {
-      request.log.error({ err: error }, 'unhandled error');
-      return reply.status(500).send({ error: { code: 'INTERNAL', message: 'internal error' } });
-    }
-    return reply.status(e.httpStatus).send({ error: e.toJSON() });
-  });
+  app.setErrorHandler(keelErrorHandler);
+  app.setNotFoundHandler(notFoundHandler);
 
   // After the hook and the error handler, so that the docs routes get both too.
   await app.register(swagger, {
