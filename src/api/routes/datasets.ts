@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -91,12 +91,12 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
     '/api/v1/datasets/:name/versions/:version/parquet',
     { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: "Download a version's rows as Parquet", params: VersionParams } },
     async (req, reply) => {
-      const v = await datasets.get(ref(req.params));
-      const stream = platform.artifacts.open(v.artifactSha256);
+      // Verified before the first byte is sent: a missing or corrupted file is an error answer, not a broken download.
+      const { version: v, path } = await datasets.parquetFile(ref(req.params));
       return reply
         .header('content-type', 'application/vnd.apache.parquet')
         .header('content-disposition', `attachment; filename="${v.name}-${v.version}.parquet"`)
-        .send(stream);
+        .send(createReadStream(path));
     },
   );
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -153,6 +153,23 @@ describe('keel data (end to end)', () => {
     const diff = (await runKeel(['--server', url, 'data', 'diff', `z-top@${va}`, `z-top@${vb}`])).stdout.split('\n');
     expect(diff.slice(1, 4)).toEqual(['schema: unchanged', '', expect.stringMatching(/ NEW TOP +GONE TOP$/)]);
     expect(diff[4]).toMatch(/^s +0 → 0 +3 → 2 +"  " +" "," a "$/);
+  });
+
+  it('a version whose stored Parquet is corrupted or gone: DATA_CORRUPTED, exit 9, for head and export, here and through --server', async () => {
+    const file = join(home, 'broken.csv');
+    writeFileSync(file, 'a,b\n1,x\n2,y\n');
+    const added = JSON.parse((await runKeel(['--home', home, '--json', 'data', 'add', 'z-broken', file])).stdout) as { version: string };
+    const v = await platform.datasets.get(`z-broken@${added.version}`);
+    const blob = join(home, 'artifacts', v.artifactSha256.slice(0, 2), v.artifactSha256.slice(2));
+    const failure = (args: string[]) => runKeel(args).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }));
+    for (const [damage, what] of [[() => writeFileSync(blob, 'not parquet'), 'failed its integrity check'], [() => rmSync(blob), 'is missing from the artifact store']] as const) {
+      damage();
+      const expected = { code: 9, stderr: `error: z-broken@${v.version}: its stored Parquet (artifact ${v.artifactSha256}) ${what}\n` };
+      for (const where of [['--home', home], ['--server', url]]) {
+        expect(await failure([...where, 'data', 'head', 'z-broken'])).toEqual(expected);
+        expect(await failure([...where, 'data', 'export', 'z-broken', join(home, 'broken-out.parquet')])).toEqual(expected);
+      }
+    }
   });
 
   it('the SDK adds, lists, diffs and downloads over HTTP', async () => {
