@@ -50,7 +50,11 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
   // Loaded with the server, not with every CLI command (with busboy, ~40 ms of a command's start).
   const { default: multipart } = await import('@fastify/multipart');
   await app.register(multipart, { limits: { files: MAX_SOURCE_FILES, fileSize: bodyLimit, fields: 100 } });
-  app.addContentTypeParser(['application/octet-stream', 'text/csv', 'application/x-ndjson', 'application/vnd.apache.parquet'], (_req, payload, done) => done(null, payload));
+  // A raw body is the file whatever its content type says (curl --data-binary sends
+  // application/x-www-form-urlencoded, a JSON file goes as application/json): ?format= or the
+  // ?filename='s extension tells what it holds. Multipart keeps its own parser.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
 
   app.get('/api/v1/datasets', { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: 'List datasets' } }, async () => ({
     datasets: await datasets.list(),
@@ -120,7 +124,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
       const multipart = req.isMultipart();
       const body = req.body as Readable | undefined;
       if (!multipart && (!body || typeof (body as Readable).pipe !== 'function')) {
-        throw invalidArgument('body', 'send the file as the raw request body (content-type application/octet-stream), or files as multipart/form-data parts');
+        throw invalidArgument('body', 'send the file as the raw request body (any content type but multipart/form-data), or files as multipart/form-data parts');
       }
       // The body is stored under the client's file name, so that its extension (`.csv.gz`) says
       // what it holds, as a local file's does, and errors name the file the client knows.
