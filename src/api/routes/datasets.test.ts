@@ -87,6 +87,18 @@ describe('dataset routes', () => {
     });
   });
 
+  it("lists a dataset named diff: GET /datasets/diff without a and b, and its versions path", async () => {
+    const added = (await upload('diff', CSV_A, 'format=csv')).json<DatasetVersion>();
+    const listing = { name: 'diff', versions: [expect.objectContaining({ name: 'diff', version: added.version, rows: 3 })] };
+    expect((await app.inject('/api/v1/datasets/diff')).json()).toEqual(listing);
+    expect((await app.inject('/api/v1/datasets/diff/versions')).json()).toEqual(listing);
+    expect((await app.inject('/api/v1/datasets/demo/versions')).json()).toEqual((await app.inject('/api/v1/datasets/demo')).json());
+    expect((await app.inject(`/api/v1/datasets/diff?a=diff&b=diff@${added.version}`)).json()).toMatchObject({ schema: { added: [], removed: [] } });
+    expect((await app.inject('/api/v1/datasets/diff?a=diff')).json()).toEqual({
+      error: { code: 'INVALID_ARGUMENT', message: 'b: a diff takes both a=NAME[@VERSION] and b=NAME[@VERSION]', field: 'b' },
+    });
+  });
+
   it('answers bad input with KeelError JSON', async () => {
     const bad = await upload('demo', 'a,b\n1,2,3,4\n"x\n', 'format=csv');
     expect(bad.statusCode).toBe(400);

@@ -33,7 +33,11 @@ const RowsQuery = Type.Object({
   offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
   columns: Type.Optional(Type.String({ description: 'comma-separated column names (default: all)' })),
 });
-const DiffQuery = Type.Object({ a: Type.String({ description: 'NAME[@VERSION]' }), b: Type.String({ description: 'NAME[@VERSION]' }) });
+// Optional, so that without both the path is the dataset named 'diff', as /datasets/:name is for any other name.
+const DiffQuery = Type.Object({
+  a: Type.Optional(Type.String({ description: 'NAME[@VERSION]; without a and b, the versions of the dataset named diff' })),
+  b: Type.Optional(Type.String({ description: 'NAME[@VERSION]' })),
+});
 
 const splitColumns = (list: string): string[] => list.split(',').map((c) => c.trim()).filter((c) => c.length > 0);
 const ref = (p: { name: string; version: string }) => (p.version === 'latest' ? p.name : `${p.name}@${p.version}`);
@@ -60,17 +64,29 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
     datasets: await datasets.list(),
   }));
 
-  app.get<{ Querystring: { a: string; b: string } }>(
+  const listVersions = async (name: string) => ({ name, versions: await datasets.versions(name) });
+
+  app.get<{ Querystring: Static<typeof DiffQuery> }>(
     '/api/v1/datasets/diff',
-    { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: 'Schema changes and statistic shifts between two versions', querystring: DiffQuery } },
-    async (req) => datasets.diff(req.query.a, req.query.b),
+    {
+      config: { permission: 'datasets:read' },
+      schema: { tags: ['datasets'], summary: "Schema changes and statistic shifts between two versions (without a and b: the versions of the dataset named 'diff')", querystring: DiffQuery },
+    },
+    async (req) => {
+      const { a, b } = req.query;
+      if (a === undefined && b === undefined) return listVersions('diff');
+      if (a === undefined || b === undefined) throw invalidArgument(a === undefined ? 'a' : 'b', 'a diff takes both a=NAME[@VERSION] and b=NAME[@VERSION]');
+      return datasets.diff(a, b);
+    },
   );
 
-  app.get<{ Params: { name: string } }>(
-    '/api/v1/datasets/:name',
-    { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: "A dataset's versions, newest first", params: NameParams } },
-    async (req) => ({ name: req.params.name, versions: await datasets.versions(req.params.name) }),
-  );
+  for (const url of ['/api/v1/datasets/:name', '/api/v1/datasets/:name/versions']) {
+    app.get<{ Params: { name: string } }>(
+      url,
+      { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: "A dataset's versions, newest first", params: NameParams } },
+      async (req) => listVersions(req.params.name),
+    );
+  }
 
   app.get<{ Params: { name: string; version: string } }>(
     '/api/v1/datasets/:name/versions/:version',

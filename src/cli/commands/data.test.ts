@@ -226,4 +226,14 @@ describe('keel data (end to end)', () => {
     await expect(client.datasets.add('cancelled', big, { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'CANCELLED' });
     await expect(client.datasets.get('cancelled')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
+
+  // Last: the tests above list this store's datasets.
+  it('data ls diff lists the dataset named diff, here and through --server', async () => {
+    const file = join(home, 'diff.csv');
+    writeFileSync(file, 'a\n1\n');
+    const v = JSON.parse((await runKeel(['--home', home, '--json', 'data', 'add', 'diff', file])).stdout) as { version: string };
+    for (const where of [['--home', home], ['--server', url]]) {
+      expect(JSON.parse((await runKeel([...where, '--json', 'data', 'ls', 'diff'])).stdout)).toMatchObject([{ name: 'diff', version: v.version, rows: 1 }]);
+    }
+  });
 });
