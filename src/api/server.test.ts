@@ -28,6 +28,45 @@ describe('API server', () => {
     await app.close();
   });
 
+  it('documents every operation at /docs/json: its success answer, and its errors by the one component', async () => {
+    const app = await createApiServer(platform, { accessLog: false });
+    type Operation = { responses: Record<string, { description: string; $ref?: string; content?: Record<string, unknown> }>; requestBody?: { content: Record<string, unknown> } };
+    const spec = (await app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } };
+    expect(Object.keys(spec.components.schemas)).toEqual(expect.arrayContaining(['KeelError', 'MlflowError']));
+    const operations = Object.entries(spec.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ at: `${method.toUpperCase()} ${path}`, path, op })));
+    expect(operations.length).toBeGreaterThan(60);
+    for (const { at, path, op } of operations) {
+      const success = Object.keys(op.responses).filter((status) => /^2\d\d$/.test(status));
+      expect(success, at).toHaveLength(1);
+      // @fastify/swagger's own stand-in when a route declares no answer.
+      expect(op.responses[success[0]!]!.description, at).not.toBe('Default Response');
+      const error = path.startsWith('/api/2.0/mlflow') ? 'MlflowError' : 'KeelError';
+      for (const range of ['4XX', '5XX']) {
+        expect(op.responses[range], `${at} ${range}`).toMatchObject({ content: { 'application/json': { schema: { $ref: `#/components/schemas/${error}` } } } });
+      }
+    }
+    const upload = spec.paths['/api/v1/datasets/{name}/versions']!.post!;
+    expect(Object.keys(upload.responses)).toEqual(['201', '4XX', '5XX']);
+    expect(Object.keys(upload.requestBody!.content)).toEqual(['application/octet-stream', 'multipart/form-data']);
+    expect(Object.keys(spec.paths['/api/v1/datasets/{name}/versions/{version}/parquet']!.get!.responses['200']!.content!)).toEqual(['application/vnd.apache.parquet']);
+    expect(Object.keys(spec.paths['/api/v1/models/{name}']!.delete!.responses)).toEqual(['204', '4XX', '5XX']);
+    // The MLflow-compatible routes are listed, tracking and artifacts as the registry's, once (not their /ajax-api copies).
+    for (const path of ['/api/2.0/mlflow/runs/create', '/api/2.0/mlflow/registered-models/create', '/api/2.0/mlflow-artifacts/artifacts/{*}', '/healthz', '/readyz']) expect(Object.keys(spec.paths), path).toContain(path);
+    expect(Object.keys(spec.paths).filter((path) => path.startsWith('/ajax-api'))).toEqual([]);
+    await app.close();
+  });
+
+  it('writes every answer whole: a response schema documents it, never drops or retypes a field', async () => {
+    const app = await createApiServer(platform, { accessLog: false });
+    app.get('/listed', { schema: { response: { 200: { type: 'object', properties: { a: { type: 'string' } } } } } }, async () => ({ a: 1, b: [2] }));
+    expect((await app.inject({ method: 'GET', url: '/listed' })).body).toBe('{"a":1,"b":[2]}');
+    // A real one: the add's answer holds notes (a column renamed) besides the version's fields.
+    const added = await app.inject({ method: 'POST', url: '/api/v1/datasets/noted/versions?format=csv', headers: { 'content-type': 'text/csv' }, payload: 'a,a\n1,2\n' });
+    expect(added.statusCode).toBe(201);
+    expect(added.json()).toMatchObject({ name: 'noted', rows: 1, notes: ["column 2 'a' repeats the name of column 1, so it is named 'a_1'"] });
+    await app.close();
+  });
+
   it('passes every route through the one auth hook, with the route permission', async () => {
     const seen: AuthRequest[] = [];
     const denyAll: Authorizer = {

@@ -8,6 +8,7 @@ import type { Multipart } from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
 import { formatOfName, invalidArgument, isKeelError, isValidName, KeelError, makeWorkDir, markGzipped, MAX_SOURCE_FILES } from '../../core/index.js';
 import { CSV_ENCODINGS, DATASET_FORMATS, isDatasetFormat, MAX_PAGE_ROWS, parseTypeList, queryMessage } from '../../data/index.js';
+import { created, fileDownload, ok, withRequestBody } from '../openapi.js';
 import type { RoutePluginOptions } from './route-options.js';
 
 const NameParams = Type.Object({ name: Type.String() });
@@ -39,6 +40,12 @@ const DiffQuery = Type.Object({
   b: Type.Optional(Type.String({ description: 'NAME[@VERSION]' })),
 });
 
+// Documented only: Fastify must not validate a body it streams to a file.
+const UPLOAD_BODY = {
+  'application/octet-stream': { schema: { type: 'string', format: 'binary', description: 'the raw file, with any content type but multipart/form-data: ?format= or the ?filename= extension says what it is' } },
+  'multipart/form-data': { schema: { type: 'object', additionalProperties: { type: 'string', format: 'binary' }, description: "file parts (any field name), one version's files, rows in the order of the parts; form fields are ignored" } },
+};
+
 const splitColumns = (list: string): string[] => list.split(',').map((c) => c.trim()).filter((c) => c.length > 0);
 const ref = (p: { name: string; version: string }) => (p.version === 'latest' ? p.name : `${p.name}@${p.version}`);
 
@@ -60,7 +67,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
   app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
 
-  app.get('/api/v1/datasets', { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: 'List datasets' } }, async () => ({
+  app.get('/api/v1/datasets', { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: 'List datasets', response: ok('{datasets: [{name, description, versions, latest, rows, updatedAt}]}') } }, async () => ({
     datasets: await datasets.list(),
   }));
 
@@ -70,7 +77,12 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
     '/api/v1/datasets/diff',
     {
       config: { permission: 'datasets:read' },
-      schema: { tags: ['datasets'], summary: "Schema changes and statistic shifts between two versions (without a and b: the versions of the dataset named 'diff')", querystring: DiffQuery },
+      schema: {
+        tags: ['datasets'],
+        summary: "Schema changes and statistic shifts between two versions (without a and b: the versions of the dataset named 'diff')",
+        querystring: DiffQuery,
+        response: ok("{a, b, schema: {added, removed, changed}, columns: [...]}; without a and b, {name, versions} of the dataset named 'diff'"),
+      },
     },
     async (req) => {
       const { a, b } = req.query;
@@ -83,20 +95,29 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
   for (const url of ['/api/v1/datasets/:name', '/api/v1/datasets/:name/versions']) {
     app.get<{ Params: { name: string } }>(
       url,
-      { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: "A dataset's versions, newest first", params: NameParams } },
+      { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: "A dataset's versions, newest first", params: NameParams, response: ok('{name, versions: [{name, version, rows, contentSha256, artifactSha256, source, createdAt}]}') } },
       async (req) => listVersions(req.params.name),
     );
   }
 
   app.get<{ Params: { name: string; version: string } }>(
     '/api/v1/datasets/:name/versions/:version',
-    { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: 'One version: schema and statistics', params: VersionParams } },
+    { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: 'One version: schema and statistics', params: VersionParams, response: ok('the version with its columns: [{name, type, nullable, stats}]') } },
     async (req) => datasets.get(ref(req.params)),
   );
 
   app.get<{ Params: { name: string; version: string }; Querystring: { limit?: number; offset?: number; columns?: string } }>(
     '/api/v1/datasets/:name/versions/:version/rows',
-    { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: "A page of a version's rows, in stored order", params: VersionParams, querystring: RowsQuery } },
+    {
+      config: { permission: 'datasets:read' },
+      schema: {
+        tags: ['datasets'],
+        summary: "A page of a version's rows, in stored order",
+        params: VersionParams,
+        querystring: RowsQuery,
+        response: ok('{name, version, total, offset, columns: [{name, type}], rows: [[...]]}'),
+      },
+    },
     async (req) => {
       const { limit, offset, columns } = req.query;
       return datasets.rows(ref(req.params), {
@@ -109,7 +130,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
 
   app.get<{ Params: { name: string; version: string } }>(
     '/api/v1/datasets/:name/versions/:version/parquet',
-    { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: "Download a version's rows as Parquet", params: VersionParams } },
+    { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: "Download a version's rows as Parquet", params: VersionParams, response: fileDownload('application/vnd.apache.parquet', "the version's stored Parquet, verified") } },
     async (req, reply) => {
       // Verified before the first byte is sent: a missing or corrupted file is an error answer, not a broken download.
       const { version: v, path } = await datasets.parquetFile(ref(req.params));
@@ -123,12 +144,13 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
   app.post<{ Params: { name: string }; Querystring: Static<typeof UploadQuery> }>(
     '/api/v1/datasets/:name/versions',
     {
-      config: { permission: 'datasets:write' },
+      config: { permission: 'datasets:write', swaggerTransform: withRequestBody(UPLOAD_BODY) },
       schema: {
         tags: ['datasets'],
         summary: 'Add a version from the raw file in the body (CSV, Parquet, JSON, NDJSON), or from the file parts of a multipart/form-data body (a folder\'s files, as one version, rows in the order of the parts)',
         params: NameParams,
         querystring: UploadQuery,
+        response: created('the version added (or the one already stored with this content), with notes: [string] when the add renamed a column or widened a type'),
       },
     },
     async (req, reply) => {
