@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeelError, loadConfig, silentLogger } from '../core/index.js';
 import type { AuthRequest, Authorizer } from '../auth/index.js';
@@ -27,6 +28,45 @@ describe('API server', () => {
     await app.close();
   });
 
+  it('documents every operation at /docs/json: its success answer, and its errors by the one component', async () => {
+    const app = await createApiServer(platform, { accessLog: false });
+    type Operation = { responses: Record<string, { description: string; $ref?: string; content?: Record<string, unknown> }>; requestBody?: { content: Record<string, unknown> } };
+    const spec = (await app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } };
+    expect(Object.keys(spec.components.schemas)).toEqual(expect.arrayContaining(['KeelError', 'MlflowError']));
+    const operations = Object.entries(spec.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ at: `${method.toUpperCase()} ${path}`, path, op })));
+    expect(operations.length).toBeGreaterThan(60);
+    for (const { at, path, op } of operations) {
+      const success = Object.keys(op.responses).filter((status) => /^2\d\d$/.test(status));
+      expect(success, at).toHaveLength(1);
+      // @fastify/swagger's own stand-in when a route declares no answer.
+      expect(op.responses[success[0]!]!.description, at).not.toBe('Default Response');
+      const error = path.startsWith('/api/2.0/mlflow') ? 'MlflowError' : 'KeelError';
+      for (const range of ['4XX', '5XX']) {
+        expect(op.responses[range], `${at} ${range}`).toMatchObject({ content: { 'application/json': { schema: { $ref: `#/components/schemas/${error}` } } } });
+      }
+    }
+    const upload = spec.paths['/api/v1/datasets/{name}/versions']!.post!;
+    expect(Object.keys(upload.responses)).toEqual(['201', '4XX', '5XX']);
+    expect(Object.keys(upload.requestBody!.content)).toEqual(['application/octet-stream', 'multipart/form-data']);
+    expect(Object.keys(spec.paths['/api/v1/datasets/{name}/versions/{version}/parquet']!.get!.responses['200']!.content!)).toEqual(['application/vnd.apache.parquet']);
+    expect(Object.keys(spec.paths['/api/v1/models/{name}']!.delete!.responses)).toEqual(['204', '4XX', '5XX']);
+    // The MLflow-compatible routes are listed, tracking and artifacts as the registry's, once (not their /ajax-api copies).
+    for (const path of ['/api/2.0/mlflow/runs/create', '/api/2.0/mlflow/registered-models/create', '/api/2.0/mlflow-artifacts/artifacts/{*}', '/healthz', '/readyz']) expect(Object.keys(spec.paths), path).toContain(path);
+    expect(Object.keys(spec.paths).filter((path) => path.startsWith('/ajax-api'))).toEqual([]);
+    await app.close();
+  });
+
+  it('writes every answer whole: a response schema documents it, never drops or retypes a field', async () => {
+    const app = await createApiServer(platform, { accessLog: false });
+    app.get('/listed', { schema: { response: { 200: { type: 'object', properties: { a: { type: 'string' } } } } } }, async () => ({ a: 1, b: [2] }));
+    expect((await app.inject({ method: 'GET', url: '/listed' })).body).toBe('{"a":1,"b":[2]}');
+    // A real one: the add's answer holds notes (a column renamed) besides the version's fields.
+    const added = await app.inject({ method: 'POST', url: '/api/v1/datasets/noted/versions?format=csv', headers: { 'content-type': 'text/csv' }, payload: 'a,a\n1,2\n' });
+    expect(added.statusCode).toBe(201);
+    expect(added.json()).toMatchObject({ name: 'noted', rows: 1, notes: ["column 2 'a' repeats the name of column 1, so it is named 'a_1'"] });
+    await app.close();
+  });
+
   it('passes every route through the one auth hook, with the route permission', async () => {
     const seen: AuthRequest[] = [];
     const denyAll: Authorizer = {
@@ -45,6 +85,53 @@ describe('API server', () => {
       expect(res.json()).toMatchObject({ error: { code: 'PERMISSION_DENIED' } });
     }
     expect(seen.map((r) => r.url)).toContain('/api/v1/datasets');
+    await app.close();
+  });
+
+  it("answers Fastify's own errors in the documented shape, with the code's status and the field named", async () => {
+    const app = await createApiServer(platform, { accessLog: false });
+    const answer = async (init: InjectOptions) => {
+      const res = await app.inject(init);
+      return { status: res.statusCode, type: res.headers['content-type'], body: res.json() as unknown };
+    };
+    expect(await answer({ method: 'GET', url: '/api/v1/nope?x=1' })).toEqual({
+      status: 404,
+      type: 'application/json; charset=utf-8',
+      body: { error: { code: 'NOT_FOUND', message: "no route GET /api/v1/nope (the API's routes are listed at /docs)" } },
+    });
+    expect((await answer({ method: 'GET', url: '/api/v1/datasets/x/versions/latest/rows?limit=abc' })).body).toEqual({
+      error: { code: 'INVALID_ARGUMENT', message: "limit: the query parameter must be integer, got 'abc'", field: 'limit' },
+    });
+    expect((await answer({ method: 'GET', url: '/api/v1/alerts?state=open' })).body).toEqual({
+      error: { code: 'INVALID_ARGUMENT', message: "state: the query parameter must be one of firing, resolved, got 'open'", field: 'state' },
+    });
+    expect((await answer({ method: 'GET', url: '/api/v1/models/m/versions/0' })).body).toEqual({
+      error: { code: 'INVALID_ARGUMENT', message: 'version: the path parameter must be >= 1, got 0', field: 'version' },
+    });
+    expect(await answer({ method: 'POST', url: '/api/v1/train', payload: { target: 'y' } })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'INVALID_ARGUMENT', message: 'dataset: the body field is required', field: 'dataset' } },
+    });
+    expect((await answer({ method: 'POST', url: '/api/v1/train', payload: { dataset: 'd', target: 'y', split: { validFraction: 'half' } } })).body).toEqual({
+      error: { code: 'INVALID_ARGUMENT', message: "split.validFraction: the body field must be number, got 'half'", field: 'split.validFraction' },
+    });
+    expect(await answer({ method: 'POST', url: '/api/v1/train', headers: { 'content-type': 'application/xml' }, payload: '<train/>' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'INVALID_ARGUMENT', message: "content-type: 'application/xml' is not accepted here; send a JSON body (content-type application/json)", field: 'content-type' } },
+    });
+    await app.close();
+  });
+
+  it('answers an error of a route that had set a file content type as JSON', async () => {
+    const app = await createApiServer(platform, { accessLog: false });
+    app.get('/file', async (_req, reply) => {
+      reply.type('application/vnd.apache.parquet').header('content-disposition', 'attachment; filename="x.parquet"');
+      throw new KeelError('DATA_CORRUPTED', 'x failed its integrity check');
+    });
+    const res = await app.inject({ method: 'GET', url: '/file' });
+    expect(res.statusCode).toBe(500);
+    expect(res.headers['content-disposition']).toBeUndefined();
+    expect(res.json()).toEqual({ error: { code: 'DATA_CORRUPTED', message: 'x failed its integrity check' } });
     await app.close();
   });
 

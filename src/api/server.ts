@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { newRequestId } from '../core/index.js';
-import { keelErrorOf } from './errors.js';
+import { keelErrorHandler, notFoundHandler } from './errors.js';
+import { KEEL_ERROR_SCHEMA, MLFLOW_ERROR_SCHEMA, ok, swaggerOptions } from './openapi.js';
 import type { Permission, Principal } from '../auth/index.js';
 import type { Platform } from './platform.js';
 import { ROUTE_PLUGINS } from './routes/index.js';
@@ -48,23 +49,21 @@ export async function createApiServer(platform: Platform, options: ApiServerOpti
     });
   });
 
-  app.setErrorHandler((error, request, reply) => {
-    const e = keelErrorOf(error);
-    if (e.code === 'INTERNAL') {
-      request.log.error({ err: error }, 'unhandled error');
-      return reply.status(500).send({ error: { code: 'INTERNAL', message: 'internal error' } });
-    }
-    return reply.status(e.httpStatus).send({ error: e.toJSON() });
-  });
+  // Response schemas document the answers (/docs); JSON.stringify writes them, so that a schema
+  // never drops a field it does not list (fast-json-stringify would), nor costs a compile at start.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.setErrorHandler(keelErrorHandler);
+  app.setNotFoundHandler(notFoundHandler);
 
   // After the hook and the error handler, so that the docs routes get both too.
-  await app.register(swagger, {
-    openapi: { info: { title: 'Keel API', version: '0.1.0', description: 'The Keel ML platform API.' } },
-  });
+  await app.register(swagger, swaggerOptions());
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.addSchema(KEEL_ERROR_SCHEMA);
+  app.addSchema(MLFLOW_ERROR_SCHEMA);
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/healthz', { schema: { tags: ['health'], summary: 'Liveness: the process answers', response: ok('{status: "ok"}') } }, async () => ({ status: 'ok' }));
+  const readyzResponse = { ...ok('{status: "ready"}'), 503: { description: '{status: "unavailable", reason}: the metadata store does not answer', type: 'object', additionalProperties: true } };
+  app.get('/readyz', { schema: { tags: ['health'], summary: 'Readiness: the metadata store answers', response: readyzResponse } }, async (_req, reply) => {
     try {
       await platform.store.db.selectFrom('datasets').select('name').limit(1).execute();
       return { status: 'ready' };

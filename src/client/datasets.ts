@@ -100,8 +100,9 @@ export class DatasetsClient {
     return (await this.http.request<{ datasets: DatasetListItem[] }>('GET', 'api/v1/datasets')).datasets;
   }
 
+  /** The versions path, not /datasets/NAME: /datasets/diff is the diff route. */
   async versions(name: string): Promise<DatasetVersionInfo[]> {
-    return (await this.http.request<{ versions: DatasetVersionInfo[] }>('GET', `api/v1/datasets/${encodeURIComponent(name)}`)).versions;
+    return (await this.http.request<{ versions: DatasetVersionInfo[] }>('GET', `api/v1/datasets/${encodeURIComponent(name)}/versions`)).versions;
   }
 
   /** `name`, `name@latest` or `name@version`. */

@@ -21,6 +21,7 @@ import { contentHash, readableFiles, resolveSourceFiles } from './source-files.j
 import { readIdentity, resolveReadOptions, type ReadOptionsGiven } from './read-options.js';
 import { describeSource } from './source-reader.js';
 import { sourceError } from './source-sql.js';
+import { readFailure, storedParquet } from './stored-parquet.js';
 import { loadParquetTable } from './table-loader.js';
 import type { AddedVersion, ColumnProfile, DatasetSummary, DatasetVersion } from './types.js';
 
@@ -219,7 +220,7 @@ export class DatasetService {
     const format = resolveExportFormat(typeof dest === 'string' ? dest : undefined, options.format);
     const v = await this.get(ref);
     await mkdir(this.deps.tmpDir, { recursive: true });
-    await writeExport(await this.deps.artifacts.pathOf(v.artifactSha256, { verify: true }), dest, format, this.deps.tmpDir);
+    await writeExport(await storedParquet(this.deps.artifacts, v, { verify: true }), dest, format, this.deps.tmpDir);
     return { name: v.name, version: v.version, rows: v.rows, format, path: typeof dest === 'string' ? resolve(dest) : '-' };
   }
 
@@ -236,19 +237,25 @@ export class DatasetService {
     }));
   }
 
-  /** Runs `read` on a DuckDB connection over the version's stored Parquet, with the named columns (default all). */
+  /**
+   * Runs `read` on a DuckDB connection over the version's stored Parquet (hashed first with
+   * `verify`), with the named columns (default all); a file missing or corrupted is DATA_CORRUPTED.
+   */
   private async readVersion<T>(
     ref: string,
     names: readonly string[] | undefined,
     read: (con: DuckDBConnection, parquetPath: string, v: DatasetVersion, columns: readonly ColumnProfile[]) => Promise<T>,
+    options: { verify?: boolean } = {},
   ): Promise<T> {
     const v = await this.get(ref);
     const columns = this.pick(v, names);
-    const path = await this.deps.artifacts.pathOf(v.artifactSha256);
+    const path = await storedParquet(this.deps.artifacts, v, options);
     await mkdir(this.deps.tmpDir, { recursive: true });
     const duck = await openDuckDb(this.deps.tmpDir);
     try {
       return await read(await duck.connect(), path, v, columns);
+    } catch (e) {
+      throw await readFailure(v, path, e);
     } finally {
       duck.close();
     }
@@ -263,12 +270,18 @@ export class DatasetService {
     return names.map((n) => byName.get(n)!);
   }
 
-  async parquetPath(ref: string): Promise<string> {
-    return this.deps.artifacts.pathOf((await this.get(ref)).artifactSha256);
+  /** The version and the path of its stored Parquet, verified (a download sends every byte of it). */
+  async parquetFile(ref: string): Promise<{ readonly version: DatasetVersion; readonly path: string }> {
+    const version = await this.get(ref);
+    return { version, path: await storedParquet(this.deps.artifacts, version, { verify: true }) };
   }
 
-  /** The version as the core Table (numbers as Float64Array with NaN, strings dictionary-encoded). */
+  async parquetPath(ref: string): Promise<string> {
+    return (await this.parquetFile(ref)).path;
+  }
+
+  /** The version as the core Table (numbers as Float64Array with NaN, strings dictionary-encoded), its file verified first. */
   async loadTable(ref: string, options: { columns?: readonly string[] } = {}): Promise<Table> {
-    return this.readVersion(ref, options.columns, (con, path, _v, columns) => loadParquetTable(con, path, columns));
+    return this.readVersion(ref, options.columns, (con, path, _v, columns) => loadParquetTable(con, path, columns), { verify: true });
   }
 }

@@ -69,6 +69,36 @@ describe('dataset routes', () => {
     expect(pq.rawPayload.subarray(0, 4).toString()).toBe('PAR1');
   });
 
+  it("takes a raw body of any content type (curl --data-binary's form type, JSON, text) as the file ?format= or ?filename= names", async () => {
+    const raw = (query: string, body: string, contentType?: string) =>
+      app.inject({ method: 'POST', url: `/api/v1/datasets/anytype/versions?${query}`, headers: contentType === undefined ? {} : { 'content-type': contentType }, payload: body });
+    const csv = await raw('format=csv', CSV_A, 'application/x-www-form-urlencoded');
+    expect(csv.statusCode).toBe(201);
+    expect(csv.json()).toMatchObject({ name: 'anytype', rows: 3 });
+    for (const type of ['text/plain', 'text/csv; charset=utf-8', 'application/x-www-form-urlencoded', undefined]) {
+      expect((await raw('filename=a.csv', CSV_A, type)).json<DatasetVersion>().version, String(type)).toBe(csv.json<DatasetVersion>().version);
+    }
+    const json = await raw('format=json', '[{"x": 1, "c": "a"}, {"x": 2, "c": "b"}]', 'application/json');
+    expect(json.statusCode).toBe(201);
+    expect(json.json()).toMatchObject({ rows: 2, columns: [{ name: 'x', type: 'int' }, { name: 'c', type: 'string' }] });
+    // Without ?format= or a ?filename= with an extension, the bytes' content type does not say which format they are in.
+    expect((await raw('', '{"x": 1}', 'application/json')).json()).toEqual({
+      error: { code: 'INVALID_ARGUMENT', message: 'format: pass ?format= (csv, parquet, json, ndjson) or ?filename= with an extension', field: 'format' },
+    });
+  });
+
+  it("lists a dataset named diff: GET /datasets/diff without a and b, and its versions path", async () => {
+    const added = (await upload('diff', CSV_A, 'format=csv')).json<DatasetVersion>();
+    const listing = { name: 'diff', versions: [expect.objectContaining({ name: 'diff', version: added.version, rows: 3 })] };
+    expect((await app.inject('/api/v1/datasets/diff')).json()).toEqual(listing);
+    expect((await app.inject('/api/v1/datasets/diff/versions')).json()).toEqual(listing);
+    expect((await app.inject('/api/v1/datasets/demo/versions')).json()).toEqual((await app.inject('/api/v1/datasets/demo')).json());
+    expect((await app.inject(`/api/v1/datasets/diff?a=diff&b=diff@${added.version}`)).json()).toMatchObject({ schema: { added: [], removed: [] } });
+    expect((await app.inject('/api/v1/datasets/diff?a=diff')).json()).toEqual({
+      error: { code: 'INVALID_ARGUMENT', message: 'b: a diff takes both a=NAME[@VERSION] and b=NAME[@VERSION]', field: 'b' },
+    });
+  });
+
   it('answers bad input with KeelError JSON', async () => {
     const bad = await upload('demo', 'a,b\n1,2,3,4\n"x\n', 'format=csv');
     expect(bad.statusCode).toBe(400);

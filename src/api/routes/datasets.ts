@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -8,6 +8,7 @@ import type { Multipart } from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
 import { formatOfName, invalidArgument, isKeelError, isValidName, KeelError, makeWorkDir, markGzipped, MAX_SOURCE_FILES } from '../../core/index.js';
 import { CSV_ENCODINGS, DATASET_FORMATS, isDatasetFormat, MAX_PAGE_ROWS, parseTypeList, queryMessage } from '../../data/index.js';
+import { created, fileDownload, ok, withRequestBody } from '../openapi.js';
 import type { RoutePluginOptions } from './route-options.js';
 
 const NameParams = Type.Object({ name: Type.String() });
@@ -33,7 +34,17 @@ const RowsQuery = Type.Object({
   offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
   columns: Type.Optional(Type.String({ description: 'comma-separated column names (default: all)' })),
 });
-const DiffQuery = Type.Object({ a: Type.String({ description: 'NAME[@VERSION]' }), b: Type.String({ description: 'NAME[@VERSION]' }) });
+// Optional, so that without both the path is the dataset named 'diff', as /datasets/:name is for any other name.
+const DiffQuery = Type.Object({
+  a: Type.Optional(Type.String({ description: 'NAME[@VERSION]; without a and b, the versions of the dataset named diff' })),
+  b: Type.Optional(Type.String({ description: 'NAME[@VERSION]' })),
+});
+
+// Documented only: Fastify must not validate a body it streams to a file.
+const UPLOAD_BODY = {
+  'application/octet-stream': { schema: { type: 'string', format: 'binary', description: 'the raw file, with any content type but multipart/form-data: ?format= or the ?filename= extension says what it is' } },
+  'multipart/form-data': { schema: { type: 'object', additionalProperties: { type: 'string', format: 'binary' }, description: "file parts (any field name), one version's files, rows in the order of the parts; form fields are ignored" } },
+};
 
 const splitColumns = (list: string): string[] => list.split(',').map((c) => c.trim()).filter((c) => c.length > 0);
 const ref = (p: { name: string; version: string }) => (p.version === 'latest' ? p.name : `${p.name}@${p.version}`);
@@ -50,33 +61,63 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
   // Loaded with the server, not with every CLI command (with busboy, ~40 ms of a command's start).
   const { default: multipart } = await import('@fastify/multipart');
   await app.register(multipart, { limits: { files: MAX_SOURCE_FILES, fileSize: bodyLimit, fields: 100 } });
-  app.addContentTypeParser(['application/octet-stream', 'text/csv', 'application/x-ndjson', 'application/vnd.apache.parquet'], (_req, payload, done) => done(null, payload));
+  // A raw body is the file whatever its content type says (curl --data-binary sends
+  // application/x-www-form-urlencoded, a JSON file goes as application/json): ?format= or the
+  // ?filename='s extension tells what it holds. Multipart keeps its own parser.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
 
-  app.get('/api/v1/datasets', { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: 'List datasets' } }, async () => ({
+  app.get('/api/v1/datasets', { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: 'List datasets', response: ok('{datasets: [{name, description, versions, latest, rows, updatedAt}]}') } }, async () => ({
     datasets: await datasets.list(),
   }));
 
-  app.get<{ Querystring: { a: string; b: string } }>(
+  const listVersions = async (name: string) => ({ name, versions: await datasets.versions(name) });
+
+  app.get<{ Querystring: Static<typeof DiffQuery> }>(
     '/api/v1/datasets/diff',
-    { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: 'Schema changes and statistic shifts between two versions', querystring: DiffQuery } },
-    async (req) => datasets.diff(req.query.a, req.query.b),
+    {
+      config: { permission: 'datasets:read' },
+      schema: {
+        tags: ['datasets'],
+        summary: "Schema changes and statistic shifts between two versions (without a and b: the versions of the dataset named 'diff')",
+        querystring: DiffQuery,
+        response: ok("{a, b, schema: {added, removed, changed}, columns: [...]}; without a and b, {name, versions} of the dataset named 'diff'"),
+      },
+    },
+    async (req) => {
+      const { a, b } = req.query;
+      if (a === undefined && b === undefined) return listVersions('diff');
+      if (a === undefined || b === undefined) throw invalidArgument(a === undefined ? 'a' : 'b', 'a diff takes both a=NAME[@VERSION] and b=NAME[@VERSION]');
+      return datasets.diff(a, b);
+    },
   );
 
-  app.get<{ Params: { name: string } }>(
-    '/api/v1/datasets/:name',
-    { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: "A dataset's versions, newest first", params: NameParams } },
-    async (req) => ({ name: req.params.name, versions: await datasets.versions(req.params.name) }),
-  );
+  for (const url of ['/api/v1/datasets/:name', '/api/v1/datasets/:name/versions']) {
+    app.get<{ Params: { name: string } }>(
+      url,
+      { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: "A dataset's versions, newest first", params: NameParams, response: ok('{name, versions: [{name, version, rows, contentSha256, artifactSha256, source, createdAt}]}') } },
+      async (req) => listVersions(req.params.name),
+    );
+  }
 
   app.get<{ Params: { name: string; version: string } }>(
     '/api/v1/datasets/:name/versions/:version',
-    { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: 'One version: schema and statistics', params: VersionParams } },
+    { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: 'One version: schema and statistics', params: VersionParams, response: ok('the version with its columns: [{name, type, nullable, stats}]') } },
     async (req) => datasets.get(ref(req.params)),
   );
 
   app.get<{ Params: { name: string; version: string }; Querystring: { limit?: number; offset?: number; columns?: string } }>(
     '/api/v1/datasets/:name/versions/:version/rows',
-    { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: "A page of a version's rows, in stored order", params: VersionParams, querystring: RowsQuery } },
+    {
+      config: { permission: 'datasets:read' },
+      schema: {
+        tags: ['datasets'],
+        summary: "A page of a version's rows, in stored order",
+        params: VersionParams,
+        querystring: RowsQuery,
+        response: ok('{name, version, total, offset, columns: [{name, type}], rows: [[...]]}'),
+      },
+    },
     async (req) => {
       const { limit, offset, columns } = req.query;
       return datasets.rows(ref(req.params), {
@@ -89,26 +130,27 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
 
   app.get<{ Params: { name: string; version: string } }>(
     '/api/v1/datasets/:name/versions/:version/parquet',
-    { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: "Download a version's rows as Parquet", params: VersionParams } },
+    { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: "Download a version's rows as Parquet", params: VersionParams, response: fileDownload('application/vnd.apache.parquet', "the version's stored Parquet, verified") } },
     async (req, reply) => {
-      const v = await datasets.get(ref(req.params));
-      const stream = platform.artifacts.open(v.artifactSha256);
+      // Verified before the first byte is sent: a missing or corrupted file is an error answer, not a broken download.
+      const { version: v, path } = await datasets.parquetFile(ref(req.params));
       return reply
         .header('content-type', 'application/vnd.apache.parquet')
         .header('content-disposition', `attachment; filename="${v.name}-${v.version}.parquet"`)
-        .send(stream);
+        .send(createReadStream(path));
     },
   );
 
   app.post<{ Params: { name: string }; Querystring: Static<typeof UploadQuery> }>(
     '/api/v1/datasets/:name/versions',
     {
-      config: { permission: 'datasets:write' },
+      config: { permission: 'datasets:write', swaggerTransform: withRequestBody(UPLOAD_BODY) },
       schema: {
         tags: ['datasets'],
         summary: 'Add a version from the raw file in the body (CSV, Parquet, JSON, NDJSON), or from the file parts of a multipart/form-data body (a folder\'s files, as one version, rows in the order of the parts)',
         params: NameParams,
         querystring: UploadQuery,
+        response: created('the version added (or the one already stored with this content), with notes: [string] when the add renamed a column or widened a type'),
       },
     },
     async (req, reply) => {
@@ -120,7 +162,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
       const multipart = req.isMultipart();
       const body = req.body as Readable | undefined;
       if (!multipart && (!body || typeof (body as Readable).pipe !== 'function')) {
-        throw invalidArgument('body', 'send the file as the raw request body (content-type application/octet-stream), or files as multipart/form-data parts');
+        throw invalidArgument('body', 'send the file as the raw request body (any content type but multipart/form-data), or files as multipart/form-data parts');
       }
       // The body is stored under the client's file name, so that its extension (`.csv.gz`) says
       // what it holds, as a local file's does, and errors name the file the client knows.

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { resumeTraining, train, trainingDeps, type TrainRequest } from '../../training/index.js';
+import { ok } from '../openapi.js';
 import type { RoutePluginOptions } from './route-options.js';
 
 const Scalar = Type.Union([Type.String(), Type.Number(), Type.Boolean()]);
@@ -33,13 +34,13 @@ export const trainingRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app
 
   app.post<{ Body: Omit<TrainRequest, 'model'> & { model?: string } }>(
     '/api/v1/train',
-    { config: { permission: 'training:write' }, schema: { tags: ['training'], summary: 'Train a model on a dataset version, track the run and register the model', body: TrainBody } },
+    { config: { permission: 'training:write' }, schema: { tags: ['training'], summary: 'Train a model on a dataset version, track the run and register the model', body: TrainBody, response: ok('the training result: {runId, experimentId, metrics, modelVersion?, ...}') } },
     async (req) => train({ ...req.body, model: req.body.model ?? 'gbdt' }, deps()),
   );
 
   app.post<{ Params: { runId: string } }>(
     '/api/v1/train/:runId/resume',
-    { config: { permission: 'training:write' }, schema: { tags: ['training'], summary: 'Resume a killed or failed training run from its last checkpoint', params: RunParams } },
+    { config: { permission: 'training:write' }, schema: { tags: ['training'], summary: 'Resume a killed or failed training run from its last checkpoint', params: RunParams, response: ok('the training result, as POST /api/v1/train answers') } },
     async (req) => resumeTraining(req.params.runId, deps()),
   );
 };

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -158,6 +158,23 @@ describe('keel data (end to end)', () => {
     expect(diff[4]).toMatch(/^s +0 → 0 +3 → 2 +x 20\.0% → 33\.3% +"  " +" "," a "$/);
   });
 
+  it('a version whose stored Parquet is corrupted or gone: DATA_CORRUPTED, exit 9, for head and export, here and through --server', async () => {
+    const file = join(home, 'broken.csv');
+    writeFileSync(file, 'a,b\n1,x\n2,y\n');
+    const added = JSON.parse((await runKeel(['--home', home, '--json', 'data', 'add', 'z-broken', file])).stdout) as { version: string };
+    const v = await platform.datasets.get(`z-broken@${added.version}`);
+    const blob = join(home, 'artifacts', v.artifactSha256.slice(0, 2), v.artifactSha256.slice(2));
+    const failure = (args: string[]) => runKeel(args).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }));
+    for (const [damage, what] of [[() => writeFileSync(blob, 'not parquet'), 'failed its integrity check'], [() => rmSync(blob), 'is missing from the artifact store']] as const) {
+      damage();
+      const expected = { code: 9, stderr: `error: z-broken@${v.version}: its stored Parquet (artifact ${v.artifactSha256}) ${what}\n` };
+      for (const where of [['--home', home], ['--server', url]]) {
+        expect(await failure([...where, 'data', 'head', 'z-broken'])).toEqual(expected);
+        expect(await failure([...where, 'data', 'export', 'z-broken', join(home, 'broken-out.parquet')])).toEqual(expected);
+      }
+    }
+  });
+
   it('the SDK adds, lists, diffs and downloads over HTTP', async () => {
     const client = new KeelClient({ baseUrl: url });
     const file = join(home, 'two.csv');
@@ -254,5 +271,15 @@ describe('keel data (end to end)', () => {
     const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${KEEL_BIN}" --home "${home}" data export cust "${own}" --format csv | cat`], { encoding: 'utf8' });
     expect(piped.stdout).toBe(`${csv}cust@${v.version}: 2 rows written to ${own} (csv)\n`);
     expect(lstatSync(own).isSymbolicLink()).toBe(true);
+  });
+
+  // Last: the tests above list this store's datasets.
+  it('data ls diff lists the dataset named diff, here and through --server', async () => {
+    const file = join(home, 'diff.csv');
+    writeFileSync(file, 'a\n1\n');
+    const v = JSON.parse((await runKeel(['--home', home, '--json', 'data', 'add', 'diff', file])).stdout) as { version: string };
+    for (const where of [['--home', home], ['--server', url]]) {
+      expect(JSON.parse((await runKeel([...where, '--json', 'data', 'ls', 'diff'])).stdout)).toMatchObject([{ name: 'diff', version: v.version, rows: 1 }]);
+    }
   });
 });

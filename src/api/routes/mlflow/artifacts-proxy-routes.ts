@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastif
 import { KeelError } from '../../../core/index.js';
 import { normalizeArtifactPath, type TrackingService } from '../../../tracking/index.js';
 import type { RoutePluginOptions } from '../route-options.js';
+import { fileDownload, ok } from '../../openapi.js';
 import { mlflowErrorHandler } from './mlflow-errors.js';
 
 const PREFIXES = ['/api/2.0/mlflow-artifacts', '/ajax-api/2.0/mlflow-artifacts'];
@@ -46,20 +47,20 @@ export const mlflowArtifactsProxyRoutes: FastifyPluginAsync<RoutePluginOptions> 
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   const register = (f: FastifyInstance): void => {
-    f.put('/artifacts/*', { config: { permission: 'tracking:write' }, schema: { hide: true } }, async (req: FastifyRequest<{ Params: { '*': string } }>) => {
+    f.put('/artifacts/*', { config: { permission: 'tracking:write' }, schema: { tags: ['mlflow'], summary: 'MLflow artifacts proxy: upload a run artifact (the body is its bytes)', response: ok('{}') } }, async (req: FastifyRequest<{ Params: { '*': string } }>) => {
       const p = splitPath(req.params['*']);
       if (p.rel === undefined || p.rel === '') throw new KeelError('INVALID_ARGUMENT', `Invalid artifact path '${req.params['*']}': uploads go to '<experiment_id>/<run_id>/artifacts/<path>'`, { field: 'path' });
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       await t.logArtifact(await checkRun(t, p), p.rel, body);
       return {};
     });
-    f.get('/artifacts/*', { config: { permission: 'tracking:read' }, schema: { hide: true } }, async (req: FastifyRequest<{ Params: { '*': string } }>, reply) => {
+    f.get('/artifacts/*', { config: { permission: 'tracking:read' }, schema: { tags: ['mlflow'], summary: 'MLflow artifacts proxy: download a run artifact', response: fileDownload('application/octet-stream', "the artifact's bytes") } }, async (req: FastifyRequest<{ Params: { '*': string } }>, reply) => {
       const p = splitPath(req.params['*']);
       if (p.rel === undefined || p.rel === '') throw new KeelError('NOT_FOUND', `Artifact '${req.params['*']}' is not a file`, { field: 'path' });
       const bytes = await t.readArtifact(await checkRun(t, p), p.rel);
       return reply.type('application/octet-stream').send(bytes);
     });
-    f.get('/artifacts', { config: { permission: 'tracking:read' }, schema: { hide: true } }, async (req: FastifyRequest<{ Querystring: { path?: string } }>) => {
+    f.get('/artifacts', { config: { permission: 'tracking:read' }, schema: { tags: ['mlflow'], summary: "MLflow artifacts proxy: list a run's artifacts (?path=)", response: ok('{files: [{path, is_dir, file_size?}]}') } }, async (req: FastifyRequest<{ Querystring: { path?: string } }>) => {
       const p = splitPath(req.query.path ?? '');
       if (p.runId === undefined) return { files: [] };
       if (p.rel === undefined) {

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { invalidArgument, type ErrorCode } from '../../../core/index.js';
-import { keelErrorOf } from '../../errors.js';
+import { keelErrorOf, sendError } from '../../errors.js';
 
 /**
  * MLflow's error body `{"error_code": "...", "message": "..."}` and statuses, for every route under
@@ -27,15 +27,15 @@ const MLFLOW_CODES: Record<ErrorCode, { code: string; status: number }> = {
 const STATUS_OVERRIDES: Record<string, number> = { MALFORMED_REQUEST: 400, BAD_REQUEST: 400, INVALID_STATE: 400 };
 
 export function mlflowErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const e = keelErrorOf(error);
+  const e = keelErrorOf(error, request);
   const mapped = MLFLOW_CODES[e.code];
   const override = typeof e.details?.mlflowCode === 'string' ? e.details.mlflowCode : undefined;
   if (e.code === 'INTERNAL') {
     request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send({ error_code: 'INTERNAL_ERROR', message: 'internal error' });
+    return sendError(reply, 500, { error_code: 'INTERNAL_ERROR', message: 'internal error' });
   }
   const code = override ?? mapped.code;
-  return reply.status(override ? (STATUS_OVERRIDES[override] ?? mapped.status) : mapped.status).send({ error_code: code, message: e.message });
+  return sendError(reply, override ? (STATUS_OVERRIDES[override] ?? mapped.status) : mapped.status, { error_code: code, message: e.message });
 }
 
 /**

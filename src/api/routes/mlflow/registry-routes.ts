@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { invalidArgument } from '../../../core/index.js';
 import type { RoutePluginOptions } from '../route-options.js';
+import { ok } from '../../openapi.js';
 import { applyMlflowConventions } from './mlflow-errors.js';
 import {
   mlflowModelVersion as mv, mlflowRegisteredModel as rm, optionalBool, optionalString, paramsOf, requiredString, stringList, tagList, type Params,
@@ -28,7 +29,13 @@ export const mlflowRegistryRoutes: FastifyPluginAsync<RoutePluginOptions> = asyn
   applyMlflowConventions(app);
 
   const route = (f: FastifyInstance, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, write: boolean, handler: (p: Params, req: FastifyRequest) => Promise<unknown>) =>
-    f.route({ method, url: path, config: { permission: write ? 'models:write' : 'models:read' }, handler: async (req) => handler(paramsOf(req), req) });
+    f.route({
+      method,
+      url: path,
+      config: { permission: write ? 'models:write' : 'models:read' },
+      schema: { tags: ['mlflow'], summary: `MLflow model registry: ${path.slice(1)}`, response: ok("MLflow's answer (mlflow/protos/model_registry.proto)") },
+      handler: async (req) => handler(paramsOf(req), req),
+    });
 
   for (const prefix of PREFIXES) {
     await app.register(async (f) => {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastif
 import { invalidArgument } from '../../../core/index.js';
 import { LIMITS, RUN_STATUSES, type RunStatus, type TrackingService } from '../../../tracking/index.js';
 import type { RoutePluginOptions } from '../route-options.js';
+import { ok } from '../../openapi.js';
 import { applyMlflowConventions } from './mlflow-errors.js';
 import { jsonRun, metricsJson, RawJson, keyValues, list, metricPoints, metricValue, optInt, optString, paramsOf, reqString, viewType, type Params } from './tracking-params.js';
 
@@ -161,7 +162,7 @@ export const mlflowTrackingRoutes: FastifyPluginAsync<RoutePluginOptions> = asyn
         method,
         url,
         config: { permission: write ? 'tracking:write' : 'tracking:read' },
-        schema: { hide: true },
+        schema: { tags: ['mlflow'], summary: `MLflow tracking: ${url.slice(1)}`, response: ok("MLflow's answer (mlflow/protos/service.proto)") },
         handler: async (req: FastifyRequest, reply) => {
           const out = await handler(platform.tracking, paramsOf(req));
           return out instanceof RawJson ? reply.type('application/json; charset=utf-8').send(out.text) : out;
