@@ -1,11 +1,12 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
-import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { encodeModel, makeModel, makeNode, makeTensorValueInfo } from '../onnx/index.js';
 import { KEEL_BIN } from './test-server.js';
 
 const run = promisify(execFile);
@@ -105,6 +106,36 @@ describe('keel CLI', () => {
     expect(JSON.parse(json.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', field: '--host', message: elsewhere.trim() } });
     expect(await keel(['--home', home, 'server', '--host', 'nosuch.invalid', '--port', '7199'])).toMatchObject({ code: 2, stderr: 'error: port 7199 on nosuch.invalid cannot be bound: the host name nosuch.invalid is not known; choose another with --host\n' });
     expect(await keel(['--home', home, 'server', '--port', '70000'])).toMatchObject({ code: 2, stderr: "error: --port: expected a port number from 0 to 65535, got 70000\n" });
+  });
+
+  it('says a server on 0.0.0.0 listens on all addresses, with a URL other machines can use, and warns once that anyone reaching it may do anything', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'keel-cli-any-'));
+    const model = join(home, 'relu.onnx');
+    writeFileSync(model, encodeModel(makeModel({ graph: { name: 'relu', nodes: [makeNode('Relu', ['x'], ['y'])], inputs: [makeTensorValueInfo('x', 'float32', ['N', 1])], outputs: [makeTensorValueInfo('y', 'float32', ['N', 1])] } })));
+    for (const [args, warning] of [
+      [['server'], 'the API listens on port PORT of all addresses (0.0.0.0), which other machines can reach, and has no authentication yet: anyone who reaches it may read, change and delete everything in this store (docs/configuration.md); --host 127.0.0.1 keeps it on this machine'],
+      [['serve', model], 'the model server listens on port PORT of all addresses (0.0.0.0), which other machines can reach, and has no authentication: anyone who reaches it may call its models and read /metrics; --host 127.0.0.1 keeps it on this machine'],
+    ] as const) {
+      const child = spawn(process.execPath, [KEEL_BIN, '--home', home, ...args, '--host', '0.0.0.0', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const firstLine = await new Promise<string>((resolve) => {
+        child.stdout.on('data', (d: Buffer) => {
+          stdout += d.toString();
+          if (stdout.includes('\n')) resolve(stdout.split('\n')[0]!);
+        });
+        child.once('close', () => resolve(`(ended) ${stdout}${stderr}`));
+      });
+      const m = /^Keel (?:server listening|serving) on all addresses of this machine \(0\.0\.0\.0\), port (\d+), e\.g\. (http:\/\/\S+):(\d+) \(/.exec(firstLine);
+      expect(m, firstLine).not.toBeNull();
+      expect(m![3]).toBe(m![1]);
+      // The loopback address reaches it too (it was what the line used to say, as if that were all).
+      expect((await fetch(`http://127.0.0.1:${m![1]}/metrics`)).status).toBeLessThan(500);
+      child.kill('SIGTERM');
+      await once(child, 'close');
+      expect(stderr).toBe(`warning: ${warning.replace('PORT', m![1]!)}\n`);
+    }
   });
 
   // Root may open any port: the CLI runs as nobody, where the kernel keeps ports below 1024 for root.

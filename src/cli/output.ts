@@ -46,6 +46,11 @@ export function printNote(text: string): void {
   process.stderr.write(`note: ${text}\n`);
 }
 
+/** A risk the user should know of, on stderr (so `--json` on stdout stays clean). */
+export function printWarning(text: string): void {
+  process.stderr.write(`warning: ${text}\n`);
+}
+
 /**
  * A progress bar on stderr (so `--json` on stdout stays clean), redrawn at most 10 times a
  * second, with an ETA. Silent when stderr is not a terminal unless `force` is set.

@@ -3,7 +3,8 @@
  * this user may not open, an address this machine does not have) is a one-line KeelError that names
  * the host, the port, the cause and the flag that picks another, not Node's stack trace.
  */
-import { createServer } from 'node:net';
+import { createServer, isIPv6 } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { KeelError, invalidArgument, type ErrorCode } from '../core/index.js';
 
 /** Where a server is to listen, and the flag that chose its port (named in the error). */
@@ -68,4 +69,57 @@ export async function assertPortFree(where: PortChoice): Promise<void> {
     probe.once('error', reject);
     probe.listen({ host: where.host, port: where.port, exclusive: true }, () => probe.close(() => resolve()));
   }));
+}
+
+/** Where a server listens, said to its user: Fastify names 127.0.0.1 for 0.0.0.0, which hid that the whole network could reach it. */
+export interface ListenAddress {
+  /** A URL that reaches the server from this machine (for the quickstart's own requests). */
+  readonly url: string;
+  /** The URL to give a user: for all addresses, one other machines can use. */
+  readonly shown: string;
+  /** What the server listens on, for the line that announces it. */
+  readonly where: string;
+  /** The same, short: the URL, or the port on all addresses. */
+  readonly bound: string;
+  /** Reachable beyond this machine: not on a loopback address. */
+  readonly exposed: boolean;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i;
+
+/** `0.0.0.0` and `::` (in any spelling) listen on every address of this machine. */
+function isUnspecified(host: string): boolean {
+  return host === '0.0.0.0' || (isIPv6(host) && /^[0:]+$/.test(host));
+}
+
+/** The listen's address as a user is to read it, from the host asked for and the URL the listen returned. */
+export function listenAddress(host: string, listened: string): ListenAddress {
+  const url = new URL(listened);
+  if (!isUnspecified(host)) {
+    return { url: listened, shown: listened, where: listened, bound: listened, exposed: !LOOPBACK.test(url.hostname) };
+  }
+  const ipv6 = host !== '0.0.0.0';
+  const port = url.port;
+  const local = `http://${ipv6 ? '[::1]' : '127.0.0.1'}:${port}`;
+  const example = networkAddress(ipv6);
+  const shown = example ? `http://${isIPv6(example) ? `[${example}]` : example}:${port}` : local;
+  return { url: local, shown, where: `all addresses of this machine (${host}), port ${port}, e.g. ${shown}`, bound: `port ${port} of all addresses (${host})`, exposed: true };
+}
+
+/** This machine's first address on a network (IPv4 first; `::` takes both on a dual-stack host). */
+function networkAddress(ipv6: boolean): string | undefined {
+  const all = Object.values(networkInterfaces()).flatMap((list) => list ?? []).filter((a) => !a.internal);
+  const v4 = all.find((a) => a.family === 'IPv4');
+  const v6 = all.find((a) => a.family === 'IPv6' && !a.address.startsWith('fe80:'));
+  return (v4 ?? (ipv6 ? v6 : undefined))?.address;
+}
+
+/** One line for a platform API that others can reach: the embedded authorizer lets every caller do everything. */
+export function exposedApiWarning(a: ListenAddress): string {
+  return `the API listens on ${a.bound}, which other machines can reach, and has no authentication yet: anyone who reaches it may read, change and delete everything in this store (docs/configuration.md); --host 127.0.0.1 keeps it on this machine`;
+}
+
+/** One line for a model server that others can reach: it has no authentication at all. */
+export function exposedServingWarning(a: ListenAddress): string {
+  return `the model server listens on ${a.bound}, which other machines can reach, and has no authentication: anyone who reaches it may call its models and read /metrics; --host 127.0.0.1 keeps it on this machine`;
 }

@@ -16,6 +16,14 @@ export function parseDuration(v: unknown, field: string): number {
   throw invalidArgument(field, `expected a duration such as 30000, '30s', '15m', '1h' or '1d', got ${JSON.stringify(v)}`);
 }
 
+/** `1700000000000` or `'2025-01-31T12:00:00Z'` (an ISO 8601 date, time optional) -> epoch milliseconds. */
+export function parseTime(v: unknown, field: string): number {
+  if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
+  const t = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) ? Date.parse(v) : Number.NaN;
+  if (Number.isFinite(t)) return t;
+  throw invalidArgument(field, `expected epoch milliseconds or an ISO 8601 time such as '2025-01-31T12:00:00Z', got ${JSON.stringify(v)}`);
+}
+
 type Raw = Record<string, unknown>;
 
 function obj(v: unknown, field: string): Raw {
@@ -99,7 +107,7 @@ export function parseRule(raw: unknown, field: string, defaults: { webhook?: Web
 /** Validates a monitor definition (from the API, the SDK, the CLI or a JSON file) in one place. */
 export function parseMonitorConfig(raw: unknown): MonitorConfig {
   const o = obj(raw, 'monitor');
-  checkKeys(o, ['name', 'deployment', 'window', 'referenceDataset', 'features', 'task', 'predictionField', 'scoreField', 'origin', 'originMs', 'refreshHorizon', 'refreshHorizonMs', 'rules', 'webhook', 'createdAt'], '');
+  checkKeys(o, ['name', 'deployment', 'window', 'referenceDataset', 'features', 'task', 'predictionField', 'scoreField', 'origin', 'originMs', 'start', 'startMs', 'refreshHorizon', 'refreshHorizonMs', 'rules', 'webhook', 'createdAt'], '');
   const name = str(o.name, 'name');
   if (!isValidName(name)) throw invalidArgument('name', 'use letters, digits, . _ - (at most 128)');
   const deployment = str(o.deployment, 'deployment');
@@ -124,6 +132,7 @@ export function parseMonitorConfig(raw: unknown): MonitorConfig {
     ...(o.predictionField !== undefined ? { predictionField: str(o.predictionField, 'predictionField') } : {}),
     ...(o.scoreField !== undefined ? { scoreField: str(o.scoreField, 'scoreField') } : {}),
     originMs: parseDuration(o.originMs ?? o.origin ?? 0, 'origin'),
+    ...((o.startMs ?? o.start) !== undefined ? { startMs: parseTime(o.startMs ?? o.start, 'start') } : {}),
     refreshHorizonMs: parseDuration(o.refreshHorizonMs ?? o.refreshHorizon ?? 7 * DAY, 'refreshHorizon'),
     rules,
     ...(typeof o.createdAt === 'number' ? { createdAt: o.createdAt } : {}),

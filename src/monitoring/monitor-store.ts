@@ -79,8 +79,11 @@ export class MonitorStore {
   }
 
   /** The oldest window that saw traffic: its outputs are the baseline for output drift. */
-  async firstNonEmptyWindow(monitor: string): Promise<{ start: number; end: number } | undefined> {
-    const r = await this.db.selectFrom('monitor_windows').select(['window_start', 'window_end']).where('monitor_name', '=', monitor).where('count', '>', 0).orderBy('window_start').limit(1).executeTakeFirst();
+  /** The first window with traffic, from `from` on (a monitor's start). */
+  async firstNonEmptyWindow(monitor: string, from?: number): Promise<{ start: number; end: number } | undefined> {
+    let q = this.db.selectFrom('monitor_windows').select(['window_start', 'window_end']).where('monitor_name', '=', monitor).where('count', '>', 0);
+    if (from !== undefined) q = q.where('window_start', '>=', from);
+    const r = await q.orderBy('window_start').limit(1).executeTakeFirst();
     return r ? { start: r.window_start, end: r.window_end } : undefined;
   }
 

@@ -10,7 +10,7 @@ import { PredictionStore, type LabelInput } from './prediction-store.js';
 import type { Alert, MonitorAnalyzers, MonitorConfig, WindowResult } from './types.js';
 import type { DeliveryOptions } from './webhook.js';
 import { computePerformance, evaluateWindow, recordsToTable } from './window-evaluator.js';
-import { completeWindows, firstWindowStartFor } from './windows.js';
+import { completeWindows, firstWindowStartAtOrAfter, firstWindowStartFor } from './windows.js';
 
 export interface MonitoringServiceDeps {
   readonly db: Kysely<Database>;
@@ -157,6 +157,8 @@ export class MonitoringService {
       const first = await this.predictions.firstEventTime(config.deployment);
       if (first !== undefined) from = firstWindowStartFor(spec, first, config.originMs);
     }
+    // A start skips what came before it, also for a monitor whose windows stopped long ago.
+    if (from !== undefined && config.startMs !== undefined) from = Math.max(from, firstWindowStartAtOrAfter(spec, config.startMs, config.originMs));
     const evaluated: WindowResult[] = [];
     const fired: Alert[] = [];
     const resolved: string[] = [];
@@ -221,7 +223,7 @@ export class MonitoringService {
   private async baseline(config: MonitorConfig): Promise<Table | undefined> {
     const cached = this.baselines.get(config.name);
     if (cached) return cached.table;
-    const first = await this.store.firstNonEmptyWindow(config.name);
+    const first = await this.store.firstNonEmptyWindow(config.name, config.startMs);
     if (!first) return undefined;
     const records = await this.predictions.query({ deployment: config.deployment, from: first.start, to: first.end, receivedBy: first.end + config.window.graceMs });
     const table = recordsToTable(records.filter((r) => r.error === undefined), 'outputs');
@@ -257,7 +259,9 @@ export class MonitoringService {
     const resolved: string[] = [];
     if (config.rules.length === 0) return { fired, resolved };
     const need = Math.max(...config.rules.map((r) => windowsNeeded(r, config.window.slideMs)));
-    const history = await this.store.listWindows(config.name, { startAtMost: window.start, limit: need });
+    const since = config.startMs ?? Number.NEGATIVE_INFINITY;
+    // Streaks and cool-downs do not reach back past the monitor's start.
+    const history = (await this.store.listWindows(config.name, { startAtMost: window.start, limit: need })).filter((w) => w.start >= since);
     for (const rule of config.rules) {
       const check = checkRule(rule, history);
       const last = await this.store.lastAlert(config.name, rule.name);
@@ -272,7 +276,7 @@ export class MonitoringService {
       }
       if (!check.fires) continue;
       // Cool-down runs on event time, so a backfill over old traffic fires as a live run would.
-      if (last && window.end - last.windowEnd < rule.cooldownMs) continue;
+      if (last && last.windowEnd > since && window.end - last.windowEnd < rule.cooldownMs) continue;
       fired.push(await this.dispatcher.fire(config, rule, window, check.value));
     }
     return { fired, resolved };

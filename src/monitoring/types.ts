@@ -61,6 +61,11 @@ export interface MonitorConfig {
   readonly scoreField?: string;
   /** Windows start at origin + k·slide (default 0, the epoch). */
   readonly originMs: number;
+  /**
+   * Where the monitor's watch (re)starts: windows before it are not evaluated, and alerts of windows
+   * that ended by then hold no cool-down (default: none, windows from the deployment's first record).
+   */
+  readonly startMs?: number;
   /** Labels and late records are folded into windows that ended within this horizon (default 7 days). */
   readonly refreshHorizonMs: number;
   readonly rules: readonly AlertRule[];

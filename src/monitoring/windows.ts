@@ -11,6 +11,11 @@ export function firstWindowStartFor(spec: WindowSpec, t: number, originMs = 0): 
   return originMs + k * spec.slideMs;
 }
 
+/** The first window start (origin + k·slide) at or after `t`: where a monitor with a start begins. */
+export function firstWindowStartAtOrAfter(spec: WindowSpec, t: number, originMs = 0): number {
+  return originMs + Math.ceil((t - originMs) / spec.slideMs) * spec.slideMs;
+}
+
 /**
  * Windows that are complete at `now` (end + grace has passed), in order, starting at `from`
  * (a window start), at most `max` of them. A window is [start, start + size) in event time.

@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import { invalidArgument } from '../../core/index.js';
 import { Monitor } from '../../monitoring/index.js';
 import type { ContextFactory } from '../context.js';
-import { printJson, printLine, progressBar } from '../output.js';
-import { runQuickstart } from '../quickstart/run-quickstart.js';
+import { printJson, printLine, printWarning, progressBar } from '../output.js';
+import { runQuickstart, type QuickstartResult } from '../quickstart/run-quickstart.js';
 import { runCommand } from '../run-command.js';
+import { exposedApiWarning } from '../server-ports.js';
 
 interface QuickstartFlags {
   port?: string;
@@ -37,32 +38,44 @@ export function registerQuickstartCommand(program: Command, context: ContextFact
         rows: int('--rows', flags.rows, 100),
         windowMs: int('--window', flags.window, 1) * 1000,
         onProgress: (e) => bar.update(e),
+        onListening: (api) => {
+          if (api.exposed) printWarning(exposedApiWarning(api));
+        },
         step: (title, detail) => {
           bar.done();
           if (!ctx.json) printLine(`✓ ${title}${detail ? `: ${detail}` : ''}  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
         },
       });
       const { close, ...summary } = result;
-      if (ctx.json) printJson(summary);
-      else {
-        printLine();
-        printLine(`Platform API: ${result.apiUrl}  (OpenAPI: ${result.apiUrl}/docs)`);
-        printLine(`Model server: ${result.servingUrl}  (POST /v1/models/fraud:predict, /v2/models/fraud/infer, /metrics)`);
-        printLine('Try: keel data ls | keel runs ls | keel models history fraud | keel monitor status fraud | keel alerts ls');
-      }
-      if (flags.exit) {
+      try {
+        if (flags.exit) {
+          // Stopped before anything is said about them: with --exit the servers are gone.
+          await close();
+          if (ctx.json) printJson({ ...summary, serversRunning: false });
+          else printDone(summary, (Date.now() - started) / 1000, ctx.options.home);
+          return;
+        }
+        if (ctx.json) printJson({ ...summary, serversRunning: true });
+        else {
+          printLine();
+          printLine(`Platform API: ${result.apiUrl}  (OpenAPI: ${result.apiUrl}/docs)`);
+          printLine(`Model server: ${result.servingUrl}  (POST /v1/models/fraud:predict, /v2/models/fraud/infer, /metrics)`);
+          printLine(`Try${withHome(ctx.options.home)}: ${TRY}`);
+        }
+        // Staying up: keep evaluating the monitor as new traffic arrives.
+        const monitor = new Monitor(platform.monitoring, { intervalMs: 10_000 }).start();
+        try {
+          if (!ctx.json) printLine('Servers and the monitor are running; Ctrl-C to stop.');
+          await new Promise<void>((resolve) => {
+            process.once('SIGINT', () => resolve());
+            process.once('SIGTERM', () => resolve());
+          });
+        } finally {
+          await monitor.close();
+        }
+      } finally {
         await close();
-        return;
       }
-      // Staying up: keep evaluating the monitor as new traffic arrives.
-      const monitor = new Monitor(platform.monitoring, { intervalMs: 10_000 }).start();
-      if (!ctx.json) printLine('Servers and the monitor are running; Ctrl-C to stop.');
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', () => resolve());
-        process.once('SIGTERM', () => resolve());
-      });
-      await monitor.close();
-      await close();
     }));
 }
 
@@ -70,4 +83,26 @@ function int(flag: string, value: string | undefined, min = 0): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw invalidArgument(flag, `expected an integer >= ${min}, got '${value}'`);
   return n;
+}
+
+/** The commands that look at what the quickstart made; they read the store, so they work after it exits. */
+const TRY = 'keel data ls | keel runs ls | keel models history fraud | keel monitor status fraud | keel alerts ls';
+
+/** The --home a user gave, to repeat with the commands above. */
+function withHome(home: string | undefined): string {
+  return home === undefined ? '' : ` (each with --home ${/^[\w@%+=:,./-]+$/.test(home) ? home : `'${home.replaceAll("'", "'\\''")}'`})`;
+}
+
+/** With --exit: what the run did, since its servers are gone. */
+function printDone(r: Omit<QuickstartResult, 'close'>, seconds: number, home: string | undefined): void {
+  const model = r.firstModel.name;
+  const production = r.retrained?.version ?? r.firstModel.version;
+  const retrained = r.retrained
+    ? `, retrained version ${r.retrained.version} after ${r.alerts.length} drift alert(s)`
+    : `, ${r.alerts.length} drift alert(s) and no new version`;
+  printLine();
+  printLine(`Done in ${seconds.toFixed(1)} s; the API and model servers have stopped.`);
+  printLine(`Made: datasets ${r.datasets.join(', ')}; ${model} version ${r.firstModel.version} trained${retrained}; ${model}@production is version ${production}; ${r.traffic.sent} predictions logged and monitored.`);
+  printLine(`Look at it${withHome(home)}: ${TRY}`);
+  printLine(`Serve it again: keel server and keel serve ${model}@production, or keel quickstart without --exit.`);
 }

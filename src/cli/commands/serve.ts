@@ -7,11 +7,11 @@ import {
 } from '../../serving/index.js';
 import type { PredictionLogger } from '../../monitoring/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
-import { printJson, printLine, printTable } from '../output.js';
+import { printJson, printLine, printTable, printWarning } from '../output.js';
 import { runCommand } from '../run-command.js';
 import { registerPredictCommand } from './predict.js';
 import { positiveInt } from '../option-values.js';
-import { listenOn } from '../server-ports.js';
+import { exposedServingWarning, listenAddress, listenOn, type ListenAddress } from '../server-ports.js';
 
 interface ServeOptions {
   host?: string;
@@ -85,11 +85,14 @@ export function registerServeCommand(program: Command, context: ContextFactory):
       }
       const { server, predictionLogger, address } = started;
       const models = server.manager.list().map((m) => ({ name: m.name, version: m.version, ref: refs.find((r) => r.includes(m.name)) ?? '', inputs: m.signature.inputs.map((s) => `${s.name}:${s.datatype}[${s.shape.join(',')}]`).join(' ') }));
-      if (cluster.isWorker) process.send?.('ready');
-      else if (ctx.json) printJson({ url: address, models });
+      if (cluster.isWorker) process.send?.({ listening: address } satisfies Listening);
       else {
-        printLine(`Keel serving on ${address} (OIP: ${address}/v2/models/<name>/infer, metrics: ${address}/metrics)`);
-        printTable(models);
+        if (ctx.json) printJson({ url: address.shown, models });
+        else {
+          printLine(`Keel serving on ${address.where} (OIP: ${address.shown}/v2/models/<name>/infer, metrics: ${address.shown}/metrics)`);
+          printTable(models);
+        }
+        if (address.exposed) printWarning(exposedServingWarning(address));
       }
       await new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve());
@@ -103,10 +106,15 @@ export function registerServeCommand(program: Command, context: ContextFactory):
   registerPredictCommand(program, context);
 }
 
-async function startServer(ctx: CliContext, opts: ServeOptions, refs: string[]): Promise<{ server: InferenceServer; predictionLogger: PredictionLogger | undefined; address: string }> {
+async function startServer(ctx: CliContext, opts: ServeOptions, refs: string[]): Promise<{ server: InferenceServer; predictionLogger: PredictionLogger | undefined; address: ListenAddress }> {
   const { server, predictionLogger } = await buildServer(ctx, opts, refs);
   const where = { host: opts.host ?? ctx.config.server.host, port: positiveInt('--port', opts.port, 0), flag: '--port' };
-  return { server, predictionLogger, address: await listenOn(where, () => server.start(where)) };
+  return { server, predictionLogger, address: listenAddress(where.host, await listenOn(where, () => server.start(where))) };
+}
+
+/** What a serving process that started tells the primary: where it listens (all of them listen there). */
+interface Listening {
+  readonly listening: ListenAddress;
 }
 
 /** What a serving process that failed to start tells the primary, which prints it once for all of them. */
@@ -135,14 +143,16 @@ async function runCluster(json: boolean, procs: number): Promise<void> {
     if (w.isConnected()) w.kill('SIGTERM');
     else w.process.kill('SIGTERM');
   })));
+  let address: ListenAddress;
   try {
-    await allStarted(workers);
+    address = await allStarted(workers);
   } catch (e) {
     await stopAll();
     throw e;
   }
-  if (json) printJson({ processes: procs });
-  else printLine(`Keel serving in ${procs} processes sharing the port`);
+  if (json) printJson({ url: address.shown, processes: procs });
+  else printLine(`Keel serving on ${address.where} in ${procs} processes sharing the port`);
+  if (address.exposed) printWarning(exposedServingWarning(address));
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
@@ -150,14 +160,16 @@ async function runCluster(json: boolean, procs: number): Promise<void> {
   await stopAll();
 }
 
-/** Resolves when every process is serving; rejects with the first one's error (a port in use) otherwise. */
-function allStarted(workers: readonly Worker[]): Promise<void> {
+/** Resolves, with where they listen, when every process is serving; rejects with the first one's error (a port in use) otherwise. */
+function allStarted(workers: readonly Worker[]): Promise<ListenAddress> {
   let ready = 0;
-  return new Promise<void>((resolve, reject) => {
+  return new Promise<ListenAddress>((resolve, reject) => {
     for (const w of workers) {
-      w.on('message', (m: 'ready' | StartFailure) => {
-        if (m === 'ready' && ++ready === workers.length) resolve();
-        else if (typeof m === 'object') reject(new KeelError(m.error.code, m.error.message, { field: m.error.field }));
+      w.on('message', (m: Listening | StartFailure) => {
+        if (typeof m !== 'object' || m === null) return;
+        if ('listening' in m) {
+          if (++ready === workers.length) resolve(m.listening);
+        } else reject(new KeelError(m.error.code, m.error.message, { field: m.error.field }));
       });
       // 'close' comes after the process's IPC channel closed, so after any StartFailure it sent.
       w.process.once('close', (code) => reject(new KeelError('UNAVAILABLE', `a serving process exited with code ${code} while starting`)));

@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import { createApiServer } from '../../api/index.js';
 import { Monitor } from '../../monitoring/index.js';
 import { positiveInt } from '../option-values.js';
-import { printJson, printLine } from '../output.js';
+import { printJson, printLine, printWarning } from '../output.js';
 import { runCommand } from '../run-command.js';
-import { listenOn } from '../server-ports.js';
+import { exposedApiWarning, listenAddress, listenOn } from '../server-ports.js';
 import type { ContextFactory } from '../context.js';
 
 export function registerServerCommand(program: Command, context: ContextFactory): void {
@@ -22,12 +22,13 @@ export function registerServerCommand(program: Command, context: ContextFactory)
       const platform = await ctx.platform();
       const app = await createApiServer(platform, { bodyLimit });
       const host = opts.host ?? ctx.config.server.host;
-      const address = await listenOn({ host, port, flag: '--port' }, () => app.listen({ host, port }));
+      const address = listenAddress(host, await listenOn({ host, port, flag: '--port' }, () => app.listen({ host, port })));
       // The server also evaluates monitors (windows, alerts, retraining); run it with
       // --no-monitors on all but one replica, or run `keel monitor run --watch` on its own.
       const monitor = opts.monitors ? new Monitor(platform.monitoring, { intervalMs: Number(opts.monitorInterval) * 1000 }).start() : undefined;
-      if (ctx.json) printJson({ url: address });
-      else printLine(`Keel server listening on ${address} (API docs at ${address}/docs)`);
+      if (ctx.json) printJson({ url: address.shown });
+      else printLine(`Keel server listening on ${address.where} (API docs at ${address.shown}/docs)`);
+      if (address.exposed) printWarning(exposedApiWarning(address));
       await waitForSignal();
       await monitor?.close();
       await app.close();

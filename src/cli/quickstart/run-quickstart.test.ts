@@ -1,23 +1,54 @@
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPlatform, type Platform } from '../../api/index.js';
-import { loadConfig, silentLogger } from '../../core/index.js';
+import { createLogger, loadConfig, silentLogger } from '../../core/index.js';
+import { KEEL_BIN } from '../test-server.js';
 import { runQuickstart, type QuickstartResult } from './run-quickstart.js';
+
+/** Whether something accepts connections on the URL's port (a server left open would). */
+function accepts(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** `keel ARGS` in a child process, its output read as it comes (`onStdout`), killed if it has not ended within `limitMs`. */
+function keelProcess(args: readonly string[], limitMs: number, onStdout: (text: string) => void = () => {}): Promise<{ code: number | null; stdout: string; stderr: string; endedAt: number }> {
+  const child = spawn(process.execPath, [KEEL_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => onStdout((stdout += d.toString())));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const limit = setTimeout(() => child.kill('SIGKILL'), limitMs);
+  return once(child, 'close').then(([code]) => {
+    clearTimeout(limit);
+    return { code: code as number | null, stdout, stderr, endedAt: Date.now() };
+  });
+}
+
+const stepTitles = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('✓ ')).map((l) => l.slice(2).replace(/:.*| {2}\(.*$/, ''));
 
 describe('the quickstart, end to end', () => {
   let platform: Platform | undefined;
   let result: QuickstartResult | undefined;
+  const home = mkdtempSync(join(tmpdir(), 'keel-qs-'));
   afterAll(async () => {
     await result?.close();
     await platform?.close();
   });
 
   it('goes from a CSV to a served model, a drift alert, retraining and an alias move the server follows', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'keel-qs-'));
     platform = await openPlatform(loadConfig({ cwd: home, env: { KEEL_HOME: home } }), silentLogger);
     const steps: string[] = [];
     result = await runQuickstart(platform, { apiPort: 0, servePort: 0, host: '127.0.0.1', rows: 4000, windowMs: 2500, step: (t) => steps.push(t) });
@@ -42,6 +73,39 @@ describe('the quickstart, end to end', () => {
     expect(steps[0]).toMatch(/^dataset transactions@/);
   }, 240_000);
 
+  it('runs again on the same home (the CLI with --exit): the same data versions, schema and monitor, new model versions, exit 0 and what it made', async () => {
+    const firstRun = result!;
+    const datasets = firstRun.datasets;
+    await firstRun.close();
+    await platform!.close();
+    result = undefined;
+    platform = undefined;
+    const again = await keelProcess(['--home', home, 'quickstart', '--exit', '--rows', '4000', '--window', '2', '--port', '0', '--serve-port', '0'], 120_000);
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+    expect(stepTitles(again.stdout)).toEqual([`dataset ${datasets[0]}`, 'validated', 'trained fraud version 3', 'serving', 'traffic', 'monitored', 'retrained fraud version 4', 'serving follows @production']);
+    expect(again.stdout).toMatch(/✓ monitored: 2 windows; drift share per window: 0\.000, 0\.\d+; 1 alert\(s\)/);
+    expect(again.stdout).toContain('✓ serving follows @production: now serving version(s) 4');
+    // With --exit it tells what it made, not servers to use: they are gone.
+    expect(again.stdout).toMatch(/\nDone in \d+\.\d s; the API and model servers have stopped\.\n/);
+    expect(again.stdout).toContain(`Made: datasets ${datasets.join(', ')}; fraud version 3 trained, retrained version 4 after 1 drift alert(s); fraud@production is version 4;`);
+    expect(again.stdout).toContain(`Look at it (each with --home ${home}): keel data ls | keel runs ls`);
+    expect(again.stdout).not.toMatch(/Platform API|Model server|Try:/);
+
+    const after = await openPlatform(loadConfig({ cwd: home, env: { KEEL_HOME: home } }), silentLogger);
+    try {
+      expect((await after.datasets.versions('transactions')).map((v) => v.version).sort()).toEqual(datasets.map((d) => d.split('@')[1]).sort());
+      expect((await after.validation.listSchemas('transactions')).map((v) => v.version)).toEqual([1]);
+      expect((await after.registry.history('fraud', { alias: 'production' })).map((h) => h.to)).toEqual([1, 2, 3, 4]);
+      // One monitor, updated to start at the second run's traffic: its alert there resolved the first run's and fired anew.
+      expect((await after.monitoring.listMonitors()).map((m) => m.name)).toEqual(['fraud-monitor']);
+      expect((await after.monitoring.listAlerts({ monitor: 'fraud-monitor' })).map((a) => [a.state, a.retrainRuns[0]?.modelVersion])).toEqual([['firing', 4], ['resolved', 2]]);
+      expect(await after.monitoring.listWindows('fraud-monitor')).toHaveLength(4);
+    } finally {
+      await after.close();
+    }
+  }, 240_000);
+
   it('checks that its ports are free before it adds data or trains', async () => {
     const holder = createServer().listen(0, '127.0.0.1');
     await once(holder, 'listening');
@@ -62,4 +126,53 @@ describe('the quickstart, end to end', () => {
       await own.close();
     }
   });
+
+  it('stops its servers and their polling when a step after they started fails, and rejects with that error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-qs-fail-'));
+    const logs: string[] = [];
+    const own = await openPlatform(loadConfig({ cwd: dir, env: { KEEL_HOME: dir } }), createLogger({ level: 'warn', destination: { write: (line: string) => void logs.push(line) } }));
+    let urls: string[] = [];
+    try {
+      const failing = runQuickstart(own, {
+        apiPort: 0, servePort: 0, host: '127.0.0.1', rows: 500, windowMs: 2000,
+        onListening: (api, serving) => (urls = [api.url, serving.url]),
+        step: (title) => {
+          if (title === 'serving') throw new Error('the step after the servers started failed');
+        },
+      });
+      await expect(failing).rejects.toThrow('the step after the servers started failed');
+      expect(urls).toHaveLength(2);
+      expect(await Promise.all(urls.map(accepts))).toEqual([false, false]);
+    } finally {
+      await own.close();
+    }
+    // The model server polled @production every 0.5 s; stopped, it no longer reads the closed store.
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(logs.filter((l) => l.includes('model swap failed'))).toEqual([]);
+  });
+
+  it('exits with the error code when a monitor of its name on another deployment appears while it runs, its servers stopped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-qs-conflict-'));
+    const own = await openPlatform(loadConfig({ cwd: dir, env: { KEEL_HOME: dir } }), silentLogger);
+    let conflictAt = 0;
+    let made: Promise<unknown> | undefined;
+    try {
+      // Made while the traffic runs (after the check at the start passed): the quickstart fails when it puts its monitor.
+      const run = await keelProcess(['--home', dir, 'quickstart', '--rows', '500', '--window', '1', '--port', '0', '--serve-port', '0'], 60_000, (stdout) => {
+        if (made || !stdout.includes('✓ serving:')) return;
+        made = own.monitoring.createMonitor({ name: 'fraud-monitor', deployment: 'other' }).then(() => (conflictAt = Date.now()));
+      });
+      await made;
+      expect(run.stderr).toBe("error: monitor 'fraud-monitor' already exists and watches deployment 'other', not the quickstart's 'fraud'; remove it (keel monitor rm fraud-monitor) or give the quickstart another --home\n");
+      expect(run.code).toBe(4);
+      // It ends once its traffic (two 1 s windows) is sent, not when killed at 60 s.
+      expect(run.endedAt - conflictAt).toBeLessThan(15_000);
+      const urls = [...run.stdout.matchAll(/(http:\/\/127\.0\.0\.1:\d+)\/(?:v1|docs)/g)].map((m) => m[1]!);
+      expect(new Set(urls).size).toBe(2);
+      expect(await Promise.all([...new Set(urls)].map(accepts))).toEqual([false, false]);
+      expect(stepTitles(run.stdout)).toEqual(['dataset ' + (await own.datasets.versions('transactions')).map((v) => `transactions@${v.version}`)[0], 'validated', 'trained fraud version 1', 'serving', 'traffic']);
+    } finally {
+      await own.close();
+    }
+  }, 90_000);
 });

@@ -1,11 +1,12 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { createApiServer, type Platform } from '../../api/index.js';
-import { invalidArgument } from '../../core/index.js';
-import { InferenceServer, RegistryModelSource } from '../../serving/index.js';
+import type { Platform } from '../../api/index.js';
+import { invalidArgument, isKeelError } from '../../core/index.js';
 import type { ProgressListener } from '../../jobs/index.js';
-import { assertPortFree, listenOn } from '../server-ports.js';
+import type { Schema } from '../../validation/index.js';
+import { assertPortFree, type ListenAddress } from '../server-ports.js';
+import { assertMonitorIsOurs, putQuickstartMonitor } from './quickstart-monitor.js';
+import { startQuickstartServers, type QuickstartServers } from './quickstart-servers.js';
 import { generateTransactions, toCsv } from './transactions.js';
 import { nextBoundary, sendTraffic, sleepUntil } from './traffic.js';
 
@@ -18,6 +19,8 @@ export interface QuickstartOptions {
   readonly windowMs: number;
   readonly step: (title: string, detail?: string) => void;
   readonly onProgress?: ProgressListener;
+  /** Called once both servers listen, with where (to warn of servers other machines can reach). */
+  readonly onListening?: (api: ListenAddress, serving: ListenAddress) => void;
 }
 
 export interface QuickstartResult {
@@ -35,6 +38,7 @@ export interface QuickstartResult {
 
 const MODEL = 'fraud';
 const DATASET = 'transactions';
+const MONITOR = `${MODEL}-monitor`;
 const GBDT_PARAMS = { n_estimators: 80, max_depth: 5, learning_rate: 0.1, early_stopping_rounds: 10 } as const;
 
 /**
@@ -43,12 +47,14 @@ const GBDT_PARAMS = { n_estimators: 80, max_depth: 5, learning_rate: 0.1, early_
  * on the platform's public services, as a user's own script would.
  */
 export async function runQuickstart(platform: Platform, o: QuickstartOptions): Promise<QuickstartResult> {
-  // The servers listen after the data, the training and the registry's work: their ports are checked first.
+  // The servers listen after the data, the training and the registry's work: their ports, and the
+  // name of the monitor that comes after them, are checked first.
   const apiPort = { host: o.host, port: o.apiPort, flag: '--port' };
   const servePort = { host: o.host, port: o.servePort, flag: '--serve-port' };
   if (o.apiPort !== 0 && o.apiPort === o.servePort) throw invalidArgument('--serve-port', `the model server needs a port of its own, not --port's ${o.apiPort}`);
   await assertPortFree(apiPort);
   await assertPortFree(servePort);
+  await assertMonitorIsOurs(platform, MONITOR, MODEL);
   const dir = join(platform.config.home, 'quickstart');
   mkdirSync(dir, { recursive: true });
   const month1 = generateTransactions(o.rows, 1, 0);
@@ -57,17 +63,18 @@ export async function runQuickstart(platform: Platform, o: QuickstartOptions): P
   writeFileSync(join(dir, 'transactions-month2.csv'), toCsv(month2));
   writeFileSync(join(dir, 'transactions-months1-2.csv'), toCsv([...month1, ...month2]));
 
+  // Run again, the same rows are the same versions (a dataset version is its content).
   const v1 = await platform.datasets.add(DATASET, join(dir, 'transactions-month1.csv'), { description: 'card transactions, month 1' });
   const ref1 = `${DATASET}@${v1.version}`;
   o.step(`dataset ${ref1}`, `${v1.rows} rows x ${v1.columns.length} columns, schema and statistics stored`);
 
-  const schema = await platform.validation.inferSchema(ref1);
-  await platform.validation.saveSchema(DATASET, schema);
+  const schema = await saveSchemaOnce(platform, await platform.validation.inferSchema(ref1));
   const clean = await platform.validation.validate(ref1);
   const drifted = await platform.datasets.add('transactions-month2', join(dir, 'transactions-month2.csv'));
   const check = await platform.validation.validate(`transactions-month2@${drifted.version}`, { schema, against: ref1 });
   o.step('validated', `month 1: ${clean.report.anomalies.length} anomalies; month 2 against month 1: ${check.report.anomalies.length} anomalies (${[...new Set(check.report.anomalies.map((a) => a.kind))].join(', ')})`);
 
+  // Each run trains and registers a new version, as a training job run again does.
   const first = await platform.train(
     { dataset: ref1, target: 'is_fraud', model: 'gbdt', params: GBDT_PARAMS, experiment: 'quickstart', register: { name: MODEL } },
     o.onProgress ? { onProgress: o.onProgress } : {},
@@ -76,80 +83,85 @@ export async function runQuickstart(platform: Platform, o: QuickstartOptions): P
   await platform.registry.setAlias(MODEL, 'production', firstVersion.version, { actor: 'quickstart' });
   o.step(`trained ${MODEL} version ${firstVersion.version}`, `run ${first.runId}, test AUC ${fmt(first.metrics.test.roc_auc)}, alias @production`);
 
-  const api = await createApiServer(platform, { accessLog: false });
-  const apiUrl = await listenOn(apiPort, () => api.listen({ host: o.host, port: o.apiPort }));
-  const logger = platform.monitoring.createLogger({ flushIntervalMs: 100 });
-  const serving = new InferenceServer({
-    source: new RegistryModelSource(platform.registry),
-    models: [{ ref: `${MODEL}@production`, name: MODEL }],
-    deployment: MODEL,
-    pollIntervalMs: 500,
-    predictionLogger: logger,
-    logger: platform.logger,
-  });
-  const servingUrl = await listenOn(servePort, () => serving.start(servePort));
-  o.step('serving', `${servingUrl}/v1/models/${MODEL}:predict and ${servingUrl}/v2/models/${MODEL}/infer; API ${apiUrl}/docs`);
+  const servers = await startQuickstartServers(platform, MODEL, apiPort, servePort);
+  try {
+    const rest = await afterServersStart(platform, o, servers, { ref1, firstVersion: firstVersion.version });
+    return {
+      apiUrl: servers.api.shown,
+      servingUrl: servers.serving.shown,
+      datasets: [ref1, rest.ref2],
+      firstModel: { name: MODEL, version: firstVersion.version, runId: first.runId, testAuc: first.metrics.test.roc_auc },
+      validation: { anomalies: clean.report.anomalies.length, driftedBatchAnomalies: check.report.anomalies.length },
+      ...rest.outcome,
+      close: servers.close,
+    };
+  } catch (e) {
+    // Whatever failed, nothing of the quickstart's may keep listening or polling: the process would not end.
+    await servers.close().catch(() => undefined);
+    throw e;
+  }
+}
 
-  await platform.monitoring.createMonitor({
-    name: `${MODEL}-monitor`,
-    deployment: MODEL,
-    window: { type: 'tumbling', sizeMs: o.windowMs, graceMs: 200 },
-    referenceDataset: ref1,
-    rules: [{
-      name: 'input-drift',
-      metric: 'drift.share',
-      op: '>=',
-      threshold: 0.5,
-      cooldown: '1h',
-      retrain: { train: { dataset: DATASET, target: 'is_fraud', model: 'gbdt', params: GBDT_PARAMS, experiment: 'quickstart', register: { name: MODEL } } },
-    }],
-  });
+type Outcome = Pick<QuickstartResult, 'traffic' | 'alerts' | 'retrained' | 'servedVersions'>;
+
+/** Serving, traffic that drifts, the monitor, its alert and the retraining it starts, and the alias move the server follows. */
+async function afterServersStart(platform: Platform, o: QuickstartOptions, servers: QuickstartServers, before: { ref1: string; firstVersion: number }): Promise<{ ref2: string; outcome: Outcome }> {
+  const servingUrl = servers.serving.url;
+  o.onListening?.(servers.api, servers.serving);
+  o.step('serving', `${servers.serving.shown}/v1/models/${MODEL}:predict and ${servers.serving.shown}/v2/models/${MODEL}/infer; API ${servers.api.shown}/docs`);
 
   // Phase 1 fills one whole window with traffic like the training data, phase 2 the next window
   // with next month's; the labels of phase 2 come back later through the feedback endpoint.
+  // Request ids carry the run's start, so a run's labels never meet an earlier run's requests.
   const start = nextBoundary(o.windowMs);
+  const run = start.toString(36);
   await sleepUntil(start);
-  const normal = await sendTraffic(servingUrl, MODEL, generateTransactions(2000, 3, 0), 'normal', start + o.windowMs);
+  const normal = await sendTraffic(servingUrl, MODEL, generateTransactions(2000, 3, 0), `normal-${run}`, start + o.windowMs);
   await sleepUntil(start + o.windowMs);
   const shiftedRows = generateTransactions(2000, 4, 1);
-  const shifted = await sendTraffic(servingUrl, MODEL, shiftedRows, 'shifted', start + 2 * o.windowMs);
-  await platform.monitoring.addFeedback(shifted.requestIds.map((requestId) => ({ requestId, label: shiftedRows[Number(requestId.split('-')[1]) % shiftedRows.length]!.is_fraud })));
-  await logger.flush();
+  const shifted = await sendTraffic(servingUrl, MODEL, shiftedRows, `shifted-${run}`, start + 2 * o.windowMs);
+  await platform.monitoring.addFeedback(shifted.sentRows.map(({ requestId, row }) => ({ requestId, label: shiftedRows[row % shiftedRows.length]!.is_fraud })));
+  await servers.flushPredictions();
   o.step('traffic', `${normal.sent + shifted.sent} requests (${normal.failed + shifted.failed} failed): ${normal.sent} like month 1 in one window, then ${shifted.sent} like month 2 in the next`);
 
+  // A second run updates the first run's monitor to start at this run's traffic.
+  await putQuickstartMonitor(platform, {
+    name: MONITOR, deployment: MODEL, referenceDataset: before.ref1, windowMs: o.windowMs, start,
+    retrain: { dataset: DATASET, target: 'is_fraud', model: 'gbdt', params: GBDT_PARAMS, experiment: 'quickstart', register: { name: MODEL } },
+  });
   // Month 2's labeled data lands before the monitor runs, so retraining sees the newest data.
-  const v2 = await platform.datasets.add(DATASET, join(dir, 'transactions-months1-2.csv'), { description: 'card transactions, months 1-2' });
-  const results = await platform.monitoring.runAll({ now: start + 3 * o.windowMs });
-  const windows = results.flatMap((r) => r.evaluated);
-  const alerts = results.flatMap((r) => r.fired);
-  o.step('monitored', `${windows.length} windows; drift share per window: ${windows.map((w) => fmt(w.metrics['drift.share'])).join(', ')}; ${alerts.length} alert(s)`);
+  const v2 = await platform.datasets.add(DATASET, join(platform.config.home, 'quickstart', 'transactions-months1-2.csv'), { description: 'card transactions, months 1-2' });
+  const result = await platform.monitoring.runMonitor(MONITOR, { now: start + 3 * o.windowMs });
+  o.step('monitored', `${result.evaluated.length} windows; drift share per window: ${result.evaluated.map((w) => fmt(w.metrics['drift.share'])).join(', ')}; ${result.fired.length} alert(s)`);
 
   let retrained: { name: string; version: number } | null = null;
   const latest = await platform.registry.resolve(MODEL);
-  if (latest.version > firstVersion.version) {
+  if (latest.version > before.firstVersion) {
     retrained = { name: MODEL, version: latest.version };
     await platform.registry.setAlias(MODEL, 'production', latest.version, { actor: 'quickstart' });
-    o.step(`retrained ${MODEL} version ${latest.version}`, `on ${DATASET}@${v2.version} after alert ${alerts[0]?.id ?? '?'}; @production moved`);
+    o.step(`retrained ${MODEL} version ${latest.version}`, `on ${DATASET}@${v2.version} after alert ${result.fired[0]?.id ?? '?'}; @production moved`);
   }
   const servedVersions = await waitForServedVersion(servingUrl, String(latest.version), 10_000);
   o.step('serving follows @production', `now serving version(s) ${servedVersions.join(', ')}`);
-
   return {
-    apiUrl,
-    servingUrl,
-    datasets: [ref1, `${DATASET}@${v2.version}`],
-    firstModel: { name: MODEL, version: firstVersion.version, runId: first.runId, testAuc: first.metrics.test.roc_auc },
-    validation: { anomalies: clean.report.anomalies.length, driftedBatchAnomalies: check.report.anomalies.length },
-    traffic: { sent: normal.sent + shifted.sent, failed: normal.failed + shifted.failed },
-    alerts: alerts.map((a) => ({ id: a.id, rule: a.rule, value: a.value })),
-    retrained,
-    servedVersions,
-    async close() {
-      await serving.close();
-      await logger.close();
-      await (api as FastifyInstance).close();
+    ref2: `${DATASET}@${v2.version}`,
+    outcome: {
+      traffic: { sent: normal.sent + shifted.sent, failed: normal.failed + shifted.failed },
+      alerts: result.fired.map((a) => ({ id: a.id, rule: a.rule, value: a.value })),
+      retrained,
+      servedVersions,
     },
   };
+}
+
+/** Saves the schema unless the newest saved one is the same, so a second run adds no identical version. */
+async function saveSchemaOnce(platform: Platform, schema: Schema): Promise<Schema> {
+  const saved = await platform.validation.getSchema(DATASET).catch((e: unknown) => {
+    if (isKeelError(e) && e.code === 'NOT_FOUND') return undefined;
+    throw e;
+  });
+  if (saved && JSON.stringify(saved.schema) === JSON.stringify(schema)) return saved.schema;
+  return (await platform.validation.saveSchema(DATASET, schema)).schema;
 }
 
 async function waitForServedVersion(url: string, version: string, timeoutMs: number): Promise<string[]> {

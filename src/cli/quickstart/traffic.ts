@@ -3,7 +3,8 @@ import type { Transaction } from './transactions.js';
 export interface TrafficResult {
   readonly sent: number;
   readonly failed: number;
-  readonly requestIds: readonly string[];
+  /** Each answered request's id and the index of the row it sent (which the label comes from). */
+  readonly sentRows: readonly { readonly requestId: string; readonly row: number }[];
 }
 
 /**
@@ -13,7 +14,7 @@ export interface TrafficResult {
 export async function sendTraffic(baseUrl: string, model: string, rows: readonly Transaction[], idPrefix: string, until: number, concurrency = 8): Promise<TrafficResult> {
   let next = 0;
   let failed = 0;
-  const requestIds: string[] = [];
+  const sentRows: { requestId: string; row: number }[] = [];
   const worker = async () => {
     // Cycles through the rows until the deadline, so the phase fills its window whatever the pace.
     for (let i = next++; Date.now() < until; i = next++) {
@@ -30,14 +31,14 @@ export async function sendTraffic(baseUrl: string, model: string, rows: readonly
           continue;
         }
         await res.arrayBuffer();
-        requestIds.push(requestId);
+        sentRows.push({ requestId, row: i });
       } catch {
         failed++;
       }
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { sent: next - concurrency, failed, requestIds };
+  return { sent: next - concurrency, failed, sentRows };
 }
 
 /** The next multiple of `periodMs` after now: where the next tumbling window starts. */
