@@ -40,3 +40,12 @@ export function rewritten(e: KeelError, rewrite: (message: string) => string): K
   const details = typeof said === 'string' ? { ...e.details, [QUERY_MESSAGE]: rewrite(said) } : e.details;
   return new KeelError(e.code, message, { ...(e.field === undefined ? {} : { field: e.field }), ...(details === undefined ? {} : { details }), cause: e });
 }
+
+/** The options advice names, as the HTTP API says them: `?format=`, `?encoding=latin-1`, `?delimiter=;`. */
+const QUERY_ADVICE = /\?(format|encoding|skip|delimiter|decimal)=([^\s)]*)/g;
+
+/**
+ * A message of the HTTP API with its advice said as the CLI's flags (`?encoding=latin-1` becomes
+ * `--encoding latin-1`): what `keel --server URL data add` prints.
+ */
+export const commandLineAdvice = (message: string): string => message.replace(QUERY_ADVICE, (_, option: AdviceOption, value: string) => onCommandLine(option, value === '' ? undefined : value));

@@ -12,5 +12,5 @@ export type { AddedVersion, ColumnProfile, ColumnStats, DatasetSummary, DatasetV
 export { resolveExportFormat, writeExport } from './dataset-export.js';
 export type { ExportResult } from './dataset-export.js';
 export { MAX_PAGE_ROWS } from './dataset-rows.js';
-export { queryMessage } from './advice-error.js';
+export { commandLineAdvice, queryMessage } from './advice-error.js';
 export type { RowsOptions, RowsPage } from './dataset-rows.js';

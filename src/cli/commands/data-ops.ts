@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DatasetDiffResult, DatasetListItem, DatasetRowsPage, DatasetVersionDetail, DatasetVersionInfo } from '../../client/index.js';
-import { invalidArgument, makeWorkDir, markGzipped, type LogicalType } from '../../core/index.js';
-import { resolveExportFormat, writeExport, type AddDatasetOptions, type ExportResult } from '../../data/index.js';
+import { invalidArgument, isKeelError, KeelError, makeWorkDir, markGzipped, type LogicalType } from '../../core/index.js';
+import { commandLineAdvice, resolveExportFormat, writeExport, type AddDatasetOptions, type ExportResult } from '../../data/index.js';
 import type { ProgressEvent } from '../../jobs/index.js';
 import type { CliContext } from '../context.js';
 
@@ -29,7 +29,13 @@ export async function dataOps(ctx: CliContext): Promise<DataOps> {
   if (ctx.isRemote) {
     const client = ctx.client().datasets;
     return {
-      add: (n, f, { source: _source, ...o }, onProgress, signal) => client.add(n, f, { ...o, signal, onProgress }),
+      // The server's advice names its query parameters (?format=); this CLI's user passes flags.
+      add: (n, f, { source: _source, ...o }, onProgress, signal) =>
+        client.add(n, f, { ...o, signal, onProgress }).catch((e: unknown) => {
+          if (!isKeelError(e)) throw e;
+          const message = commandLineAdvice(e.message);
+          throw message === e.message ? e : new KeelError(e.code, message, { ...(e.field === undefined ? {} : { field: e.field }), cause: e });
+        }),
       list: () => client.list(),
       versions: (n) => client.versions(n),
       get: (r) => client.get(r),
