@@ -37,6 +37,8 @@ export interface DatasetVersionInfo {
 }
 export interface DatasetVersionDetail extends DatasetVersionInfo {
   readonly columns: readonly DatasetColumn[];
+  /** Only in an add's answer: whether this add stored the version (false: the same content was already stored). */
+  readonly created?: boolean;
   /** Only in an add's answer, when the add noted anything: columns renamed, types widened after the sampled rows. */
   readonly notes?: readonly string[];
 }

@@ -74,7 +74,7 @@ export class DatasetService {
     return withNotes(job, (j) => this.ingest(name, filePath, options, j));
   }
 
-  private async ingest(name: string, filePath: string, options: AddDatasetOptions, job: JobOptions): Promise<DatasetVersion> {
+  private async ingest(name: string, filePath: string, options: AddDatasetOptions, job: JobOptions): Promise<DatasetVersion & { created: boolean }> {
     assertDatasetName(name, 'name');
     const source = await resolveSourceFiles(filePath, options.format, options.delimiter);
     const read = resolveReadOptions(source.format, source.files[0]!, options);
@@ -145,7 +145,7 @@ export class DatasetService {
         await this.deps.hooks?.afterArtifactStored?.(artifact.sha256);
         // The last moment to stop: after the commit the version exists.
         throwIfAborted(signal, 'the add');
-        const { version } = await this.repo.insertVersion(
+        const { version, created } = await this.repo.insertVersion(
           {
             name,
             version: versionOf(contentSha256),
@@ -160,7 +160,8 @@ export class DatasetService {
         );
         progress(100, 'done');
         this.deps.logger.info({ dataset: name, version: version.version, rows: profile.rows, ms: Date.now() - started }, 'dataset version added');
-        return version;
+        // Another add of the same content may have committed first: then this one found it.
+        return { ...version, created };
       } catch (e) {
         await this.removeUnreferencedArtifact(artifact.sha256);
         throw e;
@@ -173,9 +174,9 @@ export class DatasetService {
   }
 
   /** The version an add found already stored; the description given with it replaces the dataset's, as a new version's would. */
-  private async addedAgain(version: DatasetVersion, description: string | undefined): Promise<DatasetVersion> {
+  private async addedAgain(version: DatasetVersion, description: string | undefined): Promise<DatasetVersion & { created: false }> {
     if (description !== undefined) await this.repo.setDescription(version.name, description);
-    return version;
+    return { ...version, created: false };
   }
 
   /** A failed add leaves no blob behind unless another version already uses the same bytes. */

@@ -39,8 +39,13 @@ export interface DatasetVersion {
   readonly columns: readonly ColumnProfile[];
 }
 
-/** An add's answer: the version, and what the add noted as it went (columns renamed, types widened after the sampled rows), when it noted anything. */
+/**
+ * An add's answer: the version; whether this add stored it (false: the same content, read the
+ * same way, was already stored, and this is that version); and what the add noted as it went
+ * (columns renamed, types widened after the sampled rows), when it noted anything.
+ */
 export interface AddedVersion extends DatasetVersion {
+  readonly created: boolean;
   readonly notes?: readonly string[];
 }
 

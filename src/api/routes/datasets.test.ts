@@ -42,7 +42,10 @@ describe('dataset routes', () => {
     const ra = await upload('demo', CSV_A, 'filename=a.csv&description=first');
     expect(ra.statusCode).toBe(201);
     const a = ra.json<DatasetVersion>();
-    expect(a).toMatchObject({ name: 'demo', rows: 3, source: 'upload:a.csv' });
+    expect(a).toMatchObject({ name: 'demo', rows: 3, source: 'upload:a.csv', created: true });
+    // The same content again: 200 with the version already stored, which this upload did not create.
+    const again = await upload('demo', CSV_A, 'filename=a.csv');
+    expect([again.statusCode, again.json()]).toEqual([200, { ...a, created: false }]);
     const rb = await upload('demo', CSV_B, 'format=csv');
     const b = rb.json<DatasetVersion>();
     expect(b.version).not.toBe(a.version);

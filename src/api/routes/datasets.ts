@@ -150,7 +150,10 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
         summary: 'Add a version from the raw file in the body (CSV, Parquet, JSON, NDJSON), or from the file parts of a multipart/form-data body (a folder\'s files, as one version, rows in the order of the parts)',
         params: NameParams,
         querystring: UploadQuery,
-        response: created('the version added (or the one already stored with this content), with notes: [string] when the add renamed a column or widened a type'),
+        response: {
+          ...created('the version this upload stored, with created: true, and notes: [string] when the add renamed a column or widened a type'),
+          ...ok('the version that already held this content (read the same way), with created: false'),
+        },
       },
     },
     async (req, reply) => {
@@ -180,7 +183,8 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
         const v = await datasets.add(req.params.name, received.path, { format, description, ...read, source: received.source }).catch((e: unknown) => {
           throw clientError(e, work, clientNames);
         });
-        return reply.status(201).send(v);
+        // 201 for a version this upload stored, 200 for the one that already held its content.
+        return reply.status(v.created ? 201 : 200).send(v);
       } finally {
         await rm(work, { recursive: true, force: true });
       }
