@@ -101,6 +101,11 @@ export class DatasetRepository {
     await db.updateTable('datasets').set({ description }).where('name', '=', name).execute();
   }
 
+  /** Points a version at another artifact holding its rows (its own was lost or damaged, and the add that found it stored them again). */
+  async setArtifact(name: string, version: string, artifactSha256: string): Promise<void> {
+    await this.db.updateTable('dataset_versions').set({ artifact_sha256: artifactSha256 }).where('dataset_name', '=', name).where('version', '=', version).execute();
+  }
+
   /** Is any version (of any dataset) stored in this artifact? */
   async artifactReferenced(sha: string): Promise<boolean> {
     return (await this.db.selectFrom('dataset_versions').select('version').where('artifact_sha256', '=', sha).limit(1).executeTakeFirst()) !== undefined;

@@ -21,7 +21,7 @@ import { contentHash, readableFiles, resolveSourceFiles } from './source-files.j
 import { readIdentity, resolveReadOptions, type ReadOptionsGiven } from './read-options.js';
 import { describeSource } from './source-reader.js';
 import { sourceError } from './source-sql.js';
-import { readFailure, storedParquet } from './stored-parquet.js';
+import { dropBlob, intact, readFailure, storedParquet } from './stored-parquet.js';
 import { loadParquetTable } from './table-loader.js';
 import type { AddedVersion, ColumnProfile, DatasetSummary, DatasetVersion } from './types.js';
 
@@ -95,10 +95,13 @@ export class DatasetService {
       // The content hash runs beside DuckDB's read: identical content is found without waiting
       // for the whole ingest, and new content pays no extra pass.
       let duplicate: DatasetVersion | undefined;
+      // A version found whose stored Parquet is gone or damaged: this add stores it again.
+      let damaged: DatasetVersion | undefined;
       // The same bytes read in another encoding or with other types are other data: another version.
       const dedupe = contentHash(files).then(async (raw) => {
         const sha = identity === '' ? raw : sha256(`${raw}\n${identity}`);
         duplicate = await this.repo.getVersion(name, versionOf(sha));
+        if (duplicate && !(await intact(this.deps.artifacts, duplicate))) [damaged, duplicate] = [duplicate, undefined];
         if (duplicate) con.interrupt();
         return sha;
       });
@@ -126,7 +129,8 @@ export class DatasetService {
       progress(60, 'statistics');
       // The Parquet goes into the artifact store (a copy, hashed: I/O and Node's thread) while
       // DuckDB computes the statistics.
-      const stored = this.deps.artifacts.putFile(parquet);
+      // A damaged blob goes first: the store keeps a blob whose size is right as it is.
+      const stored = (damaged ? dropBlob(this.deps.artifacts, damaged) : Promise.resolve()).then(() => this.deps.artifacts.putFile(parquet));
       stored.catch(() => undefined);
       let profile;
       try {
@@ -145,7 +149,7 @@ export class DatasetService {
         await this.deps.hooks?.afterArtifactStored?.(artifact.sha256);
         // The last moment to stop: after the commit the version exists.
         throwIfAborted(signal, 'the add');
-        const { version, created } = await this.repo.insertVersion(
+        const inserted = await this.repo.insertVersion(
           {
             name,
             version: versionOf(contentSha256),
@@ -158,6 +162,14 @@ export class DatasetService {
           },
           options.description,
         );
+        // DuckDB writes the same file from the same content, so the damaged version's artifact is
+        // whole again; should the bytes differ (another DuckDB), the version takes the new ones.
+        const { created } = inserted;
+        let { version } = inserted;
+        if (damaged && version.artifactSha256 !== artifact.sha256) {
+          await this.repo.setArtifact(name, version.version, artifact.sha256);
+          version = { ...version, artifactSha256: artifact.sha256 };
+        }
         progress(100, 'done');
         this.deps.logger.info({ dataset: name, version: version.version, rows: profile.rows, ms: Date.now() - started }, 'dataset version added');
         // Another add of the same content may have committed first: then this one found it.

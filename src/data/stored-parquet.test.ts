@@ -1,6 +1,6 @@
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DatasetVersion } from './types.js';
 import { expectKeelError, sqliteTestService } from './test-helpers.js';
 
@@ -33,5 +33,21 @@ describe("a version whose stored Parquet is corrupted or gone", () => {
     rmSync(blob(v));
     const missing = new RegExp(`^${ref}: its stored Parquet \\(artifact ${v.artifactSha256}\\) is missing from the artifact store$`);
     for (const read of reads(ref)) await expectKeelError(read(), 'DATA_CORRUPTED', missing);
+  });
+
+  it('is stored again, whole, by an add of the same content, which finds the same version', async () => {
+    writeFileSync(join(t.dir, 'b.csv'), 'a,b\n1,x\n2,y\n3,z\n');
+    const v = await t.service.add('repaired', join(t.dir, 'b.csv'));
+    const good = readFileSync(blob(v));
+    const flipped = Buffer.from(good);
+    flipped[Math.floor(flipped.length / 2)]! ^= 0xff;
+    // Damaged three ways: other bytes, the same length with one byte changed, gone.
+    for (const damage of [() => writeFileSync(blob(v), 'not a parquet file'), () => writeFileSync(blob(v), flipped), () => rmSync(blob(v))]) {
+      damage();
+      const again = await t.service.add('repaired', join(t.dir, 'b.csv'));
+      expect([again.version, again.created, again.artifactSha256]).toEqual([v.version, false, v.artifactSha256]);
+      expect(readFileSync(blob(v)).equals(good)).toBe(true);
+      expect((await t.service.rows(`repaired@${v.version}`)).rows).toEqual([[1, 'x'], [2, 'y'], [3, 'z']]);
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { isKeelError, KeelError, sha256File } from '../core/index.js';
 import type { ArtifactStore } from '../storage/index.js';
 import type { DatasetVersion } from './types.js';
@@ -33,4 +34,21 @@ export async function readFailure(v: StoredVersion, path: string, e: unknown): P
   const sha = await sha256File(path).catch(() => undefined);
   if (sha === v.artifactSha256) return e;
   return corrupted(v, sha === undefined ? 'is missing from the artifact store' : 'failed its integrity check', e);
+}
+
+/** Whether a version's stored Parquet is there and whole (hashed: an add that finds its version checks it before it stops). */
+export async function intact(artifacts: ArtifactStore, v: StoredVersion): Promise<boolean> {
+  try {
+    await storedParquet(artifacts, v, { verify: true });
+    return true;
+  } catch (e) {
+    if (isKeelError(e) && e.code === 'DATA_CORRUPTED') return false;
+    throw e;
+  }
+}
+
+/** Removes a version's damaged stored Parquet, so that the add that found it stores it whole again. */
+export async function dropBlob(artifacts: ArtifactStore, v: StoredVersion): Promise<void> {
+  const path = await artifacts.pathOf(v.artifactSha256).catch(() => undefined);
+  if (path !== undefined) await rm(path, { force: true });
 }

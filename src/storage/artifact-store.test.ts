@@ -29,6 +29,19 @@ describe('LocalArtifactStore', () => {
     expect(readdirSync(join(dir, 'store', 'tmp'))).toEqual([]);
   });
 
+  it('replaces a blob cut short (or grown) when the same bytes are put again', async () => {
+    const dir = root();
+    const store = new LocalArtifactStore(dir);
+    const blob = join(dir, SHA_OF_HELLO.slice(0, 2), SHA_OF_HELLO.slice(2));
+    writeFileSync(join(dir, 'f.txt'), 'hello');
+    for (const [damaged, put] of [['hel', () => store.put('hello')], ['hello!', () => store.putFile(join(dir, 'f.txt'))]] as const) {
+      await store.put('hello');
+      writeFileSync(blob, damaged);
+      expect(await put()).toEqual({ sha256: SHA_OF_HELLO, size: 5 });
+      expect((await store.get(SHA_OF_HELLO)).toString()).toBe('hello');
+    }
+  });
+
   it('detects corruption on read', async () => {
     const dir = root();
     const store = new LocalArtifactStore(dir);

@@ -57,7 +57,7 @@ export class LocalArtifactStore implements ArtifactStore {
   async put(data: Uint8Array | string): Promise<ArtifactRef> {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     const sha = sha256(bytes);
-    if (await this.has(sha)) return { sha256: sha, size: bytes.length };
+    if ((await this.blobSize(sha)) === bytes.length) return { sha256: sha, size: bytes.length };
     const tmp = await this.tempPath();
     const fh = await open(tmp, 'w');
     try {
@@ -96,7 +96,9 @@ export class LocalArtifactStore implements ArtifactStore {
       throw e;
     }
     const sha = hash.digest('hex');
-    if (await this.has(sha)) {
+    // A blob already there is kept, unless its size says it is damaged (cut short by a crash of
+    // the disk, overwritten): then these bytes, which hash to its name, replace it.
+    if ((await this.blobSize(sha)) === size) {
       await rm(tmp, { force: true });
     } else {
       await this.commit(tmp, sha);
@@ -120,6 +122,11 @@ export class LocalArtifactStore implements ArtifactStore {
     }
     if (sha256(bytes) !== sha) throw new KeelError('DATA_CORRUPTED', `artifact '${sha}' failed its integrity check`);
     return bytes;
+  }
+
+  /** The blob's size, or undefined when there is none. */
+  private async blobSize(sha: string): Promise<number | undefined> {
+    return stat(this.blobPath(sha)).then((st) => st.size, () => undefined);
   }
 
   async has(sha: string): Promise<boolean> {
