@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidArgument, type LogicalType } from '../core/index.js';
 import { quoteIdent, quoteString } from './duckdb-sql.js';
+import type { ColumnProfile, DatasetVersion } from './types.js';
 
 /** Most rows one page returns. */
 export const MAX_PAGE_ROWS = 10_000;
@@ -20,6 +21,15 @@ export interface RowsOptions {
   readonly limit?: number;
   readonly offset?: number;
   readonly columns?: readonly string[];
+}
+
+/** The named columns of a version (all when none are named), or an error naming the unknown ones. */
+export function versionColumns(v: Pick<DatasetVersion, 'name' | 'version' | 'columns'>, names: readonly string[] | undefined): readonly ColumnProfile[] {
+  if (names === undefined) return v.columns;
+  const byName = new Map(v.columns.map((c) => [c.name, c]));
+  const missing = names.filter((n) => !byName.has(n));
+  if (missing.length > 0) throw invalidArgument('columns', `no column ${missing.map((n) => `'${n}'`).join(', ')} in ${v.name}@${v.version} (columns: ${v.columns.map((c) => c.name).join(', ')})`);
+  return names.map((n) => byName.get(n)!);
 }
 
 /** Checks limit and offset: whole numbers, the limit at most MAX_PAGE_ROWS. */

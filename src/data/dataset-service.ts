@@ -3,13 +3,13 @@ import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Kysely } from 'kysely';
-import { invalidArgument, makeWorkDir, notFound, sha256, throwIfAborted, type DatasetFormat, type Logger, type Table } from '../core/index.js';
+import { makeWorkDir, notFound, sha256, throwIfAborted, type DatasetFormat, type Logger, type Table } from '../core/index.js';
 import type { JobOptions } from '../jobs/index.js';
 import type { ArtifactStore, Database } from '../storage/index.js';
 import { DatasetRepository } from './dataset-repository.js';
 import { diffVersions, type DatasetDiff } from './dataset-diff.js';
 import { resolveExportFormat, writeExport, type ExportResult } from './dataset-export.js';
-import { pageBounds, readRows, type RowsOptions, type RowsPage } from './dataset-rows.js';
+import { pageBounds, readRows, versionColumns, type RowsOptions, type RowsPage } from './dataset-rows.js';
 import { assertDatasetName, parseDatasetRef } from './dataset-ref.js';
 import { RENAMED, withNotes } from './add-notes.js';
 import type { Widening } from './csv-columns.js';
@@ -261,7 +261,7 @@ export class DatasetService {
     options: { verify?: boolean } = {},
   ): Promise<T> {
     const v = await this.get(ref);
-    const columns = this.pick(v, names);
+    const columns = versionColumns(v, names);
     const path = await storedParquet(this.deps.artifacts, v, options);
     await mkdir(this.deps.tmpDir, { recursive: true });
     const duck = await openDuckDb(this.deps.tmpDir);
@@ -272,15 +272,6 @@ export class DatasetService {
     } finally {
       duck.close();
     }
-  }
-
-  /** The named columns of a version (all when none are named), or an error naming the unknown ones. */
-  private pick(v: DatasetVersion, names: readonly string[] | undefined): readonly ColumnProfile[] {
-    if (names === undefined) return v.columns;
-    const byName = new Map(v.columns.map((c) => [c.name, c]));
-    const missing = names.filter((n) => !byName.has(n));
-    if (missing.length > 0) throw invalidArgument('columns', `no column ${missing.map((n) => `'${n}'`).join(', ')} in ${v.name}@${v.version} (columns: ${v.columns.map((c) => c.name).join(', ')})`);
-    return names.map((n) => byName.get(n)!);
   }
 
   /** The version and the path of its stored Parquet, verified (a download sends every byte of it). */
