@@ -8,8 +8,8 @@ import { openDuckDb, quoteString } from './duckdb-sql.js';
 // Each spelling as pandas.read_csv (1.5.3) types a column of it and `1`: a number (int64 or
 // float64) or text (object). DuckDB's DOUBLE cast reads every one of TEXT but `0x10`, `0X1F`,
 // `0b101` (which its BIGINT cast reads), `0o17`, `--5`, `1d5`, `5e`, `e5`, `.`, `1,5`, `½`, `١`.
-const NUMBERS = ['1', '-0', '+0', '0005', ' 5 ', '\t5', '.5', '5.', '-.5', '+.5', '1e5', '1E5', '1.e3', '.5e3', '1e-500', 'inf', '+inf', '-Infinity', 'INF', 'iNfInItY'];
-const TEXT = ['0x10', '0X1F', '0b101', '0o17', '1_000', '1_0.5', '1e1_0', '+-5', '+-inf', '--5', 'NAN', 'nAn', '+nan', '+NaN', 'nan(1)', ' inf', 'inf ', '1e500', '-1e500', '2e308', '1d5', '5e', 'e5', '.', '1,5', '½', '١'];
+const NUMBERS = ['1', '-0', '+0', '0005', ' 5 ', '\t5', '.5', '5.', '-.5', '+.5', '1e5', '1E5', '1.e3', '.5e3', '1e-500', '0e308', '0.0e309', '00.0e309', '000.00e310', '0.000e311', '0e-999', '1e-309', 'inf', '+inf', '-Infinity', 'INF', 'iNfInItY'];
+const TEXT = ['0x10', '0X1F', '0b101', '0o17', '1_000', '1_0.5', '1e1_0', '+-5', '+-inf', '--5', 'NAN', 'nAn', '+nan', '+NaN', 'nan(1)', ' inf', 'inf ', '1e500', '-1e500', '2e308', '0e309', '0E909', '-0e909', '0e+309', ' 0e309', '00000e309', '0.0e999', `0.${'0'.repeat(17)}e325`, `${'0'.repeat(21)}e305`, '1d5', '5e', 'e5', '.', '1,5', '½', '١'];
 // pandas with decimal=',' (and thousands='.'), and thousands='_'.
 const FORMATS: [string, NumberFormat, boolean][] = [
   ['1,5', { decimal: ',' }, true],

@@ -37,7 +37,30 @@ export const isInfinitySql = (x: string): string => `lower(${x}) IN (${INFINITIE
 export function pandasNumberSql(x: string, numbers: NumberFormat): string {
   const p = plainNumber(x, numbers);
   const point = numbers.decimal === ',' && numbers.thousands !== '.' ? ` AND NOT contains(${x}, '.')` : '';
-  return `(CASE WHEN isfinite(TRY_CAST(${p} AS DOUBLE)) THEN NOT contains(${p}, '_') AND NOT contains(${p}, '+-')${point} ELSE ${isInfinitySql(x)} END)`;
+  return `(CASE WHEN isfinite(TRY_CAST(${p} AS DOUBLE)) THEN NOT contains(${p}, '_') AND NOT contains(${p}, '+-')${point}${zeroBeyondRangeSql(p)} ELSE ${isInfinitySql(x)} END)`;
+}
+
+/**
+ * pandas' parser (precise_xstrtod) keeps a number's text when its exponent, less the digits after
+ * the point among its first 17 and plus those before it past 17, passes 308, a zero too: `0e309`,
+ * `0.0e999` are text, `0.0e309` is 0.0. (Any other such number is beyond the DOUBLE range already.)
+ */
+const MAX_DIGITS = 17;
+const MAX_EXPONENT = 308;
+
+/** SQL: ` AND NOT` (the zero number's text `p` passes pandas' exponent bound: zeroBeyondRange). */
+function zeroBeyondRangeSql(p: string): string {
+  const [m, e] = [`split_part(lower(trim(${p})), 'e', 1)`, `split_part(lower(trim(${p})), 'e', 2)`];
+  const [whole, fraction] = [`length(split_part(ltrim(${m}, '+-'), '.', 1))`, `length(split_part(${m}, '.', 2))`];
+  const exponent = `TRY_CAST(${e} AS DOUBLE) + greatest(0, ${whole} - ${MAX_DIGITS}) - greatest(0, least(${fraction}, ${MAX_DIGITS} - ${whole}))`;
+  return ` AND NOT (TRY_CAST(${p} AS DOUBLE) = 0 AND contains(lower(${p}), 'e') AND ${exponent} > ${MAX_EXPONENT})`;
+}
+
+/** Does the number's text `t` (pandas' number) pass pandas' exponent bound (MAX_EXPONENT)? */
+function beyondRange(t: string): boolean {
+  const [, whole = '', fraction = '', e] = /^\s*[+-]?([0-9]*)(?:[.]([0-9]*))?[eE]([+-]?[0-9]+)\s*$/.exec(t) ?? [];
+  if (e === undefined) return false;
+  return Number(e) + Math.max(0, whole.length - MAX_DIGITS) - Math.max(0, Math.min(fraction.length, MAX_DIGITS - whole.length)) > MAX_EXPONENT;
 }
 
 /** pandas' number: a sign, digits with a point among or after them or a point and digits, an exponent; spaces around it. */
@@ -50,5 +73,5 @@ export function isPandasNumber(v: string, { decimal, thousands }: NumberFormat):
   const bare = thousands === undefined ? v : v.replaceAll(thousands, '');
   if (decimal === ',' && bare.includes('.')) return false;
   const t = decimal === ',' ? bare.replace(',', '.') : bare;
-  return PANDAS_NUMBER.test(t) && Number.isFinite(Number(t));
+  return PANDAS_NUMBER.test(t) && Number.isFinite(Number(t)) && !beyondRange(t);
 }
