@@ -28,6 +28,7 @@ import { assertNotMisreadUtf16 } from './csv-encoding.js';
 import { fixedRead, isDateType, type DateFormats } from './csv-fixed-read.js';
 import { sniffParts } from './csv-parts.js';
 import { sampleFile, sniffRows } from './csv-sample.js';
+import { SPACE_VALUE_MARK } from './csv-space-lines.js';
 import { headValues, longIntegerColumns, textAggregates, textColumnReads, textInNumberColumns, wholeBeyondBigint } from './csv-text-columns.js';
 import { isTsv, type ReadOptions } from './read-options.js';
 import { filesArg, namesCountError, runSource, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
@@ -65,11 +66,13 @@ function oneColumnNulls(na: readonly string[] | undefined): string {
  * where the column is read as text; a read as another type fails on '' and widens, as at an NA
  * spelling (csv-columns.ts).
  */
-function emptyAsMissing(read: (ts: readonly SniffedType[]) => string): (ts: readonly SniffedType[]) => string {
+function emptyAsMissing(read: (ts: readonly SniffedType[]) => string, spaces: boolean): (ts: readonly SniffedType[]) => string {
   return (ts) => {
     if (ts.length !== 1 || ts[0]!.duckType !== 'VARCHAR') return read(ts);
     const c = quoteIdent(ts[0]!.name);
-    return `(SELECT NULLIF(${c}, '') AS ${c} FROM ${read(ts)})`;
+    // A value of only spaces may be a line of them, which pandas skips: the read stops, and the file is read again without such lines (csv-space-lines.ts).
+    const value = spaces ? `CASE WHEN ${c} <> '' AND trim(${c}, ${quoteString(' \t')}) = '' THEN error(${quoteString(SPACE_VALUE_MARK)}) ELSE ${c} END` : c;
+    return `(SELECT NULLIF(${value}, '') AS ${c} FROM ${read(ts)})`;
   };
 }
 
@@ -87,6 +90,7 @@ export async function sniffCsv(
   readOptions: ReadOptions,
   given: ReadonlyMap<string, LogicalType>,
   workDir?: string,
+  checkSpaces = true,
 ): Promise<Sniffed> {
   const path = files[0]!;
   // The first file stands for its parts, one export's.
@@ -120,7 +124,7 @@ export async function sniffCsv(
   if (found.columns.length === 1) {
     options = csvOptions(path, readOptions, true);
     found = await sniffWith(options);
-    found = { ...found, read: emptyAsMissing(found.read), sampleRead: emptyAsMissing(found.sampleRead) };
+    found = { ...found, read: emptyAsMissing(found.read, checkSpaces), sampleRead: emptyAsMissing(found.sampleRead, checkSpaces) };
   }
   let { columns: sniffed, formats } = found;
   const { read, sampleRead, byName } = found;

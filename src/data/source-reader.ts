@@ -10,6 +10,7 @@ import { renamedHint, type ColumnRename } from './column-names.js';
 import type { Widening } from './csv-columns.js';
 import { sniffRows } from './csv-sample.js';
 import { sniffCsv } from './csv-sniff.js';
+import { spaceLineOf, withoutSpaceLines } from './csv-space-lines.js';
 import { intChecks, JSON_INT_MARK, longWholeColumns } from './json-numbers.js';
 import { sourceNames } from './source-names.js';
 import type { ReadOptions } from './read-options.js';
@@ -65,10 +66,40 @@ export interface DescribedSource {
   readonly renames: readonly ColumnRename[];
 }
 
-/** Sniffs the files' columns (DuckDB reads only a sample here), applies the given types and maps them; `workDir`: where a sample may be written. */
+/**
+ * Sniffs the files' columns (DuckDB reads only a sample here), applies the given types and maps
+ * them; `workDir`: where a sample may be written. A CSV file whose sniff or read fails at a line
+ * of only spaces is read again from a copy without such lines, as pandas skips them (csv-space-lines.ts).
+ */
 export async function describeSource(con: DuckDBConnection, files: readonly string[], format: DatasetFormat, options: ReadOptions = {}, workDir?: string): Promise<DescribedSource> {
+  if (format !== 'csv' || files.length !== 1 || workDir === undefined) return describeFiles(con, files, format, options, workDir);
+  const copied = async (error: unknown): Promise<{ source: DescribedSource; line: number } | undefined> => {
+    const line = spaceLineOf(error, options, files[0]!);
+    const copy = line === undefined ? undefined : await withoutSpaceLines(files[0]!, workDir, options);
+    return copy === undefined ? undefined : { source: await describeFiles(con, [copy], format, options, workDir, false), line: line! };
+  };
+  const spaceLinesSkipped = (d: DescribedSource): DescribedSource => ({
+    ...d,
+    async widen(error) {
+      const again = await copied(error);
+      if (again) return { source: again.source, widening: { message: `${again.line === 0 ? 'a line' : `line ${again.line}`} holds only spaces, which pandas skips as blank: read again without such lines`, ...(again.line === 0 ? {} : { line: again.line }) } };
+      const next = await d.widen(error);
+      return next && { ...next, source: spaceLinesSkipped(next.source) };
+    },
+  });
+  try {
+    return spaceLinesSkipped(await describeFiles(con, files, format, options, workDir));
+  } catch (e) {
+    const again = await copied(e);
+    if (again === undefined) throw e;
+    return again.source;
+  }
+}
+
+/** describeSource's work; `checkSpaces`: whether a one-column CSV's read stops at a value of only spaces. */
+async function describeFiles(con: DuckDBConnection, files: readonly string[], format: DatasetFormat, options: ReadOptions, workDir: string | undefined, checkSpaces = true): Promise<DescribedSource> {
   const given = options.types ?? new Map<string, LogicalType>();
-  const sniffed = format === 'csv' ? await sniffCsv(con, files, options, given, workDir) : await describeOther(con, files, format, given);
+  const sniffed = format === 'csv' ? await sniffCsv(con, files, options, given, workDir, checkSpaces) : await describeOther(con, files, format, given);
   if (sniffed.types.length === 0) throw invalidArgument('file', 'the file has no columns');
   for (const [field, names] of [['types', [...given.keys()]], ['columns', options.columns ?? []]] as const) {
     const unknown = names.filter((n) => !sniffed.types.some((t) => t.name === n));

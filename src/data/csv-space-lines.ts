@@ -1,0 +1,79 @@
+/**
+ * Lines of only spaces and tabs, which pandas skips as blank (skip_blank_lines) and DuckDB reads
+ * as a row: one field, an error in a file of more columns, a value `"   "` in a one-column one.
+ * A file's normal read pays nothing for them: only when DuckDB's read fails at such a line (its
+ * error shows the line) is the file copied without them, in one pass, and the copy read.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { isTsv, type ReadOptions } from './read-options.js';
+
+/** DuckDB's reader shows the line it failed at: `Original Line: ...` (one space, then the line). */
+const ORIGINAL_LINE = /CSV Error on Line: (\d+)\nOriginal Line: ([ \t]+)\n/;
+
+/** The error a one-column read stops with at a value of only spaces (csv-sniff.ts): a line of them, or a quoted one. */
+export const SPACE_VALUE_MARK = 'keel-space-value';
+
+/** The line of `error` (or an error it was caused by) that holds only spaces and tabs other than the delimiter, if any (0: a one-column file's, its line untold). */
+export function spaceLineOf(error: unknown, read: ReadOptions, path: string): number | undefined {
+  const delimiter = read.delimiter ?? (isTsv(path) ? '\t' : ',');
+  for (let e = error as { message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.message === 'string' && e.message.includes(SPACE_VALUE_MARK)) return 0;
+    const m = typeof e.message === 'string' ? ORIGINAL_LINE.exec(e.message) : null;
+    if (m && ![...m[2]!].some((c) => delimiter.includes(c))) return Number(m[1]);
+  }
+  return undefined;
+}
+
+const [SPACE, TAB, CR, LF, QUOTE] = [0x20, 0x09, 0x0d, 0x0a, 0x22];
+
+/**
+ * A plain copy of the CSV `path` in `workDir` (same base name, as DuckDB's messages name it)
+ * without its lines of only spaces and tabs outside quotes; the first `skip` lines are kept as
+ * they are. Undefined for a UTF-16 file (not read byte by byte here).
+ */
+export async function withoutSpaceLines(path: string, workDir: string, read: ReadOptions): Promise<string | undefined> {
+  if (read.encoding?.startsWith('utf-16')) return undefined;
+  const delimiter = read.delimiter ?? (isTsv(path) ? '\t' : ',');
+  const blank = new Set([SPACE, TAB].filter((b) => !delimiter.includes(String.fromCharCode(b))));
+  const dir = join(workDir, 'space-lines');
+  await mkdir(dir, { recursive: true });
+  const copy = join(dir, basename(path).replace(/\.gz$/i, ''));
+  let skip = read.skip ?? 0;
+  let inQuote = false;
+  // The current line's bytes so far while they are all blank (and it began outside quotes), else undefined.
+  let pending: number[] | undefined = [];
+  async function* lines(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    for await (const chunk of chunks) {
+      const out: number[] = [];
+      for (const b of chunk) {
+        if (pending !== undefined) {
+          if (blank.has(b) || b === CR) {
+            pending.push(b);
+            continue;
+          }
+          if (b === LF && skip === 0) {
+            pending = [];
+            continue;
+          }
+          out.push(...pending);
+          pending = undefined;
+        }
+        out.push(b);
+        if (b === QUOTE) inQuote = !inQuote;
+        else if (b === LF && !inQuote) {
+          if (skip > 0) skip--;
+          pending = [];
+        }
+      }
+      yield Buffer.from(out);
+    }
+    if (pending !== undefined && skip > 0) yield Buffer.from(pending);
+  }
+  const source = createReadStream(path);
+  await (/\.gz$/i.test(path) ? pipeline(source, createGunzip(), lines, createWriteStream(copy)) : pipeline(source, lines, createWriteStream(copy)));
+  return copy;
+}
