@@ -24,11 +24,18 @@ export class MonitorStore {
     if (Number(r.numUpdatedRows) === 0) throw notFound('monitor', config.name);
   }
 
-  async deleteMonitor(name: string): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
+  /**
+   * Deletes the monitor and its windows and resolves its firing alerts at `now`, all or nothing:
+   * no window could ever resolve them again, and a monitor made later under the name would find
+   * them open. The alerts stay, as the history retraining runs point to. Answers the resolved ids.
+   */
+  async deleteMonitor(name: string, now: number): Promise<string[]> {
+    return this.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('monitor_windows').where('monitor_name', '=', name).execute();
       const r = await tx.deleteFrom('monitors').where('name', '=', name).executeTakeFirst();
       if (Number(r.numDeletedRows) === 0) throw notFound('monitor', name);
+      const resolved = await tx.updateTable('alerts').set({ state: 'resolved', resolved_at: now }).where('monitor_name', '=', name).where('state', '=', 'firing').returning('id').execute();
+      return resolved.map((a) => a.id);
     });
   }
 

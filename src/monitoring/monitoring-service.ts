@@ -92,9 +92,11 @@ export class MonitoringService {
     return this.store.listMonitors(deployment);
   }
 
-  async deleteMonitor(name: string): Promise<void> {
-    await this.store.deleteMonitor(name);
+  /** Deletes the monitor and its windows, and resolves its firing alerts (their ids are answered); its alerts are kept. */
+  async deleteMonitor(name: string): Promise<{ resolvedAlerts: string[] }> {
+    const resolvedAlerts = await this.store.deleteMonitor(name, this.now());
     this.baselines.delete(name);
+    return { resolvedAlerts };
   }
 
   async listWindows(name: string, limit = 20): Promise<WindowResult[]> {

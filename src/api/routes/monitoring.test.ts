@@ -58,6 +58,14 @@ describe('monitoring routes', () => {
     expect((await app.inject({ method: 'GET', url: '/api/v1/monitors/nope/windows' })).statusCode).toBe(404);
   });
 
+  it('deletes a monitor, its firing alert resolved, not listed as firing', async () => {
+    await app.inject({ method: 'POST', url: '/api/v1/monitors', payload: { name: 'gone', deployment: 'svc', window: { size: '1h' }, rules: [{ metric: 'count', op: '>', threshold: 5 }] } });
+    expect((await app.inject({ method: 'POST', url: '/api/v1/monitors/gone/run', payload: { now: H } })).json().fired).toHaveLength(1);
+    expect((await app.inject({ method: 'DELETE', url: '/api/v1/monitors/gone' })).statusCode).toBe(204);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/alerts?monitor=gone&state=firing' })).json().alerts).toEqual([]);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/alerts?monitor=gone' })).json().alerts.map((a: { rule: string; state: string }) => [a.rule, a.state])).toEqual([['count', 'resolved']]);
+  });
+
   it('asks for monitoring:admin to define a retrain command (it runs on the server)', async () => {
     const writer = await createApiServer({
       ...platform,

@@ -29,7 +29,7 @@ export async function api(ctx: CliContext): Promise<MonitoringApi> {
     feedback: (l) => s.addFeedback(l),
     createMonitor: async (d) => json(await s.createMonitor(d)),
     listMonitors: async (d) => json(await s.listMonitors(d)),
-    deleteMonitor: (n) => s.deleteMonitor(n),
+    deleteMonitor: async (n) => void (await s.deleteMonitor(n)),
     status: async (t, l) => json(await s.status(t, l)),
     run: async (n, now) => json(await s.runMonitor(n, now !== undefined ? { now } : {})),
     alerts: async (q) => json(await s.listAlerts(q)),

@@ -130,7 +130,7 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
     }));
 
   monitor.command('rm <name>')
-    .description('delete a monitor and its windows (alerts are kept)')
+    .description('delete a monitor and its windows; its firing alerts are resolved (alerts are kept)')
     .action(runCommand(context, async (ctx, _o: Record<string, never>, name: string) => {
       await (await api(ctx)).deleteMonitor(name);
       if (ctx.json) printJson({ deleted: name });

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { openPlatform, type Platform } from '../../api/index.js';
 import { createLogger, loadConfig, silentLogger } from '../../core/index.js';
 import { KEEL_BIN } from '../test-server.js';
 import { runQuickstart, type QuickstartResult } from './run-quickstart.js';
+import { generateTransactions, toCsv } from './transactions.js';
 
 /** Whether something accepts connections on the URL's port (a server left open would). */
 function accepts(url: string): Promise<boolean> {
@@ -171,6 +172,40 @@ describe('the quickstart, end to end', () => {
       expect(new Set(urls).size).toBe(2);
       expect(await Promise.all([...new Set(urls)].map(accepts))).toEqual([false, false]);
       expect(stepTitles(run.stdout)).toEqual(['dataset ' + (await own.datasets.versions('transactions')).map((v) => `transactions@${v.version}`)[0], 'validated', 'trained fraud version 1', 'serving', 'traffic']);
+    } finally {
+      await own.close();
+    }
+  }, 90_000);
+
+  it('exits with UNAVAILABLE when the model server fails its traffic, naming how many failed and why, its servers stopped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-qs-rejected-'));
+    const own = await openPlatform(loadConfig({ cwd: dir, env: { KEEL_HOME: dir } }), silentLogger);
+    let moved: Promise<unknown> | undefined;
+    try {
+      // fraud version 1 takes two features only; moved to @production once the server runs, it rejects every request.
+      writeFileSync(join(dir, 'narrow.csv'), toCsv(generateTransactions(400, 9, 0)));
+      await own.datasets.add('narrow', join(dir, 'narrow.csv'));
+      await own.train({ dataset: 'narrow', target: 'is_fraud', model: 'gbdt', features: ['amount', 'hour'], params: { n_estimators: 5 }, register: { name: 'fraud' } });
+      const run = await keelProcess(['--home', dir, 'quickstart', '--rows', '500', '--window', '3', '--port', '0', '--serve-port', '0'], 60_000, (stdout) => {
+        if (moved || !stdout.includes('✓ serving:')) return;
+        moved = own.registry.setAlias('fraud', 'production', 1, { actor: 'test' });
+      });
+      await moved;
+      const urls = [...new Set([...run.stdout.matchAll(/(http:\/\/127\.0\.0\.1:\d+)\/(?:v1|docs)/g)].map((m) => m[1]!))];
+      expect(urls).toHaveLength(2);
+      const predict = `${urls[0]}/v1/models/fraud:predict`;
+      // The swap lands in the first window or before it: whichever phase most requests failed in is named.
+      const said = /^error: the model server answered (\d+) of the quickstart's (\d+) requests like month [12] \((\d+) failed\) to POST (\S+); the first failure: (.*)\n$/.exec(run.stderr);
+      expect(said, run.stderr).not.toBeNull();
+      const [, answered, sent, failed, url, first] = said!;
+      expect(Number(answered) + Number(failed)).toBe(Number(sent));
+      expect(Number(failed) * 2).toBeGreaterThan(Number(sent));
+      expect(url).toBe(predict);
+      expect(first).toBe("400 instances[0]: unknown feature 'customer_age'; the model takes 'amount', 'hour'");
+      expect(run.code).toBe(8);
+      expect(await Promise.all(urls.map(accepts))).toEqual([false, false]);
+      expect(stepTitles(run.stdout)).toEqual([expect.stringMatching(/^dataset transactions@/), 'validated', 'trained fraud version 2', 'serving']);
+      expect(await own.monitoring.listMonitors()).toEqual([]);
     } finally {
       await own.close();
     }

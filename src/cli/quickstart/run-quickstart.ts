@@ -8,7 +8,7 @@ import { assertPortFree, type ListenAddress } from '../server-ports.js';
 import { assertMonitorIsOurs, putQuickstartMonitor } from './quickstart-monitor.js';
 import { startQuickstartServers, type QuickstartServers } from './quickstart-servers.js';
 import { generateTransactions, toCsv } from './transactions.js';
-import { nextBoundary, sendTraffic, sleepUntil } from './traffic.js';
+import { assertTrafficAnswered, nextBoundary, sendTraffic, sleepUntil } from './traffic.js';
 
 export interface QuickstartOptions {
   readonly apiPort: number;
@@ -116,10 +116,14 @@ async function afterServersStart(platform: Platform, o: QuickstartOptions, serve
   const start = nextBoundary(o.windowMs);
   const run = start.toString(36);
   await sleepUntil(start);
+  // A phase the model server mostly failed ends the quickstart: the steps after it would report on nothing.
+  const predictUrl = `${servingUrl}/v1/models/${MODEL}:predict`;
   const normal = await sendTraffic(servingUrl, MODEL, generateTransactions(2000, 3, 0), `normal-${run}`, start + o.windowMs);
+  assertTrafficAnswered(normal, 'like month 1', predictUrl);
   await sleepUntil(start + o.windowMs);
   const shiftedRows = generateTransactions(2000, 4, 1);
   const shifted = await sendTraffic(servingUrl, MODEL, shiftedRows, `shifted-${run}`, start + 2 * o.windowMs);
+  assertTrafficAnswered(shifted, 'like month 2', predictUrl);
   await platform.monitoring.addFeedback(shifted.sentRows.map(({ requestId, row }) => ({ requestId, label: shiftedRows[row % shiftedRows.length]!.is_fraud })));
   await servers.flushPredictions();
   o.step('traffic', `${normal.sent + shifted.sent} requests (${normal.failed + shifted.failed} failed): ${normal.sent} like month 1 in one window, then ${shifted.sent} like month 2 in the next`);

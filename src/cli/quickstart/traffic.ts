@@ -1,8 +1,11 @@
+import { KeelError } from '../../core/index.js';
 import type { Transaction } from './transactions.js';
 
 export interface TrafficResult {
   readonly sent: number;
   readonly failed: number;
+  /** What went wrong with the first request that failed: its status and the server's error, or why it got no answer. */
+  readonly firstFailure: string | undefined;
   /** Each answered request's id and the index of the row it sent (which the label comes from). */
   readonly sentRows: readonly { readonly requestId: string; readonly row: number }[];
 }
@@ -14,6 +17,11 @@ export interface TrafficResult {
 export async function sendTraffic(baseUrl: string, model: string, rows: readonly Transaction[], idPrefix: string, until: number, concurrency = 8): Promise<TrafficResult> {
   let next = 0;
   let failed = 0;
+  let firstFailure: string | undefined;
+  const fail = (why: string) => {
+    failed++;
+    firstFailure ??= why;
+  };
   const sentRows: { requestId: string; row: number }[] = [];
   const worker = async () => {
     // Cycles through the rows until the deadline, so the phase fills its window whatever the pace.
@@ -27,18 +35,51 @@ export async function sendTraffic(baseUrl: string, model: string, rows: readonly
           body: JSON.stringify({ instances: [{ ...features, is_foreign: is_foreign ? 1 : 0 }] }),
         });
         if (!res.ok) {
-          failed++;
+          fail(`${res.status} ${await errorOf(res)}`);
           continue;
         }
         await res.arrayBuffer();
         sentRows.push({ requestId, row: i });
-      } catch {
-        failed++;
+      } catch (e) {
+        fail(unanswered(e));
       }
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { sent: next - concurrency, failed, sentRows };
+  return { sent: next - concurrency, failed, firstFailure, sentRows };
+}
+
+/**
+ * Fails when fewer than half of a phase's requests were answered: the monitor would then judge
+ * windows of almost no traffic, and every step after it would report on nothing.
+ */
+export function assertTrafficAnswered(traffic: TrafficResult, phase: string, url: string): void {
+  if (traffic.failed * 2 <= traffic.sent) return;
+  throw new KeelError(
+    'UNAVAILABLE',
+    `the model server answered ${traffic.sent - traffic.failed} of the quickstart's ${traffic.sent} requests ${phase} (${traffic.failed} failed) to POST ${url}; the first failure: ${traffic.firstFailure ?? 'none'}`,
+    { details: { sent: traffic.sent, failed: traffic.failed, firstFailure: traffic.firstFailure } },
+  );
+}
+
+/** The server's own words for a failed request: the `error` of Keel's JSON answer, else the body's start. */
+async function errorOf(res: Response): Promise<string> {
+  const text = await res.text().catch(() => '');
+  try {
+    const error = (JSON.parse(text) as { error?: unknown; message?: unknown }).error;
+    if (typeof error === 'string') return error;
+    if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') return (error as { message: string }).message;
+  } catch {
+    // Not JSON: the text itself says it.
+  }
+  return text.slice(0, 200) || res.statusText;
+}
+
+/** fetch's own message is only 'fetch failed'; its cause says why (ECONNREFUSED, a reset). */
+function unanswered(e: unknown): string {
+  const cause = e instanceof Error ? (e.cause as { message?: unknown } | undefined) : undefined;
+  const message = e instanceof Error ? e.message : String(e);
+  return typeof cause?.message === 'string' ? `${message}: ${cause.message}` : message;
 }
 
 /** The next multiple of `periodMs` after now: where the next tumbling window starts. */

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tableFromRows } from '../core/index.js';
+import { testStores, type MetadataStore } from '../storage/index.js';
+import { MonitoringService } from './monitoring-service.js';
+import { makePrediction, meanShiftAnalyzers } from './testing.js';
+
+const H = 3_600_000;
+const T0 = 1_700_000_000_000 - (1_700_000_000_000 % H); // an hour boundary
+
+describe.each(testStores())('a monitor removed on $name', ({ open }) => {
+  let store: MetadataStore;
+  beforeAll(async () => {
+    store = await open();
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it('resolves its firing alerts (kept, with their retraining) and leaves other monitors alone', async () => {
+    const analyzers = meanShiftAnalyzers({ 'ref@1': tableFromRows(Array.from({ length: 100 }, (_, i) => ({ x: (i % 10) / 10 }))) });
+    let clock = T0 + 5 * H;
+    const svc = new MonitoringService({ db: store.db, analyzers, now: () => clock, train: async () => ({ runId: 'run-1' }) });
+    const log = svc.createLogger({ now: () => T0 });
+    // An hour like the reference, then one shifted: a drift rule fires on hour 1.
+    for (let h = 0; h < 2; h++) {
+      for (let i = 0; i < 60; i++) log.log(makePrediction({ requestId: `${h}-${i}`, timestamp: T0 + h * H + i * 60_000, deployment: 'svc', inputs: { x: (i % 10) / 10 + (h === 1 ? 5 : 0) } }));
+    }
+    await log.close();
+    const rules = [{ name: 'drift', metric: 'drift.share', op: '>=', threshold: 0.5, retrain: { train: { dataset: 'ref' } } }];
+    for (const name of ['dropped', 'kept']) {
+      await svc.createMonitor({ name, deployment: 'svc', referenceDataset: 'ref@1', window: { size: '1h' }, rules });
+      expect((await svc.runMonitor(name, { now: T0 + 2 * H })).fired).toHaveLength(1);
+    }
+    const [firing] = await svc.listAlerts({ monitor: 'dropped' });
+
+    clock = T0 + 6 * H;
+    const removed = await svc.deleteMonitor('dropped');
+    const after = await svc.listAlerts({ monitor: 'dropped' });
+    expect(after.map((a) => [a.id, a.state, a.resolvedAt, a.retrainRuns.map((r) => r.runId)])).toEqual([[firing!.id, 'resolved', T0 + 6 * H, ['run-1']]]);
+    expect((await svc.listAlerts({ state: 'firing' })).map((a) => a.monitor)).toEqual(['kept']);
+    expect(removed).toEqual({ resolvedAlerts: [firing!.id] });
+    await expect(svc.listWindows('dropped')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+    // Removed again, it is not found, and nothing changes.
+    await expect(svc.deleteMonitor('dropped')).rejects.toMatchObject({ code: 'NOT_FOUND', message: "monitor 'dropped' not found" });
+    expect((await svc.listAlerts({ state: 'firing' })).map((a) => a.monitor)).toEqual(['kept']);
+    // Removed with no alert open, it resolves none.
+    await svc.createMonitor({ name: 'quiet', deployment: 'svc', window: { size: '1h' } });
+    expect(await svc.deleteMonitor('quiet')).toEqual({ resolvedAlerts: [] });
+  });
+});
