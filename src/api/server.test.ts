@@ -18,6 +18,16 @@ describe('API server', () => {
     await platform?.close();
   });
 
+  it("answers /readyz 503 when the metadata store does not answer, without the database's own words", async () => {
+    const home = mkdtempSync(join(tmpdir(), 'keel-api-ready-'));
+    const closed = await openPlatform(loadConfig({ cwd: home, env: { KEEL_HOME: home } }), silentLogger);
+    const app = await createApiServer(closed, { accessLog: false });
+    await closed.store.close();
+    const r = await app.inject({ method: 'GET', url: '/readyz' });
+    expect([r.statusCode, r.json()]).toEqual([503, { status: 'unavailable', reason: 'the metadata store does not answer (the server log says why)' }]);
+    await app.close();
+  });
+
   it('serves health, readiness and OpenAPI docs', async () => {
     const app = await createApiServer(platform, { accessLog: false });
     expect((await app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });

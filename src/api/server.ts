@@ -68,7 +68,10 @@ export async function createApiServer(platform: Platform, options: ApiServerOpti
       await platform.store.db.selectFrom('datasets').select('name').limit(1).execute();
       return { status: 'ready' };
     } catch (e) {
-      return reply.status(503).send({ status: 'unavailable', reason: (e as Error).message });
+      // The database's own words stay in the server's log: they can name its host, user or files,
+      // and /readyz answers anyone.
+      app.log.warn({ err: e }, 'readiness: the metadata store does not answer');
+      return reply.status(503).send({ status: 'unavailable', reason: 'the metadata store does not answer (the server log says why)' });
     }
   });
 
