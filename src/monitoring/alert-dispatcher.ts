@@ -40,6 +40,31 @@ export class AlertDispatcher {
     if (outcome.status === 'failed') this.o.logger.error({ alertId: alert.id, ...outcome }, 'alert webhook delivery failed');
   }
 
+  /**
+   * The `alert.resolved` events of alerts resolved by removing their monitor (sent after the
+   * delete commits, to the targets its rules had). No window resolved them: the event carries the
+   * monitor's newest window, as a resolution by a run carries the window that resolved it. A failed
+   * delivery is logged, as a run's is, and does not undo the removal.
+   */
+  async resolvedByRemoval(config: MonitorConfig, alerts: readonly Alert[], newestWindow: WindowResult | undefined): Promise<void> {
+    for (const alert of alerts) {
+      const rule = config.rules.find((r) => r.name === alert.rule);
+      if (!rule) {
+        // The rule was dropped by an update, and its target with it.
+        this.o.logger.warn({ alertId: alert.id, monitor: config.name, rule: alert.rule }, 'alert resolved with its monitor: its rule is gone, no webhook sent');
+        continue;
+      }
+      // Only an alert older than every window (fired before a monitor of the same name was made
+      // again) finds none: it is described by the window that fired it.
+      const window = newestWindow ?? { monitor: config.name, start: alert.windowStart, end: alert.windowEnd, evaluatedAt: alert.firedAt, count: 0, lateCount: 0, labeledCount: 0, metrics: {}, details: { models: {}, missingRates: {}, notes: [] } };
+      try {
+        await this.resolved(config, rule, alert, window);
+      } catch (e) {
+        this.o.logger.error({ err: e, alertId: alert.id }, 'alert webhook delivery failed');
+      }
+    }
+  }
+
   private payload(config: MonitorConfig, rule: AlertRule, id: string, window: WindowResult, value: number | null): Record<string, unknown> {
     return {
       alert: { id, rule: rule.name, metric: rule.metric, op: rule.op, threshold: rule.threshold, value },

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
 import { tableFromRows } from '../core/index.js';
 import { testStores, type MetadataStore } from '../storage/index.js';
 import { MonitoringService } from './monitoring-service.js';
-import { makePrediction, meanShiftAnalyzers } from './testing.js';
+import { makePrediction, meanShiftAnalyzers, startWebhookReceiver } from './testing.js';
 
 const H = 3_600_000;
 const T0 = 1_700_000_000_000 - (1_700_000_000_000 % H); // an hour boundary
@@ -47,5 +48,47 @@ describe.each(testStores())('a monitor removed on $name', ({ open }) => {
     // Removed with no alert open, it resolves none.
     await svc.createMonitor({ name: 'quiet', deployment: 'svc', window: { size: '1h' } });
     expect(await svc.deleteMonitor('quiet')).toEqual({ resolvedAlerts: [] });
+  });
+
+  it('sends alert.resolved for each alert it resolves, once deleted, to the targets its rules had; a failed delivery is logged', async () => {
+    const ok = await startWebhookReceiver('s3cret');
+    const down = await startWebhookReceiver('s3cret', 503);
+    const logged: { msg: string; alertId?: string; status?: string }[] = [];
+    const logger = pino({ base: undefined }, { write: (line: string) => void logged.push(JSON.parse(line)) });
+    let clock = T0 + 5 * H;
+    const svc = new MonitoringService({ db: store.db, logger, now: () => clock, webhook: { attempts: 2, backoffMs: 1 } });
+    try {
+      const log = svc.createLogger({ now: () => T0 });
+      for (let i = 0; i < 60; i++) log.log(makePrediction({ requestId: `hooked-${i}`, timestamp: T0 + i * 60_000, deployment: 'hooked-svc' }));
+      await log.close();
+      await svc.createMonitor({
+        name: 'hooked', deployment: 'hooked-svc', window: { size: '1h' }, webhook: { url: ok.url, secret: 's3cret' },
+        rules: [{ name: 'busy', metric: 'count', op: '>', threshold: 5 }, { name: 'loud', metric: 'count', op: '>', threshold: 10, webhook: { url: down.url, secret: 's3cret' } }],
+      });
+      const fired = (await svc.runMonitor('hooked', { now: T0 + H })).fired;
+      const busy = fired.find((a) => a.rule === 'busy')!.id;
+      const loud = fired.find((a) => a.rule === 'loud')!.id;
+      ok.received.length = 0;
+      down.received.length = 0;
+      logged.length = 0;
+
+      clock = T0 + 6 * H;
+      expect(await svc.deleteMonitor('hooked')).toEqual({ resolvedAlerts: [busy, loud] });
+      // The monitor-level target heard of its rule's alert, signed, with the monitor's last window.
+      expect(ok.received.map((r) => [r.valid, r.headers['x-keel-event']])).toEqual([[true, 'alert.resolved']]);
+      expect(JSON.parse(ok.received[0]!.body)).toEqual({
+        event: 'alert.resolved', timestamp: T0 + 6 * H, monitor: 'hooked', deployment: 'hooked-svc',
+        alert: { id: busy, rule: 'busy', metric: 'count', op: '>', threshold: 5, value: 60 },
+        window: { start: T0, end: T0 + H, count: 60, lateCount: 0 },
+      });
+      // The rule's own target answered 503 to both attempts: logged, and the monitor is gone all the same.
+      expect(down.received.map((r) => JSON.parse(r.body).alert.id)).toEqual([loud, loud]);
+      expect(logged.filter((l) => l.msg === 'alert webhook delivery failed').map((l) => [l.alertId, l.status])).toEqual([[loud, 'failed']]);
+      expect((await svc.listAlerts({ monitor: 'hooked' })).map((a) => [a.rule, a.state]).sort()).toEqual([['busy', 'resolved'], ['loud', 'resolved']]);
+      await expect(svc.getMonitor('hooked')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    } finally {
+      await new Promise((r) => ok.server.close(r));
+      await new Promise((r) => down.server.close(r));
+    }
   });
 });

@@ -27,15 +27,22 @@ export class MonitorStore {
   /**
    * Deletes the monitor and its windows and resolves its firing alerts at `now`, all or nothing:
    * no window could ever resolve them again, and a monitor made later under the name would find
-   * them open. The alerts stay, as the history retraining runs point to. Answers the resolved ids.
+   * them open. The alerts stay, as the history retraining runs point to. Answers what the
+   * `alert.resolved` webhooks need, read before the delete: the monitor (its rules' targets), its
+   * newest window, and the alerts resolved (oldest first).
    */
-  async deleteMonitor(name: string, now: number): Promise<string[]> {
+  async deleteMonitor(name: string, now: number): Promise<{ monitor: MonitorConfig; newestWindow: WindowResult | undefined; resolved: Alert[] }> {
     return this.db.transaction().execute(async (tx) => {
+      const inTx = new MonitorStore(tx);
+      const monitor = await inTx.getMonitor(name);
+      if (!monitor) throw notFound('monitor', name);
+      const [newestWindow] = await inTx.listWindows(name, { limit: 1 });
       await tx.deleteFrom('monitor_windows').where('monitor_name', '=', name).execute();
       const r = await tx.deleteFrom('monitors').where('name', '=', name).executeTakeFirst();
       if (Number(r.numDeletedRows) === 0) throw notFound('monitor', name);
-      const resolved = await tx.updateTable('alerts').set({ state: 'resolved', resolved_at: now }).where('monitor_name', '=', name).where('state', '=', 'firing').returning('id').execute();
-      return resolved.map((a) => a.id);
+      const resolved = await tx.updateTable('alerts').set({ state: 'resolved', resolved_at: now }).where('monitor_name', '=', name).where('state', '=', 'firing').returningAll().execute();
+      const alerts = resolved.map((a) => toAlert(a, [])).sort((a, b) => a.firedAt - b.firedAt || a.windowEnd - b.windowEnd);
+      return { monitor, newestWindow, resolved: alerts };
     });
   }
 

@@ -1,11 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableFromRows } from '../core/index.js';
 import { testStores, type MetadataStore } from '../storage/index.js';
 import { MonitoringService } from './monitoring-service.js';
-import { makePrediction, meanShiftAnalyzers } from './testing.js';
-import { verifyWebhookSignature } from './webhook.js';
+import { makePrediction, meanShiftAnalyzers, startWebhookReceiver, type WebhookReceiver } from './testing.js';
 
 const H = 3_600_000;
 const T0 = 1_700_000_000_000 - (1_700_000_000_000 % H); // an hour boundary
@@ -16,30 +13,12 @@ function noise(i: number): number {
   return (x - Math.floor(x) - 0.5) * 2;
 }
 
-interface Received { body: string; headers: Record<string, string | string[] | undefined>; valid: boolean }
-
-function startReceiver(secret: string): Promise<{ server: Server; url: string; received: Received[] }> {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const valid = verifyWebhookSignature({ secret, body, signature: req.headers['x-keel-signature'] as string, timestamp: req.headers['x-keel-timestamp'] as string, now: JSON.parse(body).timestamp });
-      received.push({ body, headers: req.headers, valid });
-      res.statusCode = valid ? 204 : 401;
-      res.end();
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received })));
-}
-
 describe.each(testStores())('monitoring scenario on $name', ({ open }) => {
   let store: MetadataStore;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: WebhookReceiver;
   beforeAll(async () => {
     store = await open();
-    receiver = await startReceiver('s3cret');
+    receiver = await startWebhookReceiver('s3cret');
   });
   afterAll(async () => {
     await store?.close();

@@ -92,11 +92,15 @@ export class MonitoringService {
     return this.store.listMonitors(deployment);
   }
 
-  /** Deletes the monitor and its windows, and resolves its firing alerts (their ids are answered); its alerts are kept. */
+  /**
+   * Deletes the monitor and its windows, and resolves its firing alerts (their ids are answered);
+   * its alerts are kept. Their `alert.resolved` webhooks go out once the delete has committed.
+   */
   async deleteMonitor(name: string): Promise<{ resolvedAlerts: string[] }> {
-    const resolvedAlerts = await this.store.deleteMonitor(name, this.now());
+    const removed = await this.store.deleteMonitor(name, this.now());
     this.baselines.delete(name);
-    return { resolvedAlerts };
+    await this.dispatcher.resolvedByRemoval(removed.monitor, removed.resolved, removed.newestWindow);
+    return { resolvedAlerts: removed.resolved.map((a) => a.id) };
   }
 
   async listWindows(name: string, limit = 20): Promise<WindowResult[]> {

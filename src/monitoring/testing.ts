@@ -1,6 +1,9 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Table } from '../core/index.js';
 import type { DriftReportLike, MonitorAnalyzers } from './types.js';
 import type { PredictionRecord } from './prediction-log.js';
+import { verifyWebhookSignature } from './webhook.js';
 
 /** A prediction record for tests and examples, with defaults for what a test does not care about. */
 export function makePrediction(over: Partial<PredictionRecord> & { requestId: string }): PredictionRecord {
@@ -57,4 +60,28 @@ export function meanShiftAnalyzers(references: Readonly<Record<string, Table>>, 
 
 function isTable(v: unknown): v is Table {
   return typeof v === 'object' && v !== null && 'numRows' in v && 'columns' in v && Array.isArray((v as Table).columns);
+}
+
+export interface WebhookReceiver {
+  readonly server: Server;
+  readonly url: string;
+  /** Every request, retries included: the raw body, the headers and whether the signature held. */
+  readonly received: { body: string; headers: Record<string, string | string[] | undefined>; valid: boolean }[];
+}
+
+/** A local HTTP server taking webhooks: a valid signature gets `status` (204), any other 401. */
+export function startWebhookReceiver(secret: string, status = 204): Promise<WebhookReceiver> {
+  const received: WebhookReceiver['received'] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const valid = verifyWebhookSignature({ secret, body, signature: req.headers['x-keel-signature'] as string, timestamp: req.headers['x-keel-timestamp'] as string, now: JSON.parse(body).timestamp });
+      received.push({ body, headers: req.headers, valid });
+      res.statusCode = valid ? status : 401;
+      res.end();
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received })));
 }
