@@ -47,21 +47,24 @@ export class AlertDispatcher {
    * delivery is logged, as a run's is, and does not undo the removal.
    */
   async resolvedByRemoval(config: MonitorConfig, alerts: readonly Alert[], newestWindow: WindowResult | undefined): Promise<void> {
-    for (const alert of alerts) {
-      const rule = config.rules.find((r) => r.name === alert.rule);
-      if (!rule) {
-        // The rule was dropped by an update, and its target with it.
-        this.o.logger.warn({ alertId: alert.id, monitor: config.name, rule: alert.rule }, 'alert resolved with its monitor: its rule is gone, no webhook sent');
-        continue;
-      }
-      // Only an alert older than every window (fired before a monitor of the same name was made
-      // again) finds none: it is described by the window that fired it.
-      const window = newestWindow ?? { monitor: config.name, start: alert.windowStart, end: alert.windowEnd, evaluatedAt: alert.firedAt, count: 0, lateCount: 0, labeledCount: 0, metrics: {}, details: { models: {}, missingRates: {}, notes: [] } };
-      try {
-        await this.resolved(config, rule, alert, window);
-      } catch (e) {
-        this.o.logger.error({ err: e, alertId: alert.id }, 'alert webhook delivery failed');
-      }
+    // All at once: a receiver that is down holds the removal for one alert's retries, not each one's.
+    await Promise.all(alerts.map((alert) => this.resolvedWithMonitor(config, alert, newestWindow)));
+  }
+
+  private async resolvedWithMonitor(config: MonitorConfig, alert: Alert, newestWindow: WindowResult | undefined): Promise<void> {
+    const rule = config.rules.find((r) => r.name === alert.rule);
+    if (!rule) {
+      // The rule was dropped by an update, and its target with it.
+      this.o.logger.warn({ alertId: alert.id, monitor: config.name, rule: alert.rule }, 'alert resolved with its monitor: its rule is gone, no webhook sent');
+      return;
+    }
+    // Only an alert older than every window (fired before a monitor of the same name was made
+    // again) finds none: it is described by the window that fired it.
+    const window = newestWindow ?? { monitor: config.name, start: alert.windowStart, end: alert.windowEnd, evaluatedAt: alert.firedAt, count: 0, lateCount: 0, labeledCount: 0, metrics: {}, details: { models: {}, missingRates: {}, notes: [] } };
+    try {
+      await this.resolved(config, rule, alert, window);
+    } catch (e) {
+      this.o.logger.error({ err: e, alertId: alert.id }, 'alert webhook delivery failed');
     }
   }
 
