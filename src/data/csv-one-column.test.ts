@@ -1,20 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMetadataStore, type MetadataStore } from '../storage/index.js';
-import { makeTestService, type TestService } from './test-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { sqliteTestService } from './test-helpers.js';
 
 // A one-column CSV as pandas.read_csv reads it (pandas 1.5.3; its values in the comments): blank
 // lines skipped (skip_blank_lines=True), a quoted "" missing.
 
 describe('a one-column CSV read as pandas reads it', () => {
-  let store: MetadataStore;
-  let t: TestService;
-  beforeAll(async () => {
-    store = await openMetadataStore('sqlite::memory:');
-    t = makeTestService(store);
-  });
-  afterAll(async () => store.close());
+  const t = sqliteTestService();
 
   /** The version's type, rows and missing count of its one column, and its values. */
   async function add(name: string, text: string, options: { na?: string[] } = {}) {

@@ -1,20 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMetadataStore, type MetadataStore } from '../storage/index.js';
-import { makeTestService, type TestService } from './test-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { sqliteTestService } from './test-helpers.js';
 
 // Lines of only spaces and tabs as pandas.read_csv (1.5.3) reads them: skipped as blank lines;
 // its values in the comments.
 
 describe('lines of only spaces, skipped as pandas skips them', () => {
-  let store: MetadataStore;
-  let t: TestService;
-  beforeAll(async () => {
-    store = await openMetadataStore('sqlite::memory:');
-    t = makeTestService(store);
-  });
-  afterAll(async () => store.close());
+  const t = sqliteTestService();
 
   /** The version's columns (name:type:missing), its rows, and the notes of the add. */
   async function add(name: string, text: string, file = `${name}.csv`) {
