@@ -4,7 +4,7 @@
  * format, of bools; DOUBLE columns of whole numbers beyond BIGINT (csv-sniff.ts decides with them).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { isFractionalType, isIntegerType, quoteIdent } from './duckdb-sql.js';
+import { beyondDouble, isFractionalType, isIntegerType, quoteIdent } from './duckdb-sql.js';
 import { byValuesAggregates, byValuesRead, firstRead, isNaSql, NA_SPELLINGS, type CsvColumn, type CsvRead } from './csv-columns.js';
 import { isInfinitySql, isPandasNumber, numberText, pandasNumberSql, type NumberFormat } from './csv-number-text.js';
 import { headRows } from './csv-sample.js';
@@ -60,12 +60,10 @@ export function longIntegerColumns(head: HeadValues | undefined, read: ReadOptio
   const ints = types.filter((t) => isIntegerType(t.duckType)).map((t) => t.name);
   const long = (v: string | undefined) => {
     const digits = v === undefined ? undefined : wholeText(v, read);
-    return digits !== undefined && (BigInt(digits) > SAFE || BigInt(digits) < -SAFE);
+    return digits !== undefined && beyondDouble(BigInt(digits));
   };
   return new Set(ints.filter((name) => head?.(name)?.some(long) === true));
 }
-
-const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** The value's digits (and sign) when it is a whole number as written (thousands separators allowed), else undefined. */
 function wholeText(v: string, read: ReadOptions): string | undefined {

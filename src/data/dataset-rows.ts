@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidArgument, type LogicalType } from '../core/index.js';
-import { quoteIdent, quoteString } from './duckdb-sql.js';
+import { beyondDouble, quoteIdent, quoteString } from './duckdb-sql.js';
 import type { ColumnProfile, DatasetVersion } from './types.js';
 
 /** Most rows one page returns. */
@@ -60,7 +60,5 @@ export async function readRows(
   return rows.map((r) => r.map((v) => (typeof v === 'bigint' ? jsonInt(v) : (v as number | string | boolean | null))));
 }
 
-const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
 /** An int as a JSON number, or beyond ±2^53 as its decimal string: a JSON number that large is rounded by JavaScript's parser (an ID of 1500000000000000995 came back as ...996). */
-const jsonInt = (v: bigint): number | string => (v > SAFE || v < -SAFE ? v.toString() : Number(v));
+const jsonInt = (v: bigint): number | string => (beyondDouble(v) ? v.toString() : Number(v));

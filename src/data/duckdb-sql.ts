@@ -69,6 +69,10 @@ export interface TypeMapping {
   readonly storeExpr: (col: string) => string;
 }
 
+/** Whether a DOUBLE cannot hold the integer exactly (beyond ±(2^53 - 1)): statistics, rows and reads treat such ints apart. */
+export const beyondDouble = (v: bigint): boolean => v > MAX_EXACT || v < -MAX_EXACT;
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** DuckDB's integer types that a BIGINT holds. */
 const INT_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'UTINYINT', 'USMALLINT', 'UINTEGER']);
 /** DuckDB's wider integer types. */

@@ -1,11 +1,8 @@
 /** The Parquet footer's part in the profile: rows, row groups, min and max hints, and which columns are grouped. */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LogicalType } from '../core/index.js';
-import { quoteString, STORED_TYPE } from './duckdb-sql.js';
+import { beyondDouble, quoteString, STORED_TYPE } from './duckdb-sql.js';
 import { isNumeric, num, statValueOf, type MinMax, type ProfileColumn } from './profile-found.js';
-
-/** The largest magnitude up to which every whole number is a DOUBLE of its own. */
-const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * What the footer tells: the row and row group counts; the numeric columns' min and max (by position) as
@@ -46,7 +43,7 @@ export async function readFooter(
     const k = types.indexOf(c.type);
     if (r && k >= 0) {
       const [min, max] = [r[3 + 2 * k], r[4 + 2 * k]];
-      if (typeof min === 'bigint' && typeof max === 'bigint' && (min < -SAFE || max > SAFE)) {
+      if (typeof min === 'bigint' && typeof max === 'bigint' && (beyondDouble(min) || beyondDouble(max))) {
         shifts.set(i, min);
         hints.set(i, { min: 0, max: Number(max - min) });
       } else if (min !== null && max !== null) hints.set(i, { min: num(min)!, max: num(max)! });
