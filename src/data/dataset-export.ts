@@ -5,7 +5,7 @@ import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { copyFileInto, invalidArgument, makeWorkDir, writeToTarget } from '../core/index.js';
-import { openDuckDb, quoteIdent, quoteString } from './duckdb-sql.js';
+import { isoTimestampSql, openDuckDb, quoteIdent, quoteString } from './duckdb-sql.js';
 
 export const EXPORT_FORMATS = ['parquet', 'csv', 'ndjson'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -103,6 +103,6 @@ async function exportSelect(con: DuckDBConnection, parquetPath: string, format: 
   const stamps = columns.filter((c) => /^TIMESTAMP(_S|_MS|_NS)?$/.test(c.type)).map((c) => c.name);
   if (stamps.length === 0) return `SELECT * FROM ${source}`;
   const fine = (await con.runAndReadAll(`SELECT ${stamps.map((c) => `coalesce(bool_or(epoch_us(${c}) % 1000 <> 0), false)`).join(', ')} FROM ${source}`)).getRows()[0]!;
-  const replaced = stamps.map((c, i) => `strftime(${c}, '%Y-%m-%dT%H:%M:%S.${fine[i] === true ? '%f' : '%g'}Z') AS ${c}`);
+  const replaced = stamps.map((c, i) => `${isoTimestampSql(c, fine[i] === true)} AS ${c}`);
   return `SELECT * REPLACE (${replaced.join(', ')}) FROM ${source}`;
 }

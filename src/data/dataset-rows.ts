@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidArgument, type LogicalType } from '../core/index.js';
-import { beyondDouble, quoteIdent, quoteString } from './duckdb-sql.js';
+import { beyondDouble, isoTimestampSql, quoteIdent, quoteString } from './duckdb-sql.js';
 import type { ColumnProfile, DatasetVersion } from './types.js';
 
 /** Most rows one page returns. */
@@ -49,7 +49,7 @@ export async function readRows(
   bounds: { limit: number; offset: number },
 ): Promise<RowsPage['rows']> {
   if (columns.length === 0 || bounds.limit === 0) return [];
-  const exprs = columns.map((c) => (c.type === 'timestamp' ? `strftime(${quoteIdent(c.name)}, '%Y-%m-%dT%H:%M:%S.%gZ')` : quoteIdent(c.name)));
+  const exprs = columns.map((c) => (c.type === 'timestamp' ? isoTimestampSql(quoteIdent(c.name)) : quoteIdent(c.name)));
   const path = quoteString(parquetPath);
   // The row-number filter lets DuckDB skip whole row groups; a data column of that name keeps
   // the plain LIMIT (DuckDB keeps a scan's order).

@@ -69,6 +69,9 @@ export interface TypeMapping {
   readonly storeExpr: (col: string) => string;
 }
 
+/** A TIMESTAMP as the rows' JSON gives it, ISO 8601 in UTC with milliseconds (`2020-03-09T21:34:14.204Z`), or microseconds with `micros`. */
+export const isoTimestampSql = (expr: string, micros = false): string => `strftime(${expr}, '%Y-%m-%dT%H:%M:%S.${micros ? '%f' : '%g'}Z')`;
+
 /** Whether a DOUBLE cannot hold the integer exactly (beyond ±(2^53 - 1)): statistics, rows and reads treat such ints apart. */
 export const beyondDouble = (v: bigint): boolean => v > MAX_EXACT || v < -MAX_EXACT;
 const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
