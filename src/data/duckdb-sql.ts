@@ -90,8 +90,21 @@ const STRING_LIKE = new Set(['VARCHAR', 'UUID', 'TIME', 'INTERVAL', 'JSON', 'TIM
 /** A DuckDB struct, map, union or list type. */
 export const isNestedType = (t: string): boolean => /^(STRUCT|MAP|UNION)\(/i.test(t) || /\[\d*\]$/.test(t);
 
-/** What the read's error says when column `name`, of a wider integer type, holds a value beyond BIGINT (the value follows). */
-export const wideIntMark = (name: string): string => `keel-beyond-int:${name}:`;
+/**
+ * SQL that fails a read with a mark a widening finds again (misfitValue): `kind`, the column, and
+ * the value `x` as text. (A CSV's checks mark theirs by column position: csv-columns.ts.)
+ */
+export const misfitSql = (kind: string, column: string, x: string): string => `error(${quoteString(`keel-${kind}:${column}:`)} || ${x}::VARCHAR)`;
+
+/** The value a read failed on by misfitSql's mark of `kind` and `column`, as DuckDB made it text; undefined for another error. */
+export function misfitValue(message: string, kind: string, column: string): string | undefined {
+  const mark = `keel-${kind}:${column}:`;
+  const at = message.indexOf(mark);
+  return at < 0 ? undefined : message.slice(at + mark.length).split(/\s/)[0];
+}
+
+/** misfitSql's kind for a column of a wider integer type holding a value beyond BIGINT. */
+export const BEYOND_INT = 'beyond-int';
 
 /** Maps a DuckDB type name; undefined when Keel cannot store it (nested, binary). */
 export function mapDuckDbType(duckType: string): TypeMapping | undefined {
@@ -107,7 +120,7 @@ export function mapDuckDbType(duckType: string): TypeMapping | undefined {
   // one; one that does not stops the read, and the column is read again as its exact text
   // (source-reader.ts), as a CSV column of such numbers is.
   if (WIDE_INT_TYPES.has(t)) {
-    return { type: 'int', storeExpr: (c) => `CASE WHEN ${id(c)} IS NULL THEN NULL WHEN ${id(c)} BETWEEN ${-(2n ** 63n)} AND ${2n ** 63n - 1n} THEN ${id(c)}::BIGINT ELSE error(${quoteString(wideIntMark(c))} || ${id(c)}::VARCHAR) END` };
+    return { type: 'int', storeExpr: (c) => `CASE WHEN ${id(c)} IS NULL THEN NULL WHEN ${id(c)} BETWEEN ${-(2n ** 63n)} AND ${2n ** 63n - 1n} THEN ${id(c)}::BIGINT ELSE ${misfitSql(BEYOND_INT, c, id(c))} END` };
   }
   if (isFractionalType(t)) {
     // NaN counts as missing everywhere in Keel (as in pandas), and so do ±Infinity (pandas'

@@ -9,7 +9,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readHead, type DatasetFormat, type LogicalType } from '../core/index.js';
-import { quoteIdent, quoteString } from './duckdb-sql.js';
+import { misfitSql, quoteIdent } from './duckdb-sql.js';
 import { runSource, typeStruct, type SniffedType } from './source-sql.js';
 
 /** A whole JSON number of 20 digits or more, as a value: the cheap first look, at the first MiB. */
@@ -44,8 +44,8 @@ export async function longWholeColumns(
   return new Set(doubles.filter((_, k) => row[k] === true).map((t) => t.name));
 }
 
-/** The read's error when an integer column read as DOUBLE meets a fraction, or an integer beyond 2^53. */
-export const JSON_INT_MARK = 'keel-json-int:';
+/** misfitSql's kind when an integer column read as DOUBLE meets a fraction, or an integer beyond 2^53. */
+export const JSON_INT = 'json-int';
 
 /** DuckDB's integer types a DOUBLE holds every value of up to 2^53 (not its wider ones). */
 const CHECKED = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'UTINYINT', 'USMALLINT', 'UINTEGER']);
@@ -53,7 +53,7 @@ const CHECKED = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'UTINYINT',
 /**
  * The integer columns of `declared` (but those with a given type, converted from the read type)
  * to read as DOUBLE, each with the SQL that stores it as BIGINT when the value is whole and within
- * 2^53, and otherwise fails with JSON_INT_MARK: the types then come from all rows, a fraction
+ * 2^53, and otherwise fails with a JSON_INT misfit: the types then come from all rows, a fraction
  * making the column DOUBLE, and a larger integer read exactly as the BIGINT DuckDB types it.
  */
 export function intChecks(declared: readonly SniffedType[], given: ReadonlyMap<string, LogicalType>): Map<string, string> {
@@ -61,7 +61,7 @@ export function intChecks(declared: readonly SniffedType[], given: ReadonlyMap<s
   for (const t of declared) {
     if (!CHECKED.has(t.duckType) || given.has(t.name)) continue;
     const x = quoteIdent(t.name);
-    checks.set(t.name, `CASE WHEN ${x} IS NULL THEN NULL WHEN ${x} = trunc(${x}) AND abs(${x}) < 9007199254740992 THEN ${x}::BIGINT ELSE error(${quoteString(`${JSON_INT_MARK}${t.name}:`)} || ${x}::VARCHAR) END`);
+    checks.set(t.name, `CASE WHEN ${x} IS NULL THEN NULL WHEN ${x} = trunc(${x}) AND abs(${x}) < 9007199254740992 THEN ${x}::BIGINT ELSE ${misfitSql(JSON_INT, t.name, x)} END`);
   }
   return checks;
 }

@@ -5,13 +5,13 @@
 import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { formatOfName, invalidArgument, isDatasetFormat, KeelError, DATASET_FORMATS, type DatasetFormat, type LogicalType } from '../core/index.js';
-import { isNestedType, mapDuckDbType, quoteIdent, wideIntMark } from './duckdb-sql.js';
+import { BEYOND_INT, isNestedType, mapDuckDbType, misfitValue, quoteIdent } from './duckdb-sql.js';
 import { renamedHint, type ColumnRename } from './column-names.js';
 import type { Widening } from './csv-columns.js';
 import { sniffRows } from './csv-sample.js';
 import { sniffCsv } from './csv-sniff.js';
 import { spaceLineOf, withoutSpaceLines } from './csv-space-lines.js';
-import { intChecks, JSON_INT_MARK, longWholeColumns } from './json-numbers.js';
+import { intChecks, JSON_INT, longWholeColumns } from './json-numbers.js';
 import { sourceNames } from './source-names.js';
 import type { ReadOptions } from './read-options.js';
 import { duplicateKeyError, filesArg, runSource, sourceError, typeStruct, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
@@ -132,9 +132,9 @@ function described(sniffed: Sniffed, keep: ReadonlySet<string> | undefined, rena
     renames,
     async widen(error) {
       const message = (error as Error | undefined)?.message ?? '';
-      const beyond = columns.find((c) => c.type === 'int' && message.includes(wideIntMark(c.name)));
+      const beyond = columns.find((c) => c.type === 'int' && misfitValue(message, BEYOND_INT, c.name) !== undefined);
       if (beyond) {
-        const value = message.slice(message.indexOf(wideIntMark(beyond.name)) + wideIntMark(beyond.name).length).split(/\s/)[0];
+        const value = misfitValue(message, BEYOND_INT, beyond.name);
         const widening = { message: `column '${beyond.name}' holds ${value}, beyond the int range (±2^63), so it is string, read exactly`, column: beyond.name, value, from: 'BIGINT', to: 'VARCHAR' };
         return { source: described(sniffed, keep, renames, new Set([...asText, beyond.name])), widening };
       }
@@ -179,7 +179,7 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
     async widen(error) {
       const text = (error as Error | undefined)?.message ?? '';
       const line = /JSON transform error in file .*?, in line (\d+)/.exec(text)?.[1];
-      const column = declared.find((t) => text.includes(`${JSON_INT_MARK}${t.name}:`));
+      const column = declared.find((t) => misfitValue(text, JSON_INT, t.name) !== undefined);
       // A key twice in an object: no types would read it (sourceError says so).
       if ((line === undefined && column === undefined) || duplicateKeyError(text) !== undefined) return undefined;
       const what = column ? `column '${column.name}' holds ${intMisfit(text, column.name)}` : `a value on line ${line} does not fit the types of the first rows`;
@@ -189,10 +189,9 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
   };
 }
 
-/** What an integer column read as DOUBLE met (intChecks' error): a fraction, as DuckDB read it, or an integer beyond 2^53 (its DOUBLE, not the file's text). */
+/** What an integer column read as DOUBLE met (intChecks' misfit): a fraction, as DuckDB read it, or an integer beyond 2^53 (its DOUBLE, not the file's text). */
 function intMisfit(message: string, column: string): string {
-  const mark = `${JSON_INT_MARK}${column}:`;
-  const value = message.slice(message.indexOf(mark) + mark.length).split(/\s/)[0]!;
+  const value = misfitValue(message, JSON_INT, column)!;
   const n = Number(value);
   return Number.isFinite(n) && n !== Math.trunc(n) ? `${value} after whole numbers in the first rows` : `an integer beyond 2^53 (about ${value})`;
 }
