@@ -19,7 +19,7 @@
  * date or timestamp, else text, as pandas types a sparse column by the values it has.
  */
 import { isFractionalType, isIntegerType, quoteIdent, quoteString } from './duckdb-sql.js';
-import { numberText, pandasNumberSql, plainNumber, type NumberFormat } from './csv-number-text.js';
+import { LEADING_ZEROS, numberText, pandasNumberSql, plainNumber, type NumberFormat } from './csv-number-text.js';
 
 /**
  * - `sniffed`: read and stored as DuckDB sniffed it (BOOLEAN, DATE, TIMESTAMP, TIME);
@@ -199,17 +199,20 @@ export function byValuesAggregates(x: string, numbers: NumberFormat): string[] {
     `bool_and(lower(${v}) IN ('true', 'false')) ${has}`,
     `bool_and(regexp_full_match(${v}, '${ISO_DATE}') AND TRY_CAST(${v} AS DATE) IS NOT NULL) ${has}`,
     `bool_and(regexp_full_match(${v}, '${ISO_TIMESTAMP}') AND TRY_CAST(${v} AS TIMESTAMP) IS NOT NULL) ${has}`,
+    `bool_or(regexp_full_match(${t}, '${LEADING_ZEROS}')) ${has}`,
   ];
 }
 
 /**
  * The column read by the type all its values have: unchanged without values; a number, bool, date
- * or timestamp (read as text, NA spellings missing, when there are some); else text.
+ * or timestamp (read as text, NA spellings missing, when there are some); else text (numbers with
+ * leading zeros too, as the sniffed rows' are: LEADING_ZEROS).
  */
 export function byValuesRead(c: CsvColumn, values: readonly unknown[]): CsvColumn {
-  const [na, numbers, whole, maxAbs, bool, date, timestamp] = values;
+  const [na, numbers, whole, maxAbs, bool, date, timestamp, leadingZeros] = values;
   const as = (sniffed: string, read: CsvRead): CsvColumn => ({ ...c, sniffed, read });
   if (numbers === null || numbers === undefined) return c;
+  if (numbers === true && leadingZeros === true) return as('VARCHAR', 'string');
   if (numbers === true && whole === true) return as('BIGINT', na === true || Number(maxAbs) >= 2 ** 53 ? 'whole-text' : 'whole');
   if (numbers === true) return as('DOUBLE', na === true ? 'float-text' : 'float');
   const typed = na === true ? 'sniffed-text' : 'sniffed';

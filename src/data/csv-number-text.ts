@@ -75,3 +75,11 @@ export function isPandasNumber(v: string, { decimal, thousands }: NumberFormat):
   const t = decimal === ',' ? bare.replace(',', '.') : bare;
   return PANDAS_NUMBER.test(t) && Number.isFinite(Number(t)) && !beyondRange(t);
 }
+
+/**
+ * A number written with leading zeros (`007`, `+007`, `00.5`; SQL regular expression, of the
+ * trimmed text): DuckDB's sniffer keeps such a column as text (zip codes, codes), and Keel does,
+ * whatever missing values stand beside them. A minus before them (`-007`) makes a number, as the
+ * sniffer reads it.
+ */
+export const LEADING_ZEROS = '[+]?0[0-9].*';

@@ -72,13 +72,30 @@ describe('numbers written as pandas reads them', () => {
       'column \'c\' holds "1_000", so it is VARCHAR instead of BIGINT',
     ]);
   });
-  it("reads numbers with leading zeros beside pandas' NA spellings as numbers, as pandas does", async () => {
+  it('keeps numbers with leading zeros as text whatever missing values stand beside them: none, empty fields, NA or --na spellings', async () => {
     const file = join(t.dir, 'zeros.csv');
-    writeFileSync(file, 'a,b,c\n007,+007,007\nNA,nan,\n010,010,010\n');
-    const v = await t.service.add('zeros', file);
-    // pandas: a, b and c float64 [7.0, NaN, 10.0]. Keel keeps whole numbers with NA int, and leading
-    // zeros beside an empty field only as text (docs/datasets.md).
-    expect(v.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['a:int:1', 'b:int:1', 'c:string:1']);
-    expect((await t.service.rows(`zeros@${v.version}`)).rows).toEqual([[7, 7, '007'], [null, null, null], [10, 10, '010']]);
+    writeFileSync(file, 'plain,empty,na,given,plus,minus\n007,007,007,007,+007,-007\n010,,NA,?,nan,NA\n123,123,123,123,00.5,5\n');
+    const v = await t.service.add('zeros', file, { na: ['?'] });
+    // pandas (na_values=['?']): plain int64 [7, 10, 123], the others float64 [7.0, NaN, 123.0] but
+    // plus [7.0, NaN, 0.5] and minus [-7.0, NaN, 5.0]. Keel keeps leading zeros as text in each
+    // (an NA spelling stays text there, as in any text column), and reads -007 as the number -7.
+    expect(v.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['plain:string:0', 'empty:string:1', 'na:string:0', 'given:string:1', 'plus:string:0', 'minus:int:1']);
+    expect((await t.service.rows(`zeros@${v.version}`)).rows).toEqual([
+      ['007', '007', '007', '007', '+007', -7],
+      ['010', null, 'NA', null, 'nan', null],
+      ['123', '123', '123', '123', '00.5', 5],
+    ]);
+    expect(v.notes).toBeUndefined();
+  });
+
+  it('keeps numbers with leading zeros as text in a column empty in the sampled rows', async () => {
+    // 25,000 rows (DuckDB sniffs 20,480) with b empty; then b holds zip codes.
+    const file = join(t.dir, 'late-zeros.csv');
+    const head = Array.from({ length: 25_000 }, (_, i) => `${i},`);
+    writeFileSync(file, `a,b\n${head.join('\n')}\n1,02134\n2,NA\n3,10001\n`);
+    const v = await t.service.add('late-zeros', file);
+    // pandas: b float64 [2134.0, NaN, 10001.0].
+    expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['a:int', 'b:string']);
+    expect((await t.service.rows(`late-zeros@${v.version}`, { offset: 25_000 })).rows).toEqual([[1, '02134'], [2, 'NA'], [3, '10001']]);
   });
 });

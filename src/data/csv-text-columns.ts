@@ -6,7 +6,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { beyondDouble, isFractionalType, isIntegerType, quoteIdent } from './duckdb-sql.js';
 import { byValuesAggregates, byValuesRead, firstRead, isNaSql, NA_SPELLINGS, type CsvColumn, type CsvRead } from './csv-columns.js';
-import { isInfinitySql, isPandasNumber, numberText, pandasNumberSql, type NumberFormat } from './csv-number-text.js';
+import { isInfinitySql, isPandasNumber, LEADING_ZEROS, numberText, pandasNumberSql, type NumberFormat } from './csv-number-text.js';
 import { headRows } from './csv-sample.js';
 import type { ReadOptions } from './read-options.js';
 import { runSource, type SniffedType } from './source-sql.js';
@@ -109,6 +109,7 @@ export async function headValues(path: string, read: ReadOptions, types: readonl
  *  - all numbers, with an infinity spelled (`inf`): `float` (DuckDB's DOUBLE reads those);
  *  - all numbers or NA spellings: as text, NA as missing (`whole-text` if the numbers are all whole);
  *  - all numbers, some with an explicit `+` (`+5`, which DuckDB's sniffer takes for text): `whole` or `float`;
+ *  - any number with leading zeros (`007`, LEADING_ZEROS): text, as the sniffer keeps it, with NA spellings too;
  *  - all true/false, ISO dates or ISO timestamps, with NA spellings (an R export's `TRUE`, `FALSE`,
  *    `NA`): as text, stored as that type, NA as missing;
  *  - no value at all: `empty`, typed by its values later (csv-columns.ts);
@@ -146,19 +147,21 @@ export async function textColumnReads(
     `bool_and(regexp_full_match(${numberText('v', numberFormat)}, '[+-]?[0-9]+')) ${number}`,
     `count(v) ${number}`,
     `bool_and(${pandasNumberSql('v', numberFormat)}) ${number}`,
-    `bool_and(regexp_full_match(${numberText('v', numberFormat)}, '${SIGNED_NUMBER}')) ${number}`,
+    `bool_or(regexp_full_match(${numberText('v', numberFormat)}, '${LEADING_ZEROS}')) ${number}`,
     `max(abs(TRY_CAST(${numberText('v', numberFormat)} AS DOUBLE))) ${number}`,
     `bool_or(TRY_CAST(${numberText('v', numberFormat)} AS BIGINT) IS NULL) ${number}`,
   ]);
   for (const t of numeric) {
-    const [nonFinite, hasNa, whole, values, allNumbers, signed, maxAbs, beyondBigint] = numbers(t.name);
+    const [nonFinite, hasNa, whole, values, allNumbers, leadingZeros, maxAbs, beyondBigint] = numbers(t.name);
     if (allNumbers === false) {
       notNumbers.add(t.name);
       continue;
     }
-    // Signed whole numbers beyond BIGINT stay text, as pandas keeps them; beyond 2^53 they are read exactly.
-    const signedWhole: CsvRead | undefined = beyondBigint === true ? undefined : Number(maxAbs) >= 2 ** 53 ? 'whole-text' : 'whole';
-    const plain: CsvRead | undefined = signed !== true ? undefined : whole === true ? signedWhole : 'float';
+    // Numbers with leading zeros (zip codes) stay text, whatever missing values stand beside them.
+    if (leadingZeros === true) continue;
+    // Whole numbers beyond BIGINT stay text, as pandas keeps them; beyond 2^53 they are read exactly.
+    const wholeRead: CsvRead | undefined = beyondBigint === true ? undefined : Number(maxAbs) >= 2 ** 53 ? 'whole-text' : 'whole';
+    const plain: CsvRead | undefined = whole === true ? wholeRead : 'float';
     const how: CsvRead | undefined = hasNa === true ? (whole === true ? 'whole-text' : 'float-text') : nonFinite === true ? 'float' : Number(values) === 0 ? 'empty' : plain;
     if (how) found.set(t.name, { name: t.name, sniffed: t.duckType, read: how });
   }
@@ -180,13 +183,6 @@ export async function textColumnReads(
   }
   return found;
 }
-
-/**
- * A number as DuckDB's sniffer types it, but for an explicit `+` (`+5`, `+1.5`, `+1e3`), which its
- * sniffer takes for text where its cast and pandas read a number. Leading zeros (`007`, `+007`)
- * are left out: the sniffer keeps those as text on purpose (zip codes), and so does Keel.
- */
-const SIGNED_NUMBER = '[+-]?((0|[1-9][0-9]*)([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?';
 
 /** What DuckDB's sniffer may take for a date or timestamp (`25/12/2024`, `12.25.24 10:30:00`), loosely: the sniff decides. */
 const DATE_LIKE = '[0-9]{1,4}[-/. ][0-9]{1,2}[-/. ][0-9]{1,4}([ T].*)?';
