@@ -26,6 +26,7 @@ import { whyNoDialect } from './csv-dialect-error.js';
 import { headerNames, refuseRenamedParts } from './csv-header-names.js';
 import { assertNotMisreadUtf16 } from './csv-encoding.js';
 import { fixedRead, isDateType, type DateFormats } from './csv-fixed-read.js';
+import { byFormat, fittingFormats } from './csv-date-formats.js';
 import { sniffParts } from './csv-parts.js';
 import { sampleFile, sniffRows } from './csv-sample.js';
 import { SPACE_VALUE_MARK } from './csv-space-lines.js';
@@ -160,7 +161,14 @@ export async function sniffCsv(
   // later sniffs only refine the types: one that fails leaves them as they are.
   const na = [...new Set([...(readOptions.na ?? []), ...NA_SPELLINGS.filter((s) => s !== '')])];
   const datesWithNa = () => sniffFirst(csvOptions(path, { ...readOptions, na })).then((s) => s.dates, () => new Map<string, CsvColumn>());
-  const reads = await textColumnReads(con, sampleRead(types), text, sampleRows, readOptions, datesWithNa);
+  // A date column in another format than the file's (DuckDB's sniffer finds one per file) takes its own.
+  const datesOf = async (names: readonly string[]) => {
+    const dates = await datesWithNa();
+    const own = await fittingFormats(con, sampleRead(types), names.filter((n) => !dates.has(n)), sampleRows);
+    for (const [n, fits] of own) if (fits.length > 0) dates.set(n, byFormat(n, fits[0]!));
+    return dates;
+  };
+  const reads = await textColumnReads(con, sampleRead(types), text, sampleRows, readOptions, datesOf);
   // The date formats a date column's read converts by after it meets an NA spelling (several
   // files: the first file's, sniffed only when there are such columns).
   if (!formats && types.some((t) => isDateType(t.duckType))) formats = await sniffFirst(options).then((s) => s.formats, () => undefined);

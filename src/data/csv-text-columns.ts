@@ -113,9 +113,10 @@ export async function headValues(path: string, read: ReadOptions, types: readonl
  *  - all true/false, ISO dates or ISO timestamps, with NA spellings (an R export's `TRUE`, `FALSE`,
  *    `NA`): as text, stored as that type, NA as missing;
  *  - no value at all: `empty`, typed by its values later (csv-columns.ts);
- *  - dates or timestamps in another format (`25/12/2024`) with NA spellings: as text, NA as
- *    missing, converted by the format DuckDB's sniffer finds with NA spellings missing (`datesWithNa`,
- *    a second sniff, only when the first rows look like dates).
+ *  - dates or timestamps in another format (`25/12/2024`) with NA spellings, or in another format
+ *    than the file's other date columns: as text, NA as missing, converted by the column's format
+ *    (`datesOf`: a second sniff with NA spellings missing, then the column's own format; only when
+ *    the first rows look like dates).
  * Most text columns show text in their first rows, so a cheap look at those rows picks the columns
  * worth the detailed look at all the sampled rows (a regular expression per value took 0.3 s over a
  * wide file's 60 text columns; the sampled rows of a wide file take ~0.5 s to read again). A
@@ -127,7 +128,7 @@ export async function textColumnReads(
   cols: readonly SniffedType[],
   rows: number,
   numberFormat: NumberFormat,
-  datesWithNa: () => Promise<Map<string, CsvColumn>>,
+  datesOf: (names: readonly string[]) => Promise<Map<string, CsvColumn>>,
 ): Promise<Map<string, CsvColumn>> {
   const found = new Map<string, CsvColumn>();
   if (cols.length === 0) return found;
@@ -175,7 +176,7 @@ export async function textColumnReads(
   // Dates in another format: columns of date-like values (or NA spellings) in their first rows, not typed above.
   const dateLike = cols.filter((t) => !found.has(t.name) && head(t.name)[2] !== false && (head(t.name)[0] === false || notNumbers.has(t.name)));
   if (dateLike.length > 0) {
-    const dates = await datesWithNa();
+    const dates = await datesOf(dateLike.map((t) => t.name));
     for (const t of dateLike) {
       const c = dates.get(t.name);
       if (c) found.set(t.name, { ...c, read: 'sniffed-text' });

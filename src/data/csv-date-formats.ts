@@ -1,0 +1,76 @@
+/**
+ * Date formats by column, from the sampled rows' text. DuckDB's sniffer finds one date format (and
+ * one timestamp format) per file: a second date column in another format (`31/12/2024` beside
+ * `2024.12.31`) stays text, and dates whose day and month can be read either way (`05/01/2024`)
+ * are read one way without a word. Here each column's sampled values are tried against the formats
+ * DuckDB's sniffer tries, so that such a column takes its own format (read as text and converted
+ * by strptime, `sniffed-text`).
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { quoteString } from './duckdb-sql.js';
+import { isNaSql, type CsvColumn } from './csv-columns.js';
+import { textAggregates } from './csv-text-columns.js';
+
+/** The orders of day, month and year DuckDB's sniffer tries, day first as it prefers them; `Y` the year. */
+const ORDERS = [['%d', '%m', 'Y'], ['%m', '%d', 'Y'], ['Y', '%m', '%d']] as const;
+
+/** The separators between them. */
+const SEPARATORS = ['/', '-', '.', ' '];
+
+/** The digits of each field. */
+const FIELD_SHAPES: Readonly<Record<string, string>> = { '%d': '[0-9]{1,2}', '%m': '[0-9]{1,2}', '%y': '[0-9]{2}', '%Y': '[0-9]{4}' };
+
+/** What each field of a date is, as the note says it. */
+const FIELD_NAMES: Readonly<Record<string, string>> = { '%d': 'day', '%m': 'month', Y: 'year' };
+
+/**
+ * A date or timestamp format tried on a column: strptime's `format`, DuckDB's type for it, and the
+ * order of its date fields (`day/month/year`), the same for every separator and year width.
+ */
+export interface DateCandidate {
+  readonly format: string;
+  /** The text the format reads, as a regular expression: a year of its width (strptime's `%Y` reads `1` as the year 1). */
+  readonly shape: string;
+  readonly type: 'DATE' | 'TIMESTAMP';
+  readonly order: string;
+}
+
+/**
+ * The formats tried, in the order of preference: the first that reads every sampled value wins.
+ * A two-digit year (`%y`) before a four-digit one: strptime's `%Y` reads `24` as the year 24.
+ */
+export const DATE_CANDIDATES: readonly DateCandidate[] = ['', ' %H:%M:%S'].flatMap((time) =>
+  SEPARATORS.flatMap((sep) =>
+    ORDERS.flatMap((order) =>
+      ['%y', '%Y'].map((year): DateCandidate => ({
+        format: order.map((f) => (f === 'Y' ? year : f)).join(sep) + time,
+        shape: order.map((f) => FIELD_SHAPES[f === 'Y' ? year : f]).join(sep === '.' ? '[.]' : sep) + (time === '' ? '' : ' [0-9]{1,2}:[0-9]{2}:[0-9]{2}'),
+        type: time === '' ? 'DATE' : 'TIMESTAMP',
+        order: order.map((f) => FIELD_NAMES[f]).join('/'),
+      })),
+    ),
+  ),
+);
+
+/** Rows of the first look, which picks the formats worth trying on all the sampled rows. */
+const FIRST_LOOK_ROWS = 256;
+
+/**
+ * Of each column (text in the sampled rows' `read`), the candidates that read every one of its
+ * first `rows` values (NA spellings and the `--na` ones, NULL here, left out), in DATE_CANDIDATES'
+ * order; none for a column without a value. Two looks: every candidate on the first rows, then
+ * those left on all of them.
+ */
+export async function fittingFormats(con: DuckDBConnection, read: string, names: readonly string[], rows: number): Promise<Map<string, DateCandidate[]>> {
+  const fits = (cs: readonly DateCandidate[]) =>
+    cs.map((c) => `bool_and(regexp_full_match(trim(v), ${quoteString(c.shape)}) AND TRY_STRPTIME(trim(v), ${quoteString(c.format)}) IS NOT NULL) FILTER (WHERE NOT ${isNaSql('v')})`);
+  const first = await textAggregates(con, read, names, FIRST_LOOK_ROWS, fits(DATE_CANDIDATES));
+  const left = new Map(names.map((n) => [n, DATE_CANDIDATES.filter((_, i) => first(n)[i] === true)]));
+  const tried = DATE_CANDIDATES.filter((c) => [...left.values()].some((cs) => cs.includes(c)));
+  const looked = [...left].filter(([, cs]) => cs.length > 0).map(([n]) => n);
+  const all = await textAggregates(con, read, looked, rows, fits(tried));
+  return new Map(looked.map((n) => [n, tried.filter((c, i) => left.get(n)!.includes(c) && all(n)[i] === true)]));
+}
+
+/** A column read by the first fitting format, as text converted by strptime (NA spellings missing). */
+export const byFormat = (name: string, c: DateCandidate): CsvColumn => ({ name, sniffed: c.type, read: 'sniffed-text', format: c.format });

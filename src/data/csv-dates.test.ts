@@ -1,0 +1,38 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sqliteTestService } from './test-helpers.js';
+
+// Date columns in a CSV. DuckDB's sniffer finds one date format (and one timestamp format) per file;
+// Keel gives a column in another format its own, from its sampled values.
+
+const iso = (d: unknown) => (d instanceof Date ? d.toISOString() : d);
+
+describe('date columns', () => {
+  const t = sqliteTestService();
+
+  it('types each date column by its own format, where the file holds several', async () => {
+    const file = join(t.dir, 'formats.csv');
+    writeFileSync(file, 'a,b,c,d\n31/12/2024,2024.12.31,12/31/2024 10:00:00,2024-12-31\n01/11/2024,2024.11.01,NA,2024-11-01\n');
+    const v = await t.service.add('formats', file);
+    // pandas.to_datetime of each column by its format: a 2024-12-31, 2024-11-01; b the same; c
+    // 2024-12-31 10:00:00, NaT; d as a.
+    expect(v.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['a:timestamp:0', 'b:timestamp:0', 'c:timestamp:1', 'd:timestamp:0']);
+    expect((await t.service.rows(`formats@${v.version}`)).rows.map((r) => r.map(iso))).toEqual([
+      ['2024-12-31T00:00:00.000Z', '2024-12-31T00:00:00.000Z', '2024-12-31T10:00:00.000Z', '2024-12-31T00:00:00.000Z'],
+      ['2024-11-01T00:00:00.000Z', '2024-11-01T00:00:00.000Z', null, '2024-11-01T00:00:00.000Z'],
+    ]);
+    expect(v.notes).toBeUndefined();
+  });
+
+  it('reads a date column of its own format as text when a value past the sampled rows does not fit it', async () => {
+    // 25,000 rows (DuckDB sniffs 20,480): a in the file's format, b in another; then b holds 31/12/2024.
+    const file = join(t.dir, 'late-format.csv');
+    const head = Array.from({ length: 25_000 }, (_, i) => `${String((i % 28) + 1).padStart(2, '0')}/12/2024,2024.12.${String((i % 28) + 1).padStart(2, '0')}`);
+    writeFileSync(file, `a,b\n${head.join('\n')}\n31/12/2024,31/12/2024\n`);
+    const v = await t.service.add('late-format', file);
+    expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['a:timestamp', 'b:string']);
+    expect((await t.service.rows(`late-format@${v.version}`, { offset: 25_000 })).rows.map((r) => r.map(iso))).toEqual([['2024-12-31T00:00:00.000Z', '31/12/2024']]);
+    expect(v.notes).toEqual(['column \'b\' holds "31/12/2024", so it is VARCHAR instead of DATE']);
+  });
+});
