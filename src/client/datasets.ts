@@ -152,6 +152,8 @@ export class DatasetsClient {
       skip?: number;
       /** The only columns to keep, in the file's order. */
       columns?: readonly string[];
+      /** The strptime format of a CSV's dates (pandas' `date_format`), e.g. `%m/%d/%Y` for 05/01/2024 as 1 May. */
+      dateFormat?: string;
       /** Column types replacing the sniffed ones, e.g. `{ zip: 'string' }`. */
       types?: Readonly<Record<string, LogicalType>>;
       signal?: AbortSignal;
@@ -194,6 +196,7 @@ export class DatasetsClient {
         names: options.names,
         skip: options.skip,
         columns: options.columns,
+        dateFormat: options.dateFormat,
         types: options.types && Object.entries(options.types).map(([c, t]) => `${c}=${t}`).join(','),
         filename: many ? undefined : basename(filePath),
       },

@@ -1,6 +1,6 @@
 /**
  * What an add tells as it goes that its user should keep: a column renamed, a read started again
- * (a type widened). Its progress messages carry them, with a prefix, as the bar shows them in
+ * (a type widened), a column typed one way where another would do. Its progress messages carry them, with a prefix, as the bar shows them in
  * passing; its answer holds them too (`notes`), for a caller that saw no progress (an HTTP client).
  */
 import type { JobOptions } from '../jobs/index.js';
@@ -11,9 +11,12 @@ export const READING_AGAIN = 'reading again: ';
 /** How the progress message of a column renamed begins; the rest says why. */
 export const RENAMED = 'renamed: ';
 
+/** How the progress message of a note on how a column was typed begins (a date read one way of two). */
+export const TYPED = 'typed: ';
+
 /** The note a progress message carries, without its prefix; undefined for other messages. */
 export function noteOf(message: string | undefined): string | undefined {
-  const prefix = [RENAMED, READING_AGAIN].find((p) => message?.startsWith(p));
+  const prefix = [RENAMED, READING_AGAIN, TYPED].find((p) => message?.startsWith(p));
   return prefix === undefined ? undefined : message!.slice(prefix.length);
 }
 

@@ -4,12 +4,15 @@
  * `2024.12.31`) stays text, and dates whose day and month can be read either way (`05/01/2024`)
  * are read one way without a word. Here each column's sampled values are tried against the formats
  * DuckDB's sniffer tries, so that such a column takes its own format (read as text and converted
- * by strptime, `sniffed-text`).
+ * by strptime, `sniffed-text`), and a column whose values fit more than one order of day, month and
+ * year is told of (a note).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteString } from './duckdb-sql.js';
 import { isNaSql, type CsvColumn } from './csv-columns.js';
+import { isDateType } from './csv-fixed-read.js';
 import { textAggregates } from './csv-text-columns.js';
+import type { ColumnNote, SniffedType } from './source-sql.js';
 
 /** The orders of day, month and year DuckDB's sniffer tries, day first as it prefers them; `Y` the year. */
 const ORDERS = [['%d', '%m', 'Y'], ['%m', '%d', 'Y'], ['Y', '%m', '%d']] as const;
@@ -52,6 +55,9 @@ export const DATE_CANDIDATES: readonly DateCandidate[] = ['', ' %H:%M:%S'].flatM
   ),
 );
 
+/** The candidate of a sniffed format, if it is one of DATE_CANDIDATES. */
+export const candidateOf = (format: string | undefined): DateCandidate | undefined => DATE_CANDIDATES.find((c) => c.format === format);
+
 /** Rows of the first look, which picks the formats worth trying on all the sampled rows. */
 const FIRST_LOOK_ROWS = 256;
 
@@ -74,3 +80,42 @@ export async function fittingFormats(con: DuckDBConnection, read: string, names:
 
 /** A column read by the first fitting format, as text converted by strptime (NA spellings missing). */
 export const byFormat = (name: string, c: DateCandidate): CsvColumn => ({ name, sniffed: c.type, read: 'sniffed-text', format: c.format });
+
+/**
+ * The note for a column read by `taken` whose sampled values fit `fitting` formats of other
+ * orders too (`05/01/2024`: day first or month first), or undefined when no other order fits.
+ */
+export function ambiguityNote(name: string, taken: string, fitting: readonly DateCandidate[]): string | undefined {
+  const chosen = candidateOf(taken);
+  const others = fitting.filter((c) => c.order !== chosen?.order && c.type === chosen?.type);
+  // One format of each other order (the preferred year width), as the user would give it.
+  const alternatives = others.filter((c, i) => others.findIndex((o) => o.order === c.order) === i);
+  if (chosen === undefined || alternatives.length === 0) return undefined;
+  const ways = alternatives.map((c) => `${c.format} (${c.order})`).join(' or ');
+  const other = alternatives[0]!.format;
+  return `column '${name}': every sampled value reads as ${chosen.format} (${chosen.order}) and as ${ways}, so it is read as ${chosen.format}; pass --date-format '${other}' (HTTP: ?dateFormat=) to read it as ${other}`;
+}
+
+/**
+ * The notes for the date columns whose sampled values read in another order of day, month and
+ * year too (`05/01/2024`). `fitted`: the formats found to fit the columns that took their own; the
+ * others' sampled values are looked at as text (a query on the sampled rows, only for columns in
+ * a format that could be read another way: not a four-digit year first, not ISO).
+ */
+export async function ambiguousDates(
+  con: DuckDBConnection,
+  sampleRead: (ts: readonly SniffedType[]) => string,
+  types: readonly SniffedType[],
+  columns: readonly CsvColumn[],
+  fitted: ReadonlyMap<string, readonly DateCandidate[]>,
+  rows: number,
+): Promise<ColumnNote[]> {
+  const dates = columns.filter((c) => isDateType(c.sniffed) && candidateOf(c.format) !== undefined && !c.format!.startsWith('%Y'));
+  const unlooked = new Set(dates.filter((c) => !fitted.has(c.name)).map((c) => c.name));
+  const asText = types.map((t) => (unlooked.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t));
+  const looked = unlooked.size === 0 ? new Map<string, DateCandidate[]>() : await fittingFormats(con, sampleRead(asText), [...unlooked], rows);
+  return dates.flatMap((c) => {
+    const message = ambiguityNote(c.name, c.format!, fitted.get(c.name) ?? looked.get(c.name) ?? []);
+    return message === undefined ? [] : [{ column: c.name, message }];
+  });
+}

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sqliteTestService } from './test-helpers.js';
+import { expectKeelError, sqliteTestService } from './test-helpers.js';
 
 // Date columns in a CSV. DuckDB's sniffer finds one date format (and one timestamp format) per file;
 // Keel gives a column in another format its own, from its sampled values.
@@ -23,6 +23,28 @@ describe('date columns', () => {
       ['2024-11-01T00:00:00.000Z', '2024-11-01T00:00:00.000Z', null, '2024-11-01T00:00:00.000Z'],
     ]);
     expect(v.notes).toBeUndefined();
+  });
+
+  it('tells which reading dates that read both day first and month first took, and --date-format takes the other', async () => {
+    const file = join(t.dir, 'ambiguous.csv');
+    writeFileSync(file, 'a,b,c\n05/01/2024,2024.01.05,05/01/2024\n02/03/2024,2024.03.02,25/03/2024\n');
+    const v = await t.service.add('ambiguous', file);
+    // pandas.to_datetime reads a month first (its dayfirst=False): 2024-05-01, 2024-02-03.
+    expect((await t.service.rows(`ambiguous@${v.version}`)).rows.map((r) => iso(r[0]))).toEqual(['2024-01-05T00:00:00.000Z', '2024-03-02T00:00:00.000Z']);
+    // b, year first, reads one way only; so does c (25/03).
+    expect(v.notes).toEqual([
+      "column 'a': every sampled value reads as %d/%m/%Y (day/month/year) and as %m/%d/%Y (month/day/year), so it is read as %d/%m/%Y; pass --date-format '%m/%d/%Y' (HTTP: ?dateFormat=) to read it as %m/%d/%Y",
+    ]);
+    const m = await t.service.add('ambiguous', file, { dateFormat: '%m/%d/%Y' });
+    expect(m.version).not.toBe(v.version);
+    expect(m.notes).toBeUndefined();
+    // c, which does not fit the given format, keeps its own.
+    expect(m.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['a:timestamp', 'b:timestamp', 'c:timestamp']);
+    expect((await t.service.rows(`ambiguous@${m.version}`)).rows.map((r) => r.map(iso))).toEqual([
+      ['2024-05-01T00:00:00.000Z', '2024-01-05T00:00:00.000Z', '2024-01-05T00:00:00.000Z'],
+      ['2024-02-03T00:00:00.000Z', '2024-03-02T00:00:00.000Z', '2024-03-25T00:00:00.000Z'],
+    ]);
+    await expectKeelError(t.service.add('ambiguous', file, { dateFormat: 'mm/dd' }), 'INVALID_ARGUMENT', /expected a strptime format/);
   });
 
   it('reads a date column of its own format as text when a value past the sampled rows does not fit it', async () => {

@@ -26,12 +26,12 @@ import { whyNoDialect } from './csv-dialect-error.js';
 import { headerNames, refuseRenamedParts } from './csv-header-names.js';
 import { assertNotMisreadUtf16 } from './csv-encoding.js';
 import { fixedRead, isDateType, type DateFormats } from './csv-fixed-read.js';
-import { byFormat, fittingFormats } from './csv-date-formats.js';
+import { ambiguousDates, byFormat, fittingFormats, type DateCandidate } from './csv-date-formats.js';
 import { sniffParts } from './csv-parts.js';
 import { sampleFile, sniffRows } from './csv-sample.js';
 import { SPACE_VALUE_MARK } from './csv-space-lines.js';
 import { headValues, longIntegerColumns, textAggregates, textColumnReads, textInNumberColumns, wholeBeyondBigint } from './csv-text-columns.js';
-import { isTsv, type ReadOptions } from './read-options.js';
+import { isTimestampFormat, isTsv, type ReadOptions } from './read-options.js';
 import { filesArg, namesCountError, runSource, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
 
 /**
@@ -45,9 +45,11 @@ function csvOptions(path: string, read: ReadOptions, oneColumn = false): string 
   const decimal = read.decimal === undefined ? '' : `, decimal_separator = ${quoteString(read.decimal)}`;
   const thousands = read.thousands === undefined ? '' : `, thousands = ${quoteString(read.thousands)}`;
   const comment = read.comment === undefined ? '' : `, comment = ${quoteString(read.comment)}`;
+  // A given date format: the sniffer takes it for the columns it reads, and the read converts by it.
+  const dates = read.dateFormat === undefined ? '' : `, ${isTimestampFormat(read.dateFormat) ? 'timestampformat' : 'dateformat'} = ${quoteString(read.dateFormat)}`;
   // Given missing-value spellings are NULL as DuckDB parses (and sniffs), in every column.
   const na = oneColumn ? oneColumnNulls(read.na) : read.na === undefined ? '' : `, nullstr = [${['', ...read.na].map(quoteString).join(', ')}]`;
-  return `header = ${read.header === false ? 'false' : 'true'}, skip = ${read.skip ?? 0}, delim = ${delim}, quote = '"', escape = '"', strict_mode = true, encoding = '${read.encoding ?? 'utf-8'}'${decimal}${thousands}${comment}${na}`;
+  return `header = ${read.header === false ? 'false' : 'true'}, skip = ${read.skip ?? 0}, delim = ${delim}, quote = '"', escape = '"', strict_mode = true, encoding = '${read.encoding ?? 'utf-8'}'${decimal}${thousands}${comment}${dates}${na}`;
 }
 
 /**
@@ -162,10 +164,15 @@ export async function sniffCsv(
   const na = [...new Set([...(readOptions.na ?? []), ...NA_SPELLINGS.filter((s) => s !== '')])];
   const datesWithNa = () => sniffFirst(csvOptions(path, { ...readOptions, na })).then((s) => s.dates, () => new Map<string, CsvColumn>());
   // A date column in another format than the file's (DuckDB's sniffer finds one per file) takes its own.
+  const fitted = new Map<string, readonly DateCandidate[]>();
   const datesOf = async (names: readonly string[]) => {
     const dates = await datesWithNa();
     const own = await fittingFormats(con, sampleRead(types), names.filter((n) => !dates.has(n)), sampleRows);
-    for (const [n, fits] of own) if (fits.length > 0) dates.set(n, byFormat(n, fits[0]!));
+    for (const [n, fits] of own) {
+      if (fits.length === 0) continue;
+      fitted.set(n, fits);
+      dates.set(n, byFormat(n, fits[0]!));
+    }
     return dates;
   };
   const reads = await textColumnReads(con, sampleRead(types), text, sampleRows, readOptions, datesOf);
@@ -174,7 +181,10 @@ export async function sniffCsv(
   if (!formats && types.some((t) => isDateType(t.duckType))) formats = await sniffFirst(options).then((s) => s.formats, () => undefined);
   const long = longIntegerColumns(head, readOptions, types);
   const columns = types.map((t): CsvColumn => reads.get(t.name) ?? (long.has(t.name) ? { name: t.name, sniffed: t.duckType, read: 'whole-text' } : withFormat(firstRead(t.name, t.duckType), formats)));
-  return { ...csvSniffed(con, read, columns, given, readOptions), renames };
+  // A column in the given date format was read as asked: no note.
+  const dated = readOptions.dateFormat === undefined ? columns : columns.filter((c) => c.format !== readOptions.dateFormat);
+  const notes = await ambiguousDates(con, sampleRead, types, dated, fitted, sampleRows);
+  return { ...csvSniffed(con, read, columns, given, readOptions), renames, notes };
 }
 
 /** A DATE or TIMESTAMP column with its sniffed format, should it meet an NA spelling later (csv-columns.ts). */

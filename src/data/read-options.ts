@@ -90,6 +90,23 @@ function resolveNaValues(format: string, na: readonly string[] | undefined): str
   return [...new Set(na)].sort();
 }
 
+/** A strptime format's codes for a time of day: such a format reads timestamps, another dates. */
+export const isTimestampFormat = (f: string): boolean => /%[HIMSfgnpzZ]/.test(f);
+
+/**
+ * The date format given (CSV only; pandas' `date_format`), a strptime format such as `%m/%d/%Y` or
+ * `%d.%m.%Y %H:%M:%S`: the date (or timestamp) columns it reads are read by it, where DuckDB's
+ * sniffer would find its own (`05/01/2024` day first). Undefined when none is given.
+ */
+function resolveDateFormat(format: string, dateFormat: string | undefined): string | undefined {
+  if (dateFormat === undefined || dateFormat === '') return undefined;
+  if (format !== 'csv') throw invalidArgument('dateFormat', `a date format applies to CSV only, not ${format.toUpperCase()}`);
+  if (!/%[dmyYbB]/.test(dateFormat) || /[\r\n]/.test(dateFormat)) {
+    throw invalidArgument('dateFormat', `expected a strptime format with a day, month or year in it (%d/%m/%Y, %m/%d/%Y %H:%M:%S), got ${JSON.stringify(dateFormat)}`);
+  }
+  return dateFormat;
+}
+
 /**
  * A CSV without a header line: `header` false (columns `column0`, `column1`, ...), or `names` for
  * its columns, which imply it as pandas' `names=` does. Undefined for a header on the first line.
@@ -171,6 +188,8 @@ export interface ReadOptions {
   readonly names?: readonly string[];
   /** Lines of a CSV to skip before its header (a preamble), when some. */
   readonly skip?: number;
+  /** The strptime format of a CSV's dates (or timestamps), when given (resolveDateFormat). */
+  readonly dateFormat?: string;
   /** The only columns to keep, in the file's order (resolveColumns); all when undefined. */
   readonly columns?: readonly string[];
   /** Column types that replace the sniffed or declared ones (`id` as string keeps IDs as text). */
@@ -197,6 +216,8 @@ export interface ReadOptionsGiven {
   readonly names?: readonly string[];
   /** Lines of a CSV to skip before its header, a preamble (pandas' `skiprows=N`). */
   readonly skip?: number;
+  /** The strptime format of a CSV's dates or timestamps (pandas' `date_format`), e.g. `%m/%d/%Y` for 05/01/2024 as 1 May. */
+  readonly dateFormat?: string;
   /** The only columns to keep, in the file's order (pandas' `usecols`); all when undefined. */
   readonly columns?: readonly string[];
   /** Column types that replace the sniffed or declared ones, e.g. `{ zip: 'string' }`. */
@@ -212,6 +233,7 @@ export function resolveReadOptions(format: string, firstFile: string, given: Rea
   const na = resolveNaValues(format, given.na);
   const skip = resolveSkip(format, given.skip);
   const columns = resolveColumns(given.columns);
+  const dateFormat = resolveDateFormat(format, given.dateFormat);
   return {
     encoding: resolveEncoding(format, given.encoding),
     ...(delimiter !== undefined ? { delimiter } : {}),
@@ -222,6 +244,7 @@ export function resolveReadOptions(format: string, firstFile: string, given: Rea
     ...resolveHeader(format, given.header, given.names),
     ...(skip !== undefined ? { skip } : {}),
     ...(columns !== undefined ? { columns } : {}),
+    ...(dateFormat !== undefined ? { dateFormat } : {}),
     types: resolveTypes(given.types),
   };
 }
@@ -229,7 +252,7 @@ export function resolveReadOptions(format: string, firstFile: string, given: Rea
 /**
  * What, besides the bytes, decides the data read from them: a non-default encoding, delimiter,
  * decimal or thousands separator, comment character, missing-value spellings, header or lines to
- * skip, the columns kept, and given types. Empty for the defaults, so a plain add keeps the file's own sha256 as its version.
+ * skip, the columns kept, a date format, and given types. Empty for the defaults, so a plain add keeps the file's own sha256 as its version.
  */
 export function readIdentity(options: ReadOptions): string {
   const types = [...(options.types ?? new Map<string, LogicalType>())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -244,6 +267,7 @@ export function readIdentity(options: ReadOptions): string {
     ...(options.names !== undefined ? [`names=${JSON.stringify(options.names)}`] : []),
     ...(options.skip !== undefined ? [`skip=${options.skip}`] : []),
     ...(options.columns !== undefined ? [`columns=${JSON.stringify(options.columns)}`] : []),
+    ...(options.dateFormat !== undefined ? [`dateFormat=${JSON.stringify(options.dateFormat)}`] : []),
     ...types.map(([n, t]) => `type:${n}=${t}`),
   ].join('\n');
 }

@@ -64,6 +64,8 @@ export interface DescribedSource {
   widen(error: unknown): Promise<{ source: DescribedSource; widening: Widening } | undefined>;
   /** The columns kept whose names in the file could not stay, and what they are named (column-names.ts). */
   readonly renames: readonly ColumnRename[];
+  /** What the user should hear of how the columns kept were typed (csv-date-formats.ts). */
+  readonly notes: readonly string[];
 }
 
 /**
@@ -130,6 +132,7 @@ function described(sniffed: Sniffed, keep: ReadonlySet<string> | undefined, rena
     columns,
     source: sniffed.source,
     renames,
+    notes: (sniffed.notes ?? []).filter((n) => !keep || keep.has(n.column)).map((n) => n.message),
     async widen(error) {
       const message = (error as Error | undefined)?.message ?? '';
       const beyond = columns.find((c) => c.type === 'int' && misfitValue(message, BEYOND_INT, c.name) !== undefined);

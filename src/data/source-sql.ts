@@ -21,12 +21,20 @@ export type SniffedType = { readonly name: string; readonly duckType: string };
 export const typeStruct = (ts: readonly SniffedType[]): string => `{${ts.map((t) => `${quoteString(t.name)}: ${quoteString(t.duckType)}`).join(', ')}}`;
 
 /** The columns' types, the read, and (CSV) how to widen a column after a value did not fit. */
+/** A note on how a column was typed, for the user. */
+export interface ColumnNote {
+  readonly column: string;
+  readonly message: string;
+}
+
 export interface Sniffed {
   readonly types: SniffedType[];
   readonly source: string;
   readonly widen?: (error: unknown) => Promise<{ sniffed: Sniffed; widening: Widening } | undefined>;
   /** The columns whose names in the file could not stay (column-names.ts). */
   readonly renames?: readonly ColumnRename[];
+  /** What the user should hear of how columns were typed (a date read one way where another would do). */
+  readonly notes?: readonly ColumnNote[];
 }
 
 /**

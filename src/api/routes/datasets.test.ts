@@ -192,6 +192,14 @@ describe('dataset routes', () => {
     expect((await upload('eu', 'x\n1\n', 'format=csv&thousands=ab')).json()).toMatchObject({ error: { code: 'INVALID_ARGUMENT', field: 'thousands' } });
   });
 
+  it('answers a note on dates that read day first and month first, and takes dateFormat for the other reading', async () => {
+    const dates = 'd\n05/01/2024\n02/03/2024\n';
+    const v = (await upload('dates', dates, 'format=csv')).json<DatasetVersion & { notes?: string[] }>();
+    expect(v.notes).toEqual([expect.stringMatching(/^column 'd': every sampled value reads as %d\/%m\/%Y .*, so it is read as %d\/%m\/%Y; pass --date-format '%m\/%d\/%Y' \(HTTP: \?dateFormat=\)/)]);
+    const m = (await upload('dates', dates, `format=csv&dateFormat=${encodeURIComponent('%m/%d/%Y')}`)).json<DatasetVersion & { notes?: string[] }>();
+    expect([m.notes, m.columns[0]!.stats.min]).toEqual([undefined, Date.UTC(2024, 1, 3)]);
+  });
+
   it('reads a CSV without a header line: header=false, or names repeated', async () => {
     const bare = (await upload('bare', '1,a\n2,b\n', 'format=csv&header=false')).json<DatasetVersion>();
     expect([bare.rows, bare.columns.map((c) => c.name)]).toEqual([2, ['column0', 'column1']]);
