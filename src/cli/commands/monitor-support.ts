@@ -1,5 +1,5 @@
 /** What the monitor commands share: one API over local and remote, argument parsers, table rows. */
-import type { AlertInfo, FeedbackLabel, MonitorDefinition, MonitorRunInfo, MonitorStatusInfo } from '../../client/index.js';
+import type { AlertInfo, FeedbackLabel, MonitorDefinition, MonitorRemovalInfo, MonitorRunInfo, MonitorStatusInfo } from '../../client/index.js';
 import { invalidArgument } from '../../core/index.js';
 import type { CliContext } from '../context.js';
 
@@ -8,7 +8,7 @@ export interface MonitoringApi {
   feedback(labels: readonly FeedbackLabel[]): Promise<{ stored: number; matched: number }>;
   createMonitor(d: MonitorDefinition): Promise<MonitorDefinition>;
   listMonitors(deployment?: string): Promise<readonly MonitorDefinition[]>;
-  deleteMonitor(name: string): Promise<void>;
+  deleteMonitor(name: string): Promise<MonitorRemovalInfo>;
   status(target: string, limit: number): Promise<readonly MonitorStatusInfo[]>;
   run(name: string, now?: number): Promise<MonitorRunInfo>;
   alerts(q: { monitor?: string; deployment?: string; state?: 'firing' | 'resolved'; limit?: number }): Promise<readonly AlertInfo[]>;
@@ -29,7 +29,7 @@ export async function api(ctx: CliContext): Promise<MonitoringApi> {
     feedback: (l) => s.addFeedback(l),
     createMonitor: async (d) => json(await s.createMonitor(d)),
     listMonitors: async (d) => json(await s.listMonitors(d)),
-    deleteMonitor: async (n) => void (await s.deleteMonitor(n)),
+    deleteMonitor: async (n) => json(await s.deleteMonitor(n)),
     status: async (t, l) => json(await s.status(t, l)),
     run: async (n, now) => json(await s.runMonitor(n, now !== undefined ? { now } : {})),
     alerts: async (q) => json(await s.listAlerts(q)),
