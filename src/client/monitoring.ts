@@ -72,7 +72,10 @@ export interface AlertInfo {
   readonly firedAt: number;
   readonly resolvedAt: number | null;
   readonly acknowledgedAt: number | null;
+  /** The `alert.firing` webhook's outcome. */
   readonly delivery: DeliveryInfo | null;
+  /** The `alert.resolved` webhook's outcome. */
+  readonly resolvedDelivery: DeliveryInfo | null;
   readonly retrainRuns: readonly RetrainRunInfo[];
 }
 

@@ -45,6 +45,7 @@ export class AlertDispatcher {
     if (!rule.webhook) return undefined;
     const value = window.metrics[rule.metric];
     const outcome = await deliverWebhook(rule.webhook, 'alert.resolved', this.payload(config, rule, alert.id, window, typeof value === 'number' ? value : null), { ...options, now: this.o.now });
+    await this.o.store.setDelivery(alert.id, outcome, 'resolved');
     if (outcome.status === 'failed') this.o.logger.error({ alertId: alert.id, monitor: config.name, rule: rule.name, event: 'alert.resolved', ...outcome }, 'alert webhook delivery failed');
     return outcome;
   }

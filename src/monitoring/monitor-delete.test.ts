@@ -93,7 +93,12 @@ describe.each(testStores())('a monitor removed on $name', ({ open }) => {
       // The rule's own target answered 503 to both attempts: logged, and the monitor is gone all the same.
       expect(down.received.map((r) => JSON.parse(r.body).alert.id)).toEqual([loud, loud]);
       expect(logged.filter((l) => l.msg === 'alert webhook delivery failed').map((l) => [l.alertId, l.monitor, l.event, l.status])).toEqual([[loud, 'hooked', 'alert.resolved', 'failed']]);
-      expect((await svc.listAlerts({ monitor: 'hooked' })).map((a) => [a.rule, a.state]).sort()).toEqual([['busy', 'resolved'], ['loud', 'resolved']]);
+      // Each outcome is recorded on its alert, beside the firing event's.
+      const recorded = (await svc.listAlerts({ monitor: 'hooked' })).map((a) => [a.rule, a.state, a.delivery?.status, a.resolvedDelivery]).sort();
+      expect(recorded).toEqual([
+        ['busy', 'resolved', 'delivered', { status: 'delivered', attempts: 1, httpStatus: 204 }],
+        ['loud', 'resolved', 'failed', { status: 'failed', attempts: 2, httpStatus: 503, error: 'HTTP 503' }],
+      ]);
       await expect(svc.getMonitor('hooked')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     } finally {
       await new Promise((r) => ok.server.close(r));

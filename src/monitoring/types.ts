@@ -184,6 +184,9 @@ export interface Alert {
   readonly firedAt: number;
   readonly resolvedAt: number | null;
   readonly acknowledgedAt: number | null;
+  /** How the `alert.firing` webhook went (null: the rule has no webhook). */
   readonly delivery: DeliveryOutcome | null;
+  /** How the `alert.resolved` webhook went (null: not resolved, or resolved without a webhook). */
+  readonly resolvedDelivery: DeliveryOutcome | null;
   readonly retrainRuns: readonly RetrainRun[];
 }

@@ -113,8 +113,14 @@ export function alertRows(alerts: readonly AlertInfo[]): Record<string, unknown>
     const run = a.retrainRuns[a.retrainRuns.length - 1];
     return {
       id: a.id.slice(0, 12), monitor: a.monitor, rule: a.rule, state: a.state + (a.acknowledgedAt ? ' (ack)' : ''), value: a.value, threshold: a.threshold,
-      window: iso(a.windowStart), fired: iso(a.firedAt), webhook: a.delivery ? `${a.delivery.status}/${a.delivery.attempts}` : '-',
+      window: iso(a.windowStart), fired: iso(a.firedAt), webhook: webhookCell(a),
       retrain: run ? `${run.status}${run.runId ? ` run=${run.runId.slice(0, 12)}` : ''}${run.modelVersion !== null ? ` → ${run.modelName ?? ''}@${run.modelVersion}` : ''}` : '-',
     };
   });
+}
+
+/** `delivered/1` for the firing event, then `, resolved failed/2` once a resolution sent one. */
+function webhookCell(a: AlertInfo): string {
+  const cell = (d: AlertInfo['delivery']): string => (d ? `${d.status}/${d.attempts}` : '-');
+  return a.resolvedDelivery ? `${cell(a.delivery)}, resolved ${cell(a.resolvedDelivery)}` : cell(a.delivery);
 }
