@@ -34,7 +34,7 @@ export function keelErrorOf(error: unknown, request?: FastifyRequest): KeelError
   if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     // Every route that takes another kind of body (a dataset upload, an MLflow artifact) accepts any content type.
     const type = request?.headers['content-type'];
-    return new KeelError('INVALID_ARGUMENT', `content-type: '${type ?? ''}' is not accepted here; send a JSON body (content-type application/json)`, { field: 'content-type' });
+    return new KeelError('UNSUPPORTED_MEDIA_TYPE', `content-type: '${type ?? ''}' is not accepted here; send a JSON body (content-type application/json)`, { field: 'content-type' });
   }
   if (fe.statusCode !== undefined && fe.statusCode >= 400 && fe.statusCode < 500) {
     return new KeelError(fe.statusCode === 404 ? 'NOT_FOUND' : 'INVALID_ARGUMENT', fe.message ?? 'bad request');

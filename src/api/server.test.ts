@@ -126,10 +126,26 @@ describe('API server', () => {
     expect((await answer({ method: 'POST', url: '/api/v1/train', payload: { dataset: 'd', target: 'y', split: { validFraction: 'half' } } })).body).toEqual({
       error: { code: 'INVALID_ARGUMENT', message: "split.validFraction: the body field must be number, got 'half'", field: 'split.validFraction' },
     });
-    expect(await answer({ method: 'POST', url: '/api/v1/train', headers: { 'content-type': 'application/xml' }, payload: '<train/>' })).toMatchObject({
-      status: 400,
-      body: { error: { code: 'INVALID_ARGUMENT', message: "content-type: 'application/xml' is not accepted here; send a JSON body (content-type application/json)", field: 'content-type' } },
+    await app.close();
+  });
+
+  it('answers 415 UNSUPPORTED_MEDIA_TYPE to a JSON route sent another content type, text/plain included; the uploads take any', async () => {
+    const app = await createApiServer(platform, { accessLog: false });
+    const answer = async (init: InjectOptions) => {
+      const res = await app.inject(init);
+      return { status: res.statusCode, body: res.json() as unknown };
+    };
+    const refused = (type: string) => ({ status: 415, body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: `content-type: '${type}' is not accepted here; send a JSON body (content-type application/json)`, field: 'content-type' } } });
+    for (const type of ['text/plain', 'text/plain; charset=utf-8', 'application/xml', 'application/x-www-form-urlencoded']) {
+      expect(await answer({ method: 'POST', url: '/api/v1/train', headers: { 'content-type': type }, payload: '{"dataset": "d", "target": "y"}' }), type).toEqual(refused(type));
+    }
+    expect(await answer({ method: 'POST', url: '/api/v1/monitors', headers: { 'content-type': 'text/plain' }, payload: '{"name": "m", "deployment": "d"}' })).toEqual(refused('text/plain'));
+    // The MLflow-compatible routes answer as MLflow's server does: 400 INVALID_PARAMETER_VALUE.
+    expect(await answer({ method: 'POST', url: '/api/2.0/mlflow/experiments/create', headers: { 'content-type': 'text/plain' }, payload: '{"name": "e"}' })).toEqual({
+      status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: "content-type: 'text/plain' is not accepted here; send a JSON body (content-type application/json)" },
     });
+    // The uploads still take a text/plain body as the file it is.
+    expect((await answer({ method: 'POST', url: '/api/v1/datasets/plain/versions?format=csv', headers: { 'content-type': 'text/plain' }, payload: 'a,b\n1,2\n' })).status).toBe(201);
     await app.close();
   });
 

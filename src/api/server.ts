@@ -75,6 +75,10 @@ export async function createApiServer(platform: Platform, options: ApiServerOpti
     }
   });
 
+  // Fastify parses text/plain as a string by default, which a JSON route's schema then refused as
+  // a 400 about the body: without it every content type but JSON is a 415 (UNSUPPORTED_MEDIA_TYPE).
+  // The upload routes (datasets, MLflow artifacts) set their own parsers and still take any type.
+  app.removeContentTypeParser('text/plain');
   for (const plugin of ROUTE_PLUGINS) await app.register(plugin, { platform });
   return app;
 }

@@ -45,6 +45,20 @@ export interface RetrainRunInfo {
   readonly finishedAt: number | null;
 }
 
+/** How a webhook went: `delivered` or `failed`, after how many attempts, with the last HTTP status or error. */
+export interface DeliveryInfo {
+  readonly status: 'delivered' | 'failed';
+  readonly attempts: number;
+  readonly httpStatus?: number;
+  readonly error?: string;
+}
+
+/** What removing a monitor did: the alerts it resolved and how each `alert.resolved` webhook went. */
+export interface MonitorRemovalInfo {
+  readonly resolvedAlerts: readonly string[];
+  readonly deliveries: readonly (DeliveryInfo & { readonly alertId: string; readonly rule: string })[];
+}
+
 export interface AlertInfo {
   readonly id: string;
   readonly monitor: string;
@@ -58,7 +72,10 @@ export interface AlertInfo {
   readonly firedAt: number;
   readonly resolvedAt: number | null;
   readonly acknowledgedAt: number | null;
-  readonly delivery: { readonly status: string; readonly attempts: number; readonly httpStatus?: number; readonly error?: string } | null;
+  /** The `alert.firing` webhook's outcome. */
+  readonly delivery: DeliveryInfo | null;
+  /** The `alert.resolved` webhook's outcome. */
+  readonly resolvedDelivery: DeliveryInfo | null;
   readonly retrainRuns: readonly RetrainRunInfo[];
 }
 
@@ -105,8 +122,9 @@ export class MonitoringClient {
     return (await this.http.request<{ monitors: MonitorDefinition[] }>('GET', 'api/v1/monitors', undefined, { query: { deployment } })).monitors;
   }
 
-  async deleteMonitor(name: string): Promise<void> {
-    await this.http.request('DELETE', `api/v1/monitors/${encodeURIComponent(name)}`);
+  /** Deletes the monitor; its firing alerts are resolved and their `alert.resolved` webhooks sent (with a short budget). */
+  deleteMonitor(name: string): Promise<MonitorRemovalInfo> {
+    return this.http.request('DELETE', `api/v1/monitors/${encodeURIComponent(name)}`);
   }
 
   async windows(name: string, limit?: number): Promise<MonitorWindow[]> {

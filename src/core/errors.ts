@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: { http: 401, exit: 6, description: 'The caller is not authenticated.' },
   RESOURCE_EXHAUSTED: { http: 429, exit: 7, description: 'A limit was reached (queue full, batch too large).' },
   PAYLOAD_TOO_LARGE: { http: 413, exit: 7, description: "The request body is larger than the server's limit (sending it again will not help)." },
+  UNSUPPORTED_MEDIA_TYPE: { http: 415, exit: 2, description: 'The request body is of a content type the route does not take (a JSON route takes application/json).' },
   UNAVAILABLE: { http: 503, exit: 8, description: 'A backend (database, Redis, model) is not reachable or not ready.' },
   DATA_CORRUPTED: { http: 500, exit: 9, description: 'Stored data failed an integrity check.' },
   CANCELLED: { http: 499, exit: 130, description: 'The caller stopped the work (Ctrl-C, an abort signal); nothing half-done was kept.' },

@@ -17,5 +17,5 @@ export { signWebhookBody, verifyWebhookSignature, SIGNATURE_HEADER, TIMESTAMP_HE
 export { accuracy, percentile, rmse, rocAuc } from './performance-metrics.js';
 export type {
   Alert, AlertRule, AnomalyLike, Comparison, DeliveryOutcome, DriftColumn, DriftReportLike, MonitorAnalyzers, MonitorConfig, MonitorTask,
-  RetrainRun, RetrainSpec, WebhookTarget, WindowDetails, WindowResult, WindowSpec, WindowType,
+  MonitorRemoval, RemovalDelivery, RetrainRun, RetrainSpec, WebhookTarget, WindowDetails, WindowResult, WindowSpec, WindowType,
 } from './types.js';

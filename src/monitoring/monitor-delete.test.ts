@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { tableFromRows } from '../core/index.js';
@@ -39,7 +41,7 @@ describe.each(testStores())('a monitor removed on $name', ({ open }) => {
     const after = await svc.listAlerts({ monitor: 'dropped' });
     expect(after.map((a) => [a.id, a.state, a.resolvedAt, a.retrainRuns.map((r) => r.runId)])).toEqual([[firing!.id, 'resolved', T0 + 6 * H, ['run-1']]]);
     expect((await svc.listAlerts({ state: 'firing' })).map((a) => a.monitor)).toEqual(['kept']);
-    expect(removed).toEqual({ resolvedAlerts: [firing!.id] });
+    expect(removed).toEqual({ resolvedAlerts: [firing!.id], deliveries: [] });
     await expect(svc.listWindows('dropped')).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
     // Removed again, it is not found, and nothing changes.
@@ -47,13 +49,13 @@ describe.each(testStores())('a monitor removed on $name', ({ open }) => {
     expect((await svc.listAlerts({ state: 'firing' })).map((a) => a.monitor)).toEqual(['kept']);
     // Removed with no alert open, it resolves none.
     await svc.createMonitor({ name: 'quiet', deployment: 'svc', window: { size: '1h' } });
-    expect(await svc.deleteMonitor('quiet')).toEqual({ resolvedAlerts: [] });
+    expect(await svc.deleteMonitor('quiet')).toEqual({ resolvedAlerts: [], deliveries: [] });
   });
 
   it('sends alert.resolved for each alert it resolves, once deleted, to the targets its rules had; a failed delivery is logged', async () => {
     const ok = await startWebhookReceiver('s3cret');
     const down = await startWebhookReceiver('s3cret', 503);
-    const logged: { msg: string; alertId?: string; status?: string }[] = [];
+    const logged: { msg: string; alertId?: string; monitor?: string; event?: string; status?: string }[] = [];
     const logger = pino({ base: undefined }, { write: (line: string) => void logged.push(JSON.parse(line)) });
     let clock = T0 + 5 * H;
     const svc = new MonitoringService({ db: store.db, logger, now: () => clock, webhook: { attempts: 2, backoffMs: 1 } });
@@ -73,7 +75,14 @@ describe.each(testStores())('a monitor removed on $name', ({ open }) => {
       logged.length = 0;
 
       clock = T0 + 6 * H;
-      expect(await svc.deleteMonitor('hooked')).toEqual({ resolvedAlerts: [busy, loud] });
+      // Each delivery is answered, the failed one with its last status.
+      expect(await svc.deleteMonitor('hooked')).toEqual({
+        resolvedAlerts: [busy, loud],
+        deliveries: [
+          { alertId: busy, rule: 'busy', status: 'delivered', attempts: 1, httpStatus: 204 },
+          { alertId: loud, rule: 'loud', status: 'failed', attempts: 2, httpStatus: 503, error: 'HTTP 503' },
+        ],
+      });
       // The monitor-level target heard of its rule's alert, signed, with the monitor's last window.
       expect(ok.received.map((r) => [r.valid, r.headers['x-keel-event']])).toEqual([[true, 'alert.resolved']]);
       expect(JSON.parse(ok.received[0]!.body)).toEqual({
@@ -83,12 +92,46 @@ describe.each(testStores())('a monitor removed on $name', ({ open }) => {
       });
       // The rule's own target answered 503 to both attempts: logged, and the monitor is gone all the same.
       expect(down.received.map((r) => JSON.parse(r.body).alert.id)).toEqual([loud, loud]);
-      expect(logged.filter((l) => l.msg === 'alert webhook delivery failed').map((l) => [l.alertId, l.status])).toEqual([[loud, 'failed']]);
-      expect((await svc.listAlerts({ monitor: 'hooked' })).map((a) => [a.rule, a.state]).sort()).toEqual([['busy', 'resolved'], ['loud', 'resolved']]);
+      expect(logged.filter((l) => l.msg === 'alert webhook delivery failed').map((l) => [l.alertId, l.monitor, l.event, l.status])).toEqual([[loud, 'hooked', 'alert.resolved', 'failed']]);
+      // Each outcome is recorded on its alert, beside the firing event's.
+      const recorded = (await svc.listAlerts({ monitor: 'hooked' })).map((a) => [a.rule, a.state, a.delivery?.status, a.resolvedDelivery]).sort();
+      expect(recorded).toEqual([
+        ['busy', 'resolved', 'delivered', { status: 'delivered', attempts: 1, httpStatus: 204 }],
+        ['loud', 'resolved', 'failed', { status: 'failed', attempts: 2, httpStatus: 503, error: 'HTTP 503' }],
+      ]);
       await expect(svc.getMonitor('hooked')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     } finally {
       await new Promise((r) => ok.server.close(r));
       await new Promise((r) => down.server.close(r));
+    }
+  });
+
+  it('answers within the short removal budget when a receiver never answers, and says the delivery failed', { timeout: 20_000 }, async () => {
+    // A receiver that takes the request and never answers: each attempt waits out its timeout.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hook`;
+    let requests = 0;
+    silent.on('request', () => requests++);
+    const clock = () => T0 + 6 * H;
+    try {
+      // The alert fires through a service that gives up at once; the removal runs with the defaults.
+      const firing = new MonitoringService({ db: store.db, now: clock, webhook: { attempts: 1, timeoutMs: 50 } });
+      const log = firing.createLogger({ now: () => T0 });
+      for (let i = 0; i < 20; i++) log.log(makePrediction({ requestId: `silent-${i}`, timestamp: T0 + i * 60_000, deployment: 'silent-svc' }));
+      await log.close();
+      await firing.createMonitor({ name: 'silent', deployment: 'silent-svc', window: { size: '1h' }, webhook: { url, secret: 's' }, rules: [{ name: 'busy', metric: 'count', op: '>', threshold: 5 }] });
+      const [alert] = (await firing.runMonitor('silent', { now: T0 + H })).fired;
+      requests = 0;
+
+      const removed = await new MonitoringService({ db: store.db, now: clock }).deleteMonitor('silent');
+      // Two attempts of 2 s (the removal budget), not five of 10 s with up to 8 s between them.
+      expect(removed.deliveries).toEqual([{ alertId: alert!.id, rule: 'busy', status: 'failed', attempts: 2, error: expect.stringMatching(/timeout/i) }]);
+      expect(requests).toBe(2);
+      expect((await firing.listAlerts({ monitor: 'silent' })).map((a) => a.state)).toEqual(['resolved']);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((r) => silent.close(r));
     }
   });
 });

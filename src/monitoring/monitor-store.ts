@@ -115,11 +115,11 @@ export class MonitorStore {
     await this.db.insertInto('monitor_references').values({ dataset_ref: datasetRef, stats_json: statsJson, created_at: now }).onConflict((oc) => oc.column('dataset_ref').doNothing()).execute();
   }
 
-  async insertAlert(a: Omit<Alert, 'id' | 'retrainRuns' | 'delivery' | 'resolvedAt' | 'acknowledgedAt' | 'state'>): Promise<string> {
+  async insertAlert(a: Omit<Alert, 'id' | 'retrainRuns' | 'delivery' | 'resolvedDelivery' | 'resolvedAt' | 'acknowledgedAt' | 'state'>): Promise<string> {
     const id = newId();
     await this.db.insertInto('alerts').values({
       id, monitor_name: a.monitor, rule_name: a.rule, metric: a.metric, state: 'firing', value: numOrNull(a.value), threshold: a.threshold,
-      window_start: a.windowStart, window_end: a.windowEnd, fired_at: a.firedAt, resolved_at: null, acknowledged_at: null, delivery_json: null,
+      window_start: a.windowStart, window_end: a.windowEnd, fired_at: a.firedAt, resolved_at: null, acknowledged_at: null, delivery_json: null, resolved_delivery_json: null,
     }).execute();
     return id;
   }
@@ -133,8 +133,10 @@ export class MonitorStore {
     if (Number(r.numUpdatedRows) === 0) throw notFound('alert', id);
   }
 
-  async setDelivery(id: string, d: DeliveryOutcome): Promise<void> {
-    await this.db.updateTable('alerts').set({ delivery_json: JSON.stringify(d) }).where('id', '=', id).execute();
+  /** How the alert's webhook went: its `alert.firing` event's, or (`resolved`) its `alert.resolved` event's. */
+  async setDelivery(id: string, d: DeliveryOutcome, event: 'firing' | 'resolved' = 'firing'): Promise<void> {
+    const json = JSON.stringify(d);
+    await this.db.updateTable('alerts').set(event === 'firing' ? { delivery_json: json } : { resolved_delivery_json: json }).where('id', '=', id).execute();
   }
 
   /** The rule's newest alert (open or not). */
@@ -201,6 +203,8 @@ function toAlert(r: AlertRow, runs: RetrainRun[]): Alert {
   return {
     id: r.id, monitor: r.monitor_name, rule: r.rule_name, metric: r.metric, state: r.state as Alert['state'], value: r.value, threshold: r.threshold,
     windowStart: r.window_start, windowEnd: r.window_end, firedAt: r.fired_at, resolvedAt: r.resolved_at, acknowledgedAt: r.acknowledged_at,
-    delivery: r.delivery_json ? (JSON.parse(r.delivery_json) as DeliveryOutcome) : null, retrainRuns: runs,
+    delivery: parseDelivery(r.delivery_json), resolvedDelivery: parseDelivery(r.resolved_delivery_json), retrainRuns: runs,
   };
 }
+
+const parseDelivery = (json: string | null): DeliveryOutcome | null => (json ? (JSON.parse(json) as DeliveryOutcome) : null);

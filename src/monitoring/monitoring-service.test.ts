@@ -70,7 +70,7 @@ describe.each(testStores())('monitoring scenario on $name', ({ open }) => {
     expect(run.fired).toHaveLength(1);
     const alert = run.fired[0]!;
     expect(alert).toMatchObject({ rule: 'input-drift', state: 'firing', value: 0.5, windowStart: T0 + 4 * H });
-    expect(alert.delivery).toMatchObject({ status: 'delivered', attempts: 1, httpStatus: 204 });
+    expect([alert.delivery, alert.resolvedDelivery]).toEqual([{ status: 'delivered', attempts: 1, httpStatus: 204 }, null]);
     expect(receiver.received).toHaveLength(1);
     expect(receiver.received[0]!.valid).toBe(true);
     expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({ event: 'alert.firing', monitor: 'fraud-drift', alert: { id: alert.id, metric: 'drift.share' }, drift: { columns: ['amount'] } });
@@ -101,7 +101,8 @@ describe.each(testStores())('monitoring scenario on $name', ({ open }) => {
     expect(later.resolved).toEqual([alert.id]);
     expect(receiver.received.map((r) => JSON.parse(r.body).event)).toEqual(['alert.firing', 'alert.resolved']);
     const alerts = await svc.listAlerts({ deployment: 'fraud-svc' });
-    expect(alerts.map((a) => a.state)).toEqual(['resolved']);
+    // Both deliveries are recorded on the alert, each in its own field.
+    expect(alerts.map((a) => [a.state, a.delivery?.status, a.resolvedDelivery])).toEqual([['resolved', 'delivered', { status: 'delivered', attempts: 1, httpStatus: 204 }]]);
 
     const status = await svc.status('fraud-svc', 3);
     expect(status[0]!.windows.map((w) => w.start)).toEqual([T0 + 6 * H, T0 + 5 * H, T0 + 4 * H]);

@@ -7,7 +7,7 @@ import { BufferedPredictionLogger, type BufferedPredictionLoggerOptions } from '
 import { parseMonitorConfig } from './monitor-config.js';
 import { MonitorStore } from './monitor-store.js';
 import { PredictionStore, type LabelInput } from './prediction-store.js';
-import type { Alert, MonitorAnalyzers, MonitorConfig, WindowResult } from './types.js';
+import type { Alert, MonitorAnalyzers, MonitorConfig, MonitorRemoval, WindowResult } from './types.js';
 import type { DeliveryOptions } from './webhook.js';
 import { computePerformance, evaluateWindow, recordsToTable } from './window-evaluator.js';
 import { completeWindows, firstWindowStartAtOrAfter, firstWindowStartFor } from './windows.js';
@@ -20,6 +20,8 @@ export interface MonitoringServiceDeps {
   /** In-process retraining (training's `train()`), for rules with `retrain.train`. */
   readonly train?: TrainFunction;
   readonly webhook?: DeliveryOptions;
+  /** The `alert.resolved` webhooks of a removed monitor's alerts; default REMOVAL_DELIVERY (short: the removal waits for them). */
+  readonly removalWebhook?: DeliveryOptions;
   readonly now?: () => number;
   /** Bound on windows evaluated by one run (a long backlog is caught up over several runs). Default 500. */
   readonly maxWindowsPerRun?: number;
@@ -56,7 +58,7 @@ export class MonitoringService {
     this.store = new MonitorStore(deps.db);
     this.logger = deps.logger ?? silentLogger;
     this.now = deps.now ?? Date.now;
-    this.dispatcher = new AlertDispatcher({ store: this.store, logger: this.logger, now: this.now, ...(deps.train ? { train: deps.train } : {}), ...(deps.webhook ? { webhook: deps.webhook } : {}) });
+    this.dispatcher = new AlertDispatcher({ store: this.store, logger: this.logger, now: this.now, ...(deps.train ? { train: deps.train } : {}), ...(deps.webhook ? { webhook: deps.webhook } : {}), ...(deps.removalWebhook ? { removalWebhook: deps.removalWebhook } : {}) });
   }
 
   /** A buffered logger writing to this service's database (what serving is given). */
@@ -94,13 +96,14 @@ export class MonitoringService {
 
   /**
    * Deletes the monitor and its windows, and resolves its firing alerts (their ids are answered);
-   * its alerts are kept. Their `alert.resolved` webhooks go out once the delete has committed.
+   * its alerts are kept. Their `alert.resolved` webhooks go out once the delete has committed,
+   * with a short budget; how each went is answered.
    */
-  async deleteMonitor(name: string): Promise<{ resolvedAlerts: string[] }> {
+  async deleteMonitor(name: string): Promise<MonitorRemoval> {
     const removed = await this.store.deleteMonitor(name, this.now());
     this.baselines.delete(name);
-    await this.dispatcher.resolvedByRemoval(removed.monitor, removed.resolved, removed.newestWindow);
-    return { resolvedAlerts: removed.resolved.map((a) => a.id) };
+    const deliveries = await this.dispatcher.resolvedByRemoval(removed.monitor, removed.resolved, removed.newestWindow);
+    return { resolvedAlerts: removed.resolved.map((a) => a.id), deliveries };
   }
 
   async listWindows(name: string, limit = 20): Promise<WindowResult[]> {

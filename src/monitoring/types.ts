@@ -142,6 +142,19 @@ export interface DeliveryOutcome {
   readonly error?: string;
 }
 
+/** An `alert.resolved` webhook sent when a monitor was removed, and how it went. */
+export interface RemovalDelivery extends DeliveryOutcome {
+  readonly alertId: string;
+  readonly rule: string;
+}
+
+/** What removing a monitor did: the alerts it resolved and their `alert.resolved` webhooks. */
+export interface MonitorRemoval {
+  readonly resolvedAlerts: readonly string[];
+  /** One per webhook sent (an alert whose rule has no target sends none), in `resolvedAlerts` order. */
+  readonly deliveries: readonly RemovalDelivery[];
+}
+
 export interface RetrainRun {
   readonly id: string;
   readonly alertId: string;
@@ -171,6 +184,9 @@ export interface Alert {
   readonly firedAt: number;
   readonly resolvedAt: number | null;
   readonly acknowledgedAt: number | null;
+  /** How the `alert.firing` webhook went (null: the rule has no webhook). */
   readonly delivery: DeliveryOutcome | null;
+  /** How the `alert.resolved` webhook went (null: not resolved, or resolved without a webhook). */
+  readonly resolvedDelivery: DeliveryOutcome | null;
   readonly retrainRuns: readonly RetrainRun[];
 }

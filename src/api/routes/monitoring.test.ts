@@ -61,7 +61,8 @@ describe('monitoring routes', () => {
   it('deletes a monitor, its firing alert resolved, not listed as firing', async () => {
     await app.inject({ method: 'POST', url: '/api/v1/monitors', payload: { name: 'gone', deployment: 'svc', window: { size: '1h' }, rules: [{ metric: 'count', op: '>', threshold: 5 }] } });
     expect((await app.inject({ method: 'POST', url: '/api/v1/monitors/gone/run', payload: { now: H } })).json().fired).toHaveLength(1);
-    expect((await app.inject({ method: 'DELETE', url: '/api/v1/monitors/gone' })).statusCode).toBe(204);
+    const deleted = await app.inject({ method: 'DELETE', url: '/api/v1/monitors/gone' });
+    expect([deleted.statusCode, deleted.json()]).toEqual([200, { resolvedAlerts: [expect.any(String)], deliveries: [] }]);
     expect((await app.inject({ method: 'GET', url: '/api/v1/alerts?monitor=gone&state=firing' })).json().alerts).toEqual([]);
     expect((await app.inject({ method: 'GET', url: '/api/v1/alerts?monitor=gone' })).json().alerts.map((a: { rule: string; state: string }) => [a.rule, a.state])).toEqual([['count', 'resolved']]);
   });

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { invalidArgument, notFound } from '../../core/index.js';
-import { created, noContent, ok } from '../openapi.js';
+import { created, ok } from '../openapi.js';
 import type { RoutePluginOptions } from './route-options.js';
 
 const READ = { permission: 'monitoring:read' } as const;
@@ -72,10 +72,8 @@ export const monitoringRoutes: FastifyPluginAsync<RoutePluginOptions> = async (a
     await requireAdminForCommands(req);
     return svc.updateMonitor(body);
   });
-  app.delete('/api/v1/monitors/:name', { config: WRITE, schema: { params: NameParams, tags: ['monitoring'], response: noContent('the monitor is deleted') } }, async (req, reply) => {
-    await svc.deleteMonitor((req.params as Static<typeof NameParams>).name);
-    return reply.status(204).send();
-  });
+  app.delete('/api/v1/monitors/:name', { config: WRITE, schema: { params: NameParams, tags: ['monitoring'], response: ok('{resolvedAlerts: [alert id], deliveries: [{alertId, rule, status, attempts, httpStatus?, error?}]}: the alerts resolved and their alert.resolved webhooks') } }, async (req) =>
+    svc.deleteMonitor((req.params as Static<typeof NameParams>).name));
   app.get('/api/v1/monitors/:name/windows', { config: READ, schema: { params: NameParams, querystring: LimitQuery, tags: ['monitoring'], response: ok('{windows: [...]}, newest first') } }, async (req) => ({
     windows: await svc.listWindows((req.params as Static<typeof NameParams>).name, (req.query as Static<typeof LimitQuery>).limit ?? 20),
   }));

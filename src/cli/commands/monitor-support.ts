@@ -1,5 +1,5 @@
 /** What the monitor commands share: one API over local and remote, argument parsers, table rows. */
-import type { AlertInfo, FeedbackLabel, MonitorDefinition, MonitorRunInfo, MonitorStatusInfo } from '../../client/index.js';
+import type { AlertInfo, FeedbackLabel, MonitorDefinition, MonitorRemovalInfo, MonitorRunInfo, MonitorStatusInfo } from '../../client/index.js';
 import { invalidArgument } from '../../core/index.js';
 import type { CliContext } from '../context.js';
 
@@ -8,7 +8,7 @@ export interface MonitoringApi {
   feedback(labels: readonly FeedbackLabel[]): Promise<{ stored: number; matched: number }>;
   createMonitor(d: MonitorDefinition): Promise<MonitorDefinition>;
   listMonitors(deployment?: string): Promise<readonly MonitorDefinition[]>;
-  deleteMonitor(name: string): Promise<void>;
+  deleteMonitor(name: string): Promise<MonitorRemovalInfo>;
   status(target: string, limit: number): Promise<readonly MonitorStatusInfo[]>;
   run(name: string, now?: number): Promise<MonitorRunInfo>;
   alerts(q: { monitor?: string; deployment?: string; state?: 'firing' | 'resolved'; limit?: number }): Promise<readonly AlertInfo[]>;
@@ -29,7 +29,7 @@ export async function api(ctx: CliContext): Promise<MonitoringApi> {
     feedback: (l) => s.addFeedback(l),
     createMonitor: async (d) => json(await s.createMonitor(d)),
     listMonitors: async (d) => json(await s.listMonitors(d)),
-    deleteMonitor: async (n) => void (await s.deleteMonitor(n)),
+    deleteMonitor: async (n) => json(await s.deleteMonitor(n)),
     status: async (t, l) => json(await s.status(t, l)),
     run: async (n, now) => json(await s.runMonitor(n, now !== undefined ? { now } : {})),
     alerts: async (q) => json(await s.listAlerts(q)),
@@ -113,8 +113,14 @@ export function alertRows(alerts: readonly AlertInfo[]): Record<string, unknown>
     const run = a.retrainRuns[a.retrainRuns.length - 1];
     return {
       id: a.id.slice(0, 12), monitor: a.monitor, rule: a.rule, state: a.state + (a.acknowledgedAt ? ' (ack)' : ''), value: a.value, threshold: a.threshold,
-      window: iso(a.windowStart), fired: iso(a.firedAt), webhook: a.delivery ? `${a.delivery.status}/${a.delivery.attempts}` : '-',
+      window: iso(a.windowStart), fired: iso(a.firedAt), webhook: webhookCell(a),
       retrain: run ? `${run.status}${run.runId ? ` run=${run.runId.slice(0, 12)}` : ''}${run.modelVersion !== null ? ` → ${run.modelName ?? ''}@${run.modelVersion}` : ''}` : '-',
     };
   });
+}
+
+/** `delivered/1` for the firing event, then `, resolved failed/2` once a resolution sent one. */
+function webhookCell(a: AlertInfo): string {
+  const cell = (d: AlertInfo['delivery']): string => (d ? `${d.status}/${d.attempts}` : '-');
+  return a.resolvedDelivery ? `${cell(a.delivery)}, resolved ${cell(a.resolvedDelivery)}` : cell(a.delivery);
 }

@@ -57,5 +57,8 @@ describe('keel monitor / alerts / feedback', () => {
     const { stdout: status } = await k('monitor', 'status', 'svc');
     expect(status).toContain('error_rate(firing)');
     expect(status).toContain(`retraining: alert ${alert.id.slice(0, 12)} → command succeeded run r-${alert.id}`);
+    // Removed, it answers the alert it resolved (no webhook to send).
+    const { stdout: rm } = await k('--json', 'monitor', 'rm', 'svc-mon');
+    expect(JSON.parse(rm)).toEqual({ deleted: 'svc-mon', resolvedAlerts: [alert.id], deliveries: [] });
   });
 });

@@ -4,7 +4,7 @@ import { KeelError, invalidArgument } from '../../core/index.js';
 import { Monitor, OnlineLearner, parseDuration, parseMonitorConfig } from '../../monitoring/index.js';
 import type { FeedbackLabel, MonitorDefinition, MonitorRunInfo } from '../../client/index.js';
 import type { ContextFactory } from '../context.js';
-import { printJson, printLine, printTable } from '../output.js';
+import { printJson, printLine, printTable, printWarning } from '../output.js';
 import { runCommand } from '../run-command.js';
 import { alertRows, api, collect, parseLabel, parseLabelFile, parseRuleText, statusRows } from './monitor-support.js';
 
@@ -130,11 +130,15 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
     }));
 
   monitor.command('rm <name>')
-    .description('delete a monitor and its windows; its firing alerts are resolved (alerts are kept)')
+    .description('delete a monitor and its windows; its firing alerts are resolved, each sending its alert.resolved webhook once (alerts are kept)')
     .action(runCommand(context, async (ctx, _o: Record<string, never>, name: string) => {
-      await (await api(ctx)).deleteMonitor(name);
-      if (ctx.json) printJson({ deleted: name });
-      else printLine(`monitor '${name}' deleted`);
+      const removed = await (await api(ctx)).deleteMonitor(name);
+      // The removal stands whatever the receivers did: a failed notice is a warning, not an error.
+      for (const d of removed.deliveries.filter((x) => x.status === 'failed')) {
+        printWarning(`the alert.resolved webhook of alert ${d.alertId} (rule '${d.rule}') failed after ${d.attempts} attempt(s): ${d.error ?? `HTTP ${d.httpStatus}`}`);
+      }
+      if (ctx.json) printJson({ deleted: name, ...removed });
+      else printLine(`monitor '${name}' deleted; ${removed.resolvedAlerts.length} firing alert(s) resolved`);
     }));
 
   monitor.command('learn <deployment>')

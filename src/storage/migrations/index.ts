@@ -5,6 +5,7 @@ import * as m003 from './003-registry.js';
 import * as m004 from './004-validation.js';
 import * as m005 from './005-monitoring.js';
 import * as m006 from './006-metric-history-key.js';
+import * as m007 from './007-alert-resolved-delivery.js';
 
 /**
  * Numbered migrations, applied in order on SQLite and PostgreSQL alike. A migration never
@@ -17,4 +18,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '004-validation': m004,
   '005-monitoring': m005,
   '006-metric-history-key': m006,
+  '007-alert-resolved-delivery': m007,
 };

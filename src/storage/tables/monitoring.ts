@@ -62,8 +62,10 @@ export interface MonitoringTables {
     fired_at: number;
     resolved_at: number | null;
     acknowledged_at: number | null;
-    /** JSON: webhook delivery outcome { status, attempts, httpStatus?, error? }. */
+    /** JSON: the `alert.firing` webhook's delivery outcome { status, attempts, httpStatus?, error? }. */
     delivery_json: string | null;
+    /** JSON: the `alert.resolved` webhook's delivery outcome, the same shape (migration 007). */
+    resolved_delivery_json: string | null;
   };
   retrain_runs: {
     id: string;

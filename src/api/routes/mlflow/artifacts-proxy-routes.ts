@@ -4,6 +4,7 @@ import { normalizeArtifactPath, type TrackingService } from '../../../tracking/i
 import type { RoutePluginOptions } from '../route-options.js';
 import { fileDownload, ok } from '../../openapi.js';
 import { mlflowErrorHandler } from './mlflow-errors.js';
+import { documentMlflowParams, PROXY_LIST_PARAMS } from './mlflow-params.js';
 
 const PREFIXES = ['/api/2.0/mlflow-artifacts', '/ajax-api/2.0/mlflow-artifacts'];
 
@@ -60,7 +61,7 @@ export const mlflowArtifactsProxyRoutes: FastifyPluginAsync<RoutePluginOptions> 
       const bytes = await t.readArtifact(await checkRun(t, p), p.rel);
       return reply.type('application/octet-stream').send(bytes);
     });
-    f.get('/artifacts', { config: { permission: 'tracking:read' }, schema: { tags: ['mlflow'], summary: "MLflow artifacts proxy: list a run's artifacts (?path=)", response: ok('{files: [{path, is_dir, file_size?}]}') } }, async (req: FastifyRequest<{ Querystring: { path?: string } }>) => {
+    f.get('/artifacts', { config: { permission: 'tracking:read', swaggerTransform: documentMlflowParams('GET', PROXY_LIST_PARAMS) }, schema: { tags: ['mlflow'], summary: "MLflow artifacts proxy: list a run's artifacts (?path=)", response: ok('{files: [{path, is_dir, file_size?}]}') } }, async (req: FastifyRequest<{ Querystring: { path?: string } }>) => {
       const p = splitPath(req.query.path ?? '');
       if (p.runId === undefined) return { files: [] };
       if (p.rel === undefined) {

@@ -17,6 +17,8 @@ const MLFLOW_CODES: Record<ErrorCode, { code: string; status: number }> = {
   UNAUTHENTICATED: { code: 'UNAUTHENTICATED', status: 401 },
   RESOURCE_EXHAUSTED: { code: 'REQUEST_LIMIT_EXCEEDED', status: 429 },
   PAYLOAD_TOO_LARGE: { code: 'INVALID_PARAMETER_VALUE', status: 413 },
+  // MLflow's server answers a body that is not JSON so ("Bad Request. Content-Type must be ..."), and its clients expect it.
+  UNSUPPORTED_MEDIA_TYPE: { code: 'INVALID_PARAMETER_VALUE', status: 400 },
   UNAVAILABLE: { code: 'TEMPORARILY_UNAVAILABLE', status: 503 },
   DATA_CORRUPTED: { code: 'INTERNAL_ERROR', status: 500 },
   CANCELLED: { code: 'ABORTED', status: 409 },

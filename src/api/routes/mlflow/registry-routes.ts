@@ -3,6 +3,7 @@ import { invalidArgument } from '../../../core/index.js';
 import type { RoutePluginOptions } from '../route-options.js';
 import { ok } from '../../openapi.js';
 import { applyMlflowConventions } from './mlflow-errors.js';
+import { documentMlflowParams, paramsFor, REGISTRY_PARAMS } from './mlflow-params.js';
 import {
   mlflowModelVersion as mv, mlflowRegisteredModel as rm, optionalBool, optionalString, paramsOf, requiredString, stringList, tagList, type Params,
 } from './registry-json.js';
@@ -32,7 +33,7 @@ export const mlflowRegistryRoutes: FastifyPluginAsync<RoutePluginOptions> = asyn
     f.route({
       method,
       url: path,
-      config: { permission: write ? 'models:write' : 'models:read' },
+      config: { permission: write ? 'models:write' : 'models:read', swaggerTransform: documentMlflowParams(method, paramsFor(REGISTRY_PARAMS, method, path)) },
       schema: { tags: ['mlflow'], summary: `MLflow model registry: ${path.slice(1)}`, response: ok("MLflow's answer (mlflow/protos/model_registry.proto)") },
       handler: async (req) => handler(paramsOf(req), req),
     });

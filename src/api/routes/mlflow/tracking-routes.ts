@@ -4,6 +4,7 @@ import { LIMITS, RUN_STATUSES, type RunStatus, type TrackingService } from '../.
 import type { RoutePluginOptions } from '../route-options.js';
 import { ok } from '../../openapi.js';
 import { applyMlflowConventions } from './mlflow-errors.js';
+import { documentMlflowParams, paramsFor, TRACKING_PARAMS } from './mlflow-params.js';
 import { jsonRun, metricsJson, RawJson, keyValues, list, metricPoints, metricValue, optInt, optString, paramsOf, reqString, viewType, type Params } from './tracking-params.js';
 
 /** The UI's `ajax-api` prefix carries the same routes as the REST API's. */
@@ -161,7 +162,7 @@ export const mlflowTrackingRoutes: FastifyPluginAsync<RoutePluginOptions> = asyn
       f.route({
         method,
         url,
-        config: { permission: write ? 'tracking:write' : 'tracking:read' },
+        config: { permission: write ? 'tracking:write' : 'tracking:read', swaggerTransform: documentMlflowParams(method, paramsFor(TRACKING_PARAMS, method, url)) },
         schema: { tags: ['mlflow'], summary: `MLflow tracking: ${url.slice(1)}`, response: ok("MLflow's answer (mlflow/protos/service.proto)") },
         handler: async (req: FastifyRequest, reply) => {
           const out = await handler(platform.tracking, paramsOf(req));
