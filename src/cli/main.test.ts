@@ -77,6 +77,21 @@ describe('keel CLI', () => {
     expect(body.error.message).toContain('KEEL_PORT');
   });
 
+  it('answers a command line it cannot parse with INVALID_ARGUMENT: exit 2, and with --json one JSON error and no help', async () => {
+    const unknown = await keel(['data', 'bogus']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^error: unknown command 'bogus'\n\nUsage: keel data /);
+    expect(await keel(['--json', 'data', 'show'])).toEqual({ code: 2, stdout: '', stderr: '{"error":{"code":"INVALID_ARGUMENT","message":"missing required argument \'ref\'"}}\n' });
+    expect(await keel(['data', 'head', 'x', '--bogus', '--json'])).toEqual({ code: 2, stdout: '', stderr: '{"error":{"code":"INVALID_ARGUMENT","message":"unknown option \'--bogus\'"}}\n' });
+    const noCommand = await keel(['--json', 'models']);
+    expect(noCommand.code).toBe(2);
+    expect(JSON.parse(noCommand.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', message: 'no command given; --help lists the commands' } });
+    // Help asked for is no error.
+    const help = await keel(['data', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: keel data');
+  });
+
   it('says which port is taken, on one line with the exit code of FAILED_PRECONDITION, when another process holds it', async () => {
     const holder = createServer().listen(0, '127.0.0.1');
     await once(holder, 'listening');

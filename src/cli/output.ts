@@ -1,8 +1,14 @@
 /** Terminal output: tables, JSON, progress bars. The only place console output is written. */
+import type { KeelError } from '../core/index.js';
 import type { ProgressEvent } from '../jobs/index.js';
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, jsonReplacer, 2)}\n`);
+}
+
+/** An error on stderr: `error: MESSAGE`, or with --json `{"error": {code, message, field?}}` (so stdout stays clean). */
+export function printError(err: KeelError, json: boolean): void {
+  process.stderr.write(json ? `${JSON.stringify({ error: err.toJSON() })}\n` : `error: ${err.message}\n`);
 }
 
 /** NaN and ±Infinity survive as strings, as MLflow writes them. */
