@@ -1,5 +1,5 @@
 /** Terminal output: tables, JSON, progress bars. The only place console output is written. */
-import type { KeelError } from '../core/index.js';
+import { jsonReplacer, type KeelError } from '../core/index.js';
 import type { ProgressEvent } from '../jobs/index.js';
 
 export function printJson(value: unknown): void {
@@ -9,13 +9,6 @@ export function printJson(value: unknown): void {
 /** An error on stderr: `error: MESSAGE`, or with --json `{"error": {code, message, field?}}` (so stdout stays clean). */
 export function printError(err: KeelError, json: boolean): void {
   process.stderr.write(json ? `${JSON.stringify({ error: err.toJSON() })}\n` : `error: ${err.message}\n`);
-}
-
-/** NaN and ±Infinity survive as strings, as MLflow writes them. */
-export function jsonReplacer(_key: string, value: unknown): unknown {
-  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  if (typeof value === 'bigint') return Number(value);
-  return value;
 }
 
 export function formatCell(v: unknown): string {
