@@ -46,7 +46,7 @@ describe('training routes', () => {
     // One row to validate on: ROC AUC needs both classes.
     writeFileSync(join(home, 'tiny.csv'), 'x,y\n1,0\n3,1\n5,0\n7,1\n');
     const tiny = `tiny@${(await platform.datasets.add('tiny', join(home, 'tiny.csv'))).version}`;
-    const request = { dataset: tiny, target: 'y', params: { n_estimators: 2 }, register: false };
+    const request = { dataset: tiny, target: 'y', params: { n_estimators: 2 }, register: false as const };
     const res = await app.inject({ method: 'POST', url: '/api/v1/train', payload: request });
     expect(res.statusCode).toBe(200);
     expect(res.json().metrics.valid.roc_auc).toBe('NaN');
