@@ -92,6 +92,14 @@ describe('keel CLI', () => {
     expect(help.stdout).toContain('Usage: keel data');
   });
 
+  it('refuses a count flag that is not a whole number, naming the flag, rather than a database error or no limit at all', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'keel-cli-counts-'));
+    for (const [args, flag] of [[['alerts', 'ls', '--limit', 'abc'], '--limit'], [['monitor', 'status', 'fraud', '--limit', 'abc'], '--limit'], [['runs', 'ls', '--max-results', 'abc'], '--max-results'], [['models', 'ls', '--max', '0'], '--max']] as const) {
+      const r = await keel(['--home', home, '--json', ...args]);
+      expect({ code: r.code, error: JSON.parse(r.stderr) }).toEqual({ code: 2, error: { error: { code: 'INVALID_ARGUMENT', field: flag, message: `${flag}: expected an integer >= 1, got '${args[args.length - 1]}'` } } });
+    }
+  });
+
   it('says which port is taken, on one line with the exit code of FAILED_PRECONDITION, when another process holds it', async () => {
     const holder = createServer().listen(0, '127.0.0.1');
     await once(holder, 'listening');
