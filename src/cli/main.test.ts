@@ -86,10 +86,13 @@ describe('keel CLI', () => {
     const noCommand = await keel(['--json', 'models']);
     expect(noCommand.code).toBe(2);
     expect(JSON.parse(noCommand.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', message: 'no command given; --help lists the commands' } });
-    // Help asked for is no error.
+    // Help asked for is no error; the servers' say what they bind when not told.
     const help = await keel(['data', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: keel data');
+    const serverHelp = (await keel(['server', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(serverHelp).toContain('--host <host> address to bind (default KEEL_HOST or 127.0.0.1)');
+    expect(serverHelp).toContain('--port <port> port to listen on (default KEEL_PORT or 7070)');
   });
 
   it('refuses a count flag that is not a whole number, naming the flag, rather than a database error or no limit at all', async () => {
