@@ -103,6 +103,14 @@ describe('keel CLI', () => {
     }
   });
 
+  it('refuses a local-only command run against a server, naming the setting that made it remote', async () => {
+    const fromEnv = await keel(['--json', 'quickstart', '--exit'], { KEEL_SERVER: 'http://127.0.0.1:9' });
+    expect(fromEnv.code).toBe(2);
+    expect(JSON.parse(fromEnv.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', field: 'KEEL_SERVER', message: 'KEEL_SERVER: the quickstart runs on the local store; unset KEEL_SERVER' } });
+    const fromFlag = await keel(['--server', 'http://127.0.0.1:9', 'monitor', 'prune', '--older-than', '1d']);
+    expect(fromFlag).toMatchObject({ code: 2, stderr: 'error: --server: prune runs against the local store; drop --server\n' });
+  });
+
   it('says which port is taken, on one line with the exit code of FAILED_PRECONDITION, when another process holds it', async () => {
     const holder = createServer().listen(0, '127.0.0.1');
     await once(holder, 'listening');

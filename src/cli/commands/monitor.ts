@@ -123,7 +123,7 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
     .requiredOption('--older-than <duration>', "e.g. '30d'")
     .option('--deployment <name>', 'only this deployment')
     .action(runCommand(context, async (ctx, o: { olderThan: string; deployment?: string }) => {
-      if (ctx.isRemote) throw invalidArgument('--server', 'prune runs against the local store');
+      ctx.requireLocal('prune runs against the local store');
       const before = Date.now() - parseDuration(o.olderThan, '--older-than');
       const deleted = await (await ctx.platform()).monitoring.predictions.prune(before, o.deployment);
       if (ctx.json) printJson({ deleted, before });
@@ -151,7 +151,7 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
     .option('--watch', 'keep learning, one pass every --interval (Ctrl-C stops)')
     .option('--interval <seconds>', 'seconds between passes with --watch', '60')
     .action(runCommand(context, async (ctx, o: { modelName: string; features: string; task: string; optimizer: string; learningRate?: string; every?: string; everyTime?: string; window: string; watch?: boolean; interval: string }, deployment: string) => {
-      if (ctx.isRemote) throw invalidArgument('--server', 'online learning runs next to the store (local mode)');
+      ctx.requireLocal('online learning runs next to the store (local mode)');
       if (o.task !== 'binary' && o.task !== 'regression') throw invalidArgument('--task', "expected 'binary' or 'regression'");
       if (o.optimizer !== 'adagrad' && o.optimizer !== 'sgd') throw invalidArgument('--optimizer', "expected 'adagrad' or 'sgd'");
       const platform = await ctx.platform();

@@ -27,7 +27,7 @@ export function registerQuickstartCommand(program: Command, context: ContextFact
     .option('--window <seconds>', 'monitor window; each traffic phase fills one', '5')
     .option('--exit', 'exit when done instead of leaving the servers running')
     .action(runCommand(context, async (ctx, flags: QuickstartFlags) => {
-      if (ctx.isRemote) throw invalidArgument('--server', 'the quickstart runs on the local store; drop --server');
+      ctx.requireLocal('the quickstart runs on the local store');
       const platform = await ctx.platform();
       const started = Date.now();
       const bar = progressBar();
