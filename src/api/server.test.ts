@@ -40,7 +40,7 @@ describe('API server', () => {
 
   it('documents every operation at /docs/json: its success answer, and its errors by the one component', async () => {
     const app = await createApiServer(platform, { accessLog: false });
-    type Operation = { responses: Record<string, { description: string; $ref?: string; content?: Record<string, unknown> }>; requestBody?: { content: Record<string, unknown> } };
+    type Operation = { summary?: string; responses: Record<string, { description: string; $ref?: string; content?: Record<string, unknown> }>; requestBody?: { content: Record<string, unknown> } };
     const spec = (await app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } };
     expect(Object.keys(spec.components.schemas)).toEqual(expect.arrayContaining(['KeelError', 'MlflowError']));
     const operations = Object.entries(spec.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ at: `${method.toUpperCase()} ${path}`, path, op })));
@@ -49,6 +49,8 @@ describe('API server', () => {
       const success = Object.keys(op.responses).filter((status) => /^2\d\d$/.test(status));
       // One success answer; the upload's two: 201 for a version it stored, 200 for one already stored.
       expect(success, at).toHaveLength(at === 'POST /api/v1/datasets/{name}/versions' ? 2 : 1);
+      // A line in the list at /docs that says what the operation does.
+      expect(op.summary, at).toMatch(/^[A-Z]/);
       // @fastify/swagger's own stand-in when a route declares no answer.
       for (const status of success) expect(op.responses[status]!.description, at).not.toBe('Default Response');
       const error = path.startsWith('/api/2.0/mlflow') ? 'MlflowError' : 'KeelError';

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { newRequestId } from '../core/index.js';
+import { jsonReplacer, newRequestId } from '../core/index.js';
 import { keelErrorHandler, notFoundHandler } from './errors.js';
 import { KEEL_ERROR_SCHEMA, MLFLOW_ERROR_SCHEMA, ok, swaggerOptions } from './openapi.js';
 import type { Permission, Principal } from '../auth/index.js';
@@ -50,8 +50,9 @@ export async function createApiServer(platform: Platform, options: ApiServerOpti
   });
 
   // Response schemas document the answers (/docs); JSON.stringify writes them, so that a schema
-  // never drops a field it does not list (fast-json-stringify would), nor costs a compile at start.
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // never drops a field it does not list (fast-json-stringify would), nor costs a compile at start;
+  // with the CLI's replacer, so a NaN metric comes as "NaN", as `--json` prints it locally, not null.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data, jsonReplacer));
   app.setErrorHandler(keelErrorHandler);
   app.setNotFoundHandler(notFoundHandler);
 

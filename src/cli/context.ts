@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfig, type KeelConfig } from '../core/index.js';
+import { ENV_VARS, invalidArgument, loadConfig, readEnv, type KeelConfig } from '../core/index.js';
 import type { Platform } from '../api/index.js';
 import { KeelClient } from '../client/index.js';
 
@@ -18,7 +18,7 @@ export class CliContext {
   private platformPromise: Promise<Platform> | undefined;
   readonly config: KeelConfig;
 
-  constructor(readonly options: GlobalOptions, env: NodeJS.ProcessEnv = process.env) {
+  constructor(readonly options: GlobalOptions, private readonly env: NodeJS.ProcessEnv = process.env) {
     this.config = loadConfig({
       env,
       overrides: {
@@ -35,6 +35,18 @@ export class CliContext {
 
   get isRemote(): boolean {
     return this.config.remoteUrl !== undefined;
+  }
+
+  /**
+   * For a command that runs on the store itself: refuses a remote server, naming where it was set
+   * (KEEL_SERVER in a shell's profile is easy to forget) and how to unset it.
+   */
+  requireLocal(what: string): void {
+    if (!this.isRemote) return;
+    const [setting, undo] = this.options.server ? ['--server', 'drop --server']
+      : readEnv(this.env).serverUrl ? [ENV_VARS.serverUrl.name, `unset ${ENV_VARS.serverUrl.name}`]
+      : ['keel.config.json remoteUrl', 'remove remoteUrl from keel.config.json'];
+    throw invalidArgument(setting, `${what}; ${undo}`);
   }
 
   platform(): Promise<Platform> {

@@ -77,6 +77,40 @@ describe('keel CLI', () => {
     expect(body.error.message).toContain('KEEL_PORT');
   });
 
+  it('answers a command line it cannot parse with INVALID_ARGUMENT: exit 2, and with --json one JSON error and no help', async () => {
+    const unknown = await keel(['data', 'bogus']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^error: unknown command 'bogus'\n\nUsage: keel data /);
+    expect(await keel(['--json', 'data', 'show'])).toEqual({ code: 2, stdout: '', stderr: '{"error":{"code":"INVALID_ARGUMENT","message":"missing required argument \'ref\'"}}\n' });
+    expect(await keel(['data', 'head', 'x', '--bogus', '--json'])).toEqual({ code: 2, stdout: '', stderr: '{"error":{"code":"INVALID_ARGUMENT","message":"unknown option \'--bogus\'"}}\n' });
+    const noCommand = await keel(['--json', 'models']);
+    expect(noCommand.code).toBe(2);
+    expect(JSON.parse(noCommand.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', message: 'no command given; --help lists the commands' } });
+    // Help asked for is no error; the servers' say what they bind when not told.
+    const help = await keel(['data', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: keel data');
+    const serverHelp = (await keel(['server', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(serverHelp).toContain('--host <host> address to bind (default KEEL_HOST or 127.0.0.1)');
+    expect(serverHelp).toContain('--port <port> port to listen on (default KEEL_PORT or 7070)');
+  });
+
+  it('refuses a count flag that is not a whole number, naming the flag, rather than a database error or no limit at all', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'keel-cli-counts-'));
+    for (const [args, flag] of [[['alerts', 'ls', '--limit', 'abc'], '--limit'], [['monitor', 'status', 'fraud', '--limit', 'abc'], '--limit'], [['runs', 'ls', '--max-results', 'abc'], '--max-results'], [['models', 'ls', '--max', '0'], '--max']] as const) {
+      const r = await keel(['--home', home, '--json', ...args]);
+      expect({ code: r.code, error: JSON.parse(r.stderr) }).toEqual({ code: 2, error: { error: { code: 'INVALID_ARGUMENT', field: flag, message: `${flag}: expected an integer >= 1, got '${args[args.length - 1]}'` } } });
+    }
+  });
+
+  it('refuses a local-only command run against a server, naming the setting that made it remote', async () => {
+    const fromEnv = await keel(['--json', 'quickstart', '--exit'], { KEEL_SERVER: 'http://127.0.0.1:9' });
+    expect(fromEnv.code).toBe(2);
+    expect(JSON.parse(fromEnv.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', field: 'KEEL_SERVER', message: 'KEEL_SERVER: the quickstart runs on the local store; unset KEEL_SERVER' } });
+    const fromFlag = await keel(['--server', 'http://127.0.0.1:9', 'monitor', 'prune', '--older-than', '1d']);
+    expect(fromFlag).toMatchObject({ code: 2, stderr: 'error: --server: prune runs against the local store; drop --server\n' });
+  });
+
   it('says which port is taken, on one line with the exit code of FAILED_PRECONDITION, when another process holds it', async () => {
     const holder = createServer().listen(0, '127.0.0.1');
     await once(holder, 'listening');

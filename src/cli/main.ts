@@ -1,6 +1,8 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { KeelError } from '../core/index.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { COMMAND_GROUPS } from './commands/index.js';
+import { printError } from './output.js';
 
 export function buildProgram(): Command {
   const program = new Command('keel')
@@ -10,7 +12,13 @@ export function buildProgram(): Command {
     .option('--server <url>', 'run against a Keel server instead of the local store (env KEEL_SERVER)')
     .option('--home <dir>', 'the local store directory (env KEEL_HOME, default ./.keel)')
     .option('--log-level <level>', 'log level (env KEEL_LOG_LEVEL, default warn)')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Usage errors come back to main() (below) instead of exiting with commander's 1, which
+    // docs/errors.md gives to INTERNAL. With --json, commander's text (the error and the help
+    // after it) is left out: main() writes the error as the one JSON line every error is.
+    // Subcommands share these settings: commander copies them to each command made after them.
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => void (program.opts<GlobalOptions>().json === true || process.stderr.write(text)) });
   const context = (cmd: Command) => new CliContext(cmd.optsWithGlobals() as GlobalOptions);
   for (const register of COMMAND_GROUPS) register(program, context);
   return program;
@@ -23,5 +31,22 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (e.code === 'EPIPE') process.exit(0);
     throw e;
   });
-  await buildProgram().parseAsync([...argv]);
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    // --help and --version end here too, with commander's 0.
+    if (e.exitCode === 0) return;
+    const err = usageError(e);
+    if (program.opts<GlobalOptions>().json === true) printError(err, true);
+    process.exitCode = err.exitCode;
+  }
+}
+
+/** A command line commander could not parse, as the INVALID_ARGUMENT it is. */
+function usageError(e: CommanderError): KeelError {
+  // 'commander.help' is the help printed for a command group given no command (`keel data`).
+  const message = e.code === 'commander.help' ? 'no command given; --help lists the commands' : e.message.replace(/^error: /, '');
+  return new KeelError('INVALID_ARGUMENT', message, { cause: e });
 }

@@ -1,15 +1,14 @@
 /** Terminal output: tables, JSON, progress bars. The only place console output is written. */
+import { jsonReplacer, type KeelError } from '../core/index.js';
 import type { ProgressEvent } from '../jobs/index.js';
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, jsonReplacer, 2)}\n`);
 }
 
-/** NaN and ±Infinity survive as strings, as MLflow writes them. */
-export function jsonReplacer(_key: string, value: unknown): unknown {
-  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  if (typeof value === 'bigint') return Number(value);
-  return value;
+/** An error on stderr: `error: MESSAGE`, or with --json `{"error": {code, message, field?}}` (so stdout stays clean). */
+export function printError(err: KeelError, json: boolean): void {
+  process.stderr.write(json ? `${JSON.stringify({ error: err.toJSON() })}\n` : `error: ${err.message}\n`);
 }
 
 export function formatCell(v: unknown): string {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { isKeelError, toKeelError } from '../core/index.js';
 import type { CliContext, ContextFactory } from './context.js';
+import { printError } from './output.js';
 
 /**
  * Wraps a command's action: builds the context from the global options, maps a KeelError to a
@@ -21,8 +22,9 @@ export function runCommand<O, A extends unknown[]>(
     } catch (e) {
       const err = toKeelError(e);
       const json = ctx?.json ?? cmd.optsWithGlobals().json === true;
-      if (json) process.stderr.write(`${JSON.stringify({ error: err.toJSON() })}\n`);
-      else process.stderr.write(`error: ${isKeelError(e) ? err.message : (e as Error)?.stack ?? err.message}\n`);
+      // An unexpected error shows its stack: it is a bug to report.
+      if (json || isKeelError(e)) printError(err, json);
+      else process.stderr.write(`error: ${(e as Error)?.stack ?? err.message}\n`);
       process.exitCode = err.exitCode;
     } finally {
       await ctx?.close();

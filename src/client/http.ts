@@ -32,7 +32,7 @@ export class HttpTransport {
     try {
       res = await fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (e) {
-      throw new KeelError('UNAVAILABLE', `cannot reach Keel server at ${this.options.baseUrl}: ${(e as Error).message}`, { cause: e });
+      throw new KeelError('UNAVAILABLE', `cannot reach Keel server at ${this.options.baseUrl}: ${whyUnanswered(e)}`, { cause: e });
     }
     return this.result<T>(method, url, res.status, await res.text());
   }
@@ -94,7 +94,7 @@ export class HttpTransport {
     try {
       res = await fetch(url, { headers: this.headers(), signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (e) {
-      throw new KeelError('UNAVAILABLE', `cannot reach Keel server at ${this.options.baseUrl}: ${(e as Error).message}`, { cause: e });
+      throw new KeelError('UNAVAILABLE', `cannot reach Keel server at ${this.options.baseUrl}: ${whyUnanswered(e)}`, { cause: e });
     }
     if (!res.ok || !res.body) this.result('GET', url, res.ok ? 500 : res.status, await res.text());
     return Readable.fromWeb(res.body as unknown as WebReadableStream);
@@ -139,6 +139,13 @@ export class HttpTransport {
     }
     return json as T;
   }
+}
+
+/** fetch's own message is only 'fetch failed'; its cause says why (ECONNREFUSED, a host name not known, a reset). */
+export function whyUnanswered(e: unknown): string {
+  const cause = e instanceof Error ? (e.cause as { message?: unknown } | undefined) : undefined;
+  const message = e instanceof Error ? e.message : String(e);
+  return typeof cause?.message === 'string' ? `${message}: ${cause.message}` : message;
 }
 
 function safeParse(text: string): unknown {

@@ -1,5 +1,5 @@
 export { KeelClient } from './keel-client.js';
-export { HttpTransport } from './http.js';
+export { HttpTransport, whyUnanswered } from './http.js';
 export type { ClientOptions } from './http.js';
 export { MonitoringClient } from './monitoring.js';
 export type { AlertInfo, DeliveryInfo, FeedbackLabel, MonitorDefinition, MonitorRemovalInfo, MonitorRunInfo, MonitorStatusInfo, MonitorWindow, RetrainRunInfo } from './monitoring.js';

@@ -1,4 +1,4 @@
-import { KeelError } from '../core/index.js';
+import { fromJsonNumber, KeelError } from '../core/index.js';
 import type { HttpTransport } from './http.js';
 import { mlflowCall } from './mlflow-transport.js';
 
@@ -61,7 +61,6 @@ const TAGS_PER_BATCH = 100;
 
 /** Non-finite doubles as MLflow's JSON writes them. */
 const jsonDouble = (v: number): number | string => (Number.isFinite(v) ? v : String(v));
-const fromJsonDouble = (v: number | string): number => (typeof v === 'number' ? v : Number(v));
 
 /**
  * Tracking calls over the MLflow-compatible REST API. Metric points are buffered and sent in the
@@ -228,7 +227,7 @@ export class TrackingClient {
 
   async getMetricHistory(runId: string, key: string): Promise<MetricPoint[]> {
     const out = await this.call<{ metrics?: (Omit<MetricPoint, 'value'> & { value: number | string })[] }>('GET', 'metrics/get-history', { run_id: runId, metric_key: key });
-    return (out.metrics ?? []).map((m) => ({ ...m, value: fromJsonDouble(m.value) }));
+    return (out.metrics ?? []).map((m) => ({ ...m, value: fromJsonNumber(m.value) }));
   }
 
   /** Flushes and stops the timer and the exit hooks. */
@@ -243,7 +242,7 @@ export class TrackingClient {
 }
 
 function decodeRun(run: Run): Run {
-  return { ...run, data: { ...run.data, metrics: run.data.metrics.map((m) => ({ ...m, value: fromJsonDouble(m.value as number | string) })) } };
+  return { ...run, data: { ...run.data, metrics: run.data.metrics.map((m) => ({ ...m, value: fromJsonNumber(m.value as number | string) })) } };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { fromJsonNumber } from '../core/index.js';
 import type { HttpTransport } from './http.js';
 
 /** The JSON of a TrainRequest (src/training/types.ts); kept structural because client/ depends on core only. */
@@ -40,11 +41,20 @@ export class TrainingClient {
   constructor(private readonly http: HttpTransport) {}
 
   /** Trains on the server; resolves when training has finished. */
-  train(request: TrainRequestJson): Promise<TrainResultJson> {
-    return this.http.request('POST', 'api/v1/train', request);
+  async train(request: TrainRequestJson): Promise<TrainResultJson> {
+    return withNumberMetrics(await this.http.request('POST', 'api/v1/train', request));
   }
 
-  resume(runId: string): Promise<TrainResultJson> {
-    return this.http.request('POST', `api/v1/train/${encodeURIComponent(runId)}/resume`);
+  async resume(runId: string): Promise<TrainResultJson> {
+    return withNumberMetrics(await this.http.request('POST', `api/v1/train/${encodeURIComponent(runId)}/resume`));
   }
+}
+
+type MetricsJson = Readonly<Record<string, number | string>>;
+
+/** A metric that has no value (ROC AUC on a split of one class) comes as "NaN": a number again here. */
+function withNumberMetrics(result: TrainResultJson): TrainResultJson {
+  const numbers = (m: MetricsJson) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, fromJsonNumber(v)]));
+  const metrics = result.metrics as { valid: MetricsJson; test: MetricsJson };
+  return { ...result, metrics: { valid: numbers(metrics.valid), test: numbers(metrics.test) } };
 }

@@ -36,6 +36,39 @@ describe('loadConfig', () => {
     }
   });
 
+  it('names where each bad value came from: the flag, the variable or the config file key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-cfg-'));
+    writeFileSync(join(dir, 'keel.config.json'), JSON.stringify({ port: 'abc', redisUrl: 'localhost' }));
+    const problemsOf = (sources: Parameters<typeof loadConfig>[0]) => {
+      try {
+        loadConfig(sources);
+      } catch (e) {
+        return (e as KeelError).details!.problems;
+      }
+      return [];
+    };
+    expect(problemsOf({ cwd: dir, env: { KEEL_SERVER: 'localhost:7070' }, overrides: { logLevel: 'loud' } })).toEqual([
+      "keel.config.json redisUrl: expected redis://..., got 'localhost'",
+      "keel.config.json port: expected a port number, got 'abc'",
+      "--log-level: unknown level 'loud' (known: trace, debug, info, warn, error, fatal, silent)",
+      "KEEL_SERVER: expected http(s)://..., got 'localhost:7070'",
+    ]);
+    expect(problemsOf({ cwd: '/tmp', env: { KEEL_PORT: '70000' }, overrides: { remoteUrl: 'ftp://x' } })).toEqual([
+      'KEEL_PORT: expected a port number from 0 to 65535, got 70000',
+      "--server: expected http(s)://..., got 'ftp://x'",
+    ]);
+  });
+
+  it('refuses a config file that is not an object, or a value that is neither a string nor a number', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-cfg-'));
+    writeFileSync(join(dir, 'keel.config.json'), '["home"]');
+    expect(() => loadConfig({ cwd: dir, env: {} })).toThrow('keel.config.json: expected an object');
+    writeFileSync(join(dir, 'keel.config.json'), JSON.stringify({ home: null }));
+    expect(() => loadConfig({ cwd: dir, env: {} })).toThrow("keel.config.json: 'home' must be a string, got null");
+    writeFileSync(join(dir, 'keel.config.json'), JSON.stringify({ port: 7171 }));
+    expect(loadConfig({ cwd: dir, env: {} }).server.port).toBe(7171);
+  });
+
   it('rejects unknown keys in the config file, naming them', () => {
     const dir = mkdtempSync(join(tmpdir(), 'keel-cfg-'));
     writeFileSync(join(dir, 'keel.config.json'), JSON.stringify({ hom: 'x' }));

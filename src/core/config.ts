@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { KeelError } from './errors.js';
-import { readEnv } from './env.js';
+import { ENV_VARS, readEnv, type EnvKey } from './env.js';
 
 export interface KeelConfig {
   /** Absolute path of the embedded store. */
@@ -26,7 +26,19 @@ export interface ConfigSources {
 
 /** Optional `keel.config.json` in the working directory: same keys as the overrides. */
 const CONFIG_FILE = 'keel.config.json';
-const FILE_KEYS = new Set(['home', 'databaseUrl', 'redisUrl', 'logLevel', 'remoteUrl', 'host', 'port', 'token']);
+type ConfigKey = keyof NonNullable<ConfigSources['overrides']>;
+const FILE_KEYS = new Set<string>(['home', 'databaseUrl', 'redisUrl', 'logLevel', 'remoteUrl', 'host', 'port', 'token'] satisfies ConfigKey[]);
+/** The CLI's flag for an override, as a problem names it (an override with no flag goes by its key). */
+const FLAGS: Partial<Record<ConfigKey, string>> = { home: '--home', remoteUrl: '--server', logLevel: '--log-level', host: '--host', port: '--port' };
+const ENV_KEYS: Record<ConfigKey, EnvKey> = {
+  home: 'home', remoteUrl: 'serverUrl', logLevel: 'logLevel', databaseUrl: 'databaseUrl', redisUrl: 'redisUrl', host: 'host', port: 'port', token: 'token',
+};
+
+/** A setting's value and where it came from, so that a problem names what the user wrote. */
+interface Setting {
+  readonly value: string;
+  readonly source: string;
+}
 
 /** Validates every source once, reports all problems together, and freezes the result. */
 export function loadConfig(sources: ConfigSources = {}): KeelConfig {
@@ -34,20 +46,28 @@ export function loadConfig(sources: ConfigSources = {}): KeelConfig {
   const env = readEnv(sources.env);
   const file = readConfigFile(cwd);
   const o = sources.overrides ?? {};
-  const pick = (k: keyof typeof o, envValue: string | undefined): string | undefined => o[k] ?? envValue ?? file[k];
+  const pick = (k: ConfigKey): Setting | undefined => {
+    const flag = o[k];
+    if (flag !== undefined) return { value: flag, source: FLAGS[k] ?? k };
+    const fromEnv = env[ENV_KEYS[k]];
+    if (fromEnv !== undefined) return { value: fromEnv, source: ENV_VARS[ENV_KEYS[k]].name };
+    return file[k] === undefined ? undefined : { value: file[k], source: `${CONFIG_FILE} ${k}` };
+  };
 
   const problems: string[] = [];
-  const home = resolve(cwd, pick('home', env.home) ?? '.keel');
-  const databaseUrl = normalizeDatabaseUrl(pick('databaseUrl', env.databaseUrl) ?? `sqlite:${join(home, 'keel.db')}`, cwd, problems);
-  const redisUrl = pick('redisUrl', env.redisUrl);
-  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) problems.push(`KEEL_REDIS_URL: expected redis://..., got '${redisUrl}'`);
-  const portText = pick('port', env.port) ?? '7070';
-  const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`KEEL_PORT: expected a port number, got '${portText}'`);
-  const logLevel = pick('logLevel', env.logLevel) ?? 'warn';
-  if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(logLevel)) problems.push(`KEEL_LOG_LEVEL: unknown level '${logLevel}'`);
-  const remoteUrl = pick('remoteUrl', env.serverUrl);
-  if (remoteUrl !== undefined && !/^https?:\/\//.test(remoteUrl)) problems.push(`--server: expected http(s)://..., got '${remoteUrl}'`);
+  const home = resolve(cwd, pick('home')?.value ?? '.keel');
+  const databaseUrl = normalizeDatabaseUrl(pick('databaseUrl') ?? { value: `sqlite:${join(home, 'keel.db')}`, source: ENV_VARS.databaseUrl.name }, cwd, problems);
+  const redis = pick('redisUrl');
+  if (redis !== undefined && !/^rediss?:\/\//.test(redis.value)) problems.push(`${redis.source}: expected redis://..., got '${redis.value}'`);
+  const portSetting = pick('port');
+  const port = Number(portSetting?.value ?? 7070);
+  if (portSetting !== undefined && !/^\d+$/.test(portSetting.value.trim())) problems.push(`${portSetting.source}: expected a port number, got '${portSetting.value}'`);
+  else if (port > 65535) problems.push(`${portSetting!.source}: expected a port number from 0 to 65535, got ${port}`);
+  const level = pick('logLevel');
+  const logLevel = level?.value ?? 'warn';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`${level!.source}: unknown level '${logLevel}' (known: ${LOG_LEVELS.join(', ')})`);
+  const remote = pick('remoteUrl');
+  if (remote !== undefined && !/^https?:\/\//.test(remote.value)) problems.push(`${remote.source}: expected http(s)://..., got '${remote.value}'`);
   if (problems.length > 0) {
     throw new KeelError('INVALID_ARGUMENT', `invalid configuration:\n  ${problems.join('\n  ')}`, { details: { problems } });
   }
@@ -55,15 +75,17 @@ export function loadConfig(sources: ConfigSources = {}): KeelConfig {
     home,
     databaseUrl,
     artifactsDir: resolve(cwd, env.artifactsDir ?? join(home, 'artifacts')),
-    redisUrl,
+    redisUrl: redis?.value,
     logLevel,
-    server: Object.freeze({ host: pick('host', env.host) ?? '127.0.0.1', port }),
-    remoteUrl: remoteUrl?.replace(/\/+$/, ''),
-    token: pick('token', env.token),
+    server: Object.freeze({ host: pick('host')?.value ?? '127.0.0.1', port }),
+    remoteUrl: remote?.value.replace(/\/+$/, ''),
+    token: pick('token')?.value,
   });
 }
 
-function readConfigFile(cwd: string): Record<string, string> {
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+function readConfigFile(cwd: string): Partial<Record<ConfigKey, string>> {
   const path = join(cwd, CONFIG_FILE);
   if (!existsSync(path)) return {};
   let parsed: unknown;
@@ -72,21 +94,23 @@ function readConfigFile(cwd: string): Record<string, string> {
   } catch (e) {
     throw new KeelError('INVALID_ARGUMENT', `${CONFIG_FILE}: not valid JSON`, { field: CONFIG_FILE, cause: e });
   }
-  if (typeof parsed !== 'object' || parsed === null) throw new KeelError('INVALID_ARGUMENT', `${CONFIG_FILE}: expected an object`);
-  const out: Record<string, string> = {};
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new KeelError('INVALID_ARGUMENT', `${CONFIG_FILE}: expected an object`, { field: CONFIG_FILE });
+  const out: Partial<Record<ConfigKey, string>> = {};
   for (const [k, v] of Object.entries(parsed)) {
     if (!FILE_KEYS.has(k)) throw new KeelError('INVALID_ARGUMENT', `${CONFIG_FILE}: unknown key '${k}' (known: ${[...FILE_KEYS].join(', ')})`, { field: k });
-    out[k] = String(v);
+    // A number is fine for the port; null or an object would become a home named 'null' or '[object Object]'.
+    if (typeof v !== 'string' && typeof v !== 'number') throw new KeelError('INVALID_ARGUMENT', `${CONFIG_FILE}: '${k}' must be a string${k === 'port' ? ' or a number' : ''}, got ${JSON.stringify(v)}`, { field: k });
+    out[k as ConfigKey] = String(v);
   }
   return out;
 }
 
-function normalizeDatabaseUrl(url: string, cwd: string, problems: string[]): string {
+function normalizeDatabaseUrl({ value: url, source }: Setting, cwd: string, problems: string[]): string {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return url;
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\//, '');
     return path === ':memory:' ? 'sqlite::memory:' : `sqlite:${resolve(cwd, path)}`;
   }
-  problems.push(`KEEL_DATABASE_URL: expected sqlite:PATH or postgres://..., got '${url}'`);
+  problems.push(`${source}: expected sqlite:PATH or postgres://..., got '${url}'`);
   return url;
 }

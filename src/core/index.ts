@@ -13,3 +13,4 @@ export * from './temp-dirs.js';
 export * from './file-sets.js';
 export * from './sort-values.js';
 export * from './write-target.js';
+export * from './json-replacer.js';

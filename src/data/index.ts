@@ -1,6 +1,6 @@
 export { DatasetService, versionOf } from './dataset-service.js';
 export type { DatasetServiceDeps, DatasetServiceHooks, AddDatasetOptions, DatasetVersionInfo } from './dataset-service.js';
-export { parseDatasetRef, formatDatasetRef } from './dataset-ref.js';
+export { assertDatasetName, parseDatasetRef, formatDatasetRef } from './dataset-ref.js';
 export type { DatasetRef } from './dataset-ref.js';
 export { diffVersions } from './dataset-diff.js';
 export type { DatasetDiff, ColumnShift, SchemaChange, Shift } from './dataset-diff.js';

@@ -3,7 +3,8 @@ import type { ModelSource, ResolvedModel } from './model-source.js';
 
 /** What serving needs of the registry (RegistryService has it). */
 export interface ModelRegistryReader {
-  resolve(ref: string): Promise<ModelVersion>;
+  /** The fields serving reads, so that the SDK's version JSON (`keel predict --server`) is one too. */
+  resolve(ref: string): Promise<Pick<ModelVersion, 'name' | 'version' | 'artifactSha256' | 'tags'>>;
   onnxPath(mv: Pick<ModelVersion, 'name' | 'version' | 'artifactSha256'>): Promise<string>;
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isUniqueViolation, type MetadataStore } from './metadata-store.js';
+import { KeelError, testBackendUrls } from '../core/index.js';
+import { isUniqueViolation, openMetadataStore, type MetadataStore } from './metadata-store.js';
 import { testStores } from './test-stores.js';
 import { MIGRATIONS } from './migrations/index.js';
 
@@ -43,5 +44,19 @@ describe.each(testStores())('metadata store on $name', ({ open }) => {
     ).rejects.toThrow('crash in the middle');
     const row = await store.db.selectFrom('datasets').selectAll().where('name', '=', 'half').executeTakeFirst();
     expect(row).toBeUndefined();
+  });
+});
+
+const { postgres } = testBackendUrls();
+describe.skipIf(!postgres)('metadata store on a PostgreSQL server it cannot use', () => {
+  it('says it cannot connect, naming the database without its password, not that a migration failed', async () => {
+    const missing = new URL(postgres!);
+    missing.pathname = '/keel_no_such_database';
+    missing.password = 'secret';
+    const err = await openMetadataStore(missing.toString()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KeelError);
+    expect((err as KeelError).code).toBe('UNAVAILABLE');
+    missing.password = '***';
+    expect((err as KeelError).message).toBe(`cannot connect to the metadata database ${missing.toString()}: database "keel_no_such_database" does not exist`);
   });
 });

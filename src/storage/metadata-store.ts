@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type MigrationProvider, type Migration } from 'kysely';
 import type pg from 'pg';
 import { KeelError, type Logger, silentLogger } from '../core/index.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -98,7 +98,9 @@ export async function openMetadataStore(url: string, options: OpenMetadataStoreO
     if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new KeelError('INVALID_ARGUMENT', `schema: invalid name '${options.schema}'`, { field: 'schema' });
     const pg = await loadPg();
     const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
+    await admin.connect().catch((e: unknown) => {
+      throw unreachable(url, e);
+    });
     try {
       await admin.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
     } finally {
@@ -107,6 +109,16 @@ export async function openMetadataStore(url: string, options: OpenMetadataStoreO
   }
   const { dialect, kysely } = await DIALECTS[name]!(url, options);
   const store: MetadataStore = { db: kysely, dialect, close: () => kysely.destroy() };
+  if (dialect === 'postgres') {
+    // A database that is not there, a refused login or a host that does not answer is said so
+    // here, not later as a migration that failed (which reads as a problem with the schema).
+    try {
+      await sql`select 1`.execute(kysely);
+    } catch (e) {
+      await kysely.destroy();
+      throw unreachable(url, e);
+    }
+  }
   if (!options.skipMigrations) {
     try {
       await migrateToLatest(kysely, logger, dialect === 'postgres' ? options.schema : undefined);
@@ -116,6 +128,22 @@ export async function openMetadataStore(url: string, options: OpenMetadataStoreO
     }
   }
   return store;
+}
+
+/** UNAVAILABLE for a PostgreSQL server that cannot be used, naming it without its password. */
+function unreachable(url: string, e: unknown): KeelError {
+  return new KeelError('UNAVAILABLE', `cannot connect to the metadata database${withoutPassword(url)}: ${(e as Error).message ?? e}`, { cause: e });
+}
+
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return ` ${parsed.toString()}`;
+  } catch {
+    // The driver's message says what is wrong with it.
+    return '';
+  }
 }
 
 class StaticMigrationProvider implements MigrationProvider {

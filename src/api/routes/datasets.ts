@@ -6,8 +6,8 @@ import { pipeline } from 'node:stream/promises';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Multipart } from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
-import { formatOfName, invalidArgument, isKeelError, isValidName, KeelError, makeWorkDir, markGzipped, MAX_SOURCE_FILES } from '../../core/index.js';
-import { CSV_ENCODINGS, DATASET_FORMATS, isDatasetFormat, MAX_PAGE_ROWS, parseTypeList, queryMessage } from '../../data/index.js';
+import { formatOfName, invalidArgument, isKeelError, KeelError, makeWorkDir, markGzipped, MAX_SOURCE_FILES } from '../../core/index.js';
+import { assertDatasetName, CSV_ENCODINGS, DATASET_FORMATS, isDatasetFormat, MAX_PAGE_ROWS, parseTypeList, queryMessage } from '../../data/index.js';
 import { created, fileDownload, ok, withRequestBody } from '../openapi.js';
 import type { RoutePluginOptions } from './route-options.js';
 
@@ -161,7 +161,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
       const { format, filename, description, encoding, delimiter, decimal, thousands, comment, na, header, names, skip, columns, dateFormat, types } = req.query;
       const typeList = types === undefined ? undefined : parseTypeList(types, 'types');
       // Checked before the upload is read, so a bad name costs no transfer.
-      if (!isValidName(req.params.name)) throw invalidArgument('name', `invalid dataset name '${req.params.name}': use letters, digits, '.', '_' and '-'`);
+      assertDatasetName(req.params.name);
       if (format !== undefined && !isDatasetFormat(format)) throw invalidArgument('format', `unknown format '${format}' (known: ${DATASET_FORMATS.join(', ')})`);
       const multipart = req.isMultipart();
       const body = req.body as Readable | undefined;

@@ -47,31 +47,31 @@ function sourceOf(body: Static<typeof CreateVersionBody>): ModelVersionSource {
 export const modelRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, { platform }) => {
   const registry = platform.registry;
 
-  app.get('/api/v1/models', { config: READ, schema: { querystring: SearchQuery, tags: ['models'], response: ok('{items: [registered model], nextPageToken?}') } }, async (req) => registry.searchRegisteredModels(req.query as Static<typeof SearchQuery>));
-  app.post('/api/v1/models', { config: WRITE, schema: { body: CreateModelBody, tags: ['models'], response: ok('the registered model created') } }, async (req) => {
+  app.get('/api/v1/models', { config: READ, schema: { querystring: SearchQuery, summary: 'Search registered models (MLflow filter, order, pages)', tags: ['models'], response: ok('{items: [registered model], nextPageToken?}') } }, async (req) => registry.searchRegisteredModels(req.query as Static<typeof SearchQuery>));
+  app.post('/api/v1/models', { config: WRITE, schema: { body: CreateModelBody, summary: 'Create a registered model', tags: ['models'], response: ok('the registered model created') } }, async (req) => {
     const body = req.body as Static<typeof CreateModelBody>;
     return registry.createRegisteredModel(body.name, { description: body.description, tags: body.tags });
   });
-  app.get('/api/v1/model-resolve', { config: READ, schema: { querystring: Type.Object({ ref: Type.String() }), tags: ['models'], response: ok('the model version the reference names') } }, async (req) => registry.resolve((req.query as { ref: string }).ref));
-  app.get('/api/v1/models/:name', { config: READ, schema: { params: NameParams, tags: ['models'], response: ok('the registered model') } }, async (req) => registry.getRegisteredModel((req.params as Static<typeof NameParams>).name));
-  app.patch('/api/v1/models/:name', { config: WRITE, schema: { params: NameParams, body: Type.Object({ description: Type.Optional(Type.String()), newName: Type.Optional(Type.String()) }), tags: ['models'], response: ok('the registered model, updated or renamed') } }, async (req) => {
+  app.get('/api/v1/model-resolve', { config: READ, schema: { querystring: Type.Object({ ref: Type.String() }), summary: 'Resolve a model reference (NAME@ALIAS, NAME/VERSION, NAME/STAGE, NAME) to its version', tags: ['models'], response: ok('the model version the reference names') } }, async (req) => registry.resolve((req.query as { ref: string }).ref));
+  app.get('/api/v1/models/:name', { config: READ, schema: { params: NameParams, summary: 'A registered model with its newest versions and aliases', tags: ['models'], response: ok('the registered model') } }, async (req) => registry.getRegisteredModel((req.params as Static<typeof NameParams>).name));
+  app.patch('/api/v1/models/:name', { config: WRITE, schema: { params: NameParams, body: Type.Object({ description: Type.Optional(Type.String()), newName: Type.Optional(Type.String()) }), summary: 'Change a registered model\'s description, or rename it', tags: ['models'], response: ok('the registered model, updated or renamed') } }, async (req) => {
     const { name } = req.params as Static<typeof NameParams>;
     const body = req.body as { description?: string; newName?: string };
     if (body.description !== undefined) await registry.updateRegisteredModel(name, { description: body.description });
     return body.newName !== undefined ? registry.renameRegisteredModel(name, body.newName) : registry.getRegisteredModel(name);
   });
-  app.delete('/api/v1/models/:name', { config: WRITE, schema: { params: NameParams, tags: ['models'], response: noContent('the model and its versions are deleted') } }, async (req, reply) => {
+  app.delete('/api/v1/models/:name', { config: WRITE, schema: { params: NameParams, summary: 'Delete a registered model and its versions', tags: ['models'], response: noContent('the model and its versions are deleted') } }, async (req, reply) => {
     await registry.deleteRegisteredModel((req.params as Static<typeof NameParams>).name, { actor: actorOf(req) });
     return reply.status(204).send();
   });
-  app.get('/api/v1/models/:name/versions', { config: READ, schema: { params: NameParams, querystring: SearchQuery, tags: ['models'], response: ok('{items: [model version], nextPageToken?}') } }, async (req) => {
+  app.get('/api/v1/models/:name/versions', { config: READ, schema: { params: NameParams, querystring: SearchQuery, summary: 'A model\'s versions (MLflow filter, order, pages)', tags: ['models'], response: ok('{items: [model version], nextPageToken?}') } }, async (req) => {
     const { name } = req.params as Static<typeof NameParams>;
     const q = req.query as Static<typeof SearchQuery>;
     await registry.getRegisteredModel(name);
     const own = `name = '${name.replace(/'/g, "''")}'`;
     return registry.searchModelVersions({ ...q, filter: q.filter ? `${own} AND ${q.filter}` : own, orderBy: q.orderBy ?? ['version_number DESC'] });
   });
-  app.post('/api/v1/models/:name/versions', { config: WRITE, bodyLimit: 1024 ** 3, schema: { params: NameParams, body: CreateVersionBody, tags: ['models'], response: ok('the model version created') } }, async (req) => {
+  app.post('/api/v1/models/:name/versions', { config: WRITE, bodyLimit: 1024 ** 3, schema: { params: NameParams, body: CreateVersionBody, summary: 'Register a new version from ONNX bytes, a stored artifact or a run\'s artifact', tags: ['models'], response: ok('the model version created') } }, async (req) => {
     const body = req.body as Static<typeof CreateVersionBody>;
     return registry.createModelVersion({
       name: (req.params as Static<typeof NameParams>).name,
@@ -84,38 +84,38 @@ export const modelRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, {
       actor: actorOf(req),
     });
   });
-  app.get('/api/v1/models/:name/versions/:version', { config: READ, schema: { params: VersionParams, tags: ['models'], response: ok('the model version') } }, async (req) => {
+  app.get('/api/v1/models/:name/versions/:version', { config: READ, schema: { params: VersionParams, summary: 'One model version: signature, metrics, lineage, tags, aliases, stage', tags: ['models'], response: ok('the model version') } }, async (req) => {
     const { name, version } = req.params as Static<typeof VersionParams>;
     return registry.getModelVersion(name, version);
   });
-  app.get('/api/v1/models/:name/versions/:version/onnx', { config: READ, schema: { params: VersionParams, tags: ['models'], response: fileDownload('application/octet-stream', "the version's ONNX model") } }, async (req, reply) => {
+  app.get('/api/v1/models/:name/versions/:version/onnx', { config: READ, schema: { params: VersionParams, summary: 'Download a version\'s ONNX model', tags: ['models'], response: fileDownload('application/octet-stream', "the version's ONNX model") } }, async (req, reply) => {
     const { name, version } = req.params as Static<typeof VersionParams>;
     const bytes = await registry.onnxBytes(await registry.getModelVersion(name, version));
     return reply.type('application/octet-stream').header('content-disposition', `attachment; filename="${encodeURIComponent(name)}-${version}.onnx"`).send(Buffer.from(bytes));
   });
-  app.delete('/api/v1/models/:name/versions/:version', { config: WRITE, schema: { params: VersionParams, tags: ['models'], response: noContent('the version is deleted') } }, async (req, reply) => {
+  app.delete('/api/v1/models/:name/versions/:version', { config: WRITE, schema: { params: VersionParams, summary: 'Delete a model version', tags: ['models'], response: noContent('the version is deleted') } }, async (req, reply) => {
     const { name, version } = req.params as Static<typeof VersionParams>;
     await registry.deleteModelVersion(name, version, { actor: actorOf(req) });
     return reply.status(204).send();
   });
-  app.post('/api/v1/models/:name/versions/:version/stage', { config: WRITE, schema: { params: VersionParams, body: Type.Object({ stage: Type.String(), archiveExistingVersions: Type.Optional(Type.Boolean()) }), tags: ['models'], response: ok('the model version in its new stage') } }, async (req) => {
+  app.post('/api/v1/models/:name/versions/:version/stage', { config: WRITE, schema: { params: VersionParams, body: Type.Object({ stage: Type.String(), archiveExistingVersions: Type.Optional(Type.Boolean()) }), summary: 'Move a version to a stage (None, Staging, Production, Archived)', tags: ['models'], response: ok('the model version in its new stage') } }, async (req) => {
     const { name, version } = req.params as Static<typeof VersionParams>;
     const body = req.body as { stage: string; archiveExistingVersions?: boolean };
     return registry.transitionStage(name, version, body.stage, { archiveExistingVersions: body.archiveExistingVersions, actor: actorOf(req) });
   });
-  app.put('/api/v1/models/:name/aliases/:alias', { config: WRITE, schema: { params: AliasParams, body: Type.Object({ version: Type.Integer({ minimum: 1 }) }), tags: ['models'], response: ok('the model version the alias now names') } }, async (req) => {
+  app.put('/api/v1/models/:name/aliases/:alias', { config: WRITE, schema: { params: AliasParams, body: Type.Object({ version: Type.Integer({ minimum: 1 }) }), summary: 'Point an alias at a version (moving it if it pointed elsewhere)', tags: ['models'], response: ok('the model version the alias now names') } }, async (req) => {
     const { name, alias } = req.params as Static<typeof AliasParams>;
     return registry.setAlias(name, alias, (req.body as { version: number }).version, { actor: actorOf(req) });
   });
-  app.get('/api/v1/models/:name/aliases/:alias', { config: READ, schema: { params: AliasParams, tags: ['models'], response: ok('the model version the alias names') } }, async (req) => {
+  app.get('/api/v1/models/:name/aliases/:alias', { config: READ, schema: { params: AliasParams, summary: 'The version an alias names', tags: ['models'], response: ok('the model version the alias names') } }, async (req) => {
     const { name, alias } = req.params as Static<typeof AliasParams>;
     return registry.getByAlias(name, alias);
   });
-  app.delete('/api/v1/models/:name/aliases/:alias', { config: WRITE, schema: { params: AliasParams, tags: ['models'], response: ok('{deleted: boolean}') } }, async (req) => {
+  app.delete('/api/v1/models/:name/aliases/:alias', { config: WRITE, schema: { params: AliasParams, summary: 'Remove an alias', tags: ['models'], response: ok('{deleted: boolean}') } }, async (req) => {
     const { name, alias } = req.params as Static<typeof AliasParams>;
     return { deleted: await registry.deleteAlias(name, alias, { actor: actorOf(req) }) };
   });
-  app.get('/api/v1/models/:name/history', { config: READ, schema: { params: NameParams, querystring: Type.Object({ alias: Type.Optional(Type.String()), version: Type.Optional(Type.Integer({ minimum: 1 })) }), tags: ['models'], response: okList('the moves of its aliases and stages: [{kind, model, alias?, ...}]') } }, async (req) => {
+  app.get('/api/v1/models/:name/history', { config: READ, schema: { params: NameParams, querystring: Type.Object({ alias: Type.Optional(Type.String()), version: Type.Optional(Type.Integer({ minimum: 1 })) }), summary: 'Every alias and stage move of a model: who, when, from, to', tags: ['models'], response: okList('the moves of its aliases and stages: [{kind, model, alias?, ...}]') } }, async (req) => {
     const { name } = req.params as Static<typeof NameParams>;
     const q = req.query as { alias?: string; version?: number };
     return registry.history(name, q);

@@ -39,7 +39,7 @@ export const monitoringRoutes: FastifyPluginAsync<RoutePluginOptions> = async (a
     await platform.authorizer.authorize({ method: req.method, url: req.url, headers: req.headers, permission: 'monitoring:admin' });
   };
 
-  app.post('/api/v1/feedback', { config: WRITE, schema: { body: FeedbackBody, tags: ['monitoring'], response: ok('{stored, matched}: the labels stored, and how many matched a logged prediction') } }, async (req) => {
+  app.post('/api/v1/feedback', { config: WRITE, schema: { body: FeedbackBody, summary: 'Record late labels for logged predictions, joined by request id', tags: ['monitoring'], response: ok('{stored, matched}: the labels stored, and how many matched a logged prediction') } }, async (req) => {
     const b = req.body as Static<typeof FeedbackBody>;
     if (b.labels !== undefined) {
       if (b.requestId !== undefined) throw invalidArgument('requestId', 'give either requestId + label or labels, not both');
@@ -49,44 +49,44 @@ export const monitoringRoutes: FastifyPluginAsync<RoutePluginOptions> = async (a
     return svc.addFeedback([{ requestId: b.requestId, label: b.label, ...(b.timestamp !== undefined ? { timestamp: b.timestamp } : {}) }]);
   });
 
-  app.get('/api/v1/predictions/:requestId', { config: READ, schema: { params: Type.Object({ requestId: Type.String() }), tags: ['monitoring'], response: ok('the logged prediction') } }, async (req) => {
+  app.get('/api/v1/predictions/:requestId', { config: READ, schema: { params: Type.Object({ requestId: Type.String() }), summary: 'One logged prediction, by request id', tags: ['monitoring'], response: ok('the logged prediction') } }, async (req) => {
     const { requestId } = req.params as { requestId: string };
     const p = await svc.predictions.get(requestId);
     if (!p) throw notFound('prediction', requestId);
     return p;
   });
 
-  app.get('/api/v1/monitors', { config: READ, schema: { querystring: Type.Object({ deployment: Type.Optional(Type.String()) }), tags: ['monitoring'], response: ok('{monitors: [...]}') } }, async (req) => ({
+  app.get('/api/v1/monitors', { config: READ, schema: { querystring: Type.Object({ deployment: Type.Optional(Type.String()) }), summary: 'List monitors (of one deployment)', tags: ['monitoring'], response: ok('{monitors: [...]}') } }, async (req) => ({
     monitors: await svc.listMonitors((req.query as { deployment?: string }).deployment),
   }));
-  app.post('/api/v1/monitors', { config: WRITE, schema: { body: MonitorBody, tags: ['monitoring'], response: created('the monitor created') } }, async (req, reply) => {
+  app.post('/api/v1/monitors', { config: WRITE, schema: { body: MonitorBody, summary: 'Create a monitor: windows over the prediction log, alert rules, webhooks, retraining', tags: ['monitoring'], response: created('the monitor created') } }, async (req, reply) => {
     await requireAdminForCommands(req);
     reply.status(201);
     return svc.createMonitor(req.body);
   });
-  app.get('/api/v1/monitors/:name', { config: READ, schema: { params: NameParams, tags: ['monitoring'], response: ok('the monitor') } }, async (req) => svc.getMonitor((req.params as Static<typeof NameParams>).name));
-  app.put('/api/v1/monitors/:name', { config: WRITE, schema: { params: NameParams, body: MonitorBody, tags: ['monitoring'], response: ok('the monitor updated') } }, async (req) => {
+  app.get('/api/v1/monitors/:name', { config: READ, schema: { params: NameParams, summary: 'One monitor\'s definition', tags: ['monitoring'], response: ok('the monitor') } }, async (req) => svc.getMonitor((req.params as Static<typeof NameParams>).name));
+  app.put('/api/v1/monitors/:name', { config: WRITE, schema: { params: NameParams, body: MonitorBody, summary: 'Replace a monitor\'s definition', tags: ['monitoring'], response: ok('the monitor updated') } }, async (req) => {
     const { name } = req.params as Static<typeof NameParams>;
     const body = req.body as Static<typeof MonitorBody>;
     if (body.name !== name) throw invalidArgument('name', `the body names '${body.name}', the path '${name}'`);
     await requireAdminForCommands(req);
     return svc.updateMonitor(body);
   });
-  app.delete('/api/v1/monitors/:name', { config: WRITE, schema: { params: NameParams, tags: ['monitoring'], response: ok('{resolvedAlerts: [alert id], deliveries: [{alertId, rule, status, attempts, httpStatus?, error?}]}: the alerts resolved and their alert.resolved webhooks') } }, async (req) =>
+  app.delete('/api/v1/monitors/:name', { config: WRITE, schema: { params: NameParams, summary: 'Delete a monitor and its windows (its firing alerts are resolved)', tags: ['monitoring'], response: ok('{resolvedAlerts: [alert id], deliveries: [{alertId, rule, status, attempts, httpStatus?, error?}]}: the alerts resolved and their alert.resolved webhooks') } }, async (req) =>
     svc.deleteMonitor((req.params as Static<typeof NameParams>).name));
-  app.get('/api/v1/monitors/:name/windows', { config: READ, schema: { params: NameParams, querystring: LimitQuery, tags: ['monitoring'], response: ok('{windows: [...]}, newest first') } }, async (req) => ({
+  app.get('/api/v1/monitors/:name/windows', { config: READ, schema: { params: NameParams, querystring: LimitQuery, summary: 'A monitor\'s evaluated windows, newest first', tags: ['monitoring'], response: ok('{windows: [...]}, newest first') } }, async (req) => ({
     windows: await svc.listWindows((req.params as Static<typeof NameParams>).name, (req.query as Static<typeof LimitQuery>).limit ?? 20),
   }));
-  app.post('/api/v1/monitors/:name/run', { config: WRITE, schema: { params: NameParams, body: Type.Optional(Type.Object({ now: Type.Optional(Type.Number()) })), tags: ['monitoring'], response: ok('{monitor, evaluated: [window], refreshed, fired: [alert], resolved: [alert id]}') } }, async (req) => {
+  app.post('/api/v1/monitors/:name/run', { config: WRITE, schema: { params: NameParams, body: Type.Optional(Type.Object({ now: Type.Optional(Type.Number()) })), summary: 'Evaluate a monitor\'s complete windows not yet evaluated', tags: ['monitoring'], response: ok('{monitor, evaluated: [window], refreshed, fired: [alert], resolved: [alert id]}') } }, async (req) => {
     const now = (req.body as { now?: number } | undefined)?.now;
     return svc.runMonitor((req.params as Static<typeof NameParams>).name, now !== undefined ? { now } : {});
   });
-  app.get('/api/v1/monitor-status/:target', { config: READ, schema: { params: Type.Object({ target: Type.String() }), querystring: LimitQuery, tags: ['monitoring'], response: ok('{monitors: [...]}') } }, async (req) => ({
+  app.get('/api/v1/monitor-status/:target', { config: READ, schema: { params: Type.Object({ target: Type.String() }), querystring: LimitQuery, summary: 'The last windows, alerts and retraining of every monitor on a deployment (or of one monitor)', tags: ['monitoring'], response: ok('{monitors: [...]}') } }, async (req) => ({
     monitors: await svc.status((req.params as { target: string }).target, (req.query as Static<typeof LimitQuery>).limit ?? 10),
   }));
 
-  app.get('/api/v1/alerts', { config: READ, schema: { querystring: AlertsQuery, tags: ['monitoring'], response: ok('{alerts: [...]}') } }, async (req) => ({ alerts: await svc.listAlerts(req.query as Static<typeof AlertsQuery>) }));
-  app.post('/api/v1/alerts/:id/ack', { config: WRITE, schema: { params: Type.Object({ id: Type.String() }), tags: ['monitoring'], response: ok('{acknowledged: true}') } }, async (req) => {
+  app.get('/api/v1/alerts', { config: READ, schema: { querystring: AlertsQuery, summary: 'List alerts, newest first', tags: ['monitoring'], response: ok('{alerts: [...]}') } }, async (req) => ({ alerts: await svc.listAlerts(req.query as Static<typeof AlertsQuery>) }));
+  app.post('/api/v1/alerts/:id/ack', { config: WRITE, schema: { params: Type.Object({ id: Type.String() }), summary: 'Acknowledge an alert', tags: ['monitoring'], response: ok('{acknowledged: true}') } }, async (req) => {
     await svc.acknowledgeAlert((req.params as { id: string }).id);
     return { acknowledged: true };
   });

@@ -12,8 +12,11 @@ describe('training routes', () => {
   let platform: Platform;
   let app: FastifyInstance;
   let ref: string;
+  let home: string;
+  let listening: Promise<string> | undefined;
+  const baseUrl = () => (listening ??= app.listen({ host: '127.0.0.1', port: 0 }));
   beforeAll(async () => {
-    const home = mkdtempSync(join(tmpdir(), 'keel-train-api-'));
+    home = mkdtempSync(join(tmpdir(), 'keel-train-api-'));
     platform = await openPlatform(loadConfig({ cwd: home, env: { KEEL_HOME: home } }), silentLogger);
     app = await createApiServer(platform, { accessLog: false });
     const rows = Array.from({ length: 300 }, (_, i) => `${(i * 37) % 100},${i % 3 === 0 ? 'a' : 'b'},${(i * 37) % 100 > 50 ? 1 : 0}`);
@@ -32,12 +35,24 @@ describe('training routes', () => {
     expect(body).toMatchObject({ dataset: ref, task: 'binary', model: 'gbdt', modelVersion: { name: 'd', version: 1 } });
     expect((await platform.tracking.getRun(body.runId)).info.status).toBe('FINISHED');
 
-    const url = await app.listen({ host: '127.0.0.1', port: 0 });
-    const client = new KeelClient({ baseUrl: url });
+    const client = new KeelClient({ baseUrl: await baseUrl() });
     const viaSdk = await client.training.train({ dataset: ref, target: 'y', params: { n_estimators: 5 }, register: false });
     expect(viaSdk.metrics).toEqual(body.metrics);
     await expect(client.training.train({ dataset: ref, target: 'nope' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'target' });
     await expect(client.training.resume(body.runId)).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
+  });
+
+  it('a metric with no value comes as "NaN", as keel train --json prints it, and the SDK makes it NaN again', async () => {
+    // One row to validate on: ROC AUC needs both classes.
+    writeFileSync(join(home, 'tiny.csv'), 'x,y\n1,0\n3,1\n5,0\n7,1\n');
+    const tiny = `tiny@${(await platform.datasets.add('tiny', join(home, 'tiny.csv'))).version}`;
+    const request = { dataset: tiny, target: 'y', params: { n_estimators: 2 }, register: false as const };
+    const res = await app.inject({ method: 'POST', url: '/api/v1/train', payload: request });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().metrics.valid.roc_auc).toBe('NaN');
+    const viaSdk = await new KeelClient({ baseUrl: await baseUrl() }).training.train(request);
+    expect(viaSdk.metrics.valid.roc_auc).toBeNaN();
+    expect(typeof viaSdk.metrics.valid.accuracy).toBe('number');
   });
 
   it('bad input is a 400 naming the field', async () => {

@@ -223,7 +223,10 @@ describe('keel data (end to end)', () => {
     // The server refuses the name before it reads the 16 MB body: its answer, not a broken pipe, is the error.
     const big = join(home, 'big.csv');
     writeFileSync(big, `a\n${'1\n'.repeat(8 << 20)}`);
-    await expect(client.datasets.add('no/such name', big)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('invalid dataset name') });
+    // In the words the local add uses.
+    const badName = "name: invalid dataset name 'no/such name': use letters, digits, '.', '_' and '-' (no path characters, at most 128)";
+    await expect(platform.datasets.add('no/such name', big)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: badName });
+    await expect(client.datasets.add('no/such name', big)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: badName, field: 'name' });
     await expect(new KeelClient({ baseUrl: 'http://127.0.0.1:9' }).datasets.add('small', file)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     // Ctrl-C during an upload, or before it, stops it: CANCELLED. (Once the whole file is sent
     // the server may finish the add; before, it keeps nothing.)

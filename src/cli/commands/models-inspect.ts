@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { KeelError } from '../../core/index.js';
+import { isKeelError, KeelError } from '../../core/index.js';
 import { inspectOnnx, type OnnxSummary } from '../../onnx/index.js';
 import { commandGroup } from '../command-group.js';
 import type { CliContext, ContextFactory } from '../context.js';
@@ -10,7 +10,8 @@ import { runCommand } from '../run-command.js';
 
 /**
  * `keel models inspect FILE.onnx`: reads any ONNX file (no store or server needed). An argument
- * that is not a file is looked up as a registered model version (NAME/VERSION, NAME@ALIAS).
+ * that is not a file is looked up as a registered model version (NAME/VERSION, NAME@ALIAS), on the
+ * server with --server.
  */
 export function registerModelsInspectCommand(program: Command, context: ContextFactory): void {
   commandGroup(program, 'models', 'registered models and model files')
@@ -25,17 +26,25 @@ export function registerModelsInspectCommand(program: Command, context: ContextF
 }
 
 async function readModel(ctx: CliContext, file: string): Promise<Uint8Array> {
-  if (existsSync(file) || ctx.isRemote || !/[/@]/.test(file)) {
+  if (existsSync(file) || !/[/@]/.test(file)) {
     try {
       return new Uint8Array(await readFile(file));
     } catch (e) {
       throw new KeelError('NOT_FOUND', `file '${file}' cannot be read: ${(e as Error).message}`, { field: 'file', cause: e });
     }
   }
-  const { registry } = await ctx.platform();
-  const mv = await registry.resolve(file).catch((e: unknown) => {
+  const notFound = (e: unknown) => {
+    // A server or database that does not answer is said so, not taken for a name it lacks.
+    if (isKeelError(e) && e.code !== 'NOT_FOUND' && e.code !== 'INVALID_ARGUMENT') throw e;
     throw new KeelError('NOT_FOUND', `'${file}' is neither a file nor a registered model version (NAME/VERSION, NAME@ALIAS)`, { field: 'file', cause: e });
-  });
+  };
+  if (ctx.isRemote) {
+    const { registry } = ctx.client();
+    const mv = await registry.resolve(file).catch(notFound);
+    return registry.downloadOnnx(mv.name, mv.version);
+  }
+  const { registry } = await ctx.platform();
+  const mv = await registry.resolve(file).catch(notFound);
   return registry.onnxBytes(mv);
 }
 

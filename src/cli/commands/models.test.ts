@@ -42,4 +42,9 @@ describe('keel models (end to end)', () => {
     expect((await client.registry.history('fraud', { alias: 'champion' })).map((h) => h.to)).toEqual([1, 2]);
     await expect(client.registry.getVersion('fraud', 9)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
+
+  it('inspects a registered version through --server, as the local store would', async () => {
+    const inspected = await runKeel(['--server', url, '--json', 'models', 'inspect', 'fraud@champion']);
+    expect(JSON.parse(inspected.stdout)).toMatchObject({ file: 'fraud@champion', inputs: [{ name: 'x' }], sizeBytes: readFileSync(tiny).length });
+  }, 60_000);
 });

@@ -6,6 +6,7 @@ import type { ModelVersionInfo, RegisteredModelInfo, RegisterModelOptions, Regis
 import { commandGroup } from '../command-group.js';
 import type { CliContext, ContextFactory } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
+import { positiveInt } from '../option-values.js';
 import { runCommand } from '../run-command.js';
 
 /** One face over the local RegistryService and the remote SDK, so every command works with --server. */
@@ -120,7 +121,7 @@ export function registerModelsCommands(program: Command, context: ContextFactory
     .option('--filter <filter>', "MLflow filter, e.g. \"name LIKE 'fraud%'\"")
     .option('--max <n>', 'at most this many models', '100')
     .action(runCommand(context, async (ctx, opts: { filter?: string; max: string }) => {
-      const page = await (await api(ctx)).list({ filter: opts.filter, maxResults: parseVersion(opts.max, '--max') });
+      const page = await (await api(ctx)).list({ filter: opts.filter, maxResults: positiveInt('--max', opts.max) });
       if (ctx.json) return printJson(page);
       printTable(
         page.items.map((m) => ({

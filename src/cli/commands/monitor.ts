@@ -5,6 +5,7 @@ import { Monitor, OnlineLearner, parseDuration, parseMonitorConfig } from '../..
 import type { FeedbackLabel, MonitorDefinition, MonitorRunInfo } from '../../client/index.js';
 import type { ContextFactory } from '../context.js';
 import { printJson, printLine, printTable, printWarning } from '../output.js';
+import { positiveInt } from '../option-values.js';
 import { runCommand } from '../run-command.js';
 import { alertRows, api, collect, parseLabel, parseLabelFile, parseRuleText, statusRows } from './monitor-support.js';
 
@@ -71,7 +72,7 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
     .description('the last windows of every monitor on a deployment (or of one monitor)')
     .option('--limit <n>', 'windows per monitor', '10')
     .action(runCommand(context, async (ctx, o: { limit: string }, target: string) => {
-      const status = await (await api(ctx)).status(target, Number(o.limit));
+      const status = await (await api(ctx)).status(target, positiveInt('--limit', o.limit));
       if (ctx.json) return printJson(status);
       for (const s of status) {
         printLine(`monitor ${s.monitor.name} on ${s.monitor.deployment}${s.monitor.referenceDataset ? `, reference ${s.monitor.referenceDataset}` : ''}`);
@@ -122,7 +123,7 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
     .requiredOption('--older-than <duration>', "e.g. '30d'")
     .option('--deployment <name>', 'only this deployment')
     .action(runCommand(context, async (ctx, o: { olderThan: string; deployment?: string }) => {
-      if (ctx.isRemote) throw invalidArgument('--server', 'prune runs against the local store');
+      ctx.requireLocal('prune runs against the local store');
       const before = Date.now() - parseDuration(o.olderThan, '--older-than');
       const deleted = await (await ctx.platform()).monitoring.predictions.prune(before, o.deployment);
       if (ctx.json) printJson({ deleted, before });
@@ -154,7 +155,7 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
     .option('--watch', 'keep learning, one pass every --interval (Ctrl-C stops)')
     .option('--interval <seconds>', 'seconds between passes with --watch', '60')
     .action(runCommand(context, async (ctx, o: { modelName: string; features: string; task: string; optimizer: string; learningRate?: string; every?: string; everyTime?: string; window: string; watch?: boolean; interval: string }, deployment: string) => {
-      if (ctx.isRemote) throw invalidArgument('--server', 'online learning runs next to the store (local mode)');
+      ctx.requireLocal('online learning runs next to the store (local mode)');
       if (o.task !== 'binary' && o.task !== 'regression') throw invalidArgument('--task', "expected 'binary' or 'regression'");
       if (o.optimizer !== 'adagrad' && o.optimizer !== 'sgd') throw invalidArgument('--optimizer', "expected 'adagrad' or 'sgd'");
       const platform = await ctx.platform();
@@ -195,7 +196,7 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
     .option('--limit <n>', 'at most this many', '50')
     .action(runCommand(context, async (ctx, o: { monitor?: string; deployment?: string; state?: string; limit: string }) => {
       if (o.state !== undefined && o.state !== 'firing' && o.state !== 'resolved') throw invalidArgument('--state', "expected 'firing' or 'resolved'");
-      const list = await (await api(ctx)).alerts({ ...(o.monitor ? { monitor: o.monitor } : {}), ...(o.deployment ? { deployment: o.deployment } : {}), ...(o.state ? { state: o.state as 'firing' | 'resolved' } : {}), limit: Number(o.limit) });
+      const list = await (await api(ctx)).alerts({ ...(o.monitor ? { monitor: o.monitor } : {}), ...(o.deployment ? { deployment: o.deployment } : {}), ...(o.state ? { state: o.state as 'firing' | 'resolved' } : {}), limit: positiveInt('--limit', o.limit) });
       if (ctx.json) return printJson(list);
       if (list.length === 0) return printLine('no alerts');
       printTable(alertRows(list));

@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { invalidArgument } from '../../core/index.js';
-import { batchPredict, DispatchingModelSource, FileModelSource, RegistryModelSource } from '../../serving/index.js';
-import type { ContextFactory } from '../context.js';
+import type { KeelClient } from '../../client/index.js';
+import { invalidArgument, makeWorkDir } from '../../core/index.js';
+import { batchPredict, DispatchingModelSource, FileModelSource, RegistryModelSource, type ModelRegistryReader } from '../../serving/index.js';
+import type { CliContext, ContextFactory } from '../context.js';
 import { printJson, printLine, progressBar } from '../output.js';
 import { runCommand } from '../run-command.js';
 
@@ -27,27 +30,58 @@ export function registerPredictCommand(program: Command, context: ContextFactory
     .option('--batch-size <rows>', 'rows per onnxruntime run', '8192')
     .option('--workers <n>', 'inference worker threads', '2')
     .action(runCommand(context, async (ctx, opts: PredictOptions) => {
-      const isFile = existsSync(opts.input);
-      const platform = !isFile || !/\.onnx$/i.test(opts.model) ? await ctx.platform() : undefined;
-      let input = resolve(opts.input);
-      if (!isFile) {
-        if (!opts.input.includes('@') && /\.(parquet|csv)$/i.test(opts.input)) throw invalidArgument('--input', `file '${opts.input}' not found`);
-        input = await platform!.datasets.parquetPath(opts.input);
+      const work = ctx.isRemote ? await makeWorkDir(tmpdir(), 'keel-predict') : undefined;
+      try {
+        await predict(ctx, opts, work);
+      } finally {
+        if (work) await rm(work, { recursive: true, force: true });
       }
-      const source = new DispatchingModelSource(new FileModelSource(), platform ? new RegistryModelSource(platform.registry) : undefined);
-      const bar = progressBar();
-      const workers = Number(opts.workers);
-      const batchSize = Number(opts.batchSize);
-      if (!Number.isInteger(workers) || workers < 1) throw invalidArgument('--workers', `expected a positive integer, got '${opts.workers}'`);
-      if (!Number.isInteger(batchSize) || batchSize < 1) throw invalidArgument('--batch-size', `expected a positive integer, got '${opts.batchSize}'`);
-      const result = await batchPredict({
-        source, ref: opts.model, input, output: resolve(opts.output), workers, batchSize,
-        ...(opts.key ? { keyColumns: opts.key.split(',').map((k) => k.trim()) } : {}),
-        tmpDir: join(ctx.config.home, 'tmp'),
-        onProgress: (e) => bar.update(e),
-      });
-      bar.done();
-      if (ctx.json) printJson(result);
-      else printLine(`${result.rows} rows predicted by ${result.model.name}/${result.model.version} -> ${result.output} (${result.outputColumns.join(', ')})`);
     }));
+}
+
+/**
+ * Runs the model here, in worker threads. With --server, a registered model and a dataset input
+ * come from the server, downloaded into `work`; files are read from this machine either way.
+ */
+async function predict(ctx: CliContext, opts: PredictOptions, work: string | undefined): Promise<void> {
+  const isFile = existsSync(opts.input);
+  const fromStore = !isFile || !/\.onnx$/i.test(opts.model);
+  const platform = fromStore && !work ? await ctx.platform() : undefined;
+  const remote = fromStore && work ? ctx.client() : undefined;
+  let input = resolve(opts.input);
+  if (!isFile) {
+    if (!opts.input.includes('@') && /\.(parquet|csv)$/i.test(opts.input)) throw invalidArgument('--input', `file '${opts.input}' not found`);
+    if (remote) {
+      input = join(work!, 'input.parquet');
+      await remote.datasets.download(opts.input, input);
+    } else input = await platform!.datasets.parquetPath(opts.input);
+  }
+  const registry = remote ? downloadingRegistry(remote, work!) : platform?.registry;
+  const source = new DispatchingModelSource(new FileModelSource(), registry ? new RegistryModelSource(registry) : undefined);
+  const bar = progressBar();
+  const workers = Number(opts.workers);
+  const batchSize = Number(opts.batchSize);
+  if (!Number.isInteger(workers) || workers < 1) throw invalidArgument('--workers', `expected a positive integer, got '${opts.workers}'`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw invalidArgument('--batch-size', `expected a positive integer, got '${opts.batchSize}'`);
+  const result = await batchPredict({
+    source, ref: opts.model, input, output: resolve(opts.output), workers, batchSize,
+    ...(opts.key ? { keyColumns: opts.key.split(',').map((k) => k.trim()) } : {}),
+    tmpDir: work ?? join(ctx.config.home, 'tmp'),
+    onProgress: (e) => bar.update(e),
+  });
+  bar.done();
+  if (ctx.json) printJson(result);
+  else printLine(`${result.rows} rows predicted by ${result.model.name}/${result.model.version} -> ${result.output} (${result.outputColumns.join(', ')})`);
+}
+
+/** The server's registry as serving reads one: a version's ONNX is downloaded into `work`. */
+function downloadingRegistry(client: KeelClient, work: string): ModelRegistryReader {
+  return {
+    resolve: (ref) => client.registry.resolve(ref),
+    onnxPath: async (mv) => {
+      const path = join(work, `model-${mv.version}.onnx`);
+      await writeFile(path, await client.registry.downloadOnnx(mv.name, mv.version));
+      return path;
+    },
+  };
 }

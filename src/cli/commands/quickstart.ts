@@ -22,12 +22,12 @@ export function registerQuickstartCommand(program: Command, context: ContextFact
     .description('the main job end to end: data, validation, training, registry, serving, drift, alert, retraining')
     .option('--port <port>', 'platform API port', '7070')
     .option('--serve-port <port>', 'model server port', '8080')
-    .option('--host <host>', 'address to bind')
+    .option('--host <host>', 'address both servers bind (default KEEL_HOST or 127.0.0.1)')
     .option('--rows <n>', 'rows in the generated month of data', '20000')
     .option('--window <seconds>', 'monitor window; each traffic phase fills one', '5')
     .option('--exit', 'exit when done instead of leaving the servers running')
     .action(runCommand(context, async (ctx, flags: QuickstartFlags) => {
-      if (ctx.isRemote) throw invalidArgument('--server', 'the quickstart runs on the local store; drop --server');
+      ctx.requireLocal('the quickstart runs on the local store');
       const platform = await ctx.platform();
       const started = Date.now();
       const bar = progressBar();

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext, ContextFactory } from '../context.js';
 import { printJson, printLine, printTable } from '../output.js';
+import { positiveInt } from '../option-values.js';
 import { runCommand } from '../run-command.js';
 
 /** What the commands need, served by the local TrackingService or a remote server's SDK alike. */
@@ -52,7 +53,7 @@ export function registerRunsCommands(program: Command, context: ContextFactory):
         experimentIds: await b.experimentIds(opts.experiment),
         ...(opts.filter ? { filter: opts.filter } : {}),
         ...(opts.orderBy ? { orderBy: opts.orderBy } : {}),
-        maxResults: Number(opts.maxResults),
+        maxResults: positiveInt('--max-results', opts.maxResults),
       });
       if (ctx.json) return printJson(found);
       const metricKeys = [...new Set(found.flatMap((r) => r.data.metrics.map((m) => m.key)))].sort().slice(0, 4);

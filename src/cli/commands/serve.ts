@@ -178,9 +178,7 @@ function allStarted(workers: readonly Worker[]): Promise<ListenAddress> {
 }
 
 async function buildServer(ctx: CliContext, opts: ServeOptions, refs: string[]): Promise<{ server: InferenceServer; predictionLogger: PredictionLogger | undefined }> {
-  if (ctx.isRemote) {
-    throw new KeelError('INVALID_ARGUMENT', 'keel serve reads the registry from the metadata database: set KEEL_DATABASE_URL (shared by replicas) instead of --server', { field: '--server' });
-  }
+  ctx.requireLocal('keel serve reads the registry from the metadata database (KEEL_DATABASE_URL, shared by replicas), not from a Keel server');
   const rate = Number(opts.logSampleRate);
   if (!(rate >= 0 && rate <= 1)) throw invalidArgument('--log-sample-rate', `expected a number in [0, 1], got '${opts.logSampleRate}'`);
   const batching: Partial<BatchingOptions> = {

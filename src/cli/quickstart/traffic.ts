@@ -1,3 +1,4 @@
+import { whyUnanswered } from '../../client/index.js';
 import { KeelError } from '../../core/index.js';
 import type { Transaction } from './transactions.js';
 
@@ -41,7 +42,7 @@ export async function sendTraffic(baseUrl: string, model: string, rows: readonly
         await res.arrayBuffer();
         sentRows.push({ requestId, row: i });
       } catch (e) {
-        fail(unanswered(e));
+        fail(whyUnanswered(e));
       }
     }
   };
@@ -73,13 +74,6 @@ async function errorOf(res: Response): Promise<string> {
     // Not JSON: the text itself says it.
   }
   return text.slice(0, 200) || res.statusText;
-}
-
-/** fetch's own message is only 'fetch failed'; its cause says why (ECONNREFUSED, a reset). */
-function unanswered(e: unknown): string {
-  const cause = e instanceof Error ? (e.cause as { message?: unknown } | undefined) : undefined;
-  const message = e instanceof Error ? e.message : String(e);
-  return typeof cause?.message === 'string' ? `${message}: ${cause.message}` : message;
 }
 
 /** The next multiple of `periodMs` after now: where the next tumbling window starts. */

@@ -1,0 +1,32 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runKeel, startTestServer, type TestServer } from '../test-server.js';
+
+describe('keel predict (end to end)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer('keel-cli-predict-');
+    const rows = Array.from({ length: 200 }, (_, i) => `${i % 50},${i % 50 > 25 ? 1 : 0}`);
+    writeFileSync(join(server.home, 'd.csv'), `x,y\n${rows.join('\n')}\n`);
+    await server.platform.datasets.add('d', join(server.home, 'd.csv'));
+    await server.platform.train({ dataset: 'd', target: 'y', model: 'gbdt', params: { n_estimators: 3 }, register: { name: 'm' } });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('with --server, scores a dataset of the server with a model of its registry, as it does on the store itself', async () => {
+    const here = mkdtempSync(join(tmpdir(), 'keel-cli-predict-client-'));
+    const args = (output: string) => ['--json', 'predict', '--model', 'm/1', '--input', 'd', '--output', output];
+    const local = JSON.parse((await runKeel(['--home', server.home, ...args(join(here, 'local.parquet'))])).stdout) as { model: object; rows: number };
+    // A home of its own that stays empty: nothing is read from, or made in, a local store.
+    const remote = JSON.parse((await runKeel(['--home', join(here, 'home'), '--server', server.url, ...args(join(here, 'remote.parquet'))])).stdout) as { model: object; rows: number };
+    expect(remote).toMatchObject({ model: { name: 'm', version: '1' }, rows: 200 });
+    expect({ ...remote, output: '' }).toEqual({ ...local, output: '' });
+    expect(existsSync(join(here, 'home'))).toBe(false);
+    const scored = await server.platform.datasets.add('scored', join(here, 'remote.parquet'));
+    expect(scored.rows).toBe(200);
+  }, 60_000);
+});
