@@ -114,12 +114,17 @@ export function storedUnits(a: Found, c: StatColumn): Found {
 
 export const setHistograms = (hs: ReadonlyMap<number, Histogram>, acc: Found[]): void => hs.forEach((h, i) => (acc[i]!.histogram = h));
 
-/** Most frequent first; ties by value (numbers numerically), so the order is deterministic. */
+/**
+ * Most frequent first; ties by value (numbers numerically, strings by code point), so the order is
+ * deterministic. By code point as DuckDB's ORDER BY (UTF-8 bytes) and Python sort them: JS's `<`
+ * compares UTF-16 units, which put '😀' (a surrogate pair, 0xD83D...) before 'ﬀ' (0xFB00), and
+ * picked other values than the grouped path's among 40 tied candidates.
+ */
 export function rankTop(list: readonly { value: number | string; count: number }[], c: StatColumn): Top {
   const sorted = [...list].sort((a, b) => {
     if (b.count !== a.count) return b.count - a.count;
     if (typeof a.value === 'number' && typeof b.value === 'number') return a.value - b.value;
-    return String(a.value) < String(b.value) ? -1 : String(a.value) > String(b.value) ? 1 : 0;
+    return Buffer.compare(Buffer.from(String(a.value)), Buffer.from(String(b.value)));
   });
   return sorted.slice(0, TOP_K).map((t) => ({ value: formatValue(t.value, c), count: t.count }));
 }
