@@ -129,6 +129,21 @@ export function rankTop(list: readonly { value: number | string; count: number }
   return sorted.slice(0, TOP_K).map((t) => ({ value: formatValue(t.value, c), count: t.count }));
 }
 
+/**
+ * The power of two the moments are computed in, for values whose largest magnitude is `maxAbs`:
+ * beyond 2^400 the squared deviations overflow (std Infinity, stored as null, for values near
+ * 1e300; the sum too near 1.7e308), below 2^-400 they underflow (std 0 for values near 1e-300).
+ * numpy and pandas give inf and 0 there; scaled by an exact power of two they are the true ones.
+ * Any other column is scaled by 1, so its moments are the same bits as unscaled.
+ */
+export function momentScale(maxAbs: number): number {
+  return maxAbs > 2 ** 400 ? 2 ** -600 : maxAbs > 0 && maxAbs < 2 ** -400 ? 2 ** 600 : 1;
+}
+
+/** momentScale in SQL, of a DOUBLE expression of the largest magnitude. */
+export const momentScaleSql = (maxAbs: string): string =>
+  `(CASE WHEN ${maxAbs} > ${2 ** 400} THEN ${2 ** -600} WHEN ${maxAbs} > 0 AND ${maxAbs} < ${2 ** -400} THEN ${2 ** 600} ELSE 1 END)::DOUBLE`;
+
 /** numpy's _lerp: a + (b - a) t, computed from the nearer end for t >= 0.5. */
 export function lerp(a: number, b: number, t: number): number {
   const d = b - a;
