@@ -114,15 +114,35 @@ export function storedUnits(a: Found, c: StatColumn): Found {
 
 export const setHistograms = (hs: ReadonlyMap<number, Histogram>, acc: Found[]): void => hs.forEach((h, i) => (acc[i]!.histogram = h));
 
-/** Most frequent first; ties by value (numbers numerically), so the order is deterministic. */
+/**
+ * Most frequent first; ties by value (numbers numerically, strings by code point), so the order is
+ * deterministic. By code point as DuckDB's ORDER BY (UTF-8 bytes) and Python sort them: JS's `<`
+ * compares UTF-16 units, which put '😀' (a surrogate pair, 0xD83D...) before 'ﬀ' (0xFB00), and
+ * picked other values than the grouped path's among 40 tied candidates.
+ */
 export function rankTop(list: readonly { value: number | string; count: number }[], c: StatColumn): Top {
   const sorted = [...list].sort((a, b) => {
     if (b.count !== a.count) return b.count - a.count;
     if (typeof a.value === 'number' && typeof b.value === 'number') return a.value - b.value;
-    return String(a.value) < String(b.value) ? -1 : String(a.value) > String(b.value) ? 1 : 0;
+    return Buffer.compare(Buffer.from(String(a.value)), Buffer.from(String(b.value)));
   });
   return sorted.slice(0, TOP_K).map((t) => ({ value: formatValue(t.value, c), count: t.count }));
 }
+
+/**
+ * The power of two the moments are computed in, for values whose largest magnitude is `maxAbs`:
+ * beyond 2^400 the squared deviations overflow (std Infinity, stored as null, for values near
+ * 1e300; the sum too near 1.7e308), below 2^-400 they underflow (std 0 for values near 1e-300).
+ * numpy and pandas give inf and 0 there; scaled by an exact power of two they are the true ones.
+ * Any other column is scaled by 1, so its moments are the same bits as unscaled.
+ */
+export function momentScale(maxAbs: number): number {
+  return maxAbs > 2 ** 400 ? 2 ** -600 : maxAbs > 0 && maxAbs < 2 ** -400 ? 2 ** 600 : 1;
+}
+
+/** momentScale in SQL, of a DOUBLE expression of the largest magnitude. */
+export const momentScaleSql = (maxAbs: string): string =>
+  `(CASE WHEN ${maxAbs} > ${2 ** 400} THEN ${2 ** -600} WHEN ${maxAbs} > 0 AND ${maxAbs} < ${2 ** -400} THEN ${2 ** 600} ELSE 1 END)::DOUBLE`;
 
 /** numpy's _lerp: a + (b - a) t, computed from the nearer end for t >= 0.5. */
 export function lerp(a: number, b: number, t: number): number {

@@ -2,7 +2,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdent } from './duckdb-sql.js';
 import { histogramQuery, histogramRange, readHistograms, type Range } from './histogram-sql.js';
-import { isNumeric, lerp, num, QUANTILE_KEYS, QUANTILES, rankTop, setHistograms, TOP_K, valueExpr, type Col, type Found, type ProfileColumn, type Quantiles } from './profile-found.js';
+import { isNumeric, lerp, momentScaleSql, num, QUANTILE_KEYS, QUANTILES, rankTop, setHistograms, TOP_K, valueExpr, type Col, type Found, type ProfileColumn, type Quantiles } from './profile-found.js';
 
 /** `vnum, vstr` of a value-count row: `x` as vnum (DOUBLE) for numeric columns, as vstr (VARCHAR) for strings, the other NULL. */
 const valueColumns = (c: ProfileColumn, x: string): string => (isNumeric(c.type) ? `${x} AS vnum, NULL::VARCHAR AS vstr` : `NULL::DOUBLE AS vnum, ${x} AS vstr`);
@@ -49,17 +49,19 @@ export async function groupedPass(con: DuckDBConnection, src: string, low: reado
   if (!low.some((c) => isNumeric(c.type))) return;
   // Quantiles as numpy's linear method: at virtual rank h = (n - 1) q, the values at ranks
   // floor(h) and ceil(h), interpolated. The value at rank r (0-based) is the smallest one whose
-  // cumulative count exceeds r. Mean and std in two steps (the mean first), as numpy.
+  // cumulative count exceeds r. Mean and std in two steps (the mean first), as numpy, in
+  // momentScale's units (sc): smean is the mean of the scaled values.
   const qExprs = QUANTILES.flatMap((q) => {
     const h = `((total - 1)::DOUBLE * ${q}::DOUBLE)`;
     return [`min(vnum) FILTER (WHERE cum > floor(${h}))`, `min(vnum) FILTER (WHERE cum > ceil(${h}))`, `${h} - floor(${h})`];
   });
   const qRows = await con.runAndReadAll(
-    `SELECT col, min(vnum), max(vnum), mean, CASE WHEN total > 1 THEN sqrt(fsum(n * (vnum - mean) * (vnum - mean)) / (total - 1)) END, ${qExprs.join(', ')} FROM (
-       SELECT col, vnum, n, sum(n) OVER (PARTITION BY col ORDER BY vnum) AS cum, sum(n) OVER (PARTITION BY col) AS total,
-         fsum(vnum * n) OVER (PARTITION BY col) / sum(n) OVER (PARTITION BY col) AS mean
-       FROM keel_vc WHERE vnum IS NOT NULL
-     ) GROUP BY col, total, mean`,
+    `SELECT col, min(vnum), max(vnum), smean / sc, CASE WHEN total > 1 THEN sqrt(fsum(n * (vnum * sc - smean) * (vnum * sc - smean)) / (total - 1)) / sc END, ${qExprs.join(', ')} FROM (
+       SELECT *, fsum(vnum * sc * n) OVER (PARTITION BY col) / total AS smean FROM (
+         SELECT col, vnum, n, sum(n) OVER (PARTITION BY col ORDER BY vnum) AS cum, sum(n) OVER (PARTITION BY col) AS total,
+           ${momentScaleSql('max(abs(vnum)) OVER (PARTITION BY col)')} AS sc
+         FROM keel_vc WHERE vnum IS NOT NULL)
+     ) GROUP BY col, total, smean, sc`,
   );
   const ranges = new Map<number, Range>();
   for (const r of qRows.getRows()) {

@@ -1,8 +1,8 @@
 /** The whole-file passes over high-cardinality columns: counts, moments, distinct counts, min, max and histograms. */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdent } from './duckdb-sql.js';
-import { histogramAggregate, histogramQuery, histogramRange, readHistograms, type Range } from './histogram-sql.js';
-import { isNumeric, num, setHistograms, valueExpr, type Col, type Found, type MinMax } from './profile-found.js';
+import { dbl, histogramAggregate, histogramQuery, histogramRange, readHistograms, type Range } from './histogram-sql.js';
+import { isNumeric, momentScale, num, setHistograms, valueExpr, type Col, type Found, type MinMax } from './profile-found.js';
 
 /**
  * Above EXACT_ROWS a high-cardinality column's distinct count is the exact distinct count of the
@@ -41,9 +41,12 @@ export async function highPasses(con: DuckDBConnection, src: string, high: reado
     else if (distinctBy === 'estimate') add(`count(DISTINCT ${q}) FILTER (WHERE hash(${q}) < ${(2n ** 64n / BigInt(HASH_SHARE)).toString()}::UBIGINT)`, (v) => (a.distinct = Number(v) * HASH_SHARE));
     if (!isNumeric(c.type)) continue;
     const x = valueExpr(c);
-    add(`avg(${x})`, (v) => (a.mean = num(v)));
-    add(`stddev_samp(${x})`, (v) => (a.std = num(v)));
     const hint = hints.get(c.i);
+    // In momentScale's units, from the footer's magnitudes (without them, unscaled: see docs/datasets.md).
+    const scale = hint ? momentScale(Math.max(Math.abs(hint.min), Math.abs(hint.max))) : 1;
+    const scaled = scale === 1 ? x : `(${x}) * ${dbl(scale)}`;
+    add(`avg(${scaled})`, (v) => (a.mean = num(v) === null ? null : num(v)! / scale));
+    add(`stddev_samp(${scaled})`, (v) => (a.std = num(v) === null ? null : num(v)! / scale));
     const hist = hint && histogramAggregate(x, hint.min, hint.max);
     if (hist) {
       add(hist.sql, (v) => {

@@ -12,7 +12,7 @@
 import type { DuckDBConnection, DuckDBListVector, DuckDBMaterializedResult } from '@duckdb/node-api';
 import { sortedCopy } from '../core/index.js';
 import { edgesOf, histogramRange, sortedNumpyCounts } from './histogram-sql.js';
-import { lerp, QUANTILE_KEYS, QUANTILES, rankTop, TOP_K, valueExpr, type Col, type Found, type Quantiles } from './profile-found.js';
+import { lerp, momentScale, QUANTILE_KEYS, QUANTILES, rankTop, TOP_K, valueExpr, type Col, type Found, type Quantiles } from './profile-found.js';
 import { doublesOf } from './table-loader.js';
 
 /** Every statistic of each column (numeric columns: their values are numbers). */
@@ -35,11 +35,13 @@ export async function sortedPass(con: DuckDBConnection, src: string, cols: reado
 function sortedStats(v: Float64Array, c: Col): Found {
   const n = v.length;
   if (n === 0) return { count: 0, distinct: 0, top: [] };
-  // Moments compensated, and the mean first: numpy's two-pass std (ddof = 1).
-  const mean = compensatedSum(v) / n;
-  const std = n > 1 ? Math.sqrt(compensatedSquares(v, mean) / (n - 1)) : null;
   const [min, max] = [v[0]!, v[n - 1]!];
   if (!Number.isFinite(min) || !Number.isFinite(max)) throw new Error(`column '${c.name}' holds an infinite value`);
+  // Moments compensated, and the mean first: numpy's two-pass std (ddof = 1), in momentScale's units.
+  const scale = momentScale(Math.max(-min, max));
+  const scaledMean = compensatedSum(v, scale) / n;
+  const mean = scaledMean / scale;
+  const std = n > 1 ? Math.sqrt(compensatedSquares(v, scaledMean, scale) / (n - 1)) / scale : null;
   const quantiles = Object.fromEntries(
     QUANTILES.map((q, j) => {
       const h = (n - 1) * q;
@@ -50,12 +52,12 @@ function sortedStats(v: Float64Array, c: Col): Found {
   return { count: n, min, max, mean, std, quantiles, histogram: { edges: edgesOf(range.lo, range.hi), counts: sortedNumpyCounts(v, range) }, ...runs(v, c) };
 }
 
-/** Σx with Neumaier's compensation. */
-function compensatedSum(v: Float64Array): number {
+/** Σ(x·scale) with Neumaier's compensation. */
+function compensatedSum(v: Float64Array, scale: number): number {
   let sum = 0;
   let comp = 0;
   for (let i = 0; i < v.length; i++) {
-    const x = v[i]!;
+    const x = v[i]! * scale;
     const t = sum + x;
     comp += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
     sum = t;
@@ -63,12 +65,13 @@ function compensatedSum(v: Float64Array): number {
   return sum + comp;
 }
 
-/** Σ(x - mean)² with Neumaier's compensation. */
-function compensatedSquares(v: Float64Array, mean: number): number {
+/** Σ(x·scale - mean)² with Neumaier's compensation (`mean` of the scaled values). */
+function compensatedSquares(v: Float64Array, mean: number, scale: number): number {
   let sum = 0;
   let comp = 0;
   for (let i = 0; i < v.length; i++) {
-    const x = (v[i]! - mean) * (v[i]! - mean);
+    const d = v[i]! * scale - mean;
+    const x = d * d;
     const t = sum + x;
     comp += sum >= x ? sum - t + x : x - t + sum;
     sum = t;

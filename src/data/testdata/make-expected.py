@@ -1,9 +1,14 @@
-"""Writes small.csv and the statistics pandas/numpy compute for it (expected-stats.json).
+"""Writes small.csv and the statistics pandas/numpy compute for it (expected-stats.json), and
+extreme.csv with its statistics (expected-extreme-stats.json): magnitudes near 1e300 and 1e-300,
+where numpy's std overflows to inf or underflows to 0, so mean and std are computed here exactly
+(scaled by a power of two, summed with math.fsum), and strings whose code point order is not
+their UTF-16 order.
 
 Run with Debian's Python: /usr/bin/python3 src/data/testdata/make-expected.py
-The data test (profile.test.ts) compares Keel's statistics with these values.
+The data tests (profile.test.ts, profile-extremes.test.ts) compare Keel's statistics with these values.
 """
 import json
+import math
 import os
 
 import numpy as np
@@ -29,15 +34,20 @@ df = pd.DataFrame({
     "k_const": [7] * n,
     "u_float": np.round(rng.lognormal(3, 1, n), 3),
 })
-csv_path = os.path.join(HERE, "small.csv")
-df.to_csv(csv_path, index=False)
+extreme_rng = np.random.default_rng(11)
+# 10 BMP strings above the surrogates and 15 emoji, each 16 times: all tied, so the top 20 are the
+# first 20 by value (code point order: the BMP ones first; UTF-16 order puts the emoji first).
+tied = [chr(0xFF61 + k) for k in range(10)] + [chr(0x1F600 + k) for k in range(15)]
+extreme = pd.DataFrame({
+    "f_huge": extreme_rng.uniform(-1, 1, n) * 1e300,
+    "f_huge_ties": extreme_rng.choice([-1.5e300, 1e300, 1.7e308, 5e299], n),
+    "f_tiny": extreme_rng.uniform(0, 1, n) * 1e-300,
+    "f_tiny_ties": extreme_rng.choice([1e-300, 3e-300, 2.5e-310, 0.0], n),
+    "s_tied": extreme_rng.permutation(np.repeat(tied, n // len(tied))),
+})
 
-# Read back exactly as a user would, then profile.
-d = pd.read_csv(csv_path)
-types = {"i_int": "int", "f_float": "float", "b_bool": "bool", "s_str": "string", "t_ts": "timestamp", "k_const": "int", "u_float": "float"}
 
-
-def as_numbers(name):
+def as_numbers(d, types, name):
     s = d[name]
     if types[name] == "bool":
         return s.map({True: 1.0, False: 0.0, "true": 1.0, "false": 0.0}).astype(float)
@@ -57,24 +67,43 @@ def fmt(v, kind):
     return float(v)
 
 
-out = {}
-for name, kind in types.items():
-    s = d[name]
-    col = {"type": kind, "count": int(s.count()), "missing": int(s.isna().sum()), "distinct": int(s.nunique())}
-    key = s if kind == "string" else as_numbers(name)
-    counts = key.dropna().value_counts()
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:20]
-    col["top"] = [{"value": fmt(v, kind), "count": int(c)} for v, c in ranked]
-    if kind != "string":
-        x = as_numbers(name).dropna().to_numpy()
-        col.update({
-            "min": float(x.min()), "max": float(x.max()), "mean": float(x.mean()), "std": float(x.std(ddof=1)),
-            "quantiles": dict(zip(["p01", "p05", "p25", "p50", "p75", "p95", "p99"], [float(q) for q in np.quantile(x, [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99])])),
-        })
-        counts_h, edges = np.histogram(x, bins=20)
-        col["histogram"] = {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts_h]}
-    out[name] = col
+def mean_std(x):
+    """The exact mean and std (ddof 1): x scaled by a power of two, so nothing overflows or underflows."""
+    e = math.frexp(float(np.max(np.abs(x))))[1]
+    y = np.ldexp(x, -e)
+    mean = math.fsum(y) / len(y)
+    return math.ldexp(mean, e), math.ldexp(math.sqrt(math.fsum((y - mean) ** 2) / (len(y) - 1)), e)
 
-with open(os.path.join(HERE, "expected-stats.json"), "w") as f:
-    json.dump({"rows": int(len(d)), "columns": out}, f, indent=1)
-print("wrote", csv_path, "and expected-stats.json")
+
+def write_profile(frame, types, csv_name, json_name, exact_moments):
+    """Writes the frame as CSV, reads it back exactly as a user would, and writes its statistics."""
+    csv_path = os.path.join(HERE, csv_name)
+    frame.to_csv(csv_path, index=False)
+    d = pd.read_csv(csv_path, float_precision="round_trip")
+    out = {}
+    for name, kind in types.items():
+        s = d[name]
+        col = {"type": kind, "count": int(s.count()), "missing": int(s.isna().sum()), "distinct": int(s.nunique())}
+        key = s if kind == "string" else as_numbers(d, types, name)
+        counts = key.dropna().value_counts()
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:20]
+        col["top"] = [{"value": fmt(v, kind), "count": int(c)} for v, c in ranked]
+        if kind != "string":
+            x = as_numbers(d, types, name).dropna().to_numpy()
+            mean, std = mean_std(x) if exact_moments else (float(x.mean()), float(x.std(ddof=1)))
+            col.update({
+                "min": float(x.min()), "max": float(x.max()), "mean": mean, "std": std,
+                "quantiles": dict(zip(["p01", "p05", "p25", "p50", "p75", "p95", "p99"], [float(q) for q in np.quantile(x, [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99])])),
+            })
+            counts_h, edges = np.histogram(x, bins=20)
+            col["histogram"] = {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts_h]}
+        out[name] = col
+    with open(os.path.join(HERE, json_name), "w") as f:
+        json.dump({"rows": int(len(d)), "columns": out}, f, indent=1)
+    print("wrote", csv_path, "and", json_name)
+
+
+write_profile(df, {"i_int": "int", "f_float": "float", "b_bool": "bool", "s_str": "string", "t_ts": "timestamp", "k_const": "int", "u_float": "float"},
+              "small.csv", "expected-stats.json", exact_moments=False)
+write_profile(extreme, {"f_huge": "float", "f_huge_ties": "float", "f_tiny": "float", "f_tiny_ties": "float", "s_tied": "string"},
+              "extreme.csv", "expected-extreme-stats.json", exact_moments=True)
