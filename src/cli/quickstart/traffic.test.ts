@@ -18,8 +18,11 @@ describe('the quickstart traffic', () => {
 
   it('counts the failed requests and keeps the first failure: its status and the server error', async () => {
     const url = await listening;
-    const t = await sendTraffic(url, 'fraud', rows, 'r', Date.now() + 300, 1);
-    expect(t.sent).toBeGreaterThan(3);
+    // A first request loads fetch's client, which can take longer than the phase below on a busy
+    // machine (the test then saw one request); the counts need a few.
+    await fetch(`${url}/warm-up`);
+    const t = await sendTraffic(url, 'fraud', rows, 'r', Date.now() + 1000, 1);
+    expect(t.sent).toBeGreaterThanOrEqual(3);
     expect(t.failed).toBe(Math.ceil(t.sent / 2));
     expect(t.sentRows).toHaveLength(t.sent - t.failed);
     expect(t.firstFailure).toBe("400 instances[0]: unknown feature 'amount'; the model takes 'x'");
