@@ -58,7 +58,9 @@ export function registerDataCommands(program: Command, context: ContextFactory):
       for (const n of v.notes ?? []) printNote(n);
       if (ctx.json) return printJson(showJson(v));
       // Identical content returns the version that already holds it.
-      const known = v.createdAt < started ? `, unchanged: the same content was added ${new Date(v.createdAt).toISOString()}` : '';
+      // The description given with it is the dataset's now (DatasetService.addedAgain): say so.
+      const described = opts.description === undefined ? '' : '; the description is updated';
+      const known = v.createdAt < started ? `, unchanged: the same content was added ${new Date(v.createdAt).toISOString()}${described}` : '';
       printLine(`${v.name}@${v.version}: ${v.rows} rows × ${v.columns.length} columns (${((Date.now() - started) / 1000).toFixed(2)} s${known})`);
     }));
 
