@@ -41,11 +41,12 @@ export interface DateCandidate {
 /**
  * The formats tried, in the order of preference: the first that reads every sampled value wins.
  * A two-digit year (`%y`) before a four-digit one: strptime's `%Y` reads `24` as the year 24.
+ * Fields separated by spaces only with a four-digit year (spacedShortYear).
  */
 export const DATE_CANDIDATES: readonly DateCandidate[] = ['', ' %H:%M:%S'].flatMap((time) =>
   SEPARATORS.flatMap((sep) =>
     ORDERS.flatMap((order) =>
-      ['%y', '%Y'].map((year): DateCandidate => ({
+      (sep === ' ' ? ['%Y'] : ['%y', '%Y']).map((year): DateCandidate => ({
         format: order.map((f) => (f === 'Y' ? year : f)).join(sep) + time,
         shape: order.map((f) => FIELD_SHAPES[f === 'Y' ? year : f]).join(sep === '.' ? '[.]' : sep) + (time === '' ? '' : ' [0-9]{1,2}:[0-9]{2}:[0-9]{2}'),
         type: time === '' ? 'DATE' : 'TIMESTAMP',
@@ -57,6 +58,45 @@ export const DATE_CANDIDATES: readonly DateCandidate[] = ['', ' %H:%M:%S'].flatM
 
 /** The candidate of a sniffed format, if it is one of DATE_CANDIDATES. */
 export const candidateOf = (format: string | undefined): DateCandidate | undefined => DATE_CANDIDATES.find((c) => c.format === format);
+
+/**
+ * A format of three fields separated by spaces with a two-digit year (`%m %d %y`): DuckDB's
+ * sniffer reads `10 20 30` by it (2030-10-20), where the values are more likely numbers in a row
+ * (a score, a version, a phone number's parts) than dates. Spaced dates need a four-digit year.
+ */
+const spacedShortYear = (format: string): boolean => /^%[dmy] %[dmy] %[dmy]/.test(format);
+
+/**
+ * A value whose year, first, has fewer than four digits: DuckDB's cast to DATE or TIMESTAMP (the
+ * sniffer's ISO reading) reads `1 2 3`, `1-2-3` and `1/2/3` as the year 1, and strptime's `%Y`
+ * reads `24` as the year 24.
+ */
+const SHORT_YEAR_FIRST = '^[0-9]{1,3}[^0-9]';
+
+/**
+ * Of the date columns DuckDB's sniffer typed (`columns`, each with its format, none for its ISO
+ * reading; `read` reads them as text), those Keel does not read as it did: a spaced date with a
+ * two-digit year (spacedShortYear), or a year first (ISO, or `%Y` first) with fewer than four
+ * digits in a sampled value. The caller reads them as text columns, which take a format of their
+ * own only if one of DATE_CANDIDATES fits. A column in the `given` format (--date-format) is read
+ * as asked.
+ */
+export async function misreadDates(
+  con: DuckDBConnection,
+  read: string,
+  columns: readonly CsvColumn[],
+  given: string | undefined,
+  rows: number,
+): Promise<Set<string>> {
+  const checked = columns.filter((c) => c.format === undefined || c.format !== given);
+  const misread = new Set(checked.filter((c) => c.format !== undefined && spacedShortYear(c.format)).map((c) => c.name));
+  const yearFirst = checked.filter((c) => !misread.has(c.name) && (c.format === undefined || c.format.startsWith('%Y')));
+  const short = await textAggregates(con, read, yearFirst.map((c) => c.name), rows, [
+    `bool_or(regexp_matches(trim(v), ${quoteString(SHORT_YEAR_FIRST)})) FILTER (WHERE NOT ${isNaSql('v')})`,
+  ]);
+  for (const c of yearFirst) if (short(c.name)[0] === true) misread.add(c.name);
+  return misread;
+}
 
 /** Rows of the first look, which picks the formats worth trying on all the sampled rows. */
 const FIRST_LOOK_ROWS = 256;

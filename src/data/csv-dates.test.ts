@@ -57,4 +57,29 @@ describe('date columns', () => {
     expect((await t.service.rows(`late-format@${v.version}`, { offset: 25_000 })).rows.map((r) => r.map(iso))).toEqual([['2024-12-31T00:00:00.000Z', '31/12/2024']]);
     expect(v.notes).toEqual(['column \'b\' holds "31/12/2024", so it is VARCHAR instead of DATE']);
   });
+
+  it('keeps numbers separated by spaces, or with a year of fewer than four digits, as text: a spaced date needs a four-digit year', async () => {
+    // DuckDB's sniffer read a as the year 1 (0001-02-03), b by %m %d %y (2030-10-20), c as the year
+    // 1, and f with NA spellings missing as the year 1; pandas keeps all six as text (object).
+    const file = join(t.dir, 'spaced.csv');
+    writeFileSync(file, 'a,b,c,d,e,f\n1 2 3,10 20 30,1-2-3,555 1234,2024 1 5,1 2 3\n4 5 6,11 21 31,4/5/6,555 9876,2024 2 6,NA\n');
+    const v = await t.service.add('spaced', file);
+    expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['a:string', 'b:string', 'c:string', 'd:string', 'e:timestamp', 'f:string']);
+    expect((await t.service.rows(`spaced@${v.version}`)).rows.map((r) => r.map(iso))).toEqual([
+      ['1 2 3', '10 20 30', '1-2-3', '555 1234', '2024-01-05T00:00:00.000Z', '1 2 3'],
+      ['4 5 6', '11 21 31', '4/5/6', '555 9876', '2024-02-06T00:00:00.000Z', 'NA'],
+    ]);
+    // A day, a month and a four-digit year separated by spaces is a date.
+    const dmy = join(t.dir, 'spaced-dmy.csv');
+    writeFileSync(dmy, 'a\n12 5 2024\n13 6 2024\n');
+    const d = await t.service.add('spaced-dmy', dmy);
+    expect((await t.service.rows(`spaced-dmy@${d.version}`)).rows.map((r) => iso(r[0]))).toEqual(['2024-05-12T00:00:00.000Z', '2024-06-13T00:00:00.000Z']);
+    // --date-format reads the spaced two-digit years as asked, in every column that fits it.
+    const given = await t.service.add('spaced', file, { dateFormat: '%m %d %y' });
+    expect(given.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['a:timestamp', 'b:timestamp', 'c:string', 'd:string', 'e:timestamp', 'f:timestamp']);
+    expect((await t.service.rows(`spaced@${given.version}`)).rows.map((r) => [iso(r[0]), iso(r[1])])).toEqual([
+      ['2003-01-02T00:00:00.000Z', '2030-10-20T00:00:00.000Z'],
+      ['2006-04-05T00:00:00.000Z', '2031-11-21T00:00:00.000Z'],
+    ]);
+  });
 });

@@ -26,7 +26,7 @@ import { whyNoDialect } from './csv-dialect-error.js';
 import { headerNames, refuseRenamedParts } from './csv-header-names.js';
 import { assertNotMisreadUtf16 } from './csv-encoding.js';
 import { fixedRead, isDateType, type DateFormats } from './csv-fixed-read.js';
-import { ambiguousDates, byFormat, fittingFormats, type DateCandidate } from './csv-date-formats.js';
+import { ambiguousDates, byFormat, fittingFormats, misreadDates, type DateCandidate } from './csv-date-formats.js';
 import { sniffParts } from './csv-parts.js';
 import { sampleFile, sniffRows } from './csv-sample.js';
 import { SPACE_VALUE_MARK } from './csv-space-lines.js';
@@ -157,7 +157,15 @@ export async function sniffCsv(
   const notNumbers = textInNumberColumns(head, readOptions, sniffedTypes);
   const numberTypes = sniffedTypes.map((t) => (notNumbers.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t));
   const beyond = await wholeBeyondBigint(con, head, sampleRead, numberTypes, sampleRows, readOptions);
-  const types = numberTypes.map((t) => (beyond.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t));
+  const typed = numberTypes.map((t) => (beyond.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t));
+  // The date formats a date column's read converts by after it meets an NA spelling (several
+  // files: the first file's, sniffed only when there are such columns).
+  if (!formats && typed.some((t) => isDateType(t.duckType))) formats = await sniffFirst(options).then((s) => s.formats, () => undefined);
+  // Date columns DuckDB's sniffer read where Keel would not (`1 2 3` as the year 1): text columns.
+  const sniffedDates = typed.filter((t) => isDateType(t.duckType)).map((t) => withFormat(firstRead(t.name, t.duckType), formats));
+  const asText = typed.map((t) => (isDateType(t.duckType) ? { ...t, duckType: 'VARCHAR' } : t));
+  const misread = await misreadDates(con, sampleRead(asText), sniffedDates, readOptions.dateFormat, sampleRows);
+  const types = typed.map((t) => (misread.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t));
   const text = types.filter((t) => t.duckType === 'VARCHAR' && !given.has(t.name));
   // pandas' NA spellings missing, as the text columns' second look at dates needs them. These
   // later sniffs only refine the types: one that fails leaves them as they are.
@@ -167,6 +175,8 @@ export async function sniffCsv(
   const fitted = new Map<string, readonly DateCandidate[]>();
   const datesOf = async (names: readonly string[]) => {
     const dates = await datesWithNa();
+    const sniffed = [...dates.values()].filter((c) => names.includes(c.name));
+    for (const n of await misreadDates(con, sampleRead(types), sniffed, readOptions.dateFormat, sampleRows)) dates.delete(n);
     const own = await fittingFormats(con, sampleRead(types), names.filter((n) => !dates.has(n)), sampleRows);
     for (const [n, fits] of own) {
       if (fits.length === 0) continue;
@@ -176,9 +186,6 @@ export async function sniffCsv(
     return dates;
   };
   const reads = await textColumnReads(con, sampleRead(types), text, sampleRows, readOptions, datesOf);
-  // The date formats a date column's read converts by after it meets an NA spelling (several
-  // files: the first file's, sniffed only when there are such columns).
-  if (!formats && types.some((t) => isDateType(t.duckType))) formats = await sniffFirst(options).then((s) => s.formats, () => undefined);
   const long = longIntegerColumns(head, readOptions, types);
   const columns = types.map((t): CsvColumn => reads.get(t.name) ?? (long.has(t.name) ? { name: t.name, sniffed: t.duckType, read: 'whole-text' } : withFormat(firstRead(t.name, t.duckType), formats)));
   // A column in the given date format was read as asked: no note.
