@@ -82,4 +82,39 @@ describe('date columns', () => {
       ['2006-04-05T00:00:00.000Z', '2031-11-21T00:00:00.000Z'],
     ]);
   });
+
+  it('reads a two-digit year day first or month first, not year first, whichever column DuckDB gave its format to, and the note says so', async () => {
+    // DuckDB's sniffer read a and c (with an NA) by %y/%m/%d: 2005-01-24, 2006-02-24.
+    const file = join(t.dir, 'short-years.csv');
+    writeFileSync(file, 'a,b,c\n05/01/24,31/12/2024,05/01/24\n06/02/24,01/02/2024,NA\n');
+    const v = await t.service.add('short-years', file);
+    expect(v.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['a:timestamp:0', 'b:timestamp:0', 'c:timestamp:1']);
+    expect((await t.service.rows(`short-years@${v.version}`)).rows.map((r) => r.map(iso))).toEqual([
+      ['2024-01-05T00:00:00.000Z', '2024-12-31T00:00:00.000Z', '2024-01-05T00:00:00.000Z'],
+      ['2024-02-06T00:00:00.000Z', '2024-02-01T00:00:00.000Z', null],
+    ]);
+    const note = (c: string) =>
+      `column '${c}': every sampled value reads as %d/%m/%y (day/month/year) and as %m/%d/%y (month/day/year) or %y/%m/%d (year/month/day), so it is read as %d/%m/%y; pass --date-format '%m/%d/%y' (HTTP: ?dateFormat=) to read it as %m/%d/%y`;
+    expect(v.notes).toEqual([note('a'), note('c')]);
+    // Beside e, DuckDB's sniffer gave the file's %d/%m/%Y to d too: the year 24 (0024-01-05). g by
+    // %y/%m/%d was 2031-12-24; f and h, which only year first reads, stay 1999-12-31.
+    const other = join(t.dir, 'short-years-2.csv');
+    writeFileSync(other, 'e,d,f\n31/12/2024,05/01/24,99/12/31\n01/02/2024,06/02/24,98/01/02\n');
+    const w = await t.service.add('short-years-2', other);
+    expect((await t.service.rows(`short-years-2@${w.version}`)).rows.map((r) => r.map(iso))).toEqual([
+      ['2024-12-31T00:00:00.000Z', '2024-01-05T00:00:00.000Z', '1999-12-31T00:00:00.000Z'],
+      ['2024-02-01T00:00:00.000Z', '2024-02-06T00:00:00.000Z', '1998-01-02T00:00:00.000Z'],
+    ]);
+    const third = join(t.dir, 'short-years-3.csv');
+    writeFileSync(third, 'g,h\n31/12/24,99/12/31\n01/02/24,98/01/02\n');
+    const x = await t.service.add('short-years-3', third);
+    expect((await t.service.rows(`short-years-3@${x.version}`)).rows.map((r) => r.map(iso))).toEqual([
+      ['2024-12-31T00:00:00.000Z', '1999-12-31T00:00:00.000Z'],
+      ['2024-02-01T00:00:00.000Z', '1998-01-02T00:00:00.000Z'],
+    ]);
+    // --date-format takes the year first, as asked, with no note.
+    const given = await t.service.add('short-years', file, { dateFormat: '%y/%m/%d' });
+    expect((await t.service.rows(`short-years@${given.version}`)).rows.map((r) => iso(r[0]))).toEqual(['2005-01-24T00:00:00.000Z', '2006-02-24T00:00:00.000Z']);
+    expect(given.notes).toBeUndefined();
+  });
 });
