@@ -12,7 +12,7 @@ import { quoteString } from './duckdb-sql.js';
 import { isNaSql, type CsvColumn } from './csv-columns.js';
 import { isDateType } from './csv-fixed-read.js';
 import { textAggregates } from './csv-text-columns.js';
-import type { ColumnNote, SniffedType } from './source-sql.js';
+import type { ColumnNote } from './source-sql.js';
 
 /** The orders of day, month and year DuckDB's sniffer tries, day first as it prefers them; `Y` the year. */
 const ORDERS = [['%d', '%m', 'Y'], ['%m', '%d', 'Y'], ['Y', '%m', '%d']] as const;
@@ -41,11 +41,12 @@ export interface DateCandidate {
 /**
  * The formats tried, in the order of preference: the first that reads every sampled value wins.
  * A two-digit year (`%y`) before a four-digit one: strptime's `%Y` reads `24` as the year 24.
+ * Fields separated by spaces only with a four-digit year (spacedShortYear).
  */
 export const DATE_CANDIDATES: readonly DateCandidate[] = ['', ' %H:%M:%S'].flatMap((time) =>
   SEPARATORS.flatMap((sep) =>
     ORDERS.flatMap((order) =>
-      ['%y', '%Y'].map((year): DateCandidate => ({
+      (sep === ' ' ? ['%Y'] : ['%y', '%Y']).map((year): DateCandidate => ({
         format: order.map((f) => (f === 'Y' ? year : f)).join(sep) + time,
         shape: order.map((f) => FIELD_SHAPES[f === 'Y' ? year : f]).join(sep === '.' ? '[.]' : sep) + (time === '' ? '' : ' [0-9]{1,2}:[0-9]{2}:[0-9]{2}'),
         type: time === '' ? 'DATE' : 'TIMESTAMP',
@@ -57,6 +58,68 @@ export const DATE_CANDIDATES: readonly DateCandidate[] = ['', ' %H:%M:%S'].flatM
 
 /** The candidate of a sniffed format, if it is one of DATE_CANDIDATES. */
 export const candidateOf = (format: string | undefined): DateCandidate | undefined => DATE_CANDIDATES.find((c) => c.format === format);
+
+/**
+ * A format of three fields separated by spaces with a two-digit year (`%m %d %y`): DuckDB's
+ * sniffer reads `10 20 30` by it (2030-10-20), where the values are more likely numbers in a row
+ * (a score, a version, a phone number's parts) than dates. Spaced dates need a four-digit year.
+ */
+const spacedShortYear = (format: string): boolean => /^%[dmy] %[dmy] %[dmy]/.test(format);
+
+/**
+ * A value whose year, first, has fewer than four digits: DuckDB's cast to DATE or TIMESTAMP (the
+ * sniffer's ISO reading) reads `1 2 3`, `1-2-3` and `1/2/3` as the year 1, and strptime's `%Y`
+ * reads `24` as the year 24.
+ */
+const SHORT_YEAR_FIRST = '^[0-9]{1,3}[^0-9]';
+
+/** Of the date columns DuckDB's sniffer typed, those Keel reads otherwise, and the formats that fit those it looked at (checkedDates). */
+export interface CheckedDates {
+  readonly misread: ReadonlySet<string>;
+  readonly fits: ReadonlyMap<string, readonly DateCandidate[]>;
+}
+
+/**
+ * Of the date columns DuckDB's sniffer typed (`columns`, each with its format, none for its ISO
+ * reading; `read` reads them as text), those Keel does not read as it did (`misread`), and the
+ * formats of DATE_CANDIDATES that fit each column in one of them (`fits`: its note's, and its own
+ * format when misread). Misread are:
+ *  - a spaced date with a two-digit year (spacedShortYear);
+ *  - a year first (ISO, or `%Y` first) with fewer than four digits in a sampled value;
+ *  - a format other than the first of DATE_CANDIDATES that fits the column: DuckDB's sniffer reads
+ *    `05/01/24` and `31/12/24` year first (2005-01-24, 2031-12-24), and gives the file's one
+ *    format to every date column, `%d/%m/%Y` to `05/01/24` beside `31/12/2024` too (the year 24).
+ * The caller reads a misread column by the first format that fits it (ownDates), or as text when
+ * none does. A column in the `given` format (--date-format) is read as asked.
+ */
+export async function checkedDates(
+  con: DuckDBConnection,
+  read: string,
+  columns: readonly CsvColumn[],
+  given: string | undefined,
+  rows: number,
+): Promise<CheckedDates> {
+  const checked = columns.filter((c) => c.format === undefined || c.format !== given);
+  const misread = new Set(checked.filter((c) => c.format !== undefined && spacedShortYear(c.format)).map((c) => c.name));
+  const yearFirst = checked.filter((c) => !misread.has(c.name) && (c.format === undefined || c.format.startsWith('%Y')));
+  const short = await textAggregates(con, read, yearFirst.map((c) => c.name), rows, [
+    `bool_or(regexp_matches(trim(v), ${quoteString(SHORT_YEAR_FIRST)})) FILTER (WHERE NOT ${isNaSql('v')})`,
+  ]);
+  for (const c of yearFirst) if (short(c.name)[0] === true) misread.add(c.name);
+  // Four digits first read one way only (`2024.01.05`); the others are tried in Keel's order.
+  const tried = checked.filter((c) => !misread.has(c.name) && !yearFirst.includes(c) && candidateOf(c.format) !== undefined);
+  const fits = await fittingFormats(con, read, tried.map((c) => c.name), rows);
+  for (const c of tried) if (fits.get(c.name)?.[0]?.format !== c.format) misread.add(c.name);
+  return { misread, fits };
+}
+
+/** The misread columns a format fits, each read by the first (byFormat). */
+export function ownDates({ misread, fits }: CheckedDates): Map<string, CsvColumn> {
+  return new Map([...misread].flatMap((n) => {
+    const first = fits.get(n)?.[0];
+    return first === undefined ? [] : [[n, byFormat(n, first)] as const];
+  }));
+}
 
 /** Rows of the first look, which picks the formats worth trying on all the sampled rows. */
 const FIRST_LOOK_ROWS = 256;
@@ -98,24 +161,13 @@ export function ambiguityNote(name: string, taken: string, fitting: readonly Dat
 
 /**
  * The notes for the date columns whose sampled values read in another order of day, month and
- * year too (`05/01/2024`). `fitted`: the formats found to fit the columns that took their own; the
- * others' sampled values are looked at as text (a query on the sampled rows, only for columns in
- * a format that could be read another way: not a four-digit year first, not ISO).
+ * year too (`05/01/2024`), from `fitted`: the formats found to fit each column in a format that
+ * could be read another way (checkedDates', fittingFormats'; not a four-digit year first, not ISO).
  */
-export async function ambiguousDates(
-  con: DuckDBConnection,
-  sampleRead: (ts: readonly SniffedType[]) => string,
-  types: readonly SniffedType[],
-  columns: readonly CsvColumn[],
-  fitted: ReadonlyMap<string, readonly DateCandidate[]>,
-  rows: number,
-): Promise<ColumnNote[]> {
+export function ambiguousDates(columns: readonly CsvColumn[], fitted: ReadonlyMap<string, readonly DateCandidate[]>): ColumnNote[] {
   const dates = columns.filter((c) => isDateType(c.sniffed) && candidateOf(c.format) !== undefined && !c.format!.startsWith('%Y'));
-  const unlooked = new Set(dates.filter((c) => !fitted.has(c.name)).map((c) => c.name));
-  const asText = types.map((t) => (unlooked.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t));
-  const looked = unlooked.size === 0 ? new Map<string, DateCandidate[]>() : await fittingFormats(con, sampleRead(asText), [...unlooked], rows);
   return dates.flatMap((c) => {
-    const message = ambiguityNote(c.name, c.format!, fitted.get(c.name) ?? looked.get(c.name) ?? []);
+    const message = ambiguityNote(c.name, c.format!, fitted.get(c.name) ?? []);
     return message === undefined ? [] : [{ column: c.name, message }];
   });
 }

@@ -57,4 +57,64 @@ describe('date columns', () => {
     expect((await t.service.rows(`late-format@${v.version}`, { offset: 25_000 })).rows.map((r) => r.map(iso))).toEqual([['2024-12-31T00:00:00.000Z', '31/12/2024']]);
     expect(v.notes).toEqual(['column \'b\' holds "31/12/2024", so it is VARCHAR instead of DATE']);
   });
+
+  it('keeps numbers separated by spaces, or with a year of fewer than four digits, as text: a spaced date needs a four-digit year', async () => {
+    // DuckDB's sniffer read a as the year 1 (0001-02-03), b by %m %d %y (2030-10-20), c as the year
+    // 1, and f with NA spellings missing as the year 1; pandas keeps all six as text (object).
+    const file = join(t.dir, 'spaced.csv');
+    writeFileSync(file, 'a,b,c,d,e,f\n1 2 3,10 20 30,1-2-3,555 1234,2024 1 5,1 2 3\n4 5 6,11 21 31,4/5/6,555 9876,2024 2 6,NA\n');
+    const v = await t.service.add('spaced', file);
+    expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['a:string', 'b:string', 'c:string', 'd:string', 'e:timestamp', 'f:string']);
+    expect((await t.service.rows(`spaced@${v.version}`)).rows.map((r) => r.map(iso))).toEqual([
+      ['1 2 3', '10 20 30', '1-2-3', '555 1234', '2024-01-05T00:00:00.000Z', '1 2 3'],
+      ['4 5 6', '11 21 31', '4/5/6', '555 9876', '2024-02-06T00:00:00.000Z', 'NA'],
+    ]);
+    // A day, a month and a four-digit year separated by spaces is a date.
+    const dmy = join(t.dir, 'spaced-dmy.csv');
+    writeFileSync(dmy, 'a\n12 5 2024\n13 6 2024\n');
+    const d = await t.service.add('spaced-dmy', dmy);
+    expect((await t.service.rows(`spaced-dmy@${d.version}`)).rows.map((r) => iso(r[0]))).toEqual(['2024-05-12T00:00:00.000Z', '2024-06-13T00:00:00.000Z']);
+    // --date-format reads the spaced two-digit years as asked, in every column that fits it.
+    const given = await t.service.add('spaced', file, { dateFormat: '%m %d %y' });
+    expect(given.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['a:timestamp', 'b:timestamp', 'c:string', 'd:string', 'e:timestamp', 'f:timestamp']);
+    expect((await t.service.rows(`spaced@${given.version}`)).rows.map((r) => [iso(r[0]), iso(r[1])])).toEqual([
+      ['2003-01-02T00:00:00.000Z', '2030-10-20T00:00:00.000Z'],
+      ['2006-04-05T00:00:00.000Z', '2031-11-21T00:00:00.000Z'],
+    ]);
+  });
+
+  it('reads a two-digit year day first or month first, not year first, whichever column DuckDB gave its format to, and the note says so', async () => {
+    // DuckDB's sniffer read a and c (with an NA) by %y/%m/%d: 2005-01-24, 2006-02-24.
+    const file = join(t.dir, 'short-years.csv');
+    writeFileSync(file, 'a,b,c\n05/01/24,31/12/2024,05/01/24\n06/02/24,01/02/2024,NA\n');
+    const v = await t.service.add('short-years', file);
+    expect(v.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['a:timestamp:0', 'b:timestamp:0', 'c:timestamp:1']);
+    expect((await t.service.rows(`short-years@${v.version}`)).rows.map((r) => r.map(iso))).toEqual([
+      ['2024-01-05T00:00:00.000Z', '2024-12-31T00:00:00.000Z', '2024-01-05T00:00:00.000Z'],
+      ['2024-02-06T00:00:00.000Z', '2024-02-01T00:00:00.000Z', null],
+    ]);
+    const note = (c: string) =>
+      `column '${c}': every sampled value reads as %d/%m/%y (day/month/year) and as %m/%d/%y (month/day/year) or %y/%m/%d (year/month/day), so it is read as %d/%m/%y; pass --date-format '%m/%d/%y' (HTTP: ?dateFormat=) to read it as %m/%d/%y`;
+    expect(v.notes).toEqual([note('a'), note('c')]);
+    // Beside e, DuckDB's sniffer gave the file's %d/%m/%Y to d too: the year 24 (0024-01-05). g by
+    // %y/%m/%d was 2031-12-24; f and h, which only year first reads, stay 1999-12-31.
+    const other = join(t.dir, 'short-years-2.csv');
+    writeFileSync(other, 'e,d,f\n31/12/2024,05/01/24,99/12/31\n01/02/2024,06/02/24,98/01/02\n');
+    const w = await t.service.add('short-years-2', other);
+    expect((await t.service.rows(`short-years-2@${w.version}`)).rows.map((r) => r.map(iso))).toEqual([
+      ['2024-12-31T00:00:00.000Z', '2024-01-05T00:00:00.000Z', '1999-12-31T00:00:00.000Z'],
+      ['2024-02-01T00:00:00.000Z', '2024-02-06T00:00:00.000Z', '1998-01-02T00:00:00.000Z'],
+    ]);
+    const third = join(t.dir, 'short-years-3.csv');
+    writeFileSync(third, 'g,h\n31/12/24,99/12/31\n01/02/24,98/01/02\n');
+    const x = await t.service.add('short-years-3', third);
+    expect((await t.service.rows(`short-years-3@${x.version}`)).rows.map((r) => r.map(iso))).toEqual([
+      ['2024-12-31T00:00:00.000Z', '1999-12-31T00:00:00.000Z'],
+      ['2024-02-01T00:00:00.000Z', '1998-01-02T00:00:00.000Z'],
+    ]);
+    // --date-format takes the year first, as asked, with no note.
+    const given = await t.service.add('short-years', file, { dateFormat: '%y/%m/%d' });
+    expect((await t.service.rows(`short-years@${given.version}`)).rows.map((r) => iso(r[0]))).toEqual(['2005-01-24T00:00:00.000Z', '2006-02-24T00:00:00.000Z']);
+    expect(given.notes).toBeUndefined();
+  });
 });

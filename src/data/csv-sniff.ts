@@ -26,7 +26,7 @@ import { whyNoDialect } from './csv-dialect-error.js';
 import { headerNames, refuseRenamedParts } from './csv-header-names.js';
 import { assertNotMisreadUtf16 } from './csv-encoding.js';
 import { fixedRead, isDateType, type DateFormats } from './csv-fixed-read.js';
-import { ambiguousDates, byFormat, fittingFormats, type DateCandidate } from './csv-date-formats.js';
+import { ambiguousDates, byFormat, checkedDates, fittingFormats, ownDates, type DateCandidate } from './csv-date-formats.js';
 import { sniffParts } from './csv-parts.js';
 import { sampleFile, sniffRows } from './csv-sample.js';
 import { SPACE_VALUE_MARK } from './csv-space-lines.js';
@@ -157,17 +157,33 @@ export async function sniffCsv(
   const notNumbers = textInNumberColumns(head, readOptions, sniffedTypes);
   const numberTypes = sniffedTypes.map((t) => (notNumbers.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t));
   const beyond = await wholeBeyondBigint(con, head, sampleRead, numberTypes, sampleRows, readOptions);
-  const types = numberTypes.map((t) => (beyond.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t));
-  const text = types.filter((t) => t.duckType === 'VARCHAR' && !given.has(t.name));
+  const typed = numberTypes.map((t) => (beyond.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t));
+  // The date formats a date column's read converts by after it meets an NA spelling (several
+  // files: the first file's, sniffed only when there are such columns).
+  if (!formats && typed.some((t) => isDateType(t.duckType))) formats = await sniffFirst(options).then((s) => s.formats, () => undefined);
+  // Date columns DuckDB's sniffer read where Keel would not (`1 2 3` as the year 1, `05/01/24` year
+  // first): read by their own format, or as text columns. (Parts read by name are each read by
+  // their own sniff's formats, csv-parts.ts, not the first's: only its notes are said.)
+  const sniffedDates = typed.filter((t) => isDateType(t.duckType)).map((t) => withFormat(firstRead(t.name, t.duckType), formats));
+  const asText = typed.map((t) => (isDateType(t.duckType) ? { ...t, duckType: 'VARCHAR' } : t));
+  const checked = await checkedDates(con, sampleRead(asText), sniffedDates, readOptions.dateFormat, sampleRows);
+  const misread = byName ? new Set<string>() : checked.misread;
+  const fitted = new Map<string, readonly DateCandidate[]>(checked.fits);
+  const ownFormat = ownDates({ misread, fits: checked.fits });
+  const types = typed.map((t) => (misread.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t));
+  const text = types.filter((t) => t.duckType === 'VARCHAR' && !given.has(t.name) && !ownFormat.has(t.name));
   // pandas' NA spellings missing, as the text columns' second look at dates needs them. These
   // later sniffs only refine the types: one that fails leaves them as they are.
   const na = [...new Set([...(readOptions.na ?? []), ...NA_SPELLINGS.filter((s) => s !== '')])];
   const datesWithNa = () => sniffFirst(csvOptions(path, { ...readOptions, na })).then((s) => s.dates, () => new Map<string, CsvColumn>());
   // A date column in another format than the file's (DuckDB's sniffer finds one per file) takes its own.
-  const fitted = new Map<string, readonly DateCandidate[]>();
   const datesOf = async (names: readonly string[]) => {
     const dates = await datesWithNa();
-    const own = await fittingFormats(con, sampleRead(types), names.filter((n) => !dates.has(n)), sampleRows);
+    const withNa = await checkedDates(con, sampleRead(types), [...dates.values()].filter((c) => names.includes(c.name)), readOptions.dateFormat, sampleRows);
+    for (const [n, fits] of withNa.fits) fitted.set(n, fits);
+    for (const n of withNa.misread) dates.delete(n);
+    for (const [n, c] of ownDates(withNa)) dates.set(n, c);
+    const own = await fittingFormats(con, sampleRead(types), names.filter((n) => !dates.has(n) && !withNa.fits.has(n)), sampleRows);
     for (const [n, fits] of own) {
       if (fits.length === 0) continue;
       fitted.set(n, fits);
@@ -176,14 +192,11 @@ export async function sniffCsv(
     return dates;
   };
   const reads = await textColumnReads(con, sampleRead(types), text, sampleRows, readOptions, datesOf);
-  // The date formats a date column's read converts by after it meets an NA spelling (several
-  // files: the first file's, sniffed only when there are such columns).
-  if (!formats && types.some((t) => isDateType(t.duckType))) formats = await sniffFirst(options).then((s) => s.formats, () => undefined);
   const long = longIntegerColumns(head, readOptions, types);
-  const columns = types.map((t): CsvColumn => reads.get(t.name) ?? (long.has(t.name) ? { name: t.name, sniffed: t.duckType, read: 'whole-text' } : withFormat(firstRead(t.name, t.duckType), formats)));
+  const columns = types.map((t): CsvColumn => reads.get(t.name) ?? ownFormat.get(t.name) ?? (long.has(t.name) ? { name: t.name, sniffed: t.duckType, read: 'whole-text' } : withFormat(firstRead(t.name, t.duckType), formats)));
   // A column in the given date format was read as asked: no note.
   const dated = readOptions.dateFormat === undefined ? columns : columns.filter((c) => c.format !== readOptions.dateFormat);
-  const notes = await ambiguousDates(con, sampleRead, types, dated, fitted, sampleRows);
+  const notes = ambiguousDates(dated, fitted);
   return { ...csvSniffed(con, read, columns, given, readOptions), renames, notes };
 }
 
