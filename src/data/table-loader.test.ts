@@ -27,4 +27,16 @@ describe('loadTable', () => {
     writeFileSync(edges, 'id,y\n9007199254740991,1\n-9007199254740991,2\n,3\n');
     expect(valuesOf(await t.service.loadTable(`edges@${(await t.service.add('edges', edges)).version}`), 'id')).toEqual([9007199254740991, -9007199254740991, null]);
   });
+
+  it('loads timestamps as epoch milliseconds, their microseconds floored, before 1970 too', async () => {
+    const file = join(t.dir, 'stamps.csv');
+    writeFileSync(file, 't,n\n1969-12-31 23:59:59.999999,1\n1900-01-01 00:00:00.000001,2\n2024-01-02 03:04:05.123456,3\n,4\n');
+    const v = await t.service.add('stamps', file);
+    expect(v.columns[0]!.type).toBe('timestamp');
+    const ms = valuesOf(await t.service.loadTable('stamps'), 't');
+    expect(ms).toEqual([Date.UTC(1969, 11, 31, 23, 59, 59, 999), Date.UTC(1900, 0, 1), Date.UTC(2024, 0, 2, 3, 4, 5, 123), null]);
+    // The same instants `data head` shows.
+    const head = await t.service.rows('stamps', { columns: ['t'] });
+    expect(head.rows.map((r) => r[0])).toEqual(ms.map((x) => (x === null ? null : new Date(x as number).toISOString())));
+  });
 });
