@@ -39,4 +39,11 @@ describe('loadTable', () => {
     const head = await t.service.rows('stamps', { columns: ['t'] });
     expect(head.rows.map((r) => r[0])).toEqual(ms.map((x) => (x === null ? null : new Date(x as number).toISOString())));
   });
+
+  it('loads no columns with the version\'s row count', async () => {
+    const file = join(t.dir, 'three.csv');
+    writeFileSync(file, 'a,b\n1,x\n2,y\n3,z\n');
+    const v = await t.service.add('three', file);
+    expect(await t.service.loadTable(`three@${v.version}`, { columns: [] })).toEqual({ numRows: 3, columns: [] });
+  });
 });

@@ -70,7 +70,8 @@ export async function loadParquetTable(con: DuckDBConnection, parquetPath: strin
   // The row count from the Parquet footer; the values streamed a chunk at a time (DuckDB does not
   // hold them all while JS copies them, and each chunk is fetched once).
   const numRows = Number((await con.runAndReadAll(`SELECT count(*) FROM ${src}`)).getRows()[0]![0]);
-  if (exprs.length === 0) return makeTable([]);
+  // No column asked for: the Table still says how many rows the version has (makeTable would say 0).
+  if (exprs.length === 0) return { numRows, columns: [] };
   const out: Column[] = columns.map((c, i): Column => {
     const dict = dictionaries.get(i);
     return dict
