@@ -45,6 +45,8 @@ for (const backend of testStores()) {
     it('needs a saved schema or a given one', async () => {
       const e = await svc.validate(clean).catch((err: unknown) => err);
       expect((e as KeelError).code).toBe('FAILED_PRECONDITION');
+      // The command it names runs as written (schema infer saves by default; it has no --save).
+      expect((e as KeelError).message).toContain('run `keel schema infer sales@<version>` (it saves the schema)');
     });
 
     it('infers, versions and loads schemas', async () => {

@@ -113,7 +113,7 @@ export class ValidationService {
     if (!schema) {
       const saved = await this.getSchema(version.name).catch((e: unknown) => {
         if (e instanceof KeelError && e.code === 'NOT_FOUND') {
-          throw new KeelError('FAILED_PRECONDITION', `no saved schema for '${version.name}': run \`keel schema infer ${version.name}@<version> --save\` or pass --schema FILE`, { field: 'schema' });
+          throw new KeelError('FAILED_PRECONDITION', `no saved schema for '${version.name}': run \`keel schema infer ${version.name}@<version>\` (it saves the schema) or pass --schema FILE`, { field: 'schema' });
         }
         throw e;
       });
