@@ -22,7 +22,7 @@ import { readIdentity, resolveReadOptions, type ReadOptionsGiven } from './read-
 import { describeSource } from './source-reader.js';
 import { sourceError } from './source-sql.js';
 import { dropBlob, intact, readFailure, storedParquet } from './stored-parquet.js';
-import { loadParquetTable } from './table-loader.js';
+import { loadParquetTable, type LoadTableOptions } from './table-loader.js';
 import type { AddedVersion, ColumnProfile, DatasetSummary, DatasetVersion } from './types.js';
 
 export interface DatasetServiceHooks {
@@ -286,7 +286,7 @@ export class DatasetService {
   }
 
   /** The version as the core Table (numbers as Float64Array with NaN, strings dictionary-encoded), its file verified first. */
-  async loadTable(ref: string, options: { columns?: readonly string[] } = {}): Promise<Table> {
-    return this.readVersion(ref, options.columns, (con, path, _v, columns) => loadParquetTable(con, path, columns), { verify: true });
+  async loadTable(ref: string, options: LoadTableOptions = {}): Promise<Table> {
+    return this.readVersion(ref, options.columns, (con, path, _v, columns) => loadParquetTable(con, path, columns, options), { verify: true });
   }
 }

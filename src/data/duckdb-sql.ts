@@ -136,12 +136,16 @@ export function mapDuckDbType(duckType: string): TypeMapping | undefined {
   return undefined;
 }
 
-/** The column as a DOUBLE for statistics and for the Table (timestamps as epoch ms). */
+/**
+ * The column as a DOUBLE for statistics and for the Table (timestamps as epoch ms, their
+ * microseconds floored as `data head` and a JS Date drop them: DuckDB's epoch_ms truncates toward
+ * zero, which made 1969-12-31 23:59:59.999999 the epoch itself).
+ */
 export const numericExpr = (col: string, type: LogicalType): string => numericOf(quoteIdent(col), type);
 
 /** A value of the column's stored type as numericExpr makes it. */
 export function numericOf(expr: string, type: LogicalType): string {
-  if (type === 'timestamp') return `epoch_ms(${expr})::DOUBLE`;
+  if (type === 'timestamp') return `epoch_ms(date_trunc('millisecond', ${expr}))::DOUBLE`;
   return `(${expr})::DOUBLE`;
 }
 

@@ -14,3 +14,4 @@ export type { ExportResult } from './dataset-export.js';
 export { MAX_PAGE_ROWS } from './dataset-rows.js';
 export { commandLineAdvice, queryMessage } from './advice-error.js';
 export type { RowsOptions, RowsPage } from './dataset-rows.js';
+export type { LoadTableOptions } from './table-loader.js';

@@ -1,10 +1,47 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { makeTable, newId, type Column, type LogicalType, type Table } from '../core/index.js';
-import { numericExpr, quoteIdent, quoteString } from './duckdb-sql.js';
+import { invalidArgument, makeTable, newId, type Column, type LogicalType, type Table } from '../core/index.js';
+import { misfitSql, misfitValue, numericExpr, quoteIdent, quoteString } from './duckdb-sql.js';
 
 export interface LoadColumn {
   readonly name: string;
   readonly type: LogicalType;
+}
+
+export interface LoadTableOptions {
+  /** The columns to load, in this order (default all). */
+  readonly columns?: readonly string[];
+  /**
+   * What an int beyond ±(2^53 - 1) (a snowflake ID), which a Float64Array cannot hold exactly,
+   * does: `'error'` (the default) fails the load naming the column, so no value is rounded
+   * unseen; `'nearest'` loads the nearest double, enough for statistics, drift and trees.
+   */
+  readonly largeInts?: 'error' | 'nearest';
+}
+
+/** misfitSql's kind for an int beyond ±(2^53 - 1) in a load that does not round it. */
+const BEYOND_DOUBLE = 'beyond-double';
+const MAX_EXACT = Number.MAX_SAFE_INTEGER;
+
+/** The int column as a DOUBLE, failing on a value it would round unless `nearest`. */
+function intExpr(name: string, largeInts: LoadTableOptions['largeInts']): string {
+  if (largeInts === 'nearest') return numericExpr(name, 'int');
+  const q = quoteIdent(name);
+  return `CASE WHEN ${q} BETWEEN ${-MAX_EXACT} AND ${MAX_EXACT} THEN ${q}::DOUBLE WHEN ${q} IS NOT NULL THEN ${misfitSql(BEYOND_DOUBLE, name, q)} END`;
+}
+
+/** The KeelError for a load that met an int beyond 2^53 (intExpr's mark), else `e` itself. */
+function largeIntError(e: unknown, columns: readonly LoadColumn[]): unknown {
+  const message = e instanceof Error ? e.message : String(e);
+  for (const c of columns) {
+    const value = c.type === 'int' ? misfitValue(message, BEYOND_DOUBLE, c.name) : undefined;
+    if (value === undefined) continue;
+    return invalidArgument(
+      'largeInts',
+      `column '${c.name}' holds ${value}, an int beyond ±2^53 that a Float64Array cannot hold exactly: pass { largeInts: 'nearest' } to load the nearest double, leave the column out with { columns }, or add the file again with --type ${c.name}=string to keep its exact text`,
+      e,
+    );
+  }
+  return e;
 }
 
 /**
@@ -13,13 +50,13 @@ export interface LoadColumn {
  * ENUM of its sorted distinct values and read back as integer codes, so no per-row JS string is
  * made.
  */
-export async function loadParquetTable(con: DuckDBConnection, parquetPath: string, columns: readonly LoadColumn[]): Promise<Table> {
+export async function loadParquetTable(con: DuckDBConnection, parquetPath: string, columns: readonly LoadColumn[], options: Pick<LoadTableOptions, 'largeInts'> = {}): Promise<Table> {
   const src = `read_parquet(${quoteString(parquetPath)})`;
   const dictionaries = new Map<number, string[]>();
   const exprs: string[] = [];
   for (const [i, c] of columns.entries()) {
     if (c.type !== 'string') {
-      exprs.push(numericExpr(c.name, c.type));
+      exprs.push(c.type === 'int' ? intExpr(c.name, options.largeInts) : numericExpr(c.name, c.type));
       continue;
     }
     const q = quoteIdent(c.name);
@@ -33,14 +70,25 @@ export async function loadParquetTable(con: DuckDBConnection, parquetPath: strin
   // The row count from the Parquet footer; the values streamed a chunk at a time (DuckDB does not
   // hold them all while JS copies them, and each chunk is fetched once).
   const numRows = Number((await con.runAndReadAll(`SELECT count(*) FROM ${src}`)).getRows()[0]![0]);
-  if (exprs.length === 0) return makeTable([]);
+  // No column asked for: the Table still says how many rows the version has (makeTable would say 0).
+  if (exprs.length === 0) return { numRows, columns: [] };
   const out: Column[] = columns.map((c, i): Column => {
     const dict = dictionaries.get(i);
     return dict
       ? { name: c.name, type: 'string', codes: new Int32Array(numRows), dictionary: dict }
       : { name: c.name, type: c.type as Exclude<LogicalType, 'string'>, values: new Float64Array(numRows) };
   });
-  const result = await con.stream(`SELECT ${exprs.join(', ')} FROM ${src}`);
+  try {
+    await copyRows(con, `SELECT ${exprs.join(', ')} FROM ${src}`, out, numRows);
+  } catch (e) {
+    throw largeIntError(e, columns);
+  }
+  return makeTable(out);
+}
+
+/** Streams the query's rows into the columns `out`, a chunk at a time. */
+async function copyRows(con: DuckDBConnection, sql: string, out: readonly Column[], numRows: number): Promise<void> {
+  const result = await con.stream(sql);
   let offset = 0;
   for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
     const n = chunk.rowCount;
@@ -53,7 +101,6 @@ export async function loadParquetTable(con: DuckDBConnection, parquetPath: strin
     offset += n;
   }
   if (offset !== numRows) throw new Error(`the Parquet holds ${offset} rows, its footer says ${numRows}`);
-  return makeTable(out);
 }
 
 interface RawVector {

@@ -8,7 +8,7 @@ import type { AnomalyLike, DriftReportLike, MonitorAnalyzers } from './types.js'
 
 export interface ValidationAnalyzersDeps {
   readonly db: Kysely<Database>;
-  readonly datasets: { get(ref: string): Promise<DatasetVersion>; loadTable(ref: string): Promise<Table> };
+  readonly datasets: { get(ref: string): Promise<DatasetVersion>; loadTable(ref: string, options?: { largeInts?: 'nearest' }): Promise<Table> };
   /** Registry lineage: the datasets a model version was trained on. */
   readonly registry?: { getModelVersion(name: string, version: number): Promise<{ readonly lineage: { readonly datasetVersions?: readonly string[] } }> };
   /**
@@ -42,7 +42,7 @@ export function validationAnalyzers(deps: ValidationAnalyzersDeps): MonitorAnaly
       const key = await canonical(ref);
       const stored = await store.getReference(key);
       if (stored) return JSON.parse(stored) as ReferenceStats;
-      const stats = computeReference(await deps.datasets.loadTable(key));
+      const stats = computeReference(await deps.datasets.loadTable(key, { largeInts: 'nearest' }));
       // Exact sorted values are a Float64Array in memory; stored as a plain array.
       const json = JSON.stringify(stats, (_k, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v));
       await store.putReference(key, json, (deps.now ?? Date.now)());

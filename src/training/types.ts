@@ -51,7 +51,8 @@ export interface DatasetColumnInfo {
 export interface DatasetsPort {
   /** Resolves `name`, `name@latest` or `name@version` to one stored version. */
   get(ref: string): Promise<{ readonly name: string; readonly version: string; readonly rows: number; readonly columns: readonly DatasetColumnInfo[] }>;
-  loadTable(ref: string): Promise<Table>;
+  /** `largeInts: 'nearest'`: an int beyond 2^53 (an ID) loads as the nearest double, as a served request's JSON number is read. */
+  loadTable(ref: string, options?: { largeInts?: 'nearest' }): Promise<Table>;
 }
 
 export interface KeyValue {

@@ -20,7 +20,7 @@ for (const backend of testStores()) {
   describe(`ValidationService on ${backend.name}`, () => {
     let store: MetadataStore;
     let svc: ValidationService;
-    let train: string, clean: string, bad: string;
+    let train: string, clean: string, bad: string, ids: string;
     beforeAll(async () => {
       store = await backend.open();
       const dir = mkdtempSync(join(tmpdir(), 'keel-validation-'));
@@ -35,12 +35,18 @@ for (const backend of testStores()) {
       train = await add('train.csv', csv(1500, 0, false));
       clean = await add('clean.csv', csv(1500, 0.01, false));
       bad = await add('bad.csv', csv(600, 60, true));
+      // Snowflake IDs beyond 2^53: a Table holds them only as their nearest doubles.
+      writeFileSync(join(dir, 'ids.csv'), `id,amount\n${Array.from({ length: 50 }, (_, i) => `${1234567890123456789n + BigInt(i)},${i}`).join('\n')}\n`);
+      const idsVersion = await datasets.add('ids', join(dir, 'ids.csv'));
+      ids = `ids@${idsVersion.version}`;
     });
     afterAll(async () => { await store?.close(); });
 
     it('needs a saved schema or a given one', async () => {
       const e = await svc.validate(clean).catch((err: unknown) => err);
       expect((e as KeelError).code).toBe('FAILED_PRECONDITION');
+      // The command it names runs as written (schema infer saves by default; it has no --save).
+      expect((e as KeelError).message).toContain('run `keel schema infer sales@<version>` (it saves the schema)');
     });
 
     it('infers, versions and loads schemas', async () => {
@@ -77,6 +83,12 @@ for (const backend of testStores()) {
       expect(a.columns.map((c) => [c.name, c.kind, c.count])).toEqual([['amount', 'numeric', 1500], ['country', 'categorical', 1500]]);
       const d = await svc.drift(train, bad, { method: 'psi' });
       expect(d.columns.every((c) => c.test === 'psi' && c.drifted)).toBe(true);
+    });
+
+    it('validates and measures drift on a version with ints beyond 2^53, as their nearest doubles', async () => {
+      const r = await svc.validate(ids, { schema: await svc.inferSchema(ids), against: ids });
+      expect(r.report.errors).toBe(0);
+      expect((await svc.drift(ids, ids)).columns.map((c) => c.column)).toEqual(['id', 'amount']);
     });
   });
 }

@@ -11,6 +11,9 @@ import { detectDrift, type DriftOptions, type DriftReport } from './drift.js';
 import { inferSchema, parseSchema, type InferSchemaOptions, type Schema } from './schema.js';
 import { validateTable, type AnomalyReport } from './validate-table.js';
 
+// Statistics, checks and drift need no int beyond 2^53 (an ID) exactly: the nearest double does.
+const NEAREST = { largeInts: 'nearest' } as const;
+
 export interface ValidationServiceDeps {
   readonly db: Kysely<Database>;
   readonly artifacts: ArtifactStore;
@@ -91,7 +94,7 @@ export class ValidationService {
       const stats = JSON.parse((await this.deps.artifacts.get(row.artifact_sha256)).toString('utf8')) as ReferenceStats;
       if (stats.format === REFERENCE_FORMAT) return stats;
     }
-    const stats = computeReference(await this.deps.datasets.loadTable(`${v.name}@${v.version}`));
+    const stats = computeReference(await this.deps.datasets.loadTable(`${v.name}@${v.version}`, NEAREST));
     const art = await this.deps.artifacts.put(JSON.stringify(stats));
     try {
       await this.deps.db.insertInto('validation_references').values({ dataset_name: v.name, dataset_version: v.version, artifact_sha256: art.sha256, columns: stats.columns.length, created_at: Date.now() }).execute();
@@ -110,14 +113,14 @@ export class ValidationService {
     if (!schema) {
       const saved = await this.getSchema(version.name).catch((e: unknown) => {
         if (e instanceof KeelError && e.code === 'NOT_FOUND') {
-          throw new KeelError('FAILED_PRECONDITION', `no saved schema for '${version.name}': run \`keel schema infer ${version.name}@<version> --save\` or pass --schema FILE`, { field: 'schema' });
+          throw new KeelError('FAILED_PRECONDITION', `no saved schema for '${version.name}': run \`keel schema infer ${version.name}@<version>\` (it saves the schema) or pass --schema FILE`, { field: 'schema' });
         }
         throw e;
       });
       schema = saved.schema;
       schemaSource = `${version.name} schema v${saved.version}`;
     }
-    const table = await this.deps.datasets.loadTable(`${version.name}@${version.version}`);
+    const table = await this.deps.datasets.loadTable(`${version.name}@${version.version}`, NEAREST);
     const reference = options.against ? await this.referenceFor(options.against) : undefined;
     const report = validateTable(schema, table, reference, { distributions: options.distributions });
     return { batch: `${version.name}@${version.version}`, version, schemaSource, against: options.against ?? null, report };
@@ -126,7 +129,7 @@ export class ValidationService {
   /** Drift between two dataset versions; the first one's stored reference statistics are used. */
   async drift(referenceRef: string, currentRef: string, options: DriftOptions = {}): Promise<DriftReport> {
     const reference = await this.referenceFor(referenceRef);
-    return detectDrift(reference, await this.deps.datasets.loadTable(currentRef), options);
+    return detectDrift(reference, await this.deps.datasets.loadTable(currentRef, NEAREST), options);
   }
 
   /** Training–serving skew of logged inputs against the training dataset version. */

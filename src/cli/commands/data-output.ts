@@ -19,10 +19,13 @@ export function showJson(v: DatasetVersionDetail): unknown {
   };
 }
 
-/** Timestamps print as ISO times, everything else as numbers. */
+/**
+ * Timestamps print as ISO times, everything else as numbers. A statistic's epoch ms may hold
+ * microseconds: floored, as a Date would truncate -0.001 toward zero into 1970.
+ */
 export function shown(c: Pick<DatasetColumn, 'type'>, v: number | null | undefined): string | number | null {
   if (v === null || v === undefined) return null;
-  return c.type === 'timestamp' ? new Date(v).toISOString().replace('.000Z', 'Z') : v;
+  return c.type === 'timestamp' ? new Date(Math.floor(v)).toISOString().replace('.000Z', 'Z') : v;
 }
 
 /** A top value as the data commands print it: a timestamp without a fraction of zeros. */

@@ -1,0 +1,49 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cellValue, type Table } from '../core/index.js';
+import { expectKeelError, sqliteTestService } from './test-helpers.js';
+
+const valuesOf = (table: Table, name: string) => {
+  const c = table.columns.find((col) => col.name === name)!;
+  return Array.from({ length: table.numRows }, (_, r) => cellValue(c, r));
+};
+
+describe('loadTable', () => {
+  const t = sqliteTestService();
+
+  it('refuses to round an int beyond 2^53 (a snowflake ID) unless asked, naming the column', async () => {
+    const file = join(t.dir, 'ids.csv');
+    writeFileSync(file, 'id,x\n1234567890123456789,1\n9007199254740991,\n-9007199254740991,3\n,4\n');
+    const v = await t.service.add('ids', file);
+    expect(v.columns.map((c) => c.type)).toEqual(['int', 'int']);
+    const e = await expectKeelError(t.service.loadTable('ids'), 'INVALID_ARGUMENT', /column 'id' holds 1234567890123456789, an int beyond ±2\^53.*largeInts: 'nearest'.*--type id=string/);
+    expect(e.field).toBe('largeInts');
+    // The other columns load; so does the column with the nearest double when asked for it.
+    expect(valuesOf(await t.service.loadTable('ids', { columns: ['x'] }), 'x')).toEqual([1, null, 3, 4]);
+    expect(valuesOf(await t.service.loadTable('ids', { largeInts: 'nearest' }), 'id')).toEqual([1234567890123456800, 9007199254740991, -9007199254740991, null]);
+    // ±(2^53 - 1) are exact, so they load as they are.
+    const edges = join(t.dir, 'edges.csv');
+    writeFileSync(edges, 'id,y\n9007199254740991,1\n-9007199254740991,2\n,3\n');
+    expect(valuesOf(await t.service.loadTable(`edges@${(await t.service.add('edges', edges)).version}`), 'id')).toEqual([9007199254740991, -9007199254740991, null]);
+  });
+
+  it('loads timestamps as epoch milliseconds, their microseconds floored, before 1970 too', async () => {
+    const file = join(t.dir, 'stamps.csv');
+    writeFileSync(file, 't,n\n1969-12-31 23:59:59.999999,1\n1900-01-01 00:00:00.000001,2\n2024-01-02 03:04:05.123456,3\n,4\n');
+    const v = await t.service.add('stamps', file);
+    expect(v.columns[0]!.type).toBe('timestamp');
+    const ms = valuesOf(await t.service.loadTable('stamps'), 't');
+    expect(ms).toEqual([Date.UTC(1969, 11, 31, 23, 59, 59, 999), Date.UTC(1900, 0, 1), Date.UTC(2024, 0, 2, 3, 4, 5, 123), null]);
+    // The same instants `data head` shows.
+    const head = await t.service.rows('stamps', { columns: ['t'] });
+    expect(head.rows.map((r) => r[0])).toEqual(ms.map((x) => (x === null ? null : new Date(x as number).toISOString())));
+  });
+
+  it('loads no columns with the version\'s row count', async () => {
+    const file = join(t.dir, 'three.csv');
+    writeFileSync(file, 'a,b\n1,x\n2,y\n3,z\n');
+    const v = await t.service.add('three', file);
+    expect(await t.service.loadTable(`three@${v.version}`, { columns: [] })).toEqual({ numRows: 3, columns: [] });
+  });
+});
