@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
@@ -111,8 +111,12 @@ describe.each(testStores())('a monitor removed on $name', ({ open }) => {
     const silent = createServer(() => undefined);
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hook`;
+    // Only the removal's notices count: the firing one, given up after 50 ms, can reach a busy
+    // server after the count is reset.
     let requests = 0;
-    silent.on('request', () => requests++);
+    silent.on('request', (req: IncomingMessage) => {
+      if (req.headers['x-keel-event'] === 'alert.resolved') requests++;
+    });
     const clock = () => T0 + 6 * H;
     try {
       // The alert fires through a service that gives up at once; the removal runs with the defaults.
@@ -122,7 +126,6 @@ describe.each(testStores())('a monitor removed on $name', ({ open }) => {
       await log.close();
       await firing.createMonitor({ name: 'silent', deployment: 'silent-svc', window: { size: '1h' }, webhook: { url, secret: 's' }, rules: [{ name: 'busy', metric: 'count', op: '>', threshold: 5 }] });
       const [alert] = (await firing.runMonitor('silent', { now: T0 + H })).fired;
-      requests = 0;
 
       const removed = await new MonitoringService({ db: store.db, now: clock }).deleteMonitor('silent');
       // Two attempts of 2 s (the removal budget), not five of 10 s with up to 8 s between them.
