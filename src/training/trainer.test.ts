@@ -129,6 +129,8 @@ describe('train', () => {
   it('infers regression and multiclass, and splits by time and by class', async () => {
     const reg = await train({ ...base, target: 'amount', register: false, split: { kind: 'time', timeColumn: 'ts' } }, p.deps);
     expect(reg.task).toBe('regression');
+    // Only the columns it uses are loaded: not 'label' nor 'tier'.
+    expect(p.datasets.loads.at(-1)).toEqual(['x1', 'x2', 'color', 'amount', 'ts']);
     expect(Object.keys(reg.metrics.test).sort()).toEqual(['mae', 'r2', 'rmse']);
     expect(reg.split.trainEnd! <= reg.split.validEnd!).toBe(true);
     const params = Object.fromEntries((await p.tracking.getRun(reg.runId)).data.params.map((kv) => [kv.key, kv.value]));

@@ -38,7 +38,9 @@ export async function planTraining(request: TrainRequest, deps: Pick<TrainingDep
   const info = await deps.datasets.get(req.dataset);
   const datasetRef = `${info.name}@${info.version}`;
   const featureNames = checkColumns(info.columns, req, datasetRef);
-  const table = await deps.datasets.loadTable(datasetRef, { largeInts: 'nearest' });
+  // Only the columns training uses: a wide dataset's others would take memory for nothing.
+  const used = [...featureNames, req.target, ...(req.split.timeColumn !== undefined ? [req.split.timeColumn] : [])];
+  const table = await deps.datasets.loadTable(datasetRef, { columns: used, largeInts: 'nearest' });
   const data = prepareData(table, req, featureNames);
   if (!req.kind.tasks.includes(data.task)) {
     throw invalidArgument('model', `model '${req.model}' does not do ${data.task}, which target '${req.target}' implies (it does: ${req.kind.tasks.join(', ')})`);

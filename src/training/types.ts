@@ -51,8 +51,11 @@ export interface DatasetColumnInfo {
 export interface DatasetsPort {
   /** Resolves `name`, `name@latest` or `name@version` to one stored version. */
   get(ref: string): Promise<{ readonly name: string; readonly version: string; readonly rows: number; readonly columns: readonly DatasetColumnInfo[] }>;
-  /** `largeInts: 'nearest'`: an int beyond 2^53 (an ID) loads as the nearest double, as a served request's JSON number is read. */
-  loadTable(ref: string, options?: { largeInts?: 'nearest' }): Promise<Table>;
+  /**
+   * `columns`: only these (default all). `largeInts: 'nearest'`: an int beyond 2^53 (an ID) loads
+   * as the nearest double, as a served request's JSON number is read.
+   */
+  loadTable(ref: string, options?: { columns?: readonly string[]; largeInts?: 'nearest' }): Promise<Table>;
 }
 
 export interface KeyValue {

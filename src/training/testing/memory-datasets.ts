@@ -1,5 +1,5 @@
 /** An in-memory DatasetsPort for trainer tests: one fixed version per name. */
-import { invalidArgument, notFound, type Table } from '../../core/index.js';
+import { getColumn, invalidArgument, notFound, type Table } from '../../core/index.js';
 import type { DatasetsPort } from '../types.js';
 
 export class MemoryDatasets implements DatasetsPort {
@@ -23,7 +23,13 @@ export class MemoryDatasets implements DatasetsPort {
     return { name: d.name, version: d.version, rows: d.table.numRows, columns: d.table.columns.map((c) => ({ name: c.name, type: c.type })) };
   }
 
-  async loadTable(ref: string): Promise<Table> {
-    return this.resolve(ref).table;
+  /** The columns each load asked for (undefined: all), in order: what training reads. */
+  readonly loads: (readonly string[] | undefined)[] = [];
+
+  async loadTable(ref: string, options: { columns?: readonly string[] } = {}): Promise<Table> {
+    const { table } = this.resolve(ref);
+    this.loads.push(options.columns);
+    if (options.columns === undefined) return table;
+    return { numRows: table.numRows, columns: options.columns.map((n) => getColumn(table, n)) };
   }
 }
