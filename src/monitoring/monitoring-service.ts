@@ -36,6 +36,9 @@ export interface MonitorRunResult {
   readonly resolved: readonly string[];
 }
 
+/** A monitor as created or updated, with what the caller should know (a deployment with no traffic yet, say). */
+export type SavedMonitor = MonitorConfig & { readonly warnings?: readonly string[] };
+
 export interface MonitorStatus {
   readonly monitor: MonitorConfig;
   readonly windows: readonly WindowResult[];
@@ -70,18 +73,30 @@ export class MonitoringService {
     return this.predictions.addLabels(labels, this.now());
   }
 
-  async createMonitor(raw: unknown): Promise<MonitorConfig> {
+  async createMonitor(raw: unknown): Promise<SavedMonitor> {
     const config = parseMonitorConfig(raw);
     const { createdAt: _ignored, ...rest } = config;
     await this.store.createMonitor(rest, this.now());
-    return (await this.store.getMonitor(config.name))!;
+    return this.withWarnings((await this.store.getMonitor(config.name))!);
   }
 
-  async updateMonitor(raw: unknown): Promise<MonitorConfig> {
+  async updateMonitor(raw: unknown): Promise<SavedMonitor> {
     const { createdAt: _ignored, ...rest } = parseMonitorConfig(raw);
     await this.store.updateMonitor(rest, this.now());
     this.baselines.delete(rest.name);
-    return (await this.store.getMonitor(rest.name))!;
+    return this.withWarnings((await this.store.getMonitor(rest.name))!);
+  }
+
+  /**
+   * Deployments are not registered anywhere: one exists once its server logs a prediction. A
+   * monitor may be put on one before its first request (so it is stored), but a name no traffic
+   * has used yet is more often a typo, so the answer says so and names the ones that exist.
+   */
+  private async withWarnings(config: MonitorConfig): Promise<SavedMonitor> {
+    const known = await this.predictions.deployments();
+    if (known.includes(config.deployment)) return config;
+    const existing = known.length > 0 ? `deployments with logged predictions: ${known.map((d) => `'${d}'`).join(', ')}` : 'no deployment has logged a prediction yet';
+    return { ...config, warnings: [`deployment: no prediction has been logged for deployment '${config.deployment}' (${existing}); the monitor sees data once a server started with --name ${config.deployment} logs some`] };
   }
 
   async getMonitor(name: string): Promise<MonitorConfig> {
