@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { notFound, silentLogger, type Logger, type Table } from '../core/index.js';
+import { checkResultLimit, notFound, silentLogger, type Logger, type Table } from '../core/index.js';
 import type { Database } from '../storage/index.js';
 import { checkRule, windowsNeeded } from './alert-rules.js';
 import { AlertDispatcher, type TrainFunction } from './alert-dispatcher.js';
@@ -35,6 +35,9 @@ export interface MonitorRunResult {
   readonly fired: readonly Alert[];
   readonly resolved: readonly string[];
 }
+
+/** The most windows or alerts one call answers (the API's bound too). */
+const MAX_LIMIT = 1000;
 
 /** A monitor as created or updated, with what the caller should know (a deployment with no traffic yet, say). */
 export type SavedMonitor = MonitorConfig & { readonly warnings?: readonly string[] };
@@ -121,14 +124,17 @@ export class MonitoringService {
     return { resolvedAlerts: removed.resolved.map((a) => a.id), deliveries };
   }
 
-  async listWindows(name: string, limit = 20): Promise<WindowResult[]> {
+  async listWindows(name: string, limit?: number): Promise<WindowResult[]> {
+    const checked = checkResultLimit('limit', limit, 20, MAX_LIMIT);
     await this.getMonitor(name);
-    return this.store.listWindows(name, { limit });
+    return this.store.listWindows(name, { limit: checked });
   }
 
-  listAlerts(q: { monitor?: string; deployment?: string; state?: string; limit?: number } = {}): Promise<Alert[]> {
-    if (q.deployment === undefined) return this.store.listAlerts(q);
-    return this.listMonitors(q.deployment).then((ms) => this.store.listAlerts({ ...q, monitors: ms.map((m) => m.name) }));
+  async listAlerts(q: { monitor?: string; deployment?: string; state?: string; limit?: number } = {}): Promise<Alert[]> {
+    const limit = checkResultLimit('limit', q.limit, 100, MAX_LIMIT);
+    if (q.deployment === undefined) return this.store.listAlerts({ ...q, limit });
+    const monitors = await this.listMonitors(q.deployment);
+    return this.store.listAlerts({ ...q, limit, monitors: monitors.map((m) => m.name) });
   }
 
   acknowledgeAlert(id: string): Promise<void> {
@@ -136,7 +142,8 @@ export class MonitoringService {
   }
 
   /** The last windows and alerts of every monitor on a deployment (or of the monitor so named). */
-  async status(deploymentOrMonitor: string, limit = 10): Promise<MonitorStatus[]> {
+  async status(deploymentOrMonitor: string, limitOrDefault?: number): Promise<MonitorStatus[]> {
+    const limit = checkResultLimit('limit', limitOrDefault, 10, MAX_LIMIT);
     let monitors = await this.listMonitors(deploymentOrMonitor);
     if (monitors.length === 0) {
       const m = await this.store.getMonitor(deploymentOrMonitor);
