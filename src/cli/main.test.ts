@@ -103,6 +103,15 @@ describe('keel CLI', () => {
     }
   });
 
+  it('refuses a blank whole-number flag, in the quickstart as in every command, rather than reading it as 0', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'keel-blank-flag-'));
+    // `--port $PORT` with PORT unset: 0 would have meant "any free port", silently.
+    const blank = await keel(['--home', home, '--json', 'quickstart', '--exit', '--port', '', '--rows', '100', '--window', '1']);
+    expect(blank.code).toBe(2);
+    expect(JSON.parse(blank.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', field: '--port', message: "--port: expected an integer >= 0, got ''" } });
+    expect(JSON.parse((await keel(['--home', home, '--json', 'quickstart', '--exit', '--rows', '99'])).stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', field: '--rows', message: "--rows: expected an integer >= 100, got '99'" } });
+  }, 60_000);
+
   it('refuses a local-only command run against a server, naming the setting that made it remote', async () => {
     const fromEnv = await keel(['--json', 'quickstart', '--exit'], { KEEL_SERVER: 'http://127.0.0.1:9' });
     expect(fromEnv.code).toBe(2);
