@@ -97,10 +97,14 @@ describe('keel CLI', () => {
 
   it('refuses a count flag that is not a whole number, naming the flag, rather than a database error or no limit at all', async () => {
     const home = mkdtempSync(join(tmpdir(), 'keel-cli-counts-'));
-    for (const [args, flag] of [[['alerts', 'ls', '--limit', 'abc'], '--limit'], [['monitor', 'status', 'fraud', '--limit', 'abc'], '--limit'], [['runs', 'ls', '--max-results', 'abc'], '--max-results'], [['models', 'ls', '--max', '0'], '--max']] as const) {
+    for (const [args, flag] of [[['alerts', 'ls', '--limit', 'abc'], '--limit'], [['monitor', 'status', 'fraud', '--limit', 'abc'], '--limit'], [['runs', 'ls', '--max-results', 'abc'], '--max-results'], [['models', 'ls', '--max', '0'], '--max'], [['runs', 'ls', '--limit', 'abc'], '--limit'], [['models', 'ls', '--limit', '0'], '--limit']] as const) {
       const r = await keel(['--home', home, '--json', ...args]);
       expect({ code: r.code, error: JSON.parse(r.stderr) }).toEqual({ code: 2, error: { error: { code: 'INVALID_ARGUMENT', field: flag, message: `${flag}: expected an integer >= 1, got '${args[args.length - 1]}'` } } });
     }
+    // --limit is the one name everywhere; an old name given beside it is ambiguous, not overridden.
+    const both = await keel(['--home', home, '--json', 'models', 'ls', '--limit', '5', '--max', '10']);
+    expect({ code: both.code, error: JSON.parse(both.stderr) }).toEqual({ code: 2, error: { error: { code: 'INVALID_ARGUMENT', field: '--max', message: '--max: is an alias of --limit: give one of them' } } });
+    expect(await keel(['--home', home, 'runs', 'ls', '--limit', '3'])).toMatchObject({ code: 0 });
   });
 
   it('refuses a blank whole-number flag, in the quickstart as in every command, rather than reading it as 0', async () => {
