@@ -97,11 +97,24 @@ describe('keel CLI', () => {
 
   it('refuses a count flag that is not a whole number, naming the flag, rather than a database error or no limit at all', async () => {
     const home = mkdtempSync(join(tmpdir(), 'keel-cli-counts-'));
-    for (const [args, flag] of [[['alerts', 'ls', '--limit', 'abc'], '--limit'], [['monitor', 'status', 'fraud', '--limit', 'abc'], '--limit'], [['runs', 'ls', '--max-results', 'abc'], '--max-results'], [['models', 'ls', '--max', '0'], '--max']] as const) {
+    for (const [args, flag] of [[['alerts', 'ls', '--limit', 'abc'], '--limit'], [['monitor', 'status', 'fraud', '--limit', 'abc'], '--limit'], [['runs', 'ls', '--max-results', 'abc'], '--max-results'], [['models', 'ls', '--max', '0'], '--max'], [['runs', 'ls', '--limit', 'abc'], '--limit'], [['models', 'ls', '--limit', '0'], '--limit']] as const) {
       const r = await keel(['--home', home, '--json', ...args]);
       expect({ code: r.code, error: JSON.parse(r.stderr) }).toEqual({ code: 2, error: { error: { code: 'INVALID_ARGUMENT', field: flag, message: `${flag}: expected an integer >= 1, got '${args[args.length - 1]}'` } } });
     }
+    // --limit is the one name everywhere; an old name given beside it is ambiguous, not overridden.
+    const both = await keel(['--home', home, '--json', 'models', 'ls', '--limit', '5', '--max', '10']);
+    expect({ code: both.code, error: JSON.parse(both.stderr) }).toEqual({ code: 2, error: { error: { code: 'INVALID_ARGUMENT', field: '--max', message: '--max: is an alias of --limit: give one of them' } } });
+    expect(await keel(['--home', home, 'runs', 'ls', '--limit', '3'])).toMatchObject({ code: 0 });
   });
+
+  it('refuses a blank whole-number flag, in the quickstart as in every command, rather than reading it as 0', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'keel-blank-flag-'));
+    // `--port $PORT` with PORT unset: 0 would have meant "any free port", silently.
+    const blank = await keel(['--home', home, '--json', 'quickstart', '--exit', '--port', '', '--rows', '100', '--window', '1']);
+    expect(blank.code).toBe(2);
+    expect(JSON.parse(blank.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', field: '--port', message: "--port: expected an integer >= 0, got ''" } });
+    expect(JSON.parse((await keel(['--home', home, '--json', 'quickstart', '--exit', '--rows', '99'])).stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', field: '--rows', message: "--rows: expected an integer >= 100, got '99'" } });
+  }, 60_000);
 
   it('refuses a local-only command run against a server, naming the setting that made it remote', async () => {
     const fromEnv = await keel(['--json', 'quickstart', '--exit'], { KEEL_SERVER: 'http://127.0.0.1:9' });

@@ -32,6 +32,14 @@ export function renderTable(rows: readonly Record<string, unknown>[], columns?: 
   return [line(options.keepHeaders ? cols : cols.map((c) => c.toUpperCase())), ...cells.map(line)].join('\n');
 }
 
+/**
+ * A time in a table cell: `2025-01-31 12:00:05`, UTC, to the second. Every listing (runs ls, models
+ * ls and history, data ls) prints times this way, so they read and sort alike.
+ */
+export function tableTime(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+}
+
 export function printTable(rows: readonly Record<string, unknown>[], columns?: readonly string[], options: { keepHeaders?: boolean } = {}): void {
   process.stdout.write(`${renderTable(rows, columns, options)}\n`);
 }

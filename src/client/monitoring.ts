@@ -19,6 +19,9 @@ export interface MonitorDefinition {
   readonly [key: string]: unknown;
 }
 
+/** A monitor as created or updated: `warnings` says what the caller should know (its deployment has logged nothing yet, say). */
+export type SavedMonitorInfo = MonitorDefinition & { readonly warnings?: readonly string[] };
+
 export interface MonitorWindow {
   readonly monitor: string;
   readonly start: number;
@@ -106,11 +109,11 @@ export class MonitoringClient {
     return this.http.request('GET', `api/v1/predictions/${encodeURIComponent(requestId)}`);
   }
 
-  createMonitor(definition: MonitorDefinition): Promise<MonitorDefinition> {
+  createMonitor(definition: MonitorDefinition): Promise<SavedMonitorInfo> {
     return this.http.request('POST', 'api/v1/monitors', definition);
   }
 
-  updateMonitor(definition: MonitorDefinition): Promise<MonitorDefinition> {
+  updateMonitor(definition: MonitorDefinition): Promise<SavedMonitorInfo> {
     return this.http.request('PUT', `api/v1/monitors/${encodeURIComponent(definition.name)}`, definition);
   }
 

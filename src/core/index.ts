@@ -8,6 +8,7 @@ export * from './config.js';
 export * from './worker.js';
 export * from './random.js';
 export * from './page-token.js';
+export * from './result-limit.js';
 export * from './require-lazily.js';
 export * from './temp-dirs.js';
 export * from './file-sets.js';

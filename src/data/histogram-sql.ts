@@ -20,9 +20,12 @@ export interface Range {
 /** A DOUBLE literal that parses back to exactly `v` (JS prints the shortest round-trip form). */
 export const dbl = (v: number): string => `CAST(${quoteString(String(v))} AS DOUBLE)`;
 
-/** numpy.histogram's range: a constant column gets [v - 0.5, v + 0.5]. */
-export function histogramRange(min: number, max: number): Range {
-  return min === max ? { lo: min - 0.5, hi: max + 0.5 } : { lo: min, hi: max };
+/**
+ * numpy.histogram's range: a constant column gets [v - 0.5, v + 0.5] in the column's stored unit.
+ * `unit`: one stored unit in the values' units (1000 for timestamps, stored in ms and binned in µs).
+ */
+export function histogramRange(min: number, max: number, unit = 1): Range {
+  return min === max ? { lo: min - unit / 2, hi: max + unit / 2 } : { lo: min, hi: max };
 }
 
 /** numpy.linspace's edges: start + i * step, the last one exactly `hi`. */

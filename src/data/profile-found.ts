@@ -90,12 +90,15 @@ export function statValueOf(expr: string, c: StatColumn): string {
   return `(${expr})::DOUBLE`;
 }
 
+/** One stored unit in valueExpr's units: a timestamp's ms is 1000 µs (a shifted int's units are its own). */
+export const storedUnit = (c: StatColumn): number => (c.type === 'timestamp' ? 1000 : 1);
+
 /** A column's statistics, found in valueExpr's units, in the stored units (timestamps in epoch ms, ints as themselves). */
 export function storedUnits(a: Found, c: StatColumn): Found {
   const shift = c.shift;
   const to =
     c.type === 'timestamp'
-      ? (v: number) => v / 1000
+      ? (v: number) => v / storedUnit(c)
       : shift !== undefined
         ? (v: number) => (Number.isInteger(v) ? Number(shift + BigInt(v)) : Number(shift) + v)
         : undefined;

@@ -2,7 +2,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdent } from './duckdb-sql.js';
 import { histogramQuery, histogramRange, readHistograms, type Range } from './histogram-sql.js';
-import { isNumeric, lerp, momentScaleSql, num, QUANTILE_KEYS, QUANTILES, rankTop, setHistograms, TOP_K, valueExpr, type Col, type Found, type ProfileColumn, type Quantiles } from './profile-found.js';
+import { isNumeric, lerp, momentScaleSql, num, QUANTILE_KEYS, QUANTILES, rankTop, setHistograms, storedUnit, TOP_K, valueExpr, type Col, type Found, type ProfileColumn, type Quantiles } from './profile-found.js';
 
 /** `vnum, vstr` of a value-count row: `x` as vnum (DOUBLE) for numeric columns, as vstr (VARCHAR) for strings, the other NULL. */
 const valueColumns = (c: ProfileColumn, x: string): string => (isNumeric(c.type) ? `${x} AS vnum, NULL::VARCHAR AS vstr` : `NULL::DOUBLE AS vnum, ${x} AS vstr`);
@@ -64,11 +64,12 @@ export async function groupedPass(con: DuckDBConnection, src: string, low: reado
      ) GROUP BY col, total, smean, sc`,
   );
   const ranges = new Map<number, Range>();
+  const byPosition = new Map(low.map((c) => [c.i, c]));
   for (const r of qRows.getRows()) {
     const i = Number(r[0]);
     const a = acc[i]!;
     [a.min, a.max, a.mean, a.std] = [num(r[1]), num(r[2]), num(r[3]), num(r[4])];
-    ranges.set(i, histogramRange(Number(r[1]), Number(r[2])));
+    ranges.set(i, histogramRange(Number(r[1]), Number(r[2]), storedUnit(byPosition.get(i)!)));
     a.quantiles = Object.fromEntries(QUANTILE_KEYS.map((key, j) => [key, lerp(Number(r[5 + 3 * j]), Number(r[6 + 3 * j]), Number(r[7 + 3 * j]))])) as Quantiles;
   }
   if (ranges.size === 0) return;

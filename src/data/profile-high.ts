@@ -2,7 +2,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdent } from './duckdb-sql.js';
 import { dbl, histogramAggregate, histogramQuery, histogramRange, readHistograms, type Range } from './histogram-sql.js';
-import { isNumeric, momentScale, num, setHistograms, valueExpr, type Col, type Found, type MinMax } from './profile-found.js';
+import { isNumeric, momentScale, num, setHistograms, storedUnit, valueExpr, type Col, type Found, type MinMax } from './profile-found.js';
 
 /**
  * Above EXACT_ROWS a high-cardinality column's distinct count is the exact distinct count of the
@@ -89,7 +89,7 @@ async function histogramPass(con: DuckDBConnection, src: string, cols: readonly 
       });
       continue;
     }
-    const range = histogramRange(min, max);
+    const range = histogramRange(min, max, storedUnit(c));
     ranges.set(c.i, range);
     grouped.push(histogramQuery(c.i, `${src} WHERE ${x} IS NOT NULL`, x, '1', range));
   }

@@ -12,7 +12,7 @@
 import type { DuckDBConnection, DuckDBListVector, DuckDBMaterializedResult } from '@duckdb/node-api';
 import { sortedCopy } from '../core/index.js';
 import { edgesOf, histogramRange, sortedNumpyCounts } from './histogram-sql.js';
-import { lerp, momentScale, QUANTILE_KEYS, QUANTILES, rankTop, TOP_K, valueExpr, type Col, type Found, type Quantiles } from './profile-found.js';
+import { lerp, momentScale, QUANTILE_KEYS, QUANTILES, rankTop, storedUnit, TOP_K, valueExpr, type Col, type Found, type Quantiles } from './profile-found.js';
 import { doublesOf } from './table-loader.js';
 
 /** Every statistic of each column (numeric columns: their values are numbers). */
@@ -48,7 +48,7 @@ function sortedStats(v: Float64Array, c: Col): Found {
       return [QUANTILE_KEYS[j], lerp(v[Math.floor(h)]!, v[Math.ceil(h)]!, h - Math.floor(h))];
     }),
   ) as Quantiles;
-  const range = histogramRange(min, max);
+  const range = histogramRange(min, max, storedUnit(c));
   return { count: n, min, max, mean, std, quantiles, histogram: { edges: edgesOf(range.lo, range.hi), counts: sortedNumpyCounts(v, range) }, ...runs(v, c) };
 }
 

@@ -111,6 +111,22 @@ for (const limits of PATHS) {
   });
 }
 
+// A timestamp column holding one instant: numpy's range [v - 0.5, v + 0.5] is in the stored unit
+// (ms), so the value sits at the left edge of bin 10. (Half a µs each side, in the units the
+// statistics are computed in, put it in bin 11 over edges a few ulps apart.)
+const constantTs = fileURLToPath(new URL('./testdata/constant-ts.csv', import.meta.url));
+const expectedConstantTs = JSON.parse(readFileSync(new URL('./testdata/expected-constant-ts-stats.json', import.meta.url), 'utf8')) as { columns: Record<string, Expected> };
+describe('a constant timestamp column', () => {
+  it.each(PATHS.map((l) => [JSON.stringify(l), l] as const))('has numpy\'s histogram over ms with %s', async (_name, limits) => {
+    const columns = Object.keys(expectedConstantTs.columns).map((name) => ({ name, type: 'timestamp' as const }));
+    const p = await profileQuery(`SELECT * FROM read_csv(${quoteString(constantTs)}, header = true)`, columns, limits);
+    for (const [name, e] of Object.entries(expectedConstantTs.columns)) {
+      const s = p.columns.find((c) => c.name === name)!.stats;
+      expect([name, s.count, s.min, s.max, s.histogram]).toEqual([name, e.count, e.min, e.max, e.histogram]);
+    }
+  });
+});
+
 describe('statistics of wide files', () => {
   it(`are computed in batches of ${BATCH_COLUMNS} columns, each column's as if it were alone`, async () => {
     // small.csv's 7 columns, each 4 times: 28 columns, more than one batch on either path.

@@ -4,7 +4,7 @@ export type { BufferedPredictionLoggerOptions } from './buffered-prediction-logg
 export { PredictionStore } from './prediction-store.js';
 export type { LabelInput, LoggedPrediction, PredictionSink, StoredPrediction } from './prediction-store.js';
 export { MonitoringService } from './monitoring-service.js';
-export type { MonitoringServiceDeps, MonitorRunResult, MonitorStatus } from './monitoring-service.js';
+export type { MonitoringServiceDeps, MonitorRunResult, MonitorStatus, SavedMonitor } from './monitoring-service.js';
 export { Monitor } from './monitor.js';
 export { OnlineLearner } from './online-learner.js';
 export type { LearnerEvents, ModelPublisher, OnlineLearnerOptions, PublishedVersion } from './online-learner.js';

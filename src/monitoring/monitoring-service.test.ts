@@ -139,4 +139,31 @@ describe.each(testStores())('monitoring scenario on $name', ({ open }) => {
     await svc.createMonitor({ name: 'dup', deployment: 'x' });
     await expect(svc.createMonitor({ name: 'dup', deployment: 'x' })).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
   });
+
+  it('stores a monitor on a deployment that has logged nothing, warning on the field and naming the deployments that have', async () => {
+    const svc = new MonitoringService({ db: store.db });
+    const log = svc.createLogger();
+    log.log(makePrediction({ requestId: 'w1', timestamp: T0, deployment: 'warn-svc' }));
+    await log.close();
+    const fine = await svc.createMonitor({ name: 'warn-ok', deployment: 'warn-svc' });
+    expect(fine.warnings).toBeUndefined();
+    const typo = await svc.createMonitor({ name: 'warn-typo', deployment: 'warn-scv' });
+    expect(typo.warnings).toHaveLength(1);
+    expect(typo.warnings![0]).toMatch(/^deployment: no prediction has been logged for deployment 'warn-scv' \(deployments with logged predictions: .*'warn-svc'/);
+    expect((await svc.getMonitor('warn-typo')).deployment).toBe('warn-scv');
+    expect((await svc.updateMonitor({ name: 'warn-typo', deployment: 'warn-svc' })).warnings).toBeUndefined();
+    expect((await svc.updateMonitor({ name: 'warn-ok', deployment: 'nope' })).warnings![0]).toContain("deployment 'nope'");
+  });
+
+  it('refuses a limit that is not a whole number from 1 to 1000, naming the parameter, before any query', async () => {
+    const svc = new MonitoringService({ db: store.db });
+    await svc.createMonitor({ name: 'limit-mon', deployment: 'x' });
+    const refused = (message: RegExp) => ({ code: 'INVALID_ARGUMENT', field: 'limit', message: expect.stringMatching(message) as unknown });
+    await expect(svc.status('limit-mon', NaN)).rejects.toMatchObject(refused(/^limit: expected a positive integer, got 'NaN'/));
+    await expect(svc.listAlerts({ limit: NaN })).rejects.toMatchObject(refused(/got 'NaN'/));
+    await expect(svc.listAlerts({ deployment: 'x', limit: 2.5 })).rejects.toMatchObject(refused(/got '2.5'/));
+    await expect(svc.listWindows('limit-mon', 0)).rejects.toMatchObject(refused(/got '0'/));
+    await expect(svc.status('limit-mon', 1001)).rejects.toMatchObject(refused(/at most 1000, got 1001/));
+    expect(await svc.status('limit-mon', 1)).toHaveLength(1);
+  });
 });

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { notFound, silentLogger, type Logger, type Table } from '../core/index.js';
+import { checkResultLimit, notFound, silentLogger, type Logger, type Table } from '../core/index.js';
 import type { Database } from '../storage/index.js';
 import { checkRule, windowsNeeded } from './alert-rules.js';
 import { AlertDispatcher, type TrainFunction } from './alert-dispatcher.js';
@@ -36,6 +36,12 @@ export interface MonitorRunResult {
   readonly resolved: readonly string[];
 }
 
+/** The most windows or alerts one call answers (the API's bound too). */
+const MAX_LIMIT = 1000;
+
+/** A monitor as created or updated, with what the caller should know (a deployment with no traffic yet, say). */
+export type SavedMonitor = MonitorConfig & { readonly warnings?: readonly string[] };
+
 export interface MonitorStatus {
   readonly monitor: MonitorConfig;
   readonly windows: readonly WindowResult[];
@@ -70,18 +76,30 @@ export class MonitoringService {
     return this.predictions.addLabels(labels, this.now());
   }
 
-  async createMonitor(raw: unknown): Promise<MonitorConfig> {
+  async createMonitor(raw: unknown): Promise<SavedMonitor> {
     const config = parseMonitorConfig(raw);
     const { createdAt: _ignored, ...rest } = config;
     await this.store.createMonitor(rest, this.now());
-    return (await this.store.getMonitor(config.name))!;
+    return this.withWarnings((await this.store.getMonitor(config.name))!);
   }
 
-  async updateMonitor(raw: unknown): Promise<MonitorConfig> {
+  async updateMonitor(raw: unknown): Promise<SavedMonitor> {
     const { createdAt: _ignored, ...rest } = parseMonitorConfig(raw);
     await this.store.updateMonitor(rest, this.now());
     this.baselines.delete(rest.name);
-    return (await this.store.getMonitor(rest.name))!;
+    return this.withWarnings((await this.store.getMonitor(rest.name))!);
+  }
+
+  /**
+   * Deployments are not registered anywhere: one exists once its server logs a prediction. A
+   * monitor may be put on one before its first request (so it is stored), but a name no traffic
+   * has used yet is more often a typo, so the answer says so and names the ones that exist.
+   */
+  private async withWarnings(config: MonitorConfig): Promise<SavedMonitor> {
+    const known = await this.predictions.deployments();
+    if (known.includes(config.deployment)) return config;
+    const existing = known.length > 0 ? `deployments with logged predictions: ${known.map((d) => `'${d}'`).join(', ')}` : 'no deployment has logged a prediction yet';
+    return { ...config, warnings: [`deployment: no prediction has been logged for deployment '${config.deployment}' (${existing}); the monitor sees data once a server started with --name ${config.deployment} logs some`] };
   }
 
   async getMonitor(name: string): Promise<MonitorConfig> {
@@ -106,14 +124,17 @@ export class MonitoringService {
     return { resolvedAlerts: removed.resolved.map((a) => a.id), deliveries };
   }
 
-  async listWindows(name: string, limit = 20): Promise<WindowResult[]> {
+  async listWindows(name: string, limit?: number): Promise<WindowResult[]> {
+    const checked = checkResultLimit('limit', limit, 20, MAX_LIMIT);
     await this.getMonitor(name);
-    return this.store.listWindows(name, { limit });
+    return this.store.listWindows(name, { limit: checked });
   }
 
-  listAlerts(q: { monitor?: string; deployment?: string; state?: string; limit?: number } = {}): Promise<Alert[]> {
-    if (q.deployment === undefined) return this.store.listAlerts(q);
-    return this.listMonitors(q.deployment).then((ms) => this.store.listAlerts({ ...q, monitors: ms.map((m) => m.name) }));
+  async listAlerts(q: { monitor?: string; deployment?: string; state?: string; limit?: number } = {}): Promise<Alert[]> {
+    const limit = checkResultLimit('limit', q.limit, 100, MAX_LIMIT);
+    if (q.deployment === undefined) return this.store.listAlerts({ ...q, limit });
+    const monitors = await this.listMonitors(q.deployment);
+    return this.store.listAlerts({ ...q, limit, monitors: monitors.map((m) => m.name) });
   }
 
   acknowledgeAlert(id: string): Promise<void> {
@@ -121,7 +142,8 @@ export class MonitoringService {
   }
 
   /** The last windows and alerts of every monitor on a deployment (or of the monitor so named). */
-  async status(deploymentOrMonitor: string, limit = 10): Promise<MonitorStatus[]> {
+  async status(deploymentOrMonitor: string, limitOrDefault?: number): Promise<MonitorStatus[]> {
+    const limit = checkResultLimit('limit', limitOrDefault, 10, MAX_LIMIT);
     let monitors = await this.listMonitors(deploymentOrMonitor);
     if (monitors.length === 0) {
       const m = await this.store.getMonitor(deploymentOrMonitor);

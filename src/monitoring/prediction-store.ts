@@ -173,6 +173,12 @@ export class PredictionStore implements PredictionSink {
     }
   }
 
+  /** The deployments that have logged a prediction, by name. */
+  async deployments(): Promise<string[]> {
+    const rows = await this.db.selectFrom('predictions').select('deployment').distinct().where('deployment', 'is not', null).orderBy('deployment').execute();
+    return rows.map((r) => r.deployment!);
+  }
+
   async firstEventTime(deployment: string): Promise<number | undefined> {
     const r = await this.db.selectFrom('predictions').select((eb) => eb.fn.min<number>('ts').as('t')).where('deployment', '=', deployment).executeTakeFirst();
     return r?.t === null || r?.t === undefined ? undefined : Number(r.t);

@@ -1,12 +1,9 @@
-import { invalidArgument } from '../core/index.js';
+import { checkResultLimit, invalidArgument } from '../core/index.js';
 
 /** `max_results` arrives as a number or, from MLflow clients, as a string. */
 export function checkMaxResults(value: unknown, defaultValue: number, limit: number, field = 'max_results'): number {
   if (value === undefined || value === null || value === '') return defaultValue;
-  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) throw invalidArgument(field, `expected a positive integer, got '${String(value)}'`);
-  if (n > limit) throw invalidArgument(field, `at most ${limit}, got ${n}`);
-  return n;
+  return checkResultLimit(field, typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value, defaultValue, limit);
 }
 
 export interface OrderTerm {

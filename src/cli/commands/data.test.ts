@@ -63,13 +63,14 @@ describe('keel data (end to end)', () => {
     expect(Object.keys(out.columns[0]!.stats)).toEqual(['count', 'missing', 'min', 'max', 'mean', 'std', 'distinct', 'quantiles', 'top', 'histogram']);
     expect(out.columns[3]!.stats).toMatchObject({ count: 349, missing: 51, distinct: 8 });
     expect(JSON.parse((await runKeel(['--server', url, '--json', 'data', 'ls'])).stdout)).toMatchObject([{ name: 'small', description: 'test data' }]);
-    expect((await runKeel(['--home', home, 'data', 'ls'])).stdout).toMatch(/^NAME +VERSIONS +LATEST +ROWS +UPDATED +DESCRIPTION\nsmall .* test data\n$/);
+    // Times as in runs ls and models ls: `2025-01-31 12:00:05`, not ISO 8601's `2025-01-31T12:00:05.123Z`.
+    expect((await runKeel(['--home', home, 'data', 'ls'])).stdout).toMatch(/^NAME +VERSIONS +LATEST +ROWS +UPDATED +DESCRIPTION\nsmall +1 +[0-9a-f]{12} +400 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +test data\n$/);
     for (const where of [['--home', home], ['--server', url]]) {
       const versions = JSON.parse((await runKeel([...where, '--json', 'data', 'ls', 'small'])).stdout) as { version: string; rows: number }[];
       expect(versions).toMatchObject([{ version: v.version, rows: 400 }]);
     }
     const table = (await runKeel(['--home', home, 'data', 'ls', 'small'])).stdout;
-    expect(table).toMatch(new RegExp(`^VERSION +ROWS +ADDED +SOURCE\\n${v.version} +400 `));
+    expect(table).toMatch(new RegExp(`^VERSION +ROWS +ADDED +SOURCE\\n${v.version} +400 +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +\\S*small\\.csv\\n$`));
     expect((await runKeel(['--home', home, 'data', 'add', 'small', small])).stdout).toMatch(new RegExp(`^small@${v.version}: 400 rows × 7 columns \\(\\d+\\.\\d\\d s, unchanged: the same content was added 20`));
     // The same content with a description: the version is unchanged, the description is not.
     expect((await runKeel(['--home', home, 'data', 'add', 'small', small, '--description', 'test data'])).stdout).toMatch(/, unchanged: the same content was added 20.*Z; the description is updated\)\n$/);

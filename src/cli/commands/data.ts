@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { invalidArgument } from '../../core/index.js';
 import { MAX_PAGE_ROWS, parseTypeList, resolveTypes } from '../../data/index.js';
 import type { ContextFactory } from '../context.js';
-import { formatCell, printJson, printLine, printNote, printTable, progressBar } from '../output.js';
+import { formatCell, printJson, printLine, printNote, printTable, progressBar, tableTime } from '../output.js';
 import { interruptible } from '../interrupt.js';
 import { positiveInt } from '../option-values.js';
 import { runCommand } from '../run-command.js';
@@ -72,7 +72,7 @@ export function registerDataCommands(program: Command, context: ContextFactory):
         const versions = await (await dataOps(ctx)).versions(name);
         if (ctx.json) return printJson(versions);
         printTable(
-          versions.map((v) => ({ version: v.version, rows: v.rows, added: new Date(v.createdAt).toISOString(), source: v.source })),
+          versions.map((v) => ({ version: v.version, rows: v.rows, added: tableTime(v.createdAt), source: v.source })),
           ['version', 'rows', 'added', 'source'],
         );
         return;
@@ -80,7 +80,7 @@ export function registerDataCommands(program: Command, context: ContextFactory):
       const list = await (await dataOps(ctx)).list();
       if (ctx.json) return printJson(list);
       printTable(
-        list.map((d) => ({ name: d.name, versions: d.versions, latest: d.latest, rows: d.rows, updated: d.updatedAt ? new Date(d.updatedAt).toISOString() : null, description: d.description === null ? null : truncate(d.description, 48) })),
+        list.map((d) => ({ name: d.name, versions: d.versions, latest: d.latest, rows: d.rows, updated: d.updatedAt ? tableTime(d.updatedAt) : null, description: d.description === null ? null : truncate(d.description, 48) })),
         ['name', 'versions', 'latest', 'rows', 'updated', 'description'],
       );
     }));

@@ -5,8 +5,8 @@ import { KeelError, invalidArgument } from '../../core/index.js';
 import type { ModelVersionInfo, RegisteredModelInfo, RegisterModelOptions, RegistryHistoryEntry, RegistryPage, RegistrySearch } from '../../client/index.js';
 import { commandGroup } from '../command-group.js';
 import type { CliContext, ContextFactory } from '../context.js';
-import { printJson, printLine, printTable } from '../output.js';
-import { positiveInt } from '../option-values.js';
+import { printJson, printLine, printTable, tableTime } from '../output.js';
+import { limitFlag } from '../option-values.js';
 import { runCommand } from '../run-command.js';
 
 /** One face over the local RegistryService and the remote SDK, so every command works with --server. */
@@ -84,12 +84,11 @@ function parseVersion(text: string, field: string): number {
   return Number(text);
 }
 
-const when = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 const shape = (s: readonly number[]): string => `[${s.map((d) => (d < 0 ? '?' : String(d))).join(', ')}]`;
 
 function printVersion(v: ModelVersionInfo): void {
   printLine(`${v.name} version ${v.version}  stage ${v.stage}${v.aliases.length ? `  aliases ${v.aliases.map((a) => `@${a}`).join(' ')}` : ''}`);
-  printLine(`created ${when(v.createdAt)} by ${v.createdBy}; source ${v.source}`);
+  printLine(`created ${tableTime(v.createdAt)} by ${v.createdBy}; source ${v.source}`);
   if (v.description) printLine(`description: ${v.description}`);
   if (v.artifactSha256) printLine(`onnx: sha256 ${v.artifactSha256}`);
   const lineage = [v.lineage.runId ? `run ${v.lineage.runId}` : '', v.lineage.datasetVersions?.length ? `data ${v.lineage.datasetVersions.join(', ')}` : '', v.lineage.codeVersion ? `code ${v.lineage.codeVersion}` : ''].filter(Boolean);
@@ -119,9 +118,10 @@ export function registerModelsCommands(program: Command, context: ContextFactory
     .command('ls')
     .description('list registered models with their newest version and aliases')
     .option('--filter <filter>', "MLflow filter, e.g. \"name LIKE 'fraud%'\"")
-    .option('--max <n>', 'at most this many models', '100')
-    .action(runCommand(context, async (ctx, opts: { filter?: string; max: string }) => {
-      const page = await (await api(ctx)).list({ filter: opts.filter, maxResults: positiveInt('--max', opts.max) });
+    .option('--limit <n>', 'at most this many models (default 100)')
+    .option('--max <n>', 'alias of --limit')
+    .action(runCommand(context, async (ctx, opts: { filter?: string; limit?: string; max?: string }) => {
+      const page = await (await api(ctx)).list({ filter: opts.filter, maxResults: limitFlag(opts.limit, ['--max', opts.max], 100) });
       if (ctx.json) return printJson(page);
       printTable(
         page.items.map((m) => ({
@@ -129,12 +129,12 @@ export function registerModelsCommands(program: Command, context: ContextFactory
           latest: m.latestVersions.reduce((a, v) => Math.max(a, v.version), 0) || null,
           stages: m.latestVersions.filter((v) => v.stage !== 'None').map((v) => `${v.stage}:${v.version}`).join(' '),
           aliases: Object.entries(m.aliases).map(([a, v]) => `@${a}:${v}`).join(' '),
-          updated: when(m.updatedAt),
+          updated: tableTime(m.updatedAt),
           description: m.description ?? '',
         })),
         ['name', 'latest', 'stages', 'aliases', 'updated', 'description'],
       );
-      if (page.nextPageToken) printLine(`(more models: narrow with --filter or raise --max)`);
+      if (page.nextPageToken) printLine(`(more models: narrow with --filter or raise --limit)`);
     }));
 
   models
@@ -153,7 +153,7 @@ export function registerModelsCommands(program: Command, context: ContextFactory
       if (tags) printLine(`tags: ${tags}`);
       printLine();
       printTable(
-        versions.map((v) => ({ version: v.version, stage: v.stage, aliases: v.aliases.map((a) => `@${a}`).join(' '), created: when(v.createdAt), by: v.createdBy, run: v.runId ?? '', inputs: v.signature.inputs.length })),
+        versions.map((v) => ({ version: v.version, stage: v.stage, aliases: v.aliases.map((a) => `@${a}`).join(' '), created: tableTime(v.createdAt), by: v.createdBy, run: v.runId ?? '', inputs: v.signature.inputs.length })),
         ['version', 'stage', 'aliases', 'created', 'by', 'run', 'inputs'],
       );
     }));
@@ -229,7 +229,7 @@ export function registerModelsCommands(program: Command, context: ContextFactory
       const entries = await (await api(ctx)).history(name, { ...(opts.alias ? { alias: opts.alias } : {}), ...(opts.version ? { version: parseVersion(opts.version, '--version') } : {}) });
       if (ctx.json) return printJson(entries);
       printTable(
-        entries.map((e) => ({ when: when(e.at), what: e.kind === 'alias' ? `@${e.alias}` : 'stage', version: e.version, from: e.from ?? '-', to: e.to ?? '-', who: e.actor })),
+        entries.map((e) => ({ when: tableTime(e.at), what: e.kind === 'alias' ? `@${e.alias}` : 'stage', version: e.version, from: e.from ?? '-', to: e.to ?? '-', who: e.actor })),
         ['when', 'what', 'version', 'from', 'to', 'who'],
       );
     }));

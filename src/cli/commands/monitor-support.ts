@@ -1,12 +1,12 @@
 /** What the monitor commands share: one API over local and remote, argument parsers, table rows. */
-import type { AlertInfo, FeedbackLabel, MonitorDefinition, MonitorRemovalInfo, MonitorRunInfo, MonitorStatusInfo } from '../../client/index.js';
+import type { AlertInfo, FeedbackLabel, MonitorDefinition, MonitorRemovalInfo, MonitorRunInfo, MonitorStatusInfo, SavedMonitorInfo } from '../../client/index.js';
 import { invalidArgument } from '../../core/index.js';
 import type { CliContext } from '../context.js';
 
 /** One face over the local service and the remote SDK, so every command works with --server. */
 export interface MonitoringApi {
   feedback(labels: readonly FeedbackLabel[]): Promise<{ stored: number; matched: number }>;
-  createMonitor(d: MonitorDefinition): Promise<MonitorDefinition>;
+  createMonitor(d: MonitorDefinition): Promise<SavedMonitorInfo>;
   listMonitors(deployment?: string): Promise<readonly MonitorDefinition[]>;
   deleteMonitor(name: string): Promise<MonitorRemovalInfo>;
   status(target: string, limit: number): Promise<readonly MonitorStatusInfo[]>;

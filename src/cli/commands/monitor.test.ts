@@ -5,26 +5,33 @@ import { describe, expect, it, vi } from 'vitest';
 import { buildProgram } from '../main.js';
 import { PredictionStore } from '../../monitoring/index.js';
 import { openMetadataStore } from '../../storage/index.js';
+import { startTestServer } from '../test-server.js';
 import { parseLabelFile, parseRuleText } from './monitor-support.js';
 
 /** Runs `keel ARGS` in this process (a subprocess per command is slow on a busy machine) and returns stdout. */
-async function keel(...args: string[]): Promise<{ stdout: string }> {
+async function keel(...args: string[]): Promise<{ stdout: string; stderr: string }> {
   let stdout = '';
+  let stderr = '';
   const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     stdout += String(chunk);
+    return true;
+  });
+  const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
     return true;
   });
   try {
     await buildProgram().parseAsync(['node', 'keel', ...args]);
   } finally {
     spy.mockRestore();
+    errSpy.mockRestore();
   }
   if (process.exitCode) {
     const code = process.exitCode;
     process.exitCode = 0;
     throw new Error(`keel ${args.join(' ')} exited with ${code}`);
   }
-  return { stdout };
+  return { stdout, stderr };
 }
 const H = 3_600_000;
 
@@ -60,5 +67,19 @@ describe('keel monitor / alerts / feedback', () => {
     // Removed, it answers the alert it resolved (no webhook to send).
     const { stdout: rm } = await k('--json', 'monitor', 'rm', 'svc-mon');
     expect(JSON.parse(rm)).toEqual({ deleted: 'svc-mon', resolvedAlerts: [alert.id], deliveries: [] });
+  });
+
+  it.each([['locally', false], ['over HTTP', true]])('warns %s when the deployment has logged no prediction, naming those that have', async (_how, remote) => {
+    const server = await startTestServer('keel-cli-mon-warn-');
+    try {
+      await server.platform.monitoring.predictions.writeBatch([{ receivedAt: 1, record: { requestId: 'q', timestamp: 1, modelName: 'm', modelVersion: 1, deployment: 'svc', variant: null, inputs: {}, outputs: {}, latencyMs: 1 } }]);
+      const k = (...args: string[]) => keel(...(remote ? ['--server', server.url] : ['--home', server.home]), ...args);
+      expect((await k('monitor', 'create', 'ok', '--deployment', 'svc')).stderr).toBe('');
+      const typo = await k('monitor', 'create', 'm2', '--deployment', 'nope');
+      expect(typo.stdout).toBe("monitor 'm2' created on deployment 'nope' with 0 rule(s)\n");
+      expect(typo.stderr).toBe("warning: deployment: no prediction has been logged for deployment 'nope' (deployments with logged predictions: 'svc'); the monitor sees data once a server started with --name nope logs some\n");
+    } finally {
+      await server.close();
+    }
   });
 });

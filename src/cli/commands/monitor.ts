@@ -52,6 +52,7 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
       } else if (o.retrainCommand) throw invalidArgument('--retrain-command', 'needs at least one --rule');
       parseMonitorConfig(def); // fail before any request, naming the field
       const created = await (await api(ctx)).createMonitor(def as MonitorDefinition);
+      for (const w of created.warnings ?? []) printWarning(w);
       if (ctx.json) printJson(created);
       else printLine(`monitor '${created.name}' created on deployment '${created.deployment}' with ${(created.rules ?? []).length} rule(s)`);
     }));

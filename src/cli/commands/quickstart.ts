@@ -1,18 +1,18 @@
 import type { Command } from 'commander';
-import { invalidArgument } from '../../core/index.js';
 import { Monitor } from '../../monitoring/index.js';
 import type { ContextFactory } from '../context.js';
+import { positiveInt } from '../option-values.js';
 import { printJson, printLine, printWarning, progressBar } from '../output.js';
 import { runQuickstart, type QuickstartResult } from '../quickstart/run-quickstart.js';
 import { runCommand } from '../run-command.js';
 import { exposedApiWarning } from '../server-ports.js';
 
 interface QuickstartFlags {
-  port?: string;
-  servePort?: string;
+  port: string;
+  servePort: string;
   host?: string;
-  rows?: string;
-  window?: string;
+  rows: string;
+  window: string;
   exit?: boolean;
 }
 
@@ -32,11 +32,11 @@ export function registerQuickstartCommand(program: Command, context: ContextFact
       const started = Date.now();
       const bar = progressBar();
       const result = await runQuickstart(platform, {
-        apiPort: int('--port', flags.port),
-        servePort: int('--serve-port', flags.servePort),
+        apiPort: positiveInt('--port', flags.port, 0),
+        servePort: positiveInt('--serve-port', flags.servePort, 0),
         host: flags.host ?? ctx.config.server.host,
-        rows: int('--rows', flags.rows, 100),
-        windowMs: int('--window', flags.window, 1) * 1000,
+        rows: positiveInt('--rows', flags.rows, 100),
+        windowMs: positiveInt('--window', flags.window) * 1000,
         onProgress: (e) => bar.update(e),
         onListening: (api) => {
           if (api.exposed) printWarning(exposedApiWarning(api));
@@ -77,12 +77,6 @@ export function registerQuickstartCommand(program: Command, context: ContextFact
         await close();
       }
     }));
-}
-
-function int(flag: string, value: string | undefined, min = 0): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw invalidArgument(flag, `expected an integer >= ${min}, got '${value}'`);
-  return n;
 }
 
 /** The commands that look at what the quickstart made; they read the store, so they work after it exits. */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext, ContextFactory } from '../context.js';
-import { printJson, printLine, printTable } from '../output.js';
-import { positiveInt } from '../option-values.js';
+import { printJson, printLine, printTable, tableTime } from '../output.js';
+import { limitFlag } from '../option-values.js';
 import { runCommand } from '../run-command.js';
 
 /** What the commands need, served by the local TrackingService or a remote server's SDK alike. */
@@ -33,7 +33,7 @@ async function backendOf(ctx: CliContext): Promise<RunsBackend> {
   };
 }
 
-const iso = (ms: number | undefined): string => (ms === undefined ? '' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
+const iso = (ms: number | undefined): string => (ms === undefined ? '' : tableTime(ms));
 const duration = (r: RunView): string => (r.info.end_time === undefined ? '' : `${((r.info.end_time - r.info.start_time) / 1000).toFixed(1)}s`);
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
@@ -46,14 +46,15 @@ export function registerRunsCommands(program: Command, context: ContextFactory):
     .option('--experiment <name>', 'only this experiment (default: every active experiment)')
     .option('--filter <filter>', 'MLflow search filter')
     .option('--order-by <clause>', 'e.g. "metrics.rmse ASC" (repeatable)', collect)
-    .option('--max-results <n>', 'at most this many runs', '100')
-    .action(runCommand(context, async (ctx, opts: { experiment?: string; filter?: string; orderBy?: string[]; maxResults: string }) => {
+    .option('--limit <n>', 'at most this many runs (default 100)')
+    .option('--max-results <n>', 'alias of --limit')
+    .action(runCommand(context, async (ctx, opts: { experiment?: string; filter?: string; orderBy?: string[]; limit?: string; maxResults?: string }) => {
       const b = await backendOf(ctx);
       const found = await b.search({
         experimentIds: await b.experimentIds(opts.experiment),
         ...(opts.filter ? { filter: opts.filter } : {}),
         ...(opts.orderBy ? { orderBy: opts.orderBy } : {}),
-        maxResults: positiveInt('--max-results', opts.maxResults),
+        maxResults: limitFlag(opts.limit, ['--max-results', opts.maxResults], 100),
       });
       if (ctx.json) return printJson(found);
       const metricKeys = [...new Set(found.flatMap((r) => r.data.metrics.map((m) => m.key)))].sort().slice(0, 4);

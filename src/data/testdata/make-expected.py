@@ -2,7 +2,9 @@
 extreme.csv with its statistics (expected-extreme-stats.json): magnitudes near 1e300 and 1e-300,
 where numpy's std overflows to inf or underflows to 0, so mean and std are computed here exactly
 (scaled by a power of two, summed with math.fsum), and strings whose code point order is not
-their UTF-16 order.
+their UTF-16 order; and constant-ts.csv with its statistics (expected-constant-ts-stats.json): a
+timestamp column holding one instant, whose histogram numpy spans [v - 0.5, v + 0.5] in ms, the
+stored unit.
 
 Run with Debian's Python: /usr/bin/python3 src/data/testdata/make-expected.py
 The data tests (profile.test.ts, profile-extremes.test.ts) compare Keel's statistics with these values.
@@ -44,6 +46,11 @@ extreme = pd.DataFrame({
     "f_tiny": extreme_rng.uniform(0, 1, n) * 1e-300,
     "f_tiny_ties": extreme_rng.choice([1e-300, 3e-300, 2.5e-310, 0.0], n),
     "s_tied": extreme_rng.permutation(np.repeat(tied, n // len(tied))),
+})
+
+constant_ts = pd.DataFrame({
+    "t_const": ["2024-03-05 12:34:56"] * 50,
+    "t_const_missing": with_missing(["2024-03-05 12:34:56"] * n, 0.1)[:50],
 })
 
 
@@ -107,3 +114,5 @@ write_profile(df, {"i_int": "int", "f_float": "float", "b_bool": "bool", "s_str"
               "small.csv", "expected-stats.json", exact_moments=False)
 write_profile(extreme, {"f_huge": "float", "f_huge_ties": "float", "f_tiny": "float", "f_tiny_ties": "float", "s_tied": "string"},
               "extreme.csv", "expected-extreme-stats.json", exact_moments=True)
+write_profile(constant_ts, {"t_const": "timestamp", "t_const_missing": "timestamp"},
+              "constant-ts.csv", "expected-constant-ts-stats.json", exact_moments=False)
