@@ -13,7 +13,7 @@ export interface PredictionLogOptions {
   readonly logger: PredictionLogger;
   /** Share of requests logged, 0..1. */
   readonly sampleRate: number;
-  /** The name this server serves under, written as the record's deployment. */
+  /** The name this server serves under (`keel serve --name`), written as the record's deployment; null: each record's model name. */
   readonly deployment: string | null;
 }
 
@@ -109,7 +109,8 @@ function logPrediction(log: PredictionLogOptions, request: FastifyRequest, reply
   for (const t of result) outputs[t.name] = rowValue(t, 0);
   log.logger.log({
     requestId: request.id, timestamp: Date.now(), modelName: model.name, modelVersion: Number(model.version) || 0,
-    deployment: log.deployment, variant: null, inputs, outputs, latencyMs: reply.elapsedTime,
+    // A server started without --name logs each request under the model it served, as a monitor names it.
+    deployment: log.deployment ?? model.name, variant: null, inputs, outputs, latencyMs: reply.elapsedTime,
   });
 }
 

@@ -62,6 +62,17 @@ describe('cache, metrics, logs and the prediction log', () => {
     expect(typeof r.latencyMs).toBe('number');
   });
 
+  it('logs the model name as the deployment when the server has no name', async () => {
+    const unnamed = await fileServer([TORCH_MLP_PATH], { predictionLogger, predictionLogSampleRate: 1, logger });
+    try {
+      records.length = 0;
+      await unnamed.app.inject({ method: 'POST', url: '/v2/models/torch-mlp/infer', payload: body([1, 2, 3, 4]) });
+      expect(records.map((r) => r.deployment)).toEqual(['torch-mlp']);
+    } finally {
+      await unnamed.close();
+    }
+  });
+
   it('honours a W3C traceparent: echoes it and logs its trace id with the request id', async () => {
     const tp = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     const res = await infer(body([1, 2, 3, 4]), { traceparent: tp, 'x-request-id': 'req-trace' });

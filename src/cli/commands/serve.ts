@@ -64,7 +64,7 @@ export function registerServeCommand(program: Command, context: ContextFactory):
     .option('--intra-op-threads <n>', 'onnxruntime intra-op threads per session', '1')
     .option('--inter-op-threads <n>', 'onnxruntime inter-op threads per session', '1')
     .option('--poll-ms <ms>', 'how often aliases are re-resolved to follow moves (0: never)', '5000')
-    .option('--name <deployment>', 'deployment name written to the prediction log')
+    .option('--name <deployment>', 'deployment name written to the prediction log (default: the model name of each request)')
     .option('--log-sample-rate <rate>', 'share of requests written to the prediction log (0..1)', '1')
     .option('--allow-missing', 'FILE.onnx models: accept NaN (null in JSON) in float inputs')
     .option('--max-body-mb <mb>', 'largest request body in MiB (bigger: 413)', '64')
