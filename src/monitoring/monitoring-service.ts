@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { checkResultLimit, notFound, silentLogger, type Logger, type Table } from '../core/index.js';
+import { checkResultLimit, notFound, silentLogger, type Logger } from '../core/index.js';
 import type { Database } from '../storage/index.js';
 import { checkRule, windowsNeeded } from './alert-rules.js';
 import { AlertDispatcher, type TrainFunction } from './alert-dispatcher.js';
@@ -9,7 +9,8 @@ import { MonitorStore } from './monitor-store.js';
 import { PredictionStore, type LabelInput } from './prediction-store.js';
 import type { Alert, MonitorAnalyzers, MonitorConfig, MonitorRemoval, WindowResult } from './types.js';
 import type { DeliveryOptions } from './webhook.js';
-import { computePerformance, evaluateWindow, recordsToTable } from './window-evaluator.js';
+import { computePerformance, evaluateWindow } from './window-evaluator.js';
+import { WindowReferences } from './window-references.js';
 import { completeWindows, firstWindowStartAtOrAfter, firstWindowStartFor } from './windows.js';
 
 export interface MonitoringServiceDeps {
@@ -55,8 +56,7 @@ export class MonitoringService {
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly dispatcher: AlertDispatcher;
-  private readonly references = new Map<string, Promise<unknown>>();
-  private readonly baselines = new Map<string, { start: number; table: Table }>();
+  private readonly compared: WindowReferences;
   private readonly running = new Map<string, Promise<MonitorRunResult>>();
 
   constructor(private readonly deps: MonitoringServiceDeps) {
@@ -64,6 +64,7 @@ export class MonitoringService {
     this.store = new MonitorStore(deps.db);
     this.logger = deps.logger ?? silentLogger;
     this.now = deps.now ?? Date.now;
+    this.compared = new WindowReferences({ store: this.store, predictions: this.predictions, logger: this.logger, ...(deps.analyzers ? { analyzers: deps.analyzers } : {}) });
     this.dispatcher = new AlertDispatcher({ store: this.store, logger: this.logger, now: this.now, ...(deps.train ? { train: deps.train } : {}), ...(deps.webhook ? { webhook: deps.webhook } : {}), ...(deps.removalWebhook ? { removalWebhook: deps.removalWebhook } : {}) });
   }
 
@@ -86,7 +87,7 @@ export class MonitoringService {
   async updateMonitor(raw: unknown): Promise<SavedMonitor> {
     const { createdAt: _ignored, ...rest } = parseMonitorConfig(raw);
     await this.store.updateMonitor(rest, this.now());
-    this.baselines.delete(rest.name);
+    this.compared.forget(rest.name);
     return this.withWarnings((await this.store.getMonitor(rest.name))!);
   }
 
@@ -99,7 +100,7 @@ export class MonitoringService {
     const known = await this.predictions.deployments();
     if (known.includes(config.deployment)) return config;
     const existing = known.length > 0 ? `deployments with logged predictions: ${known.map((d) => `'${d}'`).join(', ')}` : 'no deployment has logged a prediction yet';
-    return { ...config, warnings: [`deployment: no prediction has been logged for deployment '${config.deployment}' (${existing}); the monitor sees data once a server started with --name ${config.deployment} logs some`] };
+    return { ...config, warnings: [`deployment: no prediction has been logged for deployment '${config.deployment}' (${existing}); the monitor sees data once a server logs some under that name (keel serve --name ${config.deployment}, or a model of that name served without --name)`] };
   }
 
   async getMonitor(name: string): Promise<MonitorConfig> {
@@ -119,7 +120,7 @@ export class MonitoringService {
    */
   async deleteMonitor(name: string): Promise<MonitorRemoval> {
     const removed = await this.store.deleteMonitor(name, this.now());
-    this.baselines.delete(name);
+    this.compared.forget(name);
     const deliveries = await this.dispatcher.resolvedByRemoval(removed.monitor, removed.resolved, removed.newestWindow);
     return { resolvedAlerts: removed.resolved.map((a) => a.id), deliveries };
   }
@@ -219,48 +220,16 @@ export class MonitoringService {
     const receivedBy = end + config.window.graceMs;
     const records = await this.predictions.query({ deployment: config.deployment, from: start, to: end, receivedBy });
     const lateCount = await this.predictions.countLate(config.deployment, start, end, receivedBy);
-    const reference = records.length > 0 ? await this.reference(config, records[records.length - 1]!) : undefined;
-    const baseline = await this.baseline(config);
+    const reference = records.length > 0 ? await this.compared.reference(config, records[records.length - 1]!) : undefined;
+    const baseline = await this.compared.baseline(config);
     const e = await evaluateWindow({
       config, records, lateCount,
       ...(reference ? { reference } : {}),
       ...(baseline ? { baselineOutputs: baseline } : {}),
       ...(this.deps.analyzers ? { analyzers: this.deps.analyzers } : {}),
     });
-    if (!this.baselines.has(config.name) && e.outputs && records.length > 0) this.baselines.set(config.name, { start, table: e.outputs });
+    if (e.outputs && records.length > 0) this.compared.keepBaseline(config.name, start, e.outputs);
     return { monitor: config.name, start, end, evaluatedAt: now, count: records.length, lateCount, labeledCount: e.labeledCount, metrics: e.metrics, details: e.details };
-  }
-
-  /** Reference statistics: computed once per dataset version (the analyzer stores them), cached here. */
-  private async reference(config: MonitorConfig, sample: { modelName: string; modelVersion: number }): Promise<{ datasetRef: string; stats: unknown } | undefined> {
-    const analyzers = this.deps.analyzers;
-    if (!analyzers) return undefined;
-    const datasetRef = config.referenceDataset ?? (await analyzers.trainingDataset?.(sample.modelName, sample.modelVersion).catch(() => undefined));
-    if (!datasetRef) return undefined;
-    let stats = this.references.get(datasetRef);
-    if (!stats) {
-      stats = analyzers.referenceFor(datasetRef);
-      this.references.set(datasetRef, stats);
-      stats.catch(() => this.references.delete(datasetRef));
-    }
-    try {
-      return { datasetRef, stats: await stats };
-    } catch (e) {
-      this.logger.warn({ err: e, datasetRef }, 'monitor: reference statistics unavailable');
-      return undefined;
-    }
-  }
-
-  private async baseline(config: MonitorConfig): Promise<Table | undefined> {
-    const cached = this.baselines.get(config.name);
-    if (cached) return cached.table;
-    const first = await this.store.firstNonEmptyWindow(config.name, config.startMs);
-    if (!first) return undefined;
-    const records = await this.predictions.query({ deployment: config.deployment, from: first.start, to: first.end, receivedBy: first.end + config.window.graceMs });
-    const table = recordsToTable(records.filter((r) => r.error === undefined), 'outputs');
-    const numeric = { numRows: table.numRows, columns: table.columns.filter((c) => c.type !== 'string') };
-    this.baselines.set(config.name, { start: first.start, table: numeric });
-    return numeric;
   }
 
   /** Late records and labels that arrived after a window was evaluated are counted into it. */

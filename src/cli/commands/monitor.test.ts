@@ -77,7 +77,7 @@ describe('keel monitor / alerts / feedback', () => {
       expect((await k('monitor', 'create', 'ok', '--deployment', 'svc')).stderr).toBe('');
       const typo = await k('monitor', 'create', 'm2', '--deployment', 'nope');
       expect(typo.stdout).toBe("monitor 'm2' created on deployment 'nope' with 0 rule(s)\n");
-      expect(typo.stderr).toBe("warning: deployment: no prediction has been logged for deployment 'nope' (deployments with logged predictions: 'svc'); the monitor sees data once a server started with --name nope logs some\n");
+      expect(typo.stderr).toBe("warning: deployment: no prediction has been logged for deployment 'nope' (deployments with logged predictions: 'svc'); the monitor sees data once a server logs some under that name (keel serve --name nope, or a model of that name served without --name)\n");
     } finally {
       await server.close();
     }

@@ -1,0 +1,67 @@
+/**
+ * What a monitor's windows are compared with, cached in this process: the reference statistics of
+ * the model's training data (for drift) and the outputs of the monitor's first window with traffic
+ * (the baseline of prediction drift).
+ */
+import type { Logger, Table } from '../core/index.js';
+import type { MonitorStore } from './monitor-store.js';
+import type { PredictionStore } from './prediction-store.js';
+import type { MonitorAnalyzers, MonitorConfig } from './types.js';
+import { recordsToTable } from './window-evaluator.js';
+
+export interface WindowReferencesDeps {
+  readonly store: MonitorStore;
+  readonly predictions: PredictionStore;
+  readonly logger: Logger;
+  readonly analyzers?: MonitorAnalyzers;
+}
+
+export class WindowReferences {
+  private readonly references = new Map<string, Promise<unknown>>();
+  private readonly baselines = new Map<string, { start: number; table: Table }>();
+
+  constructor(private readonly deps: WindowReferencesDeps) {}
+
+  /** Reference statistics: computed once per dataset version (the analyzer stores them), cached here. */
+  async reference(config: MonitorConfig, sample: { modelName: string; modelVersion: number }): Promise<{ datasetRef: string; stats: unknown } | undefined> {
+    const analyzers = this.deps.analyzers;
+    if (!analyzers) return undefined;
+    const datasetRef = config.referenceDataset ?? (await analyzers.trainingDataset?.(sample.modelName, sample.modelVersion).catch(() => undefined));
+    if (!datasetRef) return undefined;
+    let stats = this.references.get(datasetRef);
+    if (!stats) {
+      stats = analyzers.referenceFor(datasetRef);
+      this.references.set(datasetRef, stats);
+      stats.catch(() => this.references.delete(datasetRef));
+    }
+    try {
+      return { datasetRef, stats: await stats };
+    } catch (e) {
+      this.deps.logger.warn({ err: e, datasetRef }, 'monitor: reference statistics unavailable');
+      return undefined;
+    }
+  }
+
+  /** The numeric outputs of the monitor's first window with traffic, read back once per process. */
+  async baseline(config: MonitorConfig): Promise<Table | undefined> {
+    const cached = this.baselines.get(config.name);
+    if (cached) return cached.table;
+    const first = await this.deps.store.firstNonEmptyWindow(config.name, config.startMs);
+    if (!first) return undefined;
+    const records = await this.deps.predictions.query({ deployment: config.deployment, from: first.start, to: first.end, receivedBy: first.end + config.window.graceMs });
+    const table = recordsToTable(records.filter((r) => r.error === undefined), 'outputs');
+    const numeric = { numRows: table.numRows, columns: table.columns.filter((c) => c.type !== 'string') };
+    this.baselines.set(config.name, { start: first.start, table: numeric });
+    return numeric;
+  }
+
+  /** A window just evaluated: its outputs are the baseline when the monitor has none yet. */
+  keepBaseline(monitor: string, start: number, outputs: Table): void {
+    if (!this.baselines.has(monitor)) this.baselines.set(monitor, { start, table: outputs });
+  }
+
+  /** A monitor changed or removed: its baseline is read again when next needed. */
+  forget(monitor: string): void {
+    this.baselines.delete(monitor);
+  }
+}
