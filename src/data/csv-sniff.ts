@@ -22,7 +22,7 @@ import {
 } from './csv-columns.js';
 import type { NumberFormat } from './csv-number-text.js';
 import { mayBeRenamed, type ColumnRename } from './column-names.js';
-import { headerFields, whyNoDialect } from './csv-dialect-error.js';
+import { headerFields, isNoDialect, whyNoDialect } from './csv-dialect-error.js';
 import { headerNames, refuseRenamedParts } from './csv-header-names.js';
 import { assertNotMisreadUtf16 } from './csv-encoding.js';
 import { fixedRead, isDateType, type DateFormats } from './csv-fixed-read.js';
@@ -120,7 +120,17 @@ export async function sniffCsv(
   // The plain copy keeps the file's name (DuckDB's messages name it): it says it is not compressed.
   const plain = sample === path ? '' : ", compression = 'none'";
   const fields = readOptions.fillShortRows ? await headerFields(path, readOptions) : undefined;
-  const sniffFirst = (o: string) => sniffFile(con, sample, `${o}${names}${plain}`, sampleRows, keelNames, fields);
+  // Some rows ending with empty fields past the header's (`1,2,` among `3,4`) leave DuckDB's sniffer no dialect; its read takes them as the header's fields (pandas' `index_col=False`).
+  // The sniffs then pass over rows that do not fit (without null padding: with it a longer row leaves no dialect still);
+  // the read refuses any other such row, naming its line. Only after a failed sniff: no cost otherwise.
+  let tolerant = false;
+  const sniffOptions = (o: string) => (tolerant ? `${o.replace(FILL_SHORT_ROWS, '')}, ignore_errors = true` : o);
+  const sniffFirst = (o: string) => sniffFile(con, sample, `${sniffOptions(o)}${names}${plain}`, sampleRows, keelNames, fields);
+  const tolerantSniff = (o: string, e: unknown): ReturnType<typeof sniffFirst> => {
+    if (tolerant || !isNoDialect(e)) return noDialect(e);
+    tolerant = true;
+    return sniffFirst(o).catch(() => ((tolerant = false), noDialect(e)));
+  };
   type Read = (ts: readonly SniffedType[]) => string;
   type Found = { columns: { name: string; type: string }[]; formats?: DateFormats; read: Read; sampleRead: Read; byName: boolean };
   const sniffWith = async (o: string): Promise<Found> => {
@@ -128,7 +138,7 @@ export async function sniffCsv(
       const parts = { options: o, names, sampleRows, read: readOptions };
       return sniffParts(con, files, parts, noDialect, (file) => sniffFile(con, file, `${o}${names}`, sampleRows, undefined, fields));
     }
-    const { columns, formats: f } = await sniffFirst(o).catch(noDialect);
+    const { columns, formats: f } = await sniffFirst(o).catch((e: unknown) => tolerantSniff(o, e));
     return { columns, formats: f, read: fixedRead(p, o, f), sampleRead: fixedRead(`${quoteString(sample)}${plain}`, o, f), byName: false };
   };
   let found = await sniffWith(options);
