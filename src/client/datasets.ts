@@ -154,6 +154,8 @@ export class DatasetsClient {
       columns?: readonly string[];
       /** The strptime format of a CSV's dates (pandas' `date_format`), e.g. `%m/%d/%Y` for 05/01/2024 as 1 May. */
       dateFormat?: string;
+      /** true: a CSV's rows with fewer fields than the header are read with the missing ones as missing values (pandas' NaN); refused by default. */
+      fillShortRows?: boolean;
       /** Column types replacing the sniffed ones, e.g. `{ zip: 'string' }`. */
       types?: Readonly<Record<string, LogicalType>>;
       signal?: AbortSignal;
@@ -197,6 +199,7 @@ export class DatasetsClient {
         skip: options.skip,
         columns: options.columns,
         dateFormat: options.dateFormat,
+        fillShortRows: options.fillShortRows === true ? 'true' : undefined,
         types: options.types && Object.entries(options.types).map(([c, t]) => `${c}=${t}`).join(','),
         filename: many ? undefined : basename(filePath),
       },

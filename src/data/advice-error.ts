@@ -1,13 +1,17 @@
 /**
  * Errors of an add whose advice names one of its options, said both ways the option is given:
  * `--encoding latin-1` on the command line, `?encoding=latin-1` in the HTTP API's query (each of
- * these options is a flag and a query parameter of the same name). The message says the CLI's; the
- * HTTP API answers with queryMessage.
+ * these options is a flag and a query parameter of the same name, the flag in kebab-case:
+ * `--fill-short-rows`, `?fillShortRows=true`). The message says the CLI's; the HTTP API answers
+ * with queryMessage.
  */
 import { KeelError } from '../core/index.js';
 
 /** The options that errors' advice names. */
-export type AdviceOption = 'format' | 'encoding' | 'skip' | 'delimiter' | 'decimal';
+export type AdviceOption = 'format' | 'encoding' | 'skip' | 'delimiter' | 'decimal' | 'fillShortRows';
+
+/** The options that are switches: a flag without a value, `true` in the query. */
+const SWITCHES: ReadonlySet<AdviceOption> = new Set(['fillShortRows']);
 
 /** An option as the advice names it, with the value to give it if the advice has one. */
 export type Say = (option: AdviceOption, value?: string) => string;
@@ -15,8 +19,9 @@ export type Say = (option: AdviceOption, value?: string) => string;
 /** A value as a shell takes it: quoted when it holds more than word characters (`';'`). */
 const shellWord = (v: string): string => (/^[\w.,:/-]+$/.test(v) ? v : `'${v}'`);
 
-const onCommandLine: Say = (o, v) => (v === undefined ? `--${o}` : `--${o} ${shellWord(v)}`);
-const inQuery: Say = (o, v) => `?${o}=${v ?? ''}`;
+const flag = (o: AdviceOption): string => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+const onCommandLine: Say = (o, v) => (v === undefined || SWITCHES.has(o) ? flag(o) : `${flag(o)} ${shellWord(v)}`);
+const inQuery: Say = (o, v) => `?${o}=${SWITCHES.has(o) ? 'true' : (v ?? '')}`;
 
 /** Where the error keeps its message as the HTTP API says it. */
 const QUERY_MESSAGE = 'queryMessage';
@@ -41,8 +46,8 @@ export function rewritten(e: KeelError, rewrite: (message: string) => string): K
   return new KeelError(e.code, message, { ...(e.field === undefined ? {} : { field: e.field }), ...(details === undefined ? {} : { details }), cause: e });
 }
 
-/** The options advice names, as the HTTP API says them: `?format=`, `?encoding=latin-1`, `?delimiter=;`. */
-const QUERY_ADVICE = /\?(format|encoding|skip|delimiter|decimal)=([^\s)]*)/g;
+/** The options advice names, as the HTTP API says them: `?format=`, `?encoding=latin-1`, `?delimiter=;`, `?fillShortRows=true`. */
+const QUERY_ADVICE = /\?(format|encoding|skip|delimiter|decimal|fillShortRows)=([^\s)]*)/g;
 
 /**
  * A message of the HTTP API with its advice said as the CLI's flags (`?encoding=latin-1` becomes

@@ -23,6 +23,13 @@ const SEPARATORS = ['/', '-', '.', ' '];
 /** The digits of each field. */
 const FIELD_SHAPES: Readonly<Record<string, string>> = { '%d': '[0-9]{1,2}', '%m': '[0-9]{1,2}', '%y': '[0-9]{2}', '%Y': '[0-9]{4}' };
 
+/**
+ * The times of day after the date, none, with seconds or without (`05.01.2024 10:30`, as
+ * spreadsheets write it; DuckDB's sniffer reads the ISO `2024-01-05 10:30` but not these), and
+ * the text each reads. A value fits one of them only: the shapes are matched whole.
+ */
+const TIMES: Readonly<Record<string, string>> = { '': '', ' %H:%M:%S': ' [0-9]{1,2}:[0-9]{2}:[0-9]{2}', ' %H:%M': ' [0-9]{1,2}:[0-9]{2}' };
+
 /** What each field of a date is, as the note says it. */
 const FIELD_NAMES: Readonly<Record<string, string>> = { '%d': 'day', '%m': 'month', Y: 'year' };
 
@@ -43,12 +50,12 @@ export interface DateCandidate {
  * A two-digit year (`%y`) before a four-digit one: strptime's `%Y` reads `24` as the year 24.
  * Fields separated by spaces only with a four-digit year (spacedShortYear).
  */
-export const DATE_CANDIDATES: readonly DateCandidate[] = ['', ' %H:%M:%S'].flatMap((time) =>
+export const DATE_CANDIDATES: readonly DateCandidate[] = Object.entries(TIMES).flatMap(([time, timeShape]) =>
   SEPARATORS.flatMap((sep) =>
     ORDERS.flatMap((order) =>
       (sep === ' ' ? ['%Y'] : ['%y', '%Y']).map((year): DateCandidate => ({
         format: order.map((f) => (f === 'Y' ? year : f)).join(sep) + time,
-        shape: order.map((f) => FIELD_SHAPES[f === 'Y' ? year : f]).join(sep === '.' ? '[.]' : sep) + (time === '' ? '' : ' [0-9]{1,2}:[0-9]{2}:[0-9]{2}'),
+        shape: order.map((f) => FIELD_SHAPES[f === 'Y' ? year : f]).join(sep === '.' ? '[.]' : sep) + timeShape,
         type: time === '' ? 'DATE' : 'TIMESTAMP',
         order: order.map((f) => FIELD_NAMES[f]).join('/'),
       })),

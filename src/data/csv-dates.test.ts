@@ -117,4 +117,18 @@ describe('date columns', () => {
     expect((await t.service.rows(`short-years@${given.version}`)).rows.map((r) => iso(r[0]))).toEqual(['2005-01-24T00:00:00.000Z', '2006-02-24T00:00:00.000Z']);
     expect(given.notes).toBeUndefined();
   });
+
+  it('reads dates with a time without seconds in any format it reads dates in, as ISO ones are', async () => {
+    // DuckDB's sniffer read a as text (and b too beside c's format); pandas.to_datetime(format=...)
+    // of each: a 2024-01-13 10:30, 2024-01-14 09:05; b 2024-01-05 10:30, NaT; c the day alone.
+    const file = join(t.dir, 'minutes.csv');
+    writeFileSync(file, 'a,b,c\n13.01.2024 10:30,2024/01/05 10:30,31/12/2024\n14.01.2024 9:05,NA,01/12/2024\n');
+    const v = await t.service.add('minutes', file);
+    expect(v.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['a:timestamp:0', 'b:timestamp:1', 'c:timestamp:0']);
+    expect((await t.service.rows(`minutes@${v.version}`)).rows.map((r) => r.map(iso))).toEqual([
+      ['2024-01-13T10:30:00.000Z', '2024-01-05T10:30:00.000Z', '2024-12-31T00:00:00.000Z'],
+      ['2024-01-14T09:05:00.000Z', null, '2024-12-01T00:00:00.000Z'],
+    ]);
+    expect(v.notes).toBeUndefined();
+  });
 });

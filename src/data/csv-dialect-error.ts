@@ -17,9 +17,8 @@ import { adviceError } from './advice-error.js';
  * finds one; else `error` itself. `options`: the files' read_csv options (csv-sniff.ts).
  */
 export async function whyNoDialect(con: DuckDBConnection, error: unknown, files: readonly string[], options: string, read: ReadOptions): Promise<never> {
-  const cause = error instanceof KeelError ? error.cause : error;
-  const message = (cause as Error | undefined)?.message ?? '';
-  if (!/not possible to automatically detect the CSV parsing dialect/.test(message)) throw error;
+  if (!isNoDialect(error)) throw error;
+  const message = causeMessage(error);
   // Several files: the one the sniffer names, or (it names none after a sample of them, or the
   // plain copy of a gzipped file's first rows) each in turn.
   const named = /Error when sniffing file "(.+?)"/.exec(message)?.[1];
@@ -35,4 +34,18 @@ export async function whyNoDialect(con: DuckDBConnection, error: unknown, files:
     }
   }
   throw error;
+}
+
+const causeMessage = (error: unknown): string => ((error instanceof KeelError ? error.cause : error) as Error | undefined)?.message ?? '';
+
+/** Whether `error` is DuckDB's sniffer finding no dialect (a row that does not fit the header, among others). */
+export const isNoDialect = (error: unknown): boolean => /not possible to automatically detect the CSV parsing dialect/.test(causeMessage(error));
+
+/**
+ * The fields of `file`'s header line (its first line after those skipped; given names' count),
+ * from its head; undefined where the head cannot be looked at (UTF-16, zstd).
+ */
+export async function headerFields(file: string, read: ReadOptions): Promise<number | undefined> {
+  if (read.names !== undefined) return read.names.length;
+  return (await headRows(file, read, 1))?.[0]?.length;
 }

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AddDatasetOptions } from './dataset-service.js';
-import { sqliteTestService } from './test-helpers.js';
+import { expectKeelError, sqliteTestService } from './test-helpers.js';
 
 // Spreadsheet exports as written by hand, read as pandas.read_csv (1.5.3) reads them with the
 // matching options; its values in the comments.
@@ -43,5 +43,25 @@ describe('spreadsheet exports', () => {
     const found = await add('trailing', 'a;b\r\n1;2;\r\n3;4;\r\n', { delimiter: ';' });
     expect(found.columns).toEqual(['a:int:0', 'b:int:0']);
     expect(found.rows).toEqual([[1, 2], [3, 4]]);
+  });
+
+  it('reads rows of which only some end with empty fields past the header as their fields, among the sampled rows and past them', async () => {
+    // pandas with index_col=False: a [1, 3, 5], b [2, 4, 6]. It refuses a row with more fields
+    // than the first data row (`5;6;;` here, or `1,2,` below `3,4`); Keel reads those as their fields.
+    const first = await add('some-trailing', 'a;b\r\n1;2;\r\n3;4\r\n5;6;\r\n', { delimiter: ';' });
+    expect([first.columns, first.rows]).toEqual([['a:int:0', 'b:int:0'], [[1, 2], [3, 4], [5, 6]]]);
+    // 25,000 rows (DuckDB sniffs 20,480), then one with the extra field.
+    const late = await add('late-trailing', `a,b\n${'1,2\n'.repeat(25_000)}3,4,,\n`);
+    expect(late.columns).toEqual(['a:int:0', 'b:int:0']);
+    expect((await add('more-trailing', 'a,b\n1,2,,\n3,4\n')).rows).toEqual([[1, 2], [3, 4]]);
+    // Other rows that do not fit the header beside them are refused, naming the first one's line.
+    const path = join(t.dir, 'mixed.csv');
+    writeFileSync(path, 'a,b\n1,2,\n3,4\n5\n');
+    await expectKeelError(t.service.add('mixed', path), 'INVALID_ARGUMENT', /line 4 of mixed.csv has 1 field where the header has 2/);
+    writeFileSync(path, 'a,b\n1,2,\n3,4,5\n');
+    await expectKeelError(t.service.add('mixed', path), 'INVALID_ARGUMENT', /line 3 of mixed.csv has more than 2 fields/);
+    // With short rows filled, too.
+    const filled = await add('filled-trailing', 'a,b,c\n1,2,3,\n4,5\n', { fillShortRows: true });
+    expect(filled.rows).toEqual([[1, 2, 3], [4, 5, null]]);
   });
 });

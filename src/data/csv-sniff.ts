@@ -22,7 +22,7 @@ import {
 } from './csv-columns.js';
 import type { NumberFormat } from './csv-number-text.js';
 import { mayBeRenamed, type ColumnRename } from './column-names.js';
-import { whyNoDialect } from './csv-dialect-error.js';
+import { headerFields, isNoDialect, whyNoDialect } from './csv-dialect-error.js';
 import { headerNames, refuseRenamedParts } from './csv-header-names.js';
 import { assertNotMisreadUtf16 } from './csv-encoding.js';
 import { fixedRead, isDateType, type DateFormats } from './csv-fixed-read.js';
@@ -49,8 +49,16 @@ function csvOptions(path: string, read: ReadOptions, oneColumn = false): string 
   const dates = read.dateFormat === undefined ? '' : `, ${isTimestampFormat(read.dateFormat) ? 'timestampformat' : 'dateformat'} = ${quoteString(read.dateFormat)}`;
   // Given missing-value spellings are NULL as DuckDB parses (and sniffs), in every column.
   const na = oneColumn ? oneColumnNulls(read.na) : read.na === undefined ? '' : `, nullstr = [${['', ...read.na].map(quoteString).join(', ')}]`;
-  return `header = ${read.header === false ? 'false' : 'true'}, skip = ${read.skip ?? 0}, delim = ${delim}, quote = '"', escape = '"', strict_mode = true, encoding = '${read.encoding ?? 'utf-8'}'${decimal}${thousands}${comment}${dates}${na}`;
+  const fill = read.fillShortRows ? FILL_SHORT_ROWS : '';
+  return `header = ${read.header === false ? 'false' : 'true'}, skip = ${read.skip ?? 0}, delim = ${delim}, quote = '"', escape = '"', strict_mode = true, encoding = '${read.encoding ?? 'utf-8'}'${decimal}${thousands}${comment}${dates}${na}${fill}`;
 }
+
+/**
+ * Short rows padded with NULL, when asked (the last of csvOptions): on one thread, as DuckDB's
+ * parallel reader refuses null padding at a quoted line break. Its sniffs keep the header's
+ * fields (headerFields): with null padding they count a column for each field of the longest row.
+ */
+const FILL_SHORT_ROWS = ', null_padding = true, parallel = false';
 
 /**
  * A one-column file's null strings, without '': DuckDB then skips its blank lines, as pandas does
@@ -111,15 +119,26 @@ export async function sniffCsv(
   const noDialect = (e: unknown): Promise<never> => whyNoDialect(con, e, files, options, readOptions);
   // The plain copy keeps the file's name (DuckDB's messages name it): it says it is not compressed.
   const plain = sample === path ? '' : ", compression = 'none'";
-  const sniffFirst = (o: string) => sniffFile(con, sample, `${o}${names}${plain}`, sampleRows, keelNames);
+  const fields = readOptions.fillShortRows ? await headerFields(path, readOptions) : undefined;
+  // Some rows ending with empty fields past the header's (`1,2,` among `3,4`) leave DuckDB's sniffer no dialect; its read takes them as the header's fields (pandas' `index_col=False`).
+  // The sniffs then pass over rows that do not fit (without null padding: with it a longer row leaves no dialect still);
+  // the read refuses any other such row, naming its line. Only after a failed sniff: no cost otherwise.
+  let tolerant = false;
+  const sniffOptions = (o: string) => (tolerant ? `${o.replace(FILL_SHORT_ROWS, '')}, ignore_errors = true` : o);
+  const sniffFirst = (o: string) => sniffFile(con, sample, `${sniffOptions(o)}${names}${plain}`, sampleRows, keelNames, fields);
+  const tolerantSniff = (o: string, e: unknown): ReturnType<typeof sniffFirst> => {
+    if (tolerant || !isNoDialect(e)) return noDialect(e);
+    tolerant = true;
+    return sniffFirst(o).catch(() => ((tolerant = false), noDialect(e)));
+  };
   type Read = (ts: readonly SniffedType[]) => string;
   type Found = { columns: { name: string; type: string }[]; formats?: DateFormats; read: Read; sampleRead: Read; byName: boolean };
   const sniffWith = async (o: string): Promise<Found> => {
     if (files.length > 1) {
       const parts = { options: o, names, sampleRows, read: readOptions };
-      return sniffParts(con, files, parts, noDialect, (file) => sniffFile(con, file, `${o}${names}`, sampleRows));
+      return sniffParts(con, files, parts, noDialect, (file) => sniffFile(con, file, `${o}${names}`, sampleRows, undefined, fields));
     }
-    const { columns, formats: f } = await sniffFirst(o).catch(noDialect);
+    const { columns, formats: f } = await sniffFirst(o).catch((e: unknown) => tolerantSniff(o, e));
     return { columns, formats: f, read: fixedRead(p, o, f), sampleRead: fixedRead(`${quoteString(sample)}${plain}`, o, f), byName: false };
   };
   let found = await sniffWith(options);
@@ -216,9 +235,10 @@ async function sniffFile(
   options: string,
   rows: number,
   names?: readonly string[],
+  fields?: number,
 ): Promise<{ columns: { name: string; type: string }[]; formats: DateFormats; dates: Map<string, CsvColumn> }> {
   const row = (await runSource(con, `SELECT Columns, DateFormat, TimestampFormat FROM sniff_csv(${quoteString(path)}, ${options}, sample_size = ${rows})`, 'csv')).getRows()[0]!;
-  const sniffed = (row[0] as { items: { entries: { name: string; type: string } }[] }).items.map(({ entries }) => entries);
+  const sniffed = (row[0] as { items: { entries: { name: string; type: string } }[] }).items.map(({ entries }) => entries).slice(0, fields);
   const columns = names?.length === sniffed.length ? sniffed.map((c, i) => ({ ...c, name: names[i]! })) : sniffed;
   const formats: DateFormats = { ...(row[1] === null ? {} : { date: String(row[1]) }), ...(row[2] === null ? {} : { timestamp: String(row[2]) }) };
   const dates = new Map(columns.filter((c) => isDateType(c.type)).map((c) => [c.name, withFormat({ name: c.name, sniffed: c.type, read: 'sniffed' }, formats)]));

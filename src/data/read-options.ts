@@ -168,6 +168,17 @@ export function resolveTypes(types: Readonly<Record<string, string>> | undefined
   return out;
 }
 
+/**
+ * Short rows read with their missing trailing fields missing (CSV only; pandas fills them with
+ * NaN without a word, Keel refuses them unless asked, as a short row is more often a cut or
+ * broken line than a value left out); undefined when not asked.
+ */
+function resolveFillShortRows(format: string, fill: boolean | undefined): true | undefined {
+  if (fill !== true) return undefined;
+  if (format !== 'csv') throw invalidArgument('fillShortRows', `filling short rows applies to CSV only, not ${format.toUpperCase()}`);
+  return true;
+}
+
 /** How to read the files beyond their format. */
 export interface ReadOptions {
   /** A CSV's text encoding (default utf-8). */
@@ -190,6 +201,8 @@ export interface ReadOptions {
   readonly skip?: number;
   /** The strptime format of a CSV's dates (or timestamps), when given (resolveDateFormat). */
   readonly dateFormat?: string;
+  /** true: a CSV's rows with fewer fields than the header are read with the others missing (resolveFillShortRows). */
+  readonly fillShortRows?: true;
   /** The only columns to keep, in the file's order (resolveColumns); all when undefined. */
   readonly columns?: readonly string[];
   /** Column types that replace the sniffed or declared ones (`id` as string keeps IDs as text). */
@@ -218,6 +231,8 @@ export interface ReadOptionsGiven {
   readonly skip?: number;
   /** The strptime format of a CSV's dates or timestamps (pandas' `date_format`), e.g. `%m/%d/%Y` for 05/01/2024 as 1 May. */
   readonly dateFormat?: string;
+  /** true: a CSV's rows with fewer fields than the header are read with the missing ones as missing values (pandas' NaN); refused by default. */
+  readonly fillShortRows?: boolean;
   /** The only columns to keep, in the file's order (pandas' `usecols`); all when undefined. */
   readonly columns?: readonly string[];
   /** Column types that replace the sniffed or declared ones, e.g. `{ zip: 'string' }`. */
@@ -234,6 +249,7 @@ export function resolveReadOptions(format: string, firstFile: string, given: Rea
   const skip = resolveSkip(format, given.skip);
   const columns = resolveColumns(given.columns);
   const dateFormat = resolveDateFormat(format, given.dateFormat);
+  const fillShortRows = resolveFillShortRows(format, given.fillShortRows);
   return {
     encoding: resolveEncoding(format, given.encoding),
     ...(delimiter !== undefined ? { delimiter } : {}),
@@ -245,6 +261,7 @@ export function resolveReadOptions(format: string, firstFile: string, given: Rea
     ...(skip !== undefined ? { skip } : {}),
     ...(columns !== undefined ? { columns } : {}),
     ...(dateFormat !== undefined ? { dateFormat } : {}),
+    ...(fillShortRows ? { fillShortRows } : {}),
     types: resolveTypes(given.types),
   };
 }
@@ -252,7 +269,7 @@ export function resolveReadOptions(format: string, firstFile: string, given: Rea
 /**
  * What, besides the bytes, decides the data read from them: a non-default encoding, delimiter,
  * decimal or thousands separator, comment character, missing-value spellings, header or lines to
- * skip, the columns kept, a date format, and given types. Empty for the defaults, so a plain add keeps the file's own sha256 as its version.
+ * skip, the columns kept, a date format, short rows filled, and given types. Empty for the defaults, so a plain add keeps the file's own sha256 as its version.
  */
 export function readIdentity(options: ReadOptions): string {
   const types = [...(options.types ?? new Map<string, LogicalType>())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -268,6 +285,7 @@ export function readIdentity(options: ReadOptions): string {
     ...(options.skip !== undefined ? [`skip=${options.skip}`] : []),
     ...(options.columns !== undefined ? [`columns=${JSON.stringify(options.columns)}`] : []),
     ...(options.dateFormat !== undefined ? [`dateFormat=${JSON.stringify(options.dateFormat)}`] : []),
+    ...(options.fillShortRows ? ['fillShortRows'] : []),
     ...types.map(([n, t]) => `type:${n}=${t}`),
   ].join('\n');
 }

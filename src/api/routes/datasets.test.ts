@@ -200,6 +200,14 @@ describe('dataset routes', () => {
     expect([m.notes, m.columns[0]!.stats.min]).toEqual([undefined, Date.UTC(2024, 1, 3)]);
   });
 
+  it("reads a CSV's short rows with fillShortRows=true, which the refusal names", async () => {
+    const short = 'x,c\n1\n2,b\n';
+    const refused = (await upload('short', short, 'filename=s.csv')).json<{ error: { message: string } }>().error;
+    expect(refused.message).toContain('line 2 of s.csv has 1 field where the header has 2 (a short row, or a quote left open above it? Lines above the header: ?skip=N; to read short rows with their missing fields missing, as pandas does: ?fillShortRows=true)');
+    const v = (await upload('short', short, 'filename=s.csv&fillShortRows=true')).json<DatasetVersion>();
+    expect(v.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['x:int:0', 'c:string:1']);
+  });
+
   it('reads a CSV without a header line: header=false, or names repeated', async () => {
     const bare = (await upload('bare', '1,a\n2,b\n', 'format=csv&header=false')).json<DatasetVersion>();
     expect([bare.rows, bare.columns.map((c) => c.name)]).toEqual([2, ['column0', 'column1']]);

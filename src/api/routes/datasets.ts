@@ -28,6 +28,7 @@ const UploadQuery = Type.Object({
   skip: Type.Optional(Type.Integer({ minimum: 0, description: "lines of a CSV to skip before its header, a preamble (pandas' skiprows)" })),
   na: Type.Optional(Type.Array(Type.String(), { description: "a CSV's spelling of a missing value besides the empty field, in every column (pandas' na_values); repeat it: na=%3F&na=-" })),
   dateFormat: Type.Optional(Type.String({ description: "the strptime format of a CSV's dates (pandas' date_format), e.g. %m/%d/%Y for 05/01/2024 as 1 May" })),
+  fillShortRows: Type.Optional(Type.Boolean({ description: "true: a CSV's rows with fewer fields than the header are read with the missing ones as missing values (pandas' NaN); refused by default" })),
   types: Type.Optional(Type.String({ description: 'column types replacing the sniffed ones: zip=string,id=string' })),
 });
 const RowsQuery = Type.Object({
@@ -158,7 +159,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
       },
     },
     async (req, reply) => {
-      const { format, filename, description, encoding, delimiter, decimal, thousands, comment, na, header, names, skip, columns, dateFormat, types } = req.query;
+      const { format, filename, description, encoding, delimiter, decimal, thousands, comment, na, header, names, skip, columns, dateFormat, fillShortRows, types } = req.query;
       const typeList = types === undefined ? undefined : parseTypeList(types, 'types');
       // Checked before the upload is read, so a bad name costs no transfer.
       assertDatasetName(req.params.name);
@@ -180,7 +181,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
       try {
         const limit = byteLimit(bodyLimit);
         const received = multipart ? await receiveParts(req.parts(), join(work, 'parts'), format, limit, clientNames) : await receiveBody(body!, work, filename, format, limit, clientNames);
-        const read = { encoding, delimiter, decimal, thousands, comment, na, header, names, skip, columns, dateFormat, types: typeList };
+        const read = { encoding, delimiter, decimal, thousands, comment, na, header, names, skip, columns, dateFormat, fillShortRows, types: typeList };
         const v = await datasets.add(req.params.name, received.path, { format, description, ...read, source: received.source }).catch((e: unknown) => {
           throw clientError(e, work, clientNames);
         });

@@ -196,6 +196,12 @@ describe('keel data (end to end)', () => {
     const semi = join(home, 'semi.csv');
     writeFileSync(semi, 'i_int;city\n2;Bonn\n');
     expect((await client.datasets.rows(`z-semi@${(await client.datasets.add('z-semi', semi, { delimiter: ';' })).version}`)).rows).toEqual([[2, 'Bonn']]);
+    // Short rows: refused, the advice said as the CLI's flag through --server; filled when asked.
+    const short = join(home, 'short.csv');
+    writeFileSync(short, 'i_int,city\n3\n4,Ulm\n');
+    expect((await client.datasets.rows(`z-short@${(await client.datasets.add('z-short', short, { fillShortRows: true })).version}`)).rows).toEqual([[3, null], [4, 'Ulm']]);
+    await expect(runKeel(['--server', url, 'data', 'add', 'z-short', short])).rejects.toMatchObject({ stderr: expect.stringContaining('as pandas does: --fill-short-rows)') });
+    expect(JSON.parse((await runKeel(['--server', url, '--json', 'data', 'add', 'z-short', short, '--fill-short-rows'])).stdout)).toMatchObject({ rows: 2 });
     expect(v2.rows).toBe(2);
     expect((await client.datasets.list())[0]).toMatchObject({ name: 'small', versions: 2, latest: v2.version });
     expect((await client.datasets.versions('small')).length).toBe(2);

@@ -35,8 +35,9 @@ export function registerDataCommands(program: Command, context: ContextFactory):
     .option('--columns <list>', "only these columns, comma-separated, in the file's order (pandas' usecols)")
     .option('--na <value>', "one more spelling of a missing value in a CSV, in every column, as pandas' na_values (repeat it: --na '?' --na -)", (v: string, prev: string[] = []) => [...prev, v])
     .option('--date-format <format>', "the strptime format of a CSV's dates, as pandas' date_format: e.g. '%m/%d/%Y' reads 05/01/2024 as 1 May (the sniffer's own is told in a note when another order would read the dates too)")
+    .option('--fill-short-rows', "read a CSV's rows with fewer fields than the header, the missing ones as missing values, as pandas fills them with NaN (refused by default: a short row is more often a broken line)")
     .option('--type <column=type>', 'a column type replacing the sniffed one (int, float, bool, string, timestamp), e.g. --type zip=string (repeat it, or comma-separate)', (v: string, prev: string[] = []) => [...prev, v])
-    .action(runCommand(context, async (ctx, flags: { format?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; thousands?: string; comment?: string; na?: string[]; header: boolean; names?: string; skip?: string; columns?: string; dateFormat?: string; type?: string[] }, name: string, file: string) => {
+    .action(runCommand(context, async (ctx, flags: { format?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; thousands?: string; comment?: string; na?: string[]; header: boolean; names?: string; skip?: string; columns?: string; dateFormat?: string; fillShortRows?: boolean; type?: string[] }, name: string, file: string) => {
       const { type: typeFlags, names, header, skip, columns, ...rest } = flags;
       const types = typeFlags && resolveTypes(parseTypeList(typeFlags.join(','), '--type'));
       const opts = {
