@@ -33,8 +33,9 @@ export function renderTable(rows: readonly Record<string, unknown>[], columns?: 
 }
 
 /**
- * A time in a table cell: `2025-01-31 12:00:05`, UTC, to the second. Every listing (runs ls, models
- * ls and history, data ls) prints times this way, so they read and sort alike.
+ * A time in a table cell or a line for people: `2025-01-31 12:00:05`, UTC, to the second. Every
+ * listing (data ls, runs ls, models ls and history, schema ls, monitor status, alerts ls) and every
+ * `show` prints times this way, so they read and sort alike; `--json` keeps its own formats.
  */
 export function tableTime(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);

@@ -61,7 +61,7 @@ export function registerDataCommands(program: Command, context: ContextFactory):
       // Identical content returns the version that already holds it.
       // The description given with it is the dataset's now (DatasetService.addedAgain): say so.
       const described = opts.description === undefined ? '' : '; the description is updated';
-      const known = v.createdAt < started ? `, unchanged: the same content was added ${new Date(v.createdAt).toISOString()}${described}` : '';
+      const known = v.createdAt < started ? `, unchanged: the same content was added ${tableTime(v.createdAt)}${described}` : '';
       printLine(`${v.name}@${v.version}: ${v.rows} rows × ${v.columns.length} columns (${((Date.now() - started) / 1000).toFixed(2)} s${known})`);
     }));
 
@@ -99,7 +99,7 @@ export function registerDataCommands(program: Command, context: ContextFactory):
         return ctx.json ? printJson(column) : printColumn(v, c);
       }
       if (ctx.json) return printJson(showJson(v));
-      printLine(`${v.name}@${v.version}  ${v.rows} rows  ${v.columns.length} columns  source ${v.source}  added ${new Date(v.createdAt).toISOString()}`);
+      printLine(`${v.name}@${v.version}  ${v.rows} rows  ${v.columns.length} columns  source ${v.source}  added ${tableTime(v.createdAt)}`);
       printTable(
         v.columns.map((c) => {
           const s = c.stats;

@@ -2,6 +2,7 @@
 import type { AlertInfo, FeedbackLabel, MonitorDefinition, MonitorRemovalInfo, MonitorRunInfo, MonitorStatusInfo, SavedMonitorInfo } from '../../client/index.js';
 import { invalidArgument } from '../../core/index.js';
 import type { CliContext } from '../context.js';
+import { tableTime } from '../output.js';
 
 /** One face over the local service and the remote SDK, so every command works with --server. */
 export interface MonitoringApi {
@@ -93,15 +94,13 @@ function toLabel(o: Record<string, unknown>): FeedbackLabel {
   return { requestId, label: o.label, ...(typeof o.timestamp === 'number' ? { timestamp: o.timestamp } : {}) };
 }
 
-const iso = (t: number): string => new Date(t).toISOString().replace('T', ' ').slice(0, 16);
-
 export function statusRows(s: MonitorStatusInfo): Record<string, unknown>[] {
   return s.windows.map((w) => {
     const drift = (w.details.inputDrift as { columns?: { column: string; drifted: boolean }[] } | undefined)?.columns?.filter((c) => c.drifted).map((c) => c.column) ?? [];
     const perf = ['auc', 'accuracy', 'rmse'].map((k) => (w.metrics[`performance.${k}`] !== undefined ? `${k}=${w.metrics[`performance.${k}`]!.toFixed(3)}` : '')).filter(Boolean).join(' ');
     const alerts = s.alerts.filter((a) => a.windowStart === w.start).map((a) => `${a.rule}(${a.state})`).join(' ');
     return {
-      window: `${iso(w.start)} → ${iso(w.end).slice(11)}`, count: w.count, late: w.lateCount,
+      window: `${tableTime(w.start)} → ${tableTime(w.end).slice(11)}`, count: w.count, late: w.lateCount,
       'drift share': w.metrics['drift.share'] ?? null, drifted: drift.join(',') || '-', performance: perf || '-',
       'p99 ms': w.metrics['latency.p99'] ?? null, 'error rate': w.metrics.error_rate ?? null, alerts: alerts || '-',
     };
@@ -113,7 +112,7 @@ export function alertRows(alerts: readonly AlertInfo[]): Record<string, unknown>
     const run = a.retrainRuns[a.retrainRuns.length - 1];
     return {
       id: a.id.slice(0, 12), monitor: a.monitor, rule: a.rule, state: a.state + (a.acknowledgedAt ? ' (ack)' : ''), value: a.value, threshold: a.threshold,
-      window: iso(a.windowStart), fired: iso(a.firedAt), webhook: webhookCell(a),
+      window: tableTime(a.windowStart), fired: tableTime(a.firedAt), webhook: webhookCell(a),
       retrain: run ? `${run.status}${run.runId ? ` run=${run.runId.slice(0, 12)}` : ''}${run.modelVersion !== null ? ` → ${run.modelName ?? ''}@${run.modelVersion}` : ''}` : '-',
     };
   });

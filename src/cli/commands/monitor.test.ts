@@ -63,6 +63,9 @@ describe('keel monitor / alerts / feedback', () => {
     expect(alert.retrainRuns[0]!.runId).toBe(`r-${alert.id}`);
     const { stdout: status } = await k('monitor', 'status', 'svc');
     expect(status).toContain('error_rate(firing)');
+    // Times as data ls, runs ls and models ls print them, to the second (T0 is 2023-11-14 22:00 UTC).
+    expect(status).toMatch(/\n2023-11-14 22:00:00 → 23:00:00 +100 /);
+    expect((await k('alerts', 'ls')).stdout).toMatch(/ 2023-11-14 2[23]:00:00 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d /);
     expect(status).toContain(`retraining: alert ${alert.id.slice(0, 12)} → command succeeded run r-${alert.id}`);
     // Removed, it answers the alert it resolved (no webhook to send).
     const { stdout: rm } = await k('--json', 'monitor', 'rm', 'svc-mon');

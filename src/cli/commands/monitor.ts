@@ -4,7 +4,7 @@ import { KeelError, invalidArgument } from '../../core/index.js';
 import { Monitor, OnlineLearner, parseDuration, parseMonitorConfig } from '../../monitoring/index.js';
 import type { FeedbackLabel, MonitorDefinition, MonitorRunInfo } from '../../client/index.js';
 import type { ContextFactory } from '../context.js';
-import { printJson, printLine, printTable, printWarning } from '../output.js';
+import { printJson, printLine, printTable, printWarning, tableTime } from '../output.js';
 import { positiveInt } from '../option-values.js';
 import { runCommand } from '../run-command.js';
 import { alertRows, api, collect, parseLabel, parseLabelFile, parseRuleText, statusRows } from './monitor-support.js';
@@ -128,7 +128,7 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
       const before = Date.now() - parseDuration(o.olderThan, '--older-than');
       const deleted = await (await ctx.platform()).monitoring.predictions.prune(before, o.deployment);
       if (ctx.json) printJson({ deleted, before });
-      else printLine(`${deleted} prediction(s) before ${new Date(before).toISOString()} deleted`);
+      else printLine(`${deleted} prediction(s) before ${tableTime(before)} deleted`);
     }));
 
   monitor.command('rm <name>')

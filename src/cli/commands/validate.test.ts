@@ -66,6 +66,8 @@ describe('keel validate / schema', () => {
     expect(readFileSync(report, 'utf8').match(/<section class="column"/g)).toHaveLength(2);
 
     const shown = await keel(home, 'schema', 'show', 'sales');
-    expect(shown.out).toMatch(/sales schema v1 \(inferred from sales@/);
+    // Times as data ls, runs ls and models ls print them: `2025-01-31 12:00:05`, UTC.
+    expect(shown.out).toMatch(/^sales schema v1 \(inferred from sales@[0-9a-f]{12}, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\)\n/);
+    expect((await keel(home, 'schema', 'ls', 'sales')).out).toMatch(/^VERSION +SOURCE +CREATED\n +1 +inferred from sales@[0-9a-f]{12} +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\n$/);
   });
 });

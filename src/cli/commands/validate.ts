@@ -4,7 +4,7 @@ import { invalidArgument } from '../../core/index.js';
 import { DRIFT_TESTS, parseSchema, renderDriftHtml, type DriftOptions, type DriftReport, type DriftTest, type Schema, type ValidationResult } from '../../validation/index.js';
 import { ValidationClient, type ValidationApi } from '../../client/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
-import { printJson, printLine, printTable } from '../output.js';
+import { printJson, printLine, printTable, tableTime } from '../output.js';
 import { runCommand } from '../run-command.js';
 
 /** Exit status of `keel validate` when the batch has anomalies of error severity (docs/validation.md). */
@@ -137,7 +137,7 @@ export function registerValidationCommands(program: Command, context: ContextFac
     .action(runCommand(context, async (ctx, o: { version?: string }, name: string) => {
       const saved = await (await api(ctx)).getSchema(name, parseNumber(o.version, '--version'));
       if (ctx.json) printJson(saved);
-      else { printLine(`${saved.dataset} schema v${saved.version} (${saved.source}, ${new Date(saved.createdAt).toISOString()})`); printSchema(saved.schema); }
+      else { printLine(`${saved.dataset} schema v${saved.version} (${saved.source}, ${tableTime(saved.createdAt)})`); printSchema(saved.schema); }
     }));
   schema.command('save <dataset> <file>')
     .description('save an (edited) schema JSON file as the next schema version of a dataset')
@@ -151,7 +151,7 @@ export function registerValidationCommands(program: Command, context: ContextFac
     .action(runCommand(context, async (ctx, _o: object, name: string) => {
       const list = await (await api(ctx)).listSchemas(name);
       if (ctx.json) printJson(list);
-      else printTable(list.map((s) => ({ version: s.version, source: s.source, created: new Date(s.createdAt).toISOString() })));
+      else printTable(list.map((s) => ({ version: s.version, source: s.source, created: tableTime(s.createdAt) })));
     }));
 }
 
