@@ -23,9 +23,12 @@ export interface RowsOptions {
   readonly columns?: readonly string[];
 }
 
-/** The named columns of a version (all when none are named), or an error naming the unknown ones. */
+/** The named columns of a version (all when none are named), or an error naming a repeated or the unknown ones. */
 export function versionColumns(v: Pick<DatasetVersion, 'name' | 'version' | 'columns'>, names: readonly string[] | undefined): readonly ColumnProfile[] {
   if (names === undefined) return v.columns;
+  // A Table or a page holds a column once: a repeat is refused before anything is read.
+  const repeated = names.find((n, i) => names.indexOf(n) !== i);
+  if (repeated !== undefined) throw invalidArgument('columns', `column '${repeated}' is listed twice`);
   const byName = new Map(v.columns.map((c) => [c.name, c]));
   const missing = names.filter((n) => !byName.has(n));
   if (missing.length > 0) throw invalidArgument('columns', `no column ${missing.map((n) => `'${n}'`).join(', ')} in ${v.name}@${v.version} (columns: ${v.columns.map((c) => c.name).join(', ')})`);

@@ -46,4 +46,13 @@ describe('loadTable', () => {
     const v = await t.service.add('three', file);
     expect(await t.service.loadTable(`three@${v.version}`, { columns: [] })).toEqual({ numRows: 3, columns: [] });
   });
+
+  it('refuses a column named twice before reading, naming it under columns, as data head does', async () => {
+    const file = join(t.dir, 'twice.csv');
+    writeFileSync(file, 'i,s\n1,x\n2,y\n');
+    const ref = `twice@${(await t.service.add('twice', file)).version}`;
+    for (const read of [t.service.loadTable(ref, { columns: ['s', 'i', 'i'] }), t.service.rows(ref, { columns: ['i', 'i'] })]) {
+      expect((await expectKeelError(read, 'INVALID_ARGUMENT', /^columns: column 'i' is listed twice$/)).field).toBe('columns');
+    }
+  });
 });

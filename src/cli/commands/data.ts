@@ -127,7 +127,7 @@ export function registerDataCommands(program: Command, context: ContextFactory):
     .description('print rows of NAME[@VERSION] as a table (default the first 10)')
     .option('-n, --rows <n>', 'how many rows', '10')
     .option('--offset <n>', 'skip this many rows first', '0')
-    .option('--columns <list>', 'comma-separated columns (default: all)')
+    .option('--columns <list>', 'comma-separated columns, each once, in the order to show (default: all)')
     .action(runCommand(context, async (ctx, opts: { rows: string; offset: string; columns?: string }, ref: string) => {
       const limit = wholeNumber(opts.rows, '--rows');
       if (limit > MAX_PAGE_ROWS) throw invalidArgument('--rows', `at most ${MAX_PAGE_ROWS} rows a call (page on with --offset), got ${limit}`);
