@@ -33,6 +33,8 @@ export function utf16Sign(head: Uint8Array): { order: 'little' | 'big'; by: stri
 
 /** Throws when the CSV looks like UTF-16 text that the encoding given would not read. */
 export async function assertNotMisreadUtf16(path: string, read: ReadOptions): Promise<void> {
+  // readHead does not decompress zstd: its compressed bytes would be looked at as text.
+  if (/\.zst$/i.test(path)) return;
   // A file that cannot be read is DuckDB's to report, as any other.
   const head = await readHead(path, HEAD_BYTES).catch(() => undefined);
   const sign = head && utf16Sign(head);
@@ -44,4 +46,14 @@ export async function assertNotMisreadUtf16(path: string, read: ReadOptions): Pr
   if (read.encoding !== 'utf-16') {
     throw adviceError('file', (say) => `'${name}' looks like UTF-16 text (${sign.by}), not ${read.encoding ?? 'utf-8'}: pass ${say('encoding', 'utf-16')}`);
   }
+}
+
+/**
+ * Throws when the header's names, as the sniffer read them, hold a NUL: UTF-16 text read as
+ * another encoding, in a file whose head assertNotMisreadUtf16 could not look at (zstd). Its
+ * names would otherwise reach SQL, whose parser stops at the NUL.
+ */
+export function assertNoUtf16Names(path: string, names: readonly string[], read: ReadOptions): void {
+  if (read.encoding === 'utf-16' || !names.some((n) => n.includes('\0'))) return;
+  throw adviceError('file', (say) => `'${basename(path)}' looks like UTF-16 text (a NUL byte in its header's names), not ${read.encoding ?? 'utf-8'}: pass ${say('encoding', 'utf-16')}`);
 }

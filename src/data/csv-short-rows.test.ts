@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { queryMessage } from './advice-error.js';
 import type { AddDatasetOptions } from './dataset-service.js';
@@ -53,4 +54,37 @@ describe('short rows', () => {
     // JSON has no short rows to fill.
     await expectKeelError(add('json', '{"a":1}\n', { format: 'ndjson', fillShortRows: true }), 'INVALID_ARGUMENT', /filling short rows applies to CSV only/);
   });
+
+  it('are read, and a longer row refused naming its line, in UTF-16 and in gzip and zstd files too, where the head is not looked at', async () => {
+    const utf16 = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const files: [string, Buffer, AddDatasetOptions][] = [];
+    for (const [kind, text] of [['short', 'a,b,c\n1,x\n2,y,3\n'], ['long', 'a,b,c\n1,x\n2,y,3,4\n']] as const) {
+      files.push([`${kind}-16.csv`, utf16(text), { encoding: 'utf-16' }], [`${kind}.csv.gz`, gzipSync(text), {}], [`${kind}-16.csv.gz`, gzipSync(utf16(text)), { encoding: 'utf-16' }]);
+      files.push([`${kind}.csv.zst`, zstdFrame(Buffer.from(text)), {}], [`${kind}-16.csv.zst`, zstdFrame(utf16(text)), { encoding: 'utf-16' }]);
+    }
+    for (const [file, bytes, read] of files) {
+      const path = join(t.dir, file);
+      writeFileSync(path, bytes);
+      const adding = t.service.add('packed', path, { ...read, fillShortRows: true });
+      if (file.startsWith('long')) {
+        await expectKeelError(adding, 'INVALID_ARGUMENT', new RegExp(`line 3 of ${file.replace(/\./g, '\\.')} has more than 3 fields`));
+        continue;
+      }
+      const v = await adding;
+      expect([file, v.columns.map((c) => `${c.name}:${c.type}`)]).toEqual([file, ['a:int', 'b:string', 'c:int']]);
+      expect((await t.service.rows(`packed@${v.version}`)).rows).toEqual([[1, 'x', null], [2, 'y', 3]]);
+    }
+    // Its encoding not given, a zstd UTF-16 file is refused with the advice, as a plain one is.
+    await expectKeelError(t.service.add('packed', join(t.dir, 'short-16.csv.zst')), 'INVALID_ARGUMENT', /'short-16\.csv\.zst' looks like UTF-16 text .*: pass --encoding utf-16$/);
+  });
 });
+
+/**
+ * `bytes` as one zstd frame of one raw (stored) block, as `zstd` writes a small file: its text
+ * starts at an odd offset (9), and readHead cannot decompress it.
+ */
+function zstdFrame(bytes: Buffer): Buffer {
+  if (bytes.length > 255) throw new Error('a one-byte content size holds at most 255');
+  const block = (bytes.length << 3) | 1; // last block, raw, its size
+  return Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x20, bytes.length, block & 0xff, (block >> 8) & 0xff, block >> 16]), bytes]);
+}
