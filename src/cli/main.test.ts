@@ -122,7 +122,12 @@ describe('keel CLI', () => {
     expect(JSON.parse(fromEnv.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', field: 'KEEL_SERVER', message: 'KEEL_SERVER: the quickstart runs on the local store; unset KEEL_SERVER' } });
     const fromFlag = await keel(['--server', 'http://127.0.0.1:9', 'monitor', 'prune', '--older-than', '1d']);
     expect(fromFlag).toMatchObject({ code: 2, stderr: 'error: --server: prune runs against the local store; drop --server\n' });
-  });
+    // `keel server` started a server on the local store, the flag unseen.
+    const home = mkdtempSync(join(tmpdir(), 'keel-server-remote-'));
+    const server = await keel(['--home', home, '--server', 'http://127.0.0.1:9', 'server', '--port', '0']);
+    expect(server).toMatchObject({ code: 2, stderr: 'error: --server: keel server serves its own store (--home, KEEL_HOME or KEEL_DATABASE_URL), not another Keel server; drop --server\n' });
+    expect(existsSync(join(home, 'keel.db'))).toBe(false);
+  }, 60_000);
 
   it('says which port is taken, on one line with the exit code of FAILED_PRECONDITION, when another process holds it', async () => {
     const holder = createServer().listen(0, '127.0.0.1');

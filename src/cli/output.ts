@@ -1,9 +1,10 @@
 /** Terminal output: tables, JSON, progress bars. The only place console output is written. */
+import { fstatSync, statSync } from 'node:fs';
 import { jsonReplacer, type KeelError } from '../core/index.js';
 import type { ProgressEvent } from '../jobs/index.js';
 
-export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, jsonReplacer, 2)}\n`);
+export function printJson(value: unknown, stream: NodeJS.WritableStream = process.stdout): void {
+  stream.write(`${JSON.stringify(value, jsonReplacer, 2)}\n`);
 }
 
 /** An error on stderr: `error: MESSAGE`, or with --json `{"error": {code, message, field?}}` (so stdout stays clean). */
@@ -45,8 +46,18 @@ export function printTable(rows: readonly Record<string, unknown>[], columns?: r
   process.stdout.write(`${renderTable(rows, columns, options)}\n`);
 }
 
-export function printLine(text = ''): void {
-  process.stdout.write(`${text}\n`);
+export function printLine(text = '', stream: NodeJS.WritableStream = process.stdout): void {
+  stream.write(`${text}\n`);
+}
+
+/** Whether PATH is this process's stdout (`/dev/stdout`, `/proc/self/fd/1`, the pipe or terminal it writes to). */
+export function isStdout(path: string): boolean {
+  try {
+    const [out, file] = [fstatSync(1), statSync(path)];
+    return out.dev === file.dev && out.ino === file.ino;
+  } catch {
+    return false;
+  }
 }
 
 /** A remark about the result, on stderr (so `--json` on stdout stays clean). */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { KeelError } from './errors.js';
-import { ENV_VARS, readEnv, type EnvKey } from './env.js';
+import { ENV_VARS, LOG_LEVELS, readEnv, type EnvKey } from './env.js';
 
 export interface KeelConfig {
   /** Absolute path of the embedded store. */
@@ -82,8 +82,6 @@ export function loadConfig(sources: ConfigSources = {}): KeelConfig {
     token: pick('token')?.value,
   });
 }
-
-const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 function readConfigFile(cwd: string): Partial<Record<ConfigKey, string>> {
   const path = join(cwd, CONFIG_FILE);

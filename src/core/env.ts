@@ -7,12 +7,15 @@ export interface EnvVar {
   readonly doc: string;
 }
 
+/** pino's levels, as KEEL_LOG_LEVEL and --log-level take them; the doc line below lists them from here. */
+export const LOG_LEVELS: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
 export const ENV_VARS = {
   home: { name: 'KEEL_HOME', doc: 'Directory holding the embedded store (default ./.keel).' },
   databaseUrl: { name: 'KEEL_DATABASE_URL', doc: 'Metadata DB: sqlite:PATH or postgres://... (default sqlite under KEEL_HOME).' },
   artifactsDir: { name: 'KEEL_ARTIFACTS_DIR', doc: 'Artifact store directory (default KEEL_HOME/artifacts).' },
   redisUrl: { name: 'KEEL_REDIS_URL', doc: 'redis://... for the shared online store, prediction cache and queues.' },
-  logLevel: { name: 'KEEL_LOG_LEVEL', doc: 'pino level: trace, debug, info, warn, error, silent (default warn for the CLI).' },
+  logLevel: { name: 'KEEL_LOG_LEVEL', doc: `pino level: ${LOG_LEVELS.join(', ')} (default warn for the CLI).` },
   serverUrl: { name: 'KEEL_SERVER', doc: 'Run CLI commands against this Keel server instead of the local store.' },
   host: { name: 'KEEL_HOST', doc: 'Address `keel server` and `keel serve` bind to (default 127.0.0.1).' },
   port: { name: 'KEEL_PORT', doc: 'Port of `keel server` (default 7070).' },

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeelError, testBackendUrls } from '../core/index.js';
 import { isUniqueViolation, openMetadataStore, type MetadataStore } from './metadata-store.js';
@@ -48,6 +49,25 @@ describe.each(testStores())('metadata store on $name', ({ open }) => {
 });
 
 const { postgres } = testBackendUrls();
+describe.skipIf(!postgres)('metadata store on a PostgreSQL server that closes its idle connection', () => {
+  it('opens another on the next query, instead of ending the process', async () => {
+    const [pgStore] = testStores().filter((s) => s.name === 'postgres');
+    const store = await pgStore!.open();
+    const admin = await openMetadataStore(postgres!, { skipMigrations: true });
+    try {
+      const { rows: [mine] } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(store.db);
+      // The connection is idle in the pool now; the server ends it, as a restart would.
+      await sql`select pg_terminate_backend(${mine!.pid})`.execute(admin.db);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const { rows: [again] } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(store.db);
+      expect(again!.pid).not.toBe(mine!.pid);
+    } finally {
+      await admin.close();
+      await store.close();
+    }
+  });
+});
+
 describe.skipIf(!postgres)('metadata store on a PostgreSQL server it cannot use', () => {
   it('says it cannot connect, naming the database without its password, not that a migration failed', async () => {
     const missing = new URL(postgres!);

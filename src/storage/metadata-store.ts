@@ -81,6 +81,10 @@ const DIALECTS: Record<string, (url: string, o: OpenMetadataStoreOptions) => Pro
       max: 10,
       ...(o.schema ? { options: `-c search_path=${o.schema}` } : {}),
     });
+    // An idle connection the server closes (a restart, a failover, pg_terminate_backend, a proxy's
+    // idle timeout) is an 'error' event on the pool, which with no listener ended the process:
+    // `keel server` died where /readyz should answer 503 and the next query reconnect.
+    pool.on('error', (e) => (o.logger ?? silentLogger).warn({ err: e }, 'an idle metadata database connection was closed; the next query opens another'));
     return { dialect: 'postgres', kysely: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }) };
   },
 };

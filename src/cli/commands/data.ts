@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { invalidArgument } from '../../core/index.js';
 import { MAX_PAGE_ROWS, parseTypeList, resolveTypes } from '../../data/index.js';
 import type { ContextFactory } from '../context.js';
-import { formatCell, printJson, printLine, printNote, printTable, progressBar, tableTime } from '../output.js';
+import { formatCell, isStdout, printJson, printLine, printNote, printTable, progressBar, tableTime } from '../output.js';
 import { interruptible } from '../interrupt.js';
 import { positiveInt } from '../option-values.js';
 import { runCommand } from '../run-command.js';
@@ -156,8 +156,11 @@ export function registerDataCommands(program: Command, context: ContextFactory):
         return;
       }
       const r = await (await dataOps(ctx)).export(ref, file, opts.format);
-      if (ctx.json) return printJson(r);
-      printLine(`${r.name}@${r.version}: ${r.rows} rows written to ${r.path} (${r.format})`);
+      // A FILE that is stdout itself (`/dev/stdout` into a pipe) holds the rows: the summary
+      // after them would be read as one more row, so it goes to stderr, as `-` leaves stdout alone.
+      const summaryTo = isStdout(r.path) ? process.stderr : process.stdout;
+      if (ctx.json) return printJson(r, summaryTo);
+      printLine(`${r.name}@${r.version}: ${r.rows} rows written to ${r.path} (${r.format})`, summaryTo);
     }));
 
   data

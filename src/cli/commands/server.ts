@@ -17,6 +17,9 @@ export function registerServerCommand(program: Command, context: ContextFactory)
     .option('--monitor-interval <seconds>', 'how often monitors are evaluated', '60')
     .option('--max-body-mb <mb>', 'largest request body, a dataset upload included, in MiB (bigger: 413)', '1024')
     .action(runCommand(context, async (ctx, opts: { host?: string; port?: string; monitors: boolean; monitorInterval: string; maxBodyMb: string }) => {
+      // A server serves its own store; `--server` (or a KEEL_SERVER left in the shell) was
+      // ignored here, so `keel --server URL server` started a second server on ./.keel unseen.
+      ctx.requireLocal('keel server serves its own store (--home, KEEL_HOME or KEEL_DATABASE_URL), not another Keel server');
       const bodyLimit = positiveInt('--max-body-mb', opts.maxBodyMb) * 1024 * 1024;
       const port = opts.port !== undefined ? positiveInt('--port', opts.port, 0) : ctx.config.server.port;
       const platform = await ctx.platform();
