@@ -39,4 +39,21 @@ describe('work folders', () => {
     expect(await sweepOrphanedWorkDirs(parent, 'blob')).toBe(1);
     expect(readdirSync(parent).sort()).toEqual([fresh, dayOld, mine].sort());
   });
+
+  it('shows each orphan and the live folders of its kind to onOrphan first, and keeps an orphan whose cleanup failed', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'keel-work-'));
+    const host = hostname().replace(/[^A-Za-z0-9.]/g, '_');
+    const deadPid = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const [undone, failed, live] = [`ingest-${host}-${deadPid}-aaaaaa`, `ingest-${host}-${deadPid}-bbbbbb`, `ingest-${host}-${process.pid}-cccccc`];
+    for (const n of [undone, failed, live]) mkdirSync(join(parent, n));
+    const seen: [string, readonly string[]][] = [];
+    const swept = await sweepOrphanedWorkDirs(parent, 'ingest', Date.now(), async (path, others) => {
+      seen.push([basename(path), others.map((o) => basename(o))]);
+      if (path.endsWith(failed)) throw new Error('the store is down');
+    });
+    expect(swept).toBe(1);
+    expect(seen.sort()).toEqual([[undone, [live]], [failed, [live]]].sort());
+    // A later sweep tries the failed one again.
+    expect(readdirSync(parent).sort()).toEqual([failed, live].sort());
+  });
 });

@@ -7,15 +7,21 @@ import { join } from 'node:path';
 export const FOREIGN_TEMP_AGE_MS = 24 * 60 * 60 * 1000;
 
 /**
+ * What to undo for a dead process's work folder `path` before it is removed (e.g. a blob it stored
+ * but never recorded); `live` holds the paths of the same kind's folders whose process still runs.
+ */
+export type OrphanCleanup = (path: string, live: readonly string[]) => Promise<void>;
+
+/**
  * Work folders that a crashed or killed process cannot leave behind for good. Each is named
  * `KIND-HOST-PID-` and six random characters; the next one of its kind made in the same parent
  * first removes those of this host whose process no longer runs (kill -9, power loss), and those
- * of other hosts older than a day. A Ctrl-C is handled before that: long work takes an AbortSignal
- * and removes its own folder.
+ * of other hosts older than a day, each after `onOrphan` (when given) has looked into it. A Ctrl-C
+ * is handled before that: long work takes an AbortSignal and removes its own folder.
  */
-export async function makeWorkDir(parent: string, kind: string): Promise<string> {
+export async function makeWorkDir(parent: string, kind: string, onOrphan?: OrphanCleanup): Promise<string> {
   await mkdir(parent, { recursive: true });
-  await sweepOrphanedWorkDirs(parent, kind);
+  await sweepOrphanedWorkDirs(parent, kind, Date.now(), onOrphan);
   return mkdtemp(join(parent, `${kind}-${host()}-${process.pid}-`));
 }
 
@@ -27,9 +33,10 @@ export function workFileName(kind: string): string {
 /**
  * Removes the `kind` work folders (and files) in `parent` left by processes that have ended: those
  * of this host whose PID no longer runs, and those of other hosts last changed more than a day
- * ago. Another live writer's entries stay, so several processes can share a store. Returns how many.
+ * ago. Another live writer's entries stay, so several processes can share a store. `onOrphan` sees
+ * each one before it goes; should it fail, the folder stays for a later sweep. Returns how many.
  */
-export async function sweepOrphanedWorkDirs(parent: string, kind: string, now = Date.now()): Promise<number> {
+export async function sweepOrphanedWorkDirs(parent: string, kind: string, now = Date.now(), onOrphan?: OrphanCleanup): Promise<number> {
   let names: string[];
   try {
     names = await readdir(parent);
@@ -41,14 +48,27 @@ export async function sweepOrphanedWorkDirs(parent: string, kind: string, now = 
   const named = new RegExp(`^${escape(kind)}-([A-Za-z0-9._]+)-(\\d+)-`);
   const here = host();
   const orphans: string[] = [];
+  const live: string[] = [];
   for (const n of names) {
     const m = named.exec(n);
     if (!m) continue;
     const pid = Number(m[2]);
     if (m[1] === here ? pid > 0 && !isRunning(pid) : await olderThan(join(parent, n), now - FOREIGN_TEMP_AGE_MS)) orphans.push(n);
+    else live.push(join(parent, n));
   }
-  await Promise.all(orphans.map((n) => rm(join(parent, n), { recursive: true, force: true })));
-  return orphans.length;
+  const removed = await Promise.all(
+    orphans.map(async (n) => {
+      const path = join(parent, n);
+      try {
+        await onOrphan?.(path, live);
+      } catch {
+        return false;
+      }
+      await rm(path, { recursive: true, force: true });
+      return true;
+    }),
+  );
+  return removed.filter(Boolean).length;
 }
 
 /** Whether `path` was last changed before `time` (false when it is gone). */

@@ -22,6 +22,7 @@ import { readIdentity, resolveReadOptions, type ReadOptionsGiven } from './read-
 import { describeSource } from './source-reader.js';
 import { sourceError } from './source-sql.js';
 import { dropBlob, intact, readFailure, storedParquet } from './stored-parquet.js';
+import { claimStoredBlob, releaseDeadClaim } from './stored-blob-claim.js';
 import { loadParquetTable, type LoadTableOptions } from './table-loader.js';
 import type { AddedVersion, ColumnProfile, DatasetSummary, DatasetVersion } from './types.js';
 
@@ -83,7 +84,8 @@ export class DatasetService {
     // The sniff comes first: on a file of thousands of columns it alone takes seconds.
     progress(0, 'sniffing types');
     const started = Date.now();
-    const work = await makeWorkDir(this.deps.tmpDir, 'ingest');
+    // A killed add's folder goes with its blob, unless a version records it (stored-blob-claim.ts).
+    const work = await makeWorkDir(this.deps.tmpDir, 'ingest', (orphan, live) => releaseDeadClaim(orphan, live, (sha) => this.removeBlobIfUnreferenced(sha)));
     const duck = await openDuckDb(work);
     const { signal } = job;
     // An abort (Ctrl-C) stops DuckDB's query; the add then fails, leaving nothing behind.
@@ -131,7 +133,7 @@ export class DatasetService {
       // The Parquet goes into the artifact store (a copy, hashed: I/O and Node's thread) while
       // DuckDB computes the statistics.
       // A damaged blob goes first: the store keeps a blob whose size is right as it is.
-      const stored = (damaged ? dropBlob(this.deps.artifacts, damaged) : Promise.resolve()).then(() => this.deps.artifacts.putFile(parquet));
+      const stored = (damaged ? dropBlob(this.deps.artifacts, damaged.artifactSha256) : Promise.resolve()).then(() => this.deps.artifacts.putFile(parquet, { beforeCommit: (sha) => claimStoredBlob(work, sha) }));
       stored.catch(() => undefined);
       let profile;
       try {
@@ -194,12 +196,12 @@ export class DatasetService {
 
   /** A failed add leaves no blob behind unless another version already uses the same bytes. */
   private async removeUnreferencedArtifact(sha: string): Promise<void> {
-    try {
-      if (await this.repo.artifactReferenced(sha)) return;
-      await rm(await this.deps.artifacts.pathOf(sha), { force: true });
-    } catch (e) {
-      this.deps.logger.warn({ err: e, artifact: sha }, 'could not remove the artifact of a failed dataset add');
-    }
+    await this.removeBlobIfUnreferenced(sha).catch((e: unknown) => this.deps.logger.warn({ err: e, artifact: sha }, 'could not remove the artifact of a failed dataset add'));
+  }
+
+  /** Removes the blob `sha` unless a version records it; throws when the metadata store cannot tell. */
+  private async removeBlobIfUnreferenced(sha: string): Promise<void> {
+    if (!(await this.repo.artifactReferenced(sha))) await dropBlob(this.deps.artifacts, sha);
   }
 
   list(): Promise<DatasetSummary[]> {

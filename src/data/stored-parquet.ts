@@ -47,8 +47,8 @@ export async function intact(artifacts: ArtifactStore, v: StoredVersion): Promis
   }
 }
 
-/** Removes a version's damaged stored Parquet, so that the add that found it stores it whole again. */
-export async function dropBlob(artifacts: ArtifactStore, v: StoredVersion): Promise<void> {
-  const path = await artifacts.pathOf(v.artifactSha256).catch(() => undefined);
+/** Removes the blob `sha` if it is there (a version's damaged stored Parquet, so that the add that found it stores it whole again). */
+export async function dropBlob(artifacts: ArtifactStore, sha: string): Promise<void> {
+  const path = await artifacts.pathOf(sha).catch(() => undefined);
   if (path !== undefined) await rm(path, { force: true });
 }

@@ -11,6 +11,16 @@ export interface ArtifactRef {
   readonly size: number;
 }
 
+export interface PutOptions {
+  /**
+   * Called with the blob's sha256 once it is known and before the blob takes its name (or is
+   * found already there). A writer whose record of the blob commits later (a dataset version)
+   * notes the sha here, so that, killed in between, the next process can remove the blob that
+   * nothing records.
+   */
+  readonly beforeCommit?: (sha256: string) => Promise<void>;
+}
+
 /**
  * Content-addressed artifact store: a blob is named by its sha256. Writes go to a temp file in
  * the same directory, are fsynced, then renamed into place, so a crash never leaves a partial
@@ -18,8 +28,8 @@ export interface ArtifactRef {
  */
 export interface ArtifactStore {
   put(data: Uint8Array | string): Promise<ArtifactRef>;
-  putFile(path: string): Promise<ArtifactRef>;
-  putStream(stream: Readable): Promise<ArtifactRef>;
+  putFile(path: string, options?: PutOptions): Promise<ArtifactRef>;
+  putStream(stream: Readable, options?: PutOptions): Promise<ArtifactRef>;
   get(sha: string): Promise<Buffer>;
   has(sha: string): Promise<boolean>;
   /** A path to read the blob from (e.g. for DuckDB). `verify` re-hashes it first. */
@@ -70,12 +80,12 @@ export class LocalArtifactStore implements ArtifactStore {
     return { sha256: sha, size: bytes.length };
   }
 
-  async putFile(path: string): Promise<ArtifactRef> {
+  async putFile(path: string, options: PutOptions = {}): Promise<ArtifactRef> {
     // Hashing the default 64 KiB chunks costs about twice the CPU.
-    return this.putStream(createReadStream(path, { highWaterMark: HASH_CHUNK }));
+    return this.putStream(createReadStream(path, { highWaterMark: HASH_CHUNK }), options);
   }
 
-  async putStream(stream: Readable): Promise<ArtifactRef> {
+  async putStream(stream: Readable, options: PutOptions = {}): Promise<ArtifactRef> {
     const tmp = await this.tempPath();
     const hash = createHash('sha256');
     let size = 0;
@@ -96,6 +106,12 @@ export class LocalArtifactStore implements ArtifactStore {
       throw e;
     }
     const sha = hash.digest('hex');
+    try {
+      await options.beforeCommit?.(sha);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw e;
+    }
     // A blob already there is kept, unless its size says it is damaged (cut short by a crash of
     // the disk, overwritten): then these bytes, which hash to its name, replace it.
     if ((await this.blobSize(sha)) === size) {

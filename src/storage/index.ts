@@ -1,7 +1,7 @@
 export { openMetadataStore, migrateToLatest, isUniqueViolation, rawDriverOf } from './metadata-store.js';
 export type { MetadataStore, DialectName, OpenMetadataStoreOptions, RawDriver } from './metadata-store.js';
 export { LocalArtifactStore } from './artifact-store.js';
-export type { ArtifactStore, ArtifactRef } from './artifact-store.js';
+export type { ArtifactStore, ArtifactRef, PutOptions } from './artifact-store.js';
 export type { Database } from './tables.js';
 export { testStores } from './test-stores.js';
 export type { TestStore } from './test-stores.js';
