@@ -37,9 +37,12 @@ export interface DatasetVersionInfo {
 }
 export interface DatasetVersionDetail extends DatasetVersionInfo {
   readonly columns: readonly DatasetColumn[];
-  /** Only in an add's answer: whether this add stored the version (false: the same content was already stored). */
-  readonly created?: boolean;
-  /** Only in an add's answer, when the add noted anything: columns renamed, types widened after the sampled rows. */
+}
+/** An add's answer: the version, and what the add did (src/data/types.ts' AddedVersion). */
+export interface DatasetAdded extends DatasetVersionDetail {
+  /** Whether this add stored the version (false: the same content, read the same way, was already stored). */
+  readonly created: boolean;
+  /** Only when the add noted anything: columns renamed, types widened after the sampled rows, how dates were read. */
   readonly notes?: readonly string[];
 }
 export interface DatasetListItem {
@@ -162,7 +165,7 @@ export class DatasetsClient {
       /** MiB sent (`task: 'upload'`); the last event says the server has the whole file and computes. */
       onProgress?: (e: { task: string; done: number; total?: number; message?: string }) => void;
     } = {},
-  ): Promise<DatasetVersionDetail> {
+  ): Promise<DatasetAdded> {
     if (options.format !== undefined && !isDatasetFormat(options.format)) {
       throw new KeelError('INVALID_ARGUMENT', `format: unknown format '${options.format}' (known: ${DATASET_FORMATS.join(', ')})`, { field: 'format' });
     }

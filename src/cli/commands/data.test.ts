@@ -119,6 +119,28 @@ describe('keel data (end to end)', () => {
     expect(unknown).toContain("dataset 'nope' not found");
   });
 
+  it('data add --json carries created and notes, the documented shape, here and through --server', async () => {
+    const repeats = join(home, 'repeats-json.csv');
+    writeFileSync(repeats, 'a,a\n1,2\n');
+    // Stores of their own: this test's lists only 'small'.
+    const other = await startTestServer('keel-cli-add-json-');
+    try {
+      for (const where of [['--home', join(home, 'add-json-store')], ['--server', other.url]]) {
+        const add = async () => JSON.parse((await runKeel([...where, '--json', 'data', 'add', 'rep', repeats])).stdout) as Record<string, unknown>;
+        const first = await add();
+        expect(Object.keys(first)).toEqual(['name', 'version', 'rows', 'columns', 'created', 'notes']);
+        expect(first).toMatchObject({ name: 'rep', rows: 1, created: true, notes: ["column 2 'a' repeats the name of column 1, so it is named 'a_1'"] });
+        const again = await add();
+        expect(again).toMatchObject({ version: first.version, created: false });
+        // Nothing noted: an empty list, the same keys.
+        const plain = JSON.parse((await runKeel([...where, '--json', 'data', 'add', 'small', small])).stdout) as Record<string, unknown>;
+        expect(plain).toMatchObject({ created: true, notes: [] });
+      }
+    } finally {
+      await other.close();
+    }
+  });
+
   it('adds a gzipped CSV through --server, and gzipped stdin, as it adds the local .csv.gz', async () => {
     const gz = join(home, 'base.csv.gz');
     writeFileSync(gz, gzipSync('a,b\n1,x\n2,y\n'));

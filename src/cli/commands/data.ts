@@ -7,7 +7,7 @@ import { interruptible } from '../interrupt.js';
 import { positiveInt } from '../option-values.js';
 import { runCommand } from '../run-command.js';
 import { dataOps, withStdinSpooled } from './data-ops.js';
-import { cellText, printColumn, showJson, shown, stdShown, topValueShown, truncate } from './data-output.js';
+import { addJson, cellText, printColumn, showJson, shown, stdShown, topValueShown, truncate } from './data-output.js';
 
 /** A flag that takes a count (rows, an offset). */
 function wholeNumber(text: string, flag: string): number {
@@ -57,7 +57,7 @@ export function registerDataCommands(program: Command, context: ContextFactory):
       // A column renamed, why a read started again (a column widened): the bar showed it in
       // passing (not through --server), the answer keeps it.
       for (const n of v.notes ?? []) printNote(n);
-      if (ctx.json) return printJson(showJson(v));
+      if (ctx.json) return printJson(addJson(v));
       // Identical content returns the version that already holds it.
       // The description given with it is the dataset's now (DatasetService.addedAgain): say so.
       const described = opts.description === undefined ? '' : '; the description is updated';
