@@ -198,6 +198,9 @@ describe('dataset routes', () => {
     expect(v.notes).toEqual([expect.stringMatching(/^column 'd': every sampled value reads as %d\/%m\/%Y .*, so it is read as %d\/%m\/%Y; pass --date-format '%m\/%d\/%Y' \(HTTP: \?dateFormat=\)/)]);
     const m = (await upload('dates', dates, `format=csv&dateFormat=${encodeURIComponent('%m/%d/%Y')}`)).json<DatasetVersion & { notes?: string[] }>();
     expect([m.notes, m.columns[0]!.stats.min]).toEqual([undefined, Date.UTC(2024, 1, 3)]);
+    // A format that reads no column: said in the answer's notes.
+    const unfitted = (await upload('dates', 'd\n2024-01-05\n', `format=csv&dateFormat=${encodeURIComponent('%m/%d/%Y')}`)).json<{ notes?: string[] }>();
+    expect(unfitted.notes).toEqual([expect.stringMatching(/^no column was read by --date-format '%m\/%d\/%Y' \(HTTP: \?dateFormat=\)/)]);
   });
 
   it("reads a CSV's short rows with fillShortRows=true, which the refusal names", async () => {
