@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
-import { assertReadableFile, DATASET_FORMATS, isDatasetFormat, KeelError, listSourceFiles, type LogicalType } from '../core/index.js';
+import { assertReadableFile, DATASET_FORMATS, isDatasetFormat, KeelError, listItem, listSourceFiles, type LogicalType } from '../core/index.js';
 import type { HttpTransport } from './http.js';
 
 // The JSON shapes of /api/v1/datasets (the client imports only core, so they are spelled out here;
@@ -37,9 +37,12 @@ export interface DatasetVersionInfo {
 }
 export interface DatasetVersionDetail extends DatasetVersionInfo {
   readonly columns: readonly DatasetColumn[];
-  /** Only in an add's answer: whether this add stored the version (false: the same content was already stored). */
-  readonly created?: boolean;
-  /** Only in an add's answer, when the add noted anything: columns renamed, types widened after the sampled rows. */
+}
+/** An add's answer: the version, and what the add did (src/data/types.ts' AddedVersion). */
+export interface DatasetAdded extends DatasetVersionDetail {
+  /** Whether this add stored the version (false: the same content, read the same way, was already stored). */
+  readonly created: boolean;
+  /** Only when the add noted anything: columns renamed, types widened after the sampled rows, how dates were read. */
   readonly notes?: readonly string[];
 }
 export interface DatasetListItem {
@@ -117,7 +120,7 @@ export class DatasetsClient {
   rows(ref: string, options: { limit?: number; offset?: number; columns?: readonly string[] } = {}): Promise<DatasetRowsPage> {
     const { name, version } = splitRef(ref);
     return this.http.request('GET', `api/v1/datasets/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/rows`, undefined, {
-      query: { limit: options.limit, offset: options.offset, columns: options.columns?.join(',') },
+      query: { limit: options.limit, offset: options.offset, columns: options.columns?.map(listItem) },
     });
   }
 
@@ -162,7 +165,7 @@ export class DatasetsClient {
       /** MiB sent (`task: 'upload'`); the last event says the server has the whole file and computes. */
       onProgress?: (e: { task: string; done: number; total?: number; message?: string }) => void;
     } = {},
-  ): Promise<DatasetVersionDetail> {
+  ): Promise<DatasetAdded> {
     if (options.format !== undefined && !isDatasetFormat(options.format)) {
       throw new KeelError('INVALID_ARGUMENT', `format: unknown format '${options.format}' (known: ${DATASET_FORMATS.join(', ')})`, { field: 'format' });
     }
@@ -193,14 +196,16 @@ export class DatasetsClient {
         decimal: options.decimal,
         thousands: options.thousands,
         comment: options.comment,
+        // Every list as the parameter repeated; the names escaped, as the server splits them at
+        // commas (splitList), the missing-value spellings as they are (never split).
         na: options.na,
         header: options.header === false ? 'false' : undefined,
-        names: options.names,
+        names: options.names?.map(listItem),
         skip: options.skip,
-        columns: options.columns,
+        columns: options.columns?.map(listItem),
         dateFormat: options.dateFormat,
         fillShortRows: options.fillShortRows === true ? 'true' : undefined,
-        types: options.types && Object.entries(options.types).map(([c, t]) => `${c}=${t}`).join(','),
+        types: options.types && Object.entries(options.types).map(([c, t]) => `${listItem(c)}=${t}`),
         filename: many ? undefined : basename(filePath),
       },
       ...(many ? { contentType: `multipart/form-data; boundary=${boundary}` } : {}),

@@ -15,3 +15,4 @@ export * from './file-sets.js';
 export * from './sort-values.js';
 export * from './write-target.js';
 export * from './json-replacer.js';
+export * from './list-values.js';

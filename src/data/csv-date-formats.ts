@@ -178,3 +178,14 @@ export function ambiguousDates(columns: readonly CsvColumn[], fitted: ReadonlyMa
     return message === undefined ? [] : [{ column: c.name, message }];
   });
 }
+
+/**
+ * The note for a given date format (`--date-format`) that read none of the columns kept
+ * (`byFormat`, those it read; `keep`, those kept, all when undefined), or undefined when it read
+ * one. Without it the add would say nothing, yet the format is part of the version's identity: the
+ * same data would come back as another version.
+ */
+export function unusedDateFormatNote(format: string | undefined, byFormat: readonly string[] | undefined, keep: ReadonlySet<string> | undefined): string | undefined {
+  if (format === undefined || (byFormat ?? []).some((n) => !keep || keep.has(n))) return undefined;
+  return `no column was read by --date-format '${format}' (HTTP: ?dateFormat=): it fits the sampled values of no column${keep ? ' kept' : ''}, yet it is part of the version's identity, so the same data added without it is another version`;
+}

@@ -47,6 +47,24 @@ describe('date columns', () => {
     await expectKeelError(t.service.add('ambiguous', file, { dateFormat: 'mm/dd' }), 'INVALID_ARGUMENT', /expected a strptime format/);
   });
 
+  it('says so when --date-format reads no column (kept), as the format still makes another version', async () => {
+    const file = join(t.dir, 'unfitted.csv');
+    writeFileSync(file, 'd,x\n2024-01-05,1\n2024-02-06,2\n');
+    const plain = await t.service.add('unfitted', file);
+    const v = await t.service.add('unfitted', file, { dateFormat: '%d/%m/%Y' });
+    // Another version of the same data, which only the note tells apart.
+    expect([v.created, v.version === plain.version]).toEqual([true, false]);
+    expect((await t.service.rows(`unfitted@${v.version}`)).rows).toEqual((await t.service.rows(`unfitted@${plain.version}`)).rows);
+    expect(v.notes).toEqual([
+      "no column was read by --date-format '%d/%m/%Y' (HTTP: ?dateFormat=): it fits the sampled values of no column, yet it is part of the version's identity, so the same data added without it is another version",
+    ]);
+    // A format that fits a column dropped by `columns` reads none of those kept.
+    const dmy = join(t.dir, 'dmy.csv');
+    writeFileSync(dmy, 'd,x\n25/01/2024,1\n');
+    expect((await t.service.add('unfitted-kept', dmy, { dateFormat: '%d/%m/%Y', columns: ['x'] })).notes).toEqual([expect.stringContaining('it fits the sampled values of no column kept,')]);
+    expect((await t.service.add('unfitted-kept', dmy, { dateFormat: '%d/%m/%Y' })).notes).toBeUndefined();
+  });
+
   it('reads a date column of its own format as text when a value past the sampled rows does not fit it', async () => {
     // 25,000 rows (DuckDB sniffs 20,480): a in the file's format, b in another; then b holds 31/12/2024.
     const file = join(t.dir, 'late-format.csv');

@@ -206,7 +206,9 @@ export async function sniffCsv(
   // A column in the given date format was read as asked: no note.
   const dated = readOptions.dateFormat === undefined ? columns : columns.filter((c) => c.format !== readOptions.dateFormat);
   const notes = ambiguousDates(dated, fitted);
-  return { ...csvSniffed(con, read, columns, given, readOptions), renames, notes };
+  // Those read by the given date format: none, and the add says so (unusedDateFormatNote).
+  const byDateFormat = readOptions.dateFormat === undefined ? undefined : columns.filter((c) => c.format === readOptions.dateFormat).map((c) => c.name);
+  return { ...csvSniffed(con, read, columns, given, readOptions), renames, notes, ...(byDateFormat ? { byDateFormat } : {}) };
 }
 
 /** A DATE or TIMESTAMP column with its sniffed format, should it meet an NA spelling later (csv-columns.ts). */

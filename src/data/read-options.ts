@@ -1,4 +1,4 @@
-import { invalidArgument, LOGICAL_TYPES, type LogicalType } from '../core/index.js';
+import { invalidArgument, LOGICAL_TYPES, splitList, type LogicalType } from '../core/index.js';
 import { adviceError } from './advice-error.js';
 
 // How an add reads its files beyond their format: a CSV's encoding, delimiter, decimal and
@@ -147,10 +147,10 @@ function resolveColumns(columns: readonly string[] | undefined): string[] | unde
   return [...new Set(names)].sort();
 }
 
-/** `zip=string,id=string` (the CLI's --type and the API's `types`) as a record. */
-export function parseTypeList(text: string, field: string): Record<string, string> {
+/** `zip=string,id=string`, or the items repeated (the CLI's --type and the API's `types`; a list as splitList reads it), as a record. */
+export function parseTypeList(text: string | readonly string[], field: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p.length > 0)) {
+  for (const part of splitList(text)) {
     const eq = part.lastIndexOf('=');
     if (eq <= 0 || eq === part.length - 1) throw invalidArgument(field, `expected COLUMN=TYPE, got '${part}'`);
     out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();

@@ -10,6 +10,7 @@ import { renamedHint, type ColumnRename } from './column-names.js';
 import type { Widening } from './csv-columns.js';
 import { sniffRows } from './csv-sample.js';
 import { sniffCsv } from './csv-sniff.js';
+import { unusedDateFormatNote } from './csv-date-formats.js';
 import { spaceLineOf, withoutSpaceLines } from './csv-space-lines.js';
 import { intChecks, JSON_INT, longWholeColumns } from './json-numbers.js';
 import { sourceNames } from './source-names.js';
@@ -112,7 +113,9 @@ async function describeFiles(con: DuckDBConnection, files: readonly string[], fo
     }
   }
   const keep = options.columns && new Set(options.columns);
-  return described(sniffed, keep, (sniffed.renames ?? []).filter((r) => !keep || keep.has(r.to)));
+  const source = described(sniffed, keep, (sniffed.renames ?? []).filter((r) => !keep || keep.has(r.to)));
+  const unused = unusedDateFormatNote(options.dateFormat, sniffed.byDateFormat, keep);
+  return unused === undefined ? source : { ...source, notes: [...source.notes, unused] };
 }
 
 /**

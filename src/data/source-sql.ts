@@ -35,6 +35,8 @@ export interface Sniffed {
   readonly renames?: readonly ColumnRename[];
   /** What the user should hear of how columns were typed (a date read one way where another would do). */
   readonly notes?: readonly ColumnNote[];
+  /** With a given date format (a CSV's `dateFormat`): the columns read by it. */
+  readonly byDateFormat?: readonly string[];
 }
 
 /**

@@ -198,6 +198,9 @@ describe('dataset routes', () => {
     expect(v.notes).toEqual([expect.stringMatching(/^column 'd': every sampled value reads as %d\/%m\/%Y .*, so it is read as %d\/%m\/%Y; pass --date-format '%m\/%d\/%Y' \(HTTP: \?dateFormat=\)/)]);
     const m = (await upload('dates', dates, `format=csv&dateFormat=${encodeURIComponent('%m/%d/%Y')}`)).json<DatasetVersion & { notes?: string[] }>();
     expect([m.notes, m.columns[0]!.stats.min]).toEqual([undefined, Date.UTC(2024, 1, 3)]);
+    // A format that reads no column: said in the answer's notes.
+    const unfitted = (await upload('dates', 'd\n2024-01-05\n', `format=csv&dateFormat=${encodeURIComponent('%m/%d/%Y')}`)).json<{ notes?: string[] }>();
+    expect(unfitted.notes).toEqual([expect.stringMatching(/^no column was read by --date-format '%m\/%d\/%Y' \(HTTP: \?dateFormat=\)/)]);
   });
 
   it("reads a CSV's short rows with fillShortRows=true, which the refusal names", async () => {
@@ -211,8 +214,27 @@ describe('dataset routes', () => {
   it('reads a CSV without a header line: header=false, or names repeated', async () => {
     const bare = (await upload('bare', '1,a\n2,b\n', 'format=csv&header=false')).json<DatasetVersion>();
     expect([bare.rows, bare.columns.map((c) => c.name)]).toEqual([2, ['column0', 'column1']]);
-    const named = (await upload('bare', '1,a\n2,b\n', 'format=csv&names=n&names=c%2Cd')).json<DatasetVersion>();
+    // A comma inside a name is written \, (%5C%2C).
+    const named = (await upload('bare', '1,a\n2,b\n', 'format=csv&names=n&names=c%5C%2Cd')).json<DatasetVersion>();
     expect([named.rows, named.columns.map((c) => c.name)]).toEqual([2, ['n', 'c,d']]);
+  });
+
+  it('takes every list of column names repeated, comma-separated or both, and na repeated with its commas kept', async () => {
+    const csv = 'a,b,c,"d,e"\n1,x,n,2\n3,y,"n,a",4\n';
+    const names = (r: { json: () => unknown }) => (r.json() as DatasetVersion).columns.map((c) => `${c.name}:${c.type}`);
+    const split = await upload('lists', csv, 'format=csv&columns=a,c&columns=d%5C,e&types=a=float,c=string&types=d%5C,e=float');
+    expect(names(split)).toEqual(['a:float', 'c:string', 'd,e:float']);
+    const repeated = await upload('lists', csv, 'format=csv&columns=a&columns=c&columns=d%5C%2Ce&types=a=float&types=c=string&types=d%5C%2Ce=float');
+    // The same lists either way: the same version.
+    expect(repeated.json<DatasetVersion>().version).toBe(split.json<DatasetVersion>().version);
+    expect((await upload('lists', '1,2\n', 'format=csv&names=x,y')).json<DatasetVersion>().columns.map((c) => c.name)).toEqual(['x', 'y']);
+    // na is never split: "n,a" is one spelling (in a file of another delimiter: DuckDB refuses a comma's).
+    const na = (await upload('lists-na', 'c\nn\nn,a\n', 'format=csv&delimiter=%3B&na=n%2Ca')).json<DatasetVersion>();
+    expect(na.columns[0]!.stats).toMatchObject({ missing: 1, top: [{ value: 'n', count: 1 }] });
+    const v = split.json<DatasetVersion>().version;
+    const rows = async (q: string) => (await app.inject({ method: 'GET', url: `/api/v1/datasets/lists/versions/${v}/rows?${q}` })).json<{ columns: { name: string }[] }>().columns.map((c) => c.name);
+    expect(await rows('columns=d%5C,e,a')).toEqual(['d,e', 'a']);
+    expect(await rows('columns=d%5C%2Ce&columns=a')).toEqual(['d,e', 'a']);
   });
 
   it('adds the file parts of a multipart body as one version, rows in the order of the parts', async () => {

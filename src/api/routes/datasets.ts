@@ -6,11 +6,13 @@ import { pipeline } from 'node:stream/promises';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Multipart } from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
-import { formatOfName, invalidArgument, isKeelError, KeelError, makeWorkDir, markGzipped, MAX_SOURCE_FILES } from '../../core/index.js';
+import { formatOfName, invalidArgument, isKeelError, KeelError, makeWorkDir, markGzipped, MAX_SOURCE_FILES, splitList } from '../../core/index.js';
 import { assertDatasetName, CSV_ENCODINGS, DATASET_FORMATS, isDatasetFormat, MAX_PAGE_ROWS, parseTypeList, queryMessage } from '../../data/index.js';
 import { created, fileDownload, ok, withRequestBody } from '../openapi.js';
 import type { RoutePluginOptions } from './route-options.js';
 
+// How the lists of column names are read (splitList): both forms, an item's comma escaped.
+const LIST = 'comma-separated, or the parameter repeated, or both (columns=a,b&columns=c); a comma inside a name is written \\, and a backslash before a comma or a backslash \\\\';
 const NameParams = Type.Object({ name: Type.String() });
 const VersionParams = Type.Object({ name: Type.String(), version: Type.String({ description: "a 12-hex version or 'latest'" }) });
 const UploadQuery = Type.Object({
@@ -23,18 +25,18 @@ const UploadQuery = Type.Object({
   thousands: Type.Optional(Type.String({ description: "a CSV's thousands separator, one ASCII character (pandas' thousands), e.g. . with decimal , for 1.234,5" })),
   comment: Type.Optional(Type.String({ description: "a CSV's comment character (pandas' comment): lines that start with it are skipped, and the rest of a line after it" })),
   header: Type.Optional(Type.Boolean({ description: "false: a CSV without a header line, its columns column0, column1, ..." })),
-  names: Type.Optional(Type.Array(Type.String(), { description: "the columns' names of a CSV without a header line, in order (implies header=false); repeat it: names=a&names=b" })),
-  columns: Type.Optional(Type.Array(Type.String(), { description: "only these columns, in the file's order (pandas' usecols); repeat it: columns=a&columns=b" })),
+  names: Type.Optional(Type.Array(Type.String(), { description: `the columns' names of a CSV without a header line, in order (implies header=false); ${LIST}` })),
+  columns: Type.Optional(Type.Array(Type.String(), { description: `only these columns, in the file's order (pandas' usecols); ${LIST}` })),
   skip: Type.Optional(Type.Integer({ minimum: 0, description: "lines of a CSV to skip before its header, a preamble (pandas' skiprows)" })),
-  na: Type.Optional(Type.Array(Type.String(), { description: "a CSV's spelling of a missing value besides the empty field, in every column (pandas' na_values); repeat it: na=%3F&na=-" })),
+  na: Type.Optional(Type.Array(Type.String(), { description: "a CSV's spelling of a missing value besides the empty field, in every column (pandas' na_values); repeat it for several: na=%3F&na=-. Each value is one spelling as it is, commas and backslashes too (n,a and \\N are spellings): not split" })),
   dateFormat: Type.Optional(Type.String({ description: "the strptime format of a CSV's dates (pandas' date_format), e.g. %m/%d/%Y for 05/01/2024 as 1 May" })),
   fillShortRows: Type.Optional(Type.Boolean({ description: "true: a CSV's rows with fewer fields than the header are read with the missing ones as missing values (pandas' NaN); refused by default" })),
-  types: Type.Optional(Type.String({ description: 'column types replacing the sniffed ones: zip=string,id=string' })),
+  types: Type.Optional(Type.Array(Type.String(), { description: `column types replacing the sniffed ones, COLUMN=TYPE: types=zip=string,id=string; ${LIST}` })),
 });
 const RowsQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PAGE_ROWS, default: 20 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-  columns: Type.Optional(Type.String({ description: 'comma-separated column names (default: all)' })),
+  columns: Type.Optional(Type.Array(Type.String(), { description: `the columns, each once, in the order to answer them (default: all); ${LIST}` })),
 });
 // Optional, so that without both the path is the dataset named 'diff', as /datasets/:name is for any other name.
 const DiffQuery = Type.Object({
@@ -48,7 +50,6 @@ const UPLOAD_BODY = {
   'multipart/form-data': { schema: { type: 'object', additionalProperties: { type: 'string', format: 'binary' }, description: "file parts (any field name), one version's files, rows in the order of the parts; form fields are ignored" } },
 };
 
-const splitColumns = (list: string): string[] => list.split(',').map((c) => c.trim()).filter((c) => c.length > 0);
 const ref = (p: { name: string; version: string }) => (p.version === 'latest' ? p.name : `${p.name}@${p.version}`);
 
 /** /api/v1/datasets: list, versions, one version's profile, upload, diff, Parquet download. */
@@ -108,7 +109,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
     async (req) => datasets.get(ref(req.params)),
   );
 
-  app.get<{ Params: { name: string; version: string }; Querystring: { limit?: number; offset?: number; columns?: string } }>(
+  app.get<{ Params: { name: string; version: string }; Querystring: Static<typeof RowsQuery> }>(
     '/api/v1/datasets/:name/versions/:version/rows',
     {
       config: { permission: 'datasets:read' },
@@ -125,7 +126,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
       return datasets.rows(ref(req.params), {
         ...(limit !== undefined ? { limit } : {}),
         ...(offset !== undefined ? { offset } : {}),
-        ...(columns !== undefined ? { columns: splitColumns(columns) } : {}),
+        ...(columns !== undefined ? { columns: splitList(columns) } : {}),
       });
     },
   );
@@ -161,6 +162,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
     async (req, reply) => {
       const { format, filename, description, encoding, delimiter, decimal, thousands, comment, na, header, names, skip, columns, dateFormat, fillShortRows, types } = req.query;
       const typeList = types === undefined ? undefined : parseTypeList(types, 'types');
+      // na is not split: a spelling of a missing value may hold a comma or a backslash.
       // Checked before the upload is read, so a bad name costs no transfer.
       assertDatasetName(req.params.name);
       if (format !== undefined && !isDatasetFormat(format)) throw invalidArgument('format', `unknown format '${format}' (known: ${DATASET_FORMATS.join(', ')})`);
@@ -181,7 +183,8 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
       try {
         const limit = byteLimit(bodyLimit);
         const received = multipart ? await receiveParts(req.parts(), join(work, 'parts'), format, limit, clientNames) : await receiveBody(body!, work, filename, format, limit, clientNames);
-        const read = { encoding, delimiter, decimal, thousands, comment, na, header, names, skip, columns, dateFormat, fillShortRows, types: typeList };
+        const lists = { ...(names === undefined ? {} : { names: splitList(names) }), ...(columns === undefined ? {} : { columns: splitList(columns) }) };
+        const read = { encoding, delimiter, decimal, thousands, comment, na, header, ...lists, skip, dateFormat, fillShortRows, types: typeList };
         const v = await datasets.add(req.params.name, received.path, { format, description, ...read, source: received.source }).catch((e: unknown) => {
           throw clientError(e, work, clientNames);
         });

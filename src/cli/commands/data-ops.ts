@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { DatasetDiffResult, DatasetListItem, DatasetRowsPage, DatasetVersionDetail, DatasetVersionInfo } from '../../client/index.js';
+import type { DatasetAdded, DatasetDiffResult, DatasetListItem, DatasetRowsPage, DatasetVersionDetail, DatasetVersionInfo } from '../../client/index.js';
 import { invalidArgument, isKeelError, KeelError, makeWorkDir, markGzipped, type LogicalType } from '../../core/index.js';
 import { commandLineAdvice, resolveExportFormat, writeExport, type AddDatasetOptions, type ExportResult } from '../../data/index.js';
 import type { ProgressEvent } from '../../jobs/index.js';
@@ -15,7 +15,7 @@ type AddOptions = AddDatasetOptions & { readonly types?: Readonly<Record<string,
 
 /** The calls `keel data` makes, on the local store or through the client (`--server`). */
 export interface DataOps {
-  add(name: string, file: string, options: AddOptions, onProgress: (e: ProgressEvent) => void, signal: AbortSignal): Promise<DatasetVersionDetail>;
+  add(name: string, file: string, options: AddOptions, onProgress: (e: ProgressEvent) => void, signal: AbortSignal): Promise<DatasetAdded>;
   list(): Promise<DatasetListItem[]>;
   versions(name: string): Promise<DatasetVersionInfo[]>;
   get(ref: string): Promise<DatasetVersionDetail>;

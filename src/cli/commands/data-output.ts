@@ -1,4 +1,4 @@
-import type { DatasetColumn, DatasetVersionDetail } from '../../client/index.js';
+import type { DatasetAdded, DatasetColumn, DatasetVersionDetail } from '../../client/index.js';
 import { formatCell, printLine, printTable } from '../output.js';
 
 /** The `--json` shape of `keel data show`: exactly these keys. */
@@ -17,6 +17,15 @@ export function showJson(v: DatasetVersionDetail): unknown {
       };
     }),
   };
+}
+
+/**
+ * The `--json` shape of `keel data add`: `data show --json`'s keys, then whether this add stored
+ * the version (`created`) and what it noted (`notes`, empty when nothing), as the HTTP answer
+ * carries them, so that a script can tell a new version from one found again without a second call.
+ */
+export function addJson(v: DatasetAdded): unknown {
+  return { ...(showJson(v) as object), created: v.created, notes: v.notes ?? [] };
 }
 
 /**

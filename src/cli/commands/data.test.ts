@@ -119,6 +119,28 @@ describe('keel data (end to end)', () => {
     expect(unknown).toContain("dataset 'nope' not found");
   });
 
+  it('data add --json carries created and notes, the documented shape, here and through --server', async () => {
+    const repeats = join(home, 'repeats-json.csv');
+    writeFileSync(repeats, 'a,a\n1,2\n');
+    // Stores of their own: this test's lists only 'small'.
+    const other = await startTestServer('keel-cli-add-json-');
+    try {
+      for (const where of [['--home', join(home, 'add-json-store')], ['--server', other.url]]) {
+        const add = async () => JSON.parse((await runKeel([...where, '--json', 'data', 'add', 'rep', repeats])).stdout) as Record<string, unknown>;
+        const first = await add();
+        expect(Object.keys(first)).toEqual(['name', 'version', 'rows', 'columns', 'created', 'notes']);
+        expect(first).toMatchObject({ name: 'rep', rows: 1, created: true, notes: ["column 2 'a' repeats the name of column 1, so it is named 'a_1'"] });
+        const again = await add();
+        expect(again).toMatchObject({ version: first.version, created: false });
+        // Nothing noted: an empty list, the same keys.
+        const plain = JSON.parse((await runKeel([...where, '--json', 'data', 'add', 'small', small])).stdout) as Record<string, unknown>;
+        expect(plain).toMatchObject({ created: true, notes: [] });
+      }
+    } finally {
+      await other.close();
+    }
+  });
+
   it('adds a gzipped CSV through --server, and gzipped stdin, as it adds the local .csv.gz', async () => {
     const gz = join(home, 'base.csv.gz');
     writeFileSync(gz, gzipSync('a,b\n1,x\n2,y\n'));
@@ -209,6 +231,16 @@ describe('keel data (end to end)', () => {
     const d = await client.datasets.diff('small@' + (await client.datasets.versions('small'))[1]!.version, 'small');
     expect(d.schema.added).toEqual([{ name: 'extra', type: 'string' }]);
     expect(d.schema.removed.map((c) => c.name)).toEqual(['f_float', 'b_bool', 's_str', 't_ts', 'k_const', 'u_float']);
+    // Names with a comma or a backslash in them, in every list, arrive whole (the client escapes
+    // them, the server splits at the other commas); a missing-value spelling is never split.
+    const odd = join(home, 'odd.csv');
+    writeFileSync(odd, 'id;"a,b";c\\d;e\n1;2;n,a;x\n2;3;z;y\n');
+    const oddV = await client.datasets.add('z-odd', odd, { delimiter: ';', columns: ['a,b', 'c\\d', 'id'], types: { 'a,b': 'float', id: 'string' }, na: ['n,a'] });
+    expect(oddV.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['id:string:0', 'a,b:float:0', 'c\\d:string:1']);
+    expect((await client.datasets.rows(`z-odd@${oddV.version}`, { columns: ['c\\d', 'a,b'] })).rows).toEqual([[null, 2], ['z', 3]]);
+    const bare = join(home, 'bare.csv');
+    writeFileSync(bare, '1,2\n');
+    expect((await client.datasets.add('z-odd', bare, { names: ['x,y', 'z'] })).columns.map((c) => c.name)).toEqual(['x,y', 'z']);
     const dest = join(home, 'dl.parquet');
     await client.datasets.download('small', dest);
     expect(readFileSync(dest).equals(readFileSync(await platform.datasets.parquetPath('small')))).toBe(true);

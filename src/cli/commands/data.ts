@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { invalidArgument } from '../../core/index.js';
+import { invalidArgument, splitList } from '../../core/index.js';
 import { MAX_PAGE_ROWS, parseTypeList, resolveTypes } from '../../data/index.js';
 import type { ContextFactory } from '../context.js';
 import { formatCell, isStdout, printJson, printLine, printNote, printTable, progressBar, tableTime } from '../output.js';
@@ -7,7 +7,7 @@ import { interruptible } from '../interrupt.js';
 import { positiveInt } from '../option-values.js';
 import { runCommand } from '../run-command.js';
 import { dataOps, withStdinSpooled } from './data-ops.js';
-import { cellText, printColumn, showJson, shown, stdShown, topValueShown, truncate } from './data-output.js';
+import { addJson, cellText, printColumn, showJson, shown, stdShown, topValueShown, truncate } from './data-output.js';
 
 /** A flag that takes a count (rows, an offset). */
 function wholeNumber(text: string, flag: string): number {
@@ -30,23 +30,23 @@ export function registerDataCommands(program: Command, context: ContextFactory):
     .option('--thousands <char>', "a CSV's thousands separator, as pandas' thousands: e.g. --thousands . --decimal , for 1.234,5")
     .option('--comment <char>', "a CSV's comment character, as pandas' comment: lines that start with it are skipped, and the rest of a line after it")
     .option('--no-header', 'the CSV has no header line: its first line is data, its columns column0, column1, ...')
-    .option('--names <list>', "the columns' names of a CSV without a header line, comma-separated (implies --no-header)")
+    .option('--names <list>', "the columns' names of a CSV without a header line, comma-separated, a comma in a name written '\\,' (implies --no-header)")
     .option('--skip <lines>', "lines of a CSV to skip before its header, a preamble (pandas' skiprows)")
-    .option('--columns <list>', "only these columns, comma-separated, in the file's order (pandas' usecols)")
+    .option('--columns <list>', "only these columns, comma-separated (a comma in a name: '\\,'), in the file's order (pandas' usecols)")
     .option('--na <value>', "one more spelling of a missing value in a CSV, in every column, as pandas' na_values (repeat it: --na '?' --na -)", (v: string, prev: string[] = []) => [...prev, v])
     .option('--date-format <format>', "the strptime format of a CSV's dates, as pandas' date_format: e.g. '%m/%d/%Y' reads 05/01/2024 as 1 May (the sniffer's own is told in a note when another order would read the dates too)")
     .option('--fill-short-rows', "read a CSV's rows with fewer fields than the header, the missing ones as missing values, as pandas fills them with NaN (refused by default: a short row is more often a broken line)")
     .option('--type <column=type>', 'a column type replacing the sniffed one (int, float, bool, string, timestamp), e.g. --type zip=string (repeat it, or comma-separate)', (v: string, prev: string[] = []) => [...prev, v])
     .action(runCommand(context, async (ctx, flags: { format?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; thousands?: string; comment?: string; na?: string[]; header: boolean; names?: string; skip?: string; columns?: string; dateFormat?: string; fillShortRows?: boolean; type?: string[] }, name: string, file: string) => {
       const { type: typeFlags, names, header, skip, columns, ...rest } = flags;
-      const types = typeFlags && resolveTypes(parseTypeList(typeFlags.join(','), '--type'));
+      const types = typeFlags && resolveTypes(parseTypeList(typeFlags, '--type'));
       const opts = {
         ...rest,
         ...(types ? { types: Object.fromEntries(types) } : {}),
         ...(header ? {} : { header: false }),
-        ...(names !== undefined ? { names: names.split(',') } : {}),
+        ...(names !== undefined ? { names: splitList(names) } : {}),
         ...(skip !== undefined ? { skip: positiveInt('--skip', skip, 0) } : {}),
-        ...(columns !== undefined ? { columns: columns.split(',') } : {}),
+        ...(columns !== undefined ? { columns: splitList(columns) } : {}),
       };
       const bar = progressBar();
       const started = Date.now();
@@ -57,7 +57,7 @@ export function registerDataCommands(program: Command, context: ContextFactory):
       // A column renamed, why a read started again (a column widened): the bar showed it in
       // passing (not through --server), the answer keeps it.
       for (const n of v.notes ?? []) printNote(n);
-      if (ctx.json) return printJson(showJson(v));
+      if (ctx.json) return printJson(addJson(v));
       // Identical content returns the version that already holds it.
       // The description given with it is the dataset's now (DatasetService.addedAgain): say so.
       const described = opts.description === undefined ? '' : '; the description is updated';
@@ -132,7 +132,7 @@ export function registerDataCommands(program: Command, context: ContextFactory):
       const limit = wholeNumber(opts.rows, '--rows');
       if (limit > MAX_PAGE_ROWS) throw invalidArgument('--rows', `at most ${MAX_PAGE_ROWS} rows a call (page on with --offset), got ${limit}`);
       const offset = wholeNumber(opts.offset, '--offset');
-      const columns = opts.columns?.split(',').map((c) => c.trim()).filter((c) => c.length > 0);
+      const columns = opts.columns === undefined ? undefined : splitList(opts.columns);
       const page = await (await dataOps(ctx)).rows(ref, { limit, offset, ...(columns ? { columns } : {}) });
       if (ctx.json) return printJson(page);
       printTable(
