@@ -3,7 +3,7 @@ import { adviceError, commandLineAdvice, queryMessage, type AdviceOption } from 
 
 describe('advice said both ways', () => {
   it("the HTTP API's advice, said back as flags, is the CLI's", () => {
-    const cases: [AdviceOption, string | undefined][] = [['format', undefined], ['encoding', 'latin-1'], ['skip', 'N'], ['delimiter', ';'], ['decimal', ','], ['encoding', 'utf-16'], ['fillShortRows', undefined]];
+    const cases: [AdviceOption, string | undefined][] = [['format', undefined], ['encoding', 'latin-1'], ['skip', 'N'], ['delimiter', ';'], ['decimal', ','], ['encoding', 'utf-16'], ['na', 'a,b'], ['fillShortRows', undefined]];
     for (const [option, value] of cases) {
       const e = adviceError('file', (say) => `line 3 is off (lines above the header: ${say(option, value)}), or pass ${say(option, value)} now`);
       expect(queryMessage(e)).not.toBe(e.message);

@@ -8,7 +8,7 @@
 import { KeelError } from '../core/index.js';
 
 /** The options that errors' advice names. */
-export type AdviceOption = 'format' | 'encoding' | 'skip' | 'delimiter' | 'decimal' | 'fillShortRows';
+export type AdviceOption = 'format' | 'encoding' | 'skip' | 'delimiter' | 'decimal' | 'na' | 'fillShortRows';
 
 /** The options that are switches: a flag without a value, `true` in the query. */
 const SWITCHES: ReadonlySet<AdviceOption> = new Set(['fillShortRows']);
@@ -46,8 +46,8 @@ export function rewritten(e: KeelError, rewrite: (message: string) => string): K
   return new KeelError(e.code, message, { ...(e.field === undefined ? {} : { field: e.field }), ...(details === undefined ? {} : { details }), cause: e });
 }
 
-/** The options advice names, as the HTTP API says them: `?format=`, `?encoding=latin-1`, `?delimiter=;`, `?fillShortRows=true`. */
-const QUERY_ADVICE = /\?(format|encoding|skip|delimiter|decimal|fillShortRows)=([^\s)]*)/g;
+/** The options advice names, as the HTTP API says them: `?format=`, `?encoding=latin-1`, `?delimiter=;`, `?na=a,b`, `?fillShortRows=true`. */
+const QUERY_ADVICE = /\?(format|encoding|skip|delimiter|decimal|na|fillShortRows)=([^\s)]*)/g;
 
 /**
  * A message of the HTTP API with its advice said as the CLI's flags (`?encoding=latin-1` becomes

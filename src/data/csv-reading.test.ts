@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMetadataStore, type MetadataStore } from '../storage/index.js';
+import { queryMessage } from './advice-error.js';
 import { expectKeelError, makeTestService, type TestService } from './test-helpers.js';
 
 // How `keel data add` reads files, CSV above all, checked against what pandas.read_csv makes of
@@ -455,6 +456,22 @@ describe('reading files as pandas does', () => {
     // The spellings' order and repeats do not make another version.
     expect((await t.service.add('adult', file, { na: ['-', '?', '-'] })).version).toBe(v.version);
     await expectKeelError(t.service.add('adult', file, { format: 'json', na: ['?'] }), 'INVALID_ARGUMENT', /missing-value spellings apply to CSV only/);
+  });
+
+  it('refuses a missing-value spelling that holds the delimiter or the quote up front, naming --na (?na= over HTTP)', async () => {
+    const file = join(t.dir, 'na-delim.csv');
+    writeFileSync(file, 'a,b\n1,x\n2,"a,b"\n');
+    // DuckDB refused these only as it read, and the add said the file was not a readable CSV.
+    const comma = await expectKeelError(t.service.add('na-delim', file, { na: ['a,b'] }), 'INVALID_ARGUMENT', /^na: a missing-value spelling cannot contain the delimiter ",", got --na a,b$/);
+    expect([comma.field, queryMessage(comma)]).toEqual(['na', 'na: a missing-value spelling cannot contain the delimiter ",", got ?na=a,b']);
+    await expectKeelError(t.service.add('na-delim', file, { delimiter: ';', na: ['a;b'] }), 'INVALID_ARGUMENT', /^na: .*delimiter ";", got --na 'a;b'$/);
+    await expectKeelError(t.service.add('na-delim', file, { na: ['"?"'] }), 'INVALID_ARGUMENT', /^na: a missing-value spelling cannot contain the quote character/);
+    // Another delimiter leaves the comma free; a comma-and-space delimiter is not in 'a,b'.
+    const semi = join(t.dir, 'na-semi.csv');
+    writeFileSync(semi, 'a;b\n1;a,b\n2;x\n');
+    expect((await t.service.add('na-semi', semi, { delimiter: ';', na: ['a,b'] })).columns.map((c) => c.stats.missing)).toEqual([0, 1]);
+    writeFileSync(semi, 'a, b\n1, a,b\n2, x\n');
+    expect((await t.service.add('na-spaced', semi, { delimiter: ', ', na: ['a,b'] })).columns.map((c) => c.stats.missing)).toEqual([0, 1]);
   });
 
   it("reads a CSV without a header line, its columns named or column0, column1, ... (pandas' header=None, names=)", async () => {

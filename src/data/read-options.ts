@@ -83,10 +83,17 @@ function resolveComment(format: string, comment: string | undefined, delimiter: 
  * ones too, each field that is exactly one of them is missing. Undefined when none are given;
  * sorted and without repeats, so that their order does not make another version.
  */
-function resolveNaValues(format: string, na: readonly string[] | undefined): string[] | undefined {
+function resolveNaValues(format: string, na: readonly string[] | undefined, delimiter: string | undefined, firstFile: string): string[] | undefined {
   if (na === undefined || na.length === 0) return undefined;
   if (format !== 'csv') throw invalidArgument('na', `missing-value spellings apply to CSV only, not ${format.toUpperCase()}`);
-  for (const v of na) if (/[\r\n]/.test(v)) throw invalidArgument('na', `a missing-value spelling cannot hold a line break, got ${JSON.stringify(v)}`);
+  const d = delimiter ?? (isTsv(firstFile) ? '\t' : ',');
+  for (const v of na) {
+    if (/[\r\n]/.test(v)) throw invalidArgument('na', `a missing-value spelling cannot hold a line break, got ${JSON.stringify(v)}`);
+    // DuckDB refuses such a spelling only once it reads ("DELIMITER must not appear in the NULL
+    // specification"), which the add reported as a file it could not read.
+    if (v.includes(d)) throw adviceError('na', (say) => `a missing-value spelling cannot contain the delimiter ${JSON.stringify(d)}, got ${say('na', v)}`);
+    if (v.includes('"')) throw adviceError('na', (say) => `a missing-value spelling cannot contain the quote character '"', got ${say('na', v)}`);
+  }
   return [...new Set(na)].sort();
 }
 
@@ -245,7 +252,7 @@ export function resolveReadOptions(format: string, firstFile: string, given: Rea
   const decimal = resolveDecimal(format, given.decimal, delimiter, firstFile);
   const thousands = resolveThousands(format, given.thousands, decimal);
   const comment = resolveComment(format, given.comment, delimiter, firstFile);
-  const na = resolveNaValues(format, given.na);
+  const na = resolveNaValues(format, given.na, delimiter, firstFile);
   const skip = resolveSkip(format, given.skip);
   const columns = resolveColumns(given.columns);
   const dateFormat = resolveDateFormat(format, given.dateFormat);
