@@ -522,7 +522,10 @@ describe('reading files as pandas does', () => {
     const v = await t.service.add('usecols', file, { columns: ['score', 'id'] }, { onProgress: (e) => void (e.message && messages.push(e.message)) });
     expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['id:int', 'score:float']);
     expect(readingAgain(messages)).toEqual([]);
-    expect((await t.service.add('usecols', file, { columns: ['id', 'score', 'id'] })).version).toBe(v.version);
+    expect((await t.service.add('usecols', file, { columns: ['id', 'score'] })).version).toBe(v.version);
+    // A column named twice is refused, as data head --columns and loadTable refuse it.
+    expect((await expectKeelError(t.service.add('usecols', file, { columns: ['id', 'score', 'id'] }), 'INVALID_ARGUMENT', /^columns: column 'id' is listed twice$/)).field).toBe('columns');
+    expect((await t.service.versions('usecols')).length).toBe(1);
     await expectKeelError(t.service.add('usecols', file, { columns: ['id', 'nope'] }), 'INVALID_ARGUMENT', /no column 'nope' in the file \(columns: id, name, bad, score\)/);
     // Parquet too.
     const pq = await t.service.parquetPath(`usecols@${v.version}`);

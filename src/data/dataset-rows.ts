@@ -23,12 +23,20 @@ export interface RowsOptions {
   readonly columns?: readonly string[];
 }
 
+/**
+ * Refuses a column named twice in `columns` (INVALID_ARGUMENT on `columns`): a Table or a page
+ * holds a column once, and an add's `--columns i,i` is a slip that would otherwise pass unseen.
+ */
+export function refuseRepeatedColumns(names: readonly string[]): void {
+  const repeated = names.find((n, i) => names.indexOf(n) !== i);
+  if (repeated !== undefined) throw invalidArgument('columns', `column '${repeated}' is listed twice`);
+}
+
 /** The named columns of a version (all when none are named), or an error naming a repeated or the unknown ones. */
 export function versionColumns(v: Pick<DatasetVersion, 'name' | 'version' | 'columns'>, names: readonly string[] | undefined): readonly ColumnProfile[] {
   if (names === undefined) return v.columns;
-  // A Table or a page holds a column once: a repeat is refused before anything is read.
-  const repeated = names.find((n, i) => names.indexOf(n) !== i);
-  if (repeated !== undefined) throw invalidArgument('columns', `column '${repeated}' is listed twice`);
+  // Refused before anything is read.
+  refuseRepeatedColumns(names);
   const byName = new Map(v.columns.map((c) => [c.name, c]));
   const missing = names.filter((n) => !byName.has(n));
   if (missing.length > 0) throw invalidArgument('columns', `no column ${missing.map((n) => `'${n}'`).join(', ')} in ${v.name}@${v.version} (columns: ${v.columns.map((c) => c.name).join(', ')})`);

@@ -1,5 +1,6 @@
 import { invalidArgument, LOGICAL_TYPES, splitList, type LogicalType } from '../core/index.js';
 import { adviceError } from './advice-error.js';
+import { refuseRepeatedColumns } from './dataset-rows.js';
 
 // How an add reads its files beyond their format: a CSV's encoding, delimiter, decimal and
 // thousands separators, comment lines, missing-value spellings, header and lines to skip; the
@@ -144,14 +145,16 @@ function resolveSkip(format: string, skip: number | string | undefined): number 
 }
 
 /**
- * The columns to keep (pandas' `usecols`), without repeats and sorted (they are kept in the
- * file's order, so the order given does not make another version); undefined for all.
+ * The columns to keep (pandas' `usecols`), each named once (as `data head --columns` and
+ * loadTable take them), sorted (they are kept in the file's order, so the order given does not
+ * make another version); undefined for all.
  */
 function resolveColumns(columns: readonly string[] | undefined): string[] | undefined {
   if (columns === undefined || columns.length === 0) return undefined;
   const names = columns.map((c) => c.trim());
   if (names.some((n) => n === '')) throw invalidArgument('columns', `a column name cannot be empty, got ${JSON.stringify(columns.join(','))}`);
-  return [...new Set(names)].sort();
+  refuseRepeatedColumns(names);
+  return [...names].sort();
 }
 
 /** `zip=string,id=string`, or the items repeated (the CLI's --type and the API's `types`; a list as splitList reads it), as a record. */
