@@ -1,10 +1,10 @@
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { chmod, open, readlink, realpath, rename, rm, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { invalidArgument, isKeelError } from './errors.js';
-import { newId } from './ids.js';
+import { sweepOrphanedWorkDirs, workFileName } from './temp-dirs.js';
 
 /**
  * Where a write to a user's path goes, as `cp` and pandas' `to_csv` write: a symlink is followed
@@ -42,9 +42,10 @@ export async function resolveWriteTarget(dest: string): Promise<WriteTarget> {
 
 /**
  * Writes `dest` by `write(path, inPlace)`: in place for a FIFO or character device; else into a
- * temp file beside the (link-followed) target, created first so that a missing or read-only
- * folder is a clear error before any work, and renamed over the target once whole. A path that
- * cannot be written is INVALID_ARGUMENT naming `dest`.
+ * temp file beside the (link-followed) target, `FILE.keel-tmp-HOST-PID-…`, created first so that
+ * a missing or read-only folder is a clear error before any work, and renamed over the target
+ * once whole. Such temp files of the same target whose process has ended (a kill -9) are removed
+ * first. A path that cannot be written is INVALID_ARGUMENT naming `dest`.
  */
 export async function writeToTarget(dest: string, write: (path: string, inPlace: boolean) => Promise<void>): Promise<WriteTarget> {
   const target = await resolveWriteTarget(dest);
@@ -56,7 +57,11 @@ export async function writeToTarget(dest: string, write: (path: string, inPlace:
     }
     return target;
   }
-  const tmp = `${target.path}.${newId().slice(0, 12)}.tmp`;
+  // Named for its process, so that the next write to the same file removes what a kill -9 left
+  // in the user's folder, and never a live write's temp file.
+  const kind = `${basename(target.path)}.keel-tmp`;
+  await sweepOrphanedWorkDirs(dirname(target.path), kind).catch(() => 0); // best effort: open() below names a folder that cannot be written
+  const tmp = join(dirname(target.path), workFileName(kind));
   try {
     await (await open(tmp, 'wx')).close();
     await write(tmp, false);

@@ -89,7 +89,7 @@ describe('data export destinations', () => {
     return readFileSync(await t.service.parquetPath('cust'));
   };
   /** The files in `dir` that a write left behind (its temp files). */
-  const temps = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.tmp'));
+  const temps = (dir: string) => readdirSync(dir).filter((f) => f.includes('.keel-tmp-'));
 
   it('follows a symlink: the target is written (atomically, in its folder), the link stays a link', async () => {
     await setUp();

@@ -188,7 +188,7 @@ for (const backend of testStores()) {
       expect(readFileSync(pq).equals(readFileSync(await t.service.parquetPath(ref)))).toBe(true);
       await expectKeelError(t.service.export(ref, join(t.dir, 'out.xlsx')), 'INVALID_ARGUMENT', /cannot tell the export format .*--format/);
       await expectKeelError(t.service.export(ref, join(t.dir, 'no-such-dir', 'out.csv')), 'INVALID_ARGUMENT', /cannot write/);
-      expect(readdirSync(t.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+      expect(readdirSync(t.dir).filter((f) => f.includes('.keel-tmp-'))).toEqual([]);
     });
 
     it('adds a folder of parts, or the files a glob matches, as one version', async () => {

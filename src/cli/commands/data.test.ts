@@ -248,7 +248,7 @@ describe('keel data (end to end)', () => {
     await expect(client.datasets.download('small@000000000000', join(home, 'none.parquet'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(existsSync(join(home, 'none.parquet'))).toBe(false);
     await expect(client.datasets.download('small', join(home, 'no-such-dir', 'x.parquet'))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('cannot write') });
-    expect(readdirSync(home).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(home).filter((f) => f.includes('.keel-tmp-'))).toEqual([]);
     await expect(client.datasets.add('small', join(home, 'nope.csv'))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'file' });
     // A folder or a glob goes up as one multipart body: the same version as a local add of it.
     const parts = join(home, 'parts');
