@@ -1,6 +1,7 @@
 import { PostgresAdapter } from 'kysely';
 import { decodePageToken, encodePageToken, invalidArgument, isKeelError, KeelError } from '../core/index.js';
 import { isUniqueViolation } from '../storage/index.js';
+import { checkLineage } from './lineage.js';
 import { checkMaxResults, parseOrderBy } from './paging.js';
 import { RegistryStore, MODEL_ORDER_COLUMNS, VERSION_ORDER_COLUMNS, versionKey } from './registry-store.js';
 import { metricsToJson, versionFromRow, type VersionRow } from './rows.js';
@@ -288,25 +289,3 @@ export class RegistryService extends RegistryMoves {
     return rows.map((r) => versionFromRow(r, tags.get(versionKey(r.model_name, r.version)) ?? {}, aliases.get(versionKey(r.model_name, r.version)) ?? []));
   }
 }
-
-function checkLineage(lineage: ModelLineage | undefined): ModelLineage {
-  if (lineage === undefined) return {};
-  if (typeof lineage !== 'object' || lineage === null) throw invalidArgument('lineage', 'expected { runId?, datasetVersions?, codeVersion? }');
-  const out: { runId?: string; datasetVersions?: string[]; codeVersion?: string } = {};
-  if (lineage.runId !== undefined) {
-    if (typeof lineage.runId !== 'string' || lineage.runId.length === 0 || lineage.runId.length > 64) throw invalidArgument('lineage.runId', 'expected a run id');
-    out.runId = lineage.runId;
-  }
-  if (lineage.datasetVersions !== undefined) {
-    if (!Array.isArray(lineage.datasetVersions) || !lineage.datasetVersions.every((d) => typeof d === 'string' && d.length > 0 && d.length <= 256)) {
-      throw invalidArgument('lineage.datasetVersions', "expected dataset version references such as 'name@version'");
-    }
-    out.datasetVersions = [...lineage.datasetVersions];
-  }
-  if (lineage.codeVersion !== undefined) {
-    if (typeof lineage.codeVersion !== 'string' || lineage.codeVersion.length > 256) throw invalidArgument('lineage.codeVersion', 'expected a string (e.g. a git commit)');
-    out.codeVersion = lineage.codeVersion;
-  }
-  return out;
-}
-

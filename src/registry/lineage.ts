@@ -1,0 +1,25 @@
+import { invalidArgument } from '../core/index.js';
+import type { ModelLineage } from './types.js';
+
+/** The lineage given to createModelVersion, checked; the copy keeps only the known fields, so nothing else reaches lineage_json. */
+export function checkLineage(lineage: ModelLineage | undefined): ModelLineage {
+  if (lineage === undefined) return {};
+  if (typeof lineage !== 'object' || lineage === null) throw invalidArgument('lineage', 'expected { runId?, datasetVersions?, codeVersion? }');
+  const out: { runId?: string; datasetVersions?: string[]; codeVersion?: string } = {};
+  if (lineage.runId !== undefined) {
+    if (typeof lineage.runId !== 'string' || lineage.runId.length === 0 || lineage.runId.length > 64) throw invalidArgument('lineage.runId', 'expected a run id');
+    out.runId = lineage.runId;
+  }
+  if (lineage.datasetVersions !== undefined) {
+    if (!Array.isArray(lineage.datasetVersions) || !lineage.datasetVersions.every((d) => typeof d === 'string' && d.length > 0 && d.length <= 256)) {
+      throw invalidArgument('lineage.datasetVersions', "expected dataset version references such as 'name@version'");
+    }
+    out.datasetVersions = [...lineage.datasetVersions];
+  }
+  if (lineage.codeVersion !== undefined) {
+    if (typeof lineage.codeVersion !== 'string' || lineage.codeVersion.length > 256) throw invalidArgument('lineage.codeVersion', 'expected a string (e.g. a git commit)');
+    out.codeVersion = lineage.codeVersion;
+  }
+  return out;
+}
+
