@@ -11,59 +11,11 @@
 import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import { KeelError, startWorker, threadAlive } from '../../core/index.js';
-import type { Task } from '../model-kind.js';
 import { CTRL, HIST_STRIDE, LEAF_I32, OP, SPLIT_F64, SPLIT_I32, SPLIT_TABLE, ThreadState, type ThreadInit } from './histogram.js';
+import type { LeafUpdate, LevelSplit, SharedTrainingBuffers, TreeLimits } from './histogram-builder-types.js';
 
 /** Shared histogram slots are capped at this many bytes in all. */
 const SLOT_BYTES_CAP = 64 << 20;
-
-export interface SharedTrainingBuffers {
-  /** n × F row-major bins. */
-  readonly bins: Uint8Array;
-  /** F × n feature-major bins. */
-  readonly cols: Uint8Array;
-  readonly F: number;
-  readonly g: Float32Array;
-  readonly h: Float32Array;
-  /** The sampled row ids of the next tree (n long). */
-  readonly rows: Uint32Array;
-  /** The sampled features of the next tree (F long). */
-  readonly features: Int32Array;
-  /** Raw scores (n · K, class-major) and targets. */
-  readonly raw: Float64Array;
-  readonly target: Float64Array;
-}
-
-export interface TreeLimits {
-  readonly maxDepth: number;
-  readonly maxLeaves: number;
-  readonly minChildWeight: number;
-  readonly task: Task;
-  readonly numClasses: number;
-}
-
-/** A leaf of the tree just grown: its positions at its depth, and its value. */
-export interface LeafUpdate {
-  readonly start: number;
-  readonly end: number;
-  readonly depth: number;
-  readonly value: number;
-}
-
-/** One split of a level: the parent's positions, and what the children need. */
-export interface LevelSplit {
-  readonly start: number;
-  readonly end: number;
-  readonly feature: number;
-  /** Depth of the node being split. */
-  readonly depth: number;
-  readonly leftH: number;
-  readonly rightH: number;
-  /** Bins that go left (numeric: bins <= bin; categorical: the set) and the missing side. */
-  readonly bin: number;
-  readonly catLeft: readonly number[] | null;
-  readonly defaultLeft: boolean;
-}
 
 export class HistogramBuilder {
   private seq = 0;

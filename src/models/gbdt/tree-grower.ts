@@ -7,7 +7,8 @@
  * level); loss-guided growth expands the node with the largest gain.
  */
 import { canSplit, HIST_STRIDE, subtractHistogram } from './histogram.js';
-import type { HistogramBuilder, LeafUpdate, SharedTrainingBuffers } from './histogram-builder.js';
+import type { HistogramBuilder } from './histogram-builder.js';
+import type { LeafUpdate, SharedTrainingBuffers } from './histogram-builder-types.js';
 import { findBestSplit, type SplitConstraints, type SplitInfo } from './split-finder.js';
 import { addNode, emptyTree, type TreeData } from './tree.js';
 import type { GrowPolicy } from './gbdt-params.js';
