@@ -1,6 +1,7 @@
-import { invalidArgument, LOGICAL_TYPES, splitList, type LogicalType } from '../core/index.js';
+import { invalidArgument, type LogicalType } from '../core/index.js';
 import { adviceError } from './advice-error.js';
 import { refuseRepeatedColumns } from './dataset-rows.js';
+import { resolveTypes } from './type-options.js';
 
 // How an add reads its files beyond their format: a CSV's encoding, delimiter, decimal and
 // thousands separators, comment lines, missing-value spellings, header and lines to skip; the
@@ -155,27 +156,6 @@ function resolveColumns(columns: readonly string[] | undefined): string[] | unde
   if (names.some((n) => n === '')) throw invalidArgument('columns', `a column name cannot be empty, got ${JSON.stringify(columns.join(','))}`);
   refuseRepeatedColumns(names);
   return [...names].sort();
-}
-
-/** `zip=string,id=string`, or the items repeated (the CLI's --type and the API's `types`; a list as splitList reads it), as a record. */
-export function parseTypeList(text: string | readonly string[], field: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of splitList(text)) {
-    const eq = part.lastIndexOf('=');
-    if (eq <= 0 || eq === part.length - 1) throw invalidArgument(field, `expected COLUMN=TYPE, got '${part}'`);
-    out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
-  }
-  return out;
-}
-
-/** Given column types, checked: each a Keel logical type. */
-export function resolveTypes(types: Readonly<Record<string, string>> | undefined): Map<string, LogicalType> {
-  const out = new Map<string, LogicalType>();
-  for (const [name, type] of Object.entries(types ?? {})) {
-    if (!(LOGICAL_TYPES as readonly string[]).includes(type)) throw invalidArgument('types', `column '${name}': unknown type '${type}' (known: ${LOGICAL_TYPES.join(', ')})`);
-    out.set(name, type as LogicalType);
-  }
-  return out;
 }
 
 /**
