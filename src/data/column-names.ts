@@ -68,7 +68,25 @@ export const renameNote = (r: ColumnRename): string => `${whyRenamed(r)}, so it 
 export const mayBeRenamed = (names: readonly string[]): boolean => names.some((n) => /_[0-9]+$|^column[0-9]+$|^C[0-9]+$/.test(n));
 
 /** For an unknown column name given (`--columns`, `--type`): what the file's column of that name is named, if it was renamed. */
-export function renamedHint(name: string, renames: readonly ColumnRename[]): string | undefined {
+function renamedHint(name: string, renames: readonly ColumnRename[]): string | undefined {
   const r = renames.find((x) => x.from === name && name !== '');
   return r && renameNote(r);
+}
+
+/**
+ * For an unknown column name given that differs from a column's only in case: that column.
+ * Names are matched exactly (a column list is checked before DuckDB, which would take `I` for
+ * `i`), and no two columns share a name without case, so `i,I` never selects one column twice.
+ */
+export function caseHint(name: string, columns: readonly string[]): string | undefined {
+  const c = columns.find((x) => x.toLowerCase() === name.toLowerCase());
+  return c && `names match with case, and the column is '${c}'`;
+}
+
+/** The hints for unknown column names given: a rename of the file's column, else a column differing only in case. */
+export function unknownColumnHints(names: readonly string[], columns: readonly string[], renames: readonly ColumnRename[] = []): string {
+  return names
+    .flatMap((n) => renamedHint(n, renames) ?? caseHint(n, columns) ?? [])
+    .map((h) => `; ${h}`)
+    .join('');
 }

@@ -63,10 +63,10 @@ export class DatasetRepository {
 
   /** Every dataset with its version count and latest version, in three queries whatever their number (no profiles read). */
   async list(): Promise<DatasetSummary[]> {
-    const datasets = await this.db.selectFrom('datasets').select(['name', 'description']).orderBy('name').execute();
+    const datasets = await this.db.selectFrom('datasets').select(['name', 'description', 'updated_at']).orderBy('name').execute();
     const counts = await this.db
       .selectFrom('dataset_versions')
-      .select((eb) => ['dataset_name', eb.fn.countAll<number>().as('n'), eb.fn.max('created_at').as('updated')])
+      .select((eb) => ['dataset_name', eb.fn.countAll<number>().as('n')])
       .groupBy('dataset_name')
       .execute();
     // The latest version of each, ordered as latestVersion orders them.
@@ -82,7 +82,7 @@ export class DatasetRepository {
       .execute();
     const countOf = new Map(counts.map((c) => [c.dataset_name, c]));
     const latestOf = new Map(latest.map((l) => [l.dataset_name, l]));
-    return datasets.map(({ name, description }): DatasetSummary => {
+    return datasets.map(({ name, description, updated_at }): DatasetSummary => {
       const c = countOf.get(name);
       const l = latestOf.get(name);
       return {
@@ -91,14 +91,23 @@ export class DatasetRepository {
         versions: c ? Number(c.n) : 0,
         latest: l?.version ?? null,
         rows: l ? Number(l.num_rows) : null,
-        updatedAt: c ? Number(c.updated) : null,
+        updatedAt: c ? Number(updated_at) : null,
       };
     });
   }
 
-  /** The dataset's description (the last one given is kept, whether or not its add stored a new version). */
-  async setDescription(name: string, description: string, db: Kysely<Database> = this.db): Promise<void> {
-    await db.updateTable('datasets').set({ description }).where('name', '=', name).execute();
+  /**
+   * The dataset's description (the last one given is kept, whether or not its add stored a new
+   * version). A different one is a change of the dataset, and moves its `updated_at`; the same one
+   * again changes nothing.
+   */
+  async setDescription(name: string, description: string): Promise<void> {
+    await this.db
+      .updateTable('datasets')
+      .set({ description, updated_at: Date.now() })
+      .where('name', '=', name)
+      .where((eb) => eb.or([eb('description', 'is', null), eb('description', '<>', description)]))
+      .execute();
   }
 
   /** Points a version at another artifact holding its rows (its own was lost or damaged, and the add that found it stored them again). */
@@ -118,11 +127,20 @@ export class DatasetRepository {
   async insertVersion(v: DatasetVersion, description: string | undefined): Promise<{ version: DatasetVersion; created: boolean }> {
     try {
       const stored = await this.db.transaction().execute(async (tx) => {
-        await tx.insertInto('datasets').values({ name: v.name, description: description ?? null, created_at: v.createdAt }).onConflict((oc) => oc.column('name').doNothing()).execute();
-        if (description !== undefined) await this.setDescription(v.name, description, tx);
+        await tx
+          .insertInto('datasets')
+          .values({ name: v.name, description: description ?? null, created_at: v.createdAt, updated_at: v.createdAt })
+          .onConflict((oc) => oc.column('name').doNothing())
+          .execute();
         // Versions are ordered by created_at: keep it strictly increasing within a dataset.
         const last = await tx.selectFrom('dataset_versions').select((eb) => eb.fn.max('created_at').as('t')).where('dataset_name', '=', v.name).executeTakeFirst();
         const createdAt = Math.max(v.createdAt, Number(last?.t ?? 0) + 1);
+        // A new version is the dataset's latest change, with the description given beside it.
+        await tx
+          .updateTable('datasets')
+          .set({ updated_at: createdAt, ...(description !== undefined ? { description } : {}) })
+          .where('name', '=', v.name)
+          .execute();
         const row: VersionRow = {
           dataset_name: v.name,
           version: v.version,

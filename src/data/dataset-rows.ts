@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidArgument, type LogicalType } from '../core/index.js';
+import { unknownColumnHints } from './column-names.js';
 import { beyondDouble, isoTimestampSql, quoteIdent, quoteString } from './duckdb-sql.js';
 import type { ColumnProfile, DatasetVersion } from './types.js';
 
@@ -39,7 +40,10 @@ export function versionColumns(v: Pick<DatasetVersion, 'name' | 'version' | 'col
   refuseRepeatedColumns(names);
   const byName = new Map(v.columns.map((c) => [c.name, c]));
   const missing = names.filter((n) => !byName.has(n));
-  if (missing.length > 0) throw invalidArgument('columns', `no column ${missing.map((n) => `'${n}'`).join(', ')} in ${v.name}@${v.version} (columns: ${v.columns.map((c) => c.name).join(', ')})`);
+  if (missing.length > 0) {
+    const names = v.columns.map((c) => c.name);
+    throw invalidArgument('columns', `no column ${missing.map((n) => `'${n}'`).join(', ')} in ${v.name}@${v.version}${unknownColumnHints(missing, names)} (columns: ${names.join(', ')})`);
+  }
   return names.map((n) => byName.get(n)!);
 }
 

@@ -83,6 +83,36 @@ for (const backend of testStores()) {
       expect((await t.service.list()).find((d) => d.name === 'rep')?.description).toBe('third');
     });
 
+    it('moves updatedAt on a new version and on a new description, not on an add that changes nothing', async () => {
+      const file = join(t.dir, 'upd.csv');
+      writeFileSync(file, 'x\n1\n2\n');
+      const updatedAt = async () => (await t.service.list()).find((d) => d.name === 'upd')?.updatedAt;
+      const first = await t.service.add('upd', file, { description: 'first' });
+      expect(await updatedAt()).toBe(first.createdAt);
+      const later = async () => {
+        const before = Date.now();
+        while (Date.now() <= before + 1) await new Promise((r) => setTimeout(r, 2));
+      };
+      // The same content and description again: nothing changed.
+      await later();
+      await t.service.add('upd', file, { description: 'first' });
+      await t.service.add('upd', file);
+      expect(await updatedAt()).toBe(first.createdAt);
+      // The same content with a new description: the dataset changed, as MLflow's last_updated_timestamp moves.
+      await later();
+      const before = Date.now();
+      await t.service.add('upd', file, { description: 'second' });
+      const described = (await updatedAt())!;
+      expect(described).toBeGreaterThanOrEqual(before);
+      expect(described).toBeGreaterThan(first.createdAt);
+      // A new version: its time.
+      await later();
+      writeFileSync(file, 'x\n1\n2\n3\n');
+      const second = await t.service.add('upd', file);
+      expect(await updatedAt()).toBe(second.createdAt);
+      expect(second.createdAt).toBeGreaterThan(described);
+    });
+
     it('names each step of an add on the progress bar, in order, however short the read', async () => {
       const steps: string[] = [];
       const file = join(t.dir, 'steps.csv');

@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { formatOfName, invalidArgument, isDatasetFormat, KeelError, DATASET_FORMATS, type DatasetFormat, type LogicalType } from '../core/index.js';
 import { BEYOND_INT, isNestedType, mapDuckDbType, misfitValue, quoteIdent } from './duckdb-sql.js';
-import { renamedHint, type ColumnRename } from './column-names.js';
+import { unknownColumnHints, type ColumnRename } from './column-names.js';
 import type { Widening } from './csv-columns.js';
 import { sniffRows } from './csv-sample.js';
 import { sniffCsv } from './csv-sniff.js';
@@ -108,7 +108,7 @@ async function describeFiles(con: DuckDBConnection, files: readonly string[], fo
     const unknown = names.filter((n) => !sniffed.types.some((t) => t.name === n));
     if (unknown.length > 0) {
       // A name the file gives a column that was renamed: the user sees it in the file.
-      const hints = unknown.flatMap((n) => renamedHint(n, sniffed.renames ?? []) ?? []).map((h) => `; ${h}`).join('');
+      const hints = unknownColumnHints(unknown, sniffed.types.map((t) => t.name), sniffed.renames);
       throw invalidArgument(field, `no column ${unknown.map((n) => `'${n}'`).join(', ')} in the file${hints} (columns: ${sniffed.types.map((t) => t.name).join(', ')})`);
     }
   }

@@ -55,4 +55,22 @@ describe('loadTable', () => {
       expect((await expectKeelError(read, 'INVALID_ARGUMENT', /^columns: column 'i' is listed twice$/)).field).toBe('columns');
     }
   });
+  it('matches column names with case, as no two columns share a name without case: i,I never selects i twice', async () => {
+    // DuckDB would take I for i: the lists are checked first, and the refusal names the column.
+    const one = join(t.dir, 'case-one.csv');
+    writeFileSync(one, 'i,x\n1,2\n3,4\n');
+    const hint = "names match with case, and the column is 'i'";
+    await expectKeelError(t.service.add('case-one', one, { columns: ['i', 'I'] }), 'INVALID_ARGUMENT', new RegExp(`^columns: no column 'I' in the file; ${hint} \\(columns: i, x\\)$`));
+    const ref = `case-one@${(await t.service.add('case-one', one)).version}`;
+    for (const read of [t.service.loadTable(ref, { columns: ['i', 'I'] }), t.service.rows(ref, { columns: ['i', 'I'] })]) {
+      await expectKeelError(read, 'INVALID_ARGUMENT', new RegExp(`^columns: no column 'I' in ${ref}; ${hint} \\(columns: i, x\\)$`));
+    }
+    // A file with both: the second is I_1 (the rename says so), and both are selectable.
+    const both = join(t.dir, 'case-both.csv');
+    writeFileSync(both, 'i,I\n1,10\n3,30\n');
+    await expectKeelError(t.service.add('case-both', both, { columns: ['i', 'I'] }), 'INVALID_ARGUMENT', /^columns: no column 'I' in the file; column 2 'I' repeats the name of column 1 'i' \(names are compared without case\), so it is named 'I_1' \(columns: i, I_1\)$/);
+    const v = await t.service.add('case-both', both, { columns: ['I_1', 'i'] });
+    const table = await t.service.loadTable(`case-both@${v.version}`, { columns: ['I_1', 'i'] });
+    expect([valuesOf(table, 'I_1'), valuesOf(table, 'i')]).toEqual([[10, 30], [1, 3]]);
+  });
 });

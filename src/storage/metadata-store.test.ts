@@ -24,12 +24,12 @@ describe.each(testStores())('metadata store on $name', ({ open }) => {
   });
 
   it('stores and reads rows, and reports unique violations as such', async () => {
-    await store.db.insertInto('datasets').values({ name: 'iris', description: null, created_at: 1700000000123 }).execute();
+    await store.db.insertInto('datasets').values({ name: 'iris', description: null, created_at: 1700000000123, updated_at: 1700000000123 }).execute();
     const row = await store.db.selectFrom('datasets').selectAll().where('name', '=', 'iris').executeTakeFirstOrThrow();
     expect(row.created_at).toBe(1700000000123);
     let caught: unknown;
     try {
-      await store.db.insertInto('datasets').values({ name: 'iris', description: null, created_at: 1 }).execute();
+      await store.db.insertInto('datasets').values({ name: 'iris', description: null, created_at: 1, updated_at: 1 }).execute();
     } catch (e) {
       caught = e;
     }
@@ -39,7 +39,7 @@ describe.each(testStores())('metadata store on $name', ({ open }) => {
   it('rolls back a failed transaction', async () => {
     await expect(
       store.db.transaction().execute(async (tx) => {
-        await tx.insertInto('datasets').values({ name: 'half', description: null, created_at: 1 }).execute();
+        await tx.insertInto('datasets').values({ name: 'half', description: null, created_at: 1, updated_at: 1 }).execute();
         throw new Error('crash in the middle');
       }),
     ).rejects.toThrow('crash in the middle');

@@ -6,6 +6,7 @@ import * as m004 from './004-validation.js';
 import * as m005 from './005-monitoring.js';
 import * as m006 from './006-metric-history-key.js';
 import * as m007 from './007-alert-resolved-delivery.js';
+import * as m008 from './008-dataset-updated-at.js';
 
 /**
  * Numbered migrations, applied in order on SQLite and PostgreSQL alike. A migration never
@@ -19,4 +20,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '005-monitoring': m005,
   '006-metric-history-key': m006,
   '007-alert-resolved-delivery': m007,
+  '008-dataset-updated-at': m008,
 };

@@ -3,6 +3,8 @@ export interface DatasetTables {
     name: string;
     description: string | null;
     created_at: number;
+    /** The last change: a version added or the description changed (migration 008 filled the older rows). */
+    updated_at: number;
   };
   dataset_versions: {
     dataset_name: string;

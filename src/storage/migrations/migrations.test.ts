@@ -1,38 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Migrator, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { testBackendUrls } from '../../core/index.js';
-import { openMetadataStore, type MetadataStore } from '../metadata-store.js';
-import { MIGRATIONS } from './index.js';
+import { migrationTestBackends, migrator } from './migration-test-backends.js';
 
-const migrator = (db: Kysely<unknown>, schema?: string): Migrator =>
-  new Migrator({
-    db,
-    provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
-    migrationTableName: 'keel_migrations',
-    migrationLockTableName: 'keel_migrations_lock',
-    ...(schema ? { migrationTableSchema: schema } : {}),
-  });
-
-const backends: { name: string; open: () => Promise<{ store: MetadataStore; schema?: string; drop: () => Promise<void> }> }[] = [
-  {
-    name: 'sqlite',
-    open: async () => ({ store: await openMetadataStore(`sqlite:${join(mkdtempSync(join(tmpdir(), 'keel-m006-')), 'keel.db')}`, { skipMigrations: true }), drop: async () => undefined }),
-  },
-];
-const pgUrl = testBackendUrls().postgres;
-if (pgUrl) {
-  backends.push({
-    name: 'postgres',
-    open: async () => {
-      const schema = `m006_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-      const store = await openMetadataStore(pgUrl, { schema, skipMigrations: true });
-      return { store, schema, drop: async () => void (await sql.raw(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).execute(store.db)) };
-    },
-  });
-}
+// The migrations' tests share one file: run side by side, one's DROP SCHEMA can break the other's
+// Kysely introspection (pg_get_serial_sequence of a table whose schema just went).
+const backends = migrationTestBackends('mig');
 
 describe.each(backends)('migration 006-metric-history-key on $name', ({ open }) => {
   it('keys the stored history like MLflow: duplicates kept once, NaN as value 0', async () => {
@@ -54,6 +26,28 @@ describe.each(backends)('migration 006-metric-history-key on $name', ({ open }) 
       ]);
       // The key now refuses an exact duplicate.
       await expect(sql`INSERT INTO run_metrics (run_id, key, value, is_nan, timestamp, step) VALUES ('r2', 'loss', 0.5, 0, 10, 1)`.execute(db)).rejects.toThrow();
+    } finally {
+      await drop();
+      await store.close();
+    }
+  });
+});
+
+describe.each(backends)('migration 008-dataset-updated-at on $name', ({ open }) => {
+  it('gives each stored dataset the time of its newest version, as data ls printed it', async () => {
+    const { store, schema, drop } = await open();
+    try {
+      const db = store.db as unknown as Kysely<unknown>;
+      expect((await migrator(db, schema).migrateTo('007-alert-resolved-delivery')).error).toBeUndefined();
+      await sql`INSERT INTO datasets (name, description, created_at) VALUES ('a', NULL, 100), ('empty', NULL, 50)`.execute(db);
+      await sql`INSERT INTO dataset_versions (dataset_name, version, content_sha256, artifact_sha256, source, num_rows, profile_json, created_at) VALUES
+        ('a', 'v1', 'c1', 'b1', 's', 1, '[]', 100), ('a', 'v2', 'c2', 'b2', 's', 1, '[]', 300)`.execute(db);
+      expect((await migrator(db, schema).migrateToLatest()).error).toBeUndefined();
+      const rows = await store.db.selectFrom('datasets').select(['name', 'updated_at']).orderBy('name').execute();
+      expect(rows.map((r) => [r.name, Number(r.updated_at)])).toEqual([
+        ['a', 300],
+        ['empty', 50],
+      ]);
     } finally {
       await drop();
       await store.close();
