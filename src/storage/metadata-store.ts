@@ -44,8 +44,8 @@ type Pg = typeof pg;
 
 /** How long a SQLite statement waits for another process's lock before SQLITE_BUSY. */
 const SQLITE_BUSY_TIMEOUT_MS = 10_000;
-/** Tries at migrating a SQLite store that other processes may be migrating at the same moment. */
-const SQLITE_MIGRATION_ATTEMPTS = 5;
+/** Tries at migrating a store that other processes may be changing at the same moment (see raced). */
+const MIGRATION_ATTEMPTS = 5;
 let pgLoading: Promise<Pg> | undefined;
 
 // pg loads on the first PostgreSQL URL only, so SQLite-only commands start without it.
@@ -168,18 +168,30 @@ export async function migrateToLatest(db: Kysely<Database>, logger: Logger = sil
   });
   // On SQLite, Kysely's migration lock holds within one process only: two processes opening a
   // new store at once both migrate, and the later fails on a table the other has just made. Its
-  // transaction rolled back, so it tries again, and finds those migrations applied.
+  // transaction rolled back, so it tries again, and finds those migrations applied. On PostgreSQL
+  // another store's schema dropped mid-introspection is tried again the same way (raced).
   for (let attempt = 1; ; attempt++) {
     const { error, results } = await migrator.migrateToLatest();
     for (const r of results ?? []) {
       if (r.status === 'Success') logger.debug({ migration: r.migrationName }, 'migration applied');
     }
     if (!error) return;
-    const sqlite = String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_');
-    if (!sqlite || attempt >= SQLITE_MIGRATION_ATTEMPTS) throw new KeelError('UNAVAILABLE', `database migration failed: ${(error as Error).message ?? error}`, { cause: error });
+    if (!raced(error) || attempt >= MIGRATION_ATTEMPTS) throw new KeelError('UNAVAILABLE', `database migration failed: ${(error as Error).message ?? error}`, { cause: error });
     logger.debug({ err: error, attempt }, 'migration raced another process; trying again');
     await new Promise((r) => setTimeout(r, 20 * attempt));
   }
+}
+
+/**
+ * A migration that failed because another process changed the database under it, and is worth
+ * trying again (its transaction rolled back): on SQLite, another process migrating the same new
+ * store; on PostgreSQL, another store's schema or table dropped while Kysely's introspection,
+ * which looks across all schemas, was reading it (3F000 invalid_schema_name, 42P01
+ * undefined_table; seen when test suites drop their schemas beside a migrating store).
+ */
+function raced(error: unknown): boolean {
+  const code = String((error as { code?: unknown }).code ?? '');
+  return code.startsWith('SQLITE_') || code === '3F000' || code === '42P01';
 }
 
 /** Translates driver errors into domain errors (STYLE.md, rule 5). */
