@@ -13,8 +13,8 @@ export const KEEL_BIN = fileURLToPath(new URL('../../bin/keel.js', import.meta.u
 const execFileAsync = promisify(execFile);
 
 /** Runs `keel ARGS...` in a child process; rejects (with stdout/stderr/code) on a non-zero exit. */
-export function runKeel(args: readonly string[]): Promise<{ stdout: string; stderr: string }> {
-  return execFileAsync(process.execPath, [KEEL_BIN, ...args]);
+export function runKeel(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ stdout: string; stderr: string }> {
+  return execFileAsync(process.execPath, [KEEL_BIN, ...args], { env: { ...process.env, ...env } });
 }
 
 export interface TestServer {

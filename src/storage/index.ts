@@ -3,5 +3,5 @@ export type { MetadataStore, DialectName, OpenMetadataStoreOptions, RawDriver } 
 export { LocalArtifactStore } from './artifact-store.js';
 export type { ArtifactStore, ArtifactRef, PutOptions } from './artifact-store.js';
 export type { Database } from './tables.js';
-export { testStores } from './test-stores.js';
+export { testPostgresUrl, testStores } from './test-stores.js';
 export type { TestStore } from './test-stores.js';

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeelError, testBackendUrls } from '../core/index.js';
+import { KeelError } from '../core/index.js';
 import { isUniqueViolation, openMetadataStore, type MetadataStore } from './metadata-store.js';
-import { testStores } from './test-stores.js';
+import { testPostgresUrl, testStores } from './test-stores.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 describe.each(testStores())('metadata store on $name', ({ open }) => {
@@ -48,7 +48,7 @@ describe.each(testStores())('metadata store on $name', ({ open }) => {
   });
 });
 
-const { postgres } = testBackendUrls();
+const postgres = testPostgresUrl();
 describe.skipIf(!postgres)('metadata store on a PostgreSQL server that closes its idle connection', () => {
   it('opens another on the next query, instead of ending the process', async () => {
     const [pgStore] = testStores().filter((s) => s.name === 'postgres');

@@ -22,7 +22,7 @@ export function testStores(env: NodeJS.ProcessEnv = process.env): TestStore[] {
       open: () => openMetadataStore(`sqlite:${join(mkdtempSync(join(tmpdir(), 'keel-test-')), 'keel.db')}`),
     },
   ];
-  const { postgres } = testBackendUrls(env);
+  const postgres = testPostgresUrl(env);
   if (postgres) {
     stores.push({
       name: 'postgres',
@@ -39,8 +39,17 @@ export function testStores(env: NodeJS.ProcessEnv = process.env): TestStore[] {
         };
       },
     });
-  } else if (isCi(env)) {
-    throw new Error('KEEL_TEST_POSTGRES_URL is not set in CI: PostgreSQL tests must not be skipped');
   }
   return stores;
+}
+
+/**
+ * The test PostgreSQL server's URL (KEEL_TEST_POSTGRES_URL), for tests that need the server
+ * itself rather than a store on it; undefined locally when it is not set. In CI it must be set:
+ * a missing URL throws rather than silently skipping the PostgreSQL tests.
+ */
+export function testPostgresUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const { postgres } = testBackendUrls(env);
+  if (!postgres && isCi(env)) throw new Error('KEEL_TEST_POSTGRES_URL is not set in CI: PostgreSQL tests must not be skipped');
+  return postgres;
 }

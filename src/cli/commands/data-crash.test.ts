@@ -5,17 +5,15 @@
  * the same version a clean add does. The kill points are told by the files the add makes (the
  * progress bar is silent when stderr is not a terminal), never by a fixed sleep.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { sql } from 'kysely';
-import { testBackendUrls } from '../../core/index.js';
-import { openMetadataStore } from '../../storage/index.js';
-import { KEEL_BIN } from '../test-server.js';
+import { openMetadataStore, testPostgresUrl } from '../../storage/index.js';
+import { KEEL_BIN, runKeel } from '../test-server.js';
 
 const small = fileURLToPath(new URL('../../data/testdata/small.csv', import.meta.url));
 
@@ -31,7 +29,7 @@ const blobs = (home: string): string[] =>
     .flatMap((d) => entries(join(home, 'artifacts', d)).map((f) => `${d}/${f}`))
     .sort();
 
-/** The add's own work folders: tmp/ingest-HOST-PID-XXXXXX. */
+/** The add's own work folders: tmp/ingest-HOST-PID-<random suffix>. */
 const ingestDirs = (home: string): string[] => entries(join(home, 'tmp')).filter((n) => n.startsWith('ingest-')).map((n) => join(home, 'tmp', n));
 
 /** The kill points, each told by a file the add makes when it reaches that step. */
@@ -50,10 +48,8 @@ const steps: readonly KillPoint[] = [
   { step: 'stored', reached: (home, known) => blobs(home).some((b) => !known.includes(b)) },
 ];
 
-/** `keel ARGS` with the metadata store `env` names (KEEL_DATABASE_URL, or SQLite under --home). */
-async function keel(env: NodeJS.ProcessEnv, args: readonly string[]): Promise<string> {
-  return (await promisify(execFile)(process.execPath, [KEEL_BIN, ...args], { env: { ...process.env, ...env } })).stdout;
-}
+/** `keel ARGS`'s stdout, with the metadata store `env` names (KEEL_DATABASE_URL, or SQLite under --home). */
+const keel = async (env: NodeJS.ProcessEnv, args: readonly string[]): Promise<string> => (await runKeel(args, env)).stdout;
 
 /** Starts `keel data add NAME FILE` in `home` and kills it with SIGKILL once `reached` says so; returns its PID. */
 async function killAddWhen(env: NodeJS.ProcessEnv, home: string, name: string, file: string, reached: (home: string) => boolean): Promise<number> {
@@ -86,7 +82,7 @@ async function freshPostgresDatabase(serverUrl: string): Promise<{ url: string; 
   };
 }
 
-const { postgres } = testBackendUrls();
+const postgres = testPostgresUrl();
 
 describe('keel data add killed with SIGKILL', () => {
   let dir: string;
