@@ -41,8 +41,8 @@ export function versionColumns(v: Pick<DatasetVersion, 'name' | 'version' | 'col
   const byName = new Map(v.columns.map((c) => [c.name, c]));
   const missing = names.filter((n) => !byName.has(n));
   if (missing.length > 0) {
-    const names = v.columns.map((c) => c.name);
-    throw invalidArgument('columns', `no column ${missing.map((n) => `'${n}'`).join(', ')} in ${v.name}@${v.version}${unknownColumnHints(missing, names)} (columns: ${names.join(', ')})`);
+    const known = v.columns.map((c) => c.name);
+    throw invalidArgument('columns', `no column ${missing.map((n) => `'${n}'`).join(', ')} in ${v.name}@${v.version}${unknownColumnHints(missing, known)} (columns: ${known.join(', ')})`);
   }
   return names.map((n) => byName.get(n)!);
 }

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidArgument, makeTable, newId, type Column, type LogicalType, type Table } from '../core/index.js';
-import { misfitSql, misfitValue, numericExpr, quoteIdent, quoteString } from './duckdb-sql.js';
+import { exactInDoubleSql, misfitSql, misfitValue, numericExpr, quoteIdent, quoteString } from './duckdb-sql.js';
 
 export interface LoadColumn {
   readonly name: string;
@@ -20,13 +20,12 @@ export interface LoadTableOptions {
 
 /** misfitSql's kind for an int beyond ±(2^53 - 1) in a load that does not round it. */
 const BEYOND_DOUBLE = 'beyond-double';
-const MAX_EXACT = Number.MAX_SAFE_INTEGER;
 
 /** The int column as a DOUBLE, failing on a value it would round unless `nearest`. */
 function intExpr(name: string, largeInts: LoadTableOptions['largeInts']): string {
   if (largeInts === 'nearest') return numericExpr(name, 'int');
   const q = quoteIdent(name);
-  return `CASE WHEN ${q} BETWEEN ${-MAX_EXACT} AND ${MAX_EXACT} THEN ${q}::DOUBLE WHEN ${q} IS NOT NULL THEN ${misfitSql(BEYOND_DOUBLE, name, q)} END`;
+  return `CASE WHEN ${exactInDoubleSql(q)} THEN ${q}::DOUBLE WHEN ${q} IS NOT NULL THEN ${misfitSql(BEYOND_DOUBLE, name, q)} END`;
 }
 
 /** The KeelError for a load that met an int beyond 2^53 (intExpr's mark), else `e` itself. */
