@@ -78,7 +78,7 @@ function renamedHint(name: string, renames: readonly ColumnRename[]): string | u
  * Names are matched exactly (a column list is checked before DuckDB, which would take `I` for
  * `i`), and no two columns share a name without case, so `i,I` never selects one column twice.
  */
-export function caseHint(name: string, columns: readonly string[]): string | undefined {
+function caseHint(name: string, columns: readonly string[]): string | undefined {
   const c = columns.find((x) => x.toLowerCase() === name.toLowerCase());
   return c && `names match with case, and the column is '${c}'`;
 }

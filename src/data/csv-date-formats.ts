@@ -50,7 +50,7 @@ export interface DateCandidate {
  * A two-digit year (`%y`) before a four-digit one: strptime's `%Y` reads `24` as the year 24.
  * Fields separated by spaces only with a four-digit year (spacedShortYear).
  */
-export const DATE_CANDIDATES: readonly DateCandidate[] = Object.entries(TIMES).flatMap(([time, timeShape]) =>
+const DATE_CANDIDATES: readonly DateCandidate[] = Object.entries(TIMES).flatMap(([time, timeShape]) =>
   SEPARATORS.flatMap((sep) =>
     ORDERS.flatMap((order) =>
       (sep === ' ' ? ['%Y'] : ['%y', '%Y']).map((year): DateCandidate => ({
@@ -64,7 +64,7 @@ export const DATE_CANDIDATES: readonly DateCandidate[] = Object.entries(TIMES).f
 );
 
 /** The candidate of a sniffed format, if it is one of DATE_CANDIDATES. */
-export const candidateOf = (format: string | undefined): DateCandidate | undefined => DATE_CANDIDATES.find((c) => c.format === format);
+const candidateOf = (format: string | undefined): DateCandidate | undefined => DATE_CANDIDATES.find((c) => c.format === format);
 
 /**
  * A format of three fields separated by spaces with a two-digit year (`%m %d %y`): DuckDB's
@@ -155,7 +155,7 @@ export const byFormat = (name: string, c: DateCandidate): CsvColumn => ({ name, 
  * The note for a column read by `taken` whose sampled values fit `fitting` formats of other
  * orders too (`05/01/2024`: day first or month first), or undefined when no other order fits.
  */
-export function ambiguityNote(name: string, taken: string, fitting: readonly DateCandidate[]): string | undefined {
+function ambiguityNote(name: string, taken: string, fitting: readonly DateCandidate[]): string | undefined {
   const chosen = candidateOf(taken);
   const others = fitting.filter((c) => c.order !== chosen?.order && c.type === chosen?.type);
   // One format of each other order (the preferred year width), as the user would give it.
