@@ -85,6 +85,9 @@ describe('keel data (end to end)', () => {
     expect(head).toMatchObject({ total: 400, rows: [['red', 37], ['red', 41], ['gray', 53]] });
     const headText = (await runKeel(['--home', home, 'data', 'head', 'small', '-n', '2', '--columns', 'i_int,t_ts'])).stdout;
     expect(headText).toBe(`i_int  t_ts\n   56  2024-01-26T16:04:00.000Z\n   37  2024-01-21T08:56:00.000Z\nsmall@${v.version}: rows 1-2 of 400\n`);
+    // --limit, the list commands' count flag, is an alias of --rows; both at once are refused.
+    expect((await runKeel(['--home', home, 'data', 'head', 'small', '--limit', '2', '--columns', 'i_int,t_ts'])).stdout).toBe(headText);
+    await expect(runKeel(['--home', home, 'data', 'head', 'small', '--limit', '2', '-n', '3'])).rejects.toMatchObject({ code: 2, stderr: 'error: --limit: is an alias of --rows: give one of them\n' });
     // FILE `-` reads stdin (it needs --format).
     const piped = await new Promise<string>((done, fail) => {
       const child = execFile(process.execPath, [KEEL_BIN, '--home', home, '--json', 'data', 'add', 'stdin-data', '-', '--format', 'csv'], (e, out) => (e ? fail(e) : done(out)));

@@ -125,12 +125,15 @@ export function registerDataCommands(program: Command, context: ContextFactory):
   data
     .command('head <ref>')
     .description('print rows of NAME[@VERSION] as a table (default the first 10)')
-    .option('-n, --rows <n>', 'how many rows', '10')
+    .option('-n, --rows <n>', 'how many rows (default 10)')
+    .option('--limit <n>', 'alias of --rows, the count flag of the list commands')
     .option('--offset <n>', 'skip this many rows first', '0')
     .option('--columns <list>', 'comma-separated columns, each once, in the order to show (default: all)')
-    .action(runCommand(context, async (ctx, opts: { rows: string; offset: string; columns?: string }, ref: string) => {
-      const limit = wholeNumber(opts.rows, '--rows');
-      if (limit > MAX_PAGE_ROWS) throw invalidArgument('--rows', `at most ${MAX_PAGE_ROWS} rows a call (page on with --offset), got ${limit}`);
+    .action(runCommand(context, async (ctx, opts: { rows?: string; limit?: string; offset: string; columns?: string }, ref: string) => {
+      if (opts.rows !== undefined && opts.limit !== undefined) throw invalidArgument('--limit', 'is an alias of --rows: give one of them');
+      const flag = opts.limit === undefined ? '--rows' : '--limit';
+      const limit = wholeNumber(opts.limit ?? opts.rows ?? '10', flag);
+      if (limit > MAX_PAGE_ROWS) throw invalidArgument(flag, `at most ${MAX_PAGE_ROWS} rows a call (page on with --offset), got ${limit}`);
       const offset = wholeNumber(opts.offset, '--offset');
       const columns = opts.columns === undefined ? undefined : splitList(opts.columns);
       const page = await (await dataOps(ctx)).rows(ref, { limit, offset, ...(columns ? { columns } : {}) });
