@@ -14,6 +14,9 @@ export const RENAMED = 'renamed: ';
 /** How the progress message of a note on how a column was typed begins (a date read one way of two). */
 export const TYPED = 'typed: ';
 
+/** How the progress message of a note said earlier that no longer holds begins; the rest is that note. */
+export const WITHDRAWN = 'withdrawn: ';
+
 /** The note a progress message carries, without its prefix; undefined for other messages. */
 export function noteOf(message: string | undefined): string | undefined {
   const prefix = [RENAMED, READING_AGAIN, TYPED].find((p) => message?.startsWith(p));
@@ -26,6 +29,10 @@ export async function withNotes<T extends object>(job: JobOptions, add: (job: Jo
   const v = await add({
     ...job,
     onProgress: (e) => {
+      if (e.message?.startsWith(WITHDRAWN)) {
+        notes.delete(e.message.slice(WITHDRAWN.length));
+        return;
+      }
       const note = noteOf(e.message);
       if (note !== undefined) notes.add(note);
       job.onProgress?.(e);

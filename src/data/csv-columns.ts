@@ -20,6 +20,7 @@
  */
 import { isFractionalType, isIntegerType, quoteIdent, quoteString } from './duckdb-sql.js';
 import { LEADING_ZEROS, numberText, pandasNumberSql, plainNumber, type NumberFormat } from './csv-number-text.js';
+import { otherOrderFor, type OtherOrders } from './csv-date-order.js';
 
 /**
  * - `sniffed`: read and stored as DuckDB sniffed it (BOOLEAN, DATE, TIMESTAMP, TIME);
@@ -51,6 +52,8 @@ export interface CsvColumn {
    * `%d/%m/%Y`), which its `sniffed-text` read converts by; none: ISO, DuckDB's cast.
    */
   readonly format?: string;
+  /** A date column whose sampled values read in other orders of day, month and year too: those formats, tried when a later value fits only one. */
+  readonly otherOrders?: OtherOrders;
 }
 
 /** The first way to read a sniffed column. */
@@ -117,6 +120,8 @@ export interface Widening {
   readonly line?: number;
   readonly from?: string;
   readonly to?: string;
+  /** Notes said earlier that no longer hold (a date column's order, settled by this value). */
+  readonly withdraws?: readonly string[];
 }
 
 /**
@@ -133,17 +138,28 @@ export async function widen(
   if (!found) return undefined;
   const c = columns[found.index]!;
   if (found.kind === 'first') return typeEmptyColumns(columns, found, byValues);
-  const wider = nextColumn(c, found.kind, found.value);
-  if (!wider) return undefined;
-  const [from, to] = [storedType(c), storedType(wider)];
+  const where = found.line === undefined ? '' : ` on line ${found.line}`;
+  // A date that only another order the sampled rows allowed reads (`01/13/2024`): read that way.
+  const order = (found.kind === 'convert' || found.kind === 'text') && !NA_SPELLINGS.includes(found.value) ? otherOrderFor(found.value, c.otherOrders) : undefined;
+  if (order !== undefined) {
+    const { otherOrders, ...rest } = c;
+    const message = `column '${c.name}' holds ${JSON.stringify(found.value)}${where}, which reads only as ${order}, so it is read as ${order}, not as ${c.format}`;
+    const widening: Widening = { message, column: c.name, value: found.value, ...(found.line !== undefined ? { line: found.line } : {}), withdraws: [otherOrders!.note] };
+    return { columns: columns.map((x, i) => (i === found.index ? { ...rest, read: 'sniffed-text', format: order } : x)), widening };
+  }
+  const next = nextColumn(c, found.kind, found.value);
+  if (!next) return undefined;
+  const [from, to] = [storedType(c), storedType(next)];
+  // A date column read as text now: its note on the order taken no longer holds.
+  const { otherOrders, ...wider } = next;
+  const withdraws = otherOrders && !/^(DATE|TIMESTAMP)$/.test(to) ? { withdraws: [otherOrders.note] } : {};
   const why =
     from !== to ? `so it is ${to} instead of ${from}` : found.kind === 'big' ? 'so the column is read exactly from its text' : "pandas' NA spelling, so it is read as missing";
-  const where = found.line === undefined ? '' : ` on line ${found.line}`;
   // A big integer's value is the DOUBLE it was read as (1.5e+18), not the file's text: not quoted.
   const what = found.kind === 'big' && from === to ? `an integer beyond 2^53 (about ${found.value})` : JSON.stringify(found.value);
   const message = `column '${c.name}' holds ${what}${where}, ${why}`;
-  const widening: Widening = { message, column: c.name, value: found.value, ...(found.line !== undefined ? { line: found.line } : {}), from, to };
-  return { columns: columns.map((x, i) => (i === found.index ? wider : x)), widening };
+  const widening: Widening = { message, column: c.name, value: found.value, ...(found.line !== undefined ? { line: found.line } : {}), from, to, ...withdraws };
+  return { columns: columns.map((x, i) => (i === found.index ? (otherOrders && !withdraws.withdraws ? next : wider) : x)), widening };
 }
 
 /**

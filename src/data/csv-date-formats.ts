@@ -12,7 +12,7 @@ import { quoteString } from './duckdb-sql.js';
 import { isNaSql, type CsvColumn } from './csv-columns.js';
 import { isDateType } from './csv-fixed-read.js';
 import { textAggregates } from './csv-text-columns.js';
-import type { ColumnNote } from './source-sql.js';
+import type { OtherOrders } from './csv-date-order.js';
 
 /** The orders of day, month and year DuckDB's sniffer tries, day first as it prefers them; `Y` the year. */
 const ORDERS = [['%d', '%m', 'Y'], ['%m', '%d', 'Y'], ['Y', '%m', '%d']] as const;
@@ -152,10 +152,11 @@ export async function fittingFormats(con: DuckDBConnection, read: string, names:
 export const byFormat = (name: string, c: DateCandidate): CsvColumn => ({ name, sniffed: c.type, read: 'sniffed-text', format: c.format });
 
 /**
- * The note for a column read by `taken` whose sampled values fit `fitting` formats of other
- * orders too (`05/01/2024`: day first or month first), or undefined when no other order fits.
+ * Of a column read by `taken` whose sampled values fit `fitting` formats of other orders too
+ * (`05/01/2024`: day first or month first), those formats and the note that says so; undefined
+ * when no other order fits.
  */
-function ambiguityNote(name: string, taken: string, fitting: readonly DateCandidate[]): string | undefined {
+function otherOrdersOf(name: string, taken: string, fitting: readonly DateCandidate[]): OtherOrders | undefined {
   const chosen = candidateOf(taken);
   const others = fitting.filter((c) => c.order !== chosen?.order && c.type === chosen?.type);
   // One format of each other order (the preferred year width), as the user would give it.
@@ -163,20 +164,23 @@ function ambiguityNote(name: string, taken: string, fitting: readonly DateCandid
   if (chosen === undefined || alternatives.length === 0) return undefined;
   const ways = alternatives.map((c) => `${c.format} (${c.order})`).join(' or ');
   const other = alternatives[0]!.format;
-  return `column '${name}': every sampled value reads as ${chosen.format} (${chosen.order}) and as ${ways}, so it is read as ${chosen.format}; pass --date-format '${other}' (HTTP: ?dateFormat=) to read it as ${other}`;
+  const note = `column '${name}': every sampled value reads as ${chosen.format} (${chosen.order}) and as ${ways}, so it is read as ${chosen.format}; pass --date-format '${other}' (HTTP: ?dateFormat=) to read it as ${other}`;
+  const swapped = chosen.format.replace(/%[dm]/g, (f) => (f === '%d' ? '%m' : '%d'));
+  return { formats: others.map((c) => c.format), note, dayMonth: others.every((c) => c.format === swapped) };
 }
 
 /**
- * The notes for the date columns whose sampled values read in another order of day, month and
- * year too (`05/01/2024`), from `fitted`: the formats found to fit each column in a format that
- * could be read another way (checkedDates', fittingFormats'; not a four-digit year first, not ISO).
+ * The date columns whose sampled values read in another order of day, month and year too
+ * (`05/01/2024`), each with those orders and its note, from `fitted`: the formats found to fit
+ * each column in a format that could be read another way (checkedDates', fittingFormats'; not a
+ * four-digit year first, not ISO).
  */
-export function ambiguousDates(columns: readonly CsvColumn[], fitted: ReadonlyMap<string, readonly DateCandidate[]>): ColumnNote[] {
+export function ambiguousDates(columns: readonly CsvColumn[], fitted: ReadonlyMap<string, readonly DateCandidate[]>): Map<string, OtherOrders> {
   const dates = columns.filter((c) => isDateType(c.sniffed) && candidateOf(c.format) !== undefined && !c.format!.startsWith('%Y'));
-  return dates.flatMap((c) => {
-    const message = ambiguityNote(c.name, c.format!, fitted.get(c.name) ?? []);
-    return message === undefined ? [] : [{ column: c.name, message }];
-  });
+  return new Map(dates.flatMap((c) => {
+    const orders = otherOrdersOf(c.name, c.format!, fitted.get(c.name) ?? []);
+    return orders === undefined ? [] : [[c.name, orders] as const];
+  }));
 }
 
 /**

@@ -149,4 +149,49 @@ describe('date columns', () => {
     ]);
     expect(v.notes).toBeUndefined();
   });
+
+  it('reads an ambiguous date column in the order a row past the sampled ones settles: another order read again, the order taken confirmed, its note withdrawn', async () => {
+    // 25,000 rows whose day and month are both 12 or less (the sniff reads the first 20,480), then
+    // one that settles the order. `i`'s date is 2024-MM-DD with these fields.
+    const [rows, late] = [25_000, 25_000];
+    const fields = (i: number) => [1 + Math.floor(i / 12) % 12, 1 + (i % 12)] as const;
+    const two = (n: number) => String(n).padStart(2, '0');
+    const utc = (month: number, day: number) => new Date(Date.UTC(2024, month - 1, day)).toISOString();
+    const lines = (text: (m: number, d: number) => string, last: string, na = false) =>
+      ['a,b', ...Array.from({ length: rows }, (_, i) => `${text(...fields(i))},${na && i === 3 ? 'NA' : text(...fields(i))}`), `${last},${last}`].join('\n') + '\n';
+    const messages: string[] = [];
+    const onProgress = (e: { message?: string }) => void (e.message && messages.push(e.message));
+
+    // Month first (US): read day first from the sample, the late 01/13/2024 reads month first only.
+    const us = join(t.dir, 'us-dates.csv');
+    writeFileSync(us, lines((m, d) => `${two(m)}/${two(d)}/2024`, '01/13/2024', true));
+    const v = await t.service.add('us-dates', us, {}, { onProgress });
+    expect(v.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['a:timestamp:0', 'b:timestamp:1']);
+    const page = await t.service.rows(`us-dates@${v.version}`, { offset: 13, limit: 1 });
+    expect(page.rows[0]!.map(iso)).toEqual([utc(...fields(13)), utc(...fields(13))]);
+    expect((await t.service.rows(`us-dates@${v.version}`, { offset: late, limit: 1 })).rows[0]!.map(iso)).toEqual([utc(1, 13), utc(1, 13)]);
+    // The note on the order taken is gone; what changed it is said, for each column.
+    expect(v.notes).toEqual([
+      `column 'a' holds "01/13/2024" on line ${late + 2}, which reads only as %m/%d/%Y, so it is read as %m/%d/%Y, not as %d/%m/%Y`,
+      `column 'b' holds "01/13/2024", which reads only as %m/%d/%Y, so it is read as %m/%d/%Y, not as %d/%m/%Y`,
+    ]);
+    expect(messages.filter((m) => m.startsWith('typed: '))).toHaveLength(2);
+
+    // Day first: the late 13/01/2024 confirms the order taken, and the notes are withdrawn.
+    const eu = join(t.dir, 'eu-dates.csv');
+    writeFileSync(eu, lines((m, d) => `${two(d)}/${two(m)}/2024`, '13/01/2024'));
+    const e = await t.service.add('eu-dates', eu);
+    expect((await t.service.rows(`eu-dates@${e.version}`, { offset: 13, limit: 1 })).rows[0]!.map(iso)).toEqual([utc(...fields(13)), utc(...fields(13))]);
+    expect(e.notes).toBeUndefined();
+
+    // A late value no order reads: the column is text, and its note on the order taken is withdrawn.
+    const mixed = join(t.dir, 'mixed-dates.csv');
+    writeFileSync(mixed, lines((m, d) => `${two(d)}/${two(m)}/2024`, 'soon'));
+    const x = await t.service.add('mixed-dates', mixed);
+    expect(x.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['a:string', 'b:string']);
+    expect(x.notes).toEqual([
+      `column 'a' holds "soon" on line ${late + 2}, so it is VARCHAR instead of DATE`,
+      `column 'b' holds "soon" on line ${late + 2}, so it is VARCHAR instead of DATE`,
+    ]);
+  });
 });

@@ -205,10 +205,14 @@ export async function sniffCsv(
   const columns = types.map((t): CsvColumn => reads.get(t.name) ?? ownFormat.get(t.name) ?? (long.has(t.name) ? { name: t.name, sniffed: t.duckType, read: 'whole-text' } : withFormat(firstRead(t.name, t.duckType), formats)));
   // A column in the given date format was read as asked: no note.
   const dated = readOptions.dateFormat === undefined ? columns : columns.filter((c) => c.format !== readOptions.dateFormat);
-  const notes = ambiguousDates(dated, fitted);
+  const ambiguous = ambiguousDates(dated, fitted);
+  const notes = [...ambiguous].map(([column, o]) => ({ column, message: o.note }));
   // Those read by the given date format: none, and the add says so (unusedDateFormatNote).
   const byDateFormat = readOptions.dateFormat === undefined ? undefined : columns.filter((c) => c.format === readOptions.dateFormat).map((c) => c.name);
-  return { ...csvSniffed(con, read, columns, given, readOptions), renames, notes, ...(byDateFormat ? { byDateFormat } : {}) };
+  // The rows past the sample may settle an ambiguous column's order (csv-date-order.ts); not
+  // parts read by name, each by its own sniff's formats (csv-parts.ts).
+  const ordered = byName ? columns : columns.map((c) => (ambiguous.has(c.name) ? { ...c, otherOrders: ambiguous.get(c.name)! } : c));
+  return { ...csvSniffed(con, read, ordered, given, readOptions), renames, notes, ...(byDateFormat ? { byDateFormat } : {}) };
 }
 
 /** A DATE or TIMESTAMP column with its sniffed format, should it meet an NA spelling later (csv-columns.ts). */

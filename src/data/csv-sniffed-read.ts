@@ -43,8 +43,10 @@ export function csvSniffed(
   }));
   const readTypes = cols.map((c) => ({ name: c.name, duckType: readType(c) }));
   const sniffed = withGivenTypes(read(readTypes), cols.map((c) => ({ name: c.name, duckType: storedType(c) })), given, checks, numberFormat);
+  const settles = cols.filter((c) => c.otherOrders?.dayMonth === true && /^(DATE|TIMESTAMP)$/.test(storedType(c))).map((c) => ({ column: c.name, message: c.otherOrders!.note }));
   return {
     ...sniffed,
+    settles,
     async widen(error) {
       // Columns empty in the sniffed rows are typed by all their values, in one pass over them.
       const next = await widen(cols, error, (empty) => retypeByValues(con, read, cols, empty, byValuesAggregates('v', numberFormat), byValuesRead));

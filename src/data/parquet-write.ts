@@ -4,8 +4,9 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DatasetFormat } from '../core/index.js';
-import { READING_AGAIN } from './add-notes.js';
+import { READING_AGAIN, WITHDRAWN } from './add-notes.js';
 import type { Widening } from './csv-columns.js';
+import { settledNotes } from './csv-date-order.js';
 import { estimatedRows } from './csv-sample.js';
 import { quoteString } from './duckdb-sql.js';
 import { SAMPLE_ROWS } from './profile.js';
@@ -81,6 +82,7 @@ export async function writeSourceParquet(
     for (;;) {
       try {
         await con.run(`COPY (SELECT ${described.columns.map((c) => c.storeExpr).join(', ')} FROM ${described.source}) TO ${quoteString(parquet)} (${writeOptions})`);
+        for (const note of await settledNotes(con, parquet, described.settles ?? [])) say(100, `${WITHDRAWN}${note}`);
         return described.columns;
       } catch (e) {
         reading = TYPING;
@@ -89,6 +91,7 @@ export async function writeSourceParquet(
         described = wider.source;
         reading = `${READING_AGAIN}${wider.widening.message}`;
         widened(wider.widening);
+        for (const note of wider.widening.withdraws ?? []) say(0, `${WITHDRAWN}${note}`);
         say(0, reading);
       }
     }

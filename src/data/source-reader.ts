@@ -15,7 +15,7 @@ import { spaceLineOf, withoutSpaceLines } from './csv-space-lines.js';
 import { intChecks, JSON_INT, longWholeColumns } from './json-numbers.js';
 import { sourceNames } from './source-names.js';
 import type { ReadOptions } from './read-options.js';
-import { duplicateKeyError, filesArg, runSource, sourceError, typeStruct, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
+import { duplicateKeyError, filesArg, runSource, sourceError, typeStruct, withGivenTypes, type ColumnNote, type Sniffed, type SniffedType } from './source-sql.js';
 import { adviceError } from './advice-error.js';
 
 /** The format given, or the one the file name implies; an unknown one names the known ones. */
@@ -67,6 +67,8 @@ export interface DescribedSource {
   readonly renames: readonly ColumnRename[];
   /** What the user should hear of how the columns kept were typed (csv-date-formats.ts). */
   readonly notes: readonly string[];
+  /** Notes on date columns whose order the rows read may settle (csv-date-order.ts' settledNotes). */
+  readonly settles?: readonly ColumnNote[];
 }
 
 /**
@@ -136,6 +138,7 @@ function described(sniffed: Sniffed, keep: ReadonlySet<string> | undefined, rena
     source: sniffed.source,
     renames,
     notes: (sniffed.notes ?? []).filter((n) => !keep || keep.has(n.column)).map((n) => n.message),
+    settles: (sniffed.settles ?? []).filter((n) => !keep || keep.has(n.column)),
     async widen(error) {
       const message = (error as Error | undefined)?.message ?? '';
       const beyond = columns.find((c) => c.type === 'int' && misfitValue(message, BEYOND_INT, c.name) !== undefined);

@@ -37,6 +37,8 @@ export interface Sniffed {
   readonly notes?: readonly ColumnNote[];
   /** With a given date format (a CSV's `dateFormat`): the columns read by it. */
   readonly byDateFormat?: readonly string[];
+  /** Notes on date columns whose order a day past 12 in the rows read settles (csv-date-order.ts). */
+  readonly settles?: readonly ColumnNote[];
 }
 
 /**
