@@ -65,24 +65,39 @@ export interface DatasetShift {
   readonly a: number | null;
   readonly b: number | null;
   readonly delta: number | null;
+  /** delta / |a|; null when a is 0 or missing, and for a timestamp's mean and quantiles. */
+  readonly relative: number | null;
+}
+/** A mean's or a quantile's shift, also in A's standard deviations. */
+export interface DatasetLocationShift extends DatasetShift {
+  readonly inStd: number | null;
 }
 export interface DatasetDiffResult {
   readonly a: { readonly name: string; readonly version: string; readonly rows: number };
   readonly b: { readonly name: string; readonly version: string; readonly rows: number };
+  readonly rows: DatasetShift;
+  readonly sameContent: boolean;
   readonly schema: {
     readonly added: readonly { readonly name: string; readonly type: LogicalType }[];
     readonly removed: readonly { readonly name: string; readonly type: LogicalType }[];
-    readonly changed: readonly { readonly name: string; readonly type?: { a: LogicalType; b: LogicalType }; readonly nullable?: { a: boolean; b: boolean } }[];
+    readonly changed: readonly { readonly name: string; readonly type?: { a: LogicalType; b: LogicalType }; readonly nullable?: { a: boolean; b: boolean }; readonly allMissing?: 'a' | 'b' }[];
+    /** Columns of both versions that changed place, with their 0-based positions in A and B. */
+    readonly moved: readonly { readonly name: string; readonly a: number; readonly b: number }[];
+    /** A removed column (a) and an added one (b) that may be one column renamed. */
+    readonly renamed: readonly { readonly a: string; readonly b: string; readonly jensenShannon: number }[];
   };
   readonly columns: readonly {
     readonly name: string;
     readonly type: LogicalType;
-    readonly mean: DatasetShift;
+    readonly changed: boolean;
+    /** From the stored statistics (docs/datasets.md, Diff); null when a side has no values or the types do not compare. */
+    readonly drift: { readonly jensenShannon: number; readonly psi: number; readonly basis: 'values' | 'histogram' | 'top values'; readonly bins: number } | null;
+    readonly mean: DatasetLocationShift;
     readonly std: DatasetShift;
     readonly meanShiftInStd: number | null;
     readonly missingRate: DatasetShift;
     readonly distinct: DatasetShift;
-    readonly quantiles: Readonly<Record<string, DatasetShift>> | null;
+    readonly quantiles: Readonly<Record<string, DatasetLocationShift>> | null;
     readonly newTopValues: readonly string[];
     readonly vanishedTopValues: readonly string[];
     /** Top values' shares of the non-missing values in A and B, the largest change first (null: not in that version's top 20). */

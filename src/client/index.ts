@@ -4,7 +4,7 @@ export type { ClientOptions } from './http.js';
 export { MonitoringClient } from './monitoring.js';
 export type { AlertInfo, DeliveryInfo, FeedbackLabel, MonitorDefinition, MonitorRemovalInfo, MonitorRunInfo, MonitorStatusInfo, MonitorWindow, RetrainRunInfo, SavedMonitorInfo } from './monitoring.js';
 export { DatasetsClient } from './datasets.js';
-export type { DatasetColumn, DatasetColumnStats, DatasetAdded, DatasetDiffResult, DatasetListItem, DatasetRowsPage, DatasetShift, DatasetVersionDetail, DatasetVersionInfo } from './datasets.js';
+export type { DatasetColumn, DatasetColumnStats, DatasetAdded, DatasetDiffResult, DatasetListItem, DatasetLocationShift, DatasetRowsPage, DatasetShift, DatasetVersionDetail, DatasetVersionInfo } from './datasets.js';
 export { ValidationClient } from './validation.js';
 export type { ValidationApi, SavedSchemaJson, SchemaJson, DriftOptionsJson } from './validation.js';
 export { RegistryClient } from './registry.js';

@@ -16,3 +16,4 @@ export * from './sort-values.js';
 export * from './write-target.js';
 export * from './json-replacer.js';
 export * from './list-values.js';
+export * from './share-distances.js';

@@ -129,17 +129,17 @@ for (const backend of testStores()) {
       expect(d.schema.removed).toEqual([{ name: 't', type: 'timestamp' }]);
       expect(d.schema.changed).toEqual([{ name: 'y', nullable: { a: true, b: false } }, { name: 'c', nullable: { a: false, b: true } }]);
       const x = d.columns.find((c) => c.name === 'x')!;
-      expect(x.mean).toEqual({ a: 2, b: 5.5, delta: 3.5 });
+      expect(x.mean).toEqual({ a: 2, b: 5.5, delta: 3.5, relative: 1.75, inStd: 3.5 });
       expect(x.meanShiftInStd).toBeCloseTo(3.5, 10);
       const c = d.columns.find((col) => col.name === 'c')!;
       expect(c.newTopValues).toEqual(['c']);
       expect(c.vanishedTopValues).toEqual(['b']);
-      expect(c.missingRate).toEqual({ a: 0, b: 0.25, delta: 0.25 });
+      expect(c.missingRate).toEqual({ a: 0, b: 0.25, delta: 0.25, relative: null });
       // Shares of the non-missing values: a 2 of 3, then 1 of 3; b and c each in one top list only.
       expect(c.topShares).toEqual([
-        { value: 'a', a: 2 / 3, b: 1 / 3, delta: 1 / 3 - 2 / 3 },
-        { value: 'b', a: 1 / 3, b: null, delta: null },
-        { value: 'c', a: null, b: 2 / 3, delta: null },
+        { value: 'a', a: 2 / 3, b: 1 / 3, delta: 1 / 3 - 2 / 3, relative: -0.5 },
+        { value: 'b', a: 1 / 3, b: null, delta: null, relative: null },
+        { value: 'c', a: null, b: 2 / 3, delta: null, relative: null },
       ]);
     });
 

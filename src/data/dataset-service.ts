@@ -215,8 +215,9 @@ export class DatasetService {
     return this.repo.listVersions(name);
   }
 
-  async get(ref: string): Promise<DatasetVersion> {
-    const { name, version } = parseDatasetRef(ref);
+  /** `field` names the ref in an error (the diff's `a` and `b`). */
+  async get(ref: string, field = 'ref'): Promise<DatasetVersion> {
+    const { name, version } = parseDatasetRef(ref, field);
     const v = version ? await this.repo.getVersion(name, version) : await this.repo.latestVersion(name);
     if (v) return v;
     if (!(await this.repo.datasetExists(name))) throw notFound('dataset', name);
@@ -224,8 +225,11 @@ export class DatasetService {
   }
 
   async diff(refA: string, refB: string): Promise<DatasetDiff> {
-    const [a, b] = await Promise.all([this.get(refA), this.get(refB)]);
-    return diffVersions(a, b);
+    // Both looked up at once; when both fail, A's error is the one reported, every time.
+    const [a, b] = await Promise.allSettled([this.get(refA, 'a'), this.get(refB, 'b')]);
+    if (a.status === 'rejected') throw a.reason;
+    if (b.status === 'rejected') throw b.reason;
+    return diffVersions(a.value, b.value);
   }
 
   /**

@@ -3,7 +3,7 @@ export type { DatasetServiceDeps, DatasetServiceHooks, AddDatasetOptions, Datase
 export { assertDatasetName, parseDatasetRef, formatDatasetRef } from './dataset-ref.js';
 export type { DatasetRef } from './dataset-ref.js';
 export { diffVersions } from './dataset-diff.js';
-export type { DatasetDiff, ColumnShift, SchemaChange, Shift } from './dataset-diff.js';
+export type { ColumnMove, ColumnShift, DatasetDiff, LocationShift, RenameHint, SchemaChange, Shift, StatsDrift } from './dataset-diff.js';
 export { DATASET_FORMATS, isDatasetFormat } from '../core/index.js';
 export type { DatasetFormat } from '../core/index.js';
 export { CSV_ENCODINGS } from './read-options.js';

@@ -3,17 +3,16 @@
  * test, and dataset drift as a share of drifted columns. Training–serving skew is the same
  * comparison with the training dataset version as reference and logged serving inputs as current.
  */
-import { invalidArgument, sortedNonMissing, type Column, type LogicalType, type Table } from '../core/index.js';
+import {
+  fillZeros, invalidArgument, jensenShannonDistance, klDivergence, linf, psi, sortedNonMissing, type Column, type LogicalType, type Table,
+} from '../core/index.js';
 import {
   categoryCounts, columnReference, isCategoricalType, referenceValues, SMALL_REFERENCE_MAX,
   type ColumnReference, type ReferenceStats,
 } from './reference-stats.js';
 import { histogramSketch, histogramSorted, sturgesEdges } from './stats/binning.js';
 import { ksAgainstSketch } from './stats/ks-sketch.js';
-import {
-  chiSquareTest, fillZeros, jensenShannonDistance, klDivergence, ksTwoSample, linf, psi, wassersteinQuantiles,
-  wassersteinSorted, zTest,
-} from './stats/two-sample-tests.js';
+import { chiSquareTest, ksTwoSample, wassersteinQuantiles, wassersteinSorted, zTest } from './stats/two-sample-tests.js';
 
 export const DRIFT_TESTS = ['ks', 'chi2', 'z', 'wasserstein', 'jensenshannon', 'psi', 'kl', 'linf'] as const;
 export type DriftTest = (typeof DRIFT_TESTS)[number];

@@ -84,7 +84,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
         tags: ['datasets'],
         summary: "Schema changes and statistic shifts between two versions (without a and b: the versions of the dataset named 'diff')",
         querystring: DiffQuery,
-        response: ok("{a, b, schema: {added, removed, changed}, columns: [...]}; without a and b, {name, versions} of the dataset named 'diff'"),
+        response: ok("{a, b, rows, sameContent, schema: {added, removed, changed, moved, renamed}, columns: [...]} (docs/datasets.md, Diff); without a and b, {name, versions} of the dataset named 'diff'"),
       },
     },
     async (req) => {

@@ -187,9 +187,9 @@ describe('keel data (end to end)', () => {
     const column = (await runKeel(['--home', home, 'data', 'show', `z-top@${va}`, '--column', 's'])).stdout;
     expect(column.split('top values\n')[1]).toBe('VALUE  COUNT  SHARE\n" "        3  60.00 %\n" a "      1  20.00 %\nx          1  20.00 %\n');
     const diff = (await runKeel(['--server', url, 'data', 'diff', `z-top@${va}`, `z-top@${vb}`])).stdout.split('\n');
-    expect(diff.slice(1, 4)).toEqual(['schema: unchanged', '', expect.stringMatching(/ NEW TOP +GONE TOP$/)]);
+    expect(diff.slice(1, 5)).toEqual(['schema: unchanged', expect.stringMatching(/^1 column in both: 1 changed/), '', expect.stringMatching(/ NEW TOP +GONE TOP$/)]);
     // x, the one value in both top lists, moved from 1 of 5 to 1 of 3 (TOP SHARE).
-    expect(diff[4]).toMatch(/^s +0 → 0 +3 → 2 +x 20\.0% → 33\.3% +"  " +" "," a "$/);
+    expect(diff[5]).toMatch(/^s +0\.7188 +12\.6754 +0\.0% → 0\.0% +3 → 2 +x 20\.0% → 33\.3% +"  " +" "," a "$/);
   });
 
   it('a version whose stored Parquet is corrupted or gone: DATA_CORRUPTED, exit 9, for head and export, here and through --server', async () => {

@@ -7,7 +7,8 @@ import { interruptible } from '../interrupt.js';
 import { positiveInt } from '../option-values.js';
 import { runCommand } from '../run-command.js';
 import { dataOps, withStdinSpooled } from './data-ops.js';
-import { addJson, cellText, printColumn, showJson, shown, stdShown, topValueShown, truncate } from './data-output.js';
+import { printDiff } from './data-diff-output.js';
+import { addJson, cellText, printColumn, showJson, shown, truncate } from './data-output.js';
 
 /** A flag that takes a count (rows, an offset). */
 function wholeNumber(text: string, flag: string): number {
@@ -168,39 +169,13 @@ export function registerDataCommands(program: Command, context: ContextFactory):
 
   data
     .command('diff <a> <b>')
-    .description('schema changes and statistic shifts from NAME@A to NAME@B')
-    .action(runCommand(context, async (ctx, _opts: object, a: string, b: string) => {
+    .description('schema changes and statistic shifts from NAME@A to NAME@B (any two versions, of one dataset or two), largest shift first')
+    .option('--all', 'list the unchanged columns too')
+    .option('--limit <n>', 'list only the n columns that moved most')
+    .action(runCommand(context, async (ctx, opts: { all?: boolean; limit?: string }, a: string, b: string) => {
+      const limit = opts.limit === undefined ? undefined : wholeNumber(opts.limit, '--limit');
       const d = await (await dataOps(ctx)).diff(a, b);
       if (ctx.json) return printJson(d);
-      printLine(`${d.a.name}@${d.a.version} (${d.a.rows} rows) → ${d.b.name}@${d.b.version} (${d.b.rows} rows)`);
-      const { added, removed, changed } = d.schema;
-      if (added.length + removed.length + changed.length === 0) printLine('schema: unchanged');
-      for (const c of added) printLine(`+ column ${c.name} (${c.type})`);
-      for (const c of removed) printLine(`- column ${c.name} (${c.type})`);
-      for (const c of changed) {
-        const parts = [c.type ? `type ${c.type.a} → ${c.type.b}` : '', c.nullable ? `nullable ${c.nullable.a} → ${c.nullable.b}` : ''].filter(Boolean);
-        printLine(`~ column ${c.name}: ${parts.join(', ')}`);
-      }
-      printLine();
-      type Side = number | null | undefined;
-      const arrow = (s: { a: number | null; b: number | null }, show: (x: Side) => unknown = (x) => x) =>
-        s.a === null && s.b === null ? null : `${formatCell(show(s.a)) || '-'} → ${formatCell(show(s.b)) || '-'}`;
-      const percent = (x: Side) => (x === null || x === undefined ? null : `${(100 * x).toFixed(1)}%`);
-      printTable(
-        d.columns.map((c) => ({
-          column: c.name,
-          mean: arrow(c.mean, (x) => shown(c, x)),
-          'shift/std': c.meanShiftInStd,
-          std: arrow(c.std, (x) => stdShown(c, x)),
-          missing: arrow(c.missingRate),
-          distinct: arrow(c.distinct),
-          p50: c.quantiles?.p50 ? arrow(c.quantiles.p50, (x) => shown(c, x)) : null,
-          // The top value whose share moved most (both shares known): a category's shift.
-          'top share': ((t) => (t && t.delta !== 0 ? `${cellText(topValueShown(c, t.value), 16)} ${arrow(t, percent)}` : null))(c.topShares.find((t) => t.delta !== null)),
-          'new top': c.newTopValues.length ? truncate(c.newTopValues.map((t) => cellText(topValueShown(c, t), 30)).join(','), 30) : null,
-          'gone top': c.vanishedTopValues.length ? truncate(c.vanishedTopValues.map((t) => cellText(topValueShown(c, t), 30)).join(','), 30) : null,
-        })),
-        ['column', 'mean', 'shift/std', 'std', 'missing', 'distinct', 'p50', 'top share', 'new top', 'gone top'],
-      );
+      printDiff(d, { ...(opts.all ? { all: true } : {}), ...(limit === undefined ? {} : { limit }) });
     }));
 }
