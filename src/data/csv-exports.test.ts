@@ -94,5 +94,8 @@ describe('spreadsheet exports', () => {
     // naming the part and the line (pandas with index_col=False reads them).
     const byName = folder('by-name', { 'p1.csv': 'a,b\n1,2\n', 'p2.csv': 'b,a\n# note\n6,5,\n8,7\n' });
     await expectKeelError(t.service.add('by-name', byName, { comment: '#' }), 'INVALID_ARGUMENT', /^file: not a readable CSV file: line 3 of p2.csv ends with 1 empty field past the header's 2, and line 4 does not: /);
+    // Lines counted as DuckDB counts them: CRLF one line end, a quoted one none, a blank line one.
+    writeFileSync(join(byName, 'p2.csv'), 'b,a\r\n"x\r\ny",5,\r\n\r\n8,7\r\n');
+    await expectKeelError(t.service.add('by-name', byName), 'INVALID_ARGUMENT', /line 2 of p2.csv ends with 1 empty field past the header's 2, and line 4 does not: /);
   });
 });
