@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AddDatasetOptions } from './dataset-service.js';
@@ -63,5 +63,39 @@ describe('spreadsheet exports', () => {
     // With short rows filled, too.
     const filled = await add('filled-trailing', 'a,b,c\n1,2,3,\n4,5\n', { fillShortRows: true });
     expect(filled.rows).toEqual([[1, 2, 3], [4, 5, null]]);
+  });
+
+  it('reads parts of which some rows end with empty fields past the header as one file of the same rows is read', async () => {
+    // pandas, each part read with index_col=False and concatenated: a [1, 3, 5, 7], b [2, 4, 6, 8].
+    const folder = (name: string, parts: Record<string, string>) => {
+      const dir = join(t.dir, name);
+      mkdirSync(dir);
+      for (const [file, text] of Object.entries(parts)) writeFileSync(join(dir, file), text);
+      return dir;
+    };
+    const rows = async (name: string, path: string, read: AddDatasetOptions = {}) => {
+      const v = await t.service.add(name, path, read);
+      return { columns: v.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`), rows: (await t.service.rows(`${name}@${v.version}`)).rows.map((r) => r.map(iso)) };
+    };
+    const one = await add('one', 'a,b\n1,2\n3,4,\n5,6\n7,8,\n');
+    expect(one.rows).toEqual([[1, 2], [3, 4], [5, 6], [7, 8]]);
+    // The mix within a part, in the first one or a later one, with short rows filled too.
+    expect(await rows('mixed-first', folder('mixed-first', { 'p1.csv': 'a,b\n1,2\n3,4,\n', 'p2.csv': 'a,b\n5,6\n7,8,\n' }))).toEqual(one);
+    expect(await rows('mixed-later', folder('mixed-later', { 'p1.csv': 'a,b\n1,2\n3,4\n', 'p2.csv': 'a,b\n5,6\n7,8,\n' }), { fillShortRows: true })).toEqual(one);
+    // With a date column, whose formats the first and last parts are sniffed for, each by itself.
+    const dated = { 'p1.csv': 'a,d\n1,2024-01-05\n3,2024-01-06\n', 'p2.csv': 'a,d\n5,2024-02-01,\n7,2024-02-02\n' };
+    const oneDated = await add('one-dated', `${dated['p1.csv']}${dated['p2.csv'].slice(4)}`);
+    expect(oneDated.columns).toEqual(['a:int:0', 'd:timestamp:0']);
+    expect(await rows('dated', folder('dated', dated))).toEqual(oneDated);
+    // Another row that does not fit is refused by its part and line, as in one file.
+    const short = folder('short', { 'p1.csv': 'a,b\n1,2\n', 'p2.csv': 'a,b\n5,6,\n7,8\n9\n' });
+    await expectKeelError(t.service.add('short', short), 'INVALID_ARGUMENT', /line 4 of p2.csv has 1 field where the header has 2/);
+    // Parts whose headers differ are read by name, each sniffed again as DuckDB reads it: refused,
+    // naming the part and the line (pandas with index_col=False reads them).
+    const byName = folder('by-name', { 'p1.csv': 'a,b\n1,2\n', 'p2.csv': 'b,a\n# note\n6,5,\n8,7\n' });
+    await expectKeelError(t.service.add('by-name', byName, { comment: '#' }), 'INVALID_ARGUMENT', /^file: not a readable CSV file: line 3 of p2.csv ends with 1 empty field past the header's 2, and line 4 does not: /);
+    // Lines counted as DuckDB counts them: CRLF one line end, a quoted one none, a blank line one.
+    writeFileSync(join(byName, 'p2.csv'), 'b,a\r\n"x\r\ny",5,\r\n\r\n8,7\r\n');
+    await expectKeelError(t.service.add('by-name', byName), 'INVALID_ARGUMENT', /line 2 of p2.csv ends with 1 empty field past the header's 2, and line 4 does not: /);
   });
 });

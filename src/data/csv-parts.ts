@@ -9,15 +9,21 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdent } from './duckdb-sql.js';
 import { fixedRead, isDateType, type DateFormats } from './csv-fixed-read.js';
+import { isNoDialect } from './csv-dialect-error.js';
 import { leadingFiles, sameHeaders } from './csv-sample.js';
+import { trailingFieldsError } from './csv-trailing-fields.js';
 import type { ReadOptions } from './read-options.js';
 import { filesArg, runSource, typeStruct, type SniffedType } from './source-sql.js';
 
 type Column = { name: string; type: string };
 
-/** How the parts are read (csv-sniff.ts): read_csv's options, the names given, the rows to sniff, and the options given. */
+/**
+ * How the parts are read (csv-sniff.ts): read_csv's options, those of a sniff that passes over
+ * rows that do not fit the header, the names given, the rows to sniff, and the options given.
+ */
 export interface PartsRead {
   readonly options: string;
+  readonly passingOver: string;
   readonly names: string;
   readonly sampleRows: number;
   readonly read: ReadOptions;
@@ -37,15 +43,28 @@ export async function sniffParts(
   sniffPart: (file: string) => Promise<{ columns: Column[]; formats: DateFormats }>,
 ): Promise<{ columns: Column[]; formats?: DateFormats; read: (ts: readonly SniffedType[]) => string; sampleRead: (ts: readonly SniffedType[]) => string; byName: boolean }> {
   const all = filesArg(files);
-  const byName = (fs: string) => `read_csv(${fs}, ${how.options}${how.names}, union_by_name = true, sample_size = ${how.sampleRows}`;
-  const describe = async (fs: string) => (await runSource(con, `DESCRIBE SELECT * FROM ${byName(fs)})`, 'csv')).getRows().map((r) => ({ name: String(r[0]), type: String(r[1]) }));
+  const byName = (fs: string, options = how.options) => `read_csv(${fs}, ${options}${how.names}, union_by_name = true, sample_size = ${how.sampleRows}`;
+  const describe = async (fs: string, options?: string) => (await runSource(con, `DESCRIBE SELECT * FROM ${byName(fs, options)})`, 'csv')).getRows().map((r) => ({ name: String(r[0]), type: String(r[1]) }));
   const leading = await leadingFiles(files);
   const lp = filesArg(leading);
   const oneHeader = how.read.header !== false && (await sameHeaders(files, how.read));
-  const leadingColumns = oneHeader ? await describe(lp).catch(noDialect) : undefined;
+  // Rows of which only some end with empty fields past the header's leave the sniffer no dialect:
+  // sniffed again passing over them, as one file's rows are; the read by position takes them as
+  // their fields and refuses any other row that does not fit, naming its part and line.
+  const passingOver = (e: unknown) => (isNoDialect(e) ? describe(lp, how.passingOver).catch(() => noDialect(e)) : noDialect(e));
+  const leadingColumns = oneHeader ? await describe(lp).catch(passingOver) : undefined;
   const same = leadingColumns && (await byPosition(leadingColumns, [files[0]!, leading.at(-1)!, files.at(-1)!], sniffPart));
   if (same) return { ...same, read: fixedRead(all, how.options, same.formats), sampleRead: fixedRead(lp, how.options, same.formats), byName: false };
-  const columns = await describe(all).catch(noDialect);
+  // Read by name, DuckDB sniffs each part again as it reads it, and cannot pass over such rows
+  // there: a part that mixes them is refused by its line (csv-trailing-fields.ts).
+  const columns = await describe(all).catch(async (e: unknown) => {
+    try {
+      return await noDialect(e);
+    } catch (why) {
+      // noDialect throws the sniffer's error itself when it finds no row that does not fit.
+      throw (why === e && (await trailingFieldsError(files, how.read, e))) || why;
+    }
+  });
   const read = (ts: readonly SniffedType[]) => `${byName(all)}, types = ${typeStruct(ts)})`;
   if (leading.length === files.length) return { columns, read, sampleRead: read, byName: true };
   // A column the leading files lack is empty there.

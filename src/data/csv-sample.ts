@@ -128,7 +128,7 @@ async function plainSample(path: string, workDir: string, read: ReadOptions): Pr
  * lines anywhere, and the first `skip` other lines (comment lines do not count among them), as
  * DuckDB reads them.
  */
-function passedLines(read: ReadOptions): (head: Buffer, at: number) => boolean {
+export function passedLines(read: ReadOptions): (head: Buffer, at: number) => boolean {
   const comment = read.comment === undefined ? undefined : Buffer.from(read.comment);
   let skipped = 0;
   return (head, at) => {

@@ -113,7 +113,8 @@ export async function sniffCsv(
   // The sniffs then pass over rows that do not fit (without null padding: with it a longer row leaves no dialect still);
   // the read refuses any other such row, naming its line. Only after a failed sniff: no cost otherwise.
   let tolerant = false;
-  const sniffOptions = (o: string) => (tolerant ? `${o.replace(FILL_SHORT_ROWS, '')}, ignore_errors = true` : o);
+  const passingOver = (o: string) => `${o.replace(FILL_SHORT_ROWS, '')}, ignore_errors = true`;
+  const sniffOptions = (o: string) => (tolerant ? passingOver(o) : o);
   const sniffFirst = (o: string) => sniffFile(con, sample, `${sniffOptions(o)}${names}${plain}`, sampleRows, keelNames, fields);
   const tolerantSniff = (o: string, e: unknown): ReturnType<typeof sniffFirst> => {
     if (tolerant || !isNoDialect(e)) return noDialect(e);
@@ -124,8 +125,10 @@ export async function sniffCsv(
   type Found = { columns: { name: string; type: string }[]; formats?: DateFormats; read: Read; sampleRead: Read; byName: boolean };
   const sniffWith = async (o: string): Promise<Found> => {
     if (files.length > 1) {
-      const parts = { options: o, names, sampleRows, read: readOptions };
-      return sniffParts(con, files, parts, noDialect, (file) => sniffFile(con, file, `${o}${names}`, sampleRows, undefined, fields));
+      // Parts are sniffed passing over such rows too (csv-parts.ts).
+      const parts = { options: o, passingOver: passingOver(o), names, sampleRows, read: readOptions };
+      const sniffPart = (file: string, options = o) => sniffFile(con, file, `${options}${names}`, sampleRows, undefined, fields);
+      return sniffParts(con, files, parts, noDialect, (file) => sniffPart(file).catch((e: unknown) => (isNoDialect(e) ? sniffPart(file, passingOver(o)) : Promise.reject(e))));
     }
     const { columns, formats: f } = await sniffFirst(o).catch((e: unknown) => tolerantSniff(o, e));
     return { columns, formats: f, read: fixedRead(p, o, f), sampleRead: fixedRead(`${quoteString(sample)}${plain}`, o, f), byName: false };

@@ -17,6 +17,7 @@ import { sourceNames } from './source-names.js';
 import type { ReadOptions } from './read-options.js';
 import { duplicateKeyError, filesArg, runSource, sourceError, typeStruct, withGivenTypes, type ColumnNote, type Sniffed, type SniffedType } from './source-sql.js';
 import { adviceError } from './advice-error.js';
+import { longLineError } from './csv-long-lines.js';
 
 /** The format given, or the one the file name implies; an unknown one names the known ones. */
 export function resolveFormat(path: string, format: string | undefined): DatasetFormat {
@@ -77,7 +78,28 @@ export interface DescribedSource {
  * of only spaces is read again from a copy without such lines, as pandas skips them (csv-space-lines.ts).
  */
 export async function describeSource(con: DuckDBConnection, files: readonly string[], format: DatasetFormat, options: ReadOptions = {}, workDir?: string): Promise<DescribedSource> {
-  if (format !== 'csv' || files.length !== 1 || workDir === undefined) return describeFiles(con, files, format, options, workDir);
+  if (format !== 'csv') return describeFiles(con, files, format, options, workDir);
+  // A line too long for DuckDB, in the sniff or the read: the error names it (csv-long-lines.ts).
+  const longLinesNamed = (d: DescribedSource): DescribedSource => ({
+    ...d,
+    async widen(error) {
+      const long = await longLineError(con, error, files, options);
+      if (long) throw long;
+      const next = await d.widen(error);
+      return next && { ...next, source: longLinesNamed(next.source) };
+    },
+  });
+  try {
+    return longLinesNamed(await describeCsv(con, files, options, workDir));
+  } catch (e) {
+    throw (await longLineError(con, e, files, options)) ?? e;
+  }
+}
+
+/** describeSource's CSV work, but for lines too long. */
+async function describeCsv(con: DuckDBConnection, files: readonly string[], options: ReadOptions, workDir: string | undefined): Promise<DescribedSource> {
+  const format = 'csv';
+  if (files.length !== 1 || workDir === undefined) return describeFiles(con, files, format, options, workDir);
   const copied = async (error: unknown): Promise<{ source: DescribedSource; line: number } | undefined> => {
     const line = spaceLineOf(error, options, files[0]!);
     const copy = line === undefined ? undefined : await withoutSpaceLines(files[0]!, workDir, options);

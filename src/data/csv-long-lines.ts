@@ -1,0 +1,66 @@
+/**
+ * A CSV line longer than DuckDB reads (its max_line_size, 2,000,000 bytes): DuckDB refuses it with
+ * the line pasted whole, its sniffer as "line 1" wherever it is, and, when it sniffs several parts
+ * at once, without the file. The error Keel throws names the file, the line and its size, in any
+ * encoding or compression (the line is found by DuckDB's own read, as Keel cannot look into a
+ * UTF-16 or zstd file).
+ */
+import { basename } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { invalidArgument, type KeelError } from '../core/index.js';
+import { quoteString } from './duckdb-sql.js';
+import { isTsv, type ReadOptions } from './read-options.js';
+
+/** DuckDB's words for a line past its max_line_size: the limit and the line's bytes. */
+const TOO_LONG = /Maximum line size of (\d+) bytes exceeded\. Actual Size:\s*(\d+) bytes/;
+
+/** The message of `error` or of the errors it was caused by that says a line is too long, if any. */
+function longLineMessage(error: unknown): string | undefined {
+  for (let e = error as { message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.message === 'string' && TOO_LONG.test(e.message)) return e.message;
+  }
+  return undefined;
+}
+
+/**
+ * The error naming the file and line that `error` (DuckDB's, or a KeelError caused by it) found
+ * longer than DuckDB reads, or undefined for other errors. `files`: those read (one, or the parts).
+ */
+export async function longLineError(con: DuckDBConnection, error: unknown, files: readonly string[], read: ReadOptions): Promise<KeelError | undefined> {
+  const message = longLineMessage(error);
+  if (message === undefined) return undefined;
+  // DuckDB names the file it read (a plain copy of a sample has the file's name); none when it
+  // sniffed several parts at once: then each is read in turn.
+  const named = /\n\s*file = (.+)\n/.exec(message)?.[1];
+  const file = files.find((f) => f === named) ?? files.find((f) => named !== undefined && basename(f) === basename(named));
+  for (const f of file !== undefined ? [file] : files) {
+    const found = await lineOf(con, f, read);
+    if (found === undefined) continue;
+    const [limit, size] = [Number(found[1]), Number(found[2])];
+    const bytes = (n: number) => n.toLocaleString('en-US');
+    // DuckDB counts a UTF-16 line's bytes as it decoded them.
+    const utf8 = read.encoding === 'utf-16' ? ' as UTF-8' : '';
+    return invalidArgument('file', `not a readable CSV file: line ${found.line} of ${basename(f)} is ${bytes(size)} bytes long${utf8}, more than the ${bytes(limit)} bytes DuckDB reads in one line (a quote left open above it, or text that is not CSV? Keel has no option to read longer lines)`, error);
+  }
+  return undefined;
+}
+
+/**
+ * Where DuckDB's read of `file` as one column of text stops at a line too long: its line (counted
+ * as DuckDB counts rows, the header line among them) and TOO_LONG's match; undefined when it reads.
+ * Strict mode off: the fields past the first are passed over, not refused.
+ */
+async function lineOf(con: DuckDBConnection, file: string, read: ReadOptions): Promise<(RegExpExecArray & { line: number }) | undefined> {
+  const delim = quoteString(read.delimiter ?? (isTsv(file) ? '\t' : ','));
+  const comment = read.comment === undefined ? '' : `, comment = ${quoteString(read.comment)}`;
+  const options = `header = false, delim = ${delim}, quote = '"', escape = '"', strict_mode = false, encoding = '${read.encoding ?? 'utf-8'}'${comment}, auto_detect = false, columns = {'c0': 'VARCHAR'}`;
+  try {
+    await con.run(`SELECT count(*) FROM read_csv(${quoteString(file)}, ${options})`);
+  } catch (e) {
+    const text = (e as Error).message ?? '';
+    const found = TOO_LONG.exec(text);
+    const line = /CSV Error on Line: (\d+)/.exec(text)?.[1];
+    if (found && line !== undefined) return Object.assign(found, { line: Number(line) });
+  }
+  return undefined;
+}
