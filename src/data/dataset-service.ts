@@ -22,7 +22,7 @@ import { readIdentity, resolveReadOptions, type ReadOptionsGiven } from './read-
 import { describeSource } from './source-reader.js';
 import { sourceError } from './source-sql.js';
 import { dropBlob, intact, readFailure, storedParquet } from './stored-parquet.js';
-import { ADD_WORK_KIND, claimStoredBlob, releaseBlob, releaseDeadClaim, type BlobClaimHooks, type BlobRelease } from './stored-blob-claim.js';
+import { claimStoredBlob, releaseBlob, releaseDeadClaims, type BlobClaimHooks, type BlobRelease } from './stored-blob-claim.js';
 import { loadParquetTable, type LoadTableOptions } from './table-loader.js';
 import type { AddedVersion, ColumnProfile, DatasetSummary, DatasetVersion } from './types.js';
 
@@ -84,8 +84,10 @@ export class DatasetService {
     // The sniff comes first: on a file of thousands of columns it alone takes seconds.
     progress(0, 'sniffing types');
     const started = Date.now();
-    // A killed add's folder goes with its blob, unless a version records it (stored-blob-claim.ts).
-    const work = await makeWorkDir(this.deps.tmpDir, ADD_WORK_KIND, (orphan) => releaseDeadClaim(orphan, this.blobRelease()));
+    // A killed add's blob goes, unless a version records it (stored-blob-claim.ts).
+    await releaseDeadClaims(this.deps.artifacts.notesDir, this.blobRelease());
+    const work = await makeWorkDir(this.deps.tmpDir, 'ingest');
+    let claim: string | undefined;
     const duck = await openDuckDb(work);
     const { signal } = job;
     // An abort (Ctrl-C) stops DuckDB's query; the add then fails, leaving nothing behind.
@@ -133,7 +135,7 @@ export class DatasetService {
       // The Parquet goes into the artifact store (a copy, hashed: I/O and Node's thread) while
       // DuckDB computes the statistics.
       // A damaged blob goes first: the store keeps a blob whose size is right as it is.
-      const stored = (damaged ? dropBlob(this.deps.artifacts, damaged.artifactSha256) : Promise.resolve()).then(() => this.deps.artifacts.putFile(parquet, { beforeCommit: (sha) => claimStoredBlob(work, sha, this.deps.hooks) }));
+      const stored = (damaged ? dropBlob(this.deps.artifacts, damaged.artifactSha256) : Promise.resolve()).then(() => this.deps.artifacts.putFile(parquet, { beforeCommit: async (sha) => void (claim = await claimStoredBlob(this.deps.artifacts.notesDir, sha, this.deps.hooks)) }));
       stored.catch(() => undefined);
       let profile;
       try {
@@ -142,7 +144,7 @@ export class DatasetService {
         profile = await profileParquet([con, con2], parquet, columns, {}, (done, total) => progress(60 + (30 * done) / total, 'statistics'));
       } catch (e) {
         const artifact = await stored.catch(() => undefined);
-        if (artifact) await this.removeUnreferencedArtifact(artifact.sha256, work);
+        if (artifact) await this.removeUnreferencedArtifact(artifact.sha256, claim);
         throwIfAborted(signal, 'the add');
         throw e;
       }
@@ -178,13 +180,14 @@ export class DatasetService {
         // Another add of the same content may have committed first: then this one found it.
         return { ...version, created };
       } catch (e) {
-        await this.removeUnreferencedArtifact(artifact.sha256, work);
+        await this.removeUnreferencedArtifact(artifact.sha256, claim);
         throw e;
       }
     } finally {
       signal?.removeEventListener('abort', interrupt);
       duck.close();
-      await rm(work, { recursive: true, force: true });
+      // The claim goes once the version has committed (or the add failed), never before.
+      await Promise.all([rm(work, { recursive: true, force: true }), claim && rm(claim, { force: true })]);
     }
   }
 
@@ -194,9 +197,9 @@ export class DatasetService {
     return { ...version, created: false };
   }
 
-  /** A failed add (its work folder `work`) leaves no blob behind unless a version or another live add uses the same bytes. */
-  private async removeUnreferencedArtifact(sha: string, work: string): Promise<void> {
-    await releaseBlob(this.deps.tmpDir, sha, this.blobRelease(), work).catch((e: unknown) => this.deps.logger.warn({ err: e, artifact: sha }, 'could not remove the artifact of a failed dataset add'));
+  /** A failed add (its claim `claim`) leaves no blob behind unless a version or another live add uses the same bytes. */
+  private async removeUnreferencedArtifact(sha: string, claim: string | undefined): Promise<void> {
+    await releaseBlob(this.deps.artifacts.notesDir, sha, this.blobRelease(), claim).catch((e: unknown) => this.deps.logger.warn({ err: e, artifact: sha }, 'could not remove the artifact of a failed dataset add'));
   }
 
   /** How a blob no add claims is removed: unless a version records it (stored-blob-claim.ts). */

@@ -1,29 +1,23 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../core/index.js';
 import { LocalArtifactStore, testStores, type MetadataStore } from '../storage/index.js';
 import { DatasetService, type DatasetServiceHooks } from './dataset-service.js';
-import { claimStoredBlob, releaseBlob, releaseDeadClaim, type BlobRelease } from './stored-blob-claim.js';
+import { claimStoredBlob, releaseBlob, releaseDeadClaims, type BlobRelease } from './stored-blob-claim.js';
 
 const host = hostname().replace(/[^A-Za-z0-9.]/g, '_');
 // A pid that has surely ended: a child that ran and exited.
 const deadPid = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
 const [A, B] = ['a'.repeat(64), 'b'.repeat(64)];
 
-/** A fresh tmp folder with the named entries: an add's work folder (a claim when given), or a removal's note (a file). */
-function tmpFolder(entries: Record<string, string | undefined>): string {
-  const tmp = mkdtempSync(join(tmpdir(), 'keel-claim-'));
-  for (const [name, claim] of Object.entries(entries)) {
-    if (name.startsWith('release-')) writeFileSync(join(tmp, name), claim ?? '');
-    else {
-      mkdirSync(join(tmp, name));
-      if (claim !== undefined) writeFileSync(join(tmp, name, 'stored-blob'), claim);
-    }
-  }
-  return tmp;
+/** A fresh notes folder with the named notes (claims, removals' notes), each holding its sha. */
+function notesFolder(notes: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'keel-claim-'));
+  for (const [name, sha] of Object.entries(notes)) writeFileSync(join(dir, name), sha);
+  return dir;
 }
 
 /** A BlobRelease that records the blobs it removes; `recorded` are those a version holds. */
@@ -32,54 +26,56 @@ function recorder(recorded: readonly string[] = []): BlobRelease & { removed: st
   return { removed, referenced: async (sha) => recorded.includes(sha), remove: async (sha) => void removed.push(sha) };
 }
 
-describe("an add's claim on its stored blob and the removal of a blob no add claims", () => {
-  const dead = `ingest-${host}-${deadPid}-dddddd`;
-  const liveOther = `ingest-${host}-${process.pid}-oooooo`;
-  const liveSame = `ingest-${host}-${process.pid}-ssssss`;
+const notesOf = (dir: string): string[] => readdirSync(dir).sort();
 
-  it('removes the blob unless a live add claims it or a version records it', async () => {
-    const tmp = tmpFolder({ [dead]: A, [liveOther]: B, [`ingest-${host}-${process.pid}-eeeeee`]: undefined });
+describe("an add's claim on its stored blob and the removal of a blob no add claims", () => {
+  const dead = `claim-${host}-${deadPid}-1111111111111111`;
+  const deadEmpty = `claim-${host}-${deadPid}-2222222222222222`;
+  const liveOther = `claim-${host}-${process.pid}-3333333333333333`;
+  const liveSame = `claim-${host}-${process.pid}-4444444444444444`;
+
+  it("removes a dead add's blob unless a live add claims it or a version records it", async () => {
+    const notes = notesFolder({ [dead]: A, [deadEmpty]: '', [liveOther]: B });
     const how = recorder([B]);
-    await releaseDeadClaim(join(tmp, dead), how);
+    // An add killed while it wrote its claim claims nothing; both dead claims go.
+    expect(await releaseDeadClaims(notes, how)).toBe(2);
     expect(how.removed).toEqual([A]);
+    expect(notesOf(notes)).toEqual([liveOther]);
     // A version records B: it stays.
-    await releaseBlob(tmp, B, how, undefined);
+    await releaseBlob(notes, B, how);
     expect(how.removed).toEqual([A]);
-    // A live add of the same content keeps the blob it is about to record; the add doing the removal does not count.
-    mkdirSync(join(tmp, liveSame));
-    writeFileSync(join(tmp, liveSame, 'stored-blob'), A);
-    await releaseDeadClaim(join(tmp, dead), how);
-    await releaseBlob(tmp, A, how, join(tmp, liveSame));
+    // A live add of the same content keeps the blob it is about to record; the claim of the add doing the removal does not count.
+    writeFileSync(join(notes, liveSame), A);
+    await releaseBlob(notes, A, how);
+    expect(how.removed).toEqual([A]);
+    await releaseBlob(notes, A, how, join(notes, liveSame));
     expect(how.removed).toEqual([A, A]);
-    // An add killed before it stored anything claims nothing; the removals leave no note behind.
-    await releaseDeadClaim(join(tmp, `ingest-${host}-${process.pid}-eeeeee`), how);
-    expect(how.removed).toEqual([A, A]);
-    expect(readdirSync(tmp).filter((n) => n.startsWith('release-'))).toEqual([]);
+    // A removal that cannot ask the metadata store leaves the claim for a later sweep, and no note of its own.
+    writeFileSync(join(notes, dead), 'c'.repeat(64));
+    expect(await releaseDeadClaims(notes, { referenced: () => Promise.reject(new Error('the store is down')), remove: async () => undefined })).toBe(0);
+    expect(notesOf(notes)).toEqual([dead, liveOther, liveSame].sort());
   });
 
   it("makes an add's claim wait while a live removal of the same blob is noted, not one of another blob, of an ended process or long stale", async () => {
     const mine = `release-${host}-${process.pid}-0123456789abcdef`;
-    const tmp = tmpFolder({
-      [liveSame]: undefined,
-      [`release-${host}-${process.pid}-1111111111111111`]: B,
-      [`release-${host}-${deadPid}-2222222222222222`]: A,
-      [`release-${host}-${process.pid}-3333333333333333`]: A,
-      [mine]: A,
-    });
+    const [other, ended, stale] = [`release-${host}-${process.pid}-1111111111111111`, `release-${host}-${deadPid}-2222222222222222`, `release-${host}-${process.pid}-3333333333333333`];
+    const notes = notesFolder({ [other]: B, [ended]: A, [stale]: A, [mine]: A });
     const old = new Date(Date.now() - 61_000);
-    utimesSync(join(tmp, `release-${host}-${process.pid}-3333333333333333`), old, old);
+    utimesSync(join(notes, stale), old, old);
     let waited = 0;
-    const claimed = claimStoredBlob(join(tmp, liveSame), A, { claimWaits: () => waited++ });
+    const claimed = claimStoredBlob(notes, A, { claimWaits: () => waited++ });
     let done = false;
     void claimed.then(() => (done = true));
     await new Promise((r) => setTimeout(r, 200));
     expect([done, waited]).toEqual([false, 1]);
-    rmSync(join(tmp, mine));
-    await claimed;
+    rmSync(join(notes, mine));
+    const claim = await claimed;
     expect(waited).toBe(1);
+    expect(basename(claim)).toMatch(new RegExp(`^claim-[A-Za-z0-9._]+-${process.pid}-[0-9a-f]{16}$`));
+    expect(readFileSync(claim, 'utf8')).toBe(A);
     // A removal sweeps the notes of removals that ended; it leaves none of its own.
-    await releaseBlob(tmp, B, recorder(), undefined);
-    expect(readdirSync(tmp).filter((n) => n.startsWith('release-')).sort()).toEqual([`release-${host}-${process.pid}-1111111111111111`, `release-${host}-${process.pid}-3333333333333333`]);
+    await releaseBlob(notes, B, recorder());
+    expect(notesOf(notes)).toEqual([basename(claim), other, stale].sort());
   });
 });
 
@@ -94,8 +90,9 @@ for (const backend of testStores()) {
   describe(`the sweep of a dead add's blob and a new add of the same content, on ${backend.name}`, () => {
     let store: MetadataStore;
     let dir: string;
-    const service = (hooks?: DatasetServiceHooks) =>
-      new DatasetService({ db: store.db, artifacts: new LocalArtifactStore(join(dir, 'artifacts')), logger: silentLogger, tmpDir: join(dir, 'tmp'), ...(hooks ? { hooks } : {}) });
+    // Each add has a home of its own (its tmp folder) and one artifact store, as scaled-out servers have.
+    const service = (home: string, hooks?: DatasetServiceHooks) =>
+      new DatasetService({ db: store.db, artifacts: new LocalArtifactStore(join(dir, 'artifacts')), logger: silentLogger, tmpDir: join(dir, home, 'tmp'), ...(hooks ? { hooks } : {}) });
     beforeAll(async () => {
       store = await backend.open();
       dir = mkdtempSync(join(tmpdir(), 'keel-claim-race-'));
@@ -107,18 +104,17 @@ for (const backend of testStores()) {
       writeFileSync(same, 'x,y\n1,a\n2,b\n3,c\n');
       writeFileSync(other, 'x\n7\n8\n');
       // The state a kill -9 of an add during its statistics leaves: a blob no version records, claimed by a dead add's folder.
-      const blob = (await service().add('gone', same)).artifactSha256;
+      const blob = (await service('c').add('gone', same)).artifactSha256;
       await store.db.deleteFrom('dataset_versions').where('dataset_name', '=', 'gone').execute();
       await store.db.deleteFrom('datasets').where('name', '=', 'gone').execute();
-      mkdirSync(join(dir, 'tmp', `ingest-${host}-${deadPid}-kkkkkk`));
-      writeFileSync(join(dir, 'tmp', `ingest-${host}-${deadPid}-kkkkkk`, 'stored-blob'), blob);
+      writeFileSync(join(dir, 'artifacts', 'tmp', `claim-${host}-${deadPid}-0123456789abcdef`), blob);
       // The sweeping add reads the live adds' claims (there are none yet), then is held.
       const [sweepHeld, sweepGoes, addHeld, addGoes] = [gate(), gate(), gate(), gate()];
-      const sweeping = service({ releaseChecked: async () => (sweepHeld.open(), await sweepGoes.opened) }).add('other', other);
+      const sweeping = service('a', { releaseChecked: async () => (sweepHeld.open(), await sweepGoes.opened) }).add('other', other);
       await sweepHeld.opened;
       // The add of the same content stores its blob; it is held before its version commits, or
       // (as it should) waits for the sweep's removal to end first.
-      const adding = service({ afterArtifactStored: async () => (addHeld.open(), await addGoes.opened), claimWaits: () => addHeld.open() }).add('same', same);
+      const adding = service('b', { afterArtifactStored: async () => (addHeld.open(), await addGoes.opened), claimWaits: () => addHeld.open() }).add('same', same);
       await addHeld.opened;
       sweepGoes.open();
       await sweeping;
@@ -126,9 +122,9 @@ for (const backend of testStores()) {
       const added = await adding;
       expect(added.artifactSha256).toBe(blob);
       expect(existsSync(join(dir, 'artifacts', blob.slice(0, 2), blob.slice(2)))).toBe(true);
-      expect((await service().rows('same')).rows).toEqual([[1, 'a'], [2, 'b'], [3, 'c']]);
-      // The dead add's folder and every note are gone.
-      expect(readdirSync(join(dir, 'tmp')).filter((n) => n.includes(`-${deadPid}-`) || n.startsWith('release-'))).toEqual([]);
+      expect((await service('c').rows('same')).rows).toEqual([[1, 'a'], [2, 'b'], [3, 'c']]);
+      // The dead add's claim and every other note are gone.
+      expect(readdirSync(join(dir, 'artifacts', 'tmp'))).toEqual([]);
     });
   });
 }
