@@ -5,7 +5,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Kysely } from 'kysely';
 import { makeWorkDir, notFound, sha256, throwIfAborted, type DatasetFormat, type Logger, type Table } from '../core/index.js';
 import type { JobOptions } from '../jobs/index.js';
-import type { ArtifactStore, Database } from '../storage/index.js';
+import { artifactRecorded, type ArtifactStore, type Database } from '../storage/index.js';
 import { DatasetRepository } from './dataset-repository.js';
 import { diffVersions, type DatasetDiff } from './dataset-diff.js';
 import { resolveExportFormat, writeExport, type ExportResult } from './dataset-export.js';
@@ -202,9 +202,9 @@ export class DatasetService {
     await releaseBlob(this.deps.artifacts.notesDir, sha, this.blobRelease(), claim).catch((e: unknown) => this.deps.logger.warn({ err: e, artifact: sha }, 'could not remove the artifact of a failed dataset add'));
   }
 
-  /** How a blob no add claims is removed: unless a version records it (stored-blob-claim.ts). */
+  /** How a blob no add claims is removed: unless a record (a version, a run's artifact...) names it (stored-blob-claim.ts). */
   private blobRelease(): BlobRelease {
-    return { referenced: (sha) => this.repo.artifactReferenced(sha), remove: (sha) => dropBlob(this.deps.artifacts, sha), hooks: this.deps.hooks };
+    return { referenced: (sha) => artifactRecorded(this.deps.db, sha), remove: (sha) => dropBlob(this.deps.artifacts, sha), hooks: this.deps.hooks };
   }
 
   list(): Promise<DatasetSummary[]> {

@@ -126,5 +126,21 @@ for (const backend of testStores()) {
       // The dead add's claim and every other note are gone.
       expect(readdirSync(join(dir, 'artifacts', 'tmp'))).toEqual([]);
     });
+
+    it("keeps a dead add's blob that a run's artifact names, as it keeps one a version records", async () => {
+      const file = join(dir, 'logged.csv');
+      writeFileSync(file, 'k\n1\n');
+      const blob = (await service('c').add('logged', file)).artifactSha256;
+      await store.db.deleteFrom('dataset_versions').where('dataset_name', '=', 'logged').execute();
+      // The same Parquet bytes, logged by a run.
+      const t = Date.now();
+      await store.db.insertInto('runs').values({ run_id: 'r1', experiment_id: 0, run_name: 'r', user_id: 'u', status: 'FINISHED', start_time: t, end_time: t, lifecycle_stage: 'active', artifact_uri: 'a', deleted_time: null }).execute();
+      await store.db.insertInto('run_artifacts').values({ run_id: 'r1', path: 'logged.parquet', sha256: blob, size: 1, created_at: t }).execute();
+      writeFileSync(join(dir, 'artifacts', 'tmp', `claim-${host}-${deadPid}-fedcba9876543210`), blob);
+      writeFileSync(join(dir, 'next.csv'), 'n\n2\n');
+      await service('a').add('next', join(dir, 'next.csv'));
+      expect(readdirSync(join(dir, 'artifacts', 'tmp'))).toEqual([]);
+      expect(existsSync(join(dir, 'artifacts', blob.slice(0, 2), blob.slice(2)))).toBe(true);
+    });
   });
 }
