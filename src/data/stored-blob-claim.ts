@@ -9,7 +9,7 @@ import { KeelError, liveWorkEntries, sweepOrphanedWorkDirs, workFileName } from 
  * add killed then (kill -9, power loss) leaves a blob no version records. The add first writes a
  * claim `claim-HOST-PID-…` (the blob's sha) in the store's notes folder, and removes it once its
  * version commits; the next add removes the blob of a claim whose process has ended, unless a live
- * add claims it or a version records it. A failed add removes its own blob the same way. The notes
+ * add claims it or a record names it (storage/artifact-references.ts). A failed add removes its own blob the same way. The notes
  * sit with the blobs, not in a home's tmp, so processes of other homes sharing the store see them.
  *
  * The removal and a new add's use of the same blob exclude each other without a lock that a kill
@@ -50,7 +50,7 @@ export interface BlobClaimHooks {
 
 /** How a removal asks whether a blob is recorded and removes it. */
 export interface BlobRelease {
-  /** Whether a record (a version) holds the blob; throws when the metadata store cannot tell. */
+  /** Whether a record (a dataset version, a run's artifact...) names the blob; throws when the metadata store cannot tell. */
   readonly referenced: (sha: string) => Promise<boolean>;
   readonly remove: (sha: string) => Promise<void>;
   readonly hooks?: BlobClaimHooks | undefined;
