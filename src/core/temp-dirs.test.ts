@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from '
 import { hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeWorkDir, sweepOrphanedWorkDirs, workFileName } from './temp-dirs.js';
+import { liveWorkEntries, makeWorkDir, sweepOrphanedWorkDirs, workFileName } from './temp-dirs.js';
 
 describe('work folders', () => {
   it('are named by kind, host and process, and the next of a kind removes those of ended processes on this host', async () => {
@@ -40,20 +40,26 @@ describe('work folders', () => {
     expect(readdirSync(parent).sort()).toEqual([fresh, dayOld, mine].sort());
   });
 
-  it('shows each orphan and the live folders of its kind to onOrphan first, and keeps an orphan whose cleanup failed', async () => {
+  it('shows each orphan to onOrphan first, keeps an orphan whose cleanup failed, and tells the live folders afresh', async () => {
     const parent = mkdtempSync(join(tmpdir(), 'keel-work-'));
     const host = hostname().replace(/[^A-Za-z0-9.]/g, '_');
     const deadPid = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
     const [undone, failed, live] = [`ingest-${host}-${deadPid}-aaaaaa`, `ingest-${host}-${deadPid}-bbbbbb`, `ingest-${host}-${process.pid}-cccccc`];
     for (const n of [undone, failed, live]) mkdirSync(join(parent, n));
-    const seen: [string, readonly string[]][] = [];
-    const swept = await sweepOrphanedWorkDirs(parent, 'ingest', Date.now(), async (path, others) => {
-      seen.push([basename(path), others.map((o) => basename(o))]);
+    const seen: string[] = [];
+    // A folder made while the sweep runs is live for a cleanup that asks after it.
+    const started = `ingest-${host}-${process.pid}-dddddd`;
+    const liveSeen: string[][] = [];
+    const swept = await sweepOrphanedWorkDirs(parent, 'ingest', Date.now(), async (path) => {
+      seen.push(basename(path));
+      mkdirSync(join(parent, started), { recursive: true });
+      liveSeen.push((await liveWorkEntries(parent, 'ingest')).map((p) => basename(p)).sort());
       if (path.endsWith(failed)) throw new Error('the store is down');
     });
     expect(swept).toBe(1);
-    expect(seen.sort()).toEqual([[undone, [live]], [failed, [live]]].sort());
+    expect(seen.sort()).toEqual([undone, failed].sort());
+    expect(liveSeen).toEqual([[live, started].sort(), [live, started].sort()]);
     // A later sweep tries the failed one again.
-    expect(readdirSync(parent).sort()).toEqual([failed, live].sort());
+    expect(readdirSync(parent).sort()).toEqual([failed, live, started].sort());
   });
 });

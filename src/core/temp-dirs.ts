@@ -8,9 +8,10 @@ export const FOREIGN_TEMP_AGE_MS = 24 * 60 * 60 * 1000;
 
 /**
  * What to undo for a dead process's work folder `path` before it is removed (e.g. a blob it stored
- * but never recorded); `live` holds the paths of the same kind's folders whose process still runs.
+ * but never recorded). Which folders are live is not handed over: a list read before the cleanup
+ * would miss a process that starts during it (liveWorkEntries reads them afresh).
  */
-export type OrphanCleanup = (path: string, live: readonly string[]) => Promise<void>;
+export type OrphanCleanup = (path: string) => Promise<void>;
 
 /**
  * Work folders that a crashed or killed process cannot leave behind for good. Each is named
@@ -37,30 +38,11 @@ export function workFileName(kind: string): string {
  * each one before it goes; should it fail, the folder stays for a later sweep. Returns how many.
  */
 export async function sweepOrphanedWorkDirs(parent: string, kind: string, now = Date.now(), onOrphan?: OrphanCleanup): Promise<number> {
-  let names: string[];
-  try {
-    names = await readdir(parent);
-  } catch {
-    return 0;
-  }
-  const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  // A host part is host()'s: letters, digits, dots and underscores.
-  const named = new RegExp(`^${escape(kind)}-([A-Za-z0-9._]+)-(\\d+)-`);
-  const here = host();
-  const orphans: string[] = [];
-  const live: string[] = [];
-  for (const n of names) {
-    const m = named.exec(n);
-    if (!m) continue;
-    const pid = Number(m[2]);
-    if (m[1] === here ? pid > 0 && !isRunning(pid) : await olderThan(join(parent, n), now - FOREIGN_TEMP_AGE_MS)) orphans.push(n);
-    else live.push(join(parent, n));
-  }
+  const { orphans } = await workEntries(parent, kind, now);
   const removed = await Promise.all(
-    orphans.map(async (n) => {
-      const path = join(parent, n);
+    orphans.map(async (path) => {
       try {
-        await onOrphan?.(path, live);
+        await onOrphan?.(path);
       } catch {
         return false;
       }
@@ -69,6 +51,36 @@ export async function sweepOrphanedWorkDirs(parent: string, kind: string, now = 
     }),
   );
   return removed.filter(Boolean).length;
+}
+
+/** The `kind` work folders (and files) in `parent` whose process still runs, as sweepOrphanedWorkDirs tells them: read now, not cached. */
+export async function liveWorkEntries(parent: string, kind: string, now = Date.now()): Promise<string[]> {
+  return (await workEntries(parent, kind, now)).live;
+}
+
+/** The paths of `parent`'s `kind` entries, split into those of ended processes and those of live ones. */
+async function workEntries(parent: string, kind: string, now: number): Promise<{ orphans: string[]; live: string[] }> {
+  const orphans: string[] = [];
+  const live: string[] = [];
+  let names: string[];
+  try {
+    names = await readdir(parent);
+  } catch {
+    return { orphans, live };
+  }
+  const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // A host part is host()'s: letters, digits, dots and underscores.
+  const named = new RegExp(`^${escape(kind)}-([A-Za-z0-9._]+)-(\\d+)-`);
+  const here = host();
+  for (const n of names) {
+    const m = named.exec(n);
+    if (!m) continue;
+    const pid = Number(m[2]);
+    const path = join(parent, n);
+    if (m[1] === here ? pid > 0 && !isRunning(pid) : await olderThan(path, now - FOREIGN_TEMP_AGE_MS)) orphans.push(path);
+    else live.push(path);
+  }
+  return { orphans, live };
 }
 
 /** Whether `path` was last changed before `time` (false when it is gone). */

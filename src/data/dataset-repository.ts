@@ -115,11 +115,6 @@ export class DatasetRepository {
     await this.db.updateTable('dataset_versions').set({ artifact_sha256: artifactSha256 }).where('dataset_name', '=', name).where('version', '=', version).execute();
   }
 
-  /** Is any version (of any dataset) stored in this artifact? */
-  async artifactReferenced(sha: string): Promise<boolean> {
-    return (await this.db.selectFrom('dataset_versions').select('version').where('artifact_sha256', '=', sha).limit(1).executeTakeFirst()) !== undefined;
-  }
-
   /**
    * Inserts the version (and the dataset on first use) in one transaction. Returns the stored
    * version: the existing one when a concurrent add of the same content won the race.

@@ -5,7 +5,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Kysely } from 'kysely';
 import { makeWorkDir, notFound, sha256, throwIfAborted, type DatasetFormat, type Logger, type Table } from '../core/index.js';
 import type { JobOptions } from '../jobs/index.js';
-import type { ArtifactStore, Database } from '../storage/index.js';
+import { artifactRecorded, type ArtifactStore, type Database } from '../storage/index.js';
 import { DatasetRepository } from './dataset-repository.js';
 import { diffVersions, type DatasetDiff } from './dataset-diff.js';
 import { resolveExportFormat, writeExport, type ExportResult } from './dataset-export.js';
@@ -22,11 +22,11 @@ import { readIdentity, resolveReadOptions, type ReadOptionsGiven } from './read-
 import { describeSource } from './source-reader.js';
 import { sourceError } from './source-sql.js';
 import { dropBlob, intact, readFailure, storedParquet } from './stored-parquet.js';
-import { claimStoredBlob, releaseDeadClaim } from './stored-blob-claim.js';
+import { claimStoredBlob, releaseBlob, releaseDeadClaims, type BlobClaimHooks, type BlobRelease } from './stored-blob-claim.js';
 import { loadParquetTable, type LoadTableOptions } from './table-loader.js';
 import type { AddedVersion, ColumnProfile, DatasetSummary, DatasetVersion } from './types.js';
 
-export interface DatasetServiceHooks {
+export interface DatasetServiceHooks extends BlobClaimHooks {
   /**
    * Called after the Parquet is in the artifact store and before the version row commits.
    * Tests throw here to simulate a crash in the middle of an add.
@@ -84,8 +84,10 @@ export class DatasetService {
     // The sniff comes first: on a file of thousands of columns it alone takes seconds.
     progress(0, 'sniffing types');
     const started = Date.now();
-    // A killed add's folder goes with its blob, unless a version records it (stored-blob-claim.ts).
-    const work = await makeWorkDir(this.deps.tmpDir, 'ingest', (orphan, live) => releaseDeadClaim(orphan, live, (sha) => this.removeBlobIfUnreferenced(sha)));
+    // A killed add's blob goes, unless a version records it (stored-blob-claim.ts).
+    await releaseDeadClaims(this.deps.artifacts.notesDir, this.blobRelease());
+    const work = await makeWorkDir(this.deps.tmpDir, 'ingest');
+    let claim: string | undefined;
     const duck = await openDuckDb(work);
     const { signal } = job;
     // An abort (Ctrl-C) stops DuckDB's query; the add then fails, leaving nothing behind.
@@ -133,7 +135,7 @@ export class DatasetService {
       // The Parquet goes into the artifact store (a copy, hashed: I/O and Node's thread) while
       // DuckDB computes the statistics.
       // A damaged blob goes first: the store keeps a blob whose size is right as it is.
-      const stored = (damaged ? dropBlob(this.deps.artifacts, damaged.artifactSha256) : Promise.resolve()).then(() => this.deps.artifacts.putFile(parquet, { beforeCommit: (sha) => claimStoredBlob(work, sha) }));
+      const stored = (damaged ? dropBlob(this.deps.artifacts, damaged.artifactSha256) : Promise.resolve()).then(() => this.deps.artifacts.putFile(parquet, { beforeCommit: async (sha) => void (claim = await claimStoredBlob(this.deps.artifacts.notesDir, sha, this.deps.hooks)) }));
       stored.catch(() => undefined);
       let profile;
       try {
@@ -142,7 +144,7 @@ export class DatasetService {
         profile = await profileParquet([con, con2], parquet, columns, {}, (done, total) => progress(60 + (30 * done) / total, 'statistics'));
       } catch (e) {
         const artifact = await stored.catch(() => undefined);
-        if (artifact) await this.removeUnreferencedArtifact(artifact.sha256);
+        if (artifact) await this.removeUnreferencedArtifact(artifact.sha256, claim);
         throwIfAborted(signal, 'the add');
         throw e;
       }
@@ -178,13 +180,14 @@ export class DatasetService {
         // Another add of the same content may have committed first: then this one found it.
         return { ...version, created };
       } catch (e) {
-        await this.removeUnreferencedArtifact(artifact.sha256);
+        await this.removeUnreferencedArtifact(artifact.sha256, claim);
         throw e;
       }
     } finally {
       signal?.removeEventListener('abort', interrupt);
       duck.close();
-      await rm(work, { recursive: true, force: true });
+      // The claim goes once the version has committed (or the add failed), never before.
+      await Promise.all([rm(work, { recursive: true, force: true }), claim && rm(claim, { force: true })]);
     }
   }
 
@@ -194,14 +197,14 @@ export class DatasetService {
     return { ...version, created: false };
   }
 
-  /** A failed add leaves no blob behind unless another version already uses the same bytes. */
-  private async removeUnreferencedArtifact(sha: string): Promise<void> {
-    await this.removeBlobIfUnreferenced(sha).catch((e: unknown) => this.deps.logger.warn({ err: e, artifact: sha }, 'could not remove the artifact of a failed dataset add'));
+  /** A failed add (its claim `claim`) leaves no blob behind unless a version or another live add uses the same bytes. */
+  private async removeUnreferencedArtifact(sha: string, claim: string | undefined): Promise<void> {
+    await releaseBlob(this.deps.artifacts.notesDir, sha, this.blobRelease(), claim).catch((e: unknown) => this.deps.logger.warn({ err: e, artifact: sha }, 'could not remove the artifact of a failed dataset add'));
   }
 
-  /** Removes the blob `sha` unless a version records it; throws when the metadata store cannot tell. */
-  private async removeBlobIfUnreferenced(sha: string): Promise<void> {
-    if (!(await this.repo.artifactReferenced(sha))) await dropBlob(this.deps.artifacts, sha);
+  /** How a blob no add claims is removed: unless a record (a version, a run's artifact...) names it (stored-blob-claim.ts). */
+  private blobRelease(): BlobRelease {
+    return { referenced: (sha) => artifactRecorded(this.deps.db, sha), remove: (sha) => dropBlob(this.deps.artifacts, sha), hooks: this.deps.hooks };
   }
 
   list(): Promise<DatasetSummary[]> {

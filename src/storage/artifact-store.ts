@@ -36,6 +36,12 @@ export interface ArtifactStore {
   pathOf(sha: string, options?: { verify?: boolean }): Promise<string>;
   /** Stream the blob (not verified: for large downloads; use `get` or `pathOf` to verify). */
   open(sha: string): Readable;
+  /**
+   * A folder beside the blobs, seen by every process that writes this store (a server and CLI
+   * commands with other homes may share it), for their notes about blobs they are about to record
+   * or remove (data/stored-blob-claim.ts). Names of the form `KIND-HOST-PID-…` (workFileName).
+   */
+  readonly notesDir: string;
 }
 
 const SHA_RE = /^[0-9a-f]{64}$/;
@@ -57,6 +63,10 @@ export class LocalArtifactStore implements ArtifactStore {
   private async tempPath(): Promise<string> {
     await this.swept;
     return join(this.root, 'tmp', workFileName(TEMP_KIND));
+  }
+
+  get notesDir(): string {
+    return join(this.root, 'tmp');
   }
 
   private blobPath(sha: string): string {

@@ -112,7 +112,11 @@ describe('keel data add killed with SIGKILL', () => {
       killed.push(pid);
       // The killed add's leftovers are there until a later process sweeps them.
       expect(ingestDirs(home).some((d) => d.includes(`-${pid}-`)), step).toBe(true);
-      if (step === 'stored') expect(blobs(home)).toHaveLength(before.length + 1);
+      if (step === 'stored') {
+        expect(blobs(home)).toHaveLength(before.length + 1);
+        // Its claim on the blob, by which the next add knows to remove it.
+        expect(entries(join(home, 'artifacts', 'tmp')).filter((n) => n.startsWith('claim-') && n.includes(`-${pid}-`))).toHaveLength(1);
+      }
       expect(JSON.parse(await keel(env, ['--home', home, '--json', 'data', 'ls'])), step).toEqual([]);
     }
 
