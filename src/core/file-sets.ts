@@ -39,6 +39,9 @@ export async function assertReadableFile(path: string): Promise<{ size: number; 
   let size: number;
   const start = Buffer.alloc(2);
   try {
+    // Not opened when it is not a file: open waits for a FIFO's writer, which may never come.
+    const kind = await stat(path);
+    if (!kind.isFile() && !kind.isDirectory()) throw invalidArgument('file', `'${path}' is not a regular file (${kind.isFIFO() ? 'a pipe' : kind.isSocket() ? 'a socket' : 'a device'})`);
     const fh = await open(path, 'r');
     try {
       const st = await fh.stat();

@@ -34,4 +34,12 @@ describe('resolveSourceFiles and contentHash', () => {
     writeFileSync(join(parts, 'part-38.csv'), 'x\n1\n');
     expect((await resolveSourceFiles(parts, undefined)).files).toHaveLength(40);
   });
+
+  it('refuses a pipe at once, without waiting for a writer that may never come', async () => {
+    const fifo = join(dir, 'rows.csv');
+    execFileSync('mkfifo', [fifo]);
+    // open() of a FIFO with no writer would wait for ever: the add hung, and one Ctrl-C did not stop it.
+    const refused = await Promise.race([resolveSourceFiles(fifo, undefined).then(() => 'read', (e: Error) => e.message), new Promise((r) => setTimeout(() => r('waited'), 2000))]);
+    expect(refused).toBe(`file: '${fifo}' is not a regular file (a pipe)`);
+  });
 });
