@@ -1,9 +1,9 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KEEL_BIN, runKeel } from '../test-server.js';
+import { KEEL_BIN, runKeel, startTestServer } from '../test-server.js';
 
 /** `keel ARGS` with `input` written to its stdin; its exit code and output. */
 function keelWithStdin(args: readonly string[], input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -13,8 +13,9 @@ function keelWithStdin(args: readonly string[], input: string): Promise<{ code: 
   });
 }
 
-// A pipe can be read once: `data add` spools it to a file, as it does stdin (`-`).
-describe('keel data add of a pipe', { timeout: 60_000 }, () => {
+// Inputs of `keel data add` that are not plain files or names. A pipe can be read once: the add
+// spools it to a file, as it does stdin (`-`).
+describe('keel data add of a pipe, and of names a URL cannot carry', { timeout: 60_000 }, () => {
   const home = mkdtempSync(join(tmpdir(), 'keel-pipes-'));
 
   it('reads a named FIFO, its format from its name, and records its path', async () => {
@@ -38,5 +39,19 @@ describe('keel data add of a pipe', { timeout: 60_000 }, () => {
     expect(unnamed).toMatchObject({ code: 2, stderr: "error: --format: reading from '/dev/stdin' needs --format (csv, parquet, json or ndjson)\n" });
     const empty = await keelWithStdin(['--home', home, 'data', 'add', 'devstdin', '/dev/stdin', '--format', 'csv'], '');
     expect(empty).toMatchObject({ code: 2, stderr: "error: file: '/dev/stdin' is empty: nothing was piped in\n" });
+  });
+
+  it('refuses the names . and .. through --server as it does here, not as a route that is not there', async () => {
+    const server = await startTestServer('keel-names-');
+    try {
+      const file = join(home, 'ok.csv');
+      writeFileSync(file, 'a\n1\n');
+      for (const name of ['.', '..']) {
+        const refused = await runKeel(['--server', server.url, 'data', 'add', name, file]).then(() => undefined, (e: { code: number; stderr: string }) => e);
+        expect(refused).toMatchObject({ code: 2, stderr: `error: name: invalid dataset name '${name}': use letters, digits, '.', '_' and '-' (no path characters, at most 128)\n` });
+      }
+    } finally {
+      await server.close();
+    }
   });
 });
