@@ -33,11 +33,12 @@ const isGzipStart = (bytes: Buffer): boolean => bytes[0] === 0x1f && bytes[1] ==
 
 /**
  * Opens the file once to turn "missing", "a directory" or "unreadable" into a clear error. Returns
- * its size, and whether its bytes are gzip's (read with the same look at its first bytes).
+ * its size, whether its bytes are gzip's, and its first 8 bytes (read with the same look at its start).
  */
-export async function assertReadableFile(path: string): Promise<{ size: number; gzipped: boolean }> {
+export async function assertReadableFile(path: string): Promise<{ size: number; gzipped: boolean; start: Buffer }> {
   let size: number;
-  const start = Buffer.alloc(2);
+  // Enough for the signatures of other kinds of files (source-kind.ts in the data layer).
+  const start = Buffer.alloc(8);
   try {
     // Not opened when it is not a file: open waits for a FIFO's writer, which may never come.
     const kind = await stat(path);
@@ -48,7 +49,7 @@ export async function assertReadableFile(path: string): Promise<{ size: number; 
       if (!st.isFile()) throw invalidArgument('file', `'${path}' is not a regular file`);
       size = st.size;
       // Reading the first bytes catches EISDIR and permission problems that open() alone may not.
-      await fh.read(start, 0, 2, 0);
+      await fh.read(start, 0, start.length, 0);
     } finally {
       await fh.close();
     }
@@ -60,7 +61,7 @@ export async function assertReadableFile(path: string): Promise<{ size: number; 
     throw invalidArgument('file', `cannot read '${path}': ${why} (${code})`, e);
   }
   if (size === 0) throw invalidArgument('file', `'${path}' is empty`);
-  return { size, gzipped: isGzipStart(start) };
+  return { size, gzipped: isGzipStart(start), start: start.subarray(0, Math.min(size, start.length)) };
 }
 
 /** Most files one add reads (each is a file DuckDB opens and a hash Keel computes). */
