@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { open, readdir, rename, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { relative, resolve } from 'node:path';
-import { invalidArgument, isKeelError } from './errors.js';
+import { invalidArgument, isKeelError, type KeelError } from './errors.js';
 
 export const DATASET_FORMATS = ['csv', 'parquet', 'json', 'ndjson'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
@@ -55,10 +55,7 @@ export async function assertReadableFile(path: string): Promise<{ size: number; 
     }
   } catch (e) {
     if (isKeelError(e)) throw e;
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    // Node says "ENOENT: no such file or directory, open 'x.csv'": the middle is what the user needs.
-    const why = (e as Error).message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
-    throw invalidArgument('file', `cannot read '${path}': ${why} (${code})`, e);
+    throw unreadable(`'${path}'`, e);
   }
   if (size === 0) throw invalidArgument('file', `'${path}' is empty`);
   return { size, gzipped: isGzipStart(start), start: start.subarray(0, Math.min(size, start.length)) };
@@ -93,9 +90,21 @@ export async function listSourceFiles(path: string, format: string | undefined):
   return { files: files.sort(), many: true };
 }
 
+/** The error of a file or folder the OS would not let Keel read (`what`: how the message names it). */
+function unreadable(what: string, e: unknown): KeelError {
+  const code = (e as NodeJS.ErrnoException).code ?? 'error';
+  // Node says "ENOENT: no such file or directory, open 'x.csv'": the middle is what the user needs.
+  const why = (e as Error).message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
+  return invalidArgument('file', `cannot read ${what}: ${why} (${code})`, e);
+}
+
 async function walk(dir: string): Promise<string[]> {
   const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
+  // A folder the user may not list (chmod 000) was an INTERNAL error with Node's stack.
+  const entries = await readdir(dir, { withFileTypes: true }).catch((e: unknown) => {
+    throw unreadable(`the folder '${dir}'`, e);
+  });
+  for (const e of entries) {
     if (isSkipped(e.name)) continue;
     const p = resolve(dir, e.name);
     if (e.isDirectory()) out.push(...(await walk(p)));
