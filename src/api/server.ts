@@ -35,6 +35,9 @@ export async function createApiServer(platform: Platform, options: ApiServerOpti
     loggerInstance: platform.logger as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: options.accessLog === false }),
     bodyLimit: options.bodyLimit ?? 1024 ** 3,
+    // Names are valid up to 128 characters (a ref, name@version, 141): the router's default of
+    // 100 answered a longer one with a bare 414; past it, the name's own check names the field.
+    routerOptions: { maxParamLength: 1000 },
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : newRequestId()),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
-import { assertReadableFile, DATASET_FORMATS, isDatasetFormat, KeelError, listItem, listSourceFiles, type LogicalType } from '../core/index.js';
+import { assertReadableFile, assertUnchanged, DATASET_FORMATS, isDatasetFormat, KeelError, listItem, listSourceFiles, stampFiles, type FileStamps, type LogicalType } from '../core/index.js';
 import type { HttpTransport } from './http.js';
 
 // The JSON shapes of /api/v1/datasets (the client imports only core, so they are spelled out here;
@@ -187,6 +187,9 @@ export class DatasetsClient {
     // A folder or a glob goes up as one multipart body, its files in path order (the server adds
     // them as one version, as a local add would).
     const { files, many } = await listSourceFiles(filePath, options.format);
+    // A file that changes while it is sent (a log still written) is refused before the body ends,
+    // so the server, which never sees the end of it, stores nothing (file-stamps.ts).
+    const stamps = await stampFiles(files);
     // Each file opened here, so that a missing or unreadable one is a clear error before any
     // request; the body then streams (a dataset can be larger than the client's memory).
     let size = 0;
@@ -201,7 +204,7 @@ export class DatasetsClient {
       const total = Math.max(1, Math.ceil(size / MIB));
       onProgress?.({ task: 'upload', done: sent < size ? sent / MIB : total, total, message: sent < size ? 'MiB sent' : 'sent; the server computes' });
     };
-    const body = Readable.from(many ? multipartBody(files, boundary, count) : fileBody(files[0]!, count));
+    const body = Readable.from(many ? multipartBody(files, boundary, count, stamps) : fileBody(files[0]!, count, stamps));
     return this.http.upload('POST', `api/v1/datasets/${encodeURIComponent(name)}/versions`, body, {
       query: {
         format: options.format,
@@ -238,22 +241,24 @@ export class DatasetsClient {
   }
 }
 
-async function* fileBody(path: string, count: (n: number) => void): AsyncGenerator<Buffer> {
+/** The bytes of the file at `path`, then a check that it is as `stamps` found it (else the body fails). */
+async function* fileBody(path: string, count: (n: number) => void, stamps: FileStamps): AsyncGenerator<Buffer> {
   for await (const chunk of createReadStream(path, { highWaterMark: MIB })) {
     count((chunk as Buffer).length);
     yield chunk as Buffer;
   }
+  await assertUnchanged(new Map([[path, stamps.get(path)]]));
 }
 
 /**
  * The files as the parts of a multipart/form-data body (RFC 7578), each named `file`, with its
  * base name as the filename (`"` and line breaks escaped as a browser does).
  */
-async function* multipartBody(files: readonly string[], boundary: string, count: (n: number) => void): AsyncGenerator<Buffer> {
+async function* multipartBody(files: readonly string[], boundary: string, count: (n: number) => void, stamps: FileStamps): AsyncGenerator<Buffer> {
   for (const f of files) {
     const name = basename(f).replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
     yield Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
-    yield* fileBody(f, count);
+    yield* fileBody(f, count, stamps);
     yield Buffer.from('\r\n');
   }
   yield Buffer.from(`--${boundary}--\r\n`);

@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { open, readdir, rename, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { relative, resolve } from 'node:path';
-import { invalidArgument, isKeelError } from './errors.js';
+import { invalidArgument, isKeelError, type KeelError } from './errors.js';
 
 export const DATASET_FORMATS = ['csv', 'parquet', 'json', 'ndjson'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
@@ -33,31 +33,32 @@ const isGzipStart = (bytes: Buffer): boolean => bytes[0] === 0x1f && bytes[1] ==
 
 /**
  * Opens the file once to turn "missing", "a directory" or "unreadable" into a clear error. Returns
- * its size, and whether its bytes are gzip's (read with the same look at its first bytes).
+ * its size, whether its bytes are gzip's, and its first 8 bytes (read with the same look at its start).
  */
-export async function assertReadableFile(path: string): Promise<{ size: number; gzipped: boolean }> {
+export async function assertReadableFile(path: string): Promise<{ size: number; gzipped: boolean; start: Buffer }> {
   let size: number;
-  const start = Buffer.alloc(2);
+  // Enough for the signatures of other kinds of files (source-kind.ts in the data layer).
+  const start = Buffer.alloc(8);
   try {
+    // Not opened when it is not a file: open waits for a FIFO's writer, which may never come.
+    const kind = await stat(path);
+    if (!kind.isFile() && !kind.isDirectory()) throw invalidArgument('file', `'${path}' is not a regular file (${kind.isFIFO() ? 'a pipe' : kind.isSocket() ? 'a socket' : 'a device'})`);
     const fh = await open(path, 'r');
     try {
       const st = await fh.stat();
       if (!st.isFile()) throw invalidArgument('file', `'${path}' is not a regular file`);
       size = st.size;
       // Reading the first bytes catches EISDIR and permission problems that open() alone may not.
-      await fh.read(start, 0, 2, 0);
+      await fh.read(start, 0, start.length, 0);
     } finally {
       await fh.close();
     }
   } catch (e) {
     if (isKeelError(e)) throw e;
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    // Node says "ENOENT: no such file or directory, open 'x.csv'": the middle is what the user needs.
-    const why = (e as Error).message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
-    throw invalidArgument('file', `cannot read '${path}': ${why} (${code})`, e);
+    throw unreadable(`'${path}'`, e);
   }
   if (size === 0) throw invalidArgument('file', `'${path}' is empty`);
-  return { size, gzipped: isGzipStart(start) };
+  return { size, gzipped: isGzipStart(start), start: start.subarray(0, Math.min(size, start.length)) };
 }
 
 /** Most files one add reads (each is a file DuckDB opens and a hash Keel computes). */
@@ -89,9 +90,21 @@ export async function listSourceFiles(path: string, format: string | undefined):
   return { files: files.sort(), many: true };
 }
 
+/** The error of a file or folder the OS would not let Keel read (`what`: how the message names it). */
+function unreadable(what: string, e: unknown): KeelError {
+  const code = (e as NodeJS.ErrnoException).code ?? 'error';
+  // Node says "ENOENT: no such file or directory, open 'x.csv'": the middle is what the user needs.
+  const why = (e as Error).message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
+  return invalidArgument('file', `cannot read ${what}: ${why} (${code})`, e);
+}
+
 async function walk(dir: string): Promise<string[]> {
   const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
+  // A folder the user may not list (chmod 000) was an INTERNAL error with Node's stack.
+  const entries = await readdir(dir, { withFileTypes: true }).catch((e: unknown) => {
+    throw unreadable(`the folder '${dir}'`, e);
+  });
+  for (const e of entries) {
     if (isSkipped(e.name)) continue;
     const p = resolve(dir, e.name);
     if (e.isDirectory()) out.push(...(await walk(p)));

@@ -12,6 +12,7 @@ export * from './result-limit.js';
 export * from './require-lazily.js';
 export * from './temp-dirs.js';
 export * from './file-sets.js';
+export * from './file-stamps.js';
 export * from './sort-values.js';
 export * from './write-target.js';
 export * from './json-replacer.js';

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Kysely } from 'kysely';
-import { makeWorkDir, notFound, sha256, throwIfAborted, type DatasetFormat, type Logger, type Table } from '../core/index.js';
+import { assertUnchanged, makeWorkDir, notFound, stampFiles, sha256, throwIfAborted, type DatasetFormat, type Logger, type Table } from '../core/index.js';
 import type { JobOptions } from '../jobs/index.js';
 import { artifactRecorded, type ArtifactStore, type Database } from '../storage/index.js';
 import { DatasetRepository } from './dataset-repository.js';
@@ -27,16 +27,15 @@ import { loadParquetTable, type LoadTableOptions } from './table-loader.js';
 import type { AddedVersion, ColumnProfile, DatasetSummary, DatasetVersion } from './types.js';
 
 export interface DatasetServiceHooks extends BlobClaimHooks {
-  /**
-   * Called after the Parquet is in the artifact store and before the version row commits.
-   * Tests throw here to simulate a crash in the middle of an add.
-   */
+  /** Called after the Parquet is in the artifact store and before the version row commits: tests throw here (a crash mid-add). */
   readonly afterArtifactStored?: (artifactSha256: string) => void | Promise<void>;
   /**
    * Called when the statistics start, while the Parquet is being copied into the artifact store.
    * Tests throw here to simulate a failure of the statistics.
    */
   readonly beforeStatistics?: () => void | Promise<void>;
+  /** Called when the content hash is computed, while DuckDB may still read the files. Tests change a source file here. */
+  readonly afterContentHash?: () => void | Promise<void>;
 }
 
 export interface DatasetServiceDeps {
@@ -78,6 +77,8 @@ export class DatasetService {
   private async ingest(name: string, filePath: string, options: AddDatasetOptions, job: JobOptions): Promise<DatasetVersion & { created: boolean }> {
     assertDatasetName(name, 'name');
     const source = await resolveSourceFiles(filePath, options.format, options.delimiter);
+    // The hash and DuckDB read the files apart: a file that changed between them is refused (file-stamps.ts).
+    const stamps = await stampFiles(source.files);
     const read = resolveReadOptions(source.format, source.files[0]!, options);
     const identity = readIdentity(read);
     const progress = (done: number, message: string) => job.onProgress?.({ task: 'ingest', done, total: 100, message });
@@ -103,6 +104,7 @@ export class DatasetService {
       let damaged: DatasetVersion | undefined;
       // The same bytes read in another encoding or with other types are other data: another version.
       const dedupe = contentHash(files).then(async (raw) => {
+        await this.deps.hooks?.afterContentHash?.();
         const sha = identity === '' ? raw : sha256(`${raw}\n${identity}`);
         duplicate = await this.repo.getVersion(name, versionOf(sha));
         if (duplicate && !(await intact(this.deps.artifacts, duplicate))) [damaged, duplicate] = [duplicate, undefined];
@@ -125,11 +127,12 @@ export class DatasetService {
         columns = await writeSourceParquet(con, described, parquet, writeOptions, (p, message) => progress(Math.min(60, p * 0.6), message), widened, signal);
       } catch (e) {
         await dedupe.catch(() => undefined);
+        await assertUnchanged(stamps);
         if (duplicate) return this.addedAgain(duplicate, options.description);
         throwIfAborted(signal, 'the add');
         throw userNames(sourceError(e, source.format));
       }
-      const contentSha256 = await dedupe;
+      const contentSha256 = await dedupe.finally(() => assertUnchanged(stamps));
       if (duplicate) return this.addedAgain(duplicate, options.description);
       progress(60, 'statistics');
       // The Parquet goes into the artifact store (a copy, hashed: I/O and Node's thread) while

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,5 +33,41 @@ describe('resolveSourceFiles and contentHash', () => {
     writeFileSync(join(parts, 'part-36.csv'), 'x\n1\n');
     writeFileSync(join(parts, 'part-38.csv'), 'x\n1\n');
     expect((await resolveSourceFiles(parts, undefined)).files).toHaveLength(40);
+  });
+
+  it('refuses a pipe at once, without waiting for a writer that may never come', async () => {
+    const fifo = join(dir, 'rows.csv');
+    execFileSync('mkfifo', [fifo]);
+    // open() of a FIFO with no writer would wait for ever: the add hung, and one Ctrl-C did not stop it.
+    const refused = await Promise.race([resolveSourceFiles(fifo, undefined).then(() => 'read', (e: Error) => e.message), new Promise((r) => setTimeout(() => r('waited'), 2000))]);
+    expect(refused).toBe(`file: '${fifo}' is not a regular file (a pipe)`);
+  });
+
+  it('refuses a file of another kind named as text, or of blank lines alone, naming it and what it is', async () => {
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    const cases: [string, Buffer | string, string | undefined, string][] = [
+      ['img.csv', png, undefined, "'img.csv' is a PNG image, not CSV text"],
+      ['ls.csv', readFileSync('/bin/ls'), undefined, "'ls.csv' is an executable (ELF), not CSV text"],
+      ['book.csv', Buffer.from('504b030414000600', 'hex'), undefined, "'book.csv' is a ZIP archive, not CSV text (an Excel .xlsx workbook? Save it as CSV)"],
+      ['table.csv', Buffer.from('PAR1\x15\x04', 'latin1'), undefined, "'table.csv' is a Parquet file, not CSV text (pass --format parquet)"],
+      ['img.json', png, undefined, "'img.json' is a PNG image, not JSON text"],
+      ['rows.txt', png, 'ndjson', "'rows.txt' is a PNG image, not NDJSON text"],
+      ['blank.csv', '\n\n\n', undefined, "'blank.csv' holds only blank lines: no header and no rows to read"],
+      ['spaces.csv', ' \t \r\n  \n', undefined, "'spaces.csv' holds only blank lines: no header and no rows to read"],
+    ];
+    for (const [name, content, format, message] of cases) {
+      writeFileSync(join(dir, name), content);
+      await expect(resolveSourceFiles(join(dir, name), format)).rejects.toThrow(`file: ${message}`);
+    }
+    // A part of a folder too; a real Parquet named so, and a CSV of a header alone, are read.
+    const parts = join(dir, 'kinds');
+    mkdirSync(parts);
+    writeFileSync(join(parts, 'a.csv'), 'x\n1\n');
+    writeFileSync(join(parts, 'b.csv'), png);
+    await expect(resolveSourceFiles(parts, undefined)).rejects.toThrow("file: 'b.csv' is a PNG image, not CSV text");
+    writeFileSync(join(dir, 'p.parquet'), Buffer.from('PAR1\x15\x04', 'latin1'));
+    expect((await resolveSourceFiles(join(dir, 'p.parquet'), undefined)).format).toBe('parquet');
+    writeFileSync(join(dir, 'header.csv'), 'x,y\n');
+    expect((await resolveSourceFiles(join(dir, 'header.csv'), undefined)).files).toHaveLength(1);
   });
 });

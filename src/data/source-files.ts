@@ -4,6 +4,7 @@ import { assertReadableFile, invalidArgument, listSourceFiles, sha256, sha256Fil
 import { adviceError, rewritten } from './advice-error.js';
 import { isTsv } from './read-options.js';
 import { resolveFormat } from './source-reader.js';
+import { assertNotBlank, assertTextStart } from './source-kind.js';
 
 /** What `keel data add` reads: one file, every data file under a folder, or the files a glob matches. */
 export interface SourceFiles {
@@ -22,7 +23,9 @@ export async function resolveSourceFiles(path: string, format: string | undefine
   const { files, many } = await listSourceFiles(path, format);
   if (!many) {
     const resolved = resolveFormat(path, format);
-    const { gzipped } = await assertReadableFile(path);
+    const { gzipped, start, size } = await assertReadableFile(path);
+    assertTextStart(path, resolved, start);
+    if (!gzipped) await assertNotBlank(path, resolved, size);
     return withGzipped(files, resolved, gzipped ? files : []);
   }
   const formats = new Set(files.map((f) => formatOfName(f)));
@@ -42,7 +45,11 @@ export async function resolveSourceFiles(path: string, format: string | undefine
     const checked = await Promise.allSettled(batch.map(assertReadableFile));
     const failed = checked.find((c) => c.status === 'rejected');
     if (failed) throw failed.reason;
-    checked.forEach((c, j) => c.status === 'fulfilled' && c.value.gzipped && gzipped.push(batch[j]!));
+    checked.forEach((c, j) => {
+      if (c.status !== 'fulfilled') return;
+      assertTextStart(batch[j]!, resolved, c.value.start);
+      if (c.value.gzipped) gzipped.push(batch[j]!);
+    });
   }
   return withGzipped(files, resolved, gzipped);
 }

@@ -1,11 +1,11 @@
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DatasetAdded, DatasetDiffResult, DatasetListItem, DatasetRowsPage, DatasetVersionDetail, DatasetVersionInfo } from '../../client/index.js';
-import { invalidArgument, isKeelError, KeelError, makeWorkDir, markGzipped, type LogicalType } from '../../core/index.js';
+import { formatOfName, invalidArgument, isKeelError, KeelError, makeWorkDir, markGzipped, type LogicalType } from '../../core/index.js';
 import { commandLineAdvice, resolveExportFormat, writeExport, type AddDatasetOptions, type ExportResult } from '../../data/index.js';
 import type { ProgressEvent } from '../../jobs/index.js';
 import type { CliContext } from '../context.js';
@@ -74,20 +74,40 @@ export async function dataOps(ctx: CliContext): Promise<DataOps> {
 }
 
 /**
- * FILE `-` is stdin: spooled to a temp file first (the content hash and DuckDB's parallel read
- * both need a file), recorded as the source `stdin`. Gzipped bytes are read as a .gz file is.
+ * FILE `-` is stdin, and a FILE that is a pipe (a FIFO, `/dev/stdin` piped into, a shell's
+ * `<(zcat x.csv.gz)`) is read as stdin is: spooled to a temp file first (the content hash and
+ * DuckDB's parallel read both need a file, which a pipe read twice is not), recorded as the source
+ * `stdin` (`-`, `/dev/stdin`) or the pipe's path. Gzipped bytes are read as a .gz file is.
  */
 export async function withStdinSpooled<T>(file: string, format: string | undefined, add: (path: string, source?: string) => Promise<T>): Promise<T> {
-  if (file !== '-') return add(file);
-  if (format === undefined) throw invalidArgument('--format', "reading from stdin ('-') needs --format (csv, parquet, json or ndjson)");
-  if (process.stdin.isTTY) throw invalidArgument('file', "'-' reads the data from stdin, but stdin is a terminal: pipe the data in");
+  const kind = file === '-' ? 'stdin' : await pipeKind(file);
+  if (kind === undefined) return add(file);
+  const stdin = kind === 'stdin';
+  const said = file === '-' ? "stdin ('-')" : `'${file}'`;
+  // A pipe's name may tell its format (mkfifo rows.csv); /dev/fd/63 does not.
+  const given = format ?? formatOfName(file);
+  if (given === undefined) throw invalidArgument('--format', `reading from ${said} needs --format (csv, parquet, json or ndjson)`);
+  if (stdin && process.stdin.isTTY) throw invalidArgument('file', `${said} reads the data from stdin, but stdin is a terminal: pipe the data in`);
   const dir = await makeWorkDir(tmpdir(), 'keel-stdin');
   try {
-    const path = join(dir, `stdin.${format.replace(/[^a-z]/g, '')}`);
-    await pipeline(process.stdin, createWriteStream(path));
-    if ((await stat(path)).size === 0) throw invalidArgument('file', "stdin ('-') is empty: nothing was piped in");
-    return await add(await markGzipped(path), 'stdin');
+    // The pipe's own name where it has a format's (a .tsv is then read with tabs): errors name it.
+    const own = basename(file);
+    const path = join(dir, !stdin && formatOfName(own) !== undefined ? own : `stdin.${given.replace(/[^a-z]/g, '')}`);
+    await pipeline(stdin ? process.stdin : createReadStream(file), createWriteStream(path));
+    if ((await stat(path)).size === 0) throw invalidArgument('file', `${said} is empty: nothing was ${stdin ? 'piped in' : 'written to the pipe'}`);
+    return await add(await markGzipped(path), stdin ? 'stdin' : resolve(file));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Paths of this process's stdin: read as `-` is (Node's child processes get a socket, which no path opens). */
+const STDIN_PATHS = new Set(['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
+
+/** Whether `file` is stdin (not redirected from a file) or a FIFO, which a read consumes; stat, unlike open, does not wait for a FIFO's writer. */
+async function pipeKind(file: string): Promise<'stdin' | 'pipe' | undefined> {
+  const st = await stat(file).catch(() => undefined);
+  if (st === undefined || st.isFile()) return undefined;
+  if (STDIN_PATHS.has(file)) return 'stdin';
+  return st.isFIFO() ? 'pipe' : undefined;
 }

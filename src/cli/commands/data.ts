@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { invalidArgument, splitList } from '../../core/index.js';
-import { MAX_PAGE_ROWS, parseTypeList, resolveTypes } from '../../data/index.js';
+import { assertDatasetName, MAX_PAGE_ROWS, parseTypeList, resolveTypes } from '../../data/index.js';
 import type { ContextFactory } from '../context.js';
 import { formatCell, isStdout, printJson, printLine, printNote, printTable, progressBar, tableTime } from '../output.js';
 import { interruptible } from '../interrupt.js';
@@ -39,6 +39,8 @@ export function registerDataCommands(program: Command, context: ContextFactory):
     .option('--fill-short-rows', "read a CSV's rows with fewer fields than the header, the missing ones as missing values, as pandas fills them with NaN (refused by default: a short row is more often a broken line)")
     .option('--type <column=type>', 'a column type replacing the sniffed one (int, float, bool, string, timestamp), e.g. --type zip=string (repeat it, or comma-separate)', (v: string, prev: string[] = []) => [...prev, v])
     .action(runCommand(context, async (ctx, flags: { format?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; thousands?: string; comment?: string; na?: string[]; header: boolean; names?: string; skip?: string; columns?: string; dateFormat?: string; fillShortRows?: boolean; type?: string[] }, name: string, file: string) => {
+      // Checked here too: through --server, '..' or '.' would be taken out of the URL's path.
+      assertDatasetName(name, 'name');
       const { type: typeFlags, names, header, skip, columns, ...rest } = flags;
       const types = typeFlags && resolveTypes(parseTypeList(typeFlags, '--type'));
       const opts = {
