@@ -2,10 +2,9 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Kysely } from 'kysely';
-import { assertUnchanged, makeWorkDir, notFound, stampFiles, sha256, throwIfAborted, type DatasetFormat, type Logger, type Table } from '../core/index.js';
+import { assertUnchanged, makeWorkDir, notFound, stampFiles, sha256, throwIfAborted, type DatasetFormat, type Table } from '../core/index.js';
 import type { JobOptions } from '../jobs/index.js';
-import { artifactRecorded, type ArtifactStore, type Database } from '../storage/index.js';
+import { artifactRecorded } from '../storage/index.js';
 import { DatasetRepository } from './dataset-repository.js';
 import { diffVersions, type DatasetDiff } from './dataset-diff.js';
 import { resolveExportFormat, writeExport, type ExportResult } from './dataset-export.js';
@@ -22,29 +21,12 @@ import { readIdentity, resolveReadOptions, type ReadOptionsGiven } from './read-
 import { describeSource } from './source-reader.js';
 import { sourceError } from './source-sql.js';
 import { dropBlob, intact, readFailure, storedParquet } from './stored-parquet.js';
-import { claimStoredBlob, releaseBlob, releaseDeadClaims, type BlobClaimHooks, type BlobRelease } from './stored-blob-claim.js';
+import { claimStoredBlob, releaseBlob, releaseDeadClaims, type BlobRelease } from './stored-blob-claim.js';
+import type { DatasetServiceDeps } from './dataset-service-deps.js';
 import { loadParquetTable, type LoadTableOptions } from './table-loader.js';
 import type { AddedVersion, ColumnProfile, DatasetSummary, DatasetVersion } from './types.js';
 
-export interface DatasetServiceHooks extends BlobClaimHooks {
-  /** Called after the Parquet is in the artifact store and before the version row commits: tests throw here (a crash mid-add). */
-  readonly afterArtifactStored?: (artifactSha256: string) => void | Promise<void>;
-  /**
-   * Called when the statistics start, while the Parquet is being copied into the artifact store.
-   * Tests throw here to simulate a failure of the statistics.
-   */
-  readonly beforeStatistics?: () => void | Promise<void>;
-  /** Called when the content hash is computed, while DuckDB may still read the files. Tests change a source file here. */
-  readonly afterContentHash?: () => void | Promise<void>;
-}
-
-export interface DatasetServiceDeps {
-  readonly db: Kysely<Database>;
-  readonly artifacts: ArtifactStore;
-  readonly logger: Logger;
-  readonly tmpDir: string;
-  readonly hooks?: DatasetServiceHooks;
-}
+export type { DatasetServiceDeps, DatasetServiceHooks } from './dataset-service-deps.js';
 
 export interface AddDatasetOptions extends ReadOptionsGiven {
   readonly format?: DatasetFormat | string;
