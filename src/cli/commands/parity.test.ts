@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gitCommit } from '../../training/index.js';
+import { KEEL_BIN, runKeel, runKeelInProcess, startTestServer, type TestServer } from '../test-server.js';
+
+/**
+ * One command, the same arguments, on the local store (--home) and through --server on the same
+ * store: the same output, errors and exit codes (docs: "Local store and --server").
+ */
+describe('keel on the local store and through --server', { timeout: 120_000 }, () => {
+  let server: TestServer;
+  let dir: string;
+  const both = async (...args: string[]) => ({
+    local: await runKeelInProcess(['--home', server.home, ...args]),
+    remote: await runKeelInProcess(['--server', server.url, ...args]),
+  });
+
+  beforeAll(async () => {
+    server = await startTestServer('keel-cli-parity-');
+    dir = mkdtempSync(join(tmpdir(), 'keel-parity-work-'));
+    const rows = Array.from({ length: 80 }, (_, i) => `${i % 7},${(i * 13) % 11},${i % 7 > 3 ? 1 : 0}`);
+    writeFileSync(join(dir, 'tiny.csv'), `a,b,y\n${rows.join('\n')}\n`);
+    await server.platform.datasets.add('tiny', join(dir, 'tiny.csv'));
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('runs show of an unknown run: the same error, naming run_id, both ways', async () => {
+    const { local, remote } = await both('--json', 'runs', 'show', '0'.repeat(32));
+    expect(remote).toEqual(local);
+    expect(local.exitCode).toBe(3);
+    expect(JSON.parse(local.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: `Run with id=${'0'.repeat(32)} not found`, field: 'run_id' } });
+  });
+});
