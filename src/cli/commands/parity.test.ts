@@ -35,4 +35,13 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     expect(local.exitCode).toBe(3);
     expect(JSON.parse(local.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: `Run with id=${'0'.repeat(32)} not found`, field: 'run_id' } });
   });
+
+  it('data add checks the name before the file, and names the file as given, both ways', async () => {
+    const badName = await both('--json', 'data', 'add', 'bad name!', 'missing.csv');
+    expect(badName.remote).toEqual(badName.local);
+    expect(JSON.parse(badName.local.stderr).error.field).toBe('name');
+    const missing = await both('data', 'add', 'tiny2', 'missing.csv');
+    expect(missing.remote).toEqual(missing.local);
+    expect(missing.local).toMatchObject({ exitCode: 2, stderr: "error: file: cannot read 'missing.csv': no such file or directory (ENOENT)\n" });
+  });
 });
