@@ -44,4 +44,21 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     expect(missing.remote).toEqual(missing.local);
     expect(missing.local).toMatchObject({ exitCode: 2, stderr: "error: file: cannot read 'missing.csv': no such file or directory (ENOENT)\n" });
   });
+
+  it('train refuses a bad --checkpoint-every both ways, and records the caller\'s code version', async () => {
+    const bad = await both('train', '--dataset', 'tiny', '--target', 'y', '--checkpoint-every', '0', '--no-register');
+    expect(bad.remote).toEqual(bad.local);
+    expect(bad.local).toMatchObject({ exitCode: 2, stderr: "error: --checkpoint-every: expected a positive integer, got '0'\n" });
+    // From a folder outside any git checkout, no code version, as a local run there records
+    // none; the server's own checkout (this test's) is not the caller's code.
+    const args = ['--json', 'train', '--dataset', 'tiny', '--target', 'y', '--param', 'n_estimators=3', '--no-register', '--checkpoint-every', '1', '--no-progress'];
+    const outside = JSON.parse((await runKeel(['--server', server.url, ...args], {}, dir)).stdout) as { runId: string; codeVersion?: string };
+    expect(outside.codeVersion).toBeUndefined();
+    const run = await server.platform.tracking.getRun(outside.runId);
+    expect(run.data.tags.find((t) => t.key === 'mlflow.source.git.commit')).toBeUndefined();
+    // From this checkout, its commit both ways (the CLI sends it).
+    const inside = await both(...args);
+    const head = await gitCommit(process.cwd());
+    expect([JSON.parse(inside.local.stdout).codeVersion, JSON.parse(inside.remote.stdout).codeVersion]).toEqual([head, head]);
+  });
 });
