@@ -61,4 +61,36 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     const head = await gitCommit(process.cwd());
     expect([JSON.parse(inside.local.stdout).codeVersion, JSON.parse(inside.remote.stdout).codeVersion]).toEqual([head, head]);
   });
+
+  it('feedback --file names a file it cannot read, both ways', async () => {
+    const { local, remote } = await both('feedback', '--file', 'missing.csv');
+    expect(remote).toEqual(local);
+    expect(local).toMatchObject({ exitCode: 2, stderr: "error: --file: cannot read 'missing.csv': ENOENT: no such file or directory, open 'missing.csv'\n" });
+  });
+
+  it('monitor run --watch runs the server\'s monitors through --server; a bad --interval is refused both ways', async () => {
+    const badInterval = await both('monitor', 'run', '--watch', '--interval', 'x');
+    expect(badInterval.remote).toEqual(badInterval.local);
+    expect(badInterval.local).toMatchObject({ exitCode: 2, stderr: "error: --interval: expected a positive number of seconds, got 'x'\n" });
+    const at = Date.now() - 10_000;
+    await server.platform.monitoring.predictions.writeBatch([{ receivedAt: at, record: { requestId: 'q1', timestamp: at, modelName: 'm', modelVersion: 1, deployment: 'd1', variant: null, inputs: { a: 1, b: 2 }, outputs: { p: 0.5 }, latencyMs: 1 } }]);
+    const created = await runKeelInProcess(['--server', server.url, 'monitor', 'create', 'm1', '--deployment', 'd1', '--window', '1s', '--reference', 'tiny@latest']);
+    expect(created.exitCode, created.stderr).toBe(0);
+    // The loop runs until Ctrl-C: a child process, stopped with SIGINT once it has printed a pass.
+    const child = spawn(process.execPath, [KEEL_BIN, '--server', server.url, 'monitor', 'run', 'm1', '--watch', '--interval', '3600'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (stdout.includes('\n')) child.kill('SIGINT');
+    });
+    // Without a pass printed (before --watch took --server: refused at once) it ends all the same.
+    const stop = setTimeout(() => child.kill('SIGINT'), 60_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve)).finally(() => clearTimeout(stop));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toMatch(/^m1: [1-9]\d* window\(s\), 0 alert\(s\) fired\n$/);
+    const windows = await server.platform.monitoring.status('m1', 5);
+    expect(windows[0]!.windows.length).toBeGreaterThan(0);
+  });
 });
