@@ -37,7 +37,7 @@ export const MLFLOW_ERROR_SCHEMA = {
   description: "An MLflow error: MLflow's error_code names and statuses (docs/errors.md)",
   type: 'object',
   required: ['error_code', 'message'],
-  properties: { error_code: { type: 'string' }, message: { type: 'string' } },
+  properties: { error_code: { type: 'string' }, message: { type: 'string' }, field: { type: 'string', description: "Keel's addition: the parameter the error is about (run_id, filter)" } },
 } as const;
 
 const object = (description: string) => ({ description, type: 'object', additionalProperties: true }) as const;

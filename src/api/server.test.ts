@@ -144,7 +144,7 @@ describe('API server', () => {
     expect(await answer({ method: 'POST', url: '/api/v1/monitors', headers: { 'content-type': 'text/plain' }, payload: '{"name": "m", "deployment": "d"}' })).toEqual(refused('text/plain'));
     // The MLflow-compatible routes answer as MLflow's server does: 400 INVALID_PARAMETER_VALUE.
     expect(await answer({ method: 'POST', url: '/api/2.0/mlflow/experiments/create', headers: { 'content-type': 'text/plain' }, payload: '{"name": "e"}' })).toEqual({
-      status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: "content-type: 'text/plain' is not accepted here; send a JSON body (content-type application/json)" },
+      status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: "content-type: 'text/plain' is not accepted here; send a JSON body (content-type application/json)", field: 'content-type' },
     });
     // The uploads still take a text/plain body as the file it is.
     expect((await answer({ method: 'POST', url: '/api/v1/datasets/plain/versions?format=csv', headers: { 'content-type': 'text/plain' }, payload: 'a,b\n1,2\n' })).status).toBe(201);

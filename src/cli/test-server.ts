@@ -12,9 +12,34 @@ export const KEEL_BIN = fileURLToPath(new URL('../../bin/keel.js', import.meta.u
 
 const execFileAsync = promisify(execFile);
 
-/** Runs `keel ARGS...` in a child process; rejects (with stdout/stderr/code) on a non-zero exit. */
-export function runKeel(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ stdout: string; stderr: string }> {
-  return execFileAsync(process.execPath, [KEEL_BIN, ...args], { env: { ...process.env, ...env } });
+/** Runs `keel ARGS...` in a child process (in `cwd`, default this one's); rejects (with stdout/stderr/code) on a non-zero exit. */
+export function runKeel(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<{ stdout: string; stderr: string }> {
+  return execFileAsync(process.execPath, [KEEL_BIN, ...args], { env: { ...process.env, ...env }, ...(cwd ? { cwd } : {}) });
+}
+
+/**
+ * Runs `keel ARGS...` in this process (a child process loads the whole CLI, slow on a busy
+ * machine): what it wrote to stdout and stderr, and the exit code it set.
+ */
+export async function runKeelInProcess(args: readonly string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  const { buildProgram } = await import('./main.js');
+  const out = { stdout: '', stderr: '' };
+  const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
+  const capture = (into: 'stdout' | 'stderr') => ((chunk: string | Uint8Array) => {
+    out[into] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return true;
+  }) as typeof process.stdout.write;
+  process.stdout.write = capture('stdout');
+  process.stderr.write = capture('stderr');
+  try {
+    await buildProgram().parseAsync(['node', 'keel', ...args]);
+  } finally {
+    process.stdout.write = writes.stdout;
+    process.stderr.write = writes.stderr;
+  }
+  const exitCode = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { ...out, exitCode };
 }
 
 export interface TestServer {

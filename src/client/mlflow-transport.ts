@@ -48,9 +48,9 @@ export async function mlflowCall<T>(http: HttpTransport, method: 'GET' | 'POST',
     json = { message: text };
   }
   if (!res.ok) {
-    const err = json as { error_code?: string; message?: string };
+    const err = json as { error_code?: string; message?: string; field?: string };
     const code = FROM_MLFLOW[err.error_code ?? ''] ?? (res.status === 404 ? 'NOT_FOUND' : res.status >= 500 ? 'UNAVAILABLE' : 'INVALID_ARGUMENT');
-    throw new KeelError(code, err.message ?? `HTTP ${res.status} from ${method} ${url.pathname}`, { details: { mlflowCode: err.error_code } });
+    throw new KeelError(code, err.message ?? `HTTP ${res.status} from ${method} ${url.pathname}`, { ...(typeof err.field === 'string' ? { field: err.field } : {}), details: { mlflowCode: err.error_code } });
   }
   return json as T;
 }

@@ -15,6 +15,10 @@ export interface TrainRequestJson {
   readonly seed?: number;
   readonly register?: { readonly name: string } | false;
   readonly description?: string;
+  /** The code version (git commit) to record; the server records none of its own. */
+  readonly codeVersion?: string;
+  /** Iterations between checkpoints (default 10). */
+  readonly checkpointEvery?: number;
 }
 
 /** The JSON of a TrainResult, as `keel train --json` prints it. */
@@ -45,8 +49,8 @@ export class TrainingClient {
     return withNumberMetrics(await this.http.request('POST', 'api/v1/train', request));
   }
 
-  async resume(runId: string): Promise<TrainResultJson> {
-    return withNumberMetrics(await this.http.request('POST', `api/v1/train/${encodeURIComponent(runId)}/resume`));
+  async resume(runId: string, options: { checkpointEvery?: number } = {}): Promise<TrainResultJson> {
+    return withNumberMetrics(await this.http.request('POST', `api/v1/train/${encodeURIComponent(runId)}/resume`, options));
   }
 }
 

@@ -14,5 +14,6 @@ export { resolveExportFormat, writeExport } from './dataset-export.js';
 export type { ExportResult } from './dataset-export.js';
 export { MAX_PAGE_ROWS } from './dataset-rows.js';
 export { commandLineAdvice, queryMessage } from './advice-error.js';
+export { resolveSourceFiles } from './source-files.js';
 export type { RowsOptions, RowsPage } from './dataset-rows.js';
 export type { LoadTableOptions } from './table-loader.js';

@@ -10,7 +10,7 @@ export { OnlineLearner } from './online-learner.js';
 export type { LearnerEvents, ModelPublisher, OnlineLearnerOptions, PublishedVersion } from './online-learner.js';
 export { validationAnalyzers } from './validation-analyzers.js';
 export type { ValidationAnalyzersDeps } from './validation-analyzers.js';
-export type { MonitorEvents, MonitorOptions } from './monitor.js';
+export type { MonitorEvents, MonitorOptions, MonitorRunner } from './monitor.js';
 export type { RetrainContext, TrainFunction } from './alert-dispatcher.js';
 export { parseDuration, parseMonitorConfig } from './monitor-config.js';
 export { signWebhookBody, verifyWebhookSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook.js';

@@ -1,11 +1,17 @@
 import { EventEmitter } from 'node:events';
 import type { Alert } from './types.js';
-import type { MonitoringService, MonitorRunResult } from './monitoring-service.js';
+import type { MonitorRunResult } from './monitoring-service.js';
 
 export interface MonitorEvents {
   run: [MonitorRunResult];
   alert: [Alert];
   error: [Error];
+}
+
+/** What the loop calls: the MonitoringService, or a client of a remote server's (`keel monitor run --watch --server`). */
+export interface MonitorRunner {
+  listMonitors(): Promise<readonly { readonly name: string }[]>;
+  runMonitor(name: string): Promise<MonitorRunResult>;
 }
 
 export interface MonitorOptions {
@@ -25,7 +31,7 @@ export class Monitor extends EventEmitter<MonitorEvents> {
   private current: Promise<void> | undefined;
   private closed = false;
 
-  constructor(private readonly service: MonitoringService, private readonly options: MonitorOptions = {}) {
+  constructor(private readonly service: MonitorRunner, private readonly options: MonitorOptions = {}) {
     super();
   }
 

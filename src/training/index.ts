@@ -9,3 +9,4 @@ export type {
   DatasetColumnInfo, DatasetsPort, ParamValue, RegistryPort, SplitKind, SplitSpec, SplitSummary, TrackingPort, TrackingRun, TrainingDeps,
   TrainOptions, TrainRequest, TrainResult,
 } from './types.js';
+export { gitCommit } from './code-version.js';

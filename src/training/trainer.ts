@@ -26,7 +26,7 @@ export const MODEL_CARD_ARTIFACT = 'model_card.json';
 
 export async function train(request: TrainRequest, deps: TrainingDeps, options: TrainOptions = {}): Promise<TrainResult> {
   const plan = await planTraining(request, deps);
-  const codeVersion = await gitCommit(deps.cwd ?? process.cwd());
+  const codeVersion = request.codeVersion ?? (deps.cwd === null ? undefined : await gitCommit(deps.cwd ?? process.cwd()));
   const experimentId = await deps.tracking.getOrCreateExperiment(plan.req.experiment);
   const tags: KeyValue[] = [
     { key: TRAIN_REQUEST_TAG, value: JSON.stringify(plan.storedRequest) },

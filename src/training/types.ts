@@ -41,6 +41,8 @@ export interface TrainRequest {
   /** Register the model under this name (default: the dataset's name); false skips registration. */
   readonly register?: { readonly name: string } | false;
   readonly description?: string;
+  /** The code version (git commit) of the caller's code; default the git commit of `deps.cwd`. */
+  readonly codeVersion?: string;
 }
 
 export interface DatasetColumnInfo {
@@ -107,8 +109,11 @@ export interface TrainingDeps {
   /** Checkpoints go to `<checkpointDir>/<runId>/`. */
   readonly checkpointDir: string;
   readonly logger?: Logger;
-  /** Where `git rev-parse HEAD` runs to find the code version; default process.cwd(). */
-  readonly cwd?: string;
+  /**
+   * Where `git rev-parse HEAD` runs to find the code version a request does not give; default
+   * process.cwd(); null: nowhere (a server's own checkout is not its caller's code).
+   */
+  readonly cwd?: string | null;
 }
 
 export interface TrainOptions {

@@ -25,22 +25,31 @@ const TrainBody = Type.Object({
   seed: Type.Optional(Type.Integer()),
   register: Type.Optional(Type.Union([Type.Object({ name: Type.String() }), Type.Literal(false)])),
   description: Type.Optional(Type.String()),
+  codeVersion: Type.Optional(Type.String({ description: "the caller's code version (git commit), recorded as the run's mlflow.source.git.commit and in the model's lineage" })),
+  checkpointEvery: Type.Optional(Type.Integer({ minimum: 1, description: 'iterations between checkpoints (default 10)' })),
 });
 const RunParams = Type.Object({ runId: Type.String() });
+const ResumeBody = Type.Optional(Type.Object({ checkpointEvery: Type.Optional(Type.Integer({ minimum: 1, description: 'iterations between checkpoints (default 10)' })) }));
 
 /** /api/v1/train: the trainer over HTTP. The call returns when training has finished. */
 export const trainingRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, { platform }) => {
-  const deps = () => trainingDeps({ ...platform, logger: platform.logger }, platform.config.home);
+  // No code version from the server's own working directory: it is not the caller's code, which
+  // sends its own (keel train --server sends the git commit of where it runs).
+  const deps = () => ({ ...trainingDeps({ ...platform, logger: platform.logger }, platform.config.home), cwd: null });
+  const every = (n: number | undefined) => (n === undefined ? {} : { checkpointEvery: n });
 
-  app.post<{ Body: Omit<TrainRequest, 'model'> & { model?: string } }>(
+  app.post<{ Body: Omit<TrainRequest, 'model'> & { model?: string; checkpointEvery?: number } }>(
     '/api/v1/train',
     { config: { permission: 'training:write' }, schema: { tags: ['training'], summary: 'Train a model on a dataset version, track the run and register the model', body: TrainBody, response: ok('the training result: {runId, experimentId, metrics, modelVersion?, ...}') } },
-    async (req) => train({ ...req.body, model: req.body.model ?? 'gbdt' }, deps()),
+    async (req) => {
+      const { checkpointEvery, ...request } = req.body;
+      return train({ ...request, model: request.model ?? 'gbdt' }, deps(), every(checkpointEvery));
+    },
   );
 
-  app.post<{ Params: { runId: string } }>(
+  app.post<{ Params: { runId: string }; Body: { checkpointEvery?: number } | undefined }>(
     '/api/v1/train/:runId/resume',
-    { config: { permission: 'training:write' }, schema: { tags: ['training'], summary: 'Resume a killed or failed training run from its last checkpoint', params: RunParams, response: ok('the training result, as POST /api/v1/train answers') } },
-    async (req) => resumeTraining(req.params.runId, deps()),
+    { config: { permission: 'training:write' }, schema: { tags: ['training'], summary: 'Resume a killed or failed training run from its last checkpoint', params: RunParams, body: ResumeBody, response: ok('the training result, as POST /api/v1/train answers') } },
+    async (req) => resumeTraining(req.params.runId, deps(), every(req.body?.checkpointEvery)),
   );
 };

@@ -6,7 +6,7 @@ import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DatasetAdded, DatasetDiffResult, DatasetListItem, DatasetRowsPage, DatasetVersionDetail, DatasetVersionInfo } from '../../client/index.js';
 import { formatOfName, invalidArgument, isKeelError, KeelError, makeWorkDir, markGzipped, type LogicalType } from '../../core/index.js';
-import { commandLineAdvice, resolveExportFormat, writeExport, type AddDatasetOptions, type ExportResult } from '../../data/index.js';
+import { assertDatasetName, commandLineAdvice, resolveExportFormat, resolveSourceFiles, writeExport, type AddDatasetOptions, type ExportResult } from '../../data/index.js';
 import type { ProgressEvent } from '../../jobs/index.js';
 import type { CliContext } from '../context.js';
 
@@ -30,12 +30,17 @@ export async function dataOps(ctx: CliContext): Promise<DataOps> {
     const client = ctx.client().datasets;
     return {
       // The server's advice names its query parameters (?format=); this CLI's user passes flags.
-      add: (n, f, { source: _source, ...o }, onProgress, signal) =>
-        client.add(n, f, { ...o, signal, onProgress }).catch((e: unknown) => {
+      add: async (n, f, { source: _source, ...o }, onProgress, signal) => {
+        // A local add's first checks, in its order: a bad name before the file, the file named as
+        // given (the client names it by its absolute path), the format told from its name.
+        assertDatasetName(n, 'name');
+        await resolveSourceFiles(f, o.format, o.delimiter);
+        return client.add(n, f, { ...o, signal, onProgress }).catch((e: unknown) => {
           if (!isKeelError(e)) throw e;
           const message = commandLineAdvice(e.message);
           throw message === e.message ? e : new KeelError(e.code, message, { ...(e.field === undefined ? {} : { field: e.field }), cause: e });
-        }),
+        });
+      },
       list: () => client.list(),
       versions: (n) => client.versions(n),
       get: (r) => client.get(r),

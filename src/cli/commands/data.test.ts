@@ -47,11 +47,11 @@ describe('keel data (end to end)', () => {
       for (const [file, note] of [[late, 'note: column \'n\' holds "1.5", so it is DOUBLE instead of BIGINT\n'], [repeats, "note: column 2 'a' repeats the name of column 1, so it is named 'a_1'\n"]] as const) {
         expect((await runKeel(['--server', other.url, 'data', 'add', 'noted', file])).stderr).toContain(note);
       }
-      // The server's advice names its query parameters; the CLI says its own flags.
+      // The CLI says its own flags, and names the file as given, as a local add does.
       const unknown = join(home, 'rows.dat');
       writeFileSync(unknown, 'a\n1\n');
       const refused = await runKeel(['--server', other.url, 'data', 'add', 'z', unknown]).then(() => '', (e: { stderr: string }) => e.stderr);
-      expect(refused).toBe("error: format: cannot tell the format of 'rows.dat' from its name; pass --format (csv, parquet, json, ndjson)\n");
+      expect(refused).toBe(`error: format: cannot tell the format of '${unknown}' from its name; pass --format (known: csv, parquet, json, ndjson)\n`);
     } finally {
       await other.close();
     }

@@ -1,36 +1,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { buildProgram } from '../main.js';
+import { describe, expect, it } from 'vitest';
 import { PredictionStore } from '../../monitoring/index.js';
 import { openMetadataStore } from '../../storage/index.js';
-import { startTestServer } from '../test-server.js';
+import { runKeelInProcess, startTestServer } from '../test-server.js';
 import { parseLabelFile, parseRuleText } from './monitor-support.js';
 
-/** Runs `keel ARGS` in this process (a subprocess per command is slow on a busy machine) and returns stdout. */
+/** Runs `keel ARGS` in this process; rejects on a non-zero exit. */
 async function keel(...args: string[]): Promise<{ stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    await buildProgram().parseAsync(['node', 'keel', ...args]);
-  } finally {
-    spy.mockRestore();
-    errSpy.mockRestore();
-  }
-  if (process.exitCode) {
-    const code = process.exitCode;
-    process.exitCode = 0;
-    throw new Error(`keel ${args.join(' ')} exited with ${code}`);
-  }
+  const { stdout, stderr, exitCode } = await runKeelInProcess(args);
+  if (exitCode) throw new Error(`keel ${args.join(' ')} exited with ${exitCode}: ${stderr}`);
   return { stdout, stderr };
 }
 const H = 3_600_000;

@@ -1,13 +1,25 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { KeelError, invalidArgument } from '../../core/index.js';
-import { Monitor, OnlineLearner, parseDuration, parseMonitorConfig } from '../../monitoring/index.js';
+import { Monitor, OnlineLearner, parseDuration, parseMonitorConfig, type MonitorRunner, type MonitorRunResult } from '../../monitoring/index.js';
 import type { FeedbackLabel, MonitorDefinition, MonitorRunInfo } from '../../client/index.js';
 import type { ContextFactory } from '../context.js';
 import { printJson, printLine, printTable, printWarning, tableTime } from '../output.js';
 import { positiveInt } from '../option-values.js';
 import { runCommand } from '../run-command.js';
-import { alertRows, api, collect, parseLabel, parseLabelFile, parseRuleText, statusRows } from './monitor-support.js';
+import { alertRows, api, collect, parseLabel, parseLabelFile, parseRuleText, statusRows, type MonitoringApi } from './monitor-support.js';
+
+/** The server's monitor runs as the loop takes them; the loop prints them (the JSON a local run is printed as). */
+const remoteRunner = (a: MonitoringApi): MonitorRunner => ({
+  listMonitors: () => a.listMonitors(),
+  runMonitor: async (n) => (await a.run(n)) as unknown as MonitorRunResult,
+});
+
+function positiveNumber(flag: string, text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw invalidArgument(flag, `expected a positive number of seconds, got '${text}'`);
+  return n;
+}
 
 export function registerMonitorCommands(program: Command, context: ContextFactory): void {
   const monitor = program.command('monitor').description('monitors over the prediction log: windows, drift, quality, performance, alerts');
@@ -95,8 +107,10 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
       const now = o.now !== undefined ? Number(o.now) : undefined;
       if (now !== undefined && !Number.isFinite(now)) throw invalidArgument('--now', 'expected epoch milliseconds');
       if (o.watch) {
-        if (ctx.isRemote) throw invalidArgument('--watch', 'runs against the local store: start it next to the store the server uses');
-        const m = new Monitor((await ctx.platform()).monitoring, { intervalMs: Number(o.interval) * 1000, ...(name ? { names: [name] } : {}) });
+        const intervalMs = positiveNumber('--interval', o.interval) * 1000;
+        // Through --server, each pass asks the server to run its monitors, as `monitor run` does.
+        const runner: MonitorRunner = ctx.isRemote ? remoteRunner(await api(ctx)) : (await ctx.platform()).monitoring;
+        const m = new Monitor(runner, { intervalMs, ...(name ? { names: [name] } : {}) });
         m.on('run', (r) => {
           if (r.evaluated.length === 0 && r.fired.length === 0) return;
           if (ctx.json) printJson(r);
@@ -165,7 +179,7 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
         ...(o.learningRate !== undefined ? { learningRate: Number(o.learningRate) } : {}),
         ...(o.every !== undefined ? { publishEveryUpdates: Number(o.every) } : {}),
         ...(o.everyTime !== undefined ? { publishEveryMs: parseDuration(o.everyTime, '--every-time') } : {}),
-        evaluationWindowMs: parseDuration(o.window, '--window'), intervalMs: Number(o.interval) * 1000, logger: platform.logger,
+        evaluationWindowMs: parseDuration(o.window, '--window'), intervalMs: positiveNumber('--interval', o.interval) * 1000, logger: platform.logger,
       });
       const report = (v: { name: string; version: number; updates: number; metrics: Readonly<Record<string, number>> }) => {
         if (ctx.json) printJson(v);
@@ -215,7 +229,12 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
     .option('--file <path>', 'labels: JSON array, JSON lines, or CSV with request_id,label')
     .action(runCommand(context, async (ctx, o: { file?: string }, requestId?: string, label?: string) => {
       let labels: FeedbackLabel[];
-      if (o.file) labels = parseLabelFile(await readFile(o.file, 'utf8'));
+      if (o.file) {
+        const text = await readFile(o.file, 'utf8').catch((e: unknown) => {
+          throw new KeelError('INVALID_ARGUMENT', `--file: cannot read '${o.file}': ${(e as Error).message}`, { field: '--file', cause: e });
+        });
+        labels = parseLabelFile(text);
+      }
       else if (requestId !== undefined && label !== undefined) labels = [{ requestId, label: parseLabel(label) }];
       else throw invalidArgument('requestId', 'give REQUEST_ID LABEL, or --file');
       const r = await (await api(ctx)).feedback(labels);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { invalidArgument } from '../../core/index.js';
 import { MODEL_KINDS, type Task } from '../../models/index.js';
-import { resumeTraining, train, trainingDeps, type SplitKind, type TrainRequest, type TrainResult } from '../../training/index.js';
+import { gitCommit, resumeTraining, train, trainingDeps, type SplitKind, type TrainRequest, type TrainResult } from '../../training/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
 import { printJson, printLine, printTable, progressBar } from '../output.js';
 import { interruptible } from '../interrupt.js';
@@ -52,17 +52,22 @@ export function registerTrainCommand(program: Command, context: ContextFactory):
     .option('--checkpoint-every <n>', 'iterations between checkpoints (default 10)')
     .option('--no-progress', 'no progress bar on stderr')
     .action(runCommand(context, async (ctx, flags: TrainFlags) => {
+      const every = checkpointEvery(flags.checkpointEvery);
       if (ctx.isRemote) {
-        // The server trains synchronously: no progress bar, one result when it is done.
+        // The server trains synchronously: no progress bar, one result when it is done. The code
+        // version is this checkout's, as a local run records it, not the server's.
         const client = ctx.client().training;
-        const remote = flags.resume ? await client.resume(flags.resume) : await client.train(requestFromFlags(flags));
+        const options = every === undefined ? {} : { checkpointEvery: every };
+        const codeVersion = await gitCommit(process.cwd());
+        const remote = flags.resume ? await client.resume(flags.resume, options)
+          : await client.train({ ...requestFromFlags(flags), ...(codeVersion ? { codeVersion } : {}), ...options });
         if (ctx.json) printJson(remote);
         else printResult(remote as unknown as TrainResult);
         return;
       }
       const platform = await ctx.platform();
       const deps = trainingDeps(platform, ctx.config.home);
-      const result = await runWithProgress(ctx, flags, (options) =>
+      const result = await runWithProgress(ctx, flags, every, (options) =>
         flags.resume ? resumeTraining(flags.resume, deps, options) : train(requestFromFlags(flags), deps, options));
       if (ctx.json) printJson(result);
       else printResult(result);
@@ -107,16 +112,21 @@ function requestFromFlags(f: TrainFlags): TrainRequest {
   };
 }
 
+function checkpointEvery(flag: string | undefined): number | undefined {
+  const every = flag === undefined ? undefined : Number(flag);
+  if (every !== undefined && (!Number.isInteger(every) || every < 1)) throw invalidArgument('--checkpoint-every', `expected a positive integer, got '${flag}'`);
+  return every;
+}
+
 /** Draws the bar, and on Ctrl-C stops the fit cleanly (the run is marked KILLED, its checkpoint kept). */
 async function runWithProgress(
   ctx: CliContext,
   flags: TrainFlags,
+  every: number | undefined,
   run: (options: Parameters<typeof train>[2]) => Promise<TrainResult>,
 ): Promise<TrainResult> {
   const bar = progressBar({ force: false });
   let runId: string | undefined;
-  const every = flags.checkpointEvery === undefined ? undefined : Number(flags.checkpointEvery);
-  if (every !== undefined && (!Number.isInteger(every) || every < 1)) throw invalidArgument('--checkpoint-every', `expected a positive integer, got '${flags.checkpointEvery}'`);
   let interrupted = false;
   try {
     return await interruptible((signal) => {

@@ -3,7 +3,7 @@ import { invalidArgument, type ErrorCode } from '../../../core/index.js';
 import { keelErrorOf, sendError } from '../../errors.js';
 
 /**
- * MLflow's error body `{"error_code": "...", "message": "..."}` and statuses, for every route under
+ * MLflow's error body `{"error_code": "...", "message": "...", "field"?: "..."}` and statuses, for every route under
  * /api/2.0/mlflow and /api/2.0/mlflow-artifacts. A KeelError may name the exact MLflow code in
  * `details.mlflowCode` (e.g. MALFORMED_REQUEST); otherwise its code maps as below.
  */
@@ -37,7 +37,9 @@ export function mlflowErrorHandler(error: FastifyError, request: FastifyRequest,
     return sendError(reply, 500, { error_code: 'INTERNAL_ERROR', message: 'internal error' });
   }
   const code = override ?? mapped.code;
-  return sendError(reply, override ? (STATUS_OVERRIDES[override] ?? mapped.status) : mapped.status, { error_code: code, message: e.message });
+  // `field` beside MLflow's two keys (its clients ignore the rest): the Keel CLI and SDK give it
+  // back as the KeelError's field, as a local call names it.
+  return sendError(reply, override ? (STATUS_OVERRIDES[override] ?? mapped.status) : mapped.status, { error_code: code, message: e.message, ...(e.field === undefined ? {} : { field: e.field }) });
 }
 
 /**

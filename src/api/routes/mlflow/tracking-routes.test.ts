@@ -49,7 +49,7 @@ describe.each(testStores())('MLflow tracking REST API on $name', (backend) => {
     expect((await get('experiments/get-by-name?experiment_name=Default')).json.experiment.experiment_id).toBe('0');
     expect(await post('experiments/create', { name: 'rest-exp' })).toMatchObject({ status: 400, json: { error_code: 'RESOURCE_ALREADY_EXISTS' } });
     expect(await get('experiments/get?experiment_id=77')).toMatchObject({ status: 404, json: { error_code: 'RESOURCE_DOES_NOT_EXIST' } });
-    expect(await post('experiments/create', {})).toEqual({ status: 400, json: { error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining("'name'") } });
+    expect(await post('experiments/create', {})).toEqual({ status: 400, json: { error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining("'name'"), field: 'name' } });
     await post('experiments/create', { name: 'other' });
     expect((await post('experiments/update', { experiment_id: '2', new_name: 'other-2' })).status).toBe(200);
     expect((await post('experiments/delete', { experiment_id: '2' })).status).toBe(200);
@@ -165,7 +165,7 @@ describe.each(testStores())('MLflow tracking REST API on $name', (backend) => {
   it('answers errors with MLflow error codes and messages naming the field', async () => {
     const id = (await post('runs/create', { experiment_id: '0' })).json.run.info.run_id;
     const tooMany = await post('runs/log-batch', { run_id: id, metrics: Array.from({ length: 1001 }, (_, i) => ({ key: 'm', value: i, timestamp: 0, step: i })) });
-    expect(tooMany).toEqual({ status: 400, json: { error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining('at most 1000 metrics') } });
+    expect(tooMany).toEqual({ status: 400, json: { error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining('at most 1000 metrics'), field: 'metrics' } });
     const longKey = await post('runs/log-parameter', { run_id: id, key: 'k'.repeat(251), value: 'v' });
     expect(longKey.json).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining('exceeded length limit of 250') });
     await post('runs/log-parameter', { run_id: id, key: 'p', value: 'a' });

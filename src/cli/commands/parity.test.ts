@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gitCommit } from '../../training/index.js';
+import { KEEL_BIN, runKeel, runKeelInProcess, startTestServer, type TestServer } from '../test-server.js';
+
+/**
+ * One command, the same arguments, on the local store (--home) and through --server on the same
+ * store: the same output, errors and exit codes (docs: "Local store and --server").
+ */
+describe('keel on the local store and through --server', { timeout: 120_000 }, () => {
+  let server: TestServer;
+  let dir: string;
+  const both = async (...args: string[]) => ({
+    local: await runKeelInProcess(['--home', server.home, ...args]),
+    remote: await runKeelInProcess(['--server', server.url, ...args]),
+  });
+
+  beforeAll(async () => {
+    server = await startTestServer('keel-cli-parity-');
+    dir = mkdtempSync(join(tmpdir(), 'keel-parity-work-'));
+    const rows = Array.from({ length: 80 }, (_, i) => `${i % 7},${(i * 13) % 11},${i % 7 > 3 ? 1 : 0}`);
+    writeFileSync(join(dir, 'tiny.csv'), `a,b,y\n${rows.join('\n')}\n`);
+    await server.platform.datasets.add('tiny', join(dir, 'tiny.csv'));
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('runs show of an unknown run: the same error, naming run_id, both ways', async () => {
+    const { local, remote } = await both('--json', 'runs', 'show', '0'.repeat(32));
+    expect(remote).toEqual(local);
+    expect(local.exitCode).toBe(3);
+    expect(JSON.parse(local.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: `Run with id=${'0'.repeat(32)} not found`, field: 'run_id' } });
+  });
+
+  it('data add checks the name before the file, and names the file as given, both ways', async () => {
+    const badName = await both('--json', 'data', 'add', 'bad name!', 'missing.csv');
+    expect(badName.remote).toEqual(badName.local);
+    expect(JSON.parse(badName.local.stderr).error.field).toBe('name');
+    const missing = await both('data', 'add', 'tiny2', 'missing.csv');
+    expect(missing.remote).toEqual(missing.local);
+    expect(missing.local).toMatchObject({ exitCode: 2, stderr: "error: file: cannot read 'missing.csv': no such file or directory (ENOENT)\n" });
+  });
+
+  it('train refuses a bad --checkpoint-every both ways, and records the caller\'s code version', async () => {
+    const bad = await both('train', '--dataset', 'tiny', '--target', 'y', '--checkpoint-every', '0', '--no-register');
+    expect(bad.remote).toEqual(bad.local);
+    expect(bad.local).toMatchObject({ exitCode: 2, stderr: "error: --checkpoint-every: expected a positive integer, got '0'\n" });
+    // From a folder outside any git checkout, no code version, as a local run there records
+    // none; the server's own checkout (this test's) is not the caller's code.
+    const args = ['--json', 'train', '--dataset', 'tiny', '--target', 'y', '--param', 'n_estimators=3', '--no-register', '--checkpoint-every', '1', '--no-progress'];
+    const outside = JSON.parse((await runKeel(['--server', server.url, ...args], {}, dir)).stdout) as { runId: string; codeVersion?: string };
+    expect(outside.codeVersion).toBeUndefined();
+    const run = await server.platform.tracking.getRun(outside.runId);
+    expect(run.data.tags.find((t) => t.key === 'mlflow.source.git.commit')).toBeUndefined();
+    // From this checkout, its commit both ways (the CLI sends it).
+    const inside = await both(...args);
+    const head = await gitCommit(process.cwd());
+    expect([JSON.parse(inside.local.stdout).codeVersion, JSON.parse(inside.remote.stdout).codeVersion]).toEqual([head, head]);
+  });
+
+  it('feedback --file names a file it cannot read, both ways', async () => {
+    const { local, remote } = await both('feedback', '--file', 'missing.csv');
+    expect(remote).toEqual(local);
+    expect(local).toMatchObject({ exitCode: 2, stderr: "error: --file: cannot read 'missing.csv': ENOENT: no such file or directory, open 'missing.csv'\n" });
+  });
+
+  it('monitor run --watch runs the server\'s monitors through --server; a bad --interval is refused both ways', async () => {
+    const badInterval = await both('monitor', 'run', '--watch', '--interval', 'x');
+    expect(badInterval.remote).toEqual(badInterval.local);
+    expect(badInterval.local).toMatchObject({ exitCode: 2, stderr: "error: --interval: expected a positive number of seconds, got 'x'\n" });
+    const at = Date.now() - 10_000;
+    await server.platform.monitoring.predictions.writeBatch([{ receivedAt: at, record: { requestId: 'q1', timestamp: at, modelName: 'm', modelVersion: 1, deployment: 'd1', variant: null, inputs: { a: 1, b: 2 }, outputs: { p: 0.5 }, latencyMs: 1 } }]);
+    const created = await runKeelInProcess(['--server', server.url, 'monitor', 'create', 'm1', '--deployment', 'd1', '--window', '1s', '--reference', 'tiny@latest']);
+    expect(created.exitCode, created.stderr).toBe(0);
+    // The loop runs until Ctrl-C: a child process, stopped with SIGINT once it has printed a pass.
+    const child = spawn(process.execPath, [KEEL_BIN, '--server', server.url, 'monitor', 'run', 'm1', '--watch', '--interval', '3600'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (stdout.includes('\n')) child.kill('SIGINT');
+    });
+    // Without a pass printed (before --watch took --server: refused at once) it ends all the same.
+    const stop = setTimeout(() => child.kill('SIGINT'), 60_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve)).finally(() => clearTimeout(stop));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toMatch(/^m1: [1-9]\d* window\(s\), 0 alert\(s\) fired\n$/);
+    const windows = await server.platform.monitoring.status('m1', 5);
+    expect(windows[0]!.windows.length).toBeGreaterThan(0);
+  });
+});
