@@ -85,7 +85,11 @@ describe('the quickstart, end to end', () => {
     expect(again.stderr).toBe('');
     expect(again.code).toBe(0);
     expect(stepTitles(again.stdout)).toEqual([`dataset ${datasets[0]}`, 'validated', 'trained fraud version 3', 'serving', 'traffic', 'monitored', 'retrained fraud version 4', 'serving follows @production']);
-    expect(again.stdout).toMatch(/✓ monitored: 2 windows; drift share per window: 0\.000, 0\.\d+; 1 alert\(s\)/);
+    // Month-1-like traffic stays under the rule's 0.5 (a column or two may test as drifted by
+    // chance: the rows sent, and so the test's sample, depend on the machine's pace); month 2's passes it.
+    const shares = /✓ monitored: 2 windows; drift share per window: (\d\.\d+), (\d\.\d+); 1 alert\(s\)/.exec(again.stdout);
+    expect(shares).not.toBeNull();
+    expect([Number(shares![1]) < 0.5, Number(shares![2]) >= 0.5]).toEqual([true, true]);
     expect(again.stdout).toContain('✓ serving follows @production: now serving version(s) 4');
     // With --exit it tells what it made, not servers to use: they are gone.
     expect(again.stdout).toMatch(/\nDone in \d+\.\d s; the API and model servers have stopped\.\n/);
