@@ -12,7 +12,8 @@ import { sniffRows } from './csv-sample.js';
 import { sniffCsv } from './csv-sniff.js';
 import { unusedDateFormatNote } from './csv-date-formats.js';
 import { spaceLineOf, withoutSpaceLines } from './csv-space-lines.js';
-import { intChecks, JSON_INT, longWholeColumns } from './json-numbers.js';
+import { intChecks, JSON_INT, JSON_SAMPLE_ROWS, longWholeColumns } from './json-numbers.js';
+import { lateKeyCheckSql } from './json-late-keys.js';
 import { sourceNames } from './source-names.js';
 import type { ReadOptions } from './read-options.js';
 import { duplicateKeyError, filesArg, runSource, sourceError, typeStruct, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
@@ -175,7 +176,10 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
   // it does not sample them again (but by the keys' names, which a key renamed for its case does
   // not keep: then sampled).
   const typed = own ? ', sample_size = -1' : `, columns = ${typeStruct(found.map((t) => (checks.has(t.name) ? { ...t, duckType: 'DOUBLE' } : t)))}`;
-  const fileRead = allRows || found.some((t, i) => t !== duckNames[i]) || checks.size > 0 ? sourceSql(files, format, typed) : plain;
+  const typedRead = allRows || found.some((t, i) => t !== duckNames[i]) || checks.size > 0;
+  // Given its columns, DuckDB's reader skips keys past the sampled rows: checked first (json-late-keys.ts).
+  const lateKeys = typedRead && !own && !allRows ? await lateKeyCheckSql(files, format === 'json' ? 'auto' : 'newline_delimited', sample ?? JSON_SAMPLE_ROWS) : undefined;
+  const fileRead = !typedRead ? plain : lateKeys === undefined ? sourceSql(files, format, typed) : `(SELECT * FROM ${sourceSql(files, format, typed)} WHERE (${lateKeys}) >= 0)`;
   const read = own ? `(SELECT ${found.map((d, i) => `${quoteIdent(d.name)} AS ${quoteIdent(own.names[i]!)}`).join(', ')} FROM ${fileRead})` : fileRead;
   const declared = own ? found.map((d, i) => ({ ...d, name: own.names[i]! })) : found;
   const sniffed = { ...withGivenTypes(read, declared, given, checks), renames: own?.renames ?? [] };
@@ -184,11 +188,19 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
     ...sniffed,
     async widen(error) {
       const text = (error as Error | undefined)?.message ?? '';
-      const line = /JSON transform error in file .*?, in line (\d+)/.exec(text)?.[1];
+      // An NDJSON file's line, a JSON array's object (`record/value`, counted from 1).
+      const at = /JSON transform error in file .*?, in (line|record\/value) (\d+)/.exec(text);
+      const line = at?.[2];
+      const where = at?.[1] === 'line' ? `line ${line}` : `object ${line}`;
       const column = declared.find((t) => misfitValue(text, JSON_INT, t.name) !== undefined);
       // A key twice in an object: no types would read it (sourceError says so).
       if ((line === undefined && column === undefined) || duplicateKeyError(text) !== undefined) return undefined;
-      const what = column ? `column '${column.name}' holds ${intMisfit(text, column.name)}` : `a value on line ${line} does not fit the types of the first rows`;
+      const key = /has unknown key "((?:[^"\\]|\\.)*)"/.exec(text)?.[1];
+      const what = column
+        ? `column '${column.name}' holds ${intMisfit(text, column.name)}`
+        : key !== undefined
+          ? `${where} has the key "${key}", which the first rows do not`
+          : `a value on ${where} does not fit the types of the first rows`;
       const widening = { message: `${what}, so the types come from all rows`, ...(line === undefined ? {} : { line: Number(line) }), ...(column ? { column: column.name } : {}) };
       return { sniffed: await describeOther(con, files, format, given, true), widening };
     },
