@@ -21,6 +21,7 @@ import { contentHash, readableFiles, resolveSourceFiles } from './source-files.j
 import { readIdentity, resolveReadOptions, type ReadOptionsGiven } from './read-options.js';
 import { describeSource } from './source-reader.js';
 import { sourceError } from './source-sql.js';
+import { withBadLine } from './json-bad-line.js';
 import { dropBlob, intact, readFailure, storedParquet } from './stored-parquet.js';
 import { claimStoredBlob, releaseDeadClaim } from './stored-blob-claim.js';
 import { loadParquetTable, type LoadTableOptions } from './table-loader.js';
@@ -125,7 +126,7 @@ export class DatasetService {
         await dedupe.catch(() => undefined);
         if (duplicate) return this.addedAgain(duplicate, options.description);
         throwIfAborted(signal, 'the add');
-        throw userNames(sourceError(e, source.format));
+        throw userNames(await withBadLine(sourceError(e, source.format, files), files));
       }
       const contentSha256 = await dedupe;
       if (duplicate) return this.addedAgain(duplicate, options.description);

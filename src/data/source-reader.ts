@@ -14,6 +14,7 @@ import { unusedDateFormatNote } from './csv-date-formats.js';
 import { spaceLineOf, withoutSpaceLines } from './csv-space-lines.js';
 import { intChecks, JSON_INT, JSON_SAMPLE_ROWS, longWholeColumns } from './json-numbers.js';
 import { lateKeyCheckSql } from './json-late-keys.js';
+import { assertRowsShape } from './json-shape.js';
 import { sourceNames } from './source-names.js';
 import type { ReadOptions } from './read-options.js';
 import { duplicateKeyError, filesArg, runSource, sourceError, typeStruct, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
@@ -160,8 +161,10 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
   // NDJSON rows are sampled as a CSV's are: fewer of them when they are long (csv-sample.ts).
   const sample = allRows ? -1 : format === 'ndjson' ? await sniffRows(files[0]!) : undefined;
   const plain = sourceSql(files, format, sample === undefined ? '' : `, sample_size = ${sample}`);
-  const duckNames = (await runSource(con, `DESCRIBE SELECT * FROM ${plain}`, format)).getRows().map((r) => ({ name: String(r[0]), duckType: String(r[1]) }));
+  const duckNames = (await runSource(con, `DESCRIBE SELECT * FROM ${plain}`, format, files)).getRows().map((r) => ({ name: String(r[0]), duckType: String(r[1]) }));
   if (format !== 'parquet' && !allRows) await assertRecords(con, files, format, plain, duckNames);
+  // A table of columns (pandas' to_json() default) is refused rather than stored as one row (json-shape.ts).
+  if (format === 'json' && !allRows) await assertRowsShape(con, files, plain, duckNames);
   // Whole numbers too long for DuckDB's JSON integers: read as their text (json-numbers.ts).
   const long = format === 'parquet' ? new Set<string>() : await longWholeColumns(con, files[0]!, format, duckNames, (o) => sourceSql(files, format, o), sample === -1 ? undefined : sample);
   // A nested field (an object, a list) is read as JSON, its own text: a struct would add the keys
