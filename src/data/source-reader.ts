@@ -15,6 +15,7 @@ import { spaceLineOf, withoutSpaceLines } from './csv-space-lines.js';
 import { intChecks, JSON_INT, JSON_SAMPLE_ROWS, longWholeColumns } from './json-numbers.js';
 import { lateKeyCheckSql } from './json-late-keys.js';
 import { assertNoBom, assertRowsShape } from './json-shape.js';
+import { indexNote, pandasIndexColumns } from './pandas-index.js';
 import { sourceNames } from './source-names.js';
 import type { ReadOptions } from './read-options.js';
 import { duplicateKeyError, filesArg, runSource, sourceError, typeStruct, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
@@ -114,10 +115,12 @@ async function describeFiles(con: DuckDBConnection, files: readonly string[], fo
       throw invalidArgument(field, `no column ${unknown.map((n) => `'${n}'`).join(', ')} in the file${hints} (columns: ${sniffed.types.map((t) => t.name).join(', ')})`);
     }
   }
-  const keep = options.columns && new Set(options.columns);
+  // pandas' unnamed index is left out unless the columns kept or typed name it (pandas-index.ts).
+  const index = format === 'parquet' && !options.columns ? [...(await pandasIndexColumns(con, files))].filter((c) => !given.has(c) && sniffed.types.some((t) => t.name === c)) : [];
+  const keep = options.columns ? new Set(options.columns) : index.length > 0 ? new Set(sniffed.types.map((t) => t.name).filter((n) => !index.includes(n))) : undefined;
   const source = described(sniffed, keep, (sniffed.renames ?? []).filter((r) => !keep || keep.has(r.to)));
   const unused = unusedDateFormatNote(options.dateFormat, sniffed.byDateFormat, keep);
-  return unused === undefined ? source : { ...source, notes: [...source.notes, unused] };
+  return { ...source, notes: [...source.notes, ...index.map(indexNote), ...(unused === undefined ? [] : [unused])] };
 }
 
 /**
