@@ -292,8 +292,7 @@ describe('reading files as pandas does', () => {
     writeFileSync(join(dir, 'bad.csv'), gzipSync('a,b\n1,2\n3,4,5\n'));
     await expectKeelError(t.service.add('misnamed-bad', join(dir, 'bad.csv')), 'INVALID_ARGUMENT', /^file: not a readable CSV file: line 3 of bad\.csv has more than 2 fields/);
     writeFileSync(join(dir, 'bad.ndjson'), gzipSync('{"a":1}\n{"a":'));
-    const e = await expectKeelError(t.service.add('misnamed-bad', join(dir, 'bad.ndjson')), 'INVALID_ARGUMENT', /Malformed JSON in file "([^"]+)"/);
-    expect(/Malformed JSON in file "([^"]+)"/.exec(e.message)![1]).toBe(join(dir, 'bad.ndjson'));
+    await expectKeelError(t.service.add('misnamed-bad', join(dir, 'bad.ndjson')), 'INVALID_ARGUMENT', /^file: 'bad\.ndjson' is not valid JSON at line 2: unexpected end of data$/);
     // Parquet compresses its own pages: a gzipped one is refused in words.
     writeFileSync(join(dir, 'p.parquet'), gzipSync('PAR1'));
     await expectKeelError(t.service.add('misnamed-bad', join(dir, 'p.parquet')), 'INVALID_ARGUMENT', /^file: '.*p\.parquet' is gzipped, and a Parquet file is read as it is: gunzip it$/);

@@ -20,6 +20,7 @@ import { contentHash, readableFiles, resolveSourceFiles } from './source-files.j
 import { readIdentity, resolveReadOptions, type ReadOptionsGiven } from './read-options.js';
 import { describeSource } from './source-reader.js';
 import { sourceError } from './source-sql.js';
+import { withBadLine } from './json-bad-line.js';
 import { dropBlob, intact, readFailure, storedParquet } from './stored-parquet.js';
 import { claimStoredBlob, releaseBlob, releaseDeadClaims, type BlobRelease } from './stored-blob-claim.js';
 import type { DatasetServiceDeps } from './dataset-service-deps.js';
@@ -112,7 +113,7 @@ export class DatasetService {
         await assertUnchanged(stamps);
         if (duplicate) return this.addedAgain(duplicate, options.description);
         throwIfAborted(signal, 'the add');
-        throw userNames(sourceError(e, source.format));
+        throw userNames(await withBadLine(sourceError(e, source.format, files), files));
       }
       const contentSha256 = await dedupe.finally(() => assertUnchanged(stamps));
       if (duplicate) return this.addedAgain(duplicate, options.description);

@@ -16,7 +16,7 @@ import { runSource, typeStruct, type SniffedType } from './source-sql.js';
 const LONG_WHOLE = /[:,[]\s*-?\d{20,}\s*[,}\]]/;
 
 /** Rows DuckDB's JSON reader types a file by, unless told otherwise. */
-const DEFAULT_SAMPLE_ROWS = 20_480;
+export const JSON_SAMPLE_ROWS = 20_480;
 
 /**
  * The DOUBLE columns of `declared` whose first `rows` values (default DuckDB's sample) are all
@@ -29,7 +29,7 @@ export async function longWholeColumns(
   format: DatasetFormat,
   declared: readonly SniffedType[],
   readWith: (options: string) => string,
-  rows = DEFAULT_SAMPLE_ROWS,
+  rows = JSON_SAMPLE_ROWS,
 ): Promise<Set<string>> {
   const doubles = declared.filter((t) => t.duckType === 'DOUBLE');
   if (doubles.length === 0) return new Set();

@@ -12,7 +12,10 @@ import { sniffRows } from './csv-sample.js';
 import { sniffCsv } from './csv-sniff.js';
 import { unusedDateFormatNote } from './csv-date-formats.js';
 import { spaceLineOf, withoutSpaceLines } from './csv-space-lines.js';
-import { intChecks, JSON_INT, longWholeColumns } from './json-numbers.js';
+import { intChecks, JSON_INT, JSON_SAMPLE_ROWS, longWholeColumns } from './json-numbers.js';
+import { lateKeyCheckSql } from './json-late-keys.js';
+import { assertRowsShape } from './json-shape.js';
+import { indexNote, pandasIndexColumns } from './pandas-index.js';
 import { sourceNames } from './source-names.js';
 import type { ReadOptions } from './read-options.js';
 import { duplicateKeyError, filesArg, runSource, sourceError, typeStruct, withGivenTypes, type ColumnNote, type Sniffed, type SniffedType } from './source-sql.js';
@@ -136,10 +139,12 @@ async function describeFiles(con: DuckDBConnection, files: readonly string[], fo
       throw invalidArgument(field, `no column ${unknown.map((n) => `'${n}'`).join(', ')} in the file${hints} (columns: ${sniffed.types.map((t) => t.name).join(', ')})`);
     }
   }
-  const keep = options.columns && new Set(options.columns);
+  // pandas' unnamed index is left out unless the columns kept or typed name it (pandas-index.ts).
+  const index = format === 'parquet' && !options.columns ? [...(await pandasIndexColumns(con, files))].filter((c) => !given.has(c) && sniffed.types.some((t) => t.name === c)) : [];
+  const keep = options.columns ? new Set(options.columns) : index.length > 0 ? new Set(sniffed.types.map((t) => t.name).filter((n) => !index.includes(n))) : undefined;
   const source = described(sniffed, keep, (sniffed.renames ?? []).filter((r) => !keep || keep.has(r.to)));
   const unused = unusedDateFormatNote(options.dateFormat, sniffed.byDateFormat, keep);
-  return unused === undefined ? source : { ...source, notes: [...source.notes, unused] };
+  return { ...source, notes: [...source.notes, ...index.map(indexNote), ...(unused === undefined ? [] : [unused])] };
 }
 
 /**
@@ -184,8 +189,10 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
   // NDJSON rows are sampled as a CSV's are: fewer of them when they are long (csv-sample.ts).
   const sample = allRows ? -1 : format === 'ndjson' ? await sniffRows(files[0]!) : undefined;
   const plain = sourceSql(files, format, sample === undefined ? '' : `, sample_size = ${sample}`);
-  const duckNames = (await runSource(con, `DESCRIBE SELECT * FROM ${plain}`, format)).getRows().map((r) => ({ name: String(r[0]), duckType: String(r[1]) }));
+  const duckNames = (await runSource(con, `DESCRIBE SELECT * FROM ${plain}`, format, files)).getRows().map((r) => ({ name: String(r[0]), duckType: String(r[1]) }));
   if (format !== 'parquet' && !allRows) await assertRecords(con, files, format, plain, duckNames);
+  // A table of columns (pandas' to_json() default) is refused rather than stored as one row (json-shape.ts).
+  if (format === 'json' && !allRows) await assertRowsShape(con, files, plain, duckNames);
   // Whole numbers too long for DuckDB's JSON integers: read as their text (json-numbers.ts).
   const long = format === 'parquet' ? new Set<string>() : await longWholeColumns(con, files[0]!, format, duckNames, (o) => sourceSql(files, format, o), sample === -1 ? undefined : sample);
   // A nested field (an object, a list) is read as JSON, its own text: a struct would add the keys
@@ -200,7 +207,10 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
   // it does not sample them again (but by the keys' names, which a key renamed for its case does
   // not keep: then sampled).
   const typed = own ? ', sample_size = -1' : `, columns = ${typeStruct(found.map((t) => (checks.has(t.name) ? { ...t, duckType: 'DOUBLE' } : t)))}`;
-  const fileRead = allRows || found.some((t, i) => t !== duckNames[i]) || checks.size > 0 ? sourceSql(files, format, typed) : plain;
+  const typedRead = allRows || found.some((t, i) => t !== duckNames[i]) || checks.size > 0;
+  // Given its columns, DuckDB's reader skips keys past the sampled rows: checked first (json-late-keys.ts).
+  const lateKeys = typedRead && !own && !allRows ? await lateKeyCheckSql(files, format === 'json' ? 'auto' : 'newline_delimited', sample ?? JSON_SAMPLE_ROWS) : undefined;
+  const fileRead = !typedRead ? plain : lateKeys === undefined ? sourceSql(files, format, typed) : `(SELECT * FROM ${sourceSql(files, format, typed)} WHERE (${lateKeys}) >= 0)`;
   const read = own ? `(SELECT ${found.map((d, i) => `${quoteIdent(d.name)} AS ${quoteIdent(own.names[i]!)}`).join(', ')} FROM ${fileRead})` : fileRead;
   const declared = own ? found.map((d, i) => ({ ...d, name: own.names[i]! })) : found;
   const sniffed = { ...withGivenTypes(read, declared, given, checks), renames: own?.renames ?? [] };
@@ -209,11 +219,19 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
     ...sniffed,
     async widen(error) {
       const text = (error as Error | undefined)?.message ?? '';
-      const line = /JSON transform error in file .*?, in line (\d+)/.exec(text)?.[1];
+      // An NDJSON file's line, a JSON array's object (`record/value`, counted from 1).
+      const at = /JSON transform error in file .*?, in (line|record\/value) (\d+)/.exec(text);
+      const line = at?.[2];
+      const where = at?.[1] === 'line' ? `line ${line}` : `object ${line}`;
       const column = declared.find((t) => misfitValue(text, JSON_INT, t.name) !== undefined);
       // A key twice in an object: no types would read it (sourceError says so).
       if ((line === undefined && column === undefined) || duplicateKeyError(text) !== undefined) return undefined;
-      const what = column ? `column '${column.name}' holds ${intMisfit(text, column.name)}` : `a value on line ${line} does not fit the types of the first rows`;
+      const key = /has unknown key "((?:[^"\\]|\\.)*)"/.exec(text)?.[1];
+      const what = column
+        ? `column '${column.name}' holds ${intMisfit(text, column.name)}`
+        : key !== undefined
+          ? `${where} has the key "${key}", which the first rows do not`
+          : `a value on ${where} does not fit the types of the first rows`;
       const widening = { message: `${what}, so the types come from all rows`, ...(line === undefined ? {} : { line: Number(line) }), ...(column ? { column: column.name } : {}) };
       return { sniffed: await describeOther(con, files, format, given, true), widening };
     },

@@ -70,6 +70,10 @@ function convertExpr(name: string, from: string, to: LogicalType, numbers: Numbe
   const target = STORED_TYPE[to];
   // Text with a decimal comma or thousands separators: the DOUBLE cast reads neither.
   if (to === 'float' && from === 'VARCHAR' && (numbers.decimal ?? numbers.thousands) !== undefined) return `CAST(${numberText(x, numbers)} AS DOUBLE)`;
+  // A time with a UTC offset or Z is that instant in UTC: DuckDB's cast to TIMESTAMP drops the
+  // offset (12:00+02:00 became 12:00). The cast to TIMESTAMPTZ keeps it; AT TIME ZONE 'UTC' makes
+  // it UTC whatever DuckDB's session time zone. Without an offset, the time is taken as written.
+  if (to === 'timestamp' && from === 'VARCHAR') return `CASE WHEN regexp_matches(${x}, ${quoteString(WITH_OFFSET)}) THEN ${x}::TIMESTAMPTZ AT TIME ZONE 'UTC' ELSE ${x}::TIMESTAMP END`;
   if (to !== 'int' || isIntegerType(from)) return `CAST(${x} AS ${target})`;
   const refuse = `error(${quoteString(`column '${name}' was given the type int, but holds `)} || ${x}::VARCHAR || ', which is not a whole number')`;
   if (isFractionalType(from)) return `CASE WHEN ${x} IS NULL THEN NULL WHEN isfinite(${x}::DOUBLE) AND ${x} = trunc(${x}) THEN ${x}::BIGINT ELSE ${refuse} END`;
@@ -85,16 +89,23 @@ function convertExpr(name: string, from: string, to: LogicalType, numbers: Numbe
   return `CAST(${x} AS ${target})`;
 }
 
+/** A time with seconds, then Z or a UTC offset (`+02:00`, `-0500`, `+01`), at the end of the text. */
+const WITH_OFFSET = '[T ][0-9]{1,2}:[0-9]{2}:[0-9]{2}([.][0-9]+)?\\s*(Z|[+-][0-9]{2}(:?[0-9]{2})?)$';
+
 /** Runs SQL that reads the user's file, turning DuckDB's parse errors into INVALID_ARGUMENT. */
-export async function runSource(con: DuckDBConnection, sql: string, format: DatasetFormat): ReturnType<DuckDBConnection['runAndReadAll']> {
+export async function runSource(con: DuckDBConnection, sql: string, format: DatasetFormat, files?: readonly string[]): ReturnType<DuckDBConnection['runAndReadAll']> {
   try {
     return await con.runAndReadAll(sql);
   } catch (e) {
-    throw sourceError(e, format);
+    throw sourceError(e, format, files);
   }
 }
 
-export function sourceError(e: unknown, format: DatasetFormat): KeelError {
+/**
+ * DuckDB's error reading the user's `files` (when known) as a KeelError naming the file, the line
+ * and the problem where DuckDB tells them.
+ */
+export function sourceError(e: unknown, format: DatasetFormat, files: readonly string[] = []): KeelError {
   if (e instanceof KeelError) return e;
   const msg = (e as Error).message ?? String(e);
   // DuckDB's own message names the line and the problem; keep its first lines.
@@ -114,7 +125,35 @@ export function sourceError(e: unknown, format: DatasetFormat): KeelError {
   if (format === 'csv' && /not possible to automatically detect the CSV parsing dialect/.test(msg)) {
     return adviceError('file', (say) => `not a readable CSV file: its rows do not all have the header's fields (a row with more or fewer fields than the first line, or an unclosed quote? Lines above the header: ${say('skip', 'N')})`, e);
   }
-  return new KeelError('INVALID_ARGUMENT', `file: not a readable ${format.toUpperCase()} file: ${short}`, { field: 'file', cause: e });
+  if (format !== 'csv') {
+    const json = format === 'parquet' ? undefined : jsonReadError(msg, format, e);
+    if (json) return json;
+  }
+  // DuckDB names the file in most of its messages, not in all (a damaged Parquet footer's
+  // `TProtocolException: Invalid data`): then the one file is named here.
+  const named = files.length === 1 && !short.includes(files[0]!) ? `'${basename(files[0]!)}' is ` : '';
+  const damaged = format === 'parquet' ? ' (cut short or damaged?)' : '';
+  return new KeelError('INVALID_ARGUMENT', `file: ${named}not a readable ${format.toUpperCase()} file${damaged}: ${short.replace(/^Invalid (Input )?Error: /, '')}`, { field: 'file', cause: e });
+}
+
+/**
+ * DuckDB's JSON errors that need saying otherwise: a malformed object (its line, or its place in
+ * an array), and one larger than its buffer (json-shape.ts); undefined for others.
+ */
+function jsonReadError(msg: string, format: 'json' | 'ndjson', cause: unknown): KeelError | undefined {
+  const size = /"maximum_object_size" of \d+ bytes exceeded while reading file "(.+?)"/.exec(msg);
+  if (size) {
+    const shape = format === 'json' ? `; if it is one object of columns, as pandas' to_json() writes by default, write it as rows: df.to_json(path, orient='records', lines=True)` : '';
+    return invalidArgument('file', `'${basename(size[1]!)}' holds a JSON object of more than 16 MiB, which Keel does not read as one row (each row is an object: an NDJSON line, or an element of a JSON array)${shape}`, cause);
+  }
+  const bad = /Malformed JSON in file "(.+?)", at byte (\d+) in (line|record\/value) (\d+): ([^.\n]*)/.exec(msg);
+  if (bad) {
+    const [, file, , unit, at, problem] = bad;
+    // yyjson reads on past an object left open, so DuckDB names the line after it then.
+    const where = unit === 'line' ? `line ${at} (or the line before it, when that one leaves an object open)` : `the array's object ${at} (or the one before it)`;
+    return invalidArgument('file', `'${basename(file!)}' is not valid JSON at ${where}: ${problem!.trim()}`, cause);
+  }
+  return undefined;
 }
 
 /** The error of --names that are more or fewer than the columns of `files`. */

@@ -1,0 +1,114 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openDuckDb, quoteString } from './duckdb-sql.js';
+import { expectKeelError, sqliteTestService } from './test-helpers.js';
+
+/** NDJSON lines of `{"a": i}` for i below `n`, then `last` (an object's JSON). */
+const linesThen = (n: number, last: string): string => `${Array.from({ length: n }, (_, i) => `{"a": ${i}}`).join('\n')}\n${last}\n`;
+
+// Compared with pandas: pd.read_json(f, lines=True) gives the columns of every object.
+describe('JSON keys past the sampled rows', () => {
+  const t = sqliteTestService();
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'keel-json-'));
+  });
+
+  // DuckDB's reader, given the columns (as Keel gives them for its integer checks), skipped a key
+  // it had not sampled without a word: the column `late` was lost.
+  it('are columns, beside integer columns (NDJSON)', async () => {
+    const file = join(dir, 'late.ndjson');
+    writeFileSync(file, linesThen(30_000, '{"a": 5, "late": "hello"}'));
+    const v = await t.service.add('late', file);
+    expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['a:int', 'late:string']);
+    expect(v.columns[1]!.stats.count).toBe(1);
+    expect((await t.service.rows('late', { offset: 30_000 })).rows).toEqual([[5, 'hello']]);
+    expect(v.notes).toEqual(['line 30001 has the key "late", which the first rows do not, so the types come from all rows']);
+  });
+
+  it('are columns in a JSON array too, its object named by its place', async () => {
+    const file = join(dir, 'late.json');
+    const objects = Array.from({ length: 25_000 }, (_, i) => `{"a": ${i}}`);
+    writeFileSync(file, `[${[...objects, '{"a": 1, "late": 7}'].join(',\n')}]`);
+    const v = await t.service.add('late-json', file);
+    expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['a:int', 'late:int']);
+    expect((await t.service.rows('late-json', { offset: 25_000 })).rows).toEqual([[1, 7]]);
+    expect(v.notes).toEqual(['object 25001 has the key "late", which the first rows do not, so the types come from all rows']);
+  });
+});
+
+describe('JSON files that are not rows', () => {
+  const t = sqliteTestService();
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'keel-json-'));
+  });
+
+  // pandas' df.to_json(path) writes columns (orient='columns'), and pd.read_json reads them back as
+  // 2 rows; DuckDB read the file as 1 row of 2 JSON texts, which Keel stored without a word.
+  it("are refused, pandas' to_json() default and a dict of lists, naming the file and how to write rows", async () => {
+    const shapes = { columns: '{"a":{"0":1,"1":2},"b":{"0":"x","1":"y"}}', lists: '{"a":[1,2],"b":["x","y"]}', split: '{"columns":["a"],"index":[0],"data":[[1]]}' };
+    for (const [name, body] of Object.entries(shapes)) {
+      writeFileSync(join(dir, `${name}.json`), body);
+      await expectKeelError(t.service.add(name, join(dir, `${name}.json`)), 'INVALID_ARGUMENT', new RegExp(`^file: '${name}\\.json' is one JSON object of columns or lists .*orient='records', lines=True`));
+    }
+    expect(t.blobs()).toEqual([]);
+  });
+
+  it('are read when the object is one row: of values, or of objects inside [ ]', async () => {
+    writeFileSync(join(dir, 'one.json'), '{"a": 1, "b": "x"}');
+    expect((await t.service.rows((await t.service.add('one', join(dir, 'one.json'))).name)).rows).toEqual([[1, 'x']]);
+    writeFileSync(join(dir, 'nested.json'), '[{"a": {"0": 1}, "b": [2]}]');
+    expect((await t.service.rows((await t.service.add('nested', join(dir, 'nested.json'))).name)).rows).toEqual([['{"0":1}', '[2]']]);
+  });
+
+  // DuckDB named line 3 for both (its parser reads on past an object left open) and its whole message.
+  it('name the line that is not valid JSON', async () => {
+    writeFileSync(join(dir, 'open.ndjson'), '{"a": 1}\n{"a": 2\n{"a": 3}\n');
+    await expectKeelError(t.service.add('bad', join(dir, 'open.ndjson')), 'INVALID_ARGUMENT', /^file: 'open\.ndjson' is not valid JSON at line 2: unexpected character$/);
+    writeFileSync(join(dir, 'cut.ndjson'), '{"a": 1}\n{"a":');
+    await expectKeelError(t.service.add('bad', join(dir, 'cut.ndjson')), 'INVALID_ARGUMENT', /^file: 'cut\.ndjson' is not valid JSON at line 2: unexpected end of data$/);
+  });
+
+  it('say that an object of more than 16 MiB is not a row, with the advice for a table of columns', async () => {
+    writeFileSync(join(dir, 'big.json'), `{"a": {${Array.from({ length: 1_500_000 }, (_, i) => `"${i}":${i}`).join(',')}}}`);
+    await expectKeelError(t.service.add('big', join(dir, 'big.json')), 'INVALID_ARGUMENT', /^file: 'big\.json' holds a JSON object of more than 16 MiB, .*orient='records', lines=True\)$/);
+  });
+
+  // A Parquet file cut short in its footer: DuckDB's message (TProtocolException: Invalid data) named no file.
+  it('name a damaged Parquet file and leave nothing behind', async () => {
+    const good = join(dir, 'good.parquet');
+    const duck = await openDuckDb(dir);
+    try {
+      await (await duck.connect()).run(`COPY (SELECT range AS a FROM range(10000)) TO ${quoteString(good)} (FORMAT parquet)`);
+    } finally {
+      duck.close();
+    }
+    const before = t.blobs();
+    const bytes = readFileSync(good);
+    writeFileSync(join(dir, 'cut.parquet'), Buffer.concat([bytes.subarray(0, bytes.length - 100), bytes.subarray(bytes.length - 8)]));
+    await expectKeelError(t.service.add('cut', join(dir, 'cut.parquet')), 'INVALID_ARGUMENT', /^file: 'cut\.parquet' is not a readable PARQUET file \(cut short or damaged\?\): /);
+    expect(t.blobs()).toEqual(before);
+    expect((await t.service.list()).map((d) => d.name).sort()).toEqual(['nested', 'one']);
+  });
+});
+
+describe('timestamps with a UTC offset given the type timestamp', () => {
+  const t = sqliteTestService();
+
+  // DuckDB's cast of text to TIMESTAMP dropped the offset: 12:00+02:00 was stored as 12:00 UTC.
+  // pandas: pd.to_datetime(s, utc=True) gives 10:00, 10:00 and 15:00:00.123456 UTC.
+  it('are the instants they name, in NDJSON and CSV alike', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-json-'));
+    const values = ['2024-01-01T10:00:00Z', '2024-01-01T12:00:00+02:00', '2024-01-01T10:00:00.123456-05:00', '2024-01-01 10:00:00'];
+    writeFileSync(join(dir, 't.ndjson'), values.map((v) => `{"t": "${v}"}\n`).join(''));
+    writeFileSync(join(dir, 't.csv'), `t\n${values.join('\n')}\n`);
+    for (const file of ['t.ndjson', 't.csv']) {
+      const v = await t.service.add(file.replace('.', '-'), join(dir, file), { types: { t: 'timestamp' } });
+      expect((await t.service.rows(v.name)).rows, file).toEqual([['2024-01-01T10:00:00.000Z'], ['2024-01-01T10:00:00.000Z'], ['2024-01-01T15:00:00.123Z'], ['2024-01-01T10:00:00.000Z']]);
+      expect(v.columns[0]!.stats.max, file).toBe(Date.UTC(2024, 0, 1, 15, 0, 0, 123) + 0.456);
+    }
+  });
+});

@@ -1,0 +1,41 @@
+/**
+ * JSON files that are not rows of objects but look readable: a table of columns, as pandas'
+ * `to_json()` writes by default (`{"a": {"0": 1, "1": 2}, "b": {...}}`, orient='columns'; its
+ * 'index', 'split' and 'table' orients and a dict of lists look alike). DuckDB reads such a file as
+ * one row whose values are objects or lists (or fails on one of more than 16 MiB: source-sql.ts), which Keel
+ * stored as one row of JSON text; pandas' read_json reads its columns. Keel reads rows: such a file
+ * is refused with how to write it as rows.
+ */
+import { basename } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { invalidArgument, readHead, type KeelError } from '../core/index.js';
+import { isNestedType } from './duckdb-sql.js';
+import type { SniffedType } from './source-sql.js';
+
+/** The error for a JSON file that is one object of columns. */
+export function columnsShapeError(file: string, cause?: unknown): KeelError {
+  return invalidArgument(
+    'file',
+    `'${basename(file)}' is one JSON object of columns or lists ({"a": {"0": 1, ...}, ...}, as pandas' to_json() writes by default), not rows: ` +
+      `Keel reads rows, each an object. Write it with df.to_json(path, orient='records', lines=True) (NDJSON) or orient='records' (a JSON array of objects); a single row goes in [ ]`,
+    cause,
+  );
+}
+
+/** Whether the (first) file's text starts with `{`: one object, or NDJSON, not an array. */
+export async function startsWithObject(file: string): Promise<boolean> {
+  const head = await readHead(file, 4096).catch(() => undefined);
+  return head !== undefined && /^\s*\{/.test(head.toString('utf8'));
+}
+
+/**
+ * Throws columnsShapeError when a JSON file (format json, one file) is a single object whose
+ * values are all objects or lists: DuckDB declared every column nested, and the read holds one row.
+ */
+export async function assertRowsShape(con: DuckDBConnection, files: readonly string[], plain: string, declared: readonly SniffedType[]): Promise<void> {
+  if (files.length !== 1 || declared.length === 0 || !declared.every((d) => isNestedType(d.duckType) || d.duckType === 'JSON')) return;
+  if (!(await startsWithObject(files[0]!))) return;
+  const rows = (await con.runAndReadAll(`SELECT count(*) FROM (SELECT 1 FROM ${plain} LIMIT 2)`).catch(() => undefined))?.getRows()[0]?.[0];
+  if (Number(rows) === 1) throw columnsShapeError(files[0]!);
+}
+
