@@ -112,3 +112,16 @@ describe('timestamps with a UTC offset given the type timestamp', () => {
     }
   });
 });
+
+describe('a JSON file with a byte order mark', () => {
+  const t = sqliteTestService();
+
+  // DuckDB took the array for values that are not objects, and named line 2 of the NDJSON file.
+  it('is refused, naming the file and the mark', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-json-'));
+    for (const [file, body] of [['b.json', '\ufeff[{"a": 1}]'], ['b.ndjson', '\ufeff{"a": 1}\n{"a": 2}\n']] as const) {
+      writeFileSync(join(dir, file), body);
+      await expectKeelError(t.service.add('bom', join(dir, file)), 'INVALID_ARGUMENT', new RegExp(`^file: '${file.replace('.', '\\.')}' starts with a UTF-8 byte order mark \\(EF BB BF\\), which JSON does not allow`));
+    }
+  });
+});

@@ -39,3 +39,15 @@ export async function assertRowsShape(con: DuckDBConnection, files: readonly str
   if (Number(rows) === 1) throw columnsShapeError(files[0]!);
 }
 
+/**
+ * Throws when the (first) file starts with a UTF-8 byte order mark, which JSON does not allow and
+ * DuckDB refuses: in an array it took the file for values that are not objects, and in NDJSON it
+ * named line 2. pandas refuses it too.
+ */
+export async function assertNoBom(files: readonly string[]): Promise<void> {
+  const head = await readHead(files[0]!, 3).catch(() => undefined);
+  if (head?.length === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
+    const name = basename(files[0]!);
+    throw invalidArgument('file', `'${name}' starts with a UTF-8 byte order mark (EF BB BF), which JSON does not allow: remove it (sed -i '1s/^\\xEF\\xBB\\xBF//' ${name}), or have the tool that wrote it write UTF-8 without one`);
+  }
+}

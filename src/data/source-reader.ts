@@ -14,7 +14,7 @@ import { unusedDateFormatNote } from './csv-date-formats.js';
 import { spaceLineOf, withoutSpaceLines } from './csv-space-lines.js';
 import { intChecks, JSON_INT, JSON_SAMPLE_ROWS, longWholeColumns } from './json-numbers.js';
 import { lateKeyCheckSql } from './json-late-keys.js';
-import { assertRowsShape } from './json-shape.js';
+import { assertNoBom, assertRowsShape } from './json-shape.js';
 import { indexNote, pandasIndexColumns } from './pandas-index.js';
 import { sourceNames } from './source-names.js';
 import type { ReadOptions } from './read-options.js';
@@ -186,6 +186,7 @@ function described(sniffed: Sniffed, keep: ReadonlySet<string> | undefined, rena
  * fails, and widen() takes the types from all rows (one more pass, only then).
  */
 async function describeOther(con: DuckDBConnection, files: readonly string[], format: Exclude<DatasetFormat, 'csv'>, given: ReadonlyMap<string, LogicalType>, allRows = false): Promise<Sniffed> {
+  if (format !== 'parquet' && !allRows) await assertNoBom(files);
   // NDJSON rows are sampled as a CSV's are: fewer of them when they are long (csv-sample.ts).
   const sample = allRows ? -1 : format === 'ndjson' ? await sniffRows(files[0]!) : undefined;
   const plain = sourceSql(files, format, sample === undefined ? '' : `, sample_size = ${sample}`);
