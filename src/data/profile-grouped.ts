@@ -1,5 +1,5 @@
 /** Grouped columns: every value with its count, and every statistic exact from those counts. */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBMapValue } from '@duckdb/node-api';
 import { quoteIdent } from './duckdb-sql.js';
 import { histogramQuery, histogramRange, readHistograms, type Range } from './histogram-sql.js';
 import { isNumeric, lerp, momentScaleSql, num, QUANTILE_KEYS, QUANTILES, rankTop, setHistograms, storedUnit, TOP_K, valueExpr, type Col, type Found, type ProfileColumn, type Quantiles } from './profile-found.js';
@@ -19,6 +19,31 @@ function readValueCounts(rows: unknown[][], cols: readonly Col[]): Map<number, {
   }
   return out;
 }
+
+/**
+ * String columns of a short file (grouped ones: at most a tenth of the rows distinct): each one's
+ * values with their counts from one histogram() aggregate, the batch in one query, and the count,
+ * distinct count and top values from those in JS, exact as groupedPass's. On a 2,000 × 2,000 file
+ * (400 such columns) this took 0.44 s of CPU against groupedPass's 1.4 s (its temporary table
+ * and second query per batch), 0.25 s in batches of STRING_BATCH_COLUMNS.
+ */
+export async function countedStrings(con: DuckDBConnection, src: string, cols: readonly Col[], acc: Found[]): Promise<void> {
+  if (cols.length === 0) return;
+  const row = (await con.runAndReadAll(`SELECT ${cols.map((c) => `histogram(${quoteIdent(c.name)})`).join(', ')} FROM ${src}`)).getRows()[0]!;
+  cols.forEach((c, k) => {
+    // NULL: no value at all; the map's values are BIGINT counts.
+    const entries = (row[k] as DuckDBMapValue | null)?.entries ?? [];
+    let count = 0;
+    const counted = entries.map(({ key, value }) => {
+      count += Number(value);
+      return { value: String(key), count: Number(value) };
+    });
+    Object.assign(acc[c.i]!, { count, distinct: counted.length, top: rankTop(counted, c) });
+  });
+}
+
+/** String columns per countedStrings query: a histogram() aggregate over a short file costs little per column. */
+export const STRING_BATCH_COLUMNS = 100;
 
 /**
  * Grouped columns: every value with its count in `keel_vc` (one GROUP BY per column on the

@@ -7,6 +7,7 @@ import { openMetadataStore, type MetadataStore } from '../storage/index.js';
 import { quoteString } from './duckdb-sql.js';
 import { edgesOf, histogramAggregate, numpyCounts, sortedNumpyCounts } from './histogram-sql.js';
 import { BATCH_COLUMNS, type ProfileLimits } from './profile.js';
+import { STRING_BATCH_COLUMNS } from './profile-grouped.js';
 import { makeTestService, profileQuery, type TestService } from './test-helpers.js';
 import type { DatasetVersion } from './types.js';
 
@@ -82,14 +83,16 @@ async function profileFixture(limits: ProfileLimits, file = csv, columns?: { nam
 // from its sorted values (sortedRows); the others (and, with sortedRows 0, every column) take
 // quantiles, distinct and top values from the sample, which is the whole file here, and min, max
 // and histograms in one pass from the footer's min and max, or, without them, in two. The grouped
-// path also with its batches read into memory, as files with few rows per column are. All must
-// match pandas/numpy exactly.
+// path also with its batches read into memory, as files with few rows per column are, and with
+// sortedRows 0, where the string columns of a short file are grouped by SQL too (else their
+// values are counted from one histogram() each). All must match pandas/numpy exactly.
 const PATHS: ProfileLimits[] = [
   { groupedShare: 0 },
   { groupedShare: 0, sortedRows: 0 },
   { groupedShare: 0, sortedRows: 0, footerStatistics: false },
   { groupedShare: 1 },
   { groupedShare: 1, inMemoryRowsPerColumn: Infinity },
+  { groupedShare: 1, sortedRows: 0 },
 ];
 for (const limits of PATHS) {
   describe(`statistics with ${JSON.stringify(limits)}`, () => {
@@ -144,6 +147,27 @@ describe('statistics of wide files', () => {
       expect(together.columns.map((c) => c.name)).toEqual(wide.map((c) => c.name));
       together.columns.forEach((c, i) => expect(c.stats).toEqual(alone.columns[i % base.length]!.stats));
     }
+  });
+});
+
+describe('grouped string columns of a short file', () => {
+  it(`are counted ${STRING_BATCH_COLUMNS} columns a query, with the statistics SQL's grouping gives`, async () => {
+    // 150 string columns of 3,000 rows (two of DuckDB's vectors): NULLs, '', a character
+    // beyond ASCII, and ties at the 20th place (37 values, 14 of them once more than the others).
+    const columns = Array.from({ length: 150 }, (_, k) => ({ name: `s${k}`, type: 'string' as const }));
+    const value = (k: number) => `CASE WHEN (i + ${k}) % 7 = 0 THEN NULL WHEN (i + ${k}) % 11 = 0 THEN '' WHEN (i + ${k}) % 13 = 0 THEN 'é' ELSE 'v' || ((i * ${k + 1}) % 37)::VARCHAR END`;
+    const select = `SELECT ${columns.map((c, k) => `${value(k)} AS ${c.name}`).join(', ')} FROM range(3000) t(i)`;
+    const progress: number[] = [];
+    const counted = await profileQuery(select, columns, {}, (_done, total) => progress.push(total));
+    // Batches of the footer's grouped columns: 2 of counted strings, where SQL's grouping takes 8.
+    expect(progress.at(-1)).toBe(Math.ceil(columns.length / STRING_BATCH_COLUMNS));
+    const grouped = await profileQuery(select, columns, { sortedRows: 0 });
+    expect(counted.columns).toEqual(grouped.columns);
+    // Counted in Python: the 20th place falls among the values seen 58 times, taken in byte order.
+    const s = counted.columns[1]!.stats;
+    expect([s.count, s.missing, s.distinct]).toEqual([2572, 428, 39]);
+    const top = [['', 234], ['é', 180], ...['v15', 'v16', 'v29', 'v30'].map((v) => [v, 60]), ...['v0', 'v2', 'v20', 'v22', 'v23', 'v25', 'v36', 'v9'].map((v) => [v, 59])];
+    expect(s.top.map((t) => [t.value, t.count])).toEqual([...top, ...['v1', 'v10', 'v11', 'v12', 'v13', 'v14'].map((v) => [v, 58])]);
   });
 });
 

@@ -109,23 +109,12 @@ interface RawVector {
 }
 
 /**
- * The first `length` numbers of a DOUBLE vector without NULLs among them (a list's values, say), as
- * a view on DuckDB's own memory where the package exposes it (as copyVector reads it), valid while
- * the result is; else copied by getItem.
- */
-export function doublesOf(vector: unknown, length: number): Float64Array {
-  const v = vector as RawVector;
-  if (v.items instanceof Float64Array && v.items.length >= length) return v.items.subarray(0, length);
-  return Float64Array.from({ length }, (_, r) => Number(v.getItem(r)));
-}
-
-/**
  * Copies one chunk's column into `out` at `offset`, `missing` where the value is NULL. The fast
  * path reads the vector's typed array and validity bitmap directly (the node-api's getItem tests
  * each bit with BigInt arithmetic, about 10x slower); it falls back to getItem if the package's
  * vector internals ever change.
  */
-function copyVector(vector: unknown, out: Float64Array | Int32Array, offset: number, n: number, missing: number): void {
+export function copyVector(vector: unknown, out: Float64Array | Int32Array, offset: number, n: number, missing: number): void {
   const v = vector as RawVector;
   const items = v.items;
   const fast = (items instanceof Float64Array && out instanceof Float64Array) || (items instanceof Int32Array && out instanceof Int32Array);
