@@ -30,6 +30,11 @@ describe('keel CLI', () => {
     const r = await keel(['--version']);
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe('0.1.0');
+    expect((await keel(['-V'])).stdout.trim()).toBe('0.1.0');
+    const home = mkdtempSync(join(tmpdir(), 'keel-cli-version-'));
+    expect((await keel(['--home', home, '--json', '--version'])).stdout.trim()).toBe('0.1.0');
+    // After a command, --version is that command's option (a schema's or a model's version), not keel's.
+    expect(await keel(['--home', home, 'schema', 'show', 'nope', '--version', '2'])).toEqual({ code: 3, stdout: '', stderr: "error: schema 'nope v2' not found\n" });
   });
 
   it('runs from a bundle of its sources that names what it was built from, or from the sources through tsx', async () => {

@@ -7,7 +7,9 @@ import { printError } from './output.js';
 export function buildProgram(): Command {
   const program = new Command('keel')
     .description('Keel: data, validation, training, tracking, registry, serving and monitoring for ML')
-    .version('0.1.0')
+    // Only -V is the program's own: a command's `--version N` (schema show, models history) would
+    // otherwise print keel's version. `--version` before any command still does (programArgs).
+    .version('0.1.0', '-V', 'output the version number (also --version, before a command)')
     .option('--json', 'print machine-readable JSON')
     .option('--server <url>', 'run against a Keel server instead of the local store (env KEEL_SERVER)')
     .option('--home <dir>', 'the local store directory (env KEEL_HOME, default ./.keel)')
@@ -24,6 +26,24 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** The global options that take a value, skipped when looking for the command. */
+const VALUED_GLOBALS = new Set(['--server', '--home', '--log-level']);
+
+/**
+ * `argv` (node's: the runtime and the script first) with a `--version` before the command (or
+ * with none) read as `-V`, keel's version; after the command it stays the command's option.
+ */
+export function programArgs(argv: readonly string[]): string[] {
+  const args = [...argv];
+  for (let i = 2; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--version') args[i] = '-V';
+    else if (VALUED_GLOBALS.has(a)) i++;
+    else if (!a.startsWith('-')) break;
+  }
+  return args;
+}
+
 export async function main(argv: readonly string[]): Promise<void> {
   // A reader that stops early (`keel data show x | head`) closes the pipe: that ends the output,
   // it is not a failure of the command.
@@ -33,7 +53,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   });
   const program = buildProgram();
   try {
-    await program.parseAsync([...argv]);
+    await program.parseAsync(programArgs(argv));
   } catch (e) {
     if (!(e instanceof CommanderError)) throw e;
     // --help and --version end here too, with commander's 0.
