@@ -33,6 +33,10 @@ export async function openDuckDb(tmpDir: string): Promise<{ instance: DuckDBInst
   // create option: the parquet extension is not loaded yet then.)
   const setup = await instance.connect();
   await setup.run('SET GLOBAL parquet_metadata_cache = true');
+  // Times in UTC whatever the machine's zone (TZ): a TIMESTAMPTZ (a stored time with an offset,
+  // `12:00:00+02:00`) cast to TIMESTAMP or to text goes by the session's zone, which DuckDB takes
+  // from the machine, and Keel's timestamps are UTC. (Not a create option: ICU is not loaded then.)
+  await setup.run("SET GLOBAL TimeZone = 'UTC'");
   setup.closeSync();
   const connections: DuckDBConnection[] = [];
   return {

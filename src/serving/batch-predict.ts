@@ -65,6 +65,8 @@ export async function batchPredict(o: BatchPredictOptions): Promise<BatchPredict
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const duck = await DuckDBInstance.create(':memory:', { temp_directory: spill });
   const conn = await duck.connect();
+  // Times in UTC whatever the machine's zone, as openDuckDb's (src/data).
+  await conn.run("SET GLOBAL TimeZone = 'UTC'");
   // The writer needs its own connection: a query on the reading one would end its stream.
   const writeConn = await duck.connect();
   let loadedKey: string | undefined;
