@@ -92,12 +92,12 @@ export class TrackingClient {
     return (await this.call<{ experiment_id: string }>('POST', 'experiments/create', { name })).experiment_id;
   }
 
-  async getExperimentByName(name: string): Promise<{ experiment_id: string; name: string }> {
-    return (await this.call<{ experiment: { experiment_id: string; name: string } }>('GET', 'experiments/get-by-name', { experiment_name: name })).experiment;
+  async getExperimentByName(name: string): Promise<{ experiment_id: string; name: string; lifecycle_stage: string }> {
+    return (await this.call<{ experiment: { experiment_id: string; name: string; lifecycle_stage: string } }>('GET', 'experiments/get-by-name', { experiment_name: name })).experiment;
   }
 
-  async searchExperiments(): Promise<{ experiment_id: string; name: string }[]> {
-    return (await this.call<{ experiments?: { experiment_id: string; name: string }[] }>('POST', 'experiments/search', { max_results: 50000 })).experiments ?? [];
+  async searchExperiments(): Promise<{ experiment_id: string; name: string; lifecycle_stage: string }[]> {
+    return (await this.call<{ experiments?: { experiment_id: string; name: string; lifecycle_stage: string }[] }>('POST', 'experiments/search', { max_results: 50000 })).experiments ?? [];
   }
 
   async getOrCreateExperiment(name: string): Promise<string> {

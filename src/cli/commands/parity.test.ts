@@ -36,6 +36,33 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     expect(JSON.parse(local.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: `Run with id=${'0'.repeat(32)} not found`, field: 'run_id' } });
   });
 
+  it('runs ls names each run\'s experiment as MLflow\'s UI does, both ways; a deleted experiment by its id; --json keeps the id', async () => {
+    const t = server.platform.tracking;
+    const weekly = await t.createExperiment('churn-weekly');
+    const run = await t.createRun({ experimentId: weekly, runName: 'weekly-1', startTime: Date.UTC(2025, 0, 31, 12, 0, 5) });
+    const gone = await t.createExperiment('churn-gone');
+    const orphan = await t.createRun({ experimentId: gone, runName: 'orphan-1' });
+    // Deleting an experiment deletes its runs; a run restored afterwards lists under a deleted experiment.
+    await t.deleteExperiment(gone);
+    await t.restoreRun(orphan.info.run_id);
+    const rowOf = (stdout: string, runId: string) => stdout.split('\n').find((l) => l.startsWith(runId))?.split(/\s{2,}/);
+    for (const args of [['runs', 'ls'], ['runs', 'ls', '--experiment', 'churn-weekly']]) {
+      const { local, remote } = await both(...args);
+      expect(remote).toEqual(local);
+      expect(local.exitCode, local.stderr).toBe(0);
+      expect(rowOf(local.stdout, run.info.run_id)).toEqual([run.info.run_id, 'weekly-1', 'churn-weekly', 'RUNNING', '2025-01-31 12:00:05']);
+    }
+    const deleted = await both('runs', 'ls', '--experiment', 'churn-gone');
+    expect(deleted.remote).toEqual(deleted.local);
+    expect(rowOf(deleted.local.stdout, orphan.info.run_id)?.slice(1, 3)).toEqual(['orphan-1', gone]);
+    // --json is MLflow's run shape: the experiment by id only.
+    const json = await both('--json', 'runs', 'ls', '--experiment', 'churn-weekly');
+    expect(json.remote).toEqual(json.local);
+    const [listed] = JSON.parse(json.local.stdout) as { info: Record<string, unknown> }[];
+    expect(listed!.info).toMatchObject({ run_id: run.info.run_id, experiment_id: weekly });
+    expect(Object.values(listed!.info)).not.toContain('churn-weekly');
+  });
+
   it('data add checks the name before the file, and names the file as given, both ways', async () => {
     const badName = await both('--json', 'data', 'add', 'bad name!', 'missing.csv');
     expect(badName.remote).toEqual(badName.local);

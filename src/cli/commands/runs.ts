@@ -10,8 +10,15 @@ interface RunView {
   readonly data: { metrics: readonly { key: string; value: number; step: number; timestamp: number }[]; params: readonly { key: string; value: string }[]; tags: readonly { key: string; value: string }[] };
 }
 
+interface ExperimentView {
+  readonly experiment_id: string;
+  readonly name: string;
+  readonly lifecycle_stage: string;
+}
+
 interface RunsBackend {
-  experimentIds(name?: string): Promise<string[]>;
+  /** The experiment named, or every active one: one call, whose names also label the table. */
+  experiments(name?: string): Promise<readonly ExperimentView[]>;
   search(input: { experimentIds: string[]; filter?: string; orderBy?: string[]; maxResults?: number }): Promise<readonly RunView[]>;
   get(runId: string): Promise<RunView>;
 }
@@ -20,14 +27,14 @@ async function backendOf(ctx: CliContext): Promise<RunsBackend> {
   if (ctx.isRemote) {
     const t = ctx.client().tracking;
     return {
-      experimentIds: async (name) => (name ? [(await t.getExperimentByName(name)).experiment_id] : (await t.searchExperiments()).map((e) => e.experiment_id)),
+      experiments: async (name) => (name ? [await t.getExperimentByName(name)] : t.searchExperiments()),
       search: async (i) => (await t.searchRuns(i)).runs,
       get: (id) => t.getRun(id),
     };
   }
   const t = (await ctx.platform()).tracking;
   return {
-    experimentIds: async (name) => (name ? [(await t.getExperimentByName(name)).experiment_id] : (await t.searchExperiments({ maxResults: 50_000 })).experiments.map((e) => e.experiment_id)),
+    experiments: async (name) => (name ? [await t.getExperimentByName(name)] : (await t.searchExperiments({ maxResults: 50_000 })).experiments),
     search: async (i) => (await t.searchRuns(i)).runs,
     get: (id) => t.getRun(id),
   };
@@ -50,19 +57,22 @@ export function registerRunsCommands(program: Command, context: ContextFactory):
     .option('--max-results <n>', 'alias of --limit')
     .action(runCommand(context, async (ctx, opts: { experiment?: string; filter?: string; orderBy?: string[]; limit?: string; maxResults?: string }) => {
       const b = await backendOf(ctx);
+      const experiments = await b.experiments(opts.experiment);
       const found = await b.search({
-        experimentIds: await b.experimentIds(opts.experiment),
+        experimentIds: experiments.map((e) => e.experiment_id),
         ...(opts.filter ? { filter: opts.filter } : {}),
         ...(opts.orderBy ? { orderBy: opts.orderBy } : {}),
         maxResults: limitFlag(opts.limit, ['--max-results', opts.maxResults], 100),
       });
       if (ctx.json) return printJson(found);
+      // A deleted experiment's name is free for a new one to take, so its runs show its id.
+      const names = new Map(experiments.filter((e) => e.lifecycle_stage === 'active').map((e) => [e.experiment_id, e.name]));
       const metricKeys = [...new Set(found.flatMap((r) => r.data.metrics.map((m) => m.key)))].sort().slice(0, 4);
       printTable(
         found.map((r) => ({
           run_id: r.info.run_id,
           name: r.info.run_name,
-          experiment: r.info.experiment_id,
+          experiment: names.get(r.info.experiment_id) ?? r.info.experiment_id,
           status: r.info.status,
           started: iso(r.info.start_time),
           duration: duration(r),
