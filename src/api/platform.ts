@@ -36,8 +36,9 @@ export async function openPlatform(config: KeelConfig, logger: Logger = createLo
   const datasets = new DatasetService(deps);
   const validation = new ValidationService({ db: store.db, artifacts, datasets, logger });
   const tracking = new TrackingService({ db: store.db, artifacts, logger });
-  // Pass `tracking` (anything with getArtifact(runId, path)) so versions can come from run artifacts.
-  const registry = new RegistryService({ db: store.db, artifacts, logger, tracking });
+  // Pass `tracking` (anything with getArtifact(runId, path)) so versions can come from run artifacts,
+  // and `datasets` so a version's lineage names only dataset versions that exist.
+  const registry = new RegistryService({ db: store.db, artifacts, logger, tracking, datasets });
   // Monitors compare live inputs with validation's reference statistics of the model's training data.
   // A rule's in-process retraining runs training's train() on the request it names (`dataset: 'fraud'` is the newest version).
   const runTraining = (request: TrainRequest, options?: TrainOptions) => train(request, trainingDeps({ datasets, tracking, registry, logger }, config.home), options);
