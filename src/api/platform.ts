@@ -46,7 +46,7 @@ export async function openPlatform(config: KeelConfig, logger: Logger = createLo
     const r = await runTraining(request as unknown as TrainRequest);
     return { runId: r.runId, ...(r.modelVersion ? { modelName: r.modelVersion.name, modelVersion: r.modelVersion.version } : {}) };
   };
-  const monitoring = new MonitoringService({ db: store.db, logger, analyzers: validationAnalyzers({ db: store.db, datasets, registry, validation }), train: retrain });
+  const monitoring = new MonitoringService({ db: store.db, logger, analyzers: validationAnalyzers({ db: store.db, datasets, registry, validation }), datasets, train: retrain });
   return {
     config,
     logger,
