@@ -36,8 +36,9 @@ export async function openPlatform(config: KeelConfig, logger: Logger = createLo
   const datasets = new DatasetService(deps);
   const validation = new ValidationService({ db: store.db, artifacts, datasets, logger });
   const tracking = new TrackingService({ db: store.db, artifacts, logger });
-  // Pass `tracking` (anything with getArtifact(runId, path)) so versions can come from run artifacts.
-  const registry = new RegistryService({ db: store.db, artifacts, logger, tracking });
+  // Pass `tracking` (anything with getArtifact(runId, path)) so versions can come from run artifacts,
+  // and `datasets` so a version's lineage names only dataset versions that exist.
+  const registry = new RegistryService({ db: store.db, artifacts, logger, tracking, datasets });
   // Monitors compare live inputs with validation's reference statistics of the model's training data.
   // A rule's in-process retraining runs training's train() on the request it names (`dataset: 'fraud'` is the newest version).
   const runTraining = (request: TrainRequest, options?: TrainOptions) => train(request, trainingDeps({ datasets, tracking, registry, logger }, config.home), options);
@@ -45,7 +46,7 @@ export async function openPlatform(config: KeelConfig, logger: Logger = createLo
     const r = await runTraining(request as unknown as TrainRequest);
     return { runId: r.runId, ...(r.modelVersion ? { modelName: r.modelVersion.name, modelVersion: r.modelVersion.version } : {}) };
   };
-  const monitoring = new MonitoringService({ db: store.db, logger, analyzers: validationAnalyzers({ db: store.db, datasets, registry, validation }), train: retrain });
+  const monitoring = new MonitoringService({ db: store.db, logger, analyzers: validationAnalyzers({ db: store.db, datasets, registry, validation }), datasets, train: retrain });
   return {
     config,
     logger,

@@ -65,6 +65,22 @@ export const invalidArgument = (field: string, message: string, cause?: unknown)
 export const notFound = (what: string, id: string): KeelError =>
   new KeelError('NOT_FOUND', `${what} '${id}' not found`, { details: { what, id } });
 
+/**
+ * Looks up something a request refers to in `field` (a dataset version in a model's lineage, a
+ * monitor's reference): a NOT_FOUND the lookup throws without naming a field comes out naming
+ * `field`, in `field` and in its message, so the caller sees which of its references is wrong.
+ */
+export async function lookupFor<T>(field: string, lookup: () => Promise<T>): Promise<T> {
+  try {
+    return await lookup();
+  } catch (e) {
+    if (e instanceof KeelError && e.code === 'NOT_FOUND' && e.field === undefined) {
+      throw new KeelError('NOT_FOUND', `${field}: ${e.message}`, { field, cause: e, ...(e.details ? { details: e.details } : {}) });
+    }
+    throw e;
+  }
+}
+
 /** Wraps anything thrown into a KeelError, keeping KeelErrors as they are. */
 export function toKeelError(e: unknown): KeelError {
   if (e instanceof KeelError) return e;

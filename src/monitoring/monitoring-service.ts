@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { checkResultLimit, notFound, silentLogger, type Logger } from '../core/index.js';
+import { checkResultLimit, lookupFor, notFound, silentLogger, type Logger } from '../core/index.js';
 import type { Database } from '../storage/index.js';
 import { checkRule, windowsNeeded } from './alert-rules.js';
 import { AlertDispatcher, type TrainFunction } from './alert-dispatcher.js';
@@ -18,6 +18,8 @@ export interface MonitoringServiceDeps {
   readonly logger?: Logger;
   /** Drift, schema checks and lineage from validation/ and registry/; without them only software, quality and performance metrics are computed. */
   readonly analyzers?: MonitorAnalyzers;
+  /** Dataset versions by ref (data's DatasetService): with it, a monitor's `referenceDataset` must exist. */
+  readonly datasets?: { get(ref: string, field?: string): Promise<unknown> };
   /** In-process retraining (training's `train()`), for rules with `retrain.train`. */
   readonly train?: TrainFunction;
   readonly webhook?: DeliveryOptions;
@@ -79,6 +81,7 @@ export class MonitoringService {
 
   async createMonitor(raw: unknown): Promise<SavedMonitor> {
     const config = parseMonitorConfig(raw);
+    await this.checkReference(config);
     const { createdAt: _ignored, ...rest } = config;
     await this.store.createMonitor(rest, this.now());
     return this.withWarnings((await this.store.getMonitor(config.name))!);
@@ -86,9 +89,17 @@ export class MonitoringService {
 
   async updateMonitor(raw: unknown): Promise<SavedMonitor> {
     const { createdAt: _ignored, ...rest } = parseMonitorConfig(raw);
+    await this.checkReference(rest);
     await this.store.updateMonitor(rest, this.now());
     this.compared.forget(rest.name);
     return this.withWarnings((await this.store.getMonitor(rest.name))!);
+  }
+
+  /** A reference dataset version that does not exist would fail every window's drift check: refused when saved. */
+  private async checkReference(config: Pick<MonitorConfig, 'referenceDataset'>): Promise<void> {
+    const ref = config.referenceDataset;
+    const datasets = this.deps.datasets;
+    if (ref !== undefined && datasets) await lookupFor('referenceDataset', () => datasets.get(ref, 'referenceDataset'));
   }
 
   /**

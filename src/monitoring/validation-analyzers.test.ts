@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../core/index.js';
+import { silentLogger, type KeelError } from '../core/index.js';
 import { DatasetService } from '../data/index.js';
 import { LocalArtifactStore, openMetadataStore, type MetadataStore } from '../storage/index.js';
 import { ValidationService } from '../validation/index.js';
@@ -64,5 +64,20 @@ describe('monitor with validation analyzers', () => {
     const stats = await withService.referenceFor('fraud');
     expect(await validation.referenceFor('fraud')).toEqual(stats);
     expect(await store.db.selectFrom('validation_references').selectAll().execute()).toHaveLength(1);
+  });
+
+  it('refuses a reference dataset version that does not exist when a monitor is created or updated', async () => {
+    const svc = new MonitoringService({ db: store.db, datasets });
+    const refusal = async (p: Promise<unknown>) => p.then(() => 'accepted', (e: KeelError) => ({ code: e.code, field: e.field, message: e.message }));
+    const monitor = (referenceDataset: string) => ({ name: 'ref-check', deployment: 'fraud', referenceDataset, window: { size: '1h' } });
+    expect(await refusal(svc.createMonitor(monitor('fraud@000000000000')))).toEqual({
+      code: 'NOT_FOUND', field: 'referenceDataset', message: "referenceDataset: dataset version 'fraud@000000000000' not found",
+    });
+    expect(await refusal(svc.createMonitor(monitor('nope@latest')))).toEqual({ code: 'NOT_FOUND', field: 'referenceDataset', message: "referenceDataset: dataset 'nope' not found" });
+    expect(await svc.listMonitors()).toEqual(expect.not.arrayContaining([expect.objectContaining({ name: 'ref-check' })]));
+    const created = await svc.createMonitor(monitor('fraud@latest'));
+    expect(created.referenceDataset).toBe('fraud@latest');
+    expect(await refusal(svc.updateMonitor(monitor('fraud@000000000000')))).toMatchObject({ code: 'NOT_FOUND', field: 'referenceDataset' });
+    expect((await svc.getMonitor('ref-check')).referenceDataset).toBe('fraud@latest');
   });
 });

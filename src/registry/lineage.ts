@@ -1,5 +1,5 @@
-import { invalidArgument } from '../core/index.js';
-import type { ModelLineage } from './types.js';
+import { invalidArgument, lookupFor } from '../core/index.js';
+import type { DatasetLookup, ModelLineage } from './types.js';
 
 /** The lineage given to createModelVersion, checked; the copy keeps only the known fields, so nothing else reaches lineage_json. */
 export function checkLineage(lineage: ModelLineage | undefined): ModelLineage {
@@ -23,3 +23,16 @@ export function checkLineage(lineage: ModelLineage | undefined): ModelLineage {
   return out;
 }
 
+
+/**
+ * Lineage names the data a model was trained on: each dataset version must exist (an unknown one is
+ * NOT_FOUND, a malformed ref INVALID_ARGUMENT, naming `lineage.datasetVersions[i]`), else the model
+ * points at data that nobody can find again.
+ */
+export async function checkLineageDatasets(lineage: ModelLineage, datasets: DatasetLookup | undefined): Promise<void> {
+  if (!datasets) return;
+  for (const [i, ref] of (lineage.datasetVersions ?? []).entries()) {
+    const field = `lineage.datasetVersions[${i}]`;
+    await lookupFor(field, () => datasets.get(ref, field));
+  }
+}

@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeelError, silentLogger } from '../core/index.js';
+import { DatasetService } from '../data/index.js';
 import { LocalArtifactStore, testStores, type ArtifactRef, type MetadataStore } from '../storage/index.js';
 import { RegistryService } from './registry-service.js';
 import type { RunArtifactResolver } from './types.js';
@@ -188,6 +189,24 @@ for (const backend of testStores()) {
     it('numbers concurrent registrations without gaps or duplicates', async () => {
       const made = await Promise.all(Array.from({ length: 8 }, () => registry.createModelVersion({ name: 'busy', source: { artifactSha256: tinyRef.sha256 } })));
       expect(made.map((v) => v.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    });
+
+    it('refuses lineage naming a dataset version that does not exist, naming which one, without writing anything', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'keel-registry-data-'));
+      const datasets = new DatasetService({ db: store.db, artifacts, logger: silentLogger, tmpDir: join(dir, 'tmp') });
+      writeFileSync(join(dir, 'cards.csv'), 'a,y\n1,0\n2,1\n');
+      const cards = await datasets.add('cards', join(dir, 'cards.csv'));
+      const checked = new RegistryService({ db: store.db, artifacts, logger: silentLogger, datasets });
+      const register = (datasetVersions: string[]) => checked.createModelVersion({ name: 'lineaged', source: { onnx: TINY }, lineage: { datasetVersions } });
+      const refusal = async (p: Promise<unknown>) => p.then(() => 'accepted', (e: KeelError) => ({ code: e.code, field: e.field, message: e.message }));
+      expect(await refusal(register([`cards@${cards.version}`, 'cards@000000000000']))).toEqual({
+        code: 'NOT_FOUND', field: 'lineage.datasetVersions[1]', message: "lineage.datasetVersions[1]: dataset version 'cards@000000000000' not found",
+      });
+      expect(await refusal(register(['nope@000000000000']))).toEqual({ code: 'NOT_FOUND', field: 'lineage.datasetVersions[0]', message: "lineage.datasetVersions[0]: dataset 'nope' not found" });
+      expect(await codeOf(register(['cards@abc']))).toBe('INVALID_ARGUMENT:lineage.datasetVersions[0]');
+      expect(await codeOf(checked.getRegisteredModel('lineaged'))).toBe('NOT_FOUND:name');
+      // The versions that exist, by exact version or as the newest: registered as given.
+      expect((await register([`cards@${cards.version}`, 'cards'])).lineage).toEqual({ datasetVersions: [`cards@${cards.version}`, 'cards'] });
     });
   });
 }

@@ -121,6 +121,13 @@ export interface RegistryServiceDeps {
   readonly artifacts: ArtifactStore;
   readonly logger: Logger;
   readonly tracking?: RunArtifactResolver;
+  /** Dataset versions by ref (data's DatasetService): with it, a version's `lineage.datasetVersions` must exist. */
+  readonly datasets?: DatasetLookup;
+}
+
+/** Looks a dataset version (`name@version`, or a name for its latest) up, throwing NOT_FOUND when there is none. */
+export interface DatasetLookup {
+  get(ref: string, field?: string): Promise<unknown>;
 }
 
 /** Model-version tags that serving reads: the model takes NaN/null inputs; the feature order of a [N, F] input. */

@@ -49,6 +49,13 @@ for (const backend of testStores()) {
       expect((e as KeelError).message).toContain('run `keel schema infer sales@<version>` (it saves the schema)');
     });
 
+    it('refuses to save a schema for a dataset that does not exist, naming it', async () => {
+      const schema = await svc.inferSchema(train);
+      const e = (await svc.saveSchema('salse', schema).catch((err: unknown) => err)) as KeelError;
+      expect({ code: e.code, field: e.field, message: e.message }).toEqual({ code: 'NOT_FOUND', field: 'dataset', message: "dataset: dataset 'salse' not found" });
+      expect(await svc.listSchemas('salse')).toEqual([]);
+    });
+
     it('infers, versions and loads schemas', async () => {
       const inferred = await svc.inferSchema(train);
       expect(inferred.source).toBe(`inferred from ${train}`);

@@ -3,7 +3,7 @@
  * stored once per dataset version, and `validate` / `drift` over dataset versions.
  */
 import type { Kysely } from 'kysely';
-import { invalidArgument, isValidName, KeelError, notFound, type Logger, type Table } from '../core/index.js';
+import { invalidArgument, isValidName, KeelError, lookupFor, notFound, type Logger, type Table } from '../core/index.js';
 import type { DatasetService, DatasetVersion } from '../data/index.js';
 import { isUniqueViolation, type ArtifactStore, type Database } from '../storage/index.js';
 import { computeReference, REFERENCE_FORMAT, type ReferenceStats } from './reference-stats.js';
@@ -53,9 +53,10 @@ export class ValidationService {
     return inferSchema(await this.deps.datasets.get(ref), options);
   }
 
-  /** Saves a schema as the next version for a dataset name. */
+  /** Saves a schema as the next version for a dataset name; the dataset must exist (a typo would start a schema nothing validates against). */
   async saveSchema(dataset: string, schema: Schema, source = schema.source ?? 'saved'): Promise<SavedSchema> {
     if (!isValidName(dataset)) throw invalidArgument('dataset', `invalid dataset name '${dataset}'`);
+    await lookupFor('dataset', () => this.deps.datasets.get(dataset, 'dataset'));
     const checked = parseSchema(schema);
     for (let attempt = 0; ; attempt++) {
       const last = await this.deps.db.selectFrom('validation_schemas').select((eb) => eb.fn.max('version').as('v')).where('dataset_name', '=', dataset).executeTakeFirst();

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runKeel, startTestServer, type TestServer } from '../test-server.js';
@@ -10,9 +11,14 @@ describe('keel models (end to end)', () => {
   let server: TestServer;
   let home: string;
   let url: string;
+  let cards: string;
   beforeAll(async () => {
     server = await startTestServer('keel-cli-models-');
     ({ home, url } = server);
+    // Lineage names only dataset versions that exist.
+    writeFileSync(join(home, 'cards.csv'), 'a,y\n1,0\n2,1\n');
+    const v = await server.platform.datasets.add('cards', join(home, 'cards.csv'));
+    cards = `cards@${v.version}`;
   });
   afterAll(async () => {
     await server.close();
@@ -20,9 +26,9 @@ describe('keel models (end to end)', () => {
 
   // Two process spawns only: each loads the whole CLI.
   it('registers a file locally, then reads the alias history through --server', async () => {
-    const reg = await runKeel(['--home', home, '--json', 'models', 'register', 'fraud', tiny, '--metric', 'auc=0.9', '--tag', 'team=risk', '--dataset', 'cards@abc']);
+    const reg = await runKeel(['--home', home, '--json', 'models', 'register', 'fraud', tiny, '--metric', 'auc=0.9', '--tag', 'team=risk', '--dataset', cards]);
     const v = JSON.parse(reg.stdout) as { name: string; version: number; signature: { inputs: { name: string }[] }; metrics: Record<string, number>; lineage: object };
-    expect(v).toMatchObject({ name: 'fraud', version: 1, metrics: { auc: 0.9 }, lineage: { datasetVersions: ['cards@abc'] } });
+    expect(v).toMatchObject({ name: 'fraud', version: 1, metrics: { auc: 0.9 }, lineage: { datasetVersions: [cards] } });
     expect(v.signature.inputs.map((i) => i.name)).toEqual(['x']);
     await new KeelClient({ baseUrl: url }).registry.setAlias('fraud', 'champion', 1);
     const hist = await runKeel(['--server', url, '--json', 'models', 'history', 'fraud']);

@@ -89,6 +89,28 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     expect([JSON.parse(inside.local.stdout).codeVersion, JSON.parse(inside.remote.stdout).codeVersion]).toEqual([head, head]);
   });
 
+  it('refuses references to datasets that do not exist, naming the field, both ways', async () => {
+    const tiny = join(import.meta.dirname, '../../registry/testdata/tiny.onnx');
+    const register = await both('--json', 'models', 'register', 'ghost', tiny, '--dataset', 'nope@000000000000');
+    expect(register.remote).toEqual(register.local);
+    expect(register.local.exitCode).toBe(3);
+    expect(JSON.parse(register.local.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: "lineage.datasetVersions[0]: dataset 'nope' not found", field: 'lineage.datasetVersions[0]' } });
+    const monitor = await both('monitor', 'create', 'ghost', '--deployment', 'd1', '--reference', 'tiny@000000000000');
+    expect(monitor.remote).toEqual(monitor.local);
+    expect(monitor.local).toMatchObject({ exitCode: 3, stderr: "error: referenceDataset: dataset version 'tiny@000000000000' not found\n" });
+    writeFileSync(join(dir, 'schema.json'), JSON.stringify(await server.platform.validation.inferSchema('tiny')));
+    const schema = await both('schema', 'save', 'nope', join(dir, 'schema.json'));
+    expect(schema.remote).toEqual(schema.local);
+    expect(schema.local).toMatchObject({ exitCode: 3, stderr: "error: dataset: dataset 'nope' not found\n" });
+    const noFile = await both('--json', 'schema', 'save', 'tiny', 'missing.json');
+    expect(noFile.remote).toEqual(noFile.local);
+    expect(JSON.parse(noFile.local.stderr).error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'file' });
+    // Nothing was stored by any of them.
+    expect(await server.platform.registry.searchRegisteredModels({ filter: "name = 'ghost'" })).toMatchObject({ items: [] });
+    expect(await server.platform.monitoring.listMonitors()).toEqual([]);
+    expect(await server.platform.validation.listSchemas('nope')).toEqual([]);
+  });
+
   it('feedback --file names a file it cannot read, both ways', async () => {
     const { local, remote } = await both('feedback', '--file', 'missing.csv');
     expect(remote).toEqual(local);

@@ -29,17 +29,18 @@ async function api(ctx: CliContext): Promise<Api> {
   };
 }
 
-async function readSchemaFile(path: string): Promise<Schema> {
+/** `field` is how the command names the file: `--schema` for validate, the `file` argument for schema save. */
+async function readSchemaFile(path: string, field: string): Promise<Schema> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw invalidArgument('--schema', `cannot read '${path}': ${(e as Error).message}`);
+    throw invalidArgument(field, `cannot read '${path}': ${(e as Error).message}`);
   }
   try {
     return parseSchema(JSON.parse(text) as unknown, path);
   } catch (e) {
-    if (e instanceof SyntaxError) throw invalidArgument('--schema', `'${path}' is not JSON: ${e.message}`);
+    if (e instanceof SyntaxError) throw invalidArgument(field, `'${path}' is not JSON: ${e.message}`);
     throw e;
   }
 }
@@ -76,7 +77,7 @@ export function registerValidationCommands(program: Command, context: ContextFac
     .option('--report <file>', 'write a self-contained HTML drift report (needs --against)')
     .action(runCommand(context, async (ctx, o: { schema?: string; against?: string; report?: string }, ref: string) => {
       if (o.report && !o.against) throw invalidArgument('--report', 'the drift report needs --against NAME@VER');
-      const schema = o.schema ? await readSchemaFile(o.schema) : undefined;
+      const schema = o.schema ? await readSchemaFile(o.schema, '--schema') : undefined;
       const v = await (await api(ctx)).validate(ref, { ...(schema ? { schema } : {}), ...(o.against ? { against: o.against } : {}), distributions: o.report !== undefined });
       const { report } = v;
       if (o.report && report.drift) {
@@ -142,7 +143,7 @@ export function registerValidationCommands(program: Command, context: ContextFac
   schema.command('save <dataset> <file>')
     .description('save an (edited) schema JSON file as the next schema version of a dataset')
     .action(runCommand(context, async (ctx, _o: object, name: string, file: string) => {
-      const saved = await (await api(ctx)).saveSchema(name, await readSchemaFile(file), `file ${file}`);
+      const saved = await (await api(ctx)).saveSchema(name, await readSchemaFile(file, 'file'), `file ${file}`);
       if (ctx.json) printJson(saved);
       else printLine(`saved as ${saved.dataset} schema v${saved.version}`);
     }));
