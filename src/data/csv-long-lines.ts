@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidArgument, type KeelError } from '../core/index.js';
 import { quoteString } from './duckdb-sql.js';
-import { isTsv, type ReadOptions } from './read-options.js';
+import { fileDelimiter, type ReadOptions } from './read-options.js';
 
 /** DuckDB's words for a line past its max_line_size: the limit and the line's bytes. */
 const TOO_LONG = /Maximum line size of (\d+) bytes exceeded\. Actual Size:\s*(\d+) bytes/;
@@ -51,7 +51,7 @@ export async function longLineError(con: DuckDBConnection, error: unknown, files
  * Strict mode off: the fields past the first are passed over, not refused.
  */
 async function lineOf(con: DuckDBConnection, file: string, read: ReadOptions): Promise<(RegExpExecArray & { line: number }) | undefined> {
-  const delim = quoteString(read.delimiter ?? (isTsv(file) ? '\t' : ','));
+  const delim = quoteString(fileDelimiter(read.delimiter, file));
   const comment = read.comment === undefined ? '' : `, comment = ${quoteString(read.comment)}`;
   const options = `header = false, delim = ${delim}, quote = '"', escape = '"', strict_mode = false, encoding = '${read.encoding ?? 'utf-8'}'${comment}, auto_detect = false, columns = {'c0': 'VARCHAR'}`;
   try {

@@ -6,7 +6,7 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { readHead } from '../core/index.js';
-import { isTsv, type ReadOptions } from './read-options.js';
+import { fileDelimiter, type ReadOptions } from './read-options.js';
 
 /** Rows DuckDB's sniffer reads at most (its default sample_size). */
 const SNIFF_ROWS = 20_480;
@@ -235,7 +235,7 @@ export async function headRows(path: string, read: ReadOptions, count: number): 
   // delimiter and quote are ASCII.
   const text = head.toString('latin1');
   const passed = passedLines(read);
-  const delimiter = read.delimiter ?? (isTsv(path) ? '\t' : ',');
+  const delimiter = fileDelimiter(read.delimiter, path);
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';

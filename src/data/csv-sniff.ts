@@ -18,7 +18,7 @@ import { sniffParts } from './csv-parts.js';
 import { sampleFile, sniffRows } from './csv-sample.js';
 import { SPACE_VALUE_MARK } from './csv-space-lines.js';
 import { headValues, longIntegerColumns, textColumnReads, textInNumberColumns, wholeBeyondBigint } from './csv-text-columns.js';
-import { isTimestampFormat, isTsv, type ReadOptions } from './read-options.js';
+import { fileDelimiter, isTimestampFormat, type ReadOptions } from './read-options.js';
 import { filesArg, namesCountError, runSource, type Sniffed, type SniffedType } from './source-sql.js';
 
 /**
@@ -28,7 +28,7 @@ import { filesArg, namesCountError, runSource, type Sniffed, type SniffedType } 
  * (when its sample holds no quote) reads no quotes at all and fails on a quoted field further down.
  */
 function csvOptions(path: string, read: ReadOptions, oneColumn = false): string {
-  const delim = quoteString(read.delimiter ?? (isTsv(path) ? '\t' : ','));
+  const delim = quoteString(fileDelimiter(read.delimiter, path));
   const decimal = read.decimal === undefined ? '' : `, decimal_separator = ${quoteString(read.decimal)}`;
   const thousands = read.thousands === undefined ? '' : `, thousands = ${quoteString(read.thousands)}`;
   const comment = read.comment === undefined ? '' : `, comment = ${quoteString(read.comment)}`;

@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { isTsv, type ReadOptions } from './read-options.js';
+import { fileDelimiter, type ReadOptions } from './read-options.js';
 
 /** DuckDB's reader shows the line it failed at: `Original Line: ...` (one space, then the line). */
 const ORIGINAL_LINE = /CSV Error on Line: (\d+)\nOriginal Line: ([ \t]+)\n/;
@@ -19,7 +19,7 @@ export const SPACE_VALUE_MARK = 'keel-space-value';
 
 /** The line of `error` (or an error it was caused by) that holds only spaces and tabs other than the delimiter, if any (0: a one-column file's, its line untold). */
 export function spaceLineOf(error: unknown, read: ReadOptions, path: string): number | undefined {
-  const delimiter = read.delimiter ?? (isTsv(path) ? '\t' : ',');
+  const delimiter = fileDelimiter(read.delimiter, path);
   for (let e = error as { message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
     if (typeof e.message === 'string' && e.message.includes(SPACE_VALUE_MARK)) return 0;
     const m = typeof e.message === 'string' ? ORIGINAL_LINE.exec(e.message) : null;
@@ -37,7 +37,7 @@ const [SPACE, TAB, CR, LF, QUOTE] = [0x20, 0x09, 0x0d, 0x0a, 0x22];
  */
 export async function withoutSpaceLines(path: string, workDir: string, read: ReadOptions): Promise<string | undefined> {
   if (read.encoding?.startsWith('utf-16')) return undefined;
-  const delimiter = read.delimiter ?? (isTsv(path) ? '\t' : ',');
+  const delimiter = fileDelimiter(read.delimiter, path);
   const blank = new Set([SPACE, TAB].filter((b) => !delimiter.includes(String.fromCharCode(b))));
   const dir = join(workDir, 'space-lines');
   await mkdir(dir, { recursive: true });

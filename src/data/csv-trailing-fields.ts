@@ -10,7 +10,7 @@
 import { basename } from 'node:path';
 import { invalidArgument, readHead, type KeelError } from '../core/index.js';
 import { passedLines } from './csv-sample.js';
-import { isTsv, type ReadOptions } from './read-options.js';
+import { fileDelimiter, type ReadOptions } from './read-options.js';
 
 /** The bytes of a part looked at: about the rows its sniff reads, on a file of short rows. */
 const HEAD_BYTES = 1 << 20;
@@ -25,7 +25,7 @@ export async function trailingFieldsError(files: readonly string[], read: ReadOp
   for (const file of files) {
     if (/\.zst$/i.test(file)) continue;
     const head = await readHead(file, HEAD_BYTES).catch(() => undefined);
-    const found = head && mixedRows(head, read.delimiter ?? (isTsv(file) ? '\t' : ','), passedLines(read));
+    const found = head && mixedRows(head, fileDelimiter(read.delimiter, file), passedLines(read));
     if (found === undefined) continue;
     const [extra, fits] = [found.fields - found.header, found.fits];
     return invalidArgument(

@@ -23,6 +23,9 @@ function resolveEncoding(format: string, encoding: string | undefined): CsvEncod
 /** A tab-separated file, by its name (read with a tab where other CSV files take a comma). */
 export const isTsv = (path: string): boolean => /\.tsv(\.gz|\.zst)?$/i.test(path);
 
+/** The delimiter a CSV `file` is read with: the one given, else a tab for a .tsv and a comma otherwise. */
+export const fileDelimiter = (delimiter: string | undefined, file: string): string => delimiter ?? (isTsv(file) ? '\t' : ',');
+
 /**
  * The delimiter given (CSV only), checked: up to four bytes (DuckDB's limit), `\t` or `tab` for a
  * tab; `', '` reads the UCI data's comma-and-space fields without their leading space (pandas'
@@ -37,7 +40,7 @@ function resolveDelimiter(format: string, delimiter: string | undefined, firstFi
   if (bytes < 1 || bytes > 4 || /["\r\n]/.test(d)) {
     throw invalidArgument('delimiter', `expected one to four bytes, none a quote or a line break (\\t or tab for a tab), got ${JSON.stringify(delimiter)}`);
   }
-  return d === (isTsv(firstFile) ? '\t' : ',') ? undefined : d;
+  return d === fileDelimiter(undefined, firstFile) ? undefined : d;
 }
 
 /**
@@ -48,7 +51,7 @@ function resolveDecimal(format: string, decimal: string | undefined, delimiter: 
   if (decimal === undefined || decimal === '.') return undefined;
   if (format !== 'csv') throw invalidArgument('decimal', `a decimal separator applies to CSV only, not ${format.toUpperCase()}`);
   if (decimal !== ',') throw invalidArgument('decimal', `expected ',' or '.', got ${JSON.stringify(decimal)}`);
-  if ((delimiter ?? (isTsv(firstFile) ? '\t' : ',')) === ',') throw adviceError('decimal', (say) => `a decimal comma needs another delimiter, e.g. ${say('delimiter', ';')}`);
+  if ((fileDelimiter(delimiter, firstFile)) === ',') throw adviceError('decimal', (say) => `a decimal comma needs another delimiter, e.g. ${say('delimiter', ';')}`);
   return ',';
 }
 
@@ -76,7 +79,7 @@ function resolveComment(format: string, comment: string | undefined, delimiter: 
   if (comment === undefined) return undefined;
   if (format !== 'csv') throw invalidArgument('comment', `comment lines apply to CSV only, not ${format.toUpperCase()}`);
   if (Buffer.byteLength(comment) !== 1 || /["\r\n]/.test(comment)) throw invalidArgument('comment', `expected one ASCII character, not a quote or a line break, got ${JSON.stringify(comment)}`);
-  if ((delimiter ?? (isTsv(firstFile) ? '\t' : ',')).includes(comment)) throw invalidArgument('comment', `the comment character ${JSON.stringify(comment)} is in the delimiter`);
+  if ((fileDelimiter(delimiter, firstFile)).includes(comment)) throw invalidArgument('comment', `the comment character ${JSON.stringify(comment)} is in the delimiter`);
   return comment;
 }
 
@@ -88,7 +91,7 @@ function resolveComment(format: string, comment: string | undefined, delimiter: 
 function resolveNaValues(format: string, na: readonly string[] | undefined, delimiter: string | undefined, firstFile: string): string[] | undefined {
   if (na === undefined || na.length === 0) return undefined;
   if (format !== 'csv') throw invalidArgument('na', `missing-value spellings apply to CSV only, not ${format.toUpperCase()}`);
-  const d = delimiter ?? (isTsv(firstFile) ? '\t' : ',');
+  const d = fileDelimiter(delimiter, firstFile);
   for (const v of na) {
     if (/[\r\n]/.test(v)) throw invalidArgument('na', `a missing-value spelling cannot hold a line break, got ${JSON.stringify(v)}`);
     // DuckDB refuses such a spelling only once it reads ("DELIMITER must not appear in the NULL
