@@ -94,6 +94,7 @@ function rebinned(ha: Histogram, hb: Histogram, integers: boolean): [number[], n
  * `keel drift` finds 0.10 on the rows; over the integers, 0.16 (scripts/diff-check.py).
  */
 function spread(h: Histogram, edges: readonly number[], integers: boolean): number[] {
+  if (integers) return spreadIntegers(h, edges);
   const out = new Array<number>(edges.length - 1).fill(0);
   const last = out.length - 1;
   // The bin holding x: the last one whose left edge is <= x; A's top edge is in A's last bin, as
@@ -104,7 +105,6 @@ function spread(h: Histogram, edges: readonly number[], integers: boolean): numb
     while (lo < hi) { const mid = (lo + hi + 1) >>> 1; if (edges[mid]! <= x) lo = mid; else hi = mid - 1; }
     return lo;
   };
-  if (integers) return spreadIntegers(h, edges);
   h.counts.forEach((c, i) => {
     if (c === 0) return;
     const lo = h.edges[i]!, hi = h.edges[i + 1]!;
