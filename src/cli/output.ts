@@ -60,6 +60,14 @@ export function isStdout(path: string): boolean {
   }
 }
 
+/** A size in bytes as people read it: `512 B`, `1.5 KiB`, `20.0 MiB`, `3.2 GiB`. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(1)} GiB`;
+}
+
 /** A remark about the result, on stderr (so `--json` on stdout stays clean). */
 export function printNote(text: string): void {
   process.stderr.write(`note: ${text}\n`);

@@ -16,3 +16,5 @@ export { TrackingClient } from './tracking.js';
 export type { TrackingClientOptions, StartRunOptions, SearchRunsOptions, Run as TrackedRun, RunInfo as TrackedRunInfo, MetricPoint as TrackedMetricPoint } from './tracking.js';
 export { TrainingClient } from './training.js';
 export type { TrainRequestJson, TrainResultJson } from './training.js';
+export { ArtifactsClient } from './artifacts.js';
+export type { ArtifactGcResultJson } from './artifacts.js';

@@ -1,3 +1,4 @@
+import { ArtifactsClient } from './artifacts.js';
 import { DatasetsClient } from './datasets.js';
 import { HttpTransport, type ClientOptions } from './http.js';
 import { MonitoringClient } from './monitoring.js';
@@ -9,6 +10,7 @@ import { ValidationClient } from './validation.js';
 /** The typed SDK over Keel's HTTP API. Each subsystem's calls live in their own file. */
 export class KeelClient {
   readonly http: HttpTransport;
+  readonly artifacts: ArtifactsClient;
   readonly datasets: DatasetsClient;
   readonly monitoring: MonitoringClient;
   readonly registry: RegistryClient;
@@ -18,6 +20,7 @@ export class KeelClient {
 
   constructor(options: ClientOptions) {
     this.http = new HttpTransport(options);
+    this.artifacts = new ArtifactsClient(this.http);
     this.datasets = new DatasetsClient(this.http);
     this.monitoring = new MonitoringClient(this.http);
     this.registry = new RegistryClient(this.http);

@@ -33,12 +33,12 @@ export function workFileName(kind: string): string {
 
 /**
  * Removes the `kind` work folders (and files) in `parent` left by processes that have ended: those
- * of this host whose PID no longer runs, and those of other hosts last changed more than a day
- * ago. Another live writer's entries stay, so several processes can share a store. `onOrphan` sees
+ * of this host whose PID no longer runs, and those of other hosts last changed more than
+ * `foreignAgeMs` (a day) ago. Another live writer's entries stay, so several processes can share a store. `onOrphan` sees
  * each one before it goes; should it fail, the folder stays for a later sweep. Returns how many.
  */
-export async function sweepOrphanedWorkDirs(parent: string, kind: string, now = Date.now(), onOrphan?: OrphanCleanup): Promise<number> {
-  const { orphans } = await workEntries(parent, kind, now);
+export async function sweepOrphanedWorkDirs(parent: string, kind: string, now = Date.now(), onOrphan?: OrphanCleanup, foreignAgeMs = FOREIGN_TEMP_AGE_MS): Promise<number> {
+  const { orphans } = await workEntries(parent, kind, now, foreignAgeMs);
   const removed = await Promise.all(
     orphans.map(async (path) => {
       try {
@@ -59,7 +59,7 @@ export async function liveWorkEntries(parent: string, kind: string, now = Date.n
 }
 
 /** The paths of `parent`'s `kind` entries, split into those of ended processes and those of live ones. */
-async function workEntries(parent: string, kind: string, now: number): Promise<{ orphans: string[]; live: string[] }> {
+async function workEntries(parent: string, kind: string, now: number, foreignAgeMs = FOREIGN_TEMP_AGE_MS): Promise<{ orphans: string[]; live: string[] }> {
   const orphans: string[] = [];
   const live: string[] = [];
   let names: string[];
@@ -77,7 +77,7 @@ async function workEntries(parent: string, kind: string, now: number): Promise<{
     if (!m) continue;
     const pid = Number(m[2]);
     const path = join(parent, n);
-    if (m[1] === here ? pid > 0 && !isRunning(pid) : await olderThan(path, now - FOREIGN_TEMP_AGE_MS)) orphans.push(path);
+    if (m[1] === here ? pid > 0 && !isRunning(pid) : await olderThan(path, now - foreignAgeMs)) orphans.push(path);
     else live.push(path);
   }
   return { orphans, live };

@@ -17,3 +17,5 @@ export { commandLineAdvice, queryMessage } from './advice-error.js';
 export { resolveSourceFiles } from './source-files.js';
 export type { RowsOptions, RowsPage } from './dataset-rows.js';
 export type { LoadTableOptions } from './table-loader.js';
+export { collectArtifactGarbage, DEFAULT_GC_AGE_MS } from './artifact-gc.js';
+export type { ArtifactGcDeps, ArtifactGcOptions, ArtifactGcResult } from './artifact-gc.js';

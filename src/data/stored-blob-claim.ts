@@ -86,6 +86,12 @@ async function releasing(notes: string, sha: string): Promise<boolean> {
 /** The blob a claim names ('' when its add was killed while writing it). */
 const claimedBlob = (claim: string): Promise<string | undefined> => readFile(claim, 'utf8').catch(() => undefined);
 
+/** The blobs live adds claim in `notes` now (for a dry run of `keel gc`, which removes nothing and so writes no note). */
+export async function liveClaimedBlobs(notes: string): Promise<Set<string>> {
+  const shas = await Promise.all((await liveWorkEntries(notes, CLAIM_KIND)).map(claimedBlob));
+  return new Set(shas.filter((sha): sha is string => sha !== undefined && sha !== ''));
+}
+
 /**
  * Removes the blob `sha` unless a live claim in `notes` (the claim `self` of the add doing the
  * removal aside) or a record holds it. Throws when that cannot be told, or the removal took too

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACT_COLUMNS, artifactRecorded } from './artifact-references.js';
+import { ARTIFACT_COLUMNS, artifactRecorded, recordedArtifacts } from './artifact-references.js';
 import type { MetadataStore } from './metadata-store.js';
 import { testStores } from './test-stores.js';
 
@@ -23,6 +23,7 @@ for (const backend of testStores()) {
     it('tell a blob named by a dataset version, a run artifact, a model version or a validation reference from one named nowhere', async () => {
       const [data, run, model, reference, none] = ['1', '2', '3', '4', '5'].map((d) => d.repeat(64)) as [string, string, string, string, string];
       for (const sha of [data, run, model, reference, none]) expect(await artifactRecorded(store.db, sha)).toBe(false);
+      expect(await recordedArtifacts(store.db)).toEqual(new Set());
       const t = Date.now();
       await store.db.insertInto('datasets').values({ name: 'd', description: null, created_at: t, updated_at: t }).execute();
       await store.db.insertInto('dataset_versions').values({ dataset_name: 'd', version: 'v', content_sha256: none, artifact_sha256: data, source: 's', num_rows: 1, profile_json: '[]', created_at: t }).execute();
@@ -35,6 +36,8 @@ for (const backend of testStores()) {
       await store.db.insertInto('validation_references').values({ dataset_name: 'd', dataset_version: 'v', artifact_sha256: reference, columns: 1, created_at: t }).execute();
       // A deleted model version is kept, and so is its blob; a content hash names no blob.
       expect(await Promise.all([data, run, model, reference, none].map((sha) => artifactRecorded(store.db, sha)))).toEqual([true, true, true, true, false]);
+      // The walk of the whole store (keel gc) asks once and is told the same.
+      expect([...(await recordedArtifacts(store.db))].sort()).toEqual([data, run, model, reference].sort());
     });
   });
 }

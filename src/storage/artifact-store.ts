@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync } from 'node:fs';
-import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
@@ -42,6 +42,20 @@ export interface ArtifactStore {
    * or remove (data/stored-blob-claim.ts). Names of the form `KIND-HOST-PID-…` (workFileName).
    */
   readonly notesDir: string;
+  /** Every blob with its size and when it was last stored (put again counts), for `keel gc`. */
+  blobs?(): Promise<StoredBlob[]>;
+  /**
+   * Removes the blob `sha` unless it was stored (or put again) at or after `before`; returns the
+   * bytes freed, or undefined when it stayed or was gone.
+   */
+  removeUnlessStoredSince?(sha: string, before: number): Promise<number | undefined>;
+  /** Removes the temp files of writers that are gone (see LocalArtifactStore.sweepTemp); returns how many. */
+  sweepTemp?(options?: { foreignAgeMs?: number }): Promise<number>;
+}
+
+export interface StoredBlob extends ArtifactRef {
+  /** When the blob was last stored or put again (its file's mtime), epoch ms. */
+  readonly storedAt: number;
 }
 
 const SHA_RE = /^[0-9a-f]{64}$/;
@@ -77,7 +91,7 @@ export class LocalArtifactStore implements ArtifactStore {
   async put(data: Uint8Array | string): Promise<ArtifactRef> {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     const sha = sha256(bytes);
-    if ((await this.blobSize(sha)) === bytes.length) return { sha256: sha, size: bytes.length };
+    if (await this.keepStored(sha, bytes.length)) return { sha256: sha, size: bytes.length };
     const tmp = await this.tempPath();
     const fh = await open(tmp, 'w');
     try {
@@ -124,7 +138,7 @@ export class LocalArtifactStore implements ArtifactStore {
     }
     // A blob already there is kept, unless its size says it is damaged (cut short by a crash of
     // the disk, overwritten): then these bytes, which hash to its name, replace it.
-    if ((await this.blobSize(sha)) === size) {
+    if (await this.keepStored(sha, size)) {
       await rm(tmp, { force: true });
     } else {
       await this.commit(tmp, sha);
@@ -148,6 +162,18 @@ export class LocalArtifactStore implements ArtifactStore {
     }
     if (sha256(bytes) !== sha) throw new KeelError('DATA_CORRUPTED', `artifact '${sha}' failed its integrity check`);
     return bytes;
+  }
+
+  /**
+   * Whether the blob `sha` is stored whole (of `size` bytes); if so it is marked as stored now
+   * (its mtime), so that `keel gc`, which takes only blobs not stored for a while, leaves it to
+   * the writer about to record it. Should gc have just set it aside, the mark fails and the
+   * writer stores its own copy.
+   */
+  private async keepStored(sha: string, size: number): Promise<boolean> {
+    if ((await this.blobSize(sha)) !== size) return false;
+    const now = new Date();
+    return utimes(this.blobPath(sha), now, now).then(() => true, () => false);
   }
 
   /** The blob's size, or undefined when there is none. */
@@ -178,21 +204,57 @@ export class LocalArtifactStore implements ArtifactStore {
 
   /**
    * Removes the temp files of writers that are gone (kill -9 in the middle of an add): those of
-   * this host whose process has ended, and other hosts' older than a day. A live writer's stay:
-   * a server and CLI commands may share the store. Opening the store does this.
+   * this host whose process has ended, and other hosts' older than a day (`foreignAgeMs`: `keel
+   * gc`'s --older-than). A live writer's stay: a server and CLI commands may share the store.
+   * Opening the store does this.
    */
-  async sweepTemp(): Promise<number> {
+  async sweepTemp(options: { foreignAgeMs?: number } = {}): Promise<number> {
     const dir = join(this.root, 'tmp');
-    return (await sweepOrphanedWorkDirs(dir, TEMP_KIND)) + (await sweepUnnamedTemp(dir));
+    const age = options.foreignAgeMs ?? FOREIGN_TEMP_AGE_MS;
+    return (await sweepOrphanedWorkDirs(dir, TEMP_KIND, Date.now(), undefined, age)) + (await sweepUnnamedTemp(dir, age));
+  }
+
+  async blobs(): Promise<StoredBlob[]> {
+    const found: StoredBlob[] = [];
+    for (const prefix of await readdir(this.root)) {
+      if (!/^[0-9a-f]{2}$/.test(prefix)) continue;
+      for (const rest of await readdir(join(this.root, prefix)).catch(() => [])) {
+        const sha = prefix + rest;
+        if (!SHA_RE.test(sha)) continue;
+        const st = await stat(join(this.root, prefix, rest)).catch(() => undefined);
+        if (st?.isFile()) found.push({ sha256: sha, size: st.size, storedAt: st.mtimeMs });
+      }
+    }
+    return found;
+  }
+
+  async removeUnlessStoredSince(sha: string, before: number): Promise<number | undefined> {
+    const path = this.blobPath(sha);
+    // Set aside first, then look at its time: a writer that marks the blob stored (keepStored)
+    // before this rename is seen here and the blob goes back; one after it finds no blob and
+    // stores its own copy. Named as a temp file, so a gc killed here leaves nothing for good.
+    const aside = join(this.root, 'tmp', workFileName(TEMP_KIND));
+    try {
+      await rename(path, aside);
+    } catch {
+      return undefined;
+    }
+    const st = await stat(aside);
+    if (st.mtimeMs >= before) {
+      await rename(aside, path);
+      return undefined;
+    }
+    await rm(aside, { force: true });
+    return st.size;
   }
 }
 
 /**
  * Removes the temp files of Keel versions that named them by a random id alone (32 hex digits)
- * once they are a day old: their writer cannot be told, and an add does not take a day.
+ * once they are `ageMs` old (a day unless `keel gc` says): their writer cannot be told, and an add does not take a day.
  */
-async function sweepUnnamedTemp(dir: string): Promise<number> {
-  const cutoff = Date.now() - FOREIGN_TEMP_AGE_MS;
+async function sweepUnnamedTemp(dir: string, ageMs: number): Promise<number> {
+  const cutoff = Date.now() - ageMs;
   let removed = 0;
   for (const n of await readdir(dir)) {
     if (!/^[0-9a-f]{32}$/.test(n)) continue;

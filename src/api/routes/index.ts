@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { RoutePluginOptions } from './route-options.js';
+import { artifactRoutes } from './artifacts.js';
 import { datasetRoutes } from './datasets.js';
 import { mlflowArtifactsProxyRoutes } from './mlflow/artifacts-proxy-routes.js';
 import { mlflowTrackingRoutes } from './mlflow/tracking-routes.js';
@@ -12,4 +13,4 @@ import { trainingRoutes } from './training.js';
 export type { RoutePluginOptions };
 
 /** Each subsystem's routes, one plugin per file. */
-export const ROUTE_PLUGINS: readonly FastifyPluginAsync<RoutePluginOptions>[] = [datasetRoutes, mlflowTrackingRoutes, mlflowArtifactsProxyRoutes, mlflowRegistryRoutes, modelRoutes, monitoringRoutes, validationRoutes, trainingRoutes];
+export const ROUTE_PLUGINS: readonly FastifyPluginAsync<RoutePluginOptions>[] = [datasetRoutes, mlflowTrackingRoutes, mlflowArtifactsProxyRoutes, mlflowRegistryRoutes, modelRoutes, monitoringRoutes, validationRoutes, trainingRoutes, artifactRoutes];

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ContextFactory } from '../context.js';
 import { registerDataCommands } from './data.js';
+import { registerGcCommand } from './gc.js';
 import { registerServerCommand } from './server.js';
 import { registerServeCommand } from './serve.js';
 import { registerRunsCommands } from './runs.js';
@@ -25,4 +26,5 @@ export const COMMAND_GROUPS: readonly ((program: Command, context: ContextFactor
   registerModelsCommands,
   registerTrainCommand,
   registerQuickstartCommand,
+  registerGcCommand,
 ];

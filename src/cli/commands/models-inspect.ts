@@ -5,7 +5,7 @@ import { isKeelError, KeelError } from '../../core/index.js';
 import { inspectOnnx, type OnnxSummary } from '../../onnx/index.js';
 import { commandGroup } from '../command-group.js';
 import type { CliContext, ContextFactory } from '../context.js';
-import { printJson, printLine, printTable } from '../output.js';
+import { formatBytes, printJson, printLine, printTable } from '../output.js';
 import { runCommand } from '../run-command.js';
 
 /**
@@ -68,9 +68,3 @@ function printSummary(file: string, s: OnnxSummary): void {
 }
 
 const formatShape = (shape: readonly number[]): string => `[${shape.map((d) => (d < 0 ? '?' : String(d))).join(', ')}]`;
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}
