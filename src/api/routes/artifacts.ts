@@ -4,10 +4,10 @@ import { collectArtifactGarbage, DEFAULT_GC_AGE_MS } from '../../data/index.js';
 import { ok } from '../openapi.js';
 import type { RoutePluginOptions } from './route-options.js';
 
-const GcBody = Type.Optional(Type.Object({
+const GcBody = Type.Object({
   olderThanMs: Type.Optional(Type.Integer({ minimum: 0, description: `only blobs last stored at least this long ago go (default ${DEFAULT_GC_AGE_MS}, a day)` })),
   dryRun: Type.Optional(Type.Boolean({ description: 'list what would go; remove nothing' })),
-}));
+});
 
 /**
  * /api/v1/artifacts/gc: `keel gc` on the server's artifact store, which a client cannot reach.
@@ -22,7 +22,7 @@ export const artifactRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app
       response: ok('{dryRun, olderThanMs, before, removed: [{sha256, size, storedAt}], removedBytes, kept: {referenced, recent, claimed, bytes}, tempFilesRemoved}'),
     },
   }, async (req) => {
-    const b = (req.body ?? {}) as Static<typeof GcBody> & object;
+    const b = req.body as Static<typeof GcBody>;
     return collectArtifactGarbage({ db: platform.store.db, artifacts: platform.artifacts }, { olderThanMs: b.olderThanMs ?? DEFAULT_GC_AGE_MS, dryRun: b.dryRun === true });
   });
 };
