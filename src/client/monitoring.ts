@@ -109,6 +109,11 @@ export class MonitoringClient {
     return this.http.request('GET', `api/v1/predictions/${encodeURIComponent(requestId)}`);
   }
 
+  /** Retention: deletes logged predictions (and their labels) with event time before `before` (epoch ms), of one deployment or all. */
+  prunePredictions(before: number, deployment?: string): Promise<{ deleted: number; before: number }> {
+    return this.http.request('DELETE', 'api/v1/predictions', undefined, { query: { before, deployment } });
+  }
+
   createMonitor(definition: MonitorDefinition): Promise<SavedMonitorInfo> {
     return this.http.request('POST', 'api/v1/monitors', definition);
   }

@@ -67,6 +67,34 @@ describe('monitoring routes', () => {
     expect((await app.inject({ method: 'GET', url: '/api/v1/alerts?monitor=gone' })).json().alerts.map((a: { rule: string; state: string }) => [a.rule, a.state])).toEqual([['count', 'resolved']]);
   });
 
+  it('prunes logged predictions before a cut-off (monitoring:admin), naming a missing before', async () => {
+    const log = platform.monitoring.createLogger({ now: () => 0 });
+    for (let i = 0; i < 4; i++) log.log({ requestId: `old${i}`, timestamp: i * 1000, modelName: 'm', modelVersion: 1, deployment: i < 3 ? 'retired' : 'kept', variant: null, inputs: { x: i }, outputs: { probability: 0.5 }, latencyMs: 2 });
+    await log.close();
+    const missing = await app.inject({ method: 'DELETE', url: '/api/v1/predictions' });
+    expect([missing.statusCode, missing.json().error.field]).toEqual([400, 'before']);
+    const pruned = await app.inject({ method: 'DELETE', url: '/api/v1/predictions?before=2000&deployment=retired' });
+    expect([pruned.statusCode, pruned.json()]).toEqual([200, { deleted: 2, before: 2000 }]);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/predictions/old1' })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/predictions/old2' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/predictions/old3' })).statusCode).toBe(200);
+    const writer = await createApiServer({
+      ...platform,
+      authorizer: {
+        async authorize(r) {
+          if (r.permission === 'monitoring:admin') throw new KeelError('PERMISSION_DENIED', 'writers may not prune');
+          return { id: 'writer', kind: 'user' };
+        },
+      },
+    }, { accessLog: false });
+    try {
+      expect((await writer.inject({ method: 'DELETE', url: '/api/v1/predictions?before=10000' })).statusCode).toBe(403);
+      expect((await app.inject({ method: 'GET', url: '/api/v1/predictions/old2' })).statusCode).toBe(200);
+    } finally {
+      await writer.close();
+    }
+  });
+
   it('asks for monitoring:admin to define a retrain command (it runs on the server)', async () => {
     const writer = await createApiServer({
       ...platform,

@@ -14,6 +14,7 @@ export interface MonitoringApi {
   run(name: string, now?: number): Promise<MonitorRunInfo>;
   alerts(q: { monitor?: string; deployment?: string; state?: 'firing' | 'resolved'; limit?: number }): Promise<readonly AlertInfo[]>;
   ack(id: string): Promise<void>;
+  prune(before: number, deployment?: string): Promise<{ deleted: number; before: number }>;
 }
 
 export async function api(ctx: CliContext): Promise<MonitoringApi> {
@@ -22,6 +23,7 @@ export async function api(ctx: CliContext): Promise<MonitoringApi> {
     return {
       feedback: (l) => m.feedback(l), createMonitor: (d) => m.createMonitor(d), listMonitors: (d) => m.listMonitors(d), deleteMonitor: (n) => m.deleteMonitor(n),
       status: (t, l) => m.status(t, l), run: (n, now) => m.run(n, now !== undefined ? { now } : {}), alerts: (q) => m.alerts(q), ack: (id) => m.acknowledgeAlert(id),
+      prune: (before, d) => m.prunePredictions(before, d),
     };
   }
   const s = (await ctx.platform()).monitoring;
@@ -35,6 +37,7 @@ export async function api(ctx: CliContext): Promise<MonitoringApi> {
     run: async (n, now) => json(await s.runMonitor(n, now !== undefined ? { now } : {})),
     alerts: async (q) => json(await s.listAlerts(q)),
     ack: (id) => s.acknowledgeAlert(id),
+    prune: async (before, d) => ({ deleted: await s.predictions.prune(before, d), before }),
   };
 }
 

@@ -138,9 +138,9 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
     .requiredOption('--older-than <duration>', "e.g. '30d'")
     .option('--deployment <name>', 'only this deployment')
     .action(runCommand(context, async (ctx, o: { olderThan: string; deployment?: string }) => {
-      ctx.requireLocal('prune runs against the local store');
-      const before = Date.now() - parseDuration(o.olderThan, '--older-than');
-      const deleted = await (await ctx.platform()).monitoring.predictions.prune(before, o.deployment);
+      // The cut-off is taken here, on the caller's clock, and sent: the same both ways.
+      const cutoff = Date.now() - parseDuration(o.olderThan, '--older-than');
+      const { deleted, before } = await (await api(ctx)).prune(cutoff, o.deployment);
       if (ctx.json) printJson({ deleted, before });
       else printLine(`${deleted} prediction(s) before ${tableTime(before)} deleted`);
     }));

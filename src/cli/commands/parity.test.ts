@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { gitCommit } from '../../training/index.js';
 import { KEEL_BIN, runKeel, runKeelInProcess, startTestServer, type TestServer } from '../test-server.js';
 
@@ -115,6 +115,37 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     const { local, remote } = await both('feedback', '--file', 'missing.csv');
     expect(remote).toEqual(local);
     expect(local).toMatchObject({ exitCode: 2, stderr: "error: --file: cannot read 'missing.csv': ENOENT: no such file or directory, open 'missing.csv'\n" });
+  });
+
+  it('monitor prune deletes old predictions through --server as locally, with the same text, --json and errors', async () => {
+    const NOW = Date.UTC(2025, 0, 31, 12, 0, 0);
+    const D = 86_400_000;
+    const log = () => server.platform.monitoring.predictions.writeBatch([40, 31, 29].map((days, i) => ({
+      receivedAt: NOW - days * D, record: { requestId: `old-${i}`, timestamp: NOW - days * D, modelName: 'm', modelVersion: 1, deployment: 'pruned', variant: null, inputs: { a: i }, outputs: { p: 0.5 }, latencyMs: 1 },
+    })));
+    // Both runs take the cut-off from the same clock, so their outputs are compared whole.
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(NOW);
+    try {
+      const results = [];
+      for (const args of [['monitor', 'prune', '--older-than', '30d', '--deployment', 'pruned'], ['--json', 'monitor', 'prune', '--older-than', '30d', '--deployment', 'pruned']]) {
+        await log();
+        const local = await runKeelInProcess(['--home', server.home, ...args]);
+        await log();
+        const remote = await runKeelInProcess(['--server', server.url, ...args]);
+        expect(remote).toEqual(local);
+        results.push(local);
+      }
+      expect(results[0]).toEqual({ exitCode: 0, stderr: '', stdout: '2 prediction(s) before 2025-01-01 12:00:00 deleted\n' });
+      expect(JSON.parse(results[1]!.stdout)).toEqual({ deleted: 2, before: NOW - 30 * D });
+    } finally {
+      clock.mockRestore();
+    }
+    expect(await server.platform.monitoring.predictions.get('old-2')).toMatchObject({ deployment: 'pruned' });
+    expect(await server.platform.monitoring.predictions.get('old-0')).toBeUndefined();
+    const bad = await both('--json', 'monitor', 'prune', '--older-than', 'a month');
+    expect(bad.remote).toEqual(bad.local);
+    expect(bad.local.exitCode).toBe(2);
+    expect(JSON.parse(bad.local.stderr).error).toMatchObject({ code: 'INVALID_ARGUMENT', field: '--older-than' });
   });
 
   it('monitor run --watch runs the server\'s monitors through --server; a bad --interval is refused both ways', async () => {
