@@ -18,6 +18,15 @@ const FeedbackBody = Type.Object({
 });
 // The caller computes `before` from its duration (`--older-than 30d`), so the CLI prints the same cut-off both ways.
 const PruneQuery = Type.Object({ before: Type.Number({ description: 'delete predictions with event time before this (epoch ms)' }), deployment: Type.Optional(Type.String()) });
+const PredictionsQuery = Type.Object({
+  deployment: Type.String(),
+  labeled: Type.Optional(Type.Boolean({ description: 'only predictions with a label' })),
+  from: Type.Optional(Type.Number({ description: 'event time from (epoch ms, inclusive)' })),
+  to: Type.Optional(Type.Number({ description: 'event time to (epoch ms, exclusive)' })),
+  labelCursorTs: Type.Optional(Type.Number({ description: 'with labelCursorRequestId: only labels after this (label time, request id), in label order' })),
+  labelCursorRequestId: Type.Optional(Type.String()),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+});
 const NameParams = Type.Object({ name: Type.String() });
 const LimitQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) });
 const AlertsQuery = Type.Object({
@@ -60,6 +69,22 @@ export const monitoringRoutes: FastifyPluginAsync<RoutePluginOptions> = async (a
     return p;
   });
 
+  // What a consumer beside the server reads (keel monitor learn --server): one page at a time.
+  app.get('/api/v1/predictions', { config: READ, schema: { querystring: PredictionsQuery, summary: 'Logged predictions of a deployment with their labels: by event time, or after a label cursor in label order', tags: ['monitoring'], response: ok('{predictions: [...]}, oldest first (by label time with a label cursor)') } }, async (req) => {
+    const q = req.query as Static<typeof PredictionsQuery>;
+    if ((q.labelCursorTs === undefined) !== (q.labelCursorRequestId === undefined)) {
+      throw invalidArgument(q.labelCursorTs === undefined ? 'labelCursorTs' : 'labelCursorRequestId', 'give labelCursorTs and labelCursorRequestId together');
+    }
+    return {
+      predictions: await svc.predictions.query({
+        deployment: q.deployment, limit: q.limit ?? 1000,
+        ...(q.labeled ? { labeledOnly: true } : {}),
+        ...(q.from !== undefined ? { from: q.from } : {}),
+        ...(q.to !== undefined ? { to: q.to } : {}),
+        ...(q.labelCursorTs !== undefined ? { labelCursor: { ts: q.labelCursorTs, requestId: q.labelCursorRequestId! } } : {}),
+      }),
+    };
+  });
   app.delete('/api/v1/predictions', { config: ADMIN, schema: { querystring: PruneQuery, summary: 'Retention: delete logged predictions (and their labels) with event time before `before`, of one deployment or all', tags: ['monitoring'], response: ok('{deleted, before}: how many predictions were deleted, and the cut-off') } }, async (req) => {
     const { before, deployment } = req.query as Static<typeof PruneQuery>;
     return { deleted: await svc.predictions.prune(before, deployment), before };

@@ -148,6 +148,38 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     expect(JSON.parse(bad.local.stderr).error).toMatchObject({ code: 'INVALID_ARGUMENT', field: '--older-than' });
   });
 
+  it('monitor learn learns from the server\'s labeled predictions and publishes to its registry through --server, as locally', async () => {
+    const NOW = Date.UTC(2025, 0, 31, 12, 0, 0);
+    // More labeled rows than one page of GET /api/v1/predictions, with one label time: the pages
+    // must neither skip nor repeat a row. Request ids run against event time, so label order (by
+    // request id) is not the evaluation window's order, in which the metrics must be summed.
+    const n = 10_050;
+    const rows = Array.from({ length: n }, (_, i) => ({ id: `l${String(n - i).padStart(5, '0')}`, a: (i * 7919) % 101, b: (i * 104_729) % 37 }));
+    const t0 = NOW - 30 * 60_000;
+    await server.platform.monitoring.predictions.writeBatch(rows.map((r, i) => ({ receivedAt: t0 + i, record: { requestId: r.id, timestamp: t0 + i, modelName: 'm', modelVersion: 1, deployment: 'learned', variant: null, inputs: { a: r.a, b: r.b }, outputs: { p: 0.5 }, latencyMs: 1 } })));
+    await server.platform.monitoring.addFeedback(rows.map((r) => ({ requestId: r.id, label: r.a - 3 * r.b + 5 > 0 ? 1 : 0, timestamp: NOW - 60_000 })));
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(NOW);
+    try {
+      for (const args of [['monitor', 'learn', 'learned', '--model-name', 'online-m', '--features', 'a,b', '--every', '5000'], ['--json', 'monitor', 'learn', 'learned', '--model-name', 'online-m', '--features', 'a,b', '--every', '5000']]) {
+        const local = await runKeelInProcess(['--home', server.home, ...args]);
+        await server.platform.registry.deleteRegisteredModel('online-m');
+        const remote = await runKeelInProcess(['--server', server.url, ...args]);
+        await server.platform.registry.deleteRegisteredModel('online-m');
+        expect(remote).toEqual(local);
+        expect(local.exitCode, local.stderr).toBe(0);
+        if (args[0] === '--json') {
+          const published = local.stdout.trim().split(/\n(?=\{)/).map((l) => JSON.parse(l) as { version: number; updates: number; metrics: Record<string, number> });
+          expect(published.map((p) => [p.version, p.updates, p.metrics['window.labeled']])).toEqual([[1, 5000, n], [2, 10_000, n]]);
+        } else expect(local.stdout).toMatch(/^published online-m version 1 after 5000 updates: updates=5000 window\.labeled=10050 window\.accuracy=0\.\d{4} /);
+      }
+    } finally {
+      clock.mockRestore();
+    }
+    const bad = await both('--json', 'monitor', 'learn', 'learned', '--model-name', 'online-m', '--features', 'a,b');
+    expect(bad.remote).toEqual(bad.local);
+    expect(JSON.parse(bad.local.stderr).error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'publishEveryUpdates' });
+  });
+
   it('monitor run --watch runs the server\'s monitors through --server; a bad --interval is refused both ways', async () => {
     const badInterval = await both('monitor', 'run', '--watch', '--interval', 'x');
     expect(badInterval.remote).toEqual(badInterval.local);
