@@ -36,7 +36,7 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     expect(JSON.parse(local.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: `Run with id=${'0'.repeat(32)} not found`, field: 'run_id' } });
   });
 
-  it('runs ls names each run\'s experiment as MLflow\'s UI does, both ways; a deleted experiment by its id; --json keeps the id', async () => {
+  it('runs ls and show name each run\'s experiment as MLflow\'s UI does, both ways; a deleted experiment by its id; --json keeps the id', async () => {
     const t = server.platform.tracking;
     const weekly = await t.createExperiment('churn-weekly');
     const run = await t.createRun({ experimentId: weekly, runName: 'weekly-1', startTime: Date.UTC(2025, 0, 31, 12, 0, 5) });
@@ -55,6 +55,17 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     const deleted = await both('runs', 'ls', '--experiment', 'churn-gone');
     expect(deleted.remote).toEqual(deleted.local);
     expect(rowOf(deleted.local.stdout, orphan.info.run_id)?.slice(1, 3)).toEqual(['orphan-1', gone]);
+    // runs show names it the same way.
+    const shown = await both('runs', 'show', run.info.run_id);
+    expect(shown.remote).toEqual(shown.local);
+    expect(shown.local.stdout.split('\n')[0]).toBe(`run ${run.info.run_id}  weekly-1  (experiment churn-weekly, RUNNING, active)`);
+    const shownOrphan = await both('runs', 'show', orphan.info.run_id);
+    expect(shownOrphan.remote).toEqual(shownOrphan.local);
+    expect(shownOrphan.local.stdout.split('\n')[0]).toBe(`run ${orphan.info.run_id}  orphan-1  (experiment ${gone}, RUNNING, active)`);
+    const shownJson = await both('--json', 'runs', 'show', run.info.run_id);
+    expect(shownJson.remote).toEqual(shownJson.local);
+    expect(JSON.parse(shownJson.local.stdout).info).toMatchObject({ run_id: run.info.run_id, experiment_id: weekly });
+    expect(shownJson.local.stdout).not.toContain('churn-weekly');
     // --json is MLflow's run shape: the experiment by id only.
     const json = await both('--json', 'runs', 'ls', '--experiment', 'churn-weekly');
     expect(json.remote).toEqual(json.local);
