@@ -113,6 +113,14 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     const schema = await both('schema', 'save', 'nope', join(dir, 'schema.json'));
     expect(schema.remote).toEqual(schema.local);
     expect(schema.local).toMatchObject({ exitCode: 3, stderr: "error: dataset: dataset 'nope' not found\n" });
+    // With both the dataset and the file wrong, the dataset is reported first.
+    const neither = await both('--json', 'schema', 'save', 'nope', 'missing.json');
+    expect(neither.remote).toEqual(neither.local);
+    expect(neither.local.exitCode).toBe(3);
+    expect(JSON.parse(neither.local.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: "dataset: dataset 'nope' not found", field: 'dataset' } });
+    const badName = await both('--json', 'schema', 'save', 'no/pe', 'missing.json');
+    expect(badName.remote).toEqual(badName.local);
+    expect(JSON.parse(badName.local.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', message: "dataset: invalid dataset name 'no/pe'", field: 'dataset' } });
     const noFile = await both('--json', 'schema', 'save', 'tiny', 'missing.json');
     expect(noFile.remote).toEqual(noFile.local);
     expect(JSON.parse(noFile.local.stderr).error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'file' });
