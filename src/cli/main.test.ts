@@ -125,8 +125,8 @@ describe('keel CLI', () => {
     const fromEnv = await keel(['--json', 'quickstart', '--exit'], { KEEL_SERVER: 'http://127.0.0.1:9' });
     expect(fromEnv.code).toBe(2);
     expect(JSON.parse(fromEnv.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', field: 'KEEL_SERVER', message: 'KEEL_SERVER: the quickstart runs on the local store; unset KEEL_SERVER' } });
-    const fromFlag = await keel(['--server', 'http://127.0.0.1:9', 'monitor', 'prune', '--older-than', '1d']);
-    expect(fromFlag).toMatchObject({ code: 2, stderr: 'error: --server: prune runs against the local store; drop --server\n' });
+    const fromFlag = await keel(['--server', 'http://127.0.0.1:9', 'quickstart', '--exit']);
+    expect(fromFlag).toMatchObject({ code: 2, stderr: 'error: --server: the quickstart runs on the local store; drop --server\n' });
     // `keel server` started a server on the local store, the flag unseen.
     const home = mkdtempSync(join(tmpdir(), 'keel-server-remote-'));
     const server = await keel(['--home', home, '--server', 'http://127.0.0.1:9', 'server', '--port', '0']);

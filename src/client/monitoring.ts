@@ -19,6 +19,34 @@ export interface MonitorDefinition {
   readonly [key: string]: unknown;
 }
 
+/** A logged prediction with its late label, as the API answers it. */
+export interface LoggedPredictionInfo {
+  readonly requestId: string;
+  readonly timestamp: number;
+  readonly receivedAt: number;
+  readonly modelName: string;
+  readonly modelVersion: number;
+  readonly deployment: string | null;
+  readonly variant: string | null;
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly outputs: Readonly<Record<string, unknown>>;
+  readonly latencyMs: number;
+  readonly error?: string;
+  readonly label?: unknown;
+  readonly labeledAt?: number;
+}
+
+/** Which predictions `predictions()` reads: a deployment's, by event time, or after a label cursor in label order. */
+export interface PredictionQuery {
+  readonly deployment: string;
+  readonly labeledOnly?: boolean;
+  readonly from?: number;
+  readonly to?: number;
+  readonly labelCursor?: { readonly ts: number; readonly requestId: string };
+  /** At most this many (1 to 10000, default 1000). */
+  readonly limit?: number;
+}
+
 /** A monitor as created or updated: `warnings` says what the caller should know (its deployment has logged nothing yet, say). */
 export type SavedMonitorInfo = MonitorDefinition & { readonly warnings?: readonly string[] };
 
@@ -107,6 +135,17 @@ export class MonitoringClient {
 
   prediction(requestId: string): Promise<Record<string, unknown>> {
     return this.http.request('GET', `api/v1/predictions/${encodeURIComponent(requestId)}`);
+  }
+
+  /** One page of a deployment's logged predictions with their labels (see PredictionQuery). */
+  async predictions(q: PredictionQuery): Promise<LoggedPredictionInfo[]> {
+    const query = { deployment: q.deployment, labeled: q.labeledOnly ? 'true' : undefined, from: q.from, to: q.to, labelCursorTs: q.labelCursor?.ts, labelCursorRequestId: q.labelCursor?.requestId, limit: q.limit };
+    return (await this.http.request<{ predictions: LoggedPredictionInfo[] }>('GET', 'api/v1/predictions', undefined, { query })).predictions;
+  }
+
+  /** Retention: deletes logged predictions (and their labels) with event time before `before` (epoch ms), of one deployment or all. */
+  prunePredictions(before: number, deployment?: string): Promise<{ deleted: number; before: number }> {
+    return this.http.request('DELETE', 'api/v1/predictions', undefined, { query: { before, deployment } });
   }
 
   createMonitor(definition: MonitorDefinition): Promise<SavedMonitorInfo> {

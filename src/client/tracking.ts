@@ -92,6 +92,10 @@ export class TrackingClient {
     return (await this.call<{ experiment_id: string }>('POST', 'experiments/create', { name })).experiment_id;
   }
 
+  async getExperiment(id: string): Promise<{ experiment_id: string; name: string; lifecycle_stage: string }> {
+    return (await this.call<{ experiment: { experiment_id: string; name: string; lifecycle_stage: string } }>('GET', 'experiments/get', { experiment_id: id })).experiment;
+  }
+
   async getExperimentByName(name: string): Promise<{ experiment_id: string; name: string; lifecycle_stage: string }> {
     return (await this.call<{ experiment: { experiment_id: string; name: string; lifecycle_stage: string } }>('GET', 'experiments/get-by-name', { experiment_name: name })).experiment;
   }

@@ -7,7 +7,7 @@ export { MonitoringService } from './monitoring-service.js';
 export type { MonitoringServiceDeps, MonitorRunResult, MonitorStatus, SavedMonitor } from './monitoring-service.js';
 export { Monitor } from './monitor.js';
 export { OnlineLearner } from './online-learner.js';
-export type { LearnerEvents, ModelPublisher, OnlineLearnerOptions, PublishedVersion } from './online-learner.js';
+export type { LabeledPredictionReader, LearnerEvents, ModelPublisher, OnlineLearnerOptions, PublishedVersion } from './online-learner.js';
 export { validationAnalyzers } from './validation-analyzers.js';
 export type { ValidationAnalyzersDeps } from './validation-analyzers.js';
 export type { MonitorEvents, MonitorOptions, MonitorRunner } from './monitor.js';

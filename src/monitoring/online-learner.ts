@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { invalidArgument, silentLogger, type Logger } from '../core/index.js';
 import { OnlineLinearModel, type LinearOptimizer, type LinearTask, type ModelSignature } from '../models/index.js';
 import { accuracy, logLoss, meanAbsoluteError, rmse, rocAuc } from './performance-metrics.js';
-import type { PredictionStore, StoredPrediction } from './prediction-store.js';
+import type { StoredPrediction } from './prediction-store.js';
 
 /** What the learner needs of the registry (RegistryService has it). */
 export interface ModelPublisher {
@@ -14,6 +14,14 @@ export interface ModelPublisher {
     description?: string;
     tags?: Readonly<Record<string, string>>;
   }): Promise<{ readonly name: string; readonly version: number }>;
+}
+
+/**
+ * What the learner reads of the prediction log (PredictionStore has it; over --server the CLI
+ * gives one that pages through the API). Without a limit, every match, by event time.
+ */
+export interface LabeledPredictionReader {
+  query(q: { deployment: string; labeledOnly: true; labelCursor?: { ts: number; requestId: string }; from?: number; to?: number; limit?: number }): Promise<StoredPrediction[]>;
 }
 
 export interface OnlineLearnerOptions {
@@ -75,7 +83,7 @@ export class OnlineLearner extends EventEmitter<LearnerEvents> {
   private readonly now: () => number;
   private readonly logger: Logger;
 
-  constructor(private readonly predictions: PredictionStore, private readonly publisher: ModelPublisher, private readonly o: OnlineLearnerOptions) {
+  constructor(private readonly predictions: LabeledPredictionReader, private readonly publisher: ModelPublisher, private readonly o: OnlineLearnerOptions) {
     super();
     if (o.publishEveryUpdates === undefined && o.publishEveryMs === undefined) throw invalidArgument('publishEveryUpdates', 'give publishEveryUpdates and/or publishEveryMs');
     if (o.publishEveryUpdates !== undefined && !(Number.isInteger(o.publishEveryUpdates) && o.publishEveryUpdates > 0)) throw invalidArgument('publishEveryUpdates', 'expected a positive integer');

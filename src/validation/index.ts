@@ -7,7 +7,7 @@ export { inferSchema, parseSchema, SCHEMA_FORMAT, ANOMALY_KINDS, DEFAULT_SEVERIT
 export type { Schema, ColumnSchema, AnomalyKind, Severity, InferSchemaOptions } from './schema.js';
 export { validateTable } from './validate-table.js';
 export type { Anomaly, AnomalyReport } from './validate-table.js';
-export { ValidationService } from './validation-service.js';
+export { assertSchemaDatasetName, ValidationService } from './validation-service.js';
 export type { ValidationServiceDeps, SavedSchema, ValidateOptions, ValidationResult } from './validation-service.js';
 export { renderDriftHtml } from './html-report.js';
 export type { HtmlReportInput } from './html-report.js';

@@ -14,6 +14,11 @@ import { validateTable, type AnomalyReport } from './validate-table.js';
 // Statistics, checks and drift need no int beyond 2^53 (an ID) exactly: the nearest double does.
 const NEAREST = { largeInts: 'nearest' } as const;
 
+/** The dataset a schema is saved for must be named validly (the CLI asks this before it reads the schema file). */
+export function assertSchemaDatasetName(dataset: string): void {
+  if (!isValidName(dataset)) throw invalidArgument('dataset', `invalid dataset name '${dataset}'`);
+}
+
 export interface ValidationServiceDeps {
   readonly db: Kysely<Database>;
   readonly artifacts: ArtifactStore;
@@ -55,7 +60,7 @@ export class ValidationService {
 
   /** Saves a schema as the next version for a dataset name; the dataset must exist (a typo would start a schema nothing validates against). */
   async saveSchema(dataset: string, schema: Schema, source = schema.source ?? 'saved'): Promise<SavedSchema> {
-    if (!isValidName(dataset)) throw invalidArgument('dataset', `invalid dataset name '${dataset}'`);
+    assertSchemaDatasetName(dataset);
     await lookupFor('dataset', () => this.deps.datasets.get(dataset, 'dataset'));
     const checked = parseSchema(schema);
     for (let attempt = 0; ; attempt++) {

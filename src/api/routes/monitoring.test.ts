@@ -67,6 +67,45 @@ describe('monitoring routes', () => {
     expect((await app.inject({ method: 'GET', url: '/api/v1/alerts?monitor=gone' })).json().alerts.map((a: { rule: string; state: string }) => [a.rule, a.state])).toEqual([['count', 'resolved']]);
   });
 
+  it('pages a deployment\'s labeled predictions by event time or after a label cursor, and names half a cursor', async () => {
+    const labeled = await app.inject({ method: 'GET', url: '/api/v1/predictions?deployment=svc&labeled=true&from=1000&to=4000' });
+    expect(labeled.json().predictions.map((p: { requestId: string; label: unknown }) => [p.requestId, p.label])).toEqual([['r1', 1], ['r2', 0], ['r3', 1]]);
+    const first = (await app.inject({ method: 'GET', url: '/api/v1/predictions?deployment=svc&labeled=true&labelCursorTs=-1&labelCursorRequestId=&limit=2' })).json().predictions;
+    expect(first.map((p: { requestId: string }) => p.requestId)).toEqual(['r1', 'r2']);
+    const next = await app.inject({ method: 'GET', url: `/api/v1/predictions?deployment=svc&labeled=true&labelCursorTs=${first[1].labeledAt}&labelCursorRequestId=r2&limit=2` });
+    expect(next.json().predictions.map((p: { requestId: string }) => p.requestId)).toEqual(['r3']);
+    const half = await app.inject({ method: 'GET', url: '/api/v1/predictions?deployment=svc&labelCursorTs=0' });
+    expect([half.statusCode, half.json().error.field]).toEqual([400, 'labelCursorRequestId']);
+  });
+
+  it('prunes logged predictions before a cut-off (monitoring:admin), naming a missing before', async () => {
+    const log = platform.monitoring.createLogger({ now: () => 0 });
+    for (let i = 0; i < 4; i++) log.log({ requestId: `old${i}`, timestamp: i * 1000, modelName: 'm', modelVersion: 1, deployment: i < 3 ? 'retired' : 'kept', variant: null, inputs: { x: i }, outputs: { probability: 0.5 }, latencyMs: 2 });
+    await log.close();
+    const missing = await app.inject({ method: 'DELETE', url: '/api/v1/predictions' });
+    expect([missing.statusCode, missing.json().error.field]).toEqual([400, 'before']);
+    const pruned = await app.inject({ method: 'DELETE', url: '/api/v1/predictions?before=2000&deployment=retired' });
+    expect([pruned.statusCode, pruned.json()]).toEqual([200, { deleted: 2, before: 2000 }]);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/predictions/old1' })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/predictions/old2' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/predictions/old3' })).statusCode).toBe(200);
+    const writer = await createApiServer({
+      ...platform,
+      authorizer: {
+        async authorize(r) {
+          if (r.permission === 'monitoring:admin') throw new KeelError('PERMISSION_DENIED', 'writers may not prune');
+          return { id: 'writer', kind: 'user' };
+        },
+      },
+    }, { accessLog: false });
+    try {
+      expect((await writer.inject({ method: 'DELETE', url: '/api/v1/predictions?before=10000' })).statusCode).toBe(403);
+      expect((await app.inject({ method: 'GET', url: '/api/v1/predictions/old2' })).statusCode).toBe(200);
+    } finally {
+      await writer.close();
+    }
+  });
+
   it('asks for monitoring:admin to define a retrain command (it runs on the server)', async () => {
     const writer = await createApiServer({
       ...platform,

@@ -6,6 +6,8 @@ import type { RoutePluginOptions } from './route-options.js';
 
 const READ = { permission: 'monitoring:read' } as const;
 const WRITE = { permission: 'monitoring:write' } as const;
+// Retention deletes every caller's logged predictions and labels: more than a monitor's writer may.
+const ADMIN = { permission: 'monitoring:admin' } as const;
 
 const Label = Type.Object({ requestId: Type.String(), label: Type.Unknown(), timestamp: Type.Optional(Type.Number()) });
 const FeedbackBody = Type.Object({
@@ -13,6 +15,17 @@ const FeedbackBody = Type.Object({
   label: Type.Optional(Type.Unknown()),
   timestamp: Type.Optional(Type.Number()),
   labels: Type.Optional(Type.Array(Label, { maxItems: 100_000 })),
+});
+// The caller computes `before` from its duration (`--older-than 30d`), so the CLI prints the same cut-off both ways.
+const PruneQuery = Type.Object({ before: Type.Number({ description: 'delete predictions with event time before this (epoch ms)' }), deployment: Type.Optional(Type.String()) });
+const PredictionsQuery = Type.Object({
+  deployment: Type.String(),
+  labeled: Type.Optional(Type.Boolean({ description: 'only predictions with a label' })),
+  from: Type.Optional(Type.Number({ description: 'event time from (epoch ms, inclusive)' })),
+  to: Type.Optional(Type.Number({ description: 'event time to (epoch ms, exclusive)' })),
+  labelCursorTs: Type.Optional(Type.Number({ description: 'with labelCursorRequestId: only labels after this (label time, request id), in label order' })),
+  labelCursorRequestId: Type.Optional(Type.String()),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
 });
 const NameParams = Type.Object({ name: Type.String() });
 const LimitQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) });
@@ -31,7 +44,7 @@ function hasRetrainCommand(body: unknown): boolean {
   return Array.isArray(rules) && rules.some((r) => typeof (r as { retrain?: { command?: unknown } })?.retrain?.command === 'string');
 }
 
-/** /api/v1/feedback, /api/v1/monitors..., /api/v1/alerts..., /api/v1/predictions/:requestId. */
+/** /api/v1/feedback, /api/v1/predictions..., /api/v1/monitors..., /api/v1/alerts..., /api/v1/predictions/:requestId. */
 export const monitoringRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, { platform }) => {
   const svc = platform.monitoring;
   const requireAdminForCommands = async (req: FastifyRequest): Promise<void> => {
@@ -54,6 +67,27 @@ export const monitoringRoutes: FastifyPluginAsync<RoutePluginOptions> = async (a
     const p = await svc.predictions.get(requestId);
     if (!p) throw notFound('prediction', requestId);
     return p;
+  });
+
+  // What a consumer beside the server reads (keel monitor learn --server): one page at a time.
+  app.get('/api/v1/predictions', { config: READ, schema: { querystring: PredictionsQuery, summary: 'Logged predictions of a deployment with their labels: by event time, or after a label cursor in label order', tags: ['monitoring'], response: ok('{predictions: [...]}, oldest first (by label time with a label cursor)') } }, async (req) => {
+    const q = req.query as Static<typeof PredictionsQuery>;
+    if ((q.labelCursorTs === undefined) !== (q.labelCursorRequestId === undefined)) {
+      throw invalidArgument(q.labelCursorTs === undefined ? 'labelCursorTs' : 'labelCursorRequestId', 'give labelCursorTs and labelCursorRequestId together');
+    }
+    return {
+      predictions: await svc.predictions.query({
+        deployment: q.deployment, limit: q.limit ?? 1000,
+        ...(q.labeled ? { labeledOnly: true } : {}),
+        ...(q.from !== undefined ? { from: q.from } : {}),
+        ...(q.to !== undefined ? { to: q.to } : {}),
+        ...(q.labelCursorTs !== undefined ? { labelCursor: { ts: q.labelCursorTs, requestId: q.labelCursorRequestId! } } : {}),
+      }),
+    };
+  });
+  app.delete('/api/v1/predictions', { config: ADMIN, schema: { querystring: PruneQuery, summary: 'Retention: delete logged predictions (and their labels) with event time before `before`, of one deployment or all', tags: ['monitoring'], response: ok('{deleted, before}: how many predictions were deleted, and the cut-off') } }, async (req) => {
+    const { before, deployment } = req.query as Static<typeof PruneQuery>;
+    return { deleted: await svc.predictions.prune(before, deployment), before };
   });
 
   app.get('/api/v1/monitors', { config: READ, schema: { querystring: Type.Object({ deployment: Type.Optional(Type.String()) }), summary: 'List monitors (of one deployment)', tags: ['monitoring'], response: ok('{monitors: [...]}') } }, async (req) => ({

@@ -1,6 +1,7 @@
 /** What the monitor commands share: one API over local and remote, argument parsers, table rows. */
-import type { AlertInfo, FeedbackLabel, MonitorDefinition, MonitorRemovalInfo, MonitorRunInfo, MonitorStatusInfo, SavedMonitorInfo } from '../../client/index.js';
+import type { AlertInfo, FeedbackLabel, KeelClient, MonitorDefinition, MonitorRemovalInfo, MonitorRunInfo, MonitorStatusInfo, SavedMonitorInfo } from '../../client/index.js';
 import { invalidArgument } from '../../core/index.js';
+import type { LabeledPredictionReader, ModelPublisher, StoredPrediction } from '../../monitoring/index.js';
 import type { CliContext } from '../context.js';
 import { tableTime } from '../output.js';
 
@@ -14,6 +15,7 @@ export interface MonitoringApi {
   run(name: string, now?: number): Promise<MonitorRunInfo>;
   alerts(q: { monitor?: string; deployment?: string; state?: 'firing' | 'resolved'; limit?: number }): Promise<readonly AlertInfo[]>;
   ack(id: string): Promise<void>;
+  prune(before: number, deployment?: string): Promise<{ deleted: number; before: number }>;
 }
 
 export async function api(ctx: CliContext): Promise<MonitoringApi> {
@@ -22,6 +24,7 @@ export async function api(ctx: CliContext): Promise<MonitoringApi> {
     return {
       feedback: (l) => m.feedback(l), createMonitor: (d) => m.createMonitor(d), listMonitors: (d) => m.listMonitors(d), deleteMonitor: (n) => m.deleteMonitor(n),
       status: (t, l) => m.status(t, l), run: (n, now) => m.run(n, now !== undefined ? { now } : {}), alerts: (q) => m.alerts(q), ack: (id) => m.acknowledgeAlert(id),
+      prune: (before, d) => m.prunePredictions(before, d),
     };
   }
   const s = (await ctx.platform()).monitoring;
@@ -35,6 +38,40 @@ export async function api(ctx: CliContext): Promise<MonitoringApi> {
     run: async (n, now) => json(await s.runMonitor(n, now !== undefined ? { now } : {})),
     alerts: async (q) => json(await s.listAlerts(q)),
     ack: (id) => s.acknowledgeAlert(id),
+    prune: async (before, d) => ({ deleted: await s.predictions.prune(before, d), before }),
+  };
+}
+
+// The API's largest page of predictions.
+const PREDICTIONS_PAGE = 10_000;
+
+/**
+ * `keel monitor learn --server`: the learner runs here, reading the server's prediction log and
+ * publishing to its registry through the SDK, so it learns and publishes as it does locally.
+ */
+export function remoteLearnerSources(client: KeelClient): { predictions: LabeledPredictionReader; publisher: ModelPublisher } {
+  const m = client.monitoring;
+  return {
+    predictions: {
+      async query(q) {
+        if (q.limit !== undefined) return m.predictions(q);
+        // Every match (the evaluation window): paged in label order, then ordered as the store
+        // answers an unpaged query (event time, then request id), so the metrics come out the same.
+        const all: StoredPrediction[] = [];
+        let cursor = q.labelCursor ?? { ts: Number.MIN_SAFE_INTEGER, requestId: '' };
+        for (;;) {
+          const page = await m.predictions({ ...q, labelCursor: cursor, limit: PREDICTIONS_PAGE });
+          all.push(...page);
+          if (page.length < PREDICTIONS_PAGE) break;
+          const last = page[page.length - 1]!;
+          cursor = { ts: last.labeledAt!, requestId: last.requestId };
+        }
+        return all.sort((a, b) => a.timestamp - b.timestamp || (a.requestId < b.requestId ? -1 : a.requestId > b.requestId ? 1 : 0));
+      },
+    },
+    publisher: {
+      createModelVersion: ({ name, source, ...rest }) => client.registry.registerModel(name, { onnx: source.onnx, ...rest }),
+    },
   };
 }
 

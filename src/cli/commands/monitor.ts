@@ -7,7 +7,7 @@ import type { ContextFactory } from '../context.js';
 import { printJson, printLine, printTable, printWarning, tableTime } from '../output.js';
 import { positiveInt } from '../option-values.js';
 import { runCommand } from '../run-command.js';
-import { alertRows, api, collect, parseLabel, parseLabelFile, parseRuleText, statusRows, type MonitoringApi } from './monitor-support.js';
+import { alertRows, api, collect, parseLabel, parseLabelFile, parseRuleText, remoteLearnerSources, statusRows, type MonitoringApi } from './monitor-support.js';
 
 /** The server's monitor runs as the loop takes them; the loop prints them (the JSON a local run is printed as). */
 const remoteRunner = (a: MonitoringApi): MonitorRunner => ({
@@ -138,9 +138,9 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
     .requiredOption('--older-than <duration>', "e.g. '30d'")
     .option('--deployment <name>', 'only this deployment')
     .action(runCommand(context, async (ctx, o: { olderThan: string; deployment?: string }) => {
-      ctx.requireLocal('prune runs against the local store');
-      const before = Date.now() - parseDuration(o.olderThan, '--older-than');
-      const deleted = await (await ctx.platform()).monitoring.predictions.prune(before, o.deployment);
+      // The cut-off is taken here, on the caller's clock, and sent: the same both ways.
+      const cutoff = Date.now() - parseDuration(o.olderThan, '--older-than');
+      const { deleted, before } = await (await api(ctx)).prune(cutoff, o.deployment);
       if (ctx.json) printJson({ deleted, before });
       else printLine(`${deleted} prediction(s) before ${tableTime(before)} deleted`);
     }));
@@ -170,16 +170,17 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
     .option('--watch', 'keep learning, one pass every --interval (Ctrl-C stops)')
     .option('--interval <seconds>', 'seconds between passes with --watch', '60')
     .action(runCommand(context, async (ctx, o: { modelName: string; features: string; task: string; optimizer: string; learningRate?: string; every?: string; everyTime?: string; window: string; watch?: boolean; interval: string }, deployment: string) => {
-      ctx.requireLocal('online learning runs next to the store (local mode)');
       if (o.task !== 'binary' && o.task !== 'regression') throw invalidArgument('--task', "expected 'binary' or 'regression'");
       if (o.optimizer !== 'adagrad' && o.optimizer !== 'sgd') throw invalidArgument('--optimizer', "expected 'adagrad' or 'sgd'");
-      const platform = await ctx.platform();
-      const learner = new OnlineLearner(platform.monitoring.predictions, platform.registry, {
+      // Through --server the learner runs here, over the server's prediction log and registry.
+      const platform = ctx.isRemote ? undefined : await ctx.platform();
+      const { predictions, publisher } = platform ? { predictions: platform.monitoring.predictions, publisher: platform.registry } : remoteLearnerSources(ctx.client());
+      const learner = new OnlineLearner(predictions, publisher, {
         deployment, modelName: o.modelName, task: o.task, features: o.features.split(',').map((f) => f.trim()).filter(Boolean), optimizer: o.optimizer,
         ...(o.learningRate !== undefined ? { learningRate: Number(o.learningRate) } : {}),
         ...(o.every !== undefined ? { publishEveryUpdates: Number(o.every) } : {}),
         ...(o.everyTime !== undefined ? { publishEveryMs: parseDuration(o.everyTime, '--every-time') } : {}),
-        evaluationWindowMs: parseDuration(o.window, '--window'), intervalMs: positiveNumber('--interval', o.interval) * 1000, logger: platform.logger,
+        evaluationWindowMs: parseDuration(o.window, '--window'), intervalMs: positiveNumber('--interval', o.interval) * 1000, ...(platform ? { logger: platform.logger } : {}),
       });
       const report = (v: { name: string; version: number; updates: number; metrics: Readonly<Record<string, number>> }) => {
         if (ctx.json) printJson(v);

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { gitCommit } from '../../training/index.js';
 import { KEEL_BIN, runKeel, runKeelInProcess, startTestServer, type TestServer } from '../test-server.js';
 
@@ -36,7 +36,7 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     expect(JSON.parse(local.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: `Run with id=${'0'.repeat(32)} not found`, field: 'run_id' } });
   });
 
-  it('runs ls names each run\'s experiment as MLflow\'s UI does, both ways; a deleted experiment by its id; --json keeps the id', async () => {
+  it('runs ls and show name each run\'s experiment as MLflow\'s UI does, both ways; a deleted experiment by its id; --json keeps the id', async () => {
     const t = server.platform.tracking;
     const weekly = await t.createExperiment('churn-weekly');
     const run = await t.createRun({ experimentId: weekly, runName: 'weekly-1', startTime: Date.UTC(2025, 0, 31, 12, 0, 5) });
@@ -55,6 +55,17 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     const deleted = await both('runs', 'ls', '--experiment', 'churn-gone');
     expect(deleted.remote).toEqual(deleted.local);
     expect(rowOf(deleted.local.stdout, orphan.info.run_id)?.slice(1, 3)).toEqual(['orphan-1', gone]);
+    // runs show names it the same way.
+    const shown = await both('runs', 'show', run.info.run_id);
+    expect(shown.remote).toEqual(shown.local);
+    expect(shown.local.stdout.split('\n')[0]).toBe(`run ${run.info.run_id}  weekly-1  (experiment churn-weekly, RUNNING, active)`);
+    const shownOrphan = await both('runs', 'show', orphan.info.run_id);
+    expect(shownOrphan.remote).toEqual(shownOrphan.local);
+    expect(shownOrphan.local.stdout.split('\n')[0]).toBe(`run ${orphan.info.run_id}  orphan-1  (experiment ${gone}, RUNNING, active)`);
+    const shownJson = await both('--json', 'runs', 'show', run.info.run_id);
+    expect(shownJson.remote).toEqual(shownJson.local);
+    expect(JSON.parse(shownJson.local.stdout).info).toMatchObject({ run_id: run.info.run_id, experiment_id: weekly });
+    expect(shownJson.local.stdout).not.toContain('churn-weekly');
     // --json is MLflow's run shape: the experiment by id only.
     const json = await both('--json', 'runs', 'ls', '--experiment', 'churn-weekly');
     expect(json.remote).toEqual(json.local);
@@ -102,6 +113,14 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     const schema = await both('schema', 'save', 'nope', join(dir, 'schema.json'));
     expect(schema.remote).toEqual(schema.local);
     expect(schema.local).toMatchObject({ exitCode: 3, stderr: "error: dataset: dataset 'nope' not found\n" });
+    // With both the dataset and the file wrong, the dataset is reported first.
+    const neither = await both('--json', 'schema', 'save', 'nope', 'missing.json');
+    expect(neither.remote).toEqual(neither.local);
+    expect(neither.local.exitCode).toBe(3);
+    expect(JSON.parse(neither.local.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: "dataset: dataset 'nope' not found", field: 'dataset' } });
+    const badName = await both('--json', 'schema', 'save', 'no/pe', 'missing.json');
+    expect(badName.remote).toEqual(badName.local);
+    expect(JSON.parse(badName.local.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', message: "dataset: invalid dataset name 'no/pe'", field: 'dataset' } });
     const noFile = await both('--json', 'schema', 'save', 'tiny', 'missing.json');
     expect(noFile.remote).toEqual(noFile.local);
     expect(JSON.parse(noFile.local.stderr).error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'file' });
@@ -115,6 +134,69 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     const { local, remote } = await both('feedback', '--file', 'missing.csv');
     expect(remote).toEqual(local);
     expect(local).toMatchObject({ exitCode: 2, stderr: "error: --file: cannot read 'missing.csv': ENOENT: no such file or directory, open 'missing.csv'\n" });
+  });
+
+  it('monitor prune deletes old predictions through --server as locally, with the same text, --json and errors', async () => {
+    const NOW = Date.UTC(2025, 0, 31, 12, 0, 0);
+    const D = 86_400_000;
+    const log = () => server.platform.monitoring.predictions.writeBatch([40, 31, 29].map((days, i) => ({
+      receivedAt: NOW - days * D, record: { requestId: `old-${i}`, timestamp: NOW - days * D, modelName: 'm', modelVersion: 1, deployment: 'pruned', variant: null, inputs: { a: i }, outputs: { p: 0.5 }, latencyMs: 1 },
+    })));
+    // Both runs take the cut-off from the same clock, so their outputs are compared whole.
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(NOW);
+    try {
+      const results = [];
+      for (const args of [['monitor', 'prune', '--older-than', '30d', '--deployment', 'pruned'], ['--json', 'monitor', 'prune', '--older-than', '30d', '--deployment', 'pruned']]) {
+        await log();
+        const local = await runKeelInProcess(['--home', server.home, ...args]);
+        await log();
+        const remote = await runKeelInProcess(['--server', server.url, ...args]);
+        expect(remote).toEqual(local);
+        results.push(local);
+      }
+      expect(results[0]).toEqual({ exitCode: 0, stderr: '', stdout: '2 prediction(s) before 2025-01-01 12:00:00 deleted\n' });
+      expect(JSON.parse(results[1]!.stdout)).toEqual({ deleted: 2, before: NOW - 30 * D });
+    } finally {
+      clock.mockRestore();
+    }
+    expect(await server.platform.monitoring.predictions.get('old-2')).toMatchObject({ deployment: 'pruned' });
+    expect(await server.platform.monitoring.predictions.get('old-0')).toBeUndefined();
+    const bad = await both('--json', 'monitor', 'prune', '--older-than', 'a month');
+    expect(bad.remote).toEqual(bad.local);
+    expect(bad.local.exitCode).toBe(2);
+    expect(JSON.parse(bad.local.stderr).error).toMatchObject({ code: 'INVALID_ARGUMENT', field: '--older-than' });
+  });
+
+  it('monitor learn learns from the server\'s labeled predictions and publishes to its registry through --server, as locally', async () => {
+    const NOW = Date.UTC(2025, 0, 31, 12, 0, 0);
+    // More labeled rows than one page of GET /api/v1/predictions, with one label time: the pages
+    // must neither skip nor repeat a row. Request ids run against event time, so label order (by
+    // request id) is not the evaluation window's order, in which the metrics must be summed.
+    const n = 10_050;
+    const rows = Array.from({ length: n }, (_, i) => ({ id: `l${String(n - i).padStart(5, '0')}`, a: (i * 7919) % 101, b: (i * 104_729) % 37 }));
+    const t0 = NOW - 30 * 60_000;
+    await server.platform.monitoring.predictions.writeBatch(rows.map((r, i) => ({ receivedAt: t0 + i, record: { requestId: r.id, timestamp: t0 + i, modelName: 'm', modelVersion: 1, deployment: 'learned', variant: null, inputs: { a: r.a, b: r.b }, outputs: { p: 0.5 }, latencyMs: 1 } })));
+    await server.platform.monitoring.addFeedback(rows.map((r) => ({ requestId: r.id, label: r.a - 3 * r.b + 5 > 0 ? 1 : 0, timestamp: NOW - 60_000 })));
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(NOW);
+    try {
+      for (const args of [['monitor', 'learn', 'learned', '--model-name', 'online-m', '--features', 'a,b', '--every', '5000'], ['--json', 'monitor', 'learn', 'learned', '--model-name', 'online-m', '--features', 'a,b', '--every', '5000']]) {
+        const local = await runKeelInProcess(['--home', server.home, ...args]);
+        await server.platform.registry.deleteRegisteredModel('online-m');
+        const remote = await runKeelInProcess(['--server', server.url, ...args]);
+        await server.platform.registry.deleteRegisteredModel('online-m');
+        expect(remote).toEqual(local);
+        expect(local.exitCode, local.stderr).toBe(0);
+        if (args[0] === '--json') {
+          const published = local.stdout.trim().split(/\n(?=\{)/).map((l) => JSON.parse(l) as { version: number; updates: number; metrics: Record<string, number> });
+          expect(published.map((p) => [p.version, p.updates, p.metrics['window.labeled']])).toEqual([[1, 5000, n], [2, 10_000, n]]);
+        } else expect(local.stdout).toMatch(/^published online-m version 1 after 5000 updates: updates=5000 window\.labeled=10050 window\.accuracy=0\.\d{4} /);
+      }
+    } finally {
+      clock.mockRestore();
+    }
+    const bad = await both('--json', 'monitor', 'learn', 'learned', '--model-name', 'online-m', '--features', 'a,b');
+    expect(bad.remote).toEqual(bad.local);
+    expect(JSON.parse(bad.local.stderr).error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'publishEveryUpdates' });
   });
 
   it('monitor run --watch runs the server\'s monitors through --server; a bad --interval is refused both ways', async () => {

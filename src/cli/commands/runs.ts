@@ -19,6 +19,7 @@ interface ExperimentView {
 interface RunsBackend {
   /** The experiment named, or every active one: one call, whose names also label the table. */
   experiments(name?: string): Promise<readonly ExperimentView[]>;
+  experiment(id: string): Promise<ExperimentView>;
   search(input: { experimentIds: string[]; filter?: string; orderBy?: string[]; maxResults?: number }): Promise<readonly RunView[]>;
   get(runId: string): Promise<RunView>;
 }
@@ -28,6 +29,7 @@ async function backendOf(ctx: CliContext): Promise<RunsBackend> {
     const t = ctx.client().tracking;
     return {
       experiments: async (name) => (name ? [await t.getExperimentByName(name)] : t.searchExperiments()),
+      experiment: (id) => t.getExperiment(id),
       search: async (i) => (await t.searchRuns(i)).runs,
       get: (id) => t.getRun(id),
     };
@@ -35,6 +37,7 @@ async function backendOf(ctx: CliContext): Promise<RunsBackend> {
   const t = (await ctx.platform()).tracking;
   return {
     experiments: async (name) => (name ? [await t.getExperimentByName(name)] : (await t.searchExperiments({ maxResults: 50_000 })).experiments),
+    experiment: (id) => t.getExperiment(id),
     search: async (i) => (await t.searchRuns(i)).runs,
     get: (id) => t.getRun(id),
   };
@@ -86,10 +89,14 @@ export function registerRunsCommands(program: Command, context: ContextFactory):
     .command('show <runId>')
     .description('a run\'s info, params, latest metrics and tags')
     .action(runCommand(context, async (ctx, _opts: unknown, runId: string) => {
-      const run = await (await backendOf(ctx)).get(runId);
+      const b = await backendOf(ctx);
+      const run = await b.get(runId);
       if (ctx.json) return printJson(run);
       const i = run.info;
-      printLine(`run ${i.run_id}  ${i.run_name}  (experiment ${i.experiment_id}, ${i.status}, ${i.lifecycle_stage})`);
+      // Named as runs ls names it: a deleted experiment (its name free for another) by its id.
+      const experiment = await b.experiment(i.experiment_id);
+      const experimentLabel = experiment.lifecycle_stage === 'active' ? experiment.name : i.experiment_id;
+      printLine(`run ${i.run_id}  ${i.run_name}  (experiment ${experimentLabel}, ${i.status}, ${i.lifecycle_stage})`);
       printLine(`started ${iso(i.start_time)}${i.end_time ? `  ended ${iso(i.end_time)} (${duration(run)})` : ''}  user ${i.user_id || '-'}`);
       printLine(`artifacts ${i.artifact_uri}`);
       for (const [title, rows] of [

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { invalidArgument } from '../../core/index.js';
-import { DRIFT_TESTS, parseSchema, renderDriftHtml, type DriftOptions, type DriftReport, type DriftTest, type Schema, type ValidationResult } from '../../validation/index.js';
+import { invalidArgument, lookupFor } from '../../core/index.js';
+import { assertSchemaDatasetName, DRIFT_TESTS, parseSchema, renderDriftHtml, type DriftOptions, type DriftReport, type DriftTest, type Schema, type ValidationResult } from '../../validation/index.js';
 import { ValidationClient, type ValidationApi } from '../../client/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
 import { printJson, printLine, printTable, tableTime } from '../output.js';
@@ -27,6 +27,15 @@ async function api(ctx: CliContext): Promise<Api> {
     },
     drift: (a, b, o = {}) => s.drift(a, b, o as DriftOptions),
   };
+}
+
+/**
+ * `schema save` asks for the dataset before it reads the file, so a wrong dataset is reported
+ * first (as the save would report it: naming `dataset`), both ways.
+ */
+async function requireDataset(ctx: CliContext, name: string): Promise<void> {
+  assertSchemaDatasetName(name);
+  await lookupFor('dataset', async () => (ctx.isRemote ? ctx.client().datasets.versions(name) : (await ctx.platform()).datasets.versions(name)));
 }
 
 /** `field` is how the command names the file: `--schema` for validate, the `file` argument for schema save. */
@@ -143,6 +152,7 @@ export function registerValidationCommands(program: Command, context: ContextFac
   schema.command('save <dataset> <file>')
     .description('save an (edited) schema JSON file as the next schema version of a dataset')
     .action(runCommand(context, async (ctx, _o: object, name: string, file: string) => {
+      await requireDataset(ctx, name);
       const saved = await (await api(ctx)).saveSchema(name, await readSchemaFile(file, 'file'), `file ${file}`);
       if (ctx.json) printJson(saved);
       else printLine(`saved as ${saved.dataset} schema v${saved.version}`);
