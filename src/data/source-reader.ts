@@ -20,7 +20,7 @@ import { sourceNames } from './source-names.js';
 import type { ReadOptions } from './read-options.js';
 import { duplicateKeyError, filesArg, runSource, sourceError, typeStruct, withGivenTypes, type ColumnNote, type Sniffed, type SniffedType } from './source-sql.js';
 import { adviceError } from './advice-error.js';
-import { longLineError } from './csv-long-lines.js';
+import { longerLinesRead, longLineError, MAX_LINE_BYTES } from './csv-long-lines.js';
 
 /** The format given, or the one the file name implies; an unknown one names the known ones. */
 export function resolveFormat(path: string, format: string | undefined): DatasetFormat {
@@ -82,20 +82,28 @@ export interface DescribedSource {
  */
 export async function describeSource(con: DuckDBConnection, files: readonly string[], format: DatasetFormat, options: ReadOptions = {}, workDir?: string): Promise<DescribedSource> {
   if (format !== 'csv') return describeFiles(con, files, format, options, workDir);
-  // A line too long for DuckDB, in the sniff or the read: the error names it (csv-long-lines.ts).
-  const longLinesNamed = (d: DescribedSource): DescribedSource => ({
+  // A line longer than DuckDB reads by default, in the sniff or the read: sniffed and read again
+  // with a limit that covers it; one past MAX_LINE_BYTES is named (csv-long-lines.ts).
+  const refused = async (error: unknown): Promise<KeelError | undefined> => longLineError(con, error, files, { ...options, maxLineSize: MAX_LINE_BYTES });
+  const longLinesRead = (d: DescribedSource, read: ReadOptions): DescribedSource => ({
     ...d,
     async widen(error) {
-      const long = await longLineError(con, error, files, options);
+      const longer = longerLinesRead(error, read);
+      if (longer) return { source: longLinesRead(await describeCsv(con, files, longer.read, workDir), longer.read), widening: { message: longer.message } };
+      const long = await refused(error);
       if (long) throw long;
       const next = await d.widen(error);
-      return next && { ...next, source: longLinesNamed(next.source) };
+      return next && { ...next, source: longLinesRead(next.source, read) };
     },
   });
-  try {
-    return longLinesNamed(await describeCsv(con, files, options, workDir));
-  } catch (e) {
-    throw (await longLineError(con, e, files, options)) ?? e;
+  for (let read = options; ; ) {
+    try {
+      return longLinesRead(await describeCsv(con, files, read, workDir), read);
+    } catch (e) {
+      const longer = longerLinesRead(e, read);
+      if (longer === undefined) throw (await refused(e)) ?? e;
+      read = longer.read;
+    }
   }
 }
 
