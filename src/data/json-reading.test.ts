@@ -46,14 +46,10 @@ describe('JSON files that are not rows', () => {
     dir = mkdtempSync(join(tmpdir(), 'keel-json-'));
   });
 
-  // pandas' df.to_json(path) writes columns (orient='columns'), and pd.read_json reads them back as
-  // 2 rows; DuckDB read the file as 1 row of 2 JSON texts, which Keel stored without a word.
-  it("are refused, pandas' to_json() default and a dict of lists, naming the file and how to write rows", async () => {
-    const shapes = { columns: '{"a":{"0":1,"1":2},"b":{"0":"x","1":"y"}}', lists: '{"a":[1,2],"b":["x","y"]}', split: '{"columns":["a"],"index":[0],"data":[[1]]}' };
-    for (const [name, body] of Object.entries(shapes)) {
-      writeFileSync(join(dir, `${name}.json`), body);
-      await expectKeelError(t.service.add(name, join(dir, `${name}.json`)), 'INVALID_ARGUMENT', new RegExp(`^file: '${name}\\.json' is one JSON object of columns or lists .*orient='records', lines=True`));
-    }
+  // A table of columns (pandas' to_json() default) is read as its rows: json-table.test.ts.
+  it('are refused when one object mixes columns and lists, naming the file and how to write rows', async () => {
+    writeFileSync(join(dir, 'mixed.json'), '{"a":{"0":1,"1":2},"b":["x","y"]}');
+    await expectKeelError(t.service.add('mixed', join(dir, 'mixed.json')), 'INVALID_ARGUMENT', /^file: 'mixed\.json' is one JSON object of columns or lists .*orient='records', lines=True/);
     expect(t.blobs()).toEqual([]);
   });
 
@@ -72,8 +68,8 @@ describe('JSON files that are not rows', () => {
     await expectKeelError(t.service.add('bad', join(dir, 'cut.ndjson')), 'INVALID_ARGUMENT', /^file: 'cut\.ndjson' is not valid JSON at line 2: unexpected end of data$/);
   });
 
-  it('say that an object of more than 16 MiB is not a row, with the advice for a table of columns', async () => {
-    writeFileSync(join(dir, 'big.json'), `{"a": {${Array.from({ length: 1_500_000 }, (_, i) => `"${i}":${i}`).join(',')}}}`);
+  it('say that an object of more than 16 MiB that is not a table is not a row, with the advice for a table of columns', async () => {
+    writeFileSync(join(dir, 'big.json'), `{"a": {${Array.from({ length: 1_500_000 }, (_, i) => `"${i}":${i}`).join(',')}}, "b": 1}`);
     await expectKeelError(t.service.add('big', join(dir, 'big.json')), 'INVALID_ARGUMENT', /^file: 'big\.json' holds a JSON object of more than 16 MiB, .*orient='records', lines=True\)$/);
   });
 

@@ -14,7 +14,8 @@ import { unusedDateFormatNote } from './csv-date-formats.js';
 import { spaceLineOf, withoutSpaceLines } from './csv-space-lines.js';
 import { intChecks, JSON_INT, JSON_SAMPLE_ROWS, longWholeColumns } from './json-numbers.js';
 import { lateKeyCheckSql } from './json-late-keys.js';
-import { assertNoBom, assertRowsShape } from './json-shape.js';
+import { assertNoBom, assertRowsShape, mayBeTable } from './json-shape.js';
+import { tableAsRows } from './json-table.js';
 import { indexNote, pandasIndexColumns } from './pandas-index.js';
 import { sourceNames } from './source-names.js';
 import type { ReadOptions } from './read-options.js';
@@ -81,6 +82,7 @@ export interface DescribedSource {
  * of only spaces is read again from a copy without such lines, as pandas skips them (csv-space-lines.ts).
  */
 export async function describeSource(con: DuckDBConnection, files: readonly string[], format: DatasetFormat, options: ReadOptions = {}, workDir?: string): Promise<DescribedSource> {
+  if (format === 'json') return describeJson(con, files, options, workDir);
   if (format !== 'csv') return describeFiles(con, files, format, options, workDir);
   // A line longer than DuckDB reads by default, in the sniff or the read: sniffed and read again
   // with a limit that covers it; one past MAX_LINE_BYTES is named (csv-long-lines.ts).
@@ -104,6 +106,22 @@ export async function describeSource(con: DuckDBConnection, files: readonly stri
       if (longer === undefined) throw (await refused(e)) ?? e;
       read = longer.read;
     }
+  }
+}
+
+/**
+ * A JSON file's columns; one that is a table (pandas' to_json() default, its orient='split', a dict
+ * of lists), refused as one row or as an object too large, is read as its rows (json-table.ts).
+ * Only such a file pays for the look.
+ */
+async function describeJson(con: DuckDBConnection, files: readonly string[], options: ReadOptions, workDir: string | undefined): Promise<DescribedSource> {
+  try {
+    return await describeFiles(con, files, 'json', options, workDir);
+  } catch (e) {
+    const table = files.length === 1 && workDir !== undefined && mayBeTable(e) ? await tableAsRows(files[0]!, workDir) : undefined;
+    if (table === undefined) throw e;
+    const d = await describeFiles(con, [table.file], 'ndjson', options, workDir);
+    return { ...d, notes: [table.note, ...d.notes] };
   }
 }
 
