@@ -61,9 +61,17 @@ describe('JSON files that are not rows', () => {
   });
 
   // DuckDB named line 3 for both (its parser reads on past an object left open) and its whole message.
-  it('name the line that is not valid JSON', async () => {
+  it('name the line (NDJSON) or the array\'s object that is not valid JSON', async () => {
     writeFileSync(join(dir, 'open.ndjson'), '{"a": 1}\n{"a": 2\n{"a": 3}\n');
     await expectKeelError(t.service.add('bad', join(dir, 'open.ndjson')), 'INVALID_ARGUMENT', /^file: 'open\.ndjson' is not valid JSON at line 2: unexpected character$/);
+    // In an array DuckDB named the object after the bad one.
+    const objects = (bad: string) => `[${Array.from({ length: 30_000 }, (_, i) => (i === 24_999 ? bad : `{"a": ${i}}`)).join(',\n')}]`;
+    for (const [name, bad] of [['value', '{"a": x}'], ['open', '{"a": 3, "b"'], ['string', '{"a": "x}']]) {
+      writeFileSync(join(dir, `${name}.json`), objects(bad!));
+      await expectKeelError(t.service.add('bad', join(dir, `${name}.json`)), 'INVALID_ARGUMENT', new RegExp(`^file: '${name}\\.json' is not valid JSON at the array's object 25000 \\(or the one before it, when that one leaves an object open\\): unexpected`));
+    }
+    writeFileSync(join(dir, 'first.json'), '[{"a": x}, {"a": 2}]');
+    await expectKeelError(t.service.add('bad', join(dir, 'first.json')), 'INVALID_ARGUMENT', /^file: 'first\.json' is not valid JSON at the array's object 1 /);
     writeFileSync(join(dir, 'cut.ndjson'), '{"a": 1}\n{"a":');
     await expectKeelError(t.service.add('bad', join(dir, 'cut.ndjson')), 'INVALID_ARGUMENT', /^file: 'cut\.ndjson' is not valid JSON at line 2: unexpected end of data$/);
   });

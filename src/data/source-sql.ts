@@ -149,8 +149,10 @@ function jsonReadError(msg: string, format: 'json' | 'ndjson', cause: unknown): 
   const bad = /Malformed JSON in file "(.+?)", at byte (\d+) in (line|record\/value) (\d+): ([^.\n]*)/.exec(msg);
   if (bad) {
     const [, file, , unit, at, problem] = bad;
-    // yyjson reads on past an object left open, so DuckDB names the line after it then.
-    const where = unit === 'line' ? `line ${at} (or the line before it, when that one leaves an object open)` : `the array's object ${at} (or the one before it)`;
+    // yyjson reads on past an object left open, so DuckDB names the line after it then. In an
+    // array DuckDB counts one object more than there are up to the bad one (`[{"a": x}]` is its
+    // record 2), and an array left open at the end past its last object.
+    const where = unit === 'line' ? `line ${at} (or the line before it, when that one leaves an object open)` : `the array's object ${Number(at) - 1} (or the one before it, when that one leaves an object open)`;
     return invalidArgument('file', `'${basename(file!)}' is not valid JSON at ${where}: ${problem!.trim()}`, cause);
   }
   return undefined;
