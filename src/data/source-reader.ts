@@ -20,6 +20,7 @@ import { indexNote, pandasIndexColumns } from './pandas-index.js';
 import { sourceNames } from './source-names.js';
 import type { ReadOptions } from './read-options.js';
 import { duplicateKeyError, filesArg, runSource, sourceError, typeStruct, withGivenTypes, type ColumnNote, type Sniffed, type SniffedType } from './source-sql.js';
+import type { SettleNote } from './csv-date-order.js';
 import { adviceError } from './advice-error.js';
 import { longerLinesRead, longLineError, MAX_LINE_BYTES } from './csv-long-lines.js';
 
@@ -73,7 +74,7 @@ export interface DescribedSource {
   /** What the user should hear of how the columns kept were typed (csv-date-formats.ts). */
   readonly notes: readonly string[];
   /** Notes on date columns whose order the rows read may settle (csv-date-order.ts' settledNotes). */
-  readonly settles?: readonly ColumnNote[];
+  readonly settles?: readonly SettleNote[];
 }
 
 /**

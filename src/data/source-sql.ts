@@ -9,6 +9,7 @@ import { invalidArgument, KeelError, type DatasetFormat, type LogicalType } from
 import { isFractionalType, isIntegerType, quoteIdent, quoteString, STORED_TYPE } from './duckdb-sql.js';
 import type { ColumnRename } from './column-names.js';
 import type { Widening } from './csv-columns.js';
+import type { SettleNote } from './csv-date-order.js';
 import { numberText, type NumberFormat } from './csv-number-text.js';
 import { adviceError, type Say } from './advice-error.js';
 
@@ -37,8 +38,8 @@ export interface Sniffed {
   readonly notes?: readonly ColumnNote[];
   /** With a given date format (a CSV's `dateFormat`): the columns read by it. */
   readonly byDateFormat?: readonly string[];
-  /** Notes on date columns whose order a day past 12 in the rows read settles (csv-date-order.ts). */
-  readonly settles?: readonly ColumnNote[];
+  /** Notes on date columns whose order the rows read may settle (csv-date-order.ts). */
+  readonly settles?: readonly SettleNote[];
 }
 
 /**
