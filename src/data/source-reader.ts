@@ -19,7 +19,7 @@ import { tableAsRows } from './json-table.js';
 import { indexNote, pandasIndexColumns } from './pandas-index.js';
 import { sourceNames } from './source-names.js';
 import type { ReadOptions } from './read-options.js';
-import { duplicateKeyError, filesArg, runSource, sourceError, typeStruct, withGivenTypes, type ColumnNote, type Sniffed, type SniffedType } from './source-sql.js';
+import { duplicateKeyError, filesArg, runSource, sourceError, typeStruct, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
 import type { SettleNote } from './csv-date-order.js';
 import { adviceError } from './advice-error.js';
 import { longerLinesRead, longLineError, MAX_LINE_BYTES } from './csv-long-lines.js';
