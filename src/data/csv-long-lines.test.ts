@@ -21,7 +21,7 @@ describe('a line longer than DuckDB reads by default', () => {
     const v = await t.service.add(name, file, read);
     const from = v.rows - 2;
     const rows = (await t.service.rows(`${name}@${v.version}`, { offset: from })).rows.map(([a, b]) => [a, String(b).length, String(b).slice(0, 3)]);
-    return { rowCount: v.rows, columns: v.columns.map((c) => `${c.name}:${c.type}`), rows };
+    return { rowCount: v.rows, columns: v.columns.map((c) => `${c.name}:${c.type}`), rows, notes: v.notes };
   };
 
   it('is read, among the sampled rows and past them, in UTF-16, gzip and zstd files too', { timeout: 120_000 }, async () => {
@@ -36,7 +36,9 @@ describe('a line longer than DuckDB reads by default', () => {
       writeFileSync(join(t.dir, file), bytes);
       const before = Number(/-(\d+)\./.exec(file)![1]);
       const found = await added(file.replace(/\./g, '-'), join(t.dir, file), read);
-      expect({ file, ...found }).toEqual({ file, rowCount: before + 2, columns: ['a:int', 'b:string'], rows: [[2, FIELD, 'yyy'], [3, 1, 'z']] });
+      // Met by the sniff or by the read, the line is said in a note (DuckDB's sniffer counts its line end, its reader not).
+      const note = expect.stringMatching(`^a line is 3,000,00[23] bytes long${read.encoding === 'utf-16' ? ' as UTF-8' : ''}, more than the 2,000,000 bytes DuckDB reads in one line by default: read again reading lines of up to 4,194,304 bytes$`);
+      expect({ file, ...found }).toEqual({ file, rowCount: before + 2, columns: ['a:int', 'b:string'], rows: [[2, FIELD, 'yyy'], [3, 1, 'z']], notes: [note] });
     }
   });
 
@@ -45,7 +47,7 @@ describe('a line longer than DuckDB reads by default', () => {
     mkdirSync(parts);
     writeFileSync(join(parts, 'p1.csv'), 'a,b\n1,x\n');
     writeFileSync(join(parts, 'p2.csv'), text(3));
-    expect(await added('parts', parts)).toEqual({ rowCount: 6, columns: ['a:int', 'b:string'], rows: [[2, FIELD, 'yyy'], [3, 1, 'z']] });
+    expect(await added('parts', parts)).toMatchObject({ rowCount: 6, columns: ['a:int', 'b:string'], rows: [[2, FIELD, 'yyy'], [3, 1, 'z']] });
   });
 
   it('says why the file is read again, and raises the limit to a power of two up to 1 GiB', () => {

@@ -99,13 +99,16 @@ export async function describeSource(con: DuckDBConnection, files: readonly stri
       return next && { ...next, source: longLinesRead(next.source, read) };
     },
   });
-  for (let read = options; ; ) {
+  // A line met by the sniff: said as a note, as one met by the read is (a widening).
+  for (let read = options, said: string[] = []; ; ) {
     try {
-      return longLinesRead(await describeCsv(con, files, read, workDir), read);
+      const d = longLinesRead(await describeCsv(con, files, read, workDir), read);
+      return said.length === 0 ? d : { ...d, notes: [...said, ...d.notes] };
     } catch (e) {
       const longer = longerLinesRead(e, read);
       if (longer === undefined) throw (await refused(e)) ?? e;
       read = longer.read;
+      said = [...said, longer.message];
     }
   }
 }
