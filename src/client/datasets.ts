@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
-import { assertReadableFile, assertUnchanged, DATASET_FORMATS, isDatasetFormat, KeelError, listItem, listSourceFiles, stampFiles, type FileStamps, type LogicalType } from '../core/index.js';
+import { assertReadableFile, assertUnchanged, DATASET_FORMATS, isDatasetFormat, KeelError, listItem, listSourceFiles, mixedFormats, stampFiles, type FileStamps, type LogicalType } from '../core/index.js';
 import type { HttpTransport } from './http.js';
 
 // The JSON shapes of /api/v1/datasets (the client imports only core, so they are spelled out here;
@@ -187,6 +187,9 @@ export class DatasetsClient {
     // A folder or a glob goes up as one multipart body, its files in path order (the server adds
     // them as one version, as a local add would).
     const { files, many } = await listSourceFiles(filePath, options.format);
+    // Refused here, naming the folder the server would know only as 'the upload', before any byte is sent.
+    const mixed = many && options.format === undefined ? mixedFormats(files) : undefined;
+    if (mixed !== undefined) throw new KeelError('INVALID_ARGUMENT', `format: '${filePath}' mixes formats (${mixed}); add them separately or pass a format`, { field: 'format' });
     // A file that changes while it is sent (a log still written) is refused before the body ends,
     // so the server, which never sees the end of it, stores nothing (file-stamps.ts).
     const stamps = await stampFiles(files);

@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { open, readdir, rename, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { relative, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import { invalidArgument, isKeelError, type KeelError } from './errors.js';
 
 export const DATASET_FORMATS = ['csv', 'parquet', 'json', 'ndjson'] as const;
@@ -26,6 +26,22 @@ export function isDatasetFormat(f: string): f is DatasetFormat {
 /** The format a file name's extension implies, if any. */
 export function formatOfName(path: string): DatasetFormat | undefined {
   return EXTENSIONS.find(([re]) => re.test(path))?.[1];
+}
+
+/**
+ * The formats several files' names give, each with its first file by base name (`csv: 'a.csv';
+ * ndjson: 'b.ndjson'`), when they give more than one and all are known; undefined otherwise. The
+ * base names, as an upload knows its parts by them (the server's stored paths are not the user's).
+ */
+export function mixedFormats(files: readonly string[]): string | undefined {
+  const first = new Map<DatasetFormat, string>();
+  for (const f of files) {
+    const format = formatOfName(f);
+    if (format === undefined) return undefined;
+    if (!first.has(format)) first.set(format, f);
+  }
+  if (first.size < 2) return undefined;
+  return [...first].map(([format, f]) => `${format}: '${basename(f)}'${files.filter((x) => formatOfName(x) === format).length > 1 ? ' ...' : ''}`).join('; ');
 }
 
 /** Whether bytes start as gzip's do (1f 8b), whatever the file's name says. */

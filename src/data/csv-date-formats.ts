@@ -165,8 +165,7 @@ function otherOrdersOf(name: string, taken: string, fitting: readonly DateCandid
   const ways = alternatives.map((c) => `${c.format} (${c.order})`).join(' or ');
   const other = alternatives[0]!.format;
   const note = `column '${name}': every sampled value reads as ${chosen.format} (${chosen.order}) and as ${ways}, so it is read as ${chosen.format}; pass --date-format '${other}' (HTTP: ?dateFormat=) to read it as ${other}`;
-  const swapped = chosen.format.replace(/%[dm]/g, (f) => (f === '%d' ? '%m' : '%d'));
-  return { formats: others.map((c) => c.format), note, dayMonth: others.every((c) => c.format === swapped) };
+  return { formats: others.map((c) => c.format), note };
 }
 
 /**

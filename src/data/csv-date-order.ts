@@ -3,7 +3,9 @@
  * (`05/01/2024`) is read one way, with a note (csv-date-formats.ts). The rows past the sample can
  * settle it: a later `01/13/2024` reads month first only, and the column is read again that way
  * rather than falling back to text (csv-columns.ts' widen); a later `13/01/2024` in a column read
- * day first confirms the order taken, and the note is withdrawn (settledNotes).
+ * day first confirms the order taken, and the note is withdrawn (settledNotes). So with three
+ * orders (`05/01/03`: day, month or year first): the note goes once later values rule out both
+ * others (`25/12/99` reads neither month first nor year first).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdent, quoteString } from './duckdb-sql.js';
@@ -12,11 +14,14 @@ import { quoteIdent, quoteString } from './duckdb-sql.js';
 export interface OtherOrders {
   readonly formats: readonly string[];
   readonly note: string;
-  /**
-   * Every other format is the taken one with day and month swapped (`%m/%d/%Y` for `%d/%m/%Y`):
-   * then a day past 12 anywhere in the column settles the order.
-   */
-  readonly dayMonth: boolean;
+}
+
+/** A note on a date column read by `format` whose sampled values read by the `others` too: withdrawn when a value read rules them all out. */
+export interface SettleNote {
+  readonly column: string;
+  readonly message: string;
+  readonly format: string;
+  readonly others: readonly string[];
 }
 
 /** strptime's fields as the formats of csv-date-formats.ts write them, each as the text it reads. */
@@ -44,12 +49,20 @@ export function readsAs(value: string, format: string): boolean {
 export const otherOrderFor = (value: string, orders: OtherOrders | undefined): string | undefined => orders?.formats.find((f) => readsAs(value, f));
 
 /**
- * Of the notes on date columns whose order a day past 12 settles (`settles`, OtherOrders.dayMonth),
- * those the written Parquet settles: a column with such a day reads in the order taken only.
+ * Of the notes on ambiguous date columns (`settles`), those the written Parquet settles: each of
+ * the other orders fails on some value of the column. A value's text is its date written back by
+ * the format taken (the file's own but for zero padding, which no order's reading turns on), read
+ * by each other format (DuckDB's strptime checks the day of the month, and reads `%y` as
+ * readsAs does).
  */
-export async function settledNotes(con: DuckDBConnection, parquet: string, settles: readonly { readonly column: string; readonly message: string }[]): Promise<string[]> {
+export async function settledNotes(con: DuckDBConnection, parquet: string, settles: readonly SettleNote[]): Promise<string[]> {
   if (settles.length === 0) return [];
-  const days = settles.map((n) => `bool_or(day(${quoteIdent(n.column)}) > 12)`).join(', ');
-  const row = (await (await con.run(`SELECT ${days} FROM read_parquet(${quoteString(parquet)})`)).getRows())[0]!;
+  const ruledOut = settles.map((n) => {
+    const text = `strftime(${quoteIdent(n.column)}, ${quoteString(n.format)})`;
+    // Missing values rule out nothing.
+    const each = n.others.map((f) => `bool_or(TRY_STRPTIME(${text}, ${quoteString(f)}) IS NULL) FILTER (WHERE ${quoteIdent(n.column)} IS NOT NULL)`);
+    return each.length === 0 ? 'false' : `coalesce(${each.join(' AND ')}, false)`;
+  });
+  const row = (await (await con.run(`SELECT ${ruledOut.join(', ')} FROM read_parquet(${quoteString(parquet)})`)).getRows())[0]!;
   return settles.filter((_, i) => row[i] === true).map((n) => n.message);
 }

@@ -194,4 +194,25 @@ describe('date columns', () => {
       `column 'b' holds "soon" on line ${late + 2}, so it is VARCHAR instead of DATE`,
     ]);
   });
+
+  it('withdraws the note on a two-digit-year column read three ways once later rows rule out the other two, and keeps it while one is left', async () => {
+    // dd/mm/yy with day and month 12 or less and the year 28 or less: each value reads day first,
+    // month first and year first (05/01/03: 2003-01-05, 2003-05-01, 2005-01-03).
+    const two = (n: number) => String(n).padStart(2, '0');
+    const value = (i: number) => `${two(1 + (i % 12))}/${two(1 + (Math.floor(i / 12) % 12))}/${two(1 + (i % 28))}`;
+    const file = (name: string, last: string) => {
+      const path = join(t.dir, name);
+      writeFileSync(path, ['d', ...Array.from({ length: 25_000 }, (_, i) => value(i)), last].join('\n') + '\n');
+      return path;
+    };
+    const note = "column 'd': every sampled value reads as %d/%m/%y (day/month/year) and as %m/%d/%y (month/day/year) or %y/%m/%d (year/month/day), so it is read as %d/%m/%y; pass --date-format '%m/%d/%y' (HTTP: ?dateFormat=) to read it as %m/%d/%y";
+    // 25/12/99 reads neither month first nor year first (day 99): the order taken is the only one.
+    const settled = await t.service.add('yy-settled', file('yy-settled.csv', '25/12/99'));
+    expect(settled.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['d:timestamp']);
+    expect(iso((await t.service.rows('yy-settled', { offset: 25_000 })).rows[0]![0])).toBe('1999-12-25T00:00:00.000Z');
+    expect(settled.notes).toBeUndefined();
+    // 13/05/07 rules out month first only: year first (2013-05-07) still reads every value.
+    const open = await t.service.add('yy-open', file('yy-open.csv', '13/05/07'));
+    expect(open.notes).toEqual([note]);
+  });
 });

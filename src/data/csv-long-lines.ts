@@ -1,9 +1,12 @@
 /**
- * A CSV line longer than DuckDB reads (its max_line_size, 2,000,000 bytes): DuckDB refuses it with
- * the line pasted whole, its sniffer as "line 1" wherever it is, and, when it sniffs several parts
- * at once, without the file. The error Keel throws names the file, the line and its size, in any
- * encoding or compression (the line is found by DuckDB's own read, as Keel cannot look into a
- * UTF-16 or zstd file).
+ * A CSV line longer than DuckDB reads by default (its max_line_size, 2,000,000 bytes), which pandas
+ * reads as any other: DuckDB refuses it with the line pasted whole (its sniffer as "line 1"
+ * wherever it is, and, when it sniffs several parts at once, without the file), but says its
+ * size. The sniff and read are then done again with max_line_size raised to cover it
+ * (longerLinesRead), up to MAX_LINE_BYTES; only a file with such a line pays for it. A line past
+ * that is refused by an error that names the file, the line and its size, in any encoding or
+ * compression (the line is found by DuckDB's own read, as Keel cannot look into a UTF-16 or zstd
+ * file).
  */
 import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -13,6 +16,34 @@ import { fileDelimiter, type ReadOptions } from './read-options.js';
 
 /** DuckDB's words for a line past its max_line_size: the limit and the line's bytes. */
 const TOO_LONG = /Maximum line size of (\d+) bytes exceeded\. Actual Size:\s*(\d+) bytes/;
+
+/**
+ * The longest line Keel has DuckDB read: 1 GiB. DuckDB holds a whole line in memory (and a
+ * string value past 4 GiB is beyond it); such a line is more often a quote left open than data.
+ */
+export const MAX_LINE_BYTES = 1 << 30;
+
+/** DuckDB's default max_line_size. */
+const DEFAULT_LINE_BYTES = 2_000_000;
+
+/**
+ * The read options with max_line_size raised to cover the line `error` says is too long (the
+ * next power of two above its size, so that a file of lines growing longer is read again only a
+ * few times), or undefined for another error, a line past MAX_LINE_BYTES, or a limit already there.
+ */
+export function longerLinesRead(error: unknown, read: ReadOptions): { read: ReadOptions; message: string } | undefined {
+  const found = TOO_LONG.exec(longLineMessage(error) ?? '');
+  if (!found) return undefined;
+  const size = Number(found[2]);
+  const now = read.maxLineSize ?? DEFAULT_LINE_BYTES;
+  if (size > MAX_LINE_BYTES || now >= MAX_LINE_BYTES) return undefined;
+  const next = Math.min(MAX_LINE_BYTES, 2 ** Math.ceil(Math.log2(size + 1)));
+  if (next <= now) return undefined;
+  const bytes = (n: number) => n.toLocaleString('en-US');
+  const utf8 = read.encoding === 'utf-16' ? ' as UTF-8' : '';
+  const message = `a line is ${bytes(size)} bytes long${utf8}, more than the ${bytes(now)} bytes DuckDB reads in one line by default: read again reading lines of up to ${bytes(next)} bytes`;
+  return { read: { ...read, maxLineSize: next }, message };
+}
 
 /** The message of `error` or of the errors it was caused by that says a line is too long, if any. */
 function longLineMessage(error: unknown): string | undefined {
@@ -40,7 +71,8 @@ export async function longLineError(con: DuckDBConnection, error: unknown, files
     const bytes = (n: number) => n.toLocaleString('en-US');
     // DuckDB counts a UTF-16 line's bytes as it decoded them.
     const utf8 = read.encoding === 'utf-16' ? ' as UTF-8' : '';
-    return invalidArgument('file', `not a readable CSV file: line ${found.line} of ${basename(f)} is ${bytes(size)} bytes long${utf8}, more than the ${bytes(limit)} bytes DuckDB reads in one line (a quote left open above it, or text that is not CSV? Keel has no option to read longer lines)`, error);
+    const most = limit >= MAX_LINE_BYTES ? `${bytes(MAX_LINE_BYTES)} bytes (1 GiB) Keel reads` : `${bytes(limit)} bytes DuckDB reads`;
+    return invalidArgument('file', `not a readable CSV file: line ${found.line} of ${basename(f)} is ${bytes(size)} bytes long${utf8}, more than the ${most} in one line (a quote left open above it, or text that is not CSV? Keel has no option to read longer lines)`, error);
   }
   return undefined;
 }
@@ -53,7 +85,8 @@ export async function longLineError(con: DuckDBConnection, error: unknown, files
 async function lineOf(con: DuckDBConnection, file: string, read: ReadOptions): Promise<(RegExpExecArray & { line: number }) | undefined> {
   const delim = quoteString(fileDelimiter(read.delimiter, file));
   const comment = read.comment === undefined ? '' : `, comment = ${quoteString(read.comment)}`;
-  const options = `header = false, delim = ${delim}, quote = '"', escape = '"', strict_mode = false, encoding = '${read.encoding ?? 'utf-8'}'${comment}, auto_detect = false, columns = {'c0': 'VARCHAR'}`;
+  const lineSize = read.maxLineSize === undefined ? '' : `, max_line_size = ${read.maxLineSize}`;
+  const options = `header = false, delim = ${delim}, quote = '"', escape = '"', strict_mode = false, encoding = '${read.encoding ?? 'utf-8'}'${lineSize}${comment}, auto_detect = false, columns = {'c0': 'VARCHAR'}`;
   try {
     await con.run(`SELECT count(*) FROM read_csv(${quoteString(file)}, ${options})`);
   } catch (e) {

@@ -37,7 +37,9 @@ function csvOptions(path: string, read: ReadOptions, oneColumn = false): string 
   // Given missing-value spellings are NULL as DuckDB parses (and sniffs), in every column.
   const na = oneColumn ? oneColumnNulls(read.na) : read.na === undefined ? '' : `, nullstr = [${['', ...read.na].map(quoteString).join(', ')}]`;
   const fill = read.fillShortRows ? FILL_SHORT_ROWS : '';
-  return `header = ${read.header === false ? 'false' : 'true'}, skip = ${read.skip ?? 0}, delim = ${delim}, quote = '"', escape = '"', strict_mode = true, encoding = '${read.encoding ?? 'utf-8'}'${decimal}${thousands}${comment}${dates}${na}${fill}`;
+  // Raised only after a line longer than DuckDB's default was met (csv-long-lines.ts).
+  const lineSize = read.maxLineSize === undefined ? '' : `, max_line_size = ${read.maxLineSize}`;
+  return `header = ${read.header === false ? 'false' : 'true'}, skip = ${read.skip ?? 0}, delim = ${delim}, quote = '"', escape = '"', strict_mode = true, encoding = '${read.encoding ?? 'utf-8'}'${lineSize}${decimal}${thousands}${comment}${dates}${na}${fill}`;
 }
 
 /**

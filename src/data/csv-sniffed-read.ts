@@ -43,7 +43,7 @@ export function csvSniffed(
   }));
   const readTypes = cols.map((c) => ({ name: c.name, duckType: readType(c) }));
   const sniffed = withGivenTypes(read(readTypes), cols.map((c) => ({ name: c.name, duckType: storedType(c) })), given, checks, numberFormat);
-  const settles = cols.filter((c) => c.otherOrders?.dayMonth === true && /^(DATE|TIMESTAMP)$/.test(storedType(c))).map((c) => ({ column: c.name, message: c.otherOrders!.note }));
+  const settles = cols.filter((c) => c.otherOrders !== undefined && c.format !== undefined && /^(DATE|TIMESTAMP)$/.test(storedType(c))).map((c) => ({ column: c.name, message: c.otherOrders!.note, format: c.format!, others: c.otherOrders!.formats }));
   return {
     ...sniffed,
     settles,

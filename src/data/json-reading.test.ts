@@ -46,14 +46,10 @@ describe('JSON files that are not rows', () => {
     dir = mkdtempSync(join(tmpdir(), 'keel-json-'));
   });
 
-  // pandas' df.to_json(path) writes columns (orient='columns'), and pd.read_json reads them back as
-  // 2 rows; DuckDB read the file as 1 row of 2 JSON texts, which Keel stored without a word.
-  it("are refused, pandas' to_json() default and a dict of lists, naming the file and how to write rows", async () => {
-    const shapes = { columns: '{"a":{"0":1,"1":2},"b":{"0":"x","1":"y"}}', lists: '{"a":[1,2],"b":["x","y"]}', split: '{"columns":["a"],"index":[0],"data":[[1]]}' };
-    for (const [name, body] of Object.entries(shapes)) {
-      writeFileSync(join(dir, `${name}.json`), body);
-      await expectKeelError(t.service.add(name, join(dir, `${name}.json`)), 'INVALID_ARGUMENT', new RegExp(`^file: '${name}\\.json' is one JSON object of columns or lists .*orient='records', lines=True`));
-    }
+  // A table of columns (pandas' to_json() default) is read as its rows: json-table.test.ts.
+  it('are refused when one object mixes columns and lists, naming the file and how to write rows', async () => {
+    writeFileSync(join(dir, 'mixed.json'), '{"a":{"0":1,"1":2},"b":["x","y"]}');
+    await expectKeelError(t.service.add('mixed', join(dir, 'mixed.json')), 'INVALID_ARGUMENT', /^file: 'mixed\.json' is one JSON object of columns or lists .*orient='records', lines=True/);
     expect(t.blobs()).toEqual([]);
   });
 
@@ -65,15 +61,23 @@ describe('JSON files that are not rows', () => {
   });
 
   // DuckDB named line 3 for both (its parser reads on past an object left open) and its whole message.
-  it('name the line that is not valid JSON', async () => {
+  it('name the line (NDJSON) or the array\'s object that is not valid JSON', async () => {
     writeFileSync(join(dir, 'open.ndjson'), '{"a": 1}\n{"a": 2\n{"a": 3}\n');
     await expectKeelError(t.service.add('bad', join(dir, 'open.ndjson')), 'INVALID_ARGUMENT', /^file: 'open\.ndjson' is not valid JSON at line 2: unexpected character$/);
+    // In an array DuckDB named the object after the bad one.
+    const objects = (bad: string) => `[${Array.from({ length: 30_000 }, (_, i) => (i === 24_999 ? bad : `{"a": ${i}}`)).join(',\n')}]`;
+    for (const [name, bad] of [['value', '{"a": x}'], ['open', '{"a": 3, "b"'], ['string', '{"a": "x}']]) {
+      writeFileSync(join(dir, `${name}.json`), objects(bad!));
+      await expectKeelError(t.service.add('bad', join(dir, `${name}.json`)), 'INVALID_ARGUMENT', new RegExp(`^file: '${name}\\.json' is not valid JSON at the array's object 25000 \\(or the one before it, when that one leaves an object open\\): unexpected`));
+    }
+    writeFileSync(join(dir, 'first.json'), '[{"a": x}, {"a": 2}]');
+    await expectKeelError(t.service.add('bad', join(dir, 'first.json')), 'INVALID_ARGUMENT', /^file: 'first\.json' is not valid JSON at the array's object 1 /);
     writeFileSync(join(dir, 'cut.ndjson'), '{"a": 1}\n{"a":');
     await expectKeelError(t.service.add('bad', join(dir, 'cut.ndjson')), 'INVALID_ARGUMENT', /^file: 'cut\.ndjson' is not valid JSON at line 2: unexpected end of data$/);
   });
 
-  it('say that an object of more than 16 MiB is not a row, with the advice for a table of columns', async () => {
-    writeFileSync(join(dir, 'big.json'), `{"a": {${Array.from({ length: 1_500_000 }, (_, i) => `"${i}":${i}`).join(',')}}}`);
+  it('say that an object of more than 16 MiB that is not a table is not a row, with the advice for a table of columns', async () => {
+    writeFileSync(join(dir, 'big.json'), `{"a": {${Array.from({ length: 1_500_000 }, (_, i) => `"${i}":${i}`).join(',')}}, "b": 1}`);
     await expectKeelError(t.service.add('big', join(dir, 'big.json')), 'INVALID_ARGUMENT', /^file: 'big\.json' holds a JSON object of more than 16 MiB, .*orient='records', lines=True\)$/);
   });
 

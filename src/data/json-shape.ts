@@ -3,12 +3,13 @@
  * `to_json()` writes by default (`{"a": {"0": 1, "1": 2}, "b": {...}}`, orient='columns'; its
  * 'index', 'split' and 'table' orients and a dict of lists look alike). DuckDB reads such a file as
  * one row whose values are objects or lists (or fails on one of more than 16 MiB: source-sql.ts), which Keel
- * stored as one row of JSON text; pandas' read_json reads its columns. Keel reads rows: such a file
- * is refused with how to write it as rows.
+ * stored as one row of JSON text; pandas' read_json reads its columns. Such a file is refused
+ * here; pandas' shapes are then read as rows (json-table.ts), and the others stay refused, with
+ * how to write them as rows.
  */
 import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { invalidArgument, readHead, type KeelError } from '../core/index.js';
+import { invalidArgument, KeelError, readHead } from '../core/index.js';
 import { isNestedType } from './duckdb-sql.js';
 import type { SniffedType } from './source-sql.js';
 
@@ -21,6 +22,13 @@ export function columnsShapeError(file: string, cause?: unknown): KeelError {
     cause,
   );
 }
+
+/**
+ * Whether `error` refused a JSON file that may be a table of columns (columnsShapeError, or an
+ * object past DuckDB's 16 MiB: source-sql.ts), which json-table.ts then reads as rows.
+ */
+export const mayBeTable = (error: unknown): boolean =>
+  error instanceof KeelError && /^file: '[^']*' (is one JSON object of columns or lists|holds a JSON object of more than 16 MiB)/.test(error.message);
 
 /** Whether the (first) file's text starts with `{`: one object, or NDJSON, not an array. */
 export async function startsWithObject(file: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { mkdir, symlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { assertReadableFile, invalidArgument, listSourceFiles, sha256, sha256File, formatOfName, type DatasetFormat, type KeelError } from '../core/index.js';
+import { assertReadableFile, invalidArgument, listSourceFiles, mixedFormats, sha256, sha256File, formatOfName, type DatasetFormat, type KeelError } from '../core/index.js';
 import { adviceError, rewritten } from './advice-error.js';
 import { isTsv } from './read-options.js';
 import { resolveFormat } from './source-reader.js';
@@ -32,7 +32,8 @@ export async function resolveSourceFiles(path: string, format: string | undefine
   const resolved = format !== undefined ? resolveFormat(files[0]!, format) : formats.size === 1 ? [...formats][0] : undefined;
   if (resolved === undefined) {
     const unknown = files.find((f) => formatOfName(f) === undefined);
-    throw adviceError('format', (say) => (unknown ? `cannot tell the format of '${unknown}' from its name; pass ${say('format')}` : `'${path}' mixes formats (${[...formats].join(', ')}); add them separately or pass ${say('format')}`));
+    // The files named too: through the HTTP API the folder is 'the upload', which the user never named.
+    throw adviceError('format', (say) => (unknown ? `cannot tell the format of '${unknown}' from its name; pass ${say('format')}` : `'${path}' mixes formats (${mixedFormats(files)}); add them separately or pass ${say('format')}`));
   }
   // One delimiter reads them all (source-reader.ts): the one given, else tab for .tsv, else a comma.
   if (resolved === 'csv' && delimiter === undefined && new Set(files.map((f) => isTsv(f))).size > 1) {

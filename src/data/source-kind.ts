@@ -27,8 +27,16 @@ export function assertTextStart(file: string, format: DatasetFormat, start: Buff
   // A .zst name is read as zstd by DuckDB: its signature belongs there.
   if (format === 'parquet' || /\.zst$/i.test(file)) return;
   const found = SIGNATURES.find(([bytes]) => bytes.every((b, i) => start[i] === b));
+  // A .gz name on bytes that are not gzip's: DuckDB said "IO Error: Input is not a GZIP stream: /its/path".
+  if (/\.gz$/i.test(file) && !(start[0] === 0x1f && start[1] === 0x8b)) {
+    const what = found ? `: it is ${found[1]}` : isText(start) ? `: it looks like uncompressed text; name it without .gz` : '';
+    throw invalidArgument('file', `'${basename(file)}' is not gzip data (its name ends in .gz, but its bytes do not start as gzip's do, 1f 8b)${what}`);
+  }
   if (found) throw invalidArgument('file', `'${basename(file)}' is ${found[1]}, not ${TEXT_FORMATS[format]} text${found[2] === undefined ? '' : ` (${found[2]})`}`);
 }
+
+/** Whether the first bytes are text: printable ASCII, line breaks and tabs, or UTF-8 past ASCII. */
+const isText = (start: Buffer): boolean => start.length > 0 && [...start].every((b) => b >= 0x20 || b === 0x09 || b === 0x0a || b === 0x0d);
 
 /** Bytes of a CSV looked at for blank lines alone: a longer file of them is left to DuckDB's read. */
 const BLANK_LOOK = 64 * 1024;

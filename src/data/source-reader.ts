@@ -14,13 +14,15 @@ import { unusedDateFormatNote } from './csv-date-formats.js';
 import { spaceLineOf, withoutSpaceLines } from './csv-space-lines.js';
 import { intChecks, JSON_INT, JSON_SAMPLE_ROWS, longWholeColumns } from './json-numbers.js';
 import { lateKeyCheckSql } from './json-late-keys.js';
-import { assertNoBom, assertRowsShape } from './json-shape.js';
+import { assertNoBom, assertRowsShape, mayBeTable } from './json-shape.js';
+import { tableAsRows } from './json-table.js';
 import { indexNote, pandasIndexColumns } from './pandas-index.js';
 import { sourceNames } from './source-names.js';
 import type { ReadOptions } from './read-options.js';
-import { duplicateKeyError, filesArg, runSource, sourceError, typeStruct, withGivenTypes, type ColumnNote, type Sniffed, type SniffedType } from './source-sql.js';
+import { duplicateKeyError, filesArg, runSource, sourceError, typeStruct, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
+import type { SettleNote } from './csv-date-order.js';
 import { adviceError } from './advice-error.js';
-import { longLineError } from './csv-long-lines.js';
+import { longerLinesRead, longLineError, MAX_LINE_BYTES } from './csv-long-lines.js';
 
 /** The format given, or the one the file name implies; an unknown one names the known ones. */
 export function resolveFormat(path: string, format: string | undefined): DatasetFormat {
@@ -72,7 +74,7 @@ export interface DescribedSource {
   /** What the user should hear of how the columns kept were typed (csv-date-formats.ts). */
   readonly notes: readonly string[];
   /** Notes on date columns whose order the rows read may settle (csv-date-order.ts' settledNotes). */
-  readonly settles?: readonly ColumnNote[];
+  readonly settles?: readonly SettleNote[];
 }
 
 /**
@@ -81,21 +83,49 @@ export interface DescribedSource {
  * of only spaces is read again from a copy without such lines, as pandas skips them (csv-space-lines.ts).
  */
 export async function describeSource(con: DuckDBConnection, files: readonly string[], format: DatasetFormat, options: ReadOptions = {}, workDir?: string): Promise<DescribedSource> {
+  if (format === 'json') return describeJson(con, files, options, workDir);
   if (format !== 'csv') return describeFiles(con, files, format, options, workDir);
-  // A line too long for DuckDB, in the sniff or the read: the error names it (csv-long-lines.ts).
-  const longLinesNamed = (d: DescribedSource): DescribedSource => ({
+  // A line longer than DuckDB reads by default, in the sniff or the read: sniffed and read again
+  // with a limit that covers it; one past MAX_LINE_BYTES is named (csv-long-lines.ts).
+  const refused = async (error: unknown): Promise<KeelError | undefined> => longLineError(con, error, files, { ...options, maxLineSize: MAX_LINE_BYTES });
+  const longLinesRead = (d: DescribedSource, read: ReadOptions): DescribedSource => ({
     ...d,
     async widen(error) {
-      const long = await longLineError(con, error, files, options);
+      const longer = longerLinesRead(error, read);
+      if (longer) return { source: longLinesRead(await describeCsv(con, files, longer.read, workDir), longer.read), widening: { message: longer.message } };
+      const long = await refused(error);
       if (long) throw long;
       const next = await d.widen(error);
-      return next && { ...next, source: longLinesNamed(next.source) };
+      return next && { ...next, source: longLinesRead(next.source, read) };
     },
   });
+  // A line met by the sniff: said as a note, as one met by the read is (a widening).
+  for (let read = options, said: string[] = []; ; ) {
+    try {
+      const d = longLinesRead(await describeCsv(con, files, read, workDir), read);
+      return said.length === 0 ? d : { ...d, notes: [...said, ...d.notes] };
+    } catch (e) {
+      const longer = longerLinesRead(e, read);
+      if (longer === undefined) throw (await refused(e)) ?? e;
+      read = longer.read;
+      said = [...said, longer.message];
+    }
+  }
+}
+
+/**
+ * A JSON file's columns; one that is a table (pandas' to_json() default, its orient='split', a dict
+ * of lists), refused as one row or as an object too large, is read as its rows (json-table.ts).
+ * Only such a file pays for the look.
+ */
+async function describeJson(con: DuckDBConnection, files: readonly string[], options: ReadOptions, workDir: string | undefined): Promise<DescribedSource> {
   try {
-    return longLinesNamed(await describeCsv(con, files, options, workDir));
+    return await describeFiles(con, files, 'json', options, workDir);
   } catch (e) {
-    throw (await longLineError(con, e, files, options)) ?? e;
+    const table = files.length === 1 && workDir !== undefined && mayBeTable(e) ? await tableAsRows(files[0]!, workDir) : undefined;
+    if (table === undefined) throw e;
+    const d = await describeFiles(con, [table.file], 'ndjson', options, workDir);
+    return { ...d, notes: [table.note, ...d.notes] };
   }
 }
 

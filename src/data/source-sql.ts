@@ -9,6 +9,7 @@ import { invalidArgument, KeelError, type DatasetFormat, type LogicalType } from
 import { isFractionalType, isIntegerType, quoteIdent, quoteString, STORED_TYPE } from './duckdb-sql.js';
 import type { ColumnRename } from './column-names.js';
 import type { Widening } from './csv-columns.js';
+import type { SettleNote } from './csv-date-order.js';
 import { numberText, type NumberFormat } from './csv-number-text.js';
 import { adviceError, type Say } from './advice-error.js';
 
@@ -37,8 +38,8 @@ export interface Sniffed {
   readonly notes?: readonly ColumnNote[];
   /** With a given date format (a CSV's `dateFormat`): the columns read by it. */
   readonly byDateFormat?: readonly string[];
-  /** Notes on date columns whose order a day past 12 in the rows read settles (csv-date-order.ts). */
-  readonly settles?: readonly ColumnNote[];
+  /** Notes on date columns whose order the rows read may settle (csv-date-order.ts). */
+  readonly settles?: readonly SettleNote[];
 }
 
 /**
@@ -149,8 +150,10 @@ function jsonReadError(msg: string, format: 'json' | 'ndjson', cause: unknown): 
   const bad = /Malformed JSON in file "(.+?)", at byte (\d+) in (line|record\/value) (\d+): ([^.\n]*)/.exec(msg);
   if (bad) {
     const [, file, , unit, at, problem] = bad;
-    // yyjson reads on past an object left open, so DuckDB names the line after it then.
-    const where = unit === 'line' ? `line ${at} (or the line before it, when that one leaves an object open)` : `the array's object ${at} (or the one before it)`;
+    // yyjson reads on past an object left open, so DuckDB names the line after it then. In an
+    // array DuckDB counts one object more than there are up to the bad one (`[{"a": x}]` is its
+    // record 2), and an array left open at the end past its last object.
+    const where = unit === 'line' ? `line ${at} (or the line before it, when that one leaves an object open)` : `the array's object ${Number(at) - 1} (or the one before it, when that one leaves an object open)`;
     return invalidArgument('file', `'${basename(file!)}' is not valid JSON at ${where}: ${problem!.trim()}`, cause);
   }
   return undefined;

@@ -52,4 +52,16 @@ describe('an upload of a file that changes while it is sent', () => {
     // Once it is complete, it is added.
     expect((await client.datasets.add('log', file)).rows).toBe(500);
   });
+
+  // The server knows such a folder only as 'the upload': the client refuses it first, naming it.
+  it('of a folder that mixes formats is refused before it is sent, naming the folder and its files', async () => {
+    const folder = join(dir, 'mixed');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'a.csv'), 'x\n1\n');
+    writeFileSync(join(folder, 'b.ndjson'), '{"x": 2}\n');
+    let sent = false;
+    const e = await client.datasets.add('mixed', folder, { onProgress: () => (sent = true) }).catch((err: unknown) => err);
+    expect(e).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'format', message: `format: '${folder}' mixes formats (csv: 'a.csv'; ndjson: 'b.ndjson'); add them separately or pass a format` });
+    expect(sent).toBe(false);
+  });
 });

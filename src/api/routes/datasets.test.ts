@@ -141,16 +141,19 @@ describe('dataset routes', () => {
       await upload('named', gzipSync('x,c\n1,2\n3\n'), 'filename=g.csv&format=csv'),
       await multipart('named', [['file', 'a.csv', CSV_A], ['file', 'b.parquet', 'PAR1']]),
       await multipart('named', [['file', 'a.csv', CSV_A], ['file', 'e.csv', '']]),
+      await upload('named', 'x,c\n1,2\n', 'filename=p.csv.gz'),
     ].map((r) => r.json<{ error: { code: string; message: string } }>().error);
-    expect(errors.map((e) => e.code)).toEqual(Array(7).fill('INVALID_ARGUMENT'));
+    expect(errors.map((e) => e.code)).toEqual(Array(8).fill('INVALID_ARGUMENT'));
     expect(errors.map((e) => e.message).filter((m) => m.includes(home) || m.includes('upload-'))).toEqual([]);
     expect(errors[0]!.message).toBe("format: cannot tell the format of 'g.xyz' from its name; pass ?format= (csv, parquet, json, ndjson)");
     expect(errors[1]!.message).toBe("file: 'e.csv' is empty");
     expect(errors[2]!.message).toContain("File 'g.parquet' too small to be a Parquet file");
     expect(errors[3]!.message).toContain('line 2 of g b.csv has more than 2 fields');
     expect(errors[4]!.message).toContain('line 3 of g.csv has 1 field where the header has 2');
-    expect(errors[5]!.message).toBe("format: 'the upload' mixes formats (csv, parquet); add them separately or pass ?format=");
+    // The folder is the upload, which the user never named: its files are.
+    expect(errors[5]!.message).toBe("format: 'the upload' mixes formats (csv: 'a.csv'; parquet: 'b.parquet'); add them separately or pass ?format=");
     expect(errors[6]!.message).toBe("file: 'e.csv' is empty");
+    expect(errors[7]!.message).toBe("file: 'p.csv.gz' is not gzip data (its name ends in .gz, but its bytes do not start as gzip's do, 1f 8b): it looks like uncompressed text; name it without .gz");
   });
 
   it("names the query parameters in an add's advice, where the CLI names its flags (?encoding=, not --encoding)", async () => {
