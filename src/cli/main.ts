@@ -1,10 +1,20 @@
 import { Command, CommanderError } from 'commander';
 import { KeelError } from '../core/index.js';
 import { CliContext, type GlobalOptions } from './context.js';
-import { COMMAND_GROUPS } from './commands/index.js';
+import { COMMAND_GROUPS, type CommandGroup, type RegisterCommands } from './commands/index.js';
 import { printError } from './output.js';
 
-export function buildProgram(): Command {
+/**
+ * The program, with the commands of the groups that `argv` (node's: the runtime and the script
+ * first) runs, or of every group when it is not known which (help, an unknown command), or without
+ * argv. Each group is imported when it is registered (commands/index.ts).
+ */
+export async function buildProgram(argv?: readonly string[]): Promise<Command> {
+  const registers = await Promise.all(groupsFor(argv).map((g) => g.load()));
+  return programWith(registers);
+}
+
+function programWith(registers: readonly RegisterCommands[]): Command {
   const program = new Command('keel')
     .description('Keel: data, validation, training, tracking, registry, serving and monitoring for ML')
     // Only -V is the program's own: a command's `--version N` (schema show, models history) would
@@ -22,7 +32,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (text) => void (program.opts<GlobalOptions>().json === true || process.stderr.write(text)) });
   const context = (cmd: Command) => new CliContext(cmd.optsWithGlobals() as GlobalOptions);
-  for (const register of COMMAND_GROUPS) register(program, context);
+  for (const register of registers) register(program, context);
   return program;
 }
 
@@ -44,6 +54,27 @@ export function programArgs(argv: readonly string[]): string[] {
   return args;
 }
 
+/**
+ * The command groups `argv` runs: its command's; none for keel's version alone; every group when
+ * the program's own help is printed (asked for, no command, an unknown command or option).
+ */
+function groupsFor(argv: readonly string[] | undefined): readonly CommandGroup[] {
+  if (!argv) return COMMAND_GROUPS;
+  let version = false;
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (VALUED_GLOBALS.has(a)) i++;
+    else if (a === '-V' || a === '--version') version = true;
+    else if (a === '--json' || [...VALUED_GLOBALS].some((g) => a.startsWith(`${g}=`))) continue;
+    else if (a.startsWith('-')) return COMMAND_GROUPS;
+    else {
+      const groups = COMMAND_GROUPS.filter((g) => g.commands.includes(a));
+      return groups.length > 0 ? groups : COMMAND_GROUPS;
+    }
+  }
+  return version ? [] : COMMAND_GROUPS;
+}
+
 export async function main(argv: readonly string[]): Promise<void> {
   // A reader that stops early (`keel data show x | head`) closes the pipe: that ends the output,
   // it is not a failure of the command.
@@ -51,9 +82,10 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (e.code === 'EPIPE') process.exit(0);
     throw e;
   });
-  const program = buildProgram();
+  const args = programArgs(argv);
+  const program = await buildProgram(args);
   try {
-    await program.parseAsync(programArgs(argv));
+    await program.parseAsync(args);
   } catch (e) {
     if (!(e instanceof CommanderError)) throw e;
     // --help and --version end here too, with commander's 0.

@@ -32,7 +32,7 @@ export async function runKeelInProcess(args: readonly string[]): Promise<{ stdou
   process.stdout.write = capture('stdout');
   process.stderr.write = capture('stderr');
   try {
-    await buildProgram().parseAsync(['node', 'keel', ...args]);
+    await (await buildProgram()).parseAsync(['node', 'keel', ...args]);
   } finally {
     process.stdout.write = writes.stdout;
     process.stderr.write = writes.stderr;

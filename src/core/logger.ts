@@ -9,8 +9,25 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  return pino({ level: options.level ?? 'info', base: undefined }, options.destination ?? pino.destination(2));
+  return pino({ level: options.level ?? 'info', base: undefined }, options.destination ?? stderrOnFirstLine());
 }
 
-/** Library code takes a logger; this one is silent, for tests and embedding. */
-export const silentLogger: Logger = pino({ level: 'silent' });
+/**
+ * stderr, through pino's own destination opened on the first line written. That destination
+ * flushes at exit and then fsyncs its file descriptor: 0.1 s when stderr is a file, for every
+ * command, though a command at the CLI's default level (warn) usually logs nothing. Once a line
+ * is written it is pino's destination as before, flushed at exit and on a crash.
+ */
+function stderrOnFirstLine(): pino.DestinationStream & { flush(cb?: (err?: Error) => void): void } {
+  let destination: ReturnType<typeof pino.destination> | undefined;
+  return {
+    write: (line: string) => (destination ??= pino.destination(2)).write(line),
+    flush: (cb?: (err?: Error) => void) => (destination ? destination.flush(cb) : cb?.()),
+  };
+}
+
+/**
+ * Library code takes a logger; this one is silent, for tests and embedding. It writes nowhere:
+ * pino's default destination (stdout) would fsync stdout at exit, 0.1 s when it is a file.
+ */
+export const silentLogger: Logger = pino({ level: 'silent' }, { write: () => undefined });

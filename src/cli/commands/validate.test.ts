@@ -17,7 +17,7 @@ async function keel(home: string, ...args: string[]): Promise<{ out: string; exi
   const spy = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => { chunks.push(String(c)); return true; });
   process.exitCode = 0;
   try {
-    await buildProgram().parseAsync(['node', 'keel', '--home', home, ...args]);
+    await (await buildProgram()).parseAsync(['node', 'keel', '--home', home, ...args]);
   } finally {
     spy.mockRestore();
   }
