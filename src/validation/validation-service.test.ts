@@ -53,7 +53,16 @@ for (const backend of testStores()) {
       const schema = await svc.inferSchema(train);
       const e = (await svc.saveSchema('salse', schema).catch((err: unknown) => err)) as KeelError;
       expect({ code: e.code, field: e.field, message: e.message }).toEqual({ code: 'NOT_FOUND', field: 'dataset', message: "dataset: dataset 'salse' not found" });
-      expect(await svc.listSchemas('salse')).toEqual([]);
+      expect(await store.db.selectFrom('validation_schemas').select('version').where('dataset_name', '=', 'salse').execute()).toEqual([]);
+    });
+
+    it('lists schemas only of a dataset that exists: NOT_FOUND naming dataset, not an empty list', async () => {
+      const e = (await svc.listSchemas('salse').catch((err: unknown) => err)) as KeelError;
+      expect({ code: e.code, field: e.field, message: e.message }).toEqual({ code: 'NOT_FOUND', field: 'dataset', message: "dataset: dataset 'salse' not found" });
+      const bad = (await svc.listSchemas('no/pe').catch((err: unknown) => err)) as KeelError;
+      expect({ code: bad.code, field: bad.field }).toEqual({ code: 'INVALID_ARGUMENT', field: 'dataset' });
+      // A dataset with no schema saved yet lists none.
+      expect(await svc.listSchemas('ids')).toEqual([]);
     });
 
     it('infers, versions and loads schemas', async () => {

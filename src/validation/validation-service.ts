@@ -60,8 +60,7 @@ export class ValidationService {
 
   /** Saves a schema as the next version for a dataset name; the dataset must exist (a typo would start a schema nothing validates against). */
   async saveSchema(dataset: string, schema: Schema, source = schema.source ?? 'saved'): Promise<SavedSchema> {
-    assertSchemaDatasetName(dataset);
-    await lookupFor('dataset', () => this.deps.datasets.get(dataset, 'dataset'));
+    await this.requireDataset(dataset);
     const checked = parseSchema(schema);
     for (let attempt = 0; ; attempt++) {
       const last = await this.deps.db.selectFrom('validation_schemas').select((eb) => eb.fn.max('version').as('v')).where('dataset_name', '=', dataset).executeTakeFirst();
@@ -86,9 +85,16 @@ export class ValidationService {
     return { dataset, version: row.version, source: row.source, createdAt: row.created_at, schema: JSON.parse(row.schema_json) as Schema };
   }
 
+  /** A dataset that does not exist is NOT_FOUND, not an empty list (a typo would look like "no schemas yet"). */
   async listSchemas(dataset: string): Promise<Omit<SavedSchema, 'schema'>[]> {
+    await this.requireDataset(dataset);
     const rows = await this.deps.db.selectFrom('validation_schemas').select(['version', 'source', 'created_at']).where('dataset_name', '=', dataset).orderBy('version', 'desc').execute();
     return rows.map((r) => ({ dataset, version: r.version, source: r.source, createdAt: r.created_at }));
+  }
+
+  private async requireDataset(dataset: string): Promise<void> {
+    assertSchemaDatasetName(dataset);
+    await lookupFor('dataset', () => this.deps.datasets.get(dataset, 'dataset'));
   }
 
   /** Reference statistics of a dataset version: loaded if stored, else computed once and stored. */

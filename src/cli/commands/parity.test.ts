@@ -127,7 +127,21 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     // Nothing was stored by any of them.
     expect(await server.platform.registry.searchRegisteredModels({ filter: "name = 'ghost'" })).toMatchObject({ items: [] });
     expect(await server.platform.monitoring.listMonitors()).toEqual([]);
-    expect(await server.platform.validation.listSchemas('nope')).toEqual([]);
+    expect(await server.platform.store.db.selectFrom('validation_schemas').select('version').where('dataset_name', '=', 'nope').execute()).toEqual([]);
+  });
+
+  it('schema ls of a dataset that does not exist is NOT_FOUND naming dataset, not an empty table, both ways', async () => {
+    const text = await both('schema', 'ls', 'nope');
+    expect(text.remote).toEqual(text.local);
+    expect(text.local).toEqual({ exitCode: 3, stdout: '', stderr: "error: dataset: dataset 'nope' not found\n" });
+    const json = await both('--json', 'schema', 'ls', 'nope');
+    expect(json.remote).toEqual(json.local);
+    expect(json.local.exitCode).toBe(3);
+    expect(JSON.parse(json.local.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: "dataset: dataset 'nope' not found", field: 'dataset' } });
+    // An existing dataset with no schema saved: an empty list, exit 0.
+    const none = await both('--json', 'schema', 'ls', 'tiny');
+    expect(none.remote).toEqual(none.local);
+    expect(none.local).toEqual({ exitCode: 0, stdout: '[]\n', stderr: '' });
   });
 
   it('feedback --file names a file it cannot read, both ways', async () => {
