@@ -7,22 +7,35 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../api/index.js';
 import { execFile } from 'node:child_process';
-import { KEEL_BIN, runKeel, startTestServer, type TestServer } from '../test-server.js';
+import { KEEL_BIN, runKeel, runKeelInProcess, startTestServer, type TestServer } from '../test-server.js';
 import { KeelClient } from '../../client/index.js';
 
 const small = fileURLToPath(new URL('../../data/testdata/small.csv', import.meta.url));
+
+/**
+ * `keel ARGS` in this process, failing as `runKeel` does (`code` the exit code): a child process
+ * per command (~0.5 s each to load the CLI) made this file slow. The real binary stays where it is
+ * the point: the first add, and stdin and stdout, which are the process's own.
+ */
+async function keel(args: readonly string[]): Promise<{ stdout: string; stderr: string }> {
+  const r = await runKeelInProcess(args);
+  if (r.exitCode !== 0) throw Object.assign(new Error(`keel ${args.join(' ')} exited ${r.exitCode}: ${r.stderr}`), { code: r.exitCode, stdout: r.stdout, stderr: r.stderr });
+  return { stdout: r.stdout, stderr: r.stderr };
+}
 
 describe('keel data (end to end)', () => {
   let server: TestServer;
   let home: string;
   let platform: Platform;
   let url: string;
+  // A second server, for adds that must not show in the first one's listings (shared: each start costs).
+  let other: TestServer;
   beforeAll(async () => {
-    server = await startTestServer('keel-cli-data-');
+    [server, other] = await Promise.all([startTestServer('keel-cli-data-'), startTestServer('keel-cli-data-other-')]);
     ({ home, platform, url } = server);
   });
   afterAll(async () => {
-    await server.close();
+    await Promise.all([server?.close(), other?.close()]);
   });
 
   it('adds locally, then shows through --server with the documented --json shape', async () => {
@@ -33,61 +46,56 @@ describe('keel data (end to end)', () => {
     const late = join(home, 'late.csv');
     writeFileSync(late, `n\n${Array.from({ length: 25_000 }, (_, i) => i).join('\n')}\n1.5\n`);
     // (In a store of its own: this test's store lists only 'small'.)
-    const lateAdd = await runKeel(['--home', join(home, 'other-store'), 'data', 'add', 'late', late]);
+    const lateAdd = await keel(['--home', join(home, 'other-store'), 'data', 'add', 'late', late]);
     expect(lateAdd.stdout).toMatch(/^late@[0-9a-f]{12}: 25001 rows × 1 columns/);
     expect(lateAdd.stderr).toContain('note: column \'n\' holds "1.5", so it is DOUBLE instead of BIGINT\n');
     // So is a column renamed (a name the header repeats).
     const repeats = join(home, 'repeats.csv');
     writeFileSync(repeats, 'a,a\n1,2\n');
-    const repeatsAdd = await runKeel(['--home', join(home, 'other-store'), 'data', 'add', 'repeats', repeats]);
+    const repeatsAdd = await keel(['--home', join(home, 'other-store'), 'data', 'add', 'repeats', repeats]);
     expect(repeatsAdd.stderr).toContain("note: column 2 'a' repeats the name of column 1, so it is named 'a_1'\n");
-    // Through a server too (one of its own: this test's lists only 'small'): the notes come in the add's answer.
-    const other = await startTestServer('keel-cli-notes-');
-    try {
-      for (const [file, note] of [[late, 'note: column \'n\' holds "1.5", so it is DOUBLE instead of BIGINT\n'], [repeats, "note: column 2 'a' repeats the name of column 1, so it is named 'a_1'\n"]] as const) {
-        expect((await runKeel(['--server', other.url, 'data', 'add', 'noted', file])).stderr).toContain(note);
-      }
-      // The CLI says its own flags, and names the file as given, as a local add does.
-      const unknown = join(home, 'rows.dat');
-      writeFileSync(unknown, 'a\n1\n');
-      const refused = await runKeel(['--server', other.url, 'data', 'add', 'z', unknown]).then(() => '', (e: { stderr: string }) => e.stderr);
-      expect(refused).toBe(`error: format: cannot tell the format of '${unknown}' from its name; pass --format (known: csv, parquet, json, ndjson)\n`);
-    } finally {
-      await other.close();
+    // Through a server too (the other one: this test's lists only 'small'): the notes come in the add's answer.
+    for (const [file, note] of [[late, 'note: column \'n\' holds "1.5", so it is DOUBLE instead of BIGINT\n'], [repeats, "note: column 2 'a' repeats the name of column 1, so it is named 'a_1'\n"]] as const) {
+      expect((await keel(['--server', other.url, 'data', 'add', 'noted', file])).stderr).toContain(note);
     }
-    const shown = await runKeel(['--server', url, '--json', 'data', 'show', `small@${v.version}`]);
+    // The CLI says its own flags, and names the file as given, as a local add does.
+    const unknownFormat = join(home, 'rows.dat');
+    writeFileSync(unknownFormat, 'a\n1\n');
+    const refused = await keel(['--server', other.url, 'data', 'add', 'z', unknownFormat]).then(() => '', (e: { stderr: string }) => e.stderr);
+    expect(refused).toBe(`error: format: cannot tell the format of '${unknownFormat}' from its name; pass --format (known: csv, parquet, json, ndjson)\n`);
+    const shown = await keel(['--server', url, '--json', 'data', 'show', `small@${v.version}`]);
     const out = JSON.parse(shown.stdout) as { columns: { name: string; type: string; nullable: boolean; stats: Record<string, unknown> }[] };
     expect(Object.keys(out)).toEqual(['name', 'version', 'rows', 'columns']);
     expect(out.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['i_int:int', 'f_float:float', 'b_bool:bool', 's_str:string', 't_ts:timestamp', 'k_const:int', 'u_float:float']);
     expect(Object.keys(out.columns[0]!)).toEqual(['name', 'type', 'nullable', 'stats']);
     expect(Object.keys(out.columns[0]!.stats)).toEqual(['count', 'missing', 'min', 'max', 'mean', 'std', 'distinct', 'quantiles', 'top', 'histogram']);
     expect(out.columns[3]!.stats).toMatchObject({ count: 349, missing: 51, distinct: 8 });
-    expect(JSON.parse((await runKeel(['--server', url, '--json', 'data', 'ls'])).stdout)).toMatchObject([{ name: 'small', description: 'test data' }]);
+    expect(JSON.parse((await keel(['--server', url, '--json', 'data', 'ls'])).stdout)).toMatchObject([{ name: 'small', description: 'test data' }]);
     // Times as in runs ls and models ls: `2025-01-31 12:00:05`, not ISO 8601's `2025-01-31T12:00:05.123Z`.
-    expect((await runKeel(['--home', home, 'data', 'ls'])).stdout).toMatch(/^NAME +VERSIONS +LATEST +ROWS +UPDATED +DESCRIPTION\nsmall +1 +[0-9a-f]{12} +400 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +test data\n$/);
+    expect((await keel(['--home', home, 'data', 'ls'])).stdout).toMatch(/^NAME +VERSIONS +LATEST +ROWS +UPDATED +DESCRIPTION\nsmall +1 +[0-9a-f]{12} +400 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +test data\n$/);
     for (const where of [['--home', home], ['--server', url]]) {
-      const versions = JSON.parse((await runKeel([...where, '--json', 'data', 'ls', 'small'])).stdout) as { version: string; rows: number }[];
+      const versions = JSON.parse((await keel([...where, '--json', 'data', 'ls', 'small'])).stdout) as { version: string; rows: number }[];
       expect(versions).toMatchObject([{ version: v.version, rows: 400 }]);
     }
-    const table = (await runKeel(['--home', home, 'data', 'ls', 'small'])).stdout;
+    const table = (await keel(['--home', home, 'data', 'ls', 'small'])).stdout;
     expect(table).toMatch(new RegExp(`^VERSION +ROWS +ADDED +SOURCE\\n${v.version} +400 +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +\\S*small\\.csv\\n$`));
-    expect((await runKeel(['--home', home, 'data', 'add', 'small', small])).stdout).toMatch(new RegExp(`^small@${v.version}: 400 rows × 7 columns \\(\\d+\\.\\d\\d s, unchanged: the same content was added 20`));
+    expect((await keel(['--home', home, 'data', 'add', 'small', small])).stdout).toMatch(new RegExp(`^small@${v.version}: 400 rows × 7 columns \\(\\d+\\.\\d\\d s, unchanged: the same content was added 20`));
     // The same content with a description: the version is unchanged, the description is not.
-    expect((await runKeel(['--home', home, 'data', 'add', 'small', small, '--description', 'test data'])).stdout).toMatch(/, unchanged: the same content was added \d{4}-\d\d-\d\d \d\d:\d\d:\d\d; the description is updated\)\n$/);
-    expect((await runKeel(['--home', home, 'data', 'show', 'small'])).stdout).toMatch(new RegExp(`^small@${v.version}  400 rows  7 columns  source \\S*small\\.csv  added \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\n`));
+    expect((await keel(['--home', home, 'data', 'add', 'small', small, '--description', 'test data'])).stdout).toMatch(/, unchanged: the same content was added \d{4}-\d\d-\d\d \d\d:\d\d:\d\d; the description is updated\)\n$/);
+    expect((await keel(['--home', home, 'data', 'show', 'small'])).stdout).toMatch(new RegExp(`^small@${v.version}  400 rows  7 columns  source \\S*small\\.csv  added \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\n`));
     // --type, here and through the server: the same version.
-    const typedHere = JSON.parse((await runKeel(['--home', home, '--json', 'data', 'add', 'small-typed', small, '--type', 'i_int=string', '--type', 'k_const=float'])).stdout) as { version: string; columns: { type: string }[] };
+    const typedHere = JSON.parse((await keel(['--home', home, '--json', 'data', 'add', 'small-typed', small, '--type', 'i_int=string', '--type', 'k_const=float'])).stdout) as { version: string; columns: { type: string }[] };
     expect(typedHere.columns.map((c) => c.type).slice(0, 6)).toEqual(['string', 'float', 'bool', 'string', 'timestamp', 'float']);
-    const typedThere = JSON.parse((await runKeel(['--server', url, '--json', 'data', 'add', 'small-typed', small, '--type', 'k_const=float,i_int=string'])).stdout) as { version: string };
+    const typedThere = JSON.parse((await keel(['--server', url, '--json', 'data', 'add', 'small-typed', small, '--type', 'k_const=float,i_int=string'])).stdout) as { version: string };
     expect(typedThere.version).toBe(typedHere.version);
     // Rows, here and through the server: the same page.
-    const head = JSON.parse((await runKeel(['--server', url, '--json', 'data', 'head', 'small', '-n', '3', '--offset', '1', '--columns', 's_str,i_int'])).stdout) as { rows: unknown[][]; total: number };
+    const head = JSON.parse((await keel(['--server', url, '--json', 'data', 'head', 'small', '-n', '3', '--offset', '1', '--columns', 's_str,i_int'])).stdout) as { rows: unknown[][]; total: number };
     expect(head).toMatchObject({ total: 400, rows: [['red', 37], ['red', 41], ['gray', 53]] });
-    const headText = (await runKeel(['--home', home, 'data', 'head', 'small', '-n', '2', '--columns', 'i_int,t_ts'])).stdout;
+    const headText = (await keel(['--home', home, 'data', 'head', 'small', '-n', '2', '--columns', 'i_int,t_ts'])).stdout;
     expect(headText).toBe(`i_int  t_ts\n   56  2024-01-26T16:04:00.000Z\n   37  2024-01-21T08:56:00.000Z\nsmall@${v.version}: rows 1-2 of 400\n`);
     // --limit, the list commands' count flag, is an alias of --rows; both at once are refused.
-    expect((await runKeel(['--home', home, 'data', 'head', 'small', '--limit', '2', '--columns', 'i_int,t_ts'])).stdout).toBe(headText);
-    await expect(runKeel(['--home', home, 'data', 'head', 'small', '--limit', '2', '-n', '3'])).rejects.toMatchObject({ code: 2, stderr: 'error: --limit: is an alias of --rows: give one of them\n' });
+    expect((await keel(['--home', home, 'data', 'head', 'small', '--limit', '2', '--columns', 'i_int,t_ts'])).stdout).toBe(headText);
+    await expect(keel(['--home', home, 'data', 'head', 'small', '--limit', '2', '-n', '3'])).rejects.toMatchObject({ code: 2, stderr: 'error: --limit: is an alias of --rows: give one of them\n' });
     // FILE `-` reads stdin (it needs --format).
     const piped = await new Promise<string>((done, fail) => {
       const child = execFile(process.execPath, [KEEL_BIN, '--home', home, '--json', 'data', 'add', 'stdin-data', '-', '--format', 'csv'], (e, out) => (e ? fail(e) : done(out)));
@@ -99,61 +107,56 @@ describe('keel data (end to end)', () => {
       child.stdin!.end();
     });
     expect(nothing).toBe("error: file: stdin ('-') is empty: nothing was piped in\n");
-    expect(JSON.parse((await runKeel(['--home', home, '--json', 'data', 'ls', 'stdin-data'])).stdout)).toMatchObject([{ rows: 2, source: 'stdin' }]);
+    expect(JSON.parse((await keel(['--home', home, '--json', 'data', 'ls', 'stdin-data'])).stdout)).toMatchObject([{ rows: 2, source: 'stdin' }]);
     // One column in full: its JSON is the column of `data show --json`; the text has every part.
-    const column = JSON.parse((await runKeel(['--server', url, '--json', 'data', 'show', 'small', '--column', 's_str'])).stdout) as unknown;
+    const column = JSON.parse((await keel(['--server', url, '--json', 'data', 'show', 'small', '--column', 's_str'])).stdout) as unknown;
     expect(column).toEqual(out.columns[3]);
-    const f = (await runKeel(['--home', home, 'data', 'show', 'small', '--column', 'f_float'])).stdout;
+    const f = (await keel(['--home', home, 'data', 'show', 'small', '--column', 'f_float'])).stdout;
     expect(f).toMatch(/^small@\w{12} {2}column f_float: float/);
     expect(f).toMatch(/quantiles {2}p01 .* p99 /);
     expect(f.split('\nhistogram\n')[1]!.split('\n\n')[0]!.split('\n')).toHaveLength(21);
     expect(f).toContain('\ntop values\nVALUE');
-    const noColumn = await runKeel(['--home', home, 'data', 'show', 'small', '--column', 'nope']).then(() => '', (e: { stderr: string }) => e.stderr);
+    const noColumn = await keel(['--home', home, 'data', 'show', 'small', '--column', 'nope']).then(() => '', (e: { stderr: string }) => e.stderr);
     expect(noColumn).toContain("no column 'nope' in small@");
     // Exported here and through the server, the same rows: the local CSV and the remote one agree byte for byte.
     const [localCsv, remoteCsv, remotePq] = [join(home, 'local.csv'), join(home, 'remote.csv'), join(home, 'remote.parquet')];
-    expect(JSON.parse((await runKeel(['--home', home, '--json', 'data', 'export', 'small', localCsv])).stdout)).toMatchObject({ version: v.version, rows: 400, format: 'csv' });
-    await runKeel(['--server', url, 'data', 'export', `small@${v.version}`, remoteCsv]);
+    expect(JSON.parse((await keel(['--home', home, '--json', 'data', 'export', 'small', localCsv])).stdout)).toMatchObject({ version: v.version, rows: 400, format: 'csv' });
+    await keel(['--server', url, 'data', 'export', `small@${v.version}`, remoteCsv]);
     expect(readFileSync(remoteCsv, 'utf8')).toBe(readFileSync(localCsv, 'utf8'));
     expect(readFileSync(localCsv, 'utf8').split('\n')[0]).toBe('i_int,f_float,b_bool,s_str,t_ts,k_const,u_float');
-    await runKeel(['--server', url, 'data', 'export', 'small', remotePq]);
+    await keel(['--server', url, 'data', 'export', 'small', remotePq]);
     expect(readFileSync(remotePq).equals(readFileSync(await platform.datasets.parquetPath('small')))).toBe(true);
-    const unknown = await runKeel(['--home', home, 'data', 'ls', 'nope']).then(() => undefined, (e: { stderr: string }) => e.stderr);
+    const unknown = await keel(['--home', home, 'data', 'ls', 'nope']).then(() => undefined, (e: { stderr: string }) => e.stderr);
     expect(unknown).toContain("dataset 'nope' not found");
   });
 
   it('data add --json carries created and notes, the documented shape, here and through --server', async () => {
     const repeats = join(home, 'repeats-json.csv');
     writeFileSync(repeats, 'a,a\n1,2\n');
-    // Stores of their own: this test's lists only 'small'.
-    const other = await startTestServer('keel-cli-add-json-');
-    try {
-      for (const where of [['--home', join(home, 'add-json-store')], ['--server', other.url]]) {
-        const add = async () => JSON.parse((await runKeel([...where, '--json', 'data', 'add', 'rep', repeats])).stdout) as Record<string, unknown>;
-        const first = await add();
-        expect(Object.keys(first)).toEqual(['name', 'version', 'rows', 'columns', 'created', 'notes']);
-        expect(first).toMatchObject({ name: 'rep', rows: 1, created: true, notes: ["column 2 'a' repeats the name of column 1, so it is named 'a_1'"] });
-        const again = await add();
-        expect(again).toMatchObject({ version: first.version, created: false });
-        // Nothing noted: an empty list, the same keys.
-        const plain = JSON.parse((await runKeel([...where, '--json', 'data', 'add', 'small', small])).stdout) as Record<string, unknown>;
-        expect(plain).toMatchObject({ created: true, notes: [] });
-      }
-    } finally {
-      await other.close();
+    // Other stores: this test's lists only 'small'.
+    for (const where of [['--home', join(home, 'add-json-store')], ['--server', other.url]]) {
+      const add = async () => JSON.parse((await keel([...where, '--json', 'data', 'add', 'rep', repeats])).stdout) as Record<string, unknown>;
+      const first = await add();
+      expect(Object.keys(first)).toEqual(['name', 'version', 'rows', 'columns', 'created', 'notes']);
+      expect(first).toMatchObject({ name: 'rep', rows: 1, created: true, notes: ["column 2 'a' repeats the name of column 1, so it is named 'a_1'"] });
+      const again = await add();
+      expect(again).toMatchObject({ version: first.version, created: false });
+      // Nothing noted: an empty list, the same keys.
+      const plain = JSON.parse((await keel([...where, '--json', 'data', 'add', 'small', small])).stdout) as Record<string, unknown>;
+      expect(plain).toMatchObject({ created: true, notes: [] });
     }
   });
 
   it('adds a gzipped CSV through --server, and gzipped stdin, as it adds the local .csv.gz', async () => {
     const gz = join(home, 'base.csv.gz');
     writeFileSync(gz, gzipSync('a,b\n1,x\n2,y\n'));
-    const local = JSON.parse((await runKeel(['--home', join(home, 'gz-store'), '--json', 'data', 'add', 'z-gz', gz])).stdout) as { version: string; rows: number };
+    const local = JSON.parse((await keel(['--home', join(home, 'gz-store'), '--json', 'data', 'add', 'z-gz', gz])).stdout) as { version: string; rows: number };
     expect(local.rows).toBe(2);
     for (const format of [[], ['--format', 'csv']]) {
-      const remote = JSON.parse((await runKeel(['--server', url, '--json', 'data', 'add', 'z-gz', gz, ...format])).stdout) as { version: string };
+      const remote = JSON.parse((await keel(['--server', url, '--json', 'data', 'add', 'z-gz', gz, ...format])).stdout) as { version: string };
       expect(remote.version).toBe(local.version);
     }
-    expect(JSON.parse((await runKeel(['--server', url, '--json', 'data', 'ls', 'z-gz'])).stdout)).toMatchObject([{ version: local.version, rows: 2, source: 'upload:base.csv.gz' }]);
+    expect(JSON.parse((await keel(['--server', url, '--json', 'data', 'ls', 'z-gz'])).stdout)).toMatchObject([{ version: local.version, rows: 2, source: 'upload:base.csv.gz' }]);
     for (const where of [['--home', join(home, 'gz-stdin')], ['--server', url]]) {
       const piped = await new Promise<string>((done, fail) => {
         const child = execFile(process.execPath, [KEEL_BIN, ...where, '--json', 'data', 'add', 'z-gz-stdin', '-', '--format', 'csv'], (e, out, err) => (e ? fail(new Error(err)) : done(out)));
@@ -166,27 +169,27 @@ describe('keel data (end to end)', () => {
   it('data head shows whitespace-only strings quoted, here and through --server, as --json keeps them', async () => {
     const ws = join(home, 'ws.csv');
     writeFileSync(ws, 's,n\n" ",1\n"  ",2\n,3\n"x",4\n" a ",5\n"l1\nl2",6\n"""",7\n');
-    const v = JSON.parse((await runKeel(['--home', home, '--json', 'data', 'add', 'z-ws', ws])).stdout) as { version: string };
-    const json = JSON.parse((await runKeel(['--home', home, '--json', 'data', 'head', 'z-ws'])).stdout) as { rows: unknown[][] };
+    const v = JSON.parse((await keel(['--home', home, '--json', 'data', 'add', 'z-ws', ws])).stdout) as { version: string };
+    const json = JSON.parse((await keel(['--home', home, '--json', 'data', 'head', 'z-ws'])).stdout) as { rows: unknown[][] };
     expect(json.rows.map((r) => r[0])).toEqual([' ', '  ', null, 'x', ' a ', 'l1\nl2', '"']);
     // A missing value stays blank; the strings a table would hide are quoted, as JSON.
     const table = `s         n\n" "       1\n"  "      2\n          3\nx         4\n" a "     5\n"l1\\nl2"  6\n"\\""      7\nz-ws@${v.version}: rows 1-7 of 7\n`;
-    expect((await runKeel(['--home', home, 'data', 'head', 'z-ws'])).stdout).toBe(table);
-    expect((await runKeel(['--server', url, 'data', 'head', 'z-ws'])).stdout).toBe(table);
+    expect((await keel(['--home', home, 'data', 'head', 'z-ws'])).stdout).toBe(table);
+    expect((await keel(['--server', url, 'data', 'head', 'z-ws'])).stdout).toBe(table);
   });
 
   it('data show and data diff quote the top values a table would hide, as data head quotes its strings', async () => {
     const [one, two] = [join(home, 'top1.csv'), join(home, 'top2.csv')];
     writeFileSync(one, 's\n" "\n" "\n" "\nx\n" a "\n');
     writeFileSync(two, 's\n"  "\n"  "\nx\n');
-    const add = async (file: string) => (JSON.parse((await runKeel(['--home', home, '--json', 'data', 'add', 'z-top', file])).stdout) as { version: string }).version;
+    const add = async (file: string) => (JSON.parse((await keel(['--home', home, '--json', 'data', 'add', 'z-top', file])).stdout) as { version: string }).version;
     const va = await add(one);
     const vb = await add(two);
-    const show = (await runKeel(['--home', home, 'data', 'show', `z-top@${va}`])).stdout.split('\n');
+    const show = (await keel(['--home', home, 'data', 'show', `z-top@${va}`])).stdout.split('\n');
     expect(show[2]).toMatch(/^s +string +no +0 +3 +" " \(3\)$/);
-    const column = (await runKeel(['--home', home, 'data', 'show', `z-top@${va}`, '--column', 's'])).stdout;
+    const column = (await keel(['--home', home, 'data', 'show', `z-top@${va}`, '--column', 's'])).stdout;
     expect(column.split('top values\n')[1]).toBe('VALUE  COUNT  SHARE\n" "        3  60.00 %\n" a "      1  20.00 %\nx          1  20.00 %\n');
-    const diff = (await runKeel(['--server', url, 'data', 'diff', `z-top@${va}`, `z-top@${vb}`])).stdout.split('\n');
+    const diff = (await keel(['--server', url, 'data', 'diff', `z-top@${va}`, `z-top@${vb}`])).stdout.split('\n');
     expect(diff.slice(1, 5)).toEqual(['schema: unchanged', expect.stringMatching(/^1 column in both: 1 changed/), '', expect.stringMatching(/ NEW TOP +GONE TOP$/)]);
     // x, the one value in both top lists, moved from 1 of 5 to 1 of 3 (TOP SHARE).
     expect(diff[5]).toMatch(/^s +0\.7188 +12\.6754 +0\.0% → 0\.0% +3 → 2 +x 20\.0% → 33\.3% +"  " +" "," a "$/);
@@ -195,10 +198,10 @@ describe('keel data (end to end)', () => {
   it('a version whose stored Parquet is corrupted or gone: DATA_CORRUPTED, exit 9, for head and export, here and through --server', async () => {
     const file = join(home, 'broken.csv');
     writeFileSync(file, 'a,b\n1,x\n2,y\n');
-    const added = JSON.parse((await runKeel(['--home', home, '--json', 'data', 'add', 'z-broken', file])).stdout) as { version: string };
+    const added = JSON.parse((await keel(['--home', home, '--json', 'data', 'add', 'z-broken', file])).stdout) as { version: string };
     const v = await platform.datasets.get(`z-broken@${added.version}`);
     const blob = join(home, 'artifacts', v.artifactSha256.slice(0, 2), v.artifactSha256.slice(2));
-    const failure = (args: string[]) => runKeel(args).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }));
+    const failure = (args: string[]) => keel(args).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }));
     for (const [damage, what] of [[() => writeFileSync(blob, 'not parquet'), 'failed its integrity check'], [() => rmSync(blob), 'is missing from the artifact store']] as const) {
       damage();
       const expected = { code: 9, stderr: `error: z-broken@${v.version}: its stored Parquet (artifact ${v.artifactSha256}) ${what}\n` };
@@ -226,8 +229,8 @@ describe('keel data (end to end)', () => {
     const short = join(home, 'short.csv');
     writeFileSync(short, 'i_int,city\n3\n4,Ulm\n');
     expect((await client.datasets.rows(`z-short@${(await client.datasets.add('z-short', short, { fillShortRows: true })).version}`)).rows).toEqual([[3, null], [4, 'Ulm']]);
-    await expect(runKeel(['--server', url, 'data', 'add', 'z-short', short])).rejects.toMatchObject({ stderr: expect.stringContaining('as pandas does: --fill-short-rows)') });
-    expect(JSON.parse((await runKeel(['--server', url, '--json', 'data', 'add', 'z-short', short, '--fill-short-rows'])).stdout)).toMatchObject({ rows: 2 });
+    await expect(keel(['--server', url, 'data', 'add', 'z-short', short])).rejects.toMatchObject({ stderr: expect.stringContaining('as pandas does: --fill-short-rows)') });
+    expect(JSON.parse((await keel(['--server', url, '--json', 'data', 'add', 'z-short', short, '--fill-short-rows'])).stdout)).toMatchObject({ rows: 2 });
     expect(v2.rows).toBe(2);
     expect((await client.datasets.list())[0]).toMatchObject({ name: 'small', versions: 2, latest: v2.version });
     expect((await client.datasets.versions('small')).length).toBe(2);
@@ -304,14 +307,14 @@ describe('keel data (end to end)', () => {
       writeFileSync(join(real, 'target.csv'), 'old\n');
       const link = join(real, 'link.csv');
       symlinkSync(join(real, 'target.csv'), link);
-      await runKeel([...where, 'data', 'export', 'cust', link]);
+      await keel([...where, 'data', 'export', 'cust', link]);
       expect(lstatSync(link).isSymbolicLink()).toBe(true);
       expect(readFileSync(join(real, 'target.csv'), 'utf8')).toBe(csv);
       // A FIFO is written in place: its reader gets the rows, and it stays a FIFO.
       for (const format of ['csv', 'parquet']) {
         const fifo = join(real, `out.${format}`);
         expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
-        const [read] = await Promise.all([readFile(fifo), runKeel([...where, 'data', 'export', 'cust', fifo])]);
+        const [read] = await Promise.all([readFile(fifo), keel([...where, 'data', 'export', 'cust', fifo])]);
         expect(format === 'csv' ? read.toString() : read.equals(parquet)).toBe(format === 'csv' ? csv : true);
         expect(statSync(fifo).isFIFO()).toBe(true);
       }
@@ -332,9 +335,9 @@ describe('keel data (end to end)', () => {
   it('data ls diff lists the dataset named diff, here and through --server', async () => {
     const file = join(home, 'diff.csv');
     writeFileSync(file, 'a\n1\n');
-    const v = JSON.parse((await runKeel(['--home', home, '--json', 'data', 'add', 'diff', file])).stdout) as { version: string };
+    const v = JSON.parse((await keel(['--home', home, '--json', 'data', 'add', 'diff', file])).stdout) as { version: string };
     for (const where of [['--home', home], ['--server', url]]) {
-      expect(JSON.parse((await runKeel([...where, '--json', 'data', 'ls', 'diff'])).stdout)).toMatchObject([{ name: 'diff', version: v.version, rows: 1 }]);
+      expect(JSON.parse((await keel([...where, '--json', 'data', 'ls', 'diff'])).stdout)).toMatchObject([{ name: 'diff', version: v.version, rows: 1 }]);
     }
   });
 });
