@@ -81,7 +81,11 @@ export class ValidationService {
     let q = this.deps.db.selectFrom('validation_schemas').selectAll().where('dataset_name', '=', dataset);
     q = version === undefined ? q.orderBy('version', 'desc').limit(1) : q.where('version', '=', version);
     const row = await q.executeTakeFirst();
-    if (!row) throw notFound('schema', version === undefined ? dataset : `${dataset} v${version}`);
+    if (!row) {
+      // A dataset that does not exist is named as such, not as a dataset without schemas.
+      await this.requireDataset(dataset);
+      throw notFound('schema', version === undefined ? dataset : `${dataset} v${version}`);
+    }
     return { dataset, version: row.version, source: row.source, createdAt: row.created_at, schema: JSON.parse(row.schema_json) as Schema };
   }
 

@@ -144,6 +144,20 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     expect(none.local).toEqual({ exitCode: 0, stdout: '[]\n', stderr: '' });
   });
 
+  it('data ls and schema show of a dataset that does not exist name the field, both ways', async () => {
+    const versions = await both('--json', 'data', 'ls', 'nope');
+    expect(versions.remote).toEqual(versions.local);
+    expect(versions.local.exitCode).toBe(3);
+    expect(JSON.parse(versions.local.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: "name: dataset 'nope' not found", field: 'name' } });
+    const schema = await both('--json', 'schema', 'show', 'nope');
+    expect(schema.remote).toEqual(schema.local);
+    expect(JSON.parse(schema.local.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: "dataset: dataset 'nope' not found", field: 'dataset' } });
+    // A dataset that exists without a saved schema: the schema is what is missing.
+    const noSchema = await both('--json', 'schema', 'show', 'tiny');
+    expect(noSchema.remote).toEqual(noSchema.local);
+    expect(JSON.parse(noSchema.local.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: "schema 'tiny' not found" } });
+  });
+
   it('feedback --file names a file it cannot read, both ways', async () => {
     const { local, remote } = await both('feedback', '--file', 'missing.csv');
     expect(remote).toEqual(local);
