@@ -3,12 +3,20 @@
  * a log, a rare optional one). DuckDB's reader given the columns (`columns =`, as Keel gives them
  * to read integer fields as checked DOUBLEs, json-numbers.ts) skips every other key without a
  * word, so such a field was lost; pandas reads it. Its auto-detecting read refuses an object with
- * a key it did not sample (`has unknown key`), but only when the query uses every column: the
- * check below reads each file so, and its error makes the types come from all rows
+ * a key it did not sample (`has unknown key`), but only when the query uses every column: that
+ * read, of each file so, makes the error that makes the types come from all rows
  * (source-reader.ts widen).
+ *
+ * That read of every value cost a 500,000-line NDJSON file 0.4 s of CPU before the read that
+ * stores it. So a plain file's keys are found by a scan of its bytes in JS instead
+ * (json-key-scan.ts), which runs while DuckDB reads the file into Parquet; only a file that holds
+ * a key the sampled rows lack is then read DuckDB's way, for its error (naming the line), and the
+ * read starts again. A gzipped file is read DuckDB's way inside the read, as before.
  */
 import { stat } from 'node:fs/promises';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteString } from './duckdb-sql.js';
+import { scanRowKeys, type KeyScan } from './json-key-scan.js';
 
 /**
  * The smallest JSON object in a file, `{}` and a separator: a file of fewer bytes than `rows`
@@ -17,19 +25,65 @@ import { quoteString } from './duckdb-sql.js';
 const MIN_OBJECT_BYTES = 3;
 
 /**
- * SQL that reads every object of `files` (those that may hold more than `rows` objects) with
- * DuckDB's own types from the first `rows`, failing at the first key those rows lack; undefined
- * when no file may hold more. `how`: the read_json format.
+ * SQL that reads every object of `files` with DuckDB's own types from the first `rows`, failing
+ * at the first key those rows lack. `how`: the read_json format.
  */
-export async function lateKeyCheckSql(files: readonly string[], how: string, rows: number): Promise<string | undefined> {
+function lateKeyCheckSql(files: readonly string[], how: string, rows: number): string {
+  // COLUMNS(*) in WHERE: every column is used, so the reader checks every key (one file each:
+  // with union_by_name it checks none).
+  const count = (f: string) => `(SELECT count(*) FROM read_json(${quoteString(f)}, format = '${how}', sample_size = ${rows}) WHERE COLUMNS(*) IS NULL)`;
+  return files.map(count).join(' + ');
+}
+
+/** The check of late keys for a read of JSON files. */
+export interface LateKeyCheck {
+  /** SQL for the files checked inside the read (gzipped ones): its value is >= 0, or it fails. */
+  readonly inRead: string | undefined;
+  /** After the read: fails with DuckDB's error when a file scanned holds a key the sampled rows lack. */
+  verify(con: DuckDBConnection): Promise<void>;
+  /** Stops the scan (the read failed, and the types come from all rows). */
+  stop(): void;
+}
+
+/**
+ * The check for `files` (those that may hold more than `rows` objects), whose sampled rows have
+ * the keys `sampled`; undefined when no file may hold more. `how`: the read_json format. The scan
+ * starts now, one file after another.
+ */
+export async function lateKeyCheck(files: readonly string[], how: 'auto' | 'newline_delimited', rows: number, sampled: ReadonlySet<string>): Promise<LateKeyCheck | undefined> {
   const long: string[] = [];
   for (const f of files) {
     // A gzipped file's text may be any size: checked.
     if (/\.gz$/i.test(f) || (await stat(f)).size >= rows * MIN_OBJECT_BYTES) long.push(f);
   }
   if (long.length === 0) return undefined;
-  // COLUMNS(*) in WHERE: every column is used, so the reader checks every key (one file each:
-  // with union_by_name it checks none).
-  const count = (f: string) => `(SELECT count(*) FROM read_json(${quoteString(f)}, format = '${how}', sample_size = ${rows}) WHERE COLUMNS(*) IS NULL)`;
-  return long.map(count).join(' + ');
+  const zipped = long.filter((f) => /\.gz$/i.test(f));
+  const plain = long.filter((f) => !/\.gz$/i.test(f));
+  let current: KeyScan | undefined;
+  let stopped = false;
+  // The files that may hold a late key: one with a key not sampled, or one the scan cannot read.
+  const suspects = (async () => {
+    const found: string[] = [];
+    for (const f of plain) {
+      if (stopped) break;
+      current = scanRowKeys(f, how === 'newline_delimited');
+      const keys = await current.keys;
+      if (stopped) break;
+      if (keys === undefined || [...keys].some((k) => !sampled.has(k))) found.push(f);
+    }
+    return found;
+  })();
+  // A failed scan (the file unreadable): DuckDB's read says why.
+  suspects.catch(() => undefined);
+  return {
+    inRead: zipped.length === 0 ? undefined : lateKeyCheckSql(zipped, how, rows),
+    async verify(con) {
+      const found = await suspects.catch(() => plain);
+      if (found.length > 0) await con.run(`SELECT ${lateKeyCheckSql(found, how, rows)}`);
+    },
+    stop() {
+      stopped = true;
+      current?.stop();
+    },
+  };
 }
