@@ -39,18 +39,18 @@ function lateKeyCheckSql(files: readonly string[], how: string, rows: number): s
 export interface LateKeyCheck {
   /** SQL for the files checked inside the read (gzipped ones): its value is >= 0, or it fails. */
   readonly inRead: string | undefined;
-  /** After the read: fails with DuckDB's error when a file scanned holds a key the sampled rows lack. */
-  verify(con: DuckDBConnection): Promise<void>;
+  /** After the read: fails with DuckDB's error when a file scanned holds a key not in `sampled`, the sampled rows' keys. */
+  verify(con: DuckDBConnection, sampled: ReadonlySet<string>): Promise<void>;
   /** Stops the scan (the read failed, and the types come from all rows). */
   stop(): void;
 }
 
 /**
- * The check for `files` (those that may hold more than `rows` objects), whose sampled rows have
- * the keys `sampled`; undefined when no file may hold more. `how`: the read_json format. The scan
- * starts now, one file after another.
+ * The check for `files` (those that may hold more than `rows` objects); undefined when no file
+ * may hold more. `how`: the read_json format. The scan starts now, one file after another, before
+ * DuckDB samples the rows: it finds every key.
  */
-export async function lateKeyCheck(files: readonly string[], how: 'auto' | 'newline_delimited', rows: number, sampled: ReadonlySet<string>): Promise<LateKeyCheck | undefined> {
+export async function lateKeyCheck(files: readonly string[], how: 'auto' | 'newline_delimited', rows: number): Promise<LateKeyCheck | undefined> {
   const long: string[] = [];
   for (const f of files) {
     // A gzipped file's text may be any size: checked.
@@ -61,25 +61,25 @@ export async function lateKeyCheck(files: readonly string[], how: 'auto' | 'newl
   const plain = long.filter((f) => !/\.gz$/i.test(f));
   let current: KeyScan | undefined;
   let stopped = false;
-  // The files that may hold a late key: one with a key not sampled, or one the scan cannot read.
-  const suspects = (async () => {
-    const found: string[] = [];
+  // Each file's keys; undefined for one the scan cannot read.
+  const scanned = (async () => {
+    const found: (ReadonlySet<string> | undefined)[] = [];
     for (const f of plain) {
       if (stopped) break;
       current = scanRowKeys(f, how === 'newline_delimited');
-      const keys = await current.keys;
-      if (stopped) break;
-      if (keys === undefined || [...keys].some((k) => !sampled.has(k))) found.push(f);
+      found.push(await current.keys);
     }
     return found;
   })();
   // A failed scan (the file unreadable): DuckDB's read says why.
-  suspects.catch(() => undefined);
+  scanned.catch(() => undefined);
   return {
     inRead: zipped.length === 0 ? undefined : lateKeyCheckSql(zipped, how, rows),
-    async verify(con) {
-      const found = await suspects.catch(() => plain);
-      if (found.length > 0) await con.run(`SELECT ${lateKeyCheckSql(found, how, rows)}`);
+    async verify(con, sampled) {
+      const keys = await scanned.catch(() => []);
+      // A file with a key not sampled, or one the scan could not read: DuckDB's read says.
+      const suspects = plain.filter((_, i) => keys[i] === undefined || [...keys[i]!].some((k) => !sampled.has(k)));
+      if (suspects.length > 0) await con.run(`SELECT ${lateKeyCheckSql(suspects, how, rows)}`);
     },
     stop() {
       stopped = true;

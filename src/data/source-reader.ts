@@ -222,6 +222,9 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
   if (format !== 'parquet' && !allRows) await assertNoBom(files);
   // NDJSON rows are sampled as a CSV's are: fewer of them when they are long (csv-sample.ts).
   const sample = allRows ? -1 : format === 'ndjson' ? await sniffRows(files[0]!) : undefined;
+  // Given its columns, DuckDB's reader skips keys past the sampled rows: the keys are scanned
+  // beside the sample and the read, a gzipped file's checked inside the read (json-late-keys.ts).
+  const lateKeys = format === 'parquet' || allRows ? undefined : await lateKeyCheck(files, format === 'json' ? 'auto' : 'newline_delimited', sample ?? JSON_SAMPLE_ROWS);
   const plain = sourceSql(files, format, sample === undefined ? '' : `, sample_size = ${sample}`);
   const duckNames = (await runSource(con, `DESCRIBE SELECT * FROM ${plain}`, format, files)).getRows().map((r) => ({ name: String(r[0]), duckType: String(r[1]) }));
   if (format !== 'parquet' && !allRows) await assertRecords(con, files, format, plain, duckNames);
@@ -242,13 +245,12 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
   // not keep: then sampled).
   const typed = own ? ', sample_size = -1' : `, columns = ${typeStruct(found.map((t) => (checks.has(t.name) ? { ...t, duckType: 'DOUBLE' } : t)))}`;
   const typedRead = allRows || found.some((t, i) => t !== duckNames[i]) || checks.size > 0;
-  // Given its columns, DuckDB's reader skips keys past the sampled rows: checked beside the read,
-  // a gzipped file's inside it (json-late-keys.ts).
-  const lateKeys = typedRead && !own && !allRows ? await lateKeyCheck(files, format === 'json' ? 'auto' : 'newline_delimited', sample ?? JSON_SAMPLE_ROWS, new Set(duckNames.map((d) => d.name))) : undefined;
-  const fileRead = !typedRead ? plain : lateKeys?.inRead === undefined ? sourceSql(files, format, typed) : `(SELECT * FROM ${sourceSql(files, format, typed)} WHERE (${lateKeys.inRead}) >= 0)`;
+  const check = typedRead && !own ? lateKeys : undefined;
+  if (check === undefined) lateKeys?.stop();
+  const fileRead = !typedRead ? plain : check?.inRead === undefined ? sourceSql(files, format, typed) : `(SELECT * FROM ${sourceSql(files, format, typed)} WHERE (${check.inRead}) >= 0)`;
   const read = own ? `(SELECT ${found.map((d, i) => `${quoteIdent(d.name)} AS ${quoteIdent(own.names[i]!)}`).join(', ')} FROM ${fileRead})` : fileRead;
   const declared = own ? found.map((d, i) => ({ ...d, name: own.names[i]! })) : found;
-  const sniffed = { ...withGivenTypes(read, declared, given, checks), renames: own?.renames ?? [], ...(lateKeys ? { verify: (c: DuckDBConnection) => lateKeys.verify(c) } : {}) };
+  const sniffed = { ...withGivenTypes(read, declared, given, checks), renames: own?.renames ?? [], ...(check ? { verify: (c: DuckDBConnection) => check.verify(c, new Set(duckNames.map((d) => d.name))) } : {}) };
   if (format === 'parquet' || allRows) return sniffed;
   return {
     ...sniffed,
