@@ -7,11 +7,12 @@
  * read, of each file so, makes the error that makes the types come from all rows
  * (source-reader.ts widen).
  *
- * That read of every value cost a 500,000-line NDJSON file 0.4 s of CPU before the read that
- * stores it. So a plain file's keys are found by a scan of its bytes in JS instead
- * (json-key-scan.ts), which runs while DuckDB reads the file into Parquet; only a file that holds
- * a key the sampled rows lack is then read DuckDB's way, for its error (naming the line), and the
- * read starts again. A gzipped file is read DuckDB's way inside the read, as before.
+ * That read of every value cost a 500,000-line NDJSON file 0.55-0.9 s of CPU before the read
+ * that stores it. So a plain file's keys are found by a scan of its bytes in JS instead
+ * (json-key-scan.ts), which runs while DuckDB samples the rows and reads the file into Parquet;
+ * only a file that holds a key the sampled rows lack is then read DuckDB's way, for its error
+ * (naming the line), and the read starts again (one read more than before, for such a file). A
+ * gzipped file is read DuckDB's way inside the read, as before.
  */
 import { stat } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
