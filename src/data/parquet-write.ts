@@ -82,6 +82,8 @@ export async function writeSourceParquet(
     for (;;) {
       try {
         await con.run(`COPY (SELECT ${described.columns.map((c) => c.storeExpr).join(', ')} FROM ${described.source}) TO ${quoteString(parquet)} (${writeOptions})`);
+        // A JSON file's keys are checked beside the read: one it missed fails here (json-late-keys.ts).
+        await described.verify?.(con);
         for (const note of await settledNotes(con, parquet, described.settles ?? [])) say(100, `${WITHDRAWN}${note}`);
         return described.columns;
       } catch (e) {

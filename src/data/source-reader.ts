@@ -13,7 +13,7 @@ import { sniffCsv } from './csv-sniff.js';
 import { unusedDateFormatNote } from './csv-date-formats.js';
 import { spaceLineOf, withoutSpaceLines } from './csv-space-lines.js';
 import { intChecks, JSON_INT, JSON_SAMPLE_ROWS, longWholeColumns } from './json-numbers.js';
-import { lateKeyCheckSql } from './json-late-keys.js';
+import { lateKeyCheck } from './json-late-keys.js';
 import { assertNoBom, assertRowsShape, mayBeTable } from './json-shape.js';
 import { tableAsRows } from './json-table.js';
 import { indexNote, pandasIndexColumns } from './pandas-index.js';
@@ -75,6 +75,8 @@ export interface DescribedSource {
   readonly notes: readonly string[];
   /** Notes on date columns whose order the rows read may settle (csv-date-order.ts' settledNotes). */
   readonly settles?: readonly SettleNote[];
+  /** After the read succeeded: fails, for widen(), when the read missed a key (json-late-keys.ts). */
+  readonly verify?: (con: DuckDBConnection) => Promise<void>;
 }
 
 /**
@@ -196,6 +198,7 @@ function described(sniffed: Sniffed, keep: ReadonlySet<string> | undefined, rena
     renames,
     notes: (sniffed.notes ?? []).filter((n) => !keep || keep.has(n.column)).map((n) => n.message),
     settles: (sniffed.settles ?? []).filter((n) => !keep || keep.has(n.column)),
+    ...(sniffed.verify ? { verify: sniffed.verify } : {}),
     async widen(error) {
       const message = (error as Error | undefined)?.message ?? '';
       const beyond = columns.find((c) => c.type === 'int' && misfitValue(message, BEYOND_INT, c.name) !== undefined);
@@ -219,6 +222,9 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
   if (format !== 'parquet' && !allRows) await assertNoBom(files);
   // NDJSON rows are sampled as a CSV's are: fewer of them when they are long (csv-sample.ts).
   const sample = allRows ? -1 : format === 'ndjson' ? await sniffRows(files[0]!) : undefined;
+  // Given its columns, DuckDB's reader skips keys past the sampled rows: the keys are scanned
+  // beside the sample and the read, a gzipped file's checked inside the read (json-late-keys.ts).
+  const lateKeys = format === 'parquet' || allRows ? undefined : await lateKeyCheck(files, format === 'json' ? 'auto' : 'newline_delimited', sample ?? JSON_SAMPLE_ROWS);
   const plain = sourceSql(files, format, sample === undefined ? '' : `, sample_size = ${sample}`);
   const duckNames = (await runSource(con, `DESCRIBE SELECT * FROM ${plain}`, format, files)).getRows().map((r) => ({ name: String(r[0]), duckType: String(r[1]) }));
   if (format !== 'parquet' && !allRows) await assertRecords(con, files, format, plain, duckNames);
@@ -239,16 +245,17 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
   // not keep: then sampled).
   const typed = own ? ', sample_size = -1' : `, columns = ${typeStruct(found.map((t) => (checks.has(t.name) ? { ...t, duckType: 'DOUBLE' } : t)))}`;
   const typedRead = allRows || found.some((t, i) => t !== duckNames[i]) || checks.size > 0;
-  // Given its columns, DuckDB's reader skips keys past the sampled rows: checked first (json-late-keys.ts).
-  const lateKeys = typedRead && !own && !allRows ? await lateKeyCheckSql(files, format === 'json' ? 'auto' : 'newline_delimited', sample ?? JSON_SAMPLE_ROWS) : undefined;
-  const fileRead = !typedRead ? plain : lateKeys === undefined ? sourceSql(files, format, typed) : `(SELECT * FROM ${sourceSql(files, format, typed)} WHERE (${lateKeys}) >= 0)`;
+  const check = typedRead && !own ? lateKeys : undefined;
+  if (check === undefined) lateKeys?.stop();
+  const fileRead = !typedRead ? plain : check?.inRead === undefined ? sourceSql(files, format, typed) : `(SELECT * FROM ${sourceSql(files, format, typed)} WHERE (${check.inRead}) >= 0)`;
   const read = own ? `(SELECT ${found.map((d, i) => `${quoteIdent(d.name)} AS ${quoteIdent(own.names[i]!)}`).join(', ')} FROM ${fileRead})` : fileRead;
   const declared = own ? found.map((d, i) => ({ ...d, name: own.names[i]! })) : found;
-  const sniffed = { ...withGivenTypes(read, declared, given, checks), renames: own?.renames ?? [] };
+  const sniffed = { ...withGivenTypes(read, declared, given, checks), renames: own?.renames ?? [], ...(check ? { verify: (c: DuckDBConnection) => check.verify(c, new Set(duckNames.map((d) => d.name))) } : {}) };
   if (format === 'parquet' || allRows) return sniffed;
   return {
     ...sniffed,
     async widen(error) {
+      lateKeys?.stop();
       const text = (error as Error | undefined)?.message ?? '';
       // An NDJSON file's line, a JSON array's object (`record/value`, counted from 1).
       const at = /JSON transform error in file .*?, in (line|record\/value) (\d+)/.exec(text);

@@ -40,6 +40,8 @@ export interface Sniffed {
   readonly byDateFormat?: readonly string[];
   /** Notes on date columns whose order the rows read may settle (csv-date-order.ts). */
   readonly settles?: readonly SettleNote[];
+  /** After the read succeeded: fails as the read should have when it missed a key (json-late-keys.ts). */
+  readonly verify?: (con: DuckDBConnection) => Promise<void>;
 }
 
 /**
