@@ -11,7 +11,7 @@ import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidArgument, KeelError, readHead } from '../core/index.js';
 import { isNestedType } from './duckdb-sql.js';
-import type { SniffedType } from './source-sql.js';
+import { runSource, sourceError, sourceSql, type SniffedType } from './source-sql.js';
 
 /** The error for a JSON file that is one object of columns. */
 export function columnsShapeError(file: string, cause?: unknown): KeelError {
@@ -58,4 +58,28 @@ export async function assertNoBom(files: readonly string[]): Promise<void> {
     const name = basename(files[0]!);
     throw invalidArgument('file', `'${name}' starts with a UTF-8 byte order mark (EF BB BF), which JSON does not allow: remove it (sed -i '1s/^\\xEF\\xBB\\xBF//' ${name}), or have the tool that wrote it write UTF-8 without one`);
   }
+}
+
+/**
+ * Throws when JSON files hold no rows of objects with fields: DuckDB reads `[]`, blank lines or
+ * `[{}]` (no objects, or none with a field) and `[1, 2, 3]` (values, not objects) as one column
+ * named `json`. Such a file is refused as an empty one is. (Objects with a field `json` are
+ * records: DuckDB reads them with records = true.)
+ */
+export async function assertRecords(con: DuckDBConnection, files: readonly string[], format: 'json' | 'ndjson', plain: string, declared: readonly SniffedType[]): Promise<void> {
+  if (declared.length !== 1 || declared[0]!.name !== 'json') return;
+  try {
+    await con.run(`DESCRIBE SELECT * FROM ${sourceSql(files, format, ', records = true')}`);
+    return;
+  } catch (e) {
+    if (!/expected records/.test((e as Error).message)) throw sourceError(e, format);
+  }
+  const where = files.length === 1 ? `'${basename(files[0]!)}' holds` : `the ${files.length} files hold`;
+  const value = 'to_json("json")';
+  const [other, objects] = (await runSource(con, `SELECT (SELECT ${value}::VARCHAR FROM ${plain} WHERE json_type(${value}) <> 'OBJECT' LIMIT 1), (SELECT count(*) FROM ${plain} WHERE json_type(${value}) = 'OBJECT')`, format)).getRows()[0]!;
+  if (other !== null) {
+    const shown = String(other).length > 40 ? `${String(other).slice(0, 40)}...` : String(other);
+    throw invalidArgument('file', `${where} a JSON value that is not an object (${shown}): each row must be an object, {"column": value, ...}`);
+  }
+  throw invalidArgument('file', Number(objects) > 0 ? `${where} only empty JSON objects ({}): no columns to read` : `${where} no JSON objects: no rows to read`);
 }

@@ -2,7 +2,6 @@
  * What a source file holds before it is read: its format, its columns with their types (CSV:
  * csv-sniff.ts), and the read of all of it, which can widen its types after a value did not fit.
  */
-import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { formatOfName, invalidArgument, isDatasetFormat, KeelError, DATASET_FORMATS, type DatasetFormat, type LogicalType } from '../core/index.js';
 import { BEYOND_INT, isNestedType, mapDuckDbType, misfitValue, quoteIdent } from './duckdb-sql.js';
@@ -14,12 +13,12 @@ import { unusedDateFormatNote } from './csv-date-formats.js';
 import { spaceLineOf, withoutSpaceLines } from './csv-space-lines.js';
 import { intChecks, JSON_INT, JSON_SAMPLE_ROWS, longWholeColumns } from './json-numbers.js';
 import { lateKeyCheck } from './json-late-keys.js';
-import { assertNoBom, assertRowsShape, mayBeTable } from './json-shape.js';
+import { assertNoBom, assertRecords, assertRowsShape, mayBeTable } from './json-shape.js';
 import { tableAsRows } from './json-table.js';
 import { indexNote, pandasIndexColumns } from './pandas-index.js';
 import { sourceNames } from './source-names.js';
 import type { ReadOptions } from './read-options.js';
-import { duplicateKeyError, filesArg, runSource, sourceError, typeStruct, withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
+import { duplicateKeyError, filesArg, runSource, sourceSql, typeStruct, withGivenTypes, type Sniffed } from './source-sql.js';
 import type { SettleNote } from './csv-date-order.js';
 import { adviceError } from './advice-error.js';
 import { longerLinesRead, longLineError, MAX_LINE_BYTES } from './csv-long-lines.js';
@@ -33,23 +32,6 @@ export function resolveFormat(path: string, format: string | undefined): Dataset
   const found = formatOfName(path);
   if (!found) throw adviceError('format', (say) => `cannot tell the format of '${path}' from its name; pass ${say('format')} (known: ${DATASET_FORMATS.join(', ')})`);
   return found;
-}
-
-/**
- * The DuckDB table function that reads Parquet or JSON files (CSV: sniffCsv). Several files are
- * matched by column name, a column missing from some of them being missing there.
- */
-function sourceSql(files: readonly string[], format: Exclude<DatasetFormat, 'csv'>, jsonOptions = ''): string {
-  const p = filesArg(files);
-  const byName = files.length > 1 ? ', union_by_name = true' : '';
-  switch (format) {
-    case 'parquet':
-      return `read_parquet(${p}${byName})`;
-    case 'json':
-      return `read_json(${p}, format = 'auto'${byName}${jsonOptions})`;
-    case 'ndjson':
-      return `read_json(${p}, format = 'newline_delimited'${byName}${jsonOptions})`;
-  }
 }
 
 export interface SourceColumn {
@@ -281,28 +263,4 @@ function intMisfit(message: string, column: string): string {
   const value = misfitValue(message, JSON_INT, column)!;
   const n = Number(value);
   return Number.isFinite(n) && n !== Math.trunc(n) ? `${value} after whole numbers in the first rows` : `an integer beyond 2^53 (about ${value})`;
-}
-
-/**
- * Throws when JSON files hold no rows of objects with fields: DuckDB reads `[]`, blank lines or
- * `[{}]` (no objects, or none with a field) and `[1, 2, 3]` (values, not objects) as one column
- * named `json`. Such a file is refused as an empty one is. (Objects with a field `json` are
- * records: DuckDB reads them with records = true.)
- */
-async function assertRecords(con: DuckDBConnection, files: readonly string[], format: 'json' | 'ndjson', plain: string, declared: readonly SniffedType[]): Promise<void> {
-  if (declared.length !== 1 || declared[0]!.name !== 'json') return;
-  try {
-    await con.run(`DESCRIBE SELECT * FROM ${sourceSql(files, format, ', records = true')}`);
-    return;
-  } catch (e) {
-    if (!/expected records/.test((e as Error).message)) throw sourceError(e, format);
-  }
-  const where = files.length === 1 ? `'${basename(files[0]!)}' holds` : `the ${files.length} files hold`;
-  const value = 'to_json("json")';
-  const [other, objects] = (await runSource(con, `SELECT (SELECT ${value}::VARCHAR FROM ${plain} WHERE json_type(${value}) <> 'OBJECT' LIMIT 1), (SELECT count(*) FROM ${plain} WHERE json_type(${value}) = 'OBJECT')`, format)).getRows()[0]!;
-  if (other !== null) {
-    const shown = String(other).length > 40 ? `${String(other).slice(0, 40)}...` : String(other);
-    throw invalidArgument('file', `${where} a JSON value that is not an object (${shown}): each row must be an object, {"column": value, ...}`);
-  }
-  throw invalidArgument('file', Number(objects) > 0 ? `${where} only empty JSON objects ({}): no columns to read` : `${where} no JSON objects: no rows to read`);
 }

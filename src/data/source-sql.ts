@@ -199,3 +199,20 @@ export function rowError(message: string): ((say: Say) => string) | undefined {
   if (/unterminated quote/.test(message)) return () => `line ${line} opens a quote that is never closed`;
   return undefined;
 }
+
+/**
+ * The DuckDB table function that reads Parquet or JSON files (CSV: sniffCsv). Several files are
+ * matched by column name, a column missing from some of them being missing there.
+ */
+export function sourceSql(files: readonly string[], format: Exclude<DatasetFormat, 'csv'>, jsonOptions = ''): string {
+  const p = filesArg(files);
+  const byName = files.length > 1 ? ', union_by_name = true' : '';
+  switch (format) {
+    case 'parquet':
+      return `read_parquet(${p}${byName})`;
+    case 'json':
+      return `read_json(${p}, format = 'auto'${byName}${jsonOptions})`;
+    case 'ndjson':
+      return `read_json(${p}, format = 'newline_delimited'${byName}${jsonOptions})`;
+  }
+}
