@@ -62,11 +62,8 @@ export const isKeelError = (e: unknown): e is KeelError => e instanceof KeelErro
 export const invalidArgument = (field: string, message: string, cause?: unknown): KeelError =>
   new KeelError('INVALID_ARGUMENT', `${field}: ${message}`, { field, cause });
 
-/** `field`: the request's field that named it, in the error and at the head of its message (as lookupFor gives). */
-export const notFound = (what: string, id: string, field?: string): KeelError =>
-  field === undefined
-    ? new KeelError('NOT_FOUND', `${what} '${id}' not found`, { details: { what, id } })
-    : new KeelError('NOT_FOUND', `${field}: ${what} '${id}' not found`, { field, details: { what, id } });
+export const notFound = (what: string, id: string): KeelError =>
+  new KeelError('NOT_FOUND', `${what} '${id}' not found`, { details: { what, id } });
 
 /**
  * Looks up something a request refers to in `field` (a dataset version in a model's lineage, a

@@ -200,7 +200,7 @@ export class DatasetService {
   /** The versions of one dataset, newest first (without their column statistics). */
   async versions(name: string): Promise<DatasetVersionInfo[]> {
     assertDatasetName(name, 'name');
-    if (!(await this.repo.datasetExists(name))) throw notFound('dataset', name, 'name');
+    if (!(await this.repo.datasetExists(name))) throw notFound('dataset', name);
     return this.repo.listVersions(name);
   }
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { invalidArgument, splitList } from '../../core/index.js';
+import { invalidArgument, lookupFor, splitList } from '../../core/index.js';
 import { assertDatasetName, MAX_PAGE_ROWS, parseTypeList, resolveTypes } from '../../data/index.js';
 import type { ContextFactory } from '../context.js';
 import { formatCell, isStdout, printJson, printLine, printNote, printTable, progressBar, tableTime } from '../output.js';
@@ -73,7 +73,8 @@ export function registerDataCommands(program: Command, context: ContextFactory):
     .description('list datasets; with NAME, the versions of that dataset, newest first')
     .action(runCommand(context, async (ctx, _opts: object, name: string | undefined) => {
       if (name !== undefined) {
-        const versions = await (await dataOps(ctx)).versions(name);
+        // A dataset that does not exist is named as the argument it came from, locally and remotely.
+        const versions = await lookupFor('name', async () => (await dataOps(ctx)).versions(name));
         if (ctx.json) return printJson(versions);
         printTable(
           versions.map((v) => ({ version: v.version, rows: v.rows, added: tableTime(v.createdAt), source: v.source })),
