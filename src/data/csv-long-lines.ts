@@ -39,11 +39,16 @@ export function longerLinesRead(error: unknown, read: ReadOptions): { read: Read
   if (size > MAX_LINE_BYTES || now >= MAX_LINE_BYTES) return undefined;
   const next = Math.min(MAX_LINE_BYTES, 2 ** Math.ceil(Math.log2(size + 1)));
   if (next <= now) return undefined;
-  const bytes = (n: number) => n.toLocaleString('en-US');
-  const utf8 = read.encoding === 'utf-16' ? ' as UTF-8' : '';
+  const utf8 = asUtf8(read);
   const message = `a line is ${bytes(size)} bytes long${utf8}, more than the ${bytes(now)} bytes DuckDB reads in one line by default: read again reading lines of up to ${bytes(next)} bytes`;
   return { read: { ...read, maxLineSize: next }, message };
 }
+
+/** A byte count as the messages write it (3,000,002). */
+const bytes = (n: number): string => n.toLocaleString('en-US');
+
+/** DuckDB counts a UTF-16 line's bytes as it decoded them: the messages say so. */
+const asUtf8 = (read: ReadOptions): string => (read.encoding === 'utf-16' ? ' as UTF-8' : '');
 
 /** The message of `error` or of the errors it was caused by that says a line is too long, if any. */
 function longLineMessage(error: unknown): string | undefined {
@@ -68,9 +73,7 @@ export async function longLineError(con: DuckDBConnection, error: unknown, files
     const found = await lineOf(con, f, read);
     if (found === undefined) continue;
     const [limit, size] = [Number(found[1]), Number(found[2])];
-    const bytes = (n: number) => n.toLocaleString('en-US');
-    // DuckDB counts a UTF-16 line's bytes as it decoded them.
-    const utf8 = read.encoding === 'utf-16' ? ' as UTF-8' : '';
+    const utf8 = asUtf8(read);
     const most = limit >= MAX_LINE_BYTES ? `${bytes(MAX_LINE_BYTES)} bytes (1 GiB) Keel reads` : `${bytes(limit)} bytes DuckDB reads`;
     return invalidArgument('file', `not a readable CSV file: line ${found.line} of ${basename(f)} is ${bytes(size)} bytes long${utf8}, more than the ${most} in one line (a quote left open above it, or text that is not CSV? Keel has no option to read longer lines)`, error);
   }
