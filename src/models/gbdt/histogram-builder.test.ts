@@ -5,7 +5,7 @@ import { makeTable } from '../../core/index.js';
 import type { GbdtModel } from './gbdt-model.js';
 import { Prng } from './prng.js';
 import { HistogramBuilder } from './histogram-builder.js';
-import { HIST_STRIDE } from './histogram.js';
+import { HIST_STRIDE } from './histogram-layout.js';
 import { transposeBins } from './bin-mapper.js';
 
 const sab = <T>(make: (b: SharedArrayBuffer) => T, bytes: number): T => make(new SharedArrayBuffer(bytes));

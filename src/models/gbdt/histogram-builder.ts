@@ -11,7 +11,8 @@
 import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import { KeelError, startWorker, threadAlive } from '../../core/index.js';
-import { CTRL, HIST_STRIDE, LEAF_I32, OP, SPLIT_F64, SPLIT_I32, SPLIT_TABLE, ThreadState, type ThreadInit } from './histogram.js';
+import { ThreadState, type ThreadInit } from './histogram.js';
+import { CTRL, HIST_STRIDE, LEAF_I32, OP, SPLIT_F64, SPLIT_I32, SPLIT_TABLE } from './histogram-layout.js';
 import type { LeafUpdate, LevelSplit, SharedTrainingBuffers, TreeLimits } from './histogram-builder-types.js';
 
 /** Shared histogram slots are capped at this many bytes in all. */

@@ -1,7 +1,8 @@
 /** A histogram worker thread: waits on its control words and does its share of each hand-off. */
 import { parentPort } from 'node:worker_threads';
 import { osThreadId } from '../../core/index.js';
-import { CTRL, OP, ThreadState, type ThreadInit } from './histogram.js';
+import { ThreadState, type ThreadInit } from './histogram.js';
+import { CTRL, OP } from './histogram-layout.js';
 
 parentPort!.once('message', (init: ThreadInit) => {
   const state = new ThreadState(init);

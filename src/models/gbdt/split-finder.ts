@@ -4,7 +4,7 @@
  * hessian on each side. Missing values (bin 255) are tried on both sides and the better side
  * becomes the learned default direction.
  */
-import { HIST_STRIDE } from './histogram.js';
+import { HIST_STRIDE } from './histogram-layout.js';
 import { MISSING_BIN } from './bin-mapper.js';
 
 export interface SplitInfo {

@@ -6,7 +6,8 @@
  * computed in the parent's buffer. Depth-wise growth expands nodes in creation order (level by
  * level); loss-guided growth expands the node with the largest gain.
  */
-import { canSplit, HIST_STRIDE, subtractHistogram } from './histogram.js';
+import { canSplit, subtractHistogram } from './histogram.js';
+import { HIST_STRIDE } from './histogram-layout.js';
 import type { HistogramBuilder } from './histogram-builder.js';
 import type { LeafUpdate, SharedTrainingBuffers } from './histogram-builder-types.js';
 import { findBestSplit, type SplitConstraints, type SplitInfo } from './split-finder.js';
