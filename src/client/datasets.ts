@@ -2,108 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
-import { assertReadableFile, assertUnchanged, DATASET_FORMATS, isDatasetFormat, KeelError, listItem, listSourceFiles, mixedFormats, stampFiles, type FileStamps, type LogicalType } from '../core/index.js';
+import { assertReadableFile, assertUnchanged, DATASET_FORMATS, isDatasetFormat, KeelError, listItem, listSourceFiles, mixedFormats, stampFiles, type AddedVersion, type ColumnProfile, type ColumnStats, type DatasetDiff, type DatasetSummary, type DatasetVersion, type DatasetVersionInfo, type FileStamps, type LocationShift, type LogicalType, type RowsPage, type Shift } from '../core/index.js';
 import type { HttpTransport } from './http.js';
 
-// The JSON shapes of /api/v1/datasets (the client imports only core, so they are spelled out here;
-// they match src/data/types.ts and src/data/dataset-diff.ts).
-export type QuantileKey = 'p01' | 'p05' | 'p25' | 'p50' | 'p75' | 'p95' | 'p99';
-export interface DatasetColumnStats {
-  readonly count: number;
-  readonly missing: number;
-  readonly min: number | null;
-  readonly max: number | null;
-  readonly mean: number | null;
-  readonly std: number | null;
-  readonly distinct: number;
-  readonly quantiles: Readonly<Record<QuantileKey, number>> | null;
-  readonly top: readonly { readonly value: string; readonly count: number }[];
-  readonly histogram: { readonly edges: readonly number[]; readonly counts: readonly number[] } | null;
-}
-export interface DatasetColumn {
-  readonly name: string;
-  readonly type: LogicalType;
-  readonly nullable: boolean;
-  readonly stats: DatasetColumnStats;
-}
-export interface DatasetVersionInfo {
-  readonly name: string;
-  readonly version: string;
-  readonly rows: number;
-  readonly contentSha256: string;
-  readonly artifactSha256: string;
-  readonly source: string;
-  readonly createdAt: number;
-}
-export interface DatasetVersionDetail extends DatasetVersionInfo {
-  readonly columns: readonly DatasetColumn[];
-}
-/** An add's answer: the version, and what the add did (src/data/types.ts' AddedVersion). */
-export interface DatasetAdded extends DatasetVersionDetail {
-  /** Whether this add stored the version (false: the same content, read the same way, was already stored). */
-  readonly created: boolean;
-  /** Only when the add noted anything: columns renamed, types widened after the sampled rows, how dates were read. */
-  readonly notes?: readonly string[];
-}
-export interface DatasetListItem {
-  readonly name: string;
-  readonly description: string | null;
-  readonly versions: number;
-  readonly latest: string | null;
-  readonly rows: number | null;
-  readonly updatedAt: number | null;
-}
-export interface DatasetRowsPage {
-  readonly name: string;
-  readonly version: string;
-  readonly total: number;
-  readonly offset: number;
-  readonly columns: readonly { readonly name: string; readonly type: LogicalType }[];
-  readonly rows: readonly (readonly (number | string | boolean | null)[])[];
-}
-export interface DatasetShift {
-  readonly a: number | null;
-  readonly b: number | null;
-  readonly delta: number | null;
-  /** delta / |a|; null when a is 0 or missing, and for a timestamp's mean and quantiles. */
-  readonly relative: number | null;
-}
-/** A mean's or a quantile's shift, also in A's standard deviations. */
-export interface DatasetLocationShift extends DatasetShift {
-  readonly inStd: number | null;
-}
-export interface DatasetDiffResult {
-  readonly a: { readonly name: string; readonly version: string; readonly rows: number };
-  readonly b: { readonly name: string; readonly version: string; readonly rows: number };
-  readonly rows: DatasetShift;
-  readonly sameContent: boolean;
-  readonly schema: {
-    readonly added: readonly { readonly name: string; readonly type: LogicalType }[];
-    readonly removed: readonly { readonly name: string; readonly type: LogicalType }[];
-    readonly changed: readonly { readonly name: string; readonly type?: { a: LogicalType; b: LogicalType }; readonly nullable?: { a: boolean; b: boolean }; readonly allMissing?: 'a' | 'b' }[];
-    /** Columns of both versions that changed place, with their 0-based positions in A and B. */
-    readonly moved: readonly { readonly name: string; readonly a: number; readonly b: number }[];
-    /** A removed column (a) and an added one (b) that may be one column renamed. */
-    readonly renamed: readonly { readonly a: string; readonly b: string; readonly jensenShannon: number }[];
-  };
-  readonly columns: readonly {
-    readonly name: string;
-    readonly type: LogicalType;
-    readonly changed: boolean;
-    /** From the stored statistics (docs/datasets.md, Diff); null when a side has no values or the types do not compare. */
-    readonly drift: { readonly jensenShannon: number; readonly psi: number; readonly basis: 'values' | 'histogram' | 'top values'; readonly bins: number } | null;
-    readonly mean: DatasetLocationShift;
-    readonly std: DatasetShift;
-    readonly meanShiftInStd: number | null;
-    readonly missingRate: DatasetShift;
-    readonly distinct: DatasetShift;
-    readonly quantiles: Readonly<Record<string, DatasetLocationShift>> | null;
-    readonly newTopValues: readonly string[];
-    readonly vanishedTopValues: readonly string[];
-    /** Top values' shares of the non-missing values in A and B, the largest change first (null: not in that version's top 20). */
-    readonly topShares: readonly (DatasetShift & { readonly value: string })[];
-  }[];
-}
+// The JSON shapes of /api/v1/datasets are core's (core/contracts/datasets.ts), which data/ makes;
+// the SDK's names for them follow.
+export type QuantileKey = keyof NonNullable<ColumnStats['quantiles']>;
+export type DatasetColumnStats = ColumnStats;
+export type DatasetColumn = ColumnProfile;
+export type { DatasetVersionInfo };
+export type DatasetVersionDetail = DatasetVersion;
+export type DatasetAdded = AddedVersion;
+export type DatasetListItem = DatasetSummary;
+export type DatasetRowsPage = RowsPage;
+export type DatasetShift = Shift;
+export type DatasetLocationShift = LocationShift;
+export type DatasetDiffResult = DatasetDiff;
 
 const MIB = 1 << 20;
 

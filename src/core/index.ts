@@ -18,3 +18,4 @@ export * from './write-target.js';
 export * from './json-replacer.js';
 export * from './list-values.js';
 export * from './share-distances.js';
+export type * from './contracts/datasets.js';

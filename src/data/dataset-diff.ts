@@ -1,84 +1,8 @@
-import type { LogicalType } from '../core/index.js';
-import { statsDrift, type StatsDrift } from './diff-drift.js';
-import { columnMoves, renameHints, type ColumnMove, type RenameHint } from './diff-schema.js';
-import type { ColumnProfile, DatasetVersion } from './types.js';
+import { statsDrift } from './diff-drift.js';
+import { columnMoves, renameHints } from './diff-schema.js';
+import type { ColumnProfile, ColumnShift, DatasetDiff, DatasetVersion, LocationShift, SchemaChange, Shift, TopShare } from './types.js';
 
-export type { StatsDrift } from './diff-drift.js';
-export type { ColumnMove, RenameHint } from './diff-schema.js';
-
-export interface Shift {
-  readonly a: number | null;
-  readonly b: number | null;
-  /** b - a, or null when either side is missing. */
-  readonly delta: number | null;
-  /** delta / |a|, or null when a is 0 or either side is missing (and for a timestamp's mean and quantiles: a time has no zero). */
-  readonly relative: number | null;
-}
-
-/** A shift of a location (the mean, a quantile), also in A's standard deviations. */
-export interface LocationShift extends Shift {
-  /** delta / A's std, or null when A's std is 0 or missing. */
-  readonly inStd: number | null;
-}
-
-export interface ColumnShift {
-  readonly name: string;
-  readonly type: LogicalType;
-  /** Whether the type or any stored statistic differs (false: the column's profile is the same). */
-  readonly changed: boolean;
-  /** How far the distribution of the non-missing values moved; null when a side has none or the types do not compare. */
-  readonly drift: StatsDrift | null;
-  readonly mean: LocationShift;
-  readonly std: Shift;
-  /** (b.mean - a.mean) / a.std: the same as mean.inStd. */
-  readonly meanShiftInStd: number | null;
-  readonly missingRate: Shift;
-  readonly distinct: Shift;
-  readonly quantiles: Readonly<Record<string, LocationShift>> | null;
-  /** Values in B's top 20 and not in A's, and the other way round. */
-  readonly newTopValues: readonly string[];
-  readonly vanishedTopValues: readonly string[];
-  /**
-   * Each value of either version's top 20 with its share of the non-missing values in A and B (the
-   * country FR: 0.355 → 0.126), the largest change first; a share is null where the value is not
-   * in that version's top 20 (its count there is not stored), and such values come last.
-   */
-  readonly topShares: readonly TopShare[];
-}
-
-export interface TopShare extends Shift {
-  readonly value: string;
-}
-
-export interface SchemaChange {
-  readonly name: string;
-  readonly type?: { readonly a: LogicalType; readonly b: LogicalType };
-  readonly nullable?: { readonly a: boolean; readonly b: boolean };
-  /**
-   * With a type change: the version whose values are all missing. Its type was read from no value
-   * (an all-missing column is a string), so the change may be none.
-   */
-  readonly allMissing?: 'a' | 'b';
-}
-
-export interface DatasetDiff {
-  readonly a: { readonly name: string; readonly version: string; readonly rows: number };
-  readonly b: { readonly name: string; readonly version: string; readonly rows: number };
-  readonly rows: Shift;
-  /** Whether both versions hold the same content (the same version, or the same rows added twice). */
-  readonly sameContent: boolean;
-  readonly schema: {
-    readonly added: readonly { readonly name: string; readonly type: LogicalType }[];
-    readonly removed: readonly { readonly name: string; readonly type: LogicalType }[];
-    readonly changed: readonly SchemaChange[];
-    /** Columns of both versions that changed place (A's and B's 0-based positions). */
-    readonly moved: readonly ColumnMove[];
-    /** Removed and added columns that may be one column renamed: same type, alike statistics. */
-    readonly renamed: readonly RenameHint[];
-  };
-  /** One entry per column present in both versions, in A's order. */
-  readonly columns: readonly ColumnShift[];
-}
+export type { ColumnMove, ColumnShift, DatasetDiff, LocationShift, RenameHint, SchemaChange, Shift, StatsDrift, TopShare } from './types.js';
 
 const shift = (a: number | null, b: number | null, relative = true): Shift => ({
   a, b,

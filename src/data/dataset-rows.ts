@@ -2,21 +2,12 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidArgument, type LogicalType } from '../core/index.js';
 import { unknownColumnHints } from './column-names.js';
 import { beyondDouble, isoTimestampSql, quoteIdent, quoteString } from './duckdb-sql.js';
-import type { ColumnProfile, DatasetVersion } from './types.js';
+import type { ColumnProfile, DatasetVersion, RowsPage } from './types.js';
+
+export type { RowsPage } from './types.js';
 
 /** Most rows one page returns. */
 export const MAX_PAGE_ROWS = 10_000;
-
-/** A page of a version's rows, as JSON-ready values: numbers (ints beyond ±2^53 as decimal strings), strings, booleans, timestamps as ISO strings, null. */
-export interface RowsPage {
-  readonly name: string;
-  readonly version: string;
-  /** Rows of the whole version (for paging). */
-  readonly total: number;
-  readonly offset: number;
-  readonly columns: readonly { readonly name: string; readonly type: LogicalType }[];
-  readonly rows: readonly (readonly (number | string | boolean | null)[])[];
-}
 
 export interface RowsOptions {
   readonly limit?: number;

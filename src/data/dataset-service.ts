@@ -25,7 +25,7 @@ import { dropBlob, intact, readFailure, storedParquet } from './stored-parquet.j
 import { claimStoredBlob, releaseBlob, releaseDeadClaims, type BlobRelease } from './stored-blob-claim.js';
 import type { DatasetServiceDeps } from './dataset-service-deps.js';
 import { loadParquetTable, type LoadTableOptions } from './table-loader.js';
-import type { AddedVersion, ColumnProfile, DatasetSummary, DatasetVersion } from './types.js';
+import type { AddedVersion, ColumnProfile, DatasetSummary, DatasetVersion, DatasetVersionInfo } from './types.js';
 
 export type { DatasetServiceDeps, DatasetServiceHooks } from './dataset-service-deps.js';
 
@@ -36,7 +36,7 @@ export interface AddDatasetOptions extends ReadOptionsGiven {
   readonly source?: string;
 }
 
-export type DatasetVersionInfo = Omit<DatasetVersion, 'columns'>;
+export type { DatasetVersionInfo } from './types.js';
 
 /** The version of some content: the first 12 hex characters of its sha256. */
 export const versionOf = (contentSha256: string): string => contentSha256.slice(0, 12);

@@ -4,23 +4,7 @@
  * shares taken from what each version stores.
  */
 import { fillZeros, jensenShannonDistance, psi, type LogicalType } from '../core/index.js';
-import type { ColumnProfile, ColumnStats } from './types.js';
-
-export interface StatsDrift {
-  /** Jensen–Shannon distance, natural log (`keel drift --method jensenshannon`): 0 alike, √ln 2 ≈ 0.833 disjoint. */
-  readonly jensenShannon: number;
-  /** Population stability index on zero-filled shares (`keel drift --method psi`). */
-  readonly psi: number;
-  /**
-   * What the shares come from: `values`, every value's count (both versions have at most 20
-   * distinct values, all in their top values): exact; `histogram`, A's 20 histogram bins (and one
-   * below and one above them), B's counts spread evenly over each of B's bins (as TFDV rebuckets);
-   * `top values`, the values counted in both versions and one share for the rest: a lower bound.
-   */
-  readonly basis: 'values' | 'histogram' | 'top values';
-  /** The number of shares compared (bins empty in both versions are left out). */
-  readonly bins: number;
-}
+import type { ColumnProfile, ColumnStats, StatsDrift } from './types.js';
 
 const numericKind = (t: LogicalType) => t === 'int' || t === 'float' || t === 'bool';
 /** int, float and bool compare with each other (bool as 0 and 1); string and timestamp only with themselves. */

@@ -1,21 +1,6 @@
 /** The schema parts of a version diff beyond added and removed: moved columns and rename hints. */
 import { statsDrift } from './diff-drift.js';
-import type { ColumnProfile } from './types.js';
-
-export interface ColumnMove {
-  readonly name: string;
-  /** 0-based positions in A's and B's columns. */
-  readonly a: number;
-  readonly b: number;
-}
-
-export interface RenameHint {
-  /** The removed column and the added one. */
-  readonly a: string;
-  readonly b: string;
-  /** The Jensen–Shannon distance between their values (as ColumnShift.drift). */
-  readonly jensenShannon: number;
-}
+import type { ColumnMove, ColumnProfile, RenameHint } from './types.js';
 
 /**
  * Below keel drift's default threshold for the Jensen–Shannon distance: the two columns' values
