@@ -1,69 +1,18 @@
-import { KeelError } from '../core/index.js';
+import { KeelError, type HistoryEntry, type ModelLineage, type ModelSignature, type ModelStage, type ModelVersion, type Page, type RegisteredModel, type SearchOptions, type TensorSpec } from '../core/index.js';
 import type { HttpTransport } from './http.js';
 
-/** The SDK's view of the registry's shapes (client/ depends on core only, so they are declared here). */
-export interface TensorSpecInfo {
-  readonly name: string;
-  readonly type: string;
-  readonly shape: readonly number[];
-}
-export interface ModelSignatureInfo {
-  readonly inputs: readonly TensorSpecInfo[];
-  readonly outputs: readonly TensorSpecInfo[];
-}
-export type ModelStageName = 'None' | 'Staging' | 'Production' | 'Archived';
-export interface ModelLineageInfo {
-  readonly runId?: string;
-  readonly datasetVersions?: readonly string[];
-  readonly codeVersion?: string;
-}
-export interface ModelVersionInfo {
-  readonly name: string;
-  readonly version: number;
-  readonly artifactSha256: string | null;
-  readonly signature: ModelSignatureInfo;
-  readonly metrics: Readonly<Record<string, number>>;
-  readonly lineage: ModelLineageInfo;
-  readonly description: string | null;
-  readonly tags: Readonly<Record<string, string>>;
-  readonly aliases: readonly string[];
-  readonly stage: ModelStageName;
-  readonly status: 'READY';
-  readonly runId: string | null;
-  readonly source: string;
-  readonly createdBy: string;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-}
-export interface RegisteredModelInfo {
-  readonly name: string;
-  readonly description: string | null;
-  readonly tags: Readonly<Record<string, string>>;
-  readonly aliases: Readonly<Record<string, number>>;
-  readonly latestVersions: readonly ModelVersionInfo[];
-  readonly createdAt: number;
-  readonly updatedAt: number;
-}
-export interface RegistryHistoryEntry {
-  readonly kind: 'alias' | 'stage';
-  readonly model: string;
-  readonly alias?: string;
-  readonly version: number | null;
-  readonly from: string | number | null;
-  readonly to: string | number | null;
-  readonly actor: string;
-  readonly at: number;
-}
-export interface RegistryPage<T> {
-  readonly items: readonly T[];
-  readonly nextPageToken?: string;
-}
-export interface RegistrySearch {
-  readonly filter?: string;
-  readonly orderBy?: readonly string[];
-  readonly maxResults?: number;
-  readonly pageToken?: string;
-}
+// The registry's JSON shapes are core's (core/contracts/registry.ts), which registry/ makes; the
+// SDK's names for them follow.
+export type TensorSpecInfo = TensorSpec;
+export type ModelSignatureInfo = ModelSignature;
+export type ModelStageName = ModelStage;
+export type ModelLineageInfo = ModelLineage;
+export type ModelVersionInfo = ModelVersion;
+export type RegisteredModelInfo = RegisteredModel;
+export type RegistryHistoryEntry = HistoryEntry;
+export type RegistryPage<T> = Page<T>;
+export type RegistrySearch = SearchOptions;
+
 export interface RegisterModelOptions {
   /** Exactly one source: the ONNX bytes, an artifact already stored, or a run's artifact. */
   readonly onnx?: Uint8Array;

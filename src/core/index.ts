@@ -19,3 +19,4 @@ export * from './json-replacer.js';
 export * from './list-values.js';
 export * from './share-distances.js';
 export type * from './contracts/datasets.js';
+export type * from './contracts/registry.js';

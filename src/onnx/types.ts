@@ -1,20 +1,9 @@
 /**
  * Plain-object shapes of the ONNX messages Keel builds and reads (field names as in
- * onnx-schema.ts), and the tensor signature every model kind and the registry share.
+ * onnx-schema.ts). The tensor signature every model kind and the registry share is core's
+ * (core/contracts/registry.ts), re-exported here.
  */
-
-export interface TensorSpec {
-  readonly name: string;
-  /** 'float32', 'float64', 'int64', 'int32', 'string', 'bool', ...; non-tensors as 'seq(map(int64,float32))'. */
-  readonly type: string;
-  /** -1 for a dynamic (symbolic or unknown) dimension. */
-  readonly shape: readonly number[];
-}
-
-export interface ModelSignature {
-  readonly inputs: readonly TensorSpec[];
-  readonly outputs: readonly TensorSpec[];
-}
+export type { ModelSignature, TensorSpec } from '../core/index.js';
 
 export interface OnnxOpset {
   readonly domain: string;

@@ -1,67 +1,15 @@
 /**
- * The registry's domain types. `TensorSpec` and `ModelSignature` are onnx/'s (layer 2), re-exported
- * here so that every layer above shares the one definition.
+ * The registry's domain types. The shapes its endpoints answer with (versions, models, history,
+ * pages, and the signature onnx/ reads) are core's (core/contracts/registry.ts), re-exported here
+ * so that every layer above and the client share the one definition.
  */
 import type { Kysely } from 'kysely';
-import type { Logger } from '../core/index.js';
-import type { ModelSignature } from '../onnx/index.js';
+import type { Logger, ModelLineage, ModelSignature, ModelStage } from '../core/index.js';
 import type { ArtifactRef, ArtifactStore, Database } from '../storage/index.js';
 
-export type { ModelSignature, TensorSpec } from '../onnx/index.js';
+export type { HistoryEntry, ModelLineage, ModelSignature, ModelStage, ModelVersion, Page, RegisteredModel, SearchOptions, TensorSpec } from '../core/index.js';
 
-export const STAGES = ['None', 'Staging', 'Production', 'Archived'] as const;
-export type ModelStage = (typeof STAGES)[number];
-
-export interface ModelLineage {
-  readonly runId?: string;
-  readonly datasetVersions?: readonly string[];
-  readonly codeVersion?: string;
-}
-
-export interface ModelVersion {
-  readonly name: string;
-  readonly version: number;
-  /** The ONNX model in the artifact store; null only for MLflow sources that are not ONNX. */
-  readonly artifactSha256: string | null;
-  readonly signature: ModelSignature;
-  readonly metrics: Readonly<Record<string, number>>;
-  readonly lineage: ModelLineage;
-  readonly description: string | null;
-  readonly tags: Readonly<Record<string, string>>;
-  readonly aliases: readonly string[];
-  readonly stage: ModelStage;
-  readonly status: 'READY';
-  readonly runId: string | null;
-  readonly source: string;
-  readonly createdBy: string;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-}
-
-export interface RegisteredModel {
-  readonly name: string;
-  readonly description: string | null;
-  readonly tags: Readonly<Record<string, string>>;
-  /** alias -> version */
-  readonly aliases: Readonly<Record<string, number>>;
-  /** The newest version in each stage that has one. */
-  readonly latestVersions: readonly ModelVersion[];
-  readonly createdAt: number;
-  readonly updatedAt: number;
-}
-
-export interface HistoryEntry {
-  readonly kind: 'alias' | 'stage';
-  readonly model: string;
-  readonly alias?: string;
-  /** The version that moved: the alias's new target (its old one on delete), or the staged version. */
-  readonly version: number | null;
-  /** Alias moves: version numbers; stage moves: stage names. */
-  readonly from: string | number | null;
-  readonly to: string | number | null;
-  readonly actor: string;
-  readonly at: number;
-}
+export const STAGES = ['None', 'Staging', 'Production', 'Archived'] as const satisfies readonly ModelStage[];
 
 export type ModelVersionSource =
   | { readonly onnx: Uint8Array }
@@ -88,19 +36,6 @@ export interface CreateModelVersionFromUriInput {
   readonly description?: string;
   readonly tags?: Readonly<Record<string, string>>;
   readonly actor?: string;
-}
-
-export interface Page<T> {
-  readonly items: readonly T[];
-  readonly nextPageToken?: string;
-}
-
-export interface SearchOptions {
-  /** MLflow's filter language, e.g. `name LIKE 'fraud%'` or `name = 'x' AND run_id = 'abc'`. */
-  readonly filter?: string;
-  readonly orderBy?: readonly string[];
-  readonly maxResults?: number;
-  readonly pageToken?: string;
 }
 
 /**
