@@ -2,7 +2,7 @@ export { KeelClient } from './keel-client.js';
 export { HttpTransport, whyUnanswered } from './http.js';
 export type { ClientOptions } from './http.js';
 export { MonitoringClient } from './monitoring.js';
-export type { AlertInfo, DeliveryInfo, FeedbackLabel, LoggedPredictionInfo, MonitorDefinition, MonitorRemovalInfo, MonitorRunInfo, MonitorStatusInfo, MonitorWindow, PredictionQuery, RetrainRunInfo, SavedMonitorInfo } from './monitoring.js';
+export type { AlertInfo, DeliveryInfo, FeedbackLabel, LoggedPredictionInfo, MonitorDefinition, MonitorInfo, MonitorRemovalInfo, MonitorRunInfo, MonitorStatusInfo, MonitorWindow, PredictionQuery, RetrainRunInfo, SavedMonitorInfo } from './monitoring.js';
 export { DatasetsClient } from './datasets.js';
 export type { DatasetColumn, DatasetColumnStats, DatasetAdded, DatasetDiffResult, DatasetListItem, DatasetLocationShift, DatasetRowsPage, DatasetShift, DatasetVersionDetail, DatasetVersionInfo } from './datasets.js';
 export { ValidationClient } from './validation.js';

@@ -1,12 +1,22 @@
+import type { Alert, DeliveryOutcome, LabelInput, MonitorConfig, MonitorRemoval, MonitorRunResult, MonitorStatus, RetrainRun, SavedMonitor, StoredPrediction, WindowResult } from '../core/index.js';
 import type { HttpTransport } from './http.js';
 
-/** JSON shapes of the monitoring API (client/ depends on core only, so they are restated here). */
-export interface FeedbackLabel {
-  readonly requestId: string;
-  readonly label: unknown;
-  readonly timestamp?: number;
-}
+// The monitoring API's answers are core's shapes (core/contracts/monitoring.ts), which monitoring/
+// makes; the SDK's names for them follow.
+export type FeedbackLabel = LabelInput;
+/** A monitor as the server holds it: durations in ms, every rule's defaults filled in. */
+export type MonitorInfo = MonitorConfig;
+export type LoggedPredictionInfo = StoredPrediction;
+export type SavedMonitorInfo = SavedMonitor;
+export type MonitorWindow = WindowResult;
+export type RetrainRunInfo = RetrainRun;
+export type DeliveryInfo = DeliveryOutcome;
+export type MonitorRemovalInfo = MonitorRemoval;
+export type AlertInfo = Alert;
+export type MonitorStatusInfo = MonitorStatus;
+export type MonitorRunInfo = MonitorRunResult;
 
+/** A monitor as the caller gives it (the server parses it: window sizes as `5m` or ms, rules in full). */
 export interface MonitorDefinition {
   readonly name: string;
   readonly deployment: string;
@@ -19,23 +29,6 @@ export interface MonitorDefinition {
   readonly [key: string]: unknown;
 }
 
-/** A logged prediction with its late label, as the API answers it. */
-export interface LoggedPredictionInfo {
-  readonly requestId: string;
-  readonly timestamp: number;
-  readonly receivedAt: number;
-  readonly modelName: string;
-  readonly modelVersion: number;
-  readonly deployment: string | null;
-  readonly variant: string | null;
-  readonly inputs: Readonly<Record<string, unknown>>;
-  readonly outputs: Readonly<Record<string, unknown>>;
-  readonly latencyMs: number;
-  readonly error?: string;
-  readonly label?: unknown;
-  readonly labeledAt?: number;
-}
-
 /** Which predictions `predictions()` reads: a deployment's, by event time, or after a label cursor in label order. */
 export interface PredictionQuery {
   readonly deployment: string;
@@ -45,83 +38,6 @@ export interface PredictionQuery {
   readonly labelCursor?: { readonly ts: number; readonly requestId: string };
   /** At most this many (1 to 10000, default 1000). */
   readonly limit?: number;
-}
-
-/** A monitor as created or updated: `warnings` says what the caller should know (its deployment has logged nothing yet, say). */
-export type SavedMonitorInfo = MonitorDefinition & { readonly warnings?: readonly string[] };
-
-export interface MonitorWindow {
-  readonly monitor: string;
-  readonly start: number;
-  readonly end: number;
-  readonly evaluatedAt: number;
-  readonly count: number;
-  readonly lateCount: number;
-  readonly labeledCount: number;
-  readonly metrics: Readonly<Record<string, number>>;
-  readonly details: Readonly<Record<string, unknown>>;
-}
-
-export interface RetrainRunInfo {
-  readonly id: string;
-  readonly alertId: string;
-  readonly trigger: string;
-  readonly command: string | null;
-  readonly status: string;
-  readonly exitCode: number | null;
-  readonly runId: string | null;
-  readonly modelName: string | null;
-  readonly modelVersion: number | null;
-  readonly startedAt: number;
-  readonly finishedAt: number | null;
-}
-
-/** How a webhook went: `delivered` or `failed`, after how many attempts, with the last HTTP status or error. */
-export interface DeliveryInfo {
-  readonly status: 'delivered' | 'failed';
-  readonly attempts: number;
-  readonly httpStatus?: number;
-  readonly error?: string;
-}
-
-/** What removing a monitor did: the alerts it resolved and how each `alert.resolved` webhook went. */
-export interface MonitorRemovalInfo {
-  readonly resolvedAlerts: readonly string[];
-  readonly deliveries: readonly (DeliveryInfo & { readonly alertId: string; readonly rule: string })[];
-}
-
-export interface AlertInfo {
-  readonly id: string;
-  readonly monitor: string;
-  readonly rule: string;
-  readonly metric: string;
-  readonly state: 'firing' | 'resolved';
-  readonly value: number | null;
-  readonly threshold: number;
-  readonly windowStart: number;
-  readonly windowEnd: number;
-  readonly firedAt: number;
-  readonly resolvedAt: number | null;
-  readonly acknowledgedAt: number | null;
-  /** The `alert.firing` webhook's outcome. */
-  readonly delivery: DeliveryInfo | null;
-  /** The `alert.resolved` webhook's outcome. */
-  readonly resolvedDelivery: DeliveryInfo | null;
-  readonly retrainRuns: readonly RetrainRunInfo[];
-}
-
-export interface MonitorStatusInfo {
-  readonly monitor: MonitorDefinition;
-  readonly windows: readonly MonitorWindow[];
-  readonly alerts: readonly AlertInfo[];
-}
-
-export interface MonitorRunInfo {
-  readonly monitor: string;
-  readonly evaluated: readonly MonitorWindow[];
-  readonly refreshed: number;
-  readonly fired: readonly AlertInfo[];
-  readonly resolved: readonly string[];
 }
 
 /** `client.monitoring`: feedback labels, monitors, windows and alerts. */
@@ -156,12 +72,12 @@ export class MonitoringClient {
     return this.http.request('PUT', `api/v1/monitors/${encodeURIComponent(definition.name)}`, definition);
   }
 
-  getMonitor(name: string): Promise<MonitorDefinition> {
+  getMonitor(name: string): Promise<MonitorInfo> {
     return this.http.request('GET', `api/v1/monitors/${encodeURIComponent(name)}`);
   }
 
-  async listMonitors(deployment?: string): Promise<MonitorDefinition[]> {
-    return (await this.http.request<{ monitors: MonitorDefinition[] }>('GET', 'api/v1/monitors', undefined, { query: { deployment } })).monitors;
+  async listMonitors(deployment?: string): Promise<MonitorInfo[]> {
+    return (await this.http.request<{ monitors: MonitorInfo[] }>('GET', 'api/v1/monitors', undefined, { query: { deployment } })).monitors;
   }
 
   /** Deletes the monitor; its firing alerts are resolved and their `alert.resolved` webhooks sent (with a short budget). */

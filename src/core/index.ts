@@ -20,3 +20,4 @@ export * from './list-values.js';
 export * from './share-distances.js';
 export type * from './contracts/datasets.js';
 export type * from './contracts/registry.js';
+export type * from './contracts/monitoring.js';

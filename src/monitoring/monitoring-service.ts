@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { checkResultLimit, lookupFor, notFound, silentLogger, type Logger } from '../core/index.js';
+import { checkResultLimit, lookupFor, notFound, silentLogger, type Logger, type MonitorRunResult, type MonitorStatus, type SavedMonitor } from '../core/index.js';
 import type { Database } from '../storage/index.js';
 import { checkRule, windowsNeeded } from './alert-rules.js';
 import { AlertDispatcher, type TrainFunction } from './alert-dispatcher.js';
@@ -8,6 +8,8 @@ import { parseMonitorConfig } from './monitor-config.js';
 import { MonitorStore } from './monitor-store.js';
 import { PredictionStore, type LabelInput } from './prediction-store.js';
 import type { Alert, MonitorAnalyzers, MonitorConfig, MonitorRemoval, WindowResult } from './types.js';
+
+export type { MonitorRunResult, MonitorStatus, SavedMonitor } from '../core/index.js';
 import type { DeliveryOptions } from './webhook.js';
 import { computePerformance, evaluateWindow } from './window-evaluator.js';
 import { WindowReferences } from './window-references.js';
@@ -30,26 +32,8 @@ export interface MonitoringServiceDeps {
   readonly maxWindowsPerRun?: number;
 }
 
-export interface MonitorRunResult {
-  readonly monitor: string;
-  readonly evaluated: readonly WindowResult[];
-  /** Earlier windows updated with late records or newly arrived labels. */
-  readonly refreshed: number;
-  readonly fired: readonly Alert[];
-  readonly resolved: readonly string[];
-}
-
 /** The most windows or alerts one call answers (the API's bound too). */
 const MAX_LIMIT = 1000;
-
-/** A monitor as created or updated, with what the caller should know (a deployment with no traffic yet, say). */
-export type SavedMonitor = MonitorConfig & { readonly warnings?: readonly string[] };
-
-export interface MonitorStatus {
-  readonly monitor: MonitorConfig;
-  readonly windows: readonly WindowResult[];
-  readonly alerts: readonly Alert[];
-}
 
 /** Monitors over the prediction log: windows, metrics, alert rules, webhooks and retraining. */
 export class MonitoringService {

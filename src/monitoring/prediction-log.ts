@@ -1,24 +1,11 @@
 /**
- * The prediction log's record and the sink serving writes through. monitoring/ owns the log's
- * store; serving (a layer above) writes through this face. Deployments, A/B tests and shadow
- * traffic will fill `deployment` and `variant`; late labels join by `requestId`.
+ * The prediction log's face for serving (a layer above), which writes through it; monitoring/
+ * owns the log's store. The record itself is core's (core/contracts/monitoring.ts), as the API
+ * answers with it.
  */
-export interface PredictionRecord {
-  readonly requestId: string;
-  /** Event time, epoch ms. */
-  readonly timestamp: number;
-  readonly modelName: string;
-  readonly modelVersion: number;
-  readonly deployment: string | null;
-  readonly variant: string | null;
-  /** Named raw inputs of one row, e.g. { amount: 12.5, country: 'FR' }. */
-  readonly inputs: Readonly<Record<string, unknown>>;
-  /** Named outputs of that row, e.g. { probability: 0.91, label: 1 }. */
-  readonly outputs: Readonly<Record<string, unknown>>;
-  readonly latencyMs: number;
-  /** Set when the request failed. */
-  readonly error?: string;
-}
+import type { PredictionRecord } from '../core/index.js';
+
+export type { PredictionRecord } from '../core/index.js';
 
 /**
  * What serving calls on the request path: `log` never blocks and never throws; when the buffer is

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
-import { invalidArgument } from '../core/index.js';
+import { invalidArgument, type LabelInput, type PredictionRecord, type StoredPrediction } from '../core/index.js';
 import type { Database } from '../storage/index.js';
-import type { PredictionRecord } from './prediction-log.js';
+
+export type { LabelInput, StoredPrediction } from '../core/index.js';
 
 /** A prediction as the logger received it: the record plus its arrival time. */
 export interface LoggedPrediction {
@@ -12,19 +13,6 @@ export interface LoggedPrediction {
 /** Where buffered predictions go; the SQL store is the one real implementation. */
 export interface PredictionSink {
   writeBatch(batch: readonly LoggedPrediction[]): Promise<void>;
-}
-
-export interface StoredPrediction extends PredictionRecord {
-  readonly receivedAt: number;
-  readonly label?: unknown;
-  readonly labeledAt?: number;
-}
-
-export interface LabelInput {
-  readonly requestId: string;
-  readonly label: unknown;
-  /** When the label became known, epoch ms (default now). */
-  readonly timestamp?: number;
 }
 
 // 11 bound values per row: 400 rows stays far below SQLite's and PostgreSQL's parameter limits.

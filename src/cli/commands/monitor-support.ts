@@ -1,5 +1,5 @@
 /** What the monitor commands share: one API over local and remote, argument parsers, table rows. */
-import type { AlertInfo, FeedbackLabel, KeelClient, MonitorDefinition, MonitorRemovalInfo, MonitorRunInfo, MonitorStatusInfo, SavedMonitorInfo } from '../../client/index.js';
+import type { AlertInfo, FeedbackLabel, KeelClient, MonitorDefinition, MonitorInfo, MonitorRemovalInfo, MonitorRunInfo, MonitorStatusInfo, SavedMonitorInfo } from '../../client/index.js';
 import { invalidArgument } from '../../core/index.js';
 import type { LabeledPredictionReader, ModelPublisher, StoredPrediction } from '../../monitoring/index.js';
 import type { CliContext } from '../context.js';
@@ -9,7 +9,7 @@ import { tableTime } from '../output.js';
 export interface MonitoringApi {
   feedback(labels: readonly FeedbackLabel[]): Promise<{ stored: number; matched: number }>;
   createMonitor(d: MonitorDefinition): Promise<SavedMonitorInfo>;
-  listMonitors(deployment?: string): Promise<readonly MonitorDefinition[]>;
+  listMonitors(deployment?: string): Promise<readonly MonitorInfo[]>;
   deleteMonitor(name: string): Promise<MonitorRemovalInfo>;
   status(target: string, limit: number): Promise<readonly MonitorStatusInfo[]>;
   run(name: string, now?: number): Promise<MonitorRunInfo>;
@@ -133,7 +133,7 @@ function toLabel(o: Record<string, unknown>): FeedbackLabel {
 
 export function statusRows(s: MonitorStatusInfo): Record<string, unknown>[] {
   return s.windows.map((w) => {
-    const drift = (w.details.inputDrift as { columns?: { column: string; drifted: boolean }[] } | undefined)?.columns?.filter((c) => c.drifted).map((c) => c.column) ?? [];
+    const drift = w.details.inputDrift?.columns.filter((c) => c.drifted).map((c) => c.column) ?? [];
     const perf = ['auc', 'accuracy', 'rmse'].map((k) => (w.metrics[`performance.${k}`] !== undefined ? `${k}=${w.metrics[`performance.${k}`]!.toFixed(3)}` : '')).filter(Boolean).join(' ');
     const alerts = s.alerts.filter((a) => a.windowStart === w.start).map((a) => `${a.rule}(${a.state})`).join(' ');
     return {

@@ -76,7 +76,7 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
       const ms = await (await api(ctx)).listMonitors(o.deployment);
       if (ctx.json) return printJson(ms);
       printTable(ms.map((m) => {
-        const w = m.window as { type: string; sizeMs: number; slideMs: number; graceMs: number };
+        const w = m.window;
         return { name: m.name, deployment: m.deployment, window: `${w.type} ${w.sizeMs / 1000}s${w.type === 'sliding' ? `/${w.slideMs / 1000}s` : ''}`, grace: `${w.graceMs / 1000}s`, reference: m.referenceDataset ?? '(lineage)', rules: (m.rules ?? []).map((r) => r.name).join(', ') };
       }), ['name', 'deployment', 'window', 'grace', 'reference', 'rules']);
     }));
