@@ -38,6 +38,26 @@ export class DatasetRepository {
     return r && toVersion(r);
   }
 
+  /** The version `back` places before the latest (0: the latest), in the order of `latestVersion`. */
+  async versionBack(name: string, back: number): Promise<DatasetVersion | undefined> {
+    const r = await this.db
+      .selectFrom('dataset_versions')
+      .selectAll()
+      .where('dataset_name', '=', name)
+      .orderBy('created_at', 'desc')
+      .orderBy('version', 'desc')
+      .offset(back)
+      .limit(1)
+      .executeTakeFirst();
+    return r && toVersion(r);
+  }
+
+  /** Up to `limit` version ids of `name` that start with `prefix` (hex, so no LIKE escapes are needed). */
+  async versionsStartingWith(name: string, prefix: string, limit: number): Promise<string[]> {
+    const rows = await this.db.selectFrom('dataset_versions').select('version').where('dataset_name', '=', name).where('version', 'like', `${prefix}%`).orderBy('version').limit(limit).execute();
+    return rows.map((r) => r.version);
+  }
+
   async datasetExists(name: string): Promise<boolean> {
     return (await this.db.selectFrom('datasets').select('name').where('name', '=', name).executeTakeFirst()) !== undefined;
   }

@@ -19,6 +19,15 @@ describe('parseDatasetRef', () => {
     expect(() => parseDatasetRef('../etc@0123456789ab')).toThrow(/invalid dataset name/);
     expect(() => parseDatasetRef('iris@v1')).toThrow(/invalid dataset version/);
   });
+
+  it("parses a version id's start and latest~N", () => {
+    expect(parseDatasetRef('iris@0123')).toEqual({ name: 'iris', version: undefined, prefix: '0123' });
+    expect(parseDatasetRef('iris@latest~2')).toEqual({ name: 'iris', version: undefined, back: 2 });
+    expect(parseDatasetRef('iris@latest~0')).toEqual({ name: 'iris', version: undefined });
+    for (const bad of ['iris@012', 'iris@0123456789abc', 'iris@latest~', 'iris@latest~-1', 'iris@~1', 'iris@0123G']) {
+      expect(() => parseDatasetRef(bad), bad).toThrow(/invalid dataset version .*'latest~N'/);
+    }
+  });
 });
 
 for (const backend of testStores()) {
@@ -280,6 +289,24 @@ for (const backend of testStores()) {
       const fromPq = await t.service.add('fmt', pq, { format: 'parquet' });
       expect(fromPq.columns.map((c) => c.name)).toEqual(['x', 'y', 'c', 'z']);
       expect(fromPq.rows).toBe(4);
+    });
+
+    it('finds a version by the start of its id, or by its place before the latest', async () => {
+      const repo = new DatasetRepository(store.db);
+      const base = await t.service.add('pick-source', fileA);
+      // Three versions of one dataset whose ids share their first 4 characters; the last added is the latest.
+      for (const [version, createdAt] of [['abcd11111111', 1], ['abcd22222222', 2], ['abce33333333', 3]] as const) {
+        await repo.insertVersion({ ...base, name: 'picked', version, createdAt }, undefined);
+      }
+      expect((await t.service.get('picked@abcd2')).version).toBe('abcd22222222');
+      expect((await t.service.get('picked@abce')).version).toBe('abce33333333');
+      expect((await t.service.get('picked@latest~1')).version).toBe('abcd22222222');
+      expect((await t.service.get('picked@latest~2')).version).toBe('abcd11111111');
+      expect((await t.service.diff('picked@latest~1', 'picked')).b.version).toBe('abce33333333');
+      await expectKeelError(t.service.get('picked@abcd'), 'INVALID_ARGUMENT', /^ref: version 'abcd' of dataset 'picked' is ambiguous: it starts 2 versions \(abcd11111111, abcd22222222\); give more of its characters$/);
+      await expectKeelError(t.service.get('picked@latest~3'), 'NOT_FOUND', /dataset version 'picked@latest~3'/);
+      await expectKeelError(t.service.get('picked@ffff'), 'NOT_FOUND', /dataset version 'picked@ffff'/);
+      await expectKeelError(t.service.diff('picked@abcd', 'picked'), 'INVALID_ARGUMENT', /^a: version 'abcd'/);
     });
 
     it('reports missing datasets and versions as NOT_FOUND', async () => {

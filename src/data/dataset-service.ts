@@ -2,7 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { assertUnchanged, makeWorkDir, notFound, stampFiles, sha256, throwIfAborted, type DatasetFormat, type Table } from '../core/index.js';
+import { assertUnchanged, invalidArgument, makeWorkDir, notFound, stampFiles, sha256, throwIfAborted, type DatasetFormat, type Table } from '../core/index.js';
 import type { JobOptions } from '../jobs/index.js';
 import { artifactRecorded } from '../storage/index.js';
 import { DatasetRepository } from './dataset-repository.js';
@@ -206,11 +206,18 @@ export class DatasetService {
 
   /** `field` names the ref in an error (the diff's `a` and `b`). */
   async get(ref: string, field = 'ref'): Promise<DatasetVersion> {
-    const { name, version } = parseDatasetRef(ref, field);
-    const v = version ? await this.repo.getVersion(name, version) : await this.repo.latestVersion(name);
+    const { name, version, prefix, back } = parseDatasetRef(ref, field);
+    const v = version ? await this.repo.getVersion(name, version) : prefix ? await this.versionStartingWith(name, prefix, field) : back ? await this.repo.versionBack(name, back) : await this.repo.latestVersion(name);
     if (v) return v;
     if (!(await this.repo.datasetExists(name))) throw notFound('dataset', name);
     throw notFound('dataset version', ref);
+  }
+
+  /** The one version whose id starts with `prefix`; a prefix two versions share is refused, naming them. */
+  private async versionStartingWith(name: string, prefix: string, field: string): Promise<DatasetVersion | undefined> {
+    const ids = await this.repo.versionsStartingWith(name, prefix, 5);
+    if (ids.length > 1) throw invalidArgument(field, `version '${prefix}' of dataset '${name}' is ambiguous: it starts ${ids.length > 4 ? 'more than 4 versions' : `${ids.length} versions`} (${ids.slice(0, 4).join(', ')}); give more of its characters`);
+    return ids.length === 1 ? this.repo.getVersion(name, ids[0]!) : undefined;
   }
 
   async diff(refA: string, refB: string): Promise<DatasetDiff> {

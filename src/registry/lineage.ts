@@ -27,12 +27,16 @@ export function checkLineage(lineage: ModelLineage | undefined): ModelLineage {
 /**
  * Lineage names the data a model was trained on: each dataset version must exist (an unknown one is
  * NOT_FOUND, a malformed ref INVALID_ARGUMENT, naming `lineage.datasetVersions[i]`), else the model
- * points at data that nobody can find again.
+ * points at data that nobody can find again. Each is recorded as `name@version`, the full id: a
+ * ref such as `fraud`, `fraud@latest~1` or `fraud@0843` names another version once more are added.
  */
-export async function checkLineageDatasets(lineage: ModelLineage, datasets: DatasetLookup | undefined): Promise<void> {
-  if (!datasets) return;
-  for (const [i, ref] of (lineage.datasetVersions ?? []).entries()) {
+export async function pinLineageDatasets(lineage: ModelLineage, datasets: DatasetLookup | undefined): Promise<ModelLineage> {
+  if (!datasets || !lineage.datasetVersions) return lineage;
+  const pinned: string[] = [];
+  for (const [i, ref] of lineage.datasetVersions.entries()) {
     const field = `lineage.datasetVersions[${i}]`;
-    await lookupFor(field, () => datasets.get(ref, field));
+    const v = await lookupFor(field, () => datasets.get(ref, field));
+    pinned.push(`${v.name}@${v.version}`);
   }
+  return { ...lineage, datasetVersions: pinned };
 }

@@ -1,7 +1,7 @@
 import { PostgresAdapter } from 'kysely';
 import { decodePageToken, encodePageToken, invalidArgument, isKeelError, KeelError } from '../core/index.js';
 import { isUniqueViolation } from '../storage/index.js';
-import { checkLineage, checkLineageDatasets } from './lineage.js';
+import { checkLineage, pinLineageDatasets } from './lineage.js';
 import { checkMaxResults, parseOrderBy } from './paging.js';
 import { RegistryStore, MODEL_ORDER_COLUMNS, VERSION_ORDER_COLUMNS, versionKey } from './registry-store.js';
 import { metricsToJson, versionFromRow, type VersionRow } from './rows.js';
@@ -121,8 +121,7 @@ export class RegistryService extends RegistryMoves {
     checkModelName(input.name);
     const fields = this.versionFields(input);
     const signature = input.signature === undefined ? undefined : checkSignature(input.signature);
-    const given = checkLineage(input.lineage);
-    await checkLineageDatasets(given, this.deps.datasets);
+    const given = await pinLineageDatasets(checkLineage(input.lineage), this.deps.datasets);
     const fromSource = await resolveSdkSource(input.source, this.deps.artifacts, this.deps.tracking);
     // A version made from ONNX bytes by a run (keel train) names that run in lineage; it is the
     // version's run too, so MLflow clients see run_id on it.

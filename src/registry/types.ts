@@ -60,9 +60,9 @@ export interface RegistryServiceDeps {
   readonly datasets?: DatasetLookup;
 }
 
-/** Looks a dataset version (`name@version`, or a name for its latest) up, throwing NOT_FOUND when there is none. */
+/** Looks a dataset version (`name@version`, a name for its latest, ...) up, throwing NOT_FOUND when there is none. */
 export interface DatasetLookup {
-  get(ref: string, field?: string): Promise<unknown>;
+  get(ref: string, field?: string): Promise<{ readonly name: string; readonly version: string }>;
 }
 
 /** Model-version tags that serving reads: the model takes NaN/null inputs; the feature order of a [N, F] input. */

@@ -14,7 +14,7 @@ import type { RoutePluginOptions } from './route-options.js';
 // How the lists of column names are read (splitList): both forms, an item's comma escaped.
 const LIST = 'comma-separated, or the parameter repeated, or both (columns=a,b&columns=c); a comma inside a name is written \\, and a backslash before a comma or a backslash \\\\';
 const NameParams = Type.Object({ name: Type.String() });
-const VersionParams = Type.Object({ name: Type.String(), version: Type.String({ description: "a 12-hex version or 'latest'" }) });
+const VersionParams = Type.Object({ name: Type.String(), version: Type.String({ description: "a 12-hex version, its first 4 or more characters, 'latest' or 'latest~N' (N versions before the latest)" }) });
 const UploadQuery = Type.Object({
   format: Type.Optional(Type.String({ description: `one of ${DATASET_FORMATS.join(', ')}; default from filename` })),
   filename: Type.Optional(Type.String({ description: 'the original file name (recorded as the source; its extension gives the format)' })),
