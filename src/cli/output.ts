@@ -46,6 +46,9 @@ export function printTable(rows: readonly Record<string, unknown>[], columns?: r
   process.stdout.write(`${renderTable(rows, columns, options)}\n`);
 }
 
+/** `1 row`, `3 rows`: a count with its noun, singular for one. */
+export const counted = (n: number, noun: string, plural = `${noun}s`): string => `${n} ${n === 1 ? noun : plural}`;
+
 export function printLine(text = '', stream: NodeJS.WritableStream = process.stdout): void {
   stream.write(`${text}\n`);
 }

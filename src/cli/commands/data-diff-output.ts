@@ -1,5 +1,5 @@
 import type { DatasetDiffResult } from '../../client/index.js';
-import { formatCell, printLine, printTable } from '../output.js';
+import { counted, formatCell, printLine, printTable } from '../output.js';
 import { cellText, shown, stdShown, topValueShown, truncate } from './data-output.js';
 
 type ColumnDiff = DatasetDiffResult['columns'][number];
@@ -96,7 +96,7 @@ function printSchema(d: DatasetDiffResult): void {
 /** `keel data diff`'s text: the header, the schema changes, a summary line, then the changed columns, largest shift first. */
 export function printDiff(d: DatasetDiffResult, options: { all?: boolean; limit?: number } = {}): void {
   const rows = d.rows.delta === null || d.rows.delta === 0 ? '' : `: ${d.rows.delta > 0 ? '+' : ''}${d.rows.delta}${d.rows.relative === null ? '' : `, ${signedPercent(d.rows.relative)}`}`;
-  printLine(`${d.a.name}@${d.a.version} (${d.a.rows} rows) → ${d.b.name}@${d.b.version} (${d.b.rows} rows${rows})${d.sameContent ? ': the same content' : ''}`);
+  printLine(`${d.a.name}@${d.a.version} (${counted(d.a.rows, 'row')}) → ${d.b.name}@${d.b.version} (${counted(d.b.rows, 'row')}${rows})${d.sameContent ? ': the same content' : ''}`);
   printSchema(d);
   const typeChanged = new Set(d.schema.changed.filter((c) => c.type && !c.allMissing).map((c) => c.name));
   const ranked = d.columns.map((c) => ({ c, rank: diffRank(c, typeChanged.has(c.name)) })).sort((x, y) => y.rank - x.rank);

@@ -47,7 +47,7 @@ describe('keel data (end to end)', () => {
     writeFileSync(late, `n\n${Array.from({ length: 25_000 }, (_, i) => i).join('\n')}\n1.5\n`);
     // (In a store of its own: this test's store lists only 'small'.)
     const lateAdd = await keel(['--home', join(home, 'other-store'), 'data', 'add', 'late', late]);
-    expect(lateAdd.stdout).toMatch(/^late@[0-9a-f]{12}: 25001 rows × 1 columns/);
+    expect(lateAdd.stdout).toMatch(/^late@[0-9a-f]{12}: 25001 rows × 1 column\b/);
     expect(lateAdd.stderr).toContain('note: column \'n\' holds "1.5", so it is DOUBLE instead of BIGINT\n');
     // So is a column renamed (a name the header repeats).
     const repeats = join(home, 'repeats.csv');

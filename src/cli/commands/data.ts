@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { invalidArgument, lookupFor, splitList } from '../../core/index.js';
 import { assertDatasetName, MAX_PAGE_ROWS, parseTypeList, resolveTypes } from '../../data/index.js';
 import type { ContextFactory } from '../context.js';
-import { formatCell, isStdout, printJson, printLine, printNote, printTable, progressBar, tableTime } from '../output.js';
+import { counted, formatCell, isStdout, printJson, printLine, printNote, printTable, progressBar, tableTime } from '../output.js';
 import { interruptible } from '../interrupt.js';
 import { positiveInt } from '../option-values.js';
 import { runCommand } from '../run-command.js';
@@ -65,7 +65,7 @@ export function registerDataCommands(program: Command, context: ContextFactory):
       // The description given with it is the dataset's now (DatasetService.addedAgain): say so.
       const described = opts.description === undefined ? '' : '; the description is updated';
       const known = v.createdAt < started ? `, unchanged: the same content was added ${tableTime(v.createdAt)}${described}` : '';
-      printLine(`${v.name}@${v.version}: ${v.rows} rows × ${v.columns.length} columns (${((Date.now() - started) / 1000).toFixed(2)} s${known})`);
+      printLine(`${v.name}@${v.version}: ${counted(v.rows, 'row')} × ${counted(v.columns.length, 'column')} (${((Date.now() - started) / 1000).toFixed(2)} s${known})`);
     }));
 
   data
@@ -103,7 +103,7 @@ export function registerDataCommands(program: Command, context: ContextFactory):
         return ctx.json ? printJson(column) : printColumn(v, c);
       }
       if (ctx.json) return printJson(showJson(v));
-      printLine(`${v.name}@${v.version}  ${v.rows} rows  ${v.columns.length} columns  source ${v.source}  added ${tableTime(v.createdAt)}`);
+      printLine(`${v.name}@${v.version}  ${counted(v.rows, 'row')}  ${counted(v.columns.length, 'column')}  source ${v.source}  added ${tableTime(v.createdAt)}`);
       printTable(
         v.columns.map((c) => {
           const s = c.stats;
@@ -167,7 +167,7 @@ export function registerDataCommands(program: Command, context: ContextFactory):
       // after them would be read as one more row, so it goes to stderr, as `-` leaves stdout alone.
       const summaryTo = isStdout(r.path) ? process.stderr : process.stdout;
       if (ctx.json) return printJson(r, summaryTo);
-      printLine(`${r.name}@${r.version}: ${r.rows} rows written to ${r.path} (${r.format})`, summaryTo);
+      printLine(`${r.name}@${r.version}: ${counted(r.rows, 'row')} written to ${r.path} (${r.format})`, summaryTo);
     }));
 
   data

@@ -7,7 +7,7 @@ import type { KeelClient } from '../../client/index.js';
 import { invalidArgument, makeWorkDir } from '../../core/index.js';
 import { batchPredict, DispatchingModelSource, FileModelSource, RegistryModelSource, type ModelRegistryReader } from '../../serving/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
-import { printJson, printLine, progressBar } from '../output.js';
+import { counted, printJson, printLine, progressBar } from '../output.js';
 import { runCommand } from '../run-command.js';
 
 interface PredictOptions {
@@ -71,7 +71,7 @@ async function predict(ctx: CliContext, opts: PredictOptions, work: string | und
   });
   bar.done();
   if (ctx.json) printJson(result);
-  else printLine(`${result.rows} rows predicted by ${result.model.name}/${result.model.version} -> ${result.output} (${result.outputColumns.join(', ')})`);
+  else printLine(`${counted(result.rows, 'row')} predicted by ${result.model.name}/${result.model.version} -> ${result.output} (${result.outputColumns.join(', ')})`);
 }
 
 /** The server's registry as serving reads one: a version's ONNX is downloaded into `work`. */

@@ -4,7 +4,7 @@ import { invalidArgument, lookupFor } from '../../core/index.js';
 import { assertSchemaDatasetName, DRIFT_TESTS, parseSchema, renderDriftHtml, type DriftOptions, type DriftReport, type DriftTest, type Schema, type ValidationResult } from '../../validation/index.js';
 import { ValidationClient, type ValidationApi } from '../../client/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
-import { printJson, printLine, printTable, tableTime } from '../output.js';
+import { counted, printJson, printLine, printTable, tableTime } from '../output.js';
 import { runCommand } from '../run-command.js';
 
 /** Exit status of `keel validate` when the batch has anomalies of error severity (docs/validation.md). */
@@ -94,7 +94,7 @@ export function registerValidationCommands(program: Command, context: ContextFac
       }
       if (ctx.json) printJson({ ...v, report: report.drift ? { ...report, drift: { ...report.drift, columns: report.drift.columns.map(({ distribution: _d, ...c }) => c) } } : report });
       else {
-        printLine(`${v.batch}: ${report.rows} rows checked against ${v.schemaSource}`);
+        printLine(`${v.batch}: ${counted(report.rows, 'row')} checked against ${v.schemaSource}`);
         if (report.anomalies.length === 0) printLine('no anomalies');
         else printTable(report.anomalies.map((a) => ({ column: a.column, anomaly: a.kind, severity: a.severity.toUpperCase(), description: a.description })));
         if (report.drift) { printLine(); printLine(`drift against ${v.against}:`); printDrift(report.drift); }
