@@ -14,7 +14,7 @@ import { spaceLineOf, withoutSpaceLines } from './csv-space-lines.js';
 import { intChecks, JSON_INT, JSON_SAMPLE_ROWS, longWholeColumns } from './json-numbers.js';
 import { lateKeyCheck } from './json-late-keys.js';
 import { assertNoBom, assertRecords, assertRowsShape, mayBeTable } from './json-shape.js';
-import { tableAsRows } from './json-table.js';
+import { tableAsRows, tableError, type TableRows } from './json-table.js';
 import { indexNote, pandasIndexColumns } from './pandas-index.js';
 import { sourceNames } from './source-names.js';
 import type { ReadOptions } from './read-options.js';
@@ -108,9 +108,29 @@ async function describeJson(con: DuckDBConnection, files: readonly string[], opt
   } catch (e) {
     const table = files.length === 1 && workDir !== undefined && mayBeTable(e) ? await tableAsRows(files[0]!, workDir) : undefined;
     if (table === undefined) throw e;
-    const d = await describeFiles(con, [table.file], 'ndjson', options, workDir);
-    return { ...d, notes: [table.note, ...d.notes] };
+    const d = await describeFiles(con, [table.file], 'ndjson', options, workDir).catch(async (t: unknown) => {
+      throw await tableError(t, table);
+    });
+    return readOfTable({ ...d, notes: [table.note, ...d.notes] }, table);
   }
+}
+
+/**
+ * The read of a table's rows, its every message (an error, a note, a widening) said of the table's
+ * own file: none names the temp file the rows were written to (json-table.ts).
+ */
+function readOfTable(d: DescribedSource, table: TableRows): DescribedSource {
+  return {
+    ...d,
+    notes: d.notes.map(table.said),
+    async widen(error) {
+      const next = await d.widen(error).catch(async (e: unknown) => {
+        throw await tableError(e, table);
+      });
+      if (next === undefined) throw await tableError(error, table);
+      return { source: readOfTable(next.source, table), widening: { ...next.widening, message: table.said(next.widening.message) } };
+    },
+  };
 }
 
 /** describeSource's CSV work, but for lines too long. */
