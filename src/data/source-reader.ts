@@ -250,7 +250,12 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
   const check = typedRead && !own ? lateKeys : undefined;
   if (check === undefined) lateKeys?.stop();
   const fileRead = !typedRead ? plain : check?.inRead === undefined ? sourceSql(files, format, typed) : `(SELECT * FROM ${sourceSql(files, format, typed)} WHERE (${check.inRead}) >= 0)`;
-  const read = own ? `(SELECT ${found.map((d, i) => `${quoteIdent(d.name)} AS ${quoteIdent(own.names[i]!)}`).join(', ')} FROM ${fileRead})` : fileRead;
+  // Read so, with all rows sampled, a nested value is a struct of the keys of every row, and its
+  // text gained the others' as nulls (`{"x":1}` stored `{"x":1,"y":null}`): it comes, row for
+  // row, from a read to depth 1, where each value is its own JSON text.
+  const nested = own && format !== 'parquet' ? new Set(duckNames.filter((t) => isNestedType(t.duckType)).map((t) => t.name)) : new Set<string>();
+  const texts = nested.size === 0 ? '' : ` POSITIONAL JOIN (SELECT ${[...nested].map(quoteIdent).join(', ')} FROM ${sourceSql(files, format, ', sample_size = -1, maximum_depth = 1')}) j`;
+  const read = own ? `(SELECT ${found.map((d, i) => `${nested.has(d.name) ? 'j' : 't'}.${quoteIdent(d.name)} AS ${quoteIdent(own.names[i]!)}`).join(', ')} FROM ${fileRead} t${texts})` : fileRead;
   const declared = own ? found.map((d, i) => ({ ...d, name: own.names[i]! })) : found;
   const sniffed = { ...withGivenTypes(read, declared, given, checks), renames: own?.renames ?? [], ...(check ? { verify: (c: DuckDBConnection) => check.verify(c, new Set(duckNames.map((d) => d.name))) } : {}) };
   if (format === 'parquet' || allRows) return sniffed;
