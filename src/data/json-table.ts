@@ -72,8 +72,9 @@ function tableMessage(rows: string, file: string): (message: string) => string {
     message
       .replace(named, (n) => names.get(n)!)
       .replace(/readable NDJSON file/g, 'readable JSON file')
-      .replace(/\b(on )?line (\d+)/g, (_, on: string | undefined, n: string) => `${on ? 'in ' : ''}row ${n}`)
-      .replace(/\bthe line before it\b/g, 'the row before it');
+      // Where Keel's messages name a line (not inside a column's name, `'line 2'`).
+      .replace(/(^|\(|\bat |\bon )line (\d+)/g, (_, before: string, n: string) => `${before === 'on ' ? 'in ' : before}row ${n}`)
+      .replace(/\(or the line before it\b/g, '(or the row before it');
 }
 
 /** The table `text` holds, or undefined when it is not one of pandas' shapes. */
