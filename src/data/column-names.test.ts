@@ -132,4 +132,21 @@ describe('column names of the files added', () => {
     expect(v.columns.map((c) => `${c.name}:${c.type}:${c.stats.missing}`)).toEqual(['yn:string:0', 'YN_1:int:0']);
     expect((await t.service.rows(`late@${v.version}`, { offset: 24_999 })).rows).toEqual([['24999', 49_998], ['x', 7]]);
   });
+
+  // Such a file is read with all rows sampled, where DuckDB types a nested value as a struct of
+  // every row's keys: `{"x":1}` was stored as `{"x":1,"y":null}`, the key y of another row added.
+  it("keeps each nested value's own keys beside a JSON key renamed for its case, in the sampled rows and past them", async () => {
+    for (const n of [3, 25_000]) {
+      const file = join(t.dir, `nested-${n}.ndjson`);
+      const rows = Array.from({ length: n }, (_, i) => JSON.stringify({ id: i, ID: -i, o: { x: i }, l: [{ x: i }] }));
+      writeFileSync(file, `${rows.join('\n')}\n{"id":-1,"ID":1,"o":{"x":1,"y":[2]},"l":[{"y":3}]}\n`);
+      const v = await t.service.add(`nested-${n}`, file);
+      expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['id:int', 'ID_1:int', 'o:string', 'l:string']);
+      expect((await t.service.rows(`nested-${n}@${v.version}`, { offset: n - 2 })).rows).toEqual([
+        [n - 2, 2 - n, `{"x":${n - 2}}`, `[{"x":${n - 2}}]`],
+        [n - 1, 1 - n, `{"x":${n - 1}}`, `[{"x":${n - 1}}]`],
+        [-1, 1, '{"x":1,"y":[2]}', '[{"y":3}]'],
+      ]);
+    }
+  });
 });

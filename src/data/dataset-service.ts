@@ -79,7 +79,7 @@ export class DatasetService {
     signal?.addEventListener('abort', interrupt, { once: true });
     try {
       throwIfAborted(signal, 'the add');
-      const [con, con2, { files, userNames }] = [await duck.connect(), await duck.connect(), await readableFiles(source, work)];
+      const [con, con2, { files, userNames, userText }] = [await duck.connect(), await duck.connect(), await readableFiles(source, work)];
       // The content hash runs beside DuckDB's read: identical content is found without waiting
       // for the whole ingest, and new content pays no extra pass.
       let duplicate: DatasetVersion | undefined;
@@ -104,10 +104,10 @@ export class DatasetService {
           this.deps.logger.info({ dataset: name, column: r.position + 1, from: r.from, to: r.to }, 'a column of the file was renamed');
           progress(0, `${RENAMED}${renameNote(r)}`);
         }
-        for (const note of described.notes) progress(0, `${TYPED}${note}`);
+        for (const note of described.notes) progress(0, `${TYPED}${userText(note)}`);
         const writeOptions = parquetOptions(await sourceRows(con, files, source.format));
         const widened = (w: Widening) => this.deps.logger.info({ dataset: name, ...w }, 'the types of the file widened after its sampled rows');
-        columns = await writeSourceParquet(con, described, parquet, writeOptions, (p, message) => progress(Math.min(60, p * 0.6), message), widened, signal);
+        columns = await writeSourceParquet(con, described, parquet, writeOptions, (p, message) => progress(Math.min(60, p * 0.6), userText(message)), widened, signal);
       } catch (e) {
         await dedupe.catch(() => undefined);
         await assertUnchanged(stamps);

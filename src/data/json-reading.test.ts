@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDb, quoteString } from './duckdb-sql.js';
 import { expectKeelError, sqliteTestService } from './test-helpers.js';
@@ -36,6 +37,26 @@ describe('JSON keys past the sampled rows', () => {
     expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['a:int', 'late:int']);
     expect((await t.service.rows('late-json', { offset: 25_000 })).rows).toEqual([[1, 7]]);
     expect(v.notes).toEqual(['object 25001 has the key "late", which the first rows do not, so the types come from all rows']);
+  });
+
+  // A nested value is stored as its own JSON text, so a key new inside it (o.y) is kept as it is.
+  // DuckDB's check of a file's keys (a gzipped file's; a plain one's when the scan found a late
+  // key) typed nested values as structs: its first unknown key was o's y, named as a row's key in
+  // a note (`line 30001 has the key "y"`, for a key "late" on line 30002), with a read of all rows.
+  it('inside a nested value are kept in its text, and need no note: gzipped, in a JSON array, or before a late key of the rows', async () => {
+    const nested = (n: number) => Array.from({ length: n }, (_, i) => `{"a": ${i}, "o": {"x": 1}}`);
+    const cases: [string, string, string[], unknown[][]][] = [
+      ['nested.ndjson.gz', [...nested(30_000), '{"a": 5, "o": {"x": 1, "y": [2]}}'].join('\n'), ['a:int', 'o:string'], [[29_999, '{"x":1}'], [5, '{"x":1,"y":[2]}']]],
+      ['nested.json.gz', `[${[...nested(25_000), '{"a": 5, "o": {"x": 1, "y": 2}}'].join(',')}]`, ['a:int', 'o:string'], [[24_999, '{"x":1}'], [5, '{"x":1,"y":2}']]],
+      ['nested.ndjson', [...nested(30_000), '{"a": 5, "o": {"x": 1, "y": 2}}', '{"a": 6, "o": {"x": 1}, "late": "z"}'].join('\n'), ['a:int', 'o:string', 'late:string'], [[5, '{"x":1,"y":2}', null], [6, '{"x":1}', 'z']]],
+    ];
+    for (const [name, text, columns, last] of cases) {
+      writeFileSync(join(dir, name), name.endsWith('.gz') ? gzipSync(text) : text);
+      const v = await t.service.add('nested', join(dir, name));
+      const rows = (await t.service.rows(`nested@${v.version}`, { offset: v.rows - 2 })).rows;
+      const notes = name === 'nested.ndjson' ? ['line 30002 has the key "late", which the first rows do not, so the types come from all rows'] : undefined;
+      expect({ name, columns: v.columns.map((c) => `${c.name}:${c.type}`), rows, notes: v.notes }).toEqual({ name, columns, rows: last, notes });
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { expectKeelError, sqliteTestService } from './test-helpers.js';
 
@@ -46,11 +47,42 @@ describe('a JSON file that is one table', () => {
     await expectKeelError(t.service.add('mixed', join(t.dir, 'mixed.json')), 'INVALID_ARGUMENT', /^file: 'mixed\.json' is one JSON object of columns or lists .*orient='records', lines=True/);
   });
 
+  // Its rows are written to a temp .ndjson file and read: the errors of that read named that file
+  // ('dup.ndjson' has an object with the key "a" twice (line 1)), and its notes its lines.
+  it("names the table's own file in an error or a note of the read of its rows, never their temp file, and its rows, not lines", async () => {
+    const leaks = (m: string) => m.includes('.ndjson') || m.includes(t.dir) || m.includes('.gz');
+    writeFileSync(join(t.dir, 'dup.json'), '{"a":[1,2],"a":[3,4]}');
+    const dup = await expectKeelError(t.service.add('dup', join(t.dir, 'dup.json')), 'INVALID_ARGUMENT', /^file: 'dup\.json' has an object with the key "a" twice \(row 1\)/);
+    // pandas' reset_index refuses a column level_0 beside index too.
+    writeFileSync(join(t.dir, 'levels.json'), '{"index":{"r1":1},"level_0":{"r1":2}}');
+    const levels = await expectKeelError(t.service.add('levels', join(t.dir, 'levels.json')), 'INVALID_ARGUMENT', /^file: 'levels\.json' has an object with the key "level_0" twice \(row 1\)/);
+    // A gzipped file named without .gz, read through a link named with it: named as given.
+    writeFileSync(join(t.dir, 'zipped.json'), gzipSync('{"a":[1,2],"a":[3,4]}'));
+    const zipped = await expectKeelError(t.service.add('zipped', join(t.dir, 'zipped.json')), 'INVALID_ARGUMENT', /^file: 'zipped\.json' has an object/);
+    writeFileSync(join(t.dir, 'zipped-ok.json'), gzipSync('{"a":[1,2]}'));
+    const ok = await t.service.add('zipped-ok', join(t.dir, 'zipped-ok.json'));
+    // A value past the sampled rows that does not fit: the note names its row.
+    writeFileSync(join(t.dir, 'late.json'), `{"a":[${'1,'.repeat(30_000)}"x"]}`);
+    const late = await t.service.add('late', join(t.dir, 'late.json'));
+    expect(late.notes).toEqual([
+      "'late.json' is one table (pandas' a dict of lists), not rows: read as its 30001 rows, as pandas' read_json reads it",
+      'a value in row 30001 does not fit the types of the first rows, so the types come from all rows',
+    ]);
+    expect((await t.service.rows('late', { offset: 29_999 })).rows).toEqual([['1'], ['x']]);
+    expect(ok.notes).toEqual(["'zipped-ok.json' is one table (pandas' a dict of lists), not rows: read as its 2 rows, as pandas' read_json reads it"]);
+    expect([dup, levels, zipped].map((e) => e.message).filter(leaks)).toEqual([]);
+  });
+
   it('is read past the 16 MiB DuckDB reads as one object', { timeout: 60_000 }, async () => {
     const n = 170_000;
     writeFileSync(join(t.dir, 'big.json'), `{"a": {${Array.from({ length: n }, (_, i) => `"${i}":${i}`).join(',')}}, "b": {${Array.from({ length: n }, (_, i) => `"${i}":"${'x'.repeat(90)}"`).join(',')}}}`);
     const v = await t.service.add('big', join(t.dir, 'big.json'));
     expect([v.rows, v.columns.map((c) => `${c.name}:${c.type}`)]).toEqual([n, ['a:int', 'b:string']]);
     expect((await t.service.rows('big', { offset: n - 1 })).rows).toEqual([[n - 1, 'x'.repeat(90)]]);
+    // Not valid JSON past DuckDB's 16 MiB: its parser met the bad value in the rows' temp file,
+    // in the sampled rows (a bad value past them, or a key twice, fails the read itself: above).
+    writeFileSync(join(t.dir, 'bad-big.json'), `{"a": [${Array.from({ length: n }, (_, i) => (i === 1 ? 'tru' : String(i))).join(',')}], "b": [${Array.from({ length: n }, () => `"${'x'.repeat(90)}"`).join(',')}]}`);
+    const bad = await expectKeelError(t.service.add('bad-big', join(t.dir, 'bad-big.json')), 'INVALID_ARGUMENT', /^file: 'bad-big\.json' is not valid JSON at row 2: invalid literal$/);
+    expect(bad.message).not.toMatch(/ndjson|keel-data-/);
   });
 });

@@ -11,7 +11,10 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { invalidArgument, readHead } from '../core/index.js';
+import { invalidArgument, readHead, type KeelError } from '../core/index.js';
+import { rewritten } from './advice-error.js';
+import { withBadLine } from './json-bad-line.js';
+import { sourceError } from './source-sql.js';
 
 /** The largest file converted: its text is held in memory, twice. */
 const MAX_TABLE_BYTES = 256 << 20;
@@ -25,11 +28,22 @@ interface Table {
   readonly orient: string;
 }
 
+/** A table's rows as written for the read: `file`, read in place of the table's own file. */
+export interface TableRows {
+  readonly file: string;
+  readonly note: string;
+  /**
+   * A message of the read of `file` as said of the table's own file: the temp file's path and
+   * name are the table's, its format JSON, and its lines (one row each) the table's rows.
+   */
+  readonly said: (message: string) => string;
+}
+
 /**
  * The file's rows written as NDJSON under `workDir`, with the note that says so, when the file is
  * a table of one of pandas' shapes; undefined when it is not (or is larger than MAX_TABLE_BYTES).
  */
-export async function tableAsRows(file: string, workDir: string): Promise<{ file: string; note: string } | undefined> {
+export async function tableAsRows(file: string, workDir: string): Promise<TableRows | undefined> {
   const bytes = await readHead(file, MAX_TABLE_BYTES + 1).catch(() => undefined);
   if (bytes === undefined || bytes.length > MAX_TABLE_BYTES) return undefined;
   const table = tableOf(bytes.toString('utf8'), file);
@@ -43,7 +57,24 @@ export async function tableAsRows(file: string, workDir: string): Promise<{ file
   const out = join(dir, `${basename(file).replace(/\.json(\.gz)?$/i, '')}.ndjson`);
   await writeFile(out, lines.join(''));
   const kept = table.labels ? `; its row labels, not pandas' default 0, 1, 2, ..., are column ${indexName}` : '';
-  return { file: out, note: `'${basename(file)}' is one table (pandas' ${table.orient}), not rows: read as its ${table.rows.length} rows, as pandas' read_json reads it${kept}` };
+  return { file: out, note: `'${basename(file)}' is one table (pandas' ${table.orient}), not rows: read as its ${table.rows.length} rows, as pandas' read_json reads it${kept}`, said: tableMessage(out, file) };
+}
+
+/** An error of the read of a table's rows (TableRows), as said of the table (a row not valid JSON found as in any NDJSON file: json-bad-line.ts). */
+export const tableError = async (e: unknown, rows: TableRows): Promise<KeelError> => rewritten(await withBadLine(sourceError(e, 'ndjson', [rows.file]), [rows.file]), rows.said);
+
+/** TableRows' `said` for rows written to `rows` from the table `file`. */
+function tableMessage(rows: string, file: string): (message: string) => string {
+  // One pass, the path before its base name: a name replaced is not looked at again.
+  const names = new Map([[rows, file], [basename(rows), basename(file)]]);
+  const named = new RegExp([...names.keys()].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  return (message) =>
+    message
+      .replace(named, (n) => names.get(n)!)
+      .replace(/readable NDJSON file/g, 'readable JSON file')
+      // Where Keel's messages name a line (not inside a column's name, `'line 2'`).
+      .replace(/(^|\(|\bat |\bon )line (\d+)/g, (_, before: string, n: string) => `${before === 'on ' ? 'in ' : before}row ${n}`)
+      .replace(/\(or the line before it\b/g, '(or the row before it');
 }
 
 /** The table `text` holds, or undefined when it is not one of pandas' shapes. */

@@ -68,9 +68,9 @@ function withGzipped(files: readonly string[], format: DatasetFormat, gzipped: r
 /**
  * The files as the readers take them, each gzipped one through a link in `dir` named as the file
  * with .gz added (DuckDB and readHead tell a gzipped file by its name; the user's file keeps its
- * own), and the function that gives an error of the read the user's file names back.
+ * own), and the functions that give an error of the read, and a note, the user's file names back.
  */
-export async function readableFiles(source: SourceFiles, dir: string): Promise<{ files: string[]; userNames: (e: KeelError) => KeelError }> {
+export async function readableFiles(source: SourceFiles, dir: string): Promise<{ files: string[]; userNames: (e: KeelError) => KeelError; userText: (message: string) => string }> {
   const links = new Map<string, string>();
   for (const [i, file] of source.gzipped.entries()) {
     // A folder each: two gzipped files of a folder may have the same base name.
@@ -80,9 +80,8 @@ export async function readableFiles(source: SourceFiles, dir: string): Promise<{
     await symlink(file, links.get(file)!);
   }
   // A link's path first, then its base name (DuckDB's errors and Keel's name a file either way).
-  const userNames = (e: KeelError): KeelError =>
-    rewritten(e, (message) => [...links].reduce((m, [file, link]) => m.replaceAll(link, file).replaceAll(basename(link), basename(file)), message));
-  return { files: source.files.map((f) => links.get(f) ?? f), userNames };
+  const userText = (message: string): string => [...links].reduce((m, [file, link]) => m.replaceAll(link, file).replaceAll(basename(link), basename(file)), message);
+  return { files: source.files.map((f) => links.get(f) ?? f), userNames: (e) => rewritten(e, userText), userText };
 }
 
 /**

@@ -14,7 +14,7 @@ import { spaceLineOf, withoutSpaceLines } from './csv-space-lines.js';
 import { intChecks, JSON_INT, JSON_SAMPLE_ROWS, longWholeColumns } from './json-numbers.js';
 import { lateKeyCheck } from './json-late-keys.js';
 import { assertNoBom, assertRecords, assertRowsShape, mayBeTable } from './json-shape.js';
-import { tableAsRows } from './json-table.js';
+import { tableAsRows, tableError, type TableRows } from './json-table.js';
 import { indexNote, pandasIndexColumns } from './pandas-index.js';
 import { sourceNames } from './source-names.js';
 import type { ReadOptions } from './read-options.js';
@@ -108,9 +108,29 @@ async function describeJson(con: DuckDBConnection, files: readonly string[], opt
   } catch (e) {
     const table = files.length === 1 && workDir !== undefined && mayBeTable(e) ? await tableAsRows(files[0]!, workDir) : undefined;
     if (table === undefined) throw e;
-    const d = await describeFiles(con, [table.file], 'ndjson', options, workDir);
-    return { ...d, notes: [table.note, ...d.notes] };
+    const d = await describeFiles(con, [table.file], 'ndjson', options, workDir).catch(async (t: unknown) => {
+      throw await tableError(t, table);
+    });
+    return readOfTable({ ...d, notes: [table.note, ...d.notes] }, table);
   }
+}
+
+/**
+ * The read of a table's rows, its every message (an error, a note, a widening) said of the table's
+ * own file: none names the temp file the rows were written to (json-table.ts).
+ */
+function readOfTable(d: DescribedSource, table: TableRows): DescribedSource {
+  return {
+    ...d,
+    notes: d.notes.map(table.said),
+    async widen(error) {
+      const next = await d.widen(error).catch(async (e: unknown) => {
+        throw await tableError(e, table);
+      });
+      if (next === undefined) throw await tableError(error, table);
+      return { source: readOfTable(next.source, table), widening: { ...next.widening, message: table.said(next.widening.message) } };
+    },
+  };
 }
 
 /** describeSource's CSV work, but for lines too long. */
@@ -230,7 +250,12 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
   const check = typedRead && !own ? lateKeys : undefined;
   if (check === undefined) lateKeys?.stop();
   const fileRead = !typedRead ? plain : check?.inRead === undefined ? sourceSql(files, format, typed) : `(SELECT * FROM ${sourceSql(files, format, typed)} WHERE (${check.inRead}) >= 0)`;
-  const read = own ? `(SELECT ${found.map((d, i) => `${quoteIdent(d.name)} AS ${quoteIdent(own.names[i]!)}`).join(', ')} FROM ${fileRead})` : fileRead;
+  // Read so, with all rows sampled, a nested value is a struct of the keys of every row, and its
+  // text gained the others' as nulls (`{"x":1}` stored `{"x":1,"y":null}`): it comes, row for
+  // row, from a read to depth 1, where each value is its own JSON text.
+  const nested = own && format !== 'parquet' ? new Set(duckNames.filter((t) => isNestedType(t.duckType)).map((t) => t.name)) : new Set<string>();
+  const texts = nested.size === 0 ? '' : ` POSITIONAL JOIN (SELECT ${[...nested].map(quoteIdent).join(', ')} FROM ${sourceSql(files, format, ', sample_size = -1, maximum_depth = 1')}) j`;
+  const read = own ? `(SELECT ${found.map((d, i) => `${nested.has(d.name) ? 'j' : 't'}.${quoteIdent(d.name)} AS ${quoteIdent(own.names[i]!)}`).join(', ')} FROM ${fileRead} t${texts})` : fileRead;
   const declared = own ? found.map((d, i) => ({ ...d, name: own.names[i]! })) : found;
   const sniffed = { ...withGivenTypes(read, declared, given, checks), renames: own?.renames ?? [], ...(check ? { verify: (c: DuckDBConnection) => check.verify(c, new Set(duckNames.map((d) => d.name))) } : {}) };
   if (format === 'parquet' || allRows) return sniffed;

@@ -156,6 +156,15 @@ describe('dataset routes', () => {
     expect(errors[7]!.message).toBe("file: 'p.csv.gz' is not gzip data (its name ends in .gz, but its bytes do not start as gzip's do, 1f 8b): it looks like uncompressed text; name it without .gz");
   });
 
+  // A JSON table is read from its rows written to a temp .ndjson file (json-table.ts): its errors
+  // named that file, and its note the name the server stored the upload under (`my_t.json`).
+  it("names the client's file in the errors and notes of a JSON table's read", async () => {
+    const dup = (await upload('table', '{"a":[1,2],"a":[3,4]}', 'filename=my%20t.json')).json<{ error: { message: string } }>().error;
+    expect(dup.message).toBe('file: \'my t.json\' has an object with the key "a" twice (row 1); a key may appear once in an object');
+    const v = (await upload('table', '{"a":[1,2]}', 'filename=my%20t.json')).json<DatasetVersion & { notes?: string[] }>();
+    expect(v.notes).toEqual(["'my t.json' is one table (pandas' a dict of lists), not rows: read as its 2 rows, as pandas' read_json reads it"]);
+  });
+
   it("names the query parameters in an add's advice, where the CLI names its flags (?encoding=, not --encoding)", async () => {
     const answers = [
       await upload('advice', Buffer.from('x\n\xe9\n', 'latin1'), 'filename=l.csv'),

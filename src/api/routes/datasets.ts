@@ -189,7 +189,8 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
           throw clientError(e, work, clientNames);
         });
         // 201 for a version this upload stored, 200 for the one that already held its content.
-        return reply.status(v.created ? 201 : 200).send(v);
+        // Its notes name the client's files too ('t.json' is one table...).
+        return reply.status(v.created ? 201 : 200).send(v.notes ? { ...v, notes: v.notes.map((n) => clientText(n, work, clientNames)) } : v);
       } finally {
         await rm(work, { recursive: true, force: true });
       }
@@ -272,11 +273,15 @@ function storedName(name: string): string {
  */
 function clientError(e: unknown, work: string, clientNames: ReadonlyMap<string, string>): unknown {
   if (!isKeelError(e)) return e;
-  let message = queryMessage(e);
+  const message = clientText(queryMessage(e), work, clientNames);
+  if (message === e.message) return e;
+  return new KeelError(e.code, message, { ...(e.field === undefined ? {} : { field: e.field }), ...(e.details === undefined ? {} : { details: e.details }), cause: e });
+}
+
+/** A message of an add (an error's, a note) with the upload's stored paths and names said as the client's (clientError). */
+function clientText(message: string, work: string, clientNames: ReadonlyMap<string, string>): string {
   const stored = [...clientNames].sort(([a], [b]) => b.length - a.length);
   for (const [path, name] of stored) message = message.replaceAll(path, name);
   for (const [path, name] of stored) if (basename(path) !== basename(name)) message = message.replaceAll(basename(path), basename(name));
-  message = message.replaceAll(join(work, 'parts'), 'the upload').replaceAll(`${work}${sep}`, '').replaceAll(work, 'the upload');
-  if (message === e.message) return e;
-  return new KeelError(e.code, message, { ...(e.field === undefined ? {} : { field: e.field }), ...(e.details === undefined ? {} : { details: e.details }), cause: e });
+  return message.replaceAll(join(work, 'parts'), 'the upload').replaceAll(`${work}${sep}`, '').replaceAll(work, 'the upload');
 }
