@@ -262,12 +262,15 @@ export class MonitoringService {
       const last = await this.store.lastAlert(config.name, rule.name);
       if (last?.state === 'firing') {
         // Resolve on evidence only: a window without the metric (no traffic) keeps the alert open.
-        if (!check.holdsNow && check.value !== null) {
+        // One from before the start is the earlier watch's: this watch's own firing replaces it, or
+        // whether a restarted watch alerts (and retrains) would hang on its first windows' evidence.
+        const replaced = check.fires && last.windowEnd <= since;
+        if (replaced || (!check.holdsNow && check.value !== null)) {
           await this.store.resolveAlert(last.id, this.now());
           resolved.push(last.id);
           await this.dispatcher.resolved(config, rule, last, window);
         }
-        continue;
+        if (!replaced) continue;
       }
       if (!check.fires) continue;
       // Cool-down runs on event time, so a backfill over old traffic fires as a live run would.

@@ -24,7 +24,7 @@ export function registerQuickstartCommand(program: Command, context: ContextFact
     .option('--serve-port <port>', 'model server port', '8080')
     .option('--host <host>', 'address both servers bind (default KEEL_HOST or 127.0.0.1)')
     .option('--rows <n>', 'rows in the generated month of data', '20000')
-    .option('--window <seconds>', 'monitor window; each traffic phase fills one', '5')
+    .option('--window <seconds>', 'monitor window; each traffic phase fills one (longer where 500 predictions take longer)', '5')
     .option('--exit', 'exit when done instead of leaving the servers running')
     .action(runCommand(context, async (ctx, flags: QuickstartFlags) => {
       ctx.requireLocal('the quickstart runs on the local store');

@@ -7,6 +7,8 @@ export interface QuickstartMonitorSpec {
   readonly deployment: string;
   readonly referenceDataset: string;
   readonly windowMs: number;
+  /** Where the windows are laid: one starts at every origin + k x windowMs. */
+  readonly originMs: number;
   /** The first window of this run's traffic: the watch starts there (see docs/monitoring.md, `start`). */
   readonly start: number;
   readonly retrain: Record<string, unknown>;
@@ -17,6 +19,7 @@ function definition(s: QuickstartMonitorSpec): Record<string, unknown> {
     name: s.name,
     deployment: s.deployment,
     window: { type: 'tumbling', sizeMs: s.windowMs, graceMs: 200 },
+    origin: s.originMs,
     referenceDataset: s.referenceDataset,
     start: s.start,
     rules: [{ name: 'input-drift', metric: 'drift.share', op: '>=', threshold: 0.5, cooldown: '1h', retrain: { train: s.retrain } }],
@@ -39,7 +42,7 @@ export async function assertMonitorIsOurs(platform: Platform, name: string, depl
 
 /**
  * Creates the monitor, or on a second run updates the one the first run made: same name, this
- * run's window and start, so it judges this run's traffic and keeps the earlier runs' windows and alerts.
+ * run's windows and start, so it judges this run's traffic and keeps the earlier runs' windows and alerts.
  */
 export async function putQuickstartMonitor(platform: Platform, spec: QuickstartMonitorSpec): Promise<'created' | 'updated'> {
   try {

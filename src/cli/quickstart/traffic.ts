@@ -11,11 +11,21 @@ export interface TrafficResult {
   readonly sentRows: readonly { readonly requestId: string; readonly row: number }[];
 }
 
+/** How long a phase of traffic goes on. */
+export interface TrafficPhase {
+  /** Requests are sent until this time... */
+  readonly until: number;
+  /** ...and after it until this many are answered, while no more fail than are answered, up to `latest`. */
+  readonly minAnswered?: number;
+  readonly latest?: number;
+}
+
 /**
  * Sends transactions one per request to `/v1/models/{model}:predict` with a few connections, each
- * request carrying its own x-request-id so that labels can be sent back for it later.
+ * request carrying its own x-request-id so that labels can be sent back for it later. It returns
+ * once every request it sent is answered.
  */
-export async function sendTraffic(baseUrl: string, model: string, rows: readonly Transaction[], idPrefix: string, until: number, concurrency = 8): Promise<TrafficResult> {
+export async function sendTraffic(baseUrl: string, model: string, rows: readonly Transaction[], idPrefix: string, phase: TrafficPhase, concurrency = 8): Promise<TrafficResult> {
   let next = 0;
   let failed = 0;
   let firstFailure: string | undefined;
@@ -24,9 +34,14 @@ export async function sendTraffic(baseUrl: string, model: string, rows: readonly
     firstFailure ??= why;
   };
   const sentRows: { requestId: string; row: number }[] = [];
+  const goesOn = (): boolean => {
+    const now = Date.now();
+    if (now < phase.until) return true;
+    return sentRows.length < (phase.minAnswered ?? 0) && failed <= sentRows.length && now < (phase.latest ?? phase.until);
+  };
   const worker = async () => {
-    // Cycles through the rows until the deadline, so the phase fills its window whatever the pace.
-    for (let i = next++; Date.now() < until; i = next++) {
+    // Cycles through the rows until the phase ends, so it fills its time whatever the pace.
+    for (let i = next++; goesOn(); i = next++) {
       const { is_fraud: _label, is_foreign, ...features } = rows[i % rows.length]!;
       const requestId = `${idPrefix}-${i}`;
       try {
@@ -76,9 +91,28 @@ async function errorOf(res: Response): Promise<string> {
   return text.slice(0, 200) || res.statusText;
 }
 
-/** The next multiple of `periodMs` after now: where the next tumbling window starts. */
-export function nextBoundary(periodMs: number): number {
-  return Math.ceil(Date.now() / periodMs) * periodMs;
+/** Tumbling windows laid on two phases of traffic: the first holds the whole first phase, the second starts at `boundary`. */
+export interface PhaseWindows {
+  /** The first window's start: where the monitor's watch starts. */
+  readonly start: number;
+  /** The second window's start, after the first phase's last answer: where the second phase starts. */
+  readonly boundary: number;
+  readonly sizeMs: number;
+  /** The windows' origin (`boundary` modulo the size), so that one starts at `boundary`. */
+  readonly originMs: number;
+}
+
+/**
+ * Windows for a first phase that ran from `firstStart` and had every answer in by `firstEnd`.
+ * The model server stamps a prediction when it answers, so an answer to a request sent just
+ * before a fixed boundary would fall after it, in the next phase's window (on a busy machine, many
+ * do). Laid here, window 1 ends a millisecond after the last answer, and both windows are as long
+ * as the first phase took, rounded up to a tenth of a second.
+ */
+export function phaseWindows(firstStart: number, firstEnd: number): PhaseWindows {
+  const boundary = firstEnd + 1;
+  const sizeMs = Math.ceil((boundary - firstStart) / 100) * 100;
+  return { start: boundary - sizeMs, boundary, sizeMs, originMs: boundary % sizeMs };
 }
 
 export function sleepUntil(time: number): Promise<void> {
