@@ -34,7 +34,7 @@ export interface ArtifactGcResult {
   /** The blobs removed (with dryRun, those that would be), in the walk's order. */
   readonly removed: readonly { readonly sha256: string; readonly size: number; readonly storedAt: number }[];
   readonly removedBytes: number;
-  /** Why the others stay: a record names them, they were stored since `before`, or a running add claims them. */
+  /** Why the others stay: a record names them, they were stored since `before`, or a running writer claims them. */
   readonly kept: { readonly referenced: number; readonly recent: number; readonly claimed: number; readonly bytes: number };
   /** Temp files (blobs being stored) and claims of processes that have ended, removed, and blobs a killed gc had set aside, put back (0 with dryRun). */
   readonly tempFilesRemoved: number;

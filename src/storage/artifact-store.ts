@@ -15,7 +15,7 @@ export interface ArtifactRef {
 export interface PutOptions {
   /**
    * Called with the blob's sha256 once it is known and before the blob takes its name (or is
-   * found already there). A writer whose record of the blob commits later (a dataset version)
+   * found already there). A writer whose record of the blob commits later (a dataset version, a run's artifact)
    * notes the sha here, so that, killed in between, the next process can remove the blob that
    * nothing records (data/stored-blob-claim.ts). It may wait: a removal of the blob under way ends first.
    */
