@@ -9,6 +9,8 @@ export interface ArtifactGcResultJson {
   readonly removedBytes: number;
   readonly kept: { readonly referenced: number; readonly recent: number; readonly claimed: number; readonly bytes: number };
   readonly tempFilesRemoved: number;
+  /** The blobs that could not be looked at or removed (they stay): `code` is a Keel error code or the system's (EACCES, EBUSY...). */
+  readonly failed: readonly { readonly sha256: string; readonly code: string; readonly error: string }[];
 }
 
 export class ArtifactsClient {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,6 +117,30 @@ for (const backend of testStores()) {
       expect(readdirSync(tmp).sort()).toEqual([files.live, files.otherNew].sort());
       // The dead add's blob is younger than the age: it stays for a later gc.
       expect(has(youngOfDead)).toBe(true);
+    });
+
+    it('goes on past a blob it cannot remove, reports it, and leaves it where it was', async () => {
+      const { root, artifacts, put, has } = await fixture();
+      const shas = [await put('first'), await put('second'), await put('third')];
+      // The first blob the walk reaches turns into a folder once the removal has read the claims:
+      // the rename that sets it aside works, the removal of a folder fails (EISDIR), as root too.
+      let broken: string | undefined;
+      const hooks = {
+        releaseChecked: async (sha: string) => {
+          if (broken) return;
+          broken = sha;
+          const path = join(root, sha.slice(0, 2), sha.slice(2));
+          rmSync(path);
+          mkdirSync(join(path, 'inside'), { recursive: true });
+          age(path, 2 * DAY);
+        },
+      };
+      const r = await collectArtifactGarbage({ db: store.db, artifacts }, { olderThanMs: DAY, hooks });
+      expect(r.failed).toEqual([{ sha256: broken, code: 'ERR_FS_EISDIR', error: expect.stringContaining('is a directory') }]);
+      expect(r.removed.map((b) => b.sha256).sort()).toEqual(shas.filter((s) => s !== broken).sort());
+      expect(shas.map(has)).toEqual(shas.map((s) => s === broken));
+      expect(statSync(join(root, broken!.slice(0, 2), broken!.slice(2), 'inside')).isDirectory()).toBe(true);
+      expect(readdirSync(join(root, 'tmp'))).toEqual([]);
     });
 
     it('refuses a negative age, naming it', async () => {

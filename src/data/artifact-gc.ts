@@ -1,4 +1,4 @@
-import { invalidArgument, KeelError } from '../core/index.js';
+import { invalidArgument, isKeelError, KeelError } from '../core/index.js';
 import type { ProgressListener } from '../jobs/index.js';
 import { artifactRecorded, recordedArtifacts, type ArtifactStore, type Database } from '../storage/index.js';
 import type { Kysely } from 'kysely';
@@ -7,15 +7,23 @@ import { liveClaimedBlobs, releaseBlob, releaseDeadClaims, type BlobClaimHooks, 
 /** `keel gc`'s default --older-than: a day, far longer than any add, log or registration takes between storing a blob and recording it. */
 export const DEFAULT_GC_AGE_MS = 24 * 60 * 60 * 1000;
 
+/** The least age at which another host's temp file is taken as left behind, whatever --older-than says: its writer cannot be asked, and may be streaming it now. */
+const FOREIGN_TEMP_FLOOR_MS = 60 * 60 * 1000;
+
 export interface ArtifactGcOptions {
-  /** Only blobs last stored (or put again) this long ago or longer go; also the age of other hosts' temp files taken as left behind. */
+  /** Only blobs last stored (or put again) this long ago or longer go; also the age (an hour at least) of other hosts' temp files taken as left behind. */
   readonly olderThanMs: number;
   /** List what would go, remove nothing. */
   readonly dryRun?: boolean;
   readonly onProgress?: ProgressListener;
-  readonly hooks?: BlobClaimHooks;
+  readonly hooks?: ArtifactGcHooks;
   /** Test seam: the time the age is counted from. */
   readonly now?: number;
+}
+
+/** Test hooks: those of a removal (releaseBlob's), and one called while a blob is set aside (between gc's two renames). */
+export interface ArtifactGcHooks extends BlobClaimHooks {
+  readonly blobSetAside?: (sha: string) => Promise<void>;
 }
 
 export interface ArtifactGcResult {
@@ -26,10 +34,19 @@ export interface ArtifactGcResult {
   /** The blobs removed (with dryRun, those that would be), in the walk's order. */
   readonly removed: readonly { readonly sha256: string; readonly size: number; readonly storedAt: number }[];
   readonly removedBytes: number;
-  /** Why the others stay: a record names them, they were stored since `before`, or a running add claims them. */
+  /** Why the others stay: a record names them, they were stored since `before`, or a running writer claims them. */
   readonly kept: { readonly referenced: number; readonly recent: number; readonly claimed: number; readonly bytes: number };
-  /** Temp files (blobs being stored) and claims of processes that have ended, removed (0 with dryRun). */
+  /** Temp files (blobs being stored) and claims of processes that have ended, removed, and blobs a killed gc had set aside, put back (0 with dryRun). */
   readonly tempFilesRemoved: number;
+  /** The blobs that could not be looked at or removed (they stay), each with why; the walk goes on past them. */
+  readonly failed: readonly GcFailure[];
+}
+
+/** A blob gc could not look at or remove: `code` is the KeelError code or the system's (EACCES, EBUSY, EXDEV...). */
+export interface GcFailure {
+  readonly sha256: string;
+  readonly code: string;
+  readonly error: string;
 }
 
 export interface ArtifactGcDeps {
@@ -41,9 +58,11 @@ export interface ArtifactGcDeps {
  * Removes the blobs of the artifact store that no record names (storage/artifact-references.ts)
  * and that were last stored `olderThanMs` ago or longer, and the temp files of writers that are
  * gone. Each removal goes through the protocol of an add's crash cleanup (releaseBlob): a blob a
- * running add has claimed stays, and an add that starts meanwhile waits for the removal. The age
- * keeps the blobs of writers that claim nothing (a run's artifact, a model version) between their
- * put and their record: a put of a blob already there marks it stored anew.
+ * running writer has claimed (an add, a run's artifact, a model version: withBlobClaims) stays,
+ * and a writer that starts meanwhile waits for the removal. The age is a second guard, for writers
+ * that claim nothing (older Keel versions sharing the store): a put of a blob already there marks
+ * it stored anew. A blob that fails (a rename or removal the system refuses) stays and is
+ * reported in `failed`; the walk goes on.
  */
 export async function collectArtifactGarbage(deps: ArtifactGcDeps, options: ArtifactGcOptions): Promise<ArtifactGcResult> {
   const { artifacts } = deps;
@@ -59,6 +78,7 @@ export async function collectArtifactGarbage(deps: ArtifactGcDeps, options: Arti
   const recorded = await recordedArtifacts(deps.db);
   const claimed = dryRun ? await liveClaimedBlobs(artifacts.notesDir) : new Set<string>();
   const removed: { sha256: string; size: number; storedAt: number }[] = [];
+  const failed: GcFailure[] = [];
   const kept = { referenced: 0, recent: 0, claimed: 0, bytes: 0 };
   const keep = (why: 'referenced' | 'recent' | 'claimed', size: number) => {
     kept[why]++;
@@ -73,9 +93,13 @@ export async function collectArtifactGarbage(deps: ArtifactGcDeps, options: Arti
       if (claimed.has(blob.sha256)) keep('claimed', blob.size);
       else removed.push({ sha256: blob.sha256, size: blob.size, storedAt: Math.floor(blob.storedAt) });
     } else {
-      const outcome = await release(artifacts.notesDir, blob.sha256, deps.db, (sha) => removeUnlessStoredSince(sha, before), options.hooks);
-      if (outcome.freed === undefined) keep(outcome.why, blob.size);
-      else removed.push({ sha256: blob.sha256, size: outcome.freed, storedAt: Math.floor(blob.storedAt) });
+      try {
+        const outcome = await release(artifacts.notesDir, blob.sha256, deps.db, (sha) => removeUnlessStoredSince(sha, before, options.hooks?.blobSetAside), options.hooks);
+        if (outcome.freed === undefined) keep(outcome.why, blob.size);
+        else removed.push({ sha256: blob.sha256, size: outcome.freed, storedAt: Math.floor(blob.storedAt) });
+      } catch (e) {
+        failed.push(gcFailure(blob.sha256, e));
+      }
     }
   }
   progress(blobs.length);
@@ -84,10 +108,16 @@ export async function collectArtifactGarbage(deps: ArtifactGcDeps, options: Arti
     // Claims of adds that have ended go as an add's crash cleanup takes them, but by the same age
     // rule: a young blob stays, and a later gc takes it once it is old.
     const how: BlobRelease = { referenced: (sha) => artifactRecorded(deps.db, sha), remove: async (sha) => void (await removeUnlessStoredSince(sha, before)) };
-    tempFilesRemoved = (await releaseDeadClaims(artifacts.notesDir, how)) + (await artifacts.sweepTemp({ foreignAgeMs: olderThanMs }));
+    tempFilesRemoved = (await releaseDeadClaims(artifacts.notesDir, how)) + (await artifacts.sweepTemp({ foreignAgeMs: Math.max(olderThanMs, FOREIGN_TEMP_FLOOR_MS) }));
   }
   const removedBytes = removed.reduce((sum, b) => sum + b.size, 0);
-  return { dryRun, olderThanMs, before, removed, removedBytes, kept, tempFilesRemoved };
+  return { dryRun, olderThanMs, before, removed, removedBytes, kept, tempFilesRemoved, failed };
+}
+
+function gcFailure(sha256: string, e: unknown): GcFailure {
+  if (isKeelError(e)) return { sha256, code: e.code, error: e.message };
+  const err = e as NodeJS.ErrnoException | undefined;
+  return { sha256, code: typeof err?.code === 'string' ? err.code : 'INTERNAL', error: err instanceof Error ? err.message : String(e) };
 }
 
 /** One blob through releaseBlob, telling why it stayed: a live claim (it never asked the metadata store), a record, or its age. */

@@ -71,6 +71,23 @@ export async function claimStoredBlob(notes: string, sha: string, hooks: BlobCla
   return claim;
 }
 
+/**
+ * Runs `work` (the put of a blob and the record that names it) while claims hold the blobs it
+ * names: `claim` claims a sha, and goes as a put's `beforeCommit` (or is called with the sha of a
+ * blob already stored before the writer looks whether it is there). The claims go once `work` has
+ * ended, recorded or failed. This is what a run's artifact, a model version and stored reference
+ * statistics do, as a dataset add does, so that `keel gc` of any age never takes their blob
+ * between the put and the record; killed in between, the next sweep removes the blob nothing records.
+ */
+export async function withBlobClaims<T>(notes: string, work: (claim: (sha: string) => Promise<void>) => Promise<T>): Promise<T> {
+  const held: string[] = [];
+  try {
+    return await work(async (sha) => void held.push(await claimStoredBlob(notes, sha)));
+  } finally {
+    await Promise.all(held.map((c) => rm(c, { force: true })));
+  }
+}
+
 /** Whether a live removal of the blob `sha` is noted in `notes`. */
 async function releasing(notes: string, sha: string): Promise<boolean> {
   const now = Date.now();

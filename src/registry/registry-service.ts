@@ -1,5 +1,6 @@
 import { PostgresAdapter } from 'kysely';
 import { decodePageToken, encodePageToken, invalidArgument, isKeelError, KeelError } from '../core/index.js';
+import { withBlobClaims } from '../data/index.js';
 import { isUniqueViolation } from '../storage/index.js';
 import { checkLineage, pinLineageDatasets } from './lineage.js';
 import { checkMaxResults, parseOrderBy } from './paging.js';
@@ -122,15 +123,18 @@ export class RegistryService extends RegistryMoves {
     const fields = this.versionFields(input);
     const signature = input.signature === undefined ? undefined : checkSignature(input.signature);
     const given = await pinLineageDatasets(checkLineage(input.lineage), this.deps.datasets);
-    const fromSource = await resolveSdkSource(input.source, this.deps.artifacts, this.deps.tracking);
-    // A version made from ONNX bytes by a run (keel train) names that run in lineage; it is the
-    // version's run too, so MLflow clients see run_id on it.
-    const resolved: ResolvedSource = { ...fromSource, runId: fromSource.runId ?? given.runId ?? null };
-    const run = await this.runFacts(resolved.runId);
-    const lineage: ModelLineage = { ...run.lineage, ...(resolved.runId ? { runId: resolved.runId } : {}), ...given };
-    // The run's metrics stand in only when the caller gives none (a caller's own set is kept as given).
-    const metrics = Object.keys(fields.metrics).length > 0 ? fields.metrics : run.metrics;
-    return this.insertVersion(input.name, { ...fields, metrics, resolved, signature: signature ?? resolved.signature ?? EMPTY_SIGNATURE, lineage }, true);
+    // The source's blob is claimed until the version that names it commits, so that `keel gc` does not take it in between.
+    return withBlobClaims(this.deps.artifacts.notesDir, async (claim) => {
+      const fromSource = await resolveSdkSource(input.source, this.deps.artifacts, this.deps.tracking, claim);
+      // A version made from ONNX bytes by a run (keel train) names that run in lineage; it is the
+      // version's run too, so MLflow clients see run_id on it.
+      const resolved: ResolvedSource = { ...fromSource, runId: fromSource.runId ?? given.runId ?? null };
+      const run = await this.runFacts(resolved.runId);
+      const lineage: ModelLineage = { ...run.lineage, ...(resolved.runId ? { runId: resolved.runId } : {}), ...given };
+      // The run's metrics stand in only when the caller gives none (a caller's own set is kept as given).
+      const metrics = Object.keys(fields.metrics).length > 0 ? fields.metrics : run.metrics;
+      return this.insertVersion(input.name, { ...fields, metrics, resolved, signature: signature ?? resolved.signature ?? EMPTY_SIGNATURE, lineage }, true);
+    });
   }
 
   /** MLflow's create-model-version: the registered model must exist; any source URI is accepted. */

@@ -13,18 +13,22 @@ export interface ResolvedSource {
 const SHA_RE = /^[0-9a-f]{64}$/;
 const MAX_SOURCE = 5000;
 
-/** Keel SDK sources: each must end in an ONNX model that loads, or the call fails naming the field. */
-export async function resolveSdkSource(source: ModelVersionSource, artifacts: ArtifactStore, tracking: RunArtifactResolver | undefined): Promise<ResolvedSource> {
+/**
+ * Keel SDK sources: each must end in an ONNX model that loads, or the call fails naming the field.
+ * `claim` claims the blob stored or named before it is looked for (data/'s withBlobClaims).
+ */
+export async function resolveSdkSource(source: ModelVersionSource, artifacts: ArtifactStore, tracking: RunArtifactResolver | undefined, claim?: (sha: string) => Promise<void>): Promise<ResolvedSource> {
   if (!source || typeof source !== 'object') throw invalidArgument('source', 'expected { onnx } or { artifactSha256 } or { runId, artifactPath }');
   if ('onnx' in source) {
     if (!(source.onnx instanceof Uint8Array) || source.onnx.length === 0) throw invalidArgument('source.onnx', 'expected the bytes of an ONNX model');
     const signature = await readOnnxSignature(source.onnx, 'source.onnx');
-    const artifact = await artifacts.put(source.onnx);
+    const artifact = await artifacts.put(source.onnx, claim ? { beforeCommit: claim } : {});
     return { artifact, signature, source: `artifact:${artifact.sha256}`, runId: null };
   }
   if ('artifactSha256' in source) {
     const sha = source.artifactSha256;
     if (typeof sha !== 'string' || !SHA_RE.test(sha)) throw invalidArgument('source.artifactSha256', `expected 64 lowercase hex characters, got '${String(sha)}'`);
+    await claim?.(sha);
     if (!(await artifacts.has(sha))) throw new KeelError('NOT_FOUND', `artifact '${sha}' not found`, { field: 'source.artifactSha256' });
     const bytes = await artifacts.get(sha);
     const signature = await readOnnxSignature(bytes, 'source.artifactSha256');

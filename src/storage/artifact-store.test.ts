@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,5 +91,33 @@ describe('LocalArtifactStore', () => {
     await store.put('hello');
     expect(readdirSync(join(dir, 'tmp')).sort()).toEqual([live, otherHost, newUnnamed].sort());
     expect(await store.sweepTemp()).toBe(0);
+  });
+
+  it("puts back the blobs a gc that ended set aside, drops an aside copy whose blob is back, and leaves a live gc's", async () => {
+    const dir = root();
+    mkdirSync(join(dir, 'tmp'));
+    const host = hostname().replace(/[^A-Za-z0-9.]/g, '_');
+    const deadPid = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const blobs = ['set aside by a killed gc', 'stored again by a writer', 'set aside by a live gc', 'another host, long ago', 'another host, just now'];
+    const shas = blobs.map((text) => createHash('sha256').update(text).digest('hex'));
+    const now = Date.now();
+    const names = [
+      `aside-${host}-${deadPid}-0123456789abcdef-${now}-${shas[0]}`,
+      `aside-${host}-${deadPid}-1123456789abcdef-${now}-${shas[1]}`,
+      `aside-${host}-${process.pid}-2123456789abcdef-${now}-${shas[2]}`,
+      `aside-other.host-1-3123456789abcdef-${now - 2 * 3_600_000}-${shas[3]}`,
+      `aside-other.host-1-4123456789abcdef-${now}-${shas[4]}`,
+    ];
+    names.forEach((n, i) => writeFileSync(join(dir, 'tmp', n), blobs[i]!));
+    // The writer stored its own copy while the blob was away: the aside copy is redundant.
+    mkdirSync(join(dir, shas[1]!.slice(0, 2)));
+    writeFileSync(join(dir, shas[1]!.slice(0, 2), shas[1]!.slice(2)), blobs[1]!);
+    const store = new LocalArtifactStore(dir);
+    for (const [i, text] of blobs.slice(0, 2).entries()) expect((await store.get(shas[i]!)).toString()).toBe(text);
+    expect((await store.get(shas[3]!)).toString()).toBe(blobs[3]);
+    // A gc still running (or another host's, set aside within the hour) decides about its own blob.
+    for (const i of [2, 4]) await expect(store.get(shas[i]!)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await store.has(shas[2]!)).toBe(false);
+    expect(readdirSync(join(dir, 'tmp')).sort()).toEqual([names[2], names[4]].sort());
   });
 });

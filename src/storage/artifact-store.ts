@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import { FOREIGN_TEMP_AGE_MS, HASH_CHUNK, KeelError, sha256, sha256File, sweepOrphanedWorkDirs, workFileName } from '../core/index.js';
+import { asideName, putBack, restoreSetAside } from './set-aside.js';
 
 export interface ArtifactRef {
   readonly sha256: string;
@@ -14,9 +15,9 @@ export interface ArtifactRef {
 export interface PutOptions {
   /**
    * Called with the blob's sha256 once it is known and before the blob takes its name (or is
-   * found already there). A writer whose record of the blob commits later (a dataset version)
+   * found already there). A writer whose record of the blob commits later (a dataset version, a run's artifact)
    * notes the sha here, so that, killed in between, the next process can remove the blob that
-   * nothing records.
+   * nothing records (data/stored-blob-claim.ts). It may wait: a removal of the blob under way ends first.
    */
   readonly beforeCommit?: (sha256: string) => Promise<void>;
 }
@@ -27,7 +28,7 @@ export interface PutOptions {
  * blob under a real name. Reads verify the hash.
  */
 export interface ArtifactStore {
-  put(data: Uint8Array | string): Promise<ArtifactRef>;
+  put(data: Uint8Array | string, options?: PutOptions): Promise<ArtifactRef>;
   putFile(path: string, options?: PutOptions): Promise<ArtifactRef>;
   putStream(stream: Readable, options?: PutOptions): Promise<ArtifactRef>;
   get(sha: string): Promise<Buffer>;
@@ -46,10 +47,12 @@ export interface ArtifactStore {
   blobs?(): Promise<StoredBlob[]>;
   /**
    * Removes the blob `sha` unless it was stored (or put again) at or after `before`; returns the
-   * bytes freed, or undefined when it stayed or was gone.
+   * bytes freed, or undefined when it stayed or was gone. Throws when it could not tell or remove
+   * it (the blob then stays, or is put back by the next sweep). `setAside` is a test seam, called
+   * while the blob is set aside.
    */
-  removeUnlessStoredSince?(sha: string, before: number): Promise<number | undefined>;
-  /** Removes the temp files of writers that are gone (see LocalArtifactStore.sweepTemp); returns how many. */
+  removeUnlessStoredSince?(sha: string, before: number, setAside?: (sha: string) => Promise<void>): Promise<number | undefined>;
+  /** Removes the temp files of writers that are gone and puts back blobs a killed gc set aside (see LocalArtifactStore.sweepTemp); returns how many. */
   sweepTemp?(options?: { foreignAgeMs?: number }): Promise<number>;
 }
 
@@ -88,9 +91,10 @@ export class LocalArtifactStore implements ArtifactStore {
     return join(this.root, sha.slice(0, 2), sha.slice(2));
   }
 
-  async put(data: Uint8Array | string): Promise<ArtifactRef> {
+  async put(data: Uint8Array | string, options: PutOptions = {}): Promise<ArtifactRef> {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     const sha = sha256(bytes);
+    await options.beforeCommit?.(sha);
     if (await this.keepStored(sha, bytes.length)) return { sha256: sha, size: bytes.length };
     const tmp = await this.tempPath();
     const fh = await open(tmp, 'w');
@@ -156,7 +160,7 @@ export class LocalArtifactStore implements ArtifactStore {
     const path = this.blobPath(sha);
     let bytes: Buffer;
     try {
-      bytes = await readFile(path);
+      bytes = await readFile(path).catch(async (e: unknown) => ((await this.putBackSetAside(sha)) ? readFile(path) : Promise.reject(e)));
     } catch (e) {
       throw new KeelError('NOT_FOUND', `artifact '${sha}' not found`, { cause: e });
     }
@@ -182,13 +186,19 @@ export class LocalArtifactStore implements ArtifactStore {
   }
 
   async has(sha: string): Promise<boolean> {
-    return existsSync(this.blobPath(sha));
+    return existsSync(this.blobPath(sha)) || ((await this.putBackSetAside(sha)) && existsSync(this.blobPath(sha)));
+  }
+
+  /** On a miss: puts the blob back if a gc that ended set it aside (restoreSetAside); whether it did. */
+  private async putBackSetAside(sha: string): Promise<boolean> {
+    await this.swept;
+    return (await restoreSetAside(join(this.root, 'tmp'), (s) => this.blobPath(s), sha).catch(() => 0)) > 0 || existsSync(this.blobPath(sha));
   }
 
   async pathOf(sha: string, options: { verify?: boolean } = {}): Promise<string> {
     const path = this.blobPath(sha);
     try {
-      await stat(path);
+      await stat(path).catch(async (e: unknown) => ((await this.putBackSetAside(sha)) ? stat(path) : Promise.reject(e)));
     } catch (e) {
       throw new KeelError('NOT_FOUND', `artifact '${sha}' not found`, { cause: e });
     }
@@ -206,12 +216,14 @@ export class LocalArtifactStore implements ArtifactStore {
    * Removes the temp files of writers that are gone (kill -9 in the middle of an add): those of
    * this host whose process has ended, and other hosts' older than a day (`foreignAgeMs`: `keel
    * gc`'s --older-than). A live writer's stay: a server and CLI commands may share the store.
+   * Puts back at its path each blob a gc that ended had set aside (set-aside.ts), first.
    * Opening the store does this.
    */
   async sweepTemp(options: { foreignAgeMs?: number } = {}): Promise<number> {
     const dir = join(this.root, 'tmp');
     const age = options.foreignAgeMs ?? FOREIGN_TEMP_AGE_MS;
-    return (await sweepOrphanedWorkDirs(dir, TEMP_KIND, Date.now(), undefined, age)) + (await sweepUnnamedTemp(dir, age));
+    const restored = await restoreSetAside(dir, (sha) => this.blobPath(sha));
+    return restored + (await sweepOrphanedWorkDirs(dir, TEMP_KIND, Date.now(), undefined, age)) + (await sweepUnnamedTemp(dir, age));
   }
 
   async blobs(): Promise<StoredBlob[]> {
@@ -228,24 +240,32 @@ export class LocalArtifactStore implements ArtifactStore {
     return found;
   }
 
-  async removeUnlessStoredSince(sha: string, before: number): Promise<number | undefined> {
+  async removeUnlessStoredSince(sha: string, before: number, setAside?: (sha: string) => Promise<void>): Promise<number | undefined> {
     const path = this.blobPath(sha);
     // Set aside first, then look at its time: a writer that marks the blob stored (keepStored)
     // before this rename is seen here and the blob goes back; one after it finds no blob and
-    // stores its own copy. Named as a temp file, so a gc killed here leaves nothing for good.
-    const aside = join(this.root, 'tmp', workFileName(TEMP_KIND));
+    // stores its own copy. Named by its sha, so that a gc killed here leaves it to be put back.
+    const aside = join(this.root, 'tmp', asideName(sha));
     try {
       await rename(path, aside);
-    } catch {
-      return undefined;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
     }
-    const st = await stat(aside);
-    if (st.mtimeMs >= before) {
-      await rename(aside, path);
-      return undefined;
+    try {
+      await setAside?.(sha);
+      const st = await stat(aside);
+      if (st.mtimeMs >= before) {
+        await putBack(aside, path);
+        return undefined;
+      }
+      await rm(aside);
+      return st.size;
+    } catch (e) {
+      // Back where it was, or (when that fails too) left for the next sweep to put back.
+      await putBack(aside, path).catch(() => undefined);
+      throw e;
     }
-    await rm(aside, { force: true });
-    return st.size;
   }
 }
 

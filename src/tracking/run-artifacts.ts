@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { KeelError } from '../core/index.js';
+import { withBlobClaims } from '../data/index.js';
 import type { ArtifactStore, Database } from '../storage/index.js';
 import type { FileInfo } from './types.js';
 
@@ -16,13 +17,16 @@ export class RunArtifacts {
     const p = normalizeArtifactPath(path);
     if (p === '') throw new KeelError('INVALID_ARGUMENT', 'artifact path: a file path is required', { field: 'path' });
     await this.ensureActiveRun(runId);
-    const ref = await this.store.put(bytes);
-    await this.db
-      .insertInto('run_artifacts')
-      .values({ run_id: runId, path: p, sha256: ref.sha256, size: ref.size, created_at: Date.now() })
-      .onConflict((oc) => oc.columns(['run_id', 'path']).doUpdateSet({ sha256: ref.sha256, size: ref.size, created_at: Date.now() }))
-      .execute();
-    return ref;
+    // Claimed from the put to the record, so that `keel gc` does not take the blob in between.
+    return withBlobClaims(this.store.notesDir, async (claim) => {
+      const ref = await this.store.put(bytes, { beforeCommit: claim });
+      await this.db
+        .insertInto('run_artifacts')
+        .values({ run_id: runId, path: p, sha256: ref.sha256, size: ref.size, created_at: Date.now() })
+        .onConflict((oc) => oc.columns(['run_id', 'path']).doUpdateSet({ sha256: ref.sha256, size: ref.size, created_at: Date.now() }))
+        .execute();
+      return ref;
+    });
   }
 
   async get(runId: string, path: string): Promise<{ sha256: string; size: number }> {

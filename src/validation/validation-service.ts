@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import { invalidArgument, isValidName, KeelError, lookupFor, notFound, type Logger, type Table } from '../core/index.js';
-import type { DatasetService, DatasetVersion } from '../data/index.js';
+import { withBlobClaims, type DatasetService, type DatasetVersion } from '../data/index.js';
 import { isUniqueViolation, type ArtifactStore, type Database } from '../storage/index.js';
 import { computeReference, REFERENCE_FORMAT, type ReferenceStats } from './reference-stats.js';
 import { detectDrift, type DriftOptions, type DriftReport } from './drift.js';
@@ -111,12 +111,15 @@ export class ValidationService {
       if (stats.format === REFERENCE_FORMAT) return stats;
     }
     const stats = computeReference(await this.deps.datasets.loadTable(`${v.name}@${v.version}`, NEAREST));
-    const art = await this.deps.artifacts.put(JSON.stringify(stats));
-    try {
-      await this.deps.db.insertInto('validation_references').values({ dataset_name: v.name, dataset_version: v.version, artifact_sha256: art.sha256, columns: stats.columns.length, created_at: Date.now() }).execute();
-    } catch (e) {
-      if (!isUniqueViolation(e)) throw e; // computed concurrently: the stored copy is identical
-    }
+    // Claimed from the put to the record, so that `keel gc` does not take the blob in between.
+    await withBlobClaims(this.deps.artifacts.notesDir, async (claim) => {
+      const art = await this.deps.artifacts.put(JSON.stringify(stats), { beforeCommit: claim });
+      try {
+        await this.deps.db.insertInto('validation_references').values({ dataset_name: v.name, dataset_version: v.version, artifact_sha256: art.sha256, columns: stats.columns.length, created_at: Date.now() }).execute();
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e; // computed concurrently: the stored copy is identical
+      }
+    });
     this.deps.logger.debug({ dataset: v.name, version: v.version }, 'reference statistics stored');
     return stats;
   }

@@ -47,7 +47,7 @@ describe('POST /api/v1/artifacts/gc', () => {
       expect(existsSync(blobPath())).toBe(true);
       // The default age, for real.
       const done = await open.inject({ method: 'POST', url: '/api/v1/artifacts/gc', payload: {} });
-      expect(done.json()).toMatchObject({ dryRun: false, removedBytes: 19 });
+      expect(done.json()).toMatchObject({ dryRun: false, removedBytes: 19, failed: [] });
       expect(existsSync(blobPath())).toBe(false);
     } finally {
       await open.close();

@@ -19,7 +19,7 @@ export const artifactRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app
     config: { permission: 'artifacts:admin' },
     schema: {
       body: GcBody, tags: ['artifacts'], summary: 'Remove the blobs of the artifact store that no record names and that are older than a duration, and the temp files of ended processes',
-      response: ok('{dryRun, olderThanMs, before, removed: [{sha256, size, storedAt}], removedBytes, kept: {referenced, recent, claimed, bytes}, tempFilesRemoved}'),
+      response: ok('{dryRun, olderThanMs, before, removed: [{sha256, size, storedAt}], removedBytes, kept: {referenced, recent, claimed, bytes}, tempFilesRemoved, failed: [{sha256, code, error}]}: the blobs in failed stay, and the others were done'),
     },
   }, async (req) => {
     const b = req.body as Static<typeof GcBody>;
