@@ -1,7 +1,7 @@
 /**
  * A CSV line longer than DuckDB reads by default (its max_line_size, 2,000,000 bytes), which pandas
- * reads as any other. A plain UTF-8 file is looked at before DuckDB reads it (csv-line-scan.ts, a
- * few ms): max_line_size is raised at once to cover its longest line (scannedLinesRead). A line
+ * reads as any other. A plain UTF-8 file is looked at beside DuckDB's sniff (csv-line-scan.ts):
+ * max_line_size is raised before the read to cover its longest line (scannedLinesRead). A line
  * the look cannot see (gzip, zstd, Latin-1, UTF-16, or a row of short lines joined by quoted line
  * breaks) is refused by DuckDB with the line pasted whole (its sniffer as "line 1" wherever it is,
  * and, when it sniffs several parts at once, without the file), but its size said: the sniff and

@@ -84,18 +84,22 @@ export async function describeSource(con: DuckDBConnection, files: readonly stri
       return next && { ...next, source: longLinesRead(next.source, read) };
     },
   });
-  // A line found before any read (csv-long-lines.ts' scan), or met by the sniff: said as a note,
-  // as one met by the read is (a widening).
-  const scanned = await scannedLinesRead(files, options);
-  for (let read = scanned?.read ?? options, said = scanned ? [scanned.message] : []; ; ) {
+  // The look for long lines (csv-long-lines.ts) runs beside the first sniff, which it seldom
+  // changes: a line it finds has the file sniffed again with the limit raised, before the read; a
+  // line the sniff meets takes the look's limit when that covers it. Either is said as a note, as
+  // a line met by the read is (a widening).
+  const scan = scannedLinesRead(files, options);
+  for (let read = options, said: string[] = [], first = true; ; first = false) {
     try {
       const d = longLinesRead(await describeCsv(con, files, read, workDir), read);
-      return said.length === 0 ? d : { ...d, notes: [...said, ...d.notes] };
+      const scanned = first ? await scan : undefined;
+      if (scanned === undefined) return said.length === 0 ? d : { ...d, notes: [...said, ...d.notes] };
+      [read, said] = [scanned.read, [scanned.message]];
     } catch (e) {
       const longer = longerLinesRead(e, read);
       if (longer === undefined) throw (await refused(e)) ?? e;
-      read = longer.read;
-      said = [...said, longer.message];
+      const scanned = first ? await scan : undefined;
+      [read, said] = scanned && scanned.read.maxLineSize! >= longer.read.maxLineSize! ? [scanned.read, [scanned.message]] : [longer.read, [...said, longer.message]];
     }
   }
 }
