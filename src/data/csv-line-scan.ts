@@ -6,7 +6,7 @@
  * measured by reading from the line end before it to the one after it. A 119 MB CSV is ~120 reads
  * of 4 KB. Used by csv-long-lines.ts to raise DuckDB's max_line_size before its first read.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 
 /** Bytes read at each block's start: a CSV of rows up to some KB has a line end in them. */
 const PROBE = 4 << 10;
@@ -27,10 +27,12 @@ const CR = 0x0d;
  * is among them. Measuring stops past `most` bytes: the answer is then more than `most`, not exact.
  */
 export async function longestLine(file: string, block: number, most: number): Promise<number> {
+  // A file smaller than a block (a folder's many small parts) is not opened.
+  const blocks = Math.floor((await stat(file)).size / block);
+  if (blocks === 0) return 0;
   const handle = await open(file, 'r');
   try {
     const size = (await handle.stat()).size;
-    const blocks = Math.floor(size / block);
     let [longest, after] = [0, 0];
     for (let first = 0; first < blocks; first += AT_ONCE) {
       const batch = Array.from({ length: Math.min(AT_ONCE, blocks - first) }, (_, i) => first + i);
