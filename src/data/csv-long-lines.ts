@@ -1,17 +1,20 @@
 /**
  * A CSV line longer than DuckDB reads by default (its max_line_size, 2,000,000 bytes), which pandas
- * reads as any other: DuckDB refuses it with the line pasted whole (its sniffer as "line 1"
- * wherever it is, and, when it sniffs several parts at once, without the file), but says its
- * size. The sniff and read are then done again with max_line_size raised to cover it
- * (longerLinesRead), up to MAX_LINE_BYTES; only a file with such a line pays for it. A line past
- * that is refused by an error that names the file, the line and its size, in any encoding or
- * compression (the line is found by DuckDB's own read, as Keel cannot look into a UTF-16 or zstd
- * file).
+ * reads as any other. A plain UTF-8 file is looked at beside DuckDB's sniff (csv-line-scan.ts):
+ * max_line_size is raised before the read to cover its longest line (scannedLinesRead). A line
+ * the look cannot see (gzip, zstd, Latin-1, UTF-16, or a row of short lines joined by quoted line
+ * breaks) is refused by DuckDB with the line pasted whole (its sniffer as "line 1" wherever it is,
+ * and, when it sniffs several parts at once, without the file), but its size said: the sniff and
+ * read are then done again with max_line_size raised to cover it (longerLinesRead), up to
+ * MAX_LINE_BYTES. A line past that is refused by an error that names the file, the line and its
+ * size, in any encoding or compression (the line is found by DuckDB's own read, as Keel cannot
+ * look into a UTF-16 or zstd file).
  */
 import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidArgument, type KeelError } from '../core/index.js';
 import { quoteString } from './duckdb-sql.js';
+import { longestLine } from './csv-line-scan.js';
 import { fileDelimiter, type ReadOptions } from './read-options.js';
 
 /** DuckDB's words for a line past its max_line_size: the limit and the line's bytes. */
@@ -27,21 +30,61 @@ export const MAX_LINE_BYTES = 1 << 30;
 const DEFAULT_LINE_BYTES = 2_000_000;
 
 /**
- * The read options with max_line_size raised to cover the line `error` says is too long (the
- * next power of two above its size, so that a file of lines growing longer is read again only a
- * few times), or undefined for another error, a line past MAX_LINE_BYTES, or a limit already there.
+ * The read options with max_line_size raised to cover the line `error` says is too long, or
+ * undefined for another error, a line past MAX_LINE_BYTES, or a limit already there.
  */
 export function longerLinesRead(error: unknown, read: ReadOptions): { read: ReadOptions; message: string } | undefined {
   const found = TOO_LONG.exec(longLineMessage(error) ?? '');
   if (!found) return undefined;
   const size = Number(found[2]);
   const now = read.maxLineSize ?? DEFAULT_LINE_BYTES;
+  const next = raisedLimit(size, now);
+  if (next === undefined) return undefined;
+  const message = `a line is ${bytes(size)} bytes long${asUtf8(read)}, more than the ${bytes(now)} bytes ${now === DEFAULT_LINE_BYTES ? 'DuckDB reads in one line by default' : 'the read allowed in one line'}: read again reading lines of up to ${bytes(next)} bytes`;
+  return { read: { ...read, maxLineSize: next }, message };
+}
+
+/**
+ * The read options with max_line_size raised to cover the longest line of `files` found before
+ * any read (csv-line-scan.ts), or undefined when none is longer than DuckDB's default (or longer
+ * than MAX_LINE_BYTES: refused as before). Only plain UTF-8 files are looked at: a gzipped or
+ * zstd file cannot be read at an offset, and DuckDB counts a Latin-1 or UTF-16 line's bytes as
+ * UTF-8. A long row of short lines (quoted line breaks) is not seen either: those are still read
+ * again (longerLinesRead).
+ */
+export async function scannedLinesRead(files: readonly string[], read: ReadOptions): Promise<{ read: ReadOptions; message: string } | undefined> {
+  if (read.maxLineSize !== undefined || (read.encoding ?? 'utf-8') !== 'utf-8') return undefined;
+  const plain = files.filter((f) => !/\.(gz|zst)$/i.test(f));
+  let size = 0;
+  for (let i = 0; i < plain.length; i += SCANS_AT_ONCE) {
+    // A file that cannot be read is DuckDB's to report.
+    const found = await Promise.all(plain.slice(i, i + SCANS_AT_ONCE).map((f) => longestLine(f, SCAN_BLOCK, MAX_LINE_BYTES).catch(() => 0)));
+    size = Math.max(size, ...found);
+  }
+  const next = size > DEFAULT_LINE_BYTES ? raisedLimit(size, DEFAULT_LINE_BYTES) : undefined;
+  if (next === undefined) return undefined;
+  const message = `a line is ${bytes(size)} bytes long with its line end, more than the ${bytes(DEFAULT_LINE_BYTES)} bytes DuckDB reads in one line by default: read with lines of up to ${bytes(next)} bytes`;
+  return { read: { ...read, maxLineSize: next }, message };
+}
+
+/**
+ * The scan's block: every line DuckDB refuses by default (its bytes and line end past
+ * DEFAULT_LINE_BYTES) holds a whole one.
+ */
+const SCAN_BLOCK = DEFAULT_LINE_BYTES / 2;
+
+/** A folder's parts looked at at once: most are smaller than a block, and cost one stat. */
+const SCANS_AT_ONCE = 8;
+
+/**
+ * The limit that covers a line of `size` bytes: the next power of two above it (so that a file of
+ * lines growing longer is read again only a few times), at most MAX_LINE_BYTES; undefined past
+ * that, or when the limit `now` is not lower.
+ */
+function raisedLimit(size: number, now: number): number | undefined {
   if (size > MAX_LINE_BYTES || now >= MAX_LINE_BYTES) return undefined;
   const next = Math.min(MAX_LINE_BYTES, 2 ** Math.ceil(Math.log2(size + 1)));
-  if (next <= now) return undefined;
-  const utf8 = asUtf8(read);
-  const message = `a line is ${bytes(size)} bytes long${utf8}, more than the ${bytes(now)} bytes DuckDB reads in one line by default: read again reading lines of up to ${bytes(next)} bytes`;
-  return { read: { ...read, maxLineSize: next }, message };
+  return next > now ? next : undefined;
 }
 
 /** A byte count as the messages write it (3,000,002). */

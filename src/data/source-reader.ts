@@ -21,7 +21,7 @@ import type { ReadOptions } from './read-options.js';
 import { duplicateKeyError, filesArg, runSource, sourceSql, typeStruct, withGivenTypes, type Sniffed } from './source-sql.js';
 import type { SettleNote } from './csv-date-order.js';
 import { adviceError } from './advice-error.js';
-import { longerLinesRead, longLineError, MAX_LINE_BYTES } from './csv-long-lines.js';
+import { longerLinesRead, longLineError, MAX_LINE_BYTES, scannedLinesRead } from './csv-long-lines.js';
 
 /** The format given, or the one the file name implies; an unknown one names the known ones. */
 export function resolveFormat(path: string, format: string | undefined): DatasetFormat {
@@ -69,8 +69,9 @@ export interface DescribedSource {
 export async function describeSource(con: DuckDBConnection, files: readonly string[], format: DatasetFormat, options: ReadOptions = {}, workDir?: string): Promise<DescribedSource> {
   if (format === 'json') return describeJson(con, files, options, workDir);
   if (format !== 'csv') return describeFiles(con, files, format, options, workDir);
-  // A line longer than DuckDB reads by default, in the sniff or the read: sniffed and read again
-  // with a limit that covers it; one past MAX_LINE_BYTES is named (csv-long-lines.ts).
+  // A line longer than DuckDB reads by default: read with a limit that covers it when the scan
+  // finds it, else sniffed and read again after DuckDB refused it; one past MAX_LINE_BYTES is
+  // named (csv-long-lines.ts).
   const refused = async (error: unknown): Promise<KeelError | undefined> => longLineError(con, error, files, { ...options, maxLineSize: MAX_LINE_BYTES });
   const longLinesRead = (d: DescribedSource, read: ReadOptions): DescribedSource => ({
     ...d,
@@ -83,16 +84,22 @@ export async function describeSource(con: DuckDBConnection, files: readonly stri
       return next && { ...next, source: longLinesRead(next.source, read) };
     },
   });
-  // A line met by the sniff: said as a note, as one met by the read is (a widening).
-  for (let read = options, said: string[] = []; ; ) {
+  // The look for long lines (csv-long-lines.ts) runs beside the first sniff, which it seldom
+  // changes: a line it finds has the file sniffed again with the limit raised, before the read; a
+  // line the sniff meets takes the look's limit when that covers it. Either is said as a note, as
+  // a line met by the read is (a widening).
+  const scan = scannedLinesRead(files, options);
+  for (let read = options, said: string[] = [], first = true; ; first = false) {
     try {
       const d = longLinesRead(await describeCsv(con, files, read, workDir), read);
-      return said.length === 0 ? d : { ...d, notes: [...said, ...d.notes] };
+      const scanned = first ? await scan : undefined;
+      if (scanned === undefined) return said.length === 0 ? d : { ...d, notes: [...said, ...d.notes] };
+      [read, said] = [scanned.read, [scanned.message]];
     } catch (e) {
       const longer = longerLinesRead(e, read);
       if (longer === undefined) throw (await refused(e)) ?? e;
-      read = longer.read;
-      said = [...said, longer.message];
+      const scanned = first ? await scan : undefined;
+      [read, said] = scanned && scanned.read.maxLineSize! >= longer.read.maxLineSize! ? [scanned.read, [scanned.message]] : [longer.read, [...said, longer.message]];
     }
   }
 }
