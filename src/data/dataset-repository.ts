@@ -26,19 +26,11 @@ export class DatasetRepository {
     return r && toVersion(r);
   }
 
-  async latestVersion(name: string): Promise<DatasetVersion | undefined> {
-    const r = await this.db
-      .selectFrom('dataset_versions')
-      .selectAll()
-      .where('dataset_name', '=', name)
-      .orderBy('created_at', 'desc')
-      .orderBy('version', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    return r && toVersion(r);
+  latestVersion(name: string): Promise<DatasetVersion | undefined> {
+    return this.versionBack(name, 0);
   }
 
-  /** The version `back` places before the latest (0: the latest), in the order of `latestVersion`. */
+  /** The version `back` places before the latest (0: the latest): the newest by created_at (kept strictly increasing by insertVersion), then by id. */
   async versionBack(name: string, back: number): Promise<DatasetVersion | undefined> {
     const r = await this.db
       .selectFrom('dataset_versions')
