@@ -119,5 +119,12 @@ describe('LocalArtifactStore', () => {
     for (const i of [2, 4]) await expect(store.get(shas[i]!)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await store.has(shas[2]!)).toBe(false);
     expect(readdirSync(join(dir, 'tmp')).sort()).toEqual([names[2], names[4]].sort());
+    // Set aside after the store opened: a stream of it puts it back too; a blob never stored fails as before.
+    const late = 'set aside after the store opened';
+    const lateSha = createHash('sha256').update(late).digest('hex');
+    writeFileSync(join(dir, 'tmp', `aside-${host}-${deadPid}-5123456789abcdef-${now}-${lateSha}`), late);
+    expect((await Readable.from(store.open(lateSha)).toArray()).join('')).toBe(late);
+    expect(await store.has(lateSha)).toBe(true);
+    await expect(Readable.from(store.open(createHash('sha256').update('never').digest('hex'))).toArray()).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

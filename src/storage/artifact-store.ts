@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream, existsSync, mkdirSync } from 'node
 import { open, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Transform, type Readable } from 'node:stream';
+import { PassThrough, Transform, type Readable } from 'node:stream';
 import { FOREIGN_TEMP_AGE_MS, HASH_CHUNK, KeelError, sha256, sha256File, sweepOrphanedWorkDirs, workFileName } from '../core/index.js';
 import { asideName, putBack, restoreSetAside } from './set-aside.js';
 
@@ -209,7 +209,13 @@ export class LocalArtifactStore implements ArtifactStore {
   }
 
   open(sha: string): Readable {
-    return createReadStream(this.blobPath(sha));
+    const path = this.blobPath(sha);
+    if (existsSync(path)) return createReadStream(path);
+    // A miss may be a blob that a gc which ended set aside: put it back, then stream it (or fail
+    // with the read's own ENOENT, as a plain miss does).
+    const out = new PassThrough();
+    void this.putBackSetAside(sha).then(() => pipeline(createReadStream(path), out)).catch((e: unknown) => out.destroy(e as Error));
+    return out;
   }
 
   /**
