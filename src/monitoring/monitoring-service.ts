@@ -8,12 +8,12 @@ import { parseMonitorConfig } from './monitor-config.js';
 import { MonitorStore } from './monitor-store.js';
 import { PredictionStore, type LabelInput } from './prediction-store.js';
 import type { Alert, MonitorAnalyzers, MonitorConfig, MonitorRemoval, WindowResult } from './types.js';
-
-export type { MonitorRunResult, MonitorStatus, SavedMonitor } from '../core/index.js';
 import type { DeliveryOptions } from './webhook.js';
 import { computePerformance, evaluateWindow } from './window-evaluator.js';
 import { WindowReferences } from './window-references.js';
 import { completeWindows, firstWindowStartAtOrAfter, firstWindowStartFor } from './windows.js';
+
+export type { MonitorRunResult, MonitorStatus, SavedMonitor } from '../core/index.js';
 
 export interface MonitoringServiceDeps {
   readonly db: Kysely<Database>;
