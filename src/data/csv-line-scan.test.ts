@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../core/index.js';
-import { longestLine } from './csv-line-scan.js';
+import { longestLine, longestLineGzip } from './csv-line-scan.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keel-line-scan-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -74,5 +75,55 @@ describe('longestLine', () => {
     const found = await longestLine(fileOf('open.csv', Buffer.alloc(8 << 20, 0x61)), 1000, 1 << 20);
     expect(found).toBeGreaterThan(1 << 20);
     expect(found).toBeLessThan(8 << 20);
+  });
+});
+
+/** The longest line of `bytes`, its line end counted (`\r\n` two bytes, `\n` or `\r` one, none at the end). */
+function longestOf(bytes: Buffer): number {
+  let longest = 0;
+  for (let start = 0; start < bytes.length; ) {
+    let end = start;
+    while (end < bytes.length && bytes[end] !== 0x0a && bytes[end] !== 0x0d) end++;
+    const ends = end === bytes.length ? 0 : bytes[end] === 0x0d && bytes[end + 1] === 0x0a ? 2 : 1;
+    longest = Math.max(longest, end - start + ends);
+    start = end + ends;
+  }
+  return longest;
+}
+
+describe('longestLineGzip', () => {
+  it('measures every line longer than a piece decompressed, whatever splits its line end', async () => {
+    const random = mulberry32(5);
+    const ends = ['\n', '\r\n', '\r'];
+    const PIECE = 64;
+    for (let round = 0; round < 300; round++) {
+      let text = '';
+      for (let lines = Math.floor(random() * 40); lines > 0; lines--) {
+        const length = random() < 0.2 ? Math.floor(random() * PIECE * 5) : Math.floor(random() * PIECE);
+        text += 'x'.repeat(length) + ends[Math.floor(random() * 3)]!;
+      }
+      if (random() < 0.5) text += 'y'.repeat(Math.floor(random() * PIECE * 3));
+      const bytes = Buffer.from(text);
+      const found = await longestLineGzip(fileOf(`g${round}.csv.gz`, gzipSync(bytes)), 1 << 30, PIECE);
+      // A line longer than a piece is measured exactly; a shorter longest line may be missed.
+      const longest = longestOf(bytes);
+      if (longest > PIECE) expect({ round, found }).toEqual({ round, found: longest });
+      else expect(found).toBeLessThanOrEqual(longest);
+    }
+  });
+
+  it('finds a long last line, a \r\n across two pieces, and stops past `most`', async () => {
+    const last = Buffer.from(`a,b\n${'1,x\n'.repeat(1000)}2,${'y'.repeat(3_000_000)}\n`);
+    expect(await longestLineGzip(fileOf('last.csv.gz', gzipSync(last)), 1 << 30)).toBe(3_000_003);
+    // The `\r` ends the second piece of 64 bytes, the `\n` starts the third.
+    const straddle = Buffer.from(`${'x'.repeat(127)}\r\n${'z'.repeat(10)}\r\n`);
+    expect(await longestLineGzip(fileOf('straddle.csv.gz', gzipSync(straddle)), 1 << 30, 64)).toBe(129);
+    const crlf = Buffer.from(`${'x'.repeat(200)}\r\nend\r\n`);
+    expect(await longestLineGzip(fileOf('crlf.csv.gz', gzipSync(crlf)), 1 << 30, 64)).toBe(202);
+    const found = await longestLineGzip(fileOf('open.csv.gz', gzipSync(Buffer.alloc(8 << 20, 0x61))), 1 << 20);
+    expect(found).toBeGreaterThan(1 << 20);
+    expect(found).toBeLessThan(8 << 20);
+    // Not gzip: an error, which the caller leaves to DuckDB.
+    await expect(longestLineGzip(fileOf('not.csv.gz', 'a,b\n'), 1 << 30)).rejects.toThrow();
   });
 });

@@ -6,7 +6,10 @@
  * measured by reading from the line end before it to the one after it. A 119 MB CSV is ~120 reads
  * of 4 KB. Used by csv-long-lines.ts to raise DuckDB's max_line_size before its first read.
  */
+import { createReadStream } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 
 /** Bytes read at each block's start: a CSV of rows up to some KB has a line end in them. */
 const PROBE = 4 << 10;
@@ -50,6 +53,46 @@ export async function longestLine(file: string, block: number, most: number): Pr
   } finally {
     await handle.close();
   }
+}
+
+/** The bytes a gzipped file is decompressed into at a time: a line longer spans two of them. */
+const GZIP_CHUNK = 1 << 20;
+
+/**
+ * The bytes of the longest line of a gzipped `file` that is longer than GZIP_CHUNK (its line end
+ * counted, as longestLine counts it), or of a shorter one: found by decompressing it as a stream,
+ * as a gzipped file cannot be read at an offset. Each piece is looked at only for its first and
+ * last line end: a line longer than a piece spans two. Stops past `most` bytes: the answer is
+ * then more than `most`, not exact. `piece`: GZIP_CHUNK but in tests (at least 64).
+ */
+export async function longestLineGzip(file: string, most: number, piece = GZIP_CHUNK): Promise<number> {
+  // `line`: the bytes of the line so far; `cr`: those of a line ended by a `\r` at a piece's end,
+  // which a `\n` starting the next makes a byte longer.
+  let [longest, line, cr] = [0, 0, 0];
+  const done = new AbortController();
+  try {
+    await pipeline(createReadStream(file), createGunzip({ chunkSize: piece }), async (pieces: AsyncIterable<Buffer>) => {
+      for await (const piece of pieces) {
+        const crlf = cr > 0 && piece[0] === LF;
+        if (crlf) longest = Math.max(longest, cr + 1);
+        const from = crlf ? 1 : 0;
+        const first = lineEndIn(piece, from);
+        if (first < 0) {
+          [line, cr] = [line + piece.length - from, 0];
+        } else {
+          const bytes = line + first - from + (piece[first] === CR && piece[first + 1] === LF ? 2 : 1);
+          const last = Math.max(piece.lastIndexOf(LF), piece.lastIndexOf(CR));
+          longest = Math.max(longest, bytes);
+          line = piece.length - last - 1;
+          cr = piece[last] === CR && line === 0 ? (last === first ? bytes : 1) : 0;
+        }
+        if (Math.max(longest, line) > most) return done.abort();
+      }
+    }, { signal: done.signal });
+  } catch (e) {
+    if (!done.signal.aborted) throw e;
+  }
+  return Math.max(longest, line);
 }
 
 /** Whether bytes [at, at + length) of the file hold a line end: the first PROBE bytes, then the rest. */

@@ -1,8 +1,8 @@
 /**
  * A CSV line longer than DuckDB reads by default (its max_line_size, 2,000,000 bytes), which pandas
- * reads as any other. A plain UTF-8 file is looked at beside DuckDB's sniff (csv-line-scan.ts):
- * max_line_size is raised before the read to cover its longest line (scannedLinesRead). A line
- * the look cannot see (gzip, zstd, Latin-1, UTF-16, or a row of short lines joined by quoted line
+ * reads as any other. A plain or gzipped UTF-8 file is looked at beside DuckDB's sniff
+ * (csv-line-scan.ts): max_line_size is raised before the read to cover its longest line
+ * (scannedLinesRead). A line the look cannot see (zstd, Latin-1, UTF-16, or a row of short lines joined by quoted line
  * breaks) is refused by DuckDB with the line pasted whole (its sniffer as "line 1" wherever it is,
  * and, when it sniffs several parts at once, without the file), but its size said: the sniff and
  * read are then done again with max_line_size raised to cover it (longerLinesRead), up to
@@ -14,7 +14,7 @@ import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidArgument, type KeelError } from '../core/index.js';
 import { quoteString } from './duckdb-sql.js';
-import { longestLine } from './csv-line-scan.js';
+import { longestLine, longestLineGzip } from './csv-line-scan.js';
 import { fileDelimiter, type ReadOptions } from './read-options.js';
 
 /** DuckDB's words for a line past its max_line_size: the limit and the line's bytes. */
@@ -47,18 +47,21 @@ export function longerLinesRead(error: unknown, read: ReadOptions): { read: Read
 /**
  * The read options with max_line_size raised to cover the longest line of `files` found before
  * any read (csv-line-scan.ts), or undefined when none is longer than DuckDB's default (or longer
- * than MAX_LINE_BYTES: refused as before). Only plain UTF-8 files are looked at: a gzipped or
- * zstd file cannot be read at an offset, and DuckDB counts a Latin-1 or UTF-16 line's bytes as
+ * than MAX_LINE_BYTES: refused as before). Plain and gzipped UTF-8 files are looked at (a gzipped
+ * one decompressed as a stream: DuckDB 1.5.6's parallel read of a gzipped file, as of a plain one,
+ * left out a long last line without an error, so waiting for its refusal is not enough); zstd
+ * files are not (Node 20 has no zstd), and DuckDB counts a Latin-1 or UTF-16 line's bytes as
  * UTF-8. A long row of short lines (quoted line breaks) is not seen either: those are still read
  * again (longerLinesRead).
  */
 export async function scannedLinesRead(files: readonly string[], read: ReadOptions): Promise<{ read: ReadOptions; message: string } | undefined> {
   if (read.maxLineSize !== undefined || (read.encoding ?? 'utf-8') !== 'utf-8') return undefined;
-  const plain = files.filter((f) => !/\.(gz|zst)$/i.test(f));
+  const looked = files.filter((f) => !/\.zst$/i.test(f));
+  const scanOf = (f: string): Promise<number> => (/\.gz$/i.test(f) ? longestLineGzip(f, MAX_LINE_BYTES) : longestLine(f, SCAN_BLOCK, MAX_LINE_BYTES));
   let size = 0;
-  for (let i = 0; i < plain.length; i += SCANS_AT_ONCE) {
-    // A file that cannot be read is DuckDB's to report.
-    const found = await Promise.all(plain.slice(i, i + SCANS_AT_ONCE).map((f) => longestLine(f, SCAN_BLOCK, MAX_LINE_BYTES).catch(() => 0)));
+  for (let i = 0; i < looked.length; i += SCANS_AT_ONCE) {
+    // A file that cannot be read (or a gzip file that is corrupt) is DuckDB's to report.
+    const found = await Promise.all(looked.slice(i, i + SCANS_AT_ONCE).map((f) => scanOf(f).catch(() => 0)));
     size = Math.max(size, ...found);
   }
   const next = size > DEFAULT_LINE_BYTES ? raisedLimit(size, DEFAULT_LINE_BYTES) : undefined;
