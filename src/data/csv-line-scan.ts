@@ -56,7 +56,7 @@ export async function longestLine(file: string, block: number, most: number): Pr
 }
 
 /** The bytes a gzipped file is decompressed into at a time: a line longer spans two of them. */
-const GZIP_CHUNK = 1 << 20;
+export const GZIP_CHUNK = 1 << 20;
 
 /**
  * The bytes of the longest line of a gzipped `file` that is longer than GZIP_CHUNK (its line end

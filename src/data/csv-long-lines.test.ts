@@ -72,6 +72,17 @@ describe('a line longer than DuckDB reads by default', () => {
     expect(await added('parts', parts)).toMatchObject({ rowCount: 6, columns: ['a:int', 'b:string'], rows: [[2, FIELD, 'yyy'], [3, 1, 'z']], notes: [note] });
   });
 
+  it('is found before the read in a Latin-1 file, plain or gzipped, by its size as UTF-8', async () => {
+    // 1,500,000 × é: 1,500,003 bytes of Latin-1 with its line end, 3,000,003 as UTF-8, which DuckDB refuses by default.
+    const latin1 = Buffer.concat([Buffer.from('a,b\n1,x\n2,'), Buffer.alloc(1_500_000, 0xe9), Buffer.from('\n3,z\n')]);
+    const note = 'a line is 1,500,003 bytes of Latin-1 long with its line end, up to 3,000,006 bytes as UTF-8, more than the 2,000,000 bytes DuckDB reads in one line by default: read with lines of up to 4,194,304 bytes';
+    for (const [file, bytes] of [['l1.csv', latin1], ['l1.csv.gz', gzipSync(latin1)]] as const) {
+      writeFileSync(join(t.dir, file), bytes);
+      const found = await added(file.replace(/\./g, '-'), join(t.dir, file), { encoding: 'latin-1' });
+      expect({ file, ...found }).toEqual({ file, rowCount: 3, columns: ['a:int', 'b:string'], rows: [[2, 1_500_000, 'ééé'], [3, 1, 'z']], notes: [note] });
+    }
+  });
+
   it('is found before the read from 2,000,001 bytes with its line end, and a long row of short lines is read again', async () => {
     const cases: [string, string, unknown][] = [
       // DuckDB reads 2,000,000 bytes with the line end, and refuses one more: so does the scan.

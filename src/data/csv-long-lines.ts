@@ -1,8 +1,8 @@
 /**
  * A CSV line longer than DuckDB reads by default (its max_line_size, 2,000,000 bytes), which pandas
- * reads as any other. A plain or gzipped UTF-8 file is looked at beside DuckDB's sniff
+ * reads as any other. A plain or gzipped UTF-8 or Latin-1 file is looked at beside DuckDB's sniff
  * (csv-line-scan.ts): max_line_size is raised before the read to cover its longest line
- * (scannedLinesRead). A line the look cannot see (zstd, Latin-1, UTF-16, or a row of short lines joined by quoted line
+ * (scannedLinesRead). A line the look cannot see (zstd, UTF-16, or a row of short lines joined by quoted line
  * breaks) is refused by DuckDB with the line pasted whole (its sniffer as "line 1" wherever it is,
  * and, when it sniffs several parts at once, without the file), but its size said: the sniff and
  * read are then done again with max_line_size raised to cover it (longerLinesRead), up to
@@ -14,7 +14,7 @@ import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidArgument, type KeelError } from '../core/index.js';
 import { quoteString } from './duckdb-sql.js';
-import { longestLine, longestLineGzip } from './csv-line-scan.js';
+import { GZIP_CHUNK, longestLine, longestLineGzip } from './csv-line-scan.js';
 import { fileDelimiter, type ReadOptions } from './read-options.js';
 
 /** DuckDB's words for a line past its max_line_size: the limit and the line's bytes. */
@@ -55,18 +55,23 @@ export function longerLinesRead(error: unknown, read: ReadOptions): { read: Read
  * again (longerLinesRead).
  */
 export async function scannedLinesRead(files: readonly string[], read: ReadOptions): Promise<{ read: ReadOptions; message: string } | undefined> {
-  if (read.maxLineSize !== undefined || (read.encoding ?? 'utf-8') !== 'utf-8') return undefined;
+  const encoding = read.encoding ?? 'utf-8';
+  if (read.maxLineSize !== undefined || (encoding !== 'utf-8' && encoding !== 'latin-1')) return undefined;
+  // DuckDB measures a line as UTF-8, where a Latin-1 character takes one byte or two: a Latin-1
+  // line is looked for from half the bytes and taken at twice its size, an upper bound.
+  const grow = encoding === 'latin-1' ? 2 : 1;
   const looked = files.filter((f) => !/\.zst$/i.test(f));
-  const scanOf = (f: string): Promise<number> => (/\.gz$/i.test(f) ? longestLineGzip(f, MAX_LINE_BYTES) : longestLine(f, SCAN_BLOCK, MAX_LINE_BYTES));
+  const scanOf = (f: string): Promise<number> => (/\.gz$/i.test(f) ? longestLineGzip(f, MAX_LINE_BYTES, GZIP_CHUNK / grow) : longestLine(f, SCAN_BLOCK / grow, MAX_LINE_BYTES));
   let size = 0;
   for (let i = 0; i < looked.length; i += SCANS_AT_ONCE) {
     // A file that cannot be read (or a gzip file that is corrupt) is DuckDB's to report.
     const found = await Promise.all(looked.slice(i, i + SCANS_AT_ONCE).map((f) => scanOf(f).catch(() => 0)));
     size = Math.max(size, ...found);
   }
-  const next = size > DEFAULT_LINE_BYTES ? raisedLimit(size, DEFAULT_LINE_BYTES) : undefined;
+  const next = size * grow > DEFAULT_LINE_BYTES ? raisedLimit(size * grow, DEFAULT_LINE_BYTES) : undefined;
   if (next === undefined) return undefined;
-  const message = `a line is ${bytes(size)} bytes long with its line end, more than the ${bytes(DEFAULT_LINE_BYTES)} bytes DuckDB reads in one line by default: read with lines of up to ${bytes(next)} bytes`;
+  const long = grow === 1 ? `${bytes(size)} bytes long with its line end` : `${bytes(size)} bytes of Latin-1 long with its line end, up to ${bytes(size * grow)} bytes as UTF-8`;
+  const message = `a line is ${long}, more than the ${bytes(DEFAULT_LINE_BYTES)} bytes DuckDB reads in one line by default: read with lines of up to ${bytes(next)} bytes`;
   return { read: { ...read, maxLineSize: next }, message };
 }
 
