@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalArtifactStore, testStores, type MetadataStore } from '../storage/index.js';
 import { collectArtifactGarbage } from './artifact-gc.js';
-import { claimStoredBlob } from './stored-blob-claim.js';
+import { claimStoredBlob } from '../storage/index.js';
 
 const DAY = 86_400_000;
 const host = hostname().replace(/[^A-Za-z0-9.]/g, '_');

@@ -1,8 +1,7 @@
 import { invalidArgument, isKeelError, KeelError } from '../core/index.js';
 import type { ProgressListener } from '../jobs/index.js';
-import { artifactRecorded, recordedArtifacts, type ArtifactStore, type Database } from '../storage/index.js';
+import { artifactRecorded, liveClaimedBlobs, recordedArtifacts, releaseBlob, releaseDeadClaims, type ArtifactStore, type BlobClaimHooks, type BlobRelease, type Database } from '../storage/index.js';
 import type { Kysely } from 'kysely';
-import { liveClaimedBlobs, releaseBlob, releaseDeadClaims, type BlobClaimHooks, type BlobRelease } from './stored-blob-claim.js';
 
 /** `keel gc`'s default --older-than: a day, far longer than any add, log or registration takes between storing a blob and recording it. */
 export const DEFAULT_GC_AGE_MS = 24 * 60 * 60 * 1000;

@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from '../core/index.js';
 import type { ArtifactStore, Database } from '../storage/index.js';
-import type { BlobClaimHooks } from './stored-blob-claim.js';
+import type { BlobClaimHooks } from '../storage/index.js';
 
 export interface DatasetServiceHooks extends BlobClaimHooks {
   /** Called after the Parquet is in the artifact store and before the version row commits: tests throw here (a crash mid-add). */

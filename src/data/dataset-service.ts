@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { assertUnchanged, invalidArgument, makeWorkDir, notFound, stampFiles, sha256, throwIfAborted, type DatasetFormat, type Table } from '../core/index.js';
 import type { JobOptions } from '../jobs/index.js';
-import { artifactRecorded } from '../storage/index.js';
+import { artifactRecorded, claimStoredBlob, releaseBlob, releaseDeadClaims, type BlobRelease } from '../storage/index.js';
 import { DatasetRepository } from './dataset-repository.js';
 import { diffVersions, type DatasetDiff } from './dataset-diff.js';
 import { resolveExportFormat, writeExport, type ExportResult } from './dataset-export.js';
@@ -22,7 +22,6 @@ import { describeSource } from './source-reader.js';
 import { sourceError } from './source-sql.js';
 import { withBadLine } from './json-bad-line.js';
 import { dropBlob, intact, readFailure, storedParquet } from './stored-parquet.js';
-import { claimStoredBlob, releaseBlob, releaseDeadClaims, type BlobRelease } from './stored-blob-claim.js';
 import type { DatasetServiceDeps } from './dataset-service-deps.js';
 import { loadParquetTable, type LoadTableOptions } from './table-loader.js';
 import type { AddedVersion, ColumnProfile, DatasetSummary, DatasetVersion, DatasetVersionInfo } from './types.js';
@@ -68,7 +67,7 @@ export class DatasetService {
     // The sniff comes first: on a file of thousands of columns it alone takes seconds.
     progress(0, 'sniffing types');
     const started = Date.now();
-    // A killed add's blob goes, unless a version records it (stored-blob-claim.ts).
+    // A killed add's blob goes, unless a version records it (storage/blob-claims.ts).
     await releaseDeadClaims(this.deps.artifacts.notesDir, this.blobRelease());
     const work = await makeWorkDir(this.deps.tmpDir, 'ingest');
     let claim: string | undefined;
@@ -188,7 +187,7 @@ export class DatasetService {
     await releaseBlob(this.deps.artifacts.notesDir, sha, this.blobRelease(), claim).catch((e: unknown) => this.deps.logger.warn({ err: e, artifact: sha }, 'could not remove the artifact of a failed dataset add'));
   }
 
-  /** How a blob no add claims is removed: unless a record (a version, a run's artifact...) names it (stored-blob-claim.ts). */
+  /** How a blob no add claims is removed: unless a record (a version, a run's artifact...) names it (storage/blob-claims.ts). */
   private blobRelease(): BlobRelease {
     return { referenced: (sha) => artifactRecorded(this.deps.db, sha), remove: (sha) => dropBlob(this.deps.artifacts, sha), hooks: this.deps.hooks };
   }

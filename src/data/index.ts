@@ -18,5 +18,4 @@ export { resolveSourceFiles } from './source-files.js';
 export type { RowsOptions, RowsPage } from './dataset-rows.js';
 export type { LoadTableOptions } from './table-loader.js';
 export { collectArtifactGarbage, DEFAULT_GC_AGE_MS } from './artifact-gc.js';
-export { withBlobClaims } from './stored-blob-claim.js';
 export type { ArtifactGcDeps, ArtifactGcHooks, ArtifactGcOptions, ArtifactGcResult, GcFailure } from './artifact-gc.js';

@@ -4,9 +4,8 @@ import { hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../core/index.js';
-import { LocalArtifactStore, testStores, type MetadataStore } from '../storage/index.js';
+import { claimStoredBlob, LocalArtifactStore, releaseBlob, releaseDeadClaims, testStores, type BlobRelease, type MetadataStore } from '../storage/index.js';
 import { DatasetService, type DatasetServiceHooks } from './dataset-service.js';
-import { claimStoredBlob, releaseBlob, releaseDeadClaims, type BlobRelease } from './stored-blob-claim.js';
 
 const host = hostname().replace(/[^A-Za-z0-9.]/g, '_');
 // A pid that has surely ended: a child that ran and exited.

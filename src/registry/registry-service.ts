@@ -1,7 +1,6 @@
 import { PostgresAdapter } from 'kysely';
 import { decodePageToken, encodePageToken, invalidArgument, isKeelError, KeelError } from '../core/index.js';
-import { withBlobClaims } from '../data/index.js';
-import { isUniqueViolation } from '../storage/index.js';
+import { isUniqueViolation, withBlobClaims } from '../storage/index.js';
 import { checkLineage, pinLineageDatasets } from './lineage.js';
 import { checkMaxResults, parseOrderBy } from './paging.js';
 import { RegistryStore, MODEL_ORDER_COLUMNS, VERSION_ORDER_COLUMNS, versionKey } from './registry-store.js';

@@ -17,7 +17,7 @@ export interface PutOptions {
    * Called with the blob's sha256 once it is known and before the blob takes its name (or is
    * found already there). A writer whose record of the blob commits later (a dataset version, a run's artifact)
    * notes the sha here, so that, killed in between, the next process can remove the blob that
-   * nothing records (data/stored-blob-claim.ts). It may wait: a removal of the blob under way ends first.
+   * nothing records (storage/blob-claims.ts). It may wait: a removal of the blob under way ends first.
    */
   readonly beforeCommit?: (sha256: string) => Promise<void>;
 }
@@ -40,7 +40,7 @@ export interface ArtifactStore {
   /**
    * A folder beside the blobs, seen by every process that writes this store (a server and CLI
    * commands with other homes may share it), for their notes about blobs they are about to record
-   * or remove (data/stored-blob-claim.ts). Names of the form `KIND-HOST-PID-…` (workFileName).
+   * or remove (storage/blob-claims.ts). Names of the form `KIND-HOST-PID-…` (workFileName).
    */
   readonly notesDir: string;
   /** Every blob with its size and when it was last stored (put again counts), for `keel gc`. */

@@ -6,3 +6,5 @@ export { ARTIFACT_COLUMNS, artifactRecorded, recordedArtifacts } from './artifac
 export type { Database } from './tables.js';
 export { testPostgresUrl, testStores } from './test-stores.js';
 export type { TestStore } from './test-stores.js';
+export { claimStoredBlob, liveClaimedBlobs, releaseBlob, releaseDeadClaims, withBlobClaims } from './blob-claims.js';
+export type { BlobClaimHooks, BlobRelease } from './blob-claims.js';

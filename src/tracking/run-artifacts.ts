@@ -1,7 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { KeelError } from '../core/index.js';
-import { withBlobClaims } from '../data/index.js';
-import type { ArtifactStore, Database } from '../storage/index.js';
+import { withBlobClaims, type ArtifactStore, type Database } from '../storage/index.js';
 import type { FileInfo } from './types.js';
 
 /** A run's artifacts: paths under the run's root, each naming a blob in the content-addressed store. */

@@ -4,8 +4,8 @@
  */
 import type { Kysely } from 'kysely';
 import { invalidArgument, isValidName, KeelError, lookupFor, notFound, type Logger, type Table } from '../core/index.js';
-import { withBlobClaims, type DatasetService, type DatasetVersion } from '../data/index.js';
-import { isUniqueViolation, type ArtifactStore, type Database } from '../storage/index.js';
+import type { DatasetService, DatasetVersion } from '../data/index.js';
+import { isUniqueViolation, withBlobClaims, type ArtifactStore, type Database } from '../storage/index.js';
 import { computeReference, REFERENCE_FORMAT, type ReferenceStats } from './reference-stats.js';
 import { detectDrift, type DriftOptions, type DriftReport } from './drift.js';
 import { inferSchema, parseSchema, type InferSchemaOptions, type Schema } from './schema.js';
