@@ -14,21 +14,43 @@ const fileOf = (name: string, bytes: Buffer | string): string => {
   return file;
 };
 
+/** The code units of a file's text: its bytes, or in UTF-16 its characters' units (little-endian). */
+const unitsOf = (bytes: Buffer, unit: 1 | 2): ArrayLike<number> => (unit === 1 ? bytes : Array.from({ length: bytes.length / 2 }, (_, i) => bytes.readUInt16LE(2 * i)));
+
 /**
  * What longestLine answers, worked out line by line: the longest line (with its line end) whose
- * bytes before the line end hold a whole block.
+ * bytes before the line end hold a whole block. In bytes; worked out on code units.
  */
-function expected(bytes: Buffer, block: number): number {
+function expected(bytes: Buffer, block: number, unit: 1 | 2 = 1): number {
+  const units = unitsOf(bytes, unit);
   let longest = 0;
-  for (let start = 0; start < bytes.length; ) {
+  for (let start = 0; start < units.length; ) {
     let end = start;
-    while (end < bytes.length && bytes[end] !== 0x0a && bytes[end] !== 0x0d) end++;
-    const ends = end === bytes.length ? 0 : bytes[end] === 0x0d && bytes[end + 1] === 0x0a ? 2 : 1;
-    const firstBlock = Math.ceil(start / block) * block;
-    if (firstBlock + block <= end) longest = Math.max(longest, end - start + ends);
+    while (end < units.length && units[end] !== 0x0a && units[end] !== 0x0d) end++;
+    const ends = end === units.length ? 0 : units[end] === 0x0d && units[end + 1] === 0x0a ? 2 : 1;
+    const firstBlock = Math.ceil(start / (block / unit)) * (block / unit);
+    if (firstBlock + block / unit <= end) longest = Math.max(longest, end - start + ends);
     start = end + ends;
   }
-  return longest;
+  return longest * unit;
+}
+
+/**
+ * Random lines of `x` and of UTF-16 characters whose bytes are those of line ends (U+0A0D is
+ * 0D 0A, U+0A00 then U+0D0A is 00 0A 0A 0D, U+4E0A 上 is 0A 4E), ended by `\n`, `\r\n` or `\r`,
+ * mostly shorter than `size`, some of a few times it, maybe with a last line without an end.
+ */
+function randomText(random: () => number, size: number, lines: number): string {
+  const chars = ['x', 'x', 'x', '\u0a0d', '\u0a00', '\u0d0a', '\u4e0a', '\u0d00'];
+  const ends = ['\n', '\r\n', '\r'];
+  const lineOf = (length: number) => Array.from({ length }, () => chars[Math.floor(random() * chars.length)]).join('');
+  let text = '';
+  for (let n = Math.floor(random() * lines); n > 0; n--) {
+    const length = random() < 0.2 ? Math.floor(random() * size * 4) : Math.floor(random() * size);
+    text += lineOf(length) + ends[Math.floor(random() * 3)]!;
+  }
+  if (random() < 0.5) text += lineOf(Math.floor(random() * size * 3));
+  return text;
 }
 
 describe('longestLine', () => {
@@ -76,19 +98,33 @@ describe('longestLine', () => {
     expect(found).toBeGreaterThan(1 << 20);
     expect(found).toBeLessThan(8 << 20);
   });
+
+  it('finds a UTF-16 file\'s longest line by its line ends alone, not by bytes of other characters that look like them', async () => {
+    const random = mulberry32(7);
+    for (let round = 0; round < 300; round++) {
+      const block = 2 * (1 + Math.floor(random() * 20));
+      const bytes = Buffer.from(randomText(random, block / 2, 30), 'utf16le');
+      const file = fileOf(`u${round}.csv`, bytes);
+      expect({ round, block, found: await longestLine(file, block, 1 << 30, 2) }).toEqual({ round, block, found: expected(bytes, block, 2) });
+    }
+    // Read as bytes, U+0A0D's 0D 0A ends lines that are not there.
+    const text = Buffer.from(`a\n${'\u0a0d'.repeat(5000)}\nb\n`, 'utf16le');
+    expect([await longestLine(fileOf('u-long.csv', text), 1000, 1 << 30, 2), await longestLine(fileOf('u-long.csv', text), 1000, 1 << 30)]).toEqual([10_002, 0]);
+  });
 });
 
-/** The longest line of `bytes`, its line end counted (`\r\n` two bytes, `\n` or `\r` one, none at the end). */
-function longestOf(bytes: Buffer): number {
+/** The longest line of `bytes`, its line end counted (`\r\n` two units, `\n` or `\r` one, none at the end). */
+function longestOf(bytes: Buffer, unit: 1 | 2 = 1): number {
+  const units = unitsOf(bytes, unit);
   let longest = 0;
-  for (let start = 0; start < bytes.length; ) {
+  for (let start = 0; start < units.length; ) {
     let end = start;
-    while (end < bytes.length && bytes[end] !== 0x0a && bytes[end] !== 0x0d) end++;
-    const ends = end === bytes.length ? 0 : bytes[end] === 0x0d && bytes[end + 1] === 0x0a ? 2 : 1;
+    while (end < units.length && units[end] !== 0x0a && units[end] !== 0x0d) end++;
+    const ends = end === units.length ? 0 : units[end] === 0x0d && units[end + 1] === 0x0a ? 2 : 1;
     longest = Math.max(longest, end - start + ends);
     start = end + ends;
   }
-  return longest;
+  return longest * unit;
 }
 
 describe('longestLineGzip', () => {
@@ -125,5 +161,18 @@ describe('longestLineGzip', () => {
     expect(found).toBeLessThan(8 << 20);
     // Not gzip: an error, which the caller leaves to DuckDB.
     await expect(longestLineGzip(fileOf('not.csv.gz', 'a,b\n'), 1 << 30)).rejects.toThrow();
+  });
+
+  it('measures a UTF-16 file\'s lines by their line ends alone, in pieces of any parity', async () => {
+    const random = mulberry32(9);
+    for (let round = 0; round < 300; round++) {
+      // Odd pieces: units split between two.
+      const piece = 64 + Math.floor(random() * 3);
+      const bytes = Buffer.from(randomText(random, piece / 2, 40), 'utf16le');
+      const found = await longestLineGzip(fileOf(`gu${round}.csv.gz`, gzipSync(bytes)), 1 << 30, piece, 2);
+      const longest = longestOf(bytes, 2);
+      if (longest > piece) expect({ round, found }).toEqual({ round, found: longest });
+      else expect(found).toBeLessThanOrEqual(longest);
+    }
   });
 });

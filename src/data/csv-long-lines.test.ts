@@ -36,27 +36,34 @@ describe('a line longer than DuckDB reads by default', () => {
       writeFileSync(join(t.dir, file), bytes);
       const before = Number(/-(\d+)\./.exec(file)![1]);
       const found = await added(file.replace(/\./g, '-'), join(t.dir, file), read);
-      // A plain or gzipped UTF-8 file's line is found before the read, and read at once (its size
-      // with its line end). Another's, met by the sniff or by the read, is said as the file is read
-      // again (DuckDB's sniffer counts its line end, its reader not).
+      // A plain or gzipped file's line is found before the read, and read at once (its size with
+      // its line end; a UTF-16 one's taken at 1.5 times its bytes as UTF-8, an upper bound). A
+      // zstd file's, met by the sniff or by the read, is said as the file is read again (DuckDB's
+      // sniffer counts its line end, its reader not).
       const note = /^plain-\d+\.csv(\.gz)?$/.test(file)
         ? 'a line is 3,000,003 bytes long with its line end, more than the 2,000,000 bytes DuckDB reads in one line by default: read with lines of up to 4,194,304 bytes'
+        : /^u16-\d+\.csv$/.test(file)
+        ? 'a line is 6,000,006 bytes of UTF-16 long with its line end, up to 9,000,009 bytes as UTF-8, more than the 2,000,000 bytes DuckDB reads in one line by default: read with lines of up to 16,777,216 bytes'
         : expect.stringMatching(`^a line is 3,000,00[23] bytes long${read.encoding === 'utf-16' ? ' as UTF-8' : ''}, more than the 2,000,000 bytes DuckDB reads in one line by default: read again reading lines of up to 4,194,304 bytes$`);
       expect({ file, ...found }).toEqual({ file, rowCount: before + 2, columns: ['a:int', 'b:string'], rows: [[2, FIELD, 'yyy'], [3, 1, 'z']], notes: [note] });
     }
   });
 
-  it('is not left out as the last row, in a plain or gzipped file', { timeout: 120_000 }, async () => {
+  it('is not left out as the last row, in a plain or gzipped file, UTF-8 or UTF-16', { timeout: 120_000 }, async () => {
     // DuckDB 1.5.6's parallel read left such a row out without an error (11,943 rows of 11,944;
     // so on the 1,000,000-row benchmark file with the row appended), where it refused a line
     // ending before byte 128,000,000 or in the middle of the file: 11,943 rows of 10,000 bytes, then
     // a line of 10,000,003 from byte 119,430,004 on. Found by the look before the read, it is read.
+    // So in UTF-16 (11,943 rows of 11,944 before UTF-16 files were looked at too).
     const row = `1,${'x'.repeat(9997)}\n`;
-    const bytes = Buffer.from(`a,b\n${row.repeat(11_943)}2,${'y'.repeat(10_000_000)}\n`);
+    const text = `a,b\n${row.repeat(11_943)}2,${'y'.repeat(10_000_000)}\n`;
+    const [bytes, wide] = [Buffer.from(text), utf16(text)];
     const note = 'a line is 10,000,003 bytes long with its line end, more than the 2,000,000 bytes DuckDB reads in one line by default: read with lines of up to 16,777,216 bytes';
-    for (const [name, content] of [['last.csv', bytes], ['last.csv.gz', gzipSync(bytes, { level: 1 })]] as const) {
+    const wideNote = 'a line is 20,000,006 bytes of UTF-16 long with its line end, up to 30,000,009 bytes as UTF-8, more than the 2,000,000 bytes DuckDB reads in one line by default: read with lines of up to 33,554,432 bytes';
+    const files = [['last.csv', bytes, {}, note], ['last.csv.gz', gzipSync(bytes, { level: 1 }), {}, note], ['last16.csv', wide, { encoding: 'utf-16' }, wideNote], ['last16.csv.gz', gzipSync(wide, { level: 1 }), { encoding: 'utf-16' }, wideNote]] as const;
+    for (const [name, content, read, note] of files) {
       writeFileSync(join(t.dir, name), content);
-      const v = await t.service.add(name.replace(/\./g, '-'), join(t.dir, name));
+      const v = await t.service.add(name.replace(/\./g, '-'), join(t.dir, name), read);
       const last = (await t.service.rows(`${name.replace(/\./g, '-')}@${v.version}`, { offset: v.rows - 1 })).rows.map(([a, b]) => [a, String(b).length]);
       expect({ name, rows: v.rows, last, notes: v.notes }).toEqual({ name, rows: 11_944, last: [[2, 10_000_000]], notes: [note] });
     }

@@ -1,9 +1,9 @@
 /**
  * A CSV line longer than DuckDB reads by default (its max_line_size, 2,000,000 bytes), which pandas
- * reads as any other. A plain or gzipped UTF-8 or Latin-1 file is looked at beside DuckDB's sniff
- * (csv-line-scan.ts): max_line_size is raised before the read to cover its longest line
- * (scannedLinesRead). A line the look cannot see (zstd, UTF-16, or a row of short lines joined by quoted line
- * breaks) is refused by DuckDB with the line pasted whole (its sniffer as "line 1" wherever it is,
+ * reads as any other. A plain or gzipped file (UTF-8, Latin-1 or UTF-16) is looked at beside
+ * DuckDB's sniff (csv-line-scan.ts): max_line_size is raised before the read to cover its longest
+ * line (scannedLinesRead). A line the look cannot see (zstd, or a row of short lines joined by
+ * quoted line breaks) is refused by DuckDB with the line pasted whole (its sniffer as "line 1" wherever it is,
  * and, when it sniffs several parts at once, without the file), but its size said: the sniff and
  * read are then done again with max_line_size raised to cover it (longerLinesRead), up to
  * MAX_LINE_BYTES. A line past that is refused by an error that names the file, the line and its
@@ -14,7 +14,7 @@ import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidArgument, type KeelError } from '../core/index.js';
 import { quoteString } from './duckdb-sql.js';
-import { GZIP_CHUNK, longestLine, longestLineGzip } from './csv-line-scan.js';
+import { GZIP_CHUNK, longestLine, longestLineGzip, type CodeUnit } from './csv-line-scan.js';
 import { fileDelimiter, type ReadOptions } from './read-options.js';
 
 /** DuckDB's words for a line past its max_line_size: the limit and the line's bytes. */
@@ -47,33 +47,45 @@ export function longerLinesRead(error: unknown, read: ReadOptions): { read: Read
 /**
  * The read options with max_line_size raised to cover the longest line of `files` found before
  * any read (csv-line-scan.ts), or undefined when none is longer than DuckDB's default (or longer
- * than MAX_LINE_BYTES: refused as before). Plain and gzipped UTF-8 files are looked at (a gzipped
- * one decompressed as a stream: DuckDB 1.5.6's parallel read of a gzipped file, as of a plain one,
- * left out a long last line without an error, so waiting for its refusal is not enough); zstd
- * files are not (Node 20 has no zstd), and DuckDB counts a Latin-1 or UTF-16 line's bytes as
- * UTF-8. A long row of short lines (quoted line breaks) is not seen either: those are still read
- * again (longerLinesRead).
+ * than MAX_LINE_BYTES: refused as before). Plain and gzipped files are looked at (a gzipped one
+ * decompressed as a stream: DuckDB 1.5.6's parallel read of a gzipped file, as of a plain one,
+ * left out a long last line without an error, so waiting for its refusal is not enough; so of a
+ * UTF-16 one); zstd files are not (Node 20 has no zstd). A long row of short lines (quoted line
+ * breaks) is not seen either: those are still read again (longerLinesRead).
  */
 export async function scannedLinesRead(files: readonly string[], read: ReadOptions): Promise<{ read: ReadOptions; message: string } | undefined> {
-  const encoding = read.encoding ?? 'utf-8';
-  if (read.maxLineSize !== undefined || (encoding !== 'utf-8' && encoding !== 'latin-1')) return undefined;
-  // DuckDB measures a line as UTF-8, where a Latin-1 character takes one byte or two: a Latin-1
-  // line is looked for from half the bytes and taken at twice its size, an upper bound.
-  const grow = encoding === 'latin-1' ? 2 : 1;
+  const text = TEXT[read.encoding ?? 'utf-8'];
+  if (read.maxLineSize !== undefined || text === undefined) return undefined;
+  // DuckDB measures a line as UTF-8: a line is looked for from 1/grow of the bytes it must have
+  // as UTF-8 and taken at grow times its size, an upper bound.
+  const { grow, unit } = text;
+  const units = (bytes: number): number => Math.floor(bytes / grow / unit) * unit;
   const looked = files.filter((f) => !/\.zst$/i.test(f));
-  const scanOf = (f: string): Promise<number> => (/\.gz$/i.test(f) ? longestLineGzip(f, MAX_LINE_BYTES, GZIP_CHUNK / grow) : longestLine(f, SCAN_BLOCK / grow, MAX_LINE_BYTES));
+  const scanOf = (f: string): Promise<number> => (/\.gz$/i.test(f) ? longestLineGzip(f, MAX_LINE_BYTES, units(GZIP_CHUNK), unit) : longestLine(f, units(SCAN_BLOCK), MAX_LINE_BYTES, unit));
   let size = 0;
   for (let i = 0; i < looked.length; i += SCANS_AT_ONCE) {
     // A file that cannot be read (or a gzip file that is corrupt) is DuckDB's to report.
     const found = await Promise.all(looked.slice(i, i + SCANS_AT_ONCE).map((f) => scanOf(f).catch(() => 0)));
     size = Math.max(size, ...found);
   }
-  const next = size * grow > DEFAULT_LINE_BYTES ? raisedLimit(size * grow, DEFAULT_LINE_BYTES) : undefined;
+  const most = Math.ceil(size * grow);
+  const next = most > DEFAULT_LINE_BYTES ? raisedLimit(most, DEFAULT_LINE_BYTES) : undefined;
   if (next === undefined) return undefined;
-  const long = grow === 1 ? `${bytes(size)} bytes long with its line end` : `${bytes(size)} bytes of Latin-1 long with its line end, up to ${bytes(size * grow)} bytes as UTF-8`;
+  const long = grow === 1 ? `${bytes(size)} bytes long with its line end` : `${bytes(size)} bytes of ${text.name} long with its line end, up to ${bytes(most)} bytes as UTF-8`;
   const message = `a line is ${long}, more than the ${bytes(DEFAULT_LINE_BYTES)} bytes DuckDB reads in one line by default: read with lines of up to ${bytes(next)} bytes`;
   return { read: { ...read, maxLineSize: next }, message };
 }
+
+/**
+ * The encodings looked at: the most bytes DuckDB counts (as UTF-8) for each byte of the file (a
+ * Latin-1 byte is one or two in UTF-8; a 2-byte UTF-16 unit one to three, a pair of them four),
+ * and their code unit.
+ */
+const TEXT: Record<string, { name: string; grow: number; unit: CodeUnit } | undefined> = {
+  'utf-8': { name: 'UTF-8', grow: 1, unit: 1 },
+  'latin-1': { name: 'Latin-1', grow: 2, unit: 1 },
+  'utf-16': { name: 'UTF-16', grow: 1.5, unit: 2 },
+};
 
 /**
  * The scan's block: every line DuckDB refuses by default (its bytes and line end past
