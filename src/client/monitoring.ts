@@ -24,6 +24,8 @@ export interface MonitorDefinition {
   readonly referenceDataset?: string;
   readonly features?: readonly string[];
   readonly task?: 'binary' | 'regression' | 'multiclass';
+  /** Served predictions a window needs for drift to be computed (a whole number >= 0; default 30). */
+  readonly minRows?: number;
   readonly rules?: readonly Readonly<Record<string, unknown>>[];
   readonly webhook?: { readonly url: string; readonly secret: string };
   readonly [key: string]: unknown;

@@ -5,6 +5,13 @@ const COMPARISONS: readonly Comparison[] = ['>', '>=', '<', '<=', '==', '!='];
 const TASKS: readonly MonitorTask[] = ['binary', 'regression', 'multiclass'];
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const DAY = 86_400_000;
+/**
+ * A window's default minimum of served predictions for drift (`minRows`). Thirty is the common
+ * rule-of-thumb minimum sample: it keeps a handful of requests from reporting drift (and firing a
+ * drift rule, and retraining) while leaving the windows of a few dozen requests or more as they were.
+ * Against a reference of over 1,000 rows the distance tests want more (see docs/monitoring.md).
+ */
+export const DEFAULT_MIN_ROWS = 30;
 
 /** `90000`, `'90s'`, `'15m'`, `'1h'`, `'7d'` -> milliseconds. */
 export function parseDuration(v: unknown, field: string): number {
@@ -104,10 +111,17 @@ export function parseRule(raw: unknown, field: string, defaults: { webhook?: Web
   };
 }
 
+function parseMinRows(v: unknown): number {
+  if (v === undefined) return DEFAULT_MIN_ROWS;
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw invalidArgument('minRows', `expected a whole number >= 0 (served predictions a window needs for drift), got ${JSON.stringify(v)}`);
+  return n;
+}
+
 /** Validates a monitor definition (from the API, the SDK, the CLI or a JSON file) in one place. */
 export function parseMonitorConfig(raw: unknown): MonitorConfig {
   const o = obj(raw, 'monitor');
-  checkKeys(o, ['name', 'deployment', 'window', 'referenceDataset', 'features', 'task', 'predictionField', 'scoreField', 'origin', 'originMs', 'start', 'startMs', 'refreshHorizon', 'refreshHorizonMs', 'rules', 'webhook', 'createdAt'], '');
+  checkKeys(o, ['name', 'deployment', 'window', 'referenceDataset', 'features', 'task', 'predictionField', 'scoreField', 'origin', 'originMs', 'start', 'startMs', 'refreshHorizon', 'refreshHorizonMs', 'minRows', 'rules', 'webhook', 'createdAt'], '');
   const name = str(o.name, 'name');
   if (!isValidName(name)) throw invalidArgument('name', 'use letters, digits, . _ - (at most 128)');
   const deployment = str(o.deployment, 'deployment');
@@ -134,6 +148,7 @@ export function parseMonitorConfig(raw: unknown): MonitorConfig {
     originMs: parseDuration(o.originMs ?? o.origin ?? 0, 'origin'),
     ...((o.startMs ?? o.start) !== undefined ? { startMs: parseTime(o.startMs ?? o.start, 'start') } : {}),
     refreshHorizonMs: parseDuration(o.refreshHorizonMs ?? o.refreshHorizon ?? 7 * DAY, 'refreshHorizon'),
+    minRows: parseMinRows(o.minRows),
     rules,
     ...(typeof o.createdAt === 'number' ? { createdAt: o.createdAt } : {}),
   };

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { KeelError, newId, notFound } from '../core/index.js';
 import { isUniqueViolation, type Database } from '../storage/index.js';
+import { DEFAULT_MIN_ROWS } from './monitor-config.js';
 import type { Alert, DeliveryOutcome, MonitorConfig, RetrainRun, WindowDetails, WindowResult } from './types.js';
 
 type AlertRow = Database['alerts'];
@@ -48,13 +49,13 @@ export class MonitorStore {
 
   async getMonitor(name: string): Promise<MonitorConfig | undefined> {
     const row = await this.db.selectFrom('monitors').select(['config_json', 'created_at']).where('name', '=', name).executeTakeFirst();
-    return row ? { ...(JSON.parse(row.config_json) as MonitorConfig), createdAt: row.created_at } : undefined;
+    return row ? toMonitorConfig(row) : undefined;
   }
 
   async listMonitors(deployment?: string): Promise<MonitorConfig[]> {
     let q = this.db.selectFrom('monitors').select(['config_json', 'created_at']).orderBy('name');
     if (deployment !== undefined) q = q.where('deployment', '=', deployment);
-    return (await q.execute()).map((r) => ({ ...(JSON.parse(r.config_json) as MonitorConfig), createdAt: r.created_at }));
+    return (await q.execute()).map(toMonitorConfig);
   }
 
   /** Inserting twice is a no-op: a window is evaluated once (runs are idempotent). */
@@ -92,13 +93,12 @@ export class MonitorStore {
     }));
   }
 
-  /** The oldest window that saw traffic: its outputs are the baseline for output drift. */
-  /** The first window with traffic, from `from` on (a monitor's start). */
-  async firstNonEmptyWindow(monitor: string, from?: number): Promise<{ start: number; end: number } | undefined> {
-    let q = this.db.selectFrom('monitor_windows').select(['window_start', 'window_end']).where('monitor_name', '=', monitor).where('count', '>', 0);
-    if (from !== undefined) q = q.where('window_start', '>=', from);
-    const r = await q.orderBy('window_start').limit(1).executeTakeFirst();
-    return r ? { start: r.window_start, end: r.window_end } : undefined;
+  /** The oldest windows (from `from` on, a monitor's start) with at least `minCount` records, oldest first. */
+  async windowsWithTraffic(monitor: string, opts: { from?: number; minCount: number; limit: number }): Promise<{ start: number; end: number }[]> {
+    let q = this.db.selectFrom('monitor_windows').select(['window_start', 'window_end']).where('monitor_name', '=', monitor).where('count', '>=', Math.max(1, opts.minCount));
+    if (opts.from !== undefined) q = q.where('window_start', '>=', opts.from);
+    const rows = await q.orderBy('window_start').limit(opts.limit).execute();
+    return rows.map((r) => ({ start: r.window_start, end: r.window_end }));
   }
 
   async lastWindowStart(monitor: string): Promise<number | undefined> {
@@ -174,6 +174,12 @@ export class MonitorStore {
       status: r.status, exit_code: r.exitCode, output: r.output, run_id: r.runId, model_name: r.modelName, model_version: r.modelVersion, finished_at: r.finishedAt,
     }).where('id', '=', id).execute();
   }
+}
+
+/** A monitor saved before `minRows` existed gets its default, as one created now without it does. */
+function toMonitorConfig(r: { config_json: string; created_at: number }): MonitorConfig {
+  const saved = JSON.parse(r.config_json) as Omit<MonitorConfig, 'minRows'> & { minRows?: number };
+  return { ...saved, minRows: saved.minRows ?? DEFAULT_MIN_ROWS, createdAt: r.created_at };
 }
 
 // NaN and Infinity do not survive JSON: they are stored as strings and read back as numbers.

@@ -223,7 +223,7 @@ export class MonitoringService {
       ...(baseline ? { baselineOutputs: baseline } : {}),
       ...(this.deps.analyzers ? { analyzers: this.deps.analyzers } : {}),
     });
-    if (e.outputs && records.length > 0) this.compared.keepBaseline(config.name, start, e.outputs);
+    if (e.outputs) this.compared.keepBaseline(config, start, e.outputs);
     return { monitor: config.name, start, end, evaluatedAt: now, count: records.length, lateCount, labeledCount: e.labeledCount, metrics: e.metrics, details: e.details };
   }
 

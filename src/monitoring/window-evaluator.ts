@@ -78,12 +78,18 @@ export async function evaluateWindow(input: WindowInput): Promise<WindowEvaluati
   let inputDrift: DriftReportLike | undefined;
   let anomalies: readonly AnomalyLike[] | undefined;
   const analyzers = input.analyzers;
+  // Drift tests on a few rows against a large reference report drift that is noise: below the
+  // monitor's minRows a window has no drift metrics, so no drift rule can fire (or resolve) on it.
+  const tooFew = served.length < config.minRows ? `${served.length} served prediction${served.length === 1 ? '' : 's'}, fewer than the monitor's minRows ${config.minRows}` : undefined;
   if (served.length > 0 && input.reference && analyzers) {
-    try {
-      inputDrift = await analyzers.detectDrift(input.reference.stats, inputs);
-      addDriftMetrics(metrics, 'drift', inputDrift);
-    } catch (e) {
-      notes.push(`input drift not computed: ${(e as Error).message}`);
+    if (tooFew) notes.push(`input drift not computed: ${tooFew}`);
+    else {
+      try {
+        inputDrift = await analyzers.detectDrift(input.reference.stats, inputs);
+        addDriftMetrics(metrics, 'drift', inputDrift);
+      } catch (e) {
+        notes.push(`input drift not computed: ${(e as Error).message}`);
+      }
     }
     if (analyzers.validate) {
       try {
@@ -101,11 +107,14 @@ export async function evaluateWindow(input: WindowInput): Promise<WindowEvaluati
   const outputs = served.length > 0 ? numericOnly(recordsToTable(served, 'outputs')) : undefined;
   let outputDrift: DriftReportLike | undefined;
   if (outputs && outputs.columns.length > 0 && input.baselineOutputs && analyzers) {
-    try {
-      outputDrift = await analyzers.detectDrift(input.baselineOutputs, outputs);
-      addDriftMetrics(metrics, 'output_drift', outputDrift);
-    } catch (e) {
-      notes.push(`output drift not computed: ${(e as Error).message}`);
+    if (tooFew) notes.push(`output drift not computed: ${tooFew}`);
+    else {
+      try {
+        outputDrift = await analyzers.detectDrift(input.baselineOutputs, outputs);
+        addDriftMetrics(metrics, 'output_drift', outputDrift);
+      } catch (e) {
+        notes.push(`output drift not computed: ${(e as Error).message}`);
+      }
     }
   }
 

@@ -1,7 +1,7 @@
 /**
  * What a monitor's windows are compared with, cached in this process: the reference statistics of
- * the model's training data (for drift) and the outputs of the monitor's first window with traffic
- * (the baseline of prediction drift).
+ * the model's training data (for drift) and the outputs of the monitor's first window with enough
+ * traffic (`minRows` served predictions; the baseline of prediction drift).
  */
 import type { Logger, Table } from '../core/index.js';
 import type { MonitorStore } from './monitor-store.js';
@@ -42,22 +42,32 @@ export class WindowReferences {
     }
   }
 
-  /** The numeric outputs of the monitor's first window with traffic, read back once per process. */
+  /**
+   * The numeric outputs of the monitor's first window with at least `minRows` served predictions
+   * (with traffic, if it is 0), read back once per process: a baseline of a few rows would make
+   * every later window's output drift noise.
+   */
   async baseline(config: MonitorConfig): Promise<Table | undefined> {
     const cached = this.baselines.get(config.name);
     if (cached) return cached.table;
-    const first = await this.deps.store.firstNonEmptyWindow(config.name, config.startMs);
-    if (!first) return undefined;
-    const records = await this.deps.predictions.query({ deployment: config.deployment, from: first.start, to: first.end, receivedBy: first.end + config.window.graceMs });
-    const table = recordsToTable(records.filter((r) => r.error === undefined), 'outputs');
-    const numeric = { numRows: table.numRows, columns: table.columns.filter((c) => c.type !== 'string') };
-    this.baselines.set(config.name, { start: first.start, table: numeric });
-    return numeric;
+    const need = Math.max(1, config.minRows);
+    // `count` includes failed requests, which have no outputs: a window may hold fewer served ones. A
+    // few candidates are read; if all fall short, the next window evaluated that has enough is kept.
+    for (const w of await this.deps.store.windowsWithTraffic(config.name, { ...(config.startMs !== undefined ? { from: config.startMs } : {}), minCount: need, limit: 10 })) {
+      const records = await this.deps.predictions.query({ deployment: config.deployment, from: w.start, to: w.end, receivedBy: w.end + config.window.graceMs });
+      const table = recordsToTable(records.filter((r) => r.error === undefined), 'outputs');
+      if (table.numRows < need) continue;
+      const numeric = { numRows: table.numRows, columns: table.columns.filter((c) => c.type !== 'string') };
+      this.baselines.set(config.name, { start: w.start, table: numeric });
+      return numeric;
+    }
+    return undefined;
   }
 
-  /** A window just evaluated: its outputs are the baseline when the monitor has none yet. */
-  keepBaseline(monitor: string, start: number, outputs: Table): void {
-    if (!this.baselines.has(monitor)) this.baselines.set(monitor, { start, table: outputs });
+  /** A window just evaluated: its outputs are the baseline when the monitor has none yet and it served `minRows` (at least one). */
+  keepBaseline(config: MonitorConfig, start: number, outputs: Table): void {
+    if (outputs.numRows < Math.max(1, config.minRows)) return;
+    if (!this.baselines.has(config.name)) this.baselines.set(config.name, { start, table: outputs });
   }
 
   /** A monitor changed or removed: its baseline is read again when next needed. */

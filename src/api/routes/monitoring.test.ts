@@ -58,6 +58,19 @@ describe('monitoring routes', () => {
     expect((await app.inject({ method: 'GET', url: '/api/v1/monitors/nope/windows' })).statusCode).toBe(404);
   });
 
+  it('stores minRows from the body (default 30), answers it, replaces it on PUT, and refuses a bad one naming minRows', async () => {
+    const created = await app.inject({ method: 'POST', url: '/api/v1/monitors', payload: { name: 'rows-mon', deployment: 'svc', minRows: 250 } });
+    expect([created.statusCode, created.json().minRows]).toEqual([201, 250]);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/monitors/rows-mon' })).json().minRows).toBe(250);
+    const put = await app.inject({ method: 'PUT', url: '/api/v1/monitors/rows-mon', payload: { name: 'rows-mon', deployment: 'svc' } });
+    expect(put.json().minRows).toBe(30);
+    const bad = await app.inject({ method: 'PUT', url: '/api/v1/monitors/rows-mon', payload: { name: 'rows-mon', deployment: 'svc', minRows: -5 } });
+    expect([bad.statusCode, bad.json().error.code, bad.json().error.field]).toEqual([400, 'INVALID_ARGUMENT', 'minRows']);
+    const listed = (await app.inject({ method: 'GET', url: '/api/v1/monitors?deployment=svc' })).json().monitors;
+    expect(listed.find((m: { name: string }) => m.name === 'rows-mon').minRows).toBe(30);
+    await app.inject({ method: 'DELETE', url: '/api/v1/monitors/rows-mon' });
+  });
+
   it('deletes a monitor, its firing alert resolved, not listed as firing', async () => {
     await app.inject({ method: 'POST', url: '/api/v1/monitors', payload: { name: 'gone', deployment: 'svc', window: { size: '1h' }, rules: [{ metric: 'count', op: '>', threshold: 5 }] } });
     expect((await app.inject({ method: 'POST', url: '/api/v1/monitors/gone/run', payload: { now: H } })).json().fired).toHaveLength(1);

@@ -2,8 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { KeelClient } from '../../client/index.js';
 import { PredictionStore } from '../../monitoring/index.js';
 import { openMetadataStore } from '../../storage/index.js';
+import { writeFileSync } from 'node:fs';
 import { runKeelInProcess, startTestServer } from '../test-server.js';
 import { parseLabelFile, parseRuleText } from './monitor-support.js';
 
@@ -61,6 +63,45 @@ describe('keel monitor / alerts / feedback', () => {
       const typo = await k('monitor', 'create', 'm2', '--deployment', 'nope');
       expect(typo.stdout).toBe("monitor 'm2' created on deployment 'nope' with 0 rule(s)\n");
       expect(typo.stderr).toBe("warning: deployment: no prediction has been logged for deployment 'nope' (deployments with logged predictions: 'svc'); the monitor sees data once a server logs some under that name (keel serve --name nope, or a model of that name served without --name)\n");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.each([['locally', false], ['over HTTP', true]])('takes --min-rows %s, shows it in monitor ls, and names the flag or field of a bad value', async (_how, remote) => {
+    const server = await startTestServer('keel-cli-mon-minrows-');
+    try {
+      const where = remote ? ['--server', server.url] : ['--home', server.home];
+      const k = (...args: string[]) => keel(...where, ...args);
+      await k('monitor', 'create', 'strict', '--deployment', 'svc', '--min-rows', '200');
+      await k('monitor', 'create', 'lax', '--deployment', 'svc', '--min-rows', '0');
+      await k('monitor', 'create', 'plain', '--deployment', 'svc');
+      const listed = JSON.parse((await k('--json', 'monitor', 'ls')).stdout) as { name: string; minRows: number }[];
+      expect(listed.map((m) => [m.name, m.minRows])).toEqual([['lax', 0], ['plain', 30], ['strict', 200]]);
+      expect((await k('monitor', 'ls')).stdout).toMatch(/ MIN ROWS +RULES\n(.*\n){2}strict +svc +tumbling 3600s +0s +\(lineage\) +200\n$/);
+      const bad = await runKeelInProcess([...where, 'monitor', 'create', 'neg', '--deployment', 'svc', '--min-rows', '-1']);
+      expect([bad.exitCode, bad.stderr]).toEqual([2, "error: --min-rows: expected an integer >= 0, got '-1'\n"]);
+      const file = join(server.home, 'monitor.json');
+      writeFileSync(file, JSON.stringify({ deployment: 'svc', minRows: 2.5 }));
+      const badFile = await runKeelInProcess([...where, 'monitor', 'create', 'frac', '--file', file]);
+      expect(badFile.exitCode).toBe(2);
+      expect(badFile.stderr).toMatch(/^error: minRows: expected a whole number >= 0 .*, got 2\.5\n$/);
+      expect((await server.platform.monitoring.listMonitors()).map((m) => m.name)).toEqual(['lax', 'plain', 'strict']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('round-trips minRows through the SDK: create, get, list, update; a bad value is refused naming minRows', async () => {
+    const server = await startTestServer('keel-sdk-mon-minrows-');
+    try {
+      const m = new KeelClient({ baseUrl: server.url }).monitoring;
+      expect((await m.createMonitor({ name: 'sdk', deployment: 'svc', minRows: 120 })).minRows).toBe(120);
+      expect((await m.getMonitor('sdk')).minRows).toBe(120);
+      expect((await m.updateMonitor({ name: 'sdk', deployment: 'svc', minRows: 7 })).minRows).toBe(7);
+      expect((await m.listMonitors('svc')).map((x) => x.minRows)).toEqual([7]);
+      await expect(m.updateMonitor({ name: 'sdk', deployment: 'svc', minRows: -3 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'minRows' });
+      expect((await m.getMonitor('sdk')).minRows).toBe(7);
     } finally {
       await server.close();
     }

@@ -32,12 +32,13 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
     .option('--grace <duration>', 'how long late records still count (default 0)')
     .option('--reference <dataset@version>', "reference dataset (default: the model version's training dataset)")
     .option('--task <task>', 'binary | regression | multiclass (default: inferred from labels)')
+    .option('--min-rows <n>', 'served predictions a window needs for drift to be computed (default 30; 0: any)')
     .option('--rule <rule>', "alert rule 'METRIC OP THRESHOLD [for N|1h] [cooldown 1h]' (repeatable)", collect)
     .option('--webhook <url>', 'POST alerts here, signed with --webhook-secret')
     .option('--webhook-secret <secret>', 'HMAC-SHA256 key for X-Keel-Signature')
     .option('--retrain-command <cmd>', 'shell command every --rule runs when it fires ({alertId}, {monitor}, {deployment} substituted)')
     .option('--file <monitor.json>', 'a JSON monitor definition (flags override its fields)')
-    .action(runCommand(context, async (ctx, o: { deployment?: string; window?: string; slide?: string; grace?: string; reference?: string; task?: string; rule?: string[]; webhook?: string; webhookSecret?: string; retrainCommand?: string; file?: string }, name: string) => {
+    .action(runCommand(context, async (ctx, o: { deployment?: string; window?: string; slide?: string; grace?: string; reference?: string; task?: string; minRows?: string; rule?: string[]; webhook?: string; webhookSecret?: string; retrainCommand?: string; file?: string }, name: string) => {
       let def: Record<string, unknown> = {};
       if (o.file) {
         try {
@@ -54,6 +55,7 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
       }
       if (o.reference) def.referenceDataset = o.reference;
       if (o.task) def.task = o.task;
+      if (o.minRows !== undefined) def.minRows = positiveInt('--min-rows', o.minRows, 0);
       if (o.webhook) {
         if (!o.webhookSecret) throw invalidArgument('--webhook-secret', 'required with --webhook');
         def.webhook = { url: o.webhook, secret: o.webhookSecret };
@@ -77,8 +79,8 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
       if (ctx.json) return printJson(ms);
       printTable(ms.map((m) => {
         const w = m.window;
-        return { name: m.name, deployment: m.deployment, window: `${w.type} ${w.sizeMs / 1000}s${w.type === 'sliding' ? `/${w.slideMs / 1000}s` : ''}`, grace: `${w.graceMs / 1000}s`, reference: m.referenceDataset ?? '(lineage)', rules: (m.rules ?? []).map((r) => r.name).join(', ') };
-      }), ['name', 'deployment', 'window', 'grace', 'reference', 'rules']);
+        return { name: m.name, deployment: m.deployment, window: `${w.type} ${w.sizeMs / 1000}s${w.type === 'sliding' ? `/${w.slideMs / 1000}s` : ''}`, grace: `${w.graceMs / 1000}s`, reference: m.referenceDataset ?? '(lineage)', 'min rows': m.minRows, rules: (m.rules ?? []).map((r) => r.name).join(', ') };
+      }), ['name', 'deployment', 'window', 'grace', 'reference', 'min rows', 'rules']);
     }));
 
   monitor.command('status <deployment>')

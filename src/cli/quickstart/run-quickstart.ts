@@ -44,7 +44,10 @@ const GBDT_PARAMS = { n_estimators: 80, max_depth: 5, learning_rate: 0.1, early_
  * Answers a window needs for a drift verdict that is not noise: against a reference of over 1,000
  * rows the drift tests are distances (Wasserstein, Jensen-Shannon) with a fixed 0.1 threshold,
  * which a few dozen rows of undrifted traffic pass by chance (drift shares of 0.625 and 0.875 were
- * seen on 93 and 25 rows like month 1 on a busy machine); on thousands they measure 0.
+ * seen on 93 and 25 rows like month 1 on a busy machine); on thousands they measure 0. This is
+ * the traffic side of the guard: a monitor's `minRows` only withholds the verdict of a window
+ * with fewer rows, while the quickstart needs both windows judged to show an alert and a retraining
+ * (its monitor keeps the default minRows, which these windows pass many times over).
  */
 const MIN_WINDOW_PREDICTIONS = 500;
 /** How much longer than --window phase 1 may go on to reach MIN_WINDOW_PREDICTIONS. */

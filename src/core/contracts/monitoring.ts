@@ -73,6 +73,11 @@ export interface MonitorConfig {
   readonly startMs?: number;
   /** Labels and late records are folded into windows that ended within this horizon (default 7 days). */
   readonly refreshHorizonMs: number;
+  /**
+   * Served predictions a window needs for its input and output drift to be computed (default 30):
+   * fewer, and the window has no drift metrics, only a note saying why. Other metrics are computed.
+   */
+  readonly minRows: number;
   readonly rules: readonly AlertRule[];
   readonly createdAt?: number;
 }
