@@ -158,6 +158,30 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     expect(JSON.parse(noSchema.local.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: "schema 'tiny' not found" } });
   });
 
+  // Each named the dataset in its message but no field, so a script could not tell which of two refs was wrong.
+  it('a dataset ref that does not exist is NOT_FOUND naming its field, in every command that takes one, both ways', async () => {
+    const cases: [string[], string, string][] = [
+      [['data', 'show', 'nope'], 'ref', "dataset 'nope' not found"],
+      [['data', 'head', 'tiny@latest~9'], 'ref', "dataset version 'tiny@latest~9' not found"],
+      [['data', 'export', 'nope', join(dir, 'nope.csv')], 'ref', "dataset 'nope' not found"],
+      [['data', 'diff', 'nope', 'tiny'], 'a', "dataset 'nope' not found"],
+      [['data', 'diff', 'tiny', 'tiny@000000000000'], 'b', "dataset version 'tiny@000000000000' not found"],
+      [['validate', 'nope'], 'dataset', "dataset 'nope' not found"],
+      [['validate', 'tiny', '--schema', join(dir, 'schema.json'), '--against', 'nope'], 'against', "dataset 'nope' not found"],
+      [['drift', 'nope', 'tiny'], 'reference', "dataset 'nope' not found"],
+      [['drift', 'tiny', 'tiny@000000000000'], 'current', "dataset version 'tiny@000000000000' not found"],
+      [['schema', 'infer', 'nope'], 'dataset', "dataset 'nope' not found"],
+      [['train', '--dataset', 'nope', '--target', 'y', '--no-progress'], 'dataset', "dataset 'nope' not found"],
+    ];
+    writeFileSync(join(dir, 'schema.json'), JSON.stringify(await server.platform.validation.inferSchema('tiny')));
+    for (const [args, field, message] of cases) {
+      const { local, remote } = await both('--json', ...args);
+      expect(remote, args.join(' ')).toEqual(local);
+      expect(local.exitCode, args.join(' ')).toBe(3);
+      expect(JSON.parse(local.stderr), args.join(' ')).toEqual({ error: { code: 'NOT_FOUND', message: `${field}: ${message}`, field } });
+    }
+  });
+
   it('feedback --file names a file it cannot read, both ways', async () => {
     const { local, remote } = await both('feedback', '--file', 'missing.csv');
     expect(remote).toEqual(local);
