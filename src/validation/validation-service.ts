@@ -84,7 +84,11 @@ export class ValidationService {
     if (!row) {
       // A dataset that does not exist is named as such, not as a dataset without schemas.
       await this.requireDataset(dataset);
-      throw notFound('schema', version === undefined ? dataset : `${dataset} v${version}`);
+      if (version === undefined) throw notFound('schema', dataset);
+      // Named as the version asked for, with the ones there are: 'tx v99' named neither field nor range.
+      const latest = await this.deps.db.selectFrom('validation_schemas').select('version').where('dataset_name', '=', dataset).orderBy('version', 'desc').limit(1).executeTakeFirst();
+      const has = latest ? `its latest is ${latest.version}` : 'it has no saved schema';
+      throw new KeelError('NOT_FOUND', `version: no schema version ${version} of dataset '${dataset}' (${has})`, { field: 'version' });
     }
     return { dataset, version: row.version, source: row.source, createdAt: row.created_at, schema: JSON.parse(row.schema_json) as Schema };
   }
