@@ -206,8 +206,8 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
   const alerts = program.command('alerts').description('alerts raised by monitor rules');
   alerts.command('ls')
     .description('list alerts, newest first, with webhook delivery and the retraining they started')
-    .option('--monitor <name>')
-    .option('--deployment <name>')
+    .option('--monitor <name>', 'only the alerts of this monitor')
+    .option('--deployment <name>', 'only the alerts of monitors on this deployment')
     .option('--state <state>', 'firing | resolved')
     .option('--limit <n>', 'at most this many', '50')
     .action(runCommand(context, async (ctx, o: { monitor?: string; deployment?: string; state?: string; limit: string }) => {
