@@ -150,7 +150,8 @@ export function alertRows(alerts: readonly AlertInfo[]): Record<string, unknown>
     return {
       id: a.id.slice(0, 12), monitor: a.monitor, rule: a.rule, state: a.state + (a.acknowledgedAt ? ' (ack)' : ''), value: a.value, threshold: a.threshold,
       window: tableTime(a.windowStart), fired: tableTime(a.firedAt), webhook: webhookCell(a),
-      retrain: run ? `${run.status}${run.runId ? ` run=${run.runId.slice(0, 12)}` : ''}${run.modelVersion !== null ? ` → ${run.modelName ?? ''}@${run.modelVersion}` : ''}` : '-',
+      // The run id whole, as `runs show` takes it (and `monitor status` prints it).
+      retrain: run ? `${run.status}${run.runId ? ` run=${run.runId}` : ''}${run.modelVersion !== null ? ` → ${run.modelName ?? ''}@${run.modelVersion}` : ''}` : '-',
     };
   });
 }

@@ -47,6 +47,12 @@ describe('keel monitor / alerts / feedback', () => {
     expect(status).toMatch(/\n2023-11-14 22:00:00 → 23:00:00 +100 /);
     expect((await k('alerts', 'ls')).stdout).toMatch(/ 2023-11-14 2[23]:00:00 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d /);
     expect(status).toContain(`retraining: alert ${alert.id.slice(0, 12)} → command succeeded run r-${alert.id}`);
+    // What alerts ls shows is what the other commands take: the run id whole, and the alert's start for ack.
+    const listed = (await k('alerts', 'ls')).stdout;
+    expect(listed).toContain(`${alert.id.slice(0, 12)}  svc-mon`);
+    expect(listed).toContain(` run=r-${alert.id}\n`);
+    expect((await k('alerts', 'ack', alert.id.slice(0, 12))).stdout).toBe(`alert ${alert.id.slice(0, 12)} acknowledged\n`);
+    expect((await k('alerts', 'ls')).stdout).toContain('firing (ack)');
     // Removed, it answers the alert it resolved (no webhook to send).
     const { stdout: rm } = await k('--json', 'monitor', 'rm', 'svc-mon');
     expect(JSON.parse(rm)).toEqual({ deleted: 'svc-mon', resolvedAlerts: [alert.id], deliveries: [] });
