@@ -98,6 +98,10 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     const inside = await both(...args);
     const head = await gitCommit(process.cwd());
     expect([JSON.parse(inside.local.stdout).codeVersion, JSON.parse(inside.remote.stdout).codeVersion]).toEqual([head, head]);
+    // The text names the experiment as runs ls --experiment takes it (it printed only the id).
+    const named = await both('train', '--dataset', 'tiny', '--target', 'y', '--param', 'n_estimators=3', '--no-register', '--no-progress', '--experiment', 'tiny-exp');
+    const experimentId = (await server.platform.tracking.getExperimentByName('tiny-exp')).experiment_id;
+    for (const out of [named.local, named.remote]) expect(out.stdout).toMatch(new RegExp(`\\nrun: [0-9a-f]{32} \\(experiment tiny-exp, id ${experimentId}\\)\\n`));
   });
 
   it('refuses references to datasets that do not exist, naming the field, both ways', async () => {
