@@ -35,6 +35,8 @@ describe('keel monitor / alerts / feedback', () => {
     await store.close();
     const k = (...args: string[]) => keel('--home', home, ...args);
     await k('monitor', 'create', 'svc-mon', '--deployment', 'svc', '--window', '1h', '--rule', 'error_rate > 0.2', '--retrain-command', 'echo \'{"runId":"r-{alertId}"}\'');
+    // The window as --window takes it (it printed 3600s for 1h).
+    expect((await k('monitor', 'ls')).stdout).toMatch(/\nsvc-mon +svc +tumbling 1h +0s +\(lineage\) +error_rate\n/);
     const { stdout: runOut } = await k('--json', 'monitor', 'run', '--now', String(T0 + 3 * H));
     const [result] = JSON.parse(runOut) as { evaluated: { count: number }[]; fired: { id: string; rule: string; value: number; retrainRuns: { runId: string }[] }[] }[];
     expect(result!.evaluated.map((w) => w.count)).toEqual([100, 100, 0]);

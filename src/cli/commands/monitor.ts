@@ -7,7 +7,7 @@ import type { ContextFactory } from '../context.js';
 import { printJson, printLine, printTable, printWarning, tableTime } from '../output.js';
 import { positiveInt } from '../option-values.js';
 import { runCommand } from '../run-command.js';
-import { alertRows, api, collect, parseLabel, parseLabelFile, parseRuleText, remoteLearnerSources, statusRows, type MonitoringApi } from './monitor-support.js';
+import { alertRows, api, collect, durationFlag, parseLabel, parseLabelFile, parseRuleText, remoteLearnerSources, statusRows, type MonitoringApi } from './monitor-support.js';
 
 /** The server's monitor runs as the loop takes them; the loop prints them (the JSON a local run is printed as). */
 const remoteRunner = (a: MonitoringApi): MonitorRunner => ({
@@ -77,7 +77,7 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
       if (ctx.json) return printJson(ms);
       printTable(ms.map((m) => {
         const w = m.window;
-        return { name: m.name, deployment: m.deployment, window: `${w.type} ${w.sizeMs / 1000}s${w.type === 'sliding' ? `/${w.slideMs / 1000}s` : ''}`, grace: `${w.graceMs / 1000}s`, reference: m.referenceDataset ?? '(lineage)', rules: (m.rules ?? []).map((r) => r.name).join(', ') };
+        return { name: m.name, deployment: m.deployment, window: `${w.type} ${durationFlag(w.sizeMs)}${w.type === 'sliding' ? `/${durationFlag(w.slideMs)}` : ''}`, grace: durationFlag(w.graceMs), reference: m.referenceDataset ?? '(lineage)', rules: (m.rules ?? []).map((r) => r.name).join(', ') };
       }), ['name', 'deployment', 'window', 'grace', 'reference', 'rules']);
     }));
 
