@@ -243,7 +243,9 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
         expect(remote).toEqual(local);
         expect(local.exitCode, local.stderr).toBe(0);
         if (args[0] === '--json') {
-          const published = local.stdout.trim().split(/\n(?=\{)/).map((l) => JSON.parse(l) as { version: number; updates: number; metrics: Record<string, number> });
+          // One JSON document for the pass, its versions in it (it printed one document per version).
+          const { updates, published } = JSON.parse(local.stdout) as { updates: number; published: { version: number; updates: number; metrics: Record<string, number> }[] };
+          expect(updates).toBe(n);
           expect(published.map((p) => [p.version, p.updates, p.metrics['window.labeled']])).toEqual([[1, 5000, n], [2, 10_000, n]]);
         } else expect(local.stdout).toMatch(/^published online-m version 1 after 5000 updates: updates=5000 window\.labeled=10050 window\.accuracy=0\.\d{4} /);
       }
@@ -252,7 +254,14 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     }
     const bad = await both('--json', 'monitor', 'learn', 'learned', '--model-name', 'online-m', '--features', 'a,b');
     expect(bad.remote).toEqual(bad.local);
-    expect(JSON.parse(bad.local.stderr).error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'publishEveryUpdates' });
+    // Named by the flags, not by the learner's options (publishEveryUpdates).
+    expect(JSON.parse(bad.local.stderr).error).toMatchObject({ code: 'INVALID_ARGUMENT', field: '--every', message: "--every: give --every N (updates) and/or --every-time DURATION (e.g. '10m'): when to publish a version" });
+    for (const [flags, field, message] of [[['--every', 'abc'], '--every', "--every: expected an integer >= 1, got 'abc'"], [['--every', '5', '--learning-rate', 'abc'], '--learning-rate', "--learning-rate: expected a positive number, got 'abc'"]] as const) {
+      const refused = await both('--json', 'monitor', 'learn', 'learned', '--model-name', 'online-m', '--features', 'a,b', ...flags);
+      expect(refused.remote).toEqual(refused.local);
+      expect(refused.local.exitCode).toBe(2);
+      expect(JSON.parse(refused.local.stderr).error).toEqual({ code: 'INVALID_ARGUMENT', field, message });
+    }
   });
 
   it('monitor run --watch runs the server\'s monitors through --server; a bad --interval is refused both ways', async () => {
