@@ -27,4 +27,18 @@ describe('command groups', () => {
     expect(names(await buildProgram(argv('models', 'ls')))).toEqual(['models']);
     expect((await buildProgram(argv('models', 'ls'))).commands[0]!.commands.map((c) => c.name())).toEqual(expect.arrayContaining(['inspect', 'ls']));
   });
+
+  // `alerts ls --monitor` and `--deployment` were listed in --help with nothing after them.
+  it('describe every command and option in --help', async () => {
+    const bare: string[] = [];
+    const walk = (command: Command, path: string) => {
+      for (const o of command.options) if (o.description.trim() === '') bare.push(`${path} ${o.flags}`);
+      for (const sub of command.commands) {
+        if (sub.description().trim() === '') bare.push(`${path} ${sub.name()}`);
+        walk(sub, `${path} ${sub.name()}`);
+      }
+    };
+    walk(await buildProgram(), 'keel');
+    expect(bare).toEqual([]);
+  });
 });

@@ -104,6 +104,17 @@ describe('keel CLI', () => {
     expect(serverHelp).toContain('--port <port> port to listen on (default KEEL_PORT or 7070)');
   });
 
+  it('prints option defaults bare in --help, and describes every option', async () => {
+    const serve = (await keel(['serve', '--help'])).stdout.replace(/\s+/g, ' ');
+    // Commander printed a string default as JSON: (default: "8080").
+    expect(serve).toContain('--port <port> port to listen on (default: 8080)');
+    expect(serve).toContain('--batching <on|off> dynamic batching of concurrent requests (default: on)');
+    expect(serve).not.toContain('(default: "');
+    const alerts = (await keel(['alerts', 'ls', '--help'])).stdout;
+    expect(alerts).toMatch(/--monitor <name> +only the alerts of this monitor\n/);
+    expect(alerts).toMatch(/--limit <n> +at most this many \(default: 50\)\n/);
+  });
+
   it('refuses a count flag that is not a whole number, naming the flag, rather than a database error or no limit at all', async () => {
     const home = mkdtempSync(join(tmpdir(), 'keel-cli-counts-'));
     for (const [args, flag] of [[['alerts', 'ls', '--limit', 'abc'], '--limit'], [['monitor', 'status', 'fraud', '--limit', 'abc'], '--limit'], [['runs', 'ls', '--max-results', 'abc'], '--max-results'], [['models', 'ls', '--max', '0'], '--max'], [['runs', 'ls', '--limit', 'abc'], '--limit'], [['models', 'ls', '--limit', '0'], '--limit']] as const) {

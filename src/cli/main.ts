@@ -33,7 +33,19 @@ function programWith(registers: readonly RegisterCommands[]): Command {
     .configureOutput({ writeErr: (text) => void (program.opts<GlobalOptions>().json === true || process.stderr.write(text)) });
   const context = (cmd: Command) => new CliContext(cmd.optsWithGlobals() as GlobalOptions);
   for (const register of registers) register(program, context);
+  showDefaultsBare(program);
   return program;
+}
+
+/**
+ * Commander prints a string default as JSON (`(default: "8080")`), which reads as if the value
+ * were text to quote; the defaults written by hand in option descriptions are bare (`default 42`).
+ */
+function showDefaultsBare(command: Command): void {
+  for (const option of command.options) {
+    if (typeof option.defaultValue === 'string' && option.defaultValue !== '' && option.defaultValueDescription === undefined) option.defaultValueDescription = option.defaultValue;
+  }
+  for (const sub of command.commands) showDefaultsBare(sub);
 }
 
 /** The global options that take a value, skipped when looking for the command. */

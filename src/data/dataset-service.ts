@@ -2,7 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { assertUnchanged, invalidArgument, makeWorkDir, notFound, stampFiles, sha256, throwIfAborted, type DatasetFormat, type Table } from '../core/index.js';
+import { assertUnchanged, invalidArgument, lookupFor, makeWorkDir, notFound, stampFiles, sha256, throwIfAborted, type DatasetFormat, type Table } from '../core/index.js';
 import type { JobOptions } from '../jobs/index.js';
 import { artifactRecorded, claimStoredBlob, releaseBlob, releaseDeadClaims, type BlobRelease } from '../storage/index.js';
 import { DatasetRepository } from './dataset-repository.js';
@@ -221,7 +221,7 @@ export class DatasetService {
 
   async diff(refA: string, refB: string): Promise<DatasetDiff> {
     // Both looked up at once; when both fail, A's error is the one reported, every time.
-    const [a, b] = await Promise.allSettled([this.get(refA, 'a'), this.get(refB, 'b')]);
+    const [a, b] = await Promise.allSettled([lookupFor('a', () => this.get(refA, 'a')), lookupFor('b', () => this.get(refB, 'b'))]);
     if (a.status === 'rejected') throw a.reason;
     if (b.status === 'rejected') throw b.reason;
     return diffVersions(a.value, b.value);

@@ -128,6 +128,12 @@ export class MonitorStore {
     await this.db.updateTable('alerts').set({ state: 'resolved', resolved_at: at }).where('id', '=', id).where('state', '=', 'firing').execute();
   }
 
+  /** Up to `limit` alert ids that start with `prefix` (lowercase hex, so LIKE matches it literally). */
+  async alertIdsStartingWith(prefix: string, limit: number): Promise<string[]> {
+    const rows = await this.db.selectFrom('alerts').select('id').where('id', 'like', `${prefix}%`).orderBy('id').limit(limit).execute();
+    return rows.map((r) => r.id);
+  }
+
   async acknowledgeAlert(id: string, at: number): Promise<void> {
     const r = await this.db.updateTable('alerts').set({ acknowledged_at: at }).where('id', '=', id).executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) throw notFound('alert', id);

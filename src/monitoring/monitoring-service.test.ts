@@ -166,4 +166,26 @@ describe.each(testStores())('monitoring scenario on $name', ({ open }) => {
     await expect(svc.status('limit-mon', 1001)).rejects.toMatchObject(refused(/at most 1000, got 1001/));
     expect(await svc.status('limit-mon', 1)).toHaveLength(1);
   });
+
+  // `keel alerts ls` shows an alert's first 12 characters, which `alerts ack` answered with NOT_FOUND.
+  it('acknowledges an alert by its id or a start of it that one alert has, refusing a shared start', async () => {
+    const svc = new MonitoringService({ db: store.db });
+    await svc.createMonitor({ name: 'ack-mon', deployment: 'x' });
+    const id = (n: string) => `ac${n}`.padEnd(32, '0');
+    for (const n of ['1111', '1112', '2222']) {
+      await store.db.insertInto('alerts').values({
+        id: id(n), monitor_name: 'ack-mon', rule_name: 'r', metric: 'drift.share', state: 'firing', value: 1, threshold: 0.5,
+        window_start: T0, window_end: T0 + H, fired_at: T0 + H, resolved_at: null, acknowledged_at: null, delivery_json: null, resolved_delivery_json: null,
+      }).execute();
+    }
+    const acked = async () => (await svc.listAlerts({ monitor: 'ack-mon' })).filter((a) => a.acknowledgedAt !== null).map((a) => a.id).sort();
+    await svc.acknowledgeAlert(id('2222').slice(0, 12));
+    expect(await acked()).toEqual([id('2222')]);
+    await svc.acknowledgeAlert(id('1112').toUpperCase().slice(0, 6));
+    expect(await acked()).toEqual([id('1112'), id('2222')]);
+    await expect(svc.acknowledgeAlert('ac11')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'id', message: `id: alert id 'ac11' is ambiguous: it starts 2 alerts (${id('1111')}, ${id('1112')}); give more of its characters` });
+    await expect(svc.acknowledgeAlert('ac33')).rejects.toMatchObject({ code: 'NOT_FOUND', message: "alert 'ac33' not found" });
+    await svc.acknowledgeAlert(id('1111'));
+    expect(await acked()).toEqual([id('1111'), id('1112'), id('2222')]);
+  });
 });

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { checkResultLimit, lookupFor, notFound, silentLogger, type Logger, type MonitorRunResult, type MonitorStatus, type SavedMonitor } from '../core/index.js';
+import { checkResultLimit, invalidArgument, lookupFor, notFound, silentLogger, type Logger, type MonitorRunResult, type MonitorStatus, type SavedMonitor } from '../core/index.js';
 import type { Database } from '../storage/index.js';
 import { checkRule, windowsNeeded } from './alert-rules.js';
 import { AlertDispatcher, type TrainFunction } from './alert-dispatcher.js';
@@ -133,8 +133,17 @@ export class MonitoringService {
     return this.store.listAlerts({ ...q, limit, monitors: monitors.map((m) => m.name) });
   }
 
-  acknowledgeAlert(id: string): Promise<void> {
-    return this.store.acknowledgeAlert(id, this.now());
+  /**
+   * `id` may be the start of an alert's id, 4 characters or more, as `keel alerts ls` shows its
+   * first 12: one that two alerts share is refused, naming them.
+   */
+  async acknowledgeAlert(id: string): Promise<void> {
+    const prefix = id.toLowerCase();
+    if (!/^[0-9a-f]{4,31}$/.test(prefix)) return this.store.acknowledgeAlert(id, this.now());
+    const ids = await this.store.alertIdsStartingWith(prefix, 5);
+    if (ids.length === 0) throw notFound('alert', id);
+    if (ids.length > 1) throw invalidArgument('id', `alert id '${id}' is ambiguous: it starts ${ids.length > 4 ? 'more than 4 alerts' : `${ids.length} alerts`} (${ids.slice(0, 4).join(', ')}); give more of its characters`);
+    return this.store.acknowledgeAlert(ids[0]!, this.now());
   }
 
   /** The last windows and alerts of every monitor on a deployment (or of the monitor so named). */

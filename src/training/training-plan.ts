@@ -3,7 +3,7 @@
  * columns checked, the table loaded and prepared, the split made. Any bad input fails here,
  * before tracking or the checkpoint directory is touched.
  */
-import { invalidArgument, takeRows, type Table } from '../core/index.js';
+import { invalidArgument, lookupFor, takeRows, type Table } from '../core/index.js';
 import type { Task } from '../models/index.js';
 import { checkColumns, prepareData } from './prepare-data.js';
 import { splitRows, type SplitIndices } from './split.js';
@@ -35,7 +35,7 @@ export interface TrainingPlan {
 
 export async function planTraining(request: TrainRequest, deps: Pick<TrainingDeps, 'datasets' | 'modelKinds'>): Promise<TrainingPlan> {
   const req = normalizeRequest(request, deps.modelKinds);
-  const info = await deps.datasets.get(req.dataset);
+  const info = await lookupFor('dataset', () => deps.datasets.get(req.dataset));
   const datasetRef = `${info.name}@${info.version}`;
   const featureNames = checkColumns(info.columns, req, datasetRef);
   // Only the columns training uses: a wide dataset's others would take memory for nothing.

@@ -74,7 +74,10 @@ for (const backend of testStores()) {
       expect((await svc.getSchema('sales')).schema.severity).toEqual({ drift: 'error' });
       expect((await svc.getSchema('sales', 1)).schema).toEqual(inferred);
       expect((await svc.listSchemas('sales')).map((s) => [s.version, s.source])).toEqual([[2, 'edited'], [1, `inferred from ${train}`]]);
-      await expect(svc.getSchema('sales', 9)).rejects.toThrow(/not found|no schema/i);
+      // A version past the last names the field and the versions there are.
+      const missing = (await svc.getSchema('sales', 9).catch((err: unknown) => err)) as KeelError;
+      expect({ code: missing.code, field: missing.field, message: missing.message }).toEqual({ code: 'NOT_FOUND', field: 'version', message: "version: no schema version 9 of dataset 'sales' (its latest is 2)" });
+      expect((await svc.getSchema('ids', 1).catch((err: unknown) => err)) as KeelError).toMatchObject({ field: 'version', message: "version: no schema version 1 of dataset 'ids' (it has no saved schema)" });
       await expect(svc.saveSchema('sales', { format: 1, columns: [{ name: 'a' }] } as never)).rejects.toThrow(/columns\[0\]\.type/);
       expect(await svc.listSchemas('sales')).toHaveLength(2);
     });

@@ -55,7 +55,7 @@ export class ValidationService {
 
   /** Infers a schema from a dataset version's stored profile (no data is read). */
   async inferSchema(ref: string, options: InferSchemaOptions = {}): Promise<Schema> {
-    return inferSchema(await this.deps.datasets.get(ref), options);
+    return inferSchema(await lookupFor('dataset', () => this.deps.datasets.get(ref, 'dataset')), options);
   }
 
   /** Saves a schema as the next version for a dataset name; the dataset must exist (a typo would start a schema nothing validates against). */
@@ -84,7 +84,11 @@ export class ValidationService {
     if (!row) {
       // A dataset that does not exist is named as such, not as a dataset without schemas.
       await this.requireDataset(dataset);
-      throw notFound('schema', version === undefined ? dataset : `${dataset} v${version}`);
+      if (version === undefined) throw notFound('schema', dataset);
+      // Named as the version asked for, with the ones there are: 'tx v99' named neither field nor range.
+      const latest = await this.deps.db.selectFrom('validation_schemas').select('version').where('dataset_name', '=', dataset).orderBy('version', 'desc').limit(1).executeTakeFirst();
+      const has = latest ? `its latest is ${latest.version}` : 'it has no saved schema';
+      throw new KeelError('NOT_FOUND', `version: no schema version ${version} of dataset '${dataset}' (${has})`, { field: 'version' });
     }
     return { dataset, version: row.version, source: row.source, createdAt: row.created_at, schema: JSON.parse(row.schema_json) as Schema };
   }
@@ -101,9 +105,12 @@ export class ValidationService {
     await lookupFor('dataset', () => this.deps.datasets.get(dataset, 'dataset'));
   }
 
-  /** Reference statistics of a dataset version: loaded if stored, else computed once and stored. */
-  async referenceFor(ref: string): Promise<ReferenceStats> {
-    const v = await this.deps.datasets.get(ref);
+  /**
+   * Reference statistics of a dataset version: loaded if stored, else computed once and stored.
+   * `field` names the ref in an error (validate's `against`, drift's `reference`).
+   */
+  async referenceFor(ref: string, field?: string): Promise<ReferenceStats> {
+    const v = field === undefined ? await this.deps.datasets.get(ref) : await lookupFor(field, () => this.deps.datasets.get(ref, field));
     const row = await this.deps.db.selectFrom('validation_references').select('artifact_sha256')
       .where('dataset_name', '=', v.name).where('dataset_version', '=', v.version).executeTakeFirst();
     if (row) {
@@ -126,7 +133,7 @@ export class ValidationService {
 
   /** Validates a dataset version against a schema (given, or the dataset's latest saved one). */
   async validate(ref: string, options: ValidateOptions = {}): Promise<ValidationResult & { readonly version: DatasetVersion }> {
-    const version = await this.deps.datasets.get(ref);
+    const version = await lookupFor('dataset', () => this.deps.datasets.get(ref, 'dataset'));
     let schema = options.schema;
     let schemaSource = 'given';
     if (!schema) {
@@ -140,15 +147,16 @@ export class ValidationService {
       schemaSource = `${version.name} schema v${saved.version}`;
     }
     const table = await this.deps.datasets.loadTable(`${version.name}@${version.version}`, NEAREST);
-    const reference = options.against ? await this.referenceFor(options.against) : undefined;
+    const reference = options.against ? await this.referenceFor(options.against, 'against') : undefined;
     const report = validateTable(schema, table, reference, { distributions: options.distributions });
     return { batch: `${version.name}@${version.version}`, version, schemaSource, against: options.against ?? null, report };
   }
 
   /** Drift between two dataset versions; the first one's stored reference statistics are used. */
   async drift(referenceRef: string, currentRef: string, options: DriftOptions = {}): Promise<DriftReport> {
-    const reference = await this.referenceFor(referenceRef);
-    return detectDrift(reference, await this.deps.datasets.loadTable(currentRef, NEAREST), options);
+    const reference = await this.referenceFor(referenceRef, 'reference');
+    const current = await lookupFor('current', () => this.deps.datasets.get(currentRef, 'current'));
+    return detectDrift(reference, await this.deps.datasets.loadTable(`${current.name}@${current.version}`, NEAREST), options);
   }
 
   /** Training–serving skew of logged inputs against the training dataset version. */

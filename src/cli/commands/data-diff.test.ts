@@ -57,7 +57,7 @@ describe('keel data diff (end to end)', () => {
 
   it('names the unknown version, here and through --server', async () => {
     for (const where of [['--home', server.home], ['--server', server.url]]) {
-      await expect(runKeel([...where, 'data', 'diff', 'm', 'm@0123456789ab'])).rejects.toMatchObject({ stderr: "error: dataset version 'm@0123456789ab' not found\n" });
+      await expect(runKeel([...where, 'data', 'diff', 'm', 'm@0123456789ab'])).rejects.toMatchObject({ stderr: "error: b: dataset version 'm@0123456789ab' not found\n" });
       await expect(runKeel([...where, 'data', 'diff', 'm@v1', 'm'])).rejects.toMatchObject({ stderr: "error: a: invalid dataset version 'v1': expected 12 hex characters (or the first 4 or more of them), 'latest' or 'latest~N'\n" });
     }
   });

@@ -95,7 +95,8 @@ export function registerDataCommands(program: Command, context: ContextFactory):
     .description('show the schema and statistics of NAME[@VERSION] (default: the latest version)')
     .option('--column <name>', 'one column in full: quantiles, histogram and top values')
     .action(runCommand(context, async (ctx, opts: { column?: string }, ref: string) => {
-      const v = await (await dataOps(ctx)).get(ref);
+      const ops = await dataOps(ctx);
+      const v = await lookupFor('ref', () => ops.get(ref));
       if (opts.column !== undefined) {
         const c = v.columns.find((col) => col.name === opts.column);
         if (!c) throw invalidArgument('column', `no column '${opts.column}' in ${v.name}@${v.version} (columns: ${v.columns.map((col) => col.name).join(', ')})`);
@@ -140,7 +141,8 @@ export function registerDataCommands(program: Command, context: ContextFactory):
       if (limit > MAX_PAGE_ROWS) throw invalidArgument(flag, `at most ${MAX_PAGE_ROWS} rows a call (page on with --offset), got ${limit}`);
       const offset = wholeNumber(opts.offset, '--offset');
       const columns = opts.columns === undefined ? undefined : splitList(opts.columns);
-      const page = await (await dataOps(ctx)).rows(ref, { limit, offset, ...(columns ? { columns } : {}) });
+      const ops = await dataOps(ctx);
+      const page = await lookupFor('ref', () => ops.rows(ref, { limit, offset, ...(columns ? { columns } : {}) }));
       if (ctx.json) return printJson(page);
       printTable(
         page.rows.map((r) => Object.fromEntries(page.columns.map((c, i) => [c.name, typeof r[i] === 'string' ? cellText(r[i] as string, 40) : r[i]]))),
@@ -159,10 +161,12 @@ export function registerDataCommands(program: Command, context: ContextFactory):
       if (file === '-') {
         // As `data add -` reads stdin. Stdout then holds the data alone: no summary line.
         if (opts.format === 'parquet' && process.stdout.isTTY) throw invalidArgument('file', "'-' writes Parquet's binary bytes to stdout, but stdout is a terminal: pipe them into a file or a program, or pass --format csv");
-        await (await dataOps(ctx)).export(ref, process.stdout, opts.format);
+        const ops = await dataOps(ctx);
+        await lookupFor('ref', () => ops.export(ref, process.stdout, opts.format));
         return;
       }
-      const r = await (await dataOps(ctx)).export(ref, file, opts.format);
+      const ops = await dataOps(ctx);
+      const r = await lookupFor('ref', () => ops.export(ref, file, opts.format));
       // A FILE that is stdout itself (`/dev/stdout` into a pipe) holds the rows: the summary
       // after them would be read as one more row, so it goes to stderr, as `-` leaves stdout alone.
       const summaryTo = isStdout(r.path) ? process.stderr : process.stdout;

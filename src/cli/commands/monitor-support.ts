@@ -144,13 +144,20 @@ export function statusRows(s: MonitorStatusInfo): Record<string, unknown>[] {
   });
 }
 
+/** A duration as --window and --grace take it (`1h`, `15m`, `5.1s`): the largest unit that holds it whole, else seconds. */
+export function durationFlag(ms: number): string {
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000]] as const) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms / 1000}s`;
+}
+
 export function alertRows(alerts: readonly AlertInfo[]): Record<string, unknown>[] {
   return alerts.map((a) => {
     const run = a.retrainRuns[a.retrainRuns.length - 1];
     return {
       id: a.id.slice(0, 12), monitor: a.monitor, rule: a.rule, state: a.state + (a.acknowledgedAt ? ' (ack)' : ''), value: a.value, threshold: a.threshold,
       window: tableTime(a.windowStart), fired: tableTime(a.firedAt), webhook: webhookCell(a),
-      retrain: run ? `${run.status}${run.runId ? ` run=${run.runId.slice(0, 12)}` : ''}${run.modelVersion !== null ? ` → ${run.modelName ?? ''}@${run.modelVersion}` : ''}` : '-',
+      // The run id whole, as `runs show` takes it (and `monitor status` prints it).
+      retrain: run ? `${run.status}${run.runId ? ` run=${run.runId}` : ''}${run.modelVersion !== null ? ` → ${run.modelName ?? ''}@${run.modelVersion}` : ''}` : '-',
     };
   });
 }

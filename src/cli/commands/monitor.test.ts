@@ -37,6 +37,8 @@ describe('keel monitor / alerts / feedback', () => {
     await store.close();
     const k = (...args: string[]) => keel('--home', home, ...args);
     await k('monitor', 'create', 'svc-mon', '--deployment', 'svc', '--window', '1h', '--rule', 'error_rate > 0.2', '--retrain-command', 'echo \'{"runId":"r-{alertId}"}\'');
+    // The window as --window takes it (it printed 3600s for 1h).
+    expect((await k('monitor', 'ls')).stdout).toMatch(/\nsvc-mon +svc +tumbling 1h +0s +\(lineage\) +error_rate\n/);
     const { stdout: runOut } = await k('--json', 'monitor', 'run', '--now', String(T0 + 3 * H));
     const [result] = JSON.parse(runOut) as { evaluated: { count: number }[]; fired: { id: string; rule: string; value: number; retrainRuns: { runId: string }[] }[] }[];
     expect(result!.evaluated.map((w) => w.count)).toEqual([100, 100, 0]);
@@ -49,6 +51,12 @@ describe('keel monitor / alerts / feedback', () => {
     expect(status).toMatch(/\n2023-11-14 22:00:00 → 23:00:00 +100 /);
     expect((await k('alerts', 'ls')).stdout).toMatch(/ 2023-11-14 2[23]:00:00 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d /);
     expect(status).toContain(`retraining: alert ${alert.id.slice(0, 12)} → command succeeded run r-${alert.id}`);
+    // What alerts ls shows is what the other commands take: the run id whole, and the alert's start for ack.
+    const listed = (await k('alerts', 'ls')).stdout;
+    expect(listed).toContain(`${alert.id.slice(0, 12)}  svc-mon`);
+    expect(listed).toContain(` run=r-${alert.id}\n`);
+    expect((await k('alerts', 'ack', alert.id.slice(0, 12))).stdout).toBe(`alert ${alert.id.slice(0, 12)} acknowledged\n`);
+    expect((await k('alerts', 'ls')).stdout).toContain('firing (ack)');
     // Removed, it answers the alert it resolved (no webhook to send).
     const { stdout: rm } = await k('--json', 'monitor', 'rm', 'svc-mon');
     expect(JSON.parse(rm)).toEqual({ deleted: 'svc-mon', resolvedAlerts: [alert.id], deliveries: [] });

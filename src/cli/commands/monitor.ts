@@ -7,7 +7,7 @@ import type { ContextFactory } from '../context.js';
 import { printJson, printLine, printTable, printWarning, tableTime } from '../output.js';
 import { positiveInt } from '../option-values.js';
 import { runCommand } from '../run-command.js';
-import { alertRows, api, collect, parseLabel, parseLabelFile, parseRuleText, remoteLearnerSources, statusRows, type MonitoringApi } from './monitor-support.js';
+import { alertRows, api, collect, durationFlag, parseLabel, parseLabelFile, parseRuleText, remoteLearnerSources, statusRows, type MonitoringApi } from './monitor-support.js';
 
 /** The server's monitor runs as the loop takes them; the loop prints them (the JSON a local run is printed as). */
 const remoteRunner = (a: MonitoringApi): MonitorRunner => ({
@@ -79,7 +79,7 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
       if (ctx.json) return printJson(ms);
       printTable(ms.map((m) => {
         const w = m.window;
-        return { name: m.name, deployment: m.deployment, window: `${w.type} ${w.sizeMs / 1000}s${w.type === 'sliding' ? `/${w.slideMs / 1000}s` : ''}`, grace: `${w.graceMs / 1000}s`, reference: m.referenceDataset ?? '(lineage)', 'min rows': m.minRows, rules: (m.rules ?? []).map((r) => r.name).join(', ') };
+        return { name: m.name, deployment: m.deployment, window: `${w.type} ${durationFlag(w.sizeMs)}${w.type === 'sliding' ? `/${durationFlag(w.slideMs)}` : ''}`, grace: durationFlag(w.graceMs), reference: m.referenceDataset ?? '(lineage)', 'min rows': m.minRows, rules: (m.rules ?? []).map((r) => r.name).join(', ') };
       }), ['name', 'deployment', 'window', 'grace', 'reference', 'min rows', 'rules']);
     }));
 
@@ -165,8 +165,8 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
     .requiredOption('--features <a,b,...>', 'numeric input fields of the logged predictions')
     .option('--task <task>', 'binary | regression', 'binary')
     .option('--optimizer <name>', 'adagrad | sgd', 'adagrad')
-    .option('--learning-rate <x>', 'step size')
-    .option('--every <n>', 'publish after this many updates')
+    .option('--learning-rate <x>', 'step size (default 0.1 with adagrad, 0.01 with sgd)')
+    .option('--every <n>', 'publish after this many updates (this and/or --every-time is required)')
     .option('--every-time <duration>', "publish when this much time has passed (e.g. '10m')")
     .option('--window <duration>', 'published metrics are computed on labeled predictions of this last span', '1h')
     .option('--watch', 'keep learning, one pass every --interval (Ctrl-C stops)')
@@ -174,13 +174,19 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
     .action(runCommand(context, async (ctx, o: { modelName: string; features: string; task: string; optimizer: string; learningRate?: string; every?: string; everyTime?: string; window: string; watch?: boolean; interval: string }, deployment: string) => {
       if (o.task !== 'binary' && o.task !== 'regression') throw invalidArgument('--task', "expected 'binary' or 'regression'");
       if (o.optimizer !== 'adagrad' && o.optimizer !== 'sgd') throw invalidArgument('--optimizer', "expected 'adagrad' or 'sgd'");
+      // Checked here, by the flags' names: the learner named its options (publishEveryUpdates), and
+      // took a --learning-rate that is no number for a missing --every.
+      if (o.every === undefined && o.everyTime === undefined) throw invalidArgument('--every', "give --every N (updates) and/or --every-time DURATION (e.g. '10m'): when to publish a version");
+      const every = o.every === undefined ? undefined : positiveInt('--every', o.every);
+      const learningRate = o.learningRate === undefined ? undefined : Number(o.learningRate);
+      if (learningRate !== undefined && (o.learningRate!.trim() === '' || !Number.isFinite(learningRate) || learningRate <= 0)) throw invalidArgument('--learning-rate', `expected a positive number, got '${o.learningRate}'`);
       // Through --server the learner runs here, over the server's prediction log and registry.
       const platform = ctx.isRemote ? undefined : await ctx.platform();
       const { predictions, publisher } = platform ? { predictions: platform.monitoring.predictions, publisher: platform.registry } : remoteLearnerSources(ctx.client());
       const learner = new OnlineLearner(predictions, publisher, {
         deployment, modelName: o.modelName, task: o.task, features: o.features.split(',').map((f) => f.trim()).filter(Boolean), optimizer: o.optimizer,
-        ...(o.learningRate !== undefined ? { learningRate: Number(o.learningRate) } : {}),
-        ...(o.every !== undefined ? { publishEveryUpdates: Number(o.every) } : {}),
+        ...(learningRate !== undefined ? { learningRate } : {}),
+        ...(every !== undefined ? { publishEveryUpdates: every } : {}),
         ...(o.everyTime !== undefined ? { publishEveryMs: parseDuration(o.everyTime, '--every-time') } : {}),
         evaluationWindowMs: parseDuration(o.window, '--window'), intervalMs: positiveNumber('--interval', o.interval) * 1000, ...(platform ? { logger: platform.logger } : {}),
       });
@@ -188,14 +194,16 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
         if (ctx.json) printJson(v);
         else printLine(`published ${v.name} version ${v.version} after ${v.updates} updates: ${Object.entries(v.metrics).map(([k, x]) => `${k}=${Number.isInteger(x) ? x : x.toFixed(4)}`).join(' ')}`);
       };
-      learner.on('publish', report);
       if (!o.watch) {
+        // One pass may publish many versions: with --json they go out as one document, not one each.
+        const published: Parameters<typeof report>[0][] = [];
+        learner.on('publish', (v) => (ctx.json ? published.push(v) : report(v)));
         const r = await learner.step();
-        if (r.published) return;
-        if (ctx.json) printJson({ updates: r.updates, published: null });
-        else printLine(`${r.updates} update(s); no version due yet (a one-shot run starts from a fresh model: use --watch to keep learning)`);
+        if (ctx.json) printJson({ updates: r.updates, published });
+        else if (!r.published) printLine(`${r.updates} update(s); no version due yet (a one-shot run starts from a fresh model: use --watch to keep learning)`);
         return;
       }
+      learner.on('publish', report);
       learner.on('error', (e) => process.stderr.write(`online learning error: ${e.message}\n`));
       learner.start();
       await new Promise<void>((resolve) => {
@@ -208,8 +216,8 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
   const alerts = program.command('alerts').description('alerts raised by monitor rules');
   alerts.command('ls')
     .description('list alerts, newest first, with webhook delivery and the retraining they started')
-    .option('--monitor <name>')
-    .option('--deployment <name>')
+    .option('--monitor <name>', 'only the alerts of this monitor')
+    .option('--deployment <name>', 'only the alerts of monitors on this deployment')
     .option('--state <state>', 'firing | resolved')
     .option('--limit <n>', 'at most this many', '50')
     .action(runCommand(context, async (ctx, o: { monitor?: string; deployment?: string; state?: string; limit: string }) => {

@@ -98,6 +98,10 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     const inside = await both(...args);
     const head = await gitCommit(process.cwd());
     expect([JSON.parse(inside.local.stdout).codeVersion, JSON.parse(inside.remote.stdout).codeVersion]).toEqual([head, head]);
+    // The text names the experiment as runs ls --experiment takes it (it printed only the id).
+    const named = await both('train', '--dataset', 'tiny', '--target', 'y', '--param', 'n_estimators=3', '--no-register', '--no-progress', '--experiment', 'tiny-exp');
+    const experimentId = (await server.platform.tracking.getExperimentByName('tiny-exp')).experiment_id;
+    for (const out of [named.local, named.remote]) expect(out.stdout).toMatch(new RegExp(`\\nrun: [0-9a-f]{32} \\(experiment tiny-exp, id ${experimentId}\\)\\n`));
   });
 
   it('refuses references to datasets that do not exist, naming the field, both ways', async () => {
@@ -158,6 +162,30 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     expect(JSON.parse(noSchema.local.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: "schema 'tiny' not found" } });
   });
 
+  // Each named the dataset in its message but no field, so a script could not tell which of two refs was wrong.
+  it('a dataset ref that does not exist is NOT_FOUND naming its field, in every command that takes one, both ways', async () => {
+    const cases: [string[], string, string][] = [
+      [['data', 'show', 'nope'], 'ref', "dataset 'nope' not found"],
+      [['data', 'head', 'tiny@latest~9'], 'ref', "dataset version 'tiny@latest~9' not found"],
+      [['data', 'export', 'nope', join(dir, 'nope.csv')], 'ref', "dataset 'nope' not found"],
+      [['data', 'diff', 'nope', 'tiny'], 'a', "dataset 'nope' not found"],
+      [['data', 'diff', 'tiny', 'tiny@000000000000'], 'b', "dataset version 'tiny@000000000000' not found"],
+      [['validate', 'nope'], 'dataset', "dataset 'nope' not found"],
+      [['validate', 'tiny', '--schema', join(dir, 'schema.json'), '--against', 'nope'], 'against', "dataset 'nope' not found"],
+      [['drift', 'nope', 'tiny'], 'reference', "dataset 'nope' not found"],
+      [['drift', 'tiny', 'tiny@000000000000'], 'current', "dataset version 'tiny@000000000000' not found"],
+      [['schema', 'infer', 'nope'], 'dataset', "dataset 'nope' not found"],
+      [['train', '--dataset', 'nope', '--target', 'y', '--no-progress'], 'dataset', "dataset 'nope' not found"],
+    ];
+    writeFileSync(join(dir, 'schema.json'), JSON.stringify(await server.platform.validation.inferSchema('tiny')));
+    for (const [args, field, message] of cases) {
+      const { local, remote } = await both('--json', ...args);
+      expect(remote, args.join(' ')).toEqual(local);
+      expect(local.exitCode, args.join(' ')).toBe(3);
+      expect(JSON.parse(local.stderr), args.join(' ')).toEqual({ error: { code: 'NOT_FOUND', message: `${field}: ${message}`, field } });
+    }
+  });
+
   it('feedback --file names a file it cannot read, both ways', async () => {
     const { local, remote } = await both('feedback', '--file', 'missing.csv');
     expect(remote).toEqual(local);
@@ -215,7 +243,9 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
         expect(remote).toEqual(local);
         expect(local.exitCode, local.stderr).toBe(0);
         if (args[0] === '--json') {
-          const published = local.stdout.trim().split(/\n(?=\{)/).map((l) => JSON.parse(l) as { version: number; updates: number; metrics: Record<string, number> });
+          // One JSON document for the pass, its versions in it (it printed one document per version).
+          const { updates, published } = JSON.parse(local.stdout) as { updates: number; published: { version: number; updates: number; metrics: Record<string, number> }[] };
+          expect(updates).toBe(n);
           expect(published.map((p) => [p.version, p.updates, p.metrics['window.labeled']])).toEqual([[1, 5000, n], [2, 10_000, n]]);
         } else expect(local.stdout).toMatch(/^published online-m version 1 after 5000 updates: updates=5000 window\.labeled=10050 window\.accuracy=0\.\d{4} /);
       }
@@ -224,7 +254,14 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     }
     const bad = await both('--json', 'monitor', 'learn', 'learned', '--model-name', 'online-m', '--features', 'a,b');
     expect(bad.remote).toEqual(bad.local);
-    expect(JSON.parse(bad.local.stderr).error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'publishEveryUpdates' });
+    // Named by the flags, not by the learner's options (publishEveryUpdates).
+    expect(JSON.parse(bad.local.stderr).error).toMatchObject({ code: 'INVALID_ARGUMENT', field: '--every', message: "--every: give --every N (updates) and/or --every-time DURATION (e.g. '10m'): when to publish a version" });
+    for (const [flags, field, message] of [[['--every', 'abc'], '--every', "--every: expected an integer >= 1, got 'abc'"], [['--every', '5', '--learning-rate', 'abc'], '--learning-rate', "--learning-rate: expected a positive number, got 'abc'"]] as const) {
+      const refused = await both('--json', 'monitor', 'learn', 'learned', '--model-name', 'online-m', '--features', 'a,b', ...flags);
+      expect(refused.remote).toEqual(refused.local);
+      expect(refused.local.exitCode).toBe(2);
+      expect(JSON.parse(refused.local.stderr).error).toEqual({ code: 'INVALID_ARGUMENT', field, message });
+    }
   });
 
   it('monitor run --watch runs the server\'s monitors through --server; a bad --interval is refused both ways', async () => {

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runKeel, startTestServer, type TestServer } from '../test-server.js';
+import { runKeel, runKeelInProcess, startTestServer, type TestServer } from '../test-server.js';
 
 describe('keel predict (end to end)', () => {
   let server: TestServer;
@@ -28,5 +28,20 @@ describe('keel predict (end to end)', () => {
     expect(existsSync(join(here, 'home'))).toBe(false);
     const scored = await server.platform.datasets.add('scored', join(here, 'remote.parquet'));
     expect(scored.rows).toBe(200);
+  }, 60_000);
+
+  // Parquet under a CSV name was written without a word, and pandas.read_csv then failed on it.
+  it('refuses an --output named as another format than Parquet, before anything is read or written', async () => {
+    const here = mkdtempSync(join(tmpdir(), 'keel-cli-predict-name-'));
+    for (const name of ['scored.csv', 'scored.ndjson', 'scored.CSV.gz']) {
+      const out = await runKeelInProcess(['--home', server.home, '--json', 'predict', '--model', 'm/1', '--input', 'd', '--output', join(here, name)]);
+      expect(out.exitCode).toBe(2);
+      expect(JSON.parse(out.stderr)).toMatchObject({ error: { code: 'INVALID_ARGUMENT', field: '--output' } });
+      expect(out.stderr).toContain(`name the file .parquet, not .${name.split('.')[1]!.toLowerCase()}`);
+      expect(existsSync(join(here, name))).toBe(false);
+    }
+    const ok = await runKeelInProcess(['--home', server.home, '--json', 'predict', '--model', 'm/1', '--input', 'd', '--output', join(here, 'scored.pq')]);
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    expect(existsSync(join(here, 'scored.pq'))).toBe(true);
   }, 60_000);
 });

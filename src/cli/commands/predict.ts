@@ -30,6 +30,7 @@ export function registerPredictCommand(program: Command, context: ContextFactory
     .option('--batch-size <rows>', 'rows per onnxruntime run', '8192')
     .option('--workers <n>', 'inference worker threads', '2')
     .action(runCommand(context, async (ctx, opts: PredictOptions) => {
+      checkOutputName(opts.output);
       const work = ctx.isRemote ? await makeWorkDir(tmpdir(), 'keel-predict') : undefined;
       try {
         await predict(ctx, opts, work);
@@ -37,6 +38,17 @@ export function registerPredictCommand(program: Command, context: ContextFactory
         if (work) await rm(work, { recursive: true, force: true });
       }
     }));
+}
+
+/**
+ * The output is always Parquet: a name that says another format (`scored.csv`) would leave
+ * Parquet bytes under a CSV name, which a spreadsheet or `pandas.read_csv` then fails on.
+ */
+function checkOutputName(output: string): void {
+  const other = /\.(csv|tsv|txt|json|ndjson|jsonl)(\.(gz|zst))?$/i.exec(output);
+  if (other) {
+    throw invalidArgument('--output', `keel predict writes Parquet only; name the file .parquet, not .${other[1]!.toLowerCase()} (got '${output}')`);
+  }
 }
 
 /**

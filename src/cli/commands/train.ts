@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { invalidArgument } from '../../core/index.js';
 import { MODEL_KINDS, type Task } from '../../models/index.js';
-import { gitCommit, resumeTraining, train, trainingDeps, type SplitKind, type TrainRequest, type TrainResult } from '../../training/index.js';
+import { DEFAULT_EXPERIMENT, gitCommit, resumeTraining, train, trainingDeps, type SplitKind, type TrainRequest, type TrainResult } from '../../training/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
 import { printJson, printLine, printTable, progressBar } from '../output.js';
 import { interruptible } from '../interrupt.js';
@@ -62,7 +62,7 @@ export function registerTrainCommand(program: Command, context: ContextFactory):
         const remote = flags.resume ? await client.resume(flags.resume, options)
           : await client.train({ ...requestFromFlags(flags), ...(codeVersion ? { codeVersion } : {}), ...options });
         if (ctx.json) printJson(remote);
-        else printResult(remote as unknown as TrainResult);
+        else printResult(remote as unknown as TrainResult, experimentName(flags));
         return;
       }
       const platform = await ctx.platform();
@@ -70,7 +70,7 @@ export function registerTrainCommand(program: Command, context: ContextFactory):
       const result = await runWithProgress(ctx, flags, every, (options) =>
         flags.resume ? resumeTraining(flags.resume, deps, options) : train(requestFromFlags(flags), deps, options));
       if (ctx.json) printJson(result);
-      else printResult(result);
+      else printResult(result, experimentName(flags));
     }));
 }
 
@@ -156,7 +156,12 @@ function shortMetrics(m: Readonly<Record<string, number>> | undefined): Record<s
   return Object.fromEntries(valid.length > 0 ? valid : Object.entries(m).slice(0, 1));
 }
 
-function printResult(r: TrainResult): void {
+/** The experiment by the name `runs ls --experiment` takes; unknown for a resumed run (its own). */
+function experimentName(f: TrainFlags): string | undefined {
+  return f.resume ? undefined : f.experiment ?? DEFAULT_EXPERIMENT;
+}
+
+function printResult(r: TrainResult, experiment: string | undefined): void {
   printLine(`trained ${r.model} (${r.task}) on ${r.dataset}, target '${r.target}': ${r.numIterations} iterations${r.resumed ? ' (resumed)' : ''}`);
   const s = r.split;
   printLine(`split: ${s.kind}, train ${s.trainRows} / valid ${s.validRows} / test ${s.testRows} rows, seed ${s.seed}`);
@@ -164,7 +169,7 @@ function printResult(r: TrainResult): void {
   const names = [...new Set([...Object.keys(r.metrics.valid), ...Object.keys(r.metrics.test)])];
   printTable(names.map((metric) => ({ metric, valid: r.metrics.valid[metric], test: r.metrics.test[metric] })), ['metric', 'valid', 'test']);
   printLine();
-  printLine(`run: ${r.runId} (experiment ${r.experimentId})`);
+  printLine(`run: ${r.runId} (experiment ${experiment === undefined ? r.experimentId : `${experiment}, id ${r.experimentId}`})`);
   if (r.modelVersion) printLine(`model version: ${r.modelVersion.name} version ${r.modelVersion.version}`);
   else printLine('model version: not registered (--no-register)');
   if (r.codeVersion) printLine(`code version: ${r.codeVersion}`);
