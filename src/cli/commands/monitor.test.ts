@@ -38,7 +38,7 @@ describe('keel monitor / alerts / feedback', () => {
     const k = (...args: string[]) => keel('--home', home, ...args);
     await k('monitor', 'create', 'svc-mon', '--deployment', 'svc', '--window', '1h', '--rule', 'error_rate > 0.2', '--retrain-command', 'echo \'{"runId":"r-{alertId}"}\'');
     // The window as --window takes it (it printed 3600s for 1h).
-    expect((await k('monitor', 'ls')).stdout).toMatch(/\nsvc-mon +svc +tumbling 1h +0s +\(lineage\) +error_rate\n/);
+    expect((await k('monitor', 'ls')).stdout).toMatch(/\nsvc-mon +svc +tumbling 1h +0s +\(lineage\) +30 +error_rate\n/);
     const { stdout: runOut } = await k('--json', 'monitor', 'run', '--now', String(T0 + 3 * H));
     const [result] = JSON.parse(runOut) as { evaluated: { count: number }[]; fired: { id: string; rule: string; value: number; retrainRuns: { runId: string }[] }[] }[];
     expect(result!.evaluated.map((w) => w.count)).toEqual([100, 100, 0]);
@@ -86,7 +86,7 @@ describe('keel monitor / alerts / feedback', () => {
       await k('monitor', 'create', 'plain', '--deployment', 'svc');
       const listed = JSON.parse((await k('--json', 'monitor', 'ls')).stdout) as { name: string; minRows: number }[];
       expect(listed.map((m) => [m.name, m.minRows])).toEqual([['lax', 0], ['plain', 30], ['strict', 200]]);
-      expect((await k('monitor', 'ls')).stdout).toMatch(/ MIN ROWS +RULES\n(.*\n){2}strict +svc +tumbling 3600s +0s +\(lineage\) +200\n$/);
+      expect((await k('monitor', 'ls')).stdout).toMatch(/ MIN ROWS +RULES\n(.*\n){2}strict +svc +tumbling 1h +0s +\(lineage\) +200\n$/);
       const bad = await runKeelInProcess([...where, 'monitor', 'create', 'neg', '--deployment', 'svc', '--min-rows', '-1']);
       expect([bad.exitCode, bad.stderr]).toEqual([2, "error: --min-rows: expected an integer >= 0, got '-1'\n"]);
       const file = join(server.home, 'monitor.json');
