@@ -101,6 +101,13 @@ for (const backend of testStores()) {
       expect(d.columns.every((c) => c.test === 'psi' && c.drifted)).toBe(true);
     });
 
+    it('refuses a per-column test or threshold for a column the reference does not have, naming it', async () => {
+      await expect(svc.drift(train, bad, { method: { amount: 'ks', amuont: 'psi' } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'method.amuont' });
+      await expect(svc.drift(train, bad, { threshold: { contry: 0.2 } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'threshold.contry' });
+      const d = await svc.drift(train, bad, { method: { amount: 'ks' }, threshold: { country: 0.2 } });
+      expect(d.columns.map((c) => [c.column, c.test, c.threshold])).toEqual([['amount', 'ks', 0.05], ['country', 'jensenshannon', 0.2]]);
+    });
+
     it('validates and measures drift on a version with ints beyond 2^53, as their nearest doubles', async () => {
       const r = await svc.validate(ids, { schema: await svc.inferSchema(ids), against: ids });
       expect(r.report.errors).toBe(0);

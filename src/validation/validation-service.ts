@@ -148,6 +148,16 @@ export class ValidationService {
   /** Drift between two dataset versions; the first one's stored reference statistics are used. */
   async drift(referenceRef: string, currentRef: string, options: DriftOptions = {}): Promise<DriftReport> {
     const reference = await this.referenceFor(referenceRef);
+    // A per-column test or threshold for a column the reference lacks (a typo) would otherwise
+    // be ignored, and the column compared with the default test as if nothing had been asked.
+    for (const [field, byColumn] of [['method', options.method], ['threshold', options.threshold]] as const) {
+      if (typeof byColumn !== 'object' || byColumn === null) continue;
+      for (const column of Object.keys(byColumn)) {
+        if (!reference.columns.some((c) => c.name === column)) {
+          throw invalidArgument(`${field}.${column}`, `no column '${column}' in ${referenceRef} (columns: ${reference.columns.map((c) => c.name).join(', ')})`);
+        }
+      }
+    }
     return detectDrift(reference, await this.deps.datasets.loadTable(currentRef, NEAREST), options);
   }
 

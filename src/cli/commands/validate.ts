@@ -114,6 +114,7 @@ export function registerValidationCommands(program: Command, context: ContextFac
       const method = parseMethod(o.method);
       const threshold = parseNumber(o.threshold, '--threshold');
       const share = parseNumber(o.share, '--share');
+      if (share !== undefined && !(share > 0 && share <= 1)) throw invalidArgument('--share', `expected a share in (0, 1], got '${o.share}'`);
       const drift = await (await api(ctx)).drift(reference, current, {
         ...(method ? { method } : {}), ...(threshold !== undefined ? { threshold } : {}), ...(share !== undefined ? { datasetDriftShare: share } : {}), distributions: o.report !== undefined,
       });
