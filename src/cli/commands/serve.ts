@@ -50,7 +50,7 @@ export function registerServeCommand(program: Command, context: ContextFactory):
   program
     .command('serve')
     .description('serve models over the Open Inference Protocol (KServe V2 REST), /v1 :predict and /metrics')
-    .argument('<models...>', "model refs: NAME@ALIAS, NAME/VERSION, NAME (newest), or FILE.onnx; SERVED=REF renames")
+    .argument('<models...>', "model refs: NAME@ALIAS, NAME/VERSION, NAME/STAGE, NAME (newest), or FILE.onnx; SERVED=REF renames")
     .option('--host <host>', 'address to bind (default KEEL_HOST or 127.0.0.1)')
     .option('--port <port>', 'port to listen on', '8080')
     .option('--batching <on|off>', 'dynamic batching of concurrent requests', 'on')
