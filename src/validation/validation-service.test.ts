@@ -20,7 +20,7 @@ for (const backend of testStores()) {
   describe(`ValidationService on ${backend.name}`, () => {
     let store: MetadataStore;
     let svc: ValidationService;
-    let train: string, clean: string, bad: string, ids: string;
+    let train: string, clean: string, bad: string, ids: string, codes: string;
     beforeAll(async () => {
       store = await backend.open();
       const dir = mkdtempSync(join(tmpdir(), 'keel-validation-'));
@@ -39,6 +39,10 @@ for (const backend of testStores()) {
       writeFileSync(join(dir, 'ids.csv'), `id,amount\n${Array.from({ length: 50 }, (_, i) => `${1234567890123456789n + BigInt(i)},${i}`).join('\n')}\n`);
       const idsVersion = await datasets.add('ids', join(dir, 'ids.csv'));
       ids = `ids@${idsVersion.version}`;
+      // 25 codes: more than the 20 top values a dataset profile keeps.
+      writeFileSync(join(dir, 'codes.csv'), `code,n\n${Array.from({ length: 500 }, (_, i) => `c${String(i % 25).padStart(2, '0')},${i}`).join('\n')}\n`);
+      const codesVersion = await datasets.add('codes', join(dir, 'codes.csv'));
+      codes = `codes@${codesVersion.version}`;
     });
     afterAll(async () => { await store?.close(); });
 
@@ -77,6 +81,15 @@ for (const backend of testStores()) {
       await expect(svc.getSchema('sales', 9)).rejects.toThrow(/not found|no schema/i);
       await expect(svc.saveSchema('sales', { format: 1, columns: [{ name: 'a' }] } as never)).rejects.toThrow(/columns\[0\]\.type/);
       expect(await svc.listSchemas('sales')).toHaveLength(2);
+    });
+
+    it('infers a domain larger than the top 20 values of the profile from the rows; refuses a bad maxDomainSize', async () => {
+      const domain = async (maxDomainSize?: number) => (await svc.inferSchema(codes, maxDomainSize === undefined ? {} : { maxDomainSize })).columns.find((c) => c.name === 'code')!;
+      expect((await domain()).domain ?? null).toBeNull();
+      const wide = await domain(30);
+      expect([...(wide.domain ?? [])].sort()).toEqual(Array.from({ length: 25 }, (_, i) => `c${String(i).padStart(2, '0')}`));
+      expect((await svc.inferSchema(codes, { maxDomainSize: 30 })).source).toBe(`inferred from ${codes}`);
+      await expect(svc.inferSchema(codes, { maxDomainSize: -3 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'maxDomainSize' });
     });
 
     it('passes a clean batch and fails a corrupted one, with drift as errors per the saved schema', async () => {

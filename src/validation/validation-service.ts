@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import { invalidArgument, isValidName, KeelError, lookupFor, notFound, type Logger, type Table } from '../core/index.js';
 import type { DatasetService, DatasetVersion } from '../data/index.js';
 import { isUniqueViolation, withBlobClaims, type ArtifactStore, type Database } from '../storage/index.js';
-import { computeReference, REFERENCE_FORMAT, type ReferenceStats } from './reference-stats.js';
+import { computeReference, isCategoricalType, REFERENCE_FORMAT, type ReferenceStats } from './reference-stats.js';
 import { detectDrift, type DriftOptions, type DriftReport } from './drift.js';
 import { inferSchema, parseSchema, type InferSchemaOptions, type Schema } from './schema.js';
 import { validateTable, type AnomalyReport } from './validate-table.js';
@@ -55,7 +55,14 @@ export class ValidationService {
 
   /** Infers a schema from a dataset version's stored profile (no data is read). */
   async inferSchema(ref: string, options: InferSchemaOptions = {}): Promise<Schema> {
-    return inferSchema(await this.deps.datasets.get(ref), options);
+    const version = await this.deps.datasets.get(ref);
+    const maxDomain = options.maxDomainSize ?? 20;
+    if (!Number.isSafeInteger(maxDomain) || maxDomain < 0) throw invalidArgument('maxDomainSize', `expected an integer >= 0, got ${String(maxDomain)}`);
+    // The stored profile keeps a column's top 20 values only: a larger domain is read from the rows.
+    const pinned = `${version.name}@${version.version}`;
+    const beyondProfile = version.columns.some((c) => isCategoricalType(c.type) && c.stats.top.length < c.stats.distinct && c.stats.distinct <= maxDomain);
+    if (!beyondProfile) return inferSchema(version, options);
+    return inferSchema(await this.deps.datasets.loadTable(pinned, NEAREST), { ...options, source: options.source ?? `inferred from ${pinned}` });
   }
 
   /** Saves a schema as the next version for a dataset name; the dataset must exist (a typo would start a schema nothing validates against). */

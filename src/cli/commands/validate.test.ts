@@ -46,7 +46,7 @@ describe('keel validate / schema', () => {
   });
   afterEach(() => { process.exitCode = 0; });
 
-  it('drift names the flag or the column of a bad option', async () => {
+  it('drift and schema infer name the flag or the column of a bad option', async () => {
     const errors: string[] = [];
     const spy = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => { errors.push(String(c)); return true; });
     const fails = async (...args: string[]) => {
@@ -57,6 +57,9 @@ describe('keel validate / schema', () => {
     try {
       expect(await fails('--share', '2')).toEqual(expect.objectContaining({ code: 'INVALID_ARGUMENT', field: '--share' }));
       expect(await fails('--method', 'amount=psi,contry=psi')).toEqual(expect.objectContaining({ code: 'INVALID_ARGUMENT', field: 'method.contry' }));
+      errors.length = 0;
+      expect((await keel(home, '--json', 'schema', 'infer', train, '--no-save', '--max-domain', '-3')).exitCode).toBe(2);
+      expect(JSON.parse(errors.join(''))).toMatchObject({ error: { code: 'INVALID_ARGUMENT', field: '--max-domain' } });
     } finally {
       spy.mockRestore();
     }
