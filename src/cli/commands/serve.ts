@@ -107,8 +107,9 @@ export function registerServeCommand(program: Command, context: ContextFactory):
 }
 
 async function startServer(ctx: CliContext, opts: ServeOptions, refs: string[]): Promise<{ server: InferenceServer; predictionLogger: PredictionLogger | undefined; address: ListenAddress }> {
-  const { server, predictionLogger } = await buildServer(ctx, opts, refs);
+  // Checked before the server exists: its worker threads and log writer would keep the process alive after the error.
   const where = { host: opts.host ?? ctx.config.server.host, port: positiveInt('--port', opts.port, 0), flag: '--port' };
+  const { server, predictionLogger } = await buildServer(ctx, opts, refs);
   return { server, predictionLogger, address: listenAddress(where.host, await listenOn(where, () => server.start(where))) };
 }
 
