@@ -178,6 +178,8 @@ describe('keel CLI', () => {
     expect(JSON.parse(json.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', field: '--host', message: elsewhere.trim() } });
     expect(await keel(['--home', home, 'server', '--host', 'nosuch.invalid', '--port', '7199'])).toMatchObject({ code: 2, stderr: 'error: port 7199 on nosuch.invalid cannot be bound: the host name nosuch.invalid is not known; choose another with --host\n' });
     expect(await keel(['--home', home, 'server', '--port', '70000'])).toMatchObject({ code: 2, stderr: "error: --port: expected a port number from 0 to 65535, got 70000\n" });
+    // A --port that is no number ends keel serve (it used to print the error and hang).
+    expect(await keel(['--home', home, 'serve', join(home, 'model.onnx'), '--port', 'abc'])).toMatchObject({ code: 2, stderr: "error: --port: expected an integer >= 0, got 'abc'\n" });
   });
 
   it('says a server on 0.0.0.0 listens on all addresses, with a URL other machines can use, and warns once that anyone reaching it may do anything', async () => {

@@ -84,6 +84,13 @@ export interface ModelKind<P = Record<string, unknown>> {
    * unknown name or a wrong type throws INVALID_ARGUMENT naming the param, before any work.
    */
   parseParams(raw: Readonly<Record<string, unknown>>): P;
+  /**
+   * What only the data decides (the task a target implies, the feature columns' types) checked
+   * against the params, so the trainer refuses a bad combination before a run exists rather than
+   * failing inside `fit`. Throws INVALID_ARGUMENT naming the train request's field
+   * (`params.objective`, `features.<column>`).
+   */
+  checkFit?(params: P, input: { readonly task: Task; readonly train: Table }): void;
   fit(input: FitInput, params: P, options: FitOptions): Promise<TrainedModel>;
   load(bytes: Uint8Array): TrainedModel;
 }

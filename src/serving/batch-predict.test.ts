@@ -68,5 +68,8 @@ describe('batchPredict', () => {
     writeFileSync(join(dir, 'bad.csv'), 'id,a\n1,1\n');
     await expect(batchPredict({ source: new FileModelSource(), ref: TORCH_MLP_PATH, input: join(dir, 'bad.csv'), output: join(dir, 'bad.parquet'), tmpDir: join(dir, 'tmp'), pool }))
       .rejects.toThrow(/features/);
+    // A feature-column model names the column the input lacks.
+    await expect(batchPredict({ source: new FileModelSource(), ref: models.featureColumns(), input: join(dir, 'bad.csv'), output: join(dir, 'bad.parquet'), tmpDir: join(dir, 'tmp'), pool }))
+      .rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'input', message: expect.stringMatching(/^input: no column 'b' in the input; the model takes one column per input \(a, b\)/) });
   });
 });

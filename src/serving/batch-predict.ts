@@ -163,6 +163,10 @@ function planFeatures(signature: ModelSignature, columns: readonly string[], fea
       },
     };
   }
+  if (perColumn) {
+    const absent = inputs.filter((i) => !columns.includes(i.name)).map((i) => i.name);
+    throw invalidArgument('input', `no column ${absent.map((n) => `'${n}'`).join(', ')} in the input; the model takes one column per input (${inputs.map((i) => i.name).join(', ')}), the input has ${columns.join(', ')}`);
+  }
   throw new KeelError('INVALID_ARGUMENT', `cannot map columns (${columns.join(', ')}) onto the model inputs ${inputs.map((i) => `${i.name}[${i.shape.join(',')}]`).join(', ')}`, { field: 'input' });
 }
 

@@ -119,8 +119,16 @@ describe('train with gbdt end to end', () => {
 
   it('bad gbdt params are rejected before any work, naming the param', async () => {
     const bad = (params: Record<string, string | number>) => train({ dataset: ref, target: 'churned', model: 'gbdt', params, experiment: 'bad' }, deps);
-    await expect(bad({ max_dept: 3 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: expect.stringContaining('max_dept') });
-    await expect(bad({ max_depth: 'deep' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: expect.stringContaining('max_depth') });
+    const runsBefore = (await tracking.searchRuns({ experimentIds: [await tracking.getOrCreateExperiment('bad')] })).runs.length;
+    // The request's field is `params.<name>`, as for every model kind (and in the HTTP API's 400).
+    await expect(bad({ max_dept: 3 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'params.max_dept', message: expect.stringMatching(/^params\.max_dept: unknown gbdt param/) });
+    await expect(bad({ max_depth: 'deep' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'params.max_depth', message: 'params.max_depth: expected an integer, got "deep"' });
+    // Only the data says the task is binary: the objective is still checked before a run exists.
+    await expect(bad({ objective: 'reg:squarederror' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'params.objective' });
+    // The linear kind takes numeric columns only; 'region' is a string column of this dataset.
+    await expect(train({ dataset: ref, target: 'churned', model: 'linear', experiment: 'bad' }, deps)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'features.region' });
+    const runsAfter = (await tracking.searchRuns({ experimentIds: [await tracking.getOrCreateExperiment('bad')] })).runs.length;
+    expect(runsAfter).toBe(runsBefore);
   });
 
   it('a keel train killed with SIGKILL resumes to the model an unkilled run makes', async () => {

@@ -2,7 +2,7 @@
  * Checks a TrainRequest before any data is read: every problem is an INVALID_ARGUMENT naming the
  * field (`model`, `split.kind`, `params.max_depth`, ...). Defaults are filled in here, once.
  */
-import { invalidArgument } from '../core/index.js';
+import { KeelError, invalidArgument } from '../core/index.js';
 import type { ModelKind, Task } from '../models/index.js';
 import { SPLIT_KINDS, type ParamValue, type SplitKind, type TrainRequest } from './types.js';
 
@@ -45,8 +45,7 @@ export function normalizeRequest(request: TrainRequest, kinds: Readonly<Record<s
   for (const [k, v] of Object.entries(rawParams)) {
     if (!['string', 'number', 'boolean'].includes(typeof v)) throw invalidArgument(`params.${k}`, `expected a string, number or boolean, got ${typeof v}`);
   }
-  // The kind names the offending param itself (unknown name, wrong type, out of range).
-  const params = kind.parseParams(rawParams);
+  const params = parseKindParams(kind, rawParams);
 
   const split = normalizeSplit(request.split);
   const seed = request.seed ?? DEFAULT_SEED;
@@ -105,4 +104,18 @@ function fraction(v: unknown, field: string): number {
 function nonEmpty(v: unknown, field: string): string {
   if (typeof v !== 'string' || v.trim().length === 0) throw invalidArgument(field, 'is required');
   return v;
+}
+
+/**
+ * The kind names the offending param itself (unknown name, wrong type, out of range) as its SDK
+ * takes it (`max_depth`); in a train request that param is the body's `params.max_depth`.
+ */
+function parseKindParams<P>(kind: ModelKind<P>, raw: Readonly<Record<string, unknown>>): P {
+  try {
+    return kind.parseParams(raw);
+  } catch (e) {
+    if (!(e instanceof KeelError) || e.code !== 'INVALID_ARGUMENT' || e.field === undefined || e.field.startsWith('params.')) throw e;
+    const message = e.message.startsWith(`${e.field}: `) ? `params.${e.message}` : e.message;
+    throw new KeelError('INVALID_ARGUMENT', message, { field: `params.${e.field}`, cause: e });
+  }
 }

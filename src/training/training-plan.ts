@@ -45,6 +45,7 @@ export async function planTraining(request: TrainRequest, deps: Pick<TrainingDep
   if (!req.kind.tasks.includes(data.task)) {
     throw invalidArgument('model', `model '${req.model}' does not do ${data.task}, which target '${req.target}' implies (it does: ${req.kind.tasks.join(', ')})`);
   }
+  req.kind.checkFit?.(req.params, { task: data.task, train: data.features });
   const split = splitRows({
     kind: req.split.kind, numRows: data.target.length, seed: req.seed,
     validFraction: req.split.validFraction, testFraction: req.split.testFraction,

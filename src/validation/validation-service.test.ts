@@ -20,7 +20,7 @@ for (const backend of testStores()) {
   describe(`ValidationService on ${backend.name}`, () => {
     let store: MetadataStore;
     let svc: ValidationService;
-    let train: string, clean: string, bad: string, ids: string;
+    let train: string, clean: string, bad: string, ids: string, codes: string;
     beforeAll(async () => {
       store = await backend.open();
       const dir = mkdtempSync(join(tmpdir(), 'keel-validation-'));
@@ -39,6 +39,10 @@ for (const backend of testStores()) {
       writeFileSync(join(dir, 'ids.csv'), `id,amount\n${Array.from({ length: 50 }, (_, i) => `${1234567890123456789n + BigInt(i)},${i}`).join('\n')}\n`);
       const idsVersion = await datasets.add('ids', join(dir, 'ids.csv'));
       ids = `ids@${idsVersion.version}`;
+      // 25 codes: more than the 20 top values a dataset profile keeps.
+      writeFileSync(join(dir, 'codes.csv'), `code,n\n${Array.from({ length: 500 }, (_, i) => `c${String(i % 25).padStart(2, '0')},${i}`).join('\n')}\n`);
+      const codesVersion = await datasets.add('codes', join(dir, 'codes.csv'));
+      codes = `codes@${codesVersion.version}`;
     });
     afterAll(async () => { await store?.close(); });
 
@@ -82,6 +86,15 @@ for (const backend of testStores()) {
       expect(await svc.listSchemas('sales')).toHaveLength(2);
     });
 
+    it('infers a domain larger than the top 20 values of the profile from the rows; refuses a bad maxDomainSize', async () => {
+      const domain = async (maxDomainSize?: number) => (await svc.inferSchema(codes, maxDomainSize === undefined ? {} : { maxDomainSize })).columns.find((c) => c.name === 'code')!;
+      expect((await domain()).domain ?? null).toBeNull();
+      const wide = await domain(30);
+      expect([...(wide.domain ?? [])].sort()).toEqual(Array.from({ length: 25 }, (_, i) => `c${String(i).padStart(2, '0')}`));
+      expect((await svc.inferSchema(codes, { maxDomainSize: 30 })).source).toBe(`inferred from ${codes}`);
+      await expect(svc.inferSchema(codes, { maxDomainSize: -3 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'maxDomainSize' });
+    });
+
     it('passes a clean batch and fails a corrupted one, with drift as errors per the saved schema', async () => {
       const ok = await svc.validate(clean, { against: train });
       expect(ok.report.errors).toBe(0);
@@ -102,6 +115,13 @@ for (const backend of testStores()) {
       expect(a.columns.map((c) => [c.name, c.kind, c.count])).toEqual([['amount', 'numeric', 1500], ['country', 'categorical', 1500]]);
       const d = await svc.drift(train, bad, { method: 'psi' });
       expect(d.columns.every((c) => c.test === 'psi' && c.drifted)).toBe(true);
+    });
+
+    it('refuses a per-column test or threshold for a column the reference does not have, naming it', async () => {
+      await expect(svc.drift(train, bad, { method: { amount: 'ks', amuont: 'psi' } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'method.amuont' });
+      await expect(svc.drift(train, bad, { threshold: { contry: 0.2 } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'threshold.contry' });
+      const d = await svc.drift(train, bad, { method: { amount: 'ks' }, threshold: { country: 0.2 } });
+      expect(d.columns.map((c) => [c.column, c.test, c.threshold])).toEqual([['amount', 'ks', 0.05], ['country', 'jensenshannon', 0.2]]);
     });
 
     it('validates and measures drift on a version with ints beyond 2^53, as their nearest doubles', async () => {

@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import { invalidArgument, isValidName, KeelError, lookupFor, notFound, type Logger, type Table } from '../core/index.js';
 import type { DatasetService, DatasetVersion } from '../data/index.js';
 import { isUniqueViolation, withBlobClaims, type ArtifactStore, type Database } from '../storage/index.js';
-import { computeReference, REFERENCE_FORMAT, type ReferenceStats } from './reference-stats.js';
+import { computeReference, isCategoricalType, REFERENCE_FORMAT, type ReferenceStats } from './reference-stats.js';
 import { detectDrift, type DriftOptions, type DriftReport } from './drift.js';
 import { inferSchema, parseSchema, type InferSchemaOptions, type Schema } from './schema.js';
 import { validateTable, type AnomalyReport } from './validate-table.js';
@@ -55,7 +55,14 @@ export class ValidationService {
 
   /** Infers a schema from a dataset version's stored profile (no data is read). */
   async inferSchema(ref: string, options: InferSchemaOptions = {}): Promise<Schema> {
-    return inferSchema(await lookupFor('dataset', () => this.deps.datasets.get(ref, 'dataset')), options);
+    const version = await lookupFor('dataset', () => this.deps.datasets.get(ref, 'dataset'));
+    const maxDomain = options.maxDomainSize ?? 20;
+    if (!Number.isSafeInteger(maxDomain) || maxDomain < 0) throw invalidArgument('maxDomainSize', `expected an integer >= 0, got ${String(maxDomain)}`);
+    // The stored profile keeps a column's top 20 values only: a larger domain is read from the rows.
+    const pinned = `${version.name}@${version.version}`;
+    const beyondProfile = version.columns.some((c) => isCategoricalType(c.type) && c.stats.top.length < c.stats.distinct && c.stats.distinct <= maxDomain);
+    if (!beyondProfile) return inferSchema(version, options);
+    return inferSchema(await this.deps.datasets.loadTable(pinned, NEAREST), { ...options, source: options.source ?? `inferred from ${pinned}` });
   }
 
   /** Saves a schema as the next version for a dataset name; the dataset must exist (a typo would start a schema nothing validates against). */
@@ -156,6 +163,16 @@ export class ValidationService {
   async drift(referenceRef: string, currentRef: string, options: DriftOptions = {}): Promise<DriftReport> {
     const reference = await this.referenceFor(referenceRef, 'reference');
     const current = await lookupFor('current', () => this.deps.datasets.get(currentRef, 'current'));
+    // A per-column test or threshold for a column the reference lacks (a typo) would otherwise
+    // be ignored, and the column compared with the default test as if nothing had been asked.
+    for (const [field, byColumn] of [['method', options.method], ['threshold', options.threshold]] as const) {
+      if (typeof byColumn !== 'object' || byColumn === null) continue;
+      for (const column of Object.keys(byColumn)) {
+        if (!reference.columns.some((c) => c.name === column)) {
+          throw invalidArgument(`${field}.${column}`, `no column '${column}' in ${referenceRef} (columns: ${reference.columns.map((c) => c.name).join(', ')})`);
+        }
+      }
+    }
     return detectDrift(reference, await this.deps.datasets.loadTable(`${current.name}@${current.version}`, NEAREST), options);
   }
 

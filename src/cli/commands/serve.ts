@@ -50,7 +50,7 @@ export function registerServeCommand(program: Command, context: ContextFactory):
   program
     .command('serve')
     .description('serve models over the Open Inference Protocol (KServe V2 REST), /v1 :predict and /metrics')
-    .argument('<models...>', "model refs: NAME@ALIAS, NAME/VERSION, NAME (newest), or FILE.onnx; SERVED=REF renames")
+    .argument('<models...>', "model refs: NAME@ALIAS, NAME/VERSION, NAME/STAGE, NAME (newest), or FILE.onnx; SERVED=REF renames")
     .option('--host <host>', 'address to bind (default KEEL_HOST or 127.0.0.1)')
     .option('--port <port>', 'port to listen on', '8080')
     .option('--batching <on|off>', 'dynamic batching of concurrent requests', 'on')
@@ -107,8 +107,9 @@ export function registerServeCommand(program: Command, context: ContextFactory):
 }
 
 async function startServer(ctx: CliContext, opts: ServeOptions, refs: string[]): Promise<{ server: InferenceServer; predictionLogger: PredictionLogger | undefined; address: ListenAddress }> {
-  const { server, predictionLogger } = await buildServer(ctx, opts, refs);
+  // Checked before the server exists: its worker threads and log writer would keep the process alive after the error.
   const where = { host: opts.host ?? ctx.config.server.host, port: positiveInt('--port', opts.port, 0), flag: '--port' };
+  const { server, predictionLogger } = await buildServer(ctx, opts, refs);
   return { server, predictionLogger, address: listenAddress(where.host, await listenOn(where, () => server.start(where))) };
 }
 

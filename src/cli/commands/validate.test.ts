@@ -46,6 +46,25 @@ describe('keel validate / schema', () => {
   });
   afterEach(() => { process.exitCode = 0; });
 
+  it('drift and schema infer name the flag or the column of a bad option', async () => {
+    const errors: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => { errors.push(String(c)); return true; });
+    const fails = async (...args: string[]) => {
+      errors.length = 0;
+      expect((await keel(home, '--json', 'drift', train, bad, ...args)).exitCode).toBe(2);
+      return (JSON.parse(errors.join('')) as { error: { code: string; field: string } }).error;
+    };
+    try {
+      expect(await fails('--share', '2')).toEqual(expect.objectContaining({ code: 'INVALID_ARGUMENT', field: '--share' }));
+      expect(await fails('--method', 'amount=psi,contry=psi')).toEqual(expect.objectContaining({ code: 'INVALID_ARGUMENT', field: 'method.contry' }));
+      errors.length = 0;
+      expect((await keel(home, '--json', 'schema', 'infer', train, '--no-save', '--max-domain', '-3')).exitCode).toBe(2);
+      expect(JSON.parse(errors.join(''))).toMatchObject({ error: { code: 'INVALID_ARGUMENT', field: '--max-domain' } });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('infers and saves a schema, then gates batches by exit status', async () => {
     const schemaFile = join(home, 'schema.json');
     const inferred = await keel(home, 'schema', 'infer', train, '--out', schemaFile);

@@ -114,6 +114,7 @@ export function registerValidationCommands(program: Command, context: ContextFac
       const method = parseMethod(o.method);
       const threshold = parseNumber(o.threshold, '--threshold');
       const share = parseNumber(o.share, '--share');
+      if (share !== undefined && !(share > 0 && share <= 1)) throw invalidArgument('--share', `expected a share in (0, 1], got '${o.share}'`);
       const drift = await (await api(ctx)).drift(reference, current, {
         ...(method ? { method } : {}), ...(threshold !== undefined ? { threshold } : {}), ...(share !== undefined ? { datasetDriftShare: share } : {}), distributions: o.report !== undefined,
       });
@@ -130,6 +131,7 @@ export function registerValidationCommands(program: Command, context: ContextFac
     .option('--max-domain <n>', 'categoricals with at most N distinct values get a value domain', '20')
     .action(runCommand(context, async (ctx, o: { out?: string; save: boolean; maxDomain: string }, ref: string) => {
       const maxDomainSize = parseNumber(o.maxDomain, '--max-domain')!;
+      if (!Number.isSafeInteger(maxDomainSize) || maxDomainSize < 0) throw invalidArgument('--max-domain', `expected an integer >= 0, got '${o.maxDomain}'`);
       const a = await api(ctx);
       const inferred = await a.inferSchema(ref, { maxDomainSize });
       const saved = o.save ? await a.saveSchema(ref.split('@')[0]!, inferred, inferred.source) : null;

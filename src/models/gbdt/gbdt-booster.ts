@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { KeelError, invalidArgument } from '../../core/index.js';
-import type { FitInput, FitOptions } from '../model-kind.js';
+import type { FitInput, FitOptions, Task } from '../model-kind.js';
 import { binColumns, binTable, fitBins, numBins, transposeBins, type FeatureBins } from './bin-mapper.js';
 import { GbdtModel } from './gbdt-model.js';
 import { GBDT_FORMAT, type GbdtModelData } from './gbdt-model-data.js';
@@ -51,14 +51,20 @@ function validateTarget(input: FitInput, numClasses: number): void {
   }
 }
 
+/** `field` names the param as the caller gave it: `objective` to `fit`, `params.objective` in a train request. */
+export function checkObjective(params: GbdtParams, task: Task, field: string): void {
+  const fitting = objectiveFor(task, 2).name;
+  if (params.objective !== 'auto' && params.objective !== fitting) {
+    throw invalidArgument(field, `'${params.objective}' does not fit task '${task}' (use ${fitting})`);
+  }
+}
+
 export async function fitGbdt(input: FitInput, params: GbdtParams, options: FitOptions): Promise<GbdtModel> {
   const task = input.task;
   const numClasses = task === 'multiclass' ? (input.numClasses ?? 0) : task === 'binary' ? 2 : 1;
   if (task === 'multiclass' && numClasses < 2) throw invalidArgument('numClasses', 'multiclass needs numClasses >= 2');
   const objective = objectiveFor(task, numClasses);
-  if (params.objective !== 'auto' && params.objective !== objective.name) {
-    throw invalidArgument('objective', `'${params.objective}' does not fit task '${task}' (use ${objective.name})`);
-  }
+  checkObjective(params, task, 'objective');
   validateTarget(input, numClasses);
 
   const resume = options.checkpoint?.resumeFrom ? parseCheckpoint(options.checkpoint.resumeFrom) : null;

@@ -1,6 +1,7 @@
 import { invalidArgument, mulberry32 } from '../../core/index.js';
-import type { FitInput, FitOptions, ModelKind, ParamSpec } from '../model-kind.js';
-import { OnlineLinearModel, type LinearOptimizer } from './online-linear-model.js';
+import type { NumericColumn, Table } from '../../core/index.js';
+import type { FitInput, FitOptions, ModelKind, ParamSpec, Task } from '../model-kind.js';
+import { OnlineLinearModel, type LinearOptimizer, type LinearTask } from './online-linear-model.js';
 
 export interface LinearParams {
   readonly optimizer: LinearOptimizer;
@@ -35,6 +36,16 @@ function parseLinearParams(raw: Readonly<Record<string, unknown>>): LinearParams
   return { ...d, ...out } as unknown as LinearParams;
 }
 
+function checkLinearInput(input: { readonly task: Task; readonly train: Table }): { task: LinearTask; columns: NumericColumn[] } {
+  const { task } = input;
+  if (task !== 'regression' && task !== 'binary') throw invalidArgument('task', `linear supports regression and binary, got '${task}'`);
+  const columns = input.train.columns.map((c) => {
+    if (c.type === 'string') throw invalidArgument(`features.${c.name}`, 'linear models take numeric columns only (encode categories first, or leave the column out with --features)');
+    return c;
+  });
+  return { task, columns };
+}
+
 /**
  * `--model linear`: the online model fitted in batch by repeated passes, so a model can start
  * from a batch fit and then continue online from feedback.
@@ -46,13 +57,10 @@ export const linearKind: ModelKind<LinearParams> = {
   acceptsMissing: true,
   params: LINEAR_PARAMS,
   parseParams: parseLinearParams,
+  checkFit: (_params, input) => checkLinearInput(input),
   async fit(input: FitInput, params: LinearParams, options: FitOptions) {
-    if (input.task !== 'regression' && input.task !== 'binary') throw invalidArgument('task', `linear supports regression and binary, got '${input.task}'`);
-    const cols = input.train.columns.map((c) => {
-      if (c.type === 'string') throw invalidArgument(`features.${c.name}`, 'linear models take numeric columns only (encode categories first)');
-      return c;
-    });
-    const model = new OnlineLinearModel({ task: input.task, features: cols.map((c) => c.name), optimizer: params.optimizer, learningRate: params.learning_rate, l2: params.l2 });
+    const { task, columns: cols } = checkLinearInput(input);
+    const model = new OnlineLinearModel({ task, features: cols.map((c) => c.name), optimizer: params.optimizer, learningRate: params.learning_rate, l2: params.l2 });
     const n = input.train.numRows;
     const order = Array.from({ length: n }, (_, i) => i);
     const next = mulberry32(options.seed);
