@@ -104,6 +104,14 @@ describe('keel CLI', () => {
     expect(serverHelp).toContain('--port <port> port to listen on (default KEEL_PORT or 7070)');
   });
 
+  it('refuses a --home it cannot make a folder of, naming the setting, without a stack', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-cli-home-'));
+    writeFileSync(join(dir, 'f'), 'x');
+    const r = await keel(['--json', '--home', join(dir, 'f', 'home'), 'data', 'ls']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', field: 'home', message: `home: cannot create the local store's folder '${join(dir, 'f', 'home')}': a part of the path is a file, not a folder (ENOTDIR); choose another with --home or KEEL_HOME` } });
+  });
+
   it('prints option defaults bare in --help, and describes every option', async () => {
     const serve = (await keel(['serve', '--help'])).stdout.replace(/\s+/g, ' ');
     // Commander printed a string default as JSON: (default: "8080").
