@@ -3,7 +3,7 @@
  * stored once per dataset version, and `validate` / `drift` over dataset versions.
  */
 import type { Kysely } from 'kysely';
-import { invalidArgument, isValidName, KeelError, lookupFor, notFound, type Logger, type Table } from '../core/index.js';
+import { invalidArgument, isValidName, KeelError, lookupFor, type Logger, type Table } from '../core/index.js';
 import type { DatasetService, DatasetVersion } from '../data/index.js';
 import { isUniqueViolation, withBlobClaims, type ArtifactStore, type Database } from '../storage/index.js';
 import { computeReference, REFERENCE_FORMAT, type ReferenceStats } from './reference-stats.js';
@@ -84,7 +84,7 @@ export class ValidationService {
     if (!row) {
       // A dataset that does not exist is named as such, not as a dataset without schemas.
       await this.requireDataset(dataset);
-      if (version === undefined) throw notFound('schema', dataset);
+      if (version === undefined) throw new KeelError('NOT_FOUND', `dataset '${dataset}' has no saved schema: \`keel schema infer ${dataset}@<version>\` saves one`, { details: { what: 'schema', id: dataset } });
       // Named as the version asked for, with the ones there are: 'tx v99' named neither field nor range.
       const latest = await this.deps.db.selectFrom('validation_schemas').select('version').where('dataset_name', '=', dataset).orderBy('version', 'desc').limit(1).executeTakeFirst();
       const has = latest ? `its latest is ${latest.version}` : 'it has no saved schema';

@@ -159,7 +159,8 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     // A dataset that exists without a saved schema: the schema is what is missing.
     const noSchema = await both('--json', 'schema', 'show', 'tiny');
     expect(noSchema.remote).toEqual(noSchema.local);
-    expect(JSON.parse(noSchema.local.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: "schema 'tiny' not found" } });
+    // Said as what is missing and how to make it (it said "schema 'tiny' not found").
+    expect(JSON.parse(noSchema.local.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: "dataset 'tiny' has no saved schema: `keel schema infer tiny@<version>` saves one" } });
   });
 
   // Each named the dataset in its message but no field, so a script could not tell which of two refs was wrong.
