@@ -245,6 +245,7 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
         labels = parseLabelFile(text);
       }
       else if (requestId !== undefined && label !== undefined) labels = [{ requestId, label: parseLabel(label) }];
+      else if (requestId !== undefined) throw invalidArgument('label', `give the label after the request id: keel feedback ${requestId} LABEL`);
       else throw invalidArgument('requestId', 'give REQUEST_ID LABEL, or --file');
       const r = await (await api(ctx)).feedback(labels);
       if (ctx.json) printJson(r);

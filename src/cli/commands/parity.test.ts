@@ -191,6 +191,10 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     const { local, remote } = await both('feedback', '--file', 'missing.csv');
     expect(remote).toEqual(local);
     expect(local).toMatchObject({ exitCode: 2, stderr: "error: --file: cannot read 'missing.csv': ENOENT: no such file or directory, open 'missing.csv'\n" });
+    // A request id without its label names the label (it asked for the request id it was given).
+    const noLabel = await both('--json', 'feedback', 'req-1');
+    expect(noLabel.remote).toEqual(noLabel.local);
+    expect(JSON.parse(noLabel.local.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', field: 'label', message: 'label: give the label after the request id: keel feedback req-1 LABEL' } });
   });
 
   it('monitor prune deletes old predictions through --server as locally, with the same text, --json and errors', async () => {
