@@ -7,7 +7,7 @@ import { invalidArgument, isValidName, KeelError, lookupFor, type Logger, type T
 import type { DatasetService, DatasetVersion } from '../data/index.js';
 import { isUniqueViolation, withBlobClaims, type ArtifactStore, type Database } from '../storage/index.js';
 import { computeReference, REFERENCE_FORMAT, type ReferenceStats } from './reference-stats.js';
-import { detectDrift, type DriftOptions, type DriftReport } from './drift.js';
+import { checkDriftOptions, detectDrift, type DriftOptions, type DriftReport } from './drift.js';
 import { inferSchema, parseSchema, type InferSchemaOptions, type Schema } from './schema.js';
 import { validateTable, type AnomalyReport } from './validate-table.js';
 
@@ -156,6 +156,7 @@ export class ValidationService {
   async drift(referenceRef: string, currentRef: string, options: DriftOptions = {}): Promise<DriftReport> {
     const reference = await this.referenceFor(referenceRef, 'reference');
     const current = await lookupFor('current', () => this.deps.datasets.get(currentRef, 'current'));
+    checkDriftOptions(options, reference.columns.map((c) => c.name));
     return detectDrift(reference, await this.deps.datasets.loadTable(`${current.name}@${current.version}`, NEAREST), options);
   }
 

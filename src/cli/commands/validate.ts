@@ -113,7 +113,9 @@ export function registerValidationCommands(program: Command, context: ContextFac
     .action(runCommand(context, async (ctx, o: { method?: string; threshold?: string; share?: string; report?: string }, reference: string, current: string) => {
       const method = parseMethod(o.method);
       const threshold = parseNumber(o.threshold, '--threshold');
+      if (threshold !== undefined && !(threshold > 0)) throw invalidArgument('--threshold', `expected a positive number, got '${o.threshold}'`);
       const share = parseNumber(o.share, '--share');
+      if (share !== undefined && !(share > 0 && share <= 1)) throw invalidArgument('--share', `expected a share in (0, 1], got '${o.share}'`);
       const drift = await (await api(ctx)).drift(reference, current, {
         ...(method ? { method } : {}), ...(threshold !== undefined ? { threshold } : {}), ...(share !== undefined ? { datasetDriftShare: share } : {}), distributions: o.report !== undefined,
       });
