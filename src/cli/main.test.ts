@@ -34,7 +34,7 @@ describe('keel CLI', () => {
     const home = mkdtempSync(join(tmpdir(), 'keel-cli-version-'));
     expect((await keel(['--home', home, '--json', '--version'])).stdout.trim()).toBe('0.1.0');
     // After a command, --version is that command's option (a schema's or a model's version), not keel's.
-    expect(await keel(['--home', home, 'schema', 'show', 'nope', '--version', 'x'])).toEqual({ code: 2, stdout: '', stderr: "error: --version: expected a number, got 'x'\n" });
+    expect(await keel(['--home', home, 'schema', 'show', 'nope', '--version', 'x'])).toEqual({ code: 2, stdout: '', stderr: "error: --version: expected an integer >= 1, got 'x'\n" });
   });
 
   it('runs from a bundle of its sources that names what it was built from, or from the sources through tsx', async () => {

@@ -85,4 +85,14 @@ describe('keel validate / schema', () => {
     expect(await refused('--method', 'amount=ks,amonut=psi')).toEqual({ code: 'INVALID_ARGUMENT', field: 'method', message: "method: no column 'amonut' in the reference (columns: amount, country)" });
     expect((await runKeelInProcess(['--home', home, '--json', 'drift', train, bad, '--method', 'amount=psi', '--threshold', '0.2'])).exitCode).toBe(0);
   });
+
+  // --max-domain -1 and 2.5 were taken (and the schema saved), --version 1.5 looked for a version 1.5.
+  it('schema infer and show refuse a count that is not a whole number, saving nothing', async () => {
+    const before = (await runKeelInProcess(['--home', home, '--json', 'schema', 'ls', 'sales'])).stdout;
+    for (const [args, flag, min] of [[['schema', 'infer', train, '--max-domain', '-1'], '--max-domain', 0], [['schema', 'infer', train, '--max-domain', '2.5'], '--max-domain', 0], [['schema', 'show', 'sales', '--version', '1.5'], '--version', 1], [['schema', 'show', 'sales', '--version', '0'], '--version', 1]] as const) {
+      const r = await runKeelInProcess(['--home', home, '--json', ...args]);
+      expect({ exitCode: r.exitCode, error: JSON.parse(r.stderr).error }).toEqual({ exitCode: 2, error: { code: 'INVALID_ARGUMENT', field: flag, message: `${flag}: expected an integer >= ${min}, got '${args[args.length - 1]}'` } });
+    }
+    expect((await runKeelInProcess(['--home', home, '--json', 'schema', 'ls', 'sales'])).stdout).toBe(before);
+  });
 });

@@ -5,6 +5,7 @@ import { assertSchemaDatasetName, DRIFT_TESTS, parseSchema, renderDriftHtml, typ
 import { ValidationClient, type ValidationApi } from '../../client/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
 import { counted, printJson, printLine, printTable, tableTime } from '../output.js';
+import { positiveInt } from '../option-values.js';
 import { runCommand } from '../run-command.js';
 
 /** Exit status of `keel validate` when the batch has anomalies of error severity (docs/validation.md). */
@@ -131,7 +132,7 @@ export function registerValidationCommands(program: Command, context: ContextFac
     .option('--no-save', 'do not store it in the metadata DB')
     .option('--max-domain <n>', 'categoricals with at most N distinct values get a value domain', '20')
     .action(runCommand(context, async (ctx, o: { out?: string; save: boolean; maxDomain: string }, ref: string) => {
-      const maxDomainSize = parseNumber(o.maxDomain, '--max-domain')!;
+      const maxDomainSize = positiveInt('--max-domain', o.maxDomain, 0);
       const a = await api(ctx);
       const inferred = await a.inferSchema(ref, { maxDomainSize });
       const saved = o.save ? await a.saveSchema(ref.split('@')[0]!, inferred, inferred.source) : null;
@@ -147,7 +148,7 @@ export function registerValidationCommands(program: Command, context: ContextFac
     .description("show a dataset's saved schema (latest, or --version N)")
     .option('--version <n>', 'schema version')
     .action(runCommand(context, async (ctx, o: { version?: string }, name: string) => {
-      const saved = await (await api(ctx)).getSchema(name, parseNumber(o.version, '--version'));
+      const saved = await (await api(ctx)).getSchema(name, o.version === undefined ? undefined : positiveInt('--version', o.version));
       if (ctx.json) printJson(saved);
       else { printLine(`${saved.dataset} schema v${saved.version} (${saved.source}, ${tableTime(saved.createdAt)})`); printSchema(saved.schema); }
     }));
