@@ -112,6 +112,15 @@ describe('keel CLI', () => {
     expect(JSON.parse(r.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', field: 'home', message: `home: cannot create the local store's folder '${join(dir, 'f', 'home')}': a part of the path is a file, not a folder (ENOTDIR); choose another with --home or KEEL_HOME` } });
   });
 
+  // setInterval took NaN (and 0) as 1 ms: the server evaluated its monitors without a pause.
+  it('refuses a --monitor-interval that is not a positive number of seconds, before the server starts', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'keel-cli-interval-'));
+    for (const bad of ['abc', '0', '-5']) {
+      const r = await keel(['--home', home, '--json', 'server', '--port', '0', '--monitor-interval', bad]);
+      expect({ code: r.code, stdout: r.stdout, error: JSON.parse(r.stderr) }).toEqual({ code: 2, stdout: '', error: { error: { code: 'INVALID_ARGUMENT', field: '--monitor-interval', message: `--monitor-interval: expected a positive number of seconds, got '${bad}'` } } });
+    }
+  });
+
   it('prints option defaults bare in --help, and describes every option', async () => {
     const serve = (await keel(['serve', '--help'])).stdout.replace(/\s+/g, ' ');
     // Commander printed a string default as JSON: (default: "8080").
