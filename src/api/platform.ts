@@ -7,7 +7,7 @@ import { train, trainingDeps, type TrainOptions, type TrainRequest, type TrainRe
 import { RegistryService } from '../registry/index.js';
 import { TrackingService } from '../tracking/index.js';
 import { ValidationService } from '../validation/index.js';
-import { LocalArtifactStore, openMetadataStore, type ArtifactStore, type MetadataStore } from '../storage/index.js';
+import { LocalArtifactStore, makeFolderSync, openMetadataStore, type ArtifactStore, type MetadataStore } from '../storage/index.js';
 
 /**
  * The composition root: opens the stores once and builds each subsystem's service on them.
@@ -30,6 +30,8 @@ export interface Platform {
 }
 
 export async function openPlatform(config: KeelConfig, logger: Logger = createLogger({ level: config.logLevel })): Promise<Platform> {
+  // The home first: its folder is where --home (or KEEL_HOME) points, the one setting a user gave.
+  makeFolderSync(config.home, 'home', "the local store's folder", '; choose another with --home or KEEL_HOME');
   const store = await openMetadataStore(config.databaseUrl, { logger });
   const artifacts = new LocalArtifactStore(config.artifactsDir);
   const deps = { db: store.db, artifacts, logger, tmpDir: join(config.home, 'tmp') };

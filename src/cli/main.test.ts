@@ -34,7 +34,7 @@ describe('keel CLI', () => {
     const home = mkdtempSync(join(tmpdir(), 'keel-cli-version-'));
     expect((await keel(['--home', home, '--json', '--version'])).stdout.trim()).toBe('0.1.0');
     // After a command, --version is that command's option (a schema's or a model's version), not keel's.
-    expect(await keel(['--home', home, 'schema', 'show', 'nope', '--version', 'x'])).toEqual({ code: 2, stdout: '', stderr: "error: --version: expected a number, got 'x'\n" });
+    expect(await keel(['--home', home, 'schema', 'show', 'nope', '--version', 'x'])).toEqual({ code: 2, stdout: '', stderr: "error: --version: expected an integer >= 1, got 'x'\n" });
   });
 
   it('runs from a bundle of its sources that names what it was built from, or from the sources through tsx', async () => {
@@ -102,6 +102,23 @@ describe('keel CLI', () => {
     const serverHelp = (await keel(['server', '--help'])).stdout.replace(/\s+/g, ' ');
     expect(serverHelp).toContain('--host <host> address to bind (default KEEL_HOST or 127.0.0.1)');
     expect(serverHelp).toContain('--port <port> port to listen on (default KEEL_PORT or 7070)');
+  });
+
+  it('refuses a --home it cannot make a folder of, naming the setting, without a stack', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-cli-home-'));
+    writeFileSync(join(dir, 'f'), 'x');
+    const r = await keel(['--json', '--home', join(dir, 'f', 'home'), 'data', 'ls']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', field: 'home', message: `home: cannot create the local store's folder '${join(dir, 'f', 'home')}': a part of the path is a file, not a folder (ENOTDIR); choose another with --home or KEEL_HOME` } });
+  });
+
+  // setInterval took NaN (and 0) as 1 ms: the server evaluated its monitors without a pause.
+  it('refuses a --monitor-interval that is not a positive number of seconds, before the server starts', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'keel-cli-interval-'));
+    for (const bad of ['abc', '0', '-5']) {
+      const r = await keel(['--home', home, '--json', 'server', '--port', '0', '--monitor-interval', bad]);
+      expect({ code: r.code, stdout: r.stdout, error: JSON.parse(r.stderr) }).toEqual({ code: 2, stdout: '', error: { error: { code: 'INVALID_ARGUMENT', field: '--monitor-interval', message: `--monitor-interval: expected a positive number of seconds, got '${bad}'` } } });
+    }
   });
 
   it('prints option defaults bare in --help, and describes every option', async () => {

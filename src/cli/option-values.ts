@@ -20,3 +20,10 @@ export function limitFlag(limit: string | undefined, alias: readonly [flag: stri
   if (aliasText !== undefined) return positiveInt(aliasFlag, aliasText);
   return limit === undefined ? fallback : positiveInt('--limit', limit);
 }
+
+/** A flag's value in seconds, above 0 (fractions allowed), or an error naming the flag. */
+export function positiveSeconds(flag: string, text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw invalidArgument(flag, `expected a positive number of seconds, got '${text}'`);
+  return n;
+}

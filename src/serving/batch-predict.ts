@@ -13,6 +13,8 @@ export interface BatchPredictOptions {
   readonly ref: string;
   /** A .parquet or .csv file. */
   readonly input: string;
+  /** How errors name the input (the dataset ref whose stored Parquet `input` is); default `input`. */
+  readonly inputName?: string;
   /** The Parquet file written: key columns, then one column per output value. */
   readonly output: string;
   /** Input columns copied to the output; default: every column that is not a model feature. */
@@ -83,7 +85,7 @@ export async function batchPredict(o: BatchPredictOptions): Promise<BatchPredict
     const keyNames = o.keyColumns ?? columns.filter((c) => !plan.featureColumns.includes(c));
     const keyIdx = keyNames.map((k) => {
       const i = columns.indexOf(k);
-      if (i < 0) throw invalidArgument('key', `no column '${k}' in ${o.input} (columns: ${columns.join(', ')})`);
+      if (i < 0) throw invalidArgument('key', `no column '${k}' in ${o.inputName ?? o.input} (columns: ${columns.join(', ')})`);
       return i;
     });
     const featureIdx = plan.featureColumns.map((c) => columns.indexOf(c));

@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { PassThrough, Transform, type Readable } from 'node:stream';
 import { FOREIGN_TEMP_AGE_MS, HASH_CHUNK, KeelError, sha256, sha256File, sweepOrphanedWorkDirs, workFileName } from '../core/index.js';
 import { asideName, putBack, restoreSetAside } from './set-aside.js';
+import { makeFolderSync } from './make-folder.js';
 
 export interface ArtifactRef {
   readonly sha256: string;
@@ -71,7 +72,7 @@ export class LocalArtifactStore implements ArtifactStore {
   private readonly swept: Promise<number>;
 
   constructor(readonly root: string) {
-    mkdirSync(join(root, 'tmp'), { recursive: true });
+    makeFolderSync(join(root, 'tmp'), 'artifactsDir', "the artifact store's folder");
     // Not awaited here (a constructor cannot): a write waits for it, and a failed sweep only leaves files.
     this.swept = this.sweepTemp().catch(() => 0);
   }

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type MigrationProvider, type Migration } from 'kysely';
@@ -6,6 +5,7 @@ import type pg from 'pg';
 import { KeelError, type Logger, silentLogger } from '../core/index.js';
 import { MIGRATIONS } from './migrations/index.js';
 import type { Database } from './tables.js';
+import { makeFolderSync } from './make-folder.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -62,7 +62,7 @@ function loadPg(): Promise<Pg> {
 const DIALECTS: Record<string, (url: string, o: OpenMetadataStoreOptions) => Promise<{ dialect: DialectName; kysely: Kysely<Database> }>> = {
   sqlite: async (url) => {
     const path = url.slice('sqlite:'.length);
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') makeFolderSync(dirname(path), 'databaseUrl', "the SQLite database's folder");
     // busy_timeout (set from the start: switching a new file to WAL takes a lock too) makes
     // concurrent processes wait for the write lock instead of failing with SQLITE_BUSY; WAL lets
     // readers run beside the one writer.

@@ -5,10 +5,16 @@
 import type { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { invalidArgument, KeelError, startWorker, type ErrorCode, type Table } from '../core/index.js';
-import { summarize, type ColumnDrift, type DriftOptions, type DriftReport } from './drift.js';
+import { checkDriftOptions, summarize, type ColumnDrift, type DriftOptions, type DriftReport } from './drift.js';
 import type { DriftTask } from './drift-worker.js';
 
 type Reply = { id: number; column: ColumnDrift | null; skipped: { column: string; reason: string } | null; error?: { message: string; code?: string; field?: string } };
+
+/** Each worker sees one column: its own entry of a per-column test or threshold (all checked before). */
+function own<T extends string | number>(given: T | Readonly<Record<string, T>> | undefined, name: string): T | Readonly<Record<string, T>> | undefined {
+  if (typeof given !== 'object') return given;
+  return name in given ? { [name]: given[name]! } : undefined;
+}
 
 export async function detectDriftParallel(reference: Table, current: Table, options: DriftOptions & { readonly workers?: number } = {}): Promise<DriftReport> {
   const { workers: wanted, ...driftOptions } = options;
@@ -16,9 +22,10 @@ export async function detectDriftParallel(reference: Table, current: Table, opti
   if (!(share > 0 && share <= 1)) throw invalidArgument('datasetDriftShare', 'must be in (0, 1]');
   const names = driftOptions.columns ?? reference.columns.map((c) => c.name);
   for (const n of names) if (!reference.columns.some((c) => c.name === n)) throw invalidArgument('columns', `no column '${n}' in the reference`);
-  const perColumn = { ...driftOptions, columns: undefined };
+  checkDriftOptions(driftOptions, reference.columns.map((c) => c.name));
   const tasks: DriftTask[] = names.map((name, id) => ({
-    id, reference: reference.columns.find((c) => c.name === name)!, current: current.columns.find((c) => c.name === name) ?? null, options: perColumn,
+    id, reference: reference.columns.find((c) => c.name === name)!, current: current.columns.find((c) => c.name === name) ?? null,
+    options: { ...driftOptions, columns: undefined, method: own(driftOptions.method, name), threshold: own(driftOptions.threshold, name) },
   }));
   const n = Math.max(1, Math.min(wanted ?? availableParallelism(), tasks.length));
   const replies = new Array<Reply>(tasks.length);

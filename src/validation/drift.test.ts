@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeTable, sortInPlace, tableFromRows, type Table } from '../core/index.js';
 import { computeReference } from './reference-stats.js';
-import { detectDrift, skew } from './drift.js';
+import { checkDriftOptions, detectDrift, skew } from './drift.js';
 import { detectDriftParallel } from './drift-parallel.js';
 import { wassersteinSorted, wassersteinQuantiles } from './stats/two-sample-tests.js';
 
@@ -80,6 +80,10 @@ describe('detectDrift', () => {
     const options = { method: { a: 'ks' as const } };
     expect(await detectDriftParallel(ref, cur, { ...options, workers: 2 })).toEqual(detectDrift(ref, cur, options));
     await expect(detectDriftParallel(ref, cur, { method: { cat: 'wasserstein' }, workers: 1 })).rejects.toThrow(/needs a numeric column/);
+    await expect(detectDriftParallel(ref, cur, { method: { nope: 'ks' }, workers: 1 })).rejects.toMatchObject({ field: 'method.nope' });
+    // A per-column threshold reaches its column only, as in detectDrift.
+    const th = { threshold: { cat: 0.2 } };
+    expect(await detectDriftParallel(ref, cur, { ...th, workers: 2 })).toEqual(detectDrift(ref, cur, th));
   });
 
   it('skips columns missing from the current data or of another kind, and rejects unknown tests', () => {
@@ -89,5 +93,20 @@ describe('detectDrift', () => {
     expect(r.columns).toEqual([]);
     expect(r.skipped.map((s) => s.column)).toEqual(['a', 'b']);
     expect(() => detectDrift(ref, ref, { method: 'nope' as 'ks' })).toThrow(/unknown test/);
+  });
+
+  // A per-column test or threshold for a column the reference lacks was left unused without a word.
+  it('checks a drift asked for by name: no test or threshold for a column the reference lacks, no threshold of 0 or less', () => {
+    const ref = tableFromRows([{ a: 1, b: 'x' }, { a: 2, b: 'y' }, { a: 3, b: 'x' }]);
+    const columns = ['a', 'b'];
+    expect(() => checkDriftOptions({ method: { a: 'ks', c: 'psi' } }, columns)).toThrow(expect.objectContaining({ field: 'method.c', message: "method.c: no column 'c' in the reference (columns: a, b)" }));
+    expect(() => checkDriftOptions({ threshold: { B: 0.1 } }, columns)).toThrow(expect.objectContaining({ field: 'threshold.B', message: "threshold.B: no column 'B' in the reference (columns: a, b)" }));
+    expect(() => checkDriftOptions({ threshold: -1 }, columns)).toThrow(expect.objectContaining({ field: 'threshold', message: 'threshold: expected a positive number, got -1' }));
+    expect(() => checkDriftOptions({ threshold: { a: 0 } }, columns)).toThrow(expect.objectContaining({ field: 'threshold' }));
+    const fine = { method: { a: 'ks' as const }, threshold: { b: 0.2 } };
+    checkDriftOptions(fine, columns);
+    expect(detectDrift(ref, ref, fine).columns.map((c) => [c.column, c.test, c.threshold])).toEqual([['a', 'ks', 0.05], ['b', 'z', 0.2]]);
+    // A saved schema's options (detectDrift itself) leave a column gone from the data unused.
+    expect(detectDrift(ref, ref, { method: { gone: 'ks' } }).columns).toHaveLength(2);
   });
 });

@@ -96,6 +96,22 @@ export function detectDrift(reference: ReferenceStats | Table, current: Table, o
   return summarize(results, skipped, share);
 }
 
+/**
+ * For a drift asked for by name (`keel drift`, POST /drift, detectDriftParallel): a test or
+ * threshold named for a column the reference lacks (a typo) was left unused without a word, and a
+ * threshold of 0 or less made every column drift (distances) or none (p-values). A saved schema's
+ * drift options are not checked so: a column gone from the data must not stop `keel validate`.
+ */
+export function checkDriftOptions(options: DriftOptions, columns: readonly string[]): void {
+  for (const field of ['method', 'threshold'] as const) {
+    const given = options[field];
+    if (given === undefined || typeof given !== 'object') continue;
+    for (const c of Object.keys(given)) if (!columns.includes(c)) throw invalidArgument(`${field}.${c}`, `no column '${c}' in the reference (columns: ${columns.join(', ')})`);
+  }
+  const thresholds = typeof options.threshold === 'object' ? Object.values(options.threshold) : options.threshold === undefined ? [] : [options.threshold];
+  for (const t of thresholds) if (!(Number.isFinite(t) && t > 0)) throw invalidArgument('threshold', `expected a positive number, got ${t}`);
+}
+
 export function summarize(columns: ColumnDrift[], skipped: { column: string; reason: string }[], share: number): DriftReport {
   const drifted = columns.filter((c) => c.drifted).length;
   const driftedShare = columns.length ? drifted / columns.length : 0;

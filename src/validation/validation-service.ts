@@ -3,11 +3,11 @@
  * stored once per dataset version, and `validate` / `drift` over dataset versions.
  */
 import type { Kysely } from 'kysely';
-import { invalidArgument, isValidName, KeelError, lookupFor, notFound, type Logger, type Table } from '../core/index.js';
+import { invalidArgument, isValidName, KeelError, lookupFor, type Logger, type Table } from '../core/index.js';
 import type { DatasetService, DatasetVersion } from '../data/index.js';
 import { isUniqueViolation, withBlobClaims, type ArtifactStore, type Database } from '../storage/index.js';
 import { computeReference, isCategoricalType, REFERENCE_FORMAT, type ReferenceStats } from './reference-stats.js';
-import { detectDrift, type DriftOptions, type DriftReport } from './drift.js';
+import { checkDriftOptions, detectDrift, type DriftOptions, type DriftReport } from './drift.js';
 import { inferSchema, parseSchema, type InferSchemaOptions, type Schema } from './schema.js';
 import { validateTable, type AnomalyReport } from './validate-table.js';
 
@@ -91,7 +91,7 @@ export class ValidationService {
     if (!row) {
       // A dataset that does not exist is named as such, not as a dataset without schemas.
       await this.requireDataset(dataset);
-      if (version === undefined) throw notFound('schema', dataset);
+      if (version === undefined) throw new KeelError('NOT_FOUND', `dataset '${dataset}' has no saved schema: \`keel schema infer ${dataset}@<version>\` saves one`, { details: { what: 'schema', id: dataset } });
       // Named as the version asked for, with the ones there are: 'tx v99' named neither field nor range.
       const latest = await this.deps.db.selectFrom('validation_schemas').select('version').where('dataset_name', '=', dataset).orderBy('version', 'desc').limit(1).executeTakeFirst();
       const has = latest ? `its latest is ${latest.version}` : 'it has no saved schema';
@@ -163,16 +163,7 @@ export class ValidationService {
   async drift(referenceRef: string, currentRef: string, options: DriftOptions = {}): Promise<DriftReport> {
     const reference = await this.referenceFor(referenceRef, 'reference');
     const current = await lookupFor('current', () => this.deps.datasets.get(currentRef, 'current'));
-    // A per-column test or threshold for a column the reference lacks (a typo) would otherwise
-    // be ignored, and the column compared with the default test as if nothing had been asked.
-    for (const [field, byColumn] of [['method', options.method], ['threshold', options.threshold]] as const) {
-      if (typeof byColumn !== 'object' || byColumn === null) continue;
-      for (const column of Object.keys(byColumn)) {
-        if (!reference.columns.some((c) => c.name === column)) {
-          throw invalidArgument(`${field}.${column}`, `no column '${column}' in ${referenceRef} (columns: ${reference.columns.map((c) => c.name).join(', ')})`);
-        }
-      }
-    }
+    checkDriftOptions(options, reference.columns.map((c) => c.name));
     return detectDrift(reference, await this.deps.datasets.loadTable(`${current.name}@${current.version}`, NEAREST), options);
   }
 

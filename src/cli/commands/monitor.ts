@@ -5,7 +5,7 @@ import { Monitor, OnlineLearner, parseDuration, parseMonitorConfig, type Monitor
 import type { FeedbackLabel, MonitorDefinition, MonitorRunInfo } from '../../client/index.js';
 import type { ContextFactory } from '../context.js';
 import { printJson, printLine, printTable, printWarning, tableTime } from '../output.js';
-import { positiveInt } from '../option-values.js';
+import { positiveInt, positiveSeconds } from '../option-values.js';
 import { runCommand } from '../run-command.js';
 import { alertRows, api, collect, durationFlag, parseLabel, parseLabelFile, parseRuleText, remoteLearnerSources, statusRows, type MonitoringApi } from './monitor-support.js';
 
@@ -14,12 +14,6 @@ const remoteRunner = (a: MonitoringApi): MonitorRunner => ({
   listMonitors: () => a.listMonitors(),
   runMonitor: async (n) => (await a.run(n)) as unknown as MonitorRunResult,
 });
-
-function positiveNumber(flag: string, text: string): number {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw invalidArgument(flag, `expected a positive number of seconds, got '${text}'`);
-  return n;
-}
 
 export function registerMonitorCommands(program: Command, context: ContextFactory): void {
   const monitor = program.command('monitor').description('monitors over the prediction log: windows, drift, quality, performance, alerts');
@@ -109,7 +103,7 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
       const now = o.now !== undefined ? Number(o.now) : undefined;
       if (now !== undefined && !Number.isFinite(now)) throw invalidArgument('--now', 'expected epoch milliseconds');
       if (o.watch) {
-        const intervalMs = positiveNumber('--interval', o.interval) * 1000;
+        const intervalMs = positiveSeconds('--interval', o.interval) * 1000;
         // Through --server, each pass asks the server to run its monitors, as `monitor run` does.
         const runner: MonitorRunner = ctx.isRemote ? remoteRunner(await api(ctx)) : (await ctx.platform()).monitoring;
         const m = new Monitor(runner, { intervalMs, ...(name ? { names: [name] } : {}) });
@@ -188,7 +182,7 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
         ...(learningRate !== undefined ? { learningRate } : {}),
         ...(every !== undefined ? { publishEveryUpdates: every } : {}),
         ...(o.everyTime !== undefined ? { publishEveryMs: parseDuration(o.everyTime, '--every-time') } : {}),
-        evaluationWindowMs: parseDuration(o.window, '--window'), intervalMs: positiveNumber('--interval', o.interval) * 1000, ...(platform ? { logger: platform.logger } : {}),
+        evaluationWindowMs: parseDuration(o.window, '--window'), intervalMs: positiveSeconds('--interval', o.interval) * 1000, ...(platform ? { logger: platform.logger } : {}),
       });
       const report = (v: { name: string; version: number; updates: number; metrics: Readonly<Record<string, number>> }) => {
         if (ctx.json) printJson(v);
@@ -247,6 +241,7 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
         labels = parseLabelFile(text);
       }
       else if (requestId !== undefined && label !== undefined) labels = [{ requestId, label: parseLabel(label) }];
+      else if (requestId !== undefined) throw invalidArgument('label', `give the label after the request id: keel feedback ${requestId} LABEL`);
       else throw invalidArgument('requestId', 'give REQUEST_ID LABEL, or --file');
       const r = await (await api(ctx)).feedback(labels);
       if (ctx.json) printJson(r);

@@ -159,7 +159,8 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     // A dataset that exists without a saved schema: the schema is what is missing.
     const noSchema = await both('--json', 'schema', 'show', 'tiny');
     expect(noSchema.remote).toEqual(noSchema.local);
-    expect(JSON.parse(noSchema.local.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: "schema 'tiny' not found" } });
+    // Said as what is missing and how to make it (it said "schema 'tiny' not found").
+    expect(JSON.parse(noSchema.local.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: "dataset 'tiny' has no saved schema: `keel schema infer tiny@<version>` saves one" } });
   });
 
   // Each named the dataset in its message but no field, so a script could not tell which of two refs was wrong.
@@ -190,6 +191,10 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     const { local, remote } = await both('feedback', '--file', 'missing.csv');
     expect(remote).toEqual(local);
     expect(local).toMatchObject({ exitCode: 2, stderr: "error: --file: cannot read 'missing.csv': ENOENT: no such file or directory, open 'missing.csv'\n" });
+    // A request id without its label names the label (it asked for the request id it was given).
+    const noLabel = await both('--json', 'feedback', 'req-1');
+    expect(noLabel.remote).toEqual(noLabel.local);
+    expect(JSON.parse(noLabel.local.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', field: 'label', message: 'label: give the label after the request id: keel feedback req-1 LABEL' } });
   });
 
   it('monitor prune deletes old predictions through --server as locally, with the same text, --json and errors', async () => {

@@ -44,4 +44,14 @@ describe('keel predict (end to end)', () => {
     expect(ok.exitCode, ok.stderr).toBe(0);
     expect(existsSync(join(here, 'scored.pq'))).toBe(true);
   }, 60_000);
+
+  // It named the stored Parquet's path in the artifact store (or the temp download through --server).
+  it('names a dataset input by the ref given in an error about its columns, here and through --server', async () => {
+    const here = mkdtempSync(join(tmpdir(), 'keel-cli-predict-key-'));
+    for (const where of [['--home', server.home], ['--server', server.url]]) {
+      const out = await runKeelInProcess([...where, '--json', 'predict', '--model', 'm/1', '--input', 'd', '--output', join(here, 'o.parquet'), '--key', 'nope']);
+      expect(out.exitCode).toBe(2);
+      expect(JSON.parse(out.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', field: 'key', message: "key: no column 'nope' in d (columns: x, y)" } });
+    }
+  }, 60_000);
 });

@@ -77,6 +77,8 @@ async function predict(ctx: CliContext, opts: PredictOptions, work: string | und
   if (!Number.isInteger(batchSize) || batchSize < 1) throw invalidArgument('--batch-size', `expected a positive integer, got '${opts.batchSize}'`);
   const result = await batchPredict({
     source, ref: opts.model, input, output: resolve(opts.output), workers, batchSize,
+    // A dataset's stored Parquet is named by the ref given, not by its path in the artifact store.
+    ...(isFile ? {} : { inputName: opts.input }),
     ...(opts.key ? { keyColumns: opts.key.split(',').map((k) => k.trim()) } : {}),
     tmpDir: work ?? join(ctx.config.home, 'tmp'),
     onProgress: (e) => bar.update(e),

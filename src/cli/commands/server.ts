@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createApiServer } from '../../api/index.js';
 import { Monitor } from '../../monitoring/index.js';
-import { positiveInt } from '../option-values.js';
+import { positiveInt, positiveSeconds } from '../option-values.js';
 import { printJson, printLine, printWarning } from '../output.js';
 import { runCommand } from '../run-command.js';
 import { exposedApiWarning, listenAddress, listenOn } from '../server-ports.js';
@@ -22,13 +22,15 @@ export function registerServerCommand(program: Command, context: ContextFactory)
       ctx.requireLocal('keel server serves its own store (--home, KEEL_HOME or KEEL_DATABASE_URL), not another Keel server');
       const bodyLimit = positiveInt('--max-body-mb', opts.maxBodyMb) * 1024 * 1024;
       const port = opts.port !== undefined ? positiveInt('--port', opts.port, 0) : ctx.config.server.port;
+      // setInterval takes NaN or 0 as 1 ms: monitors would be evaluated without a pause.
+      const monitorIntervalMs = positiveSeconds('--monitor-interval', opts.monitorInterval) * 1000;
       const platform = await ctx.platform();
       const app = await createApiServer(platform, { bodyLimit });
       const host = opts.host ?? ctx.config.server.host;
       const address = listenAddress(host, await listenOn({ host, port, flag: '--port' }, () => app.listen({ host, port })));
       // The server also evaluates monitors (windows, alerts, retraining); run it with
       // --no-monitors on all but one replica, or run `keel monitor run --watch` on its own.
-      const monitor = opts.monitors ? new Monitor(platform.monitoring, { intervalMs: Number(opts.monitorInterval) * 1000 }).start() : undefined;
+      const monitor = opts.monitors ? new Monitor(platform.monitoring, { intervalMs: monitorIntervalMs }).start() : undefined;
       if (ctx.json) printJson({ url: address.shown });
       else printLine(`Keel server listening on ${address.where} (API docs at ${address.shown}/docs)`);
       if (address.exposed) printWarning(exposedApiWarning(address));

@@ -5,6 +5,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig, silentLogger } from '../../core/index.js';
 import { openPlatform } from '../../api/index.js';
 import { buildProgram } from '../main.js';
+import { runKeelInProcess } from '../test-server.js';
 
 function csv(n: number, corrupt: boolean): string {
   const lines = ['amount,country'];
@@ -88,5 +89,29 @@ describe('keel validate / schema', () => {
     // Times as data ls, runs ls and models ls print them: `2025-01-31 12:00:05`, UTC.
     expect(shown.out).toMatch(/^sales schema v1 \(inferred from sales@[0-9a-f]{12}, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\)\n/);
     expect((await keel(home, 'schema', 'ls', 'sales')).out).toMatch(/^VERSION +SOURCE +CREATED\n +1 +inferred from sales@[0-9a-f]{12} +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\n$/);
+  });
+
+  // --threshold -1 was taken (every distance drifts, no p-value does), --share 2 named the SDK's
+  // datasetDriftShare, and a per-column test for a column the data lacks was left unused.
+  it('drift refuses a threshold, share or per-column test it cannot use, naming the flag or field', async () => {
+    const refused = async (...args: string[]) => {
+      const r = await runKeelInProcess(['--home', home, '--json', 'drift', train, bad, ...args]);
+      expect(r.exitCode).toBe(2);
+      return JSON.parse(r.stderr).error as { field: string; message: string };
+    };
+    expect(await refused('--threshold', '-1')).toEqual({ code: 'INVALID_ARGUMENT', field: '--threshold', message: "--threshold: expected a positive number, got '-1'" });
+    expect(await refused('--share', '2')).toEqual({ code: 'INVALID_ARGUMENT', field: '--share', message: "--share: expected a share in (0, 1], got '2'" });
+    expect(await refused('--method', 'amount=ks,amonut=psi')).toEqual({ code: 'INVALID_ARGUMENT', field: 'method.amonut', message: "method.amonut: no column 'amonut' in the reference (columns: amount, country)" });
+    expect((await runKeelInProcess(['--home', home, '--json', 'drift', train, bad, '--method', 'amount=psi', '--threshold', '0.2'])).exitCode).toBe(0);
+  });
+
+  // --max-domain -1 and 2.5 were taken (and the schema saved), --version 1.5 looked for a version 1.5.
+  it('schema infer and show refuse a count that is not a whole number, saving nothing', async () => {
+    const before = (await runKeelInProcess(['--home', home, '--json', 'schema', 'ls', 'sales'])).stdout;
+    for (const [args, flag, min] of [[['schema', 'infer', train, '--max-domain', '-1'], '--max-domain', 0], [['schema', 'infer', train, '--max-domain', '2.5'], '--max-domain', 0], [['schema', 'show', 'sales', '--version', '1.5'], '--version', 1], [['schema', 'show', 'sales', '--version', '0'], '--version', 1]] as const) {
+      const r = await runKeelInProcess(['--home', home, '--json', ...args]);
+      expect({ exitCode: r.exitCode, error: JSON.parse(r.stderr).error }).toEqual({ exitCode: 2, error: { code: 'INVALID_ARGUMENT', field: flag, message: `${flag}: expected an integer >= ${min}, got '${args[args.length - 1]}'` } });
+    }
+    expect((await runKeelInProcess(['--home', home, '--json', 'schema', 'ls', 'sales'])).stdout).toBe(before);
   });
 });

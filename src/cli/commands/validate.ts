@@ -5,6 +5,7 @@ import { assertSchemaDatasetName, DRIFT_TESTS, parseSchema, renderDriftHtml, typ
 import { ValidationClient, type ValidationApi } from '../../client/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
 import { counted, printJson, printLine, printTable, tableTime } from '../output.js';
+import { positiveInt } from '../option-values.js';
 import { runCommand } from '../run-command.js';
 
 /** Exit status of `keel validate` when the batch has anomalies of error severity (docs/validation.md). */
@@ -113,6 +114,7 @@ export function registerValidationCommands(program: Command, context: ContextFac
     .action(runCommand(context, async (ctx, o: { method?: string; threshold?: string; share?: string; report?: string }, reference: string, current: string) => {
       const method = parseMethod(o.method);
       const threshold = parseNumber(o.threshold, '--threshold');
+      if (threshold !== undefined && !(threshold > 0)) throw invalidArgument('--threshold', `expected a positive number, got '${o.threshold}'`);
       const share = parseNumber(o.share, '--share');
       if (share !== undefined && !(share > 0 && share <= 1)) throw invalidArgument('--share', `expected a share in (0, 1], got '${o.share}'`);
       const drift = await (await api(ctx)).drift(reference, current, {
@@ -130,8 +132,7 @@ export function registerValidationCommands(program: Command, context: ContextFac
     .option('--no-save', 'do not store it in the metadata DB')
     .option('--max-domain <n>', 'categoricals with at most N distinct values get a value domain', '20')
     .action(runCommand(context, async (ctx, o: { out?: string; save: boolean; maxDomain: string }, ref: string) => {
-      const maxDomainSize = parseNumber(o.maxDomain, '--max-domain')!;
-      if (!Number.isSafeInteger(maxDomainSize) || maxDomainSize < 0) throw invalidArgument('--max-domain', `expected an integer >= 0, got '${o.maxDomain}'`);
+      const maxDomainSize = positiveInt('--max-domain', o.maxDomain, 0);
       const a = await api(ctx);
       const inferred = await a.inferSchema(ref, { maxDomainSize });
       const saved = o.save ? await a.saveSchema(ref.split('@')[0]!, inferred, inferred.source) : null;
@@ -147,7 +148,7 @@ export function registerValidationCommands(program: Command, context: ContextFac
     .description("show a dataset's saved schema (latest, or --version N)")
     .option('--version <n>', 'schema version')
     .action(runCommand(context, async (ctx, o: { version?: string }, name: string) => {
-      const saved = await (await api(ctx)).getSchema(name, parseNumber(o.version, '--version'));
+      const saved = await (await api(ctx)).getSchema(name, o.version === undefined ? undefined : positiveInt('--version', o.version));
       if (ctx.json) printJson(saved);
       else { printLine(`${saved.dataset} schema v${saved.version} (${saved.source}, ${tableTime(saved.createdAt)})`); printSchema(saved.schema); }
     }));
