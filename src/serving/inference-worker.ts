@@ -7,10 +7,12 @@ import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { datatypeFromOrt, ORT_TYPE, type NumericArray } from './datatypes.js';
 import type { ModelSignature, Tensor, TensorSpec } from './tensor.js';
-import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
+import { WORKER_READY, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
 
 const sessions = new Map<string, ort.InferenceSession>();
 const port = parentPort!;
+// Loaded: the pool may now end this thread without cutting the native addon's start short.
+port.postMessage(WORKER_READY);
 
 port.on('message', (msg: WorkerRequest) => {
   handle(msg).then(

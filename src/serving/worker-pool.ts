@@ -2,7 +2,10 @@ import type { Worker } from 'node:worker_threads';
 import { KeelError, startWorker } from '../core/index.js';
 import { ownsBuffer, type NumericArray } from './datatypes.js';
 import type { ModelSignature, Tensor } from './tensor.js';
-import type { ModelBytesSource, SessionTuning, WorkerReply, WorkerRequest } from './worker-protocol.js';
+import { WORKER_READY, type ModelBytesSource, type SessionTuning, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
+
+/** How long close() waits for a worker to finish loading and its runs before it ends the thread anyway. */
+const SETTLE_MS = 10_000;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -16,10 +19,19 @@ class PoolWorker {
   readonly pending = new Map<number, Pending>();
   inflight = 0;
   dead: Error | undefined;
+  /**
+   * Settles once the thread has loaded its modules, or has ended. Ending a thread while
+   * onnxruntime-node's native addon starts aborted the whole process now and then ("terminate
+   * called after throwing an instance of 'Napi::Error'": a `keel serve` whose port was taken).
+   */
+  readonly loaded: Promise<void>;
 
   constructor(url: URL) {
     this.worker = startWorker(url);
-    this.worker.on('message', (reply: WorkerReply) => {
+    let loaded!: () => void;
+    this.loaded = new Promise((resolve) => (loaded = resolve));
+    this.worker.on('message', (reply: WorkerReply | typeof WORKER_READY) => {
+      if (reply === WORKER_READY) return loaded();
       const p = this.pending.get(reply.id);
       if (!p) return;
       this.pending.delete(reply.id);
@@ -28,6 +40,7 @@ class PoolWorker {
       else p.reject(new KeelError('INVALID_ARGUMENT', `inference failed: ${reply.error}`));
     });
     const fail = (e: Error) => {
+      loaded();
       this.dead = e;
       for (const p of this.pending.values()) p.reject(new KeelError('UNAVAILABLE', `inference worker stopped: ${e.message}`, { cause: e }));
       this.pending.clear();
@@ -90,8 +103,16 @@ export class InferencePool {
     return this.workers.reduce((s, w) => s + w.inflight, 0);
   }
 
+  /** Ends the threads, each once it has loaded and what it was sent has answered (at most SETTLE_MS). */
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    const deadline = Date.now() + SETTLE_MS;
+    // Unref'd: a wait that is still pending keeps no process alive once its workers have ended.
+    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
+    await Promise.all(this.workers.map(async (w) => {
+      await Promise.race([w.loaded, pause(SETTLE_MS)]);
+      while (w.pending.size > 0 && !w.dead && Date.now() < deadline) await pause(10);
+      await w.worker.terminate();
+    }));
   }
 
   private send(w: PoolWorker, msg: DistributiveOmit<WorkerRequest, 'id'>, transfer: ArrayBuffer[]): Promise<WorkerReply & { ok: true }> {

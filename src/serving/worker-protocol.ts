@@ -14,6 +14,9 @@ export type WorkerRequest =
   | { readonly op: 'run'; readonly id: number; readonly key: string; readonly inputs: readonly Tensor[] }
   | { readonly op: 'unload'; readonly id: number; readonly key: string };
 
+/** What a worker posts once its modules (onnxruntime's native addon among them) are loaded. */
+export const WORKER_READY = 'ready';
+
 export type WorkerReply =
   | { readonly id: number; readonly ok: true; readonly signature?: ModelSignature; readonly outputs?: Tensor[] }
   | { readonly id: number; readonly ok: false; readonly error: string };
