@@ -111,6 +111,11 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     const bad = await both('train', '--dataset', 'tiny', '--target', 'y', '--checkpoint-every', '0', '--no-register');
     expect(bad.remote).toEqual(bad.local);
     expect(bad.local).toMatchObject({ exitCode: 2, stderr: "error: --checkpoint-every: expected a positive integer, got '0'\n" });
+    // Early stopping with no validation set would silently train every round: refused, both ways.
+    const noValid = await both('--json', 'train', '--dataset', 'tiny', '--target', 'y', '--valid-fraction', '0', '--param', 'early_stopping_rounds=5', '--no-register', '--no-progress');
+    expect(noValid.remote).toEqual(noValid.local);
+    expect(noValid.local.exitCode).toBe(2);
+    expect(JSON.parse(noValid.local.stderr).error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'params.early_stopping_rounds' });
     // From a folder outside any git checkout, no code version, as a local run there records
     // none; the server's own checkout (this test's) is not the caller's code.
     const args = ['--json', 'train', '--dataset', 'tiny', '--target', 'y', '--param', 'n_estimators=3', '--no-register', '--checkpoint-every', '1', '--no-progress'];
