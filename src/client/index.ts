@@ -13,7 +13,7 @@ export type {
   RegistrySearch, TensorSpecInfo,
 } from './registry.js';
 export { TrackingClient } from './tracking.js';
-export type { TrackingClientOptions, StartRunOptions, SearchRunsOptions, Run as TrackedRun, RunInfo as TrackedRunInfo, MetricPoint as TrackedMetricPoint } from './tracking.js';
+export type { TrackingClientOptions, StartRunOptions, SearchRunsOptions, Run as TrackedRun, RunInfo as TrackedRunInfo, MetricPoint as TrackedMetricPoint, ArtifactFile as TrackedArtifactFile } from './tracking.js';
 export { TrainingClient } from './training.js';
 export type { TrainRequestJson, TrainResultJson } from './training.js';
 export { ArtifactsClient } from './artifacts.js';

@@ -28,6 +28,14 @@ export interface Run {
   readonly info: RunInfo;
   readonly data: { readonly metrics: readonly MetricPoint[]; readonly params: readonly KeyValue[]; readonly tags: readonly KeyValue[] };
 }
+/** One entry of a run's artifact listing, as MLflow's `artifacts/list` returns it. */
+export interface ArtifactFile {
+  /** Relative to the run's artifact root. */
+  readonly path: string;
+  readonly is_dir: boolean;
+  /** Bytes; absent for a directory. */
+  readonly file_size?: number;
+}
 export interface StartRunOptions {
   /** The experiment by id, or by name (created when missing); the Default experiment "0" otherwise. */
   readonly experimentId?: string;
@@ -227,6 +235,13 @@ export class TrackingClient {
       run_view_type: options.runViewType,
     });
     return { runs: (out.runs ?? []).map(decodeRun), ...(out.next_page_token ? { nextPageToken: out.next_page_token } : {}) };
+  }
+
+  /** The files and directories directly under `path` (the run's root when omitted), as MLflow lists them. */
+  async listArtifacts(runId: string, path?: string): Promise<ArtifactFile[]> {
+    const out = await this.call<{ files?: (Omit<ArtifactFile, 'file_size'> & { file_size?: number | string })[] }>('GET', 'artifacts/list', { run_id: runId, path });
+    // MLflow's servers send int64 as strings; Keel's sends numbers.
+    return (out.files ?? []).map((f) => ({ path: f.path, is_dir: f.is_dir, ...(f.file_size === undefined ? {} : { file_size: Number(f.file_size) }) }));
   }
 
   async getMetricHistory(runId: string, key: string): Promise<MetricPoint[]> {

@@ -88,9 +88,10 @@ export interface ModelKind<P = Record<string, unknown>> {
    * What only the data decides (the task a target implies, the feature columns' types) checked
    * against the params, so the trainer refuses a bad combination before a run exists rather than
    * failing inside `fit`. Throws INVALID_ARGUMENT naming the train request's field
-   * (`params.objective`, `features.<column>`).
+   * (`params.objective`, `features.<column>`). `validRows` is the validation split's size (0: `fit`
+   * gets no `valid`), for params that need one, such as early stopping.
    */
-  checkFit?(params: P, input: { readonly task: Task; readonly train: Table }): void;
+  checkFit?(params: P, input: { readonly task: Task; readonly train: Table; readonly validRows: number }): void;
   fit(input: FitInput, params: P, options: FitOptions): Promise<TrainedModel>;
   load(bytes: Uint8Array): TrainedModel;
 }

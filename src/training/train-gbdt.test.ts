@@ -131,6 +131,22 @@ describe('train with gbdt end to end', () => {
     expect(runsAfter).toBe(runsBefore);
   });
 
+  it('early stopping without validation rows is refused before a run exists, naming the param', async () => {
+    const experimentIds = [await tracking.getOrCreateExperiment('no-valid')];
+    const runsBefore = (await tracking.searchRuns({ experimentIds })).runs.length;
+    const attempt = (validFraction: number, early: number) => train({
+      dataset: ref, target: 'churned', model: 'gbdt', params: { n_estimators: 3, early_stopping_rounds: early }, split: { kind: 'random', validFraction }, experiment: 'no-valid', register: false,
+    }, deps);
+    const refused = { code: 'INVALID_ARGUMENT', field: 'params.early_stopping_rounds', message: expect.stringMatching(/^params\.early_stopping_rounds: early stopping \(5 rounds\) needs validation rows to stop on.*--valid-fraction/) };
+    await expect(attempt(0, 5)).rejects.toMatchObject(refused);
+    // A fraction that rounds to no rows (0.0001 of 1500) is refused alike: the rows decide, not the flag.
+    await expect(attempt(0.0001, 5)).rejects.toMatchObject(refused);
+    expect((await tracking.searchRuns({ experimentIds })).runs.length).toBe(runsBefore);
+    // Without early stopping, no validation set is fine.
+    const plain = await attempt(0, 0);
+    expect(plain.numIterations).toBe(3);
+  }, 60_000);
+
   it('a keel train killed with SIGKILL resumes to the model an unkilled run makes', async () => {
     const args = ['--dataset', ref, '--target', 'churned', '--param', 'n_estimators=100', '--param', 'learning_rate=0.05', '--param', 'max_depth=3', '--seed', '9', '--no-register'];
     const unkilled = await train({ dataset: ref, target: 'churned', model: 'gbdt', params: { n_estimators: '100', learning_rate: '0.05', max_depth: '3' }, seed: 9, register: false }, deps);

@@ -45,7 +45,6 @@ export async function planTraining(request: TrainRequest, deps: Pick<TrainingDep
   if (!req.kind.tasks.includes(data.task)) {
     throw invalidArgument('model', `model '${req.model}' does not do ${data.task}, which target '${req.target}' implies (it does: ${req.kind.tasks.join(', ')})`);
   }
-  req.kind.checkFit?.(req.params, { task: data.task, train: data.features });
   const split = splitRows({
     kind: req.split.kind, numRows: data.target.length, seed: req.seed,
     validFraction: req.split.validFraction, testFraction: req.split.testFraction,
@@ -53,6 +52,8 @@ export async function planTraining(request: TrainRequest, deps: Pick<TrainingDep
     ...(data.time ? { time: data.time } : {}),
     ...(req.split.timeColumn ? { timeColumn: req.split.timeColumn } : {}),
   });
+  // After the split, which decides whether there are validation rows; splitting only draws indices.
+  req.kind.checkFit?.(req.params, { task: data.task, train: data.features, validRows: split.valid.length });
   if (split.train.length === 0) throw invalidArgument('split', `${data.target.length} rows leave no training rows after the valid and test fractions`);
   const part = (rows: Uint32Array): Part => ({ table: takeRows(data.features, rows), target: Float64Array.from(rows, (i) => data.target[i]!) });
   const timeColumnType = req.split.timeColumn ? info.columns.find((c) => c.name === req.split.timeColumn)?.type : undefined;

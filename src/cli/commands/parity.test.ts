@@ -74,6 +74,30 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     expect(Object.values(listed!.info)).not.toContain('churn-weekly');
   });
 
+  it('runs show lists the run\'s artifacts as MLflow does (a directory unexpanded, without a size), both ways', async () => {
+    const t = server.platform.tracking;
+    const run = await t.createRun({ experimentId: '0', runName: 'with-artifacts' });
+    const id = run.info.run_id;
+    await t.logArtifact(id, 'model/model.onnx', new Uint8Array(2048));
+    await t.logArtifact(id, 'model/model.keel', new Uint8Array(10));
+    await t.logArtifact(id, 'notes.txt', new TextEncoder().encode('hello'));
+    const shown = await both('runs', 'show', id);
+    expect(shown.remote).toEqual(shown.local);
+    expect(shown.local.exitCode, shown.local.stderr).toBe(0);
+    const section = shown.local.stdout.split(`\nartifacts (${run.info.artifact_uri}):\n`)[1]?.trimEnd().split('\n');
+    expect(section?.map((l) => l.split(/\s{2,}/).map((c) => c.trim()))).toEqual([['PATH', 'SIZE'], ['model/'], ['notes.txt', '5 B']]);
+    const json = await both('--json', 'runs', 'show', id);
+    expect(json.remote).toEqual(json.local);
+    const parsed = JSON.parse(json.local.stdout) as { info: { run_id: string }; artifacts: unknown };
+    expect(parsed.info.run_id).toBe(id);
+    expect(parsed.artifacts).toEqual([{ path: 'model', is_dir: true }, { path: 'notes.txt', is_dir: false, file_size: 5 }]);
+    // A run without artifacts: an empty list, not a missing field.
+    const bare = await t.createRun({ experimentId: '0', runName: 'no-artifacts' });
+    const bareJson = await both('--json', 'runs', 'show', bare.info.run_id);
+    expect(bareJson.remote).toEqual(bareJson.local);
+    expect(JSON.parse(bareJson.local.stdout).artifacts).toEqual([]);
+  });
+
   it('data add checks the name before the file, and names the file as given, both ways', async () => {
     const badName = await both('--json', 'data', 'add', 'bad name!', 'missing.csv');
     expect(badName.remote).toEqual(badName.local);
@@ -87,6 +111,11 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     const bad = await both('train', '--dataset', 'tiny', '--target', 'y', '--checkpoint-every', '0', '--no-register');
     expect(bad.remote).toEqual(bad.local);
     expect(bad.local).toMatchObject({ exitCode: 2, stderr: "error: --checkpoint-every: expected a positive integer, got '0'\n" });
+    // Early stopping with no validation set would silently train every round: refused, both ways.
+    const noValid = await both('--json', 'train', '--dataset', 'tiny', '--target', 'y', '--valid-fraction', '0', '--param', 'early_stopping_rounds=5', '--no-register', '--no-progress');
+    expect(noValid.remote).toEqual(noValid.local);
+    expect(noValid.local.exitCode).toBe(2);
+    expect(JSON.parse(noValid.local.stderr).error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'params.early_stopping_rounds' });
     // From a folder outside any git checkout, no code version, as a local run there records
     // none; the server's own checkout (this test's) is not the caller's code.
     const args = ['--json', 'train', '--dataset', 'tiny', '--target', 'y', '--param', 'n_estimators=3', '--no-register', '--checkpoint-every', '1', '--no-progress'];

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext, ContextFactory } from '../context.js';
-import { printJson, printLine, printTable, tableTime } from '../output.js';
+import { formatBytes, printJson, printLine, printTable, tableTime } from '../output.js';
 import { limitFlag } from '../option-values.js';
 import { runCommand } from '../run-command.js';
 
@@ -8,6 +8,13 @@ import { runCommand } from '../run-command.js';
 interface RunView {
   readonly info: { run_id: string; run_name: string; experiment_id: string; status: string; start_time: number; end_time?: number; user_id: string; artifact_uri: string; lifecycle_stage: string };
   readonly data: { metrics: readonly { key: string; value: number; step: number; timestamp: number }[]; params: readonly { key: string; value: string }[]; tags: readonly { key: string; value: string }[] };
+}
+
+/** One entry of `artifacts/list`: MLflow's FileInfo. */
+interface ArtifactView {
+  readonly path: string;
+  readonly is_dir: boolean;
+  readonly file_size?: number;
 }
 
 interface ExperimentView {
@@ -22,6 +29,8 @@ interface RunsBackend {
   experiment(id: string): Promise<ExperimentView>;
   search(input: { experimentIds: string[]; filter?: string; orderBy?: string[]; maxResults?: number }): Promise<readonly RunView[]>;
   get(runId: string): Promise<RunView>;
+  /** The run's top-level artifacts, directories unexpanded (MLflow's `artifacts/list` at the root). */
+  artifacts(runId: string): Promise<readonly ArtifactView[]>;
 }
 
 async function backendOf(ctx: CliContext): Promise<RunsBackend> {
@@ -32,6 +41,7 @@ async function backendOf(ctx: CliContext): Promise<RunsBackend> {
       experiment: (id) => t.getExperiment(id),
       search: async (i) => (await t.searchRuns(i)).runs,
       get: (id) => t.getRun(id),
+      artifacts: (id) => t.listArtifacts(id),
     };
   }
   const t = (await ctx.platform()).tracking;
@@ -40,6 +50,7 @@ async function backendOf(ctx: CliContext): Promise<RunsBackend> {
     experiment: (id) => t.getExperiment(id),
     search: async (i) => (await t.searchRuns(i)).runs,
     get: (id) => t.getRun(id),
+    artifacts: (id) => t.listArtifacts(id),
   };
 }
 
@@ -87,22 +98,25 @@ export function registerRunsCommands(program: Command, context: ContextFactory):
 
   runs
     .command('show <runId>')
-    .description('a run\'s info, params, latest metrics and tags')
+    .description('a run\'s info, params, latest metrics, tags and artifacts (the paths `models register --run --path` takes)')
     .action(runCommand(context, async (ctx, _opts: unknown, runId: string) => {
       const b = await backendOf(ctx);
+      // The run first, so that an unknown run is reported as runs/get reports it.
       const run = await b.get(runId);
-      if (ctx.json) return printJson(run);
+      const artifacts = await b.artifacts(runId);
+      if (ctx.json) return printJson({ ...run, artifacts });
       const i = run.info;
       // Named as runs ls names it: a deleted experiment (its name free for another) by its id.
       const experiment = await b.experiment(i.experiment_id);
       const experimentLabel = experiment.lifecycle_stage === 'active' ? experiment.name : i.experiment_id;
       printLine(`run ${i.run_id}  ${i.run_name}  (experiment ${experimentLabel}, ${i.status}, ${i.lifecycle_stage})`);
       printLine(`started ${iso(i.start_time)}${i.end_time ? `  ended ${iso(i.end_time)} (${duration(run)})` : ''}  user ${i.user_id || '-'}`);
-      printLine(`artifacts ${i.artifact_uri}`);
       for (const [title, rows] of [
         ['params', run.data.params],
         ['metrics', run.data.metrics.map((m) => ({ key: m.key, value: m.value, step: m.step }))],
         ['tags', run.data.tags],
+        // A directory as `model/`, without a size, as MLflow lists it: its path is what `--path` takes.
+        [`artifacts (${i.artifact_uri})`, artifacts.map((f) => ({ path: f.is_dir ? `${f.path}/` : f.path, size: f.file_size === undefined ? '' : formatBytes(f.file_size) }))],
       ] as const) {
         printLine(`\n${title}:`);
         if (rows.length) printTable(rows);
