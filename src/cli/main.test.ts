@@ -199,6 +199,14 @@ describe('keel CLI', () => {
     expect(await keel(['--home', home, 'serve', join(home, 'model.onnx'), '--port', 'abc'])).toMatchObject({ code: 2, stderr: "error: --port: expected an integer >= 0, got 'abc'\n" });
   });
 
+  it('refuses an empty or invalid serve --name before any serving process starts, naming --name', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'keel-cli-serve-name-'));
+    for (const [name, procs] of [['', '1'], ['a/b', '1'], ['', '2']] as const) {
+      const r = await keel(['--home', home, '--json', 'serve', join(home, 'model.onnx'), '--port', '0', '--name', name, '--http-processes', procs]);
+      expect([r.code, JSON.parse(r.stderr)]).toEqual([2, { error: { code: 'INVALID_ARGUMENT', field: '--name', message: `--name: invalid deployment name '${name}': use letters, digits, '.', '_' and '-' (no path characters, at most 128)` } }]);
+    }
+  });
+
   it('says a server on 0.0.0.0 listens on all addresses, with a URL other machines can use, and warns once that anyone reaching it may do anything', async () => {
     const home = mkdtempSync(join(tmpdir(), 'keel-cli-any-'));
     const model = join(home, 'relu.onnx');
