@@ -110,6 +110,11 @@ describe('keel CLI', () => {
     const r = await keel(['--json', '--home', join(dir, 'f', 'home'), 'data', 'ls']);
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', field: 'home', message: `home: cannot create the local store's folder '${join(dir, 'f', 'home')}': a part of the path is a file, not a folder (ENOTDIR); choose another with --home or KEEL_HOME` } });
+    // Under /proc mkdir answers ENOENT, and Node's recursive mkdir looped on it forever at full CPU.
+    if (existsSync('/proc/self')) {
+      const proc = await keel(['--json', '--home', '/proc/keel-home/x', 'data', 'ls']);
+      expect([proc.code, JSON.parse(proc.stderr)]).toEqual([2, { error: { code: 'INVALID_ARGUMENT', field: 'home', message: "home: cannot create the local store's folder '/proc/keel-home/x': '/proc' takes no new folders (ENOENT); choose another with --home or KEEL_HOME" } }]);
+    }
   });
 
   // setInterval took NaN (and 0) as 1 ms: the server evaluated its monitors without a pause.
