@@ -110,6 +110,11 @@ describe('keel CLI', () => {
     const r = await keel(['--json', '--home', join(dir, 'f', 'home'), 'data', 'ls']);
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', field: 'home', message: `home: cannot create the local store's folder '${join(dir, 'f', 'home')}': a part of the path is a file, not a folder (ENOTDIR); choose another with --home or KEEL_HOME` } });
+    // Under /proc mkdir answers ENOENT, and Node's recursive mkdir looped on it forever at full CPU.
+    if (existsSync('/proc/self')) {
+      const proc = await keel(['--json', '--home', '/proc/keel-home/x', 'data', 'ls']);
+      expect([proc.code, JSON.parse(proc.stderr)]).toEqual([2, { error: { code: 'INVALID_ARGUMENT', field: 'home', message: "home: cannot create the local store's folder '/proc/keel-home/x': '/proc' takes no new folders (ENOENT); choose another with --home or KEEL_HOME" } }]);
+    }
   });
 
   // setInterval took NaN (and 0) as 1 ms: the server evaluated its monitors without a pause.
@@ -197,6 +202,14 @@ describe('keel CLI', () => {
     expect(await keel(['--home', home, 'server', '--port', '70000'])).toMatchObject({ code: 2, stderr: "error: --port: expected a port number from 0 to 65535, got 70000\n" });
     // A --port that is no number ends keel serve (it used to print the error and hang).
     expect(await keel(['--home', home, 'serve', join(home, 'model.onnx'), '--port', 'abc'])).toMatchObject({ code: 2, stderr: "error: --port: expected an integer >= 0, got 'abc'\n" });
+  });
+
+  it('refuses an empty or invalid serve --name before any serving process starts, naming --name', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'keel-cli-serve-name-'));
+    for (const [name, procs] of [['', '1'], ['a/b', '1'], ['', '2']] as const) {
+      const r = await keel(['--home', home, '--json', 'serve', join(home, 'model.onnx'), '--port', '0', '--name', name, '--http-processes', procs]);
+      expect([r.code, JSON.parse(r.stderr)]).toEqual([2, { error: { code: 'INVALID_ARGUMENT', field: '--name', message: `--name: invalid deployment name '${name}': use letters, digits, '.', '_' and '-' (no path characters, at most 128)` } }]);
+    }
   });
 
   it('says a server on 0.0.0.0 listens on all addresses, with a URL other machines can use, and warns once that anyone reaching it may do anything', async () => {

@@ -71,7 +71,7 @@ export async function assertReadableFile(path: string): Promise<{ size: number; 
     }
   } catch (e) {
     if (isKeelError(e)) throw e;
-    throw unreadable(`'${path}'`, e);
+    throw unreadableFile(`'${path}'`, e);
   }
   if (size === 0) throw invalidArgument('file', `'${path}' is empty`);
   return { size, gzipped: isGzipStart(start), start: start.subarray(0, Math.min(size, start.length)) };
@@ -106,19 +106,23 @@ export async function listSourceFiles(path: string, format: string | undefined):
   return { files: files.sort(), many: true };
 }
 
-/** The error of a file or folder the OS would not let Keel read (`what`: how the message names it). */
-function unreadable(what: string, e: unknown): KeelError {
+/**
+ * The error of a file or folder the OS would not let Keel read (`what`: how the message names it;
+ * `field`: the argument or flag that named it). A file the user names is their input, so a missing
+ * one is INVALID_ARGUMENT, as for every command that reads one (not NOT_FOUND, kept for what Keel stores).
+ */
+export function unreadableFile(what: string, e: unknown, field = 'file'): KeelError {
   const code = (e as NodeJS.ErrnoException).code ?? 'error';
   // Node says "ENOENT: no such file or directory, open 'x.csv'": the middle is what the user needs.
   const why = (e as Error).message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
-  return invalidArgument('file', `cannot read ${what}: ${why} (${code})`, e);
+  return invalidArgument(field, `cannot read ${what}: ${why} (${code})`, e);
 }
 
 async function walk(dir: string): Promise<string[]> {
   const out: string[] = [];
   // A folder the user may not list (chmod 000) was an INTERNAL error with Node's stack.
   const entries = await readdir(dir, { withFileTypes: true }).catch((e: unknown) => {
-    throw unreadable(`the folder '${dir}'`, e);
+    throw unreadableFile(`the folder '${dir}'`, e);
   });
   for (const e of entries) {
     if (isSkipped(e.name)) continue;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { isKeelError, KeelError } from '../../core/index.js';
+import { invalidArgument, isKeelError, KeelError, unreadableFile } from '../../core/index.js';
 import { inspectOnnx, type OnnxSummary } from '../../onnx/index.js';
 import { commandGroup } from '../command-group.js';
 import type { CliContext, ContextFactory } from '../context.js';
@@ -26,17 +26,22 @@ export function registerModelsInspectCommand(program: Command, context: ContextF
 }
 
 async function readModel(ctx: CliContext, file: string): Promise<Uint8Array> {
-  if (existsSync(file) || !/[/@]/.test(file)) {
+  // Without '/' or '@' it cannot be NAME/VERSION or NAME@ALIAS; ending in .onnx it names a file (a
+  // missing one is then said so, not looked up as a model called '' or 'dir').
+  if (existsSync(file) || !/[/@]/.test(file) || /\.onnx$/i.test(file)) {
     try {
       return new Uint8Array(await readFile(file));
     } catch (e) {
-      throw new KeelError('NOT_FOUND', `file '${file}' cannot be read: ${(e as Error).message}`, { field: 'file', cause: e });
+      throw unreadableFile(`'${file}'`, e);
     }
   }
   const notFound = (e: unknown) => {
     // A server or database that does not answer is said so, not taken for a name it lacks.
     if (isKeelError(e) && e.code !== 'NOT_FOUND' && e.code !== 'INVALID_ARGUMENT') throw e;
-    throw new KeelError('NOT_FOUND', `'${file}' is neither a file nor a registered model version (NAME/VERSION, NAME@ALIAS)`, { field: 'file', cause: e });
+    const neither = `'${file}' is neither a file nor a registered model version (NAME/VERSION, NAME@ALIAS)`;
+    // Not even a reference is bad input; a well-formed reference to a version that does not exist is NOT_FOUND.
+    if (isKeelError(e) && e.code === 'INVALID_ARGUMENT') throw invalidArgument('file', neither, e);
+    throw new KeelError('NOT_FOUND', neither, { field: 'file', cause: e });
   };
   if (ctx.isRemote) {
     const { registry } = ctx.client();

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runKeel, startTestServer, type TestServer } from '../test-server.js';
+import { runKeel, runKeelInProcess, startTestServer, type TestServer } from '../test-server.js';
 import { KeelClient } from '../../client/index.js';
 
 const tiny = fileURLToPath(new URL('../../registry/testdata/tiny.onnx', import.meta.url));
@@ -52,5 +52,20 @@ describe('keel models (end to end)', () => {
   it('inspects a registered version through --server, as the local store would', async () => {
     const inspected = await runKeel(['--server', url, '--json', 'models', 'inspect', 'fraud@champion']);
     expect(JSON.parse(inspected.stdout)).toMatchObject({ file: 'fraud@champion', inputs: [{ name: 'x' }], sizeBytes: readFileSync(tiny).length });
+  }, 60_000);
+
+  it('refuses a missing .onnx file as bad input naming file, as data add does, locally and through --server', async () => {
+    const missing = join(home, 'nope.onnx');
+    const error = { code: 'INVALID_ARGUMENT', field: 'file', message: `file: cannot read '${missing}': no such file or directory (ENOENT)` };
+    for (const where of [['--home', home], ['--server', url]]) {
+      for (const args of [['models', 'register', 'fraud', missing], ['models', 'inspect', missing]]) {
+        const r = await runKeelInProcess([...where, '--json', ...args]);
+        expect([r.exitCode, JSON.parse(r.stderr).error]).toEqual([2, error]);
+      }
+    }
+    // A well-formed reference to a version that does not exist is still NOT_FOUND; one that is no reference, bad input.
+    expect(JSON.parse((await runKeelInProcess(['--home', home, '--json', 'models', 'inspect', 'fraud/9'])).stderr).error.code).toBe('NOT_FOUND');
+    expect(JSON.parse((await runKeelInProcess(['--home', home, '--json', 'models', 'inspect', 'no-dir/model'])).stderr).error.code).toBe('INVALID_ARGUMENT');
+    expect((await server.platform.registry.resolve('fraud')).version).toBe(2);
   }, 60_000);
 });

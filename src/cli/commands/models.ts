@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { KeelError, invalidArgument } from '../../core/index.js';
+import { invalidArgument, unreadableFile } from '../../core/index.js';
 import type { ModelVersionInfo, RegisteredModelInfo, RegisterModelOptions, RegistryHistoryEntry, RegistryPage, RegistrySearch } from '../../client/index.js';
 import { commandGroup } from '../command-group.js';
 import type { CliContext, ContextFactory } from '../context.js';
@@ -176,7 +176,7 @@ export function registerModelsCommands(program: Command, context: ContextFactory
         try {
           onnx = new Uint8Array(await readFile(file));
         } catch (e) {
-          throw new KeelError('NOT_FOUND', `file '${file}' cannot be read: ${(e as Error).message}`, { field: 'file', cause: e });
+          throw unreadableFile(`'${file}'`, e);
         }
       }
       const metrics = Object.fromEntries(Object.entries(keyValues(opts.metric, '--metric')).map(([k, v]) => {

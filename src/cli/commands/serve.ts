@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Command } from 'commander';
-import { KeelError, createLogger, invalidArgument, isKeelError, toKeelError, type ErrorCode } from '../../core/index.js';
+import { KeelError, createLogger, invalidArgument, isKeelError, isValidName, toKeelError, type ErrorCode } from '../../core/index.js';
 import {
   DispatchingModelSource, FileModelSource, InferenceServer, LruCacheStore, RedisCacheStore, RegistryModelSource,
   type BatchingOptions, type CacheStore, type ServeModelSpec,
@@ -70,6 +70,8 @@ export function registerServeCommand(program: Command, context: ContextFactory):
     .option('--max-body-mb <mb>', 'largest request body in MiB (bigger: 413)', '64')
     .option('--http-processes <n>', 'HTTP processes sharing the port (node:cluster), each with its own workers and models', '1')
     .action(runCommand(context, async (ctx, opts: ServeOptions, refs: string[]) => {
+      // Checked before any serving process, worker thread or log writer exists: they would keep the process alive after the error.
+      checkDeploymentName(opts.name);
       const procs = positiveInt('--http-processes', opts.httpProcesses);
       if (procs > 1 && cluster.isPrimary) {
         await runCluster(ctx.json, procs);
@@ -104,6 +106,11 @@ export function registerServeCommand(program: Command, context: ContextFactory):
       cluster.worker?.disconnect();
     }));
   registerPredictCommand(program, context);
+}
+
+/** A deployment is named as datasets and monitors are (monitors and the prediction log find it by that name); '' was taken and meant "no name". */
+function checkDeploymentName(name: string | undefined): void {
+  if (name !== undefined && !isValidName(name)) throw invalidArgument('--name', `invalid deployment name '${name}': use letters, digits, '.', '_' and '-' (no path characters, at most 128)`);
 }
 
 async function startServer(ctx: CliContext, opts: ServeOptions, refs: string[]): Promise<{ server: InferenceServer; predictionLogger: PredictionLogger | undefined; address: ListenAddress }> {
@@ -209,7 +216,7 @@ async function buildServer(ctx: CliContext, opts: ServeOptions, refs: string[]):
     pollIntervalMs: positiveInt('--poll-ms', opts.pollMs, 0),
     logger: platform?.logger ?? createLogger({ level: ctx.config.logLevel }),
     ...(predictionLogger ? { predictionLogger, predictionLogSampleRate: rate } : {}),
-    ...(opts.name ? { deployment: opts.name } : {}),
+    ...(opts.name !== undefined ? { deployment: opts.name } : {}),
     maxBodyBytes: positiveInt('--max-body-mb', opts.maxBodyMb) * 1024 * 1024,
   });
   return { server, predictionLogger };
