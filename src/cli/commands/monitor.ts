@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { KeelError, invalidArgument } from '../../core/index.js';
+import { KeelError, invalidArgument, unreadableFile } from '../../core/index.js';
 import { Monitor, OnlineLearner, parseDuration, parseMonitorConfig, type MonitorRunner, type MonitorRunResult } from '../../monitoring/index.js';
 import type { FeedbackLabel, MonitorDefinition, MonitorRunInfo } from '../../client/index.js';
 import type { ContextFactory } from '../context.js';
@@ -236,7 +236,7 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
       let labels: FeedbackLabel[];
       if (o.file) {
         const text = await readFile(o.file, 'utf8').catch((e: unknown) => {
-          throw new KeelError('INVALID_ARGUMENT', `--file: cannot read '${o.file}': ${(e as Error).message}`, { field: '--file', cause: e });
+          throw unreadableFile(`'${o.file}'`, e, '--file');
         });
         labels = parseLabelFile(text);
       }

@@ -219,7 +219,7 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
   it('feedback --file names a file it cannot read, both ways', async () => {
     const { local, remote } = await both('feedback', '--file', 'missing.csv');
     expect(remote).toEqual(local);
-    expect(local).toMatchObject({ exitCode: 2, stderr: "error: --file: cannot read 'missing.csv': ENOENT: no such file or directory, open 'missing.csv'\n" });
+    expect(local).toMatchObject({ exitCode: 2, stderr: "error: --file: cannot read 'missing.csv': no such file or directory (ENOENT)\n" });
     // A request id without its label names the label (it asked for the request id it was given).
     const noLabel = await both('--json', 'feedback', 'req-1');
     expect(noLabel.remote).toEqual(noLabel.local);

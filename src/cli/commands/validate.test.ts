@@ -114,4 +114,13 @@ describe('keel validate / schema', () => {
     }
     expect((await runKeelInProcess(['--home', home, '--json', 'schema', 'ls', 'sales'])).stdout).toBe(before);
   });
+
+  // Node's own words ("ENOENT: no such file or directory, open '...'") were passed on as they were.
+  it('names the file flag and says plainly why a schema file cannot be read', async () => {
+    const missing = join(home, 'nope.json');
+    for (const [args, field] of [[['validate', train, '--schema', missing], '--schema'], [['schema', 'save', 'sales', missing], 'file']] as const) {
+      const r = await runKeelInProcess(['--home', home, '--json', ...args]);
+      expect({ exitCode: r.exitCode, error: JSON.parse(r.stderr).error }).toEqual({ exitCode: 2, error: { code: 'INVALID_ARGUMENT', field, message: `${field}: cannot read '${missing}': no such file or directory (ENOENT)` } });
+    }
+  });
 });

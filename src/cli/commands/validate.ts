@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { invalidArgument, lookupFor } from '../../core/index.js';
+import { invalidArgument, lookupFor, unreadableFile } from '../../core/index.js';
 import { assertSchemaDatasetName, DRIFT_TESTS, parseSchema, renderDriftHtml, type DriftOptions, type DriftReport, type DriftTest, type Schema, type ValidationResult } from '../../validation/index.js';
 import { ValidationClient, type ValidationApi } from '../../client/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
@@ -45,7 +45,7 @@ async function readSchemaFile(path: string, field: string): Promise<Schema> {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw invalidArgument(field, `cannot read '${path}': ${(e as Error).message}`);
+    throw unreadableFile(`'${path}'`, e, field);
   }
   try {
     return parseSchema(JSON.parse(text) as unknown, path);
