@@ -94,6 +94,13 @@ describe('keel monitor / alerts / feedback', () => {
       const badFile = await runKeelInProcess([...where, 'monitor', 'create', 'frac', '--file', file]);
       expect(badFile.exitCode).toBe(2);
       expect(badFile.stderr).toMatch(/^error: minRows: expected a whole number >= 0 .*, got 2\.5\n$/);
+      // A file that cannot be read, or is not JSON, is said so, naming --file (read by the CLI, so the same over HTTP).
+      const missing = join(server.home, 'nope.json');
+      const unread = await runKeelInProcess([...where, 'monitor', 'create', 'gone', '--file', missing]);
+      expect([unread.exitCode, unread.stderr]).toEqual([2, `error: --file: cannot read '${missing}': no such file or directory (ENOENT)\n`]);
+      writeFileSync(file, '{"deployment": ');
+      const notJson = await runKeelInProcess([...where, 'monitor', 'create', 'half', '--file', file]);
+      expect([notJson.exitCode, notJson.stderr]).toEqual([2, expect.stringMatching(new RegExp(`^error: --file: '${file}' is not JSON: .+\n$`))]);
       expect((await server.platform.monitoring.listMonitors()).map((m) => m.name)).toEqual(['lax', 'plain', 'strict']);
     } finally {
       await server.close();

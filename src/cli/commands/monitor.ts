@@ -35,10 +35,13 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
     .action(runCommand(context, async (ctx, o: { deployment?: string; window?: string; slide?: string; grace?: string; reference?: string; task?: string; minRows?: string; rule?: string[]; webhook?: string; webhookSecret?: string; retrainCommand?: string; file?: string }, name: string) => {
       let def: Record<string, unknown> = {};
       if (o.file) {
+        const text = await readFile(o.file, 'utf8').catch((e: unknown) => {
+          throw unreadableFile(`'${o.file}'`, e, '--file');
+        });
         try {
-          def = JSON.parse(await readFile(o.file, 'utf8')) as Record<string, unknown>;
+          def = JSON.parse(text) as Record<string, unknown>;
         } catch (e) {
-          throw new KeelError('INVALID_ARGUMENT', `--file: cannot read JSON from '${o.file}': ${(e as Error).message}`, { field: '--file', cause: e });
+          throw new KeelError('INVALID_ARGUMENT', `--file: '${o.file}' is not JSON: ${(e as Error).message}`, { field: '--file', cause: e });
         }
       }
       def.name = name;
