@@ -1,4 +1,4 @@
-export { InferenceServer } from './inference-server.js';
+export { checkDeploymentName, InferenceServer } from './inference-server.js';
 export type { InferenceServerOptions, ServeModelSpec } from './inference-server.js';
 export { DEFAULT_BATCHING, DynamicBatcher } from './batcher.js';
 export type { BatchingOptions } from './batcher.js';

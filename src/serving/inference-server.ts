@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type * as FastifyModule from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { KeelError, requireLazily, silentLogger, type Logger } from '../core/index.js';
+import { invalidArgument, isValidName, KeelError, requireLazily, silentLogger, type Logger } from '../core/index.js';
 import type { PredictionLogger } from '../monitoring/index.js';
 import { DEFAULT_BATCHING, type BatchingOptions } from './batcher.js';
 import type { CacheStore } from './cache/cache-store.js';
@@ -59,6 +59,14 @@ declare module 'fastify' {
 }
 
 /**
+ * A deployment is named as datasets and monitors are (monitors and the prediction log find it by
+ * that name); '' was once taken and meant "no name". `field`: how the caller names the option.
+ */
+export function checkDeploymentName(name: string, field = 'deployment'): void {
+  if (!isValidName(name)) throw invalidArgument(field, `invalid deployment name '${name}': use letters, digits, '.', '_' and '-' (no path characters, at most 128)`);
+}
+
+/**
  * The model server: its own Fastify app speaking the Open Inference Protocol (KServe V2 REST, with
  * Triton's binary tensor extension), `/v1/models/{name}:predict`, and Prometheus `/metrics`.
  * Lifecycle: `start()` listens and loads every model (readiness waits on their warm-up runs);
@@ -72,6 +80,8 @@ export class InferenceServer {
   private readonly logger: Logger;
 
   constructor(private readonly o: InferenceServerOptions) {
+    // Before the workers start: a throw after would leave their threads keeping the process alive.
+    if (o.deployment !== undefined) checkDeploymentName(o.deployment);
     this.logger = o.logger ?? silentLogger;
     this.pool = new InferencePool(o.workers ?? 1, { intraOpThreads: o.intraOpThreads ?? 1, interOpThreads: o.interOpThreads ?? 1 });
     this.manager = new ModelManager({

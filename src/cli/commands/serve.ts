@@ -1,8 +1,8 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Command } from 'commander';
-import { KeelError, createLogger, invalidArgument, isKeelError, isValidName, toKeelError, type ErrorCode } from '../../core/index.js';
+import { KeelError, createLogger, invalidArgument, isKeelError, toKeelError, type ErrorCode } from '../../core/index.js';
 import {
-  DispatchingModelSource, FileModelSource, InferenceServer, LruCacheStore, RedisCacheStore, RegistryModelSource,
+  checkDeploymentName, DispatchingModelSource, FileModelSource, InferenceServer, LruCacheStore, RedisCacheStore, RegistryModelSource,
   type BatchingOptions, type CacheStore, type ServeModelSpec,
 } from '../../serving/index.js';
 import type { PredictionLogger } from '../../monitoring/index.js';
@@ -71,7 +71,7 @@ export function registerServeCommand(program: Command, context: ContextFactory):
     .option('--http-processes <n>', 'HTTP processes sharing the port (node:cluster), each with its own workers and models', '1')
     .action(runCommand(context, async (ctx, opts: ServeOptions, refs: string[]) => {
       // Checked before any serving process, worker thread or log writer exists: they would keep the process alive after the error.
-      checkDeploymentName(opts.name);
+      if (opts.name !== undefined) checkDeploymentName(opts.name, '--name');
       const procs = positiveInt('--http-processes', opts.httpProcesses);
       if (procs > 1 && cluster.isPrimary) {
         await runCluster(ctx.json, procs);
@@ -108,10 +108,6 @@ export function registerServeCommand(program: Command, context: ContextFactory):
   registerPredictCommand(program, context);
 }
 
-/** A deployment is named as datasets and monitors are (monitors and the prediction log find it by that name); '' was taken and meant "no name". */
-function checkDeploymentName(name: string | undefined): void {
-  if (name !== undefined && !isValidName(name)) throw invalidArgument('--name', `invalid deployment name '${name}': use letters, digits, '.', '_' and '-' (no path characters, at most 128)`);
-}
 
 async function startServer(ctx: CliContext, opts: ServeOptions, refs: string[]): Promise<{ server: InferenceServer; predictionLogger: PredictionLogger | undefined; address: ListenAddress }> {
   // Checked before the server exists: its worker threads and log writer would keep the process alive after the error.
