@@ -54,6 +54,9 @@ describe('resolveSourceFiles and contentHash', () => {
       ['rows.txt', png, 'ndjson', "'rows.txt' is a PNG image, not NDJSON text"],
       ['blank.csv', '\n\n\n', undefined, "'blank.csv' holds only blank lines: no header and no rows to read"],
       ['spaces.csv', ' \t \r\n  \n', undefined, "'spaces.csv' holds only blank lines: no header and no rows to read"],
+      // A UTF-8 byte order mark alone, or before blank lines: DuckDB's sniffer said `Set: true, Sniffed: false`.
+      ['bom.csv', '\ufeff', undefined, "'bom.csv' holds only blank lines: no header and no rows to read"],
+      ['bom-lines.csv', '\ufeff\r\n\n', undefined, "'bom-lines.csv' holds only blank lines: no header and no rows to read"],
       // DuckDB said "IO Error: Input is not a GZIP stream: /the/full/path".
       ['plain.csv.gz', 'a,b\n1,2\n', undefined, "'plain.csv.gz' is not gzip data (its name ends in .gz, but its bytes do not start as gzip's do, 1f 8b): it looks like uncompressed text; name it without .gz"],
       ['zst.ndjson.gz', Buffer.from('28b52ffd00000000', 'hex'), undefined, "'zst.ndjson.gz' is not gzip data (its name ends in .gz, but its bytes do not start as gzip's do, 1f 8b): it is zstd-compressed"],

@@ -41,12 +41,15 @@ const isText = (start: Buffer): boolean => start.length > 0 && [...start].every(
 /** Bytes of a CSV looked at for blank lines alone: a longer file of them is left to DuckDB's read. */
 const BLANK_LOOK = 64 * 1024;
 
-/** Throws when the CSV `file` holds only blank lines (spaces, tabs, line breaks), as pandas' EmptyDataError does. */
+/**
+ * Throws when the CSV `file` holds only blank lines (spaces, tabs, line breaks), as pandas' EmptyDataError does;
+ * after a UTF-8 byte order mark too (DuckDB's sniffer said only `Set: true, Sniffed: false` of its header).
+ */
 export async function assertNotBlank(file: string, format: DatasetFormat, size: number): Promise<void> {
   // A compressed file is left to the read (a .gz name on bytes that are not gzip's is its error).
   if (format !== 'csv' || size > BLANK_LOOK || /\.(gz|zst)$/i.test(file)) return;
   const head = await readHead(file, BLANK_LOOK);
-  if (head.length < BLANK_LOOK && /^[ \t\r\n]*$/.test(head.toString('latin1'))) {
+  if (head.length < BLANK_LOOK && /^(\xef\xbb\xbf)?[ \t\r\n]*$/.test(head.toString('latin1'))) {
     throw invalidArgument('file', `'${basename(file)}' holds only blank lines: no header and no rows to read`);
   }
 }
