@@ -10,6 +10,7 @@ import { quoteString } from './duckdb-sql.js';
 import type { ReadOptions } from './read-options.js';
 import { rowError, typeStruct } from './source-sql.js';
 import { adviceError } from './advice-error.js';
+import { assertOneLineEnding } from './csv-line-endings.js';
 
 /**
  * Throws the error that names the first row of the files that does not fit its header line (a
@@ -33,6 +34,8 @@ export async function whyNoDialect(con: DuckDBConnection, error: unknown, files:
       if (why) throw adviceError('file', (say) => `not a readable CSV file: ${why(say)}`, e);
     }
   }
+  // No row found: lines ending both ways fail the sniffer as such a row does.
+  for (const file of files) await assertOneLineEnding(file, read);
   throw error;
 }
 
