@@ -4,7 +4,8 @@
  * text, with as many columns as its header line has fields, stops at that row and names its line.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { KeelError } from '../core/index.js';
+import { basename } from 'node:path';
+import { invalidArgument, KeelError, readHead } from '../core/index.js';
 import { headRows } from './csv-sample.js';
 import { quoteString } from './duckdb-sql.js';
 import type { ReadOptions } from './read-options.js';
@@ -36,7 +37,21 @@ export async function whyNoDialect(con: DuckDBConnection, error: unknown, files:
   }
   // No row found: lines ending both ways fail the sniffer as such a row does.
   for (const file of files) await assertOneLineEnding(file, read);
+  for (const file of files) await assertNoControlBytes(file, read);
   throw error;
+}
+
+/**
+ * Throws when the head of `file` holds a control byte no text has (not a tab, line break or form
+ * feed): binary bytes named .csv, which DuckDB's sniffer took for rows that do not fit a header.
+ */
+async function assertNoControlBytes(file: string, read: ReadOptions): Promise<void> {
+  if (read.encoding?.startsWith('utf-16') || /\.zst$/i.test(file)) return;
+  const head = await readHead(file, 64 * 1024);
+  const at = head.findIndex((b) => b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d);
+  if (at < 0) return;
+  const hex = head[at]!.toString(16).padStart(2, '0');
+  throw invalidArgument('file', `'${basename(file)}' does not look like CSV text: byte ${at + 1} is 0x${hex}, a control character (binary data, or another format?)`);
 }
 
 const causeMessage = (error: unknown): string => ((error instanceof KeelError ? error.cause : error) as Error | undefined)?.message ?? '';

@@ -31,3 +31,19 @@ describe('a CSV of mixed line endings', () => {
     expect((await t.service.add('mixed', path)).rows).toBe(1);
   });
 });
+
+describe('a CSV of binary bytes', () => {
+  const t = sqliteTestService();
+
+  it('is refused naming the file and its first control byte, storing nothing', async () => {
+    // Keel said only that its rows did not all have the header's fields.
+    const path = join(t.dir, 'bin.csv');
+    // 4 KiB of pseudo-random bytes (the same each run), after a first line of text.
+    let seed = 1;
+    const noise = Buffer.from(Array.from({ length: 4096 }, () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) >> 23));
+    writeFileSync(path, Buffer.concat([Buffer.from('abc\x01\n'), noise]));
+    await expectKeelError(t.service.add('bin', path), 'INVALID_ARGUMENT', /^file: 'bin\.csv' does not look like CSV text: byte 4 is 0x01, a control character/);
+    expect(await t.service.list()).toEqual([]);
+    expect(t.blobs()).toEqual([]);
+  });
+});
