@@ -397,6 +397,8 @@ for (const backend of testStores()) {
           ['hollow.ndjson', '{}\n{}\n', /^file: 'hollow\.ndjson' holds only empty JSON objects/],
           ['numbers.json', '[1, 2, 3]', /^file: 'numbers\.json' holds a JSON value that is not an object \(1\): each row must be an object, \{"column": value, \.\.\.\}$/],
           ['mixed.json', '[{"a": 1}, "x"]', /^file: 'mixed\.json' holds a JSON value that is not an object \("x"\)/],
+          // Lists 10,000 deep: the look at the value crashed the process (a segmentation fault).
+          ['deep.json', `[${'['.repeat(10000)}${']'.repeat(10000)}]`, /^file: 'deep\.json' holds a JSON value that is not an object \(\[{40}\.\.\.\)/],
         ];
         for (const [name, text, message] of cases) {
           const file = join(t.dir, name);

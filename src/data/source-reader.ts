@@ -236,7 +236,7 @@ async function describeOther(con: DuckDBConnection, files: readonly string[], fo
   const lateKeys = format === 'parquet' || allRows ? undefined : await lateKeyCheck(files, format === 'json' ? 'auto' : 'newline_delimited', sample ?? JSON_SAMPLE_ROWS);
   const plain = sourceSql(files, format, sample === undefined ? '' : `, sample_size = ${sample}`);
   const duckNames = (await runSource(con, `DESCRIBE SELECT * FROM ${plain}`, format, files)).getRows().map((r) => ({ name: String(r[0]), duckType: String(r[1]) }));
-  if (format !== 'parquet' && !allRows) await assertRecords(con, files, format, plain, duckNames);
+  if (format !== 'parquet' && !allRows) await assertRecords(con, files, format, duckNames);
   // A table of columns (pandas' to_json() default) is refused rather than stored as one row (json-shape.ts).
   if (format === 'json' && !allRows) await assertRowsShape(con, files, plain, duckNames);
   // Whole numbers too long for DuckDB's JSON integers: read as their text (json-numbers.ts).
