@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { invalidArgument } from '../../core/index.js';
+import { invalidArgument, KeelError } from '../../core/index.js';
 import type { ModelVersionSource } from '../../registry/index.js';
 import { fileDownload, noContent, ok, okList } from '../openapi.js';
 import type { RoutePluginOptions } from './route-options.js';
@@ -35,6 +35,22 @@ const CreateVersionBody = Type.Object({
 
 const actorOf = (request: FastifyRequest): string => request.principal?.id ?? 'local';
 
+/** The registry names a search's fields as MLflow's routes do; these routes' query calls them otherwise. */
+const QUERY_NAMES: Readonly<Record<string, string>> = { max_results: 'maxResults', order_by: 'orderBy', page_token: 'pageToken' };
+
+/** A search whose refused parameter is named as this route's query names it (`pageToken`, not `page_token`). */
+async function searching<T>(search: () => Promise<T>): Promise<T> {
+  try {
+    return await search();
+  } catch (e) {
+    const ours = e instanceof KeelError && e.field !== undefined ? QUERY_NAMES[e.field] : undefined;
+    if (ours === undefined) throw e;
+    const k = e as KeelError;
+    const message = `${ours}: ${k.message.startsWith(`${k.field}: `) ? k.message.slice(k.field!.length + 2) : k.message}`;
+    throw new KeelError(k.code, message, { field: ours, cause: k, ...(k.details ? { details: k.details } : {}) });
+  }
+}
+
 function sourceOf(body: Static<typeof CreateVersionBody>): ModelVersionSource {
   const given = [body.onnxBase64 !== undefined, body.artifactSha256 !== undefined, body.runId !== undefined].filter(Boolean).length;
   if (given !== 1) throw invalidArgument('source', 'give exactly one of onnxBase64, artifactSha256, or runId with artifactPath');
@@ -47,7 +63,7 @@ function sourceOf(body: Static<typeof CreateVersionBody>): ModelVersionSource {
 export const modelRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, { platform }) => {
   const registry = platform.registry;
 
-  app.get('/api/v1/models', { config: READ, schema: { querystring: SearchQuery, summary: 'Search registered models (MLflow filter, order, pages)', tags: ['models'], response: ok('{items: [registered model], nextPageToken?}') } }, async (req) => registry.searchRegisteredModels(req.query as Static<typeof SearchQuery>));
+  app.get('/api/v1/models', { config: READ, schema: { querystring: SearchQuery, summary: 'Search registered models (MLflow filter, order, pages)', tags: ['models'], response: ok('{items: [registered model], nextPageToken?}') } }, async (req) => searching(() => registry.searchRegisteredModels(req.query as Static<typeof SearchQuery>)));
   app.post('/api/v1/models', { config: WRITE, schema: { body: CreateModelBody, summary: 'Create a registered model', tags: ['models'], response: ok('the registered model created') } }, async (req) => {
     const body = req.body as Static<typeof CreateModelBody>;
     return registry.createRegisteredModel(body.name, { description: body.description, tags: body.tags });
@@ -69,7 +85,7 @@ export const modelRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, {
     const q = req.query as Static<typeof SearchQuery>;
     await registry.getRegisteredModel(name);
     const own = `name = '${name.replace(/'/g, "''")}'`;
-    return registry.searchModelVersions({ ...q, filter: q.filter ? `${own} AND ${q.filter}` : own, orderBy: q.orderBy ?? ['version_number DESC'] });
+    return searching(() => registry.searchModelVersions({ ...q, filter: q.filter ? `${own} AND ${q.filter}` : own, orderBy: q.orderBy ?? ['version_number DESC'] }));
   });
   app.post('/api/v1/models/:name/versions', { config: WRITE, bodyLimit: 1024 ** 3, schema: { params: NameParams, body: CreateVersionBody, summary: 'Register a new version from ONNX bytes, a stored artifact or a run\'s artifact', tags: ['models'], response: ok('the model version created') } }, async (req) => {
     const body = req.body as Static<typeof CreateVersionBody>;
