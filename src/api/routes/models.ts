@@ -11,12 +11,15 @@ const WRITE = { permission: 'models:write' } as const;
 const NameParams = Type.Object({ name: Type.String() });
 const VersionParams = Type.Object({ name: Type.String(), version: Type.Integer({ minimum: 1 }) });
 const AliasParams = Type.Object({ name: Type.String(), alias: Type.String() });
-const SearchQuery = Type.Object({
+// The most one page answers: the registry's limits (RegistryService), here so that /docs says them.
+const searchQuery = (maxPage: number) => Type.Object({
   filter: Type.Optional(Type.String()),
   orderBy: Type.Optional(Type.Array(Type.String())),
-  maxResults: Type.Optional(Type.Integer({ minimum: 1 })),
+  maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: maxPage })),
   pageToken: Type.Optional(Type.String()),
 });
+const SearchQuery = searchQuery(1000);
+const VersionSearchQuery = searchQuery(200_000);
 const Tags = Type.Record(Type.String(), Type.String());
 const TensorSpec = Type.Object({ name: Type.String(), type: Type.String(), shape: Type.Array(Type.Integer()) });
 const CreateModelBody = Type.Object({ name: Type.String(), description: Type.Optional(Type.String()), tags: Type.Optional(Tags) });
@@ -80,9 +83,9 @@ export const modelRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, {
     await registry.deleteRegisteredModel((req.params as Static<typeof NameParams>).name, { actor: actorOf(req) });
     return reply.status(204).send();
   });
-  app.get('/api/v1/models/:name/versions', { config: READ, schema: { params: NameParams, querystring: SearchQuery, summary: 'A model\'s versions (MLflow filter, order, pages)', tags: ['models'], response: ok('{items: [model version], nextPageToken?}') } }, async (req) => {
+  app.get('/api/v1/models/:name/versions', { config: READ, schema: { params: NameParams, querystring: VersionSearchQuery, summary: 'A model\'s versions (MLflow filter, order, pages)', tags: ['models'], response: ok('{items: [model version], nextPageToken?}') } }, async (req) => {
     const { name } = req.params as Static<typeof NameParams>;
-    const q = req.query as Static<typeof SearchQuery>;
+    const q = req.query as Static<typeof VersionSearchQuery>;
     await registry.getRegisteredModel(name);
     const own = `name = '${name.replace(/'/g, "''")}'`;
     return searching(() => registry.searchModelVersions({ ...q, filter: q.filter ? `${own} AND ${q.filter}` : own, orderBy: q.orderBy ?? ['version_number DESC'] }));
