@@ -36,6 +36,9 @@ export function keelErrorOf(error: unknown, request?: FastifyRequest): KeelError
     const type = request?.headers['content-type'];
     return new KeelError('UNSUPPORTED_MEDIA_TYPE', `content-type: '${type ?? ''}' is not accepted here; send a JSON body (content-type application/json)`, { field: 'content-type' });
   }
+  // Fastify's words named no field; its parser keeps the JSON error's position to itself.
+  if (fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return new KeelError('INVALID_ARGUMENT', 'body: not valid JSON (the content-type is application/json)', { field: 'body' });
+  if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return new KeelError('INVALID_ARGUMENT', 'body: empty, where the content-type application/json promises a JSON value', { field: 'body' });
   if (fe.statusCode !== undefined && fe.statusCode >= 400 && fe.statusCode < 500) {
     return new KeelError(fe.statusCode === 404 ? 'NOT_FOUND' : 'INVALID_ARGUMENT', fe.message ?? 'bad request');
   }

@@ -128,6 +128,15 @@ describe('API server', () => {
     expect((await answer({ method: 'POST', url: '/api/v1/train', payload: { dataset: 'd', target: 'y', split: { validFraction: 'half' } } })).body).toEqual({
       error: { code: 'INVALID_ARGUMENT', message: "split.validFraction: the body field must be number, got 'half'", field: 'split.validFraction' },
     });
+    const json = { 'content-type': 'application/json' };
+    expect(await answer({ method: 'POST', url: '/api/v1/models', headers: json, payload: '{"name":' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'INVALID_ARGUMENT', message: 'body: not valid JSON (the content-type is application/json)', field: 'body' } },
+    });
+    expect(await answer({ method: 'POST', url: '/api/v1/models', headers: json, payload: '' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'INVALID_ARGUMENT', message: 'body: empty, where the content-type application/json promises a JSON value', field: 'body' } },
+    });
     await app.close();
   });
 

@@ -110,8 +110,14 @@ describe('dataset routes', () => {
     expect((await upload('demo', CSV_A, '')).json()).toMatchObject({ error: { code: 'INVALID_ARGUMENT', field: 'format' } });
     expect((await upload('..%2Fetc', CSV_A, 'format=csv')).json()).toMatchObject({ error: { code: 'INVALID_ARGUMENT', field: 'name' } });
     expect((await app.inject('/api/v1/datasets/nope')).json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
-    expect((await app.inject('/api/v1/datasets/demo/versions/zzz')).statusCode).toBe(400);
-    expect((await app.inject('/api/v1/datasets/demo/versions/000000000000')).statusCode).toBe(404);
+    expect((await app.inject('/api/v1/datasets/demo/versions/zzz')).json()).toMatchObject({ error: { code: 'INVALID_ARGUMENT', field: 'ref' } });
+    // Not found names the field as malformed does, on each route of a version.
+    const missing = await app.inject('/api/v1/datasets/demo/versions/000000000000');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toEqual({ error: { code: 'NOT_FOUND', message: "ref: dataset version 'demo@000000000000' not found", field: 'ref' } });
+    for (const tail of ['', '/rows', '/parquet']) {
+      expect((await app.inject(`/api/v1/datasets/nope/versions/latest${tail}`)).json()).toMatchObject({ error: { code: 'NOT_FOUND', message: "ref: dataset 'nope' not found", field: 'ref' } });
+    }
   });
 
   it('reads a gzipped body as a local .gz file is read: by its filename, or by its bytes with ?format=', async () => {

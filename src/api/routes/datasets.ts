@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Multipart } from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
-import { formatOfName, invalidArgument, isKeelError, KeelError, makeWorkDir, markGzipped, MAX_SOURCE_FILES, splitList } from '../../core/index.js';
+import { formatOfName, invalidArgument, isKeelError, KeelError, lookupFor, makeWorkDir, markGzipped, MAX_SOURCE_FILES, splitList } from '../../core/index.js';
 import { assertDatasetName, CSV_ENCODINGS, DATASET_FORMATS, isDatasetFormat, MAX_PAGE_ROWS, parseTypeList, queryMessage } from '../../data/index.js';
 import { created, fileDownload, ok, withRequestBody } from '../openapi.js';
 import type { RoutePluginOptions } from './route-options.js';
@@ -51,6 +51,9 @@ const UPLOAD_BODY = {
 };
 
 const ref = (p: { name: string; version: string }) => (p.version === 'latest' ? p.name : `${p.name}@${p.version}`);
+// A dataset or version that does not exist names `ref`, as a malformed one does and as the CLI's
+// `data show REF` names it (docs/errors.md).
+const lookupRef = <T>(p: { name: string; version: string }, lookup: (ref: string) => Promise<T>) => lookupFor('ref', () => lookup(ref(p)));
 
 /** /api/v1/datasets: list, versions, one version's profile, upload, diff, Parquet download. */
 export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, { platform }) => {
@@ -106,7 +109,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
   app.get<{ Params: { name: string; version: string } }>(
     '/api/v1/datasets/:name/versions/:version',
     { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: 'One version: schema and statistics', params: VersionParams, response: ok('the version with its columns: [{name, type, nullable, stats}]') } },
-    async (req) => datasets.get(ref(req.params)),
+    async (req) => lookupRef(req.params, (r) => datasets.get(r)),
   );
 
   app.get<{ Params: { name: string; version: string }; Querystring: Static<typeof RowsQuery> }>(
@@ -123,11 +126,11 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
     },
     async (req) => {
       const { limit, offset, columns } = req.query;
-      return datasets.rows(ref(req.params), {
+      return lookupRef(req.params, (r) => datasets.rows(r, {
         ...(limit !== undefined ? { limit } : {}),
         ...(offset !== undefined ? { offset } : {}),
         ...(columns !== undefined ? { columns: splitList(columns) } : {}),
-      });
+      }));
     },
   );
 
@@ -136,7 +139,7 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
     { config: { permission: 'datasets:read' }, schema: { tags: ['datasets'], summary: "Download a version's rows as Parquet", params: VersionParams, response: fileDownload('application/vnd.apache.parquet', "the version's stored Parquet, verified") } },
     async (req, reply) => {
       // Verified before the first byte is sent: a missing or corrupted file is an error answer, not a broken download.
-      const { version: v, path } = await datasets.parquetFile(ref(req.params));
+      const { version: v, path } = await lookupRef(req.params, (r) => datasets.parquetFile(r));
       return reply
         .header('content-type', 'application/vnd.apache.parquet')
         .header('content-disposition', `attachment; filename="${v.name}-${v.version}.parquet"`)

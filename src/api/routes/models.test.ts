@@ -40,4 +40,19 @@ describe('Keel model registry routes', () => {
     expect([bad.statusCode, bad.json().error.field]).toEqual([400, 'source.onnx']);
     expect((await app.inject({ method: 'GET', url: '/api/v1/models/nope' })).statusCode).toBe(404);
   });
+
+  // They were named as MLflow's routes name them (page_token, order_by, max_results).
+  it('names a refused search parameter as the query names it', async () => {
+    const error = async (url: string) => {
+      const r = await app.inject({ method: 'GET', url });
+      return [r.statusCode, r.json().error];
+    };
+    expect(await error('/api/v1/models?pageToken=zzz')).toEqual([400, { code: 'INVALID_ARGUMENT', field: 'pageToken', message: "pageToken: Invalid page token 'zzz': it was not returned by a previous search" }]);
+    expect(await error('/api/v1/models?orderBy=zz')).toMatchObject([400, { field: 'orderBy', message: expect.stringMatching(/^orderBy: invalid order_by clause 'zz'/) }]);
+    expect(await error('/api/v1/models?maxResults=100000')).toEqual([400, { code: 'INVALID_ARGUMENT', field: 'maxResults', message: 'maxResults: the query parameter must be <= 1000, got 100000' }]);
+    expect(await error('/api/v1/models/tiny/versions?maxResults=300000')).toMatchObject([400, { field: 'maxResults', message: 'maxResults: the query parameter must be <= 200000, got 300000' }]);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/models/tiny/versions?maxResults=1001' })).statusCode).toBe(200);
+    expect(await error('/api/v1/models/tiny/versions?orderBy=zz')).toMatchObject([400, { field: 'orderBy' }]);
+    expect(await error('/api/v1/models?filter=bogus')).toMatchObject([400, { field: 'filter' }]);
+  });
 });

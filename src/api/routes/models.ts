@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { invalidArgument } from '../../core/index.js';
+import { invalidArgument, KeelError } from '../../core/index.js';
 import type { ModelVersionSource } from '../../registry/index.js';
 import { fileDownload, noContent, ok, okList } from '../openapi.js';
 import type { RoutePluginOptions } from './route-options.js';
@@ -11,12 +11,15 @@ const WRITE = { permission: 'models:write' } as const;
 const NameParams = Type.Object({ name: Type.String() });
 const VersionParams = Type.Object({ name: Type.String(), version: Type.Integer({ minimum: 1 }) });
 const AliasParams = Type.Object({ name: Type.String(), alias: Type.String() });
-const SearchQuery = Type.Object({
+// The most one page answers: the registry's limits (RegistryService), here so that /docs says them.
+const searchQuery = (maxPage: number) => Type.Object({
   filter: Type.Optional(Type.String()),
   orderBy: Type.Optional(Type.Array(Type.String())),
-  maxResults: Type.Optional(Type.Integer({ minimum: 1 })),
+  maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: maxPage })),
   pageToken: Type.Optional(Type.String()),
 });
+const SearchQuery = searchQuery(1000);
+const VersionSearchQuery = searchQuery(200_000);
 const Tags = Type.Record(Type.String(), Type.String());
 const TensorSpec = Type.Object({ name: Type.String(), type: Type.String(), shape: Type.Array(Type.Integer()) });
 const CreateModelBody = Type.Object({ name: Type.String(), description: Type.Optional(Type.String()), tags: Type.Optional(Tags) });
@@ -35,6 +38,22 @@ const CreateVersionBody = Type.Object({
 
 const actorOf = (request: FastifyRequest): string => request.principal?.id ?? 'local';
 
+/** The registry names a search's fields as MLflow's routes do; these routes' query calls them otherwise. */
+const QUERY_NAMES: Readonly<Record<string, string>> = { max_results: 'maxResults', order_by: 'orderBy', page_token: 'pageToken' };
+
+/** A search whose refused parameter is named as this route's query names it (`pageToken`, not `page_token`). */
+async function searching<T>(search: () => Promise<T>): Promise<T> {
+  try {
+    return await search();
+  } catch (e) {
+    const ours = e instanceof KeelError && e.field !== undefined ? QUERY_NAMES[e.field] : undefined;
+    if (ours === undefined) throw e;
+    const k = e as KeelError;
+    const message = `${ours}: ${k.message.startsWith(`${k.field}: `) ? k.message.slice(k.field!.length + 2) : k.message}`;
+    throw new KeelError(k.code, message, { field: ours, cause: k, ...(k.details ? { details: k.details } : {}) });
+  }
+}
+
 function sourceOf(body: Static<typeof CreateVersionBody>): ModelVersionSource {
   const given = [body.onnxBase64 !== undefined, body.artifactSha256 !== undefined, body.runId !== undefined].filter(Boolean).length;
   if (given !== 1) throw invalidArgument('source', 'give exactly one of onnxBase64, artifactSha256, or runId with artifactPath');
@@ -47,7 +66,7 @@ function sourceOf(body: Static<typeof CreateVersionBody>): ModelVersionSource {
 export const modelRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, { platform }) => {
   const registry = platform.registry;
 
-  app.get('/api/v1/models', { config: READ, schema: { querystring: SearchQuery, summary: 'Search registered models (MLflow filter, order, pages)', tags: ['models'], response: ok('{items: [registered model], nextPageToken?}') } }, async (req) => registry.searchRegisteredModels(req.query as Static<typeof SearchQuery>));
+  app.get('/api/v1/models', { config: READ, schema: { querystring: SearchQuery, summary: 'Search registered models (MLflow filter, order, pages)', tags: ['models'], response: ok('{items: [registered model], nextPageToken?}') } }, async (req) => searching(() => registry.searchRegisteredModels(req.query as Static<typeof SearchQuery>)));
   app.post('/api/v1/models', { config: WRITE, schema: { body: CreateModelBody, summary: 'Create a registered model', tags: ['models'], response: ok('the registered model created') } }, async (req) => {
     const body = req.body as Static<typeof CreateModelBody>;
     return registry.createRegisteredModel(body.name, { description: body.description, tags: body.tags });
@@ -64,12 +83,12 @@ export const modelRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, {
     await registry.deleteRegisteredModel((req.params as Static<typeof NameParams>).name, { actor: actorOf(req) });
     return reply.status(204).send();
   });
-  app.get('/api/v1/models/:name/versions', { config: READ, schema: { params: NameParams, querystring: SearchQuery, summary: 'A model\'s versions (MLflow filter, order, pages)', tags: ['models'], response: ok('{items: [model version], nextPageToken?}') } }, async (req) => {
+  app.get('/api/v1/models/:name/versions', { config: READ, schema: { params: NameParams, querystring: VersionSearchQuery, summary: 'A model\'s versions (MLflow filter, order, pages)', tags: ['models'], response: ok('{items: [model version], nextPageToken?}') } }, async (req) => {
     const { name } = req.params as Static<typeof NameParams>;
-    const q = req.query as Static<typeof SearchQuery>;
+    const q = req.query as Static<typeof VersionSearchQuery>;
     await registry.getRegisteredModel(name);
     const own = `name = '${name.replace(/'/g, "''")}'`;
-    return registry.searchModelVersions({ ...q, filter: q.filter ? `${own} AND ${q.filter}` : own, orderBy: q.orderBy ?? ['version_number DESC'] });
+    return searching(() => registry.searchModelVersions({ ...q, filter: q.filter ? `${own} AND ${q.filter}` : own, orderBy: q.orderBy ?? ['version_number DESC'] }));
   });
   app.post('/api/v1/models/:name/versions', { config: WRITE, bodyLimit: 1024 ** 3, schema: { params: NameParams, body: CreateVersionBody, summary: 'Register a new version from ONNX bytes, a stored artifact or a run\'s artifact', tags: ['models'], response: ok('the model version created') } }, async (req) => {
     const body = req.body as Static<typeof CreateVersionBody>;

@@ -35,6 +35,18 @@ describe('keel models (end to end)', () => {
     expect(JSON.parse(hist.stdout)).toMatchObject([{ kind: 'alias', alias: 'champion', from: null, to: 1, actor: 'local' }]);
   }, 120_000);
 
+  // It named the registry's max_results (through --server, the route's maxResults), not the flag.
+  it('refuses a models ls --limit past the registry\'s 1000, naming the flag, here and through --server', async () => {
+    for (const where of [['--home', home], ['--server', url]]) {
+      const out = await runKeelInProcess([...where, '--json', 'models', 'ls', '--limit', '5000']);
+      expect(out.exitCode).toBe(2);
+      expect(JSON.parse(out.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', field: '--limit', message: '--limit: at most 1000, got 5000' } });
+    }
+    const max = await runKeelInProcess(['--home', home, '--json', 'models', 'ls', '--max', '1001']);
+    expect(JSON.parse(max.stderr)).toMatchObject({ error: { field: '--max', message: '--max: at most 1000, got 1001' } });
+    expect((await runKeelInProcess(['--home', home, '--json', 'models', 'ls', '--limit', '1000'])).exitCode).toBe(0);
+  }, 60_000);
+
   it('drives the registry through the SDK', async () => {
     const client = new KeelClient({ baseUrl: url });
     const onnx = new Uint8Array(readFileSync(tiny));

@@ -67,6 +67,9 @@ async function api(ctx: CliContext): Promise<RegistryApi> {
   };
 }
 
+/** The most models one search answers (the registry's limit, RegistryService.searchRegisteredModels). */
+const MAX_MODELS_PAGE = 1000;
+
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 function keyValues(pairs: readonly string[] | undefined, flag: string): Record<string, string> {
@@ -121,7 +124,10 @@ export function registerModelsCommands(program: Command, context: ContextFactory
     .option('--limit <n>', 'at most this many models (default 100)')
     .option('--max <n>', 'alias of --limit')
     .action(runCommand(context, async (ctx, opts: { filter?: string; limit?: string; max?: string }) => {
-      const page = await (await api(ctx)).list({ filter: opts.filter, maxResults: limitFlag(opts.limit, ['--max', opts.max], 100) });
+      const maxResults = limitFlag(opts.limit, ['--max', opts.max], 100);
+      // Checked here, naming the flag: the registry names its own parameter (max_results, or the route's maxResults).
+      if (maxResults > MAX_MODELS_PAGE) throw invalidArgument(opts.max !== undefined ? '--max' : '--limit', `at most ${MAX_MODELS_PAGE}, got ${maxResults}`);
+      const page = await (await api(ctx)).list({ filter: opts.filter, maxResults });
       if (ctx.json) return printJson(page);
       printTable(
         page.items.map((m) => ({

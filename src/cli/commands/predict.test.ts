@@ -54,4 +54,13 @@ describe('keel predict (end to end)', () => {
       expect(JSON.parse(out.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', field: 'key', message: "key: no column 'nope' in d (columns: x, y)" } });
     }
   }, 60_000);
+
+  it('names the field of a dataset input that does not exist the same here and through --server', async () => {
+    const here = mkdtempSync(join(tmpdir(), 'keel-cli-predict-nope-'));
+    for (const where of [['--home', server.home], ['--server', server.url]]) {
+      const out = await runKeelInProcess([...where, '--json', 'predict', '--model', 'm/1', '--input', 'nope@latest', '--output', join(here, 'o.parquet')]);
+      expect(out.exitCode).toBe(3);
+      expect(JSON.parse(out.stderr)).toEqual({ error: { code: 'NOT_FOUND', field: 'ref', message: "ref: dataset 'nope' not found" } });
+    }
+  }, 60_000);
 });

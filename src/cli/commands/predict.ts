@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { KeelClient } from '../../client/index.js';
-import { invalidArgument, makeWorkDir } from '../../core/index.js';
+import { invalidArgument, lookupFor, makeWorkDir } from '../../core/index.js';
 import { batchPredict, DispatchingModelSource, FileModelSource, RegistryModelSource, type ModelRegistryReader } from '../../serving/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
 import { counted, printJson, printLine, progressBar } from '../output.js';
@@ -66,7 +66,7 @@ async function predict(ctx: CliContext, opts: PredictOptions, work: string | und
     if (remote) {
       input = join(work!, 'input.parquet');
       await remote.datasets.download(opts.input, input);
-    } else input = await platform!.datasets.parquetPath(opts.input);
+    } else input = await lookupFor('ref', () => platform!.datasets.parquetPath(opts.input)); // named as the server's download names it (and a malformed ref)
   }
   const registry = remote ? downloadingRegistry(remote, work!) : platform?.registry;
   const source = new DispatchingModelSource(new FileModelSource(), registry ? new RegistryModelSource(registry) : undefined);
