@@ -36,17 +36,21 @@ function expected(bytes: Buffer, block: number, unit: 1 | 2 = 1): number {
 }
 
 /**
- * Random lines of `x` and of UTF-16 characters whose bytes are those of line ends (U+0A0D is
- * 0D 0A, U+0A00 then U+0D0A is 00 0A 0A 0D, U+4E0A 上 is 0A 4E), ended by `\n`, `\r\n` or `\r`,
- * mostly shorter than `size`, some of a few times it, maybe with a last line without an end.
+ * Characters for UTF-16 files: `x`, and characters whose bytes are those of line ends (U+0A0D is
+ * 0D 0A, U+0A00 then U+0D0A is 00 0A 0A 0D, U+4E0A 上 is 0A 4E).
  */
-function randomText(random: () => number, size: number, lines: number): string {
-  const chars = ['x', 'x', 'x', '\u0a0d', '\u0a00', '\u0d0a', '\u4e0a', '\u0d00'];
+const LOOKALIKES = ['x', 'x', 'x', '\u0a0d', '\u0a00', '\u0d0a', '\u4e0a', '\u0d00'];
+
+/**
+ * Random lines of `chars`, ended by `\n`, `\r\n` or `\r`, mostly shorter than `size`, some of up
+ * to `long` times it, maybe with a last line without an end.
+ */
+function randomText(random: () => number, size: number, lines: number, chars: readonly string[] = ['x'], long = 4): string {
   const ends = ['\n', '\r\n', '\r'];
-  const lineOf = (length: number) => Array.from({ length }, () => chars[Math.floor(random() * chars.length)]).join('');
+  const lineOf = (length: number) => (chars.length === 1 ? chars[0]!.repeat(length) : Array.from({ length }, () => chars[Math.floor(random() * chars.length)]).join(''));
   let text = '';
   for (let n = Math.floor(random() * lines); n > 0; n--) {
-    const length = random() < 0.2 ? Math.floor(random() * size * 4) : Math.floor(random() * size);
+    const length = random() < 0.2 ? Math.floor(random() * size * long) : Math.floor(random() * size);
     text += lineOf(length) + ends[Math.floor(random() * 3)]!;
   }
   if (random() < 0.5) text += lineOf(Math.floor(random() * size * 3));
@@ -56,17 +60,10 @@ function randomText(random: () => number, size: number, lines: number): string {
 describe('longestLine', () => {
   it('finds the longest line holding a whole block, with its line end, in files of random lines', async () => {
     const random = mulberry32(3);
-    const ends = ['\n', '\r\n', '\r'];
     for (let round = 0; round < 300; round++) {
       const block = 1 + Math.floor(random() * 40);
-      let text = '';
-      for (let lines = Math.floor(random() * 30); lines > 0; lines--) {
-        // Mostly short lines, some of a few blocks.
-        const length = random() < 0.2 ? Math.floor(random() * block * 4) : Math.floor(random() * block);
-        text += 'x'.repeat(length) + ends[Math.floor(random() * 3)]!;
-      }
-      if (random() < 0.5) text += 'y'.repeat(Math.floor(random() * block * 3));
-      const bytes = Buffer.from(text);
+      // Mostly short lines, some of a few blocks.
+      const bytes = Buffer.from(randomText(random, block, 30));
       const file = fileOf(`r${round}.csv`, bytes);
       expect({ round, block, found: await longestLine(file, block, 1 << 30) }).toEqual({ round, block, found: expected(bytes, block) });
     }
@@ -103,7 +100,7 @@ describe('longestLine', () => {
     const random = mulberry32(7);
     for (let round = 0; round < 300; round++) {
       const block = 2 * (1 + Math.floor(random() * 20));
-      const bytes = Buffer.from(randomText(random, block / 2, 30), 'utf16le');
+      const bytes = Buffer.from(randomText(random, block / 2, 30, LOOKALIKES), 'utf16le');
       const file = fileOf(`u${round}.csv`, bytes);
       expect({ round, block, found: await longestLine(file, block, 1 << 30, 2) }).toEqual({ round, block, found: expected(bytes, block, 2) });
     }
@@ -130,16 +127,9 @@ function longestOf(bytes: Buffer, unit: 1 | 2 = 1): number {
 describe('longestLineGzip', () => {
   it('measures every line longer than a piece decompressed, whatever splits its line end', async () => {
     const random = mulberry32(5);
-    const ends = ['\n', '\r\n', '\r'];
     const PIECE = 64;
     for (let round = 0; round < 300; round++) {
-      let text = '';
-      for (let lines = Math.floor(random() * 40); lines > 0; lines--) {
-        const length = random() < 0.2 ? Math.floor(random() * PIECE * 5) : Math.floor(random() * PIECE);
-        text += 'x'.repeat(length) + ends[Math.floor(random() * 3)]!;
-      }
-      if (random() < 0.5) text += 'y'.repeat(Math.floor(random() * PIECE * 3));
-      const bytes = Buffer.from(text);
+      const bytes = Buffer.from(randomText(random, PIECE, 40, ['x'], 5));
       const found = await longestLineGzip(fileOf(`g${round}.csv.gz`, gzipSync(bytes)), 1 << 30, PIECE);
       // A line longer than a piece is measured exactly; a shorter longest line may be missed.
       const longest = longestOf(bytes);
@@ -168,7 +158,7 @@ describe('longestLineGzip', () => {
     for (let round = 0; round < 300; round++) {
       // Odd pieces: units split between two.
       const piece = 64 + Math.floor(random() * 3);
-      const bytes = Buffer.from(randomText(random, piece / 2, 40), 'utf16le');
+      const bytes = Buffer.from(randomText(random, piece / 2, 40, LOOKALIKES), 'utf16le');
       const found = await longestLineGzip(fileOf(`gu${round}.csv.gz`, gzipSync(bytes)), 1 << 30, piece, 2);
       const longest = longestOf(bytes, 2);
       if (longest > piece) expect({ round, found }).toEqual({ round, found: longest });
