@@ -1,12 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { KeelError, invalidArgument, unreadableFile } from '../../core/index.js';
+import { invalidArgument } from '../../core/index.js';
 import { Monitor, OnlineLearner, parseDuration, parseMonitorConfig, type MonitorRunner, type MonitorRunResult } from '../../monitoring/index.js';
 import type { FeedbackLabel, MonitorDefinition, MonitorRunInfo } from '../../client/index.js';
 import type { ContextFactory } from '../context.js';
 import { printJson, printLine, printTable, printWarning, tableTime } from '../output.js';
 import { positiveInt, positiveSeconds } from '../option-values.js';
 import { runCommand } from '../run-command.js';
+import { readJsonFile, readUserFile } from '../user-files.js';
 import { alertRows, api, collect, durationFlag, parseLabel, parseLabelFile, parseRuleText, remoteLearnerSources, statusRows, type MonitoringApi } from './monitor-support.js';
 
 /** The server's monitor runs as the loop takes them; the loop prints them (the JSON a local run is printed as). */
@@ -35,14 +35,7 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
     .action(runCommand(context, async (ctx, o: { deployment?: string; window?: string; slide?: string; grace?: string; reference?: string; task?: string; minRows?: string; rule?: string[]; webhook?: string; webhookSecret?: string; retrainCommand?: string; file?: string }, name: string) => {
       let def: Record<string, unknown> = {};
       if (o.file) {
-        const text = await readFile(o.file, 'utf8').catch((e: unknown) => {
-          throw unreadableFile(`'${o.file}'`, e, '--file');
-        });
-        try {
-          def = JSON.parse(text) as Record<string, unknown>;
-        } catch (e) {
-          throw new KeelError('INVALID_ARGUMENT', `--file: '${o.file}' is not JSON: ${(e as Error).message}`, { field: '--file', cause: e });
-        }
+        def = (await readJsonFile(o.file, '--file')) as Record<string, unknown>;
       }
       def.name = name;
       if (o.deployment) def.deployment = o.deployment;
@@ -238,10 +231,7 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
     .action(runCommand(context, async (ctx, o: { file?: string }, requestId?: string, label?: string) => {
       let labels: FeedbackLabel[];
       if (o.file) {
-        const text = await readFile(o.file, 'utf8').catch((e: unknown) => {
-          throw unreadableFile(`'${o.file}'`, e, '--file');
-        });
-        labels = parseLabelFile(text);
+        labels = parseLabelFile(await readUserFile(o.file, '--file'));
       }
       else if (requestId !== undefined && label !== undefined) labels = [{ requestId, label: parseLabel(label) }];
       else if (requestId !== undefined) throw invalidArgument('label', `give the label after the request id: keel feedback ${requestId} LABEL`);

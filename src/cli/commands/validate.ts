@@ -1,12 +1,13 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { invalidArgument, lookupFor, unreadableFile } from '../../core/index.js';
+import { invalidArgument, lookupFor } from '../../core/index.js';
 import { assertSchemaDatasetName, DRIFT_TESTS, parseSchema, renderDriftHtml, type DriftOptions, type DriftReport, type DriftTest, type Schema, type ValidationResult } from '../../validation/index.js';
 import { ValidationClient, type ValidationApi } from '../../client/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
 import { counted, printJson, printLine, printTable, tableTime } from '../output.js';
 import { positiveInt } from '../option-values.js';
 import { runCommand } from '../run-command.js';
+import { readJsonFile } from '../user-files.js';
 
 /** Exit status of `keel validate` when the batch has anomalies of error severity (docs/validation.md). */
 export const ANOMALIES_EXIT_CODE = 1;
@@ -41,18 +42,7 @@ async function requireDataset(ctx: CliContext, name: string): Promise<void> {
 
 /** `field` is how the command names the file: `--schema` for validate, the `file` argument for schema save. */
 async function readSchemaFile(path: string, field: string): Promise<Schema> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw unreadableFile(`'${path}'`, e, field);
-  }
-  try {
-    return parseSchema(JSON.parse(text) as unknown, path);
-  } catch (e) {
-    if (e instanceof SyntaxError) throw invalidArgument(field, `'${path}' is not JSON: ${e.message}`);
-    throw e;
-  }
+  return parseSchema(await readJsonFile(path, field), path);
 }
 
 function parseMethod(text: string | undefined): DriftTest | Record<string, DriftTest> | undefined {
