@@ -1,4 +1,4 @@
-export { RegistryService } from './registry-service.js';
+export { MAX_MODELS_PAGE, MAX_VERSIONS_PAGE, RegistryService } from './registry-service.js';
 export { readOnnxSignature } from './onnx-signature.js';
 export { parseSearchFilter } from './search-filter.js';
 export type { FilterClause, FilterOp } from './search-filter.js';

@@ -19,6 +19,9 @@ import { RegistryMoves } from './registry-moves.js';
 
 const EMPTY_SIGNATURE = { inputs: [], outputs: [] };
 
+/** The most registered models, and model versions, one search answers (the routes' /docs and keel models ls say them). */
+export const [MAX_MODELS_PAGE, MAX_VERSIONS_PAGE] = [1000, 200_000];
+
 /**
  * The model registry: registered models and auto-numbered versions of ONNX models with their
  * signature, metrics and lineage; aliases and stages, every move of which is kept in a history.
@@ -55,7 +58,7 @@ export class RegistryService extends RegistryMoves {
   async searchRegisteredModels(options: SearchOptions = {}): Promise<Page<RegisteredModel>> {
     const clauses = parseSearchFilter(options.filter, ['name']);
     const order = parseOrderBy(options.orderBy, MODEL_ORDER_COLUMNS);
-    const max = checkMaxResults(options.maxResults, 100, 1000);
+    const max = checkMaxResults(options.maxResults, 100, MAX_MODELS_PAGE);
     const offset = decodePageToken(options.pageToken);
     const rows = await this.store.searchModels(clauses, order, max + 1, offset);
     const items = await this.hydrateModels(rows.slice(0, max));
@@ -185,7 +188,7 @@ export class RegistryService extends RegistryMoves {
   async searchModelVersions(options: SearchOptions = {}): Promise<Page<ModelVersion>> {
     const clauses = parseSearchFilter(options.filter, ['name', 'run_id', 'source_path', 'version_number', 'current_stage']);
     const order = parseOrderBy(options.orderBy, VERSION_ORDER_COLUMNS);
-    const max = checkMaxResults(options.maxResults, 10_000, 200_000);
+    const max = checkMaxResults(options.maxResults, 10_000, MAX_VERSIONS_PAGE);
     const offset = decodePageToken(options.pageToken);
     const rows = await this.store.searchVersions(clauses, order.length > 0 ? order : [{ column: 'updated_at', desc: true }], max + 1, offset);
     const items = await this.hydrateVersions(rows.slice(0, max));

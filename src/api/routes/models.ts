@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { invalidArgument, KeelError } from '../../core/index.js';
-import type { ModelVersionSource } from '../../registry/index.js';
+import { MAX_MODELS_PAGE, MAX_VERSIONS_PAGE, type ModelVersionSource } from '../../registry/index.js';
 import { fileDownload, noContent, ok, okList } from '../openapi.js';
 import type { RoutePluginOptions } from './route-options.js';
 
@@ -18,8 +18,8 @@ const searchQuery = (maxPage: number) => Type.Object({
   maxResults: Type.Optional(Type.Integer({ minimum: 1, maximum: maxPage })),
   pageToken: Type.Optional(Type.String()),
 });
-const SearchQuery = searchQuery(1000);
-const VersionSearchQuery = searchQuery(200_000);
+const SearchQuery = searchQuery(MAX_MODELS_PAGE);
+const VersionSearchQuery = searchQuery(MAX_VERSIONS_PAGE);
 const Tags = Type.Record(Type.String(), Type.String());
 const TensorSpec = Type.Object({ name: Type.String(), type: Type.String(), shape: Type.Array(Type.Integer()) });
 const CreateModelBody = Type.Object({ name: Type.String(), description: Type.Optional(Type.String()), tags: Type.Optional(Tags) });

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { invalidArgument, unreadableFile } from '../../core/index.js';
+import { MAX_MODELS_PAGE } from '../../registry/index.js';
 import type { ModelVersionInfo, RegisteredModelInfo, RegisterModelOptions, RegistryHistoryEntry, RegistryPage, RegistrySearch } from '../../client/index.js';
 import { commandGroup } from '../command-group.js';
 import type { CliContext, ContextFactory } from '../context.js';
@@ -66,9 +67,6 @@ async function api(ctx: CliContext): Promise<RegistryApi> {
     history: (n, o) => s.history(n, o),
   };
 }
-
-/** The most models one search answers (the registry's limit, RegistryService.searchRegisteredModels). */
-const MAX_MODELS_PAGE = 1000;
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
