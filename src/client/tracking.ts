@@ -1,41 +1,12 @@
 import { fromJsonNumber, KeelError } from '../core/index.js';
+import type { FileInfo as ArtifactFile, KeyValue, MetricPoint, Run, RunInfo } from '../core/index.js';
 import type { HttpTransport } from './http.js';
 import { mlflowCall } from './mlflow-transport.js';
 
-/** The SDK's view of MLflow's shapes (client/ depends on core only, so they are declared here). */
-export interface KeyValue {
-  readonly key: string;
-  readonly value: string;
-}
-export interface MetricPoint {
-  readonly key: string;
-  readonly value: number;
-  readonly timestamp: number;
-  readonly step: number;
-}
-export interface RunInfo {
-  readonly run_id: string;
-  readonly experiment_id: string;
-  readonly run_name: string;
-  readonly user_id: string;
-  readonly status: string;
-  readonly start_time: number;
-  readonly end_time?: number;
-  readonly artifact_uri: string;
-  readonly lifecycle_stage: string;
-}
-export interface Run {
-  readonly info: RunInfo;
-  readonly data: { readonly metrics: readonly MetricPoint[]; readonly params: readonly KeyValue[]; readonly tags: readonly KeyValue[] };
-}
-/** One entry of a run's artifact listing, as MLflow's `artifacts/list` returns it. */
-export interface ArtifactFile {
-  /** Relative to the run's artifact root. */
-  readonly path: string;
-  readonly is_dir: boolean;
-  /** Bytes; absent for a directory. */
-  readonly file_size?: number;
-}
+// MLflow's shapes are core's (core/contracts/tracking.ts), which tracking/ makes; the SDK's names
+// for them are aliases (ArtifactFile is FileInfo).
+export type { KeyValue, MetricPoint, Run, RunInfo, FileInfo as ArtifactFile } from '../core/index.js';
+
 export interface StartRunOptions {
   /** The experiment by id, or by name (created when missing); the Default experiment "0" otherwise. */
   readonly experimentId?: string;

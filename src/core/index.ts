@@ -21,3 +21,4 @@ export * from './share-distances.js';
 export type * from './contracts/datasets.js';
 export type * from './contracts/registry.js';
 export type * from './contracts/monitoring.js';
+export type * from './contracts/tracking.js';

@@ -1,26 +1,13 @@
 /**
  * Domain types of experiment tracking. They follow MLflow's REST shapes (snake_case fields) so the
- * MLflow routes return them as they are; numbers are plain numbers here, and the HTTP layer writes
- * NaN and ±Infinity as MLflow does ("NaN", "Infinity", "-Infinity").
+ * MLflow routes return them as they are; the shapes the SDK shares are core's
+ * (core/contracts/tracking.ts).
  */
-export type RunStatus = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
+import type { FileInfo, KeyValue, LifecycleStage, MetricPoint, Run, RunData, RunInfo, RunStatus, ViewType } from '../core/index.js';
+
+export type { FileInfo, KeyValue, LifecycleStage, MetricPoint, Run, RunData, RunInfo, RunStatus, ViewType };
+
 export const RUN_STATUSES: readonly RunStatus[] = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'];
-
-export type LifecycleStage = 'active' | 'deleted';
-export type ViewType = 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
-
-export interface KeyValue {
-  readonly key: string;
-  readonly value: string;
-}
-
-export interface MetricPoint {
-  readonly key: string;
-  readonly value: number;
-  /** Epoch milliseconds. */
-  readonly timestamp: number;
-  readonly step: number;
-}
 
 export interface Experiment {
   readonly experiment_id: string;
@@ -32,32 +19,8 @@ export interface Experiment {
   readonly tags: readonly KeyValue[];
 }
 
-export interface RunInfo {
-  readonly run_id: string;
-  /** Deprecated alias of run_id that older MLflow clients still read. */
-  readonly run_uuid: string;
-  readonly experiment_id: string;
-  readonly run_name: string;
-  readonly user_id: string;
-  readonly status: RunStatus;
-  readonly start_time: number;
-  readonly end_time?: number;
-  readonly artifact_uri: string;
-  readonly lifecycle_stage: LifecycleStage;
-}
 
-export interface RunData {
-  /** The latest point of each metric key. */
-  readonly metrics: readonly MetricPoint[];
-  readonly params: readonly KeyValue[];
-  readonly tags: readonly KeyValue[];
-}
 
-/** MLflow's Run: `{ info, data }`. */
-export interface Run {
-  readonly info: RunInfo;
-  readonly data: RunData;
-}
 
 export interface CreateRunInput {
   readonly experimentId: string;
@@ -117,9 +80,3 @@ export interface MetricPointWithRun extends MetricPoint {
   readonly run_id: string;
 }
 
-export interface FileInfo {
-  /** Relative to the run's artifact root. */
-  readonly path: string;
-  readonly is_dir: boolean;
-  readonly file_size?: number;
-}
