@@ -1,17 +1,8 @@
+import type { ArtifactGcResult } from '../core/index.js';
 import type { HttpTransport } from './http.js';
 
-/** The JSON of data/'s ArtifactGcResult, as `keel gc --json` prints it. */
-export interface ArtifactGcResultJson {
-  readonly dryRun: boolean;
-  readonly olderThanMs: number;
-  readonly before: number;
-  readonly removed: readonly { readonly sha256: string; readonly size: number; readonly storedAt: number }[];
-  readonly removedBytes: number;
-  readonly kept: { readonly referenced: number; readonly recent: number; readonly claimed: number; readonly bytes: number };
-  readonly tempFilesRemoved: number;
-  /** The blobs that could not be looked at or removed (they stay): `code` is a Keel error code or the system's (EACCES, EBUSY...). */
-  readonly failed: readonly { readonly sha256: string; readonly code: string; readonly error: string }[];
-}
+/** The JSON of `keel gc --json` (core/contracts/artifacts.ts). */
+export type ArtifactGcResultJson = ArtifactGcResult;
 
 export class ArtifactsClient {
   constructor(private readonly http: HttpTransport) {}

@@ -1,45 +1,9 @@
 import { fromJsonNumber } from '../core/index.js';
+import type { TrainRequestJson, TrainResultJson } from '../core/index.js';
 import type { HttpTransport } from './http.js';
 
-/** The JSON of a TrainRequest (src/training/types.ts); kept structural because client/ depends on core only. */
-export interface TrainRequestJson {
-  readonly dataset: string;
-  readonly target: string;
-  readonly model?: string;
-  readonly params?: Readonly<Record<string, string | number | boolean>>;
-  readonly split?: { readonly kind?: string; readonly timeColumn?: string; readonly validFraction?: number; readonly testFraction?: number };
-  readonly task?: string;
-  readonly features?: readonly string[];
-  readonly experiment?: string;
-  readonly runName?: string;
-  readonly seed?: number;
-  readonly register?: { readonly name: string } | false;
-  readonly description?: string;
-  /** The code version (git commit) to record; the server records none of its own. */
-  readonly codeVersion?: string;
-  /** Iterations between checkpoints (default 10). */
-  readonly checkpointEvery?: number;
-}
-
-/** The JSON of a TrainResult, as `keel train --json` prints it. */
-export interface TrainResultJson {
-  readonly runId: string;
-  readonly experimentId: string;
-  readonly runName: string;
-  readonly dataset: string;
-  readonly target: string;
-  readonly task: string;
-  readonly model: string;
-  readonly classes?: readonly string[];
-  readonly features: readonly string[];
-  readonly split: Readonly<Record<string, string | number>>;
-  readonly numIterations: number;
-  readonly metrics: { readonly valid: Readonly<Record<string, number>>; readonly test: Readonly<Record<string, number>> };
-  readonly modelVersion?: { readonly name: string; readonly version: number };
-  readonly codeVersion?: string;
-  readonly onnxSizeBytes: number;
-  readonly resumed: boolean;
-}
+// The body and answer of POST /api/v1/train are core's (core/contracts/training.ts).
+export type { TrainRequestJson, TrainResultJson };
 
 export class TrainingClient {
   constructor(private readonly http: HttpTransport) {}

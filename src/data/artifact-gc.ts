@@ -1,7 +1,10 @@
 import { invalidArgument, isKeelError, KeelError } from '../core/index.js';
+import type { ArtifactGcResult, GcFailure } from '../core/index.js';
 import type { ProgressListener } from '../jobs/index.js';
 import { artifactRecorded, liveClaimedBlobs, recordedArtifacts, releaseBlob, releaseDeadClaims, type ArtifactStore, type BlobClaimHooks, type BlobRelease, type Database } from '../storage/index.js';
 import type { Kysely } from 'kysely';
+
+export type { ArtifactGcResult, GcFailure };
 
 /** `keel gc`'s default --older-than: a day, far longer than any add, log or registration takes between storing a blob and recording it. */
 export const DEFAULT_GC_AGE_MS = 24 * 60 * 60 * 1000;
@@ -25,28 +28,7 @@ export interface ArtifactGcHooks extends BlobClaimHooks {
   readonly blobSetAside?: (sha: string) => Promise<void>;
 }
 
-export interface ArtifactGcResult {
-  readonly dryRun: boolean;
-  readonly olderThanMs: number;
-  /** Blobs last stored before this time (epoch ms) could go. */
-  readonly before: number;
-  /** The blobs removed (with dryRun, those that would be), in the walk's order. */
-  readonly removed: readonly { readonly sha256: string; readonly size: number; readonly storedAt: number }[];
-  readonly removedBytes: number;
-  /** Why the others stay: a record names them, they were stored since `before`, or a running writer claims them. */
-  readonly kept: { readonly referenced: number; readonly recent: number; readonly claimed: number; readonly bytes: number };
-  /** Temp files (blobs being stored) and claims of processes that have ended, removed, and blobs a killed gc had set aside, put back (0 with dryRun). */
-  readonly tempFilesRemoved: number;
-  /** The blobs that could not be looked at or removed (they stay), each with why; the walk goes on past them. */
-  readonly failed: readonly GcFailure[];
-}
 
-/** A blob gc could not look at or remove: `code` is the KeelError code or the system's (EACCES, EBUSY, EXDEV...). */
-export interface GcFailure {
-  readonly sha256: string;
-  readonly code: string;
-  readonly error: string;
-}
 
 export interface ArtifactGcDeps {
   readonly db: Kysely<Database>;

@@ -3,13 +3,13 @@
  * picks a kind by name (`--model gbdt` today; `mlp`, `dcn`, `two-tower`, `transformer` later),
  * validates params before any work, fits, predicts and exports ONNX through this one shape.
  */
-import type { Table } from '../core/index.js';
+import type { Table, Task } from '../core/index.js';
 import type { ModelSignature } from '../onnx/index.js';
 
 // One signature type for the whole platform: onnx/ defines it, every model kind fills it.
 export type { ModelSignature, TensorSpec } from '../onnx/index.js';
 
-export type Task = 'regression' | 'binary' | 'multiclass';
+export type { Task };
 
 export interface FitInput {
   /** Feature columns only (no target). */

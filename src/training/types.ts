@@ -3,47 +3,14 @@
  * registry. The ports are the few methods training calls; the real services (data/, tracking/,
  * registry/) satisfy them structurally, and tests can pass small fakes.
  */
-import type { Logger, LogicalType, Table } from '../core/index.js';
+import type { KeyValue, Logger, LogicalType, ParamValue, SplitKind, SplitSpec, SplitSummary, Table, TrainRequest, TrainResult } from '../core/index.js';
 import type { ProgressListener } from '../jobs/index.js';
-import type { ModelKind, ModelSignature, Task } from '../models/index.js';
+import type { ModelKind, ModelSignature } from '../models/index.js';
 
-export type SplitKind = 'random' | 'stratified' | 'time';
+// The request and result shapes are core's (core/contracts/training.ts), shared with client/.
+export type { KeyValue, ParamValue, SplitKind, SplitSpec, SplitSummary, TrainRequest, TrainResult };
+
 export const SPLIT_KINDS: readonly SplitKind[] = ['random', 'stratified', 'time'];
-
-export interface SplitSpec {
-  readonly kind: SplitKind;
-  /** Required for kind 'time': rows are ordered by it and the earliest train. */
-  readonly timeColumn?: string;
-  /** Default 0.2. */
-  readonly validFraction?: number;
-  /** Default 0.1. */
-  readonly testFraction?: number;
-}
-
-export type ParamValue = string | number | boolean;
-
-export interface TrainRequest {
-  /** `name@version` (or `name` for the latest; the run records the exact version). */
-  readonly dataset: string;
-  readonly target: string;
-  readonly model: string;
-  readonly params?: Readonly<Record<string, ParamValue>>;
-  readonly split?: SplitSpec;
-  /** Default: inferred from the target column. */
-  readonly task?: Task;
-  /** Default: every column but the target and the time column. */
-  readonly features?: readonly string[];
-  /** Default 'Default'. */
-  readonly experiment?: string;
-  readonly runName?: string;
-  /** Default 42. */
-  readonly seed?: number;
-  /** Register the model under this name (default: the dataset's name); false skips registration. */
-  readonly register?: { readonly name: string } | false;
-  readonly description?: string;
-  /** The code version (git commit) of the caller's code; default the git commit of `deps.cwd`. */
-  readonly codeVersion?: string;
-}
 
 export interface DatasetColumnInfo {
   readonly name: string;
@@ -58,11 +25,6 @@ export interface DatasetsPort {
    * as the nearest double, as a served request's JSON number is read.
    */
   loadTable(ref: string, options?: { columns?: readonly string[]; largeInts?: 'nearest' }): Promise<Table>;
-}
-
-export interface KeyValue {
-  readonly key: string;
-  readonly value: string;
 }
 
 export interface TrackingRun {
@@ -127,36 +89,4 @@ export interface TrainOptions {
   readonly onRunStarted?: (run: { readonly runId: string; readonly experimentId: string }) => void;
 }
 
-export interface SplitSummary {
-  readonly kind: SplitKind;
-  readonly seed: number;
-  readonly validFraction: number;
-  readonly testFraction: number;
-  readonly trainRows: number;
-  readonly validRows: number;
-  readonly testRows: number;
-  readonly timeColumn?: string;
-  /** Time split: the last time value in train and in valid (epoch ms or the column's numbers). */
-  readonly trainEnd?: number;
-  readonly validEnd?: number;
-}
 
-export interface TrainResult {
-  readonly runId: string;
-  readonly experimentId: string;
-  readonly runName: string;
-  readonly dataset: string;
-  readonly target: string;
-  readonly task: Task;
-  readonly model: string;
-  /** Class labels by index (classification), as strings. */
-  readonly classes?: readonly string[];
-  readonly features: readonly string[];
-  readonly split: SplitSummary;
-  readonly numIterations: number;
-  readonly metrics: { readonly valid: Readonly<Record<string, number>>; readonly test: Readonly<Record<string, number>> };
-  readonly modelVersion?: { readonly name: string; readonly version: number };
-  readonly codeVersion?: string;
-  readonly onnxSizeBytes: number;
-  readonly resumed: boolean;
-}

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { resumeTraining, train, trainingDeps, type TrainRequest } from '../../training/index.js';
+import type { TrainRequestJson } from '../../core/index.js';
+import { resumeTraining, train, trainingDeps } from '../../training/index.js';
 import { ok } from '../openapi.js';
 import type { RoutePluginOptions } from './route-options.js';
 
@@ -38,7 +39,7 @@ export const trainingRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app
   const deps = () => ({ ...trainingDeps({ ...platform, logger: platform.logger }, platform.config.home), cwd: null });
   const every = (n: number | undefined) => (n === undefined ? {} : { checkpointEvery: n });
 
-  app.post<{ Body: Omit<TrainRequest, 'model'> & { model?: string; checkpointEvery?: number } }>(
+  app.post<{ Body: TrainRequestJson }>(
     '/api/v1/train',
     { config: { permission: 'training:write' }, schema: { tags: ['training'], summary: 'Train a model on a dataset version, track the run and register the model', body: TrainBody, response: ok('the training result: {runId, experimentId, metrics, modelVersion?, ...}') } },
     async (req) => {

@@ -3,9 +3,12 @@
  * shared by monitoring/, which makes them, and client/ (client/ depends on core alone).
  */
 
+import type { Task } from './training.js';
+
 export type WindowType = 'tumbling' | 'sliding';
 
-export type MonitorTask = 'binary' | 'regression' | 'multiclass';
+/** A monitored model's task: training's. */
+export type MonitorTask = Task;
 
 export type Comparison = '>' | '>=' | '<' | '<=' | '==' | '!=';
 
