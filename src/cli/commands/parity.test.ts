@@ -74,7 +74,7 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     expect(Object.values(listed!.info)).not.toContain('churn-weekly');
   });
 
-  it('runs show lists the run\'s artifacts as MLflow does (a directory unexpanded, without a size), both ways', async () => {
+  it('runs show lists every artifact of the run, a directory (without a size) followed by what it holds, both ways', async () => {
     const t = server.platform.tracking;
     const run = await t.createRun({ experimentId: '0', runName: 'with-artifacts' });
     const id = run.info.run_id;
@@ -85,17 +85,32 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     expect(shown.remote).toEqual(shown.local);
     expect(shown.local.exitCode, shown.local.stderr).toBe(0);
     const section = shown.local.stdout.split(`\nartifacts (${run.info.artifact_uri}):\n`)[1]?.trimEnd().split('\n');
-    expect(section?.map((l) => l.split(/\s{2,}/).map((c) => c.trim()))).toEqual([['PATH', 'SIZE'], ['model/'], ['notes.txt', '5 B']]);
+    expect(section?.map((l) => l.split(/\s{2,}/).map((c) => c.trim()))).toEqual([['PATH', 'SIZE'], ['model/'], ['model/model.keel', '10 B'], ['model/model.onnx', '2.0 KiB'], ['notes.txt', '5 B']]);
     const json = await both('--json', 'runs', 'show', id);
     expect(json.remote).toEqual(json.local);
     const parsed = JSON.parse(json.local.stdout) as { info: { run_id: string }; artifacts: unknown };
     expect(parsed.info.run_id).toBe(id);
-    expect(parsed.artifacts).toEqual([{ path: 'model', is_dir: true }, { path: 'notes.txt', is_dir: false, file_size: 5 }]);
+    expect(parsed.artifacts).toEqual([
+      { path: 'model', is_dir: true },
+      { path: 'model/model.keel', is_dir: false, file_size: 10 },
+      { path: 'model/model.onnx', is_dir: false, file_size: 2048 },
+      { path: 'notes.txt', is_dir: false, file_size: 5 },
+    ]);
     // A run without artifacts: an empty list, not a missing field.
     const bare = await t.createRun({ experimentId: '0', runName: 'no-artifacts' });
     const bareJson = await both('--json', 'runs', 'show', bare.info.run_id);
     expect(bareJson.remote).toEqual(bareJson.local);
     expect(JSON.parse(bareJson.local.stdout).artifacts).toEqual([]);
+    // A run of more than 1,000 artifacts: the first 1,000, and a word that there are more.
+    const many = await t.createRun({ experimentId: '0', runName: 'many-artifacts' });
+    await Promise.all(Array.from({ length: 1001 }, (_, i) => t.logArtifact(many.info.run_id, `steps/${String(i).padStart(4, '0')}.txt`, new Uint8Array([i % 256]))));
+    const manyJson = await both('--json', 'runs', 'show', many.info.run_id);
+    expect(manyJson.remote).toEqual(manyJson.local);
+    const listed = JSON.parse(manyJson.local.stdout) as { artifacts: { path: string }[]; artifactsTruncated?: boolean };
+    expect(listed.artifacts).toHaveLength(1000);
+    expect(listed.artifacts.at(-1)!.path).toBe('steps/0998.txt');
+    expect(listed.artifactsTruncated).toBe(true);
+    expect((await both('runs', 'show', many.info.run_id)).local.stdout).toContain('(the first 1000 artifacts only)');
   });
 
   it('data add checks the name before the file, and names the file as given, both ways', async () => {

@@ -1,21 +1,13 @@
 import type { Command } from 'commander';
+import type { FileInfo, Run } from '../../core/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
 import { formatBytes, printJson, printLine, printTable, tableTime } from '../output.js';
 import { limitFlag } from '../option-values.js';
 import { runCommand } from '../run-command.js';
 
 /** What the commands need, served by the local TrackingService or a remote server's SDK alike. */
-interface RunView {
-  readonly info: { run_id: string; run_name: string; experiment_id: string; status: string; start_time: number; end_time?: number; user_id: string; artifact_uri: string; lifecycle_stage: string };
-  readonly data: { metrics: readonly { key: string; value: number; step: number; timestamp: number }[]; params: readonly { key: string; value: string }[]; tags: readonly { key: string; value: string }[] };
-}
-
-/** One entry of `artifacts/list`: MLflow's FileInfo. */
-interface ArtifactView {
-  readonly path: string;
-  readonly is_dir: boolean;
-  readonly file_size?: number;
-}
+type RunView = Run;
+type ArtifactView = FileInfo;
 
 interface ExperimentView {
   readonly experiment_id: string;
@@ -29,8 +21,8 @@ interface RunsBackend {
   experiment(id: string): Promise<ExperimentView>;
   search(input: { experimentIds: string[]; filter?: string; orderBy?: string[]; maxResults?: number }): Promise<readonly RunView[]>;
   get(runId: string): Promise<RunView>;
-  /** The run's top-level artifacts, directories unexpanded (MLflow's `artifacts/list` at the root). */
-  artifacts(runId: string): Promise<readonly ArtifactView[]>;
+  /** The run's artifacts under `path` (the root by default), directories unexpanded (MLflow's `artifacts/list`). */
+  artifacts(runId: string, path?: string): Promise<readonly ArtifactView[]>;
 }
 
 async function backendOf(ctx: CliContext): Promise<RunsBackend> {
@@ -41,7 +33,7 @@ async function backendOf(ctx: CliContext): Promise<RunsBackend> {
       experiment: (id) => t.getExperiment(id),
       search: async (i) => (await t.searchRuns(i)).runs,
       get: (id) => t.getRun(id),
-      artifacts: (id) => t.listArtifacts(id),
+      artifacts: (id, path) => t.listArtifacts(id, path),
     };
   }
   const t = (await ctx.platform()).tracking;
@@ -50,8 +42,28 @@ async function backendOf(ctx: CliContext): Promise<RunsBackend> {
     experiment: (id) => t.getExperiment(id),
     search: async (i) => (await t.searchRuns(i)).runs,
     get: (id) => t.getRun(id),
-    artifacts: (id) => t.listArtifacts(id),
+    artifacts: (id, path) => t.listArtifacts(id, path),
   };
+}
+
+/** How many artifacts `runs show` lists at the most: a run that logged thousands of files is listed in part, and says so. */
+const MAX_ARTIFACTS = 1000;
+
+/**
+ * Every artifact of a run, each directory followed by what it holds (depth first, as a tree
+ * reads), up to MAX_ARTIFACTS entries; `more` when some were left out.
+ */
+async function allArtifacts(b: RunsBackend, runId: string): Promise<{ files: ArtifactView[]; more: boolean }> {
+  const files: ArtifactView[] = [];
+  const walk = async (path?: string): Promise<boolean> => {
+    for (const f of await b.artifacts(runId, path)) {
+      if (files.length >= MAX_ARTIFACTS) return true;
+      files.push(f);
+      if (f.is_dir && (await walk(f.path))) return true;
+    }
+    return false;
+  };
+  return { files, more: await walk() };
 }
 
 const iso = (ms: number | undefined): string => (ms === undefined ? '' : tableTime(ms));
@@ -103,8 +115,8 @@ export function registerRunsCommands(program: Command, context: ContextFactory):
       const b = await backendOf(ctx);
       // The run first, so that an unknown run is reported as runs/get reports it.
       const run = await b.get(runId);
-      const artifacts = await b.artifacts(runId);
-      if (ctx.json) return printJson({ ...run, artifacts });
+      const { files: artifacts, more } = await allArtifacts(b, runId);
+      if (ctx.json) return printJson({ ...run, artifacts, ...(more ? { artifactsTruncated: true } : {}) });
       const i = run.info;
       // Named as runs ls names it: a deleted experiment (its name free for another) by its id.
       const experiment = await b.experiment(i.experiment_id);
@@ -112,15 +124,16 @@ export function registerRunsCommands(program: Command, context: ContextFactory):
       printLine(`run ${i.run_id}  ${i.run_name}  (experiment ${experimentLabel}, ${i.status}, ${i.lifecycle_stage})`);
       printLine(`started ${iso(i.start_time)}${i.end_time ? `  ended ${iso(i.end_time)} (${duration(run)})` : ''}  user ${i.user_id || '-'}`);
       for (const [title, rows] of [
-        ['params', run.data.params],
+        ['params', run.data.params.map(({ key, value }) => ({ key, value }))],
         ['metrics', run.data.metrics.map((m) => ({ key: m.key, value: m.value, step: m.step }))],
-        ['tags', run.data.tags],
+        ['tags', run.data.tags.map(({ key, value }) => ({ key, value }))],
         // A directory as `model/`, without a size, as MLflow lists it: its path is what `--path` takes.
         [`artifacts (${i.artifact_uri})`, artifacts.map((f) => ({ path: f.is_dir ? `${f.path}/` : f.path, size: f.file_size === undefined ? '' : formatBytes(f.file_size) }))],
       ] as const) {
         printLine(`\n${title}:`);
         if (rows.length) printTable(rows);
       }
+      if (more) printLine(`(the first ${MAX_ARTIFACTS} artifacts only)`);
     }));
 
   runs
