@@ -71,6 +71,22 @@ export async function assertPortFree(where: PortChoice): Promise<void> {
   }));
 }
 
+/**
+ * The port to listen on: `where`, or any free one (port 0) when `where` is a default the user did
+ * not choose and another process holds it (`onTaken` says so). A port the user chose stays an error.
+ */
+export async function portOrFree(where: PortChoice, isDefault: boolean, onTaken: (where: PortChoice) => void): Promise<PortChoice> {
+  try {
+    await assertPortFree(where);
+    return where;
+  } catch (e) {
+    const taken = (e as { cause?: NodeJS.ErrnoException }).cause?.code === 'EADDRINUSE';
+    if (!isDefault || !taken) throw e;
+    onTaken(where);
+    return { ...where, port: 0 };
+  }
+}
+
 /** Where a server listens, said to its user: Fastify names 127.0.0.1 for 0.0.0.0, which hid that the whole network could reach it. */
 export interface ListenAddress {
   /** A URL that reaches the server from this machine (for the quickstart's own requests). */

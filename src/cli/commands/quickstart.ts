@@ -8,20 +8,23 @@ import { runCommand } from '../run-command.js';
 import { exposedApiWarning } from '../server-ports.js';
 
 interface QuickstartFlags {
-  port: string;
-  servePort: string;
+  port?: string;
+  servePort?: string;
   host?: string;
   rows: string;
   window: string;
   exit?: boolean;
 }
 
+const DEFAULT_API_PORT = '7070';
+const DEFAULT_SERVE_PORT = '8080';
+
 export function registerQuickstartCommand(program: Command, context: ContextFactory): void {
   program
     .command('quickstart')
     .description('the main job end to end: data, validation, training, registry, serving, drift, alert, retraining')
-    .option('--port <port>', 'platform API port', '7070')
-    .option('--serve-port <port>', 'model server port', '8080')
+    .option('--port <port>', `platform API port (default: ${DEFAULT_API_PORT}, or a free one when another process holds it)`)
+    .option('--serve-port <port>', `model server port (default: ${DEFAULT_SERVE_PORT}, or a free one when another process holds it)`)
     .option('--host <host>', 'address both servers bind (default KEEL_HOST or 127.0.0.1)')
     .option('--rows <n>', 'rows in the generated month of data', '20000')
     .option('--window <seconds>', 'monitor window; each traffic phase fills one (longer where 500 predictions take longer)', '5')
@@ -32,8 +35,11 @@ export function registerQuickstartCommand(program: Command, context: ContextFact
       const started = Date.now();
       const bar = progressBar();
       const result = await runQuickstart(platform, {
-        apiPort: positiveInt('--port', flags.port, 0),
-        servePort: positiveInt('--serve-port', flags.servePort, 0),
+        apiPort: positiveInt('--port', flags.port ?? DEFAULT_API_PORT, 0),
+        servePort: positiveInt('--serve-port', flags.servePort ?? DEFAULT_SERVE_PORT, 0),
+        // A newcomer's machine often has something on 8080: the quickstart should run anyway.
+        defaultPorts: { api: flags.port === undefined, serve: flags.servePort === undefined },
+        onPortTaken: (w) => printWarning(`port ${w.port} on ${w.host} is in use by another process; the ${w.flag === '--port' ? 'platform API' : 'model server'} takes a free port instead (${w.flag} chooses one)`),
         host: flags.host ?? ctx.config.server.host,
         rows: positiveInt('--rows', flags.rows, 100),
         windowMs: positiveInt('--window', flags.window) * 1000,

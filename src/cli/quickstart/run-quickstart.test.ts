@@ -140,6 +140,37 @@ describe('the quickstart, end to end', () => {
     }
   });
 
+  it('takes a free port in place of a default port another process holds, and says so; a chosen one stays an error', async () => {
+    const holder = createServer().listen(0, '127.0.0.1');
+    await once(holder, 'listening');
+    const { port } = holder.address() as AddressInfo;
+    const home = mkdtempSync(join(tmpdir(), 'keel-qs-default-port-'));
+    const own = await openPlatform(loadConfig({ cwd: home, env: { KEEL_HOME: home } }), silentLogger);
+    try {
+      const taken: string[] = [];
+      let urls: string[] = [];
+      const run = runQuickstart(own, {
+        apiPort: port, servePort: 0, host: '127.0.0.1', rows: 500, windowMs: 2000,
+        defaultPorts: { api: true, serve: false },
+        onPortTaken: (w) => taken.push(`${w.flag} ${w.port}`),
+        onListening: (api, serving) => (urls = [api.url, serving.url]),
+        step: (title) => {
+          if (title === 'serving') throw new Error('enough: the servers listened');
+        },
+      });
+      await expect(run).rejects.toThrow('enough: the servers listened');
+      expect(taken).toEqual([`--port ${port}`]);
+      expect(urls).toHaveLength(2);
+      expect(new URL(urls[0]!).port).not.toBe(String(port));
+      // The same port given by the user (not a default): refused before any work, as before.
+      const chosen = runQuickstart(own, { apiPort: 0, servePort: port, host: '127.0.0.1', rows: 500, windowMs: 2000, defaultPorts: { api: true, serve: false }, step: () => {} });
+      await expect(chosen).rejects.toMatchObject({ code: 'FAILED_PRECONDITION', field: '--serve-port' });
+    } finally {
+      holder.close();
+      await own.close();
+    }
+  });
+
   it('stops its servers and their polling when a step after they started fails, and rejects with that error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'keel-qs-fail-'));
     const logs: string[] = [];

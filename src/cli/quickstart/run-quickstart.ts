@@ -4,7 +4,7 @@ import type { Platform } from '../../api/index.js';
 import { invalidArgument, isKeelError } from '../../core/index.js';
 import type { ProgressListener } from '../../jobs/index.js';
 import type { Schema } from '../../validation/index.js';
-import { assertPortFree, type ListenAddress } from '../server-ports.js';
+import { portOrFree, type ListenAddress, type PortChoice } from '../server-ports.js';
 import { assertMonitorIsOurs, putQuickstartMonitor } from './quickstart-monitor.js';
 import { startQuickstartServers, type QuickstartServers } from './quickstart-servers.js';
 import { generateTransactions, toCsv } from './transactions.js';
@@ -19,6 +19,12 @@ export interface QuickstartOptions {
   readonly windowMs: number;
   readonly step: (title: string, detail?: string) => void;
   readonly onProgress?: ProgressListener;
+  /**
+   * Which ports are the flags' defaults, not the user's choice: one of them that another process
+   * holds is traded for a free one (and onPortTaken called), where a chosen port taken is an error.
+   */
+  readonly defaultPorts?: { readonly api: boolean; readonly serve: boolean };
+  readonly onPortTaken?: (where: PortChoice) => void;
   /** Called once both servers listen, with where (to warn of servers other machines can reach). */
   readonly onListening?: (api: ListenAddress, serving: ListenAddress) => void;
 }
@@ -61,11 +67,10 @@ const MAX_STRETCH_MS = 120_000;
 export async function runQuickstart(platform: Platform, o: QuickstartOptions): Promise<QuickstartResult> {
   // The servers listen after the data, the training and the registry's work: their ports, and the
   // name of the monitor that comes after them, are checked first.
-  const apiPort = { host: o.host, port: o.apiPort, flag: '--port' };
-  const servePort = { host: o.host, port: o.servePort, flag: '--serve-port' };
   if (o.apiPort !== 0 && o.apiPort === o.servePort) throw invalidArgument('--serve-port', `the model server needs a port of its own, not --port's ${o.apiPort}`);
-  await assertPortFree(apiPort);
-  await assertPortFree(servePort);
+  const onTaken = o.onPortTaken ?? (() => {});
+  const apiPort = await portOrFree({ host: o.host, port: o.apiPort, flag: '--port' }, o.defaultPorts?.api ?? false, onTaken);
+  const servePort = await portOrFree({ host: o.host, port: o.servePort, flag: '--serve-port' }, o.defaultPorts?.serve ?? false, onTaken);
   await assertMonitorIsOurs(platform, MONITOR, MODEL);
   const dir = join(platform.config.home, 'quickstart');
   mkdirSync(dir, { recursive: true });
