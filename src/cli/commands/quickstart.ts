@@ -85,8 +85,11 @@ export function registerQuickstartCommand(program: Command, context: ContextFact
     }));
 }
 
+/** How the user ran keel: `npx keel` (the README's way, keel not on PATH) or `keel`. */
+const KEEL = process.env.npm_command === 'exec' ? 'npx keel' : 'keel';
+
 /** The commands that look at what the quickstart made; they read the store, so they work after it exits. */
-const TRY = 'keel data ls | keel runs ls | keel models history fraud | keel monitor status fraud | keel alerts ls';
+const TRY = ['data ls', 'runs ls', 'models history fraud', 'monitor status fraud', 'alerts ls'].map((c) => `${KEEL} ${c}`).join(' | ');
 
 /** The --home a user gave, to repeat with the commands above. */
 function withHome(home: string | undefined): string {
@@ -104,5 +107,5 @@ function printDone(r: Omit<QuickstartResult, 'close'>, seconds: number, home: st
   printLine(`Done in ${seconds.toFixed(1)} s; the API and model servers have stopped.`);
   printLine(`Made: datasets ${r.datasets.join(', ')}; ${model} version ${r.firstModel.version} trained${retrained}; ${model}@production is version ${production}; ${r.traffic.sent} predictions logged and monitored.`);
   printLine(`Look at it${withHome(home)}: ${TRY}`);
-  printLine(`Serve it again: keel server and keel serve ${model}@production, or keel quickstart without --exit.`);
+  printLine(`Serve it again: ${KEEL} server and ${KEEL} serve ${model}@production, or ${KEEL} quickstart without --exit.`);
 }

@@ -26,7 +26,8 @@ function accepts(url: string): Promise<boolean> {
 
 /** `keel ARGS` in a child process, its output read as it comes (`onStdout`), killed if it has not ended within `limitMs`. */
 function keelProcess(args: readonly string[], limitMs: number, onStdout: (text: string) => void = () => {}): Promise<{ code: number | null; stdout: string; stderr: string; endedAt: number }> {
-  const child = spawn(process.execPath, [KEEL_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // As `npx keel` runs it (npm sets npm_command=exec), so its hints say `npx keel`, whatever ran the tests.
+  const child = spawn(process.execPath, [KEEL_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_command: 'exec' } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => onStdout((stdout += d.toString())));
@@ -100,7 +101,8 @@ describe('the quickstart, end to end', () => {
     // With --exit it tells what it made, not servers to use: they are gone.
     expect(again.stdout).toMatch(/\nDone in \d+\.\d s; the API and model servers have stopped\.\n/);
     expect(again.stdout).toContain(`Made: datasets ${datasets.join(', ')}; fraud version 3 trained, retrained version 4 after 1 drift alert(s); fraud@production is version 4;`);
-    expect(again.stdout).toContain(`Look at it (each with --home ${home}): keel data ls | keel runs ls`);
+    expect(again.stdout).toContain(`Look at it (each with --home ${home}): npx keel data ls | npx keel runs ls`);
+    expect(again.stdout).toContain('Serve it again: npx keel server and npx keel serve fraud@production, or npx keel quickstart without --exit.');
     expect(again.stdout).not.toMatch(/Platform API|Model server|Try:/);
 
     const after = await openPlatform(loadConfig({ cwd: home, env: { KEEL_HOME: home } }), silentLogger);
