@@ -69,13 +69,18 @@ export const notFound = (what: string, id: string): KeelError =>
  * Looks up something a request refers to in `field` (a dataset version in a model's lineage, a
  * monitor's reference): a NOT_FOUND the lookup throws without naming a field comes out naming
  * `field`, in `field` and in its message, so the caller sees which of its references is wrong.
+ * So does one naming a field of `parts`: the parts of what the caller wrote as one (a model
+ * reference `fraud@champion` is looked up as its name and alias; `keel schema save DATASET` asks
+ * the server for the versions of the dataset `name`).
  */
-export async function lookupFor<T>(field: string, lookup: () => Promise<T>): Promise<T> {
+export async function lookupFor<T>(field: string, lookup: () => Promise<T>, parts: readonly string[] = []): Promise<T> {
   try {
     return await lookup();
   } catch (e) {
-    if (e instanceof KeelError && e.code === 'NOT_FOUND' && e.field === undefined) {
-      throw new KeelError('NOT_FOUND', `${field}: ${e.message}`, { field, cause: e, ...(e.details ? { details: e.details } : {}) });
+    if (e instanceof KeelError && e.code === 'NOT_FOUND' && (e.field === undefined || parts.includes(e.field))) {
+      // A server's answer names its own field already (`name: dataset 'x' not found`).
+      const message = e.field !== undefined && e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message;
+      throw new KeelError('NOT_FOUND', `${field}: ${message}`, { field, cause: e, ...(e.details ? { details: e.details } : {}) });
     }
     throw e;
   }

@@ -1,4 +1,4 @@
-import { KeelError, invalidArgument } from '../core/index.js';
+import { KeelError, invalidArgument, lookupFor } from '../core/index.js';
 import type { RegistryStore } from './registry-store.js';
 import type { VersionRow } from './rows.js';
 import { checkActor, checkAlias, checkModelName, checkStage, checkVersion, modelNotFound, versionNotFound } from './validate.js';
@@ -127,12 +127,22 @@ export abstract class RegistryMoves {
   /**
    * A model version from a reference: `name@alias`, `name/3`, `name/Production` (newest version in
    * that stage), `name/latest` or `name` (newest version); a `models:/` prefix is accepted.
+   * What is not found or malformed names `ref`, what the caller wrote (`keel models show REF`,
+   * `/api/v1/model-resolve?ref=`), not the name, version or alias it holds.
    */
   async resolve(ref: string): Promise<ModelVersion> {
+    return lookupFor('ref', () => this.resolveRef(ref), ['name', 'version', 'alias']);
+  }
+
+  private async resolveRef(ref: string): Promise<ModelVersion> {
     if (typeof ref !== 'string' || ref.length === 0) throw invalidArgument('ref', "expected 'name', 'name@alias' or 'name/version'");
     const r = ref.startsWith('models:/') ? ref.slice('models:/'.length) : ref;
     const at = r.indexOf('@');
-    if (at >= 0) return this.getByAlias(r.slice(0, at), r.slice(at + 1));
+    if (at >= 0) {
+      checkModelName(r.slice(0, at), 'ref');
+      checkAlias(r.slice(at + 1), 'ref');
+      return this.getByAlias(r.slice(0, at), r.slice(at + 1));
+    }
     const slash = r.indexOf('/');
     const name = slash >= 0 ? r.slice(0, slash) : r;
     const selector = slash >= 0 ? r.slice(slash + 1) : 'latest';
@@ -148,7 +158,7 @@ export abstract class RegistryMoves {
     }
     if (!row) {
       await this.requireModel(name);
-      throw new KeelError('NOT_FOUND', `no model version matches '${ref}'`, { field: 'ref', details: { what: 'model version', id: ref } });
+      throw new KeelError('NOT_FOUND', `ref: no model version matches '${ref}'`, { field: 'ref', details: { what: 'model version', id: ref } });
     }
     return (await this.hydrateVersions([row]))[0]!;
   }

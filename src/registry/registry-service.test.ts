@@ -97,7 +97,8 @@ for (const backend of testStores()) {
       expect((await registry.getModelVersion('ranker', 1)).aliases).toEqual([]);
       expect(await registry.deleteAlias('ranker', 'champion', { actor: 'cy' })).toBe(true);
       expect(await registry.deleteAlias('ranker', 'champion')).toBe(false);
-      expect(await codeOf(registry.resolve('ranker@champion'))).toBe('NOT_FOUND:alias');
+      expect(await codeOf(registry.resolve('ranker@champion'))).toBe('NOT_FOUND:ref');
+      expect(await codeOf(registry.getByAlias('ranker', 'champion'))).toBe('NOT_FOUND:alias');
       const history = (await registry.history('ranker', { alias: 'champion' })).map(({ at: _at, ...h }) => h);
       expect(history).toEqual([
         { kind: 'alias', model: 'ranker', alias: 'champion', version: 1, from: null, to: 1, actor: 'ann' },

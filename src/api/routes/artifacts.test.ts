@@ -45,8 +45,12 @@ describe('POST /api/v1/artifacts/gc', () => {
       const dry = await open.inject({ method: 'POST', url: '/api/v1/artifacts/gc', payload: { dryRun: true } });
       expect(dry.json()).toMatchObject({ dryRun: true, olderThanMs: 86_400_000, removed: [{ sha256: blob, size: 19 }] });
       expect(existsSync(blobPath())).toBe(true);
-      // The default age, for real.
-      const done = await open.inject({ method: 'POST', url: '/api/v1/artifacts/gc', payload: {} });
+      // `dryrun` was dropped, and the blobs went for real.
+      const typo = await open.inject({ method: 'POST', url: '/api/v1/artifacts/gc', payload: { dryrun: true } });
+      expect([typo.statusCode, typo.json().error]).toEqual([400, { code: 'INVALID_ARGUMENT', message: 'dryrun: no such body field', field: 'dryrun' }]);
+      expect(existsSync(blobPath())).toBe(true);
+      // The default age, for real; the body may be left out.
+      const done = await open.inject({ method: 'POST', url: '/api/v1/artifacts/gc' });
       expect(done.json()).toMatchObject({ dryRun: false, removedBytes: 19, failed: [] });
       expect(existsSync(blobPath())).toBe(false);
     } finally {

@@ -109,7 +109,11 @@ describe('dataset routes', () => {
     expect((await upload('demo', CSV_A, 'format=xlsx')).json()).toMatchObject({ error: { code: 'INVALID_ARGUMENT', field: 'format' } });
     expect((await upload('demo', CSV_A, '')).json()).toMatchObject({ error: { code: 'INVALID_ARGUMENT', field: 'format' } });
     expect((await upload('..%2Fetc', CSV_A, 'format=csv')).json()).toMatchObject({ error: { code: 'INVALID_ARGUMENT', field: 'name' } });
-    expect((await app.inject('/api/v1/datasets/nope')).json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    // As `keel data ls NAME` names it; it named no field.
+    for (const path of ['/api/v1/datasets/nope', '/api/v1/datasets/nope/versions']) {
+      const r = await app.inject(path);
+      expect([r.statusCode, r.json()]).toEqual([404, { error: { code: 'NOT_FOUND', message: "name: dataset 'nope' not found", field: 'name' } }]);
+    }
     expect((await app.inject('/api/v1/datasets/demo/versions/zzz')).json()).toMatchObject({ error: { code: 'INVALID_ARGUMENT', field: 'ref' } });
     // Not found names the field as malformed does, on each route of a version.
     const missing = await app.inject('/api/v1/datasets/demo/versions/000000000000');

@@ -77,7 +77,8 @@ export const datasetRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app,
     datasets: await datasets.list(),
   }));
 
-  const listVersions = async (name: string) => ({ name, versions: await datasets.versions(name) });
+  // A dataset that does not exist names `name`, as `keel data ls NAME` does.
+  const listVersions = async (name: string) => ({ name, versions: await lookupFor('name', () => datasets.versions(name)) });
 
   app.get<{ Querystring: Static<typeof DiffQuery> }>(
     '/api/v1/datasets/diff',

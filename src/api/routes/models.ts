@@ -4,6 +4,7 @@ import { invalidArgument, KeelError } from '../../core/index.js';
 import { MAX_MODELS_PAGE, MAX_VERSIONS_PAGE, type ModelVersionSource } from '../../registry/index.js';
 import { fileDownload, noContent, ok, okList } from '../openapi.js';
 import type { RoutePluginOptions } from './route-options.js';
+import { StrictObject } from './strict-object.js';
 
 const READ = { permission: 'models:read' } as const;
 const WRITE = { permission: 'models:write' } as const;
@@ -21,17 +22,17 @@ const searchQuery = (maxPage: number) => Type.Object({
 const SearchQuery = searchQuery(MAX_MODELS_PAGE);
 const VersionSearchQuery = searchQuery(MAX_VERSIONS_PAGE);
 const Tags = Type.Record(Type.String(), Type.String());
-const TensorSpec = Type.Object({ name: Type.String(), type: Type.String(), shape: Type.Array(Type.Integer()) });
-const CreateModelBody = Type.Object({ name: Type.String(), description: Type.Optional(Type.String()), tags: Type.Optional(Tags) });
-const CreateVersionBody = Type.Object({
+const TensorSpec = StrictObject({ name: Type.String(), type: Type.String(), shape: Type.Array(Type.Integer()) });
+const CreateModelBody = StrictObject({ name: Type.String(), description: Type.Optional(Type.String()), tags: Type.Optional(Tags) });
+const CreateVersionBody = StrictObject({
   /** The ONNX file, base64-encoded; or one of artifactSha256 / runId + artifactPath. */
   onnxBase64: Type.Optional(Type.String()),
   artifactSha256: Type.Optional(Type.String()),
   runId: Type.Optional(Type.String()),
   artifactPath: Type.Optional(Type.String()),
-  signature: Type.Optional(Type.Object({ inputs: Type.Array(TensorSpec), outputs: Type.Array(TensorSpec) })),
+  signature: Type.Optional(StrictObject({ inputs: Type.Array(TensorSpec), outputs: Type.Array(TensorSpec) })),
   metrics: Type.Optional(Type.Record(Type.String(), Type.Number())),
-  lineage: Type.Optional(Type.Object({ runId: Type.Optional(Type.String()), datasetVersions: Type.Optional(Type.Array(Type.String())), codeVersion: Type.Optional(Type.String()) })),
+  lineage: Type.Optional(StrictObject({ runId: Type.Optional(Type.String()), datasetVersions: Type.Optional(Type.Array(Type.String())), codeVersion: Type.Optional(Type.String()) })),
   description: Type.Optional(Type.String()),
   tags: Type.Optional(Tags),
 });
@@ -73,7 +74,7 @@ export const modelRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, {
   });
   app.get('/api/v1/model-resolve', { config: READ, schema: { querystring: Type.Object({ ref: Type.String() }), summary: 'Resolve a model reference (NAME@ALIAS, NAME/VERSION, NAME/STAGE, NAME) to its version', tags: ['models'], response: ok('the model version the reference names') } }, async (req) => registry.resolve((req.query as { ref: string }).ref));
   app.get('/api/v1/models/:name', { config: READ, schema: { params: NameParams, summary: 'A registered model with its newest versions and aliases', tags: ['models'], response: ok('the registered model') } }, async (req) => registry.getRegisteredModel((req.params as Static<typeof NameParams>).name));
-  app.patch('/api/v1/models/:name', { config: WRITE, schema: { params: NameParams, body: Type.Object({ description: Type.Optional(Type.String()), newName: Type.Optional(Type.String()) }), summary: 'Change a registered model\'s description, or rename it', tags: ['models'], response: ok('the registered model, updated or renamed') } }, async (req) => {
+  app.patch('/api/v1/models/:name', { config: WRITE, schema: { params: NameParams, body: StrictObject({ description: Type.Optional(Type.String()), newName: Type.Optional(Type.String()) }), summary: 'Change a registered model\'s description, or rename it', tags: ['models'], response: ok('the registered model, updated or renamed') } }, async (req) => {
     const { name } = req.params as Static<typeof NameParams>;
     const body = req.body as { description?: string; newName?: string };
     if (body.description !== undefined) await registry.updateRegisteredModel(name, { description: body.description });
@@ -117,12 +118,12 @@ export const modelRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app, {
     await registry.deleteModelVersion(name, version, { actor: actorOf(req) });
     return reply.status(204).send();
   });
-  app.post('/api/v1/models/:name/versions/:version/stage', { config: WRITE, schema: { params: VersionParams, body: Type.Object({ stage: Type.String(), archiveExistingVersions: Type.Optional(Type.Boolean()) }), summary: 'Move a version to a stage (None, Staging, Production, Archived)', tags: ['models'], response: ok('the model version in its new stage') } }, async (req) => {
+  app.post('/api/v1/models/:name/versions/:version/stage', { config: WRITE, schema: { params: VersionParams, body: StrictObject({ stage: Type.String(), archiveExistingVersions: Type.Optional(Type.Boolean()) }), summary: 'Move a version to a stage (None, Staging, Production, Archived)', tags: ['models'], response: ok('the model version in its new stage') } }, async (req) => {
     const { name, version } = req.params as Static<typeof VersionParams>;
     const body = req.body as { stage: string; archiveExistingVersions?: boolean };
     return registry.transitionStage(name, version, body.stage, { archiveExistingVersions: body.archiveExistingVersions, actor: actorOf(req) });
   });
-  app.put('/api/v1/models/:name/aliases/:alias', { config: WRITE, schema: { params: AliasParams, body: Type.Object({ version: Type.Integer({ minimum: 1 }) }), summary: 'Point an alias at a version (moving it if it pointed elsewhere)', tags: ['models'], response: ok('the model version the alias now names') } }, async (req) => {
+  app.put('/api/v1/models/:name/aliases/:alias', { config: WRITE, schema: { params: AliasParams, body: StrictObject({ version: Type.Integer({ minimum: 1 }) }), summary: 'Point an alias at a version (moving it if it pointed elsewhere)', tags: ['models'], response: ok('the model version the alias now names') } }, async (req) => {
     const { name, alias } = req.params as Static<typeof AliasParams>;
     return registry.setAlias(name, alias, (req.body as { version: number }).version, { actor: actorOf(req) });
   });

@@ -37,6 +37,22 @@ describe('monitoring routes', () => {
     expect(p.json()).toMatchObject({ requestId: 'r1', label: 1, outputs: { probability: 0.1 } });
   });
 
+  // They were dropped: a label's `ts` was stored at the time of the call, `request_id` was a missing requestId.
+  it('refuses a body field it does not know, naming its path; a monitor\'s run and an ack take no body at all', async () => {
+    const refused = async (url: string, payload: object) => {
+      const r = await app.inject({ method: 'POST', url, payload });
+      return [r.statusCode, r.json().error];
+    };
+    expect(await refused('/api/v1/feedback', { labels: [{ requestId: 'r4', label: 1 }, { requestId: 'r5', label: 0, ts: 5 }] })).toEqual([400, { code: 'INVALID_ARGUMENT', message: 'labels[1].ts: no such body field', field: 'labels[1].ts' }]);
+    expect(await refused('/api/v1/feedback', { request_id: 'r4', label: 1 })).toMatchObject([400, { field: 'request_id' }]);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/predictions/r4' })).json().label).toBeUndefined();
+    expect(await refused('/api/v1/monitors/nope/run', { nw: 1 })).toMatchObject([400, { field: 'nw' }]);
+    expect(await refused('/api/v1/alerts/nope/ack', { note: 'x' })).toMatchObject([400, { field: 'note' }]);
+    // Left out, the body is no field: the route answers for the monitor or alert.
+    expect((await app.inject({ method: 'POST', url: '/api/v1/monitors/nope/run' })).json().error.code).toBe('NOT_FOUND');
+    expect((await app.inject({ method: 'POST', url: '/api/v1/alerts/nope/ack' })).json().error.code).toBe('NOT_FOUND');
+  });
+
   it('creates a monitor, runs it, and serves windows, status and alerts', async () => {
     const created = await app.inject({ method: 'POST', url: '/api/v1/monitors', payload: { name: 'svc-mon', deployment: 'svc', window: { size: '1h' }, task: 'binary', rules: [{ metric: 'count', op: '>', threshold: 5 }] } });
     expect(created.statusCode).toBe(201);

@@ -3,14 +3,15 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { invalidArgument, notFound } from '../../core/index.js';
 import { created, ok } from '../openapi.js';
 import type { RoutePluginOptions } from './route-options.js';
+import { noBodyAsEmpty, StrictObject } from './strict-object.js';
 
 const READ = { permission: 'monitoring:read' } as const;
 const WRITE = { permission: 'monitoring:write' } as const;
 // Retention deletes every caller's logged predictions and labels: more than a monitor's writer may.
 const ADMIN = { permission: 'monitoring:admin' } as const;
 
-const Label = Type.Object({ requestId: Type.String(), label: Type.Unknown(), timestamp: Type.Optional(Type.Number()) });
-const FeedbackBody = Type.Object({
+const Label = StrictObject({ requestId: Type.String(), label: Type.Unknown(), timestamp: Type.Optional(Type.Number()) });
+const FeedbackBody = StrictObject({
   requestId: Type.Optional(Type.String()),
   label: Type.Optional(Type.Unknown()),
   timestamp: Type.Optional(Type.Number()),
@@ -35,7 +36,8 @@ const AlertsQuery = Type.Object({
   state: Type.Optional(Type.Union([Type.Literal('firing'), Type.Literal('resolved')])),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
 });
-// Monitor definitions are validated by the service (parseMonitorConfig), which names the bad field.
+// Monitor definitions are validated by the service (parseMonitorConfig), which names the bad field
+// and refuses an unknown one, in a file read by `keel monitor create --file` as here.
 const MonitorBody = Type.Object({ name: Type.String(), deployment: Type.String() }, { additionalProperties: true });
 
 /** A rule's retrain command runs a shell command on the server: defining one takes admin rights. */
@@ -111,7 +113,7 @@ export const monitoringRoutes: FastifyPluginAsync<RoutePluginOptions> = async (a
   app.get('/api/v1/monitors/:name/windows', { config: READ, schema: { params: NameParams, querystring: LimitQuery, summary: 'A monitor\'s evaluated windows, newest first', tags: ['monitoring'], response: ok('{windows: [...]}, newest first') } }, async (req) => ({
     windows: await svc.listWindows((req.params as Static<typeof NameParams>).name, (req.query as Static<typeof LimitQuery>).limit ?? 20),
   }));
-  app.post('/api/v1/monitors/:name/run', { config: WRITE, schema: { params: NameParams, body: Type.Optional(Type.Object({ now: Type.Optional(Type.Number()) })), summary: 'Evaluate a monitor\'s complete windows not yet evaluated', tags: ['monitoring'], response: ok('{monitor, evaluated: [window], refreshed, fired: [alert], resolved: [alert id]}') } }, async (req) => {
+  app.post('/api/v1/monitors/:name/run', { config: WRITE, preValidation: noBodyAsEmpty, schema: { params: NameParams, body: Type.Optional(StrictObject({ now: Type.Optional(Type.Number()) })), summary: 'Evaluate a monitor\'s complete windows not yet evaluated', tags: ['monitoring'], response: ok('{monitor, evaluated: [window], refreshed, fired: [alert], resolved: [alert id]}') } }, async (req) => {
     const now = (req.body as { now?: number } | undefined)?.now;
     return svc.runMonitor((req.params as Static<typeof NameParams>).name, now !== undefined ? { now } : {});
   });
@@ -120,7 +122,7 @@ export const monitoringRoutes: FastifyPluginAsync<RoutePluginOptions> = async (a
   }));
 
   app.get('/api/v1/alerts', { config: READ, schema: { querystring: AlertsQuery, summary: 'List alerts, newest first', tags: ['monitoring'], response: ok('{alerts: [...]}') } }, async (req) => ({ alerts: await svc.listAlerts(req.query as Static<typeof AlertsQuery>) }));
-  app.post('/api/v1/alerts/:id/ack', { config: WRITE, schema: { params: Type.Object({ id: Type.String() }), summary: 'Acknowledge an alert', tags: ['monitoring'], response: ok('{acknowledged: true}') } }, async (req) => {
+  app.post('/api/v1/alerts/:id/ack', { config: WRITE, preValidation: noBodyAsEmpty, schema: { params: Type.Object({ id: Type.String() }), body: Type.Optional(StrictObject({})), summary: 'Acknowledge an alert', tags: ['monitoring'], response: ok('{acknowledged: true}') } }, async (req) => {
     await svc.acknowledgeAlert((req.params as { id: string }).id);
     return { acknowledged: true };
   });

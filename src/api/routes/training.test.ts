@@ -60,4 +60,25 @@ describe('training routes', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().error.field).toContain('n_estimators');
   });
+
+  // They were dropped, and the run trained without them: a typo or a field at the wrong level trained something else than asked.
+  it('refuses a body field it does not know, at any level, naming its path; params stay free-form', async () => {
+    const runs = async () => (await platform.tracking.searchRuns({ experimentIds: ['0'] })).runs.length;
+    const before = await runs();
+    expect(before).toBeGreaterThan(0);
+    const refused = async (url: string, payload: object) => {
+      const r = await app.inject({ method: 'POST', url, payload });
+      return [r.statusCode, r.json().error];
+    };
+    const body = { dataset: ref, target: 'y', params: { n_estimators: 2 } };
+    expect(await refused('/api/v1/train', { ...body, maxDepth: 3 })).toEqual([400, { code: 'INVALID_ARGUMENT', message: 'maxDepth: no such body field', field: 'maxDepth' }]);
+    expect(await refused('/api/v1/train', { ...body, split: { kind: 'random', knd: 'time' } })).toEqual([400, { code: 'INVALID_ARGUMENT', message: 'split.knd: no such body field', field: 'split.knd' }]);
+    expect(await refused('/api/v1/train', { ...body, register: { name: 'm', alias: 'champion' } })).toMatchObject([400, { field: 'register.alias' }]);
+    expect(await refused('/api/v1/train/nope/resume', { checkpoint_every: 5 })).toMatchObject([400, { message: 'checkpoint_every: no such body field' }]);
+    expect(await runs()).toBe(before);
+    // A param's name is the model's business: the trainer names an unknown one.
+    expect(await refused('/api/v1/train', { ...body, params: { max_dpth: 3 } })).toMatchObject([400, { field: expect.stringContaining('max_dpth') }]);
+    // A resume's body may be left out, as a monitor's run and an alert's acknowledgement may.
+    expect((await app.inject({ method: 'POST', url: '/api/v1/train/nope/resume' })).json().error.code).toBe('NOT_FOUND');
+  });
 });

@@ -39,4 +39,18 @@ describe('validation routes', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.field).toBe('schema.columns[0].type');
   });
+
+  // They were dropped: `againts` validated against nothing, `treshold` computed drift at the default.
+  it('refuses a body field it does not know, naming it; a schema stays the open document the CLI reads', async () => {
+    const refused = async (url: string, payload: object) => {
+      const r = await app.inject({ method: 'POST', url, payload });
+      return [r.statusCode, r.json().error];
+    };
+    expect(await refused('/api/v1/validate', { dataset: b, againts: a })).toEqual([400, { code: 'INVALID_ARGUMENT', message: 'againts: no such body field', field: 'againts' }]);
+    expect(await refused('/api/v1/drift', { reference: a, current: b, treshold: 0.5 })).toMatchObject([400, { field: 'treshold' }]);
+    expect(await refused('/api/v1/schemas/infer', { dataset: a, maxDomain: 3 })).toMatchObject([400, { field: 'maxDomain' }]);
+    expect(await refused('/api/v1/schemas/d', { schema: { format: 1, columns: [] }, sorce: 'x' })).toMatchObject([400, { field: 'sorce' }]);
+    const schema = { format: 1, columns: [{ name: 'x', type: 'int', required: true, maxMissingRate: 0, note: 'kept' }], owner: 'team' };
+    expect((await app.inject({ method: 'POST', url: '/api/v1/validate', payload: { dataset: a, schema } })).statusCode).toBe(200);
+  });
 });

@@ -3,11 +3,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import { DRIFT_TESTS, parseSchema, type DriftTest } from '../../validation/index.js';
 import { created, ok } from '../openapi.js';
 import type { RoutePluginOptions } from './route-options.js';
+import { StrictObject } from './strict-object.js';
 
 const READ = { permission: 'validation:read' } as const;
 const WRITE = { permission: 'validation:write' } as const;
 
-// Schemas are checked by parseSchema, which names the bad field.
+// Schemas are checked by parseSchema, which names the bad field. A schema is a document the user
+// edits and `keel validate --schema` reads locally too: it stays open here, as it is there.
 const SchemaBody = Type.Object({ format: Type.Literal(1), columns: Type.Array(Type.Unknown()) }, { additionalProperties: true });
 const Test = Type.Union(DRIFT_TESTS.map((t) => Type.Literal(t)));
 const DriftFields = {
@@ -17,9 +19,9 @@ const DriftFields = {
   columns: Type.Optional(Type.Array(Type.String())),
   distributions: Type.Optional(Type.Boolean()),
 };
-const ValidateBody = Type.Object({ dataset: Type.String(), schema: Type.Optional(SchemaBody), against: Type.Optional(Type.String()), distributions: Type.Optional(Type.Boolean()) });
-const DriftBody = Type.Object({ reference: Type.String(), current: Type.String(), ...DriftFields });
-const InferBody = Type.Object({ dataset: Type.String(), maxDomainSize: Type.Optional(Type.Integer({ minimum: 0 })) });
+const ValidateBody = StrictObject({ dataset: Type.String(), schema: Type.Optional(SchemaBody), against: Type.Optional(Type.String()), distributions: Type.Optional(Type.Boolean()) });
+const DriftBody = StrictObject({ reference: Type.String(), current: Type.String(), ...DriftFields });
+const InferBody = StrictObject({ dataset: Type.String(), maxDomainSize: Type.Optional(Type.Integer({ minimum: 0 })) });
 const NameParams = Type.Object({ name: Type.String() });
 
 /** POST /api/v1/validate, POST /api/v1/drift, /api/v1/schemas... */
@@ -41,7 +43,7 @@ export const validationRoutes: FastifyPluginAsync<RoutePluginOptions> = async (a
     const b = req.body as Static<typeof InferBody>;
     return svc.inferSchema(b.dataset, b.maxDomainSize !== undefined ? { maxDomainSize: b.maxDomainSize } : {});
   });
-  app.post('/api/v1/schemas/:name', { config: WRITE, schema: { params: NameParams, body: Type.Object({ schema: SchemaBody, source: Type.Optional(Type.String()) }), summary: 'Save a schema as the next version for a dataset', tags: ['validation'], response: created('the schema saved, with its version') } }, async (req, reply) => {
+  app.post('/api/v1/schemas/:name', { config: WRITE, schema: { params: NameParams, body: StrictObject({ schema: SchemaBody, source: Type.Optional(Type.String()) }), summary: 'Save a schema as the next version for a dataset', tags: ['validation'], response: created('the schema saved, with its version') } }, async (req, reply) => {
     const b = req.body as { schema: unknown; source?: string };
     reply.status(201);
     return svc.saveSchema((req.params as Static<typeof NameParams>).name, parseSchema(b.schema), b.source);

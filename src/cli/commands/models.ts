@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { invalidArgument, unreadableFile } from '../../core/index.js';
+import { invalidArgument, lookupFor, unreadableFile } from '../../core/index.js';
 import { MAX_MODELS_PAGE } from '../../registry/index.js';
 import type { ModelVersionInfo, RegisteredModelInfo, RegisterModelOptions, RegistryHistoryEntry, RegistryPage, RegistrySearch } from '../../client/index.js';
 import { commandGroup } from '../command-group.js';
@@ -150,7 +150,8 @@ export function registerModelsCommands(program: Command, context: ContextFactory
         const v = await r.resolve(ref);
         return ctx.json ? printJson(v) : printVersion(v);
       }
-      const [model, versions] = await Promise.all([r.getModel(ref), r.versions(ref)]);
+      // A model that does not exist names `ref`, as a version's reference does.
+      const [model, versions] = await lookupFor('ref', () => Promise.all([r.getModel(ref), r.versions(ref)]), ['name']);
       if (ctx.json) return printJson({ ...model, versions });
       printLine(`${model.name}${model.description ? ` — ${model.description}` : ''}`);
       const tags = Object.entries(model.tags).map(([k, v]) => `${k}=${v}`).join(' ');

@@ -207,6 +207,15 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     expect(JSON.parse(noSchema.local.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: "dataset 'tiny' has no saved schema: `keel schema infer tiny@<version>` saves one" } });
   });
 
+  // They named the model's name, version or alias, which the command line does not have: it takes one REF.
+  it('models show of a model, version or alias that does not exist names ref, both ways', async () => {
+    for (const ref of ['nope', 'nope/1', 'nope@champion']) {
+      const shown = await both('--json', 'models', 'show', ref);
+      expect(shown.remote, ref).toEqual(shown.local);
+      expect([shown.local.exitCode, JSON.parse(shown.local.stderr)], ref).toEqual([3, { error: { code: 'NOT_FOUND', message: 'ref: Registered Model with name=nope not found', field: 'ref' } }]);
+    }
+  });
+
   // Each named the dataset in its message but no field, so a script could not tell which of two refs was wrong.
   it('a dataset ref that does not exist is NOT_FOUND naming its field, in every command that takes one, both ways', async () => {
     const cases: [string[], string, string][] = [

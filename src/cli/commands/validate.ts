@@ -37,7 +37,7 @@ async function api(ctx: CliContext): Promise<Api> {
  */
 async function requireDataset(ctx: CliContext, name: string): Promise<void> {
   assertSchemaDatasetName(name);
-  await lookupFor('dataset', async () => (ctx.isRemote ? ctx.client().datasets.versions(name) : (await ctx.platform()).datasets.versions(name)));
+  await lookupFor('dataset', async () => (ctx.isRemote ? ctx.client().datasets.versions(name) : (await ctx.platform()).datasets.versions(name)), ['name']);
 }
 
 /** `field` is how the command names the file: `--schema` for validate, the `file` argument for schema save. */
