@@ -1,7 +1,7 @@
 /**
  * A CSV file's bytes streamed, a chunk at a time (constant memory), from the file itself or from
- * its gzip (readableFiles names every gzipped file `.gz`), into a rewritten copy that DuckDB reads
- * instead of the file (csv-space-lines.ts).
+ * its gzip (readableFiles names every gzipped file `.gz`): into a rewritten copy that DuckDB reads
+ * instead of the file (csv-space-lines.ts, csv-line-endings.ts), or through a scan alone.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -26,6 +26,24 @@ export async function rewrittenCopy(path: string, workDir: string, folder: strin
   const source = createReadStream(path);
   await (gzipped(path) ? pipeline(source, createGunzip(), rewrite, createWriteStream(copy)) : pipeline(source, rewrite, createWriteStream(copy)));
   return copy;
+}
+
+/**
+ * Passes the bytes of `path` to `look` a chunk at a time, until it returns true (then the rest is
+ * not read, nor decompressed) or the file ends. Returns whether `look` stopped it.
+ */
+export async function scanFile(path: string, look: (chunk: Buffer) => boolean): Promise<boolean> {
+  const done = new AbortController();
+  const scan = async (chunks: AsyncIterable<Buffer>): Promise<void> => {
+    for await (const chunk of chunks) if (look(chunk)) return done.abort();
+  };
+  const source = createReadStream(path);
+  try {
+    await (gzipped(path) ? pipeline(source, createGunzip(), scan, { signal: done.signal }) : pipeline(source, scan, { signal: done.signal }));
+  } catch (e) {
+    if (!done.signal.aborted) throw e;
+  }
+  return done.signal.aborted;
 }
 
 /** A copy of a CSV file, rewritten for DuckDB to read as pandas reads the file, and why (said as a widening is). */

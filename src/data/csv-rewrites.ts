@@ -1,16 +1,17 @@
 /**
  * A CSV file pandas reads and DuckDB does not read as it is, read from a rewritten copy: lines of
- * only spaces left out (csv-space-lines.ts).
+ * only spaces left out (csv-space-lines.ts), mixed line endings made one (csv-line-endings.ts).
  * A file's normal read pays nothing for them: a copy is written only after its sniff or read
  * failed as such a file's does. The content hash and the version stay the file's own (the add
  * hashes the file it was given, not the copy).
  */
 import type { Widening } from './csv-columns.js';
 import type { CsvRewrite } from './csv-copy.js';
+import { LINE_ENDINGS } from './csv-line-endings.js';
 import { SPACE_LINES } from './csv-space-lines.js';
 import type { ReadOptions } from './read-options.js';
 
-const REWRITES: readonly CsvRewrite[] = [SPACE_LINES];
+const REWRITES: readonly CsvRewrite[] = [SPACE_LINES, LINE_ENDINGS];
 
 /** What withRewrites reads: a described source (source-reader.ts' DescribedSource). */
 export interface RewritableSource<S> {
