@@ -23,6 +23,8 @@ describe('lines of only spaces, skipped as pandas skips them', () => {
     const found = await add('two', 'a,b\n1,2\n   \n\t\n \t \r\n3,4\n  ');
     expect(found.columns).toEqual(['a:int:0', 'b:int:0']);
     expect(found.rows).toEqual([[1, 2], [3, 4]]);
+    // Met by the sniff, it is said as one met by the read is (Keel said nothing of it).
+    expect(found.notes).toContain('reading again: line 3 holds only spaces, which pandas skips as blank: read again without such lines');
     // pandas: 30,000 rows, int64 (a line of two spaces on line 30002).
     const late = await add('late', `a,b\n${Array.from({ length: 30_000 }, (_, i) => `${i},1`).join('\n')}\n  \n`);
     expect(late.columns).toEqual(['a:int:0', 'b:int:0']);

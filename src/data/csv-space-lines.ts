@@ -4,11 +4,7 @@
  * A file's normal read pays nothing for them: only when DuckDB's read fails at such a line (its
  * error shows the line) is the file copied without them, in one pass, and the copy read.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { rewrittenCopy, type CsvRewrite } from './csv-copy.js';
 import { fileDelimiter, type ReadOptions } from './read-options.js';
 
 /** DuckDB's reader shows the line it failed at: `Original Line: ...` (one space, then the line). */
@@ -18,7 +14,7 @@ const ORIGINAL_LINE = /CSV Error on Line: (\d+)\nOriginal Line: ([ \t]+)\n/;
 export const SPACE_VALUE_MARK = 'keel-space-value';
 
 /** The line of `error` (or an error it was caused by) that holds only spaces and tabs other than the delimiter, if any (0: a one-column file's, its line untold). */
-export function spaceLineOf(error: unknown, read: ReadOptions, path: string): number | undefined {
+function spaceLineOf(error: unknown, read: ReadOptions, path: string): number | undefined {
   const delimiter = fileDelimiter(read.delimiter, path);
   for (let e = error as { message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
     if (typeof e.message === 'string' && e.message.includes(SPACE_VALUE_MARK)) return 0;
@@ -31,17 +27,13 @@ export function spaceLineOf(error: unknown, read: ReadOptions, path: string): nu
 const [SPACE, TAB, CR, LF, QUOTE] = [0x20, 0x09, 0x0d, 0x0a, 0x22];
 
 /**
- * A plain copy of the CSV `path` in `workDir` (same base name, as DuckDB's messages name it)
- * without its lines of only spaces and tabs outside quotes; the first `skip` lines are kept as
- * they are. Undefined for a UTF-16 file (not read byte by byte here).
+ * A plain copy of the CSV `path` in `workDir` (csv-copy.ts) without its lines of only spaces and
+ * tabs outside quotes; the first `skip` lines are kept as they are. Undefined for a UTF-16 file (not read byte by byte here).
  */
-export async function withoutSpaceLines(path: string, workDir: string, read: ReadOptions): Promise<string | undefined> {
+async function withoutSpaceLines(path: string, workDir: string, read: ReadOptions): Promise<string | undefined> {
   if (read.encoding?.startsWith('utf-16')) return undefined;
   const delimiter = fileDelimiter(read.delimiter, path);
   const blank = new Set([SPACE, TAB].filter((b) => !delimiter.includes(String.fromCharCode(b))));
-  const dir = join(workDir, 'space-lines');
-  await mkdir(dir, { recursive: true });
-  const copy = join(dir, basename(path).replace(/\.gz$/i, ''));
   let skip = read.skip ?? 0;
   let inQuote = false;
   // The current line's bytes so far while they are all blank (and it began outside quotes), else undefined.
@@ -77,7 +69,17 @@ export async function withoutSpaceLines(path: string, workDir: string, read: Rea
     }
     if (pending !== undefined && skip > 0) yield Buffer.from(pending);
   }
-  const source = createReadStream(path);
-  await (/\.gz$/i.test(path) ? pipeline(source, createGunzip(), lines, createWriteStream(copy)) : pipeline(source, lines, createWriteStream(copy)));
-  return copy;
+  return rewrittenCopy(path, workDir, 'space-lines', lines);
 }
+
+/** The copy without lines of only spaces, when the sniff or read failed at one (the message says which line, when DuckDB's did). */
+export const SPACE_LINES: CsvRewrite = {
+  name: 'space-lines',
+  async copy(error, file, workDir, read) {
+    const line = spaceLineOf(error, read, file);
+    const copy = line === undefined ? undefined : await withoutSpaceLines(file, workDir, read);
+    if (copy === undefined) return undefined;
+    const message = `${line === 0 ? 'a line' : `line ${line}`} holds only spaces, which pandas skips as blank: read again without such lines`;
+    return { file: copy, widening: { message, ...(line === 0 ? {} : { line }) } };
+  },
+};

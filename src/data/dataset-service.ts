@@ -10,7 +10,7 @@ import { diffVersions, type DatasetDiff } from './dataset-diff.js';
 import { resolveExportFormat, writeExport, type ExportResult } from './dataset-export.js';
 import { pageBounds, readRows, versionColumns, type RowsOptions, type RowsPage } from './dataset-rows.js';
 import { assertDatasetName, parseDatasetRef } from './dataset-ref.js';
-import { RENAMED, TYPED, withNotes } from './add-notes.js';
+import { READING_AGAIN, RENAMED, TYPED, withNotes } from './add-notes.js';
 import type { Widening } from './csv-columns.js';
 import { renameNote } from './column-names.js';
 import { openDuckDb } from './duckdb-sql.js';
@@ -103,6 +103,7 @@ export class DatasetService {
           this.deps.logger.info({ dataset: name, column: r.position + 1, from: r.from, to: r.to }, 'a column of the file was renamed');
           progress(0, `${RENAMED}${renameNote(r)}`);
         }
+        for (const note of described.readAgain ?? []) progress(0, `${READING_AGAIN}${userText(note)}`);
         for (const note of described.notes) progress(0, `${TYPED}${userText(note)}`);
         const writeOptions = parquetOptions(await sourceRows(con, files, source.format));
         const widened = (w: Widening) => this.deps.logger.info({ dataset: name, ...w }, 'the types of the file widened after its sampled rows');

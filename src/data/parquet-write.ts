@@ -94,6 +94,8 @@ export async function writeSourceParquet(
         reading = `${READING_AGAIN}${wider.widening.message}`;
         widened(wider.widening);
         for (const note of wider.widening.withdraws ?? []) say(0, `${WITHDRAWN}${note}`);
+        // A rewritten copy whose own sniff needed another rewrite (csv-rewrites.ts).
+        for (const note of described.readAgain ?? []) say(0, `${READING_AGAIN}${note}`);
         say(0, reading);
       }
     }

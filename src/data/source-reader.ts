@@ -10,7 +10,8 @@ import type { Widening } from './csv-columns.js';
 import { sniffRows } from './csv-sample.js';
 import { sniffCsv } from './csv-sniff.js';
 import { unusedDateFormatNote } from './csv-date-formats.js';
-import { spaceLineOf, withoutSpaceLines } from './csv-space-lines.js';
+import { SPACE_LINES } from './csv-space-lines.js';
+import { withRewrites } from './csv-rewrites.js';
 import { intChecks, JSON_INT, JSON_SAMPLE_ROWS, longWholeColumns } from './json-numbers.js';
 import { lateKeyCheck } from './json-late-keys.js';
 import { assertNoBom, assertRecords, assertRowsShape, mayBeTable } from './json-shape.js';
@@ -57,6 +58,8 @@ export interface DescribedSource {
   readonly notes: readonly string[];
   /** Notes on date columns whose order the rows read may settle (csv-date-order.ts' settledNotes). */
   readonly settles?: readonly SettleNote[];
+  /** Why the file was read again from a rewritten copy before its read began (csv-rewrites.ts), each said as a widening is. */
+  readonly readAgain?: readonly string[];
   /** After the read succeeded: fails, for widen(), when the read missed a key (json-late-keys.ts). */
   readonly verify?: (con: DuckDBConnection) => Promise<void>;
 }
@@ -64,7 +67,8 @@ export interface DescribedSource {
 /**
  * Sniffs the files' columns (DuckDB reads only a sample here), applies the given types and maps
  * them; `workDir`: where a sample may be written. A CSV file whose sniff or read fails at a line
- * of only spaces is read again from a copy without such lines, as pandas skips them (csv-space-lines.ts).
+ * of only spaces, or at mixed line endings, is read again from a copy without them, as pandas
+ * reads it (csv-rewrites.ts).
  */
 export async function describeSource(con: DuckDBConnection, files: readonly string[], format: DatasetFormat, options: ReadOptions = {}, workDir?: string): Promise<DescribedSource> {
   if (format === 'json') return describeJson(con, files, options, workDir);
@@ -140,31 +144,11 @@ function readOfTable(d: DescribedSource, table: TableRows): DescribedSource {
   };
 }
 
-/** describeSource's CSV work, but for lines too long. */
+/** describeSource's CSV work, but for lines too long; a single file is read from a rewritten copy when it must be (csv-rewrites.ts). */
 async function describeCsv(con: DuckDBConnection, files: readonly string[], options: ReadOptions, workDir: string | undefined): Promise<DescribedSource> {
-  const format = 'csv';
-  if (files.length !== 1 || workDir === undefined) return describeFiles(con, files, format, options, workDir);
-  const copied = async (error: unknown): Promise<{ source: DescribedSource; line: number } | undefined> => {
-    const line = spaceLineOf(error, options, files[0]!);
-    const copy = line === undefined ? undefined : await withoutSpaceLines(files[0]!, workDir, options);
-    return copy === undefined ? undefined : { source: await describeFiles(con, [copy], format, options, workDir, false), line: line! };
-  };
-  const spaceLinesSkipped = (d: DescribedSource): DescribedSource => ({
-    ...d,
-    async widen(error) {
-      const again = await copied(error);
-      if (again) return { source: again.source, widening: { message: `${again.line === 0 ? 'a line' : `line ${again.line}`} holds only spaces, which pandas skips as blank: read again without such lines`, ...(again.line === 0 ? {} : { line: again.line }) } };
-      const next = await d.widen(error);
-      return next && { ...next, source: spaceLinesSkipped(next.source) };
-    },
-  });
-  try {
-    return spaceLinesSkipped(await describeFiles(con, files, format, options, workDir));
-  } catch (e) {
-    const again = await copied(e);
-    if (again === undefined) throw e;
-    return again.source;
-  }
+  if (files.length !== 1 || workDir === undefined) return describeFiles(con, files, 'csv', options, workDir);
+  // Without its lines of only spaces, a one-column file's read need not stop at a value of them.
+  return withRewrites((file, done) => describeFiles(con, [file], 'csv', options, workDir, !done.has(SPACE_LINES.name)), files[0]!, workDir, options);
 }
 
 /** describeSource's work; `checkSpaces`: whether a one-column CSV's read stops at a value of only spaces. */

@@ -6,7 +6,8 @@
  * progress bar is silent when stderr is not a terminal), never by a fixed sleep.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,6 +140,25 @@ describe('keel data add killed with SIGKILL', () => {
 
   it('on SQLite: leaves no version or blob behind, and the next add cleans up and stores the version a clean add does', async () => {
     await crashAndRecover(join(dir, 'sqlite'), {}, steps);
+  }, 60_000);
+
+  it('killed while it writes the copy of a file of mixed line endings: the next add sweeps the copy, and the file adds as its own bytes\' version', async () => {
+    // The lines of big.csv, the second half ending in \r\n: the read fails there, and the add
+    // writes a copy with every line ending in \n into its work folder (csv-line-endings.ts).
+    const text = readFileSync(csv, 'utf8').split('\n');
+    const half = text.length >> 1;
+    const mixed = join(dir, 'mixed.csv');
+    writeFileSync(mixed, `${text.slice(0, half).join('\n')}\n${text.slice(half).join('\r\n')}`);
+    const home = join(dir, 'mixed');
+    const copying = (h: string) => ingestDirs(h).some((d) => entries(join(d, 'line-endings')).length > 0);
+    const pid = await killAddWhen({}, home, 'mixed', mixed, copying);
+    expect(ingestDirs(home).filter((d) => d.includes(`-${pid}-`) && entries(join(d, 'line-endings')).includes('mixed.csv'))).toHaveLength(1);
+    await keel({}, ['--home', home, 'data', 'add', 'small', small]);
+    expect(entries(join(home, 'tmp'))).toEqual([]);
+    const added = JSON.parse(await keel({}, ['--home', home, '--json', 'data', 'add', 'mixed', mixed])) as { version: string; rows: number; notes: string[] };
+    expect(added).toMatchObject({ version: createHash('sha256').update(readFileSync(mixed)).digest('hex').slice(0, 12), rows: ROWS });
+    expect(added.notes[0]).toMatch(/^line endings are mixed/);
+    expect(entries(join(home, 'tmp'))).toEqual([]);
   }, 60_000);
 
   // The steps whose leftovers the metadata store decides on (is the stored blob recorded?): the
