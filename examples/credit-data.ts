@@ -7,17 +7,7 @@
  *   npx tsx examples/credit-data.ts
  */
 import { writeFileSync } from 'node:fs';
-
-// mulberry32: a small seeded generator, so the files do not depend on Math.random.
-function generator(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../src/core/index.js';
 
 const COUNTRIES = ['DE', 'ES', 'FR', 'US'];
 const HEADER = 'age,income,country,member';
@@ -39,7 +29,7 @@ function badRows(random: () => number): string[] {
   });
 }
 
-const random = generator(42);
+const random = mulberry32(42); // seeded: not Math.random
 writeFileSync('train.csv', `${[HEADER, ...trainRows(random)].join('\n')}\n`);
 writeFileSync('bad.csv', `${[HEADER, ...badRows(random)].join('\n')}\n`);
 console.log('wrote train.csv (2000 rows) and bad.csv (70 rows)');
