@@ -93,6 +93,15 @@ describe('JSON files that are not rows', () => {
     }
     writeFileSync(join(dir, 'first.json'), '[{"a": x}, {"a": 2}]');
     await expectKeelError(t.service.add('bad', join(dir, 'first.json')), 'INVALID_ARGUMENT', /^file: 'first\.json' is not valid JSON at the array's object 1 /);
+    // A .json file that is no array: its values are counted as DuckDB counts them, not called an array's objects.
+    writeFileSync(join(dir, 'objects.json'), '{"a": 1} {"a": 2} {"a" 3}');
+    writeFileSync(join(dir, 'objects.json.gz'), gzipSync('{"a": 1} {"a": 2} {"a" 3}'));
+    writeFileSync(join(dir, 'text.json'), 'hello');
+    for (const [name, at] of [['objects.json', 3], ['objects.json.gz', 3], ['text.json', 1]] as const) {
+      await expectKeelError(t.service.add('bad', join(dir, name)), 'INVALID_ARGUMENT', new RegExp(`^file: '${name.replace(/\./g, '\\.')}' is not valid JSON at its value ${at} \\(or the one before it, when that one leaves an object open\\): unexpected character$`));
+    }
+    writeFileSync(join(dir, 'first.json.gz'), gzipSync('  [{"a": x}, {"a": 2}]'));
+    await expectKeelError(t.service.add('bad', join(dir, 'first.json.gz')), 'INVALID_ARGUMENT', /^file: 'first\.json\.gz' is not valid JSON at the array's object 1 /);
     writeFileSync(join(dir, 'cut.ndjson'), '{"a": 1}\n{"a":');
     await expectKeelError(t.service.add('bad', join(dir, 'cut.ndjson')), 'INVALID_ARGUMENT', /^file: 'cut\.ndjson' is not valid JSON at line 2: unexpected end of data$/);
   });

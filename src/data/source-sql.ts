@@ -3,7 +3,9 @@
  * CSV): the files as DuckDB's argument, the sniffed types and how the given ones apply, and
  * DuckDB's read errors as KeelErrors.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidArgument, KeelError, type DatasetFormat, type LogicalType } from '../core/index.js';
 import { isFractionalType, isIntegerType, quoteIdent, quoteString, STORED_TYPE } from './duckdb-sql.js';
@@ -155,10 +157,34 @@ function jsonReadError(msg: string, format: 'json' | 'ndjson', cause: unknown): 
     // yyjson reads on past an object left open, so DuckDB names the line after it then. In an
     // array DuckDB counts one object more than there are up to the bad one (`[{"a": x}]` is its
     // record 2), and an array left open at the end past its last object.
-    const where = unit === 'line' ? `line ${at} (or the line before it, when that one leaves an object open)` : `the array's object ${Number(at) - 1} (or the one before it, when that one leaves an object open)`;
+    const value = opensArray(file!) === false ? 'its value' : "the array's object";
+    const where = unit === 'line' ? `line ${at} (or the line before it, when that one leaves an object open)` : `${value} ${Number(at) - 1} (or the one before it, when that one leaves an object open)`;
     return invalidArgument('file', `'${basename(file!)}' is not valid JSON at ${where}: ${problem!.trim()}`, cause);
   }
   return undefined;
+}
+
+/**
+ * Whether a JSON file opens an array (its first character past blanks is `[`), from its first
+ * 4 KiB (a `.gz` file's decompressed); undefined when that cannot be told. DuckDB counts the values
+ * of a file that is no array (`{...} {...}`, or text that is not JSON) as it counts an array's
+ * objects, which the error then called "the array's object" of a file without one.
+ */
+function opensArray(file: string): boolean | undefined {
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const raw = Buffer.alloc(4096);
+      let head = raw.subarray(0, readSync(fd, raw, 0, raw.length, 0));
+      if (/\.gz$/i.test(file)) head = gunzipSync(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+      const first = /\S/.exec(head.toString('utf8'))?.[0];
+      return first === undefined ? undefined : first === '[';
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
 }
 
 /** The error of --names that are more or fewer than the columns of `files`. */

@@ -98,6 +98,9 @@ for (const backend of testStores()) {
     it('passes a clean batch and fails a corrupted one, with drift as errors per the saved schema', async () => {
       const ok = await svc.validate(clean, { against: train });
       expect(ok.report.errors).toBe(0);
+      // A relative ref is answered by the full id it named then, as the batch is.
+      const relative = await svc.validate('sales', { against: 'sales@latest~2' });
+      expect({ batch: relative.batch, against: relative.against }).toEqual({ batch: bad, against: train });
       const r = await svc.validate(bad, { against: train });
       expect(r.report.anomalies.map((a) => [a.column, a.kind, a.severity])).toEqual([
         ['amount', 'out_of_range', 'error'],

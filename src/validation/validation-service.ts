@@ -154,9 +154,13 @@ export class ValidationService {
       schemaSource = `${version.name} schema v${saved.version}`;
     }
     const table = await this.deps.datasets.loadTable(`${version.name}@${version.version}`, NEAREST);
-    const reference = options.against ? await this.referenceFor(options.against, 'against') : undefined;
+    // Named by its full id, as `batch` is: `credit@latest~1` would name another version tomorrow.
+    const { against: againstGiven } = options;
+    const against = againstGiven === undefined ? undefined : await lookupFor('against', () => this.deps.datasets.get(againstGiven, 'against'));
+    const againstRef = against ? `${against.name}@${against.version}` : null;
+    const reference = againstRef ? await this.referenceFor(againstRef, 'against') : undefined;
     const report = validateTable(schema, table, reference, { distributions: options.distributions });
-    return { batch: `${version.name}@${version.version}`, version, schemaSource, against: options.against ?? null, report };
+    return { batch: `${version.name}@${version.version}`, version, schemaSource, against: againstRef, report };
   }
 
   /** Drift between two dataset versions; the first one's stored reference statistics are used. */

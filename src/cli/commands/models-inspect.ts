@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { invalidArgument, isKeelError, KeelError, unreadableFile } from '../../core/index.js';
+import { invalidArgument, isKeelError, KeelError } from '../../core/index.js';
 import { inspectOnnx, type OnnxSummary } from '../../onnx/index.js';
 import { commandGroup } from '../command-group.js';
 import type { CliContext, ContextFactory } from '../context.js';
 import { formatBytes, printJson, printLine, printTable } from '../output.js';
 import { runCommand } from '../run-command.js';
+import { readOnnxFile } from '../user-files.js';
 
 /**
  * `keel models inspect FILE.onnx`: reads any ONNX file (no store or server needed). An argument
@@ -29,11 +29,7 @@ async function readModel(ctx: CliContext, file: string): Promise<Uint8Array> {
   // Without '/' or '@' it cannot be NAME/VERSION or NAME@ALIAS; ending in .onnx it names a file (a
   // missing one is then said so, not looked up as a model called '' or 'dir').
   if (existsSync(file) || !/[/@]/.test(file) || /\.onnx$/i.test(file)) {
-    try {
-      return new Uint8Array(await readFile(file));
-    } catch (e) {
-      throw unreadableFile(`'${file}'`, e);
-    }
+    return readOnnxFile(file, 'file');
   }
   const notFound = (e: unknown) => {
     // A server or database that does not answer is said so, not taken for a name it lacks.

@@ -75,6 +75,16 @@ describe('keel models (end to end)', () => {
         expect([r.exitCode, JSON.parse(r.stderr).error]).toEqual([2, error]);
       }
     }
+    // A file that is not an ONNX model is named by the argument and the file, not by the decoder's `onnx` or the registry's `source.onnx`.
+    const notOnnx = join(home, 'cards.onnx');
+    writeFileSync(notOnnx, 'a,y\n1,0\n');
+    for (const where of [['--home', home], ['--server', url]]) {
+      for (const args of [['models', 'register', 'fraud', notOnnx], ['models', 'inspect', notOnnx]]) {
+        const r = await runKeelInProcess([...where, '--json', ...args]);
+        const e = JSON.parse(r.stderr).error as { code: string; field: string; message: string };
+        expect([r.exitCode, e.code, e.field, e.message.startsWith(`file: '${notOnnx}' is not an ONNX model (`)]).toEqual([2, 'INVALID_ARGUMENT', 'file', true]);
+      }
+    }
     // A well-formed reference to a version that does not exist is still NOT_FOUND; one that is no reference, bad input.
     expect(JSON.parse((await runKeelInProcess(['--home', home, '--json', 'models', 'inspect', 'fraud/9'])).stderr).error.code).toBe('NOT_FOUND');
     expect(JSON.parse((await runKeelInProcess(['--home', home, '--json', 'models', 'inspect', 'no-dir/model'])).stderr).error.code).toBe('INVALID_ARGUMENT');

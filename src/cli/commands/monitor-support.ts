@@ -77,13 +77,16 @@ export function remoteLearnerSources(client: KeelClient): { predictions: Labeled
 
 export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
+/** What `--rule` takes, as its help and its error say it. */
+export const RULE_SYNTAX = 'METRIC OP THRESHOLD [for N|1h] [cooldown 1h] [name NAME]';
+
 /**
- * `METRIC OP THRESHOLD [for N|DURATION] [cooldown DURATION]`, e.g. `drift.share >= 0.5 for 2 cooldown 1h`
- * (`for 2` counts windows, `for 2h` is event time).
+ * `METRIC OP THRESHOLD [for N|DURATION] [cooldown DURATION] [name NAME]`, e.g. `drift.share >= 0.5 for 2 cooldown 1h`
+ * (`for 2` counts windows, `for 2h` is event time; the name defaults to the metric).
  */
 export function parseRuleText(text: string, index: number): Record<string, unknown> {
   const m = /^\s*([A-Za-z0-9_.\-:]+)\s*(>=|<=|==|!=|>|<)\s*(-?[0-9.eE+-]+)\s*(.*)$/.exec(text);
-  if (!m) throw invalidArgument(`--rule[${index}]`, `expected 'METRIC OP THRESHOLD [for N|1h] [cooldown 1h]', got '${text}'`);
+  if (!m) throw invalidArgument(`--rule[${index}]`, `expected '${RULE_SYNTAX}', got '${text}'`);
   const rule: Record<string, unknown> = { name: m[1], metric: m[1], op: m[2], threshold: Number(m[3]) };
   const rest = m[4]!.trim().split(/\s+/).filter(Boolean);
   for (let i = 0; i < rest.length; i += 2) {

@@ -22,6 +22,8 @@ describe('keel monitor / alerts / feedback', () => {
     expect(parseRuleText('drift.share >= 0.5 for 2 cooldown 1h', 0)).toEqual({ name: 'drift.share', metric: 'drift.share', op: '>=', threshold: 0.5, forWindows: 2, cooldown: '1h' });
     expect(parseRuleText('latency.p99>250 for 30m name slow', 0)).toMatchObject({ name: 'slow', for: '30m', threshold: 250 });
     expect(() => parseRuleText('drift.share is high', 3)).toThrow(/--rule\[3\]/);
+    // The error shows every word a rule takes, `name` too.
+    expect(() => parseRuleText('drift.share >> 0.5', 0)).toThrow("--rule[0]: expected 'METRIC OP THRESHOLD [for N|1h] [cooldown 1h] [name NAME]', got 'drift.share >> 0.5'");
     expect(parseLabelFile('request_id,label\na,1\nb,cat\n')).toEqual([{ requestId: 'a', label: 1 }, { requestId: 'b', label: 'cat' }]);
     expect(parseLabelFile('{"requestId":"a","label":0}\n{"request_id":"b","label":true}')).toEqual([{ requestId: 'a', label: 0 }, { requestId: 'b', label: true }]);
   });

@@ -7,7 +7,7 @@ import { printJson, printLine, printTable, printWarning, tableTime } from '../ou
 import { positiveInt, positiveSeconds } from '../option-values.js';
 import { runCommand } from '../run-command.js';
 import { readJsonFile, readUserFile } from '../user-files.js';
-import { alertRows, api, collect, durationFlag, parseLabel, parseLabelFile, parseRuleText, remoteLearnerSources, statusRows, type MonitoringApi } from './monitor-support.js';
+import { alertRows, api, collect, durationFlag, parseLabel, parseLabelFile, parseRuleText, remoteLearnerSources, RULE_SYNTAX, statusRows, type MonitoringApi } from './monitor-support.js';
 
 /** The server's monitor runs as the loop takes them; the loop prints them (the JSON a local run is printed as). */
 const remoteRunner = (a: MonitoringApi): MonitorRunner => ({
@@ -27,7 +27,7 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
     .option('--reference <dataset@version>', "reference dataset (default: the model version's training dataset)")
     .option('--task <task>', 'binary | regression | multiclass (default: inferred from labels)')
     .option('--min-rows <n>', 'served predictions a window needs for drift to be computed (default 30; 0: any)')
-    .option('--rule <rule>', "alert rule 'METRIC OP THRESHOLD [for N|1h] [cooldown 1h]' (repeatable)", collect)
+    .option('--rule <rule>', `alert rule '${RULE_SYNTAX}' (repeatable)`, collect)
     .option('--webhook <url>', 'POST alerts here, signed with --webhook-secret')
     .option('--webhook-secret <secret>', 'HMAC-SHA256 key for X-Keel-Signature')
     .option('--retrain-command <cmd>', 'shell command every --rule runs when it fires ({alertId}, {monitor}, {deployment} substituted)')
