@@ -1,4 +1,4 @@
-import type { Alert, DeliveryOutcome, LabelInput, MonitorConfig, MonitorRemoval, MonitorRunResult, MonitorStatus, RetrainRun, SavedMonitor, StoredPrediction, WindowResult } from '../core/index.js';
+import { windowFromJson, type Alert, type DeliveryOutcome, type LabelInput, type MonitorConfig, type MonitorRemoval, type MonitorRunResult, type MonitorStatus, type RetrainRun, type SavedMonitor, type StoredPrediction, type WindowResult } from '../core/index.js';
 import type { HttpTransport } from './http.js';
 
 // The monitoring API's answers are core's shapes (core/contracts/monitoring.ts), which monitoring/
@@ -88,7 +88,7 @@ export class MonitoringClient {
   }
 
   async windows(name: string, limit?: number): Promise<MonitorWindow[]> {
-    return (await this.http.request<{ windows: MonitorWindow[] }>('GET', `api/v1/monitors/${encodeURIComponent(name)}/windows`, undefined, { query: { limit } })).windows;
+    return (await this.http.request<{ windows: MonitorWindow[] }>('GET', `api/v1/monitors/${encodeURIComponent(name)}/windows`, undefined, { query: { limit } })).windows.map(windowFromJson);
   }
 
   run(name: string, options: { now?: number } = {}): Promise<MonitorRunInfo> {
@@ -97,7 +97,8 @@ export class MonitoringClient {
 
   /** The last windows and alerts of every monitor on a deployment (or of one monitor). */
   async status(deploymentOrMonitor: string, limit?: number): Promise<MonitorStatusInfo[]> {
-    return (await this.http.request<{ monitors: MonitorStatusInfo[] }>('GET', `api/v1/monitor-status/${encodeURIComponent(deploymentOrMonitor)}`, undefined, { query: { limit } })).monitors;
+    const { monitors } = await this.http.request<{ monitors: MonitorStatusInfo[] }>('GET', `api/v1/monitor-status/${encodeURIComponent(deploymentOrMonitor)}`, undefined, { query: { limit } });
+    return monitors.map((m) => ({ ...m, windows: m.windows.map(windowFromJson) }));
   }
 
   async alerts(q: { monitor?: string; deployment?: string; state?: 'firing' | 'resolved'; limit?: number } = {}): Promise<AlertInfo[]> {

@@ -1,3 +1,4 @@
+import { driftReportFromJson } from '../core/index.js';
 import type { HttpTransport } from './http.js';
 
 /**
@@ -13,6 +14,9 @@ export interface SavedSchemaJson<S = SchemaJson> {
   readonly createdAt: number;
   readonly schema: S;
 }
+
+/** A drift report's JSON, as far as the client reads it: its columns' non-finite numbers come as strings. */
+type DriftJson = { readonly columns: readonly object[] };
 
 export interface DriftOptionsJson {
   readonly method?: string | Readonly<Record<string, string>>;
@@ -51,11 +55,13 @@ export class ValidationClient<S = SchemaJson, V = unknown, D = unknown> implemen
     return (await this.http.request<{ versions: Omit<SavedSchemaJson<S>, 'schema'>[] }>('GET', `api/v1/schemas/${encodeURIComponent(dataset)}/versions`)).versions;
   }
 
-  validate(ref: string, options: { schema?: S; against?: string; distributions?: boolean } = {}): Promise<V> {
-    return this.http.request('POST', 'api/v1/validate', { dataset: ref, ...options });
+  async validate(ref: string, options: { schema?: S; against?: string; distributions?: boolean } = {}): Promise<V> {
+    const result = await this.http.request<{ report: { drift?: DriftJson } }>('POST', 'api/v1/validate', { dataset: ref, ...options });
+    const { drift } = result.report;
+    return (drift ? { ...result, report: { ...result.report, drift: driftReportFromJson(drift) } } : result) as V;
   }
 
-  drift(reference: string, current: string, options: DriftOptionsJson = {}): Promise<D> {
-    return this.http.request('POST', 'api/v1/drift', { reference, current, ...options });
+  async drift(reference: string, current: string, options: DriftOptionsJson = {}): Promise<D> {
+    return driftReportFromJson(await this.http.request<DriftJson>('POST', 'api/v1/drift', { reference, current, ...options })) as D;
   }
 }

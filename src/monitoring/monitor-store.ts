@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { KeelError, newId, notFound } from '../core/index.js';
+import { KeelError, newId, notFound, windowFromJson } from '../core/index.js';
 import { isUniqueViolation, type Database } from '../storage/index.js';
 import { DEFAULT_MIN_ROWS } from './monitor-config.js';
 import type { Alert, DeliveryOutcome, MonitorConfig, RetrainRun, WindowDetails, WindowResult } from './types.js';
@@ -80,7 +80,7 @@ export class MonitorStore {
     if (opts.endAfter !== undefined) q = q.where('window_end', '>', opts.endAfter);
     if (opts.startAtMost !== undefined) q = q.where('window_start', '<=', opts.startAtMost);
     if (opts.limit !== undefined) q = q.limit(opts.limit);
-    return (await q.execute()).map((r) => ({
+    return (await q.execute()).map((r) => windowFromJson({
       monitor: r.monitor_name,
       start: r.window_start,
       end: r.window_end,
@@ -88,7 +88,7 @@ export class MonitorStore {
       count: r.count,
       lateCount: r.late_count,
       labeledCount: r.labeled_count,
-      metrics: JSON.parse(r.metrics_json, reviveNumbers) as Record<string, number>,
+      metrics: JSON.parse(r.metrics_json) as Record<string, number>,
       details: JSON.parse(r.result_json) as WindowDetails,
     }));
   }
@@ -191,9 +191,6 @@ function toMonitorConfig(r: { config_json: string; created_at: number }): Monito
 // NaN and Infinity do not survive JSON: they are stored as strings and read back as numbers.
 function replaceNumbers(_k: string, v: unknown): unknown {
   return typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
-}
-function reviveNumbers(_k: string, v: unknown): unknown {
-  return v === 'NaN' || v === 'Infinity' || v === '-Infinity' ? Number(v) : v;
 }
 const numOrNull = (v: number | null): number | null => (v === null || !Number.isFinite(v) ? null : v);
 

@@ -1,0 +1,76 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KeelClient } from '../../client/index.js';
+import { runKeelInProcess, startTestServer, type TestServer } from '../test-server.js';
+
+/**
+ * A drift statistic that is not finite (chi-squared of a category the reference never saw is
+ * Infinity) goes over JSON as the string 'Infinity': read back, it is the number again, in the
+ * SDK and in what the CLI prints through --server, as locally.
+ */
+describe('non-finite drift statistics, locally and through --server', { timeout: 120_000 }, () => {
+  let server: TestServer;
+  let client: KeelClient;
+  const both = async (...args: string[]) => ({
+    local: await runKeelInProcess(['--home', server.home, ...args]),
+    remote: await runKeelInProcess(['--server', server.url, ...args]),
+  });
+
+  beforeAll(async () => {
+    server = await startTestServer('keel-cli-drift-parity-');
+    client = new KeelClient({ baseUrl: server.url });
+    const dir = mkdtempSync(join(tmpdir(), 'keel-drift-parity-work-'));
+    const rows = (countries: readonly string[]) => Array.from({ length: 60 }, (_, i) => `${(i * 7) % 50},${countries[i % countries.length]}`);
+    writeFileSync(join(dir, 'ref.csv'), `amount,country\n${rows(['US', 'DE']).join('\n')}\n`);
+    writeFileSync(join(dir, 'cur.csv'), `amount,country\n${rows(['US', 'DE', 'XX']).join('\n')}\n`);
+    await server.platform.datasets.add('cards', join(dir, 'ref.csv'));
+    await server.platform.datasets.add('cards', join(dir, 'cur.csv'));
+    await server.platform.validation.saveSchema('cards', await server.platform.validation.inferSchema('cards@latest~1'));
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('drift and validate --against print the same table both ways (a number column stays right-aligned)', async () => {
+    for (const args of [['drift', 'cards@latest~1', 'cards'], ['validate', 'cards', '--against', 'cards@latest~1'], ['--json', 'drift', 'cards@latest~1', 'cards']]) {
+      const { local, remote } = await both(...args);
+      expect(remote).toEqual(local);
+      if (args[0] !== '--json') expect(local.stdout).toContain('\ncountry  chi2   Infinity        0       0.05  DRIFT\n');
+    }
+  });
+
+  it('the SDK gives a drift statistic of Infinity as the number', async () => {
+    const drift = (await client.validation.drift('cards@latest~1', 'cards')) as { columns: { column: string; statistic: unknown; pValue: unknown }[] };
+    expect(drift.columns.find((c) => c.column === 'country')).toMatchObject({ statistic: Infinity, pValue: 0 });
+    const validated = (await client.validation.validate('cards', { against: 'cards@latest~1' })) as { report: { drift: { columns: { column: string; statistic: unknown }[] } } };
+    expect(validated.report.drift.columns.find((c) => c.column === 'country')?.statistic).toBe(Infinity);
+  });
+
+  it('a monitor window\'s drift statistic of Infinity is the number, locally and in the SDK, and monitor status prints the same both ways', async () => {
+    const at = Date.now() - 120_000;
+    await server.platform.monitoring.predictions.writeBatch(Array.from({ length: 40 }, (_, i) => ({
+      receivedAt: at,
+      record: { requestId: `r${i}`, timestamp: at + i, modelName: 'm', modelVersion: 1, deployment: 'd1', variant: null, inputs: { amount: i, country: i % 2 ? 'XX' : 'US' }, outputs: { p: 0.5 }, latencyMs: 1 },
+    })));
+    const created = await runKeelInProcess(['--home', server.home, 'monitor', 'create', 'm1', '--deployment', 'd1', '--window', '1m', '--reference', 'cards@latest~1', '--min-rows', '0']);
+    expect(created.exitCode, created.stderr).toBe(0);
+    await server.platform.monitoring.runMonitor('m1', { now: Date.now() });
+    const local = (await server.platform.monitoring.status('m1', 5))[0]!.windows.find((w) => w.count > 0)!;
+    const country = (w: typeof local) => w.details.inputDrift?.columns.find((c) => c.column === 'country');
+    expect(country(local)?.statistic).toBe(Infinity);
+    expect(local.metrics['drift.country.statistic']).toBe(Infinity);
+    const [status] = await client.monitoring.status('m1', 5);
+    const [remote] = (await client.monitoring.windows('m1', 5)).filter((w) => w.count > 0);
+    for (const w of [status!.windows.find((x) => x.count > 0)!, remote!]) {
+      expect(w).toEqual(local);
+      expect(country(w)?.statistic).toBe(Infinity);
+    }
+    for (const args of [['monitor', 'status', 'm1'], ['--json', 'monitor', 'status', 'm1']]) {
+      const printed = await both(...args);
+      expect(printed.remote).toEqual(printed.local);
+      expect(printed.local.exitCode, printed.local.stderr).toBe(0);
+    }
+  });
+});
