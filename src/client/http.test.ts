@@ -19,5 +19,28 @@ describe('HttpTransport', () => {
     expect((err as KeelError).message).toBe(`cannot reach Keel server at http://127.0.0.1:${port}: fetch failed: connect ECONNREFUSED 127.0.0.1:${port}`);
     const download = await client.datasets.download('d', process.stdout).catch((e: unknown) => e);
     expect((download as KeelError).message).toContain(`fetch failed: connect ECONNREFUSED 127.0.0.1:${port}`);
+    // A model's ONNX file too (it was fetch's own TypeError, 'fetch failed').
+    const onnx = await client.registry.downloadOnnx('m', 1).catch((e: unknown) => e);
+    expect(onnx).toBeInstanceOf(KeelError);
+    expect((onnx as KeelError).message).toBe(`cannot reach Keel server at http://127.0.0.1:${port}: fetch failed: connect ECONNREFUSED 127.0.0.1:${port}`);
+  });
+
+  it('refuses a baseUrl that is not an http(s) URL when the client is made, naming baseUrl (it was a TypeError at the first call)', () => {
+    for (const [baseUrl, message] of [
+      ['localhost:7070', "baseUrl: expected http(s)://..., got 'localhost:7070'"],
+      ['http://', "baseUrl: 'http://' is not a URL"],
+      [undefined, 'baseUrl: expected http(s)://..., got undefined'],
+    ] as const) {
+      const err = (() => {
+        try {
+          return new KeelClient({ baseUrl: baseUrl as unknown as string });
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(err).toBeInstanceOf(KeelError);
+      expect(err).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'baseUrl', message });
+    }
+    expect(new KeelClient({ baseUrl: 'https://keel.example.com/base/' }).http.options.baseUrl).toBe('https://keel.example.com/base/');
   });
 });

@@ -4,7 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import { Readable, type Writable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
-import { cancelled, KeelError, writeChunksInto, writeToTarget, type ErrorCode, ERROR_CODES } from '../core/index.js';
+import { cancelled, invalidArgument, KeelError, serverUrlProblem, writeChunksInto, writeToTarget, type ErrorCode, ERROR_CODES } from '../core/index.js';
 
 export interface ClientOptions {
   readonly baseUrl: string;
@@ -18,7 +18,10 @@ type Query = Record<string, string | number | readonly string[] | undefined>;
 
 /** The HTTP transport every SDK part shares: JSON in and out, errors back into KeelErrors. */
 export class HttpTransport {
-  constructor(readonly options: ClientOptions) {}
+  constructor(readonly options: ClientOptions) {
+    const problem = serverUrlProblem(options?.baseUrl);
+    if (problem !== undefined) throw invalidArgument('baseUrl', problem);
+  }
 
   async request<T>(method: string, path: string, body?: unknown, init: { query?: Query; headers?: Record<string, string> } = {}): Promise<T> {
     const url = this.url(path, init.query);
@@ -86,6 +89,15 @@ export class HttpTransport {
     const url = this.url(path);
     if (typeof dest !== 'string') return this.transfer(async () => writeChunksInto(await this.body(url), dest));
     await writeToTarget(dest, (file) => this.transfer(async () => pipeline(await this.body(url), createWriteStream(file))));
+  }
+
+  /** The body of a GET as bytes (a model's ONNX file), or the server's error. */
+  async bytes(path: string): Promise<Uint8Array> {
+    const chunks: Buffer[] = [];
+    await this.transfer(async () => {
+      for await (const chunk of await this.body(this.url(path))) chunks.push(chunk as Buffer);
+    });
+    return new Uint8Array(Buffer.concat(chunks));
   }
 
   /** The body of a GET, or the server's error. */

@@ -59,6 +59,10 @@ describe('keel models (end to end)', () => {
     expect((await client.registry.listModels({ filter: "name LIKE 'fr%'" })).items.map((m) => m.name)).toEqual(['fraud']);
     expect((await client.registry.history('fraud', { alias: 'champion' })).map((h) => h.to)).toEqual([1, 2]);
     await expect(client.registry.getVersion('fraud', 9)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // downloadOnnx answers the server's error as every other call does: its code and field (a
+    // version that is no number was INTERNAL, without a field).
+    await expect(client.registry.downloadOnnx('fraud', 9)).rejects.toMatchObject({ code: 'NOT_FOUND', field: 'version' });
+    await expect(client.registry.downloadOnnx('fraud', Number.NaN)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'version', message: "version: the path parameter must be integer, got 'NaN'" });
   });
 
   it('inspects a registered version through --server, as the local store would', async () => {
