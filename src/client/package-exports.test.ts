@@ -1,0 +1,49 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; exports: Record<string, string> };
+
+/** The package's entry points: `import { KeelClient } from 'keel'`, and a subsystem's face as `keel/<folder>`. */
+describe('package.json exports', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keel-exports-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('maps keel to the SDK and keel/<folder> to a subsystem\'s index.ts, each a file that exists', () => {
+    expect(pkg.exports['.']).toBe('./src/client/index.ts');
+    for (const [key, target] of Object.entries(pkg.exports)) {
+      if (key === '.' || key === './package.json') continue;
+      expect(target).toBe(`./src/${key.slice(2)}/index.ts`);
+      expect(existsSync(join(ROOT, target)), target).toBe(true);
+    }
+  });
+
+  it('has an entry for every package specifier the README and docs import from', () => {
+    const docs = [join(ROOT, 'README.md'), ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join(ROOT, 'docs', f))];
+    const specifiers = docs.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/from '(keel(?:\/[^']*)?)'/g)].map((m) => m[1]!));
+    expect(specifiers).toContain('keel');
+    for (const s of specifiers) expect(Object.keys(pkg.exports), s).toContain(s === 'keel' ? '.' : `./${s.slice('keel/'.length)}`);
+  });
+
+  it('a script in a project that depends on keel imports it by name, runs under tsx and exits', async () => {
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(ROOT, join(dir, 'node_modules', pkg.name), 'dir');
+    writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+    writeFileSync(join(dir, 'use.ts'), [
+      "import { KeelClient, type ModelVersionInfo } from 'keel';",
+      "import { BufferedPredictionLogger } from 'keel/monitoring';",
+      "import { KeelError } from 'keel/core';",
+      "const versions: ModelVersionInfo[] = [];",
+      "const client = new KeelClient({ baseUrl: 'http://127.0.0.1:7070' });",
+      "try { new BufferedPredictionLogger({}); } catch (e) { console.log((e as KeelError).code, (e as KeelError).field); }",
+      'console.log(typeof client.registry.resolve, versions.length);',
+    ].join('\n'));
+    const { stdout } = await promisify(execFile)(join(ROOT, 'node_modules', '.bin', 'tsx'), ['use.ts'], { cwd: dir, timeout: 60_000 });
+    expect(stdout).toBe('INVALID_ARGUMENT db\nfunction 0\n');
+  }, 90_000);
+});
