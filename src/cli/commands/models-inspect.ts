@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { invalidArgument, isKeelError, KeelError, unreadableFile } from '../../core/index.js';
-import { inspectOnnx, type OnnxSummary } from '../../onnx/index.js';
+import { decodeModel, inspectOnnx, type OnnxSummary } from '../../onnx/index.js';
 import { commandGroup } from '../command-group.js';
 import type { CliContext, ContextFactory } from '../context.js';
 import { formatBytes, printJson, printLine, printTable } from '../output.js';
@@ -28,13 +28,7 @@ export function registerModelsInspectCommand(program: Command, context: ContextF
 async function readModel(ctx: CliContext, file: string): Promise<Uint8Array> {
   // Without '/' or '@' it cannot be NAME/VERSION or NAME@ALIAS; ending in .onnx it names a file (a
   // missing one is then said so, not looked up as a model called '' or 'dir').
-  if (existsSync(file) || !/[/@]/.test(file) || /\.onnx$/i.test(file)) {
-    try {
-      return new Uint8Array(await readFile(file));
-    } catch (e) {
-      throw unreadableFile(`'${file}'`, e);
-    }
-  }
+  if (existsSync(file) || !/[/@]/.test(file) || /\.onnx$/i.test(file)) return readOnnxFile(file);
   const notFound = (e: unknown) => {
     // A server or database that does not answer is said so, not taken for a name it lacks.
     if (isKeelError(e) && e.code !== 'NOT_FOUND' && e.code !== 'INVALID_ARGUMENT') throw e;
@@ -73,3 +67,19 @@ function printSummary(file: string, s: OnnxSummary): void {
 }
 
 const formatShape = (shape: readonly number[]): string => `[${shape.map((d) => (d < 0 ? '?' : String(d))).join(', ')}]`;
+
+/**
+ * The bytes of the ONNX file the user named (`models inspect`, `models register`): one that cannot
+ * be read, or is not an ONNX model, is refused naming the argument `file` and the path, locally and
+ * with --server alike (the server would name its own field, source.onnx).
+ */
+export async function readOnnxFile(file: string): Promise<Uint8Array> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(file));
+  } catch (e) {
+    throw unreadableFile(`'${file}'`, e);
+  }
+  decodeModel(bytes, 'file', `'${file}'`);
+  return bytes;
+}

@@ -79,6 +79,16 @@ describe('keel models (end to end)', () => {
         expect([r.exitCode, JSON.parse(r.stderr).error]).toEqual([2, error]);
       }
     }
+    // A file that is not ONNX is named as the argument and its path (register named source.onnx, the server's field; inspect 'onnx').
+    const csv = join(home, 'rows.csv');
+    writeFileSync(csv, 'a,b\n1,2\n');
+    const notOnnx = { code: 'INVALID_ARGUMENT', field: 'file', message: `file: '${csv}' is not an ONNX model (index out of range: 1 + 8 > 8)` };
+    for (const where of [['--home', home], ['--server', url]]) {
+      for (const args of [['models', 'register', 'fraud', csv], ['models', 'inspect', csv]]) {
+        const r = await runKeelInProcess([...where, '--json', ...args]);
+        expect([r.exitCode, JSON.parse(r.stderr).error]).toEqual([2, notOnnx]);
+      }
+    }
     // A well-formed reference to a version that does not exist is still NOT_FOUND; one that is no reference, bad input.
     expect(JSON.parse((await runKeelInProcess(['--home', home, '--json', 'models', 'inspect', 'fraud/9'])).stderr).error.code).toBe('NOT_FOUND');
     expect(JSON.parse((await runKeelInProcess(['--home', home, '--json', 'models', 'inspect', 'no-dir/model'])).stderr).error.code).toBe('INVALID_ARGUMENT');

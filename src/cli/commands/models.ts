@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { invalidArgument, unreadableFile } from '../../core/index.js';
+import { invalidArgument } from '../../core/index.js';
 import { MAX_MODELS_PAGE } from '../../registry/index.js';
 import type { ModelVersionInfo, RegisteredModelInfo, RegisterModelOptions, RegistryHistoryEntry, RegistryPage, RegistrySearch } from '../../client/index.js';
 import { commandGroup } from '../command-group.js';
@@ -9,6 +8,7 @@ import type { CliContext, ContextFactory } from '../context.js';
 import { printJson, printLine, printTable, tableTime } from '../output.js';
 import { limitFlag } from '../option-values.js';
 import { runCommand } from '../run-command.js';
+import { readOnnxFile } from './models-inspect.js';
 
 /** One face over the local RegistryService and the remote SDK, so every command works with --server. */
 interface RegistryApi {
@@ -175,14 +175,7 @@ export function registerModelsCommands(program: Command, context: ContextFactory
     .action(runCommand(context, async (ctx, opts: { run?: string; path?: string; description?: string; tag?: string[]; metric?: string[]; dataset?: string[]; codeVersion?: string }, name: string, file: string | undefined) => {
       if ((file === undefined) === (opts.run === undefined)) throw invalidArgument('file', 'give either FILE.onnx or --run RUN_ID --path PATH');
       if (opts.run !== undefined && !opts.path) throw invalidArgument('--path', 'the artifact path within the run is required with --run');
-      let onnx: Uint8Array | undefined;
-      if (file !== undefined) {
-        try {
-          onnx = new Uint8Array(await readFile(file));
-        } catch (e) {
-          throw unreadableFile(`'${file}'`, e);
-        }
-      }
+      const onnx = file !== undefined ? await readOnnxFile(file) : undefined;
       const metrics = Object.fromEntries(Object.entries(keyValues(opts.metric, '--metric')).map(([k, v]) => {
         const n = Number(v);
         if (v.trim() === '' || Number.isNaN(n)) throw invalidArgument(`--metric ${k}`, `expected a number, got '${v}'`);
