@@ -127,6 +127,10 @@ export class TrackingClient {
   }
 
   async startRun(options: StartRunOptions = {}): Promise<Run> {
+    // Both given, the name was ignored and the run went to the id's experiment unseen.
+    if (options.experimentId !== undefined && options.experimentName !== undefined) {
+      throw new KeelError('INVALID_ARGUMENT', 'experimentName: give experimentId or experimentName, not both', { field: 'experimentName' });
+    }
     const experimentId = options.experimentId ?? (options.experimentName ? await this.getOrCreateExperiment(options.experimentName) : '0');
     const tags: KeyValue[] = Object.entries(options.tags ?? {}).map(([key, value]) => ({ key, value }));
     if (options.parentRunId) tags.push({ key: 'mlflow.parentRunId', value: options.parentRunId });
