@@ -1,4 +1,4 @@
-import { windowFromJson, type Alert, type DeliveryOutcome, type LabelInput, type MonitorConfig, type MonitorRemoval, type MonitorRunResult, type MonitorStatus, type RetrainRun, type SavedMonitor, type StoredPrediction, type WindowResult } from '../core/index.js';
+import { alertFromJson, monitorStatusFromJson, windowFromJson, type Alert, type DeliveryOutcome, type LabelInput, type MonitorConfig, type MonitorRemoval, type MonitorRunResult, type MonitorStatus, type RetrainRun, type SavedMonitor, type StoredPrediction, type WindowResult } from '../core/index.js';
 import type { HttpTransport } from './http.js';
 
 // The monitoring API's answers are core's shapes (core/contracts/monitoring.ts), which monitoring/
@@ -98,11 +98,11 @@ export class MonitoringClient {
   /** The last windows and alerts of every monitor on a deployment (or of one monitor). */
   async status(deploymentOrMonitor: string, limit?: number): Promise<MonitorStatusInfo[]> {
     const { monitors } = await this.http.request<{ monitors: MonitorStatusInfo[] }>('GET', `api/v1/monitor-status/${encodeURIComponent(deploymentOrMonitor)}`, undefined, { query: { limit } });
-    return monitors.map((m) => ({ ...m, windows: m.windows.map(windowFromJson) }));
+    return monitors.map(monitorStatusFromJson);
   }
 
   async alerts(q: { monitor?: string; deployment?: string; state?: 'firing' | 'resolved'; limit?: number } = {}): Promise<AlertInfo[]> {
-    return (await this.http.request<{ alerts: AlertInfo[] }>('GET', 'api/v1/alerts', undefined, { query: q })).alerts;
+    return (await this.http.request<{ alerts: AlertInfo[] }>('GET', 'api/v1/alerts', undefined, { query: q })).alerts.map(alertFromJson);
   }
 
   async acknowledgeAlert(id: string): Promise<void> {

@@ -50,3 +50,13 @@ export function windowFromJson<W extends { readonly metrics: Readonly<Record<str
     },
   };
 }
+
+/** An alert as JSON carried it: the value that fired it a number again (a drift statistic of Infinity). */
+export function alertFromJson<A extends { readonly value: number | string | null }>(alert: A): A {
+  return alert.value === null ? alert : { ...alert, value: fromJsonNumber(alert.value) };
+}
+
+/** A monitor's status (`GET /monitor-status/...`) as JSON carried it: windows and alerts with their numbers. */
+export function monitorStatusFromJson<S extends { readonly windows: readonly Parameters<typeof windowFromJson>[0][]; readonly alerts: readonly Parameters<typeof alertFromJson>[0][] }>(status: S): S {
+  return { ...status, windows: status.windows.map(windowFromJson), alerts: status.alerts.map(alertFromJson) };
+}

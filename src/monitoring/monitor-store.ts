@@ -192,7 +192,9 @@ function toMonitorConfig(r: { config_json: string; created_at: number }): Monito
 function replaceNumbers(_k: string, v: unknown): unknown {
   return typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
 }
-const numOrNull = (v: number | null): number | null => (v === null || !Number.isFinite(v) ? null : v);
+// ±Infinity is kept (a drift statistic of a new category fires a rule with it; both databases hold
+// it in double precision); NaN is no value.
+const numOrNull = (v: number | null): number | null => (v === null || Number.isNaN(v) ? null : v);
 
 function toWindowRow(w: WindowResult): Database['monitor_windows'] {
   return {

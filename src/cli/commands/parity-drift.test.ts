@@ -54,7 +54,7 @@ describe('non-finite drift statistics, locally and through --server', { timeout:
       receivedAt: at,
       record: { requestId: `r${i}`, timestamp: at + i, modelName: 'm', modelVersion: 1, deployment: 'd1', variant: null, inputs: { amount: i, country: i % 2 ? 'XX' : 'US' }, outputs: { p: 0.5 }, latencyMs: 1 },
     })));
-    const created = await runKeelInProcess(['--home', server.home, 'monitor', 'create', 'm1', '--deployment', 'd1', '--window', '1m', '--reference', 'cards@latest~1', '--min-rows', '0']);
+    const created = await runKeelInProcess(['--home', server.home, 'monitor', 'create', 'm1', '--deployment', 'd1', '--window', '1m', '--reference', 'cards@latest~1', '--min-rows', '0', '--rule', 'drift.country.statistic > 5']);
     expect(created.exitCode, created.stderr).toBe(0);
     await server.platform.monitoring.runMonitor('m1', { now: Date.now() });
     const local = (await server.platform.monitoring.status('m1', 5))[0]!.windows.find((w) => w.count > 0)!;
@@ -67,10 +67,17 @@ describe('non-finite drift statistics, locally and through --server', { timeout:
       expect(w).toEqual(local);
       expect(country(w)?.statistic).toBe(Infinity);
     }
-    for (const args of [['monitor', 'status', 'm1'], ['--json', 'monitor', 'status', 'm1']]) {
+    // The alert it fired keeps the value that fired it (it was stored as null: 'drift.country.statistic=null').
+    const [alert] = await server.platform.monitoring.listAlerts({ monitor: 'm1' });
+    expect(alert).toMatchObject({ metric: 'drift.country.statistic', value: Infinity });
+    expect((await client.monitoring.alerts({ monitor: 'm1' }))[0]).toEqual(alert);
+    expect(status!.alerts[0]).toEqual(alert);
+    for (const args of [['monitor', 'status', 'm1'], ['--json', 'monitor', 'status', 'm1'], ['alerts', 'ls'], ['--json', 'alerts', 'ls']]) {
       const printed = await both(...args);
       expect(printed.remote).toEqual(printed.local);
       expect(printed.local.exitCode, printed.local.stderr).toBe(0);
     }
+    expect((await both('monitor', 'status', 'm1')).local.stdout).toContain('firing: drift.country.statistic (drift.country.statistic=Infinity)\n');
+    expect(JSON.parse((await both('--json', 'alerts', 'ls')).local.stdout)[0]).toMatchObject({ value: 'Infinity', threshold: 5 });
   });
 });
