@@ -35,15 +35,17 @@ describe('package.json exports', () => {
     symlinkSync(ROOT, join(dir, 'node_modules', pkg.name), 'dir');
     writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
     writeFileSync(join(dir, 'use.ts'), [
-      "import { KeelClient, type ModelVersionInfo } from 'keel';",
+      "import { KeelClient, KeelError as SdkError, type ModelVersionInfo } from 'keel';",
       "import { BufferedPredictionLogger } from 'keel/monitoring';",
       "import { KeelError } from 'keel/core';",
       "const versions: ModelVersionInfo[] = [];",
       "const client = new KeelClient({ baseUrl: 'http://127.0.0.1:7070' });",
       "try { new BufferedPredictionLogger({}); } catch (e) { console.log((e as KeelError).code, (e as KeelError).field); }",
       'console.log(typeof client.registry.resolve, versions.length);',
+      // The SDK's errors are KeelErrors, importable from 'keel' itself.
+      "try { new KeelClient({ baseUrl: 'localhost:7070' }); } catch (e) { console.log(e instanceof SdkError && e.field); }",
     ].join('\n'));
     const { stdout } = await promisify(execFile)(join(ROOT, 'node_modules', '.bin', 'tsx'), ['use.ts'], { cwd: dir, timeout: 60_000 });
-    expect(stdout).toBe('INVALID_ARGUMENT db\nfunction 0\n');
+    expect(stdout).toBe('INVALID_ARGUMENT db\nfunction 0\nbaseUrl\n');
   }, 90_000);
 });

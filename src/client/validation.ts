@@ -1,4 +1,4 @@
-import { driftReportFromJson } from '../core/index.js';
+import { driftReportFromJson, type DriftColumn } from '../core/index.js';
 import type { HttpTransport } from './http.js';
 
 /**
@@ -6,6 +6,38 @@ import type { HttpTransport } from './http.js';
  * DriftReport, AnomalyReport), kept loose here because client/ depends on core only.
  */
 export type SchemaJson = { readonly format: 1; readonly columns: readonly unknown[] } & Readonly<Record<string, unknown>>;
+
+/** A column's drift verdict as `.drift` and `.validate` answer it (validation's ColumnDrift). */
+export interface DriftColumnJson extends DriftColumn {
+  readonly type: string;
+  readonly referenceSize: number;
+  readonly currentSize: number;
+  /** With `distributions: true`: binned shares of the reference and the current rows. */
+  readonly distribution?: { readonly labels: readonly string[]; readonly edges: readonly number[] | null; readonly reference: readonly number[]; readonly current: readonly number[] };
+}
+
+/** What `.drift` answers (validation's DriftReport), its numbers numbers (Infinity included). */
+export interface DriftReportJson {
+  readonly columns: readonly DriftColumnJson[];
+  readonly driftedShare: number;
+  readonly datasetDrift: boolean;
+  readonly datasetDriftShare: number;
+  readonly skipped: readonly { readonly column: string; readonly reason: string }[];
+}
+
+/** What `.validate` answers (validation's ValidationResult without the version). */
+export interface ValidationResultJson {
+  readonly batch: string;
+  readonly schemaSource: string;
+  readonly against: string | null;
+  readonly report: {
+    readonly rows: number;
+    readonly anomalies: readonly { readonly column: string; readonly kind: string; readonly severity: string; readonly description: string; readonly details: Readonly<Record<string, unknown>> }[];
+    readonly errors: number;
+    readonly warnings: number;
+    readonly drift?: DriftReportJson;
+  };
+}
 
 export interface SavedSchemaJson<S = SchemaJson> {
   readonly dataset: string;
@@ -27,7 +59,7 @@ export interface DriftOptionsJson {
 }
 
 /** What `keel validate` and `keel schema` call, locally or through this client. */
-export interface ValidationApi<S = SchemaJson, V = unknown, D = unknown> {
+export interface ValidationApi<S = SchemaJson, V = ValidationResultJson, D = DriftReportJson> {
   inferSchema(ref: string, options?: { maxDomainSize?: number }): Promise<S>;
   saveSchema(dataset: string, schema: S, source?: string): Promise<SavedSchemaJson<S>>;
   getSchema(dataset: string, version?: number): Promise<SavedSchemaJson<S>>;
@@ -36,7 +68,7 @@ export interface ValidationApi<S = SchemaJson, V = unknown, D = unknown> {
   drift(reference: string, current: string, options?: DriftOptionsJson): Promise<D>;
 }
 
-export class ValidationClient<S = SchemaJson, V = unknown, D = unknown> implements ValidationApi<S, V, D> {
+export class ValidationClient<S = SchemaJson, V = ValidationResultJson, D = DriftReportJson> implements ValidationApi<S, V, D> {
   constructor(private readonly http: HttpTransport) {}
 
   inferSchema(ref: string, options: { maxDomainSize?: number } = {}): Promise<S> {

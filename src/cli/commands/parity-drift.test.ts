@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeelClient } from '../../client/index.js';
+import { KeelClient, type DriftReportJson, type ValidationResultJson } from '../../client/index.js';
+import type { DriftReport } from '../../validation/index.js';
 import { runKeelInProcess, startTestServer, type TestServer } from '../test-server.js';
 
 /**
@@ -42,10 +43,18 @@ describe('non-finite drift statistics, locally and through --server', { timeout:
   });
 
   it('the SDK gives a drift statistic of Infinity as the number', async () => {
-    const drift = (await client.validation.drift('cards@latest~1', 'cards')) as { columns: { column: string; statistic: unknown; pValue: unknown }[] };
+    // Typed as the SDK's DriftReportJson and ValidationResultJson (they were unknown), which the
+    // service's own types satisfy: a field renamed on one side fails the typecheck here.
+    const drift: DriftReportJson = await client.validation.drift('cards@latest~1', 'cards');
     expect(drift.columns.find((c) => c.column === 'country')).toMatchObject({ statistic: Infinity, pValue: 0 });
-    const validated = (await client.validation.validate('cards', { against: 'cards@latest~1' })) as { report: { drift: { columns: { column: string; statistic: unknown }[] } } };
-    expect(validated.report.drift.columns.find((c) => c.column === 'country')?.statistic).toBe(Infinity);
+    const validated: ValidationResultJson = await client.validation.validate('cards', { against: 'cards@latest~1' });
+    expect(validated.report.drift?.columns.find((c) => c.column === 'country')?.statistic).toBe(Infinity);
+    const local: DriftReport = await server.platform.validation.drift('cards@latest~1', 'cards');
+    const sameShape: DriftReportJson = local;
+    const { version: _v, ...localResult } = await server.platform.validation.validate('cards', { against: 'cards@latest~1' });
+    const sameResult: ValidationResultJson = localResult;
+    expect(sameShape).toEqual(drift);
+    expect(sameResult.report.drift).toEqual(validated.report.drift);
   });
 
   it('a monitor window\'s drift statistic of Infinity is the number, locally and in the SDK, and monitor status prints the same both ways', async () => {
