@@ -1,4 +1,4 @@
-import { alertFromJson, monitorStatusFromJson, windowFromJson, type Alert, type DeliveryOutcome, type LabelInput, type MonitorConfig, type MonitorRemoval, type MonitorRunResult, type MonitorStatus, type RetrainRun, type SavedMonitor, type StoredPrediction, type WindowResult } from '../core/index.js';
+import { alertFromJson, monitorRunFromJson, monitorStatusFromJson, windowFromJson, type Alert, type DeliveryOutcome, type LabelInput, type MonitorConfig, type MonitorRemoval, type MonitorRunResult, type MonitorStatus, type RetrainRun, type SavedMonitor, type StoredPrediction, type WindowResult } from '../core/index.js';
 import type { HttpTransport } from './http.js';
 
 // The monitoring API's answers are core's shapes (core/contracts/monitoring.ts), which monitoring/
@@ -51,7 +51,8 @@ export class MonitoringClient {
     return this.http.request('POST', 'api/v1/feedback', Array.isArray(labels) ? { labels } : labels);
   }
 
-  prediction(requestId: string): Promise<Record<string, unknown>> {
+  /** One logged prediction with its label, by request id. */
+  prediction(requestId: string): Promise<LoggedPredictionInfo> {
     return this.http.request('GET', `api/v1/predictions/${encodeURIComponent(requestId)}`);
   }
 
@@ -91,8 +92,8 @@ export class MonitoringClient {
     return (await this.http.request<{ windows: MonitorWindow[] }>('GET', `api/v1/monitors/${encodeURIComponent(name)}/windows`, undefined, { query: { limit } })).windows.map(windowFromJson);
   }
 
-  run(name: string, options: { now?: number } = {}): Promise<MonitorRunInfo> {
-    return this.http.request('POST', `api/v1/monitors/${encodeURIComponent(name)}/run`, options);
+  async run(name: string, options: { now?: number } = {}): Promise<MonitorRunInfo> {
+    return monitorRunFromJson(await this.http.request<MonitorRunInfo>('POST', `api/v1/monitors/${encodeURIComponent(name)}/run`, options));
   }
 
   /** The last windows and alerts of every monitor on a deployment (or of one monitor). */

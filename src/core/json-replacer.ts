@@ -60,3 +60,8 @@ export function alertFromJson<A extends { readonly value: number | string | null
 export function monitorStatusFromJson<S extends { readonly windows: readonly Parameters<typeof windowFromJson>[0][]; readonly alerts: readonly Parameters<typeof alertFromJson>[0][] }>(status: S): S {
   return { ...status, windows: status.windows.map(windowFromJson), alerts: status.alerts.map(alertFromJson) };
 }
+
+/** A monitor run's result (`POST /monitors/:name/run`) as JSON carried it: the windows it evaluated and the alerts it fired with their numbers. */
+export function monitorRunFromJson<R extends { readonly evaluated: readonly Parameters<typeof windowFromJson>[0][]; readonly fired: readonly Parameters<typeof alertFromJson>[0][] }>(result: R): R {
+  return { ...result, evaluated: result.evaluated.map(windowFromJson), fired: result.fired.map(alertFromJson) };
+}

@@ -1,6 +1,6 @@
 /** What the monitor commands share: one API over local and remote, argument parsers, table rows. */
 import type { AlertInfo, FeedbackLabel, KeelClient, MonitorDefinition, MonitorInfo, MonitorRemovalInfo, MonitorRunInfo, MonitorStatusInfo, SavedMonitorInfo } from '../../client/index.js';
-import { alertFromJson, invalidArgument, jsonReplacer, monitorStatusFromJson } from '../../core/index.js';
+import { alertFromJson, invalidArgument, jsonReplacer, monitorRunFromJson, monitorStatusFromJson } from '../../core/index.js';
 import type { LabeledPredictionReader, ModelPublisher, StoredPrediction } from '../../monitoring/index.js';
 import type { CliContext } from '../context.js';
 import { tableTime } from '../output.js';
@@ -37,7 +37,7 @@ export async function api(ctx: CliContext): Promise<MonitoringApi> {
     listMonitors: async (d) => json(await s.listMonitors(d)),
     deleteMonitor: async (n) => json(await s.deleteMonitor(n)),
     status: async (t, l) => json<MonitorStatusInfo[]>(await s.status(t, l)).map(monitorStatusFromJson),
-    run: async (n, now) => json(await s.runMonitor(n, now !== undefined ? { now } : {})),
+    run: async (n, now) => monitorRunFromJson(json<MonitorRunInfo>(await s.runMonitor(n, now !== undefined ? { now } : {}))),
     alerts: async (q) => json<AlertInfo[]>(await s.listAlerts(q)).map(alertFromJson),
     ack: (id) => s.acknowledgeAlert(id),
     prune: async (before, d) => ({ deleted: await s.predictions.prune(before, d), before }),

@@ -65,7 +65,12 @@ describe('non-finite drift statistics, locally and through --server', { timeout:
     })));
     const created = await runKeelInProcess(['--home', server.home, 'monitor', 'create', 'm1', '--deployment', 'd1', '--window', '1m', '--reference', 'cards@latest~1', '--min-rows', '0', '--rule', 'drift.country.statistic > 5']);
     expect(created.exitCode, created.stderr).toBe(0);
-    await server.platform.monitoring.runMonitor('m1', { now: Date.now() });
+    // Run through the SDK: what it evaluated and fired holds its numbers too.
+    const ran = await client.monitoring.run('m1', { now: Date.now() });
+    expect(ran.fired.map((a) => [a.metric, a.value])).toEqual([['drift.country.statistic', Infinity]]);
+    expect(ran.evaluated.find((w) => w.count > 0)?.metrics['drift.country.statistic']).toBe(Infinity);
+    // A logged prediction is typed (it was Record<string, unknown>).
+    expect((await client.monitoring.prediction('r1')).deployment).toBe('d1');
     const local = (await server.platform.monitoring.status('m1', 5))[0]!.windows.find((w) => w.count > 0)!;
     const country = (w: typeof local) => w.details.inputDrift?.columns.find((c) => c.column === 'country');
     expect(country(local)?.statistic).toBe(Infinity);
