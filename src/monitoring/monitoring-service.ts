@@ -109,7 +109,7 @@ export class MonitoringService {
 
   async getMonitor(name: string): Promise<MonitorConfig> {
     const m = await this.store.getMonitor(name);
-    if (!m) throw notFound('monitor', name);
+    if (!m) throw notFound('monitor', name, 'name');
     return m;
   }
 
@@ -147,7 +147,7 @@ export class MonitoringService {
     const prefix = id.toLowerCase();
     if (!/^[0-9a-f]{4,31}$/.test(prefix)) return this.store.acknowledgeAlert(id, this.now());
     const ids = await this.store.alertIdsStartingWith(prefix, 5);
-    if (ids.length === 0) throw notFound('alert', id);
+    if (ids.length === 0) throw notFound('alert', id, 'id');
     if (ids.length > 1) throw invalidArgument('id', `alert id '${id}' is ambiguous: it starts ${ids.length > 4 ? 'more than 4 alerts' : `${ids.length} alerts`} (${ids.slice(0, 4).join(', ')}); give more of its characters`);
     return this.store.acknowledgeAlert(ids[0]!, this.now());
   }

@@ -34,6 +34,20 @@ describe('non-finite drift statistics, locally and through --server', { timeout:
     await server.close();
   });
 
+  it('a monitor or alert that does not exist is NOT_FOUND naming the argument (name, id), both ways', async () => {
+    for (const [args, field, message] of [
+      [['monitor', 'rm', 'nope'], 'name', "monitor 'nope' not found"],
+      [['monitor', 'run', 'nope'], 'name', "monitor 'nope' not found"],
+      [['alerts', 'ack', 'abcd1234'], 'id', "alert 'abcd1234' not found"],
+      [['alerts', 'ack', 'x'], 'id', "alert 'x' not found"],
+    ] as const) {
+      const { local, remote } = await both('--json', ...args);
+      expect(remote).toEqual(local);
+      expect([local.exitCode, JSON.parse(local.stderr)]).toEqual([3, { error: { code: 'NOT_FOUND', message: `${field}: ${message}`, field } }]);
+    }
+    await expect(client.monitoring.getMonitor('nope')).rejects.toMatchObject({ code: 'NOT_FOUND', field: 'name' });
+  });
+
   it('drift and validate --against print the same table both ways (a number column stays right-aligned)', async () => {
     for (const args of [['drift', 'cards@latest~1', 'cards'], ['validate', 'cards', '--against', 'cards@latest~1'], ['--json', 'drift', 'cards@latest~1', 'cards']]) {
       const { local, remote } = await both(...args);
