@@ -25,7 +25,7 @@ describe('HttpTransport', () => {
     expect((onnx as KeelError).message).toBe(`cannot reach Keel server at http://127.0.0.1:${port}: fetch failed: connect ECONNREFUSED 127.0.0.1:${port}`);
   });
 
-  it('refuses a baseUrl that is not an http(s) URL when the client is made, naming baseUrl (it was a TypeError at the first call)', () => {
+  it('refuses a baseUrl that is not an http(s) URL, or a timeoutMs Node cannot keep, when the client is made, naming the option', () => {
     for (const [baseUrl, message] of [
       ['localhost:7070', "baseUrl: expected http(s)://..., got 'localhost:7070'"],
       ['http://', "baseUrl: 'http://' is not a URL"],
@@ -42,5 +42,12 @@ describe('HttpTransport', () => {
       expect(err).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'baseUrl', message });
     }
     expect(new KeelClient({ baseUrl: 'https://keel.example.com/base/' }).http.options.baseUrl).toBe('https://keel.example.com/base/');
+    // A timeout Node cannot keep is refused here, not blamed on the server at each call (UNAVAILABLE, 'delay is out of range').
+    for (const timeoutMs of [-1, 0, 1.5, Number.NaN, 2 ** 31]) {
+      expect(() => new KeelClient({ baseUrl: 'http://127.0.0.1:7070', timeoutMs })).toThrow(expect.objectContaining({
+        code: 'INVALID_ARGUMENT', field: 'timeoutMs', message: `timeoutMs: expected a whole number of milliseconds from 1 to 2147483647, got ${timeoutMs}`,
+      }));
+    }
+    expect(new KeelClient({ baseUrl: 'http://127.0.0.1:7070', timeoutMs: 2 ** 31 - 1 }).http.options.timeoutMs).toBe(2 ** 31 - 1);
   });
 });

@@ -13,6 +13,9 @@ export interface ClientOptions {
   readonly timeoutMs?: number;
 }
 
+/** The longest timer Node keeps (setTimeout's bound, about 24.8 days). */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /** Query parameters; a list is sent as the parameter repeated. */
 type Query = Record<string, string | number | readonly string[] | undefined>;
 
@@ -21,6 +24,11 @@ export class HttpTransport {
   constructor(readonly options: ClientOptions) {
     const problem = serverUrlProblem(options?.baseUrl);
     if (problem !== undefined) throw invalidArgument('baseUrl', problem);
+    // Else a bad one failed every call as the server's UNAVAILABLE ('delay is out of range').
+    const { timeoutMs } = options;
+    if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs >= 1 && timeoutMs <= MAX_TIMEOUT_MS)) {
+      throw invalidArgument('timeoutMs', `expected a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got ${String(timeoutMs)}`);
+    }
   }
 
   async request<T>(method: string, path: string, body?: unknown, init: { query?: Query; headers?: Record<string, string> } = {}): Promise<T> {
