@@ -16,7 +16,7 @@ export function fromJsonNumber(value: number | string): number {
 }
 
 /** The numbers of a drift column that can be non-finite (a chi-squared statistic of a new category is Infinity). */
-interface DriftColumnJson {
+interface DriftNumbersJson {
   readonly statistic: number | string;
   readonly pValue?: number | string;
   readonly threshold: number | string;
@@ -28,7 +28,7 @@ interface DriftColumnJson {
  * written held it, and a remote caller sees what a local one does.
  */
 export function driftReportFromJson<R extends { readonly columns: readonly object[] }>(report: R): R {
-  const columns = (report.columns as readonly DriftColumnJson[]).map((c) => ({
+  const columns = (report.columns as readonly DriftNumbersJson[]).map((c) => ({
     ...c,
     statistic: fromJsonNumber(c.statistic),
     ...(c.pValue !== undefined ? { pValue: fromJsonNumber(c.pValue) } : {}),
