@@ -158,7 +158,7 @@ export class MonitoringService {
     let monitors = await this.listMonitors(deploymentOrMonitor);
     if (monitors.length === 0) {
       const m = await this.store.getMonitor(deploymentOrMonitor);
-      if (!m) throw notFound('deployment or monitor', deploymentOrMonitor);
+      if (!m) throw notFound('deployment or monitor', deploymentOrMonitor, 'deployment');
       monitors = [m];
     }
     return Promise.all(monitors.map(async (m) => ({

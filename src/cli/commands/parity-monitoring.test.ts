@@ -34,12 +34,14 @@ describe('non-finite drift statistics, locally and through --server', { timeout:
     await server.close();
   });
 
-  it('a monitor or alert that does not exist is NOT_FOUND naming the argument (name, id), both ways', async () => {
+  it('a monitor, alert or deployment that does not exist is NOT_FOUND naming the argument (name, id, deployment), both ways', async () => {
     for (const [args, field, message] of [
       [['monitor', 'rm', 'nope'], 'name', "monitor 'nope' not found"],
       [['monitor', 'run', 'nope'], 'name', "monitor 'nope' not found"],
       [['alerts', 'ack', 'abcd1234'], 'id', "alert 'abcd1234' not found"],
       [['alerts', 'ack', 'x'], 'id', "alert 'x' not found"],
+      // keel monitor status <deployment> (a deployment, or a monitor's name).
+      [['monitor', 'status', 'nope'], 'deployment', "deployment or monitor 'nope' not found"],
     ] as const) {
       const { local, remote } = await both('--json', ...args);
       expect(remote).toEqual(local);
