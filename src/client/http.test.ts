@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { KeelError } from '../core/index.js';
@@ -49,5 +50,28 @@ describe('HttpTransport', () => {
       }));
     }
     expect(new KeelClient({ baseUrl: 'http://127.0.0.1:7070', timeoutMs: 2 ** 31 - 1 }).http.options.timeoutMs).toBe(2 ** 31 - 1);
+  });
+
+  it('gives an error answer without Keel\'s error body (a proxy in front of the server) the code of its status, not INTERNAL', async () => {
+    let status = 502;
+    const proxy = createHttpServer((_req, res) => {
+      res.writeHead(status, { 'content-type': 'text/html' });
+      res.end('<html>Bad Gateway</html>');
+    }).listen(0, '127.0.0.1');
+    await once(proxy, 'listening');
+    const client = new KeelClient({ baseUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` });
+    try {
+      for (const [answered, code] of [[502, 'UNAVAILABLE'], [503, 'UNAVAILABLE'], [504, 'UNAVAILABLE'], [401, 'UNAUTHENTICATED'], [403, 'PERMISSION_DENIED'], [404, 'NOT_FOUND'], [429, 'RESOURCE_EXHAUSTED'], [409, 'INTERNAL'], [500, 'INTERNAL']] as const) {
+        status = answered;
+        for (const call of [() => client.datasets.list(), () => client.registry.downloadOnnx('m', 1)]) {
+          const err = await call().catch((e: unknown) => e);
+          expect(err, String(answered)).toBeInstanceOf(KeelError);
+          expect((err as KeelError).code, String(answered)).toBe(code);
+          expect((err as KeelError).message).toMatch(new RegExp(`^HTTP ${answered} from GET /api/v1/`));
+        }
+      }
+    } finally {
+      proxy.close();
+    }
   });
 });

@@ -154,11 +154,23 @@ export class HttpTransport {
     const json = text.length > 0 ? safeParse(text) : undefined;
     if (status < 200 || status >= 300) {
       const err = (json as { error?: { code?: string; message?: string; field?: string } } | undefined)?.error;
-      const code = (err?.code && err.code in ERROR_CODES ? err.code : status === 404 ? 'NOT_FOUND' : 'INTERNAL') as ErrorCode;
+      const code = (err?.code && err.code in ERROR_CODES ? err.code : codeOfStatus(status)) as ErrorCode;
       throw new KeelError(code, err?.message ?? `HTTP ${status} from ${method} ${url.pathname}`, err?.field ? { field: err.field } : {});
     }
     return json as T;
   }
+}
+
+/**
+ * The code of an error answer without Keel's error body (a proxy or load balancer in front of the
+ * server answered): a 502/503/504 is UNAVAILABLE, as when nothing answers, a 401/403 the caller's
+ * credentials, and so on, so that it is not an INTERNAL error (exit 1, "a bug to report").
+ */
+function codeOfStatus(status: number): ErrorCode {
+  if (status === 502 || status === 504) return 'UNAVAILABLE';
+  // The status each code is answered with, where one code has it alone (409 is two).
+  const codes = (Object.keys(ERROR_CODES) as ErrorCode[]).filter((c) => ERROR_CODES[c].http === status);
+  return codes.length === 1 ? codes[0]! : 'INTERNAL';
 }
 
 /** fetch's own message is only 'fetch failed'; its cause says why (ECONNREFUSED, a host name not known, a reset). */
