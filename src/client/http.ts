@@ -166,7 +166,7 @@ export class HttpTransport {
  * server answered): a 502/503/504 is UNAVAILABLE, as when nothing answers, a 401/403 the caller's
  * credentials, and so on, so that it is not an INTERNAL error (exit 1, "a bug to report").
  */
-function codeOfStatus(status: number): ErrorCode {
+export function codeOfStatus(status: number): ErrorCode {
   if (status === 502 || status === 504) return 'UNAVAILABLE';
   // The status each code is answered with, where one code has it alone (409 is two).
   const codes = (Object.keys(ERROR_CODES) as ErrorCode[]).filter((c) => ERROR_CODES[c].http === status);
