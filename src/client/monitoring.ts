@@ -42,6 +42,14 @@ export interface PredictionQuery {
   readonly limit?: number;
 }
 
+/** Which alerts `alerts()` lists, newest first (at most `limit`, 1 to 1000, default 100). */
+export interface AlertQuery {
+  readonly monitor?: string;
+  readonly deployment?: string;
+  readonly state?: 'firing' | 'resolved';
+  readonly limit?: number;
+}
+
 /** `client.monitoring`: feedback labels, monitors, windows and alerts. */
 export class MonitoringClient {
   constructor(private readonly http: HttpTransport) {}
@@ -102,8 +110,8 @@ export class MonitoringClient {
     return monitors.map(monitorStatusFromJson);
   }
 
-  async alerts(q: { monitor?: string; deployment?: string; state?: 'firing' | 'resolved'; limit?: number } = {}): Promise<AlertInfo[]> {
-    return (await this.http.request<{ alerts: AlertInfo[] }>('GET', 'api/v1/alerts', undefined, { query: q })).alerts.map(alertFromJson);
+  async alerts(q: AlertQuery = {}): Promise<AlertInfo[]> {
+    return (await this.http.request<{ alerts: AlertInfo[] }>('GET', 'api/v1/alerts', undefined, { query: { ...q } })).alerts.map(alertFromJson);
   }
 
   async acknowledgeAlert(id: string): Promise<void> {

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { AlertQuery, DatasetAddOptions, DatasetRowsOptions, ErrorCode } from './index.js';
+import { KeelClient, KeelError } from './index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; exports: Record<string, string> };
@@ -48,4 +50,17 @@ describe('package.json exports', () => {
     const { stdout } = await promisify(execFile)(join(ROOT, 'node_modules', '.bin', 'tsx'), ['use.ts'], { cwd: dir, timeout: 60_000 });
     expect(stdout).toBe('INVALID_ARGUMENT db\nfunction 0\nbaseUrl\n');
   }, 90_000);
+
+  it('names the options of its calls as types (npm run typecheck checks them), so SDK code can type its own', async () => {
+    const add: DatasetAddOptions = { na: ['?'], types: { zip: 'string' }, skip: 1 };
+    const rows: DatasetRowsOptions = { limit: 5, columns: ['age'] };
+    const alerts: AlertQuery = { state: 'firing', limit: 10 };
+    const code: ErrorCode = 'INVALID_ARGUMENT';
+    // Refused before anything is sent: the options reach the call as typed.
+    const client = new KeelClient({ baseUrl: 'http://127.0.0.1:9' });
+    const err = await client.datasets.add('a b', 'x.csv', add).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KeelError);
+    expect((err as KeelError).code).toBe(code);
+    expect([rows.limit, alerts.state]).toEqual([5, 'firing']);
+  });
 });
