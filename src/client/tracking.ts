@@ -273,7 +273,10 @@ function decodeRun(run: Run): Run {
  * signal's default action is restored and re-raised so the process still ends as asked.
  */
 function attachExitHooks(flush: () => Promise<void>): () => void {
-  const onBeforeExit = (): void => void flush().catch(() => undefined);
+  // A flush that fails here has no caller left to tell: Node's warning (on stderr) says the points are lost.
+  const onBeforeExit = (): void => void flush().catch((e: unknown) => {
+    process.emitWarning(`metric points logged through the Keel SDK were not sent before the process ended: ${e instanceof Error ? e.message : String(e)}`, { code: 'KEEL_METRICS_NOT_SENT' });
+  });
   const onSignal = (signal: NodeJS.Signals): void => {
     detach();
     const done = (): void => {

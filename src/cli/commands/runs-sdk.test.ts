@@ -86,5 +86,9 @@ describe('the tracking SDK against a Keel server', { timeout: 180_000 }, () => {
     expect(natural.code, natural.stderr).toBe(0);
     expect(await client.tracking.getMetricHistory(a, 'loss')).toHaveLength(1777);
     expect(await client.tracking.getMetricHistory(b, 'loss')).toHaveLength(1234);
+    // Points that cannot be sent at exit (a run id that does not exist) are said lost on stderr, not dropped unseen.
+    const lost = await runLogger(url, '0'.repeat(32), 'natural', 10);
+    expect(lost.code).toBe(0);
+    expect(lost.stderr).toContain(`[KEEL_METRICS_NOT_SENT] Warning: metric points logged through the Keel SDK were not sent before the process ended: Run with id=${'0'.repeat(32)} not found`);
   });
 });
