@@ -62,6 +62,8 @@ export async function openPlatform(config: KeelConfig, logger: Logger = createLo
     validation,
     train: runTraining,
     async close() {
+      // What serving's prediction loggers still hold is written before the database closes.
+      await monitoring.close();
       await store.close();
     },
   };

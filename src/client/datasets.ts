@@ -26,6 +26,48 @@ function splitRef(ref: string): { name: string; version: string } {
   return at < 0 ? { name: ref, version: 'latest' } : { name: ref.slice(0, at), version: ref.slice(at + 1) || 'latest' };
 }
 
+/** What `datasets.add` takes besides the name and the file: a CSV's read options as `keel data add`'s flags, and the upload's signal and progress. */
+export interface DatasetAddOptions {
+  readonly format?: string;
+  readonly description?: string;
+  /** A CSV's text encoding: utf-8 (default), latin-1 or utf-16. */
+  readonly encoding?: string;
+  /** A CSV's delimiter: up to four bytes (`', '` for comma-and-space), `\t` or `tab` (default a comma; a tab for .tsv). */
+  readonly delimiter?: string;
+  /** A CSV's decimal separator: `.` (default) or `,` (with another delimiter). */
+  readonly decimal?: string;
+  /** A CSV's thousands separator, one ASCII character (pandas' `thousands`), e.g. `.` with `decimal: ','` for `1.234,5`. */
+  readonly thousands?: string;
+  /** A CSV's comment character (pandas' `comment`): lines that start with it are skipped, and the rest of a line after it. */
+  readonly comment?: string;
+  /** A CSV's spellings of a missing value besides the empty field, in every column (pandas' `na_values`), e.g. `['?']`. */
+  readonly na?: readonly string[];
+  /** false: a CSV without a header line, its columns `column0`, `column1`, ... */
+  readonly header?: boolean;
+  /** The columns' names of a CSV without a header line (implies no header line). */
+  readonly names?: readonly string[];
+  /** Lines of a CSV to skip before its header, a preamble. */
+  readonly skip?: number;
+  /** The only columns to keep, in the file's order. */
+  readonly columns?: readonly string[];
+  /** The strptime format of a CSV's dates (pandas' `date_format`), e.g. `%m/%d/%Y` for 05/01/2024 as 1 May. */
+  readonly dateFormat?: string;
+  /** true: a CSV's rows with fewer fields than the header are read with the missing ones as missing values (pandas' NaN); refused by default. */
+  readonly fillShortRows?: boolean;
+  /** Column types replacing the sniffed ones, e.g. `{ zip: 'string' }`. */
+  readonly types?: Readonly<Record<string, LogicalType>>;
+  readonly signal?: AbortSignal;
+  /** MiB sent (`task: 'upload'`); the last event says the server has the whole file and computes. */
+  readonly onProgress?: (e: { task: string; done: number; total?: number; message?: string }) => void;
+}
+
+/** Which rows `datasets.rows` reads: a page (default the first 20) of some columns (default all). */
+export interface DatasetRowsOptions {
+  readonly limit?: number;
+  readonly offset?: number;
+  readonly columns?: readonly string[];
+}
+
 /** Datasets over HTTP: the same calls as DatasetService. */
 export class DatasetsClient {
   constructor(private readonly http: HttpTransport) {}
@@ -46,7 +88,7 @@ export class DatasetsClient {
   }
 
   /** A page of a version's rows (default the first 20), in stored order; timestamps as ISO strings. */
-  rows(ref: string, options: { limit?: number; offset?: number; columns?: readonly string[] } = {}): Promise<DatasetRowsPage> {
+  rows(ref: string, options: DatasetRowsOptions = {}): Promise<DatasetRowsPage> {
     const { name, version } = splitRef(ref);
     return this.http.request('GET', `api/v1/datasets/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/rows`, undefined, {
       query: { limit: options.limit, offset: options.offset, columns: options.columns?.map(listItem) },
@@ -58,43 +100,7 @@ export class DatasetsClient {
   }
 
   /** Uploads a local file as a new version (the server computes schema and statistics). */
-  async add(
-    name: string,
-    filePath: string,
-    options: {
-      format?: string;
-      description?: string;
-      /** A CSV's text encoding: utf-8 (default), latin-1 or utf-16. */
-      encoding?: string;
-      /** A CSV's delimiter: up to four bytes (`', '` for comma-and-space), `\t` or `tab` (default a comma; a tab for .tsv). */
-      delimiter?: string;
-      /** A CSV's decimal separator: `.` (default) or `,` (with another delimiter). */
-      decimal?: string;
-      /** A CSV's thousands separator, one ASCII character (pandas' `thousands`), e.g. `.` with `decimal: ','` for `1.234,5`. */
-      thousands?: string;
-      /** A CSV's comment character (pandas' `comment`): lines that start with it are skipped, and the rest of a line after it. */
-      comment?: string;
-      /** A CSV's spellings of a missing value besides the empty field, in every column (pandas' `na_values`), e.g. `['?']`. */
-      na?: readonly string[];
-      /** false: a CSV without a header line, its columns `column0`, `column1`, ... */
-      header?: boolean;
-      /** The columns' names of a CSV without a header line (implies no header line). */
-      names?: readonly string[];
-      /** Lines of a CSV to skip before its header, a preamble. */
-      skip?: number;
-      /** The only columns to keep, in the file's order. */
-      columns?: readonly string[];
-      /** The strptime format of a CSV's dates (pandas' `date_format`), e.g. `%m/%d/%Y` for 05/01/2024 as 1 May. */
-      dateFormat?: string;
-      /** true: a CSV's rows with fewer fields than the header are read with the missing ones as missing values (pandas' NaN); refused by default. */
-      fillShortRows?: boolean;
-      /** Column types replacing the sniffed ones, e.g. `{ zip: 'string' }`. */
-      types?: Readonly<Record<string, LogicalType>>;
-      signal?: AbortSignal;
-      /** MiB sent (`task: 'upload'`); the last event says the server has the whole file and computes. */
-      onProgress?: (e: { task: string; done: number; total?: number; message?: string }) => void;
-    } = {},
-  ): Promise<DatasetAdded> {
+  async add(name: string, filePath: string, options: DatasetAddOptions = {}): Promise<DatasetAdded> {
     if (options.format !== undefined && !isDatasetFormat(options.format)) {
       throw new KeelError('INVALID_ARGUMENT', `format: unknown format '${options.format}' (known: ${DATASET_FORMATS.join(', ')})`, { field: 'format' });
     }

@@ -4,7 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import { Readable, type Writable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
-import { cancelled, KeelError, writeChunksInto, writeToTarget, type ErrorCode, ERROR_CODES } from '../core/index.js';
+import { cancelled, invalidArgument, KeelError, serverUrlProblem, writeChunksInto, writeToTarget, type ErrorCode, ERROR_CODES } from '../core/index.js';
 
 export interface ClientOptions {
   readonly baseUrl: string;
@@ -13,12 +13,23 @@ export interface ClientOptions {
   readonly timeoutMs?: number;
 }
 
+/** The longest timer Node keeps (setTimeout's bound, about 24.8 days). */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /** Query parameters; a list is sent as the parameter repeated. */
 type Query = Record<string, string | number | readonly string[] | undefined>;
 
 /** The HTTP transport every SDK part shares: JSON in and out, errors back into KeelErrors. */
 export class HttpTransport {
-  constructor(readonly options: ClientOptions) {}
+  constructor(readonly options: ClientOptions) {
+    const problem = serverUrlProblem(options?.baseUrl);
+    if (problem !== undefined) throw invalidArgument('baseUrl', problem);
+    // Else a bad one failed every call as the server's UNAVAILABLE ('delay is out of range').
+    const { timeoutMs } = options;
+    if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs >= 1 && timeoutMs <= MAX_TIMEOUT_MS)) {
+      throw invalidArgument('timeoutMs', `expected a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got ${String(timeoutMs)}`);
+    }
+  }
 
   async request<T>(method: string, path: string, body?: unknown, init: { query?: Query; headers?: Record<string, string> } = {}): Promise<T> {
     const url = this.url(path, init.query);
@@ -88,6 +99,15 @@ export class HttpTransport {
     await writeToTarget(dest, (file) => this.transfer(async () => pipeline(await this.body(url), createWriteStream(file))));
   }
 
+  /** The body of a GET as bytes (a model's ONNX file), or the server's error. */
+  async bytes(path: string): Promise<Uint8Array> {
+    const chunks: Buffer[] = [];
+    await this.transfer(async () => {
+      for await (const chunk of await this.body(this.url(path))) chunks.push(chunk as Buffer);
+    });
+    return new Uint8Array(Buffer.concat(chunks));
+  }
+
   /** The body of a GET, or the server's error. */
   private async body(url: URL): Promise<Readable> {
     let res: Response;
@@ -134,11 +154,23 @@ export class HttpTransport {
     const json = text.length > 0 ? safeParse(text) : undefined;
     if (status < 200 || status >= 300) {
       const err = (json as { error?: { code?: string; message?: string; field?: string } } | undefined)?.error;
-      const code = (err?.code && err.code in ERROR_CODES ? err.code : status === 404 ? 'NOT_FOUND' : 'INTERNAL') as ErrorCode;
+      const code = (err?.code && err.code in ERROR_CODES ? err.code : codeOfStatus(status)) as ErrorCode;
       throw new KeelError(code, err?.message ?? `HTTP ${status} from ${method} ${url.pathname}`, err?.field ? { field: err.field } : {});
     }
     return json as T;
   }
+}
+
+/**
+ * The code of an error answer without Keel's error body (a proxy or load balancer in front of the
+ * server answered): a 502/503/504 is UNAVAILABLE, as when nothing answers, a 401/403 the caller's
+ * credentials, and so on, so that it is not an INTERNAL error (exit 1, "a bug to report").
+ */
+export function codeOfStatus(status: number): ErrorCode {
+  if (status === 502 || status === 504) return 'UNAVAILABLE';
+  // The status each code is answered with, where one code has it alone (409 is two).
+  const codes = (Object.keys(ERROR_CODES) as ErrorCode[]).filter((c) => ERROR_CODES[c].http === status);
+  return codes.length === 1 ? codes[0]! : 'INTERNAL';
 }
 
 /** fetch's own message is only 'fetch failed'; its cause says why (ECONNREFUSED, a host name not known, a reset). */

@@ -1,12 +1,15 @@
 export { KeelClient } from './keel-client.js';
+// What every call throws, so that SDK code can tell errors apart (e.code, e.field) with one import.
+export { KeelError, isKeelError } from '../core/index.js';
+export type { ErrorCode } from '../core/index.js';
 export { HttpTransport, whyUnanswered } from './http.js';
 export type { ClientOptions } from './http.js';
 export { MonitoringClient } from './monitoring.js';
-export type { AlertInfo, DeliveryInfo, FeedbackLabel, LoggedPredictionInfo, MonitorDefinition, MonitorInfo, MonitorRemovalInfo, MonitorRunInfo, MonitorStatusInfo, MonitorWindow, PredictionQuery, RetrainRunInfo, SavedMonitorInfo } from './monitoring.js';
+export type { AlertInfo, AlertQuery, DeliveryInfo, FeedbackLabel, LoggedPredictionInfo, MonitorDefinition, MonitorInfo, MonitorRemovalInfo, MonitorRunInfo, MonitorStatusInfo, MonitorWindow, PredictionQuery, RetrainRunInfo, SavedMonitorInfo } from './monitoring.js';
 export { DatasetsClient } from './datasets.js';
-export type { DatasetColumn, DatasetColumnStats, DatasetAdded, DatasetDiffResult, DatasetListItem, DatasetLocationShift, DatasetRowsPage, DatasetShift, DatasetVersionDetail, DatasetVersionInfo } from './datasets.js';
+export type { DatasetAddOptions, DatasetRowsOptions, DatasetColumn, DatasetColumnStats, DatasetAdded, DatasetDiffResult, DatasetListItem, DatasetLocationShift, DatasetRowsPage, DatasetShift, DatasetVersionDetail, DatasetVersionInfo } from './datasets.js';
 export { ValidationClient } from './validation.js';
-export type { ValidationApi, SavedSchemaJson, SchemaJson, DriftOptionsJson } from './validation.js';
+export type { ValidationApi, SavedSchemaJson, SchemaJson, DriftOptionsJson, DriftColumnJson, DriftReportJson, ValidationResultJson } from './validation.js';
 export { RegistryClient } from './registry.js';
 export type {
   ModelLineageInfo, ModelSignatureInfo, ModelStageName, ModelVersionInfo, RegisteredModelInfo, RegisterModelOptions, RegistryHistoryEntry, RegistryPage,

@@ -1,5 +1,5 @@
 import { KeelError, type ErrorCode } from '../core/index.js';
-import type { HttpTransport } from './http.js';
+import { codeOfStatus, whyUnanswered, type HttpTransport } from './http.js';
 
 /** MLflow's error_code names back to Keel's codes. */
 const FROM_MLFLOW: Readonly<Record<string, ErrorCode>> = {
@@ -38,18 +38,22 @@ export async function mlflowCall<T>(http: HttpTransport, method: 'GET' | 'POST',
   try {
     res = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }), signal: AbortSignal.timeout(http.options.timeoutMs ?? 300_000) });
   } catch (e) {
-    throw new KeelError('UNAVAILABLE', `cannot reach Keel server at ${http.options.baseUrl}: ${(e as Error).message}`, { cause: e });
+    // Why, as every other call says it ('fetch failed: connect ECONNREFUSED ...'), not 'fetch failed' alone.
+    throw new KeelError('UNAVAILABLE', `cannot reach Keel server at ${http.options.baseUrl}: ${whyUnanswered(e)}`, { cause: e });
   }
   const text = await res.text();
   let json: unknown;
   try {
     json = text === '' ? {} : JSON.parse(text);
   } catch {
-    json = { message: text };
+    // Not JSON (a proxy's HTML page): the error says the status, as HttpTransport's does, not the page.
+    json = {};
   }
   if (!res.ok) {
     const err = json as { error_code?: string; message?: string; field?: string };
-    const code = FROM_MLFLOW[err.error_code ?? ''] ?? (res.status === 404 ? 'NOT_FOUND' : res.status >= 500 ? 'UNAVAILABLE' : 'INVALID_ARGUMENT');
+    // Without MLflow's error_code (a proxy answered): the status's code (401 UNAUTHENTICATED, 502 UNAVAILABLE), as HttpTransport's.
+    const byStatus = codeOfStatus(res.status);
+    const code = FROM_MLFLOW[err.error_code ?? ''] ?? (byStatus !== 'INTERNAL' ? byStatus : res.status >= 500 ? 'UNAVAILABLE' : 'INVALID_ARGUMENT');
     throw new KeelError(code, err.message ?? `HTTP ${res.status} from ${method} ${url.pathname}`, { ...(typeof err.field === 'string' ? { field: err.field } : {}), details: { mlflowCode: err.error_code } });
   }
   return json as T;

@@ -1,4 +1,4 @@
-import type { Alert, DeliveryOutcome, LabelInput, MonitorConfig, MonitorRemoval, MonitorRunResult, MonitorStatus, RetrainRun, SavedMonitor, StoredPrediction, WindowResult } from '../core/index.js';
+import { alertFromJson, monitorRunFromJson, monitorStatusFromJson, windowFromJson, type Alert, type DeliveryOutcome, type LabelInput, type MonitorConfig, type MonitorRemoval, type MonitorRunResult, type MonitorStatus, type RetrainRun, type SavedMonitor, type StoredPrediction, type WindowResult } from '../core/index.js';
 import type { HttpTransport } from './http.js';
 
 // The monitoring API's answers are core's shapes (core/contracts/monitoring.ts), which monitoring/
@@ -42,6 +42,14 @@ export interface PredictionQuery {
   readonly limit?: number;
 }
 
+/** Which alerts `alerts()` lists, newest first (at most `limit`, 1 to 1000, default 100). */
+export interface AlertQuery {
+  readonly monitor?: string;
+  readonly deployment?: string;
+  readonly state?: 'firing' | 'resolved';
+  readonly limit?: number;
+}
+
 /** `client.monitoring`: feedback labels, monitors, windows and alerts. */
 export class MonitoringClient {
   constructor(private readonly http: HttpTransport) {}
@@ -51,7 +59,8 @@ export class MonitoringClient {
     return this.http.request('POST', 'api/v1/feedback', Array.isArray(labels) ? { labels } : labels);
   }
 
-  prediction(requestId: string): Promise<Record<string, unknown>> {
+  /** One logged prediction with its label, by request id. */
+  prediction(requestId: string): Promise<LoggedPredictionInfo> {
     return this.http.request('GET', `api/v1/predictions/${encodeURIComponent(requestId)}`);
   }
 
@@ -88,20 +97,21 @@ export class MonitoringClient {
   }
 
   async windows(name: string, limit?: number): Promise<MonitorWindow[]> {
-    return (await this.http.request<{ windows: MonitorWindow[] }>('GET', `api/v1/monitors/${encodeURIComponent(name)}/windows`, undefined, { query: { limit } })).windows;
+    return (await this.http.request<{ windows: MonitorWindow[] }>('GET', `api/v1/monitors/${encodeURIComponent(name)}/windows`, undefined, { query: { limit } })).windows.map(windowFromJson);
   }
 
-  run(name: string, options: { now?: number } = {}): Promise<MonitorRunInfo> {
-    return this.http.request('POST', `api/v1/monitors/${encodeURIComponent(name)}/run`, options);
+  async run(name: string, options: { now?: number } = {}): Promise<MonitorRunInfo> {
+    return monitorRunFromJson(await this.http.request<MonitorRunInfo>('POST', `api/v1/monitors/${encodeURIComponent(name)}/run`, options));
   }
 
   /** The last windows and alerts of every monitor on a deployment (or of one monitor). */
   async status(deploymentOrMonitor: string, limit?: number): Promise<MonitorStatusInfo[]> {
-    return (await this.http.request<{ monitors: MonitorStatusInfo[] }>('GET', `api/v1/monitor-status/${encodeURIComponent(deploymentOrMonitor)}`, undefined, { query: { limit } })).monitors;
+    const { monitors } = await this.http.request<{ monitors: MonitorStatusInfo[] }>('GET', `api/v1/monitor-status/${encodeURIComponent(deploymentOrMonitor)}`, undefined, { query: { limit } });
+    return monitors.map(monitorStatusFromJson);
   }
 
-  async alerts(q: { monitor?: string; deployment?: string; state?: 'firing' | 'resolved'; limit?: number } = {}): Promise<AlertInfo[]> {
-    return (await this.http.request<{ alerts: AlertInfo[] }>('GET', 'api/v1/alerts', undefined, { query: q })).alerts;
+  async alerts(q: AlertQuery = {}): Promise<AlertInfo[]> {
+    return (await this.http.request<{ alerts: AlertInfo[] }>('GET', 'api/v1/alerts', undefined, { query: { ...q } })).alerts.map(alertFromJson);
   }
 
   async acknowledgeAlert(id: string): Promise<void> {

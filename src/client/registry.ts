@@ -77,15 +77,8 @@ export class RegistryClient {
   }
 
   /** The ONNX bytes of a version. */
-  async downloadOnnx(name: string, version: number): Promise<Uint8Array> {
-    const { baseUrl, token } = this.http.options;
-    const url = new URL(`api/v1/models/${seg(name)}/versions/${seg(version)}/onnx`, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
-    const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-    if (!res.ok) {
-      const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
-      throw new KeelError(res.status === 404 ? 'NOT_FOUND' : 'INTERNAL', body.error?.message ?? `HTTP ${res.status} downloading ${name}/${version}`);
-    }
-    return new Uint8Array(await res.arrayBuffer());
+  downloadOnnx(name: string, version: number): Promise<Uint8Array> {
+    return this.http.bytes(`api/v1/models/${seg(name)}/versions/${seg(version)}/onnx`);
   }
 
   /** `name@alias`, `name/3`, `name/Production` or `name` (the newest version). */

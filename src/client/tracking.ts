@@ -98,6 +98,10 @@ export class TrackingClient {
   }
 
   async startRun(options: StartRunOptions = {}): Promise<Run> {
+    // Both given, the name was ignored and the run went to the id's experiment unseen.
+    if (options.experimentId !== undefined && options.experimentName !== undefined) {
+      throw new KeelError('INVALID_ARGUMENT', 'experimentName: give experimentId or experimentName, not both', { field: 'experimentName' });
+    }
     const experimentId = options.experimentId ?? (options.experimentName ? await this.getOrCreateExperiment(options.experimentName) : '0');
     const tags: KeyValue[] = Object.entries(options.tags ?? {}).map(([key, value]) => ({ key, value }));
     if (options.parentRunId) tags.push({ key: 'mlflow.parentRunId', value: options.parentRunId });
@@ -240,7 +244,10 @@ function decodeRun(run: Run): Run {
  * signal's default action is restored and re-raised so the process still ends as asked.
  */
 function attachExitHooks(flush: () => Promise<void>): () => void {
-  const onBeforeExit = (): void => void flush().catch(() => undefined);
+  // A flush that fails here has no caller left to tell: Node's warning (on stderr) says the points are lost.
+  const onBeforeExit = (): void => void flush().catch((e: unknown) => {
+    process.emitWarning(`metric points logged through the Keel SDK were not sent before the process ended: ${e instanceof Error ? e.message : String(e)}`, { code: 'KEEL_METRICS_NOT_SENT' });
+  });
   const onSignal = (signal: NodeJS.Signals): void => {
     detach();
     const done = (): void => {

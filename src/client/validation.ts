@@ -1,3 +1,4 @@
+import { driftReportFromJson, type DriftColumn } from '../core/index.js';
 import type { HttpTransport } from './http.js';
 
 /**
@@ -6,6 +7,38 @@ import type { HttpTransport } from './http.js';
  */
 export type SchemaJson = { readonly format: 1; readonly columns: readonly unknown[] } & Readonly<Record<string, unknown>>;
 
+/** A column's drift verdict as `.drift` and `.validate` answer it (validation's ColumnDrift). */
+export interface DriftColumnJson extends DriftColumn {
+  readonly type: string;
+  readonly referenceSize: number;
+  readonly currentSize: number;
+  /** With `distributions: true`: binned shares of the reference and the current rows. */
+  readonly distribution?: { readonly labels: readonly string[]; readonly edges: readonly number[] | null; readonly reference: readonly number[]; readonly current: readonly number[] };
+}
+
+/** What `.drift` answers (validation's DriftReport), its numbers numbers (Infinity included). */
+export interface DriftReportJson {
+  readonly columns: readonly DriftColumnJson[];
+  readonly driftedShare: number;
+  readonly datasetDrift: boolean;
+  readonly datasetDriftShare: number;
+  readonly skipped: readonly { readonly column: string; readonly reason: string }[];
+}
+
+/** What `.validate` answers (validation's ValidationResult without the version). */
+export interface ValidationResultJson {
+  readonly batch: string;
+  readonly schemaSource: string;
+  readonly against: string | null;
+  readonly report: {
+    readonly rows: number;
+    readonly anomalies: readonly { readonly column: string; readonly kind: string; readonly severity: string; readonly description: string; readonly details: Readonly<Record<string, unknown>> }[];
+    readonly errors: number;
+    readonly warnings: number;
+    readonly drift?: DriftReportJson;
+  };
+}
+
 export interface SavedSchemaJson<S = SchemaJson> {
   readonly dataset: string;
   readonly version: number;
@@ -13,6 +46,9 @@ export interface SavedSchemaJson<S = SchemaJson> {
   readonly createdAt: number;
   readonly schema: S;
 }
+
+/** A drift report's JSON, as far as the client reads it: its columns' non-finite numbers come as strings. */
+type DriftJson = { readonly columns: readonly object[] };
 
 export interface DriftOptionsJson {
   readonly method?: string | Readonly<Record<string, string>>;
@@ -23,7 +59,7 @@ export interface DriftOptionsJson {
 }
 
 /** What `keel validate` and `keel schema` call, locally or through this client. */
-export interface ValidationApi<S = SchemaJson, V = unknown, D = unknown> {
+export interface ValidationApi<S = SchemaJson, V = ValidationResultJson, D = DriftReportJson> {
   inferSchema(ref: string, options?: { maxDomainSize?: number }): Promise<S>;
   saveSchema(dataset: string, schema: S, source?: string): Promise<SavedSchemaJson<S>>;
   getSchema(dataset: string, version?: number): Promise<SavedSchemaJson<S>>;
@@ -32,7 +68,7 @@ export interface ValidationApi<S = SchemaJson, V = unknown, D = unknown> {
   drift(reference: string, current: string, options?: DriftOptionsJson): Promise<D>;
 }
 
-export class ValidationClient<S = SchemaJson, V = unknown, D = unknown> implements ValidationApi<S, V, D> {
+export class ValidationClient<S = SchemaJson, V = ValidationResultJson, D = DriftReportJson> implements ValidationApi<S, V, D> {
   constructor(private readonly http: HttpTransport) {}
 
   inferSchema(ref: string, options: { maxDomainSize?: number } = {}): Promise<S> {
@@ -51,11 +87,13 @@ export class ValidationClient<S = SchemaJson, V = unknown, D = unknown> implemen
     return (await this.http.request<{ versions: Omit<SavedSchemaJson<S>, 'schema'>[] }>('GET', `api/v1/schemas/${encodeURIComponent(dataset)}/versions`)).versions;
   }
 
-  validate(ref: string, options: { schema?: S; against?: string; distributions?: boolean } = {}): Promise<V> {
-    return this.http.request('POST', 'api/v1/validate', { dataset: ref, ...options });
+  async validate(ref: string, options: { schema?: S; against?: string; distributions?: boolean } = {}): Promise<V> {
+    const result = await this.http.request<{ report: { drift?: DriftJson } }>('POST', 'api/v1/validate', { dataset: ref, ...options });
+    const { drift } = result.report;
+    return (drift ? { ...result, report: { ...result.report, drift: driftReportFromJson(drift) } } : result) as V;
   }
 
-  drift(reference: string, current: string, options: DriftOptionsJson = {}): Promise<D> {
-    return this.http.request('POST', 'api/v1/drift', { reference, current, ...options });
+  async drift(reference: string, current: string, options: DriftOptionsJson = {}): Promise<D> {
+    return driftReportFromJson(await this.http.request<DriftJson>('POST', 'api/v1/drift', { reference, current, ...options })) as D;
   }
 }

@@ -57,6 +57,8 @@ describe('loadConfig', () => {
       'KEEL_PORT: expected a port number from 0 to 65535, got 70000',
       "--server: expected http(s)://..., got 'ftp://x'",
     ]);
+    // http:// with no host passed the check, and every command then failed with a TypeError stack.
+    expect(problemsOf({ cwd: '/tmp', env: { KEEL_SERVER: 'http://' } })).toEqual(["KEEL_SERVER: 'http://' is not a URL"]);
   });
 
   it('refuses a config file that is not an object, or a value that is neither a string nor a number', () => {

@@ -67,7 +67,8 @@ export function loadConfig(sources: ConfigSources = {}): KeelConfig {
   const logLevel = level?.value ?? 'warn';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`${level!.source}: unknown level '${logLevel}' (known: ${LOG_LEVELS.join(', ')})`);
   const remote = pick('remoteUrl');
-  if (remote !== undefined && !/^https?:\/\//.test(remote.value)) problems.push(`${remote.source}: expected http(s)://..., got '${remote.value}'`);
+  const remoteProblem = remote === undefined ? undefined : serverUrlProblem(remote.value);
+  if (remoteProblem !== undefined) problems.push(`${remote!.source}: ${remoteProblem}`);
   if (problems.length > 0) {
     throw new KeelError('INVALID_ARGUMENT', `invalid configuration:\n  ${problems.join('\n  ')}`, { details: { problems } });
   }
@@ -111,4 +112,14 @@ function normalizeDatabaseUrl({ value: url, source }: Setting, cwd: string, prob
   }
   problems.push(`${source}: expected sqlite:PATH or postgres://..., got '${url}'`);
   return url;
+}
+
+/**
+ * Why `url` cannot be a Keel server's address (`--server`, KEEL_SERVER, the SDK's `baseUrl`), or
+ * undefined: it must be http(s):// and a URL ('http://' alone, or a space in the host, is not).
+ */
+export function serverUrlProblem(url: unknown): string | undefined {
+  if (typeof url !== 'string' || !/^https?:\/\//.test(url)) return `expected http(s)://..., got ${typeof url === 'string' ? `'${url}'` : String(url)}`;
+  if (!URL.canParse(url)) return `'${url}' is not a URL`;
+  return undefined;
 }

@@ -62,8 +62,9 @@ export const isKeelError = (e: unknown): e is KeelError => e instanceof KeelErro
 export const invalidArgument = (field: string, message: string, cause?: unknown): KeelError =>
   new KeelError('INVALID_ARGUMENT', `${field}: ${message}`, { field, cause });
 
-export const notFound = (what: string, id: string): KeelError =>
-  new KeelError('NOT_FOUND', `${what} '${id}' not found`, { details: { what, id } });
+/** `field`: the argument the caller named it by (a monitor's `name`), in the message and the error, as lookupFor names it. */
+export const notFound = (what: string, id: string, field?: string): KeelError =>
+  new KeelError('NOT_FOUND', `${field !== undefined ? `${field}: ` : ''}${what} '${id}' not found`, { details: { what, id }, ...(field !== undefined ? { field } : {}) });
 
 /**
  * Looks up something a request refers to in `field` (a dataset version in a model's lineage, a

@@ -26,7 +26,8 @@ describe('Table', () => {
 
   it('names the column that is missing or mis-sized', () => {
     const t = tableFromRows(rows);
-    expect(() => getColumn(t, 'zz')).toThrow(/no column 'zz'/);
+    expect(() => getColumn(t, 'zz')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', field: 'name', message: "name: no column 'zz' (columns: a, b, c, d)" }));
+    expect(() => getColumn(t, 'zz', 'columns')).toThrow(expect.objectContaining({ field: 'columns', message: "columns: no column 'zz' (columns: a, b, c, d)" }));
     expect(() => makeTable([{ name: 'p', type: 'float', values: new Float64Array(2) }, { name: 'q', type: 'float', values: new Float64Array(3) }])).toThrow(/'q' has 3 rows/);
   });
 });

@@ -5,7 +5,7 @@
  * for a missing value, which is what tree learners, metrics and drift tests want. Strings are
  * dictionary-encoded: Int32Array codes into a dictionary, -1 for missing.
  */
-import { KeelError } from './errors.js';
+import { invalidArgument, KeelError } from './errors.js';
 
 export type LogicalType = 'int' | 'float' | 'bool' | 'string' | 'timestamp';
 export const LOGICAL_TYPES: readonly LogicalType[] = ['int', 'float', 'bool', 'string', 'timestamp'];
@@ -50,11 +50,12 @@ export function makeTable(columns: readonly Column[]): Table {
   return { numRows, columns };
 }
 
-export function getColumn(table: Table, name: string): Column {
+/** The column called `name`; one the table lacks is INVALID_ARGUMENT naming `field`, how the caller names the argument (it named the column as the field). */
+export function getColumn(table: Table, name: string, field = 'name'): Column {
   const c = table.columns.find((col) => col.name === name);
   if (!c) {
     const known = table.columns.map((col) => col.name).join(', ');
-    throw new KeelError('INVALID_ARGUMENT', `no column '${name}' (columns: ${known})`, { field: name });
+    throw invalidArgument(field, `no column '${name}' (columns: ${known})`);
   }
   return c;
 }

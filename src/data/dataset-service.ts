@@ -23,7 +23,7 @@ import { sourceError } from './source-sql.js';
 import { withBadLine } from './json-bad-line.js';
 import { dropBlob, intact, readFailure, storedParquet } from './stored-parquet.js';
 import type { DatasetServiceDeps } from './dataset-service-deps.js';
-import { loadParquetTable, type LoadTableOptions } from './table-loader.js';
+import { checkLoadTableOptions, loadParquetTable, type LoadTableOptions } from './table-loader.js';
 import type { AddedVersion, ColumnProfile, DatasetSummary, DatasetVersion, DatasetVersionInfo } from './types.js';
 
 export type { DatasetServiceDeps, DatasetServiceHooks } from './dataset-service-deps.js';
@@ -289,6 +289,7 @@ export class DatasetService {
 
   /** The version as the core Table (numbers as Float64Array with NaN, strings dictionary-encoded), its file verified first. */
   async loadTable(ref: string, options: LoadTableOptions = {}): Promise<Table> {
+    checkLoadTableOptions(options);
     return this.readVersion(ref, options.columns, (con, path, _v, columns) => loadParquetTable(con, path, columns, options), { verify: true });
   }
 }

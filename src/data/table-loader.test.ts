@@ -28,6 +28,17 @@ describe('loadTable', () => {
     expect(valuesOf(await t.service.loadTable(`edges@${(await t.service.add('edges', edges)).version}`), 'id')).toEqual([9007199254740991, -9007199254740991, null]);
   });
 
+  it('refuses a largeInts or columns a caller got wrong, naming the option, before reading', async () => {
+    const file = join(t.dir, 'opts.csv');
+    writeFileSync(file, 'age,plan\n34,pro\n');
+    await t.service.add('opts', file);
+    const bad = await expectKeelError(t.service.loadTable('opts', { largeInts: 'round' as 'nearest' }), 'INVALID_ARGUMENT', /^largeInts: expected 'error' or 'nearest', got "round"$/);
+    expect(bad.field).toBe('largeInts');
+    const notList = await expectKeelError(t.service.loadTable('opts', { columns: 'age' as unknown as string[] }), 'INVALID_ARGUMENT', /^columns: expected a list of column names, got "age"$/);
+    expect(notList.field).toBe('columns');
+    expect(valuesOf(await t.service.loadTable('opts', { columns: ['age'], largeInts: 'error' }), 'age')).toEqual([34]);
+  });
+
   it('loads timestamps as epoch milliseconds, their microseconds floored, before 1970 too', async () => {
     const file = join(t.dir, 'stamps.csv');
     writeFileSync(file, 't,n\n1969-12-31 23:59:59.999999,1\n1900-01-01 00:00:00.000001,2\n2024-01-02 03:04:05.123456,3\n,4\n');

@@ -18,6 +18,21 @@ export interface LoadTableOptions {
   readonly largeInts?: 'error' | 'nearest';
 }
 
+/**
+ * Refuses options a caller got wrong (from JavaScript or JSON, which no type checks), naming the
+ * option, before anything is read: a `largeInts` of another spelling read as 'error' unseen, and
+ * `columns: 'age'` failed with a TypeError.
+ */
+export function checkLoadTableOptions(options: LoadTableOptions): void {
+  const { columns, largeInts } = options;
+  if (columns !== undefined && (!Array.isArray(columns) || columns.some((c) => typeof c !== 'string'))) {
+    throw invalidArgument('columns', `expected a list of column names, got ${JSON.stringify(columns)}`);
+  }
+  if (largeInts !== undefined && largeInts !== 'error' && largeInts !== 'nearest') {
+    throw invalidArgument('largeInts', `expected 'error' or 'nearest', got ${JSON.stringify(largeInts)}`);
+  }
+}
+
 /** misfitSql's kind for an int beyond ±(2^53 - 1) in a load that does not round it. */
 const BEYOND_DOUBLE = 'beyond-double';
 

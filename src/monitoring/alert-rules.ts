@@ -31,7 +31,8 @@ export function checkRule(rule: AlertRule, newestFirst: readonly WindowResult[])
   };
   const newest = newestFirst[0];
   const raw = newest?.metrics[rule.metric];
-  const value = typeof raw === 'number' && Number.isFinite(raw) ? raw : null;
+  // The value that fired the rule, Infinity too (a drift statistic of a category the reference never saw); NaN is none.
+  const value = typeof raw === 'number' && !Number.isNaN(raw) ? raw : null;
   if (!newest || !holds(newest)) return { holdsNow: false, fires: false, value };
   let streak = 0;
   while (streak < newestFirst.length && holds(newestFirst[streak]!)) streak++;

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { KeelError, newId, notFound } from '../core/index.js';
+import { KeelError, newId, notFound, windowFromJson } from '../core/index.js';
 import { isUniqueViolation, type Database } from '../storage/index.js';
 import { DEFAULT_MIN_ROWS } from './monitor-config.js';
 import type { Alert, DeliveryOutcome, MonitorConfig, RetrainRun, WindowDetails, WindowResult } from './types.js';
@@ -22,7 +22,7 @@ export class MonitorStore {
 
   async updateMonitor(config: MonitorConfig, now: number): Promise<void> {
     const r = await this.db.updateTable('monitors').set({ deployment: config.deployment, config_json: JSON.stringify(config), updated_at: now }).where('name', '=', config.name).executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 0) throw notFound('monitor', config.name);
+    if (Number(r.numUpdatedRows) === 0) throw notFound('monitor', config.name, 'name');
   }
 
   /**
@@ -36,11 +36,11 @@ export class MonitorStore {
     return this.db.transaction().execute(async (tx) => {
       const inTx = new MonitorStore(tx);
       const monitor = await inTx.getMonitor(name);
-      if (!monitor) throw notFound('monitor', name);
+      if (!monitor) throw notFound('monitor', name, 'name');
       const [newestWindow] = await inTx.listWindows(name, { limit: 1 });
       await tx.deleteFrom('monitor_windows').where('monitor_name', '=', name).execute();
       const r = await tx.deleteFrom('monitors').where('name', '=', name).executeTakeFirst();
-      if (Number(r.numDeletedRows) === 0) throw notFound('monitor', name);
+      if (Number(r.numDeletedRows) === 0) throw notFound('monitor', name, 'name');
       const resolved = await tx.updateTable('alerts').set({ state: 'resolved', resolved_at: now }).where('monitor_name', '=', name).where('state', '=', 'firing').returningAll().execute();
       const alerts = resolved.map((a) => toAlert(a, [])).sort((a, b) => a.firedAt - b.firedAt || a.windowEnd - b.windowEnd);
       return { monitor, newestWindow, resolved: alerts };
@@ -80,7 +80,7 @@ export class MonitorStore {
     if (opts.endAfter !== undefined) q = q.where('window_end', '>', opts.endAfter);
     if (opts.startAtMost !== undefined) q = q.where('window_start', '<=', opts.startAtMost);
     if (opts.limit !== undefined) q = q.limit(opts.limit);
-    return (await q.execute()).map((r) => ({
+    return (await q.execute()).map((r) => windowFromJson({
       monitor: r.monitor_name,
       start: r.window_start,
       end: r.window_end,
@@ -88,7 +88,7 @@ export class MonitorStore {
       count: r.count,
       lateCount: r.late_count,
       labeledCount: r.labeled_count,
-      metrics: JSON.parse(r.metrics_json, reviveNumbers) as Record<string, number>,
+      metrics: JSON.parse(r.metrics_json) as Record<string, number>,
       details: JSON.parse(r.result_json) as WindowDetails,
     }));
   }
@@ -136,7 +136,7 @@ export class MonitorStore {
 
   async acknowledgeAlert(id: string, at: number): Promise<void> {
     const r = await this.db.updateTable('alerts').set({ acknowledged_at: at }).where('id', '=', id).executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 0) throw notFound('alert', id);
+    if (Number(r.numUpdatedRows) === 0) throw notFound('alert', id, 'id');
   }
 
   /** How the alert's webhook went: its `alert.firing` event's, or (`resolved`) its `alert.resolved` event's. */
@@ -192,10 +192,9 @@ function toMonitorConfig(r: { config_json: string; created_at: number }): Monito
 function replaceNumbers(_k: string, v: unknown): unknown {
   return typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
 }
-function reviveNumbers(_k: string, v: unknown): unknown {
-  return v === 'NaN' || v === 'Infinity' || v === '-Infinity' ? Number(v) : v;
-}
-const numOrNull = (v: number | null): number | null => (v === null || !Number.isFinite(v) ? null : v);
+// ±Infinity is kept (a drift statistic of a new category fires a rule with it; both databases hold
+// it in double precision); NaN is no value.
+const numOrNull = (v: number | null): number | null => (v === null || Number.isNaN(v) ? null : v);
 
 function toWindowRow(w: WindowResult): Database['monitor_windows'] {
   return {

@@ -44,6 +44,7 @@ export class MonitoringService {
   private readonly dispatcher: AlertDispatcher;
   private readonly compared: WindowReferences;
   private readonly running = new Map<string, Promise<MonitorRunResult>>();
+  private readonly loggers = new Set<BufferedPredictionLogger>();
 
   constructor(private readonly deps: MonitoringServiceDeps) {
     this.predictions = new PredictionStore(deps.db);
@@ -54,9 +55,17 @@ export class MonitoringService {
     this.dispatcher = new AlertDispatcher({ store: this.store, logger: this.logger, now: this.now, ...(deps.train ? { train: deps.train } : {}), ...(deps.webhook ? { webhook: deps.webhook } : {}), ...(deps.removalWebhook ? { removalWebhook: deps.removalWebhook } : {}) });
   }
 
-  /** A buffered logger writing to this service's database (what serving is given). */
+  /** A buffered logger writing to this service's database (what serving is given); close() drains it. */
   createLogger(options: Omit<BufferedPredictionLoggerOptions, 'db' | 'sink'> = {}): BufferedPredictionLogger {
-    return new BufferedPredictionLogger({ ...options, db: this.deps.db, logger: options.logger ?? this.logger });
+    const logger = new BufferedPredictionLogger({ ...options, db: this.deps.db, logger: options.logger ?? this.logger });
+    this.loggers.add(logger);
+    return logger;
+  }
+
+  /** Drains the loggers createLogger made, before their database closes (the platform's close): their records were lost. */
+  async close(): Promise<void> {
+    await Promise.all([...this.loggers].map((l) => l.close()));
+    this.loggers.clear();
   }
 
   addFeedback(labels: readonly LabelInput[]): Promise<{ stored: number; matched: number }> {
@@ -100,7 +109,7 @@ export class MonitoringService {
 
   async getMonitor(name: string): Promise<MonitorConfig> {
     const m = await this.store.getMonitor(name);
-    if (!m) throw notFound('monitor', name);
+    if (!m) throw notFound('monitor', name, 'name');
     return m;
   }
 
@@ -133,15 +142,12 @@ export class MonitoringService {
     return this.store.listAlerts({ ...q, limit, monitors: monitors.map((m) => m.name) });
   }
 
-  /**
-   * `id` may be the start of an alert's id, 4 characters or more, as `keel alerts ls` shows its
-   * first 12: one that two alerts share is refused, naming them.
-   */
+  /** `id` may be the start of an alert's id, 4+ characters (`keel alerts ls` shows 12); one two alerts share is refused, naming them. */
   async acknowledgeAlert(id: string): Promise<void> {
     const prefix = id.toLowerCase();
     if (!/^[0-9a-f]{4,31}$/.test(prefix)) return this.store.acknowledgeAlert(id, this.now());
     const ids = await this.store.alertIdsStartingWith(prefix, 5);
-    if (ids.length === 0) throw notFound('alert', id);
+    if (ids.length === 0) throw notFound('alert', id, 'id');
     if (ids.length > 1) throw invalidArgument('id', `alert id '${id}' is ambiguous: it starts ${ids.length > 4 ? 'more than 4 alerts' : `${ids.length} alerts`} (${ids.slice(0, 4).join(', ')}); give more of its characters`);
     return this.store.acknowledgeAlert(ids[0]!, this.now());
   }
@@ -152,7 +158,7 @@ export class MonitoringService {
     let monitors = await this.listMonitors(deploymentOrMonitor);
     if (monitors.length === 0) {
       const m = await this.store.getMonitor(deploymentOrMonitor);
-      if (!m) throw notFound('deployment or monitor', deploymentOrMonitor);
+      if (!m) throw notFound('deployment or monitor', deploymentOrMonitor, 'deployment');
       monitors = [m];
     }
     return Promise.all(monitors.map(async (m) => ({

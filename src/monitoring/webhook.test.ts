@@ -38,6 +38,10 @@ describe('webhook signing', () => {
       expect(new Set(seen.map((s) => s.body)).size).toBe(1);
       expect(new Set(seen.map((s) => s.delivery)).size).toBe(1);
       expect(verifyWebhookSignature({ secret: 's', body: seen[0]!.body, signature: seen[0]!.sig })).toBe(true);
+      // A non-finite value (a drift statistic of Infinity) is sent as the API writes it, not as null.
+      seen.length = 0;
+      await deliverWebhook({ url, secret: 's' }, 'alert.firing', { alert: { value: Infinity } }, { attempts: 4, backoffMs: 5, now: () => 7 });
+      expect(seen.at(-1)!.body).toBe('{"event":"alert.firing","timestamp":7,"alert":{"value":"Infinity"}}');
       seen.length = 0;
       status = 400;
       const bad = await deliverWebhook({ url, secret: 's' }, 'alert.firing', {}, { attempts: 4, backoffMs: 5 });

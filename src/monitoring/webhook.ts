@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { newId } from '../core/index.js';
+import { jsonReplacer, newId } from '../core/index.js';
 import type { DeliveryOutcome, WebhookTarget } from './types.js';
 
 export const SIGNATURE_HEADER = 'x-keel-signature';
@@ -48,7 +48,8 @@ export interface DeliveryOptions {
 export async function deliverWebhook(target: WebhookTarget, event: string, payload: Readonly<Record<string, unknown>>, options: DeliveryOptions = {}): Promise<DeliveryOutcome> {
   const attempts = options.attempts ?? 5;
   const timestamp = (options.now ?? Date.now)();
-  const body = JSON.stringify({ event, timestamp, ...payload });
+  // Non-finite numbers as the API writes them ('Infinity'), not JSON.stringify's null.
+  const body = JSON.stringify({ event, timestamp, ...payload }, jsonReplacer);
   const headers = {
     'content-type': 'application/json',
     'user-agent': 'keel-webhook/1',

@@ -15,17 +15,19 @@ export function encodeModel(model: OnnxModel): Uint8Array {
  * below 2^53); bytes fields stay Uint8Array. Any protobuf error, or bytes that decode but lack
  * the two fields every model must have (ir_version and a graph), is INVALID_ARGUMENT.
  */
-export function decodeModel(bytes: Uint8Array, field = 'onnx'): OnnxModel {
+export function decodeModel(bytes: Uint8Array, field = 'onnx', what?: string): OnnxModel {
+  // `what` names the bytes for the user (a file's path); the field alone says 'onnx: not ...'.
+  const notOnnx = `${field}: ${what !== undefined ? `${what} is ` : ''}not an ONNX model`;
   const type = modelProtoType();
   let decoded: unknown;
   try {
     decoded = type.toObject(type.decode(bytes), { longs: Number, arrays: true });
   } catch (e) {
-    throw new KeelError('INVALID_ARGUMENT', `${field}: not an ONNX model (${(e as Error).message})`, { field, cause: e });
+    throw new KeelError('INVALID_ARGUMENT', `${notOnnx} (${(e as Error).message})`, { field, cause: e });
   }
   const model = decoded as OnnxModel;
   if (!model.irVersion || !model.graph) {
-    throw new KeelError('INVALID_ARGUMENT', `${field}: not an ONNX model (no ir_version or graph)`, { field });
+    throw new KeelError('INVALID_ARGUMENT', `${notOnnx} (no ir_version or graph)`, { field });
   }
   return model;
 }

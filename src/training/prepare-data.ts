@@ -52,18 +52,18 @@ export function checkColumns(columns: readonly DatasetColumnInfo[], req: Normali
 }
 
 export function prepareData(table: Table, req: NormalizedRequest, featureNames: readonly string[]): PreparedData {
-  const targetColumn = getColumn(table, req.target);
+  const targetColumn = getColumn(table, req.target, 'target');
   const keep: number[] = [];
   for (let i = 0; i < table.numRows; i++) if (!missing(targetColumn, i)) keep.push(i);
   if (keep.length === 0) throw invalidArgument('target', `every value of '${req.target}' is missing`);
   const droppedRows = table.numRows - keep.length;
   const rows = droppedRows === 0 ? table : takeRows(table, keep);
-  const target = rows === table ? targetColumn : getColumn(rows, req.target);
+  const target = rows === table ? targetColumn : getColumn(rows, req.target, 'target');
   const { task, values, classes } = encodeTarget(target, req.task);
 
   let time: Float64Array | undefined;
   if (req.split.timeColumn !== undefined) {
-    const c = getColumn(rows, req.split.timeColumn);
+    const c = getColumn(rows, req.split.timeColumn, 'split.timeColumn');
     if (c.type === 'string') throw invalidArgument('split.timeColumn', `'${c.name}' is not numeric`);
     const firstMissing = c.values.findIndex((v) => Number.isNaN(v));
     if (firstMissing >= 0) throw invalidArgument('split.timeColumn', `'${c.name}' has missing values (row ${keep[firstMissing]})`);

@@ -1,6 +1,6 @@
 /** What the monitor commands share: one API over local and remote, argument parsers, table rows. */
 import type { AlertInfo, FeedbackLabel, KeelClient, MonitorDefinition, MonitorInfo, MonitorRemovalInfo, MonitorRunInfo, MonitorStatusInfo, SavedMonitorInfo } from '../../client/index.js';
-import { invalidArgument } from '../../core/index.js';
+import { alertFromJson, invalidArgument, jsonReplacer, monitorRunFromJson, monitorStatusFromJson } from '../../core/index.js';
 import type { LabeledPredictionReader, ModelPublisher, StoredPrediction } from '../../monitoring/index.js';
 import type { CliContext } from '../context.js';
 import { tableTime } from '../output.js';
@@ -28,15 +28,17 @@ export async function api(ctx: CliContext): Promise<MonitoringApi> {
     };
   }
   const s = (await ctx.platform()).monitoring;
-  const json = <T>(v: unknown): T => JSON.parse(JSON.stringify(v)) as T;
+  // As the server's JSON reads back in the SDK: a non-finite number a string (jsonReplacer), and
+  // a window's or an alert's numbers numbers again, as the SDK revives them.
+  const json = <T>(v: unknown): T => JSON.parse(JSON.stringify(v, jsonReplacer)) as T;
   return {
     feedback: (l) => s.addFeedback(l),
     createMonitor: async (d) => json(await s.createMonitor(d)),
     listMonitors: async (d) => json(await s.listMonitors(d)),
     deleteMonitor: async (n) => json(await s.deleteMonitor(n)),
-    status: async (t, l) => json(await s.status(t, l)),
-    run: async (n, now) => json(await s.runMonitor(n, now !== undefined ? { now } : {})),
-    alerts: async (q) => json(await s.listAlerts(q)),
+    status: async (t, l) => json<MonitorStatusInfo[]>(await s.status(t, l)).map(monitorStatusFromJson),
+    run: async (n, now) => monitorRunFromJson(json<MonitorRunInfo>(await s.runMonitor(n, now !== undefined ? { now } : {}))),
+    alerts: async (q) => json<AlertInfo[]>(await s.listAlerts(q)).map(alertFromJson),
     ack: (id) => s.acknowledgeAlert(id),
     prune: async (before, d) => ({ deleted: await s.predictions.prune(before, d), before }),
   };

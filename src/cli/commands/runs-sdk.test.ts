@@ -62,6 +62,12 @@ describe('the tracking SDK against a Keel server', { timeout: 180_000 }, () => {
     const found = await t.searchRuns({ experimentIds: [parent.info.experiment_id], filter: `tags.mlflow.parentRunId = '${parent.info.run_id}' and params.depth = '6'`, orderBy: ['metrics.loss ASC'] });
     expect(found.runs.map((r) => r.info.run_name)).toEqual(['child']);
     await expect(t.logParam(child.info.run_id, 'model', 'mlp')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    // An experiment by id and by name at once is refused, not decided by the id unseen.
+    const runsBefore = (await t.searchRuns({ experimentIds: [parent.info.experiment_id] })).runs.length;
+    await expect(t.startRun({ experimentId: parent.info.experiment_id, experimentName: 'other' })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT', field: 'experimentName', message: 'experimentName: give experimentId or experimentName, not both',
+    });
+    expect((await t.searchRuns({ experimentIds: [parent.info.experiment_id] })).runs).toHaveLength(runsBefore);
   });
 
   it('loses nothing logged before the last flush tick when the process is killed', async () => {
@@ -80,5 +86,9 @@ describe('the tracking SDK against a Keel server', { timeout: 180_000 }, () => {
     expect(natural.code, natural.stderr).toBe(0);
     expect(await client.tracking.getMetricHistory(a, 'loss')).toHaveLength(1777);
     expect(await client.tracking.getMetricHistory(b, 'loss')).toHaveLength(1234);
+    // Points that cannot be sent at exit (a run id that does not exist) are said lost on stderr, not dropped unseen.
+    const lost = await runLogger(url, '0'.repeat(32), 'natural', 10);
+    expect(lost.code).toBe(0);
+    expect(lost.stderr).toContain(`[KEEL_METRICS_NOT_SENT] Warning: metric points logged through the Keel SDK were not sent before the process ended: Run with id=${'0'.repeat(32)} not found`);
   });
 });
