@@ -7,8 +7,9 @@ import { BufferedPredictionLogger, type BufferedPredictionLoggerOptions } from '
 import { parseMonitorConfig } from './monitor-config.js';
 import { MonitorStore } from './monitor-store.js';
 import { PredictionStore, type LabelInput } from './prediction-store.js';
-import type { Alert, MonitorAnalyzers, MonitorConfig, MonitorRemoval, WindowResult } from './types.js';
+import type { Alert, MonitorAnalyzers, MonitorConfig, MonitorRemoval, MonitorView, WindowResult } from './types.js';
 import type { DeliveryOptions } from './webhook.js';
+import { viewOfMonitor } from './webhook-secrets.js';
 import { computePerformance, evaluateWindow } from './window-evaluator.js';
 import { WindowReferences } from './window-references.js';
 import { completeWindows, firstWindowStartAtOrAfter, firstWindowStartFor } from './windows.js';
@@ -71,8 +72,11 @@ export class MonitoringService {
     return this.withWarnings((await this.store.getMonitor(config.name))!);
   }
 
+  /** Replaces a monitor's definition; a webhook given without its secret keeps the one stored for its URL. */
   async updateMonitor(raw: unknown): Promise<SavedMonitor> {
-    const { createdAt: _ignored, ...rest } = parseMonitorConfig(raw);
+    const name = (raw as { name?: unknown } | null)?.name;
+    const previous = typeof name === 'string' ? await this.store.getMonitor(name) : undefined;
+    const { createdAt: _ignored, ...rest } = parseMonitorConfig(raw, previous);
     await this.checkReference(rest);
     await this.store.updateMonitor(rest, this.now());
     this.compared.forget(rest.name);
@@ -93,19 +97,25 @@ export class MonitoringService {
    */
   private async withWarnings(config: MonitorConfig): Promise<SavedMonitor> {
     const known = await this.predictions.deployments();
-    if (known.includes(config.deployment)) return config;
+    if (known.includes(config.deployment)) return viewOfMonitor(config);
     const existing = known.length > 0 ? `deployments with logged predictions: ${known.map((d) => `'${d}'`).join(', ')}` : 'no deployment has logged a prediction yet';
-    return { ...config, warnings: [`deployment: no prediction has been logged for deployment '${config.deployment}' (${existing}); the monitor sees data once a server logs some under that name (keel serve --name ${config.deployment}, or a model of that name served without --name)`] };
+    return { ...viewOfMonitor(config), warnings: [`deployment: no prediction has been logged for deployment '${config.deployment}' (${existing}); the monitor sees data once a server logs some under that name (keel serve --name ${config.deployment}, or a model of that name served without --name)`] };
   }
 
-  async getMonitor(name: string): Promise<MonitorConfig> {
+  /** The monitor as answered: webhooks without their secrets (see webhook-secrets.ts). */
+  async getMonitor(name: string): Promise<MonitorView> {
+    return viewOfMonitor(await this.storedMonitor(name));
+  }
+
+  async listMonitors(deployment?: string): Promise<MonitorView[]> {
+    return (await this.store.listMonitors(deployment)).map(viewOfMonitor);
+  }
+
+  /** With the secrets: what runs need, never answered. */
+  private async storedMonitor(name: string): Promise<MonitorConfig> {
     const m = await this.store.getMonitor(name);
     if (!m) throw notFound('monitor', name);
     return m;
-  }
-
-  listMonitors(deployment?: string): Promise<MonitorConfig[]> {
-    return this.store.listMonitors(deployment);
   }
 
   /**
@@ -149,14 +159,14 @@ export class MonitoringService {
   /** The last windows and alerts of every monitor on a deployment (or of the monitor so named). */
   async status(deploymentOrMonitor: string, limitOrDefault?: number): Promise<MonitorStatus[]> {
     const limit = checkResultLimit('limit', limitOrDefault, 10, MAX_LIMIT);
-    let monitors = await this.listMonitors(deploymentOrMonitor);
+    let monitors = await this.store.listMonitors(deploymentOrMonitor);
     if (monitors.length === 0) {
       const m = await this.store.getMonitor(deploymentOrMonitor);
       if (!m) throw notFound('deployment or monitor', deploymentOrMonitor);
       monitors = [m];
     }
     return Promise.all(monitors.map(async (m) => ({
-      monitor: m,
+      monitor: viewOfMonitor(m),
       windows: await this.store.listWindows(m.name, { limit }),
       alerts: await this.store.listAlerts({ monitor: m.name, limit }),
     })));
@@ -184,7 +194,7 @@ export class MonitoringService {
   }
 
   private async runOnce(name: string, now: number): Promise<MonitorRunResult> {
-    const config = await this.getMonitor(name);
+    const config = await this.storedMonitor(name);
     const spec = config.window;
     const last = await this.store.lastWindowStart(name);
     let from: number | undefined;
