@@ -105,7 +105,8 @@ export class MonitoringClient {
     return (await this.http.request<{ alerts: AlertInfo[] }>('GET', 'api/v1/alerts', undefined, { query: q })).alerts;
   }
 
-  async acknowledgeAlert(id: string): Promise<void> {
-    await this.http.request('POST', `api/v1/alerts/${encodeURIComponent(id)}/ack`, {});
+  /** `id` may be a start of the alert's id (4 characters or more); the alert acknowledged is answered, its id whole. */
+  async acknowledgeAlert(id: string): Promise<AlertInfo> {
+    return (await this.http.request<{ alert: AlertInfo }>('POST', `api/v1/alerts/${encodeURIComponent(id)}/ack`, {})).alert;
   }
 }

@@ -179,7 +179,8 @@ describe.each(testStores())('monitoring scenario on $name', ({ open }) => {
       }).execute();
     }
     const acked = async () => (await svc.listAlerts({ monitor: 'ack-mon' })).filter((a) => a.acknowledgedAt !== null).map((a) => a.id).sort();
-    await svc.acknowledgeAlert(id('2222').slice(0, 12));
+    // Answered whole, as the alert acknowledged: the caller learns which one its start named.
+    expect(await svc.acknowledgeAlert(id('2222').slice(0, 12))).toMatchObject({ id: id('2222'), monitor: 'ack-mon', acknowledgedAt: expect.any(Number) });
     expect(await acked()).toEqual([id('2222')]);
     await svc.acknowledgeAlert(id('1112').toUpperCase().slice(0, 6));
     expect(await acked()).toEqual([id('1112'), id('2222')]);

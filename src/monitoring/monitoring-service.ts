@@ -147,13 +147,20 @@ export class MonitoringService {
    * `id` may be the start of an alert's id, 4 characters or more, as `keel alerts ls` shows its
    * first 12: one that two alerts share is refused, naming them.
    */
-  async acknowledgeAlert(id: string): Promise<void> {
+  async acknowledgeAlert(id: string): Promise<Alert> {
+    const fullId = await this.alertIdFor(id);
+    await this.store.acknowledgeAlert(fullId, this.now());
+    // Answered whole, so a caller that typed a prefix learns which alert it acknowledged.
+    return (await this.store.getAlert(fullId))!;
+  }
+
+  private async alertIdFor(id: string): Promise<string> {
     const prefix = id.toLowerCase();
-    if (!/^[0-9a-f]{4,31}$/.test(prefix)) return this.store.acknowledgeAlert(id, this.now());
+    if (!/^[0-9a-f]{4,31}$/.test(prefix)) return id;
     const ids = await this.store.alertIdsStartingWith(prefix, 5);
     if (ids.length === 0) throw notFound('alert', id);
     if (ids.length > 1) throw invalidArgument('id', `alert id '${id}' is ambiguous: it starts ${ids.length > 4 ? 'more than 4 alerts' : `${ids.length} alerts`} (${ids.slice(0, 4).join(', ')}); give more of its characters`);
-    return this.store.acknowledgeAlert(ids[0]!, this.now());
+    return ids[0]!;
   }
 
   /** The last windows and alerts of every monitor on a deployment (or of the monitor so named). */

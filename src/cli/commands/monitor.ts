@@ -220,9 +220,10 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
   alerts.command('ack <id>')
     .description('acknowledge an alert')
     .action(runCommand(context, async (ctx, _o: Record<string, never>, id: string) => {
-      await (await api(ctx)).ack(id);
-      if (ctx.json) printJson({ acknowledged: id });
-      else printLine(`alert ${id} acknowledged`);
+      // The id whole, whatever start of it was typed.
+      const alert = await (await api(ctx)).ack(id);
+      if (ctx.json) printJson({ acknowledged: alert.id, alert });
+      else printLine(`alert ${alert.id} acknowledged`);
     }));
 
   program.command('feedback [requestId] [label]')
