@@ -62,8 +62,11 @@ export const isKeelError = (e: unknown): e is KeelError => e instanceof KeelErro
 export const invalidArgument = (field: string, message: string, cause?: unknown): KeelError =>
   new KeelError('INVALID_ARGUMENT', `${field}: ${message}`, { field, cause });
 
-export const notFound = (what: string, id: string): KeelError =>
-  new KeelError('NOT_FOUND', `${what} '${id}' not found`, { details: { what, id } });
+/** With `field`, the parameter the caller gave `id` in, named as lookupFor names it (`name: monitor 'm' not found`). */
+export const notFound = (what: string, id: string, field?: string): KeelError =>
+  field === undefined
+    ? new KeelError('NOT_FOUND', `${what} '${id}' not found`, { details: { what, id } })
+    : new KeelError('NOT_FOUND', `${field}: ${what} '${id}' not found`, { field, details: { what, id } });
 
 /**
  * Looks up something a request refers to in `field` (a dataset version in a model's lineage, a

@@ -45,7 +45,7 @@ describe.each(testStores())('a monitor removed on $name', ({ open }) => {
     await expect(svc.listWindows('dropped')).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
     // Removed again, it is not found, and nothing changes.
-    await expect(svc.deleteMonitor('dropped')).rejects.toMatchObject({ code: 'NOT_FOUND', message: "monitor 'dropped' not found" });
+    await expect(svc.deleteMonitor('dropped')).rejects.toMatchObject({ code: 'NOT_FOUND', field: 'name', message: "name: monitor 'dropped' not found" });
     expect((await svc.listAlerts({ state: 'firing' })).map((a) => a.monitor)).toEqual(['kept']);
     // Removed with no alert open, it resolves none.
     await svc.createMonitor({ name: 'quiet', deployment: 'svc', window: { size: '1h' } });

@@ -22,7 +22,7 @@ export class MonitorStore {
 
   async updateMonitor(config: MonitorConfig, now: number): Promise<void> {
     const r = await this.db.updateTable('monitors').set({ deployment: config.deployment, config_json: JSON.stringify(config), updated_at: now }).where('name', '=', config.name).executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 0) throw notFound('monitor', config.name);
+    if (Number(r.numUpdatedRows) === 0) throw notFound('monitor', config.name, 'name');
   }
 
   /**
@@ -36,11 +36,11 @@ export class MonitorStore {
     return this.db.transaction().execute(async (tx) => {
       const inTx = new MonitorStore(tx);
       const monitor = await inTx.getMonitor(name);
-      if (!monitor) throw notFound('monitor', name);
+      if (!monitor) throw notFound('monitor', name, 'name');
       const [newestWindow] = await inTx.listWindows(name, { limit: 1 });
       await tx.deleteFrom('monitor_windows').where('monitor_name', '=', name).execute();
       const r = await tx.deleteFrom('monitors').where('name', '=', name).executeTakeFirst();
-      if (Number(r.numDeletedRows) === 0) throw notFound('monitor', name);
+      if (Number(r.numDeletedRows) === 0) throw notFound('monitor', name, 'name');
       const resolved = await tx.updateTable('alerts').set({ state: 'resolved', resolved_at: now }).where('monitor_name', '=', name).where('state', '=', 'firing').returningAll().execute();
       const alerts = resolved.map((a) => toAlert(a, [])).sort((a, b) => a.firedAt - b.firedAt || a.windowEnd - b.windowEnd);
       return { monitor, newestWindow, resolved: alerts };
@@ -136,7 +136,7 @@ export class MonitorStore {
 
   async acknowledgeAlert(id: string, at: number): Promise<void> {
     const r = await this.db.updateTable('alerts').set({ acknowledged_at: at }).where('id', '=', id).executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 0) throw notFound('alert', id);
+    if (Number(r.numUpdatedRows) === 0) throw notFound('alert', id, 'id');
   }
 
   /** How the alert's webhook went: its `alert.firing` event's, or (`resolved`) its `alert.resolved` event's. */

@@ -185,7 +185,8 @@ describe.each(testStores())('monitoring scenario on $name', ({ open }) => {
     await svc.acknowledgeAlert(id('1112').toUpperCase().slice(0, 6));
     expect(await acked()).toEqual([id('1112'), id('2222')]);
     await expect(svc.acknowledgeAlert('ac11')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'id', message: `id: alert id 'ac11' is ambiguous: it starts 2 alerts (${id('1111')}, ${id('1112')}); give more of its characters` });
-    await expect(svc.acknowledgeAlert('ac33')).rejects.toMatchObject({ code: 'NOT_FOUND', message: "alert 'ac33' not found" });
+    await expect(svc.acknowledgeAlert('ac33')).rejects.toMatchObject({ code: 'NOT_FOUND', field: 'id', message: "id: alert 'ac33' not found" });
+    await expect(svc.acknowledgeAlert('no-such-alert')).rejects.toMatchObject({ code: 'NOT_FOUND', field: 'id', message: "id: alert 'no-such-alert' not found" });
     await svc.acknowledgeAlert(id('1111'));
     expect(await acked()).toEqual([id('1111'), id('1112'), id('2222')]);
   });

@@ -114,7 +114,7 @@ export class MonitoringService {
   /** With the secrets: what runs need, never answered. */
   private async storedMonitor(name: string): Promise<MonitorConfig> {
     const m = await this.store.getMonitor(name);
-    if (!m) throw notFound('monitor', name);
+    if (!m) throw notFound('monitor', name, 'name');
     return m;
   }
 
@@ -158,7 +158,7 @@ export class MonitoringService {
     const prefix = id.toLowerCase();
     if (!/^[0-9a-f]{4,31}$/.test(prefix)) return id;
     const ids = await this.store.alertIdsStartingWith(prefix, 5);
-    if (ids.length === 0) throw notFound('alert', id);
+    if (ids.length === 0) throw notFound('alert', id, 'id');
     if (ids.length > 1) throw invalidArgument('id', `alert id '${id}' is ambiguous: it starts ${ids.length > 4 ? 'more than 4 alerts' : `${ids.length} alerts`} (${ids.slice(0, 4).join(', ')}); give more of its characters`);
     return ids[0]!;
   }
@@ -169,7 +169,7 @@ export class MonitoringService {
     let monitors = await this.store.listMonitors(deploymentOrMonitor);
     if (monitors.length === 0) {
       const m = await this.store.getMonitor(deploymentOrMonitor);
-      if (!m) throw notFound('deployment or monitor', deploymentOrMonitor);
+      if (!m) throw notFound('deployment or monitor', deploymentOrMonitor, 'target');
       monitors = [m];
     }
     return Promise.all(monitors.map(async (m) => ({

@@ -109,4 +109,14 @@ describe('monitor webhook secrets over HTTP', () => {
       expect(text).not.toContain(SECOND);
     }
   });
+
+  it('names the path parameter of a monitor or alert that is not found', async () => {
+    const error = async (method: 'GET' | 'POST' | 'DELETE', url: string) => (await app.inject({ method, url })).json().error;
+    expect(await error('GET', '/api/v1/monitors/nope')).toEqual({ code: 'NOT_FOUND', field: 'name', message: "name: monitor 'nope' not found" });
+    expect(await error('DELETE', '/api/v1/monitors/nope')).toMatchObject({ code: 'NOT_FOUND', field: 'name' });
+    expect(await error('POST', '/api/v1/monitors/nope/run')).toMatchObject({ code: 'NOT_FOUND', field: 'name' });
+    expect(await error('GET', '/api/v1/monitors/nope/windows')).toMatchObject({ code: 'NOT_FOUND', field: 'name' });
+    expect(await error('GET', '/api/v1/monitor-status/nope')).toMatchObject({ code: 'NOT_FOUND', field: 'target' });
+    expect(await error('POST', '/api/v1/alerts/abcd1234/ack')).toEqual({ code: 'NOT_FOUND', field: 'id', message: "id: alert 'abcd1234' not found" });
+  });
 });
