@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, silentLogger } from '../../core/index.js';
+import { loadConfig } from '../../core/index.js';
 import { verifyWebhookSignature } from '../../monitoring/index.js';
 import { openPlatform, type Platform } from '../platform.js';
 import { createApiServer } from '../server.js';
@@ -36,10 +37,12 @@ describe('monitor webhook secrets over HTTP', () => {
   let platform: Platform;
   let app: FastifyInstance;
   let hook: Awaited<ReturnType<typeof startReceiver>>;
+  // Every line the server logs, request logs included.
+  const logged: string[] = [];
   beforeAll(async () => {
     const home = mkdtempSync(join(tmpdir(), 'keel-api-mon-secret-'));
-    platform = await openPlatform(loadConfig({ cwd: home, env: { KEEL_HOME: home } }), silentLogger);
-    app = await createApiServer(platform, { accessLog: false });
+    platform = await openPlatform(loadConfig({ cwd: home, env: { KEEL_HOME: home } }), pino({ level: 'debug' }, { write: (line: string) => void logged.push(line) }));
+    app = await createApiServer(platform, { accessLog: true });
     hook = await startReceiver();
     // Busy, quiet, busy, quiet hours: the `count > 5` rule fires, resolves, fires, resolves, one delivery per run.
     const log = platform.monitoring.createLogger({ now: () => 0 });
@@ -108,6 +111,9 @@ describe('monitor webhook secrets over HTTP', () => {
       expect(text).not.toContain(FIRST);
       expect(text).not.toContain(SECOND);
     }
+    // Nor the server's log: requests, refusals, alerts fired and resolved.
+    expect(logged.some((l) => l.includes('alert firing')) && logged.some((l) => l.includes('/api/v1/monitors/sec'))).toBe(true);
+    expect(logged.filter((l) => l.includes(FIRST) || l.includes(SECOND))).toEqual([]);
   });
 
   it('names the path parameter of a monitor or alert that is not found', async () => {
