@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
-import { checkResultLimit, invalidArgument, lookupFor, notFound, silentLogger, type Logger, type MonitorRunResult, type MonitorStatus, type SavedMonitor } from '../core/index.js';
+import { checkResultLimit, lookupFor, notFound, silentLogger, type Logger, type MonitorRunResult, type MonitorStatus, type SavedMonitor } from '../core/index.js';
 import type { Database } from '../storage/index.js';
 import { checkRule, windowsNeeded } from './alert-rules.js';
+import { acknowledgeAlert } from './alert-acknowledgement.js';
 import { AlertDispatcher, type TrainFunction } from './alert-dispatcher.js';
 import { BufferedPredictionLogger, type BufferedPredictionLoggerOptions } from './buffered-prediction-logger.js';
 import { parseMonitorConfig } from './monitor-config.js';
@@ -143,24 +144,9 @@ export class MonitoringService {
     return this.store.listAlerts({ ...q, limit, monitors: monitors.map((m) => m.name) });
   }
 
-  /**
-   * `id` may be the start of an alert's id, 4 characters or more, as `keel alerts ls` shows its
-   * first 12: one that two alerts share is refused, naming them.
-   */
-  async acknowledgeAlert(id: string): Promise<Alert> {
-    const fullId = await this.alertIdFor(id);
-    await this.store.acknowledgeAlert(fullId, this.now());
-    // Answered whole, so a caller that typed a prefix learns which alert it acknowledged.
-    return (await this.store.getAlert(fullId))!;
-  }
-
-  private async alertIdFor(id: string): Promise<string> {
-    const prefix = id.toLowerCase();
-    if (!/^[0-9a-f]{4,31}$/.test(prefix)) return id;
-    const ids = await this.store.alertIdsStartingWith(prefix, 5);
-    if (ids.length === 0) throw notFound('alert', id, 'id');
-    if (ids.length > 1) throw invalidArgument('id', `alert id '${id}' is ambiguous: it starts ${ids.length > 4 ? 'more than 4 alerts' : `${ids.length} alerts`} (${ids.slice(0, 4).join(', ')}); give more of its characters`);
-    return ids[0]!;
+  /** By the alert's id or its start (4 characters or more): the alert acknowledged, its id whole. */
+  acknowledgeAlert(id: string): Promise<Alert> {
+    return acknowledgeAlert(this.store, id, this.now());
   }
 
   /** The last windows and alerts of every monitor on a deployment (or of the monitor so named). */
