@@ -1,11 +1,11 @@
-import { alertFromJson, monitorRunFromJson, monitorStatusFromJson, windowFromJson, type Alert, type DeliveryOutcome, type LabelInput, type MonitorConfig, type MonitorRemoval, type MonitorRunResult, type MonitorStatus, type RetrainRun, type SavedMonitor, type StoredPrediction, type WindowResult } from '../core/index.js';
+import { alertFromJson, monitorRunFromJson, monitorStatusFromJson, windowFromJson, type Alert, type DeliveryOutcome, type LabelInput, type MonitorRemoval, type MonitorRunResult, type MonitorStatus, type MonitorView, type RetrainRun, type SavedMonitor, type StoredPrediction, type WindowResult } from '../core/index.js';
 import type { HttpTransport } from './http.js';
 
 // The monitoring API's answers are core's shapes (core/contracts/monitoring.ts), which monitoring/
 // makes; the SDK's names for them follow.
 export type FeedbackLabel = LabelInput;
-/** A monitor as the server holds it: durations in ms, every rule's defaults filled in. */
-export type MonitorInfo = MonitorConfig;
+/** A monitor as the server answers it: durations in ms, every rule's defaults filled in, webhooks as `{url, secretSet}` (never the secret). */
+export type MonitorInfo = MonitorView;
 export type LoggedPredictionInfo = StoredPrediction;
 export type SavedMonitorInfo = SavedMonitor;
 export type MonitorWindow = WindowResult;
@@ -27,7 +27,8 @@ export interface MonitorDefinition {
   /** Served predictions a window needs for drift to be computed (a whole number >= 0; default 30). */
   readonly minRows?: number;
   readonly rules?: readonly Readonly<Record<string, unknown>>[];
-  readonly webhook?: { readonly url: string; readonly secret: string };
+  /** `secret`: a string sets it, null removes it (deliveries go unsigned); left out in an update, the one stored for that `url` is kept. */
+  readonly webhook?: { readonly url: string; readonly secret?: string | null };
   readonly [key: string]: unknown;
 }
 
@@ -114,7 +115,8 @@ export class MonitoringClient {
     return (await this.http.request<{ alerts: AlertInfo[] }>('GET', 'api/v1/alerts', undefined, { query: { ...q } })).alerts.map(alertFromJson);
   }
 
-  async acknowledgeAlert(id: string): Promise<void> {
-    await this.http.request('POST', `api/v1/alerts/${encodeURIComponent(id)}/ack`, {});
+  /** `id` may be a start of the alert's id (4 characters or more); the alert acknowledged is answered, its id whole. */
+  async acknowledgeAlert(id: string): Promise<AlertInfo> {
+    return alertFromJson((await this.http.request<{ alert: AlertInfo }>('POST', `api/v1/alerts/${encodeURIComponent(id)}/ack`, {})).alert);
   }
 }

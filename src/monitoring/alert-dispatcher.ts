@@ -38,7 +38,7 @@ export class AlertDispatcher {
       if (outcome.status === 'failed') logger.error({ alertId: id, ...outcome }, 'alert webhook delivery failed');
     }
     if (rule.retrain) await this.retrain(config, rule, id);
-    return (await store.listAlerts({ monitor: config.name, limit: 100 })).find((a) => a.id === id)!;
+    return (await store.getAlert(id))!;
   }
 
   async resolved(config: MonitorConfig, rule: AlertRule, alert: Alert, window: WindowResult, options: DeliveryOptions = this.o.webhook ?? {}): Promise<DeliveryOutcome | undefined> {

@@ -16,6 +16,6 @@ export { parseDuration, parseMonitorConfig } from './monitor-config.js';
 export { signWebhookBody, verifyWebhookSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook.js';
 export { accuracy, percentile, rmse, rocAuc } from './performance-metrics.js';
 export type {
-  Alert, AlertRule, AnomalyLike, Comparison, DeliveryOutcome, DriftColumn, DriftReportLike, MonitorAnalyzers, MonitorConfig, MonitorTask,
-  MonitorRemoval, RemovalDelivery, RetrainRun, RetrainSpec, WebhookTarget, WindowDetails, WindowResult, WindowSpec, WindowType,
+  Alert, AlertRule, AlertRuleView, AnomalyLike, Comparison, DeliveryOutcome, DriftColumn, DriftReportLike, MonitorAnalyzers, MonitorConfig, MonitorTask, MonitorView,
+  MonitorRemoval, RemovalDelivery, RetrainRun, RetrainSpec, WebhookTarget, WebhookView, WindowDetails, WindowResult, WindowSpec, WindowType,
 } from './types.js';

@@ -1,5 +1,6 @@
 import { invalidArgument, isValidName } from '../core/index.js';
 import type { AlertRule, Comparison, MonitorConfig, MonitorTask, RetrainSpec, WebhookTarget, WindowSpec } from './types.js';
+import { storedWebhooks, type StoredWebhooks } from './webhook-secrets.js';
 
 const COMPARISONS: readonly Comparison[] = ['>', '>=', '<', '<=', '==', '!='];
 const TASKS: readonly MonitorTask[] = ['binary', 'regression', 'multiclass'];
@@ -68,12 +69,22 @@ export function parseWindow(raw: unknown): WindowSpec {
   return { type, sizeMs, slideMs, graceMs };
 }
 
-function parseWebhook(raw: unknown, field: string): WebhookTarget {
+/**
+ * `secret`: a string sets it, `null` removes it (deliveries go unsigned), and leaving it out keeps
+ * the one stored for the same URL; with no stored webhook of that URL it is required. `secretSet`,
+ * what answers carry instead, is taken back and ignored, so an answer can be edited and PUT.
+ */
+function parseWebhook(raw: unknown, field: string, stored: StoredWebhooks, rule?: string): WebhookTarget {
   const o = obj(raw, field);
-  checkKeys(o, ['url', 'secret'], field);
+  checkKeys(o, ['url', 'secret', 'secretSet'], field);
   const url = str(o.url, `${field}.url`);
   if (!/^https?:\/\//.test(url)) throw invalidArgument(`${field}.url`, 'expected an http(s) URL');
-  return { url, secret: str(o.secret, `${field}.secret`) };
+  if (o.secretSet !== undefined && typeof o.secretSet !== 'boolean') throw invalidArgument(`${field}.secretSet`, 'expected true or false (answers carry it; it is not stored)');
+  if (o.secret === null) return { url };
+  if (o.secret !== undefined) return { url, secret: str(o.secret, `${field}.secret`) };
+  const kept = stored(url, rule);
+  if (!kept) throw invalidArgument(`${field}.secret`, 'required for a webhook URL the monitor does not have yet: the HMAC-SHA256 key that signs its deliveries (null sends them unsigned)');
+  return kept;
 }
 
 function parseRetrain(raw: unknown, field: string): RetrainSpec {
@@ -87,7 +98,7 @@ function parseRetrain(raw: unknown, field: string): RetrainSpec {
   };
 }
 
-export function parseRule(raw: unknown, field: string, defaults: { webhook?: WebhookTarget } = {}): AlertRule {
+export function parseRule(raw: unknown, field: string, defaults: { webhook?: WebhookTarget } = {}, stored: StoredWebhooks = storedWebhooks(undefined)): AlertRule {
   const o = obj(raw, field);
   checkKeys(o, ['name', 'metric', 'op', 'threshold', 'forWindows', 'for', 'forMs', 'cooldown', 'cooldownMs', 'webhook', 'retrain'], field);
   const metric = str(o.metric, `${field}.metric`);
@@ -96,8 +107,8 @@ export function parseRule(raw: unknown, field: string, defaults: { webhook?: Web
   const forWindows = o.forWindows === undefined ? 1 : num(o.forWindows, `${field}.forWindows`);
   if (!Number.isInteger(forWindows) || forWindows < 1) throw invalidArgument(`${field}.forWindows`, 'expected an integer >= 1');
   const forRaw = o.forMs ?? o.for;
-  const webhook = o.webhook !== undefined ? parseWebhook(o.webhook, `${field}.webhook`) : defaults.webhook;
   const name = o.name === undefined ? metric : str(o.name, `${field}.name`);
+  const webhook = o.webhook !== undefined ? parseWebhook(o.webhook, `${field}.webhook`, stored, name) : defaults.webhook;
   return {
     name,
     metric,
@@ -118,8 +129,11 @@ function parseMinRows(v: unknown): number {
   return n;
 }
 
-/** Validates a monitor definition (from the API, the SDK, the CLI or a JSON file) in one place. */
-export function parseMonitorConfig(raw: unknown): MonitorConfig {
+/**
+ * Validates a monitor definition (from the API, the SDK, the CLI or a JSON file) in one place.
+ * `previous`, the stored monitor a replacement updates, gives the secrets of webhooks left without one.
+ */
+export function parseMonitorConfig(raw: unknown, previous?: MonitorConfig): MonitorConfig {
   const o = obj(raw, 'monitor');
   checkKeys(o, ['name', 'deployment', 'window', 'referenceDataset', 'features', 'task', 'predictionField', 'scoreField', 'origin', 'originMs', 'start', 'startMs', 'refreshHorizon', 'refreshHorizonMs', 'minRows', 'rules', 'webhook', 'createdAt'], '');
   const name = str(o.name, 'name');
@@ -128,9 +142,10 @@ export function parseMonitorConfig(raw: unknown): MonitorConfig {
   if (o.task !== undefined && !TASKS.includes(o.task as MonitorTask)) throw invalidArgument('task', `expected one of ${TASKS.join(', ')}`);
   if (o.referenceDataset !== undefined && !/^[^@]+@[^@]+$/.test(str(o.referenceDataset, 'referenceDataset'))) throw invalidArgument('referenceDataset', "expected 'name@version'");
   if (o.features !== undefined && (!Array.isArray(o.features) || o.features.some((f) => typeof f !== 'string'))) throw invalidArgument('features', 'expected an array of names');
-  const webhook = o.webhook !== undefined ? parseWebhook(o.webhook, 'webhook') : undefined;
+  const stored = storedWebhooks(previous);
+  const webhook = o.webhook !== undefined ? parseWebhook(o.webhook, 'webhook', stored) : undefined;
   if (o.rules !== undefined && !Array.isArray(o.rules)) throw invalidArgument('rules', 'expected an array');
-  const rules = ((o.rules as unknown[] | undefined) ?? []).map((r, i) => parseRule(r, `rules[${i}]`, webhook ? { webhook } : {}));
+  const rules = ((o.rules as unknown[] | undefined) ?? []).map((r, i) => parseRule(r, `rules[${i}]`, webhook ? { webhook } : {}, stored));
   const names = new Set<string>();
   rules.forEach((r, i) => {
     if (names.has(r.name)) throw invalidArgument(`rules[${i}].name`, `duplicate rule name '${r.name}'`);

@@ -151,8 +151,13 @@ export class MonitorStore {
     return row ? toAlert(row, []) : undefined;
   }
 
-  async listAlerts(q: { monitor?: string; monitors?: readonly string[]; state?: string; limit?: number } = {}): Promise<Alert[]> {
+  async getAlert(id: string): Promise<Alert | undefined> {
+    return (await this.listAlerts({ id, limit: 1 }))[0];
+  }
+
+  async listAlerts(q: { id?: string; monitor?: string; monitors?: readonly string[]; state?: string; limit?: number } = {}): Promise<Alert[]> {
     let sel = this.db.selectFrom('alerts').selectAll().orderBy('fired_at', 'desc').orderBy('window_end', 'desc');
+    if (q.id !== undefined) sel = sel.where('id', '=', q.id);
     if (q.monitor !== undefined) sel = sel.where('monitor_name', '=', q.monitor);
     if (q.monitors !== undefined) {
       if (q.monitors.length === 0) return [];

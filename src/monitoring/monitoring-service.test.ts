@@ -179,12 +179,14 @@ describe.each(testStores())('monitoring scenario on $name', ({ open }) => {
       }).execute();
     }
     const acked = async () => (await svc.listAlerts({ monitor: 'ack-mon' })).filter((a) => a.acknowledgedAt !== null).map((a) => a.id).sort();
-    await svc.acknowledgeAlert(id('2222').slice(0, 12));
+    // Answered whole, as the alert acknowledged: the caller learns which one its start named.
+    expect(await svc.acknowledgeAlert(id('2222').slice(0, 12))).toMatchObject({ id: id('2222'), monitor: 'ack-mon', acknowledgedAt: expect.any(Number) });
     expect(await acked()).toEqual([id('2222')]);
     await svc.acknowledgeAlert(id('1112').toUpperCase().slice(0, 6));
     expect(await acked()).toEqual([id('1112'), id('2222')]);
     await expect(svc.acknowledgeAlert('ac11')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'id', message: `id: alert id 'ac11' is ambiguous: it starts 2 alerts (${id('1111')}, ${id('1112')}); give more of its characters` });
     await expect(svc.acknowledgeAlert('ac33')).rejects.toMatchObject({ code: 'NOT_FOUND', field: 'id', message: "id: alert 'ac33' not found" });
+    await expect(svc.acknowledgeAlert('no-such-alert')).rejects.toMatchObject({ code: 'NOT_FOUND', field: 'id', message: "id: alert 'no-such-alert' not found" });
     await svc.acknowledgeAlert(id('1111'));
     expect(await acked()).toEqual([id('1111'), id('1112'), id('2222')]);
   });

@@ -1,14 +1,16 @@
 import type { Kysely } from 'kysely';
-import { checkResultLimit, invalidArgument, lookupFor, notFound, silentLogger, type Logger, type MonitorRunResult, type MonitorStatus, type SavedMonitor } from '../core/index.js';
+import { checkResultLimit, lookupFor, notFound, silentLogger, type Logger, type MonitorRunResult, type MonitorStatus, type SavedMonitor } from '../core/index.js';
 import type { Database } from '../storage/index.js';
 import { checkRule, windowsNeeded } from './alert-rules.js';
+import { acknowledgeAlert } from './alert-acknowledgement.js';
 import { AlertDispatcher, type TrainFunction } from './alert-dispatcher.js';
 import { BufferedPredictionLogger, type BufferedPredictionLoggerOptions } from './buffered-prediction-logger.js';
 import { parseMonitorConfig } from './monitor-config.js';
 import { MonitorStore } from './monitor-store.js';
 import { PredictionStore, type LabelInput } from './prediction-store.js';
-import type { Alert, MonitorAnalyzers, MonitorConfig, MonitorRemoval, WindowResult } from './types.js';
+import type { Alert, MonitorAnalyzers, MonitorConfig, MonitorRemoval, MonitorView, WindowResult } from './types.js';
 import type { DeliveryOptions } from './webhook.js';
+import { viewOfMonitor } from './webhook-secrets.js';
 import { computePerformance, evaluateWindow } from './window-evaluator.js';
 import { WindowReferences } from './window-references.js';
 import { completeWindows, firstWindowStartAtOrAfter, firstWindowStartFor } from './windows.js';
@@ -80,8 +82,11 @@ export class MonitoringService {
     return this.withWarnings((await this.store.getMonitor(config.name))!);
   }
 
+  /** Replaces a monitor's definition; a webhook given without its secret keeps the one stored for its URL. */
   async updateMonitor(raw: unknown): Promise<SavedMonitor> {
-    const { createdAt: _ignored, ...rest } = parseMonitorConfig(raw);
+    const name = (raw as { name?: unknown } | null)?.name;
+    const previous = typeof name === 'string' ? await this.store.getMonitor(name) : undefined;
+    const { createdAt: _ignored, ...rest } = parseMonitorConfig(raw, previous);
     await this.checkReference(rest);
     await this.store.updateMonitor(rest, this.now());
     this.compared.forget(rest.name);
@@ -102,19 +107,25 @@ export class MonitoringService {
    */
   private async withWarnings(config: MonitorConfig): Promise<SavedMonitor> {
     const known = await this.predictions.deployments();
-    if (known.includes(config.deployment)) return config;
+    if (known.includes(config.deployment)) return viewOfMonitor(config);
     const existing = known.length > 0 ? `deployments with logged predictions: ${known.map((d) => `'${d}'`).join(', ')}` : 'no deployment has logged a prediction yet';
-    return { ...config, warnings: [`deployment: no prediction has been logged for deployment '${config.deployment}' (${existing}); the monitor sees data once a server logs some under that name (keel serve --name ${config.deployment}, or a model of that name served without --name)`] };
+    return { ...viewOfMonitor(config), warnings: [`deployment: no prediction has been logged for deployment '${config.deployment}' (${existing}); the monitor sees data once a server logs some under that name (keel serve --name ${config.deployment}, or a model of that name served without --name)`] };
   }
 
-  async getMonitor(name: string): Promise<MonitorConfig> {
+  /** The monitor as answered: webhooks without their secrets (see webhook-secrets.ts). */
+  async getMonitor(name: string): Promise<MonitorView> {
+    return viewOfMonitor(await this.storedMonitor(name));
+  }
+
+  async listMonitors(deployment?: string): Promise<MonitorView[]> {
+    return (await this.store.listMonitors(deployment)).map(viewOfMonitor);
+  }
+
+  /** With the secrets: what runs need, never answered. */
+  private async storedMonitor(name: string): Promise<MonitorConfig> {
     const m = await this.store.getMonitor(name);
     if (!m) throw notFound('monitor', name, 'name');
     return m;
-  }
-
-  listMonitors(deployment?: string): Promise<MonitorConfig[]> {
-    return this.store.listMonitors(deployment);
   }
 
   /**
@@ -142,27 +153,22 @@ export class MonitoringService {
     return this.store.listAlerts({ ...q, limit, monitors: monitors.map((m) => m.name) });
   }
 
-  /** `id` may be the start of an alert's id, 4+ characters (`keel alerts ls` shows 12); one two alerts share is refused, naming them. */
-  async acknowledgeAlert(id: string): Promise<void> {
-    const prefix = id.toLowerCase();
-    if (!/^[0-9a-f]{4,31}$/.test(prefix)) return this.store.acknowledgeAlert(id, this.now());
-    const ids = await this.store.alertIdsStartingWith(prefix, 5);
-    if (ids.length === 0) throw notFound('alert', id, 'id');
-    if (ids.length > 1) throw invalidArgument('id', `alert id '${id}' is ambiguous: it starts ${ids.length > 4 ? 'more than 4 alerts' : `${ids.length} alerts`} (${ids.slice(0, 4).join(', ')}); give more of its characters`);
-    return this.store.acknowledgeAlert(ids[0]!, this.now());
+  /** By the alert's id or its start (4 characters or more): the alert acknowledged, its id whole. */
+  acknowledgeAlert(id: string): Promise<Alert> {
+    return acknowledgeAlert(this.store, id, this.now());
   }
 
   /** The last windows and alerts of every monitor on a deployment (or of the monitor so named). */
   async status(deploymentOrMonitor: string, limitOrDefault?: number): Promise<MonitorStatus[]> {
     const limit = checkResultLimit('limit', limitOrDefault, 10, MAX_LIMIT);
-    let monitors = await this.listMonitors(deploymentOrMonitor);
+    let monitors = await this.store.listMonitors(deploymentOrMonitor);
     if (monitors.length === 0) {
       const m = await this.store.getMonitor(deploymentOrMonitor);
-      if (!m) throw notFound('deployment or monitor', deploymentOrMonitor, 'deployment');
+      if (!m) throw notFound('deployment or monitor', deploymentOrMonitor, 'target');
       monitors = [m];
     }
     return Promise.all(monitors.map(async (m) => ({
-      monitor: m,
+      monitor: viewOfMonitor(m),
       windows: await this.store.listWindows(m.name, { limit }),
       alerts: await this.store.listAlerts({ monitor: m.name, limit }),
     })));
@@ -190,7 +196,7 @@ export class MonitoringService {
   }
 
   private async runOnce(name: string, now: number): Promise<MonitorRunResult> {
-    const config = await this.getMonitor(name);
+    const config = await this.storedMonitor(name);
     const spec = config.window;
     const last = await this.store.lastWindowStart(name);
     let from: number | undefined;

@@ -1,7 +1,7 @@
 import type { AnomalyLike, DriftReportLike, Table } from '../core/index.js';
 
 // The shapes the monitoring endpoints answer with are core's (core/contracts/monitoring.ts), which the client shares.
-export type { Alert, AlertRule, AlertState, AnomalyLike, Comparison, DeliveryOutcome, DriftColumn, DriftReportLike, MonitorConfig, MonitorRemoval, MonitorTask, RemovalDelivery, RetrainRun, RetrainSpec, WebhookTarget, WindowDetails, WindowResult, WindowSpec, WindowType } from '../core/index.js';
+export type { Alert, AlertRule, AlertRuleView, AlertState, AnomalyLike, Comparison, DeliveryOutcome, DriftColumn, DriftReportLike, MonitorConfig, MonitorRemoval, MonitorTask, MonitorView, RemovalDelivery, RetrainRun, RetrainSpec, WebhookTarget, WebhookView, WindowDetails, WindowResult, WindowSpec, WindowType } from '../core/index.js';
 
 /**
  * What the monitor needs from validation/ (and registry/ for lineage), injected so that the

@@ -56,7 +56,8 @@ export async function deliverWebhook(target: WebhookTarget, event: string, paylo
     'x-keel-event': event,
     'x-keel-delivery': newId(),
     [TIMESTAMP_HEADER]: String(timestamp),
-    [SIGNATURE_HEADER]: signWebhookBody(target.secret, body),
+    // A webhook whose secret was removed (`secret: null`) is sent unsigned.
+    ...(target.secret !== undefined ? { [SIGNATURE_HEADER]: signWebhookBody(target.secret, body) } : {}),
   };
   let last: DeliveryOutcome = { status: 'failed', attempts: 0 };
   for (let attempt = 1; attempt <= attempts; attempt++) {

@@ -122,8 +122,8 @@ export const monitoringRoutes: FastifyPluginAsync<RoutePluginOptions> = async (a
   }));
 
   app.get('/api/v1/alerts', { config: READ, schema: { querystring: AlertsQuery, summary: 'List alerts, newest first', tags: ['monitoring'], response: ok('{alerts: [...]}') } }, async (req) => ({ alerts: await svc.listAlerts(req.query as Static<typeof AlertsQuery>) }));
-  app.post('/api/v1/alerts/:id/ack', { config: WRITE, preValidation: noBodyAsEmpty, schema: { params: Type.Object({ id: Type.String() }), body: Type.Optional(StrictObject({})), summary: 'Acknowledge an alert', tags: ['monitoring'], response: ok('{acknowledged: true}') } }, async (req) => {
-    await svc.acknowledgeAlert((req.params as { id: string }).id);
-    return { acknowledged: true };
-  });
+  app.post('/api/v1/alerts/:id/ack', { config: WRITE, preValidation: noBodyAsEmpty, schema: { params: Type.Object({ id: Type.String() }), body: Type.Optional(StrictObject({})), summary: 'Acknowledge an alert (by its id or a start of it, 4 characters or more)', tags: ['monitoring'], response: ok('{acknowledged: true, alert}: the alert acknowledged, its id whole') } }, async (req) => ({
+    acknowledged: true,
+    alert: await svc.acknowledgeAlert((req.params as { id: string }).id),
+  }));
 };

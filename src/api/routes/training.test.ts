@@ -80,5 +80,8 @@ describe('training routes', () => {
     expect(await refused('/api/v1/train', { ...body, params: { max_dpth: 3 } })).toMatchObject([400, { field: expect.stringContaining('max_dpth') }]);
     // A resume's body may be left out, as a monitor's run and an alert's acknowledgement may.
     expect((await app.inject({ method: 'POST', url: '/api/v1/train/nope/resume' })).json().error.code).toBe('NOT_FOUND');
+    // Named as this route calls it (tracking's and MLflow's routes say run_id).
+    const unknown = '0'.repeat(32);
+    expect((await app.inject({ method: 'POST', url: `/api/v1/train/${unknown}/resume` })).json().error).toEqual({ code: 'NOT_FOUND', field: 'runId', message: `runId: Run with id=${unknown} not found` });
   });
 });

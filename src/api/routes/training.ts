@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import type { TrainRequestJson } from '../../core/index.js';
+import { lookupFor, type TrainRequestJson } from '../../core/index.js';
 import { resumeTraining, train, trainingDeps } from '../../training/index.js';
 import { ok } from '../openapi.js';
 import type { RoutePluginOptions } from './route-options.js';
@@ -52,6 +52,11 @@ export const trainingRoutes: FastifyPluginAsync<RoutePluginOptions> = async (app
   app.post<{ Params: { runId: string }; Body: { checkpointEvery?: number } | undefined }>(
     '/api/v1/train/:runId/resume',
     { config: { permission: 'training:write' }, preValidation: noBodyAsEmpty, schema: { tags: ['training'], summary: 'Resume a killed or failed training run from its last checkpoint', params: RunParams, body: ResumeBody, response: ok('the training result, as POST /api/v1/train answers') } },
-    async (req) => resumeTraining(req.params.runId, deps(), every(req.body?.checkpointEvery)),
+    async (req) => {
+      const d = deps();
+      // Tracking names the run `run_id`, as MLflow's routes call it; this route calls it `runId`.
+      await lookupFor('runId', () => d.tracking.getRun(req.params.runId), ['run_id']);
+      return resumeTraining(req.params.runId, d, every(req.body?.checkpointEvery));
+    },
   );
 };

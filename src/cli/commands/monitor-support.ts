@@ -14,7 +14,7 @@ export interface MonitoringApi {
   status(target: string, limit: number): Promise<readonly MonitorStatusInfo[]>;
   run(name: string, now?: number): Promise<MonitorRunInfo>;
   alerts(q: { monitor?: string; deployment?: string; state?: 'firing' | 'resolved'; limit?: number }): Promise<readonly AlertInfo[]>;
-  ack(id: string): Promise<void>;
+  ack(id: string): Promise<AlertInfo>;
   prune(before: number, deployment?: string): Promise<{ deleted: number; before: number }>;
 }
 
@@ -39,7 +39,7 @@ export async function api(ctx: CliContext): Promise<MonitoringApi> {
     status: async (t, l) => json<MonitorStatusInfo[]>(await s.status(t, l)).map(monitorStatusFromJson),
     run: async (n, now) => monitorRunFromJson(json<MonitorRunInfo>(await s.runMonitor(n, now !== undefined ? { now } : {}))),
     alerts: async (q) => json<AlertInfo[]>(await s.listAlerts(q)).map(alertFromJson),
-    ack: (id) => s.acknowledgeAlert(id),
+    ack: async (id) => alertFromJson(json<AlertInfo>(await s.acknowledgeAlert(id))),
     prune: async (before, d) => ({ deleted: await s.predictions.prune(before, d), before }),
   };
 }

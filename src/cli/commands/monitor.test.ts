@@ -57,7 +57,9 @@ describe('keel monitor / alerts / feedback', () => {
     const listed = (await k('alerts', 'ls')).stdout;
     expect(listed).toContain(`${alert.id.slice(0, 12)}  svc-mon`);
     expect(listed).toContain(` run=r-${alert.id}\n`);
-    expect((await k('alerts', 'ack', alert.id.slice(0, 12))).stdout).toBe(`alert ${alert.id.slice(0, 12)} acknowledged\n`);
+    // It names the alert whole, not the start typed.
+    expect((await k('alerts', 'ack', alert.id.slice(0, 12))).stdout).toBe(`alert ${alert.id} acknowledged\n`);
+    expect(JSON.parse((await k('--json', 'alerts', 'ack', alert.id.slice(0, 8))).stdout)).toMatchObject({ acknowledged: alert.id, alert: { id: alert.id, rule: 'error_rate' } });
     expect((await k('alerts', 'ls')).stdout).toContain('firing (ack)');
     // Removed, it answers the alert it resolved (no webhook to send).
     const { stdout: rm } = await k('--json', 'monitor', 'rm', 'svc-mon');

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { invalidArgument } from '../../core/index.js';
+import { invalidArgument, lookupFor } from '../../core/index.js';
 import { Monitor, OnlineLearner, parseDuration, parseMonitorConfig, type MonitorRunner, type MonitorRunResult } from '../../monitoring/index.js';
 import type { FeedbackLabel, MonitorDefinition, MonitorRunInfo } from '../../client/index.js';
 import type { ContextFactory } from '../context.js';
@@ -77,7 +77,9 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
     .description('the last windows of every monitor on a deployment (or of one monitor)')
     .option('--limit <n>', 'windows per monitor', '10')
     .action(runCommand(context, async (ctx, o: { limit: string }, target: string) => {
-      const status = await (await api(ctx)).status(target, positiveInt('--limit', o.limit));
+      const a = await api(ctx);
+      // Named as this command calls its argument (the route's is `target`).
+      const status = await lookupFor('deployment', () => a.status(target, positiveInt('--limit', o.limit)), ['target']);
       if (ctx.json) return printJson(status);
       for (const s of status) {
         printLine(`monitor ${s.monitor.name} on ${s.monitor.deployment}${s.monitor.referenceDataset ? `, reference ${s.monitor.referenceDataset}` : ''}`);
@@ -220,9 +222,10 @@ export function registerMonitorCommands(program: Command, context: ContextFactor
   alerts.command('ack <id>')
     .description('acknowledge an alert')
     .action(runCommand(context, async (ctx, _o: Record<string, never>, id: string) => {
-      await (await api(ctx)).ack(id);
-      if (ctx.json) printJson({ acknowledged: id });
-      else printLine(`alert ${id} acknowledged`);
+      // The id whole, whatever start of it was typed.
+      const alert = await (await api(ctx)).ack(id);
+      if (ctx.json) printJson({ acknowledged: alert.id, alert });
+      else printLine(`alert ${alert.id} acknowledged`);
     }));
 
   program.command('feedback [requestId] [label]')

@@ -21,10 +21,20 @@ export interface WindowSpec {
   readonly graceMs: number;
 }
 
+/**
+ * A webhook as given and stored. `secret` is the HMAC-SHA256 key of X-Keel-Signature (none: the
+ * deliveries go unsigned, after an explicit `secret: null`). It is write-only: no answer carries
+ * it (see WebhookView).
+ */
 export interface WebhookTarget {
   readonly url: string;
-  /** HMAC-SHA256 key for X-Keel-Signature. */
-  readonly secret: string;
+  readonly secret?: string;
+}
+
+/** A webhook as answered: the secret is never sent back once set, only whether there is one. */
+export interface WebhookView {
+  readonly url: string;
+  readonly secretSet: boolean;
 }
 
 export interface RetrainSpec {
@@ -84,6 +94,12 @@ export interface MonitorConfig {
   readonly rules: readonly AlertRule[];
   readonly createdAt?: number;
 }
+
+/** A rule as answered: its webhook without the secret. */
+export type AlertRuleView = Omit<AlertRule, 'webhook'> & { readonly webhook?: WebhookView };
+
+/** A monitor as every answer (API, SDK, CLI, `platform.monitoring`) shows it: no webhook secret. */
+export type MonitorView = Omit<MonitorConfig, 'rules'> & { readonly rules: readonly AlertRuleView[] };
 
 /** One column's verdict, the shape validation's detectDrift returns. */
 export interface DriftColumn {
@@ -234,10 +250,10 @@ export interface MonitorRunResult {
 }
 
 /** A monitor as created or updated, with what the caller should know (a deployment with no traffic yet, say). */
-export type SavedMonitor = MonitorConfig & { readonly warnings?: readonly string[] };
+export type SavedMonitor = MonitorView & { readonly warnings?: readonly string[] };
 
 export interface MonitorStatus {
-  readonly monitor: MonitorConfig;
+  readonly monitor: MonitorView;
   readonly windows: readonly WindowResult[];
   readonly alerts: readonly Alert[];
 }
