@@ -1,6 +1,7 @@
-import type { FastifyDynamicSwaggerOptions, SwaggerTransform } from '@fastify/swagger';
+import type { FastifyDynamicSwaggerOptions, SwaggerTransform, SwaggerTransformObject } from '@fastify/swagger';
 import type { FastifySchema } from 'fastify';
 import { ERROR_CODES } from '../core/index.js';
+import { bodyMayBeLeftOut } from './routes/strict-object.js';
 
 /**
  * What /docs says of each operation. A route declares its success answer with one of the helpers
@@ -55,14 +56,35 @@ export const fileDownload = (contentType: string, description: string) => ({ 200
 
 const isMlflow = (url: string) => url.startsWith('/api/2.0/mlflow') || url.startsWith('/ajax-api/2.0/mlflow');
 
-/** Every operation's error answer, a reference to its component. */
-export const documentRoute: SwaggerTransform = ({ schema, url }) => {
+/**
+ * An operation's mark, for optionalBodies: @fastify/swagger says every body schema is required
+ * (Fastify refuses a missing body), and a route's transform cannot change that.
+ */
+const OPTIONAL_BODY = 'x-keel-optional-body';
+
+/** Every operation's error answer, a reference to its component; a body that may be left out marked so. */
+export const documentRoute: SwaggerTransform = ({ schema, url, route }) => {
   // The MLflow UI's /ajax-api copies of the /api/2.0 routes are the same operations: listed once.
   if (url.startsWith('/ajax-api/')) return { schema: { ...schema, hide: true }, url };
   const error = { $ref: `${isMlflow(url) ? MLFLOW_ERROR_SCHEMA.$id : KEEL_ERROR_SCHEMA.$id}#` };
   const declared = (schema?.response ?? {}) as Record<string, unknown>;
   const response = { ...declared, '4XX': declared['4XX'] ?? error, '5XX': declared['5XX'] ?? error };
-  return { schema: { ...schema, response }, url };
+  return { schema: { ...schema, response, ...(schema?.body !== undefined && route !== undefined && bodyMayBeLeftOut(route) ? { [OPTIONAL_BODY]: true } : {}) }, url };
+};
+
+type Operation = { [OPTIONAL_BODY]?: boolean; requestBody?: { required?: boolean } } | null;
+
+/** The document's transform: an operation marked by documentRoute says its body is optional (`requestBody.required: false`). */
+const optionalBodies: SwaggerTransformObject = (document) => {
+  const doc = 'openapiObject' in document ? document.openapiObject : document.swaggerObject;
+  for (const methods of Object.values(doc.paths ?? {}) as Record<string, Operation>[]) {
+    for (const op of Object.values(methods ?? {})) {
+      if (typeof op !== 'object' || op?.[OPTIONAL_BODY] !== true) continue;
+      delete op[OPTIONAL_BODY];
+      if (op.requestBody) op.requestBody.required = false;
+    }
+  }
+  return doc;
 };
 
 /**
@@ -78,5 +100,6 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
     openapi: { info: { title: 'Keel API', version: '0.1.0', description: 'The Keel ML platform API.' } },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     transform: documentRoute,
+    transformObject: optionalBodies,
   };
 }

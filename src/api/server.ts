@@ -5,6 +5,7 @@ import { KEEL_ERROR_SCHEMA, MLFLOW_ERROR_SCHEMA, ok, swaggerOptions } from './op
 import type { Permission, Principal } from '../auth/index.js';
 import type { Platform } from './platform.js';
 import { ROUTE_PLUGINS } from './routes/index.js';
+import { strictQuery } from './routes/strict-object.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -58,6 +59,9 @@ export async function createApiServer(platform: Platform, options: ApiServerOpti
   app.setSerializerCompiler(() => (data) => JSON.stringify(data, jsonReplacer));
   app.setErrorHandler(keelErrorHandler);
   app.setNotFoundHandler(notFoundHandler);
+
+  // Before any route is added: a Keel route refuses a query parameter it does not declare.
+  app.addHook('onRoute', strictQuery);
 
   // After the hook and the error handler, so that the docs routes get both too.
   await app.register(swagger, swaggerOptions());

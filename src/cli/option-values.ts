@@ -1,4 +1,4 @@
-import { invalidArgument } from '../core/index.js';
+import { invalidArgument, KeelError } from '../core/index.js';
 
 /**
  * A flag's value as an integer of at least `min`, or an error naming the flag. Blank text is
@@ -26,4 +26,23 @@ export function positiveSeconds(flag: string, text: string): number {
   const n = Number(text);
   if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw invalidArgument(flag, `expected a positive number of seconds, got '${text}'`);
   return n;
+}
+
+/**
+ * Runs `work` with its errors naming the flag the user typed: a KeelError whose field is a key of
+ * `flags` (a library's `key`, a server's `ref`) comes out naming that flag (`--key`), in `field`
+ * and in its message, its code kept. The flags of a command that calls a library or a server
+ * whose fields are named otherwise (`keel predict`).
+ */
+export async function asFlags<T>(flags: Readonly<Record<string, string>>, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    const field = e instanceof KeelError ? e.field : undefined;
+    if (field === undefined || !Object.hasOwn(flags, field)) throw e;
+    const { code, message, details } = e as KeelError;
+    const flag = flags[field]!;
+    const words = message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message;
+    throw new KeelError(code, `${flag}: ${words}`, { field: flag, cause: e, ...(details ? { details } : {}) });
+  }
 }

@@ -51,16 +51,29 @@ describe('keel predict (end to end)', () => {
     for (const where of [['--home', server.home], ['--server', server.url]]) {
       const out = await runKeelInProcess([...where, '--json', 'predict', '--model', 'm/1', '--input', 'd', '--output', join(here, 'o.parquet'), '--key', 'nope']);
       expect(out.exitCode).toBe(2);
-      expect(JSON.parse(out.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', field: 'key', message: "key: no column 'nope' in d (columns: x, y)" } });
+      // It named `key`, which keel predict has no flag of.
+      expect(JSON.parse(out.stderr)).toEqual({ error: { code: 'INVALID_ARGUMENT', field: '--key', message: "--key: no column 'nope' in d (columns: x, y)" } });
     }
+    // An input without the model's columns named `input`.
+    writeFileSync(join(here, 'other.csv'), 'z,w\n1,2\n');
+    const other = await runKeelInProcess(['--home', server.home, '--json', 'predict', '--model', 'm/1', '--input', join(here, 'other.csv'), '--output', join(here, 'o.parquet')]);
+    expect([other.exitCode, JSON.parse(other.stderr).error]).toEqual([2, { code: 'INVALID_ARGUMENT', field: '--input', message: expect.stringMatching(/^--input: /) }]);
   }, 60_000);
 
-  it('names the field of a dataset input that does not exist the same here and through --server', async () => {
+  it('names the flag of a dataset input or a model that does not exist, or is malformed, the same here and through --server', async () => {
     const here = mkdtempSync(join(tmpdir(), 'keel-cli-predict-nope-'));
+    const cases: [model: string, input: string, exitCode: number, error: object][] = [
+      ['m/1', 'nope@latest', 3, { code: 'NOT_FOUND', field: '--input', message: "--input: dataset 'nope' not found" }],
+      ['m/1', 'd@zz', 2, { code: 'INVALID_ARGUMENT', field: '--input', message: "--input: invalid dataset version 'zz': expected 12 hex characters (or the first 4 or more of them), 'latest' or 'latest~N'" }],
+      ['nope', 'd', 3, { code: 'NOT_FOUND', field: '--model', message: '--model: Registered Model with name=nope not found' }],
+      ['m@gone', 'd', 3, { code: 'NOT_FOUND', field: '--model', message: expect.stringMatching(/^--model: .*gone/) }],
+      [join(here, 'none.onnx'), 'd', 3, { code: 'NOT_FOUND', field: '--model', message: `--model: ONNX file '${join(here, 'none.onnx')}' not found` }],
+    ];
     for (const where of [['--home', server.home], ['--server', server.url]]) {
-      const out = await runKeelInProcess([...where, '--json', 'predict', '--model', 'm/1', '--input', 'nope@latest', '--output', join(here, 'o.parquet')]);
-      expect(out.exitCode).toBe(3);
-      expect(JSON.parse(out.stderr)).toEqual({ error: { code: 'NOT_FOUND', field: 'ref', message: "ref: dataset 'nope' not found" } });
+      for (const [model, input, exitCode, error] of cases) {
+        const out = await runKeelInProcess([...where, '--json', 'predict', '--model', model, '--input', input, '--output', join(here, 'o.parquet')]);
+        expect([out.exitCode, JSON.parse(out.stderr)], `${where[0]} ${model} ${input}`).toEqual([exitCode, { error }]);
+      }
     }
   }, 60_000);
 });

@@ -8,6 +8,7 @@ import { invalidArgument, lookupFor, makeWorkDir } from '../../core/index.js';
 import { batchPredict, DispatchingModelSource, FileModelSource, RegistryModelSource, type ModelRegistryReader } from '../../serving/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
 import { counted, printJson, printLine, progressBar } from '../output.js';
+import { asFlags } from '../option-values.js';
 import { runCommand } from '../run-command.js';
 
 interface PredictOptions {
@@ -51,6 +52,18 @@ function checkOutputName(output: string): void {
   }
 }
 
+/** The fields the dataset lookup names, as the flag the user typed. */
+const INPUT_FIELDS = { ref: '--input', name: '--input' } as const;
+
+/**
+ * batchPredict's fields, and those of the model's lookup (the registry's or the server's `ref`,
+ * a file's `model`), as the flags the user typed: `key: no column 'x'` was read as no flag of
+ * keel predict. The input is a file there, so a `ref` or `name` can only be the model's.
+ */
+const PREDICT_FIELDS = {
+  key: '--key', input: '--input', model: '--model', ref: '--model', name: '--model', alias: '--model', version: '--model', batchSize: '--batch-size', workers: '--workers', output: '--output',
+} as const;
+
 /**
  * Runs the model here, in worker threads. With --server, a registered model and a dataset input
  * come from the server, downloaded into `work`; files are read from this machine either way.
@@ -63,10 +76,13 @@ async function predict(ctx: CliContext, opts: PredictOptions, work: string | und
   let input = resolve(opts.input);
   if (!isFile) {
     if (!opts.input.includes('@') && /\.(parquet|csv)$/i.test(opts.input)) throw invalidArgument('--input', `file '${opts.input}' not found`);
-    if (remote) {
-      input = join(work!, 'input.parquet');
-      await remote.datasets.download(opts.input, input);
-    } else input = await lookupFor('ref', () => platform!.datasets.parquetPath(opts.input)); // named as the server's download names it (and a malformed ref)
+    // A dataset (version) that does not exist, or a malformed ref: the server's download and the store name it `ref`.
+    input = await asFlags(INPUT_FIELDS, () => lookupFor('--input', async () => {
+      if (!remote) return platform!.datasets.parquetPath(opts.input);
+      const download = join(work!, 'input.parquet');
+      await remote.datasets.download(opts.input, download);
+      return download;
+    }));
   }
   const registry = remote ? downloadingRegistry(remote, work!) : platform?.registry;
   const source = new DispatchingModelSource(new FileModelSource(), registry ? new RegistryModelSource(registry) : undefined);
@@ -75,14 +91,14 @@ async function predict(ctx: CliContext, opts: PredictOptions, work: string | und
   const batchSize = Number(opts.batchSize);
   if (!Number.isInteger(workers) || workers < 1) throw invalidArgument('--workers', `expected a positive integer, got '${opts.workers}'`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw invalidArgument('--batch-size', `expected a positive integer, got '${opts.batchSize}'`);
-  const result = await batchPredict({
+  const result = await asFlags(PREDICT_FIELDS, () => batchPredict({
     source, ref: opts.model, input, output: resolve(opts.output), workers, batchSize,
     // A dataset's stored Parquet is named by the ref given, not by its path in the artifact store.
     ...(isFile ? {} : { inputName: opts.input }),
     ...(opts.key ? { keyColumns: opts.key.split(',').map((k) => k.trim()) } : {}),
     tmpDir: work ?? join(ctx.config.home, 'tmp'),
     onProgress: (e) => bar.update(e),
-  });
+  }));
   bar.done();
   if (ctx.json) printJson(result);
   else printLine(`${counted(result.rows, 'row')} predicted by ${result.model.name}/${result.model.version} -> ${result.output} (${result.outputColumns.join(', ')})`);
