@@ -17,7 +17,6 @@ const KINDS = {
   /** Any number, NaN and the infinities included (a metric's value). */
   number: { what: 'a number', ok: (v: unknown) => typeof v === 'number' },
   integer: { what: 'a whole number', ok: (v: unknown) => Number.isSafeInteger(v) },
-  boolean: { what: 'true or false', ok: (v: unknown) => typeof v === 'boolean' },
   /** An options object, a definition, a map of params or metrics. */
   object: { what: 'an object', ok: (v: unknown) => isObject(v) },
   /** An object, or an array of them (one feedback label or several). */
