@@ -1,4 +1,5 @@
 import type { ArtifactGcResult } from '../core/index.js';
+import { required } from './arguments.js';
 import type { HttpTransport } from './http.js';
 
 /** The JSON of `keel gc --json` (core/contracts/artifacts.ts). */
@@ -8,7 +9,8 @@ export class ArtifactsClient {
   constructor(private readonly http: HttpTransport) {}
 
   /** Removes the server's unreferenced blobs older than `olderThanMs` (default a day); `dryRun` lists them only. */
-  gc(options: { olderThanMs?: number; dryRun?: boolean } = {}): Promise<ArtifactGcResultJson> {
+  async gc(options: { olderThanMs?: number; dryRun?: boolean } = {}): Promise<ArtifactGcResultJson> {
+    required('options', options, 'object');
     return this.http.request('POST', 'api/v1/artifacts/gc', options);
   }
 }

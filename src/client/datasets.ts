@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { assertReadableFile, assertUnchanged, DATASET_FORMATS, isDatasetFormat, KeelError, listItem, listSourceFiles, mixedFormats, stampFiles, type AddedVersion, type ColumnProfile, type ColumnStats, type DatasetDiff, type DatasetSummary, type DatasetVersion, type DatasetVersionInfo, type FileStamps, type LocationShift, type LogicalType, type RowsPage, type Shift } from '../core/index.js';
+import { optional, required } from './arguments.js';
 import type { HttpTransport } from './http.js';
 
 // The JSON shapes of /api/v1/datasets are core's (core/contracts/datasets.ts), which data/ makes;
@@ -78,29 +79,42 @@ export class DatasetsClient {
 
   /** The versions path, not /datasets/NAME: /datasets/diff is the diff route. */
   async versions(name: string): Promise<DatasetVersionInfo[]> {
+    required('name', name, 'name');
     return (await this.http.request<{ versions: DatasetVersionInfo[] }>('GET', `api/v1/datasets/${encodeURIComponent(name)}/versions`)).versions;
   }
 
   /** `name`, `name@latest` or `name@version`. */
-  get(ref: string): Promise<DatasetVersionDetail> {
+  async get(ref: string): Promise<DatasetVersionDetail> {
+    required('ref', ref, 'name');
     const { name, version } = splitRef(ref);
     return this.http.request('GET', `api/v1/datasets/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`);
   }
 
   /** A page of a version's rows (default the first 20), in stored order; timestamps as ISO strings. */
-  rows(ref: string, options: DatasetRowsOptions = {}): Promise<DatasetRowsPage> {
+  async rows(ref: string, options: DatasetRowsOptions = {}): Promise<DatasetRowsPage> {
+    required('ref', ref, 'name');
+    required('options', options, 'object');
+    optional('columns', options.columns, 'names');
     const { name, version } = splitRef(ref);
     return this.http.request('GET', `api/v1/datasets/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/rows`, undefined, {
       query: { limit: options.limit, offset: options.offset, columns: options.columns?.map(listItem) },
     });
   }
 
-  diff(a: string, b: string): Promise<DatasetDiffResult> {
+  async diff(a: string, b: string): Promise<DatasetDiffResult> {
+    required('a', a, 'name');
+    required('b', b, 'name');
     return this.http.request('GET', 'api/v1/datasets/diff', undefined, { query: { a, b } });
   }
 
   /** Uploads a local file as a new version (the server computes schema and statistics). */
   async add(name: string, filePath: string, options: DatasetAddOptions = {}): Promise<DatasetAdded> {
+    required('name', name, 'name');
+    required('file', filePath, 'path');
+    required('options', options, 'object');
+    optional('onProgress', options.onProgress, 'function');
+    optional('names', options.names, 'names');
+    optional('columns', options.columns, 'names');
     if (options.format !== undefined && !isDatasetFormat(options.format)) {
       throw new KeelError('INVALID_ARGUMENT', `format: unknown format '${options.format}' (known: ${DATASET_FORMATS.join(', ')})`, { field: 'format' });
     }
@@ -159,6 +173,8 @@ export class DatasetsClient {
    * not at all, a symlink's target, a FIFO in place) or a stream such as stdout (left open).
    */
   async download(ref: string, dest: string | Writable): Promise<void> {
+    required('ref', ref, 'name');
+    required('dest', dest, 'destination');
     const { name, version } = splitRef(ref);
     await this.http.download(`api/v1/datasets/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/parquet`, dest);
   }

@@ -1,4 +1,5 @@
 import { alertFromJson, monitorRunFromJson, monitorStatusFromJson, windowFromJson, type Alert, type DeliveryOutcome, type LabelInput, type MonitorRemoval, type MonitorRunResult, type MonitorStatus, type MonitorView, type RetrainRun, type SavedMonitor, type StoredPrediction, type WindowResult } from '../core/index.js';
+import { optional, required } from './arguments.js';
 import type { HttpTransport } from './http.js';
 
 // The monitoring API's answers are core's shapes (core/contracts/monitoring.ts), which monitoring/
@@ -56,67 +57,85 @@ export class MonitoringClient {
   constructor(private readonly http: HttpTransport) {}
 
   /** Late labels, joined to logged predictions by request id. */
-  feedback(labels: FeedbackLabel | readonly FeedbackLabel[]): Promise<{ stored: number; matched: number }> {
+  async feedback(labels: FeedbackLabel | readonly FeedbackLabel[]): Promise<{ stored: number; matched: number }> {
+    required('labels', labels, 'objects');
     return this.http.request('POST', 'api/v1/feedback', Array.isArray(labels) ? { labels } : labels);
   }
 
   /** One logged prediction with its label, by request id. */
-  prediction(requestId: string): Promise<LoggedPredictionInfo> {
+  async prediction(requestId: string): Promise<LoggedPredictionInfo> {
+    required('requestId', requestId, 'name');
     return this.http.request('GET', `api/v1/predictions/${encodeURIComponent(requestId)}`);
   }
 
   /** One page of a deployment's logged predictions with their labels (see PredictionQuery). */
-  async predictions(q: PredictionQuery): Promise<LoggedPredictionInfo[]> {
-    const query = { deployment: q.deployment, labeled: q.labeledOnly ? 'true' : undefined, from: q.from, to: q.to, labelCursorTs: q.labelCursor?.ts, labelCursorRequestId: q.labelCursor?.requestId, limit: q.limit };
-    return (await this.http.request<{ predictions: LoggedPredictionInfo[] }>('GET', 'api/v1/predictions', undefined, { query })).predictions;
+  async predictions(query: PredictionQuery): Promise<LoggedPredictionInfo[]> {
+    required('query', query, 'object');
+    required('deployment', query.deployment, 'name');
+    const params = { deployment: query.deployment, labeled: query.labeledOnly ? 'true' : undefined, from: query.from, to: query.to, labelCursorTs: query.labelCursor?.ts, labelCursorRequestId: query.labelCursor?.requestId, limit: query.limit };
+    return (await this.http.request<{ predictions: LoggedPredictionInfo[] }>('GET', 'api/v1/predictions', undefined, { query: params })).predictions;
   }
 
   /** Retention: deletes logged predictions (and their labels) with event time before `before` (epoch ms), of one deployment or all. */
-  prunePredictions(before: number, deployment?: string): Promise<{ deleted: number; before: number }> {
+  async prunePredictions(before: number, deployment?: string): Promise<{ deleted: number; before: number }> {
+    required('before', before, 'number');
+    optional('deployment', deployment, 'name');
     return this.http.request('DELETE', 'api/v1/predictions', undefined, { query: { before, deployment } });
   }
 
-  createMonitor(definition: MonitorDefinition): Promise<SavedMonitorInfo> {
+  async createMonitor(definition: MonitorDefinition): Promise<SavedMonitorInfo> {
+    required('definition', definition, 'object');
     return this.http.request('POST', 'api/v1/monitors', definition);
   }
 
-  updateMonitor(definition: MonitorDefinition): Promise<SavedMonitorInfo> {
+  async updateMonitor(definition: MonitorDefinition): Promise<SavedMonitorInfo> {
+    required('definition', definition, 'object');
+    required('name', definition.name, 'name');
     return this.http.request('PUT', `api/v1/monitors/${encodeURIComponent(definition.name)}`, definition);
   }
 
-  getMonitor(name: string): Promise<MonitorInfo> {
+  async getMonitor(name: string): Promise<MonitorInfo> {
+    required('name', name, 'name');
     return this.http.request('GET', `api/v1/monitors/${encodeURIComponent(name)}`);
   }
 
   async listMonitors(deployment?: string): Promise<MonitorInfo[]> {
+    optional('deployment', deployment, 'name');
     return (await this.http.request<{ monitors: MonitorInfo[] }>('GET', 'api/v1/monitors', undefined, { query: { deployment } })).monitors;
   }
 
   /** Deletes the monitor; its firing alerts are resolved and their `alert.resolved` webhooks sent (with a short budget). */
-  deleteMonitor(name: string): Promise<MonitorRemovalInfo> {
+  async deleteMonitor(name: string): Promise<MonitorRemovalInfo> {
+    required('name', name, 'name');
     return this.http.request('DELETE', `api/v1/monitors/${encodeURIComponent(name)}`);
   }
 
   async windows(name: string, limit?: number): Promise<MonitorWindow[]> {
+    required('name', name, 'name');
     return (await this.http.request<{ windows: MonitorWindow[] }>('GET', `api/v1/monitors/${encodeURIComponent(name)}/windows`, undefined, { query: { limit } })).windows.map(windowFromJson);
   }
 
   async run(name: string, options: { now?: number } = {}): Promise<MonitorRunInfo> {
+    required('name', name, 'name');
+    required('options', options, 'object');
     return monitorRunFromJson(await this.http.request<MonitorRunInfo>('POST', `api/v1/monitors/${encodeURIComponent(name)}/run`, options));
   }
 
   /** The last windows and alerts of every monitor on a deployment (or of one monitor). */
   async status(deploymentOrMonitor: string, limit?: number): Promise<MonitorStatusInfo[]> {
+    required('deploymentOrMonitor', deploymentOrMonitor, 'name');
     const { monitors } = await this.http.request<{ monitors: MonitorStatusInfo[] }>('GET', `api/v1/monitor-status/${encodeURIComponent(deploymentOrMonitor)}`, undefined, { query: { limit } });
     return monitors.map(monitorStatusFromJson);
   }
 
-  async alerts(q: AlertQuery = {}): Promise<AlertInfo[]> {
-    return (await this.http.request<{ alerts: AlertInfo[] }>('GET', 'api/v1/alerts', undefined, { query: { ...q } })).alerts.map(alertFromJson);
+  async alerts(query: AlertQuery = {}): Promise<AlertInfo[]> {
+    required('query', query, 'object');
+    return (await this.http.request<{ alerts: AlertInfo[] }>('GET', 'api/v1/alerts', undefined, { query: { ...query } })).alerts.map(alertFromJson);
   }
 
   /** `id` may be a start of the alert's id (4 characters or more); the alert acknowledged is answered, its id whole. */
   async acknowledgeAlert(id: string): Promise<AlertInfo> {
+    required('id', id, 'name');
     return alertFromJson((await this.http.request<{ alert: AlertInfo }>('POST', `api/v1/alerts/${encodeURIComponent(id)}/ack`, {})).alert);
   }
 }

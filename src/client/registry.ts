@@ -1,4 +1,5 @@
-import { KeelError, type HistoryEntry, type ModelLineage, type ModelSignature, type ModelStage, type ModelVersion, type Page, type RegisteredModel, type SearchOptions, type TensorSpec } from '../core/index.js';
+import { invalidArgument, KeelError, type HistoryEntry, type ModelLineage, type ModelSignature, type ModelStage, type ModelVersion, type Page, type RegisteredModel, type SearchOptions, type TensorSpec } from '../core/index.js';
+import { optional, required } from './arguments.js';
 import type { HttpTransport } from './http.js';
 
 // The registry's JSON shapes are core's (core/contracts/registry.ts), which registry/ makes; the
@@ -29,6 +30,7 @@ export interface RegisterModelOptions {
 const seg = (s: string | number): string => encodeURIComponent(String(s));
 
 function searchQuery(o: RegistrySearch): Record<string, string | number | undefined> {
+  required('options', o, 'object');
   // One order_by term per call over the query string keeps the transport simple.
   if ((o.orderBy?.length ?? 0) > 1) throw new KeelError('INVALID_ARGUMENT', 'orderBy: the SDK sends one order term', { field: 'orderBy' });
   return { filter: o.filter, orderBy: o.orderBy?.[0], maxResults: o.maxResults, pageToken: o.pageToken };
@@ -38,71 +40,108 @@ function searchQuery(o: RegistrySearch): Record<string, string | number | undefi
 export class RegistryClient {
   constructor(private readonly http: HttpTransport) {}
 
-  listModels(options: RegistrySearch = {}): Promise<RegistryPage<RegisteredModelInfo>> {
+  async listModels(options: RegistrySearch = {}): Promise<RegistryPage<RegisteredModelInfo>> {
     return this.http.request('GET', 'api/v1/models', undefined, { query: searchQuery(options) });
   }
 
-  createModel(name: string, options: { description?: string; tags?: Readonly<Record<string, string>> } = {}): Promise<RegisteredModelInfo> {
+  async createModel(name: string, options: { description?: string; tags?: Readonly<Record<string, string>> } = {}): Promise<RegisteredModelInfo> {
+    required('name', name, 'name');
+    required('options', options, 'object');
     return this.http.request('POST', 'api/v1/models', { name, ...options });
   }
 
-  getModel(name: string): Promise<RegisteredModelInfo> {
+  async getModel(name: string): Promise<RegisteredModelInfo> {
+    required('name', name, 'name');
     return this.http.request('GET', `api/v1/models/${seg(name)}`);
   }
 
-  updateModel(name: string, patch: { description?: string; newName?: string }): Promise<RegisteredModelInfo> {
+  async updateModel(name: string, patch: { description?: string; newName?: string }): Promise<RegisteredModelInfo> {
+    required('name', name, 'name');
+    required('patch', patch, 'object');
     return this.http.request('PATCH', `api/v1/models/${seg(name)}`, patch);
   }
 
   async deleteModel(name: string): Promise<void> {
+    required('name', name, 'name');
     await this.http.request('DELETE', `api/v1/models/${seg(name)}`);
   }
 
   /** Registers the next version of `name` (created if missing); the signature is read from the ONNX file. */
-  registerModel(name: string, options: RegisterModelOptions): Promise<ModelVersionInfo> {
+  async registerModel(name: string, options: RegisterModelOptions): Promise<ModelVersionInfo> {
+    required('name', name, 'name');
+    required('options', options, 'object');
     const { onnx, ...rest } = options;
-    return this.http.request('POST', `api/v1/models/${seg(name)}/versions`, { ...rest, ...(onnx ? { onnxBase64: Buffer.from(onnx).toString('base64') } : {}) });
+    // A path given as `onnx` would go up as the path's own bytes.
+    optional('onnx', onnx, 'bytes');
+    optional('artifactSha256', rest.artifactSha256, 'name');
+    optional('runId', rest.runId, 'name');
+    // Checked here, in the SDK's names: the server's error names its body's `onnxBase64`.
+    if ([onnx, rest.artifactSha256, rest.runId].filter((s) => s !== undefined).length !== 1) {
+      throw invalidArgument('source', 'give exactly one of onnx (the ONNX bytes), artifactSha256, or runId with artifactPath');
+    }
+    return this.http.request('POST', `api/v1/models/${seg(name)}/versions`, { ...rest, ...(onnx !== undefined ? { onnxBase64: Buffer.from(onnx).toString('base64') } : {}) });
   }
 
-  listVersions(name: string, options: RegistrySearch = {}): Promise<RegistryPage<ModelVersionInfo>> {
+  async listVersions(name: string, options: RegistrySearch = {}): Promise<RegistryPage<ModelVersionInfo>> {
+    required('name', name, 'name');
     return this.http.request('GET', `api/v1/models/${seg(name)}/versions`, undefined, { query: searchQuery(options) });
   }
 
-  getVersion(name: string, version: number): Promise<ModelVersionInfo> {
+  async getVersion(name: string, version: number): Promise<ModelVersionInfo> {
+    required('name', name, 'name');
+    required('version', version, 'integer');
     return this.http.request('GET', `api/v1/models/${seg(name)}/versions/${seg(version)}`);
   }
 
   async deleteVersion(name: string, version: number): Promise<void> {
+    required('name', name, 'name');
+    required('version', version, 'integer');
     await this.http.request('DELETE', `api/v1/models/${seg(name)}/versions/${seg(version)}`);
   }
 
   /** The ONNX bytes of a version. */
-  downloadOnnx(name: string, version: number): Promise<Uint8Array> {
+  async downloadOnnx(name: string, version: number): Promise<Uint8Array> {
+    required('name', name, 'name');
+    required('version', version, 'integer');
     return this.http.bytes(`api/v1/models/${seg(name)}/versions/${seg(version)}/onnx`);
   }
 
   /** `name@alias`, `name/3`, `name/Production` or `name` (the newest version). */
-  resolve(ref: string): Promise<ModelVersionInfo> {
+  async resolve(ref: string): Promise<ModelVersionInfo> {
+    required('ref', ref, 'name');
     return this.http.request('GET', 'api/v1/model-resolve', undefined, { query: { ref } });
   }
 
-  setAlias(name: string, alias: string, version: number): Promise<ModelVersionInfo> {
+  async setAlias(name: string, alias: string, version: number): Promise<ModelVersionInfo> {
+    required('name', name, 'name');
+    required('alias', alias, 'name');
+    required('version', version, 'integer');
     return this.http.request('PUT', `api/v1/models/${seg(name)}/aliases/${seg(alias)}`, { version });
   }
 
   async deleteAlias(name: string, alias: string): Promise<boolean> {
+    required('name', name, 'name');
+    required('alias', alias, 'name');
     return (await this.http.request<{ deleted: boolean }>('DELETE', `api/v1/models/${seg(name)}/aliases/${seg(alias)}`)).deleted;
   }
 
-  getByAlias(name: string, alias: string): Promise<ModelVersionInfo> {
+  async getByAlias(name: string, alias: string): Promise<ModelVersionInfo> {
+    required('name', name, 'name');
+    required('alias', alias, 'name');
     return this.http.request('GET', `api/v1/models/${seg(name)}/aliases/${seg(alias)}`);
   }
 
-  transitionStage(name: string, version: number, stage: ModelStageName | string, options: { archiveExistingVersions?: boolean } = {}): Promise<ModelVersionInfo> {
+  async transitionStage(name: string, version: number, stage: ModelStageName | string, options: { archiveExistingVersions?: boolean } = {}): Promise<ModelVersionInfo> {
+    required('name', name, 'name');
+    required('version', version, 'integer');
+    required('stage', stage, 'name');
+    required('options', options, 'object');
     return this.http.request('POST', `api/v1/models/${seg(name)}/versions/${seg(version)}/stage`, { stage, ...options });
   }
 
-  history(name: string, options: { alias?: string; version?: number } = {}): Promise<readonly RegistryHistoryEntry[]> {
+  async history(name: string, options: { alias?: string; version?: number } = {}): Promise<readonly RegistryHistoryEntry[]> {
+    required('name', name, 'name');
+    required('options', options, 'object');
     return this.http.request('GET', `api/v1/models/${seg(name)}/history`, undefined, { query: { alias: options.alias, version: options.version } });
   }
 }

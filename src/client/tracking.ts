@@ -1,6 +1,8 @@
 import { fromJsonNumber, KeelError } from '../core/index.js';
 import type { FileInfo as ArtifactFile, KeyValue, MetricPoint, Run, RunInfo } from '../core/index.js';
+import { optional, required } from './arguments.js';
 import type { HttpTransport } from './http.js';
+import { attachExitHooks } from './exit-hooks.js';
 import { mlflowCall } from './mlflow-transport.js';
 
 // MLflow's shapes are core's (core/contracts/tracking.ts), which tracking/ makes; the SDK's names
@@ -68,14 +70,17 @@ export class TrackingClient {
   }
 
   async createExperiment(name: string): Promise<string> {
+    required('name', name, 'name');
     return (await this.call<{ experiment_id: string }>('POST', 'experiments/create', { name })).experiment_id;
   }
 
   async getExperiment(id: string): Promise<{ experiment_id: string; name: string; lifecycle_stage: string }> {
+    required('id', id, 'name');
     return (await this.call<{ experiment: { experiment_id: string; name: string; lifecycle_stage: string } }>('GET', 'experiments/get', { experiment_id: id })).experiment;
   }
 
   async getExperimentByName(name: string): Promise<{ experiment_id: string; name: string; lifecycle_stage: string }> {
+    required('name', name, 'name');
     return (await this.call<{ experiment: { experiment_id: string; name: string; lifecycle_stage: string } }>('GET', 'experiments/get-by-name', { experiment_name: name })).experiment;
   }
 
@@ -84,6 +89,7 @@ export class TrackingClient {
   }
 
   async getOrCreateExperiment(name: string): Promise<string> {
+    required('name', name, 'name');
     try {
       return (await this.call<{ experiment: { experiment_id: string } }>('GET', 'experiments/get-by-name', { experiment_name: name })).experiment.experiment_id;
     } catch (e) {
@@ -98,6 +104,10 @@ export class TrackingClient {
   }
 
   async startRun(options: StartRunOptions = {}): Promise<Run> {
+    required('options', options, 'object');
+    optional('experimentId', options.experimentId, 'name');
+    optional('experimentName', options.experimentName, 'name');
+    optional('tags', options.tags, 'object');
     // Both given, the name was ignored and the run went to the id's experiment unseen.
     if (options.experimentId !== undefined && options.experimentName !== undefined) {
       throw new KeelError('INVALID_ARGUMENT', 'experimentName: give experimentId or experimentName, not both', { field: 'experimentName' });
@@ -114,6 +124,12 @@ export class TrackingClient {
 
   /** Buffered: returns at once; the point is sent with the next batch. */
   logMetric(runId: string, key: string, value: number, step = 0, timestamp = Date.now()): void {
+    // Checked here, not at the flush: a wrong point would fail the batch of every point with it.
+    required('runId', runId, 'name');
+    required('key', key, 'name');
+    required('value', value, 'number');
+    required('step', step, 'integer');
+    required('timestamp', timestamp, 'integer');
     if (this.lastError !== undefined) this.rethrow();
     // Exit hooks are attached on the first buffered point, so clients that never buffer add none.
     if (this.flushOnExit && this.detach === undefined) this.detach = attachExitHooks(() => this.flush());
@@ -123,25 +139,39 @@ export class TrackingClient {
   }
 
   logMetrics(runId: string, metrics: Readonly<Record<string, number>>, step = 0): void {
+    required('runId', runId, 'name');
+    required('metrics', metrics, 'object');
     const now = Date.now();
+    // Every value checked before any is buffered: a bad one leaves none of the call's points logged.
+    for (const [k, v] of Object.entries(metrics)) required(`metrics.${k}`, v, 'number');
     for (const [k, v] of Object.entries(metrics)) this.logMetric(runId, k, v, step, now);
   }
 
   /** Params are sent at once (they are immutable, so an error must reach the caller). */
-  logParam(runId: string, key: string, value: string): Promise<void> {
+  async logParam(runId: string, key: string, value: string): Promise<void> {
+    required('runId', runId, 'name');
+    required('key', key, 'name');
+    required('value', value, 'string');
     return this.logBatch(runId, { params: [{ key, value }] });
   }
 
-  logParams(runId: string, params: Readonly<Record<string, string | number | boolean>>): Promise<void> {
+  async logParams(runId: string, params: Readonly<Record<string, string | number | boolean>>): Promise<void> {
+    required('runId', runId, 'name');
+    required('params', params, 'object');
     return this.logBatch(runId, { params: Object.entries(params).map(([key, value]) => ({ key, value: String(value) })) });
   }
 
-  setTag(runId: string, key: string, value: string): Promise<void> {
+  async setTag(runId: string, key: string, value: string): Promise<void> {
+    required('runId', runId, 'name');
+    required('key', key, 'name');
+    required('value', value, 'string');
     return this.logBatch(runId, { tags: [{ key, value }] });
   }
 
   /** Sends at once, split into requests within MLflow's limits. */
   async logBatch(runId: string, batch: { metrics?: readonly MetricPoint[]; params?: readonly KeyValue[]; tags?: readonly KeyValue[] }): Promise<void> {
+    required('runId', runId, 'name');
+    required('batch', batch, 'object');
     const metrics = batch.metrics ?? [];
     const params = batch.params ?? [];
     const tags = batch.tags ?? [];
@@ -192,15 +222,19 @@ export class TrackingClient {
   }
 
   async endRun(runId: string, status: 'FINISHED' | 'FAILED' | 'KILLED' = 'FINISHED'): Promise<RunInfo> {
+    required('runId', runId, 'name');
     await this.flush();
     return (await this.call<{ run_info: RunInfo }>('POST', 'runs/update', { run_id: runId, status, end_time: Date.now() })).run_info;
   }
 
   async getRun(runId: string): Promise<Run> {
+    required('runId', runId, 'name');
     return decodeRun((await this.call<{ run: Run }>('GET', 'runs/get', { run_id: runId })).run);
   }
 
   async searchRuns(options: SearchRunsOptions): Promise<{ runs: Run[]; nextPageToken?: string }> {
+    required('options', options, 'object');
+    required('experimentIds', options.experimentIds, 'names');
     const out = await this.call<{ runs?: Run[]; next_page_token?: string }>('POST', 'runs/search', {
       experiment_ids: options.experimentIds,
       filter: options.filter,
@@ -214,12 +248,16 @@ export class TrackingClient {
 
   /** The files and directories directly under `path` (the run's root when omitted), as MLflow lists them. */
   async listArtifacts(runId: string, path?: string): Promise<ArtifactFile[]> {
+    required('runId', runId, 'name');
+    optional('path', path, 'string');
     const out = await this.call<{ files?: (Omit<ArtifactFile, 'file_size'> & { file_size?: number | string })[] }>('GET', 'artifacts/list', { run_id: runId, path });
     // MLflow's servers send int64 as strings; Keel's sends numbers.
     return (out.files ?? []).map((f) => ({ path: f.path, is_dir: f.is_dir, ...(f.file_size === undefined ? {} : { file_size: Number(f.file_size) }) }));
   }
 
   async getMetricHistory(runId: string, key: string): Promise<MetricPoint[]> {
+    required('runId', runId, 'name');
+    required('key', key, 'name');
     const out = await this.call<{ metrics?: (Omit<MetricPoint, 'value'> & { value: number | string })[] }>('GET', 'metrics/get-history', { run_id: runId, metric_key: key });
     return (out.metrics ?? []).map((m) => ({ ...m, value: fromJsonNumber(m.value) }));
   }
@@ -237,31 +275,4 @@ export class TrackingClient {
 
 function decodeRun(run: Run): Run {
   return { ...run, data: { ...run.data, metrics: run.data.metrics.map((m) => ({ ...m, value: fromJsonNumber(m.value as number | string) })) } };
-}
-
-/**
- * Flush on the way out: beforeExit (the loop ran dry), and SIGINT/SIGTERM, after which the
- * signal's default action is restored and re-raised so the process still ends as asked.
- */
-function attachExitHooks(flush: () => Promise<void>): () => void {
-  // A flush that fails here has no caller left to tell: Node's warning (on stderr) says the points are lost.
-  const onBeforeExit = (): void => void flush().catch((e: unknown) => {
-    process.emitWarning(`metric points logged through the Keel SDK were not sent before the process ended: ${e instanceof Error ? e.message : String(e)}`, { code: 'KEEL_METRICS_NOT_SENT' });
-  });
-  const onSignal = (signal: NodeJS.Signals): void => {
-    detach();
-    const done = (): void => {
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    };
-    flush().then(done, done);
-  };
-  const detach = (): void => {
-    process.off('beforeExit', onBeforeExit);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
-  process.on('beforeExit', onBeforeExit);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return detach;
 }

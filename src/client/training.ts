@@ -1,5 +1,6 @@
 import { fromJsonNumber } from '../core/index.js';
 import type { TrainRequestJson, TrainResultJson } from '../core/index.js';
+import { required } from './arguments.js';
 import type { HttpTransport } from './http.js';
 
 // The body and answer of POST /api/v1/train are core's (core/contracts/training.ts).
@@ -10,10 +11,13 @@ export class TrainingClient {
 
   /** Trains on the server; resolves when training has finished. */
   async train(request: TrainRequestJson): Promise<TrainResultJson> {
+    required('request', request, 'object');
     return withNumberMetrics(await this.http.request('POST', 'api/v1/train', request));
   }
 
   async resume(runId: string, options: { checkpointEvery?: number } = {}): Promise<TrainResultJson> {
+    required('runId', runId, 'name');
+    required('options', options, 'object');
     return withNumberMetrics(await this.http.request('POST', `api/v1/train/${encodeURIComponent(runId)}/resume`, options));
   }
 }

@@ -1,4 +1,5 @@
 import { driftReportFromJson, type DriftColumn } from '../core/index.js';
+import { optional, required } from './arguments.js';
 import type { HttpTransport } from './http.js';
 
 /**
@@ -71,29 +72,41 @@ export interface ValidationApi<S = SchemaJson, V = ValidationResultJson, D = Dri
 export class ValidationClient<S = SchemaJson, V = ValidationResultJson, D = DriftReportJson> implements ValidationApi<S, V, D> {
   constructor(private readonly http: HttpTransport) {}
 
-  inferSchema(ref: string, options: { maxDomainSize?: number } = {}): Promise<S> {
+  async inferSchema(ref: string, options: { maxDomainSize?: number } = {}): Promise<S> {
+    required('ref', ref, 'name');
+    required('options', options, 'object');
     return this.http.request('POST', 'api/v1/schemas/infer', { dataset: ref, ...options });
   }
 
-  saveSchema(dataset: string, schema: S, source?: string): Promise<SavedSchemaJson<S>> {
+  async saveSchema(dataset: string, schema: S, source?: string): Promise<SavedSchemaJson<S>> {
+    required('dataset', dataset, 'name');
+    required('schema', schema, 'object');
+    optional('source', source, 'string');
     return this.http.request('POST', `api/v1/schemas/${encodeURIComponent(dataset)}`, { schema, ...(source ? { source } : {}) });
   }
 
-  getSchema(dataset: string, version?: number): Promise<SavedSchemaJson<S>> {
+  async getSchema(dataset: string, version?: number): Promise<SavedSchemaJson<S>> {
+    required('dataset', dataset, 'name');
     return this.http.request('GET', `api/v1/schemas/${encodeURIComponent(dataset)}`, undefined, { query: { version } });
   }
 
   async listSchemas(dataset: string): Promise<Omit<SavedSchemaJson<S>, 'schema'>[]> {
+    required('dataset', dataset, 'name');
     return (await this.http.request<{ versions: Omit<SavedSchemaJson<S>, 'schema'>[] }>('GET', `api/v1/schemas/${encodeURIComponent(dataset)}/versions`)).versions;
   }
 
   async validate(ref: string, options: { schema?: S; against?: string; distributions?: boolean } = {}): Promise<V> {
+    required('ref', ref, 'name');
+    required('options', options, 'object');
     const result = await this.http.request<{ report: { drift?: DriftJson } }>('POST', 'api/v1/validate', { dataset: ref, ...options });
     const { drift } = result.report;
     return (drift ? { ...result, report: { ...result.report, drift: driftReportFromJson(drift) } } : result) as V;
   }
 
   async drift(reference: string, current: string, options: DriftOptionsJson = {}): Promise<D> {
+    required('reference', reference, 'name');
+    required('current', current, 'name');
+    required('options', options, 'object');
     return driftReportFromJson(await this.http.request<DriftJson>('POST', 'api/v1/drift', { reference, current, ...options })) as D;
   }
 }

@@ -309,9 +309,14 @@ for (const backend of testStores()) {
       await expectKeelError(t.service.diff('picked@abcd', 'picked'), 'INVALID_ARGUMENT', /^a: version 'abcd'/);
     });
 
-    it('reports missing datasets and versions as NOT_FOUND', async () => {
-      await expectKeelError(t.service.get('nope'), 'NOT_FOUND', /dataset 'nope'/);
-      await expectKeelError(t.service.get('demo@000000000000'), 'NOT_FOUND', /dataset version 'demo@000000000000'/);
+    it('reports missing datasets and versions as NOT_FOUND, naming the argument (ref; versions: name), as the HTTP routes do', async () => {
+      expect((await expectKeelError(t.service.get('nope'), 'NOT_FOUND', /^ref: dataset 'nope' not found$/)).field).toBe('ref');
+      expect((await expectKeelError(t.service.get('demo@000000000000'), 'NOT_FOUND', /^ref: dataset version 'demo@000000000000' not found$/)).field).toBe('ref');
+      expect((await expectKeelError(t.service.loadTable('nope'), 'NOT_FOUND', /^ref: dataset 'nope' not found$/)).field).toBe('ref');
+      expect((await expectKeelError(t.service.rows('demo@000000000000'), 'NOT_FOUND', /^ref: /)).field).toBe('ref');
+      expect((await expectKeelError(t.service.versions('nope'), 'NOT_FOUND', /^name: dataset 'nope' not found$/)).field).toBe('name');
+      // A caller's own name for the ref (a diff's `b`) is the one named.
+      expect((await expectKeelError(t.service.get('nope', 'b'), 'NOT_FOUND', /^b: dataset 'nope' not found$/)).field).toBe('b');
     });
 
     describe('bad input leaves nothing behind', () => {

@@ -200,17 +200,20 @@ export class DatasetService {
   /** The versions of one dataset, newest first (without their column statistics). */
   async versions(name: string): Promise<DatasetVersionInfo[]> {
     assertDatasetName(name, 'name');
-    if (!(await this.repo.datasetExists(name))) throw notFound('dataset', name);
+    if (!(await this.repo.datasetExists(name))) throw notFound('dataset', name, 'name');
     return this.repo.listVersions(name);
   }
 
-  /** `field` names the ref in an error (the diff's `a` and `b`). */
+  /**
+   * `field` names the ref in an error (the diff's `a` and `b`), a NOT_FOUND too, as the HTTP
+   * route's does: `ref: dataset 'x' not found` (lookupFor renames it for callers that name it otherwise).
+   */
   async get(ref: string, field = 'ref'): Promise<DatasetVersion> {
     const { name, version, prefix, back } = parseDatasetRef(ref, field);
     const v = version ? await this.repo.getVersion(name, version) : prefix ? await this.versionStartingWith(name, prefix, field) : back ? await this.repo.versionBack(name, back) : await this.repo.latestVersion(name);
     if (v) return v;
-    if (!(await this.repo.datasetExists(name))) throw notFound('dataset', name);
-    throw notFound('dataset version', ref);
+    if (!(await this.repo.datasetExists(name))) throw notFound('dataset', name, field);
+    throw notFound('dataset version', ref, field);
   }
 
   /** The one version whose id starts with `prefix`; a prefix two versions share is refused, naming them. */

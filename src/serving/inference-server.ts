@@ -69,8 +69,10 @@ export function checkDeploymentName(name: string, field = 'deployment'): void {
 /**
  * The model server: its own Fastify app speaking the Open Inference Protocol (KServe V2 REST, with
  * Triton's binary tensor extension), `/v1/models/{name}:predict`, and Prometheus `/metrics`.
- * Lifecycle: `start()` listens and loads every model (readiness waits on their warm-up runs);
- * `close()` stops listening, drains the models and stops the workers.
+ * Lifecycle: construction starts nothing (no thread, no socket: a server built and never started
+ * lets the process exit); `start()` listens and loads every model, which starts the worker threads
+ * (readiness waits on their warm-up runs); `close()` stops listening, drains the models and stops
+ * the workers.
  */
 export class InferenceServer {
   readonly app: FastifyInstance;
@@ -80,7 +82,6 @@ export class InferenceServer {
   private readonly logger: Logger;
 
   constructor(private readonly o: InferenceServerOptions) {
-    // Before the workers start: a throw after would leave their threads keeping the process alive.
     if (o.deployment !== undefined) checkDeploymentName(o.deployment);
     this.logger = o.logger ?? silentLogger;
     this.pool = new InferencePool(o.workers ?? 1, { intraOpThreads: o.intraOpThreads ?? 1, interOpThreads: o.interOpThreads ?? 1 });

@@ -54,19 +54,26 @@ class PoolWorker {
  * A fixed pool of inference worker threads. Every model version is loaded into every worker;
  * each run goes to the worker with the fewest runs in flight. Input buffers that a typed array
  * owns whole are transferred to the worker (zero-copy), so the caller must not read them after.
+ * The threads start with the first load, not with the pool: a pool (or a server holding one)
+ * that is built and never used starts no thread and keeps no process alive.
  */
 export class InferencePool {
-  private readonly workers: PoolWorker[];
+  private workers: PoolWorker[] = [];
   private nextId = 1;
+  private closed = false;
 
   constructor(readonly size: number, private readonly tuning: SessionTuning) {
     if (!Number.isInteger(size) || size < 1) throw new KeelError('INVALID_ARGUMENT', `workers: expected a positive integer, got ${size}`, { field: 'workers' });
-    this.workers = Array.from({ length: size }, () => new PoolWorker(new URL('./inference-worker.ts', import.meta.url)));
+  }
+
+  /** Whether the threads have been started (by a first load or run). */
+  get started(): boolean {
+    return this.workers.length > 0;
   }
 
   /** Loads a model version into every worker and returns the signature onnxruntime reads from it. */
   async load(key: string, source: ModelBytesSource): Promise<ModelSignature> {
-    const replies = await Promise.all(this.workers.map((w) => this.send(w, { op: 'load', key, source, tuning: this.tuning }, [])));
+    const replies = await Promise.all(this.running().map((w) => this.send(w, { op: 'load', key, source, tuning: this.tuning }, [])));
     return replies[0]!.signature!;
   }
 
@@ -76,7 +83,7 @@ export class InferencePool {
 
   async run(key: string, inputs: readonly Tensor[]): Promise<Tensor[]> {
     let best: PoolWorker | undefined;
-    for (const w of this.workers) if (!w.dead && (best === undefined || w.inflight < best.inflight)) best = w;
+    for (const w of this.running()) if (!w.dead && (best === undefined || w.inflight < best.inflight)) best = w;
     if (!best) throw new KeelError('UNAVAILABLE', 'no inference worker is running');
     const transfer: ArrayBuffer[] = [];
     let sent = inputs;
@@ -105,6 +112,7 @@ export class InferencePool {
 
   /** Ends the threads, each once it has loaded and what it was sent has answered (at most SETTLE_MS). */
   async close(): Promise<void> {
+    this.closed = true;
     const deadline = Date.now() + SETTLE_MS;
     // Unref'd: a wait that is still pending keeps no process alive once its workers have ended.
     const pause = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
@@ -113,6 +121,13 @@ export class InferencePool {
       while (w.pending.size > 0 && !w.dead && Date.now() < deadline) await pause(10);
       await w.worker.terminate();
     }));
+  }
+
+  /** The threads, started on first need; a closed pool starts none again. */
+  private running(): PoolWorker[] {
+    if (this.closed) throw new KeelError('UNAVAILABLE', 'the inference pool is closed');
+    if (this.workers.length === 0) this.workers = Array.from({ length: this.size }, () => new PoolWorker(new URL('./inference-worker.ts', import.meta.url)));
+    return this.workers;
   }
 
   private send(w: PoolWorker, msg: DistributiveOmit<WorkerRequest, 'id'>, transfer: ArrayBuffer[]): Promise<WorkerReply & { ok: true }> {

@@ -35,7 +35,8 @@ export interface TrainingPlan {
 
 export async function planTraining(request: TrainRequest, deps: Pick<TrainingDeps, 'datasets' | 'modelKinds'>): Promise<TrainingPlan> {
   const req = normalizeRequest(request, deps.modelKinds);
-  const info = await lookupFor('dataset', () => deps.datasets.get(req.dataset));
+  // DatasetService names its own argument (`ref`); the request's field is `dataset`.
+  const info = await lookupFor('dataset', () => deps.datasets.get(req.dataset), ['ref']);
   const datasetRef = `${info.name}@${info.version}`;
   const featureNames = checkColumns(info.columns, req, datasetRef);
   // Only the columns training uses: a wide dataset's others would take memory for nothing.

@@ -61,6 +61,12 @@ describe('training routes', () => {
     expect(res.json().error.field).toContain('n_estimators');
   });
 
+  // DatasetService names its own argument (`ref`); the request names it `dataset`.
+  it('a dataset that does not exist is a 404 naming the body field dataset', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/train', payload: { dataset: 'nope', target: 'y' } });
+    expect([res.statusCode, res.json().error]).toEqual([404, { code: 'NOT_FOUND', message: "dataset: dataset 'nope' not found", field: 'dataset' }]);
+  });
+
   // They were dropped, and the run trained without them: a typo or a field at the wrong level trained something else than asked.
   it('refuses a body field it does not know, at any level, naming its path; params stay free-form', async () => {
     const runs = async () => (await platform.tracking.searchRuns({ experimentIds: ['0'] })).runs.length;
