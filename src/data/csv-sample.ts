@@ -3,7 +3,7 @@
  * plain copy of the first rows of a gzipped or large file, the leading parts of a folder); whether
  * parts share one header; a file's first rows, read in JS where a DuckDB query costs more.
  */
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { readHead } from '../core/index.js';
 import { fileDelimiter, type ReadOptions } from './read-options.js';
@@ -31,6 +31,22 @@ export async function sniffRows(path: string): Promise<number> {
   const head = await headLines(path);
   if (head === undefined || head.lines < 2 || head.bytes < HEAD_BYTES) return SNIFF_ROWS;
   return Math.max(MIN_SNIFF_ROWS, Math.min(SNIFF_ROWS, Math.floor((SNIFF_BYTES * head.lines) / head.bytes)));
+}
+
+/**
+ * Whether DuckDB's sniffer, reading `rows` rows, saw every row of the plain CSV at `path`: one of
+ * at most SNIFF_BYTES whose line ends (`\n` and `\r` both counted, a row has at least one) are
+ * fewer than `rows`. (A compressed file is never told so.)
+ */
+export async function sniffedEveryRow(path: string, rows: number): Promise<boolean> {
+  if (!/\.(csv|tsv|txt)$/i.test(path)) return false;
+  const size = await stat(path).then((s) => s.size, () => Infinity);
+  if (size > SNIFF_BYTES) return false;
+  const file = await readFile(path).catch(() => undefined);
+  if (file === undefined || file.length > SNIFF_BYTES) return false;
+  let ends = 0;
+  for (const byte of [0x0a, 0x0d]) for (let i = file.indexOf(byte); i >= 0; i = file.indexOf(byte, i + 1)) ends++;
+  return ends < rows;
 }
 
 /**
