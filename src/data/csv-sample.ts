@@ -3,7 +3,7 @@
  * plain copy of the first rows of a gzipped or large file, the leading parts of a folder); whether
  * parts share one header; a file's first rows, read in JS where a DuckDB query costs more.
  */
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { readHead } from '../core/index.js';
 import { fileDelimiter, type ReadOptions } from './read-options.js';
@@ -34,18 +34,19 @@ export async function sniffRows(path: string): Promise<number> {
 }
 
 /**
- * Whether DuckDB's sniffer, reading `rows` rows, saw every row of the plain CSV at `path`: one of
- * at most SNIFF_BYTES whose line ends (`\n` and `\r` both counted, a row has at least one) are
- * fewer than `rows`. (A compressed file is never told so.)
+ * Whether both DuckDB's sniffer, reading `rows` rows, and the look at the head in JS (headRows:
+ * `rows` rows of the first HEAD_BYTES) saw every row of the plain CSV at `path`: one of at most
+ * HEAD_BYTES whose line ends (`\n` and `\r` both counted, a row has at least one) are fewer
+ * than `rows`. (Never a compressed or UTF-16 file, which headRows does not read.)
  */
-export async function sniffedEveryRow(path: string, rows: number): Promise<boolean> {
-  if (!/\.(csv|tsv|txt)$/i.test(path)) return false;
+export async function sniffedEveryRow(path: string, read: ReadOptions, rows: number): Promise<boolean> {
+  if (!/\.(csv|tsv|txt)$/i.test(path) || read.encoding === 'utf-16') return false;
   const size = await stat(path).then((s) => s.size, () => Infinity);
-  if (size > SNIFF_BYTES) return false;
-  const file = await readFile(path).catch(() => undefined);
-  if (file === undefined || file.length > SNIFF_BYTES) return false;
+  if (size > HEAD_BYTES) return false;
+  const file = await readHead(path, HEAD_BYTES + 1).catch(() => undefined);
+  if (file === undefined || file.length > HEAD_BYTES) return false;
   let ends = 0;
-  for (const byte of [0x0a, 0x0d]) for (let i = file.indexOf(byte); i >= 0; i = file.indexOf(byte, i + 1)) ends++;
+  for (const byte of [0x0a, 0x0d]) for (let i = file.indexOf(byte); i >= 0 && ends < rows; i = file.indexOf(byte, i + 1)) ends++;
   return ends < rows;
 }
 

@@ -17,7 +17,7 @@ import { ambiguousDates, byFormat, checkedDates, fittingFormats, ownDates, type 
 import { sniffParts } from './csv-parts.js';
 import { sampleFile, sniffedEveryRow, sniffRows } from './csv-sample.js';
 import { SPACE_VALUE_MARK } from './csv-space-lines.js';
-import { headValues, longIntegerColumns, textColumnReads, textInNumberColumns, wholeBeyondBigint } from './csv-text-columns.js';
+import { headValues, longIntegerColumns, textColumnReads, textInNumberColumns, WHOLE_LOOK_ROWS, wholeBeyondBigint } from './csv-text-columns.js';
 import { fileDelimiter, isTimestampFormat, type ReadOptions } from './read-options.js';
 import { filesArg, namesCountError, runSource, type Sniffed, type SniffedType } from './source-sql.js';
 
@@ -102,8 +102,8 @@ export async function sniffCsv(
   // What the sniffs and the looks at the sampled rows read: the file, or a plain copy of its first rows (csv-sample.ts).
   const sample = files.length === 1 && workDir !== undefined ? await sampleFile(path, workDir, readOptions) : path;
   const sampleRows = await sniffRows(path);
-  // The sniff saw every row: its integer columns are exact (firstRead).
-  const everyRow = files.length === 1 && (await sniffedEveryRow(path, sampleRows));
+  // The sniff and the look at the head (textInNumberColumns, longIntegerColumns) saw every row: the integer columns left are exact (firstRead).
+  const everyRow = files.length === 1 && (await sniffedEveryRow(path, readOptions, Math.min(sampleRows, WHOLE_LOOK_ROWS)));
   // The names given to a CSV without a header line (the single file's read names its columns by its types).
   const names = readOptions.names === undefined ? '' : `, names = [${readOptions.names.map(quoteString).join(', ')}]`;
   // Keel's names for the columns, where a header's repeated or blank names are renamed (column-names.ts).

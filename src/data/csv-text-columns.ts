@@ -18,7 +18,7 @@ import { runSource, type SniffedType } from './source-sql.js';
 const FIRST_LOOK_ROWS = 256;
 
 /** Rows of the first look at DOUBLE columns for whole numbers: a column of fractions shows one in its first row or so. */
-const WHOLE_LOOK_ROWS = 32;
+export const WHOLE_LOOK_ROWS = 32;
 
 /**
  * The DOUBLE columns whose sampled values are all whole numbers, one of them beyond BIGINT.

@@ -138,19 +138,20 @@ const WIDE_COLUMNS = 1_000;
 /** Rows of a short wide file whose batches stay as they are (batchWidth): one of DuckDB's vectors. */
 const SHORT_ROWS = 2_048;
 
-/** Columns per query on a short wide file at most. */
-const WIDE_BATCH = 200;
+/** Batches of one pass a short wide file is split into at least (batchWidth). */
+const WIDE_BATCHES = 50;
 
 /**
  * Columns per query of a batch of `base` on a file of `rows` × `fileColumns`: on a wide file of
- * few rows, about as many cells as `base` columns of SHORT_ROWS rows, up to WIDE_BATCH. Each query
- * reads the Parquet footer, whose cost grows with the file's columns: at 10,000 columns × 5 rows a
- * query of 20 columns took 13 ms, one of 200 columns 17 ms (one thread); the statistics took
- * 500 queries.
+ * few rows, about as many cells as `base` columns of SHORT_ROWS rows, up to a WIDE_BATCHES-th of
+ * the file's columns. Each query reads the Parquet footer, whose cost grows with the file's
+ * columns, so that batches of a fixed width cost the square of them: at 10,000 columns × 5 rows a
+ * query of 20 columns took 13 ms, one of 200 columns 17 ms (one thread), and the statistics took
+ * 500 queries; at 20,000 columns about 50 ms and 100 ms.
  */
 export function batchWidth(base: number, rows: number, fileColumns: number): number {
   if (fileColumns <= WIDE_COLUMNS) return base;
-  return Math.min(Math.max(base, WIDE_BATCH), Math.max(base, Math.floor((base * SHORT_ROWS) / Math.max(rows, 1))));
+  return Math.max(base, Math.min(Math.floor((base * SHORT_ROWS) / Math.max(rows, 1)), Math.floor(fileColumns / WIDE_BATCHES)));
 }
 
 /**
