@@ -58,7 +58,7 @@ export interface CsvColumn {
 
 /**
  * The first way to read a sniffed column. `everyRow`: the sniff and the look at the head in JS
- * saw every row of the file (sniffedEveryRow), so a BIGINT column left holds only whole numbers
+ * saw every row of the file (sniffedEveryRow, the look reading the whole file), so a BIGINT column left holds only whole numbers
  * as pandas writes them, below 2^53 (the sniffer types `1.5`, `1.0` and `1e3` DOUBLE; the look
  * makes text of `0x1F` or `1_000`, which DuckDB's BIGINT reads, and reads exactly those beyond
  * 2^53): read as BIGINT, without the check, which costs a wide file more than its read (10,000

@@ -124,6 +124,16 @@ describe('integer columns of a file the sniff read whole (read as BIGINT, withou
     }
   });
 
+  it('keeps as text a hex value past the first MiB of a short file', async () => {
+    // 3 rows, the first 1.1 MB: the look at the head reads the whole file, not its first MiB only.
+    const file = join(t.dir, 'hex-late.csv');
+    writeFileSync(file, `h,pad\n1,${'x'.repeat(1_100_000)}\n0x10,x\n2,x\n`);
+    const v = await t.service.add('hex-late', file);
+    // pandas: h object ['1', '0x10', '2'].
+    expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['h:string', 'pad:string']);
+    expect((await t.service.rows(`hex-late@${v.version}`, { offset: 1, columns: ['h'] })).rows).toEqual([['0x10'], ['2']]);
+  });
+
   it('reads a fraction past the sniffed rows of a file of long rows as float', async () => {
     // 2,100 rows of 3,000 bytes: the sniff reads 2,048 of them (sniffRows), and 1.5 comes after.
     const file = join(t.dir, 'long-rows.csv');

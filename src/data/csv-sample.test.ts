@@ -141,12 +141,12 @@ describe('sniffedEveryRow: a file whose every row the sniff and the head look sa
     expect(await sniffedEveryRow(file('five.csv', five), {}, 5)).toBe(false);
     expect(await sniffedEveryRow(file('crlf.csv', five.replaceAll('\n', '\r\n')), {}, 6)).toBe(false);
     expect(await sniffedEveryRow(file('cr.csv', five.replaceAll('\n', '\r')), {}, 5)).toBe(false);
-    // A wide row: 300,000 bytes, one line.
-    expect(await sniffedEveryRow(file('wide.csv', `${'1,'.repeat(150_000)}\n`), {}, 32)).toBe(true);
+    // A wide row: 1,200,000 bytes, one line.
+    expect(await sniffedEveryRow(file('wide.csv', `${'1,'.repeat(600_000)}\n`), {}, 32)).toBe(true);
   });
 
-  it('fails for a file larger than the head look (1 MiB), a compressed or a UTF-16 file', async () => {
-    expect(await sniffedEveryRow(file('large.csv', `${'1,'.repeat(600_000)}\n`), {}, 32)).toBe(false);
+  it('fails for a file larger than the sniff reads (4 MiB), a compressed or a UTF-16 file', async () => {
+    expect(await sniffedEveryRow(file('large.csv', `${'1,'.repeat(2_200_000)}\n`), {}, 32)).toBe(false);
     expect(await sniffedEveryRow(file('five.csv.gz', gzipSync('a\n1\n')), {}, 32)).toBe(false);
     expect(await sniffedEveryRow(file('utf16.csv', 'a\n1\n'), { encoding: 'utf-16' }, 32)).toBe(false);
   });

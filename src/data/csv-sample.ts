@@ -33,18 +33,21 @@ export async function sniffRows(path: string): Promise<number> {
   return Math.max(MIN_SNIFF_ROWS, Math.min(SNIFF_ROWS, Math.floor((SNIFF_BYTES * head.lines) / head.bytes)));
 }
 
+/** The bytes of a file sniffedEveryRow may tell read whole: within what the sniff reads (SNIFF_BYTES). */
+export const WHOLE_FILE_BYTES = SNIFF_BYTES;
+
 /**
- * Whether both DuckDB's sniffer, reading `rows` rows, and the look at the head in JS (headRows:
- * `rows` rows of the first HEAD_BYTES) saw every row of the plain CSV at `path`: one of at most
- * HEAD_BYTES whose line ends (`\n` and `\r` both counted, a row has at least one) are fewer
- * than `rows`. (Never a compressed or UTF-16 file, which headRows does not read.)
+ * Whether DuckDB's sniffer, reading `rows` rows, saw every row of the plain CSV at `path`, and
+ * the look at its head in JS (headRows: `rows` rows) can: a file of at most WHOLE_FILE_BYTES
+ * whose line ends (`\n` and `\r` both counted, a row has at least one) are fewer than `rows`.
+ * (Never a compressed or UTF-16 file, which headRows does not read.)
  */
 export async function sniffedEveryRow(path: string, read: ReadOptions, rows: number): Promise<boolean> {
   if (!/\.(csv|tsv|txt)$/i.test(path) || read.encoding === 'utf-16') return false;
   const size = await stat(path).then((s) => s.size, () => Infinity);
-  if (size > HEAD_BYTES) return false;
-  const file = await readHead(path, HEAD_BYTES + 1).catch(() => undefined);
-  if (file === undefined || file.length > HEAD_BYTES) return false;
+  if (size > WHOLE_FILE_BYTES) return false;
+  const file = await readHead(path, WHOLE_FILE_BYTES + 1).catch(() => undefined);
+  if (file === undefined || file.length > WHOLE_FILE_BYTES) return false;
   let ends = 0;
   for (const byte of [0x0a, 0x0d]) for (let i = file.indexOf(byte); i >= 0 && ends < rows; i = file.indexOf(byte, i + 1)) ends++;
   return ends < rows;
@@ -240,12 +243,12 @@ export async function sameHeaders(files: readonly string[], read: ReadOptions): 
 /**
  * The first `count` rows of a CSV file (the header line among them, when it has one) after its
  * `skip` lines and comment lines, each as its fields (quotes taken off), read from the file's
- * first MiB: fewer when that holds fewer whole rows. Undefined for a zstd or UTF-16 file, or one
+ * first `bytes` (a MiB): fewer when that holds fewer whole rows. Undefined for a zstd or UTF-16 file, or one
  * that cannot be read (DuckDB's to report). Non-ASCII characters come out as Latin-1.
  */
-export async function headRows(path: string, read: ReadOptions, count: number): Promise<string[][] | undefined> {
+export async function headRows(path: string, read: ReadOptions, count: number, bytes = HEAD_BYTES): Promise<string[][] | undefined> {
   if (/\.zst$/i.test(path) || read.encoding === 'utf-16') return undefined;
-  const file = await readHead(path, HEAD_BYTES).catch(() => undefined);
+  const file = await readHead(path, bytes).catch(() => undefined);
   if (file === undefined) return undefined;
   const head = file[0] === 0xef && file[1] === 0xbb && file[2] === 0xbf ? file.subarray(3) : file;
   // Latin-1 keeps every byte one character (the offsets in `text` are those in `head`), and the
@@ -292,7 +295,7 @@ export async function headRows(path: string, read: ReadOptions, count: number): 
     }
   }
   // The file's last row, without a line end.
-  if (file.length < HEAD_BYTES && rows.length < count && !quoted && !lineStart) {
+  if (file.length < bytes && rows.length < count && !quoted && !lineStart) {
     row.push(field);
     rows.push(row);
   }
