@@ -33,19 +33,15 @@ export async function sniffRows(path: string): Promise<number> {
   return Math.max(MIN_SNIFF_ROWS, Math.min(SNIFF_ROWS, Math.floor((SNIFF_BYTES * head.lines) / head.bytes)));
 }
 
-/** The bytes of a file sniffedEveryRow may tell read whole: within what the sniff reads (SNIFF_BYTES). */
+/** The bytes of a file (plain, not UTF-16: headRows reads no other) sniffedEveryRow may tell read whole: within what the sniff reads. */
 export const WHOLE_FILE_BYTES = SNIFF_BYTES;
 
 /**
- * Whether DuckDB's sniffer, reading `rows` rows, saw every row of the plain CSV at `path`, and
- * the look at its head in JS (headRows: `rows` rows) can: a file of at most WHOLE_FILE_BYTES
- * whose line ends (`\n` and `\r` both counted, a row has at least one) are fewer than `rows`.
- * (Never a compressed or UTF-16 file, which headRows does not read.)
+ * Whether the sniffer, reading `rows` rows, saw every row of the plain CSV at `path`, and headRows
+ * (`rows` rows) can: at most WHOLE_FILE_BYTES, fewer line ends (`\n` and `\r` both) than `rows`.
  */
 export async function sniffedEveryRow(path: string, read: ReadOptions, rows: number): Promise<boolean> {
   if (!/\.(csv|tsv|txt)$/i.test(path) || read.encoding === 'utf-16') return false;
-  const size = await stat(path).then((s) => s.size, () => Infinity);
-  if (size > WHOLE_FILE_BYTES) return false;
   const file = await readHead(path, WHOLE_FILE_BYTES + 1).catch(() => undefined);
   if (file === undefined || file.length > WHOLE_FILE_BYTES) return false;
   let ends = 0;
