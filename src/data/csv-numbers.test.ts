@@ -99,3 +99,48 @@ describe('numbers written as pandas reads them', () => {
     expect((await t.service.rows(`late-zeros@${v.version}`, { offset: 25_000 })).rows).toEqual([[1, '02134'], [2, 'NA'], [3, '10001']]);
   });
 });
+
+describe('integer columns of a file the sniff read whole (read as BIGINT, without the whole-number check)', () => {
+  const t = sqliteTestService();
+
+  it('stores a fraction as float, integers beyond 2^53 exactly, and text pandas reads as text, as in a longer file', async () => {
+    // Short enough for the sniff and the look at the head to see every row (sniffedEveryRow).
+    const short = join(t.dir, 'short.csv');
+    writeFileSync(short, 'i,f,big,neg,hex,nul\n1,1,9007199254740993,-9007199254740993,1,\n2,1.5,1,-1,0x10,7\n3,2,2,0,2,\n');
+    // The same rows after 40 rows of ones: neither sees every row, and the check decides.
+    const long = join(t.dir, 'long.csv');
+    writeFileSync(long, `i,f,big,neg,hex,nul\n${'1,1,1,1,1,1\n'.repeat(40)}1,1,9007199254740993,-9007199254740993,1,\n2,1.5,1,-1,0x10,7\n3,2,2,0,2,\n`);
+    // pandas: i int64, f float64, big int64, neg int64, hex object, nul float64 (Keel: int, NaN missing).
+    for (const [name, file, skip] of [['short', short, 0], ['long', long, 40]] as const) {
+      const v = await t.service.add(name, file);
+      expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['i:int', 'f:float', 'big:int', 'neg:int', 'hex:string', 'nul:int']);
+      // pandas: [1, 1.0, 9007199254740993, -9007199254740993, '1', NaN], [2, 1.5, 1, -1, '0x10', 7.0], [3, 2.0, 2, 0, '2', NaN]
+      // (rows() gives an int beyond 2^53 as its digits).
+      expect((await t.service.rows(`${name}@${v.version}`, { offset: skip })).rows).toEqual([
+        [1, 1, '9007199254740993', '-9007199254740993', '1', null],
+        [2, 1.5, 1, -1, '0x10', 7],
+        [3, 2, 2, 0, '2', null],
+      ]);
+    }
+  });
+
+  it('keeps as text a hex value past the first MiB of a short file', async () => {
+    // 3 rows, the first 1.1 MB: the look at the head reads the whole file, not its first MiB only.
+    const file = join(t.dir, 'hex-late.csv');
+    writeFileSync(file, `h,pad\n1,${'x'.repeat(1_100_000)}\n0x10,x\n2,x\n`);
+    const v = await t.service.add('hex-late', file);
+    // pandas: h object ['1', '0x10', '2'].
+    expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['h:string', 'pad:string']);
+    expect((await t.service.rows(`hex-late@${v.version}`, { offset: 1, columns: ['h'] })).rows).toEqual([['0x10'], ['2']]);
+  });
+
+  it('reads a fraction past the sniffed rows of a file of long rows as float', async () => {
+    // 2,100 rows of 3,000 bytes: the sniff reads 2,048 of them (sniffRows), and 1.5 comes after.
+    const file = join(t.dir, 'long-rows.csv');
+    writeFileSync(file, `f,pad\n${`1,${'x'.repeat(3000)}\n`.repeat(2099)}1.5,x\n`);
+    const v = await t.service.add('long-rows', file);
+    // pandas: f float64, the last value 1.5.
+    expect(v.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['f:float', 'pad:string']);
+    expect((await t.service.rows(`long-rows@${v.version}`, { offset: 2099 })).rows).toEqual([[1.5, 'x']]);
+  });
+});

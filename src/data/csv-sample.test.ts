@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { headRows, sameHeaders, sampleFile, wholeRowsEnd } from './csv-sample.js';
+import { headRows, sameHeaders, sampleFile, sniffedEveryRow, wholeRowsEnd } from './csv-sample.js';
 
 describe('sameHeaders: parts that can be read by position as one file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'keel-csv-sample-'));
@@ -126,3 +126,28 @@ describe("the plain copy of a large CSV's first rows", () => {
   });
 });
 
+describe('sniffedEveryRow: a file whose every row the sniff and the head look saw', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keel-csv-every-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, text: string | Buffer) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('holds for a short plain file, of fewer line ends (\\n and \\r both counted) than the rows looked at', async () => {
+    const five = 'a,b\n1,2\n3,4\n5,6\n7,8\n';
+    expect(await sniffedEveryRow(file('five.csv', five), {}, 32)).toBe(true);
+    expect(await sniffedEveryRow(file('five.csv', five), {}, 5)).toBe(false);
+    expect(await sniffedEveryRow(file('crlf.csv', five.replaceAll('\n', '\r\n')), {}, 6)).toBe(false);
+    expect(await sniffedEveryRow(file('cr.csv', five.replaceAll('\n', '\r')), {}, 5)).toBe(false);
+    // A wide row: 1,200,000 bytes, one line.
+    expect(await sniffedEveryRow(file('wide.csv', `${'1,'.repeat(600_000)}\n`), {}, 32)).toBe(true);
+  });
+
+  it('fails for a file larger than the sniff reads (4 MiB), a compressed or a UTF-16 file', async () => {
+    expect(await sniffedEveryRow(file('large.csv', `${'1,'.repeat(2_200_000)}\n`), {}, 32)).toBe(false);
+    expect(await sniffedEveryRow(file('five.csv.gz', gzipSync('a\n1\n')), {}, 32)).toBe(false);
+    expect(await sniffedEveryRow(file('utf16.csv', 'a\n1\n'), { encoding: 'utf-16' }, 32)).toBe(false);
+  });
+});

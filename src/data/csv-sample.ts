@@ -33,6 +33,22 @@ export async function sniffRows(path: string): Promise<number> {
   return Math.max(MIN_SNIFF_ROWS, Math.min(SNIFF_ROWS, Math.floor((SNIFF_BYTES * head.lines) / head.bytes)));
 }
 
+/** The bytes of a file (plain, not UTF-16: headRows reads no other) sniffedEveryRow may tell read whole: within what the sniff reads. */
+export const WHOLE_FILE_BYTES = SNIFF_BYTES;
+
+/**
+ * Whether the sniffer, reading `rows` rows, saw every row of the plain CSV at `path`, and headRows
+ * (`rows` rows) can: at most WHOLE_FILE_BYTES, fewer line ends (`\n` and `\r` both) than `rows`.
+ */
+export async function sniffedEveryRow(path: string, read: ReadOptions, rows: number): Promise<boolean> {
+  if (!/\.(csv|tsv|txt)$/i.test(path) || read.encoding === 'utf-16') return false;
+  const file = await readHead(path, WHOLE_FILE_BYTES + 1).catch(() => undefined);
+  if (file === undefined || file.length > WHOLE_FILE_BYTES) return false;
+  let ends = 0;
+  for (const byte of [0x0a, 0x0d]) for (let i = file.indexOf(byte); i >= 0 && ends < rows; i = file.indexOf(byte, i + 1)) ends++;
+  return ends < rows;
+}
+
 /**
  * The line ends in a file's first MiB (decompressed for a .gz), and its bytes; undefined when it
  * cannot be read (DuckDB's to report). The last file's answer is kept while its size and time
@@ -223,12 +239,12 @@ export async function sameHeaders(files: readonly string[], read: ReadOptions): 
 /**
  * The first `count` rows of a CSV file (the header line among them, when it has one) after its
  * `skip` lines and comment lines, each as its fields (quotes taken off), read from the file's
- * first MiB: fewer when that holds fewer whole rows. Undefined for a zstd or UTF-16 file, or one
+ * first `bytes` (a MiB): fewer when that holds fewer whole rows. Undefined for a zstd or UTF-16 file, or one
  * that cannot be read (DuckDB's to report). Non-ASCII characters come out as Latin-1.
  */
-export async function headRows(path: string, read: ReadOptions, count: number): Promise<string[][] | undefined> {
+export async function headRows(path: string, read: ReadOptions, count: number, bytes = HEAD_BYTES): Promise<string[][] | undefined> {
   if (/\.zst$/i.test(path) || read.encoding === 'utf-16') return undefined;
-  const file = await readHead(path, HEAD_BYTES).catch(() => undefined);
+  const file = await readHead(path, bytes).catch(() => undefined);
   if (file === undefined) return undefined;
   const head = file[0] === 0xef && file[1] === 0xbb && file[2] === 0xbf ? file.subarray(3) : file;
   // Latin-1 keeps every byte one character (the offsets in `text` are those in `head`), and the
@@ -275,7 +291,7 @@ export async function headRows(path: string, read: ReadOptions, count: number): 
     }
   }
   // The file's last row, without a line end.
-  if (file.length < HEAD_BYTES && rows.length < count && !quoted && !lineStart) {
+  if (file.length < bytes && rows.length < count && !quoted && !lineStart) {
     row.push(field);
     rows.push(row);
   }

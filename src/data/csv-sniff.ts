@@ -15,9 +15,9 @@ import { assertNotMisreadUtf16, assertNoUtf16Names } from './csv-encoding.js';
 import { fixedRead, isDateType, type DateFormats } from './csv-fixed-read.js';
 import { ambiguousDates, byFormat, checkedDates, fittingFormats, ownDates, type DateCandidate } from './csv-date-formats.js';
 import { sniffParts } from './csv-parts.js';
-import { sampleFile, sniffRows } from './csv-sample.js';
+import { sampleFile, sniffedEveryRow, sniffRows, WHOLE_FILE_BYTES } from './csv-sample.js';
 import { SPACE_VALUE_MARK } from './csv-space-lines.js';
-import { headValues, longIntegerColumns, textColumnReads, textInNumberColumns, wholeBeyondBigint } from './csv-text-columns.js';
+import { headValues, longIntegerColumns, textColumnReads, textInNumberColumns, WHOLE_LOOK_ROWS, wholeBeyondBigint } from './csv-text-columns.js';
 import { fileDelimiter, isTimestampFormat, type ReadOptions } from './read-options.js';
 import { filesArg, namesCountError, runSource, type Sniffed, type SniffedType } from './source-sql.js';
 
@@ -102,6 +102,8 @@ export async function sniffCsv(
   // What the sniffs and the looks at the sampled rows read: the file, or a plain copy of its first rows (csv-sample.ts).
   const sample = files.length === 1 && workDir !== undefined ? await sampleFile(path, workDir, readOptions) : path;
   const sampleRows = await sniffRows(path);
+  // The sniff saw every row, and the look at the head (textInNumberColumns, longIntegerColumns) sees them: the integer columns left are exact (firstRead).
+  const everyRow = files.length === 1 && (await sniffedEveryRow(path, readOptions, Math.min(sampleRows, WHOLE_LOOK_ROWS)));
   // The names given to a CSV without a header line (the single file's read names its columns by its types).
   const names = readOptions.names === undefined ? '' : `, names = [${readOptions.names.map(quoteString).join(', ')}]`;
   // Keel's names for the columns, where a header's repeated or blank names are renamed (column-names.ts).
@@ -166,7 +168,7 @@ export async function sniffCsv(
   const sniffedTypes = sniffed.map(({ name, type }) => ({ name, duckType: given.has(name) ? 'VARCHAR' : type }));
   // The number columns' first values, read once in JS (csv-text-columns.ts).
   const numbers = sniffedTypes.some((t) => isIntegerType(t.duckType) || isFractionalType(t.duckType));
-  const head = numbers ? await headValues(path, readOptions, sniffedTypes) : undefined;
+  const head = numbers ? await headValues(path, readOptions, sniffedTypes, everyRow ? WHOLE_FILE_BYTES : undefined) : undefined;
   // Number columns that pandas reads as text, and whole numbers beyond BIGINT: text columns.
   const notNumbers = textInNumberColumns(head, readOptions, sniffedTypes);
   const numberTypes = sniffedTypes.map((t) => (notNumbers.has(t.name) ? { ...t, duckType: 'VARCHAR' } : t));
@@ -207,7 +209,7 @@ export async function sniffCsv(
   };
   const reads = await textColumnReads(con, sampleRead(types), text, sampleRows, readOptions, datesOf);
   const long = longIntegerColumns(head, readOptions, types);
-  const columns = types.map((t): CsvColumn => reads.get(t.name) ?? ownFormat.get(t.name) ?? (long.has(t.name) ? { name: t.name, sniffed: t.duckType, read: 'whole-text' } : withFormat(firstRead(t.name, t.duckType), formats)));
+  const columns = types.map((t): CsvColumn => reads.get(t.name) ?? ownFormat.get(t.name) ?? (long.has(t.name) ? { name: t.name, sniffed: t.duckType, read: 'whole-text' } : withFormat(firstRead(t.name, t.duckType, everyRow), formats)));
   // A column in the given date format was read as asked: no note.
   const dated = readOptions.dateFormat === undefined ? columns : columns.filter((c) => c.format !== readOptions.dateFormat);
   const ambiguous = ambiguousDates(dated, fitted);

@@ -18,7 +18,7 @@ import { runSource, type SniffedType } from './source-sql.js';
 const FIRST_LOOK_ROWS = 256;
 
 /** Rows of the first look at DOUBLE columns for whole numbers: a column of fractions shows one in its first row or so. */
-const WHOLE_LOOK_ROWS = 32;
+export const WHOLE_LOOK_ROWS = 32;
 
 /**
  * The DOUBLE columns whose sampled values are all whole numbers, one of them beyond BIGINT.
@@ -88,13 +88,14 @@ export function textInNumberColumns(head: HeadValues | undefined, read: ReadOpti
 export type HeadValues = (name: string) => (string | undefined)[] | undefined;
 
 /**
- * The first WHOLE_LOOK_ROWS values of a column in the first file's head, by the column's name in
+ * The first WHOLE_LOOK_ROWS values of a column in the first file's head (its first `bytes`,
+ * headRows': a MiB, or the whole of a file sniffedEveryRow), by the column's name in
  * the header (parts may order their columns otherwise; without a header, by its place in `types`):
  * undefined for a column not found there (renamed by DuckDB), or when the head cannot be read.
  */
-export async function headValues(path: string, read: ReadOptions, types: readonly SniffedType[]): Promise<HeadValues | undefined> {
+export async function headValues(path: string, read: ReadOptions, types: readonly SniffedType[], bytes?: number): Promise<HeadValues | undefined> {
   const header = read.header !== false;
-  const head = await headRows(path, read, WHOLE_LOOK_ROWS + (header ? 1 : 0));
+  const head = await headRows(path, read, WHOLE_LOOK_ROWS + (header ? 1 : 0), bytes);
   if (head === undefined) return undefined;
   const values = head.slice(header ? 1 : 0);
   return (name) => {

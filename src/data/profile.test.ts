@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMetadataStore, type MetadataStore } from '../storage/index.js';
 import { quoteString } from './duckdb-sql.js';
 import { edgesOf, histogramAggregate, numpyCounts, sortedNumpyCounts } from './histogram-sql.js';
-import { BATCH_COLUMNS, type ProfileLimits } from './profile.js';
+import { batchWidth, BATCH_COLUMNS, type ProfileLimits } from './profile.js';
 import { STRING_BATCH_COLUMNS } from './profile-grouped.js';
 import { makeTestService, profileQuery, type TestService } from './test-helpers.js';
 import type { DatasetVersion } from './types.js';
@@ -146,6 +146,26 @@ describe('statistics of wide files', () => {
       expect(progress).toEqual(Array.from({ length: total }, (_, k) => `${k + 1}/${total}`));
       expect(together.columns.map((c) => c.name)).toEqual(wide.map((c) => c.name));
       together.columns.forEach((c, i) => expect(c.stats).toEqual(alone.columns[i % base.length]!.stats));
+    }
+  });
+});
+
+describe('statistics of short wide files', () => {
+  it('take wider batches, the same statistics as each column alone', async () => {
+    // As many cells a query as 20 columns of 2,048 rows, up to a 50th of the columns; files up to 1,000 columns as they were.
+    const widths = [batchWidth(20, 5, 10_000), batchWidth(20, 5, 100_000), batchWidth(20, 1_000, 10_000), batchWidth(20, 2_048, 10_000), batchWidth(20, 5, 1_000), batchWidth(100, 5, 2_000)];
+    expect(widths).toEqual([200, 2_000, 40, 20, 20, 100]);
+    // 1,050 int columns and 50 string columns of 5 rows (a 50th: 22 columns a batch): 48 batches of sorted columns, the strings 3 sample and 3 aggregate batches.
+    const ints = Array.from({ length: 1050 }, (_, k) => ({ name: `n${k}`, type: 'int' as const, sql: `(i * ${k} + ${k % 3}) % 7` }));
+    const strings = Array.from({ length: 50 }, (_, k) => ({ name: `s${k}`, type: 'string' as const, sql: `'v' || ((i * ${k}) % 3)::VARCHAR` }));
+    const all = [...ints, ...strings];
+    const select = (cols: typeof all) => `SELECT ${cols.map((c) => `${c.sql} AS ${c.name}`).join(', ')} FROM range(5) t(i)`;
+    const progress: number[] = [];
+    const wide = await profileQuery(select(all), all, {}, (_done, total) => progress.push(total));
+    expect(progress.at(-1)).toBe(54);
+    for (const k of [0, 1, 21, 22, 1049, 1050, 1071, 1072, 1099]) {
+      const alone = await profileQuery(select([all[k]!]), [all[k]!], {});
+      expect(wide.columns[k]).toEqual(alone.columns[0]);
     }
   });
 });
