@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
-import { assertReadableFile, assertUnchanged, DATASET_FORMATS, isDatasetFormat, KeelError, listItem, listSourceFiles, mixedFormats, stampFiles, type AddedVersion, type ColumnProfile, type ColumnStats, type DatasetDiff, type DatasetSummary, type DatasetVersion, type DatasetVersionInfo, type FileStamps, type LocationShift, type LogicalType, type RowsPage, type Shift } from '../core/index.js';
+import { assertReadableFile, assertUnchanged, DATASET_FORMATS, isDatasetFormat, KeelError, listItem, listSourceFiles, mixedFormats, stampFiles, type AddedVersion, type ColumnProfile, type ColumnStats, type DatasetDiff, type DatasetSummary, type DatasetVersion, type DatasetVersionInfo, type FileStamps, type LocationShift, type LogicalType, type ReadOptionsGiven, type RowsPage, type Shift } from '../core/index.js';
 import { optional, required } from './arguments.js';
 import type { HttpTransport } from './http.js';
 
@@ -28,33 +28,9 @@ function splitRef(ref: string): { name: string; version: string } {
 }
 
 /** What `datasets.add` takes besides the name and the file: a CSV's read options as `keel data add`'s flags, and the upload's signal and progress. */
-export interface DatasetAddOptions {
+export interface DatasetAddOptions extends Omit<ReadOptionsGiven, 'types'> {
   readonly format?: string;
   readonly description?: string;
-  /** A CSV's text encoding: utf-8 (default), latin-1 or utf-16. */
-  readonly encoding?: string;
-  /** A CSV's delimiter: up to four bytes (`', '` for comma-and-space), `\t` or `tab` (default a comma; a tab for .tsv). */
-  readonly delimiter?: string;
-  /** A CSV's decimal separator: `.` (default) or `,` (with another delimiter). */
-  readonly decimal?: string;
-  /** A CSV's thousands separator, one ASCII character (pandas' `thousands`), e.g. `.` with `decimal: ','` for `1.234,5`. */
-  readonly thousands?: string;
-  /** A CSV's comment character (pandas' `comment`): lines that start with it are skipped, and the rest of a line after it. */
-  readonly comment?: string;
-  /** A CSV's spellings of a missing value besides the empty field, in every column (pandas' `na_values`), e.g. `['?']`. */
-  readonly na?: readonly string[];
-  /** false: a CSV without a header line, its columns `column0`, `column1`, ... */
-  readonly header?: boolean;
-  /** The columns' names of a CSV without a header line (implies no header line). */
-  readonly names?: readonly string[];
-  /** Lines of a CSV to skip before its header, a preamble. */
-  readonly skip?: number;
-  /** The only columns to keep, in the file's order. */
-  readonly columns?: readonly string[];
-  /** The strptime format of a CSV's dates (pandas' `date_format`), e.g. `%m/%d/%Y` for 05/01/2024 as 1 May. */
-  readonly dateFormat?: string;
-  /** true: a CSV's rows with fewer fields than the header are read with the missing ones as missing values (pandas' NaN); refused by default. */
-  readonly fillShortRows?: boolean;
   /** Column types replacing the sniffed ones, e.g. `{ zip: 'string' }`. */
   readonly types?: Readonly<Record<string, LogicalType>>;
   readonly signal?: AbortSignal;

@@ -1,7 +1,10 @@
-import { invalidArgument, type LogicalType } from '../core/index.js';
+import { invalidArgument, type LogicalType, type ReadOptionsGiven } from '../core/index.js';
 import { adviceError } from './advice-error.js';
 import { refuseRepeatedColumns } from './dataset-rows.js';
 import { resolveTypes } from './type-options.js';
+
+// The read options as given are core's (core/contracts/datasets.ts), shared with the SDK.
+export type { ReadOptionsGiven };
 
 // How an add reads its files beyond their format: a CSV's encoding, delimiter, decimal and
 // thousands separators, comment lines, missing-value spellings, header and lines to skip; the
@@ -207,35 +210,6 @@ export interface ReadOptions {
   readonly maxLineSize?: number;
 }
 
-/** The read options as an add is given them (the CLI's flags, the API's query), unchecked. */
-export interface ReadOptionsGiven {
-  /** A CSV's text encoding: utf-8 (default), latin-1 or utf-16. */
-  readonly encoding?: string;
-  /** A CSV's delimiter: up to four bytes (`', '` for comma-and-space), `\t` or `tab` (default a comma; a tab for .tsv). */
-  readonly delimiter?: string;
-  /** A CSV's decimal separator: `.` (default) or `,` (with another delimiter). */
-  readonly decimal?: string;
-  /** A CSV's thousands separator, one ASCII character (pandas' `thousands`), e.g. `.` with `decimal: ','` for `1.234,5`. */
-  readonly thousands?: string;
-  /** A CSV's comment character (pandas' `comment`): lines that start with it are skipped, and the rest of a line after it. */
-  readonly comment?: string;
-  /** A CSV's spellings of a missing value besides the empty field, in every column (pandas' `na_values`), e.g. `['?']`. */
-  readonly na?: readonly string[];
-  /** false: a CSV without a header line, its columns `column0`, `column1`, ... (pandas' `header=None`). */
-  readonly header?: boolean;
-  /** The columns' names of a CSV without a header line (pandas' `names=`; implies no header line). */
-  readonly names?: readonly string[];
-  /** Lines of a CSV to skip before its header, a preamble (pandas' `skiprows=N`). */
-  readonly skip?: number;
-  /** The strptime format of a CSV's dates or timestamps (pandas' `date_format`), e.g. `%m/%d/%Y` for 05/01/2024 as 1 May. */
-  readonly dateFormat?: string;
-  /** true: a CSV's rows with fewer fields than the header are read with the missing ones as missing values (pandas' NaN); refused by default. */
-  readonly fillShortRows?: boolean;
-  /** The only columns to keep, in the file's order (pandas' `usecols`); all when undefined. */
-  readonly columns?: readonly string[];
-  /** Column types that replace the sniffed or declared ones, e.g. `{ zip: 'string' }`. */
-  readonly types?: Readonly<Record<string, string>>;
-}
 
 /** Every read option given, checked against the files' format (and the first file's name). */
 export function resolveReadOptions(format: string, firstFile: string, given: ReadOptionsGiven): ReadOptions {
