@@ -6,6 +6,7 @@ import { acknowledgeAlert } from './alert-acknowledgement.js';
 import { AlertDispatcher, type TrainFunction } from './alert-dispatcher.js';
 import { BufferedPredictionLogger, type BufferedPredictionLoggerOptions } from './buffered-prediction-logger.js';
 import { parseMonitorConfig } from './monitor-config.js';
+import { withDeploymentWarning } from './monitor-warnings.js';
 import { MonitorStore } from './monitor-store.js';
 import { PredictionStore, type LabelInput } from './prediction-store.js';
 import type { Alert, MonitorAnalyzers, MonitorConfig, MonitorRemoval, MonitorView, WindowResult } from './types.js';
@@ -100,16 +101,8 @@ export class MonitoringService {
     if (ref !== undefined && datasets) await lookupFor('referenceDataset', () => datasets.get(ref, 'referenceDataset'));
   }
 
-  /**
-   * Deployments are not registered anywhere: one exists once its server logs a prediction. A
-   * monitor may be put on one before its first request (so it is stored), but a name no traffic
-   * has used yet is more often a typo, so the answer says so and names the ones that exist.
-   */
   private async withWarnings(config: MonitorConfig): Promise<SavedMonitor> {
-    const known = await this.predictions.deployments();
-    if (known.includes(config.deployment)) return viewOfMonitor(config);
-    const existing = known.length > 0 ? `deployments with logged predictions: ${known.map((d) => `'${d}'`).join(', ')}` : 'no deployment has logged a prediction yet';
-    return { ...viewOfMonitor(config), warnings: [`deployment: no prediction has been logged for deployment '${config.deployment}' (${existing}); the monitor sees data once a server logs some under that name (keel serve --name ${config.deployment}, or a model of that name served without --name)`] };
+    return withDeploymentWarning(viewOfMonitor(config), await this.predictions.deployments());
   }
 
   /** The monitor as answered: webhooks without their secrets (see webhook-secrets.ts). */
