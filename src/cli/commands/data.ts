@@ -4,7 +4,7 @@ import { assertDatasetName, MAX_PAGE_ROWS, parseTypeList, resolveTypes } from '.
 import type { ContextFactory } from '../context.js';
 import { counted, formatCell, isStdout, printJson, printLine, printNote, printTable, progressBar, tableTime } from '../output.js';
 import { interruptible } from '../interrupt.js';
-import { positiveInt } from '../option-values.js';
+import { asFlags, positiveInt } from '../option-values.js';
 import { runCommand } from '../run-command.js';
 import { dataOps, withStdinSpooled } from './data-ops.js';
 import { printDiff } from './data-diff-output.js';
@@ -16,6 +16,17 @@ function wholeNumber(text: string, flag: string): number {
   if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n)) throw invalidArgument(flag, `expected a whole number, got '${text}'`);
   return n;
 }
+
+/**
+ * The read options of `keel data add` (the library's, the server's query parameters) as the flags
+ * the user typed: `dateFormat` is `--date-format`, `types` `--type`, `header` `--no-header`. The
+ * file and the name are arguments, named as they are (`file`, `name`).
+ */
+const ADD_FIELDS = {
+  format: '--format', description: '--description', encoding: '--encoding', delimiter: '--delimiter', decimal: '--decimal',
+  thousands: '--thousands', comment: '--comment', na: '--na', header: '--no-header', names: '--names', skip: '--skip',
+  columns: '--columns', dateFormat: '--date-format', fillShortRows: '--fill-short-rows', types: '--type',
+} as const;
 
 export function registerDataCommands(program: Command, context: ContextFactory): void {
   const data = program.command('data').description('versioned datasets: add, list, show statistics, head, diff, export');
@@ -38,7 +49,7 @@ export function registerDataCommands(program: Command, context: ContextFactory):
     .option('--date-format <format>', "the strptime format of a CSV's dates, as pandas' date_format: e.g. '%m/%d/%Y' reads 05/01/2024 as 1 May (the sniffer's own is told in a note when another order would read the dates too)")
     .option('--fill-short-rows', "read a CSV's rows with fewer fields than the header, the missing ones as missing values, as pandas fills them with NaN (refused by default: a short row is more often a broken line)")
     .option('--type <column=type>', 'a column type replacing the sniffed one (int, float, bool, string, timestamp), e.g. --type zip=string (repeat it, or comma-separate)', (v: string, prev: string[] = []) => [...prev, v])
-    .action(runCommand(context, async (ctx, flags: { format?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; thousands?: string; comment?: string; na?: string[]; header: boolean; names?: string; skip?: string; columns?: string; dateFormat?: string; fillShortRows?: boolean; type?: string[] }, name: string, file: string) => {
+    .action(runCommand(context, async (ctx, flags: { format?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; thousands?: string; comment?: string; na?: string[]; header: boolean; names?: string; skip?: string; columns?: string; dateFormat?: string; fillShortRows?: boolean; type?: string[] }, name: string, file: string) => asFlags(ADD_FIELDS, async () => {
       // Checked here too: through --server, '..' or '.' would be taken out of the URL's path.
       assertDatasetName(name, 'name');
       const { type: typeFlags, names, header, skip, columns, ...rest } = flags;
@@ -66,7 +77,7 @@ export function registerDataCommands(program: Command, context: ContextFactory):
       const described = opts.description === undefined ? '' : '; the description is updated';
       const known = v.createdAt < started ? `, unchanged: the same content was added ${tableTime(v.createdAt)}${described}` : '';
       printLine(`${v.name}@${v.version}: ${counted(v.rows, 'row')} × ${counted(v.columns.length, 'column')} (${((Date.now() - started) / 1000).toFixed(2)} s${known})`);
-    }));
+    })));
 
   data
     .command('ls [name]')

@@ -5,6 +5,7 @@ import { DEFAULT_EXPERIMENT, gitCommit, resumeTraining, train, trainingDeps, typ
 import type { CliContext, ContextFactory } from '../context.js';
 import { printJson, printLine, printTable, progressBar } from '../output.js';
 import { interruptible } from '../interrupt.js';
+import { asFlags } from '../option-values.js';
 import { runCommand } from '../run-command.js';
 
 interface TrainFlags {
@@ -51,7 +52,7 @@ export function registerTrainCommand(program: Command, context: ContextFactory):
     .option('--resume <runId>', 'resume a killed or failed run from its last checkpoint')
     .option('--checkpoint-every <n>', 'iterations between checkpoints (default 10)')
     .option('--no-progress', 'no progress bar on stderr')
-    .action(runCommand(context, async (ctx, flags: TrainFlags) => {
+    .action(runCommand(context, (ctx, flags: TrainFlags) => asFlags(TRAIN_FIELDS, async () => {
       const every = checkpointEvery(flags.checkpointEvery);
       if (ctx.isRemote) {
         // The server trains synchronously: no progress bar, one result when it is done. The code
@@ -73,8 +74,22 @@ export function registerTrainCommand(program: Command, context: ContextFactory):
         flags.resume ? resumeTraining(flags.resume, deps, options) : train(requestFromFlags(flags), deps, options));
       if (ctx.json) printJson(result);
       else printResult(result, experimentName(flags));
-    }));
+    })));
 }
+
+/**
+ * The train request's fields (and the server's) as the flags the user typed: `split.validFraction`
+ * is `--valid-fraction`, a param `params.max_depth` is `--param max_depth`. A linear model's
+ * `features.region` (a string column it cannot take) is `--features region`, the flag that leaves
+ * it out.
+ */
+const TRAIN_FIELDS = {
+  dataset: '--dataset', target: '--target', model: '--model', params: '--param', 'params.*': '--param *',
+  experiment: '--experiment', split: '--split', 'split.kind': '--split', 'split.timeColumn': '--time-column',
+  'split.validFraction': '--valid-fraction', 'split.testFraction': '--test-fraction', seed: '--seed', task: '--task',
+  features: '--features', 'features.*': '--features *', register: '--register', 'register.name': '--register',
+  runName: '--run-name', resume: '--resume', runId: '--resume', run_id: '--resume', checkpointEvery: '--checkpoint-every',
+} as const;
 
 function requestFromFlags(f: TrainFlags): TrainRequest {
   if (!f.dataset) throw invalidArgument('--dataset', 'is required (NAME@VERSION)');
@@ -91,9 +106,9 @@ function requestFromFlags(f: TrainFlags): TrainRequest {
     if (v.trim() === '' || !Number.isFinite(n)) throw invalidArgument(field, `expected a number, got '${v}'`);
     return n;
   };
-  const validFraction = num(f.validFraction, 'split.validFraction');
-  const testFraction = num(f.testFraction, 'split.testFraction');
-  const seed = num(f.seed, 'seed');
+  const validFraction = num(f.validFraction, '--valid-fraction');
+  const testFraction = num(f.testFraction, '--test-fraction');
+  const seed = num(f.seed, '--seed');
   return {
     dataset: f.dataset,
     target: f.target,
