@@ -62,7 +62,7 @@ describe('keel data (end to end)', () => {
     const unknownFormat = join(home, 'rows.dat');
     writeFileSync(unknownFormat, 'a\n1\n');
     const refused = await keel(['--server', other.url, 'data', 'add', 'z', unknownFormat]).then(() => '', (e: { stderr: string }) => e.stderr);
-    expect(refused).toBe(`error: format: cannot tell the format of '${unknownFormat}' from its name; pass --format (known: csv, parquet, json, ndjson)\n`);
+    expect(refused).toBe(`error: --format: cannot tell the format of '${unknownFormat}' from its name; pass --format (known: csv, parquet, json, ndjson)\n`);
     const shown = await keel(['--server', url, '--json', 'data', 'show', `small@${v.version}`]);
     const out = JSON.parse(shown.stdout) as { columns: { name: string; type: string; nullable: boolean; stats: Record<string, unknown> }[] };
     expect(Object.keys(out)).toEqual(['name', 'version', 'rows', 'columns']);

@@ -130,7 +130,7 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
     const noValid = await both('--json', 'train', '--dataset', 'tiny', '--target', 'y', '--valid-fraction', '0', '--param', 'early_stopping_rounds=5', '--no-register', '--no-progress');
     expect(noValid.remote).toEqual(noValid.local);
     expect(noValid.local.exitCode).toBe(2);
-    expect(JSON.parse(noValid.local.stderr).error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'params.early_stopping_rounds' });
+    expect(JSON.parse(noValid.local.stderr).error).toMatchObject({ code: 'INVALID_ARGUMENT', field: '--param early_stopping_rounds' });
     // From a folder outside any git checkout, no code version, as a local run there records
     // none; the server's own checkout (this test's) is not the caller's code.
     const args = ['--json', 'train', '--dataset', 'tiny', '--target', 'y', '--param', 'n_estimators=3', '--no-register', '--checkpoint-every', '1', '--no-progress'];
@@ -229,7 +229,8 @@ describe('keel on the local store and through --server', { timeout: 120_000 }, (
       [['drift', 'nope', 'tiny'], 'reference', "dataset 'nope' not found"],
       [['drift', 'tiny', 'tiny@000000000000'], 'current', "dataset version 'tiny@000000000000' not found"],
       [['schema', 'infer', 'nope'], 'dataset', "dataset 'nope' not found"],
-      [['train', '--dataset', 'nope', '--target', 'y', '--no-progress'], 'dataset', "dataset 'nope' not found"],
+      // Named by the flag typed (it named `dataset`, the train request's field, which keel train has no flag of).
+      [['train', '--dataset', 'nope', '--target', 'y', '--no-progress'], '--dataset', "dataset 'nope' not found"],
     ];
     writeFileSync(join(dir, 'schema.json'), JSON.stringify(await server.platform.validation.inferSchema('tiny')));
     for (const [args, field, message] of cases) {
