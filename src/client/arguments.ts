@@ -9,9 +9,9 @@ import { invalidArgument } from '../core/index.js';
  */
 const KINDS = {
   /** A name, reference or id: a string with something in it. */
-  name: { what: 'a non-empty string', ok: (v: unknown) => typeof v === 'string' && v.length > 0 },
+  name: { what: 'a non-empty string', ok: isName },
   /** A local file's path (or a folder's, or a glob). */
-  path: { what: 'a file path (a non-empty string)', ok: (v: unknown) => isName(v) },
+  path: { what: 'a file path (a non-empty string)', ok: isName },
   /** A value that may be empty (a param's or tag's value). */
   string: { what: 'a string', ok: (v: unknown) => typeof v === 'string' },
   /** Any number, NaN and the infinities included (a metric's value). */
@@ -21,7 +21,7 @@ const KINDS = {
   object: { what: 'an object', ok: (v: unknown) => isObject(v) },
   /** An object, or an array of them (one feedback label or several). */
   objects: { what: 'an object or an array of objects', ok: (v: unknown) => isObject(v) || (Array.isArray(v) && v.every(isObject)) },
-  names: { what: 'an array of non-empty strings', ok: (v: unknown) => Array.isArray(v) && v.every(isName) },
+  names: { what: 'an array of non-empty strings', ok: (v: unknown) => Array.isArray(v) && v.every((n) => isName(n)) },
   bytes: { what: 'a Uint8Array (a Buffer, or readFileSync\'s answer)', ok: (v: unknown) => v instanceof Uint8Array },
   /** Where a download goes: a file path, or a stream that is written to. */
   destination: { what: 'a file path or a writable stream', ok: (v: unknown) => isName(v) || (isObject(v) && typeof (v as { write?: unknown }).write === 'function') },

@@ -1,4 +1,4 @@
-import { fromJsonNumber } from '../core/index.js';
+import { numbersFromJson } from '../core/index.js';
 import type { TrainRequestJson, TrainResultJson } from '../core/index.js';
 import { required } from './arguments.js';
 import type { HttpTransport } from './http.js';
@@ -26,7 +26,6 @@ type MetricsJson = Readonly<Record<string, number | string>>;
 
 /** A metric that has no value (ROC AUC on a split of one class) comes as "NaN": a number again here. */
 function withNumberMetrics(result: TrainResultJson): TrainResultJson {
-  const numbers = (m: MetricsJson) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, fromJsonNumber(v)]));
   const metrics = result.metrics as { valid: MetricsJson; test: MetricsJson };
-  return { ...result, metrics: { valid: numbers(metrics.valid), test: numbers(metrics.test) } };
+  return { ...result, metrics: { valid: numbersFromJson(metrics.valid), test: numbersFromJson(metrics.test) } };
 }

@@ -15,6 +15,11 @@ export function fromJsonNumber(value: number | string): number {
   return typeof value === 'number' ? value : Number(value);
 }
 
+/** A record of numbers as JSON carried them (metrics by name), each a number again ('NaN', 'Infinity' included). */
+export function numbersFromJson(record: Readonly<Record<string, number | string>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, fromJsonNumber(v)]));
+}
+
 /** The numbers of a drift column that can be non-finite (a chi-squared statistic of a new category is Infinity). */
 interface DriftNumbersJson {
   readonly statistic: number | string;
@@ -42,7 +47,7 @@ export function windowFromJson<W extends { readonly metrics: Readonly<Record<str
   const { inputDrift, outputDrift } = window.details;
   return {
     ...window,
-    metrics: Object.fromEntries(Object.entries(window.metrics).map(([k, v]) => [k, fromJsonNumber(v)])),
+    metrics: numbersFromJson(window.metrics),
     details: {
       ...window.details,
       ...(inputDrift ? { inputDrift: driftReportFromJson(inputDrift) } : {}),
