@@ -30,16 +30,17 @@ export async function rewrittenCopy(path: string, workDir: string, folder: strin
 
 /**
  * Passes the bytes of `path` to `look` a chunk at a time, until it returns true (then the rest is
- * not read, nor decompressed) or the file ends. Returns whether `look` stopped it.
+ * not read, nor decompressed) or the file ends. Returns whether `look` stopped it. `gzipChunk`:
+ * the bytes a gzipped file is decompressed into at a time (zlib's default otherwise).
  */
-export async function scanFile(path: string, look: (chunk: Buffer) => boolean): Promise<boolean> {
+export async function scanFile(path: string, look: (chunk: Buffer) => boolean, gzipChunk?: number): Promise<boolean> {
   const done = new AbortController();
   const scan = async (chunks: AsyncIterable<Buffer>): Promise<void> => {
     for await (const chunk of chunks) if (look(chunk)) return done.abort();
   };
   const source = createReadStream(path);
   try {
-    await (gzipped(path) ? pipeline(source, createGunzip(), scan, { signal: done.signal }) : pipeline(source, scan, { signal: done.signal }));
+    await (gzipped(path) ? pipeline(source, createGunzip(gzipChunk === undefined ? {} : { chunkSize: gzipChunk }), scan, { signal: done.signal }) : pipeline(source, scan, { signal: done.signal }));
   } catch (e) {
     if (!done.signal.aborted) throw e;
   }

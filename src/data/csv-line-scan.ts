@@ -10,10 +10,8 @@
  * (0x0A 0x00, little-endian, the only UTF-16 DuckDB reads), at even offsets; a 0x0A byte elsewhere
  * is part of another character.
  */
-import { createReadStream } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { scanFile } from './csv-copy.js';
 
 /** Bytes read at each block's start: a CSV of rows up to some KB has a line end in them. */
 const PROBE = 4 << 10;
@@ -80,34 +78,28 @@ export async function longestLineGzip(file: string, most: number, piece = GZIP_C
   // a unit, put before the next piece so that each piece starts at a unit.
   let [longest, line, cr] = [0, 0, 0];
   let odd: Buffer | undefined;
-  const done = new AbortController();
-  try {
-    await pipeline(createReadStream(file), createGunzip({ chunkSize: piece }), async (pieces: AsyncIterable<Buffer>) => {
-      for await (let piece of pieces) {
-        if (unit === 2) {
-          if (odd) piece = Buffer.concat([odd, piece]);
-          odd = piece.length % 2 === 1 ? piece.subarray(piece.length - 1) : undefined;
-          if (odd) piece = piece.subarray(0, piece.length - 1);
-        }
-        const crlf = cr > 0 && isChar(piece, 0, LF, unit);
-        if (crlf) longest = Math.max(longest, cr + unit);
-        const from = crlf ? unit : 0;
-        const first = lineEndIn(piece, from, unit);
-        if (first < 0) {
-          [line, cr] = [line + piece.length - from, 0];
-        } else {
-          const bytes = line + first - from + endBytes(piece, first, unit);
-          const last = lastLineEndIn(piece, unit);
-          longest = Math.max(longest, bytes);
-          line = piece.length - last - unit;
-          cr = piece[last] === CR && line === 0 ? (last === first ? bytes : unit) : 0;
-        }
-        if (Math.max(longest, line) > most) return done.abort();
-      }
-    }, { signal: done.signal });
-  } catch (e) {
-    if (!done.signal.aborted) throw e;
-  }
+  await scanFile(file, (chunk) => {
+    let piece = chunk;
+    if (unit === 2) {
+      if (odd) piece = Buffer.concat([odd, piece]);
+      odd = piece.length % 2 === 1 ? piece.subarray(piece.length - 1) : undefined;
+      if (odd) piece = piece.subarray(0, piece.length - 1);
+    }
+    const crlf = cr > 0 && isChar(piece, 0, LF, unit);
+    if (crlf) longest = Math.max(longest, cr + unit);
+    const from = crlf ? unit : 0;
+    const first = lineEndIn(piece, from, unit);
+    if (first < 0) {
+      [line, cr] = [line + piece.length - from, 0];
+    } else {
+      const bytes = line + first - from + endBytes(piece, first, unit);
+      const last = lastLineEndIn(piece, unit);
+      longest = Math.max(longest, bytes);
+      line = piece.length - last - unit;
+      cr = piece[last] === CR && line === 0 ? (last === first ? bytes : unit) : 0;
+    }
+    return Math.max(longest, line) > most;
+  }, piece);
   return Math.max(longest, line + (odd?.length ?? 0));
 }
 
