@@ -1,4 +1,4 @@
-import { invalidArgument, KeelError } from '../core/index.js';
+import { invalidArgument } from '../core/index.js';
 
 /**
  * A flag's value as an integer of at least `min`, or an error naming the flag. Blank text is
@@ -26,33 +26,4 @@ export function positiveSeconds(flag: string, text: string): number {
   const n = Number(text);
   if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw invalidArgument(flag, `expected a positive number of seconds, got '${text}'`);
   return n;
-}
-
-/**
- * Runs `work` with its errors naming the flag the user typed: a KeelError whose field is a key of
- * `flags` (a library's `key`, a server's `ref`) comes out naming that flag (`--key`), in `field`
- * and in its message, its code kept. A key `parent.*` maps every field nested in `parent` to its
- * flag, `*` in the flag standing for the rest (`params.*` → `--param *` names `params.max_depth`
- * `--param max_depth`). The flags of a command that calls a library or a server whose fields are
- * named otherwise (`keel predict`, `keel train`, `keel data add`); their names stay the API's.
- */
-export async function asFlags<T>(flags: Readonly<Record<string, string>>, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (e) {
-    const field = e instanceof KeelError ? e.field : undefined;
-    const flag = field === undefined ? undefined : flagOf(flags, field);
-    if (flag === undefined) throw e;
-    const { code, message, details } = e as KeelError;
-    const words = message.startsWith(`${field}: `) ? message.slice(field!.length + 2) : message;
-    throw new KeelError(code, `${flag}: ${words}`, { field: flag, cause: e, ...(details ? { details } : {}) });
-  }
-}
-
-/** The flag `flags` maps `field` to, exactly or as nested in a `parent.*` key; undefined if none. */
-function flagOf(flags: Readonly<Record<string, string>>, field: string): string | undefined {
-  if (Object.hasOwn(flags, field)) return flags[field];
-  const dot = field.indexOf('.');
-  const nested = dot > 0 ? `${field.slice(0, dot)}.*` : undefined;
-  return nested !== undefined && Object.hasOwn(flags, nested) ? flags[nested]!.replace('*', () => field.slice(dot + 1)) : undefined;
 }

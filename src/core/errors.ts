@@ -78,13 +78,45 @@ export async function lookupFor<T>(field: string, lookup: () => Promise<T>, part
   try {
     return await lookup();
   } catch (e) {
-    if (e instanceof KeelError && e.code === 'NOT_FOUND' && (e.field === undefined || parts.includes(e.field))) {
-      // A server's answer names its own field already (`name: dataset 'x' not found`).
-      const message = e.field !== undefined && e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message;
-      throw new KeelError('NOT_FOUND', `${field}: ${message}`, { field, cause: e, ...(e.details ? { details: e.details } : {}) });
-    }
+    if (e instanceof KeelError && e.code === 'NOT_FOUND' && (e.field === undefined || parts.includes(e.field))) throw withField(e, field);
     throw e;
   }
+}
+
+/**
+ * `e` said of `field` instead of its own field: named in `field` and at the start of its message
+ * (where a message began with the old field, `name: dataset 'x' not found`, that goes), its code
+ * and details kept, `e` its cause. lookupFor's, and the CLI's errors that name the flag typed.
+ */
+export function withField(e: KeelError, field: string): KeelError {
+  const message = e.field !== undefined && e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message;
+  return new KeelError(e.code, `${field}: ${message}`, { field, cause: e, ...(e.details ? { details: e.details } : {}) });
+}
+
+/**
+ * Runs `work` with its errors naming fields as its caller names them: a KeelError whose field is a
+ * key of `names` comes out naming that name instead (withField), its code kept. A key `parent.*`
+ * maps every field nested in `parent`, `*` in the name standing for the rest (`params.*` →
+ * `--param *` says `params.max_depth` as `--param max_depth`). The CLI names the flags typed
+ * (`keel predict`, `keel train`, `keel data add`), a route its query's parameters, where the
+ * library or the server they call names them otherwise.
+ */
+export async function renamingFields<T>(names: Readonly<Record<string, string>>, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    const field = e instanceof KeelError ? e.field : undefined;
+    const name = field === undefined ? undefined : nameOf(names, field);
+    throw name === undefined ? e : withField(e as KeelError, name);
+  }
+}
+
+/** The name `names` gives `field`, exactly or as nested in a `parent.*` key; undefined if none. */
+function nameOf(names: Readonly<Record<string, string>>, field: string): string | undefined {
+  if (Object.hasOwn(names, field)) return names[field];
+  const dot = field.indexOf('.');
+  const nested = dot > 0 ? `${field.slice(0, dot)}.*` : undefined;
+  return nested !== undefined && Object.hasOwn(names, nested) ? names[nested]!.replace('*', () => field.slice(dot + 1)) : undefined;
 }
 
 /** Wraps anything thrown into a KeelError, keeping KeelErrors as they are. */

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { invalidArgument, KeelError } from '../../core/index.js';
+import { invalidArgument, renamingFields } from '../../core/index.js';
 import { MAX_MODELS_PAGE, MAX_VERSIONS_PAGE, type ModelVersionSource } from '../../registry/index.js';
 import { fileDownload, noContent, ok, okList } from '../openapi.js';
 import type { RoutePluginOptions } from './route-options.js';
@@ -43,17 +43,7 @@ const actorOf = (request: FastifyRequest): string => request.principal?.id ?? 'l
 const QUERY_NAMES: Readonly<Record<string, string>> = { max_results: 'maxResults', order_by: 'orderBy', page_token: 'pageToken' };
 
 /** A search whose refused parameter is named as this route's query names it (`pageToken`, not `page_token`). */
-async function searching<T>(search: () => Promise<T>): Promise<T> {
-  try {
-    return await search();
-  } catch (e) {
-    const ours = e instanceof KeelError && e.field !== undefined ? QUERY_NAMES[e.field] : undefined;
-    if (ours === undefined) throw e;
-    const k = e as KeelError;
-    const message = `${ours}: ${k.message.startsWith(`${k.field}: `) ? k.message.slice(k.field!.length + 2) : k.message}`;
-    throw new KeelError(k.code, message, { field: ours, cause: k, ...(k.details ? { details: k.details } : {}) });
-  }
-}
+const searching = <T>(search: () => Promise<T>): Promise<T> => renamingFields(QUERY_NAMES, search);
 
 function sourceOf(body: Static<typeof CreateVersionBody>): ModelVersionSource {
   const given = [body.onnxBase64 !== undefined, body.artifactSha256 !== undefined, body.runId !== undefined].filter(Boolean).length;

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { invalidArgument, lookupFor, splitList } from '../../core/index.js';
+import { invalidArgument, lookupFor, renamingFields, splitList } from '../../core/index.js';
 import { assertDatasetName, MAX_PAGE_ROWS, parseTypeList, resolveTypes } from '../../data/index.js';
 import type { ContextFactory } from '../context.js';
 import { counted, formatCell, isStdout, printJson, printLine, printNote, printTable, progressBar, tableTime } from '../output.js';
 import { interruptible } from '../interrupt.js';
-import { asFlags, positiveInt } from '../option-values.js';
+import { positiveInt } from '../option-values.js';
 import { runCommand } from '../run-command.js';
 import { dataOps, withStdinSpooled } from './data-ops.js';
 import { printDiff } from './data-diff-output.js';
@@ -49,7 +49,7 @@ export function registerDataCommands(program: Command, context: ContextFactory):
     .option('--date-format <format>', "the strptime format of a CSV's dates, as pandas' date_format: e.g. '%m/%d/%Y' reads 05/01/2024 as 1 May (the sniffer's own is told in a note when another order would read the dates too)")
     .option('--fill-short-rows', "read a CSV's rows with fewer fields than the header, the missing ones as missing values, as pandas fills them with NaN (refused by default: a short row is more often a broken line)")
     .option('--type <column=type>', 'a column type replacing the sniffed one (int, float, bool, string, timestamp), e.g. --type zip=string (repeat it, or comma-separate)', (v: string, prev: string[] = []) => [...prev, v])
-    .action(runCommand(context, async (ctx, flags: { format?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; thousands?: string; comment?: string; na?: string[]; header: boolean; names?: string; skip?: string; columns?: string; dateFormat?: string; fillShortRows?: boolean; type?: string[] }, name: string, file: string) => asFlags(ADD_FIELDS, async () => {
+    .action(runCommand(context, async (ctx, flags: { format?: string; description?: string; encoding?: string; delimiter?: string; decimal?: string; thousands?: string; comment?: string; na?: string[]; header: boolean; names?: string; skip?: string; columns?: string; dateFormat?: string; fillShortRows?: boolean; type?: string[] }, name: string, file: string) => renamingFields(ADD_FIELDS, async () => {
       // Checked here too: through --server, '..' or '.' would be taken out of the URL's path.
       assertDatasetName(name, 'name');
       const { type: typeFlags, names, header, skip, columns, ...rest } = flags;

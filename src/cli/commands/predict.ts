@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { KeelClient } from '../../client/index.js';
-import { invalidArgument, lookupFor, makeWorkDir } from '../../core/index.js';
+import { invalidArgument, lookupFor, makeWorkDir, renamingFields } from '../../core/index.js';
 import { batchPredict, DispatchingModelSource, FileModelSource, RegistryModelSource, type ModelRegistryReader } from '../../serving/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
 import { counted, printJson, printLine, progressBar } from '../output.js';
-import { asFlags } from '../option-values.js';
 import { runCommand } from '../run-command.js';
 
 interface PredictOptions {
@@ -77,7 +76,7 @@ async function predict(ctx: CliContext, opts: PredictOptions, work: string | und
   if (!isFile) {
     if (!opts.input.includes('@') && /\.(parquet|csv)$/i.test(opts.input)) throw invalidArgument('--input', `file '${opts.input}' not found`);
     // A dataset (version) that does not exist, or a malformed ref: the server's download and the store name it `ref`.
-    input = await asFlags(INPUT_FIELDS, () => lookupFor('--input', async () => {
+    input = await renamingFields(INPUT_FIELDS, () => lookupFor('--input', async () => {
       if (!remote) return platform!.datasets.parquetPath(opts.input);
       const download = join(work!, 'input.parquet');
       await remote.datasets.download(opts.input, download);
@@ -91,7 +90,7 @@ async function predict(ctx: CliContext, opts: PredictOptions, work: string | und
   const batchSize = Number(opts.batchSize);
   if (!Number.isInteger(workers) || workers < 1) throw invalidArgument('--workers', `expected a positive integer, got '${opts.workers}'`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw invalidArgument('--batch-size', `expected a positive integer, got '${opts.batchSize}'`);
-  const result = await asFlags(PREDICT_FIELDS, () => batchPredict({
+  const result = await renamingFields(PREDICT_FIELDS, () => batchPredict({
     source, ref: opts.model, input, output: resolve(opts.output), workers, batchSize,
     // A dataset's stored Parquet is named by the ref given, not by its path in the artifact store.
     ...(isFile ? {} : { inputName: opts.input }),

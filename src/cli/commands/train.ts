@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { invalidArgument, lookupFor } from '../../core/index.js';
+import { invalidArgument, lookupFor, renamingFields } from '../../core/index.js';
 import { MODEL_KINDS, type Task } from '../../models/index.js';
 import { DEFAULT_EXPERIMENT, gitCommit, resumeTraining, train, trainingDeps, type SplitKind, type TrainRequest, type TrainResult } from '../../training/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
 import { printJson, printLine, printTable, progressBar } from '../output.js';
 import { interruptible } from '../interrupt.js';
-import { asFlags } from '../option-values.js';
 import { runCommand } from '../run-command.js';
 
 interface TrainFlags {
@@ -52,7 +51,7 @@ export function registerTrainCommand(program: Command, context: ContextFactory):
     .option('--resume <runId>', 'resume a killed or failed run from its last checkpoint')
     .option('--checkpoint-every <n>', 'iterations between checkpoints (default 10)')
     .option('--no-progress', 'no progress bar on stderr')
-    .action(runCommand(context, (ctx, flags: TrainFlags) => asFlags(TRAIN_FIELDS, async () => {
+    .action(runCommand(context, (ctx, flags: TrainFlags) => renamingFields(TRAIN_FIELDS, async () => {
       const every = checkpointEvery(flags.checkpointEvery);
       if (ctx.isRemote) {
         // The server trains synchronously: no progress bar, one result when it is done. The code
