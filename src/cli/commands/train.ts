@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { invalidArgument, lookupFor, renamingFields } from '../../core/index.js';
+import { invalidArgument, renamingFields } from '../../core/index.js';
 import { MODEL_KINDS, type Task } from '../../models/index.js';
 import { DEFAULT_EXPERIMENT, gitCommit, resumeTraining, train, trainingDeps, type SplitKind, type TrainRequest, type TrainResult } from '../../training/index.js';
 import type { CliContext, ContextFactory } from '../context.js';
@@ -59,7 +59,7 @@ export function registerTrainCommand(program: Command, context: ContextFactory):
         const client = ctx.client().training;
         const options = every === undefined ? {} : { checkpointEvery: every };
         const codeVersion = await gitCommit(process.cwd());
-        const remote = flags.resume ? await lookupFor('--resume', () => client.resume(flags.resume!, options), ['runId'])
+        const remote = flags.resume ? await client.resume(flags.resume, options)
           : await client.train({ ...requestFromFlags(flags), ...(codeVersion ? { codeVersion } : {}), ...options });
         if (ctx.json) printJson(remote);
         else printResult(remote as unknown as TrainResult, experimentName(flags));
@@ -67,8 +67,6 @@ export function registerTrainCommand(program: Command, context: ContextFactory):
       }
       const platform = await ctx.platform();
       const deps = trainingDeps(platform, ctx.config.home);
-      // Named by the flag, local or remote (tracking calls it run_id, the route runId).
-      if (flags.resume) await lookupFor('--resume', () => deps.tracking.getRun(flags.resume!), ['run_id']);
       const result = await runWithProgress(ctx, flags, every, (options) =>
         flags.resume ? resumeTraining(flags.resume, deps, options) : train(requestFromFlags(flags), deps, options));
       if (ctx.json) printJson(result);
