@@ -47,18 +47,19 @@ export async function scanFile(path: string, look: (chunk: Buffer) => boolean, g
   return done.signal.aborted;
 }
 
-/** A copy of a CSV file, rewritten for DuckDB to read as pandas reads the file, and why (said as a widening is). */
+/** The files to read instead of a CSV's, some rewritten for DuckDB to read as pandas reads them, and why (said as a widening is). */
 export interface RewrittenCopy {
-  readonly file: string;
+  readonly files: readonly string[];
   readonly widening: Widening;
 }
 
 /**
- * A rewrite of a single CSV `file` that a failed sniff or read (`error`) may call for: its copy in
- * `workDir`, or undefined when the error is not one it mends.
+ * A rewrite of CSV `files` (one, or a folder's parts) that a failed sniff or read (`error`) may
+ * call for: the files with copies in `workDir` in place of those it rewrote, or undefined when the
+ * error is not one it mends.
  */
 export interface CsvRewrite {
-  /** The rewrite's name; the copy's folder in the work folder. */
+  /** The rewrite's name; the copies' folder in the work folder. */
   readonly name: string;
-  copy(error: unknown, file: string, workDir: string, read: ReadOptions): Promise<RewrittenCopy | undefined>;
+  copy(error: unknown, files: readonly string[], workDir: string, read: ReadOptions): Promise<RewrittenCopy | undefined>;
 }

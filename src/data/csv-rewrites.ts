@@ -1,9 +1,10 @@
 /**
- * A CSV file pandas reads and DuckDB does not read as it is, read from a rewritten copy: lines of
- * only spaces left out (csv-space-lines.ts), mixed line endings made one (csv-line-endings.ts).
- * A file's normal read pays nothing for them: a copy is written only after its sniff or read
- * failed as such a file's does. The content hash and the version stay the file's own (the add
- * hashes the file it was given, not the copy).
+ * CSV files pandas reads and DuckDB does not read as they are, read from rewritten copies: lines
+ * of only spaces left out (csv-space-lines.ts; a file added alone), mixed line endings made one
+ * (csv-line-endings.ts; a file alone, or each part of several that mixes them). A file's normal
+ * read pays nothing for them: a copy is written only after its sniff or read failed as such a
+ * file's does. The content hash and the version stay the files' own (the add hashes the files it
+ * was given, not the copies).
  */
 import type { Widening } from './csv-columns.js';
 import type { CsvRewrite } from './csv-copy.js';
@@ -17,18 +18,19 @@ const REWRITES: readonly CsvRewrite[] = [SPACE_LINES, LINE_ENDINGS];
 export interface RewritableSource<S> {
   /** After the read failed: the source read another way, and why; undefined when the error is another. */
   widen(error: unknown): Promise<{ source: S; widening: Widening } | undefined>;
-  /** Why the file was read again from a copy before its read began, each said as a widening is. */
+  /** Why the files were read again from copies before their read began, each said as a widening is. */
   readonly readAgain?: readonly string[];
 }
 
 /**
- * The source `describe` makes of the CSV `file`; when its sniff, or later its read, fails as a
- * rewrite mends (each at most once: a copy may need another), the source of the rewrite's copy
- * in `workDir`. `done`: the names of the rewrites `file` has been through, given to `describe`.
+ * The source `describe` makes of the CSV `files`; when their sniff, or later their read, fails as
+ * a rewrite mends (each at most once: a copy may need another), the source of the files with the
+ * rewrite's copies in `workDir`, in the same order. `done`: the names of the rewrites `files` have
+ * been through, given to `describe`.
  */
 export async function withRewrites<S extends RewritableSource<S>>(
-  describe: (file: string, done: ReadonlySet<string>) => Promise<S>,
-  file: string,
+  describe: (files: readonly string[], done: ReadonlySet<string>) => Promise<S>,
+  files: readonly string[],
   workDir: string,
   read: ReadOptions,
   done: ReadonlySet<string> = new Set(),
@@ -36,8 +38,8 @@ export async function withRewrites<S extends RewritableSource<S>>(
   const copied = async (error: unknown): Promise<{ source: S; widening: Widening } | undefined> => {
     for (const rewrite of REWRITES) {
       if (done.has(rewrite.name)) continue;
-      const copy = await rewrite.copy(error, file, workDir, read);
-      if (copy) return { source: await withRewrites(describe, copy.file, workDir, read, new Set([...done, rewrite.name])), widening: copy.widening };
+      const copy = await rewrite.copy(error, files, workDir, read);
+      if (copy) return { source: await withRewrites(describe, copy.files, workDir, read, new Set([...done, rewrite.name])), widening: copy.widening };
     }
     return undefined;
   };
@@ -51,7 +53,7 @@ export async function withRewrites<S extends RewritableSource<S>>(
     },
   });
   try {
-    return mended(await describe(file, done));
+    return mended(await describe(files, done));
   } catch (e) {
     const again = await copied(e);
     if (again === undefined) throw e;

@@ -75,11 +75,13 @@ async function withoutSpaceLines(path: string, workDir: string, read: ReadOption
 /** The copy without lines of only spaces, when the sniff or read failed at one (the message says which line, when DuckDB's did). */
 export const SPACE_LINES: CsvRewrite = {
   name: 'space-lines',
-  async copy(error, file, workDir, read) {
-    const line = spaceLineOf(error, read, file);
-    const copy = line === undefined ? undefined : await withoutSpaceLines(file, workDir, read);
+  async copy(error, files, workDir, read) {
+    // Of several files, none: each would need its own look.
+    const file = files.length === 1 ? files[0]! : undefined;
+    const line = file === undefined ? undefined : spaceLineOf(error, read, file);
+    const copy = line === undefined ? undefined : await withoutSpaceLines(file!, workDir, read);
     if (copy === undefined) return undefined;
     const message = `${line === 0 ? 'a line' : `line ${line}`} holds only spaces, which pandas skips as blank: read again without such lines`;
-    return { file: copy, widening: { message, ...(line === 0 ? {} : { line }) } };
+    return { files: [copy], widening: { message, ...(line === 0 ? {} : { line }) } };
   },
 };

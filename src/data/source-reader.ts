@@ -144,11 +144,11 @@ function readOfTable(d: DescribedSource, table: TableRows): DescribedSource {
   };
 }
 
-/** describeSource's CSV work, but for lines too long; a single file is read from a rewritten copy when it must be (csv-rewrites.ts). */
+/** describeSource's CSV work, but for lines too long; files are read from rewritten copies when they must be (csv-rewrites.ts). */
 async function describeCsv(con: DuckDBConnection, files: readonly string[], options: ReadOptions, workDir: string | undefined): Promise<DescribedSource> {
-  if (files.length !== 1 || workDir === undefined) return describeFiles(con, files, 'csv', options, workDir);
+  if (workDir === undefined) return describeFiles(con, files, 'csv', options, workDir);
   // Without its lines of only spaces, a one-column file's read need not stop at a value of them.
-  return withRewrites((file, done) => describeFiles(con, [file], 'csv', options, workDir, !done.has(SPACE_LINES.name)), files[0]!, workDir, options);
+  return withRewrites((fs, done) => describeFiles(con, fs, 'csv', options, workDir, !done.has(SPACE_LINES.name)), files, workDir, options);
 }
 
 /** describeSource's work; `checkSpaces`: whether a one-column CSV's read stops at a value of only spaces. */
