@@ -12,6 +12,7 @@ alone, into mixed-eol/, and what pandas.read_csv (1.5.3) reads from each (expect
                  \r\r\n (a line end, then an empty line), empty lines of \r, a \r as the last byte
   lone-cr.csv.gz lone-cr.csv gzipped
   one-column.csv the same kinds in a file of one column, whose blank lines pandas skips too
+  last-cr.csv    \n alone, but for a \r as the last byte (DuckDB refused it)
   boundary.csv.gz  \n alone, but for a lone \r as byte 65,535 (the last of the first 64 KiB, the
                  bytes Node reads at a time), a \r\n across bytes 131,071-131,072, and \r then
                  \r\n across bytes 196,607-196,609; gzipped (the test adds it so and as its plain bytes)
@@ -84,6 +85,7 @@ lone_cr = (
     b'5,last,8.0\r'
 )
 one_column = b'a\r\r\n1\r\r3\n\n\r\n5\r'
+last_cr = b'id,s\n1,x\n2,y\r'
 
 
 def boundary_file():
@@ -113,7 +115,7 @@ parts = {
 }
 
 os.makedirs(OUT, exist_ok=True)
-files = {'mixed.csv': mixed, 'quoted.csv': quoted, 'lone-cr.csv': lone_cr, 'one-column.csv': one_column}
+files = {'mixed.csv': mixed, 'quoted.csv': quoted, 'lone-cr.csv': lone_cr, 'one-column.csv': one_column, 'last-cr.csv': last_cr}
 for name, data in files.items():
     with open(os.path.join(OUT, name), 'wb') as f:
         f.write(data)
