@@ -24,9 +24,6 @@ export async function whyNoDialect(con: DuckDBConnection, error: unknown, files:
   // Several files: the one the sniffer names, or (it names none after a sample of them, or the
   // plain copy of a gzipped file's first rows) each in turn.
   const named = /Error when sniffing file "(.+?)"/.exec(message)?.[1];
-  // Lines ending in two ways fail the sniffer as a row that does not fit does, and the read as
-  // text below may take a lone `\r` for a field's: such a file is read from a copy (csv-line-endings.ts).
-  for (const file of files) await assertOneLineEnding(file, read);
   for (const file of named !== undefined && files.includes(named) ? [named] : files) {
     const fields = (await headRows(file, read, 1))?.[0]?.length;
     if (fields === undefined) continue;
@@ -38,6 +35,9 @@ export async function whyNoDialect(con: DuckDBConnection, error: unknown, files:
       if (why) throw adviceError('file', (say) => `not a readable CSV file: ${why(say)}`, e);
     }
   }
+  // No row found: lines ending in two ways fail the sniffer as such a row does (then read from a
+  // copy: csv-line-endings.ts).
+  for (const file of files) await assertOneLineEnding(file, read);
   for (const file of files) await assertNoControlBytes(file, read);
   throw error;
 }
