@@ -83,6 +83,16 @@ describe('parts of a folder, some mixing line endings', () => {
     expect(found.rows).toEqual([[1, 2, null], [4, 3, null], [6, 5, null], [8, 7, null], [9, 9, 9]]);
   });
 
+  it('are named three at most in the note, the others counted', async () => {
+    const dir = join(t.dir, 'many');
+    mkdirSync(dir);
+    for (let i = 1; i <= 6; i++) writeFileSync(join(dir, `p${i}.csv`), i === 2 ? `a,b\n${i},0\n` : `a,b\r\n${i},0\n${i},1\r`);
+    const found = await added(t, 'many', dir);
+    expect(found.rows.map((r) => r[0])).toEqual([1, 1, 2, 3, 3, 4, 4, 5, 5, 6, 6]);
+    const said = '(\\r\\n: 1 line, \\n alone: 1 line, \\r alone: 1 line; line 2 is the first to end otherwise than line 1)';
+    expect(found.notes).toEqual([`line endings are mixed in 'p1.csv' ${said}, 'p3.csv' ${said}, 'p4.csv' ${said} and 2 more parts, which DuckDB cannot read in one file: each such part read again from a copy with every line ending in \\n, as pandas reads it`]);
+  });
+
   it('name the part and its own line in a later error', async () => {
     const dir = join(t.dir, 'bad');
     mkdirSync(dir);
