@@ -81,6 +81,8 @@ export async function evaluateWindow(input: WindowInput): Promise<WindowEvaluati
   // Drift tests on a few rows against a large reference report drift that is noise: below the
   // monitor's minRows a window has no drift metrics, so no drift rule can fire (or resolve) on it.
   const tooFew = served.length < config.minRows ? `${served.length} served prediction${served.length === 1 ? '' : 's'}, fewer than the monitor's minRows ${config.minRows}` : undefined;
+  // A quiet window (night traffic) is no evidence either way: drift rules' streaks skip it (alert-rules.ts).
+  if (tooFew) notes.push(`quiet window: ${tooFew}; drift rules' for-streaks skip it (it neither counts toward nor resets them)`);
   if (served.length > 0 && input.reference && analyzers) {
     if (tooFew) notes.push(`input drift not computed: ${tooFew}`);
     else {
@@ -132,6 +134,7 @@ export async function evaluateWindow(input: WindowInput): Promise<WindowEvaluati
       ...(anomalies ? { anomalies } : {}),
       missingRates,
       notes,
+      quiet: tooFew !== undefined,
     },
   };
 }

@@ -145,6 +145,12 @@ export interface WindowDetails {
   readonly anomalies?: readonly AnomalyLike[];
   readonly missingRates: Readonly<Record<string, number>>;
   readonly notes: readonly string[];
+  /**
+   * Fewer served predictions than the monitor's minRows (so no drift metrics): a drift rule's
+   * `for` streak skips the window, neither counting nor resetting on it. Absent on windows
+   * evaluated before the field existed.
+   */
+  readonly quiet?: boolean;
 }
 
 export type AlertState = 'firing' | 'resolved';
