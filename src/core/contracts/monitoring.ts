@@ -33,6 +33,7 @@ export interface WebhookTarget {
 
 /** A webhook as answered: the secret is never sent back once set, only whether there is one. */
 export interface WebhookView {
+  /** The URL with its credentials (password, token-like query values) masked as `***`; sent back, it stands for the stored one. */
   readonly url: string;
   readonly secretSet: boolean;
 }
