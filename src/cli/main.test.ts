@@ -181,6 +181,10 @@ describe('keel CLI', () => {
       expect(await keel(['--home', home, 'server', '--port', String(port)])).toMatchObject({ code: 5, stderr: taken });
       // keel serve listens before it loads its models, and ends (its worker threads closed) rather than hang.
       expect(await keel(['--home', home, 'serve', join(home, 'model.onnx'), '--port', String(port)])).toMatchObject({ code: 5, stderr: taken });
+      // It checks the port before it opens anything: the metadata store (for the prediction log) of a new home is not created.
+      const fresh = mkdtempSync(join(tmpdir(), 'keel-cli-port-serve-'));
+      expect(await keel(['--home', fresh, 'serve', join(home, 'model.onnx'), '--port', String(port)])).toMatchObject({ code: 5, stderr: taken });
+      expect(existsSync(join(fresh, 'keel.db'))).toBe(false);
       // With several serving processes the primary prints the first one's error, once, and stops the others.
       expect(await keel(['--home', home, 'serve', join(home, 'model.onnx'), '--port', String(port), '--http-processes', '2'])).toMatchObject({ code: 5, stderr: taken });
     } finally {

@@ -1,6 +1,7 @@
 import { invalidArgument, isValidName } from '../core/index.js';
 import type { AlertRule, Comparison, MonitorConfig, MonitorTask, RetrainSpec, WebhookTarget, WindowSpec } from './types.js';
 import { storedWebhooks, type StoredWebhooks } from './webhook-secrets.js';
+import { hasMaskedCredential, MASKED, maskedUrl } from './webhook-urls.js';
 
 const COMPARISONS: readonly Comparison[] = ['>', '>=', '<', '<=', '==', '!='];
 const TASKS: readonly MonitorTask[] = ['binary', 'regression', 'multiclass'];
@@ -77,12 +78,15 @@ export function parseWindow(raw: unknown): WindowSpec {
 function parseWebhook(raw: unknown, field: string, stored: StoredWebhooks, rule?: string): WebhookTarget {
   const o = obj(raw, field);
   checkKeys(o, ['url', 'secret', 'secretSet'], field);
-  const url = str(o.url, `${field}.url`);
-  if (!/^https?:\/\//.test(url)) throw invalidArgument(`${field}.url`, 'expected an http(s) URL');
+  const given = str(o.url, `${field}.url`);
+  if (!/^https?:\/\//.test(given)) throw invalidArgument(`${field}.url`, 'expected an http(s) URL');
   if (o.secretSet !== undefined && typeof o.secretSet !== 'boolean') throw invalidArgument(`${field}.secretSet`, 'expected true or false (answers carry it; it is not stored)');
+  const kept = stored(given, rule);
+  // An answer's URL, its credentials masked, stands for the stored one it shows.
+  const url = kept && maskedUrl(kept.url) === given ? kept.url : given;
+  if (!kept && hasMaskedCredential(given)) throw invalidArgument(`${field}.url`, `holds ${MASKED} where a credential goes, and the monitor has no webhook it masks: give the URL with its credentials`);
   if (o.secret === null) return { url };
   if (o.secret !== undefined) return { url, secret: str(o.secret, `${field}.secret`) };
-  const kept = stored(url, rule);
   if (!kept) throw invalidArgument(`${field}.secret`, 'required for a webhook URL the monitor does not have yet: the HMAC-SHA256 key that signs its deliveries (null sends them unsigned)');
   return kept;
 }

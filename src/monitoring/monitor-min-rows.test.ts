@@ -68,7 +68,10 @@ describe.each(testStores())('a monitor with minRows on $name', ({ open }) => {
     expect(Object.keys(under!.metrics).filter((k) => k.includes('drift'))).toEqual([]);
     expect(under!.details.inputDrift).toBeUndefined();
     expect(under!.details.outputDrift).toBeUndefined();
+    expect(full!.details.quiet).toBe(false);
+    expect(under!.details.quiet).toBe(true);
     expect(under!.details.notes).toEqual([
+      "quiet window: 25 served predictions, fewer than the monitor's minRows 30; drift rules' for-streaks skip it (it neither counts toward nor resets them)",
       "input drift not computed: 25 served predictions, fewer than the monitor's minRows 30",
       "output drift not computed: 25 served predictions, fewer than the monitor's minRows 30",
     ]);
@@ -80,7 +83,7 @@ describe.each(testStores())('a monitor with minRows on $name', ({ open }) => {
     expect(exactly!.details.notes).toEqual([]);
   });
 
-  it('fires no drift alert on an under-filled window, keeps a firing alert open through one, and lets one break a streak', async () => {
+  it('fires no drift alert on an under-filled window, keeps a firing alert open through one, and skips quiet windows in a drift rule\'s streak', async () => {
     const svc = new MonitoringService({ db: store.db, analyzers: reference() });
     // Shifted traffic throughout; hours 1 and 4 are under-filled (10 requests).
     await traffic(svc, 'thin', [{ h: 0, n: 60 }, { h: 1, n: 10, shifted: true }, { h: 2, n: 60, shifted: true }, { h: 3, n: 60, shifted: true }, { h: 4, n: 10 }, { h: 5, n: 60 }]);
@@ -102,11 +105,18 @@ describe.each(testStores())('a monitor with minRows on $name', ({ open }) => {
     expect(later.resolved).toEqual([]);
     expect((await svc.runMonitor('thin-mon', { now: T0 + 6 * H })).resolved).toEqual([later.fired[0]!.id]);
 
-    // `for 2`: an under-filled window between two drifted ones breaks the streak, as an empty one does.
-    await traffic(svc, 'gap', [{ h: 0, n: 60, shifted: true }, { h: 1, n: 10, shifted: true }, { h: 2, n: 60, shifted: true }, { h: 3, n: 60, shifted: true }]);
-    await svc.createMonitor({ name: 'gap-mon', deployment: 'gap', referenceDataset: 'ref@1', minRows: 30, rules: [{ ...rule, forWindows: 2 }] });
-    const gap = await svc.runMonitor('gap-mon', { now: T0 + 4 * H });
-    expect(gap.fired.map((a) => (a.windowStart - T0) / H)).toEqual([3]);
+    // `for 2`: quiet windows (hour 1 under-filled, hour 2 empty) between two drifted ones neither
+    // break the streak nor count in it; a rule on a metric the quiet windows have judges them as any.
+    await traffic(svc, 'gap', [{ h: 0, n: 60, shifted: true }, { h: 1, n: 10, shifted: true }, { h: 3, n: 60, shifted: true }, { h: 4, n: 60, shifted: true }]);
+    const busy = { name: 'busy', metric: 'count', op: '>=', threshold: 30, forWindows: 2 };
+    await svc.createMonitor({ name: 'gap-mon', deployment: 'gap', referenceDataset: 'ref@1', minRows: 30, rules: [{ ...rule, forWindows: 2 }, busy] });
+    const gap = await svc.runMonitor('gap-mon', { now: T0 + 5 * H });
+    expect(gap.evaluated.map((w) => w.details.quiet)).toEqual([false, true, true, false, false]);
+    expect(gap.fired.map((a) => `${a.rule}@${(a.windowStart - T0) / H}`)).toEqual(['drift@3', 'busy@4']);
+    // Alone, one drifted window after quiet ones is a streak of 1: no alert.
+    await traffic(svc, 'gap1', [{ h: 0, n: 10, shifted: true }, { h: 2, n: 60, shifted: true }]);
+    await svc.createMonitor({ name: 'gap1-mon', deployment: 'gap1', referenceDataset: 'ref@1', minRows: 30, rules: [{ ...rule, forWindows: 2 }] });
+    expect((await svc.runMonitor('gap1-mon', { now: T0 + 3 * H })).fired).toEqual([]);
   });
 
   it('takes the output baseline from the first window with minRows served, also when read back by a new process', async () => {

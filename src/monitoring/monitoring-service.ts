@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { checkResultLimit, lookupFor, notFound, silentLogger, type Logger, type MonitorRunResult, type MonitorStatus, type SavedMonitor } from '../core/index.js';
 import type { Database } from '../storage/index.js';
-import { checkRule, windowsNeeded } from './alert-rules.js';
+import { checkRule, ruleHistory } from './alert-rules.js';
 import { acknowledgeAlert } from './alert-acknowledgement.js';
 import { AlertDispatcher, type TrainFunction } from './alert-dispatcher.js';
 import { BufferedPredictionLogger, type BufferedPredictionLoggerOptions } from './buffered-prediction-logger.js';
@@ -267,12 +267,11 @@ export class MonitoringService {
     const fired: Alert[] = [];
     const resolved: string[] = [];
     if (config.rules.length === 0) return { fired, resolved };
-    const need = Math.max(...config.rules.map((r) => windowsNeeded(r, config.window.slideMs)));
     const since = config.startMs ?? Number.NEGATIVE_INFINITY;
     // Streaks and cool-downs do not reach back past the monitor's start.
-    const history = (await this.store.listWindows(config.name, { startAtMost: window.start, limit: need })).filter((w) => w.start >= since);
+    const history = await ruleHistory(config, (startAtMost, limit) => this.store.listWindows(config.name, { startAtMost, limit }), window.start, since);
     for (const rule of config.rules) {
-      const check = checkRule(rule, history);
+      const check = checkRule(rule, history, config.minRows);
       const last = await this.store.lastAlert(config.name, rule.name);
       if (last?.state === 'firing') {
         // Resolve on evidence only: a window without the metric (no traffic) keeps the alert open.

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger, type KeelError } from '../core/index.js';
 import { DatasetService } from '../data/index.js';
@@ -79,5 +80,33 @@ describe('monitor with validation analyzers', () => {
     expect(created.referenceDataset).toBe('fraud@latest');
     expect(await refusal(svc.updateMonitor(monitor('fraud@000000000000')))).toMatchObject({ code: 'NOT_FOUND', field: 'referenceDataset' });
     expect((await svc.getMonitor('ref-check')).referenceDataset).toBe('fraud@latest');
+  });
+
+  it('names the monitor\'s referenceDataset, not the lookup\'s ref, when its stored reference dataset has vanished', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-mon-gone-'));
+    writeFileSync(join(dir, 'gone.csv'), 'amount\n1\n2\n3\n');
+    await datasets.add('gone', join(dir, 'gone.csv'));
+    const validation = new ValidationService({ db: store.db, artifacts, datasets, logger: silentLogger });
+    // Both analyzers: on validation's service (the platform's) and on data's alone.
+    const monitors = [validationAnalyzers({ db: store.db, datasets, validation }), validationAnalyzers({ db: store.db, datasets })].map((analyzers, i) => {
+      const logged: { err?: { field?: string; message?: string } }[] = [];
+      const logger = pino({ base: undefined }, { write: (line: string) => void logged.push(JSON.parse(line) as (typeof logged)[number]) });
+      return { name: `gone-mon-${i}`, deployment: `gone-${i}`, logged, svc: new MonitoringService({ db: store.db, analyzers, datasets, logger }) };
+    });
+    for (const { name, deployment, svc } of monitors) {
+      const log = svc.createLogger({ now: () => 0 });
+      for (let r = 0; r < 40; r++) log.log(makePrediction({ requestId: `${name}-${r}`, timestamp: r * 1000, deployment, inputs: { amount: r } }));
+      await log.close();
+      await svc.createMonitor({ name, deployment, referenceDataset: 'gone@latest', window: { size: '1h' } });
+    }
+    await store.db.deleteFrom('dataset_versions').where('dataset_name', '=', 'gone').execute();
+    await store.db.deleteFrom('datasets').where('name', '=', 'gone').execute();
+    for (const { name, svc, logged } of monitors) {
+      const [w] = (await svc.runMonitor(name, { now: 2 * H })).evaluated;
+      expect(w!.metrics['drift.share']).toBeUndefined();
+      expect(w!.details.notes).toEqual(["input drift not computed: referenceDataset: dataset 'gone' not found"]);
+      expect(logged.filter((l) => l.err).map((l) => ({ field: l.err!.field, message: l.err!.message }))).toEqual([{ field: 'referenceDataset', message: "referenceDataset: dataset 'gone' not found" }]);
+      expect(JSON.stringify(logged)).not.toContain('ref:');
+    }
   });
 });

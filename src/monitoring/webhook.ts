@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { jsonReplacer, newId } from '../core/index.js';
 import type { DeliveryOutcome, WebhookTarget } from './types.js';
+import { deliveryRequest, maskedUrl } from './webhook-urls.js';
 
 export const SIGNATURE_HEADER = 'x-keel-signature';
 export const TIMESTAMP_HEADER = 'x-keel-timestamp';
@@ -50,7 +51,7 @@ export async function deliverWebhook(target: WebhookTarget, event: string, paylo
   const timestamp = (options.now ?? Date.now)();
   // Non-finite numbers as the API writes them ('Infinity'), not JSON.stringify's null.
   const body = JSON.stringify({ event, timestamp, ...payload }, jsonReplacer);
-  const headers = {
+  const headers: Record<string, string> = {
     'content-type': 'application/json',
     'user-agent': 'keel-webhook/1',
     'x-keel-event': event,
@@ -59,16 +60,21 @@ export async function deliverWebhook(target: WebhookTarget, event: string, paylo
     // A webhook whose secret was removed (`secret: null`) is sent unsigned.
     ...(target.secret !== undefined ? { [SIGNATURE_HEADER]: signWebhookBody(target.secret, body) } : {}),
   };
+  // Credentials in the URL's user info go as Basic authorization (fetch refuses them in the URL).
+  const request = deliveryRequest(target.url);
+  if (request.authorization !== undefined) headers.authorization = request.authorization;
+  // An error names the URL masked: outcomes are stored, answered and logged.
+  const masked = (message: string): string => message.split(target.url).join(maskedUrl(target.url)).split(request.url).join(maskedUrl(request.url));
   let last: DeliveryOutcome = { status: 'failed', attempts: 0 };
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
-      const res = await fetch(target.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+      const res = await fetch(request.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
       await res.arrayBuffer().catch(() => undefined);
       if (res.ok) return { status: 'delivered', attempts: attempt, httpStatus: res.status };
       last = { status: 'failed', attempts: attempt, httpStatus: res.status, error: `HTTP ${res.status}` };
       if (!(res.status === 408 || res.status === 429 || res.status >= 500)) return last;
     } catch (e) {
-      last = { status: 'failed', attempts: attempt, error: (e as Error).message };
+      last = { status: 'failed', attempts: attempt, error: masked((e as Error).message) };
     }
     if (attempt < attempts) await new Promise((r) => setTimeout(r, (options.backoffMs ?? 1000) * 2 ** (attempt - 1)));
   }

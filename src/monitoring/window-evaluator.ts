@@ -7,7 +7,8 @@ export interface WindowInput {
   readonly config: MonitorConfig;
   readonly records: readonly StoredPrediction[];
   readonly lateCount: number;
-  readonly reference?: { readonly datasetRef: string; readonly stats: unknown };
+  /** The reference statistics, or why they could not be had (`unavailable`: drift is not computed, and the notes say why). */
+  readonly reference?: { readonly datasetRef: string; readonly stats: unknown } | { readonly datasetRef: string; readonly unavailable: string };
   /** Outputs of the first non-empty window: the baseline for output drift. */
   readonly baselineOutputs?: Table;
   readonly analyzers?: MonitorAnalyzers;
@@ -81,11 +82,16 @@ export async function evaluateWindow(input: WindowInput): Promise<WindowEvaluati
   // Drift tests on a few rows against a large reference report drift that is noise: below the
   // monitor's minRows a window has no drift metrics, so no drift rule can fire (or resolve) on it.
   const tooFew = served.length < config.minRows ? `${served.length} served prediction${served.length === 1 ? '' : 's'}, fewer than the monitor's minRows ${config.minRows}` : undefined;
-  if (served.length > 0 && input.reference && analyzers) {
+  // A quiet window (night traffic) is no evidence either way: drift rules' streaks skip it (alert-rules.ts).
+  if (tooFew) notes.push(`quiet window: ${tooFew}; drift rules' for-streaks skip it (it neither counts toward nor resets them)`);
+  const reference = input.reference && 'stats' in input.reference ? input.reference : undefined;
+  if (served.length > 0 && input.reference && 'unavailable' in input.reference) {
+    notes.push(`input drift not computed: ${input.reference.unavailable}`);
+  } else if (served.length > 0 && reference && analyzers) {
     if (tooFew) notes.push(`input drift not computed: ${tooFew}`);
     else {
       try {
-        inputDrift = await analyzers.detectDrift(input.reference.stats, inputs);
+        inputDrift = await analyzers.detectDrift(reference.stats, inputs);
         addDriftMetrics(metrics, 'drift', inputDrift);
       } catch (e) {
         notes.push(`input drift not computed: ${(e as Error).message}`);
@@ -93,7 +99,7 @@ export async function evaluateWindow(input: WindowInput): Promise<WindowEvaluati
     }
     if (analyzers.validate) {
       try {
-        anomalies = await analyzers.validate(input.reference.datasetRef, inputs);
+        anomalies = await analyzers.validate(reference.datasetRef, inputs);
         metrics['quality.anomalies'] = anomalies.length;
         metrics['quality.errors'] = anomalies.filter((a) => a.severity === 'error').length;
       } catch (e) {
@@ -132,6 +138,7 @@ export async function evaluateWindow(input: WindowInput): Promise<WindowEvaluati
       ...(anomalies ? { anomalies } : {}),
       missingRates,
       notes,
+      quiet: tooFew !== undefined,
     },
   };
 }

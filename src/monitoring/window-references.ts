@@ -3,7 +3,7 @@
  * the model's training data (for drift) and the outputs of the monitor's first window with enough
  * traffic (`minRows` served predictions; the baseline of prediction drift).
  */
-import type { Logger, Table } from '../core/index.js';
+import { isKeelError, lookupFor, type Logger, type Table } from '../core/index.js';
 import type { MonitorStore } from './monitor-store.js';
 import type { PredictionStore } from './prediction-store.js';
 import type { MonitorAnalyzers, MonitorConfig } from './types.js';
@@ -16,14 +16,21 @@ export interface WindowReferencesDeps {
   readonly analyzers?: MonitorAnalyzers;
 }
 
+/** A window's reference: its statistics, or why they could not be had. */
+export type WindowReference = { readonly datasetRef: string; readonly stats: unknown } | { readonly datasetRef: string; readonly unavailable: string };
+
 export class WindowReferences {
   private readonly references = new Map<string, Promise<unknown>>();
   private readonly baselines = new Map<string, { start: number; table: Table }>();
 
   constructor(private readonly deps: WindowReferencesDeps) {}
 
-  /** Reference statistics: computed once per dataset version (the analyzer stores them), cached here. */
-  async reference(config: MonitorConfig, sample: { modelName: string; modelVersion: number }): Promise<{ datasetRef: string; stats: unknown } | undefined> {
+  /**
+   * Reference statistics: computed once per dataset version (the analyzer stores them), cached here.
+   * When they cannot be had (the monitor's reference dataset vanished), `unavailable` says why,
+   * naming the monitor's field `referenceDataset` (the lookup names its own `ref`).
+   */
+  async reference(config: MonitorConfig, sample: { modelName: string; modelVersion: number }): Promise<WindowReference | undefined> {
     const analyzers = this.deps.analyzers;
     if (!analyzers) return undefined;
     const datasetRef = config.referenceDataset ?? (await analyzers.trainingDataset?.(sample.modelName, sample.modelVersion).catch(() => undefined));
@@ -35,10 +42,11 @@ export class WindowReferences {
       stats.catch(() => this.references.delete(datasetRef));
     }
     try {
-      return { datasetRef, stats: await stats };
+      return { datasetRef, stats: await (config.referenceDataset === undefined ? stats : lookupFor('referenceDataset', () => stats, ['ref'])) };
     } catch (e) {
-      this.deps.logger.warn({ err: e, datasetRef }, 'monitor: reference statistics unavailable');
-      return undefined;
+      // A KeelError without its cause, which named the lookup's own field.
+      this.deps.logger.warn({ err: isKeelError(e) ? { code: e.code, field: e.field, message: e.message } : e, datasetRef }, 'monitor: reference statistics unavailable');
+      return { datasetRef, unavailable: (e as Error).message };
     }
   }
 

@@ -40,6 +40,24 @@ describe('alert rule duration', () => {
   it('treats a window without the metric as not holding', () => {
     expect(checkRule(rule, [win(30, 0.5), win(20, undefined), win(10, 0.4)]).fires).toBe(false);
   });
+  it('skips a quiet window (fewer served than minRows) in a drift rule\'s streak, also one stored before windows said so', () => {
+    const quiet = (start: number, count: number, errorRate?: number, flag?: boolean): WindowResult => ({
+      ...win(start, undefined), count, metrics: errorRate === undefined ? {} : { error_rate: errorRate }, details: { models: {}, missingRates: {}, notes: [], ...(flag === undefined ? {} : { quiet: flag }) },
+    });
+    const two = { ...rule, forWindows: 2 };
+    expect(checkRule(two, [win(30, 0.5), quiet(20, 5, undefined, true), win(10, 0.4)], 30).fires).toBe(true);
+    // Not quiet by its own word: the missing metric breaks the streak.
+    expect(checkRule(two, [win(30, 0.5), quiet(20, 5, undefined, false), win(10, 0.4)], 30).fires).toBe(false);
+    // Without the flag: 40 requests of which a quarter failed are 30 served, not quiet for 30; 40 - 11 are.
+    expect(checkRule(two, [win(30, 0.5), quiet(20, 40, 0.25), win(10, 0.4)], 30).fires).toBe(false);
+    expect(checkRule(two, [win(30, 0.5), quiet(20, 40, 11 / 40), win(10, 0.4)], 30).fires).toBe(true);
+    // A quiet newest window neither holds nor resolves, and a quiet window is not a holding one.
+    expect(checkRule(two, [quiet(30, 0, undefined, true), win(20, 0.5), win(10, 0.5)], 30)).toMatchObject({ holdsNow: false, value: null });
+    expect(checkRule(two, [win(30, 0.5), quiet(20, 0, undefined, true)], 30).fires).toBe(false);
+    // A rule on another metric judges the quiet window on it.
+    const errors = { ...two, metric: 'error_rate', op: '<' as const, threshold: 0.5 };
+    expect(checkRule(errors, [quiet(30, 40, 0.1, true), quiet(20, 0, undefined, true), quiet(10, 40, 0.1, true)], 30).fires).toBe(false);
+  });
   it('a duration in ms is measured over event time', () => {
     const timed = { ...rule, forWindows: 1, forMs: 20 };
     expect(checkRule(timed, [win(20, 0.5), win(10, 0.5)]).fires).toBe(true);

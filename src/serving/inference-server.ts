@@ -198,6 +198,11 @@ export class InferenceServer {
     };
   }
 
+  /** Whether the inference worker threads have been started (by loading a model): never when start() could not listen. */
+  get workersStarted(): boolean {
+    return this.pool.started;
+  }
+
   /** Loads every model (warm-up included). Listening is separate so tests can use `app.inject`. */
   async loadModels(): Promise<void> {
     for (const spec of this.o.models) await this.manager.add(spec.ref, this.modelOptions(spec), spec.name);

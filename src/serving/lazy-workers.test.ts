@@ -1,6 +1,10 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { FileModelSource } from './file-model-source.js';
+import { InferenceServer } from './inference-server.js';
 import { InferencePool } from './worker-pool.js';
 import { TORCH_MLP_PATH } from './testing.js';
 
@@ -36,6 +40,21 @@ describe('an InferenceServer that is built and never started', () => {
     expect(r.stdout, r.stderr).toBe('built\n');
     expect(r.ms, 'still running 5 s after construction').not.toBeNull();
   }, 60_000);
+});
+
+describe('an InferenceServer whose port is taken', () => {
+  it('fails naming the port, having started no worker thread (it listens before it loads its models)', async () => {
+    const holder = createServer().listen(0, '127.0.0.1');
+    await once(holder, 'listening');
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const server = new InferenceServer({ source: new FileModelSource(), models: [{ ref: TORCH_MLP_PATH }], workers: 2 });
+      await expect(server.start({ host: '127.0.0.1', port })).rejects.toMatchObject({ code: 'EADDRINUSE', message: expect.stringContaining(`127.0.0.1:${port}`) as string });
+      expect(server.workersStarted).toBe(false);
+    } finally {
+      holder.close();
+    }
+  });
 });
 
 describe('InferencePool', () => {

@@ -49,10 +49,10 @@ export async function train(request: TrainRequest, deps: TrainingDeps, options: 
 export async function resumeTraining(runId: string, deps: TrainingDeps, options: TrainOptions = {}): Promise<TrainResult> {
   const run = await deps.tracking.getRun(runId);
   if (run.info.status === 'FINISHED') {
-    throw new KeelError('FAILED_PRECONDITION', `run '${runId}' has already finished; there is nothing to resume`, { field: 'resume' });
+    throw new KeelError('FAILED_PRECONDITION', `runId: run '${runId}' has already finished; there is nothing to resume`, { field: 'runId' });
   }
   const tag = run.data.tags.find((t) => t.key === TRAIN_REQUEST_TAG);
-  if (!tag) throw new KeelError('FAILED_PRECONDITION', `run '${runId}' was not started by keel train (no ${TRAIN_REQUEST_TAG} tag)`, { field: 'resume' });
+  if (!tag) throw new KeelError('FAILED_PRECONDITION', `runId: run '${runId}' was not started by keel train (no ${TRAIN_REQUEST_TAG} tag)`, { field: 'runId' });
   const request = JSON.parse(tag.value) as TrainRequest;
   const plan = await planTraining(request, deps);
   const codeVersion = run.data.tags.find((t) => t.key === GIT_COMMIT_TAG)?.value;
@@ -61,7 +61,7 @@ export async function resumeTraining(runId: string, deps: TrainingDeps, options:
   const skipThroughStep = run.data.metrics.reduce((m, p) => Math.max(m, p.step), 0);
   const owner = await new CheckpointStore(deps.checkpointDir, runId).liveOwner();
   if (owner) {
-    throw new KeelError('FAILED_PRECONDITION', `run '${runId}' is still being trained by process ${owner.pid}; stop it before resuming`, { field: 'resume' });
+    throw new KeelError('FAILED_PRECONDITION', `runId: run '${runId}' is still being trained by process ${owner.pid}; stop it before resuming`, { field: 'runId' });
   }
   await deps.tracking.updateRun(runId, { status: 'RUNNING' });
   return runTraining(plan, run, deps, options, { resumed: true, skipThroughStep, codeVersion });

@@ -16,13 +16,13 @@ const FIRST = 'first-signing-secret-4f9a';
 const SECOND = 'second-signing-secret-b7c2';
 
 /** A local receiver keeping every delivery's raw body and headers. */
-async function startReceiver(): Promise<{ server: Server; url: string; received: { body: string; headers: IncomingHttpHeaders }[] }> {
-  const received: { body: string; headers: IncomingHttpHeaders }[] = [];
+async function startReceiver(): Promise<{ server: Server; url: string; received: { url: string; body: string; headers: IncomingHttpHeaders }[] }> {
+  const received: { url: string; body: string; headers: IncomingHttpHeaders }[] = [];
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
     req.on('end', () => {
-      received.push({ body, headers: req.headers });
+      received.push({ url: req.url!, body, headers: req.headers });
       res.statusCode = 204;
       res.end();
     });
@@ -114,6 +114,37 @@ describe('monitor webhook secrets over HTTP', () => {
     // Nor the server's log: requests, refusals, alerts fired and resolved.
     expect(logged.some((l) => l.includes('alert firing')) && logged.some((l) => l.includes('/api/v1/monitors/sec'))).toBe(true);
     expect(logged.filter((l) => l.includes(FIRST) || l.includes(SECOND))).toEqual([]);
+  });
+
+  it('answers and logs a webhook URL with its credentials masked, delivers to the real one, and keeps it over a round trip of the masked one', async () => {
+    const PASSWORD = 'url-pa55word-61c0';
+    const TOKEN = 'url-token-d93e';
+    const real = hook.url.replace('http://', `http://hookuser:${PASSWORD}@`) + `?team=ml&token=${TOKEN}`;
+    const masked = hook.url.replace('http://', 'http://hookuser:***@') + '?team=ml&token=***';
+    const rule = { name: 'busy', metric: 'count', op: '>', threshold: 5 };
+    const before = hook.received.length;
+    const created = await app.inject({ method: 'POST', url: '/api/v1/monitors', payload: { name: 'cred', deployment: 'sec-svc', webhook: { url: real, secret: FIRST }, rules: [rule] } });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().rules[0].webhook).toEqual({ url: masked, secretSet: true });
+    // GET, edit, PUT the masked URL back: the stored real one stays, and deliveries reach it.
+    const shown = JSON.parse(await get('/api/v1/monitors/cred'));
+    const roundTrip = await app.inject({ method: 'PUT', url: '/api/v1/monitors/cred', payload: { ...shown, minRows: 1 } });
+    expect([roundTrip.statusCode, roundTrip.json().rules[0].webhook]).toEqual([200, { url: masked, secretSet: true }]);
+    expect((await platform.monitoring.store.getMonitor('cred'))!.rules[0]!.webhook).toEqual({ url: real, secret: FIRST });
+    const ran = await app.inject({ method: 'POST', url: '/api/v1/monitors/cred/run', payload: { now: H } });
+    expect(ran.json().fired).toHaveLength(1);
+    const delivered = hook.received.slice(before);
+    expect(delivered.map((d) => [d.url, d.headers.authorization])).toEqual([[`/hook?team=ml&token=${TOKEN}`, `Basic ${Buffer.from(`hookuser:${PASSWORD}`).toString('base64')}`]]);
+    // A masked URL the monitor has no webhook for is refused.
+    const stray = await app.inject({ method: 'POST', url: '/api/v1/monitors', payload: { name: 'cred2', deployment: 'sec-svc', webhook: { url: masked, secret: FIRST } } });
+    expect([stray.statusCode, stray.json().error.field]).toEqual([400, 'webhook.url']);
+
+    const answers = [created.body, roundTrip.body, ran.body, await get('/api/v1/monitors/cred'), await get('/api/v1/monitors'), await get('/api/v1/monitor-status/cred'), await get('/api/v1/alerts?monitor=cred'), stray.body];
+    for (const text of [...answers, ...logged]) {
+      expect(text).not.toContain(PASSWORD);
+      expect(text).not.toContain(TOKEN);
+    }
+    await app.inject({ method: 'DELETE', url: '/api/v1/monitors/cred' });
   });
 
   it('names the path parameter of a monitor or alert that is not found', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeelClient } from '../../client/index.js';
+import { resumeTraining, trainingDeps } from '../../training/index.js';
 import { runKeelInProcess, startTestServer, type TestServer } from '../test-server.js';
 
 /**
@@ -58,6 +59,18 @@ describe('keel train and keel data add name the flag typed', { timeout: 120_000 
     await expect(new KeelClient({ baseUrl: server.url }).training.train(request)).rejects.toMatchObject(named);
     const split = { ...request, params: {} };
     await expect(new KeelClient({ baseUrl: server.url }).training.train(split)).rejects.toMatchObject({ field: 'split.validFraction' });
+  });
+
+  it('a run that cannot be resumed: keel train --resume names --resume, the library, SDK and HTTP route runId', async () => {
+    const finished = await server.platform.train({ dataset: 'tiny', target: 'y', model: 'gbdt', params: { n_estimators: 2 }, register: false });
+    const refusal = { code: 'FAILED_PRECONDITION', field: 'runId', message: `runId: run '${finished.runId}' has already finished; there is nothing to resume` };
+    const { local, remote } = await both('train', '--resume', finished.runId, '--no-progress');
+    expect(remote).toEqual(local);
+    expect([local.exitCode, JSON.parse(local.stderr)]).toEqual([5, { error: { ...refusal, field: '--resume', message: refusal.message.replace(/^runId/, '--resume') } }]);
+    await expect(resumeTraining(finished.runId, trainingDeps(server.platform, server.home))).rejects.toMatchObject(refusal);
+    await expect(new KeelClient({ baseUrl: server.url }).training.resume(finished.runId)).rejects.toMatchObject(refusal);
+    const http = await fetch(`${server.url}/api/v1/train/${finished.runId}/resume`, { method: 'POST' });
+    expect([http.status, (await http.json() as { error: unknown }).error]).toEqual([412, refusal]);
   });
 
   it('keel data add: --columns, --names, --type, --date-format, --delimiter, --no-header, --fill-short-rows', async () => {

@@ -11,7 +11,7 @@ import { printJson, printLine, printTable, printWarning } from '../output.js';
 import { runCommand } from '../run-command.js';
 import { registerPredictCommand } from './predict.js';
 import { positiveInt } from '../option-values.js';
-import { exposedServingWarning, listenAddress, listenOn, type ListenAddress } from '../server-ports.js';
+import { assertPortFree, exposedServingWarning, listenAddress, listenOn, type ListenAddress, type PortChoice } from '../server-ports.js';
 
 interface ServeOptions {
   host?: string;
@@ -74,6 +74,8 @@ export function registerServeCommand(program: Command, context: ContextFactory):
       if (opts.name !== undefined) checkDeploymentName(opts.name, '--name');
       const procs = positiveInt('--http-processes', opts.httpProcesses);
       if (procs > 1 && cluster.isPrimary) {
+        // A port another process holds fails here, before any serving process is forked.
+        await assertPortFree(servePort(ctx, opts));
         await runCluster(ctx.json, procs);
         return;
       }
@@ -111,8 +113,10 @@ export function registerServeCommand(program: Command, context: ContextFactory):
 
 async function startServer(ctx: CliContext, opts: ServeOptions, refs: string[]): Promise<{ server: InferenceServer; predictionLogger: PredictionLogger | undefined; address: ListenAddress }> {
   // Checked before the server exists: its worker threads and log writer would keep the process alive after the error.
-  const where = { host: opts.host ?? ctx.config.server.host, port: positiveInt('--port', opts.port, 0), flag: '--port' };
-  const { server, predictionLogger } = await buildServer(ctx, opts, refs);
+  const where = servePort(ctx, opts);
+  // A port another process holds fails at once, before the metadata store, the server and its
+  // workers are opened and closed again (a cluster's primary checked it before forking).
+  const { server, predictionLogger } = await buildServer(ctx, opts, refs, () => (cluster.isWorker ? Promise.resolve() : assertPortFree(where)));
   return { server, predictionLogger, address: listenAddress(where.host, await listenOn(where, () => server.start(where))) };
 }
 
@@ -181,7 +185,13 @@ function allStarted(workers: readonly Worker[]): Promise<ListenAddress> {
   });
 }
 
-async function buildServer(ctx: CliContext, opts: ServeOptions, refs: string[]): Promise<{ server: InferenceServer; predictionLogger: PredictionLogger | undefined }> {
+/** Where `keel serve` listens: --host (or the configured host) and --port. */
+function servePort(ctx: CliContext, opts: ServeOptions): PortChoice {
+  return { host: opts.host ?? ctx.config.server.host, port: positiveInt('--port', opts.port, 0), flag: '--port' };
+}
+
+/** The server on the flags, checked first; `portFree` runs once they are, before anything is opened. */
+async function buildServer(ctx: CliContext, opts: ServeOptions, refs: string[], portFree: () => Promise<void>): Promise<{ server: InferenceServer; predictionLogger: PredictionLogger | undefined }> {
   ctx.requireLocal('keel serve reads the registry from the metadata database (KEEL_DATABASE_URL, shared by replicas), not from a Keel server');
   const rate = Number(opts.logSampleRate);
   if (!(rate >= 0 && rate <= 1)) throw invalidArgument('--log-sample-rate', `expected a number in [0, 1], got '${opts.logSampleRate}'`);
@@ -192,28 +202,34 @@ async function buildServer(ctx: CliContext, opts: ServeOptions, refs: string[]):
     maxQueueSize: positiveInt('--max-queue-size', opts.maxQueueSize),
     preferredBatchSizes: opts.preferredBatchSizes ? opts.preferredBatchSizes.split(',').map((s) => positiveInt('--preferred-batch-sizes', s.trim())) : [],
   };
-  const needsRegistry = refs.some((r) => !/\.onnx$/i.test(parseRef(r).ref));
-  const platform = needsRegistry || rate > 0 ? await ctx.platform() : undefined;
-  const files = new FileModelSource({ allowNonFinite: opts.allowMissing === true });
-  const source = new DispatchingModelSource(files, platform ? new RegistryModelSource(platform.registry) : undefined);
-  const cache = onOff('--cache', opts.cache);
-  let cacheStore: CacheStore | undefined;
-  if (cache) cacheStore = ctx.config.redisUrl ? new RedisCacheStore(ctx.config.redisUrl) : new LruCacheStore(positiveInt('--cache-max-mb', opts.cacheMaxMb) * 1024 * 1024);
-  const predictionLogger = platform && rate > 0 ? platform.monitoring.createLogger() : undefined;
-  const server = new InferenceServer({
-    source,
-    models: refs.map(parseRef),
+  const sizes = {
     workers: positiveInt('--workers', opts.workers),
     intraOpThreads: positiveInt('--intra-op-threads', opts.intraOpThreads),
     interOpThreads: positiveInt('--inter-op-threads', opts.interOpThreads),
+    pollIntervalMs: positiveInt('--poll-ms', opts.pollMs, 0),
+    maxBodyBytes: positiveInt('--max-body-mb', opts.maxBodyMb) * 1024 * 1024,
+  };
+  const cache = onOff('--cache', opts.cache);
+  const cacheBytes = cache && !ctx.config.redisUrl ? positiveInt('--cache-max-mb', opts.cacheMaxMb) * 1024 * 1024 : 0;
+  const models = refs.map(parseRef);
+  await portFree();
+  const needsRegistry = models.some((m) => !/\.onnx$/i.test(m.ref));
+  const platform = needsRegistry || rate > 0 ? await ctx.platform() : undefined;
+  const files = new FileModelSource({ allowNonFinite: opts.allowMissing === true });
+  const source = new DispatchingModelSource(files, platform ? new RegistryModelSource(platform.registry) : undefined);
+  let cacheStore: CacheStore | undefined;
+  if (cache) cacheStore = ctx.config.redisUrl ? new RedisCacheStore(ctx.config.redisUrl) : new LruCacheStore(cacheBytes);
+  const predictionLogger = platform && rate > 0 ? platform.monitoring.createLogger() : undefined;
+  const server = new InferenceServer({
+    source,
+    models,
+    ...sizes,
     batching,
     cache,
     ...(cacheStore ? { cacheStore } : {}),
-    pollIntervalMs: positiveInt('--poll-ms', opts.pollMs, 0),
     logger: platform?.logger ?? createLogger({ level: ctx.config.logLevel }),
     ...(predictionLogger ? { predictionLogger, predictionLogSampleRate: rate } : {}),
     ...(opts.name !== undefined ? { deployment: opts.name } : {}),
-    maxBodyBytes: positiveInt('--max-body-mb', opts.maxBodyMb) * 1024 * 1024,
   });
   return { server, predictionLogger };
 }

@@ -33,6 +33,7 @@ export interface WebhookTarget {
 
 /** A webhook as answered: the secret is never sent back once set, only whether there is one. */
 export interface WebhookView {
+  /** The URL with its credentials (password, token-like query values) masked as `***`; sent back, it stands for the stored one. */
   readonly url: string;
   readonly secretSet: boolean;
 }
@@ -145,6 +146,12 @@ export interface WindowDetails {
   readonly anomalies?: readonly AnomalyLike[];
   readonly missingRates: Readonly<Record<string, number>>;
   readonly notes: readonly string[];
+  /**
+   * Fewer served predictions than the monitor's minRows (so no drift metrics): a drift rule's
+   * `for` streak skips the window, neither counting nor resetting on it. Absent on windows
+   * evaluated before the field existed.
+   */
+  readonly quiet?: boolean;
 }
 
 export type AlertState = 'firing' | 'resolved';
