@@ -168,8 +168,14 @@ const stale = staleBuildMessage(fileURLToPath(new URL('..', import.meta.url)));
 if (stale !== undefined) throw new KeelError('FAILED_PRECONDITION', stale);
 `;
 
+// Run as a script (npm's prepare). Without a top-level await: an entry point imports this module
+// (through fresh.js), and Node's require() of an ES module refuses a graph that has one.
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
   const started = performance.now();
-  const count = await buildSdk();
-  if (process.env.KEEL_DEBUG_BUNDLE) process.stderr.write(`keel: built dist/ (${count} modules) in ${((performance.now() - started) / 1000).toFixed(2)} s\n`);
+  buildSdk().then((count) => {
+    if (process.env.KEEL_DEBUG_BUNDLE) process.stderr.write(`keel: built dist/ (${count} modules) in ${((performance.now() - started) / 1000).toFixed(2)} s\n`);
+  }, (e) => {
+    process.stderr.write(`keel: could not build dist/: ${e.stack ?? e}\n`);
+    process.exitCode = 1;
+  });
 }
