@@ -4,8 +4,14 @@
 // Run by `npm install` / `npm ci` (the `prepare` script; a git dependency runs it too, and
 // `npm pack` / `npm publish` before packing). Each source file becomes one `.js` file at the
 // same path under dist/ (no bundling: `keel` and `keel/core` share one KeelError class, and every
-// dependency stays an import of the installed package). Types come from the sources themselves
-// (the `types` condition of package.json's exports): emitting .d.ts with tsc took 15 s.
+// dependency stays an import of the installed package).
+//
+// Types: package.json's exports name dist/<x>/index.d.ts. At install that is one line,
+// `export * from '../../src/<x>/index.js'`: TypeScript reads the sources, so an edit is seen at
+// once, and the install spends no time on types (tsc emitting declarations takes 15 s). `npm pack`
+// and `npm publish` emit real declarations with tsc (tsconfig.build.json) instead, so that a
+// project installing the tarball type-checks Keel as a library (.d.ts files, which its
+// skipLibCheck covers), whatever its own compiler options; postpack puts the one-liners back.
 //
 // A source edited after the build is never run stale: every entry point imports dist/fresh.js
 // first, which compares the sources' mtimes with the build's start (as bin/cli-bundle.js does for
@@ -42,13 +48,13 @@ function sources(dir = SRC) {
   return found.sort();
 }
 
-/** The `src/<x>/index.ts` files package.json's exports name: they get the freshness check. */
+/** The `src/<x>/index.ts` whose builds package.json's exports name (`./dist/<x>/index.js`). */
 function entryPoints() {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   const entries = new Set();
   for (const target of Object.values(pkg.exports)) {
-    const source = typeof target === 'object' ? target.types : undefined;
-    if (typeof source === 'string' && source.startsWith('./src/')) entries.add(source.slice(2));
+    const built = typeof target === 'object' ? /^\.\/dist\/(.+)\.js$/.exec(target.default) : null;
+    if (built) entries.add(`src/${built[1]}.ts`);
   }
   return entries;
 }
@@ -56,8 +62,9 @@ function entryPoints() {
 /**
  * Compiles every source to dist/ and writes dist/build.json last. Returns the number of modules.
  * Writes each file through a rename, so a concurrent reader sees one whole version of it.
+ * `declarations`: emit real .d.ts files rather than one-liners that point at the sources.
  */
-export async function buildSdk() {
+export async function buildSdk({ declarations = false } = {}) {
   const esbuild = await import('esbuild');
   // Before any file is read: a file saved during the build counts as newer than the build.
   const startedAt = Date.now() - 1;
@@ -80,10 +87,16 @@ export async function buildSdk() {
     writeAtomically(join(DIST, out), `${code}//# sourceMappingURL=${map.file}.map\n`);
     writeAtomically(join(DIST, `${out}.map`), JSON.stringify(map));
     written.add(out).add(`${out}.map`);
+    if (entries.has(file)) {
+      writeAtomically(join(DIST, `${out.slice(0, -'.js'.length)}.d.ts`), `export * from '${'../'.repeat(depth)}${file.slice(0, -'.ts'.length)}.js';\n`);
+      written.add(`${out.slice(0, -'.js'.length)}.d.ts`);
+    }
   }));
   writeAtomically(join(DIST, FRESH_MODULE), FRESH_SOURCE);
   written.add(FRESH_MODULE).add('build.json');
   removeOthers(DIST, written);
+  // Over the one-liners, beside the modules.
+  if (declarations) createRequire(import.meta.url)('node:child_process').execFileSync(process.execPath, [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
   writeAtomically(STAMP, `${JSON.stringify({ build: BUILD, startedAt, inputs: [...files, 'bin/sdk-build.js'] })}\n`);
   return files.length;
 }
@@ -172,7 +185,9 @@ if (stale !== undefined) throw new KeelError('FAILED_PRECONDITION', stale);
 // (through fresh.js), and Node's require() of an ES module refuses a graph that has one.
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
   const started = performance.now();
-  buildSdk().then((count) => {
+  // npm pack and npm publish run prepare too (npm_command says which); postpack passes --stubs.
+  const declarations = ['pack', 'publish'].includes(process.env.npm_command ?? '') && !process.argv.includes('--stubs');
+  buildSdk({ declarations }).then((count) => {
     if (process.env.KEEL_DEBUG_BUNDLE) process.stderr.write(`keel: built dist/ (${count} modules) in ${((performance.now() - started) / 1000).toFixed(2)} s\n`);
   }, (e) => {
     process.stderr.write(`keel: could not build dist/: ${e.stack ?? e}\n`);

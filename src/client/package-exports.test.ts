@@ -17,11 +17,11 @@ describe('package.json exports', () => {
   const dir = mkdtempSync(join(tmpdir(), 'keel-exports-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('maps keel to the SDK and keel/<folder> to a subsystem\'s index.ts (types) and its build in dist/ (Node), each a file that exists', () => {
-    expect(pkg.exports['.']).toEqual({ types: './src/client/index.ts', default: './dist/client/index.js' });
+  it('maps keel to the SDK and keel/<folder> to a subsystem\'s build in dist/ (its .d.ts for TypeScript, .js for Node), each a file that exists', () => {
+    expect(pkg.exports['.']).toEqual({ types: './dist/client/index.d.ts', default: './dist/client/index.js' });
     for (const [key, target] of Object.entries(pkg.exports)) {
       if (key === '.' || key === './package.json') continue;
-      expect(target).toEqual({ types: `./src/${key.slice(2)}/index.ts`, default: `./dist/${key.slice(2)}/index.js` });
+      expect(target).toEqual({ types: `./dist/${key.slice(2)}/index.d.ts`, default: `./dist/${key.slice(2)}/index.js` });
       if (typeof target === 'string') continue;
       expect(existsSync(join(ROOT, target.types)), target.types).toBe(true);
       expect(existsSync(join(ROOT, target.default)), target.default).toBe(true);
