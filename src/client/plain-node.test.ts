@@ -172,4 +172,16 @@ describe('a checkout whose sources changed after the build', () => {
 
     expect((await node(['app.mjs'], consumer)).stdout).toBe(before.replace('baseUrl: ', 'baseUrl: EDITED '));
   }, 120_000);
+
+  it('types come from the sources as they are: an export added to src/client/index.ts type-checks with no build', async () => {
+    const index = join(checkout, 'src', 'client', 'index.ts');
+    writeFileSync(index, `${readFileSync(index, 'utf8')}export const ADDED_SINCE_BUILD = 'added';\n`);
+    writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: true },
+      include: ['use.ts'],
+    }));
+    writeFileSync(join(consumer, 'use.ts'), "import { ADDED_SINCE_BUILD } from 'keel';\nconst wrong: number = ADDED_SINCE_BUILD;\nconsole.log(wrong);\n");
+    const tsc = await run(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', '.'], { cwd: consumer, env: plainEnv(), timeout: 120_000 }).catch((e: { stdout: string }) => e);
+    expect(tsc.stdout.trim()).toBe("use.ts(2,7): error TS2322: Type 'string' is not assignable to type 'number'.");
+  }, 120_000);
 });
