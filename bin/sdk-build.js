@@ -15,9 +15,9 @@
 //
 // A source edited after the build is never run stale: every entry point imports dist/fresh.js
 // first, which compares the sources' mtimes with the build's start (as bin/cli-bundle.js does for
-// the CLI), rebuilds dist/ when one is newer (0.3 s) and then throws, since this process has
-// already loaded the old modules. Installed from a tarball, every file has npm's fixed 1985
-// mtime, older than any build.
+// the CLI), rebuilds dist/ when one is newer (0.6 to 2 s) and then throws, since this process has
+// already loaded the old modules. A copy under node_modules (a tarball, registry or git install)
+// is not checked: it was built when packed or installed, and nobody edits it.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
@@ -163,7 +163,7 @@ export function staleBuildMessage(root = ROOT) {
   let outcome = 'rebuilt it now: run again';
   try {
     // In another process: this one has to stay synchronous (an entry point imports it).
-    createRequire(import.meta.url)('node:child_process').execFileSync(process.execPath, [join(root, 'bin', 'sdk-build.js')], { stdio: 'pipe' });
+    createRequire(import.meta.url)('node:child_process').execFileSync(process.execPath, [join(root, 'bin', 'sdk-build.js'), '--stubs'], { stdio: 'pipe' });
   } catch (e) {
     outcome = `could not rebuild it (${String(e.stderr || e.message).trim().split('\n')[0]}): run \`npm run build\` in ${root}`;
   }
