@@ -97,7 +97,7 @@ export async function buildSdk({ declarations = false } = {}) {
   removeOthers(DIST, written);
   // Over the one-liners, beside the modules.
   if (declarations) createRequire(import.meta.url)('node:child_process').execFileSync(process.execPath, [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
-  writeAtomically(STAMP, `${JSON.stringify({ build: BUILD, startedAt, inputs: [...files, 'bin/sdk-build.js'] })}\n`);
+  writeAtomically(STAMP, `${JSON.stringify({ build: BUILD, startedAt, inputs: [...files, 'bin/sdk-build.js', 'package.json'] })}\n`);
   return files.length;
 }
 
