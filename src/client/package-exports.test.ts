@@ -9,19 +9,22 @@ import type { AlertQuery, DatasetAddOptions, DatasetRowsOptions, ErrorCode } fro
 import { KeelClient, KeelError } from './index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; exports: Record<string, string> };
+type Target = string | { types: string; default: string };
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; exports: Record<string, Target> };
 
 /** The package's entry points: `import { KeelClient } from 'keel'`, and a subsystem's face as `keel/<folder>`. */
 describe('package.json exports', () => {
   const dir = mkdtempSync(join(tmpdir(), 'keel-exports-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('maps keel to the SDK and keel/<folder> to a subsystem\'s index.ts, each a file that exists', () => {
-    expect(pkg.exports['.']).toBe('./src/client/index.ts');
+  it('maps keel to the SDK and keel/<folder> to a subsystem\'s build in dist/ (its .d.ts for TypeScript, .js for Node), each a file that exists', () => {
+    expect(pkg.exports['.']).toEqual({ types: './dist/client/index.d.ts', default: './dist/client/index.js' });
     for (const [key, target] of Object.entries(pkg.exports)) {
       if (key === '.' || key === './package.json') continue;
-      expect(target).toBe(`./src/${key.slice(2)}/index.ts`);
-      expect(existsSync(join(ROOT, target)), target).toBe(true);
+      expect(target).toEqual({ types: `./dist/${key.slice(2)}/index.d.ts`, default: `./dist/${key.slice(2)}/index.js` });
+      if (typeof target === 'string') continue;
+      expect(existsSync(join(ROOT, target.types)), target.types).toBe(true);
+      expect(existsSync(join(ROOT, target.default)), target.default).toBe(true);
     }
   });
 
@@ -33,6 +36,9 @@ describe('package.json exports', () => {
   });
 
   it('a script in a project that depends on keel imports it by name, runs under tsx and exits', async () => {
+    // dist/ as the sources are now (npm install built it; a merge or pull since would make the
+    // first import refuse it, once, by design).
+    await promisify(execFile)(process.execPath, [join(ROOT, 'bin', 'sdk-build.js'), '--stubs'], { cwd: ROOT, timeout: 60_000 });
     mkdirSync(join(dir, 'node_modules'));
     symlinkSync(ROOT, join(dir, 'node_modules', pkg.name), 'dir');
     writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
