@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertQuery, DatasetAddOptions, DatasetRowsOptions, ErrorCode } from './index.js';
 import { KeelClient, KeelError } from './index.js';
 
@@ -15,6 +15,9 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { na
 /** The package's entry points: `import { KeelClient } from 'keel'`, and a subsystem's face as `keel/<folder>`. */
 describe('package.json exports', () => {
   const dir = mkdtempSync(join(tmpdir(), 'keel-exports-'));
+  // dist/ as the sources are now (npm install built it; a merge or pull since would make the
+  // first import refuse it, once, by design; a checkout whose install skipped scripts has none).
+  beforeAll(() => promisify(execFile)(process.execPath, [join(ROOT, 'bin', 'sdk-build.js'), '--stubs'], { cwd: ROOT, timeout: 60_000 }), 90_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('maps keel to the SDK and keel/<folder> to a subsystem\'s build in dist/ (its .d.ts for TypeScript, .js for Node), each a file that exists', () => {
@@ -36,9 +39,6 @@ describe('package.json exports', () => {
   });
 
   it('a script in a project that depends on keel imports it by name, runs under tsx and exits', async () => {
-    // dist/ as the sources are now (npm install built it; a merge or pull since would make the
-    // first import refuse it, once, by design).
-    await promisify(execFile)(process.execPath, [join(ROOT, 'bin', 'sdk-build.js'), '--stubs'], { cwd: ROOT, timeout: 60_000 });
     mkdirSync(join(dir, 'node_modules'));
     symlinkSync(ROOT, join(dir, 'node_modules', pkg.name), 'dir');
     writeFileSync(join(dir, 'package.json'), '{"type":"module"}');

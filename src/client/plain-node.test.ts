@@ -45,7 +45,13 @@ describe('the packed package under plain Node', () => {
   const dir = mkdtempSync(join(tmpdir(), 'keel-plain-node-'));
   let consumer = '';
   beforeAll(async () => {
-    const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, env: plainEnv(), timeout: 120_000 });
+    // Packed from a copy of the checkout: npm pack rebuilds dist/ (prepare, then real declarations
+    // and postpack's one-liners), which would change the checkout's dist/ under other tests' feet.
+    const checkout = join(dir, 'keel');
+    mkdirSync(checkout);
+    for (const f of ['package.json', '.npmrc', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'src', 'docs']) cpSync(join(ROOT, f), join(checkout, f), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(checkout, 'node_modules'));
+    const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: checkout, env: plainEnv(), timeout: 120_000 });
     const [{ filename }] = JSON.parse(stdout.slice(stdout.indexOf('['))) as [{ filename: string }];
     consumer = await consumerOf(join(dir, filename), join(dir, 'consumer'));
   }, 180_000);
