@@ -84,13 +84,13 @@ describe('a wide CSV longer than the sniffed rows: its plain integer columns rea
   const t = sqliteTestService();
 
   it('reads a fraction and hex past the sniffed rows as pandas does, saying so as before, and checks only their columns', async () => {
-    // 300 columns of 8,000 rows (4.8 MB): the sniff reads about 7,000 (sniffRows), the scan all of
-    // them. The last row's 1.5 and 0x10 come after the sniffed rows.
+    // 300 columns of 12,000 rows (7.2 MB): the sniff reads about 7,000 (sniffRows, of a copy of the
+    // first 5 MiB), the scan all of them. The last row's 1.5 and 0x10 come after the sniffed rows.
     const names = Array.from({ length: 300 }, (_, i) => `c${i}`);
     const row = (k: number) => names.map((_, i) => String((k + i) % 10)).join(',');
     const last = ['1.5', '0x10', ...names.slice(2).map(() => '2')].join(',');
     const file = join(t.dir, 'wide-late.csv');
-    writeFileSync(file, `${names.join(',')}\n${Array.from({ length: 7999 }, (_, k) => row(k)).join('\n')}\n${last}\n`);
+    writeFileSync(file, `${names.join(',')}\n${Array.from({ length: 11_999 }, (_, k) => row(k)).join('\n')}\n${last}\n`);
     const duck = await openDuckDb(join(t.dir, 'tmp'));
     try {
       const described = await describeSource(await duck.connect(), [file], 'csv', {}, t.dir);
@@ -108,11 +108,11 @@ describe('a wide CSV longer than the sniffed rows: its plain integer columns rea
     // pandas.read_csv: c0 float64, c1 object, the others int64; the last row [1.5, '0x10', 2, 2, ...].
     expect(v.columns.slice(0, 4).map((c) => `${c.name}:${c.type}`)).toEqual(['c0:float', 'c1:string', 'c2:int', 'c3:int']);
     expect(v.columns.filter((c) => c.type === 'int').length).toBe(298);
-    expect((await t.service.rows(`wide-late@${v.version}`, { offset: 7998, columns: ['c0', 'c1', 'c2', 'c299'] })).rows).toEqual([
+    expect((await t.service.rows(`wide-late@${v.version}`, { offset: 11_998, columns: ['c0', 'c1', 'c2', 'c299'] })).rows).toEqual([
       [8, '9', 0, 7],
       [1.5, '0x10', 2, 2],
     ]);
     expect(messages).toContain('reading again: column \'c0\' holds "1.5", so it is DOUBLE instead of BIGINT');
-    expect(messages).toContain('reading again: column \'c1\' holds "0x10" on line 8001, so it is VARCHAR instead of BIGINT');
+    expect(messages).toContain('reading again: column \'c1\' holds "0x10" on line 12001, so it is VARCHAR instead of BIGINT');
   });
 });
