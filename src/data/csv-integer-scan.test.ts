@@ -37,6 +37,12 @@ describe('plainIntegerColumns: the columns whose every field is a plain integer 
     expect(await plainIntegerColumns(csv('a,b\r\n1,2\r\n3,4.5\r\n'), {}, 2)).toEqual([true, false]);
     expect(await plainIntegerColumns(csv('a,b\r1,2\r3.5,4\r'), {}, 2)).toEqual([false, true]);
     expect(await plainIntegerColumns(csv(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('a;b\n1;2\n')]), 'bom.csv'), { delimiter: ';' }, 2)).toEqual([true, true]);
+    // A CRLF whose CR ends the first chunk the scan reads (64 KiB) and whose LF opens the next.
+    let crlf = 'a,b\r\n';
+    while (crlf.length < 65_535 - 20) crlf += '1,2\r\n';
+    crlf += `${'1'.repeat(10)},${'2'.repeat(65_535 - crlf.length - 11)}\r\n3,4.5\r\n`;
+    expect(crlf.indexOf('\r\n3,4.5')).toBe(65_535);
+    expect(await plainIntegerColumns(csv(crlf), {}, 2)).toEqual([true, false]);
     // Tab-separated by its name.
     expect(await plainIntegerColumns(csv('a\tb\n1\t2.5\n', 'tabs.tsv'), {}, 2)).toEqual([true, false]);
   });
