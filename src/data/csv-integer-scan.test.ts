@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../core/index.js';
 import { plainIntegerColumns, plainIntegers } from './csv-integer-scan.js';
 import { openDuckDb } from './duckdb-sql.js';
+import type { ReadOptions } from './read-options.js';
 import { describeSource } from './source-reader.js';
 import { sqliteTestService } from './test-helpers.js';
 
@@ -69,7 +70,8 @@ describe('plainIntegerColumns: the columns whose every field is a plain integer 
     }
     // Options under which its rows are not the file's lines, and encodings and delimiters it does not read.
     const file = csv('a,b\n1,2\n');
-    for (const read of [{ skip: 1 }, { comment: '#' }, { fillShortRows: true }, { encoding: 'utf-16' as const }, { delimiter: ', ' }]) {
+    const reads: ReadOptions[] = [{ skip: 1 }, { comment: '#' }, { fillShortRows: true }, { encoding: 'utf-16' }, { delimiter: ', ' }];
+    for (const read of reads) {
       expect(await plainIntegerColumns(file, read, 2)).toBeUndefined();
     }
   });
