@@ -23,7 +23,7 @@ import { LEADING_ZEROS, numberText, pandasNumberSql, plainNumber, type NumberFor
 import { otherOrderFor, type OtherOrders } from './csv-date-order.js';
 
 /**
- * - `sniffed`: read and stored as DuckDB sniffed it (BOOLEAN, DATE, TIMESTAMP, TIME; BIGINT when the sniff saw every row);
+ * - `sniffed`: read and stored as DuckDB sniffed it (BOOLEAN, DATE, TIMESTAMP, TIME; BIGINT when the sniff saw every row, or a scan every value: firstRead);
  * - `whole`: an integer column, read as DOUBLE and stored as BIGINT when every value is whole and below 2^53;
  * - `whole-text`: an integer column with larger values or NA spellings, read as text, stored as BIGINT;
  * - `float`: read and stored as DOUBLE;
@@ -57,15 +57,15 @@ export interface CsvColumn {
 }
 
 /**
- * The first way to read a sniffed column. `everyRow`: the sniff and the look at the head in JS
- * saw every row of the file (sniffedEveryRow, the look reading the whole file), so a BIGINT column left holds only whole numbers
- * as pandas writes them, below 2^53 (the sniffer types `1.5`, `1.0` and `1e3` DOUBLE; the look
- * makes text of `0x1F` or `1_000`, which DuckDB's BIGINT reads, and reads exactly those beyond
- * 2^53): read as BIGINT, without the check, which costs a wide file more than its read (10,000
- * columns: about 3 s of planning for 1 s of COPY).
+ * The first way to read a sniffed column. `plain`: a BIGINT column is known to hold only whole
+ * numbers as pandas writes them, below 2^53, because the sniff and the look at the head in JS saw
+ * every row of the file (sniffedEveryRow, the look reading the whole file: the sniffer types
+ * `1.5`, `1.0` and `1e3` DOUBLE; the look makes text of `0x1F` or `1_000`, which DuckDB's BIGINT
+ * reads, and reads exactly those beyond 2^53), or because a scan of the file found every value of
+ * the column plain (csv-integer-scan.ts): read as BIGINT, without the check (costly on a wide file).
  */
-export function firstRead(name: string, sniffed: string, everyRow = false): CsvColumn {
-  const read: CsvRead = everyRow && sniffed === 'BIGINT' ? 'sniffed' : isIntegerType(sniffed) ? 'whole' : isFractionalType(sniffed) ? 'float' : sniffed === 'VARCHAR' ? 'string' : 'sniffed';
+export function firstRead(name: string, sniffed: string, plain = false): CsvColumn {
+  const read: CsvRead = plain && sniffed === 'BIGINT' ? 'sniffed' : isIntegerType(sniffed) ? 'whole' : isFractionalType(sniffed) ? 'float' : sniffed === 'VARCHAR' ? 'string' : 'sniffed';
   return { name, sniffed, read };
 }
 
@@ -175,7 +175,7 @@ export async function widen(
  */
 function nextColumn(c: CsvColumn, kind: Exclude<Misfit, 'first'> | 'convert', value: string): CsvColumn | undefined {
   const to = (read: CsvRead): CsvColumn => ({ ...c, read });
-  // A BIGINT read without the check (firstRead's `everyRow`) that fails all the same: with it.
+  // A BIGINT read without the check (firstRead's `plain`) that fails all the same: with it.
   if (c.read === 'sniffed' && c.sniffed === 'BIGINT') return to('whole');
   if (kind === 'fraction') return c.read === 'whole' ? to('float') : c.read === 'whole-text' ? to('float-text') : undefined;
   if (kind === 'big') return c.read === 'whole' ? to('whole-text') : undefined;

@@ -92,7 +92,7 @@ const HEAD_BYTES = 1 << 20;
 const GZIP_RATIO = 4;
 
 /** About how many bytes of text a file holds: its size, or a .gz's times GZIP_RATIO. */
-const contentBytes = async (file: string): Promise<number> => (await stat(file)).size * (/\.gz$/i.test(file) ? GZIP_RATIO : 1);
+export const contentBytes = async (file: string): Promise<number> => (await stat(file)).size * (/\.gz$/i.test(file) ? GZIP_RATIO : 1);
 
 /** The first files that hold SAMPLE_BYTES of rows (by their sizes), or all of them. */
 export async function leadingFiles(files: readonly string[]): Promise<readonly string[]> {

@@ -17,6 +17,7 @@ import { ambiguousDates, byFormat, checkedDates, fittingFormats, ownDates, type 
 import { sniffParts } from './csv-parts.js';
 import { sampleFile, sniffedEveryRow, sniffRows, WHOLE_FILE_BYTES } from './csv-sample.js';
 import { SPACE_VALUE_MARK } from './csv-space-lines.js';
+import { plainIntegers } from './csv-integer-scan.js';
 import { headValues, longIntegerColumns, textColumnReads, textInNumberColumns, WHOLE_LOOK_ROWS, wholeBeyondBigint } from './csv-text-columns.js';
 import { fileDelimiter, isTimestampFormat, type ReadOptions } from './read-options.js';
 import { filesArg, namesCountError, runSource, type Sniffed, type SniffedType } from './source-sql.js';
@@ -166,6 +167,8 @@ export async function sniffCsv(
   }
   // A column with a given type is read as text, then converted (withGivenTypes).
   const sniffedTypes = sniffed.map(({ name, type }) => ({ name, duckType: given.has(name) ? 'VARCHAR' : type }));
+  // Integer columns whose every value the scan of a short file finds plain, read as BIGINT without the check (csv-integer-scan.ts), beside the looks below.
+  const plainScan = files.length === 1 && !everyRow ? plainIntegers(path, readOptions, sniffedTypes) : Promise.resolve(new Set<string>());
   // The number columns' first values, read once in JS (csv-text-columns.ts).
   const numbers = sniffedTypes.some((t) => isIntegerType(t.duckType) || isFractionalType(t.duckType));
   const head = numbers ? await headValues(path, readOptions, sniffedTypes, everyRow ? WHOLE_FILE_BYTES : undefined) : undefined;
@@ -209,7 +212,8 @@ export async function sniffCsv(
   };
   const reads = await textColumnReads(con, sampleRead(types), text, sampleRows, readOptions, datesOf);
   const long = longIntegerColumns(head, readOptions, types);
-  const columns = types.map((t): CsvColumn => reads.get(t.name) ?? ownFormat.get(t.name) ?? (long.has(t.name) ? { name: t.name, sniffed: t.duckType, read: 'whole-text' } : withFormat(firstRead(t.name, t.duckType, everyRow), formats)));
+  const plainInts = await plainScan;
+  const columns = types.map((t): CsvColumn => reads.get(t.name) ?? ownFormat.get(t.name) ?? (long.has(t.name) ? { name: t.name, sniffed: t.duckType, read: 'whole-text' } : withFormat(firstRead(t.name, t.duckType, everyRow || plainInts.has(t.name)), formats)));
   // A column in the given date format was read as asked: no note.
   const dated = readOptions.dateFormat === undefined ? columns : columns.filter((c) => c.format !== readOptions.dateFormat);
   const ambiguous = ambiguousDates(dated, fitted);
