@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { assertReadableFile, assertUnchanged, DATASET_FORMATS, isDatasetFormat, KeelError, listItem, listSourceFiles, mixedFormats, stampFiles, type AddedVersion, type ColumnProfile, type ColumnStats, type DatasetDiff, type DatasetSummary, type DatasetVersion, type DatasetVersionInfo, type FileStamps, type LocationShift, type LogicalType, type ReadOptionsGiven, type RowsPage, type Shift } from '../core/index.js';
-import { optional, required } from './arguments.js';
+import { checkOptions, required, type OptionTable } from './arguments.js';
 import type { HttpTransport } from './http.js';
 
 // The JSON shapes of /api/v1/datasets are core's (core/contracts/datasets.ts), which data/ makes;
@@ -45,6 +45,14 @@ export interface DatasetRowsOptions {
   readonly columns?: readonly string[];
 }
 
+/** datasets.add's options and their kinds, as the upload's query parameters (the same names) take them. */
+const ADD_OPTIONS: OptionTable<keyof DatasetAddOptions> = {
+  format: 'string', description: 'string', encoding: 'string', delimiter: 'string', decimal: 'string', thousands: 'string', comment: 'string',
+  na: 'strings', header: 'boolean', names: 'names', skip: 'integer', columns: 'names', dateFormat: 'string', fillShortRows: 'boolean',
+  types: 'stringMap', signal: 'signal', onProgress: 'function',
+};
+const ROWS_OPTIONS: OptionTable<keyof DatasetRowsOptions> = { limit: 'integer', offset: 'integer', columns: 'names' };
+
 /** Datasets over HTTP: the same calls as DatasetService. */
 export class DatasetsClient {
   constructor(private readonly http: HttpTransport) {}
@@ -69,8 +77,7 @@ export class DatasetsClient {
   /** A page of a version's rows (default the first 20), in stored order; timestamps as ISO strings. */
   async rows(ref: string, options: DatasetRowsOptions = {}): Promise<DatasetRowsPage> {
     required('ref', ref, 'name');
-    required('options', options, 'object');
-    optional('columns', options.columns, 'names');
+    checkOptions('options', options, ROWS_OPTIONS);
     const { name, version } = splitRef(ref);
     return this.http.request('GET', `api/v1/datasets/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/rows`, undefined, {
       query: { limit: options.limit, offset: options.offset, columns: options.columns?.map(listItem) },
@@ -87,10 +94,7 @@ export class DatasetsClient {
   async add(name: string, filePath: string, options: DatasetAddOptions = {}): Promise<DatasetAdded> {
     required('name', name, 'name');
     required('file', filePath, 'path');
-    required('options', options, 'object');
-    optional('onProgress', options.onProgress, 'function');
-    optional('names', options.names, 'names');
-    optional('columns', options.columns, 'names');
+    checkOptions('options', options, ADD_OPTIONS);
     if (options.format !== undefined && !isDatasetFormat(options.format)) {
       throw new KeelError('INVALID_ARGUMENT', `format: unknown format '${options.format}' (known: ${DATASET_FORMATS.join(', ')})`, { field: 'format' });
     }

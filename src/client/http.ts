@@ -4,6 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import { Readable, type Writable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
+import { checkOptions, type OptionTable } from './arguments.js';
 import { cancelled, invalidArgument, KeelError, serverUrlProblem, writeChunksInto, writeToTarget, type ErrorCode, ERROR_CODES } from '../core/index.js';
 
 export interface ClientOptions {
@@ -12,6 +13,9 @@ export interface ClientOptions {
   /** Per-request timeout in ms (default 5 minutes: uploads and training can be long). */
   readonly timeoutMs?: number;
 }
+
+/** The client's options: a misspelt one (`timeout`, `baseURL`) is refused, not left without effect. timeoutMs's range is checked below. */
+const CLIENT_OPTIONS: OptionTable<keyof ClientOptions> = { baseUrl: 'string', token: 'string', timeoutMs: 'number' };
 
 /** The longest timer Node keeps (setTimeout's bound, about 24.8 days). */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
@@ -24,6 +28,7 @@ export class HttpTransport {
   constructor(readonly options: ClientOptions) {
     const problem = serverUrlProblem(options?.baseUrl);
     if (problem !== undefined) throw invalidArgument('baseUrl', problem);
+    checkOptions('options', options, CLIENT_OPTIONS);
     // Else a bad one failed every call as the server's UNAVAILABLE ('delay is out of range').
     const { timeoutMs } = options;
     if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs >= 1 && timeoutMs <= MAX_TIMEOUT_MS)) {

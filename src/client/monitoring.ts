@@ -1,5 +1,5 @@
 import { alertFromJson, monitorRunFromJson, monitorStatusFromJson, windowFromJson, type Alert, type DeliveryOutcome, type LabelInput, type MonitorRemoval, type MonitorRunResult, type MonitorStatus, type MonitorView, type RetrainRun, type SavedMonitor, type StoredPrediction, type WindowResult } from '../core/index.js';
-import { optional, required } from './arguments.js';
+import { checkOption, checkOptions, optional, required, type OptionTable } from './arguments.js';
 import type { HttpTransport } from './http.js';
 
 // The monitoring API's answers are core's shapes (core/contracts/monitoring.ts), which monitoring/
@@ -52,6 +52,15 @@ export interface AlertQuery {
   readonly limit?: number;
 }
 
+// Each call's options and their kinds, under the names of the server's body or query (labeledOnly
+// and labelCursor are sent as labeled, labelCursorTs and labelCursorRequestId).
+const LABEL_FIELDS: OptionTable<keyof FeedbackLabel> = { requestId: 'name', label: 'any', timestamp: 'number' };
+const PREDICTION_QUERY: OptionTable<keyof PredictionQuery> = {
+  deployment: 'name', labeledOnly: 'boolean', from: 'number', to: 'number', labelCursor: { fields: { ts: 'number', requestId: 'name' } }, limit: 'integer',
+};
+const ALERT_QUERY: OptionTable<keyof AlertQuery> = { monitor: 'name', deployment: 'name', state: { oneOf: ['firing', 'resolved'] }, limit: 'integer' };
+const RUN_OPTIONS: OptionTable<'now'> = { now: 'number' };
+
 /** `client.monitoring`: feedback labels, monitors, windows and alerts. */
 export class MonitoringClient {
   constructor(private readonly http: HttpTransport) {}
@@ -59,6 +68,8 @@ export class MonitoringClient {
   /** Late labels, joined to logged predictions by request id. */
   async feedback(labels: FeedbackLabel | readonly FeedbackLabel[]): Promise<{ stored: number; matched: number }> {
     required('labels', labels, 'objects');
+    if (Array.isArray(labels)) checkOption('labels', labels, { items: LABEL_FIELDS });
+    else checkOptions('labels', labels, LABEL_FIELDS);
     return this.http.request('POST', 'api/v1/feedback', Array.isArray(labels) ? { labels } : labels);
   }
 
@@ -72,6 +83,7 @@ export class MonitoringClient {
   async predictions(query: PredictionQuery): Promise<LoggedPredictionInfo[]> {
     required('query', query, 'object');
     required('deployment', query.deployment, 'name');
+    checkOptions('query', query, PREDICTION_QUERY);
     const params = { deployment: query.deployment, labeled: query.labeledOnly ? 'true' : undefined, from: query.from, to: query.to, labelCursorTs: query.labelCursor?.ts, labelCursorRequestId: query.labelCursor?.requestId, limit: query.limit };
     return (await this.http.request<{ predictions: LoggedPredictionInfo[] }>('GET', 'api/v1/predictions', undefined, { query: params })).predictions;
   }
@@ -112,24 +124,26 @@ export class MonitoringClient {
 
   async windows(name: string, limit?: number): Promise<MonitorWindow[]> {
     required('name', name, 'name');
+    optional('limit', limit, 'integer');
     return (await this.http.request<{ windows: MonitorWindow[] }>('GET', `api/v1/monitors/${encodeURIComponent(name)}/windows`, undefined, { query: { limit } })).windows.map(windowFromJson);
   }
 
   async run(name: string, options: { now?: number } = {}): Promise<MonitorRunInfo> {
     required('name', name, 'name');
-    required('options', options, 'object');
+    checkOptions('options', options, RUN_OPTIONS);
     return monitorRunFromJson(await this.http.request<MonitorRunInfo>('POST', `api/v1/monitors/${encodeURIComponent(name)}/run`, options));
   }
 
   /** The last windows and alerts of every monitor on a deployment (or of one monitor). */
   async status(deploymentOrMonitor: string, limit?: number): Promise<MonitorStatusInfo[]> {
     required('deploymentOrMonitor', deploymentOrMonitor, 'name');
+    optional('limit', limit, 'integer');
     const { monitors } = await this.http.request<{ monitors: MonitorStatusInfo[] }>('GET', `api/v1/monitor-status/${encodeURIComponent(deploymentOrMonitor)}`, undefined, { query: { limit } });
     return monitors.map(monitorStatusFromJson);
   }
 
   async alerts(query: AlertQuery = {}): Promise<AlertInfo[]> {
-    required('query', query, 'object');
+    checkOptions('query', query, ALERT_QUERY);
     return (await this.http.request<{ alerts: AlertInfo[] }>('GET', 'api/v1/alerts', undefined, { query: { ...query } })).alerts.map(alertFromJson);
   }
 

@@ -1,5 +1,5 @@
 import { invalidArgument, KeelError, type HistoryEntry, type ModelLineage, type ModelSignature, type ModelStage, type ModelVersion, type Page, type RegisteredModel, type SearchOptions, type TensorSpec } from '../core/index.js';
-import { optional, required } from './arguments.js';
+import { checkOptions, required, type OptionTable } from './arguments.js';
 import type { HttpTransport } from './http.js';
 
 // The registry's JSON shapes are core's (core/contracts/registry.ts), which registry/ makes; the
@@ -29,8 +29,23 @@ export interface RegisterModelOptions {
 
 const seg = (s: string | number): string => encodeURIComponent(String(s));
 
+// Each call's options and their kinds, under the names of the server's body or query (/api/v1/models...).
+const SEARCH_OPTIONS: OptionTable<keyof RegistrySearch> = { filter: 'string', orderBy: 'strings', maxResults: 'integer', pageToken: 'string' };
+const CREATE_MODEL_OPTIONS: OptionTable<'description' | 'tags'> = { description: 'string', tags: 'stringMap' };
+const UPDATE_MODEL_PATCH: OptionTable<'description' | 'newName'> = { description: 'string', newName: 'name' };
+const TENSOR_SPEC: OptionTable<keyof TensorSpecInfo> = { name: 'string', type: 'string', shape: 'integers' };
+const REGISTER_OPTIONS: OptionTable<keyof RegisterModelOptions> = {
+  onnx: 'bytes', artifactSha256: 'name', runId: 'name', artifactPath: 'string',
+  signature: { fields: { inputs: { items: TENSOR_SPEC }, outputs: { items: TENSOR_SPEC } } satisfies OptionTable<keyof ModelSignatureInfo> },
+  metrics: 'numberMap',
+  lineage: { fields: { runId: 'string', datasetVersions: 'strings', codeVersion: 'string' } satisfies OptionTable<keyof ModelLineageInfo> },
+  description: 'string', tags: 'stringMap',
+};
+const STAGE_OPTIONS: OptionTable<'archiveExistingVersions'> = { archiveExistingVersions: 'boolean' };
+const HISTORY_OPTIONS: OptionTable<'alias' | 'version'> = { alias: 'name', version: 'integer' };
+
 function searchQuery(o: RegistrySearch): Record<string, string | number | undefined> {
-  required('options', o, 'object');
+  checkOptions('options', o, SEARCH_OPTIONS);
   // One order_by term per call over the query string keeps the transport simple.
   if ((o.orderBy?.length ?? 0) > 1) throw new KeelError('INVALID_ARGUMENT', 'orderBy: the SDK sends one order term', { field: 'orderBy' });
   return { filter: o.filter, orderBy: o.orderBy?.[0], maxResults: o.maxResults, pageToken: o.pageToken };
@@ -46,7 +61,7 @@ export class RegistryClient {
 
   async createModel(name: string, options: { description?: string; tags?: Readonly<Record<string, string>> } = {}): Promise<RegisteredModelInfo> {
     required('name', name, 'name');
-    required('options', options, 'object');
+    checkOptions('options', options, CREATE_MODEL_OPTIONS);
     return this.http.request('POST', 'api/v1/models', { name, ...options });
   }
 
@@ -57,7 +72,7 @@ export class RegistryClient {
 
   async updateModel(name: string, patch: { description?: string; newName?: string }): Promise<RegisteredModelInfo> {
     required('name', name, 'name');
-    required('patch', patch, 'object');
+    checkOptions('patch', patch, UPDATE_MODEL_PATCH);
     return this.http.request('PATCH', `api/v1/models/${seg(name)}`, patch);
   }
 
@@ -69,12 +84,9 @@ export class RegistryClient {
   /** Registers the next version of `name` (created if missing); the signature is read from the ONNX file. */
   async registerModel(name: string, options: RegisterModelOptions): Promise<ModelVersionInfo> {
     required('name', name, 'name');
-    required('options', options, 'object');
-    const { onnx, ...rest } = options;
     // A path given as `onnx` would go up as the path's own bytes.
-    optional('onnx', onnx, 'bytes');
-    optional('artifactSha256', rest.artifactSha256, 'name');
-    optional('runId', rest.runId, 'name');
+    checkOptions('options', options, REGISTER_OPTIONS);
+    const { onnx, ...rest } = options;
     // Checked here, in the SDK's names: the server's error names its body's `onnxBase64`.
     if ([onnx, rest.artifactSha256, rest.runId].filter((s) => s !== undefined).length !== 1) {
       throw invalidArgument('source', 'give exactly one of onnx (the ONNX bytes), artifactSha256, or runId with artifactPath');
@@ -135,13 +147,13 @@ export class RegistryClient {
     required('name', name, 'name');
     required('version', version, 'integer');
     required('stage', stage, 'name');
-    required('options', options, 'object');
+    checkOptions('options', options, STAGE_OPTIONS);
     return this.http.request('POST', `api/v1/models/${seg(name)}/versions/${seg(version)}/stage`, { stage, ...options });
   }
 
   async history(name: string, options: { alias?: string; version?: number } = {}): Promise<readonly RegistryHistoryEntry[]> {
     required('name', name, 'name');
-    required('options', options, 'object');
+    checkOptions('options', options, HISTORY_OPTIONS);
     return this.http.request('GET', `api/v1/models/${seg(name)}/history`, undefined, { query: { alias: options.alias, version: options.version } });
   }
 }

@@ -1,6 +1,6 @@
 import { fromJsonNumber, KeelError } from '../core/index.js';
 import type { FileInfo as ArtifactFile, KeyValue, MetricPoint, Run, RunInfo } from '../core/index.js';
-import { optional, required } from './arguments.js';
+import { checkOptions, optional, required, type OptionTable } from './arguments.js';
 import type { HttpTransport } from './http.js';
 import { attachExitHooks } from './exit-hooks.js';
 import { mlflowCall } from './mlflow-transport.js';
@@ -36,6 +36,19 @@ export interface TrackingClientOptions {
   /** Flush on beforeExit, SIGINT and SIGTERM (default true). */
   readonly flushOnExit?: boolean;
 }
+
+const START_RUN_OPTIONS: OptionTable<keyof StartRunOptions> = {
+  experimentId: 'name', experimentName: 'name', runName: 'string', tags: 'stringMap', parentRunId: 'string', gitCommit: 'string',
+};
+const SEARCH_RUNS_OPTIONS: OptionTable<keyof SearchRunsOptions> = {
+  experimentIds: 'names', filter: 'string', orderBy: 'strings', maxResults: 'integer', pageToken: 'string', runViewType: { oneOf: ['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'] },
+};
+const KEY_VALUE: OptionTable<keyof KeyValue> = { key: 'name', value: 'string' };
+const BATCH_OPTIONS: OptionTable<'metrics' | 'params' | 'tags'> = {
+  metrics: { items: { key: 'name', value: 'number', timestamp: 'integer', step: 'integer' } satisfies OptionTable<keyof MetricPoint> },
+  params: { items: KEY_VALUE },
+  tags: { items: KEY_VALUE },
+};
 
 const BATCH = 1000;
 const TAGS_PER_BATCH = 100;
@@ -104,10 +117,7 @@ export class TrackingClient {
   }
 
   async startRun(options: StartRunOptions = {}): Promise<Run> {
-    required('options', options, 'object');
-    optional('experimentId', options.experimentId, 'name');
-    optional('experimentName', options.experimentName, 'name');
-    optional('tags', options.tags, 'object');
+    checkOptions('options', options, START_RUN_OPTIONS);
     // Both given, the name was ignored and the run went to the id's experiment unseen.
     if (options.experimentId !== undefined && options.experimentName !== undefined) {
       throw new KeelError('INVALID_ARGUMENT', 'experimentName: give experimentId or experimentName, not both', { field: 'experimentName' });
@@ -171,7 +181,7 @@ export class TrackingClient {
   /** Sends at once, split into requests within MLflow's limits. */
   async logBatch(runId: string, batch: { metrics?: readonly MetricPoint[]; params?: readonly KeyValue[]; tags?: readonly KeyValue[] }): Promise<void> {
     required('runId', runId, 'name');
-    required('batch', batch, 'object');
+    checkOptions('batch', batch, BATCH_OPTIONS);
     const metrics = batch.metrics ?? [];
     const params = batch.params ?? [];
     const tags = batch.tags ?? [];
@@ -235,6 +245,7 @@ export class TrackingClient {
   async searchRuns(options: SearchRunsOptions): Promise<{ runs: Run[]; nextPageToken?: string }> {
     required('options', options, 'object');
     required('experimentIds', options.experimentIds, 'names');
+    checkOptions('options', options, SEARCH_RUNS_OPTIONS);
     const out = await this.call<{ runs?: Run[]; next_page_token?: string }>('POST', 'runs/search', {
       experiment_ids: options.experimentIds,
       filter: options.filter,

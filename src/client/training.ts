@@ -1,23 +1,32 @@
 import { numbersFromJson } from '../core/index.js';
 import type { TrainRequestJson, TrainResultJson } from '../core/index.js';
-import { required } from './arguments.js';
+import { checkOptions, required, type OptionTable } from './arguments.js';
 import type { HttpTransport } from './http.js';
 
 // The body and answer of POST /api/v1/train are core's (core/contracts/training.ts).
 export type { TrainRequestJson, TrainResultJson };
+
+// The body of POST /api/v1/train and of a resume, under the server's names; a model's params are its own (any names).
+const TRAIN_REQUEST: OptionTable<keyof TrainRequestJson> = {
+  dataset: 'name', target: 'name', model: 'name', params: 'object',
+  split: { fields: { kind: { oneOf: ['random', 'stratified', 'time'] }, timeColumn: 'name', validFraction: 'number', testFraction: 'number' } },
+  task: { oneOf: ['regression', 'binary', 'multiclass'] }, features: 'names', experiment: 'name', runName: 'string', seed: 'integer',
+  register: ['object', 'boolean'], description: 'string', codeVersion: 'string', checkpointEvery: 'integer',
+};
+const RESUME_OPTIONS: OptionTable<'checkpointEvery'> = { checkpointEvery: 'integer' };
 
 export class TrainingClient {
   constructor(private readonly http: HttpTransport) {}
 
   /** Trains on the server; resolves when training has finished. */
   async train(request: TrainRequestJson): Promise<TrainResultJson> {
-    required('request', request, 'object');
+    checkOptions('request', request, TRAIN_REQUEST);
     return withNumberMetrics(await this.http.request('POST', 'api/v1/train', request));
   }
 
   async resume(runId: string, options: { checkpointEvery?: number } = {}): Promise<TrainResultJson> {
     required('runId', runId, 'name');
-    required('options', options, 'object');
+    checkOptions('options', options, RESUME_OPTIONS);
     return withNumberMetrics(await this.http.request('POST', `api/v1/train/${encodeURIComponent(runId)}/resume`, options));
   }
 }

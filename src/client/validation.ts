@@ -1,5 +1,5 @@
 import { driftReportFromJson, type DriftColumn } from '../core/index.js';
-import { optional, required } from './arguments.js';
+import { checkOptions, optional, required, type OptionTable } from './arguments.js';
 import type { HttpTransport } from './http.js';
 
 /**
@@ -69,12 +69,19 @@ export interface ValidationApi<S = SchemaJson, V = ValidationResultJson, D = Dri
   drift(reference: string, current: string, options?: DriftOptionsJson): Promise<D>;
 }
 
+// Each call's options and their kinds, under the names of the server's bodies (/api/v1/schemas/infer, /validate, /drift).
+const INFER_OPTIONS: OptionTable<'maxDomainSize'> = { maxDomainSize: 'integer' };
+const VALIDATE_OPTIONS: OptionTable<'schema' | 'against' | 'distributions'> = { schema: 'object', against: 'name', distributions: 'boolean' };
+const DRIFT_OPTIONS: OptionTable<keyof DriftOptionsJson> = {
+  method: ['string', 'stringMap'], threshold: ['number', 'numberMap'], datasetDriftShare: 'number', columns: 'names', distributions: 'boolean',
+};
+
 export class ValidationClient<S = SchemaJson, V = ValidationResultJson, D = DriftReportJson> implements ValidationApi<S, V, D> {
   constructor(private readonly http: HttpTransport) {}
 
   async inferSchema(ref: string, options: { maxDomainSize?: number } = {}): Promise<S> {
     required('ref', ref, 'name');
-    required('options', options, 'object');
+    checkOptions('options', options, INFER_OPTIONS);
     return this.http.request('POST', 'api/v1/schemas/infer', { dataset: ref, ...options });
   }
 
@@ -87,6 +94,7 @@ export class ValidationClient<S = SchemaJson, V = ValidationResultJson, D = Drif
 
   async getSchema(dataset: string, version?: number): Promise<SavedSchemaJson<S>> {
     required('dataset', dataset, 'name');
+    optional('version', version, 'integer');
     return this.http.request('GET', `api/v1/schemas/${encodeURIComponent(dataset)}`, undefined, { query: { version } });
   }
 
@@ -97,7 +105,7 @@ export class ValidationClient<S = SchemaJson, V = ValidationResultJson, D = Drif
 
   async validate(ref: string, options: { schema?: S; against?: string; distributions?: boolean } = {}): Promise<V> {
     required('ref', ref, 'name');
-    required('options', options, 'object');
+    checkOptions('options', options, VALIDATE_OPTIONS);
     const result = await this.http.request<{ report: { drift?: DriftJson } }>('POST', 'api/v1/validate', { dataset: ref, ...options });
     const { drift } = result.report;
     return (drift ? { ...result, report: { ...result.report, drift: driftReportFromJson(drift) } } : result) as V;
@@ -106,7 +114,7 @@ export class ValidationClient<S = SchemaJson, V = ValidationResultJson, D = Drif
   async drift(reference: string, current: string, options: DriftOptionsJson = {}): Promise<D> {
     required('reference', reference, 'name');
     required('current', current, 'name');
-    required('options', options, 'object');
+    checkOptions('options', options, DRIFT_OPTIONS);
     return driftReportFromJson(await this.http.request<DriftJson>('POST', 'api/v1/drift', { reference, current, ...options })) as D;
   }
 }
