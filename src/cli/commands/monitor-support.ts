@@ -143,10 +143,21 @@ export function statusRows(s: MonitorStatusInfo): Record<string, unknown>[] {
     const alerts = s.alerts.filter((a) => a.windowStart === w.start).map((a) => `${a.rule}(${a.state})`).join(' ');
     return {
       window: `${tableTime(w.start)} → ${tableTime(w.end).slice(11)}`, count: w.count, late: w.lateCount,
-      'drift share': w.metrics['drift.share'] ?? null, drifted: drift.join(',') || '-', performance: perf || '-',
+      'drift share': w.details.quiet === true ? quietCell(w, s.monitor.minRows) : (w.metrics['drift.share'] ?? null), drifted: drift.join(',') || '-', performance: perf || '-',
       'p99 ms': w.metrics['latency.p99'] ?? null, 'error rate': w.metrics.error_rate ?? null, alerts: alerts || '-',
     };
   });
+}
+
+/**
+ * A quiet window's drift cell: too few served predictions for drift to be computed (its JSON's
+ * details.quiet), where the cell showed `-` as for a monitor without a reference. Served ones are
+ * the window's count less its failed requests (error_rate), as the evaluator counts them.
+ */
+function quietCell(w: MonitorStatusInfo['windows'][number], minRows: number): string {
+  const served = Math.round(w.count * (1 - (w.metrics.error_rate ?? 0)));
+  // minRows lowered since the window was evaluated: it was quiet under the one it had then.
+  return served < minRows ? `quiet (${served} < minRows ${minRows})` : `quiet (${served} served, under minRows then)`;
 }
 
 /** A duration as --window and --grace take it (`1h`, `15m`, `5.1s`): the largest unit that holds it whole, else seconds. */

@@ -66,6 +66,33 @@ describe('keel monitor / alerts / feedback', () => {
     expect(JSON.parse(rm)).toEqual({ deleted: 'svc-mon', resolvedAlerts: [alert.id], deliveries: [] });
   });
 
+  // Its JSON says details.quiet; its drift cell showed `-`, as for a monitor with no reference.
+  it('marks a quiet window (fewer served predictions than minRows) in the status table\'s drift column, with its count and minRows', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'keel-cli-mon-quiet-'));
+    const ref = join(home, 'ref.csv');
+    writeFileSync(ref, `x\n${Array.from({ length: 60 }, (_, i) => i).join('\n')}\n`);
+    const store = await openMetadataStore(`sqlite:${join(home, 'keel.db')}`);
+    const T0 = 1_700_000_000_000 - (1_700_000_000_000 % H);
+    // The first hour: 20 requests, 8 of them failed, so 12 served; the second: 40, all served.
+    const at = (i: number) => (i < 20 ? T0 + i * 60_000 : T0 + H + (i - 20) * 60_000);
+    await new PredictionStore(store.db).writeBatch(Array.from({ length: 60 }, (_, i) => ({
+      receivedAt: at(i),
+      record: { requestId: `q${i}`, timestamp: at(i), modelName: 'm', modelVersion: 1, deployment: 'svc', variant: null, inputs: { x: i }, outputs: { p: 0.5 }, latencyMs: 5, ...(i < 8 ? { error: 'timeout' } : {}) },
+    })));
+    await store.close();
+    const k = (...args: string[]) => keel('--home', home, ...args);
+    const { version } = JSON.parse((await k('--json', 'data', 'add', 'ref', ref)).stdout) as { version: string };
+    await k('monitor', 'create', 'svc-mon', '--deployment', 'svc', '--window', '1h', '--reference', `ref@${version}`, '--min-rows', '30');
+    await k('monitor', 'run', '--now', String(T0 + 2 * H));
+    const windows = JSON.parse((await k('--json', 'monitor', 'status', 'svc')).stdout)[0].windows as { count: number; details: { quiet?: boolean } }[];
+    expect(windows.map((w) => [w.count, w.details.quiet])).toEqual([[40, false], [20, true]]);
+    const lines = (await k('monitor', 'status', 'svc')).stdout.split('\n');
+    const row = (start: string) => lines.find((l) => l.startsWith(`2023-11-14 ${start}`)) ?? '';
+    expect(row('22:00:00')).toMatch(/^2023-11-14 22:00:00 → 23:00:00 +20 +0 +quiet \(12 < minRows 30\) +- /);
+    // The window with enough rows has its drift share, a number.
+    expect(row('23:00:00')).toMatch(/^2023-11-14 23:00:00 → 00:00:00 +40 +0 +\d(\.\d+)? +/);
+  });
+
   it.each([['locally', false], ['over HTTP', true]])('warns %s when the deployment has logged no prediction, naming those that have', async (_how, remote) => {
     const server = await startTestServer('keel-cli-mon-warn-');
     try {
