@@ -104,4 +104,57 @@ describe('SDK calls with their options, against a Keel server', () => {
     const gc = await client.artifacts.gc({ dryRun: true, olderThanMs: 0 });
     expect(gc).toMatchObject({ dryRun: true });
   });
+
+  // The SDK's table of a call's options (its error for an unknown one lists them) against the
+  // route's query or body in the server's own OpenAPI document: an option the server does not take,
+  // or a field the SDK cannot send, fails here. Tracking's calls go to the MLflow routes, which
+  // name their fields in snake_case and are not in the document's strict form.
+  it('each call\'s options are the fields of its route, but for those the SDK names or sends otherwise', async () => {
+    type Operation = { parameters?: { in: string; name: string }[]; requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> } };
+    const spec = (await app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, Operation>> };
+    const fieldsOf = (route: string, where: 'query' | 'body'): string[] => {
+      const [method, path] = route.split(' ') as [string, string];
+      const op = spec.paths[path]?.[method.toLowerCase()];
+      if (!op) throw new Error(`no route ${route}`);
+      if (where === 'query') return (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name).sort();
+      return Object.keys(op.requestBody?.content['application/json']?.schema.properties ?? {}).sort();
+    };
+    const known = async (call: () => unknown): Promise<string[]> => {
+      const e = (await Promise.resolve().then(call).then(() => undefined, (err: unknown) => err)) as { field?: string; message?: string } | undefined;
+      const m = /^probe: no such option \(known: (.*)\)$/.exec(e?.message ?? '');
+      if (!m) throw new Error(`not refused as an unknown option: ${e?.message}`);
+      return m[1]!.split(', ').sort();
+    };
+    const probe = { probe: 1 };
+    const file = join(home, 'probe.csv');
+    writeFileSync(file, 'x\n1\n');
+    const untyped = client as unknown as Record<string, Record<string, (...args: unknown[]) => unknown>>;
+    // [call, route, where, the SDK's own options (the call's, not sent as fields), the route's fields the SDK fills from its arguments or under another name]
+    const calls: [() => unknown, string, 'query' | 'body', string[], string[]][] = [
+      [() => untyped.datasets!.add!('d', file, probe), 'POST /api/v1/datasets/{name}/versions', 'query', ['onProgress', 'signal'], ['filename']],
+      [() => untyped.datasets!.rows!('d', probe), 'GET /api/v1/datasets/{name}/versions/{version}/rows', 'query', [], []],
+      [() => untyped.registry!.listModels!(probe), 'GET /api/v1/models', 'query', [], []],
+      [() => untyped.registry!.listVersions!('m', probe), 'GET /api/v1/models/{name}/versions', 'query', [], []],
+      [() => untyped.registry!.createModel!('m', probe), 'POST /api/v1/models', 'body', [], ['name']],
+      [() => untyped.registry!.updateModel!('m', probe), 'PATCH /api/v1/models/{name}', 'body', [], []],
+      [() => untyped.registry!.registerModel!('m', probe), 'POST /api/v1/models/{name}/versions', 'body', ['onnx'], ['onnxBase64']],
+      [() => untyped.registry!.transitionStage!('m', 1, 'Staging', probe), 'POST /api/v1/models/{name}/versions/{version}/stage', 'body', [], ['stage']],
+      [() => untyped.registry!.history!('m', probe), 'GET /api/v1/models/{name}/history', 'query', [], []],
+      [() => untyped.monitoring!.feedback!({ requestId: 'r', label: 1, ...probe }), 'POST /api/v1/feedback', 'body', [], ['labels']],
+      [() => untyped.monitoring!.predictions!({ deployment: 'svc', ...probe }), 'GET /api/v1/predictions', 'query', ['labelCursor', 'labeledOnly'], ['labelCursorRequestId', 'labelCursorTs', 'labeled']],
+      [() => untyped.monitoring!.run!('m', probe), 'POST /api/v1/monitors/{name}/run', 'body', [], []],
+      [() => untyped.monitoring!.alerts!(probe), 'GET /api/v1/alerts', 'query', [], []],
+      [() => untyped.validation!.inferSchema!('d', probe), 'POST /api/v1/schemas/infer', 'body', [], ['dataset']],
+      [() => untyped.validation!.validate!('d', probe), 'POST /api/v1/validate', 'body', [], ['dataset']],
+      [() => untyped.validation!.drift!('a', 'b', probe), 'POST /api/v1/drift', 'body', [], ['current', 'reference']],
+      [() => untyped.training!.train!(probe), 'POST /api/v1/train', 'body', [], []],
+      [() => untyped.training!.resume!('r', probe), 'POST /api/v1/train/{runId}/resume', 'body', [], []],
+      [() => untyped.artifacts!.gc!(probe), 'POST /api/v1/artifacts/gc', 'body', [], []],
+    ];
+    for (const [call, route, where, sdkOnly, serverOnly] of calls) {
+      const sdk = (await known(call)).filter((k) => !sdkOnly.includes(k));
+      const server = fieldsOf(route, where).filter((k) => !serverOnly.includes(k));
+      expect({ route, sdk }).toEqual({ route, sdk: server });
+    }
+  });
 });
