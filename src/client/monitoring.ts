@@ -54,11 +54,11 @@ export interface AlertQuery {
 
 // Each call's options and their kinds, under the names of the server's body or query (labeledOnly
 // and labelCursor are sent as labeled, labelCursorTs and labelCursorRequestId).
-const LABEL_FIELDS: OptionTable<keyof FeedbackLabel> = { requestId: 'name', label: 'any', timestamp: 'number' };
+const LABEL_FIELDS: OptionTable<keyof FeedbackLabel> = { requestId: 'string', label: 'any', timestamp: 'number' };
 const PREDICTION_QUERY: OptionTable<keyof PredictionQuery> = {
-  deployment: 'name', labeledOnly: 'boolean', from: 'number', to: 'number', labelCursor: { fields: { ts: 'number', requestId: 'name' } }, limit: 'integer',
+  deployment: 'name', labeledOnly: 'boolean', from: 'number', to: 'number', labelCursor: { fields: { ts: 'number', requestId: 'string' } }, limit: 'integer',
 };
-const ALERT_QUERY: OptionTable<keyof AlertQuery> = { monitor: 'name', deployment: 'name', state: { oneOf: ['firing', 'resolved'] }, limit: 'integer' };
+const ALERT_QUERY: OptionTable<keyof AlertQuery> = { monitor: 'string', deployment: 'string', state: { oneOf: ['firing', 'resolved'] }, limit: 'integer' };
 const RUN_OPTIONS: OptionTable<'now'> = { now: 'number' };
 
 /** `client.monitoring`: feedback labels, monitors, windows and alerts. */

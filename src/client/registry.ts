@@ -32,7 +32,7 @@ const seg = (s: string | number): string => encodeURIComponent(String(s));
 // Each call's options and their kinds, under the names of the server's body or query (/api/v1/models...).
 const SEARCH_OPTIONS: OptionTable<keyof RegistrySearch> = { filter: 'string', orderBy: 'strings', maxResults: 'integer', pageToken: 'string' };
 const CREATE_MODEL_OPTIONS: OptionTable<'description' | 'tags'> = { description: 'string', tags: 'stringMap' };
-const UPDATE_MODEL_PATCH: OptionTable<'description' | 'newName'> = { description: 'string', newName: 'name' };
+const UPDATE_MODEL_PATCH: OptionTable<'description' | 'newName'> = { description: 'string', newName: 'string' };
 const TENSOR_SPEC: OptionTable<keyof TensorSpecInfo> = { name: 'string', type: 'string', shape: 'integers' };
 const REGISTER_OPTIONS: OptionTable<keyof RegisterModelOptions> = {
   onnx: 'bytes', artifactSha256: 'name', runId: 'name', artifactPath: 'string',
@@ -42,7 +42,7 @@ const REGISTER_OPTIONS: OptionTable<keyof RegisterModelOptions> = {
   description: 'string', tags: 'stringMap',
 };
 const STAGE_OPTIONS: OptionTable<'archiveExistingVersions'> = { archiveExistingVersions: 'boolean' };
-const HISTORY_OPTIONS: OptionTable<'alias' | 'version'> = { alias: 'name', version: 'integer' };
+const HISTORY_OPTIONS: OptionTable<'alias' | 'version'> = { alias: 'string', version: 'integer' };
 
 function searchQuery(o: RegistrySearch): Record<string, string | number | undefined> {
   checkOptions('options', o, SEARCH_OPTIONS);

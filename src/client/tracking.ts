@@ -43,9 +43,9 @@ const START_RUN_OPTIONS: OptionTable<keyof StartRunOptions> = {
 const SEARCH_RUNS_OPTIONS: OptionTable<keyof SearchRunsOptions> = {
   experimentIds: 'names', filter: 'string', orderBy: 'strings', maxResults: 'integer', pageToken: 'string', runViewType: { oneOf: ['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'] },
 };
-const KEY_VALUE: OptionTable<keyof KeyValue> = { key: 'name', value: 'string' };
+const KEY_VALUE: OptionTable<keyof KeyValue> = { key: 'string', value: 'string' };
 const BATCH_OPTIONS: OptionTable<'metrics' | 'params' | 'tags'> = {
-  metrics: { items: { key: 'name', value: 'number', timestamp: 'integer', step: 'integer' } satisfies OptionTable<keyof MetricPoint> },
+  metrics: { items: { key: 'string', value: 'number', timestamp: 'integer', step: 'integer' } satisfies OptionTable<keyof MetricPoint> },
   params: { items: KEY_VALUE },
   tags: { items: KEY_VALUE },
 };

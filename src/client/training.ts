@@ -8,9 +8,10 @@ export type { TrainRequestJson, TrainResultJson };
 
 // The body of POST /api/v1/train and of a resume, under the server's names; a model's params are its own (any names).
 const TRAIN_REQUEST: OptionTable<keyof TrainRequestJson> = {
-  dataset: 'name', target: 'name', model: 'name', params: 'object',
-  split: { fields: { kind: { oneOf: ['random', 'stratified', 'time'] }, timeColumn: 'name', validFraction: 'number', testFraction: 'number' } },
-  task: { oneOf: ['regression', 'binary', 'multiclass'] }, features: 'names', experiment: 'name', runName: 'string', seed: 'integer',
+  dataset: 'string', target: 'string', model: 'string', params: 'object',
+  // A split's kind and the task are strings here: the server names the ones it knows, as keel train does locally.
+  split: { fields: { kind: 'string', timeColumn: 'string', validFraction: 'number', testFraction: 'number' } },
+  task: 'string', features: 'strings', experiment: 'string', runName: 'string', seed: 'integer',
   register: ['object', 'boolean'], description: 'string', codeVersion: 'string', checkpointEvery: 'integer',
 };
 const RESUME_OPTIONS: OptionTable<'checkpointEvery'> = { checkpointEvery: 'integer' };

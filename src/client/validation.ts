@@ -71,9 +71,9 @@ export interface ValidationApi<S = SchemaJson, V = ValidationResultJson, D = Dri
 
 // Each call's options and their kinds, under the names of the server's bodies (/api/v1/schemas/infer, /validate, /drift).
 const INFER_OPTIONS: OptionTable<'maxDomainSize'> = { maxDomainSize: 'integer' };
-const VALIDATE_OPTIONS: OptionTable<'schema' | 'against' | 'distributions'> = { schema: 'object', against: 'name', distributions: 'boolean' };
+const VALIDATE_OPTIONS: OptionTable<'schema' | 'against' | 'distributions'> = { schema: 'object', against: 'string', distributions: 'boolean' };
 const DRIFT_OPTIONS: OptionTable<keyof DriftOptionsJson> = {
-  method: ['string', 'stringMap'], threshold: ['number', 'numberMap'], datasetDriftShare: 'number', columns: 'names', distributions: 'boolean',
+  method: ['string', 'stringMap'], threshold: ['number', 'numberMap'], datasetDriftShare: 'number', columns: 'strings', distributions: 'boolean',
 };
 
 export class ValidationClient<S = SchemaJson, V = ValidationResultJson, D = DriftReportJson> implements ValidationApi<S, V, D> {
