@@ -84,14 +84,13 @@ export type OptionTable<K extends PropertyKey = string> = { readonly [key in K]:
 
 /**
  * An options object as the server checks a body (strict, unknown fields refused): `value` must be
- * an object (undefined where `optionalObject`), each of its keys one of `table`'s, each value
+ * an object, each of its keys one of `table`'s, each value
  * (unless undefined, a left-out option) of its kind. Else an INVALID_ARGUMENT naming the option
  * (`maxResult: no such option`, `delimiter: expected a string, got number 5`), nested ones by
  * their path (`labelCursor.ts`, `labels[2].timestamp`), before anything is sent: unchecked, a
  * misspelt key was dropped without a word, and a wrong value went out as a bad query string.
  */
-export function checkOptions(field: string, value: unknown, table: OptionTable, { optionalObject = false } = {}): void {
-  if (value === undefined && optionalObject) return;
+export function checkOptions(field: string, value: unknown, table: OptionTable): void {
   required(field, value, 'object');
   checkFields(value as Record<string, unknown>, table, '');
 }
