@@ -75,11 +75,14 @@ export async function profileParquet(
   const { rows, rowGroups, hints, shifts, grouped } = await readFooter(cons[0], parquetPath, columns, limits.groupedShare ?? GROUPED_SHARE);
   const cols = columns.map((c, i): Col => ({ ...c, i, shift: shifts.get(i) }));
   const sortedRows = rows <= (limits.sortedRows ?? SAMPLE_ROWS);
-  const sorted = cols.filter((c) => !grouped[c.i] && sortedRows && isNumeric(c.type));
-  const high = cols.filter((c) => !grouped[c.i] && !sorted.includes(c));
+  // A short file's numeric columns, grouped ones too (their moments as groupedPass's, see sortedPass).
+  const sorted = cols.filter((c) => sortedRows && isNumeric(c.type));
+  const isSorted = new Set(sorted.map((c) => c.i));
+  const countedSorted = new Set(sorted.filter((c) => grouped[c.i]).map((c) => c.i));
+  const high = cols.filter((c) => !grouped[c.i] && !isSorted.has(c.i));
   // A short file's grouped strings: their value counts from one aggregate (countedStrings).
   const counted = cols.filter((c) => grouped[c.i] && sortedRows && c.type === 'string');
-  const low = cols.filter((c) => grouped[c.i] && !counted.includes(c));
+  const low = cols.filter((c) => grouped[c.i] && !sortedRows);
   // A sample that is the whole file counts every distinct value itself (samplePass).
   const distinctBy: DistinctCount = rows <= sampleRows ? 'sample' : rows <= (limits.exactRows ?? EXACT_ROWS) ? 'exact' : 'estimate';
   const footerHints = limits.footerStatistics === false ? new Map<number, MinMax>() : hints;
@@ -93,7 +96,7 @@ export async function profileParquet(
   try {
     const [width, stringWidth] = [batchWidth(BATCH_COLUMNS, rows, columns.length), batchWidth(STRING_BATCH_COLUMNS, rows, columns.length)];
     await drain(onProgress, cons, [
-      ...batches(sorted, width).map((batch): Task => (con) => sortedPass(con, src, batch, acc)),
+      ...batches(sorted, width).map((batch): Task => (con) => sortedPass(con, src, batch, acc, countedSorted)),
       ...batches(counted, stringWidth).map((batch): Task => (con) => countedStrings(con, src, batch, acc)),
       ...batches(high, width).map((batch): Task => (con) => samplePass(con, src, numbered, batch, rows, sampleRows, acc)),
       ...batches(high, width).map((batch): Task => (con) => highPasses(con, src, batch, distinctBy, footerHints, acc)),
