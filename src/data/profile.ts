@@ -72,7 +72,7 @@ export async function profileParquet(
   const src = `read_parquet(${quoteString(parquetPath)})`;
   const numbered = rowNumbered(parquetPath, columns);
   const acc: Found[] = columns.map(() => ({}));
-  const { rows, rowGroups, hints, shifts, grouped } = await readFooter(cons[0], parquetPath, columns, limits.groupedShare ?? GROUPED_SHARE);
+  const { rows, hints, shifts, grouped } = await readFooter(cons[0], parquetPath, columns, limits.groupedShare ?? GROUPED_SHARE);
   const cols = columns.map((c, i): Col => ({ ...c, i, shift: shifts.get(i) }));
   const sortedRows = rows <= (limits.sortedRows ?? SAMPLE_ROWS);
   // A short file's numeric columns, grouped ones too (their moments as groupedPass's, see sortedPass).
@@ -91,8 +91,11 @@ export async function profileParquet(
   // file of one row group they are the longest). One row group is scanned by one thread: DuckDB's
   // second thread then only spins, taking CPU from the other connection's query (a 20-column
   // quantile query: 127 ms on one thread; the same wall time and 217 ms of CPU on two). So such a
-  // file gets one thread per query, and the two connections run in parallel.
-  if (rowGroups <= 1) await cons[0].run('SET threads = 1');
+  // file gets one thread per query, and the two connections run in parallel. So does every file
+  // (`threads` is the database's): one thread sums a column's values in one order, the file's, where
+  // two summed them in an order of their own (avg, stddev_samp, fsum), and the last digits of a
+  // long file's mean and std changed from one add to the next (docs/datasets.md).
+  await cons[0].run('SET threads = 1');
   try {
     const [width, stringWidth] = [batchWidth(BATCH_COLUMNS, rows, columns.length), batchWidth(STRING_BATCH_COLUMNS, rows, columns.length)];
     await drain(onProgress, cons, [
@@ -103,7 +106,7 @@ export async function profileParquet(
       ...batches(low, width).map((batch): Task => (con) => groupedPass(con, src, batch, acc, inMemory)),
     ]);
   } finally {
-    if (rowGroups <= 1) await cons[0].run('RESET threads').catch(() => undefined);
+    await cons[0].run('RESET threads').catch(() => undefined);
     for (const con of cons) await con.run('DROP TABLE IF EXISTS keel_vc').catch(() => undefined);
   }
   const profiles = columns.map((c, i): ColumnProfile => {
