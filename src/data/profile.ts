@@ -15,11 +15,12 @@
  *    bins from the Parquet footer's min and max, which the same pass checks), and quantiles and
  *    top-value candidates from a uniform sample (the whole file up to SAMPLE_ROWS rows), the
  *    candidates counted exactly over the whole file;
- *  - except that the numeric columns of files up to SAMPLE_ROWS rows take every statistic from
- *    their values sorted in JS (profile-sorted.ts), which costs half as much (a grouped one its
- *    mean and std as the grouping computes them; on a wide file the grouping's SQL cost DuckDB
- *    seconds of planning a batch), and their grouped string columns theirs from one histogram()
- *    each (countedStrings), for a fifth of the CPU.
+ *  - except that the high-cardinality numeric columns of files up to SAMPLE_ROWS rows, and the
+ *    grouped ones up to SORTED_GROUPED_ROWS, take every statistic from their values sorted in JS
+ *    (profile-sorted.ts), which costs half as much (a grouped one its mean and std as the grouping
+ *    computes them; on a wide file the grouping's SQL cost DuckDB seconds of planning a batch),
+ *    and their grouped string columns theirs from one histogram() each (countedStrings), for a
+ *    fifth of the CPU.
  * The classification only decides cost and exactness, never correctness: either path is valid
  * for any column. The passes run in batches of columns on two connections, each taking the next
  * batch when it is free.
