@@ -21,8 +21,8 @@ const NUMPY = {
 };
 
 // Every path of the statistics (profile.ts): sorted in JS, sample and whole-file passes (with and
-// without the footer's min and max), grouped.
-const PATHS: ProfileLimits[] = [{ groupedShare: 0 }, { groupedShare: 0, sortedRows: 0 }, { groupedShare: 0, sortedRows: 0, footerStatistics: false }, { groupedShare: 1 }];
+// without the footer's min and max), grouped numbers sorted in JS, grouped in SQL.
+const PATHS: ProfileLimits[] = [{ groupedShare: 0 }, { groupedShare: 0, sortedRows: 0 }, { groupedShare: 0, sortedRows: 0, footerStatistics: false }, { groupedShare: 1 }, { groupedShare: 1, sortedRows: 0 }];
 
 describe('statistics of ints beyond 2^53', () => {
   for (const limits of PATHS) {

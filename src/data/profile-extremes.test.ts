@@ -26,8 +26,9 @@ const close = (a: number | null, b: number) => {
 };
 
 // The default classification, and each path forced (profile.test.ts's PATHS): sorted values,
-// the sample and aggregate passes (with the footer's min and max), value counts.
-const PATHS: ProfileLimits[] = [{}, { groupedShare: 0 }, { groupedShare: 0, sortedRows: 0 }, { groupedShare: 1 }, { groupedShare: 1, inMemoryRowsPerColumn: Infinity }];
+// the sample and aggregate passes (with the footer's min and max), value counts (sorted in JS, and
+// in SQL with and without the batch in memory).
+const PATHS: ProfileLimits[] = [{}, { groupedShare: 0 }, { groupedShare: 0, sortedRows: 0 }, { groupedShare: 1 }, { groupedShare: 1, sortedRows: 0 }, { groupedShare: 1, sortedRows: 0, inMemoryRowsPerColumn: Infinity }];
 
 describe('statistics of values near 1e300 and 1e-300, and of strings beyond the BMP', () => {
   for (const limits of PATHS) {

@@ -82,16 +82,16 @@ async function profileFixture(limits: ProfileLimits, file = csv, columns?: { nam
 // cumulative counts) or none. Not grouped, a numeric column of a short file takes every statistic
 // from its sorted values (sortedRows); the others (and, with sortedRows 0, every column) take
 // quantiles, distinct and top values from the sample, which is the whole file here, and min, max
-// and histograms in one pass from the footer's min and max, or, without them, in two. The grouped
-// path also with its batches read into memory, as files with few rows per column are, and with
-// sortedRows 0, where the string columns of a short file are grouped by SQL too (else their
-// values are counted from one histogram() each). All must match pandas/numpy exactly.
+// and histograms in one pass from the footer's min and max, or, without them, in two. Grouped, a
+// short file's numeric columns are sorted in JS too, its string columns counted by one
+// histogram() each; with sortedRows 0 every grouped column is grouped by SQL, also with its
+// batches read into memory, as files with few rows per column are. All must match pandas/numpy exactly.
 const PATHS: ProfileLimits[] = [
   { groupedShare: 0 },
   { groupedShare: 0, sortedRows: 0 },
   { groupedShare: 0, sortedRows: 0, footerStatistics: false },
   { groupedShare: 1 },
-  { groupedShare: 1, inMemoryRowsPerColumn: Infinity },
+  { groupedShare: 1, sortedRows: 0, inMemoryRowsPerColumn: Infinity },
   { groupedShare: 1, sortedRows: 0 },
 ];
 for (const limits of PATHS) {
@@ -188,6 +188,27 @@ describe('grouped string columns of a short file', () => {
     expect([s.count, s.missing, s.distinct]).toEqual([2572, 428, 39]);
     const top = [['', 234], ['é', 180], ...['v15', 'v16', 'v29', 'v30'].map((v) => [v, 60]), ...['v0', 'v2', 'v20', 'v22', 'v23', 'v25', 'v36', 'v9'].map((v) => [v, 59])];
     expect(s.top.map((t) => [t.value, t.count])).toEqual([...top, ...['v1', 'v10', 'v11', 'v12', 'v13', 'v14'].map((v) => [v, 58])]);
+  });
+});
+
+describe('grouped numeric columns of a short file', () => {
+  it("take their statistics from their sorted values, the same as SQL's grouping gives", async () => {
+    // 3,000 rows (two of DuckDB's vectors), every column grouped: ints with NULLs, floats of a
+    // few values with decimals (their moments' last bits depend on how they are summed), a bool,
+    // few instants, a constant and an int column beyond 2^53 (shifted).
+    const cols = [
+      ...Array.from({ length: 30 }, (_, k) => ({ name: `f${k}`, type: 'float' as const, sql: `(((i * ${k + 3}) % ${k + 5}) * 0.1 + 0.0${k % 9 + 1})::DOUBLE` })),
+      ...Array.from({ length: 10 }, (_, k) => ({ name: `n${k}`, type: 'int' as const, sql: `CASE WHEN (i + ${k}) % 7 = 0 THEN NULL ELSE (i * ${k + 1}) % ${k + 4} - 2 END` })),
+      { name: 'b', type: 'bool' as const, sql: 'i % 3 = 0' },
+      { name: 't', type: 'timestamp' as const, sql: "TIMESTAMP '2024-01-01' + INTERVAL (i % 4) HOUR + INTERVAL (i % 3) MILLISECOND" },
+      { name: 'c', type: 'float' as const, sql: '2.5::DOUBLE' },
+      { name: 'h', type: 'int' as const, sql: '(9007199254740993 + i % 3)::BIGINT' },
+    ];
+    const select = `SELECT ${cols.map((c) => `${c.sql} AS ${c.name}`).join(', ')} FROM range(3000) t(i)`;
+    const columns = cols.map(({ name, type }) => ({ name, type }));
+    const sorted = await profileQuery(select, columns, { groupedShare: 1 });
+    const grouped = await profileQuery(select, columns, { groupedShare: 1, sortedRows: 0 });
+    sorted.columns.forEach((c, k) => expect([c.name, c.stats]).toEqual([c.name, grouped.columns[k]!.stats]));
   });
 });
 

@@ -15,9 +15,12 @@
  *    bins from the Parquet footer's min and max, which the same pass checks), and quantiles and
  *    top-value candidates from a uniform sample (the whole file up to SAMPLE_ROWS rows), the
  *    candidates counted exactly over the whole file;
- *  - except that high-cardinality numeric columns of files up to SAMPLE_ROWS rows take every
- *    statistic from their values sorted in JS (profile-sorted.ts), which costs half as much, and
- *    their grouped string columns theirs from one histogram() each (countedStrings), for a fifth of the CPU.
+ *  - except that the high-cardinality numeric columns of files up to SAMPLE_ROWS rows, and the
+ *    grouped ones up to SORTED_GROUPED_ROWS, take every statistic from their values sorted in JS
+ *    (profile-sorted.ts), which costs half as much (a grouped one its mean and std as the grouping
+ *    computes them; on a wide file the grouping's SQL cost DuckDB seconds of planning a batch),
+ *    and their grouped string columns theirs from one histogram() each (countedStrings), for a
+ *    fifth of the CPU.
  * The classification only decides cost and exactness, never correctness: either path is valid
  * for any column. The passes run in batches of columns on two connections, each taking the next
  * batch when it is free.
@@ -72,14 +75,19 @@ export async function profileParquet(
   const src = `read_parquet(${quoteString(parquetPath)})`;
   const numbered = rowNumbered(parquetPath, columns);
   const acc: Found[] = columns.map(() => ({}));
-  const { rows, rowGroups, hints, shifts, grouped } = await readFooter(cons[0], parquetPath, columns, limits.groupedShare ?? GROUPED_SHARE);
+  const { rows, hints, shifts, grouped } = await readFooter(cons[0], parquetPath, columns, limits.groupedShare ?? GROUPED_SHARE);
   const cols = columns.map((c, i): Col => ({ ...c, i, shift: shifts.get(i) }));
   const sortedRows = rows <= (limits.sortedRows ?? SAMPLE_ROWS);
-  const sorted = cols.filter((c) => !grouped[c.i] && sortedRows && isNumeric(c.type));
-  const high = cols.filter((c) => !grouped[c.i] && !sorted.includes(c));
+  // A short file's numeric columns, grouped ones too in a file of few rows (their moments as
+  // groupedPass's, see sortedPass).
+  const groupedSorted = sortedRows && rows <= SORTED_GROUPED_ROWS;
+  const sorted = cols.filter((c) => sortedRows && isNumeric(c.type) && (!grouped[c.i] || groupedSorted));
+  const isSorted = new Set(sorted.map((c) => c.i));
+  const countedSorted = new Set(sorted.filter((c) => grouped[c.i]).map((c) => c.i));
+  const high = cols.filter((c) => !grouped[c.i] && !isSorted.has(c.i));
   // A short file's grouped strings: their value counts from one aggregate (countedStrings).
   const counted = cols.filter((c) => grouped[c.i] && sortedRows && c.type === 'string');
-  const low = cols.filter((c) => grouped[c.i] && !counted.includes(c));
+  const low = cols.filter((c) => grouped[c.i] && !(sortedRows && c.type === 'string') && !isSorted.has(c.i));
   // A sample that is the whole file counts every distinct value itself (samplePass).
   const distinctBy: DistinctCount = rows <= sampleRows ? 'sample' : rows <= (limits.exactRows ?? EXACT_ROWS) ? 'exact' : 'estimate';
   const footerHints = limits.footerStatistics === false ? new Map<number, MinMax>() : hints;
@@ -88,19 +96,22 @@ export async function profileParquet(
   // file of one row group they are the longest). One row group is scanned by one thread: DuckDB's
   // second thread then only spins, taking CPU from the other connection's query (a 20-column
   // quantile query: 127 ms on one thread; the same wall time and 217 ms of CPU on two). So such a
-  // file gets one thread per query, and the two connections run in parallel.
-  if (rowGroups <= 1) await cons[0].run('SET threads = 1');
+  // file gets one thread per query, and the two connections run in parallel. So does every file
+  // (`threads` is the database's): one thread sums a column's values in one order, the file's, where
+  // two summed them in an order of their own (avg, stddev_samp, fsum), and the last digits of a
+  // long file's mean and std changed from one add to the next (docs/datasets.md).
+  await cons[0].run('SET threads = 1');
   try {
     const [width, stringWidth] = [batchWidth(BATCH_COLUMNS, rows, columns.length), batchWidth(STRING_BATCH_COLUMNS, rows, columns.length)];
     await drain(onProgress, cons, [
-      ...batches(sorted, width).map((batch): Task => (con) => sortedPass(con, src, batch, acc)),
+      ...batches(sorted, width).map((batch): Task => (con) => sortedPass(con, src, batch, acc, countedSorted)),
       ...batches(counted, stringWidth).map((batch): Task => (con) => countedStrings(con, src, batch, acc)),
       ...batches(high, width).map((batch): Task => (con) => samplePass(con, src, numbered, batch, rows, sampleRows, acc)),
       ...batches(high, width).map((batch): Task => (con) => highPasses(con, src, batch, distinctBy, footerHints, acc)),
       ...batches(low, width).map((batch): Task => (con) => groupedPass(con, src, batch, acc, inMemory)),
     ]);
   } finally {
-    if (rowGroups <= 1) await cons[0].run('RESET threads').catch(() => undefined);
+    await cons[0].run('RESET threads').catch(() => undefined);
     for (const con of cons) await con.run('DROP TABLE IF EXISTS keel_vc').catch(() => undefined);
   }
   const profiles = columns.map((c, i): ColumnProfile => {
@@ -131,6 +142,15 @@ export async function profileParquet(
  * of 20), so the passes run on batches.
  */
 export const BATCH_COLUMNS = 20;
+
+/**
+ * Grouped numeric columns of files of up to this many rows are sorted in JS (sortedPass), not
+ * grouped in SQL: groupedPass's cost is mostly DuckDB planning a query part per column (on a
+ * 10,000 × 200 file of digits, 0.37 s a batch of 200 columns, against a few ms of sorting), the
+ * sort's grows with the rows (on the 100,000 × 20 benchmark file its 4 grouped numeric columns
+ * took about 75 ms more CPU sorted).
+ */
+const SORTED_GROUPED_ROWS = 10_000;
 
 /** Files of more columns than this are wide: each query's own cost, which grows with them, may outweigh its columns' (batchWidth). */
 const WIDE_COLUMNS = 1_000;
