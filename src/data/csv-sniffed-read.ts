@@ -18,7 +18,7 @@ import {
   type CsvColumn,
 } from './csv-columns.js';
 import type { NumberFormat } from './csv-number-text.js';
-import { sharedCast, sharedCheck, sharedChecked, sharedMisfit } from './csv-whole-check.js';
+import { sharedCast, sharedChecked, sharedCheckRead, sharedMisfit } from './csv-whole-check.js';
 import { textAggregates } from './csv-text-columns.js';
 import { withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
 
@@ -45,7 +45,7 @@ export function csvSniffed(
     return check === undefined ? [] : [[c.name, check] as const];
   }));
   const readTypes = cols.map((c) => ({ name: c.name, duckType: readType(c) }));
-  const source = shared.length === 0 ? read(readTypes) : `(SELECT * FROM ${read(readTypes)} WHERE ${sharedCheck(shared)})`;
+  const source = shared.length === 0 ? read(readTypes) : sharedCheckRead(read(readTypes), cols, shared);
   const sniffed = withGivenTypes(source, cols.map((c) => ({ name: c.name, duckType: storedType(c) })), given, checks, numberFormat);
   const settles = cols.filter((c) => c.otherOrders !== undefined && c.format !== undefined && /^(DATE|TIMESTAMP)$/.test(storedType(c))).map((c) => ({ column: c.name, message: c.otherOrders!.note, format: c.format!, others: c.otherOrders!.formats }));
   return {

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkExpr, firstRead, type CsvColumn } from './csv-columns.js';
-import { SHARED_CHECK_COLUMNS, sharedCheck, sharedChecked, sharedMisfit } from './csv-whole-check.js';
+import { SHARED_CHECK_COLUMNS, sharedChecked, sharedCheckRead, sharedMisfit } from './csv-whole-check.js';
 import { openDuckDb } from './duckdb-sql.js';
 import { describeSource } from './source-reader.js';
 import { sqliteTestService } from './test-helpers.js';
@@ -21,8 +21,9 @@ async function failure(run: () => Promise<unknown>): Promise<string> {
 
 describe('the shared check of many integer columns read as DOUBLE', () => {
   it('fails on exactly the values the per-column check fails on, naming the same column, kind and value', async () => {
-    // Column `d` is a float column between the checked ones: the position maps past it.
-    const cols: CsvColumn[] = [firstRead('a', 'BIGINT'), firstRead('d', 'DOUBLE'), ...Array.from({ length: SHARED_CHECK_COLUMNS }, (_, i) => firstRead(`c${i}`, 'BIGINT'))];
+    // Column `d` is a float column between the checked ones: the position maps past it. A column
+    // has the list's name: the list takes another.
+    const cols: CsvColumn[] = [firstRead('a', 'BIGINT'), firstRead('d', 'DOUBLE'), ...Array.from({ length: SHARED_CHECK_COLUMNS }, (_, i) => firstRead(i === 0 ? 'keel_whole' : `c${i}`, 'BIGINT'))];
     const checked = sharedChecked(cols);
     expect(checked.length).toBe(SHARED_CHECK_COLUMNS + 1);
     expect(sharedChecked(cols.slice(0, -2))).toEqual([]);
@@ -34,7 +35,7 @@ describe('the shared check of many integer columns read as DOUBLE', () => {
         // The value in column c57 (index 59 of the read), every other checked column 1.
         const select = cols.map((c) => `${c.name === 'c57' ? v : c.name === 'd' ? '0.5' : '1'}::DOUBLE AS ${c.name}`).join(', ');
         const perColumn = await failure(() => con.run(`SELECT ${checkExpr(cols[59]!, 59, {})} FROM (SELECT ${select})`));
-        const shared = await failure(() => con.run(`SELECT * FROM (SELECT ${select}) WHERE ${sharedCheck(checked)}`));
+        const shared = await failure(() => con.run(`SELECT * FROM ${sharedCheckRead(`(SELECT ${select})`, cols, checked)}`));
         const said = (msg: string) => (msg === '' ? '' : /keel-misfit:.*/.exec(msg)![0]);
         expect(said((sharedMisfit(new Error(shared), cols) as Error).message), v).toBe(said(perColumn));
       }
@@ -43,7 +44,7 @@ describe('the shared check of many integer columns read as DOUBLE', () => {
       expect(bad).toContain('keel-misfit:59:big:9007199254740992.0');
       // The first misfit of a row is the one named.
       const two = cols.map((c) => `${c.name === 'c3' ? '2.5' : c.name === 'c9' ? '7.5' : '1'}::DOUBLE AS ${c.name}`).join(', ');
-      const first = await failure(() => con.run(`SELECT * FROM (SELECT ${two}) WHERE ${sharedCheck(checked)}`));
+      const first = await failure(() => con.run(`SELECT * FROM ${sharedCheckRead(`(SELECT ${two})`, cols, checked)}`));
       expect((sharedMisfit(new Error(first), cols) as Error).message).toBe('keel-misfit:5:fraction:2.5');
     } finally {
       con.closeSync();
