@@ -85,14 +85,14 @@ export const readType = (c: CsvColumn): string => (c.read === 'sniffed' ? c.snif
 /** The type the column is stored as. */
 export const storedType = (c: CsvColumn): string => (c.read === 'sniffed' || c.read === 'sniffed-text' ? c.sniffed : TYPES[c.read][1]);
 
-/** What a value that did not fit says about its column: a fraction, an integer beyond 2^53, not a number, or a first value. */
-type Misfit = 'fraction' | 'big' | 'text' | 'first';
-const MARK = 'keel-misfit';
+/** What a value that did not fit says about its column (`keel-misfit:INDEX:KIND:VALUE`, which widen() reads): a fraction, an integer beyond 2^53, not a number, or a first value. */
+export type Misfit = 'fraction' | 'big' | 'text' | 'first';
+export const MISFIT_MARK = 'keel-misfit';
 
 /** The SQL that turns the read value into the stored one, failing with a mark that widen() reads; undefined when the read value is stored as is. */
 export function checkExpr(c: CsvColumn, index: number, numbers: NumberFormat): string | undefined {
   const x = quoteIdent(c.name);
-  const misfit = (kind: Misfit) => `error(${quoteString(`${MARK}:${index}:${kind}:`)} || ${x}::VARCHAR)`;
+  const misfit = (kind: Misfit) => `error(${quoteString(`${MISFIT_MARK}:${index}:${kind}:`)} || ${x}::VARCHAR)`;
   if (c.read === 'whole') {
     return `CASE WHEN ${x} IS NULL THEN NULL WHEN NOT isfinite(${x}) OR ${x} <> trunc(${x}) THEN ${misfit('fraction')} WHEN abs(${x}) < 9007199254740992 THEN ${x}::BIGINT ELSE ${misfit('big')} END`;
   }
@@ -279,7 +279,7 @@ type Found = { index: number; kind: Misfit | 'convert'; value: string; line?: nu
 
 /** A mark of checkExpr's: `keel-misfit:INDEX:KIND:VALUE`. */
 function readMisfit(msg: string, columns: readonly CsvColumn[]): Found | undefined {
-  const m = new RegExp(`${MARK}:(\\d+):(fraction|big|text|first):(.*)`).exec(msg);
+  const m = new RegExp(`${MISFIT_MARK}:(\\d+):(fraction|big|text|first):(.*)`).exec(msg);
   if (!m || Number(m[1]) >= columns.length) return undefined;
   return { index: Number(m[1]), kind: m[2] as Misfit, value: m[3]!.split('\n')[0]! };
 }

@@ -18,6 +18,7 @@ import {
   type CsvColumn,
 } from './csv-columns.js';
 import type { NumberFormat } from './csv-number-text.js';
+import { sharedCast, sharedChecked, sharedCheckRead, sharedMisfit } from './csv-whole-check.js';
 import { textAggregates } from './csv-text-columns.js';
 import { withGivenTypes, type Sniffed, type SniffedType } from './source-sql.js';
 
@@ -37,19 +38,22 @@ export function csvSniffed(
   numberFormat: NumberFormat,
   widened = 0,
 ): Sniffed {
+  // A wide file's integer columns share one check (csv-whole-check.ts), each then stored by a cast.
+  const shared = sharedChecked(cols);
   const checks = new Map(cols.flatMap((c, i) => {
-    const check = checkExpr(c, i, numberFormat);
+    const check = shared.includes(c) ? sharedCast(c) : checkExpr(c, i, numberFormat);
     return check === undefined ? [] : [[c.name, check] as const];
   }));
   const readTypes = cols.map((c) => ({ name: c.name, duckType: readType(c) }));
-  const sniffed = withGivenTypes(read(readTypes), cols.map((c) => ({ name: c.name, duckType: storedType(c) })), given, checks, numberFormat);
+  const source = shared.length === 0 ? read(readTypes) : sharedCheckRead(read(readTypes), cols, shared);
+  const sniffed = withGivenTypes(source, cols.map((c) => ({ name: c.name, duckType: storedType(c) })), given, checks, numberFormat);
   const settles = cols.filter((c) => c.otherOrders !== undefined && c.format !== undefined && /^(DATE|TIMESTAMP)$/.test(storedType(c))).map((c) => ({ column: c.name, message: c.otherOrders!.note, format: c.format!, others: c.otherOrders!.formats }));
   return {
     ...sniffed,
     settles,
     async widen(error) {
       // Columns empty in the sniffed rows are typed by all their values, in one pass over them.
-      const next = await widen(cols, error, (empty) => retypeByValues(con, read, cols, empty, byValuesAggregates('v', numberFormat), byValuesRead));
+      const next = await widen(cols, sharedMisfit(error, cols), (empty) => retypeByValues(con, read, cols, empty, byValuesAggregates('v', numberFormat), byValuesRead));
       if (!next) return undefined;
       if (widened + 1 !== TYPE_NUMBERS_AT) return { sniffed: csvSniffed(con, read, next.columns, given, numberFormat, widened + 1), widening: next.widening };
       const numbers = await retypeByValues(con, read, next.columns, next.columns.filter(isNumberRead), numberAggregates('v', numberFormat), widenByNumbers);
