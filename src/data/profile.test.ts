@@ -168,6 +168,22 @@ describe('statistics of short wide files', () => {
       expect(wide.columns[k]).toEqual(alone.columns[0]);
     }
   });
+
+  it('sort up to 2^20 cells a query: a wide file of more rows in fewer batches, the same statistics', async () => {
+    // At 10,000 × 1,000 the sorted batches are 200 columns (a 50th), where the others stay at 40; at 100,000 rows 20.
+    const widths = [batchWidth(20, 1_000, 10_000, 1 << 20), batchWidth(20, 5_000, 10_000, 1 << 20), batchWidth(20, 10_000, 10_000, 1 << 20), batchWidth(20, 100_000, 10_000, 1 << 20), batchWidth(20, 1_000, 1_000, 1 << 20)];
+    expect(widths).toEqual([200, 200, 104, 20, 20]);
+    // 1,100 int columns of 3,000 rows: 20 columns a batch by cells (55 batches), sorted 22 (a 50th: 50 batches).
+    const ints = Array.from({ length: 1100 }, (_, k) => ({ name: `n${k}`, type: 'int' as const, sql: `(i * ${k} + ${k % 3}) % 7` }));
+    const select = (cols: typeof ints) => `SELECT ${cols.map((c) => `${c.sql} AS ${c.name}`).join(', ')} FROM range(3000) t(i)`;
+    const progress: number[] = [];
+    const wide = await profileQuery(select(ints), ints, {}, (_done, total) => progress.push(total));
+    expect(progress.at(-1)).toBe(50);
+    for (const k of [0, 1, 21, 22, 1099]) {
+      const alone = await profileQuery(select([ints[k]!]), [ints[k]!], {});
+      expect(wide.columns[k]).toEqual(alone.columns[0]);
+    }
+  });
 });
 
 describe('grouped string columns of a short file', () => {

@@ -103,8 +103,9 @@ export async function profileParquet(
   await cons[0].run('SET threads = 1');
   try {
     const [width, stringWidth] = [batchWidth(BATCH_COLUMNS, rows, columns.length), batchWidth(STRING_BATCH_COLUMNS, rows, columns.length)];
+    const sortedWidth = batchWidth(BATCH_COLUMNS, rows, columns.length, SORTED_BATCH_CELLS);
     await drain(onProgress, cons, [
-      ...batches(sorted, width).map((batch): Task => (con) => sortedPass(con, src, batch, acc, countedSorted)),
+      ...batches(sorted, sortedWidth).map((batch): Task => (con) => sortedPass(con, src, batch, acc, countedSorted)),
       ...batches(counted, stringWidth).map((batch): Task => (con) => countedStrings(con, src, batch, acc)),
       ...batches(high, width).map((batch): Task => (con) => samplePass(con, src, numbered, batch, rows, sampleRows, acc)),
       ...batches(high, width).map((batch): Task => (con) => highPasses(con, src, batch, distinctBy, footerHints, acc)),
@@ -162,16 +163,25 @@ const SHORT_ROWS = 2_048;
 const WIDE_BATCHES = 50;
 
 /**
- * Columns per query of a batch of `base` on a file of `rows` × `fileColumns`: on a wide file of
- * few rows, about as many cells as `base` columns of SHORT_ROWS rows, up to a WIDE_BATCHES-th of
- * the file's columns. Each query reads the Parquet footer, whose cost grows with the file's
+ * Cells a sortedPass query of a wide file may read (batchWidth): 8 MiB of doubles. Its plain
+ * SELECT costs DuckDB a planning that grows with the file's columns and an execution that grows
+ * with its cells, not faster: on the 10,000 × 1,000 file's Parquet (one thread) 250 queries of 40
+ * columns took 4.7-5.4 s, 3.7 s of it planning (EXPLAIN), 50 of 200 columns 2.3-2.6 s, 1.2 s of it
+ * planning (docs/datasets.md, Statistics of wide files).
+ */
+const SORTED_BATCH_CELLS = 1 << 20;
+
+/**
+ * Columns per query of a batch of `base` on a file of `rows` × `fileColumns`: on a wide file,
+ * about as many cells as `cells` (by default `base` columns of SHORT_ROWS rows, for few rows), up
+ * to a WIDE_BATCHES-th of the file's columns. Each query reads the Parquet footer, whose cost grows with the file's
  * columns, so that batches of a fixed width cost the square of them: at 10,000 columns × 5 rows a
  * query of 20 columns took 13 ms, one of 200 columns 17 ms (one thread), and the statistics took
  * 500 queries; at 20,000 columns about 50 ms and 100 ms.
  */
-export function batchWidth(base: number, rows: number, fileColumns: number): number {
+export function batchWidth(base: number, rows: number, fileColumns: number, cells = base * SHORT_ROWS): number {
   if (fileColumns <= WIDE_COLUMNS) return base;
-  return Math.max(base, Math.min(Math.floor((base * SHORT_ROWS) / Math.max(rows, 1)), Math.floor(fileColumns / WIDE_BATCHES)));
+  return Math.max(base, Math.min(Math.floor(cells / Math.max(rows, 1)), Math.floor(fileColumns / WIDE_BATCHES)));
 }
 
 /**
