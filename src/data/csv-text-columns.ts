@@ -98,9 +98,16 @@ export async function headValues(path: string, read: ReadOptions, types: readonl
   const head = await headRows(path, read, WHOLE_LOOK_ROWS + (header ? 1 : 0), bytes);
   if (head === undefined) return undefined;
   const values = head.slice(header ? 1 : 0);
+  // Each name's first place, found once: a search of the header per column (indexOf) cost 0.4 s
+  // of the looks at a 10,000-column file's number columns, which ask for every column.
+  const names = header ? (head[0] ?? []) : types.map((t) => t.name);
+  const fields = new Map<string, number>();
+  names.forEach((n, i) => {
+    if (!fields.has(n)) fields.set(n, i);
+  });
   return (name) => {
-    const field = header ? (head[0]?.indexOf(name) ?? -1) : types.findIndex((t) => t.name === name);
-    return field < 0 ? undefined : values.map((r) => r[field]);
+    const field = fields.get(name);
+    return field === undefined ? undefined : values.map((r) => r[field]);
   };
 }
 
