@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { headValues, WHOLE_LOOK_ROWS } from './csv-text-columns.js';
+import { headValues, longIntegerColumns, textInNumberColumns, WHOLE_LOOK_ROWS, type HeadValues } from './csv-text-columns.js';
 import { sqliteTestService } from './test-helpers.js';
 
 const t = sqliteTestService();
@@ -32,6 +32,28 @@ describe('headValues: the first values of a column in the head, by its name', ()
     expect(head?.('x')).toEqual(['a0', 'a1']);
     expect(head?.('y')).toEqual(['b0', 'b1']);
     expect(head?.('a0')).toBeUndefined();
+  });
+});
+
+/** A head of one column per entry, each of one value. */
+const oneValueEach = (values: string[]): [HeadValues, { name: string; duckType: string }[]] => [(name) => [values[Number(name.slice(1))]], ints(values.length)];
+
+describe('the looks at the number columns\' first values', () => {
+  it('finds an integer of 2^53 or beyond (16 digits and more), not 2^53 - 1 nor one of up to 15 digits', () => {
+    const values = ['1', '-999999999999999', '9007199254740991', '9007199254740992', '-9007199254740993', '00000000000000001', '12345678901234567890', '1.5'];
+    const [head, types] = oneValueEach(values);
+    expect([...longIntegerColumns(head, {}, types)]).toEqual(['c3', 'c4', 'c6']);
+    // With a thousands separator, as written in the file.
+    const [sep, sepTypes] = oneValueEach(['9,007,199,254,740,992', '999,999']);
+    expect([...longIntegerColumns(sep, { thousands: ',' }, sepTypes)]).toEqual(['c0']);
+  });
+
+  it("finds text pandas reads in number columns, whatever the thousands separator: a digit one leaves '5' no number", () => {
+    const [head, types] = oneValueEach(['12', '-5', '0x1F', '1_000', '+5', 'NA', '1e500', '123456789012345']);
+    expect([...textInNumberColumns(head, {}, types)]).toEqual(['c2', 'c3', 'c6']);
+    // pandas' thousands='5' reads 5 as nothing left, not a number (isPandasNumber).
+    const [five, fiveTypes] = oneValueEach(['5', '15', '7']);
+    expect([...textInNumberColumns(five, { thousands: '5' }, fiveTypes)]).toEqual(['c0']);
   });
 });
 

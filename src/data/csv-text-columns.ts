@@ -51,6 +51,9 @@ export async function wholeBeyondBigint(
   return new Set(candidates.filter((n) => all(n)[0] === true && all(n)[1] === true));
 }
 
+/** A plain integer of up to 15 digits: a number, below 2^53, as written in most number columns. */
+const SHORT_INTEGER = /^-?[0-9]{1,15}$/;
+
 /**
  * The integer columns whose first values (WHOLE_LOOK_ROWS of them) hold one beyond ±2^53 (a
  * snowflake ID): read as text and checked from the start (`whole-text`), not as DOUBLE, which
@@ -59,7 +62,9 @@ export async function wholeBeyondBigint(
 export function longIntegerColumns(head: HeadValues | undefined, read: ReadOptions, types: readonly SniffedType[]): Set<string> {
   const ints = types.filter((t) => isIntegerType(t.duckType)).map((t) => t.name);
   const long = (v: string | undefined) => {
-    const digits = v === undefined ? undefined : wholeText(v, read);
+    // Up to 15 digits are below 2^53 (16 digits): no BigInt for the usual value.
+    if (v === undefined || SHORT_INTEGER.test(v)) return false;
+    const digits = wholeText(v, read);
     return digits !== undefined && beyondDouble(BigInt(digits));
   };
   return new Set(ints.filter((name) => head?.(name)?.some(long) === true));
@@ -79,7 +84,9 @@ function wholeText(v: string, read: ReadOptions): string | undefined {
  */
 export function textInNumberColumns(head: HeadValues | undefined, read: ReadOptions, types: readonly SniffedType[]): Set<string> {
   const missing = new Set([...NA_SPELLINGS, ...(read.na ?? [])]);
-  const text = (v: string | undefined) => v !== undefined && !missing.has(v) && !isPandasNumber(v, read);
+  // A short integer is a number to pandas whatever the thousands separator (unless a digit) or decimal mark: the usual value skips isPandasNumber.
+  const plain = read.thousands === undefined || !/[0-9]/.test(read.thousands) ? SHORT_INTEGER : undefined;
+  const text = (v: string | undefined) => v !== undefined && plain?.test(v) !== true && !missing.has(v) && !isPandasNumber(v, read);
   const numbers = types.filter((t) => isIntegerType(t.duckType) || isFractionalType(t.duckType));
   return new Set(numbers.filter((t) => head?.(t.name)?.some(text) === true).map((t) => t.name));
 }
