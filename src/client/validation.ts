@@ -1,4 +1,4 @@
-import { driftReportFromJson, type DriftColumn } from '../core/index.js';
+import { driftReportFromJson, type DriftColumn, type DriftDistribution, type DriftReportOf } from '../core/index.js';
 import { checkOptions, optional, required, type OptionTable } from './arguments.js';
 import type { HttpTransport } from './http.js';
 
@@ -14,17 +14,11 @@ export interface DriftColumnJson extends DriftColumn {
   readonly referenceSize: number;
   readonly currentSize: number;
   /** With `distributions: true`: binned shares of the reference and the current rows. */
-  readonly distribution?: { readonly labels: readonly string[]; readonly edges: readonly number[] | null; readonly reference: readonly number[]; readonly current: readonly number[] };
+  readonly distribution?: DriftDistribution;
 }
 
 /** What `.drift` answers (validation's DriftReport), its numbers numbers (Infinity included). */
-export interface DriftReportJson {
-  readonly columns: readonly DriftColumnJson[];
-  readonly driftedShare: number;
-  readonly datasetDrift: boolean;
-  readonly datasetDriftShare: number;
-  readonly skipped: readonly { readonly column: string; readonly reason: string }[];
-}
+export type DriftReportJson = DriftReportOf<DriftColumnJson>;
 
 /** What `.validate` answers (validation's ValidationResult without the version). */
 export interface ValidationResultJson {

@@ -4,7 +4,7 @@
  * comparison with the training dataset version as reference and logged serving inputs as current.
  */
 import {
-  fillZeros, invalidArgument, jensenShannonDistance, klDivergence, linf, psi, sortedNonMissing, type Column, type LogicalType, type Table,
+  fillZeros, invalidArgument, jensenShannonDistance, klDivergence, linf, psi, sortedNonMissing, type Column, type DriftDistribution, type DriftReportOf, type LogicalType, type Table,
 } from '../core/index.js';
 import {
   categoryCounts, columnReference, isCategoricalType, referenceValues, SMALL_REFERENCE_MAX,
@@ -33,14 +33,7 @@ export interface DriftOptions {
   readonly distributions?: boolean;
 }
 
-export interface Distribution {
-  /** Bin labels: categories, or "[lo, hi)" ranges. */
-  readonly labels: readonly string[];
-  /** Bin edges for numeric columns (labels.length + 1), else null. */
-  readonly edges: readonly number[] | null;
-  readonly reference: readonly number[];
-  readonly current: readonly number[];
-}
+export type Distribution = DriftDistribution;
 
 export interface ColumnDrift {
   readonly column: string;
@@ -55,14 +48,7 @@ export interface ColumnDrift {
   readonly distribution?: Distribution;
 }
 
-export interface DriftReport {
-  readonly columns: readonly ColumnDrift[];
-  readonly driftedShare: number;
-  readonly datasetDrift: boolean;
-  readonly datasetDriftShare: number;
-  /** Reference columns not compared, and why (absent from current, no values, type mismatch). */
-  readonly skipped: readonly { readonly column: string; readonly reason: string }[];
-}
+export type DriftReport = DriftReportOf<ColumnDrift>;
 
 type Current =
   | { readonly kind: 'numeric'; readonly sorted: Float64Array }

@@ -112,6 +112,26 @@ export interface DriftColumn {
   readonly drifted: boolean;
 }
 
+/** Binned shares of a column's reference and current rows (`distributions: true`), for plots. */
+export interface DriftDistribution {
+  /** Bin labels: categories, or "[lo, hi)" ranges. */
+  readonly labels: readonly string[];
+  /** Bin edges for numeric columns (labels.length + 1), else null. */
+  readonly edges: readonly number[] | null;
+  readonly reference: readonly number[];
+  readonly current: readonly number[];
+}
+
+/** A drift report over columns of shape C: validation's DriftReport, and the SDK's DriftReportJson. */
+export interface DriftReportOf<C extends DriftColumn> {
+  readonly columns: readonly C[];
+  readonly driftedShare: number;
+  readonly datasetDrift: boolean;
+  readonly datasetDriftShare: number;
+  /** Reference columns not compared, and why (absent from current, no values, type mismatch). */
+  readonly skipped: readonly { readonly column: string; readonly reason: string }[];
+}
+
 export interface DriftReportLike {
   readonly columns: readonly DriftColumn[];
   readonly driftedShare: number;
