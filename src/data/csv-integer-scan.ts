@@ -11,7 +11,7 @@
  * line end, read as DuckDB reads them); a quote inside an unquoted field, or a row of another
  * count of fields than the header's, and the scan gives up: no column is then called plain.
  */
-import { isIntegerType } from './duckdb-sql.js';
+import { EXACT_DIGITS, isIntegerType } from './duckdb-sql.js';
 import { scanFile } from './csv-copy.js';
 import { contentBytes } from './csv-sample.js';
 import { fileDelimiter, type ReadOptions } from './read-options.js';
@@ -43,7 +43,7 @@ export async function plainIntegers(path: string, read: ReadOptions, types: read
 }
 
 /** Digits a plain integer has at most: 15 are below 2^53, which a DOUBLE holds exactly. */
-const MAX_DIGITS = 15;
+const MAX_DIGITS = EXACT_DIGITS;
 
 const [QUOTE, LF, CR, MINUS, ZERO, NINE] = [0x22, 0x0a, 0x0d, 0x2d, 0x30, 0x39];
 

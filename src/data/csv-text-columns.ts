@@ -4,7 +4,7 @@
  * format, of bools; DOUBLE columns of whole numbers beyond BIGINT (csv-sniff.ts decides with them).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { beyondDouble, isFractionalType, isIntegerType, quoteIdent } from './duckdb-sql.js';
+import { beyondDouble, EXACT_DIGITS, isFractionalType, isIntegerType, quoteIdent } from './duckdb-sql.js';
 import { byValuesAggregates, byValuesRead, firstRead, isNaSql, NA_SPELLINGS, type CsvColumn, type CsvRead } from './csv-columns.js';
 import { isInfinitySql, isPandasNumber, LEADING_ZEROS, numberText, pandasNumberSql, type NumberFormat } from './csv-number-text.js';
 import { headRows } from './csv-sample.js';
@@ -52,7 +52,7 @@ export async function wholeBeyondBigint(
 }
 
 /** A plain integer of up to 15 digits: a number, below 2^53, as written in most number columns. */
-const SHORT_INTEGER = /^-?[0-9]{1,15}$/;
+const SHORT_INTEGER = new RegExp(`^-?[0-9]{1,${EXACT_DIGITS}}$`);
 
 /**
  * The integer columns whose first values (WHOLE_LOOK_ROWS of them) hold one beyond ±2^53 (a

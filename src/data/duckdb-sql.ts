@@ -78,6 +78,8 @@ export const isoTimestampSql = (expr: string, micros = false): string => `strfti
 
 /** Whether a DOUBLE cannot hold the integer exactly (beyond ±(2^53 - 1)): statistics, rows and reads treat such ints apart. */
 export const beyondDouble = (v: bigint): boolean => v > MAX_EXACT || v < -MAX_EXACT;
+/** Digits every integer of which a DOUBLE holds exactly: 15 (2^53 has 16), so a plain integer of up to 15 needs no beyondDouble. */
+export const EXACT_DIGITS = 15;
 /** beyondDouble's bound in SQL: whether the integer `expr` is one a DOUBLE holds exactly. */
 export const exactInDoubleSql = (expr: string): string => `${expr} BETWEEN ${-MAX_EXACT} AND ${MAX_EXACT}`;
 const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
