@@ -68,11 +68,19 @@ function freshBundle() {
     return undefined;
   }
   if (meta.build !== BUILD || typeof meta.id !== 'string' || !Array.isArray(meta.inputs)) return undefined;
-  for (const f of meta.inputs) {
-    const stat = statSync(join(ROOT, f), { throwIfNoEntry: false });
-    if (!stat || stat.mtimeMs >= meta.startedAt) return undefined;
+  return changedInput(ROOT, meta) === undefined ? { text, id: meta.id } : undefined;
+}
+
+/**
+ * The first of a build's `inputs` (paths relative to `root`) changed or gone since the build
+ * started (`startedAt`, ms): the CLI bundle's check, and dist/'s (bin/sdk-build.js).
+ */
+export function changedInput(root, { inputs, startedAt }) {
+  for (const f of inputs) {
+    const stat = statSync(join(root, f), { throwIfNoEntry: false });
+    if (!stat || stat.mtimeMs >= startedAt) return f;
   }
-  return { text, id: meta.id };
+  return undefined;
 }
 
 /**

@@ -18,10 +18,11 @@
 // the CLI), rebuilds dist/ when one is newer (0.6 to 2 s) and then throws, since this process has
 // already loaded the old modules. A copy under node_modules (a tarball, registry or git install)
 // is not checked: it was built when packed or installed, and nobody edits it.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { changedInput } from './cli-bundle.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SRC = join(ROOT, 'src');
@@ -144,11 +145,7 @@ export function staleInput(root = ROOT) {
     return 'bin/sdk-build.js';
   }
   if (meta.build !== BUILD || !Array.isArray(meta.inputs)) return 'bin/sdk-build.js';
-  for (const f of meta.inputs) {
-    const stat = statSync(join(root, f), { throwIfNoEntry: false });
-    if (!stat || stat.mtimeMs >= meta.startedAt) return f;
-  }
-  return undefined;
+  return changedInput(root, meta);
 }
 
 /**
