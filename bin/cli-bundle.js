@@ -14,7 +14,8 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 
@@ -53,10 +54,10 @@ export async function loadCli() {
 }
 
 /** The bundle's text and build id, if it was built by this BUILD from the files as they are now. */
-function freshBundle() {
+function freshBundle(path = BUNDLE) {
   let text;
   try {
-    text = readAscii(BUNDLE);
+    text = readAscii(path);
   } catch {
     return undefined;
   }
@@ -129,14 +130,44 @@ export function runCached(text, { filename, cachePath, id }) {
 
 async function build() {
   const esbuild = await import('esbuild');
-  const { randomBytes } = await import('node:crypto');
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-  const external = Object.keys(pkg.dependencies).filter((d) => !INLINE.has(d));
   // Before any file is read: a file saved during the build counts as newer than the bundle.
   const startedAt = Date.now() - 1;
-  const result = await esbuild.build({
+  const text = bundleText(await esbuild.build(bundleOptions(ENTRY, BUNDLE)), startedAt);
+  writeWhole(BUNDLE, text);
+  // The ES module bundle of earlier builds.
+  rmSync(join(CACHE_DIR, 'cli.mjs'), { force: true });
+  return { text, id: JSON.parse(text.slice(HEADER.length, text.indexOf('\n'))).id };
+}
+
+/**
+ * A bundle of the worker entry point `entry` (a .ts file under src/), built when missing or stale
+ * as the CLI's is, under node_modules/.cache/keel/workers/; its path, or undefined where it cannot
+ * be built (the caller then starts the worker through tsx). A worker started through tsx
+ * compiles its module graph in its own loader thread: 1 to 1.5 s on a 2-core machine, where the
+ * bundle starts in tens of ms (docs/datasets.md, "Plain CSV files").
+ */
+export async function workerBundle(entry) {
+  const name = relative(SRC, entry);
+  if (name.startsWith('..') || !name.endsWith('.ts')) return undefined;
+  const out = join(CACHE_DIR, 'workers', `${name.replaceAll(sep, '__').slice(0, -3)}.cjs`);
+  if (freshBundle(out)) return out;
+  try {
+    const esbuild = await import('esbuild');
+    const startedAt = Date.now() - 1;
+    writeWhole(out, bundleText(await esbuild.build(bundleOptions(entry, out)), startedAt));
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+/** esbuild's options for a CommonJS bundle of `entry` (Keel's sources, pure-JS packages inlined). */
+function bundleOptions(entry, outfile) {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const external = Object.keys(pkg.dependencies).filter((d) => !INLINE.has(d));
+  return {
     absWorkingDir: ROOT,
-    entryPoints: [ENTRY],
+    entryPoints: [entry],
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -148,10 +179,14 @@ async function build() {
     plugins: [sourceUrls],
     metafile: true,
     write: false,
-    outfile: BUNDLE,
+    outfile,
     logLevel: 'silent',
     legalComments: 'none',
-  });
+  };
+}
+
+/** The bundle's text: a header line (build, id, start, inputs; read by freshBundle), then the code. */
+function bundleText(result, startedAt) {
   // An inlined package stands for all its files by its package.json (its files change only with
   // a reinstall); Keel's package.json decides what is inlined.
   const inputs = new Set(['package.json']);
@@ -163,15 +198,15 @@ async function build() {
   const header = `${HEADER}${JSON.stringify({ build: BUILD, id, startedAt, inputs: [...inputs] })}\n`;
   // esbuild escapes every non-ASCII character of the code; what is left is in comments, where
   // an escape reads as well, and the file can be read as latin1 (readAscii).
-  const text = header + result.outputFiles[0].text.replace(/[^\x00-\x7f]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
-  mkdirSync(CACHE_DIR, { recursive: true });
-  // Written whole, then renamed over the old one: a concurrent run sees one bundle or the other.
-  const tmp = `${BUNDLE}.${process.pid}.tmp`;
+  return header + result.outputFiles[0].text.replace(/[^\x00-\x7f]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
+}
+
+/** Written whole, then renamed over the old one: a concurrent run sees one bundle or the other. */
+function writeWhole(path, text) {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, text, 'latin1');
-  renameSync(tmp, BUNDLE);
-  // The ES module bundle of earlier builds.
-  rmSync(join(CACHE_DIR, 'cli.mjs'), { force: true });
-  return { text, id };
+  renameSync(tmp, path);
 }
 
 /**

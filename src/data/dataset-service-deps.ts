@@ -22,4 +22,6 @@ export interface DatasetServiceDeps {
   readonly logger: Logger;
   readonly tmpDir: string;
   readonly hooks?: DatasetServiceHooks;
+  /** Plain CSV files of at least this many bytes are read in JS (plain-csv-read.ts, PLAIN_MIN_BYTES by default); Infinity: never. */
+  readonly plainCsvMinBytes?: number;
 }

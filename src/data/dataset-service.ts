@@ -16,6 +16,7 @@ import { renameNote } from './column-names.js';
 import { openDuckDb } from './duckdb-sql.js';
 import { parquetOptions, sourceRows, writeSourceParquet } from './parquet-write.js';
 import { profileParquet } from './profile.js';
+import { readPlainCsv, type PlainRead } from './plain-csv-read.js';
 import { contentHash, readableFiles, resolveSourceFiles } from './source-files.js';
 import { readIdentity, resolveReadOptions, type ReadOptionsGiven } from './read-options.js';
 import { describeSource } from './source-reader.js';
@@ -71,14 +72,16 @@ export class DatasetService {
     await releaseDeadClaims(this.deps.artifacts.notesDir, this.blobRelease());
     const work = await makeWorkDir(this.deps.tmpDir, 'ingest');
     let claim: string | undefined;
-    const duck = await openDuckDb(work);
+    // Opened once a file needs it: a plain CSV is read without it (plain-csv-read.ts).
+    let duck: Awaited<ReturnType<typeof openDuckDb>> | undefined;
+    let con: DuckDBConnection | undefined;
     const { signal } = job;
     // An abort (Ctrl-C) stops DuckDB's query; the add then fails, leaving nothing behind.
-    const interrupt = () => duck.interrupt();
+    const interrupt = () => duck?.interrupt();
     signal?.addEventListener('abort', interrupt, { once: true });
     try {
       throwIfAborted(signal, 'the add');
-      const [con, con2, { files, userNames, userText }] = [await duck.connect(), await duck.connect(), await readableFiles(source, work)];
+      const { files, userNames, userText } = await readableFiles(source, work);
       // The content hash runs beside DuckDB's read: identical content is found without waiting
       // for the whole ingest, and new content pays no extra pass.
       let duplicate: DatasetVersion | undefined;
@@ -90,14 +93,19 @@ export class DatasetService {
         const sha = identity === '' ? raw : sha256(`${raw}\n${identity}`);
         duplicate = await this.repo.getVersion(name, versionOf(sha));
         if (duplicate && !(await intact(this.deps.artifacts, duplicate))) [damaged, duplicate] = [duplicate, undefined];
-        if (duplicate) con.interrupt();
+        if (duplicate) con?.interrupt();
         return sha;
       });
       dedupe.catch(() => undefined);
       const parquet = join(work, 'data.parquet');
       let columns;
-      try {
-        const described = await describeSource(con, files, source.format, read, work);
+      // A plain CSV is read in JS, statistics included; any other file by DuckDB.
+      const plain = source.format === 'csv' && files.length === 1 && identity === '' ? await this.readPlain(name, files[0]!, parquet, job) : undefined;
+      duck = plain ? undefined : await openDuckDb(work);
+      const cons = duck && ([(con = await duck.connect()), await duck.connect()] as const);
+      if (plain) columns = plain.columns;
+      else try {
+        const described = await describeSource(con!, files, source.format, read, work);
         // A column whose name in the file could not stay (repeated, blank): the user hears its new name.
         for (const r of described.renames) {
           this.deps.logger.info({ dataset: name, column: r.position + 1, from: r.from, to: r.to }, 'a column of the file was renamed');
@@ -105,9 +113,9 @@ export class DatasetService {
         }
         for (const note of described.readAgain ?? []) progress(0, `${READING_AGAIN}${userText(note)}`);
         for (const note of described.notes) progress(0, `${TYPED}${userText(note)}`);
-        const writeOptions = parquetOptions(await sourceRows(con, files, source.format));
+        const writeOptions = parquetOptions(await sourceRows(con!, files, source.format));
         const widened = (w: Widening) => this.deps.logger.info({ dataset: name, ...w }, 'the types of the file widened after its sampled rows');
-        columns = await writeSourceParquet(con, described, parquet, writeOptions, (p, message) => progress(Math.min(60, p * 0.6), userText(message)), widened, signal);
+        columns = await writeSourceParquet(con!, described, parquet, writeOptions, (p, message) => progress(Math.min(60, p * 0.6), userText(message)), widened, signal);
       } catch (e) {
         await dedupe.catch(() => undefined);
         await assertUnchanged(stamps);
@@ -127,7 +135,7 @@ export class DatasetService {
       try {
         await this.deps.hooks?.beforeStatistics?.();
         // The bar moves from 60 to 90 as the statistics' batches of columns finish.
-        profile = await profileParquet([con, con2], parquet, columns, {}, (done, total) => progress(60 + (30 * done) / total, 'statistics'));
+        profile = plain?.profile ?? await profileParquet(cons!, parquet, columns, {}, (done, total) => progress(60 + (30 * done) / total, 'statistics'));
       } catch (e) {
         const artifact = await stored.catch(() => undefined);
         if (artifact) await this.removeUnreferencedArtifact(artifact.sha256, claim);
@@ -171,10 +179,18 @@ export class DatasetService {
       }
     } finally {
       signal?.removeEventListener('abort', interrupt);
-      duck.close();
+      duck?.close();
       // The claim goes once the version has committed (or the add failed), never before.
       await Promise.all([rm(work, { recursive: true, force: true }), claim && rm(claim, { force: true })]);
     }
+  }
+
+  /** The file read by the JS path for plain CSV files, or undefined (logged) where it is not one. */
+  private async readPlain(name: string, file: string, parquet: string, job: JobOptions): Promise<PlainRead | undefined> {
+    const read = await readPlainCsv(file, parquet, { signal: job.signal, minBytes: this.deps.plainCsvMinBytes, onProgress: (p, message) => job.onProgress?.({ task: 'ingest', done: p * 0.6, total: 100, message }) });
+    if ('profile' in read) return read;
+    this.deps.logger.debug({ dataset: name, reason: read.bail }, 'not a plain CSV file: read by DuckDB');
+    return undefined;
   }
 
   /** The version an add found already stored; the description given with it replaces the dataset's, as a new version's would. */

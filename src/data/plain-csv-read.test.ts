@@ -1,0 +1,106 @@
+/**
+ * The JS read path for plain CSV files against the DuckDB path, file by file: each file is added
+ * to two stores, one reading plain files in JS and one never, and the versions must agree in
+ * everything but the Parquet's bytes: version, rows, types, statistics (mean and std to 1e-12 of
+ * their value: the paths sum in other orders) and every value loaded back.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mulberry32, silentLogger, type Column, type Table } from '../core/index.js';
+import { LocalArtifactStore, openMetadataStore } from '../storage/index.js';
+import { DatasetService } from './dataset-service.js';
+import { readPlainCsv } from './plain-csv-read.js';
+import type { ColumnProfile } from './types.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+async function service(dir: string, plainCsvMinBytes: number): Promise<DatasetService> {
+  const store = await openMetadataStore('sqlite::memory:');
+  return new DatasetService({ db: store.db, artifacts: new LocalArtifactStore(join(dir, 'artifacts')), logger: silentLogger, tmpDir: join(dir, 'tmp'), plainCsvMinBytes });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'keel-plain-'));
+const both = Promise.all([service(join(dir, 'js'), 0), service(join(dir, 'duck'), Infinity)]);
+
+/** A random plain CSV: ints, floats of 1 to 6 decimals, bools, strings of few and many values, missing values. */
+function plainCsv(rows: number, seed: number, crlf = false): string {
+  const r = mulberry32(seed);
+  const cols = ['id', 'small', 'neg', 'f1', 'f6', 'big', 'flag', 'cat', 'word', 'sparse'];
+  const lines = [cols.join(',')];
+  const miss = (p: number, s: string) => (r() < p ? '' : s);
+  for (let i = 0; i < rows; i++) {
+    lines.push(
+      [
+        String(i),
+        miss(0.05, String(Math.floor(r() * 10))),
+        String(Math.floor((r() - 0.5) * 2_000_000)),
+        miss(0.1, ((r() - 0.5) * 100).toFixed(1)),
+        ((r() - 0.3) * 10).toFixed(6),
+        miss(0.02, String(Math.floor(r() * 9e14))),
+        miss(0.03, r() < 0.4 ? 'true' : 'false'),
+        ['alpha', 'beta', 'gamma', 'Delta'][Math.floor(r() * r() * 4)]!,
+        miss(0.2, `w${Math.floor(r() * rows)}x`),
+        miss(0.9, (r() * 1e-3).toFixed(5)),
+      ].join(','),
+    );
+  }
+  return lines.join(crlf ? '\r\n' : '\n') + (crlf ? '\r\n' : '\n');
+}
+
+function decoded(c: Column): unknown[] {
+  if (c.type === 'string') return Array.from(c.codes, (k) => (k < 0 ? null : c.dictionary[k]));
+  return Array.from(c.values as ArrayLike<number>);
+}
+
+function expectSameTable(a: Table, b: Table): void {
+  expect(a.numRows).toBe(b.numRows);
+  expect(a.columns.map((c) => `${c.name}:${c.type}`)).toEqual(b.columns.map((c) => `${c.name}:${c.type}`));
+  a.columns.forEach((c, i) => expect(decoded(c), c.name).toEqual(decoded(b.columns[i]!)));
+}
+
+/** Statistics equal, but mean and std to 1e-12 of their value. */
+function expectSameProfiles(a: readonly ColumnProfile[], b: readonly ColumnProfile[]): void {
+  const loose = (p: ColumnProfile) => ({ ...p, stats: { ...p.stats, mean: null, std: null } });
+  expect(a.map(loose)).toEqual(b.map(loose));
+  a.forEach((p, i) => {
+    for (const k of ['mean', 'std'] as const) {
+      const [x, y] = [p.stats[k], b[i]!.stats[k]];
+      if (x === null || y === null) expect(x, `${p.name} ${k}`).toBe(y);
+      else expect(Math.abs(x - y), `${p.name} ${k}: ${x} vs ${y}`).toBeLessThanOrEqual(1e-12 * Math.abs(y));
+    }
+  });
+}
+
+async function expectSameAdd(name: string, text: string): Promise<void> {
+  const [js, duck] = await both;
+  const file = join(dir, `${name}.csv`);
+  writeFileSync(file, text);
+  const [a, b] = [await js.add(name, file), await duck.add(name, file)];
+  expect(a.version).toBe(b.version);
+  expect(a.rows).toBe(b.rows);
+  expectSameProfiles(a.columns, b.columns);
+  expectSameTable(await js.loadTable(`${name}@${a.version}`), await duck.loadTable(`${name}@${b.version}`));
+}
+
+describe('plain CSV files read in JS', () => {
+  it('are read into the same version as DuckDB reads them', async () => {
+    for (const [rows, seed] of [[1, 1], [7, 2], [1000, 3], [30_000, 4]] as const) await expectSameAdd(`mixed${rows}`, plainCsv(rows, seed));
+  }, 120_000);
+
+  it('with \\r\\n line ends and without a final line end', async () => {
+    await expectSameAdd('crlf', plainCsv(500, 5, true));
+    await expectSameAdd('open', plainCsv(500, 6).trimEnd());
+  }, 60_000);
+
+  it('read in JS indeed, and a file that is not plain is left to DuckDB with the reason', async () => {
+    mkdirSync(join(dir, 'direct'), { recursive: true });
+    const plain = join(dir, 'direct', 'p.csv');
+    writeFileSync(plain, plainCsv(100, 7));
+    const read = await readPlainCsv(plain, join(dir, 'direct', 'p.parquet'), { minBytes: 0 });
+    expect('profile' in read && read.profile.rows).toBe(100);
+    const quoted = join(dir, 'direct', 'q.csv');
+    writeFileSync(quoted, 'a,b\n1,"x"\n');
+    expect(await readPlainCsv(quoted, join(dir, 'direct', 'q.parquet'), { minBytes: 0 })).toEqual({ bail: expect.stringMatching(/quote|"/) });
+  }, 60_000);
+});

@@ -1,0 +1,32 @@
+/**
+ * The column types of a plain CSV read in JS, from what each part's parse found, as the DuckDB
+ * path types such a file: numbers are int unless one has a fraction, text of only `true` and
+ * `false` is bool, other text string. A column the JS path cannot type as the DuckDB path would
+ * (no value at all, or numbers in one part and text in another) sends the file there.
+ */
+import type { ParsedColumn, ParsedPart } from './plain-csv-parse.js';
+import type { PlainType } from './plain-column.js';
+
+export function plainTypes(parts: readonly ParsedPart[], names: readonly string[]): PlainType[] | { bail: string } {
+  const types: PlainType[] = [];
+  for (let c = 0; c < names.length; c++) {
+    const kinds = parts.map((p) => p.columns[c]!).filter((col) => col.kind !== 'empty');
+    if (kinds.length === 0) return { bail: `column '${names[c]}' has no value` };
+    if (kinds.every((k) => k.kind === 'number')) types.push(kinds.some((k) => k.kind === 'number' && k.fractional) ? 'float' : 'int');
+    else if (kinds.every((k) => k.kind === 'text')) types.push(kinds.every((k) => k.kind === 'text' && k.dictionary.every(isBoolWord)) ? 'bool' : 'string');
+    else return { bail: `column '${names[c]}' holds numbers and text` };
+  }
+  return types;
+}
+
+const isBoolWord = (s: string): boolean => s === 'true' || s === 'false';
+
+/** The buffers of a part's columns, to transfer (not copy) between threads. */
+export function partBuffers(columns: readonly ParsedColumn[]): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const c of columns) {
+    if (c.kind === 'number') out.add(c.values.buffer as ArrayBuffer);
+    else if (c.kind === 'text') out.add(c.codes.buffer as ArrayBuffer);
+  }
+  return [...out];
+}

@@ -1,0 +1,35 @@
+/**
+ * A worker thread of the JS read path for plain CSV files (plain-csv-read.ts): parses a byte
+ * range of the file, then takes whole columns, one at a time, for their statistics and their
+ * Parquet chunks. Every array moves between the threads transferred, not copied.
+ */
+import { parentPort } from 'node:worker_threads';
+import { encodeColumn } from './parquet-js-encode.js';
+import { joinColumn } from './plain-column-join.js';
+import { parsePlainRange, type ParsedColumn } from './plain-csv-parse.js';
+import { partBuffers } from './plain-csv-types.js';
+import { plainColumnProfile } from './plain-stats.js';
+import type { PlainType } from './plain-column.js';
+
+export type PlainWorkerRequest =
+  | { readonly op: 'parse'; readonly path: string; readonly from: number; readonly to: number; readonly width: number; readonly delimiter: number }
+  | { readonly op: 'column'; readonly index: number; readonly name: string; readonly type: PlainType; readonly parts: readonly ParsedColumn[]; readonly partRows: readonly number[]; readonly rowGroupRows: number };
+
+const port = parentPort!;
+port.on('message', (req: PlainWorkerRequest) => {
+  try {
+    if (req.op === 'parse') {
+      const part = parsePlainRange(req.path, req.from, req.to, req.width, req.delimiter);
+      if ('bail' in part) port.postMessage({ op: 'bail', reason: part.bail });
+      else port.postMessage({ op: 'parsed', rows: part.rows, columns: part.columns }, partBuffers(part.columns));
+      return;
+    }
+    const column = joinColumn(req.type, req.parts, req.partRows);
+    // Encoded before the statistics, which may reorder a copy of the values but never need them after.
+    const encoded = encodeColumn(column, req.rowGroupRows);
+    const profile = plainColumnProfile(req.name, column);
+    port.postMessage({ op: 'column', index: req.index, profile, encoded }, [encoded.bytes.buffer as ArrayBuffer]);
+  } catch (e) {
+    port.postMessage({ op: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  }
+});
