@@ -179,28 +179,6 @@ export function writeBitPackedRun(sink: ByteSink, values: Int32Array, n: number,
   sink.pos = end;
 }
 
-/** Writes the present (not NaN) values of values[start..end), 0 or 1, bit-packed LSB first (BOOLEAN's PLAIN). */
-export function writeBooleans(sink: ByteSink, values: Float64Array, start: number, end: number, present: number): void {
-  const len = Math.ceil(present / 8);
-  sink.ensure(len);
-  const b = sink.buf;
-  let p = sink.pos;
-  let acc = 0;
-  let k = 0;
-  for (let i = start; i < end; i++) {
-    const v = values[i]!;
-    if (v !== v) continue;
-    acc |= (v === 0 ? 0 : 1) << k;
-    if (++k === 8) {
-      b[p++] = acc;
-      acc = 0;
-      k = 0;
-    }
-  }
-  if (k > 0) b[p++] = acc;
-  sink.pos = p;
-}
-
 const encoder = new TextEncoder();
 
 /** Writes `s` as a PLAIN BYTE_ARRAY: its UTF-8 length (4 bytes) and its UTF-8, lone surrogates as U+FFFD. */
