@@ -36,6 +36,8 @@ export class NumberDictionary {
   encode(sink: ByteSink, type: 'int' | 'float', start: number, end: number, nulls: number, min: number, max: number): EncodedChunk | undefined {
     const n = end - start;
     const present = n - nulls;
+    // A dozen values or fewer: the dictionary would not pay for its page header.
+    if (present < 16) return undefined;
     const entries = this.distinct(start, end, Math.min(MAX_ENTRIES, present >> 3, this.first.length));
     if (entries === undefined) return undefined;
     const { values, first } = this;
