@@ -1,0 +1,112 @@
+/**
+ * The JS Parquet writer (src/data/parquet-js-*.ts) against DuckDB's COPY ... TO (FORMAT parquet),
+ * on 1,000,000 rows × 20 columns shaped like bench/data-ingest-csv.ts's (8 high-cardinality
+ * numbers, 6 low-cardinality ones, a bool, 5 texts of 3 to 5,000 values, some missing), held in
+ * memory as the plain CSV read path holds them. Single-threaded JS: encode every column, write the
+ * file. DuckDB: COPY of an in-memory table of the same rows (loaded from the JS file), uncompressed
+ * and snappy (what `keel data add` writes). Prints seconds and file sizes.
+ *
+ *   npx tsx bench/parquet-js.ts [ROWS]
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { mulberry32 } from '../src/core/index.js';
+import { DEFAULT_ROW_GROUP_ROWS, encodeColumn } from '../src/data/parquet-js-encode.js';
+import { writeParquetFile } from '../src/data/parquet-js-file.js';
+import type { PlainColumn } from '../src/data/plain-column.js';
+
+const rows = Number(process.argv[2] ?? 1_000_000);
+const r = mulberry32(42);
+const normal = (): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
+const numbers = (type: 'int' | 'float' | 'bool', missing: number, make: (i: number) => number): PlainColumn => {
+  const values = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) values[i] = r() < missing ? NaN : make(i);
+  return { type, values };
+};
+const texts = (dictionary: string[], missing: number, pick: () => number): PlainColumn => {
+  const codes = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) codes[i] = r() < missing ? -1 : pick();
+  return { type: 'string', codes, dictionary };
+};
+const table: [string, PlainColumn][] = [
+  ['id', numbers('int', 0, (i) => i)],
+  ['age', numbers('int', 0.02, () => 18 + Math.floor(r() * 70))],
+  ['income', numbers('float', 0.05, () => round(Math.exp(10 + normal() * 0.8), 2))],
+  ['score', numbers('float', 0, () => round(normal() * 15 + 50, 3))],
+  ['balance', numbers('float', 0.1, () => round(normal() * 1000, 2))],
+  ['clicks', numbers('int', 0, () => Math.floor(-Math.log(1 - r()) * 20))],
+  ['ratio', numbers('float', 0, () => round(r(), 5))],
+  ['temp', numbers('float', 0.01, () => round(20 + normal() * 8, 1))],
+  ['latency_ms', numbers('float', 0, () => round(Math.exp(3 + normal() * 0.5), 2))],
+  ['weight', numbers('float', 0.03, () => round(70 + normal() * 12, 1))],
+  ['height', numbers('float', 0, () => round(170 + normal() * 10, 1))],
+  ['rate', numbers('float', 0.2, () => round(r() * 0.3, 4))],
+  ['noise', numbers('float', 0, () => round(normal(), 6))],
+  ['visits', numbers('int', 0.05, () => Math.floor(r() * r() * 500))],
+  ['is_active', numbers('bool', 0.02, () => (r() < 0.6 ? 1 : 0))],
+  ['country', texts(['US', 'DE', 'FR', 'GB', 'JP', 'BR', 'IN', 'CN', 'CA', 'AU', 'ES', 'IT'], 0, () => Math.floor(r() * r() * 12))],
+  ['device', texts(['mobile', 'desktop', 'tablet'], 0.04, () => Math.floor(r() * 3))],
+  ['plan', texts(['free', 'basic', 'pro', 'enterprise'], 0, () => Math.floor(r() * r() * 4))],
+  ['city', texts(Array.from({ length: 5000 }, (_, k) => `city_${k}`), 0.08, () => Math.floor(Math.pow(r(), 2) * 5000))],
+  ['segment', texts(Array.from({ length: 50 }, (_, k) => `seg_${k}`), 0, () => Math.floor(r() * 50))],
+];
+const names = table.map(([name]) => name);
+const columns = table.map(([, column]) => column);
+
+const dir = mkdtempSync(join(tmpdir(), 'keel-bench-parquet-js-'));
+try {
+  const ours = join(dir, 'js.parquet');
+  const cpu = (): number => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
+  const runs: { encode: number; write: number; cpu: number; byType: Record<string, number> }[] = [];
+  for (let run = 0; run < 5; run++) {
+    const byType: Record<string, number> = {};
+    const cpu0 = cpu();
+    const t0 = performance.now();
+    const encoded = columns.map((c) => {
+      const t = performance.now();
+      const e = encodeColumn(c, DEFAULT_ROW_GROUP_ROWS);
+      byType[c.type] = (byType[c.type] ?? 0) + (performance.now() - t) / 1000;
+      return e;
+    });
+    const t1 = performance.now();
+    await writeParquetFile(ours, names, columns.map((c) => c.type), encoded, rows, DEFAULT_ROW_GROUP_ROWS);
+    runs.push({ encode: (t1 - t0) / 1000, write: (performance.now() - t1) / 1000, cpu: cpu() - cpu0, byType });
+  }
+  const best = runs.reduce((a, b) => (a.encode + a.write <= b.encode + b.write ? a : b));
+  const mb = (path: string): string => `${(statSync(path).size / 1e6).toFixed(1)} MB`;
+  console.log(`${rows} rows × ${names.length} columns`);
+  const count = (type: string): number => columns.filter((c) => c.type === type).length;
+  console.log(`JS     encode by type (best run): ${Object.entries(best.byType).map(([type, s]) => `${count(type)} ${type} ${s.toFixed(3)} s`).join(', ')}`);
+  console.log(`JS     encode ${best.encode.toFixed(3)} s + write ${best.write.toFixed(3)} s = ${(best.encode + best.write).toFixed(3)} s (best of ${runs.length}; all: ${runs.map((x) => (x.encode + x.write).toFixed(3)).join(' ')}; CPU ${best.cpu.toFixed(3)} s)  ${mb(ours)}`);
+
+  const instance = await DuckDBInstance.create(':memory:');
+  const con = await instance.connect();
+  await con.run(`CREATE TABLE t AS SELECT * FROM read_parquet('${ours}')`);
+  for (const codec of ['uncompressed', 'snappy']) {
+    const theirs = join(dir, `duckdb-${codec}.parquet`);
+    const times: number[] = [];
+    for (let run = 0; run < 3; run++) {
+      const t0 = performance.now();
+      await con.run(`COPY (SELECT * FROM t) TO '${theirs}' (FORMAT parquet, COMPRESSION ${codec})`);
+      times.push((performance.now() - t0) / 1000);
+    }
+    console.log(`DuckDB COPY ${codec.padEnd(12)} ${Math.min(...times).toFixed(3)} s (best of 3, all threads)  ${mb(theirs)}`);
+  }
+  // The same rows either way: no row of one file is missing from the other.
+  const diff = await con.runAndReadAll(`SELECT count(*) FROM (SELECT * FROM read_parquet('${ours}') EXCEPT ALL SELECT * FROM read_parquet('${join(dir, 'duckdb-snappy.parquet')}'))`);
+  console.log(`rows of the JS file not in DuckDB's: ${String(diff.getRows()[0]![0])}`);
+  for (const file of [ours, join(dir, 'duckdb-snappy.parquet')]) {
+    const t0 = performance.now();
+    await con.run(`SELECT ${names.map((n) => `count(${n})`).join(', ')}, sum(id), max(city) FROM read_parquet('${file}')`);
+    console.log(`DuckDB scan of ${file.endsWith('js.parquet') ? 'the JS file   ' : "DuckDB's file"} ${((performance.now() - t0) / 1000).toFixed(3)} s`);
+  }
+  con.closeSync();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

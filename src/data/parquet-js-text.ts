@@ -1,0 +1,80 @@
+/**
+ * A text column's chunk: BYTE_ARRAY (UTF-8), a PLAIN dictionary page of the entries the row group
+ * uses (not all of the column's: a column of a million distinct values would repeat them in every
+ * row group) and a data page of RLE_DICTIONARY indices, one bit-packed run.
+ */
+import { ByteSink, bitPackedRunLength, bitWidth, definitionLevelsLength, writeBitPackedRun, writeCodeLevels, writeUtf8Value } from './parquet-js-bytes.js';
+import { dataPageHeader, dictionaryPageHeader, Encoding, type EncodedChunk } from './parquet-js-pages.js';
+
+/**
+ * Text chunks: a row group's codes renumbered densely in order of first use, the used entries
+ * as the dictionary page. Scratch arrays are kept across the row groups of a column.
+ */
+export class StringChunkEncoder {
+  readonly sink: ByteSink;
+  private readonly dictionarySink = new ByteSink(1 << 16);
+  private readonly remap: Int32Array;
+  private readonly used: Int32Array;
+  private readonly indices: Int32Array;
+
+  constructor(
+    private readonly codes: Int32Array,
+    private readonly dictionary: readonly string[],
+    groupRows: number,
+  ) {
+    // Indices of ~2 bytes a row and one copy of the dictionary per row group, as a first guess.
+    this.sink = new ByteSink(codes.length * 2 + 4096);
+    this.remap = new Int32Array(dictionary.length).fill(-1);
+    this.used = new Int32Array(Math.min(groupRows, dictionary.length));
+    this.indices = new Int32Array(groupRows);
+  }
+
+  encode(start: number, end: number): EncodedChunk {
+    const { codes, remap, used, indices, sink } = this;
+    const entries = remap.length;
+    let present = 0;
+    let distinct = 0;
+    for (let i = start; i < end; i++) {
+      const c = codes[i]!;
+      if (c < 0) continue;
+      if (c >= entries) throw new Error(`code ${c} of row ${i} is past the dictionary's ${entries} entries`);
+      let r = remap[c]!;
+      if (r < 0) {
+        r = remap[c] = distinct;
+        used[distinct++] = c;
+      }
+      indices[present++] = r;
+    }
+    for (let k = 0; k < distinct; k++) remap[used[k]!] = -1;
+    const n = end - start;
+    const nulls = n - present;
+    const levelsLength = definitionLevelsLength(n, nulls);
+    const offset = sink.pos;
+    if (present === 0) {
+      // No value, so no dictionary: an empty PLAIN data page of the levels alone.
+      sink.bytes(dataPageHeader(4 + levelsLength, n, Encoding.PLAIN));
+      sink.u32le(levelsLength);
+      writeCodeLevels(sink, codes, start, end, nulls);
+      return { offset, length: sink.pos - offset, numValues: n, nulls, dictionaryPageLength: 0, encodings: [Encoding.PLAIN, Encoding.RLE] };
+    }
+    const dict = this.dictionarySink;
+    dict.pos = 0;
+    for (let k = 0; k < distinct; k++) writeUtf8Value(dict, this.dictionary[used[k]!]!);
+    sink.bytes(dictionaryPageHeader(dict.pos, distinct));
+    sink.bytes(dict.buf.subarray(0, dict.pos));
+    const dictionaryPageLength = sink.pos - offset;
+    // Width 1 at least: a 0-bit width (one entry) is legal but a rarer path in readers.
+    const width = Math.max(1, bitWidth(distinct - 1));
+    const valuesLength = 1 + bitPackedRunLength(present, width);
+    sink.bytes(dataPageHeader(4 + levelsLength + valuesLength, n, Encoding.RLE_DICTIONARY));
+    sink.u32le(levelsLength);
+    writeCodeLevels(sink, codes, start, end, nulls);
+    sink.ensure(valuesLength);
+    sink.buf[sink.pos++] = width;
+    writeBitPackedRun(sink, indices, present, width);
+    return {
+      offset, length: sink.pos - offset, numValues: n, nulls, dictionaryPageLength,
+      encodings: [Encoding.PLAIN, Encoding.RLE, Encoding.RLE_DICTIONARY],
+    };
+  }
+}
