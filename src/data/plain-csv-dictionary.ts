@@ -31,6 +31,9 @@ export class TextDictionary {
   readonly strings: string[] = [];
   /** The FNV-1a hash of each value, by code (to rehash on growth and to skip most comparisons). */
   private hashes = new Int32Array(64);
+  /** Each value's bytes, one after another: code k's are keys[offsets[k], offsets[k + 1]). */
+  private keys = new Uint8Array(1024);
+  private offsets = new Int32Array(65);
   /** Open addressing, linear probing: code + 1 per slot, 0 for an empty slot. */
   private slots = new Int32Array(256);
   private mask = 255;
@@ -42,16 +45,16 @@ export class TextDictionary {
    * `hash`), added on first sight; -1 when it is a word that is not plain text (see `refused`).
    */
   code(bytes: Uint8Array, start: number, end: number, hash: number): number {
-    const slots = this.slots, mask = this.mask, hashes = this.hashes, strings = this.strings;
+    const slots = this.slots, mask = this.mask, hashes = this.hashes, keys = this.keys, offsets = this.offsets;
     const length = end - start;
     let slot = hash & mask;
     for (let id1 = slots[slot]!; id1 !== 0; id1 = slots[slot]!) {
       const id = id1 - 1;
       if (hashes[id] === hash) {
-        const s = strings[id]!;
-        if (s.length === length) {
+        const from = offsets[id]!;
+        if (offsets[id1]! - from === length) {
           let k = 0;
-          while (k < length && s.charCodeAt(k) === bytes[start + k]) k++;
+          while (k < length && keys[from + k] === bytes[start + k]) k++;
           if (k === length) return id;
         }
       }
@@ -70,10 +73,13 @@ export class TextDictionary {
     const id = this.strings.length;
     this.strings.push(s);
     if (id === this.hashes.length) {
-      const hashes = new Int32Array(id * 2);
-      hashes.set(this.hashes);
-      this.hashes = hashes;
+      this.hashes = grown(new Int32Array(id * 2), this.hashes);
+      this.offsets = grown(new Int32Array(id * 2 + 1), this.offsets);
     }
+    const from = this.offsets[id]!;
+    if (from + s.length > this.keys.length) this.keys = grown(new Uint8Array((from + s.length) * 2), this.keys);
+    this.keys.set(bytes.subarray(start, end), from);
+    this.offsets[id + 1] = from + s.length;
     this.hashes[id] = hash;
     this.slots[slot] = id + 1;
     // At most half full, so that probes stay short.
@@ -91,4 +97,9 @@ export class TextDictionary {
     this.slots = slots;
     this.mask = mask;
   }
+}
+
+function grown<T extends Uint8Array | Int32Array>(to: T, from: T): T {
+  to.set(from);
+  return to;
 }
