@@ -36,8 +36,11 @@ export async function sortedPass(con: DuckDBConnection, src: string, cols: reado
   cols.forEach((c, k) => Object.assign(acc[c.i]!, sortedStats(sortedNonMissing(values[k]!), c, counted.has(c.i))));
 }
 
-/** The statistics of one column from its values, sorted (stored numbers are finite, see mapDuckDbType). */
-function sortedStats(v: Float64Array, c: Col, counted: boolean): Found {
+/**
+ * The statistics of one column from its values, sorted (stored numbers are finite, see mapDuckDbType);
+ * also the statistics of a plain CSV's in-memory columns (plain-stats.ts).
+ */
+export function sortedStats(v: Float64Array, c: Col, counted: boolean): Found {
   const n = v.length;
   if (n === 0) return { count: 0, distinct: 0, top: [] };
   const [min, max] = [v[0]!, v[n - 1]!];
@@ -139,16 +142,21 @@ function runs(v: Float64Array, c: Col): { distinct: number; top: Found['top'] } 
   const lengths = new Int32Array(n + 1);
   let distinct = 1;
   let len = 1;
+  let longest = 1;
   for (let i = 1; i < n; i++) {
     if (v[i] === v[i - 1]) len++;
     else {
       lengths[len]!++;
+      if (len > longest) longest = len;
       len = 1;
       distinct++;
     }
   }
   lengths[len]!++;
-  let cut = n;
+  if (len > longest) longest = len;
+  // From the longest run down, not from n: reading `lengths` from its top touched every page of
+  // it (12 ms of 1,000,000 values in 70 runs).
+  let cut = longest;
   for (let taken = 0; cut > 1; cut--) {
     taken += lengths[cut]!;
     if (taken >= TOP_K) break;
