@@ -84,7 +84,7 @@ function dropMissing(values: Float64Array): { present: Float64Array; ascending: 
     if (x !== x) missing++;
     else {
       // -0 after 0 is out of order for the built-in sort.
-      if (x < last || (x === 0 && last === 0 && 1 / x < 0)) ascending = false;
+      if (x < last || (x === 0 && last === 0 && 1 / x < 0 && 1 / last > 0)) ascending = false;
       last = x;
     }
   }
