@@ -6,6 +6,12 @@ import type { ColumnStats } from './types.js';
 
 export const TOP_K = 20;
 
+/**
+ * A column is grouped when the distinct counts of its row groups that have one (a dictionary, or
+ * only nulls) sum to at most this share of those row groups' rows (profile.ts, plain-stats.ts).
+ */
+export const GROUPED_SHARE = 0.1;
+
 export const QUANTILES = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99] as const;
 
 export const QUANTILE_KEYS = ['p01', 'p05', 'p25', 'p50', 'p75', 'p95', 'p99'] as const;

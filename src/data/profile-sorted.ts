@@ -36,8 +36,11 @@ export async function sortedPass(con: DuckDBConnection, src: string, cols: reado
   cols.forEach((c, k) => Object.assign(acc[c.i]!, sortedStats(sortedNonMissing(values[k]!), c, counted.has(c.i))));
 }
 
-/** The statistics of one column from its values, sorted (stored numbers are finite, see mapDuckDbType). */
-function sortedStats(v: Float64Array, c: Col, counted: boolean): Found {
+/**
+ * The statistics of one column from its values, sorted (stored numbers are finite, see mapDuckDbType);
+ * also the statistics of a plain CSV's in-memory columns (plain-stats.ts).
+ */
+export function sortedStats(v: Float64Array, c: Col, counted: boolean): Found {
   const n = v.length;
   if (n === 0) return { count: 0, distinct: 0, top: [] };
   const [min, max] = [v[0]!, v[n - 1]!];
@@ -72,34 +75,32 @@ function valueMoments(v: Float64Array, scale: number): { mean: number; std: numb
  */
 function countedMoments(v: Float64Array, scale: number): { mean: number; std: number | null } {
   const n = v.length;
-  const values: number[] = [];
-  const counts: number[] = [];
+  // Two walks over the runs, each term added as it comes (Kahan's sum as DuckDB's fsum, without
+  // its error term in the result): lists of the runs took 45 ms of a column of 1,000,000 values
+  // in 82,000 runs, these walks a few ms.
+  let [sum, err] = [0, 0];
   for (let i = 0; i < n; ) {
     let j = i + 1;
     while (j < n && v[j] === v[i]) j++;
-    values.push(v[i]!);
-    counts.push(j - i);
-    i = j;
-  }
-  const scaledMean = kahanSum(values.map((x, k) => x * scale * counts[k]!)) / n;
-  const squares = values.map((x, k) => {
-    const d = x * scale - scaledMean;
-    return counts[k]! * d * d;
-  });
-  return { mean: scaledMean / scale, std: n > 1 ? Math.sqrt(kahanSum(squares) / (n - 1)) / scale : null };
-}
-
-/** DuckDB's fsum of `terms` in this order: Kahan's sum, without its error term. */
-function kahanSum(terms: readonly number[]): number {
-  let sum = 0;
-  let err = 0;
-  for (const x of terms) {
-    const diff = x - err;
+    const diff = v[i]! * scale * (j - i) - err;
     const next = sum + diff;
     err = next - sum - diff;
     sum = next;
+    i = j;
   }
-  return sum;
+  const scaledMean = sum / n;
+  [sum, err] = [0, 0];
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && v[j] === v[i]) j++;
+    const d = v[i]! * scale - scaledMean;
+    const diff = (j - i) * d * d - err;
+    const next = sum + diff;
+    err = next - sum - diff;
+    sum = next;
+    i = j;
+  }
+  return { mean: scaledMean / scale, std: n > 1 ? Math.sqrt(sum / (n - 1)) / scale : null };
 }
 
 /** Σ(x·scale) with Neumaier's compensation. */
@@ -139,16 +140,21 @@ function runs(v: Float64Array, c: Col): { distinct: number; top: Found['top'] } 
   const lengths = new Int32Array(n + 1);
   let distinct = 1;
   let len = 1;
+  let longest = 1;
   for (let i = 1; i < n; i++) {
     if (v[i] === v[i - 1]) len++;
     else {
       lengths[len]!++;
+      if (len > longest) longest = len;
       len = 1;
       distinct++;
     }
   }
   lengths[len]!++;
-  let cut = n;
+  if (len > longest) longest = len;
+  // From the longest run down, not from n: reading `lengths` from its top touched every page of
+  // it (12 ms of 1,000,000 values in 70 runs).
+  let cut = longest;
   for (let taken = 0; cut > 1; cut--) {
     taken += lengths[cut]!;
     if (taken >= TOP_K) break;

@@ -31,7 +31,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteString } from './duckdb-sql.js';
 import { readFooter } from './profile-footer.js';
-import { isNumeric, storedUnits, type Col, type Found, type MinMax, type ProfileColumn } from './profile-found.js';
+import { GROUPED_SHARE, isNumeric, storedUnits, type Col, type Found, type MinMax, type ProfileColumn } from './profile-found.js';
 import { countedStrings, groupedPass, STRING_BATCH_COLUMNS } from './profile-grouped.js';
 import { highPasses, type DistinctCount } from './profile-high.js';
 import { samplePass } from './profile-sample.js';
@@ -42,12 +42,6 @@ import type { ColumnProfile, ColumnStats } from './types.js';
 export const EXACT_ROWS = 100_000;
 
 export const SAMPLE_ROWS = 100_000;
-
-/**
- * A column is grouped when the distinct counts of its row groups that have one (a dictionary, or
- * only nulls) sum to at most this share of those row groups' rows.
- */
-const GROUPED_SHARE = 0.1;
 
 export interface ProfileLimits {
   /** Exact distinct counts up to this many rows (default EXACT_ROWS). */

@@ -1,0 +1,99 @@
+/**
+ * The statistics of one in-memory column of a plain CSV (plain-column.ts), in JS: the profile
+ * profileParquet (profile.ts) gives the same values once stored, exactly on files up to
+ * SAMPLE_ROWS rows (where it is exact itself), without DuckDB. Above those, the values are the
+ * exact ones where profileParquet samples or estimates (docs/datasets.md).
+ *
+ * Numbers: every statistic from the values sorted (plain-sort.ts) by profile-sorted.ts's
+ * sortedStats, as profileParquet's sorted path computes them; a column that profileParquet groups
+ * (a bool, or at most GROUPED_SHARE of the rows distinct, as the Parquet footer tells it) gets
+ * its mean and std as the grouped path sums them (`counted`). Strings: counts per dictionary code.
+ */
+import type { PlainColumn } from './plain-column.js';
+import { sortedValues } from './plain-sort.js';
+import { GROUPED_SHARE, rankTop, TOP_K, type Col, type Found } from './profile-found.js';
+import { sortedStats } from './profile-sorted.js';
+import type { ColumnProfile, ColumnStats } from './types.js';
+
+/** The profile of `column`, named `name`: the one profileParquet gives the column stored. */
+export function plainColumnProfile(name: string, column: PlainColumn): ColumnProfile {
+  const col: Col = { name, type: column.type, i: 0 };
+  const rows = column.type === 'string' ? column.codes.length : column.values.length;
+  const a = column.type === 'string' ? stringStats(column.codes, column.dictionary, col) : numberStats(column.values, col, rows);
+  // As profileParquet assembles its profiles.
+  const count = a.count ?? 0;
+  const stats: ColumnStats = {
+    count,
+    missing: rows - count,
+    min: a.min ?? null,
+    max: a.max ?? null,
+    mean: a.mean ?? null,
+    std: a.std ?? null,
+    distinct: a.distinct ?? 0,
+    quantiles: a.quantiles ?? null,
+    top: a.top ?? [],
+    histogram: a.histogram ?? null,
+  };
+  return { name, type: column.type, nullable: stats.missing > 0, stats };
+}
+
+/** A number column's statistics (NaN: missing) of `rows` rows. */
+function numberStats(values: Float64Array, col: Col, rows: number): Found {
+  const { sorted, distinct } = sortedValues(values);
+  // profileParquet's footer rule (readFooter): a row group's distinct values against its rows, nulls included.
+  const grouped = col.type === 'bool' || distinct <= GROUPED_SHARE * rows;
+  return sortedStats(sorted, col, grouped);
+}
+
+/**
+ * A string column's count, distinct count and top values (-1: missing), as profileParquet's
+ * string paths give them (its min, max, moments, quantiles and histogram stay null).
+ */
+function stringStats(codes: Int32Array, dictionary: readonly string[], col: Col): Found {
+  const perCode = new Int32Array(dictionary.length);
+  let count = 0;
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i]!;
+    if (code >= 0) {
+      perCode[code]!++;
+      count++;
+    }
+  }
+  let distinct = 0;
+  for (let k = 0; k < perCode.length; k++) if (perCode[k]! > 0) distinct++;
+  return { count, distinct, top: rankTop(topCandidates(perCode, dictionary), col) };
+}
+
+/**
+ * The values rankTop needs to rank the top TOP_K of `perCode`: those counted more often than the
+ * TOP_K-th largest count (`cut`), and of those counted `cut` times the ones first by code point
+ * (rankTop's order for ties), so that rankTop never sorts a whole dictionary.
+ */
+function topCandidates(perCode: Int32Array, dictionary: readonly string[]): { value: string; count: number }[] {
+  const cut = largestCounts(perCode)[TOP_K - 1] ?? 1;
+  const above: { value: string; count: number }[] = [];
+  const tied: { value: string; bytes: Buffer }[] = [];
+  for (let k = 0; k < perCode.length; k++) {
+    const c = perCode[k]!;
+    if (c > cut) above.push({ value: dictionary[k]!, count: c });
+    else if (c === cut) tied.push({ value: dictionary[k]!, bytes: Buffer.from(dictionary[k]!) });
+  }
+  tied.sort((a, b) => Buffer.compare(a.bytes, b.bytes));
+  return [...above, ...tied.slice(0, TOP_K - above.length).map((t) => ({ value: t.value, count: cut }))];
+}
+
+/** The TOP_K largest positive counts, largest first (fewer when fewer are positive). */
+function largestCounts(perCode: Int32Array): number[] {
+  const top: number[] = [];
+  for (let k = 0; k < perCode.length; k++) {
+    const c = perCode[k]!;
+    if (c === 0 || (top.length === TOP_K && c <= top[TOP_K - 1]!)) continue;
+    let at = top.length === TOP_K ? TOP_K - 1 : top.length;
+    while (at > 0 && top[at - 1]! < c) {
+      top[at] = top[at - 1]!;
+      at--;
+    }
+    top[at] = c;
+  }
+  return top;
+}
