@@ -33,8 +33,12 @@ export function threadAlive(tid: number): boolean {
   return tid <= 0 || existsSync(`/proc/self/task/${tid}`);
 }
 
-/** bin/cli-bundle.js, beside src/ in a checkout and in the package (import.meta.url is the source file's in the CLI bundle too). */
-const BUNDLES = new URL('../../bin/cli-bundle.js', import.meta.url).href;
+/**
+ * bin/cli-bundle.js, beside src/ in a checkout and in the package (import.meta.url is the source
+ * file's in the CLI bundle too). A path, not a URL: in the CommonJS CLI bundle this import is a
+ * require().
+ */
+const BUNDLES = fileURLToPath(new URL('../../bin/cli-bundle.js', import.meta.url));
 
 /**
  * startWorker from a bundle of the entry's module graph (bin/cli-bundle.js, workerBundle) where

@@ -72,12 +72,14 @@ function expectSameProfiles(a: readonly ColumnProfile[], b: readonly ColumnProfi
   });
 }
 
-async function expectSameAdd(name: string, text: string): Promise<void> {
+/** viaJs: whether the JS path reads the file (then the Parquet's bytes differ: two writers), undefined to leave it open. */
+async function expectSameAdd(name: string, text: string, viaJs: boolean | undefined = true): Promise<void> {
   const [js, duck] = await both;
   const file = join(dir, `${name}.csv`);
   writeFileSync(file, text);
   const [a, b] = [await js.add(name, file), await duck.add(name, file)];
   expect(a.version).toBe(b.version);
+  if (viaJs !== undefined) expect(a.artifactSha256 !== b.artifactSha256, 'read in JS').toBe(viaJs);
   expect(a.rows).toBe(b.rows);
   expectSameProfiles(a.columns, b.columns);
   expectSameTable(await js.loadTable(`${name}@${a.version}`), await duck.loadTable(`${name}@${b.version}`));
@@ -85,7 +87,9 @@ async function expectSameAdd(name: string, text: string): Promise<void> {
 
 describe('plain CSV files read in JS', () => {
   it('are read into the same version as DuckDB reads them', async () => {
-    for (const [rows, seed] of [[1, 1], [7, 2], [1000, 3], [30_000, 4]] as const) await expectSameAdd(`mixed${rows}`, plainCsv(rows, seed));
+    // One row: its sparse column is empty, a column the JS path leaves to DuckDB.
+    await expectSameAdd('mixed1', plainCsv(1, 1), false);
+    for (const [rows, seed] of [[7, 2], [1000, 3], [30_000, 4]] as const) await expectSameAdd(`mixed${rows}`, plainCsv(rows, seed));
   }, 120_000);
 
   it('with \\r\\n line ends and without a final line end', async () => {

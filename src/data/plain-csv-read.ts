@@ -12,14 +12,24 @@ import type { Worker } from 'node:worker_threads';
 import { startBundledWorker, throwIfAborted } from '../core/index.js';
 import { writeParquetFile } from './parquet-js-file.js';
 import type { EncodedColumn } from './parquet-js-encode.js';
-import { plainHeader, splitAtLines, type ParsedColumn } from './plain-csv-parse.js';
+import { plainHeader, type ParsedColumn } from './plain-csv-parse.js';
+import { splitAtLines } from './plain-csv-range.js';
 import { partBuffers, plainTypes } from './plain-csv-types.js';
 import type { PlainWorkerRequest } from './plain-csv-worker.js';
 import type { ProfileColumn } from './profile-found.js';
 import type { ColumnProfile } from './types.js';
 
-/** Files smaller than this go to the DuckDB path: the workers' start is not worth it. */
+/**
+ * Files smaller than this go to the DuckDB path: the workers' start is not worth it. The
+ * environment's KEEL_PLAIN_CSV_MIN_BYTES sets another (`Infinity`: never read in JS; 0: every
+ * plain file, as the whole test suite can be run).
+ */
 export const PLAIN_MIN_BYTES = 1 << 20;
+
+function minBytes(): number {
+  const env = process.env.KEEL_PLAIN_CSV_MIN_BYTES;
+  return env !== undefined && env.trim() !== '' && !Number.isNaN(Number(env)) ? Number(env) : PLAIN_MIN_BYTES;
+}
 
 /** Rows per Parquet row group, as DuckDB writes them. */
 const ROW_GROUP_ROWS = 122_880;
@@ -45,14 +55,14 @@ export interface PlainReadOptions {
 /** Reads `path` into the Parquet file `parquetPath` with its statistics, or says why it is not plain. */
 export async function readPlainCsv(path: string, parquetPath: string, options: PlainReadOptions = {}): Promise<PlainRead | { bail: string }> {
   const size = (await stat(path)).size;
-  if (size < (options.minBytes ?? PLAIN_MIN_BYTES)) return { bail: 'small file' };
+  if (size < (options.minBytes ?? minBytes())) return { bail: 'small file' };
   const head = await readHead(path);
   const header = plainHeader(head, COMMA);
   if ('bail' in header) return header;
   const { names } = header;
   if (names.length < 2) return { bail: 'one column' };
   const threads = Math.max(1, Math.min(4, availableParallelism()));
-  const bounds = splitAtLines(path, header.end, size, threads);
+  const bounds = [...splitAtLines(path, header.end, size, threads), size];
   const workers = await Promise.all(bounds.slice(1).map(() => startBundledWorker(new URL('./plain-csv-worker.ts', import.meta.url))));
   const stop = () => void Promise.all(workers.map((w) => w.terminate()));
   options.signal?.addEventListener('abort', stop, { once: true });

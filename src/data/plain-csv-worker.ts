@@ -6,7 +6,8 @@
 import { parentPort } from 'node:worker_threads';
 import { encodeColumn } from './parquet-js-encode.js';
 import { joinColumn } from './plain-column-join.js';
-import { parsePlainRange, type ParsedColumn } from './plain-csv-parse.js';
+import type { ParsedColumn } from './plain-csv-parse.js';
+import { parsePlainRange } from './plain-csv-range.js';
 import { partBuffers } from './plain-csv-types.js';
 import { plainColumnProfile } from './plain-stats.js';
 import type { PlainType } from './plain-column.js';
