@@ -202,9 +202,10 @@ export class PlainCsvParser {
         i++;
         break;
       }
-      row++;
+      // Stored at each line, not once after the loop: optimized while the loop runs (OSR), code
+      // after it has no type feedback yet, and reaching it would drop the optimized code.
+      this.rows = ++row;
     }
-    this.rows = row;
     return true;
   }
 
