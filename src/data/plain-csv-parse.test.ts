@@ -49,6 +49,7 @@ describe('plain CSV numbers', () => {
     expect(bailOf(`a\n1${'0'.repeat(400)}\n`)).toMatch(/more digits than a double/);
     expect(bailOf('a\n0.00000000000000000000001\n')).toMatch(/22 fraction digits/);
     expect(bailOf('a\n9007199254740991\n')).toBeUndefined();
+    expect(bailOf('a\n1\n007\n')).toMatch(/line 2 of the part: a number with a leading zero/);
   });
 
   it('reads a negative zero as -0, or bails on it when asked to', () => {
@@ -56,6 +57,7 @@ describe('plain CSV numbers', () => {
     expect('bail' in kept ? kept : kept.columns.map((c) => c.map((v) => Object.is(v, -0)))).toEqual([[true, false], [true, false]]);
     expect(bailOf('a,b\n1,-0\n')).toMatch(/negative zero/);
     expect(bailOf('a,b\n1,-0.00\n')).toMatch(/negative zero/);
+    expect(bailOf('a,b\n-1,-0.5\n1,-0.01\n')).toBeUndefined();
   });
 });
 

@@ -2,7 +2,7 @@
  * A fast, strict parser of plain CSV files: no quotes, ASCII only, `\n` or `\r\n` line ends, every
  * line the header's width, and each field empty (missing), a plain decimal number or a plain word.
  * Anything else makes it give up ("bail") with the reason, and the file is read by DuckDB as
- * before. Every value it accepts reads the same in pandas and DuckDB, so its result is theirs.
+ * before. It accepts only values that pandas and Keel's DuckDB read alike, so its result is theirs.
  *
  * One loop over the bytes, everything in locals: a number's digits accumulate into one integer
  * mantissa m < 2^53 (exact in a double) and its value is m / 10^f for f ≤ 22 fraction digits, one
@@ -90,7 +90,7 @@ export class PlainCsvParser {
     if (end <= start) return true;
     if (bytes[end - 1] === LF) return this.lines(bytes, start, end);
     if (!last) return this.fail('a part does not end at a line end');
-    if (bytes[end - 1] === CR) return this.fail(`a lone \\r ends line ${this.rows + 1 + countLines(bytes, start, end)}`);
+    if (bytes[end - 1] === CR) return this.fail('a lone \\r ends the part');
     // The final line without its '\n': parsed from a copy with one, so the loop needs no bounds checks.
     const lineStart = bytes.lastIndexOf(LF, end - 1) + 1;
     if (lineStart > start && !this.lines(bytes, start, lineStart)) return false;
@@ -202,9 +202,10 @@ export class PlainCsvParser {
         i++;
         break;
       }
-      row++;
+      // Stored at each line, not once after the loop: optimized while the loop runs (OSR), code
+      // after it has no type feedback yet, and reaching it would drop the optimized code.
+      this.rows = ++row;
     }
-    this.rows = row;
     return true;
   }
 
@@ -235,10 +236,4 @@ export class PlainCsvParser {
 function grown<T extends Float64Array | Int32Array>(to: T, from: T): T {
   to.set(from);
   return to;
-}
-
-function countLines(bytes: Uint8Array, start: number, end: number): number {
-  let n = 0;
-  for (let i = bytes.indexOf(LF, start); i >= 0 && i < end; i = bytes.indexOf(LF, i + 1)) n++;
-  return n;
 }
