@@ -97,4 +97,14 @@ describe('plainColumnProfile of strings', () => {
     const p = plainColumnProfile('s', { type: 'string', codes: Int32Array.from([1, 0, 1, 0, 2]), dictionary: ['😀', 'ﬀ', 'z'] });
     expect(p.stats.top).toEqual([{ value: 'ﬀ', count: 2 }, { value: '😀', count: 2 }, { value: 'z', count: 1 }]);
   });
+
+  it("takes the 20th value among the ties at the cut by code point: 'ﬀ', not '😀'", () => {
+    // 19 values 3 times each, then '😀' and 'ﬀ' twice, 'z' once: one of the two ties is 20th.
+    const dictionary = ['😀', 'z', 'ﬀ', ...Array.from({ length: 19 }, (_, k) => `w${k}`)];
+    const codes = [0, 0, 1, 2, 2, ...Array.from({ length: 19 * 3 }, (_, i) => 3 + (i % 19))];
+    const top = plainColumnProfile('s', { type: 'string', codes: Int32Array.from(codes), dictionary }).stats.top;
+    expect(top).toHaveLength(20);
+    expect(top[18]).toEqual({ value: 'w9', count: 3 });
+    expect(top[19]).toEqual({ value: 'ﬀ', count: 2 });
+  });
 });
