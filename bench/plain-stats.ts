@@ -80,6 +80,7 @@ const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[xs.length >> 1
 let total = 0;
 console.log(`plainColumnProfile, ${rows.toLocaleString('en')} rows, median of ${reps} runs`);
 let totalCpu = 0;
+let totalBest = 0;
 let first = 0;
 columns.forEach((column, k) => {
   const [times, cpu] = [[] as number[], [] as number[]];
@@ -92,11 +93,13 @@ columns.forEach((column, k) => {
   }
   if (k === 0) first = times[0]!;
   const route = column.type === 'string' ? '' : sortedValues(column.values).route;
-  const [ms, cpuMs] = [median(times), median(cpu)];
+  const [ms, cpuMs, best] = [median(times), median(cpu), Math.min(...times)];
   total += ms;
   totalCpu += cpuMs;
+  totalBest += best;
   const distinct = plainColumnProfile(BENCH_COLUMNS[k]!, column).stats.distinct;
-  console.log(`${BENCH_COLUMNS[k]!.padEnd(11)} ${column.type.padEnd(6)} ${ms.toFixed(1).padStart(6)} ms (CPU ${cpuMs.toFixed(1).padStart(5)})  ${route.padEnd(9)} distinct ${distinct}`);
+  const figures = `${ms.toFixed(1).padStart(6)} ms (CPU ${cpuMs.toFixed(1).padStart(5)}, best ${best.toFixed(1).padStart(5)})`;
+  console.log(`${BENCH_COLUMNS[k]!.padEnd(11)} ${column.type.padEnd(6)} ${figures}  ${route.padEnd(9)} distinct ${distinct}`);
 });
 // The first run of the first column also pays for the scratch memory's first touch (plain-sort.ts).
-console.log(`total ${total.toFixed(0)} ms (CPU ${totalCpu.toFixed(0)} ms); the very first column's first run ${first.toFixed(0)} ms`);
+console.log(`total ${total.toFixed(0)} ms (CPU ${totalCpu.toFixed(0)} ms, best runs ${totalBest.toFixed(0)} ms); the very first column's first run ${first.toFixed(0)} ms`);
