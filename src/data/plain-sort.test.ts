@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../core/index.js';
 import { distinctOfSorted, radixSortBits, sortByDecimalKeys, sortedValues, type SortRoute } from './plain-sort.js';
-import { plainColumnProfile } from './plain-stats.js';
+import { byCodePoint, plainColumnProfile } from './plain-stats.js';
 import { GROUPED_SHARE } from './profile-found.js';
 import { sortedStats } from './profile-sorted.js';
 
@@ -96,5 +96,31 @@ describe('plainColumnProfile of strings', () => {
   it("ranks by code point as UTF-8 bytes do, not UTF-16 units: 'ﬀ' before '😀'", () => {
     const p = plainColumnProfile('s', { type: 'string', codes: Int32Array.from([1, 0, 1, 0, 2]), dictionary: ['😀', 'ﬀ', 'z'] });
     expect(p.stats.top).toEqual([{ value: 'ﬀ', count: 2 }, { value: '😀', count: 2 }, { value: 'z', count: 1 }]);
+  });
+
+  it("takes the 20th value among the ties at the cut by code point: 'ﬀ', not '😀'", () => {
+    // 19 values 3 times each, then '😀' and 'ﬀ' twice, 'z' once: one of the two ties is 20th.
+    const dictionary = ['😀', 'z', 'ﬀ', ...Array.from({ length: 19 }, (_, k) => `w${k}`)];
+    const codes = [0, 0, 1, 2, 2, ...Array.from({ length: 19 * 3 }, (_, i) => 3 + (i % 19))];
+    const top = plainColumnProfile('s', { type: 'string', codes: Int32Array.from(codes), dictionary }).stats.top;
+    expect(top).toHaveLength(20);
+    expect(top[18]).toEqual({ value: 'w9', count: 3 });
+    expect(top[19]).toEqual({ value: 'ﬀ', count: 2 });
+  });
+
+  it('compares by code point as Buffer.compare does UTF-8', () => {
+    const units = ['a', 'z', 'é', '\uD7FF', '\uE000', 'ﬀ', '\uFFFF', '😀', '𝒜', '\u{10FFFF}'];
+    const word = () => Array.from({ length: Math.floor(r() * 4) }, () => units[Math.floor(r() * units.length)]!).join('');
+    for (let k = 0; k < 5_000; k++) {
+      const [a, b] = [word(), word()];
+      expect([a, b, Math.sign(byCodePoint(a, b))]).toEqual([a, b, Buffer.compare(Buffer.from(a), Buffer.from(b))]);
+    }
+  });
+
+  it('of distinct values takes the first 20 by code point', () => {
+    const dictionary = Array.from({ length: 50_000 }, (_, k) => `${String.fromCodePoint(0x1f600 - (k % 2) * 0xf000)}${(k * 7919) % 50_000}`);
+    const top = plainColumnProfile('s', { type: 'string', codes: Int32Array.from(dictionary, (_, k) => k), dictionary }).stats.top;
+    const expected = dictionary.slice().sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))).slice(0, 20);
+    expect(top).toEqual(expected.map((value) => ({ value, count: 1 })));
   });
 });

@@ -7,6 +7,7 @@ import { openDuckDb, quoteString } from './duckdb-sql.js';
 import type { PlainColumn, PlainType } from './plain-column.js';
 import { plainColumnProfile } from './plain-stats.js';
 import { profileParquet } from './profile.js';
+import { sortedStats } from './profile-sorted.js';
 import type { ColumnProfile } from './types.js';
 
 type Cell = number | string | null;
@@ -33,6 +34,11 @@ const GENS: Gen[] = [
   { name: 'tenth', type: 'float', make: (r, n) => each(n, () => Math.floor(r() * Math.max(1, n / 20)) / 8) },
   { name: 'raw_doubles', type: 'float', make: (r, n) => each(n, () => maybe(r, 0.02, () => (r() - 0.3) * 1e3 * r())) },
   { name: 'signed_zero', type: 'float', make: (r, n) => each(n, () => (r() < 0.3 ? 0 : Number((normal(r) * 0.04).toFixed(1)))) },
+  // Exactly a tenth of the rows distinct (still grouped), of values whose moments differ in
+  // their last digit grouped or not: the first such seed.
+  { name: 'exact_tenth', type: 'float', make: (_, n) => exactTenth(n) },
+  // 2 true of 7: the grouped std (0.48795003647426655) is not the per-value one (…666).
+  { name: 'sevenths', type: 'bool', make: (_, n) => each(n, (i) => (i % 7 < 2 ? 1 : 0)) },
   { name: 'flag', type: 'bool', make: (r, n) => each(n, () => maybe(r, 0.05, () => (r() < 0.7 ? 1 : 0))) },
   { name: 'all_missing', type: 'float', make: (_, n) => each(n, () => null) },
   { name: 'country', type: 'string', make: (r, n) => each(n, () => maybe(r, 0.1, () => ['US', 'DE', 'ﬀ', '😀', 'Zürich', 'a b'][Math.floor(r() * r() * 6)]!)) },
@@ -40,6 +46,27 @@ const GENS: Gen[] = [
   { name: 'ties', type: 'string', make: (r, n) => each(n, () => `v${Math.floor(r() * n * 0.7)}`) },
   { name: 'no_text', type: 'string', make: (_, n) => each(n, () => null) },
 ];
+
+/**
+ * n values, n / 10 distinct, whose mean or std grouped (sortedStats' `counted`) differs from the
+ * per-value one where one of the first 60 seeds gives such.
+ */
+function exactTenth(n: number): Cell[] {
+  const levels = Math.floor(n / 10);
+  if (levels < 2) return each(n, () => 1);
+  const c = { name: 'x', type: 'float' as const, i: 0 };
+  let cells: Cell[] = [];
+  for (let seed = 1; seed <= 60; seed++) {
+    const r = mulberry32(seed);
+    // Increasing with k: distinct.
+    const level = each(levels, (k) => Number(((k + 0.01 + r() * 0.98) ** 1.7 * 7.3).toFixed(4))) as number[];
+    cells = each(n, (i) => level[i % levels]!);
+    const sorted = Float64Array.from(cells as number[]).sort();
+    const [grouped, plain] = [sortedStats(sorted, c, true), sortedStats(sorted, c, false)];
+    if (grouped.mean !== plain.mean || grouped.std !== plain.std) break;
+  }
+  return cells;
+}
 
 /** The cells as a PlainColumn, the dictionary in order of first use with one value no row uses. */
 function plain(type: PlainType, cells: Cell[]): PlainColumn {

@@ -67,20 +67,45 @@ function stringStats(codes: Int32Array, dictionary: readonly string[], col: Col)
 /**
  * The values rankTop needs to rank the top TOP_K of `perCode`: those counted more often than the
  * TOP_K-th largest count (`cut`), and of those counted `cut` times the ones first by code point
- * (rankTop's order for ties), so that rankTop never sorts a whole dictionary.
+ * (rankTop's order for ties), so that rankTop never sorts a whole dictionary (of a column of
+ * distinct values, every value is a tie).
  */
 function topCandidates(perCode: Int32Array, dictionary: readonly string[]): { value: string; count: number }[] {
   const cut = largestCounts(perCode)[TOP_K - 1] ?? 1;
   const above: { value: string; count: number }[] = [];
-  const tied: { value: string; bytes: Buffer }[] = [];
+  for (let k = 0; k < perCode.length; k++) if (perCode[k]! > cut) above.push({ value: dictionary[k]!, count: perCode[k]! });
+  // The first `room` ties by code point, kept sorted as they come.
+  const room = TOP_K - above.length;
+  const tied: string[] = [];
   for (let k = 0; k < perCode.length; k++) {
-    const c = perCode[k]!;
-    if (c > cut) above.push({ value: dictionary[k]!, count: c });
-    else if (c === cut) tied.push({ value: dictionary[k]!, bytes: Buffer.from(dictionary[k]!) });
+    if (perCode[k] !== cut) continue;
+    const value = dictionary[k]!;
+    if (tied.length === room && byCodePoint(value, tied[room - 1]!) >= 0) continue;
+    let at = tied.length === room ? room - 1 : tied.length;
+    while (at > 0 && byCodePoint(tied[at - 1]!, value) > 0) {
+      tied[at] = tied[at - 1]!;
+      at--;
+    }
+    tied[at] = value;
   }
-  tied.sort((a, b) => Buffer.compare(a.bytes, b.bytes));
-  return [...above, ...tied.slice(0, TOP_K - above.length).map((t) => ({ value: t.value, count: cut }))];
+  return [...above, ...tied.map((value) => ({ value, count: cut }))];
 }
+
+/**
+ * Strings compared by code point (as their UTF-8 bytes compare, rankTop's order), from their
+ * UTF-16 units: those order code points the same except that a surrogate (0xD800-0xDFFF, half of
+ * a code point above 0xFFFF) must come after 0xE000-0xFFFF.
+ */
+export function byCodePoint(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const [x, y] = [a.charCodeAt(i), b.charCodeAt(i)];
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+const codePointRank = (unit: number): number => (unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit);
 
 /** The TOP_K largest positive counts, largest first (fewer when fewer are positive). */
 function largestCounts(perCode: Int32Array): number[] {
