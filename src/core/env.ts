@@ -20,6 +20,7 @@ export const ENV_VARS = {
   host: { name: 'KEEL_HOST', doc: 'Address `keel server` and `keel serve` bind to (default 127.0.0.1).' },
   port: { name: 'KEEL_PORT', doc: 'Port of `keel server` (default 7070).' },
   token: { name: 'KEEL_TOKEN', doc: 'Bearer token the CLI and SDK send to a remote server.' },
+  plainCsvMinBytes: { name: 'KEEL_PLAIN_CSV_MIN_BYTES', doc: 'Plain CSV files of at least this many bytes are read in JS, not DuckDB (default 1048576; Infinity: never).' },
 } as const satisfies Record<string, EnvVar>;
 
 export type EnvKey = keyof typeof ENV_VARS;

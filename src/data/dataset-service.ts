@@ -10,16 +10,13 @@ import { diffVersions, type DatasetDiff } from './dataset-diff.js';
 import { resolveExportFormat, writeExport, type ExportResult } from './dataset-export.js';
 import { pageBounds, readRows, versionColumns, type RowsOptions, type RowsPage } from './dataset-rows.js';
 import { assertDatasetName, parseDatasetRef } from './dataset-ref.js';
-import { READING_AGAIN, RENAMED, TYPED, withNotes } from './add-notes.js';
-import type { Widening } from './csv-columns.js';
-import { renameNote } from './column-names.js';
+import { withNotes } from './add-notes.js';
 import { openDuckDb } from './duckdb-sql.js';
-import { parquetOptions, sourceRows, writeSourceParquet } from './parquet-write.js';
 import { profileParquet } from './profile.js';
-import { readPlainCsv, type PlainRead } from './plain-csv-read.js';
+import { readPlainForAdd, type PlainRead } from './plain-csv-read.js';
+import { readWithDuckDb } from './duckdb-read.js';
 import { contentHash, readableFiles, resolveSourceFiles } from './source-files.js';
 import { readIdentity, resolveReadOptions, type ReadOptionsGiven } from './read-options.js';
-import { describeSource } from './source-reader.js';
 import { sourceError } from './source-sql.js';
 import { withBadLine } from './json-bad-line.js';
 import { dropBlob, intact, readFailure, storedParquet } from './stored-parquet.js';
@@ -99,23 +96,17 @@ export class DatasetService {
       dedupe.catch(() => undefined);
       const parquet = join(work, 'data.parquet');
       let columns;
-      // A plain CSV is read in JS, statistics included; any other file by DuckDB.
-      const plain = source.format === 'csv' && files.length === 1 && identity === '' ? await this.readPlain(name, files[0]!, parquet, job) : undefined;
-      duck = plain ? undefined : await openDuckDb(work);
-      const cons = duck && ([(con = await duck.connect()), await duck.connect()] as const);
-      if (plain) columns = plain.columns;
-      else try {
-        const described = await describeSource(con!, files, source.format, read, work);
-        // A column whose name in the file could not stay (repeated, blank): the user hears its new name.
-        for (const r of described.renames) {
-          this.deps.logger.info({ dataset: name, column: r.position + 1, from: r.from, to: r.to }, 'a column of the file was renamed');
-          progress(0, `${RENAMED}${renameNote(r)}`);
+      let plain: PlainRead | undefined;
+      let cons: readonly [DuckDBConnection, DuckDBConnection] | undefined;
+      try {
+        // A plain CSV is read in JS, statistics included; any other file by DuckDB.
+        if (source.format === 'csv' && files.length === 1 && identity === '') plain = await readPlainForAdd(files[0]!, parquet, { logger: this.deps.logger, dataset: name, progress, signal, minBytes: this.deps.plainCsvMinBytes });
+        if (plain) columns = plain.columns;
+        else {
+          duck = await openDuckDb(work);
+          cons = [(con = await duck.connect()), await duck.connect()];
+          columns = await readWithDuckDb(con, files, source.format, read, work, parquet, { logger: this.deps.logger, dataset: name, progress, userText, signal });
         }
-        for (const note of described.readAgain ?? []) progress(0, `${READING_AGAIN}${userText(note)}`);
-        for (const note of described.notes) progress(0, `${TYPED}${userText(note)}`);
-        const writeOptions = parquetOptions(await sourceRows(con!, files, source.format));
-        const widened = (w: Widening) => this.deps.logger.info({ dataset: name, ...w }, 'the types of the file widened after its sampled rows');
-        columns = await writeSourceParquet(con!, described, parquet, writeOptions, (p, message) => progress(Math.min(60, p * 0.6), userText(message)), widened, signal);
       } catch (e) {
         await dedupe.catch(() => undefined);
         await assertUnchanged(stamps);
@@ -183,14 +174,6 @@ export class DatasetService {
       // The claim goes once the version has committed (or the add failed), never before.
       await Promise.all([rm(work, { recursive: true, force: true }), claim && rm(claim, { force: true })]);
     }
-  }
-
-  /** The file read by the JS path for plain CSV files, or undefined (logged) where it is not one. */
-  private async readPlain(name: string, file: string, parquet: string, job: JobOptions): Promise<PlainRead | undefined> {
-    const read = await readPlainCsv(file, parquet, { signal: job.signal, minBytes: this.deps.plainCsvMinBytes, onProgress: (p, message) => job.onProgress?.({ task: 'ingest', done: p * 0.6, total: 100, message }) });
-    if ('profile' in read) return read;
-    this.deps.logger.debug({ dataset: name, reason: read.bail }, 'not a plain CSV file: read by DuckDB');
-    return undefined;
   }
 
   /** The version an add found already stored; the description given with it replaces the dataset's, as a new version's would. */

@@ -12,7 +12,11 @@ export function joinColumn(type: PlainType, parts: readonly ParsedColumn[], part
   let at = 0;
   parts.forEach((p, k) => {
     const n = partRows[k]!;
-    if (p.kind === 'number') values.set(p.values.subarray(0, n), at);
+    if (p.kind === 'number') {
+      values.set(p.values.subarray(0, n), at);
+      // An int column's `-0` is 0, as DuckDB's BIGINT and pandas' int64 read it (a float keeps its sign).
+      if (type === 'int') for (let i = at; i < at + n; i++) values[i]! += 0;
+    }
     else if (p.kind === 'text') {
       // bool: the part's codes through its own dictionary
       const bit = p.dictionary.map((s) => (s === 'true' ? 1 : 0));

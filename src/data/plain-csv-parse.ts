@@ -15,7 +15,8 @@ export type ParsedColumn =
   | { readonly kind: 'empty' }
   | { readonly kind: 'number'; readonly values: Float64Array; readonly fractional: boolean }
   | { readonly kind: 'text'; readonly codes: Int32Array; readonly dictionary: string[] };
-export interface ParsedPart { readonly rows: number; readonly columns: readonly ParsedColumn[] }
+/** crlfLines, lfLines: the lines ending with `\r\n` and with a bare `\n` (a final line without one counts in neither). */
+export interface ParsedPart { readonly rows: number; readonly columns: readonly ParsedColumn[]; readonly crlfLines: number; readonly lfLines: number }
 export type Bail = { readonly bail: string };
 
 /**
@@ -56,6 +57,8 @@ export function plainHeader(bytes: Uint8Array, delimiter: number): { names: stri
 export class PlainCsvParser {
   bail?: string;
   private rows = 0;
+  private crlfLines = 0;
+  private lfLines = 0;
   private capacity: number;
   private readonly kinds: Uint8Array;
   private readonly fractional: Uint8Array;
@@ -97,7 +100,10 @@ export class PlainCsvParser {
     const tail = new Uint8Array(end - Math.max(lineStart, start) + 1);
     tail.set(bytes.subarray(Math.max(lineStart, start), end));
     tail[tail.length - 1] = LF;
-    return this.lines(tail, 0, tail.length);
+    if (!this.lines(tail, 0, tail.length)) return false;
+    // The line end added above is not the file's.
+    this.lfLines--;
+    return true;
   }
 
   finish(): ParsedPart {
@@ -109,7 +115,7 @@ export class PlainCsvParser {
       if (this.kinds[c] === TEXT) return { kind: 'text', codes: trim(this.codes[c]!), dictionary: this.dictionaries[c]!.strings };
       return { kind: 'empty' };
     });
-    return { rows, columns };
+    return { rows, columns, crlfLines: this.crlfLines, lfLines: this.lfLines };
   }
 
   private fail(reason: string): false {
@@ -197,7 +203,10 @@ export class PlainCsvParser {
           b = bytes[++i]!;
           continue;
         }
-        if (b === CR && bytes[++i] !== LF) return this.failAt(row, 'a lone \\r');
+        if (b === CR) {
+          if (bytes[++i] !== LF) return this.failAt(row, 'a lone \\r');
+          this.crlfLines++;
+        } else this.lfLines++;
         if (column !== width - 1) return this.failAt(row, `${column + 1} fields, not ${width}`);
         i++;
         break;

@@ -9,13 +9,13 @@
 import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { startBundledWorker, throwIfAborted } from '../core/index.js';
+import { readEnv, startBundledWorker, throwIfAborted, type Logger } from '../core/index.js';
 import { writeParquetFile } from './parquet-js-file.js';
-import type { EncodedColumn } from './parquet-js-encode.js';
-import { plainHeader, type ParsedColumn } from './plain-csv-parse.js';
+import { plainHeader, type ParsedPart } from './plain-csv-parse.js';
 import { splitAtLines } from './plain-csv-range.js';
 import { partBuffers, plainTypes } from './plain-csv-types.js';
-import type { PlainWorkerRequest } from './plain-csv-worker.js';
+import type { PlainType } from './plain-column.js';
+import type { ColumnDone, ColumnJob, PlainWorkerRequest } from './plain-csv-worker.js';
 import type { ProfileColumn } from './profile-found.js';
 import type { ColumnProfile } from './types.js';
 
@@ -27,8 +27,8 @@ import type { ColumnProfile } from './types.js';
 export const PLAIN_MIN_BYTES = 1 << 20;
 
 function minBytes(): number {
-  const env = process.env.KEEL_PLAIN_CSV_MIN_BYTES;
-  return env !== undefined && env.trim() !== '' && !Number.isNaN(Number(env)) ? Number(env) : PLAIN_MIN_BYTES;
+  const env = readEnv().plainCsvMinBytes;
+  return env !== undefined && !Number.isNaN(Number(env)) ? Number(env) : PLAIN_MIN_BYTES;
 }
 
 /** Rows per Parquet row group, as DuckDB writes them. */
@@ -80,20 +80,19 @@ export async function readPlainCsv(path: string, parquetPath: string, options: P
     const partRows = parsed.map((p) => p.rows);
     const rows = partRows.reduce((a, b) => a + b, 0);
     options.onProgress?.(50, 'statistics');
-    const done = new Array<{ profile: ColumnProfile; encoded: EncodedColumn }>(names.length);
-    // The costliest columns first (numbers take a sort), each worker taking the next when free.
-    const order = names.map((_, i) => i).sort((a, b) => Number(types[a] === 'string') - Number(types[b] === 'string'));
+    const done = new Array<ColumnDone>(names.length);
+    const batches = columnBatches(names, types, rows);
     let next = 0;
     let finished = 0;
+    // Each worker takes the next batch when free.
     await Promise.all(
       workers.map(async (w) => {
-        while (next < order.length) {
-          const index = order[next++]!;
-          const columnParts = parsed.map((p) => p.columns[index]!);
-          const req: PlainWorkerRequest = { op: 'column', index, name: names[index]!, type: types[index]!, parts: columnParts, partRows, rowGroupRows: ROW_GROUP_ROWS };
-          const answer = await ask<ColumnDone>(w, req, partBuffers(columnParts));
-          done[index] = answer;
-          options.onProgress?.(50 + (40 * ++finished) / names.length, 'statistics');
+        while (next < batches.length) {
+          const jobs = batches[next++]!.map((index): ColumnJob => ({ index, name: names[index]!, type: types[index]!, parts: parsed.map((p) => p.columns[index]!) }));
+          const answer = await ask<{ done: ColumnDone[] }>(w, { op: 'columns', columns: jobs, partRows, rowGroupRows: ROW_GROUP_ROWS }, jobs.flatMap((j) => partBuffers(j.parts)));
+          for (const d of answer.done) done[d.index] = d;
+          finished += jobs.length;
+          options.onProgress?.(50 + (40 * finished) / names.length, 'statistics');
         }
       }),
     );
@@ -103,14 +102,32 @@ export async function readPlainCsv(path: string, parquetPath: string, options: P
       columns: names.map((name, i) => ({ name, type: types[i]! })),
       profile: { rows, columns: done.map((d) => d.profile) },
     };
+  } catch (e) {
+    // A stopped worker's error, when the add was interrupted, is the interruption.
+    throwIfAborted(options.signal, 'the add');
+    throw e;
   } finally {
     options.signal?.removeEventListener('abort', stop);
     stop();
   }
 }
 
-type Parsed = { op: 'parsed'; rows: number; columns: ParsedColumn[] } | { op: 'bail'; reason: string };
-type ColumnDone = { op: 'column'; profile: ColumnProfile; encoded: EncodedColumn };
+type Parsed = ({ op: 'parsed' } & ParsedPart) | { op: 'bail'; reason: string };
+
+/** Values a batch of columns sent to a worker holds at least (unless it is the last): a wide file's columns go a few hundred at a time, not one message each. */
+const BATCH_CELLS = 1 << 20;
+
+/**
+ * The columns in batches for the workers: the costliest first (numbers take a sort, text a count),
+ * so that the last batches, which one worker may finish alone, are short.
+ */
+function columnBatches(names: readonly string[], types: readonly PlainType[], rows: number): number[][] {
+  const order = names.map((_, i) => i).sort((a, b) => Number(types[a] === 'string') - Number(types[b] === 'string'));
+  const perBatch = Math.max(1, Math.ceil(BATCH_CELLS / Math.max(rows, 1)));
+  const batches: number[][] = [];
+  for (let i = 0; i < order.length; i += perBatch) batches.push(order.slice(i, i + perBatch));
+  return batches;
+}
 
 /** Sends `req` to the worker and waits for its answer; a worker's error, or its exit, rejects. */
 function ask<T>(w: Worker, req: PlainWorkerRequest, transfer: ArrayBuffer[] = []): Promise<T> {
@@ -138,6 +155,14 @@ function ask<T>(w: Worker, req: PlainWorkerRequest, transfer: ArrayBuffer[] = []
     w.on('exit', onExit);
     w.postMessage(req, transfer);
   });
+}
+
+/** readPlainCsv for an add: the read, or undefined (the reason logged at debug level) where the file is not plain. */
+export async function readPlainForAdd(file: string, parquet: string, ctx: { logger: Logger; dataset: string; progress: (done: number, message: string) => void; signal?: AbortSignal; minBytes?: number }): Promise<PlainRead | undefined> {
+  const read = await readPlainCsv(file, parquet, { signal: ctx.signal, minBytes: ctx.minBytes, onProgress: (p, message) => ctx.progress(p * 0.6, message) });
+  if ('profile' in read) return read;
+  ctx.logger.debug({ dataset: ctx.dataset, reason: read.bail }, 'not a plain CSV file: read by DuckDB');
+  return undefined;
 }
 
 async function readHead(path: string): Promise<Uint8Array> {

@@ -8,6 +8,8 @@ import type { ParsedColumn, ParsedPart } from './plain-csv-parse.js';
 import type { PlainType } from './plain-column.js';
 
 export function plainTypes(parts: readonly ParsedPart[], names: readonly string[]): PlainType[] | { bail: string } {
+  // The DuckDB path reads such a file the same but tells its user (csv-line-endings.ts).
+  if (parts.some((p) => p.crlfLines > 0) && parts.some((p) => p.lfLines > 0)) return { bail: 'lines end with both \\r\\n and \\n' };
   const types: PlainType[] = [];
   for (let c = 0; c < names.length; c++) {
     const kinds = parts.map((p) => p.columns[c]!).filter((col) => col.kind !== 'empty');

@@ -4,17 +4,33 @@
  * Parquet chunks. Every array moves between the threads transferred, not copied.
  */
 import { parentPort } from 'node:worker_threads';
-import { encodeColumn } from './parquet-js-encode.js';
+import { encodeColumn, type EncodedColumn } from './parquet-js-encode.js';
 import { joinColumn } from './plain-column-join.js';
 import type { ParsedColumn } from './plain-csv-parse.js';
 import { parsePlainRange } from './plain-csv-range.js';
 import { partBuffers } from './plain-csv-types.js';
 import { plainColumnProfile } from './plain-stats.js';
 import type { PlainType } from './plain-column.js';
+import type { ColumnProfile } from './types.js';
 
 export type PlainWorkerRequest =
   | { readonly op: 'parse'; readonly path: string; readonly from: number; readonly to: number; readonly width: number; readonly delimiter: number }
-  | { readonly op: 'column'; readonly index: number; readonly name: string; readonly type: PlainType; readonly parts: readonly ParsedColumn[]; readonly partRows: readonly number[]; readonly rowGroupRows: number };
+  | { readonly op: 'columns'; readonly columns: readonly ColumnJob[]; readonly partRows: readonly number[]; readonly rowGroupRows: number };
+
+/** One column to finish: its parts as the parse workers read them, in file order. */
+export interface ColumnJob {
+  readonly index: number;
+  readonly name: string;
+  readonly type: PlainType;
+  readonly parts: readonly ParsedColumn[];
+}
+
+/** A finished column: its statistics and its Parquet chunks. */
+export interface ColumnDone {
+  readonly index: number;
+  readonly profile: ColumnProfile;
+  readonly encoded: EncodedColumn;
+}
 
 const port = parentPort!;
 port.on('message', (req: PlainWorkerRequest) => {
@@ -22,14 +38,16 @@ port.on('message', (req: PlainWorkerRequest) => {
     if (req.op === 'parse') {
       const part = parsePlainRange(req.path, req.from, req.to, req.width, req.delimiter);
       if ('bail' in part) port.postMessage({ op: 'bail', reason: part.bail });
-      else port.postMessage({ op: 'parsed', rows: part.rows, columns: part.columns }, partBuffers(part.columns));
+      else port.postMessage({ op: 'parsed', ...part }, partBuffers(part.columns));
       return;
     }
-    const column = joinColumn(req.type, req.parts, req.partRows);
-    // Encoded before the statistics, which may reorder a copy of the values but never need them after.
-    const encoded = encodeColumn(column, req.rowGroupRows);
-    const profile = plainColumnProfile(req.name, column);
-    port.postMessage({ op: 'column', index: req.index, profile, encoded }, [encoded.bytes.buffer as ArrayBuffer]);
+    const done = req.columns.map((job): ColumnDone => {
+      const column = joinColumn(job.type, job.parts, req.partRows);
+      // Encoded before the statistics, which may reorder a copy of the values but never need them after.
+      const encoded = encodeColumn(column, req.rowGroupRows);
+      return { index: job.index, profile: plainColumnProfile(job.name, column), encoded };
+    });
+    port.postMessage({ op: 'columns', done }, done.map((d) => d.encoded.bytes.buffer as ArrayBuffer));
   } catch (e) {
     port.postMessage({ op: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   }
