@@ -97,6 +97,12 @@ describe('plain CSV files read in JS', () => {
     await expectSameAdd('open', plainCsv(500, 6).trimEnd());
   }, 60_000);
 
+  it('a line of 3,000,000 bytes, negative zeros, and mixed line ends (left to DuckDB, which notes them)', async () => {
+    await expectSameAdd('long', `a,b\n1,x\n2,${'y'.repeat(3_000_000)}\n3,z\n`);
+    await expectSameAdd('zeros', 'i,f\n-0,-0.0\n1,2.5\n-0,-0.25\n');
+    await expectSameAdd('mixed', 'a,b\r\n1,x\n2,y\r\n', false);
+  }, 60_000);
+
   it('read in JS indeed, and a file that is not plain is left to DuckDB with the reason', async () => {
     mkdirSync(join(dir, 'direct'), { recursive: true });
     const plain = join(dir, 'direct', 'p.csv');

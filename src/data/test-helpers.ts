@@ -16,10 +16,15 @@ export interface TestService {
   blobs(): string[];
 }
 
-export function makeTestService(store: MetadataStore, hooks?: DatasetServiceHooks): TestService {
+/** Test settings of a service: `plainCsvMinBytes: Infinity` for tests of DuckDB's reading of files the JS path would read (plain-csv-read.ts). */
+export interface TestServiceOptions {
+  readonly plainCsvMinBytes?: number;
+}
+
+export function makeTestService(store: MetadataStore, hooks?: DatasetServiceHooks, options: TestServiceOptions = {}): TestService {
   const dir = mkdtempSync(join(tmpdir(), 'keel-data-'));
   const artifactsDir = join(dir, 'artifacts');
-  const service = new DatasetService({ db: store.db, artifacts: new LocalArtifactStore(artifactsDir), logger: silentLogger, tmpDir: join(dir, 'tmp'), ...(hooks ? { hooks } : {}) });
+  const service = new DatasetService({ db: store.db, artifacts: new LocalArtifactStore(artifactsDir), logger: silentLogger, tmpDir: join(dir, 'tmp'), ...(hooks ? { hooks } : {}), ...options });
   return {
     service,
     dir,
@@ -35,12 +40,12 @@ export function makeTestService(store: MetadataStore, hooks?: DatasetServiceHook
  * A TestService on a fresh in-memory SQLite store for the tests of the describe block that calls
  * it: made in its beforeAll, closed in its afterAll (its fields are there once the tests run).
  */
-export function sqliteTestService(): TestService {
+export function sqliteTestService(options: TestServiceOptions = {}): TestService {
   let store: MetadataStore | undefined;
   let made: TestService | undefined;
   beforeAll(async () => {
     store = await openMetadataStore('sqlite::memory:');
-    made = makeTestService(store);
+    made = makeTestService(store, undefined, options);
   });
   afterAll(async () => store?.close());
   const ready = (): TestService => {
