@@ -13,7 +13,7 @@ import type { EncodedChunk } from './parquet-js-pages.js';
 import { StringChunkEncoder } from './parquet-js-text.js';
 import type { PlainColumn, PlainType } from './plain-column.js';
 
-export type { EncodedChunk } from './parquet-js-pages.js';
+export { chunkFileLength, type EncodedChunk } from './parquet-js-pages.js';
 
 /** DuckDB's row group size. */
 export const DEFAULT_ROW_GROUP_ROWS = 122_880;
@@ -23,6 +23,11 @@ export interface EncodedColumn {
   readonly rows: number;
   /** The chunks' pages, each at its EncodedChunk.offset (padding may lie between them). */
   readonly bytes: Uint8Array;
+  /**
+   * The bytes of the column's values (a float column's), when a chunk takes some from there
+   * (EncodedChunk.sourceLength). Post it with its buffer transferred too, or it is copied.
+   */
+  readonly source?: Uint8Array;
   readonly chunks: readonly EncodedChunk[];
 }
 
@@ -42,5 +47,8 @@ export function encodeColumn(column: PlainColumn, rowGroupRows: number = DEFAULT
   for (let start = 0; start < rows; start += rowGroupRows) {
     chunks.push(encodeNumberChunk(sink, column.type, column.values, start, Math.min(rows, start + rowGroupRows), dictionary));
   }
-  return { type: column.type, rows, bytes: sink.buf.subarray(0, sink.pos), chunks };
+  const bytes = sink.buf.subarray(0, sink.pos);
+  const { values } = column;
+  if (!chunks.some((c) => c.sourceLength > 0)) return { type: column.type, rows, bytes, chunks };
+  return { type: column.type, rows, bytes, source: new Uint8Array(values.buffer, values.byteOffset, values.byteLength), chunks };
 }

@@ -66,7 +66,7 @@ export class NumberDictionary {
     sink.buf[sink.pos++] = width;
     writeBitPackedRun(sink, this.indices, present, width);
     return {
-      offset, length: sink.pos - offset, numValues: n, nulls, dictionaryPageLength,
+      offset, length: sink.pos - offset, sourceOffset: 0, sourceLength: 0, numValues: n, nulls, dictionaryPageLength,
       encodings: [Encoding.PLAIN, Encoding.RLE, Encoding.RLE_DICTIONARY], min, max,
     };
   }

@@ -28,32 +28,30 @@ export function encodeNumberChunk(sink: ByteSink, type: 'int' | 'float' | 'bool'
   const levelsLength = definitionLevelsLength(n, nulls);
   const valuesLength = type === 'bool' ? Math.ceil(present / 8) : present * 8;
   const header = dataPageHeader(4 + levelsLength + valuesLength, n, Encoding.PLAIN);
-  // 8-aligned values, written through a typed-array view in place.
-  if (type !== 'bool') sink.alignAfter(header.length + 4 + levelsLength);
+  // The values of a DOUBLE page with none missing are the column's own (EncodedColumn.source).
+  const fromSource = type === 'float' && nulls === 0;
+  // Else 8-aligned values, written through a typed-array view in place.
+  if (type !== 'bool' && !fromSource) sink.alignAfter(header.length + 4 + levelsLength);
   const offset = sink.pos;
   // 16 more: the branch-free loops store one value past the last present one.
-  sink.ensure(header.length + 4 + levelsLength + valuesLength + 16);
+  sink.ensure(header.length + 4 + levelsLength + (fromSource ? 0 : valuesLength + 16));
   sink.bytes(header);
   sink.u32le(levelsLength);
   writeNumberLevels(sink, values, start, end, nulls);
-  if (present > 0) {
+  if (present > 0 && !fromSource) {
     if (type === 'bool') writeBooleans(sink, values, start, end);
-    else if (type === 'float') writeDoubles(sink, values, start, end, nulls);
+    else if (type === 'float') writeDoubles(sink, values, start, end);
     else writeInt64s(sink, values, start, end);
   }
-  if (sink.pos !== offset + header.length + 4 + levelsLength + valuesLength) throw new Error('a number page is not the length its header says');
+  const source = fromSource ? { sourceOffset: start * 8, sourceLength: n * 8 } : { sourceOffset: 0, sourceLength: 0 };
+  if (sink.pos - offset + source.sourceLength !== header.length + 4 + levelsLength + valuesLength) throw new Error('a number page is not the length its header says');
   const stats = present === 0 ? {} : { min, max };
-  return { offset, length: sink.pos - offset, numValues: n, nulls, dictionaryPageLength: 0, encodings: [Encoding.PLAIN, Encoding.RLE], ...stats };
+  return { offset, length: sink.pos - offset, ...source, numValues: n, nulls, dictionaryPageLength: 0, encodings: [Encoding.PLAIN, Encoding.RLE], ...stats };
 }
 
 /** The present values as doubles at sink.pos (8-aligned by the caller). */
-function writeDoubles(sink: ByteSink, values: Float64Array, start: number, end: number, nulls: number): void {
+function writeDoubles(sink: ByteSink, values: Float64Array, start: number, end: number): void {
   const b = sink.buf;
-  if (nulls === 0) {
-    b.set(new Uint8Array(values.buffer, values.byteOffset + start * 8, (end - start) * 8), sink.pos);
-    sink.pos += (end - start) * 8;
-    return;
-  }
   const out = new Float64Array(b.buffer, b.byteOffset + sink.pos, (b.length - sink.pos) >> 3);
   let j = 0;
   for (let i = start; i < end; i++) {

@@ -55,7 +55,7 @@ export class StringChunkEncoder {
       sink.bytes(dataPageHeader(4 + levelsLength, n, Encoding.PLAIN));
       sink.u32le(levelsLength);
       writeCodeLevels(sink, codes, start, end, nulls);
-      return { offset, length: sink.pos - offset, numValues: n, nulls, dictionaryPageLength: 0, encodings: [Encoding.PLAIN, Encoding.RLE] };
+      return { offset, length: sink.pos - offset, sourceOffset: 0, sourceLength: 0, numValues: n, nulls, dictionaryPageLength: 0, encodings: [Encoding.PLAIN, Encoding.RLE] };
     }
     const dict = this.dictionarySink;
     dict.pos = 0;
@@ -73,7 +73,7 @@ export class StringChunkEncoder {
     sink.buf[sink.pos++] = width;
     writeBitPackedRun(sink, indices, present, width);
     return {
-      offset, length: sink.pos - offset, numValues: n, nulls, dictionaryPageLength,
+      offset, length: sink.pos - offset, sourceOffset: 0, sourceLength: 0, numValues: n, nulls, dictionaryPageLength,
       encodings: [Encoding.PLAIN, Encoding.RLE, Encoding.RLE_DICTIONARY],
     };
   }
