@@ -12,6 +12,11 @@ import { dataPageHeader, dictionaryPageHeader, Encoding, type EncodedChunk } fro
 /** At most 2^13 entries: indices of 13 bits at most, a hash table of 256 KiB (in a core's cache). */
 const MAX_ENTRIES = 1 << 13;
 
+/** Cells of the direct table of short decimals (min to max in steps of 10^-k). */
+const DECIMAL_CELLS = 1 << 16;
+const SCALES = [1, 10, 100, 1000, 10_000];
+const NOT_DECIMAL = -1;
+
 /** Scratch of one column's chunks: the hash table and the indices, kept across its row groups. */
 export class NumberDictionary {
   private readonly bits: Int32Array;
@@ -22,6 +27,9 @@ export class NumberDictionary {
   private readonly entrySlot: Int32Array;
   private readonly first: Int32Array;
   private readonly indices: Int32Array;
+  /** Cell of a short decimal → entry number + 1 (0 for none); entry → its cell. */
+  private readonly cells = new Int32Array(DECIMAL_CELLS);
+  private readonly entryCell: Int32Array;
   /** Chunks given up on in a row: after two, the column is taken for many-valued and not tried again. */
   private misses = 0;
 
@@ -33,6 +41,7 @@ export class NumberDictionary {
     this.table = new Int32Array(slotCount * 4);
     this.shift = 32 - Math.log2(slotCount);
     this.entrySlot = new Int32Array(entries);
+    this.entryCell = new Int32Array(entries);
     this.first = new Int32Array(entries);
     this.indices = new Int32Array(groupRows);
   }
@@ -44,7 +53,9 @@ export class NumberDictionary {
     // A dozen values or fewer: the dictionary would not pay for its page header.
     if (present < 16 || this.misses >= 2) return undefined;
     // At most a sixteenth of the values distinct: 2 bytes a value at most, index and entry.
-    const entries = this.distinct(start, end, Math.min(present >> 4, this.first.length));
+    const limit = Math.min(present >> 4, this.first.length);
+    const decimals = this.decimalCells(start, end, limit, min, max);
+    const entries = decimals === NOT_DECIMAL ? this.distinct(start, end, limit) : decimals;
     this.misses = entries === undefined ? this.misses + 1 : 0;
     if (entries === undefined) return undefined;
     const { values, first } = this;
@@ -83,6 +94,52 @@ export class NumberDictionary {
    * (bitwise: -0 and 0 are two entries, as they are two doubles), filling `indices` with each
    * present value's number; undefined as soon as there are more than `limit`.
    */
+  /**
+   * As `distinct`, faster, for whole numbers and short decimals (a CSV's 20.5, 0.0325) in a narrow
+   * range: a value's entry is looked up directly by round(v × 10^k) - round(min × 10^k), no hash.
+   * NOT_DECIMAL when the chunk's values are not such (checked on each: round(v × 10^k) / 10^k is
+   * v itself), nor -0.0 (which the cell of 0 would merge with 0.0).
+   */
+  private decimalCells(start: number, end: number, limit: number, min: number, max: number): number | undefined {
+    const { values, cells, entryCell, first, indices } = this;
+    // The least scale that a sample of 16 values (and the bounds) are multiples of 10^-k at.
+    const step = Math.max(1, Math.floor((end - start) / 16));
+    const fits = (scale: number): boolean => {
+      if ((max - min) * scale >= DECIMAL_CELLS - 1 || Math.round(min * scale) / scale !== min || Math.round(max * scale) / scale !== max) return false;
+      for (let i = start; i < end; i += step) {
+        const v = values[i]!;
+        if (v === v && Math.round(v * scale) / scale !== v) return false;
+      }
+      return true;
+    };
+    const scale = SCALES.find(fits);
+    if (scale === undefined) return NOT_DECIMAL;
+    const base = Math.round(min * scale);
+    let entries = 0;
+    let present = 0;
+    try {
+      for (let i = start; i < end; i++) {
+        const v = values[i]!;
+        if (v !== v) continue;
+        const x = Math.round(v * scale);
+        if (x / scale !== v || (x === 0 && 1 / v < 0)) return NOT_DECIMAL;
+        const cell = x - base;
+        const e = cells[cell]! - 1;
+        if (e >= 0) indices[present++] = e;
+        else {
+          if (entries === limit) return undefined;
+          cells[cell] = entries + 1;
+          entryCell[entries] = cell;
+          first[entries] = i;
+          indices[present++] = entries++;
+        }
+      }
+      return entries;
+    } finally {
+      for (let k = 0; k < entries; k++) cells[entryCell[k]!] = 0;
+    }
+  }
+
   private distinct(start: number, end: number, limit: number): number | undefined {
     const { bits, table, shift, entrySlot, first, indices } = this;
     const mask = (table.length >> 2) - 1;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EncodedColumn, encodeColumn } from './parquet-js-encode.js';
+import { type EncodedColumn, type EncodeOptions, encodeColumn } from './parquet-js-encode.js';
 import { parquetFilePieces, writeParquetFile } from './parquet-js-file.js';
 import { ThriftWriter } from './parquet-js-thrift.js';
 import { mulberry32 } from '../core/index.js';
@@ -36,10 +36,10 @@ describe('the JS Parquet writer, read back by DuckDB', () => {
   const rows = async (sql: string): Promise<unknown[][]> => (await con.runAndReadAll(sql)).getRows().map((r) => r.map(plain));
 
   /** Writes the columns (named c0, c1, ...) at `name`.parquet and returns its path. */
-  async function write(name: string, columns: PlainColumn[], rowGroupRows: number): Promise<string> {
+  async function write(name: string, columns: PlainColumn[], rowGroupRows: number, options: EncodeOptions = {}): Promise<string> {
     const path = join(dir, `${name}.parquet`);
     const n = columns[0]!.type === 'string' ? columns[0]!.codes.length : columns[0]!.values.length;
-    await writeParquetFile(path, columns.map((_, i) => `c${i}`), columns.map((c) => c.type), columns.map((c) => encodeColumn(c, rowGroupRows)), n, rowGroupRows);
+    await writeParquetFile(path, columns.map((_, i) => `c${i}`), columns.map((c) => c.type), columns.map((c) => encodeColumn(c, rowGroupRows, options)), n, rowGroupRows);
     return path;
   }
 
@@ -104,12 +104,15 @@ describe('the JS Parquet writer, read back by DuckDB', () => {
     expect(await rows(`SELECT count(*) FROM read_parquet('${path}') WHERE c0 > 4294967296`)).toEqual([[expected(columns[0]!).filter((v) => (v as number) > 4294967296).length]]);
   });
 
-  it('stores a column of only missing values, of each type', async () => {
-    const columns = [ints([NaN, NaN, NaN]), floats([NaN, NaN, NaN]), bools([NaN, NaN, NaN]), texts(['a'], [-1, -1, -1])];
-    const path = await write('all-null', columns, 2);
-    await expectRoundTrip(path, columns);
-    expect(await rows(`SELECT count(*), count(c0), count(c1), count(c2), count(c3) FROM read_parquet('${path}')`)).toEqual([[3, 0, 0, 0, 0]]);
-    expect(await rows(`SELECT DISTINCT stats_null_count, stats_min_value FROM parquet_metadata('${path}') WHERE row_group_id = 0`)).toEqual([[2, null]]);
+  it('stores a column of only missing values, of each type (number dictionaries on or off)', async () => {
+    const none = Array<number>(40).fill(NaN);
+    const columns = [ints(none), floats(none), bools(none), texts(['a'], none.map(() => -1))];
+    for (const numberDictionary of [false, true]) {
+      const path = await write(`all-null-${numberDictionary}`, columns, 20, { numberDictionary });
+      await expectRoundTrip(path, columns);
+      expect(await rows(`SELECT count(*), count(c0), count(c1), count(c2), count(c3) FROM read_parquet('${path}')`)).toEqual([[40, 0, 0, 0, 0]]);
+      expect(await rows(`SELECT DISTINCT stats_null_count, stats_min_value, encodings FROM parquet_metadata('${path}')`)).toEqual([[20, null, 'PLAIN, RLE']]);
+    }
   });
 
   it('stores text of one dictionary entry, and of 70,000 (17-bit indices)', async () => {
@@ -135,7 +138,11 @@ describe('the JS Parquet writer, read back by DuckDB', () => {
       // 400 doubles alike in their high 32 bits, told apart by the low ones (random: a progression would never collide in the table).
       ints(Array.from({ length: n }, (_, i) => 2 ** 40 + lows[i % 400]!)),
     ];
-    const path = await write('number-dictionary', columns, 8_000);
+    const path = await write('number-dictionary', columns, 8_000, { numberDictionary: true });
+    // Off by default: all PLAIN.
+    const plainPath = await write('number-plain', columns, 8_000);
+    await expectRoundTrip(plainPath, columns);
+    expect(await rows(`SELECT DISTINCT encodings FROM parquet_metadata('${plainPath}')`)).toEqual([['PLAIN, RLE']]);
     await expectRoundTrip(path, columns);
     expect(await rows(`SELECT DISTINCT column_id, encodings FROM parquet_metadata('${path}') ORDER BY 1`)).toEqual([[0, 'PLAIN, RLE, RLE_DICTIONARY'], [1, 'PLAIN, RLE, RLE_DICTIONARY'], [2, 'PLAIN, RLE'], [3, 'PLAIN, RLE, RLE_DICTIONARY']]);
     expect(await rows(`SELECT count(*) FILTER (WHERE c1 = 0 AND sign(1 / c1) < 0), count(*) FILTER (WHERE c1 = 0 AND sign(1 / c1) > 0) FROM read_parquet('${path}')`)).toEqual([[2134, 53]]);
