@@ -34,8 +34,9 @@ export interface EncodedColumn {
 export interface EncodeOptions {
   /**
    * Dictionary-encode a number chunk of few distinct values (parquet-js-number-dictionary.ts).
-   * Off by default: on bench/parquet-js.ts's million rows the file is 45% smaller (62 MB, not
-   * 113) but the encoding takes ~60% more CPU (0.24 s, not 0.15; writing either ~0.05 s).
+   * Off by default, for now: on bench/parquet-js.ts's million rows the file is 45% smaller (62 MB,
+   * not 113), but the encoding takes more CPU (warm ~0.26 s, not ~0.20; cold, in a fresh process,
+   * about the same ~0.7 s, and the write is cheaper). Worth measuring end to end.
    */
   readonly numberDictionary?: boolean;
 }
