@@ -31,7 +31,7 @@ describe('the JS Parquet writer, read back by DuckDB', () => {
   });
   afterAll(() => {
     con.closeSync();
-    if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   });
   const rows = async (sql: string): Promise<unknown[][]> => (await con.runAndReadAll(sql)).getRows().map((r) => r.map(plain));
 
