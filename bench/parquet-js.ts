@@ -3,21 +3,25 @@
  * on 1,000,000 rows × 20 columns shaped like bench/data-ingest-csv.ts's (8 high-cardinality
  * numbers, 6 low-cardinality ones, a bool, 5 texts of 3 to 5,000 values, some missing), held in
  * memory as the plain CSV read path holds them. Single-threaded JS: encode every column, write the
- * file. DuckDB: COPY of an in-memory table of the same rows (loaded from the JS file), uncompressed
- * and snappy (what `keel data add` writes). Prints seconds and file sizes.
+ * file; all PLAIN (the default) and with few-valued numbers dictionary-encoded (numberDictionary).
+ * DuckDB: COPY of an in-memory table of the same rows (loaded from the JS file), uncompressed and
+ * snappy (what `keel data add` writes), on all its threads. Prints seconds and file sizes; then
+ * checks that both files hold the same rows and times a DuckDB scan of each.
  *
  *   npx tsx bench/parquet-js.ts [ROWS]
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { mulberry32 } from '../src/core/index.js';
 import { DEFAULT_ROW_GROUP_ROWS, encodeColumn } from '../src/data/parquet-js-encode.js';
 import { writeParquetFile } from '../src/data/parquet-js-file.js';
 import type { PlainColumn } from '../src/data/plain-column.js';
 
-const rows = Number(process.argv[2] ?? 1_000_000);
+const rows = Number(process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 1_000_000);
 const r = mulberry32(42);
 const normal = (): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -56,34 +60,72 @@ const table: [string, PlainColumn][] = [
 const names = table.map(([name]) => name);
 const columns = table.map(([, column]) => column);
 
+// Wall and CPU seconds (user + system, this process): on a shared machine the CPU time is the
+// steadier figure.
+const cpu = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+type Variant = 'plain' | 'dictionary';
+type Run = { encode: number; write: number; encodeCpu: number; writeCpu: number; byType: Record<string, number>; size: number };
+
+/** One encode of every column and one write of the file. */
+async function timeOnce(variant: Variant, path: string): Promise<Run> {
+  const byType: Record<string, number> = {};
+  const [t0, c0] = [performance.now(), cpu()];
+  const encoded = columns.map((c) => {
+    const t = cpu();
+    const e = encodeColumn(c, DEFAULT_ROW_GROUP_ROWS, { numberDictionary: variant === 'dictionary' });
+    byType[c.type] = (byType[c.type] ?? 0) + cpu() - t;
+    return e;
+  });
+  const [t1, c1] = [performance.now(), cpu()];
+  await writeParquetFile(path, names, columns.map((c) => c.type), encoded, rows, DEFAULT_ROW_GROUP_ROWS);
+  return { encode: (t1 - t0) / 1000, write: (performance.now() - t1) / 1000, encodeCpu: c1 - c0, writeCpu: cpu() - c1, byType, size: statSync(path).size };
+}
+
+const cold = process.argv.indexOf('--cold');
+if (cold >= 0) {
+  // A child's one run, in a process whose memory no earlier run has touched (as `keel data add`'s).
+  console.log(JSON.stringify(await timeOnce(process.argv[cold + 1] as Variant, process.argv[cold + 2]!)));
+  process.exit(0);
+}
+
+const s = (x: number): string => `${x.toFixed(3)} s`;
+function report(title: string, list: Run[]): void {
+  const best = list.reduce((a, b) => (a.encode + a.write <= b.encode + b.write ? a : b));
+  const leastCpu = list.reduce((a, b) => (a.encodeCpu + a.writeCpu <= b.encodeCpu + b.writeCpu ? a : b));
+  const count = (type: string): number => columns.filter((c) => c.type === type).length;
+  console.log(`${title}, ${(best.size / 1e6).toFixed(1)} MB`);
+  console.log(`  wall: encode ${s(best.encode)} + write ${s(best.write)} = ${s(best.encode + best.write)} (best of ${list.length}; all: ${list.map((x) => (x.encode + x.write).toFixed(3)).join(' ')})`);
+  console.log(`  CPU:  encode ${s(leastCpu.encodeCpu)} + write ${s(leastCpu.writeCpu)} = ${s(leastCpu.encodeCpu + leastCpu.writeCpu)} (least of ${list.length}; all: ${list.map((x) => (x.encodeCpu + x.writeCpu).toFixed(3)).join(' ')})`);
+  console.log(`  encode CPU by type (that run): ${Object.entries(leastCpu.byType).map(([type, t]) => `${count(type)} ${type} ${s(t)}`).join(', ')}`);
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'keel-bench-parquet-js-'));
 try {
   const ours = join(dir, 'js.parquet');
-  const cpu = (): number => {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1e6;
-  };
-  const runs: { encode: number; write: number; cpu: number; byType: Record<string, number> }[] = [];
-  for (let run = 0; run < 5; run++) {
-    const byType: Record<string, number> = {};
-    const cpu0 = cpu();
-    const t0 = performance.now();
-    const encoded = columns.map((c) => {
-      const t = performance.now();
-      const e = encodeColumn(c, DEFAULT_ROW_GROUP_ROWS);
-      byType[c.type] = (byType[c.type] ?? 0) + (performance.now() - t) / 1000;
-      return e;
-    });
-    const t1 = performance.now();
-    await writeParquetFile(ours, names, columns.map((c) => c.type), encoded, rows, DEFAULT_ROW_GROUP_ROWS);
-    runs.push({ encode: (t1 - t0) / 1000, write: (performance.now() - t1) / 1000, cpu: cpu() - cpu0, byType });
+  const path = (variant: Variant): string => (variant === 'plain' ? ours : join(dir, 'js-dictionary.parquet'));
+  console.log(`${rows} rows × ${names.length} columns; JS: PLAIN (the default), or few-valued numbers dictionary-encoded`);
+  // Alternating, so that both see the same load. Cold: each run in a fresh child process, whose
+  // fresh memory costs page faults (~3 ms a MB here); warm: repeated in this one, reusing freed memory.
+  const coldRuns: Record<Variant, Run[]> = { plain: [], dictionary: [] };
+  for (let run = 0; run < 6; run++) {
+    const variant: Variant = run % 2 === 0 ? 'plain' : 'dictionary';
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), String(rows), '--cold', variant, path(variant)], { encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`the cold run failed: ${child.stderr}`);
+    coldRuns[variant].push(JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Run);
   }
-  const best = runs.reduce((a, b) => (a.encode + a.write <= b.encode + b.write ? a : b));
-  const mb = (path: string): string => `${(statSync(path).size / 1e6).toFixed(1)} MB`;
-  console.log(`${rows} rows × ${names.length} columns`);
-  const count = (type: string): number => columns.filter((c) => c.type === type).length;
-  console.log(`JS     encode by type (best run): ${Object.entries(best.byType).map(([type, s]) => `${count(type)} ${type} ${s.toFixed(3)} s`).join(', ')}`);
-  console.log(`JS     encode ${best.encode.toFixed(3)} s + write ${best.write.toFixed(3)} s = ${(best.encode + best.write).toFixed(3)} s (best of ${runs.length}; all: ${runs.map((x) => (x.encode + x.write).toFixed(3)).join(' ')}; CPU ${best.cpu.toFixed(3)} s)  ${mb(ours)}`);
+  const warmRuns: Record<Variant, Run[]> = { plain: [], dictionary: [] };
+  for (let run = 0; run < 10; run++) {
+    const variant: Variant = run % 2 === 0 ? 'plain' : 'dictionary';
+    warmRuns[variant].push(await timeOnce(variant, path(variant)));
+  }
+  for (const variant of ['plain', 'dictionary'] as const) {
+    report(`JS ${variant}, cold`, coldRuns[variant]);
+    report(`JS ${variant}, warm`, warmRuns[variant]);
+  }
+  const mb = (file: string): string => `${(statSync(file).size / 1e6).toFixed(1)} MB`;
 
   const instance = await DuckDBInstance.create(':memory:');
   const con = await instance.connect();
@@ -98,13 +140,17 @@ try {
     }
     console.log(`DuckDB COPY ${codec.padEnd(12)} ${Math.min(...times).toFixed(3)} s (best of 3, all threads)  ${mb(theirs)}`);
   }
-  // The same rows either way: no row of one file is missing from the other.
-  const diff = await con.runAndReadAll(`SELECT count(*) FROM (SELECT * FROM read_parquet('${ours}') EXCEPT ALL SELECT * FROM read_parquet('${join(dir, 'duckdb-snappy.parquet')}'))`);
-  console.log(`rows of the JS file not in DuckDB's: ${String(diff.getRows()[0]![0])}`);
-  for (const file of [ours, join(dir, 'duckdb-snappy.parquet')]) {
+  // The same rows in each file: none of a JS file's is missing from DuckDB's, nor the other way.
+  const theirs = join(dir, 'duckdb-snappy.parquet');
+  const files: [string, string][] = [['JS, plain', ours], ['JS, dictionary', join(dir, 'js-dictionary.parquet')], ['DuckDB, snappy', theirs]];
+  for (const [name, file] of files.slice(0, 2)) {
+    const diff = await con.runAndReadAll(`SELECT (SELECT count(*) FROM (FROM '${file}' EXCEPT ALL FROM '${theirs}')) + (SELECT count(*) FROM (FROM '${theirs}' EXCEPT ALL FROM '${file}'))`);
+    console.log(`rows of the ${name} file and DuckDB's that differ: ${String(diff.getRows()[0]![0])}`);
+  }
+  for (const [name, file] of files) {
     const t0 = performance.now();
     await con.run(`SELECT ${names.map((n) => `count(${n})`).join(', ')}, sum(id), max(city) FROM read_parquet('${file}')`);
-    console.log(`DuckDB scan of ${file.endsWith('js.parquet') ? 'the JS file   ' : "DuckDB's file"} ${((performance.now() - t0) / 1000).toFixed(3)} s`);
+    console.log(`DuckDB scan of the ${name.padEnd(15)} file ${((performance.now() - t0) / 1000).toFixed(3)} s`);
   }
   con.closeSync();
 } finally {

@@ -22,6 +22,11 @@ export class ByteSink {
     this.buf = grown;
   }
 
+  /** Room for `total` bytes in all (an estimate of the whole, made early, saves copies). */
+  reserve(total: number): void {
+    if (total > this.buf.length) this.ensure(total - this.pos);
+  }
+
   /**
    * Zero bytes so that `after` bytes from here the position is a multiple of 8: the values of a
    * DOUBLE or INT64 page are then written through a Float64Array or Int32Array view in place.

@@ -4,7 +4,7 @@
  * chunks are written as the pieces they are, never copied into one buffer.
  */
 import { open } from 'node:fs/promises';
-import type { EncodedChunk, EncodedColumn } from './parquet-js-encode.js';
+import { chunkFileLength, type EncodedChunk, type EncodedColumn } from './parquet-js-encode.js';
 import { ThriftWriter } from './parquet-js-thrift.js';
 import type { PlainType } from './plain-column.js';
 
@@ -40,6 +40,7 @@ export function parquetFilePieces(names: readonly string[], types: readonly Plai
     if (c.type !== types[i]) throw new Error(`column ${names[i]} is encoded as ${c.type}, not ${types[i]}`);
     if (c.rows !== rows || c.chunks.length !== groups) throw new Error(`column ${names[i]} has ${c.rows} rows in ${c.chunks.length} chunks, not ${rows} in ${groups}`);
     c.chunks.forEach((k, g) => {
+      if (k.sourceLength > 0 && !c.source) throw new Error(`column ${names[i]}'s chunk ${g} has values in a source the column does not have`);
       if (k.numValues !== Math.min(rowGroupRows, rows - g * rowGroupRows)) throw new Error(`column ${names[i]}'s chunk ${g} has ${k.numValues} rows, not the row group's`);
     });
   });
@@ -52,9 +53,10 @@ export function parquetFilePieces(names: readonly string[], types: readonly Plai
     for (const column of columns) {
       const chunk = column.chunks[g]!;
       pieces.push(column.bytes.subarray(chunk.offset, chunk.offset + chunk.length));
+      if (chunk.sourceLength > 0) pieces.push(column.source!.subarray(chunk.sourceOffset, chunk.sourceOffset + chunk.sourceLength));
       offsets.push(position);
-      position += chunk.length;
-      size += chunk.length;
+      position += chunkFileLength(chunk);
+      size += chunkFileLength(chunk);
     }
     rowGroups.push({ offsets, size, rows: columns[0]?.chunks[g]?.numValues ?? 0 });
   }
@@ -102,7 +104,7 @@ function fileMetaData(names: readonly string[], types: readonly PlainType[], col
 
 function columnMetaData(m: ThriftWriter, name: string, type: PlainType, chunk: EncodedChunk, offset: number): void {
   m.i32(1, PhysicalType[type]).i32List(2, chunk.encodings).stringList(3, [name]).i32(4, 0);
-  m.i64(5, chunk.numValues).i64(6, chunk.length).i64(7, chunk.length).i64(9, offset + chunk.dictionaryPageLength);
+  m.i64(5, chunk.numValues).i64(6, chunkFileLength(chunk)).i64(7, chunkFileLength(chunk)).i64(9, offset + chunk.dictionaryPageLength);
   if (chunk.dictionaryPageLength > 0) m.i64(11, offset);
   m.struct(12, (s) => {
     s.i64(3, chunk.nulls);

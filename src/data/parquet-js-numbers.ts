@@ -9,16 +9,34 @@ import { dataPageHeader, Encoding, type EncodedChunk } from './parquet-js-pages.
 
 /** The chunk of values[start..end): dictionary-encoded when `dictionary` is given and takes it, else PLAIN. */
 export function encodeNumberChunk(sink: ByteSink, type: 'int' | 'float' | 'bool', values: Float64Array, start: number, end: number, dictionary?: NumberDictionary): EncodedChunk {
+  // Two values a turn, each its own min and max: ~3 times faster than one (shorter dependency
+  // chains). NaN compares false: it never becomes a min or max.
   let nulls = 0;
   let min = Infinity;
   let max = -Infinity;
-  for (let i = start; i < end; i++) {
+  let nulls2 = 0;
+  let min2 = Infinity;
+  let max2 = -Infinity;
+  let i = start;
+  for (; i + 1 < end; i += 2) {
     const v = values[i]!;
-    // NaN compares false: it never becomes the min or max.
+    const w = values[i + 1]!;
+    nulls += +(v !== v);
+    nulls2 += +(w !== w);
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (w < min2) min2 = w;
+    if (w > max2) max2 = w;
+  }
+  if (i < end) {
+    const v = values[i]!;
     nulls += +(v !== v);
     if (v < min) min = v;
     if (v > max) max = v;
   }
+  nulls += nulls2;
+  min = Math.min(min, min2);
+  max = Math.max(max, max2);
   if (dictionary && type !== 'bool') {
     const chunk = dictionary.encode(sink, type, start, end, nulls, min, max);
     if (chunk) return chunk;
@@ -28,32 +46,30 @@ export function encodeNumberChunk(sink: ByteSink, type: 'int' | 'float' | 'bool'
   const levelsLength = definitionLevelsLength(n, nulls);
   const valuesLength = type === 'bool' ? Math.ceil(present / 8) : present * 8;
   const header = dataPageHeader(4 + levelsLength + valuesLength, n, Encoding.PLAIN);
-  // 8-aligned values, written through a typed-array view in place.
-  if (type !== 'bool') sink.alignAfter(header.length + 4 + levelsLength);
+  // The values of a DOUBLE page with none missing are the column's own (EncodedColumn.source).
+  const fromSource = type === 'float' && nulls === 0;
+  // Else 8-aligned values, written through a typed-array view in place.
+  if (type !== 'bool' && !fromSource) sink.alignAfter(header.length + 4 + levelsLength);
   const offset = sink.pos;
   // 16 more: the branch-free loops store one value past the last present one.
-  sink.ensure(header.length + 4 + levelsLength + valuesLength + 16);
+  sink.ensure(header.length + 4 + levelsLength + (fromSource ? 0 : valuesLength + 16));
   sink.bytes(header);
   sink.u32le(levelsLength);
   writeNumberLevels(sink, values, start, end, nulls);
-  if (present > 0) {
+  if (present > 0 && !fromSource) {
     if (type === 'bool') writeBooleans(sink, values, start, end);
-    else if (type === 'float') writeDoubles(sink, values, start, end, nulls);
+    else if (type === 'float') writeDoubles(sink, values, start, end);
     else writeInt64s(sink, values, start, end);
   }
-  if (sink.pos !== offset + header.length + 4 + levelsLength + valuesLength) throw new Error('a number page is not the length its header says');
+  const source = fromSource ? { sourceOffset: start * 8, sourceLength: n * 8 } : { sourceOffset: 0, sourceLength: 0 };
+  if (sink.pos - offset + source.sourceLength !== header.length + 4 + levelsLength + valuesLength) throw new Error('a number page is not the length its header says');
   const stats = present === 0 ? {} : { min, max };
-  return { offset, length: sink.pos - offset, numValues: n, nulls, dictionaryPageLength: 0, encodings: [Encoding.PLAIN, Encoding.RLE], ...stats };
+  return { offset, length: sink.pos - offset, ...source, numValues: n, nulls, dictionaryPageLength: 0, encodings: [Encoding.PLAIN, Encoding.RLE], ...stats };
 }
 
 /** The present values as doubles at sink.pos (8-aligned by the caller). */
-function writeDoubles(sink: ByteSink, values: Float64Array, start: number, end: number, nulls: number): void {
+function writeDoubles(sink: ByteSink, values: Float64Array, start: number, end: number): void {
   const b = sink.buf;
-  if (nulls === 0) {
-    b.set(new Uint8Array(values.buffer, values.byteOffset + start * 8, (end - start) * 8), sink.pos);
-    sink.pos += (end - start) * 8;
-    return;
-  }
   const out = new Float64Array(b.buffer, b.byteOffset + sink.pos, (b.length - sink.pos) >> 3);
   let j = 0;
   for (let i = start; i < end; i++) {

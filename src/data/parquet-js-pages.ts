@@ -11,10 +11,16 @@ const PageType = { DATA_PAGE: 0, DICTIONARY_PAGE: 2 } as const;
 
 /** One row group's chunk of a column: where its pages lie in EncodedColumn.bytes, and what its footer entry says. */
 export interface EncodedChunk {
-  /** Byte offset of the chunk's first page in `bytes`. */
+  /** Byte offset of the chunk's first page in EncodedColumn.bytes. */
   readonly offset: number;
-  /** Bytes of all its pages, headers included (uncompressed and compressed size alike). */
+  /** Its bytes there: all its pages, headers included, unless `sourceLength` bytes follow. */
   readonly length: number;
+  /**
+   * More bytes of the chunk, after those, in EncodedColumn.source (the column's own values): a
+   * DOUBLE page with no missing value is the values as they are, so they are not copied. 0 when none.
+   */
+  readonly sourceOffset: number;
+  readonly sourceLength: number;
   /** Rows of the chunk, missing ones included (a flat column has a value per row). */
   readonly numValues: number;
   readonly nulls: number;
@@ -24,6 +30,11 @@ export interface EncodedChunk {
   /** The least and greatest present value of a number column (bools 0/1); absent for text and when all are missing. */
   readonly min?: number;
   readonly max?: number;
+}
+
+/** The chunk's size in the file (uncompressed and compressed alike). */
+export function chunkFileLength(chunk: EncodedChunk): number {
+  return chunk.length + chunk.sourceLength;
 }
 
 /** A data page v1's header: `pageLength` bytes (levels and values) of `numValues` values, missing ones included. */

@@ -11,19 +11,17 @@ import { dataPageHeader, dictionaryPageHeader, Encoding, type EncodedChunk } fro
  * as the dictionary page. Scratch arrays are kept across the row groups of a column.
  */
 export class StringChunkEncoder {
-  readonly sink: ByteSink;
   private readonly dictionarySink = new ByteSink(1 << 16);
   private readonly remap: Int32Array;
   private readonly used: Int32Array;
   private readonly indices: Int32Array;
 
   constructor(
+    readonly sink: ByteSink,
     private readonly codes: Int32Array,
     private readonly dictionary: readonly string[],
     groupRows: number,
   ) {
-    // Indices of ~2 bytes a row and one copy of the dictionary per row group, as a first guess.
-    this.sink = new ByteSink(codes.length * 2 + 4096);
     this.remap = new Int32Array(dictionary.length).fill(-1);
     this.used = new Int32Array(Math.min(groupRows, dictionary.length));
     this.indices = new Int32Array(groupRows);
@@ -55,7 +53,7 @@ export class StringChunkEncoder {
       sink.bytes(dataPageHeader(4 + levelsLength, n, Encoding.PLAIN));
       sink.u32le(levelsLength);
       writeCodeLevels(sink, codes, start, end, nulls);
-      return { offset, length: sink.pos - offset, numValues: n, nulls, dictionaryPageLength: 0, encodings: [Encoding.PLAIN, Encoding.RLE] };
+      return { offset, length: sink.pos - offset, sourceOffset: 0, sourceLength: 0, numValues: n, nulls, dictionaryPageLength: 0, encodings: [Encoding.PLAIN, Encoding.RLE] };
     }
     const dict = this.dictionarySink;
     dict.pos = 0;
@@ -73,7 +71,7 @@ export class StringChunkEncoder {
     sink.buf[sink.pos++] = width;
     writeBitPackedRun(sink, indices, present, width);
     return {
-      offset, length: sink.pos - offset, numValues: n, nulls, dictionaryPageLength,
+      offset, length: sink.pos - offset, sourceOffset: 0, sourceLength: 0, numValues: n, nulls, dictionaryPageLength,
       encodings: [Encoding.PLAIN, Encoding.RLE, Encoding.RLE_DICTIONARY],
     };
   }

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EncodedColumn, encodeColumn } from './parquet-js-encode.js';
+import { type EncodedColumn, type EncodeOptions, encodeColumn } from './parquet-js-encode.js';
 import { parquetFilePieces, writeParquetFile } from './parquet-js-file.js';
 import { ThriftWriter } from './parquet-js-thrift.js';
+import { mulberry32 } from '../core/index.js';
 import type { PlainColumn } from './plain-column.js';
 
 const floats = (values: number[]): PlainColumn => ({ type: 'float', values: Float64Array.from(values) });
@@ -30,15 +31,15 @@ describe('the JS Parquet writer, read back by DuckDB', () => {
   });
   afterAll(() => {
     con.closeSync();
-    if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   });
   const rows = async (sql: string): Promise<unknown[][]> => (await con.runAndReadAll(sql)).getRows().map((r) => r.map(plain));
 
   /** Writes the columns (named c0, c1, ...) at `name`.parquet and returns its path. */
-  async function write(name: string, columns: PlainColumn[], rowGroupRows: number): Promise<string> {
+  async function write(name: string, columns: PlainColumn[], rowGroupRows: number, options: EncodeOptions = {}): Promise<string> {
     const path = join(dir, `${name}.parquet`);
     const n = columns[0]!.type === 'string' ? columns[0]!.codes.length : columns[0]!.values.length;
-    await writeParquetFile(path, columns.map((_, i) => `c${i}`), columns.map((c) => c.type), columns.map((c) => encodeColumn(c, rowGroupRows)), n, rowGroupRows);
+    await writeParquetFile(path, columns.map((_, i) => `c${i}`), columns.map((c) => c.type), columns.map((c) => encodeColumn(c, rowGroupRows, options)), n, rowGroupRows);
     return path;
   }
 
@@ -50,12 +51,13 @@ describe('the JS Parquet writer, read back by DuckDB', () => {
 
   const INT = [9007199254740991, -9007199254740991, -9007199254740990, 9007199254740990, -4294967296, -4294967297, 4294967295, 4294967296, -2147483648, 2147483647, 2147483648, -2147483649, -1, 0, 1, NaN, -0];
   const FLOAT = [-0, 0, 1e308, -1.7976931348623157e308, 5e-324, -5e-324, 2.2250738585072014e-308, 0.1, -123.456, Infinity, -Infinity, NaN, 1e-300, 3];
-  const TEXT = ['', 'é', '😀', 'a', 'x'.repeat(100) + 'é😀', 'lone \ud800 surrogate', 'ÿ\u0800\uffff'];
+  const TEXT = ['', 'é', '😀', 'a', 'x'.repeat(100) + 'é😀\u{10ffff}', 'lone \ud800 surrogate', 'ÿ\u0800\uffff\u{10ffff}'];
   const mixed = (count: number): PlainColumn[] => [
     ints(Array.from({ length: count }, (_, i) => (i % 5 === 3 ? NaN : INT[i % INT.length]!))),
     floats(Array.from({ length: count }, (_, i) => (i % 4 === 2 ? NaN : FLOAT[i % FLOAT.length]!))),
-    bools(Array.from({ length: count }, (_, i) => (i % 6 === 5 ? NaN : i % 3 === 0 ? 1 : 0))),
-    texts(TEXT, Array.from({ length: count }, (_, i) => (i % 7 === 6 ? -1 : i % TEXT.length))),
+    // A false after each missing value: a missing value's bit must not leak into the next.
+    bools(Array.from({ length: count }, (_, i) => (i % 6 === 4 ? NaN : i % 3 === 0 ? 1 : 0))),
+    texts(TEXT, Array.from({ length: count }, (_, i) => (i % 8 === 7 ? -1 : i % TEXT.length))),
   ];
 
   it('stores ints, floats, bools and text with missing values in several row groups, every value as written', async () => {
@@ -67,7 +69,9 @@ describe('the JS Parquet writer, read back by DuckDB', () => {
     // -0.0 stays negative, '' is a value and not missing.
     const negativeZeros = expected(columns[1]!).filter((v) => Object.is(v, -0)).length;
     expect(negativeZeros).toBeGreaterThan(0);
-    expect(await rows(`SELECT count(*) FILTER (WHERE c3 = ''), count(*) FILTER (WHERE c3 IS NULL), count(*) FILTER (WHERE c1 = 0 AND sign(1 / c1) < 0) FROM read_parquet('${path}')`)).toEqual([[7, 6, negativeZeros]]);
+    expect(await rows(`SELECT count(*) FILTER (WHERE c3 = ''), count(*) FILTER (WHERE c3 IS NULL), count(*) FILTER (WHERE c1 = 0 AND sign(1 / c1) < 0) FROM read_parquet('${path}')`)).toEqual([[
+      expected(columns[3]!).filter((v) => v === '').length, expected(columns[3]!).filter((v) => v === null).length, negativeZeros,
+    ]]);
     expect(await rows(`SELECT row_group_id, row_group_num_rows FROM parquet_metadata('${path}') WHERE path_in_schema = 'c0' ORDER BY 1`)).toEqual([0, 1, 2, 3, 4, 5, 6].map((g) => [g, g < 6 ? 7 : 3]));
     expect(await rows(`SELECT name, type, repetition_type, converted_type, num_children FROM parquet_schema('${path}')`)).toEqual([
       ['schema', null, null, null, 4], ['c0', 'INT64', 'OPTIONAL', null, null], ['c1', 'DOUBLE', 'OPTIONAL', null, null],
@@ -100,12 +104,15 @@ describe('the JS Parquet writer, read back by DuckDB', () => {
     expect(await rows(`SELECT count(*) FROM read_parquet('${path}') WHERE c0 > 4294967296`)).toEqual([[expected(columns[0]!).filter((v) => (v as number) > 4294967296).length]]);
   });
 
-  it('stores a column of only missing values, of each type', async () => {
-    const columns = [ints([NaN, NaN, NaN]), floats([NaN, NaN, NaN]), bools([NaN, NaN, NaN]), texts(['a'], [-1, -1, -1])];
-    const path = await write('all-null', columns, 2);
-    await expectRoundTrip(path, columns);
-    expect(await rows(`SELECT count(*), count(c0), count(c1), count(c2), count(c3) FROM read_parquet('${path}')`)).toEqual([[3, 0, 0, 0, 0]]);
-    expect(await rows(`SELECT DISTINCT stats_null_count, stats_min_value FROM parquet_metadata('${path}') WHERE row_group_id = 0`)).toEqual([[2, null]]);
+  it('stores a column of only missing values, of each type (number dictionaries on or off)', async () => {
+    const none = Array<number>(40).fill(NaN);
+    const columns = [ints(none), floats(none), bools(none), texts(['a'], none.map(() => -1))];
+    for (const numberDictionary of [false, true]) {
+      const path = await write(`all-null-${numberDictionary}`, columns, 20, { numberDictionary });
+      await expectRoundTrip(path, columns);
+      expect(await rows(`SELECT count(*), count(c0), count(c1), count(c2), count(c3) FROM read_parquet('${path}')`)).toEqual([[40, 0, 0, 0, 0]]);
+      expect(await rows(`SELECT DISTINCT stats_null_count, stats_min_value, encodings FROM parquet_metadata('${path}')`)).toEqual([[20, null, 'PLAIN, RLE']]);
+    }
   });
 
   it('stores text of one dictionary entry, and of 70,000 (17-bit indices)', async () => {
@@ -121,16 +128,26 @@ describe('the JS Parquet writer, read back by DuckDB', () => {
   });
 
   it('dictionary-encodes numbers of few distinct values (-0.0 and 0.0 apart), and stores many-valued ones PLAIN', async () => {
-    const n = 20_000;
+    const n = 24_000;
+    const random = mulberry32(7);
+    const lows = Array.from({ length: 400 }, () => Math.floor(random() * 2 ** 20));
     const columns = [
       ints(Array.from({ length: n }, (_, i) => (i % 13 === 0 ? NaN : (i % 90) - 45 + (i % 2 === 0 ? 0 : 2 ** 40)))),
       floats(Array.from({ length: n }, (_, i) => (i % 9 === 0 ? NaN : i % 10 === 1 ? -0 : Math.round(i % 300) / 10))),
       floats(Array.from({ length: n }, (_, i) => i * 1.25)),
+      // 400 doubles alike in their high 32 bits, told apart by the low ones (random: a progression would never collide in the table).
+      ints(Array.from({ length: n }, (_, i) => 2 ** 40 + lows[i % 400]!)),
+      // One-decimal values but for a few, off the 16 the scale is guessed from: each is checked.
+      floats(Array.from({ length: n }, (_, i) => (i % 1000 === 7 ? 2.2345 : (i % 50) / 10))),
     ];
-    const path = await write('number-dictionary', columns, 8_000);
+    const path = await write('number-dictionary', columns, 8_000, { numberDictionary: true });
+    // Off by default: all PLAIN.
+    const plainPath = await write('number-plain', columns, 8_000);
+    await expectRoundTrip(plainPath, columns);
+    expect(await rows(`SELECT DISTINCT encodings FROM parquet_metadata('${plainPath}')`)).toEqual([['PLAIN, RLE']]);
     await expectRoundTrip(path, columns);
-    expect(await rows(`SELECT DISTINCT column_id, encodings FROM parquet_metadata('${path}') ORDER BY 1`)).toEqual([[0, 'PLAIN, RLE, RLE_DICTIONARY'], [1, 'PLAIN, RLE, RLE_DICTIONARY'], [2, 'PLAIN, RLE']]);
-    expect(await rows(`SELECT count(*) FILTER (WHERE c1 = 0 AND sign(1 / c1) < 0), count(*) FILTER (WHERE c1 = 0 AND sign(1 / c1) > 0) FROM read_parquet('${path}')`)).toEqual([[1778, 44]]);
+    expect(await rows(`SELECT DISTINCT column_id, encodings FROM parquet_metadata('${path}') ORDER BY 1`)).toEqual([[0, 'PLAIN, RLE, RLE_DICTIONARY'], [1, 'PLAIN, RLE, RLE_DICTIONARY'], [2, 'PLAIN, RLE'], [3, 'PLAIN, RLE, RLE_DICTIONARY'], [4, 'PLAIN, RLE, RLE_DICTIONARY']]);
+    expect(await rows(`SELECT count(*) FILTER (WHERE c1 = 0 AND sign(1 / c1) < 0), count(*) FILTER (WHERE c1 = 0 AND sign(1 / c1) > 0) FROM read_parquet('${path}')`)).toEqual([[2134, 53]]);
   });
 
   it('writes a file of no rows: no row group, the columns still typed', async () => {
@@ -142,15 +159,19 @@ describe('the JS Parquet writer, read back by DuckDB', () => {
   });
 
   it('writes what a worker posted: the encoded column survives a structured clone with its bytes transferred', async () => {
-    const columns = mixed(30);
+    // The last column has no missing value: its pages' values are its own (EncodedColumn.source).
+    const columns = [...mixed(30), floats(Array.from({ length: 30 }, (_, i) => i / 3))];
     const encoded = columns.map((c) => encodeColumn(c, 8));
-    const posted = encoded.map((e) => structuredClone(e, { transfer: [e.bytes.buffer] })) as EncodedColumn[];
+    expect(encoded.map((e) => e.source !== undefined)).toEqual([false, false, false, false, true]);
+    const posted = encoded.map((e) => structuredClone(e, { transfer: [e.bytes.buffer, ...(e.source ? [e.source.buffer] : [])] })) as EncodedColumn[];
     expect(encoded[0]!.bytes.byteLength).toBe(0); // transferred, not copied
+    const names = columns.map((_, i) => `c${i}`);
     const path = join(dir, 'posted.parquet');
-    await writeParquetFile(path, ['c0', 'c1', 'c2', 'c3'], columns.map((c) => c.type), posted, 30, 8);
-    await expectRoundTrip(path, columns);
+    await writeParquetFile(path, names, columns.map((c) => c.type), posted, 30, 8);
+    expect(await rows(`SELECT sum(c4), count(c4) FROM read_parquet('${path}')`)).toEqual([[145, 30]]);
+    expect(await rows(`SELECT c0, c1, c2, c3 FROM read_parquet('${path}')`)).toEqual(expected(columns[0]!).map((_, r) => columns.slice(0, 4).map((c) => expected(c)[r])));
     // The pieces are the file.
-    const pieces = parquetFilePieces(['c0', 'c1', 'c2', 'c3'], columns.map((c) => c.type), posted, 30, 8);
+    const pieces = parquetFilePieces(names, columns.map((c) => c.type), posted, 30, 8);
     expect(Buffer.concat(pieces).equals(readFileSync(path))).toBe(true);
   });
 
@@ -160,6 +181,8 @@ describe('the JS Parquet writer, read back by DuckDB', () => {
     expect(() => parquetFilePieces(['a'], ['float'], encoded, 3, 2)).toThrow(/encoded as int, not float/);
     expect(() => parquetFilePieces(['a'], ['int'], encoded, 4, 2)).toThrow(/3 rows in 2 chunks, not 4 in 2/);
     expect(() => parquetFilePieces(['a'], ['int'], encoded, 3, 3)).toThrow(/3 rows in 2 chunks, not 3 in 1/);
+    const noSource = { ...encodeColumn(floats([1, 2]), 2), source: undefined };
+    expect(() => parquetFilePieces(['a'], ['float'], [noSource], 2, 2)).toThrow(/chunk 0 has values in a source the column does not have/);
     expect(() => encodeColumn(texts(['a'], [0, 1]), 2)).toThrow(/code 1 of row 1 is past the dictionary's 1 entries/);
   });
 });
