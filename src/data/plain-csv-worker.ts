@@ -47,7 +47,8 @@ port.on('message', (req: PlainWorkerRequest) => {
       const encoded = encodeColumn(column, req.rowGroupRows);
       return { index: job.index, profile: plainColumnProfile(job.name, column), encoded };
     });
-    port.postMessage({ op: 'columns', done }, done.map((d) => d.encoded.bytes.buffer as ArrayBuffer));
+    const buffers = new Set(done.flatMap((d) => [d.encoded.bytes.buffer, d.encoded.source?.buffer].filter((b) => b !== undefined) as ArrayBuffer[]));
+    port.postMessage({ op: 'columns', done }, [...buffers]);
   } catch (e) {
     port.postMessage({ op: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   }
