@@ -14,7 +14,7 @@ const MAGIC = new TextEncoder().encode('PAR1');
 const PhysicalType = { bool: 0, int: 2, float: 5, string: 6 } as const satisfies Record<PlainType, number>;
 
 /** Writes the file at `path` (replacing one there); no fsync (the artifact store copies it). */
-export async function writeParquetFile(path: string, names: readonly string[], types: readonly PlainType[], columns: readonly EncodedColumn[], rows: number, rowGroupRows: number): Promise<void> {
+export async function writeParquetFile(path: string, names: readonly string[], types: readonly PlainType[], columns: readonly ColumnParts[], rows: number, rowGroupRows: number): Promise<void> {
   const pieces = parquetFilePieces(names, types, columns, rows, rowGroupRows);
   const file = await open(path, 'w');
   try {
@@ -29,20 +29,43 @@ export async function writeParquetFile(path: string, names: readonly string[], t
 }
 
 /**
+ * A column: encoded whole, or as consecutive parts of its rows (the parts the parse workers read,
+ * plain-csv-read.ts), each encoded on its own. Every column must be cut the same way: a part's
+ * last row group may be short, so row groups need not all have rowGroupRows rows.
+ */
+export type ColumnParts = EncodedColumn | readonly EncodedColumn[];
+
+/** A chunk with the bytes it lies in. */
+interface PlacedChunk {
+  readonly chunk: EncodedChunk;
+  readonly bytes: Uint8Array;
+  readonly source?: Uint8Array;
+}
+
+/**
  * The whole file as pieces to write in order: `PAR1`, the chunks (subarrays of the columns'
  * bytes), the footer with its length and `PAR1`. Checks that the columns agree with `names`,
- * `types`, `rows` and `rowGroupRows`.
+ * `types`, `rows`, `rowGroupRows` and each other's row groups.
  */
-export function parquetFilePieces(names: readonly string[], types: readonly PlainType[], columns: readonly EncodedColumn[], rows: number, rowGroupRows: number): Uint8Array[] {
+export function parquetFilePieces(names: readonly string[], types: readonly PlainType[], columns: readonly ColumnParts[], rows: number, rowGroupRows: number): Uint8Array[] {
   if (names.length !== types.length || names.length !== columns.length) throw new Error(`${names.length} names, ${types.length} types and ${columns.length} columns`);
-  const groups = Math.ceil(rows / rowGroupRows);
-  columns.forEach((c, i) => {
-    if (c.type !== types[i]) throw new Error(`column ${names[i]} is encoded as ${c.type}, not ${types[i]}`);
-    if (c.rows !== rows || c.chunks.length !== groups) throw new Error(`column ${names[i]} has ${c.rows} rows in ${c.chunks.length} chunks, not ${rows} in ${groups}`);
-    c.chunks.forEach((k, g) => {
-      if (k.sourceLength > 0 && !c.source) throw new Error(`column ${names[i]}'s chunk ${g} has values in a source the column does not have`);
-      if (k.numValues !== Math.min(rowGroupRows, rows - g * rowGroupRows)) throw new Error(`column ${names[i]}'s chunk ${g} has ${k.numValues} rows, not the row group's`);
+  const placed = columns.map((column, i): PlacedChunk[] => {
+    const parts: readonly EncodedColumn[] = Array.isArray(column) ? column : [column as EncodedColumn];
+    const partRows = parts.reduce((sum, c) => sum + c.rows, 0);
+    if (partRows !== rows) throw new Error(`column ${names[i]} has ${partRows} rows, not ${rows}`);
+    return parts.flatMap((c) => {
+      if (c.type !== types[i]) throw new Error(`column ${names[i]} is encoded as ${c.type}, not ${types[i]}`);
+      if (c.chunks.length !== Math.ceil(c.rows / rowGroupRows)) throw new Error(`column ${names[i]} has ${c.rows} rows in ${c.chunks.length} chunks, not ${Math.ceil(c.rows / rowGroupRows)}`);
+      return c.chunks.map((chunk, g) => {
+        if (chunk.sourceLength > 0 && !c.source) throw new Error(`column ${names[i]}'s chunk ${g} has values in a source the column does not have`);
+        if (chunk.numValues !== Math.min(rowGroupRows, c.rows - g * rowGroupRows)) throw new Error(`column ${names[i]}'s chunk ${g} has ${chunk.numValues} rows, not the row group's`);
+        return { chunk, bytes: c.bytes, ...(c.source ? { source: c.source } : {}) };
+      });
     });
+  });
+  const groups = placed[0]?.length ?? 0;
+  placed.forEach((p, i) => {
+    if (p.length !== groups || p.some((c, g) => c.chunk.numValues !== placed[0]![g]!.chunk.numValues)) throw new Error(`column ${names[i]}'s row groups are not column ${names[0]}'s`);
   });
   const pieces: Uint8Array[] = [MAGIC];
   const rowGroups: RowGroupPlace[] = [];
@@ -50,17 +73,17 @@ export function parquetFilePieces(names: readonly string[], types: readonly Plai
   for (let g = 0; g < groups; g++) {
     const offsets: number[] = [];
     let size = 0;
-    for (const column of columns) {
-      const chunk = column.chunks[g]!;
-      pieces.push(column.bytes.subarray(chunk.offset, chunk.offset + chunk.length));
-      if (chunk.sourceLength > 0) pieces.push(column.source!.subarray(chunk.sourceOffset, chunk.sourceOffset + chunk.sourceLength));
+    for (const column of placed) {
+      const { chunk, bytes, source } = column[g]!;
+      pieces.push(bytes.subarray(chunk.offset, chunk.offset + chunk.length));
+      if (chunk.sourceLength > 0) pieces.push(source!.subarray(chunk.sourceOffset, chunk.sourceOffset + chunk.sourceLength));
       offsets.push(position);
       position += chunkFileLength(chunk);
       size += chunkFileLength(chunk);
     }
-    rowGroups.push({ offsets, size, rows: columns[0]?.chunks[g]?.numValues ?? 0 });
+    rowGroups.push({ offsets, size, rows: placed[0]![g]!.chunk.numValues });
   }
-  const footer = fileMetaData(names, types, columns, rows, rowGroups);
+  const footer = fileMetaData(names, types, placed, rows, rowGroups);
   const tail = new Uint8Array(8);
   new DataView(tail.buffer).setUint32(0, footer.length, true);
   tail.set(MAGIC, 4);
@@ -75,7 +98,7 @@ interface RowGroupPlace {
   readonly rows: number;
 }
 
-function fileMetaData(names: readonly string[], types: readonly PlainType[], columns: readonly EncodedColumn[], rows: number, rowGroups: readonly RowGroupPlace[]): Uint8Array {
+function fileMetaData(names: readonly string[], types: readonly PlainType[], columns: readonly (readonly PlacedChunk[])[], rows: number, rowGroups: readonly RowGroupPlace[]): Uint8Array {
   const w = new ThriftWriter().i32(1, 1);
   // The schema: a root group, then one OPTIONAL leaf per column, depth first.
   const schema = [-1, ...names.map((_, i) => i)];
@@ -90,7 +113,7 @@ function fileMetaData(names: readonly string[], types: readonly PlainType[], col
   });
   w.i64(3, rows);
   w.structList(4, rowGroups.map((place, g) => ({ place, g })), (r, { place, g }) => {
-    r.structList(1, columns.map((column, i) => ({ chunk: column.chunks[g]!, i })), (c, { chunk, i }) => {
+    r.structList(1, columns.map((column, i) => ({ chunk: column[g]!.chunk, i })), (c, { chunk, i }) => {
       const offset = place.offsets[i]!;
       c.i64(2, offset).struct(3, (m) => columnMetaData(m, names[i]!, types[i]!, chunk, offset));
     });

@@ -179,8 +179,12 @@ describe('the JS Parquet writer, read back by DuckDB', () => {
     const encoded = [encodeColumn(ints([1, 2, 3]), 2)];
     expect(() => parquetFilePieces(['a', 'b'], ['int'], encoded, 3, 2)).toThrow(/2 names, 1 types and 1 columns/);
     expect(() => parquetFilePieces(['a'], ['float'], encoded, 3, 2)).toThrow(/encoded as int, not float/);
-    expect(() => parquetFilePieces(['a'], ['int'], encoded, 4, 2)).toThrow(/3 rows in 2 chunks, not 4 in 2/);
-    expect(() => parquetFilePieces(['a'], ['int'], encoded, 3, 3)).toThrow(/3 rows in 2 chunks, not 3 in 1/);
+    expect(() => parquetFilePieces(['a'], ['int'], encoded, 4, 2)).toThrow(/column a has 3 rows, not 4/);
+    expect(() => parquetFilePieces(['a'], ['int'], encoded, 3, 3)).toThrow(/3 rows in 2 chunks, not 1/);
+    // Parts: each cut in rowGroupRows from its start; every column cut the same way.
+    const parts = [encodeColumn(ints([1, 2, 3]), 2), encodeColumn(ints([4]), 2)];
+    expect(parquetFilePieces(['a'], ['int'], [parts], 4, 2).length).toBeGreaterThan(3);
+    expect(() => parquetFilePieces(['a', 'b'], ['int', 'int'], [parts, encodeColumn(ints([1, 2, 3, 4]), 2)], 4, 2)).toThrow(/column b's row groups are not column a's/);
     const noSource = { ...encodeColumn(floats([1, 2]), 2), source: undefined };
     expect(() => parquetFilePieces(['a'], ['float'], [noSource], 2, 2)).toThrow(/chunk 0 has values in a source the column does not have/);
     expect(() => encodeColumn(texts(['a'], [0, 1]), 2)).toThrow(/code 1 of row 1 is past the dictionary's 1 entries/);

@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { encodeColumn, type EncodedColumn } from './parquet-js-encode.js';
-import { joinColumn } from './plain-column-join.js';
+import { columnParts } from './plain-column-parts.js';
 import type { ParsedColumn } from './plain-csv-parse.js';
 import { parsePlainRange } from './plain-csv-range.js';
 import { partBuffers } from './plain-csv-types.js';
@@ -29,7 +29,8 @@ export interface ColumnJob {
 export interface ColumnDone {
   readonly index: number;
   readonly profile: ColumnProfile;
-  readonly encoded: EncodedColumn;
+  /** Its Parquet chunks, part by part. */
+  readonly encoded: readonly EncodedColumn[];
 }
 
 const port = parentPort!;
@@ -42,12 +43,12 @@ port.on('message', (req: PlainWorkerRequest) => {
       return;
     }
     const done = req.columns.map((job): ColumnDone => {
-      const column = joinColumn(job.type, job.parts, req.partRows);
-      // Encoded before the statistics, which may reorder a copy of the values but never need them after.
-      const encoded = encodeColumn(column, req.rowGroupRows);
-      return { index: job.index, profile: plainColumnProfile(job.name, column), encoded };
+      const parts = columnParts(job.type, job.parts, req.partRows);
+      // Encoded before the statistics, which sort a copy of the values but never need them after.
+      const encoded = parts.map((p) => encodeColumn(p, req.rowGroupRows));
+      return { index: job.index, profile: plainColumnProfile(job.name, parts), encoded };
     });
-    const buffers = new Set(done.flatMap((d) => [d.encoded.bytes.buffer, d.encoded.source?.buffer].filter((b) => b !== undefined) as ArrayBuffer[]));
+    const buffers = new Set(done.flatMap((d) => d.encoded.flatMap((e) => [e.bytes.buffer, e.source?.buffer].filter((b) => b !== undefined) as ArrayBuffer[])));
     port.postMessage({ op: 'columns', done }, [...buffers]);
   } catch (e) {
     port.postMessage({ op: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });

@@ -59,13 +59,17 @@ export function releaseSortScratch(): void {
   scratch.clear();
 }
 
-/** `values` (NaN: missing) without the missing ones, sorted ascending, with their distinct count. */
-export function sortedValues(values: Float64Array): SortedValues {
-  const { present, ascending, min, max } = dropMissing(values);
+/**
+ * `values` (NaN: missing) without the missing ones, sorted ascending, with their distinct count;
+ * several arrays are the parts of one column, in order (plain-csv-read.ts), never joined but here.
+ */
+export function sortedValues(values: Float64Array | readonly Float64Array[]): SortedValues {
+  const parts: readonly Float64Array[] = values instanceof Float64Array ? [values] : values;
+  const { present, ascending, min, max } = dropMissing(parts);
   const n = present.length;
   if (ascending) return { sorted: present, distinct: distinctOfSorted(present), route: 'presorted' };
   if (n < BUILTIN_BELOW) {
-    const sorted = present === values ? present.slice().sort() : present.sort();
+    const sorted = present === parts[0] ? present.slice().sort() : present.sort();
     return { sorted, distinct: distinctOfSorted(sorted), route: 'builtin' };
   }
   const byKeys = sortByDecimalKeys(present, min, max);
@@ -74,28 +78,38 @@ export function sortedValues(values: Float64Array): SortedValues {
   return { sorted, distinct: distinctOfSorted(sorted), route: 'bits' };
 }
 
-/** The non-NaN values (`values` itself when it has no NaN), whether they are ascending, and their min and max. */
-function dropMissing(values: Float64Array): { present: Float64Array; ascending: boolean; min: number; max: number } {
+/**
+ * The non-NaN values of the parts, one after the other (a single part itself when it has no NaN),
+ * whether they are ascending, and their min and max.
+ */
+function dropMissing(parts: readonly Float64Array[]): { present: Float64Array; ascending: boolean; min: number; max: number } {
   let missing = 0;
+  let length = 0;
   let ascending = true;
   let [last, min, max] = [-Infinity, Infinity, -Infinity];
-  for (let i = 0; i < values.length; i++) {
-    const x = values[i]!;
-    if (x !== x) missing++;
-    else {
-      // Tested only while ascending: on unsorted values the test's branch is a coin toss (half
-      // of this pass's time). -0 after 0 is out of order for the built-in sort.
-      if (ascending && (x < last || (x === 0 && last === 0 && 1 / x < 0 && 1 / last > 0))) ascending = false;
-      if (x < min) min = x;
-      if (x > max) max = x;
-      last = x;
+  for (const values of parts) {
+    length += values.length;
+    for (let i = 0; i < values.length; i++) {
+      const x = values[i]!;
+      if (x !== x) missing++;
+      else {
+        // Tested only while ascending: on unsorted values the test's branch is a coin toss (half
+        // of this pass's time). -0 after 0 is out of order for the built-in sort.
+        if (ascending && (x < last || (x === 0 && last === 0 && 1 / x < 0 && 1 / last > 0))) ascending = false;
+        if (x < min) min = x;
+        if (x > max) max = x;
+        last = x;
+      }
     }
   }
-  if (missing === 0) return { present: values, ascending, min, max };
-  const present = float64s('present', values.length - missing);
-  for (let i = 0, k = 0; i < values.length; i++) {
-    const x = values[i]!;
-    if (x === x) present[k++] = x;
+  if (missing === 0 && parts.length === 1) return { present: parts[0]!, ascending, min, max };
+  const present = float64s('present', length - missing);
+  let k = 0;
+  for (const values of parts) {
+    for (let i = 0; i < values.length; i++) {
+      const x = values[i]!;
+      if (x === x) present[k++] = x;
+    }
   }
   return { present, ascending, min, max };
 }

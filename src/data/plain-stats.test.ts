@@ -131,3 +131,40 @@ describe('plainColumnProfile against profileParquet', () => {
     });
   }
 });
+
+describe('plainColumnProfile of a column in parts', () => {
+  /** Cuts a column at `cuts` (row indices), each part with a dictionary of its own values only. */
+  function cut(column: PlainColumn, cuts: readonly number[]): PlainColumn[] {
+    const bounds = [0, ...cuts, column.type === 'string' ? column.codes.length : column.values.length];
+    return bounds.slice(1).map((end, k) => {
+      const start = bounds[k]!;
+      if (column.type !== 'string') return { type: column.type, values: column.values.slice(start, end) };
+      const dictionary: string[] = [];
+      const ids = new Map<string, number>();
+      const codes = Int32Array.from(column.codes.subarray(start, end), (c) => {
+        if (c < 0) return -1;
+        const s = column.dictionary[c]!;
+        let id = ids.get(s);
+        if (id === undefined) ids.set(s, (id = dictionary.push(s) - 1));
+        return id;
+      });
+      return { type: 'string', codes, dictionary };
+    });
+  }
+
+  it('is the profile of the whole column, wherever it is cut', () => {
+    const r = mulberry32(7);
+    const n = 5_000;
+    const words = Array.from({ length: 60 }, (_, k) => `w${k}`);
+    const columns: PlainColumn[] = [
+      { type: 'int', values: Float64Array.from({ length: n }, (_, i) => (r() < 0.1 ? NaN : Math.floor(r() * r() * 40) - 5 + (i % 2))) },
+      { type: 'float', values: Float64Array.from({ length: n }, () => (r() < 0.05 ? NaN : Math.round(r() * 1e6) / 1e3)) },
+      { type: 'bool', values: Float64Array.from({ length: n }, () => (r() < 0.1 ? NaN : r() < 0.3 ? 1 : 0)) },
+      { type: 'string', codes: Int32Array.from({ length: n }, () => (r() < 0.1 ? -1 : Math.floor(r() * r() * words.length))), dictionary: words },
+    ];
+    for (const column of columns) {
+      const whole = plainColumnProfile('c', column);
+      for (const cuts of [[1], [2_500], [17, 4_000], [0, 5_000]]) expect(plainColumnProfile('c', cut(column, cuts)), `${column.type} cut at ${cuts}`).toEqual(whole);
+    }
+  });
+});

@@ -15,11 +15,16 @@ import { GROUPED_SHARE, rankTop, TOP_K, type Col, type Found } from './profile-f
 import { sortedStats } from './profile-sorted.js';
 import type { ColumnProfile, ColumnStats } from './types.js';
 
-/** The profile of `column`, named `name`: the one profileParquet gives the column stored. */
-export function plainColumnProfile(name: string, column: PlainColumn): ColumnProfile {
-  const col: Col = { name, type: column.type, i: 0 };
-  const rows = column.type === 'string' ? column.codes.length : column.values.length;
-  const a = column.type === 'string' ? stringStats(column.codes, column.dictionary, col) : numberStats(column.values, col, rows);
+/**
+ * The profile of `column`, named `name`: the one profileParquet gives the column stored. Several
+ * columns are the parts of one, in order, of one type (the parse workers', plain-csv-read.ts).
+ */
+export function plainColumnProfile(name: string, column: PlainColumn | readonly PlainColumn[]): ColumnProfile {
+  const parts: readonly PlainColumn[] = Array.isArray(column) ? column : [column as PlainColumn];
+  const type = parts[0]!.type;
+  const col: Col = { name, type, i: 0 };
+  const rows = parts.reduce((sum, p) => sum + (p.type === 'string' ? p.codes.length : p.values.length), 0);
+  const a = type === 'string' ? stringStats(...mergedCounts(parts), col) : numberStats(parts.map((p) => (p.type === 'string' ? new Float64Array(0) : p.values)), col, rows);
   // As profileParquet assembles its profiles.
   const count = a.count ?? 0;
   const stats: ColumnStats = {
@@ -34,11 +39,11 @@ export function plainColumnProfile(name: string, column: PlainColumn): ColumnPro
     top: a.top ?? [],
     histogram: a.histogram ?? null,
   };
-  return { name, type: column.type, nullable: stats.missing > 0, stats };
+  return { name, type, nullable: stats.missing > 0, stats };
 }
 
 /** A number column's statistics (NaN: missing) of `rows` rows. */
-function numberStats(values: Float64Array, col: Col, rows: number): Found {
+function numberStats(values: readonly Float64Array[], col: Col, rows: number): Found {
   const { sorted, distinct } = sortedValues(values);
   // profileParquet's footer rule (readFooter): a row group's distinct values against its rows, nulls included.
   const grouped = col.type === 'bool' || distinct <= GROUPED_SHARE * rows;
@@ -49,19 +54,40 @@ function numberStats(values: Float64Array, col: Col, rows: number): Found {
  * A string column's count, distinct count and top values (-1: missing), as profileParquet's
  * string paths give them (its min, max, moments, quantiles and histogram stay null).
  */
-function stringStats(codes: Int32Array, dictionary: readonly string[], col: Col): Found {
-  const perCode = new Int32Array(dictionary.length);
+function stringStats(perCode: Int32Array, dictionary: readonly string[], col: Col): Found {
   let count = 0;
-  for (let i = 0; i < codes.length; i++) {
-    const code = codes[i]!;
-    if (code >= 0) {
-      perCode[code]!++;
-      count++;
-    }
-  }
+  for (let k = 0; k < perCode.length; k++) count += perCode[k]!;
   let distinct = 0;
   for (let k = 0; k < perCode.length; k++) if (perCode[k]! > 0) distinct++;
   return { count, distinct, top: rankTop(topCandidates(perCode, dictionary), col) };
+}
+
+/** The count of each value of the parts' text (-1: missing), over one dictionary: the first part's, then each later part's new values. */
+function mergedCounts(parts: readonly PlainColumn[]): [Int32Array, string[]] {
+  const first = parts[0]!;
+  if (first.type !== 'string') throw new Error('a string column expected');
+  const dictionary = [...first.dictionary];
+  const ids = parts.length > 1 ? new Map(dictionary.map((s, k) => [s, k])) : undefined;
+  const partCounts = parts.map((p) => {
+    if (p.type !== 'string') throw new Error('a string column expected');
+    const perCode = new Int32Array(p.dictionary.length);
+    for (let i = 0; i < p.codes.length; i++) {
+      const code = p.codes[i]!;
+      if (code >= 0) perCode[code]!++;
+    }
+    return { perCode, dictionary: p.dictionary };
+  });
+  if (!ids) return [partCounts[0]!.perCode, dictionary];
+  const idOf = partCounts.map((p) =>
+    p.dictionary.map((s) => {
+      let id = ids.get(s);
+      if (id === undefined) ids.set(s, (id = dictionary.push(s) - 1));
+      return id;
+    }),
+  );
+  const merged = new Int32Array(dictionary.length);
+  partCounts.forEach((p, k) => p.perCode.forEach((n, code) => (merged[idOf[k]![code]!]! += n)));
+  return [merged, dictionary];
 }
 
 /**

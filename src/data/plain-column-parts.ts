@@ -1,0 +1,34 @@
+/**
+ * One column of a plain CSV as the parts the parse workers read (in file order), each in the
+ * column's decided type, never joined: each part is encoded as row groups of its own and the
+ * statistics go over the parts (plain-stats.ts). A joined copy cost as much as the parse itself
+ * on a 2-core VM, mostly the kernel's work of giving fresh pages (docs/datasets.md).
+ */
+import type { ParsedColumn } from './plain-csv-parse.js';
+import type { PlainColumn, PlainType } from './plain-column.js';
+
+export function columnParts(type: PlainType, parts: readonly ParsedColumn[], partRows: readonly number[]): PlainColumn[] {
+  return parts.map((p, k): PlainColumn => {
+    const n = partRows[k]!;
+    if (type === 'string') {
+      if (p.kind === 'text') return { type, codes: p.codes.subarray(0, n), dictionary: p.dictionary };
+      return { type, codes: new Int32Array(n).fill(-1), dictionary: [] };
+    }
+    if (p.kind === 'number') {
+      const values = p.values.subarray(0, n);
+      // An int column's `-0` is 0, as DuckDB's BIGINT and pandas' int64 read it (a float keeps its sign).
+      if (type === 'int') for (let i = 0; i < n; i++) values[i]! += 0;
+      return { type, values };
+    }
+    const values = new Float64Array(n).fill(NaN);
+    if (p.kind === 'text') {
+      // bool: the part's codes through its own dictionary
+      const bit = p.dictionary.map((s) => (s === 'true' ? 1 : 0));
+      for (let i = 0; i < n; i++) {
+        const code = p.codes[i]!;
+        if (code >= 0) values[i] = bit[code]!;
+      }
+    }
+    return { type, values };
+  });
+}
