@@ -162,9 +162,14 @@ describe('plainColumnProfile of a column in parts', () => {
       { type: 'bool', values: Float64Array.from({ length: n }, () => (r() < 0.1 ? NaN : r() < 0.3 ? 1 : 0)) },
       { type: 'string', codes: Int32Array.from({ length: n }, () => (r() < 0.1 ? -1 : Math.floor(r() * r() * words.length))), dictionary: words },
     ];
+    // Other values first, each time: the sort's scratch memory (plain-sort.ts) then holds none of the column's.
+    const decoy: PlainColumn = { type: 'float', values: Float64Array.from({ length: n }, (_, i) => (i === 0 ? NaN : r() * 1e9)) };
     for (const column of columns) {
       const whole = plainColumnProfile('c', column);
-      for (const cuts of [[1], [2_500], [17, 4_000], [0, 5_000]]) expect(plainColumnProfile('c', cut(column, cuts)), `${column.type} cut at ${cuts}`).toEqual(whole);
+      for (const cuts of [[1], [2_500], [17, 4_000], [0, 5_000]]) {
+        plainColumnProfile('decoy', decoy);
+        expect(plainColumnProfile('c', cut(column, cuts)), `${column.type} cut at ${cuts}`).toEqual(whole);
+      }
     }
   });
 });
