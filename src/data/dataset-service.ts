@@ -1,5 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import type { Writable } from 'node:stream';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { assertUnchanged, invalidArgument, lookupFor, makeWorkDir, notFound, stampFiles, sha256, throwIfAborted, type DatasetFormat, type Table } from '../core/index.js';
@@ -100,7 +101,7 @@ export class DatasetService {
       let cons: readonly [DuckDBConnection, DuckDBConnection] | undefined;
       try {
         // A plain CSV is read in JS, statistics included; any other file by DuckDB.
-        if (source.format === 'csv' && files.length === 1 && identity === '') plain = await readPlainForAdd(files[0]!, parquet, { logger: this.deps.logger, dataset: name, progress, signal, minBytes: this.deps.plainCsvMinBytes });
+        if (source.format === 'csv' && files.length === 1 && identity === '') plain = await readPlainForAdd(files[0]!, { logger: this.deps.logger, dataset: name, progress, signal, minBytes: this.deps.plainCsvMinBytes });
         if (plain) columns = plain.columns;
         else {
           duck = await openDuckDb(work);
@@ -120,7 +121,9 @@ export class DatasetService {
       // The Parquet goes into the artifact store (a copy, hashed: I/O and Node's thread) while
       // DuckDB computes the statistics.
       // A damaged blob goes first: the store keeps a blob whose size is right as it is.
-      const stored = (damaged ? dropBlob(this.deps.artifacts, damaged.artifactSha256) : Promise.resolve()).then(() => this.deps.artifacts.putFile(parquet, { beforeCommit: async (sha) => void (claim = await claimStoredBlob(this.deps.artifacts.notesDir, sha, this.deps.hooks)) }));
+      const put = { beforeCommit: async (sha: string) => void (claim = await claimStoredBlob(this.deps.artifacts.notesDir, sha, this.deps.hooks)) };
+      // The JS path's Parquet goes from memory, never written to the work folder and read back.
+      const stored = (damaged ? dropBlob(this.deps.artifacts, damaged.artifactSha256) : Promise.resolve()).then(() => (plain ? this.deps.artifacts.putStream(Readable.from(plain.parquet), put) : this.deps.artifacts.putFile(parquet, put)));
       stored.catch(() => undefined);
       let profile;
       try {

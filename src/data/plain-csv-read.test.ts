@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { mulberry32, silentLogger, type Column, type Table } from '../core/index.js';
 import { LocalArtifactStore, openMetadataStore } from '../storage/index.js';
 import { DatasetService } from './dataset-service.js';
+import { openDuckDb, quoteString } from './duckdb-sql.js';
 import { readPlainCsv } from './plain-csv-read.js';
 import type { ColumnProfile } from './types.js';
 import { mkdtempSync } from 'node:fs';
@@ -107,10 +108,20 @@ describe('plain CSV files read in JS', () => {
     mkdirSync(join(dir, 'direct'), { recursive: true });
     const plain = join(dir, 'direct', 'p.csv');
     writeFileSync(plain, plainCsv(100, 7));
-    const read = await readPlainCsv(plain, join(dir, 'direct', 'p.parquet'), { minBytes: 0 });
+    const read = await readPlainCsv(plain, { minBytes: 0 });
     expect('profile' in read && read.profile.rows).toBe(100);
+    // The Parquet's bytes, as DuckDB reads them.
+    const parquet = join(dir, 'direct', 'p.parquet');
+    writeFileSync(parquet, Buffer.concat('parquet' in read ? read.parquet : []));
+    const duck = await openDuckDb(dir);
+    try {
+      const rows = (await (await duck.connect()).runAndReadAll(`SELECT count(*)::INTEGER, sum(id)::INTEGER FROM read_parquet(${quoteString(parquet)})`)).getRows();
+      expect(rows).toEqual([[100, 4950]]);
+    } finally {
+      duck.close();
+    }
     const quoted = join(dir, 'direct', 'q.csv');
     writeFileSync(quoted, 'a,b\n1,"x"\n');
-    expect(await readPlainCsv(quoted, join(dir, 'direct', 'q.parquet'), { minBytes: 0 })).toEqual({ bail: expect.stringMatching(/quote|"/) });
+    expect(await readPlainCsv(quoted, { minBytes: 0 })).toEqual({ bail: expect.stringMatching(/quote|"/) });
   }, 60_000);
 });

@@ -10,7 +10,7 @@ import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { readEnv, startBundledWorker, throwIfAborted, type Logger } from '../core/index.js';
-import { writeParquetFile } from './parquet-js-file.js';
+import { parquetFilePieces } from './parquet-js-file.js';
 import { plainHeader, type ParsedPart } from './plain-csv-parse.js';
 import { splitAtLines } from './plain-csv-range.js';
 import { partBuffers, plainTypes } from './plain-csv-types.js';
@@ -42,6 +42,8 @@ const COMMA = 44;
 export interface PlainRead {
   readonly columns: ProfileColumn[];
   readonly profile: { rows: number; columns: ColumnProfile[] };
+  /** The Parquet file, as the pieces to write one after the other (parquet-js-file.ts). */
+  readonly parquet: readonly Buffer[];
 }
 
 export interface PlainReadOptions {
@@ -52,8 +54,8 @@ export interface PlainReadOptions {
   readonly minBytes?: number;
 }
 
-/** Reads `path` into the Parquet file `parquetPath` with its statistics, or says why it is not plain. */
-export async function readPlainCsv(path: string, parquetPath: string, options: PlainReadOptions = {}): Promise<PlainRead | { bail: string }> {
+/** Reads `path` into a Parquet file's bytes with its statistics, or says why it is not plain. */
+export async function readPlainCsv(path: string, options: PlainReadOptions = {}): Promise<PlainRead | { bail: string }> {
   const size = (await stat(path)).size;
   if (size < (options.minBytes ?? minBytes())) return { bail: 'small file' };
   const head = await readHead(path);
@@ -97,10 +99,11 @@ export async function readPlainCsv(path: string, parquetPath: string, options: P
       }),
     );
     throwIfAborted(options.signal, 'the add');
-    await writeParquetFile(parquetPath, names, types, done.map((d) => d.encoded), rows, ROW_GROUP_ROWS);
+    const pieces = parquetFilePieces(names, types, done.map((d) => d.encoded), rows, ROW_GROUP_ROWS);
     return {
       columns: names.map((name, i) => ({ name, type: types[i]! })),
       profile: { rows, columns: done.map((d) => d.profile) },
+      parquet: pieces.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)),
     };
   } catch (e) {
     // A stopped worker's error, when the add was interrupted, is the interruption.
@@ -158,8 +161,8 @@ function ask<T>(w: Worker, req: PlainWorkerRequest, transfer: ArrayBuffer[] = []
 }
 
 /** readPlainCsv for an add: the read, or undefined (the reason logged at debug level) where the file is not plain. */
-export async function readPlainForAdd(file: string, parquet: string, ctx: { logger: Logger; dataset: string; progress: (done: number, message: string) => void; signal?: AbortSignal; minBytes?: number }): Promise<PlainRead | undefined> {
-  const read = await readPlainCsv(file, parquet, { signal: ctx.signal, minBytes: ctx.minBytes, onProgress: (p, message) => ctx.progress(p * 0.6, message) });
+export async function readPlainForAdd(file: string, ctx: { logger: Logger; dataset: string; progress: (done: number, message: string) => void; signal?: AbortSignal; minBytes?: number }): Promise<PlainRead | undefined> {
+  const read = await readPlainCsv(file, { signal: ctx.signal, minBytes: ctx.minBytes, onProgress: (p, message) => ctx.progress(p * 0.6, message) });
   if ('profile' in read) return read;
   ctx.logger.debug({ dataset: ctx.dataset, reason: read.bail }, 'not a plain CSV file: read by DuckDB');
   return undefined;

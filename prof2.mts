@@ -1,0 +1,10 @@
+import { readPlainCsv } from './src/data/plain-csv-read.ts';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+const t = performance.now();
+const c0 = process.cpuUsage();
+const r0 = process.resourceUsage();
+const r = await readPlainCsv('/tmp/keel-bench-data-1000000x20.csv', '/tmp/pp.parquet', { onProgress: (p, m) => { if (p === 0 || p === 50 || p > 89) console.log((performance.now() - t).toFixed(0), p.toFixed(0), m); } });
+const c1 = process.cpuUsage(c0);
+const r1 = process.resourceUsage();
+console.log('done', (performance.now() - t).toFixed(0), 'cpu user', (c1.user / 1000).toFixed(0), 'sys', (c1.system / 1000).toFixed(0), 'minflt', r1.minorPageFault - r0.minorPageFault);
