@@ -461,22 +461,30 @@ for (const backend of testStores()) {
         writeFileSync(file, `k,v\n${Array.from({ length: 200_000 }, (_, i) => `${i},v${i % 1000}`).join('\n')}\n`);
         let abortAt: 'stats' | 'commit' | undefined;
         let controller = new AbortController();
-        const stopping = makeTestService(store, {
-          beforeStatistics: () => void (abortAt === 'stats' && controller.abort()),
-          afterArtifactStored: () => void (abortAt === 'commit' && controller.abort()),
-        });
-        for (const at of ['read', 'stats', 'commit'] as const) {
-          controller = new AbortController();
-          abortAt = at === 'read' ? undefined : at;
-          const adding = stopping.service.add('aborted', file, {}, { signal: controller.signal });
-          if (at === 'read') setImmediate(() => controller.abort());
-          await expectKeelError(adding, 'CANCELLED', /the add was interrupted/);
-          await expectKeelError(stopping.service.get('aborted'), 'NOT_FOUND', /dataset 'aborted'/);
-          expect(stopping.blobs()).toEqual([]);
-          expect(readdirSync(join(stopping.dir, 'tmp'))).toEqual([]);
+        // The file is plain: read in JS, and by DuckDB when told so (plain-csv-read.ts).
+        for (const plainCsvMinBytes of [undefined, Infinity]) {
+          const name = plainCsvMinBytes === undefined ? 'aborted' : 'aborted-duckdb';
+          const stopping = makeTestService(
+            store,
+            {
+              beforeStatistics: () => void (abortAt === 'stats' && controller.abort()),
+              afterArtifactStored: () => void (abortAt === 'commit' && controller.abort()),
+            },
+            plainCsvMinBytes === undefined ? {} : { plainCsvMinBytes },
+          );
+          for (const at of ['read', 'stats', 'commit'] as const) {
+            controller = new AbortController();
+            abortAt = at === 'read' ? undefined : at;
+            const adding = stopping.service.add(name, file, {}, { signal: controller.signal });
+            if (at === 'read') setImmediate(() => controller.abort());
+            await expectKeelError(adding, 'CANCELLED', /the add was interrupted/);
+            await expectKeelError(stopping.service.get(name), 'NOT_FOUND', new RegExp(`dataset '${name}'`));
+            expect(stopping.blobs()).toEqual([]);
+            expect(readdirSync(join(stopping.dir, 'tmp'))).toEqual([]);
+          }
+          abortAt = undefined;
+          expect((await stopping.service.add(name, file, {}, { signal: new AbortController().signal })).rows).toBe(200_000);
         }
-        abortAt = undefined;
-        expect((await stopping.service.add('aborted', file, {}, { signal: new AbortController().signal })).rows).toBe(200_000);
       });
 
       it('a crash between the Parquet write and the metadata commit, then a retry', async () => {
