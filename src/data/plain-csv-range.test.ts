@@ -65,7 +65,13 @@ describe('parsePlainRange', () => {
 
   it('reads an empty range as no rows', () => {
     const file = fileOf('header.csv', 'a,b\n');
-    expect(parsePlainRange(file, 4, 4, 2, 44)).toEqual({ rows: 0, columns: [{ kind: 'empty' }, { kind: 'empty' }] });
+    expect(parsePlainRange(file, 4, 4, 2, 44)).toEqual({ rows: 0, columns: [{ kind: 'empty' }, { kind: 'empty' }], crlfLines: 0, lfLines: 0 });
+  });
+
+  it('counts the lines ending \\r\\n and \\n, a last one without a line end in neither', () => {
+    const file = fileOf('ends.csv', 'a,b\n1,2\r\n3,4\n5,6\r\n7,8');
+    const part = parsePlainRange(file, 4, statSync(file).size, 2, 44);
+    expect('rows' in part && [part.rows, part.crlfLines, part.lfLines]).toEqual([4, 2, 1]);
   });
 });
 
