@@ -11,9 +11,9 @@
  */
 import type { PlainColumn } from './plain-column.js';
 import { sortedValues } from './plain-sort.js';
-import { GROUPED_SHARE, rankTop, TOP_K, type Col, type Found } from './profile-found.js';
+import { GROUPED_SHARE, profileOf, rankTop, TOP_K, type Col, type Found } from './profile-found.js';
 import { sortedStats } from './profile-sorted.js';
-import type { ColumnProfile, ColumnStats } from './types.js';
+import type { ColumnProfile } from './types.js';
 
 /**
  * The profile of `column`, named `name`: the one profileParquet gives the column stored. Several
@@ -25,21 +25,7 @@ export function plainColumnProfile(name: string, column: PlainColumn | readonly 
   const col: Col = { name, type, i: 0 };
   const rows = parts.reduce((sum, p) => sum + (p.type === 'string' ? p.codes.length : p.values.length), 0);
   const a = type === 'string' ? stringStats(...mergedCounts(parts), col) : numberStats(parts.map((p) => (p.type === 'string' ? new Float64Array(0) : p.values)), col, rows);
-  // As profileParquet assembles its profiles.
-  const count = a.count ?? 0;
-  const stats: ColumnStats = {
-    count,
-    missing: rows - count,
-    min: a.min ?? null,
-    max: a.max ?? null,
-    mean: a.mean ?? null,
-    std: a.std ?? null,
-    distinct: a.distinct ?? 0,
-    quantiles: a.quantiles ?? null,
-    top: a.top ?? [],
-    histogram: a.histogram ?? null,
-  };
-  return { name, type, nullable: stats.missing > 0, stats };
+  return profileOf(name, type, a, rows);
 }
 
 /** A number column's statistics (NaN: missing) of `rows` rows. */

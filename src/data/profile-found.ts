@@ -2,7 +2,7 @@
 import type { LogicalType } from '../core/index.js';
 import { quoteIdent } from './duckdb-sql.js';
 import type { Histogram } from './histogram-sql.js';
-import type { ColumnStats } from './types.js';
+import type { ColumnProfile, ColumnStats } from './types.js';
 
 export const TOP_K = 20;
 
@@ -157,4 +157,22 @@ export const momentScaleSql = (maxAbs: string): string =>
 export function lerp(a: number, b: number, t: number): number {
   const d = b - a;
   return t >= 0.5 ? b - d * (1 - t) : a + d * t;
+}
+
+/** A column's profile from what the passes found about it (`distinct` when not a.distinct), of a file of `rows` rows: profileParquet's and the JS path's (plain-stats.ts). */
+export function profileOf(name: string, type: LogicalType, a: Found, rows: number, distinct = a.distinct ?? 0): ColumnProfile {
+  const count = a.count ?? 0;
+  const stats: ColumnStats = {
+    count,
+    missing: rows - count,
+    min: a.min ?? null,
+    max: a.max ?? null,
+    mean: a.mean ?? null,
+    std: a.std ?? null,
+    distinct,
+    quantiles: a.quantiles ?? null,
+    top: a.top ?? [],
+    histogram: a.histogram ?? null,
+  };
+  return { name, type, nullable: stats.missing > 0, stats };
 }

@@ -31,12 +31,12 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteString } from './duckdb-sql.js';
 import { readFooter } from './profile-footer.js';
-import { GROUPED_SHARE, isNumeric, storedUnits, type Col, type Found, type MinMax, type ProfileColumn } from './profile-found.js';
+import { GROUPED_SHARE, isNumeric, profileOf, storedUnits, type Col, type Found, type MinMax, type ProfileColumn } from './profile-found.js';
 import { countedStrings, groupedPass, STRING_BATCH_COLUMNS } from './profile-grouped.js';
 import { highPasses, type DistinctCount } from './profile-high.js';
 import { samplePass } from './profile-sample.js';
 import { sortedPass } from './profile-sorted.js';
-import type { ColumnProfile, ColumnStats } from './types.js';
+import type { ColumnProfile } from './types.js';
 
 /** Exact distinct counts up to this many rows; above, an estimate for high-cardinality columns. */
 export const EXACT_ROWS = 100_000;
@@ -111,22 +111,8 @@ export async function profileParquet(
   }
   const profiles = columns.map((c, i): ColumnProfile => {
     const a = storedUnits(acc[i]!, cols[i]!);
-    const count = a.count ?? 0;
     // An estimated distinct count can land below what the sample already proves, or above the count.
-    const distinct = Math.min(count, Math.max(a.sampleDistinct ?? 0, a.distinct ?? 0));
-    const stats: ColumnStats = {
-      count,
-      missing: rows - count,
-      min: a.min ?? null,
-      max: a.max ?? null,
-      mean: a.mean ?? null,
-      std: a.std ?? null,
-      distinct,
-      quantiles: a.quantiles ?? null,
-      top: a.top ?? [],
-      histogram: a.histogram ?? null,
-    };
-    return { name: c.name, type: c.type, nullable: stats.missing > 0, stats };
+    return profileOf(c.name, c.type, a, rows, Math.min(a.count ?? 0, Math.max(a.sampleDistinct ?? 0, a.distinct ?? 0)));
   });
   return { rows, columns: profiles };
 }
