@@ -12,6 +12,8 @@ export interface DatasetServiceHooks extends BlobClaimHooks {
    * Tests throw here to simulate a failure of the statistics.
    */
   readonly beforeStatistics?: () => void | Promise<void>;
+  /** Called when the JS path for plain CSV files has parsed one (plain-csv-read.ts): tests throw here, and the file goes to DuckDB. */
+  readonly afterPlainParse?: () => void;
   /** Called when the content hash is computed, while DuckDB may still read the files. Tests change a source file here. */
   readonly afterContentHash?: () => void | Promise<void>;
 }

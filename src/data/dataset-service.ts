@@ -101,7 +101,7 @@ export class DatasetService {
       let cons: readonly [DuckDBConnection, DuckDBConnection] | undefined;
       try {
         // A plain CSV is read in JS, statistics included; any other file by DuckDB.
-        if (source.format === 'csv' && files.length === 1 && identity === '') plain = await readPlainForAdd(files[0]!, { logger: this.deps.logger, dataset: name, progress, signal, minBytes: this.deps.plainCsvMinBytes });
+        if (source.format === 'csv' && files.length === 1 && identity === '') plain = await readPlainForAdd(files[0]!, { logger: this.deps.logger, dataset: name, progress, signal, minBytes: this.deps.plainCsvMinBytes, afterParse: this.deps.hooks?.afterPlainParse });
         if (plain) columns = plain.columns;
         else {
           duck = await openDuckDb(work);

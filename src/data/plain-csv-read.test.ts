@@ -6,6 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { mulberry32, silentLogger, type Column, type Table } from '../core/index.js';
 import { LocalArtifactStore, openMetadataStore } from '../storage/index.js';
@@ -102,6 +103,26 @@ describe('plain CSV files read in JS', () => {
     await expectSameAdd('long', `a,b\n1,x\n2,${'y'.repeat(3_000_000)}\n3,z\n`);
     await expectSameAdd('zeros', 'i,f\n-0,-0.0\n1,2.5\n-0,-0.25\n');
     await expectSameAdd('mixed', 'a,b\r\n1,x\n2,y\r\n', false);
+  }, 60_000);
+
+  it('a failure of the JS path leaves the file to DuckDB, with a warning', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const store = await openMetadataStore('sqlite::memory:');
+    const failing = new DatasetService({
+      db: store.db,
+      artifacts: new LocalArtifactStore(join(dir, 'failing', 'artifacts')),
+      logger,
+      tmpDir: join(dir, 'failing', 'tmp'),
+      plainCsvMinBytes: 0,
+      hooks: { afterPlainParse: () => { throw new Error('injected'); } },
+    });
+    const file = join(dir, 'failing.csv');
+    writeFileSync(file, plainCsv(300, 8));
+    const [a, b] = [await failing.add('f', file), await (await both)[1].add('f', file)];
+    // DuckDB's Parquet: the same bytes as the DuckDB path's add.
+    expect(a.artifactSha256).toBe(b.artifactSha256);
+    expect(lines.join('')).toMatch(/the JS read of a plain CSV file failed: read by DuckDB.*injected|injected.*the JS read of a plain CSV file failed/s);
   }, 60_000);
 
   it('read in JS indeed, and a file that is not plain is left to DuckDB with the reason', async () => {
