@@ -147,6 +147,7 @@ async function build() {
  * bundle starts in tens of ms (docs/datasets.md, "Plain CSV files").
  */
 export async function workerBundle(entry) {
+  if (process.env.KEEL_NO_BUNDLE) return undefined;
   const name = relative(SRC, entry);
   if (name.startsWith('..') || !name.endsWith('.ts')) return undefined;
   const out = join(CACHE_DIR, 'workers', `${name.replaceAll(sep, '__').slice(0, -3)}.cjs`);

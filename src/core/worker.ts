@@ -44,10 +44,11 @@ const BUNDLES = fileURLToPath(new URL('../../bin/cli-bundle.js', import.meta.url
  * startWorker from a bundle of the entry's module graph (bin/cli-bundle.js, workerBundle) where
  * one can be built, for a worker whose start is on the user's clock: through tsx a worker
  * compiles every module it imports in its own loader thread, 1 to 1.5 s on 2 cores, where a
- * bundle starts in tens of milliseconds. A compiled (.js) entry starts as it is.
+ * bundle starts in tens of milliseconds. A compiled (.js) entry starts as it is, and so does any
+ * entry where KEEL_NO_BUNDLE is set (workerBundle).
  */
 export async function startBundledWorker(url: URL, options: WorkerOptions = {}): Promise<Worker> {
-  if (url.pathname.endsWith('.ts') && !process.env.KEEL_NO_BUNDLE) {
+  if (url.pathname.endsWith('.ts')) {
     const { workerBundle } = (await import(BUNDLES)) as { workerBundle(entry: string): Promise<string | undefined> };
     const path = await workerBundle(fileURLToPath(url));
     if (path) return new Worker(path, options);

@@ -185,7 +185,10 @@ export async function readPlainForAdd(file: string, ctx: { logger: Logger; datas
     ctx.logger.warn({ dataset: ctx.dataset, err: e }, 'the JS read of a plain CSV file failed: read by DuckDB');
     return undefined;
   }
-  if ('profile' in read) return read;
+  if ('profile' in read) {
+    ctx.logger.debug({ dataset: ctx.dataset, rows: read.profile.rows }, 'a plain CSV file: read in JS');
+    return read;
+  }
   ctx.logger.debug({ dataset: ctx.dataset, reason: read.bail }, 'not a plain CSV file: read by DuckDB');
   return undefined;
 }
