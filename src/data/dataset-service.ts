@@ -118,10 +118,10 @@ export class DatasetService {
       if (duplicate) return this.addedAgain(duplicate, options.description);
       progress(60, 'statistics');
       // The Parquet goes into the artifact store (a copy, hashed: I/O and Node's thread) while
-      // DuckDB computes the statistics.
+      // DuckDB computes the statistics; the JS path's, whose statistics are done, from memory,
+      // never written to the work folder and read back.
       // A damaged blob goes first: the store keeps a blob whose size is right as it is.
       const put = { beforeCommit: async (sha: string) => void (claim = await claimStoredBlob(this.deps.artifacts.notesDir, sha, this.deps.hooks)) };
-      // The JS path's Parquet goes from memory, never written to the work folder and read back.
       const stored = (damaged ? dropBlob(this.deps.artifacts, damaged.artifactSha256) : Promise.resolve()).then(() => (plain ? this.deps.artifacts.putStream(Readable.from(plain.parquet), put) : this.deps.artifacts.putFile(parquet, put)));
       stored.catch(() => undefined);
       let profile;

@@ -6,10 +6,10 @@
  * every value it types as the DuckDB path would (plain-csv-parse.ts), and says why it gives up
  * on any other, which the DuckDB path then reads.
  */
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { isKeelError, readEnv, startBundledWorker, throwIfAborted, type Logger } from '../core/index.js';
+import { isKeelError, readEnv, readHead, startBundledWorker, throwIfAborted, type Logger } from '../core/index.js';
 import { parquetFilePieces } from './parquet-js-file.js';
 import { plainHeader, type ParsedPart } from './plain-csv-parse.js';
 import { splitAtLines } from './plain-csv-range.js';
@@ -68,7 +68,9 @@ export async function readPlainCsv(path: string, options: PlainReadOptions = {})
   const size = (await stat(path)).size;
   if (size < (options.minBytes ?? minBytes())) return { bail: 'small file' };
   if (size > PLAIN_MAX_BYTES) return { bail: 'large file' };
-  const head = await readHead(path);
+  // core's readHead would decompress a .gz file's head, whose body the workers read as it is.
+  if (/\.(gz|zst)$/i.test(path)) return { bail: 'compressed file' };
+  const head = await readHead(path, HEAD_BYTES);
   const header = plainHeader(head, COMMA);
   if ('bail' in header) return header;
   const { names } = header;
@@ -191,15 +193,4 @@ export async function readPlainForAdd(file: string, ctx: { logger: Logger; datas
   }
   ctx.logger.debug({ dataset: ctx.dataset, reason: read.bail }, 'not a plain CSV file: read by DuckDB');
   return undefined;
-}
-
-async function readHead(path: string): Promise<Uint8Array> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = new Uint8Array(HEAD_BYTES);
-    const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
 }
