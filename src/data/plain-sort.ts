@@ -40,8 +40,8 @@ const MAX_DECIMALS = 9;
 
 const POW10 = Array.from({ length: MAX_DECIMALS + 1 }, (_, d) => 10 ** d);
 
-/** The scratch buffers: the values without the missing ones, and three for the sorts. */
-type Slot = 'present' | 'a' | 'b' | 'c';
+/** The scratch buffers: the values without the missing ones, three for the sorts, and counts (plain-counted.ts). */
+type Slot = 'present' | 'a' | 'b' | 'c' | 'counts';
 const scratch = new Map<Slot, ArrayBuffer>();
 
 /** A buffer of at least `bytes` for `slot`, its contents left from earlier use. */
@@ -51,8 +51,11 @@ function buffer(slot: Slot, bytes: number): ArrayBuffer {
   return b;
 }
 
-const float64s = (slot: Slot, n: number) => new Float64Array(buffer(slot, 8 * n), 0, n);
-const uint32s = (slot: Slot, n: number) => new Uint32Array(buffer(slot, 4 * n), 0, n);
+/** n doubles of scratch memory (`slot`'s), their contents left from earlier use. */
+export const scratchFloat64s = (slot: Slot, n: number) => new Float64Array(buffer(slot, 8 * n), 0, n);
+/** n 32-bit integers of scratch memory (`slot`'s), their contents left from earlier use. */
+export const scratchUint32s = (slot: Slot, n: number) => new Uint32Array(buffer(slot, 4 * n), 0, n);
+const [float64s, uint32s] = [scratchFloat64s, scratchUint32s];
 
 /** Lets go of the scratch memory (a thread done with its columns). */
 export function releaseSortScratch(): void {
@@ -123,7 +126,7 @@ export function distinctOfSorted(v: Float64Array): number {
 }
 
 /** The fewest decimals d (up to MAX_DECIMALS) with round(x·10^d) / 10^d === x, or -1. */
-function decimalsOf(x: number): number {
+export function decimalsOf(x: number): number {
   for (let d = 0; d <= MAX_DECIMALS; d++) if (Math.round(x * POW10[d]!) / POW10[d]! === x) return d;
   return -1;
 }

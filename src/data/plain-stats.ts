@@ -10,6 +10,7 @@
  * its mean and std as the grouped path sums them (`counted`). Strings: counts per dictionary code.
  */
 import type { PlainColumn } from './plain-column.js';
+import { countedStats, countValues } from './plain-counted.js';
 import { sortedValues } from './plain-sort.js';
 import { GROUPED_SHARE, profileOf, rankTop, TOP_K, type Col, type Found } from './profile-found.js';
 import { sortedStats } from './profile-sorted.js';
@@ -19,21 +20,29 @@ import type { ColumnProfile } from './types.js';
  * The profile of `column`, named `name`: the one profileParquet gives the column stored. Several
  * columns are the parts of one, in order, of one type (the parse workers', plain-csv-read.ts).
  */
-export function plainColumnProfile(name: string, column: PlainColumn | readonly PlainColumn[]): ColumnProfile {
+export function plainColumnProfile(name: string, column: PlainColumn | readonly PlainColumn[], bounds?: NumberBounds): ColumnProfile {
   const parts: readonly PlainColumn[] = Array.isArray(column) ? column : [column as PlainColumn];
   const type = parts[0]!.type;
   const col: Col = { name, type, i: 0 };
   const rows = parts.reduce((sum, p) => sum + (p.type === 'string' ? p.codes.length : p.values.length), 0);
-  const a = type === 'string' ? stringStats(...mergedCounts(parts), col) : numberStats(parts.map((p) => (p.type === 'string' ? new Float64Array(0) : p.values)), col, rows);
+  const a = type === 'string' ? stringStats(...mergedCounts(parts), col) : numberStats(parts.map((p) => (p.type === 'string' ? new Float64Array(0) : p.values)), col, rows, bounds);
   return profileOf(name, type, a, rows);
 }
 
-/** A number column's statistics (NaN: missing) of `rows` rows. */
-function numberStats(values: readonly Float64Array[], col: Col, rows: number): Found {
-  const { sorted, distinct } = sortedValues(values);
+/** A number column's min and max over its non-missing values (its Parquet chunks', parquet-js-encode.ts). */
+export interface NumberBounds {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** A number column's statistics (NaN: missing) of `rows` rows: from its values' counts where it can (plain-counted.ts), else sorted. */
+function numberStats(values: readonly Float64Array[], col: Col, rows: number, bounds?: NumberBounds): Found {
   // profileParquet's footer rule (readFooter): a row group's distinct values against its rows, nulls included.
-  const grouped = col.type === 'bool' || distinct <= GROUPED_SHARE * rows;
-  return sortedStats(sorted, col, grouped);
+  const isGrouped = (distinct: number) => col.type === 'bool' || distinct <= GROUPED_SHARE * rows;
+  const counted = countValues(values, bounds);
+  if (counted) return countedStats(counted, col, isGrouped(counted.distinct));
+  const { sorted, distinct } = sortedValues(values);
+  return sortedStats(sorted, col, isGrouped(distinct));
 }
 
 /**
