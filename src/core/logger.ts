@@ -1,4 +1,11 @@
-import pino from 'pino';
+import type pino from 'pino';
+import { requireLazily } from './require-lazily.js';
+
+/**
+ * pino, loaded on the first logger made rather than when this module is: a worker thread's bundle,
+ * which makes none, then starts without it (about 20 ms at each worker's start).
+ */
+const loadPino = (): typeof pino => requireLazily<typeof pino>('pino');
 
 export type Logger = pino.Logger;
 
@@ -9,7 +16,7 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  return pino({ level: options.level ?? 'info', base: undefined }, options.destination ?? stderrOnFirstLine());
+  return loadPino()({ level: options.level ?? 'info', base: undefined }, options.destination ?? stderrOnFirstLine());
 }
 
 /**
@@ -21,7 +28,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 function stderrOnFirstLine(): pino.DestinationStream & { flush(cb?: (err?: Error) => void): void } {
   let destination: ReturnType<typeof pino.destination> | undefined;
   return {
-    write: (line: string) => (destination ??= pino.destination(2)).write(line),
+    write: (line: string) => (destination ??= loadPino().destination(2)).write(line),
     flush: (cb?: (err?: Error) => void) => (destination ? destination.flush(cb) : cb?.()),
   };
 }
@@ -29,5 +36,10 @@ function stderrOnFirstLine(): pino.DestinationStream & { flush(cb?: (err?: Error
 /**
  * Library code takes a logger; this one is silent, for tests and embedding. It writes nowhere:
  * pino's default destination (stdout) would fsync stdout at exit, 0.1 s when it is a file.
+ * Marked pure: a bundle that never uses it (a worker thread's) does not make it, nor load pino.
  */
-export const silentLogger: Logger = pino({ level: 'silent' }, { write: () => undefined });
+export const silentLogger: Logger = /* @__PURE__ */ makeSilentLogger();
+
+function makeSilentLogger(): Logger {
+  return loadPino()({ level: 'silent' }, { write: () => undefined });
+}
