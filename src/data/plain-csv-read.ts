@@ -7,6 +7,7 @@
  * on any other, which the DuckDB path then reads.
  */
 import { stat } from 'node:fs/promises';
+import { setFlagsFromString } from 'node:v8';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { isKeelError, readEnv, readHead, startBundledWorker, throwIfAborted, type Logger } from '../core/index.js';
@@ -77,6 +78,7 @@ export async function readPlainCsv(path: string, options: PlainReadOptions = {})
   if (names.length < 2) return { bail: 'one column' };
   const threads = Math.max(1, Math.min(4, availableParallelism()));
   const bounds = [...splitAtLines(path, header.end, size, threads), size];
+  synchronousOsr(true);
   const workers = await Promise.all(bounds.slice(1).map(() => startBundledWorker(new URL('./plain-csv-worker.ts', import.meta.url))));
   const stop = () => void Promise.all(workers.map((w) => w.terminate()));
   options.signal?.addEventListener('abort', stop, { once: true });
@@ -125,7 +127,20 @@ export async function readPlainCsv(path: string, options: PlainReadOptions = {})
   } finally {
     options.signal?.removeEventListener('abort', stop);
     stop();
+    synchronousOsr(false);
   }
+}
+
+/**
+ * V8's on-stack replacement made synchronous while the workers run (a process-wide flag, set back
+ * after): a hot loop is compiled on the spot, not on a background thread while it runs on in slow
+ * baseline code that allocates a heap number per double. The workers' work is a few long loops
+ * each, and on 2 cores that background thread competes with them: `keel data add` of the
+ * benchmark's file took about a tenth less time and CPU (docs/datasets.md, "Plain CSV files").
+ * Not set for the whole CLI: its start, compiled synchronously, took some 40 ms more.
+ */
+function synchronousOsr(on: boolean): void {
+  setFlagsFromString(on ? '--no-concurrent-osr' : '--concurrent-osr');
 }
 
 type Parsed = ({ op: 'parsed' } & ParsedPart) | { op: 'bail'; reason: string };
