@@ -145,4 +145,31 @@ describe('plain CSV files read in JS', () => {
     writeFileSync(quoted, 'a,b\n1,"x"\n');
     expect(await readPlainCsv(quoted, { minBytes: 0 })).toEqual({ bail: expect.stringMatching(/quote|"/) });
   }, 60_000);
+
+  it('writes the same Parquet bytes however many threads parse the file, its row groups cut over the whole file', async () => {
+    mkdirSync(join(dir, 'threads'), { recursive: true });
+    const file = join(dir, 'threads', 't.csv');
+    writeFileSync(file, plainCsv(5000, 9));
+    const bytes = async (threads: number) => {
+      const read = await readPlainCsv(file, { minBytes: 0, threads, rowGroupRows: 700 });
+      if (!('parquet' in read)) throw new Error(read.bail);
+      return Buffer.concat(read.parquet);
+    };
+    const one = await bytes(1);
+    for (const threads of [2, 3, 4]) expect((await bytes(threads)).equals(one), `${threads} threads`).toBe(true);
+    // Row groups of 700 rows from the first row on (the last short), as DuckDB reads them back.
+    const parquet = join(dir, 'threads', 't.parquet');
+    writeFileSync(parquet, one);
+    const duck = await openDuckDb(dir);
+    try {
+      const con = await duck.connect();
+      const groups = (await con.runAndReadAll(`SELECT row_group_num_rows::INTEGER FROM parquet_metadata(${quoteString(parquet)}) WHERE column_id = 0 ORDER BY row_group_id`)).getRows().map((r) => r[0]);
+      expect(groups).toEqual([700, 700, 700, 700, 700, 700, 700, 100]);
+      const sums = (await con.runAndReadAll(`SELECT count(*)::INTEGER, sum(id)::BIGINT::VARCHAR, count(DISTINCT word)::INTEGER, round(sum(f6), 4)::VARCHAR FROM read_parquet(${quoteString(parquet)})`)).getRows()[0];
+      const csv = (await con.runAndReadAll(`SELECT count(*)::INTEGER, sum(id)::BIGINT::VARCHAR, count(DISTINCT word)::INTEGER, round(sum(f6), 4)::VARCHAR FROM read_csv(${quoteString(file)})`)).getRows()[0];
+      expect(sums).toEqual(csv);
+    } finally {
+      duck.close();
+    }
+  }, 60_000);
 });

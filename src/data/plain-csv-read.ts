@@ -62,6 +62,9 @@ export interface PlainReadOptions {
   readonly minBytes?: number;
   /** Called once the workers have parsed the file: tests throw here (a failure of the JS path). */
   readonly afterParse?: () => void;
+  /** Parse threads (default: one a core, up to 4) and rows a row group: for the tests. */
+  readonly threads?: number;
+  readonly rowGroupRows?: number;
 }
 
 /** Reads `path` into a Parquet file's bytes with its statistics, or says why it is not plain. */
@@ -76,7 +79,8 @@ export async function readPlainCsv(path: string, options: PlainReadOptions = {})
   if ('bail' in header) return header;
   const { names } = header;
   if (names.length < 2) return { bail: 'one column' };
-  const threads = Math.max(1, Math.min(4, availableParallelism()));
+  const threads = options.threads ?? Math.max(1, Math.min(4, availableParallelism()));
+  const rowGroupRows = options.rowGroupRows ?? ROW_GROUP_ROWS;
   const bounds = [...splitAtLines(path, header.end, size, threads), size];
   synchronousOsr(true);
   const workers = await Promise.all(bounds.slice(1).map(() => startBundledWorker(new URL('./plain-csv-worker.ts', import.meta.url))));
@@ -106,7 +110,7 @@ export async function readPlainCsv(path: string, options: PlainReadOptions = {})
       workers.map(async (w) => {
         while (next < batches.length) {
           const jobs = batches[next++]!.map((index): ColumnJob => ({ index, name: names[index]!, type: types[index]!, parts: parsed.map((p) => p.columns[index]!) }));
-          const answer = await ask<{ done: ColumnDone[] }>(w, { op: 'columns', columns: jobs, partRows, rowGroupRows: ROW_GROUP_ROWS }, jobs.flatMap((j) => partBuffers(j.parts)));
+          const answer = await ask<{ done: ColumnDone[] }>(w, { op: 'columns', columns: jobs, partRows, rowGroupRows }, jobs.flatMap((j) => partBuffers(j.parts)));
           for (const d of answer.done) done[d.index] = d;
           finished += jobs.length;
           options.onProgress?.(50 + (40 * finished) / names.length, 'statistics');
@@ -114,7 +118,7 @@ export async function readPlainCsv(path: string, options: PlainReadOptions = {})
       }),
     );
     throwIfAborted(options.signal, 'the add');
-    const pieces = parquetFilePieces(names, types, done.map((d) => d.encoded), rows, ROW_GROUP_ROWS);
+    const pieces = parquetFilePieces(names, types, done.map((d) => d.encoded), rows, rowGroupRows);
     return {
       columns: names.map((name, i) => ({ name, type: types[i]! })),
       profile: { rows, columns: done.map((d) => d.profile) },
