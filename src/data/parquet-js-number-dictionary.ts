@@ -30,10 +30,13 @@ export class NumberDictionary {
   /** Cell of a short decimal → entry number + 1 (0 for none); entry → its cell. */
   private readonly cells = new Int32Array(DECIMAL_CELLS);
   private readonly entryCell: Int32Array;
-  /** Chunks given up on in a row: after two, the column is taken for many-valued and not tried again. */
-  private misses = 0;
 
-  constructor(private readonly values: Float64Array, groupRows: number) {
+  /**
+   * `misses`: the chunks given up on in a row; after two, the column is taken for many-valued and
+   * not tried again. Shared by the dictionaries of a column's pieces (plain-row-groups.ts), so that
+   * each chunk is tried as it would be were the column encoded whole.
+   */
+  constructor(private readonly values: Float64Array, groupRows: number, private readonly misses: { count: number } = { count: 0 }) {
     // The doubles' two 32-bit halves (little-endian: low half first): what is hashed and compared.
     this.bits = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
     const entries = Math.min(MAX_ENTRIES, Math.max(1, groupRows >> 4));
@@ -51,12 +54,12 @@ export class NumberDictionary {
     const n = end - start;
     const present = n - nulls;
     // A dozen values or fewer: the dictionary would not pay for its page header.
-    if (present < 16 || this.misses >= 2) return undefined;
+    if (present < 16 || this.misses.count >= 2) return undefined;
     // At most a sixteenth of the values distinct: 2 bytes a value at most, index and entry.
     const limit = Math.min(present >> 4, this.first.length);
     const decimals = this.decimalCells(start, end, limit, min, max);
     const entries = decimals === NOT_DECIMAL ? this.distinct(start, end, limit) : decimals;
-    this.misses = entries === undefined ? this.misses + 1 : 0;
+    this.misses.count = entries === undefined ? this.misses.count + 1 : 0;
     if (entries === undefined) return undefined;
     const { values, first } = this;
     const offset = sink.pos;
