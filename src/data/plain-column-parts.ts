@@ -1,7 +1,7 @@
 /**
  * One column of a plain CSV as the parts the parse workers read (in file order), each in the
- * column's decided type, never joined: each part is encoded as row groups of its own and the
- * statistics go over the parts (plain-stats.ts). A joined copy cost as much as the parse itself
+ * column's decided type, never joined: the Parquet's row groups are views of them (but the one a
+ * part boundary cuts: plain-row-groups.ts) and the statistics go over the parts (plain-stats.ts). A joined copy cost as much as the parse itself
  * on a 2-core VM, mostly the kernel's work of giving fresh pages (docs/datasets.md).
  */
 import type { ParsedColumn } from './plain-csv-parse.js';
