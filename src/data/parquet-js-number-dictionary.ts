@@ -17,18 +17,53 @@ const DECIMAL_CELLS = 1 << 16;
 const SCALES = [1, 10, 100, 1000, 10_000];
 const NOT_DECIMAL = -1;
 
-/** Scratch of one column's chunks: the hash table and the indices, kept across its row groups. */
+/**
+ * The scratch arrays of a NumberDictionary. Each encode leaves them as it found them (the used
+ * slots and cells cleared), so one set serves every column of a thread in turn: fresh arrays cost
+ * a page fault per 4 KiB on first touch, and a column's pieces (plain-row-groups.ts) each had theirs.
+ */
+interface Scratch {
+  /** 4 ints a slot: entry number + 1 (0 for free), the value's low and high halves, unused. */
+  readonly table: Int32Array;
+  readonly shift: number;
+  /** Entry → its slot (to free it), the row of its first occurrence (its value is values[first]). */
+  readonly entrySlot: Int32Array;
+  readonly first: Int32Array;
+  readonly indices: Int32Array;
+  /** Cell of a short decimal → entry number + 1 (0 for none); entry → its cell. */
+  readonly cells: Int32Array;
+  readonly entryCell: Int32Array;
+}
+
+let shared: Scratch | undefined;
+
+/** Scratch for chunks of up to groupRows rows: the shared set, grown if too small. */
+function scratchFor(groupRows: number): Scratch {
+  const entries = Math.min(MAX_ENTRIES, Math.max(1, groupRows >> 4));
+  if (shared && shared.first.length >= entries && shared.indices.length >= groupRows) return shared;
+  const [rows, most] = [Math.max(groupRows, shared?.indices.length ?? 0), Math.max(entries, shared?.first.length ?? 0)];
+  const slotCount = 2 ** Math.ceil(Math.log2(2 * most));
+  shared = {
+    table: new Int32Array(slotCount * 4),
+    shift: 32 - Math.log2(slotCount),
+    entrySlot: new Int32Array(most),
+    first: new Int32Array(most),
+    indices: new Int32Array(rows),
+    cells: new Int32Array(DECIMAL_CELLS),
+    entryCell: new Int32Array(most),
+  };
+  return shared;
+}
+
+/** Dictionary encoding of one column's number chunks (its scratch shared: see Scratch). */
 export class NumberDictionary {
   private readonly bits: Int32Array;
-  /** 4 ints a slot: entry number + 1 (0 for free), the value's low and high halves, unused. */
   private readonly table: Int32Array;
   private readonly shift: number;
-  /** Entry → its slot (to free it), the row of its first occurrence (its value is values[first]). */
   private readonly entrySlot: Int32Array;
   private readonly first: Int32Array;
   private readonly indices: Int32Array;
-  /** Cell of a short decimal → entry number + 1 (0 for none); entry → its cell. */
-  private readonly cells = new Int32Array(DECIMAL_CELLS);
+  private readonly cells: Int32Array;
   private readonly entryCell: Int32Array;
 
   /**
@@ -39,14 +74,7 @@ export class NumberDictionary {
   constructor(private readonly values: Float64Array, groupRows: number, private readonly misses: { count: number } = { count: 0 }) {
     // The doubles' two 32-bit halves (little-endian: low half first): what is hashed and compared.
     this.bits = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
-    const entries = Math.min(MAX_ENTRIES, Math.max(1, groupRows >> 4));
-    const slotCount = 2 ** Math.ceil(Math.log2(2 * entries));
-    this.table = new Int32Array(slotCount * 4);
-    this.shift = 32 - Math.log2(slotCount);
-    this.entrySlot = new Int32Array(entries);
-    this.entryCell = new Int32Array(entries);
-    this.first = new Int32Array(entries);
-    this.indices = new Int32Array(groupRows);
+    ({ table: this.table, shift: this.shift, entrySlot: this.entrySlot, first: this.first, indices: this.indices, cells: this.cells, entryCell: this.entryCell } = scratchFor(groupRows));
   }
 
   /** The chunk of values[start..end) dictionary-encoded, or undefined (nothing written) when it has too many distinct values. */

@@ -7,11 +7,33 @@ import { ByteSink, bitPackedRunLength, bitWidth, definitionLevelsLength, writeBi
 import { dataPageHeader, dictionaryPageHeader, Encoding, type EncodedChunk } from './parquet-js-pages.js';
 
 /**
+ * The scratch arrays of a StringChunkEncoder, shared by every text column of a thread in turn:
+ * each chunk leaves `remap` all -1 again. (Fresh arrays cost a page fault per 4 KiB on first
+ * touch, and a column's pieces, plain-row-groups.ts, each had theirs.)
+ */
+interface Scratch {
+  readonly remap: Int32Array;
+  readonly used: Int32Array;
+  readonly indices: Int32Array;
+  readonly dictionarySink: ByteSink;
+}
+
+let shared: Scratch | undefined;
+
+function scratchFor(entries: number, groupRows: number): Scratch {
+  if (shared && shared.remap.length >= entries && shared.indices.length >= groupRows) return shared;
+  const [most, rows] = [Math.max(entries, shared?.remap.length ?? 0), Math.max(groupRows, shared?.indices.length ?? 0)];
+  shared = { remap: new Int32Array(most).fill(-1), used: new Int32Array(Math.min(rows, most)), indices: new Int32Array(rows), dictionarySink: shared?.dictionarySink ?? new ByteSink(1 << 16) };
+  return shared;
+}
+
+/**
  * Text chunks: a row group's codes renumbered densely in order of first use, the used entries
  * as the dictionary page. Scratch arrays are kept across the row groups of a column.
  */
 export class StringChunkEncoder {
-  private readonly dictionarySink = new ByteSink(1 << 16);
+  private readonly dictionarySink: ByteSink;
+  /** Dictionary code → its number in the chunk, -1 for none yet (scratch: every entry -1 between chunks). */
   private readonly remap: Int32Array;
   private readonly used: Int32Array;
   private readonly indices: Int32Array;
@@ -22,20 +44,21 @@ export class StringChunkEncoder {
     private readonly dictionary: readonly string[],
     groupRows: number,
   ) {
-    this.remap = new Int32Array(dictionary.length).fill(-1);
-    this.used = new Int32Array(Math.min(groupRows, dictionary.length));
-    this.indices = new Int32Array(groupRows);
+    ({ remap: this.remap, used: this.used, indices: this.indices, dictionarySink: this.dictionarySink } = scratchFor(dictionary.length, groupRows));
   }
 
   encode(start: number, end: number): EncodedChunk {
     const { codes, remap, used, indices, sink } = this;
-    const entries = remap.length;
+    const entries = this.dictionary.length;
     let present = 0;
     let distinct = 0;
     for (let i = start; i < end; i++) {
       const c = codes[i]!;
       if (c < 0) continue;
-      if (c >= entries) throw new Error(`code ${c} of row ${i} is past the dictionary's ${entries} entries`);
+      if (c >= entries) {
+        for (let k = 0; k < distinct; k++) remap[used[k]!] = -1;
+        throw new Error(`code ${c} of row ${i} is past the dictionary's ${entries} entries`);
+      }
       let r = remap[c]!;
       if (r < 0) {
         r = remap[c] = distinct;
