@@ -71,8 +71,10 @@ function sampleDecimals(parts: readonly Float64Array[]): number {
   for (const p of parts) {
     for (let i = 0; i < p.length; i += Math.max(1, Math.floor(p.length / 32))) {
       const x = p[i]!;
-      if (x === x) d = Math.max(d, decimalsOf(x));
-      if (d < 0) return -1;
+      if (x !== x) continue;
+      const decimals = decimalsOf(x);
+      if (decimals < 0) return -1;
+      d = Math.max(d, decimals);
     }
   }
   return d;
@@ -253,17 +255,7 @@ function valueMoments(vc: ValueCounts, scale: number): { mean: number; std: numb
  */
 function topOf(vc: ValueCounts, c: Col): { distinct: number; top: Found['top'] } {
   const { counts } = vc;
-  const largest: number[] = [];
-  for (let k = 0; k < counts.length; k++) {
-    const len = counts[k]!;
-    if (len === 0 || (largest.length === TOP_K && len <= largest[TOP_K - 1]!)) continue;
-    let at = largest.length === TOP_K ? TOP_K - 1 : largest.length;
-    while (at > 0 && largest[at - 1]! < len) {
-      largest[at] = largest[at - 1]!;
-      at--;
-    }
-    largest[at] = len;
-  }
+  const largest = largestCounts(counts);
   const cut = largest.length === TOP_K ? Math.max(1, largest[TOP_K - 1]!) : 1;
   const top: { value: number; count: number }[] = [];
   let ties = 0;
@@ -294,3 +286,18 @@ function sortedOf(vc: ValueCounts): Float64Array {
   return sorted;
 }
 
+/** The TOP_K largest positive counts, largest first (fewer when fewer are positive). */
+export function largestCounts(counts: Int32Array | Uint32Array): number[] {
+  const top: number[] = [];
+  for (let k = 0; k < counts.length; k++) {
+    const c = counts[k]!;
+    if (c === 0 || (top.length === TOP_K && c <= top[TOP_K - 1]!)) continue;
+    let at = top.length === TOP_K ? TOP_K - 1 : top.length;
+    while (at > 0 && top[at - 1]! < c) {
+      top[at] = top[at - 1]!;
+      at--;
+    }
+    top[at] = c;
+  }
+  return top;
+}

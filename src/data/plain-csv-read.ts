@@ -83,7 +83,10 @@ export async function readPlainCsv(path: string, options: PlainReadOptions = {})
   const rowGroupRows = options.rowGroupRows ?? ROW_GROUP_ROWS;
   const bounds = [...splitAtLines(path, header.end, size, threads), size];
   synchronousOsr(true);
-  const workers = await Promise.all(bounds.slice(1).map(() => startBundledWorker(new URL('./plain-csv-worker.ts', import.meta.url))));
+  const workers = await Promise.all(bounds.slice(1).map(() => startBundledWorker(new URL('./plain-csv-worker.ts', import.meta.url)))).catch((e: unknown) => {
+    synchronousOsr(false);
+    throw e;
+  });
   const stop = () => void Promise.all(workers.map((w) => w.terminate()));
   options.signal?.addEventListener('abort', stop, { once: true });
   try {
@@ -144,8 +147,12 @@ export async function readPlainCsv(path: string, options: PlainReadOptions = {})
  * Not set for the whole CLI: its start, compiled synchronously, took some 40 ms more.
  */
 function synchronousOsr(on: boolean): void {
-  setFlagsFromString(on ? '--no-concurrent-osr' : '--concurrent-osr');
+  // Reads that overlap (a server's) share the setting: the last to finish sets it back.
+  readsRunning += on ? 1 : -1;
+  if (readsRunning === (on ? 1 : 0)) setFlagsFromString(on ? '--no-concurrent-osr' : '--concurrent-osr');
 }
+
+let readsRunning = 0;
 
 type Parsed = ({ op: 'parsed' } & ParsedPart) | { op: 'bail'; reason: string };
 

@@ -10,7 +10,7 @@
  * its mean and std as the grouped path sums them (`counted`). Strings: counts per dictionary code.
  */
 import type { PlainColumn } from './plain-column.js';
-import { countedStats, countValues } from './plain-counted.js';
+import { countedStats, countValues, largestCounts } from './plain-counted.js';
 import { sortedValues } from './plain-sort.js';
 import { GROUPED_SHARE, profileOf, rankTop, TOP_K, type Col, type Found } from './profile-found.js';
 import { sortedStats } from './profile-sorted.js';
@@ -127,19 +127,3 @@ export function byCodePoint(a: string, b: string): number {
 }
 
 const codePointRank = (unit: number): number => (unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit);
-
-/** The TOP_K largest positive counts, largest first (fewer when fewer are positive). */
-function largestCounts(perCode: Int32Array): number[] {
-  const top: number[] = [];
-  for (let k = 0; k < perCode.length; k++) {
-    const c = perCode[k]!;
-    if (c === 0 || (top.length === TOP_K && c <= top[TOP_K - 1]!)) continue;
-    let at = top.length === TOP_K ? TOP_K - 1 : top.length;
-    while (at > 0 && top[at - 1]! < c) {
-      top[at] = top[at - 1]!;
-      at--;
-    }
-    top[at] = c;
-  }
-  return top;
-}
