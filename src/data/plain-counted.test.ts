@@ -39,25 +39,6 @@ describe('countedStats', () => {
     });
   }
 
-  it('counts values as written (m / 10^f, f at most the decimals given) without checking each, to the same statistics', () => {
-    // Texts of 0 to 4 decimals, some with trailing zeros (written with more digits than they need).
-    const texts = Array.from({ length: 3000 }, (_, i) => (i % 13 === 0 ? '' : ((r() - 0.4) * 0.5).toFixed(i % 5)));
-    texts.push('-0', '-0.00', '0.250', '0.1200');
-    const values = Float64Array.from(texts, (t) => (t === '' ? NaN : Number(t)));
-    const decimals = Math.max(...texts.map((t) => (t.includes('.') ? t.length - t.indexOf('.') - 1 : 0)));
-    const present = values.filter((x) => x === x);
-    const bounds = { min: Math.min(...present), max: Math.max(...present), decimals };
-    const parts = [values.subarray(0, 1000), values.subarray(1000)];
-    const [trusted, checked] = [countValues(parts, bounds)!, countValues(parts, { min: bounds.min, max: bounds.max })!];
-    expect(trusted.scale).toBe(10_000);
-    expect(checked.scale).toBe(10_000);
-    for (const grouped of [false, true]) expect(countedStats(trusted, col, grouped)).toStrictEqual(sortedStats(sortedValues(values).sorted.slice(), col, grouped));
-    // Written with fewer digits than given: the keys are 10^decimals apart, the statistics the same.
-    const wider = countValues(parts, { ...bounds, decimals: 5 })!;
-    expect(wider.scale).toBe(1e5);
-    expect(countedStats(wider, col, false)).toStrictEqual(countedStats(checked, col, false));
-  });
-
   it('leaves to the sort values with more than 9 decimals, or keys over a wide range', () => {
     expect(countValues([Float64Array.from([0.1234567891, 1])])).toBeUndefined();
     expect(countValues([Float64Array.from([Math.PI, 1])])).toBeUndefined();

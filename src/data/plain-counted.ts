@@ -15,20 +15,6 @@ import { lerp, momentScale, QUANTILE_KEYS, QUANTILES, rankTop, storedUnit, TOP_K
 import { sortedStats } from './profile-sorted.js';
 import { decimalsOf, scratchFloat64s, scratchUint32s } from './plain-sort.js';
 
-/**
- * A column's min and max over its non-missing values; `decimals`, when known, the most digits
- * after the point any of them was written with, each value being m / 10^f (f ≤ decimals) as the
- * plain CSV parser computes it.
- */
-export interface CountBounds {
-  readonly min: number;
-  readonly max: number;
-  readonly decimals?: number;
-}
-
-/** Decimal places a key may have (10^9 is exact, and a key's range must fit 32 bits anyway). */
-const MAX_DECIMALS = 9;
-
 /** The counts of a column's values: value = (base + key) / scale, counts[key] of them. */
 export interface ValueCounts {
   readonly counts: Uint32Array;
@@ -47,30 +33,17 @@ export interface ValueCounts {
  * (or there are none): those are sorted instead (plain-sort.ts). `min` and `max`, when given,
  * are the parts' (a column's Parquet chunks know them).
  */
-export function countValues(parts: readonly Float64Array[], bounds?: CountBounds): ValueCounts | undefined {
+export function countValues(parts: readonly Float64Array[], bounds?: { min: number; max: number }): ValueCounts | undefined {
   const { min, max } = bounds ?? boundsOf(parts);
   if (!(min <= max)) return undefined;
   const length = parts.reduce((sum, p) => sum + p.length, 0);
-  const keys = (d: number): { scale: number; base: number; range: number } | undefined => {
-    const scale = 10 ** d;
-    const [base, top] = [Math.round(min * scale), Math.round(max * scale)];
-    const fits = Math.abs(base) < 2 ** 52 && Math.abs(top) < 2 ** 52 && top - base + 1 <= Math.max(2 * length, 1 << 16);
-    return fits ? { scale, base, range: top - base + 1 } : undefined;
-  };
-  // Values as the parser wrote them, m / 10^f with f ≤ decimals: each one's key at 10^decimals is
-  // m·10^(decimals - f) exactly (below 2^40, the product's rounding error is far under 1/2), and
-  // that key over 10^decimals gives back the very double: no value needs checking.
-  const decimals = bounds?.decimals;
-  if (decimals !== undefined && decimals <= MAX_DECIMALS && Math.max(-min, max) * 10 ** decimals < 2 ** 40) {
-    const k = keys(decimals);
-    if (k) return countKeys(parts, k.scale, k.base, k.range, false) as ValueCounts;
-  }
   let d = sampleDecimals(parts);
   for (;;) {
     if (d < 0) return undefined;
-    const k = keys(d);
-    if (!k) return undefined;
-    const counted = countKeys(parts, k.scale, k.base, k.range, true);
+    const scale = 10 ** d;
+    const [base, top] = [Math.round(min * scale), Math.round(max * scale)];
+    if (!(Math.abs(base) < 2 ** 52 && Math.abs(top) < 2 ** 52) || top - base + 1 > Math.max(2 * length, 1 << 16)) return undefined;
+    const counted = countKeys(parts, scale, base, top - base + 1);
     if (!('misfit' in counted)) return counted;
     // A value needs more decimals (or has none that do).
     const more = decimalsOf(counted.misfit);
@@ -107,11 +80,8 @@ function sampleDecimals(parts: readonly Float64Array[]): number {
   return d;
 }
 
-/**
- * Counts the keys round(x·scale) - base, or gives the first value that is not its key over
- * `scale` (`check`: whether to look; not for values known to be such).
- */
-function countKeys(parts: readonly Float64Array[], scale: number, base: number, range: number, check: boolean): ValueCounts | { misfit: number } {
+/** Counts the keys round(x·scale) - base, or gives the first value that is not its key over `scale`. */
+function countKeys(parts: readonly Float64Array[], scale: number, base: number, range: number): ValueCounts | { misfit: number } {
   const counts = scratchUint32s('counts', range).fill(0);
   let [n, negativeZeros] = [0, 0];
   for (const p of parts) {
@@ -119,7 +89,7 @@ function countKeys(parts: readonly Float64Array[], scale: number, base: number, 
       const x = p[i]!;
       if (x !== x) continue;
       const k = Math.round(x * scale);
-      if (check && k / scale !== x) return { misfit: x };
+      if (k / scale !== x) return { misfit: x };
       if (x === 0 && 1 / x < 0) negativeZeros++;
       const key = k - base;
       if (!(key >= 0 && key < range)) throw new Error(`a value (${x}) outside the column's bounds`);

@@ -13,8 +13,7 @@ import { FNV_OFFSET, FNV_PRIME, TextDictionary } from './plain-csv-dictionary.js
 
 export type ParsedColumn =
   | { readonly kind: 'empty' }
-  /** fractionDigits: the most digits after the point any of its numbers was written with (0: all whole). */
-  | { readonly kind: 'number'; readonly values: Float64Array; readonly fractionDigits: number }
+  | { readonly kind: 'number'; readonly values: Float64Array; readonly fractional: boolean }
   | { readonly kind: 'text'; readonly codes: Int32Array; readonly dictionary: string[] };
 /** crlfLines, lfLines: the lines ending with `\r\n` and with a bare `\n` (a final line without one counts in neither). */
 export interface ParsedPart { readonly rows: number; readonly columns: readonly ParsedColumn[]; readonly crlfLines: number; readonly lfLines: number }
@@ -62,7 +61,7 @@ export class PlainCsvParser {
   private lfLines = 0;
   private capacity: number;
   private readonly kinds: Uint8Array;
-  private readonly fractionDigits: Uint8Array;
+  private readonly fractional: Uint8Array;
   /** Per column; an empty array until the column's first number. */
   private readonly numbers: Float64Array[];
   /** Per column; an empty array until the column's first word. */
@@ -73,7 +72,7 @@ export class PlainCsvParser {
   constructor(private readonly width: number, private readonly delimiter: number, expectedRows = 1024, options: PlainCsvOptions = {}) {
     this.capacity = Math.max(16, Math.ceil(expectedRows));
     this.kinds = new Uint8Array(width);
-    this.fractionDigits = new Uint8Array(width);
+    this.fractional = new Uint8Array(width);
     this.numbers = Array.from({ length: width }, () => new Float64Array(0));
     this.codes = Array.from({ length: width }, () => new Int32Array(0));
     this.dictionaries = Array.from({ length: width }, () => undefined);
@@ -112,7 +111,7 @@ export class PlainCsvParser {
     // A subarray when the arrays are mostly full; a copy frees the rest of an overestimate.
     const trim = <T extends Float64Array | Int32Array>(a: T): T => (rows * 2 >= a.length ? (a.subarray(0, rows) as T) : (a.slice(0, rows) as T));
     const columns = Array.from({ length: this.width }, (_, c): ParsedColumn => {
-      if (this.kinds[c] === NUMBER) return { kind: 'number', values: trim(this.numbers[c]!), fractionDigits: this.fractionDigits[c]! };
+      if (this.kinds[c] === NUMBER) return { kind: 'number', values: trim(this.numbers[c]!), fractional: this.fractional[c] === 1 };
       if (this.kinds[c] === TEXT) return { kind: 'text', codes: trim(this.codes[c]!), dictionary: this.dictionaries[c]!.strings };
       return { kind: 'empty' };
     });
@@ -131,7 +130,7 @@ export class PlainCsvParser {
   /** Parses the lines of bytes[start, end), which ends with '\n'. */
   private lines(bytes: Uint8Array, start: number, end: number): boolean {
     const width = this.width, delimiter = this.delimiter, negativeZeroBails = this.negativeZeroBails;
-    const kinds = this.kinds, fractionDigits = this.fractionDigits, numbers = this.numbers, codes = this.codes, dictionaries = this.dictionaries;
+    const kinds = this.kinds, fractional = this.fractional, numbers = this.numbers, codes = this.codes, dictionaries = this.dictionaries;
     let row = this.rows;
     let i = start;
     while (i < end) {
@@ -171,7 +170,7 @@ export class PlainCsvParser {
             const digits = i - first;
             if (digits === 0 || digits > 22) return this.failAt(row, digits === 0 ? "a number ending with '.'" : 'more than 22 fraction digits');
             value = m / POW10[digits]!;
-            if (digits > fractionDigits[column]!) fractionDigits[column] = digits;
+            fractional[column] = 1;
           }
           // Past 2^53 the sum is no longer exact, but it stays at or above 2^53 (rounding is monotonic).
           if (m > MAX_MANTISSA) return this.failAt(row, 'a number with more digits than a double holds exactly');

@@ -14,7 +14,7 @@ export function plainTypes(parts: readonly ParsedPart[], names: readonly string[
   for (let c = 0; c < names.length; c++) {
     const kinds = parts.map((p) => p.columns[c]!).filter((col) => col.kind !== 'empty');
     if (kinds.length === 0) return { bail: `column '${names[c]}' has no value` };
-    if (kinds.every((k) => k.kind === 'number')) types.push(kinds.some((k) => k.kind === 'number' && k.fractionDigits > 0) ? 'float' : 'int');
+    if (kinds.every((k) => k.kind === 'number')) types.push(kinds.some((k) => k.kind === 'number' && k.fractional) ? 'float' : 'int');
     else if (kinds.every((k) => k.kind === 'text')) types.push(kinds.every((k) => k.kind === 'text' && k.dictionary.every(isBoolWord)) ? 'bool' : 'string');
     else return { bail: `column '${names[c]}' holds numbers and text` };
   }

@@ -50,9 +50,7 @@ port.on('message', (req: PlainWorkerRequest) => {
       // benchmark's 1,000,000 rows), for about the same CPU in a fresh process.
       const options = { numberDictionary: true, dictionaryMisses: { count: 0 } };
       const encoded = rowGroupRuns(parts, req.rowGroupRows).map((p) => encodeColumn(p, req.rowGroupRows, options));
-      const bounds = chunkBounds(encoded);
-      const decimals = Math.max(0, ...job.parts.map((p) => (p.kind === 'number' ? p.fractionDigits : 0)));
-      return { index: job.index, profile: plainColumnProfile(job.name, parts, bounds && { ...bounds, decimals }), encoded };
+      return { index: job.index, profile: plainColumnProfile(job.name, parts, chunkBounds(encoded)), encoded };
     });
     const buffers = new Set(done.flatMap((d) => d.encoded.flatMap((e) => [e.bytes.buffer, e.source?.buffer].filter((b) => b !== undefined) as ArrayBuffer[])));
     port.postMessage({ op: 'columns', done }, [...buffers]);

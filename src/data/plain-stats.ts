@@ -10,7 +10,7 @@
  * its mean and std as the grouped path sums them (`counted`). Strings: counts per dictionary code.
  */
 import type { PlainColumn } from './plain-column.js';
-import { countedStats, countValues, largestCounts, type CountBounds } from './plain-counted.js';
+import { countedStats, countValues, largestCounts } from './plain-counted.js';
 import { sortedValues } from './plain-sort.js';
 import { GROUPED_SHARE, profileOf, rankTop, TOP_K, type Col, type Found } from './profile-found.js';
 import { sortedStats } from './profile-sorted.js';
@@ -29,8 +29,11 @@ export function plainColumnProfile(name: string, column: PlainColumn | readonly 
   return profileOf(name, type, a, rows);
 }
 
-/** A number column's min and max over its non-missing values (its Parquet chunks', parquet-js-encode.ts), and its written decimals (plain-counted.ts). */
-export type NumberBounds = CountBounds;
+/** A number column's min and max over its non-missing values (its Parquet chunks', parquet-js-encode.ts). */
+export interface NumberBounds {
+  readonly min: number;
+  readonly max: number;
+}
 
 /** A number column's statistics (NaN: missing) of `rows` rows: from its values' counts where it can (plain-counted.ts), else sorted. */
 function numberStats(values: readonly Float64Array[], col: Col, rows: number, bounds?: NumberBounds): Found {
