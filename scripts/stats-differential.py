@@ -1,7 +1,8 @@
 """Differential check of `keel data add`'s statistics against pandas/numpy.
 
-For each seed it writes varied files (CSV, NDJSON, and Parquet made from the CSV by DuckDB with
-the same types), adds each with the CLI into a scratch KEEL_HOME, reads `keel data show --json`
+For each seed it writes varied files (CSV, NDJSON, Parquet made from the CSV by DuckDB with the
+same types, and a plain CSV of the columns the JS read path takes, added with that path allowed at
+any size: it says how many of those it read), adds each with the CLI into a scratch KEEL_HOME, reads `keel data show --json`
 and compares every statistic with the one computed here by the definitions of
 docs/datasets.md#statistics. Files stay under 100,000 rows, where every statistic is exact.
 
@@ -41,6 +42,10 @@ def tied_categories(rng, n, k):
     return rng.permutation(np.concatenate([base, rest]))
 
 
+# The frame's columns a plain CSV holds as the JS read path takes them.
+PLAIN_COLUMNS = ["i_small", "i_wide", "i_edges", "f_ties", "f_signed_zero", "f_offset", "k_const", "b_bool", "s_ties"]
+
+
 def make_frame(seed, n):
     rng = np.random.default_rng(seed)
     mag = 10.0 ** rng.uniform(-8, 8, n)
@@ -74,11 +79,11 @@ def make_frame(seed, n):
     return pd.DataFrame(cols)
 
 
-def keel(home, *args):
-    r = subprocess.run(["node", os.path.join(ROOT, "bin/keel.js"), *args], capture_output=True, text=True, env={**os.environ, "KEEL_HOME": home})
+def keel(home, *args, env=None):
+    r = subprocess.run(["node", os.path.join(ROOT, "bin/keel.js"), *args], capture_output=True, text=True, env={**os.environ, "KEEL_HOME": home, **(env or {})})
     if r.returncode != 0:
         raise RuntimeError(f"keel {' '.join(args)}: {r.stderr.strip()}")
-    return r.stdout
+    return r.stdout, r.stderr
 
 
 def to_parquet(csv_path, parquet_path, types):
@@ -173,9 +178,10 @@ def compare(tag, col, ref):
     return bad
 
 
-def run_file(home, tag, path, name, frame_types=None):
-    keel(home, "data", "add", name, path)
-    shown = json.loads(keel(home, "data", "show", name, "--json"))
+def run_file(home, tag, path, name, frame_types=None, env=None):
+    """The mismatches, the types, and the add's log (stderr)."""
+    log = keel(home, "data", "add", name, path, env=env)[1]
+    shown = json.loads(keel(home, "data", "show", name, "--json")[0])
     types = {c["name"]: c["type"] for c in shown["columns"]}
     if frame_types is not None and types != frame_types:
         return [f"{tag}: types {types} differ from the CSV's {frame_types}"], types
@@ -194,7 +200,7 @@ def run_file(home, tag, path, name, frame_types=None):
         bad.append(f"{tag}: rows keel {shown['rows']} pandas {len(raw)}")
     for col in shown["columns"]:
         bad += compare(tag, col, reference(raw[col["name"]], col["type"]))
-    return bad, types
+    return bad, types, log
 
 
 def main():
@@ -208,13 +214,14 @@ def main():
     os.makedirs(work, exist_ok=True)
     home = os.path.join(work, "home")
     bad = []
+    read_in_js = 0
     for seed in range(int(lo), int(hi or lo) + 1):
         # Row counts from 1 to --rows: tiny files, one row group, several.
         n = [1, 2, 3, 50, 2_000, 9_000][(2 * (seed // 3) + seed % 3 - 1) % 6] if seed % 3 else int(np.random.default_rng(seed).integers(10_000, a.rows + 1))
         frame = make_frame(seed, n)
         csv = os.path.join(work, f"s{seed}.csv")
         frame.to_csv(csv, index=False)
-        found, types = run_file(home, f"seed {seed} csv ({n} rows)", csv, f"s{seed}csv")
+        found, types, _ = run_file(home, f"seed {seed} csv ({n} rows)", csv, f"s{seed}csv")
         bad += found
         pq = os.path.join(work, f"s{seed}.parquet")
         to_parquet(csv, pq, types)
@@ -222,7 +229,19 @@ def main():
         nd = os.path.join(work, f"s{seed}.ndjson")
         frame.to_json(nd, orient="records", lines=True, force_ascii=False)
         bad += run_file(home, f"seed {seed} ndjson", nd, f"s{seed}nd")[0]
+        # The columns a plain CSV may hold (no timestamps, no non-ASCII text, no exponents), added
+        # with the JS read path allowed at any size (docs/datasets.md, "Plain CSV files").
+        plain = os.path.join(work, f"s{seed}-plain.csv")
+        frame[PLAIN_COLUMNS].to_csv(plain, index=False)
+        found, _, log = run_file(home, f"seed {seed} plain csv", plain, f"s{seed}plain", env={"KEEL_PLAIN_CSV_MIN_BYTES": "0", "KEEL_LOG_LEVEL": "debug"})
+        bad += found
+        if "a plain CSV file: read in JS" in log:
+            read_in_js += 1
+        else:
+            reason = next((json.loads(line).get("reason") for line in log.splitlines() if "read by DuckDB" in line), "?")
+            print(f"seed {seed}: the plain file was read by DuckDB ({reason})", file=sys.stderr)
         print(f"seed {seed}: {n} rows, {len(bad)} mismatches so far", file=sys.stderr)
+    print(f"plain CSV files read in JS: {read_in_js} of {int(hi or lo) - int(lo) + 1}", file=sys.stderr)
     for line in bad:
         print(line)
     if not a.keep:
