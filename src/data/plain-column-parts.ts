@@ -14,12 +14,8 @@ export function columnParts(type: PlainType, parts: readonly ParsedColumn[], par
       if (p.kind === 'text') return { type, codes: p.codes.subarray(0, n), dictionary: p.dictionary };
       return { type, codes: new Int32Array(n).fill(-1), dictionary: [] };
     }
-    if (p.kind === 'number') {
-      const values = p.values.subarray(0, n);
-      // An int column's `-0` is 0, as DuckDB's BIGINT and pandas' int64 read it (a float keeps its sign).
-      if (type === 'int') for (let i = 0; i < n; i++) values[i]! += 0;
-      return { type, values };
-    }
+    // An int column's -0 values are 0 already (zeroIntSigns, plain-csv-types.ts).
+    if (p.kind === 'number') return { type, values: p.values.subarray(0, n) };
     const values = new Float64Array(n).fill(NaN);
     if (p.kind === 'text') {
       // bool: the part's codes through its own dictionary

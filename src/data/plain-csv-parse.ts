@@ -13,7 +13,8 @@ import { FNV_OFFSET, FNV_PRIME, TextDictionary } from './plain-csv-dictionary.js
 
 export type ParsedColumn =
   | { readonly kind: 'empty' }
-  | { readonly kind: 'number'; readonly values: Float64Array; readonly fractional: boolean }
+  /** negativeZero: some value was -0 (an int column's are 0: the reader sets them so, plain-csv-read.ts). */
+  | { readonly kind: 'number'; readonly values: Float64Array; readonly fractional: boolean; readonly negativeZero: boolean }
   | { readonly kind: 'text'; readonly codes: Int32Array; readonly dictionary: string[] };
 /** crlfLines, lfLines: the lines ending with `\r\n` and with a bare `\n` (a final line without one counts in neither). */
 export interface ParsedPart { readonly rows: number; readonly columns: readonly ParsedColumn[]; readonly crlfLines: number; readonly lfLines: number }
@@ -62,6 +63,7 @@ export class PlainCsvParser {
   private capacity: number;
   private readonly kinds: Uint8Array;
   private readonly fractional: Uint8Array;
+  private readonly negativeZeros: Uint8Array;
   /** Per column; an empty array until the column's first number. */
   private readonly numbers: Float64Array[];
   /** Per column; an empty array until the column's first word. */
@@ -73,6 +75,7 @@ export class PlainCsvParser {
     this.capacity = Math.max(16, Math.ceil(expectedRows));
     this.kinds = new Uint8Array(width);
     this.fractional = new Uint8Array(width);
+    this.negativeZeros = new Uint8Array(width);
     this.numbers = Array.from({ length: width }, () => new Float64Array(0));
     this.codes = Array.from({ length: width }, () => new Int32Array(0));
     this.dictionaries = Array.from({ length: width }, () => undefined);
@@ -109,9 +112,15 @@ export class PlainCsvParser {
   finish(): ParsedPart {
     const rows = this.rows;
     // A subarray when the arrays are mostly full; a copy frees the rest of an overestimate.
-    const trim = <T extends Float64Array | Int32Array>(a: T): T => (rows * 2 >= a.length ? (a.subarray(0, rows) as T) : (a.slice(0, rows) as T));
+    // A view when the arrays are mostly full; a copy (in shared memory too) frees the rest of an overestimate.
+    const trim = <T extends Float64Array | Int32Array>(a: T): T => {
+      if (rows * 2 >= a.length) return a.subarray(0, rows) as T;
+      const copy = shared(a.constructor as SharedArrayType<T>, rows);
+      copy.set(a.subarray(0, rows));
+      return copy;
+    };
     const columns = Array.from({ length: this.width }, (_, c): ParsedColumn => {
-      if (this.kinds[c] === NUMBER) return { kind: 'number', values: trim(this.numbers[c]!), fractional: this.fractional[c] === 1 };
+      if (this.kinds[c] === NUMBER) return { kind: 'number', values: trim(this.numbers[c]!), fractional: this.fractional[c] === 1, negativeZero: this.negativeZeros[c] === 1 };
       if (this.kinds[c] === TEXT) return { kind: 'text', codes: trim(this.codes[c]!), dictionary: this.dictionaries[c]!.strings };
       return { kind: 'empty' };
     });
@@ -175,7 +184,10 @@ export class PlainCsvParser {
           // Past 2^53 the sum is no longer exact, but it stays at or above 2^53 (rounding is monotonic).
           if (m > MAX_MANTISSA) return this.failAt(row, 'a number with more digits than a double holds exactly');
           if (negative) {
-            if (m === 0 && negativeZeroBails) return this.failAt(row, 'a negative zero');
+            if (m === 0) {
+              if (negativeZeroBails) return this.failAt(row, 'a negative zero');
+              this.negativeZeros[column] = 1;
+            }
             value = -value;
           }
           if (b !== delimiter && b !== LF && b !== CR) return this.failAt(row, `a number followed by ${JSON.stringify(String.fromCharCode(b))}`);
@@ -223,9 +235,9 @@ export class PlainCsvParser {
     if (this.kinds[column] !== NONE) return this.failAt(row, `column ${column + 1} holds both numbers and words`);
     this.kinds[column] = kind;
     // The rows before are missing; the ones after are written one by one.
-    if (kind === NUMBER) this.numbers[column] = new Float64Array(this.capacity).fill(NaN, 0, row);
+    if (kind === NUMBER) this.numbers[column] = shared(Float64Array, this.capacity).fill(NaN, 0, row);
     else {
-      this.codes[column] = new Int32Array(this.capacity).fill(-1, 0, row);
+      this.codes[column] = shared(Int32Array, this.capacity).fill(-1, 0, row);
       this.dictionaries[column] = new TextDictionary();
     }
     return true;
@@ -235,12 +247,22 @@ export class PlainCsvParser {
   private grow(): void {
     const capacity = this.capacity * 2;
     for (let c = 0; c < this.width; c++) {
-      if (this.kinds[c] === NUMBER) this.numbers[c] = grown(new Float64Array(capacity), this.numbers[c]!);
-      else if (this.kinds[c] === TEXT) this.codes[c] = grown(new Int32Array(capacity), this.codes[c]!);
+      if (this.kinds[c] === NUMBER) this.numbers[c] = grown(shared(Float64Array, capacity), this.numbers[c]!);
+      else if (this.kinds[c] === TEXT) this.codes[c] = grown(shared(Int32Array, capacity), this.codes[c]!);
     }
     this.capacity = capacity;
   }
 }
+
+/**
+ * A zeroed array of n elements in shared memory: the reader's threads read a column at once, one
+ * encoding it and another profiling it (plain-csv-read.ts), none copying it.
+ */
+function shared<T extends Float64Array | Int32Array>(Type: SharedArrayType<T>, n: number): T {
+  return new Type(new SharedArrayBuffer(n * Type.BYTES_PER_ELEMENT));
+}
+
+type SharedArrayType<T> = { new (buffer: SharedArrayBuffer): T; readonly BYTES_PER_ELEMENT: number };
 
 function grown<T extends Float64Array | Int32Array>(to: T, from: T): T {
   to.set(from);

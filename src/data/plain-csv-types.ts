@@ -23,12 +23,28 @@ export function plainTypes(parts: readonly ParsedPart[], names: readonly string[
 
 const isBoolWord = (s: string): boolean => s === 'true' || s === 'false';
 
-/** The buffers of a part's columns, to transfer (not copy) between threads. */
+/**
+ * The buffers of a part's columns to transfer (not copy) between threads: none in shared memory
+ * (the parser's, which every thread sees as it is).
+ */
 export function partBuffers(columns: readonly ParsedColumn[]): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
   for (const c of columns) {
-    if (c.kind === 'number') out.add(c.values.buffer as ArrayBuffer);
-    else if (c.kind === 'text') out.add(c.codes.buffer as ArrayBuffer);
+    const buffer = c.kind === 'number' ? c.values.buffer : c.kind === 'text' ? c.codes.buffer : undefined;
+    if (buffer instanceof ArrayBuffer) out.add(buffer);
   }
   return [...out];
+}
+
+/** An int column's -0 values made 0, as DuckDB's BIGINT and pandas' int64 read them (a float keeps its sign): once, before the threads share the column. */
+export function zeroIntSigns(parts: readonly ParsedPart[], types: readonly PlainType[]): void {
+  types.forEach((type, c) => {
+    if (type !== 'int') return;
+    for (const part of parts) {
+      const column = part.columns[c]!;
+      if (column.kind !== 'number' || !column.negativeZero) continue;
+      const values = column.values.subarray(0, part.rows);
+      for (let i = 0; i < values.length; i++) values[i]! += 0;
+    }
+  });
 }

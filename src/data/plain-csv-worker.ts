@@ -1,7 +1,8 @@
 /**
  * A worker thread of the JS read path for plain CSV files (plain-csv-read.ts): parses a byte
- * range of the file, then takes whole columns, one at a time, for their statistics and their
- * Parquet chunks. Every array moves between the threads transferred, not copied.
+ * range of the file into shared memory, then takes batches of whole columns for their Parquet
+ * chunks or their statistics. No array is copied between the threads: the columns are shared, the
+ * chunks' bytes transferred.
  */
 import { parentPort } from 'node:worker_threads';
 import { encodeColumn, type EncodedColumn } from './parquet-js-encode.js';
@@ -10,13 +11,20 @@ import type { ParsedColumn } from './plain-csv-parse.js';
 import { parsePlainRange } from './plain-csv-range.js';
 import { partBuffers } from './plain-csv-types.js';
 import { rowGroupRuns } from './plain-row-groups.js';
-import { plainColumnProfile, type NumberBounds } from './plain-stats.js';
+import { plainColumnProfile } from './plain-stats.js';
 import type { PlainType } from './plain-column.js';
 import type { ColumnProfile } from './types.js';
 
 export type PlainWorkerRequest =
   | { readonly op: 'parse'; readonly path: string; readonly from: number; readonly to: number; readonly width: number; readonly delimiter: number }
-  | { readonly op: 'columns'; readonly columns: readonly ColumnJob[]; readonly partRows: readonly number[]; readonly rowGroupRows: number };
+  | { readonly op: ColumnWork; readonly columns: readonly ColumnJob[]; readonly partRows: readonly number[]; readonly rowGroupRows: number };
+
+/**
+ * What a thread does with a batch of columns: their Parquet chunks, or their statistics. The
+ * reader gives each thread mostly one kind (plain-csv-read.ts): V8 then compiles that kind's code
+ * only in that thread.
+ */
+export type ColumnWork = 'encode' | 'profile';
 
 /** One column to finish: its parts as the parse workers read them, in file order. */
 export interface ColumnJob {
@@ -26,12 +34,16 @@ export interface ColumnJob {
   readonly parts: readonly ParsedColumn[];
 }
 
-/** A finished column: its statistics and its Parquet chunks. */
-export interface ColumnDone {
+/** A column's Parquet chunks, as row groups over the whole column (plain-row-groups.ts). */
+export interface ColumnEncoded {
+  readonly index: number;
+  readonly encoded: readonly EncodedColumn[];
+}
+
+/** A column's statistics. */
+export interface ColumnProfiled {
   readonly index: number;
   readonly profile: ColumnProfile;
-  /** Its Parquet chunks, as row groups over the whole column (plain-row-groups.ts). */
-  readonly encoded: readonly EncodedColumn[];
 }
 
 const port = parentPort!;
@@ -43,30 +55,21 @@ port.on('message', (req: PlainWorkerRequest) => {
       else port.postMessage({ op: 'parsed', ...part }, partBuffers(part.columns));
       return;
     }
-    const done = req.columns.map((job): ColumnDone => {
-      const parts = columnParts(job.type, job.parts, req.partRows);
-      // Encoded before the statistics, which sort a copy of the values but never need them after.
+    if (req.op === 'profile') {
+      const done = req.columns.map((job): ColumnProfiled => ({ index: job.index, profile: plainColumnProfile(job.name, columnParts(job.type, job.parts, req.partRows)) }));
+      port.postMessage({ op: 'profile', done });
+      return;
+    }
+    const done = req.columns.map((job): ColumnEncoded => {
       // Numbers of few values dictionary-encoded: a file about half the size (63 against 113 MB on the
       // benchmark's 1,000,000 rows), for about the same CPU in a fresh process.
       const options = { numberDictionary: true, dictionaryMisses: { count: 0 } };
-      const encoded = rowGroupRuns(parts, req.rowGroupRows).map((p) => encodeColumn(p, req.rowGroupRows, options));
-      return { index: job.index, profile: plainColumnProfile(job.name, parts, chunkBounds(encoded)), encoded };
+      return { index: job.index, encoded: rowGroupRuns(columnParts(job.type, job.parts, req.partRows), req.rowGroupRows).map((p) => encodeColumn(p, req.rowGroupRows, options)) };
     });
-    const buffers = new Set(done.flatMap((d) => d.encoded.flatMap((e) => [e.bytes.buffer, e.source?.buffer].filter((b) => b !== undefined) as ArrayBuffer[])));
-    port.postMessage({ op: 'columns', done }, [...buffers]);
+    // The chunks' own bytes move; values in shared memory (a column's, as a page's source) are seen as they are.
+    const buffers = new Set(done.flatMap((d) => d.encoded.flatMap((e) => [e.bytes.buffer, e.source?.buffer])).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer));
+    port.postMessage({ op: 'encode', done }, [...buffers]);
   } catch (e) {
     port.postMessage({ op: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   }
 });
-
-/** A number column's min and max, from its chunks' (undefined for text, or when every value is missing). */
-function chunkBounds(encoded: readonly EncodedColumn[]): NumberBounds | undefined {
-  let [min, max] = [Infinity, -Infinity];
-  for (const e of encoded) {
-    for (const c of e.chunks) {
-      if (c.min !== undefined && c.min < min) min = c.min;
-      if (c.max !== undefined && c.max > max) max = c.max;
-    }
-  }
-  return min <= max ? { min, max } : undefined;
-}
