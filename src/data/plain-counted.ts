@@ -13,7 +13,7 @@
 import { BINS, edgesOf, histogramRange } from './histogram-sql.js';
 import { lerp, momentScale, QUANTILE_KEYS, QUANTILES, rankTop, storedUnit, TOP_K, type Col, type Found, type Quantiles } from './profile-found.js';
 import { sortedStats } from './profile-sorted.js';
-import { decimalsOf, scratchFloat64s, scratchUint32s } from './plain-sort.js';
+import { decimalsOf, scratchUint32s, sortedFromCounts } from './plain-sort.js';
 
 /** The counts of a column's values: value = (base + key) / scale, counts[key] of them. */
 export interface ValueCounts {
@@ -31,7 +31,7 @@ export interface ValueCounts {
  * The counts of the parts' non-missing values (NaN: missing), or undefined where they are not
  * decimals of at most 9 digits after the point whose keys span at most max(2 × values, 65,536)
  * (or there are none): those are sorted instead (plain-sort.ts). `min` and `max`, when given,
- * are the parts' (a column's Parquet chunks know them).
+ * are the parts' (else a pass finds them).
  */
 export function countValues(parts: readonly Float64Array[], bounds?: { min: number; max: number }): ValueCounts | undefined {
   const { min, max } = bounds ?? boundsOf(parts);
@@ -116,7 +116,7 @@ export function countedStats(vc: ValueCounts, c: Col, grouped: boolean): Found {
   const range = histogramRange(min, max, storedUnit(c));
   const step = (range.hi - range.lo) / BINS;
   // Bins a few ulps wide: sortedNumpyCounts' loop over the values, which are written out for it.
-  if (!(step > Math.max(Math.abs(range.lo), Math.abs(range.hi)) * 2 ** -40)) return sortedStats(sortedOf(vc), c, grouped);
+  if (!(step > Math.max(Math.abs(range.lo), Math.abs(range.hi)) * 2 ** -40)) return sortedStats(sortedFromCounts(counts, vc.base, vc.scale, vc.negativeZeros, n), c, grouped);
   const scale = momentScale(Math.max(-min, max));
   const { mean, std } = grouped ? runMoments(vc, scale) : valueMoments(vc, scale);
   return { count: n, min, max, mean, std, quantiles: quantilesOf(vc), histogram: { edges: edgesOf(range.lo, range.hi), counts: binCounts(vc, range.lo, step) }, ...topOf(vc, c) };
@@ -268,22 +268,6 @@ function topOf(vc: ValueCounts, c: Col): { distinct: number; top: Found['top'] }
     }
   }
   return { distinct: vc.distinct, top: rankTop(top, c) };
-}
-
-/** The counted values written out sorted (scratch memory), for sortedStats. */
-function sortedOf(vc: ValueCounts): Float64Array {
-  const { counts, n } = vc;
-  const sorted = scratchFloat64s('c', n);
-  let at = 0;
-  for (let k = 0; k < counts.length; k++) {
-    const c = counts[k]!;
-    if (c === 0) continue;
-    const x = valueOf(vc, k);
-    const end = at + c;
-    if (x === 0) for (; at < end && at - (end - c) < vc.negativeZeros; at++) sorted[at] = -0;
-    for (; at < end; at++) sorted[at] = x;
-  }
-  return sorted;
 }
 
 /** The TOP_K largest positive counts, largest first (fewer when fewer are positive). */

@@ -51,11 +51,10 @@ function buffer(slot: Slot, bytes: number): ArrayBuffer {
   return b;
 }
 
-/** n doubles of scratch memory (`slot`'s), their contents left from earlier use. */
-export const scratchFloat64s = (slot: Slot, n: number) => new Float64Array(buffer(slot, 8 * n), 0, n);
+const float64s = (slot: Slot, n: number) => new Float64Array(buffer(slot, 8 * n), 0, n);
 /** n 32-bit integers of scratch memory (`slot`'s), their contents left from earlier use. */
 export const scratchUint32s = (slot: Slot, n: number) => new Uint32Array(buffer(slot, 4 * n), 0, n);
-const [float64s, uint32s] = [scratchFloat64s, scratchUint32s];
+const uint32s = scratchUint32s;
 
 /** Lets go of the scratch memory (a thread done with its columns). */
 export function releaseSortScratch(): void {
@@ -186,18 +185,26 @@ function decimalKeys(v: Float64Array, d: number, min: number, max: number): Keye
 function countingSort({ keys, base, scale, range, negativeZeros }: Keyed, n: number): SortedValues {
   const counts = uint32s('b', range).fill(0);
   for (let i = 0; i < n; i++) counts[keys[i]!]!++;
-  const sorted = float64s('c', n);
   let distinct = 0;
-  for (let k = 0, at = 0; k < range; k++) {
+  for (let k = 0; k < range; k++) distinct += +(counts[k] !== 0);
+  return { sorted: sortedFromCounts(counts, base, scale, negativeZeros, n), distinct, route: 'counted' };
+}
+
+/**
+ * The n values that `counts` counts by key ((base + key) / scale, counts[key] times) written out
+ * ascending in scratch memory, the -0 values first among the zeros (as the built-in sort puts them).
+ */
+export function sortedFromCounts(counts: Uint32Array, base: number, scale: number, negativeZeros: number, n: number): Float64Array {
+  const sorted = float64s('c', n);
+  for (let k = 0, at = 0; k < counts.length; k++) {
     const c = counts[k]!;
     if (c === 0) continue;
-    distinct++;
     const x = (base + k) / scale;
     const end = at + c;
     if (x === 0) for (; at < end && at - (end - c) < negativeZeros; at++) sorted[at] = -0;
     for (; at < end; at++) sorted[at] = x;
   }
-  return { sorted, distinct, route: 'counted' };
+  return sorted;
 }
 
 /** The values of keys of any range below 2^32, by an LSD radix sort of two passes. */

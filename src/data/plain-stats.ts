@@ -20,26 +20,20 @@ import type { ColumnProfile } from './types.js';
  * The profile of `column`, named `name`: the one profileParquet gives the column stored. Several
  * columns are the parts of one, in order, of one type (the parse workers', plain-csv-read.ts).
  */
-export function plainColumnProfile(name: string, column: PlainColumn | readonly PlainColumn[], bounds?: NumberBounds): ColumnProfile {
+export function plainColumnProfile(name: string, column: PlainColumn | readonly PlainColumn[]): ColumnProfile {
   const parts: readonly PlainColumn[] = Array.isArray(column) ? column : [column as PlainColumn];
   const type = parts[0]!.type;
   const col: Col = { name, type, i: 0 };
   const rows = parts.reduce((sum, p) => sum + (p.type === 'string' ? p.codes.length : p.values.length), 0);
-  const a = type === 'string' ? stringStats(...mergedCounts(parts), col) : numberStats(parts.map((p) => (p.type === 'string' ? new Float64Array(0) : p.values)), col, rows, bounds);
+  const a = type === 'string' ? stringStats(...mergedCounts(parts), col) : numberStats(parts.map((p) => (p.type === 'string' ? new Float64Array(0) : p.values)), col, rows);
   return profileOf(name, type, a, rows);
 }
 
-/** A number column's min and max over its non-missing values (its Parquet chunks', parquet-js-encode.ts). */
-export interface NumberBounds {
-  readonly min: number;
-  readonly max: number;
-}
-
 /** A number column's statistics (NaN: missing) of `rows` rows: from its values' counts where it can (plain-counted.ts), else sorted. */
-function numberStats(values: readonly Float64Array[], col: Col, rows: number, bounds?: NumberBounds): Found {
+function numberStats(values: readonly Float64Array[], col: Col, rows: number): Found {
   // profileParquet's footer rule (readFooter): a row group's distinct values against its rows, nulls included.
   const isGrouped = (distinct: number) => col.type === 'bool' || distinct <= GROUPED_SHARE * rows;
-  const counted = countValues(values, bounds);
+  const counted = countValues(values);
   if (counted) return countedStats(counted, col, isGrouped(counted.distinct));
   const { sorted, distinct } = sortedValues(values);
   return sortedStats(sorted, col, isGrouped(distinct));
