@@ -185,15 +185,11 @@ function decimalKeys(v: Float64Array, d: number, min: number, max: number): Keye
 function countingSort({ keys, base, scale, range, negativeZeros }: Keyed, n: number): SortedValues {
   const counts = uint32s('b', range).fill(0);
   for (let i = 0; i < n; i++) counts[keys[i]!]!++;
-  let distinct = 0;
-  for (let k = 0; k < range; k++) distinct += +(counts[k] !== 0);
+  const distinct = counts.reduce((d, c) => d + +(c !== 0), 0);
   return { sorted: sortedFromCounts(counts, base, scale, negativeZeros, n), distinct, route: 'counted' };
 }
 
-/**
- * The n values that `counts` counts by key ((base + key) / scale, counts[key] times) written out
- * ascending in scratch memory, the -0 values first among the zeros (as the built-in sort puts them).
- */
+/** The n values counted by key ((base + key) / scale, counts[key] times) ascending in scratch memory, -0 first among zeros. */
 export function sortedFromCounts(counts: Uint32Array, base: number, scale: number, negativeZeros: number, n: number): Float64Array {
   const sorted = float64s('c', n);
   for (let k = 0, at = 0; k < counts.length; k++) {
