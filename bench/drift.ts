@@ -81,7 +81,7 @@ async function loadTables(): Promise<{ reference: Table; current: Table; loadSec
       }
     }
     const t0 = performance.now();
-    const [reference, current] = [await datasets.loadTable('reference'), await datasets.loadTable('current')];
+    const reference = await datasets.loadTable('reference'), current = await datasets.loadTable('current');
     return { reference, current, loadSeconds: (performance.now() - t0) / 1000 };
   } finally {
     await store.close();

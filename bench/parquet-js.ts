@@ -72,14 +72,14 @@ type Run = { encode: number; write: number; encodeCpu: number; writeCpu: number;
 /** One encode of every column and one write of the file. */
 async function timeOnce(variant: Variant, path: string): Promise<Run> {
   const byType: Record<string, number> = {};
-  const [t0, c0] = [performance.now(), cpu()];
+  const t0 = performance.now(), c0 = cpu();
   const encoded = columns.map((c) => {
     const t = cpu();
     const e = encodeColumn(c, DEFAULT_ROW_GROUP_ROWS, { numberDictionary: variant === 'dictionary' });
     byType[c.type] = (byType[c.type] ?? 0) + cpu() - t;
     return e;
   });
-  const [t1, c1] = [performance.now(), cpu()];
+  const t1 = performance.now(), c1 = cpu();
   await writeParquetFile(path, names, columns.map((c) => c.type), encoded, rows, DEFAULT_ROW_GROUP_ROWS);
   return { encode: (t1 - t0) / 1000, write: (performance.now() - t1) / 1000, encodeCpu: c1 - c0, writeCpu: cpu() - c1, byType, size: statSync(path).size };
 }

@@ -83,9 +83,9 @@ let totalCpu = 0;
 let totalBest = 0;
 let first = 0;
 columns.forEach((column, k) => {
-  const [times, cpu] = [[] as number[], [] as number[]];
+  const times: number[] = [], cpu: number[] = [];
   for (let rep = 0; rep < reps; rep++) {
-    const [t0, c0] = [performance.now(), process.cpuUsage()];
+    const t0 = performance.now(), c0 = process.cpuUsage();
     plainColumnProfile(BENCH_COLUMNS[k]!, column);
     const c1 = process.cpuUsage(c0);
     times.push(performance.now() - t0);
@@ -93,7 +93,7 @@ columns.forEach((column, k) => {
   }
   if (k === 0) first = times[0]!;
   const route = column.type === 'string' ? '' : sortedValues(column.values).route;
-  const [ms, cpuMs, best] = [median(times), median(cpu), Math.min(...times)];
+  const ms = median(times), cpuMs = median(cpu), best = Math.min(...times);
   total += ms;
   totalCpu += cpuMs;
   totalBest += best;

@@ -56,7 +56,7 @@ export function printLine(text = '', stream: NodeJS.WritableStream = process.std
 /** Whether PATH is this process's stdout (`/dev/stdout`, `/proc/self/fd/1`, the pipe or terminal it writes to). */
 export function isStdout(path: string): boolean {
   try {
-    const [out, file] = [fstatSync(1), statSync(path)];
+    const out = fstatSync(1), file = statSync(path);
     return out.dev === file.dev && out.ino === file.ino;
   } catch {
     return false;

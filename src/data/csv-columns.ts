@@ -156,7 +156,7 @@ export async function widen(
   }
   const next = nextColumn(c, found.kind, found.value);
   if (!next) return undefined;
-  const [from, to] = [storedType(c), storedType(next)];
+  const from = storedType(c), to = storedType(next);
   // A date column read as text now: its note on the order taken no longer holds.
   const { otherOrders, ...wider } = next;
   const withdraws = otherOrders && !/^(DATE|TIMESTAMP)$/.test(to) ? { withdraws: [otherOrders.note] } : {};
@@ -214,7 +214,7 @@ const ISO_TIMESTAMP = `${ISO_DATE}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?
  * and empty fields left out); byValuesRead reads them.
  */
 export function byValuesAggregates(x: string, numbers: NumberFormat): string[] {
-  const [t, v] = [numberText(x, numbers), `trim(${x})`];
+  const t = numberText(x, numbers), v = `trim(${x})`;
   const has = `FILTER (WHERE ${x} IS NOT NULL AND NOT ${isNaSql(x)})`;
   return [
     `bool_or(${isNaSql(x)})`,
@@ -258,7 +258,7 @@ export const isNumberRead = (c: CsvColumn): boolean => c.read === 'whole' || c.r
 export function numberAggregates(x: string, numbers: NumberFormat): string[] {
   // DuckDB's cast skips the spaces around a number itself (trim() cost as much as the read), and
   // the NA list is only looked at for values that are not numbers.
-  const [d, n] = [`TRY_CAST(${plainNumber(x, numbers)} AS DOUBLE)`, pandasNumberSql(x, numbers)];
+  const d = `TRY_CAST(${plainNumber(x, numbers)} AS DOUBLE)`, n = pandasNumberSql(x, numbers);
   const na = `(NOT ${n} AND ${isNaSql(x)})`;
   return [`bool_or(${na})`, `bool_and(${n} OR ${na})`, `bool_and(NOT ${n} OR (isfinite(${d}) AND ${d} = trunc(${d})))`, `max(abs(${d})) FILTER (WHERE ${n})`];
 }

@@ -41,7 +41,7 @@ export function readsAs(value: string, format: string): boolean {
   const m = new RegExp(`^${pattern}$`).exec(value.trim());
   if (!m) return false;
   const get = (f: string) => m[1 + order.findIndex((o) => o === f || (f === 'y' && o === 'Y'))]!;
-  const [year, month, day] = [fullYear(get('y')), Number(get('m')), Number(get('d'))];
+  const year = fullYear(get('y')), month = Number(get('m')), day = Number(get('d'));
   return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 

@@ -45,10 +45,10 @@ export async function plainIntegers(path: string, read: ReadOptions, types: read
 /** Digits a plain integer has at most: 15 are below 2^53, which a DOUBLE holds exactly. */
 const MAX_DIGITS = EXACT_DIGITS;
 
-const [QUOTE, LF, CR, MINUS, ZERO, NINE] = [0x22, 0x0a, 0x0d, 0x2d, 0x30, 0x39];
+const QUOTE = 0x22, LF = 0x0a, CR = 0x0d, MINUS = 0x2d, ZERO = 0x30, NINE = 0x39;
 
 /** A field's state as its bytes come: EMPTY, after a `-` (SIGN), 1..MAX_DIGITS digits, or NOT_PLAIN. */
-const [EMPTY, SIGN, NOT_PLAIN] = [0, -1, -2];
+const EMPTY = 0, SIGN = -1, NOT_PLAIN = -2;
 
 /** Whether the scan can read `path`'s rows as DuckDB does with `read` (see the module's comment). */
 export function scannable(path: string, read: ReadOptions): boolean {
@@ -73,7 +73,7 @@ export async function plainIntegerColumns(path: string, read: ReadOptions, field
     // A UTF-8 byte order mark, which DuckDB passes over.
     if (at.start && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3;
     if (at.afterCr && chunk[0] === LF) i = 1;
-    [at.start, at.afterCr] = [false, false];
+    at.start = at.afterCr = false;
     for (const n = chunk.length; i < n; i++) {
       const b = chunk[i]!;
       if (quoted) {

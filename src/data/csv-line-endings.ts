@@ -16,7 +16,7 @@ import type { ReadOptions } from './read-options.js';
 /** Bytes of a file looked at for its line endings after the sniffer found no dialect: one read of them. */
 const LOOK = 1024 * 1024;
 
-const [CR, LF, QUOTE] = [0x0d, 0x0a, 0x22];
+const CR = 0x0d, LF = 0x0a, QUOTE = 0x22;
 
 /** Marks the error of a file that mixes line endings, for the rewrite to tell it. */
 const MIXED = 'mixes line endings';

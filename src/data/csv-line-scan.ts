@@ -42,7 +42,7 @@ export async function longestLine(file: string, block: number, most: number, uni
   const handle = await open(file, 'r');
   try {
     const size = (await handle.stat()).size;
-    let [longest, after] = [0, 0];
+    let longest = 0, after = 0;
     for (let first = 0; first < blocks; first += AT_ONCE) {
       const batch = Array.from({ length: Math.min(AT_ONCE, blocks - first) }, (_, i) => first + i);
       const ends = await Promise.all(batch.map((k) => hasLineEnd(handle, k * block, block, unit)));
@@ -76,7 +76,7 @@ export async function longestLineGzip(file: string, most: number, piece = GZIP_C
   // `line`: the bytes of the line so far; `cr`: those of a line ended by a `\r` at a piece's end,
   // which a `\n` starting the next makes a unit longer; `odd`: a UTF-16 piece's last byte, half
   // a unit, put before the next piece so that each piece starts at a unit.
-  let [longest, line, cr] = [0, 0, 0];
+  let longest = 0, line = 0, cr = 0;
   let odd: Buffer | undefined;
   await scanFile(file, (chunk) => {
     let piece = chunk;
@@ -90,7 +90,8 @@ export async function longestLineGzip(file: string, most: number, piece = GZIP_C
     const from = crlf ? unit : 0;
     const first = lineEndIn(piece, from, unit);
     if (first < 0) {
-      [line, cr] = [line + piece.length - from, 0];
+      line += piece.length - from;
+      cr = 0;
     } else {
       const bytes = line + first - from + endBytes(piece, first, unit);
       const last = lastLineEndIn(piece, unit);
@@ -143,7 +144,7 @@ async function lineAround(handle: FileHandle, start: number, end: number, size: 
 
 /** Where the first line end of `bytes` at or after `from` is, or -1. `bytes` start at a unit. */
 function lineEndIn(bytes: Buffer, from: number, unit: CodeUnit): number {
-  const [lf, cr] = [firstChar(bytes, LF, from, unit), firstChar(bytes, CR, from, unit)];
+  const lf = firstChar(bytes, LF, from, unit), cr = firstChar(bytes, CR, from, unit);
   return lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
 }
 

@@ -135,7 +135,7 @@ export async function longLineError(con: DuckDBConnection, error: unknown, files
   for (const f of file !== undefined ? [file] : files) {
     const found = await lineOf(con, f, read);
     if (found === undefined) continue;
-    const [limit, size] = [Number(found[1]), Number(found[2])];
+    const limit = Number(found[1]), size = Number(found[2]);
     const utf8 = asUtf8(read);
     const most = limit >= MAX_LINE_BYTES ? `${bytes(MAX_LINE_BYTES)} bytes (1 GiB) Keel reads` : `${bytes(limit)} bytes DuckDB reads`;
     return invalidArgument('file', `not a readable CSV file: line ${found.line} of ${basename(f)} is ${bytes(size)} bytes long${utf8}, more than the ${most} in one line (a quote left open above it, or text that is not CSV? Keel has no option to read longer lines)`, error);

@@ -50,8 +50,8 @@ const MAX_EXPONENT = 308;
 
 /** SQL: ` AND NOT` (the zero number's text `p` passes pandas' exponent bound: zeroBeyondRange). */
 function zeroBeyondRangeSql(p: string): string {
-  const [m, e] = [`split_part(lower(trim(${p})), 'e', 1)`, `split_part(lower(trim(${p})), 'e', 2)`];
-  const [whole, fraction] = [`length(split_part(ltrim(${m}, '+-'), '.', 1))`, `length(split_part(${m}, '.', 2))`];
+  const m = `split_part(lower(trim(${p})), 'e', 1)`, e = `split_part(lower(trim(${p})), 'e', 2)`;
+  const whole = `length(split_part(ltrim(${m}, '+-'), '.', 1))`, fraction = `length(split_part(${m}, '.', 2))`;
   const exponent = `TRY_CAST(${e} AS DOUBLE) + greatest(0, ${whole} - ${MAX_DIGITS}) - greatest(0, least(${fraction}, ${MAX_DIGITS} - ${whole}))`;
   return ` AND NOT (TRY_CAST(${p} AS DOUBLE) = 0 AND contains(lower(${p}), 'e') AND ${exponent} > ${MAX_EXPONENT})`;
 }

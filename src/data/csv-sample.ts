@@ -162,7 +162,7 @@ export function passedLines(read: ReadOptions): (head: Buffer, at: number) => bo
  */
 export function wholeRowsEnd(head: Buffer, read: ReadOptions): number {
   const passed = passedLines(read);
-  let [end, i] = [0, 0];
+  let end = 0, i = 0;
   // The next quote at or after `from` (found once per quote: a file without any costs one search).
   let quote = -1;
   const quoteFrom = (from: number): number => {
@@ -181,7 +181,7 @@ export function wholeRowsEnd(head: Buffer, read: ReadOptions): number {
     }
     // A row: its line end is the first outside quotes (a quoted field may hold line ends).
     for (let j = i; ; ) {
-      const [line, q] = [head.indexOf(0x0a, j), quoteFrom(j)];
+      const line = head.indexOf(0x0a, j), q = quoteFrom(j);
       if (line < 0) return end;
       if (q > line) {
         i = end = line + 1;
@@ -216,7 +216,7 @@ export async function sameHeaders(files: readonly string[], read: ReadOptions): 
     if (head === undefined) return undefined;
     // The header: the first line the read does not pass over.
     const passed = passedLines(read);
-    let [start, end] = [0, -1];
+    let start = 0, end = -1;
     do {
       start = end + 1;
       end = head.indexOf(0x0a, start);
@@ -255,7 +255,7 @@ export async function headRows(path: string, read: ReadOptions, count: number, b
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
-  let [quoted, lineStart, i] = [false, true, 0];
+  let quoted = false, lineStart = true, i = 0;
   while (i < text.length && rows.length < count) {
     if (lineStart && passed(head, i)) {
       const end = text.indexOf('\n', i);
@@ -279,7 +279,9 @@ export async function headRows(path: string, read: ReadOptions, count: number, b
     } else if (ch === '\n' || ch === '\r') {
       row.push(field);
       rows.push(row);
-      [row, field, lineStart] = [[], '', true];
+      row = [];
+      field = '';
+      lineStart = true;
       i += ch === '\r' && text[i + 1] === '\n' ? 2 : 1;
     } else if (text.startsWith(delimiter, i)) {
       row.push(field);

@@ -24,7 +24,7 @@ function spaceLineOf(error: unknown, read: ReadOptions, path: string): number | 
   return undefined;
 }
 
-const [SPACE, TAB, CR, LF, QUOTE] = [0x20, 0x09, 0x0d, 0x0a, 0x22];
+const SPACE = 0x20, TAB = 0x09, CR = 0x0d, LF = 0x0a, QUOTE = 0x22;
 
 /**
  * A plain copy of the CSV `path` in `workDir` (csv-copy.ts) without its lines of only spaces and

@@ -27,7 +27,7 @@ export async function trailingFieldsError(files: readonly string[], read: ReadOp
     const head = await readHead(file, HEAD_BYTES).catch(() => undefined);
     const found = head && mixedRows(head, fileDelimiter(read.delimiter, file), passedLines(read));
     if (found === undefined) continue;
-    const [extra, fits] = [found.fields - found.header, found.fits];
+    const extra = found.fields - found.header, fits = found.fits;
     return invalidArgument(
       'file',
       `not a readable CSV file: line ${found.line} of ${basename(file)} ends with ${extra} empty field${extra === 1 ? '' : 's'} past the header's ${found.header}, and line ${fits} does not: such rows are read as their fields in one file, or in parts read by position, but these parts are read by the names in their headers (which differ, or their date formats do), DuckDB sniffing each part as it reads it (end the rows of ${basename(file)} alike, or give the parts one header line)`,
@@ -44,7 +44,7 @@ export async function trailingFieldsError(files: readonly string[], read: ReadOp
  */
 function mixedRows(head: Buffer, delimiter: string, passed: (head: Buffer, at: number) => boolean): { line: number; fields: number; header: number; fits: number } | undefined {
   const text = head.toString('latin1');
-  let [line, i, fields, filled, quoted] = [1, 0, 1, 0, false];
+  let line = 1, i = 0, fields = 1, filled = 0, quoted = false;
   let header: number | undefined;
   let trailing: { line: number; fields: number } | undefined;
   let fits: number | undefined;
@@ -53,7 +53,8 @@ function mixedRows(head: Buffer, delimiter: string, passed: (head: Buffer, at: n
     if (fields === 1 && filled === 0 && !quoted && (i === 0 || text[i - 1] === '\n') && passed(head, i)) {
       const end = text.indexOf('\n', i);
       if (end < 0) return undefined;
-      [i, line] = [end + 1, line + 1];
+      i = end + 1;
+      line++;
       continue;
     }
     const ch = text[i]!;
@@ -64,7 +65,8 @@ function mixedRows(head: Buffer, delimiter: string, passed: (head: Buffer, at: n
       quoted = text[q + 1] === '"';
       i = q + (quoted ? 2 : 1);
     } else if (ch === '"') {
-      [quoted, filled] = [true, fields];
+      quoted = true;
+      filled = fields;
       i++;
     } else if (ch === '\n' || ch === '\r') {
       // A blank line is no row (DuckDB skips it).
@@ -75,7 +77,9 @@ function mixedRows(head: Buffer, delimiter: string, passed: (head: Buffer, at: n
         if (header !== undefined && trailing && fits !== undefined) return { ...trailing, header, fits };
       }
       i += ch === '\r' && text[i + 1] === '\n' ? 2 : 1;
-      [line, fields, filled] = [line + 1, 1, 0];
+      line++;
+      fields = 1;
+      filled = 0;
     } else if (text.startsWith(delimiter, i)) {
       fields++;
       i += delimiter.length;

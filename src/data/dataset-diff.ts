@@ -83,7 +83,7 @@ function columnShift(a: ColumnProfile, b: ColumnProfile): ColumnShift {
 /** ColumnShift.topShares. */
 function topShares(a: ColumnProfile, b: ColumnProfile): TopShare[] {
   const shares = (p: ColumnProfile) => new Map(p.stats.top.map((t) => [t.value, p.stats.count > 0 ? t.count / p.stats.count : 0]));
-  const [sa, sb] = [shares(a), shares(b)];
+  const sa = shares(a), sb = shares(b);
   const values = [...new Set([...sa.keys(), ...sb.keys()])];
   const size = (t: TopShare) => (t.delta === null ? -1 : Math.abs(t.delta));
   return values.map((value) => ({ value, ...shift(sa.get(value) ?? null, sb.get(value) ?? null) })).sort((x, y) => size(y) - size(x));

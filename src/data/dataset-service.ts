@@ -89,7 +89,10 @@ export class DatasetService {
         await this.deps.hooks?.afterContentHash?.();
         const sha = identity === '' ? raw : sha256(`${raw}\n${identity}`);
         duplicate = await this.repo.getVersion(name, versionOf(sha));
-        if (duplicate && !(await intact(this.deps.artifacts, duplicate))) [damaged, duplicate] = [duplicate, undefined];
+        if (duplicate && !(await intact(this.deps.artifacts, duplicate))) {
+          damaged = duplicate;
+          duplicate = undefined;
+        }
         if (duplicate) con?.interrupt();
         return sha;
       });

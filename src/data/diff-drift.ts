@@ -33,7 +33,7 @@ function measure([ca, cb]: readonly [number[], number[]], basis: StatsDrift['bas
     const total = keep.reduce((n, i) => n + c[i]!, 0);
     return Float64Array.from(keep, (i) => c[i]! / total);
   };
-  const [sa, sb] = [share(ca), share(cb)];
+  const sa = share(ca), sb = share(cb);
   return { jensenShannon: jensenShannonDistance(sa, sb), psi: psi(fillZeros(sa), fillZeros(sb)), basis, bins: keep.length };
 }
 
@@ -48,8 +48,8 @@ function topCounts(a: ColumnProfile, b: ColumnProfile): [number[], number[]] {
     for (const t of p.stats.top) { const k = valueKey(p.type, t.value); m.set(k, (m.get(k) ?? 0) + t.count); }
     return m;
   };
-  const [ma, mb] = [counts(a), counts(b)];
-  const [fa, fb] = [complete(a.stats), complete(b.stats)];
+  const ma = counts(a), mb = counts(b);
+  const fa = complete(a.stats), fb = complete(b.stats);
   const keys = [...new Set([...ma.keys(), ...mb.keys()])].filter((k) => (ma.has(k) || fa) && (mb.has(k) || fb));
   const ca = keys.map((k) => ma.get(k) ?? 0), cb = keys.map((k) => mb.get(k) ?? 0);
   const sum = (c: number[]) => c.reduce((n, x) => n + x, 0);

@@ -155,7 +155,7 @@ export function sortedNumpyCounts(v: Float64Array, range: Range): number[] {
 
 /** The first index from `from` of sorted `v` whose value is at least `x` (v.length if none). */
 function lowerBound(v: Float64Array, x: number, from: number): number {
-  let [a, b] = [from, v.length];
+  let a = from, b = v.length;
   while (a < b) {
     const m = (a + b) >>> 1;
     if (v[m]! < x) a = m + 1;

@@ -41,7 +41,7 @@ let shared: Scratch | undefined;
 function scratchFor(groupRows: number): Scratch {
   const entries = Math.min(MAX_ENTRIES, Math.max(1, groupRows >> 4));
   if (shared && shared.first.length >= entries && shared.indices.length >= groupRows) return shared;
-  const [rows, most] = [Math.max(groupRows, shared?.indices.length ?? 0), Math.max(entries, shared?.first.length ?? 0)];
+  const rows = Math.max(groupRows, shared?.indices.length ?? 0), most = Math.max(entries, shared?.first.length ?? 0);
   const slotCount = 2 ** Math.ceil(Math.log2(2 * most));
   shared = {
     table: new Int32Array(slotCount * 4),

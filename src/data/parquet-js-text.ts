@@ -22,7 +22,7 @@ let shared: Scratch | undefined;
 
 function scratchFor(entries: number, groupRows: number): Scratch {
   if (shared && shared.remap.length >= entries && shared.indices.length >= groupRows) return shared;
-  const [most, rows] = [Math.max(entries, shared?.remap.length ?? 0), Math.max(groupRows, shared?.indices.length ?? 0)];
+  const most = Math.max(entries, shared?.remap.length ?? 0), rows = Math.max(groupRows, shared?.indices.length ?? 0);
   shared = { remap: new Int32Array(most).fill(-1), used: new Int32Array(Math.min(rows, most)), indices: new Int32Array(rows), dictionarySink: shared?.dictionarySink ?? new ByteSink(1 << 16) };
   return shared;
 }

@@ -41,7 +41,7 @@ export function countValues(parts: readonly Float64Array[], bounds?: { min: numb
   for (;;) {
     if (d < 0) return undefined;
     const scale = 10 ** d;
-    const [base, top] = [Math.round(min * scale), Math.round(max * scale)];
+    const base = Math.round(min * scale), top = Math.round(max * scale);
     if (!(Math.abs(base) < 2 ** 52 && Math.abs(top) < 2 ** 52) || top - base + 1 > Math.max(2 * length, 1 << 16)) return undefined;
     const counted = countKeys(parts, scale, base, top - base + 1);
     if (!('misfit' in counted)) return counted;
@@ -54,7 +54,7 @@ export function countValues(parts: readonly Float64Array[], bounds?: { min: numb
 
 /** The parts' min and max (NaN compares false: it is neither). */
 function boundsOf(parts: readonly Float64Array[]): { min: number; max: number } {
-  let [min, max] = [Infinity, -Infinity];
+  let min = Infinity, max = -Infinity;
   for (const p of parts) {
     for (let i = 0; i < p.length; i++) {
       const x = p[i]!;
@@ -83,7 +83,7 @@ function sampleDecimals(parts: readonly Float64Array[]): number {
 /** Counts the keys round(x·scale) - base, or gives the first value that is not its key over `scale`. */
 function countKeys(parts: readonly Float64Array[], scale: number, base: number, range: number): ValueCounts | { misfit: number } {
   const counts = scratchUint32s('counts', range).fill(0);
-  let [n, negativeZeros] = [0, 0];
+  let n = 0, negativeZeros = 0;
   for (const p of parts) {
     for (let i = 0; i < p.length; i++) {
       const x = p[i]!;
@@ -112,7 +112,7 @@ export function countedStats(vc: ValueCounts, c: Col, grouped: boolean): Found {
   const first = nextKey(counts, 0);
   const last = lastKey(counts);
   // The last value is -0 only when every zero was.
-  const [min, max] = [runValue(vc, first), valueOf(vc, last) === 0 && vc.negativeZeros === counts[last] ? -0 : valueOf(vc, last)];
+  const min = runValue(vc, first), max = valueOf(vc, last) === 0 && vc.negativeZeros === counts[last] ? -0 : valueOf(vc, last);
   const range = histogramRange(min, max, storedUnit(c));
   const step = (range.hi - range.lo) / BINS;
   // Bins a few ulps wide: sortedNumpyCounts' loop over the values, which are written out for it.
@@ -172,7 +172,7 @@ function quantilesOf(vc: ValueCounts): Quantiles {
 function binCounts(vc: ValueCounts, lo: number, step: number): number[] {
   const { counts, n } = vc;
   const bins = new Array<number>(BINS).fill(0);
-  let [k, below] = [0, 0];
+  let k = 0, below = 0;
   for (let b = 1; b < BINS; b++) {
     const edge = b * step + lo;
     let at = below;
@@ -192,7 +192,7 @@ function binCounts(vc: ValueCounts, lo: number, step: number): number[] {
 /** countedMoments (profile-sorted.ts): each run of equal values one Kahan term, in value order. */
 function runMoments(vc: ValueCounts, scale: number): { mean: number; std: number | null } {
   const { counts, n } = vc;
-  let [sum, err] = [0, 0];
+  let sum = 0, err = 0;
   for (let k = 0; k < counts.length; k++) {
     const c = counts[k]!;
     if (c === 0) continue;
@@ -202,7 +202,7 @@ function runMoments(vc: ValueCounts, scale: number): { mean: number; std: number
     sum = next;
   }
   const scaledMean = sum / n;
-  [sum, err] = [0, 0];
+  sum = err = 0;
   for (let k = 0; k < counts.length; k++) {
     const c = counts[k]!;
     if (c === 0) continue;
@@ -221,7 +221,7 @@ function runMoments(vc: ValueCounts, scale: number): { mean: number; std: number
  */
 function valueMoments(vc: ValueCounts, scale: number): { mean: number; std: number | null } {
   const { counts, n } = vc;
-  let [sum, comp] = [0, 0];
+  let sum = 0, comp = 0;
   for (let k = 0; k < counts.length; k++) {
     const c = counts[k]!;
     if (c === 0) continue;
@@ -234,7 +234,7 @@ function valueMoments(vc: ValueCounts, scale: number): { mean: number; std: numb
     }
   }
   const scaledMean = (sum + comp) / n;
-  [sum, comp] = [0, 0];
+  sum = comp = 0;
   for (let k = 0; k < counts.length; k++) {
     const c = counts[k]!;
     if (c === 0) continue;

@@ -18,7 +18,7 @@ export function rowGroupRuns(parts: readonly PlainColumn[], rowGroupRows: number
   const lengths = parts.map(lengthOf);
   const total = lengths.reduce((a, b) => a + b, 0);
   const runs: PlainColumn[] = [];
-  let [row, k, offset] = [0, 0, 0];
+  let row = 0, k = 0, offset = 0;
   while (row < total) {
     // The part holding `row` (empty parts skipped).
     while (row >= offset + lengths[k]!) offset += lengths[k++]!;
@@ -40,7 +40,7 @@ function joined(parts: readonly PlainColumn[], lengths: readonly number[], from:
   const first = parts[0]!;
   const segments: { part: PlainColumn; start: number; end: number }[] = [];
   for (let k = 0, offset = 0; k < parts.length && offset < to; offset += lengths[k++]!) {
-    const [start, end] = [Math.max(from, offset), Math.min(to, offset + lengths[k]!)];
+    const start = Math.max(from, offset), end = Math.min(to, offset + lengths[k]!);
     if (start < end) segments.push({ part: parts[k]!, start: start - offset, end: end - offset });
   }
   if (first.type !== 'string') {

@@ -88,7 +88,7 @@ function dropMissing(parts: readonly Float64Array[]): { present: Float64Array; a
   let missing = 0;
   let length = 0;
   let ascending = true;
-  let [last, min, max] = [-Infinity, Infinity, -Infinity];
+  let last = -Infinity, min = Infinity, max = -Infinity;
   for (const values of parts) {
     length += values.length;
     for (let i = 0; i < values.length; i++) {
@@ -167,7 +167,7 @@ interface Keyed {
 function decimalKeys(v: Float64Array, d: number, min: number, max: number): Keyed | number {
   const n = v.length;
   const scale = POW10[d]!;
-  const [base, top] = [Math.round(min * scale), Math.round(max * scale)];
+  const base = Math.round(min * scale), top = Math.round(max * scale);
   if (!(Math.abs(base) < 2 ** 52 && Math.abs(top) < 2 ** 52 && top - base < 2 ** 32)) return -1;
   const keys = uint32s('a', n);
   let negativeZeros = 0;
@@ -208,7 +208,7 @@ function keySort({ keys, base, scale, range, negativeZeros }: Keyed): SortedValu
   const n = keys.length;
   const bits = 32 - Math.clz32(range - 1);
   const low = bits >>> 1;
-  const [lowMask, highBuckets] = [(1 << low) - 1, 1 << (bits - low)];
+  const lowMask = (1 << low) - 1, highBuckets = 1 << (bits - low);
   const lowCounts = new Int32Array(1 << low);
   const highCounts = new Int32Array(highBuckets);
   for (let i = 0; i < n; i++) {
@@ -269,7 +269,7 @@ export function radixSortBits(v: Float64Array): Float64Array {
   }
   const counts = new Int32Array(4 << 16);
   for (let i = 0; i < n; i++) {
-    const [lo, hi] = [src[2 * i]!, src[2 * i + 1]!];
+    const lo = src[2 * i]!, hi = src[2 * i + 1]!;
     counts[lo & 0xffff]!++;
     counts[(1 << 16) + (lo >>> 16)]!++;
     counts[(2 << 16) + (hi & 0xffff)]!++;
@@ -280,13 +280,15 @@ export function radixSortBits(v: Float64Array): Float64Array {
     const starts = counts.subarray(digit << 16, (digit + 1) << 16);
     if (starts.includes(n)) continue;
     toStarts(starts);
-    const [word, shift] = [digit >>> 1, (digit & 1) * 16];
+    const word = digit >>> 1, shift = (digit & 1) * 16;
     for (let i = 0; i < n; i++) {
       const at = starts[(src[2 * i + word]! >>> shift) & 0xffff]!++;
       dst[2 * at] = src[2 * i]!;
       dst[2 * at + 1] = src[2 * i + 1]!;
     }
-    [src, dst] = [dst, src];
+    const swap = src;
+    src = dst;
+    dst = swap;
   }
   for (let i = 0; i < n; i++) {
     const hi = src[2 * i + 1]!;

@@ -114,7 +114,7 @@ function topCandidates(perCode: Int32Array, dictionary: readonly string[]): { va
 export function byCodePoint(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const [x, y] = [a.charCodeAt(i), b.charCodeAt(i)];
+    const x = a.charCodeAt(i), y = b.charCodeAt(i);
     if (x !== y) return codePointRank(x) - codePointRank(y);
   }
   return a.length - b.length;

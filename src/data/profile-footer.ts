@@ -19,7 +19,7 @@ export async function readFooter(
 ): Promise<{ rows: number; rowGroups: number; hints: Map<number, MinMax>; shifts: Map<number, bigint>; grouped: boolean[] }> {
   const path = quoteString(parquetPath);
   const file = (await con.runAndReadAll(`SELECT coalesce(sum(num_rows), 0), coalesce(sum(num_row_groups), 0) FROM parquet_file_metadata(${path})`)).getRows()[0]!;
-  const [rows, rowGroups] = [Number(file[0]), Number(file[1])];
+  const rows = Number(file[0]), rowGroups = Number(file[1]);
   const types = [...new Set(columns.filter((c) => isNumeric(c.type)).map((c) => c.type))];
   // Ints as BIGINT, exact: whether a column needs a shift, and which, is decided from them.
   const stat = (t: LogicalType, f: 'min' | 'max') => {
@@ -42,14 +42,14 @@ export async function readFooter(
     const r = byName.get(c.name);
     const k = types.indexOf(c.type);
     if (r && k >= 0) {
-      const [min, max] = [r[3 + 2 * k], r[4 + 2 * k]];
+      const min = r[3 + 2 * k], max = r[4 + 2 * k];
       if (typeof min === 'bigint' && typeof max === 'bigint' && (beyondDouble(min) || beyondDouble(max))) {
         shifts.set(i, min);
         hints.set(i, { min: 0, max: Number(max - min) });
       } else if (min !== null && max !== null) hints.set(i, { min: num(min)!, max: num(max)! });
     }
     // Grouped when the row groups whose distinct counts are known have few (or the column is bool).
-    const [knownRows, distinct] = [num(r?.[1]), num(r?.[2])];
+    const knownRows = num(r?.[1]), distinct = num(r?.[2]);
     return share >= 1 || rows === 0 || c.type === 'bool' || (knownRows !== null && knownRows > 0 && distinct! <= share * knownRows);
   });
   return { rows, rowGroups, hints, shifts, grouped };

@@ -93,7 +93,7 @@ export async function groupedPass(con: DuckDBConnection, src: string, low: reado
   for (const r of qRows.getRows()) {
     const i = Number(r[0]);
     const a = acc[i]!;
-    [a.min, a.max, a.mean, a.std] = [num(r[1]), num(r[2]), num(r[3]), num(r[4])];
+    Object.assign(a, { min: num(r[1]), max: num(r[2]), mean: num(r[3]), std: num(r[4]) });
     ranges.set(i, histogramRange(Number(r[1]), Number(r[2]), storedUnit(byPosition.get(i)!)));
     a.quantiles = Object.fromEntries(QUANTILE_KEYS.map((key, j) => [key, lerp(Number(r[5 + 3 * j]), Number(r[6 + 3 * j]), Number(r[7 + 3 * j]))])) as Quantiles;
   }

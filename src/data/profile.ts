@@ -96,7 +96,7 @@ export async function profileParquet(
   // long file's mean and std changed from one add to the next (docs/datasets.md).
   await cons[0].run('SET threads = 1');
   try {
-    const [width, stringWidth] = [batchWidth(BATCH_COLUMNS, rows, columns.length), batchWidth(STRING_BATCH_COLUMNS, rows, columns.length)];
+    const width = batchWidth(BATCH_COLUMNS, rows, columns.length), stringWidth = batchWidth(STRING_BATCH_COLUMNS, rows, columns.length);
     const sortedWidth = batchWidth(BATCH_COLUMNS, rows, columns.length, SORTED_BATCH_CELLS);
     await drain(onProgress, cons, [
       ...batches(sorted, sortedWidth).map((batch): Task => (con) => sortedPass(con, src, batch, acc, countedSorted)),

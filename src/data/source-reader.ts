@@ -98,7 +98,8 @@ export async function describeSource(con: DuckDBConnection, files: readonly stri
       const d = longLinesRead(await describeCsv(con, files, read, workDir), read);
       const scanned = first ? await scan : undefined;
       if (scanned === undefined) return said.length === 0 ? d : { ...d, notes: [...said, ...d.notes] };
-      [read, said] = [scanned.read, [scanned.message]];
+      read = scanned.read;
+      said = [scanned.message];
     } catch (e) {
       const longer = longerLinesRead(e, read);
       if (longer === undefined) throw (await refused(e)) ?? e;

@@ -217,7 +217,7 @@ export function rowError(message: string): ((say: Say) => string) | undefined {
   const line = file === undefined ? number : `${number} of ${basename(file)}`;
   const counts = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
   if (counts) {
-    const [expected, found] = [Number(counts[1]), Number(counts[2])];
+    const expected = Number(counts[1]), found = Number(counts[2]);
     // DuckDB stops counting a long row's fields one past the header's.
     if (found > expected) return (say) => `line ${line} has more than ${expected} fields, the header's count (a delimiter inside an unquoted field? Lines above the header: ${say('skip', 'N')})`;
     return (say) => `line ${line} has ${found} field${found === 1 ? '' : 's'} where the header has ${expected} (a short row, or a quote left open above it? Lines above the header: ${say('skip', 'N')}; to read short rows with their missing fields missing, as pandas does: ${say('fillShortRows')})`;

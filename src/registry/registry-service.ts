@@ -20,7 +20,7 @@ import { RegistryMoves } from './registry-moves.js';
 const EMPTY_SIGNATURE = { inputs: [], outputs: [] };
 
 /** The most registered models, and model versions, one search answers (the routes' /docs and keel models ls say them). */
-export const [MAX_MODELS_PAGE, MAX_VERSIONS_PAGE] = [1000, 200_000];
+export const MAX_MODELS_PAGE = 1000, MAX_VERSIONS_PAGE = 200_000;
 
 /**
  * The model registry: registered models and auto-numbered versions of ONNX models with their

@@ -51,7 +51,7 @@ export function responseEncoding(request: FastifyRequest): 'gzip' | 'deflate' | 
     if (coding) q.set(coding, Number.isFinite(value) ? value : 0);
   }
   const of = (coding: string): number => q.get(coding) ?? q.get('*') ?? 0;
-  const [gz, df] = [of('gzip'), of('deflate')];
+  const gz = of('gzip'), df = of('deflate');
   if (gz > 0 && gz >= df) return 'gzip';
   return df > 0 ? 'deflate' : undefined;
 }

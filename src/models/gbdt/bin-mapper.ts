@@ -92,7 +92,9 @@ function sortFloat32(values: Float32Array): Float32Array {
       const key = keys[i]!;
       tmp[count[(key >>> shift) & 2047]!++] = key;
     }
-    [keys, tmp] = [tmp, keys];
+    const swap = keys;
+    keys = tmp;
+    tmp = swap;
   }
   const out = new Uint32Array(m);
   for (let i = 0; i < m; i++) {

@@ -69,7 +69,9 @@ export const linearKind: ModelKind<LinearParams> = {
       options.signal?.throwIfAborted();
       for (let i = n - 1; i > 0; i--) {
         const j = Math.floor(next() * (i + 1));
-        [order[i], order[j]] = [order[j]!, order[i]!];
+        const swap = order[i]!;
+        order[i] = order[j]!;
+        order[j] = swap;
       }
       let loss = 0;
       for (const i of order) {

@@ -12,7 +12,11 @@ export const KS_EXACT_MAX_N = 10000;
 export type KsMethod = 'exact' | 'asymp';
 
 function gcd(a: number, b: number): number {
-  while (b) [a, b] = [b, a % b];
+  while (b) {
+    const r = a % b;
+    a = b;
+    b = r;
+  }
   return a;
 }
 
