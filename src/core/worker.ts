@@ -45,13 +45,17 @@ const BUNDLES = fileURLToPath(new URL('../../bin/cli-bundle.js', import.meta.url
  * one can be built, for a worker whose start is on the user's clock: through tsx a worker
  * compiles every module it imports in its own loader thread, 1 to 1.5 s on 2 cores, where a
  * bundle starts in tens of milliseconds. A compiled (.js) entry starts as it is, and so does any
- * entry where KEEL_NO_BUNDLE is set (workerBundle).
+ * entry where KEEL_NO_BUNDLE is set (workerBundle). A worker started without options may be one
+ * the CLI started ahead (bin/prestart.js), already up.
  */
 export async function startBundledWorker(url: URL, options: WorkerOptions = {}): Promise<Worker> {
   if (url.pathname.endsWith('.ts')) {
-    const { workerBundle } = (await import(BUNDLES)) as { workerBundle(entry: string): Promise<string | undefined> };
+    const { workerBundle, takePrestartedWorker } = (await import(BUNDLES)) as {
+      workerBundle(entry: string): Promise<string | undefined>;
+      takePrestartedWorker(path: string): Worker | undefined;
+    };
     const path = await workerBundle(fileURLToPath(url));
-    if (path) return new Worker(path, options);
+    if (path) return (Object.keys(options).length === 0 ? takePrestartedWorker(path) : undefined) ?? new Worker(path, options);
   }
   return startWorker(url, options);
 }
