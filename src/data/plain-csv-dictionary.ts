@@ -1,9 +1,10 @@
 /**
  * One text column's dictionary for the plain CSV parser (plain-csv-parse.ts): each distinct value
- * gets a code in order of first sight. The parser hashes a field's bytes as it scans them (FNV-1a,
- * `fnvStep`); the table is probed by that hash and a hit is confirmed against the stored string's
- * char codes, so a value is decoded to a string only the first time it is seen.
+ * gets a code in order of first sight. The parse loop (wasm/plain-parse.ts) hashes a field's bytes
+ * as it scans them (FNV-1a) and looks them up in this table, which lives in its memory (the
+ * Arena); a value it does not find comes here, is checked, decoded to a string once and added.
  */
+import type { Arena } from './plain-parse-wasm.js';
 
 export const FNV_OFFSET = 0x811c9dc5 | 0;
 export const FNV_PRIME = 0x01000193;
@@ -23,83 +24,88 @@ export function notPlainText(s: string): string | undefined {
 }
 
 /** bytes[start, end) as a string, one char per byte (the parser lets only ASCII through). */
-const latin1 = (bytes: Uint8Array, start: number, end: number): string =>
-  (Buffer.prototype.latin1Slice as (this: Uint8Array, start: number, end: number) => string).call(bytes, start, end);
+const latin1 = (bytes: Buffer, start: number, end: number): string => bytes.toString('latin1', start, end);
+
+/** The table's header in the arena, as the loop reads it: slots, mask, hashes, offsets, keys (each an offset but mask). */
+const SLOTS = 0, MASK = 1, HASHES = 2, OFFSETS = 3, KEYS = 4;
 
 export class TextDictionary {
   /** The values, by code. */
   readonly strings: string[] = [];
-  /** The FNV-1a hash of each value, by code (to rehash on growth and to skip most comparisons). */
-  private hashes = new Int32Array(64);
-  /** Each value's bytes, one after another: code k's are keys[offsets[k], offsets[k + 1]). */
-  private keys = new Uint8Array(1024);
-  private offsets = new Int32Array(65);
-  /** Open addressing, linear probing: code + 1 per slot, 0 for an empty slot. */
-  private slots = new Int32Array(256);
-  private mask = 255;
-  /** The value that could not be text, once `code` has refused one. */
+  /** Where the loop finds the table (a 5-int header). */
+  readonly table: number;
+  /** The value that could not be text, once `add` has refused one. */
   refused?: string;
+  /** Capacities: codes (hashes and offsets), key bytes, and slots (mask + 1, a power of 2, at least twice the codes). */
+  private codes = 64;
+  private keyBytes = 1024;
+  private keysUsed = 0;
 
-  /**
-   * The code of the value in bytes[start, end) (letters, digits and `_`, whose FNV-1a hash is
-   * `hash`), added on first sight; -1 when it is a word that is not plain text (see `refused`).
-   */
-  code(bytes: Uint8Array, start: number, end: number, hash: number): number {
-    const slots = this.slots, mask = this.mask, hashes = this.hashes, keys = this.keys, offsets = this.offsets;
-    const length = end - start;
-    let slot = hash & mask;
-    for (let id1 = slots[slot]!; id1 !== 0; id1 = slots[slot]!) {
-      const id = id1 - 1;
-      if (hashes[id] === hash) {
-        const from = offsets[id]!;
-        if (offsets[id1]! - from === length) {
-          let k = 0;
-          while (k < length && keys[from + k] === bytes[start + k]) k++;
-          if (k === length) return id;
-        }
-      }
-      slot = (slot + 1) & mask;
-    }
-    return this.add(bytes, start, end, hash, slot);
+  constructor(private readonly arena: Arena) {
+    this.table = arena.alloc(5 * 4);
+    const header = arena.i32(this.table, 5);
+    header[SLOTS] = arena.alloc(256 * 4);
+    header[MASK] = 255;
+    header[HASHES] = arena.alloc(this.codes * 4);
+    header[OFFSETS] = arena.alloc((this.codes + 1) * 4);
+    header[KEYS] = arena.alloc(this.keyBytes);
   }
 
-  private add(bytes: Uint8Array, start: number, end: number, hash: number, slot: number): number {
-    const s = latin1(bytes, start, end);
+  /**
+   * Adds the value in the arena's bytes [start, end) (letters, digits and `_`, whose FNV-1a hash
+   * is `hash`), which the table does not hold: its code, or -1 when it is a word that is not plain
+   * text (see `refused`).
+   */
+  add(start: number, end: number, hash: number): number {
+    const s = latin1(this.arena.bytes, start, end);
     const why = notPlainText(s);
     if (why !== undefined) {
       this.refused = why;
       return -1;
     }
+    const arena = this.arena;
     const id = this.strings.length;
     this.strings.push(s);
-    if (id === this.hashes.length) {
-      this.hashes = grown(new Int32Array(id * 2), this.hashes);
-      this.offsets = grown(new Int32Array(id * 2 + 1), this.offsets);
+    const header = arena.i32(this.table, 5);
+    if (id === this.codes) {
+      header[HASHES] = moved(arena, header[HASHES]!, this.codes * 4, this.codes * 8);
+      header[OFFSETS] = moved(arena, header[OFFSETS]!, (this.codes + 1) * 4, (this.codes * 2 + 1) * 4);
+      this.codes *= 2;
     }
-    const from = this.offsets[id]!;
-    if (from + s.length > this.keys.length) this.keys = grown(new Uint8Array((from + s.length) * 2), this.keys);
-    this.keys.set(bytes.subarray(start, end), from);
-    this.offsets[id + 1] = from + s.length;
-    this.hashes[id] = hash;
-    this.slots[slot] = id + 1;
+    if (this.keysUsed + s.length > this.keyBytes) {
+      const size = (this.keysUsed + s.length) * 2;
+      header[KEYS] = moved(arena, header[KEYS]!, this.keysUsed, size);
+      this.keyBytes = size;
+    }
+    arena.bytes.copy(arena.bytes, header[KEYS]! + this.keysUsed, start, end);
+    this.keysUsed += s.length;
+    arena.i32(header[OFFSETS]!, this.codes + 1)[id + 1] = this.keysUsed;
+    arena.i32(header[HASHES]!, this.codes)[id] = hash;
     // At most half full, so that probes stay short.
-    if ((id + 1) * 2 > this.mask) this.rehash();
+    if ((id + 1) * 2 > header[MASK]!) this.rehash(header);
+    else place(arena.i32(header[SLOTS]!, header[MASK]! + 1), header[MASK]!, hash, id);
     return id;
   }
 
-  private rehash(): void {
-    const size = (this.mask + 1) * 2, mask = size - 1, slots = new Int32Array(size);
-    for (let id = 0; id < this.strings.length; id++) {
-      let slot = this.hashes[id]! & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = id + 1;
-    }
-    this.slots = slots;
-    this.mask = mask;
+  private rehash(header: Int32Array): void {
+    const size = (header[MASK]! + 1) * 2, mask = size - 1;
+    header[SLOTS] = this.arena.alloc(size * 4);
+    header[MASK] = mask;
+    const slots = this.arena.i32(header[SLOTS]!, size), hashes = this.arena.i32(header[HASHES]!, this.strings.length);
+    for (let id = 0; id < this.strings.length; id++) place(slots, mask, hashes[id]!, id);
   }
 }
 
-function grown<T extends Uint8Array | Int32Array>(to: T, from: T): T {
-  to.set(from);
+/** Code `id` put in its slot: the first empty one from its hash's, on (linear probing; code + 1 a slot, 0 empty). */
+function place(slots: Int32Array, mask: number, hash: number, id: number): void {
+  let slot = hash & mask;
+  while (slots[slot] !== 0) slot = (slot + 1) & mask;
+  slots[slot] = id + 1;
+}
+
+/** `used` bytes at `from` copied to a fresh allocation of `size` bytes; its offset. */
+function moved(arena: Arena, from: number, used: number, size: number): number {
+  const to = arena.alloc(size);
+  arena.bytes.copy(arena.bytes, to, from, from + used);
   return to;
 }

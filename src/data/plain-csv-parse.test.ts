@@ -68,17 +68,21 @@ describe('plain CSV words', () => {
     if (!('bail' in part) && part.columns[0]!.kind === 'text') expect(Array.from(part.columns[0]!.codes)).toEqual([0, 1, 0, -1, 2, 1]);
   });
 
-  it('tells apart words whose hashes are the same', () => {
+  it('tells apart words whose hashes are the same, short or long', () => {
     const hash = (s: string): number => [...s].reduce((h, ch) => Math.imul(h ^ ch.charCodeAt(0), FNV_PRIME), FNV_OFFSET);
-    const seen = new Map<number, string>();
-    let pair: [string, string] | undefined;
-    for (let i = 0; !pair; i++) {
-      const w = `w${i.toString(36)}`, h = hash(w), other = seen.get(h);
-      if (other !== undefined) pair = [other, w];
-      seen.set(h, w);
+    // The loop compares words 8 bytes at a time: pairs shorter than 8, and of 8 and more (a 17-byte pair differs only past its first 8 or 16 bytes).
+    for (const prefix of ['w', 'a_long_prefix_', 'x'.repeat(17)]) {
+      const seen = new Map<number, string>();
+      let pair: [string, string] | undefined;
+      for (let i = 0; !pair; i++) {
+        const w = `${prefix}${i.toString(36).padStart(4, '0')}`, h = hash(w), other = seen.get(h);
+        if (other !== undefined) pair = [other, w];
+        seen.set(h, w);
+      }
+      const [a, b] = pair;
+      expect(a.length).toBe(b.length);
+      expect(valuesOf(parseText(`w\n${a}\n${b}\n${a}\n${b}\n`))).toMatchObject({ columns: [[a, b, a, b]], dictionaries: [[a, b]] });
     }
-    const [a, b] = pair;
-    expect(valuesOf(parseText(`w\n${a}\n${b}\n${a}\n${b}\n`))).toMatchObject({ columns: [[a, b, a, b]], dictionaries: [[a, b]] });
   });
 
   it('bails on words pandas or DuckDB read as missing, bool or date, but not on lowercase true and false', () => {

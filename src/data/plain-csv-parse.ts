@@ -4,12 +4,16 @@
  * Anything else makes it give up ("bail") with the reason, and the file is read by DuckDB as
  * before. It accepts only values that pandas and Keel's DuckDB read alike, so its result is theirs.
  *
- * One loop over the bytes, everything in locals: a number's digits accumulate into one integer
- * mantissa m < 2^53 (exact in a double) and its value is m / 10^f for f ≤ 22 fraction digits, one
- * IEEE division of two exact doubles, so correctly rounded: the double strtod and DuckDB give. A
- * word is hashed as it is scanned and looked up in its column's dictionary (plain-csv-dictionary.ts).
+ * The loop over the bytes is WebAssembly (wasm/plain-parse.ts, plain-parse-wasm.ts): a number's
+ * digits accumulate into one integer mantissa m < 2^53 (exact in a double) and its value is
+ * m / 10^f for f ≤ 22 fraction digits, one IEEE division of two exact doubles, so correctly
+ * rounded: the double strtod and DuckDB give. A word is hashed as it is scanned and looked up in
+ * its column's dictionary (plain-csv-dictionary.ts). This class lays the columns out in the
+ * loop's memory and handles what the loop returns for: a column's first value, a new word, more
+ * rows than the columns hold, and why a field is not plain.
  */
-import { FNV_OFFSET, FNV_PRIME, TextDictionary } from './plain-csv-dictionary.js';
+import { TextDictionary } from './plain-csv-dictionary.js';
+import { EVENT, threadArena, type Arena } from './plain-parse-wasm.js';
 
 export type ParsedColumn =
   | { readonly kind: 'empty' }
@@ -26,15 +30,15 @@ export type Bail = { readonly bail: string };
  */
 export interface PlainCsvOptions { readonly negativeZero?: 'keep' | 'bail' }
 
-const LF = 0x0a, CR = 0x0d, MINUS = 0x2d, DOT = 0x2e, ZERO = 0x30, NINE = 0x39;
+const LF = 0x0a, CR = 0x0d, MINUS = 0x2d, DOT = 0x2e;
 const NONE = 0, NUMBER = 1, TEXT = 2;
-const MAX_MANTISSA = 2 ** 53 - 1;
-/** 10^0 … 10^22, each exact in a double. */
-const POW10 = Float64Array.from({ length: 23 }, (_, f) => 10 ** f);
 /** 1 for the bytes of a word past its first letter: [A-Za-z0-9_]. */
 const WORD = new Uint8Array(256);
 for (let b = 0; b < 128; b++) WORD[b] = /[A-Za-z0-9_]/.test(String.fromCharCode(b)) ? 1 : 0;
-const isLetter = (b: number): boolean => ((b | 0x20) - 0x61) >>> 0 < 26;
+/** A column's entry in the loop's columns block: kind, data, table, fractional, negative zero (ints; 32 bytes). */
+const KIND = 0, DATA = 1, TABLE = 2, FRACTIONAL = 3, NEGATIVE_ZERO = 4, COLUMN_INTS = 8;
+/** The loop's event block: stop position, row, column, a, b, hash, crlf lines, lf lines. */
+const AT = 0, ROW = 1, COLUMN = 2, A = 3, B = 4, HASH = 5, CRLF_LINES = 6, LF_LINES = 7;
 
 const bailOf = (reason: string): Bail => ({ bail: reason });
 
@@ -58,26 +62,31 @@ export function plainHeader(bytes: Uint8Array, delimiter: number): { names: stri
 export class PlainCsvParser {
   bail?: string;
   private rows = 0;
-  private crlfLines = 0;
-  private lfLines = 0;
   private capacity: number;
-  private readonly kinds: Uint8Array;
-  private readonly fractional: Uint8Array;
-  private readonly negativeZeros: Uint8Array;
-  /** Per column; an empty array until the column's first number. */
-  private readonly numbers: Float64Array[];
-  /** Per column; an empty array until the column's first word. */
-  private readonly codes: Int32Array[];
+  private readonly arena: Arena;
+  /** The columns block and the event block, in the arena, and views of them. */
+  private readonly block: number;
+  private readonly event: number;
+  private readonly columns: Int32Array;
+  private readonly events: Int32Array;
+  /** Per column; undefined until the column's first value. */
+  private readonly numbers: (Float64Array | undefined)[];
+  private readonly codes: (Int32Array | undefined)[];
   private readonly dictionaries: (TextDictionary | undefined)[];
   private readonly negativeZeroBails: boolean;
+  /** Where feed copies bytes for the loop, and its size. */
+  private input = 0;
+  private inputSize = 0;
 
   constructor(private readonly width: number, private readonly delimiter: number, expectedRows = 1024, options: PlainCsvOptions = {}) {
     this.capacity = Math.max(16, Math.ceil(expectedRows));
-    this.kinds = new Uint8Array(width);
-    this.fractional = new Uint8Array(width);
-    this.negativeZeros = new Uint8Array(width);
-    this.numbers = Array.from({ length: width }, () => new Float64Array(0));
-    this.codes = Array.from({ length: width }, () => new Int32Array(0));
+    this.arena = threadArena();
+    this.block = this.arena.alloc(Math.max(1, width) * COLUMN_INTS * 4);
+    this.columns = this.arena.i32(this.block, Math.max(1, width) * COLUMN_INTS);
+    this.event = this.arena.alloc(8 * 4);
+    this.events = this.arena.i32(this.event, 8);
+    this.numbers = Array.from({ length: width }, () => undefined);
+    this.codes = Array.from({ length: width }, () => undefined);
     this.dictionaries = Array.from({ length: width }, () => undefined);
     this.negativeZeroBails = options.negativeZero === 'bail';
     // A delimiter that can be part of a value, a quote or a line end would make fields ambiguous.
@@ -94,24 +103,35 @@ export class PlainCsvParser {
   feed(bytes: Uint8Array, start: number, end: number, last = false): boolean {
     if (this.bail !== undefined) return false;
     if (end <= start) return true;
-    if (bytes[end - 1] === LF) return this.lines(bytes, start, end);
+    if (end - start > this.inputSize) {
+      this.input = this.arena.alloc(end - start + 1);
+      this.inputSize = end - start;
+    }
+    this.arena.bytes.set(bytes.subarray(start, end), this.input);
+    return this.feedArena(this.input, this.input + end - start, last);
+  }
+
+  /**
+   * feed of the arena's bytes [start, end) (plain-csv-range.ts reads the file there: no copy),
+   * with a byte after them that may be overwritten.
+   */
+  feedArena(start: number, end: number, last = false): boolean {
+    if (this.bail !== undefined) return false;
+    if (end <= start) return true;
+    const bytes = this.arena.bytes;
+    if (bytes[end - 1] === LF) return this.lines(start, end);
     if (!last) return this.fail('a part does not end at a line end');
     if (bytes[end - 1] === CR) return this.fail('a lone \\r ends the part');
-    // The final line without its '\n': parsed from a copy with one, so the loop needs no bounds checks.
-    const lineStart = bytes.lastIndexOf(LF, end - 1) + 1;
-    if (lineStart > start && !this.lines(bytes, start, lineStart)) return false;
-    const tail = new Uint8Array(end - Math.max(lineStart, start) + 1);
-    tail.set(bytes.subarray(Math.max(lineStart, start), end));
-    tail[tail.length - 1] = LF;
-    if (!this.lines(tail, 0, tail.length)) return false;
+    // The final line without its '\n': one written after it, so that the loop needs no bounds checks.
+    bytes[end] = LF;
+    if (!this.lines(start, end + 1)) return false;
     // The line end added above is not the file's.
-    this.lfLines--;
+    this.events[LF_LINES]!--;
     return true;
   }
 
   finish(): ParsedPart {
     const rows = this.rows;
-    // A subarray when the arrays are mostly full; a copy frees the rest of an overestimate.
     // A view when the arrays are mostly full; a copy (in shared memory too) frees the rest of an overestimate.
     const trim = <T extends Float64Array | Int32Array>(a: T): T => {
       if (rows * 2 >= a.length) return a.subarray(0, rows) as T;
@@ -120,11 +140,12 @@ export class PlainCsvParser {
       return copy;
     };
     const columns = Array.from({ length: this.width }, (_, c): ParsedColumn => {
-      if (this.kinds[c] === NUMBER) return { kind: 'number', values: trim(this.numbers[c]!), fractional: this.fractional[c] === 1, negativeZero: this.negativeZeros[c] === 1 };
-      if (this.kinds[c] === TEXT) return { kind: 'text', codes: trim(this.codes[c]!), dictionary: this.dictionaries[c]!.strings };
+      const kind = this.columns[c * COLUMN_INTS + KIND];
+      if (kind === NUMBER) return { kind: 'number', values: trim(this.numbers[c]!), fractional: this.columns[c * COLUMN_INTS + FRACTIONAL] === 1, negativeZero: this.columns[c * COLUMN_INTS + NEGATIVE_ZERO] === 1 };
+      if (kind === TEXT) return { kind: 'text', codes: trim(this.codes[c]!), dictionary: this.dictionaries[c]!.strings };
       return { kind: 'empty' };
     });
-    return { rows, columns, crlfLines: this.crlfLines, lfLines: this.lfLines };
+    return { rows, columns, crlfLines: this.events[CRLF_LINES]!, lfLines: this.events[LF_LINES]! };
   }
 
   private fail(reason: string): false {
@@ -136,121 +157,78 @@ export class PlainCsvParser {
     return this.fail(`line ${row + 1} of the part: ${what}`);
   }
 
-  /** Parses the lines of bytes[start, end), which ends with '\n'. */
-  private lines(bytes: Uint8Array, start: number, end: number): boolean {
-    const width = this.width, delimiter = this.delimiter, negativeZeroBails = this.negativeZeroBails;
-    const kinds = this.kinds, fractional = this.fractional, numbers = this.numbers, codes = this.codes, dictionaries = this.dictionaries;
-    let row = this.rows;
-    let i = start;
-    while (i < end) {
-      if (row === this.capacity) this.grow();
-      let b = bytes[i]!;
-      if (b === LF || b === CR) return this.failAt(row, 'an empty line');
-      let column = 0;
-      for (;;) {
-        if (b === delimiter || b === LF || b === CR) {
-          const kind = kinds[column];
-          if (kind === NUMBER) numbers[column]![row] = NaN;
-          else if (kind === TEXT) codes[column]![row] = -1;
-        } else if (b <= NINE && (b >= ZERO || b === MINUS)) {
-          const negative = b === MINUS;
-          if (negative) {
-            b = bytes[++i]!;
-            if (b < ZERO || b > NINE) return this.failAt(row, "a '-' without a digit after it");
-          }
-          let m = b - ZERO;
-          b = bytes[++i]!;
-          if (m === 0) {
-            if (b >= ZERO && b <= NINE) return this.failAt(row, 'a number with a leading zero');
-          } else {
-            while (b >= ZERO && b <= NINE) {
-              m = m * 10 + (b - ZERO);
-              b = bytes[++i]!;
-            }
-          }
-          let value = m;
-          if (b === DOT) {
-            const first = i + 1;
-            b = bytes[++i]!;
-            while (b >= ZERO && b <= NINE) {
-              m = m * 10 + (b - ZERO);
-              b = bytes[++i]!;
-            }
-            const digits = i - first;
-            if (digits === 0 || digits > 22) return this.failAt(row, digits === 0 ? "a number ending with '.'" : 'more than 22 fraction digits');
-            value = m / POW10[digits]!;
-            fractional[column] = 1;
-          }
-          // Past 2^53 the sum is no longer exact, but it stays at or above 2^53 (rounding is monotonic).
-          if (m > MAX_MANTISSA) return this.failAt(row, 'a number with more digits than a double holds exactly');
-          if (negative) {
-            if (m === 0) {
-              if (negativeZeroBails) return this.failAt(row, 'a negative zero');
-              this.negativeZeros[column] = 1;
-            }
-            value = -value;
-          }
-          if (b !== delimiter && b !== LF && b !== CR) return this.failAt(row, `a number followed by ${JSON.stringify(String.fromCharCode(b))}`);
-          if (kinds[column] !== NUMBER && !this.startColumn(column, NUMBER, row)) return false;
-          numbers[column]![row] = value;
-        } else if (isLetter(b)) {
-          const first = i;
-          let hash = Math.imul(FNV_OFFSET ^ b, FNV_PRIME);
-          b = bytes[++i]!;
-          while (WORD[b] === 1) {
-            hash = Math.imul(hash ^ b, FNV_PRIME);
-            b = bytes[++i]!;
-          }
-          if (b !== delimiter && b !== LF && b !== CR) return this.failAt(row, `a word followed by ${JSON.stringify(String.fromCharCode(b))}`);
-          if (kinds[column] !== TEXT && !this.startColumn(column, TEXT, row)) return false;
-          const code = dictionaries[column]!.code(bytes, first, i, hash);
-          if (code < 0) return this.failAt(row, dictionaries[column]!.refused!);
-          codes[column]![row] = code;
-        } else {
-          return this.failAt(row, `a field starting with ${JSON.stringify(String.fromCharCode(b))}`);
-        }
-        // b (at i) ends the field.
-        if (b === delimiter) {
-          if (++column === width) return this.failAt(row, `more than ${width} fields`);
-          b = bytes[++i]!;
-          continue;
-        }
-        if (b === CR) {
-          if (bytes[++i] !== LF) return this.failAt(row, 'a lone \\r');
-          this.crlfLines++;
-        } else this.lfLines++;
-        if (column !== width - 1) return this.failAt(row, `${column + 1} fields, not ${width}`);
-        i++;
-        break;
-      }
-      // Stored at each line, not once after the loop: optimized while the loop runs (OSR), code
-      // after it has no type feedback yet, and reaching it would drop the optimized code.
-      this.rows = ++row;
+  /** Runs the loop over the arena's lines [start, end), which end with '\n', and handles what it stops for. */
+  private lines(start: number, end: number): boolean {
+    const { loop, pow10 } = this.arena;
+    const events = this.events;
+    for (let at = start; ; ) {
+      const result = loop.lines(at, end, this.rows, this.capacity, this.width, this.delimiter, this.block, this.event, pow10, this.negativeZeroBails ? 1 : 0);
+      at = events[AT]!;
+      this.rows = events[ROW]!;
+      if (result === EVENT.done) return true;
+      const row = this.rows, column = events[COLUMN]!;
+      if (result === EVENT.grow) this.grow();
+      else if (result === EVENT.startNumber || result === EVENT.startText) this.startColumn(column, result === EVENT.startNumber ? NUMBER : TEXT, row);
+      else if (result === EVENT.newWord) {
+        const dictionary = this.dictionaries[column]!;
+        if (dictionary.add(events[A]!, events[B]!, events[HASH]!) < 0) return this.failAt(row, dictionary.refused!);
+      } else return this.failAt(row, notPlain(result, column, events[B]!, this.width));
     }
-    return true;
   }
 
-  /** Gives a column its kind at its first value (or bails when it has the other kind). */
-  private startColumn(column: number, kind: typeof NUMBER | typeof TEXT, row: number): boolean {
-    if (this.kinds[column] !== NONE) return this.failAt(row, `column ${column + 1} holds both numbers and words`);
-    this.kinds[column] = kind;
-    // The rows before are missing; the ones after are written one by one.
-    if (kind === NUMBER) this.numbers[column] = shared(Float64Array, this.capacity).fill(NaN, 0, row);
-    else {
-      this.codes[column] = shared(Int32Array, this.capacity).fill(-1, 0, row);
-      this.dictionaries[column] = new TextDictionary();
+  /** Gives a column its kind at its first value; the rows before are missing, the ones after written by the loop. */
+  private startColumn(column: number, kind: typeof NUMBER | typeof TEXT, row: number): void {
+    const entry = column * COLUMN_INTS;
+    this.columns[entry + KIND] = kind;
+    if (kind === NUMBER) {
+      this.columns[entry + DATA] = this.arena.alloc(this.capacity * 8);
+      this.numbers[column] = this.arena.f64(this.columns[entry + DATA]!, this.capacity).fill(NaN, 0, row);
+    } else {
+      this.columns[entry + DATA] = this.arena.alloc(this.capacity * 4);
+      this.codes[column] = this.arena.i32(this.columns[entry + DATA]!, this.capacity).fill(-1, 0, row);
+      const dictionary = new TextDictionary(this.arena);
+      this.dictionaries[column] = dictionary;
+      this.columns[entry + TABLE] = dictionary.table;
     }
-    return true;
   }
 
   /** Doubles every array (the row estimate was short). */
   private grow(): void {
     const capacity = this.capacity * 2;
     for (let c = 0; c < this.width; c++) {
-      if (this.kinds[c] === NUMBER) this.numbers[c] = grown(shared(Float64Array, capacity), this.numbers[c]!);
-      else if (this.kinds[c] === TEXT) this.codes[c] = grown(shared(Int32Array, capacity), this.codes[c]!);
+      const entry = c * COLUMN_INTS;
+      const numbers = this.numbers[c], codes = this.codes[c];
+      if (numbers) {
+        this.columns[entry + DATA] = this.arena.alloc(capacity * 8);
+        this.numbers[c] = grown(this.arena.f64(this.columns[entry + DATA]!, capacity), numbers);
+      } else if (codes) {
+        this.columns[entry + DATA] = this.arena.alloc(capacity * 4);
+        this.codes[c] = grown(this.arena.i32(this.columns[entry + DATA]!, capacity), codes);
+      }
     }
     this.capacity = capacity;
+  }
+}
+
+/** Why the loop found a field not plain (its result, the field's column and the byte it stopped at). */
+function notPlain(result: number, column: number, byte: number, width: number): string {
+  const char = JSON.stringify(String.fromCharCode(byte));
+  switch (result) {
+    case EVENT.emptyLine: return 'an empty line';
+    case EVENT.minusAlone: return "a '-' without a digit after it";
+    case EVENT.leadingZero: return 'a number with a leading zero';
+    case EVENT.dotEnds: return "a number ending with '.'";
+    case EVENT.fractionDigits: return 'more than 22 fraction digits';
+    case EVENT.tooManyDigits: return 'a number with more digits than a double holds exactly';
+    case EVENT.negativeZero: return 'a negative zero';
+    case EVENT.afterNumber: return `a number followed by ${char}`;
+    case EVENT.afterWord: return `a word followed by ${char}`;
+    case EVENT.fieldStart: return `a field starting with ${char}`;
+    case EVENT.moreFields: return `more than ${width} fields`;
+    case EVENT.loneCr: return 'a lone \\r';
+    case EVENT.fewerFields: return `${column + 1} fields, not ${width}`;
+    case EVENT.bothKinds: return `column ${column + 1} holds both numbers and words`;
+    default: throw new Error(`the parse loop returned ${result}`);
   }
 }
 

@@ -5,10 +5,10 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { PlainCsvParser, type Bail, type ParsedPart, type PlainCsvOptions } from './plain-csv-parse.js';
+import { threadArena } from './plain-parse-wasm.js';
 
 const LF = 0x0a;
 const CHUNK = 4 << 20;
-const SLICE = 64 << 10;
 
 /**
  * Parses the file's byte range [from, to) (from at a line start, after the header; to at a line
@@ -17,52 +17,42 @@ const SLICE = 64 << 10;
 export function parsePlainRange(path: string, from: number, to: number, width: number, delimiter: number, options: PlainCsvOptions = {}): ParsedPart | Bail {
   const fd = openSync(path, 'r');
   try {
-    let buffer = Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK, to - from)));
+    // The chunks are read into the parse loop's memory (plain-parse-wasm.ts), with a byte to spare after them (feedArena).
+    const arena = threadArena();
+    let size = Math.max(1, Math.min(CHUNK, to - from));
+    let at = arena.alloc(size + 1);
     let parser: PlainCsvParser | undefined;
     let position = from;
     // The bytes of an unfinished line, kept at the buffer's start.
     let kept = 0;
     while (position < to) {
-      if (kept === buffer.length) {
+      if (kept === size) {
         // A line longer than the buffer.
-        const longer = Buffer.allocUnsafe(buffer.length * 2);
-        buffer.copy(longer, 0, 0, kept);
-        buffer = longer;
+        const longer = arena.alloc(size * 2 + 1);
+        arena.bytes.copy(arena.bytes, longer, at, at + kept);
+        at = longer;
+        size *= 2;
       }
-      const read = readSync(fd, buffer, kept, Math.min(buffer.length - kept, to - position), position);
+      const buffer = arena.bytes.subarray(at, at + size);
+      const read = readSync(fd, buffer, kept, Math.min(size - kept, to - position), position);
       if (read === 0) break; // the file is shorter than `to`
       position += read;
       const filled = kept + read;
       parser ??= new PlainCsvParser(width, delimiter, estimateRows(buffer, filled, to - from), options);
       const atEnd = position >= to;
       const lineEnd = atEnd ? filled : buffer.lastIndexOf(LF, filled - 1) + 1;
-      if (!feedInSlices(parser, buffer, lineEnd, atEnd)) return { bail: parser.bail! };
+      if (!parser.feedArena(at, at + lineEnd, atEnd)) return { bail: parser.bail! };
       buffer.copyWithin(0, lineEnd, filled);
       kept = filled - lineEnd;
     }
     parser ??= new PlainCsvParser(width, delimiter, 0, options);
-    if (kept > 0 && !parser.feed(buffer, 0, kept, true)) return { bail: parser.bail! };
+    if (kept > 0 && !parser.feedArena(at, at + kept, true)) return { bail: parser.bail! };
     return parser.bail === undefined ? parser.finish() : { bail: parser.bail };
   } finally {
     closeSync(fd);
   }
 }
 
-/**
- * Feeds buffer[0, end) in slices of about 64 KB: V8 then optimizes the parser's loop for calls
- * (the many short ones), not only on the stack of one long call (OSR), which took a second
- * compile, the next chunk interpreted meanwhile.
- */
-function feedInSlices(parser: PlainCsvParser, buffer: Buffer, end: number, last: boolean): boolean {
-  let start = 0;
-  for (let cut = buffer.indexOf(LF, SLICE) + 1; cut > 0 && cut < end; cut = buffer.indexOf(LF, start + SLICE) + 1) {
-    if (!parser.feed(buffer, start, cut)) return false;
-    start = cut;
-  }
-  return parser.feed(buffer, start, end, last);
-}
-
-/** The rows of `total` bytes, estimated from the lines in the first chunk and a little over, so that the arrays rarely grow. */
 function estimateRows(buffer: Buffer, filled: number, total: number): number {
   let lines = 0;
   for (let i = buffer.indexOf(LF); i >= 0 && i < filled; i = buffer.indexOf(LF, i + 1)) lines++;
