@@ -31,7 +31,7 @@ export type Bail = { readonly bail: string };
 export interface PlainCsvOptions { readonly negativeZero?: 'keep' | 'bail' }
 
 const LF = 0x0a, CR = 0x0d, MINUS = 0x2d, DOT = 0x2e;
-const NONE = 0, NUMBER = 1, TEXT = 2;
+const NUMBER = 1, TEXT = 2;
 /** 1 for the bytes of a word past its first letter: [A-Za-z0-9_]. */
 const WORD = new Uint8Array(256);
 for (let b = 0; b < 128; b++) WORD[b] = /[A-Za-z0-9_]/.test(String.fromCharCode(b)) ? 1 : 0;
