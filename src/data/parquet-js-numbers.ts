@@ -6,9 +6,13 @@
 import { type ByteSink, definitionLevelsLength, writeNumberLevels } from './parquet-js-bytes.js';
 import type { NumberDictionary } from './parquet-js-number-dictionary.js';
 import { dataPageHeader, Encoding, type EncodedChunk } from './parquet-js-pages.js';
+import { wasmScan } from './plain-columns-wasm.js';
 
-/** The chunk of values[start..end): dictionary-encoded when `dictionary` is given and takes it, else PLAIN. */
-export function encodeNumberChunk(sink: ByteSink, type: 'int' | 'float' | 'bool', values: Float64Array, start: number, end: number, dictionary?: NumberDictionary): EncodedChunk {
+/**
+ * The min, max (NaN never is one) and missing count of values[start, end), in JS: for values
+ * outside the read's arena (wasm/plain-columns.ts's scanChunk, whose results it gives).
+ */
+function scanChunk(values: Float64Array, start: number, end: number): { min: number; max: number; nulls: number } {
   // Two values a turn, each its own min and max: ~3 times faster than one (shorter dependency
   // chains). NaN compares false: it never becomes a min or max.
   let nulls = 0;
@@ -34,9 +38,12 @@ export function encodeNumberChunk(sink: ByteSink, type: 'int' | 'float' | 'bool'
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  nulls += nulls2;
-  min = Math.min(min, min2);
-  max = Math.max(max, max2);
+  return { min: Math.min(min, min2), max: Math.max(max, max2), nulls: nulls + nulls2 };
+}
+
+/** The chunk of values[start..end): dictionary-encoded when `dictionary` is given and takes it, else PLAIN. */
+export function encodeNumberChunk(sink: ByteSink, type: 'int' | 'float' | 'bool', values: Float64Array, start: number, end: number, dictionary?: NumberDictionary): EncodedChunk {
+  const { min, max, nulls } = wasmScan(values, start, end) ?? scanChunk(values, start, end);
   if (dictionary && type !== 'bool') {
     const chunk = dictionary.encode(sink, type, start, end, nulls, min, max);
     if (chunk) return chunk;

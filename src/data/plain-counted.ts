@@ -13,7 +13,8 @@
 import { BINS, edgesOf, histogramRange } from './histogram-sql.js';
 import { lerp, momentScale, QUANTILE_KEYS, QUANTILES, rankTop, storedUnit, TOP_K, type Col, type Found, type Quantiles } from './profile-found.js';
 import { sortedStats } from './profile-sorted.js';
-import { decimalsOf, scratchUint32s, sortedFromCounts } from './plain-sort.js';
+import { COUNTED, OUTSIDE, wasmBounds, wasmCounts, wasmCountKeys } from './plain-columns-wasm.js';
+import { decimalsOf, sortedFromCounts } from './plain-sort.js';
 
 /** The counts of a column's values: value = (base + key) / scale, counts[key] of them. */
 export interface ValueCounts {
@@ -54,13 +55,18 @@ export function countValues(parts: readonly Float64Array[], bounds?: { min: numb
 
 /** The parts' min and max (NaN compares false: it is neither). */
 function boundsOf(parts: readonly Float64Array[]): { min: number; max: number } {
-  let min = Infinity, max = -Infinity;
-  for (const p of parts) {
-    for (let i = 0; i < p.length; i++) {
-      const x = p[i]!;
-      if (x < min) min = x;
-      if (x > max) max = x;
-    }
+  let bounds = { min: Infinity, max: -Infinity };
+  for (const p of parts) bounds = wasmBounds(p, bounds) ?? boundsFrom(p, bounds);
+  return bounds;
+}
+
+/** boundsOf's loop in JS, for a part outside the arena (the loop of wasm/plain-columns.ts's bounds). */
+function boundsFrom(p: Float64Array, from: { min: number; max: number }): { min: number; max: number } {
+  let min = from.min, max = from.max;
+  for (let i = 0; i < p.length; i++) {
+    const x = p[i]!;
+    if (x < min) min = x;
+    if (x > max) max = x;
   }
   return { min, max };
 }
@@ -82,24 +88,36 @@ function sampleDecimals(parts: readonly Float64Array[]): number {
 
 /** Counts the keys round(x·scale) - base, or gives the first value that is not its key over `scale`. */
 function countKeys(parts: readonly Float64Array[], scale: number, base: number, range: number): ValueCounts | { misfit: number } {
-  const counts = scratchUint32s('counts', range).fill(0);
-  let n = 0, negativeZeros = 0;
+  const counts = wasmCounts(range);
+  const tally = { n: 0, negativeZeros: 0, outside: 0 };
   for (const p of parts) {
-    for (let i = 0; i < p.length; i++) {
-      const x = p[i]!;
-      if (x !== x) continue;
-      const k = Math.round(x * scale);
-      if (k / scale !== x) return { misfit: x };
-      if (x === 0 && 1 / x < 0) negativeZeros++;
-      const key = k - base;
-      if (!(key >= 0 && key < range)) throw new Error(`a value (${x}) outside the column's bounds`);
-      counts[key]!++;
-      n++;
-    }
+    const result = wasmCountKeys(p, scale, base, counts, tally) ?? countPart(p, scale, base, counts, tally);
+    if (result >= 0) return { misfit: p[result]! };
+    if (result === OUTSIDE) throw new Error(`a value (${p[tally.outside]}) outside the column's bounds`);
   }
   let distinct = 0;
   for (let k = 0; k < range; k++) distinct += +(counts[k] !== 0);
-  return { counts, base, scale, negativeZeros, n, distinct };
+  return { counts, base, scale, negativeZeros: tally.negativeZeros, n: tally.n, distinct };
+}
+
+/** countKeys' loop in JS, for a part outside the arena (wasm/plain-columns.ts's countKeys, whose results it gives). */
+function countPart(p: Float64Array, scale: number, base: number, counts: Uint32Array, tally: { n: number; negativeZeros: number; outside: number }): number {
+  const range = counts.length;
+  for (let i = 0; i < p.length; i++) {
+    const x = p[i]!;
+    if (x !== x) continue;
+    const k = Math.round(x * scale);
+    if (k / scale !== x) return i;
+    if (x === 0 && 1 / x < 0) tally.negativeZeros++;
+    const key = k - base;
+    if (!(key >= 0 && key < range)) {
+      tally.outside = i;
+      return OUTSIDE;
+    }
+    counts[key]!++;
+    tally.n++;
+  }
+  return COUNTED;
 }
 
 /**

@@ -4,7 +4,7 @@
  * Anything else makes it give up ("bail") with the reason, and the file is read by DuckDB as
  * before. It accepts only values that pandas and Keel's DuckDB read alike, so its result is theirs.
  *
- * The loop over the bytes is WebAssembly (wasm/plain-parse.ts, plain-parse-wasm.ts): a number's
+ * The loop over the bytes is WebAssembly (wasm/plain.ts, plain-wasm.ts): a number's
  * digits accumulate into one integer mantissa m < 2^53 (exact in a double) and its value is
  * m / 10^f for f ≤ 22 fraction digits, one IEEE division of two exact doubles, so correctly
  * rounded: the double strtod and DuckDB give. A word is hashed as it is scanned and looked up in
@@ -13,7 +13,7 @@
  * rows than the columns hold, and why a field is not plain.
  */
 import { TextDictionary } from './plain-csv-dictionary.js';
-import { EVENT, threadArena, type Arena } from './plain-parse-wasm.js';
+import { EVENT, threadArena, type Arena } from './plain-wasm.js';
 
 export type ParsedColumn =
   | { readonly kind: 'empty' }
@@ -132,13 +132,8 @@ export class PlainCsvParser {
 
   finish(): ParsedPart {
     const rows = this.rows;
-    // A view when the arrays are mostly full; a copy (in shared memory too) frees the rest of an overestimate.
-    const trim = <T extends Float64Array | Int32Array>(a: T): T => {
-      if (rows * 2 >= a.length) return a.subarray(0, rows) as T;
-      const copy = shared(a.constructor as SharedArrayType<T>, rows);
-      copy.set(a.subarray(0, rows));
-      return copy;
-    };
+    // Views: the arena frees nothing (a worker's read ends with it), so a copy would not free the rest of an overestimate.
+    const trim = <T extends Float64Array | Int32Array>(a: T): T => a.subarray(0, rows) as T;
     const columns = Array.from({ length: this.width }, (_, c): ParsedColumn => {
       const kind = this.columns[c * COLUMN_INTS + KIND];
       if (kind === NUMBER) return { kind: 'number', values: trim(this.numbers[c]!), fractional: this.columns[c * COLUMN_INTS + FRACTIONAL] === 1, negativeZero: this.columns[c * COLUMN_INTS + NEGATIVE_ZERO] === 1 };
@@ -159,10 +154,10 @@ export class PlainCsvParser {
 
   /** Runs the loop over the arena's lines [start, end), which end with '\n', and handles what it stops for. */
   private lines(start: number, end: number): boolean {
-    const { loop, pow10 } = this.arena;
+    const { wasm, pow10 } = this.arena;
     const events = this.events;
     for (let at = start; ; ) {
-      const result = loop.lines(at, end, this.rows, this.capacity, this.width, this.delimiter, this.block, this.event, pow10, this.negativeZeroBails ? 1 : 0);
+      const result = wasm.lines(at, end, this.rows, this.capacity, this.width, this.delimiter, this.block, this.event, pow10, this.negativeZeroBails ? 1 : 0);
       at = events[AT]!;
       this.rows = events[ROW]!;
       if (result === EVENT.done) return true;
@@ -231,16 +226,6 @@ function notPlain(result: number, column: number, byte: number, width: number): 
     default: throw new Error(`the parse loop returned ${result}`);
   }
 }
-
-/**
- * A zeroed array of n elements in shared memory: the reader's threads read a column at once, one
- * encoding it and another profiling it (plain-csv-read.ts), none copying it.
- */
-function shared<T extends Float64Array | Int32Array>(Type: SharedArrayType<T>, n: number): T {
-  return new Type(new SharedArrayBuffer(n * Type.BYTES_PER_ELEMENT));
-}
-
-type SharedArrayType<T> = { new (buffer: SharedArrayBuffer): T; readonly BYTES_PER_ELEMENT: number };
 
 function grown<T extends Float64Array | Int32Array>(to: T, from: T): T {
   to.set(from);

@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { PlainCsvParser, type Bail, type ParsedPart, type PlainCsvOptions } from './plain-csv-parse.js';
-import { threadArena } from './plain-parse-wasm.js';
+import { threadArena } from './plain-wasm.js';
 
 const LF = 0x0a;
 const CHUNK = 4 << 20;
@@ -17,7 +17,7 @@ const CHUNK = 4 << 20;
 export function parsePlainRange(path: string, from: number, to: number, width: number, delimiter: number, options: PlainCsvOptions = {}): ParsedPart | Bail {
   const fd = openSync(path, 'r');
   try {
-    // The chunks are read into the parse loop's memory (plain-parse-wasm.ts), with a byte to spare after them (feedArena).
+    // The chunks are read into the parse loop's memory (plain-wasm.ts), with a byte to spare after them (feedArena).
     const arena = threadArena();
     let size = Math.max(1, Math.min(CHUNK, to - from));
     let at = arena.alloc(size + 1);

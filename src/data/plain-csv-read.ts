@@ -15,6 +15,7 @@ import { isKeelError, readEnv, readHead, startBundledWorker, throwIfAborted, typ
 import { parquetFilePieces } from './parquet-js-file.js';
 import { plainHeader, type ParsedPart } from './plain-csv-parse.js';
 import { splitAtLines } from './plain-csv-range.js';
+import { plainArenaMemory } from './plain-wasm.js';
 import { partBuffers, plainTypes, zeroIntSigns } from './plain-csv-types.js';
 import type { PlainType } from './plain-column.js';
 import type { EncodedColumn } from './parquet-js-encode.js';
@@ -93,8 +94,10 @@ export async function readPlainCsv(path: string, options: PlainReadOptions = {})
   options.signal?.addEventListener('abort', stop, { once: true });
   try {
     options.onProgress?.(0, 'reading');
+    // One memory for the workers' columns and loops (plain-wasm.ts).
+    const memory = plainArenaMemory();
     const parts = await Promise.all(
-      workers.map((w, k) => ask<Parsed>(w, { op: 'parse', path, from: bounds[k]!, to: bounds[k + 1]!, width: names.length, delimiter: COMMA })),
+      workers.map((w, k) => ask<Parsed>(w, { op: 'parse', path, from: bounds[k]!, to: bounds[k + 1]!, width: names.length, delimiter: COMMA, memory })),
     );
     throwIfAborted(options.signal, 'the add');
     const bail = parts.find((p) => p.op === 'bail');

@@ -11,12 +11,13 @@ import type { ParsedColumn } from './plain-csv-parse.js';
 import { parsePlainRange } from './plain-csv-range.js';
 import { partBuffers } from './plain-csv-types.js';
 import { rowGroupRuns } from './plain-row-groups.js';
+import { threadArena } from './plain-wasm.js';
 import { plainColumnProfile } from './plain-stats.js';
 import type { PlainType } from './plain-column.js';
 import type { ColumnProfile } from './types.js';
 
 export type PlainWorkerRequest =
-  | { readonly op: 'parse'; readonly path: string; readonly from: number; readonly to: number; readonly width: number; readonly delimiter: number }
+  | { readonly op: 'parse'; readonly path: string; readonly from: number; readonly to: number; readonly width: number; readonly delimiter: number; readonly memory: WebAssembly.Memory }
   | { readonly op: ColumnWork; readonly columns: readonly ColumnJob[]; readonly partRows: readonly number[]; readonly rowGroupRows: number };
 
 /**
@@ -50,11 +51,15 @@ const port = parentPort!;
 port.on('message', (req: PlainWorkerRequest) => {
   try {
     if (req.op === 'parse') {
+      threadArena(req.memory);
       const part = parsePlainRange(req.path, req.from, req.to, req.width, req.delimiter);
       if ('bail' in part) port.postMessage({ op: 'bail', reason: part.bail });
       else port.postMessage({ op: 'parsed', ...part }, partBuffers(part.columns));
       return;
     }
+    // The columns lie in the read's memory, which this thread's loops then reach (plain-wasm.ts).
+    const arena = threadArena();
+    for (const job of req.columns) for (const p of job.parts) if (p.kind !== 'empty') arena.adopt(p.kind === 'number' ? p.values : p.codes);
     if (req.op === 'profile') {
       const done = req.columns.map((job): ColumnProfiled => ({ index: job.index, profile: plainColumnProfile(job.name, columnParts(job.type, job.parts, req.partRows)) }));
       port.postMessage({ op: 'profile', done });

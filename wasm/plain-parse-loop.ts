@@ -1,5 +1,5 @@
 // AssemblyScript: the loop of the plain CSV parser (src/data/plain-csv-parse.ts), compiled to
-// src/data/plain-parse.wasm by `npm run build:wasm`. It parses lines into columns that the JS side
+// src/data/plain.wasm by `npm run build:wasm`. It parses lines into columns that the JS side
 // allocates in the shared memory it imports, and returns to it at each event it cannot handle
 // alone: a column's first value, a word not in its column's dictionary yet, the columns full, a
 // field that is not plain. The JS side then acts and calls again from the line's start.

@@ -5,16 +5,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { threadArena } from './plain-parse-wasm.js';
+import { threadArena } from './plain-wasm.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('the plain CSV parse loop in WebAssembly', () => {
-  it('is the build of its source (wasm/plain-parse.ts): `npm run build:wasm` after a change', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'keel-wasm-')), 'plain-parse.wasm');
+  it('is the build of its source (wasm/plain.ts): `npm run build:wasm` after a change', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'keel-wasm-')), 'plain.wasm');
     const asc = join(ROOT, 'node_modules', 'assemblyscript', 'bin', 'asc.js');
-    await promisify(execFile)(process.execPath, [asc, 'wasm/plain-parse.ts', '--config', 'wasm/asconfig.json', '-o', out], { cwd: ROOT });
-    expect(readFileSync(out).equals(readFileSync(join(ROOT, 'src', 'data', 'plain-parse.wasm')))).toBe(true);
+    await promisify(execFile)(process.execPath, [asc, 'wasm/plain.ts', '--config', 'wasm/asconfig.json', '-o', out], { cwd: ROOT });
+    expect(readFileSync(out).equals(readFileSync(join(ROOT, 'src', 'data', 'plain.wasm')))).toBe(true);
   }, 60_000);
 
   it('allocates zeroed memory, aligned to 8, growing the memory past its first pages', () => {
