@@ -12,11 +12,12 @@
  *  - builtin: short columns by Float64Array's sort.
  * Every route gives what Float64Array.prototype.sort gives (-0 before 0 too).
  *
- * The arrays are scratch memory kept from one column to the next (one set per thread): a fresh
- * array costs a page fault per 4 KiB on its first touch, and these were slow here (a new 8 MB
- * array took up to 40 ms to fill; the statistics of the benchmark's 1,000,000 rows × 15 number
- * columns spent most of their time so).
+ * The arrays are scratch memory kept from one column to the next (one set per thread, in the
+ * read's arena, plain-wasm.ts): a fresh array costs a page fault per 4 KiB on its first touch, and
+ * these were slow here (a new 8 MB array took up to 40 ms to fill). The loops that drop the
+ * missing values, key the decimals and sort the keys are WebAssembly (wasm/plain-columns.ts).
  */
+import { threadArena, type Arena } from './plain-wasm.js';
 
 /** How sortedValues sorted a column: for the tests and the bench. */
 export type SortRoute = 'presorted' | 'counted' | 'keys' | 'bits' | 'builtin';
@@ -40,26 +41,18 @@ const MAX_DECIMALS = 9;
 
 const POW10 = Array.from({ length: MAX_DECIMALS + 1 }, (_, d) => 10 ** d);
 
-/** The scratch buffers: the values without the missing ones, three for the sorts, and counts (plain-counted.ts). */
-type Slot = 'present' | 'a' | 'b' | 'c' | 'counts';
-const scratch = new Map<Slot, ArrayBuffer>();
+/** The scratch areas of the read's arena (plain-wasm.ts): the values without the missing ones, three for the sorts. */
+type Slot = 'present' | 'a' | 'b' | 'c';
 
-/** A buffer of at least `bytes` for `slot`, its contents left from earlier use. */
-function buffer(slot: Slot, bytes: number): ArrayBuffer {
-  let b = scratch.get(slot);
-  if (!b || b.byteLength < bytes) scratch.set(slot, (b = new ArrayBuffer(Math.max(bytes, Math.ceil((b?.byteLength ?? 0) * 1.25)))));
-  return b;
-}
-
-const float64s = (slot: Slot, n: number) => new Float64Array(buffer(slot, 8 * n), 0, n);
+const float64s = (slot: Slot, n: number) => {
+  const arena = threadArena();
+  return arena.f64(arena.scratch(`sort ${slot}`, 8 * n), n);
+};
 /** n 32-bit integers of scratch memory (`slot`'s), their contents left from earlier use. */
-export const scratchUint32s = (slot: Slot, n: number) => new Uint32Array(buffer(slot, 4 * n), 0, n);
-const uint32s = scratchUint32s;
-
-/** Lets go of the scratch memory (a thread done with its columns). */
-export function releaseSortScratch(): void {
-  scratch.clear();
-}
+const uint32s = (slot: Slot, n: number) => {
+  const arena = threadArena();
+  return arena.u32(arena.scratch(`sort ${slot}`, 4 * n), n);
+};
 
 /**
  * `values` (NaN: missing) without the missing ones, sorted ascending, with their distinct count;
@@ -85,35 +78,27 @@ export function sortedValues(values: Float64Array | readonly Float64Array[]): So
  * whether they are ascending, and their min and max.
  */
 function dropMissing(parts: readonly Float64Array[]): { present: Float64Array; ascending: boolean; min: number; max: number } {
-  let missing = 0;
-  let length = 0;
-  let ascending = true;
-  let last = -Infinity, min = Infinity, max = -Infinity;
-  for (const values of parts) {
-    length += values.length;
-    for (let i = 0; i < values.length; i++) {
-      const x = values[i]!;
-      if (x !== x) missing++;
-      else {
-        // Tested only while ascending: on unsorted values the test's branch is a coin toss (half
-        // of this pass's time). -0 after 0 is out of order for the built-in sort.
-        if (ascending && (x < last || (x === 0 && last === 0 && 1 / x < 0 && 1 / last > 0))) ascending = false;
-        if (x < min) min = x;
-        if (x > max) max = x;
-        last = x;
-      }
-    }
-  }
-  if (missing === 0 && parts.length === 1) return { present: parts[0]!, ascending, min, max };
-  const present = float64s('present', length - missing);
+  const arena = threadArena();
+  const placed = parts.map((values, k) => arena.place(values, `sort part ${k}`));
+  const scan = presentScan(arena, parts, placed);
+  const length = parts.reduce((sum, p) => sum + p.length, 0);
+  if (scan.missing === 0 && parts.length === 1) return { present: parts[0]!, ascending: scan.ascending, min: scan.min, max: scan.max };
+  // One more: the loop stores each value before it tells whether it was missing.
+  const present = float64s('present', length - scan.missing + 1).subarray(0, length - scan.missing);
   let k = 0;
-  for (const values of parts) {
-    for (let i = 0; i < values.length; i++) {
-      const x = values[i]!;
-      if (x === x) present[k++] = x;
-    }
-  }
-  return { present, ascending, min, max };
+  parts.forEach((values, j) => (k += arena.wasm.compact(placed[j]!, values.length, present.byteOffset + 8 * k)));
+  return { present, ascending: scan.ascending, min: scan.min, max: scan.max };
+}
+
+/** dropMissing's pass over the parts (wasm/plain-columns.ts's presentScan): missing values, whether the rest ascend, min and max. */
+function presentScan(arena: Arena, parts: readonly Float64Array[], placed: readonly number[]): { missing: number; ascending: boolean; min: number; max: number } {
+  const out = arena.out;
+  arena.i32(out, 2).set([0, 1]);
+  arena.f64(out + 8, 3).set([-Infinity, Infinity, -Infinity]);
+  parts.forEach((values, k) => arena.wasm.presentScan(placed[k]!, values.length, out));
+  const [missing, ascending] = arena.i32(out, 2);
+  const [, min, max] = arena.f64(out + 8, 3);
+  return { missing: missing!, ascending: ascending === 1, min: min!, max: max! };
 }
 
 /** Distinct values of sorted `v`. */
@@ -170,15 +155,10 @@ function decimalKeys(v: Float64Array, d: number, min: number, max: number): Keye
   const base = Math.round(min * scale), top = Math.round(max * scale);
   if (!(Math.abs(base) < 2 ** 52 && Math.abs(top) < 2 ** 52 && top - base < 2 ** 32)) return -1;
   const keys = uint32s('a', n);
-  let negativeZeros = 0;
-  for (let i = 0; i < n; i++) {
-    const x = v[i]!;
-    const k = Math.round(x * scale);
-    if (k / scale !== x) return i;
-    if (x === 0 && 1 / x < 0) negativeZeros++;
-    keys[i] = k - base;
-  }
-  return { keys, base, scale, range: top - base + 1, negativeZeros };
+  const arena = threadArena();
+  const misfit = arena.wasm.decimalKeys(arena.place(v, 'sort input'), n, scale, base, keys.byteOffset, arena.out);
+  if (misfit >= 0) return misfit;
+  return { keys, base, scale, range: top - base + 1, negativeZeros: arena.i32(arena.out, 1)[0]! };
 }
 
 /** The values of keys with a short range, by counting each key. */
@@ -206,36 +186,11 @@ export function sortedFromCounts(counts: Uint32Array, base: number, scale: numbe
 /** The values of keys of any range below 2^32, by an LSD radix sort of two passes. */
 function keySort({ keys, base, scale, range, negativeZeros }: Keyed): SortedValues {
   const n = keys.length;
-  const bits = 32 - Math.clz32(range - 1);
-  const low = bits >>> 1;
-  const lowMask = (1 << low) - 1, highBuckets = 1 << (bits - low);
-  const lowCounts = new Int32Array(1 << low);
-  const highCounts = new Int32Array(highBuckets);
-  for (let i = 0; i < n; i++) {
-    const k = keys[i]!;
-    lowCounts[k & lowMask]!++;
-    highCounts[k >>> low]!++;
-  }
-  toStarts(lowCounts);
-  toStarts(highCounts);
-  const byLow = uint32s('b', n);
-  for (let i = 0; i < n; i++) {
-    const k = keys[i]!;
-    byLow[lowCounts[k & lowMask]!++] = k;
-  }
-  const sortedKeys = keys;
-  for (let i = 0; i < n; i++) {
-    const k = byLow[i]!;
-    sortedKeys[highCounts[k >>> low]!++] = k;
-  }
+  const arena = threadArena();
   const sorted = float64s('c', n);
-  let distinct = n > 0 ? 1 : 0;
-  let zerosLeft = negativeZeros;
-  for (let i = 0; i < n; i++) {
-    const x = (base + sortedKeys[i]!) / scale;
-    sorted[i] = x === 0 && zerosLeft > 0 ? (zerosLeft--, -0) : x;
-    if (i > 0 && sortedKeys[i] !== sortedKeys[i - 1]) distinct++;
-  }
+  // wasm/plain-columns.ts's keySort: byLow in 'b', and the two passes' bucket counts (2^16 at most each).
+  const counts = arena.scratch('sort counts', 8 << 16);
+  const distinct = arena.wasm.keySort(keys.byteOffset, n, base, scale, range, negativeZeros, uint32s('b', n).byteOffset, sorted.byteOffset, counts, counts + (4 << 16));
   return { sorted, distinct, route: 'keys' };
 }
 
@@ -259,7 +214,7 @@ export function radixSortBits(v: Float64Array): Float64Array {
   const n = v.length;
   const copy = float64s('a', n);
   copy.set(v);
-  let src = new Uint32Array(copy.buffer, 0, 2 * n);
+  let src = threadArena().u32(copy.byteOffset, 2 * n);
   for (let i = 0; i < n; i++) {
     const hi = src[2 * i + 1]!;
     if (hi >>> 31) {
@@ -298,5 +253,5 @@ export function radixSortBits(v: Float64Array): Float64Array {
       src[2 * i + 1] = ~hi;
     }
   }
-  return new Float64Array(src.buffer, 0, n);
+  return threadArena().f64(src.byteOffset, n);
 }

@@ -28,6 +28,10 @@ export interface PlainWasm {
   scanChunk(p: number, n: number, out: number): void;
   bounds(p: number, n: number, out: number): void;
   countKeys(p: number, n: number, scale: number, base: number, range: number, counts: number, out: number): number;
+  presentScan(p: number, n: number, out: number): void;
+  compact(p: number, n: number, dst: number): number;
+  decimalKeys(v: number, n: number, scale: number, base: number, keys: number, out: number): number;
+  keySort(keys: number, n: number, base: number, scale: number, range: number, negativeZeros: number, byLow: number, sorted: number, lowCounts: number, highCounts: number): number;
 }
 
 const PAGE = 1 << 16;
@@ -119,6 +123,15 @@ export class Arena {
    */
   offsetOf(a: Float64Array | Int32Array | Uint32Array): number {
     return inMemory.has(a.buffer) ? a.byteOffset : -1;
+  }
+
+  /** Where `a` lies in this memory: its own place, or a copy's in the scratch area `name`. */
+  place(a: Float64Array, name: string): number {
+    const at = this.offsetOf(a);
+    if (at >= 0) return at;
+    const copy = this.scratch(name, a.byteLength);
+    this.f64(copy, a.length).set(a);
+    return copy;
   }
 
   /** Says that `a` (an array from another thread of this memory) lies in it. */
