@@ -208,3 +208,48 @@ function toStarts(counts: usize, n: i32): void {
     sum += c;
   }
 }
+
+export const NOT_DECIMAL: i32 = -1;
+export const TOO_MANY: i32 = -2;
+
+/**
+ * NumberDictionary's decimalCells loop (src/data/parquet-js-number-dictionary.ts) over the n
+ * values at p (the chunk's rows from `start` on): each present value's entry looked up by its
+ * cell round(v·scale) - base in the i32 cells (entry + 1, 0 for none), new ones numbered in order
+ * of first sight (their cell in entryCell, their row in first), each present value's entry in
+ * indices. Returns the entries, NOT_DECIMAL for a value that is not a decimal at this scale (or
+ * is -0), or TOO_MANY past `limit` entries; the cells it set are cleared again in every case.
+ */
+export function decimalCells(p: usize, n: i32, start: i32, scale: f64, base: f64, limit: i32, cells: usize, entryCell: usize, first: usize, indices: usize): i32 {
+  let entries: i32 = 0, present: i32 = 0;
+  let result: i32 = 0;
+  for (let i: i32 = 0; i < n; i++) {
+    const v = load<f64>(p + (<usize>i << 3));
+    if (v != v) continue;
+    const x = jsRound(v * scale);
+    if (x / scale != v || (x == 0 && negative(v))) {
+      result = NOT_DECIMAL;
+      break;
+    }
+    const cell = <i32>(x - base);
+    const at = cells + (<usize>cell << 2);
+    const e = load<i32>(at) - 1;
+    if (e >= 0) {
+      store<i32>(indices + (<usize>present << 2), e);
+      present++;
+    } else {
+      if (entries == limit) {
+        result = TOO_MANY;
+        break;
+      }
+      store<i32>(at, entries + 1);
+      store<i32>(entryCell + (<usize>entries << 2), cell);
+      store<i32>(first + (<usize>entries << 2), start + i);
+      store<i32>(indices + (<usize>present << 2), entries);
+      present++;
+      entries++;
+    }
+  }
+  for (let k: i32 = 0; k < entries; k++) store<i32>(cells + (<usize>load<i32>(entryCell + (<usize>k << 2)) << 2), 0);
+  return result < 0 ? result : entries;
+}

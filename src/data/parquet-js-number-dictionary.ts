@@ -8,6 +8,7 @@
  */
 import { type ByteSink, bitPackedRunLength, bitWidth, definitionLevelsLength, writeBitPackedRun, writeNumberLevels } from './parquet-js-bytes.js';
 import { dataPageHeader, dictionaryPageHeader, Encoding, type EncodedChunk } from './parquet-js-pages.js';
+import { threadArena } from './plain-wasm.js';
 
 /** At most 2^13 entries: indices of 13 bits at most, a hash table of 256 KiB (in a core's cache). */
 const MAX_ENTRIES = 1 << 13;
@@ -15,7 +16,8 @@ const MAX_ENTRIES = 1 << 13;
 /** Cells of the direct table of short decimals (min to max in steps of 10^-k). */
 const DECIMAL_CELLS = 1 << 16;
 const SCALES = [1, 10, 100, 1000, 10_000];
-const NOT_DECIMAL = -1;
+/** decimalCells' results besides an entry count (wasm/plain-columns.ts's). */
+const NOT_DECIMAL = -1, TOO_MANY = -2;
 
 /**
  * The scratch arrays of a NumberDictionary. Each encode leaves them as it found them (the used
@@ -43,14 +45,17 @@ function scratchFor(groupRows: number): Scratch {
   if (shared && shared.first.length >= entries && shared.indices.length >= groupRows) return shared;
   const rows = Math.max(groupRows, shared?.indices.length ?? 0), most = Math.max(entries, shared?.first.length ?? 0);
   const slotCount = 2 ** Math.ceil(Math.log2(2 * most));
+  // In the read's arena (plain-wasm.ts), where wasm/plain-columns.ts's decimalCells reaches them.
+  const arena = threadArena();
+  const ints = (n: number) => arena.i32(arena.alloc(n * 4), n);
   shared = {
-    table: new Int32Array(slotCount * 4),
+    table: ints(slotCount * 4),
     shift: 32 - Math.log2(slotCount),
-    entrySlot: new Int32Array(most),
-    first: new Int32Array(most),
-    indices: new Int32Array(rows),
-    cells: new Int32Array(DECIMAL_CELLS),
-    entryCell: new Int32Array(most),
+    entrySlot: ints(most),
+    first: ints(most),
+    indices: ints(rows),
+    cells: ints(DECIMAL_CELLS),
+    entryCell: ints(most),
   };
   return shared;
 }
@@ -129,7 +134,8 @@ export class NumberDictionary {
    * As `distinct`, faster, for whole numbers and short decimals (a CSV's 20.5, 0.0325) in a narrow
    * range: a value's entry is looked up directly by round(v × 10^k) - round(min × 10^k), no hash.
    * NOT_DECIMAL when the chunk's values are not such (checked on each: round(v × 10^k) / 10^k is
-   * v itself), nor -0.0 (which the cell of 0 would merge with 0.0).
+   * v itself), nor -0.0 (which the cell of 0 would merge with 0.0). The loop is wasm/plain-columns.ts's
+   * decimalCells for values in the read's arena, this one's for others.
    */
   private decimalCells(start: number, end: number, limit: number, min: number, max: number): number | undefined {
     const { values, cells, entryCell, first, indices } = this;
@@ -146,6 +152,11 @@ export class NumberDictionary {
     const scale = SCALES.find(fits);
     if (scale === undefined) return NOT_DECIMAL;
     const base = Math.round(min * scale);
+    const arena = threadArena(), at = arena.offsetOf(values);
+    if (at >= 0) {
+      const result = arena.wasm.decimalCells(at + start * 8, end - start, start, scale, base, limit, cells.byteOffset, entryCell.byteOffset, first.byteOffset, indices.byteOffset);
+      return result === TOO_MANY ? undefined : result;
+    }
     let entries = 0;
     let present = 0;
     try {

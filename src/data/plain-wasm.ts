@@ -31,6 +31,7 @@ export interface PlainWasm {
   presentScan(p: number, n: number, out: number): void;
   compact(p: number, n: number, dst: number): number;
   decimalKeys(v: number, n: number, scale: number, base: number, keys: number, out: number): number;
+  decimalCells(p: number, n: number, start: number, scale: number, base: number, limit: number, cells: number, entryCell: number, first: number, indices: number): number;
   keySort(keys: number, n: number, base: number, scale: number, range: number, negativeZeros: number, byLow: number, sorted: number, lowCounts: number, highCounts: number): number;
 }
 
