@@ -253,3 +253,80 @@ export function decimalCells(p: usize, n: i32, start: i32, scale: f64, base: f64
   for (let k: i32 = 0; k < entries; k++) store<i32>(cells + (<usize>load<i32>(entryCell + (<usize>k << 2)) << 2), 0);
   return result < 0 ? result : entries;
 }
+
+/** compensatedSum (src/data/profile-sorted.ts): Σ(x·scale) over the n values at p, Neumaier's compensation added. */
+export function compensatedSum(p: usize, n: i32, scale: f64): f64 {
+  let sum: f64 = 0, comp: f64 = 0;
+  for (let i: i32 = 0; i < n; i++) {
+    const x = load<f64>(p + (<usize>i << 3)) * scale;
+    const t = sum + x;
+    comp += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
+    sum = t;
+  }
+  return sum + comp;
+}
+
+/** compensatedSquares (src/data/profile-sorted.ts): Σ(x·scale - mean)² over the n values at p, Neumaier's compensation added. */
+export function compensatedSquares(p: usize, n: i32, mean: f64, scale: f64): f64 {
+  let sum: f64 = 0, comp: f64 = 0;
+  for (let i: i32 = 0; i < n; i++) {
+    const d = load<f64>(p + (<usize>i << 3)) * scale - mean;
+    const x = d * d;
+    const t = sum + x;
+    comp += sum >= x ? sum - t + x : x - t + sum;
+    sum = t;
+  }
+  return sum + comp;
+}
+
+/**
+ * runs' first walk (src/data/profile-sorted.ts, short runs) over the n sorted values at p: each
+ * run of equal values counted by its length in the i32 lengths (n + 1 of them, zeroed here).
+ * Returns the distinct count; the longest run (i32) at out.
+ */
+export function runLengths(p: usize, n: i32, lengths: usize, out: usize): i32 {
+  memory.fill(lengths, 0, <usize>(n + 1) << 2);
+  let distinct: i32 = 0, longest: i32 = 1, len: i32 = 1;
+  for (let i: i32 = 1; i < n; i++) {
+    if (load<f64>(p + (<usize>i << 3)) == load<f64>(p + (<usize>(i - 1) << 3))) len++;
+    else {
+      const at = lengths + (<usize>len << 2);
+      store<i32>(at, load<i32>(at) + 1);
+      if (len > longest) longest = len;
+      distinct++;
+      len = 1;
+    }
+  }
+  const at = lengths + (<usize>len << 2);
+  store<i32>(at, load<i32>(at) + 1);
+  if (len > longest) longest = len;
+  distinct++;
+  store<i32>(out, longest);
+  return distinct;
+}
+
+/**
+ * runs' second walk (short runs): the runs of more than `cut` values, and the first `ties` of
+ * exactly `cut`, as (start, length) i32 pairs at picks, in value order. Returns the pairs.
+ */
+export function longRuns(p: usize, n: i32, cut: i32, ties: i32, picks: usize): i32 {
+  let pairs: i32 = 0, tied: i32 = 0;
+  for (let i: i32 = 0; i + cut - 1 < n; ) {
+    const x = load<f64>(p + (<usize>i << 3));
+    if (x != load<f64>(p + (<usize>(i + cut - 1) << 3))) {
+      i++;
+      continue;
+    }
+    let j = i + cut;
+    while (j < n && load<f64>(p + (<usize>j << 3)) == x) j++;
+    const len = j - i;
+    if (len > cut || (len == cut && tied < ties)) {
+      if (len == cut) tied++;
+      store<i32>(picks + (<usize>pairs << 3), i);
+      store<i32>(picks + (<usize>pairs << 3), len, 4);
+      pairs++;
+    }
+    i = j;
+  }
+  return pairs;
+}

@@ -32,6 +32,10 @@ export interface PlainWasm {
   compact(p: number, n: number, dst: number): number;
   decimalKeys(v: number, n: number, scale: number, base: number, keys: number, out: number): number;
   decimalCells(p: number, n: number, start: number, scale: number, base: number, limit: number, cells: number, entryCell: number, first: number, indices: number): number;
+  compensatedSum(p: number, n: number, scale: number): number;
+  compensatedSquares(p: number, n: number, mean: number, scale: number): number;
+  runLengths(p: number, n: number, lengths: number, out: number): number;
+  longRuns(p: number, n: number, cut: number, ties: number, picks: number): number;
   keySort(keys: number, n: number, base: number, scale: number, range: number, negativeZeros: number, byLow: number, sorted: number, lowCounts: number, highCounts: number): number;
 }
 
@@ -156,6 +160,11 @@ let arena: Arena | undefined;
 export function threadArena(memory?: WebAssembly.Memory): Arena {
   if (memory && arena?.memory !== memory) arena = new Arena(memory);
   return (arena ??= new Arena());
+}
+
+/** This thread's arena when `a` lies in its memory (made by it, or adopted), else undefined: none is made for the asking. */
+export function arenaOf(a: Float64Array | Int32Array | Uint32Array): Arena | undefined {
+  return arena && inMemory.has(a.buffer) ? arena : undefined;
 }
 
 let compiled: WebAssembly.Module | undefined;
