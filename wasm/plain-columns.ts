@@ -330,3 +330,72 @@ export function longRuns(p: usize, n: i32, cut: i32, ties: i32, picks: usize): i
   }
   return pairs;
 }
+
+/**
+ * writeNumberLevels' bytes (src/data/parquet-js-bytes.ts): the n values at p as definition levels
+ * of bit width 1, bit k of each byte set when value k is present (not NaN), the last byte's
+ * missing bits 0; written at out. Returns the bytes written.
+ */
+export function numberLevels(p: usize, n: i32, out: usize): i32 {
+  let o = out;
+  let i: i32 = 0;
+  for (const full = n & ~7; i < full; i += 8) {
+    const q = p + (<usize>i << 3);
+    let byte: u32 = 0;
+    for (let k: i32 = 0; k < 8; k++) {
+      const v = load<f64>(q + (<usize>k << 3));
+      byte |= u32(v == v) << k;
+    }
+    store<u8>(o++, byte);
+  }
+  if (i < n) {
+    let byte: u32 = 0;
+    for (let k: i32 = 0; i < n; i++, k++) {
+      const v = load<f64>(p + (<usize>i << 3));
+      byte |= u32(v == v) << k;
+    }
+    store<u8>(o++, byte);
+  }
+  return <i32>(o - out);
+}
+
+/** writeBitPackedRun's bytes for width ≤ 25: the n i32 at p, width bits each, LSB first, at out (no padding). Returns the bytes written. */
+export function bitPack(p: usize, n: i32, width: u32, out: usize): i32 {
+  let o = out;
+  let acc: u32 = 0, bits: u32 = 0;
+  for (let i: i32 = 0; i < n; i++) {
+    acc |= load<u32>(p + (<usize>i << 2)) << bits;
+    bits += width;
+    while (bits >= 8) {
+      store<u8>(o++, acc & 0xff);
+      acc >>>= 8;
+      bits -= 8;
+    }
+  }
+  if (bits > 0) store<u8>(o++, acc & 0xff);
+  return <i32>(o - out);
+}
+
+/** writeDoubles: the present values of the n at p, in order, at out (8-aligned). Returns how many. */
+export function presentDoubles(p: usize, n: i32, out: usize): i32 {
+  let j: i32 = 0;
+  for (let i: i32 = 0; i < n; i++) {
+    const v = load<f64>(p + (<usize>i << 3));
+    store<f64>(out + (<usize>j << 3), v);
+    j += i32(v == v);
+  }
+  return j;
+}
+
+/** writeInt64s: the present values of the n at p (whole, within 2^53), in order, as INT64 at out. Returns how many. */
+export function presentInt64s(p: usize, n: i32, out: usize): i32 {
+  let j: i32 = 0;
+  for (let i: i32 = 0; i < n; i++) {
+    const v = load<f64>(p + (<usize>i << 3));
+    if (v == v) {
+      store<i64>(out + (<usize>j << 3), <i64>v);
+      j++;
+    }
+  }
+  return j;
+}

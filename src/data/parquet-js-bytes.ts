@@ -4,22 +4,38 @@
  * Encodings.md). All little-endian, as Parquet is; the typed-array views assume a little-endian
  * machine (x86 and arm64 both are).
  */
+import { arenaOf, type Arena } from './plain-wasm.js';
 
-/** An append-only byte buffer over one ArrayBuffer (so the result can be transferred whole). */
+/**
+ * An append-only byte buffer over one ArrayBuffer (so the result can be transferred whole), or in
+ * a plain CSV read's arena (plain-wasm.ts), where wasm/plain-columns.ts's loops write pages too
+ * and the other threads see it as it is.
+ */
 export class ByteSink {
   buf: Uint8Array;
   pos = 0;
 
-  constructor(capacity: number) {
-    this.buf = new Uint8Array(Math.max(64, capacity));
+  constructor(capacity: number, readonly arena?: Arena) {
+    this.buf = this.fresh(Math.max(64, capacity));
   }
 
   /** Room for `n` more bytes. Views of `buf` taken before a call are stale after it. */
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    const grown = new Uint8Array(Math.max(Math.ceil(this.buf.length * 1.5), this.pos + n));
+    const grown = this.fresh(Math.max(Math.ceil(this.buf.length * 1.5), this.pos + n));
     grown.set(this.buf.subarray(0, this.pos));
     this.buf = grown;
+  }
+
+  /** Where the next byte goes in the arena (the sink's must be there). */
+  get arenaPos(): number {
+    return this.buf.byteOffset + this.pos;
+  }
+
+  private fresh(bytes: number): Uint8Array {
+    if (!this.arena) return new Uint8Array(bytes);
+    const at = this.arena.alloc(bytes);
+    return this.arena.bytes.subarray(at, at + bytes);
   }
 
   /** Room for `total` bytes in all (an estimate of the whole, made early, saves copies). */
@@ -96,6 +112,11 @@ export function writeNumberLevels(sink: ByteSink, values: Float64Array, start: n
   const groups = Math.ceil(n / 8);
   sink.varint(groups * 2 + 1);
   sink.ensure(groups);
+  const arena = sink.arena && arenaOf(values);
+  if (arena) {
+    sink.pos += arena.wasm.numberLevels(values.byteOffset + start * 8, n, sink.arenaPos);
+    return;
+  }
   const b = sink.buf;
   let p = sink.pos;
   let i = start;
@@ -152,7 +173,9 @@ export function writeBitPackedRun(sink: ByteSink, values: Int32Array, n: number,
   const b = sink.buf;
   let p = sink.pos;
   const end = p + groups * width;
-  if (width <= 25) {
+  const arena = sink.arena && width <= 25 && arenaOf(values);
+  if (arena) p += arena.wasm.bitPack(values.byteOffset, n, width, sink.arenaPos);
+  else if (width <= 25) {
     // At most 7 pending bits plus 25: the accumulator fits 32 bits (read unsigned with >>>).
     let acc = 0;
     let bits = 0;

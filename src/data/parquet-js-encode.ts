@@ -12,6 +12,7 @@ import { encodeNumberChunk } from './parquet-js-numbers.js';
 import type { EncodedChunk } from './parquet-js-pages.js';
 import { StringChunkEncoder } from './parquet-js-text.js';
 import type { PlainColumn, PlainType } from './plain-column.js';
+import { arenaOf } from './plain-wasm.js';
 
 export { chunkFileLength, type EncodedChunk } from './parquet-js-pages.js';
 
@@ -51,7 +52,9 @@ export function encodeColumn(column: PlainColumn, rowGroupRows: number = DEFAULT
   // Room for the first chunk (PLAIN numbers, or text of 2-byte indices); then for the whole
   // column as the first chunk says. A fresh buffer is zeroed whole (~3 ms a MB here): one of
   // about the right size, not an upper bound nor a copy per growth.
-  const sink = new ByteSink(column.type === 'string' ? groupRows * 2 + 65_536 : column.type === 'bool' ? groupRows / 4 + 256 : groupRows * 8.2 + 256);
+  // In the plain CSV read's arena when the column is (plain-wasm.ts): its loops then write the pages.
+  const arena = arenaOf(column.type === 'string' ? column.codes : column.values);
+  const sink = new ByteSink(column.type === 'string' ? groupRows * 2 + 65_536 : column.type === 'bool' ? groupRows / 4 + 256 : groupRows * 8.2 + 256, arena);
   let encodeChunk: (start: number, end: number) => EncodedChunk;
   if (column.type === 'string') {
     const encoder = new StringChunkEncoder(sink, column.codes, column.dictionary, groupRows);

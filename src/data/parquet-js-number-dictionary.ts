@@ -8,7 +8,7 @@
  */
 import { type ByteSink, bitPackedRunLength, bitWidth, definitionLevelsLength, writeBitPackedRun, writeNumberLevels } from './parquet-js-bytes.js';
 import { dataPageHeader, dictionaryPageHeader, Encoding, type EncodedChunk } from './parquet-js-pages.js';
-import { threadArena } from './plain-wasm.js';
+import { threadArena, type Arena } from './plain-wasm.js';
 
 /** At most 2^13 entries: indices of 13 bits at most, a hash table of 256 KiB (in a core's cache). */
 const MAX_ENTRIES = 1 << 13;
@@ -25,6 +25,7 @@ const NOT_DECIMAL = -1, TOO_MANY = -2;
  * a page fault per 4 KiB on first touch, and a column's pieces (plain-row-groups.ts) each had theirs.
  */
 interface Scratch {
+  readonly arena: Arena;
   /** 4 ints a slot: entry number + 1 (0 for free), the value's low and high halves, unused. */
   readonly table: Int32Array;
   readonly shift: number;
@@ -42,13 +43,14 @@ let shared: Scratch | undefined;
 /** Scratch for chunks of up to groupRows rows: the shared set, grown if too small. */
 function scratchFor(groupRows: number): Scratch {
   const entries = Math.min(MAX_ENTRIES, Math.max(1, groupRows >> 4));
-  if (shared && shared.first.length >= entries && shared.indices.length >= groupRows) return shared;
+  const arena = threadArena();
+  if (shared && shared.arena === arena && shared.first.length >= entries && shared.indices.length >= groupRows) return shared;
   const rows = Math.max(groupRows, shared?.indices.length ?? 0), most = Math.max(entries, shared?.first.length ?? 0);
   const slotCount = 2 ** Math.ceil(Math.log2(2 * most));
   // In the read's arena (plain-wasm.ts), where wasm/plain-columns.ts's decimalCells reaches them.
-  const arena = threadArena();
   const ints = (n: number) => arena.i32(arena.alloc(n * 4), n);
   shared = {
+    arena,
     table: ints(slotCount * 4),
     shift: 32 - Math.log2(slotCount),
     entrySlot: ints(most),

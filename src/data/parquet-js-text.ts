@@ -5,6 +5,7 @@
  */
 import { ByteSink, bitPackedRunLength, bitWidth, definitionLevelsLength, writeBitPackedRun, writeCodeLevels, writeUtf8Value } from './parquet-js-bytes.js';
 import { dataPageHeader, dictionaryPageHeader, Encoding, type EncodedChunk } from './parquet-js-pages.js';
+import { threadArena, type Arena } from './plain-wasm.js';
 
 /**
  * The scratch arrays of a StringChunkEncoder, shared by every text column of a thread in turn:
@@ -12,6 +13,7 @@ import { dataPageHeader, dictionaryPageHeader, Encoding, type EncodedChunk } fro
  * touch, and a column's pieces, plain-row-groups.ts, each had theirs.)
  */
 interface Scratch {
+  readonly arena: Arena;
   readonly remap: Int32Array;
   readonly used: Int32Array;
   readonly indices: Int32Array;
@@ -21,9 +23,12 @@ interface Scratch {
 let shared: Scratch | undefined;
 
 function scratchFor(entries: number, groupRows: number): Scratch {
-  if (shared && shared.remap.length >= entries && shared.indices.length >= groupRows) return shared;
+  const arena = threadArena();
+  if (shared && shared.arena === arena && shared.remap.length >= entries && shared.indices.length >= groupRows) return shared;
   const most = Math.max(entries, shared?.remap.length ?? 0), rows = Math.max(groupRows, shared?.indices.length ?? 0);
-  shared = { remap: new Int32Array(most).fill(-1), used: new Int32Array(Math.min(rows, most)), indices: new Int32Array(rows), dictionarySink: shared?.dictionarySink ?? new ByteSink(1 << 16) };
+  // In the plain CSV read's arena (plain-wasm.ts), where wasm/plain-columns.ts's bitPack reads the indices.
+  const ints = (n: number) => arena.i32(arena.alloc(n * 4), n);
+  shared = { arena, remap: ints(most).fill(-1), used: ints(Math.min(rows, most)), indices: ints(rows), dictionarySink: shared?.dictionarySink ?? new ByteSink(1 << 16) };
   return shared;
 }
 

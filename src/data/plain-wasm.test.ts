@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { threadArena } from './plain-wasm.js';
+import { encodeColumn } from './parquet-js-encode.js';
+import { arenaOf, plainArenaMemory, threadArena } from './plain-wasm.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -28,5 +29,29 @@ describe('the plain CSV parse loop in WebAssembly', () => {
     view.fill(1.5);
     expect(arena.f64(large, 1)[0]).toBe(1.5);
     expect(arena.memory.buffer.byteLength).toBeGreaterThanOrEqual(large + (5 << 20) + 16);
+  });
+
+  it("encodes a column the same in a new read's arena, none of the last one's scratch taken for its own", () => {
+    const encodeIn = (memory: WebAssembly.Memory) => {
+      const arena = threadArena(memory);
+      const values = arena.f64(arena.alloc(3000 * 8), 3000);
+      const codes = arena.i32(arena.alloc(3000 * 4), 3000);
+      for (let i = 0; i < 3000; i++) {
+        values[i] = i % 7 === 0 ? NaN : i % 13 === 0 ? 1.5 : (i % 50) / 10;
+        codes[i] = i % 11 === 0 ? -1 : i % 3;
+      }
+      expect(arenaOf(values)).toBe(arena);
+      const numbers = encodeColumn({ type: 'float', values }, 1000, { numberDictionary: true });
+      const words = encodeColumn({ type: 'string', codes, dictionary: ['a', 'b', 'c'] }, 1000);
+      return { values, bytes: [Buffer.from(numbers.bytes), Buffer.from(words.bytes)] };
+    };
+    const first = encodeIn(plainArenaMemory());
+    const second = encodeIn(plainArenaMemory());
+    // The first arena's arrays are not the second's: its loops would read them at the wrong place.
+    expect(arenaOf(first.values)).toBeUndefined();
+    expect(second.bytes).toEqual(first.bytes);
+    // And as encoded without any arena, by the JS loops alone.
+    const plain = Float64Array.from(first.values);
+    expect(Buffer.from(encodeColumn({ type: 'float', values: plain }, 1000, { numberDictionary: true }).bytes)).toEqual(first.bytes[0]);
   });
 });

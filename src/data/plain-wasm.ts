@@ -36,6 +36,10 @@ export interface PlainWasm {
   compensatedSquares(p: number, n: number, mean: number, scale: number): number;
   runLengths(p: number, n: number, lengths: number, out: number): number;
   longRuns(p: number, n: number, cut: number, ties: number, picks: number): number;
+  numberLevels(p: number, n: number, out: number): number;
+  bitPack(p: number, n: number, width: number, out: number): number;
+  presentDoubles(p: number, n: number, out: number): number;
+  presentInt64s(p: number, n: number, out: number): number;
   keySort(keys: number, n: number, base: number, scale: number, range: number, negativeZeros: number, byLow: number, sorted: number, lowCounts: number, highCounts: number): number;
 }
 
@@ -151,14 +155,21 @@ export class Arena {
   }
 }
 
-/** This thread's buffers of its arena's memory. */
-const inMemory = new WeakSet<ArrayBufferLike>();
+/** This thread's buffers of its arena's memory (a new set with each arena: an older one's arrays are not in this one). */
+let inMemory = new WeakSet<ArrayBufferLike>();
 
 let arena: Arena | undefined;
 
-/** This thread's arena: the one of `memory` when given (a read's worker), else the last one, else one of its own. */
+/**
+ * This thread's arena: the one of `memory` when given (a read's worker), else the last one, else
+ * one of its own. Scratch kept across calls must be the arena's (Arena.scratch), or be checked
+ * against it: a new arena's loops would take an older one's offsets for theirs.
+ */
 export function threadArena(memory?: WebAssembly.Memory): Arena {
-  if (memory && arena?.memory !== memory) arena = new Arena(memory);
+  if (memory && arena?.memory !== memory) {
+    inMemory = new WeakSet();
+    arena = new Arena(memory);
+  }
   return (arena ??= new Arena());
 }
 
