@@ -399,3 +399,41 @@ export function presentInt64s(p: usize, n: i32, out: usize): i32 {
   }
   return j;
 }
+
+/**
+ * valueMoments' first sum (src/data/plain-counted.ts): over the u32 counts (range of them), each
+ * key's value ((base + key) / decimals) · scale added as many times as it is counted, Neumaier's
+ * compensation, -0 for the first negativeZeros zeros. Returns the sum with its compensation.
+ */
+export function countedSum(counts: usize, range: i32, base: f64, decimals: f64, scale: f64, negativeZeros: i32): f64 {
+  let sum: f64 = 0, comp: f64 = 0;
+  for (let k: i32 = 0; k < range; k++) {
+    const c = <i32>load<u32>(counts + (<usize>k << 2));
+    if (c == 0) continue;
+    const x = ((base + <f64>k) / decimals) * scale;
+    for (let j: i32 = 0; j < c; j++) {
+      const v = x == 0 && j < negativeZeros ? -0.0 : x;
+      const t = sum + v;
+      comp += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
+      sum = t;
+    }
+  }
+  return sum + comp;
+}
+
+/** valueMoments' second sum: each counted value's (value · scale - mean)², as countedSum adds. */
+export function countedSquares(counts: usize, range: i32, base: f64, decimals: f64, scale: f64, mean: f64): f64 {
+  let sum: f64 = 0, comp: f64 = 0;
+  for (let k: i32 = 0; k < range; k++) {
+    const c = <i32>load<u32>(counts + (<usize>k << 2));
+    if (c == 0) continue;
+    const d = ((base + <f64>k) / decimals) * scale - mean;
+    const x = d * d;
+    for (let j: i32 = 0; j < c; j++) {
+      const t = sum + x;
+      comp += sum >= x ? sum - t + x : x - t + sum;
+      sum = t;
+    }
+  }
+  return sum + comp;
+}

@@ -6,17 +6,20 @@
  */
 import type { ParsedColumn } from './plain-csv-parse.js';
 import type { PlainColumn, PlainType } from './plain-column.js';
+import { threadArena } from './plain-wasm.js';
 
 export function columnParts(type: PlainType, parts: readonly ParsedColumn[], partRows: readonly number[]): PlainColumn[] {
+  // Arrays made here are in the thread's arena too, where its WebAssembly loops reach them (plain-wasm.ts).
+  const arena = threadArena();
   return parts.map((p, k): PlainColumn => {
     const n = partRows[k]!;
     if (type === 'string') {
       if (p.kind === 'text') return { type, codes: p.codes.subarray(0, n), dictionary: p.dictionary };
-      return { type, codes: new Int32Array(n).fill(-1), dictionary: [] };
+      return { type, codes: arena.i32(arena.alloc(n * 4), n).fill(-1), dictionary: [] };
     }
     // An int column's -0 values are 0 already (zeroIntSigns, plain-csv-types.ts).
     if (p.kind === 'number') return { type, values: p.values.subarray(0, n) };
-    const values = new Float64Array(n).fill(NaN);
+    const values = arena.f64(arena.alloc(n * 8), n).fill(NaN);
     if (p.kind === 'text') {
       // bool: the part's codes through its own dictionary
       const bit = p.dictionary.map((s) => (s === 'true' ? 1 : 0));

@@ -15,6 +15,7 @@ import { lerp, momentScale, QUANTILE_KEYS, QUANTILES, rankTop, storedUnit, TOP_K
 import { sortedStats } from './profile-sorted.js';
 import { COUNTED, OUTSIDE, wasmBounds, wasmCounts, wasmCountKeys } from './plain-columns-wasm.js';
 import { decimalsOf, sortedFromCounts } from './plain-sort.js';
+import { threadArena } from './plain-wasm.js';
 
 /** The counts of a column's values: value = (base + key) / scale, counts[key] of them. */
 export interface ValueCounts {
@@ -238,33 +239,12 @@ function runMoments(vc: ValueCounts, scale: number): { mean: number; std: number
  * value added as many times as it is counted (-0 first among zeros: the same sums).
  */
 function valueMoments(vc: ValueCounts, scale: number): { mean: number; std: number | null } {
+  // The loops are wasm/plain-columns.ts's countedSum and countedSquares: the counts are in the thread's arena (wasmCounts).
   const { counts, n } = vc;
-  let sum = 0, comp = 0;
-  for (let k = 0; k < counts.length; k++) {
-    const c = counts[k]!;
-    if (c === 0) continue;
-    const x = valueOf(vc, k) * scale;
-    for (let j = 0; j < c; j++) {
-      const v = x === 0 && j < vc.negativeZeros ? -0 : x;
-      const t = sum + v;
-      comp += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
-      sum = t;
-    }
-  }
-  const scaledMean = (sum + comp) / n;
-  sum = comp = 0;
-  for (let k = 0; k < counts.length; k++) {
-    const c = counts[k]!;
-    if (c === 0) continue;
-    const d = valueOf(vc, k) * scale - scaledMean;
-    const x = d * d;
-    for (let j = 0; j < c; j++) {
-      const t = sum + x;
-      comp += sum >= x ? sum - t + x : x - t + sum;
-      sum = t;
-    }
-  }
-  return { mean: scaledMean / scale, std: n > 1 ? Math.sqrt((sum + comp) / (n - 1)) / scale : null };
+  const arena = threadArena();
+  const scaledMean = arena.wasm.countedSum(counts.byteOffset, counts.length, vc.base, vc.scale, scale, vc.negativeZeros) / n;
+  const squares = arena.wasm.countedSquares(counts.byteOffset, counts.length, vc.base, vc.scale, scale, scaledMean);
+  return { mean: scaledMean / scale, std: n > 1 ? Math.sqrt(squares / (n - 1)) / scale : null };
 }
 
 /**

@@ -7,6 +7,7 @@
  * copied (one a part boundary: a few hundred KB a column).
  */
 import type { PlainColumn } from './plain-column.js';
+import { threadArena } from './plain-wasm.js';
 
 const lengthOf = (c: PlainColumn): number => (c.type === 'string' ? c.codes.length : c.values.length);
 
@@ -37,6 +38,8 @@ function view(c: PlainColumn, from: number, to: number): PlainColumn {
 
 /** Rows [from, to) of the column, which span parts, as one copy (text over a dictionary of its own). */
 function joined(parts: readonly PlainColumn[], lengths: readonly number[], from: number, to: number): PlainColumn {
+  // In the thread's arena, where the encoder's WebAssembly loops reach it (plain-wasm.ts).
+  const arena = threadArena();
   const first = parts[0]!;
   const segments: { part: PlainColumn; start: number; end: number }[] = [];
   for (let k = 0, offset = 0; k < parts.length && offset < to; offset += lengths[k++]!) {
@@ -44,7 +47,7 @@ function joined(parts: readonly PlainColumn[], lengths: readonly number[], from:
     if (start < end) segments.push({ part: parts[k]!, start: start - offset, end: end - offset });
   }
   if (first.type !== 'string') {
-    const values = new Float64Array(to - from);
+    const values = arena.f64(arena.alloc((to - from) * 8), to - from);
     let at = 0;
     for (const { part, start, end } of segments) {
       if (part.type === 'string') throw new Error('a number column expected');
@@ -55,7 +58,7 @@ function joined(parts: readonly PlainColumn[], lengths: readonly number[], from:
   }
   const dictionary: string[] = [];
   const ids = new Map<string, number>();
-  const codes = new Int32Array(to - from);
+  const codes = arena.i32(arena.alloc((to - from) * 4), to - from);
   let at = 0;
   for (const { part, start, end } of segments) {
     if (part.type !== 'string') throw new Error('a string column expected');

@@ -40,6 +40,8 @@ export interface PlainWasm {
   bitPack(p: number, n: number, width: number, out: number): number;
   presentDoubles(p: number, n: number, out: number): number;
   presentInt64s(p: number, n: number, out: number): number;
+  countedSum(counts: number, range: number, base: number, decimals: number, scale: number, negativeZeros: number): number;
+  countedSquares(counts: number, range: number, base: number, decimals: number, scale: number, mean: number): number;
   keySort(keys: number, n: number, base: number, scale: number, range: number, negativeZeros: number, byLow: number, sorted: number, lowCounts: number, highCounts: number): number;
 }
 
