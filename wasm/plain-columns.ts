@@ -437,3 +437,87 @@ export function countedSquares(counts: usize, range: i32, base: f64, decimals: f
   }
   return sum + comp;
 }
+
+/** How many of the n bytes at p are `byte` (the parse's row estimate counts line ends so). */
+export function countByte(p: usize, n: i32, byte: u32): i32 {
+  let count: i32 = 0;
+  for (let i: i32 = 0; i < n; i++) count += i32(<u32>load<u8>(p + <usize>i) == byte);
+  return count;
+}
+
+/** How many of the n u32 at p are not 0 (a counted column's distinct values). */
+export function countNonZero(p: usize, n: i32): i32 {
+  let count: i32 = 0;
+  for (let i: i32 = 0; i < n; i++) count += i32(load<u32>(p + (<usize>i << 2)) != 0);
+  return count;
+}
+
+/** largestCounts (src/data/plain-counted.ts): the `most` largest positive u32 of the n at p, largest first, as i32 at out. Returns how many. */
+export function largestCounts(p: usize, n: i32, most: i32, out: usize): i32 {
+  let taken: i32 = 0;
+  for (let k: i32 = 0; k < n; k++) {
+    const c = <i32>load<u32>(p + (<usize>k << 2));
+    if (c == 0 || (taken == most && c <= load<i32>(out + (<usize>(most - 1) << 2)))) continue;
+    let at = taken == most ? most - 1 : taken;
+    while (at > 0 && load<i32>(out + (<usize>(at - 1) << 2)) < c) {
+      store<i32>(out + (<usize>at << 2), load<i32>(out + (<usize>(at - 1) << 2)));
+      at--;
+    }
+    store<i32>(out + (<usize>at << 2), c);
+    if (taken < most) taken++;
+  }
+  return taken;
+}
+
+/** topOf's walk (src/data/plain-counted.ts): the keys counted more than cut times, and the first `ties` counted cut times, as (key, count) i32 pairs at picks. Returns the pairs. */
+export function countedTop(p: usize, n: i32, cut: i32, ties: i32, picks: usize): i32 {
+  let pairs: i32 = 0, tied: i32 = 0;
+  for (let k: i32 = 0; k < n; k++) {
+    const len = <i32>load<u32>(p + (<usize>k << 2));
+    if (len > cut || (len == cut && tied < ties)) {
+      if (len == cut) tied++;
+      store<i32>(picks + (<usize>pairs << 3), k);
+      store<i32>(picks + (<usize>pairs << 3), len, 4);
+      pairs++;
+    }
+  }
+  return pairs;
+}
+
+/**
+ * quantilesOf's walk (src/data/plain-counted.ts): for each of the m ascending i32 ranks at ranks,
+ * the key holding that rank of the counted values and the rank's place among that key's values,
+ * as (key, place) i32 pairs at out.
+ */
+export function rankKeys(p: usize, n: i32, ranks: usize, m: i32, out: usize): void {
+  let r: i32 = 0;
+  let below: f64 = 0;
+  for (let k: i32 = 0; k < n && r < m; k++) {
+    const c = <f64>load<u32>(p + (<usize>k << 2));
+    if (c == 0) continue;
+    while (r < m && <f64>load<i32>(ranks + (<usize>r << 2)) < below + c) {
+      store<i32>(out + (<usize>r << 3), k);
+      store<i32>(out + (<usize>r << 3), <i32>(<f64>load<i32>(ranks + (<usize>r << 2)) - below), 4);
+      r++;
+    }
+    below += c;
+  }
+}
+
+/** binCounts' walk (src/data/plain-counted.ts): how many counted values lie below each edge b·step + lo (b = 1 .. bins - 1) and not below the one before, as i32 at out. */
+export function countedBins(p: usize, n: i32, base: f64, decimals: f64, lo: f64, step: f64, bins: i32, out: usize): void {
+  let k: i32 = 0;
+  let below: f64 = 0;
+  for (let b: i32 = 1; b < bins; b++) {
+    const edge = <f64>b * step + lo;
+    let at = below;
+    for (; k < n; k++) {
+      const c = load<u32>(p + (<usize>k << 2));
+      if (c == 0) continue;
+      if (!((base + <f64>k) / decimals < edge)) break;
+      at += <f64>c;
+    }
+    store<i32>(out + (<usize>(b - 1) << 2), <i32>(at - below));
+    below = at;
+  }
+}

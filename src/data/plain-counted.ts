@@ -15,7 +15,7 @@ import { lerp, momentScale, QUANTILE_KEYS, QUANTILES, rankTop, storedUnit, TOP_K
 import { sortedStats } from './profile-sorted.js';
 import { COUNTED, OUTSIDE, wasmBounds, wasmCounts, wasmCountKeys } from './plain-columns-wasm.js';
 import { decimalsOf, sortedFromCounts } from './plain-sort.js';
-import { threadArena } from './plain-wasm.js';
+import { arenaOf, threadArena } from './plain-wasm.js';
 
 /** The counts of a column's values: value = (base + key) / scale, counts[key] of them. */
 export interface ValueCounts {
@@ -96,8 +96,7 @@ function countKeys(parts: readonly Float64Array[], scale: number, base: number, 
     if (result >= 0) return { misfit: p[result]! };
     if (result === OUTSIDE) throw new Error(`a value (${p[tally.outside]}) outside the column's bounds`);
   }
-  let distinct = 0;
-  for (let k = 0; k < range; k++) distinct += +(counts[k] !== 0);
+  const distinct = threadArena().wasm.countNonZero(counts.byteOffset, range);
   return { counts, base, scale, negativeZeros: tally.negativeZeros, n: tally.n, distinct };
 }
 
@@ -166,19 +165,17 @@ function quantilesOf(vc: ValueCounts): Quantiles {
   const { counts, n } = vc;
   // The ranks ascending (two quantiles' may interleave on few values), for one walk.
   const ranks = [...new Set(QUANTILES.flatMap((q) => [Math.floor((n - 1) * q), Math.ceil((n - 1) * q)]))].sort((a, b) => a - b);
+  // The walk is wasm/plain-columns.ts's rankKeys: each rank's key and place among the key's values.
+  const arena = threadArena();
+  const rankAt = arena.scratch('quantile ranks', ranks.length * 12);
+  arena.i32(rankAt, ranks.length).set(ranks);
+  arena.wasm.rankKeys(counts.byteOffset, counts.length, rankAt, ranks.length, rankAt + ranks.length * 4);
+  const keys = arena.i32(rankAt + ranks.length * 4, ranks.length * 2);
   const at = new Map<number, number>();
-  let r = 0;
-  for (let k = 0, below = 0; k < counts.length && r < ranks.length; k++) {
-    const c = counts[k]!;
-    if (c === 0) continue;
-    // Ranks below + c hold this key's value.
-    while (r < ranks.length && ranks[r]! < below + c) {
-      const x = valueOf(vc, k);
-      at.set(ranks[r]!, x === 0 && ranks[r]! - below < vc.negativeZeros ? -0 : x);
-      r++;
-    }
-    below += c;
-  }
+  ranks.forEach((rank, r) => {
+    const x = valueOf(vc, keys[2 * r]!);
+    at.set(rank, x === 0 && keys[2 * r + 1]! < vc.negativeZeros ? -0 : x);
+  });
   return Object.fromEntries(
     QUANTILES.map((q, j) => {
       const h = (n - 1) * q;
@@ -190,22 +187,12 @@ function quantilesOf(vc: ValueCounts): Quantiles {
 /** sortedNumpyCounts' bins: bin k - 1 holds the values below edge k (k · step + lo) not in earlier bins. */
 function binCounts(vc: ValueCounts, lo: number, step: number): number[] {
   const { counts, n } = vc;
-  const bins = new Array<number>(BINS).fill(0);
-  let k = 0, below = 0;
-  for (let b = 1; b < BINS; b++) {
-    const edge = b * step + lo;
-    let at = below;
-    for (; k < counts.length; k++) {
-      const c = counts[k]!;
-      if (c === 0) continue;
-      if (!(valueOf(vc, k) < edge)) break;
-      at += c;
-    }
-    bins[b - 1] = at - below;
-    below = at;
-  }
-  bins[BINS - 1] = n - below;
-  return bins;
+  // The walk is wasm/plain-columns.ts's countedBins.
+  const arena = threadArena();
+  const out = arena.scratch('bin counts', BINS * 4);
+  arena.wasm.countedBins(counts.byteOffset, counts.length, vc.base, vc.scale, lo, step, BINS, out);
+  const bins = Array.from(arena.i32(out, BINS - 1));
+  return [...bins, n - bins.reduce((a, b) => a + b, 0)];
 }
 
 /** countedMoments (profile-sorted.ts): each run of equal values one Kahan term, in value order. */
@@ -255,21 +242,22 @@ function topOf(vc: ValueCounts, c: Col): { distinct: number; top: Found['top'] }
   const { counts } = vc;
   const largest = largestCounts(counts);
   const cut = largest.length === TOP_K ? Math.max(1, largest[TOP_K - 1]!) : 1;
+  // The walk is wasm/plain-columns.ts's countedTop: fewer than TOP_K keys are counted more than cut times, TOP_K at most taken of those counted cut times.
+  const arena = threadArena();
+  const picks = arena.scratch('top picks', 2 * TOP_K * 8);
+  const pairs = arena.i32(picks, 4 * TOP_K).subarray(0, 2 * arena.wasm.countedTop(counts.byteOffset, counts.length, cut, TOP_K, picks));
   const top: { value: number; count: number }[] = [];
-  let ties = 0;
-  for (let k = 0; k < counts.length; k++) {
-    const len = counts[k]!;
-    if (len > cut) top.push({ value: runValue(vc, k), count: len });
-    else if (len === cut && ties < TOP_K) {
-      top.push({ value: runValue(vc, k), count: len });
-      ties++;
-    }
-  }
+  for (let k = 0; k < pairs.length; k += 2) top.push({ value: runValue(vc, pairs[k]!), count: pairs[k + 1]! });
   return { distinct: vc.distinct, top: rankTop(top, c) };
 }
 
 /** The TOP_K largest positive counts, largest first (fewer when fewer are positive). */
 export function largestCounts(counts: Int32Array | Uint32Array): number[] {
+  const arena = arenaOf(counts);
+  if (arena) {
+    const out = arena.scratch('largest counts', TOP_K * 4);
+    return Array.from(arena.i32(out, arena.wasm.largestCounts(counts.byteOffset, counts.length, TOP_K, out)));
+  }
   const top: number[] = [];
   for (let k = 0; k < counts.length; k++) {
     const c = counts[k]!;

@@ -42,6 +42,12 @@ export interface PlainWasm {
   presentInt64s(p: number, n: number, out: number): number;
   countedSum(counts: number, range: number, base: number, decimals: number, scale: number, negativeZeros: number): number;
   countedSquares(counts: number, range: number, base: number, decimals: number, scale: number, mean: number): number;
+  countByte(p: number, n: number, byte: number): number;
+  countNonZero(p: number, n: number): number;
+  largestCounts(p: number, n: number, most: number, out: number): number;
+  countedTop(p: number, n: number, cut: number, ties: number, picks: number): number;
+  rankKeys(p: number, n: number, ranks: number, m: number, out: number): void;
+  countedBins(p: number, n: number, base: number, decimals: number, lo: number, step: number, bins: number, out: number): void;
   keySort(keys: number, n: number, base: number, scale: number, range: number, negativeZeros: number, byLow: number, sorted: number, lowCounts: number, highCounts: number): number;
 }
 
