@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error bin/ is plain JS without types
-import { prestartPlan } from '../../bin/prestart.js';
+import { prestart, prestartPlan } from '../../bin/prestart.js';
+import { appendFileSync } from 'node:fs';
+import { prestartedHash, sha256File, stampFiles } from '../core/index.js';
 
 const run = promisify(execFile);
 const CLI_BUNDLE = new URL('../../bin/cli-bundle.js', import.meta.url).href;
@@ -47,5 +49,21 @@ worker.postMessage({ op: 'parse', path: csv, from: 4, to: ${'a,b\n1,cat\n2,dog\n
 `;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', child, WORKER, csv], { timeout: 30_000 });
     expect(JSON.parse(stdout)).toEqual({ op: 'parsed', rows: 2 });
+  });
+
+  it("hashes the file as the CLI starts, and the add takes that hash only for the file as it stamps it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-prestart-hash-'));
+    const csv = join(dir, 'big.csv');
+    writeFileSync(csv, `a,b\n${'1,cat\n'.repeat(300_000)}`);
+    (prestart as (argv: string[]) => void)(['node', 'keel', 'data', 'add', 'x', csv]);
+    expect(await prestartedHash(csv, await stampFiles([csv]))).toBe(await sha256File(csv));
+    // Taken once: a second add hashes the file itself.
+    expect(await prestartedHash(csv, await stampFiles([csv]))).toBeUndefined();
+    // A file written to after it was hashed is not the file hashed.
+    (prestart as (argv: string[]) => void)(['node', 'keel', 'data', 'add', 'x', csv]);
+    const started = (globalThis as Record<symbol, Map<string, { result: Promise<unknown> }>>)[Symbol.for('keel.prestartedHashes')]!.get(csv)!;
+    expect(await started.result).toMatchObject({ sha: await sha256File(csv) });
+    appendFileSync(csv, '2,dog\n');
+    expect(await prestartedHash(csv, await stampFiles([csv]))).toBeUndefined();
   });
 });

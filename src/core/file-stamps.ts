@@ -9,6 +9,7 @@
  * times (a few ms on Linux) of the stamp; an append, a truncation or a rename is always seen.
  */
 import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { KeelError } from './errors.js';
 
 /** What a file was when stamped: absent when it could not be stat'ed (then the read fails on its own). */
@@ -59,4 +60,36 @@ export async function assertUnchanged(stamps: FileStamps): Promise<void> {
       throw new KeelError('FAILED_PRECONDITION', `'${file}' changed while it was being added (it ${change}); add it again once it is complete`, { field: 'file' });
     }
   }
+}
+
+/**
+ * A stamp as one string: bin/prestart.js writes its own stamps so (dev, inode, size, mtime and
+ * ctime in ns, space-separated), and a hash it made is taken for a file stamped the same
+ * (prestartedHash).
+ */
+export function stampKey(stamp: Stamp | undefined): string | undefined {
+  return stamp && [stamp.dev, stamp.ino, stamp.size, stamp.mtimeNs, stamp.ctimeNs].join(' ');
+}
+
+/**
+ * The sha256 (hex) of `file` that bin/prestart.js started as the CLI started, when it made one of
+ * the file as `stamps` found it (unchanged from the start of that hash to its end): its stamps then
+ * vouch for the same bytes. Undefined otherwise (none made, or the file changed).
+ */
+export async function prestartedHash(file: string, stamps: FileStamps): Promise<string | undefined> {
+  const hashes = (globalThis as { [PRESTARTED_HASHES]?: Map<string, PrestartedHash> })[PRESTARTED_HASHES];
+  const started = hashes?.get(resolve(file));
+  if (!started) return undefined;
+  hashes!.delete(resolve(file));
+  started.worker.ref();
+  const made = await started.result;
+  return made !== undefined && made.stamp === stampKey(stamps.get(file)) ? made.sha : undefined;
+}
+
+/** bin/prestart.js's hashes, by absolute path: a process-wide map (the CLI bundle is another module instance). */
+const PRESTARTED_HASHES = Symbol.for('keel.prestartedHashes');
+
+interface PrestartedHash {
+  readonly worker: { ref(): void };
+  readonly result: Promise<{ sha: string; stamp: string } | undefined>;
 }

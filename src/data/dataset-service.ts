@@ -85,7 +85,7 @@ export class DatasetService {
       // A version found whose stored Parquet is gone or damaged: this add stores it again.
       let damaged: DatasetVersion | undefined;
       // The same bytes read in another encoding or with other types are other data: another version.
-      const dedupe = contentHash(files).then(async (raw) => {
+      const dedupe = contentHash(files, stamps).then(async (raw) => {
         await this.deps.hooks?.afterContentHash?.();
         const sha = identity === '' ? raw : sha256(`${raw}\n${identity}`);
         duplicate = await this.repo.getVersion(name, versionOf(sha));

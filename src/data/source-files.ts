@@ -1,6 +1,6 @@
 import { mkdir, symlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { assertReadableFile, invalidArgument, listSourceFiles, mixedFormats, sha256, sha256File, formatOfName, type DatasetFormat, type KeelError } from '../core/index.js';
+import { assertReadableFile, invalidArgument, listSourceFiles, mixedFormats, prestartedHash, sha256, sha256File, formatOfName, type DatasetFormat, type FileStamps, type KeelError } from '../core/index.js';
 import { adviceError, rewritten } from './advice-error.js';
 import { isTsv } from './read-options.js';
 import { resolveFormat } from './source-reader.js';
@@ -88,8 +88,9 @@ export async function readableFiles(source: SourceFiles, dir: string): Promise<{
  * The content identity of the files: a single file's sha256, or for several the sha256 of their
  * sha256s in order (so the same files hold the same version, whatever they are called).
  */
-export async function contentHash(files: readonly string[]): Promise<string> {
-  if (files.length === 1) return sha256File(files[0]!);
+export async function contentHash(files: readonly string[], stamps?: FileStamps): Promise<string> {
+  // A large CSV's hash may have been started with the CLI (bin/prestart.js).
+  if (files.length === 1) return (stamps && (await prestartedHash(files[0]!, stamps))) ?? sha256File(files[0]!);
   // Several at once: a small file's hash is mostly waiting on open, stat and close.
   const hashes: string[] = [];
   for (let i = 0; i < files.length; i += HASHES_AT_ONCE) hashes.push(...(await Promise.all(files.slice(i, i + HASHES_AT_ONCE).map(sha256File))));
