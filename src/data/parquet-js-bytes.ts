@@ -8,7 +8,7 @@ import { arenaOf, type Arena } from './plain-wasm.js';
 
 /**
  * An append-only byte buffer over one ArrayBuffer (so the result can be transferred whole), or in
- * a plain CSV read's arena (plain-wasm.ts), where wasm/plain-columns.ts's loops write pages too
+ * a plain CSV read's arena (plain-wasm.ts), where wasm/column-pages.ts's loops write pages too
  * and the other threads see it as it is.
  */
 export class ByteSink {

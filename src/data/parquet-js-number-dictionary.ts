@@ -16,7 +16,7 @@ const MAX_ENTRIES = 1 << 13;
 /** Cells of the direct table of short decimals (min to max in steps of 10^-k). */
 const DECIMAL_CELLS = 1 << 16;
 const SCALES = [1, 10, 100, 1000, 10_000];
-/** decimalCells' results besides an entry count (wasm/plain-columns.ts's). */
+/** decimalCells' results besides an entry count (wasm/column-pages.ts's). */
 const NOT_DECIMAL = -1, TOO_MANY = -2;
 
 /**
@@ -47,7 +47,7 @@ function scratchFor(groupRows: number): Scratch {
   if (shared && shared.arena === arena && shared.first.length >= entries && shared.indices.length >= groupRows) return shared;
   const rows = Math.max(groupRows, shared?.indices.length ?? 0), most = Math.max(entries, shared?.first.length ?? 0);
   const slotCount = 2 ** Math.ceil(Math.log2(2 * most));
-  // In the read's arena (plain-wasm.ts), where wasm/plain-columns.ts's decimalCells reaches them.
+  // In the read's arena (plain-wasm.ts), where wasm/column-pages.ts's decimalCells reaches them.
   const ints = (n: number) => arena.i32(arena.alloc(n * 4), n);
   shared = {
     arena,
@@ -136,7 +136,7 @@ export class NumberDictionary {
    * As `distinct`, faster, for whole numbers and short decimals (a CSV's 20.5, 0.0325) in a narrow
    * range: a value's entry is looked up directly by round(v × 10^k) - round(min × 10^k), no hash.
    * NOT_DECIMAL when the chunk's values are not such (checked on each: round(v × 10^k) / 10^k is
-   * v itself), nor -0.0 (which the cell of 0 would merge with 0.0). The loop is wasm/plain-columns.ts's
+   * v itself), nor -0.0 (which the cell of 0 would merge with 0.0). The loop is wasm/column-pages.ts's
    * decimalCells for values in the read's arena, this one's for others.
    */
   private decimalCells(start: number, end: number, limit: number, min: number, max: number): number | undefined {

@@ -11,7 +11,7 @@ import { arenaOf } from './plain-wasm.js';
 
 /**
  * The min, max (NaN never is one) and missing count of values[start, end), in JS: for values
- * outside the read's arena (wasm/plain-columns.ts's scanChunk, whose results it gives).
+ * outside the read's arena (wasm/column-pages.ts's scanChunk, whose results it gives).
  */
 function scanChunk(values: Float64Array, start: number, end: number): { min: number; max: number; nulls: number } {
   // Two values a turn, each its own min and max: ~3 times faster than one (shorter dependency

@@ -26,7 +26,7 @@ function scratchFor(entries: number, groupRows: number): Scratch {
   const arena = threadArena();
   if (shared && shared.arena === arena && shared.remap.length >= entries && shared.indices.length >= groupRows) return shared;
   const most = Math.max(entries, shared?.remap.length ?? 0), rows = Math.max(groupRows, shared?.indices.length ?? 0);
-  // In the plain CSV read's arena (plain-wasm.ts), where wasm/plain-columns.ts's bitPack reads the indices.
+  // In the plain CSV read's arena (plain-wasm.ts), where wasm/column-pages.ts's bitPack reads the indices.
   const ints = (n: number) => arena.i32(arena.alloc(n * 4), n);
   shared = { arena, remap: ints(most).fill(-1), used: ints(Math.min(rows, most)), indices: ints(rows), dictionarySink: shared?.dictionarySink ?? new ByteSink(1 << 16) };
   return shared;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { COUNTED, OUTSIDE, wasmBounds, wasmCounts, wasmCountKeys, wasmScan } from './plain-columns-wasm.js';
 import { threadArena } from './plain-wasm.js';
 
-/** `values` copied into this thread's arena, where the loops of wasm/plain-columns.ts reach them. */
+/** `values` copied into this thread's arena, where the loops of wasm/column-*.ts reach them. */
 function inArena(values: number[]): Float64Array {
   const arena = threadArena();
   const a = arena.f64(arena.alloc(values.length * 8), values.length);

@@ -1,5 +1,5 @@
 /**
- * The column loops of wasm/plain-columns.ts for arrays in this thread's arena (plain-wasm.ts):
+ * The column loops of wasm/column-*.ts for arrays in this thread's arena (plain-wasm.ts):
  * the parsed columns of the plain CSV read, and views of them. Each returns undefined for an array
  * elsewhere, which its caller then reads with its own JS loop: the results are the same to the
  * bit (the loops do the same operations in the same order; plain-columns-wasm.test.ts).

@@ -61,7 +61,7 @@ function boundsOf(parts: readonly Float64Array[]): { min: number; max: number } 
   return bounds;
 }
 
-/** boundsOf's loop in JS, for a part outside the arena (the loop of wasm/plain-columns.ts's bounds). */
+/** boundsOf's loop in JS, for a part outside the arena (the loop of wasm/column-counts.ts's bounds). */
 function boundsFrom(p: Float64Array, from: { min: number; max: number }): { min: number; max: number } {
   let min = from.min, max = from.max;
   for (let i = 0; i < p.length; i++) {
@@ -100,7 +100,7 @@ function countKeys(parts: readonly Float64Array[], scale: number, base: number, 
   return { counts, base, scale, negativeZeros: tally.negativeZeros, n: tally.n, distinct };
 }
 
-/** countKeys' loop in JS, for a part outside the arena (wasm/plain-columns.ts's countKeys, whose results it gives). */
+/** countKeys' loop in JS, for a part outside the arena (wasm/column-counts.ts's countKeys, whose results it gives). */
 function countPart(p: Float64Array, scale: number, base: number, counts: Uint32Array, tally: { n: number; negativeZeros: number; outside: number }): number {
   const range = counts.length;
   for (let i = 0; i < p.length; i++) {
@@ -165,7 +165,7 @@ function quantilesOf(vc: ValueCounts): Quantiles {
   const { counts, n } = vc;
   // The ranks ascending (two quantiles' may interleave on few values), for one walk.
   const ranks = [...new Set(QUANTILES.flatMap((q) => [Math.floor((n - 1) * q), Math.ceil((n - 1) * q)]))].sort((a, b) => a - b);
-  // The walk is wasm/plain-columns.ts's rankKeys: each rank's key and place among the key's values.
+  // The walk is wasm/column-counts.ts's rankKeys: each rank's key and place among the key's values.
   const arena = threadArena();
   const rankAt = arena.scratch('quantile ranks', ranks.length * 12);
   arena.i32(rankAt, ranks.length).set(ranks);
@@ -187,7 +187,7 @@ function quantilesOf(vc: ValueCounts): Quantiles {
 /** sortedNumpyCounts' bins: bin k - 1 holds the values below edge k (k · step + lo) not in earlier bins. */
 function binCounts(vc: ValueCounts, lo: number, step: number): number[] {
   const { counts, n } = vc;
-  // The walk is wasm/plain-columns.ts's countedBins.
+  // The walk is wasm/column-counts.ts's countedBins.
   const arena = threadArena();
   const out = arena.scratch('bin counts', BINS * 4);
   arena.wasm.countedBins(counts.byteOffset, counts.length, vc.base, vc.scale, lo, step, BINS, out);
@@ -226,7 +226,7 @@ function runMoments(vc: ValueCounts, scale: number): { mean: number; std: number
  * value added as many times as it is counted (-0 first among zeros: the same sums).
  */
 function valueMoments(vc: ValueCounts, scale: number): { mean: number; std: number | null } {
-  // The loops are wasm/plain-columns.ts's countedSum and countedSquares: the counts are in the thread's arena (wasmCounts).
+  // The loops are wasm/column-counts.ts's countedSum and countedSquares: the counts are in the thread's arena (wasmCounts).
   const { counts, n } = vc;
   const arena = threadArena();
   const scaledMean = arena.wasm.countedSum(counts.byteOffset, counts.length, vc.base, vc.scale, scale, vc.negativeZeros) / n;
@@ -242,7 +242,7 @@ function topOf(vc: ValueCounts, c: Col): { distinct: number; top: Found['top'] }
   const { counts } = vc;
   const largest = largestCounts(counts);
   const cut = largest.length === TOP_K ? Math.max(1, largest[TOP_K - 1]!) : 1;
-  // The walk is wasm/plain-columns.ts's countedTop: fewer than TOP_K keys are counted more than cut times, TOP_K at most taken of those counted cut times.
+  // The walk is wasm/column-counts.ts's countedTop: fewer than TOP_K keys are counted more than cut times, TOP_K at most taken of those counted cut times.
   const arena = threadArena();
   const picks = arena.scratch('top picks', 2 * TOP_K * 8);
   const pairs = arena.i32(picks, 4 * TOP_K).subarray(0, 2 * arena.wasm.countedTop(counts.byteOffset, counts.length, cut, TOP_K, picks));

@@ -53,7 +53,7 @@ export function parsePlainRange(path: string, from: number, to: number, width: n
   }
 }
 
-/** The rows of the part, from its first chunk's line ends (counted by wasm/plain-columns.ts's countByte: an indexOf a line took 14 ms of a 4 MiB chunk). */
+/** The rows of the part, from its first chunk's line ends (counted by wasm/column-counts.ts's countByte: an indexOf a line took 14 ms of a 4 MiB chunk). */
 function estimateRows(arena: Arena, at: number, filled: number, total: number): number {
   const lines = arena.wasm.countByte(at, filled, LF);
   return lines === 0 ? 1024 : Math.ceil((total * lines * 1.03) / filled) + 16;

@@ -15,7 +15,7 @@
  * The arrays are scratch memory kept from one column to the next (one set per thread, in the
  * read's arena, plain-wasm.ts): a fresh array costs a page fault per 4 KiB on its first touch, and
  * these were slow here (a new 8 MB array took up to 40 ms to fill). The loops that drop the
- * missing values, key the decimals and sort the keys are WebAssembly (wasm/plain-columns.ts).
+ * missing values, key the decimals and sort the keys are WebAssembly (wasm/column-sorts.ts).
  */
 import { threadArena, type Arena } from './plain-wasm.js';
 
@@ -90,7 +90,7 @@ function dropMissing(parts: readonly Float64Array[]): { present: Float64Array; a
   return { present, ascending: scan.ascending, min: scan.min, max: scan.max };
 }
 
-/** dropMissing's pass over the parts (wasm/plain-columns.ts's presentScan): missing values, whether the rest ascend, min and max. */
+/** dropMissing's pass over the parts (wasm/column-sorts.ts's presentScan): missing values, whether the rest ascend, min and max. */
 function presentScan(arena: Arena, parts: readonly Float64Array[], placed: readonly number[]): { missing: number; ascending: boolean; min: number; max: number } {
   const out = arena.out;
   arena.i32(out, 2).set([0, 1]);
@@ -188,7 +188,7 @@ function keySort({ keys, base, scale, range, negativeZeros }: Keyed): SortedValu
   const n = keys.length;
   const arena = threadArena();
   const sorted = float64s('c', n);
-  // wasm/plain-columns.ts's keySort: byLow in 'b', and the two passes' bucket counts (2^16 at most each).
+  // wasm/column-sorts.ts's keySort: byLow in 'b', and the two passes' bucket counts (2^16 at most each).
   const counts = arena.scratch('sort counts', 8 << 16);
   const distinct = arena.wasm.keySort(keys.byteOffset, n, base, scale, range, negativeZeros, uint32s('b', n).byteOffset, sorted.byteOffset, counts, counts + (4 << 16));
   return { sorted, distinct, route: 'keys' };

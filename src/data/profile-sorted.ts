@@ -102,7 +102,7 @@ function countedMoments(v: Float64Array, scale: number): { mean: number; std: nu
   return { mean: scaledMean / scale, std: n > 1 ? Math.sqrt(sum / (n - 1)) / scale : null };
 }
 
-/** Σ(x·scale) with Neumaier's compensation (wasm/plain-columns.ts's loop for values in the plain CSV read's arena). */
+/** Σ(x·scale) with Neumaier's compensation (wasm/column-sorts.ts's loop for values in the plain CSV read's arena). */
 function compensatedSum(v: Float64Array, scale: number): number {
   const arena = arenaOf(v);
   if (arena) return arena.wasm.compensatedSum(v.byteOffset, v.length, scale);
@@ -117,7 +117,7 @@ function compensatedSum(v: Float64Array, scale: number): number {
   return sum + comp;
 }
 
-/** Σ(x·scale - mean)² with Neumaier's compensation (`mean` of the scaled values; wasm/plain-columns.ts's loop for values in the arena). */
+/** Σ(x·scale - mean)² with Neumaier's compensation (`mean` of the scaled values; wasm/column-sorts.ts's loop for values in the arena). */
 function compensatedSquares(v: Float64Array, mean: number, scale: number): number {
   const arena = arenaOf(v);
   if (arena) return arena.wasm.compensatedSquares(v.byteOffset, v.length, mean, scale);
@@ -231,7 +231,7 @@ function runs(v: Float64Array, c: Col, longRuns: boolean): { distinct: number; t
   return { distinct, top: rankTop(top, c) };
 }
 
-/** runs of short runs for values in the plain CSV read's arena: its two walks are wasm/plain-columns.ts's runLengths and longRuns. */
+/** runs of short runs for values in the plain CSV read's arena: its two walks are wasm/column-sorts.ts's runLengths and longRuns. */
 function shortRunsInWasm(arena: Arena, v: Float64Array, c: Col): { distinct: number; top: Found['top'] } {
   const n = v.length;
   const lengths = arena.scratch('runs lengths', (n + 1) * 4);
