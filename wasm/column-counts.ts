@@ -172,3 +172,14 @@ export function countedBins(p: usize, n: i32, base: f64, decimals: f64, lo: f64,
     below = at;
   }
 }
+
+/** mergedCounts' count (src/data/plain-stats.ts): each present i32 code of the n at p counted in the i32 perCode (entries of them; a code past them is not counted, as a typed array ignores it). */
+export function countCodes(p: usize, n: i32, entries: i32, perCode: usize): void {
+  for (let i: i32 = 0; i < n; i++) {
+    const code = load<i32>(p + (<usize>i << 2));
+    if (code >= 0 && code < entries) {
+      const at = perCode + (<usize>code << 2);
+      store<i32>(at, load<i32>(at) + 1);
+    }
+  }
+}

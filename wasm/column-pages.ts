@@ -147,3 +147,47 @@ export function presentInt64s(p: usize, n: i32, out: usize): i32 {
   }
   return j;
 }
+
+/** writeCodeLevels' bytes: the n i32 codes at p as definition levels (bit k of each byte set when code k is not -1), at out. Returns the bytes written. */
+export function codeLevels(p: usize, n: i32, out: usize): i32 {
+  let o = out;
+  for (let i: i32 = 0; i < n; i += 8) {
+    let byte: u32 = 0;
+    const stop = min(i + 8, n);
+    for (let k: i32 = 0, j = i; j < stop; j++, k++) byte |= (<u32>~load<i32>(p + (<usize>j << 2)) >>> 31) << k;
+    store<u8>(o++, byte);
+  }
+  return <i32>(o - out);
+}
+
+/**
+ * StringChunkEncoder.encode's renumbering (src/data/parquet-js-text.ts): each present code of the
+ * n i32 at p (below `entries`) numbered in order of first use through remap (i32, all -1 between
+ * calls: left so), the codes used in that order in `used`, each present value's number in
+ * indices. Returns the present count, the distinct count at out (i32); or -1 - i for a code past
+ * the dictionary at row i.
+ */
+export function renumberCodes(p: usize, n: i32, entries: i32, remap: usize, used: usize, indices: usize, out: usize): i32 {
+  let present: i32 = 0, distinct: i32 = 0, failed: i32 = 0;
+  for (let i: i32 = 0; i < n; i++) {
+    const c = load<i32>(p + (<usize>i << 2));
+    if (c < 0) continue;
+    if (c >= entries) {
+      failed = -1 - i;
+      break;
+    }
+    const at = remap + (<usize>c << 2);
+    let r = load<i32>(at);
+    if (r < 0) {
+      r = distinct;
+      store<i32>(at, r);
+      store<i32>(used + (<usize>distinct << 2), c);
+      distinct++;
+    }
+    store<i32>(indices + (<usize>present << 2), r);
+    present++;
+  }
+  for (let k: i32 = 0; k < distinct; k++) store<i32>(remap + (<usize>load<i32>(used + (<usize>k << 2)) << 2), -1);
+  store<i32>(out, distinct);
+  return failed < 0 ? failed : present;
+}

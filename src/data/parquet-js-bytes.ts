@@ -141,6 +141,11 @@ export function writeCodeLevels(sink: ByteSink, codes: Int32Array, start: number
   const groups = Math.ceil(n / 8);
   sink.varint(groups * 2 + 1);
   sink.ensure(groups);
+  const arena = sink.arena && arenaOf(codes);
+  if (arena) {
+    sink.pos += arena.wasm.codeLevels(codes.byteOffset + start * 4, n, sink.arenaPos);
+    return;
+  }
   const b = sink.buf;
   let p = sink.pos;
   for (let i = start; i < end; i += 8) {

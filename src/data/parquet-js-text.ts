@@ -5,7 +5,7 @@
  */
 import { ByteSink, bitPackedRunLength, bitWidth, definitionLevelsLength, writeBitPackedRun, writeCodeLevels, writeUtf8Value } from './parquet-js-bytes.js';
 import { dataPageHeader, dictionaryPageHeader, Encoding, type EncodedChunk } from './parquet-js-pages.js';
-import { threadArena, type Arena } from './plain-wasm.js';
+import { arenaOf, threadArena, type Arena } from './plain-wasm.js';
 
 /**
  * The scratch arrays of a StringChunkEncoder, shared by every text column of a thread in turn:
@@ -55,23 +55,7 @@ export class StringChunkEncoder {
   encode(start: number, end: number): EncodedChunk {
     const { codes, remap, used, indices, sink } = this;
     const entries = this.dictionary.length;
-    let present = 0;
-    let distinct = 0;
-    for (let i = start; i < end; i++) {
-      const c = codes[i]!;
-      if (c < 0) continue;
-      if (c >= entries) {
-        for (let k = 0; k < distinct; k++) remap[used[k]!] = -1;
-        throw new Error(`code ${c} of row ${i} is past the dictionary's ${entries} entries`);
-      }
-      let r = remap[c]!;
-      if (r < 0) {
-        r = remap[c] = distinct;
-        used[distinct++] = c;
-      }
-      indices[present++] = r;
-    }
-    for (let k = 0; k < distinct; k++) remap[used[k]!] = -1;
+    const { present, distinct } = renumbered(codes, start, end, entries, remap, used, indices);
     const n = end - start;
     const nulls = n - present;
     const levelsLength = definitionLevelsLength(n, nulls);
@@ -104,3 +88,37 @@ export class StringChunkEncoder {
     };
   }
 }
+
+/**
+ * A chunk's codes[start, end) numbered densely in order of first use (`used` the codes in that
+ * order, `indices` each present value's number; `remap` left all -1): wasm/column-pages.ts's
+ * renumberCodes for codes in the read's arena, this loop for others.
+ */
+function renumbered(codes: Int32Array, start: number, end: number, entries: number, remap: Int32Array, used: Int32Array, indices: Int32Array): { present: number; distinct: number } {
+  const arena = arenaOf(codes);
+  if (arena && arenaOf(remap) === arena) {
+    const present = arena.wasm.renumberCodes(codes.byteOffset + start * 4, end - start, entries, remap.byteOffset, used.byteOffset, indices.byteOffset, arena.out);
+    if (present < 0) throw pastTheDictionary(codes, start - 1 - present, entries);
+    return { present, distinct: arena.i32(arena.out, 1)[0]! };
+  }
+  let present = 0;
+  let distinct = 0;
+  for (let i = start; i < end; i++) {
+    const c = codes[i]!;
+    if (c < 0) continue;
+    if (c >= entries) {
+      for (let k = 0; k < distinct; k++) remap[used[k]!] = -1;
+      throw pastTheDictionary(codes, i, entries);
+    }
+    let r = remap[c]!;
+    if (r < 0) {
+      r = remap[c] = distinct;
+      used[distinct++] = c;
+    }
+    indices[present++] = r;
+  }
+  for (let k = 0; k < distinct; k++) remap[used[k]!] = -1;
+  return { present, distinct };
+}
+
+const pastTheDictionary = (codes: Int32Array, row: number, entries: number): Error => new Error(`code ${codes[row]} of row ${row} is past the dictionary's ${entries} entries`);

@@ -14,6 +14,7 @@ import { countedStats, countValues, largestCounts } from './plain-counted.js';
 import { sortedValues } from './plain-sort.js';
 import { GROUPED_SHARE, profileOf, rankTop, TOP_K, type Col, type Found } from './profile-found.js';
 import { sortedStats } from './profile-sorted.js';
+import { arenaOf } from './plain-wasm.js';
 import type { ColumnProfile } from './types.js';
 
 /**
@@ -59,12 +60,7 @@ function mergedCounts(parts: readonly PlainColumn[]): [Int32Array, string[]] {
   const ids = parts.length > 1 ? new Map(dictionary.map((s, k) => [s, k])) : undefined;
   const partCounts = parts.map((p) => {
     if (p.type !== 'string') throw new Error('a string column expected');
-    const perCode = new Int32Array(p.dictionary.length);
-    for (let i = 0; i < p.codes.length; i++) {
-      const code = p.codes[i]!;
-      if (code >= 0) perCode[code]!++;
-    }
-    return { perCode, dictionary: p.dictionary };
+    return { perCode: codeCounts(p.codes, p.dictionary.length), dictionary: p.dictionary };
   });
   if (!ids) return [partCounts[0]!.perCode, dictionary];
   const idOf = partCounts.map((p) =>
@@ -121,3 +117,19 @@ export function byCodePoint(a: string, b: string): number {
 }
 
 const codePointRank = (unit: number): number => (unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit);
+
+/** How many of `codes` (-1: missing) are each of `entries` codes: wasm/column-counts.ts's countCodes for codes in the read's arena. */
+function codeCounts(codes: Int32Array, entries: number): Int32Array {
+  const arena = arenaOf(codes);
+  if (arena) {
+    const perCode = arena.i32(arena.alloc(entries * 4), entries);
+    arena.wasm.countCodes(codes.byteOffset, codes.length, entries, perCode.byteOffset);
+    return perCode;
+  }
+  const perCode = new Int32Array(entries);
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i]!;
+    if (code >= 0) perCode[code]!++;
+  }
+  return perCode;
+}

@@ -54,4 +54,14 @@ describe('the plain CSV parse loop in WebAssembly', () => {
     const plain = Float64Array.from(first.values);
     expect(Buffer.from(encodeColumn({ type: 'float', values: plain }, 1000, { numberDictionary: true }).bytes)).toEqual(first.bytes[0]);
   });
+
+  it('refuses a code past the dictionary as the JS loop does, for codes in the arena', () => {
+    const arena = threadArena(plainArenaMemory());
+    const codes = arena.i32(arena.alloc(3 * 4), 3);
+    codes.set([0, -1, 1]);
+    expect(() => encodeColumn({ type: 'string', codes, dictionary: ['a'] }, 3)).toThrow(/code 1 of row 2 is past the dictionary's 1 entries/);
+    // The renumbering's scratch is left as it was: the next column encodes as without the failure.
+    codes.set([0, -1, 0]);
+    expect(Buffer.from(encodeColumn({ type: 'string', codes, dictionary: ['a'] }, 3).bytes)).toEqual(Buffer.from(encodeColumn({ type: 'string', codes: Int32Array.from(codes), dictionary: ['a'] }, 3).bytes));
+  });
 });

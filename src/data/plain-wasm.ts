@@ -48,6 +48,9 @@ export interface PlainWasm {
   countedTop(p: number, n: number, cut: number, ties: number, picks: number): number;
   rankKeys(p: number, n: number, ranks: number, m: number, out: number): void;
   countedBins(p: number, n: number, base: number, decimals: number, lo: number, step: number, bins: number, out: number): void;
+  codeLevels(p: number, n: number, out: number): number;
+  renumberCodes(p: number, n: number, entries: number, remap: number, used: number, indices: number, out: number): number;
+  countCodes(p: number, n: number, entries: number, perCode: number): void;
   keySort(keys: number, n: number, base: number, scale: number, range: number, negativeZeros: number, byLow: number, sorted: number, lowCounts: number, highCounts: number): number;
 }
 
