@@ -191,3 +191,49 @@ export function renumberCodes(p: usize, n: i32, entries: i32, remap: usize, used
   store<i32>(out, distinct);
   return failed < 0 ? failed : present;
 }
+
+/**
+ * NumberDictionary's distinct (src/data/parquet-js-number-dictionary.ts) over the n values at p
+ * (the chunk's rows from `start` on): each present value's entry found by its bits in the open
+ * addressing table (4 i32 a slot: entry + 1, the low and high halves; slots mask + 1, hashed with
+ * `shift`), new ones numbered in order of first sight (their slot in entrySlot, their row in
+ * first), each present value's entry in indices. Returns the entries, or TOO_MANY past `limit`;
+ * the slots it set are cleared again in every case.
+ */
+export function distinctBits(p: usize, n: i32, start: i32, limit: i32, table: usize, mask: u32, shift: u32, entrySlot: usize, first: usize, indices: usize): i32 {
+  let entries: i32 = 0, present: i32 = 0, result: i32 = 0;
+  for (let i: i32 = 0; i < n && result == 0; i++) {
+    const lo = load<u32>(p + (<usize>i << 3));
+    const hi = load<u32>(p + (<usize>i << 3), 4);
+    // NaN (exponent all ones, a mantissa bit set): a missing value, not an entry.
+    if ((hi & 0x7ff00000) == 0x7ff00000 && ((hi & 0xfffff) | lo) != 0) continue;
+    let slot = ((lo ^ (hi * 0x9e3779b1)) * 0x85ebca6b) >>> shift;
+    for (;;) {
+      const at = table + (<usize>slot << 4);
+      const e = load<i32>(at) - 1;
+      if (e < 0) {
+        if (entries == limit) {
+          result = TOO_MANY;
+          break;
+        }
+        store<i32>(at, entries + 1);
+        store<u32>(at, lo, 4);
+        store<u32>(at, hi, 8);
+        store<i32>(entrySlot + (<usize>entries << 2), <i32>slot);
+        store<i32>(first + (<usize>entries << 2), start + i);
+        store<i32>(indices + (<usize>present << 2), entries);
+        present++;
+        entries++;
+        break;
+      }
+      if (load<u32>(at, 4) == lo && load<u32>(at, 8) == hi) {
+        store<i32>(indices + (<usize>present << 2), e);
+        present++;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+  for (let k: i32 = 0; k < entries; k++) store<i32>(table + (<usize>load<i32>(entrySlot + (<usize>k << 2)) << 4), 0);
+  return result < 0 ? result : entries;
+}

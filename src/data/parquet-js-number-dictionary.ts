@@ -8,7 +8,7 @@
  */
 import { type ByteSink, bitPackedRunLength, bitWidth, definitionLevelsLength, writeBitPackedRun, writeNumberLevels } from './parquet-js-bytes.js';
 import { dataPageHeader, dictionaryPageHeader, Encoding, type EncodedChunk } from './parquet-js-pages.js';
-import { threadArena, type Arena } from './plain-wasm.js';
+import { arenaOf, threadArena, type Arena } from './plain-wasm.js';
 
 /** At most 2^13 entries: indices of 13 bits at most, a hash table of 256 KiB (in a core's cache). */
 const MAX_ENTRIES = 1 << 13;
@@ -187,6 +187,12 @@ export class NumberDictionary {
   private distinct(start: number, end: number, limit: number): number | undefined {
     const { bits, table, shift, entrySlot, first, indices } = this;
     const mask = (table.length >> 2) - 1;
+    // wasm/column-pages.ts's distinctBits for values in the read's arena, where the table is too.
+    const arena = arenaOf(this.values);
+    if (arena && arenaOf(table) === arena) {
+      const result = arena.wasm.distinctBits(this.values.byteOffset + start * 8, end - start, start, limit, table.byteOffset, mask, shift, entrySlot.byteOffset, first.byteOffset, indices.byteOffset);
+      return result === TOO_MANY ? undefined : result;
+    }
     let entries = 0;
     let present = 0;
     try {

@@ -53,6 +53,13 @@ describe('the plain CSV parse loop in WebAssembly', () => {
     // And as encoded without any arena, by the JS loops alone.
     const plain = Float64Array.from(first.values);
     expect(Buffer.from(encodeColumn({ type: 'float', values: plain }, 1000, { numberDictionary: true }).bytes)).toEqual(first.bytes[0]);
+    // Values of few distinct doubles that are no short decimals (the dictionary's hash of their bits), -0 and 0 apart.
+    const arena = threadArena();
+    const odd = arena.f64(arena.alloc(3000 * 8), 3000);
+    for (let i = 0; i < 3000; i++) odd[i] = i % 9 === 0 ? NaN : i % 10 === 0 ? -0 : i % 11 === 0 ? 0 : Math.PI * (i % 7) + 0.1 + 0.2;
+    const hashed = encodeColumn({ type: 'float', values: odd }, 1000, { numberDictionary: true });
+    expect(hashed.chunks.every((c) => c.dictionaryPageLength > 0)).toBe(true);
+    expect(Buffer.from(hashed.bytes)).toEqual(Buffer.from(encodeColumn({ type: 'float', values: Float64Array.from(odd) }, 1000, { numberDictionary: true }).bytes));
   });
 
   it('refuses a code past the dictionary as the JS loop does, for codes in the arena', () => {

@@ -51,6 +51,7 @@ export interface PlainWasm {
   codeLevels(p: number, n: number, out: number): number;
   renumberCodes(p: number, n: number, entries: number, remap: number, used: number, indices: number, out: number): number;
   countCodes(p: number, n: number, entries: number, perCode: number): void;
+  distinctBits(p: number, n: number, start: number, limit: number, table: number, mask: number, shift: number, entrySlot: number, first: number, indices: number): number;
   keySort(keys: number, n: number, base: number, scale: number, range: number, negativeZeros: number, byLow: number, sorted: number, lowCounts: number, highCounts: number): number;
 }
 
