@@ -124,17 +124,6 @@ export function bitPack(p: usize, n: i32, width: u32, out: usize): i32 {
   return <i32>(o - out);
 }
 
-/** writeDoubles: the present values of the n at p, in order, at out (8-aligned). Returns how many. */
-export function presentDoubles(p: usize, n: i32, out: usize): i32 {
-  let j: i32 = 0;
-  for (let i: i32 = 0; i < n; i++) {
-    const v = load<f64>(p + (<usize>i << 3));
-    store<f64>(out + (<usize>j << 3), v);
-    j += i32(v == v);
-  }
-  return j;
-}
-
 /** writeInt64s: the present values of the n at p (whole, within 2^53), in order, as INT64 at out. Returns how many. */
 export function presentInt64s(p: usize, n: i32, out: usize): i32 {
   let j: i32 = 0;

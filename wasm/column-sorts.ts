@@ -28,7 +28,7 @@ export function presentScan(p: usize, n: i32, out: usize): void {
   store<f64>(out, max, 24);
 }
 
-/** The values at p that are not NaN copied to dst, in order; how many. */
+/** The values at p that are not NaN copied to dst, in order (a value past the last one written too); how many: dropMissing's copy (src/data/plain-sort.ts) and writeDoubles' values (src/data/parquet-js-numbers.ts). */
 export function compact(p: usize, n: i32, dst: usize): i32 {
   let k: i32 = 0;
   for (let i: i32 = 0; i < n; i++) {

@@ -78,9 +78,10 @@ export function stampKey(stamp: Stamp | undefined): string | undefined {
  */
 export async function prestartedHash(file: string, stamps: FileStamps): Promise<string | undefined> {
   const hashes = (globalThis as { [PRESTARTED_HASHES]?: Map<string, PrestartedHash> })[PRESTARTED_HASHES];
-  const started = hashes?.get(resolve(file));
+  const path = resolve(file);
+  const started = hashes?.get(path);
   if (!started) return undefined;
-  hashes!.delete(resolve(file));
+  hashes!.delete(path);
   started.worker.ref();
   const made = await started.result;
   return made !== undefined && made.stamp === stampKey(stamps.get(file)) ? made.sha : undefined;

@@ -27,6 +27,11 @@ export class ByteSink {
     this.buf = grown;
   }
 
+  /** The sink's arena when `a` lies in it too: its loops then read `a` and write here. */
+  arenaWith(a: Float64Array | Int32Array): Arena | undefined {
+    return this.arena !== undefined && arenaOf(a) === this.arena ? this.arena : undefined;
+  }
+
   /** Where the next byte goes in the arena (the sink's must be there). */
   get arenaPos(): number {
     return this.buf.byteOffset + this.pos;
@@ -112,7 +117,7 @@ export function writeNumberLevels(sink: ByteSink, values: Float64Array, start: n
   const groups = Math.ceil(n / 8);
   sink.varint(groups * 2 + 1);
   sink.ensure(groups);
-  const arena = sink.arena && arenaOf(values);
+  const arena = sink.arenaWith(values);
   if (arena) {
     sink.pos += arena.wasm.numberLevels(values.byteOffset + start * 8, n, sink.arenaPos);
     return;
@@ -141,7 +146,7 @@ export function writeCodeLevels(sink: ByteSink, codes: Int32Array, start: number
   const groups = Math.ceil(n / 8);
   sink.varint(groups * 2 + 1);
   sink.ensure(groups);
-  const arena = sink.arena && arenaOf(codes);
+  const arena = sink.arenaWith(codes);
   if (arena) {
     sink.pos += arena.wasm.codeLevels(codes.byteOffset + start * 4, n, sink.arenaPos);
     return;
@@ -178,7 +183,7 @@ export function writeBitPackedRun(sink: ByteSink, values: Int32Array, n: number,
   const b = sink.buf;
   let p = sink.pos;
   const end = p + groups * width;
-  const arena = sink.arena && width <= 25 && arenaOf(values);
+  const arena = width <= 25 ? sink.arenaWith(values) : undefined;
   if (arena) p += arena.wasm.bitPack(values.byteOffset, n, width, sink.arenaPos);
   else if (width <= 25) {
     // At most 7 pending bits plus 25: the accumulator fits 32 bits (read unsigned with >>>).

@@ -8,6 +8,7 @@
  */
 import { type ByteSink, bitPackedRunLength, bitWidth, definitionLevelsLength, writeBitPackedRun, writeNumberLevels } from './parquet-js-bytes.js';
 import { dataPageHeader, dictionaryPageHeader, Encoding, type EncodedChunk } from './parquet-js-pages.js';
+import { NOT_DECIMAL, TOO_MANY } from './plain-columns-wasm.js';
 import { arenaOf, threadArena, type Arena } from './plain-wasm.js';
 
 /** At most 2^13 entries: indices of 13 bits at most, a hash table of 256 KiB (in a core's cache). */
@@ -16,8 +17,6 @@ const MAX_ENTRIES = 1 << 13;
 /** Cells of the direct table of short decimals (min to max in steps of 10^-k). */
 const DECIMAL_CELLS = 1 << 16;
 const SCALES = [1, 10, 100, 1000, 10_000];
-/** decimalCells' results besides an entry count (wasm/column-pages.ts's). */
-const NOT_DECIMAL = -1, TOO_MANY = -2;
 
 /**
  * The scratch arrays of a NumberDictionary. Each encode leaves them as it found them (the used
@@ -154,9 +153,9 @@ export class NumberDictionary {
     const scale = SCALES.find(fits);
     if (scale === undefined) return NOT_DECIMAL;
     const base = Math.round(min * scale);
-    const arena = threadArena(), at = arena.offsetOf(values);
-    if (at >= 0) {
-      const result = arena.wasm.decimalCells(at + start * 8, end - start, start, scale, base, limit, cells.byteOffset, entryCell.byteOffset, first.byteOffset, indices.byteOffset);
+    const arena = arenaOf(values);
+    if (arena && arenaOf(cells) === arena) {
+      const result = arena.wasm.decimalCells(values.byteOffset + start * 8, end - start, start, scale, base, limit, cells.byteOffset, entryCell.byteOffset, first.byteOffset, indices.byteOffset);
       return result === TOO_MANY ? undefined : result;
     }
     let entries = 0;

@@ -7,7 +7,6 @@ import { type ByteSink, definitionLevelsLength, writeNumberLevels } from './parq
 import type { NumberDictionary } from './parquet-js-number-dictionary.js';
 import { dataPageHeader, Encoding, type EncodedChunk } from './parquet-js-pages.js';
 import { wasmScan } from './plain-columns-wasm.js';
-import { arenaOf } from './plain-wasm.js';
 
 /**
  * The min, max (NaN never is one) and missing count of values[start, end), in JS: for values
@@ -77,9 +76,9 @@ export function encodeNumberChunk(sink: ByteSink, type: 'int' | 'float' | 'bool'
 
 /** The present values as doubles at sink.pos (8-aligned by the caller). */
 function writeDoubles(sink: ByteSink, values: Float64Array, start: number, end: number): void {
-  const arena = sink.arena && arenaOf(values);
+  const arena = sink.arenaWith(values);
   if (arena) {
-    sink.pos += 8 * arena.wasm.presentDoubles(values.byteOffset + start * 8, end - start, sink.arenaPos);
+    sink.pos += 8 * arena.wasm.compact(values.byteOffset + start * 8, end - start, sink.arenaPos);
     return;
   }
   const b = sink.buf;
@@ -99,7 +98,7 @@ function writeDoubles(sink: ByteSink, values: Float64Array, start: number, end: 
  * its sign for a value within int32, else the rest divided by 2^32, exact too.
  */
 function writeInt64s(sink: ByteSink, values: Float64Array, start: number, end: number): void {
-  const arena = sink.arena && arenaOf(values);
+  const arena = sink.arenaWith(values);
   if (arena) {
     sink.pos += 8 * arena.wasm.presentInt64s(values.byteOffset + start * 8, end - start, sink.arenaPos);
     return;

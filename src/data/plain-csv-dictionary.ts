@@ -1,11 +1,12 @@
 /**
  * One text column's dictionary for the plain CSV parser (plain-csv-parse.ts): each distinct value
- * gets a code in order of first sight. The parse loop (wasm/plain.ts) hashes a field's bytes
+ * gets a code in order of first sight. The parse loop (wasm/plain-parse-loop.ts) hashes a field's bytes
  * as it scans them (FNV-1a) and looks them up in this table, which lives in its memory (the
  * Arena); a value it does not find comes here, is checked, decoded to a string once and added.
  */
 import type { Arena } from './plain-wasm.js';
 
+/** FNV-1a's constants, as wasm/plain-parse-loop.ts hashes a word (the tests make words of one hash with them). */
 export const FNV_OFFSET = 0x811c9dc5 | 0;
 export const FNV_PRIME = 0x01000193;
 

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { encodeColumn } from './parquet-js-encode.js';
-import { arenaOf, plainArenaMemory, threadArena } from './plain-wasm.js';
+import { COUNTED, NOT_DECIMAL, OUTSIDE, TOO_MANY } from './plain-columns-wasm.js';
+import { arenaOf, EVENT, plainArenaMemory, threadArena } from './plain-wasm.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -70,5 +71,12 @@ describe('the plain CSV parse loop in WebAssembly', () => {
     // The renumbering's scratch is left as it was: the next column encodes as without the failure.
     codes.set([0, -1, 0]);
     expect(Buffer.from(encodeColumn({ type: 'string', codes, dictionary: ['a'] }, 3).bytes)).toEqual(Buffer.from(encodeColumn({ type: 'string', codes: Int32Array.from(codes), dictionary: ['a'] }, 3).bytes));
+  });
+
+  it("has the JS side's result codes as the module exports them", () => {
+    const exported = threadArena().wasm as unknown as Record<string, WebAssembly.Global | undefined>;
+    const codes: Record<string, number> = { COUNTED, OUTSIDE, NOT_DECIMAL, TOO_MANY };
+    for (const [name, code] of Object.entries(EVENT)) codes[name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()] = code;
+    expect(Object.fromEntries(Object.keys(codes).map((name) => [name, exported[name]?.value]))).toEqual(codes);
   });
 });

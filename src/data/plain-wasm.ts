@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 
-/** The parse loop's results (wasm/plain-parse-loop.ts): 0 done, 1-4 events the JS side handles, 10 on a field that is not plain. */
+/** The parse loop's results (wasm/plain-parse-loop.ts exports the same, in capitals; plain-wasm.test.ts compares them): 0 done, 1-4 events the JS side handles, 10 on a field that is not plain. */
 export const EVENT = {
   done: 0, grow: 1, startNumber: 2, startText: 3, newWord: 4,
   emptyLine: 10, minusAlone: 11, leadingZero: 12, dotEnds: 13, fractionDigits: 14, tooManyDigits: 15, negativeZero: 16,
@@ -38,7 +38,6 @@ export interface PlainWasm {
   longRuns(p: number, n: number, cut: number, ties: number, picks: number): number;
   numberLevels(p: number, n: number, out: number): number;
   bitPack(p: number, n: number, width: number, out: number): number;
-  presentDoubles(p: number, n: number, out: number): number;
   presentInt64s(p: number, n: number, out: number): number;
   countedSum(counts: number, range: number, base: number, decimals: number, scale: number, negativeZeros: number): number;
   countedSquares(counts: number, range: number, base: number, decimals: number, scale: number, mean: number): number;
@@ -137,19 +136,9 @@ export class Arena {
     return new Uint32Array(this.buffer, at, n);
   }
 
-  /**
-   * Where `a` lies in this memory, or -1 when it is not there. An array that came from another
-   * thread is known by its buffer once `adopt` has seen it: a message's copy of the memory's
-   * buffer is another object.
-   */
-  offsetOf(a: Float64Array | Int32Array | Uint32Array): number {
-    return inMemory.has(a.buffer) ? a.byteOffset : -1;
-  }
-
   /** Where `a` lies in this memory: its own place, or a copy's in the scratch area `name`. */
   place(a: Float64Array, name: string): number {
-    const at = this.offsetOf(a);
-    if (at >= 0) return at;
+    if (arenaOf(a) === this) return a.byteOffset;
     const copy = this.scratch(name, a.byteLength);
     this.f64(copy, a.length).set(a);
     return copy;
